@@ -1,0 +1,72 @@
+import { cdk8s, javascript } from 'projen';
+import { UpdateSnapshot } from 'projen/lib/javascript';
+
+const project = new cdk8s.ConstructLibraryCdk8s({
+  name: 'cdk8s-fleet',
+  description: 'A multi-cluster Argo CD fleet as one typed cdk8s program: synth writes the whole GitOps tree.',
+  author: 'cdk8s-fleet developers',
+  authorAddress: 'cdk8s-fleet@users.noreply.github.com',
+  repositoryUrl: 'https://github.com/cdk8s-fleet/cdk8s-fleet.git',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.0.0',
+  jsiiVersion: '~5.9.0',
+
+  cdk8sVersion: '2.70.0',
+  constructsVersion: '10.4.0',
+  peerDeps: ['cdk8s-plus-28@^2.5.6'],
+  devDeps: [
+    'cdk8s-plus-28@^2.5.6',
+    'cdk8s-cli@^2.200.0',
+    'fast-check@^4',
+    '@types/js-yaml@^4',
+    'ts-node@^10',
+  ],
+  // Non-jsii runtime dependencies are bundled into the package (jsii requires it).
+  bundledDeps: ['js-yaml@^4.1.0', 'ajv@^8.17.0'],
+
+  // CI is `.ci/run` (see README); no GitHub workflows, no release automation here.
+  github: false,
+  release: false,
+  integrationTestAutoDiscover: false,
+  keywords: ['cdk8s', 'argocd', 'gitops', 'applicationset', 'kubernetes', 'fleet'],
+
+  jestOptions: {
+    updateSnapshot: UpdateSnapshot.NEVER,
+    jestConfig: {
+      testTimeout: 60_000,
+      collectCoverage: false,
+    },
+  },
+  tsconfigDev: {
+    include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
+    compilerOptions: {},
+  },
+  gitignore: ['/examples/*/dist/', '/bench/out/', '/.bench/'],
+});
+
+// Generated L1 classes (src/imports/) and compact validation schemas (schemas/) come from the pinned
+// upstream CRDs listed in scripts/sources.json. `npx projen import` regenerates both.
+project.addTask('import', {
+  description: 'Regenerate src/imports/ (cdk8s import) and schemas/ from the pinned upstream CRDs (scripts/sources.json)',
+  exec: 'ts-node --project test/tsconfig.json scripts/import.ts',
+  receiveArgs: true,
+});
+
+project.addTask('bench', {
+  description: 'Synthesize generated fleets of growing size and print throughput figures (see BENCHMARKS.md)',
+  exec: 'ts-node --project test/tsconfig.json bench/bench.ts',
+  receiveArgs: true,
+});
+
+project.addTask('synth:example', {
+  description: 'Synthesize the example fleet (examples/basic-fleet) into examples/basic-fleet/dist (or $CDK8S_OUTDIR)',
+  exec: 'ts-node --project test/tsconfig.json examples/basic-fleet/main.ts',
+});
+
+for (const pattern of ['/examples/', '/bench/', '/scripts/', '/.ci/', '/BENCHMARKS.md']) {
+  project.addPackageIgnore(pattern);
+}
+
+project.synth();

@@ -1,0 +1,498 @@
+import { Duration, Lazy } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { Fleet } from '../fleet/fleet';
+import { AppProject as AppProjectL1 } from '../imports/argocd-argoproj.io';
+import { goDuration } from '../private/duration';
+import { show, throwIfInvalid } from '../private/errors';
+import { globMatch, isDenyPattern, normalizeGitUrl } from '../private/glob';
+import { dns1123SubdomainErrors } from '../private/names';
+import { definePlacement } from '../private/placement';
+import { undefinedIfEmpty } from '../private/util';
+import type { ICluster } from '../fleet/cluster';
+
+/** Props for `AppProject`. */
+export interface AppProjectProps {
+  /**
+   * The project's name (`metadata.name`), as typed in `argocd app create --project`.
+   * @default - the construct id
+   */
+  readonly projectName?: string;
+  /**
+   * A description shown in the UI.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * Git or Helm repositories the project's Applications may use (globs; a leading '!' denies).
+   * @default - only the fleet's own repository
+   * @see https://argo-cd.readthedocs.io/en/stable/user-guide/projects/
+   */
+  readonly sourceRepos?: string[];
+  /**
+   * Where the project's Applications may deploy.
+   * @default - nowhere; add destinations with `addDestination()`
+   */
+  readonly destinations?: ProjectDestination[];
+  /**
+   * Cluster-scoped kinds the project may create (`clusterResourceWhitelist`). With none, it may create no
+   * cluster-scoped resource at all, not even a Namespace.
+   * @default - none
+   */
+  readonly clusterResourceAllowList?: ResourceKind[];
+  /**
+   * Cluster-scoped kinds the project may not create (`clusterResourceBlacklist`).
+   * @default - none
+   */
+  readonly clusterResourceDenyList?: ResourceKind[];
+  /**
+   * If set, the only namespaced kinds the project may create (`namespaceResourceWhitelist`).
+   * @default - every namespaced kind not in the deny list
+   */
+  readonly namespaceResourceAllowList?: ResourceKind[];
+  /**
+   * Namespaced kinds the project may not create (`namespaceResourceBlacklist`).
+   * @default - none
+   */
+  readonly namespaceResourceDenyList?: ResourceKind[];
+  /**
+   * Project roles with their RBAC policies and SSO groups.
+   * @default - none
+   */
+  readonly roles?: ProjectRoleOptions[];
+  /**
+   * Orphaned-resource monitoring.
+   * @default - not monitored
+   */
+  readonly orphanedResources?: OrphanedResourcesOptions;
+  /**
+   * Sync windows.
+   * @default - syncs are allowed at any time
+   */
+  readonly syncWindows?: SyncWindowOptions[];
+  /**
+   * Namespaces other than Argo CD's in which Applications of this project may live (apps-in-any-namespace).
+   * @default - none
+   */
+  readonly sourceNamespaces?: string[];
+  /**
+   * Only project-scoped clusters (clusters registered with `project`) are valid destinations.
+   * @default false
+   */
+  readonly permitOnlyProjectScopedClusters?: boolean;
+  /**
+   * Add the `resources-finalizer.argocd.argoproj.io` finalizer, so that the project cannot be deleted while
+   * Applications still use it.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+}
+
+/** An Argo CD project: either one this program defines, or one that exists already. */
+export interface IAppProject extends IConstruct {
+  /** The project's name. */
+  readonly projectName: string;
+  /** Whether an Application in this project may deploy to `cluster` and `namespace`. */
+  permitsDestination(cluster: ICluster, namespace: string): boolean;
+  /** Whether an Application in this project may use `repoUrl`. */
+  permitsSourceRepo(repoUrl: string): boolean;
+}
+
+/**
+ * An Argo CD AppProject: which repositories its Applications may use, where they may deploy, which kinds
+ * they may create, who may do what, and when syncs may run.
+ *
+ * @see https://argo-cd.readthedocs.io/en/stable/user-guide/projects/
+ *
+ * @example
+ * const team = new AppProject(fleet, 'payments', {
+ *   destinations: [ProjectDestination.cluster(prodEu, 'payments-*')],
+ *   clusterResourceAllowList: [ResourceKind.NAMESPACE],
+ * });
+ */
+export class AppProject extends Construct implements IAppProject {
+  /**
+   * A project that exists already (for example Argo CD's `default` project). Its rules are not known to
+   * this program, so Applications in it are not checked against them.
+   */
+  public static fromProjectName(scope: Construct, id: string, projectName: string): IAppProject {
+    return new ImportedAppProject(scope, id, projectName);
+  }
+
+  public readonly projectName: string;
+  /** The generated L1 object. */
+  public readonly apiObject: AppProjectL1;
+  private readonly props: AppProjectProps;
+  private readonly destinations: ProjectDestination[] = [];
+  private readonly sourceRepos: string[] = [];
+  private readonly roles: ProjectRoleOptions[] = [];
+  private readonly clusterAllow: ResourceKind[] = [];
+
+  public constructor(scope: Construct, id: string, props: AppProjectProps = {}) {
+    super(scope, id);
+    const fleet = Fleet.of(this);
+    this.props = props;
+    this.projectName = props.projectName ?? id;
+
+    const errors = dns1123SubdomainErrors(this.projectName).map(e => `'projectName' (${show(this.projectName)}) ${e}`);
+    if (this.projectName === 'default') {
+      errors.push("'projectName' ('default') is Argo CD's built-in project; use AppProject.fromProjectName(scope, id, 'default') to refer to it");
+    }
+    for (const w of props.syncWindows ?? []) errors.push(...syncWindowErrors(w));
+    for (const r of props.roles ?? []) errors.push(...roleErrors(r));
+    for (const repo of props.sourceRepos ?? []) {
+      if (repo === '!*') errors.push("'sourceRepos' may not contain '!*' (Argo CD rejects it)");
+    }
+    throwIfInvalid(this, 'AppProject', errors);
+
+    definePlacement(this, () => ({ directory: `${fleet.argocdDirectory}/projects`, role: 'argocd' }));
+    this.apiObject = new AppProjectL1(this, 'Resource', {
+      metadata: {
+        name: this.projectName,
+        namespace: fleet.argocdNamespace,
+        finalizers: (props.deletionProtection ?? true) ? ['resources-finalizer.argocd.argoproj.io'] : undefined,
+      },
+      spec: Lazy.any({ produce: () => this._toSpec() }) as any,
+    });
+
+    for (const repo of props.sourceRepos ?? [fleet.repoUrl]) this.addSourceRepo(repo);
+    for (const d of props.destinations ?? []) this.addDestination(d);
+    for (const r of props.roles ?? []) this.addRole(r);
+    for (const k of props.clusterResourceAllowList ?? []) this.allowClusterResource(k);
+  }
+
+  /** Allows Applications of this project to use another repository (a glob; a leading '!' denies). */
+  public addSourceRepo(repoUrl: string): void {
+    if (!repoUrl) throw new Error(`[${this.node.path}] AppProject 'sourceRepos' entries must be non-empty (got ${show(repoUrl)})`);
+    if (!this.sourceRepos.includes(repoUrl)) this.sourceRepos.push(repoUrl);
+  }
+
+  /** Allows Applications of this project to deploy to another destination. */
+  public addDestination(destination: ProjectDestination): void {
+    this.destinations.push(destination);
+  }
+
+  /** Adds a project role. */
+  public addRole(role: ProjectRoleOptions): void {
+    const errors = roleErrors(role);
+    throwIfInvalid(this, 'AppProject', errors);
+    this.roles.push(role);
+  }
+
+  /** Allows the project to create a cluster-scoped kind (adds it to `clusterResourceWhitelist`). */
+  public allowClusterResource(kind: ResourceKind): void {
+    if (!this.clusterAllow.some(k => k.group === kind.group && k.kind === kind.kind && k.name === kind.name)) {
+      this.clusterAllow.push(kind);
+    }
+  }
+
+  public permitsDestination(cluster: ICluster, namespace: string): boolean {
+    // AppProject.isDestinationMatched (app_project_types.go): any allow matches and no deny pattern excludes.
+    let anyMatched = false;
+    for (const item of this.destinations.map(d => d._toKube())) {
+      const nameMatched = item.name !== undefined && globMatch(item.name, cluster.clusterName, true);
+      const serverMatched = item.server !== undefined && globMatch(item.server, cluster.server, true);
+      const namespaceMatched = globMatch(item.namespace ?? '', namespace, true);
+      if ((serverMatched || nameMatched) && namespaceMatched) {
+        anyMatched = true;
+      } else if ((!nameMatched && item.name !== undefined && isDenyPattern(item.name))
+        || (!serverMatched && item.server !== undefined && isDenyPattern(item.server))
+        || (!namespaceMatched && isDenyPattern(item.namespace ?? ''))) {
+        return false;
+      }
+    }
+    if (anyMatched && this.props.permitOnlyProjectScopedClusters) {
+      return cluster.project?.projectName === this.projectName;
+    }
+    return anyMatched;
+  }
+
+  public permitsSourceRepo(repoUrl: string): boolean {
+    // AppProject.IsSourcePermitted: repo URLs are normalized, '/' separates glob segments.
+    const source = normalizeGitUrl(repoUrl);
+    let anyMatched = false;
+    for (const pattern of this.sourceRepos) {
+      const normalized = isDenyPattern(pattern) ? `!${normalizeGitUrl(pattern.slice(1))}` : normalizeGitUrl(pattern);
+      const matched = pattern === '*' || globMatch(normalized, source, true, '/');
+      if (matched) anyMatched = true;
+      else if (isDenyPattern(normalized)) return false;
+    }
+    return anyMatched;
+  }
+
+  /** @internal */
+  public _toSpec(): any {
+    const p = this.props;
+    const kinds = (list?: ResourceKind[]) => undefinedIfEmpty((list ?? []).map(k => ({ group: k.group, kind: k.kind, name: k.name })));
+    return {
+      description: p.description,
+      sourceRepos: [...this.sourceRepos],
+      destinations: undefinedIfEmpty(this.destinations.map(d => d._toKube())),
+      clusterResourceWhitelist: kinds(this.clusterAllow),
+      clusterResourceBlacklist: kinds(p.clusterResourceDenyList),
+      namespaceResourceWhitelist: kinds(p.namespaceResourceAllowList),
+      namespaceResourceBlacklist: kinds(p.namespaceResourceDenyList),
+      roles: undefinedIfEmpty(this.roles.map(r => ({
+        name: r.name,
+        description: r.description,
+        policies: undefinedIfEmpty((r.policies ?? []).map(pol => pol._render(this.projectName, r.name))),
+        groups: undefinedIfEmpty(r.groups),
+      }))),
+      orphanedResources: p.orphanedResources ? {
+        warn: p.orphanedResources.warn ?? false,
+        ignore: undefinedIfEmpty((p.orphanedResources.ignore ?? []).map(i => ({ group: i.group, kind: i.kind, name: i.name }))),
+      } : undefined,
+      syncWindows: undefinedIfEmpty((p.syncWindows ?? []).map(w => ({
+        kind: w.kind,
+        schedule: w.schedule,
+        duration: goDuration(w.duration),
+        applications: undefinedIfEmpty(w.applications),
+        namespaces: undefinedIfEmpty(w.namespaces),
+        clusters: undefinedIfEmpty(w.clusters),
+        manualSync: w.manualSync,
+        timeZone: w.timeZone,
+        andOperator: w.andOperator,
+        syncOverrun: w.syncOverrun,
+        description: w.description,
+      }))),
+      sourceNamespaces: undefinedIfEmpty(p.sourceNamespaces),
+      permitOnlyProjectScopedClusters: p.permitOnlyProjectScopedClusters,
+    };
+  }
+}
+
+class ImportedAppProject extends Construct implements IAppProject {
+  public constructor(scope: Construct, id: string, public readonly projectName: string) {
+    super(scope, id);
+  }
+  public permitsDestination(_cluster: ICluster, _namespace: string): boolean {
+    return true;
+  }
+  public permitsSourceRepo(_repoUrl: string): boolean {
+    return true;
+  }
+}
+
+/** A Kubernetes kind in an AppProject allow or deny list. */
+export interface ResourceKind {
+  /** The API group ('' for the core group; globs allowed). */
+  readonly group: string;
+  /** The kind (globs allowed). */
+  readonly kind: string;
+  /**
+   * Only objects with this name (glob).
+   * @default - any name
+   */
+  readonly name?: string;
+}
+
+/** Options for one AppProject destination pattern. */
+export interface ProjectDestinationOptions {
+  /**
+   * Server URL glob ('!' prefix denies).
+   * @default - not matched by server
+   */
+  readonly server?: string;
+  /**
+   * Cluster name glob ('!' prefix denies).
+   * @default - not matched by name
+   */
+  readonly clusterName?: string;
+  /** Namespace glob ('!' prefix denies). */
+  readonly namespace: string;
+}
+
+/**
+ * Where an AppProject's Applications may deploy. Argo CD matches (server OR name) AND namespace; a pattern
+ * starting with '!' denies.
+ */
+export class ProjectDestination {
+  /** A registered cluster (matched by both its name and its server) and a namespace glob. */
+  public static cluster(cluster: ICluster, namespace: string = '*'): ProjectDestination {
+    return new ProjectDestination(() => ({ name: cluster.clusterName, server: cluster.server, namespace }));
+  }
+
+  /** Every cluster (`server: '*'`) in a namespace glob. */
+  public static anyCluster(namespace: string = '*'): ProjectDestination {
+    return new ProjectDestination(() => ({ server: '*', name: '*', namespace }));
+  }
+
+  /** Raw patterns, e.g. `{ server: '*', namespace: '!kube-system' }`. */
+  public static of(options: ProjectDestinationOptions): ProjectDestination {
+    if (options.server === undefined && options.clusterName === undefined) {
+      throw new Error("ProjectDestination.of needs 'server' or 'clusterName' (got neither)");
+    }
+    return new ProjectDestination(() => ({ server: options.server, name: options.clusterName, namespace: options.namespace }));
+  }
+
+  private constructor(private readonly render: () => { server?: string; name?: string; namespace: string }) {}
+
+  /** @internal */
+  public _toKube(): { server?: string; name?: string; namespace: string } {
+    return this.render();
+  }
+}
+
+/** A project role. */
+export interface ProjectRoleOptions {
+  /** The role name (`proj:<project>:<name>` in policies). */
+  readonly name: string;
+  /**
+   * A description.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * The role's policies.
+   * @default - none
+   */
+  readonly policies?: ProjectPolicy[];
+  /**
+   * SSO groups bound to the role.
+   * @default - none
+   */
+  readonly groups?: string[];
+}
+
+/** Effect of a project policy. */
+export enum PolicyEffect {
+  ALLOW = 'allow',
+  DENY = 'deny',
+}
+
+/**
+ * One project RBAC policy line: `p, proj:<project>:<role>, <resource>, <action>, <project>/<object>, <effect>`.
+ * @see https://argo-cd.readthedocs.io/en/stable/user-guide/projects/#project-roles
+ */
+export class ProjectPolicy {
+  /** Allows `action` on `resource` for objects matching `object` (e.g. `'*'`, `'my-app'`). */
+  public static allow(resource: string, action: string, object: string = '*'): ProjectPolicy {
+    return new ProjectPolicy(resource, action, object, PolicyEffect.ALLOW);
+  }
+
+  /** Denies `action` on `resource` for objects matching `object`. */
+  public static deny(resource: string, action: string, object: string = '*'): ProjectPolicy {
+    return new ProjectPolicy(resource, action, object, PolicyEffect.DENY);
+  }
+
+  private constructor(
+    public readonly resource: string,
+    public readonly action: string,
+    public readonly object: string,
+    public readonly effect: PolicyEffect,
+  ) {
+    if (!PROJECT_RESOURCES.includes(resource)) {
+      throw new Error(`ProjectPolicy 'resource' (${show(resource)}) must be one of ${PROJECT_RESOURCES.join(', ')}`);
+    }
+    if (!action || /[,\s]/.test(action)) throw new Error(`ProjectPolicy 'action' (${show(action)}) must be a non-empty word such as get, sync or '*'`);
+    if (!object || /[,\s]/.test(object)) throw new Error(`ProjectPolicy 'object' (${show(object)}) must be a non-empty pattern without commas or spaces`);
+  }
+
+  /** @internal */
+  public _render(project: string, role: string): string {
+    return `p, proj:${project}:${role}, ${this.resource}, ${this.action}, ${project}/${this.object}, ${this.effect}`;
+  }
+}
+
+const PROJECT_RESOURCES = ['applications', 'applicationsets', 'logs', 'exec', 'clusters', 'repositories'];
+
+/** Orphaned-resource monitoring. */
+export interface OrphanedResourcesOptions {
+  /**
+   * Raise a warning condition on Applications that have orphaned resources.
+   * @default false
+   */
+  readonly warn?: boolean;
+  /**
+   * Resources never reported as orphaned.
+   * @default - none
+   */
+  readonly ignore?: OrphanedResourceKey[];
+}
+
+/** A resource pattern that orphaned-resource monitoring ignores. */
+export interface OrphanedResourceKey {
+  /** @default - any group */
+  readonly group?: string;
+  /** @default - any kind */
+  readonly kind?: string;
+  /** @default - any name */
+  readonly name?: string;
+}
+
+/** Whether a sync window allows or denies syncs. */
+export enum SyncWindowKind {
+  ALLOW = 'allow',
+  DENY = 'deny',
+}
+
+/**
+ * A sync window.
+ * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync_windows/
+ */
+export interface SyncWindowOptions {
+  /** Allow or deny. */
+  readonly kind: SyncWindowKind;
+  /** When the window opens, as a five-field cron expression, e.g. `'0 22 * * *'`. */
+  readonly schedule: string;
+  /** How long it stays open. */
+  readonly duration: Duration;
+  /**
+   * Application name globs it applies to.
+   * @default - none
+   */
+  readonly applications?: string[];
+  /**
+   * Namespace globs it applies to.
+   * @default - none
+   */
+  readonly namespaces?: string[];
+  /**
+   * Cluster name globs it applies to.
+   * @default - none
+   */
+  readonly clusters?: string[];
+  /**
+   * Allow manual syncs while a deny window is active.
+   * @default false
+   */
+  readonly manualSync?: boolean;
+  /**
+   * IANA time zone of the schedule.
+   * @default - UTC
+   */
+  readonly timeZone?: string;
+  /**
+   * Require applications, namespaces and clusters all to match (instead of any).
+   * @default false
+   */
+  readonly andOperator?: boolean;
+  /**
+   * Let syncs that started inside the window finish after it closes.
+   * @default false
+   */
+  readonly syncOverrun?: boolean;
+  /**
+   * A description.
+   * @default - none
+   */
+  readonly description?: string;
+}
+
+function syncWindowErrors(w: SyncWindowOptions): string[] {
+  const errors: string[] = [];
+  if (typeof w.schedule !== 'string' || w.schedule.trim().split(/\s+/).length !== 5) {
+    errors.push(`'syncWindows' schedule (${show(w.schedule)}) must be a five-field cron expression`);
+  }
+  if (!w.applications?.length && !w.namespaces?.length && !w.clusters?.length) {
+    errors.push(`'syncWindows' window ${show(w.schedule)} must name at least one of 'applications', 'namespaces' or 'clusters'`);
+  }
+  if (w.duration.toMilliseconds() <= 0) errors.push(`'syncWindows' duration (${w.duration.toHumanString()}) must be positive`);
+  return errors;
+}
+
+function roleErrors(r: ProjectRoleOptions): string[] {
+  if (!r.name || !/^[a-zA-Z0-9]([-_a-zA-Z0-9]*[a-zA-Z0-9])?$/.test(r.name)) {
+    return [`'roles' name (${show(r.name)}) must be alphanumeric with '-' or '_' inside`];
+  }
+  return [];
+}

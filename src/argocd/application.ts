@@ -1,0 +1,260 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { IAppProject } from './app-project';
+import { ApplicationSource } from './application-source';
+import { SyncPolicy } from './sync-policy';
+import { Cluster, ICluster } from '../fleet/cluster';
+import { Fleet } from '../fleet/fleet';
+import { Application as ApplicationL1 } from '../imports/argocd-argoproj.io';
+import { show, throwIfInvalid } from '../private/errors';
+import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
+import { definePlacement } from '../private/placement';
+import { sortedMap, undefinedIfEmpty } from '../private/util';
+
+/** Props for `Application`. */
+export interface ApplicationProps {
+  /**
+   * The Application's name, as typed in `argocd app sync`.
+   * @default - the construct id
+   */
+  readonly applicationName?: string;
+  /** The cluster to deploy to. It must be registered in the same fleet. */
+  readonly destination: ICluster;
+  /** The namespace to deploy namespaced resources to that do not set one. */
+  readonly destinationNamespace: string;
+  /**
+   * The project. Its destinations and source repositories must allow this Application.
+   * @default - the fleet's default project
+   */
+  readonly project?: IAppProject;
+  /**
+   * The single source. Give `source` or `sources`, not both.
+   * @default - none
+   */
+  readonly source?: ApplicationSource;
+  /**
+   * Several sources (multi-source Application).
+   * @default - none
+   */
+  readonly sources?: ApplicationSource[];
+  /**
+   * The sync policy.
+   * @default - manual sync
+   */
+  readonly syncPolicy?: SyncPolicy;
+  /**
+   * Differences to ignore when comparing live and desired state.
+   * @default - none
+   */
+  readonly ignoreDifferences?: IgnoreDifference[];
+  /**
+   * Finalizers on the Application. `ApplicationFinalizer.RESOURCES` makes deleting the Application delete its
+   * resources too.
+   * @default - none: deleting the Application leaves its resources running
+   */
+  readonly finalizers?: ApplicationFinalizer[];
+  /**
+   * Labels on the Application.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Annotations on the Application.
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+  /**
+   * Extra information shown in the UI (`spec.info`).
+   * @default - none
+   */
+  readonly info?: Record<string, string>;
+  /**
+   * How many past syncs are kept in the history.
+   * @default 10 (Argo CD's default)
+   */
+  readonly revisionHistoryLimit?: number;
+}
+
+/** A finalizer on an Application. */
+export enum ApplicationFinalizer {
+  /** Deleting the Application deletes its resources (foreground cascading). */
+  RESOURCES = 'resources-finalizer.argocd.argoproj.io',
+  /** Deleting the Application deletes its resources (background cascading). */
+  RESOURCES_BACKGROUND = 'resources-finalizer.argocd.argoproj.io/background',
+  /** Run PostDelete hooks before the Application goes away. */
+  POST_DELETE = 'post-delete-finalizer.argocd.argoproj.io',
+}
+
+/**
+ * A difference Argo CD ignores when comparing live and desired state.
+ * @see https://argo-cd.readthedocs.io/en/stable/user-guide/diffing/
+ */
+export interface IgnoreDifference {
+  /** The kind, e.g. 'Deployment'. */
+  readonly kind: string;
+  /**
+   * The API group without version ('' for core).
+   * @default - the core group
+   */
+  readonly group?: string;
+  /**
+   * Only the object with this name.
+   * @default - every object of the kind
+   */
+  readonly name?: string;
+  /**
+   * Only objects in this namespace.
+   * @default - every namespace
+   */
+  readonly namespace?: string;
+  /**
+   * JSON pointers to ignore, e.g. '/spec/replicas'.
+   * @default - none
+   */
+  readonly jsonPointers?: string[];
+  /**
+   * jq path expressions to ignore.
+   * @default - none
+   */
+  readonly jqPathExpressions?: string[];
+  /**
+   * Ignore fields owned by these field managers.
+   * @default - none
+   */
+  readonly managedFieldsManagers?: string[];
+}
+
+/**
+ * One typed Argo CD Application.
+ * @see https://argo-cd.readthedocs.io/en/stable/user-guide/application-specification/
+ *
+ * @example
+ * new Application(fleet, 'web-prod-eu-1', {
+ *   destination: prodEu,
+ *   destinationNamespace: 'web',
+ *   project: team,
+ *   source: ApplicationSource.manifests(prodEu.addManifests('web')),
+ *   syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }),
+ * });
+ */
+export class Application extends Construct {
+  public readonly applicationName: string;
+  public readonly destination: ICluster;
+  public readonly destinationNamespace: string;
+  public readonly project: IAppProject;
+  /** The generated L1 object. */
+  public readonly apiObject: ApplicationL1;
+  private readonly props: ApplicationProps;
+  private readonly sources: ApplicationSource[] = [];
+  private readonly fleet: Fleet;
+
+  public constructor(scope: Construct, id: string, props: ApplicationProps) {
+    super(scope, id);
+    this.fleet = Fleet.of(this);
+    this.props = props;
+    this.applicationName = props.applicationName ?? id;
+    this.destination = props.destination;
+    this.destinationNamespace = props.destinationNamespace;
+    this.project = props.project ?? this.fleet.defaultProject;
+
+    const errors = this.propErrors(props);
+    throwIfInvalid(this, 'Application', errors);
+
+    definePlacement(this, () => ({ directory: `${this.fleet.argocdDirectory}/applications`, role: 'argocd' }));
+    this.apiObject = new ApplicationL1(this, 'Resource', {
+      metadata: {
+        name: this.applicationName,
+        namespace: this.fleet.argocdNamespace,
+        labels: sortedMap(props.labels),
+        annotations: sortedMap(props.annotations),
+        finalizers: undefinedIfEmpty(props.finalizers?.map(f => f as string)),
+      },
+      spec: Lazy.any({ produce: () => this._toSpec() }) as any,
+    });
+    if (props.source) this.addSource(props.source);
+    for (const s of props.sources ?? []) this.addSource(s);
+    this.node.addValidation({ validate: () => this.validateApplication() });
+  }
+
+  /** Adds a source. With more than one, the Application is written with `sources`. */
+  public addSource(source: ApplicationSource): void {
+    this.sources.push(source);
+  }
+
+  /** @internal */
+  public _toSpec(): any {
+    const p = this.props;
+    const rendered = this.sources.map(s => s._toKube(this.fleet));
+    return {
+      project: this.project.projectName,
+      destination: { name: this.destination.clusterName, namespace: this.destinationNamespace },
+      source: rendered.length === 1 ? rendered[0] : undefined,
+      sources: rendered.length > 1 ? rendered : undefined,
+      syncPolicy: p.syncPolicy?._toKube(),
+      ignoreDifferences: undefinedIfEmpty((p.ignoreDifferences ?? []).map(d => ({
+        group: d.group,
+        kind: d.kind,
+        name: d.name,
+        namespace: d.namespace,
+        jsonPointers: undefinedIfEmpty(d.jsonPointers),
+        jqPathExpressions: undefinedIfEmpty(d.jqPathExpressions),
+        managedFieldsManagers: undefinedIfEmpty(d.managedFieldsManagers),
+      }))),
+      info: undefinedIfEmpty(Object.keys(p.info ?? {}).sort().map(name => ({ name, value: p.info![name] }))),
+      revisionHistoryLimit: p.revisionHistoryLimit,
+    };
+  }
+
+  private propErrors(p: ApplicationProps): string[] {
+    const errors: string[] = [];
+    errors.push(...dns1123SubdomainErrors(this.applicationName).map(e => `'applicationName' (${show(this.applicationName)}) ${e}`));
+    if (!p.destination) errors.push("'destination' is required (a Cluster from fleet.addCluster())");
+    errors.push(...dns1123LabelErrors(p.destinationNamespace).map(e => `'destinationNamespace' (${show(p.destinationNamespace)}) is not a valid namespace name: ${e}`));
+    if (p.source && p.sources?.length) errors.push("Specify either 'source' or 'sources', not both");
+    errors.push(...labelMapErrors('labels', p.labels));
+    errors.push(...annotationMapErrors('annotations', p.annotations));
+    if (p.revisionHistoryLimit !== undefined && (!Number.isInteger(p.revisionHistoryLimit) || p.revisionHistoryLimit < 0)) {
+      errors.push(`'revisionHistoryLimit' (${show(p.revisionHistoryLimit)}) must be a non-negative integer`);
+    }
+    for (const d of p.ignoreDifferences ?? []) {
+      if (!d.kind) errors.push(`'ignoreDifferences' entry ${show(d)} needs a 'kind'`);
+      if (!d.jsonPointers?.length && !d.jqPathExpressions?.length && !d.managedFieldsManagers?.length) {
+        errors.push(`'ignoreDifferences' entry for kind ${show(d.kind)} needs 'jsonPointers', 'jqPathExpressions' or 'managedFieldsManagers'`);
+      }
+      for (const ptr of d.jsonPointers ?? []) {
+        if (!ptr.startsWith('/')) errors.push(`'ignoreDifferences' JSON pointer ${show(ptr)} must start with '/'`);
+      }
+    }
+    return errors;
+  }
+
+  private validateApplication(): string[] {
+    const errors: string[] = [];
+    const cluster = this.destination;
+    if (!Cluster.isCluster(cluster) || cluster.fleet !== this.fleet || this.fleet.findCluster(cluster.clusterName) !== cluster) {
+      errors.push(`Application '${this.applicationName}' 'destination' (${show(cluster.clusterName)}) is not a cluster in the registry of fleet '${this.fleet.fleetName}'. Register it with fleet.addCluster()`);
+      return errors;
+    }
+    if (this.sources.length === 0) errors.push(`Application '${this.applicationName}' has no source. Give 'source' or call addSource()`);
+    const refs = this.sources.filter(s => s.sourceKind === 'ref');
+    if (refs.length && this.sources.length < 2) {
+      errors.push(`Application '${this.applicationName}' has only a values reference source; add the source that uses it`);
+    }
+    if (!this.project.permitsDestination(cluster, this.destinationNamespace)) {
+      errors.push(`AppProject '${this.project.projectName}' does not allow destination '${cluster.clusterName}' (${cluster.server}) namespace '${this.destinationNamespace}' of Application '${this.applicationName}'. Call project.addDestination()`);
+    }
+    if (cluster.project && cluster.project.projectName !== this.project.projectName) {
+      errors.push(`Cluster '${cluster.clusterName}' is scoped to project '${cluster.project.projectName}', but Application '${this.applicationName}' is in project '${this.project.projectName}'`);
+    }
+    for (const source of this.sources) {
+      const repo = source._repoUrl(this.fleet);
+      if (!this.project.permitsSourceRepo(repo)) {
+        errors.push(`AppProject '${this.project.projectName}' does not allow source repo '${repo}' of Application '${this.applicationName}'. Add it to the project's 'sourceRepos'`);
+      }
+      if (source._manifests && source._manifests.cluster !== cluster) {
+        errors.push(`Application '${this.applicationName}' deploys to '${cluster.clusterName}' but its source is the manifests rendered for '${source._manifests.cluster.clusterName}'`);
+      }
+    }
+    return errors;
+  }
+}

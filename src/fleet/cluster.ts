@@ -1,0 +1,317 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { ClusterCredentials, IN_CLUSTER_SERVER } from './cluster-credentials';
+import { ClusterManifests, ClusterManifestsOptions } from './cluster-manifests';
+import type { Fleet } from './fleet';
+import type { IAppProject } from '../argocd/app-project';
+import {
+  ExternalSecret as ExternalSecretL1,
+  ExternalSecretSpecSecretStoreRefKind,
+  ExternalSecretSpecTargetCreationPolicy,
+  ExternalSecretSpecTargetTemplateEngineVersion,
+} from '../imports/externalsecrets-external-secrets.io';
+import { goDuration } from '../private/duration';
+import { show, throwIfInvalid } from '../private/errors';
+import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
+import { definePlacement } from '../private/placement';
+import { sortedMap, undefinedIfEmpty } from '../private/util';
+
+/** The label that makes a Secret an Argo CD cluster Secret. */
+export const CLUSTER_SECRET_TYPE_LABEL = 'argocd.argoproj.io/secret-type';
+
+/** Options for `Fleet.addCluster()`. */
+export interface ClusterOptions {
+  /**
+   * How Argo CD authenticates to the cluster.
+   */
+  readonly credentials: ClusterCredentials;
+  /**
+   * The Kubernetes API server URL (`https://…`).
+   * @default - `https://kubernetes.default.svc` for `ClusterCredentials.inCluster()`; required otherwise
+   */
+  readonly server?: string;
+  /**
+   * Labels on the cluster Secret. ApplicationSet cluster generators select clusters by them.
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Annotations on the cluster Secret (exposed to ApplicationSet templates).
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+  /**
+   * Makes the cluster project-scoped: only Applications of this project may use it.
+   * @default - available to every project that allows it as a destination
+   */
+  readonly project?: IAppProject;
+  /**
+   * Restrict Argo CD to these namespaces (one list/watch each). Cluster-scoped resources are then ignored
+   * unless `clusterResources` is true.
+   * @default - all namespaces
+   */
+  readonly namespaces?: string[];
+  /**
+   * With `namespaces`, whether Argo CD still manages cluster-scoped resources.
+   * @default false
+   */
+  readonly clusterResources?: boolean;
+  /**
+   * Pin the cluster to an application-controller shard (honoured only when lower than the replica count).
+   * @default - the controller's sharding algorithm decides
+   */
+  readonly shard?: number;
+  /**
+   * Skip verification of the server certificate. Never use it in production.
+   * @default false
+   */
+  readonly insecure?: boolean;
+  /**
+   * The server name used to verify the server certificate (SNI).
+   * @default - the host of `server`
+   */
+  readonly serverName?: string;
+  /**
+   * The cluster CA bundle, PEM. It is public material and is written base64-encoded to `caData`.
+   * @default - the system roots
+   */
+  readonly caCertificate?: string;
+  /**
+   * A proxy for reaching the API server.
+   * @default - none
+   */
+  readonly proxyUrl?: string;
+}
+
+/** Props for `Cluster`. */
+export interface ClusterProps extends ClusterOptions {
+  /**
+   * The cluster's name in Argo CD (`destination.name`), a DNS-1123 label.
+   * @default - the construct id
+   */
+  readonly clusterName?: string;
+}
+
+/** A cluster registered in a fleet. */
+export interface ICluster extends IConstruct {
+  /** The cluster's name in Argo CD. */
+  readonly clusterName: string;
+  /** The API server URL. */
+  readonly server: string;
+  /** The labels selectors see. */
+  readonly labels: Record<string, string>;
+  /** The annotations templates see. */
+  readonly annotations: Record<string, string>;
+  /** The project the cluster is scoped to, if any. */
+  readonly project?: IAppProject;
+  /** The fleet whose registry holds it. */
+  readonly fleet: Fleet;
+}
+
+/**
+ * A cluster in the fleet's registry. It synthesizes the Argo CD cluster Secret exactly as Argo CD reads it,
+ * or, for credentials kept in a secret store, an External Secrets `ExternalSecret` that produces it.
+ *
+ * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/declarative-setup/#clusters
+ *
+ * @example
+ * const prodEu = fleet.addCluster('prod-eu-1', {
+ *   server: 'https://prod-eu-1.k8s.example.com',
+ *   labels: { environment: 'production', region: 'eu-west-1' },
+ *   credentials: ClusterCredentials.gkeWorkloadIdentity(),
+ * });
+ */
+export class Cluster extends Construct implements ICluster {
+  /** Whether `x` is a Cluster (works across copies of the library). */
+  public static isCluster(x: any): x is Cluster {
+    return x !== null && typeof x === 'object' && CLUSTER_SYMBOL in x;
+  }
+
+  public readonly clusterName: string;
+  public readonly server: string;
+  public readonly project?: IAppProject;
+  public readonly fleet: Fleet;
+  /** The object written to the tree: a v1 Secret, or an ExternalSecret that produces it. */
+  public readonly apiObject: ApiObject;
+  private readonly _labels: Record<string, string>;
+  private readonly _annotations: Record<string, string>;
+  private readonly options: ClusterProps;
+
+  public constructor(scope: Construct, id: string, props: ClusterProps) {
+    super(scope, id);
+    Object.defineProperty(this, CLUSTER_SYMBOL, { value: true });
+    // Resolved lazily to avoid a module cycle (fleet.ts imports this file).
+    this.fleet = require('./fleet').Fleet.of(this);
+    this.options = props;
+    this.clusterName = props.clusterName ?? id;
+    const rendered = props.credentials?._render();
+    this.server = props.server ?? rendered?.impliedServer ?? '';
+    this._labels = { ...props.labels ?? {} };
+    this._annotations = { ...props.annotations ?? {} };
+    this.project = props.project;
+
+    throwIfInvalid(this, 'Cluster', this.propErrors(props, rendered?.impliedServer));
+
+    const secretName = `cluster-${this.clusterName}`;
+    definePlacement(this, () => ({ directory: `${this.fleet.argocdDirectory}/clusters`, role: 'argocd' }));
+    const data = this.secretData(rendered!.config);
+    const labels = { ...sortedMap(this._labels), [CLUSTER_SECRET_TYPE_LABEL]: 'cluster' };
+
+    if (!rendered!.fromStore) {
+      this.apiObject = new k8s.KubeSecret(this, 'Resource', {
+        metadata: { name: secretName, namespace: this.fleet.argocdNamespace, labels, annotations: undefinedIfEmpty(sortedMap(this._annotations)) },
+        type: 'Opaque',
+        stringData: data,
+      });
+    } else {
+      const store = rendered!.fromStore;
+      // The config JSON is a Go template: the secret values are spliced in by External Secrets at runtime.
+      const config = JSON.parse(data.config);
+      for (const ref of store.references) setPath(config, ref.configPath, `\u0000${ref.secretKey}\u0000`);
+      let configTemplate = JSON.stringify(config);
+      for (const ref of store.references) configTemplate = configTemplate.replace(`"\\u0000${ref.secretKey}\\u0000"`, ref.template);
+      this.apiObject = new ExternalSecretL1(this, 'Resource', {
+        metadata: { name: secretName, namespace: this.fleet.argocdNamespace },
+        spec: {
+          refreshInterval: goDuration(store.refreshInterval),
+          secretStoreRef: { name: store.store.storeName, kind: store.store.storeKind === 'ClusterSecretStore'
+            ? ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE : ExternalSecretSpecSecretStoreRefKind.SECRET_STORE },
+          target: {
+            name: secretName,
+            creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
+            template: {
+              engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
+              type: 'Opaque',
+              metadata: { labels, annotations: undefinedIfEmpty(sortedMap(this._annotations)) },
+              data: { ...data, config: configTemplate },
+            },
+          },
+          data: store.references.map(ref => ({
+            secretKey: ref.secretKey,
+            remoteRef: { key: store.remoteKey, property: ref.property },
+          })),
+        },
+      });
+    }
+  }
+
+  /** The cluster Secret's labels (what ApplicationSet selectors match). */
+  public get labels(): Record<string, string> {
+    return { ...this._labels };
+  }
+
+  /** The cluster Secret's annotations. */
+  public get annotations(): Record<string, string> {
+    return { ...this._annotations };
+  }
+
+  /** Whether this is the cluster Argo CD runs in. */
+  public get isInCluster(): boolean {
+    return this.server === IN_CLUSTER_SERVER;
+  }
+
+  /**
+   * Adds the workload manifests of one application on this cluster. Every API object created inside the
+   * returned chart is written to `clusters/<cluster>/<application>/`.
+   */
+  public addManifests(applicationName: string, options: ClusterManifestsOptions = {}): ClusterManifests {
+    return new ClusterManifests(this, applicationName, { ...options, cluster: this });
+  }
+
+  /** The `stringData` of the cluster Secret, every value a string as Argo CD wants. */
+  private secretData(credentialConfig: Record<string, any>): Record<string, string> {
+    const p = this.options;
+    const tls: Record<string, any> = { insecure: p.insecure ?? false };
+    if (p.serverName) tls.serverName = p.serverName;
+    if (p.caCertificate) tls.caData = Buffer.from(p.caCertificate.trim() + '\n', 'utf-8').toString('base64');
+    const config: Record<string, any> = { ...credentialConfig, tlsClientConfig: tls };
+    if (p.proxyUrl) config.proxyUrl = p.proxyUrl;
+    const data: Record<string, string> = {
+      name: this.clusterName,
+      server: this.server,
+      config: JSON.stringify(sortDeep(config)),
+    };
+    if (p.namespaces?.length) data.namespaces = p.namespaces.join(',');
+    if (p.namespaces?.length && p.clusterResources !== undefined) data.clusterResources = String(p.clusterResources);
+    if (p.project) data.project = p.project.projectName;
+    if (p.shard !== undefined) data.shard = String(p.shard);
+    return data;
+  }
+
+  private propErrors(p: ClusterProps, impliedServer: string | undefined): string[] {
+    const errors: string[] = [];
+    errors.push(...dns1123LabelErrors(this.clusterName).map(e => `'clusterName' (${show(this.clusterName)}) is not a valid DNS-1123 label: ${e}`));
+    if (!p.credentials) {
+      errors.push("'credentials' is required (ClusterCredentials.awsIam(), .execProvider(), .bearerTokenFromSecretStore(), ...)");
+    }
+    if (p.server === undefined && !impliedServer) {
+      errors.push("'server' is required (the cluster's API server URL, e.g. 'https://api.prod.example.com')");
+    } else if (p.server !== undefined) {
+      errors.push(...serverErrors(p.server));
+      if (impliedServer && p.server.replace(/\/$/, '') !== impliedServer) {
+        errors.push(`'server' (${show(p.server)}) must be ${show(impliedServer)} (or omitted) with ClusterCredentials.inCluster()`);
+      }
+    }
+    errors.push(...labelMapErrors('labels', p.labels));
+    errors.push(...annotationMapErrors('annotations', p.annotations));
+    if (p.labels && CLUSTER_SECRET_TYPE_LABEL in p.labels) {
+      errors.push(`'labels' must not set '${CLUSTER_SECRET_TYPE_LABEL}' (the library sets it to 'cluster')`);
+    }
+    for (const ns of p.namespaces ?? []) {
+      errors.push(...dns1123LabelErrors(ns).map(e => `'namespaces' entry ${show(ns)} is not a valid namespace name: ${e}`));
+    }
+    if (p.clusterResources !== undefined && !p.namespaces?.length) {
+      errors.push(`'clusterResources' (${p.clusterResources}) only has an effect together with 'namespaces'`);
+    }
+    if (p.shard !== undefined && (!Number.isInteger(p.shard) || p.shard < 0)) {
+      errors.push(`'shard' (${show(p.shard)}) must be a non-negative integer`);
+    }
+    if (p.serverName !== undefined) {
+      errors.push(...dns1123SubdomainErrors(p.serverName).map(e => `'serverName' (${show(p.serverName)}) ${e}`));
+    }
+    if (p.caCertificate !== undefined) errors.push(...caErrors(p.caCertificate));
+    if (p.proxyUrl !== undefined && !/^(https?|socks5):\/\/[^\s]+$/.test(p.proxyUrl)) {
+      errors.push(`'proxyUrl' (${show(p.proxyUrl)}) must be an http(s):// or socks5:// URL`);
+    }
+    return errors;
+  }
+}
+
+const CLUSTER_SYMBOL = Symbol.for('cdk8s-fleet.Cluster');
+
+function serverErrors(server: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(server);
+  } catch {
+    return [`'server' (${show(server)}) is not a valid URL`];
+  }
+  const errors: string[] = [];
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') errors.push(`'server' (${show(server)}) must be an https:// URL`);
+  if (url.username || url.password) errors.push(`'server' (${show(server)}) must not carry credentials`);
+  if (url.search || url.hash) errors.push(`'server' (${show(server)}) must not have a query or fragment`);
+  return errors;
+}
+
+function caErrors(pem: string): string[] {
+  if (/PRIVATE KEY/.test(pem)) return ["'caCertificate' contains a private key: only the CA certificate belongs here (and no private key may reach Git)"];
+  if (!/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/.test(pem.trim())) {
+    return ["'caCertificate' must be one or more PEM 'CERTIFICATE' blocks"];
+  }
+  return [];
+}
+
+function setPath(obj: Record<string, any>, path: string[], value: any) {
+  let cur = obj;
+  for (const key of path.slice(0, -1)) cur = cur[key] ??= {};
+  cur[path[path.length - 1]] = value;
+}
+
+function sortDeep(value: any): any {
+  if (Array.isArray(value)) return value.map(sortDeep);
+  if (value === null || typeof value !== 'object') return value;
+  const out: any = {};
+  for (const k of Object.keys(value).sort()) out[k] = sortDeep(value[k]);
+  return out;
+}

@@ -1,0 +1,95 @@
+import * as path from 'path';
+import { App, AppProps } from 'cdk8s';
+import { planText } from '../gitops/plan';
+import { renderTree } from '../gitops/render';
+import { writeTree } from '../gitops/tree-writer';
+
+/** Props for `FleetApp`. */
+export interface FleetAppProps extends AppProps {
+  /**
+   * Validate every object against the pinned upstream schemas at synth time.
+   * @default true
+   */
+  readonly validateSchemas?: boolean;
+  /**
+   * Kinds, as `apiVersion/kind` (e.g. `'example.com/v1/Widget'`), that the pinned schemas do not cover and
+   * that may be written without schema validation. Any other unknown kind is an error.
+   * @default - none
+   */
+  readonly unvalidatedKinds?: string[];
+}
+
+/** What `FleetApp.synthTree()` did. */
+export interface FleetSynthResult {
+  /** The tree's directory (absolute). */
+  readonly outdir: string;
+  /** How many objects the tree holds (one per file). */
+  readonly objectCount: number;
+  /** Files written because they are new or changed. */
+  readonly written: string[];
+  /** Managed files deleted because the program no longer produces them. */
+  readonly deleted: string[];
+  /** Files left as they were because their bytes did not change. */
+  readonly unchangedCount: number;
+  /** What was done about an earlier interrupted synth, if one was found. */
+  readonly recovered?: string;
+  /** A short plan: per cluster, the Applications deployed to it, their sources, versions and images. */
+  readonly plan: string;
+}
+
+/**
+ * A cdk8s App whose `synth()` writes the fleet's GitOps tree: `bootstrap/`, `argocd/<fleet>/…` and
+ * `clusters/<cluster>/<app>/…`, one object per file. Everything is validated first; on any error nothing is
+ * written. It honours `outdir` and `CDK8S_OUTDIR`, so `cdk8s synth` works with a standard cdk8s.yaml.
+ *
+ * @example
+ * const app = new FleetApp({ outdir: 'gitops' });
+ * // … new Fleet(app, 'platform', { … }) …
+ * app.synth();
+ */
+export class FleetApp extends App {
+  private readonly validateSchemas: boolean;
+  private readonly unvalidatedKinds: Set<string>;
+
+  public constructor(props: FleetAppProps = {}) {
+    super(props);
+    this.validateSchemas = props.validateSchemas ?? true;
+    this.unvalidatedKinds = new Set(props.unvalidatedKinds ?? []);
+  }
+
+  /** Writes the GitOps tree to `outdir`. Throws, writing nothing, if anything is invalid. */
+  public override synth(): void {
+    this.synthTree();
+  }
+
+  /** Renders every file of the tree in memory, `{ path: yaml }`, without writing anything. Throws if anything is invalid. */
+  public renderFiles(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const f of this.render()) out[f.path] = f.content;
+    return out;
+  }
+
+  /** Writes the GitOps tree and reports what changed. Throws, writing nothing, if anything is invalid. */
+  public synthTree(): FleetSynthResult {
+    const files = this.render();
+    const outdir = path.resolve(this.outdir);
+    const result = writeTree(outdir, new Map(files.map(f => [f.path, f.content])));
+    return {
+      outdir,
+      objectCount: files.length,
+      written: result.written,
+      deleted: result.deleted,
+      unchangedCount: result.unchanged,
+      recovered: result.recovered,
+      plan: planText(files),
+    };
+  }
+
+  private render() {
+    const { files, errors } = renderTree(this, { validateSchemas: this.validateSchemas, unvalidatedKinds: this.unvalidatedKinds });
+    if (errors.length > 0) {
+      throw new Error(`Validation failed with the following errors (nothing was written):\n  ${errors.join('\n  ')}`);
+    }
+    return files;
+  }
+}

@@ -1,0 +1,134 @@
+import { Chart } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { Bootstrap, BootstrapOptions } from './bootstrap';
+import { Cluster, ClusterOptions } from './cluster';
+import { AppProject, IAppProject } from '../argocd/app-project';
+import { show, throwIfInvalid } from '../private/errors';
+import { dns1123LabelErrors } from '../private/names';
+
+/** Props for `Fleet`. */
+export interface FleetProps {
+  /** The URL of the Git repository the synthesized tree is pushed to (Argo CD reads it from there). */
+  readonly repoUrl: string;
+  /**
+   * The branch, tag or commit of that repository Argo CD follows.
+   * @default 'HEAD'
+   */
+  readonly targetRevision?: string;
+  /**
+   * The fleet's name: the directory of its Argo CD objects (`argocd/<name>`) and the prefix of its root
+   * Application. A DNS-1123 label.
+   * @default - the construct id
+   */
+  readonly fleetName?: string;
+  /**
+   * The namespace Argo CD runs in on the hub cluster.
+   * @default 'argocd'
+   */
+  readonly argocdNamespace?: string;
+  /**
+   * The project of Applications that do not name one.
+   * @default - Argo CD's built-in `default` project
+   */
+  readonly defaultProject?: IAppProject;
+  /**
+   * The root App-of-Apps Application.
+   * @default - `<fleetName>-root` in the `default` project, automated with prune and self-heal, server-side apply
+   */
+  readonly bootstrap?: BootstrapOptions;
+}
+
+/**
+ * The root of one Argo CD control plane (hub and spoke): the Git repository the tree lives in, the Argo CD
+ * namespace, the default project, the cluster registry and the bootstrap App-of-Apps.
+ *
+ * @example
+ * const app = new FleetApp();
+ * const fleet = new Fleet(app, 'platform', { repoUrl: 'https://github.com/acme/fleet.git', targetRevision: 'main' });
+ * fleet.addCluster('prod-eu-1', { server: 'https://prod-eu-1.example.com', credentials: ClusterCredentials.gkeWorkloadIdentity() });
+ * app.synth();
+ */
+export class Fleet extends Chart {
+  /** Whether `x` is a Fleet (works across copies of the library). */
+  public static isFleet(x: any): x is Fleet {
+    return x !== null && typeof x === 'object' && FLEET_SYMBOL in x;
+  }
+
+  /** The Fleet that `construct` belongs to. Throws if there is none. */
+  public static of(construct: IConstruct): Fleet {
+    for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
+      if (Fleet.isFleet(c)) return c;
+    }
+    throw new Error(`${construct.constructor.name} at '${construct.node.path}' must be created in the scope of a Fleet, but no Fleet was found`);
+  }
+
+  public readonly fleetName: string;
+  public readonly repoUrl: string;
+  public readonly targetRevision: string;
+  public readonly argocdNamespace: string;
+  public readonly defaultProject: IAppProject;
+  /** The root App-of-Apps. */
+  public readonly bootstrap: Bootstrap;
+
+  public constructor(scope: Construct, id: string, props: FleetProps) {
+    const argocdNamespace = props.argocdNamespace ?? 'argocd';
+    super(scope, id, { namespace: argocdNamespace, disableResourceNameHashes: true });
+    Object.defineProperty(this, FLEET_SYMBOL, { value: true });
+    this.fleetName = props.fleetName ?? id;
+    this.repoUrl = props.repoUrl;
+    this.targetRevision = props.targetRevision ?? 'HEAD';
+    this.argocdNamespace = argocdNamespace;
+
+    const errors = dns1123LabelErrors(this.fleetName).map(e => `'fleetName' (${show(this.fleetName)}) is not a valid DNS-1123 label: ${e}`);
+    errors.push(...dns1123LabelErrors(argocdNamespace).map(e => `'argocdNamespace' (${show(argocdNamespace)}) is not a valid namespace name: ${e}`));
+    if (typeof props.repoUrl !== 'string' || !/^(https?:\/\/|ssh:\/\/|git@)\S+$/.test(props.repoUrl)) {
+      errors.push(`'repoUrl' (${show(props.repoUrl)}) must be a Git URL (https://, ssh:// or git@host:path)`);
+    } else if (/^https?:\/\/[^/]*@/.test(props.repoUrl)) {
+      errors.push(`'repoUrl' (${show(props.repoUrl)}) must not carry credentials; configure repository credentials in Argo CD`);
+    }
+    if (!this.targetRevision || /\s/.test(this.targetRevision)) errors.push(`'targetRevision' (${show(props.targetRevision)}) must be a branch, tag or commit`);
+    throwIfInvalid(this, 'Fleet', errors);
+
+    this.defaultProject = props.defaultProject ?? AppProject.fromProjectName(this, 'DefaultProject', 'default');
+    this.bootstrap = new Bootstrap(this, 'Bootstrap', props.bootstrap ?? {});
+    this.node.addValidation({ validate: () => this.validateRegistry() });
+  }
+
+  /** The directory of the fleet's Argo CD objects in the tree, e.g. `argocd/platform`. */
+  public get argocdDirectory(): string {
+    return `argocd/${this.fleetName}`;
+  }
+
+  /** Every registered cluster, in the order they were added. */
+  public get clusters(): Cluster[] {
+    return this.node.children.filter(Cluster.isCluster);
+  }
+
+  /** Registers a cluster. `clusterName` is its Argo CD name (a DNS-1123 label) and its construct id. */
+  public addCluster(clusterName: string, options: ClusterOptions): Cluster {
+    if (this.findCluster(clusterName) || this.node.tryFindChild(clusterName)) {
+      throw new Error(`[${this.node.path}] Fleet 'clusterName' ('${clusterName}') is already registered; cluster names must be unique`);
+    }
+    return new Cluster(this, clusterName, { ...options, clusterName });
+  }
+
+  /** The registered cluster called `clusterName`, if any. */
+  public findCluster(clusterName: string): Cluster | undefined {
+    return this.clusters.find(c => c.clusterName === clusterName);
+  }
+
+  private validateRegistry(): string[] {
+    const errors: string[] = [];
+    const byServer = new Map<string, string[]>();
+    for (const c of this.clusters) {
+      const key = c.server.replace(/\/+$/, '');
+      byServer.set(key, [...(byServer.get(key) ?? []), c.clusterName]);
+    }
+    for (const [server, names] of byServer) {
+      if (names.length > 1) errors.push(`clusters ${names.map(n => `'${n}'`).join(', ')} have the same 'server' ('${server}'); Argo CD keys clusters by server`);
+    }
+    return errors;
+  }
+}
+
+const FLEET_SYMBOL = Symbol.for('cdk8s-fleet.Fleet');

@@ -1,0 +1,59 @@
+import { RenderedFile } from './render';
+
+/**
+ * A short, human-readable plan of a rendered tree: per registered cluster, the Applications that deploy to
+ * it with their project, namespace, source (path and revision, or chart and version) and container images.
+ */
+export function planText(files: RenderedFile[]): string {
+  const clusters = files.filter(f => f.object.kind === 'Secret' || f.object.kind === 'ExternalSecret')
+    .filter(f => f.placement.role === 'argocd')
+    .map(f => {
+      const data = f.object.kind === 'Secret' ? f.object.stringData : f.object.spec?.target?.template?.data;
+      const labels = f.object.kind === 'Secret' ? f.object.metadata?.labels : f.object.spec?.target?.template?.metadata?.labels;
+      return { name: data?.name as string, server: data?.server as string, labels: labels ?? {} };
+    })
+    .filter(c => c.name)
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+  const images = new Map<string, Set<string>>();
+  for (const f of files.filter(x => x.placement.role === 'workload')) {
+    const dir = f.path.slice(0, f.path.lastIndexOf('/'));
+    const set = images.get(dir) ?? new Set<string>();
+    collectImages(f.object, set);
+    images.set(dir, set);
+  }
+  const apps = files.filter(f => f.object.kind === 'Application' && f.placement.role === 'argocd').map(f => f.object);
+  const lines: string[] = [];
+  const bootstrap = files.filter(f => f.placement.role === 'bootstrap');
+  lines.push(`Plan: ${clusters.length} clusters, ${apps.length} Applications, ${files.length} files`);
+  for (const b of bootstrap) lines.push(`  bootstrap: kubectl apply -n ${b.object.metadata.namespace} -f ${b.path}`);
+  for (const c of clusters) {
+    const mine = apps.filter(a => a.spec?.destination?.name === c.name || a.spec?.destination?.server === c.server)
+      .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
+    const labels = Object.entries(c.labels).filter(([k]) => k !== 'argocd.argoproj.io/secret-type').map(([k, v]) => `${k}=${v}`).join(',');
+    lines.push(`  ${c.name} (${c.server}${labels ? `; ${labels}` : ''}): ${mine.length} Applications`);
+    for (const a of mine) {
+      const sources: any[] = a.spec.sources ?? [a.spec.source];
+      const described = sources.filter(Boolean).map((s: any) => {
+        if (s.chart) return `helm ${s.chart}@${s.targetRevision}`;
+        const imgs = images.get(s.path);
+        return `${s.path}@${s.targetRevision}${imgs?.size ? ` [${[...imgs].sort().join(', ')}]` : ''}`;
+      }).join(' + ');
+      lines.push(`    ${a.metadata.name}  project=${a.spec.project}  namespace=${a.spec.destination.namespace}  ${described}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function collectImages(value: any, out: Set<string>) {
+  if (Array.isArray(value)) {
+    for (const v of value) collectImages(v, out);
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if ((k === 'containers' || k === 'initContainers') && Array.isArray(v)) {
+        for (const c of v) if (typeof c?.image === 'string') out.add(c.image);
+      } else {
+        collectImages(v, out);
+      }
+    }
+  }
+}

@@ -1,0 +1,153 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import * as yaml from 'js-yaml';
+import { SchemaValidator } from './schema-validator';
+import { secretErrors } from './secret-guard';
+import { ownPlacement, Placement } from '../private/placement';
+
+/** One file of the GitOps tree. */
+export interface RenderedFile {
+  /** Path relative to the tree root, '/'-separated. */
+  readonly path: string;
+  /** The file's bytes (YAML). */
+  readonly content: string;
+  /** The object in it. */
+  readonly object: any;
+  /** The construct that produced it. */
+  readonly constructPath: string;
+  /** Where it was placed. */
+  readonly placement: Placement;
+}
+
+/** Options for `renderTree`. */
+export interface RenderOptions {
+  /** Validate every object against the pinned schemas. */
+  readonly validateSchemas: boolean;
+  /** `apiVersion/kind` keys written without schema validation (kinds the pinned schemas do not cover). */
+  readonly unvalidatedKinds: ReadonlySet<string>;
+}
+
+/** The result of rendering: every file, or every problem. */
+export interface RenderResult {
+  readonly files: RenderedFile[];
+  readonly errors: string[];
+}
+
+/**
+ * Walks the construct tree once, asks each ApiObject for its JSON (never `Chart.toJson()`, whose cost grows
+ * with the size of the whole app), places it in the tree, validates it and serializes it.
+ * Collects every problem instead of stopping at the first one.
+ */
+export function renderTree(root: IConstruct, options: RenderOptions): RenderResult {
+  const errors: string[] = [];
+  const files: RenderedFile[] = [];
+  const byPath = new Map<string, RenderedFile>();
+  const validator = options.validateSchemas ? SchemaValidator.get() : undefined;
+
+  // 1. Construct-level validations (node.addValidation), as cdk8s App.synth() does.
+  for (const c of root.node.findAll()) {
+    for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
+  }
+
+  // 2. Every ApiObject, with the placement of its nearest placed ancestor.
+  const visit = (c: IConstruct, placement: Placement | undefined) => {
+    const own = ownPlacement(c);
+    const current = own ?? placement;
+    if (ApiObject.isApiObject(c)) {
+      renderObject(c, current);
+    }
+    for (const child of c.node.children) visit(child, current);
+  };
+
+  const renderObject = (obj: ApiObject, placement: Placement | undefined) => {
+    const where = obj.node.path;
+    if (!placement) {
+      errors.push(`[${where}] ${obj.kind} '${obj.name}' is not inside a Fleet or a ClusterManifests, so it has no place in the GitOps tree. Create it in cluster.addManifests(...)`);
+      return;
+    }
+    let json: any;
+    try {
+      json = obj.toJson();
+    } catch (e) {
+      errors.push(`[${where}] ${(e as Error).message}`);
+      return;
+    }
+    if (CLUSTER_SCOPED_KINDS.has(`${json.apiVersion}/${json.kind}`) && json.metadata?.namespace !== undefined) {
+      // cdk8s gives every object its chart's namespace; a cluster-scoped object must not carry one.
+      delete json.metadata.namespace;
+    }
+    const fileName = fileNameOf(json, placement);
+    if (fileName.error) {
+      errors.push(`[${where}] ${fileName.error}`);
+      return;
+    }
+    const filePath = `${placement.directory}/${fileName.name}`;
+    const problems: string[] = [];
+    const key = `${json.apiVersion}/${json.kind}`;
+    if (validator && !options.unvalidatedKinds.has(key)) {
+      const schemaErrors = validator.validate(json);
+      if (schemaErrors === undefined) {
+        problems.push(`no pinned schema for '${key}'; list it in FleetApp 'unvalidatedKinds' to write it without validation`);
+      } else {
+        problems.push(...schemaErrors.map(e => `schema: ${e}`));
+      }
+    }
+    problems.push(...secretErrors(json, placement));
+    for (const p of problems) errors.push(`[${where}] ${json.kind} '${json.metadata?.name}' (${filePath}): ${p}`);
+    const existing = byPath.get(filePath);
+    if (existing) {
+      errors.push(`[${where}] ${json.kind} '${json.metadata?.name}' would be written to ${filePath}, which '${existing.constructPath}' already writes (same kind, namespace and name)`);
+      return;
+    }
+    const file: RenderedFile = { path: filePath, content: toYaml(json), object: json, constructPath: where, placement };
+    byPath.set(filePath, file);
+    files.push(file);
+  };
+
+  // cdk8s sorts keys unless CDK8S_DISABLE_SORT is set; the tree must not depend on the environment.
+  const disableSort = process.env.CDK8S_DISABLE_SORT;
+  delete process.env.CDK8S_DISABLE_SORT;
+  try {
+    visit(root, undefined);
+  } finally {
+    if (disableSort !== undefined) process.env.CDK8S_DISABLE_SORT = disableSort;
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, errors };
+}
+
+/** YAML as Kubernetes tools read it: block style, no anchors, no line folding, YAML 1.1-safe quoting. */
+export function toYaml(json: any): string {
+  return yaml.dump(json, { noRefs: true, lineWidth: -1, sortKeys: false });
+}
+
+/** Built-in (and well-known CRD) cluster-scoped kinds, as `apiVersion/kind`. */
+const CLUSTER_SCOPED_KINDS = new Set([
+  'v1/Namespace', 'v1/Node', 'v1/PersistentVolume', 'v1/ComponentStatus',
+  'rbac.authorization.k8s.io/v1/ClusterRole', 'rbac.authorization.k8s.io/v1/ClusterRoleBinding',
+  'apiextensions.k8s.io/v1/CustomResourceDefinition', 'apiregistration.k8s.io/v1/APIService',
+  'storage.k8s.io/v1/StorageClass', 'storage.k8s.io/v1/CSIDriver', 'storage.k8s.io/v1/CSINode', 'storage.k8s.io/v1/VolumeAttachment',
+  'scheduling.k8s.io/v1/PriorityClass', 'node.k8s.io/v1/RuntimeClass', 'networking.k8s.io/v1/IngressClass',
+  'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration', 'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration',
+  'admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicy', 'admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicyBinding',
+  'certificates.k8s.io/v1/CertificateSigningRequest',
+  'flowcontrol.apiserver.k8s.io/v1beta3/FlowSchema', 'flowcontrol.apiserver.k8s.io/v1beta3/PriorityLevelConfiguration',
+  'external-secrets.io/v1/ClusterSecretStore', 'external-secrets.io/v1/ClusterExternalSecret',
+  'argoproj.io/v1alpha1/ClusterAnalysisTemplate',
+]);
+
+const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+function fileNameOf(json: any, placement: Placement): { name: string; error?: string } {
+  const kind = json.kind;
+  const name = json.metadata?.name;
+  const namespace = json.metadata?.namespace;
+  if (typeof name !== 'string' || !SAFE_SEGMENT.test(name)) {
+    return { name: '', error: `${kind} has an invalid 'metadata.name' (${JSON.stringify(name)}): it must be a DNS-1123 name` };
+  }
+  if (namespace !== undefined && (typeof namespace !== 'string' || !SAFE_SEGMENT.test(namespace))) {
+    return { name: '', error: `${kind} '${name}' has an invalid 'metadata.namespace' (${JSON.stringify(namespace)})` };
+  }
+  const qualified = placement.role === 'workload' && namespace !== undefined && namespace !== placement.defaultNamespace;
+  return { name: qualified ? `${kind}.${namespace}.${name}.yaml` : `${kind}.${name}.yaml` };
+}
