@@ -35,6 +35,10 @@ export interface FleetSynthResult {
   readonly recovered?: string;
   /** A short plan: per cluster, the Applications deployed to it, their sources, versions and images. */
   readonly plan: string;
+  /** Milliseconds spent rendering and validating every object in memory. */
+  readonly renderMilliseconds: number;
+  /** Milliseconds spent writing the tree. */
+  readonly writeMilliseconds: number;
 }
 
 /**
@@ -71,9 +75,12 @@ export class FleetApp extends App {
 
   /** Writes the GitOps tree and reports what changed. Throws, writing nothing, if anything is invalid. */
   public synthTree(): FleetSynthResult {
+    const started = Date.now();
     const files = this.render();
+    const rendered = Date.now();
     const outdir = path.resolve(this.outdir);
     const result = writeTree(outdir, new Map(files.map(f => [f.path, f.content])));
+    const written = Date.now();
     return {
       outdir,
       objectCount: files.length,
@@ -82,6 +89,8 @@ export class FleetApp extends App {
       unchangedCount: result.unchanged,
       recovered: result.recovered,
       plan: planText(files),
+      renderMilliseconds: rendered - started,
+      writeMilliseconds: written - rendered,
     };
   }
 

@@ -69,6 +69,7 @@ export class Fleet extends Chart {
   public readonly defaultProject: IAppProject;
   /** The root App-of-Apps. */
   public readonly bootstrap: Bootstrap;
+  private readonly registry = new Map<string, Cluster>();
 
   public constructor(scope: Construct, id: string, props: FleetProps) {
     const argocdNamespace = props.argocdNamespace ?? 'argocd';
@@ -101,7 +102,7 @@ export class Fleet extends Chart {
 
   /** Every registered cluster, in the order they were added. */
   public get clusters(): Cluster[] {
-    return this.node.children.filter(Cluster.isCluster);
+    return [...this.registry.values()];
   }
 
   /** Registers a cluster. `clusterName` is its Argo CD name (a DNS-1123 label) and its construct id. */
@@ -109,12 +110,14 @@ export class Fleet extends Chart {
     if (this.findCluster(clusterName) || this.node.tryFindChild(clusterName)) {
       throw new Error(`[${this.node.path}] Fleet 'clusterName' ('${clusterName}') is already registered; cluster names must be unique`);
     }
-    return new Cluster(this, clusterName, { ...options, clusterName });
+    const cluster = new Cluster(this, clusterName, { ...options, clusterName });
+    this.registry.set(clusterName, cluster);
+    return cluster;
   }
 
   /** The registered cluster called `clusterName`, if any. */
   public findCluster(clusterName: string): Cluster | undefined {
-    return this.clusters.find(c => c.clusterName === clusterName);
+    return this.registry.get(clusterName);
   }
 
   private validateRegistry(): string[] {

@@ -18,7 +18,7 @@ export function planText(files: RenderedFile[]): string {
   for (const f of files.filter(x => x.placement.role === 'workload')) {
     const dir = f.path.slice(0, f.path.lastIndexOf('/'));
     const set = images.get(dir) ?? new Set<string>();
-    collectImages(f.object, set);
+    for (const image of f.images ?? []) set.add(image);
     images.set(dir, set);
   }
   const apps = files.filter(f => f.object.kind === 'Application' && f.placement.role === 'argocd').map(f => f.object);
@@ -42,18 +42,4 @@ export function planText(files: RenderedFile[]): string {
     }
   }
   return lines.join('\n');
-}
-
-function collectImages(value: any, out: Set<string>) {
-  if (Array.isArray(value)) {
-    for (const v of value) collectImages(v, out);
-  } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if ((k === 'containers' || k === 'initContainers') && Array.isArray(v)) {
-        for (const c of v) if (typeof c?.image === 'string') out.add(c.image);
-      } else {
-        collectImages(v, out);
-      }
-    }
-  }
 }

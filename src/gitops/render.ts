@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import * as yaml from 'js-yaml';
 import { SchemaValidator } from './schema-validator';
 import { secretErrors } from './secret-guard';
+import { toYaml } from './yaml';
 import { ownPlacement, Placement } from '../private/placement';
 
 /** One file of the GitOps tree. */
@@ -11,8 +11,10 @@ export interface RenderedFile {
   readonly path: string;
   /** The file's bytes (YAML). */
   readonly content: string;
-  /** The object in it. */
+  /** The object in it (kept for Argo CD objects only; workload objects are summarized by `images`). */
   readonly object: any;
+  /** Container images a workload object runs. */
+  readonly images?: string[];
   /** The construct that produced it. */
   readonly constructPath: string;
   /** Where it was placed. */
@@ -92,14 +94,24 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
         problems.push(...schemaErrors.map(e => `schema: ${e}`));
       }
     }
-    problems.push(...secretErrors(json, placement));
+    const content = toYaml(json);
+    problems.push(...secretErrors(json, placement, content));
     for (const p of problems) errors.push(`[${where}] ${json.kind} '${json.metadata?.name}' (${filePath}): ${p}`);
     const existing = byPath.get(filePath);
     if (existing) {
       errors.push(`[${where}] ${json.kind} '${json.metadata?.name}' would be written to ${filePath}, which '${existing.constructPath}' already writes (same kind, namespace and name)`);
       return;
     }
-    const file: RenderedFile = { path: filePath, content: toYaml(json), object: json, constructPath: where, placement };
+    const workload = placement.role === 'workload';
+    const file: RenderedFile = {
+      path: filePath,
+      content,
+      // Dropping workload objects once serialized keeps the heap (and so the GC's work) small on big fleets.
+      object: workload ? { apiVersion: json.apiVersion, kind: json.kind, metadata: { name: json.metadata?.name, namespace: json.metadata?.namespace } } : json,
+      images: workload ? imagesOf(json) : undefined,
+      constructPath: where,
+      placement,
+    };
     byPath.set(filePath, file);
     files.push(file);
   };
@@ -114,11 +126,6 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, errors };
-}
-
-/** YAML as Kubernetes tools read it: block style, no anchors, no line folding, YAML 1.1-safe quoting. */
-export function toYaml(json: any): string {
-  return yaml.dump(json, { noRefs: true, lineWidth: -1, sortKeys: false });
 }
 
 /** Built-in (and well-known CRD) cluster-scoped kinds, as `apiVersion/kind`. */
@@ -150,4 +157,20 @@ function fileNameOf(json: any, placement: Placement): { name: string; error?: st
   }
   const qualified = placement.role === 'workload' && namespace !== undefined && namespace !== placement.defaultNamespace;
   return { name: qualified ? `${kind}.${namespace}.${name}.yaml` : `${kind}.${name}.yaml` };
+}
+
+/** The container images of a workload object (any `containers` / `initContainers` list in it). */
+function imagesOf(value: any, out: string[] = []): string[] {
+  if (Array.isArray(value)) {
+    for (const v of value) imagesOf(v, out);
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if ((k === 'containers' || k === 'initContainers' || k === 'ephemeralContainers') && Array.isArray(v)) {
+        for (const c of v) if (typeof c?.image === 'string' && !out.includes(c.image)) out.push(c.image);
+      } else if (v && typeof v === 'object') {
+        imagesOf(v, out);
+      }
+    }
+  }
+  return out;
 }

@@ -19,23 +19,32 @@ export class SchemaValidator {
   }
 
   private readonly ajv: Ajv;
+  private readonly ajvAllErrors: Ajv;
   private readonly index: { crds: Record<string, string>; k8s: string };
   private readonly k8sKinds: Record<string, string>;
   private readonly compiled = new Map<string, ValidateFunction | null>();
+  private readonly compiledAllErrors = new Map<string, ValidateFunction>();
 
   private constructor() {
-    this.ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true, code: { optimize: true } });
-    const int = (bits: number) => ({ type: 'number' as const, validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** (bits - 1) });
-    this.ajv.addFormat('int32', int(32));
-    this.ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
-    this.ajv.addFormat('double', { type: 'number', validate: () => true });
-    this.ajv.addFormat('byte', /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/);
-    this.ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
+    // Fast pass without allErrors; an object that fails is validated again with allErrors for the full report.
+    this.ajv = new Ajv({ strict: false, allErrors: false, validateFormats: true });
+    this.ajvAllErrors = new Ajv({ strict: false, allErrors: true, validateFormats: true });
+    for (const ajv of [this.ajv, this.ajvAllErrors]) this.addFormats(ajv);
     this.index = JSON.parse(fs.readFileSync(path.join(SchemaValidator.SCHEMA_DIR, 'index.json'), 'utf-8'));
     const k8s = JSON.parse(fs.readFileSync(path.join(SchemaValidator.SCHEMA_DIR, this.index.k8s), 'utf-8'));
     this.k8sKinds = k8s.kinds;
     delete k8s.kinds;
     this.ajv.addSchema(k8s);
+    this.ajvAllErrors.addSchema(k8s);
+  }
+
+  private addFormats(ajv: Ajv) {
+    const int = (bits: number) => ({ type: 'number' as const, validate: (n: number) => Number.isInteger(n) && Math.abs(n) < 2 ** (bits - 1) });
+    ajv.addFormat('int32', int(32));
+    ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
+    ajv.addFormat('double', { type: 'number', validate: () => true });
+    ajv.addFormat('byte', /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/);
+    ajv.addFormat('date-time', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/);
   }
 
   /** Whether a schema is known for `apiVersion`/`kind`. */
@@ -57,17 +66,23 @@ export class SchemaValidator {
     }
     if (fn === null) return undefined;
     if (fn(object)) return [];
-    return formatErrors(fn.errors ?? []);
+    let full = this.compiledAllErrors.get(key);
+    if (!full) {
+      full = this.compile(key, this.ajvAllErrors)!;
+      this.compiledAllErrors.set(key, full);
+    }
+    full(object);
+    return formatErrors(full.errors ?? fn.errors ?? []);
   }
 
-  private compile(key: string): ValidateFunction | null {
+  private compile(key: string, ajv: Ajv = this.ajv): ValidateFunction | null {
     const crdFile = this.index.crds[key];
     if (crdFile) {
       const schema = JSON.parse(fs.readFileSync(path.join(SchemaValidator.SCHEMA_DIR, crdFile), 'utf-8'));
-      return this.ajv.compile(schema);
+      return ajv.compile(schema);
     }
     const definition = this.k8sKinds[key];
-    if (definition) return this.ajv.compile({ $ref: `k8s.json#/definitions/${definition}` });
+    if (definition) return ajv.compile({ $ref: `k8s.json#/definitions/${definition}` });
     return null;
   }
 }

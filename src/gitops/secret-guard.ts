@@ -1,6 +1,8 @@
 import { Placement } from '../private/placement';
 
 const PRIVATE_KEY = /-----BEGIN ([A-Z0-9 ]+ )?PRIVATE KEY-----/;
+// '-----BEGIN' base64-encoded, at any of the three byte alignments.
+const BASE64_PEM = /LS0tLS1CRUdJTi|0tLS0tQkVHSU4|tLS0tLUJFR0lO/;
 const SECRET_CONFIG_FIELDS = ['bearerToken', 'password', 'keyData', 'certData'];
 
 /**
@@ -9,10 +11,14 @@ const SECRET_CONFIG_FIELDS = ['bearerToken', 'password', 'keyData', 'certData'];
  * - a v1 Secret with `data` or `stringData` among the workloads (use an External Secrets ExternalSecret);
  * - an Argo CD cluster Secret whose `config` carries a token, password, client certificate or key.
  */
-export function secretErrors(json: any, placement: Placement): string[] {
+export function secretErrors(json: any, placement: Placement, serialized: string): string[] {
   const errors: string[] = [];
-  const pointer = findPrivateKey(json, '');
-  if (pointer !== undefined) errors.push(`${pointer || '/'} holds a PEM private key; private keys must never be written to Git`);
+  // One regex pass over the serialized object (every string value appears in it verbatim, or JSON-escaped
+  // for non-printable text, which keeps the PEM marker intact); the walk that finds the field runs on a hit.
+  if (PRIVATE_KEY.test(serialized) || BASE64_PEM.test(serialized)) {
+    const pointer = findPrivateKey(json, '');
+    if (pointer !== undefined) errors.push(`${pointer || '/'} holds a PEM private key; private keys must never be written to Git`);
+  }
   if (json.apiVersion === 'v1' && json.kind === 'Secret') {
     const isClusterSecret = placement.role === 'argocd' && json.metadata?.labels?.['argocd.argoproj.io/secret-type'] === 'cluster';
     if (isClusterSecret) {

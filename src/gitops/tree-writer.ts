@@ -3,17 +3,21 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 /**
- * Writes the GitOps tree so that a reader never sees a silent mix of two synths:
+ * Writes the GitOps tree so that a reader never sees a silent mix of two synths. Everything is validated and
+ * rendered in memory before this runs; then:
  *
- * 1. every changed file is first written to a staging directory inside the tree (`.cdk8s-fleet/staging`);
- * 2. a journal (`.cdk8s-fleet/journal.json`) listing the moves and deletions is written with an atomic rename:
- *    from that instant the new tree is committed;
- * 3. staged files are renamed into place, stale managed files are deleted, the manifest is replaced, and the
- *    journal is removed.
+ * 1. a journal (`.cdk8s-fleet/journal.json`, phase `prepare`) listing every file to create, replace and delete
+ *    appears with an atomic rename;
+ * 2. files that did not exist are written in place, files that change are written to `.cdk8s-fleet/staging`;
+ * 3. the journal is switched to phase `commit` (atomic rename): from that instant the new tree is committed;
+ * 4. staged files are renamed over the old ones, stale managed files are deleted, the manifest is replaced,
+ *    and the journal and staging directory are removed.
  *
- * A run killed before step 2 leaves the tree as it was (the next run discards the staging directory); a run
- * killed after it is completed by the next run before it does anything else (`recoverTree`). Only changed
- * files are touched, and files the tree never wrote (not in the manifest) are left alone.
+ * The next run (and `recoverTree`) finds an interrupted write by its journal before doing anything else: in
+ * phase `prepare` it rolls back (deletes the created files; the old files were never touched), in phase
+ * `commit` it completes the moves. Only changed files are touched, and files the tree never wrote (not in
+ * the manifest) are left alone. Writes are not fsync'ed: the guarantee is against a killed process, not a
+ * power cut.
  */
 
 /** The state directory inside the tree. */
@@ -21,6 +25,8 @@ export const STATE_DIR = '.cdk8s-fleet';
 const MANIFEST = `${STATE_DIR}/manifest.json`;
 const JOURNAL = `${STATE_DIR}/journal.json`;
 const STAGING = `${STATE_DIR}/staging`;
+/** Local (git-ignored) record of each managed file's size and mtime when it was last written or checked. */
+const STAT_CACHE = `${STATE_DIR}/stat-cache.json`;
 
 /** The list of files the tree writer manages, with their sha256, kept in the tree. */
 export interface TreeManifest {
@@ -30,11 +36,14 @@ export interface TreeManifest {
 
 interface Journal {
   readonly version: number;
-  /** Tree-relative paths whose staged copy is moved into place. */
-  readonly writes: string[];
+  readonly phase: 'prepare' | 'commit';
+  /** Tree-relative paths that did not exist and are written in place. */
+  readonly creates: string[];
+  /** Tree-relative paths whose new content is staged, then renamed over the old file. */
+  readonly replaces: string[];
   /** Tree-relative paths to delete. */
   readonly deletes: string[];
-  /** The manifest once the moves are done. */
+  /** The manifest once the write is complete. */
   readonly manifest: TreeManifest;
 }
 
@@ -59,30 +68,41 @@ export function readManifest(outdir: string): TreeManifest {
   return JSON.parse(fs.readFileSync(file, 'utf-8'));
 }
 
-/** Whether the tree holds an interrupted write (a journal or a staging directory). */
+/** Whether the tree holds an interrupted write, and what the next run will do about it. */
 export function interruptedWrite(outdir: string): string | undefined {
-  if (fs.existsSync(path.join(outdir, JOURNAL))) return 'a committed write was interrupted before all files were moved into place';
-  if (fs.existsSync(path.join(outdir, STAGING))) return 'a write was interrupted before it was committed (staged files were never moved into place)';
+  const journal = readJournal(outdir);
+  if (journal?.phase === 'commit') return 'a committed write was interrupted before all files were moved into place; the next synth completes it';
+  if (journal) return 'a write was interrupted before it was committed; the next synth rolls it back';
+  if (fs.existsSync(path.join(outdir, STAGING))) return 'a staging directory was left behind; the next synth removes it';
   return undefined;
 }
 
 /**
- * Completes an interrupted write (journal present) or discards an uncommitted one (staging only).
+ * Completes an interrupted write (journal in phase `commit`) or rolls it back (phase `prepare`).
  * Returns a description of what it did, or undefined if there was nothing to do.
  */
 export function recoverTree(outdir: string): string | undefined {
-  const state = interruptedWrite(outdir);
-  if (!state) return undefined;
+  const journal = readJournal(outdir);
   const journalFile = path.join(outdir, JOURNAL);
-  if (fs.existsSync(journalFile)) {
-    const journal: Journal = JSON.parse(fs.readFileSync(journalFile, 'utf-8'));
-    applyJournal(outdir, journal);
-    fs.rmSync(path.join(outdir, STAGING), { recursive: true, force: true });
-    fs.rmSync(journalFile, { force: true });
-    return `completed an interrupted write (${journal.writes.length} files written, ${journal.deletes.length} deleted)`;
+  let done: string | undefined;
+  if (journal?.phase === 'commit') {
+    applyCommitted(outdir, journal);
+    done = `completed an interrupted write (${journal.creates.length + journal.replaces.length} files written, ${journal.deletes.length} deleted)`;
+  } else if (journal) {
+    const removed = new Set<string>();
+    for (const rel of journal.creates) {
+      fs.rmSync(path.join(outdir, rel), { force: true });
+      removed.add(path.dirname(rel));
+    }
+    removeEmptyDirectories(outdir, removed);
+    done = `rolled back an uncommitted write (${journal.creates.length} new files removed; the previous tree is as it was)`;
+  } else if (fs.existsSync(path.join(outdir, STAGING))) {
+    done = 'removed a staging directory left behind';
   }
   fs.rmSync(path.join(outdir, STAGING), { recursive: true, force: true });
-  return 'discarded an uncommitted write (the tree was left as it was)';
+  fs.rmSync(journalFile, { force: true });
+  fs.rmSync(`${journalFile}.tmp`, { force: true });
+  return done;
 }
 
 /**
@@ -94,70 +114,108 @@ export function writeTree(outdir: string, files: Map<string, string>, hooks?: (s
   const recovered = recoverTree(outdir);
   const old = readManifest(outdir);
 
+  const statCache = readStatCache(outdir);
+  const newStatCache: StatCache = {};
   const manifest: TreeManifest = { version: 1, files: {} };
-  const writes: string[] = [];
+  const creates: string[] = [];
+  const replaces: string[] = [];
   let unchanged = 0;
   for (const rel of [...files.keys()].sort()) {
     checkRelative(rel);
     const content = files.get(rel)!;
     const hash = sha256(content);
     manifest.files[rel] = hash;
-    if (old.files[rel] === hash && sameContent(path.join(outdir, rel), content)) {
+    const target = path.join(outdir, rel);
+    const stat = fs.statSync(target, { throwIfNoEntry: false });
+    if (!stat) {
+      creates.push(rel);
+    } else if (old.files[rel] === hash && unchangedOnDisk(target, stat, content, statCache[rel])) {
       unchanged++;
+      newStatCache[rel] = [stat.size, stat.mtimeMs];
     } else {
-      writes.push(rel);
+      replaces.push(rel);
     }
   }
   const deletes = Object.keys(old.files).filter(rel => !files.has(rel)).sort();
-  const manifestText = JSON.stringify(manifest, undefined, 1) + '\n';
-  const oldManifestText = fs.existsSync(path.join(outdir, MANIFEST)) ? fs.readFileSync(path.join(outdir, MANIFEST), 'utf-8') : '';
-  if (writes.length === 0 && deletes.length === 0 && manifestText === oldManifestText) {
+  const manifestText = manifestJson(manifest);
+  const manifestFile = path.join(outdir, MANIFEST);
+  const oldManifestText = fs.existsSync(manifestFile) ? fs.readFileSync(manifestFile, 'utf-8') : '';
+  if (creates.length === 0 && replaces.length === 0 && deletes.length === 0 && manifestText === oldManifestText) {
+    writeStatCache(outdir, newStatCache);
     return { written: [], deleted: [], unchanged, recovered };
   }
 
-  // 1. Stage.
-  const staging = path.join(outdir, STAGING);
-  fs.rmSync(staging, { recursive: true, force: true });
-  const dirs = new Set<string>();
-  for (const rel of writes) dirs.add(path.dirname(path.join(staging, rel)));
-  for (const d of dirs) fs.mkdirSync(d, { recursive: true });
-  for (const rel of writes) fs.writeFileSync(path.join(staging, rel), files.get(rel)!);
-  fs.writeFileSync(path.join(staging, MANIFEST_STAGED), manifestText);
-  hooks?.('staged');
+  // 1. Prepare.
+  const journal: Journal = { version: 2, phase: 'prepare', creates, replaces, deletes, manifest };
+  writeJournal(outdir, journal);
+  hooks?.('prepared');
 
-  // 2. Commit: the journal appears atomically.
-  const journal: Journal = { version: 1, writes, deletes, manifest };
-  const journalFile = path.join(outdir, JOURNAL);
-  fs.writeFileSync(`${journalFile}.tmp`, JSON.stringify(journal));
-  fs.renameSync(`${journalFile}.tmp`, journalFile);
-  hooks?.('committed');
-
-  // 3. Apply, then clean up.
-  applyJournal(outdir, journal, hooks);
-  fs.rmSync(staging, { recursive: true, force: true });
-  fs.rmSync(journalFile, { force: true });
-  ensureStateIgnored(outdir);
-  return { written: writes, deleted: deletes, unchanged, recovered };
-}
-
-const MANIFEST_STAGED = 'manifest.json.next';
-
-/** Idempotent: moves whatever is still staged into place, deletes what is still there, installs the manifest. */
-function applyJournal(outdir: string, journal: Journal, hooks?: (step: string) => void) {
+  // 2. New files in place, changed files staged.
   const staging = path.join(outdir, STAGING);
   const made = new Set<string>();
-  let i = 0;
-  for (const rel of journal.writes) {
-    const staged = path.join(staging, rel);
-    if (!fs.existsSync(staged)) continue; // moved by the interrupted run already
-    const target = path.join(outdir, rel);
-    const dir = path.dirname(target);
+  const mkdir = (dir: string) => {
     if (!made.has(dir)) {
       fs.mkdirSync(dir, { recursive: true });
       made.add(dir);
     }
-    fs.renameSync(staged, target);
-    if (++i === Math.ceil(journal.writes.length / 2)) hooks?.('half-applied');
+  };
+  for (let i = 0; i < creates.length; i++) {
+    const target = path.join(outdir, creates[i]);
+    mkdir(path.dirname(target));
+    fs.writeFileSync(target, files.get(creates[i])!);
+    if (i === Math.floor(creates.length / 2)) hooks?.('half-created');
+  }
+  for (const rel of replaces) {
+    const staged = path.join(staging, rel);
+    mkdir(path.dirname(staged));
+    fs.writeFileSync(staged, files.get(rel)!);
+  }
+  hooks?.('staged');
+
+  // 3. Commit.
+  writeJournal(outdir, { ...journal, phase: 'commit' });
+  hooks?.('committed');
+
+  // 4. Apply, then clean up.
+  applyCommitted(outdir, journal, hooks);
+  fs.rmSync(staging, { recursive: true, force: true });
+  fs.rmSync(path.join(outdir, JOURNAL), { force: true });
+  ensureStateIgnored(outdir);
+  for (const rel of [...creates, ...replaces]) {
+    const stat = fs.statSync(path.join(outdir, rel), { throwIfNoEntry: false });
+    if (stat) newStatCache[rel] = [stat.size, stat.mtimeMs];
+  }
+  writeStatCache(outdir, newStatCache);
+  return { written: [...creates, ...replaces].sort(), deleted: deletes, unchanged, recovered };
+}
+
+function readJournal(outdir: string): Journal | undefined {
+  const file = path.join(outdir, JOURNAL);
+  if (!fs.existsSync(file)) return undefined;
+  const journal = JSON.parse(fs.readFileSync(file, 'utf-8'));
+  if (journal.version !== 2) throw new Error(`${file}: unknown journal version ${journal.version}; remove it by hand after checking the tree`);
+  return journal;
+}
+
+function writeJournal(outdir: string, journal: Journal) {
+  const file = path.join(outdir, JOURNAL);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(journal));
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+function manifestJson(manifest: TreeManifest): string {
+  return JSON.stringify(manifest, undefined, 1) + '\n';
+}
+
+/** Idempotent: moves whatever is still staged into place, deletes what is still there, installs the manifest. */
+function applyCommitted(outdir: string, journal: Journal, hooks?: (step: string) => void) {
+  const staging = path.join(outdir, STAGING);
+  let i = 0;
+  for (const rel of journal.replaces) {
+    const staged = path.join(staging, rel);
+    if (fs.existsSync(staged)) fs.renameSync(staged, path.join(outdir, rel));
+    if (++i === Math.ceil(journal.replaces.length / 2)) hooks?.('half-applied');
   }
   const emptied = new Set<string>();
   for (const rel of journal.deletes) {
@@ -165,14 +223,9 @@ function applyJournal(outdir: string, journal: Journal, hooks?: (step: string) =
     emptied.add(path.dirname(rel));
   }
   removeEmptyDirectories(outdir, emptied);
-  const stagedManifest = path.join(staging, MANIFEST_STAGED);
   const manifestFile = path.join(outdir, MANIFEST);
-  if (fs.existsSync(stagedManifest)) {
-    fs.mkdirSync(path.dirname(manifestFile), { recursive: true });
-    fs.renameSync(stagedManifest, manifestFile);
-  } else {
-    fs.writeFileSync(manifestFile, JSON.stringify(journal.manifest, undefined, 1) + '\n');
-  }
+  fs.writeFileSync(`${manifestFile}.tmp`, manifestJson(journal.manifest));
+  fs.renameSync(`${manifestFile}.tmp`, manifestFile);
 }
 
 /** Removes the given directories and their parents while they are empty (never the tree root). */
@@ -192,14 +245,31 @@ function removeEmptyDirectories(outdir: string, dirs: Set<string>) {
   }
 }
 
-function sameContent(file: string, content: string): boolean {
+type StatCache = Record<string, [number, number]>;
+
+function readStatCache(outdir: string): StatCache {
   try {
-    const stat = fs.statSync(file);
-    if (stat.size !== Buffer.byteLength(content)) return false;
-    return fs.readFileSync(file, 'utf-8') === content;
+    return JSON.parse(fs.readFileSync(path.join(outdir, STAT_CACHE), 'utf-8'));
   } catch {
-    return false;
+    return {};
   }
+}
+
+function writeStatCache(outdir: string, cache: StatCache) {
+  const file = path.join(outdir, STAT_CACHE);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(cache));
+  fs.renameSync(`${file}.tmp`, file);
+}
+
+/**
+ * Whether a managed file still holds `content`. Like git, a file whose size and mtime match what was recorded
+ * when it was last written is taken as unchanged without reading it; any other file is read and compared.
+ */
+function unchangedOnDisk(file: string, stat: fs.Stats, content: string, cached: [number, number] | undefined): boolean {
+  if (!stat.isFile() || stat.size !== Buffer.byteLength(content)) return false;
+  if (cached && cached[0] === stat.size && cached[1] === stat.mtimeMs) return true;
+  return fs.readFileSync(file, 'utf-8') === content;
 }
 
 function checkRelative(rel: string) {
@@ -210,6 +280,6 @@ function checkRelative(rel: string) {
 
 function ensureStateIgnored(outdir: string) {
   const ignore = path.join(outdir, STATE_DIR, '.gitignore');
-  const text = '# written by cdk8s-fleet: transient state of an interrupted synth\n/staging/\n/journal.json\n/journal.json.tmp\n';
+  const text = '# written by cdk8s-fleet: local state, not part of the tree\n/staging/\n/journal.json\n/journal.json.tmp\n/stat-cache.json\n/stat-cache.json.tmp\n/manifest.json.tmp\n';
   if (!fs.existsSync(ignore) || fs.readFileSync(ignore, 'utf-8') !== text) fs.writeFileSync(ignore, text);
 }

@@ -1,0 +1,13 @@
+import * as fs from 'fs';
+import { generateFleet } from '../bench/fleet-generator';
+import { writeTree } from '../src/gitops/tree-writer';
+const [c, a] = (process.argv[2] ?? '100x50').split('x').map(Number);
+const app = generateFleet({ clusters: c, apps: a, outdir: '/tmp/x' });
+const files = app.renderFiles();
+const dir = fs.mkdtempSync('/tmp/wt-');
+const t = Date.now();
+const r = writeTree(dir, new Map(Object.entries(files)));
+console.log('write ms', Date.now() - t, r.written.length);
+const t2 = Date.now();
+writeTree(dir, new Map(Object.entries(files)));
+console.log('noop write ms', Date.now() - t2);

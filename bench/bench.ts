@@ -1,0 +1,81 @@
+/**
+ * `npm run bench`: synthesizes generated fleets of growing size, each in a fresh child process (so peak RSS
+ * is per size), and prints objects/s, files, MB and peak RSS. A second, unchanged synth into the same tree
+ * shows the cost of a no-op re-synth. Results go into BENCHMARKS.md by hand, with the machine and the date.
+ *
+ * Usage: npm run bench [-- --sizes 10x10,50x20,100x50,200x50]
+ */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+const DEFAULT_SIZES = ['10x10', '50x20', '100x20', '100x50', '200x50'];
+
+function runOne(clusters: number, apps: number, workdir: string) {
+  // Trees are deleted only after every size ran: on this disk, creating many files soon after deleting many
+  // is several times slower, which would measure the disk rather than the library.
+  const outdir = fs.mkdtempSync(path.join(workdir, `${clusters}x${apps}-`));
+  const { generateFleet } = require('./fleet-generator');
+  const t0 = process.hrtime.bigint();
+  let app: any = generateFleet({ clusters, apps, outdir });
+  const t1 = process.hrtime.bigint();
+  const first = app.synthTree();
+  const t2 = process.hrtime.bigint();
+  app = undefined; // let the first construct tree go before building the second
+  const again = generateFleet({ clusters, apps, outdir });
+  const t3 = process.hrtime.bigint();
+  const second = again.synthTree();
+  const t4 = process.hrtime.bigint();
+  let bytes = 0;
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p); else bytes += fs.statSync(p).size;
+    }
+  };
+  walk(outdir);
+  const ms = (a: bigint, b: bigint) => Number(b - a) / 1e6;
+  console.log(JSON.stringify({
+    clusters, apps,
+    objects: first.objectCount,
+    files: first.written.length,
+    mb: +(bytes / 1e6).toFixed(1),
+    constructMs: Math.round(ms(t0, t1)),
+    synthMs: Math.round(ms(t1, t2)),
+    totalMs: Math.round(ms(t0, t2)),
+    objectsPerSecond: Math.round(first.objectCount / (ms(t0, t2) / 1000)),
+    resynthTotalMs: Math.round(ms(t2, t4)),
+    resynthSynthMs: Math.round(ms(t3, t4)),
+    resynthWritten: second.written.length,
+    renderMs: first.renderMilliseconds,
+    writeMs: first.writeMilliseconds,
+    resynthRenderMs: second.renderMilliseconds,
+    resynthWriteMs: second.writeMilliseconds,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  }));
+}
+
+function main() {
+  const args = process.argv.slice(2);
+  if (args[0] === '--one') {
+    runOne(Number(args[1]), Number(args[2]), args[3]);
+    return;
+  }
+  const sizesArg = args.indexOf('--sizes') >= 0 ? args[args.indexOf('--sizes') + 1] : undefined;
+  const sizes = (sizesArg ? sizesArg.split(',') : DEFAULT_SIZES).map(s => s.split('x').map(Number));
+  console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${new Date().toISOString().slice(0, 10)}`);
+  console.log('| clusters × apps | objects | files | MB | construct s | render s | write s | total s | objects/s | no-op re-synth s (render + check) | peak RSS MB |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-bench-'));
+  for (const [clusters, apps] of sizes) {
+    const out = execFileSync(process.execPath, [...process.execArgv, __filename, '--one', String(clusters), String(apps), workdir],
+      { encoding: 'utf-8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+    const r = JSON.parse(out.trim().split('\n').pop()!);
+    const s = (x: number) => (x / 1000).toFixed(2);
+    console.log(`| ${clusters} × ${apps} | ${r.objects} | ${r.files} | ${r.mb} | ${s(r.constructMs)} | ${s(r.renderMs)} | ${s(r.writeMs)} | ${s(r.totalMs)} | ${r.objectsPerSecond} | ${s(r.resynthSynthMs)} (${s(r.resynthRenderMs)} + ${s(r.resynthWriteMs)}) | ${r.peakRssMb} |`);
+  }
+  fs.rmSync(workdir, { recursive: true, force: true });
+}
+
+main();
