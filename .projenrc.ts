@@ -22,6 +22,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'fast-check@^4',
     '@types/js-yaml@^4',
     'ts-node@^10',
+    'yaml@^2',
   ],
   // Non-jsii runtime dependencies are bundled into the package (jsii requires it).
   bundledDeps: ['js-yaml@^4.1.0', 'ajv@^8.17.0'],
@@ -43,7 +44,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
     compilerOptions: {},
   },
-  gitignore: ['/examples/*/dist/', '/bench/out/', '/.bench/'],
+  gitignore: ['/examples/*/dist/', '/.bench/', '/.prof/'],
 });
 
 // Generated L1 classes (src/imports/) and compact validation schemas (schemas/) come from the pinned

@@ -90,12 +90,13 @@ export function buildExampleFleet(outdir?: string): FleetApp {
     orphanedResources: { warn: true },
   });
 
-  // The web team may deploy only to its own namespaces, never create cluster-scoped objects,
+  // The web team may deploy only to its own namespace, create no cluster-scoped object but that namespace,
   // and never sync production on Friday evenings.
   const web = new AppProject(fleet, 'web-project', {
     projectName: 'web',
     description: 'Storefront web team',
     destinations: clusters.map(c => ProjectDestination.cluster(c, 'web')),
+    clusterResourceAllowList: [{ group: '', kind: 'Namespace', name: 'web' }],
     namespaceResourceDenyList: [{ group: '', kind: 'ResourceQuota' }, { group: '', kind: 'LimitRange' }],
     roles: [{
       name: 'developers',

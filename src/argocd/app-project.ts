@@ -4,9 +4,10 @@ import { Fleet } from '../fleet/fleet';
 import { AppProject as AppProjectL1 } from '../imports/argocd-argoproj.io';
 import { goDuration } from '../private/duration';
 import { show, throwIfInvalid } from '../private/errors';
-import { globMatch, isDenyPattern, normalizeGitUrl } from '../private/glob';
 import { dns1123SubdomainErrors } from '../private/names';
+import { argoChart } from '../private/argo-chart';
 import { definePlacement } from '../private/placement';
+import { isDestinationMatched, isResourcePermitted, isSourcePermitted } from '../private/project-rules';
 import { undefinedIfEmpty } from '../private/util';
 import type { ICluster } from '../fleet/cluster';
 
@@ -95,6 +96,11 @@ export interface IAppProject extends IConstruct {
   permitsDestination(cluster: ICluster, namespace: string): boolean;
   /** Whether an Application in this project may use `repoUrl`. */
   permitsSourceRepo(repoUrl: string): boolean;
+  /**
+   * Whether an Application in this project may create an object of this API group and kind (and name).
+   * @param namespaced whether the kind is namespaced (false for Namespace, ClusterRole, CRDs …)
+   */
+  permitsResource(group: string, kind: string, name: string, namespaced: boolean): boolean;
 }
 
 /**
@@ -145,7 +151,7 @@ export class AppProject extends Construct implements IAppProject {
     throwIfInvalid(this, 'AppProject', errors);
 
     definePlacement(this, () => ({ directory: `${fleet.argocdDirectory}/projects`, role: 'argocd' }));
-    this.apiObject = new AppProjectL1(this, 'Resource', {
+    this.apiObject = new AppProjectL1(argoChart(this, fleet.argocdNamespace), 'Resource', {
       metadata: {
         name: this.projectName,
         namespace: fleet.argocdNamespace,
@@ -158,6 +164,7 @@ export class AppProject extends Construct implements IAppProject {
     for (const d of props.destinations ?? []) this.addDestination(d);
     for (const r of props.roles ?? []) this.addRole(r);
     for (const k of props.clusterResourceAllowList ?? []) this.allowClusterResource(k);
+    this.node.addValidation({ validate: () => this.validateProject() });
   }
 
   /** Allows Applications of this project to use another repository (a glob; a leading '!' denies). */
@@ -186,37 +193,45 @@ export class AppProject extends Construct implements IAppProject {
   }
 
   public permitsDestination(cluster: ICluster, namespace: string): boolean {
-    // AppProject.isDestinationMatched (app_project_types.go): any allow matches and no deny pattern excludes.
-    let anyMatched = false;
-    for (const item of this.destinations.map(d => d._toKube())) {
-      const nameMatched = item.name !== undefined && globMatch(item.name, cluster.clusterName, true);
-      const serverMatched = item.server !== undefined && globMatch(item.server, cluster.server, true);
-      const namespaceMatched = globMatch(item.namespace ?? '', namespace, true);
-      if ((serverMatched || nameMatched) && namespaceMatched) {
-        anyMatched = true;
-      } else if ((!nameMatched && item.name !== undefined && isDenyPattern(item.name))
-        || (!serverMatched && item.server !== undefined && isDenyPattern(item.server))
-        || (!namespaceMatched && isDenyPattern(item.namespace ?? ''))) {
-        return false;
-      }
-    }
-    if (anyMatched && this.props.permitOnlyProjectScopedClusters) {
+    const matched = isDestinationMatched(this.destinations.map(d => d._toKube()), { name: cluster.clusterName, server: cluster.server, namespace });
+    if (matched && this.props.permitOnlyProjectScopedClusters) {
       return cluster.project?.projectName === this.projectName;
     }
-    return anyMatched;
+    return matched;
   }
 
   public permitsSourceRepo(repoUrl: string): boolean {
-    // AppProject.IsSourcePermitted: repo URLs are normalized, '/' separates glob segments.
-    const source = normalizeGitUrl(repoUrl);
-    let anyMatched = false;
-    for (const pattern of this.sourceRepos) {
-      const normalized = isDenyPattern(pattern) ? `!${normalizeGitUrl(pattern.slice(1))}` : normalizeGitUrl(pattern);
-      const matched = pattern === '*' || globMatch(normalized, source, true, '/');
-      if (matched) anyMatched = true;
-      else if (isDenyPattern(normalized)) return false;
+    return isSourcePermitted(this.sourceRepos, repoUrl);
+  }
+
+  public permitsResource(group: string, kind: string, name: string, namespaced: boolean): boolean {
+    const p = this.props;
+    return isResourcePermitted({
+      clusterResourceWhitelist: this.clusterAllow,
+      clusterResourceBlacklist: p.clusterResourceDenyList,
+      namespaceResourceWhitelist: p.namespaceResourceAllowList,
+      namespaceResourceBlacklist: p.namespaceResourceDenyList,
+    }, group, kind, name, namespaced);
+  }
+
+  private validateProject(): string[] {
+    // AppProject.ValidateProject (app_project_types.go): '!*' patterns and duplicates are rejected by Argo CD.
+    const errors: string[] = [];
+    const seen = new Set<string>();
+    for (const d of this.destinations.map(x => x._toKube())) {
+      for (const [field, value] of Object.entries(d)) {
+        if (value === '!*') errors.push(`AppProject '${this.projectName}' destination ${field} '!*' is invalid (it denies everything)`);
+      }
+      const key = JSON.stringify([d.server ?? '', d.name ?? '', d.namespace]);
+      if (seen.has(key)) errors.push(`AppProject '${this.projectName}' has a duplicate destination ${show(d)}`);
+      seen.add(key);
     }
-    return anyMatched;
+    const roles = new Set<string>();
+    for (const r of this.roles) {
+      if (roles.has(r.name)) errors.push(`AppProject '${this.projectName}' has two roles named '${r.name}'`);
+      roles.add(r.name);
+    }
+    return errors;
   }
 
   /** @internal */
@@ -268,6 +283,9 @@ class ImportedAppProject extends Construct implements IAppProject {
     return true;
   }
   public permitsSourceRepo(_repoUrl: string): boolean {
+    return true;
+  }
+  public permitsResource(_group: string, _kind: string, _name: string, _namespaced: boolean): boolean {
     return true;
   }
 }

@@ -1,4 +1,4 @@
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IAppProject } from './app-project';
 import { ApplicationSource } from './application-source';
@@ -8,6 +8,8 @@ import { Fleet } from '../fleet/fleet';
 import { Application as ApplicationL1 } from '../imports/argocd-argoproj.io';
 import { show, throwIfInvalid } from '../private/errors';
 import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
+import { argoChart } from '../private/argo-chart';
+import { isClusterScoped } from '../private/kinds';
 import { definePlacement } from '../private/placement';
 import { sortedMap, undefinedIfEmpty } from '../private/util';
 
@@ -161,7 +163,7 @@ export class Application extends Construct {
     throwIfInvalid(this, 'Application', errors);
 
     definePlacement(this, () => ({ directory: `${this.fleet.argocdDirectory}/applications`, role: 'argocd' }));
-    this.apiObject = new ApplicationL1(this, 'Resource', {
+    this.apiObject = new ApplicationL1(argoChart(this, this.fleet.argocdNamespace), 'Resource', {
       metadata: {
         name: this.applicationName,
         namespace: this.fleet.argocdNamespace,
@@ -228,6 +230,21 @@ export class Application extends Construct {
     return errors;
   }
 
+  /** Objects the project would refuse to sync (foot-gun 16: a new project cannot even create a Namespace). */
+  private resourceErrors(manifests: Construct): string[] {
+    const errors: string[] = [];
+    for (const c of manifests.node.findAll()) {
+      if (!ApiObject.isApiObject(c)) continue;
+      const group = c.apiVersion.includes('/') ? c.apiVersion.split('/')[0] : '';
+      const namespaced = !isClusterScoped(c.apiVersion, c.kind);
+      if (!this.project.permitsResource(group, c.kind, c.name, namespaced)) {
+        errors.push(`AppProject '${this.project.projectName}' does not allow ${namespaced ? 'namespaced' : 'cluster-scoped'} ${c.kind} '${c.name}' (group '${group}') that Application '${this.applicationName}' deploys. `
+          + (namespaced ? 'Check its namespace resource lists' : `Add { group: '${group}', kind: '${c.kind}' } to its clusterResourceAllowList`));
+      }
+    }
+    return errors;
+  }
+
   private validateApplication(): string[] {
     const errors: string[] = [];
     const cluster = this.destination;
@@ -254,6 +271,7 @@ export class Application extends Construct {
       if (source._manifests && source._manifests.cluster !== cluster) {
         errors.push(`Application '${this.applicationName}' deploys to '${cluster.clusterName}' but its source is the manifests rendered for '${source._manifests.cluster.clusterName}'`);
       }
+      if (source._manifests) errors.push(...this.resourceErrors(source._manifests));
     }
     return errors;
   }

@@ -5,6 +5,7 @@ import { SyncOption, SyncPolicy } from '../argocd/sync-policy';
 import { Application as ApplicationL1 } from '../imports/argocd-argoproj.io';
 import { show, throwIfInvalid } from '../private/errors';
 import { dns1123SubdomainErrors } from '../private/names';
+import { argoChart } from '../private/argo-chart';
 import { definePlacement } from '../private/placement';
 
 /** Options for the fleet's root App-of-Apps Application. */
@@ -53,7 +54,7 @@ export class Bootstrap extends Construct {
       // Argo CD's own CRDs (and any object above 256 KiB) need server-side apply.
       syncOptions: [SyncOption.SERVER_SIDE_APPLY],
     });
-    this.apiObject = new ApplicationL1(this, 'Resource', {
+    this.apiObject = new ApplicationL1(argoChart(this, fleet.argocdNamespace), 'Resource', {
       metadata: { name: this.applicationName, namespace: fleet.argocdNamespace },
       spec: Lazy.any({
         produce: () => ({

@@ -14,6 +14,7 @@ import {
 import { goDuration } from '../private/duration';
 import { show, throwIfInvalid } from '../private/errors';
 import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
+import { argoChart } from '../private/argo-chart';
 import { definePlacement } from '../private/placement';
 import { sortedMap, undefinedIfEmpty } from '../private/util';
 
@@ -159,7 +160,7 @@ export class Cluster extends Construct implements ICluster {
     const labels = { ...sortedMap(this._labels), [CLUSTER_SECRET_TYPE_LABEL]: 'cluster' };
 
     if (!rendered!.fromStore) {
-      this.apiObject = new k8s.KubeSecret(this, 'Resource', {
+      this.apiObject = new k8s.KubeSecret(argoChart(this, this.fleet.argocdNamespace), 'Resource', {
         metadata: { name: secretName, namespace: this.fleet.argocdNamespace, labels, annotations: undefinedIfEmpty(sortedMap(this._annotations)) },
         type: 'Opaque',
         stringData: data,
@@ -169,9 +170,9 @@ export class Cluster extends Construct implements ICluster {
       // The config JSON is a Go template: the secret values are spliced in by External Secrets at runtime.
       const config = JSON.parse(data.config);
       for (const ref of store.references) setPath(config, ref.configPath, `\u0000${ref.secretKey}\u0000`);
-      let configTemplate = JSON.stringify(config);
+      let configTemplate = JSON.stringify(sortDeep(config));
       for (const ref of store.references) configTemplate = configTemplate.replace(`"\\u0000${ref.secretKey}\\u0000"`, ref.template);
-      this.apiObject = new ExternalSecretL1(this, 'Resource', {
+      this.apiObject = new ExternalSecretL1(argoChart(this, this.fleet.argocdNamespace), 'Resource', {
         metadata: { name: secretName, namespace: this.fleet.argocdNamespace },
         spec: {
           refreshInterval: goDuration(store.refreshInterval),

@@ -1,4 +1,3 @@
-import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Bootstrap, BootstrapOptions } from './bootstrap';
 import { Cluster, ClusterOptions } from './cluster';
@@ -48,7 +47,7 @@ export interface FleetProps {
  * fleet.addCluster('prod-eu-1', { server: 'https://prod-eu-1.example.com', credentials: ClusterCredentials.gkeWorkloadIdentity() });
  * app.synth();
  */
-export class Fleet extends Chart {
+export class Fleet extends Construct {
   /** Whether `x` is a Fleet (works across copies of the library). */
   public static isFleet(x: any): x is Fleet {
     return x !== null && typeof x === 'object' && FLEET_SYMBOL in x;
@@ -72,8 +71,8 @@ export class Fleet extends Chart {
   private readonly registry = new Map<string, Cluster>();
 
   public constructor(scope: Construct, id: string, props: FleetProps) {
+    super(scope, id);
     const argocdNamespace = props.argocdNamespace ?? 'argocd';
-    super(scope, id, { namespace: argocdNamespace, disableResourceNameHashes: true });
     Object.defineProperty(this, FLEET_SYMBOL, { value: true });
     this.fleetName = props.fleetName ?? id;
     this.repoUrl = props.repoUrl;

@@ -3,6 +3,8 @@ import { IConstruct } from 'constructs';
 import { SchemaValidator } from './schema-validator';
 import { secretErrors } from './secret-guard';
 import { toYaml } from './yaml';
+import { ClusterManifests } from '../fleet/cluster-manifests';
+import { isClusterScoped } from '../private/kinds';
 import { ownPlacement, Placement } from '../private/placement';
 
 /** One file of the GitOps tree. */
@@ -52,17 +54,20 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   }
 
   // 2. Every ApiObject, with the placement of its nearest placed ancestor.
-  const visit = (c: IConstruct, placement: Placement | undefined) => {
+  // `owner` is the construct that placed the object (an Application, a Cluster …): errors name its path.
+  const visit = (c: IConstruct, placement: Placement | undefined, owner: IConstruct | undefined) => {
     const own = ownPlacement(c);
     const current = own ?? placement;
+    const currentOwner = own && !ClusterManifests.isClusterManifests(c) ? c : owner;
     if (ApiObject.isApiObject(c)) {
-      renderObject(c, current);
+      // An Argo CD construct's own L1 (`<owner>/Chart/Resource`) is reported by the construct's path.
+      renderObject(c, current, currentOwner && isInside(c, currentOwner, 'Chart') ? currentOwner : c);
     }
-    for (const child of c.node.children) visit(child, current);
+    for (const child of c.node.children) visit(child, current, currentOwner);
   };
 
-  const renderObject = (obj: ApiObject, placement: Placement | undefined) => {
-    const where = obj.node.path;
+  const renderObject = (obj: ApiObject, placement: Placement | undefined, reportAs: IConstruct) => {
+    const where = reportAs.node.path;
     if (!placement) {
       errors.push(`[${where}] ${obj.kind} '${obj.name}' is not inside a Fleet or a ClusterManifests, so it has no place in the GitOps tree. Create it in cluster.addManifests(...)`);
       return;
@@ -74,7 +79,7 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
       errors.push(`[${where}] ${(e as Error).message}`);
       return;
     }
-    if (CLUSTER_SCOPED_KINDS.has(`${json.apiVersion}/${json.kind}`) && json.metadata?.namespace !== undefined) {
+    if (isClusterScoped(json.apiVersion, json.kind) && json.metadata?.namespace !== undefined) {
       // cdk8s gives every object its chart's namespace; a cluster-scoped object must not carry one.
       delete json.metadata.namespace;
     }
@@ -120,28 +125,13 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   const disableSort = process.env.CDK8S_DISABLE_SORT;
   delete process.env.CDK8S_DISABLE_SORT;
   try {
-    visit(root, undefined);
+    visit(root, undefined, undefined);
   } finally {
     if (disableSort !== undefined) process.env.CDK8S_DISABLE_SORT = disableSort;
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, errors };
 }
-
-/** Built-in (and well-known CRD) cluster-scoped kinds, as `apiVersion/kind`. */
-const CLUSTER_SCOPED_KINDS = new Set([
-  'v1/Namespace', 'v1/Node', 'v1/PersistentVolume', 'v1/ComponentStatus',
-  'rbac.authorization.k8s.io/v1/ClusterRole', 'rbac.authorization.k8s.io/v1/ClusterRoleBinding',
-  'apiextensions.k8s.io/v1/CustomResourceDefinition', 'apiregistration.k8s.io/v1/APIService',
-  'storage.k8s.io/v1/StorageClass', 'storage.k8s.io/v1/CSIDriver', 'storage.k8s.io/v1/CSINode', 'storage.k8s.io/v1/VolumeAttachment',
-  'scheduling.k8s.io/v1/PriorityClass', 'node.k8s.io/v1/RuntimeClass', 'networking.k8s.io/v1/IngressClass',
-  'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration', 'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration',
-  'admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicy', 'admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicyBinding',
-  'certificates.k8s.io/v1/CertificateSigningRequest',
-  'flowcontrol.apiserver.k8s.io/v1beta3/FlowSchema', 'flowcontrol.apiserver.k8s.io/v1beta3/PriorityLevelConfiguration',
-  'external-secrets.io/v1/ClusterSecretStore', 'external-secrets.io/v1/ClusterExternalSecret',
-  'argoproj.io/v1alpha1/ClusterAnalysisTemplate',
-]);
 
 const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
@@ -173,4 +163,10 @@ function imagesOf(value: any, out: string[] = []): string[] {
     }
   }
   return out;
+}
+
+/** Whether `c` is `owner`'s L1, i.e. `owner/<chartId>/<c>`. */
+function isInside(c: IConstruct, owner: IConstruct, chartId: string): boolean {
+  const chart = c.node.scope;
+  return chart !== undefined && chart.node.id === chartId && chart.node.scope === owner;
 }

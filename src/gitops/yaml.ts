@@ -116,8 +116,9 @@ const PLAIN = /^[A-Za-z0-9_./][A-Za-z0-9_./:=@+-]*$/;
 // YAML 1.1 and 1.2 booleans and nulls, in every case spelling a reader accepts.
 const RESERVED = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/;
 // Anything a YAML 1.1 or 1.2 reader may take for a number: ints with signs, underscores, 0x/0o/0b, octal,
-// sexagesimal (1:20), floats with exponents, .inf/.nan.
-const NUMBER_LIKE = /^[-+]?(\.[0-9]|[0-9])[0-9a-fA-FxXoObB_:.eE+-]*$|^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$/;
+// sexagesimal (1:20), floats with exponents (even without a mantissa, as the `yaml` package's 1.1 schema reads
+// 'e5'), .inf/.nan.
+const NUMBER_LIKE = /^[-+]?[.0-9][0-9a-fA-FxXoObB_:.eE+-]*$|^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$|^[-+]?\.?[eE][-+]?[0-9_]+$/;
 // YAML 1.1 timestamps (2001-12-14, 2001-12-14t21:59:43.10-05:00 …).
 const TIMESTAMP_LIKE = /^\d{4}-\d{1,2}-\d{1,2}/;
 

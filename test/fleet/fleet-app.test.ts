@@ -1,0 +1,193 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, JsonPatch, Testing } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import {
+  AppProject, Application, ApplicationSource, ClusterCredentials, Fleet, FleetApp, ProjectDestination, SecretStoreReference,
+} from '../../src';
+import { addCluster, errorOf, treeSnapshot } from '../util';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-app-'));
+
+function smallFleet(outdir: string, mutate?: (fleet: Fleet) => void): FleetApp {
+  const app = new FleetApp({ outdir });
+  const fleet = new Fleet(app, 'platform', { repoUrl: 'https://github.com/acme/gitops.git', targetRevision: 'main' });
+  const prod = addCluster(fleet, 'prod', { environment: 'production' });
+  const web = prod.addManifests('web', { namespace: 'web' });
+  new k8s.KubeConfigMap(web, 'Config', { metadata: { name: 'web' }, data: { A: '1' } });
+  const project = new AppProject(fleet, 'team', { destinations: [ProjectDestination.cluster(prod, 'web')] });
+  new Application(fleet, 'web-prod', { project, destination: prod, destinationNamespace: 'web', source: ApplicationSource.manifests(web) });
+  mutate?.(fleet);
+  return app;
+}
+
+describe('FleetApp', () => {
+  test('synth() writes the tree to outdir with the documented layout', () => {
+    // GIVEN
+    const outdir = tmp();
+    // WHEN
+    smallFleet(outdir).synth();
+    // THEN
+    expect(Object.keys(treeSnapshot(outdir))).toEqual([
+      '.cdk8s-fleet/.gitignore',
+      '.cdk8s-fleet/manifest.json',
+      '.cdk8s-fleet/stat-cache.json',
+      'argocd/platform/applications/Application.web-prod.yaml',
+      'argocd/platform/clusters/Secret.cluster-prod.yaml',
+      'argocd/platform/projects/AppProject.team.yaml',
+      'bootstrap/Application.platform-root.yaml',
+      'clusters/prod/web/ConfigMap.web.yaml',
+    ]);
+  });
+
+  test('honours CDK8S_OUTDIR, as `cdk8s synth` sets it', () => {
+    // GIVEN
+    const outdir = tmp();
+    const previous = process.env.CDK8S_OUTDIR;
+    process.env.CDK8S_OUTDIR = outdir;
+    try {
+      // WHEN
+      const app = new FleetApp();
+      new Fleet(app, 'f', { repoUrl: 'https://github.com/acme/gitops.git' });
+      const result = app.synthTree();
+      // THEN
+      expect(result.outdir).toBe(outdir);
+      expect(fs.existsSync(path.join(outdir, 'bootstrap', 'Application.f-root.yaml'))).toBe(true);
+    } finally {
+      if (previous === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = previous;
+    }
+  });
+
+  test('synthTree() reports what changed and a plan', () => {
+    // GIVEN
+    const outdir = tmp();
+    smallFleet(outdir).synth();
+    // WHEN
+    const result = smallFleet(outdir, fleet => addCluster(fleet, 'dev')).synthTree();
+    // THEN
+    expect(result.written).toEqual(['argocd/platform/clusters/Secret.cluster-dev.yaml']);
+    expect(result.deleted).toEqual([]);
+    expect(result.unchangedCount).toBe(5);
+    expect(result.objectCount).toBe(6);
+    expect(result.plan).toContain('prod (https://prod.k8s.example.com; environment=production): 1 Applications');
+    expect(result.plan).toContain('web-prod  project=team  namespace=web  clusters/prod/web@main');
+    expect(result.plan).toContain('bootstrap: kubectl apply -n argocd -f bootstrap/Application.platform-root.yaml');
+  });
+
+  test('removing a cluster removes its directory and Secret; files the library never wrote stay', () => {
+    // GIVEN
+    const outdir = tmp();
+    const app = smallFleet(outdir, fleet => {
+      const old = addCluster(fleet, 'old');
+      new k8s.KubeConfigMap(old.addManifests('legacy'), 'C', { metadata: { name: 'c', namespace: 'legacy' } });
+    });
+    app.synth();
+    expect(fs.existsSync(path.join(outdir, 'clusters/old/legacy/ConfigMap.legacy.c.yaml'))).toBe(true);
+    fs.writeFileSync(path.join(outdir, 'README.md'), 'kept\n');
+    // WHEN
+    const result = smallFleet(outdir).synthTree();
+    // THEN
+    expect(result.deleted).toEqual(['argocd/platform/clusters/Secret.cluster-old.yaml', 'clusters/old/legacy/ConfigMap.legacy.c.yaml']);
+    expect(fs.existsSync(path.join(outdir, 'clusters/old'))).toBe(false);
+    expect(fs.readFileSync(path.join(outdir, 'README.md'), 'utf-8')).toBe('kept\n');
+  });
+
+  test('two synths give byte-identical trees, also under another timezone and locale', () => {
+    // GIVEN
+    const script = path.join(__dirname, 'fixtures', 'synth-example.ts');
+    const run = (env: Record<string, string>) => {
+      const outdir = tmp();
+      execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', script, outdir], { env: { ...process.env, ...env }, stdio: 'pipe' });
+      return treeSnapshot(outdir);
+    };
+    // WHEN
+    const a = run({ TZ: 'UTC', LANG: 'C', LC_ALL: 'C' });
+    const b = run({ TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8', CDK8S_DISABLE_SORT: '1' });
+    // THEN
+    expect(Object.keys(a).length).toBeGreaterThan(40);
+    delete a['.cdk8s-fleet/stat-cache.json']; // local state, not part of the tree (git-ignored)
+    delete b['.cdk8s-fleet/stat-cache.json'];
+    expect(b).toStrictEqual(a);
+  });
+
+  test('unknown kinds are refused unless listed in unvalidatedKinds; validation can be turned off', () => {
+    // GIVEN
+    const make = (props: object) => {
+      const app = new FleetApp({ outdir: tmp(), ...props });
+      const fleet = new Fleet(app, 'f', { repoUrl: 'https://github.com/acme/gitops.git' });
+      new ApiObject(addCluster(fleet, 'c').addManifests('w'), 'Widget', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 3 } } as any);
+      return app;
+    };
+    // THEN
+    expect(errorOf(() => make({}).renderFiles())).toMatch(/\[f\/c\/w\/Widget\] Widget 'w' \(clusters\/c\/w\/Widget.w.yaml\): no pinned schema for 'example.com\/v1\/Widget'; list it in FleetApp 'unvalidatedKinds'/);
+    expect(Object.keys(make({ unvalidatedKinds: ['example.com/v1/Widget'] }).renderFiles())).toContain('clusters/c/w/Widget.w.yaml');
+    expect(Object.keys(make({ validateSchemas: false }).renderFiles())).toContain('clusters/c/w/Widget.w.yaml');
+  });
+
+  test('an object that breaks its schema fails synth with the JSON pointer', () => {
+    // GIVEN
+    const app = new FleetApp({ outdir: tmp() });
+    const fleet = new Fleet(app, 'f', { repoUrl: 'https://github.com/acme/gitops.git' });
+    const web = addCluster(fleet, 'c').addManifests('web', { namespace: 'web' });
+    // WHEN
+    const d = new k8s.KubeDeployment(web, 'Deployment', { metadata: { name: 'web' }, spec: { selector: {}, template: { spec: { containers: [{ name: 'web' }] } } } });
+    d.addJsonPatch(JsonPatch.add('/spec/replicas', 'three'));
+    // THEN
+    expect(errorOf(() => app.synth())).toMatch(/\[f\/c\/web\/Deployment\] Deployment 'web' \(clusters\/c\/web\/Deployment.web.yaml\): schema: \/spec\/replicas must be integer/);
+  });
+
+  // The catalogue of bad inputs: each is rejected naming the construct path, the prop and the value, and a tree
+  // that already exists is left exactly as it was.
+  const catalogue: Array<[string, (fleet: Fleet) => void, RegExp]> = [
+    ['invalid cluster name', f => addCluster(f, 'Prod_1'), /\[platform\/Prod_1\] 'clusterName' \('Prod_1'\) is not a valid DNS-1123 label/],
+    ['invalid label value', f => addCluster(f, 'x', { env: 'prod!' }), /\[platform\/x\] 'labels' value 'prod!' \(key 'env'\)/],
+    ['invalid label key', f => addCluster(f, 'x', { '-env': 'prod' }), /\[platform\/x\] 'labels' key '-env' is not a valid label key/],
+    ['duplicate cluster name', f => addCluster(f, 'prod'), /\[platform\] Fleet 'clusterName' \('prod'\) is already registered/],
+    ['duplicate server', f => f.addCluster('prod2', { server: 'https://prod.k8s.example.com', credentials: ClusterCredentials.gkeWorkloadIdentity() }),
+      /\[platform\] clusters 'prod', 'prod2' have the same 'server' \('https:\/\/prod.k8s.example.com'\)/],
+    ['destination not allowed', f => new Application(f, 'sneaky', {
+      project: f.node.findChild('team') as AppProject, destination: f.findCluster('prod')!, destinationNamespace: 'kube-system', source: ApplicationSource.git({ path: 'x' }),
+    }), /\[platform\/sneaky\] AppProject 'team' does not allow destination 'prod' \(https:\/\/prod.k8s.example.com\) namespace 'kube-system'/],
+    ['source repo not allowed', f => new Application(f, 'sneaky', {
+      project: f.node.findChild('team') as AppProject, destination: f.findCluster('prod')!, destinationNamespace: 'web', source: ApplicationSource.git({ repoUrl: 'https://evil.example.com/x.git', path: 'x' }),
+    }), /\[platform\/sneaky\] AppProject 'team' does not allow source repo 'https:\/\/evil.example.com\/x.git'/],
+    ['cluster not in the registry', f => {
+      const other = new Fleet(f.node.scope!, 'other', { repoUrl: 'https://github.com/acme/other.git' });
+      new Application(f, 'foreign', { destination: addCluster(other, 'elsewhere'), destinationNamespace: 'x', source: ApplicationSource.git({ path: 'x' }) });
+    }, /\[platform\/foreign\] Application 'foreign' 'destination' \('elsewhere'\) is not a cluster in the registry of fleet 'platform'/],
+    ['plaintext Secret in workloads', f => {
+      new k8s.KubeSecret(f.findCluster('prod')!.addManifests('db'), 'S', { metadata: { name: 'db', namespace: 'db' }, stringData: { password: 'hunter2' } });
+    }, /\[platform\/prod\/db\/S\] Secret 'db' \(clusters\/prod\/db\/Secret.db.db.yaml\): a Secret with data or stringData would be committed to Git in plaintext/],
+    ['private key in a ConfigMap', f => {
+      new k8s.KubeConfigMap(f.findCluster('prod')!.addManifests('tls'), 'C', { metadata: { name: 'tls', namespace: 'tls' }, data: { key: '-----BEGIN PRIVATE KEY-----\nMII=\n-----END PRIVATE KEY-----' } });
+    }, /\[platform\/prod\/tls\/C\] ConfigMap 'tls' \(clusters\/prod\/tls\/ConfigMap.tls.tls.yaml\): \/data\/key holds a PEM private key/],
+    ['invalid secret store name', () => SecretStoreReference.clusterSecretStore('Vault!'), /'storeName' \('Vault!'\) must be a valid DNS-1123 subdomain/],
+    ['invalid application name', f => new Application(f, 'App', {
+      applicationName: 'My App', destination: f.findCluster('prod')!, destinationNamespace: 'web', source: ApplicationSource.git({ path: 'x' }),
+    }), /\[platform\/App\] 'applicationName' \('My App'\)/],
+  ];
+
+  test.each(catalogue)('bad input: %s is rejected and nothing is written', (_name, mutate, expected) => {
+    // GIVEN a tree that already exists
+    const outdir = tmp();
+    smallFleet(outdir).synth();
+    const before = treeSnapshot(outdir);
+    // WHEN
+    const message = errorOf(() => smallFleet(outdir, mutate).synth());
+    // THEN
+    expect(message).toMatch(expected);
+    expect(treeSnapshot(outdir)).toStrictEqual(before);
+  });
+
+  test('plain cdk8s Testing still works on charts inside a fleet', () => {
+    // GIVEN
+    const app = Testing.app();
+    const fleet = new Fleet(app, 'f', { repoUrl: 'https://github.com/acme/gitops.git' });
+    const web = addCluster(fleet, 'c').addManifests('web');
+    new k8s.KubeConfigMap(web, 'C', { metadata: { name: 'c' } });
+    // THEN
+    expect(Testing.synth(web)).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }]);
+  });
+});

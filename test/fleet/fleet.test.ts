@@ -1,0 +1,85 @@
+import { Construct } from 'constructs';
+import { AppProject, Fleet, FleetApp, SyncPolicy } from '../../src';
+import { addCluster, errorOf, renderObjects, testApp, testFleet } from '../util';
+
+describe('Fleet', () => {
+  test('defaults: argocd namespace, HEAD, the default project and the root App-of-Apps', () => {
+    // GIVEN
+    const app = testApp();
+    // WHEN
+    const fleet = new Fleet(app, 'platform', { repoUrl: 'https://github.com/acme/gitops.git' });
+    // THEN
+    expect(fleet.fleetName).toBe('platform');
+    expect(fleet.argocdNamespace).toBe('argocd');
+    expect(fleet.targetRevision).toBe('HEAD');
+    expect(fleet.defaultProject.projectName).toBe('default');
+    expect(fleet.argocdDirectory).toBe('argocd/platform');
+    expect(fleet.bootstrap.fileName).toBe('bootstrap/Application.platform-root.yaml');
+    expect(Object.keys(app.renderFiles())).toEqual(['bootstrap/Application.platform-root.yaml']);
+    expect(renderObjects(app)['bootstrap/Application.platform-root.yaml']).toStrictEqual({
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name: 'platform-root', namespace: 'argocd' },
+      spec: {
+        project: 'default',
+        destination: { server: 'https://kubernetes.default.svc', namespace: 'argocd' },
+        source: { repoURL: 'https://github.com/acme/gitops.git', targetRevision: 'HEAD', path: 'argocd/platform', directory: { recurse: true } },
+        syncPolicy: { automated: { prune: true, selfHeal: true, allowEmpty: false }, syncOptions: ['ServerSideApply=true'] },
+      },
+    });
+  });
+
+  test('custom name, namespace, revision, default project and bootstrap', () => {
+    // GIVEN
+    const app = testApp();
+    // WHEN
+    const fleet = new Fleet(app, 'Fleet', {
+      fleetName: 'edge',
+      repoUrl: 'git@github.com:acme/edge.git',
+      targetRevision: 'release-1',
+      argocdNamespace: 'gitops',
+      bootstrap: { applicationName: 'edge-apps', projectName: 'bootstrap', syncPolicy: SyncPolicy.manual() },
+    });
+    const team = new AppProject(fleet, 'team');
+    const fleet2 = new Fleet(app, 'other', { repoUrl: 'https://github.com/acme/other.git', defaultProject: AppProject.fromProjectName(app, 'P', 'shared') });
+    // THEN
+    const root = renderObjects(app)['bootstrap/Application.edge-apps.yaml'];
+    expect(root.metadata.namespace).toBe('gitops');
+    expect(root.spec.project).toBe('bootstrap');
+    expect(root.spec.source).toStrictEqual({ repoURL: 'git@github.com:acme/edge.git', targetRevision: 'release-1', path: 'argocd/edge', directory: { recurse: true } });
+    expect(root.spec.syncPolicy).toStrictEqual({});
+    expect(renderObjects(app)['argocd/edge/projects/AppProject.team.yaml'].metadata.namespace).toBe('gitops');
+    expect(team.projectName).toBe('team');
+    expect(fleet2.defaultProject.projectName).toBe('shared');
+  });
+
+  test('Fleet.of finds the fleet from any construct below it, and fails elsewhere', () => {
+    // GIVEN
+    const { app, fleet } = testFleet();
+    const cluster = addCluster(fleet, 'c');
+    const deep = new Construct(cluster.addManifests('web'), 'Deep');
+    // THEN
+    expect(Fleet.of(deep)).toBe(fleet);
+    expect(Fleet.isFleet(fleet)).toBe(true);
+    expect(Fleet.isFleet(app)).toBe(false);
+    expect(() => Fleet.of(new Construct(app, 'Loose'))).toThrow("Construct at 'Loose' must be created in the scope of a Fleet, but no Fleet was found");
+    expect(() => new AppProject(app, 'orphan')).toThrow(/AppProject at 'orphan' must be created in the scope of a Fleet/);
+  });
+
+  test('fails on bad props with every problem at once', () => {
+    // GIVEN
+    const app = new FleetApp({ outdir: '/nonexistent/never-written' });
+    // THEN
+    const message = errorOf(() => new Fleet(app, 'Bad', {
+      fleetName: 'Bad Fleet',
+      repoUrl: 'https://user:token@github.com/acme/x.git',
+      targetRevision: 'main branch',
+      argocdNamespace: 'Argo',
+    }));
+    expect(message).toMatch(/\[Bad\] 'fleetName' \('Bad Fleet'\) is not a valid DNS-1123 label/);
+    expect(message).toMatch(/'argocdNamespace' \('Argo'\) is not a valid namespace name/);
+    expect(message).toMatch(/'repoUrl' \('https:\/\/user:token@github.com\/acme\/x.git'\) must not carry credentials/);
+    expect(message).toMatch(/'targetRevision' \('main branch'\) must be a branch, tag or commit/);
+    expect(() => new Fleet(app, 'f', { repoUrl: 'github.com/acme' })).toThrow(/'repoUrl' \('github.com\/acme'\) must be a Git URL/);
+  });
+});

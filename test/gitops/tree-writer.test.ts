@@ -1,0 +1,126 @@
+import { execFileSync, spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { generation } from './fixtures/tree-generations';
+import { interruptedWrite, readManifest, recoverTree, writeTree } from '../../src/gitops/tree-writer';
+import { treeSnapshot } from '../util';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-writer-'));
+const asObject = (files: Map<string, string>) => Object.fromEntries([...files.entries()].sort());
+const CHILD = path.join(__dirname, 'fixtures', 'write-child.ts');
+
+function runChild(outdir: string, gen: number, killAt?: string, scale = 1): number | null {
+  try {
+    execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', CHILD, outdir, String(gen), killAt ?? '', String(scale)], { stdio: 'pipe' });
+    return 0;
+  } catch (e: any) {
+    return e.status ?? (e.signal === 'SIGKILL' ? 137 : 1);
+  }
+}
+
+describe('writeTree', () => {
+  test('writes every file and a manifest of their sha256; a second identical write touches nothing', () => {
+    // GIVEN
+    const dir = tmp();
+    // WHEN
+    const first = writeTree(dir, generation(1));
+    const second = writeTree(dir, generation(1));
+    // THEN
+    expect(first.written).toHaveLength(201);
+    expect(treeSnapshot(dir, { excludeState: true })).toStrictEqual(asObject(generation(1)));
+    expect(Object.keys(readManifest(dir).files)).toEqual([...generation(1).keys()].sort());
+    expect(second).toStrictEqual({ written: [], deleted: [], unchanged: 201, recovered: undefined });
+    expect(fs.readFileSync(path.join(dir, '.cdk8s-fleet', '.gitignore'), 'utf-8')).toMatch(/\/staging\//);
+  });
+
+  test('prunes files it wrote before and no longer produces, with their empty directories; unmanaged files survive', () => {
+    // GIVEN
+    const dir = tmp();
+    writeTree(dir, generation(1));
+    fs.writeFileSync(path.join(dir, 'README.md'), '# my fleet\n');
+    fs.writeFileSync(path.join(dir, 'clusters', 'c16', 'NOTES.txt'), 'hand-written\n');
+    // WHEN
+    const result = writeTree(dir, generation(2));
+    // THEN
+    expect(result.deleted).toHaveLength(50);
+    expect(fs.existsSync(path.join(dir, 'clusters', 'c17'))).toBe(false);
+    expect(fs.readFileSync(path.join(dir, 'README.md'), 'utf-8')).toBe('# my fleet\n');
+    expect(fs.readFileSync(path.join(dir, 'clusters', 'c16', 'NOTES.txt'), 'utf-8')).toBe('hand-written\n');
+    expect(fs.readdirSync(path.join(dir, 'clusters', 'c16'))).toEqual(['NOTES.txt']);
+    const { 'README.md': readme, 'clusters/c16/NOTES.txt': notes, ...managed } = treeSnapshot(dir, { excludeState: true });
+    expect(readme).toBeDefined();
+    expect(notes).toBeDefined();
+    expect(managed).toStrictEqual(asObject(generation(2)));
+  });
+
+  test('a file edited by hand is rewritten even when its size is unchanged', () => {
+    // GIVEN
+    const dir = tmp();
+    writeTree(dir, generation(1));
+    const file = path.join(dir, 'argocd/f/projects/AppProject.p.yaml');
+    fs.writeFileSync(file, 'gen: X\n');
+    // WHEN
+    const result = writeTree(dir, generation(1));
+    // THEN
+    expect(result.written).toEqual(['argocd/f/projects/AppProject.p.yaml']);
+    expect(fs.readFileSync(file, 'utf-8')).toBe('gen: 1\n');
+  });
+
+  test.each(['prepared', 'half-created', 'staged'])('a process killed at "%s" (before commit) leaves the old tree, and the next run rolls back first', (step) => {
+    // GIVEN
+    const dir = tmp();
+    expect(runChild(dir, 1)).toBe(0);
+    // WHEN
+    expect(runChild(dir, 2, step)).not.toBe(0);
+    // THEN: every old file is as it was; the interrupted write is detected …
+    const after = treeSnapshot(dir, { excludeState: true });
+    for (const [p, content] of generation(1)) expect(after[p]).toBe(content);
+    expect(interruptedWrite(dir)).toMatch(/interrupted before it was committed; the next synth rolls it back/);
+    // … and rolled back before anything else.
+    expect(recoverTree(dir)).toMatch(/rolled back an uncommitted write/);
+    expect(treeSnapshot(dir, { excludeState: true })).toStrictEqual(asObject(generation(1)));
+    expect(interruptedWrite(dir)).toBeUndefined();
+  });
+
+  test.each(['committed', 'half-applied'])('a process killed at "%s" (after commit) is completed by the next run', (step) => {
+    // GIVEN
+    const dir = tmp();
+    expect(runChild(dir, 1)).toBe(0);
+    // WHEN
+    expect(runChild(dir, 2, step)).not.toBe(0);
+    expect(interruptedWrite(dir)).toMatch(/committed write was interrupted/);
+    const result = writeTree(dir, generation(2));
+    // THEN
+    expect(result.recovered).toMatch(/completed an interrupted write/);
+    expect(treeSnapshot(dir, { excludeState: true })).toStrictEqual(asObject(generation(2)));
+    expect(interruptedWrite(dir)).toBeUndefined();
+  });
+
+  test('killed at random moments, the tree is always either the old one or, after recovery, exactly one of the two', async () => {
+    const scale = 10; // 2,000 files, so that the kill lands inside the write
+    const old = asObject(generation(1, scale));
+    const next = asObject(generation(2, scale));
+    for (const delay of [0, 2, 5, 10, 20, 40, 80]) {
+      // GIVEN
+      const dir = tmp();
+      expect(runChild(dir, 1, undefined, scale)).toBe(0);
+      // WHEN: a real SIGKILL, `delay` ms after the child starts writing
+      const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', CHILD, dir, '2', '', String(scale)], { stdio: ['ignore', 'pipe', 'ignore'] });
+      await new Promise<void>(r => child.stdout!.once('data', () => r()));
+      await new Promise(r => setTimeout(r, delay));
+      child.kill('SIGKILL');
+      await new Promise(r => child.on('exit', r));
+      // THEN
+      recoverTree(dir);
+      const tree = treeSnapshot(dir, { excludeState: true });
+      expect([old, next]).toContainEqual(tree);
+    }
+  }, 120_000);
+
+  test('refuses paths outside the tree or inside its state directory', () => {
+    const dir = tmp();
+    expect(() => writeTree(dir, new Map([['../escape.yaml', 'x']]))).toThrow(/refusing to write '..\/escape.yaml'/);
+    expect(() => writeTree(dir, new Map([['.cdk8s-fleet/manifest.json', 'x']]))).toThrow(/refusing to write/);
+  });
+});

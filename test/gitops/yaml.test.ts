@@ -1,0 +1,70 @@
+import * as fc from 'fast-check';
+import * as jsyaml from 'js-yaml';
+import * as YAML from 'yaml';
+import { toYaml } from '../../src/gitops/yaml';
+
+/** JSON data as ApiObject.toJson() produces it: objects, arrays, strings, finite numbers, booleans, null. */
+const jsonData = fc.jsonValue({ maxDepth: 5 });
+
+const tricky = fc.constantFrom(
+  '', ' ', 'yes', 'No', 'ON', 'off', 'y', 'N', 'true', 'False', 'null', '~', 'NULL', '0', '-1', '+1', '1.5', '1e3', '0x1F', '0o17', '017',
+  '1_000', '1:20', '.inf', '-.Inf', '.nan', '2001-12-14', '2001-12-14t21:59:43.10-05:00', '12:30:00', '<<', '=', '- a', '? x', ': x',
+  'a: b', 'a #b', '#c', '@x', '`x', '!tag', '&anchor', '*alias', '|', '>', '%x', '{a}', '[a]', "it's", '"q"', 'tab\there',
+  'line\nbreak', 'trailing\n', 'two\n\n', ' lead', 'trail ', 'ünïcödé', '\u0000nul', '\u2028sep', 'a\r\nb', '1.8.2', 'v1.8.2',
+  'ghcr.io/acme/web:1.8.2', 'https://example.com/x?y=1#z', 'CreateNamespace=true', 'key::value', 'ends:', '-----BEGIN X-----',
+);
+
+function roundTripsAsJson(input: unknown) {
+  const value = JSON.parse(JSON.stringify(input)); // what the data means as JSON (e.g. -0 is 0)
+  const text = toYaml(input);
+  // YAML 1.2 (js-yaml; Argo CD's go-yaml v3 reads 1.2) …
+  expect(jsyaml.load(text)).toStrictEqual(value);
+  // … and YAML 1.1 (kubectl and sigs.k8s.io/yaml read booleans like `yes` and `on`, sexagesimals, octals).
+  expect(YAML.parse(text, { version: '1.1', schema: 'yaml-1.1' })).toStrictEqual(value);
+}
+
+describe('toYaml', () => {
+  test('layout matches js-yaml for Kubernetes-shaped data', () => {
+    // GIVEN
+    const object = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', labels: { 'app.kubernetes.io/name': 'web' }, annotations: {} },
+      spec: {
+        replicas: 3,
+        template: { spec: { containers: [{ name: 'web', image: 'nginx:1.27', args: ['--port', '8080'], ports: [{ containerPort: 8080 }] }], volumes: [] } },
+        matrix: [['a', 'b'], [], [{ x: 1 }]],
+      },
+    };
+    // THEN
+    expect(toYaml(object)).toBe(jsyaml.dump(object, { noRefs: true, lineWidth: -1 }));
+  });
+
+  test('multi-line strings use literal blocks', () => {
+    expect(toYaml({ data: { 'config.yaml': 'a: 1\nb:\n  - 2\n' } })).toBe('data:\n  config.yaml: |\n    a: 1\n    b:\n      - 2\n');
+    expect(toYaml({ s: 'no newline\nat end' })).toBe('s: |-\n  no newline\n  at end\n');
+    expect(toYaml(['x\ny'])).toBe('- |-\n  x\n  y\n');
+  });
+
+  test('strings YAML 1.1 or 1.2 readers would retype are quoted', () => {
+    for (const s of ['yes', 'on', 'true', 'null', '1.5', '0x1F', '017', '1:20', '2001-12-14', '']) {
+      expect(toYaml({ k: s })).not.toBe(`k: ${s}\n`);
+    }
+    expect(toYaml({ k: 'plain-value.example/x:1' })).toBe('k: plain-value.example/x:1\n');
+  });
+
+  test('round-trips tricky strings, as values and keys', () => {
+    fc.assert(fc.property(tricky, tricky, (a, b) => {
+      roundTripsAsJson({ [a]: b, list: [a, b], nested: { [b]: [a] } });
+    }), { numRuns: 500 });
+  });
+
+  test('round-trips random JSON data in YAML 1.1 and 1.2', () => {
+    fc.assert(fc.property(jsonData, value => roundTripsAsJson(value)), { numRuns: 1000 });
+  });
+
+  test('refuses values JSON cannot hold', () => {
+    expect(() => toYaml({ x: Infinity })).toThrow(/not a finite number/);
+    expect(() => toYaml({ x: () => 1 })).toThrow(/cannot write a value of type function/);
+  });
+});

@@ -1,0 +1,74 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { ClusterCredentials, Fleet, FleetApp, FleetProps } from '../src';
+import { SchemaValidator } from '../src/gitops/schema-validator';
+
+/** A FleetApp writing into a fresh temporary directory. */
+export function testApp(): FleetApp {
+  return new FleetApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-test-')) });
+}
+
+/** GIVEN helper: an app with one fleet. */
+export function testFleet(props: Partial<FleetProps> = {}): { app: FleetApp; fleet: Fleet } {
+  const app = testApp();
+  const fleet = new Fleet(app, 'platform', { repoUrl: 'https://github.com/acme/gitops.git', targetRevision: 'main', ...props });
+  return { app, fleet };
+}
+
+/** GIVEN helper: a plain cluster. */
+export function addCluster(fleet: Fleet, name: string, labels: Record<string, string> = {}) {
+  return fleet.addCluster(name, {
+    server: `https://${name}.k8s.example.com`,
+    labels,
+    credentials: ClusterCredentials.awsIam({ clusterName: name }),
+  });
+}
+
+/** Renders the app in memory and parses every file: `{ path: object }`. */
+export function renderObjects(app: FleetApp): Record<string, any> {
+  const out: Record<string, any> = {};
+  for (const [p, content] of Object.entries(app.renderFiles())) out[p] = yaml.load(content);
+  return out;
+}
+
+/** Every file of a directory tree, `{ relative path: content }`, like projen's directorySnapshot. */
+export function treeSnapshot(root: string, options: { excludeState?: boolean } = {}): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const abs = path.join(dir, e.name);
+      const rel = path.relative(root, abs).split(path.sep).join('/');
+      if (options.excludeState && rel.startsWith('.cdk8s-fleet')) continue;
+      if (e.isDirectory()) walk(abs);
+      else out[rel] = fs.readFileSync(abs, 'utf-8');
+    }
+  };
+  if (fs.existsSync(root)) walk(root);
+  return out;
+}
+
+/** Strict schema problems of every YAML file in a tree (empty when all are valid). */
+export function schemaProblems(files: Record<string, string>): string[] {
+  const validator = SchemaValidator.get();
+  const problems: string[] = [];
+  for (const [p, content] of Object.entries(files)) {
+    if (!p.endsWith('.yaml')) continue;
+    const obj = yaml.load(content);
+    const result = validator.validate(obj);
+    if (result === undefined) problems.push(`${p}: no schema`);
+    else problems.push(...result.map(e => `${p}: ${e}`));
+  }
+  return problems;
+}
+
+/** Runs `fn` and returns the error message it throws (fails the test if it does not throw). */
+export function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error, but none was thrown');
+}
