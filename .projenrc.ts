@@ -40,6 +40,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       collectCoverage: false,
     },
   },
+  eslintOptions: {
+    dirs: ['src'],
+    devdirs: ['test', 'examples', 'bench', 'scripts', 'projenrc'],
+    ignorePatterns: ['src/imports/', '*.d.ts', '*.js', 'node_modules/', 'lib/', 'coverage/', 'test-reports/', '.prof/', '.bench/', 'dist/'],
+  },
   tsconfigDev: {
     include: ['../examples/**/*.ts', '../bench/**/*.ts', '../scripts/**/*.ts'],
     compilerOptions: {},
@@ -57,13 +62,13 @@ project.addTask('import', {
 
 project.addTask('bench', {
   description: 'Synthesize generated fleets of growing size and print throughput figures (see BENCHMARKS.md)',
-  exec: 'ts-node --project test/tsconfig.json bench/bench.ts',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json bench/bench.ts',
   receiveArgs: true,
 });
 
 project.addTask('synth:example', {
   description: 'Synthesize the example fleet (examples/basic-fleet) into examples/basic-fleet/dist (or $CDK8S_OUTDIR)',
-  exec: 'ts-node --project test/tsconfig.json examples/basic-fleet/main.ts',
+  exec: 'ts-node --transpile-only --project test/tsconfig.json examples/basic-fleet/main.ts',
 });
 
 for (const pattern of ['/examples/', '/bench/', '/scripts/', '/.ci/', '/BENCHMARKS.md']) {

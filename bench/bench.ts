@@ -9,6 +9,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { generateFleet } from './fleet-generator';
 
 const DEFAULT_SIZES = ['10x10', '50x20', '100x20', '100x50', '200x50'];
 
@@ -16,7 +17,6 @@ function runOne(clusters: number, apps: number, workdir: string) {
   // Trees are deleted only after every size ran: on this disk, creating many files soon after deleting many
   // is several times slower, which would measure the disk rather than the library.
   const outdir = fs.mkdtempSync(path.join(workdir, `${clusters}x${apps}-`));
-  const { generateFleet } = require('./fleet-generator');
   const t0 = process.hrtime.bigint();
   let app: any = generateFleet({ clusters, apps, outdir });
   const t1 = process.hrtime.bigint();
@@ -37,7 +37,8 @@ function runOne(clusters: number, apps: number, workdir: string) {
   walk(outdir);
   const ms = (a: bigint, b: bigint) => Number(b - a) / 1e6;
   console.log(JSON.stringify({
-    clusters, apps,
+    clusters,
+    apps,
     objects: first.objectCount,
     files: first.written.length,
     mb: +(bytes / 1e6).toFixed(1),
@@ -70,7 +71,7 @@ function main() {
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-bench-'));
   for (const [clusters, apps] of sizes) {
     const out = execFileSync(process.execPath, [...process.execArgv, __filename, '--one', String(clusters), String(apps), workdir],
-      { encoding: 'utf-8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
+      { encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
     const r = JSON.parse(out.trim().split('\n').pop()!);
     const s = (x: number) => (x / 1000).toFixed(2);
     console.log(`| ${clusters} × ${apps} | ${r.objects} | ${r.files} | ${r.mb} | ${s(r.constructMs)} | ${s(r.renderMs)} | ${s(r.writeMs)} | ${s(r.totalMs)} | ${r.objectsPerSecond} | ${s(r.resynthSynthMs)} (${s(r.resynthRenderMs)} + ${s(r.resynthWriteMs)}) | ${r.peakRssMb} |`);

@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { buildExampleFleet } from '../examples/basic-fleet/main';
 import { schemaProblems, treeSnapshot } from './util';
+import { buildExampleFleet } from '../examples/basic-fleet/main';
 
 describe('examples/basic-fleet', () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-example-'));

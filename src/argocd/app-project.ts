@@ -1,15 +1,15 @@
 import { Duration, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import type { ICluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
 import { AppProject as AppProjectL1 } from '../imports/argocd-argoproj.io';
+import { argoChart } from '../private/argo-chart';
 import { goDuration } from '../private/duration';
 import { show, throwIfInvalid } from '../private/errors';
 import { dns1123SubdomainErrors } from '../private/names';
-import { argoChart } from '../private/argo-chart';
 import { definePlacement } from '../private/placement';
 import { isDestinationMatched, isResourcePermitted, isSourcePermitted } from '../private/project-rules';
 import { undefinedIfEmpty } from '../private/util';
-import type { ICluster } from '../fleet/cluster';
 
 /** Props for `AppProject`. */
 export interface AppProjectProps {

@@ -6,10 +6,10 @@ import { SyncPolicy } from './sync-policy';
 import { Cluster, ICluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
 import { Application as ApplicationL1 } from '../imports/argocd-argoproj.io';
-import { show, throwIfInvalid } from '../private/errors';
-import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
 import { argoChart } from '../private/argo-chart';
+import { show, throwIfInvalid } from '../private/errors';
 import { isClusterScoped } from '../private/kinds';
+import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
 import { definePlacement } from '../private/placement';
 import { sortedMap, undefinedIfEmpty } from '../private/util';
 

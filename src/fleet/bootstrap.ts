@@ -3,9 +3,9 @@ import { Construct } from 'constructs';
 import type { Fleet } from './fleet';
 import { SyncOption, SyncPolicy } from '../argocd/sync-policy';
 import { Application as ApplicationL1 } from '../imports/argocd-argoproj.io';
+import { argoChart } from '../private/argo-chart';
 import { show, throwIfInvalid } from '../private/errors';
 import { dns1123SubdomainErrors } from '../private/names';
-import { argoChart } from '../private/argo-chart';
 import { definePlacement } from '../private/placement';
 
 /** Options for the fleet's root App-of-Apps Application. */

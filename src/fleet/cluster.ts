@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterCredentials, IN_CLUSTER_SERVER } from './cluster-credentials';
 import { ClusterManifests, ClusterManifestsOptions } from './cluster-manifests';
-import type { Fleet } from './fleet';
+import { Fleet } from './fleet';
 import type { IAppProject } from '../argocd/app-project';
 import {
   ExternalSecret as ExternalSecretL1,
@@ -11,10 +11,10 @@ import {
   ExternalSecretSpecTargetCreationPolicy,
   ExternalSecretSpecTargetTemplateEngineVersion,
 } from '../imports/externalsecrets-external-secrets.io';
+import { argoChart } from '../private/argo-chart';
 import { goDuration } from '../private/duration';
 import { show, throwIfInvalid } from '../private/errors';
 import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
-import { argoChart } from '../private/argo-chart';
 import { definePlacement } from '../private/placement';
 import { sortedMap, undefinedIfEmpty } from '../private/util';
 
@@ -142,8 +142,7 @@ export class Cluster extends Construct implements ICluster {
   public constructor(scope: Construct, id: string, props: ClusterProps) {
     super(scope, id);
     Object.defineProperty(this, CLUSTER_SYMBOL, { value: true });
-    // Resolved lazily to avoid a module cycle (fleet.ts imports this file).
-    this.fleet = require('./fleet').Fleet.of(this);
+    this.fleet = Fleet.of(this);
     this.options = props;
     this.clusterName = props.clusterName ?? id;
     const rendered = props.credentials?._render();
@@ -176,8 +175,11 @@ export class Cluster extends Construct implements ICluster {
         metadata: { name: secretName, namespace: this.fleet.argocdNamespace },
         spec: {
           refreshInterval: goDuration(store.refreshInterval),
-          secretStoreRef: { name: store.store.storeName, kind: store.store.storeKind === 'ClusterSecretStore'
-            ? ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE : ExternalSecretSpecSecretStoreRefKind.SECRET_STORE },
+          secretStoreRef: {
+            name: store.store.storeName,
+            kind: store.store.storeKind === 'ClusterSecretStore'
+              ? ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE : ExternalSecretSpecSecretStoreRefKind.SECRET_STORE,
+          },
           target: {
             name: secretName,
             creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,

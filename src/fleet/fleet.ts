@@ -109,7 +109,10 @@ export class Fleet extends Construct {
     if (this.findCluster(clusterName) || this.node.tryFindChild(clusterName)) {
       throw new Error(`[${this.node.path}] Fleet 'clusterName' ('${clusterName}') is already registered; cluster names must be unique`);
     }
-    const cluster = new Cluster(this, clusterName, { ...options, clusterName });
+    // A name that cannot be a construct id (empty, or with '/') still reaches Cluster's own validation, which
+    // reports it together with every other bad prop.
+    const id = clusterName && !clusterName.includes('/') ? clusterName : `Cluster${this.registry.size}`;
+    const cluster = new Cluster(this, id, { ...options, clusterName });
     this.registry.set(clusterName, cluster);
     return cluster;
   }

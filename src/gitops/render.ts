@@ -112,7 +112,7 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
       path: filePath,
       content,
       // Dropping workload objects once serialized keeps the heap (and so the GC's work) small on big fleets.
-      object: workload ? { apiVersion: json.apiVersion, kind: json.kind, metadata: { name: json.metadata?.name, namespace: json.metadata?.namespace } } : json,
+      object: workload ? summaryOf(json) : json,
       images: workload ? imagesOf(json) : undefined,
       constructPath: where,
       placement,
@@ -169,4 +169,8 @@ function imagesOf(value: any, out: string[] = []): string[] {
 function isInside(c: IConstruct, owner: IConstruct, chartId: string): boolean {
   const chart = c.node.scope;
   return chart !== undefined && chart.node.id === chartId && chart.node.scope === owner;
+}
+
+function summaryOf(json: any): any {
+  return { apiVersion: json.apiVersion, kind: json.kind, metadata: { name: json.metadata?.name, namespace: json.metadata?.namespace } };
 }

@@ -11,12 +11,12 @@ export class SchemaValidator {
   /** The directory holding the generated schemas. */
   public static readonly SCHEMA_DIR = path.join(__dirname, '..', '..', 'schemas');
 
-  private static shared?: SchemaValidator;
-
   /** One validator per process: compiling the schemas is the expensive part. */
   public static get(): SchemaValidator {
     return (SchemaValidator.shared ??= new SchemaValidator());
   }
+
+  private static shared?: SchemaValidator;
 
   private readonly ajv: Ajv;
   private readonly ajvAllErrors: Ajv;

@@ -44,9 +44,11 @@ export function qualifiedNameErrors(key: string): string[] {
   } else if (parts.length > 2) {
     return ["must be a name with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"];
   }
-  if (name.length === 0) errors.push('name part must not be empty');
-  else if (name.length > 63) errors.push(`name part must be no more than 63 characters (got ${name.length})`);
-  else if (!QUALIFIED_NAME.test(name)) {
+  if (name.length === 0) {
+    errors.push('name part must not be empty');
+  } else if (name.length > 63) {
+    errors.push(`name part must be no more than 63 characters (got ${name.length})`);
+  } else if (!QUALIFIED_NAME.test(name)) {
     errors.push("name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character");
   }
   return errors;

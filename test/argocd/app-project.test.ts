@@ -75,8 +75,15 @@ describe('AppProject', () => {
       { name: 'readers', policies: ['p, proj:team-a:readers, logs, get, team-a/*, allow'] },
     ]);
     expect(spec.syncWindows).toStrictEqual([{
-      kind: 'allow', schedule: '0 22 * * *', duration: '1h', applications: ['*-prod'], manualSync: true,
-      timeZone: 'Europe/Berlin', andOperator: false, syncOverrun: true, description: 'nightly',
+      kind: 'allow',
+      schedule: '0 22 * * *',
+      duration: '1h',
+      applications: ['*-prod'],
+      manualSync: true,
+      timeZone: 'Europe/Berlin',
+      andOperator: false,
+      syncOverrun: true,
+      description: 'nightly',
     }]);
     expect(spec.clusterResourceWhitelist).toStrictEqual([{ group: '', kind: 'Namespace', name: 'team-a-*' }]);
     expect(spec.orphanedResources).toStrictEqual({ warn: true, ignore: [{ kind: 'ConfigMap', name: 'kube-root-ca.crt' }] });

@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import {
   AppProject, Application, ApplicationFinalizer, ApplicationSource, ClusterCredentials, Fleet, ProjectDestination, SyncOption, SyncPolicy,
 } from '../../src';
-import { k8s } from 'cdk8s-plus-28';
 import { addCluster, errorOf, renderObjects, schemaProblems, testFleet } from '../util';
 
 describe('Application', () => {
@@ -75,13 +75,18 @@ describe('Application', () => {
     const files = app.renderFiles();
     const obj = renderObjects(app)['argocd/platform/applications/Application.shop.yaml'];
     expect(obj.metadata).toStrictEqual({
-      name: 'shop', namespace: 'argocd', labels: { team: 'shop' }, annotations: { 'acme.io/owner': 'shop@acme.io' },
+      name: 'shop',
+      namespace: 'argocd',
+      labels: { team: 'shop' },
+      annotations: { 'acme.io/owner': 'shop@acme.io' },
       finalizers: ['resources-finalizer.argocd.argoproj.io'],
     });
     expect(obj.spec.source).toBeUndefined();
     expect(obj.spec.sources).toStrictEqual([
       {
-        repoURL: 'https://charts.example.com', chart: 'shop', targetRevision: '1.2.3',
+        repoURL: 'https://charts.example.com',
+        chart: 'shop',
+        targetRevision: '1.2.3',
         helm: { releaseName: 'shop', valueFiles: ['$values/shop/values-prod.yaml'], valuesObject: { replicaCount: 3 }, parameters: [{ name: 'a', value: 'b' }, { name: 'image.tag', value: 'v2' }] },
       },
       { repoURL: 'https://github.com/acme/gitops.git', targetRevision: 'main', ref: 'values' },
@@ -107,7 +112,9 @@ describe('Application', () => {
     // THEN
     const objects = renderObjects(app);
     expect(objects['argocd/platform/applications/Application.k.yaml'].spec.source).toStrictEqual({
-      repoURL: 'https://github.com/acme/gitops.git', path: 'overlays/prod', targetRevision: 'main',
+      repoURL: 'https://github.com/acme/gitops.git',
+      path: 'overlays/prod',
+      targetRevision: 'main',
       kustomize: { namePrefix: 'p-', nameSuffix: '-s', images: ['nginx=nginx:1.27'], commonLabels: { a: '1', b: '2' }, commonAnnotations: { x: 'y' }, components: ['../components/x'], namespace: 'k' },
     });
     expect(objects['argocd/platform/applications/Application.d.yaml'].spec.source).toStrictEqual({

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { ClusterManifests } from '../../src';
@@ -46,7 +46,6 @@ describe('ClusterManifests', () => {
   test('objects outside any placement are an error', () => {
     // GIVEN
     const { app } = testFleet();
-    const { Chart } = require('cdk8s');
     const loose = new Chart(app, 'Loose');
     // WHEN
     new ApiObject(loose, 'Thing', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' } });

@@ -27,7 +27,9 @@ describe('secretErrors', () => {
 
   test('cluster Secrets may not carry credentials in their config', () => {
     const secret = (config: object) => ({
-      apiVersion: 'v1', kind: 'Secret', metadata: { name: 'c', labels: { 'argocd.argoproj.io/secret-type': 'cluster' } },
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'c', labels: { 'argocd.argoproj.io/secret-type': 'cluster' } },
       stringData: { name: 'c', server: 'https://c', config: JSON.stringify(config) },
     });
     expect(check(secret({ tlsClientConfig: { insecure: false } }), argocd)).toEqual([]);
