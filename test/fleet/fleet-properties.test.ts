@@ -20,9 +20,17 @@ const refClusterName = (n: string) => n.length > 0 && n.length <= 63 && DNS1123_
 
 const text = (chars: string, maxLength: number) => fc.string({ unit: fc.constantFrom(...chars), maxLength });
 const clusterName = fc.oneof(text('abc019-', 12), text('abcXYZ019-_. ', 12), fc.constant('x'.repeat(64)));
-const labelKey = fc.oneof(text('abcz019-_.', 10), fc.tuple(text('abc.-', 8), text('abcZ09-_.', 8)).map(([p, n]) => `${p}/${n}`), text('ab/ !', 5));
+const labelKey = fc.oneof(
+  text('abcz019-_.', 10),
+  fc.tuple(text('abc.-', 8), text('abcZ09-_.', 8)).map(([p, n]) => `${p}/${n}`),
+  text('ab/ !', 5),
+);
 const labelValue = fc.oneof(text('abcZ019-_.', 12), text('ab !:', 4), fc.constant('v'.repeat(64)));
-const clusterSpec = fc.record({ name: clusterName, labels: fc.dictionary(labelKey, labelValue, { maxKeys: 3 }), apps: fc.integer({ min: 0, max: 2 }) });
+const clusterSpec = fc.record({
+  name: clusterName,
+  labels: fc.dictionary(labelKey, labelValue, { maxKeys: 3 }),
+  apps: fc.integer({ min: 0, max: 2 }),
+});
 const fleetSpec = fc.uniqueArray(clusterSpec, { minLength: 1, maxLength: 4, selector: c => c.name });
 
 function build(spec: Array<{ name: string; labels: Record<string, string>; apps: number }>): FleetApp {
