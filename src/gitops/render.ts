@@ -1,8 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { SchemaValidator } from './schema-validator';
-import { secretErrors } from './secret-guard';
-import { toYaml } from './yaml';
+import { createPipeline } from './object-pipeline';
+import { ProcessOptions } from './process-object';
 import { ClusterManifests } from '../fleet/cluster-manifests';
 import { isClusterScoped } from '../private/kinds';
 import { ownPlacement, Placement } from '../private/placement';
@@ -24,11 +23,9 @@ export interface RenderedFile {
 }
 
 /** Options for `renderTree`. */
-export interface RenderOptions {
-  /** Validate every object against the pinned schemas. */
-  readonly validateSchemas: boolean;
-  /** `apiVersion/kind` keys written without schema validation (kinds the pinned schemas do not cover). */
-  readonly unvalidatedKinds: ReadonlySet<string>;
+export interface RenderOptions extends ProcessOptions {
+  /** From this many objects on, validation and serialization run on a worker thread. */
+  readonly workerThreshold?: number;
 }
 
 /** The result of rendering: every file, or every problem. */
@@ -37,21 +34,31 @@ export interface RenderResult {
   readonly errors: string[];
 }
 
+interface Pending {
+  readonly path: string;
+  readonly constructPath: string;
+  readonly placement: Placement;
+  readonly json: any;
+}
+
 /**
  * Walks the construct tree once, asks each ApiObject for its JSON (never `Chart.toJson()`, whose cost grows
- * with the size of the whole app), places it in the tree, validates it and serializes it.
- * Collects every problem instead of stopping at the first one.
+ * with the size of the whole app) and places it in the tree; validation, the secret scan and serialization
+ * follow in an object pipeline (on a worker thread for big trees). Collects every problem instead of
+ * stopping at the first one.
  */
 export function renderTree(root: IConstruct, options: RenderOptions): RenderResult {
   const errors: string[] = [];
-  const files: RenderedFile[] = [];
-  const byPath = new Map<string, RenderedFile>();
-  const validator = options.validateSchemas ? SchemaValidator.get() : undefined;
+  const pending: Pending[] = [];
+  const byPath = new Map<string, Pending>();
 
   // 1. Construct-level validations (node.addValidation), as cdk8s App.synth() does.
+  let objectCount = 0;
   for (const c of root.node.findAll()) {
     for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
+    if (ApiObject.isApiObject(c)) objectCount++;
   }
+  const pipeline = createPipeline(options, objectCount, options.workerThreshold);
 
   // 2. Every ApiObject, with the placement of its nearest placed ancestor.
   // `owner` is the construct that placed the object (an Application, a Cluster …): errors name its path.
@@ -89,36 +96,16 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
       return;
     }
     const filePath = `${placement.directory}/${fileName.name}`;
-    const problems: string[] = [];
-    const key = `${json.apiVersion}/${json.kind}`;
-    if (validator && !options.unvalidatedKinds.has(key)) {
-      const schemaErrors = validator.validate(json);
-      if (schemaErrors === undefined) {
-        problems.push(`no pinned schema for '${key}'; list it in FleetApp 'unvalidatedKinds' to write it without validation`);
-      } else {
-        problems.push(...schemaErrors.map(e => `schema: ${e}`));
-      }
-    }
-    const content = toYaml(json);
-    problems.push(...secretErrors(json, placement, content));
-    for (const p of problems) errors.push(`[${where}] ${json.kind} '${json.metadata?.name}' (${filePath}): ${p}`);
     const existing = byPath.get(filePath);
     if (existing) {
       errors.push(`[${where}] ${json.kind} '${json.metadata?.name}' would be written to ${filePath}, which '${existing.constructPath}' already writes (same kind, namespace and name)`);
       return;
     }
-    const workload = placement.role === 'workload';
-    const file: RenderedFile = {
-      path: filePath,
-      content,
-      // Dropping workload objects once serialized keeps the heap (and so the GC's work) small on big fleets.
-      object: workload ? summaryOf(json) : json,
-      images: workload ? imagesOf(json) : undefined,
-      constructPath: where,
-      placement,
-    };
-    byPath.set(filePath, file);
-    files.push(file);
+    // Workload objects are dropped once queued: keeping 50k of them alive makes the GC's work grow with the fleet.
+    const entry: Pending = { path: filePath, constructPath: where, placement, json: placement.role === 'workload' ? summaryOf(json) : json };
+    byPath.set(filePath, entry);
+    pending.push(entry);
+    pipeline.submit(json, placement.role);
   };
 
   // cdk8s sorts keys unless CDK8S_DISABLE_SORT is set; the tree must not depend on the environment.
@@ -129,6 +116,14 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   } finally {
     if (disableSort !== undefined) process.env.CDK8S_DISABLE_SORT = disableSort;
   }
+
+  // 3. Results of the pipeline, in submission order.
+  const processed = pipeline.finish();
+  const files: RenderedFile[] = pending.map((p, i) => {
+    const r = processed[i];
+    for (const problem of r.problems) errors.push(`[${p.constructPath}] ${p.json.kind} '${p.json.metadata?.name}' (${p.path}): ${problem}`);
+    return { path: p.path, content: r.content, object: p.json, images: r.images, constructPath: p.constructPath, placement: p.placement };
+  });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, errors };
 }
@@ -149,28 +144,12 @@ function fileNameOf(json: any, placement: Placement): { name: string; error?: st
   return { name: qualified ? `${kind}.${namespace}.${name}.yaml` : `${kind}.${name}.yaml` };
 }
 
-/** The container images of a workload object (any `containers` / `initContainers` list in it). */
-function imagesOf(value: any, out: string[] = []): string[] {
-  if (Array.isArray(value)) {
-    for (const v of value) imagesOf(v, out);
-  } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if ((k === 'containers' || k === 'initContainers' || k === 'ephemeralContainers') && Array.isArray(v)) {
-        for (const c of v) if (typeof c?.image === 'string' && !out.includes(c.image)) out.push(c.image);
-      } else if (v && typeof v === 'object') {
-        imagesOf(v, out);
-      }
-    }
-  }
-  return out;
+function summaryOf(json: any): any {
+  return { apiVersion: json.apiVersion, kind: json.kind, metadata: { name: json.metadata?.name, namespace: json.metadata?.namespace } };
 }
 
 /** Whether `c` is `owner`'s L1, i.e. `owner/<chartId>/<c>`. */
 function isInside(c: IConstruct, owner: IConstruct, chartId: string): boolean {
   const chart = c.node.scope;
   return chart !== undefined && chart.node.id === chartId && chart.node.scope === owner;
-}
-
-function summaryOf(json: any): any {
-  return { apiVersion: json.apiVersion, kind: json.kind, metadata: { name: json.metadata?.name, namespace: json.metadata?.namespace } };
 }

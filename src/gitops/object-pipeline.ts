@@ -1,0 +1,139 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
+import { processObject, ProcessedObject, ProcessOptions } from './process-object';
+import { Placement } from '../private/placement';
+
+/**
+ * Processes rendered objects (validation, secret scan, YAML) either inline or on a worker thread.
+ *
+ * Turning constructs into JSON must happen on the main thread, where the construct tree lives; everything
+ * after that does not. On a fleet-sized tree a worker does that second half while the main thread is still
+ * walking, which uses both cores. The API stays synchronous (cdk8s `synth()` is): the main thread waits for the
+ * worker's last batches with `Atomics.wait` and reads them with `receiveMessageOnPort`.
+ */
+export interface ObjectPipeline {
+  /** Queues one object; results come back in submission order from `finish()`. */
+  submit(json: any, role: Placement['role']): void;
+  /** Waits for everything submitted and returns the results in submission order. */
+  finish(): ProcessedObject[];
+}
+
+/** Objects below this count are processed inline: starting a worker costs more than it saves. */
+export const DEFAULT_WORKER_THRESHOLD = 4000;
+
+/** A pipeline for about `expected` objects. */
+export function createPipeline(options: ProcessOptions, expected: number, threshold = DEFAULT_WORKER_THRESHOLD): ObjectPipeline {
+  if (expected >= threshold) {
+    const worker = WorkerPipeline.tryCreate(options);
+    if (worker) return worker;
+  }
+  return new InlinePipeline(options);
+}
+
+class InlinePipeline implements ObjectPipeline {
+  private readonly results: ProcessedObject[] = [];
+  public constructor(private readonly options: ProcessOptions) {}
+  public submit(json: any, role: Placement['role']): void {
+    this.results.push(processObject(json, role, this.options));
+  }
+  public finish(): ProcessedObject[] {
+    return this.results;
+  }
+}
+
+const BATCH = 200;
+const STALL_MS = 120_000;
+
+class WorkerPipeline implements ObjectPipeline {
+  public static tryCreate(options: ProcessOptions): WorkerPipeline | undefined {
+    const js = path.join(__dirname, 'object-worker.js');
+    const ts = path.join(__dirname, 'object-worker.ts');
+    let file: string;
+    let execArgv: string[] = [];
+    if (fs.existsSync(js)) {
+      file = js;
+    } else if (fs.existsSync(ts)) {
+      // Running from TypeScript sources (tests, ts-node): the worker needs a TypeScript loader too.
+      try {
+        execArgv = ['-r', require.resolve('ts-node/register/transpile-only')];
+      } catch {
+        return undefined;
+      }
+      file = ts;
+    } else {
+      return undefined;
+    }
+    return new WorkerPipeline(file, execArgv, options);
+  }
+
+  private readonly worker: Worker;
+  private readonly port: MessagePort;
+  private readonly counter: Int32Array;
+  private readonly results: ProcessedObject[][] = [];
+  private batch: Array<[string, Placement['role']]> = [];
+  private sent = 0;
+  private received = 0;
+
+  private constructor(file: string, execArgv: string[], options: ProcessOptions) {
+    const channel = new MessageChannel();
+    this.port = channel.port1;
+    this.counter = new Int32Array(new SharedArrayBuffer(4));
+    this.worker = new Worker(file, {
+      execArgv,
+      workerData: {
+        port: channel.port2,
+        counter: this.counter,
+        validateSchemas: options.validateSchemas,
+        unvalidatedKinds: [...options.unvalidatedKinds],
+      },
+      transferList: [channel.port2],
+    });
+    this.worker.unref();
+  }
+
+  public submit(json: any, role: Placement['role']): void {
+    this.batch.push([JSON.stringify(json), role]);
+    if (this.batch.length >= BATCH) this.flush();
+  }
+
+  public finish(): ProcessedObject[] {
+    this.flush();
+    try {
+      let idle = 0;
+      while (this.received < this.sent) {
+        if (this.drain()) {
+          idle = 0;
+          continue;
+        }
+        const seen = Atomics.load(this.counter, 0);
+        if (seen > this.received) continue; // posted, about to arrive
+        if (Atomics.wait(this.counter, 0, seen, 1000) === 'timed-out' && (idle += 1000) >= STALL_MS) {
+          throw new Error(`the object pipeline's worker made no progress for ${STALL_MS / 1000}s`);
+        }
+      }
+    } finally {
+      void this.worker.terminate();
+      this.port.close();
+    }
+    return this.results.flat();
+  }
+
+  private flush() {
+    if (this.batch.length === 0) return;
+    this.port.postMessage({ id: this.sent++, items: this.batch });
+    this.batch = [];
+    this.drain(); // collect whatever is ready, so results do not pile up in the queue
+  }
+
+  private drain(): boolean {
+    let got = false;
+    for (let msg = receiveMessageOnPort(this.port); msg; msg = receiveMessageOnPort(this.port)) {
+      const { id, results } = msg.message as { id: number; results: ProcessedObject[] };
+      this.results[id] = results;
+      this.received++;
+      got = true;
+    }
+    return got;
+  }
+}

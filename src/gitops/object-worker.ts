@@ -1,0 +1,22 @@
+/**
+ * Worker thread of the object pipeline (see object-pipeline.ts): validates, scans and serializes batches of
+ * objects while the main thread keeps walking the construct tree.
+ */
+import { MessagePort, workerData } from 'worker_threads';
+import { processObject, ProcessedObject } from './process-object';
+
+const data = workerData as { port: MessagePort; counter: Int32Array; validateSchemas: boolean; unvalidatedKinds: string[] };
+const options = { validateSchemas: data.validateSchemas, unvalidatedKinds: new Set(data.unvalidatedKinds) };
+
+data.port.on('message', (batch: { id: number; items: Array<[string, any]> }) => {
+  const results: ProcessedObject[] = batch.items.map(([text, role]) => {
+    try {
+      return processObject(JSON.parse(text), role, options);
+    } catch (e) {
+      return { content: '', problems: [`internal error: ${(e as Error).message}`] };
+    }
+  });
+  data.port.postMessage({ id: batch.id, results });
+  Atomics.add(data.counter, 0, 1);
+  Atomics.notify(data.counter, 0);
+});

@@ -1,0 +1,59 @@
+import { SchemaValidator } from './schema-validator';
+import { secretErrors } from './secret-guard';
+import { toYaml } from './yaml';
+import { Placement } from '../private/placement';
+
+/** The per-object half of rendering that needs no construct tree: validation, secret scan, serialization. */
+export interface ProcessOptions {
+  /** Validate against the pinned schemas. */
+  readonly validateSchemas: boolean;
+  /** `apiVersion/kind` keys written without schema validation. */
+  readonly unvalidatedKinds: ReadonlySet<string>;
+}
+
+/** What processing one object yields. */
+export interface ProcessedObject {
+  /** The YAML file content ('' when serialization failed). */
+  readonly content: string;
+  /** Problems: schema errors, secrets, serialization errors. */
+  readonly problems: string[];
+  /** Container images, for workload objects. */
+  readonly images?: string[];
+}
+
+export function processObject(json: any, role: Placement['role'], options: ProcessOptions): ProcessedObject {
+  const problems: string[] = [];
+  const key = `${json.apiVersion}/${json.kind}`;
+  if (options.validateSchemas && !options.unvalidatedKinds.has(key)) {
+    const schemaErrors = SchemaValidator.get().validate(json);
+    if (schemaErrors === undefined) {
+      problems.push(`no pinned schema for '${key}'; list it in FleetApp 'unvalidatedKinds' to write it without validation`);
+    } else {
+      problems.push(...schemaErrors.map(e => `schema: ${e}`));
+    }
+  }
+  let content = '';
+  try {
+    content = toYaml(json);
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
+  problems.push(...secretErrors(json, { directory: '', role }, content));
+  return { content, problems, images: role === 'workload' ? imagesOf(json) : undefined };
+}
+
+/** The container images of a workload object (any `containers` / `initContainers` list in it). */
+function imagesOf(value: any, out: string[] = []): string[] {
+  if (Array.isArray(value)) {
+    for (const v of value) imagesOf(v, out);
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if ((k === 'containers' || k === 'initContainers' || k === 'ephemeralContainers') && Array.isArray(v)) {
+        for (const c of v) if (typeof c?.image === 'string' && !out.includes(c.image)) out.push(c.image);
+      } else if (v && typeof v === 'object') {
+        imagesOf(v, out);
+      }
+    }
+  }
+  return out;
+}
