@@ -26,8 +26,13 @@ export function planText(files: RenderedFile[]): string {
   const bootstrap = files.filter(f => f.placement.role === 'bootstrap');
   lines.push(`Plan: ${clusters.length} clusters, ${apps.length} Applications, ${files.length} files`);
   for (const b of bootstrap) lines.push(`  bootstrap: kubectl apply -n ${b.object.metadata.namespace} -f ${b.path}`);
+  const byDestination = new Map<string, any[]>();
+  for (const a of apps) {
+    const key = a.spec?.destination?.name ?? a.spec?.destination?.server;
+    byDestination.set(key, [...(byDestination.get(key) ?? []), a]);
+  }
   for (const c of clusters) {
-    const mine = apps.filter(a => a.spec?.destination?.name === c.name || a.spec?.destination?.server === c.server)
+    const mine = [...(byDestination.get(c.name) ?? []), ...(c.name !== c.server ? byDestination.get(c.server) ?? [] : [])]
       .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
     const labels = Object.entries(c.labels).filter(([k]) => k !== 'argocd.argoproj.io/secret-type').map(([k, v]) => `${k}=${v}`).join(',');
     lines.push(`  ${c.name} (${c.server}${labels ? `; ${labels}` : ''}): ${mine.length} Applications`);
