@@ -25,7 +25,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'yaml@^2',
   ],
   // Non-jsii runtime dependencies are bundled into the package (jsii requires it).
-  bundledDeps: ['js-yaml@^4.1.0', 'ajv@^8.17.0'],
+  bundledDeps: ['js-yaml@^4.1.0', 'ajv@^8.17.0', 'commander@^12'],
+  bin: { 'cdk8s-fleet': 'bin/cdk8s-fleet' },
 
   // CI is `.ci/run` (see README); no GitHub workflows, no release automation here.
   github: false,

@@ -7,11 +7,6 @@ import { writeTree } from '../gitops/tree-writer';
 /** Props for `FleetApp`. */
 export interface FleetAppProps extends AppProps {
   /**
-   * Validate every object against the pinned upstream schemas at synth time.
-   * @default true
-   */
-  readonly validateSchemas?: boolean;
-  /**
    * Kinds, as `apiVersion/kind` (e.g. `'example.com/v1/Widget'`), that the pinned schemas do not cover and
    * that may be written without schema validation. Any other unknown kind is an error.
    * @default - none
@@ -52,12 +47,10 @@ export interface FleetSynthResult {
  * app.synth();
  */
 export class FleetApp extends App {
-  private readonly validateSchemas: boolean;
   private readonly unvalidatedKinds: Set<string>;
 
   public constructor(props: FleetAppProps = {}) {
     super(props);
-    this.validateSchemas = props.validateSchemas ?? true;
     this.unvalidatedKinds = new Set(props.unvalidatedKinds ?? []);
   }
 
@@ -95,7 +88,7 @@ export class FleetApp extends App {
   }
 
   private render() {
-    const { files, errors } = renderTree(this, { validateSchemas: this.validateSchemas, unvalidatedKinds: this.unvalidatedKinds });
+    const { files, errors } = renderTree(this, { validateSchemas: true, unvalidatedKinds: this.unvalidatedKinds });
     if (errors.length > 0) {
       throw new Error(`Validation failed with the following errors (nothing was written):\n  ${errors.join('\n  ')}`);
     }

@@ -112,7 +112,7 @@ describe('FleetApp', () => {
     expect(b).toStrictEqual(a);
   });
 
-  test('unknown kinds are refused unless listed in unvalidatedKinds; validation can be turned off', () => {
+  test('unknown kinds are refused unless listed in unvalidatedKinds', () => {
     // GIVEN
     const make = (props: object) => {
       const app = new FleetApp({ outdir: tmp(), ...props });
@@ -123,7 +123,6 @@ describe('FleetApp', () => {
     // THEN
     expect(errorOf(() => make({}).renderFiles())).toMatch(/\[f\/c\/w\/Widget\] Widget 'w' \(clusters\/c\/w\/Widget.w.yaml\): no pinned schema for 'example.com\/v1\/Widget'; list it in FleetApp 'unvalidatedKinds'/);
     expect(Object.keys(make({ unvalidatedKinds: ['example.com/v1/Widget'] }).renderFiles())).toContain('clusters/c/w/Widget.w.yaml');
-    expect(Object.keys(make({ validateSchemas: false }).renderFiles())).toContain('clusters/c/w/Widget.w.yaml');
   });
 
   test('an object that breaks its schema fails synth with the JSON pointer', () => {
