@@ -13,7 +13,7 @@ data.port.on('message', (batch: { id: number; items: Array<[string, any]> }) => 
     try {
       return processObject(JSON.parse(text), role, options);
     } catch (e) {
-      return { content: '', problems: [`internal error: ${(e as Error).message}`] };
+      return { content: '', problems: [`internal error: ${(e as Error).message}`], hash: '' };
     }
   });
   data.port.postMessage({ id: batch.id, results });

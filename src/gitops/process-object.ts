@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { SchemaValidator } from './schema-validator';
 import { secretErrors } from './secret-guard';
 import { toYaml } from './yaml';
@@ -19,6 +20,8 @@ export interface ProcessedObject {
   readonly problems: string[];
   /** Container images, for workload objects. */
   readonly images?: string[];
+  /** sha256 of `content`, for the tree manifest. */
+  readonly hash: string;
 }
 
 export function processObject(json: any, role: Placement['role'], options: ProcessOptions): ProcessedObject {
@@ -39,7 +42,7 @@ export function processObject(json: any, role: Placement['role'], options: Proce
     problems.push((e as Error).message);
   }
   problems.push(...secretErrors(json, { directory: '', role }, content));
-  return { content, problems, images: role === 'workload' ? imagesOf(json) : undefined };
+  return { content, problems, images: role === 'workload' ? imagesOf(json) : undefined, hash: createHash('sha256').update(content).digest('hex') };
 }
 
 /** The container images of a workload object (any `containers` / `initContainers` list in it). */

@@ -16,6 +16,8 @@ export interface RenderedFile {
   readonly object: any;
   /** Container images a workload object runs. */
   readonly images?: string[];
+  /** sha256 of `content`. */
+  readonly hash: string;
   /** The construct that produced it. */
   readonly constructPath: string;
   /** Where it was placed. */
@@ -122,7 +124,7 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   const files: RenderedFile[] = pending.map((p, i) => {
     const r = processed[i];
     for (const problem of r.problems) errors.push(`[${p.constructPath}] ${p.json.kind} '${p.json.metadata?.name}' (${p.path}): ${problem}`);
-    return { path: p.path, content: r.content, object: p.json, images: r.images, constructPath: p.constructPath, placement: p.placement };
+    return { path: p.path, content: r.content, hash: r.hash, object: p.json, images: r.images, constructPath: p.constructPath, placement: p.placement };
   });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, errors };

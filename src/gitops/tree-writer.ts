@@ -109,7 +109,7 @@ export function recoverTree(outdir: string): string | undefined {
  * Makes the managed part of `outdir` equal to `files` (tree-relative path → content).
  * @param hooks test seam: called after each step, so a test can simulate a kill at that point
  */
-export function writeTree(outdir: string, files: Map<string, string>, hooks?: (step: string) => void): TreeWriteResult {
+export function writeTree(outdir: string, files: Map<string, string>, hooks?: (step: string) => void, hashes?: Map<string, string>): TreeWriteResult {
   fs.mkdirSync(outdir, { recursive: true });
   const recovered = recoverTree(outdir);
   const old = readManifest(outdir);
@@ -120,13 +120,14 @@ export function writeTree(outdir: string, files: Map<string, string>, hooks?: (s
   const creates: string[] = [];
   const replaces: string[] = [];
   let unchanged = 0;
+  const listing = new DirectoryListing(outdir);
   for (const rel of [...files.keys()].sort()) {
     checkRelative(rel);
     const content = files.get(rel)!;
-    const hash = sha256(content);
+    const hash = hashes?.get(rel) ?? sha256(content);
     manifest.files[rel] = hash;
     const target = path.join(outdir, rel);
-    const stat = fs.statSync(target, { throwIfNoEntry: false });
+    const stat = listing.has(rel) ? fs.statSync(target, { throwIfNoEntry: false }) : undefined;
     if (!stat) {
       creates.push(rel);
     } else if (old.files[rel] === hash && unchangedOnDisk(target, stat, content, statCache[rel])) {
@@ -272,8 +273,33 @@ function unchangedOnDisk(file: string, stat: fs.Stats, content: string, cached: 
   return fs.readFileSync(file, 'utf-8') === content;
 }
 
+/**
+ * Which names exist in the tree's directories, read once per directory: on a fresh or growing tree most
+ * targets do not exist, and one readdir per directory is much cheaper than one stat per file.
+ */
+class DirectoryListing {
+  private readonly dirs = new Map<string, Set<string> | undefined>();
+  public constructor(private readonly root: string) {}
+  public has(rel: string): boolean {
+    const slash = rel.lastIndexOf('/');
+    const dir = slash < 0 ? '' : rel.slice(0, slash);
+    let names = this.dirs.get(dir);
+    if (!this.dirs.has(dir)) {
+      const parent = slash < 0 ? '' : dir.slice(0, Math.max(0, dir.lastIndexOf('/')));
+      const parentKnown = dir === '' || this.dirs.has(parent);
+      // A directory whose parent was listed without it does not exist.
+      const exists = dir === '' || (parentKnown ? this.dirs.get(parent)?.has(dir.slice(dir.lastIndexOf('/') + 1)) === true : fs.existsSync(path.join(this.root, dir)));
+      names = exists ? new Set(fs.readdirSync(path.join(this.root, dir))) : undefined;
+      this.dirs.set(dir, names);
+    }
+    return names?.has(rel.slice(slash + 1)) === true;
+  }
+}
+
+const UNSAFE_PATH = /(^|\/)\.\.?(\/|$)|\/\/|^\/|\/$/;
+
 function checkRelative(rel: string) {
-  if (rel.startsWith('/') || rel.split('/').some(s => s === '..' || s === '') || rel.startsWith(STATE_DIR)) {
+  if (rel === '' || UNSAFE_PATH.test(rel) || rel.startsWith(STATE_DIR)) {
     throw new Error(`refusing to write '${rel}': paths must be relative, inside the tree and outside ${STATE_DIR}`);
   }
 }
