@@ -35,6 +35,9 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   keywords: ['cdk8s', 'argocd', 'gitops', 'applicationset', 'kubernetes', 'fleet'],
 
   jestOptions: {
+    // jest 30 and eslint-import-resolver-typescript 4 depend on unrs-resolver, whose optional platform packages
+    // are not all on the registry this project can reach; npm 11 then refuses `npm ci`. Stay on jest 29.
+    jestVersion: '^29',
     updateSnapshot: UpdateSnapshot.NEVER,
     jestConfig: {
       testTimeout: 60_000,
@@ -52,6 +55,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   },
   gitignore: ['/examples/*/dist/', '/.bench/', '/.prof/'],
 });
+
+// See jestOptions.jestVersion: v4 of this resolver pulls in unrs-resolver. Added after the eslint component,
+// which registers it without a version.
+project.addDevDeps('eslint-import-resolver-typescript@~3.8.7');
 
 // Generated L1 classes (src/imports/) and compact validation schemas (schemas/) come from the pinned
 // upstream CRDs listed in scripts/sources.json. `npx projen import` regenerates both.
