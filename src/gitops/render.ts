@@ -104,7 +104,8 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
       return;
     }
     // Workload objects are dropped once queued: keeping 50k of them alive makes the GC's work grow with the fleet.
-    const entry: Pending = { path: filePath, constructPath: where, placement, json: placement.role === 'workload' ? summaryOf(json) : json };
+    const kept = placement.role === 'workload' ? summaryOf(json) : json;
+    const entry: Pending = { path: filePath, constructPath: where, placement, json: kept };
     byPath.set(filePath, entry);
     pending.push(entry);
     pipeline.submit(json, placement.role);
