@@ -125,7 +125,15 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   const files: RenderedFile[] = pending.map((p, i) => {
     const r = processed[i];
     for (const problem of r.problems) errors.push(`[${p.constructPath}] ${p.json.kind} '${p.json.metadata?.name}' (${p.path}): ${problem}`);
-    return { path: p.path, content: r.content, hash: r.hash, object: p.json, images: r.images, constructPath: p.constructPath, placement: p.placement };
+    return {
+      path: p.path,
+      content: r.content,
+      hash: r.hash,
+      object: p.json,
+      images: r.images,
+      constructPath: p.constructPath,
+      placement: p.placement,
+    };
   });
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, errors };
