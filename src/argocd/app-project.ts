@@ -1,5 +1,8 @@
-import { Duration, Lazy } from 'cdk8s';
+import { Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { ProjectDestination } from './project-destination';
+import { ProjectRoleOptions } from './project-role';
+import { SyncWindowOptions } from './sync-window';
 import type { ICluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
 import { AppProject as AppProjectL1 } from '../imports/argocd-argoproj.io';
@@ -303,116 +306,6 @@ export interface ResourceKind {
   readonly name?: string;
 }
 
-/** Options for one AppProject destination pattern. */
-export interface ProjectDestinationOptions {
-  /**
-   * Server URL glob ('!' prefix denies).
-   * @default - not matched by server
-   */
-  readonly server?: string;
-  /**
-   * Cluster name glob ('!' prefix denies).
-   * @default - not matched by name
-   */
-  readonly clusterName?: string;
-  /** Namespace glob ('!' prefix denies). */
-  readonly namespace: string;
-}
-
-/**
- * Where an AppProject's Applications may deploy. Argo CD matches (server OR name) AND namespace; a pattern
- * starting with '!' denies.
- */
-export class ProjectDestination {
-  /** A registered cluster (matched by both its name and its server) and a namespace glob. */
-  public static cluster(cluster: ICluster, namespace: string = '*'): ProjectDestination {
-    return new ProjectDestination(() => ({ name: cluster.clusterName, server: cluster.server, namespace }));
-  }
-
-  /** Every cluster (`server: '*'`) in a namespace glob. */
-  public static anyCluster(namespace: string = '*'): ProjectDestination {
-    return new ProjectDestination(() => ({ server: '*', name: '*', namespace }));
-  }
-
-  /** Raw patterns, e.g. `{ server: '*', namespace: '!kube-system' }`. */
-  public static of(options: ProjectDestinationOptions): ProjectDestination {
-    if (options.server === undefined && options.clusterName === undefined) {
-      throw new Error("ProjectDestination.of needs 'server' or 'clusterName' (got neither)");
-    }
-    return new ProjectDestination(() => ({ server: options.server, name: options.clusterName, namespace: options.namespace }));
-  }
-
-  private constructor(private readonly render: () => { server?: string; name?: string; namespace: string }) {}
-
-  /** @internal */
-  public _toKube(): { server?: string; name?: string; namespace: string } {
-    return this.render();
-  }
-}
-
-/** A project role. */
-export interface ProjectRoleOptions {
-  /** The role name (`proj:<project>:<name>` in policies). */
-  readonly name: string;
-  /**
-   * A description.
-   * @default - none
-   */
-  readonly description?: string;
-  /**
-   * The role's policies.
-   * @default - none
-   */
-  readonly policies?: ProjectPolicy[];
-  /**
-   * SSO groups bound to the role.
-   * @default - none
-   */
-  readonly groups?: string[];
-}
-
-/** Effect of a project policy. */
-export enum PolicyEffect {
-  ALLOW = 'allow',
-  DENY = 'deny',
-}
-
-/**
- * One project RBAC policy line: `p, proj:<project>:<role>, <resource>, <action>, <project>/<object>, <effect>`.
- * @see https://argo-cd.readthedocs.io/en/stable/user-guide/projects/#project-roles
- */
-export class ProjectPolicy {
-  /** Allows `action` on `resource` for objects matching `object` (e.g. `'*'`, `'my-app'`). */
-  public static allow(resource: string, action: string, object: string = '*'): ProjectPolicy {
-    return new ProjectPolicy(resource, action, object, PolicyEffect.ALLOW);
-  }
-
-  /** Denies `action` on `resource` for objects matching `object`. */
-  public static deny(resource: string, action: string, object: string = '*'): ProjectPolicy {
-    return new ProjectPolicy(resource, action, object, PolicyEffect.DENY);
-  }
-
-  private constructor(
-    public readonly resource: string,
-    public readonly action: string,
-    public readonly object: string,
-    public readonly effect: PolicyEffect,
-  ) {
-    if (!PROJECT_RESOURCES.includes(resource)) {
-      throw new Error(`ProjectPolicy 'resource' (${show(resource)}) must be one of ${PROJECT_RESOURCES.join(', ')}`);
-    }
-    if (!action || /[,\s]/.test(action)) throw new Error(`ProjectPolicy 'action' (${show(action)}) must be a non-empty word such as get, sync or '*'`);
-    if (!object || /[,\s]/.test(object)) throw new Error(`ProjectPolicy 'object' (${show(object)}) must be a non-empty pattern without commas or spaces`);
-  }
-
-  /** @internal */
-  public _render(project: string, role: string): string {
-    return `p, proj:${project}:${role}, ${this.resource}, ${this.action}, ${project}/${this.object}, ${this.effect}`;
-  }
-}
-
-const PROJECT_RESOURCES = ['applications', 'applicationsets', 'logs', 'exec', 'clusters', 'repositories'];
-
 /** Orphaned-resource monitoring. */
 export interface OrphanedResourcesOptions {
   /**
@@ -437,63 +330,11 @@ export interface OrphanedResourceKey {
   readonly name?: string;
 }
 
-/** Whether a sync window allows or denies syncs. */
-export enum SyncWindowKind {
-  ALLOW = 'allow',
-  DENY = 'deny',
-}
-
-/**
- * A sync window.
- * @see https://argo-cd.readthedocs.io/en/stable/user-guide/sync_windows/
- */
-export interface SyncWindowOptions {
-  /** Allow or deny. */
-  readonly kind: SyncWindowKind;
-  /** When the window opens, as a five-field cron expression, e.g. `'0 22 * * *'`. */
-  readonly schedule: string;
-  /** How long it stays open. */
-  readonly duration: Duration;
-  /**
-   * Application name globs it applies to.
-   * @default - none
-   */
-  readonly applications?: string[];
-  /**
-   * Namespace globs it applies to.
-   * @default - none
-   */
-  readonly namespaces?: string[];
-  /**
-   * Cluster name globs it applies to.
-   * @default - none
-   */
-  readonly clusters?: string[];
-  /**
-   * Allow manual syncs while a deny window is active.
-   * @default false
-   */
-  readonly manualSync?: boolean;
-  /**
-   * IANA time zone of the schedule.
-   * @default - UTC
-   */
-  readonly timeZone?: string;
-  /**
-   * Require applications, namespaces and clusters all to match (instead of any).
-   * @default false
-   */
-  readonly andOperator?: boolean;
-  /**
-   * Let syncs that started inside the window finish after it closes.
-   * @default false
-   */
-  readonly syncOverrun?: boolean;
-  /**
-   * A description.
-   * @default - none
-   */
-  readonly description?: string;
+function roleErrors(r: ProjectRoleOptions): string[] {
+  if (!r.name || !/^[a-zA-Z0-9]([-_a-zA-Z0-9]*[a-zA-Z0-9])?$/.test(r.name)) {
+    return [`'roles' name (${show(r.name)}) must be alphanumeric with '-' or '_' inside`];
+  }
+  return [];
 }
 
 function syncWindowErrors(w: SyncWindowOptions): string[] {
@@ -506,11 +347,4 @@ function syncWindowErrors(w: SyncWindowOptions): string[] {
   }
   if (w.duration.toMilliseconds() <= 0) errors.push(`'syncWindows' duration (${w.duration.toHumanString()}) must be positive`);
   return errors;
-}
-
-function roleErrors(r: ProjectRoleOptions): string[] {
-  if (!r.name || !/^[a-zA-Z0-9]([-_a-zA-Z0-9]*[a-zA-Z0-9])?$/.test(r.name)) {
-    return [`'roles' name (${show(r.name)}) must be alphanumeric with '-' or '_' inside`];
-  }
-  return [];
 }
