@@ -17,10 +17,21 @@ function runOne(clusters: number, apps: number, workdir: string) {
   // Trees are deleted only after every size ran: on this disk, creating many files soon after deleting many
   // is several times slower, which would measure the disk rather than the library.
   const outdir = fs.mkdtempSync(path.join(workdir, `${clusters}x${apps}-`));
+  execFileSync('sync'); // start from a disk with no pending writeback
   const t0 = process.hrtime.bigint();
+  let app: any = generateFleet({ clusters, apps, outdir });
+  const t1 = process.hrtime.bigint();
+  const first = app.synthTree();
+  const t2 = process.hrtime.bigint();
+  app = undefined; // let the first construct tree go before building the second
+  const again = generateFleet({ clusters, apps, outdir });
+  const t3 = process.hrtime.bigint();
+  const second = again.synthTree();
+  const t4 = process.hrtime.bigint();
   // Baseline: the same number of files of the same total size, written with plain writeFileSync. This disk's
   // speed varies several-fold with its recent history (see BENCHMARKS.md), so the write column only means
-  // something next to it.
+  // something next to it. It runs last so that its writeback does not slow the measured phases.
+  execFileSync('sync');
   const rawdir = fs.mkdtempSync(path.join(workdir, `raw-${clusters}x${apps}-`));
   const tr0 = process.hrtime.bigint();
   for (let c = 0; c < clusters; c++) {
@@ -32,15 +43,6 @@ function runOne(clusters: number, apps: number, workdir: string) {
   }
   const rawWriteMs = Number(process.hrtime.bigint() - tr0) / 1e6;
 
-  let app: any = generateFleet({ clusters, apps, outdir });
-  const t1 = process.hrtime.bigint();
-  const first = app.synthTree();
-  const t2 = process.hrtime.bigint();
-  app = undefined; // let the first construct tree go before building the second
-  const again = generateFleet({ clusters, apps, outdir });
-  const t3 = process.hrtime.bigint();
-  const second = again.synthTree();
-  const t4 = process.hrtime.bigint();
   let bytes = 0;
   const walk = (d: string) => {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
