@@ -72,7 +72,7 @@ export class FleetApp extends App {
     const files = this.render();
     const rendered = Date.now();
     const outdir = path.resolve(this.outdir);
-    const result = writeTree(outdir, new Map(files.map(f => [f.path, f.content])), undefined, new Map(files.map(f => [f.path, f.hash])));
+    const result = writeTree(outdir, new Map(files.map(f => [f.path, f.content])), { hashes: new Map(files.map(f => [f.path, f.hash])) });
     const written = Date.now();
     return {
       outdir,

@@ -105,11 +105,17 @@ export function recoverTree(outdir: string): string | undefined {
   return done;
 }
 
-/**
- * Makes the managed part of `outdir` equal to `files` (tree-relative path → content).
- * @param hooks test seam: called after each step, so a test can simulate a kill at that point
- */
-export function writeTree(outdir: string, files: Map<string, string>, hooks?: (step: string) => void, hashes?: Map<string, string>): TreeWriteResult {
+/** Options for `writeTree`. */
+export interface WriteTreeOptions {
+  /** sha256 of each file's content, when already known (computed here otherwise). */
+  readonly hashes?: Map<string, string>;
+  /** Test seam: called after each step, so that a test can kill the process at that point. */
+  readonly hooks?: (step: string) => void;
+}
+
+/** Makes the managed part of `outdir` equal to `files` (tree-relative path → content). */
+export function writeTree(outdir: string, files: Map<string, string>, options: WriteTreeOptions = {}): TreeWriteResult {
+  const { hashes, hooks } = options;
   fs.mkdirSync(outdir, { recursive: true });
   const recovered = recoverTree(outdir);
   const old = readManifest(outdir);

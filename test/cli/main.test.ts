@@ -46,8 +46,11 @@ describe('cdk8s-fleet validate', () => {
   test('reports an interrupted write', () => {
     // GIVEN a write killed before its commit (the hook throws where a kill would land)
     const tree = synthesized();
-    expect(() => writeTree(tree, new Map([['clusters/x/y/ConfigMap.c.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n']]), step => {
-      if (step === 'half-created') throw new Error('killed');
+    const files = new Map([['clusters/x/y/ConfigMap.c.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n']]);
+    expect(() => writeTree(tree, files, {
+      hooks: step => {
+        if (step === 'half-created') throw new Error('killed');
+      },
     })).toThrow('killed');
     // WHEN
     const result = run('validate', tree);
