@@ -152,6 +152,7 @@ export class Cluster extends Construct implements ICluster {
     this.project = props.project;
 
     throwIfInvalid(this, 'Cluster', this.propErrors(props, rendered?.impliedServer));
+    this.fleet._registerCluster(this);
 
     const secretName = `cluster-${this.clusterName}`;
     definePlacement(this, () => ({ directory: `${this.fleet.argocdDirectory}/clusters`, role: 'argocd' }));

@@ -4,7 +4,10 @@ import { planText } from '../gitops/plan';
 import { renderTree } from '../gitops/render';
 import { writeTree } from '../gitops/tree-writer';
 
-/** Props for `FleetApp`. */
+/**
+ * Props for `FleetApp`. Of the cdk8s `AppProps`, `outdir` and `resolvers` apply; `yamlOutputType` and
+ * `outputFileExtension` do not, because the GitOps tree has its own layout.
+ */
 export interface FleetAppProps extends AppProps {
   /**
    * Kinds, as `apiVersion/kind` (e.g. `'example.com/v1/Widget'`), that the pinned schemas do not cover and

@@ -112,9 +112,15 @@ export class Fleet extends Construct {
     // A name that cannot be a construct id (empty, or with '/') still reaches Cluster's own validation, which
     // reports it together with every other bad prop.
     const id = clusterName && !clusterName.includes('/') ? clusterName : `Cluster${this.registry.size}`;
-    const cluster = new Cluster(this, id, { ...options, clusterName });
-    this.registry.set(clusterName, cluster);
-    return cluster;
+    return new Cluster(this, id, { ...options, clusterName });
+  }
+
+  /** @internal Called by every Cluster of this fleet, however it was created. */
+  public _registerCluster(cluster: Cluster): void {
+    if (this.registry.has(cluster.clusterName)) {
+      throw new Error(`[${this.node.path}] Fleet 'clusterName' ('${cluster.clusterName}') is already registered; cluster names must be unique`);
+    }
+    this.registry.set(cluster.clusterName, cluster);
   }
 
   /** The registered cluster called `clusterName`, if any. */

@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { AppProject, ClusterCredentials, SecretStoreReference } from '../../src';
+import { AppProject, Cluster, ClusterCredentials, SecretStoreReference } from '../../src';
 import { errorOf, renderObjects, schemaProblems, testFleet } from '../util';
 
 const CA = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ0VSVElGSUNBVEU=\n-----END CERTIFICATE-----';
@@ -221,5 +221,16 @@ describe('Cluster', () => {
     expect(c.annotations).toStrictEqual({ 'n/m': 'v' });
     expect(fleet.findCluster('x')).toBe(c);
     expect(fleet.clusters).toEqual([c]);
+  });
+
+  test('a Cluster created directly in a fleet joins its registry', () => {
+    // GIVEN
+    const { fleet } = testFleet();
+    // WHEN
+    const direct = new Cluster(fleet, 'Direct', { clusterName: 'direct', server: 'https://direct.example.com', credentials: ClusterCredentials.gkeWorkloadIdentity() });
+    // THEN
+    expect(fleet.findCluster('direct')).toBe(direct);
+    expect(() => new Cluster(fleet, 'Again', { clusterName: 'direct', server: 'https://again.example.com', credentials: ClusterCredentials.gkeWorkloadIdentity() }))
+      .toThrow("[platform] Fleet 'clusterName' ('direct') is already registered; cluster names must be unique");
   });
 });
