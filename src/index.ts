@@ -10,5 +10,8 @@ export * from './argocd/project-role';
 export * from './argocd/sync-window';
 export * from './argocd/application';
 export * from './argocd/application-source';
+export * from './argocd/application-set';
+export * from './argocd/generators';
+export * from './argocd/template-param';
 export * from './argocd/sync-policy';
 export * from './secrets/secret-store';

@@ -46,10 +46,15 @@ describe('examples/basic-fleet', () => {
     expect(objects['argocd/platform/projects/AppProject.web.yaml'].spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'web' }]);
   });
 
-  test('the platform baseline runs on every production cluster', () => {
-    const baseline = Object.values(objects).filter(o => o.kind === 'Application' && o.metadata.labels?.['acme.io/baseline'] === 'true');
-    expect(baseline.map(o => o.spec.destination.name).sort()).toEqual(['prod-eu-1', 'prod-eu-2', 'prod-us-1']);
-    for (const o of baseline) expect(o.spec.source.targetRevision).toBe('65.1.1');
+  test('the platform baseline is an ApplicationSet selecting every production cluster by label', () => {
+    const baseline = objects['argocd/platform/applicationsets/ApplicationSet.monitoring.yaml'];
+    expect(baseline.spec.generators).toEqual([{ clusters: { selector: { matchLabels: { environment: 'production' } } } }]);
+    expect(baseline.spec.template.metadata).toEqual({ name: 'monitoring-{{.name}}', labels: { 'acme.io/baseline': 'true' }, finalizers: ['resources-finalizer.argocd.argoproj.io'] });
+    expect(baseline.spec.template.spec.source.targetRevision).toBe('65.1.1');
+    expect(baseline.spec.syncPolicy).toEqual({ preserveResourcesOnDeletion: true, applicationsSync: 'create-update' });
+    const production = Object.entries(objects)
+      .filter(([p, o]) => p.includes('/clusters/') && (o.metadata.labels ?? o.spec?.target?.template?.metadata?.labels)?.environment === 'production');
+    expect(production).toHaveLength(3);
   });
 
   test('the bootstrap points at the fleet\'s Argo CD folder with server-side apply', () => {
@@ -62,6 +67,7 @@ describe('examples/basic-fleet', () => {
     expect(objects['clusters/prod-eu-1/web/Deployment.web.yaml'].spec.replicas).toBe(4);
     expect(objects['clusters/dev-eu-1/web/Deployment.web.yaml'].spec.replicas).toBe(1);
     expect(objects['clusters/prod-eu-1/web/Deployment.web.yaml'].spec.template.spec.containers[0].image).toBe('ghcr.io/acme/web:1.8.2');
-    expect(result.plan).toMatch(/prod-us-1 .*: 2 Applications/);
+    expect(result.plan).toMatch(/prod-us-1 .*: 1 Applications/);
+    expect(result.plan).toContain('ApplicationSet monitoring: clusters generator(s), template monitoring-{{.name}}');
   });
 });

@@ -9,8 +9,8 @@ import * as path from 'path';
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AppProject, Application, ApplicationFinalizer, ApplicationSource, ClusterCredentials, Fleet, FleetApp,
-  ProjectDestination, ProjectPolicy, SecretStoreReference, SyncOption, SyncPolicy, SyncWindowKind,
+  AppProject, Application, ApplicationFinalizer, ApplicationSet, ApplicationSource, ClusterCredentials, ClusterGenerator, Fleet, FleetApp,
+  ProjectDestination, TemplateParam, ProjectPolicy, SecretStoreReference, SyncOption, SyncPolicy, SyncWindowKind,
 } from '../../src';
 
 export function buildExampleFleet(outdir?: string): FleetApp {
@@ -113,11 +113,12 @@ export function buildExampleFleet(outdir?: string): FleetApp {
     }],
   });
 
-  // Platform baseline on every production cluster (one Application per cluster until ApplicationSets land).
-  for (const cluster of production) {
-    new Application(fleet, `monitoring-${cluster.clusterName}`, {
+  // Platform baseline on every production cluster: one ApplicationSet, a cluster generator selecting by label.
+  new ApplicationSet(fleet, 'monitoring', {
+    generators: [new ClusterGenerator({ matchLabels: { environment: 'production' } })],
+    template: {
+      applicationName: `monitoring-${TemplateParam.clusterName()}`,
       project: platform,
-      destination: cluster,
       destinationNamespace: 'monitoring',
       source: ApplicationSource.helm({
         repoUrl: 'https://prometheus-community.github.io/helm-charts',
@@ -135,8 +136,8 @@ export function buildExampleFleet(outdir?: string): FleetApp {
       ignoreDifferences: [{ group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] }],
       finalizers: [ApplicationFinalizer.RESOURCES],
       labels: { 'acme.io/baseline': 'true' },
-    });
-  }
+    },
+  });
 
   // The web service, defined once with cdk8s-plus and rendered for every non-hub cluster.
   for (const cluster of clusters) {

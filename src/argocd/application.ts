@@ -2,6 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IAppProject } from './app-project';
 import { ApplicationSource } from './application-source';
+import { renderSpecParts, specPartErrors } from './application-spec';
 import { SyncPolicy } from './sync-policy';
 import { Cluster, ICluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
@@ -185,25 +186,10 @@ export class Application extends Construct {
 
   /** @internal */
   public _toSpec(): any {
-    const p = this.props;
-    const rendered = this.sources.map(s => s._toKube(this.fleet));
     return {
       project: this.project.projectName,
       destination: { name: this.destination.clusterName, namespace: this.destinationNamespace },
-      source: rendered.length === 1 ? rendered[0] : undefined,
-      sources: rendered.length > 1 ? rendered : undefined,
-      syncPolicy: p.syncPolicy?._toKube(),
-      ignoreDifferences: undefinedIfEmpty((p.ignoreDifferences ?? []).map(d => ({
-        group: d.group,
-        kind: d.kind,
-        name: d.name,
-        namespace: d.namespace,
-        jsonPointers: undefinedIfEmpty(d.jsonPointers),
-        jqPathExpressions: undefinedIfEmpty(d.jqPathExpressions),
-        managedFieldsManagers: undefinedIfEmpty(d.managedFieldsManagers),
-      }))),
-      info: undefinedIfEmpty(Object.keys(p.info ?? {}).sort().map(name => ({ name, value: p.info![name] }))),
-      revisionHistoryLimit: p.revisionHistoryLimit,
+      ...renderSpecParts({ ...this.props, sources: this.sources }, this.fleet),
     };
   }
 
@@ -212,21 +198,9 @@ export class Application extends Construct {
     errors.push(...dns1123SubdomainErrors(this.applicationName).map(e => `'applicationName' (${show(this.applicationName)}) ${e}`));
     if (!p.destination) errors.push("'destination' is required (a Cluster from fleet.addCluster())");
     errors.push(...dns1123LabelErrors(p.destinationNamespace).map(e => `'destinationNamespace' (${show(p.destinationNamespace)}) is not a valid namespace name: ${e}`));
-    if (p.source && p.sources?.length) errors.push("Specify either 'source' or 'sources', not both");
     errors.push(...labelMapErrors('labels', p.labels));
     errors.push(...annotationMapErrors('annotations', p.annotations));
-    if (p.revisionHistoryLimit !== undefined && (!Number.isInteger(p.revisionHistoryLimit) || p.revisionHistoryLimit < 0)) {
-      errors.push(`'revisionHistoryLimit' (${show(p.revisionHistoryLimit)}) must be a non-negative integer`);
-    }
-    for (const d of p.ignoreDifferences ?? []) {
-      if (!d.kind) errors.push(`'ignoreDifferences' entry ${show(d)} needs a 'kind'`);
-      if (!d.jsonPointers?.length && !d.jqPathExpressions?.length && !d.managedFieldsManagers?.length) {
-        errors.push(`'ignoreDifferences' entry for kind ${show(d.kind)} needs 'jsonPointers', 'jqPathExpressions' or 'managedFieldsManagers'`);
-      }
-      for (const ptr of d.jsonPointers ?? []) {
-        if (!ptr.startsWith('/')) errors.push(`'ignoreDifferences' JSON pointer ${show(ptr)} must start with '/'`);
-      }
-    }
+    errors.push(...specPartErrors(p));
     return errors;
   }
 

@@ -24,7 +24,11 @@ export function planText(files: RenderedFile[]): string {
   const apps = files.filter(f => f.object.kind === 'Application' && f.placement.role === 'argocd').map(f => f.object);
   const lines: string[] = [];
   const bootstrap = files.filter(f => f.placement.role === 'bootstrap');
-  lines.push(`Plan: ${clusters.length} clusters, ${apps.length} Applications, ${files.length} files`);
+  const appSets = files.filter(f => f.object.kind === 'ApplicationSet' && f.placement.role === 'argocd').map(f => f.object);
+  lines.push(`Plan: ${clusters.length} clusters, ${apps.length} Applications, ${appSets.length} ApplicationSets, ${files.length} files`);
+  for (const s of appSets) {
+    lines.push(`  ApplicationSet ${s.metadata.name}: ${s.spec.generators.map((g: any) => Object.keys(g).join('+')).join(', ')} generator(s), template ${s.spec.template.metadata.name}`);
+  }
   for (const b of bootstrap) lines.push(`  bootstrap: kubectl apply -n ${b.object.metadata.namespace} -f ${b.path}`);
   const byDestination = new Map<string, any[]>();
   for (const a of apps) {

@@ -24,6 +24,8 @@ export interface ProcessedObject {
   readonly hash: string;
 }
 
+const TEMPLATE_PARAM = /%%tp\d+%%/;
+
 export function processObject(json: any, role: Placement['role'], options: ProcessOptions): ProcessedObject {
   const problems: string[] = [];
   const key = `${json.apiVersion}/${json.kind}`;
@@ -42,6 +44,9 @@ export function processObject(json: any, role: Placement['role'], options: Proce
     problems.push((e as Error).message);
   }
   problems.push(...secretErrors(json, { directory: '', role }, content));
+  if (TEMPLATE_PARAM.test(content)) {
+    problems.push('holds a TemplateParam outside an ApplicationSet template (only ApplicationSets render them)');
+  }
   return { content, problems, images: role === 'workload' ? imagesOf(json) : undefined, hash: createHash('sha256').update(content).digest('hex') };
 }
 

@@ -23,7 +23,7 @@ describe('toStrictCrdSchema', () => {
     },
   };
   const schema = toStrictCrdSchema(openApi, 'example.com/v1', 'Widget');
-  const ajv = new Ajv({ strict: false });
+  const ajv = new Ajv({ strict: false, validateFormats: false });
   ajv.addSchema({ $id: 'k8s.json', definitions: { 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta': { type: 'object', properties: { name: { type: 'string' } }, additionalProperties: false } } });
   const validate = ajv.compile(schema);
   const widget = (spec: object) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec });

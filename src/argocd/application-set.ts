@@ -1,0 +1,249 @@
+import { Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { IAppProject } from './app-project';
+import { ApplicationFinalizer, IgnoreDifference } from './application';
+import { ApplicationSource } from './application-source';
+import { renderSpecParts, specPartErrors } from './application-spec';
+import { IApplicationSetGenerator, ListGenerator } from './generators';
+import { SyncPolicy } from './sync-policy';
+import { TemplateMode, TemplateParam } from './template-param';
+import { Fleet } from '../fleet/fleet';
+import { ApplicationSet as ApplicationSetL1 } from '../imports/argocd-argoproj.io';
+import { argoChart } from '../private/argo-chart';
+import { show, throwIfInvalid } from '../private/errors';
+import { dns1123SubdomainErrors, dns1123LabelErrors } from '../private/names';
+import { definePlacement } from '../private/placement';
+import { sortedMap, undefinedIfEmpty } from '../private/util';
+
+/** What the ApplicationSet controller may do to the Applications it generates (`syncPolicy.applicationsSync`). */
+export enum ApplicationsSyncPolicy {
+  /** Create only; never update or delete. */
+  CREATE_ONLY = 'create-only',
+  /** Create and update; never delete. */
+  CREATE_UPDATE = 'create-update',
+  /** Create and delete; never update. */
+  CREATE_DELETE = 'create-delete',
+  /** Create, update and delete (Argo CD's own default). */
+  SYNC = 'sync',
+}
+
+/** The Application template of an ApplicationSet. Strings may contain `TemplateParam`s. */
+export interface ApplicationTemplate {
+  /** The generated Application's name, e.g. `` `web-${TemplateParam.clusterName()}` ``. */
+  readonly applicationName: string;
+  /** The destination namespace. */
+  readonly destinationNamespace: string;
+  /**
+   * The destination cluster's name. Give `destinationName` or `destinationServer`.
+   * @default - `TemplateParam.clusterName()`, for cluster generators
+   */
+  readonly destinationName?: string;
+  /**
+   * The destination cluster's API server URL, e.g. `TemplateParam.clusterServer()`.
+   * @default - the destination is given by name
+   */
+  readonly destinationServer?: string;
+  /**
+   * The project.
+   * @default - the fleet's default project
+   */
+  readonly project?: IAppProject;
+  /**
+   * The single source. Give `source` or `sources`.
+   * @default - none
+   */
+  readonly source?: ApplicationSource;
+  /**
+   * Several sources.
+   * @default - none
+   */
+  readonly sources?: ApplicationSource[];
+  /**
+   * The generated Applications' sync policy.
+   * @default - manual sync
+   */
+  readonly syncPolicy?: SyncPolicy;
+  /** @default - none */
+  readonly ignoreDifferences?: IgnoreDifference[];
+  /** @default - none */
+  readonly finalizers?: ApplicationFinalizer[];
+  /** @default - none */
+  readonly labels?: Record<string, string>;
+  /** @default - none */
+  readonly annotations?: Record<string, string>;
+  /** @default - none */
+  readonly info?: Record<string, string>;
+  /** @default 10 (Argo CD's default) */
+  readonly revisionHistoryLimit?: number;
+}
+
+/** Props for `ApplicationSet`. */
+export interface ApplicationSetProps {
+  /**
+   * The ApplicationSet's name.
+   * @default - the construct id
+   */
+  readonly applicationSetName?: string;
+  /**
+   * The generators (also `addGenerator()`).
+   * @default - none; add at least one
+   */
+  readonly generators?: IApplicationSetGenerator[];
+  /** The Application template. */
+  readonly template: ApplicationTemplate;
+  /**
+   * The template syntax.
+   * @default TemplateMode.GO_TEMPLATE
+   */
+  readonly templateMode?: TemplateMode;
+  /**
+   * Go template options.
+   * @default ['missingkey=error'] with Go templates
+   */
+  readonly goTemplateOptions?: string[];
+  /**
+   * Keep the generated Applications' resources when the Applications are deleted (a cluster that drops out
+   * of a selector, or the ApplicationSet itself). On by default: a label change or a generator hiccup must not
+   * delete workloads across the fleet (argocd-semantics foot-gun 1).
+   * @default true
+   */
+  readonly preserveResourcesOnDeletion?: boolean;
+  /**
+   * What the controller may do to generated Applications.
+   * @default ApplicationsSyncPolicy.CREATE_UPDATE (generated Applications are never deleted by the controller)
+   */
+  readonly applicationsSync?: ApplicationsSyncPolicy;
+}
+
+/**
+ * An Argo CD ApplicationSet: one Application template, fanned out by generators over the fleet.
+ *
+ * Defaults are chosen for fleet-wide sets: Go templates with `missingkey=error`, generated Applications
+ * are created and updated but never deleted by the controller, and their resources are preserved on deletion.
+ *
+ * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/
+ *
+ * @example
+ * new ApplicationSet(fleet, 'guestbook', {
+ *   generators: [new ClusterGenerator({ matchLabels: { environment: 'production' } })],
+ *   template: {
+ *     applicationName: `guestbook-${TemplateParam.clusterName()}`,
+ *     destinationNamespace: 'guestbook',
+ *     source: ApplicationSource.git({ path: 'guestbook' }),
+ *   },
+ * });
+ */
+export class ApplicationSet extends Construct {
+  public readonly applicationSetName: string;
+  public readonly templateMode: TemplateMode;
+  /** The generated L1 object. */
+  public readonly apiObject: ApplicationSetL1;
+  private readonly props: ApplicationSetProps;
+  private readonly generators: IApplicationSetGenerator[] = [];
+  private readonly fleet: Fleet;
+
+  public constructor(scope: Construct, id: string, props: ApplicationSetProps) {
+    super(scope, id);
+    this.fleet = Fleet.of(this);
+    this.props = props;
+    this.applicationSetName = props.applicationSetName ?? id;
+    this.templateMode = props.templateMode ?? TemplateMode.GO_TEMPLATE;
+    throwIfInvalid(this, 'ApplicationSet', this.propErrors(props));
+
+    definePlacement(this, () => ({ directory: `${this.fleet.argocdDirectory}/applicationsets`, role: 'argocd' }));
+    this.apiObject = new ApplicationSetL1(argoChart(this, this.fleet.argocdNamespace), 'Resource', {
+      metadata: { name: this.applicationSetName, namespace: this.fleet.argocdNamespace },
+      spec: Lazy.any({ produce: () => this._toSpec() }) as any,
+    });
+    for (const g of props.generators ?? []) this.addGenerator(g);
+    this.node.addValidation({ validate: () => this.validateApplicationSet() });
+  }
+
+  /** Adds a generator. */
+  public addGenerator(generator: IApplicationSetGenerator): void {
+    this.generators.push(generator);
+  }
+
+  /** @internal */
+  public _toSpec(): any {
+    const p = this.props;
+    const t = p.template;
+    const go = this.templateMode === TemplateMode.GO_TEMPLATE;
+    const sources = [...(t.source ? [t.source] : []), ...(t.sources ?? [])];
+    const template = {
+      metadata: {
+        name: t.applicationName,
+        labels: sortedMap(t.labels),
+        annotations: sortedMap(t.annotations),
+        finalizers: undefinedIfEmpty(t.finalizers?.map(f => f as string)),
+      },
+      spec: {
+        project: (t.project ?? this.fleet.defaultProject).projectName,
+        destination: t.destinationServer !== undefined
+          ? { server: t.destinationServer, namespace: t.destinationNamespace }
+          : { name: t.destinationName ?? TemplateParam.clusterName().toString(), namespace: t.destinationNamespace },
+        ...renderSpecParts({ ...t, sources }, this.fleet),
+      },
+    };
+    return {
+      goTemplate: go,
+      goTemplateOptions: go ? [...(p.goTemplateOptions ?? ['missingkey=error'])] : undefined,
+      generators: renderParams(this.generators.map(g => g.bind(this).generator), this.templateMode),
+      syncPolicy: {
+        preserveResourcesOnDeletion: p.preserveResourcesOnDeletion ?? true,
+        applicationsSync: p.applicationsSync ?? ApplicationsSyncPolicy.CREATE_UPDATE,
+      },
+      template: renderParams(template, this.templateMode),
+    };
+  }
+
+  private propErrors(p: ApplicationSetProps): string[] {
+    const errors = dns1123SubdomainErrors(this.applicationSetName).map(e => `'applicationSetName' (${show(this.applicationSetName)}) ${e}`);
+    const t = p.template;
+    if (!t) return [...errors, "'template' is required"];
+    if (!t.applicationName) errors.push("'template.applicationName' is required");
+    if (!TemplateParam._isTemplated(t.destinationNamespace ?? '')) {
+      errors.push(...dns1123LabelErrors(t.destinationNamespace).map(e => `'template.destinationNamespace' (${show(t.destinationNamespace)}) is not a valid namespace name: ${e}`));
+    }
+    errors.push(...specPartErrors(t).map(e => `'template': ${e}`));
+    if (!t.source && !t.sources?.length) errors.push("'template' needs a 'source' or 'sources'");
+    if (t.destinationName !== undefined && t.destinationServer !== undefined) errors.push("'template': give 'destinationName' or 'destinationServer', not both");
+    if (p.goTemplateOptions && this.templateMode !== TemplateMode.GO_TEMPLATE) {
+      errors.push("'goTemplateOptions' only apply with TemplateMode.GO_TEMPLATE");
+    }
+    return errors;
+  }
+
+  private validateApplicationSet(): string[] {
+    const errors: string[] = [];
+    if (this.generators.length === 0) errors.push(`ApplicationSet '${this.applicationSetName}' has no generators. Call addGenerator() to add one.`);
+    if (this.templateMode === TemplateMode.FAST_TEMPLATE) {
+      for (const g of this.generators) {
+        if (g instanceof ListGenerator && !g._allStrings()) {
+          errors.push(`ApplicationSet '${this.applicationSetName}' uses fasttemplate, where list element values must be strings (foot-gun 6); use TemplateMode.GO_TEMPLATE`);
+        }
+      }
+    }
+    const t = this.props.template;
+    const project = t.project ?? this.fleet.defaultProject;
+    for (const source of [...(t.source ? [t.source] : []), ...(t.sources ?? [])]) {
+      const repo = source._repoUrl(this.fleet);
+      if (!TemplateParam._isTemplated(repo) && !project.permitsSourceRepo(repo)) {
+        errors.push(`AppProject '${project.projectName}' does not allow source repo '${repo}' of ApplicationSet '${this.applicationSetName}'. Add it to the project's 'sourceRepos'`);
+      }
+    }
+    return errors;
+  }
+}
+
+/** Replaces every TemplateParam marker in the rendered template with its syntax in `mode`. */
+function renderParams(value: any, mode: TemplateMode): any {
+  if (typeof value === 'string') return TemplateParam._render(value, mode);
+  if (Array.isArray(value)) return value.map(v => renderParams(v, mode));
+  if (value && typeof value === 'object') {
+    const out: any = {};
+    for (const [k, v] of Object.entries(value)) out[TemplateParam._render(k, mode)] = renderParams(v, mode);
+    return out;
+  }
+  return value;
+}

@@ -1,0 +1,62 @@
+import type { IgnoreDifference } from './application';
+import type { ApplicationSource } from './application-source';
+import type { SyncPolicy } from './sync-policy';
+import type { Fleet } from '../fleet/fleet';
+import { undefinedIfEmpty } from '../private/util';
+
+/** The parts of an Application spec shared by Applications and ApplicationSet templates. */
+export interface SpecParts {
+  readonly sources: ApplicationSource[];
+  readonly syncPolicy?: SyncPolicy;
+  readonly ignoreDifferences?: IgnoreDifference[];
+  readonly info?: Record<string, string>;
+  readonly revisionHistoryLimit?: number;
+}
+
+/** Renders the shared parts of an Application spec (in the L1's property names). */
+export function renderSpecParts(p: SpecParts, fleet: Fleet): any {
+  const rendered = p.sources.map(s => s._toKube(fleet));
+  return {
+    source: rendered.length === 1 ? rendered[0] : undefined,
+    sources: rendered.length > 1 ? rendered : undefined,
+    syncPolicy: p.syncPolicy?._toKube(),
+    ignoreDifferences: undefinedIfEmpty((p.ignoreDifferences ?? []).map(d => ({
+      group: d.group,
+      kind: d.kind,
+      name: d.name,
+      namespace: d.namespace,
+      jsonPointers: undefinedIfEmpty(d.jsonPointers),
+      jqPathExpressions: undefinedIfEmpty(d.jqPathExpressions),
+      managedFieldsManagers: undefinedIfEmpty(d.managedFieldsManagers),
+    }))),
+    info: undefinedIfEmpty(Object.keys(p.info ?? {}).sort().map(name => ({ name, value: p.info![name] }))),
+    revisionHistoryLimit: p.revisionHistoryLimit,
+  };
+}
+
+/** The parts `specPartErrors` checks. */
+export interface CheckedParts {
+  readonly source?: ApplicationSource;
+  readonly sources?: ApplicationSource[];
+  readonly revisionHistoryLimit?: number;
+  readonly ignoreDifferences?: IgnoreDifference[];
+}
+
+/** Problems with the shared parts, each naming the prop and the value. */
+export function specPartErrors(p: CheckedParts): string[] {
+  const errors: string[] = [];
+  if (p.source && p.sources?.length) errors.push("Specify either 'source' or 'sources', not both");
+  if (p.revisionHistoryLimit !== undefined && (!Number.isInteger(p.revisionHistoryLimit) || p.revisionHistoryLimit < 0)) {
+    errors.push(`'revisionHistoryLimit' (${JSON.stringify(p.revisionHistoryLimit)}) must be a non-negative integer`);
+  }
+  for (const d of p.ignoreDifferences ?? []) {
+    if (!d.kind) errors.push(`'ignoreDifferences' entry ${JSON.stringify(d)} needs a 'kind'`);
+    if (!d.jsonPointers?.length && !d.jqPathExpressions?.length && !d.managedFieldsManagers?.length) {
+      errors.push(`'ignoreDifferences' entry for kind '${d.kind}' needs 'jsonPointers', 'jqPathExpressions' or 'managedFieldsManagers'`);
+    }
+    for (const ptr of d.jsonPointers ?? []) {
+      if (!ptr.startsWith('/')) errors.push(`'ignoreDifferences' JSON pointer '${ptr}' must start with '/'`);
+    }
+  }
+  return errors;
+}
