@@ -1,4 +1,4 @@
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IAppProject } from './app-project';
 import { ApplicationFinalizer, IgnoreDifference } from './application';
@@ -8,7 +8,7 @@ import { IApplicationSetGenerator, ListGenerator } from './generators';
 import { SyncPolicy } from './sync-policy';
 import { TemplateMode, TemplateParam } from './template-param';
 import { Fleet } from '../fleet/fleet';
-import { ApplicationSet as ApplicationSetL1 } from '../imports/argocd-argoproj.io';
+import { ApplicationSet as ApplicationSetL1, toJson_ApplicationSetSpecTemplate } from '../imports/argocd-argoproj.io';
 import { argoChart } from '../private/argo-chart';
 import { show, throwIfInvalid } from '../private/errors';
 import { dns1123SubdomainErrors, dns1123LabelErrors } from '../private/names';
@@ -136,8 +136,12 @@ export interface ApplicationSetProps {
 export class ApplicationSet extends Construct {
   public readonly applicationSetName: string;
   public readonly templateMode: TemplateMode;
-  /** The generated L1 object. */
-  public readonly apiObject: ApplicationSetL1;
+  /**
+   * The API object. It is a plain ApiObject in Argo CD's wire format rather than the generated L1: the CRD
+   * types nested generators (inside matrix and merge) as free-form JSON, which the L1's field mapping cannot
+   * carry. The template goes through the L1's mapping; strict schema validation checks the whole object.
+   */
+  public readonly apiObject: ApiObject;
   private readonly props: ApplicationSetProps;
   private readonly generators: IApplicationSetGenerator[] = [];
   private readonly fleet: Fleet;
@@ -151,10 +155,11 @@ export class ApplicationSet extends Construct {
     throwIfInvalid(this, 'ApplicationSet', this.propErrors(props));
 
     definePlacement(this, () => ({ directory: `${this.fleet.argocdDirectory}/applicationsets`, role: 'argocd' }));
-    this.apiObject = new ApplicationSetL1(argoChart(this, this.fleet.argocdNamespace), 'Resource', {
+    this.apiObject = new ApiObject(argoChart(this, this.fleet.argocdNamespace), 'Resource', {
+      ...ApplicationSetL1.GVK,
       metadata: { name: this.applicationSetName, namespace: this.fleet.argocdNamespace },
-      spec: Lazy.any({ produce: () => this._toSpec() }) as any,
-    });
+      spec: Lazy.any({ produce: () => this._toSpec() }),
+    } as any);
     for (const g of props.generators ?? []) this.addGenerator(g);
     this.node.addValidation({ validate: () => this.validateApplicationSet() });
   }
@@ -193,7 +198,7 @@ export class ApplicationSet extends Construct {
         preserveResourcesOnDeletion: p.preserveResourcesOnDeletion ?? true,
         applicationsSync: p.applicationsSync ?? ApplicationsSyncPolicy.CREATE_UPDATE,
       },
-      template: renderParams(template, this.templateMode),
+      template: renderParams(toJson_ApplicationSetSpecTemplate(template as any), this.templateMode),
     };
   }
 

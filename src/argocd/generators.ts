@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { Fleet } from '../fleet/fleet';
 import { show } from '../private/errors';
 import { labelValueErrors, qualifiedNameErrors } from '../private/names';
 import { sortedMap } from '../private/util';
@@ -183,6 +184,114 @@ export class MergeGenerator implements IApplicationSetGenerator {
     return {
       generator: {
         merge: { mergeKeys: [...this.options.mergeKeys], generators: this.options.generators.map(g => g.bind(applicationSet).generator) },
+      },
+    };
+  }
+}
+
+/** Options shared by the Git generators. */
+export interface GitGeneratorOptions {
+  /**
+   * Path globs to include (directories for `GitGenerator.directories()`, files for `.files()`).
+   */
+  readonly include: string[];
+  /**
+   * Path globs to exclude (`exclude: true` entries; they win over includes).
+   * @default - none
+   */
+  readonly exclude?: string[];
+  /**
+   * The repository.
+   * @default - the fleet's own repository
+   */
+  readonly repoUrl?: string;
+  /**
+   * The revision.
+   * @default - the fleet's revision for its own repository, 'HEAD' otherwise
+   */
+  readonly revision?: string;
+  /**
+   * Prefix of the path parameters (`<prefix>.path`, …), needed when two Git generators are combined.
+   * @default - no prefix
+   */
+  readonly pathParamPrefix?: string;
+}
+
+/**
+ * The Git generator: one parameter set per matching directory (`path`, `path.basename`, …) or per matching
+ * JSON/YAML file (its keys, plus the path parameters).
+ * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Generators-Git/
+ */
+export class GitGenerator implements IApplicationSetGenerator {
+  /** One parameter set per directory matching `include` and no `exclude`. */
+  public static directories(options: GitGeneratorOptions): GitGenerator {
+    return new GitGenerator('directories', options);
+  }
+
+  /** One parameter set per file matching `include` (and none of `exclude`), from its contents. */
+  public static files(options: GitGeneratorOptions): GitGenerator {
+    return new GitGenerator('files', options);
+  }
+
+  private constructor(private readonly kind: 'directories' | 'files', private readonly options: GitGeneratorOptions) {
+    if (!options.include?.length) throw new Error(`GitGenerator.${kind} 'include' must list at least one path (got ${show(options.include)})`);
+    for (const p of [...options.include, ...(options.exclude ?? [])]) {
+      if (!p || p.startsWith('/')) throw new Error(`GitGenerator.${kind} path ${show(p)} must be relative to the repository root`);
+    }
+  }
+
+  public bind(applicationSet: IConstruct): ApplicationSetGeneratorConfig {
+    const fleet = Fleet.of(applicationSet);
+    const o = this.options;
+    const entries: Array<{ path: string; exclude?: boolean }> = [...o.include.map(path => ({ path })), ...(o.exclude ?? []).map(path => ({ path, exclude: true }))];
+    return {
+      generator: {
+        git: {
+          repoURL: o.repoUrl ?? fleet.repoUrl,
+          revision: o.revision ?? (o.repoUrl === undefined ? fleet.targetRevision : 'HEAD'),
+          [this.kind]: entries,
+          pathParamPrefix: o.pathParamPrefix,
+        },
+      },
+    };
+  }
+}
+
+/** Options for `SelectedGenerator`. */
+export interface SelectedGeneratorOptions {
+  /**
+   * Keep parameter sets whose parameters equal these.
+   * @default - no condition
+   */
+  readonly matchLabels?: Record<string, string>;
+  /**
+   * Keep parameter sets that meet all these requirements.
+   * @default - no condition
+   */
+  readonly matchExpressions?: LabelSelectorRequirement[];
+}
+
+/**
+ * A post-generator selector: keeps only the parameter sets of `generator` that match. Unlike a cluster
+ * selector, it filters on any parameter and accepts values that are not label values (e.g. URLs).
+ * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Generators-Post-Selector/
+ */
+export class SelectedGenerator implements IApplicationSetGenerator {
+  public constructor(private readonly generator: IApplicationSetGenerator, private readonly options: SelectedGeneratorOptions) {
+    if (!Object.keys(options.matchLabels ?? {}).length && !options.matchExpressions?.length) {
+      throw new Error("SelectedGenerator needs 'matchLabels' or 'matchExpressions'");
+    }
+  }
+
+  public bind(applicationSet: IConstruct): ApplicationSetGeneratorConfig {
+    const o = this.options;
+    return {
+      generator: {
+        ...this.generator.bind(applicationSet).generator,
+        selector: {
+          matchLabels: sortedMap(o.matchLabels),
+          matchExpressions: o.matchExpressions?.map(r => ({ key: r.key, operator: r.operator, values: r.values?.length ? [...r.values] : undefined })),
+        },
       },
     };
   }

@@ -66,6 +66,26 @@ export class TemplateParam {
     return new TemplateParam(IDENTIFIER.test(key) ? `{{.${key}}}` : `{{index . ${JSON.stringify(key)}}}`, `{{${key}}}`);
   }
 
+  /** A Git generator's matched directory or file path (`path` / `.path.path`). */
+  public static gitPath(): TemplateParam {
+    return new TemplateParam('{{.path.path}}', '{{path}}');
+  }
+
+  /** The last segment of a Git generator's matched path (`path.basename`). */
+  public static gitPathBasename(): TemplateParam {
+    return new TemplateParam('{{.path.basename}}', '{{path.basename}}');
+  }
+
+  /** The last segment, normalized to a DNS-1123 subdomain (`path.basenameNormalized`). */
+  public static gitPathBasenameNormalized(): TemplateParam {
+    return new TemplateParam('{{.path.basenameNormalized}}', '{{path.basenameNormalized}}');
+  }
+
+  /** A Git files generator's matched file name (`path.filename`). */
+  public static gitPathFilename(): TemplateParam {
+    return new TemplateParam('{{.path.filename}}', '{{path.filename}}');
+  }
+
   /** Raw template text for each mode, for anything the factories do not cover. */
   public static of(goTemplate: string, fastTemplate?: string): TemplateParam {
     if (!goTemplate.includes('{{')) throw new Error(`TemplateParam.of 'goTemplate' (${show(goTemplate)}) must contain a {{ … }} action`);

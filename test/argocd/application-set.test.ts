@@ -1,6 +1,6 @@
 import {
-  AppProject, Application, ApplicationSet, ApplicationSource, ApplicationsSyncPolicy, ClusterGenerator, LabelSelectorOperator, ListGenerator,
-  MatrixGenerator, MergeGenerator, TemplateMode, TemplateParam,
+  AppProject, Application, ApplicationSet, ApplicationSource, ApplicationsSyncPolicy, ClusterGenerator, GitGenerator, LabelSelectorOperator, ListGenerator,
+  MatrixGenerator, MergeGenerator, SelectedGenerator, TemplateMode, TemplateParam,
 } from '../../src';
 import { addCluster, errorOf, renderObjects, testFleet } from '../util';
 
@@ -222,5 +222,86 @@ describe('ApplicationSet', () => {
     new Application(fleet, 'plain', { destination: prod, destinationNamespace: 'x', source: ApplicationSource.git({ path: `apps/${TemplateParam.clusterName()}` }) });
     // THEN
     expect(errorOf(() => app.renderFiles())).toMatch(/\[platform\/plain\] Application 'plain' .*: holds a TemplateParam outside an ApplicationSet template/);
+  });
+
+  test('git directories generator: the cluster-addons example of operator-manual/applicationset/Generators-Git.md', () => {
+    // GIVEN
+    const { app, fleet } = testFleet();
+    // WHEN
+    new ApplicationSet(fleet, 'cluster-addons', {
+      generators: [GitGenerator.directories({
+        repoUrl: 'https://github.com/argoproj/argo-cd.git',
+        revision: 'HEAD',
+        include: ['applicationset/examples/git-generator-directory/cluster-addons/*'],
+        exclude: ['applicationset/examples/git-generator-directory/excludes/cluster-addons/exclude-helm-guestbook'],
+      })],
+      template: {
+        applicationName: `${TemplateParam.gitPathBasename()}`,
+        project: AppProject.fromProjectName(fleet, 'MyProject', 'my-project'),
+        source: ApplicationSource.git({ repoUrl: 'https://github.com/argoproj/argo-cd.git', targetRevision: 'HEAD', path: `${TemplateParam.gitPath()}` }),
+        destinationServer: 'https://kubernetes.default.svc',
+        destinationNamespace: `${TemplateParam.gitPathBasename()}`,
+      },
+    });
+    // THEN
+    const spec = renderObjects(app)[FILE('cluster-addons')].spec;
+    expect(spec.generators).toStrictEqual([{
+      git: {
+        repoURL: 'https://github.com/argoproj/argo-cd.git',
+        revision: 'HEAD',
+        directories: [
+          { path: 'applicationset/examples/git-generator-directory/cluster-addons/*' },
+          { path: 'applicationset/examples/git-generator-directory/excludes/cluster-addons/exclude-helm-guestbook', exclude: true },
+        ],
+      },
+    }]);
+    expect(spec.template).toStrictEqual({
+      metadata: { name: '{{.path.basename}}' },
+      spec: {
+        project: 'my-project',
+        source: { repoURL: 'https://github.com/argoproj/argo-cd.git', targetRevision: 'HEAD', path: '{{.path.path}}' },
+        destination: { server: 'https://kubernetes.default.svc', namespace: '{{.path.basename}}' },
+      },
+    });
+  });
+
+  test('git files generator defaults to the fleet repository; a post-selector filters on any parameter (Generators-Post-Selector.md)', () => {
+    // GIVEN
+    const { app, fleet } = testFleet();
+    // WHEN
+    new ApplicationSet(fleet, 'from-files', {
+      generators: [
+        new SelectedGenerator(GitGenerator.files({ include: ['config/**/config.json'], pathParamPrefix: 'cfg' }), { matchLabels: { aws_account: '123456' } }),
+        new SelectedGenerator(new ListGenerator({ elements: [{ cluster: 'engineering-dev', url: 'https://kubernetes.default.svc', env: 'staging' }] }), {
+          matchExpressions: [{ key: 'url', operator: LabelSelectorOperator.IN, values: ['https://kubernetes.default.svc'] }],
+        }),
+      ],
+      template: { applicationName: `app-${TemplateParam.element('cluster')}`, destinationNamespace: 'x', destinationServer: `${TemplateParam.element('url')}`, source: ApplicationSource.git({ path: `${TemplateParam.gitPathFilename()}` }) },
+    });
+    // THEN
+    const spec = renderObjects(app)[FILE('from-files')].spec;
+    expect(spec.generators[0]).toStrictEqual({
+      git: { repoURL: 'https://github.com/acme/gitops.git', revision: 'main', files: [{ path: 'config/**/config.json' }], pathParamPrefix: 'cfg' },
+      selector: { matchLabels: { aws_account: '123456' } },
+    });
+    expect(spec.generators[1].selector).toStrictEqual({ matchExpressions: [{ key: 'url', operator: 'In', values: ['https://kubernetes.default.svc'] }] });
+    expect(spec.template.spec.source.path).toBe('{{.path.filename}}');
+    expect(() => GitGenerator.directories({ include: [] })).toThrow(/GitGenerator.directories 'include' must list at least one path/);
+    expect(() => GitGenerator.files({ include: ['/abs/*.json'] })).toThrow(/path '\/abs\/\*.json' must be relative/);
+    expect(() => new SelectedGenerator(new ClusterGenerator(), {})).toThrow(/SelectedGenerator needs 'matchLabels' or 'matchExpressions'/);
+  });
+
+  test('a git generator nested two levels deep keeps Argo CD\'s field names (matrix in matrix)', () => {
+    // GIVEN
+    const { app, fleet } = testFleet();
+    const git = GitGenerator.directories({ include: ['apps/*'] });
+    // WHEN
+    new ApplicationSet(fleet, 'nested', {
+      generators: [new MatrixGenerator(new ClusterGenerator(), new MatrixGenerator(git, new ListGenerator({ elements: [{ a: 'b' }] })))],
+      template: { applicationName: `${TemplateParam.gitPathBasename()}-${TemplateParam.clusterName()}`, destinationNamespace: 'x', source: ApplicationSource.git({ path: `${TemplateParam.gitPath()}` }) },
+    });
+    // THEN
+    const inner = renderObjects(app)[FILE('nested')].spec.generators[0].matrix.generators[1].matrix.generators[0];
+    expect(inner).toStrictEqual({ git: { repoURL: 'https://github.com/acme/gitops.git', revision: 'main', directories: [{ path: 'apps/*' }] } });
   });
 });
