@@ -243,7 +243,10 @@ export class GitGenerator implements IApplicationSetGenerator {
   public bind(applicationSet: IConstruct): ApplicationSetGeneratorConfig {
     const fleet = Fleet.of(applicationSet);
     const o = this.options;
-    const entries: Array<{ path: string; exclude?: boolean }> = [...o.include.map(path => ({ path })), ...(o.exclude ?? []).map(path => ({ path, exclude: true }))];
+    const entries: Array<{ path: string; exclude?: boolean }> = [
+      ...o.include.map(path => ({ path })),
+      ...(o.exclude ?? []).map(path => ({ path, exclude: true })),
+    ];
     return {
       generator: {
         git: {
@@ -290,7 +293,11 @@ export class SelectedGenerator implements IApplicationSetGenerator {
         ...this.generator.bind(applicationSet).generator,
         selector: {
           matchLabels: sortedMap(o.matchLabels),
-          matchExpressions: o.matchExpressions?.map(r => ({ key: r.key, operator: r.operator, values: r.values?.length ? [...r.values] : undefined })),
+          matchExpressions: o.matchExpressions?.map(r => ({
+            key: r.key,
+            operator: r.operator,
+            values: r.values?.length ? [...r.values] : undefined,
+          })),
         },
       },
     };

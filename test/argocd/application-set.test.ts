@@ -1,6 +1,6 @@
 import {
-  AppProject, Application, ApplicationSet, ApplicationSource, ApplicationsSyncPolicy, ClusterGenerator, GitGenerator, LabelSelectorOperator, ListGenerator,
-  MatrixGenerator, MergeGenerator, SelectedGenerator, TemplateMode, TemplateParam,
+  AppProject, Application, ApplicationSet, ApplicationSource, ApplicationsSyncPolicy, ClusterGenerator, GitGenerator,
+  LabelSelectorOperator, ListGenerator, MatrixGenerator, MergeGenerator, SelectedGenerator, TemplateMode, TemplateParam,
 } from '../../src';
 import { addCluster, errorOf, renderObjects, testFleet } from '../util';
 
