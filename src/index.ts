@@ -13,5 +13,6 @@ export * from './argocd/application-source';
 export * from './argocd/application-set';
 export * from './argocd/generators';
 export * from './argocd/template-param';
+export * from './argocd/notifications';
 export * from './argocd/sync-policy';
 export * from './secrets/secret-store';

@@ -5,6 +5,7 @@ import { ApplicationFinalizer, IgnoreDifference } from './application';
 import { ApplicationSource } from './application-source';
 import { renderSpecParts, specPartErrors } from './application-spec';
 import { IApplicationSetGenerator, ListGenerator } from './generators';
+import type { NotificationSubscription } from './notifications';
 import { SyncPolicy } from './sync-policy';
 import { TemplateMode, TemplateParam } from './template-param';
 import { Fleet } from '../fleet/fleet';
@@ -12,6 +13,7 @@ import { ApplicationSet as ApplicationSetL1, toJson_ApplicationSetSpecTemplate }
 import { argoChart } from '../private/argo-chart';
 import { show, throwIfInvalid } from '../private/errors';
 import { dns1123SubdomainErrors, dns1123LabelErrors } from '../private/names';
+import { subscriptionAnnotations } from '../private/notifications';
 import { definePlacement } from '../private/placement';
 import { sortedMap, undefinedIfEmpty } from '../private/util';
 
@@ -73,6 +75,12 @@ export interface ApplicationTemplate {
   readonly annotations?: Record<string, string>;
   /** @default - none */
   readonly info?: Record<string, string>;
+  /**
+   * Notifications subscriptions of the generated Applications (annotations in the template, the only place
+   * they survive, foot-gun 17).
+   * @default - none
+   */
+  readonly notifications?: NotificationSubscription[];
   /** @default 10 (Argo CD's default) */
   readonly revisionHistoryLimit?: number;
 }
@@ -179,7 +187,7 @@ export class ApplicationSet extends Construct {
       metadata: {
         name: t.applicationName,
         labels: sortedMap(t.labels),
-        annotations: sortedMap(t.annotations),
+        annotations: undefinedIfEmpty(sortedMap({ ...t.annotations, ...subscriptionAnnotations(t.notifications).annotations })),
         finalizers: undefinedIfEmpty(t.finalizers?.map(f => f as string)),
       },
       spec: {
@@ -211,6 +219,7 @@ export class ApplicationSet extends Construct {
       errors.push(...dns1123LabelErrors(t.destinationNamespace).map(e => `'template.destinationNamespace' (${show(t.destinationNamespace)}) is not a valid namespace name: ${e}`));
     }
     errors.push(...specPartErrors(t).map(e => `'template': ${e}`));
+    errors.push(...subscriptionAnnotations(t.notifications).errors.map(e => `'template': ${e}`));
     if (!t.source && !t.sources?.length) errors.push("'template' needs a 'source' or 'sources'");
     if (t.destinationName !== undefined && t.destinationServer !== undefined) errors.push("'template': give 'destinationName' or 'destinationServer', not both");
     if (p.goTemplateOptions && this.templateMode !== TemplateMode.GO_TEMPLATE) {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import type { IAppProject } from './app-project';
 import { ApplicationSource } from './application-source';
 import { renderSpecParts, specPartErrors } from './application-spec';
+import type { NotificationSubscription } from './notifications';
 import { SyncPolicy } from './sync-policy';
 import { Cluster, ICluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
@@ -11,6 +12,7 @@ import { argoChart } from '../private/argo-chart';
 import { show, throwIfInvalid } from '../private/errors';
 import { isClusterScoped } from '../private/kinds';
 import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
+import { subscriptionAnnotations } from '../private/notifications';
 import { definePlacement } from '../private/placement';
 import { sortedMap, undefinedIfEmpty } from '../private/util';
 
@@ -66,6 +68,11 @@ export interface ApplicationProps {
    * @default - none
    */
   readonly annotations?: Record<string, string>;
+  /**
+   * Notifications subscriptions, written as `notifications.argoproj.io/subscribe.*` annotations.
+   * @default - none
+   */
+  readonly notifications?: NotificationSubscription[];
   /**
    * Extra information shown in the UI (`spec.info`).
    * @default - none
@@ -169,7 +176,7 @@ export class Application extends Construct {
         name: this.applicationName,
         namespace: this.fleet.argocdNamespace,
         labels: sortedMap(props.labels),
-        annotations: sortedMap(props.annotations),
+        annotations: undefinedIfEmpty(sortedMap({ ...props.annotations, ...subscriptionAnnotations(props.notifications).annotations })),
         finalizers: undefinedIfEmpty(props.finalizers?.map(f => f as string)),
       },
       spec: Lazy.any({ produce: () => this._toSpec() }) as any,
@@ -201,6 +208,7 @@ export class Application extends Construct {
     errors.push(...labelMapErrors('labels', p.labels));
     errors.push(...annotationMapErrors('annotations', p.annotations));
     errors.push(...specPartErrors(p));
+    errors.push(...subscriptionAnnotations(p.notifications).errors);
     return errors;
   }
 
