@@ -15,4 +15,5 @@ export * from './argocd/generators';
 export * from './argocd/template-param';
 export * from './argocd/notifications';
 export * from './argocd/sync-policy';
+export * from './argocd/sync-annotations';
 export * from './secrets/secret-store';

@@ -167,6 +167,7 @@ export class AppProject extends Construct implements IAppProject {
     for (const d of props.destinations ?? []) this.addDestination(d);
     for (const r of props.roles ?? []) this.addRole(r);
     for (const k of props.clusterResourceAllowList ?? []) this.allowClusterResource(k);
+    this.node.defaultChild = this.apiObject;
     this.node.addValidation({ validate: () => this.validateProject() });
   }
 

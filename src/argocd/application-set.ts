@@ -169,6 +169,7 @@ export class ApplicationSet extends Construct {
       spec: Lazy.any({ produce: () => this._toSpec() }),
     } as any);
     for (const g of props.generators ?? []) this.addGenerator(g);
+    this.node.defaultChild = this.apiObject;
     this.node.addValidation({ validate: () => this.validateApplicationSet() });
   }
 

@@ -183,6 +183,7 @@ export class Application extends Construct {
     });
     if (props.source) this.addSource(props.source);
     for (const s of props.sources ?? []) this.addSource(s);
+    this.node.defaultChild = this.apiObject;
     this.node.addValidation({ validate: () => this.validateApplication() });
   }
 

@@ -37,6 +37,15 @@ export class SyncOption {
   /** Skip the dry run for custom resources whose CRD is created by the same sync. */
   public static readonly SKIP_DRY_RUN_ON_MISSING_RESOURCE = new SyncOption('SkipDryRunOnMissingResource=true');
 
+  /** Per resource: never prune it. */
+  public static readonly PRUNE_DISABLED = new SyncOption('Prune=false');
+  /** Per resource: prune it only after a manual confirmation. */
+  public static readonly PRUNE_CONFIRM = new SyncOption('Prune=confirm');
+  /** Per resource: keep it when the Application is deleted. */
+  public static readonly DELETE_DISABLED = new SyncOption('Delete=false');
+  /** With Replace: delete and recreate. */
+  public static readonly FORCE = new SyncOption('Force=true');
+
   /** `PrunePropagationPolicy=<policy>`. */
   public static prunePropagationPolicy(policy: PropagationPolicy): SyncOption {
     return new SyncOption(`PrunePropagationPolicy=${policy}`);

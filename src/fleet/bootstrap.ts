@@ -65,5 +65,6 @@ export class Bootstrap extends Construct {
         }),
       }) as any,
     });
+    this.node.defaultChild = this.apiObject;
   }
 }

@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ICluster } from './cluster';
 import { show, throwIfInvalid } from '../private/errors';
@@ -74,6 +74,31 @@ export class ClusterManifests extends Chart {
       application: this.applicationName,
     }));
   }
+
+  /**
+   * @internal Gives Namespaces and CustomResourceDefinitions without a sync wave one that is lower than every
+   * other object's here, so that they exist before whatever uses them (CRDs one wave before Namespaces).
+   */
+  public _applyDefaultWaves(): void {
+    const objects = this.node.findAll().filter(ApiObject.isApiObject);
+    const isFoundation = (o: ApiObject) => (o.apiVersion === 'v1' && o.kind === 'Namespace')
+      || (o.apiVersion === 'apiextensions.k8s.io/v1' && o.kind === 'CustomResourceDefinition');
+    const foundations = objects.filter(isFoundation);
+    if (foundations.length === 0) return;
+    const waveOf = (o: ApiObject): number | undefined => {
+      const value = o.metadata.toJson()?.annotations?.[WAVE];
+      return value === undefined ? undefined : Number(value);
+    };
+    const others = objects.filter(o => !isFoundation(o)).map(waveOf).map(w => w ?? 0);
+    const lowest = Math.min(0, ...others.filter(w => Number.isFinite(w)));
+    for (const o of foundations) {
+      if (waveOf(o) !== undefined) continue;
+      const wave = lowest - (o.kind === 'Namespace' ? 1 : 2);
+      o.metadata.addAnnotation(WAVE, String(wave));
+    }
+  }
 }
+
+const WAVE = 'argocd.argoproj.io/sync-wave';
 
 const MANIFESTS_SYMBOL = Symbol.for('cdk8s-fleet.ClusterManifests');

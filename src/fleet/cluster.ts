@@ -198,6 +198,7 @@ export class Cluster extends Construct implements ICluster {
         },
       });
     }
+    this.node.defaultChild = this.apiObject;
   }
 
   /** The cluster Secret's labels (what ApplicationSet selectors match). */

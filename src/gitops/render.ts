@@ -54,9 +54,13 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   const pending: Pending[] = [];
   const byPath = new Map<string, Pending>();
 
+  // 0. Library defaults that depend on the whole tree (sync waves of Namespaces and CRDs).
+  const all = root.node.findAll();
+  for (const c of all) if (ClusterManifests.isClusterManifests(c)) c._applyDefaultWaves();
+
   // 1. Construct-level validations (node.addValidation), as cdk8s App.synth() does.
   let objectCount = 0;
-  for (const c of root.node.findAll()) {
+  for (const c of all) {
     for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
     if (ApiObject.isApiObject(c)) objectCount++;
   }

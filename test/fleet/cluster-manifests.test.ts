@@ -26,7 +26,11 @@ describe('ClusterManifests', () => {
       'clusters/prod/web/Namespace.web.yaml',
     ]);
     // Cluster-scoped objects do not carry the chart's namespace.
-    expect(objects['clusters/prod/web/Namespace.web.yaml'].metadata).toStrictEqual({ name: 'web', labels: { 'app.kubernetes.io/part-of': 'shop' } });
+    expect(objects['clusters/prod/web/Namespace.web.yaml'].metadata).toStrictEqual({
+      name: 'web',
+      labels: { 'app.kubernetes.io/part-of': 'shop' },
+      annotations: { 'argocd.argoproj.io/sync-wave': '-1' }, // before everything else of the app
+    });
     expect(objects['clusters/prod/web/ClusterRole.web-reader.yaml'].metadata.namespace).toBeUndefined();
     expect(objects['clusters/prod/web/ConfigMap.web.yaml'].metadata.namespace).toBe('web');
   });
