@@ -14,6 +14,7 @@ export * from './argocd/application-set';
 export * from './argocd/generators';
 export * from './argocd/template-param';
 export * from './argocd/notifications';
+export * from './argocd/progressive-sync';
 export * from './argocd/sync-policy';
 export * from './argocd/sync-annotations';
 export * from './secrets/secret-store';

@@ -6,6 +6,7 @@ import { ApplicationSource } from './application-source';
 import { renderSpecParts, specPartErrors } from './application-spec';
 import { IApplicationSetGenerator, ListGenerator } from './generators';
 import type { NotificationSubscription } from './notifications';
+import { ProgressiveSync, StepOperator } from './progressive-sync';
 import { SyncPolicy } from './sync-policy';
 import { TemplateMode, TemplateParam } from './template-param';
 import { Fleet } from '../fleet/fleet';
@@ -117,6 +118,12 @@ export interface ApplicationSetProps {
    */
   readonly preserveResourcesOnDeletion?: boolean;
   /**
+   * Sync the generated Applications step by step (RollingSync). Needs the controller flag, see
+   * `ProgressiveSync`.
+   * @default - all at once
+   */
+  readonly progressiveSync?: ProgressiveSync;
+  /**
    * What the controller may do to generated Applications.
    * @default ApplicationsSyncPolicy.CREATE_UPDATE (generated Applications are never deleted by the controller)
    */
@@ -208,6 +215,7 @@ export class ApplicationSet extends Construct {
         applicationsSync: p.applicationsSync ?? ApplicationsSyncPolicy.CREATE_UPDATE,
       },
       template: renderParams(toJson_ApplicationSetSpecTemplate(template as any), this.templateMode),
+      strategy: p.progressiveSync?._toKube(),
     };
   }
 
@@ -229,6 +237,27 @@ export class ApplicationSet extends Construct {
     return errors;
   }
 
+  /** RollingSync steps select on the generated Applications' labels, which only the template sets. */
+  private stepErrors(): string[] {
+    const progressive = this.props.progressiveSync;
+    if (!progressive) return [];
+    const errors: string[] = [];
+    const labels = this.props.template.labels ?? {};
+    const inKeys = new Set(progressive.steps.flatMap(s => s.matchExpressions.filter(r => r.operator === StepOperator.IN).map(r => r.key)));
+    for (const key of inKeys) {
+      if (!(key in labels)) {
+        errors.push(`ApplicationSet '${this.applicationSetName}' RollingSync selects on Application label '${key}', which the template does not set, so no Application can match it. Add it to 'template.labels'`);
+      }
+    }
+    // When every label a step reads is the same for all generated Applications, the step they fall into is known now.
+    const keys = new Set(progressive.steps.flatMap(s => s.matchExpressions.map(r => r.key)));
+    const literal = [...keys].every(k => !(k in labels) || !TemplateParam._isTemplated(labels[k]));
+    if (errors.length === 0 && literal && progressive._stepFor(labels) === undefined) {
+      errors.push(`ApplicationSet '${this.applicationSetName}' generates Applications that match no RollingSync step, so Argo CD would never sync them (foot-gun 11)`);
+    }
+    return errors;
+  }
+
   private validateApplicationSet(): string[] {
     const errors: string[] = [];
     if (this.generators.length === 0) errors.push(`ApplicationSet '${this.applicationSetName}' has no generators. Call addGenerator() to add one.`);
@@ -240,6 +269,7 @@ export class ApplicationSet extends Construct {
       }
     }
     const t = this.props.template;
+    errors.push(...this.stepErrors());
     const project = t.project ?? this.fleet.defaultProject;
     for (const source of [...(t.source ? [t.source] : []), ...(t.sources ?? [])]) {
       const repo = source._repoUrl(this.fleet);

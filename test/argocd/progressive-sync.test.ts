@@ -1,0 +1,83 @@
+import { ApplicationSet, ApplicationSource, ClusterGenerator, MaxUpdate, ProgressiveSync, StepOperator, TemplateParam } from '../../src';
+import { errorOf, renderObjects, testFleet } from '../util';
+
+describe('ProgressiveSync', () => {
+  test('RollingSync steps as in operator-manual/applicationset/Progressive-Syncs.md', () => {
+    // GIVEN
+    const { app, fleet } = testFleet();
+    // WHEN
+    new ApplicationSet(fleet, 'guestbook', {
+      generators: [new ClusterGenerator()],
+      progressiveSync: ProgressiveSync.rollingSync([
+        { matchExpressions: [{ key: 'envLabel', operator: StepOperator.IN, values: ['env-dev'] }] },
+        { matchExpressions: [{ key: 'envLabel', operator: StepOperator.IN, values: ['env-qa'] }], maxUpdate: MaxUpdate.count(0) },
+        { matchExpressions: [{ key: 'envLabel', operator: StepOperator.IN, values: ['env-prod'] }], maxUpdate: MaxUpdate.percent(10) },
+      ]),
+      template: {
+        applicationName: `${TemplateParam.clusterName()}-guestbook`,
+        labels: { envLabel: `env-${TemplateParam.clusterLabel('env')}` },
+        destinationNamespace: 'guestbook',
+        source: ApplicationSource.git({ path: 'guestbook' }),
+      },
+    });
+    // THEN
+    const spec = renderObjects(app)['argocd/platform/applicationsets/ApplicationSet.guestbook.yaml'].spec;
+    expect(spec.strategy).toStrictEqual({
+      type: 'RollingSync',
+      rollingSync: {
+        steps: [
+          { matchExpressions: [{ key: 'envLabel', operator: 'In', values: ['env-dev'] }] },
+          { matchExpressions: [{ key: 'envLabel', operator: 'In', values: ['env-qa'] }], maxUpdate: 0 },
+          { matchExpressions: [{ key: 'envLabel', operator: 'In', values: ['env-prod'] }], maxUpdate: '10%' },
+        ],
+      },
+    });
+    expect(spec.template.metadata.labels).toStrictEqual({ envLabel: 'env-{{index .metadata.labels "env"}}' });
+  });
+
+  test('waves: canaries first, then one region, then the rest', () => {
+    // WHEN
+    const waves = ProgressiveSync.waves({ labelKey: 'wave', waves: [['canary'], ['eu-west-1']], maxUpdate: MaxUpdate.percent(25) });
+    // THEN
+    expect(waves._toKube().rollingSync.steps).toStrictEqual([
+      { matchExpressions: [{ key: 'wave', operator: 'In', values: ['canary'] }], maxUpdate: '25%' },
+      { matchExpressions: [{ key: 'wave', operator: 'In', values: ['eu-west-1'] }], maxUpdate: '25%' },
+      { matchExpressions: [{ key: 'wave', operator: 'NotIn', values: ['canary', 'eu-west-1'] }], maxUpdate: '25%' },
+    ]);
+    // Argo CD's step selection (applicationset progressive sync: labelMatchedExpression): NotIn also takes
+    // Applications without the label; In does not.
+    expect(waves._stepFor({ wave: 'canary' })).toBe(0);
+    expect(waves._stepFor({ wave: 'us-east-1' })).toBe(2);
+    expect(waves._stepFor({})).toBe(2);
+    expect(ProgressiveSync.waves({ labelKey: 'wave', waves: [['canary']], remainder: false })._stepFor({})).toBeUndefined();
+  });
+
+  test('Applications that match no step, and steps on labels the template never sets, are errors (foot-gun 11)', () => {
+    // GIVEN
+    const { app, fleet } = testFleet();
+    const base = { applicationName: `x-${TemplateParam.clusterName()}`, destinationNamespace: 'x', source: ApplicationSource.git({ path: 'x' }) };
+    // WHEN
+    new ApplicationSet(fleet, 'unlabelled', {
+      generators: [new ClusterGenerator()],
+      progressiveSync: ProgressiveSync.waves({ labelKey: 'wave', waves: [['canary']] }),
+      template: base,
+    });
+    new ApplicationSet(fleet, 'never', {
+      generators: [new ClusterGenerator()],
+      progressiveSync: ProgressiveSync.waves({ labelKey: 'wave', waves: [['canary']], remainder: false }),
+      template: { ...base, applicationName: `y-${TemplateParam.clusterName()}`, labels: { wave: 'main' } },
+    });
+    // THEN
+    const message = errorOf(() => app.renderFiles());
+    expect(message).toMatch(/\[platform\/unlabelled\] ApplicationSet 'unlabelled' RollingSync selects on Application label 'wave', which the template does not set/);
+    expect(message).toMatch(/\[platform\/never\] ApplicationSet 'never' generates Applications that match no RollingSync step, so Argo CD would never sync them/);
+  });
+
+  test('fails on bad steps', () => {
+    expect(() => MaxUpdate.percent(150)).toThrow(/MaxUpdate.percent 'percent' \(150\) must be an integer from 0 to 100/);
+    expect(() => MaxUpdate.count(-1)).toThrow(/MaxUpdate.count 'count' \(-1\)/);
+    expect(() => ProgressiveSync.rollingSync([])).toThrow(/needs at least one step/);
+    expect(() => ProgressiveSync.rollingSync([{ matchExpressions: [{ key: 'env', operator: 'Exists' as StepOperator, values: ['x'] }] }])).toThrow(/operator 'Exists' must be In or NotIn/);
+    expect(() => ProgressiveSync.waves({ labelKey: 'wave', waves: [[]] })).toThrow(/'waves' must be a non-empty list of non-empty value lists/);
+  });
+});
