@@ -12,6 +12,7 @@ export * from './argocd/application';
 export * from './argocd/application-source';
 export * from './argocd/application-set';
 export * from './argocd/generators';
+export * from './argocd/generators-external';
 export * from './argocd/template-param';
 export * from './argocd/notifications';
 export * from './argocd/progressive-sync';
