@@ -86,6 +86,33 @@ export interface ApplicationTemplate {
   readonly revisionHistoryLimit?: number;
 }
 
+/** Fields of generated Applications the ApplicationSet controller does not revert. */
+export interface ApplicationDifference {
+  /**
+   * Only the Application with this name.
+   * @default - every generated Application
+   */
+  readonly applicationName?: string;
+  /**
+   * JSON pointers, e.g. `/spec/source/targetRevision`.
+   * @default - none
+   */
+  readonly jsonPointers?: string[];
+  /**
+   * jq path expressions, e.g. `.spec.source.helm.values`.
+   * @default - none
+   */
+  readonly jqPathExpressions?: string[];
+}
+
+/** Metadata of generated Applications the controller keeps. */
+export interface PreservedFields {
+  /** @default - none */
+  readonly annotations?: string[];
+  /** @default - none */
+  readonly labels?: string[];
+}
+
 /** Props for `ApplicationSet`. */
 export interface ApplicationSetProps {
   /**
@@ -117,6 +144,25 @@ export interface ApplicationSetProps {
    * @default true
    */
   readonly preserveResourcesOnDeletion?: boolean;
+  /**
+   * A Go template, rendered per parameter set, whose YAML is merged into each generated Application
+   * (`templatePatch`): for what the typed template cannot express, such as conditional fields. Needs Go
+   * templates; Argo CD ignores changes to `spec.project` in it, and an empty `spec:` wipes fields (foot-gun 10).
+   * @default - none
+   */
+  readonly templatePatch?: string;
+  /**
+   * Fields of generated Applications the controller leaves alone when they were changed by hand
+   * (`ignoreApplicationDifferences`).
+   * @default - none
+   */
+  readonly ignoreApplicationDifferences?: ApplicationDifference[];
+  /**
+   * Annotation and label keys of generated Applications the controller keeps when it updates them
+   * (`preservedFields`).
+   * @default - none
+   */
+  readonly preservedFields?: PreservedFields;
   /**
    * Sync the generated Applications step by step (RollingSync). Needs the controller flag, see
    * `ProgressiveSync`.
@@ -216,6 +262,16 @@ export class ApplicationSet extends Construct {
       },
       template: renderParams(toJson_ApplicationSetSpecTemplate(template as any), this.templateMode),
       strategy: p.progressiveSync?._toKube(),
+      templatePatch: p.templatePatch,
+      ignoreApplicationDifferences: undefinedIfEmpty((p.ignoreApplicationDifferences ?? []).map(d => ({
+        name: d.applicationName,
+        jsonPointers: undefinedIfEmpty(d.jsonPointers),
+        jqPathExpressions: undefinedIfEmpty(d.jqPathExpressions),
+      }))),
+      preservedFields: p.preservedFields ? {
+        annotations: undefinedIfEmpty(p.preservedFields.annotations),
+        labels: undefinedIfEmpty(p.preservedFields.labels),
+      } : undefined,
     };
   }
 
@@ -231,6 +287,15 @@ export class ApplicationSet extends Construct {
     errors.push(...subscriptionAnnotations(t.notifications).errors.map(e => `'template': ${e}`));
     if (!t.source && !t.sources?.length) errors.push("'template' needs a 'source' or 'sources'");
     if (t.destinationName !== undefined && t.destinationServer !== undefined) errors.push("'template': give 'destinationName' or 'destinationServer', not both");
+    if (p.templatePatch !== undefined && this.templateMode !== TemplateMode.GO_TEMPLATE) {
+      errors.push("'templatePatch' needs TemplateMode.GO_TEMPLATE (foot-gun 10)");
+    }
+    if (p.templatePatch !== undefined && hasEmptySpec(p.templatePatch)) {
+      errors.push("'templatePatch' has an empty 'spec:', which wipes the template's spec (foot-gun 10)");
+    }
+    for (const d of p.ignoreApplicationDifferences ?? []) {
+      if (!d.jsonPointers?.length && !d.jqPathExpressions?.length) errors.push(`'ignoreApplicationDifferences' entry ${show(d)} needs 'jsonPointers' or 'jqPathExpressions'`);
+    }
     if (p.goTemplateOptions && this.templateMode !== TemplateMode.GO_TEMPLATE) {
       errors.push("'goTemplateOptions' only apply with TemplateMode.GO_TEMPLATE");
     }
@@ -291,4 +356,13 @@ function renderParams(value: any, mode: TemplateMode): any {
     return out;
   }
   return value;
+}
+
+/** Whether a template patch has a top-level `spec:` with nothing under it. */
+function hasEmptySpec(patch: string): boolean {
+  const lines = patch.split('\n');
+  const i = lines.findIndex(l => /^spec:\s*$/.test(l));
+  if (i < 0) return false;
+  const next = lines.slice(i + 1).find(l => l.trim() !== '');
+  return next === undefined || !/^\s/.test(next);
 }

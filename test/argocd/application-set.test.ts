@@ -304,4 +304,40 @@ describe('ApplicationSet', () => {
     const inner = renderObjects(app)[FILE('nested')].spec.generators[0].matrix.generators[1].matrix.generators[0];
     expect(inner).toStrictEqual({ git: { repoURL: 'https://github.com/acme/gitops.git', revision: 'main', directories: [{ path: 'apps/*' }] } });
   });
+
+  test('templatePatch, ignoreApplicationDifferences and preservedFields (Template.md, Controlling-Resource-Modification.md)', () => {
+    // GIVEN
+    const { app, fleet } = testFleet();
+    const patch = [
+      '{{- if .autoSync }}',
+      'spec:',
+      '  syncPolicy:',
+      '    automated:',
+      '      prune: {{ .prune }}',
+      '{{- end }}',
+      '',
+    ].join('\n');
+    // WHEN
+    new ApplicationSet(fleet, 'patched', {
+      generators: [new ListGenerator({ elements: [{ cluster: 'a', autoSync: true, prune: true }] })],
+      templatePatch: patch,
+      ignoreApplicationDifferences: [{ jsonPointers: ['/spec/source/targetRevision'] }, { applicationName: 'some-app', jqPathExpressions: ['.spec.source.helm.values'] }],
+      preservedFields: { annotations: ['my-custom-annotation'], labels: ['my-label'] },
+      template: { applicationName: `${TemplateParam.element('cluster')}-app`, destinationNamespace: 'x', destinationName: 'in-cluster', source: ApplicationSource.git({ path: 'x' }) },
+    });
+    // THEN
+    const spec = renderObjects(app)[FILE('patched')].spec;
+    expect(spec.templatePatch).toBe(patch);
+    expect(spec.ignoreApplicationDifferences).toStrictEqual([
+      { jsonPointers: ['/spec/source/targetRevision'] },
+      { name: 'some-app', jqPathExpressions: ['.spec.source.helm.values'] },
+    ]);
+    expect(spec.preservedFields).toStrictEqual({ annotations: ['my-custom-annotation'], labels: ['my-label'] });
+    const fast = { generators: [new ClusterGenerator()], templateMode: TemplateMode.FAST_TEMPLATE, template: { applicationName: 'x', destinationNamespace: 'x', source: ApplicationSource.git({ path: 'x' }) } };
+    expect(() => new ApplicationSet(fleet, 'fast', { ...fast, templatePatch: patch })).toThrow(/'templatePatch' needs TemplateMode.GO_TEMPLATE/);
+    expect(() => new ApplicationSet(fleet, 'empty', { ...fast, templateMode: undefined, templatePatch: 'metadata:\n  labels: {}\nspec:\n' }))
+      .toThrow(/'templatePatch' has an empty 'spec:'/);
+    expect(() => new ApplicationSet(fleet, 'diff', { ...fast, templateMode: undefined, ignoreApplicationDifferences: [{ applicationName: 'x' }] }))
+      .toThrow(/'ignoreApplicationDifferences' entry .* needs 'jsonPointers' or 'jqPathExpressions'/);
+  });
 });
