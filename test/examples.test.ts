@@ -57,6 +57,20 @@ describe('examples/basic-fleet', () => {
     expect(production).toHaveLength(3);
   });
 
+  test('cluster add-ons: a matrix of clusters by label and a chart list, staging first', () => {
+    const addons = objects['argocd/platform/applicationsets/ApplicationSet.addons.yaml'].spec;
+    expect(addons.generators[0].matrix.generators[0]).toEqual({
+      clusters: { selector: { matchExpressions: [{ key: 'environment', operator: 'In', values: ['staging', 'production'] }] } },
+    });
+    expect(addons.generators[0].matrix.generators[1].list.elements.map((e: any) => e.addon)).toEqual(['cert-manager', 'external-secrets']);
+    expect(addons.template.spec.source).toEqual({
+      repoURL: '{{.repo}}', chart: '{{.chart}}', targetRevision: '{{.version}}', helm: { valuesObject: { installCRDs: true } },
+    });
+    expect(addons.template.metadata.labels).toEqual({ environment: '{{index .metadata.labels "environment"}}' });
+    expect(addons.strategy.rollingSync.steps.map((s: any) => s.matchExpressions[0].operator)).toEqual(['In', 'NotIn']);
+    expect(addons.template.metadata.annotations).toEqual({ 'notifications.argoproj.io/subscribe.on-sync-failed.slack': 'platform-alerts' });
+  });
+
   test('the bootstrap points at the fleet\'s Argo CD folder with server-side apply', () => {
     const root = objects['bootstrap/Application.platform-root.yaml'];
     expect(root.spec.source).toEqual({ repoURL: 'https://github.com/acme/fleet-gitops.git', targetRevision: 'main', path: 'argocd/platform', directory: { recurse: true } });

@@ -10,6 +10,7 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   AppProject, Application, ApplicationFinalizer, ApplicationSet, ApplicationSource, ClusterCredentials, ClusterGenerator, Fleet, FleetApp,
+  LabelSelectorOperator, ListGenerator, MatrixGenerator, NotificationSubscription, NotificationTrigger, ProgressiveSync,
   ProjectDestination, TemplateParam, ProjectPolicy, SecretStoreReference, SyncOption, SyncPolicy, SyncWindowKind,
 } from '../../src';
 
@@ -74,7 +75,12 @@ export function buildExampleFleet(outdir?: string): FleetApp {
   const platform = new AppProject(fleet, 'platform-project', {
     projectName: 'platform',
     description: 'Cluster baseline owned by the platform team',
-    sourceRepos: ['https://github.com/acme/fleet-gitops.git', 'https://prometheus-community.github.io/helm-charts'],
+    sourceRepos: [
+      'https://github.com/acme/fleet-gitops.git',
+      'https://prometheus-community.github.io/helm-charts',
+      'https://charts.jetstack.io',
+      'https://charts.external-secrets.io',
+    ],
     destinations: clusters.map(c => ProjectDestination.cluster(c, '*')),
     clusterResourceAllowList: [
       { group: '', kind: 'Namespace' },
@@ -136,6 +142,34 @@ export function buildExampleFleet(outdir?: string): FleetApp {
       ignoreDifferences: [{ group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] }],
       finalizers: [ApplicationFinalizer.RESOURCES],
       labels: { 'acme.io/baseline': 'true' },
+    },
+  });
+
+  // Cluster add-ons on staging and production: a matrix of the clusters (by label) and a list of charts.
+  new ApplicationSet(fleet, 'addons', {
+    generators: [new MatrixGenerator(
+      new ClusterGenerator({ matchExpressions: [{ key: 'environment', operator: LabelSelectorOperator.IN, values: ['staging', 'production'] }] }),
+      new ListGenerator({
+        elements: [
+          { addon: 'cert-manager', repo: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.16.2' },
+          { addon: 'external-secrets', repo: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '0.10.7' },
+        ],
+      }),
+    )],
+    progressiveSync: ProgressiveSync.waves({ labelKey: 'environment', waves: [['staging']] }),
+    template: {
+      applicationName: `${TemplateParam.element('addon')}-${TemplateParam.clusterName()}`,
+      project: platform,
+      destinationNamespace: `${TemplateParam.element('addon')}`,
+      labels: { environment: `${TemplateParam.clusterLabel('environment')}` },
+      source: ApplicationSource.helm({
+        repoUrl: `${TemplateParam.element('repo')}`,
+        chart: `${TemplateParam.element('chart')}`,
+        version: `${TemplateParam.element('version')}`,
+        values: { installCRDs: true },
+      }),
+      syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true, syncOptions: [SyncOption.CREATE_NAMESPACE, SyncOption.SERVER_SIDE_APPLY] }),
+      notifications: [NotificationSubscription.of(NotificationTrigger.ON_SYNC_FAILED, 'slack', ['platform-alerts'])],
     },
   });
 

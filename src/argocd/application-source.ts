@@ -1,3 +1,4 @@
+import { TemplateParam } from './template-param';
 import type { ClusterManifests } from '../fleet/cluster-manifests';
 import type { Fleet } from '../fleet/fleet';
 import { show } from '../private/errors';
@@ -211,7 +212,8 @@ export class ApplicationSource {
     /** @internal */
     public readonly _manifests?: ClusterManifests,
   ) {
-    if (explicitRepoUrl !== undefined && !/^(https?:\/\/|ssh:\/\/|git@|[a-z0-9.-]+\.[a-z]+\/)\S+$/i.test(explicitRepoUrl)) {
+    if (explicitRepoUrl !== undefined && !TemplateParam._isTemplated(explicitRepoUrl)
+      && !/^(https?:\/\/|ssh:\/\/|git@|[a-z0-9.-]+\.[a-z]+\/)\S+$/i.test(explicitRepoUrl)) {
       throw new Error(`ApplicationSource 'repoUrl' (${show(explicitRepoUrl)}) must be a Git or Helm repository URL`);
     }
   }
