@@ -18,4 +18,5 @@ export * from './argocd/notifications';
 export * from './argocd/progressive-sync';
 export * from './argocd/sync-policy';
 export * from './argocd/sync-annotations';
+export * from './argocd/migration-job';
 export * from './secrets/secret-store';

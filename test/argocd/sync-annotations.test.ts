@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
-import { Application, ApplicationSource, HookDeletePolicy, SyncAnnotations, SyncHook, SyncOption } from '../../src';
+import { Application, ApplicationSource, HookDeletePolicy, MigrationJob, SyncAnnotations, SyncHook, SyncOption } from '../../src';
 import { addCluster, renderObjects, testFleet } from '../util';
 
 describe('SyncAnnotations', () => {
@@ -61,5 +61,23 @@ describe('SyncAnnotations', () => {
     expect(ApiObject.of(first)).toBe(first.apiObject);
     expect(ApiObject.of(prod)).toBe(prod.apiObject);
     expect(renderObjects(app)['argocd/platform/applications/Application.crds.yaml'].metadata.annotations).toStrictEqual({ 'argocd.argoproj.io/sync-wave': '-1' });
+  });
+
+  test('MigrationJob: a typed PreSync hook Job', () => {
+    // GIVEN
+    const { app, fleet } = testFleet();
+    const api = addCluster(fleet, 'prod').addManifests('api', { namespace: 'api' });
+    // WHEN
+    new MigrationJob(api, 'Migrate', { metadata: { name: 'migrate' }, containers: [{ image: 'ghcr.io/acme/api-migrations:1.4.0', args: ['migrate', 'up'] }] });
+    new MigrationJob(api, 'Cleanup', { metadata: { name: 'cleanup' }, hook: SyncHook.POST_DELETE, deletePolicies: [HookDeletePolicy.HOOK_SUCCEEDED], containers: [{ image: 'busybox:1.36' }] });
+    // THEN
+    const objects = renderObjects(app);
+    const migrate = objects['clusters/prod/api/Job.migrate.yaml'];
+    expect(migrate.metadata.annotations).toStrictEqual({ 'argocd.argoproj.io/hook': 'PreSync', 'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation' });
+    expect(migrate.spec.backoffLimit).toBe(1);
+    expect(migrate.spec.template.spec.containers[0].args).toEqual(['migrate', 'up']);
+    expect(objects['clusters/prod/api/Job.cleanup.yaml'].metadata.annotations).toStrictEqual({
+      'argocd.argoproj.io/hook': 'PostDelete', 'argocd.argoproj.io/hook-delete-policy': 'HookSucceeded',
+    });
   });
 });
