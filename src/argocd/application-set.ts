@@ -1,13 +1,10 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IAppProject } from './app-project';
-import { ApplicationFinalizer, IgnoreDifference } from './application';
-import { ApplicationSource } from './application-source';
+import { ApplicationCommonOptions } from './application';
 import { renderSpecParts, specPartErrors } from './application-spec';
 import { IApplicationSetGenerator, ListGenerator } from './generators';
-import type { NotificationSubscription } from './notifications';
 import { ProgressiveSync, StepOperator } from './progressive-sync';
-import { SyncPolicy } from './sync-policy';
 import { TemplateMode, TemplateParam } from './template-param';
 import { Fleet } from '../fleet/fleet';
 import { ApplicationSet as ApplicationSetL1, toJson_ApplicationSetSpecTemplate } from '../imports/argocd-argoproj.io';
@@ -31,7 +28,7 @@ export enum ApplicationsSyncPolicy {
 }
 
 /** The Application template of an ApplicationSet. Strings may contain `TemplateParam`s. */
-export interface ApplicationTemplate {
+export interface ApplicationTemplate extends ApplicationCommonOptions {
   /** The generated Application's name, e.g. `` `web-${TemplateParam.clusterName()}` ``. */
   readonly applicationName: string;
   /** The destination namespace. */
@@ -51,39 +48,6 @@ export interface ApplicationTemplate {
    * @default - the fleet's default project
    */
   readonly project?: IAppProject;
-  /**
-   * The single source. Give `source` or `sources`.
-   * @default - none
-   */
-  readonly source?: ApplicationSource;
-  /**
-   * Several sources.
-   * @default - none
-   */
-  readonly sources?: ApplicationSource[];
-  /**
-   * The generated Applications' sync policy.
-   * @default - manual sync
-   */
-  readonly syncPolicy?: SyncPolicy;
-  /** @default - none */
-  readonly ignoreDifferences?: IgnoreDifference[];
-  /** @default - none */
-  readonly finalizers?: ApplicationFinalizer[];
-  /** @default - none */
-  readonly labels?: Record<string, string>;
-  /** @default - none */
-  readonly annotations?: Record<string, string>;
-  /** @default - none */
-  readonly info?: Record<string, string>;
-  /**
-   * Notifications subscriptions of the generated Applications (annotations in the template, the only place
-   * they survive, foot-gun 17).
-   * @default - none
-   */
-  readonly notifications?: NotificationSubscription[];
-  /** @default 10 (Argo CD's default) */
-  readonly revisionHistoryLimit?: number;
 }
 
 /** Fields of generated Applications the ApplicationSet controller does not revert. */

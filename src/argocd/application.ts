@@ -16,22 +16,11 @@ import { subscriptionAnnotations } from '../private/notifications';
 import { definePlacement } from '../private/placement';
 import { sortedMap, undefinedIfEmpty } from '../private/util';
 
-/** Props for `Application`. */
-export interface ApplicationProps {
-  /**
-   * The Application's name, as typed in `argocd app sync`.
-   * @default - the construct id
-   */
-  readonly applicationName?: string;
-  /** The cluster to deploy to. It must be registered in the same fleet. */
-  readonly destination: ICluster;
-  /** The namespace to deploy namespaced resources to that do not set one. */
-  readonly destinationNamespace: string;
-  /**
-   * The project. Its destinations and source repositories must allow this Application.
-   * @default - the fleet's default project
-   */
-  readonly project?: IAppProject;
+/**
+ * What an Application and an ApplicationSet's Application template have in common: sources, sync policy,
+ * diffing, finalizers and metadata.
+ */
+export interface ApplicationCommonOptions {
   /**
    * The single source. Give `source` or `sources`, not both.
    * @default - none
@@ -83,6 +72,24 @@ export interface ApplicationProps {
    * @default 10 (Argo CD's default)
    */
   readonly revisionHistoryLimit?: number;
+}
+
+/** Props for `Application`. */
+export interface ApplicationProps extends ApplicationCommonOptions {
+  /**
+   * The Application's name, as typed in `argocd app sync`.
+   * @default - the construct id
+   */
+  readonly applicationName?: string;
+  /** The cluster to deploy to. It must be registered in the same fleet. */
+  readonly destination: ICluster;
+  /** The namespace to deploy namespaced resources to that do not set one. */
+  readonly destinationNamespace: string;
+  /**
+   * The project. Its destinations and source repositories must allow this Application.
+   * @default - the fleet's default project
+   */
+  readonly project?: IAppProject;
 }
 
 /** A finalizer on an Application. */
