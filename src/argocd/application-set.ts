@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IAppProject } from './app-project';
 import { ApplicationCommonOptions } from './application';
-import { renderSpecParts, specPartErrors } from './application-spec';
+import { renderSpecParts, sourceRepoErrors, sourcesOf, specPartErrors } from './application-spec';
 import { IApplicationSetGenerator, ListGenerator } from './generators';
 import { ProgressiveSync, StepOperator } from './progressive-sync';
 import { TemplateMode, TemplateParam } from './template-param';
@@ -200,7 +200,7 @@ export class ApplicationSet extends Construct {
     const p = this.props;
     const t = p.template;
     const go = this.templateMode === TemplateMode.GO_TEMPLATE;
-    const sources = [...(t.source ? [t.source] : []), ...(t.sources ?? [])];
+    const sources = sourcesOf(t);
     const template = {
       metadata: {
         name: t.applicationName,
@@ -299,13 +299,7 @@ export class ApplicationSet extends Construct {
     }
     const t = this.props.template;
     errors.push(...this.stepErrors());
-    const project = t.project ?? this.fleet.defaultProject;
-    for (const source of [...(t.source ? [t.source] : []), ...(t.sources ?? [])]) {
-      const repo = source._repoUrl(this.fleet);
-      if (!TemplateParam._isTemplated(repo) && !project.permitsSourceRepo(repo)) {
-        errors.push(`AppProject '${project.projectName}' does not allow source repo '${repo}' of ApplicationSet '${this.applicationSetName}'. Add it to the project's 'sourceRepos'`);
-      }
-    }
+    errors.push(...sourceRepoErrors(t.project ?? this.fleet.defaultProject, sourcesOf(t), this.fleet, `ApplicationSet '${this.applicationSetName}'`));
     return errors;
   }
 }

@@ -188,8 +188,8 @@ export class ApplicationSource {
   public static valuesRef(options: ValuesRefOptions): ApplicationSource {
     checkRef(options.ref);
     return new ApplicationSource('ref', options.repoUrl, (fleet) => ({
-      repoUrl: options.repoUrl ?? fleet.repoUrl,
-      targetRevision: options.targetRevision ?? (options.repoUrl === undefined ? fleet.targetRevision : 'HEAD'),
+      repoUrl: fleet._repoUrl(options.repoUrl),
+      targetRevision: fleet._revision(options.repoUrl, options.targetRevision),
       ref: options.ref,
     }));
   }
@@ -220,7 +220,7 @@ export class ApplicationSource {
 
   /** @internal the repository URL, resolved against the fleet. */
   public _repoUrl(fleet: Fleet): string {
-    return this.explicitRepoUrl ?? fleet.repoUrl;
+    return fleet._repoUrl(this.explicitRepoUrl);
   }
 
   /** @internal */
@@ -232,9 +232,9 @@ export class ApplicationSource {
 function gitFields(fleet: Fleet, options: GitSourceOptions) {
   if (options.ref !== undefined) checkRef(options.ref);
   return {
-    repoUrl: options.repoUrl ?? fleet.repoUrl,
+    repoUrl: fleet._repoUrl(options.repoUrl),
     path: options.path,
-    targetRevision: options.targetRevision ?? (options.repoUrl === undefined ? fleet.targetRevision : 'HEAD'),
+    targetRevision: fleet._revision(options.repoUrl, options.targetRevision),
     ref: options.ref,
   };
 }

@@ -1,6 +1,8 @@
+import type { IAppProject } from './app-project';
 import type { IgnoreDifference } from './application';
 import type { ApplicationSource } from './application-source';
 import type { SyncPolicy } from './sync-policy';
+import { TemplateParam } from './template-param';
 import type { Fleet } from '../fleet/fleet';
 import { undefinedIfEmpty } from '../private/util';
 
@@ -59,4 +61,24 @@ export function specPartErrors(p: CheckedParts): string[] {
     }
   }
   return errors;
+}
+
+/**
+ * Source repositories `project` does not allow, one message each. Templated URLs (ApplicationSets) are only
+ * known per generated Application and are skipped.
+ */
+export function sourceRepoErrors(project: IAppProject, sources: ApplicationSource[], fleet: Fleet, owner: string): string[] {
+  const errors: string[] = [];
+  for (const source of sources) {
+    const repo = source._repoUrl(fleet);
+    if (!TemplateParam._isTemplated(repo) && !project.permitsSourceRepo(repo)) {
+      errors.push(`AppProject '${project.projectName}' does not allow source repo '${repo}' of ${owner}. Add it to the project's 'sourceRepos'`);
+    }
+  }
+  return errors;
+}
+
+/** The sources of a `source`/`sources` pair, in order. */
+export function sourcesOf(p: { source?: ApplicationSource; sources?: ApplicationSource[] }): ApplicationSource[] {
+  return [...(p.source ? [p.source] : []), ...(p.sources ?? [])];
 }

@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IAppProject } from './app-project';
 import { ApplicationSource } from './application-source';
-import { renderSpecParts, specPartErrors } from './application-spec';
+import { renderSpecParts, sourceRepoErrors, specPartErrors } from './application-spec';
 import type { NotificationSubscription } from './notifications';
 import { SyncPolicy } from './sync-policy';
 import { Cluster, ICluster } from '../fleet/cluster';
@@ -253,11 +253,8 @@ export class Application extends Construct {
     if (cluster.project && cluster.project.projectName !== this.project.projectName) {
       errors.push(`Cluster '${cluster.clusterName}' is scoped to project '${cluster.project.projectName}', but Application '${this.applicationName}' is in project '${this.project.projectName}'`);
     }
+    errors.push(...sourceRepoErrors(this.project, this.sources, this.fleet, `Application '${this.applicationName}'`));
     for (const source of this.sources) {
-      const repo = source._repoUrl(this.fleet);
-      if (!this.project.permitsSourceRepo(repo)) {
-        errors.push(`AppProject '${this.project.projectName}' does not allow source repo '${repo}' of Application '${this.applicationName}'. Add it to the project's 'sourceRepos'`);
-      }
       if (source._manifests && source._manifests.cluster !== cluster) {
         errors.push(`Application '${this.applicationName}' deploys to '${cluster.clusterName}' but its source is the manifests rendered for '${source._manifests.cluster.clusterName}'`);
       }

@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ApplicationSetGeneratorConfig, IApplicationSetGenerator, LabelSelectorRequirement } from './generators';
 import { show } from '../private/errors';
+import { renderRequirements } from '../private/selector';
 import { sortedMap, undefinedIfEmpty } from '../private/util';
 
 // Generators whose parameters come from outside the fleet: a duck-typed resource, a plugin, pull requests,
@@ -61,7 +62,7 @@ export class ClusterDecisionResourceGenerator implements IApplicationSetGenerato
           name: o.name,
           labelSelector: selected ? {
             matchLabels: sortedMap(o.matchLabels),
-            matchExpressions: undefinedIfEmpty(o.matchExpressions?.map(r => ({ key: r.key, operator: r.operator, values: r.values }))),
+            matchExpressions: renderRequirements(o.matchExpressions),
           } : undefined,
           requeueAfterSeconds: seconds(o.requeueAfter),
           values: sortedMap(o.values),

@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { Fleet } from '../fleet/fleet';
 import { show } from '../private/errors';
 import { labelValueErrors, qualifiedNameErrors } from '../private/names';
+import { renderRequirements } from '../private/selector';
 import { sortedMap } from '../private/util';
 
 /** What a generator contributes to an ApplicationSet: one entry of `spec.generators`, in Argo CD's format. */
@@ -99,9 +100,7 @@ export class ClusterGenerator implements IApplicationSetGenerator {
       : sortedMap(o.matchLabels);
     const selector = matchLabels || o.matchExpressions?.length ? {
       matchLabels: matchLabels && Object.keys(matchLabels).length ? matchLabels : undefined,
-      matchExpressions: o.matchExpressions?.length
-        ? o.matchExpressions.map(r => ({ key: r.key, operator: r.operator, values: r.values?.length ? [...r.values] : undefined }))
-        : undefined,
+      matchExpressions: renderRequirements(o.matchExpressions),
     } : undefined;
     return { generator: { clusters: { selector, values: sortedMap(o.values) } } };
   }
@@ -250,8 +249,8 @@ export class GitGenerator implements IApplicationSetGenerator {
     return {
       generator: {
         git: {
-          repoURL: o.repoUrl ?? fleet.repoUrl,
-          revision: o.revision ?? (o.repoUrl === undefined ? fleet.targetRevision : 'HEAD'),
+          repoURL: fleet._repoUrl(o.repoUrl),
+          revision: fleet._revision(o.repoUrl, o.revision),
           [this.kind]: entries,
           pathParamPrefix: o.pathParamPrefix,
         },
@@ -293,11 +292,7 @@ export class SelectedGenerator implements IApplicationSetGenerator {
         ...this.generator.bind(applicationSet).generator,
         selector: {
           matchLabels: sortedMap(o.matchLabels),
-          matchExpressions: o.matchExpressions?.map(r => ({
-            key: r.key,
-            operator: r.operator,
-            values: r.values?.length ? [...r.values] : undefined,
-          })),
+          matchExpressions: renderRequirements(o.matchExpressions),
         },
       },
     };

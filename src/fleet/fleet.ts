@@ -106,7 +106,7 @@ export class Fleet extends Construct {
 
   /** Registers a cluster. `clusterName` is its Argo CD name (a DNS-1123 label) and its construct id. */
   public addCluster(clusterName: string, options: ClusterOptions): Cluster {
-    if (this.findCluster(clusterName) || this.node.tryFindChild(clusterName)) {
+    if (this.node.tryFindChild(clusterName)) {
       throw new Error(`[${this.node.path}] Fleet 'clusterName' ('${clusterName}') is already registered; cluster names must be unique`);
     }
     // A name that cannot be a construct id (empty, or with '/') still reaches Cluster's own validation, which
@@ -121,6 +121,16 @@ export class Fleet extends Construct {
       throw new Error(`[${this.node.path}] Fleet 'clusterName' ('${cluster.clusterName}') is already registered; cluster names must be unique`);
     }
     this.registry.set(cluster.clusterName, cluster);
+  }
+
+  /** @internal A source's repository: the fleet's own unless given. */
+  public _repoUrl(repoUrl: string | undefined): string {
+    return repoUrl ?? this.repoUrl;
+  }
+
+  /** @internal A source's revision: the fleet's for its own repository, 'HEAD' for another, unless given. */
+  public _revision(repoUrl: string | undefined, revision: string | undefined): string {
+    return revision ?? (repoUrl === undefined ? this.targetRevision : 'HEAD');
   }
 
   /** The registered cluster called `clusterName`, if any. */
