@@ -81,7 +81,9 @@ describe('examples/basic-fleet', () => {
     expect(objects['clusters/prod-eu-1/web/Deployment.web.yaml'].spec.replicas).toBe(4);
     expect(objects['clusters/dev-eu-1/web/Deployment.web.yaml'].spec.replicas).toBe(1);
     expect(objects['clusters/prod-eu-1/web/Deployment.web.yaml'].spec.template.spec.containers[0].image).toBe('ghcr.io/acme/web:1.8.2');
-    expect(result.plan).toMatch(/prod-us-1 .*: 1 Applications/);
-    expect(result.plan).toContain('ApplicationSet monitoring: clusters generator(s), template monitoring-{{.name}}');
+    // The plan expands the ApplicationSets offline: prod-us-1 runs web plus three generated Applications.
+    expect(result.plan).toMatch(/prod-us-1 .*: 4 Applications/);
+    expect(result.plan).toContain('    monitoring-prod-us-1  project=platform  namespace=monitoring  helm kube-prometheus-stack@65.1.1');
+    expect(result.plan).toContain('ApplicationSet monitoring: 3 Applications on 3 clusters');
   });
 });

@@ -5,14 +5,17 @@ import * as yaml from 'js-yaml';
 import { ClusterCredentials, Fleet, FleetApp, FleetProps } from '../src';
 import { SchemaValidator } from '../src/gitops/schema-validator';
 
-/** A FleetApp writing into a fresh temporary directory. */
-export function testApp(): FleetApp {
-  return new FleetApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-test-')) });
+/**
+ * A FleetApp writing into a fresh temporary directory. Construct tests check the YAML of one construct
+ * against the Argo CD docs, usually without clusters, so fleet proofs are off unless asked for.
+ */
+export function testApp(options: { fleetProofs?: boolean } = {}): FleetApp {
+  return new FleetApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-test-')), fleetProofs: options.fleetProofs ?? false });
 }
 
 /** GIVEN helper: an app with one fleet. */
-export function testFleet(props: Partial<FleetProps> = {}): { app: FleetApp; fleet: Fleet } {
-  const app = testApp();
+export function testFleet(props: Partial<FleetProps> = {}, options: { fleetProofs?: boolean } = {}): { app: FleetApp; fleet: Fleet } {
+  const app = testApp(options);
   const fleet = new Fleet(app, 'platform', { repoUrl: 'https://github.com/acme/gitops.git', targetRevision: 'main', ...props });
   return { app, fleet };
 }

@@ -2,6 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IAppProject } from './app-project';
 import { ApplicationCommonOptions } from './application';
+import { FleetProofWaiver } from './fleet-proof';
 import { renderSpecParts, sourceRepoErrors, sourcesOf, specPartErrors } from './application-spec';
 import { IApplicationSetGenerator, ListGenerator } from './generators';
 import { ProgressiveSync, StepOperator } from './progressive-sync';
@@ -138,6 +139,12 @@ export interface ApplicationSetProps {
    * @default ApplicationsSyncPolicy.CREATE_UPDATE (generated Applications are never deleted by the controller)
    */
   readonly applicationsSync?: ApplicationsSyncPolicy;
+  /**
+   * Fleet proofs this ApplicationSet may fail, each with a reason for reviewers. At synth time the library
+   * expands every ApplicationSet offline and checks the `FleetProof`s; a failure is an error unless waived here.
+   * @default - every proof must hold
+   */
+  readonly waivedProofs?: FleetProofWaiver[];
 }
 
 /**
@@ -159,6 +166,11 @@ export interface ApplicationSetProps {
  * });
  */
 export class ApplicationSet extends Construct {
+  /** Whether `x` is an ApplicationSet of this library. */
+  public static isApplicationSet(x: unknown): x is ApplicationSet {
+    return x instanceof ApplicationSet;
+  }
+
   public readonly applicationSetName: string;
   public readonly templateMode: TemplateMode;
   /**
@@ -188,6 +200,11 @@ export class ApplicationSet extends Construct {
     for (const g of props.generators ?? []) this.addGenerator(g);
     this.node.defaultChild = this.apiObject;
     this.node.addValidation({ validate: () => this.validateApplicationSet() });
+  }
+
+  /** The fleet proofs this ApplicationSet may fail. */
+  public get waivedProofs(): FleetProofWaiver[] {
+    return [...this.props.waivedProofs ?? []];
   }
 
   /** Adds a generator. */
@@ -256,6 +273,9 @@ export class ApplicationSet extends Construct {
     }
     if (p.templatePatch !== undefined && hasEmptySpec(p.templatePatch)) {
       errors.push("'templatePatch' has an empty 'spec:', which wipes the template's spec (foot-gun 10)");
+    }
+    for (const w of p.waivedProofs ?? []) {
+      if (!w.reason || !w.reason.trim()) errors.push(`'waivedProofs' entry for '${w.proof}' needs a 'reason' (got ${show(w.reason)})`);
     }
     for (const d of p.ignoreApplicationDifferences ?? []) {
       if (!d.jsonPointers?.length && !d.jqPathExpressions?.length) errors.push(`'ignoreApplicationDifferences' entry ${show(d)} needs 'jsonPointers' or 'jqPathExpressions'`);

@@ -1,8 +1,13 @@
 import * as path from 'path';
 import { App, AppProps } from 'cdk8s';
-import { planText } from '../gitops/plan';
-import { renderTree } from '../gitops/render';
-import { writeTree } from '../gitops/tree-writer';
+import { ApplicationSet } from '../argocd/application-set';
+import { FleetProofWaiver } from '../argocd/fleet-proof';
+import { acknowledgementsYaml, ACKNOWLEDGEMENTS_FILE, FleetModel, modelFromEntries } from '../gitops/fleet-model';
+import { computePlan, FleetPlan, planText } from '../gitops/fleet-plan';
+import { proveFleet } from '../gitops/fleet-proofs';
+import { RenderedFile, renderTree } from '../gitops/render';
+import { sha256, writeTree } from '../gitops/tree-writer';
+import { Fleet } from './fleet';
 
 /**
  * Props for `FleetApp`. Of the cdk8s `AppProps`, `outdir` and `resolvers` apply; `yamlOutputType` and
@@ -15,6 +20,13 @@ export interface FleetAppProps extends AppProps {
    * @default - none
    */
   readonly unvalidatedKinds?: string[];
+  /**
+   * Check the fleet proofs at synth time (`FleetProof`): every ApplicationSet is expanded offline as Argo CD
+   * would, and what would fail or surprise is an error. Waive single proofs per ApplicationSet with
+   * `waivedProofs`; turn them all off only in unit tests of single constructs.
+   * @default true
+   */
+  readonly fleetProofs?: boolean;
 }
 
 /** What `FleetApp.synthTree()` did. */
@@ -33,7 +45,9 @@ export interface FleetSynthResult {
   readonly recovered?: string;
   /** A short plan: per cluster, the Applications deployed to it, their sources, versions and images. */
   readonly plan: string;
-  /** Milliseconds spent rendering and validating every object in memory. */
+  /** Fleet proofs that failed but were waived by the program, with its reasons. */
+  readonly waivedProofs: string[];
+  /** Milliseconds spent rendering and validating every object in memory (fleet proofs included). */
   readonly renderMilliseconds: number;
   /** Milliseconds spent writing the tree. */
   readonly writeMilliseconds: number;
@@ -51,10 +65,12 @@ export interface FleetSynthResult {
  */
 export class FleetApp extends App {
   private readonly unvalidatedKinds: Set<string>;
+  private readonly fleetProofs: boolean;
 
   public constructor(props: FleetAppProps = {}) {
     super(props);
     this.unvalidatedKinds = new Set(props.unvalidatedKinds ?? []);
+    this.fleetProofs = props.fleetProofs ?? true;
   }
 
   /** Writes the GitOps tree to `outdir`. Throws, writing nothing, if anything is invalid. */
@@ -65,14 +81,14 @@ export class FleetApp extends App {
   /** Renders every file of the tree in memory, `{ path: yaml }`, without writing anything. Throws if anything is invalid. */
   public renderFiles(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const f of this.render()) out[f.path] = f.content;
+    for (const f of this.render().files) out[f.path] = f.content;
     return out;
   }
 
   /** Writes the GitOps tree and reports what changed. Throws, writing nothing, if anything is invalid. */
   public synthTree(): FleetSynthResult {
     const started = Date.now();
-    const files = this.render();
+    const { files, plan, waived } = this.render();
     const rendered = Date.now();
     const outdir = path.resolve(this.outdir);
     const result = writeTree(outdir, new Map(files.map(f => [f.path, f.content])), { hashes: new Map(files.map(f => [f.path, f.hash])) });
@@ -84,10 +100,19 @@ export class FleetApp extends App {
       deleted: result.deleted,
       unchangedCount: result.unchanged,
       recovered: result.recovered,
-      plan: planText(files),
+      plan: planText(plan),
+      waivedProofs: waived,
       renderMilliseconds: rendered - started,
       writeMilliseconds: written - rendered,
     };
+  }
+
+  /**
+   * @internal Renders and validates everything in memory, then expands every ApplicationSet offline and checks
+   * the fleet proofs. Throws, listing every problem, when anything fails.
+   */
+  public _render(): { files: RenderedFile[]; model: FleetModel; plan: FleetPlan; waived: string[] } {
+    return this.render();
   }
 
   private render() {
@@ -95,6 +120,29 @@ export class FleetApp extends App {
     if (errors.length > 0) {
       throw new Error(`Validation failed with the following errors (nothing was written):\n  ${errors.join('\n  ')}`);
     }
-    return files;
+    const fleets = this.node.findAll().filter(Fleet.isFleet);
+    const acknowledgements = fleets.flatMap(f => f.acknowledgedRemovals);
+    if (acknowledgements.length > 0) {
+      const content = acknowledgementsYaml(acknowledgements);
+      files.push({ path: ACKNOWLEDGEMENTS_FILE, content, hash: sha256(content), object: undefined, constructPath: this.node.path, placement: { directory: '.cdk8s-fleet', role: 'argocd' } });
+    }
+    const entries = files.filter(f => f.object !== undefined).map(f => ({ path: f.path, object: f.object, images: f.images, content: f.content }));
+    const model = modelFromEntries(entries, acknowledgements);
+    const plan = computePlan(model);
+    const waivers = new Map<string, FleetProofWaiver[]>();
+    const constructOf = new Map<string, string>();
+    for (const c of this.node.findAll()) {
+      if (ApplicationSet.isApplicationSet(c)) {
+        waivers.set(c.applicationSetName, c.waivedProofs);
+        constructOf.set(c.applicationSetName, c.node.path);
+      }
+    }
+    const proofs = this.fleetProofs
+      ? proveFleet(model, plan, waivers, (_kind, name) => (constructOf.has(name) ? `[${constructOf.get(name)}] ` : ''))
+      : { errors: [], waived: [] };
+    if (proofs.errors.length > 0) {
+      throw new Error(`Fleet proofs failed (nothing was written; waive one with 'waivedProofs' if it is intended):\n  ${proofs.errors.join('\n  ')}`);
+    }
+    return { files, model, plan, waived: proofs.waived };
   }
 }

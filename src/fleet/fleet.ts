@@ -1,6 +1,7 @@
 import { Construct, IConstruct } from 'constructs';
 import { Bootstrap, BootstrapOptions } from './bootstrap';
 import { Cluster, ClusterOptions } from './cluster';
+import { RemovalAcknowledgement } from './removal-acknowledgement';
 import { AppProject, IAppProject } from '../argocd/app-project';
 import { show, throwIfInvalid } from '../private/errors';
 import { dns1123LabelErrors } from '../private/names';
@@ -69,6 +70,7 @@ export class Fleet extends Construct {
   /** The root App-of-Apps. */
   public readonly bootstrap: Bootstrap;
   private readonly registry = new Map<string, Cluster>();
+  private readonly removals: RemovalAcknowledgement[] = [];
 
   public constructor(scope: Construct, id: string, props: FleetProps) {
     super(scope, id);
@@ -131,6 +133,26 @@ export class Fleet extends Construct {
   /** @internal A source's revision: the fleet's for its own repository, 'HEAD' for another, unless given. */
   public _revision(repoUrl: string | undefined, revision: string | undefined): string {
     return revision ?? (repoUrl === undefined ? this.targetRevision : 'HEAD');
+  }
+
+  /**
+   * Declares that removing Applications is intended, so that the deletion gate of `cdk8s-fleet diff` lets
+   * the removal through. Use `application: '*'` for every Application of a cluster (a decommissioned cluster)
+   * and `cluster: '*'` for an Application on every cluster. The acknowledgement is written to the tree
+   * (`.cdk8s-fleet/acknowledged-removals.yaml`), so reviewers see it in the PR; delete it once merged.
+   */
+  public acknowledgeRemoval(acknowledgement: RemovalAcknowledgement): void {
+    const errors: string[] = [];
+    if (!acknowledgement.application) errors.push(`'application' (${show(acknowledgement.application)}) is required ('*' for all)`);
+    if (!acknowledgement.cluster) errors.push(`'cluster' (${show(acknowledgement.cluster)}) is required ('*' for all)`);
+    if (!acknowledgement.reason || !acknowledgement.reason.trim()) errors.push(`'reason' (${show(acknowledgement.reason)}) must say why the removal is intended`);
+    throwIfInvalid(this, 'removal acknowledgement', errors);
+    this.removals.push({ ...acknowledgement });
+  }
+
+  /** The removals this fleet acknowledges. */
+  public get acknowledgedRemovals(): RemovalAcknowledgement[] {
+    return [...this.removals];
   }
 
   /** The registered cluster called `clusterName`, if any. */

@@ -1,0 +1,21 @@
+/** The whole-fleet properties checked at synth time from the offline expansion; each is an error unless waived. */
+export enum FleetProof {
+  /** Every ApplicationSet generates at least one Application (its selectors match some cluster). */
+  SELECTS_CLUSTERS = 'selects-clusters',
+  /** Every label, annotation or value a template reads exists on every cluster it selects. */
+  PARAMETERS_EXIST = 'parameters-exist',
+  /** No two ApplicationSets or Applications produce the same Application name. */
+  UNIQUE_APPLICATION_NAMES = 'unique-application-names',
+  /** Every generated Application's destination and sources are permitted by its AppProject. */
+  PROJECT_PERMITS = 'project-permits',
+  /** RollingSync steps cover every generated Application. */
+  ROLLING_SYNC_COVERAGE = 'rolling-sync-coverage',
+}
+
+/** A reviewable exception to one fleet proof for one ApplicationSet (`ApplicationSetProps.waivedProofs`). */
+export interface FleetProofWaiver {
+  /** The proof that may fail. */
+  readonly proof: FleetProof;
+  /** Why it may fail; shown in the synth result. */
+  readonly reason: string;
+}

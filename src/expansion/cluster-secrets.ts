@@ -1,0 +1,88 @@
+/**
+ * Reading Argo CD cluster Secrets (argocd-semantics §1) into what the cluster generator sees. Accepts plain
+ * Secrets (`data`, base64, or `stringData`) and, for trees this library writes, the External Secrets
+ * `ExternalSecret` whose target template produces the cluster Secret.
+ */
+
+/** The cluster Secret label, and Argo CD's implicit local cluster. */
+export const SECRET_TYPE_LABEL = 'argocd.argoproj.io/secret-type';
+export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';
+export const IN_CLUSTER_NAME = 'in-cluster';
+
+/** One registered cluster as the ApplicationSet controller reads its Secret. */
+export interface ClusterSecret {
+  /** `data.name` (Argo CD's CLI defaults an empty name to the server). */
+  readonly name: string;
+  /** `data.server`, raw (the cluster generator does not trim it). */
+  readonly server: string;
+  /** `data.project`, or "". */
+  readonly project: string;
+  /** The Secret's labels, including `argocd.argoproj.io/secret-type`. */
+  readonly labels: Record<string, string>;
+  /** The Secret's annotations. */
+  readonly annotations: Record<string, string>;
+  /** The Secret's own name and namespace, for messages. */
+  readonly secretName: string;
+  readonly namespace?: string;
+}
+
+/**
+ * The cluster Secrets among `objects`, in input order. Objects that are not cluster Secrets are skipped;
+ * a cluster Secret without `server` is reported in `errors`.
+ */
+export function readClusterSecrets(objects: readonly any[]): { clusters: ClusterSecret[]; errors: string[] } {
+  const clusters: ClusterSecret[] = [];
+  const errors: string[] = [];
+  for (const o of objects) {
+    if (!o || typeof o !== 'object') continue;
+    let labels: Record<string, string> | undefined;
+    let annotations: Record<string, string> | undefined;
+    let data: Record<string, string> | undefined;
+    if (o.kind === 'Secret' && (o.apiVersion ?? 'v1') === 'v1') {
+      labels = o.metadata?.labels;
+      annotations = o.metadata?.annotations;
+      data = {};
+      for (const [k, v] of Object.entries<string>(o.data ?? {})) data[k] = Buffer.from(String(v), 'base64').toString('utf8');
+      Object.assign(data, o.stringData ?? {});
+    } else if (o.kind === 'ExternalSecret' && String(o.apiVersion).startsWith('external-secrets.io/')) {
+      const template = o.spec?.target?.template;
+      labels = template?.metadata?.labels;
+      annotations = template?.metadata?.annotations;
+      data = template?.data;
+    } else {
+      continue;
+    }
+    if (labels?.[SECRET_TYPE_LABEL] !== 'cluster') continue;
+    const secretName = String(o.metadata?.name ?? '');
+    const server = data?.server;
+    if (typeof server !== 'string' || server === '') {
+      errors.push(`cluster Secret '${secretName}' has no 'server'`);
+      continue;
+    }
+    clusters.push({
+      name: typeof data?.name === 'string' && data.name !== '' ? data.name : server,
+      server,
+      project: typeof data?.project === 'string' ? data.project : '',
+      labels: { ...labels },
+      annotations: { ...annotations ?? {} },
+      secretName,
+      namespace: o.metadata?.namespace,
+    });
+  }
+  return { clusters, errors };
+}
+
+/** Whether Argo CD's implicit in-cluster entry exists (no Secret overrides it). */
+export function hasImplicitInCluster(clusters: readonly ClusterSecret[], inClusterEnabled = true): boolean {
+  return inClusterEnabled && !clusters.some(c => c.server === IN_CLUSTER_SERVER);
+}
+
+/**
+ * The clusters Argo CD's database knows (for destination checks): every Secret, plus the implicit in-cluster
+ * entry. A Secret's server has its trailing "/" trimmed when Argo CD reads it.
+ */
+export function knownClusters(clusters: readonly ClusterSecret[], inClusterEnabled = true): { name: string; server: string }[] {
+  const known = clusters.map(c => ({ name: c.name, server: c.server.replace(/\/$/, '') }));
+  if (hasImplicitInCluster(clusters, inClusterEnabled)) known.push({ name: IN_CLUSTER_NAME, server: IN_CLUSTER_SERVER });
+  return known;
+}

@@ -1,0 +1,427 @@
+import * as yaml from 'js-yaml';
+import { ClusterSecret, hasImplicitInCluster, IN_CLUSTER_NAME, IN_CLUSTER_SERVER, SECRET_TYPE_LABEL } from './cluster-secrets';
+import { fromJson, GoMap, GoValue, isMap, MissingKey, normalizeName, STRING_MAPS, TemplateError } from './gotemplate';
+import { renderString, renderValue } from './render';
+import { compileSelector, isEmptySelector } from './selector';
+import { globMatch } from '../private/glob';
+
+/** Raised when a generator cannot be computed offline (it needs an SCM provider, a plugin service or the cluster). */
+export class OfflineUnsupportedError extends Error {}
+
+/** A parameter set: flat string params in fasttemplate mode, nested JSON values in Go-template mode. */
+export type Params = GoMap;
+
+/** What the expansion knows about the world. */
+export interface ExpansionContext {
+  /** Go-template mode. */
+  readonly goTemplate: boolean;
+  readonly missingKey: MissingKey;
+  readonly goTemplateOptions: readonly string[];
+  /** The registered cluster Secrets. */
+  readonly clusters: readonly ClusterSecret[];
+  /** Whether Argo CD's implicit in-cluster entry exists (`cluster.inClusterEnabled`). */
+  readonly inClusterEnabled: boolean;
+  /**
+   * The files of a Git repository at a revision, as paths relative to its root, or undefined when unknown
+   * (the git generator then cannot be expanded offline).
+   */
+  readonly gitFiles?: (repoURL: string, revision: string) => ReadonlyMap<string, string> | undefined;
+}
+
+/** One top-level generator's result: its parameter sets and the template (merged with a generator-level one). */
+export interface TransformResult {
+  readonly params: Params[];
+  readonly template: any;
+}
+
+const GENERATOR_KINDS = ['list', 'clusters', 'git', 'scmProvider', 'clusterDecisionResource', 'pullRequest', 'plugin', 'matrix', 'merge'] as const;
+
+/**
+ * Argo CD's `Transform` for one entry of `spec.generators` (generator_spec_processor.go): merges the generator's
+ * template into the ApplicationSet's, interpolates `parentParams` into the generator (matrix), generates the
+ * parameter sets and filters them with the post-generator selector.
+ */
+export function transform(generator: any, baseTemplate: any, ctx: ExpansionContext, parentParams?: Params): TransformResult[] {
+  const selector = compileSelectorOrThrow(generator?.selector);
+  const kinds = GENERATOR_KINDS.filter(k => generator?.[k] != null);
+  const results: TransformResult[] = [];
+  let firstError: Error | undefined;
+  for (const kind of kinds) {
+    try {
+      const template = mergeTemplates(generator[kind].template, baseTemplate);
+      let g = generator;
+      if (parentParams && Object.keys(parentParams).length > 0) g = interpolateGenerator(generator, parentParams, ctx);
+      const params = generateParams(kind, g[kind], ctx);
+      const filtered = generator.selector != null ? params.filter(p => selector(flattenParams(p))) : params;
+      results.push({ params: filtered, template });
+    } catch (e) {
+      if (e instanceof OfflineUnsupportedError) throw e;
+      firstError ??= e as Error;
+    }
+  }
+  if (firstError) throw firstError;
+  return results;
+}
+
+function compileSelectorOrThrow(selector: any): (labels: Record<string, string>) => boolean {
+  try {
+    return compileSelector(selector, false);
+  } catch (e) {
+    throw new Error(`error parsing label selector: ${(e as Error).message}`);
+  }
+}
+
+function generateParams(kind: typeof GENERATOR_KINDS[number], g: any, ctx: ExpansionContext): Params[] {
+  switch (kind) {
+    case 'list': return listParams(g, ctx);
+    case 'clusters': return clusterParams(g, ctx);
+    case 'git': return gitParams(g, ctx);
+    case 'matrix': return matrixParams(g, ctx);
+    case 'merge': return mergeParams(g, ctx);
+    default:
+      throw new OfflineUnsupportedError(`the ${kind} generator needs a live service (SCM provider, plugin or cluster resource), so it cannot be expanded offline`);
+  }
+}
+
+// ---- list -------------------------------------------------------------------------------------------------
+
+function listParams(g: any, ctx: ExpansionContext): Params[] {
+  const out: Params[] = [];
+  for (const element of g.elements ?? []) {
+    if (!isMap(element)) throw new Error('error unmarshling list element json: cannot unmarshal into Go value of type map[string]interface {}');
+    if (ctx.goTemplate) { out.push(fromJson(element) as Params); continue; }
+    const params: Params = {};
+    for (const [key, value] of Object.entries<any>(element)) {
+      if (key === 'values') {
+        if (!isMap(value)) throw new Error('error parsing values map');
+        for (const [k, v] of Object.entries<any>(value)) {
+          if (typeof v !== 'string') throw new Error('error parsing value as string <nil>');
+          params[`values.${k}`] = v;
+        }
+      } else {
+        if (typeof value !== 'string') throw new Error('error parsing value as string <nil>');
+        params[key] = value;
+      }
+    }
+    out.push(params);
+  }
+  if (typeof g.elementsYaml === 'string' && g.elementsYaml.length > 0) {
+    let parsed: unknown;
+    try {
+      parsed = yaml.load(g.elementsYaml);
+    } catch (e) {
+      throw new Error(`error unmarshling decoded ElementsYaml ${(e as Error).message.split('\n')[0]}`);
+    }
+    if (parsed != null && !Array.isArray(parsed)) throw new Error('error unmarshling decoded ElementsYaml error unmarshaling JSON: json: cannot unmarshal object into Go value of type []map[string]interface {}');
+    for (const e of (parsed as any[] | null) ?? []) out.push(fromJson(e) as Params);
+  }
+  return out;
+}
+
+// ---- clusters ---------------------------------------------------------------------------------------------
+
+/** Argo CD's cluster generator (argocd-semantics §2). Clusters come out sorted by name (Argo CD's order is random). */
+function clusterParams(g: any, ctx: ExpansionContext): Params[] {
+  const selector = g.selector ?? {};
+  let matches: (labels: Record<string, string>) => boolean;
+  try {
+    matches = compileSelector(selector, true);
+  } catch (e) {
+    throw new Error(`error getting cluster secrets: ${(e as Error).message}`);
+  }
+  // Argo CD lists Secrets with the cluster label ANDed into the selector; duplicate names collapse (a Go map).
+  const byName = new Map<string, ClusterSecret>();
+  for (const c of ctx.clusters) {
+    if (c.labels[SECRET_TYPE_LABEL] !== 'cluster' || !matches(c.labels)) continue;
+    byName.set(c.name, c);
+  }
+  const selected = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  if (g.flatList) {
+    const all = selected.map(c => clusterParamSet(c, g, ctx));
+    if (isEmptySelector(selector) && hasImplicitInCluster(ctx.clusters, ctx.inClusterEnabled)) all.push(inClusterParamSet(g, ctx));
+    return [{ clusters: all }];
+  }
+  const out = selected.map(c => clusterParamSet(c, g, ctx));
+  if (isEmptySelector(selector) && hasImplicitInCluster(ctx.clusters, ctx.inClusterEnabled)) out.push(inClusterParamSet(g, ctx));
+  return out;
+}
+
+function clusterParamSet(c: ClusterSecret, g: any, ctx: ExpansionContext): Params {
+  const params: Params = { name: c.name, nameNormalized: normalizeName(c.name), server: c.server, project: c.project };
+  if (ctx.goTemplate) {
+    const labels: GoMap = { ...c.labels };
+    const annotations: GoMap = { ...c.annotations };
+    STRING_MAPS.add(labels);
+    STRING_MAPS.add(annotations);
+    params.metadata = { labels, annotations };
+  } else {
+    for (const [k, v] of Object.entries(c.annotations)) params[`metadata.annotations.${k}`] = v;
+    for (const [k, v] of Object.entries(c.labels)) params[`metadata.labels.${k}`] = v;
+  }
+  appendValues(params, g.values, ctx);
+  return params;
+}
+
+function inClusterParamSet(g: any, ctx: ExpansionContext): Params {
+  const params: Params = { name: IN_CLUSTER_NAME, nameNormalized: IN_CLUSTER_NAME, server: IN_CLUSTER_SERVER, project: '' };
+  appendValues(params, g.values, ctx);
+  return params;
+}
+
+/** The generator's `values`: each one rendered against the params without the other values. */
+function appendValues(params: Params, values: Record<string, string> | undefined, ctx: ExpansionContext): void {
+  if (!values || Object.keys(values).length === 0) return;
+  const base = { ...params };
+  const rendered: GoMap = {};
+  for (const key of Object.keys(values).sort()) {
+    const value = renderString(String(values[key]), base, ctx.goTemplate, ctx.missingKey);
+    if (ctx.goTemplate) rendered[key] = value;
+    else params[`values.${key}`] = value;
+  }
+  if (ctx.goTemplate) params.values = rendered;
+}
+
+// ---- git --------------------------------------------------------------------------------------------------
+
+function gitParams(g: any, ctx: ExpansionContext): Params[] {
+  const files = ctx.gitFiles?.(String(g.repoURL ?? ''), String(g.revision ?? ''));
+  if (!files) throw new OfflineUnsupportedError(`the git generator reads ${g.repoURL}, whose content is not known offline (pass its files)`);
+  const prefix = g.pathParamPrefix ? `${g.pathParamPrefix}.path` : 'path';
+  const out: Params[] = [];
+  if (g.directories?.length) {
+    const dirs = new Set<string>();
+    for (const f of files.keys()) {
+      const parts = f.split('/');
+      for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+    }
+    for (const dir of [...dirs].sort()) {
+      let include = false;
+      let exclude = false;
+      for (const d of g.directories) {
+        if (goPathMatch(String(d.path), dir)) { if (d.exclude) exclude = true; else include = true; }
+      }
+      if (include && !exclude) out.push(pathParams(dir, prefix, undefined, g, ctx, {}));
+    }
+    return out;
+  }
+  for (const file of [...files.keys()].sort()) {
+    let include = false;
+    let exclude = false;
+    for (const f of g.files ?? []) {
+      if (globMatch(String(f.path), file, false, '/')) { if (f.exclude) exclude = true; else include = true; }
+    }
+    if (!include || exclude) continue;
+    const content = files.get(file)!;
+    let parsed: unknown;
+    try {
+      parsed = file.endsWith('.json') ? JSON.parse(content) : yaml.load(content);
+    } catch (e) {
+      throw new Error(`unable to process file '${file}': unable to parse file: ${(e as Error).message.split('\n')[0]}`);
+    }
+    const objects = Array.isArray(parsed) ? parsed : [parsed ?? {}];
+    for (const obj of objects) {
+      if (!isMap(obj)) throw new Error(`unable to process file '${file}': unable to parse file: not an object`);
+      const base: Params = ctx.goTemplate ? fromJson(obj) as Params : flattenToStrings(obj);
+      out.push(pathParams(dirOf(file), prefix, file, g, ctx, base));
+    }
+  }
+  return out;
+}
+
+function pathParams(dir: string, prefix: string, file: string | undefined, g: any, ctx: ExpansionContext, base: Params): Params {
+  const params: Params = { ...base };
+  const basename = dir.split('/').pop()!;
+  if (ctx.goTemplate) {
+    const p: GoMap = { path: dir, basename, basenameNormalized: normalizeName(basename), segments: dir.split('/') };
+    if (file !== undefined) {
+      const name = file.split('/').pop()!;
+      p.filename = name;
+      p.filenameNormalized = normalizeName(name);
+    }
+    setNested(params, prefix, p);
+  } else {
+    params[prefix] = dir;
+    params[`${prefix}.basename`] = basename;
+    params[`${prefix}.basenameNormalized`] = normalizeName(basename);
+    if (file !== undefined) {
+      const name = file.split('/').pop()!;
+      params[`${prefix}.filename`] = name;
+      params[`${prefix}.filenameNormalized`] = normalizeName(name);
+    }
+    dir.split('/').forEach((s, i) => { if (s) params[`${prefix}[${i}]`] = s; });
+  }
+  appendValues(params, g.values, ctx);
+  return params;
+}
+
+function setNested(params: Params, dotted: string, value: GoValue): void {
+  const parts = dotted.split('.');
+  let cur = params;
+  for (const p of parts.slice(0, -1)) {
+    if (!isMap(cur[p])) cur[p] = {};
+    cur = cur[p] as GoMap;
+  }
+  cur[parts[parts.length - 1]] = value;
+}
+
+function dirOf(file: string): string {
+  const i = file.lastIndexOf('/');
+  return i < 0 ? '.' : file.slice(0, i);
+}
+
+/** Go's path.Match: `*` and `?` never cross '/', classes as in Go. */
+function goPathMatch(pattern: string, name: string): boolean {
+  return globMatch(pattern.replace(/\*\*/g, '*'), name, false, '/');
+}
+
+// ---- matrix and merge -------------------------------------------------------------------------------------
+
+function childResult(child: any, ctx: ExpansionContext, parentParams?: Params): Params[] {
+  const results = transform(nestedToGenerator(child), {}, ctx, parentParams);
+  if (results.length === 0) throw new Error('child generator generated no parameters');
+  if (results.length > 1) throw new Error('found more than one generator in matrix.Generators');
+  return results[0].params;
+}
+
+/** A child of matrix or merge: its nested matrix/merge arrives as JSON; since Argo CD 3.0 nested selectors apply. */
+function nestedToGenerator(child: any): any {
+  return child;
+}
+
+function matrixParams(g: any, ctx: ExpansionContext): Params[] {
+  const children: any[] = g.generators ?? [];
+  if (children.length < 2) throw new Error('found less than two generators, Matrix support only two');
+  if (children.length > 2) throw new Error('found more than two generators, Matrix support only two');
+  let first: Params[];
+  try {
+    first = childResult(children[0], ctx);
+  } catch (e) {
+    if (e instanceof OfflineUnsupportedError) throw e;
+    throw new Error(`error failed to get params for first generator in matrix generator: child generator returned an error on parameter generation: ${(e as Error).message}`);
+  }
+  const out: Params[] = [];
+  for (const a of first) {
+    let second: Params[];
+    try {
+      second = childResult(children[1], ctx, a);
+    } catch (e) {
+      if (e instanceof OfflineUnsupportedError) throw e;
+      throw new Error(`failed to get params for second generator in the matrix generator: child generator returned an error on parameter generation: ${(e as Error).message}`);
+    }
+    for (const b of second) {
+      if (ctx.goTemplate) {
+        out.push(deepMerge(deepMerge({}, b, true), a, true));
+      } else {
+        for (const [k, v] of Object.entries(b)) {
+          if (Object.prototype.hasOwnProperty.call(a, k) && a[k] !== v) {
+            throw new Error(`failed to combine string maps with merging params for the matrix generator: found duplicate key ${k} with different value, a: ${a[k] as string} ,b: ${v as string}`);
+          }
+        }
+        out.push({ ...a, ...b });
+      }
+    }
+  }
+  return out;
+}
+
+function mergeParams(g: any, ctx: ExpansionContext): Params[] {
+  const keys: string[] = g.mergeKeys ?? [];
+  if (keys.length === 0) throw new Error('no merge keys were specified');
+  const children: any[] = g.generators ?? [];
+  if (children.length < 2) throw new Error('found less than two generators, Merge requires two or more');
+  const childParams = children.map(c => childResult(c, ctx));
+  const keyOf = (p: Params): string => {
+    const o: Record<string, unknown> = {};
+    for (const k of keys) o[k] = Object.prototype.hasOwnProperty.call(p, k) ? p[k] : null;
+    return JSON.stringify(o, (_k, v) => (typeof v === 'bigint' ? Number(v) : v));
+  };
+  const index = (sets: Params[]): Map<string, Params> => {
+    const m = new Map<string, Params>();
+    for (const p of sets) {
+      const k = keyOf(p);
+      if (m.has(k)) throw new Error(`the parameters from a generator were not unique by the given mergeKeys, Merge requires all param sets to be unique. Duplicate key was ${k}`);
+      m.set(k, p);
+    }
+    return m;
+  };
+  const base = index(childParams[0]);
+  for (const override of childParams.slice(1)) {
+    for (const [k, p] of index(override)) {
+      const b = base.get(k);
+      if (!b) continue;
+      base.set(k, ctx.goTemplate ? deepMerge(b, p, true) : { ...b, ...p });
+    }
+  }
+  return [...base.values()];
+}
+
+/** mergo.Merge into a copy of `dst`: maps are merged recursively; with `override`, src's non-empty values win. */
+export function deepMerge(dst: GoMap, src: GoMap, override: boolean): GoMap {
+  const out: GoMap = { ...dst };
+  for (const [k, v] of Object.entries(src)) {
+    const cur = out[k];
+    if (isMap(cur) && isMap(v)) out[k] = deepMerge(cur, v, override);
+    else if (!Object.prototype.hasOwnProperty.call(out, k) || isEmpty(cur) || override && !isEmpty(v)) out[k] = v;
+  }
+  return out;
+}
+
+function isEmpty(v: GoValue | undefined): boolean {
+  return v === undefined || v === null || v === '' || v === 0 || v === false || Array.isArray(v) && v.length === 0;
+}
+
+/**
+ * The generator-level template merged with the ApplicationSet's (mergo without override): the generator's
+ * non-empty fields win, empty ones fall back.
+ */
+export function mergeTemplates(generatorTemplate: any, base: any): any {
+  if (generatorTemplate == null) return base;
+  if (base == null) return generatorTemplate;
+  if (isMap(generatorTemplate) && isMap(base)) {
+    const out: any = { ...generatorTemplate };
+    for (const [k, v] of Object.entries<any>(base)) {
+      const cur = out[k];
+      if (isMap(cur) && isMap(v)) out[k] = mergeTemplates(cur, v);
+      else if (isEmpty(cur) || isMap(cur) && Object.keys(cur).length === 0) out[k] = v;
+    }
+    return out;
+  }
+  return isEmpty(generatorTemplate) ? base : generatorTemplate;
+}
+
+/** Renders the parent's params into every string of a child generator (matrix), as RenderGeneratorParams does. */
+function interpolateGenerator(generator: any, params: Params, ctx: ExpansionContext): any {
+  try {
+    return renderValue(generator, params, ctx.goTemplate, ctx.missingKey, true);
+  } catch (e) {
+    if (e instanceof TemplateError) throw new Error(`failed to replace parameters in generator: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Params flattened with dots and printed with %v (the post-generator selector's view). */
+export function flattenParams(p: Params): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (prefix: string, v: GoValue): void => {
+    if (isMap(v)) {
+      for (const [k, e] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, e);
+    } else if (Array.isArray(v)) {
+      v.forEach((e, i) => walk(prefix ? `${prefix}.${i}` : String(i), e));
+    } else {
+      out[prefix] = typeof v === 'string' ? v : formatParam(v);
+    }
+  };
+  walk('', p);
+  return out;
+}
+
+function formatParam(v: GoValue): string {
+  if (v === null) return '<nil>';
+  if (typeof v === 'number') return String(v);
+  return String(v);
+}
+
+/** A parsed Git file flattened for fasttemplate: nested keys joined with dots, leaves printed as strings. */
+function flattenToStrings(obj: Record<string, unknown>): Params {
+  return flattenParams(fromJson(obj) as GoMap);
+}

@@ -1,0 +1,434 @@
+/**
+ * A parser for Go's `text/template` language (the subset Argo CD's ApplicationSet templates can use: actions,
+ * pipelines, variables, if/else/range/with/break/continue, comments and trim markers). It follows Go's lexer
+ * and parser (text/template/parse) closely enough that positions and error wording match Go's.
+ */
+
+/** A parse or execution error, worded like Go's. */
+export class TemplateError extends Error {}
+
+export type Node =
+  | { type: 'text'; pos: number; text: string }
+  | { type: 'action'; pos: number; pipe: Pipe }
+  | { type: 'if' | 'with'; pos: number; pipe: Pipe; list: Node[]; elseList?: Node[] }
+  | { type: 'range'; pos: number; pipe: Pipe; list: Node[]; elseList?: Node[] }
+  | { type: 'break' | 'continue'; pos: number };
+
+export interface Pipe { pos: number; decl: string[]; isAssign: boolean; cmds: Command[] }
+export interface Command { pos: number; args: Arg[] }
+export type Arg =
+  | { type: 'field'; pos: number; idents: string[] }
+  | { type: 'variable'; pos: number; name: string; idents: string[] }
+  | { type: 'dot'; pos: number }
+  | { type: 'identifier'; pos: number; name: string }
+  | { type: 'string'; pos: number; text: string; quoted: string }
+  | { type: 'number'; pos: number; text: string; isInt: boolean; value: number | bigint }
+  | { type: 'bool'; pos: number; value: boolean }
+  | { type: 'nil'; pos: number }
+  | { type: 'pipe'; pos: number; pipe: Pipe }
+  | { type: 'chain'; pos: number; node: Arg; idents: string[] };
+
+export interface Template { text: string; root: Node[] }
+
+type TokKind = 'text' | 'left' | 'right' | 'field' | 'variable' | 'dot' | 'ident' | 'keyword' | 'string' | 'rawstring'
+| 'char' | 'number' | 'bool' | 'nil' | 'pipe' | 'lparen' | 'rparen' | 'declare' | 'assign' | 'comma' | 'space' | 'eof' | 'comment';
+interface Tok { kind: TokKind; val: string; pos: number }
+
+const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'break', 'continue', 'define', 'template', 'block']);
+
+/** Splits a template into tokens, as Go's lexer does. */
+function lex(text: string): Tok[] {
+  const toks: Tok[] = [];
+  let i = 0;
+  let trimNextText = false;
+  while (i < text.length) {
+    let start = text.indexOf('{{', i);
+    if (start < 0) start = text.length;
+    let chunk = text.slice(i, start);
+    const leftTrim = start < text.length && text[start + 2] === '-' && isSpace(text[start + 3]);
+    if (trimNextText) chunk = chunk.replace(/^[ \t\r\n]+/, '');
+    if (leftTrim) chunk = chunk.replace(/[ \t\r\n]+$/, '');
+    if (chunk.length > 0) toks.push({ kind: 'text', val: chunk, pos: i });
+    trimNextText = false;
+    if (start >= text.length) break;
+    let j = start + 2 + (leftTrim ? 2 : 0);
+    // Comments.
+    if (text.startsWith('/*', j)) {
+      const end = text.indexOf('*/', j);
+      if (end < 0) throw new TemplateError(`template: :${lineOf(text, start)}: unclosed comment`);
+      let k = end + 2;
+      const rightTrim = isSpace(text[k]) && text[k + 1] === '-' && text.startsWith('}}', k + 2);
+      if (rightTrim) k += 2;
+      if (!text.startsWith('}}', k)) throw new TemplateError(`template: :${lineOf(text, start)}: comment ends before closing delimiter`);
+      trimNextText = rightTrim;
+      i = k + 2;
+      continue;
+    }
+    toks.push({ kind: 'left', val: '{{', pos: start });
+    let parenDepth = 0;
+    for (;;) {
+      if (j >= text.length) throw new TemplateError(`template: :${lineOf(text, start)}: unclosed action`);
+      const c = text[j];
+      if (isSpace(c) && text[j + 1] === '-' && text.startsWith('}}', j + 2)) {
+        toks.push({ kind: 'right', val: '}}', pos: j + 2 });
+        trimNextText = true;
+        i = j + 4;
+        break;
+      }
+      if (text.startsWith('}}', j)) {
+        if (parenDepth > 0) throw new TemplateError(`template: :${lineOf(text, j)}: unclosed left paren`);
+        toks.push({ kind: 'right', val: '}}', pos: j });
+        i = j + 2;
+        break;
+      }
+      if (c === '\n' || c === '\r') {
+        // Newlines are allowed inside actions since Go 1.16; treat as space.
+      }
+      if (isSpace(c)) {
+        let k = j;
+        while (k < text.length && isSpace(text[k]) && !(text[k + 1] === '-' && text.startsWith('}}', k + 2) && isSpace(text[k]))) k++;
+        if (k === j) k++;
+        toks.push({ kind: 'space', val: text.slice(j, k), pos: j });
+        j = k;
+        continue;
+      }
+      if (c === ':' ) {
+        if (text[j + 1] !== '=') throw new TemplateError(`template: :${lineOf(text, j)}: expected :=`);
+        toks.push({ kind: 'declare', val: ':=', pos: j }); j += 2; continue;
+      }
+      if (c === '=') { toks.push({ kind: 'assign', val: '=', pos: j }); j++; continue; }
+      if (c === '|') { toks.push({ kind: 'pipe', val: '|', pos: j }); j++; continue; }
+      if (c === ',') { toks.push({ kind: 'comma', val: ',', pos: j }); j++; continue; }
+      if (c === '(') { parenDepth++; toks.push({ kind: 'lparen', val: '(', pos: j }); j++; continue; }
+      if (c === ')') {
+        parenDepth--;
+        if (parenDepth < 0) throw new TemplateError(`template: :${lineOf(text, j)}: unexpected right paren`);
+        toks.push({ kind: 'rparen', val: ')', pos: j }); j++; continue;
+      }
+      if (c === '"') {
+        let k = j + 1;
+        while (k < text.length && text[k] !== '"') {
+          if (text[k] === '\\') k++;
+          if (text[k] === '\n') throw new TemplateError(`template: :${lineOf(text, j)}: unterminated quoted string`);
+          k++;
+        }
+        if (k >= text.length) throw new TemplateError(`template: :${lineOf(text, j)}: unterminated quoted string`);
+        toks.push({ kind: 'string', val: text.slice(j, k + 1), pos: j }); j = k + 1; continue;
+      }
+      if (c === '`') {
+        const k = text.indexOf('`', j + 1);
+        if (k < 0) throw new TemplateError(`template: :${lineOf(text, j)}: unterminated raw quoted string`);
+        toks.push({ kind: 'rawstring', val: text.slice(j, k + 1), pos: j }); j = k + 1; continue;
+      }
+      if (c === "'") {
+        let k = j + 1;
+        while (k < text.length && text[k] !== "'") { if (text[k] === '\\') k++; k++; }
+        if (k >= text.length) throw new TemplateError(`template: :${lineOf(text, j)}: unterminated character constant`);
+        toks.push({ kind: 'char', val: text.slice(j, k + 1), pos: j }); j = k + 1; continue;
+      }
+      if (c === '$') {
+        const m = /^\$[\p{L}_0-9]*/u.exec(text.slice(j))!;
+        toks.push({ kind: 'variable', val: m[0], pos: j }); j += m[0].length; continue;
+      }
+      if (c === '.') {
+        const m = /^\.[\p{L}_][\p{L}_0-9]*/u.exec(text.slice(j));
+        if (m) { toks.push({ kind: 'field', val: m[0], pos: j }); j += m[0].length; continue; }
+        if (/[0-9]/.test(text[j + 1] ?? '')) {
+          // a number like .5
+        } else {
+          toks.push({ kind: 'dot', val: '.', pos: j }); j++; continue;
+        }
+      }
+      if (/[0-9+\-.]/.test(c)) {
+        const m = /^[+-]?(0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|(\d[\d_]*)?\.?[\d_]*([eE][+-]?\d+)?)i?/.exec(text.slice(j));
+        if (!m || m[0] === '' || m[0] === '+' || m[0] === '-') throw new TemplateError(`template: :${lineOf(text, j)}: bad number syntax: ${JSON.stringify(text.slice(j, j + 1))}`);
+        if (/^[\p{L}_]/u.test(text[j + m[0].length] ?? '')) throw new TemplateError(`template: :${lineOf(text, j)}: bad number syntax: ${JSON.stringify(text.slice(j, j + m[0].length + 1))}`);
+        toks.push({ kind: 'number', val: m[0], pos: j }); j += m[0].length; continue;
+      }
+      const m = /^[\p{L}_][\p{L}_0-9]*/u.exec(text.slice(j));
+      if (m) {
+        const word = m[0];
+        const kind: TokKind = KEYWORDS.has(word) ? 'keyword' : word === 'true' || word === 'false' ? 'bool' : word === 'nil' ? 'nil' : 'ident';
+        toks.push({ kind, val: word, pos: j }); j += word.length; continue;
+      }
+      throw new TemplateError(`template: :${lineOf(text, j)}: unexpected ${JSON.stringify(c)} in command`);
+    }
+  }
+  toks.push({ kind: 'eof', val: '', pos: text.length });
+  return toks;
+}
+
+function isSpace(c: string | undefined): boolean {
+  return c === ' ' || c === '\t' || c === '\r' || c === '\n';
+}
+
+export function lineOf(text: string, pos: number): number {
+  let n = 1;
+  for (let i = 0; i < pos && i < text.length; i++) if (text[i] === '\n') n++;
+  return n;
+}
+
+/** Parses a template. Throws a TemplateError worded like Go's. `functions` are the names that may be called. */
+export function parseTemplate(text: string, functions: ReadonlySet<string>): Template {
+  return { text, root: new Parser(text, lex(text), functions).parseRoot() };
+}
+
+class Parser {
+  private i = 0;
+  private vars: string[] = ['$'];
+  private rangeDepth = 0;
+
+  public constructor(private readonly text: string, private readonly toks: Tok[], private readonly functions: ReadonlySet<string>) {}
+
+  public parseRoot(): Node[] {
+    const { list, end } = this.parseList();
+    if (end) this.fail(`unexpected ${end}`, this.peek().pos);
+    return list;
+  }
+
+  /** Parses nodes until `{{end}}`, `{{else ...}}` or EOF; returns which of those stopped it. */
+  private parseList(): { list: Node[]; end?: string; elsePos?: number } {
+    const list: Node[] = [];
+    for (;;) {
+      const t = this.next();
+      if (t.kind === 'eof') return { list };
+      if (t.kind === 'text') { list.push({ type: 'text', pos: t.pos, text: t.val }); continue; }
+      // t is 'left'
+      const k = this.nextNonSpace();
+      if (k.kind === 'keyword') {
+        switch (k.val) {
+          case 'end': this.expectRight('end'); return { list, end: '{{end}}' };
+          case 'else': return { list, end: '{{else}}', elsePos: k.pos };
+          case 'if': case 'with': list.push(this.parseControl(k.val, k.pos)); continue;
+          case 'range': list.push(this.parseControl('range', k.pos)); continue;
+          case 'break': case 'continue':
+            if (this.rangeDepth === 0) this.fail(`{{${k.val}}} outside {{range}}`, k.pos);
+            this.expectRight(k.val);
+            list.push({ type: k.val, pos: k.pos });
+            continue;
+          default:
+            this.fail(`{{${k.val}}} is not supported in ApplicationSet templates`, k.pos);
+        }
+      }
+      this.backup();
+      const pipe = this.parsePipeline('command', true);
+      list.push({ type: 'action', pos: pipe.pos, pipe });
+    }
+  }
+
+  private parseControl(kind: 'if' | 'with' | 'range', pos: number): Node {
+    const saved = this.vars.length;
+    const pipe = this.parsePipeline(kind, kind === 'range');
+    if (kind === 'range') this.rangeDepth++;
+    const first = this.parseList();
+    if (kind === 'range') this.rangeDepth--;
+    let elseList: Node[] | undefined;
+    if (first.end === '{{else}}') {
+      const after = this.nextNonSpace();
+      if (after.kind === 'keyword' && (after.val === 'if' && kind === 'if' || after.val === 'with' && kind === 'with')) {
+        // {{else if ...}} / {{else with ...}}: a nested control that shares our {{end}}.
+        elseList = [this.parseControl(kind, after.pos)];
+      } else {
+        this.backup();
+        this.expectRight('else');
+        const rest = this.parseList();
+        if (rest.end !== '{{end}}') this.fail(rest.end ? `unexpected ${rest.end}` : 'unexpected EOF', this.peek().pos);
+        elseList = rest.list;
+      }
+    } else if (first.end !== '{{end}}') {
+      this.fail('unexpected EOF', this.text.length);
+    }
+    this.vars.length = saved;
+    return kind === 'range' ? { type: 'range', pos, pipe, list: first.list, elseList } : { type: kind, pos, pipe, list: first.list, elseList };
+  }
+
+  private parsePipeline(context: string, allowDecl: boolean): Pipe {
+    const pos = this.peekNonSpace().pos;
+    const decl: string[] = [];
+    let isAssign = false;
+    // Declarations: $x := or $x, $y := (range) or $x = .
+    const save = this.i;
+    const v = this.nextNonSpace();
+    if (v.kind === 'variable') {
+      const after = this.nextNonSpace();
+      if (after.kind === 'declare' || after.kind === 'assign') {
+        decl.push(v.val);
+        isAssign = after.kind === 'assign';
+        if (isAssign && !this.vars.includes(v.val)) this.fail(`undefined variable "${v.val}"`, v.pos);
+        if (!isAssign) this.vars.push(v.val);
+      } else if (after.kind === 'comma' && allowDecl && context === 'range') {
+        const v2 = this.nextNonSpace();
+        const d = this.nextNonSpace();
+        if (v2.kind !== 'variable' || d.kind !== 'declare' && d.kind !== 'assign') this.fail('range can only initialize variables', v.pos);
+        decl.push(v.val, v2.val);
+        isAssign = d.kind === 'assign';
+        if (!isAssign) this.vars.push(v.val, v2.val);
+      } else {
+        this.i = save;
+      }
+    } else {
+      this.i = save;
+    }
+    const cmds: Command[] = [];
+    for (;;) {
+      const t = this.nextNonSpace();
+      if (t.kind === 'right' || t.kind === 'rparen') {
+        if (t.kind === 'rparen' && context !== 'paren') this.fail('unexpected right paren', t.pos);
+        if (t.kind === 'right' && context === 'paren') this.fail('unclosed left paren', t.pos);
+        if (cmds.length === 0) this.fail(`missing value for ${context}`, t.pos);
+        for (const c of cmds.slice(1)) {
+          const a = c.args[0];
+          if (a.type === 'bool' || a.type === 'dot' || a.type === 'nil' || a.type === 'number' || a.type === 'string') {
+            this.fail(`non executable command in pipeline stage ${cmds.indexOf(c) + 1}`, a.pos);
+          }
+        }
+        return { pos, decl, isAssign, cmds };
+      }
+      this.backup();
+      cmds.push(this.parseCommand());
+    }
+  }
+
+  private parseCommand(): Command {
+    const args: Arg[] = [];
+    const pos = this.peekNonSpace().pos;
+    for (;;) {
+      this.skipSpace();
+      const operand = this.parseOperand();
+      if (operand) args.push(operand);
+      const t = this.next();
+      if (t.kind === 'space') continue;
+      if (t.kind === 'right' || t.kind === 'rparen') { this.backup(); break; }
+      if (t.kind === 'pipe') break;
+      if (t.kind === 'eof') this.fail('unclosed action', t.pos);
+      this.fail(`unexpected ${show(t)} in operand`, t.pos);
+    }
+    if (args.length === 0) this.fail('empty command', pos);
+    return { pos, args };
+  }
+
+  private parseOperand(): Arg | undefined {
+    const term = this.parseTerm();
+    if (!term) return undefined;
+    if (this.peek().kind === 'field') {
+      const idents: string[] = [];
+      while (this.peek().kind === 'field') idents.push(this.next().val.slice(1));
+      if (term.type === 'field') return { ...term, idents: [...term.idents, ...idents] };
+      if (term.type === 'variable') return { ...term, idents: [...term.idents, ...idents] };
+      if (term.type === 'bool' || term.type === 'string' || term.type === 'number' || term.type === 'nil' || term.type === 'dot') {
+        this.fail(`unexpected . after term ${JSON.stringify(termText(term))}`, term.pos);
+      }
+      return { type: 'chain', pos: term.pos, node: term, idents };
+    }
+    return term;
+  }
+
+  private parseTerm(): Arg | undefined {
+    const t = this.next();
+    switch (t.kind) {
+      case 'ident':
+        if (!this.functions.has(t.val)) this.fail(`function "${t.val}" not defined`, t.pos);
+        return { type: 'identifier', pos: t.pos, name: t.val };
+      case 'dot': return { type: 'dot', pos: t.pos };
+      case 'nil': return { type: 'nil', pos: t.pos };
+      case 'bool': return { type: 'bool', pos: t.pos, value: t.val === 'true' };
+      case 'field': return { type: 'field', pos: t.pos, idents: [t.val.slice(1)] };
+      case 'variable':
+        if (!this.vars.includes(t.val)) this.fail(`undefined variable "${t.val}"`, t.pos);
+        return { type: 'variable', pos: t.pos, name: t.val, idents: [] };
+      case 'string': return { type: 'string', pos: t.pos, text: unquote(t.val), quoted: t.val };
+      case 'rawstring': return { type: 'string', pos: t.pos, text: t.val.slice(1, -1), quoted: t.val };
+      case 'char': return numberArg(t, charValue(t.val));
+      case 'number': return numberArg(t);
+      case 'lparen': {
+        const pipe = this.parsePipeline('paren', false);
+        return { type: 'pipe', pos: t.pos, pipe };
+      }
+      default:
+        this.backup();
+        return undefined;
+    }
+  }
+
+  private expectRight(context: string): void {
+    const t = this.nextNonSpace();
+    if (t.kind !== 'right') this.fail(`unexpected ${show(t)} in ${context}`, t.pos);
+  }
+
+  private next(): Tok { return this.toks[this.i++] ?? this.toks[this.toks.length - 1]; }
+  private backup(): void { this.i--; }
+  private peek(): Tok { return this.toks[this.i] ?? this.toks[this.toks.length - 1]; }
+  private skipSpace(): void { while (this.peek().kind === 'space') this.i++; }
+  private nextNonSpace(): Tok { this.skipSpace(); return this.next(); }
+  private peekNonSpace(): Tok { this.skipSpace(); return this.peek(); }
+
+  private fail(message: string, pos: number): never {
+    throw new TemplateError(`template: :${lineOf(this.text, pos)}: ${message}`);
+  }
+}
+
+function show(t: Tok): string {
+  if (t.kind === 'eof') return 'EOF';
+  if (t.kind === 'right') return '"}}"';
+  return `<${t.val}>`;
+}
+
+function termText(a: Arg): string {
+  switch (a.type) {
+    case 'bool': return String(a.value);
+    case 'string': return a.quoted;
+    case 'number': return a.text;
+    case 'nil': return 'nil';
+    default: return '.';
+  }
+}
+
+function numberArg(t: Tok, charCode?: number): Arg {
+  if (charCode !== undefined) return { type: 'number', pos: t.pos, text: t.val, isInt: true, value: BigInt(charCode) };
+  const text = t.val.replace(/_/g, '');
+  if (text.endsWith('i')) throw new TemplateError(`template: complex numbers are not supported: ${t.val}`);
+  if (/^[+-]?0[xXbBoO]/.test(text)) {
+    const neg = text.startsWith('-');
+    const body = text.replace(/^[+-]/, '');
+    const value = BigInt(body.replace(/^0[oO]/, '0o'));
+    return { type: 'number', pos: t.pos, text: t.val, isInt: true, value: neg ? -value : value };
+  }
+  if (/^[+-]?\d+$/.test(text)) {
+    // Go treats a leading 0 as octal.
+    const neg = text.startsWith('-');
+    const body = text.replace(/^[+-]/, '');
+    const value = body.length > 1 && body.startsWith('0') ? BigInt('0o' + body.slice(1)) : BigInt(body);
+    return { type: 'number', pos: t.pos, text: t.val, isInt: true, value: neg ? -value : value };
+  }
+  const f = Number(text);
+  if (Number.isNaN(f)) throw new TemplateError(`template: :1: illegal number syntax: ${JSON.stringify(t.val)}`);
+  // A float constant with an integral value is still usable as an int in Go (e.g. 1e3), but stays a float for eq.
+  return { type: 'number', pos: t.pos, text: t.val, isInt: false, value: f };
+}
+
+function charValue(quoted: string): number {
+  const body = quoted.slice(1, -1);
+  if (body.startsWith('\\')) return unquote(`"${body}"`).codePointAt(0)!;
+  return body.codePointAt(0)!;
+}
+
+/** Go's strconv.Unquote for a double-quoted string. */
+function unquote(quoted: string): string {
+  const body = quoted.slice(1, -1);
+  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)/g, (_m, e: string) => {
+    switch (e[0]) {
+      case 'n': return '\n';
+      case 't': return '\t';
+      case 'r': return '\r';
+      case 'a': return '\x07';
+      case 'b': return '\b';
+      case 'f': return '\f';
+      case 'v': return '\v';
+      case 'x': return String.fromCharCode(parseInt(e.slice(1), 16));
+      case 'u': case 'U': return String.fromCodePoint(parseInt(e.slice(1), 16));
+      default:
+        if (/^[0-7]{3}$/.test(e)) return String.fromCharCode(parseInt(e, 8));
+        return e;
+    }
+  });
+}

@@ -1,0 +1,12 @@
+/**
+ * A removal of Applications the program declares on purpose, so that the deletion gate of
+ * `cdk8s-fleet diff` lets it through (`Fleet.acknowledgeRemoval`).
+ */
+export interface RemovalAcknowledgement {
+  /** The Application name, or `*` for every Application of `cluster`. */
+  readonly application: string;
+  /** The cluster name, or `*` for every cluster. */
+  readonly cluster: string;
+  /** Why the removal is intended; shown in the diff. */
+  readonly reason: string;
+}

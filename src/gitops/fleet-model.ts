@@ -1,0 +1,116 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as yaml from 'js-yaml';
+import { STATE_DIR } from './tree-writer';
+import { ClusterSecret, readClusterSecrets } from '../expansion/cluster-secrets';
+import type { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
+import { normalizeGitUrl } from '../private/glob';
+
+/** The file that records the removals a program acknowledges (written by `Fleet.acknowledgeRemoval`). */
+export const ACKNOWLEDGEMENTS_FILE = `${STATE_DIR}/acknowledged-removals.yaml`;
+
+/** One object of a tree: Argo CD objects whole, workload objects as kind and name plus their images. */
+export interface TreeEntry {
+  readonly path: string;
+  readonly object: any;
+  readonly images?: string[];
+  /** The file's text, when known (the git files generator reads it). */
+  readonly content?: string;
+}
+
+/** What a tree says about the fleet: the inputs of the plan, the diff and the fleet proofs. */
+export interface FleetModel {
+  readonly entries: TreeEntry[];
+  readonly clusters: ClusterSecret[];
+  readonly projects: Map<string, any>;
+  readonly applications: TreeEntry[];
+  readonly applicationSets: TreeEntry[];
+  /** Normalized URLs of the Git repository that holds this tree (from the root Application). */
+  readonly repoUrls: Set<string>;
+  readonly acknowledgements: RemovalAcknowledgement[];
+  /** Problems reading the tree. */
+  readonly problems: string[];
+}
+
+/** Builds the model from the entries of a tree (rendered in memory or read from disk). */
+export function modelFromEntries(entries: TreeEntry[], acknowledgements: RemovalAcknowledgement[] = []): FleetModel {
+  const argo = entries.filter(e => e.path.startsWith('argocd/') || e.path.startsWith('bootstrap/'));
+  const { clusters, errors } = readClusterSecrets(argo.map(e => e.object));
+  const projects = new Map<string, any>();
+  for (const e of argo) if (isArgo(e.object, 'AppProject')) projects.set(e.object.metadata?.name, e.object);
+  const applications = argo.filter(e => isArgo(e.object, 'Application'));
+  const applicationSets = argo.filter(e => isArgo(e.object, 'ApplicationSet'));
+  const repoUrls = new Set<string>();
+  for (const e of entries.filter(x => x.path.startsWith('bootstrap/') && isArgo(x.object, 'Application'))) {
+    const sources = e.object.spec?.sources ?? [e.object.spec?.source];
+    for (const s of sources) if (s?.repoURL) repoUrls.add(normalizeGitUrl(s.repoURL));
+  }
+  return { entries, clusters, projects, applications, applicationSets, repoUrls, acknowledgements, problems: errors };
+}
+
+/** Reads a tree from disk: every YAML file except the state directory, plus the acknowledged removals. */
+export function readTreeModel(tree: string): FleetModel {
+  const entries: TreeEntry[] = [];
+  const problems: string[] = [];
+  if (!fs.existsSync(tree)) return { ...modelFromEntries([]), problems: [`${tree}: no such directory`] };
+  for (const rel of listFiles(tree)) {
+    if (!/\.ya?ml$/.test(rel) || rel.startsWith(`${STATE_DIR}/`)) continue;
+    const content = fs.readFileSync(path.join(tree, rel), 'utf-8');
+    let docs: unknown[];
+    try {
+      docs = yaml.loadAll(content);
+    } catch (e) {
+      problems.push(`${rel}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+      continue;
+    }
+    for (const object of docs) {
+      if (!object || typeof object !== 'object') continue;
+      entries.push({ path: rel, object, images: imagesOf(object), content });
+    }
+  }
+  const ackFile = path.join(tree, ACKNOWLEDGEMENTS_FILE);
+  const acknowledgements = fs.existsSync(ackFile) ? parseAcknowledgements(fs.readFileSync(ackFile, 'utf-8')) : [];
+  const model = modelFromEntries(entries, acknowledgements);
+  return { ...model, problems: [...problems, ...model.problems] };
+}
+
+/** The YAML of the acknowledgements file. */
+export function acknowledgementsYaml(acks: readonly RemovalAcknowledgement[]): string {
+  const sorted = [...acks].sort((a, b) => `${a.cluster}/${a.application}`.localeCompare(`${b.cluster}/${b.application}`));
+  return '# Removals of Applications this program acknowledges (cdk8s-fleet diff lets them through).\n'
+    + yaml.dump({ acknowledgedRemovals: sorted.map(a => ({ cluster: a.cluster, application: a.application, reason: a.reason })) }, { lineWidth: -1 });
+}
+
+function parseAcknowledgements(text: string): RemovalAcknowledgement[] {
+  const doc: any = yaml.load(text);
+  return (doc?.acknowledgedRemovals ?? []).map((a: any) => ({ cluster: String(a.cluster), application: String(a.application), reason: String(a.reason ?? '') }));
+}
+
+function isArgo(o: any, kind: string): boolean {
+  return o?.kind === kind && typeof o?.apiVersion === 'string' && o.apiVersion.startsWith('argoproj.io/');
+}
+
+function listFiles(root: string, rel = ''): string[] {
+  const out: string[] = [];
+  for (const d of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
+    const p = rel ? `${rel}/${d.name}` : d.name;
+    if (d.isDirectory()) { if (d.name !== '.git') out.push(...listFiles(root, p)); } else if (d.isFile()) out.push(p);
+  }
+  return out.sort();
+}
+
+/** The container images of an object (any `containers` / `initContainers` list in it). */
+export function imagesOf(value: any, out: string[] = []): string[] {
+  if (Array.isArray(value)) {
+    for (const v of value) imagesOf(v, out);
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if ((k === 'containers' || k === 'initContainers' || k === 'ephemeralContainers') && Array.isArray(v)) {
+        for (const c of v) if (typeof c?.image === 'string' && !out.includes(c.image)) out.push(c.image);
+      } else if (v && typeof v === 'object') {
+        imagesOf(v, out);
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,221 @@
+import { FleetModel, TreeEntry } from './fleet-model';
+import { knownClusters } from '../expansion/cluster-secrets';
+import { expandApplicationSet, ExpansionResult } from '../expansion/expand';
+import { normalizeGitUrl } from '../private/glob';
+import { isClusterScoped } from '../private/kinds';
+
+/** One source of a planned Application. */
+export interface PlannedSource {
+  readonly repoURL: string;
+  readonly path?: string;
+  readonly chart?: string;
+  readonly targetRevision: string;
+  /** Container images of the manifests at `path`, when the path is in this tree. */
+  readonly images: string[];
+}
+
+/** An Application as it will run on a cluster, from an Application file or an ApplicationSet. */
+export interface PlannedApplication {
+  readonly name: string;
+  /** `Application` or `ApplicationSet/<name>`. */
+  readonly origin: string;
+  readonly project: string;
+  readonly cluster: string;
+  readonly destinationNamespace: string;
+  readonly sources: PlannedSource[];
+  /** Cluster-scoped objects it deploys, `Kind/name`, when its path is in this tree. */
+  readonly clusterScoped: string[];
+  /** The Application object itself. */
+  readonly object: any;
+}
+
+/** Per cluster, what it runs. */
+export interface ClusterPlan {
+  readonly name: string;
+  readonly server: string;
+  readonly labels: Record<string, string>;
+  readonly applications: PlannedApplication[];
+}
+
+/** What an ApplicationSet expanded to. */
+export interface ApplicationSetPlan {
+  readonly name: string;
+  readonly path: string;
+  readonly expansion: ExpansionResult;
+  /** Clusters that receive one of its Applications. */
+  readonly clusters: string[];
+}
+
+/** The whole fleet: every cluster's Applications, every ApplicationSet's expansion, every AppProject. */
+export interface FleetPlan {
+  readonly clusters: ClusterPlan[];
+  /** Applications whose destination is no registered cluster. */
+  readonly unplaced: PlannedApplication[];
+  readonly applicationSets: ApplicationSetPlan[];
+  readonly projects: Map<string, any>;
+  /** How Argo CD is bootstrapped: `kubectl apply` commands for the files in `bootstrap/`. */
+  readonly bootstrap: string[];
+  readonly problems: string[];
+}
+
+/** Computes the plan of a fleet: expands every ApplicationSet offline and places every Application. */
+export function computePlan(model: FleetModel): FleetPlan {
+  const gitFiles = treeFiles(model);
+  const projectNames = new Set(model.projects.keys());
+  const appSets: ApplicationSetPlan[] = [];
+  const generated: { app: any; origin: string }[] = [];
+  for (const e of model.applicationSets) {
+    const expansion = expandApplicationSet(e.object, {
+      clusters: model.clusters,
+      projects: projectNames.size ? projectNames : undefined,
+      gitFiles: (repoURL: string) => (model.repoUrls.has(normalizeGitUrl(repoURL)) ? gitFiles() : undefined),
+    });
+    for (const app of expansion.applications) generated.push({ app, origin: `ApplicationSet/${expansion.applicationSet}` });
+    appSets.push({ name: expansion.applicationSet, path: e.path, expansion, clusters: [] });
+  }
+  const apps = [...model.applications.map(e => ({ app: e.object, origin: 'Application' })), ...generated];
+  const known = knownClusters(model.clusters);
+  const clusterOf = (dst: any): string | undefined => {
+    if (dst?.name) return known.find(c => c.name === dst.name)?.name;
+    if (dst?.server) return known.find(c => c.server === String(dst.server).replace(/\/$/, ''))?.name;
+    return undefined;
+  };
+  const byDir = workloadIndex(model.entries);
+  const clusters = new Map<string, ClusterPlan>();
+  for (const c of [...model.clusters].sort((a, b) => cmp(a.name, b.name))) {
+    clusters.set(c.name, { name: c.name, server: c.server, labels: withoutSecretType(c.labels), applications: [] });
+  }
+  const unplaced: PlannedApplication[] = [];
+  for (const { app, origin } of apps) {
+    const cluster = clusterOf(app.spec?.destination);
+    const sources: any[] = (app.spec?.sources ?? [app.spec?.source]).filter(Boolean);
+    const local = (s: any) => s.path !== undefined && model.repoUrls.has(normalizeGitUrl(String(s.repoURL ?? '')));
+    const planned: PlannedApplication = {
+      name: app.metadata?.name,
+      origin,
+      project: app.spec?.project,
+      cluster: cluster ?? String(app.spec?.destination?.name ?? app.spec?.destination?.server ?? ''),
+      destinationNamespace: app.spec?.destination?.namespace ?? '',
+      sources: sources.map(s => ({
+        repoURL: s.repoURL,
+        path: s.path,
+        chart: s.chart,
+        targetRevision: s.targetRevision ?? 'HEAD',
+        images: local(s) ? [...(byDir.get(trimDir(s.path))?.images ?? [])].sort() : [],
+      })),
+      clusterScoped: sources.filter(local).flatMap(s => byDir.get(trimDir(s.path))?.clusterScoped ?? []).sort(),
+      object: app,
+    };
+    if (cluster === undefined || !clusters.has(cluster)) {
+      if (cluster !== undefined && !clusters.has(cluster)) {
+        clusters.set(cluster, { name: cluster, server: known.find(k => k.name === cluster)!.server, labels: {}, applications: [] });
+        clusters.get(cluster)!.applications.push(planned);
+      } else {
+        unplaced.push(planned);
+      }
+    } else {
+      clusters.get(cluster)!.applications.push(planned);
+    }
+    if (origin.startsWith('ApplicationSet/') && cluster) {
+      const set = appSets.find(s => `ApplicationSet/${s.name}` === origin)!;
+      if (!set.clusters.includes(cluster)) set.clusters.push(cluster);
+    }
+  }
+  for (const c of clusters.values()) c.applications.sort((a, b) => cmp(a.name, b.name));
+  for (const s of appSets) s.clusters.sort(cmp);
+  return {
+    clusters: [...clusters.values()].sort((a, b) => cmp(a.name, b.name)),
+    unplaced,
+    applicationSets: appSets,
+    projects: model.projects,
+    bootstrap: model.applications.filter(e => e.path.startsWith('bootstrap/'))
+      .map(e => `kubectl apply -n ${e.object.metadata?.namespace ?? 'argocd'} -f ${e.path}`),
+    problems: model.problems,
+  };
+}
+
+/** A short text plan: per cluster, its Applications with project, namespace, source, version and images. */
+export function planText(plan: FleetPlan): string {
+  const lines: string[] = [];
+  const appCount = plan.clusters.reduce((n, c) => n + c.applications.length, 0) + plan.unplaced.length;
+  lines.push(`Plan: ${plan.clusters.length} clusters, ${appCount} Applications (${plan.applicationSets.length} ApplicationSets expanded offline), ${plan.projects.size} AppProjects`);
+  for (const s of plan.applicationSets) {
+    const e = s.expansion;
+    const status = e.error ? `FAILS: ${e.error}` : e.unsupported ? `not expanded offline: ${e.unsupported}` : `${e.applications.length} Applications on ${s.clusters.length} clusters`;
+    lines.push(`  ApplicationSet ${s.name}: ${status}`);
+    for (const r of e.rejected) lines.push(`    rejected ${r.name}: ${r.reason}`);
+  }
+  for (const b of plan.bootstrap) lines.push(`  bootstrap: ${b}`);
+  for (const c of plan.clusters) {
+    const labels = Object.entries(c.labels).map(([k, v]) => `${k}=${v}`).join(',');
+    lines.push(`  ${c.name} (${c.server}${labels ? `; ${labels}` : ''}): ${c.applications.length} Applications`);
+    for (const a of c.applications) lines.push(`    ${a.name}  project=${a.project}  namespace=${a.destinationNamespace}  ${describeSources(a)}`);
+  }
+  for (const a of plan.unplaced) lines.push(`  (no registered cluster ${a.cluster}) ${a.name}  ${describeSources(a)}`);
+  return lines.join('\n');
+}
+
+/** `path@revision [images]` or `chart@version`, joined with ` + ` for multiple sources. */
+export function describeSources(a: PlannedApplication): string {
+  return a.sources.map(s => {
+    if (s.chart) return `helm ${s.chart}@${s.targetRevision}`;
+    return `${s.path ?? s.repoURL}@${s.targetRevision}${s.images.length ? ` [${s.images.join(', ')}]` : ''}`;
+  }).join(' + ');
+}
+
+/** The plan as JSON data. */
+export function planJson(plan: FleetPlan): any {
+  const app = (a: PlannedApplication) => ({
+    name: a.name, origin: a.origin, project: a.project, namespace: a.destinationNamespace,
+    sources: a.sources.map(s => ({ repoURL: s.repoURL, path: s.path, chart: s.chart, targetRevision: s.targetRevision, images: s.images })),
+    clusterScoped: a.clusterScoped,
+  });
+  return {
+    clusters: plan.clusters.map(c => ({ name: c.name, server: c.server, labels: c.labels, applications: c.applications.map(app) })),
+    unplaced: plan.unplaced.map(a => ({ ...app(a), destination: a.cluster })),
+    applicationSets: plan.applicationSets.map(s => ({
+      name: s.name, applications: s.expansion.applications.map(a => a.metadata.name), clusters: s.clusters,
+      error: s.expansion.error, unsupported: s.expansion.unsupported, rejected: s.expansion.rejected,
+    })),
+  };
+}
+
+function treeFiles(model: FleetModel): () => ReadonlyMap<string, string> {
+  let files: Map<string, string> | undefined;
+  return () => {
+    if (!files) {
+      files = new Map();
+      for (const e of model.entries) files.set(e.path, e.content ?? '');
+    }
+    return files;
+  };
+}
+
+interface DirSummary { images: Set<string>; clusterScoped: string[] }
+
+function workloadIndex(entries: TreeEntry[]): Map<string, DirSummary> {
+  const byDir = new Map<string, DirSummary>();
+  for (const e of entries) {
+    if (!e.path.startsWith('clusters/')) continue;
+    const dir = e.path.slice(0, e.path.lastIndexOf('/'));
+    let s = byDir.get(dir);
+    if (!s) { s = { images: new Set(), clusterScoped: [] }; byDir.set(dir, s); }
+    for (const i of e.images ?? []) s.images.add(i);
+    if (e.object?.kind && isClusterScoped(String(e.object.apiVersion), e.object.kind)) s.clusterScoped.push(`${e.object.kind}/${e.object.metadata?.name}`);
+  }
+  return byDir;
+}
+
+function trimDir(p: string): string {
+  return String(p).replace(/^\.\//, '').replace(/\/+$/, '');
+}
+
+function withoutSecretType(labels: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(labels).sort()) if (k !== 'argocd.argoproj.io/secret-type') out[k] = labels[k];
+  return out;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,129 @@
+import { FleetModel } from './fleet-model';
+import { FleetProof, FleetProofWaiver } from '../argocd/fleet-proof';
+import { FleetPlan } from './fleet-plan';
+import { isDestinationMatched, isSourcePermitted } from '../private/project-rules';
+
+/** What the proofs found. */
+export interface FleetProofResult {
+  /** Failures that stop synth. */
+  readonly errors: string[];
+  /** Failures the program waived, with its reasons. */
+  readonly waived: string[];
+}
+
+/**
+ * Checks the fleet as Argo CD will see it, from the offline expansion of every ApplicationSet.
+ * `waivers` maps an ApplicationSet name to the proofs it may fail; `where` names the construct of an object
+ * for messages (`[path] …`).
+ */
+export function proveFleet(model: FleetModel, plan: FleetPlan, waivers: ReadonlyMap<string, readonly FleetProofWaiver[]>,
+  where: (kind: string, name: string) => string): FleetProofResult {
+  const errors: string[] = [];
+  const waived: string[] = [];
+  const report = (appSet: string | undefined, proof: FleetProof | undefined, message: string) => {
+    const prefix = appSet !== undefined ? where('ApplicationSet', appSet) : '';
+    const waiver = appSet !== undefined && proof !== undefined ? waivers.get(appSet)?.find(w => w.proof === proof) : undefined;
+    if (waiver) waived.push(`${prefix}${message} (waived: ${waiver.reason})`);
+    else errors.push(`${prefix}${message}${proof ? ` [${proof}]` : ''}`);
+  };
+
+  const byName = new Map<string, string[]>();
+  for (const a of model.applications) {
+    const n = a.object.metadata?.name;
+    byName.set(n, [...(byName.get(n) ?? []), 'Application']);
+  }
+
+  for (const s of plan.applicationSets) {
+    const e = s.expansion;
+    const label = `ApplicationSet '${s.name}'`;
+    if (e.error) { report(s.name, undefined, `${label}: Argo CD would fail to generate it and change nothing: ${e.error}`); continue; }
+    if (e.unsupported) continue;
+    for (const r of e.rejected) {
+      const proof = r.reason.includes('duplicate name') ? FleetProof.UNIQUE_APPLICATION_NAMES : undefined;
+      report(s.name, proof, `${label}: Argo CD would not create Application '${r.name}': ${r.reason}`);
+    }
+    if (e.applications.length === 0 && e.rejected.length === 0) {
+      report(s.name, FleetProof.SELECTS_CLUSTERS, `${label} generates no Applications: its generators select no cluster`);
+    }
+    for (const m of e.missingParameters ?? []) {
+      report(s.name, FleetProof.PARAMETERS_EXIST, `${label}: Application '${m.application}' reads ${m.keys.map(k => `'${k}'`).join(', ')}, which the cluster does not have (rendered empty)`);
+    }
+    for (const app of e.applications) {
+      const leftovers = leftoverTemplates(app);
+      if (leftovers.length) {
+        report(s.name, FleetProof.PARAMETERS_EXIST, `${label}: Application '${app.metadata.name}' keeps unrendered parameters ${leftovers.map(l => `'${l}'`).join(', ')} (a missing label, annotation or value)`);
+      }
+      byName.set(app.metadata.name, [...(byName.get(app.metadata.name) ?? []), `ApplicationSet/${s.name}`]);
+      const projectError = projectErrors(model, plan, app);
+      if (projectError) report(s.name, FleetProof.PROJECT_PERMITS, `${label}: Application '${app.metadata.name}': ${projectError}`);
+    }
+    const steps: any[] | undefined = e.applications.length && s.expansion ? stepsOf(model, s.name) : undefined;
+    if (steps) {
+      for (const app of e.applications) {
+        if (!steps.some(step => stepMatches(step, app.metadata.labels ?? {}))) {
+          report(s.name, FleetProof.ROLLING_SYNC_COVERAGE, `${label}: Application '${app.metadata.name}' matches no RollingSync step, so Argo CD would never sync it`);
+        }
+      }
+    }
+  }
+  for (const [name, origins] of [...byName.entries()].sort()) {
+    if (origins.length < 2) continue;
+    const sets = [...new Set(origins.filter(o => o.startsWith('ApplicationSet/')).map(o => o.slice('ApplicationSet/'.length)))];
+    const distinct = new Set(origins);
+    if (distinct.size < 2) continue; // within one ApplicationSet: reported as rejected above
+    const message = `Application '${name}' is produced by ${[...distinct].join(' and ')}; Argo CD lets only one own it`;
+    if (sets.length === 0) report(undefined, FleetProof.UNIQUE_APPLICATION_NAMES, message);
+    else report(sets[0], FleetProof.UNIQUE_APPLICATION_NAMES, message);
+  }
+  return { errors, waived };
+}
+
+function projectErrors(model: FleetModel, plan: FleetPlan, app: any): string | undefined {
+  const project = model.projects.get(app.spec?.project);
+  if (!project) return undefined; // rejected already when the project is unknown
+  const dst = app.spec?.destination ?? {};
+  const cluster = plan.clusters.find(c => c.name === dst.name || dst.server && c.server.replace(/\/$/, '') === String(dst.server).replace(/\/$/, ''));
+  const destination = { name: cluster?.name ?? dst.name, server: cluster?.server ?? dst.server, namespace: dst.namespace ?? '' };
+  if (!isDestinationMatched(project.spec?.destinations ?? [], destination)) {
+    return `AppProject '${project.metadata.name}' does not permit destination ${destination.name ?? destination.server}/${destination.namespace}`;
+  }
+  for (const s of app.spec?.sources ?? [app.spec?.source]) {
+    if (s?.repoURL && !isSourcePermitted(project.spec?.sourceRepos ?? [], s.repoURL)) {
+      return `AppProject '${project.metadata.name}' does not permit source repository ${s.repoURL}`;
+    }
+  }
+  return undefined;
+}
+
+function stepsOf(model: FleetModel, appSetName: string): any[] | undefined {
+  const e = model.applicationSets.find(x => x.object.metadata?.name === appSetName);
+  const strategy = e?.object.spec?.strategy;
+  return strategy?.type === 'RollingSync' ? strategy.rollingSync?.steps ?? [] : undefined;
+}
+
+/** Argo CD's progressive sync step match (labelMatchedExpression): In/NotIn on the label value, "" when absent. */
+export function stepMatches(step: any, labels: Record<string, string>): boolean {
+  return (step.matchExpressions ?? []).every((r: any) => {
+    if (r.operator !== 'In' && r.operator !== 'NotIn') return false;
+    const value = labels[r.key] ?? '';
+    const found = (r.values ?? []).includes(value);
+    return r.operator === 'In' ? found : !found;
+  });
+}
+
+/** `{{…}}` left in a generated Application (fasttemplate keeps unknown tags) and Go's `<no value>`. */
+function leftoverTemplates(app: any): string[] {
+  const found = new Set<string>();
+  const walk = (v: any) => {
+    if (typeof v === 'string') {
+      for (const m of v.match(/{{[^}]*}}/g) ?? []) found.add(m);
+      if (v.includes('<no value>')) found.add('<no value>');
+    } else if (Array.isArray(v)) {
+      v.forEach(walk);
+    } else if (v && typeof v === 'object') {
+      for (const [k, e] of Object.entries(v)) { walk(k); walk(e); }
+    }
+  };
+  walk(app);
+  return [...found].sort();
+}
