@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IAppProject } from './app-project';
 import { ApplicationCommonOptions } from './application';
-import { FleetProofWaiver } from './fleet-proof';
+import { FleetProofWaiver, WAIVED_PROOFS_ANNOTATION } from './fleet-proof';
 import { renderSpecParts, sourceRepoErrors, sourcesOf, specPartErrors } from './application-spec';
 import { IApplicationSetGenerator, ListGenerator } from './generators';
 import { ProgressiveSync, StepOperator } from './progressive-sync';
@@ -194,7 +194,12 @@ export class ApplicationSet extends Construct {
     definePlacement(this, () => ({ directory: `${this.fleet.argocdDirectory}/applicationsets`, role: 'argocd' }));
     this.apiObject = new ApiObject(argoChart(this, this.fleet.argocdNamespace), 'Resource', {
       ...ApplicationSetL1.GVK,
-      metadata: { name: this.applicationSetName, namespace: this.fleet.argocdNamespace },
+      metadata: {
+        name: this.applicationSetName,
+        namespace: this.fleet.argocdNamespace,
+        // Waivers travel with the object, so `cdk8s-fleet validate` and reviewers see them in the tree.
+        annotations: props.waivedProofs?.length ? { [WAIVED_PROOFS_ANNOTATION]: JSON.stringify(props.waivedProofs.map(w => ({ proof: w.proof, reason: w.reason }))) } : undefined,
+      },
       spec: Lazy.any({ produce: () => this._toSpec() }),
     } as any);
     for (const g of props.generators ?? []) this.addGenerator(g);

@@ -19,3 +19,6 @@ export interface FleetProofWaiver {
   /** Why it may fail; shown in the synth result. */
   readonly reason: string;
 }
+
+/** The ApplicationSet annotation that records its waived proofs (JSON), read by synth and `cdk8s-fleet validate`. */
+export const WAIVED_PROOFS_ANNOTATION = 'fleet.cdk8s.io/waived-proofs';

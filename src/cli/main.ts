@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { appsetGenerate, CommandResult } from './appset-generate';
+import { diffCommand, planCommand, treeProofProblems } from './plan';
 import { validateTree } from './validate';
 
 /** Output streams, so that tests can capture them. */
@@ -13,6 +15,9 @@ const defaultIo: CliIo = { out: t => process.stdout.write(t), err: t => process.
  * The `cdk8s-fleet` command line. Returns the exit code.
  *
  * - `cdk8s-fleet validate <tree> [--unvalidated-kind apiVersion/kind ...]`
+ * - `cdk8s-fleet appset generate <applicationset.yaml> --clusters <secrets.yaml> [--projects f] [--git-dir url=dir]`
+ * - `cdk8s-fleet plan <tree> [--json] [--html <file> [--base <tree>]]`
+ * - `cdk8s-fleet diff <base-tree> <head-tree> [--json]`
  */
 export function main(argv: string[], io: CliIo = defaultIo): number {
   let code = 0;
@@ -26,14 +31,44 @@ export function main(argv: string[], io: CliIo = defaultIo): number {
     .option('--unvalidated-kind <apiVersion/kind...>', 'kinds the pinned schemas do not cover, written without validation', [])
     .action((tree: string, opts: { unvalidatedKind: string[] }) => {
       const result = validateTree(tree, { unvalidatedKinds: opts.unvalidatedKind });
-      for (const p of result.problems) io.err(`${p}\n`);
-      if (result.problems.length > 0) {
-        io.err(`${result.problems.length} problem(s) in ${tree}\n`);
+      const problems = [...result.problems, ...(result.problems.length ? [] : treeProofProblems(tree))];
+      for (const p of problems) io.err(`${p}\n`);
+      if (problems.length > 0) {
+        io.err(`${problems.length} problem(s) in ${tree}\n`);
         code = 1;
       } else {
         io.out(`${tree}: ${result.checked} files valid\n`);
       }
     });
+  const emit = (r: CommandResult) => {
+    if (r.stdout) io.out(r.stdout);
+    if (r.stderr) io.err(r.stderr);
+    code = r.code;
+  };
+  const appset = program.command('appset').description('ApplicationSet tools');
+  appset.command('generate')
+    .description('print the Applications Argo CD would generate from an ApplicationSet, offline (the twin of `argocd appset generate`)')
+    .argument('<applicationset>', 'YAML file with one or more ApplicationSets')
+    .requiredOption('--clusters <file...>', 'YAML files with the cluster Secrets, in the format Argo CD reads')
+    .option('--projects <file...>', 'YAML files with the AppProjects that exist (otherwise projects are not checked)')
+    .option('--git-dir <repoURL=dir...>', 'a local checkout standing in for a Git repository read by git generators')
+    .option('--in-cluster-disabled', 'Argo CD runs with cluster.inClusterEnabled: "false"')
+    .action((file: string, opts: { clusters: string[]; projects?: string[]; gitDir?: string[]; inClusterDisabled?: boolean }) => {
+      emit(appsetGenerate(file, opts));
+    });
+  program.command('plan')
+    .description('per cluster, the Applications a tree runs (ApplicationSets expanded offline) with sources, versions and images')
+    .argument('<tree>', 'a synthesized tree')
+    .option('--json', 'print JSON')
+    .option('--html <file>', 'also write a self-contained HTML page: the cluster × application matrix')
+    .option('--base <tree>', 'with --html: highlight the changes against this tree')
+    .action((tree: string, opts: { json?: boolean; html?: string; base?: string }) => emit(planCommand(tree, opts)));
+  program.command('diff')
+    .description('what a change does per cluster, as Markdown for a PR comment; exits 1 on unacknowledged removals (the deletion gate)')
+    .argument('<base>', 'the tree of the target branch')
+    .argument('<head>', 'the tree of the change')
+    .option('--json', 'print JSON')
+    .action((base: string, head: string, opts: { json?: boolean }) => emit(diffCommand(base, head, opts)));
   try {
     program.parse(argv, { from: 'user' });
   } catch (e: any) {

@@ -1,7 +1,6 @@
 import * as path from 'path';
 import { App, AppProps } from 'cdk8s';
 import { ApplicationSet } from '../argocd/application-set';
-import { FleetProofWaiver } from '../argocd/fleet-proof';
 import { acknowledgementsYaml, ACKNOWLEDGEMENTS_FILE, FleetModel, modelFromEntries } from '../gitops/fleet-model';
 import { computePlan, FleetPlan, planText } from '../gitops/fleet-plan';
 import { proveFleet } from '../gitops/fleet-proofs';
@@ -129,16 +128,10 @@ export class FleetApp extends App {
     const entries = files.filter(f => f.object !== undefined).map(f => ({ path: f.path, object: f.object, images: f.images, content: f.content }));
     const model = modelFromEntries(entries, acknowledgements);
     const plan = computePlan(model);
-    const waivers = new Map<string, FleetProofWaiver[]>();
     const constructOf = new Map<string, string>();
-    for (const c of this.node.findAll()) {
-      if (ApplicationSet.isApplicationSet(c)) {
-        waivers.set(c.applicationSetName, c.waivedProofs);
-        constructOf.set(c.applicationSetName, c.node.path);
-      }
-    }
+    for (const c of this.node.findAll()) if (ApplicationSet.isApplicationSet(c)) constructOf.set(c.applicationSetName, c.node.path);
     const proofs = this.fleetProofs
-      ? proveFleet(model, plan, waivers, (_kind, name) => (constructOf.has(name) ? `[${constructOf.get(name)}] ` : ''))
+      ? proveFleet(model, plan, (_kind, name) => (constructOf.has(name) ? `[${constructOf.get(name)}] ` : ''))
       : { errors: [], waived: [] };
     if (proofs.errors.length > 0) {
       throw new Error(`Fleet proofs failed (nothing was written; waive one with 'waivedProofs' if it is intended):\n  ${proofs.errors.join('\n  ')}`);

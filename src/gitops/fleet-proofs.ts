@@ -1,5 +1,5 @@
 import { FleetModel } from './fleet-model';
-import { FleetProof, FleetProofWaiver } from '../argocd/fleet-proof';
+import { FleetProof, FleetProofWaiver, WAIVED_PROOFS_ANNOTATION } from '../argocd/fleet-proof';
 import { FleetPlan } from './fleet-plan';
 import { isDestinationMatched, isSourcePermitted } from '../private/project-rules';
 
@@ -12,12 +12,12 @@ export interface FleetProofResult {
 }
 
 /**
- * Checks the fleet as Argo CD will see it, from the offline expansion of every ApplicationSet.
- * `waivers` maps an ApplicationSet name to the proofs it may fail; `where` names the construct of an object
- * for messages (`[path] …`).
+ * Checks the fleet as Argo CD will see it, from the offline expansion of every ApplicationSet. Waivers are read
+ * from each ApplicationSet's `fleet.cdk8s.io/waived-proofs` annotation; `where` names the construct of an
+ * ApplicationSet for messages (`[path] …`).
  */
-export function proveFleet(model: FleetModel, plan: FleetPlan, waivers: ReadonlyMap<string, readonly FleetProofWaiver[]>,
-  where: (kind: string, name: string) => string): FleetProofResult {
+export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: string, name: string) => string = () => ''): FleetProofResult {
+  const waivers = waiversOf(model);
   const errors: string[] = [];
   const waived: string[] = [];
   const report = (appSet: string | undefined, proof: FleetProof | undefined, message: string) => {
@@ -126,4 +126,20 @@ function leftoverTemplates(app: any): string[] {
   };
   walk(app);
   return [...found].sort();
+}
+
+/** The waivers recorded on each ApplicationSet (by name). */
+export function waiversOf(model: FleetModel): Map<string, FleetProofWaiver[]> {
+  const out = new Map<string, FleetProofWaiver[]>();
+  for (const e of model.applicationSets) {
+    const raw = e.object.metadata?.annotations?.[WAIVED_PROOFS_ANNOTATION];
+    if (typeof raw !== 'string') continue;
+    try {
+      const parsed = JSON.parse(raw);
+      if (Array.isArray(parsed)) out.set(e.object.metadata.name, parsed.filter(w => w && typeof w.proof === 'string').map(w => ({ proof: w.proof, reason: String(w.reason ?? '') })));
+    } catch {
+      // an unreadable annotation waives nothing
+    }
+  }
+  return out;
 }

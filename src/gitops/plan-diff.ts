@@ -1,0 +1,251 @@
+import { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
+import { describeSources, FleetPlan, PlannedApplication } from './fleet-plan';
+
+/** How one Application changes on one cluster. */
+export interface ApplicationChange {
+  readonly name: string;
+  /** Human-readable changes, e.g. `image ghcr.io/acme/web: 1.8.2 → 1.9.0`. */
+  readonly changes: string[];
+}
+
+/** A removal of an Application, and whether the program acknowledged it. */
+export interface Removal {
+  readonly cluster: string;
+  readonly application: string;
+  readonly acknowledged?: RemovalAcknowledgement;
+}
+
+/** What a change does to one cluster. */
+export interface ClusterDiff {
+  readonly cluster: string;
+  /** `added` or `removed` when the cluster itself joins or leaves the fleet. */
+  readonly status: 'added' | 'removed' | 'changed';
+  readonly added: PlannedApplication[];
+  readonly removed: PlannedApplication[];
+  readonly changed: ApplicationChange[];
+  /** Cluster-scoped objects (`Kind/name`) that start being deployed. */
+  readonly clusterScopedAdded: string[];
+}
+
+/** Permission changes of one AppProject. */
+export interface ProjectDiff {
+  readonly project: string;
+  readonly changes: string[];
+}
+
+/** Clusters an ApplicationSet starts or stops deploying to. */
+export interface SelectionDiff {
+  readonly applicationSet: string;
+  readonly gained: string[];
+  readonly lost: string[];
+}
+
+/** Everything a PR changes, per cluster. */
+export interface FleetDiff {
+  readonly clusters: ClusterDiff[];
+  readonly projects: ProjectDiff[];
+  readonly selections: SelectionDiff[];
+  readonly removals: Removal[];
+  /** Removals the program did not acknowledge: the deletion gate fails when there are any. */
+  readonly blockedRemovals: Removal[];
+  /** Clusters that lose every Application they ran. */
+  readonly emptiedClusters: string[];
+  /** ApplicationSets that Argo CD would fail to generate in the head tree. */
+  readonly failingApplicationSets: string[];
+  /** Acknowledgements that match no removal (stale; delete them from the program). */
+  readonly unusedAcknowledgements: RemovalAcknowledgement[];
+}
+
+/** Compares two plans (base = the target branch, head = the PR). `acknowledgements` come from the head tree. */
+export function diffPlans(base: FleetPlan, head: FleetPlan, acknowledgements: readonly RemovalAcknowledgement[]): FleetDiff {
+  const baseClusters = new Map(base.clusters.map(c => [c.name, c]));
+  const headClusters = new Map(head.clusters.map(c => [c.name, c]));
+  const names = [...new Set([...baseClusters.keys(), ...headClusters.keys()])].sort();
+  const clusters: ClusterDiff[] = [];
+  const removals: Removal[] = [];
+  const emptiedClusters: string[] = [];
+  const used = new Set<RemovalAcknowledgement>();
+  for (const name of names) {
+    const b = baseClusters.get(name);
+    const h = headClusters.get(name);
+    const bApps = new Map((b?.applications ?? []).map(a => [a.name, a]));
+    const hApps = new Map((h?.applications ?? []).map(a => [a.name, a]));
+    const added = [...hApps.values()].filter(a => !bApps.has(a.name));
+    const removed = [...bApps.values()].filter(a => !hApps.has(a.name));
+    const changed: ApplicationChange[] = [];
+    for (const [n, ha] of hApps) {
+      const ba = bApps.get(n);
+      if (!ba) continue;
+      const changes = applicationChanges(ba, ha);
+      if (changes.length) changed.push({ name: n, changes });
+    }
+    const baseScoped = new Set((b?.applications ?? []).flatMap(a => a.clusterScoped));
+    const clusterScopedAdded = [...new Set((h?.applications ?? []).flatMap(a => a.clusterScoped))].filter(x => !baseScoped.has(x)).sort();
+    for (const r of removed) {
+      const ack = acknowledgements.find(a => (a.cluster === '*' || a.cluster === name) && (a.application === '*' || a.application === r.name));
+      if (ack) used.add(ack);
+      removals.push({ cluster: name, application: r.name, acknowledged: ack });
+    }
+    if (bApps.size > 0 && hApps.size === 0) emptiedClusters.push(name);
+    if (added.length || removed.length || changed.length || clusterScopedAdded.length || !b || !h) {
+      clusters.push({ cluster: name, status: !b ? 'added' : !h ? 'removed' : 'changed', added, removed, changed, clusterScopedAdded });
+    }
+  }
+  const selections: SelectionDiff[] = [];
+  const baseSets = new Map(base.applicationSets.map(s => [s.name, s]));
+  for (const s of head.applicationSets) {
+    const before = new Set(baseSets.get(s.name)?.clusters ?? []);
+    const after = new Set(s.clusters);
+    const gained = [...after].filter(c => !before.has(c)).sort();
+    const lost = [...before].filter(c => !after.has(c)).sort();
+    if (gained.length || lost.length) selections.push({ applicationSet: s.name, gained, lost });
+  }
+  for (const s of base.applicationSets) {
+    if (!head.applicationSets.some(h => h.name === s.name) && s.clusters.length) selections.push({ applicationSet: s.name, gained: [], lost: [...s.clusters] });
+  }
+  selections.sort((a, b) => cmp(a.applicationSet, b.applicationSet));
+  return {
+    clusters,
+    projects: projectDiffs(base, head),
+    selections,
+    removals,
+    blockedRemovals: removals.filter(r => !r.acknowledged),
+    emptiedClusters,
+    failingApplicationSets: head.applicationSets.filter(s => s.expansion.error).map(s => s.name),
+    unusedAcknowledgements: acknowledgements.filter(a => !used.has(a)),
+  };
+}
+
+function applicationChanges(b: PlannedApplication, h: PlannedApplication): string[] {
+  const out: string[] = [];
+  if (b.project !== h.project) out.push(`project: ${b.project} → ${h.project}`);
+  if (b.destinationNamespace !== h.destinationNamespace) out.push(`namespace: ${b.destinationNamespace} → ${h.destinationNamespace}`);
+  const n = Math.max(b.sources.length, h.sources.length);
+  for (let i = 0; i < n; i++) {
+    const bs = b.sources[i];
+    const hs = h.sources[i];
+    if (!bs || !hs) { out.push(`source ${i}: ${bs ? 'removed' : 'added'}`); continue; }
+    if (bs.chart || hs.chart) {
+      if (bs.chart !== hs.chart) out.push(`chart: ${bs.chart ?? '-'} → ${hs.chart ?? '-'}`);
+      else if (bs.targetRevision !== hs.targetRevision) out.push(`chart ${hs.chart}: ${bs.targetRevision} → ${hs.targetRevision}`);
+    } else {
+      if (bs.path !== hs.path) out.push(`path: ${bs.path} → ${hs.path}`);
+      if (bs.targetRevision !== hs.targetRevision) out.push(`revision: ${bs.targetRevision} → ${hs.targetRevision}`);
+    }
+    if (bs.repoURL !== hs.repoURL) out.push(`repository: ${bs.repoURL} → ${hs.repoURL}`);
+    out.push(...imageChanges(bs.images, hs.images));
+  }
+  const bRest = JSON.stringify(rest(b.object));
+  const hRest = JSON.stringify(rest(h.object));
+  if (out.length === 0 && bRest !== hRest) out.push('other fields of the Application changed');
+  return out;
+}
+
+/** Image changes, paired by repository: `image ghcr.io/acme/web: 1.8.2 → 1.9.0`. */
+function imageChanges(before: string[], after: string[]): string[] {
+  const split = (i: string): [string, string] => {
+    const at = i.indexOf('@');
+    const colon = i.lastIndexOf(':');
+    if (at >= 0) return [i.slice(0, at), i.slice(at + 1)];
+    if (colon > i.lastIndexOf('/')) return [i.slice(0, colon), i.slice(colon + 1)];
+    return [i, 'latest'];
+  };
+  const b = new Map(before.map(i => split(i)));
+  const a = new Map(after.map(i => split(i)));
+  const out: string[] = [];
+  for (const [repo, tag] of a) {
+    if (!b.has(repo)) out.push(`image added: ${repo}:${tag}`);
+    else if (b.get(repo) !== tag) out.push(`image ${repo}: ${b.get(repo)} → ${tag}`);
+  }
+  for (const [repo, tag] of b) if (!a.has(repo)) out.push(`image removed: ${repo}:${tag}`);
+  return out;
+}
+
+function rest(app: any): any {
+  return { labels: app?.metadata?.labels, annotations: app?.metadata?.annotations, finalizers: app?.metadata?.finalizers, spec: app?.spec };
+}
+
+const PERMISSION_FIELDS = ['sourceRepos', 'sourceNamespaces', 'destinations', 'clusterResourceWhitelist', 'clusterResourceBlacklist',
+  'namespaceResourceWhitelist', 'namespaceResourceBlacklist', 'roles', 'syncWindows', 'destinationServiceAccounts'];
+
+function projectDiffs(base: FleetPlan, head: FleetPlan): ProjectDiff[] {
+  const names = [...new Set([...base.projects.keys(), ...head.projects.keys()])].sort();
+  const out: ProjectDiff[] = [];
+  for (const name of names) {
+    const b = base.projects.get(name);
+    const h = head.projects.get(name);
+    if (!b) { out.push({ project: name, changes: ['project added', ...PERMISSION_FIELDS.flatMap(f => listItems(h.spec?.[f]).map(i => `${f} + ${i}`))] }); continue; }
+    if (!h) { out.push({ project: name, changes: ['project removed'] }); continue; }
+    const changes: string[] = [];
+    for (const f of PERMISSION_FIELDS) {
+      const bi = new Set(listItems(b.spec?.[f]));
+      const hi = new Set(listItems(h.spec?.[f]));
+      for (const i of hi) if (!bi.has(i)) changes.push(`${f} + ${i}`);
+      for (const i of bi) if (!hi.has(i)) changes.push(`${f} − ${i}`);
+    }
+    if (changes.length) out.push({ project: name, changes });
+  }
+  return out;
+}
+
+function listItems(v: any): string[] {
+  if (!Array.isArray(v)) return [];
+  return v.map(i => (typeof i === 'string' ? i : JSON.stringify(i, Object.keys(i).sort())));
+}
+
+/** The diff as Markdown for a PR comment. */
+export function diffMarkdown(d: FleetDiff): string {
+  const lines: string[] = ['## cdk8s-fleet diff', ''];
+  if (d.blockedRemovals.length) {
+    lines.push(`> [!CAUTION]\n> **Deletion gate: ${d.blockedRemovals.length} Application removal(s) not acknowledged.** Declare intended removals with \`fleet.acknowledgeRemoval({ cluster, application, reason })\`.`, '');
+  }
+  if (d.emptiedClusters.length) lines.push(`**Clusters that lose every Application:** ${d.emptiedClusters.join(', ')}`, '');
+  if (d.failingApplicationSets.length) lines.push(`**ApplicationSets Argo CD would fail to generate:** ${d.failingApplicationSets.join(', ')}`, '');
+  if (!d.clusters.length && !d.projects.length && !d.selections.length) lines.push('No changes to any cluster.');
+  for (const c of d.clusters) {
+    lines.push(`### ${c.cluster}${c.status === 'changed' ? '' : ` (cluster ${c.status})`}`, '');
+    for (const a of c.added) lines.push(`- ➕ **${a.name}** (${a.origin}) ${describeSources(a)}`);
+    for (const a of c.removed) {
+      const r = d.removals.find(x => x.cluster === c.cluster && x.application === a.name);
+      lines.push(`- ➖ **${a.name}** (${a.origin})${r?.acknowledged ? ` — acknowledged: ${r.acknowledged.reason}` : ' — **not acknowledged**'}`);
+    }
+    for (const ch of c.changed) lines.push(`- ✏️ **${ch.name}**: ${ch.changes.join('; ')}`);
+    for (const s of c.clusterScopedAdded) lines.push(`- ⚠️ cluster-scoped object added: \`${s}\``);
+    lines.push('');
+  }
+  if (d.projects.length) {
+    lines.push('### AppProject permissions', '');
+    for (const p of d.projects) lines.push(`- **${p.project}**: ${p.changes.map(c => `\`${c}\``).join(', ')}`);
+    lines.push('');
+  }
+  if (d.selections.length) {
+    lines.push('### ApplicationSet cluster selection', '');
+    for (const s of d.selections) {
+      lines.push(`- **${s.applicationSet}**:${s.gained.length ? ` gains ${s.gained.join(', ')}` : ''}${s.lost.length ? ` loses ${s.lost.join(', ')}` : ''}`);
+    }
+    lines.push('');
+  }
+  if (d.unusedAcknowledgements.length) {
+    lines.push(`Stale removal acknowledgements (they match nothing; remove them): ${d.unusedAcknowledgements.map(a => `${a.cluster}/${a.application}`).join(', ')}`, '');
+  }
+  return lines.join('\n').replace(/\n+$/, '\n');
+}
+
+/** The diff as JSON data. */
+export function diffJson(d: FleetDiff): any {
+  const app = (a: PlannedApplication) => ({ name: a.name, origin: a.origin, sources: a.sources });
+  return {
+    clusters: d.clusters.map(c => ({ ...c, added: c.added.map(app), removed: c.removed.map(app) })),
+    projects: d.projects,
+    selections: d.selections,
+    removals: d.removals,
+    blockedRemovals: d.blockedRemovals,
+    emptiedClusters: d.emptiedClusters,
+    failingApplicationSets: d.failingApplicationSets,
+    unusedAcknowledgements: d.unusedAcknowledgements,
+  };
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
