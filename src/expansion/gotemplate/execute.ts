@@ -122,7 +122,7 @@ class State {
         const base = this.evalArg(dot, first.node);
         return this.evalFieldChain(dot, base, first, first.idents, cmd.args, final);
       }
-      case 'identifier': return this.evalFunction(dot, first, cmd.args, final);
+      case 'identifier': return this.evalFunction(dot, first, cmd.args, final, cmd);
       case 'pipe': this.notAFunction(cmd.args, final); return this.evalPipeline(dot, first.pipe);
       case 'variable': {
         const v = this.lookupVar(first.name);
@@ -150,19 +150,23 @@ class State {
   private evalFieldChain(_dot: GoValue, receiver: GoValue, node: Arg, idents: string[], args: Arg[], final: GoValue | undefined): GoValue {
     this.at(node.pos, argText(node));
     let v = receiver;
+    // Go reports the static type of the receiver: values read out of a map[string]interface{} are interface {}.
+    let staticType = receiver === this.vars[0]?.value && isMap(receiver) ? 'map[string]interface {}' : 'interface {}';
     for (let i = 0; i < idents.length; i++) {
       const last = i === idents.length - 1;
-      v = this.evalField(v, idents[i], last && (args.length > 1 || final !== undefined));
+      const parent = v;
+      v = this.evalField(v, idents[i], last && (args.length > 1 || final !== undefined), staticType);
+      staticType = isMap(parent) && STRING_MAPS.has(parent) ? 'string' : isMap(v) && STRING_MAPS.has(v) ? 'map[string]string' : 'interface {}';
     }
     return v;
   }
 
-  private evalField(receiver: GoValue, name: string, hasArgs: boolean): GoValue {
+  private evalField(receiver: GoValue, name: string, hasArgs: boolean, staticType: string): GoValue {
     if (receiver === NO_VALUE) {
       if (this.missingKey === 'error') this.fail(`nil data; no entry for key "${name}"`);
       return NO_VALUE;
     }
-    if (receiver === null) this.fail(`nil pointer evaluating interface {}.${name}`);
+    if (receiver === null) this.fail(`nil pointer evaluating ${staticType}.${name}`);
     if (isMap(receiver)) {
       if (hasArgs) this.fail(`${name} is not a method but has arguments`);
       if (hasKey(receiver, name)) return receiver[name];
@@ -174,11 +178,12 @@ class State {
         default: return NO_VALUE;
       }
     }
-    this.fail(`can't evaluate field ${name} in type ${typeName(receiver)}`);
+    this.fail(`can't evaluate field ${name} in type ${staticType}`);
   }
 
-  private evalFunction(dot: GoValue, ident: Extract<Arg, { type: 'identifier' }>, args: Arg[], final: GoValue | undefined): GoValue {
+  private evalFunction(dot: GoValue, ident: Extract<Arg, { type: 'identifier' }>, args: Arg[], final: GoValue | undefined, cmd?: Command): GoValue {
     const name = ident.name;
+    const context = cmd ? cmd.args.map(argText).join(' ') : name;
     const fn = this.functions.get(name);
     if (!fn) { this.at(ident.pos, name); this.fail(`"${name}" is not a defined function`); }
     const argNodes = args.slice(1);
@@ -199,7 +204,7 @@ class State {
     if (fn.arity < 0 && count < (fn.minArgs ?? 0)) this.fail(`wrong number of args for ${name}: want at least ${fn.minArgs} got ${count}`);
     const values = argNodes.map(a => this.evalArg(dot, a));
     if (final !== undefined) values.push(final);
-    this.at(ident.pos, name);
+    this.at(cmd ? cmd.pos : ident.pos, context);
     try {
       return fn.call(values);
     } catch (e) {

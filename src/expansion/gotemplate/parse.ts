@@ -311,14 +311,16 @@ class Parser {
     const term = this.parseTerm();
     if (!term) return undefined;
     if (this.peek().kind === 'field') {
+      // Go builds a chain at the position of the first following field and keeps that position.
+      const chainPos = this.peek().pos;
       const idents: string[] = [];
       while (this.peek().kind === 'field') idents.push(this.next().val.slice(1));
-      if (term.type === 'field') return { ...term, idents: [...term.idents, ...idents] };
-      if (term.type === 'variable') return { ...term, idents: [...term.idents, ...idents] };
+      if (term.type === 'field') return { ...term, pos: chainPos, idents: [...term.idents, ...idents] };
+      if (term.type === 'variable') return { ...term, pos: chainPos, idents: [...term.idents, ...idents] };
       if (term.type === 'bool' || term.type === 'string' || term.type === 'number' || term.type === 'nil' || term.type === 'dot') {
         this.fail(`unexpected . after term ${JSON.stringify(termText(term))}`, term.pos);
       }
-      return { type: 'chain', pos: term.pos, node: term, idents };
+      return { type: 'chain', pos: chainPos, node: term, idents };
     }
     return term;
   }

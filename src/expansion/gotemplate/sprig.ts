@@ -79,8 +79,8 @@ export const SPRIG_FUNCTIONS: ReadonlyMap<string, TemplateFunction> = new Map<st
   ['fromJson', fn1(s => { try { return fromJson(JSON.parse(asString(s))); } catch { return {}; } })],
   ['mustFromJson', fn1(s => { try { return fromJson(JSON.parse(asString(s))); } catch (e) { throw new FunctionError((e as Error).message); } })],
   ['toYaml', fn1(v => goYaml(v))],
-  ['fromYaml', fn1(s => { const r = parseYaml(asString(s)); if (!isMap(r) && r !== null) throw new FunctionError('error unmarshaling JSON: json: cannot unmarshal array into Go value of type map[string]interface {}'); return r ?? {}; })],
-  ['fromYamlArray', fn1(s => { const r = parseYaml(asString(s)); if (!Array.isArray(r) && r !== null) throw new FunctionError('error unmarshaling JSON: json: cannot unmarshal object into Go value of type []interface {}'); return r ?? []; })],
+  ['fromYaml', fn1(s => { const r = parseYaml(asString(s)); if (!isMap(r) && r !== null) throw new FunctionError(unmarshalError(r, 'map[string]interface {}')); return r ?? {}; })],
+  ['fromYamlArray', fn1(s => { const r = parseYaml(asString(s)); if (!Array.isArray(r) && r !== null) throw new FunctionError(unmarshalError(r, '[]interface {}')); return r ?? []; })],
   // Argo CD's names
   ['normalize', fn1(s => normalizeName(asString(s)))],
   ['slugify', variadic(args => slugify(args))],
@@ -328,6 +328,12 @@ function goYaml(v: GoValue): string {
   if (v === null || v === NO_VALUE) return 'null';
   const out = yaml.dump(toJson(v), { sortKeys: true, noArrayIndent: true, lineWidth: -1, noRefs: true });
   return out.replace(/\n$/, '');
+}
+
+/** sigs.k8s.io/yaml's error when the YAML holds another JSON type than the target. */
+function unmarshalError(v: GoValue, target: string): string {
+  const kind = typeof v === 'string' ? 'string' : typeof v === 'boolean' ? 'bool' : Array.isArray(v) ? 'array' : isMap(v) ? 'object' : 'number';
+  return `error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${kind} into Go value of type ${target}`;
 }
 
 function parseYaml(s: string): GoValue {
