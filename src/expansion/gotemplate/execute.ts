@@ -1,6 +1,6 @@
 import { missingStringKeys, STRING_MAPS } from './builtins';
 import { Arg, Command, lineOf, Node, Pipe, Template, TemplateError } from './parse';
-import { formatValue, GoMap, GoValue, hasKey, isMap, NO_VALUE, truth, typeName } from './values';
+import { formatValue, GoMap, GoValue, hasKey, isMap, NO_VALUE, truth } from './values';
 
 /** How a missing map key is treated (`missingkey=` option). */
 export type MissingKey = 'default' | 'zero' | 'error';
