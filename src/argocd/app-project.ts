@@ -127,6 +127,11 @@ export class AppProject extends Construct implements IAppProject {
     return new ImportedAppProject(scope, id, projectName);
   }
 
+  /** @internal The names of projects the program refers to but does not define (they exist in Argo CD already). */
+  public static _importedProjectNames(root: IConstruct): string[] {
+    return root.node.findAll().filter((c): c is ImportedAppProject => c instanceof ImportedAppProject).map(c => c.projectName);
+  }
+
   public readonly projectName: string;
   /** The generated L1 object. */
   public readonly apiObject: AppProjectL1;

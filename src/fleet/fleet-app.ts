@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { App, AppProps } from 'cdk8s';
+import { AppProject } from '../argocd/app-project';
 import { ApplicationSet } from '../argocd/application-set';
 import { acknowledgementsYaml, ACKNOWLEDGEMENTS_FILE, FleetModel, modelFromEntries } from '../gitops/fleet-model';
 import { computePlan, FleetPlan, planText } from '../gitops/fleet-plan';
@@ -127,7 +128,7 @@ export class FleetApp extends App {
     }
     const entries = files.filter(f => f.object !== undefined).map(f => ({ path: f.path, object: f.object, images: f.images, content: f.content }));
     const model = modelFromEntries(entries, acknowledgements);
-    const plan = computePlan(model);
+    const plan = computePlan(model, AppProject._importedProjectNames(this));
     const constructOf = new Map<string, string>();
     for (const c of this.node.findAll()) if (ApplicationSet.isApplicationSet(c)) constructOf.set(c.applicationSetName, c.node.path);
     const proofs = this.fleetProofs

@@ -1,5 +1,5 @@
 import { FleetApp } from './fleet-app';
-import { computePlan, planJson, planText } from '../gitops/fleet-plan';
+import { planJson, planText } from '../gitops/fleet-plan';
 
 /** One ApplicationSet's offline expansion, for assertions in users' tests. */
 export interface ExpandedApplicationSet {
@@ -54,7 +54,7 @@ export class FleetTesting {
 
   /** The plan as JSON data. */
   public static planJson(app: FleetApp): any {
-    return planJson(computePlan(app._render().model));
+    return planJson(app._render().plan);
   }
 
   private constructor() {}

@@ -58,16 +58,20 @@ export interface FleetPlan {
   readonly problems: string[];
 }
 
-/** Computes the plan of a fleet: expands every ApplicationSet offline and places every Application. */
-export function computePlan(model: FleetModel): FleetPlan {
+/**
+ * Computes the plan of a fleet: expands every ApplicationSet offline and places every Application.
+ * Projects exist when the tree defines them, when they are Argo CD's built-in `default`, or when listed in
+ * `externalProjects` (defined outside the tree).
+ */
+export function computePlan(model: FleetModel, externalProjects: readonly string[] = []): FleetPlan {
   const gitFiles = treeFiles(model);
-  const projectNames = new Set(model.projects.keys());
+  const projectNames = new Set([...model.projects.keys(), 'default', ...externalProjects]);
   const appSets: ApplicationSetPlan[] = [];
   const generated: { app: any; origin: string }[] = [];
   for (const e of model.applicationSets) {
     const expansion = expandApplicationSet(e.object, {
       clusters: model.clusters,
-      projects: projectNames.size ? projectNames : undefined,
+      projects: projectNames,
       gitFiles: (repoURL: string) => (model.repoUrls.has(normalizeGitUrl(repoURL)) ? gitFiles() : undefined),
     });
     for (const app of expansion.applications) generated.push({ app, origin: `ApplicationSet/${expansion.applicationSet}` });
