@@ -239,13 +239,15 @@ function gitFields(fleet: Fleet, options: GitSourceOptions) {
   };
 }
 
+/** The `helm` block, or undefined when nothing is set (Argo CD would otherwise keep an empty `helm: {}`). */
 function helmFields(options: HelmOptions) {
-  return {
+  const helm = {
     releaseName: options.releaseName,
     valueFiles: undefinedIfEmpty(options.valueFiles),
     valuesObject: options.values && Object.keys(options.values).length ? options.values : undefined,
     parameters: undefinedIfEmpty(Object.keys(options.parameters ?? {}).sort().map(name => ({ name, value: options.parameters![name] }))),
   };
+  return Object.values(helm).some(v => v !== undefined) ? helm : undefined;
 }
 
 function checkPath(factory: string, path: string) {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
+import { ACKNOWLEDGEMENTS_FILE } from '../gitops/fleet-model';
 import { processObject } from '../gitops/process-object';
 import { interruptedWrite, readManifest, sha256, STATE_DIR } from '../gitops/tree-writer';
 import { Placement } from '../private/placement';
@@ -40,7 +41,7 @@ export function validateTree(tree: string, options: ValidateTreeOptions = {}): V
     }
     const content = fs.readFileSync(file, 'utf-8');
     if (sha256(content) !== manifest.files[rel]) problems.push(`${rel}: changed since it was synthesized (edit the program, not the tree)`);
-    if (rel.startsWith(`${STATE_DIR}/`)) continue; // the library's own records, not Kubernetes objects
+    if (rel.startsWith(`${STATE_DIR}/`) || rel === ACKNOWLEDGEMENTS_FILE) continue; // the library's own records, not Kubernetes objects
     let objects: unknown[];
     try {
       objects = yaml.loadAll(content);

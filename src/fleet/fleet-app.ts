@@ -124,7 +124,7 @@ export class FleetApp extends App {
     const acknowledgements = fleets.flatMap(f => f.acknowledgedRemovals);
     if (acknowledgements.length > 0) {
       const content = acknowledgementsYaml(acknowledgements);
-      files.push({ path: ACKNOWLEDGEMENTS_FILE, content, hash: sha256(content), object: undefined, constructPath: this.node.path, placement: { directory: '.cdk8s-fleet', role: 'argocd' } });
+      files.push({ path: ACKNOWLEDGEMENTS_FILE, content, hash: sha256(content), object: undefined, constructPath: this.node.path, placement: { directory: '.', role: 'argocd' } });
     }
     const entries = files.filter(f => f.object !== undefined).map(f => ({ path: f.path, object: f.object, images: f.images, content: f.content }));
     const model = modelFromEntries(entries, acknowledgements);

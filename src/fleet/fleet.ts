@@ -139,7 +139,7 @@ export class Fleet extends Construct {
    * Declares that removing Applications is intended, so that the deletion gate of `cdk8s-fleet diff` lets
    * the removal through. Use `application: '*'` for every Application of a cluster (a decommissioned cluster)
    * and `cluster: '*'` for an Application on every cluster. The acknowledgement is written to the tree
-   * (`.cdk8s-fleet/acknowledged-removals.yaml`), so reviewers see it in the PR; delete it once merged.
+   * (`acknowledged-removals.yaml` at its root), so reviewers see it in the PR; delete it once merged.
    */
   public acknowledgeRemoval(acknowledgement: RemovalAcknowledgement): void {
     const errors: string[] = [];

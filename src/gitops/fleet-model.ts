@@ -6,8 +6,11 @@ import { ClusterSecret, readClusterSecrets } from '../expansion/cluster-secrets'
 import type { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
 import { normalizeGitUrl } from '../private/glob';
 
-/** The file that records the removals a program acknowledges (written by `Fleet.acknowledgeRemoval`). */
-export const ACKNOWLEDGEMENTS_FILE = `${STATE_DIR}/acknowledged-removals.yaml`;
+/**
+ * The file that records the removals a program acknowledges (`Fleet.acknowledgeRemoval`). It sits at the tree's
+ * root, outside every path Argo CD reads, and is reviewed in the PR like any other file.
+ */
+export const ACKNOWLEDGEMENTS_FILE = 'acknowledged-removals.yaml';
 
 /** One object of a tree: Argo CD objects whole, workload objects as kind and name plus their images. */
 export interface TreeEntry {
@@ -54,7 +57,7 @@ export function readTreeModel(tree: string): FleetModel {
   const problems: string[] = [];
   if (!fs.existsSync(tree)) return { ...modelFromEntries([]), problems: [`${tree}: no such directory`] };
   for (const rel of listFiles(tree)) {
-    if (!/\.ya?ml$/.test(rel) || rel.startsWith(`${STATE_DIR}/`)) continue;
+    if (!/\.ya?ml$/.test(rel) || rel.startsWith(`${STATE_DIR}/`) || rel === ACKNOWLEDGEMENTS_FILE) continue;
     const content = fs.readFileSync(path.join(tree, rel), 'utf-8');
     let docs: unknown[];
     try {
