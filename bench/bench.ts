@@ -3,7 +3,9 @@
  * is per size), and prints objects/s, files, MB and peak RSS. A second, unchanged synth into the same tree
  * shows the cost of a no-op re-synth. Results go into BENCHMARKS.md by hand, with the machine and the date.
  *
- * Usage: npm run bench [-- --sizes 10x10,50x20,100x50,200x50]
+ * Then the offline ApplicationSet expansion (bench/expansion-bench.ts): 1,000 clusters × 100 ApplicationSets.
+ *
+ * Usage: npm run bench [-- --sizes 10x10,50x20,100x50,200x50] [--expansion 1000x100] [--only-expansion]
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -81,8 +83,22 @@ function main() {
     return;
   }
   const sizesArg = args.indexOf('--sizes') >= 0 ? args[args.indexOf('--sizes') + 1] : undefined;
+  const expansionArg = args.indexOf('--expansion') >= 0 ? args[args.indexOf('--expansion') + 1] : '1000x100';
+  const onlyExpansion = args.includes('--only-expansion');
   const sizes = (sizesArg ? sizesArg.split(',') : DEFAULT_SIZES).map(s => s.split('x').map(Number));
   console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${new Date().toISOString().slice(0, 10)}`);
+  if (!onlyExpansion) synthSizes(sizes);
+  const [clusters, appSets] = expansionArg.split('x').map(Number);
+  const out = execFileSync(process.execPath, [...process.execArgv, path.join(__dirname, 'expansion-bench.ts'), String(clusters), String(appSets)],
+    { encoding: 'utf-8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = JSON.parse(out.trim().split('\n').pop()!);
+  console.log('');
+  console.log('| expansion: clusters × ApplicationSets | generated Applications | s | Applications/s | peak RSS MB |');
+  console.log('|---|---|---|---|---|');
+  console.log(`| ${r.clusters} × ${r.applicationSets} | ${r.applications} | ${(r.ms / 1000).toFixed(2)} | ${r.applicationsPerSecond} | ${r.peakRssMb} |`);
+}
+
+function synthSizes(sizes: number[][]) {
   console.log('| clusters × apps | objects | files | MB | construct s | render s | write s | raw write s | total s | objects/s | no-op re-synth s (render + check) | peak RSS MB |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-bench-'));
