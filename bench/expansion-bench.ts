@@ -41,19 +41,31 @@ export function applicationSets(count: number): any[] {
     } else if (kind === 1) {
       generators = [{ clusters: { selector: { matchExpressions: [{ key: 'region', operator: 'In', values: [REGIONS[i % 5], REGIONS[(i + 1) % 5]] }] }, values: { app: `app${i}` } } }];
     } else if (kind === 2) {
-      generators = [{ matrix: { generators: [
-        { clusters: { selector: { matchLabels: { tier: 'critical' } }, values: { app: `app${i}` } } },
-        { list: { elements: [{ component: 'api' }, { component: 'worker' }, { component: 'cron' }] } },
-      ] } }];
+      generators = [{
+        matrix: {
+          generators: [
+            { clusters: { selector: { matchLabels: { tier: 'critical' } }, values: { app: `app${i}` } } },
+            { list: { elements: [{ component: 'api' }, { component: 'worker' }, { component: 'cron' }] } },
+          ],
+        },
+      }];
     } else {
-      generators = [{ merge: { mergeKeys: ['server'], generators: [
-        { clusters: { selector: { matchLabels: { environment: 'production' } }, values: { app: `app${i}` } } },
-        { clusters: { selector: { matchLabels: { tier: 'critical' } }, values: { app: `app${i}-critical` } } },
-      ] }, selector: { matchExpressions: [{ key: 'metadata.labels.region', operator: 'NotIn', values: ['ap-south-1'] }] } }];
+      generators = [{
+        merge: {
+          mergeKeys: ['server'],
+          generators: [
+            { clusters: { selector: { matchLabels: { environment: 'production' } }, values: { app: `app${i}` } } },
+            { clusters: { selector: { matchLabels: { tier: 'critical' } }, values: { app: `app${i}-critical` } } },
+          ],
+        },
+        selector: { matchExpressions: [{ key: 'metadata.labels.region', operator: 'NotIn', values: ['ap-south-1'] }] },
+      }];
     }
     const name = kind === 2 ? `app${i}-{{.component}}-{{.name}}` : `app${i}-{{.name}}`;
     return {
-      apiVersion: 'argoproj.io/v1alpha1', kind: 'ApplicationSet', metadata: { name: `app${i}`, namespace: 'argocd' },
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'ApplicationSet',
+      metadata: { name: `app${i}`, namespace: 'argocd' },
       spec: { goTemplate: true, goTemplateOptions: ['missingkey=error'], generators, template: template(name), syncPolicy: { preserveResourcesOnDeletion: true } },
     };
   });
@@ -72,7 +84,15 @@ export function runExpansionBench(clusterCount: number, appSetCount: number): an
     if (r.error || r.rejected.length) failed++;
   }
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  return { clusters: clusterCount, applicationSets: appSetCount, applications, failed, ms: Math.round(ms), applicationsPerSecond: Math.round(applications / (ms / 1000)), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  return {
+    clusters: clusterCount,
+    applicationSets: appSetCount,
+    applications,
+    failed,
+    ms: Math.round(ms),
+    applicationsPerSecond: Math.round(applications / (ms / 1000)),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
 }
 
 if (require.main === module) {

@@ -2,10 +2,11 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IAppProject } from './app-project';
 import { ApplicationCommonOptions } from './application';
-import { FleetProofWaiver, WAIVED_PROOFS_ANNOTATION } from './fleet-proof';
 import { renderSpecParts, sourceRepoErrors, sourcesOf, specPartErrors } from './application-spec';
+import { FleetProofWaiver, WAIVED_PROOFS_ANNOTATION } from './fleet-proof';
 import { IApplicationSetGenerator, ListGenerator } from './generators';
 import { ProgressiveSync, StepOperator } from './progressive-sync';
+import type { GeneratorTemplate } from './template-override';
 import { TemplateMode, TemplateParam } from './template-param';
 import { Fleet } from '../fleet/fleet';
 import { ApplicationSet as ApplicationSetL1, toJson_ApplicationSetSpecTemplate } from '../imports/argocd-argoproj.io';
@@ -198,7 +199,9 @@ export class ApplicationSet extends Construct {
         name: this.applicationSetName,
         namespace: this.fleet.argocdNamespace,
         // Waivers travel with the object, so `cdk8s-fleet validate` and reviewers see them in the tree.
-        annotations: props.waivedProofs?.length ? { [WAIVED_PROOFS_ANNOTATION]: JSON.stringify(props.waivedProofs.map(w => ({ proof: w.proof, reason: w.reason }))) } : undefined,
+        annotations: props.waivedProofs?.length
+          ? { [WAIVED_PROOFS_ANNOTATION]: JSON.stringify(props.waivedProofs.map(w => ({ proof: w.proof, reason: w.reason }))) }
+          : undefined,
       },
       spec: Lazy.any({ produce: () => this._toSpec() }),
     } as any);
@@ -259,6 +262,35 @@ export class ApplicationSet extends Construct {
         labels: undefinedIfEmpty(p.preservedFields.labels),
       } : undefined,
     };
+  }
+
+  /** @internal The generator-level template of a `TemplateOverride`: only the fields it sets. */
+  public _renderGeneratorTemplate(t: GeneratorTemplate): any {
+    const sources = sourcesOf(t);
+    const notifications = subscriptionAnnotations(t.notifications);
+    if (notifications.errors.length) throw new Error(`TemplateOverride: ${notifications.errors.join('; ')}`);
+    const annotations = { ...t.annotations, ...notifications.annotations };
+    const destination = {
+      name: t.destinationName,
+      server: t.destinationServer,
+      namespace: t.destinationNamespace,
+    };
+    const parts = renderSpecParts({ ...t, sources }, this.fleet);
+    const template = {
+      metadata: {
+        name: t.applicationName,
+        labels: sortedMap(t.labels),
+        annotations: undefinedIfEmpty(sortedMap(annotations)),
+        finalizers: undefinedIfEmpty(t.finalizers?.map(f => f as string)),
+      },
+      spec: {
+        // The CRD requires a project; the ApplicationSet's own is what an empty field would fall back to.
+        project: (t.project ?? this.props.template.project ?? this.fleet.defaultProject).projectName,
+        destination,
+        ...parts,
+      },
+    };
+    return renderParams(toJson_ApplicationSetSpecTemplate(template as any), this.templateMode);
   }
 
   private propErrors(p: ApplicationSetProps): string[] {

@@ -302,6 +302,9 @@ export class SelectedGenerator implements IApplicationSetGenerator {
 /** Matrix and merge generators may contain combinators one level deep, no deeper (Argo CD's nesting rule). */
 function checkNesting(what: string, children: IApplicationSetGenerator[]) {
   for (const child of children) {
+    if (typeof (child as any).constructor?.isTemplateOverride === 'function' && (child as any).constructor.isTemplateOverride(child)) {
+      throw new Error(`${what}: Argo CD ignores the template of a generator inside a matrix or merge; put the TemplateOverride around the ${what} instead`);
+    }
     const grandChildren: IApplicationSetGenerator[] = (child as any)._children?.() ?? [];
     if (grandChildren.some(g => typeof (g as any)._children === 'function')) {
       throw new Error(`${what}: matrix and merge generators nest only one level deep; a nested combinator cannot contain another`);

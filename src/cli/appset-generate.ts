@@ -80,7 +80,7 @@ function readDirectory(root: string): Map<string, string> {
   const walk = (rel: string) => {
     for (const d of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
       const p = rel ? `${rel}/${d.name}` : d.name;
-      if (d.isDirectory()) { if (d.name !== '.git') walk(p); } else if (d.isFile()) out.set(p, fs.readFileSync(path.join(root, p), 'utf-8'));
+      if (d.isDirectory()) { if (d.name !== '.git') walk(p); } else if (d.isFile()) {out.set(p, fs.readFileSync(path.join(root, p), 'utf-8'));}
     }
   };
   walk('');

@@ -3,8 +3,8 @@ import { CommandResult } from './appset-generate';
 import { readTreeModel } from '../gitops/fleet-model';
 import { computePlan, planJson, planText } from '../gitops/fleet-plan';
 import { proveFleet } from '../gitops/fleet-proofs';
-import { planHtml } from '../gitops/plan-html';
 import { diffJson, diffMarkdown, diffPlans } from '../gitops/plan-diff';
+import { planHtml } from '../gitops/plan-html';
 
 /** Options of `cdk8s-fleet plan`. */
 export interface PlanCommandOptions {

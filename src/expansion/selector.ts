@@ -28,7 +28,7 @@ export function compileSelector(s: WireLabelSelector | undefined, strict: boolea
     const values = (e.values ?? []).map(String);
     switch (e.operator) {
       case 'In': case 'NotIn':
-        if (values.length === 0) throw new Error(`values: Invalid value: []string{}: for 'in', 'notin' operators, values set can't be empty`);
+        if (values.length === 0) throw new Error('values: Invalid value: []string{}: for \'in\', \'notin\' operators, values set can\'t be empty');
         break;
       case 'Exists': case 'DoesNotExist':
         if (values.length > 0) throw new Error(`values: Invalid value: ${JSON.stringify(values)}: values set must be empty for exists and does not exist`);

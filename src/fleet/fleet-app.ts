@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { App, AppProps } from 'cdk8s';
+import { Fleet } from './fleet';
 import { AppProject } from '../argocd/app-project';
 import { ApplicationSet } from '../argocd/application-set';
 import { acknowledgementsYaml, ACKNOWLEDGEMENTS_FILE, FleetModel, modelFromEntries } from '../gitops/fleet-model';
@@ -7,7 +8,6 @@ import { computePlan, FleetPlan, planText } from '../gitops/fleet-plan';
 import { proveFleet } from '../gitops/fleet-proofs';
 import { RenderedFile, renderTree } from '../gitops/render';
 import { sha256, writeTree } from '../gitops/tree-writer';
-import { Fleet } from './fleet';
 
 /**
  * Props for `FleetApp`. Of the cdk8s `AppProps`, `outdir` and `resolvers` apply; `yamlOutputType` and

@@ -97,7 +97,7 @@ function listFiles(root: string, rel = ''): string[] {
   const out: string[] = [];
   for (const d of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
     const p = rel ? `${rel}/${d.name}` : d.name;
-    if (d.isDirectory()) { if (d.name !== '.git') out.push(...listFiles(root, p)); } else if (d.isFile()) out.push(p);
+    if (d.isDirectory()) { if (d.name !== '.git') out.push(...listFiles(root, p)); } else if (d.isFile()) {out.push(p);}
   }
   return out.sort();
 }

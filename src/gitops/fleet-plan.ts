@@ -170,7 +170,10 @@ export function describeSources(a: PlannedApplication): string {
 /** The plan as JSON data. */
 export function planJson(plan: FleetPlan): any {
   const app = (a: PlannedApplication) => ({
-    name: a.name, origin: a.origin, project: a.project, namespace: a.destinationNamespace,
+    name: a.name,
+    origin: a.origin,
+    project: a.project,
+    namespace: a.destinationNamespace,
     sources: a.sources.map(s => ({ repoURL: s.repoURL, path: s.path, chart: s.chart, targetRevision: s.targetRevision, images: s.images })),
     clusterScoped: a.clusterScoped,
   });
@@ -178,8 +181,12 @@ export function planJson(plan: FleetPlan): any {
     clusters: plan.clusters.map(c => ({ name: c.name, server: c.server, labels: c.labels, applications: c.applications.map(app) })),
     unplaced: plan.unplaced.map(a => ({ ...app(a), destination: a.cluster })),
     applicationSets: plan.applicationSets.map(s => ({
-      name: s.name, applications: s.expansion.applications.map(a => a.metadata.name), clusters: s.clusters,
-      error: s.expansion.error, unsupported: s.expansion.unsupported, rejected: s.expansion.rejected,
+      name: s.name,
+      applications: s.expansion.applications.map(a => a.metadata.name),
+      clusters: s.clusters,
+      error: s.expansion.error,
+      unsupported: s.expansion.unsupported,
+      rejected: s.expansion.rejected,
     })),
   };
 }

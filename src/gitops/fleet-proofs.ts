@@ -1,6 +1,6 @@
 import { FleetModel } from './fleet-model';
-import { FleetProof, FleetProofWaiver, WAIVED_PROOFS_ANNOTATION } from '../argocd/fleet-proof';
 import { FleetPlan } from './fleet-plan';
+import { FleetProof, FleetProofWaiver, WAIVED_PROOFS_ANNOTATION } from '../argocd/fleet-proof';
 import { isDestinationMatched, isSourcePermitted } from '../private/project-rules';
 
 /** What the proofs found. */

@@ -1,5 +1,5 @@
-import { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
 import { describeSources, FleetPlan, PlannedApplication } from './fleet-plan';
+import { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
 
 /** How one Application changes on one cluster. */
 export interface ApplicationChange {
@@ -101,7 +101,9 @@ export function diffPlans(base: FleetPlan, head: FleetPlan, acknowledgements: re
     if (gained.length || lost.length) selections.push({ applicationSet: s.name, gained, lost });
   }
   for (const s of base.applicationSets) {
-    if (!head.applicationSets.some(h => h.name === s.name) && s.clusters.length) selections.push({ applicationSet: s.name, gained: [], lost: [...s.clusters] });
+    if (!head.applicationSets.some(h => h.name === s.name) && s.clusters.length) {
+      selections.push({ applicationSet: s.name, gained: [], lost: [...s.clusters] });
+    }
   }
   selections.sort((a, b) => cmp(a.applicationSet, b.applicationSet));
   return {

@@ -1,7 +1,6 @@
 import { Duration } from 'cdk8s';
 import {
-  ApplicationSet, ApplicationSource, ClusterDecisionResourceGenerator, LabelSelectorOperator, PluginGenerator, PullRequestGenerator,
-  ScmProviderGenerator, TemplateParam,
+  ApplicationSet, ApplicationSource, ClusterDecisionResourceGenerator, LabelSelectorOperator, PluginGenerator, TemplateParam,
 } from '../../src';
 import { renderObjects, testFleet } from '../util';
 
@@ -15,78 +14,6 @@ function generatorsOf(...generators: any[]): any[] {
 }
 
 describe('external generators', () => {
-  test('pull requests on GitHub (Generators-Pull-Request.md)', () => {
-    expect(generatorsOf(PullRequestGenerator.github({
-      owner: 'myorg',
-      repo: 'myrepository',
-      api: 'https://git.example.com/',
-      tokenRef: { secretName: 'github-token', key: 'token' },
-      appSecretName: 'github-app-repo-creds',
-      labels: ['preview'],
-      requeueAfter: Duration.minutes(30),
-    }))).toStrictEqual([{
-      pullRequest: {
-        github: {
-          owner: 'myorg',
-          repo: 'myrepository',
-          api: 'https://git.example.com/',
-          tokenRef: { secretName: 'github-token', key: 'token' },
-          appSecretName: 'github-app-repo-creds',
-          labels: ['preview'],
-        },
-        requeueAfterSeconds: 1800,
-      },
-    }]);
-  });
-
-  test('merge requests on GitLab with filters', () => {
-    expect(generatorsOf(PullRequestGenerator.gitlab({
-      project: 'myproject',
-      api: 'https://git.example.com/',
-      tokenRef: { secretName: 'gitlab-token', key: 'token' },
-      labels: ['preview'],
-      pullRequestState: 'opened',
-      filters: [{ branchMatch: '.*-argocd' }],
-    }))).toStrictEqual([{
-      pullRequest: {
-        gitlab: { project: 'myproject', api: 'https://git.example.com/', tokenRef: { secretName: 'gitlab-token', key: 'token' }, labels: ['preview'], pullRequestState: 'opened' },
-        filters: [{ branchMatch: '.*-argocd' }],
-      },
-    }]);
-    expect(() => PullRequestGenerator.gitlab({ project: 'p', pullRequestState: 'open' })).toThrow(/'pullRequestState' \('open'\) must be opened, closed, merged or locked/);
-    expect(() => PullRequestGenerator.github({ owner: '', repo: 'r' })).toThrow(/PullRequestGenerator.github 'owner' is required/);
-  });
-
-  test('SCM providers: a GitHub organization and a GitLab group (Generators-SCM-Provider.md)', () => {
-    expect(generatorsOf(
-      ScmProviderGenerator.github({
-        organization: 'myorg',
-        api: 'https://git.example.com/',
-        allBranches: true,
-        tokenRef: { secretName: 'github-token', key: 'token' },
-        appSecretName: 'gh-app-repo-creds',
-      }),
-      ScmProviderGenerator.gitlab({
-        group: '8675309',
-        includeSubgroups: false,
-        includeSharedProjects: false,
-        topic: 'my-topic',
-        cloneProtocol: 'https',
-        filters: [{ repositoryMatch: '^myapp', pathsExist: ['kubernetes/kustomization.yaml'] }],
-      }),
-    )).toStrictEqual([
-      { scmProvider: { github: { organization: 'myorg', api: 'https://git.example.com/', allBranches: true, tokenRef: { secretName: 'github-token', key: 'token' }, appSecretName: 'gh-app-repo-creds' } } },
-      {
-        scmProvider: {
-          gitlab: { group: '8675309', includeSubgroups: false, includeSharedProjects: false, topic: 'my-topic' },
-          cloneProtocol: 'https',
-          filters: [{ repositoryMatch: '^myapp', pathsExist: ['kubernetes/kustomization.yaml'] }],
-        },
-      },
-    ]);
-    expect(() => ScmProviderGenerator.github({ organization: 'o', cloneProtocol: 'git' })).toThrow(/'cloneProtocol' \('git'\) must be 'ssh' or 'https'/);
-  });
-
   test('plugin and cluster decision resource (Generators-Plugin.md, Generators-Cluster-Decision-Resource.md)', () => {
     expect(generatorsOf(
       new PluginGenerator({

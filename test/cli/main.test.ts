@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { AppProject, ApplicationSet, ApplicationSource, ClusterGenerator, FleetProof, LabelSelectorOperator, ProjectDestination, TemplateParam } from '../../src';
@@ -110,7 +111,7 @@ describe('cdk8s-fleet appset generate', () => {
 
   test('a generation Argo CD would fail exits 1 with Argo CD\'s message; rejected Applications go to stderr', () => {
     // GIVEN
-    const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'appset-'));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'appset-'));
     const appSetFile = path.join(dir, 'appset.yaml');
     const secrets = path.join(dir, 'clusters.yaml');
     fs.writeFileSync(secrets, 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: c1\n  labels:\n    argocd.argoproj.io/secret-type: cluster\nstringData:\n  name: c1\n  server: https://c1.example.com\n');
@@ -144,7 +145,11 @@ describe('cdk8s-fleet plan and diff', () => {
     expect(text.out).toContain('ApplicationSet web: 2 Applications on 2 clusters');
     expect(text.out).toContain('  staging (https://staging.k8s.example.com; environment=staging): 1 Applications\n    web-staging  project=team  namespace=web  helm web@1.0.0');
     expect(json.clusters.find((c: any) => c.name === 'dev').applications[0]).toEqual({
-      name: 'web-dev', origin: 'ApplicationSet/web', project: 'team', namespace: 'web', clusterScoped: [],
+      name: 'web-dev',
+      origin: 'ApplicationSet/web',
+      project: 'team',
+      namespace: 'web',
+      clusterScoped: [],
       sources: [{ repoURL: 'https://charts.acme.io', chart: 'web', targetRevision: '1.0.0', images: [] }],
     });
     expect(fs.readFileSync(html, 'utf-8')).toContain('data-cluster="dev" data-app="web" data-status="same"');

@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { ApplicationSet, ApplicationSource, ClusterCredentials, ClusterGenerator, Fleet, FleetApp, FleetProof, FleetTesting, LabelSelectorOperator, TemplateParam } from '../../src';
-import { expandApplicationSet } from '../../src/expansion/expand';
 import { readClusterSecrets } from '../../src/expansion/cluster-secrets';
+import { expandApplicationSet } from '../../src/expansion/expand';
 
 // Property-based: for random fleets and random cluster selectors, the offline expansion agrees with an
 // independent reference of Kubernetes label-selector semantics, and the synth-time proof agrees with both.
@@ -20,7 +20,8 @@ const selector = fc.record({
 }).filter(s => Object.keys(s.matchLabels ?? {}).length > 0 || (s.matchExpressions ?? []).length > 0);
 
 type Spec = { env: string; region?: string; tier?: string };
-const labelsOf = (c: Spec): Record<string, string> => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as Record<string, string>;
+const labelsOf = (c: Spec): Record<string, string> =>
+  Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as Record<string, string>;
 
 /** The reference: Kubernetes label selector semantics written out directly. */
 function referenceMatches(labels: Record<string, string>, s: { matchLabels?: Record<string, string>; matchExpressions?: any[] }): boolean {

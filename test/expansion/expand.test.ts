@@ -4,7 +4,8 @@ import { expandApplicationSet } from '../../src/expansion/expand';
 /** GIVEN helper: the two cluster Secrets of argo-cd's applicationset/generators/cluster_test.go. */
 function upstreamClusters(): ClusterSecret[] {
   const secret = (name: string, env: string, org: string, server: string) => ({
-    apiVersion: 'v1', kind: 'Secret',
+    apiVersion: 'v1',
+    kind: 'Secret',
     metadata: { name, namespace: 'argocd', labels: { 'argocd.argoproj.io/secret-type': 'cluster', 'environment': env, org }, annotations: { 'foo.argoproj.io': env } },
     data: { config: b64('{}'), name: b64(name === 'production-01' ? 'production_01/west' : name), server: b64(server) },
   });
@@ -29,8 +30,13 @@ function names(result: { applications: any[] }): string[] {
 
 describe('cluster generator (applicationset/generators/cluster_test.go TestGenerateParams)', () => {
   const values = {
-    lol1: 'lol', lol2: '{{values.lol1}}{{values.lol1}}', foo: 'bar',
-    bar: '{{ metadata.annotations.foo.argoproj.io }}', bat: '{{ metadata.labels.environment }}', aaa: '{{ server }}', noop: '{{ this-does-not-exist }}',
+    lol1: 'lol',
+    lol2: '{{values.lol1}}{{values.lol1}}',
+    foo: 'bar',
+    bar: '{{ metadata.annotations.foo.argoproj.io }}',
+    bat: '{{ metadata.labels.environment }}',
+    aaa: '{{ server }}',
+    noop: '{{ this-does-not-exist }}',
   };
   const template = {
     metadata: { name: '{{nameNormalized}}', annotations: Object.fromEntries(Object.keys(values).map(k => [`v-${k}`, `{{values.${k}}}`])) },
@@ -44,8 +50,13 @@ describe('cluster generator (applicationset/generators/cluster_test.go TestGener
     expect(names(result)).toEqual(['in-cluster', 'production-01-west', 'staging-01']);
     const prod = result.applications.find(a => a.metadata.name === 'production-01-west').metadata.annotations;
     expect(prod).toEqual({
-      'v-lol1': 'lol', 'v-lol2': '{{values.lol1}}{{values.lol1}}', 'v-foo': 'bar', 'v-bar': 'production', 'v-bat': 'production',
-      'v-aaa': 'https://production-01.example.com', 'v-noop': '{{ this-does-not-exist }}',
+      'v-lol1': 'lol',
+      'v-lol2': '{{values.lol1}}{{values.lol1}}',
+      'v-foo': 'bar',
+      'v-bar': 'production',
+      'v-bat': 'production',
+      'v-aaa': 'https://production-01.example.com',
+      'v-noop': '{{ this-does-not-exist }}',
     });
     // in-cluster has no labels or annotations: the tags stay literal in flat mode
     const inCluster = result.applications.find(a => a.metadata.name === 'in-cluster').metadata.annotations;
@@ -70,28 +81,39 @@ describe('cluster generator (applicationset/generators/cluster_test.go TestGener
   test('TestGenerateParamsGoTemplate "no label selector": values render with <no value>, in-cluster has no metadata', () => {
     // GIVEN the upstream values in Go-template syntax, default missingkey
     const goValues = {
-      lol1: 'lol', lol2: '{{ .values.lol1 }}{{ .values.lol1 }}', foo: 'bar',
+      lol1: 'lol',
+      lol2: '{{ .values.lol1 }}{{ .values.lol1 }}',
+      foo: 'bar',
       bar: '{{ if not (empty .metadata) }}{{index .metadata.annotations "foo.argoproj.io" }}{{ end }}',
-      bat: '{{ if not (empty .metadata) }}{{.metadata.labels.environment}}{{ end }}', aaa: '{{ .server }}', noop: '{{ .thisDoesNotExist }}',
+      bat: '{{ if not (empty .metadata) }}{{.metadata.labels.environment}}{{ end }}',
+      aaa: '{{ .server }}',
+      noop: '{{ .thisDoesNotExist }}',
     };
     const goTemplate = {
       metadata: { name: '{{.nameNormalized}}', annotations: Object.fromEntries(Object.keys(goValues).map(k => [`v-${k}`, `{{index .values "${k}"}}`])) },
       spec: { ...template.spec, destination: { server: '{{.server}}', namespace: 'x' } },
     };
     // WHEN
-    const result = expandApplicationSet(appSet({ goTemplate: true, generators: [{ clusters: { selector: {}, values: goValues } }], template: goTemplate }), { clusters: upstreamClusters() });
+    const spec = { goTemplate: true, generators: [{ clusters: { selector: {}, values: goValues } }], template: goTemplate };
+    const result = expandApplicationSet(appSet(spec), { clusters: upstreamClusters() });
     // THEN
     const byName = Object.fromEntries(result.applications.map(a => [a.metadata.name, a.metadata.annotations]));
     expect(byName['production-01-west']).toEqual({
-      'v-lol1': 'lol', 'v-lol2': '<no value><no value>', 'v-foo': 'bar', 'v-bar': 'production', 'v-bat': 'production',
-      'v-aaa': 'https://production-01.example.com', 'v-noop': '<no value>',
+      'v-lol1': 'lol',
+      'v-lol2': '<no value><no value>',
+      'v-foo': 'bar',
+      'v-bar': 'production',
+      'v-bat': 'production',
+      'v-aaa': 'https://production-01.example.com',
+      'v-noop': '<no value>',
     });
     expect(byName['in-cluster']).toMatchObject({ 'v-bar': '', 'v-bat': '', 'v-aaa': 'https://kubernetes.default.svc' });
   });
 
   test('with missingkey=error, a value reading .metadata on in-cluster fails the whole ApplicationSet (#21293)', () => {
     const result = expandApplicationSet(appSet({
-      goTemplate: true, goTemplateOptions: ['missingkey=error'],
+      goTemplate: true,
+      goTemplateOptions: ['missingkey=error'],
       generators: [{ clusters: { values: { env: '{{ .metadata.labels.environment }}' } } }],
       template: { metadata: { name: '{{.name}}' }, spec: template.spec },
     }), { clusters: upstreamClusters() });
@@ -101,7 +123,8 @@ describe('cluster generator (applicationset/generators/cluster_test.go TestGener
 
   test('index on a label map yields "" for a missing key and is reported as a missing parameter', () => {
     const result = expandApplicationSet(appSet({
-      goTemplate: true, goTemplateOptions: ['missingkey=error'],
+      goTemplate: true,
+      goTemplateOptions: ['missingkey=error'],
       generators: [{ clusters: { selector: { matchLabels: { environment: 'staging' } } } }],
       template: { metadata: { name: '{{.name}}{{ index .metadata.labels "team" }}' }, spec: { ...template.spec, destination: { name: '{{.name}}', namespace: 'x' } } },
     }), { clusters: upstreamClusters() });
@@ -116,7 +139,8 @@ describe('cluster generator (applicationset/generators/cluster_test.go TestGener
 
   test('flatList gives one parameter set with every cluster', () => {
     const result = expandApplicationSet(appSet({
-      goTemplate: true, generators: [{ clusters: { flatList: true, selector: { matchLabels: { org: 'foo' } } } }],
+      goTemplate: true,
+      generators: [{ clusters: { flatList: true, selector: { matchLabels: { org: 'foo' } } } }],
       template: { metadata: { name: 'all' }, spec: { ...template.spec, destination: { name: 'in-cluster', namespace: 'x' }, source: { ...template.spec.source, path: '{{ range .clusters }}{{ .name }},{{ end }}' } } },
     }), { clusters: upstreamClusters() });
     expect(result.applications[0].spec.source.path).toBe('staging-01,');
@@ -192,7 +216,7 @@ describe('matrix and merge (Generators-Matrix.md, Generators-Merge.md, matrix.go
           generators: [
             { clusters: { selector: { matchLabels: { 'argocd.argoproj.io/secret-type': 'cluster' } }, values: { kafka: 'true', redis: 'false' } } },
             { clusters: { selector: { matchLabels: { environment: 'staging' } }, values: { redis: 'true' } } },
-            { list: { elements: [{ server: 'https://production-01.example.com', 'values.kafka': 'false' }, { server: 'https://nowhere', 'values.kafka': 'x' }] } },
+            { list: { elements: [{ 'server': 'https://production-01.example.com', 'values.kafka': 'false' }, { 'server': 'https://nowhere', 'values.kafka': 'x' }] } },
           ],
         },
       }],
@@ -221,7 +245,8 @@ describe('template processing (Template.md, utils_test.go)', () => {
     ['preserveResourcesOnDeletion: no finalizer', undefined, { preserveResourcesOnDeletion: true }, undefined],
   ])('%s', (_name, finalizers, syncPolicy, expected) => {
     const result = expandApplicationSet(appSet({
-      goTemplate: true, syncPolicy,
+      goTemplate: true,
+      syncPolicy,
       generators: [{ clusters: { selector: { matchLabels: { org: 'foo' } } } }],
       template: { metadata: { name: '{{.name}}', finalizers }, spec: base },
     }), { clusters });

@@ -1,5 +1,5 @@
-import { ApplicationSet, ApplicationSource, ClusterGenerator, FleetTesting, TemplateParam } from '../../src';
 import { buildExampleFleet } from '../../examples/basic-fleet/main';
+import { ApplicationSet, ApplicationSource, ClusterGenerator, FleetTesting, TemplateParam } from '../../src';
 import { addCluster, testFleet } from '../util';
 
 describe('FleetTesting', () => {

@@ -1,5 +1,6 @@
 import {
-  AppProject, ApplicationSet, ApplicationSource, ClusterGenerator, FleetProof, ListGenerator, ProgressiveSync, ProjectDestination, StepOperator, TemplateParam,
+  AppProject, ApplicationSet, ApplicationSource, ClusterGenerator, FleetProof, ListGenerator, ProgressiveSync, ProjectDestination, StepOperator,
+  TemplateParam,
 } from '../../src';
 import { addCluster, testFleet } from '../util';
 

@@ -39,7 +39,11 @@ class State {
   public readonly vars: { name: string; value: GoValue }[] = [];
   private node: { pos: number; text: string } | undefined;
 
-  public constructor(private readonly tmpl: Template, private readonly functions: ReadonlyMap<string, TemplateFunction>, private readonly missingKey: MissingKey) {}
+  public constructor(
+    private readonly tmpl: Template,
+    private readonly functions: ReadonlyMap<string, TemplateFunction>,
+    private readonly missingKey: MissingKey,
+  ) {}
 
   public walk(dot: GoValue, nodes: Node[], out: string[]): void {
     for (const n of nodes) {
@@ -70,8 +74,13 @@ class State {
     const v = this.evalPipeline(dot, { ...n.pipe, decl: [] });
     const oneIteration = (index: GoValue, elem: GoValue): boolean => {
       const inner = this.vars.length;
-      if (n.pipe.decl.length > 0) this.setVar(n.pipe.decl.length === 1 ? n.pipe.decl[0] : n.pipe.decl[1], n.pipe.decl.length === 1 ? elem : elem, n.pipe.isAssign);
-      if (n.pipe.decl.length > 1) this.setVar(n.pipe.decl[0], index, n.pipe.isAssign);
+      // `range $e := …` binds the element; `range $i, $e := …` the index and the element.
+      const decl = n.pipe.decl;
+      if (decl.length === 1) this.setVar(decl[0], elem, n.pipe.isAssign);
+      if (decl.length === 2) {
+        this.setVar(decl[1], elem, n.pipe.isAssign);
+        this.setVar(decl[0], index, n.pipe.isAssign);
+      }
       try {
         this.walk(elem, n.list, out);
       } catch (e) {

@@ -289,9 +289,7 @@ function untilStep(start: number, stop: number, step: number): bigint[] {
 
 function seq(params: number[]): string {
   let [start, step, end] = [1, 1, 1];
-  if (params.length === 1) end = params[0];
-  else if (params.length === 2) { start = params[0]; end = params[1]; step = start <= end ? 1 : -1; } else if (params.length === 3) [start, step, end] = params;
-  else return '';
+  if (params.length === 1) {end = params[0];} else if (params.length === 2) { start = params[0]; end = params[1]; step = start <= end ? 1 : -1; } else if (params.length === 3) {[start, step, end] = params;} else {return '';}
   const out: number[] = [];
   if (step === 0) return '';
   for (let i = start; step > 0 ? i <= end : i >= end; i += step) out.push(i);
@@ -313,7 +311,7 @@ function adler32(s: string): number {
   let a = 1;
   let b = 0;
   for (const byte of Buffer.from(s)) { a = (a + byte) % 65521; b = (b + a) % 65521; }
-  return (b << 16 | a) >>> 0;
+  return b * 65536 + a;
 }
 
 /** encoding/json's Marshal: sorted keys, and (by default) <, > and & escaped for HTML. */
@@ -357,9 +355,7 @@ function slugify(args: GoValue[]): string {
   let smart = true;
   let name = '';
   args.forEach((a, i) => {
-    if (i === args.length - 1) name = asString(a);
-    else if (i === 0) maxSize = asInt(a);
-    else if (i === 1) { if (typeof a !== 'boolean') throw new FunctionError(`interface conversion: interface {} is ${typeName(a)}, not bool`); smart = a; }
+    if (i === args.length - 1) {name = asString(a);} else if (i === 0) {maxSize = asInt(a);} else if (i === 1) { if (typeof a !== 'boolean') throw new FunctionError(`interface conversion: interface {} is ${typeName(a)}, not bool`); smart = a; }
   });
   let slug = normalizeName(name).replace(/[^a-z0-9-_]/g, '-').replace(/-+/g, '-').replace(/^[-_]+|[-_]+$/g, '');
   if (maxSize > 0 && slug.length > maxSize) {
