@@ -47,10 +47,8 @@ export interface PullRequestGeneratorOptions {
   readonly continueOnRepoNotFoundError?: boolean;
 }
 
-/** Options for `PullRequestGenerator.bitbucketServer()`. */
+/** Options for `PullRequestGenerator.bitbucketServer()`; `api` (the server URL, e.g. `https://bitbucket.acme.io`) is required. */
 export interface BitbucketServerPullRequestOptions extends PullRequestGeneratorOptions {
-  /** The Bitbucket Server (Data Center) URL, e.g. `https://bitbucket.acme.io`. */
-  readonly api: string;
   /** The project key. */
   readonly project: string;
   /** The repository slug. */
@@ -77,7 +75,7 @@ export interface BitbucketCloudPullRequestOptions extends PullRequestGeneratorOp
   readonly bearerTokenRef?: SecretKeyReference;
 }
 
-/** Options for `PullRequestGenerator.gitea()`. */
+/** Options for `PullRequestGenerator.gitea()`; `api` (the Gitea URL) is required. */
 export interface GiteaPullRequestOptions extends PullRequestGeneratorOptions {
   /** The repository's owner. */
   readonly owner: string;

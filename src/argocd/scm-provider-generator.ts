@@ -69,10 +69,8 @@ export interface GitLabScmProviderOptions extends ScmProviderGeneratorOptions {
   readonly topic?: string;
 }
 
-/** Options for `ScmProviderGenerator.bitbucketServer()`. */
+/** Options for `ScmProviderGenerator.bitbucketServer()`; `api` (the server URL) is required. */
 export interface BitbucketServerScmProviderOptions extends ScmProviderGeneratorOptions {
-  /** The Bitbucket Server (Data Center) URL. */
-  readonly api: string;
   /** The project key whose repositories are listed. */
   readonly project: string;
   /** @default - no basic auth */
@@ -95,7 +93,7 @@ export interface BitbucketCloudScmProviderOptions extends ScmProviderGeneratorOp
   readonly appPasswordRef: SecretKeyReference;
 }
 
-/** Options for `ScmProviderGenerator.gitea()`. */
+/** Options for `ScmProviderGenerator.gitea()`; `api` (the Gitea URL) is required. */
 export interface GiteaScmProviderOptions extends ScmProviderGeneratorOptions {
   /** The owner (user or organization) whose repositories are listed. */
   readonly owner: string;
