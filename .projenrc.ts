@@ -22,10 +22,10 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'fast-check@^4',
     '@types/js-yaml@^4',
     'ts-node@^10',
-    'yaml@^2',
   ],
   // Non-jsii runtime dependencies are bundled into the package (jsii requires it).
-  bundledDeps: ['js-yaml@^4.1.0', 'ajv@^8.17.0', 'commander@^12'],
+  // `yaml` edits the versions file keeping its comments and formatting (`cdk8s-fleet promote`).
+  bundledDeps: ['js-yaml@^4.1.0', 'ajv@^8.17.0', 'commander@^12', 'yaml@^2'],
   bin: { 'cdk8s-fleet': 'bin/cdk8s-fleet' },
 
   // CI is `.ci/run` (see README); no GitHub workflows, no release automation here.

@@ -26,3 +26,8 @@ export * from './argocd/sync-annotations';
 export * from './argocd/migration-job';
 export * from './argocd/fleet-proof';
 export * from './secrets/secret-store';
+export * from './promotion/versions-file';
+export * from './workloads/workload';
+export * from './workloads/workload-settings';
+export * from './workloads/cluster-match';
+export * from './workloads/image-updater';

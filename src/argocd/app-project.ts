@@ -140,6 +140,7 @@ export class AppProject extends Construct implements IAppProject {
   private readonly sourceRepos: string[] = [];
   private readonly roles: ProjectRoleOptions[] = [];
   private readonly clusterAllow: ResourceKind[] = [];
+  private readonly namespaceAllow: ResourceKind[] = [];
 
   public constructor(scope: Construct, id: string, props: AppProjectProps = {}) {
     super(scope, id);
@@ -172,6 +173,7 @@ export class AppProject extends Construct implements IAppProject {
     for (const d of props.destinations ?? []) this.addDestination(d);
     for (const r of props.roles ?? []) this.addRole(r);
     for (const k of props.clusterResourceAllowList ?? []) this.allowClusterResource(k);
+    for (const k of props.namespaceResourceAllowList ?? []) this.allowNamespacedResource(k);
     this.node.defaultChild = this.apiObject;
     this.node.addValidation({ validate: () => this.validateProject() });
   }
@@ -201,6 +203,16 @@ export class AppProject extends Construct implements IAppProject {
     }
   }
 
+  /**
+   * Allows the project to create a namespaced kind (adds it to `namespaceResourceWhitelist`; once the list is not
+   * empty, only listed kinds are allowed).
+   */
+  public allowNamespacedResource(kind: ResourceKind): void {
+    if (!this.namespaceAllow.some(k => k.group === kind.group && k.kind === kind.kind && k.name === kind.name)) {
+      this.namespaceAllow.push(kind);
+    }
+  }
+
   public permitsDestination(cluster: ICluster, namespace: string): boolean {
     const matched = isDestinationMatched(this.destinations.map(d => d._toKube()), { name: cluster.clusterName, server: cluster.server, namespace });
     if (matched && this.props.permitOnlyProjectScopedClusters) {
@@ -218,7 +230,7 @@ export class AppProject extends Construct implements IAppProject {
     return isResourcePermitted({
       clusterResourceWhitelist: this.clusterAllow,
       clusterResourceBlacklist: p.clusterResourceDenyList,
-      namespaceResourceWhitelist: p.namespaceResourceAllowList,
+      namespaceResourceWhitelist: this.namespaceAllow.length ? this.namespaceAllow : undefined,
       namespaceResourceBlacklist: p.namespaceResourceDenyList,
     }, group, kind, name, namespaced);
   }
@@ -253,7 +265,7 @@ export class AppProject extends Construct implements IAppProject {
       destinations: undefinedIfEmpty(this.destinations.map(d => d._toKube())),
       clusterResourceWhitelist: kinds(this.clusterAllow),
       clusterResourceBlacklist: kinds(p.clusterResourceDenyList),
-      namespaceResourceWhitelist: kinds(p.namespaceResourceAllowList),
+      namespaceResourceWhitelist: kinds(this.namespaceAllow),
       namespaceResourceBlacklist: kinds(p.namespaceResourceDenyList),
       roles: undefinedIfEmpty(this.roles.map(r => ({
         name: r.name,

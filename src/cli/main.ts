@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { appsetGenerate, CommandResult } from './appset-generate';
 import { diffCommand, planCommand, treeProofProblems } from './plan';
+import { promote } from './promote';
 import { validateTree } from './validate';
 
 /** Output streams, so that tests can capture them. */
@@ -18,6 +19,7 @@ const defaultIo: CliIo = { out: t => process.stdout.write(t), err: t => process.
  * - `cdk8s-fleet appset generate <applicationset.yaml> --clusters <secrets.yaml> [--projects f] [--git-dir url=dir]`
  * - `cdk8s-fleet plan <tree> [--json] [--html <file> [--base <tree>]]`
  * - `cdk8s-fleet diff <base-tree> <head-tree> [--json]`
+ * - `cdk8s-fleet promote <app> --from <env> --to <env> [--version v] [--file versions.yaml] [--tree dir] [--dry-run]`
  */
 export function main(argv: string[], io: CliIo = defaultIo): number {
   let code = 0;
@@ -69,6 +71,16 @@ export function main(argv: string[], io: CliIo = defaultIo): number {
     .argument('<head>', 'the tree of the change')
     .option('--json', 'print JSON')
     .action((base: string, head: string, opts: { json?: boolean }) => emit(diffCommand(base, head, opts)));
+  program.command('promote')
+    .description('pin in the next environment the version the previous one runs, editing the versions file in place (comments kept)')
+    .argument('<app>', 'the application, as named in the versions file')
+    .requiredOption('--from <environment>', 'the environment that runs the version')
+    .requiredOption('--to <environment>', 'the next environment in the promotion order')
+    .option('--version <version>', 'the version to promote (must be what --from runs)')
+    .option('--file <versions.yaml>', 'the versions file', 'versions.yaml')
+    .option('--tree <dir>', 'a synthesized tree: list the clusters and files the next synth changes')
+    .option('--dry-run', 'explain what would change; change nothing')
+    .action((app: string, opts: { from: string; to: string; version?: string; file?: string; tree?: string; dryRun?: boolean }) => emit(promote(app, opts)));
   try {
     program.parse(argv, { from: 'user' });
   } catch (e: any) {

@@ -1,3 +1,4 @@
+import * as yaml from 'js-yaml';
 import { FleetModel, TreeEntry } from './fleet-model';
 import { knownClusters } from '../expansion/cluster-secrets';
 import { expandApplicationSet, ExpansionResult } from '../expansion/expand';
@@ -206,15 +207,64 @@ interface DirSummary { images: Set<string>; clusterScoped: string[] }
 
 function workloadIndex(entries: TreeEntry[]): Map<string, DirSummary> {
   const byDir = new Map<string, DirSummary>();
+  const kustomizations: { dir: string; object: any }[] = [];
   for (const e of entries) {
-    if (!e.path.startsWith('clusters/')) continue;
+    if (!e.path.startsWith('clusters/') && !e.path.startsWith('apps/')) continue;
     const dir = e.path.slice(0, e.path.lastIndexOf('/'));
     let s = byDir.get(dir);
     if (!s) { s = { images: new Set(), clusterScoped: [] }; byDir.set(dir, s); }
     for (const i of e.images ?? []) s.images.add(i);
-    if (e.object?.kind && isClusterScoped(String(e.object.apiVersion), e.object.kind)) s.clusterScoped.push(`${e.object.kind}/${e.object.metadata?.name}`);
+    if (e.object?.kind === 'Kustomization' && String(e.object.apiVersion).startsWith('kustomize.config.k8s.io/')) {
+      kustomizations.push({ dir, object: e.object });
+    } else if (e.object?.kind && isClusterScoped(String(e.object.apiVersion), e.object.kind)) {
+      s.clusterScoped.push(`${e.object.kind}/${e.object.metadata?.name}`);
+    }
   }
+  // A Kustomize overlay deploys its resources' objects, with the images its patches set (for trees read from
+  // disk; a synthesized overlay already carries its images).
+  const resolve = (dir: string, seen: Set<string>): DirSummary => {
+    const own = byDir.get(dir) ?? { images: new Set<string>(), clusterScoped: [] };
+    const k = kustomizations.find(x => x.dir === dir);
+    if (!k || seen.has(dir)) return own;
+    seen.add(dir);
+    const images = new Set(own.images);
+    const scoped = [...own.clusterScoped];
+    for (const r of k.object.resources ?? []) {
+      const sub = resolve(normalizePath(`${dir}/${r}`), seen);
+      if (own.images.size === 0) for (const i of sub.images) images.add(i);
+      scoped.push(...sub.clusterScoped);
+    }
+    for (const p of k.object.patches ?? []) {
+      for (const op of parseOps(p.patch)) {
+        if (typeof op?.path !== 'string' || !op.path.endsWith('/image') || typeof op.value !== 'string') continue;
+        const repo = op.value.replace(/[:@][^/:@]*$/, '');
+        for (const i of [...images]) if (i.replace(/[:@][^/:@]*$/, '') === repo) images.delete(i);
+        images.add(op.value);
+      }
+    }
+    return { images, clusterScoped: [...new Set(scoped)] };
+  };
+  for (const k of kustomizations) byDir.set(k.dir, resolve(k.dir, new Set()));
   return byDir;
+}
+
+function parseOps(patch: unknown): any[] {
+  if (typeof patch !== 'string') return [];
+  try {
+    const parsed = yaml.load(patch);
+    return Array.isArray(parsed) ? parsed : [];
+  } catch {
+    return [];
+  }
+}
+
+function normalizePath(p: string): string {
+  const out: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '..') out.pop();
+    else if (part !== '.' && part !== '') out.push(part);
+  }
+  return out.join('/');
 }
 
 function trimDir(p: string): string {

@@ -26,10 +26,13 @@ export interface ProcessedObject {
 
 const TEMPLATE_PARAM = /%%tp\d+%%/;
 
+/** Kinds the library itself writes that no pinned schema covers (Kustomize's kustomization.yaml). */
+const LIBRARY_KINDS = new Set(['kustomize.config.k8s.io/v1beta1/Kustomization']);
+
 export function processObject(json: any, role: Placement['role'], options: ProcessOptions): ProcessedObject {
   const problems: string[] = [];
   const key = `${json.apiVersion}/${json.kind}`;
-  if (options.validateSchemas && !options.unvalidatedKinds.has(key)) {
+  if (options.validateSchemas && !options.unvalidatedKinds.has(key) && !LIBRARY_KINDS.has(key)) {
     const schemaErrors = SchemaValidator.get().validate(json);
     if (schemaErrors === undefined) {
       problems.push(`no pinned schema for '${key}'; list it in FleetApp 'unvalidatedKinds' to write it without validation`);

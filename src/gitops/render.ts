@@ -1,10 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { createPipeline } from './object-pipeline';
-import { ProcessOptions } from './process-object';
+import { processObject, ProcessedObject, ProcessOptions } from './process-object';
 import { ClusterManifests } from '../fleet/cluster-manifests';
 import { isClusterScoped } from '../private/kinds';
 import { ownPlacement, Placement } from '../private/placement';
+import { Workload } from '../workloads/workload';
 
 /** One file of the GitOps tree. */
 export interface RenderedFile {
@@ -57,6 +58,15 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   // 0. Library defaults that depend on the whole tree (sync waves of Namespaces and CRDs).
   const all = root.node.findAll();
   for (const c of all) if (ClusterManifests.isClusterManifests(c)) c._applyDefaultWaves();
+  // Workloads render their variants first: that also completes their projects' allow lists.
+  const workloads = all.filter(Workload.isWorkload);
+  for (const w of workloads) {
+    try {
+      w._prepare();
+    } catch (e) {
+      errors.push(`[${w.node.path}] ${(e as Error).message}`);
+    }
+  }
 
   // 1. Construct-level validations (node.addValidation), as cdk8s App.synth() does.
   let objectCount = 0;
@@ -126,6 +136,7 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
 
   // 3. Results of the pipeline, in submission order.
   const processed = pipeline.finish();
+  const workloadFiles = renderWorkloadFiles(workloads, options, byPath, errors);
   const files: RenderedFile[] = pending.map((p, i) => {
     const r = processed[i];
     for (const problem of r.problems) errors.push(`[${p.constructPath}] ${p.json.kind} '${p.json.metadata?.name}' (${p.path}): ${problem}`);
@@ -139,8 +150,39 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
       placement: p.placement,
     };
   });
+  files.push(...workloadFiles);
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, errors };
+}
+
+/**
+ * The files of workloads: each distinct object (a variant's object shared by many clusters) is validated,
+ * scanned and serialized once; every cluster's file reuses the bytes.
+ */
+function renderWorkloadFiles(workloads: Workload[], options: RenderOptions, byPath: Map<string, Pending>, errors: string[]): RenderedFile[] {
+  const files: RenderedFile[] = [];
+  for (const w of workloads) {
+    const { requests, errors: renderErrors } = w._fileRequests();
+    errors.push(...renderErrors.map(e => (e.startsWith('[') ? e : `[${w.node.path}] ${e}`)));
+    const done = new Map<string, ProcessedObject>();
+    for (const r of requests) {
+      let p = done.get(r.key);
+      if (!p) {
+        p = processObject(r.object, 'workload', options);
+        done.set(r.key, p);
+        for (const problem of p.problems) errors.push(`[${w.node.path}] ${r.object.kind} '${r.object.metadata?.name ?? ''}' (${r.path}): ${problem}`);
+      }
+      const existing = byPath.get(r.path);
+      if (existing) {
+        errors.push(`[${w.node.path}] ${r.path} is also written by '${existing.constructPath}'`);
+        continue;
+      }
+      const placement: Placement = { directory: r.path.slice(0, r.path.lastIndexOf('/')), role: 'workload', defaultNamespace: w.namespace };
+      byPath.set(r.path, { path: r.path, constructPath: w.node.path, placement, json: undefined });
+      files.push({ path: r.path, content: p.content, hash: p.hash, object: summaryOf(r.object), images: r.images ?? p.images, constructPath: w.node.path, placement });
+    }
+  }
+  return files;
 }
 
 const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;

@@ -1,0 +1,146 @@
+import * as fs from 'fs';
+import { Construct } from 'constructs';
+import { parseVersions, promotionAllowed } from './versions-parse';
+import type { ICluster } from '../fleet/cluster';
+import { show, throwIfInvalid } from '../private/errors';
+
+/** Props for `VersionsFile`. */
+export interface VersionsFileProps {
+  /**
+   * The versions file in the fleet repository (YAML). Give `path` or `content`.
+   * @default - `content` is used
+   */
+  readonly path?: string;
+  /**
+   * The file's text, for tests.
+   * @default - read from `path`
+   */
+  readonly content?: string;
+}
+
+/** A reviewable exception to the promotion guard. */
+export interface PinOverride {
+  /** The application. */
+  readonly application: string;
+  /** The environment. */
+  readonly environment: string;
+  /** The version that may be pinned there without running upstream first. */
+  readonly version: string;
+  /** Why (an incident, a hotfix ticket …); shown in the synth errors' place. */
+  readonly reason: string;
+}
+
+/**
+ * The versions every application runs in every environment, read from a YAML file in the fleet repository,
+ * one line per application per environment. Environments are named stages, defined by a cluster label and
+ * ordered for promotion (e.g. dev → staging → production):
+ *
+ * ```yaml
+ * environments: [dev, staging, production]   # promotion order
+ * environmentLabel: environment               # the cluster label that names a cluster's environment
+ * versions:
+ *   api:
+ *     dev: 1.9.0
+ *     staging: 1.9.0
+ *     production: 1.8.2   # promote with: npx cdk8s-fleet promote api --from staging --to production
+ * ```
+ *
+ * The promotion guard runs at synth: an environment may run a version only if the nearest upstream environment
+ * that pins the application runs the same version, or (both being semantic versions) a newer one, so a release
+ * cannot skip a stage. `allowPin()` declares a reviewed exception.
+ */
+export class VersionsFile extends Construct {
+  /** The environments in promotion order. */
+  public readonly environments: string[];
+  /** The cluster label whose value is a cluster's environment. */
+  public readonly environmentLabel: string;
+  /** Where the file was read from, if from a file. */
+  public readonly path?: string;
+  private readonly pins: Map<string, Map<string, string>>;
+  private readonly overrides: PinOverride[] = [];
+
+  public constructor(scope: Construct, id: string, props: VersionsFileProps) {
+    super(scope, id);
+    this.path = props.path;
+    const where = props.path ?? 'content';
+    if ((props.path === undefined) === (props.content === undefined)) {
+      throwIfInvalid(this, 'VersionsFile', ["give 'path' or 'content', not both and not neither"]);
+    }
+    let text: string;
+    try {
+      text = props.content ?? fs.readFileSync(props.path!, 'utf-8');
+    } catch (e) {
+      throwIfInvalid(this, 'VersionsFile', [`'path' (${show(props.path)}) cannot be read: ${(e as Error).message}`]);
+      throw e;
+    }
+    const parsed = parseVersions(text, where);
+    throwIfInvalid(this, 'VersionsFile', parsed.errors);
+    this.environments = parsed.environments;
+    this.environmentLabel = parsed.environmentLabel;
+    this.pins = parsed.pins;
+    this.node.addValidation({ validate: () => this.guardErrors() });
+  }
+
+  /** The applications the file pins. */
+  public get applications(): string[] {
+    return [...this.pins.keys()];
+  }
+
+  /** Whether `application` is pinned in `environment`. */
+  public hasVersion(application: string, environment: string): boolean {
+    return this.pins.get(application)?.has(environment) ?? false;
+  }
+
+  /** The version of `application` in `environment`; throws naming the file when it is not pinned. */
+  public version(application: string, environment: string): string {
+    const v = this.pins.get(application)?.get(environment);
+    if (v === undefined) {
+      throw new Error(`[${this.node.path}] ${this.path ?? 'the versions file'} pins no version of '${application}' for environment '${environment}'; add \`versions.${application}.${environment}\``);
+    }
+    return v;
+  }
+
+  /** The environment a cluster belongs to (its `environmentLabel`), if it is one of `environments`. */
+  public environmentOf(cluster: ICluster): string | undefined {
+    const env = cluster.labels[this.environmentLabel];
+    return env !== undefined && this.environments.includes(env) ? env : undefined;
+  }
+
+  /** The environment before `environment` in the promotion order, if any. */
+  public upstreamOf(environment: string): string | undefined {
+    const i = this.environments.indexOf(environment);
+    return i > 0 ? this.environments[i - 1] : undefined;
+  }
+
+  /** Lets `version` be pinned to an environment although its upstream does not run it (a reviewed exception). */
+  public allowPin(override: PinOverride): void {
+    const errors: string[] = [];
+    if (!this.environments.includes(override.environment)) errors.push(`allowPin 'environment' (${show(override.environment)}) is not one of ${show(this.environments)}`);
+    if (!override.reason?.trim()) errors.push(`allowPin 'reason' (${show(override.reason)}) must say why the promotion guard may be bypassed`);
+    throwIfInvalid(this, 'VersionsFile', errors);
+    this.overrides.push({ ...override });
+  }
+
+  /** @internal The overrides declared, for the plan. */
+  public _overrides(): PinOverride[] {
+    return [...this.overrides];
+  }
+
+  private guardErrors(): string[] {
+    const errors: string[] = [];
+    for (const [app, byEnv] of this.pins) {
+      for (const env of this.environments) {
+        const version = byEnv.get(env);
+        if (version === undefined) continue;
+        const upstream = [...this.environments.slice(0, this.environments.indexOf(env))].reverse().find(u => byEnv.has(u));
+        if (upstream === undefined) continue;
+        const upstreamVersion = byEnv.get(upstream)!;
+        if (promotionAllowed(version, upstreamVersion)) continue;
+        if (this.overrides.some(o => o.application === app && o.environment === env && o.version === version)) continue;
+        errors.push(`promotion guard: '${app}' pins ${version} in ${env}, but ${upstream} (upstream) runs ${upstreamVersion}. `
+          + `Promote through ${upstream} first (cdk8s-fleet promote ${app} --from ${upstream} --to ${env}), or declare allowPin({ application: '${app}', environment: '${env}', version: '${version}', reason })`);
+      }
+    }
+    return errors;
+  }
+}

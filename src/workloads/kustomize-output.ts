@@ -1,0 +1,96 @@
+import * as yaml from 'js-yaml';
+import { imagesOf } from '../gitops/fleet-model';
+
+/** One file a workload contributes to the tree; files with the same `key` hold the same object. */
+export interface WorkloadFileRequest {
+  readonly path: string;
+  readonly object: any;
+  readonly key: string;
+  /** The images the file's directory deploys, when the object itself does not say (an overlay). */
+  readonly images?: string[];
+}
+
+const KUSTOMIZATION = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' };
+
+/**
+ * The Kustomize layout of a workload: `apps/<app>/base/` holds `base` (one object per file and a
+ * kustomization.yaml), and `apps/<app>/overlays/<cluster>/kustomization.yaml` turns it into each cluster's
+ * rendered objects with the smallest JSON6902 patches (objects the base lacks are added as files of the
+ * overlay; base objects a cluster does not have are deleted with a strategic-merge `$patch: delete`).
+ */
+export function kustomizeFiles(app: string, base: any[], perCluster: ReadonlyMap<string, any[]>, fileName: (o: any) => string, owner: string): WorkloadFileRequest[] {
+  const out: WorkloadFileRequest[] = [];
+  const baseDir = `apps/${app}/base`;
+  const baseByKey = new Map(base.map(o => [identity(o), o]));
+  base.forEach((o, i) => out.push({ path: `${baseDir}/${fileName(o)}`, object: o, key: `${owner}#kustomize-base/${i}` }));
+  out.push({ path: `${baseDir}/kustomization.yaml`, object: { ...KUSTOMIZATION, resources: base.map(fileName) }, key: `${owner}#kustomize-base/kustomization` });
+  for (const [cluster, objects] of [...perCluster.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const dir = `apps/${app}/overlays/${cluster}`;
+    const resources = ['../../base'];
+    const patches: any[] = [];
+    const present = new Set<string>();
+    for (const o of objects) {
+      const id = identity(o);
+      present.add(id);
+      const b = baseByKey.get(id);
+      if (!b) {
+        resources.push(fileName(o));
+        out.push({ path: `${dir}/${fileName(o)}`, object: o, key: `${owner}#kustomize-extra/${JSON.stringify(o)}` });
+        continue;
+      }
+      const ops = json6902(b, o);
+      if (ops.length) patches.push({ target: target(o), patch: yaml.dump(ops, { lineWidth: -1, noRefs: true }) });
+    }
+    for (const b of base) {
+      if (present.has(identity(b))) continue;
+      const meta: any = { name: b.metadata?.name };
+      if (b.metadata?.namespace !== undefined) meta.namespace = b.metadata.namespace;
+      patches.push({ patch: yaml.dump({ $patch: 'delete', apiVersion: b.apiVersion, kind: b.kind, metadata: meta }, { lineWidth: -1 }) });
+    }
+    const kustomization: any = { ...KUSTOMIZATION, resources };
+    if (patches.length) kustomization.patches = patches;
+    const images = [...new Set(objects.flatMap(o => imagesOf(o)))].sort();
+    out.push({ path: `${dir}/kustomization.yaml`, object: kustomization, key: `${owner}#kustomize-overlay/${JSON.stringify(kustomization)}`, images });
+  }
+  return out;
+}
+
+/** The smallest JSON6902 operations that turn `from` into `to` (arrays of different lengths are replaced whole). */
+export function json6902(from: any, to: any, path = ''): any[] {
+  if (isObject(from) && isObject(to)) {
+    const ops: any[] = [];
+    for (const k of Object.keys(from)) if (!(k in to)) ops.push({ op: 'remove', path: `${path}/${escape(k)}` });
+    for (const k of Object.keys(to)) {
+      if (!(k in from)) ops.push({ op: 'add', path: `${path}/${escape(k)}`, value: to[k] });
+      else ops.push(...json6902(from[k], to[k], `${path}/${escape(k)}`));
+    }
+    return ops;
+  }
+  if (Array.isArray(from) && Array.isArray(to) && from.length === to.length) {
+    return from.flatMap((e, i) => json6902(e, to[i], `${path}/${i}`));
+  }
+  return JSON.stringify(from) === JSON.stringify(to) ? [] : [{ op: 'replace', path, value: to }];
+}
+
+function target(o: any): any {
+  const [group, version] = String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/') : ['', String(o.apiVersion)];
+  const t: any = {};
+  if (group) t.group = group;
+  t.version = version;
+  t.kind = o.kind;
+  t.name = o.metadata?.name;
+  if (o.metadata?.namespace !== undefined) t.namespace = o.metadata.namespace;
+  return t;
+}
+
+function identity(o: any): string {
+  return `${String(o.apiVersion).split('/').slice(0, -1).join('/')}|${o.kind}|${o.metadata?.namespace ?? ''}|${o.metadata?.name}`;
+}
+
+function isObject(v: any): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function escape(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
