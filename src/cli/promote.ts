@@ -49,15 +49,7 @@ export function promote(app: string, options: PromoteOptions): CommandResult {
   if (options.tree) lines.push(...affected(options.tree, app, parsed.environmentLabel, options.to, old));
   if (options.dryRun) return { stdout: `dry run, ${file} unchanged:\n${lines.join('\n')}\n`, stderr: '', code: 0 };
 
-  const doc = yaml.parseDocument(text);
-  const node = doc.getIn(['versions', app, options.to], true);
-  if (yaml.isScalar(node)) {
-    // Keep the node (and its comment and quoting); change only its value.
-    node.value = version;
-  } else {
-    doc.setIn(['versions', app, options.to], version);
-  }
-  writeAtomically(file, doc.toString());
+  writeAtomically(file, setVersion(text, app, options.to, version));
   return { stdout: `${lines.join('\n')}\nupdated ${file}; synthesize to apply it\n`, stderr: '', code: 0 };
 }
 
@@ -77,6 +69,40 @@ function affected(tree: string, app: string, label: string, environment: string,
   out.push(files.size ? `files holding ${old}:` : `no file of the tree holds ${old}`);
   for (const f of [...files].sort()) out.push(`  ${f}`);
   return out;
+}
+
+/**
+ * The file's text with `versions.<app>.<environment>` set to `version`, changing nothing else: the value's bytes
+ * are replaced in place (keeping its quoting and the comment after it), or a line is added after the
+ * application's last environment.
+ */
+export function setVersion(text: string, app: string, environment: string, version: string): string {
+  const doc = yaml.parseDocument(text);
+  const node = doc.getIn(['versions', app, environment], true);
+  if (yaml.isScalar(node) && node.range) {
+    const [start, end] = node.range;
+    return text.slice(0, start) + scalarSource(version, node.type) + text.slice(end);
+  }
+  const map = doc.getIn(['versions', app], true);
+  if (!yaml.isMap(map) || map.items.length === 0 || !yaml.isScalar(map.items[0].key) || !(map.items[0].key as any).range) {
+    doc.setIn(['versions', app, environment], version);
+    return doc.toString();
+  }
+  const firstKey = map.items[0].key as yaml.Scalar;
+  const lineStart = text.lastIndexOf('\n', firstKey.range![0] - 1) + 1;
+  const indent = text.slice(lineStart, firstKey.range![0]);
+  const last = map.items[map.items.length - 1];
+  const lastEnd = (last.value as any)?.range?.[2] ?? (last.key as any).range[2];
+  const lineEnd = text.indexOf('\n', lastEnd - 1);
+  const at = lineEnd < 0 ? text.length : lineEnd;
+  return `${text.slice(0, at)}\n${indent}${environment}: ${scalarSource(version, 'PLAIN')}${text.slice(at)}`;
+}
+
+/** `version` as a YAML scalar in the given style, quoted when plain YAML would read it as something else. */
+function scalarSource(version: string, style: string | undefined): string {
+  if (style === 'QUOTE_SINGLE') return `'${version.replace(/'/g, "''")}'`;
+  if (style === 'QUOTE_DOUBLE') return JSON.stringify(version);
+  return yaml.parse(version) === version ? version : JSON.stringify(version);
 }
 
 function writeAtomically(file: string, content: string): void {

@@ -1,0 +1,144 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ClusterMatch, FleetTesting, IWorkloadDefinition, VersionsFile, Workload, WorkloadContext } from '../../src';
+import { addCluster, renderObjects, testFleet } from '../util';
+
+const VERSIONS = 'environments: [dev, staging, production]\nversions:\n  api:\n    dev: 1.9.0\n    staging: 1.9.0\n    production: 1.8.2\n';
+
+/** The definition: a ConfigMap, a Deployment and its Service, with fixed names. */
+class ApiDefinition implements IWorkloadDefinition {
+  public calls: WorkloadContext[] = [];
+  public define(scope: Construct, context: WorkloadContext): void {
+    this.calls.push(context);
+    new kplus.ConfigMap(scope, 'config', { metadata: { name: 'api-config' }, data: { LOG_LEVEL: 'info' } });
+    const d = new kplus.Deployment(scope, 'api', {
+      metadata: { name: 'api' },
+      replicas: 2,
+      containers: [{ name: 'api', image: 'ghcr.io/acme/api:0.0.0', portNumber: 8080, securityContext: { ensureNonRoot: false } }],
+    });
+    d.exposeViaService({ name: 'api', ports: [{ port: 80, targetPort: 8080 }] });
+  }
+}
+
+/** GIVEN helper: four clusters in three environments and two regions. */
+function fleetWithClusters() {
+  const { app, fleet } = testFleet({}, { fleetProofs: true });
+  addCluster(fleet, 'dev-eu-1', { environment: 'dev', region: 'eu', tier: 'backend' });
+  addCluster(fleet, 'staging-eu-1', { environment: 'staging', region: 'eu', tier: 'backend' });
+  addCluster(fleet, 'prod-eu-1', { environment: 'production', region: 'eu', tier: 'backend' });
+  addCluster(fleet, 'prod-us-1', { environment: 'production', region: 'us', tier: 'backend' });
+  addCluster(fleet, 'edge-1', { environment: 'production', region: 'eu', tier: 'edge' });
+  const versions = new VersionsFile(fleet, 'Versions', { content: VERSIONS });
+  return { app, fleet, versions };
+}
+
+const deployment = (objects: Record<string, any>, cluster: string) => objects[`clusters/${cluster}/api/Deployment.api.yaml`];
+
+describe('Workload', () => {
+  test('renders once, then per cluster: typed overrides by environment, region and cluster, tags from the versions file', () => {
+    // GIVEN
+    const { app, fleet, versions } = fleetWithClusters();
+    const definition = new ApiDefinition();
+    // WHEN
+    new Workload(fleet, 'api', {
+      namespace: 'api',
+      matchLabels: { tier: 'backend' },
+      image: 'ghcr.io/acme/api',
+      versions,
+      definition,
+      defaults: { resources: { cpuRequest: '100m', memoryRequest: '128Mi' } },
+      overrides: [
+        { match: ClusterMatch.cluster('prod-eu-1'), settings: { replicas: 6, configData: { LOG_LEVEL: 'warn' } } },
+        { match: ClusterMatch.environment('production'), settings: { replicas: 4, resources: { cpuLimit: '2' } } },
+        { match: ClusterMatch.region('us'), settings: { env: { REGION: 'us-east-1' } } },
+      ],
+    });
+    const objects = renderObjects(app);
+    // THEN the definition ran once for all clusters
+    expect(definition.calls).toEqual([{ applicationName: 'api', namespace: 'api' }]);
+    // … each selected cluster has its own directory; edge-1 (tier=edge) has none
+    expect(Object.keys(objects).filter(p => p.startsWith('clusters/')).map(p => p.split('/')[1])).toEqual(expect.arrayContaining(['dev-eu-1', 'staging-eu-1', 'prod-eu-1', 'prod-us-1']));
+    expect(Object.keys(objects).some(p => p.startsWith('clusters/edge-1/'))).toBe(false);
+    // … the image tag is the environment's version
+    expect(deployment(objects, 'dev-eu-1').spec.template.spec.containers[0].image).toBe('ghcr.io/acme/api:1.9.0');
+    expect(deployment(objects, 'prod-us-1').spec.template.spec.containers[0].image).toBe('ghcr.io/acme/api:1.8.2');
+    // … the most specific override wins (cluster over environment), others merge
+    expect(deployment(objects, 'dev-eu-1').spec.replicas).toBe(2);
+    expect(deployment(objects, 'prod-us-1').spec.replicas).toBe(4);
+    expect(deployment(objects, 'prod-eu-1').spec.replicas).toBe(6);
+    expect(deployment(objects, 'prod-eu-1').spec.template.spec.containers[0].resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { cpu: '2', memory: '2048Mi' } }); // memory: cdk8s-plus's default
+    expect(deployment(objects, 'prod-us-1').spec.template.spec.containers[0].env).toEqual([{ name: 'REGION', value: 'us-east-1' }]);
+    expect(objects['clusters/prod-eu-1/api/ConfigMap.api-config.yaml'].data).toEqual({ LOG_LEVEL: 'warn' });
+    expect(objects['clusters/prod-us-1/api/ConfigMap.api-config.yaml'].data).toEqual({ LOG_LEVEL: 'info' });
+    // … the namespace comes first (sync wave -1)
+    expect(objects['clusters/dev-eu-1/api/Namespace.api.yaml'].metadata).toEqual({ name: 'api', annotations: { 'argocd.argoproj.io/sync-wave': '-1' } });
+  });
+
+  test('wires itself to an ApplicationSet and to a project that allows exactly what it renders', () => {
+    // GIVEN
+    const { app, fleet, versions } = fleetWithClusters();
+    // WHEN
+    new Workload(fleet, 'api', { namespace: 'api', matchLabels: { tier: 'backend' }, image: 'ghcr.io/acme/api', versions, definition: new ApiDefinition() });
+    const objects = renderObjects(app);
+    // THEN
+    const appSet = objects['argocd/platform/applicationsets/ApplicationSet.api.yaml'];
+    expect(appSet.spec.generators).toEqual([{ clusters: { selector: { matchLabels: { tier: 'backend' } } } }]);
+    expect(appSet.spec.template.spec.source).toEqual({ repoURL: 'https://github.com/acme/gitops.git', targetRevision: 'main', path: 'clusters/{{.name}}/api' });
+    const project = objects['argocd/platform/projects/AppProject.api.yaml'].spec;
+    expect(project.destinations.map((d: any) => `${d.name}/${d.namespace}`)).toEqual(['dev-eu-1/api', 'staging-eu-1/api', 'prod-eu-1/api', 'prod-us-1/api']);
+    expect(project.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'api' }]);
+    expect(project.namespaceResourceWhitelist).toEqual([{ group: '', kind: 'ConfigMap' }, { group: 'apps', kind: 'Deployment' }, { group: '', kind: 'Service' }]);
+    // … and the fleet proofs see the generated Applications deploy exactly those files
+    expect(FleetTesting.applications(app, 'prod-us-1').map(a => a.spec.source.path)).toEqual(['clusters/prod-us-1/api']);
+  });
+
+  test('ResourceQuota and LimitRange per namespace per cluster, from defaults with overrides', () => {
+    const { app, fleet, versions } = fleetWithClusters();
+    new Workload(fleet, 'api', {
+      namespace: 'api', matchLabels: { tier: 'backend' }, image: 'ghcr.io/acme/api', versions, definition: new ApiDefinition(),
+      defaults: { quota: { requestsCpu: '2', requestsMemory: '4Gi', pods: 20 }, limitRange: { defaultCpuLimit: '500m', defaultMemoryLimit: '512Mi' } },
+      overrides: [{ match: ClusterMatch.environment('production'), settings: { quota: { requestsCpu: '8', pods: 100 } } }],
+    });
+    const objects = renderObjects(app);
+    expect(objects['clusters/dev-eu-1/api/ResourceQuota.api.yaml'].spec).toEqual({ hard: { 'pods': '20', 'requests.cpu': '2', 'requests.memory': '4Gi' } });
+    expect(objects['clusters/prod-eu-1/api/ResourceQuota.api.yaml'].spec).toEqual({ hard: { 'pods': '100', 'requests.cpu': '8', 'requests.memory': '4Gi' } });
+    expect(objects['clusters/prod-eu-1/api/LimitRange.api.yaml'].spec).toEqual({ limits: [{ type: 'Container', default: { cpu: '500m', memory: '512Mi' } }] });
+  });
+
+  test('renderPerCluster calls the definition for every cluster, with its name and environment', () => {
+    const { app, fleet, versions } = fleetWithClusters();
+    const definition = new ApiDefinition();
+    new Workload(fleet, 'api', { namespace: 'api', matchLabels: { environment: 'production', tier: 'backend' }, image: 'ghcr.io/acme/api', versions, definition, renderPerCluster: true });
+    app.renderFiles();
+    expect(definition.calls).toEqual([
+      { applicationName: 'api', namespace: 'api', clusterName: 'prod-eu-1', environment: 'production' },
+      { applicationName: 'api', namespace: 'api', clusterName: 'prod-us-1', environment: 'production' },
+    ]);
+  });
+
+  test('a patch hook changes anything the settings do not cover', () => {
+    const { app, fleet, versions } = fleetWithClusters();
+    new Workload(fleet, 'api', {
+      namespace: 'api', matchLabels: { tier: 'backend' }, image: 'ghcr.io/acme/api', versions, definition: new ApiDefinition(),
+      overrides: [{
+        match: ClusterMatch.label('region', 'us'),
+        settings: { patches: [{ patch: (o: any, ctx) => { if (o.kind === 'Service') o.metadata.annotations = { 'acme.io/region': `us (${ctx.environment})` }; } }] },
+      }],
+    });
+    expect(renderObjects(app)['clusters/prod-us-1/api/Service.api.yaml'].metadata.annotations).toEqual({ 'acme.io/region': 'us (production)' });
+  });
+
+  test('bad props are reported together with the construct path', () => {
+    const { fleet, versions } = fleetWithClusters();
+    expect(() => new Workload(fleet, 'Bad_Name', {
+      namespace: 'API', versions, definition: {} as any, defaults: { replicas: -1, resources: { cpuRequest: 'lots' } },
+    })).toThrow(/\[platform\/Bad_Name\] 'applicationName' \('Bad_Name'\)[\s\S]*'namespace' \('API'\)[\s\S]*'definition' must implement IWorkloadDefinition[\s\S]*give 'matchLabels' or 'matchExpressions'[\s\S]*'versions' needs 'image'[\s\S]*'defaults.replicas' \(-1\)[\s\S]*'defaults.resources.cpuRequest' \("lots"\) is not a Kubernetes quantity/);
+  });
+
+  test('a selected cluster outside the versions file\'s environments is an error', () => {
+    const { app, fleet, versions } = fleetWithClusters();
+    addCluster(fleet, 'qa-1', { environment: 'qa', tier: 'backend' });
+    new Workload(fleet, 'api', { namespace: 'api', matchLabels: { tier: 'backend' }, image: 'ghcr.io/acme/api', versions, definition: new ApiDefinition() });
+    expect(() => app.renderFiles()).toThrow("[platform/api] cluster 'qa-1' has no environment: its label 'environment' ('qa') is not one of [\"dev\",\"staging\",\"production\"]");
+  });
+});
