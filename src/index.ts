@@ -31,3 +31,4 @@ export * from './workloads/workload';
 export * from './workloads/workload-settings';
 export * from './workloads/cluster-match';
 export * from './workloads/image-updater';
+export * from './workloads/helm-application';

@@ -93,6 +93,11 @@ export interface HelmOptions {
    * @default - none
    */
   readonly parameters?: Record<string, string>;
+  /**
+   * Skip `valueFiles` that do not exist instead of failing the sync.
+   * @default false
+   */
+  readonly ignoreMissingValueFiles?: boolean;
 }
 
 /** Options for `ApplicationSource.helm()`. */
@@ -246,6 +251,7 @@ function helmFields(options: HelmOptions) {
     valueFiles: undefinedIfEmpty(options.valueFiles),
     valuesObject: options.values && Object.keys(options.values).length ? options.values : undefined,
     parameters: undefinedIfEmpty(Object.keys(options.parameters ?? {}).sort().map(name => ({ name, value: options.parameters![name] }))),
+    ignoreMissingValueFiles: options.ignoreMissingValueFiles,
   };
   return Object.values(helm).some(v => v !== undefined) ? helm : undefined;
 }

@@ -41,7 +41,8 @@ export function validateTree(tree: string, options: ValidateTreeOptions = {}): V
     }
     const content = fs.readFileSync(file, 'utf-8');
     if (sha256(content) !== manifest.files[rel]) problems.push(`${rel}: changed since it was synthesized (edit the program, not the tree)`);
-    if (rel.startsWith(`${STATE_DIR}/`) || rel === ACKNOWLEDGEMENTS_FILE) continue; // the library's own records, not Kubernetes objects
+    // The library's own records and Helm values files are not Kubernetes objects.
+    if (rel.startsWith(`${STATE_DIR}/`) || rel === ACKNOWLEDGEMENTS_FILE || rel.startsWith('values/')) continue;
     let objects: unknown[];
     try {
       objects = yaml.loadAll(content);

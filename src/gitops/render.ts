@@ -5,6 +5,7 @@ import { processObject, ProcessedObject, ProcessOptions } from './process-object
 import { ClusterManifests } from '../fleet/cluster-manifests';
 import { isClusterScoped } from '../private/kinds';
 import { ownPlacement, Placement } from '../private/placement';
+import { HelmApplication } from '../workloads/helm-application';
 import { Workload } from '../workloads/workload';
 
 /** One file of the GitOps tree. */
@@ -56,6 +57,9 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   const byPath = new Map<string, Pending>();
 
   // 0. Library defaults that depend on the whole tree (sync waves of Namespaces and CRDs).
+  // Helm applications create their per-environment ApplicationSets from the final registry.
+  const helmApps = root.node.findAll().filter(HelmApplication.isHelmApplication);
+  for (const h of helmApps) h._prepare();
   const all = root.node.findAll();
   for (const c of all) if (ClusterManifests.isClusterManifests(c)) c._applyDefaultWaves();
   // Workloads render their variants first: that also completes their projects' allow lists.
@@ -137,6 +141,7 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   // 3. Results of the pipeline, in submission order.
   const processed = pipeline.finish();
   const workloadFiles = renderWorkloadFiles(workloads, options, byPath, errors);
+  workloadFiles.push(...renderValuesFiles(helmApps, options, byPath, errors));
   const files: RenderedFile[] = pending.map((p, i) => {
     const r = processed[i];
     for (const problem of r.problems) errors.push(`[${p.constructPath}] ${p.json.kind} '${p.json.metadata?.name}' (${p.path}): ${problem}`);
@@ -153,6 +158,28 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   files.push(...workloadFiles);
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, errors };
+}
+
+/** The Helm values files of Helm applications: plain YAML data, scanned for secrets, not schema-validated. */
+function renderValuesFiles(helmApps: HelmApplication[], options: RenderOptions, byPath: Map<string, Pending>, errors: string[]): RenderedFile[] {
+  const files: RenderedFile[] = [];
+  for (const h of helmApps) {
+    const { files: values, errors: problems } = h._valuesFiles();
+    errors.push(...problems);
+    for (const v of values) {
+      const p = processObject(v.values, 'workload', { ...options, validateSchemas: false });
+      for (const problem of p.problems) errors.push(`[${h.node.path}] values file ${v.path}: ${problem}`);
+      const existing = byPath.get(v.path);
+      if (existing) {
+        errors.push(`[${h.node.path}] ${v.path} is also written by '${existing.constructPath}'`);
+        continue;
+      }
+      const placement: Placement = { directory: v.path.slice(0, v.path.lastIndexOf('/')), role: 'workload' };
+      byPath.set(v.path, { path: v.path, constructPath: h.node.path, placement, json: undefined });
+      files.push({ path: v.path, content: p.content, hash: p.hash, object: undefined, constructPath: h.node.path, placement });
+    }
+  }
+  return files;
 }
 
 /**
