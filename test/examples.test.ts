@@ -4,6 +4,7 @@ import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { schemaProblems, treeSnapshot } from './util';
 import { buildExampleFleet } from '../examples/basic-fleet/main';
+import { main } from '../src/cli/main';
 
 describe('examples/basic-fleet', () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-example-'));
@@ -38,23 +39,45 @@ describe('examples/basic-fleet', () => {
     expect(objects['argocd/platform/clusters/ExternalSecret.cluster-dev-eu-1.yaml'].spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'vault' });
   });
 
-  test('two AppProjects; the web project may create no cluster-scoped object but its Namespace', () => {
+  test('four AppProjects; the web project may create no cluster-scoped object but its Namespace; workloads get exact ones', () => {
     expect(Object.keys(objects).filter(p => p.includes('/projects/'))).toEqual([
+      'argocd/platform/projects/AppProject.api.yaml',
+      'argocd/platform/projects/AppProject.checkout.yaml',
       'argocd/platform/projects/AppProject.platform.yaml',
       'argocd/platform/projects/AppProject.web.yaml',
     ]);
     expect(objects['argocd/platform/projects/AppProject.web.yaml'].spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'web' }]);
+    expect(objects['argocd/platform/projects/AppProject.api.yaml'].spec.namespaceResourceWhitelist.map((k: any) => k.kind))
+      .toEqual(['ConfigMap', 'Deployment', 'Service', 'ResourceQuota', 'LimitRange']);
   });
 
-  test('the platform baseline is an ApplicationSet selecting every production cluster by label', () => {
-    const baseline = objects['argocd/platform/applicationsets/ApplicationSet.monitoring.yaml'];
-    expect(baseline.spec.generators).toEqual([{ clusters: { selector: { matchLabels: { environment: 'production' } } } }]);
-    expect(baseline.spec.template.metadata).toEqual({ name: 'monitoring-{{.name}}', labels: { 'acme.io/baseline': 'true' }, finalizers: ['resources-finalizer.argocd.argoproj.io'] });
-    expect(baseline.spec.template.spec.source.targetRevision).toBe('65.1.1');
-    expect(baseline.spec.syncPolicy).toEqual({ preserveResourcesOnDeletion: true, applicationsSync: 'create-update' });
-    const production = Object.entries(objects)
-      .filter(([p, o]) => p.includes('/clusters/') && (o.metadata.labels ?? o.spec?.target?.template?.metadata?.labels)?.environment === 'production');
-    expect(production).toHaveLength(3);
+  test('the platform baseline: a Helm chart per environment (versions.yaml) with per-region values files', () => {
+    const production = objects['argocd/platform/applicationsets/ApplicationSet.monitoring-production.yaml'];
+    expect(production.spec.generators).toEqual([{ clusters: { selector: {
+      matchLabels: { environment: 'production' },
+      matchExpressions: [{ key: 'environment', operator: 'In', values: ['staging', 'production'] }],
+    } } }]);
+    expect(production.spec.template.spec.sources[0].targetRevision).toBe('65.1.1');
+    expect(objects['argocd/platform/applicationsets/ApplicationSet.monitoring-staging.yaml'].spec.template.spec.sources[0].targetRevision).toBe('66.0.0');
+    expect(production.spec.template.spec.sources[0].helm.valueFiles).toEqual(['$values/values/monitoring/region-{{index .metadata.labels "region"}}.yaml']);
+    expect(production.spec.syncPolicy).toEqual({ preserveResourcesOnDeletion: true, applicationsSync: 'create-update' });
+    expect(objects['values/monitoring/region-us-east-1.yaml']).toEqual({ prometheus: { prometheusSpec: { retention: '30d', externalLabels: { region: 'us-east-1' } } } });
+  });
+
+  test('the API service: rendered per cluster, its tag promoted through versions.yaml, quotas per environment', () => {
+    const image = (c: string) => objects[`clusters/${c}/api/Deployment.api.yaml`].spec.template.spec.containers[0].image;
+    expect([image('dev-eu-1'), image('staging-eu-1'), image('prod-eu-1')]).toEqual(['ghcr.io/acme/api:1.10.0', 'ghcr.io/acme/api:1.9.0', 'ghcr.io/acme/api:1.8.2']);
+    expect(objects['clusters/prod-eu-1/api/Deployment.api.yaml'].spec.replicas).toBe(6);
+    expect(objects['clusters/prod-us-1/api/Deployment.api.yaml'].spec.replicas).toBe(3);
+    expect(objects['clusters/prod-us-1/api/ResourceQuota.api.yaml'].spec.hard).toEqual({ 'pods': '60', 'requests.cpu': '8', 'requests.memory': '8Gi' });
+    expect(objects['clusters/dev-eu-1/api/ResourceQuota.api.yaml'].spec.hard).toEqual({ 'pods': '20', 'requests.cpu': '2', 'requests.memory': '2Gi' });
+    expect(Object.keys(objects).some(p => p.startsWith('clusters/hub/'))).toBe(false);
+  });
+
+  test('the checkout service is written as a Kustomize base and one overlay per cluster', () => {
+    expect(objects['apps/checkout/base/kustomization.yaml'].resources).toContain('Deployment.checkout.yaml');
+    expect(objects['apps/checkout/overlays/prod-us-1/kustomization.yaml'].resources).toEqual(['../../base']);
+    expect(objects['argocd/platform/applicationsets/ApplicationSet.checkout.yaml'].spec.template.spec.source.path).toBe('apps/checkout/overlays/{{.name}}');
   });
 
   test('cluster add-ons: a matrix of clusters by label and a chart list, staging first', () => {
@@ -81,9 +104,43 @@ describe('examples/basic-fleet', () => {
     expect(objects['clusters/prod-eu-1/web/Deployment.web.yaml'].spec.replicas).toBe(4);
     expect(objects['clusters/dev-eu-1/web/Deployment.web.yaml'].spec.replicas).toBe(1);
     expect(objects['clusters/prod-eu-1/web/Deployment.web.yaml'].spec.template.spec.containers[0].image).toBe('ghcr.io/acme/web:1.8.2');
-    // The plan expands the ApplicationSets offline: prod-us-1 runs web plus three generated Applications.
-    expect(result.plan).toMatch(/prod-us-1 .*: 4 Applications/);
-    expect(result.plan).toContain('    monitoring-prod-us-1  project=platform  namespace=monitoring  helm kube-prometheus-stack@65.1.1');
-    expect(result.plan).toContain('ApplicationSet monitoring: 3 Applications on 3 clusters');
+    // The plan expands the ApplicationSets offline: prod-us-1 runs web plus five generated Applications.
+    expect(result.plan).toMatch(/prod-us-1 .*: 6 Applications/);
+    expect(result.plan).toContain('    monitoring-prod-us-1  project=platform  namespace=monitoring  helm kube-prometheus-stack@65.1.1 + $values@main');
+    expect(result.plan).toContain('ApplicationSet monitoring-production: 3 Applications on 3 clusters');
+  });
+});
+
+describe('examples/basic-fleet: a promotion, from command to PR diff', () => {
+  test('promote api staging → production edits versions.yaml; the diff shows the new tag on every production cluster', () => {
+    // GIVEN the example's versions file, and the tree of the target branch
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-promotion-'));
+    const versions = path.join(dir, 'versions.yaml');
+    fs.copyFileSync(path.join(__dirname, '../examples/basic-fleet/versions.yaml'), versions);
+    buildExampleFleet(path.join(dir, 'base'), versions).synth();
+    const run = (...args: string[]) => {
+      let out = '';
+      const code = main(args, { out: t => { out += t; }, err: t => { out += t; } });
+      return { code, out };
+    };
+    // WHEN
+    const promoted = run('promote', 'api', '--from', 'staging', '--to', 'production', '--file', versions);
+    buildExampleFleet(path.join(dir, 'head'), versions).synth();
+    const diff = run('diff', path.join(dir, 'base'), path.join(dir, 'head'));
+    // THEN
+    expect(promoted.code).toBe(0);
+    expect(fs.readFileSync(versions, 'utf-8')).toContain('    production: 1.9.0\n  checkout:');
+    expect(diff.code).toBe(0);
+    for (const cluster of ['prod-eu-1', 'prod-eu-2', 'prod-us-1']) {
+      expect(diff.out).toContain(`### ${cluster}\n\n- ✏️ **api-${cluster}**: image ghcr.io/acme/api: 1.8.2 → 1.9.0\n`);
+    }
+    expect(diff.out).not.toContain('staging-eu-1');
+  });
+
+  test('promoting past a stage is refused by the promotion guard at synth', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-guard-'));
+    const versions = path.join(dir, 'versions.yaml');
+    fs.writeFileSync(versions, fs.readFileSync(path.join(__dirname, '../examples/basic-fleet/versions.yaml'), 'utf-8').replace('production: 1.8.2', 'production: 1.10.0'));
+    expect(() => buildExampleFleet(path.join(dir, 'out'), versions).synth()).toThrow("promotion guard: 'api' pins 1.10.0 in production, but staging (upstream) runs 1.9.0");
   });
 });

@@ -57,7 +57,8 @@ export function schemaProblems(files: Record<string, string>): string[] {
   const validator = SchemaValidator.get();
   const problems: string[] = [];
   for (const [p, content] of Object.entries(files)) {
-    if (!p.endsWith('.yaml')) continue;
+    // Helm values files and kustomization.yaml are not Kubernetes objects.
+    if (!p.endsWith('.yaml') || p.startsWith('values/') || p.endsWith('/kustomization.yaml') || p === 'acknowledged-removals.yaml') continue;
     const obj = yaml.load(content);
     const result = validator.validate(obj);
     if (result === undefined) problems.push(`${p}: no schema`);

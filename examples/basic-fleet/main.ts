@@ -1,20 +1,50 @@
 /**
  * The example fleet: one Argo CD hub, seven clusters across dev, staging and production in two regions,
- * a platform project and a team project, a platform baseline on every production cluster, a team web
- * service rendered with cdk8s-plus for every cluster, and the bootstrap App-of-Apps.
+ * a platform project and a team project, a Helm monitoring stack with per-region values on staging and
+ * production, cluster add-ons (a matrix), a team web service rendered with cdk8s-plus for every cluster, an
+ * API service promoted dev → staging → production through versions.yaml, a checkout service written as
+ * Kustomize base and overlays, and the bootstrap App-of-Apps.
  *
  * Run: npx ts-node examples/basic-fleet/main.ts   (writes to $CDK8S_OUTDIR, default examples/basic-fleet/dist)
  */
 import * as path from 'path';
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import {
-  AppProject, Application, ApplicationFinalizer, ApplicationSet, ApplicationSource, ClusterCredentials, ClusterGenerator, Fleet, FleetApp,
-  LabelSelectorOperator, ListGenerator, MatrixGenerator, NotificationSubscription, NotificationTrigger, ProgressiveSync,
-  ProjectDestination, TemplateParam, ProjectPolicy, SecretStoreReference, SyncOption, SyncPolicy, SyncWindowKind,
+  AppProject, Application, ApplicationFinalizer, ApplicationSet, ApplicationSource, ClusterCredentials, ClusterGenerator, ClusterMatch, Fleet, FleetApp,
+  HelmApplication, IWorkloadDefinition, LabelSelectorOperator, ListGenerator, MatrixGenerator, NotificationSubscription, NotificationTrigger,
+  ProgressiveSync, ProjectDestination, TemplateParam, ProjectPolicy, SecretStoreReference, SyncOption, SyncPolicy, SyncWindowKind, VersionsFile,
+  Workload, WorkloadContext, WorkloadOutput,
 } from '../../src';
 
-export function buildExampleFleet(outdir?: string): FleetApp {
+/** A small HTTP service defined once with cdk8s-plus: a ConfigMap, a Deployment and its Service. */
+class HttpService implements IWorkloadDefinition {
+  public constructor(private readonly image: string) {}
+
+  public define(scope: Construct, context: WorkloadContext): void {
+    const name = context.applicationName;
+    const config = new kplus.ConfigMap(scope, 'Config', { metadata: { name: `${name}-config` }, data: { LOG_LEVEL: 'info' } });
+    const deployment = new kplus.Deployment(scope, 'Deployment', {
+      metadata: { name },
+      replicas: 1,
+      containers: [{
+        name,
+        image: `${this.image}:latest`, // the tag comes from versions.yaml per environment
+        portNumber: 8080,
+        envFrom: [kplus.Env.fromConfigMap(config)],
+        resources: {
+          cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
+          memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
+        },
+        securityContext: { user: 10001, group: 10001 },
+      }],
+    });
+    deployment.exposeViaService({ name, ports: [{ port: 80, targetPort: 8080 }] });
+  }
+}
+
+export function buildExampleFleet(outdir?: string, versionsPath: string = path.join(__dirname, 'versions.yaml')): FleetApp {
   const app = new FleetApp({ outdir: outdir ?? process.env.CDK8S_OUTDIR ?? path.join(__dirname, 'dist') });
   const fleet = new Fleet(app, 'platform', {
     repoUrl: 'https://github.com/acme/fleet-gitops.git',
@@ -119,30 +149,33 @@ export function buildExampleFleet(outdir?: string): FleetApp {
     }],
   });
 
-  // Platform baseline on every production cluster: one ApplicationSet, a cluster generator selecting by label.
-  new ApplicationSet(fleet, 'monitoring', {
-    generators: [new ClusterGenerator({ matchLabels: { environment: 'production' } })],
-    template: {
-      applicationName: `monitoring-${TemplateParam.clusterName()}`,
-      project: platform,
-      destinationNamespace: 'monitoring',
-      source: ApplicationSource.helm({
-        repoUrl: 'https://prometheus-community.github.io/helm-charts',
-        chart: 'kube-prometheus-stack',
-        version: '65.1.1',
-        releaseName: 'monitoring',
-        values: { grafana: { enabled: false }, prometheus: { prometheusSpec: { retention: '15d' } } },
-      }),
-      syncPolicy: SyncPolicy.automated({
-        prune: true,
-        selfHeal: true,
-        syncOptions: [SyncOption.CREATE_NAMESPACE, SyncOption.SERVER_SIDE_APPLY],
-        retry: { limit: 5, backoff: { duration: Duration.seconds(5), factor: 2, maxDuration: Duration.minutes(3) } },
-      }),
-      ignoreDifferences: [{ group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] }],
-      finalizers: [ApplicationFinalizer.RESOURCES],
-      labels: { 'acme.io/baseline': 'true' },
-    },
+  // The versions every application runs per environment (promoted with `cdk8s-fleet promote`).
+  const versions = new VersionsFile(fleet, 'Versions', { path: versionsPath });
+
+  // Platform baseline on staging and production: a Helm chart whose version is pinned per environment, with
+  // values per region written into the tree as values files.
+  new HelmApplication(fleet, 'monitoring', {
+    namespace: 'monitoring',
+    repoUrl: 'https://prometheus-community.github.io/helm-charts',
+    chart: 'kube-prometheus-stack',
+    versions,
+    project: platform,
+    matchExpressions: [{ key: 'environment', operator: LabelSelectorOperator.IN, values: ['staging', 'production'] }],
+    releaseName: 'monitoring',
+    values: { grafana: { enabled: false } },
+    valuesByLabel: [{
+      labelKey: 'region',
+      values: {
+        'eu-west-1': { prometheus: { prometheusSpec: { retention: '15d', externalLabels: { region: 'eu-west-1' } } } },
+        'us-east-1': { prometheus: { prometheusSpec: { retention: '30d', externalLabels: { region: 'us-east-1' } } } },
+      },
+    }],
+    syncPolicy: SyncPolicy.automated({
+      prune: true,
+      selfHeal: true,
+      syncOptions: [SyncOption.CREATE_NAMESPACE, SyncOption.SERVER_SIDE_APPLY],
+      retry: { limit: 5, backoff: { duration: Duration.seconds(5), factor: 2, maxDuration: Duration.minutes(3) } },
+    }),
   });
 
   // Cluster add-ons on staging and production: a matrix of the clusters (by label) and a list of charts.
@@ -210,6 +243,37 @@ export function buildExampleFleet(outdir?: string): FleetApp {
       info: { owner: 'web-team@acme.io' },
     });
   }
+  // The API service: defined once, rendered per cluster with typed overrides, its image tag promoted
+  // dev → staging → production through versions.yaml. Its project allows exactly what it renders.
+  const workloadClusters = { matchExpressions: [{ key: 'environment', operator: LabelSelectorOperator.IN, values: ['dev', 'staging', 'production'] }] };
+  new Workload(fleet, 'api', {
+    namespace: 'api',
+    ...workloadClusters,
+    image: 'ghcr.io/acme/api',
+    versions,
+    definition: new HttpService('ghcr.io/acme/api'),
+    syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }),
+    defaults: {
+      quota: { requestsCpu: '2', requestsMemory: '2Gi', pods: 20 },
+      limitRange: { defaultCpuLimit: '500m', defaultMemoryLimit: '256Mi' },
+    },
+    overrides: [
+      { match: ClusterMatch.environment('production'), settings: { replicas: 3, quota: { requestsCpu: '8', requestsMemory: '8Gi', pods: 60 } } },
+      { match: ClusterMatch.region('us-east-1'), settings: { env: { DATA_REGION: 'us' } } },
+      { match: ClusterMatch.cluster('prod-eu-1'), settings: { replicas: 6, configData: { LOG_LEVEL: 'warn' } } },
+    ],
+  });
+
+  // The checkout service, written as a Kustomize base with one overlay per cluster.
+  new Workload(fleet, 'checkout', {
+    namespace: 'checkout',
+    ...workloadClusters,
+    image: 'ghcr.io/acme/checkout',
+    versions,
+    output: WorkloadOutput.KUSTOMIZE,
+    definition: new HttpService('ghcr.io/acme/checkout'),
+    overrides: [{ match: ClusterMatch.environment('production'), settings: { replicas: 2 } }],
+  });
   return app;
 }
 

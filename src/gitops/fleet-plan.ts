@@ -11,6 +11,8 @@ export interface PlannedSource {
   readonly path?: string;
   readonly chart?: string;
   readonly targetRevision: string;
+  /** The name other sources use to read files from this one (`$<ref>/…`). */
+  readonly ref?: string;
   /** Container images of the manifests at `path`, when the path is in this tree. */
   readonly images: string[];
 }
@@ -106,6 +108,7 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
         path: s.path,
         chart: s.chart,
         targetRevision: s.targetRevision ?? 'HEAD',
+        ref: s.ref,
         images: local(s) ? [...(byDir.get(trimDir(s.path))?.images ?? [])].sort() : [],
       })),
       clusterScoped: sources.filter(local).flatMap(s => byDir.get(trimDir(s.path))?.clusterScoped ?? []).sort(),
@@ -164,6 +167,7 @@ export function planText(plan: FleetPlan): string {
 export function describeSources(a: PlannedApplication): string {
   return a.sources.map(s => {
     if (s.chart) return `helm ${s.chart}@${s.targetRevision}`;
+    if (s.ref && s.path === undefined) return `$${s.ref}@${s.targetRevision}`;
     return `${s.path ?? s.repoURL}@${s.targetRevision}${s.images.length ? ` [${s.images.join(', ')}]` : ''}`;
   }).join(' + ');
 }

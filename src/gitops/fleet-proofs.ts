@@ -1,7 +1,7 @@
 import { FleetModel } from './fleet-model';
 import { FleetPlan } from './fleet-plan';
 import { FleetProof, FleetProofWaiver, WAIVED_PROOFS_ANNOTATION } from '../argocd/fleet-proof';
-import { isDestinationMatched, isSourcePermitted } from '../private/project-rules';
+import { Destination, destinationMatcher, isSourcePermitted } from '../private/project-rules';
 
 /** What the proofs found. */
 export interface FleetProofResult {
@@ -33,6 +33,7 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
     byName.set(n, [...(byName.get(n) ?? []), 'Application']);
   }
 
+  const projectErrors = projectChecker(model, plan);
   for (const s of plan.applicationSets) {
     const e = s.expansion;
     const label = `ApplicationSet '${s.name}'`;
@@ -54,7 +55,7 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
         report(s.name, FleetProof.PARAMETERS_EXIST, `${label}: Application '${app.metadata.name}' keeps unrendered parameters ${leftovers.map(l => `'${l}'`).join(', ')} (a missing label, annotation or value)`);
       }
       byName.set(app.metadata.name, [...(byName.get(app.metadata.name) ?? []), `ApplicationSet/${s.name}`]);
-      const projectError = projectErrors(model, plan, app);
+      const projectError = projectErrors(app);
       if (projectError) report(s.name, FleetProof.PROJECT_PERMITS, `${label}: Application '${app.metadata.name}': ${projectError}`);
     }
     const steps: any[] | undefined = e.applications.length && s.expansion ? stepsOf(model, s.name) : undefined;
@@ -78,21 +79,32 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
   return { errors, waived };
 }
 
-function projectErrors(model: FleetModel, plan: FleetPlan, app: any): string | undefined {
-  const project = model.projects.get(app.spec?.project);
-  if (!project) return undefined; // rejected already when the project is unknown
-  const dst = app.spec?.destination ?? {};
-  const cluster = plan.clusters.find(c => c.name === dst.name || dst.server && c.server.replace(/\/$/, '') === String(dst.server).replace(/\/$/, ''));
-  const destination = { name: cluster?.name ?? dst.name, server: cluster?.server ?? dst.server, namespace: dst.namespace ?? '' };
-  if (!isDestinationMatched(project.spec?.destinations ?? [], destination)) {
-    return `AppProject '${project.metadata.name}' does not permit destination ${destination.name ?? destination.server}/${destination.namespace}`;
-  }
-  for (const s of app.spec?.sources ?? [app.spec?.source]) {
-    if (s?.repoURL && !isSourcePermitted(project.spec?.sourceRepos ?? [], s.repoURL)) {
-      return `AppProject '${project.metadata.name}' does not permit source repository ${s.repoURL}`;
+/** The AppProject checks of generated Applications, with each project's matcher compiled once. */
+function projectChecker(model: FleetModel, plan: FleetPlan): (app: any) => string | undefined {
+  const clusterByName = new Map(plan.clusters.map(c => [c.name, c]));
+  const clusterByServer = new Map(plan.clusters.map(c => [c.server.replace(/\/$/, ''), c]));
+  const matchers = new Map<string, (dst: Destination) => boolean>();
+  return app => {
+    const project = model.projects.get(app.spec?.project);
+    if (!project) return undefined; // rejected already when the project is unknown
+    const dst = app.spec?.destination ?? {};
+    const cluster = dst.name ? clusterByName.get(dst.name) : dst.server ? clusterByServer.get(String(dst.server).replace(/\/$/, '')) : undefined;
+    const destination = { name: cluster?.name ?? dst.name, server: cluster?.server ?? dst.server, namespace: dst.namespace ?? '' };
+    let matches = matchers.get(project.metadata.name);
+    if (!matches) {
+      matches = destinationMatcher(project.spec?.destinations ?? []);
+      matchers.set(project.metadata.name, matches);
     }
-  }
-  return undefined;
+    if (!matches(destination)) {
+      return `AppProject '${project.metadata.name}' does not permit destination ${destination.name ?? destination.server}/${destination.namespace}`;
+    }
+    for (const s of app.spec?.sources ?? [app.spec?.source]) {
+      if (s?.repoURL && !isSourcePermitted(project.spec?.sourceRepos ?? [], s.repoURL)) {
+        return `AppProject '${project.metadata.name}' does not permit source repository ${s.repoURL}`;
+      }
+    }
+    return undefined;
+  };
 }
 
 function stepsOf(model: FleetModel, appSetName: string): any[] | undefined {

@@ -230,7 +230,7 @@ export function diffMarkdown(d: FleetDiff): string {
   if (d.unusedAcknowledgements.length) {
     lines.push(`Stale removal acknowledgements (they match nothing; remove them): ${d.unusedAcknowledgements.map(a => `${a.cluster}/${a.application}`).join(', ')}`, '');
   }
-  return lines.join('\n').replace(/\n+$/, '\n');
+  return `${lines.join('\n').replace(/\n+$/, '')}\n`;
 }
 
 /** The diff as JSON data. */

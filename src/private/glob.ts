@@ -54,10 +54,14 @@ export function isDenyPattern(pattern: string): boolean {
 
 /** `globMatch(pattern, value, allowNegation, separators...)` from Argo CD's app_project_types.go. */
 export function globMatch(pattern: string, value: string, allowNegation: boolean, separator?: string): boolean {
-  if (allowNegation && isDenyPattern(pattern)) return !toRegExp(pattern.slice(1), separator).test(value);
+  if (allowNegation && isDenyPattern(pattern)) return !globMatch(pattern.slice(1), value, false, separator);
   if (pattern === '*') return true;
+  // Most patterns are literal names (a cluster, a namespace): compare them without building a regular expression.
+  if (!GLOB_META.test(pattern)) return pattern === value;
   return toRegExp(pattern, separator).test(value);
 }
+
+const GLOB_META = /[*?[\]{}\\]/;
 
 /** A close approximation of Argo CD's git.NormalizeGitURL for https and scp-like URLs. */
 export function normalizeGitUrl(url: string): string {

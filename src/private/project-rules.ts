@@ -36,6 +36,31 @@ export function isDestinationMatched(patterns: DestinationPattern[], dst: Destin
 }
 
 /**
+ * `isDestinationMatched` for many destinations against the same patterns: when no pattern is a deny pattern and
+ * every field is a literal or `*`, lookups in precomputed sets replace the per-pattern glob matching.
+ */
+export function destinationMatcher(patterns: DestinationPattern[]): (dst: Destination) => boolean {
+  const simple = (v: string | undefined) => v === undefined || v === '*' || !/[*?[\]{}\\!]/.test(v);
+  if (!patterns.every(p => simple(p.name) && simple(p.server) && simple(p.namespace))) return dst => isDestinationMatched(patterns, dst);
+  const byName = new Map<string, Set<string>>();
+  const byServer = new Map<string, Set<string>>();
+  const add = (m: Map<string, Set<string>>, k: string, ns: string) => m.set(k, (m.get(k) ?? new Set()).add(ns));
+  for (const p of patterns) {
+    if (p.name !== undefined && p.name !== '') add(byName, p.name, p.namespace ?? '');
+    if (p.server !== undefined && p.server !== '') add(byServer, p.server, p.namespace ?? '');
+  }
+  const hit = (m: Map<string, Set<string>>, key: string | undefined, ns: string) => {
+    if (!key) return false;
+    for (const k of [key, '*']) {
+      const set = m.get(k);
+      if (set && (set.has(ns) || set.has('*'))) return true;
+    }
+    return false;
+  };
+  return dst => hit(byName, dst.name, dst.namespace) || hit(byServer, dst.server, dst.namespace);
+}
+
+/**
  * Argo CD v3.5.1 `AppProject.IsSourcePermitted`: repository URLs are normalized and matched as globs with
  * '/' as separator; any allow must match and no deny ('!…') may exclude.
  */
