@@ -98,7 +98,13 @@ if (require.main === module) {
   const t2 = process.hrtime.bigint();
   const ms = (a: bigint, b: bigint) => Math.round(Number(b - a) / 1e6);
   console.log(JSON.stringify({
-    clusters, apps, objects: result.objectCount, constructMs: ms(t0, t1), renderMs: result.renderMilliseconds, writeMs: result.writeMilliseconds,
-    totalMs: ms(t0, t2), peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    clusters,
+    apps,
+    objects: result.objectCount,
+    constructMs: ms(t0, t1),
+    renderMs: result.renderMilliseconds,
+    writeMs: result.writeMilliseconds,
+    totalMs: ms(t0, t2),
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   }));
 }

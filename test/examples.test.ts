@@ -53,10 +53,14 @@ describe('examples/basic-fleet', () => {
 
   test('the platform baseline: a Helm chart per environment (versions.yaml) with per-region values files', () => {
     const production = objects['argocd/platform/applicationsets/ApplicationSet.monitoring-production.yaml'];
-    expect(production.spec.generators).toEqual([{ clusters: { selector: {
-      matchLabels: { environment: 'production' },
-      matchExpressions: [{ key: 'environment', operator: 'In', values: ['staging', 'production'] }],
-    } } }]);
+    expect(production.spec.generators).toEqual([{
+      clusters: {
+        selector: {
+          matchLabels: { environment: 'production' },
+          matchExpressions: [{ key: 'environment', operator: 'In', values: ['staging', 'production'] }],
+        },
+      },
+    }]);
     expect(production.spec.template.spec.sources[0].targetRevision).toBe('65.1.1');
     expect(objects['argocd/platform/applicationsets/ApplicationSet.monitoring-staging.yaml'].spec.template.spec.sources[0].targetRevision).toBe('66.0.0');
     expect(production.spec.template.spec.sources[0].helm.valueFiles).toEqual(['$values/values/monitoring/region-{{index .metadata.labels "region"}}.yaml']);

@@ -12,7 +12,8 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AppProject, Application, ApplicationFinalizer, ApplicationSet, ApplicationSource, ClusterCredentials, ClusterGenerator, ClusterMatch, Fleet, FleetApp,
+  AppProject, Application, ApplicationFinalizer, ApplicationSet, ApplicationSource, ClusterCredentials, ClusterGenerator, ClusterMatch, Fleet,
+  FleetApp,
   HelmApplication, IWorkloadDefinition, LabelSelectorOperator, ListGenerator, MatrixGenerator, NotificationSubscription, NotificationTrigger,
   ProgressiveSync, ProjectDestination, TemplateParam, ProjectPolicy, SecretStoreReference, SyncOption, SyncPolicy, SyncWindowKind, VersionsFile,
   Workload, WorkloadContext, WorkloadOutput,

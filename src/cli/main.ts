@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { appsetGenerate, CommandResult } from './appset-generate';
 import { diffCommand, planCommand, treeProofProblems } from './plan';
-import { promote } from './promote';
+import { promote, PromoteOptions } from './promote';
 import { validateTree } from './validate';
 
 /** Output streams, so that tests can capture them. */
@@ -80,7 +80,7 @@ export function main(argv: string[], io: CliIo = defaultIo): number {
     .option('--file <versions.yaml>', 'the versions file', 'versions.yaml')
     .option('--tree <dir>', 'a synthesized tree: list the clusters and files the next synth changes')
     .option('--dry-run', 'explain what would change; change nothing')
-    .action((app: string, opts: { from: string; to: string; version?: string; file?: string; tree?: string; dryRun?: boolean }) => emit(promote(app, opts)));
+    .action((app: string, opts: PromoteOptions) => emit(promote(app, opts)));
   try {
     program.parse(argv, { from: 'user' });
   } catch (e: any) {

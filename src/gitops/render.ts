@@ -206,7 +206,8 @@ function renderWorkloadFiles(workloads: Workload[], options: RenderOptions, byPa
       }
       const placement: Placement = { directory: r.path.slice(0, r.path.lastIndexOf('/')), role: 'workload', defaultNamespace: w.namespace };
       byPath.set(r.path, { path: r.path, constructPath: w.node.path, placement, json: undefined });
-      files.push({ path: r.path, content: p.content, hash: p.hash, object: summaryOf(r.object), images: r.images ?? p.images, constructPath: w.node.path, placement });
+      const images = r.images ?? p.images;
+      files.push({ path: r.path, content: p.content, hash: p.hash, object: summaryOf(r.object), images, constructPath: w.node.path, placement });
     }
   }
   return files;

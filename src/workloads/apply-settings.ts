@@ -39,9 +39,14 @@ export function applySettings(objects: any[], s: WorkloadSettings, imageReposito
       if (s.resources) {
         const r = s.resources;
         const resources = c.resources ?? {};
-        const requests = { ...resources.requests, ...(r.cpuRequest ? { cpu: r.cpuRequest } : {}), ...(r.memoryRequest ? { memory: r.memoryRequest } : {}) };
-        const limits = { ...resources.limits, ...(r.cpuLimit ? { cpu: r.cpuLimit } : {}), ...(r.memoryLimit ? { memory: r.memoryLimit } : {}) };
-        c.resources = { ...resources, ...(Object.keys(requests).length ? { requests: sortKeys(requests) } : {}), ...(Object.keys(limits).length ? { limits: sortKeys(limits) } : {}) };
+        const pick = (cpu?: string, memory?: string) => ({ ...(cpu ? { cpu } : {}), ...(memory ? { memory } : {}) });
+        const requests = { ...resources.requests, ...pick(r.cpuRequest, r.memoryRequest) };
+        const limits = { ...resources.limits, ...pick(r.cpuLimit, r.memoryLimit) };
+        c.resources = {
+          ...resources,
+          ...(Object.keys(requests).length ? { requests: sortKeys(requests) } : {}),
+          ...(Object.keys(limits).length ? { limits: sortKeys(limits) } : {}),
+        };
       }
       if (s.env) {
         const env: any[] = [...c.env ?? []];

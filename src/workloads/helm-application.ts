@@ -6,13 +6,13 @@ import { ClusterGenerator, LabelSelectorRequirement } from '../argocd/generators
 import { ProjectDestination } from '../argocd/project-destination';
 import { SyncPolicy } from '../argocd/sync-policy';
 import { TemplateParam } from '../argocd/template-param';
+import { compileSelector } from '../expansion/selector';
 import type { ICluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
-import { compileSelector } from '../expansion/selector';
-import type { VersionsFile } from '../promotion/versions-file';
 import { show, throwIfInvalid } from '../private/errors';
 import { dns1123LabelErrors, labelMapErrors, qualifiedNameErrors } from '../private/names';
 import { renderRequirements } from '../private/selector';
+import type { VersionsFile } from '../promotion/versions-file';
 
 /** Helm values that depend on one cluster label, written as one values file per label value. */
 export interface HelmValuesByLabel {
@@ -134,7 +134,8 @@ export class HelmApplication extends Construct {
         }
       }
     }
-    const files = (p.valuesByLabel ?? []).flatMap(v => Object.keys(v.values).sort().map(value => ({ path: valuesPath(this.applicationName, v.labelKey, value), values: v.values[value] })));
+    const files = (p.valuesByLabel ?? []).flatMap(v => Object.keys(v.values).sort()
+      .map(value => ({ path: valuesPath(this.applicationName, v.labelKey, value), values: v.values[value] })));
     for (const env of p.versions.environments) {
       const envClusters = byEnv.get(env);
       if (!envClusters) continue;
@@ -145,7 +146,10 @@ export class HelmApplication extends Construct {
       const valueFiles = (p.valuesByLabel ?? []).map(v => `$values/${valuesPath(this.applicationName, v.labelKey, `${TemplateParam.clusterLabel(v.labelKey)}`)}`);
       new ApplicationSet(this, `ApplicationSet-${env}`, {
         applicationSetName: `${this.applicationName}-${env}`,
-        generators: [new ClusterGenerator({ matchLabels: { ...p.matchLabels, [p.versions.environmentLabel]: env }, matchExpressions: p.matchExpressions })],
+        generators: [new ClusterGenerator({
+          matchLabels: { ...p.matchLabels, [p.versions.environmentLabel]: env },
+          matchExpressions: p.matchExpressions,
+        })],
         template: {
           applicationName: `${this.applicationName}-${TemplateParam.clusterName()}`,
           destinationNamespace: p.namespace,

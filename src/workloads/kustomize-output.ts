@@ -18,7 +18,9 @@ const KUSTOMIZATION = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Ku
  * rendered objects with the smallest JSON6902 patches (objects the base lacks are added as files of the
  * overlay; base objects a cluster does not have are deleted with a strategic-merge `$patch: delete`).
  */
-export function kustomizeFiles(app: string, base: any[], perCluster: ReadonlyMap<string, any[]>, fileName: (o: any) => string, owner: string): WorkloadFileRequest[] {
+export function kustomizeFiles(
+  app: string, base: any[], perCluster: ReadonlyMap<string, any[]>, fileName: (o: any) => string, owner: string,
+): WorkloadFileRequest[] {
   const out: WorkloadFileRequest[] = [];
   const baseDir = `apps/${app}/base`;
   const baseByKey = new Map(base.map(o => [identity(o), o]));

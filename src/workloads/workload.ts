@@ -12,15 +12,15 @@ import { ClusterGenerator, LabelSelectorRequirement } from '../argocd/generators
 import { ProjectDestination } from '../argocd/project-destination';
 import { SyncPolicy } from '../argocd/sync-policy';
 import { TemplateParam } from '../argocd/template-param';
+import { compileSelector } from '../expansion/selector';
 import type { ICluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
-import { compileSelector } from '../expansion/selector';
-import type { VersionsFile } from '../promotion/versions-file';
 import { show, throwIfInvalid } from '../private/errors';
 import { imageUpdaterAnnotations } from '../private/image-updater';
 import { isClusterScoped } from '../private/kinds';
 import { dns1123LabelErrors, labelMapErrors } from '../private/names';
 import { renderRequirements } from '../private/selector';
+import type { VersionsFile } from '../promotion/versions-file';
 
 /** How a workload is written to the tree. */
 export enum WorkloadOutput {
@@ -227,7 +227,8 @@ export class Workload extends Construct {
       variants.set(key, v);
     }
     const requests: WorkloadFileRequest[] = [];
-    const base = this.props.renderPerCluster ? undefined : this.renderDefinition({ applicationName: this.applicationName, namespace: this.namespace });
+    const shared = { applicationName: this.applicationName, namespace: this.namespace };
+    const base = this.props.renderPerCluster ? undefined : this.renderDefinition(shared);
     const perCluster = new Map<string, any[]>();
     let variantIndex = 0;
     for (const [key, v] of variants) {
@@ -245,7 +246,7 @@ export class Workload extends Construct {
       for (const o of objects) this.permit(o);
     }
     if (this.props.output === WorkloadOutput.KUSTOMIZE && clusters.length > 0) {
-      const baseObjects = this.finish(structuredClone(base ?? this.renderDefinition({ applicationName: this.applicationName, namespace: this.namespace })),
+      const baseObjects = this.finish(structuredClone(base ?? this.renderDefinition(shared)),
         mergeSettings([this.props.defaults ?? {}, this.baseImageTag()]), undefined, undefined);
       requests.push(...kustomizeFiles(this.applicationName, baseObjects, perCluster, o => fileNameOf(o, this.namespace), this.node.path));
     }

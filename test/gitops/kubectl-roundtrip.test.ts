@@ -48,7 +48,7 @@ describe('kubectl reads the tree as written', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-kubectl-'));
     buildExampleFleet(dir).synth();
     const ours: Record<string, any> = {};
-    for (const [p, c] of Object.entries(treeSnapshot(dir, { excludeState: true })).filter(([p]) => objectFile(p))) {
+    for (const [p, c] of Object.entries(treeSnapshot(dir, { excludeState: true })).filter(([file]) => objectFile(file))) {
       const o = yaml.load(c);
       ours[`${path.dirname(p)} ${key(o)}`] = o;
     }

@@ -1,4 +1,5 @@
-import { isDestinationMatched, isResourcePermitted, isSourcePermitted } from '../../src/private/project-rules';
+import * as fc from 'fast-check';
+import { destinationMatcher, isDestinationMatched, isResourcePermitted, isSourcePermitted } from '../../src/private/project-rules';
 
 // Cases ported from Argo CD v3.5.1 pkg/apis/application/v1alpha1/types_test.go:
 // TestAppProject_IsDestinationPermitted, TestAppProject_IsNegatedDestinationPermitted, TestAppProject_IsSourcePermitted.
@@ -95,5 +96,18 @@ describe('isResourcePermitted (TestAppProject_IsGroupKindPermitted)', () => {
     const proj = { clusterResourceWhitelist: [{ group: '', kind: 'Namespace', name: 'team-a-*' }] };
     expect(isResourcePermitted(proj, '', 'Namespace', 'team-a-web', false)).toBe(true);
     expect(isResourcePermitted(proj, '', 'Namespace', 'kube-system', false)).toBe(false);
+  });
+});
+
+describe('destinationMatcher (the compiled form used by the fleet proofs)', () => {
+  test('agrees with isDestinationMatched on random patterns and destinations', () => {
+    const value = fc.constantFrom('a', 'b', 'ns', '*', 'a*', '!a', '');
+    const optional = fc.option(value, { nil: undefined });
+    const pattern = fc.record({ name: optional, server: optional, namespace: optional });
+    const dst = fc.record({ name: fc.option(fc.constantFrom('a', 'b', 'ab'), { nil: undefined }), server: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }), namespace: fc.constantFrom('a', 'ns', 'x') });
+    fc.assert(fc.property(fc.array(pattern, { maxLength: 4 }), fc.array(dst, { maxLength: 6 }), (patterns, dsts) => {
+      const compiled = destinationMatcher(patterns);
+      for (const d of dsts) expect(compiled(d)).toBe(isDestinationMatched(patterns, d));
+    }), { numRuns: 300 });
   });
 });

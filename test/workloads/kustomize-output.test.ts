@@ -1,8 +1,8 @@
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import * as yaml from 'js-yaml';
 import * as kplus from 'cdk8s-plus-28';
+import * as yaml from 'js-yaml';
 import { ClusterMatch, VersionsFile, Workload, WorkloadOutput } from '../../src';
 import { json6902 } from '../../src/workloads/kustomize-output';
 import { addCluster, testFleet } from '../util';
@@ -20,7 +20,11 @@ function synth(output: WorkloadOutput): string {
   addCluster(fleet, 'prod-us-1', { environment: 'production', region: 'us', tier: 'backend' });
   const versions = new VersionsFile(fleet, 'Versions', { content: VERSIONS });
   new Workload(fleet, 'api', {
-    namespace: 'api', matchLabels: { tier: 'backend' }, image: 'ghcr.io/acme/api', versions, output,
+    namespace: 'api',
+    matchLabels: { tier: 'backend' },
+    image: 'ghcr.io/acme/api',
+    versions,
+    output,
     definition: {
       define: scope => {
         new kplus.ConfigMap(scope, 'config', { metadata: { name: 'api-config' }, data: { 'LOG_LEVEL': 'info', 'a/b~c': 'escaped key' } as any });

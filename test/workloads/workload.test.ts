@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ClusterMatch, FleetTesting, IWorkloadDefinition, VersionsFile, Workload, WorkloadContext } from '../../src';
+import { ClusterMatch, FleetTesting, IWorkloadDefinition, VersionsFile, Workload, WorkloadContext, WorkloadOutput } from '../../src';
 import { addCluster, renderObjects, testFleet } from '../util';
 
 const VERSIONS = 'environments: [dev, staging, production]\nversions:\n  api:\n    dev: 1.9.0\n    staging: 1.9.0\n    production: 1.8.2\n';
@@ -95,7 +95,11 @@ describe('Workload', () => {
   test('ResourceQuota and LimitRange per namespace per cluster, from defaults with overrides', () => {
     const { app, fleet, versions } = fleetWithClusters();
     new Workload(fleet, 'api', {
-      namespace: 'api', matchLabels: { tier: 'backend' }, image: 'ghcr.io/acme/api', versions, definition: new ApiDefinition(),
+      namespace: 'api',
+      matchLabels: { tier: 'backend' },
+      image: 'ghcr.io/acme/api',
+      versions,
+      definition: new ApiDefinition(),
       defaults: { quota: { requestsCpu: '2', requestsMemory: '4Gi', pods: 20 }, limitRange: { defaultCpuLimit: '500m', defaultMemoryLimit: '512Mi' } },
       overrides: [{ match: ClusterMatch.environment('production'), settings: { quota: { requestsCpu: '8', pods: 100 } } }],
     });
@@ -119,13 +123,40 @@ describe('Workload', () => {
   test('a patch hook changes anything the settings do not cover', () => {
     const { app, fleet, versions } = fleetWithClusters();
     new Workload(fleet, 'api', {
-      namespace: 'api', matchLabels: { tier: 'backend' }, image: 'ghcr.io/acme/api', versions, definition: new ApiDefinition(),
+      namespace: 'api',
+      matchLabels: { tier: 'backend' },
+      image: 'ghcr.io/acme/api',
+      versions,
+      definition: new ApiDefinition(),
       overrides: [{
         match: ClusterMatch.label('region', 'us'),
         settings: { patches: [{ patch: (o: any, ctx) => { if (o.kind === 'Service') o.metadata.annotations = { 'acme.io/region': `us (${ctx.environment})` }; } }] },
       }],
     });
     expect(renderObjects(app)['clusters/prod-us-1/api/Service.api.yaml'].metadata.annotations).toEqual({ 'acme.io/region': 'us (production)' });
+  });
+
+  test('Image Updater annotations, with Git write-back, only for Kustomize output', () => {
+    const { app, fleet, versions } = fleetWithClusters();
+    new Workload(fleet, 'api', {
+      namespace: 'api',
+      matchLabels: { environment: 'dev' },
+      image: 'ghcr.io/acme/api',
+      versions,
+      definition: new ApiDefinition(),
+      output: WorkloadOutput.KUSTOMIZE,
+      imageUpdater: { alias: 'api', constraint: '~1.9', allowTags: '^1\\.' },
+    });
+    expect(renderObjects(app)['argocd/platform/applicationsets/ApplicationSet.api.yaml'].spec.template.metadata.annotations).toEqual({
+      'argocd-image-updater.argoproj.io/api.allow-tags': 'regexp:^1\\.',
+      'argocd-image-updater.argoproj.io/api.kustomize.image-name': 'ghcr.io/acme/api',
+      'argocd-image-updater.argoproj.io/api.update-strategy': 'semver',
+      'argocd-image-updater.argoproj.io/image-list': 'api=ghcr.io/acme/api:~1.9',
+      'argocd-image-updater.argoproj.io/write-back-method': 'git',
+    });
+    expect(() => new Workload(fleet, 'rendered', {
+      namespace: 'x', matchLabels: { environment: 'dev' }, image: 'ghcr.io/acme/x', definition: new ApiDefinition(), imageUpdater: { alias: 'x' },
+    })).toThrow("'imageUpdater' needs 'output: WorkloadOutput.KUSTOMIZE': Argo CD Image Updater cannot update plain rendered manifests");
   });
 
   test('bad props are reported together with the construct path', () => {
