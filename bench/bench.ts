@@ -3,9 +3,11 @@
  * is per size), and prints objects/s, files, MB and peak RSS. A second, unchanged synth into the same tree
  * shows the cost of a no-op re-synth. Results go into BENCHMARKS.md by hand, with the machine and the date.
  *
- * Then the offline ApplicationSet expansion (bench/expansion-bench.ts): 1,000 clusters × 100 ApplicationSets.
+ * Then rendered workloads (bench/workload-bench.ts): 200 clusters × 50 `Workload`s × 5 objects with typed
+ * overrides, end to end; and the offline ApplicationSet expansion (bench/expansion-bench.ts): 1,000 clusters ×
+ * 100 ApplicationSets.
  *
- * Usage: npm run bench [-- --sizes 10x10,50x20,100x50,200x50] [--expansion 1000x100] [--only-expansion]
+ * Usage: npm run bench [-- --sizes 10x10,50x20,100x50,200x50] [--workloads 200x50] [--expansion 1000x100] [--only-expansion]
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -84,10 +86,14 @@ function main() {
   }
   const sizesArg = args.indexOf('--sizes') >= 0 ? args[args.indexOf('--sizes') + 1] : undefined;
   const expansionArg = args.indexOf('--expansion') >= 0 ? args[args.indexOf('--expansion') + 1] : '1000x100';
+  const workloadsArg = args.indexOf('--workloads') >= 0 ? args[args.indexOf('--workloads') + 1] : '200x50';
   const onlyExpansion = args.includes('--only-expansion');
   const sizes = (sizesArg ? sizesArg.split(',') : DEFAULT_SIZES).map(s => s.split('x').map(Number));
   console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${new Date().toISOString().slice(0, 10)}`);
-  if (!onlyExpansion) synthSizes(sizes);
+  if (!onlyExpansion) {
+    synthSizes(sizes);
+    workloads(workloadsArg.split('x').map(Number));
+  }
   const [clusters, appSets] = expansionArg.split('x').map(Number);
   const out = execFileSync(process.execPath, [...process.execArgv, path.join(__dirname, 'expansion-bench.ts'), String(clusters), String(appSets)],
     { encoding: 'utf-8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -96,6 +102,20 @@ function main() {
   console.log('| expansion: clusters × ApplicationSets | generated Applications | s | Applications/s | peak RSS MB |');
   console.log('|---|---|---|---|---|');
   console.log(`| ${r.clusters} × ${r.applicationSets} | ${r.applications} | ${(r.ms / 1000).toFixed(2)} | ${r.applicationsPerSecond} | ${r.peakRssMb} |`);
+}
+
+function workloads([clusters, apps]: number[]) {
+  const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-bench-workloads-'));
+  execFileSync('sync');
+  const out = execFileSync(process.execPath, [...process.execArgv, path.join(__dirname, 'workload-bench.ts'), String(clusters), String(apps), workdir],
+    { encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = JSON.parse(out.trim().split('\n').pop()!);
+  const s = (x: number) => (x / 1000).toFixed(2);
+  console.log('');
+  console.log('| workloads: clusters × apps × 5 objects | objects | construct s | render s (incl. proofs) | write s | total s | peak RSS MB |');
+  console.log('|---|---|---|---|---|---|---|');
+  console.log(`| ${r.clusters} × ${r.apps} × 5 | ${r.objects} | ${s(r.constructMs)} | ${s(r.renderMs)} | ${s(r.writeMs)} | ${s(r.totalMs)} | ${r.peakRssMb} |`);
+  fs.rmSync(workdir, { recursive: true, force: true });
 }
 
 function synthSizes(sizes: number[][]) {

@@ -95,7 +95,8 @@ function columnOf(a: PlannedApplication, cluster: string): string {
 }
 
 function versionOf(a: PlannedApplication): string {
-  return a.sources.map(s => {
+  // A `ref` source only lends its files to the others (Helm values): it is not what the cluster runs.
+  return a.sources.filter(s => !(s.ref && s.path === undefined)).map(s => {
     if (s.chart) return `${s.chart} ${s.targetRevision}`;
     const tags = s.images.map(i => i.slice(i.lastIndexOf('/') + 1));
     return tags.length ? tags.join(', ') : `${s.path ?? ''}@${s.targetRevision}`;

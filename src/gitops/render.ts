@@ -64,13 +64,7 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   for (const c of all) if (ClusterManifests.isClusterManifests(c)) c._applyDefaultWaves();
   // Workloads render their variants first: that also completes their projects' allow lists.
   const workloads = all.filter(Workload.isWorkload);
-  for (const w of workloads) {
-    try {
-      w._prepare();
-    } catch (e) {
-      errors.push(`[${w.node.path}] ${(e as Error).message}`);
-    }
-  }
+  for (const w of workloads) w._prepare();
 
   // 1. Construct-level validations (node.addValidation), as cdk8s App.synth() does.
   let objectCount = 0;
@@ -78,7 +72,12 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
     for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
     if (ApiObject.isApiObject(c)) objectCount++;
   }
-  const pipeline = createPipeline(options, objectCount, options.workerThreshold);
+  // Each distinct object of a workload (a variant's object, shared by its clusters) is processed once. They go
+  // first, so that on a worker thread they are validated while the main thread walks the construct tree.
+  const distinct = new Map<string, any>();
+  for (const w of workloads) for (const r of w._fileRequests().requests) if (!distinct.has(r.key)) distinct.set(r.key, r.object);
+  const pipeline = createPipeline(options, objectCount + distinct.size, options.workerThreshold);
+  for (const object of distinct.values()) pipeline.submit(object, 'workload');
 
   // 2. Every ApiObject, with the placement of its nearest placed ancestor.
   // `owner` is the construct that placed the object (an Application, a Cluster …): errors name its path.
@@ -139,8 +138,10 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   }
 
   // 3. Results of the pipeline, in submission order.
-  const processed = pipeline.finish();
-  const workloadFiles = renderWorkloadFiles(workloads, options, byPath, errors);
+  const results = pipeline.finish();
+  const workloadResults = new Map([...distinct.keys()].map((k, i) => [k, results[i]]));
+  const processed = results.slice(distinct.size);
+  const workloadFiles = renderWorkloadFiles(workloads, workloadResults, byPath, errors);
   workloadFiles.push(...renderValuesFiles(helmApps, options, byPath, errors));
   const files: RenderedFile[] = pending.map((p, i) => {
     const r = processed[i];
@@ -186,17 +187,16 @@ function renderValuesFiles(helmApps: HelmApplication[], options: RenderOptions, 
  * The files of workloads: each distinct object (a variant's object shared by many clusters) is validated,
  * scanned and serialized once; every cluster's file reuses the bytes.
  */
-function renderWorkloadFiles(workloads: Workload[], options: RenderOptions, byPath: Map<string, Pending>, errors: string[]): RenderedFile[] {
+function renderWorkloadFiles(workloads: Workload[], results: Map<string, ProcessedObject>, byPath: Map<string, Pending>, errors: string[]): RenderedFile[] {
   const files: RenderedFile[] = [];
+  const reported = new Set<string>();
   for (const w of workloads) {
     const { requests, errors: renderErrors } = w._fileRequests();
     errors.push(...renderErrors.map(e => (e.startsWith('[') ? e : `[${w.node.path}] ${e}`)));
-    const done = new Map<string, ProcessedObject>();
     for (const r of requests) {
-      let p = done.get(r.key);
-      if (!p) {
-        p = processObject(r.object, 'workload', options);
-        done.set(r.key, p);
+      const p = results.get(r.key)!;
+      if (!reported.has(r.key)) {
+        reported.add(r.key);
         for (const problem of p.problems) errors.push(`[${w.node.path}] ${r.object.kind} '${r.object.metadata?.name ?? ''}' (${r.path}): ${problem}`);
       }
       const existing = byPath.get(r.path);

@@ -27,7 +27,7 @@ export class SchemaValidator {
 
   private constructor() {
     // Fast pass without allErrors; an object that fails is validated again with allErrors for the full report.
-    this.ajv = new Ajv({ strict: false, allErrors: false, validateFormats: true, inlineRefs: false });
+    this.ajv = new Ajv({ strict: false, allErrors: false, validateFormats: true, inlineRefs: false, code: { optimize: false } });
     this.ajvAllErrors = new Ajv({ strict: false, allErrors: true, validateFormats: true });
     for (const ajv of [this.ajv, this.ajvAllErrors]) this.addFormats(ajv);
     this.index = JSON.parse(fs.readFileSync(path.join(SchemaValidator.SCHEMA_DIR, 'index.json'), 'utf-8'));

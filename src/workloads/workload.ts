@@ -210,6 +210,15 @@ export class Workload extends Construct {
    */
   public _prepare(): void {
     if (this.prepared) return;
+    try {
+      this.prepareVariants();
+    } catch (e) {
+      // A definition that throws: report it once, with the construct path, and write nothing for the workload.
+      this.prepared = { requests: [], errors: [`[${this.node.path}] rendering the definition failed: ${(e as Error).message}`] };
+    }
+  }
+
+  private prepareVariants(): void {
     const errors: string[] = [];
     const clusters = this.clusters;
     const variants = new Map<string, { settings: WorkloadSettings; clusters: ICluster[]; environment?: string }>();
