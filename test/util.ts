@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { ClusterCredentials, Fleet, FleetApp, FleetProps } from '../src';
+import { ApplicationSet, ApplicationSource, ClusterCredentials, Fleet, FleetApp, FleetProps, IApplicationSetGenerator, TemplateParam } from '../src';
 import { SchemaValidator } from '../src/gitops/schema-validator';
 
 /**
@@ -75,4 +75,14 @@ export function errorOf(fn: () => unknown): string {
     return (e as Error).message;
   }
   throw new Error('expected an error, but none was thrown');
+}
+
+/** The `spec.generators` an ApplicationSet with these generators is written with. */
+export function generatorsOf(...generators: IApplicationSetGenerator[]): any[] {
+  const { app, fleet } = testFleet();
+  new ApplicationSet(fleet, 'set', {
+    generators,
+    template: { applicationName: `app-${TemplateParam.element('number')}`, destinationNamespace: 'x', destinationName: 'in-cluster', source: ApplicationSource.git({ path: 'x' }) },
+  });
+  return renderObjects(app)['argocd/platform/applicationsets/ApplicationSet.set.yaml'].spec.generators;
 }

@@ -5,6 +5,9 @@ import { STATE_DIR } from './tree-writer';
 import { ClusterSecret, readClusterSecrets } from '../expansion/cluster-secrets';
 import type { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
 import { normalizeGitUrl } from '../private/glob';
+import { imagesOf } from '../private/images';
+
+export { imagesOf };
 
 /**
  * The file that records the removals a program acknowledges (`Fleet.acknowledgeRemoval`). It sits at the tree's
@@ -100,20 +103,4 @@ function listFiles(root: string, rel = ''): string[] {
     if (d.isDirectory()) { if (d.name !== '.git') out.push(...listFiles(root, p)); } else if (d.isFile()) {out.push(p);}
   }
   return out.sort();
-}
-
-/** The container images of an object (any `containers` / `initContainers` list in it). */
-export function imagesOf(value: any, out: string[] = []): string[] {
-  if (Array.isArray(value)) {
-    for (const v of value) imagesOf(v, out);
-  } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if ((k === 'containers' || k === 'initContainers' || k === 'ephemeralContainers') && Array.isArray(v)) {
-        for (const c of v) if (typeof c?.image === 'string' && !out.includes(c.image)) out.push(c.image);
-      } else if (v && typeof v === 'object') {
-        imagesOf(v, out);
-      }
-    }
-  }
-  return out;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { SchemaValidator } from './schema-validator';
 import { secretErrors } from './secret-guard';
 import { toYaml } from './yaml';
+import { imagesOf } from '../private/images';
 import { Placement } from '../private/placement';
 
 /** The per-object half of rendering that needs no construct tree: validation, secret scan, serialization. */
@@ -51,20 +52,4 @@ export function processObject(json: any, role: Placement['role'], options: Proce
     problems.push('holds a TemplateParam outside an ApplicationSet template (only ApplicationSets render them)');
   }
   return { content, problems, images: role === 'workload' ? imagesOf(json) : undefined, hash: createHash('sha256').update(content).digest('hex') };
-}
-
-/** The container images of a workload object (any `containers` / `initContainers` list in it). */
-function imagesOf(value: any, out: string[] = []): string[] {
-  if (Array.isArray(value)) {
-    for (const v of value) imagesOf(v, out);
-  } else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      if ((k === 'containers' || k === 'initContainers' || k === 'ephemeralContainers') && Array.isArray(v)) {
-        for (const c of v) if (typeof c?.image === 'string' && !out.includes(c.image)) out.push(c.image);
-      } else if (v && typeof v === 'object') {
-        imagesOf(v, out);
-      }
-    }
-  }
-  return out;
 }

@@ -187,7 +187,9 @@ function renderValuesFiles(helmApps: HelmApplication[], options: RenderOptions, 
  * The files of workloads: each distinct object (a variant's object shared by many clusters) is validated,
  * scanned and serialized once; every cluster's file reuses the bytes.
  */
-function renderWorkloadFiles(workloads: Workload[], results: Map<string, ProcessedObject>, byPath: Map<string, Pending>, errors: string[]): RenderedFile[] {
+function renderWorkloadFiles(
+  workloads: Workload[], results: Map<string, ProcessedObject>, byPath: Map<string, Pending>, errors: string[],
+): RenderedFile[] {
   const files: RenderedFile[] = [];
   const reported = new Set<string>();
   for (const w of workloads) {

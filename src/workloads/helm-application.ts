@@ -6,12 +6,11 @@ import { ClusterGenerator, LabelSelectorRequirement } from '../argocd/generators
 import { ProjectDestination } from '../argocd/project-destination';
 import { SyncPolicy } from '../argocd/sync-policy';
 import { TemplateParam } from '../argocd/template-param';
-import { compileSelector } from '../expansion/selector';
 import type { ICluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
+import { selectClusters } from '../private/cluster-selection';
 import { show, throwIfInvalid } from '../private/errors';
 import { dns1123LabelErrors, labelMapErrors, qualifiedNameErrors } from '../private/names';
-import { renderRequirements } from '../private/selector';
 import type { VersionsFile } from '../promotion/versions-file';
 
 /** Helm values that depend on one cluster label, written as one values file per label value. */
@@ -104,9 +103,7 @@ export class HelmApplication extends Construct {
 
   /** The registered clusters the selector picks. */
   public get clusters(): ICluster[] {
-    const p = this.props;
-    const matches = compileSelector({ matchLabels: p.matchLabels, matchExpressions: renderRequirements(p.matchExpressions) }, true);
-    return this.fleet.clusters.filter(c => matches(c.labels));
+    return selectClusters(this.fleet.clusters, this.props.matchLabels, this.props.matchExpressions);
   }
 
   /**

@@ -1,5 +1,5 @@
 import * as yaml from 'js-yaml';
-import { imagesOf } from '../gitops/fleet-model';
+import { imagesOf } from '../private/images';
 
 /** One file a workload contributes to the tree; files with the same `key` hold the same object. */
 export interface WorkloadFileRequest {

@@ -12,14 +12,13 @@ import { ClusterGenerator, LabelSelectorRequirement } from '../argocd/generators
 import { ProjectDestination } from '../argocd/project-destination';
 import { SyncPolicy } from '../argocd/sync-policy';
 import { TemplateParam } from '../argocd/template-param';
-import { compileSelector } from '../expansion/selector';
 import type { ICluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
+import { selectClusters } from '../private/cluster-selection';
 import { show, throwIfInvalid } from '../private/errors';
 import { imageUpdaterAnnotations } from '../private/image-updater';
 import { isClusterScoped } from '../private/kinds';
 import { dns1123LabelErrors, labelMapErrors } from '../private/names';
-import { renderRequirements } from '../private/selector';
 import type { VersionsFile } from '../promotion/versions-file';
 
 /** How a workload is written to the tree. */
@@ -199,9 +198,7 @@ export class Workload extends Construct {
 
   /** The registered clusters the workload selects, in registry order. */
   public get clusters(): ICluster[] {
-    const p = this.props;
-    const matches = compileSelector({ matchLabels: p.matchLabels, matchExpressions: renderRequirements(p.matchExpressions) }, true);
-    return this.fleet.clusters.filter(c => matches(c.labels));
+    return selectClusters(this.fleet.clusters, this.props.matchLabels, this.props.matchExpressions);
   }
 
   /**

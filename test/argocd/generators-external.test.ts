@@ -1,17 +1,8 @@
 import { Duration } from 'cdk8s';
 import {
-  ApplicationSet, ApplicationSource, ClusterDecisionResourceGenerator, LabelSelectorOperator, PluginGenerator, TemplateParam,
+  ClusterDecisionResourceGenerator, LabelSelectorOperator, PluginGenerator,
 } from '../../src';
-import { renderObjects, testFleet } from '../util';
-
-function generatorsOf(...generators: any[]): any[] {
-  const { app, fleet } = testFleet();
-  new ApplicationSet(fleet, 'set', {
-    generators,
-    template: { applicationName: `app-${TemplateParam.element('number')}`, destinationNamespace: 'x', destinationName: 'in-cluster', source: ApplicationSource.git({ path: 'x' }) },
-  });
-  return renderObjects(app)['argocd/platform/applicationsets/ApplicationSet.set.yaml'].spec.generators;
-}
+import { generatorsOf } from '../util';
 
 describe('external generators', () => {
   test('plugin and cluster decision resource (Generators-Plugin.md, Generators-Cluster-Decision-Resource.md)', () => {

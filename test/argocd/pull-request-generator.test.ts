@@ -1,15 +1,6 @@
 import { Duration } from 'cdk8s';
-import { ApplicationSet, ApplicationSource, PullRequestGenerator, TemplateParam } from '../../src';
-import { renderObjects, testFleet } from '../util';
-
-function generatorsOf(...generators: any[]): any[] {
-  const { app, fleet } = testFleet();
-  new ApplicationSet(fleet, 'set', {
-    generators,
-    template: { applicationName: `app-${TemplateParam.element('number')}`, destinationNamespace: 'x', destinationName: 'in-cluster', source: ApplicationSource.git({ path: 'x' }) },
-  });
-  return renderObjects(app)['argocd/platform/applicationsets/ApplicationSet.set.yaml'].spec.generators;
-}
+import { PullRequestGenerator } from '../../src';
+import { generatorsOf } from '../util';
 
 // Each expectation is the YAML of operator-manual/applicationset/Generators-Pull-Request.md for that provider.
 describe('PullRequestGenerator providers (Generators-Pull-Request.md)', () => {
@@ -54,7 +45,6 @@ describe('PullRequestGenerator providers (Generators-Pull-Request.md)', () => {
     expect(() => PullRequestGenerator.gitlab({ project: 'p', pullRequestState: 'open' })).toThrow(/'pullRequestState' \('open'\) must be opened, closed, merged or locked/);
     expect(() => PullRequestGenerator.github({ owner: '', repo: 'r' })).toThrow(/PullRequestGenerator.github 'owner' is required/);
   });
-
 
   test('Bitbucket Server', () => {
     expect(generatorsOf(PullRequestGenerator.bitbucketServer({

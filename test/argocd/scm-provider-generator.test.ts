@@ -1,14 +1,5 @@
-import { ApplicationSet, ApplicationSource, ScmProviderGenerator, TemplateParam } from '../../src';
-import { renderObjects, testFleet } from '../util';
-
-function generatorsOf(...generators: any[]): any[] {
-  const { app, fleet } = testFleet();
-  new ApplicationSet(fleet, 'set', {
-    generators,
-    template: { applicationName: `app-${TemplateParam.element('repository')}`, destinationNamespace: 'x', destinationName: 'in-cluster', source: ApplicationSource.git({ path: 'x' }) },
-  });
-  return renderObjects(app)['argocd/platform/applicationsets/ApplicationSet.set.yaml'].spec.generators;
-}
+import { ScmProviderGenerator } from '../../src';
+import { generatorsOf } from '../util';
 
 // Each expectation is the YAML of operator-manual/applicationset/Generators-SCM-Provider.md for that provider.
 describe('ScmProviderGenerator providers (Generators-SCM-Provider.md)', () => {
@@ -41,7 +32,6 @@ describe('ScmProviderGenerator providers (Generators-SCM-Provider.md)', () => {
     ]);
     expect(() => ScmProviderGenerator.github({ organization: 'o', cloneProtocol: 'git' })).toThrow(/'cloneProtocol' \('git'\) must be 'ssh' or 'https'/);
   });
-
 
   test('Gitea', () => {
     expect(generatorsOf(ScmProviderGenerator.gitea({ owner: 'myorg', api: 'https://gitea.mydomain.com/', tokenRef: { secretName: 'gitea-token', key: 'token' }, allBranches: true })))
