@@ -128,7 +128,29 @@ function renderApplication(template: any, params: any, spec: any, namespace: str
   if (typeof spec.templatePatch === 'string' && spec.templatePatch.length > 0) out = applyTemplatePatch(app, spec.templatePatch, params, ctx);
   out.metadata = { ...out.metadata, namespace };
   if (namespace === undefined) delete out.metadata.namespace;
-  return { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: orderMetadata(out.metadata), spec: out.spec };
+  return { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: orderMetadata(out.metadata), spec: omitEmpty(out.spec) };
+}
+
+/** Fields of the Application types that Go marshals with `omitempty`, so "" (strings) or false (booleans) vanish. */
+const OMIT_EMPTY_STRINGS = new Set(['path', 'targetRevision', 'chart', 'namespace', 'server', 'name', 'releaseName', 'ref', 'version', 'values', 'namePrefix', 'nameSuffix']);
+const OMIT_FALSE = new Set(['prune', 'selfHeal', 'allowEmpty', 'recurse', 'skipCrds', 'skipTests', 'passCredentials', 'ignoreMissingValueFiles',
+  'forceCommonLabels', 'forceCommonAnnotations', 'skipSchemaValidation']);
+
+/**
+ * The rendered spec as Argo CD writes it: the controller round-trips it through the Go types, so a templated
+ * field that renders empty disappears where the type says `omitempty` (e.g. `destination.name: ""`,
+ * `automated.prune: false`). `project` and `repoURL` are not omitempty and stay.
+ */
+function omitEmpty(v: any): any {
+  if (Array.isArray(v)) return v.map(omitEmpty);
+  if (!isMap(v)) return v;
+  const out: any = {};
+  for (const [k, e] of Object.entries<any>(v)) {
+    if (e === '' && OMIT_EMPTY_STRINGS.has(k)) continue;
+    if (e === false && OMIT_FALSE.has(k)) continue;
+    out[k] = omitEmpty(e);
+  }
+  return out;
 }
 
 /** `templatePatch`: rendered, YAML to JSON, applied as a strategic merge patch; `spec.project` changes are dropped. */

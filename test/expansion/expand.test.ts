@@ -284,6 +284,19 @@ describe('template processing (Template.md, utils_test.go)', () => {
     expect(result.applications[0].metadata.finalizers).toEqual(['a', 'b']);
   });
 
+  test('fields that render empty vanish where the Go types say omitempty (the controller round-trips the spec)', () => {
+    const result = expandApplicationSet(appSet({
+      goTemplate: true,
+      generators: [{ list: { elements: [{ name: 'in-cluster', prune: false }] } }],
+      template: {
+        metadata: { name: 'app' },
+        spec: { ...base, destination: { name: '{{.name}}', server: '', namespace: 'x' }, syncPolicy: { automated: { prune: false, selfHeal: true } } },
+      },
+    }), { clusters });
+    expect(result.applications[0].spec.destination).toEqual({ name: 'in-cluster', namespace: 'x' });
+    expect(result.applications[0].spec.syncPolicy).toEqual({ automated: { selfHeal: true } });
+  });
+
   test('duplicate generated names: every copy is dropped and reported', () => {
     const result = expandApplicationSet(appSet({
       goTemplate: true,
