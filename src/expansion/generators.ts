@@ -1,6 +1,6 @@
 import * as yaml from 'js-yaml';
 import { ClusterSecret, hasImplicitInCluster, IN_CLUSTER_NAME, IN_CLUSTER_SERVER, SECRET_TYPE_LABEL } from './cluster-secrets';
-import { fromJson, GoMap, GoValue, isMap, MissingKey, normalizeName, STRING_MAPS, TemplateError } from './gotemplate';
+import { formatValue, fromJson, GoMap, GoValue, isMap, MissingKey, normalizeName, STRING_MAPS, TemplateError } from './gotemplate';
 import { renderString, renderValue } from './render';
 import { compileSelector, isEmptySelector } from './selector';
 import { globMatch } from '../private/glob';
@@ -277,15 +277,11 @@ function goPathMatch(pattern: string, name: string): boolean {
 // ---- matrix and merge -------------------------------------------------------------------------------------
 
 function childResult(child: any, ctx: ExpansionContext, parentParams?: Params): Params[] {
-  const results = transform(nestedToGenerator(child), {}, ctx, parentParams);
+  // A child's nested matrix or merge arrives as JSON; since Argo CD 3.0 nested selectors always apply.
+  const results = transform(child, {}, ctx, parentParams);
   if (results.length === 0) throw new Error('child generator generated no parameters');
   if (results.length > 1) throw new Error('found more than one generator in matrix.Generators');
   return results[0].params;
-}
-
-/** A child of matrix or merge: its nested matrix/merge arrives as JSON; since Argo CD 3.0 nested selectors apply. */
-function nestedToGenerator(child: any): any {
-  return child;
 }
 
 function matrixParams(g: any, ctx: ExpansionContext): Params[] {
@@ -389,10 +385,33 @@ export function mergeTemplates(generatorTemplate: any, base: any): any {
   return isEmpty(generatorTemplate) ? base : generatorTemplate;
 }
 
-/** Renders the parent's params into every string of a child generator (matrix), as RenderGeneratorParams does. */
+/**
+ * Renders the parent's params into every string of a child generator (matrix), as RenderGeneratorParams does.
+ * In Go-template mode a `values` entry that reads a key the parent lacks is deferred (Argo CD ≥ 3.5.0, #27830):
+ * it stays a template and is rendered later against the child's own params, so `{{.name}}` still works.
+ */
 function interpolateGenerator(generator: any, params: Params, ctx: ExpansionContext): any {
   try {
-    return renderValue(generator, params, ctx.goTemplate, ctx.missingKey, true);
+    if (!ctx.goTemplate) return renderValue(generator, params, false, ctx.missingKey, true);
+    const out: any = {};
+    for (const [key, value] of Object.entries<any>(generator)) {
+      if (!isMap(value) || !isMap(value.values)) {
+        out[key] = renderValue(value, params, true, ctx.missingKey, true);
+        continue;
+      }
+      const { values, ...rest } = value;
+      const deferred: Record<string, any> = {};
+      for (const [k, v] of Object.entries<any>(values)) {
+        try {
+          deferred[k] = typeof v === 'string' ? renderString(v, params, true, 'error') : v;
+        } catch (e) {
+          if (!(e instanceof TemplateError)) throw e;
+          deferred[k] = v;
+        }
+      }
+      out[key] = { ...renderValue(rest, params, true, ctx.missingKey, true), values: deferred };
+    }
+    return out;
   } catch (e) {
     if (e instanceof TemplateError) throw new Error(`failed to replace parameters in generator: ${e.message}`);
     throw e;
@@ -415,10 +434,9 @@ export function flattenParams(p: Params): Record<string, string> {
   return out;
 }
 
+/** fmt's %v of a flattened parameter, as Argo CD's flattenParameters prints it. */
 function formatParam(v: GoValue): string {
-  if (v === null) return '<nil>';
-  if (typeof v === 'number') return String(v);
-  return String(v);
+  return formatValue(v, true);
 }
 
 /** A parsed Git file flattened for fasttemplate: nested keys joined with dots, leaves printed as strings. */

@@ -195,6 +195,23 @@ describe('matrix and merge (Generators-Matrix.md, Generators-Merge.md, matrix.go
     expect(names(result)).toEqual(['api-staging-01', 'web-staging-01-staging-01']);
   });
 
+  test('since v3.5.0 (#27830) child 2\'s values resolve against child 1, and what child 1 lacks is rendered with the child\'s own params', () => {
+    const result = expandApplicationSet(appSet({
+      goTemplate: true,
+      goTemplateOptions: ['missingkey=error'],
+      generators: [{
+        matrix: {
+          generators: [
+            { list: { elements: [{ team: 'payments' }] } },
+            { clusters: { selector: { matchLabels: { org: 'foo' } }, values: { owner: '{{.team}}', cluster: '{{.name}}' } } },
+          ],
+        },
+      }],
+      template: tmpl('{{.values.owner}}-{{.values.cluster}}'),
+    }), { clusters });
+    expect(names(result)).toEqual(['payments-staging-01']);
+  });
+
   test('flat mode: the same key with different values is an error', () => {
     const result = expandApplicationSet(appSet({
       generators: [{ matrix: { generators: [{ list: { elements: [{ a: '1' }] } }, { list: { elements: [{ a: '2' }] } }] } }],
