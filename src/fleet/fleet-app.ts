@@ -27,6 +27,13 @@ export interface FleetAppProps extends AppProps {
    * @default true
    */
   readonly fleetProofs?: boolean;
+  /**
+   * Write a new file whose bytes equal another new file's as a hard link to it (a Workload variant shared by
+   * many clusters is written once). The library never modifies a file in place, so links never carry a change
+   * from one path to another; turn it off if other tools edit the tree in place.
+   * @default true
+   */
+  readonly linkIdenticalFiles?: boolean;
 }
 
 /** What `FleetApp.synthTree()` did. */
@@ -66,11 +73,13 @@ export interface FleetSynthResult {
 export class FleetApp extends App {
   private readonly unvalidatedKinds: Set<string>;
   private readonly fleetProofs: boolean;
+  private readonly linkIdenticalFiles: boolean;
 
   public constructor(props: FleetAppProps = {}) {
     super(props);
     this.unvalidatedKinds = new Set(props.unvalidatedKinds ?? []);
     this.fleetProofs = props.fleetProofs ?? true;
+    this.linkIdenticalFiles = props.linkIdenticalFiles ?? true;
   }
 
   /** Writes the GitOps tree to `outdir`. Throws, writing nothing, if anything is invalid. */
@@ -91,7 +100,10 @@ export class FleetApp extends App {
     const { files, plan, waived } = this.render();
     const rendered = Date.now();
     const outdir = path.resolve(this.outdir);
-    const result = writeTree(outdir, new Map(files.map(f => [f.path, f.content])), { hashes: new Map(files.map(f => [f.path, f.hash])) });
+    const result = writeTree(outdir, new Map(files.map(f => [f.path, f.content])), {
+      hashes: new Map(files.map(f => [f.path, f.hash])),
+      linkIdentical: this.linkIdenticalFiles,
+    });
     const written = Date.now();
     return {
       outdir,

@@ -111,11 +111,19 @@ export interface WriteTreeOptions {
   readonly hashes?: Map<string, string>;
   /** Test seam: called after each step, so that a test can kill the process at that point. */
   readonly hooks?: (step: string) => void;
+  /**
+   * Create a new file whose bytes equal those of a file created earlier in the same write as a hard link to it
+   * (a variant shared by 200 clusters is then written once). Files are never modified in place (changed ones
+   * are staged and renamed over), so the links never leak a change from one path to another.
+   * @default true
+   */
+  readonly linkIdentical?: boolean;
 }
 
 /** Makes the managed part of `outdir` equal to `files` (tree-relative path → content). */
 export function writeTree(outdir: string, files: Map<string, string>, options: WriteTreeOptions = {}): TreeWriteResult {
   const { hashes, hooks } = options;
+  const linkIdentical = options.linkIdentical ?? true;
   fs.mkdirSync(outdir, { recursive: true });
   const recovered = recoverTree(outdir);
   const old = readManifest(outdir);
@@ -166,10 +174,16 @@ export function writeTree(outdir: string, files: Map<string, string>, options: W
       made.add(dir);
     }
   };
+  const firstWithHash = new Map<string, string>();
   for (let i = 0; i < creates.length; i++) {
     const target = path.join(outdir, creates[i]);
     mkdir(path.dirname(target));
-    fs.writeFileSync(target, files.get(creates[i])!);
+    const hash = manifest.files[creates[i]];
+    const first = linkIdentical ? firstWithHash.get(hash) : undefined;
+    if (!first || !tryLink(first, target)) {
+      fs.writeFileSync(target, files.get(creates[i])!);
+      if (linkIdentical) firstWithHash.set(hash, target);
+    }
     if (i === Math.floor(creates.length / 2)) hooks?.('half-created');
   }
   for (const rel of replaces) {
@@ -194,6 +208,16 @@ export function writeTree(outdir: string, files: Map<string, string>, options: W
   }
   writeStatCache(outdir, newStatCache);
   return { written: [...creates, ...replaces].sort(), deleted: deletes, unchanged, recovered };
+}
+
+/** A hard link, or false where the file system refuses one (the caller then writes the bytes). */
+function tryLink(existing: string, target: string): boolean {
+  try {
+    fs.linkSync(existing, target);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function readJournal(outdir: string): Journal | undefined {

@@ -54,6 +54,26 @@ describe('writeTree', () => {
     expect(managed).toStrictEqual(asObject(generation(2)));
   });
 
+  test('identical new files are hard links to one another; a later change to one path leaves the others alone', () => {
+    // GIVEN two clusters with the same bytes in the same place, and a third file that differs
+    const dir = tmp();
+    const same = 'kind: ConfigMap\n';
+    writeTree(dir, new Map([['clusters/a/app/f.yaml', same], ['clusters/b/app/f.yaml', same], ['clusters/c/app/f.yaml', 'other\n']]));
+    // THEN the identical ones share an inode
+    const ino = (rel: string) => fs.statSync(path.join(dir, rel)).ino;
+    expect(ino('clusters/a/app/f.yaml')).toBe(ino('clusters/b/app/f.yaml'));
+    expect(ino('clusters/a/app/f.yaml')).not.toBe(ino('clusters/c/app/f.yaml'));
+    // WHEN one of them changes
+    writeTree(dir, new Map([['clusters/a/app/f.yaml', 'changed\n'], ['clusters/b/app/f.yaml', same], ['clusters/c/app/f.yaml', 'other\n']]));
+    // THEN only that path has the new bytes
+    expect(fs.readFileSync(path.join(dir, 'clusters/a/app/f.yaml'), 'utf-8')).toBe('changed\n');
+    expect(fs.readFileSync(path.join(dir, 'clusters/b/app/f.yaml'), 'utf-8')).toBe(same);
+    // … and without linking every file has its own inode
+    const plain = tmp();
+    writeTree(plain, new Map([['x/f.yaml', same], ['y/f.yaml', same]]), { linkIdentical: false });
+    expect(fs.statSync(path.join(plain, 'x/f.yaml')).ino).not.toBe(fs.statSync(path.join(plain, 'y/f.yaml')).ino);
+  });
+
   test('a file edited by hand is rewritten even when its size is unchanged', () => {
     // GIVEN
     const dir = tmp();
