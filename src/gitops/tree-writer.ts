@@ -175,12 +175,15 @@ export function writeTree(outdir: string, files: Map<string, string>, options: W
     }
   };
   const firstWithHash = new Map<string, string>();
+  const linked = new Set<string>();
   for (let i = 0; i < creates.length; i++) {
     const target = path.join(outdir, creates[i]);
     mkdir(path.dirname(target));
     const hash = manifest.files[creates[i]];
     const first = linkIdentical ? firstWithHash.get(hash) : undefined;
-    if (!first || !tryLink(first, target)) {
+    if (first && tryLink(first, target)) {
+      linked.add(creates[i]);
+    } else {
       fs.writeFileSync(target, files.get(creates[i])!);
       if (linkIdentical) firstWithHash.set(hash, target);
     }
@@ -202,9 +205,19 @@ export function writeTree(outdir: string, files: Map<string, string>, options: W
   fs.rmSync(staging, { recursive: true, force: true });
   fs.rmSync(path.join(outdir, JOURNAL), { force: true });
   ensureStateIgnored(outdir);
+  // Hard links share one inode, so one stat serves every path linked to the same bytes.
+  const statOfHash = new Map<string, [number, number]>();
   for (const rel of [...creates, ...replaces]) {
+    const hash = manifest.files[rel];
+    const shared = linked.has(rel) ? statOfHash.get(hash) : undefined;
+    if (shared) {
+      newStatCache[rel] = shared;
+      continue;
+    }
     const stat = fs.statSync(path.join(outdir, rel), { throwIfNoEntry: false });
-    if (stat) newStatCache[rel] = [stat.size, stat.mtimeMs];
+    if (!stat) continue;
+    newStatCache[rel] = [stat.size, stat.mtimeMs];
+    if (firstWithHash.get(hash) === path.join(outdir, rel)) statOfHash.set(hash, newStatCache[rel]);
   }
   writeStatCache(outdir, newStatCache);
   return { written: [...creates, ...replaces].sort(), deleted: deletes, unchanged, recovered };
