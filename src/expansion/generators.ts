@@ -321,11 +321,20 @@ function matrixParams(g: any, ctx: ExpansionContext): Params[] {
 }
 
 function mergeParams(g: any, ctx: ExpansionContext): Params[] {
-  const keys: string[] = g.mergeKeys ?? [];
-  if (keys.length === 0) throw new Error('no merge keys were specified');
   const children: any[] = g.generators ?? [];
   if (children.length < 2) throw new Error('found less than two generators, Merge requires two or more');
-  const childParams = children.map(c => childResult(c, ctx));
+  const childParams = children.map((c, i) => {
+    try {
+      return childResult(c, ctx);
+    } catch (e) {
+      if (e instanceof OfflineUnsupportedError) throw e;
+      throw new Error(`error getting param sets from generators: error getting params from generator ${i + 1} of ${children.length}: `
+        + `child generator returned an error on parameter generation: ${(e as Error).message}`);
+    }
+  });
+  const keys: string[] = [...new Set<string>(g.mergeKeys ?? [])].sort();
+  if (keys.length === 0) throw new Error('error getting param sets by merge key: no merge keys were specified, Merge requires at least one');
+  // encoding/json of a map: keys sorted; a set without the key is keyed as null.
   const keyOf = (p: Params): string => {
     const o: Record<string, unknown> = {};
     for (const k of keys) o[k] = Object.prototype.hasOwnProperty.call(p, k) ? p[k] : null;
@@ -335,7 +344,10 @@ function mergeParams(g: any, ctx: ExpansionContext): Params[] {
     const m = new Map<string, Params>();
     for (const p of sets) {
       const k = keyOf(p);
-      if (m.has(k)) throw new Error(`the parameters from a generator were not unique by the given mergeKeys, Merge requires all param sets to be unique. Duplicate key was ${k}`);
+      if (m.has(k)) {
+        throw new Error('error getting param sets by merge key: the parameters from a generator were not unique by the given mergeKeys, '
+          + `Merge requires all param sets to be unique. Duplicate key was ${k}`);
+      }
       m.set(k, p);
     }
     return m;

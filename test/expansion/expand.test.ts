@@ -247,7 +247,8 @@ describe('matrix and merge (Generators-Matrix.md, Generators-Merge.md, matrix.go
       generators: [{ merge: { mergeKeys: ['a'], generators: [{ list: { elements: [{ a: '1' }, { a: '1' }] } }, { list: { elements: [{ a: '1' }] } }] } }],
       template: tmpl('{{a}}'),
     }), { clusters });
-    expect(result.error).toBe('the parameters from a generator were not unique by the given mergeKeys, Merge requires all param sets to be unique. Duplicate key was {"a":"1"}');
+    expect(result.error).toBe('error getting param sets by merge key: the parameters from a generator were not unique by the given mergeKeys, '
+      + 'Merge requires all param sets to be unique. Duplicate key was {"a":"1"}');
   });
 });
 
