@@ -1,6 +1,6 @@
-import * as yaml from 'js-yaml';
 import { ClusterSecret, knownClusters } from './cluster-secrets';
 import { ExpansionContext, OfflineUnsupportedError, transform } from './generators';
+import { parseGoYaml } from './go-yaml';
 import { isMap, missingKeyOption, missingStringKeys, TemplateError } from './gotemplate';
 import { renderString, renderValue } from './render';
 import { dns1123SubdomainErrors } from '../private/names';
@@ -158,7 +158,7 @@ function applyTemplatePatch(app: any, patchTemplate: string, params: any, ctx: E
   const rendered = renderString(patchTemplate, params, ctx.goTemplate, ctx.missingKey);
   let patch: unknown;
   try {
-    patch = yaml.load(rendered);
+    patch = parseGoYaml(rendered);
   } catch (e) {
     throw new PatchError(`error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`);
   }

@@ -1,5 +1,5 @@
-import * as yaml from 'js-yaml';
 import { ClusterSecret, hasImplicitInCluster, IN_CLUSTER_NAME, IN_CLUSTER_SERVER, SECRET_TYPE_LABEL } from './cluster-secrets';
+import { parseGoYaml } from './go-yaml';
 import { formatValue, fromJson, GoMap, GoValue, isMap, MissingKey, normalizeName, STRING_MAPS, TemplateError } from './gotemplate';
 import { renderString, renderValue } from './render';
 import { compileSelector, isEmptySelector } from './selector';
@@ -108,7 +108,7 @@ function listParams(g: any, ctx: ExpansionContext): Params[] {
   if (typeof g.elementsYaml === 'string' && g.elementsYaml.length > 0) {
     let parsed: unknown;
     try {
-      parsed = yaml.load(g.elementsYaml);
+      parsed = parseGoYaml(g.elementsYaml);
     } catch (e) {
       throw new Error(`error unmarshling decoded ElementsYaml ${(e as Error).message.split('\n')[0]}`);
     }
@@ -214,7 +214,7 @@ function gitParams(g: any, ctx: ExpansionContext): Params[] {
     const content = files.get(file)!;
     let parsed: unknown;
     try {
-      parsed = file.endsWith('.json') ? JSON.parse(content) : yaml.load(content);
+      parsed = file.endsWith('.json') ? JSON.parse(content) : parseGoYaml(content);
     } catch (e) {
       throw new Error(`unable to process file '${file}': unable to parse file: ${(e as Error).message.split('\n')[0]}`);
     }

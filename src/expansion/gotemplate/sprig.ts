@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
-import * as yaml from 'js-yaml';
 import { asInt, asString } from './builtins';
+import { parseGoYaml, stringifyGoYaml } from '../go-yaml';
 import { ArgumentError, FunctionError, TemplateFunction } from './execute';
 import { compareStrings, formatValue, fromJson, GoMap, GoValue, hasKey, isMap, NO_VALUE, toJson, truth, typeName } from './values';
 
@@ -324,8 +324,7 @@ export function goJson(v: GoValue, escapeHtml = true): string {
 /** sigs.k8s.io/yaml's Marshal, with Argo CD's trailing newline trimmed. */
 function goYaml(v: GoValue): string {
   if (v === null || v === NO_VALUE) return 'null';
-  const out = yaml.dump(toJson(v), { sortKeys: true, noArrayIndent: true, lineWidth: -1, noRefs: true });
-  return out.replace(/\n$/, '');
+  return stringifyGoYaml(toJson(v)).replace(/\n$/, '');
 }
 
 /** sigs.k8s.io/yaml's error when the YAML holds another JSON type than the target. */
@@ -336,7 +335,7 @@ function unmarshalError(v: GoValue, target: string): string {
 
 function parseYaml(s: string): GoValue {
   try {
-    return fromJson(yaml.load(s, { schema: yaml.DEFAULT_SCHEMA }) ?? null);
+    return fromJson(parseGoYaml(s));
   } catch (e) {
     throw new FunctionError(`error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`);
   }
