@@ -102,6 +102,12 @@ describe('Go template language corners', () => {
     expect(() => renderGoTemplate(template, data, 'default')).toThrow(error);
   });
 
+  test('toYaml and fromYaml behave like sigs.k8s.io/yaml (go-yaml v2, YAML 1.1)', () => {
+    const value = fromJson({ b: 'a: b', a: 'yes', list: ['x', 'y'], n: 1, empty: '' });
+    expect(renderGoTemplate('{{ toYaml . }}', value, 'default')).toBe('a: "yes"\nb: \'a: b\'\nempty: ""\nlist:\n- x\n- "y"\n"n": 1'); // n is a YAML 1.1 boolean
+    expect(renderGoTemplate('{{ (fromYaml .v).on }} {{ (fromYaml .v).mode }}', fromJson({ v: 'on: yes\nmode: 0755' }), 'default')).toBe('<no value> 493');
+  });
+
   test('missingkey=error reports the first missing key of a chain (#21293)', () => {
     expect(() => renderGoTemplate('{{ .metadata.labels.env }}', fromJson({ name: 'in-cluster' }), 'error'))
       .toThrow('executing "" at <.metadata.labels.env>: map has no entry for key "metadata"');
