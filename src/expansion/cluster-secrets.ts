@@ -11,7 +11,7 @@ export const IN_CLUSTER_NAME = 'in-cluster';
 
 /** One registered cluster as the ApplicationSet controller reads its Secret. */
 export interface ClusterSecret {
-  /** `data.name` (Argo CD's CLI defaults an empty name to the server). */
+  /** `data.name`, raw (the cluster generator reads it as it is, "" when absent). */
   readonly name: string;
   /** `data.server`, raw (the cluster generator does not trim it). */
   readonly server: string;
@@ -28,7 +28,7 @@ export interface ClusterSecret {
 
 /**
  * The cluster Secrets among `objects`, in input order. Objects that are not cluster Secrets are skipped;
- * a cluster Secret without `server` is reported in `errors`.
+ * a cluster Secret without `server` is kept (as the cluster generator keeps it) and reported in `errors`.
  */
 export function readClusterSecrets(objects: readonly any[]): { clusters: ClusterSecret[]; errors: string[] } {
   const clusters: ClusterSecret[] = [];
@@ -54,13 +54,12 @@ export function readClusterSecrets(objects: readonly any[]): { clusters: Cluster
     }
     if (labels?.[SECRET_TYPE_LABEL] !== 'cluster') continue;
     const secretName = String(o.metadata?.name ?? '');
-    const server = data?.server;
-    if (typeof server !== 'string' || server === '') {
-      errors.push(`cluster Secret '${secretName}' has no 'server'`);
-      continue;
-    }
+    const server = typeof data?.server === 'string' ? data.server : '';
+    // The cluster generator reads the raw Secret, so it still yields this cluster (with server ""); Argo CD
+    // cannot deploy to it.
+    if (server === '') errors.push(`cluster Secret '${secretName}' has no 'server'`);
     clusters.push({
-      name: typeof data?.name === 'string' && data.name !== '' ? data.name : server,
+      name: typeof data?.name === 'string' ? data.name : '',
       server,
       project: typeof data?.project === 'string' ? data.project : '',
       labels: { ...labels },
