@@ -5,7 +5,7 @@ import { ClusterMatch } from './cluster-match';
 import { ImageUpdaterOptions } from './image-updater';
 import { kustomizeFiles, WorkloadFileRequest } from './kustomize-output';
 import { WorkloadSettings } from './workload-settings';
-import { AppProject } from '../argocd/app-project';
+import { AppProject, IAppProject } from '../argocd/app-project';
 import { ApplicationSet } from '../argocd/application-set';
 import { ApplicationSource } from '../argocd/application-source';
 import { ClusterGenerator, LabelSelectorRequirement } from '../argocd/generators';
@@ -120,10 +120,11 @@ export interface WorkloadProps {
    */
   readonly syncPolicy?: SyncPolicy;
   /**
-   * The project. The library then adds what the workload needs to it (its destinations and kinds).
+   * The project. It is left as it is: synth checks that it allows every destination and kind the workload
+   * renders.
    * @default - a project of its own that allows exactly this workload's destinations and kinds
    */
-  readonly project?: AppProject;
+  readonly project?: IAppProject;
   /**
    * Argo CD Image Updater annotations on the generated Applications (Kustomize output only). Updates then bypass
    * the versions file and the promotion guard; see the README.
@@ -163,7 +164,9 @@ export class Workload extends Construct {
   /** The ApplicationSet that deploys the workload to its clusters. */
   public readonly applicationSet: ApplicationSet;
   /** The project of its Applications. */
-  public readonly project: AppProject;
+  public readonly project: IAppProject;
+  /** The project the workload created for itself, when it was given none. */
+  private readonly ownProject?: AppProject;
   private readonly props: WorkloadProps;
   private readonly fleet: Fleet;
   private prepared?: { requests: WorkloadFileRequest[]; errors: string[] };
@@ -176,10 +179,11 @@ export class Workload extends Construct {
     this.namespace = props.namespace;
     throwIfInvalid(this, 'Workload', this.propErrors(props));
 
-    this.project = props.project ?? new AppProject(this, 'Project', {
+    this.ownProject = props.project ? undefined : new AppProject(this, 'Project', {
       projectName: this.applicationName,
       description: `Workload ${this.applicationName}: exactly the destinations and kinds it renders (cdk8s-fleet)`,
     });
+    this.project = props.project ?? this.ownProject!;
     const kustomize = props.output === WorkloadOutput.KUSTOMIZE;
     const cluster = TemplateParam.clusterName();
     this.applicationSet = new ApplicationSet(this, 'ApplicationSet', {
@@ -227,8 +231,10 @@ export class Workload extends Construct {
         errors.push((e as Error).message);
         continue;
       }
-      const key = this.props.renderPerCluster ? `cluster:${c.clusterName}` : variantKey(settings);
-      const v = variants.get(key) ?? { settings, clusters: [], environment: this.props.versions?.environmentOf(c) };
+      const env = this.props.versions?.environmentOf(c);
+      // Patches see the environment in their context, so clusters of different environments never share one.
+      const key = this.props.renderPerCluster ? `cluster:${c.clusterName}` : `${variantKey(settings)}${settings.patches?.length ? `|${env}` : ''}`;
+      const v = variants.get(key) ?? { settings, clusters: [], environment: env };
       v.clusters.push(c);
       variants.set(key, v);
     }
@@ -249,15 +255,19 @@ export class Workload extends Construct {
           objects.forEach((o, i) => requests.push({ path: `clusters/${c.clusterName}/${this.applicationName}/${fileNameOf(o, this.namespace)}`, object: o, key: `${fileKey}/${i}` }));
         }
       }
-      for (const o of objects) this.permit(o);
+      for (const o of objects) errors.push(...this.permit(o, v.clusters));
     }
     if (this.props.output === WorkloadOutput.KUSTOMIZE && clusters.length > 0) {
       const baseObjects = this.finish(structuredClone(base ?? this.renderDefinition(shared)),
         mergeSettings([this.props.defaults ?? {}, this.baseImageTag()]), undefined, undefined);
       requests.push(...kustomizeFiles(this.applicationName, baseObjects, perCluster, o => fileNameOf(o, this.namespace), this.node.path));
     }
-    for (const c of clusters) this.project.addDestination(ProjectDestination.cluster(c, this.namespace));
-    this.prepared = { requests, errors };
+    for (const c of clusters) {
+      if (this.ownProject) {this.ownProject.addDestination(ProjectDestination.cluster(c, this.namespace));} else if (!this.project.permitsDestination(c, this.namespace)) {
+        errors.push(`AppProject '${this.project.projectName}' does not allow destination ${c.clusterName}/${this.namespace}; add it to the project`);
+      }
+    }
+    this.prepared = { requests, errors: [...new Set(errors)] };
   }
 
   /** @internal The files to write (after `_prepare()`), and the problems found while rendering. */
@@ -320,12 +330,20 @@ export class Workload extends Construct {
     return objects;
   }
 
-  /** Adds the object's kind (and name, for cluster-scoped kinds) to the project's allow lists. */
-  private permit(o: any): void {
-    if (this.props.project) return; // a given project is the user's to shape
+  /**
+   * Adds the object's kind (and name, for cluster-scoped kinds) to the workload's own project, or checks that a
+   * given project allows it.
+   */
+  private permit(o: any, clusters: ICluster[]): string[] {
     const group = String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0] : '';
-    if (isClusterScoped(o.apiVersion, o.kind)) this.project.allowClusterResource({ group, kind: o.kind, name: o.metadata?.name });
-    else this.project.allowNamespacedResource({ group, kind: o.kind });
+    const clusterScoped = isClusterScoped(o.apiVersion, o.kind);
+    if (this.ownProject) {
+      if (clusterScoped) this.ownProject.allowClusterResource({ group, kind: o.kind, name: o.metadata?.name });
+      else this.ownProject.allowNamespacedResource({ group, kind: o.kind });
+      return [];
+    }
+    if (this.project.permitsResource(group, o.kind, o.metadata?.name ?? '', !clusterScoped)) return [];
+    return [`AppProject '${this.project.projectName}' does not allow ${o.kind} '${o.metadata?.name}' (group '${group}'), which the workload renders for ${clusters.map(c => c.clusterName).join(', ')}`];
   }
 
   private propErrors(p: WorkloadProps): string[] {

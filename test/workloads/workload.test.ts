@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ClusterMatch, FleetTesting, IWorkloadDefinition, VersionsFile, Workload, WorkloadContext, WorkloadOutput } from '../../src';
-import { addCluster, renderObjects, testFleet } from '../util';
+import { AppProject, ClusterMatch, FleetTesting, IWorkloadDefinition, ProjectDestination, VersionsFile, Workload, WorkloadContext, WorkloadOutput } from '../../src';
+import { addCluster, errorOf, renderObjects, testFleet } from '../util';
 
 const VERSIONS = 'environments: [dev, staging, production]\nversions:\n  api:\n    dev: 1.9.0\n    staging: 1.9.0\n    production: 1.8.2\n';
 
@@ -90,6 +90,23 @@ describe('Workload', () => {
     expect(project.namespaceResourceWhitelist).toEqual([{ group: '', kind: 'ConfigMap' }, { group: 'apps', kind: 'Deployment' }, { group: '', kind: 'Service' }]);
     // … and the fleet proofs see the generated Applications deploy exactly those files
     expect(FleetTesting.applications(app, 'prod-us-1').map(a => a.spec.source.path)).toEqual(['clusters/prod-us-1/api']);
+  });
+
+  test('a given project is left as it is and must allow the destinations and kinds', () => {
+    // GIVEN a project that allows the namespace on dev only, and no Deployments
+    const { app, fleet, versions } = fleetWithClusters();
+    const dev = fleet.findCluster('dev-eu-1')!;
+    const project = new AppProject(fleet, 'team', {
+      destinations: [ProjectDestination.cluster(dev, 'api')],
+      clusterResourceAllowList: [{ group: '', kind: 'Namespace' }],
+      namespaceResourceDenyList: [{ group: 'apps', kind: 'Deployment' }],
+    });
+    // WHEN
+    new Workload(fleet, 'api', { namespace: 'api', matchLabels: { environment: 'staging' }, image: 'ghcr.io/acme/api', versions, definition: new ApiDefinition(), project });
+    // THEN
+    const error = errorOf(() => app.renderFiles());
+    expect(error).toContain("[platform/api] AppProject 'team' does not allow Deployment 'api' (group 'apps'), which the workload renders for staging-eu-1");
+    expect(error).toContain("[platform/api] AppProject 'team' does not allow destination staging-eu-1/api; add it to the project");
   });
 
   test('ResourceQuota and LimitRange per namespace per cluster, from defaults with overrides', () => {
