@@ -263,7 +263,9 @@ export class Workload extends Construct {
       requests.push(...kustomizeFiles(this.applicationName, baseObjects, perCluster, o => fileNameOf(o, this.namespace), this.node.path));
     }
     for (const c of clusters) {
-      if (this.ownProject) {this.ownProject.addDestination(ProjectDestination.cluster(c, this.namespace));} else if (!this.project.permitsDestination(c, this.namespace)) {
+      if (this.ownProject) {
+        this.ownProject.addDestination(ProjectDestination.cluster(c, this.namespace));
+      } else if (!this.project.permitsDestination(c, this.namespace)) {
         errors.push(`AppProject '${this.project.projectName}' does not allow destination ${c.clusterName}/${this.namespace}; add it to the project`);
       }
     }
