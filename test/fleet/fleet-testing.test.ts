@@ -1,5 +1,6 @@
 import { buildExampleFleet } from '../../examples/basic-fleet/main';
-import { ApplicationSet, ApplicationSource, ClusterGenerator, FleetTesting, TemplateParam } from '../../src';
+import * as kplus from 'cdk8s-plus-28';
+import { ApplicationSet, ApplicationSource, ClusterGenerator, FleetTesting, GitGenerator, TemplateParam } from '../../src';
 import { addCluster, testFleet } from '../util';
 
 describe('FleetTesting', () => {
@@ -20,6 +21,28 @@ describe('FleetTesting', () => {
     expect(web.applications[0].spec.source).toEqual({ repoURL: 'https://github.com/acme/gitops.git', targetRevision: 'main', path: 'apps/eu' });
     expect(web.rejected).toEqual([]);
     expect(FleetTesting.applications(app, 'us-1')).toEqual([]);
+  });
+
+  test('a git generator over the fleet\'s own repository expands from the tree being written', () => {
+    // GIVEN two clusters with rendered manifests, and an ApplicationSet over the tree's cluster directories
+    const { app, fleet } = testFleet({}, { fleetProofs: true });
+    for (const name of ['eu-1', 'us-1']) {
+      const manifests = addCluster(fleet, name).addManifests('web', { namespace: 'web' });
+      new kplus.ConfigMap(manifests, 'Config', { metadata: { name: 'web' } });
+    }
+    new ApplicationSet(fleet, 'per-directory', {
+      generators: [GitGenerator.directories({ include: ['clusters/*/*'] })],
+      template: {
+        applicationName: `${TemplateParam.gitPathBasename()}-${TemplateParam.of('{{index .path.segments 1}}')}`,
+        destinationNamespace: `${TemplateParam.gitPathBasename()}`,
+        destinationName: `${TemplateParam.of('{{index .path.segments 1}}')}`,
+        source: ApplicationSource.git({ path: `${TemplateParam.gitPath()}` }),
+      },
+    });
+    // WHEN
+    const [expanded] = FleetTesting.expand(app);
+    // THEN
+    expect(expanded.applications.map(a => [a.metadata.name, a.spec.source.path])).toEqual([['web-eu-1', 'clusters/eu-1/web'], ['web-us-1', 'clusters/us-1/web']]);
   });
 
   test('plan() of the example fleet is stable for snapshots', () => {
