@@ -87,6 +87,9 @@ describe('Go template language corners', () => {
     ['{{ toJson .m }} {{ list 1 "a" | toJson }}', '{"a":1,"b":2} [1,"a"]'],
     ['{{ add 1 2 }} {{ sub 5 2 }} {{ ternary "y" "n" true }}', '3 3 y'],
     ['{{ splitList "-" .name | first }} {{ join "," .list }}', 'prod a,b'],
+    // sprig semver (Masterminds/semver v3): partial versions, ranges, pre-releases only when asked for
+    ['{{ semverCompare ">=1.28" "v1.29.3" }} {{ semverCompare "~1.2.3" "1.3.0" }} {{ semverCompare "^0.2.3" "0.2.9" }}', 'true false true'],
+    ['{{ semverCompare ">=1.2.0 <2.0.0 || 3.x" "3.4.5" }} {{ semverCompare ">=1.0" "1.5.0-rc.1" }} {{ (semver "1.28.4").Minor }}', 'true false 28'],
   ])('%s', (template, expected) => {
     expect(renderGoTemplate(template, data, 'default')).toBe(expected);
   });

@@ -1,5 +1,5 @@
-import { buildExampleFleet } from '../../examples/basic-fleet/main';
 import * as kplus from 'cdk8s-plus-28';
+import { buildExampleFleet } from '../../examples/basic-fleet/main';
 import { ApplicationSet, ApplicationSource, ClusterGenerator, FleetTesting, GitGenerator, TemplateParam } from '../../src';
 import { addCluster, testFleet } from '../util';
 

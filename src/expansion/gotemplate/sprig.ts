@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { asInt, asString } from './builtins';
+import { compileConstraint, parseLooseVersion } from './semver-constraint';
 import { parseGoYaml, stringifyGoYaml } from '../go-yaml';
 import { ArgumentError, FunctionError, TemplateFunction } from './execute';
 import { compareStrings, formatValue, fromJson, GoMap, GoValue, hasKey, isMap, NO_VALUE, toJson, truth, typeName } from './values';
@@ -134,6 +135,23 @@ export const SPRIG_FUNCTIONS: ReadonlyMap<string, TemplateFunction> = new Map<st
   ['int64', fn1(a => toInt(a))],
   ['float64', fn1(a => toFloat(a))],
   ['atoi', fn1(s => { const n = Number.parseInt(asString(s), 10); return /^[+-]?\d+$/.test(asString(s)) ? BigInt(n) : 0n; })],
+  // semantic versions (Masterminds/semver v3)
+  ['semverCompare', fn2((c, v) => {
+    let check;
+    try {
+      check = compileConstraint(asString(c));
+    } catch (e) {
+      throw new FunctionError((e as Error).message);
+    }
+    const version = parseLooseVersion(asString(v));
+    if (!version) throw new FunctionError('Invalid Semantic Version');
+    return check(version);
+  })],
+  ['semver', fn1(v => {
+    const version = parseLooseVersion(asString(v));
+    if (!version) throw new FunctionError('Invalid Semantic Version');
+    return { Major: BigInt(version.major), Minor: BigInt(version.minor), Patch: BigInt(version.patch), Prerelease: version.pre.join('.') };
+  })],
   // types
   ['kindOf', fn1(v => goKind(v))],
   ['typeOf', fn1(v => typeName(v))],
