@@ -101,6 +101,8 @@ describe('Go template language corners', () => {
     ['{{ .name', 'failed to parse template {{ .name: template: :1: unclosed action'],
     ['{{ if .name }}x', 'failed to parse template {{ if .name }}x: template: :1: unexpected EOF'],
     ['{{ $y }}', 'failed to parse template {{ $y }}: template: :1: undefined variable "$y"'],
+    // a wrongly typed argument is reported at the argument, as Go's evalArg does
+    ['{{ upper .n }}', 'failed to execute go template {{ upper .n }}: template: :1:9: executing "" at <.n>: wrong type for value; expected string; got float64'],
   ])('%s fails as in Go', (template, error) => {
     expect(() => renderGoTemplate(template, data, 'default')).toThrow(error);
   });

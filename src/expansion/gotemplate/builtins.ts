@@ -39,15 +39,15 @@ export function sprint(args: GoValue[]): string {
 /** The value as a Go string parameter; anything else is Go's type error. */
 export function asString(v: GoValue): string {
   if (typeof v === 'string') return v;
-  if (v === NO_VALUE) throw new ArgumentError('invalid value; expected string');
-  throw new ArgumentError(`wrong type for value; expected string; got ${typeName(v)}`);
+  if (v === NO_VALUE) throw new ArgumentError('invalid value; expected string', v);
+  throw new ArgumentError(`wrong type for value; expected string; got ${typeName(v)}`, v);
 }
 
 /** The value as a Go int parameter (Go converts untyped constants; float64 values are a type error). */
 export function asInt(v: GoValue): number {
   if (typeof v === 'bigint') return Number(v);
-  if (v === NO_VALUE) throw new ArgumentError('invalid value; expected int');
-  throw new ArgumentError(`wrong type for value; expected int; got ${typeName(v)}`);
+  if (v === NO_VALUE) throw new ArgumentError('invalid value; expected int', v);
+  throw new ArgumentError(`wrong type for value; expected int; got ${typeName(v)}`, v);
 }
 
 function lengthOf(v: GoValue): number {

@@ -20,8 +20,15 @@ export interface TemplateFunction {
 
 /** An error inside a function: Go prints `error calling <name>: <message>`. */
 export class FunctionError extends Error {}
-/** An argument of the wrong type: Go prints the message as is, e.g. `wrong type for value; expected string; got float64`. */
-export class ArgumentError extends Error {}
+/**
+ * An argument of the wrong type: Go prints the message as is, e.g. `wrong type for value; expected string; got
+ * float64`, at the argument's node. `value` is the offending value, which locates the argument.
+ */
+export class ArgumentError extends Error {
+  public constructor(message: string, public readonly value?: GoValue) {
+    super(message);
+  }
+}
 
 class BreakSignal {}
 class ContinueSignal {}
@@ -218,7 +225,12 @@ class State {
       return fn.call(values);
     } catch (e) {
       if (e instanceof FunctionError) this.fail(`error calling ${name}: ${e.message}`);
-      if (e instanceof ArgumentError) this.fail(e.message);
+      if (e instanceof ArgumentError) {
+        // Go checks argument types as it evaluates each argument, so it reports the argument's node.
+        const i = e.value === undefined ? -1 : values.indexOf(e.value);
+        if (i >= 0 && i < argNodes.length) this.at(argNodes[i].pos, argText(argNodes[i]));
+        this.fail(e.message);
+      }
       throw e;
     }
   }

@@ -194,7 +194,7 @@ function list(v: GoValue): GoValue[] {
 
 function dictArg(v: GoValue): GoMap {
   if (isMap(v)) return v;
-  throw new ArgumentError(`wrong type for value; expected map[string]interface {}; got ${typeName(v)}`);
+  throw new ArgumentError(`wrong type for value; expected map[string]interface {}; got ${typeName(v)}`, v);
 }
 
 function toInt(v: GoValue): bigint {
