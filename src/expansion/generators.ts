@@ -363,13 +363,17 @@ function mergeParams(g: any, ctx: ExpansionContext): Params[] {
   return [...base.values()];
 }
 
-/** mergo.Merge into a copy of `dst`: maps are merged recursively; with `override`, src's non-empty values win. */
+/**
+ * mergo.Merge into a copy of `dst` for maps of interface{} values: nested maps merge recursively; with
+ * `override`, every value `src` has wins, even false, 0 or "" (mergo only sees a nil interface as empty, so
+ * `booleanFalse: false` from matrix child 1 beats `true` from child 2 — matrix_test "parameter override").
+ */
 export function deepMerge(dst: GoMap, src: GoMap, override: boolean): GoMap {
   const out: GoMap = { ...dst };
   for (const [k, v] of Object.entries(src)) {
     const cur = out[k];
     if (isMap(cur) && isMap(v)) out[k] = deepMerge(cur, v, override);
-    else if (!Object.prototype.hasOwnProperty.call(out, k) || isEmpty(cur) || override && !isEmpty(v)) out[k] = v;
+    else if (!Object.prototype.hasOwnProperty.call(out, k) || cur === null || override) out[k] = v;
   }
   return out;
 }

@@ -212,6 +212,22 @@ describe('matrix and merge (Generators-Matrix.md, Generators-Merge.md, matrix.go
     expect(names(result)).toEqual(['payments-staging-01']);
   });
 
+  test('matrix_test "parameter override: first list elements take precedence", booleans included', () => {
+    const result = expandApplicationSet(appSet({
+      goTemplate: true,
+      generators: [{
+        matrix: {
+          generators: [
+            { list: { elements: [{ booleanFalse: false, booleanTrue: true, stringFalse: 'false', stringTrue: 'true' }] } },
+            { list: { elements: [{ booleanFalse: true, booleanTrue: false, stringFalse: 'true', stringTrue: 'false' }] } },
+          ],
+        },
+      }],
+      template: tmpl('app-{{.booleanFalse}}-{{.booleanTrue}}-{{.stringFalse}}-{{.stringTrue}}'),
+    }), { clusters });
+    expect(names(result)).toEqual(['app-false-true-false-true']);
+  });
+
   test('flat mode: the same key with different values is an error', () => {
     const result = expandApplicationSet(appSet({
       generators: [{ matrix: { generators: [{ list: { elements: [{ a: '1' }] } }, { list: { elements: [{ a: '2' }] } }] } }],
