@@ -81,6 +81,8 @@ describe('Go template language corners', () => {
     // sprig and Argo CD functions
     ['{{ .name | upper | quote }}', '"PROD-1"'],
     ['{{ normalize "Production_01/West" }}', 'production-01-west'],
+    // cluster_test.go TestSanitizeClusterName
+    ['{{ normalize "-.--CLUSTER/name  -./.-" }} {{ normalize "cluster-name" }}', 'cluster-name cluster-name'],
     ['{{ slugify 10 "hello world this is long" }}', 'hello'],
     ['{{ default "x" .none }} {{ .name | trunc 3 }} {{ replace "-" "_" .name }}', 'x pro prod_1'],
     ['{{ dig "m" "a" "none" . }} {{ dig "m" "z" "none" . }}', '1 none'],
