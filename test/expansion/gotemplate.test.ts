@@ -89,6 +89,9 @@ describe('Go template language corners', () => {
     ['{{ toJson .m }} {{ list 1 "a" | toJson }}', '{"a":1,"b":2} [1,"a"]'],
     ['{{ add 1 2 }} {{ sub 5 2 }} {{ ternary "y" "n" true }}', '3 3 y'],
     ['{{ splitList "-" .name | first }} {{ join "," .list }}', 'prod a,b'],
+    // define / template / block, with the template's own $ and dot
+    ['{{ define "greet" }}hi {{ . }}{{ end }}{{ template "greet" .name }}', 'hi prod-1'],
+    ['{{ block "b" .list }}[{{ range . }}{{ . }}{{ end }}]{{ end }}', '[ab]'],
     // sprig semver (Masterminds/semver v3): partial versions, ranges, pre-releases only when asked for
     ['{{ semverCompare ">=1.28" "v1.29.3" }} {{ semverCompare "~1.2.3" "1.3.0" }} {{ semverCompare "^0.2.3" "0.2.9" }}', 'true false true'],
     ['{{ semverCompare ">=1.2.0 <2.0.0 || 3.x" "3.4.5" }} {{ semverCompare ">=1.0" "1.5.0-rc.1" }} {{ (semver "1.28.4").Minor }}', 'true false 28'],
@@ -103,6 +106,7 @@ describe('Go template language corners', () => {
     ['{{ .name', 'failed to parse template {{ .name: template: :1: unclosed action'],
     ['{{ if .name }}x', 'failed to parse template {{ if .name }}x: template: :1: unexpected EOF'],
     ['{{ $y }}', 'failed to parse template {{ $y }}: template: :1: undefined variable "$y"'],
+    ['{{ template "nope" }}', 'failed to execute go template {{ template "nope" }}: template: :1:12: executing "" at <{{template "nope"}}>: template "nope" not defined'],
     // a wrongly typed argument is reported at the argument, as Go's evalArg does
     ['{{ upper .n }}', 'failed to execute go template {{ upper .n }}: template: :1:9: executing "" at <.n>: wrong type for value; expected string; got float64'],
   ])('%s fails as in Go', (template, error) => {

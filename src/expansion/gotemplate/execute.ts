@@ -70,6 +70,23 @@ class State {
           break;
         }
         case 'range': this.walkRange(dot, n, out); break;
+        case 'template': {
+          const body = this.tmpl.defines.get(n.name);
+          if (!body) {
+            this.at(n.pos, `{{template "${n.name}"}}`);
+            this.fail(`template "${n.name}" not defined`);
+          }
+          const value = n.pipe ? this.evalPipeline(dot, n.pipe) : null;
+          // A template runs with its own variables: $ is its dot.
+          const saved = this.vars.splice(0);
+          this.vars.push({ name: '$', value });
+          try {
+            this.walk(value, body, out);
+          } finally {
+            this.vars.splice(0, this.vars.length, ...saved);
+          }
+          break;
+        }
         case 'break': throw new BreakSignal();
         case 'continue': throw new ContinueSignal();
       }

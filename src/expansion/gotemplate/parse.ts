@@ -12,7 +12,8 @@ export type Node =
   | { type: 'action'; pos: number; pipe: Pipe }
   | { type: 'if' | 'with'; pos: number; pipe: Pipe; list: Node[]; elseList?: Node[] }
   | { type: 'range'; pos: number; pipe: Pipe; list: Node[]; elseList?: Node[] }
-  | { type: 'break' | 'continue'; pos: number };
+  | { type: 'break' | 'continue'; pos: number }
+  | { type: 'template'; pos: number; name: string; pipe?: Pipe };
 
 export interface Pipe { pos: number; decl: string[]; isAssign: boolean; cmds: Command[] }
 export interface Command { pos: number; args: Arg[] }
@@ -28,7 +29,12 @@ export type Arg =
   | { type: 'pipe'; pos: number; pipe: Pipe }
   | { type: 'chain'; pos: number; node: Arg; idents: string[] };
 
-export interface Template { text: string; root: Node[] }
+export interface Template {
+  text: string;
+  root: Node[];
+  /** Templates named by `{{define}}` and `{{block}}`. */
+  defines: Map<string, Node[]>;
+}
 
 type TokKind = 'text' | 'left' | 'right' | 'field' | 'variable' | 'dot' | 'ident' | 'keyword' | 'string' | 'rawstring'
 | 'char' | 'number' | 'bool' | 'nil' | 'pipe' | 'lparen' | 'rparen' | 'declare' | 'assign' | 'comma' | 'space' | 'eof' | 'comment';
@@ -170,11 +176,15 @@ export function lineOf(text: string, pos: number): number {
 
 /** Parses a template. Throws a TemplateError worded like Go's. `functions` are the names that may be called. */
 export function parseTemplate(text: string, functions: ReadonlySet<string>): Template {
-  return { text, root: new Parser(text, lex(text), functions).parseRoot() };
+  const parser = new Parser(text, lex(text), functions);
+  const root = parser.parseRoot();
+  return { text, root, defines: parser.defines };
 }
 
 class Parser {
+  public readonly defines = new Map<string, Node[]>();
   private i = 0;
+  private depth = 0;
   private vars: string[] = ['$'];
   private rangeDepth = 0;
 
@@ -206,8 +216,29 @@ class Parser {
             this.expectRight(k.val);
             list.push({ type: k.val, pos: k.pos });
             continue;
+          case 'define': {
+            if (this.depth > 0) this.fail('unexpected <define> in command', k.pos);
+            const { name } = this.templateName('define');
+            this.expectRight('define clause');
+            this.defines.set(name, this.parseBody('define', k.pos));
+            continue;
+          }
+          case 'template': {
+            const { name, pos } = this.templateName('template');
+            const after = this.peekNonSpace();
+            const pipe = after.kind === 'right' ? (this.next(), undefined) : this.parsePipeline('template clause', false);
+            list.push({ type: 'template', pos, name, pipe });
+            continue;
+          }
+          case 'block': {
+            const { name, pos } = this.templateName('block');
+            const pipe = this.parsePipeline('block clause', false);
+            this.defines.set(name, this.parseBody('block', k.pos));
+            list.push({ type: 'template', pos, name, pipe });
+            continue;
+          }
           default:
-            this.fail(`{{${k.val}}} is not supported in ApplicationSet templates`, k.pos);
+            this.fail(`unexpected <${k.val}> in command`, k.pos);
         }
       }
       this.backup();
@@ -216,8 +247,28 @@ class Parser {
     }
   }
 
+  /** The quoted name after define, template or block. */
+  private templateName(context: string): { name: string; pos: number } {
+    const t = this.nextNonSpace();
+    if (t.kind !== 'string' && t.kind !== 'rawstring') this.fail(`unexpected ${show(t)} in ${context} clause`, t.pos);
+    return { name: t.kind === 'string' ? unquote(t.val) : t.val.slice(1, -1), pos: t.pos };
+  }
+
+  /** A define's or block's body, up to its {{end}}, with a fresh variable scope. */
+  private parseBody(context: string, pos: number): Node[] {
+    const saved = this.vars;
+    this.vars = ['$'];
+    this.depth++;
+    const body = this.parseList();
+    this.depth--;
+    this.vars = saved;
+    if (body.end !== '{{end}}') this.fail(body.end ? `unexpected ${body.end} in ${context}` : `unexpected EOF in ${context}`, pos);
+    return body.list;
+  }
+
   private parseControl(kind: 'if' | 'with' | 'range', pos: number): Node {
     const saved = this.vars.length;
+    this.depth++;
     const pipe = this.parsePipeline(kind, kind === 'range');
     if (kind === 'range') this.rangeDepth++;
     const first = this.parseList();
@@ -239,6 +290,7 @@ class Parser {
       this.fail('unexpected EOF', this.text.length);
     }
     this.vars.length = saved;
+    this.depth--;
     return kind === 'range' ? { type: 'range', pos, pipe, list: first.list, elseList } : { type: kind, pos, pipe, list: first.list, elseList };
   }
 
