@@ -227,12 +227,7 @@ export class ApplicationSet extends Construct {
     const go = this.templateMode === TemplateMode.GO_TEMPLATE;
     const sources = sourcesOf(t);
     const template = {
-      metadata: {
-        name: t.applicationName,
-        labels: sortedMap(t.labels),
-        annotations: undefinedIfEmpty(sortedMap({ ...t.annotations, ...subscriptionAnnotations(t.notifications).annotations })),
-        finalizers: undefinedIfEmpty(t.finalizers?.map(f => f as string)),
-      },
+      metadata: templateMetadata(t),
       spec: {
         project: (t.project ?? this.fleet.defaultProject).projectName,
         destination: t.destinationServer !== undefined
@@ -267,9 +262,8 @@ export class ApplicationSet extends Construct {
   /** @internal The generator-level template of a `TemplateOverride`: only the fields it sets. */
   public _renderGeneratorTemplate(t: GeneratorTemplate): any {
     const sources = sourcesOf(t);
-    const notifications = subscriptionAnnotations(t.notifications);
-    if (notifications.errors.length) throw new Error(`TemplateOverride: ${notifications.errors.join('; ')}`);
-    const annotations = { ...t.annotations, ...notifications.annotations };
+    const notificationErrors = subscriptionAnnotations(t.notifications).errors;
+    if (notificationErrors.length) throw new Error(`TemplateOverride: ${notificationErrors.join('; ')}`);
     const destination = {
       name: t.destinationName,
       server: t.destinationServer,
@@ -277,12 +271,7 @@ export class ApplicationSet extends Construct {
     };
     const parts = renderSpecParts({ ...t, sources }, this.fleet);
     const template = {
-      metadata: {
-        name: t.applicationName,
-        labels: sortedMap(t.labels),
-        annotations: undefinedIfEmpty(sortedMap(annotations)),
-        finalizers: undefinedIfEmpty(t.finalizers?.map(f => f as string)),
-      },
+      metadata: templateMetadata(t),
       spec: {
         // The CRD requires a project; the ApplicationSet's own is what an empty field would fall back to.
         project: (t.project ?? this.props.template.project ?? this.fleet.defaultProject).projectName,
@@ -359,6 +348,16 @@ export class ApplicationSet extends Construct {
     errors.push(...sourceRepoErrors(t.project ?? this.fleet.defaultProject, sourcesOf(t), this.fleet, `ApplicationSet '${this.applicationSetName}'`));
     return errors;
   }
+}
+
+/** The template's metadata: name, sorted labels and annotations (notification subscriptions included), finalizers. */
+function templateMetadata(t: ApplicationCommonOptions & { readonly applicationName?: string }): any {
+  return {
+    name: t.applicationName,
+    labels: sortedMap(t.labels),
+    annotations: undefinedIfEmpty(sortedMap({ ...t.annotations, ...subscriptionAnnotations(t.notifications).annotations })),
+    finalizers: undefinedIfEmpty(t.finalizers?.map(f => f as string)),
+  };
 }
 
 /** Replaces every TemplateParam marker in the rendered template with its syntax in `mode`. */

@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { ApplicationSetGeneratorConfig, IApplicationSetGenerator } from './generators';
 import type { BasicAuth, ConfigMapKeyReference, SecretKeyReference } from './generators-external';
 import { show } from '../private/errors';
-import { bitbucketAuth, requireAll, seconds, unsupported } from '../private/generator-options';
+import { bitbucketAuth, copyRef, requireAll, seconds, unsupported } from '../private/generator-options';
 import { undefinedIfEmpty } from '../private/util';
 
 /** A pull request filter; all given conditions must hold. */
@@ -133,7 +133,7 @@ export class PullRequestGenerator implements IApplicationSetGenerator {
         owner: options.owner,
         repo: options.repo,
         api: options.api,
-        tokenRef: options.tokenRef ? { ...options.tokenRef } : undefined,
+        tokenRef: copyRef(options.tokenRef),
         appSecretName: options.appSecretName,
         labels: undefinedIfEmpty(options.labels),
       },
@@ -150,7 +150,7 @@ export class PullRequestGenerator implements IApplicationSetGenerator {
       gitlab: {
         project: options.project,
         api: options.api,
-        tokenRef: options.tokenRef ? { ...options.tokenRef } : undefined,
+        tokenRef: copyRef(options.tokenRef),
         labels: undefinedIfEmpty(options.labels),
         pullRequestState: options.pullRequestState,
       },
@@ -195,7 +195,7 @@ export class PullRequestGenerator implements IApplicationSetGenerator {
         api: options.api,
         owner: options.owner,
         repo: options.repo,
-        tokenRef: options.tokenRef ? { ...options.tokenRef } : undefined,
+        tokenRef: copyRef(options.tokenRef),
         insecure: options.insecure,
         labels: undefinedIfEmpty(options.labels),
       },
@@ -211,7 +211,7 @@ export class PullRequestGenerator implements IApplicationSetGenerator {
         project: options.project,
         repo: options.repo,
         api: options.api,
-        tokenRef: options.tokenRef ? { ...options.tokenRef } : undefined,
+        tokenRef: copyRef(options.tokenRef),
         labels: undefinedIfEmpty(options.labels),
       },
     });

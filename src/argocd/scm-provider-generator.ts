@@ -3,7 +3,7 @@ import { IConstruct } from 'constructs';
 import { ApplicationSetGeneratorConfig, IApplicationSetGenerator } from './generators';
 import type { BasicAuth, ConfigMapKeyReference, SecretKeyReference } from './generators-external';
 import { show } from '../private/errors';
-import { bitbucketAuth, requireAll, seconds, unsupported } from '../private/generator-options';
+import { bitbucketAuth, copyRef, requireAll, seconds, unsupported } from '../private/generator-options';
 import { undefinedIfEmpty } from '../private/util';
 
 /** An SCM provider filter; all given conditions must hold. */
@@ -156,7 +156,7 @@ export class ScmProviderGenerator implements IApplicationSetGenerator {
       github: {
         organization: options.organization,
         api: options.api,
-        tokenRef: options.tokenRef ? { ...options.tokenRef } : undefined,
+        tokenRef: copyRef(options.tokenRef),
         appSecretName: options.appSecretName,
         allBranches: options.allBranches,
         excludeArchivedRepos: options.excludeArchivedRepos,
@@ -171,7 +171,7 @@ export class ScmProviderGenerator implements IApplicationSetGenerator {
       gitlab: {
         group: options.group,
         api: options.api,
-        tokenRef: options.tokenRef ? { ...options.tokenRef } : undefined,
+        tokenRef: copyRef(options.tokenRef),
         allBranches: options.allBranches,
         includeSubgroups: options.includeSubgroups,
         includeSharedProjects: options.includeSharedProjects,
@@ -213,7 +213,7 @@ export class ScmProviderGenerator implements IApplicationSetGenerator {
       gitea: {
         api: options.api,
         owner: options.owner,
-        tokenRef: options.tokenRef ? { ...options.tokenRef } : undefined,
+        tokenRef: copyRef(options.tokenRef),
         allBranches: options.allBranches,
         insecure: options.insecure,
         excludeArchivedRepos: options.excludeArchivedRepos,

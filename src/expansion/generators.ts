@@ -408,11 +408,11 @@ export function mergeTemplates(generatorTemplate: any, base: any): any {
  */
 function interpolateGenerator(generator: any, params: Params, ctx: ExpansionContext): any {
   try {
-    if (!ctx.goTemplate) return renderValue(generator, params, false, ctx.missingKey, true);
+    if (!ctx.goTemplate) return renderValue(generator, params, false, ctx.missingKey);
     const out: any = {};
     for (const [key, value] of Object.entries<any>(generator)) {
       if (!isMap(value) || !isMap(value.values)) {
-        out[key] = renderValue(value, params, true, ctx.missingKey, true);
+        out[key] = renderValue(value, params, true, ctx.missingKey);
         continue;
       }
       const { values, ...rest } = value;
@@ -425,7 +425,7 @@ function interpolateGenerator(generator: any, params: Params, ctx: ExpansionCont
           deferred[k] = v;
         }
       }
-      out[key] = { ...renderValue(rest, params, true, ctx.missingKey, true), values: deferred };
+      out[key] = { ...renderValue(rest, params, true, ctx.missingKey), values: deferred };
     }
     return out;
   } catch (e) {
@@ -443,16 +443,11 @@ export function flattenParams(p: Params): Record<string, string> {
     } else if (Array.isArray(v)) {
       v.forEach((e, i) => walk(prefix ? `${prefix}.${i}` : String(i), e));
     } else {
-      out[prefix] = typeof v === 'string' ? v : formatParam(v);
+      out[prefix] = typeof v === 'string' ? v : formatValue(v, true); // fmt's %v
     }
   };
   walk('', p);
   return out;
-}
-
-/** fmt's %v of a flattened parameter, as Argo CD's flattenParameters prints it. */
-function formatParam(v: GoValue): string {
-  return formatValue(v, true);
 }
 
 /** A parsed Git file flattened for fasttemplate: nested keys joined with dots, leaves printed as strings. */

@@ -9,7 +9,7 @@ export function renderString(text: string, params: GoValue, goTemplate: boolean,
  * Argo CD's `deeplyReplace`: every string in `value` is rendered independently, and so is every map key.
  * Non-strings are copied. With no params at all, nothing is rendered (as in RenderTemplateParams).
  */
-export function renderValue(value: any, params: GoValue, goTemplate: boolean, missingKey: MissingKey, renderKeys = true): any {
+export function renderValue(value: any, params: GoValue, goTemplate: boolean, missingKey: MissingKey): any {
   if (isMap(params) && Object.keys(params).length === 0) return value;
   const walk = (v: any): any => {
     if (typeof v === 'string') return renderString(v, params, goTemplate, missingKey);
@@ -18,7 +18,7 @@ export function renderValue(value: any, params: GoValue, goTemplate: boolean, mi
       const out: any = {};
       for (const [k, e] of Object.entries(v)) {
         if (e === null) continue;
-        out[renderKeys ? renderString(k, params, goTemplate, missingKey) : k] = walk(e);
+        out[renderString(k, params, goTemplate, missingKey)] = walk(e);
       }
       return out;
     }

@@ -7,8 +7,6 @@ import type { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
 import { normalizeGitUrl } from '../private/glob';
 import { imagesOf } from '../private/images';
 
-export { imagesOf };
-
 /**
  * The file that records the removals a program acknowledges (`Fleet.acknowledgeRemoval`). It sits at the tree's
  * root, outside every path Argo CD reads, and is reviewed in the PR like any other file.

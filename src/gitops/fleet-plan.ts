@@ -81,6 +81,7 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
     appSets.push({ name: expansion.applicationSet, path: e.path, expansion, clusters: [] });
   }
   const apps = [...model.applications.map(e => ({ app: e.object, origin: 'Application' })), ...generated];
+  const setsByOrigin = new Map(appSets.map(s => [`ApplicationSet/${s.name}`, s]));
   const known = knownClusters(model.clusters);
   const clusterOf = (dst: any): string | undefined => {
     if (dst?.name) return known.find(c => c.name === dst.name)?.name;
@@ -124,10 +125,8 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
     } else {
       clusters.get(cluster)!.applications.push(planned);
     }
-    if (origin.startsWith('ApplicationSet/') && cluster) {
-      const set = appSets.find(s => `ApplicationSet/${s.name}` === origin)!;
-      if (!set.clusters.includes(cluster)) set.clusters.push(cluster);
-    }
+    const set = setsByOrigin.get(origin);
+    if (set && cluster && !set.clusters.includes(cluster)) set.clusters.push(cluster);
   }
   for (const c of clusters.values()) c.applications.sort((a, b) => cmp(a.name, b.name));
   for (const s of appSets) s.clusters.sort(cmp);

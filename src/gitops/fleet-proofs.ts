@@ -58,7 +58,7 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
       const projectError = projectErrors(app);
       if (projectError) report(s.name, FleetProof.PROJECT_PERMITS, `${label}: Application '${app.metadata.name}': ${projectError}`);
     }
-    const steps: any[] | undefined = e.applications.length && s.expansion ? stepsOf(model, s.name) : undefined;
+    const steps = stepsOf(model, s.name);
     if (steps) {
       for (const app of e.applications) {
         if (!steps.some(step => stepMatches(step, app.metadata.labels ?? {}))) {

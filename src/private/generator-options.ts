@@ -4,6 +4,11 @@ import type { BasicAuth, SecretKeyReference } from '../argocd/generators-externa
 
 // Helpers of the generators whose parameters come from outside the fleet.
 
+/** A copy of an optional Secret key reference (undefined stays undefined). */
+export function copyRef(ref: SecretKeyReference | undefined): SecretKeyReference | undefined {
+  return ref ? { ...ref } : undefined;
+}
+
 export function seconds(d: Duration | undefined): number | undefined {
   return d === undefined ? undefined : d.toSeconds();
 }
