@@ -60,10 +60,11 @@ const project = new cdk8s.ConstructLibraryCdk8s({
 // which registers it without a version.
 project.addDevDeps('eslint-import-resolver-typescript@~3.8.7');
 
-// Generated L1 classes (src/imports/) and compact validation schemas (schemas/) come from the pinned
-// upstream CRDs listed in scripts/sources.json. `npx projen import` regenerates both.
+// Generated L1 classes (src/imports/) and compact validation schemas (schemas/, with their validators compiled
+// ahead of time in schemas/validators.js) come from the pinned upstream CRDs listed in scripts/sources.json.
+// `npx projen import` regenerates all of them.
 project.addTask('import', {
-  description: 'Regenerate src/imports/ (cdk8s import) and schemas/ from the pinned upstream CRDs (scripts/sources.json)',
+  description: 'Regenerate src/imports/ (cdk8s import), schemas/ and schemas/validators.js from the pinned upstream CRDs (scripts/sources.json)',
   exec: 'ts-node --project test/tsconfig.json scripts/import.ts',
   receiveArgs: true,
 });
@@ -78,6 +79,8 @@ project.addTask('synth:example', {
   description: 'Synthesize the example fleet (examples/basic-fleet) into examples/basic-fleet/dist (or $CDK8S_OUTDIR)',
   exec: 'ts-node --transpile-only --project test/tsconfig.json examples/basic-fleet/main.ts',
 });
+
+project.gitattributes.addAttributes('/schemas/validators.js', 'linguist-generated');
 
 for (const pattern of ['/examples/', '/bench/', '/scripts/', '/.ci/', '/BENCHMARKS.md']) {
   project.addPackageIgnore(pattern);

@@ -2,7 +2,8 @@
  * Regenerates the committed, generated parts of the repo from the pinned upstream sources in scripts/sources.json:
  *
  * - src/imports/<module>-<group>.ts: L1 classes, via `cdk8s import <module>:=<crds.yaml>`;
- * - schemas/: compact, strict JSON Schemas used for synth-time validation (see src/gitops/schema-validator.ts).
+ * - schemas/: compact, strict JSON Schemas used for synth-time validation (see src/gitops/schema-validator.ts),
+ *   and schemas/validators.js, the same compiled ahead of time (scripts/validators.ts).
  *
  * Each source is read from $CRDS_DIR (default ../shared/crds) or, when that directory does not hold it,
  * downloaded from its upstream URL. Its sha256 must match the pinned one, or nothing is written.
@@ -16,6 +17,7 @@ import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { toStrictCrdSchema, toStrictDefinitions, stableStringify } from './strict-schema';
+import { generateValidators } from './validators';
 
 interface Source {
   readonly file: string;
@@ -82,6 +84,7 @@ async function main() {
     }
   }
   writeFile(path.join(schemasDir, 'index.json'), stableStringify({ crds: index, k8s: 'k8s.json' }, 2) + '\n');
+  writeFile(path.join(schemasDir, 'validators.js'), generateValidators(schemasDir));
 
   const importsDir = path.join(root, 'src', 'imports');
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-import-'));

@@ -2,6 +2,8 @@ import { GoValue, isMap, MissingKey, renderFastTemplate, renderGoTemplate } from
 
 /** Renders one string in the ApplicationSet's template mode (Argo CD's `Render.Replace`). */
 export function renderString(text: string, params: GoValue, goTemplate: boolean, missingKey: MissingKey): string {
+  // Text without an action renders as itself in both modes (Go's parser makes it one text node).
+  if (!text.includes('{{')) return text;
   return goTemplate ? renderGoTemplate(text, params, missingKey) : renderFastTemplate(text, params as Record<string, unknown>);
 }
 

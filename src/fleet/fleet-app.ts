@@ -100,10 +100,7 @@ export class FleetApp extends App {
     const { files, plan, waived } = this.render();
     const rendered = Date.now();
     const outdir = path.resolve(this.outdir);
-    const result = writeTree(outdir, new Map(files.map(f => [f.path, f.content])), {
-      hashes: new Map(files.map(f => [f.path, f.hash])),
-      linkIdentical: this.linkIdenticalFiles,
-    });
+    const result = writeTree(outdir, files, { linkIdentical: this.linkIdenticalFiles });
     const written = Date.now();
     return {
       outdir,

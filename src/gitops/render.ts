@@ -191,25 +191,30 @@ function renderWorkloadFiles(
   workloads: Workload[], results: Map<string, ProcessedObject>, byPath: Map<string, Pending>, errors: string[],
 ): RenderedFile[] {
   const files: RenderedFile[] = [];
-  const reported = new Set<string>();
+  // 60k files share a few thousand objects and one directory per cluster: share their summaries and placements.
+  const summaries = new Map<string, any>();
   for (const w of workloads) {
     const { requests, errors: renderErrors } = w._fileRequests();
     errors.push(...renderErrors.map(e => (e.startsWith('[') ? e : `[${w.node.path}] ${e}`)));
+    const constructPath = w.node.path;
+    let placement: Placement | undefined;
     for (const r of requests) {
       const p = results.get(r.key)!;
-      if (!reported.has(r.key)) {
-        reported.add(r.key);
-        for (const problem of p.problems) errors.push(`[${w.node.path}] ${r.object.kind} '${r.object.metadata?.name ?? ''}' (${r.path}): ${problem}`);
+      let summary = summaries.get(r.key);
+      if (summary === undefined) {
+        summary = summaryOf(r.object);
+        summaries.set(r.key, summary);
+        for (const problem of p.problems) errors.push(`[${constructPath}] ${r.object.kind} '${r.object.metadata?.name ?? ''}' (${r.path}): ${problem}`);
       }
       const existing = byPath.get(r.path);
       if (existing) {
-        errors.push(`[${w.node.path}] ${r.path} is also written by '${existing.constructPath}'`);
+        errors.push(`[${constructPath}] ${r.path} is also written by '${existing.constructPath}'`);
         continue;
       }
-      const placement: Placement = { directory: r.path.slice(0, r.path.lastIndexOf('/')), role: 'workload', defaultNamespace: w.namespace };
-      byPath.set(r.path, { path: r.path, constructPath: w.node.path, placement, json: undefined });
-      const images = r.images ?? p.images;
-      files.push({ path: r.path, content: p.content, hash: p.hash, object: summaryOf(r.object), images, constructPath: w.node.path, placement });
+      const directory = r.path.slice(0, r.path.lastIndexOf('/'));
+      if (placement?.directory !== directory) placement = { directory, role: 'workload', defaultNamespace: w.namespace };
+      byPath.set(r.path, { path: r.path, constructPath, placement, json: undefined });
+      files.push({ path: r.path, content: p.content, hash: p.hash, object: summary, images: r.images ?? p.images, constructPath, placement });
     }
   }
   return files;

@@ -1,17 +1,19 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
+import { createFiles } from './create-files';
 
 /**
  * Writes the GitOps tree so that a reader never sees a silent mix of two synths. Everything is validated and
  * rendered in memory before this runs; then:
  *
- * 1. a journal (`.cdk8s-fleet/journal.json`, phase `prepare`) listing every file to create, replace and delete
- *    appears with an atomic rename;
+ * 1. the next manifest is written to `.cdk8s-fleet/manifest.json.next`, then a journal
+ *    (`.cdk8s-fleet/journal.json`) listing every file to create, replace and delete appears with an atomic
+ *    rename: the write is *prepared*;
  * 2. files that did not exist are written in place, files that change are written to `.cdk8s-fleet/staging`;
- * 3. the journal is switched to phase `commit` (atomic rename): from that instant the new tree is committed;
- * 4. staged files are renamed over the old ones, stale managed files are deleted, the manifest is replaced,
- *    and the journal and staging directory are removed.
+ * 3. the commit marker `.cdk8s-fleet/journal.commit` is created: from that instant the new tree is committed;
+ * 4. staged files are renamed over the old ones, stale managed files are deleted, the next manifest is renamed
+ *    over the old one, and the journal, marker and staging directory are removed.
  *
  * The next run (and `recoverTree`) finds an interrupted write by its journal before doing anything else: in
  * phase `prepare` it rolls back (deletes the created files; the old files were never touched), in phase
@@ -24,6 +26,9 @@ import * as path from 'path';
 export const STATE_DIR = '.cdk8s-fleet';
 const MANIFEST = `${STATE_DIR}/manifest.json`;
 const JOURNAL = `${STATE_DIR}/journal.json`;
+/** Its existence commits the journaled write. */
+const COMMIT_MARKER = `${STATE_DIR}/journal.commit`;
+const NEXT_MANIFEST = `${MANIFEST}.next`;
 const STAGING = `${STATE_DIR}/staging`;
 /** Local (git-ignored) record of each managed file's size and mtime when it was last written or checked. */
 const STAT_CACHE = `${STATE_DIR}/stat-cache.json`;
@@ -34,6 +39,7 @@ export interface TreeManifest {
   readonly files: Record<string, string>;
 }
 
+/** What `journal.json` holds (version 3); the phase is `commit` once the commit marker exists. */
 interface Journal {
   readonly version: number;
   readonly phase: 'prepare' | 'commit';
@@ -43,8 +49,6 @@ interface Journal {
   readonly replaces: string[];
   /** Tree-relative paths to delete. */
   readonly deletes: string[];
-  /** The manifest once the write is complete. */
-  readonly manifest: TreeManifest;
 }
 
 /** What a write did. */
@@ -83,7 +87,6 @@ export function interruptedWrite(outdir: string): string | undefined {
  */
 export function recoverTree(outdir: string): string | undefined {
   const journal = readJournal(outdir);
-  const journalFile = path.join(outdir, JOURNAL);
   let done: string | undefined;
   if (journal?.phase === 'commit') {
     applyCommitted(outdir, journal);
@@ -100,8 +103,8 @@ export function recoverTree(outdir: string): string | undefined {
     done = 'removed a staging directory left behind';
   }
   fs.rmSync(path.join(outdir, STAGING), { recursive: true, force: true });
-  fs.rmSync(journalFile, { force: true });
-  fs.rmSync(`${journalFile}.tmp`, { force: true });
+  // The marker goes last: while it exists, an interrupted cleanup is still a committed write.
+  for (const file of [JOURNAL, `${JOURNAL}.tmp`, NEXT_MANIFEST, COMMIT_MARKER]) fs.rmSync(path.join(outdir, file), { force: true });
   return done;
 }
 
@@ -120,136 +123,159 @@ export interface WriteTreeOptions {
   readonly linkIdentical?: boolean;
 }
 
-/** Makes the managed part of `outdir` equal to `files` (tree-relative path → content). */
-export function writeTree(outdir: string, files: Map<string, string>, options: WriteTreeOptions = {}): TreeWriteResult {
+/** One file of a tree to write. */
+export interface TreeFile {
+  /** Tree-relative, '/'-separated. */
+  readonly path: string;
+  readonly content: string;
+  /** sha256 of `content`, when already known. */
+  readonly hash?: string;
+}
+
+/**
+ * Makes the managed part of `outdir` equal to `files` (tree-relative path → content, or a list of files, best
+ * sorted by path).
+ */
+export function writeTree(outdir: string, files: Map<string, string> | readonly TreeFile[], options: WriteTreeOptions = {}): TreeWriteResult {
   const { hashes, hooks } = options;
   const linkIdentical = options.linkIdentical ?? true;
+  const list = sortedFiles(files instanceof Map ? [...files].map(([p, content]) => ({ path: p, content, hash: hashes?.get(p) })) : files);
   fs.mkdirSync(outdir, { recursive: true });
   const recovered = recoverTree(outdir);
-  const old = readManifest(outdir);
+  const old = readManifest(outdir).files;
+  // Paths are checked to be relative and '/'-separated, so joining them is a concatenation.
+  const root = path.resolve(outdir) + '/';
 
   const statCache = readStatCache(outdir);
-  const newStatCache: StatCache = {};
-  const manifest: TreeManifest = { version: 1, files: {} };
-  const creates: string[] = [];
-  const replaces: string[] = [];
+  // Per file of `list`: its sha256 and, once known, its size and mtime for the stat cache.
+  const hashOf: string[] = new Array(list.length);
+  const stats: Array<[number, number] | undefined> = new Array(list.length);
+  const creates: number[] = [];
+  const replaces: number[] = [];
   let unchanged = 0;
   const listing = new DirectoryListing(outdir);
-  for (const rel of [...files.keys()].sort()) {
+  for (let i = 0; i < list.length; i++) {
+    const { path: rel, content } = list[i];
     checkRelative(rel);
-    const content = files.get(rel)!;
-    const hash = hashes?.get(rel) ?? sha256(content);
-    manifest.files[rel] = hash;
-    const target = path.join(outdir, rel);
-    const stat = listing.has(rel) ? fs.statSync(target, { throwIfNoEntry: false }) : undefined;
+    const hash = hashOf[i] = list[i].hash ?? sha256(content);
+    const stat = listing.has(rel) ? fs.statSync(root + rel, { throwIfNoEntry: false }) : undefined;
     if (!stat) {
-      creates.push(rel);
-    } else if (old.files[rel] === hash && unchangedOnDisk(target, stat, content, statCache[rel])) {
+      creates.push(i);
+    } else if (old[rel] === hash && unchangedOnDisk(root + rel, stat, content, statCache[rel])) {
       unchanged++;
-      newStatCache[rel] = [stat.size, stat.mtimeMs];
+      stats[i] = [stat.size, stat.mtimeMs];
     } else {
-      replaces.push(rel);
+      replaces.push(i);
     }
   }
-  const deletes = Object.keys(old.files).filter(rel => !files.has(rel)).sort();
-  const manifestText = manifestJson(manifest);
-  const manifestFile = path.join(outdir, MANIFEST);
+  const present = new Set(list.map(f => f.path));
+  const deletes = Object.keys(old).filter(rel => !present.has(rel)).sort();
+  const manifestText = manifestJson(list, hashOf);
+  const manifestFile = root + MANIFEST;
   const oldManifestText = fs.existsSync(manifestFile) ? fs.readFileSync(manifestFile, 'utf-8') : '';
   if (creates.length === 0 && replaces.length === 0 && deletes.length === 0 && manifestText === oldManifestText) {
-    writeStatCache(outdir, newStatCache);
+    writeStatCache(outdir, list, stats);
     return { written: [], deleted: [], unchanged, recovered };
   }
 
-  // 1. Prepare.
-  const journal: Journal = { version: 2, phase: 'prepare', creates, replaces, deletes, manifest };
+  // 1. Prepare: the next manifest, then the journal (its appearance is the start of the write).
+  fs.mkdirSync(root + STATE_DIR, { recursive: true });
+  fs.writeFileSync(root + NEXT_MANIFEST, manifestText);
+  const journal: Journal = { version: 3, phase: 'prepare', creates: creates.map(i => list[i].path), replaces: replaces.map(i => list[i].path), deletes };
   writeJournal(outdir, journal);
   hooks?.('prepared');
 
   // 2. New files in place, changed files staged.
-  const staging = path.join(outdir, STAGING);
-  const made = new Set<string>();
-  const mkdir = (dir: string) => {
-    if (!made.has(dir)) {
+  const created = createFiles(root, creates.map(i => ({ path: list[i].path, content: list[i].content, hash: hashOf[i] })), {
+    linkIdentical,
+    halfway: () => hooks?.('half-created'),
+  });
+  const staged = new Set<string>();
+  for (const i of replaces) {
+    const target = `${root}${STAGING}/${list[i].path}`;
+    const dir = target.slice(0, target.lastIndexOf('/'));
+    if (!staged.has(dir)) {
       fs.mkdirSync(dir, { recursive: true });
-      made.add(dir);
+      staged.add(dir);
     }
-  };
-  const firstWithHash = new Map<string, string>();
-  const linked = new Set<string>();
-  for (let i = 0; i < creates.length; i++) {
-    const target = path.join(outdir, creates[i]);
-    mkdir(path.dirname(target));
-    const hash = manifest.files[creates[i]];
-    const first = linkIdentical ? firstWithHash.get(hash) : undefined;
-    if (first && tryLink(first, target)) {
-      linked.add(creates[i]);
-    } else {
-      fs.writeFileSync(target, files.get(creates[i])!);
-      if (linkIdentical) firstWithHash.set(hash, target);
-    }
-    if (i === Math.floor(creates.length / 2)) hooks?.('half-created');
-  }
-  for (const rel of replaces) {
-    const staged = path.join(staging, rel);
-    mkdir(path.dirname(staged));
-    fs.writeFileSync(staged, files.get(rel)!);
+    fs.writeFileSync(target, list[i].content);
   }
   hooks?.('staged');
 
   // 3. Commit.
-  writeJournal(outdir, { ...journal, phase: 'commit' });
+  fs.writeFileSync(root + COMMIT_MARKER, '');
   hooks?.('committed');
 
   // 4. Apply, then clean up.
-  applyCommitted(outdir, journal, hooks);
-  fs.rmSync(staging, { recursive: true, force: true });
-  fs.rmSync(path.join(outdir, JOURNAL), { force: true });
+  applyCommitted(outdir, { ...journal, phase: 'commit' }, hooks);
+  fs.rmSync(root + STAGING, { recursive: true, force: true });
+  fs.rmSync(root + JOURNAL, { force: true });
+  fs.rmSync(root + COMMIT_MARKER, { force: true });
   ensureStateIgnored(outdir);
-  // Hard links share one inode, so one stat serves every path linked to the same bytes.
-  const statOfHash = new Map<string, [number, number]>();
-  for (const rel of [...creates, ...replaces]) {
-    const hash = manifest.files[rel];
-    const shared = linked.has(rel) ? statOfHash.get(hash) : undefined;
-    if (shared) {
-      newStatCache[rel] = shared;
-      continue;
-    }
-    const stat = fs.statSync(path.join(outdir, rel), { throwIfNoEntry: false });
-    if (!stat) continue;
-    newStatCache[rel] = [stat.size, stat.mtimeMs];
-    if (firstWithHash.get(hash) === path.join(outdir, rel)) statOfHash.set(hash, newStatCache[rel]);
+  // Hard links share one inode, so the stat of a content's first file serves every file linked to it. (A file
+  // that had to be copied instead gets its first copy's mtime: the next run then reads and compares it, which is
+  // only slower.)
+  creates.forEach((i, k) => {
+    if (created.linked[k]) return;
+    const stat = fs.statSync(root + list[i].path, { throwIfNoEntry: false });
+    if (stat) stats[i] = [stat.size, stat.mtimeMs];
+  });
+  creates.forEach((i, k) => {
+    if (created.linked[k]) stats[i] = stats[creates[created.firstOf[k]]];
+  });
+  for (const i of replaces) {
+    const stat = fs.statSync(root + list[i].path, { throwIfNoEntry: false });
+    if (stat) stats[i] = [stat.size, stat.mtimeMs];
   }
-  writeStatCache(outdir, newStatCache);
-  return { written: [...creates, ...replaces].sort(), deleted: deletes, unchanged, recovered };
+  writeStatCache(outdir, list, stats);
+  const written = [...creates, ...replaces].sort((x, y) => x - y).map(i => list[i].path);
+  return { written, deleted: deletes, unchanged, recovered };
 }
 
-/** A hard link, or false where the file system refuses one (the caller then writes the bytes). */
-function tryLink(existing: string, target: string): boolean {
-  try {
-    fs.linkSync(existing, target);
-    return true;
-  } catch {
-    return false;
+/** The files sorted by path (most callers pass them sorted); two files with one path are an error. */
+function sortedFiles(files: readonly TreeFile[]): readonly TreeFile[] {
+  let sorted = true;
+  for (let i = 1; i < files.length && sorted; i++) sorted = files[i - 1].path < files[i].path;
+  const list = sorted ? files : [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (let i = 1; i < list.length; i++) {
+    if (list[i - 1].path === list[i].path) throw new Error(`refusing to write '${list[i].path}' twice`);
   }
+  return list;
 }
 
 function readJournal(outdir: string): Journal | undefined {
   const file = path.join(outdir, JOURNAL);
   if (!fs.existsSync(file)) return undefined;
   const journal = JSON.parse(fs.readFileSync(file, 'utf-8'));
-  if (journal.version !== 2) throw new Error(`${file}: unknown journal version ${journal.version}; remove it by hand after checking the tree`);
-  return journal;
+  if (journal.version === 2) {
+    // Written by an earlier release: the phase and the next manifest were inside the journal.
+    if (journal.phase === 'commit' && !fs.existsSync(path.join(outdir, NEXT_MANIFEST))) {
+      const files = Object.entries<string>(journal.manifest.files);
+      fs.writeFileSync(path.join(outdir, NEXT_MANIFEST), manifestJson(files.map(([p]) => ({ path: p })), files.map(([, h]) => h)));
+    }
+    return journal;
+  }
+  if (journal.version !== 3) throw new Error(`${file}: unknown journal version ${journal.version}; remove it by hand after checking the tree`);
+  return { ...journal, phase: fs.existsSync(path.join(outdir, COMMIT_MARKER)) ? 'commit' : 'prepare' };
 }
 
 function writeJournal(outdir: string, journal: Journal) {
   const file = path.join(outdir, JOURNAL);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify(journal));
+  const { phase: _phase, ...stored } = journal;
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(stored));
   fs.renameSync(`${file}.tmp`, file);
 }
 
-function manifestJson(manifest: TreeManifest): string {
-  return JSON.stringify(manifest, undefined, 1) + '\n';
+/** The manifest's text: `JSON.stringify(manifest, undefined, 1)` with a final newline, built directly. */
+function manifestJson(sortedFiles: ReadonlyArray<{ readonly path: string }>, hashOf: readonly string[]): string {
+  if (sortedFiles.length === 0) return '{\n "version": 1,\n "files": {}\n}\n';
+  const lines = sortedFiles.map((f, i) => `  ${jsonString(f.path)}: ${jsonString(hashOf[i])}`);
+  return `{\n "version": 1,\n "files": {\n${lines.join(',\n')}\n }\n}\n`;
+}
+
+/** `JSON.stringify` of a string, without its cost for the usual path made of safe characters. */
+function jsonString(s: string): string {
+  return /^[\w./@+=:-]*$/.test(s) ? `"${s}"` : JSON.stringify(s);
 }
 
 /** Idempotent: moves whatever is still staged into place, deletes what is still there, installs the manifest. */
@@ -267,9 +293,8 @@ function applyCommitted(outdir: string, journal: Journal, hooks?: (step: string)
     emptied.add(path.dirname(rel));
   }
   removeEmptyDirectories(outdir, emptied);
-  const manifestFile = path.join(outdir, MANIFEST);
-  fs.writeFileSync(`${manifestFile}.tmp`, manifestJson(journal.manifest));
-  fs.renameSync(`${manifestFile}.tmp`, manifestFile);
+  const next = path.join(outdir, NEXT_MANIFEST);
+  if (fs.existsSync(next)) fs.renameSync(next, path.join(outdir, MANIFEST));
 }
 
 /** Removes the given directories and their parents while they are empty (never the tree root). */
@@ -299,10 +324,15 @@ function readStatCache(outdir: string): StatCache {
   }
 }
 
-function writeStatCache(outdir: string, cache: StatCache) {
+function writeStatCache(outdir: string, files: ReadonlyArray<{ readonly path: string }>, stats: ReadonlyArray<[number, number] | undefined>) {
   const file = path.join(outdir, STAT_CACHE);
   fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify(cache));
+  const entries: string[] = [];
+  files.forEach((f, i) => {
+    const stat = stats[i];
+    if (stat) entries.push(`${jsonString(f.path)}:[${stat[0]},${stat[1]}]`);
+  });
+  fs.writeFileSync(`${file}.tmp`, `{${entries.join(',')}}`);
   fs.renameSync(`${file}.tmp`, file);
 }
 
@@ -321,21 +351,32 @@ function unchangedOnDisk(file: string, stat: fs.Stats, content: string, cached: 
  * targets do not exist, and one readdir per directory is much cheaper than one stat per file.
  */
 class DirectoryListing {
+  /** Directory → its names, or undefined when it does not exist. */
   private readonly dirs = new Map<string, Set<string> | undefined>();
   public constructor(private readonly root: string) {}
   public has(rel: string): boolean {
     const slash = rel.lastIndexOf('/');
-    const dir = slash < 0 ? '' : rel.slice(0, slash);
-    let names = this.dirs.get(dir);
-    if (!this.dirs.has(dir)) {
-      const parent = slash < 0 ? '' : dir.slice(0, Math.max(0, dir.lastIndexOf('/')));
-      const parentKnown = dir === '' || this.dirs.has(parent);
-      // A directory whose parent was listed without it does not exist.
-      const exists = dir === '' || (parentKnown ? this.dirs.get(parent)?.has(dir.slice(dir.lastIndexOf('/') + 1)) === true : fs.existsSync(path.join(this.root, dir)));
-      names = exists ? new Set(fs.readdirSync(path.join(this.root, dir))) : undefined;
-      this.dirs.set(dir, names);
+    return this.names(slash < 0 ? '' : rel.slice(0, slash))?.has(rel.slice(slash + 1)) === true;
+  }
+  private names(dir: string): Set<string> | undefined {
+    if (this.dirs.has(dir)) return this.dirs.get(dir);
+    let names: Set<string> | undefined;
+    if (dir === '') {
+      names = new Set(fs.readdirSync(this.root));
+    } else {
+      // A directory exists only if its parent lists it: on a fresh tree, one readdir of the root answers all.
+      const slash = dir.lastIndexOf('/');
+      const parent = this.names(slash < 0 ? '' : dir.slice(0, slash));
+      if (parent?.has(dir.slice(slash + 1))) {
+        try {
+          names = new Set(fs.readdirSync(path.join(this.root, dir)));
+        } catch {
+          names = undefined; // a file, not a directory
+        }
+      }
     }
-    return names?.has(rel.slice(slash + 1)) === true;
+    this.dirs.set(dir, names);
+    return names;
   }
 }
 
@@ -349,6 +390,6 @@ function checkRelative(rel: string) {
 
 function ensureStateIgnored(outdir: string) {
   const ignore = path.join(outdir, STATE_DIR, '.gitignore');
-  const text = '# written by cdk8s-fleet: local state, not part of the tree\n/staging/\n/journal.json\n/journal.json.tmp\n/stat-cache.json\n/stat-cache.json.tmp\n/manifest.json.tmp\n';
+  const text = '# written by cdk8s-fleet: local state, not part of the tree\n/staging/\n/journal.json\n/journal.json.tmp\n/journal.commit\n/stat-cache.json\n/stat-cache.json.tmp\n/manifest.json.next\n';
   if (!fs.existsSync(ignore) || fs.readFileSync(ignore, 'utf-8') !== text) fs.writeFileSync(ignore, text);
 }

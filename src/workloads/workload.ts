@@ -223,18 +223,27 @@ export class Workload extends Construct {
     const errors: string[] = [];
     const clusters = this.clusters;
     const variants = new Map<string, { settings: WorkloadSettings; clusters: ICluster[]; environment?: string }>();
+    // Clusters that match the same overrides in the same environment have the same settings: merge them once.
+    const bySignature = new Map<string, { settings: WorkloadSettings; key: string }>();
     for (const c of clusters) {
-      let settings: WorkloadSettings;
-      try {
-        settings = this.settingsFor(c);
-      } catch (e) {
-        errors.push((e as Error).message);
-        continue;
-      }
       const env = this.props.versions?.environmentOf(c);
-      // Patches see the environment in their context, so clusters of different environments never share one.
-      const key = this.props.renderPerCluster ? `cluster:${c.clusterName}` : `${variantKey(settings)}${settings.patches?.length ? `|${env}` : ''}`;
-      const v = variants.get(key) ?? { settings, clusters: [], environment: env };
+      const matching = this.matchingOverrides(c);
+      const signature = `${env}|${matching.join(',')}`;
+      let cached = bySignature.get(signature);
+      if (!cached) {
+        let settings: WorkloadSettings;
+        try {
+          settings = this.settingsFor(c, matching);
+        } catch (e) {
+          errors.push((e as Error).message);
+          continue;
+        }
+        // Patches see the environment in their context, so clusters of different environments never share one.
+        cached = { settings, key: `${variantKey(settings)}${settings.patches?.length ? `|${env}` : ''}` };
+        bySignature.set(signature, cached);
+      }
+      const key = this.props.renderPerCluster ? `cluster:${c.clusterName}` : cached.key;
+      const v = variants.get(key) ?? { settings: cached.settings, clusters: [], environment: env };
       v.clusters.push(c);
       variants.set(key, v);
     }
@@ -278,14 +287,19 @@ export class Workload extends Construct {
     return this.prepared!;
   }
 
-  /** The settings of one cluster: defaults, then matching overrides by specificity, then its environment's tag. */
-  private settingsFor(cluster: ICluster): WorkloadSettings {
+  /** Indices of the overrides that match a cluster, in the order they apply (by specificity, then as given). */
+  private matchingOverrides(cluster: ICluster): number[] {
     const p = this.props;
-    const matching = (p.overrides ?? [])
+    return (p.overrides ?? [])
       .map((o, i) => ({ o, i }))
       .filter(({ o }) => o.match._matches(cluster, p.versions))
       .sort((a, b) => a.o.match._specificity - b.o.match._specificity || a.i - b.i)
-      .map(({ o }) => o.settings);
+      .map(({ i }) => i);
+  }
+
+  /** The settings of one cluster: defaults, then its environment's tag, then the matching overrides. */
+  private settingsFor(cluster: ICluster, matching: number[]): WorkloadSettings {
+    const p = this.props;
     const tag: WorkloadSettings = {};
     if (p.versions && p.image) {
       const env = p.versions.environmentOf(cluster);
@@ -294,7 +308,7 @@ export class Workload extends Construct {
       }
       Object.assign(tag, { imageTag: p.versions.version(p.versionKey ?? this.applicationName, env) });
     }
-    return mergeSettings([p.defaults ?? {}, tag, ...matching]);
+    return mergeSettings([p.defaults ?? {}, tag, ...matching.map(i => p.overrides![i].settings)]);
   }
 
   /** The tag of the Kustomize base: the first environment's version. */
