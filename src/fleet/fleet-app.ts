@@ -3,7 +3,7 @@ import { App, AppProps } from 'cdk8s';
 import { Fleet } from './fleet';
 import { AppProject } from '../argocd/app-project';
 import { ApplicationSet } from '../argocd/application-set';
-import { acknowledgementsYaml, ACKNOWLEDGEMENTS_FILE, FleetModel, modelFromEntries } from '../gitops/fleet-model';
+import { acknowledgementsYaml, ACKNOWLEDGEMENTS_FILE, FleetModel, modelFromEntries, TreeEntry } from '../gitops/fleet-model';
 import { computePlan, FleetPlan, planText } from '../gitops/fleet-plan';
 import { proveFleet } from '../gitops/fleet-proofs';
 import { RenderedFile, renderTree } from '../gitops/render';
@@ -135,7 +135,7 @@ export class FleetApp extends App {
       const content = acknowledgementsYaml(acknowledgements);
       files.push({ path: ACKNOWLEDGEMENTS_FILE, content, hash: sha256(content), object: undefined, constructPath: this.node.path, placement: { directory: '.', role: 'argocd' } });
     }
-    const entries = files.filter(f => f.object !== undefined).map(f => ({ path: f.path, object: f.object, images: f.images, content: f.content }));
+    const entries: TreeEntry[] = files.filter(f => f.object !== undefined); // a RenderedFile is a TreeEntry
     const model = modelFromEntries(entries, acknowledgements);
     const plan = computePlan(model, AppProject._importedProjectNames(this));
     const constructOf = new Map<string, string>();

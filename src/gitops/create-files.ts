@@ -134,7 +134,14 @@ function startHelper(links: string[]): { wait(): void } {
     worker = new Worker(HELPER_SOURCE, { eval: true, execArgv: [], workerData: { links, port: channel.port2, done }, transferList: [channel.port2] });
   } catch {
     // No threads here: make the links on this thread.
-    return { wait: () => { for (let i = 0; i < links.length; i += 2) { fs.mkdirSync(dirOf(links[i]), { recursive: true }); linkOrCopy(links[i + 1], links[i]); } } };
+    return {
+      wait: () => {
+        for (let i = 0; i < links.length; i += 2) {
+          fs.mkdirSync(dirOf(links[i]), { recursive: true });
+          linkOrCopy(links[i + 1], links[i]);
+        }
+      },
+    };
   }
   worker.unref();
   return {

@@ -83,11 +83,19 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
   const apps = [...model.applications.map(e => ({ app: e.object, origin: 'Application' })), ...generated];
   const setsByOrigin = new Map(appSets.map(s => [`ApplicationSet/${s.name}`, s]));
   const known = knownClusters(model.clusters);
+  const byName = new Map<string, { name: string; server: string }>();
+  const byServer = new Map<string, { name: string; server: string }>();
+  for (const c of known) {
+    if (!byName.has(c.name)) byName.set(c.name, c);
+    if (!byServer.has(c.server)) byServer.set(c.server, c);
+  }
   const clusterOf = (dst: any): string | undefined => {
-    if (dst?.name) return known.find(c => c.name === dst.name)?.name;
-    if (dst?.server) return known.find(c => c.server === String(dst.server).replace(/\/$/, ''))?.name;
+    if (dst?.name) return byName.get(dst.name)?.name;
+    if (dst?.server) return byServer.get(String(dst.server).replace(/\/$/, ''))?.name;
     return undefined;
   };
+  const isLocalRepo = memoize((repoURL: string) => model.repoUrls.has(normalizeGitUrl(repoURL)));
+  const clustersOfSet = new Map<ApplicationSetPlan, Set<string>>();
   const byDir = workloadIndex(model.entries);
   const clusters = new Map<string, ClusterPlan>();
   for (const c of [...model.clusters].sort((a, b) => cmp(a.name, b.name))) {
@@ -97,7 +105,7 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
   for (const { app, origin } of apps) {
     const cluster = clusterOf(app.spec?.destination);
     const sources: any[] = (app.spec?.sources ?? [app.spec?.source]).filter(Boolean);
-    const local = (s: any) => s.path !== undefined && model.repoUrls.has(normalizeGitUrl(String(s.repoURL ?? '')));
+    const local = (s: any) => s.path !== undefined && isLocalRepo(String(s.repoURL ?? ''));
     const planned: PlannedApplication = {
       name: app.metadata?.name,
       origin,
@@ -117,7 +125,7 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
     };
     if (cluster === undefined || !clusters.has(cluster)) {
       if (cluster !== undefined && !clusters.has(cluster)) {
-        clusters.set(cluster, { name: cluster, server: known.find(k => k.name === cluster)!.server, labels: {}, applications: [] });
+        clusters.set(cluster, { name: cluster, server: byName.get(cluster)!.server, labels: {}, applications: [] });
         clusters.get(cluster)!.applications.push(planned);
       } else {
         unplaced.push(planned);
@@ -126,7 +134,14 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
       clusters.get(cluster)!.applications.push(planned);
     }
     const set = setsByOrigin.get(origin);
-    if (set && cluster && !set.clusters.includes(cluster)) set.clusters.push(cluster);
+    if (set && cluster) {
+      const seen = clustersOfSet.get(set) ?? new Set<string>();
+      clustersOfSet.set(set, seen);
+      if (!seen.has(cluster)) {
+        seen.add(cluster);
+        set.clusters.push(cluster);
+      }
+    }
   }
   for (const c of clusters.values()) c.applications.sort((a, b) => cmp(a.name, b.name));
   for (const s of appSets) s.clusters.sort(cmp);
@@ -195,6 +210,14 @@ export function planJson(plan: FleetPlan): any {
   };
 }
 
+function memoize<T>(f: (key: string) => T): (key: string) => T {
+  const cache = new Map<string, T>();
+  return key => {
+    if (!cache.has(key)) cache.set(key, f(key));
+    return cache.get(key)!;
+  };
+}
+
 function treeFiles(model: FleetModel): () => ReadonlyMap<string, string> {
   let files: Map<string, string> | undefined;
   return () => {
@@ -211,11 +234,18 @@ interface DirSummary { images: Set<string>; clusterScoped: string[] }
 function workloadIndex(entries: TreeEntry[]): Map<string, DirSummary> {
   const byDir = new Map<string, DirSummary>();
   const kustomizations: { dir: string; object: any }[] = [];
+  let lastDir = '';
+  let s: DirSummary | undefined;
   for (const e of entries) {
     if (!e.path.startsWith('clusters/') && !e.path.startsWith('apps/')) continue;
-    const dir = e.path.slice(0, e.path.lastIndexOf('/'));
-    let s = byDir.get(dir);
-    if (!s) { s = { images: new Set(), clusterScoped: [] }; byDir.set(dir, s); }
+    // Files of one directory are usually consecutive: reuse its summary without slicing the path.
+    const slash = e.path.lastIndexOf('/');
+    if (!(s && slash === lastDir.length && e.path.startsWith(lastDir))) {
+      lastDir = e.path.slice(0, slash);
+      s = byDir.get(lastDir);
+      if (!s) { s = { images: new Set(), clusterScoped: [] }; byDir.set(lastDir, s); }
+    }
+    const dir = lastDir;
     for (const i of e.images ?? []) s.images.add(i);
     if (e.object?.kind === 'Kustomization' && String(e.object.apiVersion).startsWith('kustomize.config.k8s.io/')) {
       kustomizations.push({ dir, object: e.object });

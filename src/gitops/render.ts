@@ -54,7 +54,8 @@ interface Pending {
 export function renderTree(root: IConstruct, options: RenderOptions): RenderResult {
   const errors: string[] = [];
   const pending: Pending[] = [];
-  const byPath = new Map<string, Pending>();
+  /** Path → the construct that writes it. */
+  const byPath = new Map<string, string>();
 
   // 0. Library defaults that depend on the whole tree (sync waves of Namespaces and CRDs).
   // Helm applications create their per-environment ApplicationSets from the final registry.
@@ -117,13 +118,13 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
     const filePath = `${placement.directory}/${fileName.name}`;
     const existing = byPath.get(filePath);
     if (existing) {
-      errors.push(`[${where}] ${json.kind} '${json.metadata?.name}' would be written to ${filePath}, which '${existing.constructPath}' already writes (same kind, namespace and name)`);
+      errors.push(`[${where}] ${json.kind} '${json.metadata?.name}' would be written to ${filePath}, which '${existing}' already writes (same kind, namespace and name)`);
       return;
     }
     // Workload objects are dropped once queued: keeping 50k of them alive makes the GC's work grow with the fleet.
     const kept = placement.role === 'workload' ? summaryOf(json) : json;
     const entry: Pending = { path: filePath, constructPath: where, placement, json: kept };
-    byPath.set(filePath, entry);
+    byPath.set(filePath, where);
     pending.push(entry);
     pipeline.submit(json, placement.role);
   };
@@ -162,7 +163,7 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
 }
 
 /** The Helm values files of Helm applications: plain YAML data, scanned for secrets, not schema-validated. */
-function renderValuesFiles(helmApps: HelmApplication[], options: RenderOptions, byPath: Map<string, Pending>, errors: string[]): RenderedFile[] {
+function renderValuesFiles(helmApps: HelmApplication[], options: RenderOptions, byPath: Map<string, string>, errors: string[]): RenderedFile[] {
   const files: RenderedFile[] = [];
   for (const h of helmApps) {
     const { files: values, errors: problems } = h._valuesFiles();
@@ -172,11 +173,11 @@ function renderValuesFiles(helmApps: HelmApplication[], options: RenderOptions, 
       for (const problem of p.problems) errors.push(`[${h.node.path}] values file ${v.path}: ${problem}`);
       const existing = byPath.get(v.path);
       if (existing) {
-        errors.push(`[${h.node.path}] ${v.path} is also written by '${existing.constructPath}'`);
+        errors.push(`[${h.node.path}] ${v.path} is also written by '${existing}'`);
         continue;
       }
       const placement: Placement = { directory: v.path.slice(0, v.path.lastIndexOf('/')), role: 'workload' };
-      byPath.set(v.path, { path: v.path, constructPath: h.node.path, placement, json: undefined });
+      byPath.set(v.path, h.node.path);
       files.push({ path: v.path, content: p.content, hash: p.hash, object: undefined, constructPath: h.node.path, placement });
     }
   }
@@ -188,7 +189,7 @@ function renderValuesFiles(helmApps: HelmApplication[], options: RenderOptions, 
  * scanned and serialized once; every cluster's file reuses the bytes.
  */
 function renderWorkloadFiles(
-  workloads: Workload[], results: Map<string, ProcessedObject>, byPath: Map<string, Pending>, errors: string[],
+  workloads: Workload[], results: Map<string, ProcessedObject>, byPath: Map<string, string>, errors: string[],
 ): RenderedFile[] {
   const files: RenderedFile[] = [];
   // 60k files share a few thousand objects and one directory per cluster: share their summaries and placements.
@@ -208,12 +209,12 @@ function renderWorkloadFiles(
       }
       const existing = byPath.get(r.path);
       if (existing) {
-        errors.push(`[${constructPath}] ${r.path} is also written by '${existing.constructPath}'`);
+        errors.push(`[${constructPath}] ${r.path} is also written by '${existing}'`);
         continue;
       }
       const directory = r.path.slice(0, r.path.lastIndexOf('/'));
       if (placement?.directory !== directory) placement = { directory, role: 'workload', defaultNamespace: w.namespace };
-      byPath.set(r.path, { path: r.path, constructPath, placement, json: undefined });
+      byPath.set(r.path, constructPath);
       files.push({ path: r.path, content: p.content, hash: p.hash, object: summary, images: r.images ?? p.images, constructPath, placement });
     }
   }

@@ -267,9 +267,9 @@ function writeJournal(outdir: string, journal: Journal) {
 }
 
 /** The manifest's text: `JSON.stringify(manifest, undefined, 1)` with a final newline, built directly. */
-function manifestJson(sortedFiles: ReadonlyArray<{ readonly path: string }>, hashOf: readonly string[]): string {
-  if (sortedFiles.length === 0) return '{\n "version": 1,\n "files": {}\n}\n';
-  const lines = sortedFiles.map((f, i) => `  ${jsonString(f.path)}: ${jsonString(hashOf[i])}`);
+function manifestJson(files: ReadonlyArray<{ readonly path: string }>, hashOf: readonly string[]): string {
+  if (files.length === 0) return '{\n "version": 1,\n "files": {}\n}\n';
+  const lines = files.map((f, i) => `  ${jsonString(f.path)}: ${jsonString(hashOf[i])}`);
   return `{\n "version": 1,\n "files": {\n${lines.join(',\n')}\n }\n}\n`;
 }
 

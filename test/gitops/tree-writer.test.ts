@@ -138,6 +138,29 @@ describe('writeTree', () => {
     }
   }, 120_000);
 
+  test('completes a committed write journaled by the previous release (journal version 2)', () => {
+    // GIVEN generation 1, and a v2 journal in phase commit that replaces one file and deletes another
+    const dir = tmp();
+    writeTree(dir, generation(1));
+    const manifest = readManifest(dir);
+    const files = { ...manifest.files, 'argocd/f/projects/AppProject.p.yaml': 'new-hash' };
+    delete (files as any)['clusters/c0/app0/ConfigMap.cfg.yaml'];
+    fs.mkdirSync(path.join(dir, '.cdk8s-fleet', 'staging', 'argocd', 'f', 'projects'), { recursive: true });
+    fs.writeFileSync(path.join(dir, '.cdk8s-fleet', 'staging', 'argocd', 'f', 'projects', 'AppProject.p.yaml'), 'gen: 2\n');
+    fs.writeFileSync(path.join(dir, '.cdk8s-fleet', 'journal.json'), JSON.stringify({
+      version: 2, phase: 'commit', creates: [], replaces: ['argocd/f/projects/AppProject.p.yaml'], deletes: ['clusters/c0/app0/ConfigMap.cfg.yaml'], manifest: { version: 1, files },
+    }));
+    // WHEN
+    expect(interruptedWrite(dir)).toMatch(/committed write was interrupted/);
+    const done = recoverTree(dir);
+    // THEN
+    expect(done).toMatch(/completed an interrupted write \(1 files written, 1 deleted\)/);
+    expect(fs.readFileSync(path.join(dir, 'argocd/f/projects/AppProject.p.yaml'), 'utf-8')).toBe('gen: 2\n');
+    expect(fs.existsSync(path.join(dir, 'clusters/c0/app0/ConfigMap.cfg.yaml'))).toBe(false);
+    expect(readManifest(dir).files).toStrictEqual(files);
+    expect(interruptedWrite(dir)).toBeUndefined();
+  });
+
   test('refuses paths outside the tree or inside its state directory', () => {
     const dir = tmp();
     expect(() => writeTree(dir, new Map([['../escape.yaml', 'x']]))).toThrow(/refusing to write '..\/escape.yaml'/);
