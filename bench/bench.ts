@@ -95,10 +95,11 @@ function main() {
   const sizes = (sizesArg ? sizesArg.split(',') : DEFAULT_SIZES).map(s => s.split('x').map(Number));
   console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${new Date().toISOString().slice(0, 10)}`);
   if (!onlyExpansion) {
-    // Workloads first: the synth sizes delete their trees afterwards, and this disk writes much slower for a
-    // while after mass deletions (see BENCHMARKS.md).
-    workloads(workloadsArg.split('x').map(Number), workloadRuns);
+    // Workloads first, and their trees deleted last: this disk writes much slower for a while after mass
+    // deletions (see BENCHMARKS.md).
+    const workloadTrees = workloads(workloadsArg.split('x').map(Number), workloadRuns);
     synthSizes(sizes);
+    fs.rmSync(workloadTrees, { recursive: true, force: true });
   }
   const [clusters, appSets] = expansionArg.split('x').map(Number);
   const out = execFileSync(process.execPath, [...process.execArgv, path.join(__dirname, 'expansion-bench.ts'), String(clusters), String(appSets)],
@@ -110,7 +111,8 @@ function main() {
   console.log(`| ${r.clusters} × ${r.applicationSets} | ${r.applications} | ${(r.ms / 1000).toFixed(2)} | ${r.applicationsPerSecond} | ${r.peakRssMb} |`);
 }
 
-function workloads([clusters, apps]: number[], runs: number) {
+/** Runs the workload fleet; returns the directory of its trees, for the caller to delete at the very end. */
+function workloads([clusters, apps]: number[], runs: number): string {
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-bench-workloads-'));
   const s = (x: number) => (x / 1000).toFixed(2);
   console.log('');
@@ -130,7 +132,7 @@ function workloads([clusters, apps]: number[], runs: number) {
   const sorted = [...totals].sort((a, b) => a - b);
   console.log(`\nworkloads end to end over ${runs} run(s): median ${s(sorted[Math.floor((runs - 1) / 2)])} s, best ${s(sorted[0])} s, worst ${s(sorted[runs - 1])} s`);
   console.log('');
-  fs.rmSync(workdir, { recursive: true, force: true });
+  return workdir;
 }
 
 function synthSizes(sizes: number[][]) {

@@ -84,6 +84,7 @@ function projectChecker(model: FleetModel, plan: FleetPlan): (app: any) => strin
   const clusterByName = new Map(plan.clusters.map(c => [c.name, c]));
   const clusterByServer = new Map(plan.clusters.map(c => [c.server.replace(/\/$/, ''), c]));
   const matchers = new Map<string, (dst: Destination) => boolean>();
+  const permitted = new Map<string, boolean>(); // project and repository → whether the project permits it
   return app => {
     const project = model.projects.get(app.spec?.project);
     if (!project) return undefined; // rejected already when the project is unknown
@@ -99,7 +100,10 @@ function projectChecker(model: FleetModel, plan: FleetPlan): (app: any) => strin
       return `AppProject '${project.metadata.name}' does not permit destination ${destination.name ?? destination.server}/${destination.namespace}`;
     }
     for (const s of app.spec?.sources ?? [app.spec?.source]) {
-      if (s?.repoURL && !isSourcePermitted(project.spec?.sourceRepos ?? [], s.repoURL)) {
+      if (!s?.repoURL) continue;
+      const key = `${project.metadata.name}\n${s.repoURL}`;
+      if (!permitted.has(key)) permitted.set(key, isSourcePermitted(project.spec?.sourceRepos ?? [], s.repoURL));
+      if (!permitted.get(key)) {
         return `AppProject '${project.metadata.name}' does not permit source repository ${s.repoURL}`;
       }
     }
@@ -128,7 +132,7 @@ function leftoverTemplates(app: any): string[] {
   const found = new Set<string>();
   const walk = (v: any) => {
     if (typeof v === 'string') {
-      for (const m of v.match(/{{[^}]*}}/g) ?? []) found.add(m);
+      if (v.includes('{{')) for (const m of v.match(/{{[^}]*}}/g) ?? []) found.add(m);
       if (v.includes('<no value>')) found.add('<no value>');
     } else if (Array.isArray(v)) {
       v.forEach(walk);

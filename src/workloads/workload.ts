@@ -260,8 +260,11 @@ export class Workload extends Construct {
       for (const c of v.clusters) perCluster.set(c.clusterName, objects);
       if (this.props.output !== WorkloadOutput.KUSTOMIZE) {
         const fileKey = `${this.node.path}#${variantIndex++}:${key}`;
+        const names = objects.map(o => fileNameOf(o, this.namespace));
+        const keys = objects.map((_, i) => `${fileKey}/${i}`);
         for (const c of v.clusters) {
-          objects.forEach((o, i) => requests.push({ path: `clusters/${c.clusterName}/${this.applicationName}/${fileNameOf(o, this.namespace)}`, object: o, key: `${fileKey}/${i}` }));
+          const dir = `clusters/${c.clusterName}/${this.applicationName}/`;
+          objects.forEach((o, i) => requests.push({ path: dir + names[i], object: o, key: keys[i] }));
         }
       }
       for (const o of objects) errors.push(...this.permit(o, v.clusters));

@@ -2,7 +2,7 @@ import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { generation } from './fixtures/tree-generations';
+import { generation, sharedGeneration } from './fixtures/tree-generations';
 import { interruptedWrite, readManifest, recoverTree, writeTree } from '../../src/gitops/tree-writer';
 import { treeSnapshot } from '../util';
 
@@ -10,7 +10,7 @@ const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-writer-'));
 const asObject = (files: Map<string, string>) => Object.fromEntries([...files.entries()].sort());
 const CHILD = path.join(__dirname, 'fixtures', 'write-child.ts');
 
-function runChild(outdir: string, gen: number, killAt?: string, scale = 1): number | null {
+function runChild(outdir: string, gen: number | 'shared', killAt?: string, scale = 1): number | null {
   try {
     execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', CHILD, outdir, String(gen), killAt ?? '', String(scale)], { stdio: 'pipe' });
     return 0;
@@ -160,6 +160,32 @@ describe('writeTree', () => {
     expect(readManifest(dir).files).toStrictEqual(files);
     expect(interruptedWrite(dir)).toBeUndefined();
   });
+
+  test('killed at random moments while the helper thread makes hard links, the tree is the old one or, after recovery, exactly one of the two', async () => {
+    const old = asObject(generation(1));
+    const next = asObject(sharedGeneration());
+    for (const delay of [0, 5, 20, 60, 150, 400]) {
+      // GIVEN
+      const dir = tmp();
+      expect(runChild(dir, 1)).toBe(0);
+      // WHEN: a real SIGKILL while the child writes 5,000 files, 4,975 of them as links
+      const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', CHILD, dir, 'shared', ''], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const exited = new Promise(r => child.on('exit', r)); // it may finish before the kill
+      await new Promise<void>(r => child.stdout!.once('data', () => r()));
+      await new Promise(r => setTimeout(r, delay));
+      child.kill('SIGKILL');
+      await exited;
+      // THEN
+      recoverTree(dir);
+      const tree = treeSnapshot(dir, { excludeState: true });
+      expect([old, next]).toContainEqual(tree);
+    }
+    // AND a write that completes links every copy to the first file of its content
+    const dir = tmp();
+    expect(runChild(dir, 'shared')).toBe(0);
+    expect(treeSnapshot(dir, { excludeState: true })).toStrictEqual(next);
+    expect(fs.statSync(path.join(dir, 'clusters/c0/app0/ConfigMap.f0.yaml')).nlink).toBe(200);
+  }, 120_000);
 
   test('refuses paths outside the tree or inside its state directory', () => {
     const dir = tmp();
