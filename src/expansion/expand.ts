@@ -1,4 +1,4 @@
-import { ClusterSecret, knownClusters } from './cluster-secrets';
+import { ClusterSecret, KnownClusterIndex, knownClusterIndex } from './cluster-secrets';
 import { ExpansionContext, OfflineUnsupportedError, transform } from './generators';
 import { parseGoYaml } from './go-yaml';
 import { isMap, missingKeyOption, missingStringKeys, TemplateError } from './gotemplate';
@@ -197,7 +197,7 @@ function validateGenerated(appSetName: string, apps: any[], options: ExpansionOp
   const rejected: RejectedApplication[] = [];
   const counts = new Map<string, number>();
   for (const a of apps) counts.set(a.metadata.name, (counts.get(a.metadata.name) ?? 0) + 1);
-  const known = clusterIndex(knownClusters(options.clusters, options.inClusterEnabled ?? true));
+  const known = knownClusterIndex(options.clusters, options.inClusterEnabled ?? true);
   const valid: any[] = [];
   const reportedDuplicates = new Set<string>();
   for (const app of apps) {
@@ -229,30 +229,18 @@ function validateGenerated(appSetName: string, apps: any[], options: ExpansionOp
   return { valid, rejected };
 }
 
-interface ClusterIndex {
-  readonly servers: ReadonlySet<string>;
-  /** Name → the servers of the clusters with that name. */
-  readonly byName: ReadonlyMap<string, string[]>;
-}
-
-function clusterIndex(known: { name: string; server: string }[]): ClusterIndex {
-  const byName = new Map<string, string[]>();
-  for (const c of known) byName.set(c.name, [...byName.get(c.name) ?? [], c.server]);
-  return { servers: new Set(known.map(c => c.server)), byName };
-}
-
 /** Argo CD's GetDestinationCluster: exactly one of name and server, resolving to one known cluster. */
-function destinationErrors(destination: any, known: ClusterIndex): string | undefined {
+function destinationErrors(destination: any, known: KnownClusterIndex): string | undefined {
   const { name, server } = destination;
   if (name && server) return `application destination can't have both name and server defined: ${name} ${server}`;
   if (server) {
-    if (!known.servers.has(String(server).replace(/\/$/, ''))) return `there are no clusters with this URL: ${server}`;
+    if (!known.byServer.has(String(server).replace(/\/$/, ''))) return `there are no clusters with this URL: ${server}`;
     return undefined;
   }
   if (name) {
-    const servers = known.byName.get(name) ?? [];
-    if (servers.length === 0) return `there are no clusters with this name: ${name}`;
-    if (servers.length > 1) return `there are ${servers.length} clusters with the same name: [${servers.join(' ')}]`;
+    const matches = known.byName.get(name) ?? [];
+    if (matches.length === 0) return `there are no clusters with this name: ${name}`;
+    if (matches.length > 1) return `there are ${matches.length} clusters with the same name: [${matches.map(m => m.server).join(' ')}]`;
     return undefined;
   }
   return 'no destination cluster specified';

@@ -26,6 +26,8 @@ export interface CreatedFiles {
   readonly firstOf: Int32Array;
 }
 
+const STALL_SECONDS = 120;
+
 /** Below this many links, a helper thread costs more than it saves. */
 export const DEFAULT_HELPER_THRESHOLD = 4000;
 
@@ -79,16 +81,22 @@ export function createFiles(root: string, files: readonly NewFile[], options: Cr
   while (split > 0 && split < count && dirOf(links[2 * split]) === dirOf(links[2 * split - 2])) split++;
   const helper = split < count ? startHelper(links.slice(2 * split)) : undefined;
   try {
-    for (let i = 0; i < split; i++) {
-      mkdirFor(links[2 * i]);
-      linkOrCopy(links[2 * i + 1], links[2 * i]);
-      if (i === Math.floor(split / 2)) halfway();
-    }
+    makeLinks(links.slice(0, 2 * split), mkdirFor, halfway);
   } finally {
     helper?.wait();
   }
   halfway();
   return { linked, firstOf };
+}
+
+/** Makes each link of `links` (target, source, …), its directory first; `half` is called halfway. */
+function makeLinks(links: readonly string[], mkdirFor: (target: string) => void, half?: () => void) {
+  const count = links.length / 2;
+  for (let i = 0; i < count; i++) {
+    mkdirFor(links[2 * i]);
+    linkOrCopy(links[2 * i + 1], links[2 * i]);
+    if (i === Math.floor(count / 2)) half?.();
+  }
 }
 
 function dirOf(target: string): string {
@@ -117,6 +125,7 @@ try {
     const dir = target.slice(0, target.lastIndexOf('/'));
     if (dir !== lastDir) { fs.mkdirSync(dir, { recursive: true }); lastDir = dir; }
     try { fs.linkSync(links[i + 1], target); } catch (e) { if (e.code === 'EEXIST') throw e; fs.copyFileSync(links[i + 1], target); }
+    if ((i & 511) === 0) Atomics.store(done, 1, i);
   }
 } catch (e) {
   error = String((e && e.message) || e);
@@ -128,28 +137,29 @@ Atomics.notify(done, 0);
 
 function startHelper(links: string[]): { wait(): void } {
   const channel = new MessageChannel();
-  const done = new Int32Array(new SharedArrayBuffer(4));
+  const done = new Int32Array(new SharedArrayBuffer(8)); // [finished, progress]
   let worker: Worker;
   try {
     worker = new Worker(HELPER_SOURCE, { eval: true, execArgv: [], workerData: { links, port: channel.port2, done }, transferList: [channel.port2] });
   } catch {
     // No threads here: make the links on this thread.
-    return {
-      wait: () => {
-        for (let i = 0; i < links.length; i += 2) {
-          fs.mkdirSync(dirOf(links[i]), { recursive: true });
-          linkOrCopy(links[i + 1], links[i]);
-        }
-      },
-    };
+    return { wait: () => makeLinks(links, target => fs.mkdirSync(dirOf(target), { recursive: true })) };
   }
   worker.unref();
   return {
     wait: () => {
       let message: { error?: string } | undefined;
+      let progress = -1;
+      let idle = 0;
       while (!(message = receiveMessageOnPort(channel.port1)?.message)) {
-        if (Atomics.wait(done, 0, 0, 1000) === 'timed-out' && Atomics.load(done, 0) === 0 && worker.threadId < 0) {
-          throw new Error('the file-creating helper thread stopped without reporting');
+        if (Atomics.wait(done, 0, 0, 1000) !== 'timed-out') continue;
+        // A thread that dies cannot say so while this one blocks its event loop: give up after a long stall.
+        const now = Atomics.load(done, 1);
+        idle = now === progress ? idle + 1 : 0;
+        progress = now;
+        if (idle >= STALL_SECONDS) {
+          void worker.terminate();
+          throw new Error(`the file-creating helper thread made no progress for ${STALL_SECONDS}s`);
         }
       }
       channel.port1.close();

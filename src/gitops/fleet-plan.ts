@@ -1,6 +1,6 @@
 import * as yaml from 'js-yaml';
 import { FleetModel, TreeEntry } from './fleet-model';
-import { knownClusters } from '../expansion/cluster-secrets';
+import { knownClusterIndex } from '../expansion/cluster-secrets';
 import { expandApplicationSet, ExpansionResult } from '../expansion/expand';
 import { normalizeGitUrl } from '../private/glob';
 import { isClusterScoped } from '../private/kinds';
@@ -82,16 +82,10 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
   }
   const apps = [...model.applications.map(e => ({ app: e.object, origin: 'Application' })), ...generated];
   const setsByOrigin = new Map(appSets.map(s => [`ApplicationSet/${s.name}`, s]));
-  const known = knownClusters(model.clusters);
-  const byName = new Map<string, { name: string; server: string }>();
-  const byServer = new Map<string, { name: string; server: string }>();
-  for (const c of known) {
-    if (!byName.has(c.name)) byName.set(c.name, c);
-    if (!byServer.has(c.server)) byServer.set(c.server, c);
-  }
+  const known = knownClusterIndex(model.clusters);
   const clusterOf = (dst: any): string | undefined => {
-    if (dst?.name) return byName.get(dst.name)?.name;
-    if (dst?.server) return byServer.get(String(dst.server).replace(/\/$/, ''))?.name;
+    if (dst?.name) return known.byName.get(dst.name)?.[0]?.name;
+    if (dst?.server) return known.byServer.get(String(dst.server).replace(/\/$/, ''))?.name;
     return undefined;
   };
   const isLocalRepo = memoize((repoURL: string) => model.repoUrls.has(normalizeGitUrl(repoURL)));
@@ -125,7 +119,7 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
     };
     if (cluster === undefined || !clusters.has(cluster)) {
       if (cluster !== undefined && !clusters.has(cluster)) {
-        clusters.set(cluster, { name: cluster, server: byName.get(cluster)!.server, labels: {}, applications: [] });
+        clusters.set(cluster, { name: cluster, server: known.byName.get(cluster)![0].server, labels: {}, applications: [] });
         clusters.get(cluster)!.applications.push(planned);
       } else {
         unplaced.push(planned);
