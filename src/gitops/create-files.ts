@@ -16,6 +16,11 @@ export interface CreateFilesOptions {
   readonly helperThreshold?: number;
   /** Called once, about halfway (test seam). */
   readonly halfway?: () => void;
+  /**
+   * Work for this thread while the helper thread finishes its links (called once, after every distinct content
+   * is written, whether or not a helper runs). It receives which files are, or will be, links.
+   */
+  readonly meanwhile?: (created: CreatedFiles) => void;
 }
 
 /** What `createFiles` did, by index of the files it was given. */
@@ -82,6 +87,7 @@ export function createFiles(root: string, files: readonly NewFile[], options: Cr
   const helper = split < count ? startHelper(links.slice(2 * split)) : undefined;
   try {
     makeLinks(links.slice(0, 2 * split), mkdirFor, halfway);
+    options.meanwhile?.({ linked, firstOf });
   } finally {
     helper?.wait();
   }

@@ -7,10 +7,10 @@ import { createFiles } from './create-files';
  * Writes the GitOps tree so that a reader never sees a silent mix of two synths. Everything is validated and
  * rendered in memory before this runs; then:
  *
- * 1. the next manifest is written to `.cdk8s-fleet/manifest.json.next`, then a journal
- *    (`.cdk8s-fleet/journal.json`) listing every file to create, replace and delete appears with an atomic
- *    rename: the write is *prepared*;
- * 2. files that did not exist are written in place, files that change are written to `.cdk8s-fleet/staging`;
+ * 1. a journal (`.cdk8s-fleet/journal.json`) listing every file to create, replace and delete appears with an
+ *    atomic rename: the write is *prepared*;
+ * 2. files that did not exist are written in place, files that change are written to `.cdk8s-fleet/staging`,
+ *    and the next manifest to `.cdk8s-fleet/manifest.json.next`;
  * 3. the commit marker `.cdk8s-fleet/journal.commit` is created: from that instant the new tree is committed;
  * 4. staged files are renamed over the old ones, stale managed files are deleted, the next manifest is renamed
  *    over the old one, and the journal, marker and staging directory are removed.
@@ -170,25 +170,36 @@ export function writeTree(outdir: string, files: Map<string, string> | readonly 
   }
   const present = new Set(list.map(f => f.path));
   const deletes = Object.keys(old).filter(rel => !present.has(rel)).sort();
-  const manifestText = manifestJson(list, hashOf);
-  const manifestFile = root + MANIFEST;
-  const oldManifestText = fs.existsSync(manifestFile) ? fs.readFileSync(manifestFile, 'utf-8') : '';
-  if (creates.length === 0 && replaces.length === 0 && deletes.length === 0 && manifestText === oldManifestText) {
-    writeStatCache(outdir, list, stats);
-    return { written: [], deleted: [], unchanged, recovered };
+  if (creates.length === 0 && replaces.length === 0 && deletes.length === 0) {
+    const manifestFile = root + MANIFEST;
+    if (fs.existsSync(manifestFile) && fs.readFileSync(manifestFile, 'utf-8') === manifestJson(list, hashOf)) {
+      writeStatCache(outdir, list, stats);
+      return { written: [], deleted: [], unchanged, recovered };
+    }
   }
 
-  // 1. Prepare: the next manifest, then the journal (its appearance is the start of the write).
+  // 1. Prepare: the journal's appearance is the start of the write.
   fs.mkdirSync(root + STATE_DIR, { recursive: true });
-  fs.writeFileSync(root + NEXT_MANIFEST, manifestText);
   const journal: Journal = { version: 3, phase: 'prepare', creates: creates.map(i => list[i].path), replaces: replaces.map(i => list[i].path), deletes };
   writeJournal(outdir, journal);
   hooks?.('prepared');
 
-  // 2. New files in place, changed files staged.
+  // 2. New files in place (the next manifest and the new files' stats while the helper thread makes links),
+  // changed files staged.
   const created = createFiles(root, creates.map(i => ({ path: list[i].path, content: list[i].content, hash: hashOf[i] })), {
     linkIdentical,
     halfway: () => hooks?.('half-created'),
+    meanwhile: ({ linked }) => {
+      fs.writeFileSync(root + NEXT_MANIFEST, manifestJson(list, hashOf));
+      // Hard links share one inode, and linking changes neither size nor mtime: the stat of a content's first
+      // file serves every file linked to it. (A file that had to be copied instead gets its first copy's mtime:
+      // the next run then reads and compares it, which is only slower.)
+      creates.forEach((i, k) => {
+        if (linked[k]) return;
+        const stat = fs.statSync(root + list[i].path, { throwIfNoEntry: false });
+        if (stat) stats[i] = [stat.size, stat.mtimeMs];
+      });
+    },
   });
   const staged = new Set<string>();
   for (const i of replaces) {
@@ -212,14 +223,6 @@ export function writeTree(outdir: string, files: Map<string, string> | readonly 
   fs.rmSync(root + JOURNAL, { force: true });
   fs.rmSync(root + COMMIT_MARKER, { force: true });
   ensureStateIgnored(outdir);
-  // Hard links share one inode, so the stat of a content's first file serves every file linked to it. (A file
-  // that had to be copied instead gets its first copy's mtime: the next run then reads and compares it, which is
-  // only slower.)
-  creates.forEach((i, k) => {
-    if (created.linked[k]) return;
-    const stat = fs.statSync(root + list[i].path, { throwIfNoEntry: false });
-    if (stat) stats[i] = [stat.size, stat.mtimeMs];
-  });
   creates.forEach((i, k) => {
     if (created.linked[k]) stats[i] = stats[creates[created.firstOf[k]]];
   });
