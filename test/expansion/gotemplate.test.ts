@@ -1,4 +1,7 @@
+import * as fc from 'fast-check';
 import { fromJson, renderFastTemplate, renderGoTemplate } from '../../src/expansion/gotemplate';
+import { executeTemplate } from '../../src/expansion/gotemplate/execute';
+import { parseTemplate } from '../../src/expansion/gotemplate/parse';
 
 // Cases ported from argo-cd v3.5.1 applicationset/utils/utils_test.go, TestRenderTemplateParamsGoTemplate
 // (each row: template, params, goTemplateOptions, expected value or Argo CD's exact error message).
@@ -123,6 +126,38 @@ describe('Go template language corners', () => {
     expect(() => renderGoTemplate('{{ .metadata.labels.env }}', fromJson({ name: 'in-cluster' }), 'error'))
       .toThrow('executing "" at <.metadata.labels.env>: map has no entry for key "metadata"');
     expect(renderGoTemplate('{{ .metadata.labels.env }}', fromJson({ name: 'in-cluster' }), 'default')).toBe('<no value>');
+  });
+});
+
+describe('text and field references without the interpreter', () => {
+  test('render exactly as the interpreter does, on random templates and parameters', () => {
+    // GIVEN templates of text and `{{ .a.b }}` references, and parameters whose values are strings, numbers,
+    // booleans, nulls, lists or maps, or missing
+    const name = fc.constantFrom('name', 'server', 'metadata', 'labels', 'env');
+    const value: fc.Arbitrary<unknown> = fc.letrec(tie => ({
+      v: fc.oneof({ depthSize: 'small' }, fc.string(), fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null),
+        fc.array(fc.string(), { maxLength: 2 }), fc.dictionary(name, tie('v'), { maxKeys: 3 })),
+    })).v;
+    const part = fc.oneof(
+      fc.string().filter(t => !t.includes('{{') && !t.includes('}}')),
+      fc.array(name, { minLength: 1, maxLength: 3 }).map(idents => `{{ .${idents.join('.')} }}`),
+    );
+    const template = fc.array(part, { maxLength: 4 }).map(parts => parts.join(''));
+    fc.assert(fc.property(template, fc.dictionary(name, value, { maxKeys: 4 }), fc.constantFrom('default', 'zero', 'error'), (text, raw, mode: any) => {
+      const params = fromJson(raw);
+      // WHEN
+      const render = () => renderGoTemplate(text, params, mode);
+      const interpret = () => executeTemplate(parseTemplate(text, new Set()), params, new Map(), mode);
+      // THEN the same text, or an error from both
+      let expected: string | undefined;
+      try {
+        expected = interpret();
+      } catch {
+        expect(render).toThrow();
+        return;
+      }
+      expect(render()).toBe(expected);
+    }), { numRuns: 500, seed: 20261122 });
   });
 });
 
