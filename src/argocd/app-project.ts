@@ -128,8 +128,8 @@ export class AppProject extends Construct implements IAppProject {
   }
 
   /** @internal The names of projects the program refers to but does not define (they exist in Argo CD already). */
-  public static _importedProjectNames(root: IConstruct): string[] {
-    return root.node.findAll().filter((c): c is ImportedAppProject => c instanceof ImportedAppProject).map(c => c.projectName);
+  public static _importedProjectNames(constructs: readonly IConstruct[]): string[] {
+    return constructs.filter((c): c is ImportedAppProject => c instanceof ImportedAppProject).map(c => c.projectName);
   }
 
   public readonly projectName: string;

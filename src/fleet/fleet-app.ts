@@ -125,11 +125,11 @@ export class FleetApp extends App {
   }
 
   private render() {
-    const { files, errors } = renderTree(this, { validateSchemas: true, unvalidatedKinds: this.unvalidatedKinds });
+    const { files, errors, constructs } = renderTree(this, { validateSchemas: true, unvalidatedKinds: this.unvalidatedKinds });
     if (errors.length > 0) {
       throw new Error(`Validation failed with the following errors (nothing was written):\n  ${errors.join('\n  ')}`);
     }
-    const fleets = this.node.findAll().filter(Fleet.isFleet);
+    const fleets = constructs.filter(Fleet.isFleet);
     const acknowledgements = fleets.flatMap(f => f.acknowledgedRemovals);
     if (acknowledgements.length > 0) {
       const content = acknowledgementsYaml(acknowledgements);
@@ -138,9 +138,9 @@ export class FleetApp extends App {
     }
     const entries: TreeEntry[] = files.filter(f => f.object !== undefined); // a RenderedFile is a TreeEntry
     const model = modelFromEntries(entries, acknowledgements);
-    const plan = computePlan(model, AppProject._importedProjectNames(this));
+    const plan = computePlan(model, AppProject._importedProjectNames(constructs));
     const constructOf = new Map<string, string>();
-    for (const c of this.node.findAll()) if (ApplicationSet.isApplicationSet(c)) constructOf.set(c.applicationSetName, c.node.path);
+    for (const c of constructs) if (ApplicationSet.isApplicationSet(c)) constructOf.set(c.applicationSetName, c.node.path);
     const proofs = this.fleetProofs
       ? proveFleet(model, plan, (_kind, name) => (constructOf.has(name) ? `[${constructOf.get(name)}] ` : ''))
       : { errors: [], waived: [] };

@@ -36,6 +36,8 @@ export interface RenderOptions extends ProcessOptions {
 export interface RenderResult {
   readonly files: RenderedFile[];
   readonly errors: string[];
+  /** Every construct of the tree as rendered (`root.node.findAll()`), for callers that look for some. */
+  readonly constructs: IConstruct[];
 }
 
 interface Pending {
@@ -59,9 +61,10 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
 
   // 0. Library defaults that depend on the whole tree (sync waves of Namespaces and CRDs).
   // Helm applications create their per-environment ApplicationSets from the final registry.
-  const helmApps = root.node.findAll().filter(HelmApplication.isHelmApplication);
+  let all = root.node.findAll();
+  const helmApps = all.filter(HelmApplication.isHelmApplication);
   for (const h of helmApps) h._prepare();
-  const all = root.node.findAll();
+  if (helmApps.length > 0) all = root.node.findAll(); // with the ApplicationSets they added
   for (const c of all) if (ClusterManifests.isClusterManifests(c)) c._applyDefaultWaves();
   // Workloads render their variants first: that also completes their projects' allow lists.
   const workloads = all.filter(Workload.isWorkload);
@@ -159,7 +162,7 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   });
   files.push(...workloadFiles);
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files, errors };
+  return { files, errors, constructs: all };
 }
 
 /** The Helm values files of Helm applications: plain YAML data, scanned for secrets, not schema-validated. */
