@@ -131,6 +131,14 @@ function workloads([clusters, apps]: number[], runs: number): string {
   }
   const sorted = [...totals].sort((a, b) => a - b);
   console.log(`\nworkloads end to end over ${runs} run(s): median ${s(sorted[Math.floor((runs - 1) / 2)])} s, best ${s(sorted[0])} s, worst ${s(sorted[runs - 1])} s`);
+  // What the per-cluster render hook costs: the same fleet with a fifth of the applications, each rendering its
+  // definition once per cluster.
+  const perClusterApps = Math.max(1, Math.round(apps / 5));
+  const out = execFileSync(process.execPath, [...process.execArgv, path.join(__dirname, 'workload-bench.ts'), String(clusters), String(perClusterApps), workdir, 'per-cluster'],
+    { encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = JSON.parse(out.trim().split('\n').pop()!);
+  console.log(`renderPerCluster, ${r.clusters} × ${r.apps} × 5 (${r.objects} objects): construct ${s(r.constructMs)} s, render ${s(r.renderMs)} s, `
+    + `write ${s(r.writeMs)} s, total ${s(r.totalMs)} s, peak RSS ${r.peakRssMb} MB`);
   console.log('');
   return workdir;
 }

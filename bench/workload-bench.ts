@@ -3,7 +3,10 @@
  * overrides per environment and region and image tags from a versions file, synthesized end to end (construct,
  * render, fleet proofs, write) into a fresh directory. Prints one JSON line.
  *
- * Usage: ts-node bench/workload-bench.ts <clusters> <apps> <workdir>
+ * With `per-cluster` as fourth argument, every Workload sets `renderPerCluster: true` (the definition runs once per
+ * cluster), which measures what that hook costs.
+ *
+ * Usage: ts-node bench/workload-bench.ts <clusters> <apps> <workdir> [per-cluster]
  */
 import * as fs from 'fs';
 import * as path from 'path';
@@ -55,7 +58,7 @@ class AppDefinition implements IWorkloadDefinition {
   }
 }
 
-export function workloadFleet(clusters: number, apps: number, outdir: string): FleetApp {
+export function workloadFleet(clusters: number, apps: number, outdir: string, renderPerCluster = false): FleetApp {
   const app = new FleetApp({ outdir });
   const fleet = new Fleet(app, 'bench', { repoUrl: 'https://github.com/acme/fleet.git', targetRevision: 'main' });
   for (let c = 0; c < clusters; c++) {
@@ -78,6 +81,7 @@ export function workloadFleet(clusters: number, apps: number, outdir: string): F
       image: `ghcr.io/acme/${appName}`,
       versions,
       definition,
+      renderPerCluster,
       defaults: { resources: { cpuLimit: '500m', memoryLimit: '256Mi' } },
       overrides: [
         { match: ClusterMatch.environment('production'), settings: { replicas: 3 } },
@@ -92,7 +96,8 @@ if (require.main === module) {
   const [clusters, apps, workdir] = [Number(process.argv[2] ?? 200), Number(process.argv[3] ?? 50), process.argv[4] ?? fs.mkdtempSync('/tmp/wl-bench-')];
   const outdir = fs.mkdtempSync(path.join(workdir, 'workloads-'));
   const t0 = process.hrtime.bigint();
-  const app = workloadFleet(clusters, apps, outdir);
+  const perCluster = process.argv[5] === 'per-cluster';
+  const app = workloadFleet(clusters, apps, outdir, perCluster);
   const t1 = process.hrtime.bigint();
   const result = app.synthTree();
   const t2 = process.hrtime.bigint();
@@ -112,6 +117,7 @@ if (require.main === module) {
     rawWriteMs: ms(t3, t4),
     clusters,
     apps,
+    perCluster,
     objects: result.objectCount,
     constructMs: ms(t0, t1),
     renderMs: result.renderMilliseconds,
