@@ -33,7 +33,7 @@ export function main(argv: string[], io: CliIo = defaultIo): number {
     .option('--unvalidated-kind <apiVersion/kind...>', 'kinds the pinned schemas do not cover, written without validation', [])
     .action((tree: string, opts: { unvalidatedKind: string[] }) => {
       const result = validateTree(tree, { unvalidatedKinds: opts.unvalidatedKind });
-      const problems = [...result.problems, ...(result.problems.length ? [] : treeProofProblems(tree))];
+      const problems = [...result.problems, ...(result.problems.length ? [] : treeProofProblems(tree, result.contents))];
       for (const p of problems) io.err(`${p}\n`);
       if (problems.length > 0) {
         io.err(`${problems.length} problem(s) in ${tree}\n`);

@@ -51,9 +51,12 @@ export function diffCommand(baseTree: string, headTree: string, options: { json?
   return { stdout, stderr, code };
 }
 
-/** The fleet proofs of a tree on disk (waivers come from the ApplicationSets' annotations). */
-export function treeProofProblems(tree: string): string[] {
-  const model = readTreeModel(tree);
+/**
+ * The fleet proofs of a tree on disk (waivers come from the ApplicationSets' annotations). `known` holds file
+ * contents already read.
+ */
+export function treeProofProblems(tree: string, known?: ReadonlyMap<string, string>): string[] {
+  const model = readTreeModel(tree, known);
   const result = proveFleet(model, computePlan(model));
   return result.errors.map(e => `fleet proof: ${e}`);
 }

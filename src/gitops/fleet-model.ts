@@ -52,25 +52,34 @@ export function modelFromEntries(entries: TreeEntry[], acknowledgements: Removal
   return { entries, clusters, projects, applications, applicationSets, repoUrls, acknowledgements, problems: errors };
 }
 
-/** Reads a tree from disk: every YAML file except the state directory, plus the acknowledged removals. */
-export function readTreeModel(tree: string): FleetModel {
+/**
+ * Reads a tree from disk: every YAML file except the state directory, plus the acknowledged removals. `known`
+ * holds contents already read (tree-relative path → text), which are not read again.
+ */
+export function readTreeModel(tree: string, known?: ReadonlyMap<string, string>): FleetModel {
   const entries: TreeEntry[] = [];
   const problems: string[] = [];
   if (!fs.existsSync(tree)) return { ...modelFromEntries([]), problems: [`${tree}: no such directory`] };
+  // Files with the same bytes (a workload variant in many clusters' directories) are parsed once; the model
+  // only reads the objects, so they can share them.
+  const parsed = new Map<string, { object: unknown; images: string[] }[] | Error>();
   for (const rel of listFiles(tree)) {
     if (!/\.ya?ml$/.test(rel) || rel.startsWith(`${STATE_DIR}/`) || rel === ACKNOWLEDGEMENTS_FILE) continue;
-    const content = fs.readFileSync(path.join(tree, rel), 'utf-8');
-    let docs: unknown[];
-    try {
-      docs = yaml.loadAll(content);
-    } catch (e) {
-      problems.push(`${rel}: not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+    const content = known?.get(rel) ?? fs.readFileSync(path.join(tree, rel), 'utf-8');
+    let docs = parsed.get(content);
+    if (!docs) {
+      try {
+        docs = yaml.loadAll(content).filter(o => o && typeof o === 'object').map(object => ({ object, images: imagesOf(object) }));
+      } catch (e) {
+        docs = e as Error;
+      }
+      parsed.set(content, docs);
+    }
+    if (docs instanceof Error) {
+      problems.push(`${rel}: not valid YAML: ${docs.message.split('\n')[0]}`);
       continue;
     }
-    for (const object of docs) {
-      if (!object || typeof object !== 'object') continue;
-      entries.push({ path: rel, object, images: imagesOf(object), content });
-    }
+    for (const d of docs) entries.push({ path: rel, object: d.object, images: d.images, content });
   }
   const ackFile = path.join(tree, ACKNOWLEDGEMENTS_FILE);
   const acknowledgements = fs.existsSync(ackFile) ? parseAcknowledgements(fs.readFileSync(ackFile, 'utf-8')) : [];

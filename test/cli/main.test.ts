@@ -14,6 +14,12 @@ function run(...args: string[]) {
   return { code, out, err };
 }
 
+/** The managed files of a tree, path → content. */
+function readManifestFiles(tree: string): Record<string, string> {
+  const manifest = JSON.parse(fs.readFileSync(path.join(tree, '.cdk8s-fleet', 'manifest.json'), 'utf-8'));
+  return Object.fromEntries(Object.keys(manifest.files).map(p => [p, fs.readFileSync(path.join(tree, p), 'utf-8')]));
+}
+
 function synthesized(): string {
   const { app, fleet } = testFleet();
   addCluster(fleet, 'prod');
@@ -44,6 +50,21 @@ describe('cdk8s-fleet validate', () => {
     expect(result.err).toContain('argocd/platform/clusters/Secret.cluster-prod.yaml: schema: /immutable must be boolean');
     expect(result.err).toContain('bootstrap/Application.platform-root.yaml: missing (the manifest lists it)');
     expect(result.err).toMatch(/3 problem\(s\) in /);
+  });
+
+  test('files with the same bytes are checked once, and each is reported under its own path', () => {
+    // GIVEN two workload files (as a variant shared by two clusters) with the same invalid object
+    const tree = synthesized();
+    const bad = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: 1\n';
+    const files = new Map([['clusters/a/app/ConfigMap.c.yaml', bad], ['clusters/b/app/ConfigMap.c.yaml', bad]]);
+    writeTree(tree, new Map([...Object.entries(readManifestFiles(tree)), ...files]));
+    // WHEN
+    const result = run('validate', tree);
+    // THEN
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('clusters/a/app/ConfigMap.c.yaml: schema: /data/a must be string');
+    expect(result.err).toContain('clusters/b/app/ConfigMap.c.yaml: schema: /data/a must be string');
+    expect(fs.statSync(path.join(tree, 'clusters/b/app/ConfigMap.c.yaml')).ino).toBe(fs.statSync(path.join(tree, 'clusters/a/app/ConfigMap.c.yaml')).ino);
   });
 
   test('reports an interrupted write', () => {
