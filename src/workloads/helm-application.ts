@@ -8,7 +8,7 @@ import { SyncPolicy } from '../argocd/sync-policy';
 import { TemplateParam } from '../argocd/template-param';
 import type { ICluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
-import { selectClusters } from '../private/cluster-selection';
+import { registryChangedError, registryKey, selectClusters } from '../private/cluster-selection';
 import { show, throwIfInvalid } from '../private/errors';
 import { dns1123LabelErrors, labelMapErrors, qualifiedNameErrors } from '../private/names';
 import type { VersionsFile } from '../promotion/versions-file';
@@ -86,6 +86,8 @@ export class HelmApplication extends Construct {
   private readonly props: HelmApplicationProps;
   private readonly fleet: Fleet;
   private prepared?: { files: { path: string; values: any }[]; errors: string[] };
+  /** The registry (`registryKey`) the prepared output was made for. */
+  private preparedFor?: string;
 
   public constructor(scope: Construct, id: string, props: HelmApplicationProps) {
     super(scope, id);
@@ -111,7 +113,13 @@ export class HelmApplication extends Construct {
    * Called by the render pipeline before the construct tree is walked.
    */
   public _prepare(): void {
-    if (this.prepared) return;
+    const registry = registryKey(this.fleet.clusters);
+    if (this.prepared) {
+      if (registry !== this.preparedFor) this.prepared = { files: [], errors: [registryChangedError(this.node.path, 'HelmApplication')] };
+      this.preparedFor = registry;
+      return;
+    }
+    this.preparedFor = registry;
     const p = this.props;
     const errors: string[] = [];
     const clusters = this.clusters;

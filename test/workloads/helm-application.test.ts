@@ -69,4 +69,14 @@ describe('HelmApplication', () => {
     monitoring(fleet, versions);
     expect(() => app.renderFiles()).toThrow("the versions file pins no version of 'monitoring' for environment 'production', where 'prod-eu-1', 'prod-us-1' run it");
   });
+  test('clusters registered after a render are an error on the next render, not a silently stale output', () => {
+    // GIVEN
+    const { app, fleet, versions } = fleetWithClusters();
+    monitoring(fleet, versions);
+    app.renderFiles();
+    // WHEN
+    addCluster(fleet, 'staging-us-1', { environment: 'staging', region: 'us-east-1' });
+    // THEN
+    expect(() => app.renderFiles()).toThrow("[platform/monitoring] the fleet's clusters changed after this HelmApplication was rendered");
+  });
 });

@@ -189,4 +189,14 @@ describe('Workload', () => {
     new Workload(fleet, 'api', { namespace: 'api', matchLabels: { tier: 'backend' }, image: 'ghcr.io/acme/api', versions, definition: new ApiDefinition() });
     expect(() => app.renderFiles()).toThrow("[platform/api] cluster 'qa-1' has no environment: its label 'environment' ('qa') is not one of [\"dev\",\"staging\",\"production\"]");
   });
+  test('clusters registered after a render are an error on the next render, not a silently stale output', () => {
+    // GIVEN a workload rendered once
+    const { app, fleet, versions } = fleetWithClusters();
+    new Workload(fleet, 'api', { namespace: 'api', matchLabels: { tier: 'backend' }, image: 'ghcr.io/acme/api', versions, definition: new ApiDefinition() });
+    app.renderFiles();
+    // WHEN the registry grows and the same app renders again
+    addCluster(fleet, 'dev-us-1', { environment: 'dev', region: 'us', tier: 'backend' });
+    // THEN
+    expect(() => app.renderFiles()).toThrow("[platform/api] the fleet's clusters changed after this Workload was rendered; it prepares its output once, so render a new FleetApp");
+  });
 });
