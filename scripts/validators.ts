@@ -15,7 +15,7 @@ import { fastPassAjv, readSchemaFiles } from '../src/gitops/schema-validator';
 export function generateValidators(schemasDir: string): string {
   const schemas = readSchemaFiles(schemasDir);
   const ajv = fastPassAjv({ source: true, optimize: true, formats: _`FORMATS` });
-  ajv.addSchema(schemas.k8s());
+  ajv.addSchema(schemas.k8s);
   const kinds: Record<string, string> = {};
   const refs: Record<string, string> = {};
   const add = (key: string) => {

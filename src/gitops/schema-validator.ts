@@ -11,7 +11,7 @@ import { SCHEMA_FORMATS } from './schema-formats';
  *
  * The same task compiles them ahead of time into `schemas/validators.js` (ajv standalone code, made with
  * `fastPassAjv`), which loads in a fraction of the time compiling takes. Those validators are used only when
- * their recorded fingerprint equals the schemas' (`schemasFingerprint`); otherwise the schemas are compiled
+ * their recorded fingerprint equals the schemas' (`readSchemaFiles`); otherwise the schemas are compiled
  * here, at first use of each kind. An object that fails is validated again with `allErrors` (compiled here, on
  * that rare path) for the full report.
  */
@@ -79,8 +79,8 @@ export class SchemaValidator {
 
   private compile(key: string, allErrors: boolean): ValidateFunction | null {
     const ajv = allErrors
-      ? (this.ajvAllErrors ??= withK8s(new Ajv({ ...FAST_PASS_OPTIONS, allErrors: true, inlineRefs: true, code: {} }), this.schemas))
-      : (this.ajv ??= withK8s(new Ajv(FAST_PASS_OPTIONS), this.schemas));
+      ? (this.ajvAllErrors ??= withK8s(addFormats(new Ajv({ strict: false, allErrors: true, validateFormats: true })), this.schemas))
+      : (this.ajv ??= withK8s(fastPassAjv(), this.schemas));
     const crdFile = this.schemas.index.crds[key];
     if (crdFile) return ajv.compile(JSON.parse(this.schemas.texts.get(crdFile)!));
     const definition = this.schemas.k8sKinds[key];
@@ -108,8 +108,7 @@ function addFormats(ajv: Ajv): Ajv {
 }
 
 function withK8s(ajv: Ajv, schemas: SchemaFiles): Ajv {
-  addFormats(ajv);
-  ajv.addSchema(schemas.k8s());
+  ajv.addSchema(schemas.k8s);
   return ajv;
 }
 
@@ -120,8 +119,8 @@ export interface SchemaFiles {
   readonly k8sKinds: Record<string, string>;
   /** File name → text, for index.json, k8s.json and every CRD schema. */
   readonly texts: Map<string, string>;
-  /** k8s.json without its `kinds` table. */
-  readonly k8s: () => any;
+  /** k8s.json without its `kinds` table (the definitions). */
+  readonly k8s: any;
   /** sha256 over the files' names and texts, in sorted name order. */
   readonly fingerprint: string;
 }
@@ -134,8 +133,7 @@ export function readSchemaFiles(dir: string): SchemaFiles {
   for (const file of [index.k8s, ...Object.values<string>(index.crds)]) texts.set(file, fs.readFileSync(path.join(dir, file), 'utf-8'));
   const hash = createHash('sha256');
   for (const name of [...texts.keys()].sort()) hash.update(`${name}\n${texts.get(name)}\n`);
-  const { kinds: k8sKinds, ...definitions } = JSON.parse(texts.get(index.k8s)!);
-  const k8s = () => definitions;
+  const { kinds: k8sKinds, ...k8s } = JSON.parse(texts.get(index.k8s)!);
   return { index, k8sKinds, texts, k8s, fingerprint: hash.digest('hex') };
 }
 
