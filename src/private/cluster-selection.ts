@@ -12,12 +12,20 @@ export function selectClusters(
 }
 
 /**
- * What a construct that prepares its output once (Workload, HelmApplication) saw of the registry, and the error
- * to report when the registry changed before it was rendered again: its output would silently leave out the
- * clusters added since.
+ * The registry a construct that prepares its output once (Workload, HelmApplication) was prepared for: if
+ * clusters are registered or removed before it is rendered again, its output would silently leave them out, so
+ * that is reported instead (`registryChangedError`).
  */
-export function registryKey(clusters: ICluster[]): string {
-  return clusters.map(c => c.clusterName).join('\n');
+export class RegistrySnapshot {
+  private key?: string;
+
+  /** Records the registry's cluster names; true when a registry recorded before had other ones. */
+  public changed(clusters: ICluster[]): boolean {
+    const key = clusters.map(c => c.clusterName).join('\n');
+    const changed = this.key !== undefined && this.key !== key;
+    this.key = key;
+    return changed;
+  }
 }
 
 /** The error for a prepared construct whose fleet registered or removed clusters since. */

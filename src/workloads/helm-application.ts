@@ -8,7 +8,7 @@ import { SyncPolicy } from '../argocd/sync-policy';
 import { TemplateParam } from '../argocd/template-param';
 import type { ICluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
-import { registryChangedError, registryKey, selectClusters } from '../private/cluster-selection';
+import { registryChangedError, RegistrySnapshot, selectClusters } from '../private/cluster-selection';
 import { show, throwIfInvalid } from '../private/errors';
 import { dns1123LabelErrors, labelMapErrors, qualifiedNameErrors } from '../private/names';
 import type { VersionsFile } from '../promotion/versions-file';
@@ -86,8 +86,8 @@ export class HelmApplication extends Construct {
   private readonly props: HelmApplicationProps;
   private readonly fleet: Fleet;
   private prepared?: { files: { path: string; values: any }[]; errors: string[] };
-  /** The registry (`registryKey`) the prepared output was made for. */
-  private preparedFor?: string;
+  /** The registry the prepared output was made for. */
+  private readonly preparedFor = new RegistrySnapshot();
 
   public constructor(scope: Construct, id: string, props: HelmApplicationProps) {
     super(scope, id);
@@ -113,13 +113,11 @@ export class HelmApplication extends Construct {
    * Called by the render pipeline before the construct tree is walked.
    */
   public _prepare(): void {
-    const registry = registryKey(this.fleet.clusters);
+    const changed = this.preparedFor.changed(this.fleet.clusters);
     if (this.prepared) {
-      if (registry !== this.preparedFor) this.prepared = { files: [], errors: [registryChangedError(this.node.path, 'HelmApplication')] };
-      this.preparedFor = registry;
+      if (changed) this.prepared = { files: [], errors: [registryChangedError(this.node.path, 'HelmApplication')] };
       return;
     }
-    this.preparedFor = registry;
     const p = this.props;
     const errors: string[] = [];
     const clusters = this.clusters;

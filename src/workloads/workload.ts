@@ -14,7 +14,7 @@ import { SyncPolicy } from '../argocd/sync-policy';
 import { TemplateParam } from '../argocd/template-param';
 import type { ICluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
-import { registryChangedError, registryKey, selectClusters } from '../private/cluster-selection';
+import { registryChangedError, RegistrySnapshot, selectClusters } from '../private/cluster-selection';
 import { show, throwIfInvalid } from '../private/errors';
 import { imageUpdaterAnnotations } from '../private/image-updater';
 import { isClusterScoped } from '../private/kinds';
@@ -170,8 +170,8 @@ export class Workload extends Construct {
   private readonly props: WorkloadProps;
   private readonly fleet: Fleet;
   private prepared?: { requests: WorkloadFileRequest[]; errors: string[] };
-  /** The registry (`registryKey`) the prepared output was made for. */
-  private preparedFor?: string;
+  /** The registry the prepared output was made for. */
+  private readonly preparedFor = new RegistrySnapshot();
 
   public constructor(scope: Construct, id: string, props: WorkloadProps) {
     super(scope, id);
@@ -212,13 +212,11 @@ export class Workload extends Construct {
    * pipeline before anything is serialized; the files follow from `_fileRequests()`.
    */
   public _prepare(): void {
-    const registry = registryKey(this.fleet.clusters);
+    const changed = this.preparedFor.changed(this.fleet.clusters);
     if (this.prepared) {
-      if (registry !== this.preparedFor) this.prepared = { requests: [], errors: [registryChangedError(this.node.path, 'Workload')] };
-      this.preparedFor = registry;
+      if (changed) this.prepared = { requests: [], errors: [registryChangedError(this.node.path, 'Workload')] };
       return;
     }
-    this.preparedFor = registry;
     try {
       this.prepareVariants();
     } catch (e) {
