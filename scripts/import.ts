@@ -24,6 +24,12 @@ interface Source {
   readonly module?: string;
   readonly kind?: string;
   readonly servedOnly?: boolean;
+  /** Keep only the CRDs of these kinds (for files holding many CRDs, such as Istio's crd-all.gen.yaml). */
+  readonly kinds?: string[];
+  /** Keep only these served versions (e.g. Istio's `v1`, not `v1alpha3`/`v1beta1`). */
+  readonly versions?: string[];
+  /** `false`: strict schema only, no L1 class (kinds we validate but never construct). Default true. */
+  readonly l1?: boolean;
   readonly url: string;
   readonly sha256: string;
 }
@@ -71,9 +77,19 @@ async function main() {
   const modules = new Map<string, any[]>();
   const index: Record<string, string> = {};
   for (const source of sources.filter(s => s.module)) {
-    const crd: any = yaml.load(texts.get(source)!);
+    const crds = (yaml.loadAll(texts.get(source)!) as any[])
+      .filter(doc => doc?.kind === 'CustomResourceDefinition')
+      .filter(doc => !source.kinds || source.kinds.includes(doc.spec.names.kind));
+    if (source.kinds && crds.length !== source.kinds.length) {
+      throw new Error(`${source.file}: expected CRDs ${source.kinds.join(', ')}, found ${crds.map(c => c.spec.names.kind).join(', ')}`);
+    }
+    for (const crd of crds) addCrd(source, crd);
+  }
+  function addCrd(source: Source, crd: any) {
     if (source.servedOnly) crd.spec.versions = crd.spec.versions.filter((v: any) => v.served);
-    modules.set(source.module!, [...(modules.get(source.module!) ?? []), crd]);
+    if (source.versions) crd.spec.versions = crd.spec.versions.filter((v: any) => source.versions!.includes(v.name));
+    if (crd.spec.versions.length === 0) throw new Error(`${source.file}: no version of ${crd.spec.names.kind} left`);
+    if (source.l1 !== false) modules.set(source.module!, [...(modules.get(source.module!) ?? []), crd]);
     for (const version of crd.spec.versions.filter((v: any) => v.served)) {
       const apiVersion = `${crd.spec.group}/${version.name}`;
       const kind = crd.spec.names.kind;

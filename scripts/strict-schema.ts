@@ -33,6 +33,8 @@ function strict(node: any, refPrefix: string): any {
       out.$ref = (value as string).replace('#/definitions/', refPrefix);
     } else if (key === 'enum' || key === 'required') {
       out[key] = value;
+    } else if (key === 'pattern') {
+      out.pattern = toEcmaPattern(value as string);
     } else {
       out[key] = strict(value, refPrefix);
     }
@@ -45,6 +47,26 @@ function strict(node: any, refPrefix: string): any {
     out.additionalProperties = false;
   }
   if (node.nullable && typeof out.type === 'string') out.type = [out.type, 'null'];
+  return out;
+}
+
+/**
+ * The API server checks `pattern` with Go's RE2; ajv with ECMAScript regular expressions. They agree on the
+ * syntax CRDs use, except RE2's inline flags: a leading `(?i)` (prometheus-operator's
+ * `partial_response_strategy: ^(?i)(abort|warn)?$`) becomes a case-insensitive pattern by spelling each ASCII
+ * letter outside a character class as `[xX]`. Any other inline flag is refused, so that a new one is noticed.
+ */
+export function toEcmaPattern(pattern: string): string {
+  const flags = /\(\?[a-zA-Z]+\)/;
+  if (!flags.test(pattern)) return pattern;
+  const m = /^(\^?)\(\?i\)(.*)$/s.exec(pattern);
+  if (!m || flags.test(m[2]) || m[2].includes('[')) throw new Error(`pattern ${pattern}: RE2 inline flags other than a leading (?i) are not translated`);
+  let out = m[1];
+  for (let i = 0; i < m[2].length; i++) {
+    const c = m[2][i];
+    if (c === '\\') { out += c + (m[2][++i] ?? ''); continue; }
+    out += /[a-zA-Z]/.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c;
+  }
   return out;
 }
 

@@ -10,8 +10,24 @@ export function throwIfInvalid(scope: IConstruct, kind: string, errors: string[]
   throw new Error(`Invalid ${kind} at '${scope.node.path}':\n${lines.join('\n')}`);
 }
 
-/** Quotes a received value for an error message. */
+/** The longest value an error message quotes in full; longer ones are cut, with their length. */
+export const MAX_SHOWN_CHARS = 120;
+
+/**
+ * Quotes a received value for an error message. Long values are truncated (`'aaaa…' (1048576 chars)`), so
+ * that a 1 MB label does not flood a terminal or a CI log.
+ */
 export function show(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
-  return JSON.stringify(value);
+  const text = typeof value === 'string' ? value : safeJson(value);
+  const cut = text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}…` : text;
+  const quoted = typeof value === 'string' ? `'${cut}'` : cut;
+  return text.length > MAX_SHOWN_CHARS ? `${quoted} (${text.length} chars)` : quoted;
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }

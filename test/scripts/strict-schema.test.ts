@@ -1,5 +1,5 @@
 import Ajv from 'ajv';
-import { stableStringify, toStrictCrdSchema } from '../../scripts/strict-schema';
+import { stableStringify, toEcmaPattern, toStrictCrdSchema } from '../../scripts/strict-schema';
 
 describe('toStrictCrdSchema', () => {
   // GIVEN a CRD schema with the structural-schema extensions Kubernetes uses
@@ -47,5 +47,18 @@ describe('toStrictCrdSchema', () => {
     expect(Object.keys(schema.definitions)).toHaveLength(1);
     expect(schema.properties.spec.properties.one.properties.x).toEqual({ $ref: '#/definitions/shared0' });
     expect(validate(widget({ port: 1, one: { x: { a: 'ok', b: 1 } }, two: { y: { a: 'ok', c: 1 } } }))).toBe(false);
+  });
+});
+
+describe('toEcmaPattern', () => {
+  test('translates RE2\'s leading (?i) (prometheus-operator partial_response_strategy)', () => {
+    const re = new RegExp(toEcmaPattern('^(?i)(abort|warn)?$'), 'u');
+    expect(['abort', 'WARN', 'Abort', ''].map(s => re.test(s))).toEqual([true, true, true, true]);
+    expect(['x', 'abortx'].map(s => re.test(s))).toEqual([false, false]);
+  });
+
+  test('leaves patterns without inline flags alone and refuses other flags', () => {
+    expect(toEcmaPattern('^[a-z]+$')).toBe('^[a-z]+$');
+    expect(() => toEcmaPattern('^(?s).*$')).toThrow(/inline flags/);
   });
 });

@@ -1,0 +1,151 @@
+import * as fs from 'fs';
+import * as yaml from 'js-yaml';
+
+/**
+ * Reading YAML that a user or another tool wrote: versions files, ApplicationSet and cluster Secret files,
+ * synthesized trees. Every failure is an `InputError` whose message names the file (and the line and
+ * column for YAML errors), so the CLI can print it as one line and the library can put it in a synth error.
+ *
+ * Bounds (so that no input hangs the process or exhausts its memory):
+ * - a file larger than `maxBytes` (default 64 MiB) is refused before it is read, and only regular files are
+ *   read (a FIFO would block, `/dev/zero` never ends);
+ * - text with a NUL byte or invalid UTF-8 is refused as binary;
+ * - aliases may not expand a document beyond what Go's YAML decoder (go-yaml, which Argo CD and kubectl use)
+ *   accepts: "document contains excessive aliasing" past its alias ratio, and never past
+ *   `MAX_EXPANDED_NODES` nodes, so a "billion laughs" document fails in milliseconds;
+ * - recursive aliases (an anchor used inside itself) are refused.
+ */
+export class InputError extends Error {
+  constructor(message: string, public readonly file?: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
+
+/** The largest input file read, unless a caller says otherwise. */
+export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+/** The most nodes one YAML document may expand to through aliases. */
+export const MAX_EXPANDED_NODES = 5_000_000;
+
+/** Options of `readTextFile`. */
+export interface ReadTextOptions {
+  /** Refuse files larger than this. Default `MAX_INPUT_BYTES`. */
+  readonly maxBytes?: number;
+  /** What the file is, for messages ("versions file"). */
+  readonly what?: string;
+}
+
+/** Reads a regular text file, with the bounds above; every failure is an `InputError` naming the file. */
+export function readTextFile(file: string, options: ReadTextOptions = {}): string {
+  const what = options.what ? `${options.what} ` : '';
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (e: any) {
+    throw new InputError(`${what}${file}: ${e?.code === 'ENOENT' ? 'no such file' : e?.code === 'EACCES' ? 'permission denied' : e?.message ?? e}`, file);
+  }
+  if (stat.isDirectory()) throw new InputError(`${what}${file}: is a directory, not a file`, file);
+  if (!stat.isFile()) throw new InputError(`${what}${file}: not a regular file (a device, FIFO or socket is never read)`, file);
+  const max = options.maxBytes ?? MAX_INPUT_BYTES;
+  if (stat.size > max) throw new InputError(`${what}${file}: ${stat.size} bytes, more than the ${max} read at most`, file);
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e: any) {
+    throw new InputError(`${what}${file}: ${e?.message ?? e}`, file);
+  }
+  return decodeText(bytes, `${what}${file}`, file);
+}
+
+/** UTF-8 text or an `InputError`: binary content (a NUL byte, invalid UTF-8) is refused. */
+export function decodeText(bytes: Buffer, label: string, file?: string): string {
+  const nul = bytes.indexOf(0);
+  if (nul >= 0) throw new InputError(`${label}: binary content (a NUL byte at offset ${nul}), not YAML text`, file);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputError(`${label}: not UTF-8 text`, file);
+  }
+}
+
+/**
+ * Parses multi-document YAML. Empty documents (`---` alone, comments) are dropped, as kubectl and Argo CD
+ * do. `label` names the source in messages (a file path).
+ */
+export function parseYamlDocuments(text: string, label: string): unknown[] {
+  let docs: unknown[];
+  try {
+    docs = yaml.loadAll(text);
+  } catch (e) {
+    throw yamlError(e, label);
+  }
+  docs.forEach((d, i) => checkAliases(d, docs.length > 1 ? `${label} (document ${i + 1})` : label));
+  return docs.filter(d => d !== null && d !== undefined);
+}
+
+/** Parses a single YAML document (`null` when empty). */
+export function parseYamlDocument(text: string, label: string): unknown {
+  let doc: unknown;
+  try {
+    doc = yaml.load(text);
+  } catch (e) {
+    throw yamlError(e, label);
+  }
+  checkAliases(doc, label);
+  return doc ?? null;
+}
+
+function yamlError(e: unknown, label: string): InputError {
+  if (e instanceof yaml.YAMLException) {
+    const mark = (e as any).mark;
+    const where = mark ? `:${mark.line + 1}:${mark.column + 1}` : '';
+    return new InputError(`${label}${where}: ${e.reason}`, label);
+  }
+  return new InputError(`${label}: ${(e as Error)?.message ?? e}`, label);
+}
+
+/**
+ * js-yaml resolves an alias to the same JavaScript object as its anchor, so a small document can stand for an
+ * enormous tree that any later walk would expand. Counts what the document expands to (memoized per shared
+ * object, so the count itself is linear in the document) and applies go-yaml's rule.
+ */
+function checkAliases(doc: unknown, label: string): void {
+  if (doc === null || typeof doc !== 'object') return;
+  const sizes = new Map<object, number>();
+  const onStack = new Set<object>();
+  let distinct = 0;
+  const size = (v: unknown): number => {
+    if (v === null || typeof v !== 'object') return 1;
+    const o = v as object;
+    const known = sizes.get(o);
+    if (known !== undefined) return known;
+    if (onStack.has(o)) throw new InputError(`${label}: recursive alias (an anchor used inside itself)`, label);
+    onStack.add(o);
+    distinct++;
+    let n = 1;
+    const children = Array.isArray(o) ? o : Object.values(o);
+    for (const c of children) {
+      n += size(c);
+      if (c !== null && typeof c !== 'object') distinct++;
+      if (n > MAX_EXPANDED_NODES) throw new InputError(`${label}: document contains excessive aliasing (expands to more than ${MAX_EXPANDED_NODES} nodes)`, label);
+    }
+    onStack.delete(o);
+    sizes.set(o, n);
+    return n;
+  };
+  const total = size(doc);
+  const aliased = total - distinct;
+  // go-yaml (yaml.v2 ≥ 2.2.8 and yaml.v3 decode.go): more than 1,000 decoded nodes of which more than
+  // `allowedAliasRatio` came from alias expansion is "document contains excessive aliasing".
+  if (total > 1000 && aliased > 100 && aliased / total > allowedAliasRatio(total)) {
+    throw new InputError(`${label}: document contains excessive aliasing`, label);
+  }
+}
+
+function allowedAliasRatio(decodeCount: number): number {
+  const low = 400_000;
+  const high = 4_000_000;
+  if (decodeCount <= low) return 0.99;
+  if (decodeCount >= high) return 0.10;
+  return 0.99 - 0.89 * ((decodeCount - low) / (high - low));
+}

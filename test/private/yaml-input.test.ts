@@ -1,0 +1,75 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { InputError, parseYamlDocument, parseYamlDocuments, readTextFile } from '../../src/private/yaml-input';
+
+describe('parseYamlDocuments', () => {
+  test('names the file, line and column of a syntax error', () => {
+    expect(() => parseYamlDocuments('a: 1\nb: [1,\n', 'f.yaml')).toThrow(/^f\.yaml:3:1: unexpected end of the stream within a flow collection/);
+  });
+
+  test('refuses a duplicated mapping key with its position', () => {
+    expect(() => parseYamlDocuments('a: 1\na: 2\n', 'f.yaml')).toThrow('f.yaml:2:1: duplicated mapping key');
+  });
+
+  test('refuses a "billion laughs" document in milliseconds', () => {
+    // GIVEN nine levels of nine aliases each (9^9 nodes when expanded)
+    const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    const names = 'abcdefghi';
+    for (let i = 1; i < names.length; i++) lines.push(`${names[i]}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(',')}]`);
+    // WHEN / THEN
+    const start = Date.now();
+    expect(() => parseYamlDocuments(lines.join('\n'), 'bomb.yaml')).toThrow(/bomb\.yaml: document contains excessive aliasing/);
+    expect(Date.now() - start).toBeLessThan(5_000);
+  });
+
+  test('refuses excessive aliasing by go-yaml\'s ratio even below the absolute cap', () => {
+    const lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    const names = 'abcde';
+    for (let i = 1; i < names.length; i++) lines.push(`${names[i]}: &${names[i]} [${Array(9).fill(`*${names[i - 1]}`).join(',')}]`);
+    expect(() => parseYamlDocuments(lines.join('\n'), 'f.yaml')).toThrow('f.yaml: document contains excessive aliasing');
+  });
+
+  test('accepts ordinary aliases', () => {
+    expect(parseYamlDocuments('a: &x {b: 1}\nc: *x\n', 'f.yaml')).toEqual([{ a: { b: 1 }, c: { b: 1 } }]);
+  });
+
+  test('refuses a recursive alias', () => {
+    expect(() => parseYamlDocument('&a [*a]', 'f.yaml')).toThrow('f.yaml: recursive alias');
+  });
+
+  test('drops empty documents and keeps scalars', () => {
+    expect(parseYamlDocuments('---\n# nothing\n---\n.\n', 'f.yaml')).toEqual(['.']);
+  });
+});
+
+describe('readTextFile', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yaml-input-'));
+
+  test('names a missing file', () => {
+    expect(() => readTextFile(path.join(dir, 'nope.yaml'), { what: 'versions file' })).toThrow(`versions file ${path.join(dir, 'nope.yaml')}: no such file`);
+  });
+
+  test('never reads a device', () => {
+    expect(() => readTextFile('/dev/zero')).toThrow('/dev/zero: not a regular file');
+  });
+
+  test('refuses binary content and oversized files', () => {
+    const bin = path.join(dir, 'bin.yaml');
+    fs.writeFileSync(bin, Buffer.from([0x61, 0x00, 0x62]));
+    expect(() => readTextFile(bin)).toThrow(/binary content \(a NUL byte at offset 1\)/);
+    const big = path.join(dir, 'big.yaml');
+    fs.writeFileSync(big, 'x'.repeat(2000));
+    expect(() => readTextFile(big, { maxBytes: 1000 })).toThrow(/2000 bytes, more than the 1000 read at most/);
+  });
+
+  test('errors are InputErrors carrying the file', () => {
+    try {
+      readTextFile(dir);
+      fail('expected an error');
+    } catch (e) {
+      expect(e).toBeInstanceOf(InputError);
+      expect((e as InputError).file).toBe(dir);
+    }
+  });
+});
