@@ -146,7 +146,7 @@ function preferenceOrder(ring: RingPoint[], point: number, replicas: number): nu
   let lo = 0;
   let hi = ring.length;
   while (lo < hi) {
-    const mid = (lo + hi) >> 1;
+    const mid = Math.floor((lo + hi) / 2);
     if (ring[mid].point < point) lo = mid + 1; else hi = mid;
   }
   const order: number[] = [];
