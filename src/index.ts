@@ -36,3 +36,4 @@ export * from './guardrails/pinning-rules';
 export * from './guardrails/version-pinning';
 export * from './guardrails/drift-guard-exemption';
 export * from './guardrails/drift-guard';
+export * from './guardrails/namespace-quota-policy';
