@@ -4,6 +4,7 @@ import { PinningRulesSpec } from './pinning-rules';
 import type { FleetModel, TreeEntry } from '../gitops/fleet-model';
 import type { ClusterPlan, FleetPlan, PlannedApplication } from '../gitops/fleet-plan';
 import { globMatch, normalizeGitUrl } from '../private/glob';
+import { directoryIndex, isKustomization, normalizePath, trimDir } from './tree-index';
 
 /** One unpinned value on one cluster. */
 export interface PinningViolation {
@@ -120,18 +121,6 @@ function describeApp(app: PlannedApplication): string {
 
 interface FoundImage { object: string; field: string; image: string }
 
-/** Entries by directory (files under `clusters/` and `apps/`). */
-function directoryIndex(entries: TreeEntry[]): Map<string, TreeEntry[]> {
-  const byDir = new Map<string, TreeEntry[]>();
-  for (const e of entries) {
-    if (!e.path.startsWith('clusters/') && !e.path.startsWith('apps/')) continue;
-    const dir = e.path.slice(0, e.path.lastIndexOf('/'));
-    let list = byDir.get(dir);
-    if (!list) byDir.set(dir, list = []);
-    list.push(e);
-  }
-  return byDir;
-}
 
 /**
  * The images the objects of a directory run, each with its object and field. A Kustomize overlay deploys its
@@ -142,7 +131,7 @@ function renderedImages(index: Map<string, TreeEntry[]>, dir: string, seen: Set<
   if (seen.has(dir)) return [];
   seen.add(dir);
   const entries = index.get(dir) ?? [];
-  const kustomization = entries.find(e => e.object?.kind === 'Kustomization' && String(e.object.apiVersion).startsWith('kustomize.config.k8s.io/'));
+  const kustomization = entries.find(isKustomization);
   const own: FoundImage[] = [];
   for (const e of entries) {
     if (e === kustomization || !(e.images ?? []).length) continue;
@@ -259,15 +248,4 @@ function parseOps(patch: unknown): any[] {
   }
 }
 
-function normalizePath(p: string): string {
-  const out: string[] = [];
-  for (const part of p.split('/')) {
-    if (part === '..') out.pop();
-    else if (part !== '.' && part !== '') out.push(part);
-  }
-  return out.join('/');
-}
 
-function trimDir(p: string): string {
-  return p.replace(/^\.\//, '').replace(/\/+$/, '');
-}
