@@ -12,11 +12,12 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AdmissionEngine, AdmissionSubject, DriftGuard, DriftGuardExemption, GuardrailMode, NamespaceQuotaPolicy, PinningRules, ValidatingAdmissionPolicyVersion,
+  AdmissionEngine, AdmissionSubject, DriftGuard, DriftGuardExemption, GuardrailMode, NamespaceQuotaPolicy, PinningRules,
+  ValidatingAdmissionPolicyVersion,
   VersionPinning,
-} from '../../src';
-import {
-  AppProject, Application, ApplicationFinalizer, ApplicationSet, ApplicationSource, Cluster, ClusterCredentials, ClusterGenerator, ClusterMatch, Fleet,
+
+  AppProject, Application, ApplicationFinalizer, ApplicationSet, ApplicationSource, Cluster, ClusterCredentials, ClusterGenerator, ClusterMatch,
+  Fleet,
   FleetApp,
   HelmApplication, IWorkloadDefinition, LabelSelectorOperator, ListGenerator, MatrixGenerator, NotificationSubscription, NotificationTrigger,
   ProgressiveSync, ProjectDestination, TemplateParam, ProjectPolicy, SecretStoreReference, SyncOption, SyncPolicy, SyncWindowKind, VersionsFile,

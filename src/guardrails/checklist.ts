@@ -4,14 +4,14 @@
  */
 import * as yaml from 'js-yaml';
 import { GUARDRAIL_LABEL } from './drift-guard-policies';
-import { pinningPolicies, STRICT_RULES } from './pinning-policy';
 import { pinningViolations, violationText } from './pinning-check';
+import { pinningPolicies, STRICT_RULES } from './pinning-policy';
+import { directoryIndex, isKustomization, normalizePath, trimDir } from './tree-index';
 import type { FleetModel, TreeEntry } from '../gitops/fleet-model';
 import type { ClusterPlan, FleetPlan, PlannedApplication } from '../gitops/fleet-plan';
 import { secretErrors } from '../gitops/secret-guard';
 import { normalizeGitUrl } from '../private/glob';
 import { containersOf } from '../workloads/apply-settings';
-import { directoryIndex, isKustomization, normalizePath, trimDir } from './tree-index';
 
 /** The annotation of an Application that plays a part in a DR pair: `primary` or `standby`. */
 export const DR_ROLE_ANNOTATION = 'fleet.cdk8s.io/dr-role';
@@ -143,7 +143,9 @@ function notifications(apps: PlannedApplication[], model: FleetModel, production
   };
 }
 
-function resourceLimits(apps: PlannedApplication[], deployed: { app: PlannedApplication; entry: TreeEntry }[], isLocal: (url: unknown) => boolean): ChecklistItemResult {
+interface Deployed { readonly app: PlannedApplication; readonly entry: TreeEntry }
+
+function resourceLimits(apps: PlannedApplication[], deployed: Deployed[], isLocal: (url: unknown) => boolean): ChecklistItemResult {
   const details: string[] = [];
   // LimitRange defaults of each namespace fill in what containers leave out (at admission, before validation).
   const defaults = new Map<string, Set<string>>();
@@ -174,7 +176,8 @@ function resourceLimits(apps: PlannedApplication[], deployed: { app: PlannedAppl
       if (missing.length) details.push(`${o.kind} ${ns}/${o.metadata?.name} (${entry.path}) container '${c.name}' sets no ${missing.join(', ')}`);
     }
   }
-  const opaque = apps.filter(a => (a.object.spec?.sources ?? [a.object.spec?.source]).some((s: any) => s && (s.chart !== undefined || !isLocal(s.repoURL))));
+  const opaque = apps.filter(a => (a.object.spec?.sources ?? [a.object.spec?.source])
+    .some((s: any) => s && (s.chart !== undefined || !isLocal(s.repoURL))));
   if (opaque.length && !enforced) {
     details.push(`${opaque.map(a => a.name).join(', ')} ${opaque.length > 1 ? 'deploy' : 'deploys'} charts or other repositories whose containers cannot be checked offline, and no quota policy enforces requests and limits on this cluster`);
   }
@@ -213,7 +216,9 @@ function driftGuard(entries: TreeEntry[]): ChecklistItemResult {
   return { item: 'drift-guard', status: enforced ? 'holds' : 'fails', details };
 }
 
-function secretsByReference(cluster: ClusterPlan, deployed: { app: PlannedApplication; entry: TreeEntry }[], apps: PlannedApplication[], clusterSecrets: TreeEntry[]): ChecklistItemResult {
+function secretsByReference(
+  cluster: ClusterPlan, deployed: Deployed[], apps: PlannedApplication[], clusterSecrets: TreeEntry[],
+): ChecklistItemResult {
   const details: string[] = [];
   for (const { entry } of deployed) {
     for (const e of secretErrors(entry.object, { directory: '', role: 'workload' }, entry.content ?? yaml.dump(entry.object))) details.push(`${entry.path}: ${e}`);

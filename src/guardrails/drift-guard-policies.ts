@@ -57,7 +57,7 @@ export function trackedExpression(x: string, trackingMethod: TrackingMethod, ins
     return `${present} && has(${x}.metadata.labels) && ${celString(instanceLabelKey)} in ${x}.metadata.labels`;
   }
   const id = `${x}.metadata.annotations[${celString(TRACKING_ID_ANNOTATION)}]`;
-  const groupKind = `request.kind.group + '/' + request.kind.kind`;
+  const groupKind = 'request.kind.group + \'/\' + request.kind.kind';
   const namespaced = `${id}.endsWith(':' + ${groupKind} + ':' + ${x}.metadata.namespace + '/' + ${x}.metadata.name)`;
   const clusterScoped = `(${id}.endsWith('/' + ${x}.metadata.name) && ${id}.contains(':' + ${groupKind} + ':'))`;
   return `${present} && has(${x}.metadata.annotations) && ${celString(TRACKING_ID_ANNOTATION)} in ${x}.metadata.annotations`

@@ -156,7 +156,10 @@ export class NamespaceQuotaPolicy extends Construct {
 function clusterPolicy(name: string, s: QuotaPolicySettings, props: NamespaceQuotaPolicyProps, excluded: string[]): any {
   const selector: any = {};
   if (props.namespaceMatchLabels && Object.keys(props.namespaceMatchLabels).length) selector.matchLabels = { ...props.namespaceMatchLabels };
-  if (props.namespaceMatchExpressions?.length) selector.matchExpressions = props.namespaceMatchExpressions.map(e => ({ key: e.key, operator: e.operator, ...(e.values ? { values: [...e.values] } : {}) }));
+  if (props.namespaceMatchExpressions?.length) {
+    selector.matchExpressions = props.namespaceMatchExpressions
+      .map(e => ({ key: e.key, operator: e.operator, ...(e.values ? { values: [...e.values] } : {}) }));
+  }
   const hasSelector = Object.keys(selector).length > 0;
   const namespaces = { kinds: ['Namespace'], ...(hasSelector ? { selector } : {}) };
   const excludeNamespaces = excluded.length ? { exclude: { any: [{ resources: { names: excluded } }] } } : {};

@@ -1,10 +1,10 @@
 import * as yaml from 'js-yaml';
 import { chartVersionProblem, gitRevisionProblem, imageProblem, PinningPolicySpec, pinningPolicies } from './pinning-policy';
 import { PinningRulesSpec } from './pinning-rules';
+import { directoryIndex, isKustomization, normalizePath, trimDir } from './tree-index';
 import type { FleetModel, TreeEntry } from '../gitops/fleet-model';
 import type { ClusterPlan, FleetPlan, PlannedApplication } from '../gitops/fleet-plan';
 import { globMatch, normalizeGitUrl } from '../private/glob';
-import { directoryIndex, isKustomization, normalizePath, trimDir } from './tree-index';
 
 /** One unpinned value on one cluster. */
 export interface PinningViolation {
@@ -197,7 +197,7 @@ function walkContainers(value: any, path: string, visit: (field: string, image: 
 }
 
 /** The image values a Helm source sets at a declared path: `parameters` override `values`, which override `valuesObject`. */
-function helmImageValuesOf(helm: any, h: { tagPath: string; repositoryPath?: string; digestPath?: string }): { field: string; value: string; image: string }[] {
+function helmImageValuesOf(helm: any, h: PinningPolicySpec['helmImageValues'][number]): { field: string; value: string; image: string }[] {
   if (!helm) return [];
   const layers: { field: (path: string) => string; get: (path: string) => unknown }[] = [];
   if (helm.valuesObject && typeof helm.valuesObject === 'object') layers.push({ field: p => `valuesObject.${p}`, get: p => dig(helm.valuesObject, p) });

@@ -59,7 +59,13 @@ function parsePolicy(raw: unknown): PinningPolicySpec | string {
         return `${where} has an invalid pattern ${JSON.stringify(pattern)}`;
       }
     }
-    return { images: r.images, revisions: r.revisions, mutableTags: list(r.mutableTags), tagPatterns: list(r.tagPatterns), revisionTagPatterns: list(r.revisionTagPatterns) };
+    return {
+      images: r.images,
+      revisions: r.revisions,
+      mutableTags: list(r.mutableTags),
+      tagPatterns: list(r.tagPatterns),
+      revisionTagPatterns: list(r.revisionTagPatterns),
+    };
   };
   if (!p || typeof p !== 'object' || typeof p.environmentLabel !== 'string') return 'no environmentLabel';
   const environments: Record<string, PinningRulesSpec> = {};

@@ -109,7 +109,8 @@ export class VersionPinning extends Construct {
     if (existing.length) errors.push(`the fleet already has a VersionPinning at '${existing[0].node.path}'; a fleet has one pinning policy`);
     throwIfInvalid(this, 'VersionPinning', errors);
     for (const w of props.waivers ?? []) this.addWaiver(w);
-    this.fleet.bootstrap.apiObject.metadata.addAnnotation(VERSION_PINNING_ANNOTATION, Lazy.any({ produce: () => JSON.stringify(this.spec()) }) as any);
+    const annotation = Lazy.any({ produce: () => JSON.stringify(this.spec()) }) as any;
+    this.fleet.bootstrap.apiObject.metadata.addAnnotation(VERSION_PINNING_ANNOTATION, annotation);
   }
 
   /** Adds a reviewed exception: `value` may stay unpinned on the matching clusters and Applications. */
@@ -128,7 +129,8 @@ export class VersionPinning extends Construct {
       environmentLabel: this.props.environmentLabel ?? 'environment',
       environments,
       otherClusters: this.props.otherClusters?._spec,
-      helmImageValues: (this.props.helmImageValues ?? []).map(h => ({ chart: h.chart, tagPath: h.tagPath, repositoryPath: h.repositoryPath, digestPath: h.digestPath })),
+      helmImageValues: (this.props.helmImageValues ?? [])
+        .map(h => ({ chart: h.chart, tagPath: h.tagPath, repositoryPath: h.repositoryPath, digestPath: h.digestPath })),
       waivers: this.waivers.map(w => ({ value: w.value, reason: w.reason, cluster: w.cluster!, application: w.application! })),
     };
   }

@@ -28,7 +28,8 @@ function checklist(tree: string, ...args: string[]) {
   const code = main(['checklist', tree, '--json', ...args], { out: t => { out += t; }, err: t => { err += t; } });
   const report = out ? JSON.parse(out) : undefined;
   const status = (cluster: string, item: string) => report.clusters.find((c: any) => c.cluster === cluster).items.find((i: any) => i.item === item);
-  const env = (environment: string, item: string) => report.environments.find((e: any) => e.environment === environment).items.find((i: any) => i.item === item);
+  const env = (environment: string, item: string) => report.environments.find((e: any) => e.environment === environment)
+    .items.find((i: any) => i.item === item);
   return { code, out, err, report, status, env };
 }
 
@@ -41,7 +42,8 @@ describe('cdk8s-fleet checklist on the example fleet', () => {
     expect(r.report.environments.map((e: any) => [e.environment, e.clusters])).toEqual([
       ['dev', ['dev-eu-1', 'dev-us-1']], ['management', ['hub']], ['production', ['prod-eu-1', 'prod-eu-2', 'prod-us-1']], ['staging', ['staging-eu-1', 'staging-us-1']],
     ]);
-    const table = Object.fromEntries(r.report.environments.map((e: any) => [e.environment, Object.fromEntries(e.items.map((i: any) => [i.item, i.status]))]));
+    const table = Object.fromEntries(r.report.environments
+      .map((e: any) => [e.environment, Object.fromEntries(e.items.map((i: any) => [i.item, i.status]))]));
     expect(table).toEqual({
       dev: { 'projects-and-rbac': 'fails', 'notifications': 'not-applicable', 'resource-limits': 'holds', 'pinned-versions': 'holds', 'drift-guard': 'fails', 'secrets-by-reference': 'holds', 'dr-standby': 'not-declared' },
       management: { 'projects-and-rbac': 'holds', 'notifications': 'not-applicable', 'resource-limits': 'holds', 'pinned-versions': 'holds', 'drift-guard': 'fails', 'secrets-by-reference': 'holds', 'dr-standby': 'not-declared' },

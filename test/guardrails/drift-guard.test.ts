@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { admissionVariables, Admission, evalCel, parseCel } from './cel';
 import {
-  AdmissionEngine, AdmissionSubject, AppProject, ClusterCredentials, DriftGuard, DriftGuardExemption, Fleet, FleetApp, GuardrailMode, ProjectDestination,
+  AdmissionEngine, AdmissionSubject, AppProject, ClusterCredentials, DriftGuard, DriftGuardExemption, Fleet, FleetApp, GuardrailMode,
+  ProjectDestination,
   TrackingMethod, ValidatingAdmissionPolicyVersion,
 } from '../../src';
-import { admissionVariables, Admission, evalCel, parseCel } from './cel';
 import { DriftGuardSpec, kyvernoClusterPolicy, validatingAdmissionPolicy } from '../../src/guardrails/drift-guard-policies';
 import { addCluster, errorOf, renderObjects, testFleet } from '../util';
 
@@ -42,7 +43,8 @@ function vapDenies(s: DriftGuardSpec, a: Admission): boolean {
 }
 
 const deployment = (id?: string, extra: any = {}) => ({
-  apiVersion: 'apps/v1', kind: 'Deployment',
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
   metadata: { name: 'web', namespace: 'web', ...(id ? { annotations: { 'argocd.argoproj.io/tracking-id': id } } : {}), ...extra },
 });
 
@@ -60,15 +62,23 @@ describe('drift guard admission semantics (CEL, evaluated with a CEL implementat
     ['the garbage collector deletes it', { operation: 'DELETE', username: 'system:serviceaccount:kube-system:generic-garbage-collector', groups: ['system:serviceaccounts:kube-system'], group: 'apps', kind: 'Deployment', oldObject: tracked }, false],
     ['a human edits an object Argo CD does not manage', { operation: 'UPDATE', username: 'alice@acme.io', group: 'apps', kind: 'Deployment', object: deployment(), oldObject: deployment() }, false],
     ['a human edits a ReplicaSet that copied its Deployment\'s tracking id', {
-      operation: 'UPDATE', username: 'alice@acme.io', group: 'apps', kind: 'ReplicaSet',
+      operation: 'UPDATE',
+      username: 'alice@acme.io',
+      group: 'apps',
+      kind: 'ReplicaSet',
       object: { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-5d4f8', namespace: 'web', annotations: { 'argocd.argoproj.io/tracking-id': 'web-prod:apps/Deployment:web/web' } } },
     }, false],
     ['a human deletes a managed Namespace (cluster-scoped: the id carries the destination namespace)', {
-      operation: 'DELETE', username: 'alice@acme.io', kind: 'Namespace',
+      operation: 'DELETE',
+      username: 'alice@acme.io',
+      kind: 'Namespace',
       oldObject: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'web', annotations: { 'argocd.argoproj.io/tracking-id': 'web-prod:/Namespace:web/web' } } },
     }, true],
     ['a human edits a managed ClusterRole whose name has a colon', {
-      operation: 'UPDATE', username: 'alice@acme.io', group: 'rbac.authorization.k8s.io', kind: 'ClusterRole',
+      operation: 'UPDATE',
+      username: 'alice@acme.io',
+      group: 'rbac.authorization.k8s.io',
+      kind: 'ClusterRole',
       object: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'acme:viewer', annotations: { 'argocd.argoproj.io/tracking-id': 'rbac:rbac.authorization.k8s.io/ClusterRole:default/acme:viewer' } } },
     }, true],
   ];
@@ -103,7 +113,8 @@ describe('drift guard admission semantics (CEL, evaluated with a CEL implementat
 
   test('every expression parses, and the denial message renders', () => {
     const [policy, binding] = validatingAdmissionPolicy(spec(), ValidatingAdmissionPolicyVersion.V1BETA1);
-    for (const c of [...policy.spec.matchConditions, ...kyvernoClusterPolicy(spec()).spec.webhookConfiguration.matchConditions]) parseCel(c.expression);
+    const conditions = [...policy.spec.matchConditions, ...kyvernoClusterPolicy(spec()).spec.webhookConfiguration.matchConditions];
+    for (const c of conditions) parseCel(c.expression);
     const v = policy.spec.validations[0];
     const vars = admissionVariables({ operation: 'DELETE', username: 'alice@acme.io', group: 'apps', kind: 'Deployment', oldObject: deployment('a:apps/Deployment:web/web') });
     expect(evalCel(v.messageExpression, vars)).toBe("DELETE of Deployment 'web' by 'alice@acme.io' refused: it is managed by Argo CD (annotation argocd.argoproj.io/tracking-id): change it in Git, or use the break-glass group (acme:breakglass)");

@@ -39,8 +39,12 @@ describe('NamespaceQuotaPolicy', () => {
     expect(quota.match).toEqual({ any: [{ resources: { kinds: ['Namespace'], selector: { matchLabels: { 'acme.io/team': 'true' }, matchExpressions: [{ key: 'acme.io/tier', operator: 'NotIn', values: ['sandbox'] }] } } }] });
     expect(quota.exclude).toEqual({ any: [{ resources: { names: ['kube-system', 'kube-public', 'kube-node-lease', 'kyverno', 'argocd'] } }] });
     expect(quota.generate).toEqual({
-      apiVersion: 'v1', kind: 'ResourceQuota', name: 'namespace-quotas', namespace: '{{ request.object.metadata.name }}',
-      generateExisting: true, synchronize: true,
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      name: 'namespace-quotas',
+      namespace: '{{ request.object.metadata.name }}',
+      generateExisting: true,
+      synchronize: true,
       data: { spec: { hard: { 'pods': '50', 'requests.cpu': '16', 'requests.memory': '8Gi' } } },
     });
     expect(dev.spec.rules[0].generate.data.spec.hard['requests.cpu']).toBe('4');
@@ -65,6 +69,6 @@ describe('NamespaceQuotaPolicy', () => {
     expect(message).toContain("'defaults.quota.requestsCpu' (\"lots\") is not a Kubernetes quantity");
     expect(message).toContain("'environments.production.limitRange.defaultMemoryLimit' (\"1 GB\") is not a Kubernetes quantity");
     expect(message).toContain("'excludedNamespaces' entry ('Kube_System')");
-    expect(errorOf(() => new NamespaceQuotaPolicy(quotaFleet().fleet, 'Q', { project: platform, defaults: {} }))).toContain("ask for nothing");
+    expect(errorOf(() => new NamespaceQuotaPolicy(quotaFleet().fleet, 'Q', { project: platform, defaults: {} }))).toContain('ask for nothing');
   });
 });

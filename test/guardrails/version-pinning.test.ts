@@ -129,11 +129,15 @@ describe('VersionPinning', () => {
       helmImageValues: [{ chart: 'ingress-nginx', repositoryPath: 'controller.image.repository', tagPath: 'controller.image.tag', digestPath: 'controller.image.digest' }],
     });
     new Application(fleet, 'k', {
-      project, destination: prod, destinationNamespace: 'k',
+      project,
+      destination: prod,
+      destinationNamespace: 'k',
       source: ApplicationSource.kustomize({ repoUrl: 'https://github.com/acme/k.git', path: 'k', targetRevision: 'v1.0.0', images: ['nginx=nginx:latest'] }),
     });
     new Application(fleet, 'ingress', {
-      project, destination: prod, destinationNamespace: 'ingress',
+      project,
+      destination: prod,
+      destinationNamespace: 'ingress',
       source: ApplicationSource.helm({ repoUrl: 'https://charts.example.com', chart: 'ingress-nginx', version: '4.11.3', values: { controller: { image: { repository: 'registry.k8s.io/ingress-nginx/controller', tag: 'main' } } } }),
     });
     const message = errorOf(() => app.renderFiles());
