@@ -12,7 +12,7 @@ import { dns1123SubdomainErrors } from '../private/names';
 
 /** The admission engine a drift guard is written for. */
 export enum AdmissionEngine {
-  /** A Kyverno `ClusterPolicy` (kyverno.io/v1; Kyverno 1.11 or later, Kubernetes 1.27 or later). */
+  /** A Kyverno `ClusterPolicy` (kyverno.io/v1; Kyverno 1.13 or later, Kubernetes 1.27 or later). */
   KYVERNO = 'kyverno',
   /** A Kubernetes `ValidatingAdmissionPolicy` and its binding: no engine to install (see `ValidatingAdmissionPolicyVersion`). */
   VALIDATING_ADMISSION_POLICY = 'validating-admission-policy',
