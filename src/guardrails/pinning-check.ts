@@ -49,11 +49,21 @@ export function pinningViolations(model: FleetModel, plan: FleetPlan, rulesFor: 
   const isLocal = (url: unknown) => typeof url === 'string' && model.repoUrls.has(normalizeGitUrl(url));
   const helmValues = policies.flatMap(p => p.helmImageValues);
   const waivers = policies.flatMap(p => p.waivers);
-  const memo = new Map<string, string | undefined>();
+  // 60,000 files share a few hundred images: each (rules, value) is judged once.
+  const memo = new Map<PinningRulesSpec, Map<string, string | undefined>>();
   const cached = (kind: string, value: string, rules: PinningRulesSpec, f: () => string | undefined) => {
-    const key = `${kind}\u0000${value}\u0000${JSON.stringify(rules)}`;
-    if (!memo.has(key)) memo.set(key, f());
-    return memo.get(key);
+    let byValue = memo.get(rules);
+    if (!byValue) memo.set(rules, byValue = new Map());
+    const key = `${kind}\u0000${value}`;
+    if (!byValue.has(key)) byValue.set(key, f());
+    return byValue.get(key);
+  };
+  // Where an image sits in an object is only looked up for an image that is not pinned (it may mean parsing the file).
+  const fields = new Map<TreeEntry, FoundImage[]>();
+  const fieldsOf = (e: TreeEntry) => {
+    let found = fields.get(e);
+    if (!found) fields.set(e, found = imageFields(e));
+    return found;
   };
   for (const cluster of plan.clusters) {
     const applied = rulesFor(cluster);
@@ -90,7 +100,10 @@ export function pinningViolations(model: FleetModel, plan: FleetPlan, rulesFor: 
         });
         if (isLocal(s.repoURL) && typeof s.path === 'string') {
           for (const found of renderedImages(index, trimDir(s.path))) {
-            report(found.object, found.field, found.image, cached('image', found.image, rules, () => imageProblem(found.image, rules)));
+            const problem = cached('image', found.image, rules, () => imageProblem(found.image, rules));
+            if (problem === undefined) continue;
+            if (!found.entry) report(found.object!, found.field!, found.image, problem);
+            else for (const f of fieldsOf(found.entry).filter(x => x.image === found.image)) report(f.object, f.field, f.image, problem);
           }
         }
       }
@@ -121,26 +134,29 @@ function describeApp(app: PlannedApplication): string {
 
 interface FoundImage { object: string; field: string; image: string }
 
+/** An image an Application deploys: in a tree entry (its field found on demand), or at a described place. */
+interface DeployedImage { image: string; entry?: TreeEntry; object?: string; field?: string }
+
 
 /**
  * The images the objects of a directory run, each with its object and field. A Kustomize overlay deploys its
  * resources' objects with the images its JSON patches set: a patched image is reported at the patch, and the
  * base image it replaces is not reported.
  */
-function renderedImages(index: Map<string, TreeEntry[]>, dir: string, seen: Set<string> = new Set()): FoundImage[] {
+function renderedImages(index: Map<string, TreeEntry[]>, dir: string, seen: Set<string> = new Set()): DeployedImage[] {
   if (seen.has(dir)) return [];
   seen.add(dir);
   const entries = index.get(dir) ?? [];
   const kustomization = entries.find(isKustomization);
-  const own: FoundImage[] = [];
+  const own: DeployedImage[] = [];
   for (const e of entries) {
-    if (e === kustomization || !(e.images ?? []).length) continue;
-    own.push(...imageFields(e));
+    if (e === kustomization) continue;
+    for (const image of e.images ?? []) own.push({ image, entry: e });
   }
   if (!kustomization) return own;
   const k = kustomization.object;
   const fromResources = (k.resources ?? []).flatMap((r: unknown) => (typeof r === 'string' ? renderedImages(index, normalizePath(`${dir}/${r}`), seen) : []));
-  const patched: FoundImage[] = [];
+  const patched: DeployedImage[] = [];
   (k.patches ?? []).forEach((p: any, i: number) => {
     for (const op of parseOps(p?.patch)) {
       if (typeof op?.path !== 'string' || !op.path.endsWith('/image') || typeof op.value !== 'string') continue;
@@ -149,7 +165,7 @@ function renderedImages(index: Map<string, TreeEntry[]>, dir: string, seen: Set<
     }
   });
   const replaced = new Set(patched.map(p => repositoryOf(p.image)));
-  return [...own, ...fromResources.filter((f: FoundImage) => !replaced.has(repositoryOf(f.image))), ...patched];
+  return [...own, ...fromResources.filter((f: DeployedImage) => !replaced.has(repositoryOf(f.image))), ...patched];
 }
 
 /** The container image fields of one tree entry, read from its object or, for summarized objects, its text. */

@@ -229,3 +229,11 @@ function testFleetWithRemote() {
   addCluster(fleet, 'prod-eu-1');
   return fleet;
 }
+
+describe('Fleet tracking method', () => {
+  test('defaults to the annotation (Argo CD 3.x) and checks the instance label key', () => {
+    expect(testFleet().fleet.trackingMethod).toBe(TrackingMethod.ANNOTATION);
+    expect(testFleet().fleet.instanceLabelKey).toBe('app.kubernetes.io/instance');
+    expect(errorOf(() => testFleet({ instanceLabelKey: 'not a key' }))).toContain("'instanceLabelKey' ('not a key') is not a valid label key");
+  });
+});
