@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as fc from 'fast-check';
 import { admissionVariables, Admission, evalCel, parseCel } from './cel';
 import {
   AdmissionEngine, AdmissionSubject, AppProject, ClusterCredentials, DriftGuard, DriftGuardExemption, Fleet, FleetApp, GuardrailMode,
@@ -235,5 +236,40 @@ describe('Fleet tracking method', () => {
     expect(testFleet().fleet.trackingMethod).toBe(TrackingMethod.ANNOTATION);
     expect(testFleet().fleet.instanceLabelKey).toBe('app.kubernetes.io/instance');
     expect(errorOf(() => testFleet({ instanceLabelKey: 'not a key' }))).toContain("'instanceLabelKey' ('not a key') is not a valid label key");
+  });
+});
+
+/**
+ * Argo CD's decision, ported for the property test: `ParseAppInstanceValue` (util/argo/resource_tracking.go) then
+ * `isSelfReferencedObj` (controller/state.go), argo-cd@v3.5.1.
+ */
+function argocdManages(object: any, group: string, kind: string): boolean {
+  const id = object.metadata.annotations?.['argocd.argoproj.io/tracking-id'];
+  if (id === undefined) return false;
+  const parts = id.split(':');
+  if (parts.length < 3) return false;
+  const rest = parts.slice(2).join(':');
+  const groupParts = parts[1].split('/');
+  const nsParts = rest.split('/');
+  if (groupParts.length !== 2 || nsParts.length !== 2) return false;
+  const ns = object.metadata.namespace ?? '';
+  return (ns === nsParts[0] || ns === '') && object.metadata.name === nsParts[1] && group === groupParts[0] && kind === groupParts[1];
+}
+
+describe('drift guard tracking semantics (property)', () => {
+  test('for well-formed tracking ids, the CEL test agrees with Argo CD\'s isSelfReferencedObj', () => {
+    const name = fc.constantFrom('web', 'web-5d4f8', 'acme:viewer', 'a.b');
+    const ns = fc.constantFrom('', 'web', 'default', 'other');
+    const gk = fc.constantFrom(['apps', 'Deployment'], ['', 'ConfigMap'], ['', 'Namespace'], ['rbac.authorization.k8s.io', 'ClusterRole'], ['extensions', 'Ingress']);
+    fc.assert(fc.property(
+      fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/), gk, ns, name, gk, ns, name,
+      (app, [idGroup, idKind], idNs, idName, [group, kind], objNs, objName) => {
+        const object = { apiVersion: group ? `${group}/v1` : 'v1', kind, metadata: { name: objName, ...(objNs ? { namespace: objNs } : {}), annotations: { 'argocd.argoproj.io/tracking-id': `${app}:${idGroup}/${idKind}:${idNs}/${idName}` } } };
+        const a: Admission = { operation: 'UPDATE', username: 'alice@acme.io', group, kind, object, oldObject: object };
+        const expected = argocdManages(object, group, kind);
+        expect(kyvernoDenies(spec(), a)).toBe(expected);
+        expect(vapDenies(spec(), a)).toBe(expected);
+      },
+    ), { numRuns: 80 });
   });
 });
