@@ -7,6 +7,7 @@ import { GUARDRAIL_LABEL } from './drift-guard-policies';
 import { pinningViolations, violationText } from './pinning-check';
 import { pinningPolicies, STRICT_RULES } from './pinning-policy';
 import { directoryIndex, isKustomization, normalizePath, trimDir } from './tree-index';
+import { compileSelector } from '../expansion/selector';
 import type { FleetModel, TreeEntry } from '../gitops/fleet-model';
 import type { ClusterPlan, FleetPlan, PlannedApplication } from '../gitops/fleet-plan';
 import { secretErrors } from '../gitops/secret-guard';
@@ -161,8 +162,25 @@ function resourceLimits(apps: PlannedApplication[], deployed: Deployed[], isLoca
     }
     defaults.set(ns, set);
   }
-  const enforced = deployed.some(({ entry }) => entry.object?.kind === 'ClusterPolicy' && entry.object.metadata?.labels?.[GUARDRAIL_LABEL] === 'quota-policy'
-    && (entry.object.spec?.rules ?? []).some((r: any) => r.name === 'require-requests-limits' && r.validate?.failureAction === 'Enforce'));
+  // An enforced requirement covers what cannot be read offline, in the namespaces it selects.
+  const requirements = deployed
+    .filter(({ entry }) => entry.object?.kind === 'ClusterPolicy' && entry.object.metadata?.labels?.[GUARDRAIL_LABEL] === 'quota-policy')
+    .flatMap(({ entry }) => (entry.object.spec?.rules ?? []).filter((r: any) => r.name === 'require-requests-limits' && r.validate?.failureAction === 'Enforce'));
+  const namespaceLabels = (app: PlannedApplication, ns: string): Record<string, string> => {
+    const rendered = deployed.find(({ entry }) => entry.object?.kind === 'Namespace' && entry.object.metadata?.name === ns)?.entry.object.metadata?.labels;
+    return { ...rendered, ...app.object.spec?.syncPolicy?.managedNamespaceMetadata?.labels, 'kubernetes.io/metadata.name': ns };
+  };
+  const covered = (app: PlannedApplication) => requirements.some((r: any) => {
+    const ns = app.destinationNamespace;
+    if ((r.exclude?.any ?? []).some((x: any) => (x.resources?.namespaces ?? []).includes(ns))) return false;
+    return (r.match?.any ?? []).some((m: any) => {
+      try {
+        return compileSelector(m.resources?.namespaceSelector, false)(namespaceLabels(app, ns));
+      } catch {
+        return false;
+      }
+    });
+  });
   for (const { app, entry } of deployed) {
     const o = entry.object;
     const ns = o?.metadata?.namespace ?? app.destinationNamespace;
@@ -177,9 +195,10 @@ function resourceLimits(apps: PlannedApplication[], deployed: Deployed[], isLoca
     }
   }
   const opaque = apps.filter(a => (a.object.spec?.sources ?? [a.object.spec?.source])
-    .some((s: any) => s && (s.chart !== undefined || !isLocal(s.repoURL))));
-  if (opaque.length && !enforced) {
-    details.push(`${opaque.map(a => a.name).join(', ')} ${opaque.length > 1 ? 'deploy' : 'deploys'} charts or other repositories whose containers cannot be checked offline, and no quota policy enforces requests and limits on this cluster`);
+    .some((s: any) => s && (s.chart !== undefined || !isLocal(s.repoURL))) && !covered(a));
+  if (opaque.length) {
+    details.push(`${opaque.map(a => `${a.name} (namespace ${a.destinationNamespace})`).join(', ')} ${opaque.length > 1 ? 'deploy' : 'deploys'} charts or other `
+      + 'repositories whose containers cannot be checked offline, and no enforcing quota policy requires requests and limits in their namespace');
   }
   if (apps.length === 0) return { item: 'resource-limits', status: 'not-applicable', details: ['no Applications'] };
   return { item: 'resource-limits', status: details.length ? 'fails' : 'holds', details };

@@ -47,7 +47,7 @@ describe('cdk8s-fleet checklist on the example fleet', () => {
     expect(table).toEqual({
       dev: { 'projects-and-rbac': 'fails', 'notifications': 'not-applicable', 'resource-limits': 'holds', 'pinned-versions': 'holds', 'drift-guard': 'fails', 'secrets-by-reference': 'holds', 'dr-standby': 'not-declared' },
       management: { 'projects-and-rbac': 'holds', 'notifications': 'not-applicable', 'resource-limits': 'holds', 'pinned-versions': 'holds', 'drift-guard': 'fails', 'secrets-by-reference': 'holds', 'dr-standby': 'not-declared' },
-      production: { 'projects-and-rbac': 'fails', 'notifications': 'fails', 'resource-limits': 'holds', 'pinned-versions': 'holds', 'drift-guard': 'holds', 'secrets-by-reference': 'holds', 'dr-standby': 'not-declared' },
+      production: { 'projects-and-rbac': 'fails', 'notifications': 'fails', 'resource-limits': 'fails', 'pinned-versions': 'holds', 'drift-guard': 'holds', 'secrets-by-reference': 'holds', 'dr-standby': 'not-declared' },
       staging: { 'projects-and-rbac': 'fails', 'notifications': 'not-applicable', 'resource-limits': 'fails', 'pinned-versions': 'holds', 'drift-guard': 'holds', 'secrets-by-reference': 'holds', 'dr-standby': 'not-declared' },
     });
   });
@@ -82,11 +82,24 @@ describe('cdk8s-fleet checklist on the example fleet', () => {
     expect(checklist(tree).env('production', 'notifications').status).toBe('holds');
   });
 
-  test('resource limits: charts are covered where the quota policy enforces requests and limits (production), not where it audits (staging)', () => {
-    expect(r.status('prod-eu-1', 'resource-limits').status).toBe('holds');
-    expect(r.status('staging-eu-1', 'resource-limits').details).toEqual([
-      'cert-manager-staging-eu-1, external-secrets-staging-eu-1, kyverno-staging-eu-1, monitoring-staging-eu-1 deploy charts or other repositories whose containers cannot be checked offline, and no quota policy enforces requests and limits on this cluster',
+  test('resource limits: charts are covered only where an enforcing quota policy selects their namespace', () => {
+    // The example's policy selects namespaces labelled acme.io/team-namespace=true; the add-ons' namespaces are not.
+    const charts = 'cert-manager-prod-eu-1 (namespace cert-manager), external-secrets-prod-eu-1 (namespace external-secrets), '
+      + 'kyverno-prod-eu-1 (namespace kyverno), monitoring-prod-eu-1 (namespace monitoring)';
+    expect(r.status('prod-eu-1', 'resource-limits').details).toEqual([
+      `${charts} deploy charts or other repositories whose containers cannot be checked offline, and no enforcing quota policy requires requests and limits in their namespace`,
     ]);
+    expect(r.status('dev-eu-1', 'resource-limits').status).toBe('holds');
+    // WHEN the production policy selects every namespace but the excluded ones (kyverno among them)
+    const tree = copyTree();
+    edit(tree, 'clusters/prod-eu-1/namespace-quotas/ClusterPolicy.namespace-quotas.yaml', o => {
+      for (const rule of o.spec.rules) delete rule.match.any[0].resources.namespaceSelector;
+    });
+    expect(checklist(tree).status('prod-eu-1', 'resource-limits').details).toEqual([
+      'kyverno-prod-eu-1 (namespace kyverno) deploys charts or other repositories whose containers cannot be checked offline, and no enforcing quota policy requires requests and limits in their namespace',
+    ]);
+    // The staging policy only audits.
+    expect(r.status('staging-eu-1', 'resource-limits').status).toBe('fails');
   });
 
   test('resource limits fail for a rendered container without limits', () => {
