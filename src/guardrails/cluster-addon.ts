@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { kyvernoPolicyErrors, validatingAdmissionPolicyErrors } from './admission-policy-checks';
 import { GUARDRAIL_LABEL, GUARDRAIL_MODE_LABEL } from './drift-guard-policies';
 import type { IAppProject } from '../argocd/app-project';
 import { Application } from '../argocd/application';
@@ -51,5 +52,14 @@ export function deployToCluster(scope: Construct, cluster: ICluster, options: Cl
     }),
   });
   SyncAnnotations.setWave(app, options.syncWave);
+  // What Kyverno's policy validation or the API server would refuse fails synth.
+  scope.node.addValidation({
+    validate: () => {
+      const objects = options.objects.map(o => o.object);
+      const kyverno = objects.filter(o => String(o.apiVersion).startsWith('kyverno.io/')).flatMap(kyvernoPolicyErrors);
+      const vap = validatingAdmissionPolicyErrors(objects.filter(o => String(o.kind).startsWith('ValidatingAdmissionPolicy')));
+      return [...kyverno, ...vap].map(e => `cluster '${cluster.clusterName}': ${e}`);
+    },
+  });
   return app;
 }

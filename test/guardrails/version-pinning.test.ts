@@ -4,7 +4,7 @@ import * as kplus from 'cdk8s-plus-28';
 import * as yaml from 'js-yaml';
 import {
   AppProject, Application, ApplicationSet, ApplicationSource, ClusterGenerator, Fleet, HelmImageValues, ImagePinning, ListGenerator, MatrixGenerator,
-  PinningRules, ProjectDestination, RevisionPinning, TemplateParam, VersionPinning,
+  PinningRules, ProjectDestination, RevisionPinning, TemplateParam, VersionPinning, VersionsFile, Workload,
 } from '../../src';
 import { main } from '../../src/cli/main';
 import { treeProofProblems } from '../../src/cli/plan';
@@ -78,6 +78,27 @@ describe('VersionPinning', () => {
     const message = errorOf(() => app.renderFiles());
     expect(message).toContain("cluster 'dev-eu-1' (environment=dev), Application 'web-dev-eu-1'");
     expect(message).not.toContain('nginx');
+  });
+
+  test('a Workload whose versions file pins a mutable tag for production fails synth on every production cluster', () => {
+    // GIVEN
+    const { app, fleet } = pinnedFleet();
+    addCluster(fleet, 'prod-us-1', { environment: 'production' });
+    const versions = new VersionsFile(fleet, 'Versions', { content: 'environments: [dev, production]\nversions:\n  api:\n    dev: latest\n    production: latest\n' });
+    new Workload(fleet, 'api', {
+      namespace: 'api',
+      matchLabels: { environment: 'production' },
+      image: 'ghcr.io/acme/api',
+      versions,
+      definition: { define: scope => { new kplus.Deployment(scope, 'D', { metadata: { name: 'api' }, containers: [{ name: 'api', image: 'ghcr.io/acme/api:1.0.0' }] }); } },
+    });
+    // WHEN
+    const message = errorOf(() => app.renderFiles());
+    // THEN
+    for (const cluster of ['prod-eu-1', 'prod-us-1']) {
+      expect(message).toContain(`cluster '${cluster}' (environment=production), Application 'api-${cluster}': Deployment api/api (clusters/${cluster}/api/Deployment.api.yaml) `
+        + "spec.template.spec.containers[0].image = 'ghcr.io/acme/api:latest': the tag 'latest' is mutable");
+    }
   });
 
   test('a waiver with a reason lets the value through and is reported', () => {
