@@ -45,14 +45,15 @@ function celList(values: string[]): string {
 }
 
 /**
- * Whether `x` (`object` or `oldObject`) is an object Argo CD manages. With annotation tracking: it carries
+ * Whether `x` (`object` or `oldObject`) is an object Argo CD manages. Argo CD never counts an object with owner
+ * references among an Application's live objects (gitops-engine `GetManagedLiveObjs`: `len(o.OwnerRefs) == 0`),
+ * so Pods, ReplicaSets and the like that controllers create are never guarded. With annotation tracking: it carries
  * `argocd.argoproj.io/tracking-id` and the id refers to the object itself, as Argo CD's `isSelfReferencedObj`
  * decides (group, kind and name equal, and the namespace too unless the object is cluster-scoped), so a copy of
- * the annotation on another object (a ReplicaSet gets its Deployment's) does not count. With label tracking:
- * it carries the instance label.
+ * the annotation on another object does not count. With label tracking: it carries the instance label.
  */
 export function trackedExpression(x: string, trackingMethod: TrackingMethod, instanceLabelKey: string): string {
-  const present = `${x} != null && has(${x}.metadata)`;
+  const present = `${x} != null && has(${x}.metadata) && !(has(${x}.metadata.ownerReferences) && size(${x}.metadata.ownerReferences) > 0)`;
   if (trackingMethod === TrackingMethod.LABEL) {
     return `${present} && has(${x}.metadata.labels) && ${celString(instanceLabelKey)} in ${x}.metadata.labels`;
   }

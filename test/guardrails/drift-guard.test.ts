@@ -69,6 +69,12 @@ describe('drift guard admission semantics (CEL, evaluated with a CEL implementat
       kind: 'ReplicaSet',
       object: { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-5d4f8', namespace: 'web', annotations: { 'argocd.argoproj.io/tracking-id': 'web-prod:apps/Deployment:web/web' } } },
     }, false],
+    ['a human deletes a Pod its ReplicaSet owns, although its template copied the tracking id', {
+      operation: 'DELETE',
+      username: 'alice@acme.io',
+      kind: 'Pod',
+      oldObject: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'web', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-5d4f8', uid: 'u', controller: true }], annotations: { 'argocd.argoproj.io/tracking-id': 'web-prod:/Pod:web/web' } } },
+    }, false],
     ['a human deletes a managed Namespace (cluster-scoped: the id carries the destination namespace)', {
       operation: 'DELETE',
       username: 'alice@acme.io',
@@ -110,6 +116,9 @@ describe('drift guard admission semantics (CEL, evaluated with a CEL implementat
     expect([kyvernoDenies(s, a), vapDenies(s, a)]).toEqual([true, true]);
     const annotated = configmap('configmap1', 'guestbook:/ConfigMap:default/configmap1');
     expect(kyvernoDenies(s, { ...a, object: annotated, oldObject: annotated })).toBe(false);
+    // A Pod whose template carried the label is its ReplicaSet's, not Argo CD's.
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { ...labelled.metadata, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'x', uid: 'u' }] } };
+    expect(vapDenies(s, { operation: 'DELETE', username: 'alice@acme.io', kind: 'Pod', oldObject: pod })).toBe(false);
   });
 
   test('every expression parses, and the denial message renders', () => {
@@ -244,6 +253,8 @@ describe('Fleet tracking method', () => {
  * `isSelfReferencedObj` (controller/state.go), argo-cd@v3.5.1.
  */
 function argocdManages(object: any, group: string, kind: string): boolean {
+  // gitops-engine pkg/cache/cluster.go GetManagedLiveObjs: objects with owner references are never managed.
+  if ((object.metadata.ownerReferences ?? []).length > 0) return false;
   const id = object.metadata.annotations?.['argocd.argoproj.io/tracking-id'];
   if (id === undefined) return false;
   const parts = id.split(':');
@@ -261,10 +272,17 @@ describe('drift guard tracking semantics (property)', () => {
     const name = fc.constantFrom('web', 'web-5d4f8', 'acme:viewer', 'a.b');
     const ns = fc.constantFrom('', 'web', 'default', 'other');
     const gk = fc.constantFrom(['apps', 'Deployment'], ['', 'ConfigMap'], ['', 'Namespace'], ['rbac.authorization.k8s.io', 'ClusterRole'], ['extensions', 'Ingress']);
+    const owners = fc.constantFrom([], [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-5d4f8', uid: 'u', controller: true }]);
     fc.assert(fc.property(
-      fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/), gk, ns, name, gk, ns, name,
-      (app, [idGroup, idKind], idNs, idName, [group, kind], objNs, objName) => {
-        const object = { apiVersion: group ? `${group}/v1` : 'v1', kind, metadata: { name: objName, ...(objNs ? { namespace: objNs } : {}), annotations: { 'argocd.argoproj.io/tracking-id': `${app}:${idGroup}/${idKind}:${idNs}/${idName}` } } };
+      fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/), gk, ns, name, gk, ns, name, owners,
+      (app, [idGroup, idKind], idNs, idName, [group, kind], objNs, objName, ownerReferences) => {
+        const metadata = {
+          name: objName,
+          ...(objNs ? { namespace: objNs } : {}),
+          ...(ownerReferences.length ? { ownerReferences } : {}),
+          annotations: { 'argocd.argoproj.io/tracking-id': `${app}:${idGroup}/${idKind}:${idNs}/${idName}` },
+        };
+        const object = { apiVersion: group ? `${group}/v1` : 'v1', kind, metadata };
         const a: Admission = { operation: 'UPDATE', username: 'alice@acme.io', group, kind, object, oldObject: object };
         const expected = argocdManages(object, group, kind);
         expect(kyvernoDenies(spec(), a)).toBe(expected);
