@@ -222,7 +222,8 @@ export function buildExampleFleet(outdir?: string, versionsPath: string = path.j
   for (const cluster of clusters) {
     const env = cluster.labels.environment;
     const manifests = cluster.addManifests('web', { namespace: 'web', labels: { 'app.kubernetes.io/part-of': 'storefront' } });
-    new kplus.Namespace(manifests, 'Namespace', { metadata: { name: 'web' } });
+    // The label puts the namespace under the quota policy (see addGuardrails).
+    new kplus.Namespace(manifests, 'Namespace', { metadata: { name: 'web', labels: { 'acme.io/team-namespace': 'true' } } });
     const config = new kplus.ConfigMap(manifests, 'Config', {
       metadata: { name: 'web-config' },
       data: { ENVIRONMENT: env, REGION: cluster.labels.region },
