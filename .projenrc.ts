@@ -22,6 +22,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
     'fast-check@^4',
     '@types/js-yaml@^4',
     'ts-node@^10',
+    '@bufbuild/cel@^0.6.1',
+    '@bufbuild/protobuf@^2.6.2',
   ],
   // Non-jsii runtime dependencies are bundled into the package (jsii requires it).
   // `yaml` edits the versions file keeping its comments and formatting (`cdk8s-fleet promote`).

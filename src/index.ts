@@ -32,3 +32,8 @@ export * from './workloads/workload-settings';
 export * from './workloads/cluster-match';
 export * from './workloads/image-updater';
 export * from './workloads/helm-application';
+export * from './guardrails/pinning-rules';
+export * from './guardrails/version-pinning';
+export * from './guardrails/drift-guard-exemption';
+export * from './guardrails/drift-guard';
+export * from './guardrails/namespace-quota-policy';

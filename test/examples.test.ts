@@ -75,7 +75,8 @@ describe('examples/basic-fleet', () => {
     expect(objects['clusters/prod-us-1/api/Deployment.api.yaml'].spec.replicas).toBe(3);
     expect(objects['clusters/prod-us-1/api/ResourceQuota.api.yaml'].spec.hard).toEqual({ 'pods': '60', 'requests.cpu': '8', 'requests.memory': '8Gi' });
     expect(objects['clusters/dev-eu-1/api/ResourceQuota.api.yaml'].spec.hard).toEqual({ 'pods': '20', 'requests.cpu': '2', 'requests.memory': '2Gi' });
-    expect(Object.keys(objects).some(p => p.startsWith('clusters/hub/'))).toBe(false);
+    // The hub runs no workload, only its drift guard.
+    expect(Object.keys(objects).filter(p => p.startsWith('clusters/hub/')).every(p => p.startsWith('clusters/hub/drift-guard/'))).toBe(true);
   });
 
   test('the checkout service is written as a Kustomize base and one overlay per cluster', () => {
@@ -89,7 +90,7 @@ describe('examples/basic-fleet', () => {
     expect(addons.generators[0].matrix.generators[0]).toEqual({
       clusters: { selector: { matchExpressions: [{ key: 'environment', operator: 'In', values: ['staging', 'production'] }] } },
     });
-    expect(addons.generators[0].matrix.generators[1].list.elements.map((e: any) => e.addon)).toEqual(['cert-manager', 'external-secrets']);
+    expect(addons.generators[0].matrix.generators[1].list.elements.map((e: any) => e.addon)).toEqual(['cert-manager', 'external-secrets', 'kyverno']);
     expect(addons.template.spec.source).toEqual({
       repoURL: '{{.repo}}', chart: '{{.chart}}', targetRevision: '{{.version}}', helm: { valuesObject: { installCRDs: true } },
     });
@@ -108,8 +109,9 @@ describe('examples/basic-fleet', () => {
     expect(objects['clusters/prod-eu-1/web/Deployment.web.yaml'].spec.replicas).toBe(4);
     expect(objects['clusters/dev-eu-1/web/Deployment.web.yaml'].spec.replicas).toBe(1);
     expect(objects['clusters/prod-eu-1/web/Deployment.web.yaml'].spec.template.spec.containers[0].image).toBe('ghcr.io/acme/web:1.8.2');
-    // The plan expands the ApplicationSets offline: prod-us-1 runs web plus five generated Applications.
-    expect(result.plan).toMatch(/prod-us-1 .*: 6 Applications/);
+    // The plan expands the ApplicationSets offline: prod-us-1 runs web, its drift guard and quota policy, plus six
+    // generated Applications.
+    expect(result.plan).toMatch(/prod-us-1 .*: 9 Applications/);
     expect(result.plan).toContain('    monitoring-prod-us-1  project=platform  namespace=monitoring  helm kube-prometheus-stack@65.1.1 + $values@main');
     expect(result.plan).toContain('ApplicationSet monitoring-production: 3 Applications on 3 clusters');
   });

@@ -12,7 +12,12 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AppProject, Application, ApplicationFinalizer, ApplicationSet, ApplicationSource, ClusterCredentials, ClusterGenerator, ClusterMatch, Fleet,
+  AdmissionEngine, AdmissionSubject, DriftGuard, DriftGuardExemption, GuardrailMode, NamespaceQuotaPolicy, PinningRules,
+  ValidatingAdmissionPolicyVersion,
+  VersionPinning,
+
+  AppProject, Application, ApplicationFinalizer, ApplicationSet, ApplicationSource, Cluster, ClusterCredentials, ClusterGenerator, ClusterMatch,
+  Fleet,
   FleetApp,
   HelmApplication, IWorkloadDefinition, LabelSelectorOperator, ListGenerator, MatrixGenerator, NotificationSubscription, NotificationTrigger,
   ProgressiveSync, ProjectDestination, TemplateParam, ProjectPolicy, SecretStoreReference, SyncOption, SyncPolicy, SyncWindowKind, VersionsFile,
@@ -111,12 +116,17 @@ export function buildExampleFleet(outdir?: string, versionsPath: string = path.j
       'https://prometheus-community.github.io/helm-charts',
       'https://charts.jetstack.io',
       'https://charts.external-secrets.io',
+      'https://kyverno.github.io/kyverno/',
     ],
     destinations: clusters.map(c => ProjectDestination.cluster(c, '*')),
     clusterResourceAllowList: [
       { group: '', kind: 'Namespace' },
       { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
       { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+      // The guardrails' policies.
+      { group: 'kyverno.io', kind: 'ClusterPolicy' },
+      { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy' },
+      { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicyBinding' },
     ],
     roles: [{
       name: 'oncall',
@@ -187,6 +197,7 @@ export function buildExampleFleet(outdir?: string, versionsPath: string = path.j
         elements: [
           { addon: 'cert-manager', repo: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.16.2' },
           { addon: 'external-secrets', repo: 'https://charts.external-secrets.io', chart: 'external-secrets', version: '0.10.7' },
+          { addon: 'kyverno', repo: 'https://kyverno.github.io/kyverno/', chart: 'kyverno', version: '3.9.0' },
         ],
       }),
     )],
@@ -211,7 +222,8 @@ export function buildExampleFleet(outdir?: string, versionsPath: string = path.j
   for (const cluster of clusters) {
     const env = cluster.labels.environment;
     const manifests = cluster.addManifests('web', { namespace: 'web', labels: { 'app.kubernetes.io/part-of': 'storefront' } });
-    new kplus.Namespace(manifests, 'Namespace', { metadata: { name: 'web' } });
+    // The label puts the namespace under the quota policy (see addGuardrails).
+    new kplus.Namespace(manifests, 'Namespace', { metadata: { name: 'web', labels: { 'acme.io/team-namespace': 'true' } } });
     const config = new kplus.ConfigMap(manifests, 'Config', {
       metadata: { name: 'web-config' },
       data: { ENVIRONMENT: env, REGION: cluster.labels.region },
@@ -275,7 +287,66 @@ export function buildExampleFleet(outdir?: string, versionsPath: string = path.j
     definition: new HttpService('ghcr.io/acme/checkout'),
     overrides: [{ match: ClusterMatch.environment('production'), settings: { replicas: 2 } }],
   });
+
+  addGuardrails(fleet, platform, clusters);
   return app;
+}
+
+/**
+ * The seeds' production checklist as code: versions pinned (strict on staging and production, relaxed on dev), a
+ * drift guard on every cluster (Kyverno where the add-ons install it, a ValidatingAdmissionPolicy in audit mode on
+ * the hub and the dev clusters), and namespace quotas as Kyverno policies on staging and production.
+ */
+function addGuardrails(fleet: Fleet, platform: AppProject, clusters: Cluster[]): void {
+  new VersionPinning(fleet, 'VersionPinning', {
+    environments: {
+      production: PinningRules.strict(),
+      staging: PinningRules.strict(),
+      dev: PinningRules.relaxed(),
+    },
+  });
+  // Who Argo CD is on the remote clusters: the GKE and AKS identities of its workload identity, the group its EKS
+  // access entry maps the IAM role to, the client certificate's CN, and argocd-manager of `argocd cluster add`.
+  const argocdIdentities = [
+    AdmissionSubject.user('argocd@acme-platform.iam.gserviceaccount.com'),
+    AdmissionSubject.user('7d1ef3b2-3c14-4d55-9a43-0a5c1d3f8e21'),
+    AdmissionSubject.group('acme:argocd-deployers'),
+    AdmissionSubject.user('argocd-prod-us-1'),
+    AdmissionSubject.serviceAccount('kube-system', 'argocd-manager'),
+  ];
+  const hub = fleet.findCluster('hub')!;
+  platform.addDestination(ProjectDestination.cluster(hub, '*'));
+  const withKyverno = clusters.filter(c => ['staging', 'production'].includes(c.labels.environment));
+  new DriftGuard(fleet, 'DriftGuard', {
+    engine: AdmissionEngine.KYVERNO,
+    project: platform,
+    clusters: withKyverno,
+    breakGlassGroups: ['acme:sre-breakglass'],
+    argocdIdentities,
+    exemptions: [DriftGuardExemption.certManager(), DriftGuardExemption.externalSecrets()],
+  });
+  new DriftGuard(fleet, 'DriftGuardAudit', {
+    engine: AdmissionEngine.VALIDATING_ADMISSION_POLICY,
+    validatingAdmissionPolicyVersion: ValidatingAdmissionPolicyVersion.V1BETA1,
+    project: platform,
+    clusters: [hub, ...clusters.filter(c => c.labels.environment === 'dev')],
+    mode: GuardrailMode.AUDIT,
+    breakGlassGroups: ['acme:sre-breakglass'],
+    argocdIdentities,
+  });
+  new NamespaceQuotaPolicy(fleet, 'NamespaceQuotas', {
+    project: platform,
+    clusters: withKyverno,
+    namespaceMatchLabels: { 'acme.io/team-namespace': 'true' },
+    defaults: {
+      quota: { requestsCpu: '4', requestsMemory: '8Gi', limitsCpu: '8', limitsMemory: '16Gi', pods: 50 },
+      limitRange: { defaultCpuRequest: '100m', defaultMemoryRequest: '128Mi', defaultCpuLimit: '500m', defaultMemoryLimit: '512Mi' },
+      requireResources: GuardrailMode.AUDIT,
+    },
+    environments: {
+      production: { quota: { requestsCpu: '16', requestsMemory: '32Gi', limitsCpu: '32', limitsMemory: '64Gi', pods: 200 }, requireResources: GuardrailMode.ENFORCE },
+    },
+  });
 }
 
 if (require.main === module) {

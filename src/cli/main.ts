@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { appsetGenerate, CommandResult } from './appset-generate';
+import { checklistCommand, ChecklistCommandOptions } from './checklist';
 import { diffCommand, planCommand, treeProofProblems } from './plan';
 import { promote, PromoteOptions } from './promote';
 import { validateTree } from './validate';
@@ -19,6 +20,7 @@ const defaultIo: CliIo = { out: t => process.stdout.write(t), err: t => process.
  * - `cdk8s-fleet appset generate <applicationset.yaml> --clusters <secrets.yaml> [--projects f] [--git-dir url=dir]`
  * - `cdk8s-fleet plan <tree> [--json] [--html <file> [--base <tree>]]`
  * - `cdk8s-fleet diff <base-tree> <head-tree> [--json]`
+ * - `cdk8s-fleet checklist <tree> [--json] [--require item,...] [--environment-label l] [--production env...]`
  * - `cdk8s-fleet promote <app> --from <env> --to <env> [--version v] [--file versions.yaml] [--tree dir] [--dry-run]`
  */
 export function main(argv: string[], io: CliIo = defaultIo): number {
@@ -71,6 +73,14 @@ export function main(argv: string[], io: CliIo = defaultIo): number {
     .argument('<head>', 'the tree of the change')
     .option('--json', 'print JSON')
     .action((base: string, head: string, opts: { json?: boolean }) => emit(diffCommand(base, head, opts)));
+  program.command('checklist')
+    .description("per cluster and environment, which of the production checklist items hold; exits 1 when a --require'd item fails")
+    .argument('<tree>', 'a synthesized tree')
+    .option('--json', 'print JSON')
+    .option('--require <items>', 'comma-separated items that must hold on every cluster (projects-and-rbac, notifications, resource-limits, pinned-versions, drift-guard, secrets-by-reference, dr-standby)')
+    .option('--environment-label <label>', 'the cluster label naming the environment', 'environment')
+    .option('--production <environment...>', 'the environments whose Applications must notify', ['production'])
+    .action((tree: string, opts: ChecklistCommandOptions) => emit(checklistCommand(tree, opts)));
   program.command('promote')
     .description('pin in the next environment the version the previous one runs, editing the versions file in place (comments kept)')
     .argument('<app>', 'the application, as named in the versions file')

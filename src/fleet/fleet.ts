@@ -4,7 +4,7 @@ import { Cluster, ClusterOptions } from './cluster';
 import { RemovalAcknowledgement } from './removal-acknowledgement';
 import { AppProject, IAppProject } from '../argocd/app-project';
 import { show, throwIfInvalid } from '../private/errors';
-import { dns1123LabelErrors } from '../private/names';
+import { dns1123LabelErrors, qualifiedNameErrors } from '../private/names';
 
 /** Props for `Fleet`. */
 export interface FleetProps {
@@ -36,6 +36,19 @@ export interface FleetProps {
    * @default - `<fleetName>-root` in the `default` project, automated with prune and self-heal, server-side apply
    */
   readonly bootstrap?: BootstrapOptions;
+  /**
+   * How Argo CD marks the objects it manages: `application.resourceTrackingMethod` in `argocd-cm`, which the
+   * library does not write (it belongs to the Argo CD installation), so declare here what it says. The drift
+   * guard recognises managed objects by it.
+   * @see https://argo-cd.readthedocs.io/en/stable/user-guide/resource_tracking/
+   * @default TrackingMethod.ANNOTATION (Argo CD's default since 3.0)
+   */
+  readonly trackingMethod?: TrackingMethod;
+  /**
+   * The label Argo CD tracks objects by with `TrackingMethod.LABEL`: `application.instanceLabelKey` in `argocd-cm`.
+   * @default 'app.kubernetes.io/instance'
+   */
+  readonly instanceLabelKey?: string;
 }
 
 /**
@@ -67,6 +80,10 @@ export class Fleet extends Construct {
   public readonly targetRevision: string;
   public readonly argocdNamespace: string;
   public readonly defaultProject: IAppProject;
+  /** How Argo CD marks the objects it manages (as `argocd-cm` says). */
+  public readonly trackingMethod: TrackingMethod;
+  /** The label Argo CD tracks objects by with `TrackingMethod.LABEL`. */
+  public readonly instanceLabelKey: string;
   /** The root App-of-Apps. */
   public readonly bootstrap: Bootstrap;
   private readonly registry = new Map<string, Cluster>();
@@ -80,6 +97,8 @@ export class Fleet extends Construct {
     this.repoUrl = props.repoUrl;
     this.targetRevision = props.targetRevision ?? 'HEAD';
     this.argocdNamespace = argocdNamespace;
+    this.trackingMethod = props.trackingMethod ?? TrackingMethod.ANNOTATION;
+    this.instanceLabelKey = props.instanceLabelKey ?? 'app.kubernetes.io/instance';
 
     const errors = dns1123LabelErrors(this.fleetName).map(e => `'fleetName' (${show(this.fleetName)}) is not a valid DNS-1123 label: ${e}`);
     errors.push(...dns1123LabelErrors(argocdNamespace).map(e => `'argocdNamespace' (${show(argocdNamespace)}) is not a valid namespace name: ${e}`));
@@ -88,6 +107,7 @@ export class Fleet extends Construct {
     } else if (/^https?:\/\/[^/]*@/.test(props.repoUrl)) {
       errors.push(`'repoUrl' (${show(props.repoUrl)}) must not carry credentials; configure repository credentials in Argo CD`);
     }
+    errors.push(...qualifiedNameErrors(this.instanceLabelKey).map(e => `'instanceLabelKey' (${show(this.instanceLabelKey)}) is not a valid label key: ${e}`));
     if (!this.targetRevision || /\s/.test(this.targetRevision)) errors.push(`'targetRevision' (${show(props.targetRevision)}) must be a branch, tag or commit`);
     throwIfInvalid(this, 'Fleet', errors);
 
@@ -175,3 +195,16 @@ export class Fleet extends Construct {
 }
 
 const FLEET_SYMBOL = Symbol.for('cdk8s-fleet.Fleet');
+
+/**
+ * How Argo CD marks the objects it manages (`application.resourceTrackingMethod` in `argocd-cm`).
+ * @see https://argo-cd.readthedocs.io/en/stable/user-guide/resource_tracking/
+ */
+export enum TrackingMethod {
+  /** The `argocd.argoproj.io/tracking-id` annotation (`<app>:<group>/<kind>:<namespace>/<name>`); the default. */
+  ANNOTATION = 'annotation',
+  /** The annotation tracks; the instance label is written for other tools only. */
+  ANNOTATION_AND_LABEL = 'annotation+label',
+  /** The instance label (`app.kubernetes.io/instance` unless `instanceLabelKey` says otherwise). */
+  LABEL = 'label',
+}

@@ -1,6 +1,7 @@
 import { FleetModel } from './fleet-model';
 import { FleetPlan } from './fleet-plan';
 import { FleetProof, FleetProofWaiver, WAIVED_PROOFS_ANNOTATION } from '../argocd/fleet-proof';
+import { appendGuardrailFindings } from '../guardrails/findings';
 import { Destination, destinationMatcher, isSourcePermitted } from '../private/project-rules';
 
 /** What the proofs found. */
@@ -76,6 +77,7 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
     if (sets.length === 0) report(undefined, FleetProof.UNIQUE_APPLICATION_NAMES, message);
     else report(sets[0], FleetProof.UNIQUE_APPLICATION_NAMES, message);
   }
+  appendGuardrailFindings(model, plan, errors, waived);
   return { errors, waived };
 }
 

@@ -11,6 +11,7 @@ const CLUSTER_SCOPED_KINDS = new Set([
   'flowcontrol.apiserver.k8s.io/v1beta3/FlowSchema', 'flowcontrol.apiserver.k8s.io/v1beta3/PriorityLevelConfiguration',
   'external-secrets.io/v1/ClusterSecretStore', 'external-secrets.io/v1/ClusterExternalSecret',
   'argoproj.io/v1alpha1/ClusterAnalysisTemplate',
+  'kyverno.io/v1/ClusterPolicy', 'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy', 'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding',
 ]);
 
 /** Whether objects of this apiVersion and kind are cluster-scoped. */

@@ -1,0 +1,291 @@
+/**
+ * The seeds' production checklist, computed from a tree: per cluster and per environment, which items hold.
+ * Private to the library; `cdk8s-fleet checklist` prints it.
+ */
+import * as yaml from 'js-yaml';
+import { GUARDRAIL_LABEL } from './drift-guard-policies';
+import { pinningViolations, violationText } from './pinning-check';
+import { pinningPolicies, STRICT_RULES } from './pinning-policy';
+import { directoryIndex, isKustomization, normalizePath, trimDir } from './tree-index';
+import { compileSelector } from '../expansion/selector';
+import type { FleetModel, TreeEntry } from '../gitops/fleet-model';
+import type { ClusterPlan, FleetPlan, PlannedApplication } from '../gitops/fleet-plan';
+import { secretErrors } from '../gitops/secret-guard';
+import { normalizeGitUrl } from '../private/glob';
+import { containersOf } from '../workloads/apply-settings';
+
+/** The annotation of an Application that plays a part in a DR pair: `primary` or `standby`. */
+export const DR_ROLE_ANNOTATION = 'fleet.cdk8s.io/dr-role';
+/** The annotation naming the DR pair an Application belongs to (the primary and its standby share it). */
+export const DR_PAIR_ANNOTATION = 'fleet.cdk8s.io/dr-pair';
+
+/** The checklist items, in report order. */
+export const CHECKLIST_ITEMS: { id: string; title: string }[] = [
+  { id: 'projects-and-rbac', title: 'projects and RBAC in use' },
+  { id: 'notifications', title: 'notifications on production Applications' },
+  { id: 'resource-limits', title: 'resource requests and limits everywhere' },
+  { id: 'pinned-versions', title: 'pinned versions' },
+  { id: 'drift-guard', title: 'drift guard enforced' },
+  { id: 'secrets-by-reference', title: 'secrets only by reference' },
+  { id: 'dr-standby', title: 'DR standby present where declared' },
+];
+
+export type ChecklistStatus = 'holds' | 'fails' | 'not-applicable' | 'not-declared';
+
+export interface ChecklistItemResult {
+  readonly item: string;
+  readonly status: ChecklistStatus;
+  /** Why it fails, or what it rests on (waivers, audit mode …). */
+  readonly details: string[];
+}
+
+export interface ClusterChecklist {
+  readonly cluster: string;
+  readonly environment?: string;
+  readonly items: ChecklistItemResult[];
+}
+
+export interface EnvironmentChecklist {
+  readonly environment: string;
+  readonly clusters: string[];
+  readonly items: ChecklistItemResult[];
+}
+
+export interface ChecklistReport {
+  readonly clusters: ClusterChecklist[];
+  readonly environments: EnvironmentChecklist[];
+}
+
+export interface ChecklistOptions {
+  /** The cluster label naming a cluster's environment. */
+  readonly environmentLabel: string;
+  /** The environments whose Applications must notify. */
+  readonly productionEnvironments: string[];
+}
+
+/** Computes the checklist of every cluster of the plan, then of every environment. */
+export function computeChecklist(model: FleetModel, plan: FleetPlan, options: ChecklistOptions): ChecklistReport {
+  const index = directoryIndex(model.entries);
+  const isLocal = (url: unknown) => typeof url === 'string' && model.repoUrls.has(normalizeGitUrl(url));
+  const rootApps = new Set(model.applications.filter(e => e.path.startsWith('bootstrap/')).map(e => e.object.metadata?.name));
+  const { policies } = pinningPolicies(model);
+  const violations = pinningViolations(model, plan, () => ({ rules: STRICT_RULES, environment: 'strict' }), policies);
+  const clusterSecrets = model.entries.filter(e => e.path.startsWith('argocd/') && e.path.includes('/clusters/'));
+
+  const clusters: ClusterChecklist[] = plan.clusters.map(cluster => {
+    const apps = cluster.applications.filter(a => !rootApps.has(a.name));
+    // The objects the cluster's Applications deploy from this tree.
+    const deployed = apps.flatMap(app => localSources(app, isLocal).flatMap(path => objectsOf(index, path).map(e => ({ app, entry: e }))));
+    const environment = cluster.labels[options.environmentLabel];
+    return {
+      cluster: cluster.name,
+      environment,
+      items: [
+        projectsAndRbac(apps, model),
+        notifications(apps, model, environment !== undefined && options.productionEnvironments.includes(environment)),
+        resourceLimits(apps, deployed, isLocal),
+        pinnedVersions(violations.filter(v => v.cluster === cluster.name)),
+        driftGuard(deployed.map(d => d.entry)),
+        secretsByReference(cluster, deployed, apps, clusterSecrets),
+        drStandby(cluster, apps, plan),
+      ],
+    };
+  });
+
+  const envNames = [...new Set(clusters.map(c => c.environment ?? '(none)'))].sort();
+  const environments = envNames.map(environment => {
+    const members = clusters.filter(c => (c.environment ?? '(none)') === environment);
+    return {
+      environment,
+      clusters: members.map(c => c.cluster),
+      items: CHECKLIST_ITEMS.map((item, i) => aggregate(item.id, members.map(m => ({ cluster: m.cluster, result: m.items[i] })))),
+    };
+  });
+  return { clusters, environments };
+}
+
+function aggregate(item: string, results: { cluster: string; result: ChecklistItemResult }[]): ChecklistItemResult {
+  const statuses = results.map(r => r.result.status);
+  const status: ChecklistStatus = statuses.includes('fails') ? 'fails'
+    : statuses.includes('holds') ? 'holds'
+      : statuses.length && statuses.every(s => s === 'not-applicable') ? 'not-applicable' : 'not-declared';
+  const details = results.filter(r => r.result.status === 'fails').flatMap(r => r.result.details.map(d => `${r.cluster}: ${d}`));
+  return { item, status, details };
+}
+
+function projectsAndRbac(apps: PlannedApplication[], model: FleetModel): ChecklistItemResult {
+  if (apps.length === 0) return { item: 'projects-and-rbac', status: 'not-applicable', details: ['no Applications'] };
+  const details: string[] = [];
+  for (const project of [...new Set(apps.map(a => a.project))].sort()) {
+    const users = apps.filter(a => a.project === project).map(a => a.name);
+    const p = model.projects.get(project);
+    if (project === 'default' || project === undefined) {
+      details.push(`${users.join(', ')} ${users.length > 1 ? 'use' : 'uses'} Argo CD's default project (no restrictions)`);
+    } else if (!p) {
+      details.push(`AppProject '${project}' (of ${users.join(', ')}) is not in the tree, so its RBAC cannot be checked`);
+    } else if (!(p.spec?.roles ?? []).some((r: any) => (r.groups ?? []).length > 0 || (r.jwtTokens ?? []).length > 0)) {
+      details.push(`AppProject '${project}' (of ${users.join(', ')}) has no role bound to a group or token (no RBAC)`);
+    }
+  }
+  return { item: 'projects-and-rbac', status: details.length ? 'fails' : 'holds', details };
+}
+
+const SUBSCRIBE = 'notifications.argoproj.io/subscribe.';
+
+function notifications(apps: PlannedApplication[], model: FleetModel, production: boolean): ChecklistItemResult {
+  if (!production) return { item: 'notifications', status: 'not-applicable', details: ['not a production cluster'] };
+  if (apps.length === 0) return { item: 'notifications', status: 'not-applicable', details: ['no Applications'] };
+  const subscribes = (o: any) => Object.keys(o?.metadata?.annotations ?? {}).some(k => k.startsWith(SUBSCRIBE));
+  const silent = apps.filter(a => !subscribes(a.object) && !subscribes(model.projects.get(a.project)));
+  return {
+    item: 'notifications',
+    status: silent.length ? 'fails' : 'holds',
+    details: silent.map(a => `Application ${a.name} subscribes to no notification (nor does its AppProject '${a.project}')`),
+  };
+}
+
+interface Deployed { readonly app: PlannedApplication; readonly entry: TreeEntry }
+
+function resourceLimits(apps: PlannedApplication[], deployed: Deployed[], isLocal: (url: unknown) => boolean): ChecklistItemResult {
+  const details: string[] = [];
+  // LimitRange defaults of each namespace fill in what containers leave out (at admission, before validation).
+  const defaults = new Map<string, Set<string>>();
+  for (const { app, entry } of deployed) {
+    const o = entry.object;
+    if (o?.kind !== 'LimitRange') continue;
+    const ns = o.metadata?.namespace ?? app.destinationNamespace;
+    const set = defaults.get(ns) ?? new Set<string>();
+    for (const l of o.spec?.limits ?? []) {
+      if (l.type !== 'Container') continue;
+      for (const r of Object.keys(l.default ?? {})) set.add(`limits.${r}`);
+      for (const r of Object.keys(l.defaultRequest ?? l.default ?? {})) set.add(`requests.${r}`);
+    }
+    defaults.set(ns, set);
+  }
+  // An enforced requirement covers what cannot be read offline, in the namespaces it selects.
+  const requirements = deployed
+    .filter(({ entry }) => entry.object?.kind === 'ClusterPolicy' && entry.object.metadata?.labels?.[GUARDRAIL_LABEL] === 'quota-policy')
+    .flatMap(({ entry }) => (entry.object.spec?.rules ?? []).filter((r: any) => r.name === 'require-requests-limits' && r.validate?.failureAction === 'Enforce'));
+  const namespaceLabels = (app: PlannedApplication, ns: string): Record<string, string> => {
+    const rendered = deployed.find(({ entry }) => entry.object?.kind === 'Namespace' && entry.object.metadata?.name === ns)?.entry.object.metadata?.labels;
+    return { ...rendered, ...app.object.spec?.syncPolicy?.managedNamespaceMetadata?.labels, 'kubernetes.io/metadata.name': ns };
+  };
+  const covered = (app: PlannedApplication) => requirements.some((r: any) => {
+    const ns = app.destinationNamespace;
+    if ((r.exclude?.any ?? []).some((x: any) => (x.resources?.namespaces ?? []).includes(ns))) return false;
+    return (r.match?.any ?? []).some((m: any) => {
+      try {
+        return compileSelector(m.resources?.namespaceSelector, false)(namespaceLabels(app, ns));
+      } catch {
+        return false;
+      }
+    });
+  });
+  for (const { app, entry } of deployed) {
+    const o = entry.object;
+    const ns = o?.metadata?.namespace ?? app.destinationNamespace;
+    for (const c of containersOf(o)) {
+      // Kubernetes defaults a missing request to the container's limit, and a LimitRange fills in its defaults.
+      const has = (kind: string, r: string) => c.resources?.[kind]?.[r] !== undefined || defaults.get(ns)?.has(`${kind}.${r}`);
+      const missing = ['cpu', 'memory'].flatMap(r => [
+        ...(has('requests', r) || has('limits', r) ? [] : [`requests.${r}`]),
+        ...(has('limits', r) ? [] : [`limits.${r}`]),
+      ]);
+      if (missing.length) details.push(`${o.kind} ${ns}/${o.metadata?.name} (${entry.path}) container '${c.name}' sets no ${missing.join(', ')}`);
+    }
+  }
+  const opaque = apps.filter(a => (a.object.spec?.sources ?? [a.object.spec?.source])
+    .some((s: any) => s && (s.chart !== undefined || !isLocal(s.repoURL))) && !covered(a));
+  if (opaque.length) {
+    details.push(`${opaque.map(a => `${a.name} (namespace ${a.destinationNamespace})`).join(', ')} ${opaque.length > 1 ? 'deploy' : 'deploys'} charts or other `
+      + 'repositories whose containers cannot be checked offline, and no enforcing quota policy requires requests and limits in their namespace');
+  }
+  if (apps.length === 0) return { item: 'resource-limits', status: 'not-applicable', details: ['no Applications'] };
+  return { item: 'resource-limits', status: details.length ? 'fails' : 'holds', details };
+}
+
+function pinnedVersions(violations: ReturnType<typeof pinningViolations>): ChecklistItemResult {
+  const failing = violations.filter(v => v.waived === undefined);
+  const details = [
+    ...failing.map(v => violationText(v).replace(/^version pinning: cluster '[^']*' \([^)]*\), /, '')),
+    ...violations.filter(v => v.waived !== undefined).map(v => `waived (${v.waived}): ${v.value} in ${v.object}`),
+  ];
+  return { item: 'pinned-versions', status: failing.length ? 'fails' : 'holds', details };
+}
+
+function driftGuard(entries: TreeEntry[]): ChecklistItemResult {
+  const guards = entries.filter(e => e.object?.metadata?.labels?.[GUARDRAIL_LABEL] === 'drift-guard');
+  const kyverno = guards.filter(e => e.object.kind === 'ClusterPolicy' && String(e.object.apiVersion).startsWith('kyverno.io/'));
+  const policies = guards.filter(e => e.object.kind === 'ValidatingAdmissionPolicy');
+  const bindings = guards.filter(e => e.object.kind === 'ValidatingAdmissionPolicyBinding');
+  const details: string[] = [];
+  let enforced = false;
+  for (const k of kyverno) {
+    const enforce = (k.object.spec?.rules ?? []).some((r: any) => (r.validate?.failureAction ?? k.object.spec?.validationFailureAction) === 'Enforce');
+    enforced ||= enforce;
+    details.push(`Kyverno ClusterPolicy ${k.object.metadata.name} (${k.path}) ${enforce ? 'enforces' : 'audits only'}`);
+  }
+  for (const p of policies) {
+    const bound = bindings.filter(b => b.object.spec?.policyName === p.object.metadata?.name);
+    const enforce = bound.some(b => (b.object.spec?.validationActions ?? []).includes('Deny'));
+    enforced ||= enforce;
+    details.push(`ValidatingAdmissionPolicy ${p.object.metadata.name} (${p.path}) ${bound.length === 0 ? 'has no binding' : enforce ? 'enforces' : 'audits only'}`);
+  }
+  if (!kyverno.length && !policies.length) return { item: 'drift-guard', status: 'fails', details: ['no drift guard is deployed to this cluster'] };
+  return { item: 'drift-guard', status: enforced ? 'holds' : 'fails', details };
+}
+
+function secretsByReference(
+  cluster: ClusterPlan, deployed: Deployed[], apps: PlannedApplication[], clusterSecrets: TreeEntry[],
+): ChecklistItemResult {
+  const details: string[] = [];
+  for (const { entry } of deployed) {
+    for (const e of secretErrors(entry.object, { directory: '', role: 'workload' }, entry.content ?? yaml.dump(entry.object))) details.push(`${entry.path}: ${e}`);
+  }
+  for (const a of apps) for (const e of secretErrors(a.object, { directory: '', role: 'argocd' }, JSON.stringify(a.object))) details.push(`Application ${a.name}: ${e}`);
+  for (const s of clusterSecrets) {
+    const o = s.object;
+    const name = o?.stringData?.name ?? o?.spec?.target?.template?.data?.name;
+    if (name !== cluster.name) continue;
+    for (const e of secretErrors(o, { directory: '', role: 'argocd' }, s.content ?? JSON.stringify(o))) details.push(`${s.path}: ${e}`);
+  }
+  return { item: 'secrets-by-reference', status: details.length ? 'fails' : 'holds', details };
+}
+
+function drStandby(cluster: ClusterPlan, apps: PlannedApplication[], plan: FleetPlan): ChecklistItemResult {
+  const role = (a: PlannedApplication) => a.object.metadata?.annotations?.[DR_ROLE_ANNOTATION];
+  const pair = (a: PlannedApplication) => a.object.metadata?.annotations?.[DR_PAIR_ANNOTATION];
+  const primaries = apps.filter(a => role(a) === 'primary');
+  if (primaries.length === 0) return { item: 'dr-standby', status: 'not-declared', details: [] };
+  const details: string[] = [];
+  const standbys = plan.clusters.filter(c => c.name !== cluster.name).flatMap(c => c.applications.filter(a => role(a) === 'standby').map(a => ({ cluster: c.name, app: a })));
+  for (const p of primaries) {
+    const found = standbys.filter(s => pair(s.app) === pair(p));
+    if (!pair(p)) details.push(`Application ${p.name} is a DR primary without '${DR_PAIR_ANNOTATION}'`);
+    else if (found.length === 0) details.push(`DR pair '${pair(p)}': no standby on another cluster for Application ${p.name}`);
+  }
+  return { item: 'dr-standby', status: details.length ? 'fails' : 'holds', details };
+}
+
+/** The fleet-repository paths an Application's sources deploy. */
+function localSources(app: PlannedApplication, isLocal: (url: unknown) => boolean): string[] {
+  const sources: any[] = app.object.spec?.sources ?? (app.object.spec?.source ? [app.object.spec.source] : []);
+  return sources.filter(s => isLocal(s.repoURL) && typeof s.path === 'string').map(s => trimDir(s.path));
+}
+
+/** The objects deployed from a directory: its files, and for a Kustomize overlay its resources' files. */
+function objectsOf(index: Map<string, TreeEntry[]>, dir: string, seen: Set<string> = new Set()): TreeEntry[] {
+  if (seen.has(dir)) return [];
+  seen.add(dir);
+  const entries = index.get(dir) ?? [];
+  const out: TreeEntry[] = [];
+  for (const e of entries) {
+    if (isKustomization(e)) {
+      for (const r of e.object.resources ?? []) if (typeof r === 'string') out.push(...objectsOf(index, normalizePath(`${dir}/${r}`), seen));
+    } else {
+      out.push(e);
+    }
+  }
+  return out;
+}
+
