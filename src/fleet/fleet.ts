@@ -5,6 +5,7 @@ import { RemovalAcknowledgement } from './removal-acknowledgement';
 import { AppProject, IAppProject } from '../argocd/app-project';
 import { show, throwIfInvalid } from '../private/errors';
 import { dns1123LabelErrors } from '../private/names';
+import type { ISecretStore } from '../secrets/secret-store';
 
 /** Props for `Fleet`. */
 export interface FleetProps {
@@ -36,6 +37,11 @@ export interface FleetProps {
    * @default - `<fleetName>-root` in the `default` project, automated with prune and self-heal, server-side apply
    */
   readonly bootstrap?: BootstrapOptions;
+  /**
+   * The store of ExternalSecrets (and store-backed cluster credentials) that do not name one.
+   * @default - none: every ExternalSecret names its store
+   */
+  readonly defaultSecretStore?: ISecretStore;
 }
 
 /**
@@ -67,6 +73,8 @@ export class Fleet extends Construct {
   public readonly targetRevision: string;
   public readonly argocdNamespace: string;
   public readonly defaultProject: IAppProject;
+  /** The store of ExternalSecrets that do not name one. */
+  public readonly defaultSecretStore?: ISecretStore;
   /** The root App-of-Apps. */
   public readonly bootstrap: Bootstrap;
   private readonly registry = new Map<string, Cluster>();
@@ -80,6 +88,7 @@ export class Fleet extends Construct {
     this.repoUrl = props.repoUrl;
     this.targetRevision = props.targetRevision ?? 'HEAD';
     this.argocdNamespace = argocdNamespace;
+    this.defaultSecretStore = props.defaultSecretStore;
 
     const errors = dns1123LabelErrors(this.fleetName).map(e => `'fleetName' (${show(this.fleetName)}) is not a valid DNS-1123 label: ${e}`);
     errors.push(...dns1123LabelErrors(argocdNamespace).map(e => `'argocdNamespace' (${show(argocdNamespace)}) is not a valid namespace name: ${e}`));
