@@ -2,6 +2,7 @@ import { FleetModel } from './fleet-model';
 import { FleetPlan } from './fleet-plan';
 import { FleetProof, FleetProofWaiver, WAIVED_PROOFS_ANNOTATION } from '../argocd/fleet-proof';
 import { Destination, destinationMatcher, isSourcePermitted } from '../private/project-rules';
+import { proveSecrets } from '../secrets/secret-proofs';
 
 /** What the proofs found. */
 export interface FleetProofResult {
@@ -76,6 +77,7 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
     if (sets.length === 0) report(undefined, FleetProof.UNIQUE_APPLICATION_NAMES, message);
     else report(sets[0], FleetProof.UNIQUE_APPLICATION_NAMES, message);
   }
+  errors.push(...proveSecrets(model, plan));
   return { errors, waived };
 }
 

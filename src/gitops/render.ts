@@ -5,6 +5,7 @@ import { processObject, ProcessedObject, ProcessOptions } from './process-object
 import { ClusterManifests } from '../fleet/cluster-manifests';
 import { isClusterScoped } from '../private/kinds';
 import { ownPlacement, Placement } from '../private/placement';
+import { keptWholeForSecretProof } from '../secrets/secret-proofs';
 import { HelmApplication } from '../workloads/helm-application';
 import { Workload } from '../workloads/workload';
 
@@ -241,6 +242,7 @@ function fileNameOf(json: any, placement: Placement): { name: string; error?: st
 }
 
 function summaryOf(json: any): any {
+  if (keptWholeForSecretProof(json)) return json; // the secret proof reads stores, references and targets
   return { apiVersion: json.apiVersion, kind: json.kind, metadata: { name: json.metadata?.name, namespace: json.metadata?.namespace } };
 }
 
