@@ -160,6 +160,10 @@ export class Cluster extends Construct implements ICluster {
   public readonly fleet: Fleet;
   /** The object written to the tree: a v1 Secret, or an ExternalSecret that produces it. */
   public readonly apiObject: ApiObject;
+  /** The certificate of the cluster's Sealed Secrets controller, if given. */
+  public readonly sealingCertificate?: SealingCertificate;
+  /** The age recipient of the cluster's SOPS key, if given. */
+  public readonly sopsAgeRecipient?: string;
   private readonly _labels: Record<string, string>;
   private readonly _annotations: Record<string, string>;
   private readonly options: ClusterProps;
@@ -175,6 +179,8 @@ export class Cluster extends Construct implements ICluster {
     this._labels = { ...props.labels ?? {} };
     this._annotations = { ...props.annotations ?? {} };
     this.project = props.project;
+    this.sealingCertificate = props.sealingCertificate;
+    this.sopsAgeRecipient = props.sopsAgeRecipient;
 
     throwIfInvalid(this, 'Cluster', [...this.propErrors(props, rendered?.impliedServer), ...secretSettingErrors(props)]);
     this.fleet._registerCluster(this);
