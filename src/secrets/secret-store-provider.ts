@@ -1,4 +1,5 @@
 import { SecretStoreKind } from './secret-store';
+import type { SecretKeyReference } from '../argocd/generators-external';
 import {
   SecretStoreSpecProvider,
   SecretStoreSpecProviderAwsService,
@@ -10,14 +11,10 @@ import { show } from '../private/errors';
 import { dns1123LabelErrors, dns1123SubdomainErrors } from '../private/names';
 
 /**
- * A key of a Kubernetes Secret that holds one of the store's own credentials. Only the reference is written;
- * the Secret is created outside Git (or by another ExternalSecret, a SealedSecret or SOPS).
+ * A key of a Kubernetes Secret that holds one of a store's own credentials. Only the reference is written; the
+ * Secret is created outside Git (or by another ExternalSecret, a SealedSecret or SOPS).
  */
-export interface SecretKeyReference {
-  /** The Secret's name. */
-  readonly name: string;
-  /** The key in the Secret. */
-  readonly key: string;
+export interface NamespacedSecretKeyReference extends SecretKeyReference {
   /**
    * The Secret's namespace. For a ClusterSecretStore, leaving it out makes the reference "referent": each
    * ExternalSecret's own namespace is used. For a SecretStore it must be left out or be the store's namespace.
@@ -31,8 +28,8 @@ export interface ServiceAccountReference {
   /** The ServiceAccount's name. */
   readonly name: string;
   /**
-   * The ServiceAccount's namespace (the same rules as `SecretKeyReference.namespace`).
-   * @default - see `SecretKeyReference.namespace`
+   * The ServiceAccount's namespace (the same rules as `NamespacedSecretKeyReference.namespace`).
+   * @default - see `NamespacedSecretKeyReference.namespace`
    */
   readonly namespace?: string;
   /**
@@ -68,7 +65,7 @@ export interface VaultKubernetesAuthOptions {
 /** Options for `VaultAuth.appRole()`. */
 export interface VaultAppRoleAuthOptions {
   /** The Secret key holding the AppRole secret ID. */
-  readonly secretIdRef: SecretKeyReference;
+  readonly secretIdRef: NamespacedSecretKeyReference;
   /**
    * The AppRole role ID (not a secret: it is like a user name). Give it or `roleIdRef`.
    * @default - read from `roleIdRef`
@@ -78,7 +75,7 @@ export interface VaultAppRoleAuthOptions {
    * The Secret key holding the role ID.
    * @default - `roleId`
    */
-  readonly roleIdRef?: SecretKeyReference;
+  readonly roleIdRef?: NamespacedSecretKeyReference;
   /**
    * Where the AppRole auth method is mounted.
    * @default 'approle'
@@ -102,7 +99,7 @@ export interface VaultJwtAuthOptions {
    * A Secret key holding the JWT.
    * @default - a service account token is requested instead
    */
-  readonly tokenRef?: SecretKeyReference;
+  readonly tokenRef?: NamespacedSecretKeyReference;
   /**
    * The service account whose short-lived token is requested (TokenRequest API) and presented.
    * @default - `tokenRef`
@@ -165,7 +162,7 @@ export class VaultAuth {
   }
 
   /** A Vault token kept in a Secret (`auth.tokenSecretRef`). */
-  public static token(tokenRef: SecretKeyReference): VaultAuth {
+  public static token(tokenRef: NamespacedSecretKeyReference): VaultAuth {
     return new VaultAuth('token', { tokenSecretRef: keyRef(tokenRef) }, [{ path: 'auth.tokenRef', ref: tokenRef }]);
   }
 
@@ -212,7 +209,7 @@ export class AwsAuth {
   }
 
   /** Static access keys kept in Secrets (`auth.secretRef`). Prefer IRSA. */
-  public static accessKeys(accessKeyIdRef: SecretKeyReference, secretAccessKeyRef: SecretKeyReference, sessionTokenRef?: SecretKeyReference): AwsAuth {
+  public static accessKeys(accessKeyIdRef: NamespacedSecretKeyReference, secretAccessKeyRef: NamespacedSecretKeyReference, sessionTokenRef?: NamespacedSecretKeyReference): AwsAuth {
     return new AwsAuth({
       secretRef: {
         accessKeyIdSecretRef: keyRef(accessKeyIdRef),
@@ -287,7 +284,7 @@ export class GcpAuth {
   }
 
   /** A service account key kept in a Secret (`auth.secretRef`); the store then needs `projectId`. */
-  public static serviceAccountKey(keyRef_: SecretKeyReference): GcpAuth {
+  public static serviceAccountKey(keyRef_: NamespacedSecretKeyReference): GcpAuth {
     return new GcpAuth('serviceAccountKey', { secretRef: { secretAccessKeySecretRef: keyRef(keyRef_) } }, [{ path: 'auth.serviceAccountKey', ref: keyRef_ }]);
   }
 
@@ -342,7 +339,7 @@ export class AzureAuth {
   }
 
   /** A service principal whose client ID and secret are kept in Secrets (`authType: ServicePrincipal`). */
-  public static servicePrincipal(clientIdRef: SecretKeyReference, clientSecretRef: SecretKeyReference): AzureAuth {
+  public static servicePrincipal(clientIdRef: NamespacedSecretKeyReference, clientSecretRef: NamespacedSecretKeyReference): AzureAuth {
     return new AzureAuth({ authType: 'ServicePrincipal', authSecretRef: { clientId: keyRef(clientIdRef), clientSecret: keyRef(clientSecretRef) } },
       [{ path: 'auth.clientIdRef', ref: clientIdRef }, { path: 'auth.clientSecretRef', ref: clientSecretRef }]);
   }
@@ -481,8 +478,9 @@ export class SecretStoreProvider {
     for (const c of this.checks) {
       if (typeof c === 'string') { errors.push(c); continue; }
       const ref: any = c.ref;
-      if (!ref || typeof ref.name !== 'string') { errors.push(`'provider.${c.path}' needs a name`); continue; }
-      errors.push(...dns1123SubdomainErrors(ref.name).map(e => `'provider.${c.path}' name (${show(ref.name)}) ${e}`));
+      const name = 'key' in (ref ?? {}) ? ref.secretName : ref?.name;
+      if (typeof name !== 'string') { errors.push(`'provider.${c.path}' needs a name`); continue; }
+      errors.push(...dns1123SubdomainErrors(name).map(e => `'provider.${c.path}' name (${show(name)}) ${e}`));
       if ('key' in ref && (typeof ref.key !== 'string' || !/^[-._a-zA-Z0-9]+$/.test(ref.key))) {
         errors.push(`'provider.${c.path}' key (${show(ref.key)}) is not a valid Secret key`);
       }
@@ -500,11 +498,11 @@ export class SecretStoreProvider {
 /** A reference the store validation checks (name, key, namespace). */
 interface RefCheck {
   readonly path: string;
-  readonly ref: SecretKeyReference | ServiceAccountReference;
+  readonly ref: NamespacedSecretKeyReference | ServiceAccountReference;
 }
 
-function keyRef(r: SecretKeyReference): any {
-  return r ? { name: r.name, key: r.key, namespace: r.namespace } : undefined;
+function keyRef(r: NamespacedSecretKeyReference): any {
+  return r ? { name: r.secretName, key: r.key, namespace: r.namespace } : undefined;
 }
 
 function saRef(r: ServiceAccountReference): any {

@@ -8,7 +8,6 @@ import type { SyncPolicy } from '../argocd/sync-policy';
 import type { ICluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
 import { processObject } from '../gitops/process-object';
-import { toYaml } from '../gitops/yaml';
 import { show, throwIfInvalid } from '../private/errors';
 import { dns1123LabelErrors } from '../private/names';
 import { defineRawFiles, RawFile } from '../private/raw-files';
