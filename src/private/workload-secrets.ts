@@ -72,7 +72,7 @@ export function resolveSecrets(
   const errors: string[] = [];
   const environment = versions ? versions.environmentOf(cluster) : cluster.labels.environment;
   for (const s of secrets ?? []) {
-    if (s.match && !s.match._matches(cluster, versions)) continue;
+    if (s.matches?.length && !s.matches.some(m => m._matches(cluster, versions))) continue;
     const override = [...s.storeOverrides ?? []]
       .map((o, i) => ({ o, i }))
       .filter(({ o }) => o.match._matches(cluster, versions))
@@ -126,7 +126,7 @@ export function applySecrets(objects: any[], resolved: readonly ResolvedSecret[]
     errors.push(...webhookProblems(spec).map(p => `secret '${s.secretName}': ${formatProblem(p)}`));
     const clash = objects.find(o => o.kind === 'ExternalSecret' && o.metadata?.name === s.secretName);
     if (clash) errors.push(`secret '${s.secretName}': the definition already renders an ExternalSecret of that name`);
-    objects.push({ apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: s.secretName, namespace }, spec });
+    objects.push(sortDeep({ apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: s.secretName, namespace }, spec }));
     let wired = 0;
     for (const pod of podSpecsOf(objects)) {
       const containers = [...pod.containers ?? [], ...pod.initContainers ?? []].filter((c: any) => !s.containers?.length || s.containers.includes(c.name));
@@ -163,4 +163,11 @@ function podSpecsOf(objects: any[]): any[] {
 function volumeName(secretName: string): string {
   const name = `secret-${secretName.replace(/\./g, '-')}`;
   return name.length <= 63 ? name : name.slice(0, 63).replace(/-+$/, '');
+}
+
+/** Keys sorted at every level (as cdk8s writes the other objects); arrays keep their order. */
+function sortDeep(v: any): any {
+  if (Array.isArray(v)) return v.map(sortDeep);
+  if (v === null || typeof v !== 'object') return v;
+  return Object.fromEntries(Object.keys(v).sort().map(k => [k, sortDeep(v[k])]));
 }

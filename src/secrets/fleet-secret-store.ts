@@ -20,7 +20,8 @@ export interface FleetSecretStoreProps extends SecretStoreOptions {
    */
   readonly kind?: SecretStoreKind;
   /**
-   * For a SecretStore, its namespace; for a ClusterSecretStore, the namespace of the Application that deploys it.
+   * For a SecretStore, its namespace (which must exist: it is not created); for a ClusterSecretStore, the
+   * destination namespace of the Applications that deploy it.
    * @default 'external-secrets'
    */
   readonly namespace?: string;
@@ -93,6 +94,8 @@ export class FleetSecretStore extends Construct implements ISecretStore {
     this.workload = new Workload(this, 'Workload', {
       applicationName: props.applicationName ?? `secret-store-${props.storeName}`,
       namespace,
+      // The namespace belongs to External Secrets' own installation (or, for a SecretStore, to its workload).
+      manageNamespace: false,
       matchLabels: props.matchLabels,
       matchExpressions: props.matchExpressions,
       project: props.project,

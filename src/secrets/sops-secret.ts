@@ -103,7 +103,7 @@ export class SopsSecret extends Construct {
         destination: cluster,
         destinationNamespace: props.namespace,
         project: props.project ?? fleet.defaultProject,
-        source: ApplicationSource.kustomize({ path: directory }),
+        source: ApplicationSource.git({ path: directory }), // Argo CD detects kustomization.yaml
         syncPolicy: props.syncPolicy,
       }));
     }

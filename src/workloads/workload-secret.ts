@@ -88,10 +88,10 @@ export interface WorkloadSecret {
    */
   readonly containers?: string[];
   /**
-   * The clusters that get the secret (and its wiring).
+   * The clusters that get the secret (and its wiring): those any of these selects.
    * @default - every cluster of the workload
    */
-  readonly match?: ClusterMatch;
+  readonly matches?: ClusterMatch[];
   /**
    * How often External Secrets reads the values again.
    * @default Duration.hours(1)

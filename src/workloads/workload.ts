@@ -134,6 +134,12 @@ export interface WorkloadProps {
    */
   readonly imageUpdater?: ImageUpdaterOptions;
   /**
+   * Whether the workload renders its Namespace (with a sync wave before everything else). Turn it off when the
+   * namespace belongs to another application, or when the workload renders only cluster-scoped objects.
+   * @default true
+   */
+  readonly manageNamespace?: boolean;
+  /**
    * Secrets written as External Secrets `ExternalSecret`s into each cluster's objects and wired into its pods
    * (env and volumes); their stores and remote keys may differ per environment, region or cluster.
    * @default - none
@@ -359,7 +365,7 @@ export class Workload extends Construct {
   private finish(objects: any[], settings: WorkloadSettings, clusterName: string | undefined, environment: string | undefined): any[] {
     for (const o of objects) if (isClusterScoped(o.apiVersion, o.kind) && o.metadata?.namespace !== undefined) delete o.metadata.namespace;
     applySettings(objects, settings, this.props.image, { applicationName: this.applicationName, clusterName, environment });
-    if (!objects.some(o => o.apiVersion === 'v1' && o.kind === 'Namespace' && o.metadata?.name === this.namespace)) {
+    if (this.props.manageNamespace !== false && !objects.some(o => o.apiVersion === 'v1' && o.kind === 'Namespace' && o.metadata?.name === this.namespace)) {
       objects.unshift({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.namespace } });
     }
     objects.push(...guardRailObjects(settings, this.namespace, this.applicationName));

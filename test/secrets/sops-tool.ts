@@ -132,7 +132,9 @@ export function sopsEncrypt(plaintext: string, options: SopsEncryptOptions): { t
   };
   if (options.macOnlyEncrypted) metadata.mac_only_encrypted = true;
   metadata.version = '3.13.2';
-  (docs[0].contents as YAML.YAMLMap).set('sops', docs[0].createNode(metadata));
+  const node = docs[0].createNode(metadata) as YAML.YAMLMap;
+  (node.get('lastmodified', true) as YAML.Scalar).type = 'QUOTE_DOUBLE'; // sops quotes it: it is not a YAML timestamp
+  (docs[0].contents as YAML.YAMLMap).set('sops', node);
   const text = docs.map(d => d.toString({ lineWidth: 0 })).join('---\n');
   return { text, dataKey };
 }
