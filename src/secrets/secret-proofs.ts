@@ -49,7 +49,9 @@ export function proveSecrets(model: FleetModel, plan: FleetPlan): string[] {
   const found = new Map<string, { prefix: string; clusters: string[] }>();
   const report = (d: Deployed | undefined, cluster: string, message: string) => {
     const key = `${d?.entry.path ?? ''}\n${message}`;
-    const prefix = (d?.entry as any)?.constructPath ? `[${(d!.entry as any).constructPath}] ` : '';
+    // The construct that wrote the file: an L2's primary child is 'Resource', so name the L2.
+    const constructPath: string | undefined = (d?.entry as any)?.constructPath;
+    const prefix = constructPath ? `[${constructPath.replace(/\/Resource$/, '')}] ` : '';
     const f = found.get(key) ?? { prefix, clusters: [] };
     if (!f.clusters.includes(cluster)) f.clusters.push(cluster);
     found.set(key, f);
