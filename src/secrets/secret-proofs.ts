@@ -15,6 +15,7 @@
  */
 import type { TreeEntry, FleetModel } from '../gitops/fleet-model';
 import type { FleetPlan, PlannedApplication } from '../gitops/fleet-plan';
+import { IN_CLUSTER_NAME } from '../expansion/cluster-secrets';
 import { compileSelector } from '../expansion/selector';
 import { SEALING_CERTIFICATES_ANNOTATION, SECRET_STORES_ANNOTATION, SOPS_AGE_RECIPIENT_ANNOTATION, storeKey } from '../private/cluster-secret-settings';
 import { compileGoRegExp } from '../private/go-regexp';
@@ -165,7 +166,10 @@ function storeProblems(spec: any, namespace: string, stores: StoreIndex, labels:
     if (!stores.keys.has(key)) {
       const others = (stores.byName.get(ref.name) ?? []).map(k => k.replace(/^SecretStore\/([^/]*)\//, 'SecretStore in namespace $1 named '));
       const hint = others.length ? ` (it has ${others.join(', ')}: a ${kind} must be ${kind === 'SecretStore' ? `in namespace '${namespace}'` : 'cluster-wide'})` : '';
-      problems.push(`reads ${kind} '${ref.name}', which cluster '${cluster}' does not have${kind === 'SecretStore' ? ` in namespace '${namespace}'` : ''}${hint}; deploy it to the cluster (FleetSecretStore, or its manifests) or declare it pre-installed (Cluster 'secretStores', PreinstalledSecretStore)`);
+      const remedy = cluster === IN_CLUSTER_NAME
+        ? "register the hub (ClusterCredentials.inCluster()) and deploy the store to it (FleetSecretStore) or declare it pre-installed (PreinstalledSecretStore)"
+        : "deploy it to the cluster (FleetSecretStore, or its manifests) or declare it pre-installed (Cluster 'secretStores', PreinstalledSecretStore)";
+      problems.push(`reads ${kind} '${ref.name}', which cluster '${cluster}' does not have${kind === 'SecretStore' ? ` in namespace '${namespace}'` : ''}${hint}; ${remedy}`);
       continue;
     }
     const conditions = kind === 'ClusterSecretStore' ? stores.conditions.get(ref.name) : undefined;
