@@ -15,7 +15,8 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AppProject, Application, ApplicationFinalizer, ApplicationSet, ApplicationSource, AwsAuth, ClusterCredentials, ClusterGenerator, ClusterMatch, Fleet,
+  AppProject, Application, ApplicationFinalizer, ApplicationSet, ApplicationSource, AwsAuth, ClusterCredentials, ClusterGenerator, ClusterMatch,
+  Fleet,
   FleetApp, FleetSecretStore,
   HelmApplication, IWorkloadDefinition, LabelSelectorOperator, ListGenerator, MatrixGenerator, NotificationSubscription, NotificationTrigger,
   ProgressiveSync, ProjectDestination, TemplateParam, ProjectPolicy, SealedSecret, SealingCertificate, SecretStoreProvider, SopsFile, SopsSecret,

@@ -5,11 +5,11 @@ import type { CommandResult } from './appset-generate';
 import { CliError } from './errors';
 import { toYaml } from '../gitops/yaml';
 import { show } from '../private/errors';
+import { dns1123LabelErrors, dns1123SubdomainErrors } from '../private/names';
 import {
   CLUSTER_WIDE_ANNOTATION, encryptionLabel, expiryError, hybridEncrypt, NAMESPACE_WIDE_ANNOTATION, parseCertificate, ScopeName,
 } from '../private/sealing';
 import { SEALED_FOR_ANNOTATION } from '../private/secret-markers';
-import { dns1123LabelErrors, dns1123SubdomainErrors } from '../private/names';
 import { InputError, readTextFile } from '../private/yaml-input';
 
 /** The most plaintext sealed at once: a Kubernetes Secret holds at most 1 MiB. */

@@ -7,11 +7,11 @@ import { Fleet } from './fleet';
 import type { IAppProject } from '../argocd/app-project';
 import { ExternalSecret as ExternalSecretL1 } from '../imports/externalsecrets-external-secrets.io';
 import { argoChart } from '../private/argo-chart';
+import { clusterSecretAnnotations, secretSettingErrors } from '../private/cluster-secret-settings';
 import { show, throwIfInvalid } from '../private/errors';
 import { formatProblem, inputErrors, renderExternalSecretSpec, webhookProblems } from '../private/external-secret-spec';
 import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
 import { definePlacement } from '../private/placement';
-import { clusterSecretAnnotations, secretSettingErrors } from '../private/cluster-secret-settings';
 import { sortedMap, undefinedIfEmpty } from '../private/util';
 import type { SealingCertificate } from '../secrets/sealing-certificate';
 import type { SecretStoreReference } from '../secrets/secret-store';
@@ -218,8 +218,8 @@ export class Cluster extends Construct implements ICluster {
         data: store.references.map(ref => ({ secretKey: ref.secretKey, remoteKey: store.remoteKey, property: ref.property })),
         dataFrom: [],
       });
-      const specErrors = inputErrors({ store: storeRef, targetName: secretName, data: store.references.map(ref => ({ secretKey: ref.secretKey, remoteKey: store.remoteKey, property: ref.property })), dataFrom: [] })
-        .map(e => `credentials: ${e}`);
+      const refs = store.references.map(ref => ({ secretKey: ref.secretKey, remoteKey: store.remoteKey, property: ref.property }));
+      const specErrors = inputErrors({ store: storeRef, targetName: secretName, data: refs, dataFrom: [] }).map(e => `credentials: ${e}`);
       throwIfInvalid(this, 'Cluster', specErrors);
       this.apiObject = new ExternalSecretL1(argoChart(this, this.fleet.argocdNamespace), 'Resource', {
         metadata: { name: secretName, namespace: this.fleet.argocdNamespace },

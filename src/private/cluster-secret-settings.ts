@@ -72,7 +72,8 @@ export function clusterSecretAnnotations(cluster: ICluster & IConstruct, props: 
     else for (const ns of d.namespaces) stores.add(storeKey(d.store.storeKind, d.store.storeName, ns));
   }
   if (stores.size) out[SECRET_STORES_ANNOTATION] = [...stores].sort().join(',');
-  const certificates = [props.sealingCertificate, ...props.additionalSealingCertificates ?? []].filter((c): c is SealingCertificate => c !== undefined);
+  const certificates = [props.sealingCertificate, ...props.additionalSealingCertificates ?? []]
+    .filter((c): c is SealingCertificate => c !== undefined);
   if (certificates.length) out[SEALING_CERTIFICATES_ANNOTATION] = [...new Set(certificates.map(c => c.fingerprint))].join(',');
   if (props.sopsAgeRecipient) out[SOPS_AGE_RECIPIENT_ANNOTATION] = props.sopsAgeRecipient;
   return out;

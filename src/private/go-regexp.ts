@@ -17,9 +17,20 @@ export interface GoRegExp {
 }
 
 const POSIX_CLASSES: Record<string, string> = {
-  alnum: '0-9A-Za-z', alpha: 'A-Za-z', ascii: '\\x00-\\x7F', blank: '\\t ', cntrl: '\\x00-\\x1F\\x7F', digit: '0-9',
-  graph: '!-~', lower: 'a-z', print: ' -~', punct: '!-/:-@[-`{-~', space: '\\t\\n\\v\\f\\r ', upper: 'A-Z',
-  word: '0-9A-Za-z_', xdigit: '0-9A-Fa-f',
+  alnum: '0-9A-Za-z',
+  alpha: 'A-Za-z',
+  ascii: '\\x00-\\x7F',
+  blank: '\\t ',
+  cntrl: '\\x00-\\x1F\\x7F',
+  digit: '0-9',
+  graph: '!-~',
+  lower: 'a-z',
+  print: ' -~',
+  punct: '!-/:-@[-`{-~',
+  space: '\\t\\n\\v\\f\\r ',
+  upper: 'A-Z',
+  word: '0-9A-Za-z_',
+  xdigit: '0-9A-Fa-f',
 };
 
 const cache = new Map<string, GoRegExp>();
@@ -40,7 +51,7 @@ function translate(pattern: string): GoRegExp {
   let source = pattern;
   const leading = /^\(\?([imsU]+)\)/.exec(source);
   if (leading) {
-    if (leading[1].includes('U')) return { error: "uses the ungreedy flag (?U), which cannot be evaluated offline" };
+    if (leading[1].includes('U')) return { error: 'uses the ungreedy flag (?U), which cannot be evaluated offline' };
     flags = [...new Set(leading[1].split(''))].join('');
     source = source.slice(leading[0].length);
   }

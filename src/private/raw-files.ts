@@ -50,8 +50,12 @@ export function renderRawFiles(all: readonly IConstruct[], byPath: Map<string, s
       byPath.set(f.path, where);
       const directory = f.path.slice(0, f.path.lastIndexOf('/'));
       files.push({
-        path: f.path, content: f.content, object: f.object, hash: createHash('sha256').update(f.content).digest('hex'),
-        constructPath: where, placement: { directory, role: 'workload' },
+        path: f.path,
+        content: f.content,
+        object: f.object,
+        hash: createHash('sha256').update(f.content).digest('hex'),
+        constructPath: where,
+        placement: { directory, role: 'workload' },
       });
     }
   }

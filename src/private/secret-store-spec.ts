@@ -1,13 +1,13 @@
 import { Duration } from 'cdk8s';
-import { compileGoRegExp } from './go-regexp';
 import { show } from './errors';
+import { compileGoRegExp } from './go-regexp';
 import { annotationMapErrors, dns1123LabelErrors, labelMapErrors } from './names';
 import { renderRequirements } from './selector';
 import { sortedMap } from './util';
 import type { LabelSelectorRequirement } from '../argocd/generators';
 import { SecretStoreSpec, SecretStoreSpecRefreshInterval } from '../imports/externalsecrets-external-secrets.io';
-import type { SecretStoreProvider } from '../secrets/secret-store-provider';
 import type { SecretStoreKind } from '../secrets/secret-store';
+import type { SecretStoreProvider } from '../secrets/secret-store-provider';
 
 /** What both store kinds take (see `SecretStoreOptions`). */
 interface StoreInput {
@@ -30,8 +30,9 @@ export interface StoreConditionInput {
  * The spec of a SecretStore or ClusterSecretStore and the problems External Secrets' webhook (and the provider's
  * `ValidateStore`) would report. `namespace` is the SecretStore's own namespace when known.
  */
-export function renderStoreSpec(kind: SecretStoreKind, input: StoreInput, namespace: string | undefined, conditions: readonly StoreConditionInput[] = []):
-{ spec: SecretStoreSpec; errors: string[] } {
+export function renderStoreSpec(
+  kind: SecretStoreKind, input: StoreInput, namespace: string | undefined, conditions: readonly StoreConditionInput[] = [],
+): { spec: SecretStoreSpec; errors: string[] } {
   const errors: string[] = [];
   if (!input.provider) {
     errors.push("'provider' is required (SecretStoreProvider.vault(), .awsSecretsManager(), .gcpSecretManager(), .azureKeyVault() …)");

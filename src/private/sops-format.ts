@@ -131,7 +131,8 @@ export function readSopsYaml(text: string): SopsDocument {
     documents.push(data);
     walk(contents, [], docs.length > 1 ? `document ${di + 1}: ` : '', [], (path, display, node, comments) => {
       const value = YAML.isScalar(node) ? node.value : node;
-      leaves.push({ path, display, value, source: YAML.isScalar(node) ? node.source : undefined, comments, encrypted: shouldBeEncrypted(path, comments) });
+      const source = YAML.isScalar(node) ? node.source : undefined;
+      leaves.push({ path, display, value, source, comments, encrypted: shouldBeEncrypted(path, comments) });
     });
   });
 
@@ -168,7 +169,7 @@ export function readSopsYaml(text: string): SopsDocument {
 /** Why an `ENC[…]` value is malformed, or undefined. */
 export function encFormatProblem(value: string): string | undefined {
   const m = ENC_VALUE.exec(value);
-  if (!m) return "not ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]";
+  if (!m) return 'not ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]';
   const b64 = /^[A-Za-z0-9+/]*={0,2}$/;
   if (!b64.test(m[1]) || !b64.test(m[2]) || !b64.test(m[3])) return 'data, iv or tag is not base64';
   if (Buffer.from(m[2], 'base64').length !== 32) return 'the IV is not 32 bytes';

@@ -4,11 +4,11 @@
  * view of the object where `sops` and every encrypted value are left out: ciphertext is not plaintext, and the
  * schema sees the object as ksops will produce it.
  */
-import { readSopsYaml, SopsDocument } from './sops-format';
-import { secretErrors } from '../gitops/secret-guard';
-import { SchemaValidator } from '../gitops/schema-validator';
-import { toYaml } from '../gitops/yaml';
 import type { Placement } from './placement';
+import { readSopsYaml, SopsDocument } from './sops-format';
+import { SchemaValidator } from '../gitops/schema-validator';
+import { secretErrors } from '../gitops/secret-guard';
+import { toYaml } from '../gitops/yaml';
 
 /** The problems of a SOPS file's text (one document). */
 export function sopsTextProblems(text: string, role: Placement['role'], validateSchemas = true): string[] {

@@ -7,8 +7,8 @@ import { show } from './errors';
 import { formatProblem, inputErrors, renderExternalSecretSpec, webhookProblems } from './external-secret-spec';
 import { dns1123LabelErrors, dns1123SubdomainErrors } from './names';
 import type { ICluster } from '../fleet/cluster';
-import type { ExternalSecretData } from '../secrets/external-secret-data';
 import type { VersionsFile } from '../promotion/versions-file';
+import type { ExternalSecretData } from '../secrets/external-secret-data';
 import type { ISecretStore } from '../secrets/secret-store';
 import type { WorkloadSecret } from '../workloads/workload-secret';
 
@@ -129,7 +129,8 @@ export function applySecrets(objects: any[], resolved: readonly ResolvedSecret[]
     objects.push(sortDeep({ apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: s.secretName, namespace }, spec }));
     let wired = 0;
     for (const pod of podSpecsOf(objects)) {
-      const containers = [...pod.containers ?? [], ...pod.initContainers ?? []].filter((c: any) => !s.containers?.length || s.containers.includes(c.name));
+      const containers = [...pod.containers ?? [], ...pod.initContainers ?? []]
+        .filter((c: any) => !s.containers?.length || s.containers.includes(c.name));
       if (!containers.length) continue;
       wired++;
       const volume = volumeName(s.secretName);
@@ -143,7 +144,8 @@ export function applySecrets(objects: any[], resolved: readonly ResolvedSecret[]
           c.env = env;
         }
         if (s.mountPath !== undefined) {
-          c.volumeMounts = [...(c.volumeMounts ?? []).filter((m: any) => m.name !== volume), { name: volume, mountPath: s.mountPath, readOnly: true }];
+          const mount = { name: volume, mountPath: s.mountPath, readOnly: true };
+          c.volumeMounts = [...(c.volumeMounts ?? []).filter((m: any) => m.name !== volume), mount];
         }
       }
     }

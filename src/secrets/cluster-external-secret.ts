@@ -134,17 +134,23 @@ export class ClusterExternalSecret extends Construct {
   }
 
   private renderSpec(props: ClusterExternalSecretProps): any {
-    const selectors: any[] = (props.namespaceSelectors ?? []).map(s => ({ matchLabels: undefinedIfEmpty(sortedMap(s.matchLabels)), matchExpressions: renderRequirements(s.matchExpressions) }));
+    const selectors: any[] = (props.namespaceSelectors ?? [])
+      .map(s => ({ matchLabels: undefinedIfEmpty(sortedMap(s.matchLabels)), matchExpressions: renderRequirements(s.matchExpressions) }));
     if (props.namespaces?.length) {
       selectors.push({ matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: LabelSelectorOperator.IN, values: [...props.namespaces] }] });
     }
-    const metadata = { labels: undefinedIfEmpty(sortedMap(props.externalSecretLabels)), annotations: undefinedIfEmpty(sortedMap(props.externalSecretAnnotations)) };
+    const metadata = {
+      labels: undefinedIfEmpty(sortedMap(props.externalSecretLabels)),
+      annotations: undefinedIfEmpty(sortedMap(props.externalSecretAnnotations)),
+    };
     return {
       externalSecretName: props.externalSecretName,
       externalSecretMetadata: metadata.labels || metadata.annotations ? metadata : undefined,
       namespaceSelectors: selectors,
       refreshTime: props.refreshTime ? goDuration(props.refreshTime) : undefined,
-      externalSecretSpec: renderExternalSecretSpec({ ...props, store: this.store, targetName: this.secretName, data: this.data, dataFrom: this.dataFrom }),
+      externalSecretSpec: renderExternalSecretSpec({
+        ...props, store: this.store, targetName: this.secretName, data: this.data, dataFrom: this.dataFrom,
+      }),
     };
   }
 }

@@ -86,7 +86,11 @@ export class ClusterSecretStore extends Construct implements ISecretStore {
     if (props.storeName !== undefined) errors.push(...dns1123SubdomainErrors(props.storeName).map(e => `'storeName' (${show(props.storeName)}) ${e}`));
     throwIfInvalid(this, 'ClusterSecretStore', errors);
     this.apiObject = new ClusterSecretStoreL1(this, 'Resource', {
-      metadata: { name: props.storeName, labels: undefinedIfEmpty(sortedMap(props.labels)), annotations: undefinedIfEmpty(sortedMap(props.annotations)) },
+      metadata: {
+        name: props.storeName,
+        labels: undefinedIfEmpty(sortedMap(props.labels)),
+        annotations: undefinedIfEmpty(sortedMap(props.annotations)),
+      },
       spec: spec as any,
     });
     this.storeName = this.apiObject.name;

@@ -9,8 +9,8 @@ import { ISecretStore } from './secret-store';
 import { ExternalSecret as ExternalSecretL1 } from '../imports/externalsecrets-external-secrets.io';
 import { show, throwIfInvalid } from '../private/errors';
 import { formatProblem, inputErrors, renderExternalSecretSpec, webhookProblems } from '../private/external-secret-spec';
-import { defaultStoreOf } from '../private/secret-scope';
 import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
+import { defaultStoreOf } from '../private/secret-scope';
 import { sortedMap, undefinedIfEmpty } from '../private/util';
 
 /** What an ExternalSecret fetches and how it writes the target Secret (its `spec`). */

@@ -3,8 +3,8 @@ import { SecretStoreKind, SecretStoreReference } from './secret-store';
 import type { LabelSelectorRequirement } from '../argocd/generators';
 import type { ICluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
-import { selectClusters } from '../private/cluster-selection';
 import { declareStore } from '../private/cluster-secret-settings';
+import { selectClusters } from '../private/cluster-selection';
 import { show, throwIfInvalid } from '../private/errors';
 import { dns1123LabelErrors, labelMapErrors } from '../private/names';
 
@@ -68,7 +68,9 @@ export class PreinstalledSecretStore extends Construct {
     declareStore(fleet, {
       store: props.store,
       namespaces,
-      selects: cluster => (explicit ? explicit.has(cluster.clusterName) : selectClusters([cluster], props.matchLabels, props.matchExpressions).length === 1),
+      selects: cluster => (explicit
+        ? explicit.has(cluster.clusterName)
+        : selectClusters([cluster], props.matchLabels, props.matchExpressions).length === 1),
     });
   }
 }

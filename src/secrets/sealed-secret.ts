@@ -6,8 +6,8 @@ import { SealedSecret as SealedSecretL1 } from '../imports/sealedsecrets-bitnami
 import { show, throwIfInvalid } from '../private/errors';
 import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
 import { CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION, scopeOf } from '../private/sealing';
-import { chartNamespace } from '../private/secret-scope';
 import { SEALED_FOR_ANNOTATION } from '../private/secret-markers';
+import { chartNamespace } from '../private/secret-scope';
 import { sortedMap, undefinedIfEmpty } from '../private/util';
 import { InputError, parseYamlDocuments, readTextFile } from '../private/yaml-input';
 

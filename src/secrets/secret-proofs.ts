@@ -13,13 +13,13 @@
  * - every SealedSecret was sealed for a key the cluster's controller holds (`fleet.cdk8s.io/sealing-certificates`),
  *   and every SOPS file is encrypted to the cluster's age recipient (`fleet.cdk8s.io/sops-age-recipient`).
  */
-import type { TreeEntry, FleetModel } from '../gitops/fleet-model';
-import type { FleetPlan, PlannedApplication } from '../gitops/fleet-plan';
 import { IN_CLUSTER_NAME } from '../expansion/cluster-secrets';
 import { compileSelector } from '../expansion/selector';
+import type { TreeEntry, FleetModel } from '../gitops/fleet-model';
+import type { FleetPlan, PlannedApplication } from '../gitops/fleet-plan';
 import { SEALING_CERTIFICATES_ANNOTATION, SECRET_STORES_ANNOTATION, SOPS_AGE_RECIPIENT_ANNOTATION, storeKey } from '../private/cluster-secret-settings';
-import { compileGoRegExp } from '../private/go-regexp';
 import { normalizeGitUrl } from '../private/glob';
+import { compileGoRegExp } from '../private/go-regexp';
 import { SEALED_FOR_ANNOTATION, sopsAgeRecipients } from '../private/secret-markers';
 
 /** The tag of this proof's messages. */
@@ -167,7 +167,7 @@ function storeProblems(spec: any, namespace: string, stores: StoreIndex, labels:
       const others = (stores.byName.get(ref.name) ?? []).map(k => k.replace(/^SecretStore\/([^/]*)\//, 'SecretStore in namespace $1 named '));
       const hint = others.length ? ` (it has ${others.join(', ')}: a ${kind} must be ${kind === 'SecretStore' ? `in namespace '${namespace}'` : 'cluster-wide'})` : '';
       const remedy = cluster === IN_CLUSTER_NAME
-        ? "register the hub (ClusterCredentials.inCluster()) and deploy the store to it (FleetSecretStore) or declare it pre-installed (PreinstalledSecretStore)"
+        ? 'register the hub (ClusterCredentials.inCluster()) and deploy the store to it (FleetSecretStore) or declare it pre-installed (PreinstalledSecretStore)'
         : "deploy it to the cluster (FleetSecretStore, or its manifests) or declare it pre-installed (Cluster 'secretStores', PreinstalledSecretStore)";
       problems.push(`reads ${kind} '${ref.name}', which cluster '${cluster}' does not have${kind === 'SecretStore' ? ` in namespace '${namespace}'` : ''}${hint}; ${remedy}`);
       continue;

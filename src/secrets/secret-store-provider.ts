@@ -201,6 +201,19 @@ export interface VaultProviderOptions {
   readonly caBundle?: string;
 }
 
+/** Options for `AwsAuth.accessKeys()`. */
+export interface AwsAccessKeysOptions {
+  /** The Secret key holding the access key ID. */
+  readonly accessKeyIdRef: NamespacedSecretKeyReference;
+  /** The Secret key holding the secret access key. */
+  readonly secretAccessKeyRef: NamespacedSecretKeyReference;
+  /**
+   * The Secret key holding a session token.
+   * @default - none
+   */
+  readonly sessionTokenRef?: NamespacedSecretKeyReference;
+}
+
 /** How an AWS store authenticates. */
 export class AwsAuth {
   /** IRSA: the web identity token of a service account (`auth.jwt.serviceAccountRef`). */
@@ -209,7 +222,8 @@ export class AwsAuth {
   }
 
   /** Static access keys kept in Secrets (`auth.secretRef`). Prefer IRSA. */
-  public static accessKeys(accessKeyIdRef: NamespacedSecretKeyReference, secretAccessKeyRef: NamespacedSecretKeyReference, sessionTokenRef?: NamespacedSecretKeyReference): AwsAuth {
+  public static accessKeys(options: AwsAccessKeysOptions): AwsAuth {
+    const { accessKeyIdRef, secretAccessKeyRef, sessionTokenRef } = options;
     return new AwsAuth({
       secretRef: {
         accessKeyIdSecretRef: keyRef(accessKeyIdRef),

@@ -150,7 +150,12 @@ export class SecretStore extends Construct implements ISecretStore {
     if (props.namespace !== undefined) errors.push(...dns1123LabelErrors(props.namespace).map(e => `'namespace' (${show(props.namespace)}) ${e}`));
     throwIfInvalid(this, 'SecretStore', errors);
     this.apiObject = new SecretStoreL1(this, 'Resource', {
-      metadata: { name: props.storeName, namespace: props.namespace, labels: undefinedIfEmpty(sortedMap(props.labels)), annotations: undefinedIfEmpty(sortedMap(props.annotations)) },
+      metadata: {
+        name: props.storeName,
+        namespace: props.namespace,
+        labels: undefinedIfEmpty(sortedMap(props.labels)),
+        annotations: undefinedIfEmpty(sortedMap(props.annotations)),
+      },
       spec,
     });
     this.storeName = this.apiObject.name;

@@ -41,7 +41,9 @@ describe('ClusterExternalSecret', () => {
       refreshInterval: '6h',
       secretStoreRef: { kind: 'ClusterSecretStore', name: 'vault' },
       target: {
-        name: 'registry-credentials', creationPolicy: 'Owner', deletionPolicy: 'Retain',
+        name: 'registry-credentials',
+        creationPolicy: 'Owner',
+        deletionPolicy: 'Retain',
         template: { type: 'kubernetes.io/dockerconfigjson', engineVersion: 'v2', mergePolicy: 'Replace', data: { '.dockerconfigjson': '{{ .config }}' } },
       },
       data: [{ secretKey: 'config', remoteRef: { key: 'platform/registry', property: 'dockerconfigjson' } }],

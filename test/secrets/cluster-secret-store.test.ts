@@ -19,7 +19,9 @@ describe('ClusterSecretStore', () => {
       spec: {
         provider: {
           vault: {
-            server: 'https://vault.acme.io', path: 'secret', version: 'v2',
+            server: 'https://vault.acme.io',
+            path: 'secret',
+            version: 'v2',
             auth: { kubernetes: { mountPath: 'kubernetes', role: 'eso', serviceAccountRef: { name: 'external-secrets', namespace: 'external-secrets' } } },
           },
         },
@@ -31,7 +33,8 @@ describe('ClusterSecretStore', () => {
   test('conditions: namespaces, regexes and a namespace selector', () => {
     const { app, chart } = manifests();
     new ClusterSecretStore(chart, 'Vault', {
-      storeName: 'vault', provider,
+      storeName: 'vault',
+      provider,
       conditions: [
         { namespaces: ['payments'], namespaceRegexes: ['^team-'] },
         { namespaceMatchLabels: { 'acme.io/secrets': 'vault' }, namespaceMatchExpressions: [{ key: 'tier', operator: LabelSelectorOperator.IN, values: ['backend'] }] },

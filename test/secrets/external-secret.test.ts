@@ -159,8 +159,11 @@ describe('ExternalSecret', () => {
   test('deletion policy Delete with creation policy Merge is refused', () => {
     const { app, chart } = manifests();
     new ExternalSecret(chart, 'M', {
-      externalSecretName: 'm', store: vault, data: [{ secretKey: 'k', remoteKey: 'a' }],
-      creationPolicy: ExternalSecretCreationPolicy.MERGE, deletionPolicy: ExternalSecretDeletionPolicy.DELETE,
+      externalSecretName: 'm',
+      store: vault,
+      data: [{ secretKey: 'k', remoteKey: 'a' }],
+      creationPolicy: ExternalSecretCreationPolicy.MERGE,
+      deletionPolicy: ExternalSecretDeletionPolicy.DELETE,
     });
     expect(() => app.renderFiles()).toThrow("'deletionPolicy' ('Delete with creationPolicy Merge'): deletionPolicy=Delete must not be used when the controller doesn't own the secret. Please set creationPolicy=Owner");
   });

@@ -38,7 +38,10 @@ describe('FleetSecretStore', () => {
   test('fails on bad props at construction', () => {
     const { fleet } = testFleet();
     const message = errorOf(() => new FleetSecretStore(fleet, 'Bad', {
-      storeName: 'Bad Store', kind: SecretStoreKind.SECRET_STORE, matchLabels: { a: 'b' }, conditions: [{ namespaces: ['x'] }],
+      storeName: 'Bad Store',
+      kind: SecretStoreKind.SECRET_STORE,
+      matchLabels: { a: 'b' },
+      conditions: [{ namespaces: ['x'] }],
       provider: SecretStoreProvider.vault({ server: 'ftp://vault', auth: VaultAuth.kubernetes({ role: 'r' }) }),
     }));
     expect(message).toContain("'storeName' ('Bad Store')");

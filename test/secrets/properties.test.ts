@@ -1,10 +1,10 @@
 import * as crypto from 'crypto';
 import * as fc from 'fast-check';
 import * as YAML from 'yaml';
-import { encryptionLabel, hybridEncrypt } from '../../src/private/sealing';
-import { readSopsYaml } from '../../src/private/sops-format';
 import { sopsEncrypt } from './sops-tool';
 import { ageIdentity } from './support';
+import { encryptionLabel, hybridEncrypt } from '../../src/private/sealing';
+import { readSopsYaml } from '../../src/private/sops-format';
 
 const { publicKey, privateKey } = crypto.generateKeyPairSync('rsa', { modulusLength: 2048 });
 
@@ -52,12 +52,14 @@ describe('SOPS reader properties', () => {
       // put the first encrypted value back in plaintext
       const doc = YAML.parseDocument(text);
       let done = false;
-      YAML.visit(doc, { Scalar: (_k, node) => {
-        if (!done && typeof node.value === 'string' && node.value.startsWith('ENC[') && node.value !== read.metadata.mac) {
-          node.value = 'plaintext!';
-          done = true;
-        }
-      } });
+      YAML.visit(doc, {
+        Scalar: (_k, node) => {
+          if (!done && typeof node.value === 'string' && node.value.startsWith('ENC[') && node.value !== read.metadata.mac) {
+            node.value = 'plaintext!';
+            done = true;
+          }
+        },
+      });
       const problems = readSopsYaml(doc.toString()).problems;
       expect(problems.some(p => p.startsWith(`${encrypted[0].display} is not encrypted`))).toBe(true);
     }), { numRuns: 25 });

@@ -41,8 +41,15 @@ describe('SealedSecret', () => {
     const { app, manifests } = chart('web');
     new SealedSecret(manifests, 'Wide', { sealedSecretName: 'wide', scope: SealingScope.NAMESPACE_WIDE, encryptedData: { K: seal('v', 'web', '', 'namespace-wide') }, certificateFingerprint: cert.fingerprint });
     new SealedSecret(manifests, 'Cluster', {
-      sealedSecretName: 'any', scope: SealingScope.CLUSTER_WIDE, encryptedData: { K: seal('v', '', '', 'cluster-wide') }, certificateFingerprint: cert.fingerprint,
-      type: 'kubernetes.io/tls', labels: { app: 'web' }, annotations: { 'acme.io/owner': 'web' }, immutable: true, templateData: { 'url': 'https://{{ .K }}@x' },
+      sealedSecretName: 'any',
+      scope: SealingScope.CLUSTER_WIDE,
+      encryptedData: { K: seal('v', '', '', 'cluster-wide') },
+      certificateFingerprint: cert.fingerprint,
+      type: 'kubernetes.io/tls',
+      labels: { app: 'web' },
+      annotations: { 'acme.io/owner': 'web' },
+      immutable: true,
+      templateData: { url: 'https://{{ .K }}@x' },
     });
     const objects = renderObjects(app);
     expect(objects['clusters/prod/web/SealedSecret.wide.yaml'].metadata.annotations['sealedsecrets.bitnami.com/namespace-wide']).toBe('true');
@@ -50,7 +57,9 @@ describe('SealedSecret', () => {
     expect(any.metadata.annotations).toEqual({ 'fleet.cdk8s.io/sealing-certificate': cert.fingerprint, 'sealedsecrets.bitnami.com/cluster-wide': 'true' });
     expect(any.spec.template).toEqual({
       metadata: { name: 'any', namespace: 'web', labels: { app: 'web' }, annotations: { 'acme.io/owner': 'web', 'sealedsecrets.bitnami.com/cluster-wide': 'true' } },
-      type: 'kubernetes.io/tls', immutable: true, data: { url: 'https://{{ .K }}@x' },
+      type: 'kubernetes.io/tls',
+      immutable: true,
+      data: { url: 'https://{{ .K }}@x' },
     });
   });
 

@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  Application, ApplicationSource, ClusterCredentials, ClusterManifests, Fleet, ICluster, ClusterExternalSecret, ClusterSecretStore, ExternalSecret, ExternalSecretCreationPolicy, FleetSecretStore,
+  Application, ApplicationSource, ClusterCredentials, ClusterManifests, Fleet, ICluster, ClusterExternalSecret, ClusterSecretStore, ExternalSecret,
+  ExternalSecretCreationPolicy, FleetSecretStore,
   PreinstalledSecretStore, SealedSecret, SealingCertificate, SecretStore, SecretStoreProvider, SecretStoreReference, VaultAuth,
 } from '../../src';
 import { main } from '../../src/cli/main';
@@ -105,7 +106,8 @@ describe('secret reference proof', () => {
     const { app, fleet, prod } = fleetWithClusters();
     const stores = prod.addManifests('stores');
     new ClusterSecretStore(stores, 'Vault', {
-      storeName: 'vault', provider,
+      storeName: 'vault',
+      provider,
       conditions: [{ namespaces: ['payments'] }, { namespaceRegexes: ['^team-'] }, { namespaceMatchLabels: { 'acme.io/secrets': 'vault' } }],
     });
     deploy(fleet, stores, prod, 'external-secrets');

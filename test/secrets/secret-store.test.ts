@@ -35,7 +35,11 @@ describe('SecretStore', () => {
       retryMaxAttempts: 3,
       retryInterval: Duration.seconds(10),
       provider: SecretStoreProvider.vault({
-        server: 'https://vault.acme.io', path: 'kv', version: VaultKvVersion.V1, namespace: 'team-a', caBundle: ca,
+        server: 'https://vault.acme.io',
+        path: 'kv',
+        version: VaultKvVersion.V1,
+        namespace: 'team-a',
+        caBundle: ca,
         auth: VaultAuth.appRole({ roleId: 'db02de05-fa39-4855-059b-67221c5c2f63', secretIdRef: { secretName: 'vault-approle', key: 'secret-id' } }),
       }),
     });
@@ -52,7 +56,11 @@ describe('SecretStore', () => {
       retrySettings: { maxRetries: 3, retryInterval: '10s' },
       provider: {
         vault: {
-          server: 'https://vault.acme.io', path: 'kv', version: 'v1', namespace: 'team-a', caBundle: Buffer.from(`${ca}\n`).toString('base64'),
+          server: 'https://vault.acme.io',
+          path: 'kv',
+          version: 'v1',
+          namespace: 'team-a',
+          caBundle: Buffer.from(`${ca}\n`).toString('base64'),
           auth: { appRole: { path: 'approle', roleId: 'db02de05-fa39-4855-059b-67221c5c2f63', secretRef: { name: 'vault-approle', key: 'secret-id' } } },
         },
       },
@@ -76,15 +84,20 @@ describe('SecretStore', () => {
       storeName: 'ps',
       provider: SecretStoreProvider.awsParameterStore({
         region: 'us-east-1',
-        auth: AwsAuth.accessKeys({ secretName: 'aws', key: 'id' }, { secretName: 'aws', key: 'secret' }),
+        auth: AwsAuth.accessKeys({ accessKeyIdRef: { secretName: 'aws', key: 'id' }, secretAccessKeyRef: { secretName: 'aws', key: 'secret' } }),
       }),
     });
     expect(specOf(app, 'sm').provider.aws).toEqual({
-      service: 'SecretsManager', region: 'eu-west-1', role: 'arn:aws:iam::111122223333:role/eso', externalID: 'x', prefix: 'team-a/',
+      service: 'SecretsManager',
+      region: 'eu-west-1',
+      role: 'arn:aws:iam::111122223333:role/eso',
+      externalID: 'x',
+      prefix: 'team-a/',
       auth: { jwt: { serviceAccountRef: { name: 'eso' } } },
     });
     expect(specOf(app, 'ps').provider.aws).toEqual({
-      service: 'ParameterStore', region: 'us-east-1',
+      service: 'ParameterStore',
+      region: 'us-east-1',
       auth: { secretRef: { accessKeyIDSecretRef: { name: 'aws', key: 'id' }, secretAccessKeySecretRef: { name: 'aws', key: 'secret' } } },
     });
     expect(schemaProblems(app.renderFiles())).toEqual([]);
@@ -95,7 +108,8 @@ describe('SecretStore', () => {
     new SecretStore(chart, 'G', {
       storeName: 'gcp',
       provider: SecretStoreProvider.gcpSecretManager({
-        projectId: 'acme-prod', location: 'europe-west1',
+        projectId: 'acme-prod',
+        location: 'europe-west1',
         auth: GcpAuth.workloadIdentity({ serviceAccount: { name: 'eso' }, clusterLocation: 'europe-west1', clusterName: 'prod', clusterProjectId: 'acme-infra' }),
       }),
     });
@@ -104,7 +118,8 @@ describe('SecretStore', () => {
       provider: SecretStoreProvider.azureKeyVault({ vaultUrl: 'https://acme.vault.azure.net', auth: AzureAuth.workloadIdentity({ name: 'eso' }), environment: AzureEnvironment.PUBLIC_CLOUD, tenantId: 't' }),
     });
     expect(specOf(app, 'gcp').provider.gcpsm).toEqual({
-      projectID: 'acme-prod', location: 'europe-west1',
+      projectID: 'acme-prod',
+      location: 'europe-west1',
       auth: { workloadIdentity: { serviceAccountRef: { name: 'eso' }, clusterLocation: 'europe-west1', clusterName: 'prod', clusterProjectID: 'acme-infra' } },
     });
     // authType must be written: the CRD default is ServicePrincipal.

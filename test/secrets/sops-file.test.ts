@@ -2,10 +2,10 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as YAML from 'yaml';
-import { SopsFile } from '../../src';
-import { readSopsYaml } from '../../src/private/sops-format';
 import { ageDataKey, goFloat, sopsDecrypt, sopsEncrypt } from './sops-tool';
 import { ageIdentity, tmpDir } from './support';
+import { SopsFile } from '../../src';
+import { readSopsYaml } from '../../src/private/sops-format';
 
 const UPSTREAM = path.join(__dirname, 'fixtures', 'sops-upstream');
 const SECRET = `apiVersion: v1
@@ -49,8 +49,8 @@ describe('the SOPS format (verified against a file the sops CLI wrote)', () => {
     const { values, macMatches } = sopsDecrypt(text, dataKey);
     // THEN
     expect(macMatches).toBe(true);
-    expect(values['somelist_unencrypted']).toBe('all elements of this list');
-    expect(values['somebooleans']).toMatch(/^(True|False)$/);
+    expect(values.somelist_unencrypted).toBe('all elements of this list');
+    expect(values.somebooleans).toMatch(/^(True|False)$/);
     expect(Object.keys(values).length).toBeGreaterThan(10);
     // and the library's reader finds it fully encrypted by its default rule
     const read = readSopsYaml(text);

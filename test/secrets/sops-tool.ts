@@ -157,8 +157,10 @@ export function sopsDecrypt(text: string, dataKey: Buffer): { values: Record<str
   const metadata: any = (docs[0].contents as YAML.YAMLMap).get('sops', false);
   const meta = (metadata as any).toJSON();
   const rule = ruleOf({
-    encryptedRegex: meta.encrypted_regex, unencryptedRegex: meta.unencrypted_regex,
-    encryptedSuffix: meta.encrypted_suffix, unencryptedSuffix: meta.unencrypted_suffix,
+    encryptedRegex: meta.encrypted_regex,
+    unencryptedRegex: meta.unencrypted_regex,
+    encryptedSuffix: meta.encrypted_suffix,
+    unencryptedSuffix: meta.unencrypted_suffix,
   });
   const mac = crypto.createHash('sha512');
   if (meta.mac_only_encrypted) mac.update(MAC_ONLY_ENCRYPTED_INIT);

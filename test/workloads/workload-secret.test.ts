@@ -1,7 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  ClusterMatch, IWorkloadDefinition, LabelSelectorOperator, PreinstalledSecretStore, SecretStoreReference, VersionsFile, Workload, WorkloadOutput, WorkloadSecret,
+  ClusterMatch, IWorkloadDefinition, LabelSelectorOperator, PreinstalledSecretStore, SecretStoreReference, VersionsFile, Workload, WorkloadOutput,
+  WorkloadSecret,
 } from '../../src';
 import { addCluster, errorOf, renderObjects, testFleet } from '../util';
 
@@ -94,7 +95,10 @@ describe('Workload secrets', () => {
   test('matches: only the clusters selected get the secret and its wiring', () => {
     const { app, fleet: f } = fleet();
     new Workload(f, 'api', {
-      namespace: 'api', matchLabels: {}, matchExpressions: [{ key: 'environment', operator: LabelSelectorOperator.EXISTS }], definition: new Api(),
+      namespace: 'api',
+      matchLabels: {},
+      matchExpressions: [{ key: 'environment', operator: LabelSelectorOperator.EXISTS }],
+      definition: new Api(),
       secrets: [{ ...DB, data: DB.data.slice(0, 1), env: { DB_USER: 'username' }, mountPath: undefined, matches: [ClusterMatch.environment('production')] }],
     });
     const objects = renderObjects(app);
@@ -108,7 +112,11 @@ describe('Workload secrets', () => {
     addCluster(f, 'qa-eu', { stage: 'qa', region: 'eu-west-1' });
     const versions = new VersionsFile(f, 'V', { content: 'environments: [qa]\nenvironmentLabel: stage\nversions:\n  api:\n    qa: 1.0.0\n' });
     new Workload(f, 'api', {
-      namespace: 'api', matchLabels: { stage: 'qa' }, definition: new Api(), versions, image: 'ghcr.io/acme/api',
+      namespace: 'api',
+      matchLabels: { stage: 'qa' },
+      definition: new Api(),
+      versions,
+      image: 'ghcr.io/acme/api',
       secrets: [{ ...DB, data: DB.data.slice(0, 1), mountPath: undefined, env: { U: 'username' }, matches: [ClusterMatch.environment('qa')] }],
     });
     expect(renderObjects(app)['clusters/qa-eu/api/ExternalSecret.api-db.yaml'].spec.data[0].remoteRef.key).toBe('apps/api/qa/db');
@@ -132,7 +140,9 @@ describe('Workload secrets', () => {
   test('fails on bad secrets at construction: unknown placeholders, env reading missing keys, no wiring, duplicates', () => {
     const { fleet: f } = fleet(false);
     const message = errorOf(() => new Workload(f, 'api', {
-      namespace: 'api', matchLabels: { environment: 'production' }, definition: new Api(),
+      namespace: 'api',
+      matchLabels: { environment: 'production' },
+      definition: new Api(),
       secrets: [
         { secretName: 'a', store: vault, data: [{ secretKey: 'k', remoteKey: 'x/{zone}' }], env: { V: 'missing' } },
         { secretName: 'a', store: vault, data: [{ secretKey: 'k', remoteKey: 'x' }] },
