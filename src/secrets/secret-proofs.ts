@@ -95,7 +95,7 @@ export function proveSecrets(model: FleetModel, plan: FleetPlan): string[] {
         } else if (!held.includes(sealedFor)) {
           report(d, c.name, `${what} was sealed for certificate ${sealedFor}, but the cluster's controller holds ${held.join(', ')}: it cannot unseal it (sealed for another cluster, or the cluster was re-keyed); re-seal it for this cluster`);
         }
-        own(d.namespace, o.spec?.template?.metadata?.name ?? o.metadata?.name, d);
+        own(d.namespace, o.metadata?.name, d); // the controller names the Secret after the SealedSecret (Unseal)
       } else if (sopsAgeRecipients(o) !== undefined) {
         const recipient = annotations[SOPS_AGE_RECIPIENT_ANNOTATION];
         const recipients = sopsAgeRecipients(o)!;

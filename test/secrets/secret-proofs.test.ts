@@ -91,6 +91,20 @@ describe('secret reference proof', () => {
     expect(message).not.toContain("ExternalSecret 'c'");
   });
 
+  test('a SealedSecret and an ExternalSecret writing the same Secret are two owners', () => {
+    const { app, fleet } = testFleet({}, { fleetProofs: true });
+    const keys = rsaCertificate(2048, 30);
+    const certificate = SealingCertificate.fromFile(keys.cert);
+    const prod = fleet.addCluster('prod', { server: 'https://prod.example.com', credentials: ClusterCredentials.awsIam({ clusterName: 'prod' }), sealingCertificate: certificate });
+    new PreinstalledSecretStore(fleet, 'Vault', { store: vaultRef });
+    const m = prod.addManifests('web', { namespace: 'web' });
+    const sealed = hybridEncrypt(certificate._parsed.publicKey, Buffer.from('v'), encryptionLabel('web', 'session', 'strict')).toString('base64');
+    new SealedSecret(m, 'Sealed', { sealedSecretName: 'session', encryptedData: { K: sealed }, certificateFingerprint: certificate.fingerprint });
+    new ExternalSecret(m, 'Es', { externalSecretName: 'session-es', targetName: 'session', store: vaultRef, data });
+    deploy(fleet, m, prod, 'web');
+    expect(errorOf(() => app.renderFiles())).toContain("Secret 'web/session' has 2 owners: ExternalSecret 'session-es' (clusters/prod/web/ExternalSecret.session-es.yaml) and SealedSecret 'session' (clusters/prod/web/SealedSecret.session.yaml)");
+  });
+
   test('the same target name in two namespaces, or on two clusters, is fine', () => {
     const { app, fleet, prod, dev } = fleetWithClusters();
     new PreinstalledSecretStore(fleet, 'Vault', { store: vaultRef });
