@@ -6,6 +6,9 @@ import { schemaProblems, treeSnapshot } from './util';
 import { buildExampleFleet } from '../examples/basic-fleet/main';
 import { main } from '../src/cli/main';
 
+// The certificate checks run against this clock (the verdict never changes the tree's bytes).
+process.env.SOURCE_DATE_EPOCH = String(Date.UTC(2026, 0, 1) / 1000);
+
 describe('examples/basic-fleet', () => {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-example-'));
   const result = buildExampleFleet(outdir).synthTree();
@@ -31,7 +34,7 @@ describe('examples/basic-fleet', () => {
 
   test('no credential reaches the tree: store-backed clusters are ExternalSecrets, others carry only identities', () => {
     for (const [p, o] of Object.entries(objects)) {
-      if (o.kind === 'Secret') {
+      if (o.kind === 'Secret' && p.startsWith('argocd/platform/clusters/')) {
         const config = JSON.parse(o.stringData.config);
         expect([p, config.bearerToken, config.password, config.tlsClientConfig?.keyData]).toEqual([p, undefined, undefined, undefined]);
       }
@@ -39,16 +42,60 @@ describe('examples/basic-fleet', () => {
     expect(objects['argocd/platform/clusters/ExternalSecret.cluster-dev-eu-1.yaml'].spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'vault' });
   });
 
-  test('four AppProjects; the web project may create no cluster-scoped object but its Namespace; workloads get exact ones', () => {
+  test('six AppProjects; the web project may create no cluster-scoped object but its Namespace; workloads get exact ones', () => {
     expect(Object.keys(objects).filter(p => p.includes('/projects/'))).toEqual([
       'argocd/platform/projects/AppProject.api.yaml',
       'argocd/platform/projects/AppProject.checkout.yaml',
       'argocd/platform/projects/AppProject.platform.yaml',
+      'argocd/platform/projects/AppProject.secret-store-aws-secrets-manager.yaml',
+      'argocd/platform/projects/AppProject.secret-store-vault.yaml',
       'argocd/platform/projects/AppProject.web.yaml',
     ]);
     expect(objects['argocd/platform/projects/AppProject.web.yaml'].spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'web' }]);
     expect(objects['argocd/platform/projects/AppProject.api.yaml'].spec.namespaceResourceWhitelist.map((k: any) => k.kind))
-      .toEqual(['ConfigMap', 'Deployment', 'Service', 'ResourceQuota', 'LimitRange']);
+      .toEqual(['ConfigMap', 'Deployment', 'Service', 'ResourceQuota', 'LimitRange', 'ExternalSecret']);
+    expect(objects['argocd/platform/projects/AppProject.secret-store-vault.yaml'].spec.clusterResourceWhitelist)
+      .toEqual([{ group: 'external-secrets.io', kind: 'ClusterSecretStore', name: 'vault' }]);
+  });
+
+  test('secrets: stores where they are read, database credentials per environment, one SealedSecret, one SOPS file', () => {
+    // Vault on the hub (cluster credentials), staging and production; AWS Secrets Manager on the us clusters.
+    const stores = (name: string) => Object.keys(objects).filter(p => p.endsWith(`/ClusterSecretStore.${name}.yaml`)).map(p => p.split('/')[1]);
+    expect(stores('vault')).toEqual(['hub', 'prod-eu-1', 'prod-eu-2', 'prod-us-1', 'staging-eu-1', 'staging-us-1']);
+    expect(stores('aws-secrets-manager')).toEqual(['dev-us-1', 'prod-us-1', 'staging-us-1']);
+    expect(objects['clusters/prod-eu-1/secret-store-vault/ClusterSecretStore.vault.yaml'].spec.provider.vault.auth.kubernetes)
+      .toEqual({ mountPath: 'kubernetes', role: 'external-secrets', serviceAccountRef: { name: 'external-secrets', namespace: 'external-secrets' } });
+    // The API's credentials: per environment, from Vault in eu and AWS in us, only on staging and production.
+    const db = (c: string) => objects[`clusters/${c}/api/ExternalSecret.api-db.yaml`];
+    expect(db('dev-eu-1')).toBeUndefined();
+    expect(db('staging-eu-1').spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'vault' });
+    expect(db('prod-us-1').spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'aws-secrets-manager' });
+    expect(db('prod-eu-2').spec.data.map((d: any) => d.remoteRef)).toEqual([
+      { key: 'apps/api/production/db', property: 'username' }, { key: 'apps/api/production/db', property: 'password' },
+    ]);
+    expect(db('staging-us-1').spec.data[0].remoteRef.key).toBe('apps/api/staging/db');
+    const env = objects['clusters/prod-eu-1/api/Deployment.api.yaml'].spec.template.spec.containers[0].env;
+    expect(env.filter((e: any) => e.valueFrom)).toEqual([
+      { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'api-db', key: 'password' } } },
+      { name: 'DB_USER', valueFrom: { secretKeyRef: { name: 'api-db', key: 'username' } } },
+    ]);
+    expect(objects['clusters/dev-eu-1/api/Deployment.api.yaml'].spec.template.spec.containers[0].env ?? []).not.toContainEqual(expect.objectContaining({ name: 'DB_USER' }));
+    // One SealedSecret, sealed for prod-eu-1's certificate, which prod-eu-1's cluster Secret records.
+    const sealed = objects['clusters/prod-eu-1/web/SealedSecret.web-session.yaml'];
+    const fingerprint = objects['argocd/platform/clusters/Secret.cluster-prod-eu-1.yaml'].metadata.annotations['fleet.cdk8s.io/sealing-certificates'];
+    expect(sealed.metadata.annotations['fleet.cdk8s.io/sealing-certificate']).toBe(fingerprint);
+    expect(Object.keys(sealed.spec.encryptedData)).toEqual(['SESSION_KEY']);
+    // One SOPS file, copied byte for byte next to its ksops generator, for prod-eu-2.
+    expect(tree['clusters/prod-eu-2/payments-api/payments-api.sops.yaml']).toBe(fs.readFileSync(path.join(__dirname, '../examples/basic-fleet/secrets/payments-api.sops.yaml'), 'utf-8'));
+    expect(objects['clusters/prod-eu-2/payments-api/kustomization.yaml'].generators).toEqual(['ksops.yaml']);
+    expect(objects['clusters/prod-eu-2/payments-api/ksops.yaml'].files).toEqual(['./payments-api.sops.yaml']);
+  });
+
+  test('the synthesized tree passes cdk8s-fleet validate, fleet proofs included', () => {
+    let err = '';
+    const code = main(['validate', outdir], { out: () => undefined, err: t => { err += t; } });
+    expect(err).toBe('');
+    expect(code).toBe(0);
   });
 
   test('the platform baseline: a Helm chart per environment (versions.yaml) with per-region values files', () => {
@@ -75,8 +122,9 @@ describe('examples/basic-fleet', () => {
     expect(objects['clusters/prod-us-1/api/Deployment.api.yaml'].spec.replicas).toBe(3);
     expect(objects['clusters/prod-us-1/api/ResourceQuota.api.yaml'].spec.hard).toEqual({ 'pods': '60', 'requests.cpu': '8', 'requests.memory': '8Gi' });
     expect(objects['clusters/dev-eu-1/api/ResourceQuota.api.yaml'].spec.hard).toEqual({ 'pods': '20', 'requests.cpu': '2', 'requests.memory': '2Gi' });
-    // The hub runs no workload, only its drift guard.
-    expect(Object.keys(objects).filter(p => p.startsWith('clusters/hub/')).every(p => p.startsWith('clusters/hub/drift-guard/'))).toBe(true);
+    // The hub runs no workload, only its drift guard and the secret store its cluster credentials read.
+    expect(Object.keys(objects).some(p => p.startsWith('clusters/hub/api/'))).toBe(false);
+    expect(Object.keys(objects).filter(p => p.startsWith('clusters/hub/')).every(p => /^clusters\/hub\/(drift-guard|secret-store-[a-z-]+)\//.test(p))).toBe(true);
   });
 
   test('the checkout service is written as a Kustomize base and one overlay per cluster', () => {
@@ -109,9 +157,9 @@ describe('examples/basic-fleet', () => {
     expect(objects['clusters/prod-eu-1/web/Deployment.web.yaml'].spec.replicas).toBe(4);
     expect(objects['clusters/dev-eu-1/web/Deployment.web.yaml'].spec.replicas).toBe(1);
     expect(objects['clusters/prod-eu-1/web/Deployment.web.yaml'].spec.template.spec.containers[0].image).toBe('ghcr.io/acme/web:1.8.2');
-    // The plan expands the ApplicationSets offline: prod-us-1 runs web, its drift guard and quota policy, plus six
+    // The plan expands the ApplicationSets offline: prod-us-1 runs web, its drift guard and quota policy, plus eight
     // generated Applications.
-    expect(result.plan).toMatch(/prod-us-1 .*: 9 Applications/);
+    expect(result.plan).toMatch(/prod-us-1 .*: 11 Applications/);
     expect(result.plan).toContain('    monitoring-prod-us-1  project=platform  namespace=monitoring  helm kube-prometheus-stack@65.1.1 + $values@main');
     expect(result.plan).toContain('ApplicationSet monitoring-production: 3 Applications on 3 clusters');
   });

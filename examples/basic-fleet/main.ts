@@ -3,7 +3,10 @@
  * a platform project and a team project, a Helm monitoring stack with per-region values on staging and
  * production, cluster add-ons (a matrix), a team web service rendered with cdk8s-plus for every cluster, an
  * API service promoted dev → staging → production through versions.yaml, a checkout service written as
- * Kustomize base and overlays, and the bootstrap App-of-Apps.
+ * Kustomize base and overlays, and the bootstrap App-of-Apps. Secrets never reach Git in plaintext: a Vault
+ * ClusterSecretStore (staging, production and the hub, which reads cluster credentials from it), AWS Secrets
+ * Manager for the us clusters, the API's database credentials per environment through ExternalSecrets, one
+ * SealedSecret (sealed for prod-eu-1's controller) and one SOPS file (encrypted to prod-eu-2's age key).
  *
  * Run: npx ts-node examples/basic-fleet/main.ts   (writes to $CDK8S_OUTDIR, default examples/basic-fleet/dist)
  */
@@ -15,13 +18,13 @@ import {
   AdmissionEngine, AdmissionSubject, DriftGuard, DriftGuardExemption, GuardrailMode, NamespaceQuotaPolicy, PinningRules,
   ValidatingAdmissionPolicyVersion,
   VersionPinning,
-
-  AppProject, Application, ApplicationFinalizer, ApplicationSet, ApplicationSource, Cluster, ClusterCredentials, ClusterGenerator, ClusterMatch,
+  AppProject, Application, ApplicationFinalizer, ApplicationSet, ApplicationSource, AwsAuth, Cluster, ClusterCredentials, ClusterGenerator,
+  ClusterMatch,
   Fleet,
-  FleetApp,
+  FleetApp, FleetSecretStore,
   HelmApplication, IWorkloadDefinition, LabelSelectorOperator, ListGenerator, MatrixGenerator, NotificationSubscription, NotificationTrigger,
-  ProgressiveSync, ProjectDestination, TemplateParam, ProjectPolicy, SecretStoreReference, SyncOption, SyncPolicy, SyncWindowKind, VersionsFile,
-  Workload, WorkloadContext, WorkloadOutput,
+  ProgressiveSync, ProjectDestination, TemplateParam, ProjectPolicy, SealedSecret, SealingCertificate, SecretStoreProvider, SopsFile, SopsSecret,
+  SyncOption, SyncPolicy, SyncWindowKind, VaultAuth, VersionsFile, Workload, WorkloadContext, WorkloadOutput,
 } from '../../src';
 
 /** A small HTTP service defined once with cdk8s-plus: a ConfigMap, a Deployment and its Service. */
@@ -63,7 +66,25 @@ export function buildExampleFleet(outdir?: string, versionsPath: string = path.j
     labels: { 'environment': 'management', 'region': 'eu-west-1', 'acme.io/tier': 'hub' },
   });
 
-  const vault = SecretStoreReference.clusterSecretStore('vault');
+  // Secret stores, deployed by the fleet to the clusters that read from them. The hub reads the cluster
+  // credentials of dev-eu-1 and prod-us-1 from Vault, so it gets the Vault store too.
+  const externalSecretsSa = { name: 'external-secrets', namespace: 'external-secrets' };
+  const vault = new FleetSecretStore(fleet, 'vault-store', {
+    storeName: 'vault',
+    matchExpressions: [{ key: 'environment', operator: LabelSelectorOperator.IN, values: ['management', 'staging', 'production'] }],
+    provider: SecretStoreProvider.vault({
+      server: 'https://vault.acme.io:8200',
+      path: 'secret',
+      auth: VaultAuth.kubernetes({ role: 'external-secrets', serviceAccount: externalSecretsSa }),
+    }),
+    syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }),
+  });
+  const awsSecretsManager = new FleetSecretStore(fleet, 'aws-store', {
+    storeName: 'aws-secrets-manager',
+    matchLabels: { region: 'us-east-1' },
+    provider: SecretStoreProvider.awsSecretsManager({ region: 'us-east-1', auth: AwsAuth.irsa(externalSecretsSa) }),
+    syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }),
+  });
   const clusters = [
     fleet.addCluster('dev-eu-1', {
       server: 'https://dev-eu-1.k8s.acme.io',
@@ -91,12 +112,16 @@ export function buildExampleFleet(outdir?: string, versionsPath: string = path.j
       annotations: { 'acme.io/owner': 'sre@acme.io' },
       credentials: ClusterCredentials.gkeWorkloadIdentity(),
       shard: 1,
+      // Its Sealed Secrets controller's certificate (kubeseal --fetch-cert): SealedSecrets must be sealed for it.
+      sealingCertificate: SealingCertificate.fromFile(path.join(__dirname, 'certs', 'prod-eu-1.pem')),
     }),
     fleet.addCluster('prod-eu-2', {
       server: 'https://prod-eu-2.k8s.acme.io',
       labels: { environment: 'production', region: 'eu-west-1' },
       credentials: ClusterCredentials.aksWorkloadIdentity(),
       shard: 1,
+      // The age key its Argo CD repo server decrypts SOPS files with (ksops).
+      sopsAgeRecipient: 'age1dncqy7uz9xr7xtj20k3dhqq0cj2dgknyrf9fkgz234k6n3cet42qv6u7hg',
     }),
     fleet.addCluster('prod-us-1', {
       server: 'https://prod-us-1.k8s.acme.io',
@@ -228,6 +253,10 @@ export function buildExampleFleet(outdir?: string, versionsPath: string = path.j
       metadata: { name: 'web-config' },
       data: { ENVIRONMENT: env, REGION: cluster.labels.region },
     });
+    // prod-eu-1 signs sessions with a key sealed for its controller (cdk8s-fleet seal --env-file … --output …).
+    const session = cluster.clusterName === 'prod-eu-1'
+      ? SealedSecret.fromFile(manifests, 'Session', path.join(__dirname, 'sealed', 'prod-eu-1', 'web-session.yaml'))
+      : undefined;
     const deployment = new kplus.Deployment(manifests, 'Deployment', {
       metadata: { name: 'web' },
       replicas: env === 'production' ? 4 : 1,
@@ -236,6 +265,7 @@ export function buildExampleFleet(outdir?: string, versionsPath: string = path.j
         image: `ghcr.io/acme/web:${env === 'production' ? '1.8.2' : '1.9.0'}`,
         portNumber: 8080,
         envFrom: [kplus.Env.fromConfigMap(config)],
+        envVariables: session ? { SESSION_KEY: kplus.EnvValue.fromSecretValue({ secret: session.secret, key: 'SESSION_KEY' }) } : undefined,
         resources: {
           cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.millis(1000) },
           memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
@@ -275,6 +305,28 @@ export function buildExampleFleet(outdir?: string, versionsPath: string = path.j
       { match: ClusterMatch.region('us-east-1'), settings: { env: { DATA_REGION: 'us' } } },
       { match: ClusterMatch.cluster('prod-eu-1'), settings: { replicas: 6, configData: { LOG_LEVEL: 'warn' } } },
     ],
+    // The database credentials of each environment, from Vault in eu and AWS Secrets Manager in us: only the
+    // references (store, remote key, property) are written, resolved per cluster.
+    secrets: [{
+      secretName: 'api-db',
+      matches: [ClusterMatch.environment('staging'), ClusterMatch.environment('production')],
+      store: vault,
+      storeOverrides: [{ match: ClusterMatch.region('us-east-1'), store: awsSecretsManager }],
+      data: [
+        { secretKey: 'username', remoteKey: 'apps/api/{environment}/db', property: 'username' },
+        { secretKey: 'password', remoteKey: 'apps/api/{environment}/db', property: 'password' },
+      ],
+      env: { DB_USER: 'username', DB_PASSWORD: 'password' },
+    }],
+  });
+
+  // The payments API key, encrypted with sops to prod-eu-2's age key and decrypted there by ksops.
+  new SopsSecret(fleet, 'payments-api', {
+    file: SopsFile.fromFile(path.join(__dirname, 'secrets', 'payments-api.sops.yaml')),
+    clusters: clusters.filter(c => c.clusterName === 'prod-eu-2'),
+    namespace: 'payments',
+    project: platform,
+    syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true, syncOptions: [SyncOption.CREATE_NAMESPACE] }),
   });
 
   // The checkout service, written as a Kustomize base with one overlay per cluster.

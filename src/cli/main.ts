@@ -3,6 +3,7 @@ import { appsetGenerate, CommandResult } from './appset-generate';
 import { checklistCommand, ChecklistCommandOptions } from './checklist';
 import { diffCommand, planCommand, treeProofProblems } from './plan';
 import { promote, PromoteOptions } from './promote';
+import { registerSealCommand } from './seal';
 import { validateTree } from './validate';
 
 /** Output streams, so that tests can capture them. */
@@ -22,6 +23,7 @@ const defaultIo: CliIo = { out: t => process.stdout.write(t), err: t => process.
  * - `cdk8s-fleet diff <base-tree> <head-tree> [--json]`
  * - `cdk8s-fleet checklist <tree> [--json] [--require item,...] [--environment-label l] [--production env...]`
  * - `cdk8s-fleet promote <app> --from <env> --to <env> [--version v] [--file versions.yaml] [--tree dir] [--dry-run]`
+ * - `cdk8s-fleet seal --cert <pem> --namespace <ns> --name <name> [--scope s] [--env-file f [--output o]]`
  */
 export function main(argv: string[], io: CliIo = defaultIo): number {
   let code = 0;
@@ -91,6 +93,7 @@ export function main(argv: string[], io: CliIo = defaultIo): number {
     .option('--tree <dir>', 'a synthesized tree: list the clusters and files the next synth changes')
     .option('--dry-run', 'explain what would change; change nothing')
     .action((app: string, opts: PromoteOptions) => emit(promote(app, opts)));
+  registerSealCommand(program, emit);
   try {
     program.parse(argv, { from: 'user' });
   } catch (e: any) {

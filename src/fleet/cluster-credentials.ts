@@ -68,8 +68,12 @@ export interface AksWorkloadIdentityOptions {
 
 /** Where a credential lives in a secret store. */
 export interface SecretStoreCredentialsOptions {
-  /** The store to read from (a ClusterSecretStore, or a SecretStore in the Argo CD namespace). */
-  readonly store: ISecretStore;
+  /**
+   * The store to read from (a ClusterSecretStore, or a SecretStore in the Argo CD namespace) on the cluster Argo CD
+   * runs in.
+   * @default - the Fleet's `defaultSecretStore`
+   */
+  readonly store?: ISecretStore;
   /** The key of the remote secret (`remoteRef.key`), e.g. a Vault path or an AWS Secrets Manager name. */
   readonly remoteKey: string;
   /**
@@ -231,7 +235,6 @@ function requireText(where: string, prop: string, value: string | undefined) {
 
 function storeConfig(where: string, options: SecretStoreCredentialsOptions, references: CredentialReference[]) {
   requireText(where, 'remoteKey', options.remoteKey);
-  if (!options.store) throw new Error(`${where} 'store' is required`);
   for (const r of references) requireText(where, 'property', r.property);
   return {
     store: options.store,

@@ -1,22 +1,20 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterCredentials, IN_CLUSTER_SERVER } from './cluster-credentials';
 import { ClusterManifests, ClusterManifestsOptions } from './cluster-manifests';
 import { Fleet } from './fleet';
 import type { IAppProject } from '../argocd/app-project';
-import {
-  ExternalSecret as ExternalSecretL1,
-  ExternalSecretSpecSecretStoreRefKind,
-  ExternalSecretSpecTargetCreationPolicy,
-  ExternalSecretSpecTargetTemplateEngineVersion,
-} from '../imports/externalsecrets-external-secrets.io';
+import { ExternalSecret as ExternalSecretL1 } from '../imports/externalsecrets-external-secrets.io';
 import { argoChart } from '../private/argo-chart';
-import { goDuration } from '../private/duration';
+import { clusterSecretAnnotations, secretSettingErrors } from '../private/cluster-secret-settings';
 import { show, throwIfInvalid } from '../private/errors';
+import { formatProblem, inputErrors, renderExternalSecretSpec, webhookProblems } from '../private/external-secret-spec';
 import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
 import { definePlacement } from '../private/placement';
 import { sortedMap, undefinedIfEmpty } from '../private/util';
+import type { SealingCertificate } from '../secrets/sealing-certificate';
+import type { SecretStoreReference } from '../secrets/secret-store';
 
 /** The label that makes a Secret an Argo CD cluster Secret. */
 export const CLUSTER_SECRET_TYPE_LABEL = 'argocd.argoproj.io/secret-type';
@@ -83,6 +81,33 @@ export interface ClusterOptions {
    * @default - none
    */
   readonly proxyUrl?: string;
+  /**
+   * External Secrets stores installed on the cluster outside this program (synth proves that every ExternalSecret
+   * reaching the cluster names a store it has). For a `SecretStoreReference.secretStore()`, give its namespace.
+   * Recorded on the cluster Secret (annotation `fleet.cdk8s.io/secret-stores`).
+   * @default - none (stores deployed by this program are found in the tree)
+   */
+  readonly secretStores?: SecretStoreReference[];
+  /**
+   * The certificate of the cluster's Sealed Secrets controller: synth checks that it has not expired and that
+   * every SealedSecret deployed to the cluster was sealed for it (or for `additionalSealingCertificates`).
+   * Its fingerprint is recorded on the cluster Secret (annotation `fleet.cdk8s.io/sealing-certificates`).
+   * @default - none: the cluster takes no SealedSecret
+   */
+  readonly sealingCertificate?: SealingCertificate;
+  /**
+   * Earlier certificates whose keys the controller still holds (it keeps every key it renewed), so SealedSecrets
+   * sealed for them still unseal.
+   * @default - none
+   */
+  readonly additionalSealingCertificates?: SealingCertificate[];
+  /**
+   * The age recipient (`age1…`, the public key) of the SOPS key the cluster decrypts with. Synth checks that every
+   * SOPS file deployed to the cluster is encrypted to it. Recorded on the cluster Secret (annotation
+   * `fleet.cdk8s.io/sops-age-recipient`).
+   * @default - none: the cluster takes no SOPS file
+   */
+  readonly sopsAgeRecipient?: string;
 }
 
 /** Props for `Cluster`. */
@@ -135,6 +160,10 @@ export class Cluster extends Construct implements ICluster {
   public readonly fleet: Fleet;
   /** The object written to the tree: a v1 Secret, or an ExternalSecret that produces it. */
   public readonly apiObject: ApiObject;
+  /** The certificate of the cluster's Sealed Secrets controller, if given. */
+  public readonly sealingCertificate?: SealingCertificate;
+  /** The age recipient of the cluster's SOPS key, if given. */
+  public readonly sopsAgeRecipient?: string;
   private readonly _labels: Record<string, string>;
   private readonly _annotations: Record<string, string>;
   private readonly options: ClusterProps;
@@ -150,8 +179,10 @@ export class Cluster extends Construct implements ICluster {
     this._labels = { ...props.labels ?? {} };
     this._annotations = { ...props.annotations ?? {} };
     this.project = props.project;
+    this.sealingCertificate = props.sealingCertificate;
+    this.sopsAgeRecipient = props.sopsAgeRecipient;
 
-    throwIfInvalid(this, 'Cluster', this.propErrors(props, rendered?.impliedServer));
+    throwIfInvalid(this, 'Cluster', [...this.propErrors(props, rendered?.impliedServer), ...secretSettingErrors(props)]);
     this.fleet._registerCluster(this);
 
     const secretName = `cluster-${this.clusterName}`;
@@ -159,45 +190,44 @@ export class Cluster extends Construct implements ICluster {
     const data = this.secretData(rendered!.config);
     const labels = { ...sortedMap(this._labels), [CLUSTER_SECRET_TYPE_LABEL]: 'cluster' };
 
+    // Secret settings (stores, sealing certificates, age recipient) are recorded lazily: stores may be declared
+    // for the cluster after it is registered (PreinstalledSecretStore).
+    const annotations = () => undefinedIfEmpty(sortedMap({ ...this._annotations, ...clusterSecretAnnotations(this, props) }));
     if (!rendered!.fromStore) {
       this.apiObject = new k8s.KubeSecret(argoChart(this, this.fleet.argocdNamespace), 'Resource', {
         metadata: { name: secretName, namespace: this.fleet.argocdNamespace, labels, annotations: undefinedIfEmpty(sortedMap(this._annotations)) },
         type: 'Opaque',
         stringData: data,
       });
+      for (const key of Object.keys(clusterSecretAnnotations(this, props, true))) {
+        this.apiObject.metadata.addAnnotation(key, Lazy.any({ produce: () => clusterSecretAnnotations(this, props)[key] }) as any);
+      }
     } else {
       const store = rendered!.fromStore;
+      const storeRef = store.store ?? this.fleet.defaultSecretStore;
       // The config JSON is a Go template: the secret values are spliced in by External Secrets at runtime.
       const config = JSON.parse(data.config);
       for (const ref of store.references) setPath(config, ref.configPath, `\u0000${ref.secretKey}\u0000`);
       let configTemplate = JSON.stringify(sortDeep(config));
       for (const ref of store.references) configTemplate = configTemplate.replace(`"\\u0000${ref.secretKey}\\u0000"`, ref.template);
+      const spec = () => renderExternalSecretSpec({
+        store: storeRef!,
+        targetName: secretName,
+        refreshInterval: store.refreshInterval,
+        template: { type: 'Opaque', labels, annotations: annotations(), data: { ...data, config: configTemplate } },
+        data: store.references.map(ref => ({ secretKey: ref.secretKey, remoteKey: store.remoteKey, property: ref.property })),
+        dataFrom: [],
+      });
+      const refs = store.references.map(ref => ({ secretKey: ref.secretKey, remoteKey: store.remoteKey, property: ref.property }));
+      const specErrors = inputErrors({ store: storeRef, targetName: secretName, data: refs, dataFrom: [] }).map(e => `credentials: ${e}`);
+      throwIfInvalid(this, 'Cluster', specErrors);
       this.apiObject = new ExternalSecretL1(argoChart(this, this.fleet.argocdNamespace), 'Resource', {
         metadata: { name: secretName, namespace: this.fleet.argocdNamespace },
-        spec: {
-          refreshInterval: goDuration(store.refreshInterval),
-          secretStoreRef: {
-            name: store.store.storeName,
-            kind: store.store.storeKind === 'ClusterSecretStore'
-              ? ExternalSecretSpecSecretStoreRefKind.CLUSTER_SECRET_STORE : ExternalSecretSpecSecretStoreRefKind.SECRET_STORE,
-          },
-          target: {
-            name: secretName,
-            creationPolicy: ExternalSecretSpecTargetCreationPolicy.OWNER,
-            template: {
-              engineVersion: ExternalSecretSpecTargetTemplateEngineVersion.V2,
-              type: 'Opaque',
-              metadata: { labels, annotations: undefinedIfEmpty(sortedMap(this._annotations)) },
-              data: { ...data, config: configTemplate },
-            },
-          },
-          data: store.references.map(ref => ({
-            secretKey: ref.secretKey,
-            remoteRef: { key: store.remoteKey, property: ref.property },
-          })),
-        },
+        spec: Lazy.any({ produce: spec }) as any,
       });
+      this.node.addValidation({ validate: () => webhookProblems(spec()).map(p => `credentials: ${formatProblem(p)}`) });
     }
+    this.node.addValidation({ validate: () => [props.sealingCertificate?._expiryError()].filter((e): e is string => e !== undefined) });
     this.node.defaultChild = this.apiObject;
   }
 

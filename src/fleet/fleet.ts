@@ -6,6 +6,8 @@ import { AppProject, IAppProject } from '../argocd/app-project';
 import { show, throwIfInvalid } from '../private/errors';
 import { dns1123LabelErrors, qualifiedNameErrors } from '../private/names';
 
+import type { ISecretStore } from '../secrets/secret-store';
+
 /** Props for `Fleet`. */
 export interface FleetProps {
   /** The URL of the Git repository the synthesized tree is pushed to (Argo CD reads it from there). */
@@ -49,6 +51,11 @@ export interface FleetProps {
    * @default 'app.kubernetes.io/instance'
    */
   readonly instanceLabelKey?: string;
+  /**
+   * The store of ExternalSecrets (and store-backed cluster credentials) that do not name one.
+   * @default - none: every ExternalSecret names its store
+   */
+  readonly defaultSecretStore?: ISecretStore;
 }
 
 /**
@@ -84,6 +91,8 @@ export class Fleet extends Construct {
   public readonly trackingMethod: TrackingMethod;
   /** The label Argo CD tracks objects by with `TrackingMethod.LABEL`. */
   public readonly instanceLabelKey: string;
+  /** The store of ExternalSecrets that do not name one. */
+  public readonly defaultSecretStore?: ISecretStore;
   /** The root App-of-Apps. */
   public readonly bootstrap: Bootstrap;
   private readonly registry = new Map<string, Cluster>();
@@ -99,6 +108,7 @@ export class Fleet extends Construct {
     this.argocdNamespace = argocdNamespace;
     this.trackingMethod = props.trackingMethod ?? TrackingMethod.ANNOTATION;
     this.instanceLabelKey = props.instanceLabelKey ?? 'app.kubernetes.io/instance';
+    this.defaultSecretStore = props.defaultSecretStore;
 
     const errors = dns1123LabelErrors(this.fleetName).map(e => `'fleetName' (${show(this.fleetName)}) is not a valid DNS-1123 label: ${e}`);
     errors.push(...dns1123LabelErrors(argocdNamespace).map(e => `'argocdNamespace' (${show(argocdNamespace)}) is not a valid namespace name: ${e}`));

@@ -3,6 +3,7 @@ import { FleetPlan } from './fleet-plan';
 import { FleetProof, FleetProofWaiver, WAIVED_PROOFS_ANNOTATION } from '../argocd/fleet-proof';
 import { appendGuardrailFindings } from '../guardrails/findings';
 import { Destination, destinationMatcher, isSourcePermitted } from '../private/project-rules';
+import { proveSecrets } from '../secrets/secret-proofs';
 
 /** What the proofs found. */
 export interface FleetProofResult {
@@ -78,6 +79,7 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
     else report(sets[0], FleetProof.UNIQUE_APPLICATION_NAMES, message);
   }
   appendGuardrailFindings(model, plan, errors, waived);
+  errors.push(...proveSecrets(model, plan));
   return { errors, waived };
 }
 

@@ -5,6 +5,8 @@ import { processObject, ProcessedObject, ProcessOptions } from './process-object
 import { ClusterManifests } from '../fleet/cluster-manifests';
 import { isClusterScoped } from '../private/kinds';
 import { ownPlacement, Placement } from '../private/placement';
+import { renderRawFiles } from '../private/raw-files';
+import { keptWholeForSecretProof } from '../secrets/secret-proofs';
 import { HelmApplication } from '../workloads/helm-application';
 import { Workload } from '../workloads/workload';
 
@@ -147,6 +149,7 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   const processed = results.slice(distinct.size);
   const workloadFiles = renderWorkloadFiles(workloads, workloadResults, byPath, errors);
   workloadFiles.push(...renderValuesFiles(helmApps, options, byPath, errors));
+  workloadFiles.push(...renderRawFiles(all, byPath, errors));
   const files: RenderedFile[] = pending.map((p, i) => {
     const r = processed[i];
     for (const problem of r.problems) errors.push(`[${p.constructPath}] ${p.json.kind} '${p.json.metadata?.name}' (${p.path}): ${problem}`);
@@ -241,6 +244,7 @@ function fileNameOf(json: any, placement: Placement): { name: string; error?: st
 }
 
 function summaryOf(json: any): any {
+  if (keptWholeForSecretProof(json)) return json; // the secret proof reads stores, references and targets
   return { apiVersion: json.apiVersion, kind: json.kind, metadata: { name: json.metadata?.name, namespace: json.metadata?.namespace } };
 }
 

@@ -12,6 +12,8 @@ import type { FleetModel, TreeEntry } from '../gitops/fleet-model';
 import type { ClusterPlan, FleetPlan, PlannedApplication } from '../gitops/fleet-plan';
 import { secretErrors } from '../gitops/secret-guard';
 import { normalizeGitUrl } from '../private/glob';
+import { sopsAgeRecipients } from '../private/secret-markers';
+import { sopsObjectProblems } from '../private/sops-object';
 import { containersOf } from '../workloads/apply-settings';
 
 /** The annotation of an Application that plays a part in a DR pair: `primary` or `standby`. */
@@ -240,7 +242,11 @@ function secretsByReference(
 ): ChecklistItemResult {
   const details: string[] = [];
   for (const { entry } of deployed) {
-    for (const e of secretErrors(entry.object, { directory: '', role: 'workload' }, entry.content ?? yaml.dump(entry.object))) details.push(`${entry.path}: ${e}`);
+    // A SOPS-encrypted manifest: its ciphertext is not plaintext; its plain part and its encryption are checked.
+    const problems = sopsAgeRecipients(entry.object) !== undefined
+      ? sopsObjectProblems(entry.object, 'workload', false)
+      : secretErrors(entry.object, { directory: '', role: 'workload' }, entry.content ?? yaml.dump(entry.object));
+    for (const e of problems) details.push(`${entry.path}: ${e}`);
   }
   for (const a of apps) for (const e of secretErrors(a.object, { directory: '', role: 'argocd' }, JSON.stringify(a.object))) details.push(`Application ${a.name}: ${e}`);
   for (const s of clusterSecrets) {

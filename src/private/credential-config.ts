@@ -19,7 +19,8 @@ export interface CredentialConfig {
   readonly config: Record<string, any>;
   /** The secret parts, fetched at runtime by an External Secrets `ExternalSecret`. */
   readonly fromStore?: {
-    readonly store: ISecretStore;
+    /** The store; undefined: the Fleet's default store. */
+    readonly store?: ISecretStore;
     readonly remoteKey: string;
     readonly refreshInterval: Duration;
     readonly references: CredentialReference[];

@@ -4,6 +4,7 @@ import { applyDefaultWaves, applySettings, fileNameOf, guardRailObjects, mergeSe
 import { ClusterMatch } from './cluster-match';
 import { ImageUpdaterOptions } from './image-updater';
 import { kustomizeFiles, WorkloadFileRequest } from './kustomize-output';
+import { WorkloadSecret } from './workload-secret';
 import { WorkloadSettings } from './workload-settings';
 import { AppProject, IAppProject } from '../argocd/app-project';
 import { ApplicationSet } from '../argocd/application-set';
@@ -19,6 +20,7 @@ import { show, throwIfInvalid } from '../private/errors';
 import { imageUpdaterAnnotations } from '../private/image-updater';
 import { isClusterScoped } from '../private/kinds';
 import { dns1123LabelErrors, labelMapErrors } from '../private/names';
+import { applySecrets, resolveSecrets, ResolvedSecret, secretsSignature, workloadSecretErrors } from '../private/workload-secrets';
 import type { VersionsFile } from '../promotion/versions-file';
 
 /** How a workload is written to the tree. */
@@ -131,6 +133,18 @@ export interface WorkloadProps {
    * @default - none
    */
   readonly imageUpdater?: ImageUpdaterOptions;
+  /**
+   * Whether the workload renders its Namespace (with a sync wave before everything else). Turn it off when the
+   * namespace belongs to another application, or when the workload renders only cluster-scoped objects.
+   * @default true
+   */
+  readonly manageNamespace?: boolean;
+  /**
+   * Secrets written as External Secrets `ExternalSecret`s into each cluster's objects and wired into its pods
+   * (env and volumes); their stores and remote keys may differ per environment, region or cluster.
+   * @default - none
+   */
+  readonly secrets?: WorkloadSecret[];
 }
 
 /**
@@ -228,13 +242,16 @@ export class Workload extends Construct {
   private prepareVariants(): void {
     const errors: string[] = [];
     const clusters = this.clusters;
-    const variants = new Map<string, { settings: WorkloadSettings; clusters: ICluster[]; environment?: string }>();
+    const variants = new Map<string, { settings: WorkloadSettings; clusters: ICluster[]; environment?: string; secrets: ResolvedSecret[] }>();
     // Clusters that match the same overrides in the same environment have the same settings: merge them once.
     const bySignature = new Map<string, { settings: WorkloadSettings; key: string }>();
     for (const c of clusters) {
       const env = this.props.versions?.environmentOf(c);
       const matching = this.matchingOverrides(c);
-      const signature = `${env}|${matching.join(',')}`;
+      const secrets = resolveSecrets(this.props.secrets, c, this.props.versions, this.fleet.defaultSecretStore);
+      errors.push(...secrets.errors);
+      const secretsKey = secrets.resolved.length ? `|${secretsSignature(secrets.resolved)}` : '';
+      const signature = `${env}|${matching.join(',')}${secretsKey}`;
       let cached = bySignature.get(signature);
       if (!cached) {
         let settings: WorkloadSettings;
@@ -245,11 +262,11 @@ export class Workload extends Construct {
           continue;
         }
         // Patches see the environment in their context, so clusters of different environments never share one.
-        cached = { settings, key: `${variantKey(settings)}${settings.patches?.length ? `|${env}` : ''}` };
+        cached = { settings, key: `${variantKey(settings)}${settings.patches?.length ? `|${env}` : ''}${secretsKey}` };
         bySignature.set(signature, cached);
       }
       const key = this.props.renderPerCluster ? `cluster:${c.clusterName}` : cached.key;
-      const v = variants.get(key) ?? { settings: cached.settings, clusters: [], environment: env };
+      const v = variants.get(key) ?? { settings: cached.settings, clusters: [], environment: env, secrets: secrets.resolved };
       v.clusters.push(c);
       variants.set(key, v);
     }
@@ -263,6 +280,7 @@ export class Workload extends Construct {
         applicationName: this.applicationName, namespace: this.namespace, clusterName: v.clusters[0].clusterName, environment: v.environment,
       });
       const objects = this.finish(structuredClone(raw), v.settings, v.clusters.length === 1 ? v.clusters[0].clusterName : undefined, v.environment);
+      errors.push(...applySecrets(objects, v.secrets, this.namespace));
       for (const c of v.clusters) perCluster.set(c.clusterName, objects);
       if (this.props.output !== WorkloadOutput.KUSTOMIZE) {
         const fileKey = `${this.node.path}#${variantIndex++}:${key}`;
@@ -347,7 +365,7 @@ export class Workload extends Construct {
   private finish(objects: any[], settings: WorkloadSettings, clusterName: string | undefined, environment: string | undefined): any[] {
     for (const o of objects) if (isClusterScoped(o.apiVersion, o.kind) && o.metadata?.namespace !== undefined) delete o.metadata.namespace;
     applySettings(objects, settings, this.props.image, { applicationName: this.applicationName, clusterName, environment });
-    if (!objects.some(o => o.apiVersion === 'v1' && o.kind === 'Namespace' && o.metadata?.name === this.namespace)) {
+    if (this.props.manageNamespace !== false && !objects.some(o => o.apiVersion === 'v1' && o.kind === 'Namespace' && o.metadata?.name === this.namespace)) {
       objects.unshift({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.namespace } });
     }
     objects.push(...guardRailObjects(settings, this.namespace, this.applicationName));
@@ -384,6 +402,7 @@ export class Workload extends Construct {
       errors.push(`'image' (${show(p.image)}) must be an image repository without tag or digest, e.g. 'ghcr.io/acme/api'`);
     }
     errors.push(...settingsErrors(p.defaults, 'defaults'));
+    errors.push(...workloadSecretErrors(p.secrets));
     (p.overrides ?? []).forEach((o, i) => errors.push(...settingsErrors(o.settings, `overrides[${i}].settings`)));
     if (p.imageUpdater && p.output !== WorkloadOutput.KUSTOMIZE) {
       errors.push("'imageUpdater' needs 'output: WorkloadOutput.KUSTOMIZE': Argo CD Image Updater cannot update plain rendered manifests");

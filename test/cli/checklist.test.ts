@@ -46,7 +46,7 @@ describe('cdk8s-fleet checklist on the example fleet', () => {
       .map((e: any) => [e.environment, Object.fromEntries(e.items.map((i: any) => [i.item, i.status]))]));
     expect(table).toEqual({
       dev: { 'projects-and-rbac': 'fails', 'notifications': 'not-applicable', 'resource-limits': 'holds', 'pinned-versions': 'holds', 'drift-guard': 'fails', 'secrets-by-reference': 'holds', 'dr-standby': 'not-declared' },
-      management: { 'projects-and-rbac': 'holds', 'notifications': 'not-applicable', 'resource-limits': 'holds', 'pinned-versions': 'holds', 'drift-guard': 'fails', 'secrets-by-reference': 'holds', 'dr-standby': 'not-declared' },
+      management: { 'projects-and-rbac': 'fails', 'notifications': 'not-applicable', 'resource-limits': 'holds', 'pinned-versions': 'holds', 'drift-guard': 'fails', 'secrets-by-reference': 'holds', 'dr-standby': 'not-declared' },
       production: { 'projects-and-rbac': 'fails', 'notifications': 'fails', 'resource-limits': 'fails', 'pinned-versions': 'holds', 'drift-guard': 'holds', 'secrets-by-reference': 'holds', 'dr-standby': 'not-declared' },
       staging: { 'projects-and-rbac': 'fails', 'notifications': 'not-applicable', 'resource-limits': 'fails', 'pinned-versions': 'holds', 'drift-guard': 'holds', 'secrets-by-reference': 'holds', 'dr-standby': 'not-declared' },
     });
@@ -56,14 +56,25 @@ describe('cdk8s-fleet checklist on the example fleet', () => {
     expect(r.status('prod-eu-1', 'projects-and-rbac').details).toEqual([
       "AppProject 'api' (of api-prod-eu-1) has no role bound to a group or token (no RBAC)",
       "AppProject 'checkout' (of checkout-prod-eu-1) has no role bound to a group or token (no RBAC)",
+      "AppProject 'secret-store-vault' (of secret-store-vault-prod-eu-1) has no role bound to a group or token (no RBAC)",
     ]);
-    expect(r.status('hub', 'projects-and-rbac').status).toBe('holds');
+    // The hub's only project without a role is the Vault store's, generated like a Workload's.
+    expect(r.status('hub', 'projects-and-rbac').details).toEqual([
+      "AppProject 'secret-store-vault' (of secret-store-vault-hub) has no role bound to a group or token (no RBAC)",
+    ]);
   });
 
   test('projects and RBAC fail for an Application in the default project', () => {
     const tree = copyTree();
     edit(tree, 'argocd/platform/applications/Application.drift-guard-hub.yaml', o => { o.spec.project = 'default'; });
-    expect(checklist(tree).status('hub', 'projects-and-rbac')).toEqual({ item: 'projects-and-rbac', status: 'fails', details: ["drift-guard-hub uses Argo CD's default project (no restrictions)"] });
+    expect(checklist(tree).status('hub', 'projects-and-rbac')).toEqual({
+      item: 'projects-and-rbac',
+      status: 'fails',
+      details: [
+        "drift-guard-hub uses Argo CD's default project (no restrictions)",
+        "AppProject 'secret-store-vault' (of secret-store-vault-hub) has no role bound to a group or token (no RBAC)",
+      ],
+    });
   });
 
   test('notifications: the add-ons subscribe through their ApplicationSet template; the rest of production does not', () => {
@@ -74,7 +85,7 @@ describe('cdk8s-fleet checklist on the example fleet', () => {
 
   test('notifications hold once every production Application (or its project) subscribes', () => {
     const tree = copyTree();
-    for (const project of ['api', 'checkout', 'platform', 'web']) {
+    for (const project of ['api', 'checkout', 'platform', 'secret-store-aws-secrets-manager', 'secret-store-vault', 'web']) {
       edit(tree, `argocd/platform/projects/AppProject.${project}.yaml`, o => {
         o.metadata.annotations = { ...o.metadata.annotations, 'notifications.argoproj.io/subscribe.on-sync-failed.slack': 'alerts' };
       });

@@ -54,9 +54,11 @@ describe('FleetTesting', () => {
     expect(plan).toContain('ApplicationSet addons: 15 Applications on 5 clusters');
     expect(FleetTesting.applications(app, 'prod-eu-1').map(a => a.metadata.name)).toEqual([
       'api-prod-eu-1', 'cert-manager-prod-eu-1', 'checkout-prod-eu-1', 'drift-guard-prod-eu-1', 'external-secrets-prod-eu-1', 'kyverno-prod-eu-1',
-      'monitoring-prod-eu-1', 'namespace-quotas-prod-eu-1', 'web-prod-eu-1',
+      'monitoring-prod-eu-1', 'namespace-quotas-prod-eu-1', 'secret-store-vault-prod-eu-1', 'web-prod-eu-1',
     ]);
-    expect(FleetTesting.planJson(app).applicationSets.map((s: any) => s.name)).toEqual(['addons', 'api', 'checkout', 'monitoring-production', 'monitoring-staging']);
+    expect(FleetTesting.planJson(app).applicationSets.map((s: any) => s.name)).toEqual([
+      'addons', 'api', 'checkout', 'monitoring-production', 'monitoring-staging', 'secret-store-aws-secrets-manager', 'secret-store-vault',
+    ]);
     expect(plan).toMatchSnapshot();
   });
 });

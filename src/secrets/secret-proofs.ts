@@ -1,0 +1,339 @@
+/**
+ * The secret fleet proof: from a synthesized tree (in memory at synth, or read from disk by `cdk8s-fleet
+ * validate`), per cluster, every object the cluster's Applications deploy, and then:
+ * - every ExternalSecret (the cluster-credential ones on the hub included) and ClusterExternalSecret names a store
+ *   the cluster has, in the right kind and namespace: deployed by the tree or declared pre-installed on the
+ *   cluster Secret (`fleet.cdk8s.io/secret-stores`);
+ * - a ClusterSecretStore's conditions admit the namespace (ESO pkg/controllers/secretstore/client_manager.go
+ *   `shouldProcessSecret`: conditions ORed; a selector over the namespace's labels, `namespaces` as a
+ *   `kubernetes.io/metadata.name` selector, unanchored Go regexes);
+ * - no Secret has two owners in one namespace (ExternalSecrets with creation policy Owner or Orphan,
+ *   SealedSecrets, SOPS-encrypted Secrets): External Secrets refuses "secret is owned by another
+ *   ExternalSecret", and writers that replace the data flap (ESO docs/guides/ownership-deletion-policy.md);
+ * - every SealedSecret was sealed for a key the cluster's controller holds (`fleet.cdk8s.io/sealing-certificates`),
+ *   and every SOPS file is encrypted to the cluster's age recipient (`fleet.cdk8s.io/sops-age-recipient`).
+ */
+import { IN_CLUSTER_NAME } from '../expansion/cluster-secrets';
+import { compileSelector } from '../expansion/selector';
+import type { TreeEntry, FleetModel } from '../gitops/fleet-model';
+import type { FleetPlan, PlannedApplication } from '../gitops/fleet-plan';
+import { SEALING_CERTIFICATES_ANNOTATION, SECRET_STORES_ANNOTATION, SOPS_AGE_RECIPIENT_ANNOTATION, storeKey } from '../private/cluster-secret-settings';
+import { normalizeGitUrl } from '../private/glob';
+import { compileGoRegExp } from '../private/go-regexp';
+import { SEALED_FOR_ANNOTATION, sopsAgeRecipients } from '../private/secret-markers';
+
+/** The tag of this proof's messages. */
+export const SECRET_PROOF = 'secret-references';
+
+/** An object as one cluster gets it. */
+interface Deployed {
+  readonly entry: TreeEntry;
+  readonly object: any;
+  /** The namespace it lands in ('' for cluster-scoped kinds or an unknown namespace). */
+  readonly namespace: string;
+}
+
+/** Whether render must keep an object whole (not only its kind and name) for this proof. */
+export function keptWholeForSecretProof(o: any): boolean {
+  const apiVersion = String(o?.apiVersion ?? '');
+  return apiVersion.startsWith('external-secrets.io/') || apiVersion.startsWith('bitnami.com/')
+    || (apiVersion === 'v1' && o.kind === 'Namespace') || sopsAgeRecipients(o) !== undefined
+    || (o?.kind === 'Kustomization' && apiVersion.startsWith('kustomize.config.k8s.io/'))
+    || (o?.kind === 'ksops' && apiVersion.startsWith('viaduct.ai/'));
+}
+
+/** Every violation, each naming the construct (when known), the object, its file and the clusters. */
+export function proveSecrets(model: FleetModel, plan: FleetPlan): string[] {
+  const resolver = new TreeResolver(model);
+  const annotationsOf = new Map(model.clusters.map(c => [c.name, c.annotations]));
+  // The same problem of a file shared by many clusters is reported once, listing them.
+  const found = new Map<string, { prefix: string; clusters: string[] }>();
+  const report = (d: Deployed | undefined, cluster: string, message: string) => {
+    const key = `${d?.entry.path ?? ''}\n${message}`;
+    // The construct that wrote the file: an L2's primary child is 'Resource', so name the L2.
+    const constructPath: string | undefined = (d?.entry as any)?.constructPath;
+    const prefix = constructPath ? `[${constructPath.replace(/\/Resource$/, '')}] ` : '';
+    const f = found.get(key) ?? { prefix, clusters: [] };
+    if (!f.clusters.includes(cluster)) f.clusters.push(cluster);
+    found.set(key, f);
+  };
+
+  for (const c of plan.clusters) {
+    const objects = resolver.objectsOf(c.applications);
+    if (!objects.some(isSecretRelevant)) continue;
+    const annotations = annotationsOf.get(c.name) ?? {};
+    const stores = storesOf(objects, annotations[SECRET_STORES_ANNOTATION]);
+    const namespaceLabels = namespaceLabelsOf(objects, c.applications);
+    const owners = new Map<string, Deployed[]>();
+    const own = (namespace: string, name: string, d: Deployed) => {
+      const k = `${namespace}/${name}`;
+      owners.set(k, [...owners.get(k) ?? [], d]);
+    };
+    for (const d of objects) {
+      const o = d.object;
+      const api = String(o.apiVersion ?? '');
+      if (api.startsWith('external-secrets.io/') && o.kind === 'ExternalSecret') {
+        for (const m of storeProblems(o.spec, d.namespace, stores, namespaceLabels, c.name)) report(d, c.name, `ExternalSecret '${d.namespace}/${o.metadata?.name}' ${m}`);
+        if (ownsTarget(o.spec)) own(d.namespace, o.spec?.target?.name ?? o.metadata?.name, d);
+      } else if (api.startsWith('external-secrets.io/') && o.kind === 'ClusterExternalSecret') {
+        const selected = selectedNamespaces(o.spec, namespaceLabels);
+        for (const ns of selected) {
+          for (const m of storeProblems(o.spec?.externalSecretSpec, ns, stores, namespaceLabels, c.name)) {
+            report(d, c.name, `ClusterExternalSecret '${o.metadata?.name}' (its ExternalSecret in namespace '${ns}') ${m}`);
+          }
+          const es = o.spec?.externalSecretSpec;
+          if (ownsTarget(es)) own(ns, es?.target?.name ?? o.spec?.externalSecretName ?? o.metadata?.name, d);
+        }
+      } else if (api.startsWith('bitnami.com/') && o.kind === 'SealedSecret') {
+        const held = csv(annotations[SEALING_CERTIFICATES_ANNOTATION]);
+        const sealedFor = o.metadata?.annotations?.[SEALED_FOR_ANNOTATION];
+        const what = `SealedSecret '${d.namespace}/${o.metadata?.name}'`;
+        if (held.length === 0) {
+          report(d, c.name, `${what} is deployed to a cluster that names no sealing certificate; give the Cluster 'sealingCertificate' (kubeseal --fetch-cert)`);
+        } else if (!sealedFor) {
+          report(d, c.name, `${what} does not record the certificate it was sealed for (annotation ${SEALED_FOR_ANNOTATION}); seal it with 'cdk8s-fleet seal'`);
+        } else if (!held.includes(sealedFor)) {
+          report(d, c.name, `${what} was sealed for certificate ${sealedFor}, but the cluster's controller holds ${held.join(', ')}: it cannot unseal it (sealed for another cluster, or the cluster was re-keyed); re-seal it for this cluster`);
+        }
+        own(d.namespace, o.metadata?.name, d); // the controller names the Secret after the SealedSecret (Unseal)
+      } else if (sopsAgeRecipients(o) !== undefined) {
+        const recipient = annotations[SOPS_AGE_RECIPIENT_ANNOTATION];
+        const recipients = sopsAgeRecipients(o)!;
+        const what = `SOPS-encrypted ${o.kind ?? 'object'} '${d.namespace}/${o.metadata?.name}'`;
+        if (!recipient) {
+          report(d, c.name, `${what} is deployed to a cluster that names no age recipient; give the Cluster 'sopsAgeRecipient'`);
+        } else if (!recipients.includes(recipient)) {
+          report(d, c.name, `${what} is not encrypted to the cluster's age recipient ${recipient} (its recipients: ${recipients.join(', ') || 'none'}); add it with 'sops updatekeys'`);
+        }
+        if (o.kind === 'Secret') own(d.namespace, o.metadata?.name, d);
+      }
+    }
+    for (const [key, list] of [...owners.entries()].sort(([a], [b]) => cmp(a, b))) {
+      if (list.length < 2) continue;
+      const names = list.map(x => `${x.object.kind} '${x.object.metadata?.name}' (${x.entry.path})`);
+      report(list[1], c.name, `Secret '${key}' has ${list.length} owners: ${names.join(' and ')}; External Secrets lets one ExternalSecret own a Secret ("secret is owned by another ExternalSecret") and two writers overwrite each other. Give them different target names, or use creationPolicy Merge for all but one`);
+    }
+  }
+  return [...found.entries()].map(([key, f]) => {
+    const message = key.slice(key.indexOf('\n') + 1);
+    const where = key.slice(0, key.indexOf('\n'));
+    const clusters = f.clusters.length > 5 ? `${f.clusters.slice(0, 5).join(', ')} and ${f.clusters.length - 5} more` : f.clusters.join(', ');
+    return `${f.prefix}${message} (cluster${f.clusters.length > 1 ? 's' : ''} ${clusters}${where ? `; ${where}` : ''}) [${SECRET_PROOF}]`;
+  });
+}
+
+/** The stores a cluster has: deployed by the tree, or declared pre-installed. */
+interface StoreIndex {
+  readonly keys: Set<string>;
+  /** ClusterSecretStore conditions by name (none: every namespace). */
+  readonly conditions: Map<string, any[]>;
+  /** Stores by name, for hints. */
+  readonly byName: Map<string, string[]>;
+}
+
+function storesOf(objects: Deployed[], declared: string | undefined): StoreIndex {
+  const keys = new Set<string>();
+  const conditions = new Map<string, any[]>();
+  const byName = new Map<string, string[]>();
+  const add = (key: string, name: string) => {
+    keys.add(key);
+    byName.set(name, [...byName.get(name) ?? [], key]);
+  };
+  for (const d of objects) {
+    const o = d.object;
+    if (!String(o.apiVersion ?? '').startsWith('external-secrets.io/')) continue;
+    if (o.kind === 'ClusterSecretStore') {
+      add(storeKey('ClusterSecretStore', o.metadata?.name), o.metadata?.name);
+      if (o.spec?.conditions?.length) conditions.set(o.metadata.name, o.spec.conditions);
+    } else if (o.kind === 'SecretStore') {
+      add(storeKey('SecretStore', o.metadata?.name, d.namespace), o.metadata?.name);
+    }
+  }
+  for (const key of csv(declared)) add(key, key.split('/').pop()!);
+  return { keys, conditions, byName };
+}
+
+/** Why an ExternalSecret spec in `namespace` cannot read its stores on this cluster. */
+function storeProblems(spec: any, namespace: string, stores: StoreIndex, labels: Map<string, Record<string, string>>, cluster: string): string[] {
+  const refs: any[] = [spec?.secretStoreRef];
+  for (const d of spec?.data ?? []) if (d?.sourceRef?.storeRef) refs.push(d.sourceRef.storeRef);
+  for (const d of spec?.dataFrom ?? []) if (d?.sourceRef?.storeRef) refs.push(d.sourceRef.storeRef);
+  const problems: string[] = [];
+  for (const ref of refs) {
+    if (!ref?.name) continue;
+    const kind = ref.kind ?? 'SecretStore';
+    const key = kind === 'ClusterSecretStore' ? storeKey(kind, ref.name) : storeKey(kind, ref.name, namespace);
+    if (!stores.keys.has(key)) {
+      const others = (stores.byName.get(ref.name) ?? []).map(k => k.replace(/^SecretStore\/([^/]*)\//, 'SecretStore in namespace $1 named '));
+      const hint = others.length ? ` (it has ${others.join(', ')}: a ${kind} must be ${kind === 'SecretStore' ? `in namespace '${namespace}'` : 'cluster-wide'})` : '';
+      const remedy = cluster === IN_CLUSTER_NAME
+        ? 'register the hub (ClusterCredentials.inCluster()) and deploy the store to it (FleetSecretStore) or declare it pre-installed (PreinstalledSecretStore)'
+        : "deploy it to the cluster (FleetSecretStore, or its manifests) or declare it pre-installed (Cluster 'secretStores', PreinstalledSecretStore)";
+      problems.push(`reads ${kind} '${ref.name}', which cluster '${cluster}' does not have${kind === 'SecretStore' ? ` in namespace '${namespace}'` : ''}${hint}; ${remedy}`);
+      continue;
+    }
+    const conditions = kind === 'ClusterSecretStore' ? stores.conditions.get(ref.name) : undefined;
+    if (conditions && !admits(conditions, namespace, labels.get(namespace) ?? { 'kubernetes.io/metadata.name': namespace })) {
+      problems.push(`reads ClusterSecretStore '${ref.name}', whose conditions do not admit namespace '${namespace}' (External Secrets refuses it); add the namespace to the store's conditions`);
+    }
+  }
+  return problems;
+}
+
+/** `shouldProcessSecret`: whether any condition admits the namespace. */
+function admits(conditions: any[], namespace: string, labels: Record<string, string>): boolean {
+  for (const c of conditions) {
+    const selectors: any[] = [];
+    if (c?.namespaceSelector) selectors.push(c.namespaceSelector);
+    for (const n of c?.namespaces ?? []) selectors.push({ matchLabels: { 'kubernetes.io/metadata.name': n } });
+    for (const s of selectors) {
+      try {
+        if (compileSelector(s, false)(labels)) return true;
+      } catch {
+        // an invalid selector admits nothing (External Secrets reports it)
+      }
+    }
+    for (const r of c?.namespaceRegexes ?? []) if (compileGoRegExp(String(r)).regexp?.test(namespace)) return true;
+  }
+  return false;
+}
+
+/** The namespaces of this cluster a ClusterExternalSecret's selectors choose (among those the tree knows). */
+function selectedNamespaces(spec: any, labels: Map<string, Record<string, string>>): string[] {
+  const selectors: any[] = [...spec?.namespaceSelectors ?? [], ...spec?.namespaceSelector ? [spec.namespaceSelector] : []];
+  const out = new Set<string>(spec?.namespaces ?? []);
+  for (const [ns, l] of labels) {
+    for (const s of selectors) {
+      try {
+        if (compileSelector(s, false)(l)) out.add(ns);
+      } catch {
+        // invalid selectors select nothing
+      }
+    }
+  }
+  return [...out].sort(cmp);
+}
+
+/** Whether an ExternalSecret spec writes (replaces) its target: creation policies Owner (the default) and Orphan. */
+function ownsTarget(spec: any): boolean {
+  const policy = spec?.target?.creationPolicy ?? 'Owner';
+  return policy === 'Owner' || policy === 'Orphan';
+}
+
+/** The labels of every namespace the cluster gets: Namespace objects and Argo CD managed namespace metadata. */
+function namespaceLabelsOf(objects: Deployed[], apps: PlannedApplication[]): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  const add = (ns: string, labels: Record<string, string> | undefined) => {
+    if (!ns) return;
+    out.set(ns, { ...out.get(ns) ?? {}, ...labels ?? {}, 'kubernetes.io/metadata.name': ns });
+  };
+  for (const d of objects) if (d.object.apiVersion === 'v1' && d.object.kind === 'Namespace') add(d.object.metadata?.name, d.object.metadata?.labels);
+  for (const a of apps) {
+    const sync = a.object?.spec?.syncPolicy;
+    if ((sync?.syncOptions ?? []).includes('CreateNamespace=true')) add(a.destinationNamespace, sync?.managedNamespaceMetadata?.labels);
+  }
+  for (const d of objects) if (d.namespace && !out.has(d.namespace)) add(d.namespace, undefined);
+  return out;
+}
+
+function isSecretRelevant(d: Deployed): boolean {
+  const api = String(d.object.apiVersion ?? '');
+  return api.startsWith('external-secrets.io/') || api.startsWith('bitnami.com/') || sopsAgeRecipients(d.object) !== undefined;
+}
+
+/**
+ * What each Application deploys, from the tree: a plain directory (recursive when the source says so) or a
+ * Kustomize directory (resources, ksops generators and the `namespace` override).
+ */
+class TreeResolver {
+  private readonly byDir = new Map<string, TreeEntry[]>();
+  private readonly dirs: string[];
+  private readonly local: (url: string) => boolean;
+
+  public constructor(model: FleetModel) {
+    for (const e of model.entries) {
+      const dir = e.path.slice(0, Math.max(0, e.path.lastIndexOf('/')));
+      const list = this.byDir.get(dir) ?? [];
+      list.push(e);
+      this.byDir.set(dir, list);
+    }
+    this.dirs = [...this.byDir.keys()].sort(cmp);
+    const urls = model.repoUrls;
+    this.local = url => urls.size === 0 || urls.has(normalizeGitUrl(url));
+  }
+
+  public objectsOf(apps: PlannedApplication[]): Deployed[] {
+    const out: Deployed[] = [];
+    for (const a of apps) {
+      const sources: any[] = (a.object?.spec?.sources ?? [a.object?.spec?.source]).filter(Boolean);
+      for (const s of sources) {
+        if (typeof s.path !== 'string' || s.chart || !this.local(String(s.repoURL ?? ''))) continue;
+        const dir = normalize(s.path);
+        for (const { entry, namespace } of this.resolve(dir, s)) {
+          const o = entry.object;
+          if (!o || typeof o !== 'object') continue;
+          const ns = namespace ?? o.metadata?.namespace ?? a.destinationNamespace ?? '';
+          out.push({ entry, object: o, namespace: ns });
+        }
+      }
+    }
+    return out;
+  }
+
+  private resolve(dir: string, source: any): { entry: TreeEntry; namespace?: string }[] {
+    const kustomization = this.kustomizationIn(dir);
+    if (kustomization && source.directory === undefined) return this.kustomize(dir, new Set());
+    if (source.directory?.recurse) {
+      return this.dirs.filter(d => d === dir || d.startsWith(`${dir}/`)).flatMap(d => this.byDir.get(d)!.map(entry => ({ entry })));
+    }
+    return (this.byDir.get(dir) ?? []).map(entry => ({ entry }));
+  }
+
+  private kustomizationIn(dir: string): any {
+    return (this.byDir.get(dir) ?? []).find(e => /(^|\/)kustomization\.ya?ml$/.test(e.path) && e.object?.kind === 'Kustomization')?.object;
+  }
+
+  private kustomize(dir: string, seen: Set<string>): { entry: TreeEntry; namespace?: string }[] {
+    if (seen.has(dir)) return [];
+    seen.add(dir);
+    const k = this.kustomizationIn(dir);
+    if (!k) return [];
+    const out: { entry: TreeEntry; namespace?: string }[] = [];
+    const files = (rel: string) => this.entriesAt(normalize(`${dir}/${rel}`));
+    for (const r of k.resources ?? []) {
+      const p = normalize(`${dir}/${r}`);
+      if (this.kustomizationIn(p)) out.push(...this.kustomize(p, seen));
+      else out.push(...files(String(r)).map(entry => ({ entry })));
+    }
+    for (const g of k.generators ?? []) {
+      for (const gen of files(String(g))) {
+        if (gen.object?.kind !== 'ksops') continue;
+        for (const f of gen.object.files ?? []) out.push(...files(String(f)).map(entry => ({ entry })));
+      }
+    }
+    const ns = typeof k.namespace === 'string' && k.namespace ? k.namespace : undefined;
+    return ns ? out.map(x => ({ entry: x.entry, namespace: ns })) : out;
+  }
+
+  private entriesAt(path: string): TreeEntry[] {
+    const dir = path.slice(0, Math.max(0, path.lastIndexOf('/')));
+    return (this.byDir.get(dir) ?? []).filter(e => e.path === path);
+  }
+}
+
+function normalize(p: string): string {
+  const out: string[] = [];
+  for (const part of String(p).split('/')) {
+    if (part === '..') out.pop();
+    else if (part !== '.' && part !== '') out.push(part);
+  }
+  return out.join('/');
+}
+
+function csv(v: string | undefined): string[] {
+  return typeof v === 'string' && v.trim() ? v.split(',').map(x => x.trim()).filter(Boolean) : [];
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
