@@ -1,8 +1,8 @@
-import * as fs from 'fs';
 import { Construct } from 'constructs';
 import { parseVersions, promotionAllowed } from './versions-parse';
 import type { ICluster } from '../fleet/cluster';
 import { show, throwIfInvalid } from '../private/errors';
+import { InputError, readTextFile } from '../private/yaml-input';
 
 /** Props for `VersionsFile`. */
 export interface VersionsFileProps {
@@ -66,12 +66,14 @@ export class VersionsFile extends Construct {
     if ((props.path === undefined) === (props.content === undefined)) {
       throwIfInvalid(this, 'VersionsFile', ["give 'path' or 'content', not both and not neither"]);
     }
-    let text: string;
-    try {
-      text = props.content ?? fs.readFileSync(props.path!, 'utf-8');
-    } catch (e) {
-      throwIfInvalid(this, 'VersionsFile', [`'path' (${show(props.path)}) cannot be read: ${(e as Error).message}`]);
-      throw e;
+    let text = props.content ?? '';
+    if (props.content === undefined) {
+      try {
+        text = readTextFile(props.path!, { what: 'versions file' });
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        throwIfInvalid(this, 'VersionsFile', [`'path' (${show(props.path)}) cannot be read: ${e.message}`]);
+      }
     }
     const parsed = parseVersions(text, where);
     throwIfInvalid(this, 'VersionsFile', parsed.errors);
