@@ -2,6 +2,7 @@ import * as path from 'path';
 import { App, AppProps } from 'cdk8s';
 import { Fleet } from './fleet';
 import { AppProject } from '../argocd/app-project';
+import { Application } from '../argocd/application';
 import { ApplicationSet } from '../argocd/application-set';
 import { acknowledgementsYaml, ACKNOWLEDGEMENTS_FILE, FleetModel, modelFromEntries, TreeEntry } from '../gitops/fleet-model';
 import { computePlan, FleetPlan, planText } from '../gitops/fleet-plan';
@@ -140,9 +141,12 @@ export class FleetApp extends App {
     const model = modelFromEntries(entries, acknowledgements);
     const plan = computePlan(model, AppProject._importedProjectNames(constructs));
     const constructOf = new Map<string, string>();
-    for (const c of constructs) if (ApplicationSet.isApplicationSet(c)) constructOf.set(c.applicationSetName, c.node.path);
+    for (const c of constructs) {
+      if (ApplicationSet.isApplicationSet(c)) constructOf.set(`ApplicationSet/${c.applicationSetName}`, c.node.path);
+      if (c instanceof Application) constructOf.set(`Application/${c.applicationName}`, c.node.path);
+    }
     const proofs = this.fleetProofs
-      ? proveFleet(model, plan, (_kind, name) => (constructOf.has(name) ? `[${constructOf.get(name)}] ` : ''))
+      ? proveFleet(model, plan, (kind, name) => (constructOf.has(`${kind}/${name}`) ? `[${constructOf.get(`${kind}/${name}`)}] ` : ''))
       : { errors: [], waived: [] };
     if (proofs.errors.length > 0) {
       throw new Error(`Fleet proofs failed (nothing was written; waive one with 'waivedProofs' if it is intended):\n  ${proofs.errors.join('\n  ')}`);

@@ -1,6 +1,6 @@
 import { versionOfImage } from './image-reference';
-import { promotionAllowed } from './versions-parse';
 import type { VersionsFile } from './versions-file';
+import { promotionAllowed } from './versions-parse';
 import { show } from '../private/errors';
 import { containersOf, repositoryOf } from '../workloads/apply-settings';
 

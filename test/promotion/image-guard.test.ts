@@ -11,7 +11,14 @@ import { addCluster, errorOf, renderObjects, testFleet } from '../util';
 const VERSIONS = 'environments: [dev, staging, production]\nversions:\n  api:\n    dev: 2.0.0-rc.1\n    staging: 1.9.0\n    production: 1.8.2\n';
 
 /** GIVEN helper: dev, staging and two production clusters in two regions, and an api Workload. */
-function fleetWith(overrides: WorkloadOverride[], options: { versions?: string; output?: WorkloadOutput; allow?: (v: VersionsFile) => void; patches?: IObjectPatch[] } = {}) {
+interface FleetOptions {
+  readonly versions?: string;
+  readonly output?: WorkloadOutput;
+  readonly allow?: (v: VersionsFile) => void;
+  readonly patches?: IObjectPatch[];
+}
+
+function fleetWith(overrides: WorkloadOverride[], options: FleetOptions = {}) {
   const { app, fleet } = testFleet({}, { fleetProofs: true });
   addCluster(fleet, 'dev-1', { environment: 'dev', region: 'eu' });
   addCluster(fleet, 'staging-1', { environment: 'staging', region: 'eu' });
@@ -147,12 +154,15 @@ describe('versions that reach an image reference', () => {
     const versions = new VersionsFile(fleet, 'Versions', { path: file });
     versions.allowPin({ application: 'api', environment: 'production', version: 'v1/../x@sha256:zz', reason: 'the guard is not the point here' });
     new Workload(fleet, 'api', {
-      namespace: 'api', matchLabels: { environment: 'production' }, image: 'ghcr.io/acme/api', versions,
+      namespace: 'api',
+      matchLabels: { environment: 'production' },
+      image: 'ghcr.io/acme/api',
+      versions,
       definition: { define: scope => new kplus.Deployment(scope, 'api', { containers: [{ image: 'ghcr.io/acme/api:0', securityContext: { user: 1000 } }] }) },
     });
     // WHEN / THEN
     expect(errorOf(() => app.renderFiles())).toContain(`[platform/api] ${file}: 'versions.api.production' ('v1/../x@sha256:zz') `
-      + "is not an image tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}) or digest (algorithm:hex, e.g. sha256:<64 hex digits>); "
+      + 'is not an image tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}) or digest (algorithm:hex, e.g. sha256:<64 hex digits>); '
       + "has '@sha256:zz', which is not a digest (algorithm:hex); the Workload puts it into the image reference of 'ghcr.io/acme/api'");
   });
 
