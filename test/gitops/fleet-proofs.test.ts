@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AppProject, AppProjectProps, Application, ApplicationSet, ApplicationSource, ClusterGenerator, FleetProof, GitGenerator, ListGenerator, 
+  AppProject, AppProjectProps, Application, ApplicationSet, ApplicationSource, ClusterGenerator, FleetProof, GitGenerator, ListGenerator,
   ProgressiveSync, ProjectDestination, StepOperator, TemplateParam,
 } from '../../src';
 import { main } from '../../src/cli/main';
