@@ -80,19 +80,28 @@ describe('TSDoc examples', () => {
 
   test('every @example in src/ compiles against the library', () => {
     // GIVEN each example as the body of a function in its own module
-    const header = `import { ApiObject, Duration } from 'cdk8s';\nimport * as kplus from 'cdk8s-plus-28';\nimport { Construct } from 'constructs';\n`
+    const header = 'import { ApiObject, Duration } from \'cdk8s\';\nimport * as kplus from \'cdk8s-plus-28\';\nimport { Construct } from \'constructs\';\n'
       + `import { ${exportedNames().join(', ')} } from '${path.join(SRC, 'index').replace(/\\/g, '/')}';\n${GIVEN}\n`;
     const files = new Map(examples.map((e, i) => [
       path.join(ROOT, 'test', `__example_${i}.ts`),
       `${header}export function example(): void {\n${e.code}\n}\nvoid [Duration, kplus, Construct];\n`,
     ]));
     const options: ts.CompilerOptions = {
-      strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS,
-      moduleResolution: ts.ModuleResolutionKind.Node10, types: ['node', 'jest'], esModuleInterop: true, experimentalDecorators: true,
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.CommonJS,
+      moduleResolution: ts.ModuleResolutionKind.Node10,
+      types: ['node', 'jest'],
+      esModuleInterop: true,
+      experimentalDecorators: true,
     };
     const host = ts.createCompilerHost(options);
     const getSourceFile = host.getSourceFile.bind(host);
-    host.getSourceFile = (name, version, onError) => (files.has(name) ? ts.createSourceFile(name, files.get(name)!, version) : getSourceFile(name, version, onError));
+    host.getSourceFile = (name, version, onError) => (files.has(name)
+      ? ts.createSourceFile(name, files.get(name)!, version)
+      : getSourceFile(name, version, onError));
     const fileExists = host.fileExists.bind(host);
     host.fileExists = name => files.has(name) || fileExists(name);
     const readFile = host.readFile.bind(host);
