@@ -2,6 +2,7 @@ import { versionOfImage } from './image-reference';
 import type { VersionsFile } from './versions-file';
 import { promotionAllowed } from './versions-parse';
 import { show } from '../private/errors';
+import { sortDeep } from '../private/util';
 import { containersOf, repositoryOf } from '../workloads/apply-settings';
 
 /**
@@ -68,8 +69,8 @@ export function guardVariantImages(v: GuardedVariant): string[] {
       }
     }
     if (notes.length) {
-      o.metadata = o.metadata ?? {};
-      o.metadata.annotations = sortKeys({ ...o.metadata.annotations, [ALLOWED_PIN_ANNOTATION]: [...new Set(notes)].join('; ') });
+      // Keys stay sorted, as in every rendered object.
+      o.metadata = sortDeep({ ...o.metadata, annotations: { ...o.metadata?.annotations, [ALLOWED_PIN_ANNOTATION]: [...new Set(notes)].join('; ') } });
     }
   }
   return [...new Set(errors)];
@@ -82,8 +83,4 @@ function note(version: string, environment: string, cluster: string | undefined,
 /** The images of an object's containers from `repository`. */
 function imagesOfRepository(o: any, repository: string): string[] {
   return containersOf(o).map(c => c?.image).filter((i): i is string => typeof i === 'string' && repositoryOf(i) === repository);
-}
-
-function sortKeys(o: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.keys(o).sort().map(k => [k, o[k]]));
 }

@@ -19,6 +19,7 @@ import { show, throwIfInvalid } from '../private/errors';
 import { imageUpdaterAnnotations } from '../private/image-updater';
 import { isClusterScoped } from '../private/kinds';
 import { dns1123LabelErrors, labelMapErrors } from '../private/names';
+import { sortObjectKeys } from '../private/util';
 import { guardVariantImages } from '../promotion/image-guard';
 import { imageVersionErrors } from '../promotion/image-reference';
 import type { VersionsFile } from '../promotion/versions-file';
@@ -401,7 +402,9 @@ export class Workload extends Construct {
     }
     objects.push(...guardRailObjects(settings, this.namespace, this.applicationName));
     applyDefaultWaves(objects);
-    return objects;
+    // Settings and patches add keys after cdk8s sorted them (replicas after template, env after startupProbe):
+    // sort again, in cdk8s' order, like every other file of the tree.
+    return objects.map(sortObjectKeys);
   }
 
   /**
