@@ -120,7 +120,7 @@ class Hello implements IWorkloadDefinition {
 }
 
 /** Builds the fleet. Tests call it with a temporary outdir. */
-export function buildApp(outdir: string = process.env.CDK8S_OUTDIR ?? path.join(__dirname, 'gitops')): FleetApp {
+export function buildApp(outdir: string = process.env.CDK8S_OUTDIR || path.join(__dirname, 'gitops')): FleetApp {
   const app = new FleetApp({ outdir });
   const fleet = new Fleet(app, 'platform', {
     repoUrl: 'https://github.com/example/fleet-gitops.git', // the repository this tree is pushed to
@@ -186,10 +186,11 @@ function app() {
 
 test('every cluster runs hello, at its environment\\'s version', () => {
   // GIVEN / WHEN
-  const names = FleetTesting.applications(app()).map(a => a.metadata.name);
+  const hello = FleetTesting.expand(app()).find(s => s.applicationSetName === 'hello')!;
   // THEN
-  expect(names).toEqual(['hello-dev-1', 'hello-prod-1', 'hello-staging-1']);
-  expect(FleetTesting.plan(app())).toContain('ghcr.io/example/hello:1.0.0');
+  expect(hello.applications.map(a => a.metadata.name)).toEqual(['hello-dev-1', 'hello-prod-1', 'hello-staging-1']);
+  expect(FleetTesting.plan(app())).toContain('clusters/prod-1/hello@main [ghcr.io/example/hello:1.0.0]');
+  expect(FleetTesting.plan(app())).toContain('clusters/dev-1/hello@main [ghcr.io/example/hello:1.1.0]');
 });
 
 test('no ApplicationSet generates an Application Argo CD would reject', () => {
