@@ -39,7 +39,7 @@ describe('cdk8s-fleet init', () => {
     expect(pkg.dependencies.cdk8s).toMatch(/^\d+\.\d+\.\d+$/);
     expect(pkg.devDependencies.typescript).toMatch(/^~5\./);
     expect(pkg.devDependencies).toEqual(TOOL_VERSIONS);
-    expect(fs.statSync(path.join(dir, 'ci/pr-check.sh')).mode & 0o111).not.toBe(0);
+    expect(() => fs.accessSync(path.join(dir, 'ci/pr-check.sh'), fs.constants.X_OK)).not.toThrow();
     expect(fs.readFileSync(path.join(dir, 'cdk8s.yaml'), 'utf-8')).toContain('app: npx ts-node main.ts\noutput: gitops\n');
   });
 
