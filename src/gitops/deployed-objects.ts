@@ -11,6 +11,8 @@ export interface DeployedObject {
   readonly namespaced: boolean;
   /** The tree file it comes from. */
   readonly path: string;
+  /** group, kind, name and scope in one string: the same for the same object in many clusters' directories. */
+  readonly key: string;
 }
 
 /** The source fields that decide what a path in the tree deploys. */
@@ -41,20 +43,24 @@ const MAX_KUSTOMIZE_DEPTH = 20;
  */
 export class TreeObjects {
   private readonly byDir = new Map<string, TreeEntry[]>();
-  private readonly byPath = new Map<string, TreeEntry[]>();
+  private byPathIndex?: Map<string, TreeEntry[]>;
   private readonly crdScopes = new Map<string, boolean>(); // group/kind → namespaced
   private readonly cache = new Map<string, DeployedObject[] | undefined>();
+  /** One summary per object: a Workload variant's object stands in many clusters' directories. */
+  private readonly summaries = new WeakMap<object, DeployedObject | null>();
 
-  public constructor(entries: readonly TreeEntry[]) {
+  public constructor(private readonly entries: readonly TreeEntry[]) {
+    // Files of one directory are usually consecutive: reuse its list without slicing every path.
+    let lastDir: string | undefined;
+    let list: TreeEntry[] = [];
     for (const e of entries) {
       const slash = e.path.lastIndexOf('/');
-      const dir = slash < 0 ? '' : e.path.slice(0, slash);
-      let list = this.byDir.get(dir);
-      if (!list) this.byDir.set(dir, list = []);
+      if (lastDir === undefined || slash !== lastDir.length || !e.path.startsWith(lastDir)) {
+        lastDir = slash < 0 ? '' : e.path.slice(0, slash);
+        list = this.byDir.get(lastDir) ?? [];
+        this.byDir.set(lastDir, list);
+      }
       list.push(e);
-      let atPath = this.byPath.get(e.path);
-      if (!atPath) this.byPath.set(e.path, atPath = []);
-      atPath.push(e);
       const o = e.object;
       if (o?.kind === 'CustomResourceDefinition' && String(o.apiVersion).startsWith('apiextensions.k8s.io/') && o.spec?.names?.kind) {
         this.crdScopes.set(`${o.spec.group}/${o.spec.names.kind}`, o.spec.scope !== 'Cluster');
@@ -66,7 +72,9 @@ export class TreeObjects {
   public deployedBy(source: PathSource): DeployedObject[] | undefined {
     const dir = normalize(source.path);
     if (dir === undefined) return undefined;
-    const key = JSON.stringify([dir, source.directory ?? null, !!source.kustomize, !!source.helm]);
+    const key = source.directory || source.kustomize || source.helm
+      ? JSON.stringify([dir, source.directory ?? null, !!source.kustomize, !!source.helm])
+      : dir;
     if (!this.cache.has(key)) this.cache.set(key, this.compute(dir, source));
     return this.cache.get(key);
   }
@@ -120,21 +128,47 @@ export class TreeObjects {
         out.push(...this.kustomize(target, depth + 1, seen));
       }
     }
-    for (const g of arrayOf(k.configMapGenerator)) out.push({ group: '', kind: 'ConfigMap', name: String(g?.name ?? ''), namespaced: true, path: file.path });
-    for (const g of arrayOf(k.secretGenerator)) out.push({ group: '', kind: 'Secret', name: String(g?.name ?? ''), namespaced: true, path: file.path });
+    for (const [kind, list] of [['ConfigMap', k.configMapGenerator], ['Secret', k.secretGenerator]] as const) {
+      for (const g of arrayOf(list)) {
+        const name = String(g?.name ?? '');
+        out.push({ group: '', kind, name, namespaced: true, path: file.path, key: `\n${kind}\n${name}\ntrue` });
+      }
+    }
     seen.delete(dir);
     return out;
   }
 
+  /** The entries at each path (a file may hold several documents), built when a kustomization needs it. */
+  private get byPath(): Map<string, TreeEntry[]> {
+    if (!this.byPathIndex) {
+      this.byPathIndex = new Map();
+      for (const e of this.entries) {
+        const list = this.byPathIndex.get(e.path);
+        if (list) list.push(e);
+        else this.byPathIndex.set(e.path, [e]);
+      }
+    }
+    return this.byPathIndex;
+  }
+
+  /** The object of an entry as a project judges it (computed once per object, whatever the number of files). */
   private objectOf(e: TreeEntry): DeployedObject | undefined {
     const o = e.object;
-    if (!o || typeof o.kind !== 'string' || typeof o.apiVersion !== 'string') return undefined;
-    if (o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.config.k8s.io/')) return undefined;
-    const slash = o.apiVersion.lastIndexOf('/');
-    const group = slash < 0 ? '' : o.apiVersion.slice(0, slash);
-    const crd = this.crdScopes.get(`${group}/${o.kind}`);
-    const namespaced = crd ?? !isClusterScoped(o.apiVersion, o.kind);
-    return { group, kind: o.kind, name: String(o.metadata?.name ?? ''), namespaced, path: e.path };
+    if (!o || typeof o !== 'object') return undefined;
+    const known = this.summaries.get(o);
+    if (known !== undefined) return known === null ? undefined : known.path === e.path ? known : { ...known, path: e.path };
+    let summary: DeployedObject | null = null;
+    if (typeof o.kind === 'string' && typeof o.apiVersion === 'string' && !(o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.config.k8s.io/'))) {
+      const slash = o.apiVersion.lastIndexOf('/');
+      const group = slash < 0 ? '' : o.apiVersion.slice(0, slash);
+      const crd = this.crdScopes.get(`${group}/${o.kind}`);
+      const namespaced = crd ?? !isClusterScoped(o.apiVersion, o.kind);
+      const name = String(o.metadata?.name ?? '');
+      summary = { group, kind: o.kind, name, namespaced, path: e.path, key: `${group}\n${o.kind}\n${name}\n${namespaced}` };
+    }
+    this.summaries.set(o, summary);
+    if (summary === null) return undefined;
+    return summary.path === e.path ? summary : { ...summary, path: e.path };
   }
 }
 

@@ -132,22 +132,23 @@ const MAX_LISTED = 5;
  */
 function kindChecker(model: FleetModel, plan: FleetPlan): (app: any) => string | undefined {
   const objects = new TreeObjects(model.entries);
-  const permitted = new Map<string, boolean>();
+  const permittedBy = new Map<any, Map<string, boolean>>(); // project → object key → permitted
   const local = new Map<string, boolean>();
   return app => {
     const project = plan.projects.get(app.spec?.project);
     if (!project) return undefined; // unknown here (the built-in default, or defined outside the tree)
+    let permitted = permittedBy.get(project);
+    if (!permitted) permittedBy.set(project, permitted = new Map());
     const refused: DeployedObject[] = [];
     for (const s of app.spec?.sources ?? [app.spec?.source]) {
       if (typeof s?.path !== 'string' || typeof s.repoURL !== 'string') continue;
       if (!local.has(s.repoURL)) local.set(s.repoURL, model.repoUrls.has(normalizeGitUrl(s.repoURL)));
       if (!local.get(s.repoURL)) continue;
       for (const o of objects.deployedBy(s) ?? []) {
-        const key = `${project.metadata?.name}\n${o.group}\n${o.kind}\n${o.name}\n${o.namespaced}`;
-        let ok = permitted.get(key);
+        let ok = permitted.get(o.key);
         if (ok === undefined) {
           ok = isResourcePermitted(project.spec ?? {}, o.group, o.kind, o.name, o.namespaced);
-          permitted.set(key, ok);
+          permitted.set(o.key, ok);
         }
         if (!ok) refused.push(o);
       }
