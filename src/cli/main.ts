@@ -23,8 +23,19 @@ export interface CliIo {
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
+let pipeHandled = false;
+
 /** The process's own streams and environment (what the `cdk8s-fleet` bin uses). */
 export function processIo(): CliIo {
+  if (!pipeHandled) {
+    pipeHandled = true;
+    // `cdk8s-fleet plan gitops | head`: the reader went away. Stop quietly, as Unix tools do, instead of
+    // crashing with a stack trace on the unhandled EPIPE.
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   return {
     out: t => process.stdout.write(t),
     err: t => process.stderr.write(t),

@@ -87,6 +87,9 @@ describe('cdk8s-fleet validate', () => {
   test('usage errors exit 2 with a message', () => {
     expect(run('validate')).toEqual({ code: 2, out: '', err: "error: missing required argument 'tree'\n" });
     expect(run('nonsense')).toEqual({ code: 2, out: '', err: "error: unknown command 'nonsense'\n" });
+    const bare = run();
+    expect(bare.code).toBe(2);
+    expect(bare.err).toMatch(/^Usage: cdk8s-fleet \[options\] \[command\]/);
     expect(run('validate', '/nonexistent/tree')).toEqual({ code: 2, out: '', err: 'error: /nonexistent/tree: no such directory (the tree to read)\n' });
   });
 
