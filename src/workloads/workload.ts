@@ -249,7 +249,7 @@ export class Workload extends Construct {
         }
         // Patches see the environment in their context, and the promotion guard judges (and records exceptions
         // on) each environment's tags, so clusters of different environments never share one variant then.
-        const perEnvironment = !!settings.patches?.length || (this.props.versions && this.props.image);
+        const perEnvironment = !!settings.patches?.length || !!(this.props.versions && this.props.image);
         cached = { settings, key: `${variantKey(settings)}${perEnvironment ? `|${env}` : ''}` };
         bySignature.set(signature, cached);
       }
