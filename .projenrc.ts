@@ -71,6 +71,14 @@ project.addTask('import', {
   receiveArgs: true,
 });
 
+// The README's test command must pass on a fresh machine: install what the tests need besides npm packages
+// (Debian's chromium for the plan page) before jest runs, in `npx projen test` and so in `npx projen build`.
+const testSetup = project.addTask('test:setup', {
+  description: 'Install the tools the tests need besides npm packages (Debian\'s chromium, when missing and running as root)',
+  exec: 'bash scripts/test-setup.sh',
+});
+project.testTask.prependSpawn(testSetup);
+
 project.addTask('bench', {
   description: 'Synthesize generated fleets of growing size and print throughput figures (see BENCHMARKS.md)',
   exec: 'ts-node --transpile-only --project test/tsconfig.json bench/bench.ts',

@@ -1,4 +1,4 @@
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ProjectDestination } from './project-destination';
 import { ProjectRoleOptions } from './project-role';
@@ -115,7 +115,7 @@ export interface IAppProject extends IConstruct {
  * @example
  * const team = new AppProject(fleet, 'payments', {
  *   destinations: [ProjectDestination.cluster(prodEu, 'payments-*')],
- *   clusterResourceAllowList: [ResourceKind.NAMESPACE],
+ *   clusterResourceAllowList: [{ group: '', kind: 'Namespace' }],
  * });
  */
 export class AppProject extends Construct implements IAppProject {
@@ -133,8 +133,11 @@ export class AppProject extends Construct implements IAppProject {
   }
 
   public readonly projectName: string;
-  /** The generated L1 object. */
-  public readonly apiObject: AppProjectL1;
+  /**
+   * The generated API object (an `argoproj.io/v1alpha1` L1 from the pinned CRD, typed as its base class: the
+   * generated L1 classes are not part of this library's API). Use `addJsonPatch()` for fields the props lack.
+   */
+  public readonly apiObject: ApiObject;
   private readonly props: AppProjectProps;
   private readonly destinations: ProjectDestination[] = [];
   private readonly sourceRepos: string[] = [];

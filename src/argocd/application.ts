@@ -159,8 +159,11 @@ export class Application extends Construct {
   public readonly destination: ICluster;
   public readonly destinationNamespace: string;
   public readonly project: IAppProject;
-  /** The generated L1 object. */
-  public readonly apiObject: ApplicationL1;
+  /**
+   * The generated API object (an `argoproj.io/v1alpha1` L1 from the pinned CRD, typed as its base class: the
+   * generated L1 classes are not part of this library's API). Use `addJsonPatch()` for fields the props lack.
+   */
+  public readonly apiObject: ApiObject;
   private readonly props: ApplicationProps;
   private readonly sources: ApplicationSource[] = [];
   private readonly fleet: Fleet;

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as yaml from 'js-yaml';
 import { readClusterSecrets } from '../expansion/cluster-secrets';
 import { expandApplicationSet } from '../expansion/expand';
 import { toYaml } from '../gitops/yaml';
 import { normalizeGitUrl } from '../private/glob';
+import { parseYamlDocuments, readTextFile } from '../private/yaml-input';
 
 /** Options of `cdk8s-fleet appset generate`. */
 export interface AppsetGenerateOptions {
@@ -72,7 +72,7 @@ export function appsetGenerate(file: string, options: AppsetGenerateOptions): Co
 }
 
 function loadAll(file: string): any[] {
-  return yaml.loadAll(fs.readFileSync(file, 'utf-8')).filter(d => d && typeof d === 'object');
+  return parseYamlDocuments(readTextFile(file), file).filter(d => d && typeof d === 'object') as any[];
 }
 
 function readDirectory(root: string): Map<string, string> {

@@ -10,6 +10,8 @@ import { Placement } from '../private/placement';
 export interface ValidateTreeOptions {
   /** `apiVersion/kind` keys that may be written without a pinned schema. */
   readonly unvalidatedKinds?: string[];
+  /** Called as files are checked (the CLI's progress line). */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** What `validateTree` found. */
@@ -39,6 +41,7 @@ export function validateTree(tree: string, options: ValidateTreeOptions = {}): V
   // A workload variant's bytes stand in many clusters' directories: check each content once per role.
   const checked = new Map<string, string[]>();
   for (const rel of paths) {
+    options.onProgress?.(contents.size, paths.length);
     const file = path.join(tree, rel);
     if (!fs.existsSync(file)) {
       problems.push(`${rel}: missing (the manifest lists it)`);

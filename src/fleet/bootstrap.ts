@@ -1,4 +1,4 @@
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Fleet } from './fleet';
 import { SyncOption, SyncPolicy } from '../argocd/sync-policy';
@@ -37,8 +37,11 @@ export class Bootstrap extends Construct {
   public readonly applicationName: string;
   /** The file to apply once, relative to the tree root. */
   public readonly fileName: string;
-  /** The generated L1 object. */
-  public readonly apiObject: ApplicationL1;
+  /**
+   * The generated API object (an `argoproj.io/v1alpha1` L1 from the pinned CRD, typed as its base class: the
+   * generated L1 classes are not part of this library's API). Use `addJsonPatch()` for fields the props lack.
+   */
+  public readonly apiObject: ApiObject;
 
   public constructor(scope: Fleet, id: string, options: BootstrapOptions) {
     super(scope, id);

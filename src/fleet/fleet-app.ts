@@ -1,17 +1,22 @@
 import * as path from 'path';
-import { App, AppProps } from 'cdk8s';
+import { App, AppProps, YamlOutputType } from 'cdk8s';
 import { Fleet } from './fleet';
 import { AppProject } from '../argocd/app-project';
+import { Application } from '../argocd/application';
 import { ApplicationSet } from '../argocd/application-set';
 import { acknowledgementsYaml, ACKNOWLEDGEMENTS_FILE, FleetModel, modelFromEntries, TreeEntry } from '../gitops/fleet-model';
 import { computePlan, FleetPlan, planText } from '../gitops/fleet-plan';
 import { proveFleet } from '../gitops/fleet-proofs';
 import { RenderedFile, renderTree } from '../gitops/render';
 import { sha256, writeTree } from '../gitops/tree-writer';
+import { show, throwIfInvalid } from '../private/errors';
+import { FLEET_APP_SYMBOL } from '../private/fleet-app-marker';
 
 /**
- * Props for `FleetApp`. Of the cdk8s `AppProps`, `outdir` and `resolvers` apply; `yamlOutputType` and
- * `outputFileExtension` do not, because the GitOps tree has its own layout.
+ * Props for `FleetApp`. Of the cdk8s `AppProps`, `outdir` and `resolvers` apply. The GitOps tree has its own
+ * layout (one object per `.yaml` file, in the directories Argo CD reads), so `outputFileExtension` other than
+ * `.yaml`, `yamlOutputType` other than `FILE_PER_RESOURCE`, and `recordConstructMetadata: true` (a
+ * `construct-metadata.json` in the tree) are errors rather than silently ignored.
  */
 export interface FleetAppProps extends AppProps {
   /**
@@ -77,6 +82,8 @@ export class FleetApp extends App {
 
   public constructor(props: FleetAppProps = {}) {
     super(props);
+    Object.defineProperty(this, FLEET_APP_SYMBOL, { value: true });
+    throwIfInvalid(this, 'FleetApp', unsupportedAppProps(props));
     this.unvalidatedKinds = new Set(props.unvalidatedKinds ?? []);
     this.fleetProofs = props.fleetProofs ?? true;
     this.linkIdenticalFiles = props.linkIdenticalFiles ?? true;
@@ -140,13 +147,34 @@ export class FleetApp extends App {
     const model = modelFromEntries(entries, acknowledgements);
     const plan = computePlan(model, AppProject._importedProjectNames(constructs));
     const constructOf = new Map<string, string>();
-    for (const c of constructs) if (ApplicationSet.isApplicationSet(c)) constructOf.set(c.applicationSetName, c.node.path);
+    for (const c of constructs) {
+      if (ApplicationSet.isApplicationSet(c)) constructOf.set(`ApplicationSet/${c.applicationSetName}`, c.node.path);
+      if (c instanceof Application) constructOf.set(`Application/${c.applicationName}`, c.node.path);
+    }
     const proofs = this.fleetProofs
-      ? proveFleet(model, plan, (_kind, name) => (constructOf.has(name) ? `[${constructOf.get(name)}] ` : ''))
+      ? proveFleet(model, plan, (kind, name) => (constructOf.has(`${kind}/${name}`) ? `[${constructOf.get(`${kind}/${name}`)}] ` : ''))
       : { errors: [], waived: [] };
     if (proofs.errors.length > 0) {
       throw new Error(`Fleet proofs failed (nothing was written; waive one with 'waivedProofs' if it is intended):\n  ${proofs.errors.join('\n  ')}`);
     }
     return { files, model, plan, waived: proofs.waived };
   }
+}
+
+/**
+ * The cdk8s `AppProps` a FleetApp cannot honour: the tree's layout is fixed (one object per `.yaml` file) and
+ * nothing but managed files may be written into it.
+ */
+function unsupportedAppProps(props: AppProps): string[] {
+  const errors: string[] = [];
+  if (props.outputFileExtension !== undefined && props.outputFileExtension !== '.yaml') {
+    errors.push(`'outputFileExtension' (${show(props.outputFileExtension)}) is not supported: the GitOps tree writes every object to its own '.yaml' file; remove the prop`);
+  }
+  if (props.yamlOutputType !== undefined && props.yamlOutputType !== YamlOutputType.FILE_PER_RESOURCE) {
+    errors.push(`'yamlOutputType' (${show(YamlOutputType[props.yamlOutputType] ?? props.yamlOutputType)}) is not supported: the GitOps tree has its own layout (one object per file, in the directories Argo CD reads); remove the prop`);
+  }
+  if (props.recordConstructMetadata === true) {
+    errors.push("'recordConstructMetadata' (true) is not supported: it would write construct-metadata.json into the GitOps tree, which holds only the files the fleet manages; remove the prop");
+  }
+  return errors;
 }

@@ -1,11 +1,12 @@
+import { App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Bootstrap, BootstrapOptions } from './bootstrap';
 import { Cluster, ClusterOptions } from './cluster';
 import { RemovalAcknowledgement } from './removal-acknowledgement';
 import { AppProject, IAppProject } from '../argocd/app-project';
 import { show, throwIfInvalid } from '../private/errors';
+import { FLEET_APP_SYMBOL } from '../private/fleet-app-marker';
 import { dns1123LabelErrors, qualifiedNameErrors } from '../private/names';
-
 import type { ISecretStore } from '../secrets/secret-store';
 
 /** Props for `Fleet`. */
@@ -102,6 +103,9 @@ export class Fleet extends Construct {
     super(scope, id);
     const argocdNamespace = props.argocdNamespace ?? 'argocd';
     Object.defineProperty(this, FLEET_SYMBOL, { value: true });
+    // A plain cdk8s App's synth() would write cdk8s' own layout without the tree's validation: refuse it there
+    // (as a validation, so that cdk8s `Testing.synth(chart)` of a chart inside the fleet keeps working).
+    this.node.addValidation({ validate: () => this.appErrors() });
     this.fleetName = props.fleetName ?? id;
     this.repoUrl = props.repoUrl;
     this.targetRevision = props.targetRevision ?? 'HEAD';
@@ -188,6 +192,13 @@ export class Fleet extends Construct {
   /** The registered cluster called `clusterName`, if any. */
   public findCluster(clusterName: string): Cluster | undefined {
     return this.registry.get(clusterName);
+  }
+
+  private appErrors(): string[] {
+    const root = this.node.root;
+    if (!(root instanceof App) || FLEET_APP_SYMBOL in root) return [];
+    return [`Fleet '${this.fleetName}' is in a plain cdk8s App, whose synth() writes cdk8s' own layout without validating the fleet; `
+      + 'create it in a FleetApp (`const app = new FleetApp({ outdir })`), whose synth() writes the validated GitOps tree'];
   }
 
   private validateRegistry(): string[] {

@@ -1,8 +1,10 @@
+import { DeployedObject, TreeObjects } from './deployed-objects';
 import { FleetModel } from './fleet-model';
 import { FleetPlan } from './fleet-plan';
 import { FleetProof, FleetProofWaiver, WAIVED_PROOFS_ANNOTATION } from '../argocd/fleet-proof';
 import { appendGuardrailFindings } from '../guardrails/findings';
-import { Destination, destinationMatcher, isSourcePermitted } from '../private/project-rules';
+import { normalizeGitUrl } from '../private/glob';
+import { Destination, destinationMatcher, isResourcePermitted, isSourcePermitted } from '../private/project-rules';
 import { proveSecrets } from '../secrets/secret-proofs';
 
 /** What the proofs found. */
@@ -69,6 +71,14 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
       }
     }
   }
+  const kindErrors = kindChecker(model, plan);
+  for (const a of plan.clusters.flatMap(c => c.applications).concat(plan.unplaced)) {
+    const problem = kindErrors(a.object);
+    if (!problem) continue;
+    const appSet = a.origin.startsWith('ApplicationSet/') ? a.origin.slice('ApplicationSet/'.length) : undefined;
+    if (appSet !== undefined) report(appSet, FleetProof.PROJECT_PERMITS, `ApplicationSet '${appSet}': Application '${a.name}': ${problem}`);
+    else errors.push(`${where('Application', a.name)}Application '${a.name}': ${problem} [${FleetProof.PROJECT_PERMITS}]`);
+  }
   for (const [name, origins] of [...byName.entries()].sort()) {
     if (origins.length < 2) continue;
     const sets = [...new Set(origins.filter(o => o.startsWith('ApplicationSet/')).map(o => o.slice('ApplicationSet/'.length)))];
@@ -112,6 +122,46 @@ function projectChecker(model: FleetModel, plan: FleetPlan): (app: any) => strin
       }
     }
     return undefined;
+  };
+}
+
+/** The most refused objects one message lists. */
+const MAX_LISTED = 5;
+
+/**
+ * The AppProject check of the objects an Application deploys from a path of the fleet's own tree (a git
+ * directory generator over `clusters/*`, a hand-written Application on `addons/`): every object's group, kind
+ * and name must be permitted by the project's resource lists, as Argo CD checks before it syncs
+ * (`AppProject.IsGroupKindNamePermitted`); otherwise Argo CD refuses to sync the Application.
+ */
+function kindChecker(model: FleetModel, plan: FleetPlan): (app: any) => string | undefined {
+  const objects = new TreeObjects(model.entries);
+  const permittedBy = new Map<any, Map<string, boolean>>(); // project → object key → permitted
+  const local = new Map<string, boolean>();
+  return app => {
+    const project = plan.projects.get(app.spec?.project);
+    if (!project) return undefined; // unknown here (the built-in default, or defined outside the tree)
+    let permitted = permittedBy.get(project);
+    if (!permitted) permittedBy.set(project, permitted = new Map());
+    const refused: DeployedObject[] = [];
+    for (const s of app.spec?.sources ?? [app.spec?.source]) {
+      if (typeof s?.path !== 'string' || typeof s.repoURL !== 'string') continue;
+      if (!local.has(s.repoURL)) local.set(s.repoURL, model.repoUrls.has(normalizeGitUrl(s.repoURL)));
+      if (!local.get(s.repoURL)) continue;
+      for (const o of objects.deployedBy(s) ?? []) {
+        let ok = permitted.get(o.key);
+        if (ok === undefined) {
+          ok = isResourcePermitted(project.spec ?? {}, o.group, o.kind, o.name, o.namespaced);
+          permitted.set(o.key, ok);
+        }
+        if (!ok) refused.push(o);
+      }
+    }
+    if (refused.length === 0) return undefined;
+    const listed = refused.slice(0, MAX_LISTED).map(o => `${o.namespaced ? 'namespaced' : 'cluster-scoped'} ${o.kind} '${o.name}' (group '${o.group}', ${o.path})`);
+    const more = refused.length > MAX_LISTED ? ` and ${refused.length - MAX_LISTED} more` : '';
+    return `AppProject '${project.metadata?.name}' does not permit ${listed.join(', ')}${more}, which it deploys from the tree; Argo CD would refuse to sync it. `
+      + 'Allow the kinds in the project\'s resource lists, or deploy them with another project';
   };
 }
 

@@ -14,3 +14,27 @@ export function sortedMap<T>(map: Record<string, T> | undefined): Record<string,
   for (const key of Object.keys(map).sort()) out[key] = map[key];
   return out;
 }
+
+/**
+ * A copy of a JSON value with the keys of every object sorted by code unit (locale-independent), as cdk8s
+ * sorts the objects it renders; arrays keep their order.
+ */
+export function sortDeep<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(sortDeep) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const out: any = {};
+  for (const k of Object.keys(value).sort()) out[k] = sortDeep((value as any)[k]);
+  return out;
+}
+
+/**
+ * A Kubernetes object with its keys in the order cdk8s renders an ApiObject (`ApiObject.toJson()`):
+ * `apiVersion`, `kind`, `metadata`, then the other top-level keys, and every nested object's keys sorted.
+ */
+export function sortObjectKeys(object: any): any {
+  const sorted = sortDeep(object);
+  if (sorted === null || typeof sorted !== 'object' || Array.isArray(sorted)) return sorted;
+  const out: any = {};
+  for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(sorted)]) if (k in sorted && !(k in out)) out[k] = sorted[k];
+  return out;
+}

@@ -1,8 +1,9 @@
-import * as fs from 'fs';
 import { Construct } from 'constructs';
 import { parseVersions, promotionAllowed } from './versions-parse';
 import type { ICluster } from '../fleet/cluster';
+import { Fleet } from '../fleet/fleet';
 import { show, throwIfInvalid } from '../private/errors';
+import { InputError, readTextFile } from '../private/yaml-input';
 
 /** Props for `VersionsFile`. */
 export interface VersionsFileProps {
@@ -26,7 +27,17 @@ export interface PinOverride {
   readonly environment: string;
   /** The version that may be pinned there without running upstream first. */
   readonly version: string;
-  /** Why (an incident, a hotfix ticket …); shown in the synth errors' place. */
+  /**
+   * Only this cluster of the environment may run the version (set by a per-cluster `imageTag` setting of a
+   * Workload, or a patch). An exception for one cluster never lets the versions file pin the version.
+   * @default - the whole environment: the versions file may pin it, and any cluster of the environment run it
+   */
+  readonly cluster?: string;
+  /**
+   * Why (an incident, a hotfix ticket …). A Workload writes it, with the version, to the annotation
+   * `fleet.cdk8s.io/allowed-pin` of every object that runs the version thanks to this exception, so the
+   * rendered diff of the PR shows it.
+   */
   readonly reason: string;
 }
 
@@ -66,12 +77,14 @@ export class VersionsFile extends Construct {
     if ((props.path === undefined) === (props.content === undefined)) {
       throwIfInvalid(this, 'VersionsFile', ["give 'path' or 'content', not both and not neither"]);
     }
-    let text: string;
-    try {
-      text = props.content ?? fs.readFileSync(props.path!, 'utf-8');
-    } catch (e) {
-      throwIfInvalid(this, 'VersionsFile', [`'path' (${show(props.path)}) cannot be read: ${(e as Error).message}`]);
-      throw e;
+    let text = props.content ?? '';
+    if (props.content === undefined) {
+      try {
+        text = readTextFile(props.path!, { what: 'versions file' });
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        throwIfInvalid(this, 'VersionsFile', [`'path' (${show(props.path)}) cannot be read: ${e.message}`]);
+      }
     }
     const parsed = parseVersions(text, where);
     throwIfInvalid(this, 'VersionsFile', parsed.errors);
@@ -116,6 +129,9 @@ export class VersionsFile extends Construct {
   public allowPin(override: PinOverride): void {
     const errors: string[] = [];
     if (!this.environments.includes(override.environment)) errors.push(`allowPin 'environment' (${show(override.environment)}) is not one of ${show(this.environments)}`);
+    if (override.cluster !== undefined && (typeof override.cluster !== 'string' || override.cluster === '')) {
+      errors.push(`allowPin 'cluster' (${show(override.cluster)}) must name a cluster`);
+    }
     if (!override.reason?.trim()) errors.push(`allowPin 'reason' (${show(override.reason)}) must say why the promotion guard may be bypassed`);
     throwIfInvalid(this, 'VersionsFile', errors);
     this.overrides.push({ ...override });
@@ -126,19 +142,44 @@ export class VersionsFile extends Construct {
     return [...this.overrides];
   }
 
+  /**
+   * @internal The nearest environment upstream of `environment` that pins `application`, and its version: what
+   * the promotion guard compares a version of `environment` with. Undefined for the first environment.
+   */
+  public _upstreamPin(application: string, environment: string): { environment: string; version: string } | undefined {
+    const byEnv = this.pins.get(application);
+    const i = this.environments.indexOf(environment);
+    if (!byEnv || i < 0) return undefined;
+    const upstream = this.environments.slice(0, i).reverse().find(u => byEnv.has(u));
+    return upstream === undefined ? undefined : { environment: upstream, version: byEnv.get(upstream)! };
+  }
+
+  /**
+   * @internal The reviewed exception (`allowPin`) that lets `version` of `application` run in `environment`: one
+   * for the whole environment, or (with `cluster`) one for that cluster.
+   */
+  public _allowedPin(application: string, environment: string, version: string, cluster?: string): PinOverride | undefined {
+    return this.overrides.find(o => o.application === application && o.environment === environment && o.version === version
+      && (o.cluster === undefined || o.cluster === cluster));
+  }
+
   private guardErrors(): string[] {
     const errors: string[] = [];
+    const fleet = this.node.scopes.find(Fleet.isFleet);
+    for (const o of this.overrides) {
+      if (o.cluster !== undefined && fleet && !fleet.findCluster(o.cluster)) {
+        errors.push(`allowPin for '${o.application}' ${o.version} names cluster ${show(o.cluster)}, which is not registered in fleet '${fleet.fleetName}'`);
+      }
+    }
     for (const [app, byEnv] of this.pins) {
       for (const env of this.environments) {
         const version = byEnv.get(env);
         if (version === undefined) continue;
-        const upstream = [...this.environments.slice(0, this.environments.indexOf(env))].reverse().find(u => byEnv.has(u));
-        if (upstream === undefined) continue;
-        const upstreamVersion = byEnv.get(upstream)!;
-        if (promotionAllowed(version, upstreamVersion)) continue;
-        if (this.overrides.some(o => o.application === app && o.environment === env && o.version === version)) continue;
-        errors.push(`promotion guard: '${app}' pins ${version} in ${env}, but ${upstream} (upstream) runs ${upstreamVersion}. `
-          + `Promote through ${upstream} first (cdk8s-fleet promote ${app} --from ${upstream} --to ${env}), or declare allowPin({ application: '${app}', environment: '${env}', version: '${version}', reason })`);
+        const upstream = this._upstreamPin(app, env);
+        if (upstream === undefined || promotionAllowed(version, upstream.version)) continue;
+        if (this._allowedPin(app, env, version)) continue;
+        errors.push(`promotion guard: '${app}' pins ${version} in ${env}, but ${upstream.environment} (upstream) runs ${upstream.version}. `
+          + `Promote through ${upstream.environment} first (cdk8s-fleet promote ${app} --from ${upstream.environment} --to ${env}), or declare allowPin({ application: '${app}', environment: '${env}', version: '${version}', reason })`);
       }
     }
     return errors;

@@ -1,4 +1,6 @@
 import type { PatchContext, WorkloadSettings } from './workload-settings';
+import { show } from '../private/errors';
+import { imageReference, imageVersionErrors } from '../promotion/image-reference';
 
 // Typed overrides applied to rendered plain objects (what makes rendering a variant cheap).
 
@@ -33,7 +35,7 @@ export function applySettings(objects: any[], s: WorkloadSettings, imageReposito
     if (s.configData && o.kind === 'ConfigMap' && o.apiVersion === 'v1') o.data = sortKeys({ ...o.data, ...s.configData });
     for (const c of containersOf(o)) {
       if (s.imageTag !== undefined && imageRepository && typeof c.image === 'string' && repositoryOf(c.image) === imageRepository) {
-        c.image = `${imageRepository}:${s.imageTag}`;
+        c.image = imageReference(imageRepository, s.imageTag);
       }
       if (s.container !== undefined && c.name !== s.container) continue;
       if (s.resources) {
@@ -109,7 +111,7 @@ export function settingsErrors(s: WorkloadSettings | undefined, where: string): 
   for (const [k, v] of Object.entries(s.resources ?? {})) check(`resources.${k}`, v);
   for (const [k, v] of Object.entries(s.quota ?? {})) if (typeof v === 'string') check(`quota.${k}`, v);
   for (const [k, v] of Object.entries(s.limitRange ?? {})) check(`limitRange.${k}`, v);
-  if (s.imageTag !== undefined && !/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(s.imageTag)) errors.push(`'${where}.imageTag' (${JSON.stringify(s.imageTag)}) is not a valid image tag`);
+  if (s.imageTag !== undefined) for (const m of imageVersionErrors(s.imageTag)) errors.push(`'${where}.imageTag' (${show(s.imageTag)}) ${m}`);
   for (const k of Object.keys(s.env ?? {})) if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(k)) errors.push(`'${where}.env' key ${JSON.stringify(k)} is not a valid environment variable name`);
   return errors;
 }

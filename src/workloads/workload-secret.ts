@@ -46,7 +46,7 @@ export interface WorkloadSecretStoreOverride {
  * keys and its store may differ per environment, region or cluster; only references reach Git.
  *
  * @example
- * {
+ * const apiDb: WorkloadSecret = {
  *   secretName: 'api-db',
  *   storeOverrides: [{ match: ClusterMatch.region('us-east-1'), store: awsSecretsManager }],
  *   store: vault,
@@ -55,7 +55,7 @@ export interface WorkloadSecretStoreOverride {
  *     { secretKey: 'password', remoteKey: 'apps/api/{environment}/db', property: 'password' },
  *   ],
  *   env: { DB_USER: 'username', DB_PASSWORD: 'password' },
- * }
+ * };
  */
 export interface WorkloadSecret {
   /** The Secret's name (and its ExternalSecret's). */

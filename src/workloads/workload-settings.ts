@@ -79,7 +79,10 @@ export interface WorkloadSettings {
   /** Keys set in every ConfigMap of the workload. @default - none */
   readonly configData?: Record<string, string>;
   /**
-   * The image tag of the workload's image (normally from the versions file).
+   * The image tag (or `sha256:…` digest, or `tag@sha256:…`) of the workload's image, normally from the versions
+   * file. A tag set here passes the same promotion guard as the versions file: on a cluster it must be its
+   * environment's pinned version, what the nearest upstream environment pins, or an older semantic version;
+   * anything else needs a reviewed `VersionsFile.allowPin({ …, cluster })`, which is recorded on the objects.
    * @default - the versions file's version for the cluster's environment
    */
   readonly imageTag?: string;

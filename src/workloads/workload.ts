@@ -20,7 +20,10 @@ import { show, throwIfInvalid } from '../private/errors';
 import { imageUpdaterAnnotations } from '../private/image-updater';
 import { isClusterScoped } from '../private/kinds';
 import { dns1123LabelErrors, labelMapErrors } from '../private/names';
+import { sortObjectKeys } from '../private/util';
 import { applySecrets, resolveSecrets, ResolvedSecret, secretsSignature, workloadSecretErrors } from '../private/workload-secrets';
+import { guardVariantImages } from '../promotion/image-guard';
+import { imageVersionErrors } from '../promotion/image-reference';
 import type { VersionsFile } from '../promotion/versions-file';
 
 /** How a workload is written to the tree. */
@@ -261,8 +264,10 @@ export class Workload extends Construct {
           errors.push((e as Error).message);
           continue;
         }
-        // Patches see the environment in their context, so clusters of different environments never share one.
-        cached = { settings, key: `${variantKey(settings)}${settings.patches?.length ? `|${env}` : ''}${secretsKey}` };
+        // Patches see the environment in their context, and the promotion guard judges (and records exceptions
+        // on) each environment's tags, so clusters of different environments never share one variant then.
+        const perEnvironment = !!settings.patches?.length || !!(this.props.versions && this.props.image);
+        cached = { settings, key: `${variantKey(settings)}${perEnvironment ? `|${env}` : ''}${secretsKey}` };
         bySignature.set(signature, cached);
       }
       const key = this.props.renderPerCluster ? `cluster:${c.clusterName}` : cached.key;
@@ -281,6 +286,8 @@ export class Workload extends Construct {
       });
       const objects = this.finish(structuredClone(raw), v.settings, v.clusters.length === 1 ? v.clusters[0].clusterName : undefined, v.environment);
       errors.push(...applySecrets(objects, v.secrets, this.namespace));
+      errors.push(...this.guardImages(objects, v.clusters, v.environment));
+      sortEach(objects);
       for (const c of v.clusters) perCluster.set(c.clusterName, objects);
       if (this.props.output !== WorkloadOutput.KUSTOMIZE) {
         const fileKey = `${this.node.path}#${variantIndex++}:${key}`;
@@ -294,8 +301,14 @@ export class Workload extends Construct {
       for (const o of objects) errors.push(...this.permit(o, v.clusters));
     }
     if (this.props.output === WorkloadOutput.KUSTOMIZE && clusters.length > 0) {
+      let baseTag: WorkloadSettings = {};
+      try {
+        baseTag = this.baseImageTag();
+      } catch (e) {
+        errors.push((e as Error).message);
+      }
       const baseObjects = this.finish(structuredClone(base ?? this.renderDefinition(shared)),
-        mergeSettings([this.props.defaults ?? {}, this.baseImageTag()]), undefined, undefined);
+        mergeSettings([this.props.defaults ?? {}, baseTag]), undefined, undefined);
       requests.push(...kustomizeFiles(this.applicationName, baseObjects, perCluster, o => fileNameOf(o, this.namespace), this.node.path));
     }
     for (const c of clusters) {
@@ -333,7 +346,7 @@ export class Workload extends Construct {
       if (env === undefined) {
         throw new Error(`[${this.node.path}] cluster '${cluster.clusterName}' has no environment: its label '${p.versions.environmentLabel}' (${show(cluster.labels[p.versions.environmentLabel])}) is not one of ${show(p.versions.environments)}`);
       }
-      Object.assign(tag, { imageTag: p.versions.version(p.versionKey ?? this.applicationName, env) });
+      Object.assign(tag, { imageTag: this.pinnedTag(env) });
     }
     return mergeSettings([p.defaults ?? {}, tag, ...matching.map(i => p.overrides![i].settings)]);
   }
@@ -344,7 +357,45 @@ export class Workload extends Construct {
     if (!p.versions || !p.image) return {};
     const key = p.versionKey ?? this.applicationName;
     const env = p.versions.environments.find(e => p.versions!.hasVersion(key, e));
-    return env ? { imageTag: p.versions.version(key, env) } : {};
+    return env ? { imageTag: this.pinnedTag(env) } : {};
+  }
+
+  /**
+   * The versions file's version for `environment`, checked as the tag or digest of an image reference (it
+   * becomes `<image>:<version>`); throws naming the file, the application, the environment and the value.
+   */
+  private pinnedTag(environment: string): string {
+    const versions = this.props.versions!;
+    const key = this.props.versionKey ?? this.applicationName;
+    const version = versions.version(key, environment);
+    const problems = imageVersionErrors(version);
+    if (problems.length) {
+      throw new Error(`[${this.node.path}] ${versions.path ?? 'the versions file'}: 'versions.${key}.${environment}' (${show(version)}) ${problems.join('; ')}; `
+        + `the Workload puts it into the image reference of '${this.props.image}'`);
+    }
+    return version;
+  }
+
+  /** The promotion guard on the image tags a variant renders (see `guardVariantImages`). */
+  private guardImages(objects: any[], clusters: ICluster[], environment: string | undefined): string[] {
+    const p = this.props;
+    if (!p.versions || !p.image || environment === undefined) return [];
+    return guardVariantImages({
+      versions: p.versions,
+      versionKey: p.versionKey ?? this.applicationName,
+      repository: p.image,
+      workloadPath: this.node.path,
+      environment,
+      clusters: clusters.map(c => c.clusterName),
+      objects,
+      settingOf: (clusterName, version) => {
+        const cluster = clusters.find(c => c.clusterName === clusterName)!;
+        const setting = this.matchingOverrides(cluster).map(i => ({ i, o: p.overrides![i] })).filter(x => x.o.settings.imageTag !== undefined).pop();
+        return setting && setting.o.settings.imageTag === version
+          ? `'overrides[${setting.i}].settings.imageTag' (${setting.o.match.description})`
+          : 'the definition or a patch (no imageTag setting sets it)';
+      },
+    });
   }
 
   /** Runs the definition in a detached app and returns its objects as plain JSON. */
@@ -370,7 +421,7 @@ export class Workload extends Construct {
     }
     objects.push(...guardRailObjects(settings, this.namespace, this.applicationName));
     applyDefaultWaves(objects);
-    return objects;
+    return sortEach(objects);
   }
 
   /**
@@ -423,4 +474,13 @@ let nextPatchId = 0;
 function patchId(p: object): number {
   if (!patchIds.has(p)) patchIds.set(p, nextPatchId++);
   return patchIds.get(p)!;
+}
+
+/**
+ * Settings, patches, secrets and the guard's annotation add keys after cdk8s sorted them (replicas after
+ * template, env after startupProbe): sort again, in cdk8s' order, like every other file of the tree.
+ */
+function sortEach(objects: any[]): any[] {
+  for (let i = 0; i < objects.length; i++) objects[i] = sortObjectKeys(objects[i]);
+  return objects;
 }

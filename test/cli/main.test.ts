@@ -3,7 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { AppProject, ApplicationSet, ApplicationSource, ClusterGenerator, FleetProof, LabelSelectorOperator, ProjectDestination, TemplateParam } from '../../src';
-import { main } from '../../src/cli/main';
+import { CliIo, main } from '../../src/cli/main';
+import * as validateModule from '../../src/cli/validate';
 import { writeTree } from '../../src/gitops/tree-writer';
 import { addCluster, testFleet } from '../util';
 
@@ -83,10 +84,28 @@ describe('cdk8s-fleet validate', () => {
     expect(result.err).toContain('a write was interrupted before it was committed; the next synth rolls it back');
   });
 
-  test('usage errors exit non-zero', () => {
-    expect(run('validate').code).not.toBe(0);
-    expect(run('nonsense').code).not.toBe(0);
-    expect(run('validate', '/nonexistent/tree')).toEqual({ code: 1, out: '', err: '/nonexistent/tree: no such directory\n1 problem(s) in /nonexistent/tree\n' });
+  test('usage errors exit 2 with a message', () => {
+    expect(run('validate')).toEqual({ code: 2, out: '', err: "error: missing required argument 'tree'\n" });
+    expect(run('nonsense')).toEqual({ code: 2, out: '', err: "error: unknown command 'nonsense'\n" });
+    const bare = run();
+    expect(bare.code).toBe(2);
+    expect(bare.err).toMatch(/^Usage: cdk8s-fleet \[options\] \[command\]/);
+    expect(run('validate', '/nonexistent/tree')).toEqual({ code: 2, out: '', err: 'error: /nonexistent/tree: no such directory (the tree to read)\n' });
+  });
+
+  test('--json prints the verdict as data', () => {
+    // GIVEN
+    const tree = synthesized();
+    // WHEN
+    const valid = run('validate', tree, '--json');
+    fs.rmSync(path.join(tree, 'bootstrap/Application.platform-root.yaml'));
+    const invalid = run('validate', tree, '--json');
+    // THEN
+    expect(valid.code).toBe(0);
+    expect(JSON.parse(valid.out)).toEqual({ tree, valid: true, checked: 2, problems: [] });
+    expect(invalid.code).toBe(1);
+    expect(invalid.err).toBe('');
+    expect(JSON.parse(invalid.out)).toEqual({ tree, valid: false, checked: 2, problems: ['bootstrap/Application.platform-root.yaml: missing (the manifest lists it)'] });
   });
 });
 
@@ -228,5 +247,130 @@ describe('cdk8s-fleet plan and diff', () => {
     expect(failing.code).toBe(1);
     expect(failing.err).toContain("fleet proof: ApplicationSet 'web' generates no Applications: its generators select no cluster [selects-clusters]");
     expect(waived.code).toBe(0);
+  });
+});
+
+describe('every failure says what went wrong, on one line of stderr, with the documented exit code', () => {
+  const dir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cli-failures-'));
+  const CLUSTER = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: c1\n  labels:\n    argocd.argoproj.io/secret-type: cluster\nstringData:\n  name: c1\n  server: https://c1.example.com\n';
+  const APPSET = 'apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: s\nspec:\n  generators:\n  - clusters: {}\n  template:\n    metadata:\n      name: "{{name}}"\n    spec:\n      project: default\n      destination:\n        server: "{{server}}"\n        namespace: x\n';
+  /** Writes files into a fresh directory and returns their paths. */
+  function files(contents: Record<string, string | Buffer>): Record<string, string> {
+    const d = dir();
+    const out: Record<string, string> = {};
+    for (const [name, content] of Object.entries(contents)) {
+      out[name] = path.join(d, name);
+      fs.writeFileSync(out[name], content);
+    }
+    return out;
+  }
+
+  test.each([
+    ['appset generate: the ApplicationSet file is missing', () => {
+      const f = files({ 'clusters.yaml': CLUSTER });
+      return { args: ['appset', 'generate', '/nonexistent/appset.yaml', '--clusters', f['clusters.yaml']], line: 'error: /nonexistent/appset.yaml: no such file' };
+    }],
+    ['appset generate: a --clusters file is missing', () => {
+      const f = files({ 'appset.yaml': APPSET });
+      return { args: ['appset', 'generate', f['appset.yaml'], '--clusters', '/nonexistent/clusters.yaml'], line: 'error: /nonexistent/clusters.yaml: no such file' };
+    }],
+    ['appset generate: malformed YAML, with line and column', () => {
+      const f = files({ 'appset.yaml': 'kind: ApplicationSet\nspec:\n  generators: [\n', 'clusters.yaml': CLUSTER });
+      return { args: ['appset', 'generate', f['appset.yaml'], '--clusters', f['clusters.yaml']], line: `error: ${f['appset.yaml']}:4:1: unexpected end of the stream within a flow collection` };
+    }],
+    ['appset generate: a duplicated mapping key', () => {
+      const f = files({ 'appset.yaml': APPSET, 'clusters.yaml': CLUSTER.replace('  name: c1\n  server', '  name: c1\n  name: c2\n  server') });
+      return { args: ['appset', 'generate', f['appset.yaml'], '--clusters', f['clusters.yaml']], line: `error: ${f['clusters.yaml']}:9:3: duplicated mapping key` };
+    }],
+    ['appset generate: binary garbage', () => {
+      const f = files({ 'appset.yaml': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0xff]), 'clusters.yaml': CLUSTER });
+      return { args: ['appset', 'generate', f['appset.yaml'], '--clusters', f['clusters.yaml']], line: `error: ${f['appset.yaml']}: binary content (a NUL byte at offset 6), not YAML text` };
+    }],
+    ['plan --html into a missing directory', () => {
+      const tree = fleetTree();
+      return { args: ['plan', tree, '--html', '/nonexistent/dir/plan.html'], line: 'error: /nonexistent/dir/plan.html: ' };
+    }],
+    ['promote: the versions file is missing', () => ({ args: ['promote', 'api', '--from', 'a', '--to', 'b', '--file', '/nonexistent/versions.yaml'], line: 'error: versions file /nonexistent/versions.yaml: no such file' })],
+    ['promote: the versions file has a duplicated key', () => {
+      const f = files({ 'versions.yaml': 'environments: [a, b]\nversions:\n  api:\n    a: "1"\n    a: "2"\n' });
+      return { args: ['promote', 'api', '--from', 'a', '--to', 'b', '--file', f['versions.yaml']], line: `error: ${f['versions.yaml']}:5:5: duplicated mapping key` };
+    }],
+    ['validate: not a directory', () => {
+      const f = files({ 'x.yaml': 'a: 1\n' });
+      return { args: ['validate', f['x.yaml']], line: `error: ${f['x.yaml']}: not a directory (the tree to read)` };
+    }],
+    ['init: a directory that is not empty', () => {
+      const f = files({ 'x.yaml': 'a: 1\n' });
+      const d = path.dirname(f['x.yaml']);
+      return { args: ['init', d], line: `error: ${d}: not empty (x.yaml); give an empty or new directory, or --force to write into it` };
+    }],
+    ['an unknown option', () => ({ args: ['validate', '.', '--bogus'], line: "error: unknown option '--bogus'" })],
+    ['a missing required option', () => ({ args: ['appset', 'generate', 'x.yaml'], line: "error: required option '--clusters <file...>' not specified" })],
+  ])('%s', (_name, given) => {
+    // GIVEN
+    const { args, line } = given();
+    // WHEN
+    const result = run(...args);
+    // THEN one line on stderr, starting with the expected text, exit code 2, no stack
+    expect(result.code).toBe(2);
+    expect(result.out).toBe('');
+    expect(result.err.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(result.err.startsWith(line)).toBe(true);
+    expect(result.err).not.toMatch(/\n\s+at /);
+  });
+
+  test('an unexpected failure prints its message, and its stack only with --debug', () => {
+    // GIVEN a command that fails unexpectedly
+    const spy = jest.spyOn(validateModule, 'validateTree').mockImplementation(() => {
+      throw new TypeError('something broke');
+    });
+    try {
+      const tree = dir();
+      // WHEN
+      const plain = run('validate', tree);
+      const debug = run('validate', tree, '--debug');
+      // THEN
+      expect(plain).toEqual({ code: 2, out: '', err: 'error: something broke\n' });
+      expect(debug.code).toBe(2);
+      expect(debug.err).toMatch(/^error: something broke\nTypeError: something broke\n\s+at /);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  test('--version prints the package version; --help exits 0', () => {
+    const version = JSON.parse(fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf-8')).version;
+    expect(run('--version')).toEqual({ code: 0, out: `${version}\n`, err: '' });
+    expect(run('-V').out).toBe(`${version}\n`);
+    const help = run('--help');
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('Exit codes: 0 success, 1 findings (validation problems, blocked deletions, failing generation), 2 usage or input errors.');
+    // promote's own --version is not the program's
+    expect(run('promote', 'api', '--from', 'a', '--to', 'b', '--version', '1.2.3', '--file', '/nonexistent/v.yaml').err)
+      .toBe('error: versions file /nonexistent/v.yaml: no such file\n');
+  });
+
+  test('colour only on a terminal, never with NO_COLOR; FORCE_COLOR turns it on elsewhere', () => {
+    const runWith = (io: Partial<CliIo>, ...args: string[]) => {
+      let err = '';
+      const code = main(args, { out: () => undefined, err: t => { err += t; }, ...io });
+      return { code, err };
+    };
+    expect(runWith({ errIsTty: true, env: {} }, 'validate', '/nonexistent').err).toBe('\x1b[31m\x1b[1merror:\x1b[22m\x1b[39m /nonexistent: no such directory (the tree to read)\n');
+    expect(runWith({ errIsTty: true, env: { NO_COLOR: '1' } }, 'validate', '/nonexistent').err).toBe('error: /nonexistent: no such directory (the tree to read)\n');
+    expect(runWith({ errIsTty: true, env: { NO_COLOR: '1', FORCE_COLOR: '1' } }, 'validate', '/nonexistent').err).not.toContain('\x1b');
+    expect(runWith({ errIsTty: false, env: { FORCE_COLOR: '1' } }, 'validate', '/nonexistent').err).toContain('\x1b[31m');
+    expect(runWith({ errIsTty: false, env: {} }, 'validate', '/nonexistent').err).not.toContain('\x1b');
+    expect(runWith({ errIsTty: true, env: {} }, 'nonsense').err).toBe("\x1b[31m\x1b[1merror:\x1b[22m\x1b[39m unknown command 'nonsense'\n");
+  });
+
+  test('appset generate --json prints the Applications as a JSON array', () => {
+    // GIVEN
+    const f = files({ 'appset.yaml': APPSET, 'clusters.yaml': CLUSTER });
+    // WHEN
+    const result = run('appset', 'generate', f['appset.yaml'], '--clusters', f['clusters.yaml'], '--json');
+    // THEN
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.out).map((a: any) => a.metadata.name)).toEqual(['c1', 'in-cluster']);
   });
 });

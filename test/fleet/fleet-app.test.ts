@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, App, JsonPatch, Testing, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import {
   AppProject, Application, ApplicationSource, ClusterCredentials, Fleet, FleetApp, ProjectDestination, SecretStoreReference,
@@ -180,13 +180,41 @@ describe('FleetApp', () => {
     expect(treeSnapshot(outdir)).toStrictEqual(before);
   });
 
-  test('plain cdk8s Testing still works on charts inside a fleet', () => {
+  test('plain cdk8s Testing still works on charts inside a fleet (of a FleetApp)', () => {
     // GIVEN
-    const app = Testing.app();
+    const app = new FleetApp({ outdir: tmp() });
     const fleet = new Fleet(app, 'f', { repoUrl: 'https://github.com/acme/gitops.git' });
     const web = addCluster(fleet, 'c').addManifests('web');
     new k8s.KubeConfigMap(web, 'C', { metadata: { name: 'c' } });
     // THEN
     expect(Testing.synth(web)).toEqual([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }]);
+  });
+});
+
+describe('FleetApp and the cdk8s App props', () => {
+  test.each([
+    ['outputFileExtension', { outputFileExtension: '.yml' }, "'outputFileExtension' ('.yml') is not supported: the GitOps tree writes every object to its own '.yaml' file; remove the prop"],
+    ['yamlOutputType', { yamlOutputType: YamlOutputType.FILE_PER_APP }, "'yamlOutputType' ('FILE_PER_APP') is not supported: the GitOps tree has its own layout"],
+    ['recordConstructMetadata', { recordConstructMetadata: true }, "'recordConstructMetadata' (true) is not supported: it would write construct-metadata.json into the GitOps tree"],
+  ])('%s that the tree cannot honour is an error, not ignored', (_name, props, expected) => {
+    expect(errorOf(() => new FleetApp({ outdir: tmp(), ...props }))).toContain(expected);
+  });
+
+  test('the values that match the tree are accepted', () => {
+    expect(() => new FleetApp({ outdir: tmp(), outputFileExtension: '.yaml', yamlOutputType: YamlOutputType.FILE_PER_RESOURCE, recordConstructMetadata: false })).not.toThrow();
+  });
+
+  test('a Fleet in a plain cdk8s App fails its synth, saying to use FleetApp, and writes nothing', () => {
+    // GIVEN
+    const outdir = tmp();
+    const app = new App({ outdir });
+    const fleet = new Fleet(app, 'platform', { repoUrl: 'https://github.com/acme/gitops.git' });
+    new k8s.KubeConfigMap(addCluster(fleet, 'c').addManifests('web'), 'C', { metadata: { name: 'c' } });
+    // WHEN / THEN
+    expect(() => app.synth()).toThrow("Fleet 'platform' is in a plain cdk8s App, whose synth() writes cdk8s' own layout without validating the fleet; "
+      + 'create it in a FleetApp (`const app = new FleetApp({ outdir })`), whose synth() writes the validated GitOps tree');
+    expect(fs.readdirSync(outdir)).toEqual([]);
+    // … and cdk8s Testing of a chart inside it says the same
+    expect(() => Testing.synth(fleet.findCluster('c')!.node.findChild('web') as any)).toThrow("Fleet 'platform' is in a plain cdk8s App");
   });
 });

@@ -1,7 +1,10 @@
+import * as kplus from 'cdk8s-plus-28';
 import {
-  AppProject, ApplicationSet, ApplicationSource, ClusterGenerator, FleetProof, ListGenerator, ProgressiveSync, ProjectDestination, StepOperator,
-  TemplateParam,
+  AppProject, AppProjectProps, Application, ApplicationSet, ApplicationSource, ClusterGenerator, FleetProof, GitGenerator, ListGenerator,
+  ProgressiveSync, ProjectDestination, StepOperator, TemplateParam,
 } from '../../src';
+import { main } from '../../src/cli/main';
+import { DeployedObject, TreeObjects } from '../../src/gitops/deployed-objects';
 import { addCluster, testFleet } from '../util';
 
 /** GIVEN helper: a fleet with fleet proofs on, three clusters and a team project allowed on staging only. */
@@ -116,5 +119,109 @@ describe('fleet proofs at synth time', () => {
     expect(result.waivedProofs).toEqual([]);
     expect(result.plan).toContain('ApplicationSet web: 2 Applications on 2 clusters');
     expect(result.plan).toContain('    web-staging-1  project=team  namespace=web  apps/web@main');
+  });
+});
+
+describe('the kinds an Application deploys from the fleet\'s own tree are checked against its project', () => {
+  /**
+   * GIVEN helper: dev-1 has add-on manifests in the tree (a ClusterRole and a ConfigMap) at
+   * clusters/dev-1/addons, deployed by a git directory generator over the tree in a team project that allows
+   * no cluster-scoped kind.
+   */
+  function addonsFleet(options: { project?: Partial<AppProjectProps>; waive?: boolean; fleetProofs?: boolean } = {}) {
+    const { app, fleet } = testFleet({}, { fleetProofs: options.fleetProofs ?? true });
+    const dev = addCluster(fleet, 'dev-1', { environment: 'dev' });
+    const addons = dev.addManifests('addons', { namespace: 'addons' });
+    new kplus.ClusterRole(addons, 'reader', { metadata: { name: 'addons-reader' } });
+    new kplus.ConfigMap(addons, 'settings', { metadata: { name: 'addons-settings' }, data: { a: 'b' } });
+    const project = new AppProject(fleet, 'team', { destinations: [ProjectDestination.cluster(dev, 'addons')], ...options.project });
+    new ApplicationSet(fleet, 'addons', {
+      generators: [GitGenerator.directories({ include: ['clusters/dev-1/*'] })],
+      template: {
+        applicationName: `addons-${TemplateParam.gitPathBasename()}`,
+        project,
+        destinationName: 'dev-1',
+        destinationNamespace: 'addons',
+        source: ApplicationSource.git({ path: `${TemplateParam.gitPath()}` }),
+      },
+      waivedProofs: options.waive ? [{ proof: FleetProof.PROJECT_PERMITS, reason: 'the project is widened in the next PR' }] : undefined,
+    });
+    return { app, fleet, dev, project };
+  }
+
+  test('a cluster-scoped kind the project does not allow fails synth, naming the ApplicationSet, the Application, the kind and the file', () => {
+    // GIVEN
+    const { app } = addonsFleet();
+    // WHEN / THEN
+    expect(() => app.synthTree()).toThrow("[platform/addons] ApplicationSet 'addons': Application 'addons-addons': AppProject 'team' does not permit "
+      + "cluster-scoped ClusterRole 'addons-reader' (group 'rbac.authorization.k8s.io', clusters/dev-1/addons/ClusterRole.addons-reader.yaml), which it deploys from the tree; "
+      + "Argo CD would refuse to sync it. Allow the kinds in the project's resource lists, or deploy them with another project [project-permits]");
+  });
+
+  test('a namespaced kind on the deny list fails too; an allowed kind passes', () => {
+    const denied = addonsFleet({ project: { clusterResourceAllowList: [{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }], namespaceResourceDenyList: [{ group: '', kind: 'ConfigMap' }] } });
+    expect(() => denied.app.synthTree()).toThrow("does not permit namespaced ConfigMap 'addons-settings' (group '', clusters/dev-1/addons/ConfigMap.addons-settings.yaml)");
+    const allowed = addonsFleet({ project: { clusterResourceAllowList: [{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }] } });
+    expect(() => allowed.app.synthTree()).not.toThrow();
+  });
+
+  test('the proof can be waived with a reason, like every project proof of an ApplicationSet', () => {
+    const { app } = addonsFleet({ waive: true });
+    expect(app.synthTree().waivedProofs).toEqual([expect.stringContaining("does not permit cluster-scoped ClusterRole 'addons-reader'")]);
+  });
+
+  test('a hand-written Application on a path of the tree is checked too', () => {
+    // GIVEN an Application (not generated) on the add-ons directory
+    const { app, fleet } = testFleet({}, { fleetProofs: true });
+    const cluster = addCluster(fleet, 'dev-1', { environment: 'dev' });
+    const addons = cluster.addManifests('addons', { namespace: 'addons' });
+    new kplus.ClusterRole(addons, 'reader', { metadata: { name: 'addons-reader' } });
+    const project = new AppProject(fleet, 'team', { destinations: [ProjectDestination.cluster(cluster, 'addons')] });
+    new Application(fleet, 'addons-by-hand', { destination: cluster, destinationNamespace: 'addons', project, source: ApplicationSource.directory({ path: 'clusters/dev-1', recurse: true }) });
+    // WHEN / THEN
+    expect(() => app.synthTree()).toThrow("[platform/addons-by-hand] Application 'addons-by-hand': AppProject 'team' does not permit cluster-scoped ClusterRole 'addons-reader'");
+  });
+
+  test('cdk8s-fleet validate runs the same check on a tree on disk', () => {
+    // GIVEN a tree written with the proofs off
+    const tree = addonsFleet({ fleetProofs: false }).app.synthTree().outdir;
+    // WHEN
+    let err = '';
+    const code = main(['validate', tree], { out: () => undefined, err: t => { err += t; } });
+    // THEN
+    expect(code).toBe(1);
+    expect(err).toContain("fleet proof: ApplicationSet 'addons': Application 'addons-addons': AppProject 'team' does not permit cluster-scoped ClusterRole 'addons-reader'");
+  });
+});
+
+describe('TreeObjects: what a path of the tree deploys, as Argo CD\'s repo server finds it', () => {
+  const entry = (p: string, object: any, content?: string) => ({ path: p, object, content });
+  const cm = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } });
+  const tree = new TreeObjects([
+    entry('plain/a.yaml', cm('a')),
+    entry('plain/sub/b.yaml', cm('b')),
+    entry('plain/sub/c.json', cm('c')),
+    entry('plain/notes.txt', cm('not-a-manifest')),
+    entry('chart/Chart.yaml', { apiVersion: 'v2', name: 'c' }),
+    entry('base/kustomization.yaml', { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['ns.yaml', 'https://github.com/x/y//z'] }),
+    entry('base/ns.yaml', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ns' } }),
+    entry('overlay/kustomization.yaml', { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', metadata: {} },
+      'resources:\n- ../base\n- widget.yaml\n- ../../outside\nconfigMapGenerator:\n- name: generated\nsecretGenerator:\n- name: creds\n'),
+    entry('overlay/widget.yaml', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }),
+    entry('crds/widget.yaml', { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' }, spec: { group: 'example.com', scope: 'Cluster', names: { kind: 'Widget' } } }),
+  ]);
+  const names = (objects: DeployedObject[] | undefined) => objects?.map(o => `${o.kind}/${o.name}${o.namespaced ? '' : ' (cluster)'}`);
+
+  test.each([
+    ['a directory: only its top level', { path: 'plain' }, ['ConfigMap/a']],
+    ['directory.recurse: every manifest below', { path: './plain/', directory: { recurse: true } }, ['ConfigMap/a', 'ConfigMap/b', 'ConfigMap/c']],
+    ['directory.exclude: a glob on the relative path, * crossing /', { path: 'plain', directory: { recurse: true, exclude: '*.json' } }, ['ConfigMap/a', 'ConfigMap/b']],
+    ['directory.include: {a,b} alternatives', { path: 'plain', directory: { recurse: true, include: '{a.yaml,sub/c.json}' } }, ['ConfigMap/a', 'ConfigMap/c']],
+    ['a Helm chart: unknown offline', { path: 'chart' }, undefined],
+    ['a kustomization: its resources, local files and directories, and its generators; remote ones skipped',
+      { path: 'overlay' }, ['Namespace/ns (cluster)', 'Widget/w (cluster)', 'ConfigMap/generated', 'Secret/creds']],
+    ['a path leaving the tree: unknown', { path: '../elsewhere' }, undefined],
+  ])('%s', (_name, pathSource, expected) => {
+    expect(names(tree.deployedBy(pathSource as any))).toEqual(expected);
   });
 });

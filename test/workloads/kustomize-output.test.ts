@@ -81,9 +81,9 @@ describe('Kustomize output', () => {
     expect(deploymentPatch.target).toEqual({ group: 'apps', version: 'v1', kind: 'Deployment', name: 'api', namespace: 'api' });
     expect(yaml.load(deploymentPatch.patch)).toEqual([
       { op: 'replace', path: '/spec/replicas', value: 4 },
+      { op: 'add', path: '/spec/template/spec/containers/0/env', value: [{ name: 'REGION', value: 'us-east-1' }] },
       { op: 'replace', path: '/spec/template/spec/containers/0/image', value: 'ghcr.io/acme/api:1.8.2' },
       { op: 'replace', path: '/spec/template/spec/containers/0/resources/limits/cpu', value: '2' },
-      { op: 'add', path: '/spec/template/spec/containers/0/env', value: [{ name: 'REGION', value: 'us-east-1' }] },
     ]);
     // dev runs the base's version (the first environment's): no Deployment patch at all
     const dev = yaml.load(fs.readFileSync(path.join(kustomized, 'apps/api/overlays/dev-eu-1/kustomization.yaml'), 'utf-8')) as any;

@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import * as yaml from 'js-yaml';
 import { AppProject, ClusterMatch, FleetTesting, IWorkloadDefinition, ProjectDestination, VersionsFile, Workload, WorkloadContext, WorkloadOutput } from '../../src';
 import { addCluster, errorOf, renderObjects, testFleet } from '../util';
 
@@ -198,5 +199,37 @@ describe('Workload', () => {
     addCluster(fleet, 'dev-us-1', { environment: 'dev', region: 'us', tier: 'backend' });
     // THEN
     expect(() => app.renderFiles()).toThrow("[platform/api] the fleet's clusters changed after this Workload was rendered; it prepares its output once, so render a new FleetApp");
+  });
+});
+
+describe('Workload output is key-sorted like every other file (cdk8s order)', () => {
+  test('overrides and patches add keys, yet every mapping of every file stays sorted', () => {
+    // GIVEN settings that add keys after cdk8s sorted them: replicas, env, resources, a patch, a quota
+    const { app, fleet, versions } = fleetWithClusters();
+    new Workload(fleet, 'api', {
+      namespace: 'api',
+      matchLabels: { tier: 'backend' },
+      image: 'ghcr.io/acme/api',
+      versions,
+      definition: new ApiDefinition(),
+      defaults: { patches: [{ patch: o => { if (o.kind === 'Service') o.spec.externalTrafficPolicy = 'Local'; } }] },
+      overrides: [{ match: ClusterMatch.environment('production'), settings: { replicas: 4, env: { A: 'b' }, resources: { cpuLimit: '1' }, quota: { pods: 10 } } }],
+    });
+    // WHEN
+    const files = app.renderFiles();
+    // THEN
+    const unsorted: string[] = [];
+    const check = (v: any, where: string, top: boolean) => {
+      if (Array.isArray(v)) v.forEach((x, i) => check(x, `${where}[${i}]`, false));
+      if (!v || typeof v !== 'object' || Array.isArray(v)) return;
+      const keys = Object.keys(v);
+      const rest = top ? keys.filter(k => !['apiVersion', 'kind', 'metadata'].includes(k)) : keys;
+      const expected = top ? [...['apiVersion', 'kind', 'metadata'].filter(k => k in v), ...[...rest].sort()] : [...keys].sort();
+      if (keys.join() !== expected.join()) unsorted.push(`${where}: ${keys.join(',')}`);
+      for (const k of keys) check(v[k], `${where}.${k}`, false);
+    };
+    for (const [p, text] of Object.entries(files)) if (p.startsWith('clusters/')) check(yaml.load(text), p, true);
+    expect(unsorted).toEqual([]);
+    expect(files['clusters/prod-eu-1/api/Deployment.api.yaml']).toMatch(/\n {2}replicas: 4\n {2}selector:/);
   });
 });
