@@ -219,7 +219,7 @@ export function writeStatCache(root: string, files: ReadonlyArray<{ readonly pat
 }
 
 function sameRecord(recorded: unknown, now: StatRecord): boolean {
-  return Array.isArray(recorded) && recorded.length === 4 && recorded[0] === now[0] && recorded[1] === now[1] && recorded[2] === now[2] && recorded[3] === now[3];
+  return Array.isArray(recorded) && recorded.length === 4 && now.every((v, i) => recorded[i] === v);
 }
 
 /**
