@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
+import { createFileExclusive } from './tree-inspector';
 
 /** One new file: its tree-relative path, bytes and sha256. */
 export interface NewFile {
@@ -76,7 +77,7 @@ export function createFiles(root: string, files: readonly NewFile[], options: Cr
     const target = root + f.path;
     mkdirFor(target);
     // Exclusive: the writer checked that nothing is there, and never writes through a link that appeared since.
-    fs.writeFileSync(target, f.content, { flag: 'wx' });
+    createFileExclusive(target, f.content);
     if (options.linkIdentical) firstWithHash.set(f.hash, i);
     if (links.length === 0 && i === Math.floor(files.length / 2)) halfway();
   }

@@ -95,3 +95,16 @@ export function readRegularFile(file: string): Buffer {
     fs.closeSync(fd);
   }
 }
+
+/**
+ * Creates a file exclusively (never through a link, never over something else) and writes `data`. A failure
+ * while writing (ENOSPC from `write`, which Node reports without a path) names the file.
+ */
+export function createFileExclusive(file: string, data: string): void {
+  try {
+    fs.writeFileSync(file, data, { flag: 'wx' });
+  } catch (e: any) {
+    if (e && typeof e === 'object' && !e.path) e.path = file;
+    throw e;
+  }
+}

@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { readRegularFile, typeOf } from './tree-inspector';
+import { createFileExclusive, readRegularFile, typeOf } from './tree-inspector';
 import { isTreePath } from '../private/placement';
 import { decodeText } from '../private/yaml-input';
 
@@ -140,7 +140,7 @@ export function writeJournal(root: string, journal: Journal): void {
 export function writeStateFile(root: string, rel: string, text: string): void {
   const file = `${root}/${rel}`;
   fs.rmSync(file, { force: true });
-  fs.writeFileSync(file, text, { flag: 'wx' });
+  createFileExclusive(file, text);
 }
 
 /** The manifest's text: `JSON.stringify(manifest, undefined, 1)` with a final newline, built directly. */

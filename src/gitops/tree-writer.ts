@@ -2,7 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createFiles } from './create-files';
-import { blockedMessage, Lookup, readRegularFile, TreeInspector } from './tree-inspector';
+import { blockedMessage, createFileExclusive, Lookup, readRegularFile, TreeInspector } from './tree-inspector';
 import {
   COMMIT_MARKER, ensureStateIgnored, Journal, JOURNAL, MANIFEST, manifestJson, NEXT_MANIFEST, readJournal, readManifest as readCheckedManifest,
   readStateFile, STAGING, STATE_DIR, StatCache, StatRecord, statRecord, TreeManifest, writeJournal, writeStatCache, writeStateFile,
@@ -201,7 +201,7 @@ export function writeTree(outdir: string, files: Map<string, string> | readonly 
         fs.mkdirSync(dir, { recursive: true });
         stagedDirs.add(dir);
       }
-      fs.writeFileSync(target, list[i].content, { flag: 'wx' });
+      createFileExclusive(target, list[i].content);
     }
     hooks?.('staged');
 
@@ -370,7 +370,12 @@ function hashOfFile(abs: string, stat: fs.Stats): string | undefined {
 /** The outdir as a real directory path (created when missing; a link to a directory is resolved once). */
 function prepareRoot(outdir: string): string {
   const abs = path.resolve(outdir);
-  const stat = fs.statSync(abs, { throwIfNoEntry: false });
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(abs, { throwIfNoEntry: false });
+  } catch (e: any) {
+    if (e?.code !== 'ENOTDIR') throw e; // a file on the way: mkdir says so below
+  }
   if (stat && !stat.isDirectory()) {
     throw new TreeWriteError(`${abs}: exists and is not a directory, so the tree cannot be written there; point outdir at a directory, or move the file away`, 'ENOTDIR');
   }
