@@ -161,7 +161,15 @@ export interface TreeFile {
  * sorted by path).
  */
 export function writeTree(outdir: string, files: Map<string, string> | readonly TreeFile[], options: WriteTreeOptions = {}): TreeWriteResult {
-  const { hashes, hooks } = options;
+  const { hashes } = options;
+  // The test seam stands for a killed process: what a hook throws passes through untouched, with no rollback.
+  const hooks = options.hooks && ((step: string) => {
+    try {
+      options.hooks!(step);
+    } catch (e) {
+      throw new HookAbort(e);
+    }
+  });
   const linkIdentical = options.linkIdentical ?? true;
   const list = sortedFiles(files instanceof Map ? [...files].map(([p, content]) => ({ path: p, content, hash: hashes?.get(p) })) : files);
   for (const f of list) checkRelative(f.path);
@@ -231,11 +239,17 @@ export function writeTree(outdir: string, files: Map<string, string> | readonly 
       if (stat) stats[i] = statRecord(stat);
     }
   } catch (e) {
+    if (e instanceof HookAbort) throw e.error;
     throw writeFailure(root, e, committed);
   }
   writeStatCache(root, list, stats);
   const written = [...creates, ...replaces].sort((x, y) => x - y).map(i => list[i].path);
   return { written, deleted: deletes, unchanged: plan.unchanged, recovered };
+}
+
+/** What a test hook threw. */
+class HookAbort {
+  constructor(public readonly error: unknown) {}
 }
 
 /** What a write will do, by index of the files to write. */
