@@ -115,7 +115,11 @@ describe('object names that reach the tree', () => {
     addCluster(fleet, 'prod', { environment: 'production', region: 'eu' });
     const versions = new VersionsFile(fleet, 'Versions', { content: 'environments: [production]\nversions:\n  mon:\n    production: 1.0.0\n' });
     new HelmApplication(fleet, 'mon', {
-      namespace: 'mon', repoUrl: 'https://charts.example.com', chart: 'mon', versions, matchLabels: { region: 'eu' },
+      namespace: 'mon',
+      repoUrl: 'https://charts.example.com',
+      chart: 'mon',
+      versions,
+      matchLabels: { region: 'eu' },
       valuesByLabel: [{ labelKey: 'region', values: { 'eu': {}, '../../escape': {} } }],
     });
     expect(errorOf(() => app.renderFiles())).toContain("[platform/mon] 'valuesByLabel' writes the values file 'values/mon/region-../../escape.yaml', which is not a path inside the tree: segment \"..\" must start with a letter or digit");
