@@ -227,7 +227,8 @@ export class Workload extends Construct {
 
   private prepareVariants(): void {
     const errors: string[] = [];
-    const clusters = this.clusters;
+    // By name, so that the project's destinations and kinds do not depend on the order clusters were registered in.
+    const clusters = byClusterName(this.clusters);
     const variants = new Map<string, { settings: WorkloadSettings; clusters: ICluster[]; environment?: string }>();
     // Clusters that match the same overrides in the same environment have the same settings: merge them once.
     const bySignature = new Map<string, { settings: WorkloadSettings; key: string }>();
@@ -404,4 +405,8 @@ let nextPatchId = 0;
 function patchId(p: object): number {
   if (!patchIds.has(p)) patchIds.set(p, nextPatchId++);
   return patchIds.get(p)!;
+}
+
+function byClusterName(clusters: ICluster[]): ICluster[] {
+  return [...clusters].sort((a, b) => (a.clusterName < b.clusterName ? -1 : a.clusterName > b.clusterName ? 1 : 0));
 }
