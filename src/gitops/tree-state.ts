@@ -59,6 +59,11 @@ const SHA256 = /^[0-9a-f]{64}$/;
  */
 export function readStateFile(root: string, rel: string): string | undefined {
   const file = `${root}/${rel}`;
+  const dir = fs.lstatSync(`${root}/${STATE_DIR}`, { throwIfNoEntry: false });
+  if (dir === undefined) return undefined;
+  if (!dir.isDirectory()) {
+    throw new TreeStateError(`${root}/${STATE_DIR}: is ${describe(typeOf(dir))}, not the writer's state directory; the writer never follows links inside the tree (replace it with a directory, or delete it)`);
+  }
   let stat: fs.Stats | undefined;
   try {
     stat = fs.lstatSync(file, { throwIfNoEntry: false });
