@@ -49,6 +49,8 @@ export interface Journal {
   readonly replaces: string[];
   /** Tree-relative paths to delete. */
   readonly deletes: string[];
+  /** The next manifest, in a journal of version 2 (written by an earlier release). */
+  readonly nextManifest?: TreeManifest;
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -117,23 +119,25 @@ export function readJournal(root: string): Journal | undefined {
     }
   }
   let phase: Journal['phase'] = fs.existsSync(`${root}/${COMMIT_MARKER}`) ? 'commit' : 'prepare';
+  let nextManifest: TreeManifest | undefined;
   if (journal.version === 2) {
     // Written by an earlier release: the phase and the next manifest were inside the journal.
     phase = journal.phase === 'commit' ? 'commit' : 'prepare';
-    if (phase === 'commit') {
-      const manifest = checkManifest(journal.manifest, file, JOURNAL);
-      if (!fs.existsSync(`${root}/${NEXT_MANIFEST}`)) {
-        const entries = Object.entries(manifest.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-        writeStateFile(root, NEXT_MANIFEST, manifestJson(entries.map(([p]) => ({ path: p })), entries.map(([, h]) => h)));
-      }
-    }
+    if (phase === 'commit') nextManifest = checkManifest(journal.manifest, file, JOURNAL);
   }
-  return { version: journal.version, phase, creates: journal.creates, replaces: journal.replaces, deletes: journal.deletes };
+  return { version: journal.version, phase, creates: journal.creates, replaces: journal.replaces, deletes: journal.deletes, nextManifest };
+}
+
+/** Writes the next manifest a version-2 journal holds, unless it is there already. */
+export function installJournaledManifest(root: string, journal: Journal): void {
+  if (!journal.nextManifest || fs.existsSync(`${root}/${NEXT_MANIFEST}`)) return;
+  const entries = Object.entries(journal.nextManifest.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  writeStateFile(root, NEXT_MANIFEST, manifestJson(entries.map(([p]) => ({ path: p })), entries.map(([, h]) => h)));
 }
 
 /** Writes the journal: it appears with an atomic rename. */
 export function writeJournal(root: string, journal: Journal): void {
-  const { phase: _phase, ...stored } = journal;
+  const { phase: _phase, nextManifest: _next, ...stored } = journal;
   writeStateFile(root, `${JOURNAL}.tmp`, JSON.stringify(stored));
   fs.renameSync(`${root}/${JOURNAL}.tmp`, `${root}/${JOURNAL}`);
 }

@@ -4,8 +4,8 @@ import * as path from 'path';
 import { createFiles } from './create-files';
 import { blockedMessage, createFileExclusive, Lookup, readRegularFile, TreeInspector } from './tree-inspector';
 import {
-  COMMIT_MARKER, ensureStateIgnored, Journal, JOURNAL, MANIFEST, manifestJson, NEXT_MANIFEST, readJournal, readManifest as readCheckedManifest,
-  readStateFile, STAGING, STATE_DIR, StatCache, StatRecord, statRecord, TreeManifest, writeJournal, writeStatCache, writeStateFile,
+  COMMIT_MARKER, ensureStateIgnored, installJournaledManifest, Journal, JOURNAL, MANIFEST, manifestJson, NEXT_MANIFEST, readJournal,
+  readManifest as readCheckedManifest, readStateFile, STAGING, STATE_DIR, StatCache, StatRecord, statRecord, TreeManifest, writeJournal, writeStatCache, writeStateFile,
 } from './tree-state';
 import { isTreePath } from '../private/placement';
 import { MAX_INPUT_BYTES } from '../private/yaml-input';
@@ -105,6 +105,7 @@ export function recoverTree(outdir: string): string | undefined {
     }
   }
   if (journal?.phase === 'commit') {
+    installJournaledManifest(root, journal);
     applyCommitted(root, journal, inspector);
     done = `completed an interrupted write (${journal.creates.length + journal.replaces.length} files written, ${journal.deletes.length} deleted)`;
   } else if (journal) {
