@@ -5,7 +5,8 @@ import { createFiles } from './create-files';
 import { blockedMessage, createFileExclusive, Lookup, readRegularFile, TreeInspector } from './tree-inspector';
 import {
   COMMIT_MARKER, ensureStateIgnored, installJournaledManifest, Journal, JOURNAL, MANIFEST, manifestJson, NEXT_MANIFEST, readJournal,
-  readManifest as readCheckedManifest, readStateFile, STAGING, STATE_DIR, StatCache, StatRecord, statRecord, TreeManifest, writeJournal, writeStatCache, writeStateFile,
+  readManifest as readCheckedManifest, readStateFile, STAGING, STATE_DIR, StatCache, StatRecord, statRecord, TreeManifest, writeJournal,
+  writeStatCache, writeStateFile,
 } from './tree-state';
 import { isTreePath } from '../private/placement';
 import { MAX_INPUT_BYTES } from '../private/yaml-input';
