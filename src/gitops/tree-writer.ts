@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createFiles } from './create-files';
+import { conflictError, describeFsError, relativeTo, TreeConflictError, TreeWriteError } from './tree-errors';
 import { blockedMessage, createFileExclusive, Lookup, readRegularFile, TreeInspector } from './tree-inspector';
 import {
   COMMIT_MARKER, ensureStateIgnored, installJournaledManifest, Journal, JOURNAL, MANIFEST, manifestJson, NEXT_MANIFEST, readJournal,
@@ -13,6 +14,7 @@ import { MAX_INPUT_BYTES } from '../private/yaml-input';
 
 export { STATE_DIR, TreeStateError } from './tree-state';
 export type { TreeManifest } from './tree-state';
+export { TreeConflictError, TreeWriteError } from './tree-errors';
 
 /**
  * Writes the GitOps tree so that a reader never sees a silent mix of two synths, and so that it only ever
@@ -44,22 +46,6 @@ export interface TreeWriteResult {
   readonly unchanged: number;
   /** Set when an interrupted earlier write was found and completed or discarded first. */
   readonly recovered?: string;
-}
-
-/** Files in the way of a write; nothing was written. */
-export class TreeConflictError extends Error {
-  constructor(message: string, public readonly paths: string[]) {
-    super(message);
-    this.name = 'TreeConflictError';
-  }
-}
-
-/** A write that failed on the file system (full, read-only …), with what became of the tree. */
-export class TreeWriteError extends Error {
-  constructor(message: string, public readonly code?: string) {
-    super(message);
-    this.name = 'TreeWriteError';
-  }
 }
 
 /** Hex sha256 of a string's UTF-8 bytes. */
@@ -365,18 +351,6 @@ function notAFile(rel: string, at: Lookup, managed: boolean): string {
   return managed ? `${rel}: is ${what}, not the file the writer wrote` : `${rel}: is ${what}, not written by cdk8s-fleet`;
 }
 
-function conflictError(root: string, fatal: string[], conflicts: string[]): TreeConflictError {
-  const lines = [...new Set([...fatal, ...conflicts])].sort();
-  const advice: string[] = [];
-  if (conflicts.length > 0) {
-    advice.push('To keep an edit, make it in the program. Otherwise restore the files (git checkout -- <path>), move them away or delete them, '
-      + 'or let the program overwrite them once with `new FleetApp({ force: true })`.');
-  }
-  if (fatal.length > 0) advice.push('Links and directories in the way are never overwritten, even with force.');
-  return new TreeConflictError(`The tree at ${root} holds files that cdk8s-fleet does not own where it writes; nothing was written:\n  ${lines.join('\n  ')}\n${advice.join('\n')}`,
-    lines.map(l => l.slice(0, l.indexOf(': '))));
-}
-
 /** The sha256 of a regular file of the tree, or undefined for a file too large to be one the writer wrote. */
 function hashOfFile(abs: string, stat: fs.Stats): string | undefined {
   if (stat.size > MAX_INPUT_BYTES) return undefined;
@@ -433,33 +407,6 @@ function writeFailure(root: string, e: unknown, committed: boolean): Error {
       + `the journal (${JOURNAL}) records the partial write, and the next synth rolls it back before anything else`, err.code);
   }
   return new TreeWriteError(`writing the tree at ${root} failed: ${cause}. The write was rolled back: the tree is as it was`, err.code);
-}
-
-/** A file-system error as "<path>: <what happened> (<code>); <what to do>". */
-function describeFsError(e: unknown, where: string | undefined): string {
-  const err = e as NodeJS.ErrnoException;
-  const code = err?.code;
-  const advice: Record<string, string> = {
-    ENOSPC: 'no space left on the device; free some space and synth again',
-    EDQUOT: 'the disk quota is exhausted; free some space and synth again',
-    EROFS: 'the file system is read-only; synth into a writable checkout',
-    EACCES: 'permission denied; check the owner and mode of the directory',
-    EPERM: 'operation not permitted; check the owner and mode of the directory',
-    EEXIST: 'something is already at that path; remove it, or run the synth again',
-    ENOTDIR: 'a file stands where the tree needs a directory; move it away',
-    EISDIR: 'a directory stands where the tree needs a file; move it away',
-    ENAMETOOLONG: 'the path is too long for the file system; use a shorter outdir',
-    EMFILE: 'too many open files; raise the limit (ulimit -n)',
-    EIO: 'an input/output error; check the disk',
-  };
-  const what = code && advice[code] ? `${advice[code]} (${code})` : (err?.message ?? String(e));
-  return where ? `${where}: ${what}` : what;
-}
-
-function relativeTo(root: string, p: string | undefined): string | undefined {
-  if (!p) return undefined;
-  const rel = path.relative(root, p);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel.split(path.sep).join('/') : p;
 }
 
 /** The files sorted by path (most callers pass them sorted); two files with one path are an error. */
