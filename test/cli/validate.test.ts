@@ -2,6 +2,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { main } from '../../src/cli/main';
 import { validateTree } from '../../src/cli/validate';
 import { writeTree } from '../../src/gitops/tree-writer';
 import { generation } from '../gitops/fixtures/tree-generations';
@@ -111,5 +112,30 @@ describe('validateTree', () => {
     // AND even without the journal (a tree committed by an older release that git-ignored it) the files say so
     fs.rmSync(path.join(clone, 'gitops', '.cdk8s-fleet', 'journal.json'));
     expect(validateTree(path.join(clone, 'gitops')).problems).toContainEqual(expect.stringMatching(/^clusters\/c2\d\/new\/ConfigMap.cfg.yaml: not written by cdk8s-fleet/));
+  });
+});
+
+describe('plan and diff read trees the same bounded way', () => {
+  test('an alias bomb, a FIFO and a link to /dev/zero are reported as warnings; the plan of the rest is printed', () => {
+    // GIVEN
+    const tree = synthesized();
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 1; i < 9; i++) levels.push(`l${i}: &l${i} [${Array(10).fill(i === 1 ? '*a' : `*l${i - 1}`).join(', ')}]`);
+    fs.writeFileSync(path.join(tree, 'argocd/platform/bomb.yaml'), levels.join('\n') + '\n');
+    execFileSync('mkfifo', [path.join(tree, 'argocd/platform/fifo.yaml')]);
+    fs.symlinkSync('/dev/zero', path.join(tree, 'argocd/platform/zero.yaml'));
+    let out = '';
+    let err = '';
+    const io = { out: (t: string) => { out += t; }, err: (t: string) => { err += t; } };
+    // WHEN
+    const plan = main(['plan', tree], io);
+    const diff = main(['diff', tree, tree], io);
+    // THEN
+    expect(plan).toBe(0);
+    expect(diff).toBe(0);
+    expect(out).toContain('prod');
+    expect(err).toContain('warning: argocd/platform/bomb.yaml: document contains excessive aliasing');
+    expect(err).toContain('warning: argocd/platform/fifo.yaml: is not a regular file');
+    expect(err).toContain('warning: argocd/platform/zero.yaml: is a symbolic link that points outside the tree');
   });
 });
