@@ -422,6 +422,14 @@ function sortedFiles(files: readonly TreeFile[]): readonly TreeFile[] {
 
 /** Idempotent: moves whatever is still staged into place, deletes what is still there, installs the manifest. */
 function applyCommitted(root: string, journal: Journal, inspector: TreeInspector, hooks?: (step: string) => void) {
+  // Checked again here: a link that appeared on the way since the write was planned is never followed (the
+  // write stays committed, and the next synth refuses to complete it until the link is gone).
+  const blocked = new Set<string>();
+  for (const rel of [...journal.replaces, ...journal.deletes]) {
+    const at = inspector.lookup(rel);
+    if (at.blockedAt !== undefined && at.blockedBy === 'symlink') blocked.add(blockedMessage(at.blockedAt, at.blockedBy));
+  }
+  if (blocked.size > 0) throw new TreeConflictError(`Completing the write journaled in ${JOURNAL} would follow a link; nothing more was moved:\n  ${[...blocked].join('\n  ')}`, [...blocked]);
   let i = 0;
   for (const rel of journal.replaces) {
     const staged = inspector.lookup(`${STAGING}/${rel}`);
