@@ -1,10 +1,11 @@
 import * as fs from 'fs';
-import * as path from 'path';
-import * as yaml from 'js-yaml';
 import { ACKNOWLEDGEMENTS_FILE } from '../gitops/fleet-model';
 import { processObject, ProcessOptions } from '../gitops/process-object';
-import { interruptedWrite, readManifest, sha256, STATE_DIR } from '../gitops/tree-writer';
+import { TreeInspector } from '../gitops/tree-inspector';
+import { parseTreeFile, readTree } from '../gitops/tree-reader';
+import { interruptedWrite, readManifest, sha256 } from '../gitops/tree-writer';
 import { Placement } from '../private/placement';
+import { InputError } from '../private/yaml-input';
 
 /** Options for `validateTree`. */
 export interface ValidateTreeOptions {
@@ -24,53 +25,86 @@ export interface ValidateTreeResult {
   readonly contents: ReadonlyMap<string, string>;
 }
 
+/** The top-level directories of a tree whose YAML Argo CD reads (or Kustomize and Helm read for it). */
+const ARGO_READ = /^(bootstrap|argocd|clusters|apps|values)\/.*\.(ya?ml|json)$/;
+
 /**
- * Checks a synthesized tree as it is on disk: no interrupted write, every file of the manifest present and
- * unmodified, and every object valid against the pinned schemas and free of plaintext secrets.
+ * Checks a synthesized tree as it is on disk: no interrupted write (its journal is committed with the tree,
+ * so a clone of a half-written tree says so), every file of the manifest present, a regular file and
+ * unmodified, no YAML the writer did not write where Argo CD reads it, no link out of the tree, and every
+ * object valid against the pinned schemas and free of plaintext secrets. The tree is read with `readTree`:
+ * regular files inside it only, bounded.
  */
 export function validateTree(tree: string, options: ValidateTreeOptions = {}): ValidateTreeResult {
   const problems: string[] = [];
   const contents = new Map<string, string>();
   if (!fs.existsSync(tree)) return { checked: 0, problems: [`${tree}: no such directory`], contents };
-  const interrupted = interruptedWrite(tree);
+  const guarded = <T>(fn: () => T, fallback: T): T => {
+    try {
+      return fn();
+    } catch (e) {
+      problems.push(`${tree}: ${(e as Error).message}`);
+      return fallback;
+    }
+  };
+  const interrupted = guarded(() => interruptedWrite(tree), undefined);
   if (interrupted) problems.push(`${tree}: ${interrupted}`);
-  const manifest = readManifest(tree);
-  const paths = Object.keys(manifest.files).sort();
-  if (paths.length === 0) problems.push(`${tree}: no .cdk8s-fleet/manifest.json, or it lists no files (is this a cdk8s-fleet tree?)`);
+  const manifest = guarded(() => readManifest(tree).files, undefined) ?? {};
+  const manifestRead = problems.length === (interrupted ? 1 : 0);
+  const paths = Object.keys(manifest).sort();
+  if (paths.length === 0 && problems.length === 0) problems.push(`${tree}: no .cdk8s-fleet/manifest.json, or it lists no files (is this a cdk8s-fleet tree?)`);
+  const read = readTree(tree, { include: rel => manifest[rel] !== undefined || ARGO_READ.test(rel) });
+  problems.push(...read.problems);
+  const reported = new Set(read.problems.map(p => p.slice(0, p.indexOf(': '))));
+  const inspector = new TreeInspector(read.root);
+
   const processOptions = { validateSchemas: true, unvalidatedKinds: new Set(options.unvalidatedKinds ?? []) };
   // A workload variant's bytes stand in many clusters' directories: check each content once per role.
   const checked = new Map<string, string[]>();
   for (const rel of paths) {
     options.onProgress?.(contents.size, paths.length);
-    const file = path.join(tree, rel);
-    if (!fs.existsSync(file)) {
-      problems.push(`${rel}: missing (the manifest lists it)`);
+    const type = read.entries.get(rel);
+    if (type === undefined) {
+      const at = inspector.lookup(rel);
+      problems.push(at.blockedAt !== undefined
+        ? `${rel}: not in the tree as a file: '${at.blockedAt}' on its way is ${at.blockedBy === 'symlink' ? 'a symbolic link' : 'not a directory'}`
+        : `${rel}: missing (the manifest lists it)`);
       continue;
     }
-    const content = fs.readFileSync(file, 'utf-8');
+    if (type === 'symlink' && !reported.has(rel)) problems.push(`${rel}: is a symbolic link, not the regular file cdk8s-fleet wrote`);
+    const content = read.files.get(rel);
+    if (content === undefined) continue; // not read: a problem says why
     contents.set(rel, content);
     const hash = sha256(content);
-    if (hash !== manifest.files[rel]) problems.push(`${rel}: changed since it was synthesized (edit the program, not the tree)`);
+    if (hash !== manifest[rel]) problems.push(`${rel}: changed since it was synthesized (edit the program, not the tree)`);
     // The library's own records and Helm values files are not Kubernetes objects.
-    if (rel.startsWith(`${STATE_DIR}/`) || rel === ACKNOWLEDGEMENTS_FILE || rel.startsWith('values/')) continue;
+    if (rel === ACKNOWLEDGEMENTS_FILE || rel.startsWith('values/')) continue;
     const key = `${roleOf(rel)}\n${hash}`;
     let found = checked.get(key);
     if (!found) {
-      found = contentProblems(content, roleOf(rel), processOptions);
+      found = contentProblems(content, rel, roleOf(rel), processOptions);
       checked.set(key, found);
     }
     for (const p of found) problems.push(`${rel}: ${p}`);
+  }
+  for (const rel of manifestRead ? read.files.keys() : []) {
+    if (manifest[rel] === undefined && ARGO_READ.test(rel)) {
+      problems.push(`${rel}: not written by cdk8s-fleet (not in .cdk8s-fleet/manifest.json), yet Argo CD reads it: a file added by hand, `
+        + 'or left by a write that was interrupted and committed; delete it, or synth again');
+    }
   }
   return { checked: paths.length, problems, contents };
 }
 
 /** The problems of one file's content: YAML that does not parse, or objects that fail validation or the secret scan. */
-function contentProblems(content: string, role: Placement['role'], options: ProcessOptions): string[] {
+function contentProblems(content: string, rel: string, role: Placement['role'], options: ProcessOptions): string[] {
   let objects: unknown[];
   try {
-    objects = yaml.loadAll(content);
+    objects = parseTreeFile(content, rel);
   } catch (e) {
-    return [`not valid YAML: ${(e as Error).message.split('\n')[0]}`];
+    // `<rel>:line:col: reason` → `[line:col: ]reason` (the caller names the file).
+    const message = (e as Error).message;
+    return [e instanceof InputError ? message.slice(rel.length).replace(/^:/, '').replace(/^ /, '') : `not valid YAML: ${message.split('\n')[0]}`];
   }
   return objects.flatMap(object => processObject(object, role, options).problems);
 }

@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { App, AppProps, YamlOutputType } from 'cdk8s';
 import { Fleet } from './fleet';
@@ -8,7 +9,7 @@ import { acknowledgementsYaml, ACKNOWLEDGEMENTS_FILE, FleetModel, modelFromEntri
 import { computePlan, FleetPlan, planText } from '../gitops/fleet-plan';
 import { proveFleet } from '../gitops/fleet-proofs';
 import { RenderedFile, renderTree } from '../gitops/render';
-import { sha256, writeTree } from '../gitops/tree-writer';
+import { recoverTree, sha256, writeTree } from '../gitops/tree-writer';
 import { show, throwIfInvalid } from '../private/errors';
 import { FLEET_APP_SYMBOL } from '../private/fleet-app-marker';
 
@@ -39,6 +40,15 @@ export interface FleetAppProps extends AppProps {
    * @default true
    */
   readonly linkIdenticalFiles?: boolean;
+  /**
+   * Let synth overwrite files in `outdir` that the library did not write (not in `.cdk8s-fleet/manifest.json`)
+   * at paths the program now writes, and overwrite or delete managed files that were edited since the library
+   * wrote them. Without it, synth refuses, naming the files, and writes nothing (`cdk8s-fleet validate`
+   * reports both kinds). Symbolic links on the way to a file, and directories where a file goes, are refused
+   * even so: the writer never follows a link inside the tree.
+   * @default false
+   */
+  readonly force?: boolean;
 }
 
 /** What `FleetApp.synthTree()` did. */
@@ -79,6 +89,7 @@ export class FleetApp extends App {
   private readonly unvalidatedKinds: Set<string>;
   private readonly fleetProofs: boolean;
   private readonly linkIdenticalFiles: boolean;
+  private readonly force: boolean;
 
   public constructor(props: FleetAppProps = {}) {
     super(props);
@@ -87,6 +98,7 @@ export class FleetApp extends App {
     this.unvalidatedKinds = new Set(props.unvalidatedKinds ?? []);
     this.fleetProofs = props.fleetProofs ?? true;
     this.linkIdenticalFiles = props.linkIdenticalFiles ?? true;
+    this.force = props.force ?? false;
   }
 
   /** Writes the GitOps tree to `outdir`. Throws, writing nothing, if anything is invalid. */
@@ -104,10 +116,19 @@ export class FleetApp extends App {
   /** Writes the GitOps tree and reports what changed. Throws, writing nothing, if anything is invalid. */
   public synthTree(): FleetSynthResult {
     const started = Date.now();
-    const { files, plan, waived } = this.render();
-    const rendered = Date.now();
     const outdir = path.resolve(this.outdir);
-    const result = writeTree(outdir, files, { linkIdentical: this.linkIdenticalFiles });
+    // An interrupted earlier write is completed or rolled back first, whatever becomes of this run.
+    const recovered = fs.existsSync(outdir) ? recoverTree(outdir) : undefined;
+    let rendering: ReturnType<FleetApp['render']>;
+    try {
+      rendering = this.render();
+    } catch (e) {
+      if (recovered && e instanceof Error) e.message += `\n(Before rendering, an interrupted earlier write was found and ${recovered}.)`;
+      throw e;
+    }
+    const { files, plan, waived } = rendering;
+    const rendered = Date.now();
+    const result = writeTree(outdir, files, { linkIdentical: this.linkIdenticalFiles, force: this.force });
     const written = Date.now();
     return {
       outdir,
@@ -115,7 +136,7 @@ export class FleetApp extends App {
       written: result.written,
       deleted: result.deleted,
       unchangedCount: result.unchanged,
-      recovered: result.recovered,
+      recovered: recovered ?? result.recovered,
       plan: planText(plan),
       waivedProofs: waived,
       renderMilliseconds: rendered - started,

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
+import { createFileExclusive } from './tree-inspector';
 
 /** One new file: its tree-relative path, bytes and sha256. */
 export interface NewFile {
@@ -75,7 +76,8 @@ export function createFiles(root: string, files: readonly NewFile[], options: Cr
     }
     const target = root + f.path;
     mkdirFor(target);
-    fs.writeFileSync(target, f.content);
+    // Exclusive: the writer checked that nothing is there, and never writes through a link that appeared since.
+    createFileExclusive(target, f.content);
     if (options.linkIdentical) firstWithHash.set(f.hash, i);
     if (links.length === 0 && i === Math.floor(files.length / 2)) halfway();
   }
@@ -134,7 +136,7 @@ try {
     if ((i & 511) === 0) Atomics.store(done, 1, i);
   }
 } catch (e) {
-  error = String((e && e.message) || e);
+  error = { message: String((e && e.message) || e), code: e && e.code, path: e && e.path, dest: e && e.dest, syscall: e && e.syscall };
 }
 port.postMessage({ error });
 Atomics.store(done, 0, 1);
@@ -154,7 +156,7 @@ function startHelper(links: string[]): { wait(): void } {
   worker.unref();
   return {
     wait: () => {
-      let message: { error?: string } | undefined;
+      let message: { error?: { message: string; code?: string; path?: string; dest?: string; syscall?: string } } | undefined;
       let progress = -1;
       let idle = 0;
       while (!(message = receiveMessageOnPort(channel.port1)?.message)) {
@@ -170,7 +172,8 @@ function startHelper(links: string[]): { wait(): void } {
       }
       channel.port1.close();
       void worker.terminate();
-      if (message.error) throw new Error(message.error);
+      // The helper's error as the file-system error it was, so that the writer can say which path and why.
+      if (message.error) throw Object.assign(new Error(message.error.message), message.error);
     },
   };
 }

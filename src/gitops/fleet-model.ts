@@ -1,11 +1,11 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { STATE_DIR } from './tree-writer';
+import { parseTreeFile, readTree } from './tree-reader';
 import { ClusterSecret, readClusterSecrets } from '../expansion/cluster-secrets';
 import type { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
 import { normalizeGitUrl } from '../private/glob';
 import { imagesOf } from '../private/images';
+import { parseYamlDocument } from '../private/yaml-input';
 
 /**
  * The file that records the removals a program acknowledges (`Fleet.acknowledgeRemoval`). It sits at the tree's
@@ -53,61 +53,62 @@ export function modelFromEntries(entries: TreeEntry[], acknowledgements: Removal
 }
 
 /**
- * Reads a tree from disk: every YAML file except the state directory, plus the acknowledged removals. `known`
- * holds contents already read (tree-relative path → text), which are not read again.
+ * Reads a tree from disk (`readTree`: regular files inside the tree only, bounded, no link followed out of it):
+ * every YAML file except the state directory, plus the acknowledged removals. `known` holds contents already
+ * read (tree-relative path → text), which are not read again.
  */
 export function readTreeModel(tree: string, known?: ReadonlyMap<string, string>): FleetModel {
   const entries: TreeEntry[] = [];
-  const problems: string[] = [];
-  if (!fs.existsSync(tree)) return { ...modelFromEntries([]), problems: [`${tree}: no such directory`] };
+  const read = readTree(tree, { include: rel => /\.ya?ml$/.test(rel), known });
+  if (!fs.existsSync(tree)) return { ...modelFromEntries([]), problems: read.problems };
+  const problems = [...read.problems];
   // Files with the same bytes (a workload variant in many clusters' directories) are parsed once; the model
   // only reads the objects, so they can share them.
   const parsed = new Map<string, { object: unknown; images: string[] }[] | Error>();
-  for (const rel of listFiles(tree)) {
-    if (!/\.ya?ml$/.test(rel) || rel.startsWith(`${STATE_DIR}/`) || rel === ACKNOWLEDGEMENTS_FILE) continue;
-    const content = known?.get(rel) ?? fs.readFileSync(path.join(tree, rel), 'utf-8');
+  let acknowledgements: RemovalAcknowledgement[] = [];
+  for (const [rel, content] of read.files) {
+    if (rel === ACKNOWLEDGEMENTS_FILE) {
+      try {
+        acknowledgements = parseAcknowledgements(content, rel);
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
+      continue;
+    }
     let docs = parsed.get(content);
     if (!docs) {
       try {
-        docs = yaml.loadAll(content).filter(o => o && typeof o === 'object').map(object => ({ object, images: imagesOf(object) }));
+        docs = parseTreeFile(content, rel).map(object => ({ object, images: imagesOf(object) }));
       } catch (e) {
         docs = e as Error;
       }
       parsed.set(content, docs);
     }
     if (docs instanceof Error) {
-      problems.push(`${rel}: not valid YAML: ${docs.message.split('\n')[0]}`);
+      // The message names the file that was parsed first; name this one.
+      problems.push(`${rel}${docs.message.slice(docs.message.search(/(:\d+:\d+)?: /))}`);
       continue;
     }
     for (const d of docs) entries.push({ path: rel, object: d.object, images: d.images, content });
   }
-  const ackFile = path.join(tree, ACKNOWLEDGEMENTS_FILE);
-  const acknowledgements = fs.existsSync(ackFile) ? parseAcknowledgements(fs.readFileSync(ackFile, 'utf-8')) : [];
   const model = modelFromEntries(entries, acknowledgements);
   return { ...model, problems: [...problems, ...model.problems] };
 }
 
 /** The YAML of the acknowledgements file. */
 export function acknowledgementsYaml(acks: readonly RemovalAcknowledgement[]): string {
-  const sorted = [...acks].sort((a, b) => `${a.cluster}/${a.application}`.localeCompare(`${b.cluster}/${b.application}`));
+  // By code unit (never `localeCompare`: its order depends on LANG, and the file's bytes must not).
+  const key = (a: RemovalAcknowledgement) => `${a.cluster}\u0000${a.application}\u0000${a.reason}`;
+  const sorted = [...acks].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   return '# Removals of Applications this program acknowledges (cdk8s-fleet diff lets them through).\n'
     + yaml.dump({ acknowledgedRemovals: sorted.map(a => ({ cluster: a.cluster, application: a.application, reason: a.reason })) }, { lineWidth: -1 });
 }
 
-function parseAcknowledgements(text: string): RemovalAcknowledgement[] {
-  const doc: any = yaml.load(text);
+function parseAcknowledgements(text: string, rel: string): RemovalAcknowledgement[] {
+  const doc: any = parseYamlDocument(text, rel);
   return (doc?.acknowledgedRemovals ?? []).map((a: any) => ({ cluster: String(a.cluster), application: String(a.application), reason: String(a.reason ?? '') }));
 }
 
 function isArgo(o: any, kind: string): boolean {
   return o?.kind === kind && typeof o?.apiVersion === 'string' && o.apiVersion.startsWith('argoproj.io/');
-}
-
-function listFiles(root: string, rel = ''): string[] {
-  const out: string[] = [];
-  for (const d of fs.readdirSync(path.join(root, rel), { withFileTypes: true })) {
-    const p = rel ? `${rel}/${d.name}` : d.name;
-    if (d.isDirectory()) { if (d.name !== '.git') out.push(...listFiles(root, p)); } else if (d.isFile()) {out.push(p);}
-  }
-  return out.sort();
 }

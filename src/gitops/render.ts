@@ -3,8 +3,10 @@ import { IConstruct } from 'constructs';
 import { createPipeline } from './object-pipeline';
 import { processObject, ProcessedObject, ProcessOptions } from './process-object';
 import { ClusterManifests } from '../fleet/cluster-manifests';
+import { show } from '../private/errors';
 import { isClusterScoped } from '../private/kinds';
-import { ownPlacement, Placement } from '../private/placement';
+import { dns1123LabelErrors, kindErrors, objectNameErrors } from '../private/names';
+import { isTreePath, objectFileName, ownPlacement, Placement, treePathErrors } from '../private/placement';
 import { renderRawFiles } from '../private/raw-files';
 import { keptWholeForSecretProof } from '../secrets/secret-proofs';
 import { HelmApplication } from '../workloads/helm-application';
@@ -115,12 +117,16 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
       // cdk8s gives every object its chart's namespace; a cluster-scoped object must not carry one.
       delete json.metadata.namespace;
     }
-    const fileName = fileNameOf(json, placement);
-    if (fileName.error) {
-      errors.push(`[${where}] ${fileName.error}`);
+    const problems = objectNameProblems(json);
+    if (problems.length > 0) {
+      for (const p of problems) errors.push(`[${where}] ${json.kind} '${json.metadata?.name ?? ''}': ${p}`);
       return;
     }
-    const filePath = `${placement.directory}/${fileName.name}`;
+    const filePath = `${placement.directory}/${fileNameOf(json, placement)}`;
+    if (!isTreePath(filePath)) {
+      for (const e of treePathErrors(filePath)) errors.push(`[${where}] ${json.kind} '${json.metadata.name}' would be written to ${show(filePath)}, which is not a path inside the tree: ${e}`);
+      return;
+    }
     const existing = byPath.get(filePath);
     if (existing) {
       errors.push(`[${where}] ${json.kind} '${json.metadata?.name}' would be written to ${filePath}, which '${existing}' already writes (same kind, namespace and name)`);
@@ -165,6 +171,7 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   });
   files.push(...workloadFiles);
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  errors.push(...caseCollisions(files));
   return { files, errors, constructs: all };
 }
 
@@ -175,6 +182,10 @@ function renderValuesFiles(helmApps: HelmApplication[], options: RenderOptions, 
     const { files: values, errors: problems } = h._valuesFiles();
     errors.push(...problems);
     for (const v of values) {
+      if (!isTreePath(v.path)) {
+        for (const e of treePathErrors(v.path)) errors.push(`[${h.node.path}] 'valuesByLabel' writes the values file ${show(v.path)}, which is not a path inside the tree: ${e}`);
+        continue;
+      }
       const p = processObject(v.values, 'workload', { ...options, validateSchemas: false });
       for (const problem of p.problems) errors.push(`[${h.node.path}] values file ${v.path}: ${problem}`);
       const existing = byPath.get(v.path);
@@ -200,6 +211,8 @@ function renderWorkloadFiles(
   const files: RenderedFile[] = [];
   // 60k files share a few thousand objects and one directory per cluster: share their summaries and placements.
   const summaries = new Map<string, any>();
+  /** Objects whose names cannot become file names. */
+  const invalid = new Set<string>();
   for (const w of workloads) {
     const { requests, errors: renderErrors } = w._fileRequests();
     errors.push(...renderErrors.map(e => (e.startsWith('[') ? e : `[${w.node.path}] ${e}`)));
@@ -211,7 +224,14 @@ function renderWorkloadFiles(
       if (summary === undefined) {
         summary = summaryOf(r.object);
         summaries.set(r.key, summary);
-        for (const problem of p.problems) errors.push(`[${constructPath}] ${r.object.kind} '${r.object.metadata?.name ?? ''}' (${r.path}): ${problem}`);
+        const problems = isKustomization(r.object) ? [] : objectNameProblems(r.object, w.namespace);
+        for (const problem of [...problems, ...p.problems]) errors.push(`[${constructPath}] ${r.object.kind} '${r.object.metadata?.name ?? ''}' (${r.path}): ${problem}`);
+        if (problems.length > 0) invalid.add(r.key);
+      }
+      if (invalid.has(r.key)) continue;
+      if (!isTreePath(r.path)) {
+        for (const e of treePathErrors(r.path)) errors.push(`[${constructPath}] ${r.object.kind} '${r.object.metadata?.name ?? ''}' would be written to ${show(r.path)}, which is not a path inside the tree: ${e}`);
+        continue;
       }
       const existing = byPath.get(r.path);
       if (existing) {
@@ -227,20 +247,53 @@ function renderWorkloadFiles(
   return files;
 }
 
-const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/**
+ * Why an object's kind, name and namespace cannot become its file name: each checked as the API server checks
+ * it (`objectNameErrors`: the kind's own rule), with the prop and the value.
+ */
+function objectNameProblems(json: any, defaultNamespace?: string): string[] {
+  const kind = json?.kind;
+  const name = json?.metadata?.name;
+  const namespace = json?.metadata?.namespace;
+  const problems: string[] = [];
+  for (const e of kindErrors(kind)) problems.push(`'kind' (${show(kind)}) ${e}`);
+  for (const e of objectNameErrors(json?.apiVersion, kind, name)) problems.push(`'metadata.name' (${show(name)}) is not a valid ${kind} name: ${e}`);
+  if (namespace !== undefined && namespace !== defaultNamespace) {
+    for (const e of dns1123LabelErrors(namespace)) problems.push(`'metadata.namespace' (${show(namespace)}) is not a valid namespace name: ${e}`);
+  }
+  return problems;
+}
 
-function fileNameOf(json: any, placement: Placement): { name: string; error?: string } {
-  const kind = json.kind;
-  const name = json.metadata?.name;
+function fileNameOf(json: any, placement: Placement): string {
   const namespace = json.metadata?.namespace;
-  if (typeof name !== 'string' || !SAFE_SEGMENT.test(name)) {
-    return { name: '', error: `${kind} has an invalid 'metadata.name' (${JSON.stringify(name)}): it must be a DNS-1123 name` };
+  // Argo CD's own folders name objects by kind and name only.
+  const ownNamespace = placement.role === 'workload' ? placement.defaultNamespace : namespace;
+  return objectFileName(json.kind, namespace, json.metadata.name, ownNamespace);
+}
+
+function isKustomization(o: any): boolean {
+  return o?.kind === 'Kustomization' && o?.apiVersion === 'kustomize.config.k8s.io/v1beta1';
+}
+
+/**
+ * Files whose paths differ only in letter case (RBAC names may hold capitals): on a case-insensitive file
+ * system (macOS, Windows) a checkout holds one of them.
+ */
+function caseCollisions(files: readonly RenderedFile[]): string[] {
+  const errors: string[] = [];
+  const byFolded = new Map<string, RenderedFile>();
+  for (const f of files) {
+    const folded = f.path.toLowerCase();
+    const other = byFolded.get(folded);
+    if (other) {
+      const what = f.object ? `${f.object.kind} '${f.object.metadata?.name}'` : 'a file';
+      errors.push(`[${f.constructPath}] ${what} would be written to ${f.path}, which differs only in letter case from ${other.path} (written by '${other.constructPath}'): `
+        + 'the two collide on case-insensitive file systems (macOS, Windows)');
+    } else {
+      byFolded.set(folded, f);
+    }
   }
-  if (namespace !== undefined && (typeof namespace !== 'string' || !SAFE_SEGMENT.test(namespace))) {
-    return { name: '', error: `${kind} '${name}' has an invalid 'metadata.namespace' (${JSON.stringify(namespace)})` };
-  }
-  const qualified = placement.role === 'workload' && namespace !== undefined && namespace !== placement.defaultNamespace;
-  return { name: qualified ? `${kind}.${namespace}.${name}.yaml` : `${kind}.${name}.yaml` };
+  return errors;
 }
 
 function summaryOf(json: any): any {

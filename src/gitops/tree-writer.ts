@@ -2,11 +2,28 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createFiles } from './create-files';
+import { conflictError, describeFsError, relativeTo, TreeConflictError, TreeWriteError } from './tree-errors';
+import { blockedMessage, createFileExclusive, Lookup, readRegularFile, TreeInspector } from './tree-inspector';
+import {
+  COMMIT_MARKER, ensureStateIgnored, installJournaledManifest, Journal, JOURNAL, MANIFEST, manifestJson, NEXT_MANIFEST, readJournal,
+  readManifest as readCheckedManifest, readStateFile, STAGING, STATE_DIR, StatCache, StatRecord, statRecord, TreeManifest, writeJournal,
+  writeStatCache, writeStateFile,
+} from './tree-state';
+import { isTreePath } from '../private/placement';
+import { MAX_INPUT_BYTES } from '../private/yaml-input';
+
+export { STATE_DIR, TreeStateError } from './tree-state';
+export type { TreeManifest } from './tree-state';
+export { TreeConflictError, TreeWriteError } from './tree-errors';
 
 /**
- * Writes the GitOps tree so that a reader never sees a silent mix of two synths. Everything is validated and
- * rendered in memory before this runs; then:
+ * Writes the GitOps tree so that a reader never sees a silent mix of two synths, and so that it only ever
+ * touches files it owns, inside the tree. Everything is validated and rendered in memory before this runs; then:
  *
+ * 0. the tree is checked: every path the writer's own state names is a normalized path inside the tree, no
+ *    directory on the way to a file it writes or deletes is a symbolic link (links inside the tree are never
+ *    followed), and no file it would overwrite or delete was written by someone else or edited since it was
+ *    written (unless `force`). Any problem stops the write before anything is touched, listing every path;
  * 1. a journal (`.cdk8s-fleet/journal.json`) listing every file to create, replace and delete appears with an
  *    atomic rename: the write is *prepared*;
  * 2. files that did not exist are written in place, files that change are written to `.cdk8s-fleet/staging`,
@@ -17,39 +34,10 @@ import { createFiles } from './create-files';
  *
  * The next run (and `recoverTree`) finds an interrupted write by its journal before doing anything else: in
  * phase `prepare` it rolls back (deletes the created files; the old files were never touched), in phase
- * `commit` it completes the moves. Only changed files are touched, and files the tree never wrote (not in
- * the manifest) are left alone. Writes are not fsync'ed: the guarantee is against a killed process, not a
- * power cut.
+ * `commit` it completes the moves. A write that fails (a full disk, a read-only file system) is rolled back at
+ * once when it was not committed yet. Writes are not fsync'ed: the guarantee is against a killed process, not
+ * a power cut.
  */
-
-/** The state directory inside the tree. */
-export const STATE_DIR = '.cdk8s-fleet';
-const MANIFEST = `${STATE_DIR}/manifest.json`;
-const JOURNAL = `${STATE_DIR}/journal.json`;
-/** Its existence commits the journaled write. */
-const COMMIT_MARKER = `${STATE_DIR}/journal.commit`;
-const NEXT_MANIFEST = `${MANIFEST}.next`;
-const STAGING = `${STATE_DIR}/staging`;
-/** Local (git-ignored) record of each managed file's size and mtime when it was last written or checked. */
-const STAT_CACHE = `${STATE_DIR}/stat-cache.json`;
-
-/** The list of files the tree writer manages, with their sha256, kept in the tree. */
-export interface TreeManifest {
-  readonly version: number;
-  readonly files: Record<string, string>;
-}
-
-/** What `journal.json` holds (version 3); the phase is `commit` once the commit marker exists. */
-interface Journal {
-  readonly version: number;
-  readonly phase: 'prepare' | 'commit';
-  /** Tree-relative paths that did not exist and are written in place. */
-  readonly creates: string[];
-  /** Tree-relative paths whose new content is staged, then renamed over the old file. */
-  readonly replaces: string[];
-  /** Tree-relative paths to delete. */
-  readonly deletes: string[];
-}
 
 /** What a write did. */
 export interface TreeWriteResult {
@@ -65,46 +53,63 @@ export function sha256(content: string | Buffer): string {
   return createHash('sha256').update(content).digest('hex');
 }
 
-/** Reads the manifest of a tree (an empty one if the tree has none). */
+/** Reads and checks the manifest of a tree (an empty one if the tree has none). */
 export function readManifest(outdir: string): TreeManifest {
-  const file = path.join(outdir, MANIFEST);
-  if (!fs.existsSync(file)) return { version: 1, files: {} };
-  return JSON.parse(fs.readFileSync(file, 'utf-8'));
+  return readCheckedManifest(path.resolve(outdir));
 }
 
 /** Whether the tree holds an interrupted write, and what the next run will do about it. */
 export function interruptedWrite(outdir: string): string | undefined {
-  const journal = readJournal(outdir);
+  const root = path.resolve(outdir);
+  const journal = readJournal(root);
   if (journal?.phase === 'commit') return 'a committed write was interrupted before all files were moved into place; the next synth completes it';
   if (journal) return 'a write was interrupted before it was committed; the next synth rolls it back';
-  if (fs.existsSync(path.join(outdir, STAGING))) return 'a staging directory was left behind; the next synth removes it';
+  if (fs.existsSync(`${root}/${STAGING}`)) return 'a staging directory was left behind; the next synth removes it';
   return undefined;
 }
 
 /**
- * Completes an interrupted write (journal in phase `commit`) or rolls it back (phase `prepare`).
+ * Completes an interrupted write (journal in phase `commit`) or rolls it back (phase `prepare`). Every path of
+ * the journal is checked first, and every directory on the way to it must be a plain directory: a damaged
+ * journal, or one that would act through a link, is an error and nothing is touched.
  * Returns a description of what it did, or undefined if there was nothing to do.
  */
 export function recoverTree(outdir: string): string | undefined {
-  const journal = readJournal(outdir);
+  const root = fs.realpathSync(outdir);
+  const journal = readJournal(root);
+  const inspector = new TreeInspector(root);
+  checkStateDirectory(inspector);
   let done: string | undefined;
+  if (journal) {
+    const blocked: string[] = [];
+    const staged = journal.phase === 'commit' ? journal.replaces.map(rel => `${STAGING}/${rel}`) : [];
+    for (const rel of [...journal.creates, ...journal.replaces, ...journal.deletes, ...staged]) {
+      const at = inspector.lookup(rel);
+      if (at.blockedAt !== undefined && at.blockedBy === 'symlink') blocked.push(blockedMessage(at.blockedAt, at.blockedBy));
+    }
+    if (blocked.length > 0) {
+      throw new TreeConflictError(`The interrupted write journaled in ${JOURNAL} cannot be recovered safely; nothing was touched:\n  ${[...new Set(blocked)].join('\n  ')}`, blocked);
+    }
+  }
   if (journal?.phase === 'commit') {
-    applyCommitted(outdir, journal);
+    installJournaledManifest(root, journal);
+    applyCommitted(root, journal, inspector);
     done = `completed an interrupted write (${journal.creates.length + journal.replaces.length} files written, ${journal.deletes.length} deleted)`;
   } else if (journal) {
     const removed = new Set<string>();
     for (const rel of journal.creates) {
-      fs.rmSync(path.join(outdir, rel), { force: true });
-      removed.add(path.dirname(rel));
+      const at = inspector.lookup(rel);
+      if (at.type === 'file' || at.type === 'symlink') fs.rmSync(`${root}/${rel}`, { force: true });
+      removed.add(path.posix.dirname(rel));
     }
-    removeEmptyDirectories(outdir, removed);
+    removeEmptyDirectories(root, removed);
     done = `rolled back an uncommitted write (${journal.creates.length} new files removed; the previous tree is as it was)`;
-  } else if (fs.existsSync(path.join(outdir, STAGING))) {
+  } else if (fs.existsSync(`${root}/${STAGING}`)) {
     done = 'removed a staging directory left behind';
   }
-  fs.rmSync(path.join(outdir, STAGING), { recursive: true, force: true });
+  fs.rmSync(`${root}/${STAGING}`, { recursive: true, force: true });
   // The marker goes last: while it exists, an interrupted cleanup is still a committed write.
-  for (const file of [JOURNAL, `${JOURNAL}.tmp`, NEXT_MANIFEST, COMMIT_MARKER]) fs.rmSync(path.join(outdir, file), { force: true });
+  for (const file of [JOURNAL, `${JOURNAL}.tmp`, NEXT_MANIFEST, COMMIT_MARKER]) fs.rmSync(`${root}/${file}`, { force: true });
   return done;
 }
 
@@ -121,6 +126,13 @@ export interface WriteTreeOptions {
    * @default true
    */
   readonly linkIdentical?: boolean;
+  /**
+   * Overwrite files the writer did not write (not in the manifest) at paths it now writes, and overwrite or
+   * delete managed files that were edited since it wrote them (or replaced by links). Links on the way to a
+   * file, and directories where a file goes, are refused even so.
+   * @default false
+   */
+  readonly force?: boolean;
 }
 
 /** One file of a tree to write. */
@@ -137,102 +149,264 @@ export interface TreeFile {
  * sorted by path).
  */
 export function writeTree(outdir: string, files: Map<string, string> | readonly TreeFile[], options: WriteTreeOptions = {}): TreeWriteResult {
-  const { hashes, hooks } = options;
+  const { hashes } = options;
+  // The test seam stands for a killed process: what a hook throws passes through untouched, with no rollback.
+  const hooks = options.hooks && ((step: string) => {
+    try {
+      options.hooks!(step);
+    } catch (e) {
+      throw new HookAbort(e);
+    }
+  });
   const linkIdentical = options.linkIdentical ?? true;
   const list = sortedFiles(files instanceof Map ? [...files].map(([p, content]) => ({ path: p, content, hash: hashes?.get(p) })) : files);
-  fs.mkdirSync(outdir, { recursive: true });
-  const recovered = recoverTree(outdir);
-  const old = readManifest(outdir).files;
-  // Paths are checked to be relative and '/'-separated, so joining them is a concatenation.
-  const root = path.resolve(outdir) + '/';
+  for (const f of list) checkRelative(f.path);
+  const root = prepareRoot(outdir);
+  const recovered = recoverTree(root);
+  const old = readCheckedManifest(root).files;
+  const plan = planWrite(root, list, old, options.force ?? false);
+  const { hashOf, stats, creates, replaces, deletes } = plan;
+  if (creates.length === 0 && replaces.length === 0 && deletes.length === 0) {
+    if (readStateFile(root, MANIFEST) === manifestJson(list, hashOf)) {
+      writeStatCache(root, list, stats);
+      return { written: [], deleted: [], unchanged: plan.unchanged, recovered };
+    }
+  }
 
-  const statCache = readStatCache(outdir);
-  // Per file of `list`: its sha256 and, once known, its size and mtime for the stat cache.
+  let committed = false;
+  try {
+    // 1. Prepare: the journal's appearance is the start of the write. The .gitignore comes first, so that Git
+    // sees the journal of a write that is interrupted (a tree committed half-written says so on any clone).
+    fs.mkdirSync(`${root}/${STATE_DIR}`, { recursive: true });
+    ensureStateIgnored(root);
+    const journal: Journal = { version: 3, phase: 'prepare', creates: creates.map(i => list[i].path), replaces: replaces.map(i => list[i].path), deletes };
+    writeJournal(root, journal);
+    hooks?.('prepared');
+
+    // 2. New files in place (the next manifest while the helper thread makes links), changed files staged.
+    const created = createFiles(`${root}/`, creates.map(i => ({ path: list[i].path, content: list[i].content, hash: hashOf[i] })), {
+      linkIdentical,
+      halfway: () => hooks?.('half-created'),
+      meanwhile: () => writeStateFile(root, NEXT_MANIFEST, manifestJson(list, hashOf)),
+    });
+    const stagedDirs = new Set<string>();
+    for (const i of replaces) {
+      const target = `${root}/${STAGING}/${list[i].path}`;
+      const dir = target.slice(0, target.lastIndexOf('/'));
+      if (!stagedDirs.has(dir)) {
+        fs.mkdirSync(dir, { recursive: true });
+        stagedDirs.add(dir);
+      }
+      createFileExclusive(target, list[i].content);
+    }
+    hooks?.('staged');
+
+    // 3. Commit.
+    writeStateFile(root, COMMIT_MARKER, '');
+    committed = true;
+    hooks?.('committed');
+
+    // 4. Apply, then clean up.
+    applyCommitted(root, { ...journal, phase: 'commit' }, new TreeInspector(root), hooks);
+    fs.rmSync(`${root}/${STAGING}`, { recursive: true, force: true });
+    fs.rmSync(`${root}/${JOURNAL}`, { force: true });
+    fs.rmSync(`${root}/${COMMIT_MARKER}`, { force: true });
+
+    // Hard links share one inode, whose ctime changes with every link: the stat of a content's first file,
+    // taken once every link exists, serves every file linked to it.
+    creates.forEach((i, k) => {
+      if (created.linked[k]) return;
+      const stat = fs.lstatSync(`${root}/${list[i].path}`, { throwIfNoEntry: false });
+      if (stat) stats[i] = statRecord(stat);
+    });
+    creates.forEach((i, k) => {
+      if (created.linked[k]) stats[i] = stats[creates[created.firstOf[k]]];
+    });
+    for (const i of replaces) {
+      const stat = fs.lstatSync(`${root}/${list[i].path}`, { throwIfNoEntry: false });
+      if (stat) stats[i] = statRecord(stat);
+    }
+  } catch (e) {
+    if (e instanceof HookAbort) throw e.error;
+    throw writeFailure(root, e, committed);
+  }
+  writeStatCache(root, list, stats);
+  const written = [...creates, ...replaces].sort((x, y) => x - y).map(i => list[i].path);
+  return { written, deleted: deletes, unchanged: plan.unchanged, recovered };
+}
+
+/** What a test hook threw. */
+class HookAbort {
+  constructor(public readonly error: unknown) {}
+}
+
+/** What a write will do, by index of the files to write. */
+interface WritePlan {
+  readonly hashOf: string[];
+  /** Per file, its stat record once known (for the stat cache). */
+  readonly stats: Array<StatRecord | undefined>;
+  readonly creates: number[];
+  readonly replaces: number[];
+  readonly deletes: string[];
+  readonly unchanged: number;
+}
+
+/**
+ * Compares the files to write with the tree and its manifest, and refuses (listing every path) what would
+ * touch a file the writer does not own or follow a link.
+ */
+function planWrite(root: string, list: readonly TreeFile[], old: Record<string, string>, force: boolean): WritePlan {
+  const inspector = new TreeInspector(root);
+  const statCache = StatCache.read(root);
   const hashOf: string[] = new Array(list.length);
-  const stats: Array<[number, number] | undefined> = new Array(list.length);
+  const stats: Array<StatRecord | undefined> = new Array(list.length);
   const creates: number[] = [];
   const replaces: number[] = [];
+  const deletes: string[] = [];
+  /** Problems that `force` does not lift. */
+  const fatal: string[] = [];
+  /** Files the writer does not own, or that were edited: `force` overwrites or deletes them. */
+  const conflicts: string[] = [];
   let unchanged = 0;
-  const listing = new DirectoryListing(outdir);
+  checkStateDirectory(inspector, fatal);
   for (let i = 0; i < list.length; i++) {
     const { path: rel, content } = list[i];
-    checkRelative(rel);
     const hash = hashOf[i] = list[i].hash ?? sha256(content);
-    const stat = listing.has(rel) ? fs.statSync(root + rel, { throwIfNoEntry: false }) : undefined;
-    if (!stat) {
+    const at = inspector.lookup(rel);
+    if (at.blockedAt !== undefined) {
+      fatal.push(blockedMessage(at.blockedAt, at.blockedBy));
+      continue;
+    }
+    if (at.type === 'absent') {
       creates.push(i);
-    } else if (old[rel] === hash && unchangedOnDisk(root + rel, stat, content, statCache[rel])) {
+      continue;
+    }
+    if (at.type === 'directory') {
+      fatal.push(`${rel}: is a directory where the tree has a file (remove it by hand)`);
+      continue;
+    }
+    if (at.type !== 'file') {
+      conflicts.push(notAFile(rel, at, old[rel] !== undefined));
+      replaces.push(i);
+      continue;
+    }
+    const abs = `${root}/${rel}`;
+    const stat = fs.lstatSync(abs);
+    const managed = old[rel];
+    if (managed !== undefined && statCache.vouchesFor(rel, stat)) {
+      // The file holds what the manifest records: unchanged, or cleanly replaced.
+      if (managed === hash) {
+        unchanged++;
+        stats[i] = statRecord(stat);
+      } else {
+        replaces.push(i);
+      }
+      continue;
+    }
+    // Read it only when its bytes can matter: when it may hold the new bytes, or the manifest's old ones.
+    const mayBeNew = stat.size === Buffer.byteLength(content);
+    const onDisk = mayBeNew || (managed !== undefined && managed !== hash) ? hashOfFile(abs, stat) : undefined;
+    if (onDisk === hash) {
+      // Already holds the new bytes (an unmanaged file is adopted).
       unchanged++;
-      stats[i] = [stat.size, stat.mtimeMs];
+      stats[i] = statRecord(stat);
+    } else if (managed !== undefined && onDisk === managed) {
+      replaces.push(i);
     } else {
+      conflicts.push(managed === undefined
+        ? `${rel}: exists but was not written by cdk8s-fleet (not in ${MANIFEST})`
+        : `${rel}: edited since cdk8s-fleet wrote it (its sha256 differs from the manifest)`);
       replaces.push(i);
     }
   }
   const present = new Set(list.map(f => f.path));
-  const deletes = Object.keys(old).filter(rel => !present.has(rel)).sort();
-  if (creates.length === 0 && replaces.length === 0 && deletes.length === 0) {
-    const manifestFile = root + MANIFEST;
-    if (fs.existsSync(manifestFile) && fs.readFileSync(manifestFile, 'utf-8') === manifestJson(list, hashOf)) {
-      writeStatCache(outdir, list, stats);
-      return { written: [], deleted: [], unchanged, recovered };
+  for (const rel of Object.keys(old).sort()) {
+    if (present.has(rel)) continue;
+    const at = inspector.lookup(rel);
+    if (at.blockedAt !== undefined) {
+      // A link on the way is refused; a file on the way means the managed file is gone already.
+      if (at.blockedBy === 'symlink') fatal.push(blockedMessage(at.blockedAt, at.blockedBy));
+      continue;
+    }
+    // Gone already, or a directory the writer never made: nothing of the writer's to delete.
+    if (at.type === 'absent' || at.type === 'directory') continue;
+    if (at.type !== 'file') {
+      conflicts.push(`${notAFile(rel, at, true)}; the program no longer produces it, so the write would delete it`);
+      deletes.push(rel);
+      continue;
+    }
+    const abs = `${root}/${rel}`;
+    const stat = fs.lstatSync(abs);
+    if (!statCache.vouchesFor(rel, stat) && hashOfFile(abs, stat) !== old[rel]) {
+      conflicts.push(`${rel}: edited since cdk8s-fleet wrote it (its sha256 differs from the manifest); the program no longer produces it, so the write would delete it`);
+    }
+    deletes.push(rel);
+  }
+  if (fatal.length > 0 || (conflicts.length > 0 && !force)) throw conflictError(root, fatal, force ? [] : conflicts);
+  return { hashOf, stats, creates, replaces, deletes, unchanged };
+}
+
+function notAFile(rel: string, at: Lookup, managed: boolean): string {
+  const what = at.type === 'symlink' ? 'a symbolic link' : 'not a regular file (a FIFO, socket or device)';
+  return managed ? `${rel}: is ${what}, not the file the writer wrote` : `${rel}: is ${what}, not written by cdk8s-fleet`;
+}
+
+/** The sha256 of a regular file of the tree, or undefined for a file too large to be one the writer wrote. */
+function hashOfFile(abs: string, stat: fs.Stats): string | undefined {
+  if (stat.size > MAX_INPUT_BYTES) return undefined;
+  return sha256(readRegularFile(abs));
+}
+
+/** The outdir as a real directory path (created when missing; a link to a directory is resolved once). */
+function prepareRoot(outdir: string): string {
+  const abs = path.resolve(outdir);
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(abs, { throwIfNoEntry: false });
+  } catch (e: any) {
+    if (e?.code !== 'ENOTDIR') throw e; // a file on the way: mkdir says so below
+  }
+  if (stat && !stat.isDirectory()) {
+    throw new TreeWriteError(`${abs}: exists and is not a directory, so the tree cannot be written there; point outdir at a directory, or move the file away`, 'ENOTDIR');
+  }
+  if (!stat) {
+    try {
+      fs.mkdirSync(abs, { recursive: true });
+    } catch (e) {
+      throw new TreeWriteError(`cannot create the tree directory ${abs}: ${describeFsError(e, abs)}; nothing was written`, (e as any)?.code);
     }
   }
+  return fs.realpathSync(abs);
+}
 
-  // 1. Prepare: the journal's appearance is the start of the write.
-  fs.mkdirSync(root + STATE_DIR, { recursive: true });
-  const journal: Journal = { version: 3, phase: 'prepare', creates: creates.map(i => list[i].path), replaces: replaces.map(i => list[i].path), deletes };
-  writeJournal(outdir, journal);
-  hooks?.('prepared');
-
-  // 2. New files in place (the next manifest and the new files' stats while the helper thread makes links),
-  // changed files staged.
-  const created = createFiles(root, creates.map(i => ({ path: list[i].path, content: list[i].content, hash: hashOf[i] })), {
-    linkIdentical,
-    halfway: () => hooks?.('half-created'),
-    meanwhile: ({ linked }) => {
-      fs.writeFileSync(root + NEXT_MANIFEST, manifestJson(list, hashOf));
-      // Hard links share one inode, and linking changes neither size nor mtime: the stat of a content's first
-      // file serves every file linked to it. (A file that had to be copied instead gets its first copy's mtime:
-      // the next run then reads and compares it, which is only slower.)
-      creates.forEach((i, k) => {
-        if (linked[k]) return;
-        const stat = fs.statSync(root + list[i].path, { throwIfNoEntry: false });
-        if (stat) stats[i] = [stat.size, stat.mtimeMs];
-      });
-    },
-  });
-  const staged = new Set<string>();
-  for (const i of replaces) {
-    const target = `${root}${STAGING}/${list[i].path}`;
-    const dir = target.slice(0, target.lastIndexOf('/'));
-    if (!staged.has(dir)) {
-      fs.mkdirSync(dir, { recursive: true });
-      staged.add(dir);
-    }
-    fs.writeFileSync(target, list[i].content);
+/** The state directory must be a plain directory (or absent): the journal and staging never go through a link. */
+function checkStateDirectory(inspector: TreeInspector, problems?: string[]): void {
+  for (const rel of [STATE_DIR, STAGING]) {
+    const at = inspector.lookup(rel);
+    const message = at.blockedAt !== undefined ? blockedMessage(at.blockedAt, at.blockedBy)
+      : at.type === 'symlink' || at.type === 'file' || at.type === 'other' ? blockedMessage(rel, at.type) : undefined;
+    if (message === undefined) continue;
+    if (problems) problems.push(message);
+    else throw new TreeConflictError(`The tree's state directory is not the writer's; nothing was touched:\n  ${message}`, [rel]);
   }
-  hooks?.('staged');
+}
 
-  // 3. Commit.
-  fs.writeFileSync(root + COMMIT_MARKER, '');
-  hooks?.('committed');
-
-  // 4. Apply, then clean up.
-  applyCommitted(outdir, { ...journal, phase: 'commit' }, hooks);
-  fs.rmSync(root + STAGING, { recursive: true, force: true });
-  fs.rmSync(root + JOURNAL, { force: true });
-  fs.rmSync(root + COMMIT_MARKER, { force: true });
-  ensureStateIgnored(outdir);
-  creates.forEach((i, k) => {
-    if (created.linked[k]) stats[i] = stats[creates[created.firstOf[k]]];
-  });
-  for (const i of replaces) {
-    const stat = fs.statSync(root + list[i].path, { throwIfNoEntry: false });
-    if (stat) stats[i] = [stat.size, stat.mtimeMs];
+/** The error of a failed write, after rolling back what can be (when the write was not committed yet). */
+function writeFailure(root: string, e: unknown, committed: boolean): Error {
+  if (e instanceof TreeConflictError || e instanceof TreeWriteError) return e;
+  const err = e as NodeJS.ErrnoException & { dest?: string };
+  const where = relativeTo(root, err.path ?? err.dest);
+  const cause = describeFsError(e, where);
+  if (committed) {
+    return new TreeWriteError(`writing the tree at ${root} failed after the write was committed: ${cause}. The journal (${JOURNAL}) records it, and the next synth completes it before anything else`, err.code);
   }
-  writeStatCache(outdir, list, stats);
-  const written = [...creates, ...replaces].sort((x, y) => x - y).map(i => list[i].path);
-  return { written, deleted: deletes, unchanged, recovered };
+  try {
+    recoverTree(root);
+  } catch (rollback) {
+    return new TreeWriteError(`writing the tree at ${root} failed: ${cause}. Rolling back failed too (${describeFsError(rollback, relativeTo(root, (rollback as any)?.path))}): `
+      + `the journal (${JOURNAL}) records the partial write, and the next synth rolls it back before anything else`, err.code);
+  }
+  return new TreeWriteError(`writing the tree at ${root} failed: ${cause}. The write was rolled back: the tree is as it was`, err.code);
 }
 
 /** The files sorted by path (most callers pass them sorted); two files with one path are an error. */
@@ -246,153 +420,55 @@ function sortedFiles(files: readonly TreeFile[]): readonly TreeFile[] {
   return list;
 }
 
-function readJournal(outdir: string): Journal | undefined {
-  const file = path.join(outdir, JOURNAL);
-  if (!fs.existsSync(file)) return undefined;
-  const journal = JSON.parse(fs.readFileSync(file, 'utf-8'));
-  if (journal.version === 2) {
-    // Written by an earlier release: the phase and the next manifest were inside the journal.
-    if (journal.phase === 'commit' && !fs.existsSync(path.join(outdir, NEXT_MANIFEST))) {
-      const files = Object.entries<string>(journal.manifest.files);
-      fs.writeFileSync(path.join(outdir, NEXT_MANIFEST), manifestJson(files.map(([p]) => ({ path: p })), files.map(([, h]) => h)));
-    }
-    return journal;
-  }
-  if (journal.version !== 3) throw new Error(`${file}: unknown journal version ${journal.version}; remove it by hand after checking the tree`);
-  return { ...journal, phase: fs.existsSync(path.join(outdir, COMMIT_MARKER)) ? 'commit' : 'prepare' };
-}
-
-function writeJournal(outdir: string, journal: Journal) {
-  const file = path.join(outdir, JOURNAL);
-  const { phase: _phase, ...stored } = journal;
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify(stored));
-  fs.renameSync(`${file}.tmp`, file);
-}
-
-/** The manifest's text: `JSON.stringify(manifest, undefined, 1)` with a final newline, built directly. */
-function manifestJson(files: ReadonlyArray<{ readonly path: string }>, hashOf: readonly string[]): string {
-  if (files.length === 0) return '{\n "version": 1,\n "files": {}\n}\n';
-  const lines = files.map((f, i) => `  ${jsonString(f.path)}: ${jsonString(hashOf[i])}`);
-  return `{\n "version": 1,\n "files": {\n${lines.join(',\n')}\n }\n}\n`;
-}
-
-/** `JSON.stringify` of a string, without its cost for the usual path made of safe characters. */
-function jsonString(s: string): string {
-  return /^[\w./@+=:-]*$/.test(s) ? `"${s}"` : JSON.stringify(s);
-}
-
 /** Idempotent: moves whatever is still staged into place, deletes what is still there, installs the manifest. */
-function applyCommitted(outdir: string, journal: Journal, hooks?: (step: string) => void) {
-  const staging = path.join(outdir, STAGING);
+function applyCommitted(root: string, journal: Journal, inspector: TreeInspector, hooks?: (step: string) => void) {
+  // Checked again here: a link that appeared on the way since the write was planned is never followed (the
+  // write stays committed, and the next synth refuses to complete it until the link is gone).
+  const blocked = new Set<string>();
+  for (const rel of [...journal.replaces, ...journal.deletes]) {
+    const at = inspector.lookup(rel);
+    if (at.blockedAt !== undefined && at.blockedBy === 'symlink') blocked.add(blockedMessage(at.blockedAt, at.blockedBy));
+  }
+  if (blocked.size > 0) throw new TreeConflictError(`Completing the write journaled in ${JOURNAL} would follow a link; nothing more was moved:\n  ${[...blocked].join('\n  ')}`, [...blocked]);
   let i = 0;
   for (const rel of journal.replaces) {
-    const staged = path.join(staging, rel);
-    if (fs.existsSync(staged)) fs.renameSync(staged, path.join(outdir, rel));
+    const staged = inspector.lookup(`${STAGING}/${rel}`);
+    if (staged.type === 'file') {
+      const dir = path.posix.dirname(rel);
+      if (dir !== '.') fs.mkdirSync(`${root}/${dir}`, { recursive: true });
+      fs.renameSync(`${root}/${STAGING}/${rel}`, `${root}/${rel}`);
+    }
     if (++i === Math.ceil(journal.replaces.length / 2)) hooks?.('half-applied');
   }
   const emptied = new Set<string>();
   for (const rel of journal.deletes) {
-    fs.rmSync(path.join(outdir, rel), { force: true });
-    emptied.add(path.dirname(rel));
+    const at = inspector.lookup(rel);
+    if (at.type === 'file' || at.type === 'symlink' || at.type === 'other') fs.rmSync(`${root}/${rel}`, { force: true });
+    emptied.add(path.posix.dirname(rel));
   }
-  removeEmptyDirectories(outdir, emptied);
-  const next = path.join(outdir, NEXT_MANIFEST);
-  if (fs.existsSync(next)) fs.renameSync(next, path.join(outdir, MANIFEST));
+  removeEmptyDirectories(root, emptied);
+  if (fs.existsSync(`${root}/${NEXT_MANIFEST}`)) fs.renameSync(`${root}/${NEXT_MANIFEST}`, `${root}/${MANIFEST}`);
 }
 
 /** Removes the given directories and their parents while they are empty (never the tree root). */
-function removeEmptyDirectories(outdir: string, dirs: Set<string>) {
-  const sorted = [...dirs].sort((a, b) => b.length - a.length);
+function removeEmptyDirectories(root: string, dirs: Set<string>) {
+  const sorted = [...dirs].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
   for (let rel of sorted) {
     while (rel && rel !== '.' && rel !== '/') {
-      const abs = path.join(outdir, rel);
+      const abs = `${root}/${rel}`;
       try {
-        if (fs.readdirSync(abs).length > 0) break;
+        if (!fs.lstatSync(abs).isDirectory() || fs.readdirSync(abs).length > 0) break;
         fs.rmdirSync(abs);
       } catch {
         break;
       }
-      rel = path.dirname(rel);
+      rel = path.posix.dirname(rel);
     }
   }
 }
-
-type StatCache = Record<string, [number, number]>;
-
-function readStatCache(outdir: string): StatCache {
-  try {
-    return JSON.parse(fs.readFileSync(path.join(outdir, STAT_CACHE), 'utf-8'));
-  } catch {
-    return {};
-  }
-}
-
-function writeStatCache(outdir: string, files: ReadonlyArray<{ readonly path: string }>, stats: ReadonlyArray<[number, number] | undefined>) {
-  const file = path.join(outdir, STAT_CACHE);
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const entries: string[] = [];
-  files.forEach((f, i) => {
-    const stat = stats[i];
-    if (stat) entries.push(`${jsonString(f.path)}:[${stat[0]},${stat[1]}]`);
-  });
-  fs.writeFileSync(`${file}.tmp`, `{${entries.join(',')}}`);
-  fs.renameSync(`${file}.tmp`, file);
-}
-
-/**
- * Whether a managed file still holds `content`. Like git, a file whose size and mtime match what was recorded
- * when it was last written is taken as unchanged without reading it; any other file is read and compared.
- */
-function unchangedOnDisk(file: string, stat: fs.Stats, content: string, cached: [number, number] | undefined): boolean {
-  if (!stat.isFile() || stat.size !== Buffer.byteLength(content)) return false;
-  if (cached && cached[0] === stat.size && cached[1] === stat.mtimeMs) return true;
-  return fs.readFileSync(file, 'utf-8') === content;
-}
-
-/**
- * Which names exist in the tree's directories, read once per directory: on a fresh or growing tree most
- * targets do not exist, and one readdir per directory is much cheaper than one stat per file.
- */
-class DirectoryListing {
-  /** Directory → its names, or undefined when it does not exist. */
-  private readonly dirs = new Map<string, Set<string> | undefined>();
-  public constructor(private readonly root: string) {}
-  public has(rel: string): boolean {
-    const slash = rel.lastIndexOf('/');
-    return this.names(slash < 0 ? '' : rel.slice(0, slash))?.has(rel.slice(slash + 1)) === true;
-  }
-  private names(dir: string): Set<string> | undefined {
-    if (this.dirs.has(dir)) return this.dirs.get(dir);
-    let names: Set<string> | undefined;
-    if (dir === '') {
-      names = new Set(fs.readdirSync(this.root));
-    } else {
-      // A directory exists only if its parent lists it: on a fresh tree, one readdir of the root answers all.
-      const slash = dir.lastIndexOf('/');
-      const parent = this.names(slash < 0 ? '' : dir.slice(0, slash));
-      if (parent?.has(dir.slice(slash + 1))) {
-        try {
-          names = new Set(fs.readdirSync(path.join(this.root, dir)));
-        } catch {
-          names = undefined; // a file, not a directory
-        }
-      }
-    }
-    this.dirs.set(dir, names);
-    return names;
-  }
-}
-
-const UNSAFE_PATH = /(^|\/)\.\.?(\/|$)|\/\/|^\/|\/$/;
 
 function checkRelative(rel: string) {
-  if (rel === '' || UNSAFE_PATH.test(rel) || rel.startsWith(STATE_DIR)) {
-    throw new Error(`refusing to write '${rel}': paths must be relative, inside the tree and outside ${STATE_DIR}`);
+  if (!isTreePath(rel) || rel.startsWith(STATE_DIR)) {
+    throw new Error(`refusing to write '${rel}': paths must be normalized, relative, inside the tree and outside ${STATE_DIR}`);
   }
-}
-
-function ensureStateIgnored(outdir: string) {
-  const ignore = path.join(outdir, STATE_DIR, '.gitignore');
-  const text = '# written by cdk8s-fleet: local state, not part of the tree\n/staging/\n/journal.json\n/journal.json.tmp\n/journal.commit\n/stat-cache.json\n/stat-cache.json.tmp\n/manifest.json.next\n';
-  if (!fs.existsSync(ignore) || fs.readFileSync(ignore, 'utf-8') !== text) fs.writeFileSync(ignore, text);
 }

@@ -87,3 +87,88 @@ export function annotationMapErrors(prop: string, annotations: Record<string, st
   if (size > 262144) errors.push(`'${prop}' total size must be no more than 262144 bytes (got ${size})`);
   return errors;
 }
+
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A DNS-1035 label (the rule for Service names): like a DNS-1123 label, but starting with a letter. */
+export function dns1035LabelErrors(value: string): string[] {
+  if (typeof value !== 'string' || value.length === 0) return ['must not be empty'];
+  const errors: string[] = [];
+  if (value.length > 63) errors.push(`must be no more than 63 characters (got ${value.length})`);
+  if (!DNS1035_LABEL.test(value)) {
+    errors.push("must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character");
+  }
+  return errors;
+}
+
+/**
+ * A path segment name (apimachinery `path.IsValidPathSegmentName`, the rule for RBAC Role, ClusterRole,
+ * RoleBinding and ClusterRoleBinding names): anything but '.', '..' or a name holding '/' or '%'.
+ */
+export function pathSegmentNameErrors(value: string): string[] {
+  if (typeof value !== 'string' || value.length === 0) return ['must not be empty'];
+  if (value === '.' || value === '..') return [`may not be '${value}'`];
+  const errors: string[] = [];
+  for (const c of ['/', '%']) if (value.includes(c)) errors.push(`may not contain '${c}'`);
+  return errors;
+}
+
+/** A kind as a CRD may name it: letters, digits and '-', starting with a letter, at most 63 characters. */
+export function kindErrors(kind: unknown): string[] {
+  if (typeof kind !== 'string' || kind.length === 0) return ['must be a non-empty string'];
+  const errors: string[] = [];
+  if (kind.length > 63) errors.push(`must be no more than 63 characters (got ${kind.length})`);
+  if (!/^[A-Za-z]([-A-Za-z0-9]*[A-Za-z0-9])?$/.test(kind)) errors.push("must start with a letter and hold only letters, digits and '-'");
+  return errors;
+}
+
+interface NameRule {
+  /** The rule's name, for messages. */
+  readonly rule: string;
+  readonly errors: (name: string) => string[];
+}
+
+const SUBDOMAIN_RULE: NameRule = { rule: 'a DNS-1123 subdomain', errors: dns1123SubdomainErrors };
+const LABEL_RULE: NameRule = { rule: 'a DNS-1123 label', errors: dns1123LabelErrors };
+const PATH_SEGMENT_RULE: NameRule = { rule: 'a path segment name', errors: pathSegmentNameErrors };
+
+/**
+ * The kinds whose names the API server (Kubernetes 1.28) validates with another rule than a DNS-1123
+ * subdomain, by `<group>/<kind>`:
+ * - Namespace: a DNS-1123 label (`ValidateNamespaceName`); Service: a DNS-1035 label (`ValidateServiceName`);
+ *   pkg/apis/core/validation/validation.go;
+ * - StatefulSet: a DNS-1123 label since 1.27 (kubernetes/kubernetes#114172, `ValidateStatefulSetName`);
+ * - CronJob: a DNS-1123 subdomain of at most 52 characters, so that its Jobs' names fit (`ValidateCronJob`);
+ * - RBAC Role, ClusterRole, RoleBinding, ClusterRoleBinding: a path segment name
+ *   (pkg/apis/rbac/validation/validation.go, `minimalNameRequirements`).
+ * Every other kind, custom resources included (apiextensions-apiserver validates them as subdomains), uses a
+ * DNS-1123 subdomain.
+ */
+const NAME_RULES: Record<string, NameRule> = {
+  '/Namespace': LABEL_RULE,
+  '/Service': { rule: 'a DNS-1035 label', errors: dns1035LabelErrors },
+  'apps/StatefulSet': LABEL_RULE,
+  'batch/CronJob': {
+    rule: 'a DNS-1123 subdomain of at most 52 characters',
+    errors: name => [
+      ...dns1123SubdomainErrors(name),
+      ...(typeof name === 'string' && name.length > 52 ? [`must be no more than 52 characters (got ${name.length})`] : []),
+    ],
+  },
+  'rbac.authorization.k8s.io/Role': PATH_SEGMENT_RULE,
+  'rbac.authorization.k8s.io/ClusterRole': PATH_SEGMENT_RULE,
+  'rbac.authorization.k8s.io/RoleBinding': PATH_SEGMENT_RULE,
+  'rbac.authorization.k8s.io/ClusterRoleBinding': PATH_SEGMENT_RULE,
+};
+
+/**
+ * Why `name` is not a valid `metadata.name` for objects of `apiVersion`/`kind`, as the API server decides,
+ * each reason ending with the rule's name (an empty list when it is valid).
+ */
+export function objectNameErrors(apiVersion: unknown, kind: unknown, name: unknown): string[] {
+  const slash = typeof apiVersion === 'string' ? apiVersion.indexOf('/') : -1;
+  const group = slash < 0 ? '' : (apiVersion as string).slice(0, slash);
+  const rule = NAME_RULES[`${group}/${kind}`] ?? SUBDOMAIN_RULE;
+  if (typeof name !== 'string') return [`must be a string (${rule.rule})`];
+  return rule.errors(name).map(e => `${e} (${rule.rule})`);
+}

@@ -1,5 +1,6 @@
 import type { PatchContext, WorkloadSettings } from './workload-settings';
 import { show } from '../private/errors';
+import { objectFileName } from '../private/placement';
 import { imageReference, imageVersionErrors } from '../promotion/image-reference';
 
 // Typed overrides applied to rendered plain objects (what makes rendering a variant cheap).
@@ -136,8 +137,7 @@ function sortKeys<T extends Record<string, any>>(o: T): T {
 
 /** The file name of an object in its directory: `<Kind>.<name>.yaml`, or `<Kind>.<namespace>.<name>.yaml` elsewhere. */
 export function fileNameOf(o: any, defaultNamespace: string): string {
-  const ns = o.metadata?.namespace;
-  return ns !== undefined && ns !== defaultNamespace ? `${o.kind}.${ns}.${o.metadata?.name}.yaml` : `${o.kind}.${o.metadata?.name}.yaml`;
+  return objectFileName(String(o.kind), o.metadata?.namespace, String(o.metadata?.name), defaultNamespace);
 }
 
 const WAVE = 'argocd.argoproj.io/sync-wave';

@@ -173,7 +173,9 @@ export class HelmApplication extends Construct {
       });
     }
     if (this.project instanceof AppProject && !this.props.project) {
-      for (const c of clusters) this.project.addDestination(ProjectDestination.cluster(c, p.namespace));
+      // By name, so that the destinations do not depend on the order clusters were registered in.
+      const byName = [...clusters].sort((a, b) => (a.clusterName < b.clusterName ? -1 : a.clusterName > b.clusterName ? 1 : 0));
+      for (const c of byName) this.project.addDestination(ProjectDestination.cluster(c, p.namespace));
     }
     this.prepared = { files, errors: errors.map(e => `[${this.node.path}] ${e}`) };
   }

@@ -244,7 +244,8 @@ export class Workload extends Construct {
 
   private prepareVariants(): void {
     const errors: string[] = [];
-    const clusters = this.clusters;
+    // By name, so that the project's destinations and kinds do not depend on the order clusters were registered in.
+    const clusters = byClusterName(this.clusters);
     const variants = new Map<string, { settings: WorkloadSettings; clusters: ICluster[]; environment?: string; secrets: ResolvedSecret[] }>();
     // Clusters that match the same overrides in the same environment have the same settings: merge them once.
     const bySignature = new Map<string, { settings: WorkloadSettings; key: string }>();
@@ -483,4 +484,8 @@ function patchId(p: object): number {
 function sortEach(objects: any[]): any[] {
   for (let i = 0; i < objects.length; i++) objects[i] = sortObjectKeys(objects[i]);
   return objects;
+}
+
+function byClusterName(clusters: ICluster[]): ICluster[] {
+  return [...clusters].sort((a, b) => (a.clusterName < b.clusterName ? -1 : a.clusterName > b.clusterName ? 1 : 0));
 }

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { generation, sharedGeneration } from './fixtures/tree-generations';
-import { interruptedWrite, readManifest, recoverTree, writeTree } from '../../src/gitops/tree-writer';
+import { interruptedWrite, readManifest, recoverTree, sha256, writeTree } from '../../src/gitops/tree-writer';
 import { treeSnapshot } from '../util';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-writer-'));
@@ -31,7 +31,7 @@ describe('writeTree', () => {
     expect(treeSnapshot(dir, { excludeState: true })).toStrictEqual(asObject(generation(1)));
     expect(Object.keys(readManifest(dir).files)).toEqual([...generation(1).keys()].sort());
     expect(second).toStrictEqual({ written: [], deleted: [], unchanged: 201, recovered: undefined });
-    expect(fs.readFileSync(path.join(dir, '.cdk8s-fleet', '.gitignore'), 'utf-8')).toMatch(/\/staging\//);
+    expect(fs.readFileSync(path.join(dir, '.cdk8s-fleet', '.gitignore'), 'utf-8')).toMatch(/\/stat-cache\.json/);
   });
 
   test('prunes files it wrote before and no longer produces, with their empty directories; unmanaged files survive', () => {
@@ -74,14 +74,15 @@ describe('writeTree', () => {
     expect(fs.statSync(path.join(plain, 'x/f.yaml')).ino).not.toBe(fs.statSync(path.join(plain, 'y/f.yaml')).ino);
   });
 
-  test('a file edited by hand is rewritten even when its size is unchanged', () => {
+  test('a file edited by hand, even to the same size, is refused; with force it is rewritten', () => {
     // GIVEN
     const dir = tmp();
     writeTree(dir, generation(1));
     const file = path.join(dir, 'argocd/f/projects/AppProject.p.yaml');
     fs.writeFileSync(file, 'gen: X\n');
     // WHEN
-    const result = writeTree(dir, generation(1));
+    expect(() => writeTree(dir, generation(1))).toThrow(/AppProject.p.yaml: edited since cdk8s-fleet wrote it/);
+    const result = writeTree(dir, generation(1), { force: true });
     // THEN
     expect(result.written).toEqual(['argocd/f/projects/AppProject.p.yaml']);
     expect(fs.readFileSync(file, 'utf-8')).toBe('gen: 1\n');
@@ -143,7 +144,7 @@ describe('writeTree', () => {
     const dir = tmp();
     writeTree(dir, generation(1));
     const manifest = readManifest(dir);
-    const files = { ...manifest.files, 'argocd/f/projects/AppProject.p.yaml': 'new-hash' };
+    const files = { ...manifest.files, 'argocd/f/projects/AppProject.p.yaml': sha256('gen: 2\n') };
     delete (files as any)['clusters/c0/app0/ConfigMap.cfg.yaml'];
     fs.mkdirSync(path.join(dir, '.cdk8s-fleet', 'staging', 'argocd', 'f', 'projects'), { recursive: true });
     fs.writeFileSync(path.join(dir, '.cdk8s-fleet', 'staging', 'argocd', 'f', 'projects', 'AppProject.p.yaml'), 'gen: 2\n');

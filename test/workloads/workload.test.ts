@@ -86,7 +86,7 @@ describe('Workload', () => {
     expect(appSet.spec.generators).toEqual([{ clusters: { selector: { matchLabels: { tier: 'backend' } } } }]);
     expect(appSet.spec.template.spec.source).toEqual({ repoURL: 'https://github.com/acme/gitops.git', targetRevision: 'main', path: 'clusters/{{.name}}/api' });
     const project = objects['argocd/platform/projects/AppProject.api.yaml'].spec;
-    expect(project.destinations.map((d: any) => `${d.name}/${d.namespace}`)).toEqual(['dev-eu-1/api', 'staging-eu-1/api', 'prod-eu-1/api', 'prod-us-1/api']);
+    expect(project.destinations.map((d: any) => `${d.name}/${d.namespace}`)).toEqual(['dev-eu-1/api', 'prod-eu-1/api', 'prod-us-1/api', 'staging-eu-1/api']);
     expect(project.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'api' }]);
     expect(project.namespaceResourceWhitelist).toEqual([{ group: '', kind: 'ConfigMap' }, { group: 'apps', kind: 'Deployment' }, { group: '', kind: 'Service' }]);
     // … and the fleet proofs see the generated Applications deploy exactly those files

@@ -1,0 +1,269 @@
+import * as fs from 'fs';
+import { createFileExclusive, readRegularFile, typeOf } from './tree-inspector';
+import { isTreePath } from '../private/placement';
+import { decodeText } from '../private/yaml-input';
+
+/**
+ * The tree writer's own files in `.cdk8s-fleet/`: the manifest (committed), the journal of a write in progress
+ * (committed too, so that a half-written tree that was committed is recognizable on any clone), and the stat
+ * cache (local, git-ignored). Everything read from them is checked before it is used: a path must be a
+ * normalized path inside the tree (`isTreePath`), a hash a sha256 hex digest; anything else is an error
+ * naming the file and the entry, and nothing is touched.
+ */
+
+/** The state directory inside the tree. */
+export const STATE_DIR = '.cdk8s-fleet';
+export const MANIFEST = `${STATE_DIR}/manifest.json`;
+export const JOURNAL = `${STATE_DIR}/journal.json`;
+/** Its existence commits the journaled write. */
+export const COMMIT_MARKER = `${STATE_DIR}/journal.commit`;
+export const NEXT_MANIFEST = `${MANIFEST}.next`;
+export const STAGING = `${STATE_DIR}/staging`;
+/** Local (git-ignored) record of each managed file's stat when it was last written or checked. */
+export const STAT_CACHE = `${STATE_DIR}/stat-cache.json`;
+
+/** The largest state file read (a manifest of 1,000,000 files is about 100 MB). */
+const MAX_STATE_BYTES = 512 * 1024 * 1024;
+
+/** A state file that is damaged or was edited into something the writer refuses to act on. */
+export class TreeStateError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TreeStateError';
+  }
+}
+
+/** The list of files the tree writer manages, with their sha256, kept in the tree. */
+export interface TreeManifest {
+  readonly version: number;
+  readonly files: Record<string, string>;
+}
+
+/** What `journal.json` holds (version 3); the phase is `commit` once the commit marker exists. */
+export interface Journal {
+  readonly version: number;
+  readonly phase: 'prepare' | 'commit';
+  /** Tree-relative paths that did not exist and are written in place. */
+  readonly creates: string[];
+  /** Tree-relative paths whose new content is staged, then renamed over the old file. */
+  readonly replaces: string[];
+  /** Tree-relative paths to delete. */
+  readonly deletes: string[];
+  /** The next manifest, in a journal of version 2 (written by an earlier release). */
+  readonly nextManifest?: TreeManifest;
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+/**
+ * Reads a state file (`rel` inside `root`): undefined when absent; an error when it is a link, not a regular
+ * file, too large, or not UTF-8.
+ */
+export function readStateFile(root: string, rel: string): string | undefined {
+  const file = `${root}/${rel}`;
+  const dir = fs.lstatSync(`${root}/${STATE_DIR}`, { throwIfNoEntry: false });
+  if (dir === undefined) return undefined;
+  if (!dir.isDirectory()) {
+    throw new TreeStateError(`${root}/${STATE_DIR}: is ${describe(typeOf(dir))}, not the writer's state directory; the writer never follows links inside the tree (replace it with a directory, or delete it)`);
+  }
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.lstatSync(file, { throwIfNoEntry: false });
+  } catch (e: any) {
+    if (e?.code === 'ENOTDIR') return undefined;
+    throw e;
+  }
+  if (!stat) return undefined;
+  if (!stat.isFile()) throw new TreeStateError(`${file}: is ${describe(typeOf(stat))}, not the writer's file; ${restoreAdvice(rel)}`);
+  if (stat.size > MAX_STATE_BYTES) throw new TreeStateError(`${file}: ${stat.size} bytes, more than the ${MAX_STATE_BYTES} read at most; ${restoreAdvice(rel)}`);
+  return decodeText(readRegularFile(file), file, file);
+}
+
+/** Reads and checks the manifest of a tree (an empty one if the tree has none). */
+export function readManifest(root: string): TreeManifest {
+  const text = readStateFile(root, MANIFEST);
+  if (text === undefined) return { version: 1, files: {} };
+  return checkManifest(parseJson(text, `${root}/${MANIFEST}`, MANIFEST), `${root}/${MANIFEST}`, MANIFEST);
+}
+
+function checkManifest(doc: any, file: string, rel: string): TreeManifest {
+  const files = doc?.files;
+  if (doc?.version !== 1 || files === null || typeof files !== 'object' || Array.isArray(files)) {
+    throw new TreeStateError(`${file}: not a cdk8s-fleet manifest ('files' must map tree paths to sha256 hex digests); ${restoreAdvice(rel)}`);
+  }
+  for (const [p, hash] of Object.entries(files)) {
+    if (!isTreePath(p)) throw new TreeStateError(`${rel} lists ${JSON.stringify(p)}, which is not a normalized path inside the tree; ${restoreAdvice(rel)}`);
+    if (typeof hash !== 'string' || !SHA256.test(hash)) {
+      throw new TreeStateError(`${file}: not a cdk8s-fleet manifest ('files' must map tree paths to sha256 hex digests): ${JSON.stringify(p)} → ${JSON.stringify(hash)}; ${restoreAdvice(rel)}`);
+    }
+  }
+  return { version: 1, files };
+}
+
+/** The journal of an interrupted write, checked, or undefined when there is none. */
+export function readJournal(root: string): Journal | undefined {
+  const text = readStateFile(root, JOURNAL);
+  if (text === undefined) return undefined;
+  const file = `${root}/${JOURNAL}`;
+  const journal = parseJson(text, file, JOURNAL);
+  if (journal?.version !== 2 && journal?.version !== 3) {
+    throw new TreeStateError(`${file}: unknown journal version ${JSON.stringify(journal?.version)}; check the tree (git status) and delete the journal by hand`);
+  }
+  for (const list of ['creates', 'replaces', 'deletes'] as const) {
+    const paths = journal[list];
+    if (!Array.isArray(paths)) throw new TreeStateError(`${file}: '${list}' must be a list of tree paths; check the tree (git status) and delete the journal by hand`);
+    for (const p of paths) {
+      if (!isTreePath(p)) {
+        throw new TreeStateError(`${JOURNAL} lists ${JSON.stringify(p)}, which is not a normalized path inside the tree: the journal was edited or damaged, and nothing was rolled back or deleted; check the tree (git status) and delete the journal by hand`);
+      }
+    }
+  }
+  let phase: Journal['phase'] = fs.existsSync(`${root}/${COMMIT_MARKER}`) ? 'commit' : 'prepare';
+  let nextManifest: TreeManifest | undefined;
+  if (journal.version === 2) {
+    // Written by an earlier release: the phase and the next manifest were inside the journal.
+    phase = journal.phase === 'commit' ? 'commit' : 'prepare';
+    if (phase === 'commit') nextManifest = checkManifest(journal.manifest, file, JOURNAL);
+  }
+  return { version: journal.version, phase, creates: journal.creates, replaces: journal.replaces, deletes: journal.deletes, nextManifest };
+}
+
+/** Writes the next manifest a version-2 journal holds, unless it is there already. */
+export function installJournaledManifest(root: string, journal: Journal): void {
+  if (!journal.nextManifest || fs.existsSync(`${root}/${NEXT_MANIFEST}`)) return;
+  const entries = Object.entries(journal.nextManifest.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  writeStateFile(root, NEXT_MANIFEST, manifestJson(entries.map(([p]) => ({ path: p })), entries.map(([, h]) => h)));
+}
+
+/** Writes the journal: it appears with an atomic rename. */
+export function writeJournal(root: string, journal: Journal): void {
+  const { phase: _phase, nextManifest: _next, ...stored } = journal;
+  writeStateFile(root, `${JOURNAL}.tmp`, JSON.stringify(stored));
+  fs.renameSync(`${root}/${JOURNAL}.tmp`, `${root}/${JOURNAL}`);
+}
+
+/**
+ * Writes a file of the state directory, never through a link or over something else at that name: whatever
+ * is there is removed first, and the file is created exclusively.
+ */
+export function writeStateFile(root: string, rel: string, text: string): void {
+  const file = `${root}/${rel}`;
+  fs.rmSync(file, { force: true });
+  createFileExclusive(file, text);
+}
+
+/** The manifest's text: `JSON.stringify(manifest, undefined, 1)` with a final newline, built directly. */
+export function manifestJson(files: ReadonlyArray<{ readonly path: string }>, hashOf: readonly string[]): string {
+  if (files.length === 0) return '{\n "version": 1,\n "files": {}\n}\n';
+  const lines = files.map((f, i) => `  ${jsonString(f.path)}: ${jsonString(hashOf[i])}`);
+  return `{\n "version": 1,\n "files": {\n${lines.join(',\n')}\n }\n}\n`;
+}
+
+/** `JSON.stringify` of a string, without its cost for the usual path made of safe characters. */
+export function jsonString(s: string): string {
+  return /^[\w./@+=:%-]*$/.test(s) ? `"${s}"` : JSON.stringify(s);
+}
+
+/** A file's identity as the stat cache records it: size, mtime, ctime (ms) and inode. */
+export type StatRecord = readonly [number, number, number, number];
+
+/** The stat of a file, as recorded. */
+export function statRecord(stat: fs.Stats): StatRecord {
+  return [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino];
+}
+
+/**
+ * Like git's index: a managed file whose size, mtime, ctime and inode equal what was recorded when the writer
+ * last wrote or read it is taken as unchanged without reading it. An edit changes the mtime and the ctime (a
+ * tool that restores the mtime with `utimes` still changes the ctime, which no user call can set), so it is
+ * seen. Two git-like rules close the remaining gaps: the cache is trusted only with the manifest it was written
+ * with (same stat), and an entry whose mtime or ctime is not older than the cache itself ("racily clean") is
+ * read anyway. What remains is git's own limit: an edit made within the same file-system timestamp tick as the
+ * writer's write of that file, keeping its size, and before the cache was written.
+ */
+export class StatCache {
+  /** Reads the cache of a tree; an unreadable or stale cache is an empty one (it only saves reads). */
+  public static read(root: string): StatCache {
+    try {
+      const file = `${root}/${STAT_CACHE}`;
+      const stat = fs.lstatSync(file, { throwIfNoEntry: false });
+      const manifest = fs.lstatSync(`${root}/${MANIFEST}`, { throwIfNoEntry: false });
+      if (!stat?.isFile() || !manifest?.isFile() || stat.size > MAX_STATE_BYTES) return new StatCache({}, 0);
+      const doc = JSON.parse(readRegularFile(file).toString('utf-8'));
+      if (doc?.version !== 2 || !sameRecord(doc.manifest, statRecord(manifest))) return new StatCache({}, 0);
+      return new StatCache(doc.files ?? {}, stat.mtimeMs);
+    } catch {
+      return new StatCache({}, 0);
+    }
+  }
+
+  private constructor(private readonly entries: Record<string, unknown>, private readonly writtenAt: number) {}
+
+  /** Whether the file at `rel`, now `stat`, is known to hold the bytes the manifest records. */
+  public vouchesFor(rel: string, stat: fs.Stats): boolean {
+    if (stat.mtimeMs >= this.writtenAt || stat.ctimeMs >= this.writtenAt) return false;
+    return sameRecord(this.entries[rel], statRecord(stat));
+  }
+}
+
+/**
+ * Writes the stat cache for `files` (each with its stat record, when known) and the current manifest. Failing
+ * to write it (a read-only checkout) only costs reads on the next run.
+ */
+export function writeStatCache(root: string, files: ReadonlyArray<{ readonly path: string }>, stats: ReadonlyArray<StatRecord | undefined>): void {
+  try {
+    const manifest = fs.lstatSync(`${root}/${MANIFEST}`, { throwIfNoEntry: false });
+    if (!manifest?.isFile()) return;
+    const entries: string[] = [];
+    files.forEach((f, i) => {
+      const s = stats[i];
+      if (s) entries.push(`${jsonString(f.path)}:[${s.join(',')}]`);
+    });
+    const text = `{"version":2,"manifest":[${statRecord(manifest).join(',')}],"files":{${entries.join(',')}}}`;
+    writeStateFile(root, `${STAT_CACHE}.tmp`, text);
+    fs.renameSync(`${root}/${STAT_CACHE}.tmp`, `${root}/${STAT_CACHE}`);
+  } catch {
+    // The cache is an optimization.
+  }
+}
+
+function sameRecord(recorded: unknown, now: StatRecord): boolean {
+  return Array.isArray(recorded) && recorded.length === 4 && now.every((v, i) => recorded[i] === v);
+}
+
+/**
+ * What Git should not see: the stat cache (machine-local) and temporary files. The manifest, the journal, the
+ * commit marker, the next manifest and the staging directory are committed with the tree: a tree committed in
+ * the middle of a write then says so on every clone (`cdk8s-fleet validate` fails on it), and the next synth
+ * there completes or rolls it back.
+ */
+export const STATE_GITIGNORE = '# written by cdk8s-fleet: local state, not part of the tree\n/stat-cache.json\n/stat-cache.json.tmp\n/journal.json.tmp\n';
+
+/** Writes `.cdk8s-fleet/.gitignore` when it is not the current one. */
+export function ensureStateIgnored(root: string): void {
+  const rel = `${STATE_DIR}/.gitignore`;
+  let current: string | undefined;
+  try {
+    current = readStateFile(root, rel);
+  } catch {
+    current = undefined;
+  }
+  if (current !== STATE_GITIGNORE) writeStateFile(root, rel, STATE_GITIGNORE);
+}
+
+function parseJson(text: string, file: string, rel: string): any {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new TreeStateError(`${file}: not valid JSON (${(e as Error).message}); ${restoreAdvice(rel)}`);
+  }
+}
+
+function restoreAdvice(rel: string): string {
+  if (rel === MANIFEST) return `restore ${MANIFEST} from Git (git checkout -- ${MANIFEST}), or delete it to start over (the files it listed then become files the writer does not own)`;
+  return `restore ${rel} from Git, or delete it after checking the tree (git status)`;
+}
+
+function describe(type: string): string {
+  return type === 'symlink' ? 'a symbolic link' : type === 'directory' ? 'a directory' : 'not a regular file';
+}
