@@ -26,6 +26,7 @@ export * from './argocd/sync-annotations';
 export * from './argocd/migration-job';
 export * from './argocd/fleet-proof';
 export * from './secrets/secret-store';
+export * from './secrets/secret-scan';
 export * from './promotion/versions-file';
 export * from './workloads/workload';
 export * from './workloads/workload-settings';

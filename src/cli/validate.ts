@@ -5,6 +5,9 @@ import { ACKNOWLEDGEMENTS_FILE } from '../gitops/fleet-model';
 import { processObject, ProcessOptions } from '../gitops/process-object';
 import { interruptedWrite, readManifest, sha256, STATE_DIR } from '../gitops/tree-writer';
 import { Placement } from '../private/placement';
+import { readTextFile } from '../private/yaml-input';
+import { parseAllowancesYaml, scanTreeFiles } from '../secrets/scanner';
+import { SECRET_SCAN_ALLOWANCES_FILE } from '../secrets/secret-scan';
 
 /** Options for `validateTree`. */
 export interface ValidateTreeOptions {
@@ -35,7 +38,9 @@ export function validateTree(tree: string, options: ValidateTreeOptions = {}): V
   const manifest = readManifest(tree);
   const paths = Object.keys(manifest.files).sort();
   if (paths.length === 0) problems.push(`${tree}: no .cdk8s-fleet/manifest.json, or it lists no files (is this a cdk8s-fleet tree?)`);
-  const processOptions = { validateSchemas: true, unvalidatedKinds: new Set(options.unvalidatedKinds ?? []) };
+  const allowances = readAllowances(tree, manifest.files, problems);
+  const processOptions = { validateSchemas: true, unvalidatedKinds: new Set(options.unvalidatedKinds ?? []), secretAllowances: allowances };
+  const notObjects: Array<{ path: string; content: string }> = [];
   // A workload variant's bytes stand in many clusters' directories: check each content once per role.
   const checked = new Map<string, string[]>();
   for (const rel of paths) {
@@ -49,7 +54,10 @@ export function validateTree(tree: string, options: ValidateTreeOptions = {}): V
     const hash = sha256(content);
     if (hash !== manifest.files[rel]) problems.push(`${rel}: changed since it was synthesized (edit the program, not the tree)`);
     // The library's own records and Helm values files are not Kubernetes objects.
-    if (rel.startsWith(`${STATE_DIR}/`) || rel === ACKNOWLEDGEMENTS_FILE || rel.startsWith('values/')) continue;
+    if (rel.startsWith(`${STATE_DIR}/`) || rel === ACKNOWLEDGEMENTS_FILE || rel === SECRET_SCAN_ALLOWANCES_FILE || rel.startsWith('values/')) {
+      notObjects.push({ path: rel, content }); // scanned for secrets below, as synth scans them
+      continue;
+    }
     const key = `${roleOf(rel)}\n${hash}`;
     let found = checked.get(key);
     if (!found) {
@@ -58,7 +66,20 @@ export function validateTree(tree: string, options: ValidateTreeOptions = {}): V
     }
     for (const p of found) problems.push(`${rel}: ${p}`);
   }
+  problems.push(...scanTreeFiles(notObjects, allowances));
   return { checked: paths.length, problems, contents };
+}
+
+/** The allowances the program declared (`SecretScan.allow`), from the tree's `secret-scan-allowances.yaml`. */
+function readAllowances(tree: string, managed: Record<string, string>, problems: string[]) {
+  const file = path.join(tree, SECRET_SCAN_ALLOWANCES_FILE);
+  if (!(SECRET_SCAN_ALLOWANCES_FILE in managed) || !fs.existsSync(file)) return [];
+  try {
+    return parseAllowancesYaml(readTextFile(file, { what: 'secret-scan allowances' }));
+  } catch (e) {
+    problems.push(`${SECRET_SCAN_ALLOWANCES_FILE}: ${(e as Error).message}`);
+    return [];
+  }
 }
 
 /** The problems of one file's content: YAML that does not parse, or objects that fail validation or the secret scan. */

@@ -8,6 +8,7 @@ import { computePlan, FleetPlan, planText } from '../gitops/fleet-plan';
 import { proveFleet } from '../gitops/fleet-proofs';
 import { RenderedFile, renderTree } from '../gitops/render';
 import { sha256, writeTree } from '../gitops/tree-writer';
+import { SecretScan } from '../secrets/secret-scan';
 
 /**
  * Props for `FleetApp`. Of the cdk8s `AppProps`, `outdir` and `resolvers` apply; `yamlOutputType` and
@@ -125,7 +126,7 @@ export class FleetApp extends App {
   }
 
   private render() {
-    const { files, errors, constructs } = renderTree(this, { validateSchemas: true, unvalidatedKinds: this.unvalidatedKinds });
+    const { files, errors, constructs } = renderTree(this, { validateSchemas: true, unvalidatedKinds: this.unvalidatedKinds, secretAllowances: SecretScan._allowancesOf(this) });
     if (errors.length > 0) {
       throw new Error(`Validation failed with the following errors (nothing was written):\n  ${errors.join('\n  ')}`);
     }
@@ -136,6 +137,7 @@ export class FleetApp extends App {
       const at = files.findIndex(f => f.path > ACKNOWLEDGEMENTS_FILE); // files stay sorted by path
       files.splice(at < 0 ? files.length : at, 0, { path: ACKNOWLEDGEMENTS_FILE, content, hash: sha256(content), object: undefined, constructPath: this.node.path, placement: { directory: '.', role: 'argocd' } });
     }
+    SecretScan._checkTree(this, files); // every byte the writer will write, whatever produced it
     const entries: TreeEntry[] = files.filter(f => f.object !== undefined); // a RenderedFile is a TreeEntry
     const model = modelFromEntries(entries, acknowledgements);
     const plan = computePlan(model, AppProject._importedProjectNames(constructs));

@@ -172,7 +172,7 @@ function renderValuesFiles(helmApps: HelmApplication[], options: RenderOptions, 
     const { files: values, errors: problems } = h._valuesFiles();
     errors.push(...problems);
     for (const v of values) {
-      const p = processObject(v.values, 'workload', { ...options, validateSchemas: false });
+      const p = processObject(v.values, 'workload', { ...options, validateSchemas: false, file: v.path });
       for (const problem of p.problems) errors.push(`[${h.node.path}] values file ${v.path}: ${problem}`);
       const existing = byPath.get(v.path);
       if (existing) {
@@ -210,6 +210,7 @@ function renderWorkloadFiles(
         summaries.set(r.key, summary);
         for (const problem of p.problems) errors.push(`[${constructPath}] ${r.object.kind} '${r.object.metadata?.name ?? ''}' (${r.path}): ${problem}`);
       }
+      if (r.checkOnly) continue; // checked as Kustomize will build it, not written
       const existing = byPath.get(r.path);
       if (existing) {
         errors.push(`[${constructPath}] ${r.path} is also written by '${existing}'`);

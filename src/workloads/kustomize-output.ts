@@ -8,6 +8,11 @@ export interface WorkloadFileRequest {
   readonly key: string;
   /** The images the file's directory deploys, when the object itself does not say (an overlay). */
   readonly images?: string[];
+  /**
+   * Validate and scan the object, but write no file: an object as `kustomize build` renders it from the base
+   * and an overlay's patches, which must pass the same checks as a rendered object.
+   */
+  readonly checkOnly?: boolean;
 }
 
 const KUSTOMIZATION = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' };
@@ -17,6 +22,9 @@ const KUSTOMIZATION = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Ku
  * kustomization.yaml), and `apps/<app>/overlays/<cluster>/kustomization.yaml` turns it into each cluster's
  * rendered objects with the smallest JSON6902 patches (objects the base lacks are added as files of the
  * overlay; base objects a cluster does not have are deleted with a strategic-merge `$patch: delete`).
+ *
+ * Each variant's objects, as the overlay builds them, are requested `checkOnly`: they are validated against
+ * the schemas and scanned for secrets like rendered output, because a patch may put anything into them.
  */
 export function kustomizeFiles(
   app: string, base: any[], perCluster: ReadonlyMap<string, any[]>, fileName: (o: any) => string, owner: string,
@@ -26,8 +34,14 @@ export function kustomizeFiles(
   const baseByKey = new Map(base.map(o => [identity(o), o]));
   base.forEach((o, i) => out.push({ path: `${baseDir}/${fileName(o)}`, object: o, key: `${owner}#kustomize-base/${i}` }));
   out.push({ path: `${baseDir}/kustomization.yaml`, object: { ...KUSTOMIZATION, resources: base.map(fileName) }, key: `${owner}#kustomize-base/kustomization` });
+  const checked = new Set<any[]>();
   for (const [cluster, objects] of [...perCluster.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const dir = `apps/${app}/overlays/${cluster}`;
+    if (!checked.has(objects)) {
+      // One variant's objects serve every cluster of the variant: check them once, reported for the first.
+      checked.add(objects);
+      objects.forEach((o, i) => out.push({ path: `${dir} (as kustomize builds ${fileName(o)})`, object: o, key: `${owner}#kustomize-variant/${checked.size}/${i}`, checkOnly: true }));
+    }
     const resources = ['../../base'];
     const patches: any[] = [];
     const present = new Set<string>();
