@@ -126,7 +126,8 @@ export class FleetApp extends App {
   }
 
   private render() {
-    const { files, errors, constructs } = renderTree(this, { validateSchemas: true, unvalidatedKinds: this.unvalidatedKinds, secretAllowances: SecretScan._allowancesOf(this) });
+    const secretAllowances = SecretScan._allowancesOf(this);
+    const { files, errors, constructs } = renderTree(this, { validateSchemas: true, unvalidatedKinds: this.unvalidatedKinds, secretAllowances });
     if (errors.length > 0) {
       throw new Error(`Validation failed with the following errors (nothing was written):\n  ${errors.join('\n  ')}`);
     }

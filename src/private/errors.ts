@@ -10,6 +10,17 @@ export function throwIfInvalid(scope: IConstruct, kind: string, errors: string[]
   throw new Error(`Invalid ${kind} at '${scope.node.path}':\n${lines.join('\n')}`);
 }
 
+/**
+ * Reports problems of a construct's props at synth, together with every other construct's problems, instead
+ * of stopping the program at the first bad construct. Only for props the construct does not use while it is
+ * built (values it writes, not names, paths or objects it creates): see README "Validation".
+ */
+export function validateLater(scope: IConstruct, errors: string[]): void {
+  if (errors.length === 0) return;
+  const found = [...errors];
+  scope.node.addValidation({ validate: () => found });
+}
+
 /** The longest value an error message quotes in full; longer ones are cut, with their length. */
 export const MAX_SHOWN_CHARS = 120;
 
@@ -25,8 +36,9 @@ export function show(value: unknown): string {
 }
 
 function safeJson(value: unknown): string {
+  if (typeof value === 'number') return String(value); // NaN and Infinity, not JSON's null
   try {
-    return JSON.stringify(value) ?? String(value);
+    return JSON.stringify(value, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)) ?? String(value);
   } catch {
     return String(value);
   }

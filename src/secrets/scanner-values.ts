@@ -160,7 +160,7 @@ function derLength(bytes: Buffer, at: number): [number, number] | undefined {
   const first = bytes[at];
   if (first === undefined) return undefined;
   if (first < 0x80) return [first, 1];
-  const n = first & 0x7f;
+  const n = first - 0x80; // long form: the low seven bits count the length bytes
   if (n === 0 || n > 4 || at + n >= bytes.length) return undefined;
   let length = 0;
   for (let i = 1; i <= n; i++) length = length * 256 + bytes[at + i];

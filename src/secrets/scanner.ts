@@ -13,9 +13,9 @@
  */
 import { applyKindPolicy } from './scanner-kinds';
 import { FORMAT_RULES, FORMAT_TRIGGER } from './scanner-rules';
+import { base64Bytes, binaryKeyKind, bytesAsText, classifyKey, dataUrlPayloads, isSecretLiteral, KeyClass, percentDecoded } from './scanner-values';
 import { toYaml } from '../gitops/yaml';
 import { parseYamlDocument, parseYamlDocuments } from '../private/yaml-input';
-import { base64Bytes, binaryKeyKind, bytesAsText, classifyKey, dataUrlPayloads, isSecretLiteral, KeyClass, percentDecoded } from './scanner-values';
 
 /** One credential found in a document. */
 export interface SecretFinding {
@@ -314,20 +314,27 @@ class DocumentScan {
 
   public string(s: string, pointer: string, key: string | undefined, layer: Layer): void {
     if (s.length === 0) return;
-    // 1. Credential formats.
+    // 1. Credential formats. A value that is a format's known placeholder (`AKIAIOSFODNN7EXAMPLE`) is not
+    // judged by its key either; a value a format matched needs no second finding by its key.
+    let formatted = false;
     if (FORMAT_TRIGGER.test(s)) {
+      const whole = s.trim();
       for (const rule of FORMAT_RULES) {
         rule.pattern.lastIndex = 0;
         for (let m = rule.pattern.exec(s); m; m = rule.pattern.exec(s)) {
           const credential = m[1] !== undefined && rule.id !== 'basic-auth-url' ? m[1] : m[0];
-          if (rule.accept && !rule.accept(credential)) continue;
+          if (rule.accept && !rule.accept(credential)) {
+            if (credential === whole) formatted = true;
+            continue;
+          }
           this.report(rule.id, pointer, `holds ${rule.what} (${redacted(credential, rule.prefix)})`, layer);
+          formatted = true;
           break;
         }
       }
     }
     // 2. The key's name.
-    const keyClass = classifyKey(key);
+    const keyClass = formatted ? undefined : classifyKey(key);
     if (keyClass !== undefined && keywordSecret(s, keyClass)) {
       this.report('secret-keyword', pointer, `holds a literal ${keyClass === KeyClass.PASSWORD ? 'password' : 'secret'} under the key '${shortKey(key!)}' (${s.length} chars)`, layer);
     }

@@ -120,7 +120,8 @@ export class SecretScan {
     throwIfInvalid(scope, 'SecretScan allowance', errors);
     const root = scope.node.root;
     const list = ALLOWANCES.get(root) ?? [];
-    list.push(definedOnly({ file: a.file, kind: a.kind, name: a.name, namespace: a.namespace, pointer: a.pointer, rule: a.rule, reason: a.reason.trim() }));
+    const { file, kind, name, namespace, pointer, rule } = a;
+    list.push(definedOnly({ file, kind, name, namespace, pointer, rule, reason: a.reason.trim() }));
     ALLOWANCES.set(root, list);
   }
 
