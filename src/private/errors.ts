@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { redactForMessage } from '../secrets/scanner';
 
 /**
  * Throws one error listing every problem found in a construct's props, each prefixed with the construct path,
@@ -26,10 +27,11 @@ export const MAX_SHOWN_CHARS = 120;
 
 /**
  * Quotes a received value for an error message. Long values are truncated (`'aaaa…' (1048576 chars)`), so
- * that a 1 MB label does not flood a terminal or a CI log.
+ * that a 1 MB label does not flood a terminal or a CI log; credentials are redacted (`https://user:***@host`).
  */
 export function show(value: unknown): string {
-  const text = typeof value === 'string' ? value : safeJson(value);
+  // Messages reach terminals and CI logs: a credential in a value is never quoted (see the secret scanner).
+  const text = redactForMessage(typeof value === 'string' ? value : safeJson(value));
   const cut = text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}…` : text;
   const quoted = typeof value === 'string' ? `'${cut}'` : cut;
   return text.length > MAX_SHOWN_CHARS ? `${quoted} (${text.length} chars)` : quoted;

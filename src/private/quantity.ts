@@ -1,3 +1,5 @@
+import { qualifiedNameErrors } from './names';
+
 /**
  * Kubernetes resource quantities as the API server checks them (k8s.io/apimachinery v0.28
  * `pkg/api/resource/quantity.go` ParseQuantity, and `pkg/apis/core/validation` ValidateResourceQuantityValue /
@@ -5,46 +7,60 @@
  * most: ResourceQuota `spec.hard`, LimitRange limits and container resources.
  */
 
-/** `<number><suffix>`: a decimal number and a binary-SI (Ki…Ei), decimal-SI (n u m k M G T P E) or exponent suffix. */
-const QUANTITY = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/;
+/** apimachinery's splitREString, quoted by its ErrFormatWrong. */
+const SPLIT_RE = '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$';
+/** What parseQuantityString accepts: sign, digits, one optional fraction, suffix letters, a signed exponent. */
+const SCANNED = /^([+-]?)(\d*)(?:\.(\d*))?([eEinumkKMGTP]*[-+]?\d*)$/;
+const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+const DECIMAL: Record<string, number> = { '': 1, 'n': 1e-9, 'u': 1e-6, 'm': 1e-3, 'k': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12, 'P': 1e15, 'E': 1e18 };
 
 /**
- * Resource names whose quota must be a whole number (apimachinery `pkg/apis/core/helper` IsIntegerResourceName:
- * the standard object counts and `count/<resource>`).
+ * A quantity's value as apimachinery's ParseQuantity reads it, or its error (`ErrFormatWrong`, `ErrSuffix`).
+ * Like the Go scanner it accepts `1.`, `.5` and `1.G`.
+ */
+export function parseQuantity(text: string): { value: number } | { error: string } {
+  const m = text === '' ? null : SCANNED.exec(text);
+  if (!m) return { error: `quantities must match the regular expression '${SPLIT_RE}'` };
+  const [, sign, whole, fraction, suffix] = m;
+  let multiplier = BINARY[suffix] ?? DECIMAL[suffix];
+  if (multiplier === undefined && /^[eE][-+]?\d+$/.test(suffix)) multiplier = 10 ** Number(suffix.slice(1));
+  if (multiplier === undefined) return { error: "unable to parse quantity's suffix" };
+  const value = Number(`${whole || '0'}.${fraction || '0'}`) * multiplier;
+  return { value: sign === '-' ? -value : value };
+}
+
+/**
+ * Resource names whose quota must be a whole number (kubernetes v1.28 `pkg/apis/core/helper` IsIntegerResourceName:
+ * these object counts, and extended resources, which include `count/<resource>` and `example.com/gpu`).
  */
 const INTEGER_RESOURCES = new Set([
   'pods', 'services', 'replicationcontrollers', 'resourcequotas', 'secrets', 'configmaps', 'persistentvolumeclaims',
   'services.nodeports', 'services.loadbalancers',
 ]);
 
-/** Why a quantity is invalid, or undefined. `integer` asks for a whole number. */
-export function quantityError(value: unknown, integer = false): string | undefined {
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) return `${String(value)} is not a finite number`;
-    if (value < 0) return 'must be greater than or equal to 0';
-    if (integer && !Number.isInteger(value)) return 'must be an integer';
-    return undefined;
-  }
-  if (typeof value !== 'string') return 'must be a quantity (a string like 500m or 2Gi, or a number)';
-  if (!QUANTITY.test(value)) return "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
-  const n = quantityValue(value);
-  if (n !== undefined && n < 0) return 'must be greater than or equal to 0';
-  if (integer && n !== undefined && Math.abs(n - Math.round(n)) > 1e-9) return 'must be an integer';
-  return undefined;
+/** IsIntegerResourceName: an object count or an extended resource (not native, not `requests.`-prefixed). */
+function isIntegerResource(name: string): boolean {
+  if (INTEGER_RESOURCES.has(name)) return true;
+  const native = !name.includes('/') || name.includes('kubernetes.io/');
+  return !native && !name.startsWith('requests.') && qualifiedNameErrors(`requests.${name}`).length === 0;
 }
 
-/** A quantity's numeric value (approximate for huge ones). */
-function quantityValue(q: string): number | undefined {
-  const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/.exec(q);
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const suffix = m[2] ?? '';
-  const binary: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-  const decimal: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
-  if (suffix === '') return n;
-  if (binary[suffix]) return n * binary[suffix];
-  if (decimal[suffix]) return n * decimal[suffix];
-  return n * 10 ** Number(suffix.slice(1));
+/** Why a quantity is invalid, or undefined (ValidateNonnegativeQuantity; integer resource names need whole numbers). */
+export function quantityError(value: unknown, integer = false): string | undefined {
+  let n: number;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return `${String(value)} is not a finite number`;
+    n = value;
+  } else if (typeof value === 'string') {
+    const parsed = parseQuantity(value);
+    if ('error' in parsed) return parsed.error;
+    n = parsed.value;
+  } else {
+    return 'must be a quantity (a string like 500m or 2Gi, or a number)';
+  }
+  if (n < 0) return 'must be greater than or equal to 0';
+  if (integer && Math.abs(n - Math.round(n)) > 1e-9 * Math.max(1, Math.abs(n))) return 'must be an integer';
+  return undefined;
 }
 
 /** Problems of the quantities of one object, each `<JSON pointer>: <value> <why>`. */
@@ -56,7 +72,7 @@ export function objectQuantityErrors(json: any): string[] {
   };
   const map = (pointer: string, m: unknown, integerKeys = false) => {
     if (m === null || typeof m !== 'object' || Array.isArray(m)) return;
-    for (const [k, v] of Object.entries(m)) check(`${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, v, integerKeys && (INTEGER_RESOURCES.has(k) || k.startsWith('count/')));
+    for (const [k, v] of Object.entries(m)) check(`${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, v, integerKeys && isIntegerResource(k));
   };
   if (json?.apiVersion === 'v1' && json.kind === 'ResourceQuota') {
     map('/spec/hard', json.spec?.hard, true);

@@ -12,7 +12,7 @@
  * JSON pointer, the format and the length, and at most a format's public prefix (`ghp_…`).
  */
 import { applyKindPolicy } from './scanner-kinds';
-import { FORMAT_RULES, FORMAT_TRIGGER } from './scanner-rules';
+import { FORMAT_RULES, FORMAT_TRIGGER, isPlaceholderText } from './scanner-rules';
 import { base64Bytes, binaryKeyKind, bytesAsText, classifyKey, dataUrlPayloads, isSecretLiteral, KeyClass, percentDecoded } from './scanner-values';
 import { toYaml } from '../gitops/yaml';
 import { parseYamlDocument, parseYamlDocuments } from '../private/yaml-input';
@@ -161,6 +161,17 @@ export function roleOfPath(path: string): string {
   if (path.startsWith('bootstrap/')) return 'bootstrap';
   if (path.startsWith('argocd/')) return 'argocd';
   return 'workload';
+}
+
+/**
+ * A text as an error message may quote it (`show()`): a password in a URL becomes `***`, and a text that holds
+ * any other credential is replaced by what it holds (`‹redacted: a GitHub token ('ghp_…', 40 chars)›`).
+ */
+export function redactForMessage(text: string): string {
+  const masked = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@"'`]+:)([^\s/?#@"'`]+)@/gi,
+    (match, before: string, password: string) => (isPlaceholderText(password) ? match : `${before}***@`));
+  const finding = scanText(masked).find(f => f.rule !== 'basic-auth-url');
+  return finding ? `‹redacted: ${finding.what.replace(/^holds /, '')}›` : masked;
 }
 
 /** One line per finding: `/data/x (base64-decoded) holds … [rule]`. */
