@@ -83,37 +83,44 @@ export interface JsonDataCheck {
 export function jsonDataCheck(value: unknown): JsonDataCheck {
   const errors: string[] = [];
   let lossless = true;
-  const visit = (v: unknown, pointer: string, depth: number): void => {
+  // The pointer is built only for a problem: this runs on every object of the tree.
+  const path: string[] = [];
+  const here = () => (path.length ? `/${path.map(t => t.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}` : '/');
+  const visit = (v: unknown, depth: number): void => {
     if (errors.length >= 20) return;
     switch (typeof v) {
       case 'string':
       case 'boolean':
         return;
       case 'number':
-        if (!Number.isFinite(v)) errors.push(`${pointer || '/'}: ${String(v)} is not a finite number; JSON and YAML cannot hold it`);
+        if (!Number.isFinite(v)) errors.push(`${here()}: ${String(v)} is not a finite number; JSON and YAML cannot hold it`);
         return;
       case 'undefined':
-        errors.push(`${pointer || '/'}: undefined is not a value JSON or YAML can hold`);
+        errors.push(`${here()}: undefined is not a value JSON or YAML can hold`);
         return;
       case 'object':
         break;
       default:
-        errors.push(`${pointer || '/'}: a ${typeof v} is not JSON data`);
+        errors.push(`${here()}: a ${typeof v} is not JSON data`);
         return;
     }
     if (v === null) return;
     if (depth > 512) {
-      errors.push(`${pointer}: nested more than 512 levels deep`);
+      errors.push(`${here()}: nested more than 512 levels deep`);
       return;
     }
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) visit(v[i], `${pointer}/${i}`, depth + 1);
+      for (let i = 0; i < v.length; i++) {
+        path.push(String(i));
+        visit(v[i], depth + 1);
+        path.pop();
+      }
       return;
     }
     // A plain object's prototype is some realm's Object.prototype (structuredClone and jest use other realms).
     const proto = Object.getPrototypeOf(v);
     if (proto !== null && Object.getPrototypeOf(proto) !== null) {
-      errors.push(`${pointer || '/'}: a ${(v as object).constructor?.name ?? 'non-plain object'} is not JSON data (only plain objects and arrays are)`);
+      errors.push(`${here()}: a ${(v as object).constructor?.name ?? 'non-plain object'} is not JSON data (only plain objects and arrays are)`);
       return;
     }
     for (const k of Object.keys(v as object)) {
@@ -122,10 +129,12 @@ export function jsonDataCheck(value: unknown): JsonDataCheck {
         lossless = false;
         continue;
       }
-      visit(child, `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, depth + 1);
+      path.push(k);
+      visit(child, depth + 1);
+      path.pop();
     }
   };
-  visit(value, '', 0);
+  visit(value, 0);
   return { errors, lossless: lossless && errors.length === 0 };
 }
 

@@ -32,9 +32,19 @@ export function keyWords(key: string): string[] {
     .filter(Boolean);
 }
 
+const classified = new Map<string, KeyClass | undefined>();
+
 /** Whether a key's value is a secret by its name; judged by the key's last word, as `secretName` is not a secret. */
 export function classifyKey(key: string | undefined): KeyClass | undefined {
   if (!key || key.length > 200) return undefined;
+  if (classified.has(key)) return classified.get(key);
+  const keyClass = classifyWords(key);
+  if (classified.size >= 10_000) classified.clear(); // keys repeat across objects; bound the memo
+  classified.set(key, keyClass);
+  return keyClass;
+}
+
+function classifyWords(key: string): KeyClass | undefined {
   const words = keyWords(key);
   const last = words[words.length - 1];
   const previous = words[words.length - 2];

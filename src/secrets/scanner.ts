@@ -66,6 +66,8 @@ const MAX_FINDINGS = 50;
 
 const KEYWORD_TRIGGER = /pass|pwd|secret|token|key|auth|cred|contrase/i;
 const BASE64_PEM = /LS0tLS1CRUdJTi|0tLS0tQkVHSU4|tLS0tLUJFR0lO/;
+/** A string that may be base64 as a whole (wrapped at any column). */
+const BASE64_CANDIDATE = /^[A-Za-z0-9+/_\s-]+={0,2}\s*$/;
 /** `key = value`, `key: value`, `"key": "value"`, `--key=value`, `Key=Value;` in text. */
 const ASSIGNMENT = /(?:^|[\s;&,{(?-])["']?([A-Za-z_][A-Za-z0-9_.\-]{0,100})["']?[ \t]*(?::=|=>|=|:)[ \t]*("[^"\n]*"|'[^'\n]*'|[^\s;&,"'#]+)/g;
 
@@ -260,6 +262,17 @@ function allowanceData(a: Record<string, string | undefined>): SecretAllowanceDa
   return Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) as unknown as SecretAllowanceData;
 }
 
+/**
+ * A JSON pointer, built only when a finding needs it: a string, or a token under a parent pointer (scanning
+ * 60,000 objects must not build a string per value).
+ */
+type Pointer = string | { readonly up: Pointer; readonly token: string };
+
+function pointerText(p: Pointer): string {
+  if (typeof p === 'string') return p;
+  return `${pointerText(p.up)}/${p.token.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
+
 class DocumentScan {
   private readonly findings: SecretFinding[] = [];
   private readonly seen = new Set<string>();
@@ -272,7 +285,8 @@ class DocumentScan {
     return this.findings;
   }
 
-  public report(rule: string, pointer: string, what: string, layer: Layer): void {
+  public report(rule: string, at: Pointer, what: string, layer: Layer): void {
+    const pointer = pointerText(at);
     const finding: SecretFinding = layer.outer === undefined
       ? { rule, pointer, what, ...(layer.details.length ? { detail: layer.details.join(', ') } : {}) }
       : { rule, pointer: layer.outer, what, detail: [...layer.details, ...(layer.json ? [`JSON ${pointer || '/'}`] : [])].join(', ') };
@@ -283,8 +297,8 @@ class DocumentScan {
     else this.findings.push(finding);
   }
 
-  public walk(value: unknown, pointer: string, key: string | undefined, layer: Layer, nesting: number, skip?: Set<string>): void {
-    if (skip?.has(pointer)) return;
+  public walk(value: unknown, pointer: Pointer, key: string | undefined, layer: Layer, nesting: number, skip?: Set<string>): void {
+    if (skip && skip.size > 0 && nesting <= 8 && skip.has(pointerText(pointer))) return;
     if (typeof value === 'string') {
       this.string(value, pointer, key, layer);
       return;
@@ -295,24 +309,24 @@ class DocumentScan {
       return;
     }
     if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) this.walk(value[i], `${pointer}/${i}`, key, layer, nesting + 1, skip);
+      for (let i = 0; i < value.length; i++) this.walk(value[i], { up: pointer, token: String(i) }, key, layer, nesting + 1, skip);
       return;
     }
     const object = value as Record<string, unknown>;
-    const jwk = privateJwkMembers(object);
-    if (jwk) this.report('private-key', pointer, `holds a private JSON Web Key (kty ${String(object.kty)}, private member${jwk.length > 1 ? 's' : ''} ${jwk.join(', ')})`, layer);
+    if (typeof object.kty === 'string') {
+      const jwk = privateJwkMembers(object);
+      if (jwk) this.report('private-key', pointer, `holds a private JSON Web Key (kty ${String(object.kty)}, private member${jwk.length > 1 ? 's' : ''} ${jwk.join(', ')})`, layer);
+    }
     // `{name, value}` (env vars, Helm parameters, plugin env) and `{key, value}` pairs: the value is named by the pair.
     const pairName = typeof object.name === 'string' ? object.name : typeof object.key === 'string' ? object.key : undefined;
     for (const k of Object.keys(object)) {
-      this.keyText(k, pointer, layer);
-      const child = `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-      this.walk(object[k], child, k === 'value' && pairName !== undefined ? pairName : k, layer, nesting + 1, skip);
+      if (k.length >= 16) this.keyText(k, pointer, layer);
+      this.walk(object[k], { up: pointer, token: k }, k === 'value' && pairName !== undefined ? pairName : k, layer, nesting + 1, skip);
     }
   }
 
   /** A map key: credential formats only (a PEM block used as a key is still a key). */
-  private keyText(key: string, pointer: string, layer: Layer): void {
-    if (key.length < 16) return;
+  private keyText(key: string, pointer: Pointer, layer: Layer): void {
     const before = this.findings.length + this.dropped;
     this.string(key, pointer, undefined, layer);
     if (this.findings.length + this.dropped > before) {
@@ -323,12 +337,15 @@ class DocumentScan {
     }
   }
 
-  public string(s: string, pointer: string, key: string | undefined, layer: Layer): void {
+  public string(s: string, pointer: Pointer, key: string | undefined, layer: Layer): void {
     if (s.length === 0) return;
+    // A string shorter than the shortest format (`xoxa-` + 8) holds no format, encoding or embedded line
+    // unless it has one of these characters.
+    const short = s.length < 13 && s.indexOf('@') < 0 && s.indexOf('%') < 0 && s.indexOf('=') < 0 && s.indexOf(':') < 0;
     // 1. Credential formats. A value that is a format's known placeholder (`AKIAIOSFODNN7EXAMPLE`) is not
     // judged by its key either; a value a format matched needs no second finding by its key.
     let formatted = false;
-    if (FORMAT_TRIGGER.test(s)) {
+    if (!short && FORMAT_TRIGGER.test(s)) {
       const whole = s.trim();
       for (const rule of FORMAT_RULES) {
         rule.pattern.lastIndex = 0;
@@ -345,26 +362,28 @@ class DocumentScan {
       }
     }
     // 2. The key's name.
-    const keyClass = formatted ? undefined : classifyKey(key);
+    const keyClass = formatted || key === undefined ? undefined : classifyKey(key);
     if (keyClass !== undefined && keywordSecret(s, keyClass)) {
       this.report('secret-keyword', pointer, `holds a literal ${keyClass === KeyClass.PASSWORD ? 'password' : 'secret'} under the key '${shortKey(key!)}' (${s.length} chars)`, layer);
     }
-    if (layer.depth >= MAX_LAYERS || s.length > MAX_DECODED) return;
-    const deeper = (detail: string, json = false, outer = layer.outer ?? pointer): Layer => ({
-      outer,
-      details: [...layer.details, ...(layer.json ? [`JSON ${pointer || '/'}`] : []), detail],
+    if (short || layer.depth >= MAX_LAYERS || s.length > MAX_DECODED) return;
+    const deeper = (detail: string, json = false): Layer => ({
+      outer: layer.outer ?? pointerText(pointer),
+      details: [...layer.details, ...(layer.json ? [`JSON ${pointerText(pointer) || '/'}`] : []), detail],
       json,
       depth: layer.depth + 1,
     });
     // 3. Encodings.
-    const bytes = s.length >= 16 ? base64Bytes(s) : undefined;
+    const bytes = s.length >= 16 && BASE64_CANDIDATE.test(s) ? base64Bytes(s) : undefined;
     if (bytes) this.bytes(bytes, pointer, deeper('base64-decoded'), layer);
     else if (BASE64_PEM.test(s)) this.base64Runs(s, pointer, layer, deeper);
-    const percent = percentDecoded(s);
-    if (percent !== undefined && percent !== s) this.string(percent, '', undefined, deeper('percent-decoded'));
-    if (/data:/i.test(s)) for (const payload of dataUrlPayloads(s)) this.bytes(payload, '', deeper('data: URL payload'), layer);
-    const trimmed = s.trimStart();
-    if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    if (s.indexOf('%') >= 0) {
+      const percent = percentDecoded(s);
+      if (percent !== undefined && percent !== s) this.string(percent, '', undefined, deeper('percent-decoded'));
+    }
+    if (s.indexOf(':') >= 0 && /data:/i.test(s)) for (const payload of dataUrlPayloads(s)) this.bytes(payload, '', deeper('data: URL payload'), layer);
+    const first = s.trimStart()[0];
+    if (first === '{' || first === '[') {
       let parsed: unknown;
       try {
         parsed = JSON.parse(s);
@@ -372,16 +391,16 @@ class DocumentScan {
         parsed = undefined;
       }
       if (parsed !== null && typeof parsed === 'object') {
-        const inner: Layer = { ...deeper('JSON', true), details: [...layer.details, ...(layer.json ? [`JSON ${pointer || '/'}`] : [])] };
+        const inner: Layer = { ...deeper('JSON', true), details: [...layer.details, ...(layer.json ? [`JSON ${pointerText(pointer) || '/'}`] : [])] };
         this.walk(parsed, '', key, inner, 0);
         return;
       }
     }
     // 4. `key=value` and `key: value` inside text.
-    if (KEYWORD_TRIGGER.test(s) && /[=:]/.test(s)) this.assignments(s, pointer, deeper);
+    if ((s.indexOf('=') >= 0 || s.indexOf(':') >= 0) && KEYWORD_TRIGGER.test(s)) this.assignments(s, pointer, deeper);
   }
 
-  private bytes(bytes: Buffer, pointer: string, inner: Layer, layer: Layer): void {
+  private bytes(bytes: Buffer, pointer: Pointer, inner: Layer, layer: Layer): void {
     const text = bytesAsText(bytes);
     if (text !== undefined) {
       this.string(text, '', undefined, inner);
@@ -392,7 +411,7 @@ class DocumentScan {
   }
 
   /** Base64 runs (PEM-encoded key material wrapped at any column) inside a longer text. */
-  private base64Runs(s: string, pointer: string, layer: Layer, deeper: (d: string) => Layer): void {
+  private base64Runs(s: string, pointer: Pointer, layer: Layer, deeper: (d: string) => Layer): void {
     const runs = /[A-Za-z0-9+/]{16,}(?:[ \t]*\r?\n[ \t]*[A-Za-z0-9+/]{4,})*={0,2}/g;
     let count = 0;
     for (let m = runs.exec(s); m && count < 1000; m = runs.exec(s), count++) {
@@ -411,7 +430,7 @@ class DocumentScan {
     }
   }
 
-  private assignments(s: string, pointer: string, deeper: (d: string) => Layer): void {
+  private assignments(s: string, pointer: Pointer, deeper: (d: string) => Layer): void {
     const re = new RegExp(ASSIGNMENT.source, 'g'); // this method recurses: a shared lastIndex would be clobbered
     let count = 0;
     let line = 1;
@@ -425,7 +444,6 @@ class DocumentScan {
       this.string(value, pointer, key, deeper(`line ${line} '${shortKey(key)}'`));
     }
   }
-
 }
 
 /** Whether a string under a key of `keyClass` is a secret, with templates' literal parts judged alone. */
