@@ -42,9 +42,11 @@ export function applyKindPolicy(json: any, role: string | undefined, report: Kin
   if (json.apiVersion === 'v1' && json.kind === 'Secret') {
     secretPolicy(json, role, report, skip);
   } else if (group === 'external-secrets.io' && (json.kind === 'ExternalSecret' || json.kind === 'ClusterExternalSecret')) {
-    const target = json.kind === 'ExternalSecret' ? '/spec/target' : '/spec/externalSecretSpec/target';
-    const template = json.kind === 'ExternalSecret' ? json.spec?.target?.template : json.spec?.externalSecretSpec?.target?.template;
-    templateDataPolicy(template?.data, `${target}/template/data`, 'the ExternalSecret', report, skip);
+    const base = json.kind === 'ExternalSecret' ? '/spec' : '/spec/externalSecretSpec';
+    const spec = json.kind === 'ExternalSecret' ? json.spec : json.spec?.externalSecretSpec;
+    templateDataPolicy(spec?.target?.template?.data, `${base}/target/template/data`, 'the ExternalSecret', report, skip);
+    // `data[].secretKey` names a key of the Secret it creates (External Secrets v2.9.0 ExternalSecretData).
+    if (Array.isArray(spec?.data)) spec.data.forEach((_: unknown, i: number) => skip.add(`${base}/data/${i}/secretKey`));
   } else if (group === 'external-secrets.io' && (json.kind === 'SecretStore' || json.kind === 'ClusterSecretStore')) {
     fakeProviderPolicy(json.spec?.provider?.fake, report, skip);
   } else if (group === 'bitnami.com' && json.kind === 'SealedSecret') {

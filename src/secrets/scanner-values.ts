@@ -65,6 +65,8 @@ const DIGEST = /^(?:sha1|sha224|sha256|sha384|sha512|md5):[A-Fa-f0-9]{32,128}$|^
 const PUBLIC_MATERIAL = /^-----BEGIN (?:CERTIFICATE|TRUSTED CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|PGP PUBLIC KEY BLOCK|PGP MESSAGE|PGP SIGNATURE|X509 CRL|CERTIFICATE REQUEST|AGE ENCRYPTED FILE)-----|^(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+|sk-(?:ssh-ed25519|ecdsa-sha2-nistp256)@openssh\.com) AAAA|^age1[0-9a-z]{58}$/;
 const PATH = /^(?:\/|\.\.?\/|~\/|file:\/\/)\S*$/;
 const URL_WITHOUT_USERINFO = /^[a-z][a-z0-9+.-]*:\/\/[^\s@]+$/i;
+/** Identifiers that name a secret or an identity rather than being one: ARNs, e-mail addresses, lowercase paths (`projects/p/secrets/db/versions/3`). */
+const IDENTIFIER = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:\S+$|^[^\s@:/]+@[a-z0-9.-]+\.[a-z]{2,}$|^[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9][a-z0-9._-]*)+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A SOPS-encrypted value (`ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]`, SOPS `aes/cipher.go`). */
@@ -99,7 +101,8 @@ export function isKnownSafe(value: string): boolean {
     || DIGEST.test(v)
     || (PUBLIC_MATERIAL.test(v) && !/PRIVATE KEY/i.test(v))
     || PATH.test(v)
-    || URL_WITHOUT_USERINFO.test(v);
+    || URL_WITHOUT_USERINFO.test(v)
+    || IDENTIFIER.test(v);
 }
 
 /**

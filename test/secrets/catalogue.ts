@@ -512,6 +512,21 @@ export const FALSE_POSITIVES: CatalogueCase[] = [
     expected: [],
   },
   {
+    name: "an ExternalSecret's data: Secret key names and remote references",
+    source: 'External Secrets v2.9.0 ExternalSecretData (secretKey, remoteRef.key/property/version)',
+    document: {
+      apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'db' },
+      spec: { data: [{ secretKey: 'DB_PASSWORD_V2', remoteRef: { key: 'prod/db', property: 'password', version: '3' } }] },
+    },
+    expected: [],
+  },
+  {
+    name: 'identifiers under secret-named keys: ARNs, e-mail addresses, resource paths',
+    source: 'AWS ARN format; GCP Secret Manager resource names (projects/*/secrets/*/versions/*)',
+    document: { auth: 'arn:aws:iam::111122223333:role/external-secrets', credentials: 'ops@example.com', secret: 'projects/123456/secrets/db-password/versions/3' },
+    expected: [],
+  },
+  {
     name: 'words that merely mention secrets',
     source: "gitleaks generic-api-key allowlist (^[a-zA-Z_.-]+$, 'public token', 'csrf token')",
     document: configMap({ 'token': 'auto', 'secret': 'none', 'csrf.token': fake('csrf', 32), 'PUBLIC_TOKEN': fake('pub', 32), 'SECRET_NAME': 'db-credentials', 'tokenTTL': '3600' }),
