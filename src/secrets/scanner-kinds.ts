@@ -3,6 +3,7 @@
  * object keeps plaintext (a Secret's data, a template's literals, a fake store's values) and where it keeps
  * ciphertext that looks random but is safe (a SealedSecret's `encryptedData`).
  */
+import { splitTemplate, trimPunctuation } from './scanner-rules';
 import { classifyKey, isKnownSafe, isSecretLiteral, isSopsValue, KeyClass } from './scanner-values';
 
 /** How a kind policy reports. */
@@ -134,10 +135,12 @@ function templateDataPolicy(data: unknown, base: string, owner: string, report: 
 
 /** The literal part of a template value that is a secret, if any: text outside `{{ }}`, or a string inside one. */
 function templateLiteral(value: string, keyClass: KeyClass): string | undefined {
+  if (value.length > 4096) return undefined; // a document: its formats and lines are scanned as text
   if (!value.includes('{{')) return isSecretLiteral(value, keyClass) ? value : undefined;
-  const outside = value.replace(/\{\{[\s\S]*?\}\}/g, ' ').trim();
-  if (outside && isSecretLiteral(outside.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, ''), KeyClass.SECRET)) return outside;
-  for (const action of value.match(/\{\{[\s\S]*?\}\}/g) ?? []) {
+  const { outside, actions } = splitTemplate(value);
+  const literal = outside.trim();
+  if (literal && isSecretLiteral(trimPunctuation(literal), KeyClass.SECRET)) return literal;
+  for (const action of actions) {
     for (const quoted of action.match(/"(?:[^"\\]|\\.)*"|`[^`]*`/g) ?? []) {
       const text = quoted.slice(1, -1);
       if (/%[-+# 0]*\d*[sdvqx]/.test(text) || isKnownSafe(text)) continue; // printf formats, names

@@ -45,6 +45,12 @@ const URL_CREDENTIAL_PARAMETERS = [
   'token', 'x-amz-credential', 'x-amz-security-token', 'x-amz-signature', 'x-goog-credential', 'x-goog-signature',
 ];
 
+/**
+ * A URL as one token: matched whole, greedily, from a token boundary, so that no input makes the regex
+ * backtrack (`a://a://a://…` is one match, not a scan per `://`). The URL rules judge the token.
+ */
+const URL_TOKEN = /(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,31}:\/\/[^\s"'`<>]{1,8192}/gi;
+
 export const FORMAT_RULES: readonly FormatRule[] = [
   {
     // gitleaks `private-key` (PEM header of any private key: PKCS#1/#8, EC, DSA, OPENSSH, ENCRYPTED, PGP
@@ -158,8 +164,12 @@ export const FORMAT_RULES: readonly FormatRule[] = [
     // §3.2.1 deprecates it). Placeholders (`${PASS}`, `{{ .pass }}`, `$(PASS)`, `<pass>`) are not passwords.
     id: 'basic-auth-url',
     what: 'a password in a URL',
-    pattern: /[a-z][a-z0-9+.-]*:\/\/([^\s:/?#@"'`]+):([^\s/?#@"'`]+)@/gi,
-    accept: s => !isPlaceholderText(s.slice(s.lastIndexOf(':', s.length - 2) + 1, -1)),
+    pattern: URL_TOKEN,
+    accept: url => {
+      const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)@/i.exec(url)?.[1];
+      const colon = userinfo?.indexOf(':') ?? -1;
+      return userinfo !== undefined && colon >= 0 && !isPlaceholderText(userinfo.slice(colon + 1));
+    },
     prefix: 0,
   },
   {
@@ -167,10 +177,16 @@ export const FORMAT_RULES: readonly FormatRule[] = [
     // presigned `X-Amz-Signature` / `X-Goog-Signature`, Azure SAS `sig`).
     id: 'url-credential',
     what: 'a credential in a URL query',
-    pattern: new RegExp(`[a-z][a-z0-9+.-]*://[^\\s"'\`]*?[?&;](?:${URL_CREDENTIAL_PARAMETERS.map(p => p.replace(/[-]/g, '\\-')).join('|')})=([^&#\\s"'\`]+)`, 'gi'),
-    accept: s => {
-      const value = s.slice(s.lastIndexOf('=') + 1);
-      return !isPlaceholderText(value) && value.length >= 4;
+    pattern: URL_TOKEN,
+    accept: url => {
+      const query = url.slice(url.indexOf('?') + 1);
+      if (!url.includes('?')) return false;
+      return query.split(/[&;]/).some(pair => {
+        const eq = pair.indexOf('=');
+        const name = (eq < 0 ? pair : pair.slice(0, eq)).toLowerCase();
+        const value = eq < 0 ? '' : pair.slice(eq + 1).replace(/#.*$/, '');
+        return URL_CREDENTIAL_PARAMETERS.includes(name) && value.length >= 4 && !isPlaceholderText(value);
+      });
     },
     prefix: 0,
   },
@@ -181,12 +197,39 @@ export const FORMAT_TRIGGER = /[Bb][Ee][Gg][Ii][Nn]|PuTTY-User-Key|AGE-SECRET-KE
 
 /** Text that stands for a value instead of being one: `${X}`, `$(X)`, `{{ x }}`, `<x>`, `%s`, `***`, `xxxx`. */
 export function isPlaceholderText(value: string): boolean {
+  if (value.length > 4096) return false; // a placeholder is short
   const v = value.trim();
   if (v === '') return true;
   if (/^\$\{[^}]*\}$|^\$\([^)]*\)$|^\$[A-Za-z_][A-Za-z0-9_]*$|^<[^<>]+>$|^\{[^{}]*\}$|^%[sdvq]$|^%\([\w.-]+\)[sd]$/.test(v)) return true;
-  if (/\{\{[\s\S]*\}\}/.test(v) && v.replace(/\{\{[\s\S]*?\}\}/g, '').trim() === '') return true;
+  const template = splitTemplate(v);
+  if (template.actions.length > 0 && template.outside.trim() === '') return true;
   if (/^[^A-Za-z0-9]+$/.test(v)) return true; // `*****`, `----`
   if (/^(.)\1+$/i.test(v)) return true; // `xxxxxxxx`
   if (/^(?:redacted|masked|placeholder)$/i.test(v)) return true;
   return false;
+}
+
+/** A Go template's text: the literal text outside `{{ … }}` and the actions, found in one linear pass. */
+export function splitTemplate(value: string): { outside: string; actions: string[] } {
+  const actions: string[] = [];
+  let outside = '';
+  let at = 0;
+  for (let open = value.indexOf('{{'); open >= 0; open = value.indexOf('{{', at)) {
+    const close = value.indexOf('}}', open + 2);
+    if (close < 0) break;
+    outside += `${value.slice(at, open)} `;
+    actions.push(value.slice(open, close + 2));
+    at = close + 2;
+  }
+  return { outside: outside + value.slice(at), actions };
+}
+
+/** Text without leading and trailing punctuation and spaces (linear: no backtracking regex). */
+export function trimPunctuation(text: string): string {
+  const word = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  let start = 0;
+  let end = text.length;
+  while (start < end && !word(text.charCodeAt(start))) start++;
+  while (end > start && !word(text.charCodeAt(end - 1))) end--;
+  return text.slice(start, end);
 }

@@ -66,7 +66,7 @@ const PUBLIC_MATERIAL = /^-----BEGIN (?:CERTIFICATE|TRUSTED CERTIFICATE|PUBLIC K
 const PATH = /^(?:\/|\.\.?\/|~\/|file:\/\/)\S*$/;
 const URL_WITHOUT_USERINFO = /^[a-z][a-z0-9+.-]*:\/\/[^\s@]+$/i;
 /** Identifiers that name a secret or an identity rather than being one: ARNs, e-mail addresses, lowercase paths (`projects/p/secrets/db/versions/3`). */
-const IDENTIFIER = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:\S+$|^[^\s@:/]+@[a-z0-9.-]+\.[a-z]{2,}$|^[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9][a-z0-9._-]*)+$/;
+const IDENTIFIER = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:\S+$|^[^\s@:/]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}$|^[a-z0-9][a-z0-9._-]*(?:\/[a-z0-9][a-z0-9._-]*)+$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A SOPS-encrypted value (`ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]`, SOPS `aes/cipher.go`). */
@@ -214,28 +214,29 @@ function jksHasPrivateKey(bytes: Buffer): boolean {
   return false;
 }
 
-/** The text of `%XX` escapes decoded (as UTF-8), or undefined when there are none. */
+/** The text of `%XX` escapes decoded (as UTF-8, `+` as a space), or undefined when there are none. */
 export function percentDecoded(value: string): string | undefined {
   if (!/%[0-9A-Fa-f]{2}/.test(value)) return undefined;
-  const bytes: number[] = [];
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 0x25 && /^[0-9A-Fa-f]{2}$/.test(value.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(value.slice(i + 1, i + 3), 16));
+  const input = Buffer.from(value, 'utf-8');
+  const out = Buffer.alloc(input.length);
+  let n = 0;
+  const hex = (c: number) => (c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1);
+  for (let i = 0; i < input.length; i++) {
+    const c = input[i];
+    if (c === 0x25 && i + 2 < input.length && hex(input[i + 1]) >= 0 && hex(input[i + 2]) >= 0) {
+      out[n++] = hex(input[i + 1]) * 16 + hex(input[i + 2]);
       i += 2;
-    } else if (c === 0x2b) {
-      bytes.push(0x20); // '+' is a space in form encoding
     } else {
-      bytes.push(...Buffer.from(value[i], 'utf-8'));
+      out[n++] = c === 0x2b ? 0x20 : c;
     }
   }
-  return Buffer.from(bytes).toString('utf-8');
+  return out.subarray(0, n).toString('utf-8');
 }
 
 /** The payloads of `data:` URLs in a string (RFC 2397), decoded to bytes. */
 export function dataUrlPayloads(value: string): Buffer[] {
   const out: Buffer[] = [];
-  const re = /data:([^,\s]*?),([^\s"'`)]*)/gi;
+  const re = /data:([^,\s]{0,256}?),([^\s"'`)]*)/gi;
   for (let m = re.exec(value); m && out.length < 100; m = re.exec(value)) {
     const payload = m[2];
     if (/;base64$/i.test(m[1])) out.push(Buffer.from(payload.replace(/%3D/gi, '='), /[-_]/.test(payload) ? 'base64url' : 'base64'));

@@ -12,7 +12,7 @@
  * JSON pointer, the format and the length, and at most a format's public prefix (`ghp_…`).
  */
 import { applyKindPolicy } from './scanner-kinds';
-import { FORMAT_RULES, FORMAT_TRIGGER, isPlaceholderText } from './scanner-rules';
+import { FORMAT_RULES, FORMAT_TRIGGER, isPlaceholderText, splitTemplate, trimPunctuation } from './scanner-rules';
 import { base64Bytes, binaryKeyKind, bytesAsText, classifyKey, dataUrlPayloads, isSecretLiteral, KeyClass, percentDecoded } from './scanner-values';
 import { toYaml } from '../gitops/yaml';
 import { parseYamlDocument, parseYamlDocuments } from '../private/yaml-input';
@@ -67,7 +67,7 @@ const MAX_FINDINGS = 50;
 const KEYWORD_TRIGGER = /pass|pwd|secret|token|key|auth|cred|contrase/i;
 const BASE64_PEM = /LS0tLS1CRUdJTi|0tLS0tQkVHSU4|tLS0tLUJFR0lO/;
 /** A string that may be base64 as a whole (wrapped at any column). */
-const BASE64_CANDIDATE = /^[A-Za-z0-9+/_\s-]+={0,2}\s*$/;
+const BASE64_CANDIDATE = /^[A-Za-z0-9+/_\s=-]+$/; // one class: linear; base64Bytes checks the padding
 /** `key = value`, `key: value`, `"key": "value"`, `--key=value`, `Key=Value;` in text. */
 const ASSIGNMENT = /(?:^|[\s;&,{(?-])["']?([A-Za-z_][A-Za-z0-9_.\-]{0,100})["']?[ \t]*(?::=|=>|=|:)[ \t]*("[^"\n]*"|'[^'\n]*'|[^\s;&,"'#]+)/g;
 
@@ -118,8 +118,20 @@ export interface TreeFileContent {
   readonly objectsScanned?: boolean;
 }
 
-/** Text that may hold a credential format: FORMAT_TRIGGER, with URLs only when they carry user info or a query. */
-const TEXT_TRIGGER = new RegExp(`${FORMAT_TRIGGER.source.replace('|:\\/\\/', '')}|:\\/\\/[^\\s'"]*?(?:@|[?&;][\\w-]+=)`);
+/** Text that may hold a credential format (FORMAT_TRIGGER without URLs; those are checked by `hasUrlCredentialShape`). */
+const TEXT_TRIGGER = new RegExp(FORMAT_TRIGGER.source.replace('|:\\/\\/', ''));
+
+/** Whether a text has a URL with user info or a query: one pass over `://` occurrences, each token read once. */
+function hasUrlCredentialShape(text: string): boolean {
+  for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at)) {
+    let end = at + 3;
+    while (end < text.length && !/[\s'"]/.test(text[end])) end++;
+    const token = text.slice(at + 3, end);
+    if (token.includes('@') || token.includes('=')) return true;
+    at = end;
+  }
+  return false;
+}
 
 /**
  * Scans every file of a tree (what synth is about to write, or what `validate` read) and returns one problem
@@ -130,7 +142,7 @@ export function scanTreeFiles(files: Iterable<TreeFileContent>, allowances: read
   const cache = new Map<string, Array<{ document: unknown; findings: SecretFinding[] }>>();
   for (const file of files) {
     const role = roleOfPath(file.path);
-    if (file.objectsScanned && !TEXT_TRIGGER.test(file.content)) continue;
+    if (file.objectsScanned && !TEXT_TRIGGER.test(file.content) && !hasUrlCredentialShape(file.content)) continue;
     const cacheKey = `${role}\n${file.content}`;
     let scanned = cache.get(cacheKey);
     if (!scanned) {
@@ -170,7 +182,7 @@ export function roleOfPath(path: string): string {
  * any other credential is replaced by what it holds (`‹redacted: a GitHub token ('ghp_…', 40 chars)›`).
  */
 export function redactForMessage(text: string): string {
-  const masked = text.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@"'`]+:)([^\s/?#@"'`]+)@/gi,
+  const masked = text.replace(/(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/?#@"'`]{1,256}:)([^\s/?#@"'`]{1,256})@/gi,
     (match, before: string, password: string) => (isPlaceholderText(password) ? match : `${before}***@`));
   const finding = scanText(masked).find(f => f.rule !== 'basic-auth-url');
   return finding ? `‹redacted: ${finding.what.replace(/^holds /, '')}›` : masked;
@@ -448,11 +460,11 @@ class DocumentScan {
 
 /** Whether a string under a key of `keyClass` is a secret, with templates' literal parts judged alone. */
 function keywordSecret(value: string, keyClass: KeyClass): boolean {
+  if (value.length > 4096) return false; // a document, not a value: its lines are scanned one by one
   if (value.includes('{{')) {
-    const outside = value.replace(/\{\{[\s\S]*?\}\}/g, ' ').trim().replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+    const outside = trimPunctuation(splitTemplate(value).outside);
     return outside !== '' && isSecretLiteral(outside, KeyClass.SECRET);
   }
-  if (value.length > 4096) return false; // a document, not a value: its lines are scanned one by one
   return isSecretLiteral(value, keyClass);
 }
 

@@ -9,7 +9,9 @@ import { addCluster, testFleet } from '../util';
 const options: ProcessOptions = { validateSchemas: true, unvalidatedKinds: new Set(), secretAllowances: [{ kind: 'ConfigMap', name: 'allowed', pointer: '/data/k', reason: 'r' }] };
 const quota = (hard: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: 'n' }, spec: { hard } });
 const deployment = (replicas: unknown) => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'n' },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'd', namespace: 'n' },
   spec: { replicas, selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'nginx:1' }] } } },
 });
 
@@ -73,8 +75,13 @@ describe('object pipeline', () => {
     addCluster(fleet, 'c1', { environment: 'staging' });
     const versions = new VersionsFile(fleet, 'V', { content: 'environments: [staging]\nversions:\n  h:\n    staging: 1.0.0\n' });
     new HelmApplication(fleet, 'h', {
-      versions, chart: 'x', repoUrl: 'https://charts.example.com', namespace: 'h', matchLabels: { environment: 'staging' },
-      values: { retention: NaN }, valuesByLabel: [{ labelKey: 'environment', values: { staging: { replicas: Infinity } } }],
+      versions,
+      chart: 'x',
+      repoUrl: 'https://charts.example.com',
+      namespace: 'h',
+      matchLabels: { environment: 'staging' },
+      values: { retention: NaN },
+      valuesByLabel: [{ labelKey: 'environment', values: { staging: { replicas: Infinity } } }],
     });
     // WHEN
     const small = renderTree(app, { ...options, workerThreshold: Number.MAX_SAFE_INTEGER });
@@ -88,7 +95,9 @@ describe('object pipeline', () => {
   });
 
   test('property: any value gives the same processing inline and after the worker\'s JSON transfer, or is processed inline', () => {
-    const anything = fc.anything({ maxDepth: 3, withBoxedValues: false, withMap: false, withSet: false, withNullPrototype: true, withObjectString: true });
+    const anything = fc.anything({
+      maxDepth: 3, withBoxedValues: false, withMap: false, withSet: false, withNullPrototype: true, withObjectString: true,
+    });
     fc.assert(fc.property(anything, value => {
       const object = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { v: value } };
       const check = jsonDataCheck(object);

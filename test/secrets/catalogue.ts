@@ -515,7 +515,9 @@ export const FALSE_POSITIVES: CatalogueCase[] = [
     name: "an ExternalSecret's data: Secret key names and remote references",
     source: 'External Secrets v2.9.0 ExternalSecretData (secretKey, remoteRef.key/property/version)',
     document: {
-      apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'db' },
+      apiVersion: 'external-secrets.io/v1',
+      kind: 'ExternalSecret',
+      metadata: { name: 'db' },
       spec: { data: [{ secretKey: 'DB_PASSWORD_V2', remoteRef: { key: 'prod/db', property: 'password', version: '3' } }] },
     },
     expected: [],

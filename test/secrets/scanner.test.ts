@@ -95,6 +95,19 @@ describe('scanDocument', () => {
     expect(findings[50]).toEqual({ rule: 'too-many-findings', pointer: '', what: 'holds 10 more findings (only the first 50 are listed)' });
   });
 
+  test('no input makes it backtrack: hostile 200 KB strings are scanned, not hung on (issue #11 §5)', () => {
+    const n = 200_000;
+    const hostile = [
+      'ey'.repeat(n / 2), 'a://'.repeat(n / 4), 'a'.repeat(n) + '://', `${' '.repeat(n)}!`, '{{'.repeat(n / 2), 'data:'.repeat(n / 5),
+      `a="${' a=x'.repeat(n / 4)}`, 'xoxb-12345678-'.repeat(n / 14), `${'A'.repeat(n)}=`, '%2'.repeat(n / 3), `x@${'a.'.repeat(n / 2)}`,
+      `-----BEGIN ${'A'.repeat(n)}`, `${'LS0tLS1CRUdJTi'.repeat(n / 14)}`, `password: ${'{{ .x '.repeat(n / 6)}`, '[['.repeat(n / 2),
+    ];
+    for (const value of hostile) {
+      expect(Array.isArray(scanDocument(configMap({ v: value, password: value, [value.slice(0, 1000)]: 'k' })))).toBe(true);
+      expect(typeof scanTreeFiles([{ path: 'x.yaml', content: value, objectsScanned: true }])).toBe('object');
+    }
+  }, 300_000);
+
   test('property: scanning never throws and never quotes a planted secret, whatever surrounds it', () => {
     const planted = fc.constantFrom(T.akia, T.ghp, T.glpat, T.xoxb, T.age, T.jwt, T.googleApiKey);
     fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), planted, fc.string(), fc.string(), (doc, secret, before, after) => {
