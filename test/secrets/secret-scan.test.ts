@@ -114,6 +114,14 @@ describe('SecretScan', () => {
         .toMatch(/\[platform\] 'reason' holds a PEM private key \(\d+ chars\); secrets must never be written to Git \[private-key\]/);
     });
 
+    test('the last check before the writer scans every file, whatever produced it (here a removal reason that skipped its own check)', () => {
+      const { app, fleet } = testFleet();
+      (fleet as any).removals.push({ application: '*', cluster: 'old', reason: `token ${T.glpat}` });
+      expect(errorOf(() => app.synth())).toMatch(
+        /^Secret scan failed \(nothing was written[^\n]*\n {2}acknowledged-removals\.yaml: \/acknowledgedRemovals\/0\/reason holds a GitLab token \('glpat…', 26 chars\)/);
+      expect(fs.readdirSync(app.outdir)).toEqual([]);
+    });
+
     test('the library\'s own objects pass: ExternalSecret-backed cluster credentials, CA data, bootstrap', () => {
       const { app, fleet } = testFleet();
       fleet.addCluster('b', {
@@ -154,7 +162,7 @@ describe('SecretScan', () => {
     test('a file allowance covers a Helm-values-like file that holds no object', () => {
       const { app, fleet } = testFleet();
       fleet.acknowledgeRemoval({ application: '*', cluster: 'old', reason: 'decommissioned (OPS-1)' });
-      SecretScan.allow(app, { file: 'acknowledged-removals.yaml', pointer: '/removals/0/reason', reason: 'r' });
+      SecretScan.allow(app, { file: 'acknowledged-removals.yaml', pointer: '/acknowledgedRemovals/0/reason', reason: 'r' });
       expect(Object.keys(app.renderFiles())).toEqual(expect.arrayContaining(['acknowledged-removals.yaml', 'secret-scan-allowances.yaml']));
     });
 
