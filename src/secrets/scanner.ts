@@ -68,8 +68,8 @@ const KEYWORD_TRIGGER = /pass|pwd|secret|token|key|auth|cred|contrase/i;
 const BASE64_PEM = /LS0tLS1CRUdJTi|0tLS0tQkVHSU4|tLS0tLUJFR0lO/;
 /** A string that may be base64 as a whole (wrapped at any column). */
 const BASE64_CANDIDATE = /^[A-Za-z0-9+/_\s=-]+$/; // one class: linear; base64Bytes checks the padding
-/** `key = value`, `key: value`, `"key": "value"`, `--key=value`, `Key=Value;` in text. */
-const ASSIGNMENT = /(?:^|[\s;&,{(?-])["']?([A-Za-z_][A-Za-z0-9_.\-]{0,100})["']?[ \t]*(?::=|=>|=|:)[ \t]*("[^"\n]*"|'[^'\n]*'|[^\s;&,"'#]+)/g;
+/** `key = value`, `key: value`, `"key": "value"`, `--key=value`, `Key=Value;` in text (a SOPS `ENC[…]` value whole). */
+const ASSIGNMENT = /(?:^|[\s;&,{(?-])["']?([A-Za-z_][A-Za-z0-9_.\-]{0,100})["']?[ \t]*(?::=|=>|=|:)[ \t]*("[^"\n]*"|'[^'\n]*'|ENC\[[^\]\n]{0,8192}\]|[^\s;&,"'#]+)/g;
 
 interface Layer {
   /** The pointer of the value in the document, once inside a decoded layer. */
@@ -190,7 +190,7 @@ export function redactForMessage(text: string): string {
 
 /** One line per finding: `/data/x (base64-decoded) holds … [rule]`. */
 export function findingText(f: SecretFinding): string {
-  const where = `${f.pointer}${f.detail ? ` (${f.detail})` : ''}`;
+  const where = [f.pointer, f.detail ? `(${f.detail})` : ''].filter(Boolean).join(' ');
   return `${where ? `${where} ` : ''}${f.what}; secrets must never be written to Git [${f.rule}]`;
 }
 

@@ -171,6 +171,17 @@ describe('scanTreeFiles', () => {
     ]);
   });
 
+  test('SOPS-encrypted dotenv and INI files pass; their plaintext keys do not', () => {
+    const enc = (seed: string) => `ENC[AES256_GCM,data:${fake(seed, 12)}=,iv:${fake(`${seed}iv`, 43)}=,tag:${fake(`${seed}t`, 22)}==,type:str]`;
+    expect(scanTreeFiles([
+      { path: 'secrets/app.enc.env', content: `DB_PASSWORD=${enc('a')}\nsops_mac=${enc('m')}\nsops_age__list_0__map_recipient=age1${fake('r', 58, 'qpzry9x8gf2tvdw0s3jn54khce6mua7l')}\n` },
+      { path: 'secrets/app.enc.ini', content: `[db]\npassword = ${enc('b')}\n` },
+    ])).toEqual([]);
+    expect(scanTreeFiles([{ path: 'secrets/half.enc.env', content: `DB_PASSWORD=hunter2\nAPI_TOKEN=${enc('c')}\n` }])).toEqual([
+      "secrets/half.enc.env: (line 1 'DB_PASSWORD') holds a literal password under the key 'DB_PASSWORD' (7 chars); secrets must never be written to Git [secret-keyword]",
+    ]);
+  });
+
   test('allowances by file and by object', () => {
     const files = [
       { path: 'values/a.yaml', content: 'password: hunter2\n' },
