@@ -23,8 +23,9 @@ const KUSTOMIZATION = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Ku
  * rendered objects with the smallest JSON6902 patches (objects the base lacks are added as files of the
  * overlay; base objects a cluster does not have are deleted with a strategic-merge `$patch: delete`).
  *
- * Each variant's objects, as the overlay builds them, are requested `checkOnly`: they are validated against
- * the schemas and scanned for secrets like rendered output, because a patch may put anything into them.
+ * Each object an overlay patches is also requested `checkOnly`, as `kustomize build` makes it (once per
+ * variant): it is validated against the schemas and scanned for secrets like rendered output, because a patch
+ * may put anything into it.
  */
 export function kustomizeFiles(
   app: string, base: any[], perCluster: ReadonlyMap<string, any[]>, fileName: (o: any) => string, owner: string,
@@ -37,11 +38,9 @@ export function kustomizeFiles(
   const checked = new Set<any[]>();
   for (const [cluster, objects] of [...perCluster.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const dir = `apps/${app}/overlays/${cluster}`;
-    if (!checked.has(objects)) {
-      // One variant's objects serve every cluster of the variant: check them once, reported for the first.
-      checked.add(objects);
-      objects.forEach((o, i) => out.push({ path: `${dir} (as kustomize builds ${fileName(o)})`, object: o, key: `${owner}#kustomize-variant/${checked.size}/${i}`, checkOnly: true }));
-    }
+    // One variant's objects serve every cluster of the variant: check its patched objects once, for the first.
+    const firstOfVariant = !checked.has(objects);
+    checked.add(objects);
     const resources = ['../../base'];
     const patches: any[] = [];
     const present = new Set<string>();
@@ -56,6 +55,9 @@ export function kustomizeFiles(
       }
       const ops = json6902(b, o);
       if (ops.length) patches.push({ target: target(o), patch: yaml.dump(ops, { lineWidth: -1, noRefs: true }) });
+      if (ops.length && firstOfVariant) {
+        out.push({ path: `${dir} (as kustomize builds ${fileName(o)})`, object: o, key: `${owner}#kustomize-variant/${checked.size}/${id}`, checkOnly: true });
+      }
     }
     for (const b of base) {
       if (present.has(identity(b))) continue;

@@ -5,7 +5,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { fake, K, T } from './catalogue';
 import {
-  Application, ApplicationSource, ClusterCredentials, SecretScan, SecretScanRule, SecretStoreReference, Workload, WorkloadOutput,
+  Application, ApplicationSource, ClusterCredentials, ClusterMatch, SecretScan, SecretScanRule, SecretStoreReference, Workload, WorkloadOutput,
 } from '../../src';
 import { validateTree } from '../../src/cli/validate';
 import { addCluster, errorOf, renderObjects, testFleet } from '../util';
@@ -20,7 +20,8 @@ function fleetWithWorkload(output: WorkloadOutput, define: (scope: Construct) =>
     matchLabels: { tier: 'web' },
     output,
     definition: { define },
-    defaults: patch ? { patches: [{ patch }] } : undefined,
+    // An override, not the defaults: the Kustomize base does not get it, only the overlays' patches do.
+    overrides: patch ? [{ match: ClusterMatch.label('tier', 'web'), settings: { patches: [{ patch }] } }] : undefined,
   });
   return { app, fleet };
 }
@@ -58,8 +59,8 @@ describe('SecretScan', () => {
       // WHEN
       const message = errorOf(() => app.synth());
       // THEN both are refused in both modes (Kustomize: as the overlay builds them)
-      expect(message).toMatch(/Secret 'db' \([^)]*\): a Secret with data or stringData would be committed to Git in plaintext \(stringData\.password\)/);
-      expect(message).toMatch(/Deployment 'web' \([^)]*\): schema: \/spec\/replicas must be integer/);
+      expect(message).toMatch(/Secret 'db' \(.*?\): a Secret with data or stringData would be committed to Git in plaintext \(stringData\.password\)/);
+      expect(message).toMatch(/Deployment 'web' \(.*?\): schema: \/spec\/replicas must be integer/);
       if (output === WorkloadOutput.KUSTOMIZE) expect(message).toMatch(/\(apps\/web\/overlays\/prod-1 \(as kustomize builds Secret\.db\.yaml\)\)/);
     });
 
