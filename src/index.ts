@@ -37,6 +37,7 @@ export * from './secrets/sealing-certificate';
 export * from './secrets/sealed-secret';
 export * from './secrets/sops-file';
 export * from './secrets/sops-secret';
+export * from './secrets/secret-scan';
 export * from './promotion/versions-file';
 export * from './workloads/workload';
 export * from './workloads/workload-settings';

@@ -140,7 +140,17 @@ export class ListGenerator implements IApplicationSetGenerator {
  */
 export class MatrixGenerator implements IApplicationSetGenerator {
   public constructor(private readonly first: IApplicationSetGenerator, private readonly second: IApplicationSetGenerator) {
-    if (!first || !second) throw new Error('MatrixGenerator needs exactly two child generators');
+    // Argo CD's matrix combines exactly two children (generators/matrix.go refuses any other number); from
+    // JavaScript a third argument would otherwise be dropped without a word.
+    // eslint-disable-next-line prefer-rest-params
+    const given = Array.prototype.slice.call(arguments) as unknown[];
+    if (given.length > 2) {
+      const extra = given.slice(2).map((g, i) => `#${i + 3} (${generatorName(g)})`).join(', ');
+      throw new Error(`MatrixGenerator takes exactly two child generators, got ${given.length}: child ${extra} would be dropped. Argo CD's matrix combines two; nest a MatrixGenerator as one child to combine three`);
+    }
+    if (!first || !second) {
+      throw new Error(`MatrixGenerator needs exactly two child generators; the ${!first ? 'first' : 'second'} is ${show(!first ? first : second)}`);
+    }
     checkNesting('MatrixGenerator', [first, second]);
   }
 
@@ -152,6 +162,11 @@ export class MatrixGenerator implements IApplicationSetGenerator {
   public bind(applicationSet: IConstruct): ApplicationSetGeneratorConfig {
     return { generator: { matrix: { generators: [this.first.bind(applicationSet).generator, this.second.bind(applicationSet).generator] } } };
   }
+}
+
+/** A generator's class, for messages. */
+function generatorName(g: unknown): string {
+  return g !== null && typeof g === 'object' ? (g as object).constructor?.name ?? 'object' : show(g);
 }
 
 /** Options for `MergeGenerator`. */

@@ -6,6 +6,8 @@ import { parseTreeFile, readTree } from '../gitops/tree-reader';
 import { interruptedWrite, readManifest, sha256 } from '../gitops/tree-writer';
 import { Placement } from '../private/placement';
 import { InputError } from '../private/yaml-input';
+import { parseAllowancesYaml, SecretAllowanceData, scanTreeFiles } from '../secrets/scanner';
+import { SECRET_SCAN_ALLOWANCES_FILE } from '../secrets/secret-scan';
 
 /** Options for `validateTree`. */
 export interface ValidateTreeOptions {
@@ -58,7 +60,9 @@ export function validateTree(tree: string, options: ValidateTreeOptions = {}): V
   const reported = new Set(read.problems.map(p => p.slice(0, p.indexOf(': '))));
   const inspector = new TreeInspector(read.root);
 
-  const processOptions = { validateSchemas: true, unvalidatedKinds: new Set(options.unvalidatedKinds ?? []) };
+  const allowances = readAllowances(manifest, read.files, problems);
+  const processOptions = { validateSchemas: true, unvalidatedKinds: new Set(options.unvalidatedKinds ?? []), secretAllowances: allowances };
+  const notObjects: Array<{ path: string; content: string }> = [];
   // A workload variant's bytes stand in many clusters' directories: check each content once per role.
   const checked = new Map<string, string[]>();
   for (const rel of paths) {
@@ -78,7 +82,10 @@ export function validateTree(tree: string, options: ValidateTreeOptions = {}): V
     const hash = sha256(content);
     if (hash !== manifest[rel]) problems.push(`${rel}: changed since it was synthesized (edit the program, not the tree)`);
     // The library's own records and Helm values files are not Kubernetes objects.
-    if (rel === ACKNOWLEDGEMENTS_FILE || rel.startsWith('values/')) continue;
+    if (rel === ACKNOWLEDGEMENTS_FILE || rel === SECRET_SCAN_ALLOWANCES_FILE || rel.startsWith('values/')) {
+      notObjects.push({ path: rel, content }); // scanned for secrets below, as synth scans them
+      continue;
+    }
     const key = `${roleOf(rel)}\n${hash}`;
     let found = checked.get(key);
     if (!found) {
@@ -93,7 +100,20 @@ export function validateTree(tree: string, options: ValidateTreeOptions = {}): V
         + 'or left by a write that was interrupted and committed; delete it, or synth again');
     }
   }
+  problems.push(...scanTreeFiles(notObjects, allowances));
   return { checked: paths.length, problems, contents };
+}
+
+/** The allowances the program declared (`SecretScan.allow`), from the tree's `secret-scan-allowances.yaml`. */
+function readAllowances(managed: Record<string, string>, files: ReadonlyMap<string, string>, problems: string[]): SecretAllowanceData[] {
+  const text = files.get(SECRET_SCAN_ALLOWANCES_FILE);
+  if (!(SECRET_SCAN_ALLOWANCES_FILE in managed) || text === undefined) return [];
+  try {
+    return parseAllowancesYaml(text);
+  } catch (e) {
+    problems.push(`${SECRET_SCAN_ALLOWANCES_FILE}: ${(e as Error).message}`);
+    return [];
+  }
 }
 
 /** The problems of one file's content: YAML that does not parse, or objects that fail validation or the secret scan. */

@@ -8,7 +8,7 @@ import type { IAppProject } from '../argocd/app-project';
 import { ExternalSecret as ExternalSecretL1 } from '../imports/externalsecrets-external-secrets.io';
 import { argoChart } from '../private/argo-chart';
 import { clusterSecretAnnotations, secretSettingErrors } from '../private/cluster-secret-settings';
-import { show, throwIfInvalid } from '../private/errors';
+import { show, throwIfInvalid, validateLater } from '../private/errors';
 import { formatProblem, inputErrors, renderExternalSecretSpec, webhookProblems } from '../private/external-secret-spec';
 import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
 import { definePlacement } from '../private/placement';
@@ -182,7 +182,13 @@ export class Cluster extends Construct implements ICluster {
     this.sealingCertificate = props.sealingCertificate;
     this.sopsAgeRecipient = props.sopsAgeRecipient;
 
-    throwIfInvalid(this, 'Cluster', [...this.propErrors(props, rendered?.impliedServer), ...secretSettingErrors(props)]);
+    // The name, credentials and server make the cluster: a problem there stops the program (with every other
+    // problem of the cluster). The rest only shapes what it writes, so alone those problems are reported at
+    // synth, together with every other construct's (README "Validation").
+    const { fatal, later } = this.propErrors(props, rendered?.impliedServer);
+    later.push(...secretSettingErrors(props));
+    if (fatal.length > 0) throwIfInvalid(this, 'Cluster', [...fatal, ...later]);
+    validateLater(this, later);
     this.fleet._registerCluster(this);
 
     const secretName = `cluster-${this.clusterName}`;
@@ -274,20 +280,21 @@ export class Cluster extends Construct implements ICluster {
     return data;
   }
 
-  private propErrors(p: ClusterProps, impliedServer: string | undefined): string[] {
-    const errors: string[] = [];
-    errors.push(...dns1123LabelErrors(this.clusterName).map(e => `'clusterName' (${show(this.clusterName)}) is not a valid DNS-1123 label: ${e}`));
+  private propErrors(p: ClusterProps, impliedServer: string | undefined): { fatal: string[]; later: string[] } {
+    const fatal: string[] = [];
+    fatal.push(...dns1123LabelErrors(this.clusterName).map(e => `'clusterName' (${show(this.clusterName)}) is not a valid DNS-1123 label: ${e}`));
     if (!p.credentials) {
-      errors.push("'credentials' is required (ClusterCredentials.awsIam(), .execProvider(), .bearerTokenFromSecretStore(), ...)");
+      fatal.push("'credentials' is required (ClusterCredentials.awsIam(), .execProvider(), .bearerTokenFromSecretStore(), ...)");
     }
     if (p.server === undefined && !impliedServer) {
-      errors.push("'server' is required (the cluster's API server URL, e.g. 'https://api.prod.example.com')");
+      fatal.push("'server' is required (the cluster's API server URL, e.g. 'https://api.prod.example.com')");
     } else if (p.server !== undefined) {
-      errors.push(...serverErrors(p.server));
+      fatal.push(...serverErrors(p.server));
       if (impliedServer && p.server.replace(/\/$/, '') !== impliedServer) {
-        errors.push(`'server' (${show(p.server)}) must be ${show(impliedServer)} (or omitted) with ClusterCredentials.inCluster()`);
+        fatal.push(`'server' (${show(p.server)}) must be ${show(impliedServer)} (or omitted) with ClusterCredentials.inCluster()`);
       }
     }
+    const errors: string[] = [];
     errors.push(...labelMapErrors('labels', p.labels));
     errors.push(...annotationMapErrors('annotations', p.annotations));
     if (p.labels && CLUSTER_SECRET_TYPE_LABEL in p.labels) {
@@ -309,7 +316,7 @@ export class Cluster extends Construct implements ICluster {
     if (p.proxyUrl !== undefined && !/^(https?|socks5):\/\/[^\s]+$/.test(p.proxyUrl)) {
       errors.push(`'proxyUrl' (${show(p.proxyUrl)}) must be an http(s):// or socks5:// URL`);
     }
-    return errors;
+    return { fatal, later: errors };
   }
 }
 

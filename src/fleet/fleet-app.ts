@@ -12,6 +12,7 @@ import { RenderedFile, renderTree } from '../gitops/render';
 import { recoverTree, sha256, writeTree } from '../gitops/tree-writer';
 import { show, throwIfInvalid } from '../private/errors';
 import { FLEET_APP_SYMBOL } from '../private/fleet-app-marker';
+import { SecretScan } from '../secrets/secret-scan';
 
 /**
  * Props for `FleetApp`. Of the cdk8s `AppProps`, `outdir` and `resolvers` apply. The GitOps tree has its own
@@ -153,7 +154,8 @@ export class FleetApp extends App {
   }
 
   private render() {
-    const { files, errors, constructs } = renderTree(this, { validateSchemas: true, unvalidatedKinds: this.unvalidatedKinds });
+    const secretAllowances = SecretScan._allowancesOf(this);
+    const { files, errors, constructs } = renderTree(this, { validateSchemas: true, unvalidatedKinds: this.unvalidatedKinds, secretAllowances });
     if (errors.length > 0) {
       throw new Error(`Validation failed with the following errors (nothing was written):\n  ${errors.join('\n  ')}`);
     }
@@ -164,6 +166,7 @@ export class FleetApp extends App {
       const at = files.findIndex(f => f.path > ACKNOWLEDGEMENTS_FILE); // files stay sorted by path
       files.splice(at < 0 ? files.length : at, 0, { path: ACKNOWLEDGEMENTS_FILE, content, hash: sha256(content), object: undefined, constructPath: this.node.path, placement: { directory: '.', role: 'argocd' } });
     }
+    SecretScan._checkTree(this, files); // every byte the writer will write, whatever produced it
     const entries: TreeEntry[] = files.filter(f => f.object !== undefined); // a RenderedFile is a TreeEntry
     const model = modelFromEntries(entries, acknowledgements);
     const plan = computePlan(model, AppProject._importedProjectNames(constructs));

@@ -7,6 +7,7 @@ import { AppProject, IAppProject } from '../argocd/app-project';
 import { show, throwIfInvalid } from '../private/errors';
 import { FLEET_APP_SYMBOL } from '../private/fleet-app-marker';
 import { dns1123LabelErrors, qualifiedNameErrors } from '../private/names';
+import { findingText, scanText } from '../secrets/scanner';
 import type { ISecretStore } from '../secrets/secret-store';
 
 /** Props for `Fleet`. */
@@ -180,6 +181,11 @@ export class Fleet extends Construct {
     if (!acknowledgement.application) errors.push(`'application' (${show(acknowledgement.application)}) is required ('*' for all)`);
     if (!acknowledgement.cluster) errors.push(`'cluster' (${show(acknowledgement.cluster)}) is required ('*' for all)`);
     if (!acknowledgement.reason || !acknowledgement.reason.trim()) errors.push(`'reason' (${show(acknowledgement.reason)}) must say why the removal is intended`);
+    // Written to acknowledged-removals.yaml: the same secret scan as every file (never quoting the value).
+    for (const prop of ['application', 'cluster', 'reason'] as const) {
+      const text = acknowledgement[prop];
+      if (typeof text === 'string') errors.push(...scanText(text).map(f => `'${prop}' ${findingText(f)}`));
+    }
     throwIfInvalid(this, 'removal acknowledgement', errors);
     this.removals.push({ ...acknowledgement });
   }
@@ -203,6 +209,12 @@ export class Fleet extends Construct {
 
   private validateRegistry(): string[] {
     const errors: string[] = [];
+    // Two fleets of one name would write the same argocd/<fleetName> directory and bootstrap Application.
+    const namesakes = this.node.root.node.findAll().filter(c => Fleet.isFleet(c) && c !== this && c.fleetName === this.fleetName);
+    if (namesakes.length > 0) {
+      errors.push(`'fleetName' ('${this.fleetName}') is also the name of the Fleet at ${namesakes.map(f => `'${f.node.path}'`).join(', ')}; `
+        + `each fleet writes its own '${this.argocdDirectory}' directory and root Application, so fleet names must be unique in an app`);
+    }
     const byServer = new Map<string, string[]>();
     for (const c of this.clusters) {
       const key = c.server.replace(/\/+$/, '');

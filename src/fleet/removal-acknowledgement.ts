@@ -7,6 +7,9 @@ export interface RemovalAcknowledgement {
   readonly application: string;
   /** The cluster name, or `*` for every cluster. */
   readonly cluster: string;
-  /** Why the removal is intended; shown in the diff. */
+  /**
+   * Why the removal is intended; shown in the diff and written to the tree, so it is scanned for secrets like
+   * every file (a reason holding a key or a token is refused).
+   */
   readonly reason: string;
 }

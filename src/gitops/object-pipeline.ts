@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
-import { processObject, ProcessedObject, ProcessOptions } from './process-object';
+import { jsonDataCheck, processObject, ProcessedObject, ProcessOptions } from './process-object';
 import { Placement } from '../private/placement';
 
 /**
@@ -11,6 +11,10 @@ import { Placement } from '../private/placement';
  * after that does not. On a fleet-sized tree a worker does that second half while the main thread is still
  * walking, which uses both cores. The API stays synchronous (cdk8s `synth()` is): the main thread waits for the
  * worker's last batches with `Atomics.wait` and reads them with `receiveMessageOnPort`.
+ *
+ * Both ways give the same answer for the same object: the worker runs the same `processObject` on the
+ * object's JSON text, and an object that JSON would change (NaN or Infinity would arrive as null, an
+ * undefined property would vanish) is processed on the main thread instead, where `processObject` reports it.
  */
 export interface ObjectPipeline {
   /** Queues one object; results come back in submission order from `finish()`. */
@@ -70,12 +74,14 @@ class WorkerPipeline implements ObjectPipeline {
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly counter: Int32Array;
-  private readonly results: ProcessedObject[][] = [];
-  private batch: Array<[string, Placement['role']]> = [];
+  /** Results by submission index. */
+  private readonly results: ProcessedObject[] = [];
+  private batch: Array<[number, string, Placement['role']]> = [];
+  private submitted = 0;
   private sent = 0;
   private received = 0;
 
-  private constructor(file: string, execArgv: string[], options: ProcessOptions) {
+  private constructor(file: string, execArgv: string[], private readonly options: ProcessOptions) {
     const channel = new MessageChannel();
     this.port = channel.port1;
     this.counter = new Int32Array(new SharedArrayBuffer(4));
@@ -86,6 +92,7 @@ class WorkerPipeline implements ObjectPipeline {
         counter: this.counter,
         validateSchemas: options.validateSchemas,
         unvalidatedKinds: [...options.unvalidatedKinds],
+        secretAllowances: options.secretAllowances ?? [],
       },
       transferList: [channel.port2],
     });
@@ -93,7 +100,13 @@ class WorkerPipeline implements ObjectPipeline {
   }
 
   public submit(json: any, role: Placement['role']): void {
-    this.batch.push([JSON.stringify(json), role]);
+    const index = this.submitted++;
+    if (!jsonDataCheck(json).lossless) {
+      // JSON would not carry it as it is: the main thread processes (and reports) it.
+      this.results[index] = processObject(json, role, this.options);
+      return;
+    }
+    this.batch.push([index, JSON.stringify(json), role]);
     if (this.batch.length >= BATCH) this.flush();
   }
 
@@ -116,7 +129,7 @@ class WorkerPipeline implements ObjectPipeline {
       void this.worker.terminate();
       this.port.close();
     }
-    return this.results.flat();
+    return this.results;
   }
 
   private flush() {
@@ -129,8 +142,8 @@ class WorkerPipeline implements ObjectPipeline {
   private drain(): boolean {
     let got = false;
     for (let msg = receiveMessageOnPort(this.port); msg; msg = receiveMessageOnPort(this.port)) {
-      const { id, results } = msg.message as { id: number; results: ProcessedObject[] };
-      this.results[id] = results;
+      const { results } = msg.message as { id: number; results: Array<[number, ProcessedObject]> };
+      for (const [index, result] of results) this.results[index] = result;
       this.received++;
       got = true;
     }

@@ -4,16 +4,19 @@
  */
 import { MessagePort, workerData } from 'worker_threads';
 import { processObject, ProcessedObject } from './process-object';
+import { SecretAllowanceData } from '../secrets/scanner';
 
-const data = workerData as { port: MessagePort; counter: Int32Array; validateSchemas: boolean; unvalidatedKinds: string[] };
-const options = { validateSchemas: data.validateSchemas, unvalidatedKinds: new Set(data.unvalidatedKinds) };
+const data = workerData as {
+  port: MessagePort; counter: Int32Array; validateSchemas: boolean; unvalidatedKinds: string[]; secretAllowances: SecretAllowanceData[];
+};
+const options = { validateSchemas: data.validateSchemas, unvalidatedKinds: new Set(data.unvalidatedKinds), secretAllowances: data.secretAllowances };
 
-data.port.on('message', (batch: { id: number; items: Array<[string, any]> }) => {
-  const results: ProcessedObject[] = batch.items.map(([text, role]) => {
+data.port.on('message', (batch: { id: number; items: Array<[number, string, any]> }) => {
+  const results: Array<[number, ProcessedObject]> = batch.items.map(([index, text, role]) => {
     try {
-      return processObject(JSON.parse(text), role, options);
+      return [index, processObject(JSON.parse(text), role, options)];
     } catch (e) {
-      return { content: '', problems: [`internal error: ${(e as Error).message}`], hash: '' };
+      return [index, { content: '', problems: [`internal error: ${(e as Error).message}`], hash: '' }];
     }
   });
   data.port.postMessage({ id: batch.id, results });

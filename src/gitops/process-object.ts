@@ -1,11 +1,12 @@
 import { createHash } from 'crypto';
 import { SchemaValidator } from './schema-validator';
-import { secretErrors } from './secret-guard';
 import { toYaml } from './yaml';
 import { imagesOf } from '../private/images';
 import { Placement } from '../private/placement';
+import { objectQuantityErrors } from '../private/quantity';
 import { sopsAgeRecipients } from '../private/secret-markers';
 import { sopsObjectProblems } from '../private/sops-object';
+import { findingText, scanDocument, SecretAllowanceData, subjectOf, withoutAllowed } from '../secrets/scanner';
 
 /** The per-object half of rendering that needs no construct tree: validation, secret scan, serialization. */
 export interface ProcessOptions {
@@ -13,6 +14,10 @@ export interface ProcessOptions {
   readonly validateSchemas: boolean;
   /** `apiVersion/kind` keys written without schema validation. */
   readonly unvalidatedKinds: ReadonlySet<string>;
+  /** Findings of the secret scanner the program allows (`SecretScan.allow`). */
+  readonly secretAllowances?: readonly SecretAllowanceData[];
+  /** The tree-relative file, when one object is one known file (Helm values files), for `file` allowances. */
+  readonly file?: string;
 }
 
 /** What processing one object yields. */
@@ -32,7 +37,17 @@ const TEMPLATE_PARAM = /%%tp\d+%%/;
 /** Kinds the library itself writes that no pinned schema covers (Kustomize's kustomization.yaml). */
 const LIBRARY_KINDS = new Set(['kustomize.config.k8s.io/v1beta1/Kustomization', 'viaduct.ai/v1/ksops']);
 
-export function processObject(json: any, role: Placement['role'], options: ProcessOptions): ProcessedObject {
+/**
+ * Validates, scans and serializes one object. It runs on the main thread or on the object pipeline's worker
+ * and must give the same answer on both: the worker receives the object as JSON text, so anything JSON cannot
+ * carry (NaN, Infinity, undefined in an array, functions, class instances) is reported here, with its JSON
+ * pointer, before anything else looks at the object (and such objects are never sent to the worker).
+ */
+export function processObject(input: any, role: Placement['role'], options: ProcessOptions): ProcessedObject {
+  const data = jsonDataCheck(input);
+  if (data.errors.length > 0) return { content: '', problems: data.errors, hash: sha256('') };
+  // Properties whose value is undefined are not data (JSON and YAML drop them): check what is written.
+  const json = data.lossless ? input : JSON.parse(JSON.stringify(input));
   const problems: string[] = [];
   // A SOPS-encrypted manifest (written by SopsSecret): checked as encrypted, its plain part validated and scanned.
   const sops = sopsAgeRecipients(json) !== undefined;
@@ -46,15 +61,90 @@ export function processObject(json: any, role: Placement['role'], options: Proce
       problems.push(...schemaErrors.map(e => `schema: ${e}`));
     }
   }
+  problems.push(...objectQuantityErrors(json));
   let content = '';
   try {
     content = toYaml(json);
   } catch (e) {
     problems.push((e as Error).message);
   }
-  if (!sops) problems.push(...secretErrors(json, { directory: '', role }, content));
+  if (!sops) {
+    const findings = withoutAllowed(scanDocument(json, { role }), subjectOf(json, options.file), options.secretAllowances);
+    problems.push(...findings.map(findingText));
+  }
   if (TEMPLATE_PARAM.test(content)) {
     problems.push('holds a TemplateParam outside an ApplicationSet template (only ApplicationSets render them)');
   }
-  return { content, problems, images: role === 'workload' ? imagesOf(json) : undefined, hash: createHash('sha256').update(content).digest('hex') };
+  return { content, problems, images: role === 'workload' ? imagesOf(json) : undefined, hash: sha256(content) };
+}
+
+/** What `jsonDataCheck` found. */
+export interface JsonDataCheck {
+  /** Values JSON and YAML cannot carry, each `<JSON pointer>: <why>`. */
+  readonly errors: string[];
+  /** Whether a JSON round trip gives back exactly this value (no errors, no undefined-valued properties). */
+  readonly lossless: boolean;
+}
+
+/** Checks that a value is JSON data: finite numbers, strings, booleans, null, plain arrays and objects. */
+export function jsonDataCheck(value: unknown): JsonDataCheck {
+  const errors: string[] = [];
+  let lossless = true;
+  // The pointer is built only for a problem: this runs on every object of the tree.
+  const path: string[] = [];
+  const here = () => (path.length ? `/${path.map(t => t.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}` : '/');
+  const visit = (v: unknown, depth: number): void => {
+    if (errors.length >= 20) return;
+    switch (typeof v) {
+      case 'string':
+      case 'boolean':
+        return;
+      case 'number':
+        if (!Number.isFinite(v)) errors.push(`${here()}: ${String(v)} is not a finite number; JSON and YAML cannot hold it`);
+        return;
+      case 'undefined':
+        errors.push(`${here()}: undefined is not a value JSON or YAML can hold`);
+        return;
+      case 'object':
+        break;
+      default:
+        errors.push(`${here()}: a ${typeof v} is not JSON data`);
+        return;
+    }
+    if (v === null) return;
+    if (depth > 512) {
+      errors.push(`${here()}: nested more than 512 levels deep`);
+      return;
+    }
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        path.push(String(i));
+        visit(v[i], depth + 1);
+        path.pop();
+      }
+      return;
+    }
+    // A plain object's prototype is some realm's Object.prototype (structuredClone and jest use other realms).
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== null && Object.getPrototypeOf(proto) !== null) {
+      errors.push(`${here()}: a ${(v as object).constructor?.name ?? 'non-plain object'} is not JSON data (only plain objects and arrays are)`);
+      return;
+    }
+    for (const k of Object.keys(v as object)) {
+      const child = (v as Record<string, unknown>)[k];
+      if (child === undefined) {
+        lossless = false;
+        continue;
+      }
+      path.push(k);
+      visit(child, depth + 1);
+      path.pop();
+    }
+  };
+  visit(value, 0);
+  return { errors, lossless: lossless && errors.length === 0 };
+}
+
+function sha256(content: string): string {
+  return createHash('sha256').update(content).digest('hex');
 }

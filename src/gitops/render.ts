@@ -186,7 +186,7 @@ function renderValuesFiles(helmApps: HelmApplication[], options: RenderOptions, 
         for (const e of treePathErrors(v.path)) errors.push(`[${h.node.path}] 'valuesByLabel' writes the values file ${show(v.path)}, which is not a path inside the tree: ${e}`);
         continue;
       }
-      const p = processObject(v.values, 'workload', { ...options, validateSchemas: false });
+      const p = processObject(v.values, 'workload', { ...options, validateSchemas: false, file: v.path });
       for (const problem of p.problems) errors.push(`[${h.node.path}] values file ${v.path}: ${problem}`);
       const existing = byPath.get(v.path);
       if (existing) {
@@ -229,6 +229,7 @@ function renderWorkloadFiles(
         if (problems.length > 0) invalid.add(r.key);
       }
       if (invalid.has(r.key)) continue;
+      if (r.checkOnly) continue; // checked as Kustomize will build it, not written
       if (!isTreePath(r.path)) {
         for (const e of treePathErrors(r.path)) errors.push(`[${constructPath}] ${r.object.kind} '${r.object.metadata?.name ?? ''}' would be written to ${show(r.path)}, which is not a path inside the tree: ${e}`);
         continue;

@@ -2,7 +2,6 @@
  * The seeds' production checklist, computed from a tree: per cluster and per environment, which items hold.
  * Private to the library; `cdk8s-fleet checklist` prints it.
  */
-import * as yaml from 'js-yaml';
 import { GUARDRAIL_LABEL } from './drift-guard-policies';
 import { pinningViolations, violationText } from './pinning-check';
 import { pinningPolicies, STRICT_RULES } from './pinning-policy';
@@ -10,10 +9,10 @@ import { directoryIndex, isKustomization, normalizePath, trimDir } from './tree-
 import { compileSelector } from '../expansion/selector';
 import type { FleetModel, TreeEntry } from '../gitops/fleet-model';
 import type { ClusterPlan, FleetPlan, PlannedApplication } from '../gitops/fleet-plan';
-import { secretErrors } from '../gitops/secret-guard';
 import { normalizeGitUrl } from '../private/glob';
 import { sopsAgeRecipients } from '../private/secret-markers';
 import { sopsObjectProblems } from '../private/sops-object';
+import { findingText, scanDocument } from '../secrets/scanner';
 import { containersOf } from '../workloads/apply-settings';
 
 /** The annotation of an Application that plays a part in a DR pair: `primary` or `standby`. */
@@ -245,15 +244,15 @@ function secretsByReference(
     // A SOPS-encrypted manifest: its ciphertext is not plaintext; its plain part and its encryption are checked.
     const problems = sopsAgeRecipients(entry.object) !== undefined
       ? sopsObjectProblems(entry.object, 'workload', false)
-      : secretErrors(entry.object, { directory: '', role: 'workload' }, entry.content ?? yaml.dump(entry.object));
+      : scanDocument(entry.object, { role: 'workload' }).map(findingText);
     for (const e of problems) details.push(`${entry.path}: ${e}`);
   }
-  for (const a of apps) for (const e of secretErrors(a.object, { directory: '', role: 'argocd' }, JSON.stringify(a.object))) details.push(`Application ${a.name}: ${e}`);
+  for (const a of apps) for (const e of scanDocument(a.object, { role: 'argocd' }).map(findingText)) details.push(`Application ${a.name}: ${e}`);
   for (const s of clusterSecrets) {
     const o = s.object;
     const name = o?.stringData?.name ?? o?.spec?.target?.template?.data?.name;
     if (name !== cluster.name) continue;
-    for (const e of secretErrors(o, { directory: '', role: 'argocd' }, s.content ?? JSON.stringify(o))) details.push(`${s.path}: ${e}`);
+    for (const e of scanDocument(o, { role: 'argocd' }).map(findingText)) details.push(`${s.path}: ${e}`);
   }
   return { item: 'secrets-by-reference', status: details.length ? 'fails' : 'holds', details };
 }

@@ -7,8 +7,8 @@
 import type { Placement } from './placement';
 import { readSopsYaml, SopsDocument } from './sops-format';
 import { SchemaValidator } from '../gitops/schema-validator';
-import { secretErrors } from '../gitops/secret-guard';
 import { toYaml } from '../gitops/yaml';
+import { findingText, scanDocument } from '../secrets/scanner';
 
 /** The problems of a SOPS file's text (one document). */
 export function sopsTextProblems(text: string, role: Placement['role'], validateSchemas = true): string[] {
@@ -36,7 +36,7 @@ function problemsOf(doc: SopsDocument, role: Placement['role'], validateSchemas:
   }
   // The plain part is scanned like any object; a Secret's encrypted data is not plaintext.
   const plain = isSecret(scanView) && isEmptyData(scanView) ? { ...scanView, data: undefined, stringData: undefined } : scanView;
-  problems.push(...secretErrors(plain, { directory: '', role }, toYaml(plain)));
+  problems.push(...scanDocument(plain, { role }).map(findingText));
   return problems;
 }
 

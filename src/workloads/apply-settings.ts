@@ -108,7 +108,11 @@ export function settingsErrors(s: WorkloadSettings | undefined, where: string): 
   const check = (name: string, v: string | undefined) => {
     if (v !== undefined && !quantity.test(v)) errors.push(`'${where}.${name}' (${JSON.stringify(v)}) is not a Kubernetes quantity (e.g. 250m, 512Mi)`);
   };
-  if (s.replicas !== undefined && (!Number.isInteger(s.replicas) || s.replicas < 0)) errors.push(`'${where}.replicas' (${JSON.stringify(s.replicas)}) must be a non-negative integer`);
+  if (s.replicas !== undefined && (!Number.isInteger(s.replicas) || s.replicas < 0)) errors.push(`'${where}.replicas' (${show(s.replicas)}) must be a non-negative integer`);
+  for (const k of ['pods', 'services', 'persistentVolumeClaims'] as const) {
+    const v = s.quota?.[k];
+    if (v !== undefined && (!Number.isInteger(v) || v < 0)) errors.push(`'${where}.quota.${k}' (${show(v)}) must be a non-negative integer`);
+  }
   for (const [k, v] of Object.entries(s.resources ?? {})) check(`resources.${k}`, v);
   for (const [k, v] of Object.entries(s.quota ?? {})) if (typeof v === 'string') check(`quota.${k}`, v);
   for (const [k, v] of Object.entries(s.limitRange ?? {})) check(`limitRange.${k}`, v);

@@ -8,6 +8,11 @@ export interface WorkloadFileRequest {
   readonly key: string;
   /** The images the file's directory deploys, when the object itself does not say (an overlay). */
   readonly images?: string[];
+  /**
+   * Validate and scan the object, but write no file: an object as `kustomize build` renders it from the base
+   * and an overlay's patches, which must pass the same checks as a rendered object.
+   */
+  readonly checkOnly?: boolean;
 }
 
 const KUSTOMIZATION = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' };
@@ -17,6 +22,10 @@ const KUSTOMIZATION = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Ku
  * kustomization.yaml), and `apps/<app>/overlays/<cluster>/kustomization.yaml` turns it into each cluster's
  * rendered objects with the smallest JSON6902 patches (objects the base lacks are added as files of the
  * overlay; base objects a cluster does not have are deleted with a strategic-merge `$patch: delete`).
+ *
+ * Each object an overlay patches is also requested `checkOnly`, as `kustomize build` makes it (once per
+ * variant): it is validated against the schemas and scanned for secrets like rendered output, because a patch
+ * may put anything into it.
  */
 export function kustomizeFiles(
   app: string, base: any[], perCluster: ReadonlyMap<string, any[]>, fileName: (o: any) => string, owner: string,
@@ -26,8 +35,12 @@ export function kustomizeFiles(
   const baseByKey = new Map(base.map(o => [identity(o), o]));
   base.forEach((o, i) => out.push({ path: `${baseDir}/${fileName(o)}`, object: o, key: `${owner}#kustomize-base/${i}` }));
   out.push({ path: `${baseDir}/kustomization.yaml`, object: { ...KUSTOMIZATION, resources: base.map(fileName) }, key: `${owner}#kustomize-base/kustomization` });
+  const checked = new Set<any[]>();
   for (const [cluster, objects] of [...perCluster.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const dir = `apps/${app}/overlays/${cluster}`;
+    // One variant's objects serve every cluster of the variant: check its patched objects once, for the first.
+    const firstOfVariant = !checked.has(objects);
+    checked.add(objects);
     const resources = ['../../base'];
     const patches: any[] = [];
     const present = new Set<string>();
@@ -42,6 +55,9 @@ export function kustomizeFiles(
       }
       const ops = json6902(b, o);
       if (ops.length) patches.push({ target: target(o), patch: yaml.dump(ops, { lineWidth: -1, noRefs: true }) });
+      if (ops.length && firstOfVariant) {
+        out.push({ path: `${dir} (as kustomize builds ${fileName(o)})`, object: o, key: `${owner}#kustomize-variant/${checked.size}/${id}`, checkOnly: true });
+      }
     }
     for (const b of base) {
       if (present.has(identity(b))) continue;

@@ -197,6 +197,7 @@ export class Workload extends Construct {
     this.applicationName = props.applicationName ?? id;
     this.namespace = props.namespace;
     throwIfInvalid(this, 'Workload', this.propErrors(props));
+    this.node.addValidation({ validate: () => overrideRegistryErrors(props.overrides, this.fleet) });
 
     this.ownProject = props.project ? undefined : new AppProject(this, 'Project', {
       projectName: this.applicationName,
@@ -462,6 +463,15 @@ export class Workload extends Construct {
     if (p.imageUpdater && !p.image) errors.push("'imageUpdater' needs 'image'");
     return errors;
   }
+}
+
+/** Overrides whose match cannot apply as written (a cluster the fleet does not have). */
+function overrideRegistryErrors(overrides: WorkloadOverride[] | undefined, fleet: Fleet): string[] {
+  const names = fleet.clusters.map(c => c.clusterName);
+  return (overrides ?? []).flatMap((o, i) => {
+    const error = o.match?._registryError(names, fleet.fleetName);
+    return error ? [`'overrides[${i}].match': ${error}`] : [];
+  });
 }
 
 /** Settings that render the same objects have the same key (patches by identity). */

@@ -176,6 +176,10 @@ describe('ApplicationSet', () => {
     expect(() => new ClusterGenerator({ matchExpressions: [{ key: 'env', operator: LabelSelectorOperator.EXISTS, values: ['x'] }] })).toThrow(/Exists on 'env' takes no 'values'/);
     expect(() => new ListGenerator({ elements: [] })).toThrow(/ListGenerator 'elements' must be a non-empty list/);
     expect(() => new MatrixGenerator(new MatrixGenerator(new MatrixGenerator(leaf, leaf), leaf), leaf)).toThrow(/nest only one level deep/);
+    // From JavaScript a third child would be dropped silently: it is an error naming the extra child.
+    expect(() => new (MatrixGenerator as any)(leaf, leaf, new ClusterGenerator())).toThrow(
+      "MatrixGenerator takes exactly two child generators, got 3: child #3 (ClusterGenerator) would be dropped. Argo CD's matrix combines two; nest a MatrixGenerator as one child to combine three");
+    expect(() => new MatrixGenerator(leaf, undefined as any)).toThrow('MatrixGenerator needs exactly two child generators; the second is undefined');
     expect(() => new MergeGenerator({ mergeKeys: [], generators: [leaf, leaf] })).toThrow(/'mergeKeys' must not be empty/);
     expect(() => TemplateParam.clusterLabel('has space')).toThrow(/'key' \('has space'\)/);
     const message = errorOf(() => new ApplicationSet(fleet, 'Bad', {

@@ -146,7 +146,8 @@ describe('cdk8s-fleet checklist on the example fleet', () => {
     const tree = copyTree();
     fs.writeFileSync(path.join(tree, 'clusters/prod-eu-2/web/Secret.db.yaml'), yaml.dump({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'web' }, stringData: { password: 'hunter2' } }));
     expect(checklist(tree).status('prod-eu-2', 'secrets-by-reference').details).toEqual([
-      'clusters/prod-eu-2/web/Secret.db.yaml: a Secret with data or stringData would be committed to Git in plaintext; use an External Secrets ExternalSecret (or a SealedSecret) instead',
+      'clusters/prod-eu-2/web/Secret.db.yaml: a Secret with data or stringData would be committed to Git in plaintext (stringData.password); '
+        + 'use an External Secrets ExternalSecret, a SealedSecret or a SOPS-encrypted file instead; secrets must never be written to Git [kubernetes-secret]',
     ]);
   });
 

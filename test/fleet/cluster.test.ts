@@ -168,13 +168,26 @@ describe('Cluster', () => {
     }));
     // THEN
     expect(message).toMatch(/\[platform\/Prod_EU\] 'clusterName' \('Prod_EU'\) is not a valid DNS-1123 label/);
-    expect(message).toMatch(/'server' \('ftp:\/\/user:pw@prod.example.com'\) must be an https:\/\/ URL/);
+    expect(message).toMatch(/'server' \('ftp:\/\/user:\*\*\*@prod.example.com'\) must be an https:\/\/ URL/); // the password is never quoted
     expect(message).toMatch(/'server' .* must not carry credentials/);
     expect(message).toMatch(/'labels' key 'bad key!' is not a valid label key/);
     expect(message).toMatch(/'labels' value 'not valid!' \(key 'env'\) is not a valid label value/);
     expect(message).toMatch(/'shard' \(-1\) must be a non-negative integer/);
     expect(message).toMatch(/'clusterResources' \(true\) only has an effect together with 'namespaces'/);
     expect(message).toMatch(/'caCertificate' contains a private key/);
+  });
+
+  test('problems of what a cluster writes are reported at synth, for every cluster at once', () => {
+    // GIVEN two clusters whose name, server and credentials are fine, but not their labels, shard or CA
+    const { app, fleet } = testFleet();
+    fleet.addCluster('a', { server: 'https://a.example.com', credentials: ClusterCredentials.awsIam({ clusterName: 'a' }), labels: { env: 'not valid!' } });
+    fleet.addCluster('b', { server: 'https://b.example.com', credentials: ClusterCredentials.awsIam({ clusterName: 'b' }), shard: -1, caCertificate: 'nope' });
+    // WHEN
+    const message = errorOf(() => app.synth());
+    // THEN both clusters' problems are in one error
+    expect(message).toMatch(/\[platform\/a\] 'labels' value 'not valid!' \(key 'env'\) is not a valid label value/);
+    expect(message).toMatch(/\[platform\/b\] 'shard' \(-1\) must be a non-negative integer/);
+    expect(message).toMatch(/\[platform\/b\] 'caCertificate' must be one or more PEM 'CERTIFICATE' blocks/);
   });
 
   test('fails when the reserved secret-type label is set or the server is missing', () => {

@@ -78,8 +78,19 @@ describe('Fleet', () => {
     }));
     expect(message).toMatch(/\[Bad\] 'fleetName' \('Bad Fleet'\) is not a valid DNS-1123 label/);
     expect(message).toMatch(/'argocdNamespace' \('Argo'\) is not a valid namespace name/);
-    expect(message).toMatch(/'repoUrl' \('https:\/\/user:token@github.com\/acme\/x.git'\) must not carry credentials/);
+    expect(message).toMatch(/'repoUrl' \('https:\/\/user:\*\*\*@github.com\/acme\/x.git'\) must not carry credentials/); // the password is never quoted
     expect(message).toMatch(/'targetRevision' \('main branch'\) must be a branch, tag or commit/);
     expect(() => new Fleet(app, 'f', { repoUrl: 'github.com/acme' })).toThrow(/'repoUrl' \('github.com\/acme'\) must be a Git URL/);
+  });
+
+  test('two fleets of one name are reported as such, naming both, not only as colliding files', () => {
+    // GIVEN
+    const app = new FleetApp({ outdir: '/nonexistent/never-written' });
+    new Fleet(app, 'a', { fleetName: 'platform', repoUrl: 'https://github.com/acme/a.git' });
+    new Fleet(app, 'b', { fleetName: 'platform', repoUrl: 'https://github.com/acme/b.git' });
+    // THEN
+    const message = errorOf(() => app.synth());
+    expect(message).toMatch(/\[a\] 'fleetName' \('platform'\) is also the name of the Fleet at 'b'; each fleet writes its own 'argocd\/platform' directory and root Application, so fleet names must be unique in an app/);
+    expect(message).toMatch(/\[b\] 'fleetName' \('platform'\) is also the name of the Fleet at 'a'/);
   });
 });

@@ -21,7 +21,7 @@ describe('renderTree', () => {
     expect(threaded.errors).toEqual(inline.errors);
     expect(threaded.errors).toEqual([
       "[bench/cluster-0003/broken/Leak] ConfigMap 'leak' (clusters/cluster-0003/broken/ConfigMap.leak.yaml): schema: /data/n must be string",
-      "[bench/cluster-0003/broken/Leak] ConfigMap 'leak' (clusters/cluster-0003/broken/ConfigMap.leak.yaml): /data/key holds a PEM private key; private keys must never be written to Git",
+      "[bench/cluster-0003/broken/Leak] ConfigMap 'leak' (clusters/cluster-0003/broken/ConfigMap.leak.yaml): /data/key holds a PEM private key (27 chars); secrets must never be written to Git [private-key]",
     ]);
     expect(threaded.files.map(f => [f.path, f.content, f.images])).toEqual(inline.files.map(f => [f.path, f.content, f.images]));
   });

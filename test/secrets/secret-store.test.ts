@@ -179,7 +179,7 @@ describe('SecretStore', () => {
     test('servers and vault URLs must be http(s) URLs without credentials', () => {
       const { chart } = manifests();
       expect(() => new SecretStore(chart, 'V', { provider: SecretStoreProvider.vault({ server: 'https://user:pw@vault', auth: VaultAuth.kubernetes({ role: 'r' }) }) }))
-        .toThrow(/'server' \('https:\/\/user:pw@vault'\) must not carry credentials/);
+        .toThrow(/'server' \('https:\/\/user:\*\*\*@vault'\) must not carry credentials/);
       expect(() => new SecretStore(chart, 'A', { provider: SecretStoreProvider.azureKeyVault({ vaultUrl: 'acme', auth: AzureAuth.managedIdentity() }) }))
         .toThrow(/'vaultUrl' \('acme'\) is not a valid URL/);
     });

@@ -1,0 +1,113 @@
+import * as fc from 'fast-check';
+import { VersionsFile, HelmApplication } from '../../src';
+import { createPipeline } from '../../src/gitops/object-pipeline';
+import { jsonDataCheck, processObject, ProcessOptions } from '../../src/gitops/process-object';
+import { renderTree } from '../../src/gitops/render';
+import { FALSE_POSITIVES, TRUE_POSITIVES } from '../secrets/catalogue';
+import { addCluster, testFleet } from '../util';
+
+const options: ProcessOptions = { validateSchemas: true, unvalidatedKinds: new Set(), secretAllowances: [{ kind: 'ConfigMap', name: 'allowed', pointer: '/data/k', reason: 'r' }] };
+const quota = (hard: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: 'n' }, spec: { hard } });
+const deployment = (replicas: unknown) => ({
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name: 'd', namespace: 'n' },
+  spec: { replicas, selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'nginx:1' }] } } },
+});
+
+/** Inputs that once gave different verdicts on the main thread and in the worker, and every catalogue case. */
+const INPUTS: Array<[string, any]> = [
+  ['quota pods: NaN', quota({ pods: NaN })],
+  ["quota pods: 'NaN'", quota({ pods: 'NaN' })],
+  ["quota services: '-5'", quota({ services: '-5' })],
+  ['quota pods: 1.5', quota({ pods: 1.5 })],
+  ['quota requests.cpu: Infinity', quota({ 'requests.cpu': Infinity })],
+  ['replicas: NaN', deployment(NaN)],
+  ['replicas: -Infinity', deployment(-Infinity)],
+  ['replicas: 1.5', deployment(1.5)],
+  ['Helm values NaN', { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: { name: 'a', namespace: 'argocd' }, spec: { project: 'default', destination: { name: 'in-cluster', namespace: 'x' }, source: { repoURL: 'https://charts.example.com', chart: 'x', targetRevision: '1.0.0', helm: { valuesObject: { retention: NaN, nested: [1, Infinity] } } } } }],
+  ['an undefined array element', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: 'b' }, extra: [undefined] }],
+  ['an undefined property (dropped as JSON drops it)', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', labels: undefined }, data: { a: 'b', gone: undefined } }],
+  ['a Date', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { when: new Date(0) } }],
+  ['a function', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { f: () => 1 } }],
+  ['an allowed finding', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'allowed' }, data: { k: 'AKIA' + 'QYLPMN5HFIQR7XPL' } }],
+  ...[...TRUE_POSITIVES, ...FALSE_POSITIVES].map(c => [c.name, c.document] as [string, any]),
+];
+
+describe('object pipeline', () => {
+  test('the worker thread gives exactly the main thread\'s verdict for every input', () => {
+    // GIVEN the same inputs WHEN processed inline and on the worker (threshold forced to 1)
+    const inline = createPipeline(options, INPUTS.length, Number.MAX_SAFE_INTEGER);
+    const threaded = createPipeline(options, INPUTS.length, 1);
+    expect(threaded.constructor.name).toBe('WorkerPipeline');
+    for (const [, input] of INPUTS) {
+      inline.submit(input, 'workload');
+      threaded.submit(input, 'workload');
+    }
+    // THEN
+    const a = inline.finish();
+    const b = threaded.finish();
+    expect(b).toEqual(a);
+    const byName = Object.fromEntries(INPUTS.map(([name], i) => [name, a[i].problems]));
+    expect(byName['quota pods: NaN']).toEqual(['/spec/hard/pods: NaN is not a finite number; JSON and YAML cannot hold it']);
+    expect(byName["quota pods: 'NaN'"]).toEqual([
+      "/spec/hard/pods: 'NaN' quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+    ]);
+    expect(byName["quota services: '-5'"]).toEqual(["/spec/hard/services: '-5' must be greater than or equal to 0"]);
+    expect(byName['quota pods: 1.5']).toEqual(['/spec/hard/pods: 1.5 must be an integer']);
+    expect(byName['replicas: NaN']).toEqual(['/spec/replicas: NaN is not a finite number; JSON and YAML cannot hold it']);
+    expect(byName['replicas: 1.5']).toEqual(['schema: /spec/replicas must be integer', 'schema: /spec/replicas must match format "int32"']);
+    expect(byName['Helm values NaN']).toEqual([
+      '/spec/source/helm/valuesObject/retention: NaN is not a finite number; JSON and YAML cannot hold it',
+      '/spec/source/helm/valuesObject/nested/1: Infinity is not a finite number; JSON and YAML cannot hold it',
+    ]);
+    expect(byName['an undefined array element']).toEqual(['/extra/0: undefined is not a value JSON or YAML can hold']);
+    expect(byName['an undefined property (dropped as JSON drops it)']).toEqual([]);
+    expect(byName['a Date']).toEqual(['/data/when: a Date is not JSON data (only plain objects and arrays are)']);
+    expect(byName['a function']).toEqual(['/data/f: a function is not JSON data']);
+    expect(byName['an allowed finding']).toEqual([]);
+    for (const problems of Object.values(byName)) for (const p of problems) expect(p).not.toMatch(/\(null\)/);
+  });
+
+  test('Helm values holding NaN are refused below and above the worker threshold (issue #11 §3)', () => {
+    // GIVEN a Helm application whose values hold NaN, in a tree rendered inline and with the worker
+    const { app, fleet } = testFleet();
+    addCluster(fleet, 'c1', { environment: 'staging' });
+    const versions = new VersionsFile(fleet, 'V', { content: 'environments: [staging]\nversions:\n  h:\n    staging: 1.0.0\n' });
+    new HelmApplication(fleet, 'h', {
+      versions,
+      chart: 'x',
+      repoUrl: 'https://charts.example.com',
+      namespace: 'h',
+      matchLabels: { environment: 'staging' },
+      values: { retention: NaN },
+      valuesByLabel: [{ labelKey: 'environment', values: { staging: { replicas: Infinity } } }],
+    });
+    // WHEN
+    const small = renderTree(app, { ...options, workerThreshold: Number.MAX_SAFE_INTEGER });
+    const large = renderTree(app, { ...options, workerThreshold: 1 });
+    // THEN
+    expect(large.errors).toEqual(small.errors);
+    expect(small.errors).toEqual([
+      '[platform/h] values file values/h/environment-staging.yaml: /replicas: Infinity is not a finite number; JSON and YAML cannot hold it',
+      "[platform/h/ApplicationSet-staging] ApplicationSet 'h-staging' (argocd/platform/applicationsets/ApplicationSet.h-staging.yaml): /spec/template/spec/sources/0/helm/valuesObject/retention: NaN is not a finite number; JSON and YAML cannot hold it",
+    ]);
+  });
+
+  test('property: any value gives the same processing inline and after the worker\'s JSON transfer, or is processed inline', () => {
+    const anything = fc.anything({
+      maxDepth: 3, withBoxedValues: false, withMap: false, withSet: false, withNullPrototype: true, withObjectString: true,
+    });
+    fc.assert(fc.property(anything, value => {
+      const object = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { v: value } };
+      const check = jsonDataCheck(object);
+      if (check.lossless) {
+        // exactly what the worker would see
+        expect(processObject(JSON.parse(JSON.stringify(object)), 'workload', options)).toEqual(processObject(object, 'workload', options));
+      } else {
+        // never sent to the worker; data errors name a pointer, never print null for NaN
+        for (const p of processObject(object, 'workload', options).problems) expect(p).not.toMatch(/\(null\)/);
+      }
+    }), { numRuns: 400 });
+  });
+});
