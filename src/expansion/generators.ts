@@ -229,7 +229,7 @@ function gitParams(g: any, ctx: ExpansionContext): Params[] {
       ? 'error generating params from git: error generating params from apps: failed to append templated values: '
       : `error generating params from git: unable to process file '${file}' from repository '${g.repoURL}': failed to append templated values: `));
   } catch (e) {
-    if (e instanceof GitGeneratorError) throw new Error(e.message);
+    if (e instanceof GitGeneratorError) throw new Error(e.message.startsWith('error generating params from git: ') || e.message === 'generator is empty' ? e.message : `error generating params from git: ${e.message}`);
     throw e;
   }
 }

@@ -29,60 +29,73 @@ type AppendValues = (params: GoMap, file?: string) => void;
 export function gitGeneratorParams(g: any, checkout: GitCheckout, goTemplate: boolean, appendValues: AppendValues): GoMap[] {
   const repoURL = String(g.repoURL ?? '');
   const revision = String(g.revision ?? '');
-  const prefix = typeof g.pathParamPrefix === 'string' ? g.pathParamPrefix : '';
-  const directories: any[] = Array.isArray(g.directories) ? g.directories : [];
-  const files: any[] = Array.isArray(g.files) ? g.files : [];
-  if (directories.length > 0) {
-    const all = gitDirectories(checkout.files.keys(), checkout.includeHiddenDirectories);
-    return filterApps(directories, all).map(dir => {
-      const params = directoryParams(dir, prefix, goTemplate);
-      appendValues(params);
-      return params;
-    });
+  if (Array.isArray(g.directories) && g.directories.length > 0) {
+    return gitDirectoryParams(g, gitDirectories(checkout.files.keys(), checkout.includeHiddenDirectories), goTemplate, appendValues);
   }
-  if (files.length > 0) {
-    const selected = new Map<string, string>();
-    const list = (pattern: string): string[] => {
-      try {
-        if (checkout.newGitFileGlobbing) {
-          const matches = globFiles(checkout.files.keys(), gitDirectories(checkout.files.keys(), true), pattern);
-          const dir = matches.find(m => !checkout.files.has(m));
-          if (dir !== undefined) {
-            throw new GitGeneratorError(`error generating params from git: error retrieving Git files: rpc error: code = Internal desc = unable to read files. repo ${repoURL} with revision ${revision} pattern ${pattern}: read ${dir}: is a directory`);
-          }
-          return matches;
+  const getFiles = (pattern: string): ReadonlyMap<string, string> => {
+    let paths: string[];
+    try {
+      if (checkout.newGitFileGlobbing) {
+        paths = globFiles(checkout.files.keys(), gitDirectories(checkout.files.keys(), true), pattern);
+        const dir = paths.find(m => !checkout.files.has(m));
+        if (dir !== undefined) {
+          throw new GitGeneratorError(`error retrieving Git files: rpc error: code = Internal desc = unable to read files. repo ${repoURL} with revision ${revision} pattern ${pattern}: read ${dir}: is a directory`);
         }
-        return lsFiles(checkout.files.keys(), pattern === '' ? '.' : pattern);
-      } catch (e) {
-        if (e instanceof BadGitPatternError) {
-          throw new GitGeneratorError(`error generating params from git: error retrieving Git files: rpc error: code = Internal desc = unable to list files. repo ${repoURL} with revision ${revision} pattern ${pattern}: ${e.message}`);
-        }
-        throw e;
+      } else {
+        paths = lsFiles(checkout.files.keys(), pattern === '' ? '.' : pattern);
       }
-    };
-    for (const f of files.filter(x => !x?.exclude)) for (const path of list(String(f?.path ?? ''))) selected.set(path, checkout.files.get(path)!);
-    for (const f of files.filter(x => x?.exclude)) for (const path of list(String(f?.path ?? ''))) selected.delete(path);
-    const out: GoMap[] = [];
-    for (const path of [...selected.keys()].sort(comparePaths)) {
-      let objects: (GoMap | null)[];
-      try {
-        objects = parseGitFile(selected.get(path)!);
-      } catch (e) {
-        throw new GitGeneratorError(`error generating params from git: unable to process file '${path}' from repository '${repoURL}': unable to parse file: ${(e as Error).message}`);
+    } catch (e) {
+      if (e instanceof BadGitPatternError) {
+        throw new GitGeneratorError(`error retrieving Git files: rpc error: code = Internal desc = unable to list files. repo ${repoURL} with revision ${revision} pattern ${pattern}: ${e.message}`);
       }
-      for (const obj of objects) {
-        const params = fileParams(obj, path, prefix, goTemplate);
-        appendValues(params, path);
-        out.push(params);
-      }
+      throw e;
     }
-    return out;
+    return new Map(paths.map(p => [p, checkout.files.get(p)!]));
+  };
+  return gitFileParams(g, getFiles, goTemplate, appendValues);
+}
+
+/** generateParamsForGitDirectories after the repo server answered with `allPaths`. */
+export function gitDirectoryParams(g: any, allPaths: readonly string[], goTemplate: boolean, appendValues: AppendValues): GoMap[] {
+  const prefix = typeof g.pathParamPrefix === 'string' ? g.pathParamPrefix : '';
+  return filterApps(g.directories ?? [], allPaths).map(dir => {
+    const params = directoryParams(dir, prefix, goTemplate);
+    appendValues(params);
+    return params;
+  });
+}
+
+/**
+ * generateParamsForGitFiles, with `getFiles(pattern)` standing for the repo server's GetGitFiles: every include
+ * pattern's files, minus every exclude pattern's, in path order; each file parsed into one or more param sets.
+ */
+export function gitFileParams(g: any, getFiles: (pattern: string) => ReadonlyMap<string, string>, goTemplate: boolean, appendValues: AppendValues): GoMap[] {
+  const repoURL = String(g.repoURL ?? '');
+  const prefix = typeof g.pathParamPrefix === 'string' ? g.pathParamPrefix : '';
+  const files: any[] = Array.isArray(g.files) ? g.files : [];
+  if (files.length === 0) throw new GitGeneratorError('generator is empty');
+  const selected = new Map<string, string>();
+  for (const f of files.filter(x => !x?.exclude)) for (const [p, c] of getFiles(String(f?.path ?? ''))) selected.set(p, c);
+  for (const f of files.filter(x => x?.exclude)) for (const p of getFiles(String(f?.path ?? '')).keys()) selected.delete(p);
+  const out: GoMap[] = [];
+  for (const path of [...selected.keys()].sort(comparePaths)) {
+    let objects: (GoMap | null)[];
+    try {
+      objects = parseGitFile(selected.get(path)!);
+    } catch (e) {
+      throw new GitGeneratorError(`error generating params from git: unable to process file '${path}' from repository '${repoURL}': unable to parse file: ${(e as Error).message}`);
+    }
+    for (const obj of objects) {
+      const params = fileParams(obj, path, prefix, goTemplate);
+      appendValues(params, path);
+      out.push(params);
+    }
   }
-  throw new GitGeneratorError('generator is empty');
+  return out;
 }
 
 /** filterApps: a directory is kept when an include pattern matches it and no exclude pattern does. */
-function filterApps(requested: any[], all: string[]): string[] {
+function filterApps(requested: any[], all: readonly string[]): string[] {
   return all.filter(dir => {
     let include = false;
     let exclude = false;

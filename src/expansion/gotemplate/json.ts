@@ -6,6 +6,7 @@
  */
 import { formatFloat } from './float';
 import { quote } from './fmt';
+import { NIL_SLICES } from './functions';
 import { GoInt, GoMap, GoValue, isGoObject, isMap, NO_VALUE, sortedKeys } from './values';
 
 /** A value encoding/json refuses (NaN, ±Inf), worded as Go's UnsupportedValueError. */
@@ -30,6 +31,7 @@ function encode(v: GoValue, html: boolean, indent: string | undefined, prefix: s
   const inner = indent === undefined ? '' : prefix + indent;
   const nl = indent === undefined ? '' : '\n';
   if (Array.isArray(v)) {
+    if (NIL_SLICES.has(v)) { out.push('null'); return; }
     if (v.length === 0) { out.push('[]'); return; }
     out.push('[');
     v.forEach((e, i) => {

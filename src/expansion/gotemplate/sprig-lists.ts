@@ -94,7 +94,6 @@ function chunk(size: bigint, l: GoValue): GoValue[] {
   const n = Number(size);
   const out: GoValue[] = [];
   for (let i = 0; i < e.length; i += n) out.push(e.slice(i, i + n));
-  if (e.length === 0) out.push([]);
   GO_TYPES.set(out, '[][]interface {}');
   return out;
 }
