@@ -7,6 +7,7 @@ import { JsonSyntaxError, marshal, unmarshal } from './gotemplate/json';
 import { renderString, renderValue } from './render';
 import { StrategicMergeError, strategicMerge } from './strategic-merge';
 import { dns1123SubdomainErrors } from '../private/names';
+import { InputError } from '../private/yaml-input';
 
 export { OfflineUnsupportedError } from './generators';
 
@@ -89,6 +90,8 @@ export function expandApplicationSet(applicationSet: any, options: ExpansionOpti
     projects: options.projects,
     templateProject: typeof spec.template?.spec?.project === 'string' ? spec.template.spec.project : '',
   };
+  const shapeError = specShapeError(spec);
+  if (shapeError) return fail(shapeError);
   const generated: any[] = [];
   const missingParameters: { application: string; keys: string[] }[] = [];
   let firstError: string | undefined;
@@ -98,6 +101,7 @@ export function expandApplicationSet(applicationSet: any, options: ExpansionOpti
       results = transform(generator, spec.template ?? {}, ctx);
     } catch (e) {
       if (e instanceof OfflineUnsupportedError) return { applicationSet: name, applications: [], rejected: [], unsupported: e.message };
+      if (e instanceof InputError) throw e;
       return fail((e as Error).message);
     }
     for (const result of results) {
@@ -124,6 +128,23 @@ export function expandApplicationSet(applicationSet: any, options: ExpansionOpti
 }
 
 class PatchError extends Error {}
+
+/** What encoding/json would say about an ApplicationSet spec of the wrong shape (the CLI and the API server decode it first). */
+function specShapeError(spec: any): string | undefined {
+  const kind = (v: unknown) => (typeof v === 'string' ? 'string' : typeof v === 'boolean' ? 'bool' : typeof v === 'number' ? 'number' : Array.isArray(v) ? 'array' : 'object');
+  const field = (path: string, v: unknown, type: string) => `json: cannot unmarshal ${kind(v)} into Go struct field ApplicationSetSpec.${path} of type ${type}`;
+  if (!isMap(spec)) return `json: cannot unmarshal ${kind(spec)} into Go struct field ApplicationSet.spec of type v1alpha1.ApplicationSetSpec`;
+  if (spec.generators != null && !Array.isArray(spec.generators)) return field('spec.generators', spec.generators, '[]v1alpha1.ApplicationSetGenerator');
+  for (const g of spec.generators ?? []) if (g != null && !isMap(g)) return field('spec.generators', g, 'v1alpha1.ApplicationSetGenerator');
+  if (spec.template != null && !isMap(spec.template)) return field('spec.template', spec.template, 'v1alpha1.ApplicationSetTemplate');
+  if (spec.templatePatch != null && typeof spec.templatePatch !== 'string') return field('spec.templatePatch', spec.templatePatch, 'string');
+  if (spec.goTemplateOptions != null && !Array.isArray(spec.goTemplateOptions)) return field('spec.goTemplateOptions', spec.goTemplateOptions, '[]string');
+  for (const g of spec.generators ?? []) {
+    const elements = g?.list?.elements;
+    if (elements != null && !Array.isArray(elements)) return `json: cannot unmarshal ${kind(elements)} into Go struct field ListGenerator.spec.generators.list.elements of type []v1.JSON`;
+  }
+  return undefined;
+}
 
 /** The typed template (ApplicationSetTemplate: the ObjectMeta fields a template may set, and the spec). */
 const TEMPLATE = { struct: 'Application' } as const;

@@ -6,6 +6,7 @@ import { fromJson, GoMap, GoValue, isMap, MissingKey, normalizeName, stringMap, 
 import { setKey } from './gotemplate/sprig-lists';
 import { renderString, renderValue } from './render';
 import { compileSelector, isEmptySelector } from './selector';
+import { InputError } from '../private/yaml-input';
 
 /** Raised when a generator cannot be computed offline (it needs an SCM provider, a plugin service or the cluster). */
 export class OfflineUnsupportedError extends Error {}
@@ -65,7 +66,7 @@ export function transform(generator: any, baseTemplate: any, ctx: ExpansionConte
       const filtered = generator.selector != null ? params.filter(p => selector(flattenParams(p))) : params;
       results.push({ params: filtered, template });
     } catch (e) {
-      if (e instanceof OfflineUnsupportedError) throw e;
+      if (e instanceof OfflineUnsupportedError || e instanceof InputError) throw e;
       firstError ??= e as Error;
     }
   }
@@ -252,7 +253,7 @@ function matrixParams(g: any, ctx: ExpansionContext): Params[] {
   try {
     first = childResult(children[0], ctx);
   } catch (e) {
-    if (e instanceof OfflineUnsupportedError) throw e;
+    if (e instanceof OfflineUnsupportedError || e instanceof InputError) throw e;
     throw new Error(`error failed to get params for first generator in matrix generator: child generator returned an error on parameter generation: ${(e as Error).message}`);
   }
   const out: Params[] = [];
@@ -261,7 +262,7 @@ function matrixParams(g: any, ctx: ExpansionContext): Params[] {
     try {
       second = childResult(children[1], ctx, a);
     } catch (e) {
-      if (e instanceof OfflineUnsupportedError) throw e;
+      if (e instanceof OfflineUnsupportedError || e instanceof InputError) throw e;
       throw new Error(`failed to get params for second generator in the matrix generator: child generator returned an error on parameter generation: ${(e as Error).message}`);
     }
     for (const b of second) {
@@ -287,7 +288,7 @@ function mergeParams(g: any, ctx: ExpansionContext): Params[] {
     try {
       return childResult(c, ctx);
     } catch (e) {
-      if (e instanceof OfflineUnsupportedError) throw e;
+      if (e instanceof OfflineUnsupportedError || e instanceof InputError) throw e;
       throw new Error(`error getting param sets from generators: error getting params from generator ${i + 1} of ${children.length}: `
         + `child generator returned an error on parameter generation: ${(e as Error).message}`);
     }

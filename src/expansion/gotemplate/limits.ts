@@ -28,7 +28,7 @@ export function checkOutputSize(size: number, what: string): void {
 }
 
 /** Throws when a list function would produce more than `MAX_LIST_ELEMENTS` elements. */
-export function checkListLength(length: number, what: string): void {
+export function checkListLength(length: number | bigint, what: string): void {
   if (length > MAX_LIST_ELEMENTS) {
     throw new LimitError(`${what} would produce ${length} elements, more than the ${MAX_LIST_ELEMENTS} cdk8s-fleet builds for one list`);
   }

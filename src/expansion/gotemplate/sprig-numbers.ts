@@ -81,12 +81,12 @@ function untilStep(start: bigint, stop: bigint, step: bigint): GoValue[] {
   GO_TYPES.set(out, '[]int');
   if (stop < start) {
     if (step >= 0n) return out;
-    checkListLength(Number((start - stop + (-step) - 1n) / -step), 'untilStep');
+    checkListLength((start - stop + (-step) - 1n) / -step, 'untilStep');
     for (let i = start; i > stop; i += step) out.push(i);
     return out;
   }
   if (step <= 0n) return out;
-  checkListLength(Number((stop - start + step - 1n) / step), 'untilStep');
+  checkListLength((stop - start + step - 1n) / step, 'untilStep');
   for (let i = start; i < stop; i += step) out.push(i);
   return out;
 }
