@@ -140,7 +140,7 @@ function specShapeError(spec: any): string | undefined {
   if (spec.templatePatch != null && typeof spec.templatePatch !== 'string') return field('spec.templatePatch', spec.templatePatch, 'string');
   if (spec.goTemplateOptions != null && !Array.isArray(spec.goTemplateOptions)) return field('spec.goTemplateOptions', spec.goTemplateOptions, '[]string');
   for (const g of spec.generators ?? []) {
-    const elements = g?.list?.elements;
+    const elements = (g as any)?.list?.elements;
     if (elements != null && !Array.isArray(elements)) return `json: cannot unmarshal ${kind(elements)} into Go struct field ListGenerator.spec.generators.list.elements of type []v1.JSON`;
   }
   return undefined;

@@ -4,9 +4,9 @@
  * winning, and the parameters built from each directory or from each JSON/YAML file (flattened with
  * jeremywohl/flatten in fasttemplate mode, nested in Go-template mode, `path.*` and `pathParamPrefix`).
  */
-import { parseGoYamlDocument } from './go-yaml';
 import { BadGitPatternError, comparePaths, gitDirectories, globFiles, lsFiles } from './git-match';
 import { pathBase, pathDir, pathMatch, BadPatternError } from './go-path';
+import { parseGoYamlDocument } from './go-yaml';
 import { fromJson, GO_TYPES, GoMap, GoValue, isMap, normalizeName, sprint, stringSlice } from './gotemplate';
 import { setKey } from './gotemplate/sprig-lists';
 
@@ -69,7 +69,9 @@ export function gitDirectoryParams(g: any, allPaths: readonly string[], goTempla
  * generateParamsForGitFiles, with `getFiles(pattern)` standing for the repo server's GetGitFiles: every include
  * pattern's files, minus every exclude pattern's, in path order; each file parsed into one or more param sets.
  */
-export function gitFileParams(g: any, getFiles: (pattern: string) => ReadonlyMap<string, string>, goTemplate: boolean, appendValues: AppendValues): GoMap[] {
+type GetFiles = (pattern: string) => ReadonlyMap<string, string>;
+
+export function gitFileParams(g: any, getFiles: GetFiles, goTemplate: boolean, appendValues: AppendValues): GoMap[] {
   const repoURL = String(g.repoURL ?? '');
   const prefix = typeof g.pathParamPrefix === 'string' ? g.pathParamPrefix : '';
   const files: any[] = Array.isArray(g.files) ? g.files : [];
@@ -138,7 +140,11 @@ function fileParams(obj: GoMap | null, file: string, prefix: string, goTemplate:
   if (goTemplate) {
     for (const k of Object.keys(obj ?? {})) setKey(params, k, obj![k]);
     const p: GoMap = {
-      path: dir, basename: base, filename, basenameNormalized: normalizeName(base), filenameNormalized: normalizeName(filename),
+      path: dir,
+      basename: base,
+      filename,
+      basenameNormalized: normalizeName(base),
+      filenameNormalized: normalizeName(filename),
       segments: stringSlice(dir.split('/')),
     };
     setKey(params, prefix || 'path', prefix ? { path: p } : p);

@@ -86,9 +86,7 @@ export function parsePathspec(spec: string): Pathspec {
     let i = 1;
     for (; i < rest.length; i++) {
       const c = rest[i];
-      if (c === '!' || c === '^') exclude = true;
-      else if (c === '/') continue;
-      else if (c === ':') { i++; break; } else break;
+      if (c === '!' || c === '^') {exclude = true;} else if (c === '/') {continue;} else if (c === ':') { i++; break; } else {break;}
     }
     rest = rest.slice(i);
   }
@@ -168,8 +166,18 @@ export function wildmatch(p: Uint8Array, text: Uint8Array, pathname: boolean, ic
 }
 
 const CHAR_CLASSES: Record<string, RegExp> = {
-  alnum: /[A-Za-z0-9]/, alpha: /[A-Za-z]/, blank: /[ \t]/, cntrl: /[\x00-\x1f\x7f]/, digit: /[0-9]/, graph: /[\x21-\x7e]/,
-  lower: /[a-z]/, print: /[\x20-\x7e]/, punct: /[!-/:-@[-`{-~]/, space: /[ \t\n\v\f\r]/, upper: /[A-Z]/, xdigit: /[0-9A-Fa-f]/,
+  alnum: /[A-Za-z0-9]/,
+  alpha: /[A-Za-z]/,
+  blank: /[ \t]/,
+  cntrl: /[\x00-\x1f\x7f]/,
+  digit: /[0-9]/,
+  graph: /[\x21-\x7e]/,
+  lower: /[a-z]/,
+  print: /[\x20-\x7e]/,
+  punct: /[!-/:-@[-`{-~]/,
+  space: /[ \t\n\v\f\r]/,
+  upper: /[A-Z]/,
+  xdigit: /[0-9A-Fa-f]/,
 };
 
 const SLASH = 0x2f;
@@ -312,7 +320,9 @@ function bad(): never {
   throw new BadGitPatternError(DOUBLESTAR_BAD_PATTERN);
 }
 
-function doMatch(pattern: Buffer, name: Buffer, dsPat0: number, dsName0: number, sPat0: number, sName0: number, patIdx0: number, nameIdx0: number): boolean {
+function doMatch(
+  pattern: Buffer, name: Buffer, dsPat0: number, dsName0: number, sPat0: number, sName0: number, patIdx0: number, nameIdx0: number,
+): boolean {
   let dsPat = dsPat0;
   let dsName = dsName0;
   let sPat = sPat0;

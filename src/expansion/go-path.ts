@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */ // UTF-8 decoding, IEEE 754 bits and base32/base64/adler32 are bit operations by nature
 /**
  * Go's `path` package for slash-separated paths, as Argo CD's git generator uses it (`path.Match` for the
  * directory generator, `path.Dir`/`path.Base` for the `path.*` parameters) and sprig exposes it (`base`,

@@ -76,7 +76,9 @@ function prepare(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(prepare);
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, e] of Object.entries(v)) Object.defineProperty(out, k, { value: prepare(e), enumerable: true, writable: true, configurable: true });
+    for (const [k, e] of Object.entries(v)) {
+      Object.defineProperty(out, k, { value: prepare(e), enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
   return v;
@@ -92,7 +94,11 @@ export function stringifyGoYaml(value: unknown, _json?: string): string {
   const doc = new yaml.Document(prepare(value), {
     version: '1.1',
     customTags: (tags: yaml.Tags) => [numberTag, ...tags],
-    sortMapEntries: (a: yaml.Pair, b: yaml.Pair) => (keyLess(String((a.key as yaml.Scalar).value), String((b.key as yaml.Scalar).value)) ? -1 : keyLess(String((b.key as yaml.Scalar).value), String((a.key as yaml.Scalar).value)) ? 1 : 0),
+    sortMapEntries: (a: yaml.Pair, b: yaml.Pair) => {
+      const x = String((a.key as yaml.Scalar).value);
+      const y = String((b.key as yaml.Scalar).value);
+      return keyLess(x, y) ? -1 : keyLess(y, x) ? 1 : 0;
+    },
   } as yaml.DocumentOptions & yaml.SchemaOptions & yaml.CreateNodeOptions);
   yaml.visit(doc, {
     Scalar(_key, node) {

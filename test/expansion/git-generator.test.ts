@@ -32,8 +32,13 @@ describe('Test_generateParamsFromGitFile', () => {
 
   test('empty file returns path parameters', () => {
     expect(file('', false)).toEqual([{
-      'path': 'path/dir', 'path.basename': 'dir', 'path.filename': 'file_name.yaml', 'path.basenameNormalized': 'dir',
-      'path.filenameNormalized': 'file-name.yaml', 'path[0]': 'path', 'path[1]': 'dir',
+      'path': 'path/dir',
+      'path.basename': 'dir',
+      'path.filename': 'file_name.yaml',
+      'path.basenameNormalized': 'dir',
+      'path.filenameNormalized': 'file-name.yaml',
+      'path[0]': 'path',
+      'path[1]': 'dir',
     }]);
   });
 
@@ -44,15 +49,27 @@ describe('Test_generateParamsFromGitFile', () => {
 
   test('file parameters are added to params', () => {
     expect(file(defaultContent, false)).toEqual([{
-      'foo.bar': 'baz', 'path': 'path/dir', 'path.basename': 'dir', 'path.filename': 'file_name.yaml', 'path.basenameNormalized': 'dir',
-      'path.filenameNormalized': 'file-name.yaml', 'path[0]': 'path', 'path[1]': 'dir',
+      'foo.bar': 'baz',
+      'path': 'path/dir',
+      'path.basename': 'dir',
+      'path.filename': 'file_name.yaml',
+      'path.basenameNormalized': 'dir',
+      'path.filenameNormalized': 'file-name.yaml',
+      'path[0]': 'path',
+      'path[1]': 'dir',
     }]);
   });
 
   test('path parameter are prefixed', () => {
     expect(file(defaultContent, false, { pathParamPrefix: 'myRepo' })).toEqual([{
-      'foo.bar': 'baz', 'myRepo.path': 'path/dir', 'myRepo.path.basename': 'dir', 'myRepo.path.filename': 'file_name.yaml',
-      'myRepo.path.basenameNormalized': 'dir', 'myRepo.path.filenameNormalized': 'file-name.yaml', 'myRepo.path[0]': 'path', 'myRepo.path[1]': 'dir',
+      'foo.bar': 'baz',
+      'myRepo.path': 'path/dir',
+      'myRepo.path.basename': 'dir',
+      'myRepo.path.filename': 'file_name.yaml',
+      'myRepo.path.basenameNormalized': 'dir',
+      'myRepo.path.filenameNormalized': 'file-name.yaml',
+      'myRepo.path[0]': 'path',
+      'myRepo.path[1]': 'dir',
     }]);
   });
 
@@ -149,15 +166,26 @@ describe('TestGitGenerateParamsFromFiles', () => {
     return gitFileParams(gen, () => new Map(Object.entries(contents)), goTemplate, values(gen, ctx(goTemplate))).map(plain);
   };
   const pathOf = (dir: string, filename = 'config.json') => ({
-    'path': dir, 'path.basename': dir.split('/').pop(), 'path[0]': dir.split('/')[0], 'path[1]': dir.split('/')[1],
-    'path.basenameNormalized': dir.split('/').pop(), 'path.filename': filename, 'path.filenameNormalized': filename,
+    'path': dir,
+    'path.basename': dir.split('/').pop(),
+    'path[0]': dir.split('/')[0],
+    'path[1]': dir.split('/')[1],
+    'path.basenameNormalized': dir.split('/').pop(),
+    'path.filename': filename,
+    'path.filenameNormalized': filename,
   });
 
   test('happy flow: create params from git files', () => {
     expect(filesOf({ 'cluster-config/production/config.json': production, 'cluster-config/staging/config.json': staging })).toEqual([
       {
-        'cluster.owner': 'john.doe@example.com', 'cluster.name': 'production', 'cluster.address': 'https://kubernetes.default.svc',
-        'key1': 'val1', 'key2.key2_1': 'val2_1', 'key2.key2_2.key2_2_1': 'val2_2_1', 'key3': '123', ...pathOf('cluster-config/production'),
+        'cluster.owner': 'john.doe@example.com',
+        'cluster.name': 'production',
+        'cluster.address': 'https://kubernetes.default.svc',
+        'key1': 'val1',
+        'key2.key2_1': 'val2_1',
+        'key2.key2_2.key2_2_1': 'val2_2_1',
+        'key3': '123',
+        ...pathOf('cluster-config/production'),
       },
       { 'cluster.owner': 'foo.bar@example.com', 'cluster.name': 'staging', 'cluster.address': 'https://kubernetes.default.svc', ...pathOf('cluster-config/staging') },
     ]);
@@ -209,7 +237,9 @@ describe('TestGitGenerateParamsFromFiles', () => {
     const out = filesOf({ 'cluster-config/production/config.json': production }, {}, true);
     expect(out[0]).toEqual({
       cluster: { owner: 'john.doe@example.com', name: 'production', address: 'https://kubernetes.default.svc' },
-      key1: 'val1', key2: { key2_1: 'val2_1', key2_2: { key2_2_1: 'val2_2_1' } }, key3: 123,
+      key1: 'val1',
+      key2: { key2_1: 'val2_1', key2_2: { key2_2_1: 'val2_2_1' } },
+      key3: 123,
       path: { path: 'cluster-config/production', basename: 'production', filename: 'config.json', basenameNormalized: 'production', filenameNormalized: 'config.json', segments: { '[]string': ['cluster-config', 'production'] } },
     });
   });
@@ -248,7 +278,9 @@ describe('the git generator end to end (listing, filtering, params, rendering)',
     ['cluster-config/config.json', '{"cluster":{"name":"root","address":"https://0.0.0.0"}}'],
   ]);
   const appSet = (git: any, template: any, goTemplate = false) => ({
-    apiVersion: 'argoproj.io/v1alpha1', kind: 'ApplicationSet', metadata: { name: 'git', namespace: 'argocd' },
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'ApplicationSet',
+    metadata: { name: 'git', namespace: 'argocd' },
     spec: { goTemplate, generators: [{ git: { repoURL: 'https://github.com/argoproj/argo-cd.git', revision: 'HEAD', ...git } }], template },
   });
   const template = (name: string, path: string) => ({ metadata: { name }, spec: { project: 'default', source: { repoURL: 'r', path }, destination: { server: 'https://kubernetes.default.svc', namespace: name } } });

@@ -43,9 +43,7 @@ function referenceMatch(pattern: string, name: string): boolean | 'bad' {
   };
   while (i < runes.length) {
     const c = runes[i++];
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '\\') {
+    if (c === '*') {re += '[^/]*';} else if (c === '?') {re += '[^/]';} else if (c === '\\') {
       if (i >= runes.length) return 'bad';
       re += escapeRe(runes[i++]);
     } else if (c === '[') {

@@ -1,6 +1,6 @@
 import { fromJson, renderGoTemplate } from '../../src/expansion/gotemplate';
-import { sprint, sprintf } from '../../src/expansion/gotemplate/fmt';
 import { formatFloat } from '../../src/expansion/gotemplate/float';
+import { sprint, sprintf } from '../../src/expansion/gotemplate/fmt';
 import { encodeFloat, marshal, unmarshal } from '../../src/expansion/gotemplate/json';
 import { compileRegexp } from '../../src/expansion/gotemplate/regexp';
 import { GoInt } from '../../src/expansion/gotemplate/values';

@@ -51,8 +51,9 @@ describe('TestRenderTemplateKeys and TestRenderHelmValuesObjectJson (utils_test.
 
   test('valuesObject (a RawExtension) is rendered through JSON: strings and keys rendered, nulls dropped, numbers re-encoded', () => {
     const result = expand({
-      goTemplate: true, generators: list({ test: 'Hello world' }),
-      template: { metadata: { name: 'app' }, spec: { project: 'default', destination: dest, source: { repoURL: 'r', chart: 'c', helm: { valuesObject: { some: { string: '{{.test}}', gone: null, n: 1.5, '{{.test}}': 'key' } } } } } },
+      goTemplate: true,
+      generators: list({ test: 'Hello world' }),
+      template: { metadata: { name: 'app' }, spec: { project: 'default', destination: dest, source: { repoURL: 'r', chart: 'c', helm: { valuesObject: { some: { 'string': '{{.test}}', 'gone': null, 'n': 1.5, '{{.test}}': 'key' } } } } } },
     });
     expect(result.applications[0].spec.source.helm.valuesObject).toEqual({ some: { 'string': 'Hello world', 'n': 1.5, 'Hello world': 'key' } });
   });
@@ -162,17 +163,23 @@ describe('cluster generator params (cluster_test.go TestGenerateParams, Go-templ
     secret('dev-01', { name: 'dev-01', server: 'https://dev-01.example.com' }, { environment: 'dev' }),
   ];
   const clusterSet = (selector: any, name: string, extra: any = {}) => expand({
-    goTemplate: true, generators: [{ clusters: { selector, ...extra } }],
+    goTemplate: true,
+    generators: [{ clusters: { selector, ...extra } }],
     template: { metadata: { name }, spec: { project: 'default', destination: { server: '{{ .server }}', namespace: 'x' } } },
   }, clusters);
 
   test('no label selector: values see the params without the other values; in-cluster has no metadata at all', () => {
     const values = {
-      lol1: 'lol', lol2: '{{ .values.lol1 }}{{ .values.lol1 }}', foo: 'bar',
-      bar: '{{ if not (empty .metadata) }}{{index .metadata.annotations "foo.argoproj.io" }}{{ end }}', aaa: '{{ .server }}', noop: '{{ .thisDoesNotExist }}',
+      lol1: 'lol',
+      lol2: '{{ .values.lol1 }}{{ .values.lol1 }}',
+      foo: 'bar',
+      bar: '{{ if not (empty .metadata) }}{{index .metadata.annotations "foo.argoproj.io" }}{{ end }}',
+      aaa: '{{ .server }}',
+      noop: '{{ .thisDoesNotExist }}',
     };
     const result = expandApplicationSet(appSet({
-      goTemplate: true, generators: [{ clusters: { values } }],
+      goTemplate: true,
+      generators: [{ clusters: { values } }],
       template: { metadata: { name: '{{ .nameNormalized }}', annotations: { v: '{{ .values.lol1 }}|{{ .values.lol2 }}|{{ .values.bar }}|{{ .values.aaa }}|{{ .values.noop }}' } }, spec: { project: 'default', destination: { server: '{{ .server }}', namespace: 'x' } } },
     }), { clusters: readClusterSecrets(clusters.slice(0, 2)).clusters });
     expect(result.applications.map(a => [a.metadata.name, a.metadata.annotations.v])).toEqual([
@@ -186,7 +193,8 @@ describe('cluster generator params (cluster_test.go TestGenerateParams, Go-templ
     const result = clusterSet({ matchLabels: { environment: 'staging' } }, '{{ .name }}', { values: { a: 'b' } });
     expect(result.error).toBeUndefined();
     const typed = expand({
-      goTemplate: true, generators: [{ clusters: { selector: { matchLabels: { environment: 'staging' } }, values: { a: 'b' } } }],
+      goTemplate: true,
+      generators: [{ clusters: { selector: { matchLabels: { environment: 'staging' } }, values: { a: 'b' } } }],
       template: { metadata: { name: 'x', annotations: { t: '{{ typeOf .metadata.labels }} {{ typeOf .metadata.annotations }} {{ typeOf .values }} {{ typeOf .metadata }} {{ typeOf . }}' } }, spec: { project: 'default', destination: { server: '{{ .server }}', namespace: 'x' } } },
     }, clusters);
     expect(typed.applications[0].metadata.annotations.t).toBe('map[string]string map[string]string map[string]string map[string]interface {} map[string]interface {}');
@@ -205,7 +213,8 @@ describe('cluster generator params (cluster_test.go TestGenerateParams, Go-templ
 
   test('a missing label through index is "" (map[string]string\'s zero value), through a field <no value>', () => {
     const result = expand({
-      goTemplate: true, generators: [{ clusters: { selector: { matchLabels: { environment: 'dev' } } } }],
+      goTemplate: true,
+      generators: [{ clusters: { selector: { matchLabels: { environment: 'dev' } } } }],
       template: { metadata: { name: 'x', annotations: { a: '[{{ index .metadata.labels "none" }}]', b: '[{{ .metadata.labels.none }}]' } }, spec: { project: 'default', destination: { server: '{{ .server }}', namespace: 'x' } } },
     }, clusters);
     expect(result.applications[0].metadata.annotations).toEqual({ a: '[]', b: '[<no value>]' });
@@ -213,7 +222,8 @@ describe('cluster generator params (cluster_test.go TestGenerateParams, Go-templ
 
   test('the generator emits in-cluster whatever cluster.inClusterEnabled says; the Application is then rejected at validation', () => {
     const result = expandApplicationSet(appSet({
-      goTemplate: true, generators: [{ clusters: {} }],
+      goTemplate: true,
+      generators: [{ clusters: {} }],
       template: { metadata: { name: '{{ .name }}' }, spec: { project: 'default', destination: { server: '{{ .server }}', namespace: 'x' } } },
     }), { clusters: [], inClusterEnabled: false });
     expect(result.rejected).toEqual([{ name: 'in-cluster', reason: 'application destination spec for in-cluster is invalid: there are no clusters with this URL: https://kubernetes.default.svc' }]);

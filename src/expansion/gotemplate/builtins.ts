@@ -1,6 +1,6 @@
+import { missingStringKeys } from './execute';
 import { sprint, sprintf, sprintln } from './fmt';
 import { FunctionError, fn, TemplateFunction } from './functions';
-import { missingStringKeys } from './execute';
 import { GoInt, GoValue, hasKey, intValue, isGoObject, isMap, isStringMap, NO_VALUE, truth, typeName, compareStrings } from './values';
 
 /**

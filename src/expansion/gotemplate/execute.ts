@@ -1,9 +1,8 @@
-import { sprintf } from './fmt';
+import { sprintf, formatValue, PointerVerbError } from './fmt';
 import { FunctionError, NotPreviewableError, PARAM_TYPE_NAMES, ParamType, TemplateFunction } from './functions';
 import { LimitError, MAX_OUTPUT_BYTES, MAX_STEPS, MAX_TEMPLATE_DEPTH } from './limits';
 import { Arg, Command, lineOf, Node, Pipe, Template, TemplateError } from './parse';
 import { GO_TYPES, GoInt, GoValue, hasKey, isGoObject, isMap, isStringMap, NO_VALUE, sortedKeys, truth, typeName } from './values';
-import { formatValue, PointerVerbError } from './fmt';
 
 /** How a missing map key is treated (`missingkey=` option). */
 export type MissingKey = 'default' | 'zero' | 'error';
@@ -362,7 +361,8 @@ class State {
       case 'field': return this.evalFieldChain(dot, dot, a, a.idents, [a], undefined);
       case 'variable': {
         const v = this.lookupVar(a.name, a.pos);
-        return a.idents.length ? this.evalFieldChain(dot, { value: v, type: staticTypeOf(v) }, a, a.idents, [a], undefined) : { value: v, type: staticTypeOf(v) };
+        const typedV: Typed = { value: v, type: staticTypeOf(v) };
+        return a.idents.length ? this.evalFieldChain(dot, typedV, a, a.idents, [a], undefined) : typedV;
       }
       case 'pipe': return this.evalPipeline(dot, a.pipe);
       case 'chain': return this.evalFieldChain(dot, this.evalArgValue(dot, a.node), a, a.idents, [a], undefined);

@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */ // UTF-8 decoding, IEEE 754 bits and base32/base64/adler32 are bit operations by nature
 /**
  * Go's strconv.FormatFloat for float64 ('e', 'E', 'f', 'g', 'G', 'b', 'x', 'X'), exactly: shortest digits
  * that round-trip for precision -1 (what `%v` and `{{ . }}` print, e.g. `1e+06`), and correctly rounded

@@ -25,7 +25,19 @@ interface Flags {
 }
 
 function clearFlags(): Flags {
-  return { widPresent: false, precPresent: false, minus: false, plus: false, sharp: false, space: false, zero: false, plusV: false, sharpV: false, wid: 0, prec: 0 };
+  return {
+    widPresent: false,
+    precPresent: false,
+    minus: false,
+    plus: false,
+    sharp: false,
+    space: false,
+    zero: false,
+    plusV: false,
+    sharpV: false,
+    wid: 0,
+    prec: 0,
+  };
 }
 
 class Printer {
@@ -213,8 +225,7 @@ class Printer {
   private badVerb(verb: string, v: GoValue | undefined): void {
     this.erroring = true;
     this.buf += `%!${verb}(`;
-    if (v === undefined || v === null || v === NO_VALUE) this.buf += '<nil>';
-    else {
+    if (v === undefined || v === null || v === NO_VALUE) {this.buf += '<nil>';} else {
       this.buf += typeName(v) + '=';
       this.printArg(v, 'v', 0);
     }
@@ -230,7 +241,12 @@ class Printer {
   private fmtInt(v: GoValue, value: bigint, isSigned: boolean, verb: string): void {
     switch (verb) {
       case 'v':
-        if (this.f.sharpV && !isSigned) { this.f.sharp = true; this.fmtInteger(value, 16, false, verb, false); } else this.fmtInteger(value, 10, isSigned, verb, false);
+        if (this.f.sharpV && !isSigned) {
+          this.f.sharp = true;
+          this.fmtInteger(value, 16, false, verb, false);
+        } else {
+          this.fmtInteger(value, 10, isSigned, verb, false);
+        }
         break;
       case 'd': this.fmtInteger(value, 10, isSigned, verb, false); break;
       case 'b': this.fmtInteger(value, 2, isSigned, verb, false); break;
@@ -296,17 +312,10 @@ class Printer {
   }
 
   private printValue(v: GoValue, verb: string, depth: number): void {
-    if (typeof v === 'string') this.fmtString(v, verb);
-    else if (typeof v === 'number') this.fmtFloat(v, verb);
-    else if (typeof v === 'bigint') this.fmtInt(v, v, true, verb);
-    else if (typeof v === 'boolean') this.fmtBool(v, verb);
-    else if (v === null || v === NO_VALUE) this.printArg(v, verb, depth + 1);
-    else if (v instanceof GoInt) this.fmtInt(v, v.value, !v.unsigned, verb);
-    else if (isGoObject(v)) {
+    if (typeof v === 'string') {this.fmtString(v, verb);} else if (typeof v === 'number') {this.fmtFloat(v, verb);} else if (typeof v === 'bigint') {this.fmtInt(v, v, true, verb);} else if (typeof v === 'boolean') {this.fmtBool(v, verb);} else if (v === null || v === NO_VALUE) {this.printArg(v, verb, depth + 1);} else if (v instanceof GoInt) {this.fmtInt(v, v.value, !v.unsigned, verb);} else if (isGoObject(v)) {
       if (!this.erroring && (verb === 'v' || verb === 's' || verb === 'x' || verb === 'X' || verb === 'q')) this.fmtString(v.format(), verb);
       else this.badVerb(verb, v);
-    } else if (v instanceof Uint8Array) this.fmtBytes(v, verb);
-    else if (Array.isArray(v)) {
+    } else if (v instanceof Uint8Array) {this.fmtBytes(v, verb);} else if (Array.isArray(v)) {
       this.buf += '[';
       v.forEach((e, i) => { if (i > 0) this.buf += ' '; this.printArg(e, verb, depth + 1); });
       this.buf += ']';
@@ -428,8 +437,7 @@ class Printer {
       this.buf += '%!(EXTRA ';
       a.slice(argNum).forEach((arg, k) => {
         if (k > 0) this.buf += ', ';
-        if (arg === null || arg === NO_VALUE) this.buf += '<nil>';
-        else { this.buf += typeName(arg) + '='; this.printArg(arg, 'v'); }
+        if (arg === null || arg === NO_VALUE) {this.buf += '<nil>';} else { this.buf += typeName(arg) + '='; this.printArg(arg, 'v'); }
       });
       this.buf += ')';
     }

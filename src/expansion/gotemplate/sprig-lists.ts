@@ -4,9 +4,9 @@
  * map"), the non-must variants panicking where sprig does, map[string]interface{} parameters checked by the
  * executor (a cluster's map[string]string labels are "wrong type for value").
  */
-import { checkListLength } from './limits';
 import { deepEqual, empty, FunctionError, fn, int64, mapOf, nilSlice, NIL_SLICES, sliceElements, stringSlice, strval, TemplateFunction, toInt64 } from './functions';
 import { JsonError, JsonSyntaxError, marshal, unmarshal } from './json';
+import { checkListLength } from './limits';
 import { compareStrings, GO_TYPES, GoMap, GoValue, hasKey, isGoObject, isMap, kindName, NO_VALUE, sortedKeys, typeName } from './values';
 
 const NIL_DEREF = 'runtime error: invalid memory address or nil pointer dereference';

@@ -3,10 +3,10 @@
  * spf13/cast (wrapping, a division by zero panics), the float functions through shopspring/decimal
  * (`addf 0.1 0.2` is 0.3), `round`, `seq`, `until`, `untilStep`, `toDecimal`, `atoi`; plus semver.
  */
+import { sprint } from './fmt';
+import { floatToInt64, FunctionError, fn, int64, parseGoFloat, TemplateFunction, toFloat64, toInt64 } from './functions';
 import { checkListLength } from './limits';
 import { compileConstraint, parseLooseVersion, Version } from './semver-constraint';
-import { floatToInt64, FunctionError, fn, int64, parseGoFloat, TemplateFunction, toFloat64, toInt64 } from './functions';
-import { sprint } from './fmt';
 import { GO_TYPES, GoInt, GoObject, GoValue, NO_VALUE } from './values';
 
 const I64_MIN = -(2n ** 63n);

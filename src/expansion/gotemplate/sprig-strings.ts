@@ -1,3 +1,4 @@
+/* eslint-disable no-bitwise */ // UTF-8 decoding, IEEE 754 bits and base32/base64/adler32 are bit operations by nature
 /**
  * sprig v3.3.0's string, encoding, path, URL and regular-expression functions (strings.go, regex.go, url.go,
  * the path entries of functions.go), with the Go semantics they inherit: strings are UTF-8 bytes (`trunc`,
@@ -6,8 +7,8 @@
  */
 import { createHash } from 'crypto';
 import { quote } from './fmt';
-import { checkOutputSize } from './limits';
 import { FunctionError, fn, nilSlice, stringMap, stringSlice, strval, TemplateFunction } from './functions';
+import { checkOutputSize } from './limits';
 import { pathBase, pathClean, pathDir, pathExt, pathIsAbs } from '../go-path';
 import { compileRegexp, GoRegexp, mustCompileMessage, quoteMeta, RegexpSyntaxError } from './regexp';
 import { GoMap, GoValue, NO_VALUE } from './values';
@@ -145,7 +146,7 @@ export function toLower(s: string): string {
   return out;
 }
 
-const TITLE_CASE: Record<string, string> = { 'Ǆ': 'ǅ', 'ǅ': 'ǅ', 'ǆ': 'ǅ', 'Ǉ': 'ǈ', 'ǈ': 'ǈ', 'ǉ': 'ǈ', 'Ǌ': 'ǋ', 'ǋ': 'ǋ', 'ǌ': 'ǋ', 'Ǳ': 'ǲ', 'ǲ': 'ǲ', 'ǳ': 'ǲ' };
+const TITLE_CASE: Record<string, string> = { Ǆ: 'ǅ', ǅ: 'ǅ', ǆ: 'ǅ', Ǉ: 'ǈ', ǈ: 'ǈ', ǉ: 'ǈ', Ǌ: 'ǋ', ǋ: 'ǋ', ǌ: 'ǋ', Ǳ: 'ǲ', ǲ: 'ǲ', ǳ: 'ǲ' };
 
 /** unicode.ToTitle of one rune. */
 function toTitleRune(ch: string): string {
@@ -185,7 +186,7 @@ function untitle(s: string): string {
   let next = true;
   let out = '';
   for (const ch of s) {
-    if (isSpaceRune(ch.codePointAt(0)!)) { next = true; out += ch; } else if (next) { out += toLower(ch); next = false; } else out += ch;
+    if (isSpaceRune(ch.codePointAt(0)!)) { next = true; out += ch; } else if (next) { out += toLower(ch); next = false; } else {out += ch;}
   }
   return out;
 }
@@ -197,7 +198,10 @@ function swapCase(s: string): string {
   for (const ch of s) {
     const isUpper = ch !== toLower(ch) && ch === toUpper(ch);
     const isLower = ch !== toUpper(ch) && ch === toLower(ch);
-    if (TITLE_CASE[ch] === ch) { out += toLower(ch); whitespace = false; } else if (isUpper) { out += toLower(ch); whitespace = false; } else if (isLower) {
+    if (TITLE_CASE[ch] === ch || isUpper) {
+      out += toLower(ch);
+      whitespace = false;
+    } else if (isLower) {
       out += whitespace ? toTitleRune(ch) : toUpper(ch);
       whitespace = false;
     } else {
@@ -342,8 +346,7 @@ function initials(s: string): string {
   let out = '';
   let gap = true;
   for (const byte of utf8(s)) {
-    if (isSpaceRune(byte)) gap = true;
-    else if (gap) { out += String.fromCharCode(byte); gap = false; }
+    if (isSpaceRune(byte)) {gap = true;} else if (gap) { out += String.fromCharCode(byte); gap = false; }
   }
   return out;
 }
@@ -639,14 +642,13 @@ function urlParse(v: string): GoMap {
       const authority = authEnd < 0 ? rest.slice(2) : rest.slice(2, authEnd);
       rest = authEnd < 0 ? '' : rest.slice(authEnd);
       const at = authority.lastIndexOf('@');
-      if (at >= 0) { userinfo = authority.slice(0, at); host = authority.slice(at + 1); } else host = authority;
+      if (at >= 0) { userinfo = authority.slice(0, at); host = authority.slice(at + 1); } else {host = authority;}
     }
     path = unescapeUrl(rest);
   }
   let hostname = host;
   const bracket = /^\[([^\]]*)\](:\d*)?$/.exec(host);
-  if (bracket) hostname = bracket[1];
-  else { const colon = host.lastIndexOf(':'); if (colon >= 0) hostname = host.slice(0, colon); }
+  if (bracket) {hostname = bracket[1];} else { const colon = host.lastIndexOf(':'); if (colon >= 0) hostname = host.slice(0, colon); }
   return { scheme, host, hostname, path, query, opaque, fragment, userinfo };
 }
 

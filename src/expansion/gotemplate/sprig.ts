@@ -9,11 +9,11 @@
  */
 import { parseGoYaml, stringifyGoYaml } from '../go-yaml';
 import { FunctionError, fn, notPreviewable, TemplateFunction } from './functions';
+import { JsonError, marshal } from './json';
 import { SPRIG_LIST_FUNCTIONS } from './sprig-lists';
 import { SPRIG_NUMBER_FUNCTIONS } from './sprig-numbers';
 import { SPRIG_STRING_FUNCTIONS, toLower } from './sprig-strings';
 import { fromJson, GoValue, isMap, NO_VALUE, toJson, typeName } from './values';
-import { JsonError, marshal } from './json';
 
 const TIME = 'its result depends on the current time or the controller\'s time zone';
 const RANDOM = 'its result is random';
