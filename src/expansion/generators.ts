@@ -1,8 +1,7 @@
 import { ClusterSecret, IN_CLUSTER_NAME, IN_CLUSTER_SERVER, SECRET_TYPE_LABEL } from './cluster-secrets';
 import { flattenObject, GitCheckout, GitGeneratorError, gitGeneratorParams } from './git-generator';
-import { comparePaths } from './git-match';
 import { parseGoYaml } from './go-yaml';
-import { fromJson, GoMap, GoValue, isMap, MissingKey, normalizeName, stringMap, TemplateError, typed } from './gotemplate';
+import { compareStrings, fromJson, GoMap, GoValue, isMap, MissingKey, normalizeName, stringMap, TemplateError, typed } from './gotemplate';
 import { setKey } from './gotemplate/sprig-lists';
 import { renderString, renderValue } from './render';
 import { compileSelector, isEmptySelector } from './selector';
@@ -152,10 +151,8 @@ function clusterParams(g: any, ctx: ExpansionContext): Params[] {
     throw new Error(`error getting cluster secrets: error converting label selector: ${(e as Error).message}`);
   }
   const byName = new Map<string, ClusterSecret>();
-  const listed = ctx.clusters.filter(c => c.labels[SECRET_TYPE_LABEL] === 'cluster' && matches(c.labels))
-    .sort((a, b) => comparePaths(`${a.namespace ?? ''}/${a.secretName}`, `${b.namespace ?? ''}/${b.secretName}`));
-  for (const c of listed) byName.set(c.name, c);
-  const selected = [...byName.values()].sort((a, b) => comparePaths(a.name, b.name));
+  for (const c of listOrder(ctx.clusters)) if (c.labels[SECRET_TYPE_LABEL] === 'cluster' && matches(c.labels)) byName.set(c.name, c);
+  const selected = [...byName.values()].sort((a, b) => compareStrings(a.name, b.name));
   const out = selected.map(c => {
     const params = clusterParamSet(c, ctx);
     appendValues(params, g.values, ctx, 'error appending templated values for cluster: ');
@@ -170,6 +167,21 @@ function clusterParams(g: any, ctx: ExpansionContext): Params[] {
   return out;
 }
 
+const listOrders = new WeakMap<readonly ClusterSecret[], readonly ClusterSecret[]>();
+
+/** The Secrets in the order the API server lists them (by namespace and name), computed once per cluster list. */
+function listOrder(clusters: readonly ClusterSecret[]): readonly ClusterSecret[] {
+  let sorted = listOrders.get(clusters);
+  if (!sorted) {
+    sorted = [...clusters].sort((a, b) => compareStrings(`${a.namespace ?? ''}/${a.secretName}`, `${b.namespace ?? ''}/${b.secretName}`));
+    listOrders.set(clusters, sorted);
+  }
+  return sorted;
+}
+
+/** A cluster's labels and annotations as Go map[string]string values, built once per Secret (templates cannot change them). */
+const clusterMaps = new WeakMap<ClusterSecret, { labels?: GoMap; annotations?: GoMap }>();
+
 /**
  * One cluster's params. In Go-template mode `metadata` holds `labels` and `annotations` only when the Secret has
  * some (so `index .metadata.annotations "x"` on a Secret without annotations is Argo CD's "index of untyped
@@ -178,9 +190,17 @@ function clusterParams(g: any, ctx: ExpansionContext): Params[] {
 function clusterParamSet(c: ClusterSecret, ctx: ExpansionContext): Params {
   const params: Params = { name: c.name, nameNormalized: normalizeName(c.name), server: c.server, project: c.project };
   if (ctx.goTemplate) {
+    let maps = clusterMaps.get(c);
+    if (!maps) {
+      maps = {
+        annotations: Object.keys(c.annotations).length > 0 ? stringMap({ ...c.annotations }) : undefined,
+        labels: Object.keys(c.labels).length > 0 ? stringMap({ ...c.labels }) : undefined,
+      };
+      clusterMaps.set(c, maps);
+    }
     const meta: GoMap = {};
-    if (Object.keys(c.annotations).length > 0) meta.annotations = stringMap({ ...c.annotations });
-    if (Object.keys(c.labels).length > 0) meta.labels = stringMap({ ...c.labels });
+    if (maps.annotations) meta.annotations = maps.annotations;
+    if (maps.labels) meta.labels = maps.labels;
     params.metadata = meta;
   } else {
     for (const [k, v] of Object.entries(c.annotations)) setKey(params, `metadata.annotations.${k}`, v);
