@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { appsetGenerate, CommandResult } from './appset-generate';
+import { appsetGenerate, AppsetGenerateOptions, CommandResult } from './appset-generate';
 import { diffCommand, planCommand, treeProofProblems } from './plan';
 import { promote, PromoteOptions } from './promote';
 import { validateTree } from './validate';
@@ -55,7 +55,9 @@ export function main(argv: string[], io: CliIo = defaultIo): number {
     .option('--projects <file...>', 'YAML files with the AppProjects that exist (otherwise projects are not checked)')
     .option('--git-dir <repoURL=dir...>', 'a local checkout standing in for a Git repository read by git generators')
     .option('--in-cluster-disabled', 'Argo CD runs with cluster.inClusterEnabled: "false"')
-    .action((file: string, opts: { clusters: string[]; projects?: string[]; gitDir?: string[]; inClusterDisabled?: boolean }) => {
+    .option('--new-git-file-globbing', 'the ApplicationSet controller runs with --enable-new-git-file-globbing (doublestar patterns)')
+    .option('--include-hidden-directories', 'the repo server runs with --include-hidden-directories')
+    .action((file: string, opts: AppsetGenerateOptions) => {
       emit(appsetGenerate(file, opts));
     });
   program.command('plan')

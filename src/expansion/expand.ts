@@ -182,7 +182,7 @@ function decodedTemplate(template: any): Record<string, any> {
   const cached = typeof t === 'object' ? decodedTemplates.get(t) : undefined;
   if (cached) return cached;
   const wire = { metadata: pickMeta(t.metadata), spec: t.spec ?? {} };
-  const app = decodeTyped(wire, TEMPLATE, { struct: 'ApplicationSetTemplate', path: [] }) as Record<string, any>;
+  const app = decodeTyped(wire, TEMPLATE, { struct: 'ApplicationSetTemplate', path: ['spec', 'template'] }) as Record<string, any>;
   app.metadata ??= {};
   if (typeof t === 'object') decodedTemplates.set(t, app);
   return app;

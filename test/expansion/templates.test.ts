@@ -79,8 +79,8 @@ describe('the Application as the Go types write it', () => {
   });
 
   test('a wrongly typed field fails with encoding/json\'s message', () => {
-    expect(app({ source: { repoURL: 'r', path: 5 } }).error).toBe('json: cannot unmarshal number into Go struct field ApplicationSource.spec.source.path of type string');
-    expect(app({ syncPolicy: { retry: { limit: 1.5 } } }).error).toBe('json: cannot unmarshal number 1.5 into Go struct field RetryStrategy.spec.syncPolicy.retry.limit of type int64');
+    expect(app({ source: { repoURL: 'r', path: 5 } }).error).toBe('json: cannot unmarshal number into Go struct field ApplicationSource.spec.template.spec.source.path of type string');
+    expect(app({ syncPolicy: { retry: { limit: 1.5 } } }).error).toBe('json: cannot unmarshal number 1.5 into Go struct field RetryStrategy.spec.template.spec.syncPolicy.retry.limit of type int64');
   });
 
   test('a plugin parameter is written by its own MarshalJSON (`name` always, `string` even when empty)', () => {
