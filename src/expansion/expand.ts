@@ -1,5 +1,5 @@
 import { APPLICATION, decodeTyped, encodeTyped, GoJsonTypeError, STRUCTS } from './application-type';
-import { ClusterSecret, KnownClusterIndex, knownClusterIndex } from './cluster-secrets';
+import { ClusterSecret, IN_CLUSTER_SERVER, KnownClusterIndex, knownClusterIndex } from './cluster-secrets';
 import { ExpansionContext, OfflineUnsupportedError, transform } from './generators';
 import { parseGoYaml } from './go-yaml';
 import { isMap, missingKeyOption, missingStringKeys, TemplateError } from './gotemplate';
@@ -277,9 +277,9 @@ function validateGenerated(appSetName: string, apps: any[], options: ExpansionOp
       rejected.push({ name: appName, reason: `application references project ${project} which does not exist` });
       continue;
     }
-    const destinationError = destinationErrors(app.spec?.destination ?? {}, known);
+    const destinationError = destinationErrors(app.spec?.destination ?? {}, known, options.inClusterEnabled ?? true);
     if (destinationError) {
-      rejected.push({ name: appName, reason: `application destination spec for ${appName} is invalid: ${destinationError}` });
+      rejected.push({ name: appName, reason: `application destination spec is invalid: ${destinationError}` });
       continue;
     }
     const nameErrors = dns1123SubdomainErrors(appName);
@@ -292,20 +292,28 @@ function validateGenerated(appSetName: string, apps: any[], options: ExpansionOp
   return { valid, rejected };
 }
 
-/** Argo CD's GetDestinationCluster: exactly one of name and server, resolving to one known cluster. */
-function destinationErrors(destination: any, known: KnownClusterIndex): string | undefined {
+/**
+ * argoutil.GetDestinationCluster (util/argo/argo.go) over the known clusters: exactly one of name and server; a
+ * name must resolve to one cluster, a server (trailing "/" trimmed) must be known; the in-cluster address is
+ * "disabled" when `cluster.inClusterEnabled` is "false" (util/db/cluster.go GetCluster).
+ */
+function destinationErrors(destination: any, known: KnownClusterIndex, inClusterEnabled: boolean): string | undefined {
   const { name, server } = destination;
   if (name && server) return `application destination can't have both name and server defined: ${name} ${server}`;
+  let url: string;
   if (server) {
-    if (!known.byServer.has(String(server).replace(/\/$/, ''))) return `there are no clusters with this URL: ${server}`;
-    return undefined;
-  }
-  if (name) {
+    url = String(server).replace(/\/+$/, '');
+  } else if (name) {
     const matches = known.byName.get(name) ?? [];
     if (matches.length === 0) return `there are no clusters with this name: ${name}`;
     if (matches.length > 1) return `there are ${matches.length} clusters with the same name: [${matches.map(m => m.server).join(' ')}]`;
-    return undefined;
+    url = matches[0].server;
+  } else {
+    return 'Destination server missing from app spec';
   }
-  return 'no destination cluster specified';
+  const context = server ? `error getting cluster by server ${JSON.stringify(server)}` : 'error getting cluster by URL';
+  if (url === IN_CLUSTER_SERVER && !inClusterEnabled) return `${context}: rpc error: code = NotFound desc = cluster ${JSON.stringify(url)} is disabled`;
+  if (!known.byServer.has(url)) return `${context}: rpc error: code = NotFound desc = cluster ${JSON.stringify(url)} not found`;
+  return undefined;
 }
 

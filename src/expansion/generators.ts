@@ -1,6 +1,6 @@
 import { ClusterSecret, IN_CLUSTER_NAME, IN_CLUSTER_SERVER, SECRET_TYPE_LABEL } from './cluster-secrets';
 import { flattenObject, GitCheckout, GitGeneratorError, gitGeneratorParams } from './git-generator';
-import { parseGoYaml } from './go-yaml';
+import { parseGoYamlDocument } from './go-yaml';
 import { compareStrings, fromJson, GoMap, GoValue, isMap, MissingKey, normalizeName, stringMap, TemplateError, typed } from './gotemplate';
 import { setKey } from './gotemplate/sprig-lists';
 import { renderString, renderValue } from './render';
@@ -119,7 +119,7 @@ function listParams(g: any, ctx: ExpansionContext): Params[] {
   if (typeof g.elementsYaml === 'string' && g.elementsYaml.length > 0) {
     let parsed: unknown;
     try {
-      parsed = parseGoYaml(g.elementsYaml);
+      parsed = parseGoYamlDocument(g.elementsYaml);
     } catch (e) {
       throw new Error(`error unmarshling decoded ElementsYaml error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`);
     }

@@ -163,7 +163,7 @@ describe('list generator (Generators-List.md, list.go)', () => {
     const result = expandApplicationSet(appSet(spec(false, [{ cluster: 'engineering-dev', url: 'https://kubernetes.default.svc' }, { cluster: 'engineering-prod', url: 'https://2.4.6.8' }])), { clusters: [] });
     expect(names(result)).toEqual(['engineering-dev-guestbook']);
     expect(result.applications[0].spec.source.path).toBe('applicationset/examples/list-generator/guestbook/engineering-dev');
-    expect(result.rejected).toEqual([{ name: 'engineering-prod-guestbook', reason: 'application destination spec for engineering-prod-guestbook is invalid: there are no clusters with this URL: https://2.4.6.8' }]);
+    expect(result.rejected).toEqual([{ name: 'engineering-prod-guestbook', reason: 'application destination spec is invalid: error getting cluster by server "https://2.4.6.8": rpc error: code = NotFound desc = cluster "https://2.4.6.8" not found' }]);
   });
 
   test('flat mode: a non-string element value is an error; values.* flattens', () => {

@@ -226,7 +226,7 @@ describe('cluster generator params (cluster_test.go TestGenerateParams, Go-templ
       generators: [{ clusters: {} }],
       template: { metadata: { name: '{{ .name }}' }, spec: { project: 'default', destination: { server: '{{ .server }}', namespace: 'x' } } },
     }), { clusters: [], inClusterEnabled: false });
-    expect(result.rejected).toEqual([{ name: 'in-cluster', reason: 'application destination spec for in-cluster is invalid: there are no clusters with this URL: https://kubernetes.default.svc' }]);
+    expect(result.rejected).toEqual([{ name: 'in-cluster', reason: 'application destination spec is invalid: error getting cluster by server "https://kubernetes.default.svc": rpc error: code = NotFound desc = cluster "https://kubernetes.default.svc" is disabled' }]);
   });
 
   test('flat mode: one key per label and annotation (cluster_test.go "production-only")', () => {
