@@ -127,6 +127,8 @@ const CASES: [string, string, string][] = [
   // semver_test.go
   ['TestSemverCompare', '{{ semverCompare "1.2.3" "1.2.3" }} {{ semverCompare "^1.2.0" "1.2.3" }} {{ semverCompare "^1.2.0" "2.2.3" }}', 'true true false'],
   ['TestSemver', '{{ $s := semver "1.2.3-beta.1+c0ff33" }}{{ $s.Prerelease }} {{ $s.Major }} {{ $s.Metadata }} {{ $s.Original }}', 'beta.1 1 c0ff33 1.2.3-beta.1+c0ff33'],
+  // date_test.go TestDuration: only a string or an int64 is read (a template's int constant is 0)
+  ['TestDuration', '{{ duration "1" }} {{ duration "60" }} {{ duration "3601" }} {{ duration 3600 }} {{ duration (int64 90061) }}', '1s 1m0s 1h0m1s 0s 25h1m1s'],
   // paths (functions.go: path.Base/Dir/Clean/Ext/IsAbs)
   ['TestBase/TestDir/TestExt/TestClean', '{{ base "foo/bar" }} {{ dir "foo/bar/baz" }} {{ ext "foo.bar" }} {{ clean "foo/../../bar" }} {{ isAbs "/foo" }}', 'bar foo/bar .bar ../bar true'],
   // Argo CD's own (applicationset/utils/utils_test.go TestSlugify, TestSanitizeName)

@@ -13,7 +13,7 @@ import { JsonError, marshal } from './json';
 import { SPRIG_LIST_FUNCTIONS } from './sprig-lists';
 import { SPRIG_NUMBER_FUNCTIONS } from './sprig-numbers';
 import { SPRIG_STRING_FUNCTIONS, toLower } from './sprig-strings';
-import { fromJson, GoValue, isMap, NO_VALUE, toJson, typeName } from './values';
+import { fromJson, GoInt, GoValue, isMap, NO_VALUE, toJson, typeName } from './values';
 
 const TIME = 'its result depends on the current time or the controller\'s time zone';
 const RANDOM = 'its result is random';
@@ -22,14 +22,14 @@ const CRYPTO = 'it generates or uses key material';
 /** sprig's time, random and crypto functions, with their Go parameter types. */
 const NOT_PREVIEWABLE: [string, string, string, ('a' | 's' | 'i')?][] = [
   ['ago', 'a', TIME], ['date', 'sa', TIME], ['date_in_zone', 'sas', TIME], ['date_modify', 'sa', TIME], ['dateInZone', 'sas', TIME],
-  ['dateModify', 'sa', TIME], ['duration', 'a', TIME], ['durationRound', 'a', TIME], ['htmlDate', 'a', TIME], ['htmlDateInZone', 'as', TIME],
+  ['dateModify', 'sa', TIME], ['durationRound', 'a', TIME], ['htmlDate', 'a', TIME], ['htmlDateInZone', 'as', TIME],
   ['must_date_modify', 'sa', TIME], ['mustDateModify', 'sa', TIME], ['mustToDate', 'ss', TIME], ['now', '', TIME], ['toDate', 'ss', TIME],
   ['unixEpoch', 'a', TIME],
   ['randAlphaNum', 'i', RANDOM], ['randAlpha', 'i', RANDOM], ['randAscii', 'i', RANDOM], ['randNumeric', 'i', RANDOM], ['randInt', 'ii', RANDOM],
   ['randBytes', 'i', RANDOM], ['shuffle', 's', RANDOM], ['uuidv4', '', RANDOM],
   ['bcrypt', 's', CRYPTO], ['htpasswd', 'ss', CRYPTO], ['genPrivateKey', 's', CRYPTO], ['derivePassword', 'issss', CRYPTO],
-  ['buildCustomCert', 'ss', CRYPTO], ['genCA', 'si', CRYPTO], ['genCAWithKey', 'sis', CRYPTO], ['genSelfSignedCert', 'sa', CRYPTO, 'a'],
-  ['genSelfSignedCertWithKey', 'saas', CRYPTO], ['genSignedCert', 'saaia', CRYPTO], ['genSignedCertWithKey', 'saaias', CRYPTO],
+  ['buildCustomCert', 'ss', CRYPTO], ['genCA', 'si', CRYPTO], ['genCAWithKey', 'sis', CRYPTO], ['genSelfSignedCert', 'saai', CRYPTO],
+  ['genSelfSignedCertWithKey', 'saais', CRYPTO], ['genSignedCert', 'saaia', CRYPTO], ['genSignedCertWithKey', 'saaias', CRYPTO],
   ['encryptAES', 'ss', CRYPTO], ['decryptAES', 'ss', CRYPTO],
 ];
 
@@ -38,6 +38,7 @@ export const SPRIG_FUNCTIONS: ReadonlyMap<string, TemplateFunction> = new Map<st
   ...SPRIG_LIST_FUNCTIONS,
   ...SPRIG_NUMBER_FUNCTIONS,
   ...NOT_PREVIEWABLE.map(([name, params, why, variadic]): [string, TemplateFunction] => [name, notPreviewable(name, params, why, variadic)]),
+  ['duration', fn('a', (v: GoValue) => goDuration(v))],
   // Argo CD's own.
   ['normalize', fn('s', (s: string) => normalizeName(s))],
   ['slugify', fn('', (...args: GoValue[]) => slugify(args), 'a')],
@@ -45,6 +46,43 @@ export const SPRIG_FUNCTIONS: ReadonlyMap<string, TemplateFunction> = new Map<st
   ['fromYaml', fn('s', (s: string) => fromYaml(s, false))],
   ['fromYamlArray', fn('s', (s: string) => fromYaml(s, true))],
 ]);
+
+/**
+ * sprig's `duration`: seconds as a time.Duration's String(). Only a string or an int64 is read; any other
+ * type (a template's int constant, a JSON float64) is 0, as in sprig.
+ */
+function goDuration(v: GoValue): string {
+  let n = 0n;
+  if (typeof v === 'string') n = /^[+-]?\d+$/.test(v) && BigInt(v) >= -(2n ** 63n) && BigInt(v) < 2n ** 63n ? BigInt(v) : 0n;
+  else if (v instanceof GoInt && v.type === 'int64') n = v.value;
+  return formatDuration(BigInt.asIntN(64, n * 1_000_000_000n));
+}
+
+/** time.Duration.String for nanoseconds. */
+export function formatDuration(ns: bigint): string {
+  if (ns === 0n) return '0s';
+  const neg = ns < 0n;
+  let u = neg ? -ns : ns;
+  if (u < 1_000_000_000n) {
+    const [unit, scale] = u < 1000n ? ['ns', 1n] : u < 1_000_000n ? ['µs', 1000n] : ['ms', 1_000_000n];
+    return `${neg ? '-' : ''}${fraction(u, scale)}${unit}`;
+  }
+  let out = '';
+  const h = u / 3_600_000_000_000n;
+  u -= h * 3_600_000_000_000n;
+  const m = u / 60_000_000_000n;
+  u -= m * 60_000_000_000n;
+  if (h > 0n) out += `${h}h`;
+  if (h > 0n || m > 0n) out += `${m}m`;
+  out += `${fraction(u, 1_000_000_000n)}s`;
+  return (neg ? '-' : '') + out;
+}
+
+function fraction(v: bigint, scale: bigint): string {
+  const whole = v / scale;
+  const frac = (v % scale).toString().padStart(scale.toString().length - 1, '0').replace(/0+$/, '');
+  return frac ? `${whole}.${frac}` : `${whole}`;
+}
 
 /** Argo CD's SanitizeName (`normalize`, and the generators' `nameNormalized`/`basenameNormalized`). */
 export function normalizeName(name: string): string {
