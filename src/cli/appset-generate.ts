@@ -67,7 +67,7 @@ export function appsetGenerate(file: string, options: AppsetGenerateOptions): Co
   const docs: string[] = [];
   let code = 0;
   for (const appSet of appSets) {
-    const result = expandApplicationSet(appSet, {
+    const result = expandOne(appSet, {
       clusters,
       projects,
       inClusterEnabled: !options.inClusterDisabled,
@@ -96,6 +96,16 @@ export function appsetGenerate(file: string, options: AppsetGenerateOptions): Co
     for (const app of result.applications) docs.push(toYaml(app));
   }
   return { stdout: docs.join('---\n'), stderr, code };
+}
+
+/** expandApplicationSet, with any unexpected failure turned into a message instead of a bare exit. */
+function expandOne(appSet: any, options: Parameters<typeof expandApplicationSet>[1]): ReturnType<typeof expandApplicationSet> {
+  try {
+    return expandApplicationSet(appSet, options);
+  } catch (e) {
+    if (e instanceof InputError || e instanceof CliError) throw e;
+    return { applicationSet: String(appSet?.metadata?.name ?? ''), applications: [], rejected: [], error: `cdk8s-fleet could not expand it: ${(e as Error)?.message ?? e}` };
+  }
 }
 
 /** The objects of a multi-document YAML file (scalars, lists and empty documents are skipped, as kubectl skips them). */
