@@ -1,4 +1,5 @@
-import { doublestarMatch, gitDirectories, globFiles, lsFiles, wildmatch } from '../../src/expansion/git-match';
+import { doublestarMatch } from '../../src/expansion/doublestar';
+import { gitDirectories, globFiles, lsFiles, wildmatch } from '../../src/expansion/git-match';
 
 /**
  * How Argo CD's repo server lists a checkout for the git generator (argo-cd v3.5.1 reposerver/repository

@@ -5,6 +5,7 @@
  * prints `%!d(float64=3)`, exactly as in Argo CD.
  */
 import { formatFloat } from './float';
+import { canBackquote, isPrint, quote, quoteRune } from './strconv';
 import { GoInt, GoValue, isGoObject, isMap, NO_VALUE, sortedKeys, typeName } from './values';
 
 /** The most padding one verb may ask for (fmt's own bound on widths and precisions). */
@@ -486,52 +487,6 @@ function runeCount(s: string): number {
   return n;
 }
 
-/** Go's strconv.IsPrint, approximated with Unicode categories: letters, marks, numbers, punctuation, symbols and ASCII space. */
-export function isPrint(r: number): boolean {
-  if (r < 0x20 || r === 0x7f) return false;
-  if (r < 0x7f) return true;
-  return /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(String.fromCodePoint(r));
-}
-
-/** strconv.CanBackquote. */
-function canBackquote(s: string): boolean {
-  for (const ch of s) {
-    const r = ch.codePointAt(0)!;
-    if (r === 0xfeff) return false;
-    if (r < 0x20 && r !== 0x09 || r === 0x60 || r === 0x7f || r === 0xfffd) return false;
-  }
-  return true;
-}
-
-function escapeRune(r: number, q: string, ascii: boolean): string {
-  const ch = String.fromCodePoint(r);
-  if (r === q.charCodeAt(0) || r === 0x5c) return '\\' + ch;
-  if (ascii ? r < 0x80 && isPrint(r) : isPrint(r)) return ch;
-  switch (r) {
-    case 0x07: return '\\a';
-    case 0x08: return '\\b';
-    case 0x0c: return '\\f';
-    case 0x0a: return '\\n';
-    case 0x0d: return '\\r';
-    case 0x09: return '\\t';
-    case 0x0b: return '\\v';
-  }
-  if (r < 0x20 || r === 0x7f) return '\\x' + r.toString(16).padStart(2, '0');
-  if (r < 0x10000) return '\\u' + r.toString(16).padStart(4, '0');
-  return '\\U' + r.toString(16).padStart(8, '0');
-}
-
-/** strconv.Quote (or QuoteToASCII). */
-export function quote(s: string, ascii = false): string {
-  let out = '"';
-  for (const ch of s) out += escapeRune(ch.codePointAt(0)!, '"', ascii);
-  return out + '"';
-}
-
-function quoteRune(r: number, ascii: boolean): string {
-  return `'${escapeRune(r, "'", ascii)}'`;
-}
-
 /** fmt.Sprint: operands printed with %v, a space between two operands when neither is a string. */
 export function sprint(args: readonly GoValue[]): string {
   const p = new Printer();
@@ -563,6 +518,8 @@ export function sprintf(format: string, args: readonly GoValue[]): string {
   p.doPrintf(format, [...args]);
   return p.buf;
 }
+
+export { quote };
 
 /** fmt's %v of one value, as `{{ . }}` prints it (a missing value prints `<no value>`). */
 export function formatValue(v: GoValue): string {
