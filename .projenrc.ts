@@ -27,7 +27,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   ],
   // Non-jsii runtime dependencies are bundled into the package (jsii requires it).
   // `yaml` edits the versions file keeping its comments and formatting (`cdk8s-fleet promote`).
-  bundledDeps: ['js-yaml@^4.1.0', 'ajv@^8.17.0', 'commander@^12', 'yaml@^2'],
+  bundledDeps: ['js-yaml@^4.1.0', 'ajv@^8.17.0', 'commander@^12', 'yaml@^2', 're2js@^2.10.0'],
   bin: { 'cdk8s-fleet': 'bin/cdk8s-fleet' },
 
   // CI is `.ci/run` (see README); no GitHub workflows, no release automation here.

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command, CommanderError, Option } from 'commander';
 import * as yaml from 'js-yaml';
-import { appsetGenerate, CommandResult } from './appset-generate';
+import { appsetGenerate, AppsetGenerateOptions, CommandResult } from './appset-generate';
 import { checklistCommand, ChecklistCommandOptions } from './checklist';
 import { CliError } from './errors';
 import { init } from './init';
@@ -201,7 +201,9 @@ function buildProgram(ctx: Context, setCode: (code: number) => void): Command {
     .option('--git-dir <repoURL=dir...>', 'a local checkout standing in for a Git repository read by git generators')
     .option('--in-cluster-disabled', 'Argo CD runs with cluster.inClusterEnabled: "false"')
     .option('--json', 'print the Applications as a JSON array (as `argocd appset generate -o json`)')
-    .action((file: string, opts: { clusters: string[]; projects?: string[]; gitDir?: string[]; inClusterDisabled?: boolean; json?: boolean }) => {
+    .option('--new-git-file-globbing', 'the ApplicationSet controller runs with --enable-new-git-file-globbing (doublestar patterns)')
+    .option('--include-hidden-directories', 'the repo server runs with --include-hidden-directories')
+    .action((file: string, opts: AppsetGenerateOptions & { json?: boolean }) => {
       const result = appsetGenerate(file, opts);
       const stdout = opts.json && result.code !== EXIT_USAGE ? `${JSON.stringify(yaml.loadAll(result.stdout), undefined, 2)}\n` : result.stdout;
       emit({ ...result, stdout });

@@ -93,7 +93,17 @@ export interface KnownClusterIndex {
 }
 
 /** `knownClusters` indexed, for lookups per generated Application (10,000 of them at fleet scale). */
+const indexes = new WeakMap<readonly ClusterSecret[], Map<boolean, KnownClusterIndex>>();
+
 export function knownClusterIndex(clusters: readonly ClusterSecret[], inClusterEnabled = true): KnownClusterIndex {
+  let byFlag = indexes.get(clusters);
+  if (!byFlag) { byFlag = new Map(); indexes.set(clusters, byFlag); }
+  let index = byFlag.get(inClusterEnabled);
+  if (!index) { index = buildKnownClusterIndex(clusters, inClusterEnabled); byFlag.set(inClusterEnabled, index); }
+  return index;
+}
+
+function buildKnownClusterIndex(clusters: readonly ClusterSecret[], inClusterEnabled: boolean): KnownClusterIndex {
   const byName = new Map<string, Array<{ name: string; server: string }>>();
   const byServer = new Map<string, { name: string; server: string }>();
   for (const c of knownClusters(clusters, inClusterEnabled)) {

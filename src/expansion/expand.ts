@@ -1,9 +1,13 @@
-import { ClusterSecret, KnownClusterIndex, knownClusterIndex } from './cluster-secrets';
+import { APPLICATION, decodeTyped, encodeTyped, GoJsonTypeError, STRUCTS } from './application-type';
+import { ClusterSecret, IN_CLUSTER_SERVER, KnownClusterIndex, knownClusterIndex } from './cluster-secrets';
 import { ExpansionContext, OfflineUnsupportedError, transform } from './generators';
 import { parseGoYaml } from './go-yaml';
 import { isMap, missingKeyOption, missingStringKeys, TemplateError } from './gotemplate';
+import { JsonSyntaxError, marshal, unmarshal } from './gotemplate/json';
 import { renderString, renderValue } from './render';
+import { StrategicMergeError, strategicMerge } from './strategic-merge';
 import { dns1123SubdomainErrors } from '../private/names';
+import { InputError } from '../private/yaml-input';
 
 export { OfflineUnsupportedError } from './generators';
 
@@ -23,6 +27,16 @@ export interface ExpansionOptions {
   readonly inClusterEnabled?: boolean;
   /** The content of Git repositories the git generator reads. */
   readonly gitFiles?: ExpansionContext['gitFiles'];
+  /**
+   * The repo server's `--include-hidden-directories` (the git directory generator then lists `.hidden` directories).
+   * @default false
+   */
+  readonly includeHiddenDirectories?: boolean;
+  /**
+   * The ApplicationSet controller's `--enable-new-git-file-globbing` (doublestar globbing for the git files generator).
+   * @default false
+   */
+  readonly newGitFileGlobbing?: boolean;
 }
 
 /** A generated Application that Argo CD would not create, and why. */
@@ -71,7 +85,13 @@ export function expandApplicationSet(applicationSet: any, options: ExpansionOpti
     clusters: options.clusters,
     inClusterEnabled: options.inClusterEnabled ?? true,
     gitFiles: options.gitFiles,
+    includeHiddenDirectories: options.includeHiddenDirectories,
+    newGitFileGlobbing: options.newGitFileGlobbing,
+    projects: options.projects,
+    templateProject: typeof spec.template?.spec?.project === 'string' ? spec.template.spec.project : '',
   };
+  const shapeError = specShapeError(spec);
+  if (shapeError) return fail(shapeError);
   const generated: any[] = [];
   const missingParameters: { application: string; keys: string[] }[] = [];
   let firstError: string | undefined;
@@ -81,6 +101,7 @@ export function expandApplicationSet(applicationSet: any, options: ExpansionOpti
       results = transform(generator, spec.template ?? {}, ctx);
     } catch (e) {
       if (e instanceof OfflineUnsupportedError) return { applicationSet: name, applications: [], rejected: [], unsupported: e.message };
+      if (e instanceof InputError) throw e;
       return fail((e as Error).message);
     }
     for (const result of results) {
@@ -90,9 +111,9 @@ export function expandApplicationSet(applicationSet: any, options: ExpansionOpti
         try {
           const app = renderApplication(result.template, params, spec, namespace, ctx);
           generated.push(app);
-          if (missing.size) missingParameters.push({ application: String(app.metadata.name), keys: [...missing].sort() });
+          if (missing.size) missingParameters.push({ application: String(app.metadata.name ?? ''), keys: [...missing].sort() });
         } catch (e) {
-          if (!(e instanceof TemplateError) && !(e instanceof PatchError)) throw e;
+          if (!(e instanceof TemplateError) && !(e instanceof PatchError) && !(e instanceof GoJsonTypeError)) throw e;
           firstError ??= e.message;
         } finally {
           missingStringKeys.current = undefined;
@@ -108,90 +129,132 @@ export function expandApplicationSet(applicationSet: any, options: ExpansionOpti
 
 class PatchError extends Error {}
 
+/** What encoding/json would say about an ApplicationSet spec of the wrong shape (the CLI and the API server decode it first). */
+function specShapeError(spec: any): string | undefined {
+  const kind = (v: unknown) => (typeof v === 'string' ? 'string' : typeof v === 'boolean' ? 'bool' : typeof v === 'number' ? 'number' : Array.isArray(v) ? 'array' : 'object');
+  const field = (path: string, v: unknown, type: string) => `json: cannot unmarshal ${kind(v)} into Go struct field ApplicationSetSpec.${path} of type ${type}`;
+  if (!isMap(spec)) return `json: cannot unmarshal ${kind(spec)} into Go struct field ApplicationSet.spec of type v1alpha1.ApplicationSetSpec`;
+  if (spec.generators != null && !Array.isArray(spec.generators)) return field('spec.generators', spec.generators, '[]v1alpha1.ApplicationSetGenerator');
+  for (const g of spec.generators ?? []) if (g != null && !isMap(g)) return field('spec.generators', g, 'v1alpha1.ApplicationSetGenerator');
+  if (spec.template != null && !isMap(spec.template)) return field('spec.template', spec.template, 'v1alpha1.ApplicationSetTemplate');
+  if (spec.templatePatch != null && typeof spec.templatePatch !== 'string') return field('spec.templatePatch', spec.templatePatch, 'string');
+  if (spec.goTemplateOptions != null && !Array.isArray(spec.goTemplateOptions)) return field('spec.goTemplateOptions', spec.goTemplateOptions, '[]string');
+  for (const g of spec.generators ?? []) {
+    const elements = (g as any)?.list?.elements;
+    if (elements != null && !Array.isArray(elements)) return `json: cannot unmarshal ${kind(elements)} into Go struct field ListGenerator.spec.generators.list.elements of type []v1.JSON`;
+  }
+  return undefined;
+}
+
+/** The typed template (ApplicationSetTemplate: the ObjectMeta fields a template may set, and the spec). */
+const TEMPLATE = { struct: 'Application' } as const;
+
+/**
+ * RenderTemplateParams, the finalizer, templatePatch and the forced namespace, over the Go types: the template is
+ * decoded into an Application (unknown fields dropped, a wrong type an error), every string and map key rendered,
+ * and the result encoded as Go does (omitempty fields that render empty vanish; a *bool false stays).
+ */
 function renderApplication(template: any, params: any, spec: any, namespace: string | undefined, ctx: ExpansionContext): any {
-  const t = template ?? {};
-  const tmplApp = {
-    metadata: pruneEmpty({
-      name: t.metadata?.name,
-      namespace: t.metadata?.namespace,
-      labels: t.metadata?.labels,
-      annotations: t.metadata?.annotations,
-      finalizers: t.metadata?.finalizers,
-    }),
-    spec: t.spec ?? {},
-  };
-  const app = renderValue(tmplApp, params, ctx.goTemplate, ctx.missingKey);
-  if (spec.syncPolicy?.preserveResourcesOnDeletion !== true && !(app.metadata.finalizers?.length)) {
-    app.metadata.finalizers = [RESOURCES_FINALIZER];
-  }
-  let out = app;
-  if (typeof spec.templatePatch === 'string' && spec.templatePatch.length > 0) out = applyTemplatePatch(app, spec.templatePatch, params, ctx);
-  out.metadata = { ...out.metadata, namespace };
-  if (namespace === undefined) delete out.metadata.namespace;
-  return { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: orderMetadata(out.metadata), spec: omitEmpty(out.spec) };
-}
-
-/** Fields of the Application types that Go marshals with `omitempty`, so "" (strings) or false (booleans) vanish. */
-const OMIT_EMPTY_STRINGS = new Set(['path', 'targetRevision', 'chart', 'namespace', 'server', 'name', 'releaseName', 'ref', 'version', 'values', 'namePrefix', 'nameSuffix']);
-const OMIT_FALSE = new Set(['prune', 'selfHeal', 'allowEmpty', 'recurse', 'skipCrds', 'skipTests', 'passCredentials', 'ignoreMissingValueFiles',
-  'forceCommonLabels', 'forceCommonAnnotations', 'skipSchemaValidation']);
-
-/**
- * The rendered spec as Argo CD writes it: the controller round-trips it through the Go types, so a templated
- * field that renders empty disappears where the type says `omitempty` (e.g. `destination.name: ""`,
- * `automated.prune: false`). `project` and `repoURL` are not omitempty and stay.
- */
-function omitEmpty(v: any): any {
-  if (Array.isArray(v)) return v.map(omitEmpty);
-  if (!isMap(v)) return v;
-  const out: any = {};
-  for (const [k, e] of Object.entries<any>(v)) {
-    if (e === '' && OMIT_EMPTY_STRINGS.has(k)) continue;
-    if (e === false && OMIT_FALSE.has(k)) continue;
-    out[k] = omitEmpty(e);
-  }
-  return out;
-}
-
-/** `templatePatch`: rendered, YAML to JSON, applied as a strategic merge patch; `spec.project` changes are dropped. */
-function applyTemplatePatch(app: any, patchTemplate: string, params: any, ctx: ExpansionContext): any {
-  const rendered = renderString(patchTemplate, params, ctx.goTemplate, ctx.missingKey);
-  let patch: unknown;
-  try {
-    patch = parseGoYaml(rendered);
-  } catch (e) {
-    throw new PatchError(`error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`);
-  }
-  if (patch == null) return app;
-  if (!isMap(patch)) throw new PatchError('error applying template patch: json: cannot unmarshal into Go value of type v1alpha1.Application');
-  const project = app.spec?.project;
-  const out = strategicMerge(app, patch, []);
-  if (out.spec) out.spec.project = project;
-  return out;
-}
-
-/**
- * A strategic merge patch for the Application type: maps merge, `null` deletes, lists replace, except
- * `metadata.finalizers` (patchStrategy merge on ObjectMeta: the union, in order).
- */
-function strategicMerge(target: any, patch: any, path: string[]): any {
-  if (!isMap(patch)) return patch;
-  const out: any = isMap(target) ? { ...target } : {};
-  for (const [k, v] of Object.entries<any>(patch)) {
-    if (k === '$patch') continue;
-    if (v === null) { delete out[k]; continue; }
-    const here = [...path, k];
-    if (here.join('.') === 'metadata.finalizers' && Array.isArray(v)) {
-      const cur: string[] = Array.isArray(out[k]) ? out[k] : [];
-      out[k] = [...cur, ...v.filter(f => !cur.includes(f))];
-    } else if (isMap(v)) {
-      out[k] = strategicMerge(out[k], v, here);
-    } else {
-      out[k] = v;
+  let app = decodedTemplate(template);
+  // With no parameters at all, Argo CD returns the template as it is: nothing is rendered, no finalizer is added.
+  if (isMap(params) && Object.keys(params).length === 0) {
+    app = structuredClone(app);
+  } else {
+    app = renderValue(app, params, ctx.goTemplate, ctx.missingKey);
+    app.metadata ??= {};
+    if (spec.syncPolicy?.preserveResourcesOnDeletion !== true && !(app.metadata.finalizers?.length)) {
+      app.metadata.finalizers = [RESOURCES_FINALIZER];
     }
   }
+  if (typeof spec.templatePatch === 'string') app = applyTemplatePatch(app, spec.templatePatch, params, ctx);
+  app.metadata ??= {};
+  if (namespace === undefined || namespace === '') delete app.metadata.namespace;
+  else app.metadata.namespace = namespace;
+  const out = encodeTyped({ ...app, kind: 'Application', apiVersion: 'argoproj.io/v1alpha1' }, APPLICATION) as Record<string, any>;
+  return { apiVersion: out.apiVersion, kind: out.kind, metadata: out.metadata, spec: out.spec };
+}
+
+const decodedTemplates = new WeakMap<object, Record<string, any>>();
+
+/** The template decoded into the Go types, once per template object (every parameter set renders the same one). */
+function decodedTemplate(template: any): Record<string, any> {
+  const t = template ?? {};
+  const cached = typeof t === 'object' ? decodedTemplates.get(t) : undefined;
+  if (cached) return cached;
+  const wire = { metadata: pickMeta(t.metadata), spec: t.spec ?? {} };
+  const app = decodeTyped(wire, TEMPLATE, { struct: 'ApplicationSetTemplate', path: ['spec', 'template'] }) as Record<string, any>;
+  app.metadata ??= {};
+  if (typeof t === 'object') decodedTemplates.set(t, app);
+  return app;
+}
+
+function pickMeta(m: any): any {
+  if (!isMap(m)) return m;
+  const out: any = {};
+  for (const k of ['name', 'namespace', 'labels', 'annotations', 'finalizers']) if (m[k] !== undefined) out[k] = m[k];
   return out;
 }
+
+/**
+ * `templatePatch` (patch.go): rendered, YAML to JSON (text starting with `{` is taken as JSON), checked against the
+ * Application type, applied as a strategic merge patch to the Application as Go marshals it, decoded back; a
+ * change of `spec.project` is dropped.
+ */
+function applyTemplatePatch(app: Record<string, any>, patchTemplate: string, params: any, ctx: ExpansionContext): Record<string, any> {
+  let rendered: string;
+  try {
+    rendered = renderString(patchTemplate, params, ctx.goTemplate, ctx.missingKey);
+  } catch (e) {
+    if (e instanceof TemplateError) throw new PatchError(`error replacing values in templatePatch: ${e.message}`);
+    throw e;
+  }
+  let patch: unknown;
+  const isJson = rendered.trim().startsWith('{');
+  try {
+    patch = isJson ? unmarshal(rendered) : parseGoYaml(rendered);
+  } catch (e) {
+    if (isJson && e instanceof JsonSyntaxError) throw new PatchError(`invalid templatePatch ${quoteGo(rendered)}: ${(e as Error).message}`);
+    throw new PatchError(`error while converting template to json ${quoteGo(rendered)}: error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`);
+  }
+  const converted = isJson ? rendered : marshalJson(patch);
+  if (patch !== null && patch !== undefined && !isMap(patch)) {
+    throw new PatchError(`invalid templatePatch ${quoteGo(converted)}: json: cannot unmarshal ${Array.isArray(patch) ? 'array' : typeof patch === 'string' ? 'string' : typeof patch === 'boolean' ? 'bool' : 'number'} into Go value of type v1alpha1.Application`);
+  }
+  try {
+    decodeTyped(patch, APPLICATION, { struct: 'Application', path: [] });
+  } catch (e) {
+    if (e instanceof GoJsonTypeError) throw new PatchError(`invalid templatePatch ${quoteGo(converted)}: ${e.message}`);
+    throw e;
+  }
+  const project = app.spec?.project;
+  let merged: Record<string, unknown>;
+  try {
+    merged = strategicMerge(encodeTyped(app, APPLICATION) as Record<string, unknown>, patch, APPLICATION);
+  } catch (e) {
+    if (e instanceof StrategicMergeError) throw new PatchError(`error while applying templatePatch template to json ${quoteGo(converted)}: ${e.message}`);
+    throw e;
+  }
+  const out = decodeTyped(merged, APPLICATION, { struct: 'Application', path: [] }) as Record<string, any>;
+  out.spec ??= {};
+  if (project === undefined) delete out.spec.project;
+  else out.spec.project = project;
+  return out;
+}
+
+function marshalJson(v: unknown): string {
+  try {
+    return marshal(v as any, true);
+  } catch {
+    return JSON.stringify(v);
+  }
+}
+
+/** strconv.Quote, as `%q` prints a string. */
+function quoteGo(s: string): string {
+  return JSON.stringify(s).replace(/[\u007f-\u009f]/g, c => `\\u00${c.charCodeAt(0).toString(16)}`);
+}
+
+void STRUCTS;
 
 function validateGenerated(appSetName: string, apps: any[], options: ExpansionOptions): { valid: any[]; rejected: RejectedApplication[] } {
   const rejected: RejectedApplication[] = [];
@@ -214,9 +277,9 @@ function validateGenerated(appSetName: string, apps: any[], options: ExpansionOp
       rejected.push({ name: appName, reason: `application references project ${project} which does not exist` });
       continue;
     }
-    const destinationError = destinationErrors(app.spec?.destination ?? {}, known);
+    const destinationError = destinationErrors(app.spec?.destination ?? {}, known, options.inClusterEnabled ?? true);
     if (destinationError) {
-      rejected.push({ name: appName, reason: `application destination spec for ${appName} is invalid: ${destinationError}` });
+      rejected.push({ name: appName, reason: `application destination spec is invalid: ${destinationError}` });
       continue;
     }
     const nameErrors = dns1123SubdomainErrors(appName);
@@ -229,32 +292,28 @@ function validateGenerated(appSetName: string, apps: any[], options: ExpansionOp
   return { valid, rejected };
 }
 
-/** Argo CD's GetDestinationCluster: exactly one of name and server, resolving to one known cluster. */
-function destinationErrors(destination: any, known: KnownClusterIndex): string | undefined {
+/**
+ * argoutil.GetDestinationCluster (util/argo/argo.go) over the known clusters: exactly one of name and server; a
+ * name must resolve to one cluster, a server (trailing "/" trimmed) must be known; the in-cluster address is
+ * "disabled" when `cluster.inClusterEnabled` is "false" (util/db/cluster.go GetCluster).
+ */
+function destinationErrors(destination: any, known: KnownClusterIndex, inClusterEnabled: boolean): string | undefined {
   const { name, server } = destination;
   if (name && server) return `application destination can't have both name and server defined: ${name} ${server}`;
+  let url: string;
   if (server) {
-    if (!known.byServer.has(String(server).replace(/\/$/, ''))) return `there are no clusters with this URL: ${server}`;
-    return undefined;
-  }
-  if (name) {
+    url = String(server).replace(/\/+$/, '');
+  } else if (name) {
     const matches = known.byName.get(name) ?? [];
     if (matches.length === 0) return `there are no clusters with this name: ${name}`;
     if (matches.length > 1) return `there are ${matches.length} clusters with the same name: [${matches.map(m => m.server).join(' ')}]`;
-    return undefined;
+    url = matches[0].server;
+  } else {
+    return 'Destination server missing from app spec';
   }
-  return 'no destination cluster specified';
+  const context = server ? `error getting cluster by server ${JSON.stringify(server)}` : 'error getting cluster by URL';
+  if (url === IN_CLUSTER_SERVER && !inClusterEnabled) return `${context}: rpc error: code = NotFound desc = cluster ${JSON.stringify(url)} is disabled`;
+  if (!known.byServer.has(url)) return `${context}: rpc error: code = NotFound desc = cluster ${JSON.stringify(url)} not found`;
+  return undefined;
 }
 
-function pruneEmpty(o: Record<string, any>): Record<string, any> {
-  const out: Record<string, any> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined && v !== null && !(Array.isArray(v) && v.length === 0)) out[k] = v;
-  return out;
-}
-
-function orderMetadata(m: any): any {
-  const out: any = {};
-  for (const k of ['name', 'namespace', 'labels', 'annotations', 'finalizers']) if (m[k] !== undefined) out[k] = m[k];
-  for (const k of Object.keys(m)) if (!(k in out)) out[k] = m[k];
-  return out;
-}

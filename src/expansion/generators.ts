@@ -1,9 +1,11 @@
-import { ClusterSecret, hasImplicitInCluster, IN_CLUSTER_NAME, IN_CLUSTER_SERVER, SECRET_TYPE_LABEL } from './cluster-secrets';
-import { parseGoYaml } from './go-yaml';
-import { formatValue, fromJson, GoMap, GoValue, isMap, MissingKey, normalizeName, STRING_MAPS, TemplateError } from './gotemplate';
+import { ClusterSecret, IN_CLUSTER_NAME, IN_CLUSTER_SERVER, SECRET_TYPE_LABEL } from './cluster-secrets';
+import { flattenObject, GitCheckout, GitGeneratorError, gitGeneratorParams } from './git-generator';
+import { parseGoYamlDocument } from './go-yaml';
+import { compareStrings, fromJson, GoMap, GoValue, isMap, MissingKey, normalizeName, stringMap, TemplateError, typed } from './gotemplate';
+import { setKey } from './gotemplate/sprig-lists';
 import { renderString, renderValue } from './render';
 import { compileSelector, isEmptySelector } from './selector';
-import { globMatch } from '../private/glob';
+import { InputError } from '../private/yaml-input';
 
 /** Raised when a generator cannot be computed offline (it needs an SCM provider, a plugin service or the cluster). */
 export class OfflineUnsupportedError extends Error {}
@@ -26,6 +28,14 @@ export interface ExpansionContext {
    * (the git generator then cannot be expanded offline).
    */
   readonly gitFiles?: (repoURL: string, revision: string) => ReadonlyMap<string, string> | undefined;
+  /** The repo server's `--include-hidden-directories`. */
+  readonly includeHiddenDirectories?: boolean;
+  /** The ApplicationSet controller's `--enable-new-git-file-globbing`. */
+  readonly newGitFileGlobbing?: boolean;
+  /** The AppProjects that exist (the git generator reads the template's project first), when known. */
+  readonly projects?: ReadonlySet<string>;
+  /** The ApplicationSet's `spec.template.spec.project`. */
+  readonly templateProject?: string;
 }
 
 /** One top-level generator's result: its parameter sets and the template (merged with a generator-level one). */
@@ -55,7 +65,7 @@ export function transform(generator: any, baseTemplate: any, ctx: ExpansionConte
       const filtered = generator.selector != null ? params.filter(p => selector(flattenParams(p))) : params;
       results.push({ params: filtered, template });
     } catch (e) {
-      if (e instanceof OfflineUnsupportedError) throw e;
+      if (e instanceof OfflineUnsupportedError || e instanceof InputError) throw e;
       firstError ??= e as Error;
     }
   }
@@ -88,19 +98,20 @@ function generateParams(kind: typeof GENERATOR_KINDS[number], g: any, ctx: Expan
 function listParams(g: any, ctx: ExpansionContext): Params[] {
   const out: Params[] = [];
   for (const element of g.elements ?? []) {
-    if (!isMap(element)) throw new Error('error unmarshling list element json: cannot unmarshal into Go value of type map[string]interface {}');
-    if (ctx.goTemplate) { out.push(fromJson(element) as Params); continue; }
+    if (element !== null && !isMap(element)) throw new Error(`error unmarshling list element json: cannot unmarshal ${Array.isArray(element) ? 'array' : typeof element === 'string' ? 'string' : typeof element === 'boolean' ? 'bool' : 'number'} into Go value of type map[string]interface {}`);
+    if (ctx.goTemplate) { out.push(element === null ? {} : fromJson(element) as Params); continue; }
+    // In flat mode an element without keys stays Go's nil map: no parameters at all.
     const params: Params = {};
-    for (const [key, value] of Object.entries<any>(element)) {
+    for (const [key, value] of Object.entries<any>(element ?? {})) {
       if (key === 'values') {
         if (!isMap(value)) throw new Error('error parsing values map');
         for (const [k, v] of Object.entries<any>(value)) {
-          if (typeof v !== 'string') throw new Error('error parsing value as string <nil>');
-          params[`values.${k}`] = v;
+          if (typeof v !== 'string') throw new Error('error parsing value as string %!w(<nil>)');
+          setKey(params, `values.${k}`, v);
         }
       } else {
-        if (typeof value !== 'string') throw new Error('error parsing value as string <nil>');
-        params[key] = value;
+        if (typeof value !== 'string') throw new Error('error parsing value as string %!w(<nil>)');
+        setKey(params, key, value);
       }
     }
     out.push(params);
@@ -108,170 +119,140 @@ function listParams(g: any, ctx: ExpansionContext): Params[] {
   if (typeof g.elementsYaml === 'string' && g.elementsYaml.length > 0) {
     let parsed: unknown;
     try {
-      parsed = parseGoYaml(g.elementsYaml);
+      parsed = parseGoYamlDocument(g.elementsYaml);
     } catch (e) {
-      throw new Error(`error unmarshling decoded ElementsYaml ${(e as Error).message.split('\n')[0]}`);
+      throw new Error(`error unmarshling decoded ElementsYaml error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`);
     }
-    if (parsed != null && !Array.isArray(parsed)) throw new Error('error unmarshling decoded ElementsYaml error unmarshaling JSON: json: cannot unmarshal object into Go value of type []map[string]interface {}');
-    for (const e of (parsed as any[] | null) ?? []) out.push(fromJson(e) as Params);
+    if (parsed != null && !Array.isArray(parsed)) {
+      throw new Error(`error unmarshling decoded ElementsYaml error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ${typeof parsed === 'object' ? 'object' : typeof parsed === 'string' ? 'string' : typeof parsed === 'boolean' ? 'bool' : 'number'} into Go value of type []map[string]interface {}`);
+    }
+    for (const e of (parsed as any[] | null) ?? []) {
+      if (e !== null && !isMap(e)) throw new Error('error unmarshling decoded ElementsYaml error unmarshaling JSON: while decoding JSON: json: cannot unmarshal ' + (Array.isArray(e) ? 'array' : typeof e === 'string' ? 'string' : typeof e === 'boolean' ? 'bool' : 'number') + ' into Go value of type map[string]interface {}');
+      out.push(e === null ? {} : fromJson(e) as Params);
+    }
   }
   return out;
 }
 
 // ---- clusters ---------------------------------------------------------------------------------------------
 
-/** Argo CD's cluster generator (argocd-semantics §2). Clusters come out sorted by name (Argo CD's order is random). */
+/**
+ * Argo CD's cluster generator (cluster.go): Secrets listed with the cluster label ANDed into the selector, in the
+ * API server's order (by Secret name), collapsed by `data.name` (a Go map: the last wins), emitted sorted by
+ * name (Argo CD's own order is random), then the implicit in-cluster entry when the selector is empty and no
+ * listed Secret is for https://kubernetes.default.svc.
+ */
 function clusterParams(g: any, ctx: ExpansionContext): Params[] {
   const selector = g.selector ?? {};
   let matches: (labels: Record<string, string>) => boolean;
   try {
     matches = compileSelector(selector, true);
   } catch (e) {
-    throw new Error(`error getting cluster secrets: ${(e as Error).message}`);
+    throw new Error(`error getting cluster secrets: error converting label selector: ${(e as Error).message}`);
   }
-  // Argo CD lists Secrets with the cluster label ANDed into the selector; duplicate names collapse (a Go map).
   const byName = new Map<string, ClusterSecret>();
-  for (const c of ctx.clusters) {
-    if (c.labels[SECRET_TYPE_LABEL] !== 'cluster' || !matches(c.labels)) continue;
-    byName.set(c.name, c);
+  for (const c of listOrder(ctx.clusters)) if (c.labels[SECRET_TYPE_LABEL] === 'cluster' && matches(c.labels)) byName.set(c.name, c);
+  const selected = [...byName.values()].sort((a, b) => compareStrings(a.name, b.name));
+  const out = selected.map(c => {
+    const params = clusterParamSet(c, ctx);
+    appendValues(params, g.values, ctx, 'error appending templated values for cluster: ');
+    return params;
+  });
+  if (isEmptySelector(selector) && !selected.some(c => c.server === IN_CLUSTER_SERVER)) {
+    const params: Params = { name: IN_CLUSTER_NAME, nameNormalized: IN_CLUSTER_NAME, server: IN_CLUSTER_SERVER, project: '' };
+    appendValues(params, g.values, ctx, 'error appending templated values for local cluster: ');
+    out.push(params);
   }
-  const selected = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  if (g.flatList) {
-    const all = selected.map(c => clusterParamSet(c, g, ctx));
-    if (isEmptySelector(selector) && hasImplicitInCluster(ctx.clusters, ctx.inClusterEnabled)) all.push(inClusterParamSet(g, ctx));
-    return [{ clusters: all }];
-  }
-  const out = selected.map(c => clusterParamSet(c, g, ctx));
-  if (isEmptySelector(selector) && hasImplicitInCluster(ctx.clusters, ctx.inClusterEnabled)) out.push(inClusterParamSet(g, ctx));
+  if (g.flatList) return [{ clusters: typed(out, '[]map[string]interface {}') }];
   return out;
 }
 
-function clusterParamSet(c: ClusterSecret, g: any, ctx: ExpansionContext): Params {
+const listOrders = new WeakMap<readonly ClusterSecret[], readonly ClusterSecret[]>();
+
+/** The Secrets in the order the API server lists them (by namespace and name), computed once per cluster list. */
+function listOrder(clusters: readonly ClusterSecret[]): readonly ClusterSecret[] {
+  let sorted = listOrders.get(clusters);
+  if (!sorted) {
+    sorted = [...clusters].sort((a, b) => compareStrings(`${a.namespace ?? ''}/${a.secretName}`, `${b.namespace ?? ''}/${b.secretName}`));
+    listOrders.set(clusters, sorted);
+  }
+  return sorted;
+}
+
+/** A cluster's labels and annotations as Go map[string]string values, built once per Secret (templates cannot change them). */
+const clusterMaps = new WeakMap<ClusterSecret, { labels?: GoMap; annotations?: GoMap }>();
+
+/**
+ * One cluster's params. In Go-template mode `metadata` holds `labels` and `annotations` only when the Secret has
+ * some (so `index .metadata.annotations "x"` on a Secret without annotations is Argo CD's "index of untyped
+ * nil"), and both are Go map[string]string.
+ */
+function clusterParamSet(c: ClusterSecret, ctx: ExpansionContext): Params {
   const params: Params = { name: c.name, nameNormalized: normalizeName(c.name), server: c.server, project: c.project };
   if (ctx.goTemplate) {
-    const labels: GoMap = { ...c.labels };
-    const annotations: GoMap = { ...c.annotations };
-    STRING_MAPS.add(labels);
-    STRING_MAPS.add(annotations);
-    params.metadata = { labels, annotations };
+    let maps = clusterMaps.get(c);
+    if (!maps) {
+      maps = {
+        annotations: Object.keys(c.annotations).length > 0 ? stringMap({ ...c.annotations }) : undefined,
+        labels: Object.keys(c.labels).length > 0 ? stringMap({ ...c.labels }) : undefined,
+      };
+      clusterMaps.set(c, maps);
+    }
+    const meta: GoMap = {};
+    if (maps.annotations) meta.annotations = maps.annotations;
+    if (maps.labels) meta.labels = maps.labels;
+    params.metadata = meta;
   } else {
-    for (const [k, v] of Object.entries(c.annotations)) params[`metadata.annotations.${k}`] = v;
-    for (const [k, v] of Object.entries(c.labels)) params[`metadata.labels.${k}`] = v;
+    for (const [k, v] of Object.entries(c.annotations)) setKey(params, `metadata.annotations.${k}`, v);
+    for (const [k, v] of Object.entries(c.labels)) setKey(params, `metadata.labels.${k}`, v);
   }
-  appendValues(params, g.values, ctx);
   return params;
 }
 
-function inClusterParamSet(g: any, ctx: ExpansionContext): Params {
-  const params: Params = { name: IN_CLUSTER_NAME, nameNormalized: IN_CLUSTER_NAME, server: IN_CLUSTER_SERVER, project: '' };
-  appendValues(params, g.values, ctx);
-  return params;
-}
-
-/** The generator's `values`: each one rendered against the params without the other values. */
-function appendValues(params: Params, values: Record<string, string> | undefined, ctx: ExpansionContext): void {
+/**
+ * appendTemplatedValues: each value rendered against the params without the other values (so values cannot
+ * see each other), added as `values.<k>` (flat) or a map[string]string `values` (Go templates).
+ */
+export function appendValues(params: Params, values: Record<string, string> | undefined, ctx: ExpansionContext, context: string): void {
   if (!values || Object.keys(values).length === 0) return;
-  const base = { ...params };
   const rendered: GoMap = {};
+  const flat: GoMap = {};
   for (const key of Object.keys(values).sort()) {
-    const value = renderString(String(values[key]), base, ctx.goTemplate, ctx.missingKey);
-    if (ctx.goTemplate) rendered[key] = value;
-    else params[`values.${key}`] = value;
+    let value: string;
+    try {
+      value = renderString(String(values[key]), params, ctx.goTemplate, ctx.missingKey);
+    } catch (e) {
+      if (e instanceof TemplateError) {
+        throw new TemplateError(`${context}failed to replace templated string: failed to replace templated string with rendered values: ${e.message}`);
+      }
+      throw e;
+    }
+    if (ctx.goTemplate) setKey(rendered, key, value);
+    else setKey(flat, `values.${key}`, value);
   }
-  if (ctx.goTemplate) params.values = rendered;
+  if (ctx.goTemplate) params.values = stringMap(rendered);
+  else for (const k of Object.keys(flat)) setKey(params, k, flat[k]);
 }
 
 // ---- git --------------------------------------------------------------------------------------------------
 
 function gitParams(g: any, ctx: ExpansionContext): Params[] {
+  const project = ctx.templateProject ?? '';
+  if (ctx.projects && !project.includes('{{') && !ctx.projects.has(project)) {
+    throw new Error(`error getting project ${project}: appprojects.argoproj.io "${project}" not found`);
+  }
   const files = ctx.gitFiles?.(String(g.repoURL ?? ''), String(g.revision ?? ''));
   if (!files) throw new OfflineUnsupportedError(`the git generator reads ${g.repoURL}, whose content is not known offline (pass its files)`);
-  const prefix = g.pathParamPrefix ? `${g.pathParamPrefix}.path` : 'path';
-  const out: Params[] = [];
-  if (g.directories?.length) {
-    const dirs = new Set<string>();
-    for (const f of files.keys()) {
-      const parts = f.split('/');
-      for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
-    }
-    for (const dir of [...dirs].sort()) {
-      let include = false;
-      let exclude = false;
-      for (const d of g.directories) {
-        if (goPathMatch(String(d.path), dir)) { if (d.exclude) exclude = true; else include = true; }
-      }
-      if (include && !exclude) out.push(pathParams(dir, prefix, undefined, g, ctx, {}));
-    }
-    return out;
+  const checkout: GitCheckout = { files, includeHiddenDirectories: ctx.includeHiddenDirectories, newGitFileGlobbing: ctx.newGitFileGlobbing };
+  const dirs = Array.isArray(g.directories) && g.directories.length > 0;
+  try {
+    return gitGeneratorParams(g, checkout, ctx.goTemplate, (params, file) => appendValues(params, g.values, ctx, dirs
+      ? 'error generating params from git: error generating params from apps: failed to append templated values: '
+      : `error generating params from git: unable to process file '${file}' from repository '${g.repoURL}': failed to append templated values: `));
+  } catch (e) {
+    if (e instanceof GitGeneratorError) throw new Error(e.message.startsWith('error generating params from git: ') || e.message === 'generator is empty' ? e.message : `error generating params from git: ${e.message}`);
+    throw e;
   }
-  for (const file of [...files.keys()].sort()) {
-    let include = false;
-    let exclude = false;
-    for (const f of g.files ?? []) {
-      if (globMatch(String(f.path), file, false, '/')) { if (f.exclude) exclude = true; else include = true; }
-    }
-    if (!include || exclude) continue;
-    const content = files.get(file)!;
-    let parsed: unknown;
-    try {
-      parsed = file.endsWith('.json') ? JSON.parse(content) : parseGoYaml(content);
-    } catch (e) {
-      throw new Error(`unable to process file '${file}': unable to parse file: ${(e as Error).message.split('\n')[0]}`);
-    }
-    const objects = Array.isArray(parsed) ? parsed : [parsed ?? {}];
-    for (const obj of objects) {
-      if (!isMap(obj)) throw new Error(`unable to process file '${file}': unable to parse file: not an object`);
-      const base: Params = ctx.goTemplate ? fromJson(obj) as Params : flattenToStrings(obj);
-      out.push(pathParams(dirOf(file), prefix, file, g, ctx, base));
-    }
-  }
-  return out;
-}
-
-function pathParams(dir: string, prefix: string, file: string | undefined, g: any, ctx: ExpansionContext, base: Params): Params {
-  const params: Params = { ...base };
-  const basename = dir.split('/').pop()!;
-  if (ctx.goTemplate) {
-    const p: GoMap = { path: dir, basename, basenameNormalized: normalizeName(basename), segments: dir.split('/') };
-    if (file !== undefined) {
-      const name = file.split('/').pop()!;
-      p.filename = name;
-      p.filenameNormalized = normalizeName(name);
-    }
-    setNested(params, prefix, p);
-  } else {
-    params[prefix] = dir;
-    params[`${prefix}.basename`] = basename;
-    params[`${prefix}.basenameNormalized`] = normalizeName(basename);
-    if (file !== undefined) {
-      const name = file.split('/').pop()!;
-      params[`${prefix}.filename`] = name;
-      params[`${prefix}.filenameNormalized`] = normalizeName(name);
-    }
-    dir.split('/').forEach((s, i) => { if (s) params[`${prefix}[${i}]`] = s; });
-  }
-  appendValues(params, g.values, ctx);
-  return params;
-}
-
-function setNested(params: Params, dotted: string, value: GoValue): void {
-  const parts = dotted.split('.');
-  let cur = params;
-  for (const p of parts.slice(0, -1)) {
-    if (!isMap(cur[p])) cur[p] = {};
-    cur = cur[p] as GoMap;
-  }
-  cur[parts[parts.length - 1]] = value;
-}
-
-function dirOf(file: string): string {
-  const i = file.lastIndexOf('/');
-  return i < 0 ? '.' : file.slice(0, i);
-}
-
-/** Go's path.Match: `*` and `?` never cross '/', classes as in Go. */
-function goPathMatch(pattern: string, name: string): boolean {
-  return globMatch(pattern.replace(/\*\*/g, '*'), name, false, '/');
 }
 
 // ---- matrix and merge -------------------------------------------------------------------------------------
@@ -292,7 +273,7 @@ function matrixParams(g: any, ctx: ExpansionContext): Params[] {
   try {
     first = childResult(children[0], ctx);
   } catch (e) {
-    if (e instanceof OfflineUnsupportedError) throw e;
+    if (e instanceof OfflineUnsupportedError || e instanceof InputError) throw e;
     throw new Error(`error failed to get params for first generator in matrix generator: child generator returned an error on parameter generation: ${(e as Error).message}`);
   }
   const out: Params[] = [];
@@ -301,7 +282,7 @@ function matrixParams(g: any, ctx: ExpansionContext): Params[] {
     try {
       second = childResult(children[1], ctx, a);
     } catch (e) {
-      if (e instanceof OfflineUnsupportedError) throw e;
+      if (e instanceof OfflineUnsupportedError || e instanceof InputError) throw e;
       throw new Error(`failed to get params for second generator in the matrix generator: child generator returned an error on parameter generation: ${(e as Error).message}`);
     }
     for (const b of second) {
@@ -327,7 +308,7 @@ function mergeParams(g: any, ctx: ExpansionContext): Params[] {
     try {
       return childResult(c, ctx);
     } catch (e) {
-      if (e instanceof OfflineUnsupportedError) throw e;
+      if (e instanceof OfflineUnsupportedError || e instanceof InputError) throw e;
       throw new Error(`error getting param sets from generators: error getting params from generator ${i + 1} of ${children.length}: `
         + `child generator returned an error on parameter generation: ${(e as Error).message}`);
     }
@@ -434,23 +415,10 @@ function interpolateGenerator(generator: any, params: Params, ctx: ExpansionCont
   }
 }
 
-/** Params flattened with dots and printed with %v (the post-generator selector's view). */
+/**
+ * The post-generator selector's view of a param set (flattenParameters): map[string]string values normalized to
+ * plain maps along map chains, then jeremywohl/flatten with dots, leaves printed with %v.
+ */
 export function flattenParams(p: Params): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (prefix: string, v: GoValue): void => {
-    if (isMap(v)) {
-      for (const [k, e] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, e);
-    } else if (Array.isArray(v)) {
-      v.forEach((e, i) => walk(prefix ? `${prefix}.${i}` : String(i), e));
-    } else {
-      out[prefix] = typeof v === 'string' ? v : formatValue(v, true); // fmt's %v
-    }
-  };
-  walk('', p);
-  return out;
-}
-
-/** A parsed Git file flattened for fasttemplate: nested keys joined with dots, leaves printed as strings. */
-function flattenToStrings(obj: Record<string, unknown>): Params {
-  return flattenParams(fromJson(obj) as GoMap);
+  return flattenObject(p, true);
 }

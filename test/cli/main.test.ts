@@ -268,11 +268,11 @@ describe('every failure says what went wrong, on one line of stderr, with the do
   test.each([
     ['appset generate: the ApplicationSet file is missing', () => {
       const f = files({ 'clusters.yaml': CLUSTER });
-      return { args: ['appset', 'generate', '/nonexistent/appset.yaml', '--clusters', f['clusters.yaml']], line: 'error: /nonexistent/appset.yaml: no such file' };
+      return { args: ['appset', 'generate', '/nonexistent/appset.yaml', '--clusters', f['clusters.yaml']], line: 'error: ApplicationSet file /nonexistent/appset.yaml: no such file' };
     }],
     ['appset generate: a --clusters file is missing', () => {
       const f = files({ 'appset.yaml': APPSET });
-      return { args: ['appset', 'generate', f['appset.yaml'], '--clusters', '/nonexistent/clusters.yaml'], line: 'error: /nonexistent/clusters.yaml: no such file' };
+      return { args: ['appset', 'generate', f['appset.yaml'], '--clusters', '/nonexistent/clusters.yaml'], line: 'error: cluster Secret file /nonexistent/clusters.yaml: no such file' };
     }],
     ['appset generate: malformed YAML, with line and column', () => {
       const f = files({ 'appset.yaml': 'kind: ApplicationSet\nspec:\n  generators: [\n', 'clusters.yaml': CLUSTER });
@@ -284,7 +284,7 @@ describe('every failure says what went wrong, on one line of stderr, with the do
     }],
     ['appset generate: binary garbage', () => {
       const f = files({ 'appset.yaml': Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0xff]), 'clusters.yaml': CLUSTER });
-      return { args: ['appset', 'generate', f['appset.yaml'], '--clusters', f['clusters.yaml']], line: `error: ${f['appset.yaml']}: binary content (a NUL byte at offset 6), not YAML text` };
+      return { args: ['appset', 'generate', f['appset.yaml'], '--clusters', f['clusters.yaml']], line: `error: ApplicationSet file ${f['appset.yaml']}: binary content (a NUL byte at offset 6), not YAML text` };
     }],
     ['plan --html into a missing directory', () => {
       const tree = fleetTree();

@@ -118,7 +118,9 @@ describe('cluster generator (applicationset/generators/cluster_test.go TestGener
       template: { metadata: { name: '{{.name}}' }, spec: template.spec },
     }), { clusters: upstreamClusters() });
     expect(result.applications).toEqual([]);
-    expect(result.error).toBe('failed to execute go template {{ .metadata.labels.environment }}: template: :1:12: executing "" at <.metadata.labels.env...>: map has no entry for key "metadata"');
+    // cluster.go wraps the error of appendTemplatedValues for the implicit local cluster.
+    expect(result.error).toBe('error appending templated values for local cluster: failed to replace templated string: failed to replace templated string with rendered values: '
+      + 'failed to execute go template {{ .metadata.labels.environment }}: template: :1:12: executing "" at <.metadata.labels.env...>: map has no entry for key "metadata"');
   });
 
   test('index on a label map yields "" for a missing key and is reported as a missing parameter', () => {
@@ -134,7 +136,7 @@ describe('cluster generator (applicationset/generators/cluster_test.go TestGener
 
   test('an invalid label value in the cluster selector fails (metav1.LabelSelectorAsSelector)', () => {
     const result = expandApplicationSet(appSet({ generators: [{ clusters: { selector: { matchLabels: { server: 'https://x' } } } }], template }), { clusters: upstreamClusters() });
-    expect(result.error).toMatch(/^error getting cluster secrets: values\[0\]\[server\]: Invalid value: "https:\/\/x"/);
+    expect(result.error).toMatch(/^error getting cluster secrets: error converting label selector: values\[0\]\[server\]: Invalid value: "https:\/\/x"/);
   });
 
   test('flatList gives one parameter set with every cluster', () => {
@@ -161,11 +163,11 @@ describe('list generator (Generators-List.md, list.go)', () => {
     const result = expandApplicationSet(appSet(spec(false, [{ cluster: 'engineering-dev', url: 'https://kubernetes.default.svc' }, { cluster: 'engineering-prod', url: 'https://2.4.6.8' }])), { clusters: [] });
     expect(names(result)).toEqual(['engineering-dev-guestbook']);
     expect(result.applications[0].spec.source.path).toBe('applicationset/examples/list-generator/guestbook/engineering-dev');
-    expect(result.rejected).toEqual([{ name: 'engineering-prod-guestbook', reason: 'application destination spec for engineering-prod-guestbook is invalid: there are no clusters with this URL: https://2.4.6.8' }]);
+    expect(result.rejected).toEqual([{ name: 'engineering-prod-guestbook', reason: 'application destination spec is invalid: error getting cluster by server "https://2.4.6.8": rpc error: code = NotFound desc = cluster "https://2.4.6.8" not found' }]);
   });
 
   test('flat mode: a non-string element value is an error; values.* flattens', () => {
-    expect(expandApplicationSet(appSet(spec(false, [{ cluster: 'a', url: 'https://kubernetes.default.svc', replicas: 2 }])), { clusters: [] }).error).toBe('error parsing value as string <nil>');
+    expect(expandApplicationSet(appSet(spec(false, [{ cluster: 'a', url: 'https://kubernetes.default.svc', replicas: 2 }])), { clusters: [] }).error).toBe('error parsing value as string %!w(<nil>)');
   });
 
   test('goTemplate: elements keep JSON types; elementsYaml is appended after elements', () => {
@@ -315,7 +317,8 @@ describe('template processing (Template.md, utils_test.go)', () => {
     }), { clusters });
     expect(result.applications[0].spec.project).toBe('default');
     expect(result.applications[0].spec.syncPolicy).toEqual({ automated: { prune: true } });
-    expect(result.applications[0].metadata.finalizers).toEqual(['a', 'b']);
+    // ObjectMeta.finalizers merge; mergeSortedSlice puts items only the patch has before the original's (strategicpatch/patch.go).
+    expect(result.applications[0].metadata.finalizers).toEqual(['b', 'a']);
   });
 
   test('fields that render empty vanish where the Go types say omitempty (the controller round-trips the spec)', () => {
@@ -328,7 +331,8 @@ describe('template processing (Template.md, utils_test.go)', () => {
       },
     }), { clusters });
     expect(result.applications[0].spec.destination).toEqual({ name: 'in-cluster', namespace: 'x' });
-    expect(result.applications[0].spec.syncPolicy).toEqual({ automated: { selfHeal: true } });
+    // automated.prune is a *bool in v3.5.1: false is kept.
+    expect(result.applications[0].spec.syncPolicy).toEqual({ automated: { prune: false, selfHeal: true } });
   });
 
   test('duplicate generated names: every copy is dropped and reported', () => {

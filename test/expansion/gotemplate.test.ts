@@ -80,7 +80,7 @@ describe('Go template language corners', () => {
     // nil prints as <no value> at the top of a pipeline
     ['{{ .nul }}', '<no value>'],
     // printf, len, index on lists, slice
-    ['{{ printf "%s-%03d" .name 7 }} {{ len .list }} {{ index .list 1 }} {{ slice .name 0 4 }}', 'prod-1-007 2 b prod'],
+    ['{{ printf "%s-%03d" .name 7 }} {{ len .list }} {{ index .list 1 }} {{ slice .list 1 }}', 'prod-1-007 2 b [b]'],
     // sprig and Argo CD functions
     ['{{ .name | upper | quote }}', '"PROD-1"'],
     ['{{ normalize "Production_01/West" }}', 'production-01-west'],
@@ -112,6 +112,8 @@ describe('Go template language corners', () => {
     ['{{ template "nope" }}', 'failed to execute go template {{ template "nope" }}: template: :1:12: executing "" at <{{template "nope"}}>: template "nope" not defined'],
     // a wrongly typed argument is reported at the argument, as Go's evalArg does
     ['{{ upper .n }}', 'failed to execute go template {{ upper .n }}: template: :1:9: executing "" at <.n>: wrong type for value; expected string; got float64'],
+    // sprig's `slice` replaces Go's built-in one (a FuncMap entry wins over a built-in), and it only takes lists
+    ['{{ slice .name 0 4 }}', 'failed to execute go template {{ slice .name 0 4 }}: template: :1:3: executing "" at <slice .name 0 4>: error calling slice: list should be type of slice or array but string'],
   ])('%s fails as in Go', (template, error) => {
     expect(() => renderGoTemplate(template, data, 'default')).toThrow(error);
   });

@@ -1,90 +1,82 @@
-import { ArgumentError, FunctionError, TemplateFunction } from './execute';
-import { formatFloat, formatValue, GoValue, hasKey, isMap, NO_VALUE, truth, typeName } from './values';
+import { missingStringKeys } from './execute';
+import { sprint, sprintf, sprintln } from './fmt';
+import { FunctionError, fn, TemplateFunction } from './functions';
+import { GoInt, GoValue, hasKey, intValue, isGoObject, isMap, isStringMap, NO_VALUE, truth, typeName, compareStrings } from './values';
 
 /**
- * Go's predefined template functions (text/template/funcs.go). `and` and `or` are evaluated lazily by the
- * executor; they are listed here so the parser knows them.
+ * Go's predefined template functions (text/template/funcs.go, Go 1.26). Most take reflect.Value parameters
+ * (`v`: no conversion, a missing value passes as invalid); `and` and `or` are evaluated lazily by the executor.
  */
 export const GO_BUILTINS: ReadonlyMap<string, TemplateFunction> = new Map<string, TemplateFunction>([
-  ['and', { arity: -1, minArgs: 1, call: () => NO_VALUE }],
-  ['or', { arity: -1, minArgs: 1, call: () => NO_VALUE }],
-  ['not', { arity: 1, call: ([v]) => !truth(v) }],
-  ['len', { arity: 1, call: ([v]) => BigInt(lengthOf(v)) }],
-  ['index', { arity: -1, minArgs: 1, call: ([item, ...keys]) => indexOf(item, keys) }],
-  ['slice', { arity: -1, minArgs: 1, call: ([item, ...idx]) => sliceOf(item, idx) }],
-  ['print', { arity: -1, call: args => sprint(args) }],
-  ['println', { arity: -1, call: args => args.map(a => formatValue(a, true)).join(' ') + '\n' }],
-  ['printf', { arity: -1, minArgs: 1, call: ([f, ...args]) => sprintf(asString(f), args) }],
-  ['eq', { arity: -1, minArgs: 1, call: ([a, ...rest]) => eq(a, rest) }],
-  ['ne', { arity: 2, call: ([a, b]) => !eq(a, [b]) }],
-  ['lt', { arity: 2, call: ([a, b]) => less(a, b) }],
-  ['le', { arity: 2, call: ([a, b]) => less(a, b) || eq(a, [b]) }],
-  ['gt', { arity: 2, call: ([a, b]) => !less(a, b) && !eq(a, [b]) }],
-  ['ge', { arity: 2, call: ([a, b]) => !less(a, b) }],
-  ['html', { arity: -1, call: args => htmlEscape(sprint(args)) }],
-  ['js', { arity: -1, call: args => jsEscape(sprint(args)) }],
-  ['urlquery', { arity: -1, call: args => encodeURIComponent(sprint(args)).replace(/%20/g, '+').replace(/[!'()*]/g, c => '%' + c.charCodeAt(0).toString(16).toUpperCase()) }],
+  ['and', fn('v', () => NO_VALUE, 'v')],
+  ['or', fn('v', () => NO_VALUE, 'v')],
+  ['not', fn('v', (v: GoValue) => !truth(v))],
+  ['len', fn('v', (v: GoValue) => BigInt(lengthOf(v)))],
+  ['index', fn('v', (item: GoValue, ...keys: GoValue[]) => indexOf(item, keys), 'v')],
+  ['slice', fn('v', (item: GoValue, ...idx: GoValue[]) => sliceOf(item, idx), 'v')],
+  ['print', fn('', (...args: GoValue[]) => sprint(args), 'a')],
+  ['println', fn('', (...args: GoValue[]) => sprintln(args), 'a')],
+  ['printf', fn('s', (f: string, ...args: GoValue[]) => sprintf(f, args), 'a')],
+  ['eq', fn('v', (a: GoValue, ...rest: GoValue[]) => eq(a, rest), 'v')],
+  ['ne', fn('vv', (a: GoValue, b: GoValue) => !eq(a, [b]))],
+  ['lt', fn('vv', (a: GoValue, b: GoValue) => lt(a, b))],
+  ['le', fn('vv', (a: GoValue, b: GoValue) => lt(a, b) || eq(a, [b]))],
+  ['gt', fn('vv', (a: GoValue, b: GoValue) => !(lt(a, b) || eq(a, [b])))],
+  ['ge', fn('vv', (a: GoValue, b: GoValue) => !lt(a, b))],
+  ['html', fn('', (...args: GoValue[]) => htmlEscape(evalArgs(args)), 'a')],
+  ['js', fn('', (...args: GoValue[]) => jsEscape(evalArgs(args)), 'a')],
+  ['urlquery', fn('', (...args: GoValue[]) => queryEscape(evalArgs(args)), 'a')],
+  ['call', fn('v', (f: GoValue) => {
+    if (f === null || f === NO_VALUE) throw new FunctionError('call of nil');
+    throw new FunctionError(`non-function of type ${typeName(f)}`);
+  }, 'v')],
 ]);
 
-/** Go's fmt.Sprint: spaces between operands when neither is a string. */
-export function sprint(args: GoValue[]): string {
-  let out = '';
-  args.forEach((a, i) => {
-    if (i > 0 && typeof a !== 'string' && typeof args[i - 1] !== 'string') out += ' ';
-    out += formatValue(a, true);
-  });
-  return out;
-}
-
-/** The value as a Go string parameter; anything else is Go's type error. */
-export function asString(v: GoValue): string {
-  if (typeof v === 'string') return v;
-  if (v === NO_VALUE) throw new ArgumentError('invalid value; expected string', v);
-  throw new ArgumentError(`wrong type for value; expected string; got ${typeName(v)}`, v);
-}
-
-/** The value as a Go int parameter (Go converts untyped constants; float64 values are a type error). */
-export function asInt(v: GoValue): number {
-  if (typeof v === 'bigint') return Number(v);
-  if (v === NO_VALUE) throw new ArgumentError('invalid value; expected int', v);
-  throw new ArgumentError(`wrong type for value; expected int; got ${typeName(v)}`, v);
+/** html, js and urlquery print their arguments as the template would (nil is "<no value>"). */
+function evalArgs(args: GoValue[]): string {
+  if (args.length === 1 && typeof args[0] === 'string') return args[0];
+  return sprint(args.map(a => (a === null || a === NO_VALUE ? '<no value>' : a)));
 }
 
 function lengthOf(v: GoValue): number {
+  if (v === NO_VALUE) throw new FunctionError('reflect: call of reflect.Value.Type on zero Value');
+  if (v === null) throw new FunctionError('len of nil pointer');
   if (typeof v === 'string') return Buffer.byteLength(v, 'utf8');
-  if (Array.isArray(v)) return v.length;
-  if (v instanceof Uint8Array) return v.length;
+  if (Array.isArray(v) || v instanceof Uint8Array) return v.length;
   if (isMap(v)) return Object.keys(v).length;
   throw new FunctionError(`len of type ${typeName(v)}`);
 }
 
-/** Marks maps whose Go type is map[string]string (cluster labels and annotations): a missing key reads as "". */
-export const STRING_MAPS = new WeakSet<object>();
-
-/**
- * Collects keys looked up but missing in a map[string]string (`index .metadata.labels "x"` silently yields "").
- * The expansion sets `current` around each render to report templates that read labels a cluster lacks.
- */
-export const missingStringKeys: { current?: Set<string> } = {};
+function indexArg(k: GoValue, cap: number): number {
+  const i = intValue(k);
+  if (k === null || k === NO_VALUE) throw new FunctionError('cannot index slice/array with nil');
+  if (i === undefined) throw new FunctionError(`cannot index slice/array with type ${typeName(k)}`);
+  if (i < 0n || i > BigInt(cap)) throw new FunctionError(`index out of range: ${i}`);
+  return Number(i);
+}
 
 function indexOf(item: GoValue, keys: GoValue[]): GoValue {
-  let v = item;
+  if (item === null || item === NO_VALUE) throw new FunctionError('index of untyped nil');
+  let v: GoValue = item;
   for (const k of keys) {
-    if (v === null || v === NO_VALUE) throw new FunctionError('index of untyped nil');
-    if (Array.isArray(v) || typeof v === 'string') {
-      const i = intIndex(k);
+    if (v === null || v === NO_VALUE) throw new FunctionError('index of nil pointer');
+    if (Array.isArray(v) || typeof v === 'string' || v instanceof Uint8Array) {
       const len = typeof v === 'string' ? Buffer.byteLength(v) : v.length;
-      if (i < 0 || i >= len) throw new FunctionError(`index out of range: ${i}`);
-      v = typeof v === 'string' ? BigInt(Buffer.from(v)[i]) : v[i];
+      const i = indexArg(k, len);
+      if (i >= len) throw new FunctionError(`reflect: ${typeof v === 'string' ? 'string' : 'slice'} index out of range`);
+      if (typeof v === 'string') v = new GoInt('uint8', BigInt(Buffer.from(v)[i]));
+      else if (v instanceof Uint8Array) v = new GoInt('uint8', BigInt(v[i]));
+      else v = v[i];
     } else if (isMap(v)) {
+      if (k === null || k === NO_VALUE) throw new FunctionError('value is nil; should be of type string');
       if (typeof k !== 'string') throw new FunctionError(`value has type ${typeName(k)}; should be string`);
       if (hasKey(v, k)) {
         v = v[k];
-      } else if (STRING_MAPS.has(v)) {
+      } else if (isStringMap(v)) {
         missingStringKeys.current?.add(k);
         v = '';
       } else {
-        v = NO_VALUE;
+        v = null;
       }
     } else {
       throw new FunctionError(`can't index item of type ${typeName(v)}`);
@@ -93,126 +85,113 @@ function indexOf(item: GoValue, keys: GoValue[]): GoValue {
   return v;
 }
 
-function intIndex(k: GoValue): number {
-  if (typeof k === 'bigint') return Number(k);
-  throw new FunctionError(`cannot index slice/array with type ${typeName(k)}`);
-}
-
 function sliceOf(item: GoValue, idx: GoValue[]): GoValue {
+  if (item === null || item === NO_VALUE) throw new FunctionError('slice of untyped nil');
+  if (idx.length > 3) throw new FunctionError(`too many slice indexes: ${idx.length}`);
   if (typeof item !== 'string' && !Array.isArray(item)) throw new FunctionError(`can't slice item of type ${typeName(item)}`);
-  if (idx.length > 3 || idx.length === 3 && typeof item === 'string') throw new FunctionError('too many slice indexes');
+  if (typeof item === 'string' && idx.length === 3) throw new FunctionError('cannot 3-index slice a string');
   const len = typeof item === 'string' ? Buffer.byteLength(item) : item.length;
-  const i = idx.length > 0 ? intIndex(idx[0]) : 0;
-  const j = idx.length > 1 ? intIndex(idx[1]) : len;
-  if (i < 0 || j < i || j > len) throw new FunctionError(`index out of range: ${j > len ? j : i}`);
-  return typeof item === 'string' ? Buffer.from(item).subarray(i, j).toString('utf8') : item.slice(i, j);
+  const bounds = [0, len, len];
+  idx.forEach((k, i) => { bounds[i] = indexArg(k, len); });
+  if (bounds[0] > bounds[1]) throw new FunctionError(`invalid slice index: ${bounds[0]} > ${bounds[1]}`);
+  if (idx.length === 3 && bounds[1] > bounds[2]) throw new FunctionError(`invalid slice index: ${bounds[1]} > ${bounds[2]}`);
+  if (typeof item === 'string') return Buffer.from(item).subarray(bounds[0], bounds[1]).toString('utf8');
+  return item.slice(bounds[0], bounds[1]);
 }
 
-type Kind = 'bool' | 'int' | 'float' | 'string' | 'nil' | 'other';
-function kindOf(v: GoValue): Kind {
-  if (v === null || v === NO_VALUE) return 'nil';
+type Kind = 'bool' | 'int' | 'uint' | 'float' | 'string' | 'invalid' | 'other';
+
+function basicKind(v: GoValue): Kind {
+  if (v === null || v === NO_VALUE) return 'invalid';
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'bigint') return 'int';
+  if (v instanceof GoInt) return v.unsigned ? 'uint' : 'int';
   if (typeof v === 'number') return 'float';
   if (typeof v === 'string') return 'string';
   return 'other';
 }
 
-/** Go's `eq` (Go ≥ 1.18): basic kinds only; an int never equals a float64 (that is an error). */
+/** Go's `eq` (Go ≥ 1.18): basic kinds compare by value, ints and uints mix, other mixes are an error. */
 export function eq(a: GoValue, others: GoValue[]): boolean {
   if (others.length === 0) throw new FunctionError('missing argument for comparison');
-  const k1 = kindOf(a);
+  const k1 = basicKind(a);
   for (const b of others) {
-    const k2 = kindOf(b);
+    const k2 = basicKind(b);
     let truthy = false;
     if (k1 !== k2) {
-      if (k1 !== 'nil' && k2 !== 'nil') throw new FunctionError('incompatible types for comparison');
-    } else if (k1 === 'other') {
-      throw new FunctionError(`non-comparable type ${formatValue(a)}: ${typeName(a)}`);
-    } else if (k1 === 'nil') {
-      truthy = true;
+      if (k1 === 'int' && k2 === 'uint') truthy = intValue(a)! >= 0n && intValue(a) === intValue(b);
+      else if (k1 === 'uint' && k2 === 'int') truthy = intValue(b)! >= 0n && intValue(a) === intValue(b);
+      else if (k1 !== 'invalid' && k2 !== 'invalid') throw new FunctionError('incompatible types for comparison');
     } else {
-      truthy = a === b;
+      switch (k1) {
+        case 'int': case 'uint': truthy = intValue(a) === intValue(b); break;
+        case 'invalid': truthy = true; break;
+        case 'other':
+          if (isGoObject(a) && isGoObject(b)) { truthy = a === b; break; }
+          if (typeName(a) !== typeName(b)) throw new FunctionError(`non-comparable types ${sprintf('%s', [a])}: ${typeName(a)}, ${typeName(b)}: ${sprintf('%v', [b])}`);
+          throw new FunctionError(`non-comparable type ${sprintf('%s', [b])}: ${typeName(b)}`);
+        default: truthy = a === b;
+      }
     }
     if (truthy) return true;
   }
   return false;
 }
 
-function less(a: GoValue, b: GoValue): boolean {
-  const k1 = kindOf(a);
-  const k2 = kindOf(b);
-  if (k1 === 'bool' || k1 === 'nil' || k1 === 'other' || k2 === 'bool' || k2 === 'nil' || k2 === 'other') throw new FunctionError('invalid type for comparison');
-  if (k1 !== k2) throw new FunctionError('incompatible types for comparison');
-  if (k1 === 'string') return Buffer.compare(Buffer.from(a as string), Buffer.from(b as string)) < 0;
-  return (a as number) < (b as number);
+function lt(a: GoValue, b: GoValue): boolean {
+  const k1 = basicKind(a);
+  if (k1 === 'invalid' || k1 === 'other') throw new FunctionError('invalid type for comparison');
+  const k2 = basicKind(b);
+  if (k2 === 'invalid' || k2 === 'other') throw new FunctionError('invalid type for comparison');
+  if (k1 !== k2) {
+    if (k1 === 'int' && k2 === 'uint') return intValue(a)! < 0n || intValue(a)! < intValue(b)!;
+    if (k1 === 'uint' && k2 === 'int') return intValue(b)! >= 0n && intValue(a)! < intValue(b)!;
+    throw new FunctionError('incompatible types for comparison');
+  }
+  switch (k1) {
+    case 'bool': throw new FunctionError('invalid type for comparison');
+    case 'int': case 'uint': return intValue(a)! < intValue(b)!;
+    case 'string': return compareStrings(a as string, b as string) < 0;
+    default: return (a as number) < (b as number);
+  }
 }
 
+/** template.HTMLEscapeString. */
 function htmlEscape(s: string): string {
-  return s.replace(/[&'<>"\0]/g, c => ({ '&': '&amp;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '"': '&#34;', '\0': '\uFFFD' } as any)[c]);
+  return s.replace(/[&'<>"\0]/g, c => ({ '&': '&amp;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '"': '&#34;', '\0': '\uFFFD' } as Record<string, string>)[c]);
 }
 
+/** template.JSEscapeString. */
 function jsEscape(s: string): string {
-  return s.replace(/[\\'"<>&=\n\r\t]|[\x00-\x1f]/g, c => {
-    switch (c) {
-      case '\\': return '\\\\';
-      case "'": return "\\'";
-      case '"': return '\\"';
-      case '<': return '\\u003C';
-      case '>': return '\\u003E';
-      case '&': return '\\u0026';
-      case '=': return '\\u003D';
-      case '\n': return '\\n';
-      case '\r': return '\\r';
-      case '\t': return '\\t';
-      default: return '\\u' + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+  let out = '';
+  for (const ch of s) {
+    const r = ch.codePointAt(0)!;
+    switch (ch) {
+      case '\\': out += '\\\\'; continue;
+      case "'": out += "\\'"; continue;
+      case '"': out += '\\"'; continue;
+      case '<': out += '\\u003C'; continue;
+      case '>': out += '\\u003E'; continue;
+      case '&': out += '\\u0026'; continue;
+      case '=': out += '\\u003D'; continue;
     }
-  });
-}
-
-/** fmt.Sprintf for the verbs templates use: %s %v %d %f %g %e %t %q %x %X %o %b %c %%, with flags, width and precision. */
-export function sprintf(format: string, args: GoValue[]): string {
-  let argi = 0;
-  const out = format.replace(/%([-+# 0]*)(\d+|\*)?(?:\.(\d+|\*)?)?([a-zA-Z%])/g, (whole, flags: string, width: string | undefined, prec: string | undefined, verb: string) => {
-    if (verb === '%') return '%';
-    if (width === '*') width = String(args[argi++]);
-    if (prec === '*') prec = String(args[argi++]);
-    if (argi >= args.length) return `%!${verb}(MISSING)`;
-    const a = args[argi++];
-    let s: string;
-    const p = prec === undefined ? undefined : Number(prec || '0');
-    switch (verb) {
-      case 'v': case 's': s = formatValue(a, true); if (p !== undefined && verb === 's') s = [...s].slice(0, p).join(''); break;
-      case 'q': s = typeof a === 'string' ? JSON.stringify(a) : `%!q(${typeName(a)}=${formatValue(a, true)})`; break;
-      case 't': s = typeof a === 'boolean' ? String(a) : `%!t(${typeName(a)}=${formatValue(a, true)})`; break;
-      case 'd': s = typeof a === 'bigint' ? a.toString() : `%!d(${typeName(a)}=${formatValue(a, true)})`; if (flags.includes('+') && typeof a === 'bigint' && a >= 0n) s = '+' + s; break;
-      case 'x': case 'X': case 'o': case 'b': {
-        const radix = verb === 'o' ? 8 : verb === 'b' ? 2 : 16;
-        if (typeof a === 'bigint') s = a.toString(radix);
-        else if (typeof a === 'string') s = Buffer.from(a).toString('hex');
-        else s = `%!${verb}(${typeName(a)}=${formatValue(a, true)})`;
-        if (verb === 'X') s = s.toUpperCase();
-        break;
-      }
-      case 'c': s = typeof a === 'bigint' ? String.fromCodePoint(Number(a)) : `%!c(${typeName(a)}=${formatValue(a, true)})`; break;
-      case 'f': case 'F': case 'e': case 'g': {
-        const n = typeof a === 'number' ? a : typeof a === 'bigint' ? undefined : undefined;
-        if (n === undefined) { s = `%!${verb}(${typeName(a)}=${formatValue(a, true)})`; break; }
-        if (verb === 'e') s = n.toExponential(p ?? 6).replace(/e([+-])(\d)$/, 'e$10$2');
-        else if (verb === 'g') s = p === undefined ? formatFloat(n) : String(Number(n.toPrecision(p)));
-        else s = n.toFixed(p ?? 6);
-        if (flags.includes('+') && n >= 0) s = '+' + s;
-        break;
-      }
-      default: s = `%!${verb}(${typeName(a)}=${formatValue(a, true)})`;
-    }
-    if (width !== undefined) {
-      const w = Number(width);
-      if (s.length < w) s = flags.includes('-') ? s.padEnd(w) : flags.includes('0') && /[dfeg]/.test(verb) ? s.padStart(w, '0') : s.padStart(w);
-    }
-    void whole;
-    return s;
-  });
-  if (argi < args.length) return `${out}%!(EXTRA ${args.slice(argi).map(a => `${typeName(a)}=${formatValue(a, true)}`).join(', ')})`;
+    if (r < 0x20) out += '\\u00' + r.toString(16).toUpperCase().padStart(2, '0');
+    else if (r < 0x80 || /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u.test(ch)) out += ch;
+    else out += '\\u' + r.toString(16).toUpperCase().padStart(4, '0');
+  }
   return out;
 }
+
+/** url.QueryEscape. */
+function queryEscape(s: string): string {
+  let out = '';
+  for (const b of Buffer.from(s, 'utf8')) {
+    const c = String.fromCharCode(b);
+    if (/[A-Za-z0-9\-_.~]/.test(c)) out += c;
+    else if (c === ' ') out += '+';
+    else out += '%' + b.toString(16).toUpperCase().padStart(2, '0');
+  }
+  return out;
+}
+
+export { missingStringKeys };

@@ -1,13 +1,16 @@
 import { GO_BUILTINS } from './builtins';
-import { executeTemplate, MissingKey, TemplateFunction } from './execute';
+import { executeTemplate, MissingKey } from './execute';
+import { TemplateFunction } from './functions';
 import { parseTemplate, Template, TemplateError } from './parse';
 import { SPRIG_FUNCTIONS } from './sprig';
 import { GoValue, hasKey, isMap } from './values';
 
 export { TemplateError } from './parse';
 export type { MissingKey } from './execute';
-export { STRING_MAPS, missingStringKeys } from './builtins';
+export { missingStringKeys } from './execute';
 export { normalizeName } from './sprig';
+export { stringMap, stringSlice } from './functions';
+export { formatValue, sprint } from './fmt';
 export * from './values';
 
 /** The functions an ApplicationSet Go template can call: Go's built-ins, overridden by sprig and Argo CD's own. */
@@ -37,8 +40,12 @@ export function renderGoTemplate(text: string, params: GoValue, missingKey: Miss
     try {
       tmpl = parseTemplate(text, FUNCTION_NAMES);
     } catch (e) {
-      if (!(e instanceof TemplateError)) throw e;
-      tmpl = e;
+      if (e instanceof RangeError && /call stack/.test(e.message)) {
+        tmpl = new TemplateError('template: :1: the template nests too deeply for cdk8s-fleet\'s parser');
+      } else {
+        if (!(e instanceof TemplateError)) throw e;
+        tmpl = e;
+      }
     }
     if (cache.size > 10_000) cache.clear();
     cache.set(text, tmpl);
@@ -102,7 +109,8 @@ function renderSimple(tmpl: Template, params: GoValue): string | undefined {
  * A string without a `{{…}}` pair is returned untouched; an unclosed `{{` is an error.
  */
 export function renderFastTemplate(text: string, params: Readonly<Record<string, unknown>>): string {
-  if (!/{{.*}}/.test(text)) return text;
+  // Go's `.*{{.*}}.*`: `.` does not match a newline (but does match \r, unlike JavaScript's).
+  if (!/{{[^\n]*}}/.test(text)) return text;
   let out = '';
   let i = 0;
   for (;;) {

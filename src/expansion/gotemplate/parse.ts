@@ -1,3 +1,6 @@
+import { parseGoIntText } from './functions';
+import { MAX_NESTING } from './limits';
+
 /**
  * A parser for Go's `text/template` language (the subset Argo CD's ApplicationSet templates can use: actions,
  * pipelines, variables, if/else/range/with/break/continue, comments and trim markers). It follows Go's lexer
@@ -23,7 +26,7 @@ export type Arg =
   | { type: 'dot'; pos: number }
   | { type: 'identifier'; pos: number; name: string }
   | { type: 'string'; pos: number; text: string; quoted: string }
-  | { type: 'number'; pos: number; text: string; isInt: boolean; value: number | bigint }
+  | { type: 'number'; pos: number; text: string; isInt: boolean; isUint: boolean; isFloat: boolean; int: bigint; float: number }
   | { type: 'bool'; pos: number; value: boolean }
   | { type: 'nil'; pos: number }
   | { type: 'pipe'; pos: number; pipe: Pipe }
@@ -187,6 +190,7 @@ class Parser {
   private depth = 0;
   private vars: string[] = ['$'];
   private rangeDepth = 0;
+  private parenDepth = 0;
 
   public constructor(private readonly text: string, private readonly toks: Tok[], private readonly functions: ReadonlySet<string>) {}
 
@@ -269,6 +273,7 @@ class Parser {
   private parseControl(kind: 'if' | 'with' | 'range', pos: number): Node {
     const saved = this.vars.length;
     this.depth++;
+    if (this.depth > MAX_NESTING) this.fail(`control structures nested more than ${MAX_NESTING} deep (cdk8s-fleet's limit)`, pos);
     const pipe = this.parsePipeline(kind, kind === 'range');
     if (kind === 'range') this.rangeDepth++;
     const first = this.parseList();
@@ -395,7 +400,11 @@ class Parser {
       case 'char': return numberArg(t, charValue(t.val));
       case 'number': return numberArg(t);
       case 'lparen': {
+        // Go caps parenthesized pipelines at 10000 (maxStackDepth); this evaluator at MAX_NESTING.
+        if (this.parenDepth >= MAX_NESTING) this.fail(`max expression depth exceeded (cdk8s-fleet's limit: ${MAX_NESTING} nested parentheses)`, t.pos);
+        this.parenDepth++;
         const pipe = this.parsePipeline('paren', false);
+        this.parenDepth--;
         return { type: 'pipe', pos: t.pos, pipe };
       }
       default:
@@ -437,27 +446,53 @@ function termText(a: Arg): string {
   }
 }
 
+/** Go's parse.newNumber: which of int64, uint64 and float64 the constant fits, as in text/template/parse/node.go. */
 function numberArg(t: Tok, charCode?: number): Arg {
-  if (charCode !== undefined) return { type: 'number', pos: t.pos, text: t.val, isInt: true, value: BigInt(charCode) };
-  const text = t.val.replace(/_/g, '');
-  if (text.endsWith('i')) throw new TemplateError(`template: complex numbers are not supported: ${t.val}`);
-  if (/^[+-]?0[xXbBoO]/.test(text)) {
-    const neg = text.startsWith('-');
-    const body = text.replace(/^[+-]/, '');
-    const value = BigInt(body.replace(/^0[oO]/, '0o'));
-    return { type: 'number', pos: t.pos, text: t.val, isInt: true, value: neg ? -value : value };
+  const base = { type: 'number' as const, pos: t.pos, text: t.val };
+  if (charCode !== undefined) return { ...base, isInt: true, isUint: true, isFloat: true, int: BigInt(charCode), float: charCode };
+  if (/i$/.test(t.val)) throw new TemplateError(`template: :1: complex numbers are not supported: ${t.val}`);
+  const int = parseGoInt(t.val);
+  const I64 = 2n ** 63n;
+  let isInt = int !== undefined && int >= -I64 && int < I64;
+  let isUint = int !== undefined && int >= 0n && int < 2n ** 64n;
+  let intValue = int ?? 0n;
+  let isFloat = false;
+  let float = 0;
+  if (isInt || isUint) {
+    isFloat = true;
+    float = Number(intValue);
+  } else {
+    const f = parseGoFloat(t.val);
+    if (f !== undefined) {
+      if (!/[.eEpP]/.test(t.val)) throw new TemplateError(`template: :1: integer overflow: ${JSON.stringify(t.val)}`);
+      isFloat = true;
+      float = f;
+      if (Number.isInteger(f) && f >= -(2 ** 63) && f < 2 ** 63) { isInt = true; intValue = BigInt(f); }
+      if (Number.isInteger(f) && f >= 0 && f < 2 ** 64) { isUint = true; intValue = BigInt(f); }
+    }
   }
-  if (/^[+-]?\d+$/.test(text)) {
-    // Go treats a leading 0 as octal.
-    const neg = text.startsWith('-');
-    const body = text.replace(/^[+-]/, '');
-    const value = body.length > 1 && body.startsWith('0') ? BigInt('0o' + body.slice(1)) : BigInt(body);
-    return { type: 'number', pos: t.pos, text: t.val, isInt: true, value: neg ? -value : value };
+  if (!isInt && !isUint && !isFloat) throw new TemplateError(`template: :1: illegal number syntax: ${JSON.stringify(t.val)}`);
+  return { ...base, isInt, isUint, isFloat, int: intValue, float };
+}
+
+function parseGoInt(text: string): bigint | undefined {
+  return parseGoIntText(text);
+}
+
+/** strconv.ParseFloat(text, 64): decimal and hexadecimal floats, `_` separators; undefined when invalid or out of range. */
+function parseGoFloat(text: string): number | undefined {
+  const t = text.replace(/_/g, '');
+  if (/^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)$/.test(t)) {
+    const f = Number(t);
+    return Number.isFinite(f) ? f : undefined;
   }
-  const f = Number(text);
-  if (Number.isNaN(f)) throw new TemplateError(`template: :1: illegal number syntax: ${JSON.stringify(t.val)}`);
-  // A float constant with an integral value is still usable as an int in Go (e.g. 1e3), but stays a float for eq.
-  return { type: 'number', pos: t.pos, text: t.val, isInt: false, value: f };
+  const hex = /^([+-]?)0[xX]([0-9a-fA-F]*)\.?([0-9a-fA-F]*)[pP]([+-]?\d+)$/.exec(t);
+  if (hex && (hex[2] + hex[3]).length > 0) {
+    const mant = parseInt((hex[2] + hex[3]) || '0', 16);
+    const f = mant * 2 ** (Number(hex[4]) - 4 * hex[3].length);
+    return Number.isFinite(f) ? (hex[1] === '-' ? -f : f) : undefined;
+  }
+  return undefined;
 }
 
 function charValue(quoted: string): number {

@@ -5,14 +5,14 @@
  * constraint that itself names a pre-release.
  */
 
-interface Version { major: number; minor: number; patch: number; pre: string[] }
+export interface Version { major: number; minor: number; patch: number; pre: string[]; metadata?: string }
 
-const VERSION = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+[0-9A-Za-z.-]+)?$/;
+const VERSION = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?(?:\+([0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*))?$/;
 
 export function parseLooseVersion(s: string): Version | undefined {
   const m = VERSION.exec(s.trim());
   if (!m) return undefined;
-  return { major: +m[1], minor: +(m[2] ?? 0), patch: +(m[3] ?? 0), pre: m[4] ? m[4].split('.') : [] };
+  return { major: +m[1], minor: +(m[2] ?? 0), patch: +(m[3] ?? 0), pre: m[4] ? m[4].split('.') : [], metadata: m[5] };
 }
 
 function compare(a: Version, b: Version): number {
