@@ -305,7 +305,7 @@ export function check(node: Node, env: ReadonlyMap<string, MaybeType>): CheckRes
 export class UnsupportedExpression extends Error {}
 
 const NUMERIC_OR_ANY = (t: MaybeType) => isNumber(t) || isAny(t);
-const one = (name: string, args: MaybeType[]) => {
+const one = (args: MaybeType[]) => {
   if (args.length !== 1) throw new ExprCompileError(`invalid number of arguments (expected 1, got ${args.length})`);
   return args[0];
 };
@@ -313,12 +313,12 @@ const one = (name: string, args: MaybeType[]) => {
 /** `Validate` of the builtins evaluated offline (builtin/builtin.go). */
 const BUILTIN_TYPES: Record<string, Validate> = {
   len: args => {
-    const t = one('len', args);
+    const t = one(args);
     if (t !== null && ['slice', 'map', 'string', 'interface'].includes(t.kind)) return INT;
     throw new ExprCompileError(`invalid argument for len (type ${typeString(t)})`);
   },
   abs: args => {
-    const t = one('abs', args);
+    const t = one(args);
     if (NUMERIC_OR_ANY(t)) return t!;
     throw new ExprCompileError(`invalid argument for abs (type ${typeString(t)})`);
   },
@@ -326,12 +326,12 @@ const BUILTIN_TYPES: Record<string, Validate> = {
   floor: args => numericToFloat('floor', args),
   round: args => numericToFloat('floor', args),
   int: args => {
-    const t = one('int', args);
+    const t = one(args);
     if (NUMERIC_OR_ANY(t) || isString(t)) return INT;
     throw new ExprCompileError(`invalid argument for int (type ${typeString(t)})`);
   },
   float: args => {
-    const t = one('float', args);
+    const t = one(args);
     if (NUMERIC_OR_ANY(t) || isString(t)) return FLOAT64;
     throw new ExprCompileError(`invalid argument for float (type ${typeString(t)})`);
   },
@@ -341,9 +341,9 @@ const BUILTIN_TYPES: Record<string, Validate> = {
   },
   max: args => extremum('max', args),
   min: args => extremum('min', args),
-  sum: args => aggregate('sum', 'sum', args, ANY),
-  mean: args => aggregate('mean', 'avg', args, FLOAT64),
-  median: args => aggregate('median', 'median', args, FLOAT64),
+  sum: args => aggregate('sum', args, ANY),
+  mean: args => aggregate('avg', args, FLOAT64),
+  median: args => aggregate('median', args, FLOAT64),
   first: args => firstLast('first', args),
   last: args => firstLast('last', args),
   type: args => {
@@ -353,7 +353,7 @@ const BUILTIN_TYPES: Record<string, Validate> = {
 };
 
 function numericToFloat(name: string, args: MaybeType[]): GoType {
-  const t = one(name, args);
+  const t = one(args);
   if (NUMERIC_OR_ANY(t)) return FLOAT64;
   throw new ExprCompileError(`invalid argument for ${name} (type ${typeString(t)})`);
 }
@@ -367,14 +367,14 @@ function extremum(name: string, args: MaybeType[]): GoType {
   return args[0]!;
 }
 
-function aggregate(name: string, verb: string, args: MaybeType[], out: GoType): GoType {
-  const t = one(name, args);
+function aggregate(verb: string, args: MaybeType[], out: GoType): GoType {
+  const t = one(args);
   if (!(isAny(t) || isArray(t))) throw new ExprCompileError(`cannot ${verb} ${typeString(t)}`);
   return out;
 }
 
 function firstLast(name: string, args: MaybeType[]): GoType {
-  const t = one(name, args);
+  const t = one(args);
   if (isAny(t)) return ANY;
   if (isArray(t)) return t!.elem!;
   throw new ExprCompileError(`cannot get ${name} element from ${typeString(t)}`);
