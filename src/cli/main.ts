@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { appsetGenerate, CommandResult } from './appset-generate';
+import { lintCommand } from './lint';
 import { diffCommand, planCommand, treeProofProblems } from './plan';
 import { promote, PromoteOptions } from './promote';
 import { validateTree } from './validate';
@@ -19,6 +20,7 @@ const defaultIo: CliIo = { out: t => process.stdout.write(t), err: t => process.
  * - `cdk8s-fleet appset generate <applicationset.yaml> --clusters <secrets.yaml> [--projects f] [--git-dir url=dir]`
  * - `cdk8s-fleet plan <tree> [--json] [--html <file> [--base <tree>]]`
  * - `cdk8s-fleet diff <base-tree> <head-tree> [--json]`
+ * - `cdk8s-fleet lint <path...> [--no-schemas]`
  * - `cdk8s-fleet promote <app> --from <env> --to <env> [--version v] [--file versions.yaml] [--tree dir] [--dry-run]`
  */
 export function main(argv: string[], io: CliIo = defaultIo): number {
@@ -71,6 +73,11 @@ export function main(argv: string[], io: CliIo = defaultIo): number {
     .argument('<head>', 'the tree of the change')
     .option('--json', 'print JSON')
     .action((base: string, head: string, opts: { json?: boolean }) => emit(diffCommand(base, head, opts)));
+  program.command('lint')
+    .description('check any Kubernetes YAML offline: strict schemas of the pinned kinds, and the Argo Rollouts v1.9.1 rules for Rollouts and analysis templates (exit 1 when anything would be rejected)')
+    .argument('<path...>', 'YAML or JSON files, or directories (each directory\'s files are checked together)')
+    .option('--no-schemas', 'skip the strict schemas (controller rules only)')
+    .action((paths: string[], opts: { schemas: boolean }) => emit(lintCommand(paths, { schemas: opts.schemas })));
   program.command('promote')
     .description('pin in the next environment the version the previous one runs, editing the versions file in place (comments kept)')
     .argument('<app>', 'the application, as named in the versions file')

@@ -156,7 +156,7 @@ function validateIngresses(canary: any, lookup: ReferenceLookup): FieldError[] {
   return errs;
 }
 
-type TemplateType = 'PrePromotionAnalysis' | 'PostPromotionAnalysis' | 'InlineAnalysis' | 'BackgroundAnalysis';
+export type TemplateType = 'PrePromotionAnalysis' | 'PostPromotionAnalysis' | 'InlineAnalysis' | 'BackgroundAnalysis';
 interface AnalysisGroup { readonly type: TemplateType; readonly stepIndex: number; readonly analysis: any }
 
 /** getReferencedRolloutAnalyses: pre/post-promotion for blue-green; steps then background for canary. */
@@ -274,8 +274,8 @@ function extractValueFromRollout(rollout: any, path: string): string | undefined
   return String(m);
 }
 
-/** ValidateAnalysisTemplateWithType. */
-function validateTemplateWithType(rollout: any, template: TemplateSpec, type: TemplateType, path: string): FieldError[] {
+/** ValidateAnalysisTemplateWithType (exported for its upstream unit tests; the controller reaches it through the group check). */
+export function validateTemplateWithType(rollout: any, template: TemplateSpec, type: TemplateType, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const args = argsOf(template.spec.args);
   if (type !== 'BackgroundAnalysis') {
