@@ -5,6 +5,7 @@ import { ACKNOWLEDGEMENTS_FILE } from '../gitops/fleet-model';
 import { processObject, ProcessOptions } from '../gitops/process-object';
 import { interruptedWrite, readManifest, sha256, STATE_DIR } from '../gitops/tree-writer';
 import { Placement } from '../private/placement';
+import { treeRolloutProblems } from '../rollouts/private/rules/lint';
 
 /** Options for `validateTree`. */
 export interface ValidateTreeOptions {
@@ -58,6 +59,7 @@ export function validateTree(tree: string, options: ValidateTreeOptions = {}): V
     }
     for (const p of found) problems.push(`${rel}: ${p}`);
   }
+  problems.push(...treeRolloutProblems(contents));
   return { checked: paths.length, problems, contents };
 }
 

@@ -1,3 +1,4 @@
+import * as yaml from 'js-yaml';
 import { ANALYSIS_WAIVERS_ANNOTATION, dishonestMetrics } from './honest-analysis';
 import { obj, str } from './json';
 import { analysisTemplateProblems, referencedServices, ReferenceLookup, validateReferences } from './references';
@@ -42,8 +43,11 @@ export interface LintOptions {
 
 const ISTIO_SERVED = /^networking\.istio\.io\/(v1alpha3|v1beta1)$/;
 
-/** Checks objects together (references resolve between them). Deterministic: problems follow input order. */
-export function lintObjects(inputs: readonly LintInput[], options: LintOptions = {}): LintResult {
+/**
+ * Checks objects together (references resolve between them; `context` objects are looked up, not checked).
+ * Deterministic: problems follow input order.
+ */
+export function lintObjects(inputs: readonly LintInput[], options: LintOptions = {}, context: readonly LintInput[] = []): LintResult {
   const problems: LintProblem[] = [];
   const unknownKinds = new Set<string>();
   let schemaChecked = 0;
@@ -64,7 +68,7 @@ export function lintObjects(inputs: readonly LintInput[], options: LintOptions =
     schemaChecked++;
     for (const e of errors) problems.push({ source, subject: subjectOf(o), severity: 'error', message: `schema: ${e}` });
   }
-  const index = new ObjectIndex(objects.filter(x => x.o).map(x => x.o!));
+  const index = new ObjectIndex([...objects.filter(x => x.o).map(x => x.o!), ...context.map(c => obj(c.object)).filter((o): o is Record<string, any> => o !== undefined)]);
   const claims = new Map<string, string>();
   for (const { o, source } of objects) {
     if (!o || !isArgo(o)) continue;
@@ -169,4 +173,36 @@ function indexKind(o: any): string | undefined {
   if ((o.kind === 'Deployment' || o.kind === 'ReplicaSet') && av === 'apps/v1') return o.kind;
   if ((o.kind === 'AnalysisTemplate' || o.kind === 'ClusterAnalysisTemplate') && av === 'argoproj.io/v1alpha1') return o.kind;
   return undefined;
+}
+
+/**
+ * The Rollout rules over a synthesized tree (`cdk8s-fleet validate`): each application directory
+ * (`clusters/<cluster>/<app>/`) is checked on its own, with the ClusterAnalysisTemplates of its cluster in
+ * view. Schemas are left to the tree's own validation. `contents` maps tree-relative paths to file text.
+ */
+export function treeRolloutProblems(contents: ReadonlyMap<string, string>): string[] {
+  const apps = new Map<string, LintInput[]>();
+  const clusterTemplates = new Map<string, LintInput[]>();
+  for (const [rel, text] of [...contents].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const m = /^clusters\/([^/]+)\/([^/]+)\/[^/]+\.ya?ml$/.exec(rel);
+    if (!m || !/kind:\s*(Rollout|AnalysisTemplate|ClusterAnalysisTemplate|Service|Ingress|VirtualService|Deployment)\b/.test(text)) continue;
+    let docs: unknown[];
+    try {
+      docs = yaml.loadAll(text);
+    } catch {
+      continue; // reported by the tree's YAML check
+    }
+    const inputs = docs.filter(d => d !== null && d !== undefined).map(object => ({ object, source: rel }));
+    const key = `${m[1]}/${m[2]}`;
+    apps.set(key, [...apps.get(key) ?? [], ...inputs]);
+    const templates = inputs.filter(i => obj(i.object)?.kind === 'ClusterAnalysisTemplate');
+    if (templates.length) clusterTemplates.set(m[1], [...clusterTemplates.get(m[1]) ?? [], ...templates]);
+  }
+  const out: string[] = [];
+  for (const [key, inputs] of apps) {
+    if (!inputs.some(i => isArgo(obj(i.object) ?? {}))) continue;
+    const context = (clusterTemplates.get(key.split('/')[0]) ?? []).filter(c => !inputs.includes(c));
+    for (const p of lintObjects(inputs, { schemas: false }, context).problems) out.push(formatProblem(p));
+  }
+  return out;
 }
