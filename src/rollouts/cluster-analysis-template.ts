@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AnalysisArgument } from './analysis-argument';
 import { AnalysisTemplateProps, IAnalysisTemplate, LatencyOptions, SuccessRateOptions } from './analysis-template';
@@ -66,6 +66,9 @@ export class ClusterAnalysisTemplate implements IAnalysisTemplate {
 
   /** Writes the template into `scope`'s chart as an ApiObject. */
   public addTo(scope: Construct, id?: string): ApiObject {
-    return new ApiObject(scope, id ?? `ClusterAnalysisTemplate-${this.templateName}`, this.toManifest());
+    const object = new ApiObject(scope, id ?? `ClusterAnalysisTemplate-${this.templateName}`, this.toManifest());
+    // cdk8s gives every object its chart's namespace; a cluster-scoped one has none.
+    if (Chart.of(scope).namespace) object.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    return object;
   }
 }

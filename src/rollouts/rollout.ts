@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectMetadata, App, Chart, Duration, Lazy } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, App, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { renderDelivery, ServicePortSpec } from './private/rollout-render';
@@ -196,7 +196,9 @@ export class Rollout extends Construct implements kplus.IScalable {
       }
       registry.set(key, { object: o, owner: this.node.path });
       const { apiVersion, kind, metadata, ...body } = o;
-      new ApiObject(this, key.replace('/', '-'), { apiVersion, kind, metadata: { ...metadata, namespace: undefined }, ...body });
+      const object = new ApiObject(this, key.replace('/', '-'), { apiVersion, kind, metadata: { ...metadata, namespace: undefined }, ...body });
+      // cdk8s gives every object its chart's namespace; a cluster-scoped template has none.
+      if (kind === 'ClusterAnalysisTemplate' && chart.namespace) object.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
     }
     this.node.addValidation({ validate: () => this.problems.map(p => `Rollout '${this.name}': ${p}`) });
   }
