@@ -4,7 +4,7 @@ import * as yaml from 'js-yaml';
 import {
   AnalysisRunArgument, AnalysisTemplate, AutoPromotion, CanaryStep, ClusterMatch, DeliveryStrategy, IstioTrafficRouting, IWorkloadDefinition,
   LabelSelectorOperator, NginxTrafficRouting, NotificationSubscription, NotificationTrigger, ProgressiveSync, RolloutStrategy, SyncPolicy,
-  TemplateParam, Workload, WorkloadProps, WorkloadScaleDown,
+  TemplateParam, Workload, WorkloadProps, WorkloadScaleDown, FleetApp, FleetTesting,
 } from '../../src';
 import { treeRolloutProblems } from '../../src/rollouts/private/rules/lint';
 import { addCluster, testFleet } from '../util';
@@ -38,7 +38,7 @@ const production = DeliveryStrategy.rollout(RolloutStrategy.canary({
   ],
 }));
 
-function fleetWith(props: Partial<WorkloadProps> & { definition?: IWorkloadDefinition }) {
+function fleetWith(props: Partial<WorkloadProps> & { definition?: IWorkloadDefinition }, inspect?: (app: FleetApp) => void) {
   const { app, fleet } = testFleet();
   addCluster(fleet, 'dev-eu-1', { environment: 'dev', region: 'eu-west-1' });
   addCluster(fleet, 'staging-eu-1', { environment: 'staging', region: 'eu-west-1' });
@@ -54,6 +54,7 @@ function fleetWith(props: Partial<WorkloadProps> & { definition?: IWorkloadDefin
     ],
     ...props,
   });
+  inspect?.(app);
   const files = app.renderFiles();
   const objects: Record<string, any> = {};
   for (const [p, c] of Object.entries(files)) objects[p] = yaml.load(c);
@@ -181,5 +182,24 @@ describe('Workload: what an ApplicationSet template carries, through the shared 
       }
     }
     expect(() => fleetWith({ definition: new Two() })).toThrow("delivery: a Rollout delivers one Deployment, and the workload renders 2; name it with 'deployment'");
+  });
+});
+
+describe('plan: the delivery strategy per cluster', () => {
+  test('text and JSON show each cluster\'s strategy, router, steps and analysis', () => {
+    let text = '';
+    let json: any;
+    fleetWith({}, app => {
+      text = FleetTesting.plan(app);
+      json = FleetTesting.planJson(app);
+    });
+    expect(text).toContain('    api-dev-eu-1  project=api  namespace=api  clusters/dev-eu-1/api@main [ghcr.io/acme/api:1.0.0]\n      Deployment api: RollingUpdate');
+    expect(text).toContain('      Rollout api: canary (nginx): 20% → pause 2m');
+    expect(text).toContain('      Rollout api: canary (istio): 5% → pause 5m → analysis success-rate → 30% → pause 5m → 60% → pause 5m');
+    const prod = json.clusters.find((c: any) => c.name === 'prod-us-1').applications[0];
+    expect(prod.delivery).toEqual([{
+      kind: 'Rollout', name: 'api', strategy: 'canary', trafficRouting: 'istio',
+      steps: ['5%', 'pause 5m', 'analysis success-rate', '30%', 'pause 5m', '60%', 'pause 5m'], analysis: ['success-rate'],
+    }]);
   });
 });
