@@ -205,7 +205,7 @@ export function describeSources(a: PlannedApplication): string {
 export function describeDelivery(d: PlannedDelivery): string {
   const how = `${d.strategy}${d.trafficRouting ? ` (${d.trafficRouting})` : ''}`;
   const steps = d.steps.length ? `: ${d.steps.join(' → ')}` : '';
-  const analysis = d.analysis.length && !d.steps.some(x => x.startsWith('analysis')) ? `; analysis ${d.analysis.join(', ')}` : '';
+  const analysis = d.analysis.length && !d.steps.some(x => x.includes('analysis')) ? `; analysis ${d.analysis.join(', ')}` : '';
   return `${d.kind} ${d.name}: ${how}${steps}${analysis}`;
 }
 
@@ -273,7 +273,7 @@ function workloadIndex(entries: TreeEntry[]): Map<string, DirSummary> {
     const dir = lastDir;
     for (const i of e.images ?? []) s.images.add(i);
     if (e.object?.kind === 'Kustomization' && String(e.object.apiVersion).startsWith('kustomize.config.k8s.io/')) {
-      kustomizations.push({ dir, object: e.object });
+      kustomizations.push({ dir, object: fullObject(e, parsedContents) });
     } else if (e.object?.kind && isClusterScoped(String(e.object.apiVersion), e.object.kind)) {
       s.clusterScoped.push(`${e.object.kind}/${e.object.metadata?.name}`);
     } else if (DELIVERED_KINDS.has(`${e.object?.apiVersion}/${e.object?.kind}`)) {
@@ -290,10 +290,17 @@ function workloadIndex(entries: TreeEntry[]): Map<string, DirSummary> {
     seen.add(dir);
     const images = new Set(own.images);
     const scoped = [...own.clusterScoped];
+    const delivery = [...own.delivery];
+    const deleted = new Set<string>();
+    for (const p of k.object.patches ?? []) {
+      const doc = typeof p.patch === 'string' ? safeLoad(p.patch) : undefined;
+      if (doc?.$patch === 'delete') deleted.add(`${doc.kind}/${doc.metadata?.name}`);
+    }
     for (const r of k.object.resources ?? []) {
       const sub = resolve(normalizePath(`${dir}/${r}`), seen);
       if (own.images.size === 0) for (const i of sub.images) images.add(i);
       scoped.push(...sub.clusterScoped);
+      delivery.push(...sub.delivery.filter(d => !deleted.has(`${d.kind}/${d.name}`)));
     }
     for (const p of k.object.patches ?? []) {
       for (const op of parseOps(p.patch)) {
@@ -303,10 +310,18 @@ function workloadIndex(entries: TreeEntry[]): Map<string, DirSummary> {
         images.add(op.value);
       }
     }
-    return { images, clusterScoped: [...new Set(scoped)], delivery: own.delivery };
+    return { images, clusterScoped: [...new Set(scoped)], delivery };
   };
   for (const k of kustomizations) byDir.set(k.dir, resolve(k.dir, new Set()));
   return byDir;
+}
+
+function safeLoad(text: string): any {
+  try {
+    return yaml.load(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function parseOps(patch: unknown): any[] {
