@@ -280,7 +280,7 @@ export function buildExampleFleet(outdir?: string, versionsPath: string = path.j
     overrides: [
       {
         match: ClusterMatch.environment('staging'),
-        settings: { delivery: DeliveryStrategy.rollout(RolloutStrategy.canary({ trafficRouting: nginx, steps: [CanaryStep.setWeight(20), CanaryStep.pause(Duration.minutes(2))] })) },
+        settings: { delivery: DeliveryStrategy.rollout(RolloutStrategy.canary({ trafficRouting: nginx, steps: [CanaryStep.weight(20), CanaryStep.pause(Duration.minutes(2))] })) },
       },
       {
         match: ClusterMatch.environment('production'),
@@ -290,10 +290,10 @@ export function buildExampleFleet(outdir?: string, versionsPath: string = path.j
           delivery: DeliveryStrategy.rollout(RolloutStrategy.canary({
             trafficRouting: istio,
             steps: [
-              CanaryStep.setWeight(5), CanaryStep.pause(Duration.minutes(5)), analysis,
-              CanaryStep.setWeight(10), CanaryStep.pause(Duration.minutes(5)), analysis,
-              CanaryStep.setWeight(30), CanaryStep.pause(Duration.minutes(10)), analysis,
-              CanaryStep.setWeight(60), CanaryStep.pause(Duration.minutes(10)), analysis,
+              CanaryStep.weight(5), CanaryStep.pause(Duration.minutes(5)), analysis,
+              CanaryStep.weight(10), CanaryStep.pause(Duration.minutes(5)), analysis,
+              CanaryStep.weight(30), CanaryStep.pause(Duration.minutes(10)), analysis,
+              CanaryStep.weight(60), CanaryStep.pause(Duration.minutes(10)), analysis,
             ],
           })),
         },

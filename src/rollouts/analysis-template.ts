@@ -236,15 +236,15 @@ export class AnalysisTemplate implements IAnalysisTemplate {
     this.templateName = definition.templateName;
   }
 
-  public get declaredArguments(): AnalysisArgument[] {
+  public get declaredArguments(): AnalysisArgument[] | undefined {
     return [...this.definition.args];
   }
 
-  public get metricNames(): string[] {
+  public get metricNames(): string[] | undefined {
     return [...this.definition.metricNames];
   }
 
-  public get indefiniteMetrics(): string[] {
+  public get indefiniteMetrics(): string[] | undefined {
     return [...this.definition.indefiniteMetrics];
   }
 

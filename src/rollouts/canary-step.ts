@@ -98,16 +98,16 @@ export interface ExperimentStepOptions {
 
 /**
  * A step of a canary Rollout. Each step does one thing. Steps that need a traffic router come from the router
- * (`nginx.setCanaryScale(...)`, `istio.setHeaderRoute(...)`, `istio.setMirrorRoute(...)`, weighted
+ * (`nginx.canaryScale(...)`, `istio.headerRoute(...)`, `istio.mirrorRoute(...)`, weighted
  * `istio.experiment(...)`), so a step the router cannot do cannot be written.
  *
  * @see https://argo-rollouts.readthedocs.io/en/stable/features/canary/
  */
 export class CanaryStep {
-  /** Send `percent` of the traffic (or of the replicas, without traffic routing) to the canary. */
-  public static setWeight(percent: number): CanaryStep {
+  /** Send `percent` of the traffic (or of the replicas, without traffic routing) to the canary (`setWeight`). */
+  public static weight(percent: number): CanaryStep {
     if (!Number.isInteger(percent) || percent < 0 || percent > 100) {
-      throw new Error(`CanaryStep.setWeight 'percent' (${show(percent)}) must be an integer between 0 and 100`);
+      throw new Error(`CanaryStep.weight 'percent' (${show(percent)}) must be an integer between 0 and 100`);
     }
     return new CanaryStep('setWeight', () => ({ setWeight: percent }), { weight: percent });
   }

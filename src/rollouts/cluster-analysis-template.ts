@@ -40,15 +40,15 @@ export class ClusterAnalysisTemplate implements IAnalysisTemplate {
     this.templateName = definition.templateName;
   }
 
-  public get declaredArguments(): AnalysisArgument[] {
+  public get declaredArguments(): AnalysisArgument[] | undefined {
     return [...this.definition.args];
   }
 
-  public get metricNames(): string[] {
+  public get metricNames(): string[] | undefined {
     return [...this.definition.metricNames];
   }
 
-  public get indefiniteMetrics(): string[] {
+  public get indefiniteMetrics(): string[] | undefined {
     return [...this.definition.indefiniteMetrics];
   }
 

@@ -5,7 +5,7 @@ import { show } from '../private/errors';
 /** Authentication to a metrics endpoint; secrets only as secret-backed template arguments. */
 export class MetricAuthentication {
   /** AWS SigV4 signing, for Amazon Managed Service for Prometheus (`aps-workspaces` addresses only). */
-  public static sigv4(options: { readonly region?: string; readonly profile?: string; readonly roleArn?: string } = {}): MetricAuthentication {
+  public static sigv4(options: SigV4Options = {}): MetricAuthentication {
     return new MetricAuthentication({ sigv4: { region: options.region, profile: options.profile, roleArn: options.roleArn } }, 'sigv4');
   }
 
@@ -27,6 +27,16 @@ export class MetricAuthentication {
     /** @internal */ public readonly _kind: 'sigv4' | 'oauth2',
     /** @internal */ public readonly _args: AnalysisArgument[] = [],
   ) {}
+}
+
+/** AWS SigV4 signing options. */
+export interface SigV4Options {
+  /** @default - the controller's AWS region */
+  readonly region?: string;
+  /** @default - the default profile */
+  readonly profile?: string;
+  /** A role to assume. @default - none */
+  readonly roleArn?: string;
 }
 
 /** OAuth2 client-credentials options. */

@@ -32,8 +32,8 @@ export class CanaryScale {
 export abstract class CanaryTrafficRouting {
   protected constructor() {}
 
-  /** A step that scales the canary independently of its traffic weight (needs traffic routing). */
-  public setCanaryScale(scale: CanaryScale): CanaryStep {
+  /** A step that scales the canary independently of its traffic weight (`setCanaryScale`; needs traffic routing). */
+  public canaryScale(scale: CanaryScale): CanaryStep {
     return CanaryStep._routed('setCanaryScale', this, () => ({ setCanaryScale: { ...scale._json } }));
   }
 
@@ -347,11 +347,11 @@ export class IstioTrafficRouting extends CanaryTrafficRouting {
     if (errors.length) throw new Error(`IstioTrafficRouting: ${errors.join('; ')}`);
   }
 
-  /** A step that routes requests with matching headers to the canary (a managed route named `name`). */
-  public setHeaderRoute(name: string, match: HeaderRouteMatch[]): CanaryStep {
-    routeNameCheck(name, 'setHeaderRoute');
-    if (!match?.length) throw new Error(`setHeaderRoute '${name}': give at least one match (removeHeaderRoute removes the route)`);
-    for (const m of match) if (!m.headerName) throw new Error(`setHeaderRoute '${name}': a match needs a 'headerName'`);
+  /** A step that routes requests with matching headers to the canary (`setHeaderRoute`, a managed route named `name`). */
+  public headerRoute(name: string, match: HeaderRouteMatch[]): CanaryStep {
+    routeNameCheck(name, 'headerRoute');
+    if (!match?.length) throw new Error(`headerRoute '${name}': give at least one match (removeHeaderRoute removes the route)`);
+    for (const m of match) if (!m.headerName) throw new Error(`headerRoute '${name}': a match needs a 'headerName'`);
     return CanaryStep._routed('setHeaderRoute', this, () => ({
       setHeaderRoute: { name, match: match.map(m => ({ headerName: m.headerName, headerValue: { ...m.value._json } })) },
     }), name);
@@ -363,15 +363,15 @@ export class IstioTrafficRouting extends CanaryTrafficRouting {
     return CanaryStep._routed('setHeaderRoute', this, () => ({ setHeaderRoute: { name } }), name);
   }
 
-  /** A step that mirrors matching requests to the canary (a managed route). */
-  public setMirrorRoute(options: MirrorRouteOptions): CanaryStep {
-    routeNameCheck(options.name, 'setMirrorRoute');
-    if (!options.match?.length) throw new Error(`setMirrorRoute '${options.name}': give at least one match (removeMirrorRoute removes the route)`);
+  /** A step that mirrors matching requests to the canary (`setMirrorRoute`, a managed route). */
+  public mirrorRoute(options: MirrorRouteOptions): CanaryStep {
+    routeNameCheck(options.name, 'mirrorRoute');
+    if (!options.match?.length) throw new Error(`mirrorRoute '${options.name}': give at least one match (removeMirrorRoute removes the route)`);
     for (const m of options.match) {
-      if (!m.method && !m.path && !Object.keys(m.headers ?? {}).length) throw new Error(`setMirrorRoute '${options.name}': a match needs a method, a path or headers`);
+      if (!m.method && !m.path && !Object.keys(m.headers ?? {}).length) throw new Error(`mirrorRoute '${options.name}': a match needs a method, a path or headers`);
     }
     const p = options.percentage;
-    if (p !== undefined && (!Number.isInteger(p) || p < 0 || p > 100)) throw new Error(`setMirrorRoute '${options.name}': 'percentage' (${show(p)}) must be an integer between 0 and 100`);
+    if (p !== undefined && (!Number.isInteger(p) || p < 0 || p > 100)) throw new Error(`mirrorRoute '${options.name}': 'percentage' (${show(p)}) must be an integer between 0 and 100`);
     return CanaryStep._routed('setMirrorRoute', this, () => ({
       setMirrorRoute: {
         name: options.name,

@@ -36,8 +36,8 @@ describe('Rollout: canary (docs/features/canary/index.md)', () => {
       replicas: 10,
       podTemplate: { containers },
       strategy: RolloutStrategy.canary({
-        steps: [CanaryStep.setWeight(10), CanaryStep.pauseUntilPromoted(), CanaryStep.setWeight(20), CanaryStep.pause(Duration.seconds(10)),
-          CanaryStep.setWeight(40), CanaryStep.pause(Duration.hours(1))],
+        steps: [CanaryStep.weight(10), CanaryStep.pauseUntilPromoted(), CanaryStep.weight(20), CanaryStep.pause(Duration.seconds(10)),
+          CanaryStep.weight(40), CanaryStep.pause(Duration.hours(1))],
       }),
     }));
     const rollout = find(objects, 'Rollout');
@@ -60,7 +60,7 @@ describe('Rollout: canary (docs/features/canary/index.md)', () => {
         antiAffinity: AntiAffinity.preferred(1),
         canaryMetadata: { labels: { role: 'canary' } },
         stableMetadata: { labels: { role: 'stable' } },
-        steps: [CanaryStep.setWeight(50)],
+        steps: [CanaryStep.weight(50)],
       }),
     }));
     expect(strategyOf(objects).canary).toMatchObject({
@@ -83,7 +83,7 @@ describe('Rollout: canary (docs/features/canary/index.md)', () => {
         trafficRouting: nginx,
         dynamicStableScale: true,
         abortScaleDownDelay: Duration.seconds(30),
-        steps: [nginx.setCanaryScale(CanaryScale.replicas(3)), nginx.setCanaryScale(CanaryScale.weight(25)), CanaryStep.setWeight(90), nginx.setCanaryScale(CanaryScale.matchTrafficWeight())],
+        steps: [nginx.canaryScale(CanaryScale.replicas(3)), nginx.canaryScale(CanaryScale.weight(25)), CanaryStep.weight(90), nginx.canaryScale(CanaryScale.matchTrafficWeight())],
       }),
     }));
     expect(strategyOf(objects).canary.steps).toEqual([
@@ -95,16 +95,16 @@ describe('Rollout: canary (docs/features/canary/index.md)', () => {
   test('what the controller rejects cannot be built (validation.go messages)', () => {
     const nginx = NginxTrafficRouting.of({ ingress: { host: 'h' } });
     const istio = IstioTrafficRouting.of({ virtualService: { hosts: ['h'] } });
-    expect(() => CanaryStep.setWeight(101)).toThrow("CanaryStep.setWeight 'percent' (101) must be an integer between 0 and 100");
+    expect(() => CanaryStep.weight(101)).toThrow("CanaryStep.weight 'percent' (101) must be an integer between 0 and 100");
     expect(() => CanaryStep.pause(Duration.millis(1500))).toThrow('must be a whole, non-negative number of seconds');
-    expect(() => RolloutStrategy.canary({ steps: [nginx.setCanaryScale(CanaryScale.replicas(1))] })).toThrow(/belongs to a nginx traffic router, and this canary has no 'trafficRouting'/);
-    expect(() => RolloutStrategy.canary({ trafficRouting: nginx, steps: [istio.setHeaderRoute('h', [{ headerName: 'x', value: StringMatch.exact('1') }])] })).toThrow(/belongs to another traffic router/);
+    expect(() => RolloutStrategy.canary({ steps: [nginx.canaryScale(CanaryScale.replicas(1))] })).toThrow(/belongs to a nginx traffic router, and this canary has no 'trafficRouting'/);
+    expect(() => RolloutStrategy.canary({ trafficRouting: nginx, steps: [istio.headerRoute('h', [{ headerName: 'x', value: StringMatch.exact('1') }])] })).toThrow(/belongs to another traffic router/);
     expect(() => RolloutStrategy.canary({ scaleDownDelay: Duration.seconds(30) })).toThrow('Canary scaleDownDelaySeconds can only be used with traffic routing');
     expect(() => RolloutStrategy.canary({ dynamicStableScale: true })).toThrow('Canary dynamicStableScale can only be used with traffic routing');
     expect(() => RolloutStrategy.canary({ trafficRouting: nginx, dynamicStableScale: true, scaleDownDelay: Duration.seconds(1) })).toThrow('Canary dynamicStableScale cannot be used with scaleDownDelaySeconds');
     expect(() => RolloutStrategy.canary({ maxSurge: kplus.PercentOrAbsolute.percent(0), maxUnavailable: kplus.PercentOrAbsolute.absolute(0) })).toThrow('MaxSurge and MaxUnavailable both can not be zero');
     const capped = NginxTrafficRouting.of({ ingress: { host: 'h' }, maxTrafficWeight: 10 });
-    expect(() => RolloutStrategy.canary({ trafficRouting: capped, steps: [CanaryStep.setWeight(20)] })).toThrow('SetWeight needs to be between 0 and 10');
+    expect(() => RolloutStrategy.canary({ trafficRouting: capped, steps: [CanaryStep.weight(20)] })).toThrow('SetWeight needs to be between 0 and 10');
   });
 
   test('prop errors name the construct path, the prop and the value', () => {
@@ -131,7 +131,7 @@ describe('Rollout: traffic routing', () => {
           additionalIngressAnnotations: { 'canary-by-header': 'X-Canary', 'canary-by-header-value': 'iwantsit' },
           canaryIngressAnnotations: { 'my-custom-annotation.mygroup.com/key': 'value' },
         }),
-        steps: [CanaryStep.setWeight(5), CanaryStep.pause(Duration.minutes(1))],
+        steps: [CanaryStep.weight(5), CanaryStep.pause(Duration.minutes(1))],
       }),
     }));
     expect(strategyOf(objects).canary).toMatchObject({
@@ -158,7 +158,7 @@ describe('Rollout: traffic routing', () => {
     const objects = render(chart => new Rollout(chart, 'r', {
       metadata: { name: 'r' },
       podTemplate: { containers },
-      strategy: RolloutStrategy.canary({ trafficRouting: NginxTrafficRouting.of({ stableIngresses: ['a', 'b'], maxTrafficWeight: 1000 }), steps: [CanaryStep.setWeight(100)] }),
+      strategy: RolloutStrategy.canary({ trafficRouting: NginxTrafficRouting.of({ stableIngresses: ['a', 'b'], maxTrafficWeight: 1000 }), steps: [CanaryStep.weight(100)] }),
     }));
     expect(strategyOf(objects).canary.trafficRouting).toEqual({ nginx: { stableIngresses: ['a', 'b'] }, maxTrafficWeight: 1000 });
     expect(() => NginxTrafficRouting.of({})).toThrow("give 'ingress' (to create the stable Ingress) or 'stableIngresses', exactly one");
@@ -170,7 +170,7 @@ describe('Rollout: traffic routing', () => {
       podTemplate: { containers },
       strategy: RolloutStrategy.canary({
         trafficRouting: IstioTrafficRouting.of({ virtualService: { name: 'rollout-vsvc', hosts: ['istio-rollout.dev.argoproj.io'], gateways: ['istio-rollout-gateway'] } }),
-        steps: [CanaryStep.setWeight(5), CanaryStep.pause(Duration.minutes(10))],
+        steps: [CanaryStep.weight(5), CanaryStep.pause(Duration.minutes(10))],
       }),
     }));
     expect(strategyOf(objects).canary).toEqual({
@@ -198,7 +198,7 @@ describe('Rollout: traffic routing', () => {
       podTemplate: { containers },
       strategy: RolloutStrategy.canary({
         trafficRouting: IstioTrafficRouting.of({ virtualService: { name: 'rollout-vsvc', hosts: ['istio-rollout.dev.argoproj.io'] }, destinationRule: { name: 'rollout-destrule' } }),
-        steps: [CanaryStep.setWeight(5)],
+        steps: [CanaryStep.weight(5)],
       }),
     }));
     expect(strategyOf(objects).canary.trafficRouting.istio).toEqual({
@@ -223,16 +223,16 @@ describe('Rollout: traffic routing', () => {
         strategy: RolloutStrategy.canary({
           trafficRouting: istio,
           steps: [
-            CanaryStep.setWeight(20),
-            istio.setHeaderRoute('set-header-1', [
+            CanaryStep.weight(20),
+            istio.headerRoute('set-header-1', [
               { headerName: 'Custom-Header1', value: StringMatch.exact('Mozilla') },
               { headerName: 'Custom-Header2', value: StringMatch.prefix('Mozilla') },
               { headerName: 'Custom-Header3', value: StringMatch.regex('Mozilla(.*)') },
             ]),
             CanaryStep.pauseUntilPromoted(),
             istio.removeHeaderRoute('set-header-1'),
-            istio.setCanaryScale(CanaryScale.weight(25)),
-            istio.setMirrorRoute({ name: 'mirror-route', percentage: 35, match: [{ method: StringMatch.exact('GET'), path: StringMatch.prefix('/') }] }),
+            istio.canaryScale(CanaryScale.weight(25)),
+            istio.mirrorRoute({ name: 'mirror-route', percentage: 35, match: [{ method: StringMatch.exact('GET'), path: StringMatch.prefix('/') }] }),
             CanaryStep.pause(Duration.minutes(10)),
             istio.removeMirrorRoute('mirror-route'),
           ],
@@ -255,7 +255,7 @@ describe('Rollout: traffic routing', () => {
     expect(canary.steps[5]).toEqual({ setMirrorRoute: { name: 'mirror-route', percentage: 35, match: [{ method: { exact: 'GET' }, path: { prefix: '/' } }] } });
     expect(canary.steps[7]).toEqual({ setMirrorRoute: { name: 'mirror-route' } });
     // nginx routing has no header or mirror steps at all:
-    expect((NginxTrafficRouting.of({ ingress: { host: 'h' } }) as any).setMirrorRoute).toBeUndefined();
+    expect((NginxTrafficRouting.of({ ingress: { host: 'h' } }) as any).mirrorRoute).toBeUndefined();
   });
 
   test('weighted experiment step (experiment.md §Weighted Experiment Step with Traffic Routing): only through Istio', () => {
@@ -290,7 +290,7 @@ describe('Rollout: analysis (docs/features/analysis.md)', () => {
       podTemplate: { containers },
       strategy: RolloutStrategy.canary({
         analysis: { templates: [successRate], args: [AnalysisRunArgument.value('service-name', 'guestbook-svc.default.svc.cluster.local')], startingStep: 2 },
-        steps: [CanaryStep.setWeight(20), CanaryStep.pause(Duration.minutes(5)), CanaryStep.setWeight(40),
+        steps: [CanaryStep.weight(20), CanaryStep.pause(Duration.minutes(5)), CanaryStep.weight(40),
           CanaryStep.analysis({ templates: [successRate], args: [AnalysisRunArgument.value('service-name', 'guestbook-svc.default.svc.cluster.local')] })],
       }),
     }));
@@ -414,7 +414,7 @@ describe('Rollout: pod source and autoscaling', () => {
         metadata: { name: 'rollout-ref-deployment' },
         replicas: 5,
         workloadRef: RolloutWorkloadRef.fromDeployment(deployment, WorkloadScaleDown.PROGRESSIVELY),
-        strategy: RolloutStrategy.canary({ steps: [CanaryStep.setWeight(20), CanaryStep.pause(Duration.seconds(10))] }),
+        strategy: RolloutStrategy.canary({ steps: [CanaryStep.weight(20), CanaryStep.pause(Duration.seconds(10))] }),
       });
     });
     const rollout = find(objects, 'Rollout');
@@ -425,7 +425,7 @@ describe('Rollout: pod source and autoscaling', () => {
 
   test('a HorizontalPodAutoscaler targets the Rollout (hpa-support.md): kind Rollout, and no replicas on the Rollout', () => {
     const objects = render(chart => {
-      const rollout = new Rollout(chart, 'r', { metadata: { name: 'r' }, podTemplate: { containers }, strategy: RolloutStrategy.canary({ steps: [CanaryStep.setWeight(20)] }) });
+      const rollout = new Rollout(chart, 'r', { metadata: { name: 'r' }, podTemplate: { containers }, strategy: RolloutStrategy.canary({ steps: [CanaryStep.weight(20)] }) });
       new kplus.HorizontalPodAutoscaler(chart, 'Hpa', { target: rollout, minReplicas: 2, maxReplicas: 10 });
     });
     expect(find(objects, 'HorizontalPodAutoscaler').spec.scaleTargetRef).toEqual({ apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: 'r' });

@@ -28,13 +28,13 @@ class Api implements IWorkloadDefinition {
 const successRate = AnalysisTemplate.successRate({ prometheusAddress: 'http://prometheus.monitoring:9090' });
 const nginx = NginxTrafficRouting.of({ ingress: { host: 'api.staging.acme.io' } });
 const istio = IstioTrafficRouting.of({ virtualService: { hosts: ['api.acme.io'], gateways: ['istio-system/public'] } });
-const staging = DeliveryStrategy.rollout(RolloutStrategy.canary({ trafficRouting: nginx, steps: [CanaryStep.setWeight(20), CanaryStep.pause(Duration.minutes(2))] }));
+const staging = DeliveryStrategy.rollout(RolloutStrategy.canary({ trafficRouting: nginx, steps: [CanaryStep.weight(20), CanaryStep.pause(Duration.minutes(2))] }));
 const production = DeliveryStrategy.rollout(RolloutStrategy.canary({
   trafficRouting: istio,
   steps: [
-    CanaryStep.setWeight(5), CanaryStep.pause(Duration.minutes(5)),
+    CanaryStep.weight(5), CanaryStep.pause(Duration.minutes(5)),
     CanaryStep.analysis({ templates: [successRate], args: [AnalysisRunArgument.canaryServiceName('service-name')] }),
-    CanaryStep.setWeight(30), CanaryStep.pause(Duration.minutes(5)), CanaryStep.setWeight(60), CanaryStep.pause(Duration.minutes(5)),
+    CanaryStep.weight(30), CanaryStep.pause(Duration.minutes(5)), CanaryStep.weight(60), CanaryStep.pause(Duration.minutes(5)),
   ],
 }));
 
@@ -111,7 +111,7 @@ describe('Workload delivery strategies', () => {
   });
 
   test('migration: a Rollout referencing the Deployment, which Argo CD then lets the controller scale down', () => {
-    const migrate = DeliveryStrategy.rolloutWithWorkloadRef(RolloutStrategy.canary({ steps: [CanaryStep.setWeight(20)] }), { scaleDown: WorkloadScaleDown.PROGRESSIVELY });
+    const migrate = DeliveryStrategy.rolloutWithWorkloadRef(RolloutStrategy.canary({ steps: [CanaryStep.weight(20)] }), { scaleDown: WorkloadScaleDown.PROGRESSIVELY });
     const { objects, appSet } = fleetWith({ definition: new Api({ replicas: 3 }), overrides: [{ match: ClusterMatch.environment('production'), settings: { delivery: migrate } }] });
     expect(kindsIn(objects, 'prod-eu-1')).toEqual(['Deployment.api.yaml', 'Namespace.api.yaml', 'Rollout.api.yaml', 'Service.api.yaml']);
     expect(objects['clusters/prod-eu-1/api/Rollout.api.yaml'].spec).toEqual({
