@@ -280,7 +280,12 @@ export function buildExampleFleet(outdir?: string, versionsPath: string = path.j
     overrides: [
       {
         match: ClusterMatch.environment('staging'),
-        settings: { delivery: DeliveryStrategy.rollout(RolloutStrategy.canary({ trafficRouting: nginx, steps: [CanaryStep.weight(20), CanaryStep.pause(Duration.minutes(2))] })) },
+        settings: {
+          delivery: DeliveryStrategy.rollout(RolloutStrategy.canary({
+            trafficRouting: nginx,
+            steps: [CanaryStep.weight(20), CanaryStep.pause(Duration.minutes(2))],
+          })),
+        },
       },
       {
         match: ClusterMatch.environment('production'),

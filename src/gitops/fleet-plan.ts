@@ -384,7 +384,9 @@ function deliveryOf(o: any): PlannedDelivery | undefined {
   }
   const s = o.spec?.strategy ?? {};
   const analysis: string[] = [];
-  const addTemplates = (a: any) => { for (const t of a?.templates ?? []) if (t?.templateName && !analysis.includes(t.templateName)) analysis.push(String(t.templateName)); };
+  const addTemplates = (a: any) => {
+    for (const t of a?.templates ?? []) if (t?.templateName && !analysis.includes(t.templateName)) analysis.push(String(t.templateName));
+  };
   if (s.blueGreen) {
     addTemplates(s.blueGreen.prePromotionAnalysis);
     addTemplates(s.blueGreen.postPromotionAnalysis);

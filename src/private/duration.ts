@@ -14,7 +14,7 @@ export function goDuration(duration: Duration): string {
 }
 
 const UNIT_NANOS: Record<string, bigint> = {
-  'ns': 1n, 'us': 1000n, 'µs': 1000n, 'μs': 1000n, 'ms': 1_000_000n, 's': 1_000_000_000n, 'm': 60_000_000_000n, 'h': 3_600_000_000_000n,
+  ns: 1n, us: 1000n, µs: 1000n, μs: 1000n, ms: 1_000_000n, s: 1_000_000_000n, m: 60_000_000_000n, h: 3_600_000_000_000n,
 };
 const MAX_INT64 = 9223372036854775807n;
 

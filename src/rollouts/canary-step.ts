@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import { AnalysisRunArgument } from './analysis-argument';
 import type { IAnalysisTemplate } from './analysis-template';
-import type { CanaryTrafficRouting } from './traffic-routing';
 import { checkAnalysis, renderAnalysis, renderArgs, StepRenderContext } from './private/analysis-options';
+import type { CanaryTrafficRouting } from './traffic-routing';
 import { goDuration } from '../private/duration';
 import { show } from '../private/errors';
 
@@ -96,6 +96,14 @@ export interface ExperimentStepOptions {
   readonly analyses?: ExperimentAnalysis[];
 }
 
+/** What the Rollout needs to know of a step. */
+interface StepInfo {
+  readonly weight?: number;
+  readonly router?: CanaryTrafficRouting;
+  readonly routeName?: string;
+  readonly templates?: IAnalysisTemplate[];
+}
+
 /**
  * A step of a canary Rollout. Each step does one thing. Steps that need a traffic router come from the router
  * (`nginx.canaryScale(...)`, `istio.headerRoute(...)`, `istio.mirrorRoute(...)`, weighted
@@ -178,14 +186,15 @@ export class CanaryStep {
     }), { router, templates: (options.analyses ?? []).map(a => a.template) });
   }
 
-  private constructor(
-    /** @internal */ public readonly _kind: string,
-    /** @internal */ public readonly _render: (ctx: StepRenderContext) => any,
-    /** @internal */ public readonly _info: { weight?: number; router?: CanaryTrafficRouting; routeName?: string; templates?: IAnalysisTemplate[] } = {},
-  ) {}
-
   /** @internal A step made by a router. */
   public static _routed(kind: string, router: CanaryTrafficRouting, render: (ctx: StepRenderContext) => any, routeName?: string): CanaryStep {
     return new CanaryStep(kind, render, { router, routeName });
   }
+
+  private constructor(
+    /** @internal */ public readonly _kind: string,
+    /** @internal */ public readonly _render: (ctx: StepRenderContext) => any,
+    /** @internal */ public readonly _info: StepInfo = {},
+  ) {}
+
 }

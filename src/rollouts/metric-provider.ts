@@ -18,7 +18,12 @@ export class MetricAuthentication {
       throw new Error(`MetricAuthentication.oauth2: 'clientSecret' (${show(options.clientSecret?.name)}) must be an AnalysisArgument.fromSecret(...) argument, so that the secret stays out of the tree`);
     }
     return new MetricAuthentication({
-      oauth2: { tokenUrl: options.tokenUrl, clientId: options.clientId, clientSecret: options.clientSecret.placeholder, scopes: options.scopes?.length ? [...options.scopes] : undefined },
+      oauth2: {
+        tokenUrl: options.tokenUrl,
+        clientId: options.clientId,
+        clientSecret: options.clientSecret.placeholder,
+        scopes: options.scopes?.length ? [...options.scopes] : undefined,
+      },
     }, 'oauth2', [options.clientSecret]);
   }
 

@@ -41,7 +41,10 @@ export class AutoPromotion {
     return new AutoPromotion(false, undefined);
   }
 
-  private constructor(/** @internal */ public readonly _enabled: boolean | undefined, /** @internal */ public readonly _seconds: number | undefined) {}
+  private constructor(
+    /** @internal */ public readonly _enabled: boolean | undefined,
+    /** @internal */ public readonly _seconds: number | undefined,
+  ) {}
 }
 
 /** Background analysis: runs alongside the canary steps, from `startingStep`. */

@@ -161,7 +161,11 @@ export class NginxTrafficRouting extends CanaryTrafficRouting {
       objects.push({
         apiVersion: 'networking.k8s.io/v1',
         kind: 'Ingress',
-        metadata: { name, namespace: ctx.namespace, annotations: i.annotations && Object.keys(i.annotations).length ? { ...i.annotations } : undefined },
+        metadata: {
+          name,
+          namespace: ctx.namespace,
+          annotations: i.annotations && Object.keys(i.annotations).length ? { ...i.annotations } : undefined,
+        },
         spec: {
           ingressClassName: i.ingressClassName ?? 'nginx',
           tls: i.tlsSecretName ? [{ hosts: [i.host], secretName: i.tlsSecretName }] : undefined,
@@ -429,7 +433,10 @@ export class IstioTrafficRouting extends CanaryTrafficRouting {
           http: [{
             name: routeName,
             route: dr
-              ? [{ destination: destination(ctx.stableService, stableSubset), weight: 100 }, { destination: destination(ctx.stableService, canarySubset), weight: 0 }]
+              ? [
+                { destination: destination(ctx.stableService, stableSubset), weight: 100 },
+                { destination: destination(ctx.stableService, canarySubset), weight: 0 },
+              ]
               : [{ destination: destination(ctx.stableService), weight: 100 }, { destination: destination(ctx.canaryService!), weight: 0 }],
           }],
         },

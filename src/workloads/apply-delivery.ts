@@ -35,7 +35,9 @@ export function applyDelivery(objects: any[], settings: WorkloadSettings, namesp
   return { ignoreDifferences, syncOptions, errors };
 }
 
-function toRollout(objects: any[], delivery: DeliveryStrategy, namespace: string, ignoreDifferences: IgnoreDifference[], syncOptions: string[]): string[] {
+function toRollout(
+  objects: any[], delivery: DeliveryStrategy, namespace: string, ignoreDifferences: IgnoreDifference[], syncOptions: string[],
+): string[] {
   const wanted = delivery._options.deployment;
   const deployments = objects.filter(o => o?.kind === 'Deployment' && o.apiVersion === 'apps/v1' && (wanted === undefined || o.metadata?.name === wanted));
   if (deployments.length !== 1) {

@@ -1,6 +1,6 @@
-import { RolloutStrategy } from '../rollouts/rollout-strategy';
-import { WorkloadScaleDown } from '../rollouts/rollout';
 import { show } from '../private/errors';
+import { WorkloadScaleDown } from '../rollouts/rollout';
+import { RolloutStrategy } from '../rollouts/rollout-strategy';
 
 /** Options of a Rollout made from a workload's Deployment. */
 export interface RolloutDeliveryOptions {

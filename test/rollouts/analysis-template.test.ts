@@ -44,10 +44,12 @@ describe('AnalysisTemplate', () => {
       count: 3,
       failureLimit: 3,
       successCondition: 'len(result) > 0 && all(result, {# >= 0.95})',
-      provider: { prometheus: {
-        address: 'http://prometheus.example.com:9090',
-        query: 'sum(irate(istio_requests_total{reporter="source",destination_service=~"{{args.service-name}}",response_code!~"5.*"}[5m])) / sum(irate(istio_requests_total{reporter="source",destination_service=~"{{args.service-name}}"}[5m]))',
-      } },
+      provider: {
+        prometheus: {
+          address: 'http://prometheus.example.com:9090',
+          query: 'sum(irate(istio_requests_total{reporter="source",destination_service=~"{{args.service-name}}",response_code!~"5.*"}[5m])) / sum(irate(istio_requests_total{reporter="source",destination_service=~"{{args.service-name}}"}[5m]))',
+        },
+      },
     });
     expect(t.argument('service-name').placeholder).toBe('{{args.service-name}}');
   });
@@ -124,7 +126,7 @@ describe('AnalysisTemplate', () => {
     expect(m.spec.metrics[0].provider.prometheus).toMatchObject({ timeout: 10, insecure: true, rangeQuery: { step: '1m' }, authentication: { sigv4: { region: 'us-east-1' } } });
     expect(m.spec.metrics[1].provider.prometheus.authentication.oauth2).toEqual({ tokenUrl: 'https://idp/token', clientId: 'c', clientSecret: '{{args.client-secret}}', scopes: ['read'] });
     expect(() => MetricAuthentication.oauth2({ tokenUrl: 'u', clientId: 'c', clientSecret: AnalysisArgument.withDefault('s', 'plaintext') })).toThrow('must be an AnalysisArgument.fromSecret');
-    expect(() => MetricProvider.prometheus({ address: 'prometheus:9090', query: 'up' })).toThrow("must be a URL with scheme and host");
+    expect(() => MetricProvider.prometheus({ address: 'prometheus:9090', query: 'up' })).toThrow('must be a URL with scheme and host');
   });
 
   test('web.md and job.md: typed escape hatches, validated against the pinned schema', () => {

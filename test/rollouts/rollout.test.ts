@@ -83,7 +83,10 @@ describe('Rollout: canary (docs/features/canary/index.md)', () => {
         trafficRouting: nginx,
         dynamicStableScale: true,
         abortScaleDownDelay: Duration.seconds(30),
-        steps: [nginx.canaryScale(CanaryScale.replicas(3)), nginx.canaryScale(CanaryScale.weight(25)), CanaryStep.weight(90), nginx.canaryScale(CanaryScale.matchTrafficWeight())],
+        steps: [
+          nginx.canaryScale(CanaryScale.replicas(3)), nginx.canaryScale(CanaryScale.weight(25)), CanaryStep.weight(90),
+          nginx.canaryScale(CanaryScale.matchTrafficWeight()),
+        ],
       }),
     }));
     expect(strategyOf(objects).canary.steps).toEqual([

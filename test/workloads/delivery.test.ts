@@ -28,7 +28,10 @@ class Api implements IWorkloadDefinition {
 const successRate = AnalysisTemplate.successRate({ prometheusAddress: 'http://prometheus.monitoring:9090' });
 const nginx = NginxTrafficRouting.of({ ingress: { host: 'api.staging.acme.io' } });
 const istio = IstioTrafficRouting.of({ virtualService: { hosts: ['api.acme.io'], gateways: ['istio-system/public'] } });
-const staging = DeliveryStrategy.rollout(RolloutStrategy.canary({ trafficRouting: nginx, steps: [CanaryStep.weight(20), CanaryStep.pause(Duration.minutes(2))] }));
+const staging = DeliveryStrategy.rollout(RolloutStrategy.canary({
+  trafficRouting: nginx,
+  steps: [CanaryStep.weight(20), CanaryStep.pause(Duration.minutes(2))],
+}));
 const production = DeliveryStrategy.rollout(RolloutStrategy.canary({
   trafficRouting: istio,
   steps: [
@@ -111,7 +114,9 @@ describe('Workload delivery strategies', () => {
   });
 
   test('migration: a Rollout referencing the Deployment, which Argo CD then lets the controller scale down', () => {
-    const migrate = DeliveryStrategy.rolloutWithWorkloadRef(RolloutStrategy.canary({ steps: [CanaryStep.weight(20)] }), { scaleDown: WorkloadScaleDown.PROGRESSIVELY });
+    const migrate = DeliveryStrategy.rolloutWithWorkloadRef(RolloutStrategy.canary({ steps: [CanaryStep.weight(20)] }), {
+      scaleDown: WorkloadScaleDown.PROGRESSIVELY,
+    });
     const { objects, appSet } = fleetWith({ definition: new Api({ replicas: 3 }), overrides: [{ match: ClusterMatch.environment('production'), settings: { delivery: migrate } }] });
     expect(kindsIn(objects, 'prod-eu-1')).toEqual(['Deployment.api.yaml', 'Namespace.api.yaml', 'Rollout.api.yaml', 'Service.api.yaml']);
     expect(objects['clusters/prod-eu-1/api/Rollout.api.yaml'].spec).toEqual({
@@ -141,7 +146,7 @@ describe('Workloads and HorizontalPodAutoscalers', () => {
     ]));
   });
 
-  test("a replicas override on an autoscaled workload is an error that says what to do", () => {
+  test('a replicas override on an autoscaled workload is an error that says what to do', () => {
     expect(() => fleetWith({ definition: new Api({ hpa: true }), overrides: [{ match: ClusterMatch.environment('production'), settings: { replicas: 6 } }] }))
       .toThrow(/'replicas' \(6\) is set for Deployment 'api', which HorizontalPodAutoscaler '[^']+' scales: set 'autoscaling: \{ minReplicas, maxReplicas \}' instead/);
   });
@@ -198,8 +203,12 @@ describe('plan: the delivery strategy per cluster', () => {
     expect(text).toContain('      Rollout api: canary (istio): 5% → pause 5m → analysis success-rate → 30% → pause 5m → 60% → pause 5m');
     const prod = json.clusters.find((c: any) => c.name === 'prod-us-1').applications[0];
     expect(prod.delivery).toEqual([{
-      kind: 'Rollout', name: 'api', strategy: 'canary', trafficRouting: 'istio',
-      steps: ['5%', 'pause 5m', 'analysis success-rate', '30%', 'pause 5m', '60%', 'pause 5m'], analysis: ['success-rate'],
+      kind: 'Rollout',
+      name: 'api',
+      strategy: 'canary',
+      trafficRouting: 'istio',
+      steps: ['5%', 'pause 5m', 'analysis success-rate', '30%', 'pause 5m', '60%', 'pause 5m'],
+      analysis: ['success-rate'],
     }]);
   });
 });

@@ -1,6 +1,6 @@
+import { show } from '../../private/errors';
 import type { AnalysisRunArgument } from '../analysis-argument';
 import type { RolloutAnalysisOptions } from '../canary-step';
-import { show } from '../../private/errors';
 
 /** What a step needs to know where it is rendered. */
 export interface StepRenderContext {
@@ -61,8 +61,12 @@ export function renderAnalysis(options: RolloutAnalysisOptions, ctx: StepRenderC
     templates: options.templates.map(t => ({ templateName: t.templateName, clusterScope: t.clusterScope || undefined })),
     args: renderArgs(options.args, ctx),
     dryRun: options.dryRunMetrics?.length ? options.dryRunMetrics.map(m => ({ metricName: escape(m) })) : undefined,
-    measurementRetention: options.measurementRetention?.length ? options.measurementRetention.map(r => ({ metricName: escape(r.metricName), limit: r.limit })) : undefined,
-    analysisRunMetadata: options.analysisRunMetadata ? { labels: options.analysisRunMetadata.labels, annotations: options.analysisRunMetadata.annotations } : undefined,
+    measurementRetention: options.measurementRetention?.length
+      ? options.measurementRetention.map(r => ({ metricName: escape(r.metricName), limit: r.limit }))
+      : undefined,
+    analysisRunMetadata: options.analysisRunMetadata
+      ? { labels: options.analysisRunMetadata.labels, annotations: options.analysisRunMetadata.annotations }
+      : undefined,
   };
 }
 

@@ -1,15 +1,15 @@
 import { Duration } from 'cdk8s';
-import { analysisRunStartError } from './rules/analysis-run';
-import { ANALYSIS_WAIVERS_ANNOTATION, passesWithoutData } from './rules/honest-analysis';
-import { evaluateResult, UnsupportedExpression } from './expr/evaluate';
-import { float, float64Slice } from './expr/types';
-import { goDuration } from '../../private/duration';
-import { show } from '../../private/errors';
-import { dns1123SubdomainErrors } from '../../private/names';
 import type { AnalysisArgument } from '../analysis-argument';
 import type { AnalysisMetric, AnalysisTemplateProps, IAnalysisTemplate } from '../analysis-template';
 import { MetricCondition, NoDataBehavior } from '../metric-condition';
 import { MetricProvider } from '../metric-provider';
+import { evaluateResult, UnsupportedExpression } from './expr/evaluate';
+import { float, float64Slice } from './expr/types';
+import { analysisRunStartError } from './rules/analysis-run';
+import { ANALYSIS_WAIVERS_ANNOTATION, passesWithoutData } from './rules/honest-analysis';
+import { goDuration } from '../../private/duration';
+import { show } from '../../private/errors';
+import { dns1123SubdomainErrors } from '../../private/names';
 
 /** A template definition, validated and rendered once, written wherever a Rollout uses it. */
 export interface TemplateDefinition {

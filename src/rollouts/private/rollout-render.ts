@@ -72,7 +72,9 @@ export function renderDelivery(input: DeliveryInput): DeliveryOutput {
     spec: {
       selector: { ...input.podLabels },
       ports: input.existingService
-        ? (input.existingService.spec?.ports ?? []).map((p: any) => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: p.protocol, appProtocol: p.appProtocol }))
+        ? (input.existingService.spec?.ports ?? []).map((p: any) => ({
+          name: p.name, port: p.port, targetPort: p.targetPort, protocol: p.protocol, appProtocol: p.appProtocol,
+        }))
         : input.servicePorts.map(p => ({ name: p.name, port: p.port, targetPort: p.targetPort, protocol: p.protocol })),
     },
   });
@@ -95,7 +97,13 @@ export function renderDelivery(input: DeliveryInput): DeliveryOutput {
       canaryService = c.trafficRouting._twoServices ? `${base}-canary` : undefined;
       if (canaryService) objects.push(makeService(canaryService));
       router = c.trafficRouting._render({
-        rolloutName: input.name, namespace: input.namespace, podLabels: input.podLabels, stableService: base, canaryService, servicePort, managedRoutes,
+        rolloutName: input.name,
+        namespace: input.namespace,
+        podLabels: input.podLabels,
+        stableService: base,
+        canaryService,
+        servicePort,
+        managedRoutes,
       });
     }
     const ctx: StepRenderContext = { stableService, canaryService: canaryService ?? stableService };
@@ -106,7 +114,9 @@ export function renderDelivery(input: DeliveryInput): DeliveryOutput {
         canaryService: canaryService,
         stableService: canaryService ? stableService : undefined,
         steps: steps.length ? steps.map(step => step._render(ctx)) : undefined,
-        trafficRouting: router ? { ...router.trafficRouting, managedRoutes: managedRoutes.length ? managedRoutes.map(name => ({ name })) : undefined } : undefined,
+        trafficRouting: router
+          ? { ...router.trafficRouting, managedRoutes: managedRoutes.length ? managedRoutes.map(name => ({ name })) : undefined }
+          : undefined,
         analysis: c.analysis ? { ...renderAnalysis(c.analysis, ctx), startingStep: c.analysis.startingStep } : undefined,
         maxSurge: c.maxSurge?.value,
         maxUnavailable: c.maxUnavailable?.value,

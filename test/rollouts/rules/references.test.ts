@@ -30,7 +30,9 @@ const nginxRollout = (ingress: string | string[]) => ({
   spec: { strategy: { canary: { stableService: 'stable-service', canaryService: 'canary-service-name', trafficRouting: { nginx: Array.isArray(ingress) ? { stableIngresses: ingress } : { stableIngress: ingress } } } } },
 });
 const legacyIngress = (name: string, serviceName: string) => ({
-  apiVersion: 'extensions/v1beta1', kind: 'Ingress', metadata: { name },
+  apiVersion: 'extensions/v1beta1',
+  kind: 'Ingress',
+  metadata: { name },
   spec: { rules: [{ host: 'fakehost.example.com', http: { paths: [{ path: '/foo', backend: { serviceName, servicePort: 80 } }] } }] },
 });
 const template = (name: string, kind = 'AnalysisTemplate', extra: any = {}) => ({
@@ -297,7 +299,9 @@ describe('TestValidateAnalysisMetrics (validateAnalysisMetrics) and AnalysisRun 
 describe('lintObjects: the references between objects of one input', () => {
   test('a second Rollout naming a Service the first one manages is rejected, as the controller does', () => {
     const rollout = (name: string) => ({
-      apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name },
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name },
       spec: { selector: { matchLabels: { app: 'a' } }, template: { metadata: { labels: { app: 'a' } }, spec: { containers: [{ name: 'c', image: 'i' }] } }, strategy: { blueGreen: { activeService: 'shared' } } },
     });
     const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'shared' }, spec: { selector: { app: 'a' }, ports: [{ port: 80 }] } };
@@ -308,7 +312,9 @@ describe('lintObjects: the references between objects of one input', () => {
   });
   test('a workloadRef resolves the pod template from the Deployment given', () => {
     const rollout = {
-      apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'r' },
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'r' },
       spec: { workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'd' }, strategy: { blueGreen: { activeService: 'svc' } } },
     };
     const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { selector: { matchLabels: { app: 'd' } }, template: { metadata: { labels: { app: 'd' } }, spec: { containers: [{ name: 'c', image: 'i' }] } } } };

@@ -121,7 +121,9 @@ describe('TestValidateRolloutStrategyCanary', () => {
   });
   test('valid two plugins missing canary and stable service', () => {
     expect(validateRollout(withWeight({
-      canaryService: '', stableService: '', pingPong: { pingService: 'ping', pongService: 'pong' },
+      canaryService: '',
+      stableService: '',
+      pingPong: { pingService: 'ping', pongService: 'pong' },
       trafficRouting: { alb: { rootService: 'root-service', servicePort: 80 }, istio: { destinationRule: { name: 'destination-rule' } } },
     }))).toEqual([]);
   });

@@ -240,9 +240,7 @@ export function check(node: Node, env: ReadonlyMap<string, MaybeType>): CheckRes
   };
 
   const markFloat = (arg: Node) => {
-    if (arg.t === 'int') floatLiterals.add(arg);
-    else if (arg.t === 'unary') markFloat(arg.node);
-    else if (arg.t === 'binary' && ['+', '-', '*'].includes(arg.op)) { markFloat(arg.left); markFloat(arg.right); }
+    if (arg.t === 'int') {floatLiterals.add(arg);} else if (arg.t === 'unary') {markFloat(arg.node);} else if (arg.t === 'binary' && ['+', '-', '*'].includes(arg.op)) { markFloat(arg.left); markFloat(arg.right); }
   };
 
   const predicate = (name: string, args: Node[], extra: Record<string, GoType> = {}): { collection: MaybeType; closure: MaybeType } => {

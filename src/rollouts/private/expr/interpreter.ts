@@ -133,6 +133,8 @@ export function run(node: Node, env: ReadonlyMap<string, GoValue>, floatLiterals
       case 'in': return bool(inOp(a, b));
       case 'matches': {
         const s = asString(a);
+        // JavaScript regexps backtrack (Go's RE2 does not): bound the input so that no condition can hang synth.
+        if (s.length > 1000 || asString(b).length > 1000) throw new UnsupportedExpression('`matches` on more than 1000 characters is not evaluated offline');
         try {
           return bool(new RegExp(asString(b), 'u').test(s));
         } catch (e) {

@@ -174,8 +174,7 @@ export function labelSelectorMatcher(selector: any): { matches: (labels: Record<
 }
 
 /** ValidatePodTemplateSpecForReplicaSet, with the pod spec checks listed above. */
-export function validatePodTemplateForReplicaSet(template: any, selector: ReturnType<typeof labelSelectorMatcher>, replicas: number, path: string): FieldError[] {
-  void replicas;
+export function validatePodTemplateForReplicaSet(template: any, selector: ReturnType<typeof labelSelectorMatcher>, path: string): FieldError[] {
   const out: FieldError[] = [];
   const t = obj(template) ?? {};
   const labels = (obj(t.metadata?.labels) ?? {}) as Record<string, string>;
@@ -218,8 +217,7 @@ function validatePodSpec(spec: any, path: string): FieldError[] {
     out.push(...validatePorts(arr(c?.ports) ?? [], `${p}.ports`));
     (arr(c?.env) ?? []).forEach((e: any, j: number) => {
       const envName = str(e?.name);
-      if (envName === '') out.push(FieldError.required(`${p}.env[${j}].name`, ''));
-      else if (!full(ENV_VAR_FMT).test(envName)) {
+      if (envName === '') {out.push(FieldError.required(`${p}.env[${j}].name`, ''));} else if (!full(ENV_VAR_FMT).test(envName)) {
         out.push(FieldError.invalid(`${p}.env[${j}].name`, badString(envName), regexError("a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit", ENV_VAR_FMT, 'my.env-name', 'MY_ENV.NAME', 'MyEnvName1')));
       }
     });

@@ -68,7 +68,8 @@ export function lintObjects(inputs: readonly LintInput[], options: LintOptions =
     schemaChecked++;
     for (const e of errors) problems.push({ source, subject: subjectOf(o), severity: 'error', message: `schema: ${e}` });
   }
-  const index = new ObjectIndex([...objects.filter(x => x.o).map(x => x.o!), ...context.map(c => obj(c.object)).filter((o): o is Record<string, any> => o !== undefined)]);
+  const contextObjects = context.map(c => obj(c.object)).filter((o): o is Record<string, any> => o !== undefined);
+  const index = new ObjectIndex([...objects.filter(x => x.o).map(x => x.o!), ...contextObjects]);
   const claims = new Map<string, string>();
   for (const { o, source } of objects) {
     if (!o || !isArgo(o)) continue;

@@ -1,6 +1,6 @@
 import { analysisRunStartError, Arg, argsOf, effectiveCount, newAnalysisRunFromTemplates, resolveMetricArgs, TemplateSpec } from './analysis-run';
-import { extractMetadataFieldPath } from './k8s-validation';
 import { arr, intOrStringText, obj, present, str } from './json';
+import { extractMetadataFieldPath } from './k8s-validation';
 import { validateIstioRoutes } from './virtual-service';
 import { badString, FieldError } from '../go-format';
 

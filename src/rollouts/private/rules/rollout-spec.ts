@@ -1,5 +1,5 @@
-import { extractMetadataFieldPath, labelSelectorMatcher, validateLabelSelector, validatePodTemplateForReplicaSet } from './k8s-validation';
 import { arr, intOrString, intOrStringJson, intValue, num, obj, present, str } from './json';
+import { extractMetadataFieldPath, labelSelectorMatcher, validateLabelSelector, validatePodTemplateForReplicaSet } from './k8s-validation';
 import { parseGoDuration } from '../../../private/duration';
 import { badBool, badJson, badNumber, badString, FieldError, sortedObject } from '../go-format';
 
@@ -72,7 +72,7 @@ export function validateRollout(rollout: any): FieldError[] {
   if (matcher === 'invalid') {
     errs.push(FieldError.invalid('spec.selector', badJson(selectorJson(selector)), 'invalid label selector'));
   } else if (!workloadRef) {
-    errs.push(...validatePodTemplateForReplicaSet(spec.template, matcher, replicas, 'spec.template'));
+    errs.push(...validatePodTemplateForReplicaSet(spec.template, matcher, 'spec.template'));
   }
   const minReadySeconds = num(spec.minReadySeconds) ?? 0;
   errs.push(...nonNegative(minReadySeconds, 'spec.minReadySeconds'));
@@ -101,7 +101,9 @@ function selectorJson(selector: any): unknown {
   return {
     ...(obj(selector.matchLabels) && Object.keys(selector.matchLabels).length ? { matchLabels: sortedObject(selector.matchLabels) } : {}),
     ...(arr(selector.matchExpressions)?.length ? {
-      matchExpressions: selector.matchExpressions.map((r: any) => ({ key: str(r?.key), operator: str(r?.operator), ...(arr(r?.values)?.length ? { values: r.values } : {}) })),
+      matchExpressions: selector.matchExpressions.map((r: any) => ({
+        key: str(r?.key), operator: str(r?.operator), ...(arr(r?.values)?.length ? { values: r.values } : {}),
+      })),
     } : {}),
   };
 }
@@ -243,8 +245,11 @@ function validateCanary(rollout: any, canary: any, path: string): FieldError[] {
         const weight = num(t?.weight);
         if (weight === undefined) return;
         const weightPath = `${stepPath}.experiment.templates[${j}].weight`;
-        if (!tr) errs.push(FieldError.invalid(weightPath, badNumber(weight), M.experimentWeightWithoutRouting));
-        else if (!present(tr.alb) && !present(tr.smi) && !present(tr.istio) && !hasPlugins(tr)) errs.push(FieldError.invalid(weightPath, badNumber(weight), M.experimentWeightRouter));
+        if (!tr) {
+          errs.push(FieldError.invalid(weightPath, badNumber(weight), M.experimentWeightWithoutRouting));
+        } else if (!present(tr.alb) && !present(tr.smi) && !present(tr.istio) && !hasPlugins(tr)) {
+          errs.push(FieldError.invalid(weightPath, badNumber(weight), M.experimentWeightRouter));
+        }
       });
       for (const a of arr(step.experiment?.analyses) ?? []) runArgs.push(...arr(a?.args) ?? []);
     }
@@ -354,7 +359,9 @@ function mirrorRouteJson(r: any): unknown {
       match: match.map((m: any) => ({
         ...(present(m?.method) ? { method: stringMatchJson(m.method) } : {}),
         ...(present(m?.path) ? { path: stringMatchJson(m.path) } : {}),
-        ...(Object.keys(obj(m?.headers) ?? {}).length ? { headers: Object.fromEntries(Object.keys(m.headers).sort().map(k => [k, stringMatchJson(m.headers[k])])) } : {}),
+        ...(Object.keys(obj(m?.headers) ?? {}).length
+          ? { headers: Object.fromEntries(Object.keys(m.headers).sort().map(k => [k, stringMatchJson(m.headers[k])])) }
+          : {}),
       })),
     } : {}),
     ...(num(r.percentage) !== undefined ? { percentage: r.percentage } : {}),

@@ -27,22 +27,19 @@ export function validateIstioRoutes(rollout: any, vs: any): FieldError[] {
   const services = stableAndCanaryServices(rollout);
   const dRule = obj(istio.destinationRule);
   if (http) {
-    if (!http.every(wellFormedRoute)) invalid('Unable to get HTTP routes for Istio VirtualService');
-    else {
+    if (!http.every(wellFormedRoute)) {invalid('Unable to get HTTP routes for Istio VirtualService');} else {
       const e = validateHttpRoutes(rollout, (arr(entry.routes) ?? []).map(str), http, services, dRule);
       if (e) invalid(`Istio VirtualService has invalid HTTP routes. Error: ${e}`);
     }
   }
   if (tls) {
-    if (!tls.every(wellFormedRoute)) invalid('Unable to get TLS routes for Istio VirtualService');
-    else {
+    if (!tls.every(wellFormedRoute)) {invalid('Unable to get TLS routes for Istio VirtualService');} else {
       const e = validatePortRoutes(arr(entry.tlsRoutes) ?? [], tls, services, dRule, 'TLS');
       if (e) invalid(`Istio VirtualService has invalid TLS routes. Error: ${e}`);
     }
   }
   if (tcp) {
-    if (!tcp.every(wellFormedRoute)) invalid('Unable to get TCP routes for Istio VirtualService');
-    else {
+    if (!tcp.every(wellFormedRoute)) {invalid('Unable to get TCP routes for Istio VirtualService');} else {
       const e = validatePortRoutes(arr(entry.tcpRoutes) ?? [], tcp, services, dRule, 'TCP');
       if (e) invalid(`Istio VirtualService has invalid TCP routes. Error: ${e}`);
     }
@@ -108,8 +105,7 @@ function validateDestinations(route: any, s: { stable: string; canary: string },
 function validateHttpRoutes(rollout: any, routeNames: string[], http: any[], s: { stable: string; canary: string }, dRule: any): string | undefined {
   let indexes: number[] = [];
   if (routeNames.length === 0) {
-    if (http.length === 1) indexes = [0];
-    else {
+    if (http.length === 1) {indexes = [0];} else {
       const unnamed = http.findIndex(r => str(r?.name) === '');
       if (unnamed >= 0) indexes = [unnamed];
     }
