@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { ApiObject } from 'cdk8s';
 import { main } from '../../src/cli/main';
+import { addCluster, testFleet } from '../util';
 
 // `cdk8s-fleet lint`, with the inputs of argoproj/argo-rollouts@v1.9.1 pkg/kubectl-argo-rollouts/cmd/lint/lint_test.go
 // (TestLintValidRollout, TestLintInvalidRollout; fixtures copied in fixtures/lint/, see SOURCE.md).
@@ -149,5 +151,32 @@ spec:
     const w = run(path.join(lying, 'lying.yaml'));
     expect(w.code).toBe(0);
     expect(w.out).toMatch(/^.*lying\.yaml: warning: AnalysisTemplate\/lying: metric 'errors' passes without data: successCondition 'all\(result, \{# < 0\.01\}\)' counts an empty result \(no series\) as Successful; guard it/);
+  });
+});
+
+describe('validate applies the same rules to a synthesized tree', () => {
+  test('a hand-written Rollout the controller would reject is a problem of `cdk8s-fleet validate`', () => {
+    // GIVEN a tree whose manifests hold a schema-valid Rollout with maxSurge and maxUnavailable both 0
+    const { app, fleet } = testFleet();
+    const cluster = addCluster(fleet, 'c1', { environment: 'dev' });
+    const manifests = cluster.addManifests('demo', { namespace: 'demo' });
+    new ApiObject(manifests, 'Rollout', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: 'demo' },
+      spec: {
+        selector: { matchLabels: { app: 'demo' } },
+        template: { metadata: { labels: { app: 'demo' } }, spec: { containers: [{ name: 'demo', image: 'demo:1' }] } },
+        strategy: { canary: { maxSurge: 0, maxUnavailable: 0 } },
+      },
+    });
+    app.synth();
+    // WHEN validated THEN the rule's message names the file, the object and the field
+    const r = run('--no-schemas', path.join(app.outdir, 'clusters'));
+    expect(r.out).toBe(`${path.join(app.outdir, 'clusters/c1/demo/Rollout.demo.yaml')}: Rollout/demo/demo: spec.strategy.maxSurge: Invalid value: 0: MaxSurge and MaxUnavailable both can not be zero\n`);
+    let out = '';
+    const code = main(['validate', app.outdir], { out: t => { out += t; }, err: t => { out += t; } });
+    expect(code).toBe(1);
+    expect(out).toContain('clusters/c1/demo/Rollout.demo.yaml: Rollout/demo/demo: spec.strategy.maxSurge: Invalid value: 0: MaxSurge and MaxUnavailable both can not be zero');
   });
 });
