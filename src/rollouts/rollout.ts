@@ -130,6 +130,7 @@ export class Rollout extends Construct implements kplus.IScalable {
   public readonly stableServiceName?: string;
   /** The canary (blue-green: preview) Service's name, when the strategy uses one. */
   public readonly canaryServiceName?: string;
+  /** Whether a HorizontalPodAutoscaler targets the Rollout (then it carries no replica count). */
   public hasAutoscaler = false;
   private readonly props: RolloutProps;
   private readonly containers: kplus.Container[];

@@ -212,8 +212,10 @@ describe('the expression language (expr v1.15.5)', () => {
   });
 });
 
+/** A float64 literal of expr (always with a '.' or an exponent: an integer literal beyond int64 does not parse). */
 function formatLiteral(y: number): string {
   if (!Number.isFinite(y)) return '0';
-  const s = String(y);
-  return s.includes('e') ? y.toExponential().replace('e+', 'e') : s.startsWith('-') ? `(${s})` : s;
+  let s = String(y).replace('e+', 'e');
+  if (!/[.e]/.test(s)) s += '.0';
+  return s.startsWith('-') ? `(${s})` : s;
 }
