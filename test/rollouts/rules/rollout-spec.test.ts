@@ -58,6 +58,28 @@ describe('TestValidateRollout', () => {
     r.spec.template.metadata.labels = { app: 'doesnt-match' };
     expect(strings(validateRollout(r))).toEqual(['spec.template.metadata.labels: Invalid value: {"app":"doesnt-match"}: `selector` does not match template `labels`']);
   });
+  test('pod spec values the API server does not support (after defaulting)', () => {
+    const r: any = base();
+    r.spec.template.spec.containers[0].imagePullPolicy = 'Sometimes';
+    r.spec.template.spec.dnsPolicy = 'Cluster';
+    expect(strings(validateRollout(r))).toEqual([
+      'spec.template.spec.containers[0].imagePullPolicy: Unsupported value: "Sometimes": supported values: "Always", "IfNotPresent", "Never"',
+      'spec.template.spec.dnsPolicy: Unsupported value: "Cluster": supported values: "ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"',
+    ]);
+  });
+  test('container names, images, ports and volume mounts', () => {
+    const r: any = base();
+    r.spec.template.spec.containers = [
+      { name: 'Bad_Name', image: '', ports: [{ containerPort: 70000, name: 'http' }, { containerPort: 80, name: 'http' }], volumeMounts: [{ name: 'data', mountPath: '/data' }] },
+    ];
+    expect(strings(validateRollout(r))).toEqual([
+      expect.stringMatching(/^spec\.template\.spec\.containers\[0\]\.name: Invalid value: "Bad_Name": a lowercase RFC 1123 label must consist of/),
+      'spec.template.spec.containers[0].image: Required value',
+      'spec.template.spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive',
+      'spec.template.spec.containers[0].ports[1].name: Duplicate value: "http"',
+      'spec.template.spec.containers[0].volumeMounts[0].name: Not found: "data"',
+    ]);
+  });
   test('a pod template without containers, or with a bad restart policy', () => {
     const r: any = base();
     r.spec.template.spec = { containers: [], restartPolicy: 'Never' };

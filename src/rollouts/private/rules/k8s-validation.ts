@@ -214,6 +214,15 @@ function validatePodSpec(spec: any, path: string): FieldError[] {
     if (name && names.has(name)) out.push(FieldError.duplicate(`${p}.name`, badString(name)));
     names.add(name);
     if (str(c?.image).trim() === '') out.push(FieldError.required(`${p}.image`, ''));
+    // Empty values are defaulted before validation (SetObjectDefaults_PodTemplate); explicit ones must be known.
+    const pullPolicy = str(c?.imagePullPolicy);
+    if (pullPolicy !== '' && !['Always', 'IfNotPresent', 'Never'].includes(pullPolicy)) {
+      out.push(FieldError.notSupported(`${p}.imagePullPolicy`, badString(pullPolicy), ['Always', 'IfNotPresent', 'Never']));
+    }
+    const messagePolicy = str(c?.terminationMessagePolicy);
+    if (messagePolicy !== '' && !['FallbackToLogsOnError', 'File'].includes(messagePolicy)) {
+      out.push(FieldError.notSupported(`${p}.terminationMessagePolicy`, badString(messagePolicy), ['FallbackToLogsOnError', 'File']));
+    }
     out.push(...validatePorts(arr(c?.ports) ?? [], `${p}.ports`));
     (arr(c?.env) ?? []).forEach((e: any, j: number) => {
       const envName = str(e?.name);
@@ -238,6 +247,10 @@ function validatePodSpec(spec: any, path: string): FieldError[] {
   if (containers.length === 0) out.push(FieldError.required(`${path}.containers`, ''));
   checkContainers(containers, 'containers');
   checkContainers(arr(spec.initContainers) ?? [], 'initContainers');
+  const dnsPolicy = str(spec.dnsPolicy);
+  if (dnsPolicy !== '' && !['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'].includes(dnsPolicy)) {
+    out.push(FieldError.notSupported(`${path}.dnsPolicy`, badString(dnsPolicy), ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None']));
+  }
   return out;
 }
 
