@@ -53,7 +53,7 @@ describe('examples/basic-fleet', () => {
     ]);
     expect(objects['argocd/platform/projects/AppProject.web.yaml'].spec.clusterResourceWhitelist).toEqual([{ group: '', kind: 'Namespace', name: 'web' }]);
     expect(objects['argocd/platform/projects/AppProject.api.yaml'].spec.namespaceResourceWhitelist.map((k: any) => k.kind))
-      .toEqual(['ConfigMap', 'Deployment', 'Service', 'ResourceQuota', 'LimitRange', 'ExternalSecret']);
+      .toEqual(['ConfigMap', 'Deployment', 'Service', 'ResourceQuota', 'LimitRange', 'Rollout', 'VirtualService', 'AnalysisTemplate', 'ExternalSecret', 'Ingress']);
     expect(objects['argocd/platform/projects/AppProject.secret-store-vault.yaml'].spec.clusterResourceWhitelist)
       .toEqual([{ group: 'external-secrets.io', kind: 'ClusterSecretStore', name: 'vault' }]);
   });
@@ -74,7 +74,8 @@ describe('examples/basic-fleet', () => {
       { key: 'apps/api/production/db', property: 'username' }, { key: 'apps/api/production/db', property: 'password' },
     ]);
     expect(db('staging-us-1').spec.data[0].remoteRef.key).toBe('apps/api/staging/db');
-    const env = objects['clusters/prod-eu-1/api/Deployment.api.yaml'].spec.template.spec.containers[0].env;
+    // In production the API is a Rollout (its pod template carries the secret env like the Deployment's would).
+    const env = objects['clusters/prod-eu-1/api/Rollout.api.yaml'].spec.template.spec.containers[0].env;
     expect(env.filter((e: any) => e.valueFrom)).toEqual([
       { name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'api-db', key: 'password' } } },
       { name: 'DB_USER', valueFrom: { secretKeyRef: { name: 'api-db', key: 'username' } } },
@@ -116,10 +117,10 @@ describe('examples/basic-fleet', () => {
   });
 
   test('the API service: rendered per cluster, its tag promoted through versions.yaml, quotas per environment', () => {
-    const image = (c: string) => objects[`clusters/${c}/api/Deployment.api.yaml`].spec.template.spec.containers[0].image;
-    expect([image('dev-eu-1'), image('staging-eu-1'), image('prod-eu-1')]).toEqual(['ghcr.io/acme/api:1.10.0', 'ghcr.io/acme/api:1.9.0', 'ghcr.io/acme/api:1.8.2']);
-    expect(objects['clusters/prod-eu-1/api/Deployment.api.yaml'].spec.replicas).toBe(6);
-    expect(objects['clusters/prod-us-1/api/Deployment.api.yaml'].spec.replicas).toBe(3);
+    const image = (c: string, kind: string) => objects[`clusters/${c}/api/${kind}.api.yaml`].spec.template.spec.containers[0].image;
+    expect([image('dev-eu-1', 'Deployment'), image('staging-eu-1', 'Rollout'), image('prod-eu-1', 'Rollout')]).toEqual(['ghcr.io/acme/api:1.10.0', 'ghcr.io/acme/api:1.9.0', 'ghcr.io/acme/api:1.8.2']);
+    expect(objects['clusters/prod-eu-1/api/Rollout.api.yaml'].spec.replicas).toBe(6);
+    expect(objects['clusters/prod-us-1/api/Rollout.api.yaml'].spec.replicas).toBe(3);
     expect(objects['clusters/prod-us-1/api/ResourceQuota.api.yaml'].spec.hard).toEqual({ 'pods': '60', 'requests.cpu': '8', 'requests.memory': '8Gi' });
     expect(objects['clusters/dev-eu-1/api/ResourceQuota.api.yaml'].spec.hard).toEqual({ 'pods': '20', 'requests.cpu': '2', 'requests.memory': '2Gi' });
     // The hub runs no workload, only its drift guard and the secret store its cluster credentials read.
@@ -129,8 +130,44 @@ describe('examples/basic-fleet', () => {
 
   test('the checkout service is written as a Kustomize base and one overlay per cluster', () => {
     expect(objects['apps/checkout/base/kustomization.yaml'].resources).toContain('Deployment.checkout.yaml');
-    expect(objects['apps/checkout/overlays/prod-us-1/kustomization.yaml'].resources).toEqual(['../../base']);
+    expect(objects['apps/checkout/overlays/dev-eu-1/kustomization.yaml'].resources).toEqual(['../../base']);
+    expect(objects['apps/checkout/overlays/prod-us-1/kustomization.yaml'].resources).toEqual(['../../base', 'Rollout.checkout.yaml', 'Service.checkout-preview.yaml', 'AnalysisTemplate.success-rate.yaml']);
     expect(objects['argocd/platform/applicationsets/ApplicationSet.checkout.yaml'].spec.template.spec.source.path).toBe('apps/checkout/overlays/{{.name}}');
+  });
+
+  test('the API service is delivered by Argo Rollouts: plain in dev, canary with nginx in staging, canary with Istio and analysis in production', () => {
+    expect(Object.keys(objects).filter(p => p.startsWith('clusters/dev-eu-1/api/Rollout'))).toEqual([]);
+    const staging = objects['clusters/staging-eu-1/api/Rollout.api.yaml'].spec.strategy.canary;
+    expect(staging).toMatchObject({ stableService: 'api', canaryService: 'api-canary', trafficRouting: { nginx: { stableIngress: 'api' } } });
+    const production = objects['clusters/prod-us-1/api/Rollout.api.yaml'].spec.strategy.canary;
+    expect(production.trafficRouting).toEqual({ istio: { virtualService: { name: 'api', routes: ['primary'] } } });
+    expect(production.steps.filter((s: any) => s.setWeight !== undefined).map((s: any) => s.setWeight)).toEqual([5, 10, 30, 60]);
+    expect(production.steps[2]).toEqual({ analysis: { templates: [{ templateName: 'success-rate' }], args: [{ name: 'service-name', value: 'api-canary' }] } });
+    // The analysis never passes without data: an empty result or NaN fails the measurement.
+    expect(objects['clusters/prod-us-1/api/AnalysisTemplate.success-rate.yaml'].spec.metrics[0].successCondition).toBe('len(result) > 0 && all(result, {# >= 0.99})');
+    // Waves region by region, notifications, and Argo CD leaves the canary weights to the controller.
+    const appSet = objects['argocd/platform/applicationsets/ApplicationSet.api.yaml'].spec;
+    expect(appSet.strategy.rollingSync.steps.map((s: any) => s.matchExpressions[0].values)).toEqual([['eu-west-1'], ['us-east-1'], ['eu-west-1', 'us-east-1']]);
+    expect(appSet.template.spec.ignoreDifferences).toEqual([{ group: 'networking.istio.io', kind: 'VirtualService', name: 'api', jqPathExpressions: ['.spec.http[].route[].weight'] }]);
+    expect(appSet.template.spec.syncPolicy.syncOptions).toEqual(['ApplyOutOfSyncOnly=true', 'RespectIgnoreDifferences=true']);
+  });
+
+  test('the checkout service is blue-green in production, gated by pre-promotion analysis', () => {
+    const rollout = objects['apps/checkout/overlays/prod-eu-1/Rollout.checkout.yaml'];
+    expect(rollout.spec.strategy.blueGreen).toEqual({
+      activeService: 'checkout',
+      previewService: 'checkout-preview',
+      autoPromotionSeconds: 600,
+      prePromotionAnalysis: { templates: [{ templateName: 'success-rate' }], args: [{ name: 'service-name', value: 'checkout-preview' }] },
+      scaleDownDelaySeconds: 60,
+    });
+    expect(result.plan).toContain('      Rollout checkout: blueGreen: pre-promotion analysis success-rate → promote after 600s');
+  });
+
+  test('every Rollout, Service, Ingress, VirtualService and analysis template passes the controller rules (cdk8s-fleet lint)', () => {
+    let out = '';
+    const code = main(['lint', path.join(outdir, 'clusters')], { out: t => { out += t; }, err: () => undefined });
+    expect([code, out]).toEqual([0, '']);
   });
 
   test('cluster add-ons: a matrix of clusters by label and a chart list, staging first', () => {

@@ -2,8 +2,10 @@
  * The example fleet: one Argo CD hub, seven clusters across dev, staging and production in two regions,
  * a platform project and a team project, a Helm monitoring stack with per-region values on staging and
  * production, cluster add-ons (a matrix), a team web service rendered with cdk8s-plus for every cluster, an
- * API service promoted dev → staging → production through versions.yaml, a checkout service written as
- * Kustomize base and overlays, and the bootstrap App-of-Apps. Secrets never reach Git in plaintext: a Vault
+ * API service promoted dev → staging → production through versions.yaml and delivered by Argo Rollouts (a plain
+ * Deployment in dev, a canary behind nginx in staging, a canary behind Istio with Prometheus analysis in
+ * production), a checkout service written as Kustomize base and overlays (blue-green with pre-promotion analysis
+ * in production), and the bootstrap App-of-Apps. Secrets never reach Git in plaintext: a Vault
  * ClusterSecretStore (staging, production and the hub, which reads cluster credentials from it), AWS Secrets
  * Manager for the us clusters, the API's database credentials per environment through ExternalSecrets, one
  * SealedSecret (sealed for prod-eu-1's controller) and one SOPS file (encrypted to prod-eu-2's age key).
@@ -15,16 +17,14 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AdmissionEngine, AdmissionSubject, DriftGuard, DriftGuardExemption, GuardrailMode, NamespaceQuotaPolicy, PinningRules,
-  ValidatingAdmissionPolicyVersion,
-  VersionPinning,
-  AppProject, Application, ApplicationFinalizer, ApplicationSet, ApplicationSource, AwsAuth, Cluster, ClusterCredentials, ClusterGenerator,
-  ClusterMatch,
-  Fleet,
-  FleetApp, FleetSecretStore,
-  HelmApplication, IWorkloadDefinition, LabelSelectorOperator, ListGenerator, MatrixGenerator, NotificationSubscription, NotificationTrigger,
-  ProgressiveSync, ProjectDestination, TemplateParam, ProjectPolicy, SealedSecret, SealingCertificate, SecretStoreProvider, SopsFile, SopsSecret,
-  SyncOption, SyncPolicy, SyncWindowKind, VaultAuth, VersionsFile, Workload, WorkloadContext, WorkloadOutput,
+  AdmissionEngine, AdmissionSubject, AnalysisRunArgument, AnalysisTemplate, AppProject, Application, ApplicationFinalizer, ApplicationSet,
+  ApplicationSource, AutoPromotion, AwsAuth, CanaryStep, Cluster, ClusterCredentials, ClusterGenerator, ClusterMatch, DeliveryStrategy,
+  DriftGuard, DriftGuardExemption, Fleet, FleetApp, FleetSecretStore, GuardrailMode, HelmApplication, IWorkloadDefinition,
+  IstioTrafficRouting, LabelSelectorOperator, ListGenerator, MatrixGenerator, NamespaceQuotaPolicy, NginxTrafficRouting,
+  NotificationSubscription, NotificationTrigger, PinningRules, ProgressiveSync, ProjectDestination, ProjectPolicy, RolloutStrategy,
+  SealedSecret, SealingCertificate, SecretStoreProvider, SopsFile, SopsSecret, SyncOption, SyncPolicy,
+  SyncWindowKind, TemplateParam, ValidatingAdmissionPolicyVersion, VaultAuth, VersionPinning, VersionsFile, Workload, WorkloadContext,
+  WorkloadOutput,
 } from '../../src';
 
 /** A small HTTP service defined once with cdk8s-plus: a ConfigMap, a Deployment and its Service. */
@@ -288,6 +288,19 @@ export function buildExampleFleet(outdir?: string, versionsPath: string = path.j
   }
   // The API service: defined once, rendered per cluster with typed overrides, its image tag promoted
   // dev → staging → production through versions.yaml. Its project allows exactly what it renders.
+  // Delivery: the Deployment as defined in dev; a canary behind nginx in staging; in production a canary behind
+  // Istio, 5% → 10% → 30% → 60% with pauses and a Prometheus success-rate analysis that aborts (and so rolls
+  // back) the release when fewer than 99% of requests succeed — and never passes when there is no data.
+  const successRate = AnalysisTemplate.successRate({
+    prometheusAddress: 'http://prometheus-operated.monitoring:9090',
+    metric: 'istio_requests_total',
+    serviceLabel: 'destination_service_name',
+    statusLabel: 'response_code',
+    threshold: 0.99,
+  });
+  const nginx = NginxTrafficRouting.of({ ingress: { host: 'api.staging.acme.io', tlsSecretName: 'api-tls' } });
+  const istio = IstioTrafficRouting.of({ virtualService: { hosts: ['api.acme.io'], gateways: ['istio-system/public'] } });
+  const analysis = CanaryStep.analysis({ templates: [successRate], args: [AnalysisRunArgument.canaryServiceName('service-name')] });
   const workloadClusters = { matchExpressions: [{ key: 'environment', operator: LabelSelectorOperator.IN, values: ['dev', 'staging', 'production'] }] };
   new Workload(fleet, 'api', {
     namespace: 'api',
@@ -296,12 +309,40 @@ export function buildExampleFleet(outdir?: string, versionsPath: string = path.j
     versions,
     definition: new HttpService('ghcr.io/acme/api'),
     syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }),
+    // Region by region: Argo CD syncs eu-west-1's Applications first, then us-east-1's (RollingSync).
+    labels: { region: `${TemplateParam.clusterLabel('region')}` },
+    progressiveSync: ProgressiveSync.waves({ labelKey: 'region', waves: [['eu-west-1'], ['us-east-1']] }),
+    notifications: [NotificationSubscription.of(NotificationTrigger.ON_SYNC_FAILED, 'slack', ['api-alerts'])],
     defaults: {
       quota: { requestsCpu: '2', requestsMemory: '2Gi', pods: 20 },
       limitRange: { defaultCpuLimit: '500m', defaultMemoryLimit: '256Mi' },
     },
     overrides: [
-      { match: ClusterMatch.environment('production'), settings: { replicas: 3, quota: { requestsCpu: '8', requestsMemory: '8Gi', pods: 60 } } },
+      {
+        match: ClusterMatch.environment('staging'),
+        settings: {
+          delivery: DeliveryStrategy.rollout(RolloutStrategy.canary({
+            trafficRouting: nginx,
+            steps: [CanaryStep.weight(20), CanaryStep.pause(Duration.minutes(2))],
+          })),
+        },
+      },
+      {
+        match: ClusterMatch.environment('production'),
+        settings: {
+          replicas: 3,
+          quota: { requestsCpu: '8', requestsMemory: '8Gi', pods: 60 },
+          delivery: DeliveryStrategy.rollout(RolloutStrategy.canary({
+            trafficRouting: istio,
+            steps: [
+              CanaryStep.weight(5), CanaryStep.pause(Duration.minutes(5)), analysis,
+              CanaryStep.weight(10), CanaryStep.pause(Duration.minutes(5)), analysis,
+              CanaryStep.weight(30), CanaryStep.pause(Duration.minutes(10)), analysis,
+              CanaryStep.weight(60), CanaryStep.pause(Duration.minutes(10)), analysis,
+            ],
+          })),
+        },
+      },
       { match: ClusterMatch.region('us-east-1'), settings: { env: { DATA_REGION: 'us' } } },
       { match: ClusterMatch.cluster('prod-eu-1'), settings: { replicas: 6, configData: { LOG_LEVEL: 'warn' } } },
     ],
@@ -329,7 +370,8 @@ export function buildExampleFleet(outdir?: string, versionsPath: string = path.j
     syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true, syncOptions: [SyncOption.CREATE_NAMESPACE] }),
   });
 
-  // The checkout service, written as a Kustomize base with one overlay per cluster.
+  // The checkout service, written as a Kustomize base with one overlay per cluster; blue-green in production, where
+  // the success rate of the preview gates the switch (pre-promotion analysis).
   new Workload(fleet, 'checkout', {
     namespace: 'checkout',
     ...workloadClusters,
@@ -337,7 +379,17 @@ export function buildExampleFleet(outdir?: string, versionsPath: string = path.j
     versions,
     output: WorkloadOutput.KUSTOMIZE,
     definition: new HttpService('ghcr.io/acme/checkout'),
-    overrides: [{ match: ClusterMatch.environment('production'), settings: { replicas: 2 } }],
+    overrides: [{
+      match: ClusterMatch.environment('production'),
+      settings: {
+        replicas: 2,
+        delivery: DeliveryStrategy.rollout(RolloutStrategy.blueGreen({
+          autoPromotion: AutoPromotion.after(Duration.minutes(10)),
+          prePromotionAnalysis: { templates: [AnalysisTemplate.successRate()], args: [AnalysisRunArgument.canaryServiceName('service-name')] },
+          scaleDownDelay: Duration.seconds(60),
+        })),
+      },
+    }],
   });
 
   addGuardrails(fleet, platform, clusters);

@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IAppProject } from './app-project';
-import { ApplicationCommonOptions } from './application';
+import { ApplicationCommonOptions, IgnoreDifference } from './application';
 import { renderSpecParts, sourceRepoErrors, sourcesOf, specPartErrors } from './application-spec';
 import { FleetProofWaiver, WAIVED_PROOFS_ANNOTATION } from './fleet-proof';
 import { IApplicationSetGenerator, ListGenerator } from './generators';
@@ -79,20 +79,12 @@ export interface PreservedFields {
   readonly labels?: string[];
 }
 
-/** Props for `ApplicationSet`. */
-export interface ApplicationSetProps {
-  /**
-   * The ApplicationSet's name.
-   * @default - the construct id
-   */
-  readonly applicationSetName?: string;
-  /**
-   * The generators (also `addGenerator()`).
-   * @default - none; add at least one
-   */
-  readonly generators?: IApplicationSetGenerator[];
-  /** The Application template. */
-  readonly template: ApplicationTemplate;
+/**
+ * What an ApplicationSet does with the Applications it generates, besides the template itself: template syntax,
+ * deletion and update policy, RollingSync waves, the escape hatches of the spec and the fleet-proof waivers.
+ * Shared by `ApplicationSet` and `Workload` (whose ApplicationSet the library makes).
+ */
+export interface ApplicationSetOptions {
   /**
    * The template syntax.
    * @default TemplateMode.GO_TEMPLATE
@@ -148,6 +140,22 @@ export interface ApplicationSetProps {
   readonly waivedProofs?: FleetProofWaiver[];
 }
 
+/** Props for `ApplicationSet`. */
+export interface ApplicationSetProps extends ApplicationSetOptions {
+  /**
+   * The ApplicationSet's name.
+   * @default - the construct id
+   */
+  readonly applicationSetName?: string;
+  /**
+   * The generators (also `addGenerator()`).
+   * @default - none; add at least one
+   */
+  readonly generators?: IApplicationSetGenerator[];
+  /** The Application template. */
+  readonly template: ApplicationTemplate;
+}
+
 /**
  * An Argo CD ApplicationSet: one Application template, fanned out by generators over the fleet.
  *
@@ -183,6 +191,8 @@ export class ApplicationSet extends Construct {
   private readonly props: ApplicationSetProps;
   private readonly generators: IApplicationSetGenerator[] = [];
   private readonly fleet: Fleet;
+  private readonly extraIgnoreDifferences: IgnoreDifference[] = [];
+  private readonly extraSyncOptions: string[] = [];
 
   public constructor(scope: Construct, id: string, props: ApplicationSetProps) {
     super(scope, id);
@@ -220,12 +230,33 @@ export class ApplicationSet extends Construct {
     this.generators.push(generator);
   }
 
+  /**
+   * @internal Differences and sync options the library adds to the template (a Workload's Rollouts and
+   * autoscalers), on top of the template's own; added before the tree is rendered.
+   */
+  public _addDiffingDefaults(ignoreDifferences: IgnoreDifference[], syncOptions: string[]): void {
+    const seen = new Set([...this.props.template.ignoreDifferences ?? [], ...this.extraIgnoreDifferences].map(d => JSON.stringify(d)));
+    for (const d of ignoreDifferences) {
+      const key = JSON.stringify(d);
+      if (!seen.has(key)) {
+        seen.add(key);
+        this.extraIgnoreDifferences.push(d);
+      }
+    }
+    for (const o of syncOptions) if (!this.extraSyncOptions.includes(o)) this.extraSyncOptions.push(o);
+  }
+
   /** @internal */
   public _toSpec(): any {
     const p = this.props;
     const t = p.template;
     const go = this.templateMode === TemplateMode.GO_TEMPLATE;
     const sources = sourcesOf(t);
+    const parts = renderSpecParts({ ...t, sources, ignoreDifferences: [...t.ignoreDifferences ?? [], ...this.extraIgnoreDifferences] }, this.fleet);
+    if (this.extraSyncOptions.length) {
+      const syncOptions = [...new Set([...parts.syncPolicy?.syncOptions ?? [], ...this.extraSyncOptions])];
+      parts.syncPolicy = { ...parts.syncPolicy, syncOptions };
+    }
     const template = {
       metadata: templateMetadata(t),
       spec: {
@@ -233,7 +264,7 @@ export class ApplicationSet extends Construct {
         destination: t.destinationServer !== undefined
           ? { server: t.destinationServer, namespace: t.destinationNamespace }
           : { name: t.destinationName ?? TemplateParam.clusterName().toString(), namespace: t.destinationNamespace },
-        ...renderSpecParts({ ...t, sources }, this.fleet),
+        ...parts,
       },
     };
     return {

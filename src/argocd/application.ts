@@ -17,20 +17,10 @@ import { definePlacement } from '../private/placement';
 import { sortedMap, undefinedIfEmpty } from '../private/util';
 
 /**
- * What an Application and an ApplicationSet's Application template have in common: sources, sync policy,
- * diffing, finalizers and metadata.
+ * What every Application carries besides its source and destination: sync policy, diffing, finalizers and
+ * metadata. Shared by Applications, ApplicationSet templates and Workloads (whose sources the library makes).
  */
-export interface ApplicationCommonOptions {
-  /**
-   * The single source. Give `source` or `sources`, not both.
-   * @default - none
-   */
-  readonly source?: ApplicationSource;
-  /**
-   * Several sources (multi-source Application).
-   * @default - none
-   */
-  readonly sources?: ApplicationSource[];
+export interface ApplicationBaseOptions {
   /**
    * The sync policy.
    * @default - manual sync
@@ -72,6 +62,23 @@ export interface ApplicationCommonOptions {
    * @default 10 (Argo CD's default)
    */
   readonly revisionHistoryLimit?: number;
+}
+
+/**
+ * What an Application and an ApplicationSet's Application template have in common: sources, sync policy,
+ * diffing, finalizers and metadata.
+ */
+export interface ApplicationCommonOptions extends ApplicationBaseOptions {
+  /**
+   * The single source. Give `source` or `sources`, not both.
+   * @default - none
+   */
+  readonly source?: ApplicationSource;
+  /**
+   * Several sources (multi-source Application).
+   * @default - none
+   */
+  readonly sources?: ApplicationSource[];
 }
 
 /** Props for `Application`. */

@@ -6,6 +6,7 @@ import { appsetGenerate, AppsetGenerateOptions, CommandResult } from './appset-g
 import { checklistCommand, ChecklistCommandOptions } from './checklist';
 import { CliError } from './errors';
 import { init } from './init';
+import { lintCommand } from './lint';
 import { diffCommand, planCommand, treeProofProblems } from './plan';
 import { colourEnabled, ProgressReporter, styles, Styles } from './progress';
 import { promote, PromoteOptions, promoteText } from './promote';
@@ -76,6 +77,7 @@ interface Context {
  * - `cdk8s-fleet plan <tree> [--json] [--html <file> [--base <tree>]]`
  * - `cdk8s-fleet diff <base-tree> <head-tree> [--json]`
  * - `cdk8s-fleet checklist <tree> [--json] [--require item,...] [--environment-label l] [--production env...]`
+ * - `cdk8s-fleet lint <path...> [--no-schemas]`
  * - `cdk8s-fleet promote <app> --from <env> --to <env> [--version v] [--file versions.yaml] [--tree dir] [--dry-run] [--json]`
  * - `cdk8s-fleet seal --cert <pem> --namespace <ns> --name <name> [--scope s] [--env-file f [--output o]]`
  */
@@ -233,6 +235,12 @@ function buildProgram(ctx: Context, setCode: (code: number) => void): Command {
     .option('--environment-label <label>', 'the cluster label naming the environment', 'environment')
     .option('--production <environment...>', 'the environments whose Applications must notify', ['production'])
     .action((tree: string, opts: ChecklistCommandOptions) => emit(checklistCommand(tree, opts)));
+
+  program.command('lint')
+    .description('check any Kubernetes YAML offline: strict schemas of the pinned kinds, and the Argo Rollouts v1.9.1 rules for Rollouts and analysis templates (exit 1 when anything would be rejected)')
+    .argument('<path...>', 'YAML or JSON files, or directories (each directory\'s files are checked together)')
+    .option('--no-schemas', 'skip the strict schemas (controller rules only)')
+    .action((paths: string[], opts: { schemas: boolean }) => emit(lintCommand(paths, { schemas: opts.schemas })));
 
   program.command('promote')
     .description('pin in the next environment the version the previous one runs, editing the versions file in place (comments kept); exits 2 when it refuses')

@@ -6,6 +6,7 @@ import { parseTreeFile, readTree } from '../gitops/tree-reader';
 import { interruptedWrite, readManifest, sha256 } from '../gitops/tree-writer';
 import { Placement } from '../private/placement';
 import { InputError } from '../private/yaml-input';
+import { treeRolloutProblems } from '../rollouts/private/rules/lint';
 import { parseAllowancesYaml, SecretAllowanceData, scanTreeFiles } from '../secrets/scanner';
 import { SECRET_SCAN_ALLOWANCES_FILE } from '../secrets/secret-scan';
 
@@ -101,6 +102,7 @@ export function validateTree(tree: string, options: ValidateTreeOptions = {}): V
     }
   }
   problems.push(...scanTreeFiles(notObjects, allowances));
+  problems.push(...treeRolloutProblems(contents));
   return { checked: paths.length, problems, contents };
 }
 

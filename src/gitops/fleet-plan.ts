@@ -17,6 +17,21 @@ export interface PlannedSource {
   readonly images: string[];
 }
 
+/** How a workload of a planned Application is delivered: a Rollout's strategy, or a Deployment's. */
+export interface PlannedDelivery {
+  /** `Rollout`, `Deployment`, `StatefulSet` or `DaemonSet`. */
+  readonly kind: string;
+  readonly name: string;
+  /** `canary`, `blueGreen` (Rollouts) or the workload's update strategy (`RollingUpdate`, …). */
+  readonly strategy: string;
+  /** The canary's traffic router (`nginx`, `istio`, …), when it has one. */
+  readonly trafficRouting?: string;
+  /** The canary steps, short: `5%`, `pause 5m`, `pause`, `analysis success-rate`, … */
+  readonly steps: string[];
+  /** The analysis templates it runs (steps, background, pre- and post-promotion), in order, each once. */
+  readonly analysis: string[];
+}
+
 /** An Application as it will run on a cluster, from an Application file or an ApplicationSet. */
 export interface PlannedApplication {
   readonly name: string;
@@ -28,6 +43,8 @@ export interface PlannedApplication {
   readonly sources: PlannedSource[];
   /** Cluster-scoped objects it deploys, `Kind/name`, when its path is in this tree. */
   readonly clusterScoped: string[];
+  /** How its workloads are delivered (Rollouts and Deployments), when its path is in this tree. */
+  readonly delivery: PlannedDelivery[];
   /** The Application object itself. */
   readonly object: any;
 }
@@ -115,6 +132,7 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
         images: local(s) ? [...(byDir.get(trimDir(s.path))?.images ?? [])].sort() : [],
       })),
       clusterScoped: sources.filter(local).flatMap(s => byDir.get(trimDir(s.path))?.clusterScoped ?? []).sort(),
+      delivery: sources.filter(local).flatMap(s => byDir.get(trimDir(s.path))?.delivery ?? []),
       object: app,
     };
     if (cluster === undefined || !clusters.has(cluster)) {
@@ -165,7 +183,10 @@ export function planText(plan: FleetPlan): string {
   for (const c of plan.clusters) {
     const labels = Object.entries(c.labels).map(([k, v]) => `${k}=${v}`).join(',');
     lines.push(`  ${c.name} (${c.server}${labels ? `; ${labels}` : ''}): ${c.applications.length} Applications`);
-    for (const a of c.applications) lines.push(`    ${a.name}  project=${a.project}  namespace=${a.destinationNamespace}  ${describeSources(a)}`);
+    for (const a of c.applications) {
+      lines.push(`    ${a.name}  project=${a.project}  namespace=${a.destinationNamespace}  ${describeSources(a)}`);
+      for (const d of a.delivery) lines.push(`      ${describeDelivery(d)}`);
+    }
   }
   for (const a of plan.unplaced) lines.push(`  (no registered cluster ${a.cluster}) ${a.name}  ${describeSources(a)}`);
   return lines.join('\n');
@@ -180,6 +201,14 @@ export function describeSources(a: PlannedApplication): string {
   }).join(' + ');
 }
 
+/** `Rollout api: canary (istio) 5% → pause 5m → analysis success-rate → 30%`, `Deployment web: RollingUpdate`. */
+export function describeDelivery(d: PlannedDelivery): string {
+  const how = `${d.strategy}${d.trafficRouting ? ` (${d.trafficRouting})` : ''}`;
+  const steps = d.steps.length ? `: ${d.steps.join(' → ')}` : '';
+  const analysis = d.analysis.length && !d.steps.some(x => x.includes('analysis')) ? `; analysis ${d.analysis.join(', ')}` : '';
+  return `${d.kind} ${d.name}: ${how}${steps}${analysis}`;
+}
+
 /** The plan as JSON data. */
 export function planJson(plan: FleetPlan): any {
   const app = (a: PlannedApplication) => ({
@@ -189,6 +218,7 @@ export function planJson(plan: FleetPlan): any {
     namespace: a.destinationNamespace,
     sources: a.sources.map(s => ({ repoURL: s.repoURL, path: s.path, chart: s.chart, targetRevision: s.targetRevision, images: s.images })),
     clusterScoped: a.clusterScoped,
+    ...(a.delivery.length ? { delivery: a.delivery } : {}),
   });
   return {
     clusters: plan.clusters.map(c => ({ name: c.name, server: c.server, labels: c.labels, applications: c.applications.map(app) })),
@@ -223,10 +253,11 @@ function treeFiles(model: FleetModel): () => ReadonlyMap<string, string> {
   };
 }
 
-interface DirSummary { images: Set<string>; clusterScoped: string[] }
+interface DirSummary { images: Set<string>; clusterScoped: string[]; delivery: PlannedDelivery[] }
 
 function workloadIndex(entries: TreeEntry[]): Map<string, DirSummary> {
   const byDir = new Map<string, DirSummary>();
+  const parsedContents = new Map<string, any>();
   const kustomizations: { dir: string; object: any }[] = [];
   let lastDir = '';
   let s: DirSummary | undefined;
@@ -237,29 +268,39 @@ function workloadIndex(entries: TreeEntry[]): Map<string, DirSummary> {
     if (!(s && slash === lastDir.length && e.path.startsWith(lastDir))) {
       lastDir = e.path.slice(0, slash);
       s = byDir.get(lastDir);
-      if (!s) { s = { images: new Set(), clusterScoped: [] }; byDir.set(lastDir, s); }
+      if (!s) { s = { images: new Set(), clusterScoped: [], delivery: [] }; byDir.set(lastDir, s); }
     }
     const dir = lastDir;
     for (const i of e.images ?? []) s.images.add(i);
     if (e.object?.kind === 'Kustomization' && String(e.object.apiVersion).startsWith('kustomize.config.k8s.io/')) {
-      kustomizations.push({ dir, object: e.object });
+      kustomizations.push({ dir, object: fullObject(e, parsedContents) });
     } else if (e.object?.kind && isClusterScoped(String(e.object.apiVersion), e.object.kind)) {
       s.clusterScoped.push(`${e.object.kind}/${e.object.metadata?.name}`);
+    } else if (DELIVERED_KINDS.has(`${e.object?.apiVersion}/${e.object?.kind}`)) {
+      const delivery = deliveryOf(fullObject(e, parsedContents));
+      if (delivery) s.delivery.push(delivery);
     }
   }
   // A Kustomize overlay deploys its resources' objects, with the images its patches set (for trees read from
   // disk; a synthesized overlay already carries its images).
   const resolve = (dir: string, seen: Set<string>): DirSummary => {
-    const own = byDir.get(dir) ?? { images: new Set<string>(), clusterScoped: [] };
+    const own = byDir.get(dir) ?? { images: new Set<string>(), clusterScoped: [], delivery: [] };
     const k = kustomizations.find(x => x.dir === dir);
     if (!k || seen.has(dir)) return own;
     seen.add(dir);
     const images = new Set(own.images);
     const scoped = [...own.clusterScoped];
+    const delivery = [...own.delivery];
+    const deleted = new Set<string>();
+    for (const p of k.object.patches ?? []) {
+      const doc = typeof p.patch === 'string' ? safeLoad(p.patch) : undefined;
+      if (doc?.$patch === 'delete') deleted.add(`${doc.kind}/${doc.metadata?.name}`);
+    }
     for (const r of k.object.resources ?? []) {
       const sub = resolve(normalizePath(`${dir}/${r}`), seen);
       if (own.images.size === 0) for (const i of sub.images) images.add(i);
       scoped.push(...sub.clusterScoped);
+      delivery.push(...sub.delivery.filter(d => !deleted.has(`${d.kind}/${d.name}`)));
     }
     for (const p of k.object.patches ?? []) {
       for (const op of parseOps(p.patch)) {
@@ -269,10 +310,18 @@ function workloadIndex(entries: TreeEntry[]): Map<string, DirSummary> {
         images.add(op.value);
       }
     }
-    return { images, clusterScoped: [...new Set(scoped)] };
+    return { images, clusterScoped: [...new Set(scoped)], delivery };
   };
   for (const k of kustomizations) byDir.set(k.dir, resolve(k.dir, new Set()));
   return byDir;
+}
+
+function safeLoad(text: string): any {
+  try {
+    return yaml.load(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function parseOps(patch: unknown): any[] {
@@ -306,4 +355,60 @@ function withoutSecretType(labels: Record<string, string>): Record<string, strin
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const DELIVERED_KINDS = new Set(['argoproj.io/v1alpha1/Rollout', 'apps/v1/Deployment', 'apps/v1/StatefulSet', 'apps/v1/DaemonSet']);
+
+/** The whole object of an entry: rendered workload entries carry a summary and their file's text. */
+function fullObject(e: TreeEntry, cache: Map<string, any>): any {
+  if (e.object?.spec !== undefined || e.content === undefined) return e.object;
+  let parsed = cache.get(e.content);
+  if (parsed === undefined) {
+    try {
+      parsed = yaml.load(e.content);
+    } catch {
+      parsed = e.object;
+    }
+    cache.set(e.content, parsed);
+  }
+  return parsed?.kind === e.object?.kind ? parsed : e.object;
+}
+
+/** How a workload object delivers its pods, for the plan. */
+function deliveryOf(o: any): PlannedDelivery | undefined {
+  if (!o?.kind) return undefined;
+  const name = String(o.metadata?.name ?? '');
+  if (o.kind !== 'Rollout') {
+    const strategy = String(o.spec?.strategy?.type ?? o.spec?.updateStrategy?.type ?? 'RollingUpdate');
+    return { kind: o.kind, name, strategy, steps: [], analysis: [] };
+  }
+  const s = o.spec?.strategy ?? {};
+  const analysis: string[] = [];
+  const addTemplates = (a: any) => {
+    for (const t of a?.templates ?? []) if (t?.templateName && !analysis.includes(t.templateName)) analysis.push(String(t.templateName));
+  };
+  if (s.blueGreen) {
+    addTemplates(s.blueGreen.prePromotionAnalysis);
+    addTemplates(s.blueGreen.postPromotionAnalysis);
+    const steps: string[] = [];
+    if (s.blueGreen.prePromotionAnalysis) steps.push(`pre-promotion analysis ${(s.blueGreen.prePromotionAnalysis.templates ?? []).map((t: any) => t.templateName).join('+')}`);
+    steps.push(s.blueGreen.autoPromotionEnabled === false ? 'promote manually' : s.blueGreen.autoPromotionSeconds ? `promote after ${s.blueGreen.autoPromotionSeconds}s` : 'promote');
+    if (s.blueGreen.postPromotionAnalysis) steps.push(`post-promotion analysis ${(s.blueGreen.postPromotionAnalysis.templates ?? []).map((t: any) => t.templateName).join('+')}`);
+    return { kind: 'Rollout', name, strategy: 'blueGreen', steps, analysis };
+  }
+  const canary = s.canary ?? {};
+  const routers = Object.keys(canary.trafficRouting ?? {}).filter(k => !['managedRoutes', 'maxTrafficWeight'].includes(k)).sort();
+  const steps = (canary.steps ?? []).map((step: any) => {
+    if (step?.setWeight !== undefined) return `${step.setWeight}%`;
+    if (step?.pause) return step.pause.duration !== undefined ? `pause ${step.pause.duration}` : 'pause';
+    if (step?.analysis) { addTemplates(step.analysis); return `analysis ${(step.analysis.templates ?? []).map((t: any) => t.templateName).join('+')}`; }
+    if (step?.experiment) return `experiment ${(step.experiment.templates ?? []).map((t: any) => t.name).join('+')}`;
+    if (step?.setCanaryScale) return `canary scale ${JSON.stringify(step.setCanaryScale)}`;
+    if (step?.setHeaderRoute) return `header route ${step.setHeaderRoute.name}${step.setHeaderRoute.match ? '' : ' off'}`;
+    if (step?.setMirrorRoute) return `mirror route ${step.setMirrorRoute.name}${step.setMirrorRoute.match ? '' : ' off'}`;
+    if (step?.plugin) return `plugin ${step.plugin.name}`;
+    return '?';
+  });
+  if (canary.analysis) addTemplates(canary.analysis);
+  return { kind: 'Rollout', name, strategy: 'canary', trafficRouting: routers.length ? routers.join('+') : undefined, steps, analysis };
 }

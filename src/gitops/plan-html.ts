@@ -1,4 +1,4 @@
-import { FleetPlan, PlannedApplication } from './fleet-plan';
+import { describeDelivery, FleetPlan, PlannedApplication } from './fleet-plan';
 
 /** A cell of the cluster × application matrix. */
 interface Cell {
@@ -82,7 +82,7 @@ function cellsOf(plan: FleetPlan): Map<string, Omit<Cell, 'status'>> {
   for (const c of plan.clusters) {
     for (const a of c.applications) {
       const column = columnOf(a, c.name);
-      out.set(`${c.name}\u0000${column}`, { version: versionOf(a), title: `${a.name} (${a.origin}), project ${a.project}, namespace ${a.destinationNamespace}` });
+      out.set(`${c.name}\u0000${column}`, { version: versionOf(a), title: `${a.name} (${a.origin}), project ${a.project}, namespace ${a.destinationNamespace}${a.delivery.filter(d => d.kind === 'Rollout').map(d => `; ${describeDelivery(d)}`).join('')}` });
     }
   }
   return out;

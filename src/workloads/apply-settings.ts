@@ -19,6 +19,7 @@ export function mergeSettings(list: WorkloadSettings[]): WorkloadSettings {
       configData: s.configData ? { ...out.configData, ...s.configData } : out.configData,
       quota: s.quota ? { ...out.quota, ...definedOnly(s.quota) } : out.quota,
       limitRange: s.limitRange ? { ...out.limitRange, ...definedOnly(s.limitRange) } : out.limitRange,
+      autoscaling: s.autoscaling ? { ...out.autoscaling, ...definedOnly(s.autoscaling) } : out.autoscaling,
       patches: [...out.patches ?? [], ...s.patches ?? []],
     };
   }
@@ -118,6 +119,9 @@ export function settingsErrors(s: WorkloadSettings | undefined, where: string): 
   for (const [k, v] of Object.entries(s.limitRange ?? {})) check(`limitRange.${k}`, v);
   if (s.imageTag !== undefined) for (const m of imageVersionErrors(s.imageTag)) errors.push(`'${where}.imageTag' (${show(s.imageTag)}) ${m}`);
   for (const k of Object.keys(s.env ?? {})) if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(k)) errors.push(`'${where}.env' key ${JSON.stringify(k)} is not a valid environment variable name`);
+  for (const [k, v] of Object.entries(s.autoscaling ?? {})) {
+    if (v !== undefined && (!Number.isInteger(v) || v < 1)) errors.push(`'${where}.autoscaling.${k}' (${JSON.stringify(v)}) must be a positive integer`);
+  }
   return errors;
 }
 

@@ -1,3 +1,5 @@
+import type { DeliveryStrategy } from './delivery-strategy';
+
 /** CPU and memory of containers, as Kubernetes quantities (`250m`, `512Mi`). */
 export interface ContainerResourceSettings {
   /** @default - unchanged */
@@ -63,6 +65,14 @@ export interface IObjectPatch {
   patch(object: any, context: PatchContext): void;
 }
 
+/** The bounds of the HorizontalPodAutoscaler a workload defines. */
+export interface AutoscalingSettings {
+  /** @default - as defined */
+  readonly minReplicas?: number;
+  /** @default - as defined */
+  readonly maxReplicas?: number;
+}
+
 /** What a workload's overrides can change; unset fields keep what the definition renders. */
 export interface WorkloadSettings {
   /** Replicas of Deployments, StatefulSets and ReplicaSets. @default - unchanged */
@@ -92,4 +102,16 @@ export interface WorkloadSettings {
   readonly limitRange?: ContainerLimitRange;
   /** Arbitrary changes, applied last. @default - none */
   readonly patches?: IObjectPatch[];
+  /**
+   * How the workload's Deployment is delivered: as defined, or as an Argo Rollouts Rollout (canary or
+   * blue-green). Later overrides replace it whole.
+   * @default - as defined (a Deployment)
+   */
+  readonly delivery?: DeliveryStrategy;
+  /**
+   * The bounds of the HorizontalPodAutoscaler the workload defines. With an autoscaler, `replicas` is an error:
+   * the autoscaler owns the replica count (the tree carries none, and Argo CD ignores it).
+   * @default - as defined
+   */
+  readonly autoscaling?: AutoscalingSettings;
 }

@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { applyDelivery } from './apply-delivery';
 import { applyDefaultWaves, applySettings, fileNameOf, guardRailObjects, mergeSettings, settingsErrors } from './apply-settings';
 import { ClusterMatch } from './cluster-match';
 import { ImageUpdaterOptions } from './image-updater';
@@ -7,11 +8,11 @@ import { kustomizeFiles, WorkloadFileRequest } from './kustomize-output';
 import { WorkloadSecret } from './workload-secret';
 import { WorkloadSettings } from './workload-settings';
 import { AppProject, IAppProject } from '../argocd/app-project';
-import { ApplicationSet } from '../argocd/application-set';
+import { ApplicationBaseOptions, IgnoreDifference } from '../argocd/application';
+import { ApplicationSet, ApplicationSetOptions } from '../argocd/application-set';
 import { ApplicationSource } from '../argocd/application-source';
 import { ClusterGenerator, LabelSelectorRequirement } from '../argocd/generators';
 import { ProjectDestination } from '../argocd/project-destination';
-import { SyncPolicy } from '../argocd/sync-policy';
 import { TemplateParam } from '../argocd/template-param';
 import type { ICluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
@@ -64,8 +65,12 @@ export interface WorkloadOverride {
   readonly settings: WorkloadSettings;
 }
 
-/** Props for `Workload`. */
-export interface WorkloadProps {
+/**
+ * Props for `Workload`. Besides its own, it takes what an ApplicationSet and its Application template carry
+ * (`ApplicationSetOptions`: RollingSync waves, proof waivers…; `ApplicationBaseOptions`: sync policy,
+ * notifications, `ignoreDifferences`, labels and annotations of the generated Applications…).
+ */
+export interface WorkloadProps extends ApplicationSetOptions, ApplicationBaseOptions {
   /**
    * The application name: the directory, the ApplicationSet, the project and the generated Applications' prefix.
    * @default - the construct id
@@ -119,11 +124,6 @@ export interface WorkloadProps {
   readonly renderPerCluster?: boolean;
   /** @default WorkloadOutput.RENDERED */
   readonly output?: WorkloadOutput;
-  /**
-   * The sync policy of the generated Applications.
-   * @default - manual sync
-   */
-  readonly syncPolicy?: SyncPolicy;
   /**
    * The project. It is left as it is: synth checks that it allows every destination and kind the workload
    * renders.
@@ -189,6 +189,8 @@ export class Workload extends Construct {
   private prepared?: { requests: WorkloadFileRequest[]; errors: string[] };
   /** The registry the prepared output was made for. */
   private readonly preparedFor = new RegistrySnapshot();
+  /** What the variants' delivery and autoscaling need of Argo CD, collected while rendering. */
+  private diffing: { ignoreDifferences: IgnoreDifference[]; syncOptions: string[]; errors?: string[] } = { ignoreDifferences: [], syncOptions: [] };
 
   public constructor(scope: Construct, id: string, props: WorkloadProps) {
     super(scope, id);
@@ -207,6 +209,15 @@ export class Workload extends Construct {
     const kustomize = props.output === WorkloadOutput.KUSTOMIZE;
     const cluster = TemplateParam.clusterName();
     this.applicationSet = new ApplicationSet(this, 'ApplicationSet', {
+      templateMode: props.templateMode,
+      goTemplateOptions: props.goTemplateOptions,
+      preserveResourcesOnDeletion: props.preserveResourcesOnDeletion,
+      templatePatch: props.templatePatch,
+      ignoreApplicationDifferences: props.ignoreApplicationDifferences,
+      preservedFields: props.preservedFields,
+      progressiveSync: props.progressiveSync,
+      applicationsSync: props.applicationsSync,
+      waivedProofs: props.waivedProofs,
       applicationSetName: this.applicationName,
       generators: [new ClusterGenerator({ matchLabels: props.matchLabels, matchExpressions: props.matchExpressions })],
       template: {
@@ -215,7 +226,13 @@ export class Workload extends Construct {
         project: this.project,
         source: ApplicationSource.git({ path: kustomize ? `apps/${this.applicationName}/overlays/${cluster}` : `clusters/${cluster}/${this.applicationName}` }),
         syncPolicy: props.syncPolicy,
-        annotations: props.imageUpdater ? imageUpdaterAnnotations(props.imageUpdater, props.image!) : undefined,
+        ignoreDifferences: props.ignoreDifferences,
+        finalizers: props.finalizers,
+        labels: props.labels,
+        annotations: props.imageUpdater ? { ...props.annotations, ...imageUpdaterAnnotations(props.imageUpdater, props.image!) } : props.annotations,
+        notifications: props.notifications,
+        info: props.info,
+        revisionHistoryLimit: props.revisionHistoryLimit,
       },
     });
   }
@@ -245,6 +262,7 @@ export class Workload extends Construct {
 
   private prepareVariants(): void {
     const errors: string[] = [];
+    this.diffing = { ignoreDifferences: [], syncOptions: [] };
     // By name, so that the project's destinations and kinds do not depend on the order clusters were registered in.
     const clusters = byClusterName(this.clusters);
     const variants = new Map<string, { settings: WorkloadSettings; clusters: ICluster[]; environment?: string; secrets: ResolvedSecret[] }>();
@@ -320,7 +338,8 @@ export class Workload extends Construct {
         errors.push(`AppProject '${this.project.projectName}' does not allow destination ${c.clusterName}/${this.namespace}; add it to the project`);
       }
     }
-    this.prepared = { requests, errors: [...new Set(errors)] };
+    this.prepared = { requests, errors: [...new Set([...errors, ...this.diffing.errors ?? []])] };
+    this.applicationSet._addDiffingDefaults(this.diffing.ignoreDifferences, this.diffing.syncOptions);
   }
 
   /** @internal The files to write (after `_prepare()`), and the problems found while rendering. */
@@ -418,6 +437,10 @@ export class Workload extends Construct {
   private finish(objects: any[], settings: WorkloadSettings, clusterName: string | undefined, environment: string | undefined): any[] {
     for (const o of objects) if (isClusterScoped(o.apiVersion, o.kind) && o.metadata?.namespace !== undefined) delete o.metadata.namespace;
     applySettings(objects, settings, this.props.image, { applicationName: this.applicationName, clusterName, environment });
+    const delivery = applyDelivery(objects, settings, this.namespace);
+    this.diffing.ignoreDifferences.push(...delivery.ignoreDifferences);
+    this.diffing.syncOptions.push(...delivery.syncOptions);
+    this.diffing.errors = [...this.diffing.errors ?? [], ...delivery.errors.map(e => `[${this.node.path}] ${clusterName ?? environment ?? 'variant'}: ${e}`)];
     if (this.props.manageNamespace !== false && !objects.some(o => o.apiVersion === 'v1' && o.kind === 'Namespace' && o.metadata?.name === this.namespace)) {
       objects.unshift({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: this.namespace } });
     }
@@ -477,7 +500,7 @@ function overrideRegistryErrors(overrides: WorkloadOverride[] | undefined, fleet
 /** Settings that render the same objects have the same key (patches by identity). */
 function variantKey(s: WorkloadSettings): string {
   const patches = (s.patches ?? []).map(p => patchId(p));
-  return JSON.stringify({ ...s, patches });
+  return JSON.stringify({ ...s, patches, delivery: s.delivery ? patchId(s.delivery) : undefined });
 }
 
 const patchIds = new WeakMap<object, number>();
