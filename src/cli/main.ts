@@ -17,8 +17,8 @@ const defaultIo: CliIo = { out: t => process.stdout.write(t), err: t => process.
  *
  * - `cdk8s-fleet validate <tree> [--unvalidated-kind apiVersion/kind ...]`
  * - `cdk8s-fleet appset generate <applicationset.yaml> --clusters <secrets.yaml> [--projects f] [--git-dir url=dir]`
- * - `cdk8s-fleet plan <tree> [--json] [--html <file> [--base <tree>]]`
- * - `cdk8s-fleet diff <base-tree> <head-tree> [--json]`
+ * - `cdk8s-fleet plan <tree> [--json] [--html <file>] [--base <tree>]`
+ * - `cdk8s-fleet diff <base-tree> <head-tree> [--json] [--exit-code]`
  * - `cdk8s-fleet promote <app> --from <env> --to <env> [--version v] [--file versions.yaml] [--tree dir] [--dry-run]`
  */
 export function main(argv: string[], io: CliIo = defaultIo): number {
@@ -63,14 +63,15 @@ export function main(argv: string[], io: CliIo = defaultIo): number {
     .argument('<tree>', 'a synthesized tree')
     .option('--json', 'print JSON')
     .option('--html <file>', 'also write a self-contained HTML page: the cluster × application matrix')
-    .option('--base <tree>', 'with --html: highlight the changes against this tree')
+    .option('--base <tree>', 'also show the changes against this tree (on the HTML page: highlighted, with each changed cell\'s object diffs)')
     .action((tree: string, opts: { json?: boolean; html?: string; base?: string }) => emit(planCommand(tree, opts)));
   program.command('diff')
-    .description('what a change does per cluster, as Markdown for a PR comment; exits 1 on unacknowledged removals (the deletion gate)')
+    .description('every rendered object a change adds, removes or changes, per cluster, as Markdown for a PR comment; exits 1 on unacknowledged removals (the deletion gate)')
     .argument('<base>', 'the tree of the target branch')
     .argument('<head>', 'the tree of the change')
     .option('--json', 'print JSON')
-    .action((base: string, head: string, opts: { json?: boolean }) => emit(diffCommand(base, head, opts)));
+    .option('--exit-code', 'exit 1 when there are differences (like git diff --exit-code)')
+    .action((base: string, head: string, opts: { json?: boolean; exitCode?: boolean }) => emit(diffCommand(base, head, opts)));
   program.command('promote')
     .description('pin in the next environment the version the previous one runs, editing the versions file in place (comments kept)')
     .argument('<app>', 'the application, as named in the versions file')

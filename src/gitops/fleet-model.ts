@@ -94,7 +94,8 @@ export function acknowledgementsYaml(acks: readonly RemovalAcknowledgement[]): s
     + yaml.dump({ acknowledgedRemovals: sorted.map(a => ({ cluster: a.cluster, application: a.application, reason: a.reason })) }, { lineWidth: -1 });
 }
 
-function parseAcknowledgements(text: string): RemovalAcknowledgement[] {
+/** The removals an acknowledgements file lists. */
+export function parseAcknowledgements(text: string): RemovalAcknowledgement[] {
   const doc: any = yaml.load(text);
   return (doc?.acknowledgedRemovals ?? []).map((a: any) => ({ cluster: String(a.cluster), application: String(a.application), reason: String(a.reason ?? '') }));
 }

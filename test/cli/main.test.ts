@@ -184,7 +184,7 @@ describe('cdk8s-fleet plan and diff', () => {
     const result = run('diff', base, head);
     // THEN
     expect(result.code).toBe(0);
-    expect(result.out).toContain('### dev\n\n- ✏️ **web-dev**: chart web: 1.0.0 → 1.1.0\n');
+    expect(result.out).toContain('### on 2 clusters: dev, staging\n\n- ✏️ **web-{cluster}**: chart web: 1.0.0 → 1.1.0\n');
     expect(result.out).toContain('### AppProject permissions\n\n- **team**: `sourceRepos + https://github.com/acme/other.git`');
     const json = JSON.parse(run('diff', base, head, '--json').out);
     expect(json.clusters.map((c: any) => c.cluster)).toEqual(['dev', 'staging']);

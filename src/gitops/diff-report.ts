@@ -1,0 +1,450 @@
+import { HIDDEN, ShownFieldChange } from './diff-redaction';
+import { describeSources, PlannedApplication } from './fleet-plan';
+import { formatPath } from './object-diff';
+import { ClusterDiff, FleetDiff } from './plan-diff';
+import { ApplicationObjects, columnOf, ObjectChange } from './tree-diff';
+
+/**
+ * How `cdk8s-fleet diff` shows a `FleetDiff`: Markdown for a PR comment, plain text for a terminal, and JSON
+ * (`diffJson`, its shape documented in the README). Clusters that change in exactly the same way are folded
+ * into one section ("on 38 clusters: …"), with Application names written `web-{cluster}`.
+ */
+
+/** GitHub refuses comments over 65,536 characters: past this budget, sections lose their field details. */
+export const MARKDOWN_BUDGET = 60_000;
+
+/** The counts of the summary line. */
+export interface DiffSummary {
+  readonly clustersTouched: number;
+  readonly objectsAdded: number;
+  readonly objectsChanged: number;
+  readonly objectsRemoved: number;
+  readonly applicationsAffected: number;
+}
+
+/** Whether the diff found any difference at all (the `--exit-code` test). */
+export function hasDifferences(d: FleetDiff): boolean {
+  const o = d.objects;
+  return d.clusters.length > 0 || d.projects.length > 0 || d.selections.length > 0 || d.removals.length > 0
+    || (o !== undefined && (o.clusters.length > 0 || o.fleet.length > 0 || o.unattributed.length > 0));
+}
+
+/** Clusters touched, objects added / changed / removed, Applications affected. */
+export function diffSummary(d: FleetDiff): DiffSummary {
+  const counts = { added: 0, changed: 0, removed: 0 };
+  const count = (objects: readonly ObjectChange[]) => { for (const o of objects) counts[o.status]++; };
+  const apps = new Set<string>();
+  const clusters = new Set<string>(d.clusters.map(c => c.cluster));
+  for (const c of d.clusters) for (const a of [...c.added, ...c.removed, ...c.changed]) apps.add(`${c.cluster}\u0000${a.name}`);
+  for (const c of d.objects?.clusters ?? []) {
+    clusters.add(c.cluster);
+    for (const a of c.applications) {
+      apps.add(`${c.cluster}\u0000${a.application}`);
+      count(a.objects);
+    }
+  }
+  count(d.objects?.fleet ?? []);
+  count(d.objects?.unattributed ?? []);
+  return { clustersTouched: clusters.size, objectsAdded: counts.added, objectsChanged: counts.changed, objectsRemoved: counts.removed, applicationsAffected: apps.size };
+}
+
+/** The diff as Markdown for a PR comment. */
+export function diffMarkdown(d: FleetDiff): string {
+  return render(d, MARKDOWN);
+}
+
+/** The diff as plain text (`plan --base`). */
+export function diffText(d: FleetDiff): string {
+  return render(d, TEXT);
+}
+
+/** The diff as JSON data (see the README for its shape). */
+export function diffJson(d: FleetDiff): any {
+  const app = (a: PlannedApplication) => ({ name: a.name, origin: a.origin, sources: a.sources });
+  const objectsOf = new Map((d.objects?.clusters ?? []).map(c => [c.cluster, c.applications]));
+  const names = [...new Set([...d.clusters.map(c => c.cluster), ...objectsOf.keys()])].sort(cmp);
+  const byName = new Map(d.clusters.map(c => [c.cluster, c]));
+  return {
+    version: 1,
+    summary: { ...diffSummary(d), files: d.objects?.files },
+    clusters: names.map(name => {
+      const c: ClusterDiff = byName.get(name) ?? { cluster: name, status: 'changed', added: [], removed: [], changed: [], clusterScopedAdded: [] };
+      return {
+        ...c,
+        added: c.added.map(app),
+        removed: c.removed.map(app),
+        objects: (objectsOf.get(name) ?? []).map(a => ({ application: a.application, column: a.column, objects: a.objects.map(objectJson) })),
+      };
+    }),
+    fleet: (d.objects?.fleet ?? []).map(objectJson),
+    unattributed: (d.objects?.unattributed ?? []).map(objectJson),
+    projects: d.projects,
+    selections: d.selections,
+    removals: d.removals,
+    blockedRemovals: d.blockedRemovals,
+    emptiedClusters: d.emptiedClusters,
+    failingApplicationSets: d.failingApplicationSets,
+    unusedAcknowledgements: d.unusedAcknowledgements,
+    problems: d.objects?.problems ?? [],
+  };
+}
+
+function objectJson(o: ObjectChange): any {
+  return {
+    status: o.status,
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    ...(o.namespace !== undefined ? { namespace: o.namespace } : {}),
+    name: o.name,
+    file: o.file,
+    fields: o.fields.map(f => ({
+      path: formatPath(f.path),
+      segments: f.path,
+      change: f.change,
+      ...(f.before !== undefined ? { before: f.before } : {}),
+      ...(f.after !== undefined ? { after: f.after } : {}),
+      ...(f.hidden ? { hidden: true } : {}),
+    })),
+  };
+}
+
+/** The markup of one output format. */
+interface Markup {
+  readonly markdown: boolean;
+  heading(text: string): string;
+  bold(text: string): string;
+  code(text: string): string;
+  /** A long body folded under a summary line. */
+  details(summary: string, body: string[]): string[];
+}
+
+const MARKDOWN: Markup = {
+  markdown: true,
+  heading: t => `### ${t}`,
+  bold: t => `**${t}**`,
+  code: t => {
+    const ticks = t.includes('`') ? '``' : '`';
+    return ticks.length > 1 ? `${ticks} ${t} ${ticks}` : `\`${t}\``;
+  },
+  details: (summary, body) => [`<details><summary>${escapeHtml(summary)}</summary>`, '', ...body, '', '</details>'],
+};
+
+const TEXT: Markup = {
+  markdown: false,
+  heading: t => `== ${t}`,
+  bold: t => t,
+  code: t => t,
+  details: (summary, body) => [summary, ...body],
+};
+
+/** What the plan diff says of an Application whose sources did not change but whose object did. */
+const OTHER_FIELDS = 'other fields of the Application changed';
+
+/** A section longer than this many lines is folded into `<details>`. */
+const FOLD_LINES = 12;
+
+/** One cluster's changes, with names that mention the cluster written with `{cluster}` when folded. */
+interface ClusterReport {
+  readonly cluster: string;
+  readonly status: ClusterDiff['status'];
+  readonly apps: AppReport[];
+  readonly clusterScopedAdded: string[];
+}
+
+interface AppReport {
+  readonly column: string;
+  readonly name: string;
+  /** The plan diff's line for this Application, without the name. */
+  readonly plan?: { readonly icon: string; readonly text: string };
+  readonly objects: ObjectChange[];
+}
+
+function render(d: FleetDiff, m: Markup): string {
+  const lines: string[] = [m.markdown ? '## cdk8s-fleet diff' : 'cdk8s-fleet diff', ''];
+  const s = diffSummary(d);
+  const changed = hasDifferences(d);
+  if (d.objects) {
+    const files = d.objects.files;
+    lines.push(changed
+      ? `${m.bold('Summary:')} ${s.clustersTouched} cluster(s) touched · objects: ${s.objectsAdded} added, ${s.objectsChanged} changed, ${s.objectsRemoved} removed · ${s.applicationsAffected} Application(s) affected · ${files.changed} of ${Math.max(files.base, files.head)} files differ`
+      : `No changes: both trees render the same objects on every cluster (${files.head} files compared).`, '');
+  } else if (!changed) {
+    lines.push('No changes to any Application (rendered objects not compared).', '');
+  }
+  if (d.blockedRemovals.length) {
+    lines.push(m.markdown
+      ? `> [!CAUTION]\n> **Deletion gate: ${d.blockedRemovals.length} Application removal(s) not acknowledged.** Declare intended removals with \`fleet.acknowledgeRemoval({ cluster, application, reason })\`.`
+      : `DELETION GATE: ${d.blockedRemovals.length} Application removal(s) not acknowledged. Declare intended removals with fleet.acknowledgeRemoval({ cluster, application, reason }).`, '');
+  }
+  if (d.emptiedClusters.length) lines.push(`${m.bold('Clusters that lose every Application:')} ${d.emptiedClusters.join(', ')}`, '');
+  if (d.failingApplicationSets.length) lines.push(`${m.bold('ApplicationSets Argo CD would fail to generate:')} ${d.failingApplicationSets.join(', ')}`, '');
+  const problems = d.objects?.problems ?? [];
+  if (problems.length) {
+    lines.push(`${m.bold(`⚠️ ${problems.length} thing(s) could not be compared as objects:`)}`, '', ...problems.map(p => `- ${p}`), '');
+  }
+  const budget = { left: m.markdown ? MARKDOWN_BUDGET : Infinity, cut: 0 };
+  for (const group of foldClusters(clusterReports(d))) {
+    budget.left -= emit(lines, renderGroup(group, m, budget));
+  }
+  if (d.projects.length) {
+    lines.push(m.heading('AppProject permissions'), '');
+    for (const p of d.projects) lines.push(`- ${m.bold(p.project)}: ${p.changes.map(c => m.code(c)).join(', ')}`);
+    lines.push('');
+  }
+  if (d.selections.length) {
+    lines.push(m.heading('ApplicationSet cluster selection'), '');
+    for (const sel of d.selections) {
+      lines.push(`- ${m.bold(sel.applicationSet)}:${sel.gained.length ? ` gains ${sel.gained.join(', ')}` : ''}${sel.lost.length ? ` loses ${sel.lost.join(', ')}` : ''}`);
+    }
+    lines.push('');
+  }
+  if (d.objects?.fleet.length) budget.left -= emit(lines, objectSection('Argo CD objects (fleet)', d.objects.fleet, m, budget));
+  if (d.objects?.unattributed.length) budget.left -= emit(lines, objectSection('Files no Application deploys', d.objects.unattributed, m, budget));
+  if (d.unusedAcknowledgements.length) {
+    lines.push(`Stale removal acknowledgements (they match nothing; remove them): ${d.unusedAcknowledgements.map(a => `${a.cluster}/${a.application}`).join(', ')}`, '');
+  }
+  if (budget.cut) lines.push(`_${budget.cut} section(s) are shown without field details to keep this comment under GitHub's size limit; \`cdk8s-fleet diff --json\` and \`cdk8s-fleet plan --html\` have everything._`, '');
+  return `${lines.join('\n').replace(/\n+$/, '')}\n`;
+}
+
+function emit(lines: string[], section: string[]): number {
+  lines.push(...section);
+  return chars(section);
+}
+
+function chars(lines: readonly string[]): number {
+  return lines.reduce((n, l) => n + l.length + 1, 0);
+}
+
+function clusterReports(d: FleetDiff): ClusterReport[] {
+  const plan = new Map(d.clusters.map(c => [c.cluster, c]));
+  const objects = new Map((d.objects?.clusters ?? []).map(c => [c.cluster, c.applications]));
+  const names = [...new Set([...plan.keys(), ...objects.keys()])].sort(cmp);
+  return names.map(cluster => {
+    const c = plan.get(cluster);
+    const apps = new Map<string, AppReport>();
+    const get = (name: string): AppReport => {
+      let a = apps.get(name);
+      if (!a) {
+        a = { column: columnOf(name, cluster), name, objects: [] };
+        apps.set(name, a);
+      }
+      return a;
+    };
+    const setPlan = (name: string, icon: string, text: string) => apps.set(name, { ...get(name), plan: { icon, text } });
+    for (const a of c?.added ?? []) setPlan(a.name, '➕', `(${a.origin}) ${describeSources(a)}`);
+    for (const a of c?.removed ?? []) {
+      const r = d.removals.find(x => x.cluster === cluster && x.application === a.name);
+      setPlan(a.name, '➖', `(${a.origin})${r?.acknowledged ? ` — acknowledged: ${r.acknowledged.reason}` : ' — **not acknowledged**'}`);
+    }
+    for (const ch of c?.changed ?? []) setPlan(ch.name, '✏️', `: ${ch.changes.join('; ')}`);
+    for (const a of objects.get(cluster) ?? []) {
+      const app = { ...get(a.application), objects: withoutPlannedApplication(a, c) };
+      // The plan's catch-all line says less than the Application's own field changes shown below it.
+      if (app.plan?.text === `: ${OTHER_FIELDS}` && app.objects.some(o => o.kind === 'Application')) delete (app as any).plan;
+      apps.set(a.application, app);
+    }
+    return {
+      cluster,
+      status: c?.status ?? 'changed',
+      apps: [...apps.values()].sort((x, y) => cmp(x.column, y.column) || cmp(x.name, y.name)),
+      clusterScopedAdded: c?.clusterScopedAdded ?? [],
+    };
+  });
+}
+
+/** The Application object of an added or removed Application says nothing the plan line does not. */
+function withoutPlannedApplication(a: ApplicationObjects, c: ClusterDiff | undefined): ObjectChange[] {
+  const planned = new Set([...(c?.added ?? []), ...(c?.removed ?? [])].map(x => x.name));
+  return a.objects.filter(o => !(o.kind === 'Application' && o.status !== 'changed' && planned.has(o.name)));
+}
+
+/** Groups clusters whose changes are the same once their own name is taken out, in cluster order. */
+function foldClusters(reports: ClusterReport[]): ClusterReport[][] {
+  const groups = new Map<string, ClusterReport[]>();
+  for (const r of reports) {
+    const key = JSON.stringify({ status: r.status, scoped: r.clusterScopedAdded, apps: r.apps.map(a => templated(a, r.cluster)) });
+    const g = groups.get(key) ?? [];
+    groups.set(key, g);
+    g.push(r);
+  }
+  return [...groups.values()];
+}
+
+function templated(a: AppReport, cluster: string): AppReport {
+  const name = template(a.name, cluster);
+  return { ...a, name, objects: a.objects.map(o => (o.kind === 'Application' ? { ...o, name: template(o.name, cluster) } : o)) };
+}
+
+function template(name: string, cluster: string): string {
+  if (name.endsWith(`-${cluster}`)) return `${name.slice(0, -cluster.length)}{cluster}`;
+  if (name.startsWith(`${cluster}-`)) return `{cluster}${name.slice(cluster.length)}`;
+  return name;
+}
+
+function renderGroup(group: ClusterReport[], m: Markup, budget: { left: number; cut: number }): string[] {
+  const first = group[0];
+  const folded = group.length > 1;
+  const names = group.map(r => r.cluster);
+  const title = folded ? `on ${names.length} clusters: ${names.join(', ')}` : `${first.cluster}${first.status === 'changed' ? '' : ` (cluster ${first.status})`}`;
+  const status = folded && first.status !== 'changed' ? ` (clusters ${first.status})` : '';
+  const apps = folded ? first.apps.map(a => templated(a, first.cluster)) : first.apps;
+  const full = appLines(apps, m, true);
+  const compact = chars(full) > budget.left ? appLines(apps, m, false) : full;
+  if (compact !== full) budget.cut++;
+  const body = [...compact, ...first.clusterScopedAdded.map(s => `- ⚠️ cluster-scoped object added: ${m.code(s)}`)];
+  const counts = countObjects(apps.flatMap(a => a.objects));
+  const out = [m.heading(`${title}${status}`), ''];
+  if (body.length > FOLD_LINES && m.markdown) out.push(...m.details(`${apps.length} Application(s): ${counts}`, body));
+  else out.push(...body);
+  out.push('');
+  return out;
+}
+
+function countObjects(objects: readonly ObjectChange[]): string {
+  const c = { added: 0, changed: 0, removed: 0 };
+  for (const o of objects) c[o.status]++;
+  return (['added', 'changed', 'removed'] as const).filter(k => c[k]).map(k => `${c[k]} object(s) ${k}`).join(', ') || 'no object changes';
+}
+
+function appLines(apps: readonly AppReport[], m: Markup, withFields: boolean): string[] {
+  const out: string[] = [];
+  for (const a of apps) {
+    out.push(a.plan ? `- ${a.plan.icon} ${m.bold(a.name)}${a.plan.text.startsWith(':') ? '' : ' '}${a.plan.text}` : `- ✏️ ${m.bold(a.name)}`);
+    for (const o of a.objects) out.push(...objectLines(o, m, '  ', withFields));
+  }
+  return out;
+}
+
+function objectSection(title: string, objects: readonly ObjectChange[], m: Markup, budget: { left: number; cut: number }): string[] {
+  const full = objects.flatMap(o => objectLines(o, m, '', true));
+  const body = chars(full) > budget.left ? objects.flatMap(o => objectLines(o, m, '', false)) : full;
+  if (body !== full) budget.cut++;
+  const out = [m.heading(title), ''];
+  if (body.length > FOLD_LINES && m.markdown) out.push(...m.details(countObjects(objects), body));
+  else out.push(...body);
+  out.push('');
+  return out;
+}
+
+const ICONS = { added: '➕', removed: '➖', changed: '✏️' };
+
+/** `- ✏️ Deployment api/api` and its fields, indented. */
+function objectLines(o: ObjectChange, m: Markup, indent: string, withFields: boolean): string[] {
+  const out = [`${indent}- ${ICONS[o.status]} ${o.kind} ${m.code(objectName(o))}${o.status === 'changed' ? '' : ` ${o.status}`}`];
+  if (!withFields) return out;
+  for (const f of o.fields) {
+    out.push(`${indent}  - ${m.code(fieldText(f, o.status === 'added'))}`);
+    const lines = textLines(f);
+    if (lines.length) {
+      const fence = lines.some(l => l.includes('```')) ? '~~~~' : '```';
+      out.push(...(m.markdown ? [`${fence}diff`, ...lines, fence] : lines).map(l => `${indent}    ${l}`));
+    }
+  }
+  return out;
+}
+
+/** `api/api` (namespace/name), a cluster-scoped object's name, or a file's path. */
+export function objectName(o: ObjectChange): string {
+  return o.kind === 'Helm values' || o.kind === 'File' ? o.name : o.namespace ? `${o.namespace}/${o.name}` : o.name;
+}
+
+/** One field change as a line: `spec.replicas: 3 → 5`, `env[CACHE_URL]: added = …`, `data.password: (changed, value hidden)`. */
+export function fieldText(f: ShownFieldChange, inAddedObject: boolean): string {
+  const path = formatPath(f.path);
+  if (f.change === 'reordered') return `${path}: order ${formatValue(f.before)} → ${formatValue(f.after)}`;
+  if (f.hidden) {
+    const what = f.change === 'changed' ? '(changed, value hidden)' : f.change === 'added' ? (inAddedObject ? '(value hidden)' : 'added (value hidden)') : 'removed (value hidden)';
+    return `${path}: ${what}`;
+  }
+  if (f.change === 'changed') return `${path}: ${listChange(f.before, f.after) ?? `${formatValue(f.before)} → ${formatValue(f.after)}`}`;
+  if (f.change === 'added') return inAddedObject ? `${path}: ${formatValue(f.after)}` : `${path}: added = ${formatValue(f.after)}`;
+  return `${path}: removed (was ${formatValue(f.before)})`;
+}
+
+/**
+ * A list of scalars that only gained or lost items (the others keep their order): `+ a, − b`, which reads
+ * better than two long lists. Undefined for any other change.
+ */
+function listChange(before: unknown, after: unknown): string | undefined {
+  const scalars = (v: unknown): v is unknown[] => Array.isArray(v) && v.every(x => x === null || typeof x !== 'object');
+  if (!scalars(before) || !scalars(after)) return undefined;
+  const key = (x: unknown) => JSON.stringify(x);
+  const count = (list: unknown[]) => {
+    const m = new Map<string, number>();
+    for (const x of list) m.set(key(x), (m.get(key(x)) ?? 0) + 1);
+    return m;
+  };
+  const b = count(before);
+  const a = count(after);
+  const kept = (list: unknown[], other: Map<string, number>) => {
+    const left = new Map(other);
+    return list.filter(x => {
+      const n = left.get(key(x)) ?? 0;
+      if (n > 0) left.set(key(x), n - 1);
+      return n > 0;
+    }).map(key);
+  };
+  const keptBefore = kept(before, a);
+  const keptAfter = kept(after, b);
+  if (keptBefore.join('\u0000') !== keptAfter.join('\u0000')) return undefined;
+  const added = kept(after, new Map([...a].map(([k, n]) => [k, n - (b.get(k) ?? 0)])));
+  const removed = kept(before, new Map([...b].map(([k, n]) => [k, n - (a.get(k) ?? 0)])));
+  const items = [...added.map(x => `+ ${formatValue(JSON.parse(x))}`), ...removed.map(x => `− ${formatValue(JSON.parse(x))}`)];
+  return items.length ? items.join(', ') : undefined;
+}
+
+/** For a multi-line string value: its changed lines (`- old`, `+ new`); otherwise none. */
+export function textLines(f: ShownFieldChange): string[] {
+  const multi = (typeof f.before === 'string' && f.before.includes('\n')) || (typeof f.after === 'string' && f.after.includes('\n'));
+  if (f.hidden || f.change === 'reordered' || !multi) return [];
+  return lineDiff(typeof f.before === 'string' ? f.before : '', typeof f.after === 'string' ? f.after : '');
+}
+
+/** The changed lines of two texts (common first and last lines left out), at most `MAX_DIFF_LINES`. */
+function lineDiff(before: string, after: string): string[] {
+  const a = before ? before.split('\n') : [];
+  const b = after ? after.split('\n') : [];
+  let start = 0;
+  while (start < a.length && start < b.length && a[start] === b[start]) start++;
+  let end = 0;
+  while (end < a.length - start && end < b.length - start && a[a.length - 1 - end] === b[b.length - 1 - end]) end++;
+  let body = [...a.slice(start, a.length - end).map(l => `- ${l}`), ...b.slice(start, b.length - end).map(l => `+ ${l}`)];
+  if (body.length > MAX_DIFF_LINES) body = [...body.slice(0, MAX_DIFF_LINES), `… ${body.length - MAX_DIFF_LINES} more line(s)`];
+  return body.map(l => (l.length > MAX_VALUE_CHARS * 2 ? `${l.slice(0, MAX_VALUE_CHARS * 2)}…` : l));
+}
+
+const MAX_DIFF_LINES = 40;
+const MAX_VALUE_CHARS = 160;
+
+/**
+ * A value for a one-line display: strings as they are unless they would read as something else (a number,
+ * `true`, an empty string, edge spaces: then quoted); maps and lists in a compact flow style; long values cut.
+ */
+export function formatValue(v: unknown): string {
+  if (typeof v === 'string' && v.includes('\n')) return `(${v.split('\n').length} lines)`;
+  const text = flow(v);
+  const oneLine = text.includes('\n') ? `${text.split('\n')[0]}… (${text.split('\n').length} lines)` : text;
+  return oneLine.length > MAX_VALUE_CHARS ? `${oneLine.slice(0, MAX_VALUE_CHARS)}… (${text.length} chars)` : oneLine;
+}
+
+function flow(v: unknown): string {
+  if (v === HIDDEN) return HIDDEN;
+  if (typeof v === 'string') return plainString(v) ? v : JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(flow).join(', ')}]`;
+  if (v instanceof Date) return v.toISOString();
+  if (v !== null && typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${plainString(k) ? k : JSON.stringify(k)}: ${flow(x)}`).join(', ')}}`;
+  return JSON.stringify(v) ?? String(v);
+}
+
+function plainString(s: string): boolean {
+  return s !== '' && s.trim() === s && !/^(true|false|null|~|yes|no|on|off|[-+]?(\d[\d_]*)?\.?\d+([eE][-+]?\d+)?)$/i.test(s) && !/[{}[\],"]|: | →|^\(/.test(s);
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
