@@ -42,8 +42,9 @@ export function redactChanges(changes: readonly FieldChange[], context: Redactio
 function redactChange(c: FieldChange, context: RedactionContext): ShownFieldChange {
   if (c.change === 'reordered') return c;
   if (isSecretPath(c.path, context)) return { path: c.path, change: c.change, hidden: true };
-  const before = redactValue(c.before, c.path, context);
-  const after = redactValue(c.after, c.path, context);
+  const texts = typeof c.before === 'string' && typeof c.after === 'string' ? redactTexts(c.before, c.after) : undefined;
+  const before = texts ? texts[0] : redactValue(c.before, c.path, context);
+  const after = texts ? texts[1] : redactValue(c.after, c.path, context);
   if (before === HIDDEN || after === HIDDEN) return { path: c.path, change: c.change, hidden: true };
   const out: ShownFieldChange = { path: c.path, change: c.change };
   if (c.before !== undefined) (out as any).before = before;
@@ -118,7 +119,7 @@ function looksLikeCredential(key: string): boolean {
  * one-line `password=…` assignment; in a multi-line text (a config file in a ConfigMap), each line that assigns
  * a credential keeps its key and loses its value.
  */
-function redactString(value: string): string {
+function redactString(value: string, other?: ReadonlySet<string>, mark = HIDDEN): string {
   if (URL_WITH_PASSWORD.test(value) || scannerFlags(value)) return HIDDEN;
   if (!value.includes('\n')) return CREDENTIAL_ASSIGNMENT.test(value) ? HIDDEN : value;
   let changed = false;
@@ -126,9 +127,17 @@ function redactString(value: string): string {
     const m = CREDENTIAL_ASSIGNMENT.exec(line);
     if (!m) return line;
     changed = true;
-    return `${line.slice(0, m.index + m[0].length - 1)}${HIDDEN}`;
+    // A line whose value changed says so, or the line diff would show nothing for it.
+    return `${line.slice(0, m.index + m[0].length - 1)}${other && !other.has(line) ? mark : HIDDEN}`;
   });
   return changed ? lines.join('\n') : value;
+}
+
+/** Two versions of a text, redacted so that a changed secret line still shows as changed. */
+function redactTexts(before: string, after: string): [string, string] {
+  const b = new Set(before.split('\n'));
+  const a = new Set(after.split('\n'));
+  return [redactString(before, a, '(old value hidden)'), redactString(after, b, '(new value hidden)')];
 }
 
 const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;

@@ -263,7 +263,9 @@ function withoutPlannedApplication(a: ApplicationObjects, c: ClusterDiff | undef
 function foldClusters(reports: ClusterReport[]): ClusterReport[][] {
   const groups = new Map<string, ClusterReport[]>();
   for (const r of reports) {
-    const key = JSON.stringify({ status: r.status, scoped: r.clusterScopedAdded, apps: r.apps.map(a => templated(a, r.cluster)) });
+    // The files differ per cluster (clusters/<cluster>/…); what the cluster runs does not.
+    const apps = r.apps.map(a => templated(a, r.cluster)).map(a => ({ ...a, objects: a.objects.map(o => ({ ...o, file: '' })) }));
+    const key = JSON.stringify({ status: r.status, scoped: r.clusterScopedAdded, apps });
     const g = groups.get(key) ?? [];
     groups.set(key, g);
     g.push(r);
