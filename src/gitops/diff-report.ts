@@ -182,10 +182,8 @@ function render(d: FleetDiff, m: Markup): string {
   if (problems.length) {
     lines.push(`${m.bold(`⚠️ ${problems.length} thing(s) could not be compared as objects:`)}`, '', ...problems.map(p => `- ${p}`), '');
   }
-  const budget = { left: m.markdown ? MARKDOWN_BUDGET : Infinity, cut: 0 };
-  for (const group of foldClusters(clusterReports(d))) {
-    budget.left -= emit(lines, renderGroup(group, m, budget));
-  }
+  const budget = new Budget(m.markdown ? MARKDOWN_BUDGET : Infinity);
+  for (const group of foldClusters(clusterReports(d))) lines.push(...budget.fit(groupLevels(group, m)));
   if (d.projects.length) {
     lines.push(m.heading('AppProject permissions'), '');
     for (const p of d.projects) lines.push(`- ${m.bold(p.project)}: ${p.changes.map(c => m.code(c)).join(', ')}`);
@@ -198,19 +196,43 @@ function render(d: FleetDiff, m: Markup): string {
     }
     lines.push('');
   }
-  if (d.objects?.fleet.length) budget.left -= emit(lines, objectSection('Argo CD objects (fleet)', d.objects.fleet, m, budget));
-  if (d.objects?.unattributed.length) budget.left -= emit(lines, objectSection('Files no Application deploys', d.objects.unattributed, m, budget));
+  if (d.objects?.fleet.length) lines.push(...budget.fit(sectionLevels('Argo CD objects (fleet)', d.objects.fleet, m)));
+  if (d.objects?.unattributed.length) lines.push(...budget.fit(sectionLevels('Files no Application deploys', d.objects.unattributed, m)));
   if (d.unusedAcknowledgements.length) {
     lines.push(`Stale removal acknowledgements (they match nothing; remove them): ${d.unusedAcknowledgements.map(a => `${a.cluster}/${a.application}`).join(', ')}`, '');
   }
-  if (budget.cut) lines.push(`_${budget.cut} section(s) are shown without field details to keep this comment under GitHub's size limit; \`cdk8s-fleet diff --json\` and \`cdk8s-fleet plan --html\` have everything._`, '');
+  if (budget.cut || budget.omitted) {
+    lines.push(`_To keep this comment under GitHub's size limit, ${budget.cut} section(s) are shown without their field changes${budget.omitted ? ` and ${budget.omitted} section(s) are left out` : ''}; \`cdk8s-fleet diff --json\` and \`cdk8s-fleet plan --html\` have everything._`, '');
+  }
   return `${lines.join('\n').replace(/\n+$/, '')}\n`;
 }
 
-function emit(lines: string[], section: string[]): number {
-  lines.push(...section);
-  return chars(section);
+/**
+ * What is left of the comment's size: each section comes in levels of detail (all fields; object names only;
+ * its heading only), and the first that fits is shown. Headings alone may overrun the budget by `HEADROOM`;
+ * past that, sections are left out and counted.
+ */
+class Budget {
+  public cut = 0;
+  public omitted = 0;
+  public constructor(private left: number) {}
+  public fit(levels: ReadonlyArray<() => string[]>): string[] {
+    for (let i = 0; i < levels.length; i++) {
+      const lines = levels[i]();
+      const size = chars(lines);
+      const last = i === levels.length - 1;
+      if (size <= this.left || (last && size <= this.left + HEADROOM)) {
+        this.left -= size;
+        if (i > 0) this.cut++;
+        return lines;
+      }
+    }
+    this.omitted++;
+    return [];
+  }
 }
+
+const HEADROOM = 4_000;
 
 function chars(lines: readonly string[]): number {
   return lines.reduce((n, l) => n + l.length + 1, 0);
@@ -284,23 +306,24 @@ function template(name: string, cluster: string): string {
   return name;
 }
 
-function renderGroup(group: ClusterReport[], m: Markup, budget: { left: number; cut: number }): string[] {
+/** A folded group of clusters at each level of detail. */
+function groupLevels(group: ClusterReport[], m: Markup): Array<() => string[]> {
   const first = group[0];
   const folded = group.length > 1;
   const names = group.map(r => r.cluster);
   const title = folded ? `on ${names.length} clusters: ${names.join(', ')}` : `${first.cluster}${first.status === 'changed' ? '' : ` (cluster ${first.status})`}`;
   const status = folded && first.status !== 'changed' ? ` (clusters ${first.status})` : '';
   const apps = folded ? first.apps.map(a => templated(a, first.cluster)) : first.apps;
-  const full = appLines(apps, m, true);
-  const compact = chars(full) > budget.left ? appLines(apps, m, false) : full;
-  if (compact !== full) budget.cut++;
-  const body = [...compact, ...first.clusterScopedAdded.map(s => `- ⚠️ cluster-scoped object added: ${m.code(s)}`)];
-  const counts = countObjects(apps.flatMap(a => a.objects));
-  const out = [m.heading(`${title}${status}`), ''];
-  if (body.length > FOLD_LINES && m.markdown) out.push(...m.details(`${apps.length} Application(s): ${counts}`, body));
-  else out.push(...body);
-  out.push('');
-  return out;
+  const counts = `${apps.length} Application(s): ${countObjects(apps.flatMap(a => a.objects))}`;
+  const section = (body: string[]) => {
+    const all = [...body, ...first.clusterScopedAdded.map(s => `- ⚠️ cluster-scoped object added: ${m.code(s)}`)];
+    const out = [m.heading(`${title}${status}`), ''];
+    if (all.length > FOLD_LINES && m.markdown) out.push(...m.details(counts, all));
+    else out.push(...all);
+    out.push('');
+    return out;
+  };
+  return [() => section(appLines(apps, m, true)), () => section(appLines(apps, m, false)), () => [m.heading(`${title}${status}`), '', counts, '']];
 }
 
 function countObjects(objects: readonly ObjectChange[]): string {
@@ -318,15 +341,20 @@ function appLines(apps: readonly AppReport[], m: Markup, withFields: boolean): s
   return out;
 }
 
-function objectSection(title: string, objects: readonly ObjectChange[], m: Markup, budget: { left: number; cut: number }): string[] {
-  const full = objects.flatMap(o => objectLines(o, m, '', true));
-  const body = chars(full) > budget.left ? objects.flatMap(o => objectLines(o, m, '', false)) : full;
-  if (body !== full) budget.cut++;
-  const out = [m.heading(title), ''];
-  if (body.length > FOLD_LINES && m.markdown) out.push(...m.details(countObjects(objects), body));
-  else out.push(...body);
-  out.push('');
-  return out;
+/** A section of objects (the fleet's, files no Application deploys) at each level of detail. */
+function sectionLevels(title: string, objects: readonly ObjectChange[], m: Markup): Array<() => string[]> {
+  const section = (body: string[]) => {
+    const out = [m.heading(title), ''];
+    if (body.length > FOLD_LINES && m.markdown) out.push(...m.details(countObjects(objects), body));
+    else out.push(...body);
+    out.push('');
+    return out;
+  };
+  return [
+    () => section(objects.flatMap(o => objectLines(o, m, '', true))),
+    () => section(objects.flatMap(o => objectLines(o, m, '', false))),
+    () => [m.heading(title), '', countObjects(objects), ''],
+  ];
 }
 
 const ICONS = { added: '➕', removed: '➖', changed: '✏️' };

@@ -220,7 +220,8 @@ export function compareObjects(base: PairObjects, head: PairObjects): ObjectChan
       if (fields.length) out.push({ status: 'changed', ...identity, fields: redactChanges(fields, context) });
     }
   }
-  return out;
+  // Shown by kind, then namespace and name.
+  return out.sort((x, y) => cmp(x.kind, y.kind) || cmp(x.namespace ?? '', y.namespace ?? '') || cmp(x.name, y.name));
 }
 
 /** Every field of a new object, without the identity the header already shows. */
