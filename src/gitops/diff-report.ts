@@ -183,7 +183,13 @@ function render(d: FleetDiff, m: Markup): string {
     lines.push(`${m.bold(`⚠️ ${problems.length} thing(s) could not be compared as objects:`)}`, '', ...problems.map(p => `- ${p}`), '');
   }
   const budget = new Budget(m.markdown ? MARKDOWN_BUDGET : Infinity);
-  for (const group of foldClusters(clusterReports(d))) lines.push(...budget.fit(groupLevels(group, m)));
+  const leftOut: string[] = [];
+  for (const group of foldClusters(clusterReports(d))) {
+    const section = budget.fit(groupLevels(group, m));
+    if (section.length === 0) leftOut.push(...group.map(r => r.cluster));
+    lines.push(...section);
+  }
+  if (leftOut.length) lines.push(`${m.bold(`Also changed (${leftOut.length} cluster(s), left out for size):`)} ${capped(leftOut, 1_500)}`, '');
   if (d.projects.length) {
     lines.push(m.heading('AppProject permissions'), '');
     for (const p of d.projects) lines.push(`- ${m.bold(p.project)}: ${p.changes.map(c => m.code(c)).join(', ')}`);
@@ -205,6 +211,16 @@ function render(d: FleetDiff, m: Markup): string {
     lines.push(`_To keep this comment under GitHub's size limit, ${budget.cut} section(s) are shown without their field changes${budget.omitted ? ` and ${budget.omitted} section(s) are left out` : ''}; \`cdk8s-fleet diff --json\` and \`cdk8s-fleet plan --html\` have everything._`, '');
   }
   return `${lines.join('\n').replace(/\n+$/, '')}\n`;
+}
+
+/** Names joined, cut after about `max` characters with how many more there are. */
+function capped(names: readonly string[], max: number): string {
+  let out = '';
+  for (let i = 0; i < names.length; i++) {
+    if (out.length + names[i].length > max) return `${out}, and ${names.length - i} more`;
+    out += `${i ? ', ' : ''}${names[i]}`;
+  }
+  return out;
 }
 
 /**
