@@ -20,7 +20,8 @@ interface Cell {
   readonly status: 'same' | 'added' | 'removed' | 'changed';
 }
 
-const ICONS = { added: '➕', removed: '➖', changed: '✏️' };
+// Plain symbols: the emoji the Markdown uses are missing from many system fonts.
+const ICONS = { added: '+', removed: '−', changed: '✎' };
 
 /** The page. `base` and `diff` come from `diffTrees` (a `diff` without `base` is ignored). */
 export function planHtml(head: FleetPlan, base?: FleetPlan, diff?: FleetDiff): string {
