@@ -9,7 +9,7 @@ import { proveFleet } from '../gitops/fleet-proofs';
 import { FleetDiff } from '../gitops/plan-diff';
 import { planHtml } from '../gitops/plan-html';
 import { diffTrees } from '../gitops/tree-diff';
-import { ProgressListener, requireTree } from '../gitops/tree-objects';
+import { ProgressListener, requireTree } from '../gitops/tree-scan';
 
 /** Options of `cdk8s-fleet plan`. */
 export interface PlanCommandOptions {

@@ -45,7 +45,13 @@ export function diffSummary(d: FleetDiff): DiffSummary {
   }
   count(d.objects?.fleet ?? []);
   count(d.objects?.unattributed ?? []);
-  return { clustersTouched: clusters.size, objectsAdded: counts.added, objectsChanged: counts.changed, objectsRemoved: counts.removed, applicationsAffected: apps.size };
+  return {
+    clustersTouched: clusters.size,
+    objectsAdded: counts.added,
+    objectsChanged: counts.changed,
+    objectsRemoved: counts.removed,
+    applicationsAffected: apps.size,
+  };
 }
 
 /** The diff as Markdown for a PR comment. */

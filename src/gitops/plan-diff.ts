@@ -140,9 +140,10 @@ function applicationChanges(b: PlannedApplication, h: PlannedApplication): strin
     if (bs.repoURL !== hs.repoURL) out.push(`repository: ${bs.repoURL} → ${hs.repoURL}`);
     out.push(...imageChanges(bs.images, hs.images));
   }
-  const bRest = JSON.stringify(rest(b.object));
-  const hRest = JSON.stringify(rest(h.object));
-  if (out.length === 0 && bRest !== hRest) out.push('other fields of the Application changed');
+  // The same parsed object (an unchanged Application file, read once for both trees) has no other changes.
+  if (out.length === 0 && b.object !== h.object && JSON.stringify(rest(b.object)) !== JSON.stringify(rest(h.object))) {
+    out.push('other fields of the Application changed');
+  }
   return out;
 }
 

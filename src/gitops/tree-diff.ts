@@ -1,9 +1,10 @@
-import { computePlan, FleetPlan, PlannedApplication } from './fleet-plan';
-import { diffPlans, FleetDiff } from './plan-diff';
-import { ObjectSource, PairObjects, TreeSide } from './tree-side';
 import { redactChanges, ShownFieldChange } from './diff-redaction';
+import { computePlan, FleetPlan, PlannedApplication } from './fleet-plan';
 import { diffFields, leafChanges } from './object-diff';
-import { ParseCache, ProgressListener, requireTree, scanTree, TreeReader, modelOfTree } from './tree-objects';
+import { diffPlans, FleetDiff } from './plan-diff';
+import { acknowledgementsOf, modelOfTree, ParseCache, samePlanInputs, TreeReader } from './tree-objects';
+import { ProgressListener, scanTrees } from './tree-scan';
+import { changeIndex, ObjectSource, PairObjects, TreeSide } from './tree-side';
 
 /**
  * `cdk8s-fleet diff`: every rendered object that a change adds, removes or changes, per cluster and
@@ -70,6 +71,8 @@ export interface DiffTreesOptions {
    * changed ones. @default false
    */
   readonly fullPlans?: boolean;
+  /** See `ScanTreesOptions.workerThreshold`. @default DEFAULT_SCAN_WORKER_THRESHOLD */
+  readonly scanWorkerThreshold?: number;
 }
 
 /** The diff of two trees, with the plans it compared. */
@@ -82,25 +85,25 @@ export interface TreeDiff {
 /** Compares two synthesized trees (base = the target branch, head = the change). Refuses directories that are not trees. */
 export function diffTrees(baseDir: string, headDir: string, options: DiffTreesOptions = {}): TreeDiff {
   const progress = options.onProgress ?? (() => undefined);
-  // Both refused before either is read.
-  requireTree(headDir, 'head');
-  progress(`reading ${baseDir}`);
-  const baseScan = scanTree(baseDir, progress, 'base');
-  progress(`reading ${headDir}`);
-  const headScan = scanTree(headDir, progress, 'head');
+  const [baseScan, headScan] = scanTrees(baseDir, headDir, { onProgress: progress, workerThreshold: options.scanWorkerThreshold });
   const cache = new ParseCache();
   const baseReader = new TreeReader(baseScan, cache, 'base');
   const headReader = new TreeReader(headScan, cache, 'head');
   progress('expanding ApplicationSets of both trees');
   const baseModel = modelOfTree(baseReader, { workloads: options.fullPlans ?? false });
-  const headModel = modelOfTree(headReader, { workloads: options.fullPlans ?? false });
   const basePlan = computePlan(baseModel);
-  const headPlan = computePlan(headModel);
+  // A change that leaves every Argo CD object as it was (most PRs) has the base's plan: compute it once.
+  const shared = !options.fullPlans && samePlanInputs(baseReader, headReader, baseModel);
+  const headModel = shared
+    ? { ...baseModel, acknowledgements: acknowledgementsOf(headReader), problems: headScan.problems }
+    : modelOfTree(headReader, { workloads: options.fullPlans ?? false });
+  const headPlan = shared ? basePlan : computePlan(headModel);
   const base = new TreeSide(baseReader, basePlan, baseModel);
   const head = new TreeSide(headReader, headPlan, headModel);
   const changed = changedFiles(baseScan.hashes, headScan.hashes);
   progress(`${changed.length} of ${headScan.hashes.size} files differ; comparing objects`);
 
+  const index = changeIndex(changed);
   const pairs = pairKeys(basePlan, headPlan);
   const dirty = new Set<string>();
   const clusters = new Map<string, ApplicationObjects[]>();
@@ -108,7 +111,7 @@ export function diffTrees(baseDir: string, headDir: string, options: DiffTreesOp
     const [cluster, name] = splitKey(key);
     const b = base.application(cluster, name);
     const h = head.application(cluster, name);
-    const inputsChanged = !b || !h || base.inputsKey(b) !== head.inputsKey(h) || filesDiffer(base.inputFiles(b), head.inputFiles(h), base, head);
+    const inputsChanged = !b || !h || base.inputsKey(b) !== head.inputsKey(h) || base.touches(b, index) || head.touches(h, index);
     const objects: ObjectChange[] = [];
     const appChange = applicationChange(b, h, base, head);
     if (appChange) objects.push(appChange);
@@ -136,9 +139,8 @@ export function diffTrees(baseDir: string, headDir: string, options: DiffTreesOp
     diff = diffPlans(again.base, again.head, headModel.acknowledgements);
   }
 
-  const attributed = new Set<string>([...base.attributedFiles(), ...head.attributedFiles()]);
   const fleet = fleetObjects(changed, base, head);
-  const unattributed = unattributedFiles(changed, attributed, base, head);
+  const unattributed = unattributedFiles(changed, base, head);
   const problems = [...new Set([...baseModel.problems.map(p => `base: ${p}`), ...headModel.problems.map(p => `head: ${p}`), ...base.problems, ...head.problems])];
   const objects: ObjectDiff = {
     clusters: [...clusters.entries()].sort(([a], [b]) => cmp(a, b)).map(([cluster, applications]) => ({
@@ -151,13 +153,6 @@ export function diffTrees(baseDir: string, headDir: string, options: DiffTreesOp
   };
   progress('diff complete');
   return { diff: { ...diff, objects }, base: plans.base, head: plans.head };
-}
-
-/** Whether two lists of input files differ in a path or a file's hash. */
-function filesDiffer(b: readonly string[], h: readonly string[], base: TreeSide, head: TreeSide): boolean {
-  if (b.length !== h.length) return true;
-  for (let i = 0; i < b.length; i++) if (b[i] !== h[i] || base.hash(b[i]) !== head.hash(h[i])) return true;
-  return false;
 }
 
 /** Paths whose hash differs or that only one tree has, sorted. */
@@ -184,7 +179,9 @@ function splitKey(key: string): [string, string] {
 }
 
 /** The Application object itself, when it changes (added and removed ones are described by the plan diff). */
-function applicationChange(b: PlannedApplication | undefined, h: PlannedApplication | undefined, base: TreeSide, head: TreeSide): ObjectChange | undefined {
+function applicationChange(
+  b: PlannedApplication | undefined, h: PlannedApplication | undefined, base: TreeSide, head: TreeSide,
+): ObjectChange | undefined {
   const a = h ?? b!;
   const identity = { apiVersion: String(a.object?.apiVersion ?? 'argoproj.io/v1alpha1'), kind: 'Application', namespace: a.object?.metadata?.namespace ?? 'argocd', name: a.name };
   const file = (h && head.fileOfApplication(h)) ?? (b && base.fileOfApplication(b)) ?? `(generated by ${a.origin})`;
@@ -239,7 +236,8 @@ function patchedPlans(base: TreeSide, head: TreeSide, pairs: ReadonlySet<string>
     const app = (cluster: string, a: PlannedApplication): PlannedApplication => {
       if (!pairs.has(`${cluster}\u0000${a.name}`)) return a;
       const summary = side.summaryOf(a);
-      return { ...a, sources: a.sources.map((s, i) => (summary.images[i] ? { ...s, images: summary.images[i] } : s)), clusterScoped: summary.clusterScoped };
+      const sources = a.sources.map((s, i) => (summary.images[i] ? { ...s, images: summary.images[i] } : s));
+      return { ...a, sources, clusterScoped: summary.clusterScoped };
     };
     return {
       ...side.plan,
@@ -259,8 +257,8 @@ function fleetObjects(changed: readonly string[], base: TreeSide, head: TreeSide
 }
 
 /** Changed files that no Application reads, compared object by object (or as files when they hold no objects). */
-function unattributedFiles(changed: readonly string[], attributed: ReadonlySet<string>, base: TreeSide, head: TreeSide): ObjectChange[] {
-  const files = changed.filter(p => !p.startsWith('argocd/') && !p.startsWith('bootstrap/') && !attributed.has(p) && p !== 'acknowledged-removals.yaml');
+function unattributedFiles(changed: readonly string[], base: TreeSide, head: TreeSide): ObjectChange[] {
+  const files = changed.filter(p => !p.startsWith('argocd/') && !p.startsWith('bootstrap/') && p !== 'acknowledged-removals.yaml' && !base.reads(p) && !head.reads(p));
   return compareObjects(base.objectsOfFiles(files, () => true, true), head.objectsOfFiles(files, () => true, true));
 }
 

@@ -1,116 +1,15 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { ACKNOWLEDGEMENTS_FILE, FleetModel, modelFromEntries, parseAcknowledgements, TreeEntry } from './fleet-model';
-import { interruptedWrite, sha256, STATE_DIR } from './tree-writer';
+import { readBounded, TreeScan } from './tree-scan';
+import { sha256 } from './tree-writer';
+import type { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
 import { imagesOf } from '../private/images';
-import { decodeText, InputError, MAX_INPUT_BYTES, parseYamlDocuments } from '../private/yaml-input';
+import { decodeText, InputError, parseYamlDocuments } from '../private/yaml-input';
 
 /**
- * A synthesized tree as the diff and the plan read it: every regular file with its sha256, found cheaply.
- *
- * A file's hash is taken from the tree's manifest (`.cdk8s-fleet/manifest.json`) only when the writer's stat
- * cache (`.cdk8s-fleet/stat-cache.json`, local to the machine that synthesized the tree) recorded the size and
- * modification time the file still has — the test git and the tree writer use to know a file is as written.
- * Every other file (no stat cache, as in a fresh checkout; a file edited since; a file the manifest does not
- * list) is read and hashed. A stale manifest can therefore never make a changed file look unchanged.
+ * The files of a scanned tree (`tree-scan.ts`) as the diff and the plan read them: text and YAML documents
+ * through a cache shared by both trees, and the fleet model.
  */
-export interface TreeScan {
-  readonly root: string;
-  /** Tree-relative path → sha256 of the file's bytes, for every regular file outside `.git` and the state directory. */
-  readonly hashes: ReadonlyMap<string, string>;
-  /** Directory ('' for the root) → the names of the files directly in it. */
-  readonly files: ReadonlyMap<string, readonly string[]>;
-  /** Every directory ('' for the root). */
-  readonly directories: ReadonlySet<string>;
-  /** Directory → the paths of the directories directly in it. */
-  readonly subdirectories: ReadonlyMap<string, readonly string[]>;
-  /** Files whose hash came from the manifest (verified by size and modification time). */
-  readonly trusted: number;
-  /** Problems worth a warning (files the manifest lists that are missing). */
-  readonly problems: string[];
-}
-
-/** Reports progress of long work, one short line at a time. */
-export type ProgressListener = (message: string) => void;
-
-/**
- * Refuses a directory that is not a synthesized tree, naming what is missing: `<label> <dir>: …` (an
- * `InputError`). A tree has `.cdk8s-fleet/manifest.json` (written by every synth) and no interrupted write.
- */
-export function requireTree(dir: string, label = 'tree'): void {
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(dir);
-  } catch {
-    throw new InputError(`${label} ${dir}: no such directory`, dir);
-  }
-  if (!stat.isDirectory()) throw new InputError(`${label} ${dir}: not a directory`, dir);
-  const manifest = path.join(dir, STATE_DIR, 'manifest.json');
-  if (!fs.existsSync(manifest)) {
-    throw new InputError(`${label} ${dir}: not a cdk8s-fleet tree (no ${STATE_DIR}/manifest.json; pass the directory a FleetApp synthesized into)`, dir);
-  }
-  const interrupted = interruptedWrite(dir);
-  if (interrupted) throw new InputError(`${label} ${dir}: ${interrupted}; synthesize again before reading it`, dir);
-}
-
-/** Finds every file of a tree and its hash (see `TreeScan`); refuses a directory that is not a tree. */
-export function scanTree(root: string, onProgress?: ProgressListener, label = 'tree'): TreeScan {
-  requireTree(root, label);
-  const manifest: Record<string, string> = readJson(path.join(root, STATE_DIR, 'manifest.json'), 'files').files;
-  let statCache: Record<string, [number, number]> = {};
-  try {
-    statCache = JSON.parse(fs.readFileSync(path.join(root, STATE_DIR, 'stat-cache.json'), 'utf-8'));
-  } catch {
-    // No stat cache (a checkout rather than the synth's own output): every file is hashed.
-  }
-  const hashes = new Map<string, string>();
-  const files = new Map<string, string[]>();
-  const directories = new Set<string>();
-  const subdirectories = new Map<string, string[]>();
-  const base = path.resolve(root) + path.sep;
-  let trusted = 0;
-  let seen = 0;
-  const visit = (dir: string) => {
-    directories.add(dir);
-    const names: string[] = [];
-    files.set(dir, names);
-    const subs: string[] = [];
-    subdirectories.set(dir, subs);
-    const entries = fs.readdirSync(base + dir, { withFileTypes: true });
-    for (const e of entries) {
-      const rel = dir ? `${dir}/${e.name}` : e.name;
-      if (e.isDirectory()) {
-        if (e.name !== '.git' && rel !== STATE_DIR) {
-          subs.push(rel);
-          visit(rel);
-        }
-        continue;
-      }
-      if (!e.isFile()) {
-        throw new InputError(`${label} ${root}: ${rel} is ${e.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; a tree holds regular files only`, rel);
-      }
-      names.push(e.name);
-      const abs = base + rel;
-      const recorded = manifest[rel];
-      const cached = statCache[rel];
-      let hash: string | undefined;
-      if (recorded !== undefined && cached) {
-        const stat = fs.statSync(abs);
-        if (stat.size === cached[0] && stat.mtimeMs === cached[1]) {
-          hash = recorded;
-          trusted++;
-        }
-      }
-      hashes.set(rel, hash ?? sha256(readBounded(abs, `${label} ${root}: ${rel}`)));
-      if (++seen % 10_000 === 0) onProgress?.(`${label}: ${seen} files checked`);
-    }
-    names.sort(cmp);
-  };
-  visit('');
-  const problems = Object.keys(manifest).filter(p => !hashes.has(p)).sort(cmp)
-    .map(p => `${label} ${root}: ${p} is listed in the manifest but missing`);
-  return { root, hashes, files, directories, subdirectories, trusted, problems };
-}
 
 /** Parsed documents by content hash, shared by the two trees of a diff (a file both trees hold is parsed once). */
 export class ParseCache {
@@ -205,9 +104,27 @@ export function modelOfTree(reader: TreeReader, options: { readonly workloads: b
       if (object && typeof object === 'object') entries.push(lazyEntry(reader, rel, object, argo ? [] : imagesOf(object)));
     }
   }
-  const acknowledgements = reader.typeOf(ACKNOWLEDGEMENTS_FILE) === 'file' ? parseAcknowledgements(reader.text(ACKNOWLEDGEMENTS_FILE)) : [];
-  const model = modelFromEntries(entries, acknowledgements);
+  const model = modelFromEntries(entries, acknowledgementsOf(reader));
   return { ...model, problems: [...reader.scan.problems, ...problems, ...model.problems] };
+}
+
+/** The removals the tree acknowledges (its `acknowledged-removals.yaml`). */
+export function acknowledgementsOf(reader: TreeReader): RemovalAcknowledgement[] {
+  return reader.typeOf(ACKNOWLEDGEMENTS_FILE) === 'file' ? parseAcknowledgements(reader.text(ACKNOWLEDGEMENTS_FILE)) : [];
+}
+
+/**
+ * Whether two scanned trees hold the same Argo CD objects (`argocd/`, `bootstrap/`, byte for byte) and no
+ * ApplicationSet reads the tree's other files: then their plans are the same, and one serves both.
+ */
+export function samePlanInputs(base: TreeReader, head: TreeReader, baseModel: FleetModel): boolean {
+  const argo = (r: TreeReader) => [...r.scan.hashes].filter(([p]) => p.startsWith('argocd/') || p.startsWith('bootstrap/'));
+  const b = argo(base);
+  const h = argo(head);
+  if (b.length !== h.length) return false;
+  const headHashes = head.scan.hashes;
+  if (b.some(([p, hash]) => headHashes.get(p) !== hash)) return false;
+  return !baseModel.applicationSets.some(e => isGitGenerated(e.object));
 }
 
 /** Whether an ApplicationSet has a git generator (which reads the tree's paths and files), at any depth. */
@@ -231,24 +148,6 @@ function lazyEntry(reader: TreeReader, rel: string, object: unknown, images: str
       return reader.text(rel);
     },
   };
-}
-
-function readBounded(abs: string, label: string): Buffer {
-  const stat = fs.statSync(abs);
-  if (stat.size > MAX_INPUT_BYTES) throw new InputError(`${label}: ${stat.size} bytes, more than the ${MAX_INPUT_BYTES} read at most`, abs);
-  return fs.readFileSync(abs);
-}
-
-function readJson(file: string, field: string): any {
-  const text = decodeText(readBounded(file, file), file, file);
-  let doc: any;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${file}: not valid JSON (${(e as Error).message})`, file);
-  }
-  if (!doc || typeof doc !== 'object' || typeof doc[field] !== 'object' || doc[field] === null) throw new InputError(`${file}: has no '${field}' map`, file);
-  return doc;
 }
 
 function cmp(a: string, b: string): number {

@@ -41,6 +41,27 @@ interface Input {
   readonly source: number;
 }
 
+/** The paths that differ between the two trees of a diff, indexed for `TreeSide.touches`. */
+export interface ChangeIndex {
+  readonly files: ReadonlySet<string>;
+  /** Directories that directly hold a changed file. */
+  readonly dirs: ReadonlySet<string>;
+  /** Those directories and every directory above them ('' included). */
+  readonly ancestors: ReadonlySet<string>;
+}
+
+/** Indexes changed paths. */
+export function changeIndex(changed: readonly string[]): ChangeIndex {
+  const dirs = new Set<string>();
+  const ancestors = new Set<string>();
+  for (const f of changed) {
+    const parts = f.split('/');
+    dirs.add(parts.slice(0, -1).join('/'));
+    for (let n = parts.length - 1; n >= 0; n--) ancestors.add(parts.slice(0, n).join('/'));
+  }
+  return { files: new Set(changed), dirs, ancestors };
+}
+
 /** The file kinds a directory source reads (Argo CD's directory type; jsonnet is compared as text). */
 const MANIFEST_FILE = /\.(ya?ml|json|jsonnet)$/;
 
@@ -49,11 +70,12 @@ export class TreeSide {
   private readonly apps = new Map<string, PlannedApplication>();
   private readonly inputCache = new WeakMap<PlannedApplication, Input[]>();
   private readonly keyCache = new WeakMap<PlannedApplication, string>();
-  private readonly appFilesCache = new WeakMap<PlannedApplication, readonly string[]>();
   private readonly filesCache = new Map<string, string[]>();
   private readonly objectCache = new Map<string, PairObjects>();
   private readonly failing = new Map<string, boolean>();
   private readonly fileOfObject = new Map<unknown, string>();
+  private readonly kustomizations = new Map<string, string | undefined>();
+  private readers: Map<string, Input[]> | undefined;
 
   public constructor(public readonly reader: TreeReader, public readonly plan: FleetPlan, private readonly model: FleetModel) {
     for (const c of plan.clusters) for (const a of c.applications) this.apps.set(`${c.name}\u0000${a.name}`, a);
@@ -80,33 +102,53 @@ export class TreeSide {
   public inputsKey(a: PlannedApplication): string {
     let key = this.keyCache.get(a);
     if (key === undefined) {
-      key = JSON.stringify([a.destinationNamespace, this.inputsOf(a)]);
+      key = a.destinationNamespace;
+      for (const i of this.inputsOf(a)) key += `\u0000${i.type}\u0001${i.path}\u0001${i.recurse ?? ''}\u0001${i.include ?? ''}\u0001${i.exclude ?? ''}\u0001${i.source}`;
       this.keyCache.set(a, key);
     }
     return key;
   }
 
+  /**
+   * Whether a file the Application reads may be among `changed` (paths that differ between the trees). Cheap: a
+   * directory source is looked up by directory; only Kustomize overlays list their files.
+   */
+  public touches(a: PlannedApplication, changed: ChangeIndex): boolean {
+    for (const i of this.inputsOf(a)) {
+      if (i.type === 'values' ? changed.files.has(i.path)
+        : i.recurse ? changed.ancestors.has(i.path)
+          : changed.dirs.has(i.path) || (this.kustomization(i.path) !== undefined && this.filesOf(i).some(f => changed.files.has(f)))) return true;
+    }
+    return false;
+  }
+
+  /** Whether some Application of this tree reads the file. */
+  public reads(file: string): boolean {
+    if (!this.readers) {
+      this.readers = new Map();
+      for (const a of this.apps.values()) {
+        for (const i of this.inputsOf(a)) {
+          const list = this.readers.get(i.path) ?? [];
+          this.readers.set(i.path, list);
+          if (!list.some(x => x.type === i.type && x.recurse === i.recurse && x.include === i.include && x.exclude === i.exclude)) list.push(i);
+        }
+      }
+    }
+    // The inputs at the file itself (a values file), its directory, or above it (recursive or Kustomize roots).
+    const parts = file.split('/');
+    for (let n = parts.length; n >= 0; n--) {
+      for (const i of this.readers.get(parts.slice(0, n).join('/')) ?? []) if (this.filesOf(i).includes(file)) return true;
+    }
+    // Kustomize overlays may read files anywhere in the tree.
+    for (const [dir, inputs] of this.readers) {
+      for (const i of inputs) if (i.type === 'dir' && this.kustomization(dir) !== undefined && this.filesOf(i).includes(file)) return true;
+    }
+    return false;
+  }
+
   /** The sha256 of a file of this tree. */
   public hash(file: string): string | undefined {
     return this.reader.scan.hashes.get(file);
-  }
-
-  /** Every tree file the Application reads. */
-  public inputFiles(a: PlannedApplication): readonly string[] {
-    let files = this.appFilesCache.get(a);
-    if (!files) {
-      const inputs = this.inputsOf(a);
-      files = inputs.length === 1 ? this.filesOf(inputs[0]) : inputs.flatMap(i => this.filesOf(i));
-      this.appFilesCache.set(a, files);
-    }
-    return files;
-  }
-
-  /** Every tree file some Application of this tree reads. */
-  public attributedFiles(): Set<string> {
-    const out = new Set<string>();
-    for (const a of this.apps.values()) for (const f of this.inputFiles(a)) out.add(f);
-    return out;
   }
 
   /** Keys of the inputs of `a` whose Kustomize overlay does not build in process (they are compared as files). */
@@ -179,7 +221,7 @@ export class TreeSide {
         const exclude = typeof s.directory?.exclude === 'string' && s.directory.exclude !== '' ? s.directory.exclude : undefined;
         inputs!.push({ type: isChart ? 'chart' : 'dir', path: dir, recurse: s.directory?.recurse === true || isChart, include, exclude, source: i });
         const options = Object.keys(s.kustomize ?? {}).filter(k => s.kustomize[k] !== undefined && s.kustomize[k] !== null);
-        if (options.length && kustomizationFile(dir, this.reader)) {
+        if (options.length && this.kustomization(dir)) {
           this.problem(`${a.name}: the Application's kustomize options (${options.join(', ')}) are not applied; '${dir}' is built without them`);
         }
       }
@@ -200,7 +242,7 @@ export class TreeSide {
     if (files) return files;
     if (input.type === 'values') {
       files = this.hash(input.path) !== undefined ? [input.path] : [];
-    } else if (input.type === 'dir' && kustomizationFile(input.path, this.reader) && !this.kustomizeFails(input.path)) {
+    } else if (input.type === 'dir' && this.kustomization(input.path) && !this.kustomizeFails(input.path)) {
       files = kustomizationInputs(input.path, this.host());
     } else {
       // Argo CD's directory source (reposerver findManifests): manifest files, then exclude, then include, each
@@ -226,7 +268,7 @@ export class TreeSide {
     } else if (input.type === 'chart') {
       // Helm charts in the tree are not rendered here: their files are compared as text.
       for (const f of this.filesOf(input)) objects.set(`file|${f}`, this.fileSource(f));
-    } else if (!raw && kustomizationFile(input.path, this.reader)) {
+    } else if (!raw && this.kustomization(input.path)) {
       for (const b of buildKustomization(input.path, this.host())) {
         const s = source(b.object, b.file, 0, namespace);
         objects.set(identity(s), s);
@@ -250,11 +292,17 @@ export class TreeSide {
     return result;
   }
 
+  /** The kustomization file of a directory of this tree (memoized). */
+  private kustomization(dir: string): string | undefined {
+    if (!this.kustomizations.has(dir)) this.kustomizations.set(dir, kustomizationFile(dir, this.reader));
+    return this.kustomizations.get(dir);
+  }
+
   private kustomizeFails(dir: string): boolean {
     let fails = this.failing.get(dir);
     if (fails === undefined) {
       fails = false;
-      if (kustomizationFile(dir, this.reader)) {
+      if (this.kustomization(dir)) {
         try {
           buildKustomization(dir, this.host());
         } catch (e) {

@@ -32,7 +32,7 @@ describe('cdk8s-fleet diff', () => {
     // THEN the 12 production clusters, folded, with the three changed objects
     const production = Array.from({ length: 38 }, (_, c) => c).filter(c => c % 3 === 2).map(c => `cluster-${String(c).padStart(4, '0')}`);
     expect(result.code).toBe(0);
-    expect(result.out).toContain(`**Summary:** 12 cluster(s) touched · objects: 0 added, 36 changed, 0 removed · 12 Application(s) affected · 36 of 496 files differ`);
+    expect(result.out).toContain('**Summary:** 12 cluster(s) touched · objects: 0 added, 36 changed, 0 removed · 12 Application(s) affected · 36 of 496 files differ');
     expect(result.out).toContain(`### on 12 clusters: ${production.join(', ')}\n\n- ✏️ **app-000-{cluster}**\n`);
     expect(result.out).toContain([
       '  - ✏️ ConfigMap `app-000/app-000`', '    - `data.LOG_LEVEL: info → debug`',
@@ -48,7 +48,11 @@ describe('cdk8s-fleet diff', () => {
     // THEN
     expect(json.version).toBe(1);
     expect(json.summary).toEqual({
-      clustersTouched: 12, objectsAdded: 0, objectsChanged: 36, objectsRemoved: 0, applicationsAffected: 12,
+      clustersTouched: 12,
+      objectsAdded: 0,
+      objectsChanged: 36,
+      objectsRemoved: 0,
+      applicationsAffected: 12,
       files: { base: 496, head: 496, changed: 36 },
     });
     const cluster = json.clusters.find((c: any) => c.cluster === 'cluster-0002');
@@ -123,15 +127,29 @@ describe('diffMarkdown for a PR comment', () => {
   test('stays under GitHub\'s comment limit: past the budget, sections lose their field details and say so', () => {
     // GIVEN 400 clusters, each with its own long change (nothing folds)
     const diff: FleetDiff = {
-      clusters: [], projects: [], selections: [], removals: [], blockedRemovals: [], emptiedClusters: [], failingApplicationSets: [], unusedAcknowledgements: [],
+      clusters: [],
+      projects: [],
+      selections: [],
+      removals: [],
+      blockedRemovals: [],
+      emptiedClusters: [],
+      failingApplicationSets: [],
+      unusedAcknowledgements: [],
       objects: {
         clusters: Array.from({ length: 400 }, (_, i) => ({
           cluster: `c${i}`,
           applications: [{
             application: `web-c${i}`,
             column: 'web',
-            objects: [{ status: 'changed' as const, apiVersion: 'v1', kind: 'ConfigMap', namespace: 'web', name: 'web', file: `clusters/c${i}/web/ConfigMap.web.yaml`,
-              fields: [{ path: ['data', 'X'], change: 'changed' as const, before: 'a'.repeat(150), after: `${i}`.repeat(100) }] }],
+            objects: [{
+              status: 'changed' as const,
+              apiVersion: 'v1',
+              kind: 'ConfigMap',
+              namespace: 'web',
+              name: 'web',
+              file: `clusters/c${i}/web/ConfigMap.web.yaml`,
+              fields: [{ path: ['data', 'X'], change: 'changed' as const, before: 'a'.repeat(150), after: `${i}`.repeat(100) }],
+            }],
           }],
         })),
         fleet: [],

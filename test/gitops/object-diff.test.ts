@@ -32,7 +32,8 @@ describe('diffFields', () => {
       'spec.template.spec.containers[api].ports[containerPort=9090].protocol changed "TCP" "UDP"',
       'spec.template.spec.containers[api].ports reordered [8080,9090] [9090,8080]',
     ]);
-    expect(lines({ spec: { ports: [{ port: 80, targetPort: 8080 }] } }, { spec: { ports: [{ port: 80, targetPort: 8081 }, { port: 443 }] } })).toEqual([
+    const service = (ports: any[]) => ({ spec: { ports } });
+    expect(lines(service([{ port: 80, targetPort: 8080 }]), service([{ port: 80, targetPort: 8081 }, { port: 443 }]))).toEqual([
       'spec.ports[port=80].targetPort changed 8080 8081',
       'spec.ports[port=443] added {"port":443}',
     ]);

@@ -246,6 +246,19 @@ describe('diff: what it reads', () => {
     expect(touched(d)).toEqual(['prod-eu-1', 'prod-us-1']);
   });
 
+  test('the head tree scanned on a worker thread gives the same diff; its refusals come back as they are', () => {
+    // GIVEN
+    const head = tree({ prodReplicas: 5 });
+    const linked = tree();
+    fs.symlinkSync('/etc/hostname', path.join(linked, 'clusters/dev-eu-1/api/ConfigMap.link.yaml'));
+    // WHEN the worker threshold is 0 (trees of any size go to the worker)
+    const d = diffTrees(BASE, head, { scanWorkerThreshold: 0 });
+    // THEN
+    expect(diffJson(d.diff)).toEqual(diffJson(diffTrees(BASE, head).diff));
+    expect(() => diffTrees(BASE, linked, { scanWorkerThreshold: 0 }))
+      .toThrow(new InputError(`head ${linked}: clusters/dev-eu-1/api/ConfigMap.link.yaml is a symbolic link; a tree holds regular files only`));
+  });
+
   test('a file no Application reads is reported on its own', () => {
     // GIVEN a stray manifest outside every Application's path
     const head = tree();

@@ -1,0 +1,230 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
+import { interruptedWrite, sha256, STATE_DIR } from './tree-writer';
+import { decodeText, InputError, MAX_INPUT_BYTES } from '../private/yaml-input';
+
+/**
+ * A synthesized tree as the diff and the plan read it: every regular file with its sha256, found cheaply.
+ *
+ * A file's hash is taken from the tree's manifest (`.cdk8s-fleet/manifest.json`) only when the writer's stat
+ * cache (`.cdk8s-fleet/stat-cache.json`, local to the machine that synthesized the tree) recorded the size and
+ * modification time the file still has — the test git and the tree writer use to know a file is as written.
+ * Every other file (no stat cache, as in a fresh checkout; a file edited since; a file the manifest does not
+ * list) is read and hashed. A stale manifest can therefore never make a changed file look unchanged.
+ */
+export interface TreeScan {
+  readonly root: string;
+  /** Tree-relative path → sha256 of the file's bytes, for every regular file outside `.git` and the state directory. */
+  readonly hashes: ReadonlyMap<string, string>;
+  /** Directory ('' for the root) → the names of the files directly in it. */
+  readonly files: ReadonlyMap<string, readonly string[]>;
+  /** Every directory ('' for the root). */
+  readonly directories: ReadonlySet<string>;
+  /** Directory → the paths of the directories directly in it. */
+  readonly subdirectories: ReadonlyMap<string, readonly string[]>;
+  /** Files whose hash came from the manifest (verified by size and modification time). */
+  readonly trusted: number;
+  /** Problems worth a warning (files the manifest lists that are missing). */
+  readonly problems: string[];
+}
+
+/** Reports progress of long work, one short line at a time. */
+export type ProgressListener = (message: string) => void;
+
+/**
+ * Refuses a directory that is not a synthesized tree, naming what is missing: `<label> <dir>: …` (an
+ * `InputError`). A tree has `.cdk8s-fleet/manifest.json` (written by every synth) and no interrupted write.
+ */
+export function requireTree(dir: string, label = 'tree'): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch {
+    throw new InputError(`${label} ${dir}: no such directory`, dir);
+  }
+  if (!stat.isDirectory()) throw new InputError(`${label} ${dir}: not a directory`, dir);
+  const manifest = path.join(dir, STATE_DIR, 'manifest.json');
+  if (!fs.existsSync(manifest)) {
+    throw new InputError(`${label} ${dir}: not a cdk8s-fleet tree (no ${STATE_DIR}/manifest.json; pass the directory a FleetApp synthesized into)`, dir);
+  }
+  const interrupted = interruptedWrite(dir);
+  if (interrupted) throw new InputError(`${label} ${dir}: ${interrupted}; synthesize again before reading it`, dir);
+}
+
+/** Finds every file of a tree and its hash (see `TreeScan`); refuses a directory that is not a tree. */
+export function scanTree(root: string, onProgress?: ProgressListener, label = 'tree'): TreeScan {
+  requireTree(root, label);
+  const manifest: Record<string, string> = readJson(path.join(root, STATE_DIR, 'manifest.json'), 'files').files;
+  let statCache: Record<string, [number, number]> = {};
+  try {
+    statCache = JSON.parse(fs.readFileSync(path.join(root, STATE_DIR, 'stat-cache.json'), 'utf-8'));
+  } catch {
+    // No stat cache (a checkout rather than the synth's own output): every file is hashed.
+  }
+  const hashes = new Map<string, string>();
+  const files = new Map<string, string[]>();
+  const directories = new Set<string>();
+  const subdirectories = new Map<string, string[]>();
+  const base = path.resolve(root) + path.sep;
+  let trusted = 0;
+  let seen = 0;
+  const visit = (dir: string) => {
+    directories.add(dir);
+    const names: string[] = [];
+    files.set(dir, names);
+    const subs: string[] = [];
+    subdirectories.set(dir, subs);
+    const entries = fs.readdirSync(base + dir, { withFileTypes: true });
+    for (const e of entries) {
+      const rel = dir ? `${dir}/${e.name}` : e.name;
+      if (e.isDirectory()) {
+        if (e.name !== '.git' && rel !== STATE_DIR) {
+          subs.push(rel);
+          visit(rel);
+        }
+        continue;
+      }
+      if (!e.isFile()) {
+        throw new InputError(`${label} ${root}: ${rel} is ${e.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; a tree holds regular files only`, rel);
+      }
+      names.push(e.name);
+      const abs = base + rel;
+      const recorded = manifest[rel];
+      const cached = statCache[rel];
+      let hash: string | undefined;
+      if (recorded !== undefined && cached) {
+        const stat = fs.statSync(abs);
+        if (stat.size === cached[0] && stat.mtimeMs === cached[1]) {
+          hash = recorded;
+          trusted++;
+        }
+      }
+      hashes.set(rel, hash ?? sha256(readBounded(abs, `${label} ${root}: ${rel}`)));
+      if (++seen % 10_000 === 0) onProgress?.(`${label}: ${seen} files checked`);
+    }
+    names.sort(cmp);
+  };
+  visit('');
+  const problems = Object.keys(manifest).filter(p => !hashes.has(p)).sort(cmp)
+    .map(p => `${label} ${root}: ${p} is listed in the manifest but missing`);
+  return { root, hashes, files, directories, subdirectories, trusted, problems };
+}
+
+export function readBounded(abs: string, label: string): Buffer {
+  const stat = fs.statSync(abs);
+  if (stat.size > MAX_INPUT_BYTES) throw new InputError(`${label}: ${stat.size} bytes, more than the ${MAX_INPUT_BYTES} read at most`, abs);
+  return fs.readFileSync(abs);
+}
+
+function readJson(file: string, field: string): any {
+  const text = decodeText(readBounded(file, file), file, file);
+  let doc: any;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${file}: not valid JSON (${(e as Error).message})`, file);
+  }
+  if (!doc || typeof doc !== 'object' || typeof doc[field] !== 'object' || doc[field] === null) throw new InputError(`${file}: has no '${field}' map`, file);
+  return doc;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Options of `scanTrees`. */
+export interface ScanTreesOptions {
+  readonly onProgress?: ProgressListener;
+  /**
+   * From how many files (in the head tree's manifest) the head tree is scanned on a worker thread while the
+   * main thread scans the base: below it, starting a worker costs more than it saves.
+   */
+  readonly workerThreshold?: number;
+}
+
+/** Trees smaller than this are scanned one after the other on the main thread. */
+export const DEFAULT_SCAN_WORKER_THRESHOLD = 20_000;
+
+/** How long the main thread waits for a worker that reports nothing before scanning the tree itself. */
+const STALL_MS = 120_000;
+
+/**
+ * Scans both trees of a diff: the head on a worker thread while the main thread scans the base, when the trees
+ * are large (the scan is one stat or one read-and-hash per file: two trees take twice as long on one core).
+ * Both are refused before either is read when they are not trees.
+ */
+export function scanTrees(baseDir: string, headDir: string, options: ScanTreesOptions = {}): [TreeScan, TreeScan] {
+  requireTree(baseDir, 'base');
+  requireTree(headDir, 'head');
+  const progress = options.onProgress;
+  const threshold = options.workerThreshold ?? DEFAULT_SCAN_WORKER_THRESHOLD;
+  const worker = manifestSize(headDir) >= threshold ? WorkerScan.tryStart(headDir, 'head') : undefined;
+  progress?.(`reading ${baseDir}${worker ? ` (and ${headDir} on a second thread)` : ''}`);
+  const base = scanTree(baseDir, progress, 'base');
+  if (!worker) progress?.(`reading ${headDir}`);
+  const head = worker?.result() ?? scanTree(headDir, progress, 'head');
+  return [base, head];
+}
+
+/** The size of a tree's manifest file, as a cheap measure of its file count (about 110 bytes a file). */
+function manifestSize(dir: string): number {
+  return (fs.statSync(path.join(dir, STATE_DIR, 'manifest.json'), { throwIfNoEntry: false })?.size ?? 0) / 110;
+}
+
+/** A scan running on a worker thread (`tree-scan-worker.ts`), waited for synchronously. */
+class WorkerScan {
+  public static tryStart(root: string, label: string): WorkerScan | undefined {
+    const js = path.join(__dirname, 'tree-scan-worker.js');
+    const ts = path.join(__dirname, 'tree-scan-worker.ts');
+    let execArgv: string[] = [];
+    let file = js;
+    if (!fs.existsSync(js)) {
+      if (!fs.existsSync(ts)) return undefined;
+      // Running from TypeScript sources (tests, ts-node): the worker needs a TypeScript loader too.
+      try {
+        execArgv = ['-r', require.resolve('ts-node/register/transpile-only')];
+      } catch {
+        return undefined;
+      }
+      file = ts;
+    }
+    try {
+      return new WorkerScan(file, execArgv, root, label);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private readonly worker: Worker;
+  private readonly port: import('worker_threads').MessagePort;
+  private readonly done = new Int32Array(new SharedArrayBuffer(4));
+
+  private constructor(file: string, execArgv: string[], private readonly root: string, private readonly label: string) {
+    const channel = new MessageChannel();
+    this.port = channel.port1;
+    this.worker = new Worker(file, { execArgv, workerData: { root, label, port: channel.port2, done: this.done }, transferList: [channel.port2] });
+    this.worker.unref();
+  }
+
+  /** The worker's scan (its `InputError` rethrown); the tree is scanned here if the worker fails or stalls. */
+  public result(): TreeScan {
+    try {
+      const start = Date.now();
+      for (;;) {
+        const msg = receiveMessageOnPort(this.port);
+        if (msg) {
+          const m = msg.message as { scan?: TreeScan; error?: { message: string; file?: string; input: boolean } };
+          if (m.scan) return m.scan;
+          if (m.error?.input) throw new InputError(m.error.message, m.error.file);
+          break;
+        }
+        if (Atomics.wait(this.done, 0, 0, 1000) === 'timed-out' && Date.now() - start > STALL_MS) break;
+      }
+    } finally {
+      void this.worker.terminate();
+      this.port.close();
+    }
+    return scanTree(this.root, undefined, this.label);
+  }
+}
