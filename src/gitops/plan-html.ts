@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { fieldText, objectName, textLines } from './diff-report';
+import { fieldText, objectName, textLines } from './diff-format';
 import { FleetPlan, PlannedApplication } from './fleet-plan';
 import { FleetDiff } from './plan-diff';
 import { ApplicationObjects, columnOf, ObjectChange } from './tree-diff';
