@@ -3,7 +3,7 @@ import { computePlan, FleetPlan, PlannedApplication } from './fleet-plan';
 import { diffFields, leafChanges } from './object-diff';
 import { diffPlans, FleetDiff } from './plan-diff';
 import { acknowledgementsOf, modelOfTree, ParseCache, samePlanInputs, TreeReader } from './tree-objects';
-import { ProgressListener, scanTrees } from './tree-scan';
+import { ProgressListener, startScans } from './tree-scan';
 import { changeIndex, ObjectSource, PairObjects, TreeSide } from './tree-side';
 
 /**
@@ -85,18 +85,22 @@ export interface TreeDiff {
 /** Compares two synthesized trees (base = the target branch, head = the change). Refuses directories that are not trees. */
 export function diffTrees(baseDir: string, headDir: string, options: DiffTreesOptions = {}): TreeDiff {
   const progress = options.onProgress ?? (() => undefined);
-  const [baseScan, headScan] = scanTrees(baseDir, headDir, { onProgress: progress, workerThreshold: options.scanWorkerThreshold });
+  const scans = startScans(baseDir, headDir, { onProgress: progress, workerThreshold: options.scanWorkerThreshold });
+  const baseScan = scans.base;
   const cache = new ParseCache();
   const baseReader = new TreeReader(baseScan, cache, 'base');
-  const headReader = new TreeReader(headScan, cache, 'head');
-  progress('expanding ApplicationSets of both trees');
+  // The base's plan while the head is still being scanned on the worker thread.
+  progress('expanding the ApplicationSets of the base');
   const baseModel = modelOfTree(baseReader, { workloads: options.fullPlans ?? false });
   const basePlan = computePlan(baseModel);
+  const headScan = scans.head();
+  const headReader = new TreeReader(headScan, cache, 'head');
   // A change that leaves every Argo CD object as it was (most PRs) has the base's plan: compute it once.
   const shared = !options.fullPlans && samePlanInputs(baseReader, headReader, baseModel);
   const headModel = shared
     ? { ...baseModel, acknowledgements: acknowledgementsOf(headReader), problems: headScan.problems }
     : modelOfTree(headReader, { workloads: options.fullPlans ?? false });
+  if (!shared) progress('expanding the ApplicationSets of the head');
   const headPlan = shared ? basePlan : computePlan(headModel);
   const base = new TreeSide(baseReader, basePlan, baseModel);
   const head = new TreeSide(headReader, headPlan, headModel);
@@ -119,7 +123,9 @@ export function diffTrees(baseDir: string, headDir: string, options: DiffTreesOp
       dirty.add(key);
       // An overlay that does not build in process on either side is compared as files on both.
       const raw = new Set([...(b ? base.failingInputs(b) : []), ...(h ? head.failingInputs(h) : [])]);
-      objects.push(...compareObjects(b ? base.objectsOf(b, raw) : emptyObjects(), h ? head.objectsOf(h, raw) : emptyObjects()));
+      const changes = compareObjects(b ? base.objectsOf(b, raw) : emptyObjects(), h ? head.objectsOf(h, raw) : emptyObjects());
+      // The objects of a new Application are named, not spelled out: the plan's line says what it deploys.
+      objects.push(...(b ? changes : changes.map(o => ({ ...o, fields: [] }))));
     }
     if (objects.length) {
       const list = clusters.get(cluster) ?? [];

@@ -150,11 +150,12 @@ export const DEFAULT_SCAN_WORKER_THRESHOLD = 20_000;
 const STALL_MS = 120_000;
 
 /**
- * Scans both trees of a diff: the head on a worker thread while the main thread scans the base, when the trees
- * are large (the scan is one stat or one read-and-hash per file: two trees take twice as long on one core).
- * Both are refused before either is read when they are not trees.
+ * Scans both trees of a diff: the head on a worker thread while the main thread scans the base and goes on with
+ * it, when the trees are large (the scan is one stat or one read-and-hash per file: two trees take twice as long
+ * on one core). `head()` waits for the worker (or scans the head itself, for small trees). Both are refused
+ * before either is read when they are not trees.
  */
-export function scanTrees(baseDir: string, headDir: string, options: ScanTreesOptions = {}): [TreeScan, TreeScan] {
+export function startScans(baseDir: string, headDir: string, options: ScanTreesOptions = {}): { base: TreeScan; head: () => TreeScan } {
   requireTree(baseDir, 'base');
   requireTree(headDir, 'head');
   const progress = options.onProgress;
@@ -162,9 +163,17 @@ export function scanTrees(baseDir: string, headDir: string, options: ScanTreesOp
   const worker = manifestSize(headDir) >= threshold ? WorkerScan.tryStart(headDir, 'head') : undefined;
   progress?.(`reading ${baseDir}${worker ? ` (and ${headDir} on a second thread)` : ''}`);
   const base = scanTree(baseDir, progress, 'base');
-  if (!worker) progress?.(`reading ${headDir}`);
-  const head = worker?.result() ?? scanTree(headDir, progress, 'head');
-  return [base, head];
+  let head: TreeScan | undefined;
+  return {
+    base,
+    head: () => {
+      if (!head) {
+        if (!worker) progress?.(`reading ${headDir}`);
+        head = worker?.result() ?? scanTree(headDir, progress, 'head');
+      }
+      return head;
+    },
+  };
 }
 
 /** The size of a tree's manifest file, as a cheap measure of its file count (about 110 bytes a file). */

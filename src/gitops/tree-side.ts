@@ -75,6 +75,7 @@ export class TreeSide {
   private readonly failing = new Map<string, boolean>();
   private readonly fileOfObject = new Map<unknown, string>();
   private readonly kustomizations = new Map<string, string | undefined>();
+  private readonly charts = new Map<string, boolean>();
   private readers: Map<string, Input[]> | undefined;
 
   public constructor(public readonly reader: TreeReader, public readonly plan: FleetPlan, private readonly model: FleetModel) {
@@ -214,9 +215,9 @@ export class TreeSide {
     const refs = new Map<string, any>(sources.filter(s => typeof s.ref === 'string').map(s => [s.ref, s]));
     sources.forEach((s, i) => {
       // The Argo CD objects (`argocd/`, `bootstrap/`, read by the root Application) are the fleet section.
-      if (typeof s.path === 'string' && !s.chart && local(s) && !isArgoPath(trimDir(s.path))) {
-        const dir = trimDir(s.path);
-        const isChart = this.reader.typeOf(join(dir, 'Chart.yaml')) === 'file';
+      const dir = typeof s.path === 'string' ? trimDir(s.path) : '';
+      if (typeof s.path === 'string' && !s.chart && local(s) && !isArgoPath(dir)) {
+        const isChart = this.isChart(dir);
         const include = typeof s.directory?.include === 'string' && s.directory.include !== '' ? s.directory.include : undefined;
         const exclude = typeof s.directory?.exclude === 'string' && s.directory.exclude !== '' ? s.directory.exclude : undefined;
         inputs!.push({ type: isChart ? 'chart' : 'dir', path: dir, recurse: s.directory?.recurse === true || isChart, include, exclude, source: i });
@@ -290,6 +291,16 @@ export class TreeSide {
     const result = { objects, unreadable };
     this.objectCache.set(key, result);
     return result;
+  }
+
+  /** Whether a directory of this tree holds a Helm chart (memoized). */
+  private isChart(dir: string): boolean {
+    let chart = this.charts.get(dir);
+    if (chart === undefined) {
+      chart = this.reader.typeOf(join(dir, 'Chart.yaml')) === 'file';
+      this.charts.set(dir, chart);
+    }
+    return chart;
   }
 
   /** The kustomization file of a directory of this tree (memoized). */
@@ -386,9 +397,13 @@ function isArgoPath(p: string): boolean {
   return p === 'argocd' || p === 'bootstrap' || p.startsWith('argocd/') || p.startsWith('bootstrap/') || p === '';
 }
 
+/** A source path as a tree-relative directory. */
 function trimDir(p: string): string {
-  return normalize(String(p).replace(/^\.\//, ''));
+  // Plain paths (`clusters/prod/api`, most of them) are already normal.
+  return PLAIN_PATH.test(p) ? p : normalize(String(p).replace(/^\.\//, ''));
 }
+
+const PLAIN_PATH = /^[\w-]+(\/[\w-][\w.-]*)*$/;
 
 function normalize(p: string): string {
   const out: string[] = [];
