@@ -30,7 +30,10 @@ export interface ObjectChange {
   readonly name: string;
   /** The tree file that holds it (the head's, or the base's for a removed object). */
   readonly file: string;
-  /** Changed objects: the changed fields; added objects: every field but identity; removed: none. Secrets hidden. */
+  /**
+   * Changed objects: the changed fields; added objects: every field but identity (none for the objects of an
+   * Application that is new on the cluster); removed: none. Secrets hidden.
+   */
   readonly fields: ShownFieldChange[];
 }
 

@@ -19,6 +19,7 @@ interface Variant {
   readonly pdb?: boolean;
   readonly withoutConfigMap?: boolean;
   readonly euRetention?: string;
+  readonly extraCluster?: string;
 }
 
 const CLUSTERS = ['dev-eu-1', 'staging-eu-1', 'prod-eu-1', 'prod-us-1'];
@@ -31,7 +32,7 @@ const VERSIONS = 'environments: [dev, staging, production]\nversions:\n  monitor
  */
 function tree(v: Variant = {}): string {
   const { app, fleet } = testFleet({}, { fleetProofs: true });
-  for (const c of CLUSTERS) addCluster(fleet, c, { environment: c.startsWith('prod') ? 'production' : c.split('-')[0], region: c.split('-')[1], tier: 'backend' });
+  for (const c of [...CLUSTERS, ...(v.extraCluster ? [v.extraCluster] : [])]) addCluster(fleet, c, { environment: c.startsWith('prod') ? 'production' : c.split('-')[0], region: c.split('-')[1], tier: 'backend' });
   new Workload(fleet, 'api', {
     namespace: 'api',
     matchLabels: { tier: 'backend' },
@@ -145,6 +146,18 @@ describe('diff of two synthesized trees: every rendered object that changes, per
     expect(diffMarkdown(added.diff)).toContain('  - ➕ PodDisruptionBudget `api/api` added\n    - `spec.minAvailable: 1`\n');
     expect(objectsOn(removed, 'dev-eu-1')['removed ConfigMap api/api-config']).toEqual([]);
     expect(diffSummaryOf(removed)).toMatchObject({ objectsRemoved: 4 });
+  });
+
+  test('a new cluster: its Applications and the objects they deploy, named', () => {
+    // WHEN
+    const d = diffTrees(BASE, tree({ extraCluster: 'prod-eu-2' }));
+    // THEN
+    expect(touched(d)).toEqual(['prod-eu-2']);
+    const md = diffMarkdown(d.diff);
+    expect(md).toContain('### prod-eu-2 (cluster added)\n');
+    expect(md).toContain('- ➕ **api-prod-eu-2** (ApplicationSet/api) clusters/prod-eu-2/api@main [ghcr.io/acme/api:1.0.0]\n');
+    expect(md).toContain('  - ➕ Deployment `api/api` added\n  - ➕ Namespace `api` added\n  - ➕ Service `api/api` added\n');
+    expect(md).not.toContain('spec.replicas');
   });
 
   test('Kustomize mode: overlays are built in process and compared per cluster and object', () => {
