@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
+import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { interruptedWrite, sha256, STATE_DIR } from './tree-writer';
 import { decodeText, InputError, MAX_INPUT_BYTES } from '../private/yaml-input';
 
@@ -206,7 +206,7 @@ class WorkerScan {
   }
 
   private readonly worker: Worker;
-  private readonly port: import('worker_threads').MessagePort;
+  private readonly port: MessagePort;
   private readonly done = new Int32Array(new SharedArrayBuffer(4));
 
   private constructor(file: string, execArgv: string[], private readonly root: string, private readonly label: string) {
