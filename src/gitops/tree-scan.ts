@@ -67,49 +67,69 @@ export function scanTree(root: string, onProgress?: ProgressListener, label = 't
   const directories = new Set<string>();
   const subdirectories = new Map<string, string[]>();
   const base = path.resolve(root) + path.sep;
-  let trusted = 0;
-  let seen = 0;
+  const where = (rel: string) => `${label} ${root}: ${rel}`;
+  // 1. Every directory and file name (one readdir per directory; symbolic links and other non-regular files refused).
+  let walked = 0;
   const visit = (dir: string) => {
     directories.add(dir);
     const names: string[] = [];
     files.set(dir, names);
     const subs: string[] = [];
     subdirectories.set(dir, subs);
-    const entries = fs.readdirSync(base + dir, { withFileTypes: true });
-    for (const e of entries) {
-      const rel = dir ? `${dir}/${e.name}` : e.name;
+    for (const e of fs.readdirSync(base + dir, { withFileTypes: true })) {
       if (e.isDirectory()) {
+        const rel = dir ? `${dir}/${e.name}` : e.name;
         if (e.name !== '.git' && rel !== STATE_DIR) {
           subs.push(rel);
           visit(rel);
         }
-        continue;
+      } else if (e.isFile()) {
+        names.push(e.name);
+        walked++;
+      } else {
+        throw new InputError(`${where(dir ? `${dir}/${e.name}` : e.name)} is ${e.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; a tree holds regular files only`);
       }
-      if (!e.isFile()) {
-        throw new InputError(`${label} ${root}: ${rel} is ${e.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; a tree holds regular files only`, rel);
-      }
-      names.push(e.name);
-      const abs = base + rel;
-      const recorded = manifest[rel];
-      const cached = statCache[rel];
-      let hash: string | undefined;
-      if (recorded !== undefined && cached) {
-        const stat = fs.statSync(abs);
-        if (stat.size === cached[0] && stat.mtimeMs === cached[1]) {
-          hash = recorded;
-          trusted++;
-        }
-      }
-      hashes.set(rel, hash ?? sha256(readBounded(abs, `${label} ${root}: ${rel}`)));
-      if (++seen % 10_000 === 0) onProgress?.(`${label}: ${seen} files checked`);
     }
     names.sort(cmp);
   };
   visit('');
-  const problems = Object.keys(manifest).filter(p => !hashes.has(p)).sort(cmp)
-    .map(p => `${label} ${root}: ${p} is listed in the manifest but missing`);
-  return { root, hashes, files, directories, subdirectories, trusted, problems };
+  // 2. The files the manifest lists, in its order: trusted when the stat cache shows them as written, hashed
+  // otherwise. (Driven by the manifest's keys, which JSON.parse already hashed, rather than by new path strings.)
+  let trusted = 0;
+  const problems: string[] = [];
+  for (const rel of Object.keys(manifest)) {
+    if (!SAFE_PATH.test(rel) || rel.startsWith(`${STATE_DIR}/`) || /(^|\/)\.git\//.test(rel)) {
+      problems.push(`${where(rel)}: the manifest lists a path outside the tree's files; ignored`);
+      continue;
+    }
+    const stat = fs.statSync(base + rel, { throwIfNoEntry: false });
+    if (!stat?.isFile()) {
+      problems.push(`${where(rel)} is listed in the manifest but missing`);
+      continue;
+    }
+    const cached = statCache[rel];
+    if (cached && stat.size === cached[0] && stat.mtimeMs === cached[1]) {
+      hashes.set(rel, manifest[rel]);
+      trusted++;
+    } else {
+      hashes.set(rel, sha256(readBounded(base + rel, where(rel))));
+    }
+    if (hashes.size % 10_000 === 0) onProgress?.(`${label}: ${hashes.size} files checked`);
+  }
+  // 3. Files the manifest does not list (only when there are any): hashed.
+  if (walked > hashes.size) {
+    for (const [dir, names] of files) {
+      for (const name of names) {
+        const rel = dir ? `${dir}/${name}` : name;
+        if (!hashes.has(rel)) hashes.set(rel, sha256(readBounded(base + rel, where(rel))));
+      }
+    }
+  }
+  return { root, hashes, files, directories, subdirectories, trusted, problems: problems.sort(cmp) };
 }
+
+/** A relative, '/'-separated path without `.` or `..` segments (what the tree writer writes). */
+const SAFE_PATH = /^(?!\/)(?!.*\/\/)(?!(.*\/)?\.\.?(\/|$))[^\0]+(?<!\/)$/;
 
 export function readBounded(abs: string, label: string): Buffer {
   const stat = fs.statSync(abs);
