@@ -150,7 +150,7 @@ export function diffTrees(baseDir: string, headDir: string, options: DiffTreesOp
 
   const fleet = fleetObjects(changed, base, head);
   const unattributed = unattributedFiles(changed, base, head);
-  const problems = [...new Set([...baseModel.problems.map(p => `base: ${p}`), ...headModel.problems.map(p => `head: ${p}`), ...base.problems, ...head.problems])];
+  const problems = [...new Set([...baseModel.problems, ...headModel.problems, ...base.problems, ...head.problems])];
   const objects: ObjectDiff = {
     clusters: [...clusters.entries()].sort(([a], [b]) => cmp(a, b)).map(([cluster, applications]) => ({
       cluster, applications: applications.sort((x, y) => cmp(x.column, y.column) || cmp(x.application, y.application)),

@@ -33,7 +33,7 @@ export class ParseCache {
 /** Reads the files of a scanned tree: their text, and their YAML documents through a shared cache. */
 export class TreeReader {
   private readonly texts = new Map<string, string>();
-  public constructor(public readonly scan: TreeScan, private readonly cache: ParseCache, private readonly label = 'tree') {}
+  public constructor(public readonly scan: TreeScan, private readonly cache: ParseCache, public readonly label = 'tree') {}
 
   /** The tree-relative path's kind in this tree. */
   public typeOf(rel: string): 'file' | 'dir' | undefined {
@@ -105,7 +105,8 @@ export function modelOfTree(reader: TreeReader, options: { readonly workloads: b
     }
   }
   const model = modelFromEntries(entries, acknowledgementsOf(reader));
-  return { ...model, problems: [...reader.scan.problems, ...problems, ...model.problems] };
+  // Scan and read problems name their tree already; the model's own (cluster Secrets) get its label.
+  return { ...model, problems: [...reader.scan.problems, ...problems, ...model.problems.map(p => `${reader.label}: ${p}`)] };
 }
 
 /** The removals the tree acknowledges (its `acknowledged-removals.yaml`). */

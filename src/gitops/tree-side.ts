@@ -76,6 +76,7 @@ export class TreeSide {
   private readonly fileOfObject = new Map<unknown, string>();
   private readonly kustomizations = new Map<string, string | undefined>();
   private readonly charts = new Map<string, boolean>();
+  private readonly closures = new Map<string, string[] | undefined>();
   private readers: Map<string, Input[]> | undefined;
 
   public constructor(public readonly reader: TreeReader, public readonly plan: FleetPlan, private readonly model: FleetModel) {
@@ -223,7 +224,7 @@ export class TreeSide {
         inputs!.push({ type: isChart ? 'chart' : 'dir', path: dir, recurse: s.directory?.recurse === true || isChart, include, exclude, source: i });
         const options = Object.keys(s.kustomize ?? {}).filter(k => s.kustomize[k] !== undefined && s.kustomize[k] !== null);
         if (options.length && this.kustomization(dir)) {
-          this.problem(`${a.name}: the Application's kustomize options (${options.join(', ')}) are not applied; '${dir}' is built without them`);
+          this.problem(`${this.where()}Application ${a.name}: its kustomize options (${options.join(', ')}) are not applied; '${dir}' is built without them`);
         }
       }
       for (const vf of Array.isArray(s.helm?.valueFiles) ? s.helm.valueFiles : []) {
@@ -243,8 +244,9 @@ export class TreeSide {
     if (files) return files;
     if (input.type === 'values') {
       files = this.hash(input.path) !== undefined ? [input.path] : [];
-    } else if (input.type === 'dir' && this.kustomization(input.path) && !this.kustomizeFails(input.path)) {
-      files = kustomizationInputs(input.path, this.host());
+    } else if (input.type === 'dir' && this.kustomization(input.path) && this.closure(input.path)) {
+      // What kustomize reads, whether or not the overlay builds here (then both trees compare these files).
+      files = this.closure(input.path)!;
     } else {
       // Argo CD's directory source (reposerver findManifests): manifest files, then exclude, then include, each
       // glob matched against the path relative to the directory with `*` crossing '/'.
@@ -277,7 +279,7 @@ export class TreeSide {
     } else {
       for (const f of this.filesOf(input)) {
         if (f.endsWith('.jsonnet')) {
-          this.problem(`${f}: jsonnet is not evaluated; the file is compared as text`);
+          this.problem(`${this.where()}${f}: jsonnet is not evaluated; the file is compared as text`);
           objects.set(`file|${f}`, this.fileSource(f));
           continue;
         }
@@ -291,6 +293,19 @@ export class TreeSide {
     const result = { objects, unreadable };
     this.objectCache.set(key, result);
     return result;
+  }
+
+  /** The files a kustomization reads, or undefined when they cannot be listed (memoized). */
+  private closure(dir: string): string[] | undefined {
+    if (!this.closures.has(dir)) {
+      try {
+        this.closures.set(dir, kustomizationInputs(dir, this.host()));
+      } catch (e) {
+        if (!(e instanceof KustomizeError) && !(e instanceof InputError)) throw e;
+        this.closures.set(dir, undefined);
+      }
+    }
+    return this.closures.get(dir);
   }
 
   /** Whether a directory of this tree holds a Helm chart (memoized). */
@@ -318,7 +333,7 @@ export class TreeSide {
           buildKustomization(dir, this.host());
         } catch (e) {
           if (!(e instanceof KustomizeError) && !(e instanceof InputError)) throw e;
-          this.problem(`${this.reader.scan.root}: ${e.message} (the overlay's files are compared as they are)`);
+          this.problem(`${e instanceof InputError ? '' : this.where()}${e.message} (the overlay's files are compared as they are)`);
           fails = true;
         }
       }
@@ -365,6 +380,11 @@ export class TreeSide {
     return { typeOf: (p: string) => this.reader.typeOf(p), documents: (p: string) => this.reader.documents(p) };
   }
 
+  /** `head /path/to/tree: `, the prefix of this tree's problems. */
+  private where(): string {
+    return `${this.reader.label} ${this.reader.scan.root}: `;
+  }
+
   private problem(message: string) {
     if (!this.problems.includes(message)) this.problems.push(message);
   }
@@ -374,8 +394,10 @@ export class TreeSide {
 function source(d: any, file: string, index: number, namespace: string | undefined): ObjectSource {
   const apiVersion = String(d?.apiVersion ?? '');
   const kind = String(d?.kind ?? '');
-  const ns = d?.metadata?.namespace ?? (namespace && !isClusterScoped(apiVersion, kind) ? namespace : undefined);
-  const name = d?.metadata?.name !== undefined ? String(d.metadata.name) : `${file}#${index}`;
+  // A document without a name (a kustomization, say) is known by its place in the tree.
+  const named = d?.metadata?.name !== undefined;
+  const ns = d?.metadata?.namespace ?? (named && namespace && !isClusterScoped(apiVersion, kind) ? namespace : undefined);
+  const name = named ? String(d.metadata.name) : `${file}#${index}`;
   return { object: d, file, apiVersion, kind, namespace: ns === undefined ? undefined : String(ns), name };
 }
 

@@ -173,6 +173,21 @@ describe('diff of two synthesized trees: every rendered object that changes, per
     expect(objectsOn(base, 'dev-eu-1')).toEqual({ 'changed ConfigMap api/api-config': ['data.LOG_LEVEL: info → debug'] });
   });
 
+  test('an overlay using Kustomize features the diff does not build is compared as files, and says so', () => {
+    // GIVEN a head whose prod-us-1 overlay gained a namePrefix (hand-edited: the library never writes one)
+    const head = fs.mkdtempSync(path.join(path.dirname(BASE), 'name-prefix-'));
+    const files = treeSnapshot(BASE_KUSTOMIZE, { excludeState: true });
+    files['apps/api/overlays/prod-us-1/kustomization.yaml'] += 'namePrefix: x-\n';
+    writeTree(head, new Map(Object.entries(files)));
+    // WHEN
+    const d = diffTrees(BASE_KUSTOMIZE, head);
+    // THEN the problem is named, and the change is still shown, on that cluster only
+    expect(d.diff.objects!.problems).toEqual([`head ${head}: apps/api/overlays/prod-us-1/kustomization.yaml uses 'namePrefix', which cdk8s-fleet diff does not build (the overlay's files are compared as they are)`]);
+    expect(touched(d)).toEqual(['prod-us-1']);
+    expect(objectsOn(d, 'prod-us-1')).toEqual({ 'changed Kustomization apps/api/overlays/prod-us-1/kustomization.yaml#0': ['namePrefix: added = x-'] });
+    expect(diffMarkdown(d.diff)).toContain('**⚠️ 1 thing(s) could not be compared as objects:**\n\n- head ');
+  });
+
   test('switching a Workload from rendered to Kustomize output changes no object', () => {
     // WHEN
     const d = diffTrees(BASE, BASE_KUSTOMIZE);
