@@ -152,10 +152,12 @@ function readKustomization(file: string, host: KustomizeHost, strict: boolean): 
     if (!Array.isArray(v)) throw new KustomizeError(`${file}: '${field}' must be a list`);
     return v;
   };
-  const resources = [...list(k.resources, 'resources'), ...list(k.bases, 'bases')].map(r => {
+  const resources = [...list(k.resources, 'resources'), ...list(k.bases, 'bases')].filter(r => {
     if (typeof r !== 'string') throw new KustomizeError(`${file}: resources must be strings`);
-    if (/^[a-z][a-z0-9+.-]*:\/\/|^github\.com\/|^git@|\?ref=/i.test(r)) throw new KustomizeError(`${file}: remote resource '${r}' is not built by cdk8s-fleet diff`);
-    return r;
+    const remote = /^[a-z][a-z0-9+.-]*:\/\/|^github\.com\/|^git@|\?ref=/i.test(r);
+    if (remote && strict) throw new KustomizeError(`${file}: remote resource '${r}' is not built by cdk8s-fleet diff`);
+    // Listing inputs (not strict): a remote resource has no file in the tree.
+    return !remote;
   });
   return { resources, patches: list(k.patches, 'patches').map(p => (isObject(p) ? p : {})) };
 }
