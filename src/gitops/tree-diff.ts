@@ -3,7 +3,7 @@ import { computePlan, FleetPlan, PlannedApplication } from './fleet-plan';
 import { diffFields, leafChanges } from './object-diff';
 import { diffPlans, FleetDiff } from './plan-diff';
 import { acknowledgementsOf, modelOfTree, ParseCache, samePlanInputs, TreeReader } from './tree-objects';
-import { ProgressListener, startScans } from './tree-scan';
+import { ProgressListener, startScans, TreeScans } from './tree-scan';
 import { changeIndex, ObjectSource, PairObjects, TreeSide } from './tree-side';
 
 /**
@@ -89,8 +89,16 @@ export interface TreeDiff {
 export function diffTrees(baseDir: string, headDir: string, options: DiffTreesOptions = {}): TreeDiff {
   const progress = options.onProgress ?? (() => undefined);
   const scans = startScans(baseDir, headDir, { onProgress: progress, workerThreshold: options.scanWorkerThreshold });
+  try {
+    return compare(scans, options, progress);
+  } finally {
+    scans.close();
+  }
+}
+
+function compare(scans: TreeScans, options: DiffTreesOptions, progress: ProgressListener): TreeDiff {
   const baseScan = scans.base;
-  const cache = new ParseCache();
+  const cache = new ParseCache(() => scans.parsed());
   const baseReader = new TreeReader(baseScan, cache, 'base');
   // The base's plan while the head is still being scanned on the worker thread.
   progress('expanding the ApplicationSets of the base');
@@ -105,6 +113,7 @@ export function diffTrees(baseDir: string, headDir: string, options: DiffTreesOp
     : modelOfTree(headReader, { workloads: options.fullPlans ?? false });
   if (!shared) progress('expanding the ApplicationSets of the head');
   const headPlan = shared ? basePlan : computePlan(headModel);
+  scans.close();
   const base = new TreeSide(baseReader, basePlan, baseModel);
   const head = new TreeSide(headReader, headPlan, headModel);
   const changed = changedFiles(baseScan.hashes, headScan.hashes);

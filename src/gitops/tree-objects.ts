@@ -1,21 +1,27 @@
-import * as path from 'path';
 import { ACKNOWLEDGEMENTS_FILE, FleetModel, modelFromEntries, parseAcknowledgements, TreeEntry } from './fleet-model';
-import { readBounded, TreeScan } from './tree-scan';
-import { sha256 } from './tree-writer';
+import { ParsedFile, parseTreeFile, readTreeText, TreeScan } from './tree-scan';
 import type { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
 import { imagesOf } from '../private/images';
-import { decodeText, InputError, parseYamlDocuments } from '../private/yaml-input';
+import { InputError } from '../private/yaml-input';
 
 /**
  * The files of a scanned tree (`tree-scan.ts`) as the diff and the plan read them: text and YAML documents
  * through a cache shared by both trees, and the fleet model.
  */
 
-/** Parsed documents by content hash, shared by the two trees of a diff (a file both trees hold is parsed once). */
+/**
+ * Parsed documents by content hash, shared by the two trees of a diff (a file both trees hold is parsed once).
+ * `more` supplies documents parsed elsewhere (the scan's worker thread), taken before parsing a missing one.
+ */
 export class ParseCache {
   private readonly docs = new Map<string, unknown[] | InputError>();
+  public constructor(private readonly more?: () => ParsedFile[]) {}
   public get(hash: string, load: () => unknown[]): unknown[] {
     let d = this.docs.get(hash);
+    if (d === undefined && this.more) {
+      for (const [h, v] of this.more()) if (!this.docs.has(h)) this.docs.set(h, Array.isArray(v) ? v : new InputError(v.error));
+      d = this.docs.get(hash);
+    }
     if (d === undefined) {
       try {
         d = load();
@@ -45,11 +51,7 @@ export class TreeReader {
   public text(rel: string): string {
     let t = this.texts.get(rel);
     if (t === undefined) {
-      const file = path.join(this.scan.root, rel);
-      const label = `${this.label} ${this.scan.root}: ${rel}`;
-      const bytes = readBounded(file, label);
-      if (sha256(bytes) !== this.scan.hashes.get(rel)) throw new InputError(`${label} changed while it was being read`, file);
-      t = decodeText(bytes, label, file);
+      t = readTreeText(this.scan, rel, this.label);
       this.texts.set(rel, t);
     }
     return t;
@@ -59,7 +61,7 @@ export class TreeReader {
   public documents(rel: string): unknown[] {
     const hash = this.scan.hashes.get(rel);
     if (hash === undefined) throw new InputError(`${this.label} ${this.scan.root}: ${rel}: no such file`, rel);
-    return this.cache.get(hash, () => parseYamlDocuments(this.text(rel), `${this.label} ${this.scan.root}: ${rel}`));
+    return this.cache.get(hash, () => parseTreeFile(this.scan, rel, this.label, this.text(rel)));
   }
 
   /** Every file path, sorted. */

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { interruptedWrite, sha256, STATE_DIR } from './tree-writer';
-import { decodeText, InputError, MAX_INPUT_BYTES } from '../private/yaml-input';
+import { decodeText, InputError, MAX_INPUT_BYTES, parseYamlDocuments } from '../private/yaml-input';
 
 /**
  * A synthesized tree as the diff and the plan read it: every regular file with its sha256, found cheaply.
@@ -131,6 +131,25 @@ export function scanTree(root: string, onProgress?: ProgressListener, label = 't
 /** A relative, '/'-separated path without `.` or `..` segments (what the tree writer writes). */
 const SAFE_PATH = /^(?!\/)(?!.*\/\/)(?!(.*\/)?\.\.?(\/|$))[^\0]+(?<!\/)$/;
 
+/** A file of a scanned tree as text; an `InputError` when it is not text, too large, or changed since the scan. */
+export function readTreeText(scan: TreeScan, rel: string, label: string): string {
+  const file = path.join(scan.root, rel);
+  const where = `${label} ${scan.root}: ${rel}`;
+  const bytes = readBounded(file, where);
+  if (sha256(bytes) !== scan.hashes.get(rel)) throw new InputError(`${where} changed while it was being read`, file);
+  return decodeText(bytes, where, file);
+}
+
+/** The YAML (or JSON) documents of a file of a scanned tree, empty documents dropped. */
+export function parseTreeFile(scan: TreeScan, rel: string, label: string, text = readTreeText(scan, rel, label)): unknown[] {
+  return parseYamlDocuments(text, `${label} ${scan.root}: ${rel}`);
+}
+
+/** Whether a tree path holds Argo CD objects (what every plan parses). */
+export function isArgoFile(rel: string): boolean {
+  return (rel.startsWith('argocd/') || rel.startsWith('bootstrap/')) && /\.ya?ml$/.test(rel);
+}
+
 export function readBounded(abs: string, label: string): Buffer {
   const stat = fs.statSync(abs);
   if (stat.size > MAX_INPUT_BYTES) throw new InputError(`${label}: ${stat.size} bytes, more than the ${MAX_INPUT_BYTES} read at most`, abs);
@@ -169,31 +188,53 @@ export const DEFAULT_SCAN_WORKER_THRESHOLD = 20_000;
 /** How long the main thread waits for a worker that reports nothing before scanning the tree itself. */
 const STALL_MS = 120_000;
 
+/** Documents parsed by the worker thread: content hash → documents, or the message of an `InputError`. */
+export type ParsedFile = [string, unknown[] | { readonly error: string }];
+
+/** The scans of both trees of a diff (see `startScans`). */
+export interface TreeScans {
+  readonly base: TreeScan;
+  /** The head's scan (waits for the worker thread). */
+  head(): TreeScan;
+  /** Argo CD files the worker has parsed since the last call (it parses the head's, last first). */
+  parsed(): ParsedFile[];
+  /** Stops the worker. */
+  close(): void;
+}
+
 /**
- * Scans both trees of a diff: the head on a worker thread while the main thread scans the base and goes on with
- * it, when the trees are large (the scan is one stat or one read-and-hash per file: two trees take twice as long
- * on one core). `head()` waits for the worker (or scans the head itself, for small trees). Both are refused
- * before either is read when they are not trees.
+ * Scans both trees of a diff. When they are large, a worker thread scans the head while the main thread scans
+ * the base (the scan is one stat or one read-and-hash per file: two trees take twice as long on one core), then
+ * parses the head's Argo CD files from the last one on while the main thread parses from the first: the plans
+ * need them all, and most are the same in both trees. Both trees are refused before either is read when they
+ * are not trees.
  */
-export function startScans(baseDir: string, headDir: string, options: ScanTreesOptions = {}): { base: TreeScan; head: () => TreeScan } {
+export function startScans(baseDir: string, headDir: string, options: ScanTreesOptions = {}): TreeScans {
   requireTree(baseDir, 'base');
   requireTree(headDir, 'head');
   const progress = options.onProgress;
   const threshold = options.workerThreshold ?? DEFAULT_SCAN_WORKER_THRESHOLD;
   const worker = manifestSize(headDir) >= threshold ? WorkerScan.tryStart(headDir, 'head') : undefined;
-  progress?.(`reading ${baseDir}${worker ? ` (and ${headDir} on a second thread)` : ''}`);
-  const base = scanTree(baseDir, progress, 'base');
-  let head: TreeScan | undefined;
-  return {
-    base,
-    head: () => {
-      if (!head) {
-        if (!worker) progress?.(`reading ${headDir}`);
-        head = worker?.result() ?? scanTree(headDir, progress, 'head');
-      }
-      return head;
-    },
-  };
+  try {
+    progress?.(`reading ${baseDir}${worker ? ` (and ${headDir} on a second thread)` : ''}`);
+    const base = scanTree(baseDir, progress, 'base');
+    let head: TreeScan | undefined;
+    return {
+      base,
+      head: () => {
+        if (!head) {
+          if (!worker) progress?.(`reading ${headDir}`);
+          head = worker?.result() ?? scanTree(headDir, progress, 'head');
+        }
+        return head;
+      },
+      parsed: () => worker?.parsed() ?? [],
+      close: () => worker?.close(),
+    };
+  } catch (e) {
+    worker?.close();
+    throw e;
+  }
 }
 
 /** The size of a tree's manifest file, as a cheap measure of its file count (about 110 bytes a file). */
@@ -227,33 +268,59 @@ class WorkerScan {
 
   private readonly worker: Worker;
   private readonly port: MessagePort;
-  private readonly done = new Int32Array(new SharedArrayBuffer(4));
+  /** [0]: the scan was posted; [1]: set by the main thread to stop the worker's parsing. */
+  private readonly flags = new Int32Array(new SharedArrayBuffer(8));
+  private scan: TreeScan | undefined;
+  private readonly pending: ParsedFile[] = [];
+  private closed = false;
 
   private constructor(file: string, execArgv: string[], private readonly root: string, private readonly label: string) {
     const channel = new MessageChannel();
     this.port = channel.port1;
-    this.worker = new Worker(file, { execArgv, workerData: { root, label, port: channel.port2, done: this.done }, transferList: [channel.port2] });
+    this.worker = new Worker(file, { execArgv, workerData: { root, label, port: channel.port2, flags: this.flags }, transferList: [channel.port2] });
     this.worker.unref();
   }
 
   /** The worker's scan (its `InputError` rethrown); the tree is scanned here if the worker fails or stalls. */
   public result(): TreeScan {
-    try {
-      const start = Date.now();
-      for (;;) {
-        const msg = receiveMessageOnPort(this.port);
-        if (msg) {
-          const m = msg.message as { scan?: TreeScan; error?: { message: string; file?: string; input: boolean } };
-          if (m.scan) return m.scan;
-          if (m.error?.input) throw new InputError(m.error.message, m.error.file);
-          break;
-        }
-        if (Atomics.wait(this.done, 0, 0, 1000) === 'timed-out' && Date.now() - start > STALL_MS) break;
+    const start = Date.now();
+    while (!this.scan && !this.closed) {
+      const error = this.drain();
+      if (error) {
+        this.close();
+        if (error.input) throw new InputError(error.message, error.file);
+        break;
       }
-    } finally {
-      void this.worker.terminate();
-      this.port.close();
+      if (this.scan) break;
+      if (Atomics.wait(this.flags, 0, 0, 1000) === 'timed-out' && Date.now() - start > STALL_MS) break;
     }
+    if (this.scan) return this.scan;
+    this.close();
     return scanTree(this.root, undefined, this.label);
+  }
+
+  /** Documents parsed since the last call. */
+  public parsed(): ParsedFile[] {
+    if (!this.closed) this.drain();
+    return this.pending.splice(0);
+  }
+
+  public close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.flags, 1, 1);
+    void this.worker.terminate();
+    this.port.close();
+  }
+
+  /** Reads the messages that arrived; returns the worker's failure, if it failed. */
+  private drain(): { message: string; file?: string; input: boolean } | undefined {
+    for (let msg = receiveMessageOnPort(this.port); msg; msg = receiveMessageOnPort(this.port)) {
+      const m = msg.message as { scan?: TreeScan; parsed?: ParsedFile[]; error?: { message: string; file?: string; input: boolean } };
+      if (m.scan) this.scan = m.scan;
+      if (m.parsed) this.pending.push(...m.parsed);
+      if (m.error) return m.error;
+    }
+    return undefined;
   }
 }
