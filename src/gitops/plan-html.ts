@@ -150,23 +150,27 @@ function problemsHtml(diff: FleetDiff | undefined): string {
   return problems.length ? `<div class="problems"><strong>Could not be compared as objects:</strong><ul>${problems.map(p => `<li>${esc(p)}</li>`).join('')}</ul></div>\n` : '';
 }
 
-/** Filters rows by cluster and columns by application; the page never needs it. */
+/**
+ * Filters rows by cluster and columns by application (a link may carry the filter: `plan.html#filter=prod`);
+ * the page never needs it.
+ */
 const FILTER_SCRIPT = `
 (function () {
   var box = document.getElementById('filter');
   box.hidden = false;
-  box.addEventListener('input', function () {
+  function apply() {
     var q = box.value.trim().toLowerCase();
-    var rows = document.querySelectorAll('#plan tbody tr');
     var apps = {};
-    document.querySelectorAll('#plan thead th[data-app]').forEach(function (th) { apps[th.dataset.app] = !q || th.dataset.app.toLowerCase().indexOf(q) >= 0; });
-    var anyApp = Object.keys(apps).some(function (k) { return apps[k] && q; });
-    rows.forEach(function (tr) {
-      var clusterHit = !q || tr.dataset.cluster.toLowerCase().indexOf(q) >= 0;
-      tr.hidden = !(clusterHit || anyApp);
+    document.querySelectorAll('#plan thead th[data-app]').forEach(function (th) { apps[th.dataset.app] = th.dataset.app.toLowerCase().indexOf(q) >= 0; });
+    var anyApp = q !== '' && Object.keys(apps).some(function (k) { return apps[k]; });
+    document.querySelectorAll('#plan tbody tr').forEach(function (tr) {
+      tr.hidden = !(q === '' || anyApp || tr.dataset.cluster.toLowerCase().indexOf(q) >= 0);
     });
     document.querySelectorAll('#plan [data-app]').forEach(function (el) { el.hidden = anyApp && !apps[el.dataset.app]; });
-  });
+  }
+  box.addEventListener('input', apply);
+  var m = /^#filter=(.*)$/.exec(location.hash);
+  if (m) { box.value = decodeURIComponent(m[1]); apply(); }
 })();
 `;
 

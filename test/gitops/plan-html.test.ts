@@ -86,6 +86,18 @@ describe('plan --html --base in a real browser (Debian chromium): the review pag
     expect(dom).toMatch(/<input id="filter" type="search" placeholder="filter clusters and applications" aria-label="filter clusters and applications">/);
   });
 
+  test('the filter box: a link with #filter= shows only the matching clusters, or the matching applications', () => {
+    // WHEN
+    const byCluster = chromium(['--dump-dom', `file://${page}#filter=stag`]);
+    const byApp = chromium(['--dump-dom', `file://${page}#filter=monitor`]);
+    // THEN
+    expect(byCluster).toMatch(/<tr data-cluster="staging">/);
+    expect(byCluster).toMatch(/<tr data-cluster="prod" hidden="">/);
+    expect(byApp).toMatch(/<tr data-cluster="prod">/);
+    expect(byApp).toMatch(/<th scope="col" data-app="web" hidden="">web<\/th>/);
+    expect(byApp).toMatch(/<th scope="col" data-app="monitoring">monitoring<\/th>/);
+  });
+
   test('the page is self-contained and renders to a screenshot with a cell opened', () => {
     // THEN nothing is loaded from anywhere: no external resource, and a policy that forbids them
     const html = fs.readFileSync(page, 'utf-8');
