@@ -98,7 +98,7 @@ export function scanTree(root: string, onProgress?: ProgressListener, label = 't
   let trusted = 0;
   const problems: string[] = [];
   for (const rel of Object.keys(manifest)) {
-    if (!SAFE_PATH.test(rel) || rel.startsWith(`${STATE_DIR}/`) || /(^|\/)\.git\//.test(rel)) {
+    if (!isTreePath(rel)) {
       problems.push(`${where(rel)}: the manifest lists a path outside the tree's files; ignored`);
       continue;
     }
@@ -128,8 +128,15 @@ export function scanTree(root: string, onProgress?: ProgressListener, label = 't
   return { root, hashes, files, directories, subdirectories, trusted, problems: problems.sort(cmp) };
 }
 
-/** A relative, '/'-separated path without `.` or `..` segments (what the tree writer writes). */
-const SAFE_PATH = /^(?!\/)(?!.*\/\/)(?!(.*\/)?\.\.?(\/|$))[^\0]+(?<!\/)$/;
+/**
+ * A relative, '/'-separated path without `.` or `..` segments, outside `.git` and the state directory (what the
+ * tree writer writes). Most paths have no dot after a slash: the segment checks run only for the others.
+ */
+function isTreePath(rel: string): boolean {
+  if (rel === '' || rel.startsWith('/') || rel.endsWith('/') || rel.includes('//') || rel.includes('\0')) return false;
+  if (!rel.startsWith('.') && !rel.includes('/.')) return true;
+  return !rel.split('/').some(seg => seg === '.' || seg === '..' || seg === '.git') && !rel.startsWith(`${STATE_DIR}/`);
+}
 
 /** A file of a scanned tree as text; an `InputError` when it is not text, too large, or changed since the scan. */
 export function readTreeText(scan: TreeScan, rel: string, label: string): string {
