@@ -288,6 +288,20 @@ describe('diff: what it reads', () => {
       .toThrow(new InputError(`head ${linked}: clusters/dev-eu-1/api/ConfigMap.link.yaml is a symbolic link; a tree holds regular files only`));
   });
 
+  test('a manifest never leads the diff out of the tree', () => {
+    // GIVEN a head whose manifest lists a path outside the tree
+    const head = tree();
+    const manifest = path.join(head, '.cdk8s-fleet/manifest.json');
+    const json = JSON.parse(fs.readFileSync(manifest, 'utf-8'));
+    json.files['../../etc/hostname'] = '0'.repeat(64);
+    fs.writeFileSync(manifest, JSON.stringify(json));
+    // WHEN
+    const d = diffTrees(BASE, head);
+    // THEN
+    expect(d.diff.objects!.problems).toEqual([`head ${head}: ../../etc/hostname: the manifest lists a path outside the tree's files; ignored`]);
+    expect(hasDifferences(d.diff)).toBe(false);
+  });
+
   test('a file no Application reads is reported on its own', () => {
     // GIVEN a stray manifest outside every Application's path
     const head = tree();
