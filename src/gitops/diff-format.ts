@@ -100,7 +100,11 @@ function flow(v: unknown): string {
   return JSON.stringify(v) ?? String(v);
 }
 
+/**
+ * Whether a string reads as itself unquoted: not empty, no edge spaces, not a number, `true`, `false` or `null`
+ * (then `"5"` and `5` look different), and nothing of the flow syntax or the diff's own `→`.
+ */
 function plainString(s: string): boolean {
-  return s !== '' && s.trim() === s && !/^(true|false|null|~|yes|no|on|off|[-+]?(\d[\d_]*)?\.?\d+([eE][-+]?\d+)?)$/i.test(s) && !/[{}[\],"]|: | →|^\(/.test(s);
+  return s !== '' && s.trim() === s && !/^(true|false|null|[-+]?(\d[\d_]*)?\.?\d+([eE][-+]?\d+)?)$/i.test(s) && !/[{}[\],"]|: | →|^\(/.test(s);
 }
 

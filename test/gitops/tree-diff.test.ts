@@ -107,6 +107,7 @@ describe('diff of two synthesized trees: every rendered object that changes, per
   test('a ConfigMap value on every cluster is folded once', () => {
     // WHEN
     const d = diffTrees(BASE, tree({ logLevel: 'debug' }));
+    const flag = diffTrees(BASE, tree({ logLevel: 'on' }));
     // THEN
     expect(touched(d)).toEqual(CLUSTERS.slice().sort());
     expect(objectsOn(d, 'dev-eu-1')).toEqual({ 'changed ConfigMap api/api-config': ['data.LOG_LEVEL: info → debug'] });
@@ -114,6 +115,8 @@ describe('diff of two synthesized trees: every rendered object that changes, per
     expect(md).toContain('**Summary:** 4 cluster(s) touched · objects: 0 added, 4 changed, 0 removed · 4 Application(s) affected');
     expect(md).toContain('### on 4 clusters: dev-eu-1, prod-eu-1, prod-us-1, staging-eu-1\n\n- ✏️ **api-{cluster}**\n  - ✏️ ConfigMap `api/api-config`\n    - `data.LOG_LEVEL: info → debug`\n');
     expect(md.match(/data\.LOG_LEVEL/g)).toHaveLength(1);
+    // A string that only YAML 1.1 reads as a boolean is shown as it is (a number would be quoted: "5" is not 5).
+    expect(objectsOn(flag, 'dev-eu-1')).toEqual({ 'changed ConfigMap api/api-config': ['data.LOG_LEVEL: info → on'] });
   });
 
   test('an env var on some clusters only: the EU clusters, matched by container and variable name', () => {
