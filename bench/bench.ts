@@ -4,13 +4,15 @@
  * shows the cost of a no-op re-synth. Results go into BENCHMARKS.md by hand, with the machine and the date.
  *
  * Then rendered workloads (bench/workload-bench.ts): 200 clusters × 50 `Workload`s × 5 objects with typed
- * overrides, end to end; and the offline ApplicationSet expansion (bench/expansion-bench.ts): 1,000 clusters ×
- * 100 ApplicationSets.
+ * overrides, end to end; the offline ApplicationSet expansion (bench/expansion-bench.ts): 1,000 clusters ×
+ * 100 ApplicationSets; and `cdk8s-fleet diff` of two 60,202-file trees that differ in 1% of their files
+ * (bench/diff-bench.ts).
  *
  * The workload fleet runs three times (each in a fresh process); the median is the figure to quote, since this
  * VM's CPU and disk speed vary between runs.
  *
  * Usage: npm run bench [-- --sizes 10x10,50x20,100x50,200x50] [--workloads 200x50] [--workload-runs 3] [--expansion 1000x100] [--only-expansion]
+ *        [--diff 200x50] [--diff-runs 3] [--only-diff]
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -91,6 +93,13 @@ function main() {
   const expansionArg = args.indexOf('--expansion') >= 0 ? args[args.indexOf('--expansion') + 1] : '1000x100';
   const workloadsArg = args.indexOf('--workloads') >= 0 ? args[args.indexOf('--workloads') + 1] : '200x50';
   const onlyExpansion = args.includes('--only-expansion');
+  const diffArg = args.indexOf('--diff') >= 0 ? args[args.indexOf('--diff') + 1] : '200x50';
+  const diffRuns = args.indexOf('--diff-runs') >= 0 ? Number(args[args.indexOf('--diff-runs') + 1]) : 3;
+  if (args.includes('--only-diff')) {
+    console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${new Date().toISOString().slice(0, 10)}`);
+    diff(diffArg.split('x').map(Number), diffRuns);
+    return;
+  }
   const workloadRuns = args.indexOf('--workload-runs') >= 0 ? Number(args[args.indexOf('--workload-runs') + 1]) : 3;
   const sizes = (sizesArg ? sizesArg.split(',') : DEFAULT_SIZES).map(s => s.split('x').map(Number));
   console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${new Date().toISOString().slice(0, 10)}`);
@@ -109,6 +118,24 @@ function main() {
   console.log('| expansion: clusters × ApplicationSets | generated Applications | s | CPU s | Applications/s | peak RSS MB |');
   console.log('|---|---|---|---|---|---|');
   console.log(`| ${r.clusters} × ${r.applicationSets} | ${r.applications} | ${(r.ms / 1000).toFixed(2)} | ${(r.cpuMs / 1000).toFixed(2)} | ${r.applicationsPerSecond} | ${r.peakRssMb} |`);
+  diff(diffArg.split('x').map(Number), diffRuns);
+}
+
+/** `cdk8s-fleet diff` of two generated trees that differ in 1% of their files (bench/diff-bench.ts). */
+function diff([clusters, apps]: number[], runs: number) {
+  const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-bench-diff-'));
+  const out = execFileSync(process.execPath, [...process.execArgv, path.join(__dirname, 'diff-bench.ts'), String(clusters), String(apps), workdir, String(runs)],
+    { encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
+  const r = JSON.parse(out.trim().split('\n').pop()!);
+  const s = (x: number) => (x / 1000).toFixed(2);
+  console.log('');
+  console.log('| diff: clusters × apps | files per tree | objects changed | run | process wall s | diff s | CPU s (both threads) | peak RSS MB |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  r.runs.forEach((x: any, i: number) => console.log(`| ${r.clusters} × ${r.apps} | ${r.files} | ${r.objectsChanged} | ${i + 1} | ${s(x.wallMs)} | ${s(x.diffMs)} | ${s(x.cpuMs)} | ${r.peakRssMb} |`));
+  const u = r.withoutStatCache;
+  console.log(`| ${r.clusters} × ${r.apps} | ${r.files} | ${r.objectsChanged} | no stat cache | ${s(u.wallMs)} | ${s(u.diffMs)} | ${s(u.cpuMs)} | ${r.peakRssMb} |`);
+  console.log(`\ndiff over ${runs} run(s): median ${s(r.medianWallMs)} s end to end (${s(r.medianDiffMs)} s in the diff), ${r.clustersTouched} clusters touched, Markdown ${r.markdownChars} chars`);
+  fs.rmSync(workdir, { recursive: true, force: true });
 }
 
 /** Runs the workload fleet; returns the directory of its trees, for the caller to delete at the very end. */

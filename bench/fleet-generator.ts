@@ -10,6 +10,11 @@ export interface GeneratedFleetOptions {
   readonly clusters: number;
   readonly apps: number;
   readonly outdir: string;
+  /**
+   * The (cluster, app) pairs a change touches (the diff benchmark's head tree): their Deployment gets one more
+   * replica, their ConfigMap a changed value and their Service another port — three files per pair.
+   */
+  readonly changed?: (cluster: number, app: number) => boolean;
 }
 
 export function generateFleet(options: GeneratedFleetOptions): FleetApp {
@@ -28,14 +33,15 @@ export function generateFleet(options: GeneratedFleetOptions): FleetApp {
     });
     for (let a = 0; a < options.apps; a++) {
       const appName = `app-${String(a).padStart(3, '0')}`;
+      const changed = options.changed?.(c, a) ?? false;
       const manifests = cluster.addManifests(appName, { namespace: appName });
       const labels = { 'app.kubernetes.io/name': appName };
       new k8s.KubeServiceAccount(manifests, 'ServiceAccount', { metadata: { name: appName } });
-      new k8s.KubeConfigMap(manifests, 'ConfigMap', { metadata: { name: appName }, data: { ENVIRONMENT: environment, CLUSTER: name, LOG_LEVEL: 'info' } });
+      new k8s.KubeConfigMap(manifests, 'ConfigMap', { metadata: { name: appName }, data: { ENVIRONMENT: environment, CLUSTER: name, LOG_LEVEL: changed ? 'debug' : 'info' } });
       new k8s.KubeDeployment(manifests, 'Deployment', {
         metadata: { name: appName, labels },
         spec: {
-          replicas: environment === 'production' ? 3 : 1,
+          replicas: (environment === 'production' ? 3 : 1) + (changed ? 1 : 0),
           selector: { matchLabels: labels },
           template: {
             metadata: { labels },
@@ -58,7 +64,7 @@ export function generateFleet(options: GeneratedFleetOptions): FleetApp {
       });
       new k8s.KubeService(manifests, 'Service', {
         metadata: { name: appName, labels },
-        spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http') }] },
+        spec: { selector: labels, ports: [{ name: 'http', port: changed ? 8080 : 80, targetPort: k8s.IntOrString.fromString('http') }] },
       });
       new k8s.KubeHorizontalPodAutoscalerV2(manifests, 'Autoscaler', {
         metadata: { name: appName },

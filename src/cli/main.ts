@@ -74,8 +74,8 @@ interface Context {
  * - `cdk8s-fleet init [dir] [--force]`
  * - `cdk8s-fleet validate <tree> [--unvalidated-kind apiVersion/kind ...] [--json]`
  * - `cdk8s-fleet appset generate <applicationset.yaml> --clusters <secrets.yaml> [--projects f] [--git-dir url=dir] [--json]`
- * - `cdk8s-fleet plan <tree> [--json] [--html <file> [--base <tree>]]`
- * - `cdk8s-fleet diff <base-tree> <head-tree> [--json]`
+ * - `cdk8s-fleet plan <tree> [--json] [--html <file>] [--base <tree>]`
+ * - `cdk8s-fleet diff <base-tree> <head-tree> [--json] [--exit-code]`
  * - `cdk8s-fleet checklist <tree> [--json] [--require item,...] [--environment-label l] [--production env...]`
  * - `cdk8s-fleet lint <path...> [--no-schemas]`
  * - `cdk8s-fleet promote <app> --from <env> --to <env> [--version v] [--file versions.yaml] [--tree dir] [--dry-run] [--json]`
@@ -216,16 +216,16 @@ function buildProgram(ctx: Context, setCode: (code: number) => void): Command {
     .argument('<tree>', 'a synthesized tree')
     .option('--json', 'print JSON')
     .option('--html <file>', 'also write a self-contained HTML page: the cluster × application matrix')
-    .option('--base <tree>', 'with --html: highlight the changes against this tree')
+    .option('--base <tree>', 'also show the changes against this tree (on the HTML page: highlighted, with each changed cell\'s object diffs)')
     .action((tree: string, opts: { json?: boolean; html?: string; base?: string }) => emit(planCommand(tree, opts)));
 
   program.command('diff')
-    .description('what a change does per cluster, as Markdown for a PR comment; exits 1 on unacknowledged removals (the deletion gate)')
+    .description('every rendered object a change adds, removes or changes, per cluster, as Markdown for a PR comment; exits 1 on unacknowledged removals (the deletion gate)')
     .argument('<base>', 'the tree of the target branch')
     .argument('<head>', 'the tree of the change')
     .option('--json', 'print JSON')
-    // The review's diff entry point takes an `onProgress` callback; pass `ctx.progress.counter('diffing')` there.
-    .action((base: string, head: string, opts: { json?: boolean }) => emit(diffCommand(base, head, opts)));
+    .option('--exit-code', 'exit 1 when there are differences (like git diff --exit-code)')
+    .action((base: string, head: string, opts: { json?: boolean; exitCode?: boolean }) => emit(diffCommand(base, head, { ...opts, onProgress: message => ctx.progress.update(`diff: ${message}`) })));
 
   program.command('checklist')
     .description("per cluster and environment, which of the production checklist items hold; exits 1 when a --require'd item fails")

@@ -1,44 +1,77 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import { CommandResult } from './appset-generate';
+import { CliError } from './errors';
+import { diffJson, diffMarkdown, diffText, hasDifferences } from '../gitops/diff-report';
 import { readTreeModel } from '../gitops/fleet-model';
 import { computePlan, planJson, planText } from '../gitops/fleet-plan';
 import { proveFleet } from '../gitops/fleet-proofs';
-import { diffJson, diffMarkdown, diffPlans } from '../gitops/plan-diff';
+import { FleetDiff } from '../gitops/plan-diff';
 import { planHtml } from '../gitops/plan-html';
+import { diffTrees } from '../gitops/tree-diff';
+import { ProgressListener, requireTree } from '../gitops/tree-scan';
 
 /** Options of `cdk8s-fleet plan`. */
 export interface PlanCommandOptions {
   readonly json?: boolean;
   /** Write a self-contained HTML page here. */
   readonly html?: string;
-  /** A base tree whose differences the HTML page highlights. */
+  /** A base tree: the text (or JSON) adds the changes against it, the HTML page highlights them with their object diffs. */
   readonly base?: string;
+  /** Called with a short line during long work (reading and diffing large trees). */
+  readonly onProgress?: ProgressListener;
 }
 
-/** `cdk8s-fleet plan <tree>`: per cluster, the Applications it runs, with versions and images. */
+/** Options of `cdk8s-fleet diff`. */
+export interface DiffCommandOptions {
+  readonly json?: boolean;
+  /** Exit 1 when there are differences, like `git diff --exit-code`. */
+  readonly exitCode?: boolean;
+  /** Called with a short line during long diffs. */
+  readonly onProgress?: ProgressListener;
+}
+
+/**
+ * `cdk8s-fleet plan <tree>`: per cluster, the Applications it runs, with versions and images. With `--base`,
+ * also what changes against the base tree (as `diff` reports it), and on the HTML page each changed cell opens
+ * its objects' field diffs.
+ */
 export function planCommand(tree: string, options: PlanCommandOptions): CommandResult {
+  if (options.html) checkWritable(options.html);
+  if (options.base) return planWithBase(tree, options.base, options);
+  requireTree(tree);
   const model = readTreeModel(tree);
-  if (model.problems.length && model.entries.length === 0) return { stdout: '', stderr: model.problems.join('\n') + '\n', code: 2 };
   const plan = computePlan(model);
   let stderr = model.problems.map(p => `warning: ${p}\n`).join('');
   if (options.html) {
-    const base = options.base ? computePlan(readTreeModel(options.base)) : undefined;
-    fs.writeFileSync(options.html, planHtml(plan, base));
+    writeAtomically(options.html, planHtml(plan));
     stderr += `wrote ${options.html}\n`;
   }
   const stdout = options.json ? JSON.stringify(planJson(plan), undefined, 2) + '\n' : planText(plan) + '\n';
   return { stdout, stderr, code: 0 };
 }
 
-/** `cdk8s-fleet diff <base> <head>`: what a change does per cluster; fails the deletion gate. */
-export function diffCommand(baseTree: string, headTree: string, options: { json?: boolean }): CommandResult {
-  const baseModel = readTreeModel(baseTree);
-  const headModel = readTreeModel(headTree);
-  const problems = [...baseModel.problems.map(p => `base: ${p}`), ...headModel.problems.map(p => `head: ${p}`)];
-  if (!fs.existsSync(baseTree) || !fs.existsSync(headTree)) return { stdout: '', stderr: problems.join('\n') + '\n', code: 2 };
-  const diff = diffPlans(computePlan(baseModel), computePlan(headModel), headModel.acknowledgements);
+function planWithBase(tree: string, baseTree: string, options: PlanCommandOptions): CommandResult {
+  const { diff, base, head } = diffTrees(baseTree, tree, { fullPlans: true, onProgress: options.onProgress });
+  let stderr = warnings(diff);
+  if (options.html) {
+    writeAtomically(options.html, planHtml(head, base, diff));
+    stderr += `wrote ${options.html}\n`;
+  }
+  const stdout = options.json
+    ? JSON.stringify({ ...planJson(head), changes: diffJson(diff) }, undefined, 2) + '\n'
+    : `${planText(head)}\n\nChanges against ${baseTree}:\n\n${diffText(diff)}`;
+  return { stdout, stderr, code: 0 };
+}
+
+/**
+ * `cdk8s-fleet diff <base> <head>`: every rendered object a change adds, removes or changes, per cluster, with
+ * the plan's changes; fails the deletion gate, and with `exitCode` any difference.
+ */
+export function diffCommand(baseTree: string, headTree: string, options: DiffCommandOptions): CommandResult {
+  const { diff } = diffTrees(baseTree, headTree, { onProgress: options.onProgress });
   const stdout = options.json ? JSON.stringify(diffJson(diff), undefined, 2) + '\n' : diffMarkdown(diff);
-  let stderr = problems.map(p => `warning: ${p}\n`).join('');
+  let stderr = warnings(diff);
   let code = 0;
   if (diff.blockedRemovals.length) {
     stderr += `deletion gate: ${diff.blockedRemovals.length} Application removal(s) not acknowledged: ${diff.blockedRemovals.map(r => `${r.cluster}/${r.application}`).join(', ')}\n`;
@@ -48,6 +81,8 @@ export function diffCommand(baseTree: string, headTree: string, options: { json?
     stderr += `Argo CD would fail to generate: ${diff.failingApplicationSets.join(', ')}\n`;
     code = 1;
   }
+  // Something that could not be compared is not "no differences".
+  if (options.exitCode && (hasDifferences(diff) || (diff.objects?.problems.length ?? 0) > 0)) code = 1;
   return { stdout, stderr, code };
 }
 
@@ -59,4 +94,33 @@ export function treeProofProblems(tree: string, known?: ReadonlyMap<string, stri
   const model = readTreeModel(tree, known);
   const result = proveFleet(model, computePlan(model));
   return result.errors.map(e => `fleet proof: ${e}`);
+}
+
+function warnings(diff: FleetDiff): string {
+  return (diff.objects?.problems ?? []).map(p => `warning: ${p}\n`).join('');
+}
+
+/** Refuses an output file whose directory does not exist (before any work). */
+function checkWritable(file: string): void {
+  const dir = path.dirname(path.resolve(file));
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(dir);
+  } catch {
+    throw new CliError(`cannot write ${file}: directory ${path.dirname(file)} does not exist`, 2);
+  }
+  if (!stat.isDirectory()) throw new CliError(`cannot write ${file}: ${path.dirname(file)} is not a directory`, 2);
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new CliError(`cannot write ${file}: it is a directory`, 2);
+}
+
+/** Writes next to the target and renames over it, so a reader never sees half a page. */
+function writeAtomically(file: string, content: string): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(tmp, content);
+    fs.renameSync(tmp, file);
+  } catch (e: any) {
+    fs.rmSync(tmp, { force: true });
+    throw new CliError(`cannot write ${file}: ${e?.code === 'EACCES' ? 'permission denied' : e?.message ?? e}`, 2);
+  }
 }

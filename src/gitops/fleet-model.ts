@@ -104,7 +104,8 @@ export function acknowledgementsYaml(acks: readonly RemovalAcknowledgement[]): s
     + yaml.dump({ acknowledgedRemovals: sorted.map(a => ({ cluster: a.cluster, application: a.application, reason: a.reason })) }, { lineWidth: -1 });
 }
 
-function parseAcknowledgements(text: string, rel: string): RemovalAcknowledgement[] {
+/** The removals an acknowledgements file lists (`rel` names it in messages). */
+export function parseAcknowledgements(text: string, rel: string): RemovalAcknowledgement[] {
   const doc: any = parseYamlDocument(text, rel);
   return (doc?.acknowledgedRemovals ?? []).map((a: any) => ({ cluster: String(a.cluster), application: String(a.application), reason: String(a.reason ?? '') }));
 }

@@ -1,4 +1,5 @@
-import { describeSources, FleetPlan, PlannedApplication } from './fleet-plan';
+import { FleetPlan, PlannedApplication } from './fleet-plan';
+import type { ObjectDiff } from './tree-diff';
 import { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
 
 /** How one Application changes on one cluster. */
@@ -54,6 +55,8 @@ export interface FleetDiff {
   readonly failingApplicationSets: string[];
   /** Acknowledgements that match no removal (stale; delete them from the program). */
   readonly unusedAcknowledgements: RemovalAcknowledgement[];
+  /** Every rendered object that changes, when the diff compared two trees (`diffTrees`). */
+  readonly objects?: ObjectDiff;
 }
 
 /** Compares two plans (base = the target branch, head = the PR). `acknowledgements` come from the head tree. */
@@ -137,9 +140,10 @@ function applicationChanges(b: PlannedApplication, h: PlannedApplication): strin
     if (bs.repoURL !== hs.repoURL) out.push(`repository: ${bs.repoURL} → ${hs.repoURL}`);
     out.push(...imageChanges(bs.images, hs.images));
   }
-  const bRest = JSON.stringify(rest(b.object));
-  const hRest = JSON.stringify(rest(h.object));
-  if (out.length === 0 && bRest !== hRest) out.push('other fields of the Application changed');
+  // The same parsed object (an unchanged Application file, read once for both trees) has no other changes.
+  if (out.length === 0 && b.object !== h.object && JSON.stringify(rest(b.object)) !== JSON.stringify(rest(h.object))) {
+    out.push('other fields of the Application changed');
+  }
   return out;
 }
 
@@ -193,59 +197,6 @@ function projectDiffs(base: FleetPlan, head: FleetPlan): ProjectDiff[] {
 function listItems(v: any): string[] {
   if (!Array.isArray(v)) return [];
   return v.map(i => (typeof i === 'string' ? i : JSON.stringify(i, Object.keys(i).sort())));
-}
-
-/** The diff as Markdown for a PR comment. */
-export function diffMarkdown(d: FleetDiff): string {
-  const lines: string[] = ['## cdk8s-fleet diff', ''];
-  if (d.blockedRemovals.length) {
-    lines.push(`> [!CAUTION]\n> **Deletion gate: ${d.blockedRemovals.length} Application removal(s) not acknowledged.** Declare intended removals with \`fleet.acknowledgeRemoval({ cluster, application, reason })\`.`, '');
-  }
-  if (d.emptiedClusters.length) lines.push(`**Clusters that lose every Application:** ${d.emptiedClusters.join(', ')}`, '');
-  if (d.failingApplicationSets.length) lines.push(`**ApplicationSets Argo CD would fail to generate:** ${d.failingApplicationSets.join(', ')}`, '');
-  if (!d.clusters.length && !d.projects.length && !d.selections.length) lines.push('No changes to any cluster.');
-  for (const c of d.clusters) {
-    lines.push(`### ${c.cluster}${c.status === 'changed' ? '' : ` (cluster ${c.status})`}`, '');
-    for (const a of c.added) lines.push(`- ➕ **${a.name}** (${a.origin}) ${describeSources(a)}`);
-    for (const a of c.removed) {
-      const r = d.removals.find(x => x.cluster === c.cluster && x.application === a.name);
-      lines.push(`- ➖ **${a.name}** (${a.origin})${r?.acknowledged ? ` — acknowledged: ${r.acknowledged.reason}` : ' — **not acknowledged**'}`);
-    }
-    for (const ch of c.changed) lines.push(`- ✏️ **${ch.name}**: ${ch.changes.join('; ')}`);
-    for (const s of c.clusterScopedAdded) lines.push(`- ⚠️ cluster-scoped object added: \`${s}\``);
-    lines.push('');
-  }
-  if (d.projects.length) {
-    lines.push('### AppProject permissions', '');
-    for (const p of d.projects) lines.push(`- **${p.project}**: ${p.changes.map(c => `\`${c}\``).join(', ')}`);
-    lines.push('');
-  }
-  if (d.selections.length) {
-    lines.push('### ApplicationSet cluster selection', '');
-    for (const s of d.selections) {
-      lines.push(`- **${s.applicationSet}**:${s.gained.length ? ` gains ${s.gained.join(', ')}` : ''}${s.lost.length ? ` loses ${s.lost.join(', ')}` : ''}`);
-    }
-    lines.push('');
-  }
-  if (d.unusedAcknowledgements.length) {
-    lines.push(`Stale removal acknowledgements (they match nothing; remove them): ${d.unusedAcknowledgements.map(a => `${a.cluster}/${a.application}`).join(', ')}`, '');
-  }
-  return `${lines.join('\n').replace(/\n+$/, '')}\n`;
-}
-
-/** The diff as JSON data. */
-export function diffJson(d: FleetDiff): any {
-  const app = (a: PlannedApplication) => ({ name: a.name, origin: a.origin, sources: a.sources });
-  return {
-    clusters: d.clusters.map(c => ({ ...c, added: c.added.map(app), removed: c.removed.map(app) })),
-    projects: d.projects,
-    selections: d.selections,
-    removals: d.removals,
-    blockedRemovals: d.blockedRemovals,
-    emptiedClusters: d.emptiedClusters,
-    failingApplicationSets: d.failingApplicationSets,
-    unusedAcknowledgements: d.unusedAcknowledgements,
-  };
 }
 
 function cmp(a: string, b: string): number {

@@ -1,4 +1,17 @@
+import { createHash } from 'crypto';
+import { fieldText, objectName, textLines } from './diff-format';
 import { describeDelivery, FleetPlan, PlannedApplication } from './fleet-plan';
+import { FleetDiff } from './plan-diff';
+import { ApplicationObjects, columnOf, ObjectChange } from './tree-diff';
+
+/**
+ * The review page: a self-contained HTML file (no resource loaded from anywhere, enforced by its
+ * Content-Security-Policy; it works offline and without scripts) with the cluster × application matrix and the
+ * version in each cell. Given a base plan and the diff of the two trees, added, removed and changed cells are
+ * highlighted and each changed cell is a `<details>` element that opens the field diff of every object of that
+ * Application on that cluster. A small inline script adds a filter box for clusters and applications; without
+ * it, the page is complete and the box stays hidden.
+ */
 
 /** A cell of the cluster × application matrix. */
 interface Cell {
@@ -7,23 +20,31 @@ interface Cell {
   readonly status: 'same' | 'added' | 'removed' | 'changed';
 }
 
-/**
- * A self-contained HTML page (no scripts, no external resources): the cluster × application matrix with the
- * version in each cell, and, given a base plan, added, removed and changed cells highlighted.
- */
-export function planHtml(head: FleetPlan, base?: FleetPlan): string {
+// Plain symbols: the emoji the Markdown uses are missing from many system fonts.
+const ICONS = { added: '+', removed: '−', changed: '✎' };
+
+/** The page. `base` and `diff` come from `diffTrees` (a `diff` without `base` is ignored). */
+export function planHtml(head: FleetPlan, base?: FleetPlan, diff?: FleetDiff): string {
   const headCells = cellsOf(head);
   const baseCells = base ? cellsOf(base) : undefined;
-  const clusters = [...new Set([...head.clusters.map(c => c.name), ...(base?.clusters.map(c => c.name) ?? [])])].sort();
-  const columns = [...new Set([...headCells.keys(), ...(baseCells?.keys() ?? [])].map(k => k.split('\u0000')[1]))].sort();
-  const cell = (cluster: string, column: string): Cell | undefined => {
-    const key = `${cluster}\u0000${column}`;
+  const objects = new Map<string, ApplicationObjects>();
+  const planChanges = new Map<string, string[]>();
+  if (base && diff) {
+    for (const c of diff.objects?.clusters ?? []) for (const a of c.applications) objects.set(`${c.cluster}\u0000${a.column}`, a);
+    for (const c of diff.clusters) for (const a of c.changed) planChanges.set(`${c.cluster}\u0000${columnOf(a.name, c.cluster)}`, a.changes);
+  }
+  const clusters = [...new Set([...head.clusters.map(c => c.name), ...(base?.clusters.map(c => c.name) ?? [])])].sort(cmp);
+  const columns = [...new Set([...headCells.keys(), ...(baseCells?.keys() ?? [])].map(k => k.split('\u0000')[1]))].sort(cmp);
+  const cell = (key: string): Cell | undefined => {
     const h = headCells.get(key);
     const b = baseCells?.get(key);
     if (!baseCells) return h && { ...h, status: 'same' };
     if (h && !b) return { ...h, status: 'added' };
     if (!h && b) return { ...b, status: 'removed' };
-    if (h && b) return { ...h, status: h.version === b.version ? 'same' : 'changed', title: h.version === b.version ? h.title : `${b.version} → ${h.version}\n${h.title}` };
+    if (h && b) {
+      const same = h.version === b.version && !objects.has(key) && !planChanges.has(key);
+      return { ...h, status: same ? 'same' : 'changed', title: h.version === b.version ? h.title : `${b.version} → ${h.version}\n${h.title}` };
+    }
     return undefined;
   };
   const counts = { added: 0, removed: 0, changed: 0 };
@@ -31,21 +52,28 @@ export function planHtml(head: FleetPlan, base?: FleetPlan): string {
     const info = head.clusters.find(c => c.name === cluster) ?? base?.clusters.find(c => c.name === cluster);
     const labels = Object.entries(info?.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(', ');
     const tds = columns.map(column => {
-      const c = cell(cluster, column);
-      if (!c) return `<td class="empty" data-cluster="${esc(cluster)}" data-app="${esc(column)}"></td>`;
+      const key = `${cluster}\u0000${column}`;
+      const c = cell(key);
+      const data = `data-cluster="${esc(cluster)}" data-app="${esc(column)}"`;
+      if (!c) return `<td class="empty" ${data}></td>`;
       if (c.status !== 'same') counts[c.status]++;
-      const shown = c.status === 'changed' ? `${esc(baseCells!.get(`${cluster}\u0000${column}`)!.version)} → ${esc(c.version)}` : esc(c.version);
-      return `<td class="${c.status}" data-cluster="${esc(cluster)}" data-app="${esc(column)}" data-status="${c.status}" title="${esc(c.title)}">${shown}</td>`;
+      const before = baseCells?.get(key)?.version;
+      const shown = c.status === 'changed' && before !== c.version ? `${esc(before!)} → ${esc(c.version)}` : esc(c.version);
+      const details = c.status === 'same' ? '' : cellDetails(shown, planChanges.get(key) ?? [], objects.get(key));
+      return `<td class="${c.status}" ${data} data-status="${c.status}" title="${esc(c.title)}">${details || shown}</td>`;
     }).join('');
-    return `<tr><th scope="row" title="${esc(labels)}">${esc(cluster)}<div class="labels">${esc(labels)}</div></th>${tds}</tr>`;
+    return `<tr data-cluster="${esc(cluster)}"><th scope="row" title="${esc(labels)}">${esc(cluster)}<div class="labels">${esc(labels)}</div></th>${tds}</tr>`;
   }).join('\n');
   const summary = base
-    ? `<p class="summary">Against the base tree: <span class="added">${counts.added} added</span>, <span class="changed">${counts.changed} changed</span>, <span class="removed">${counts.removed} removed</span>.</p>`
+    ? `<p class="summary">Against the base tree: <span class="added">${counts.added} added</span>, <span class="changed">${counts.changed} changed</span>, <span class="removed">${counts.removed} removed</span>. Open a highlighted cell for its objects' field changes.</p>`
     : '';
+  const script = FILTER_SCRIPT;
+  const scriptHash = createHash('sha256').update(script).digest('base64');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${scriptHash}'">
 <title>cdk8s-fleet plan</title>
 <style>
 body { font-family: system-ui, sans-serif; margin: 1.5rem; color: #1f2328; }
@@ -54,44 +82,108 @@ th, td { border: 1px solid #d0d7de; padding: 0.3rem 0.5rem; text-align: left; ve
 thead th { background: #f6f8fa; position: sticky; top: 0; }
 th .labels { font-weight: normal; color: #57606a; font-size: 0.75rem; }
 td.added { background: #dafbe1; }
-td.changed { background: #fff8c5; font-weight: 600; }
-td.removed { background: #ffebe9; text-decoration: line-through; }
+td.changed { background: #fff8c5; }
+td.changed > details > summary, td.changed:not(:has(details)) { font-weight: 600; }
+td.removed { background: #ffebe9; }
+td.removed > details > summary, td.removed:not(:has(details)) { text-decoration: line-through; }
 td.empty { background: #fafbfc; }
+summary { cursor: pointer; }
+.diff { min-width: 26rem; max-width: 60rem; margin: 0.4rem 0 0; padding: 0; list-style: none; font-weight: normal; text-decoration: none; }
+.diff li { margin: 0.15rem 0; }
+.diff ul { margin: 0.1rem 0 0.3rem 1.2rem; padding: 0; }
+.diff code, pre { font-family: ui-monospace, monospace; font-size: 0.8rem; white-space: pre-wrap; word-break: break-all; }
+pre { margin: 0.2rem 0; padding: 0.3rem; background: rgba(255,255,255,0.6); }
 .summary span { padding: 0 0.3rem; }
 .summary .added { background: #dafbe1; } .summary .changed { background: #fff8c5; } .summary .removed { background: #ffebe9; }
+#filter { margin: 0 0 0.8rem; padding: 0.3rem; width: 20rem; }
+.problems { background: #fff8c5; padding: 0.5rem 1rem; }
 </style>
 </head>
 <body>
 <h1>Fleet plan</h1>
 <p>${head.clusters.length} clusters × ${columns.length} applications. Each cell shows what the cluster runs: chart version, image tags or Git revision.</p>
 ${summary}
+${problemsHtml(diff)}<input id="filter" type="search" placeholder="filter clusters and applications" aria-label="filter clusters and applications" hidden>
 <table id="plan">
-<thead><tr><th scope="col">cluster</th>${columns.map(c => `<th scope="col">${esc(c)}</th>`).join('')}</tr></thead>
+<thead><tr><th scope="col">cluster</th>${columns.map(c => `<th scope="col" data-app="${esc(c)}">${esc(c)}</th>`).join('')}</tr></thead>
 <tbody>
 ${rows}
 </tbody>
 </table>
+${base && diff ? fleetHtml(diff) : ''}<script>${script}</script>
 </body>
 </html>
 `;
 }
+
+/** A changed cell: the versions as summary, the plan's changes and every object's field changes inside. */
+function cellDetails(shown: string, changes: readonly string[], objects: ApplicationObjects | undefined): string {
+  const items = [
+    ...changes.map(c => `<li>${esc(c)}</li>`),
+    ...(objects?.objects ?? []).map(objectHtml),
+  ];
+  if (items.length === 0) return '';
+  const n = objects?.objects.length ?? 0;
+  return `<details><summary>${shown}${n ? ` <small>(${n} object${n === 1 ? '' : 's'})</small>` : ''}</summary><ul class="diff">${items.join('')}</ul></details>`;
+}
+
+function objectHtml(o: ObjectChange): string {
+  const fields = o.fields.map(f => {
+    const lines = textLines(f);
+    return `<li><code>${esc(fieldText(f, o.status === 'added'))}</code>${lines.length ? `<pre>${esc(lines.join('\n'))}</pre>` : ''}</li>`;
+  }).join('');
+  return `<li class="object" data-kind="${esc(o.kind)}" data-name="${esc(objectName(o))}" data-status="${o.status}">${ICONS[o.status]} ${esc(o.kind)} <code>${esc(objectName(o))}</code>${o.status === 'changed' ? '' : ` ${o.status}`}${fields ? `<ul>${fields}</ul>` : ''}</li>`;
+}
+
+function fleetHtml(diff: FleetDiff): string {
+  const section = (title: string, objects: readonly ObjectChange[]) => (objects.length
+    ? `<h2>${esc(title)}</h2>\n<ul class="diff">${objects.map(objectHtml).join('')}</ul>\n` : '');
+  const gate = diff.blockedRemovals.length
+    ? `<p class="problems"><strong>Deletion gate: ${diff.blockedRemovals.length} Application removal(s) not acknowledged:</strong> ${esc(diff.blockedRemovals.map(r => `${r.cluster}/${r.application}`).join(', '))}</p>\n` : '';
+  const projects = diff.projects.length
+    ? `<h2>AppProject permissions</h2>\n<ul class="diff">${diff.projects.map(p => `<li><strong>${esc(p.project)}</strong>: ${p.changes.map(c => `<code>${esc(c)}</code>`).join(', ')}</li>`).join('')}</ul>\n` : '';
+  return gate + projects + section('Argo CD objects (fleet)', diff.objects?.fleet ?? []) + section('Files no Application deploys', diff.objects?.unattributed ?? []);
+}
+
+function problemsHtml(diff: FleetDiff | undefined): string {
+  const problems = diff?.objects?.problems ?? [];
+  return problems.length ? `<div class="problems"><strong>Could not be compared as objects:</strong><ul>${problems.map(p => `<li>${esc(p)}</li>`).join('')}</ul></div>\n` : '';
+}
+
+/**
+ * Filters rows by cluster and columns by application (a link may carry the filter: `plan.html#filter=prod`);
+ * the page never needs it.
+ */
+const FILTER_SCRIPT = `
+(function () {
+  var box = document.getElementById('filter');
+  box.hidden = false;
+  function apply() {
+    var q = box.value.trim().toLowerCase();
+    var apps = {};
+    document.querySelectorAll('#plan thead th[data-app]').forEach(function (th) { apps[th.dataset.app] = th.dataset.app.toLowerCase().indexOf(q) >= 0; });
+    var anyApp = q !== '' && Object.keys(apps).some(function (k) { return apps[k]; });
+    document.querySelectorAll('#plan tbody tr').forEach(function (tr) {
+      tr.hidden = !(q === '' || anyApp || tr.dataset.cluster.toLowerCase().indexOf(q) >= 0);
+    });
+    document.querySelectorAll('#plan [data-app]').forEach(function (el) { el.hidden = anyApp && !apps[el.dataset.app]; });
+  }
+  box.addEventListener('input', apply);
+  var m = /^#filter=(.*)$/.exec(location.hash);
+  if (m) { box.value = decodeURIComponent(m[1]); apply(); }
+})();
+`;
 
 /** `cluster\0column` → cell. The column is the Application name without its cluster (as suffix or prefix). */
 function cellsOf(plan: FleetPlan): Map<string, Omit<Cell, 'status'>> {
   const out = new Map<string, Omit<Cell, 'status'>>();
   for (const c of plan.clusters) {
     for (const a of c.applications) {
-      const column = columnOf(a, c.name);
+      const column = columnOf(a.name, c.name);
       out.set(`${c.name}\u0000${column}`, { version: versionOf(a), title: `${a.name} (${a.origin}), project ${a.project}, namespace ${a.destinationNamespace}${a.delivery.filter(d => d.kind === 'Rollout').map(d => `; ${describeDelivery(d)}`).join('')}` });
     }
   }
   return out;
-}
-
-function columnOf(a: PlannedApplication, cluster: string): string {
-  if (a.name.endsWith(`-${cluster}`)) return a.name.slice(0, -cluster.length - 1);
-  if (a.name.startsWith(`${cluster}-`)) return a.name.slice(cluster.length + 1);
-  return a.name;
 }
 
 function versionOf(a: PlannedApplication): string {
@@ -105,4 +197,8 @@ function versionOf(a: PlannedApplication): string {
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

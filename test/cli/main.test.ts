@@ -203,7 +203,7 @@ describe('cdk8s-fleet plan and diff', () => {
     const result = run('diff', base, head);
     // THEN
     expect(result.code).toBe(0);
-    expect(result.out).toContain('### dev\n\n- ✏️ **web-dev**: chart web: 1.0.0 → 1.1.0\n');
+    expect(result.out).toContain('### on 2 clusters: dev, staging\n\n- ✏️ **web-{cluster}**: chart web: 1.0.0 → 1.1.0\n');
     expect(result.out).toContain('### AppProject permissions\n\n- **team**: `sourceRepos + https://github.com/acme/other.git`');
     const json = JSON.parse(run('diff', base, head, '--json').out);
     expect(json.clusters.map((c: any) => c.cluster)).toEqual(['dev', 'staging']);
@@ -288,7 +288,7 @@ describe('every failure says what went wrong, on one line of stderr, with the do
     }],
     ['plan --html into a missing directory', () => {
       const tree = fleetTree();
-      return { args: ['plan', tree, '--html', '/nonexistent/dir/plan.html'], line: 'error: /nonexistent/dir/plan.html: ' };
+      return { args: ['plan', tree, '--html', '/nonexistent/dir/plan.html'], line: 'error: cannot write /nonexistent/dir/plan.html: directory /nonexistent/dir does not exist' };
     }],
     ['promote: the versions file is missing', () => ({ args: ['promote', 'api', '--from', 'a', '--to', 'b', '--file', '/nonexistent/versions.yaml'], line: 'error: versions file /nonexistent/versions.yaml: no such file' })],
     ['promote: the versions file has a duplicated key', () => {

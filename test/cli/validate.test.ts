@@ -116,7 +116,7 @@ describe('validateTree', () => {
 });
 
 describe('plan and diff read trees the same bounded way', () => {
-  test('an alias bomb, a FIFO and a link to /dev/zero are reported as warnings; the plan of the rest is printed', () => {
+  test('an alias bomb, a FIFO and a link to /dev/zero: plan warns and prints the rest; diff refuses to review a tree it cannot read whole', () => {
     // GIVEN
     const tree = synthesized();
     const levels = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
@@ -129,13 +129,15 @@ describe('plan and diff read trees the same bounded way', () => {
     const io = { out: (t: string) => { out += t; }, err: (t: string) => { err += t; } };
     // WHEN
     const plan = main(['plan', tree], io);
-    const diff = main(['diff', tree, tree], io);
     // THEN
     expect(plan).toBe(0);
-    expect(diff).toBe(0);
     expect(out).toContain('prod');
     expect(err).toContain('warning: argocd/platform/bomb.yaml: document contains excessive aliasing');
     expect(err).toContain('warning: argocd/platform/fifo.yaml: is not a regular file');
     expect(err).toContain('warning: argocd/platform/zero.yaml: is a symbolic link that points outside the tree');
+    // WHEN / THEN a review that cannot read every file says so (a review that misses a change is worse than none)
+    err = '';
+    expect(main(['diff', tree, tree], io)).toBe(2);
+    expect(err).toBe(`error: base ${tree}: argocd/platform/fifo.yaml is not a regular file; a tree holds regular files only\n`);
   });
 });

@@ -2,10 +2,12 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApplicationSet, ApplicationSource, ClusterGenerator, TemplateParam } from '../../src';
+import * as kplus from 'cdk8s-plus-28';
+import { ApplicationSet, ApplicationSource, ClusterGenerator, ClusterMatch, TemplateParam, Workload } from '../../src';
 import { readTreeModel } from '../../src/gitops/fleet-model';
 import { computePlan } from '../../src/gitops/fleet-plan';
 import { planHtml } from '../../src/gitops/plan-html';
+import { diffTrees } from '../../src/gitops/tree-diff';
 import { addCluster, testFleet } from '../util';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -13,7 +15,7 @@ const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];
 
 /** GIVEN helper: a synthesized tree with an ApplicationSet over three clusters; `variant` is a PR's change. */
-function tree(variant: { version?: string; withoutCluster?: string } = {}): string {
+function tree(variant: { version?: string; withoutCluster?: string; prodReplicas?: number; prodEnv?: Record<string, string> } = {}): string {
   const { app, fleet } = testFleet({}, { fleetProofs: true });
   for (const c of ['dev', 'staging', 'prod']) if (c !== variant.withoutCluster) addCluster(fleet, c, { environment: c });
   new ApplicationSet(fleet, 'monitoring', {
@@ -23,6 +25,16 @@ function tree(variant: { version?: string; withoutCluster?: string } = {}): stri
       destinationNamespace: 'monitoring',
       source: ApplicationSource.helm({ repoUrl: 'https://prometheus-community.github.io/helm-charts', chart: 'kube-prometheus-stack', version: variant.version ?? '65.1.1' }),
     },
+  });
+  new Workload(fleet, 'web', {
+    namespace: 'web',
+    matchExpressions: [{ key: 'environment', operator: 'Exists' as any }],
+    definition: {
+      define: scope => {
+        new kplus.Deployment(scope, 'web', { metadata: { name: 'web' }, replicas: 1, containers: [{ name: 'web', image: 'ghcr.io/acme/web:1.0.0', portNumber: 8080, securityContext: { ensureNonRoot: false } }] });
+      },
+    },
+    overrides: [{ match: ClusterMatch.environment('prod'), settings: { replicas: variant.prodReplicas ?? 2, env: variant.prodEnv ?? {} } }],
   });
   if (variant.withoutCluster) fleet.acknowledgeRemoval({ cluster: variant.withoutCluster, application: '*', reason: 'decommissioned' });
   return app.synthTree().outdir;
@@ -38,39 +50,80 @@ function chromium(args: string[]): string {
   return result.stdout;
 }
 
-describe('plan --html in a real browser (Debian chromium)', () => {
+describe('plan --html --base in a real browser (Debian chromium): the review page', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plan-html-'));
   const page = path.join(dir, 'plan.html');
 
   beforeAll(() => {
-    // GIVEN a base tree and a change that upgrades the chart and removes the dev cluster
-    const base = computePlan(readTreeModel(tree()));
-    const head = computePlan(readTreeModel(tree({ version: '66.0.0', withoutCluster: 'dev' })));
+    // GIVEN a base tree and a change that upgrades the chart, removes the dev cluster, and gives production
+    // more web replicas and a new env var
+    const d = diffTrees(tree(), tree({ version: '66.0.0', withoutCluster: 'dev', prodReplicas: 3, prodEnv: { CACHE_URL: 'redis://cache:6379' } }), { fullPlans: true });
     // WHEN
-    fs.writeFileSync(page, planHtml(head, base));
+    fs.writeFileSync(page, planHtml(d.head, d.base, d.diff));
   });
 
-  test('the browser renders the cluster × application matrix with changes highlighted', () => {
+  test('the browser renders the matrix with changes highlighted, and a changed cell holds its objects\' field diffs', () => {
     // WHEN chromium loads the page and serializes the DOM it built
     const dom = chromium(['--dump-dom', `file://${page}`]);
-    // THEN
+    // THEN the matrix
     expect(dom).toContain('<table id="plan">');
-    expect(dom).toMatch(/<td class="changed" data-cluster="prod" data-app="monitoring" data-status="changed" title="[^"]*">kube-prometheus-stack 65.1.1 → kube-prometheus-stack 66.0.0<\/td>/);
     expect(dom).toMatch(/<td class="removed" data-cluster="dev" data-app="monitoring" data-status="removed"/);
-    expect(dom).toContain('<span class="changed">2 changed</span>');
-    expect(dom).toContain('<span class="removed">1 removed</span>');
+    expect(dom).toContain('<span class="changed">3 changed</span>');
+    expect(dom).toContain('<span class="removed">2 removed</span>');
+    // … a version change opens the Application's field change
+    const monitoring = cellOf(dom, 'prod', 'monitoring');
+    expect(monitoring).toMatch(/^<td class="changed" [^>]*><details><summary>kube-prometheus-stack 65.1.1 → kube-prometheus-stack 66.0.0 <small>\(1 object\)<\/small><\/summary>/);
+    expect(monitoring).toContain('<code>spec.source.targetRevision: 65.1.1 → 66.0.0</code>');
+    // … and a cell whose version did not change but whose objects did opens the object's field diffs
+    const web = cellOf(dom, 'prod', 'web');
+    expect(web).toMatch(/^<td class="changed" [^>]*><details><summary>web:1.0.0 <small>\(1 object\)<\/small><\/summary>/);
+    expect(web).toContain('<li class="object" data-kind="Deployment" data-name="web/web" data-status="changed">✎ Deployment <code>web/web</code><ul>');
+    expect(web).toContain('<li><code>spec.replicas: 2 → 3</code></li>');
+    expect(web).toContain('<li><code>spec.template.spec.containers[web].env[CACHE_URL]: added = {name: CACHE_URL, value: redis://cache:6379}</code></li>');
+    // … unchanged cells stay plain
+    expect(cellOf(dom, 'staging', 'web')).toMatch(/^<td class="same" [^>]*>web:1.0.0<\/td>$/);
+    // … and the inline filter script ran (the Content-Security-Policy allows exactly it): the box is shown
+    expect(dom).toMatch(/<input id="filter" type="search" placeholder="filter clusters and applications" aria-label="filter clusters and applications">/);
   });
 
-  test('the page is self-contained and renders to a screenshot', () => {
-    // THEN no scripts and no external resources
-    const html = fs.readFileSync(page, 'utf-8');
-    expect(html).not.toMatch(/<script|<link|src=|https?:\/\/(?!prometheus)/);
+  test('the filter box: a link with #filter= shows only the matching clusters, or the matching applications', () => {
     // WHEN
+    const byCluster = chromium(['--dump-dom', `file://${page}#filter=stag`]);
+    const byApp = chromium(['--dump-dom', `file://${page}#filter=monitor`]);
+    // THEN
+    expect(byCluster).toMatch(/<tr data-cluster="staging">/);
+    expect(byCluster).toMatch(/<tr data-cluster="prod" hidden="">/);
+    expect(byApp).toMatch(/<tr data-cluster="prod">/);
+    expect(byApp).toMatch(/<th scope="col" data-app="web" hidden="">web<\/th>/);
+    expect(byApp).toMatch(/<th scope="col" data-app="monitoring">monitoring<\/th>/);
+  });
+
+  test('the page is self-contained and renders to a screenshot with a cell opened', () => {
+    // THEN nothing is loaded from anywhere: no external resource, and a policy that forbids them
+    const html = fs.readFileSync(page, 'utf-8');
+    expect(html).not.toMatch(/<link|\ssrc=|\shref=|url\(|@import|<iframe|<object|<embed/);
+    expect(html).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-[A-Za-z0-9+/=]+'">/);
+    // WHEN a copy with the changed cells open is rendered
+    const opened = path.join(dir, 'plan-open.html');
+    fs.writeFileSync(opened, html.replace(/<details>/g, '<details open>'));
     const png = path.join(dir, 'plan.png');
-    chromium([`--screenshot=${png}`, '--window-size=1200,600', `file://${page}`]);
+    chromium([`--screenshot=${png}`, '--window-size=1400,900', `file://${opened}`]);
     // THEN a PNG of the page
     const bytes = fs.readFileSync(png);
     expect(bytes.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
-    expect(bytes.length).toBeGreaterThan(10_000);
+    expect(bytes.length).toBeGreaterThan(20_000);
+  });
+
+  test('without a base, the page is the plain matrix', () => {
+    const html = planHtml(computePlan(readTreeModel(tree())));
+    expect(html).toMatch(/<td class="same" data-cluster="prod" data-app="monitoring" data-status="same" title="[^"]*">kube-prometheus-stack 65.1.1<\/td>/);
+    expect(html).not.toContain('<details>');
   });
 });
+
+/** The serialized `<td>` of one cell. */
+function cellOf(dom: string, cluster: string, app: string): string {
+  const start = dom.indexOf(`data-cluster="${cluster}" data-app="${app}"`);
+  const open = dom.lastIndexOf('<td', start);
+  return dom.slice(open, dom.indexOf('</td>', start) + 5);
+}

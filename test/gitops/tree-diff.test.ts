@@ -1,0 +1,332 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as kplus from 'cdk8s-plus-28';
+import { ClusterMatch, HelmApplication, VersionsFile, Workload, WorkloadOutput } from '../../src';
+import { fieldText } from '../../src/gitops/diff-format';
+import { diffJson, diffMarkdown, hasDifferences } from '../../src/gitops/diff-report';
+import { diffTrees, ObjectChange, TreeDiff } from '../../src/gitops/tree-diff';
+import { writeTree } from '../../src/gitops/tree-writer';
+import { InputError } from '../../src/private/yaml-input';
+import { addCluster, testFleet, treeSnapshot } from '../util';
+
+/** A PR's change to the fleet below. */
+interface Variant {
+  readonly output?: WorkloadOutput;
+  readonly prodReplicas?: number;
+  readonly logLevel?: string;
+  readonly euEnv?: Record<string, string>;
+  readonly servicePort?: number;
+  readonly pdb?: boolean;
+  readonly withoutConfigMap?: boolean;
+  readonly euRetention?: string;
+  readonly extraCluster?: string;
+}
+
+const CLUSTERS = ['dev-eu-1', 'staging-eu-1', 'prod-eu-1', 'prod-us-1'];
+const VERSIONS = 'environments: [dev, staging, production]\nversions:\n  monitoring:\n    dev: 66.0.0\n    staging: 66.0.0\n    production: 65.1.1\n';
+
+/**
+ * GIVEN helper: four clusters (dev, staging, two production in two regions); an `api` Workload (ConfigMap,
+ * Deployment, Service; production replicas and EU env vars as overrides) and a Helm monitoring stack with values
+ * per region. Returns the synthesized tree.
+ */
+function tree(v: Variant = {}): string {
+  const { app, fleet } = testFleet({}, { fleetProofs: true });
+  for (const c of [...CLUSTERS, ...(v.extraCluster ? [v.extraCluster] : [])]) addCluster(fleet, c, { environment: c.startsWith('prod') ? 'production' : c.split('-')[0], region: c.split('-')[1], tier: 'backend' });
+  new Workload(fleet, 'api', {
+    namespace: 'api',
+    matchLabels: { tier: 'backend' },
+    output: v.output,
+    definition: {
+      define: scope => {
+        if (!v.withoutConfigMap) new kplus.ConfigMap(scope, 'config', { metadata: { name: 'api-config' }, data: { LOG_LEVEL: v.logLevel ?? 'info' } });
+        const d = new kplus.Deployment(scope, 'api', {
+          metadata: { name: 'api' },
+          replicas: 2,
+          containers: [{ name: 'api', image: 'ghcr.io/acme/api:1.0.0', portNumber: 8080, securityContext: { ensureNonRoot: false } }],
+        });
+        d.exposeViaService({ name: 'api', ports: [{ name: 'http', port: v.servicePort ?? 80, targetPort: 8080 }] });
+        if (v.pdb) new kplus.k8s.KubePodDisruptionBudget(scope, 'pdb', { metadata: { name: 'api' }, spec: { minAvailable: kplus.k8s.IntOrString.fromNumber(1), selector: { matchLabels: { app: 'api' } } } });
+      },
+    },
+    overrides: [
+      { match: ClusterMatch.environment('production'), settings: { replicas: v.prodReplicas ?? 3 } },
+      { match: ClusterMatch.region('eu'), settings: { env: v.euEnv ?? { REGION: 'eu' } } },
+    ],
+  });
+  new HelmApplication(fleet, 'monitoring', {
+    namespace: 'monitoring',
+    repoUrl: 'https://prometheus-community.github.io/helm-charts',
+    chart: 'kube-prometheus-stack',
+    versions: new VersionsFile(fleet, 'Versions', { content: VERSIONS }),
+    matchLabels: { tier: 'backend' },
+    valuesByLabel: [{ labelKey: 'region', values: { eu: { retention: v.euRetention ?? '15d' }, us: { retention: '30d' } } }],
+  });
+  return app.synthTree().outdir;
+}
+
+const BASE = tree();
+const BASE_KUSTOMIZE = tree({ output: WorkloadOutput.KUSTOMIZE });
+
+/** The object changes of one cluster, `Kind namespace/name` → field lines, as the reviewer reads them. */
+function objectsOn(d: TreeDiff, cluster: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const a of d.diff.objects!.clusters.find(c => c.cluster === cluster)?.applications ?? []) {
+    for (const o of a.objects) out[`${o.status} ${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`] = fieldLines(o);
+  }
+  return out;
+}
+
+/** The field lines of one object as the Markdown prints them (without list markers and code spans). */
+function fieldLines(o: ObjectChange): string[] {
+  return o.fields.map(f => fieldText(f, o.status === 'added'));
+}
+
+const touched = (d: TreeDiff) => d.diff.objects!.clusters.map(c => c.cluster);
+
+describe('diff of two synthesized trees: every rendered object that changes, per cluster', () => {
+  test('identical trees: no changes, and the Markdown says the objects were compared', () => {
+    // WHEN
+    const d = diffTrees(BASE, tree());
+    // THEN
+    expect(hasDifferences(d.diff)).toBe(false);
+    expect(diffMarkdown(d.diff)).toContain('No changes: both trees render the same objects on every cluster');
+  });
+
+  test('production replicas: only the production clusters, with the new value', () => {
+    // WHEN
+    const d = diffTrees(BASE, tree({ prodReplicas: 5 }));
+    // THEN
+    expect(touched(d)).toEqual(['prod-eu-1', 'prod-us-1']);
+    expect(objectsOn(d, 'prod-eu-1')).toEqual({ 'changed Deployment api/api': ['spec.replicas: 3 → 5'] });
+    const md = diffMarkdown(d.diff);
+    expect(md).toContain('### on 2 clusters: prod-eu-1, prod-us-1\n\n- ✏️ **api-{cluster}**\n  - ✏️ Deployment `api/api`\n    - `spec.replicas: 3 → 5`\n');
+    expect(md).not.toMatch(/dev-eu-1|staging-eu-1/);
+  });
+
+  test('a ConfigMap value on every cluster is folded once', () => {
+    // WHEN
+    const d = diffTrees(BASE, tree({ logLevel: 'debug' }));
+    const flag = diffTrees(BASE, tree({ logLevel: 'on' }));
+    // THEN
+    expect(touched(d)).toEqual(CLUSTERS.slice().sort());
+    expect(objectsOn(d, 'dev-eu-1')).toEqual({ 'changed ConfigMap api/api-config': ['data.LOG_LEVEL: info → debug'] });
+    const md = diffMarkdown(d.diff);
+    expect(md).toContain('**Summary:** 4 cluster(s) touched · objects: 0 added, 4 changed, 0 removed · 4 Application(s) affected');
+    expect(md).toContain('### on 4 clusters: dev-eu-1, prod-eu-1, prod-us-1, staging-eu-1\n\n- ✏️ **api-{cluster}**\n  - ✏️ ConfigMap `api/api-config`\n    - `data.LOG_LEVEL: info → debug`\n');
+    expect(md.match(/data\.LOG_LEVEL/g)).toHaveLength(1);
+    // A string that only YAML 1.1 reads as a boolean is shown as it is (a number would be quoted: "5" is not 5).
+    expect(objectsOn(flag, 'dev-eu-1')).toEqual({ 'changed ConfigMap api/api-config': ['data.LOG_LEVEL: info → on'] });
+  });
+
+  test('an env var on some clusters only: the EU clusters, matched by container and variable name', () => {
+    // WHEN
+    const d = diffTrees(BASE, tree({ euEnv: { REGION: 'eu', CACHE_URL: 'redis://cache:6379' } }));
+    // THEN
+    expect(touched(d)).toEqual(['dev-eu-1', 'prod-eu-1', 'staging-eu-1']);
+    expect(objectsOn(d, 'prod-eu-1')).toEqual({
+      'changed Deployment api/api': ['spec.template.spec.containers[api].env[CACHE_URL]: added = {name: CACHE_URL, value: redis://cache:6379}'],
+    });
+    expect(diffMarkdown(d.diff)).not.toContain('prod-us-1');
+  });
+
+  test('a Service port: the port matched by its name, the new value', () => {
+    // WHEN
+    const d = diffTrees(BASE, tree({ servicePort: 8080 }));
+    // THEN
+    expect(touched(d)).toEqual(CLUSTERS.slice().sort());
+    expect(objectsOn(d, 'prod-us-1')).toEqual({ 'changed Service api/api': ['spec.ports[http].port: 80 → 8080'] });
+  });
+
+  test('a new object (a PodDisruptionBudget) with all its fields, and a removed object', () => {
+    // WHEN
+    const added = diffTrees(BASE, tree({ pdb: true }));
+    const removed = diffTrees(BASE, tree({ withoutConfigMap: true }));
+    // THEN
+    expect(objectsOn(added, 'staging-eu-1')).toEqual({
+      'added PodDisruptionBudget api/api': ['spec.minAvailable: 1', 'spec.selector.matchLabels.app: api'],
+    });
+    expect(diffMarkdown(added.diff)).toContain('  - ➕ PodDisruptionBudget `api/api` added\n    - `spec.minAvailable: 1`\n');
+    expect(objectsOn(removed, 'dev-eu-1')['removed ConfigMap api/api-config']).toEqual([]);
+    expect(diffSummaryOf(removed)).toMatchObject({ objectsRemoved: 4 });
+  });
+
+  test('a new cluster: its Applications and the objects they deploy, named', () => {
+    // WHEN
+    const d = diffTrees(BASE, tree({ extraCluster: 'prod-eu-2' }));
+    // THEN
+    expect(touched(d)).toEqual(['prod-eu-2']);
+    const md = diffMarkdown(d.diff);
+    expect(md).toContain('### prod-eu-2 (cluster added)\n');
+    expect(md).toContain('- ➕ **api-prod-eu-2** (ApplicationSet/api) clusters/prod-eu-2/api@main [ghcr.io/acme/api:1.0.0]\n');
+    expect(md).toContain('  - ➕ Deployment `api/api` added\n  - ➕ Namespace `api` added\n  - ➕ Service `api/api` added\n');
+    expect(md).not.toContain('spec.replicas');
+  });
+
+  test('Kustomize mode: overlays are built in process and compared per cluster and object', () => {
+    // WHEN the production replicas change, which only the production overlays' patches carry
+    const d = diffTrees(BASE_KUSTOMIZE, tree({ output: WorkloadOutput.KUSTOMIZE, prodReplicas: 5 }));
+    const base = diffTrees(BASE_KUSTOMIZE, tree({ output: WorkloadOutput.KUSTOMIZE, logLevel: 'debug' }));
+    // THEN
+    expect(touched(d)).toEqual(['prod-eu-1', 'prod-us-1']);
+    expect(objectsOn(d, 'prod-us-1')).toEqual({ 'changed Deployment api/api': ['spec.replicas: 3 → 5'] });
+    expect(d.diff.objects!.problems).toEqual([]);
+    // … and a change to the base reaches every cluster, as the overlays build it
+    expect(touched(base)).toEqual(CLUSTERS.slice().sort());
+    expect(objectsOn(base, 'dev-eu-1')).toEqual({ 'changed ConfigMap api/api-config': ['data.LOG_LEVEL: info → debug'] });
+  });
+
+  test('an overlay using Kustomize features the diff does not build is compared as files, and says so', () => {
+    // GIVEN a head whose prod-us-1 overlay gained a namePrefix (hand-edited: the library never writes one)
+    const head = fs.mkdtempSync(path.join(path.dirname(BASE), 'name-prefix-'));
+    const files = treeSnapshot(BASE_KUSTOMIZE, { excludeState: true });
+    files['apps/api/overlays/prod-us-1/kustomization.yaml'] += 'namePrefix: x-\n';
+    writeTree(head, new Map(Object.entries(files)));
+    // WHEN
+    const d = diffTrees(BASE_KUSTOMIZE, head);
+    // THEN the problem is named, and the change is still shown, on that cluster only
+    expect(d.diff.objects!.problems).toEqual([`head ${head}: apps/api/overlays/prod-us-1/kustomization.yaml uses 'namePrefix', which cdk8s-fleet diff does not build (the overlay's files are compared as they are)`]);
+    expect(touched(d)).toEqual(['prod-us-1']);
+    expect(objectsOn(d, 'prod-us-1')).toEqual({ 'changed Kustomization apps/api/overlays/prod-us-1/kustomization.yaml#0': ['namePrefix: added = x-'] });
+    expect(diffMarkdown(d.diff)).toContain('**⚠️ 1 thing(s) could not be compared as objects:**\n\n- head ');
+  });
+
+  test('switching a Workload from rendered to Kustomize output changes no object', () => {
+    // WHEN
+    const d = diffTrees(BASE, BASE_KUSTOMIZE);
+    // THEN the Applications point elsewhere, but every cluster runs the same objects
+    for (const c of d.diff.objects!.clusters) {
+      for (const a of c.applications) for (const o of a.objects) expect(`${c.cluster} ${o.kind}`).toMatch(/ Application$/);
+    }
+  });
+
+  test('a Helm values file: the clusters whose Applications read it', () => {
+    // WHEN
+    const d = diffTrees(BASE, tree({ euRetention: '30d' }));
+    // THEN
+    expect(touched(d)).toEqual(['dev-eu-1', 'prod-eu-1', 'staging-eu-1']);
+    expect(objectsOn(d, 'prod-eu-1')).toEqual({ 'changed Helm values values/monitoring/region-eu.yaml': ['retention: 15d → 30d'] });
+    expect(d.diff.objects!.clusters[0].applications[0].column).toBe('monitoring');
+  });
+});
+
+describe('diff: secrets never appear', () => {
+  /** A tree with extra hand-written files (the library itself refuses plaintext Secrets). */
+  function withFiles(files: Record<string, string>): string {
+    const dir = fs.mkdtempSync(path.join(path.dirname(BASE), 'secret-tree-'));
+    const current = treeSnapshot(BASE, { excludeState: true });
+    writeTree(dir, new Map([...Object.entries(current), ...Object.entries(files)]));
+    return dir;
+  }
+  const secret = (value: string) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: api\nstringData:\n  url: ${value}\n`;
+  const config = (token: string, pem: string, conf: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: api\ndata:\n  API_TOKEN: ${token}\n  CERT: ${JSON.stringify(pem)}\n  app.conf: ${JSON.stringify(conf)}\n  DATABASE: ${JSON.stringify(`postgres://app:${token}@db:5432/app`)}\n`;
+  const PEM = (k: string) => `-----BEGIN RSA PRIVATE KEY-----\n${k}\n-----END RSA PRIVATE KEY-----\n`;
+
+  test('Secret data, credential-named keys, private keys, passwords in URLs and config lines are hidden', () => {
+    // GIVEN a change to a Secret and to credential-like values in a ConfigMap on prod-eu-1
+    const base = withFiles({
+      'clusters/prod-eu-1/api/Secret.db.yaml': secret('old-s3cret-value'),
+      'clusters/prod-eu-1/api/ConfigMap.extra.yaml': config('tok-old-111', PEM('AAAAold'), 'port=1\npassword = hunter2-old\n'),
+    });
+    const head = withFiles({
+      'clusters/prod-eu-1/api/Secret.db.yaml': secret('new-s3cret-value'),
+      'clusters/prod-eu-1/api/ConfigMap.extra.yaml': config('tok-new-222', PEM('BBBBnew'), 'port=2\npassword = hunter2-new\n'),
+    });
+    // WHEN
+    const d = diffTrees(base, head);
+    const outputs = [diffMarkdown(d.diff), JSON.stringify(diffJson(d.diff))];
+    // THEN the reviewer sees that they changed, on which cluster, and nothing of the values
+    expect(objectsOn(d, 'prod-eu-1')).toEqual({
+      'changed Secret api/db': ['stringData.url: (changed, value hidden)'],
+      'changed ConfigMap api/extra': [
+        'data.API_TOKEN: (changed, value hidden)',
+        'data.CERT: (changed, value hidden)',
+        'data.DATABASE: (changed, value hidden)',
+        'data["app.conf"]: (3 lines) → (3 lines)',
+      ],
+    });
+    expect(touched(d)).toEqual(['prod-eu-1']);
+    for (const out of outputs) {
+      for (const leak of ['s3cret', 'tok-old', 'tok-new', 'AAAAold', 'BBBBnew', 'hunter2']) expect(out).not.toContain(leak);
+    }
+    expect(outputs[0]).toContain('- port=1\n');
+    expect(outputs[0]).toContain('- password = *** (old value hidden)\n');
+    expect(outputs[0]).toContain('+ password = *** (new value hidden)\n');
+  });
+});
+
+describe('diff: what it reads', () => {
+  test('a file edited after synth (stale manifest) is still compared by its content', () => {
+    // GIVEN a head tree whose Deployment was edited by hand: the manifest still has the old hash
+    const head = tree();
+    const file = path.join(head, 'clusters/prod-us-1/api/Deployment.api.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf-8').replace('replicas: 3', 'replicas: 9'));
+    // WHEN
+    const d = diffTrees(BASE, head);
+    // THEN
+    expect(touched(d)).toEqual(['prod-us-1']);
+    expect(objectsOn(d, 'prod-us-1')).toEqual({ 'changed Deployment api/api': ['spec.replicas: 3 → 9'] });
+  });
+
+  test('without stat caches (a fresh checkout) every file is hashed, and the result is the same', () => {
+    // GIVEN
+    const head = tree({ prodReplicas: 4 });
+    for (const t of [head]) fs.rmSync(path.join(t, '.cdk8s-fleet/stat-cache.json'));
+    // WHEN
+    const d = diffTrees(BASE, head);
+    // THEN
+    expect(touched(d)).toEqual(['prod-eu-1', 'prod-us-1']);
+  });
+
+  test('the head tree scanned on a worker thread gives the same diff; its refusals come back as they are', () => {
+    // GIVEN
+    const head = tree({ prodReplicas: 5 });
+    const linked = tree();
+    fs.symlinkSync('/etc/hostname', path.join(linked, 'clusters/dev-eu-1/api/ConfigMap.link.yaml'));
+    // WHEN the worker threshold is 0 (trees of any size go to the worker)
+    const d = diffTrees(BASE, head, { scanWorkerThreshold: 0 });
+    // THEN
+    expect(diffJson(d.diff)).toEqual(diffJson(diffTrees(BASE, head).diff));
+    expect(() => diffTrees(BASE, linked, { scanWorkerThreshold: 0 }))
+      .toThrow(new InputError(`head ${linked}: clusters/dev-eu-1/api/ConfigMap.link.yaml is a symbolic link; a tree holds regular files only`));
+  });
+
+  test('a manifest never leads the diff out of the tree', () => {
+    // GIVEN a head whose manifest lists a path outside the tree
+    const head = tree();
+    const manifest = path.join(head, '.cdk8s-fleet/manifest.json');
+    const json = JSON.parse(fs.readFileSync(manifest, 'utf-8'));
+    json.files['../../etc/hostname'] = '0'.repeat(64);
+    fs.writeFileSync(manifest, JSON.stringify(json));
+    // WHEN
+    const d = diffTrees(BASE, head);
+    // THEN
+    expect(d.diff.objects!.problems).toEqual([`head ${head}: ../../etc/hostname: the manifest lists a path outside the tree's files; ignored`]);
+    expect(hasDifferences(d.diff)).toBe(false);
+  });
+
+  test('a file no Application reads is reported on its own', () => {
+    // GIVEN a stray manifest outside every Application's path
+    const head = tree();
+    fs.mkdirSync(path.join(head, 'stray'));
+    fs.writeFileSync(path.join(head, 'stray/ConfigMap.x.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: b\n');
+    // WHEN
+    const d = diffTrees(BASE, head);
+    // THEN
+    expect(d.diff.objects!.unattributed.map(o => `${o.status} ${o.kind} ${o.name} ${o.file}`)).toEqual(['added ConfigMap x stray/ConfigMap.x.yaml']);
+    expect(diffMarkdown(d.diff)).toContain('### Files no Application deploys\n\n- ➕ ConfigMap `x` added\n  - `data.a: b`');
+  });
+
+  test('directories that are not trees are refused, naming what is missing', () => {
+    // GIVEN
+    const empty = fs.mkdtempSync(path.join(path.dirname(BASE), 'not-a-tree-'));
+    // THEN
+    expect(() => diffTrees(BASE, path.join(empty, 'missing'))).toThrow(new InputError(`head ${path.join(empty, 'missing')}: no such directory`));
+    expect(() => diffTrees(empty, BASE)).toThrow(`base ${empty}: not a cdk8s-fleet tree (no .cdk8s-fleet/manifest.json; pass the directory a FleetApp synthesized into)`);
+    expect(() => diffTrees(BASE, path.join(BASE, '.cdk8s-fleet/manifest.json'))).toThrow(/^head .*manifest.json: not a directory$/);
+  });
+});
+
+function diffSummaryOf(d: TreeDiff) {
+  return diffJson(d.diff).summary;
+}
