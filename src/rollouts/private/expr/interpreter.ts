@@ -1,7 +1,7 @@
 import { UnsupportedExpression } from './checker';
 import { Node } from './parser';
 import {
-  ANY_MAP, ANY_SLICE, bool, float, formatV, GoFunction, GoPanic, GoValue, INT, int, isNilValue, NIL, sliceOf, str, typeOf,
+  ANY_MAP, ANY_SLICE, assertedType, bool, float, formatV, GoFunction, GoPanic, GoValue, INT, int, isNilValue, NIL, sliceOf, str, typeOf,
   UINT8,
 } from './types';
 import { compareStrings } from '../../../expansion/gotemplate/values';
@@ -12,14 +12,14 @@ import { compareStrings } from '../../../expansion/gotemplate/values';
  * and `||` that short-circuit and return the deciding operand, predicates that assert booleans, and Go's panics
  * as `GoPanic`s with the messages the controller records.
  */
-export function run(node: Node, env: ReadonlyMap<string, GoValue>, floatLiterals: ReadonlySet<Node>): GoValue {
+export function run(node: Node, env: ReadonlyMap<string, GoValue>, floatLiterals: ReadonlySet<Node>, intEquals: ReadonlySet<Node> = new Set()): GoValue {
   const scopes: { items: GoValue[]; index: number; vars: Map<string, GoValue> }[] = [];
   const vars: { name: string; value: GoValue }[] = [];
   let steps = 0;
   const panic = (message: string): never => { throw new GoPanic(message); };
   const asBool = (v: GoValue): boolean => {
     if (v.type?.kind === 'bool') return v.v;
-    return panic(`interface conversion: interface {} is ${typeOf(v)}, not bool`);
+    return panic(`interface conversion: interface {} is ${assertedType(v)}, not bool`);
   };
 
   const evaluate = (n: Node): GoValue => {
@@ -44,7 +44,14 @@ export function run(node: Node, env: ReadonlyMap<string, GoValue>, floatLiterals
         if (v.type?.kind === 'int' || v.type?.kind === 'int64') return { type: v.type, v: -v.v };
         return panic(`invalid operation: - ${typeOf(v)}`);
       }
-      case 'binary': return binary(n.op, n.left, n.right);
+      case 'binary': {
+        if (!intEquals.has(n)) return binary(n.op, n.left, n.right);
+        // OpEqualInt: `a.(int) == b.(int)`.
+        const a = evaluate(n.left);
+        const b = evaluate(n.right);
+        for (const x of [a, b]) if (x.type?.kind !== 'int') panic(`interface conversion: interface {} is ${assertedType(x)}, not int`);
+        return bool(a.v === b.v);
+      }
       case 'chain': {
         try {
           return evaluate(n.node);
@@ -156,7 +163,7 @@ export function run(node: Node, env: ReadonlyMap<string, GoValue>, floatLiterals
     }
   };
 
-  const asString = (v: GoValue): string => (v.type?.kind === 'string' ? v.v : panic(`interface conversion: interface {} is ${typeOf(v)}, not string`));
+  const asString = (v: GoValue): string => (v.type?.kind === 'string' ? v.v : panic(`interface conversion: interface {} is ${assertedType(v)}, not string`));
 
   const builtin = (name: string, args: Node[]): GoValue => {
     switch (name) {
@@ -206,8 +213,8 @@ export function run(node: Node, env: ReadonlyMap<string, GoValue>, floatLiterals
         case 'one': return bool(count === 1);
         case 'count': return int(count);
         case 'filter': case 'map': return { type: ANY_SLICE, v: results };
-        case 'find': case 'findLast': return NIL;
-        default: return int(-1);
+        // expr v1.15.5 compiles a miss of find, findIndex, findLast and findLastIndex to OpNil (not -1).
+        default: return NIL;
       }
     } finally {
       scopes.pop();
