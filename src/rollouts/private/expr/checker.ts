@@ -1,4 +1,5 @@
 import { ExprCompileError, Node } from './parser';
+import { compileRegexp } from '../../../expansion/gotemplate/regexp';
 import {
   ANY, ANY_MAP, ANY_SLICE, assignable, BOOL, FLOAT64, GoType, INT, isAny, isArray, isBool, isFloat, isFunc, isInteger, isMap,
   isNumber, isString, MaybeType, sliceOf, STRING, typeString,
@@ -181,9 +182,9 @@ export function check(node: Node, env: ReadonlyMap<string, MaybeType>): CheckRes
       case 'matches':
         if (rightNode.t === 'string') {
           try {
-            new RegExp(rightNode.value, 'u');
+            compileRegexp(rightNode.value);
           } catch (e) {
-            fail(`error parsing regexp: ${(e as Error).message}`);
+            fail((e as Error).message);
           }
         }
         if ((isString(l) && isString(r)) || or(l, r, isString)) return BOOL;

@@ -4,6 +4,7 @@ import {
   ANY_MAP, ANY_SLICE, assertedType, bool, float, formatV, GoFunction, GoPanic, GoValue, INT, int, isNilValue, NIL, sliceOf, str, typeOf,
   UINT8,
 } from './types';
+import { compileRegexp, RegexpSyntaxError } from '../../../expansion/gotemplate/regexp';
 import { compareStrings } from '../../../expansion/gotemplate/values';
 
 /**
@@ -139,13 +140,14 @@ export function run(node: Node, env: ReadonlyMap<string, GoValue>, floatLiterals
       case '**': case '^': return float(Math.pow(toFloatArg(a), toFloatArg(b)));
       case 'in': return bool(inOp(a, b));
       case 'matches': {
+        // regexp.MatchString with Go's RE2 (linear time, so no input can hang synth).
         const s = asString(a);
-        // JavaScript regexps backtrack (Go's RE2 does not): bound the input so that no condition can hang synth.
-        if (s.length > 1000 || asString(b).length > 1000) throw new UnsupportedExpression('`matches` on more than 1000 characters is not evaluated offline');
+        const pattern = asString(b);
         try {
-          return bool(new RegExp(asString(b), 'u').test(s));
+          return bool(compileRegexp(pattern).matchString(s));
         } catch (e) {
-          return panic(`error parsing regexp: ${(e as Error).message}`);
+          if (e instanceof RegexpSyntaxError) return panic(e.message);
+          throw e;
         }
       }
       case 'contains': return bool(asString(a).includes(asString(b)));
