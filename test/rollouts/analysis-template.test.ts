@@ -28,7 +28,6 @@ describe('AnalysisTemplate', () => {
       metrics: [{
         name: 'success-rate',
         interval: Duration.minutes(5),
-        count: 3,
         failureLimit: 3,
         condition: MetricCondition.atLeast(0.95),
         provider: prometheus(`sum(irate(istio_requests_total{reporter="source",destination_service=~"${service}",response_code!~"5.*"}[5m])) / sum(irate(istio_requests_total{reporter="source",destination_service=~"${service}"}[5m]))`),
@@ -41,7 +40,6 @@ describe('AnalysisTemplate', () => {
     expect(m.spec.metrics[0]).toEqual({
       name: 'success-rate',
       interval: '5m',
-      count: 3,
       failureLimit: 3,
       successCondition: 'len(result) > 0 && all(result, {# >= 0.95})',
       provider: {

@@ -1,4 +1,5 @@
 import { ExprCompileError, Node } from './parser';
+import { compileRegexp } from '../../../expansion/gotemplate/regexp';
 import {
   ANY, ANY_MAP, ANY_SLICE, assignable, BOOL, FLOAT64, GoType, INT, isAny, isArray, isBool, isFloat, isFunc, isInteger, isMap,
   isNumber, isString, MaybeType, sliceOf, STRING, typeString,
@@ -14,6 +15,11 @@ export interface CheckResult {
   readonly type: MaybeType;
   /** Integer literal nodes the compiler turns into float64 constants. */
   readonly floatLiterals: ReadonlySet<Node>;
+  /**
+   * `==` nodes whose operands are both statically `int`: the compiler emits OpEqualInt, which asserts both
+   * values are ints at run time (a `findIndex` that found nothing is nil, and panics there).
+   */
+  readonly intEquals: ReadonlySet<Node>;
 }
 
 /** What the checker needs to know of a builtin function's signature. */
@@ -21,6 +27,9 @@ type Validate = (args: MaybeType[]) => GoType;
 
 export function check(node: Node, env: ReadonlyMap<string, MaybeType>): CheckResult {
   const floatLiterals = new Set<Node>();
+  const intEquals = new Set<Node>();
+  // The optimizer's constant folding runs after the checker; its one error (`1 % 0`) is reported then.
+  let foldError: string | undefined;
   const predicateScopes: { vtype: GoType; vars: Map<string, GoType> }[] = [];
   const varScopes: { name: string; type: MaybeType; elem?: MaybeType }[] = [];
   const fail = (message: string): never => { throw new ExprCompileError(message); };
@@ -55,7 +64,7 @@ export function check(node: Node, env: ReadonlyMap<string, MaybeType>): CheckRes
         }
         return fail(`invalid operation: ${n.op} (mismatched type ${typeString(t)})`);
       }
-      case 'binary': return { type: binary(n.op, n.left, n.right) };
+      case 'binary': return { type: binary(n.op, n.left, n.right, n) };
       case 'chain': return visit(n.node);
       case 'member': return { type: member(n.node, n.property) };
       case 'slice': {
@@ -123,12 +132,13 @@ export function check(node: Node, env: ReadonlyMap<string, MaybeType>): CheckRes
     }
   };
 
-  const binary = (op: string, leftNode: Node, rightNode: Node): MaybeType => {
+  const binary = (op: string, leftNode: Node, rightNode: Node, node: Node): MaybeType => {
     const l = visit(leftNode).type;
     const rightInfo = visit(rightNode);
     const r = rightInfo.type;
     switch (op) {
       case '==': case '!=':
+        if (op === '==' && l?.kind === 'int' && r?.kind === 'int') intEquals.add(node);
         if (comparable(l, r)) return BOOL;
         break;
       case 'or': case '||': case 'and': case '&&':
@@ -145,6 +155,7 @@ export function check(node: Node, env: ReadonlyMap<string, MaybeType>): CheckRes
         if ((isNumber(l) && isNumber(r)) || or(l, r, isNumber)) return FLOAT64;
         break;
       case '%':
+        if (foldError === undefined && constInt(rightNode) === 0 && constInt(leftNode) !== undefined) foldError = 'integer divide by zero';
         if (isInteger(l) && isInteger(r)) return combined(l!, r!);
         if (or(l, r, isInteger)) return ANY;
         break;
@@ -171,9 +182,9 @@ export function check(node: Node, env: ReadonlyMap<string, MaybeType>): CheckRes
       case 'matches':
         if (rightNode.t === 'string') {
           try {
-            new RegExp(rightNode.value, 'u');
+            compileRegexp(rightNode.value);
           } catch (e) {
-            fail(`error parsing regexp: ${(e as Error).message}`);
+            fail((e as Error).message);
           }
         }
         if ((isString(l) && isString(r)) || or(l, r, isString)) return BOOL;
@@ -292,17 +303,38 @@ export function check(node: Node, env: ReadonlyMap<string, MaybeType>): CheckRes
   };
 
   try {
-    return { type: visit(node).type, floatLiterals };
+    const type = visit(node).type;
+    if (foldError !== undefined) throw new ExprCompileError(foldError);
+    return { type, floatLiterals, intEquals };
   } catch (e) {
     if (e instanceof RangeError) throw new ExprCompileError('expression nested too deeply');
     throw e;
   }
 }
 
+/** The value of an integer constant the optimizer folds (`optimizer/fold.go`: literals, unary and + - * %), if it is one. */
+function constInt(n: Node): number | undefined {
+  if (n.t === 'int') return n.value;
+  if (n.t === 'unary' && (n.op === '-' || n.op === '+')) {
+    const v = constInt(n.node);
+    return v === undefined ? undefined : n.op === '-' ? -v : v;
+  }
+  if (n.t === 'binary' && ['+', '-', '*', '%'].includes(n.op)) {
+    const a = constInt(n.left);
+    const b = constInt(n.right);
+    if (a === undefined || b === undefined) return undefined;
+    if (n.op === '%') return b === 0 ? undefined : a % b;
+    return n.op === '+' ? a + b : n.op === '-' ? a - b : a * b;
+  }
+  return undefined;
+}
+
 /** An expression that uses a part of expr this evaluator does not model (time functions, string helpers, …). */
 export class UnsupportedExpression extends Error {}
 
 const NUMERIC_OR_ANY = (t: MaybeType) => isNumber(t) || isAny(t);
+/** A type formatted with Go's `%s` verb (the builtins' messages): a nil reflect.Type prints as `%!s(<nil>)`. */
+const typeS = (t: MaybeType) => (t === null ? '%!s(<nil>)' : typeString(t));
 const one = (args: MaybeType[]) => {
   if (args.length !== 1) throw new ExprCompileError(`invalid number of arguments (expected 1, got ${args.length})`);
   return args[0];
@@ -313,12 +345,12 @@ const BUILTIN_TYPES: Record<string, Validate> = {
   len: args => {
     const t = one(args);
     if (t !== null && ['slice', 'map', 'string', 'interface'].includes(t.kind)) return INT;
-    throw new ExprCompileError(`invalid argument for len (type ${typeString(t)})`);
+    throw new ExprCompileError(`invalid argument for len (type ${typeS(t)})`);
   },
   abs: args => {
     const t = one(args);
     if (NUMERIC_OR_ANY(t)) return t!;
-    throw new ExprCompileError(`invalid argument for abs (type ${typeString(t)})`);
+    throw new ExprCompileError(`invalid argument for abs (type ${typeS(t)})`);
   },
   ceil: args => numericToFloat('ceil', args),
   floor: args => numericToFloat('floor', args),
@@ -326,12 +358,12 @@ const BUILTIN_TYPES: Record<string, Validate> = {
   int: args => {
     const t = one(args);
     if (NUMERIC_OR_ANY(t) || isString(t)) return INT;
-    throw new ExprCompileError(`invalid argument for int (type ${typeString(t)})`);
+    throw new ExprCompileError(`invalid argument for int (type ${typeS(t)})`);
   },
   float: args => {
     const t = one(args);
     if (NUMERIC_OR_ANY(t) || isString(t)) return FLOAT64;
-    throw new ExprCompileError(`invalid argument for float (type ${typeString(t)})`);
+    throw new ExprCompileError(`invalid argument for float (type ${typeS(t)})`);
   },
   string: args => {
     if (args.length !== 1) throw new ExprCompileError(args.length > 1 ? 'too many arguments to call string' : 'not enough arguments to call string');
@@ -353,21 +385,21 @@ const BUILTIN_TYPES: Record<string, Validate> = {
 function numericToFloat(name: string, args: MaybeType[]): GoType {
   const t = one(args);
   if (NUMERIC_OR_ANY(t)) return FLOAT64;
-  throw new ExprCompileError(`invalid argument for ${name} (type ${typeString(t)})`);
+  throw new ExprCompileError(`invalid argument for ${name} (type ${typeS(t)})`);
 }
 
 function extremum(name: string, args: MaybeType[]): GoType {
   if (args.length === 0) throw new ExprCompileError(`not enough arguments to call ${name}`);
   for (const t of args) {
     if (isAny(t)) return ANY;
-    if (!isNumber(t)) throw new ExprCompileError(`invalid argument for ${name} (type ${typeString(t)})`);
+    if (!isNumber(t)) throw new ExprCompileError(`invalid argument for ${name} (type ${typeS(t)})`);
   }
   return args[0]!;
 }
 
 function aggregate(verb: string, args: MaybeType[], out: GoType): GoType {
   const t = one(args);
-  if (!(isAny(t) || isArray(t))) throw new ExprCompileError(`cannot ${verb} ${typeString(t)}`);
+  if (!(isAny(t) || isArray(t))) throw new ExprCompileError(`cannot ${verb} ${typeS(t)}`);
   return out;
 }
 
@@ -375,5 +407,5 @@ function firstLast(name: string, args: MaybeType[]): GoType {
   const t = one(args);
   if (isAny(t)) return ANY;
   if (isArray(t)) return t!.elem!;
-  throw new ExprCompileError(`cannot get ${name} element from ${typeString(t)}`);
+  throw new ExprCompileError(`cannot get ${name} element from ${typeS(t)}`);
 }

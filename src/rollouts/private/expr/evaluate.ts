@@ -3,7 +3,7 @@ import { parseGoFloat, run } from './interpreter';
 import { ExprCompileError, parse } from './parser';
 import { goQuote } from '../go-format';
 import {
-  ANY, BOOL, bool, float, FLOAT64, formatV, funcOf, GoPanic, GoType, GoValue, INT64, isNilValue, MaybeType, NIL, typeOf,
+  ANY, assertedType, BOOL, bool, float, FLOAT64, formatV, funcOf, GoPanic, GoType, GoValue, goInt64, INT64, isNilValue, MaybeType, NIL, typeOf,
 } from './types';
 
 /**
@@ -36,7 +36,7 @@ export function evalCondition(result: GoValue, condition: string): ConditionResu
   try {
     const node = parse(condition);
     const checked = check(node, types);
-    output = run(node, env, checked.floatLiterals);
+    output = run(node, env, checked.floatLiterals, checked.intEquals);
   } catch (e) {
     if (e instanceof ExprCompileError || e instanceof GoPanic) return { error: e.message };
     throw e;
@@ -73,13 +73,14 @@ function fn(params: GoType[], result: GoType, impl: (args: GoValue[]) => GoValue
 
 function float64Arg(x: GoValue): number {
   if (x.type?.kind === 'float64') return x.v;
-  throw new GoPanic(`interface conversion: interface {} is ${typeOf(x)}, not float64`);
+  throw new GoPanic(`interface conversion: interface {} is ${assertedType(x)}, not float64`);
 }
 
 /** evaluate.go asInt: numbers truncate; strings parse as base-10 int64; anything else panics. */
 function asInt(x: GoValue): number {
   const k = x.type?.kind;
-  if (k === 'float64' || k === 'int' || k === 'int64' || k === 'uint8') return Math.trunc(x.v);
+  if (k === 'float64') return goInt64(x.v);
+  if (k === 'int' || k === 'int64' || k === 'uint8') return x.v;
   if (k === 'string') {
     const s: string = x.v;
     if (!/^[+-]?[0-9]+$/.test(s)) throw new GoPanic(`strconv.ParseInt: parsing ${goQuote(s)}: invalid syntax`);

@@ -1,9 +1,10 @@
 import { UnsupportedExpression } from './checker';
 import { Node } from './parser';
 import {
-  ANY_MAP, ANY_SLICE, bool, float, formatV, GoFunction, GoPanic, GoValue, INT, int, isNilValue, NIL, sliceOf, str, typeOf,
+  ANY_MAP, ANY_SLICE, assertedType, bool, float, formatV, GoFunction, GoPanic, GoValue, INT, int, isNilValue, NIL, sliceOf, str, typeOf,
   UINT8,
 } from './types';
+import { compileRegexp, RegexpSyntaxError } from '../../../expansion/gotemplate/regexp';
 import { compareStrings } from '../../../expansion/gotemplate/values';
 
 /**
@@ -12,14 +13,14 @@ import { compareStrings } from '../../../expansion/gotemplate/values';
  * and `||` that short-circuit and return the deciding operand, predicates that assert booleans, and Go's panics
  * as `GoPanic`s with the messages the controller records.
  */
-export function run(node: Node, env: ReadonlyMap<string, GoValue>, floatLiterals: ReadonlySet<Node>): GoValue {
+export function run(node: Node, env: ReadonlyMap<string, GoValue>, floatLiterals: ReadonlySet<Node>, intEquals: ReadonlySet<Node> = new Set()): GoValue {
   const scopes: { items: GoValue[]; index: number; vars: Map<string, GoValue> }[] = [];
   const vars: { name: string; value: GoValue }[] = [];
   let steps = 0;
   const panic = (message: string): never => { throw new GoPanic(message); };
   const asBool = (v: GoValue): boolean => {
     if (v.type?.kind === 'bool') return v.v;
-    return panic(`interface conversion: interface {} is ${typeOf(v)}, not bool`);
+    return panic(`interface conversion: interface {} is ${assertedType(v)}, not bool`);
   };
 
   const evaluate = (n: Node): GoValue => {
@@ -44,7 +45,14 @@ export function run(node: Node, env: ReadonlyMap<string, GoValue>, floatLiterals
         if (v.type?.kind === 'int' || v.type?.kind === 'int64') return { type: v.type, v: -v.v };
         return panic(`invalid operation: - ${typeOf(v)}`);
       }
-      case 'binary': return binary(n.op, n.left, n.right);
+      case 'binary': {
+        if (!intEquals.has(n)) return binary(n.op, n.left, n.right);
+        // OpEqualInt: `a.(int) == b.(int)`.
+        const a = evaluate(n.left);
+        const b = evaluate(n.right);
+        for (const x of [a, b]) if (x.type?.kind !== 'int') panic(`interface conversion: interface {} is ${assertedType(x)}, not int`);
+        return bool(a.v === b.v);
+      }
       case 'chain': {
         try {
           return evaluate(n.node);
@@ -132,13 +140,14 @@ export function run(node: Node, env: ReadonlyMap<string, GoValue>, floatLiterals
       case '**': case '^': return float(Math.pow(toFloatArg(a), toFloatArg(b)));
       case 'in': return bool(inOp(a, b));
       case 'matches': {
+        // regexp.MatchString with Go's RE2 (linear time, so no input can hang synth).
         const s = asString(a);
-        // JavaScript regexps backtrack (Go's RE2 does not): bound the input so that no condition can hang synth.
-        if (s.length > 1000 || asString(b).length > 1000) throw new UnsupportedExpression('`matches` on more than 1000 characters is not evaluated offline');
+        const pattern = asString(b);
         try {
-          return bool(new RegExp(asString(b), 'u').test(s));
+          return bool(compileRegexp(pattern).matchString(s));
         } catch (e) {
-          return panic(`error parsing regexp: ${(e as Error).message}`);
+          if (e instanceof RegexpSyntaxError) return panic(e.message);
+          throw e;
         }
       }
       case 'contains': return bool(asString(a).includes(asString(b)));
@@ -156,7 +165,7 @@ export function run(node: Node, env: ReadonlyMap<string, GoValue>, floatLiterals
     }
   };
 
-  const asString = (v: GoValue): string => (v.type?.kind === 'string' ? v.v : panic(`interface conversion: interface {} is ${typeOf(v)}, not string`));
+  const asString = (v: GoValue): string => (v.type?.kind === 'string' ? v.v : panic(`interface conversion: interface {} is ${assertedType(v)}, not string`));
 
   const builtin = (name: string, args: Node[]): GoValue => {
     switch (name) {
@@ -206,8 +215,8 @@ export function run(node: Node, env: ReadonlyMap<string, GoValue>, floatLiterals
         case 'one': return bool(count === 1);
         case 'count': return int(count);
         case 'filter': case 'map': return { type: ANY_SLICE, v: results };
-        case 'find': case 'findLast': return NIL;
-        default: return int(-1);
+        // expr v1.15.5 compiles a miss of find, findIndex, findLast and findLastIndex to OpNil (not -1).
+        default: return NIL;
       }
     } finally {
       scopes.pop();

@@ -86,7 +86,17 @@ export class GoPanic extends Error {}
 
 export const NIL: GoValue = { type: null, v: null };
 export const bool = (v: boolean): GoValue => ({ type: BOOL, v });
-export const int = (v: number): GoValue => ({ type: INT, v: Math.trunc(v) });
+export const int = (v: number): GoValue => ({ type: INT, v: goInt64(v) });
+
+/**
+ * Go's conversion of a float64 to int/int64 on amd64 (the controller's platform): truncation toward zero, and
+ * the "integer indefinite" value math.MinInt64 for NaN, ±Inf and anything out of range (so `int(NaN) < 1`).
+ */
+export function goInt64(x: number): number {
+  if (!Number.isFinite(x)) return -9223372036854775808;
+  const t = Math.trunc(x);
+  return t >= 9223372036854775808 || t < -9223372036854775808 ? -9223372036854775808 : t;
+}
 export const float = (v: number): GoValue => ({ type: FLOAT64, v });
 export const str = (v: string): GoValue => ({ type: STRING, v });
 
@@ -116,6 +126,11 @@ export function isNilValue(x: GoValue): boolean {
 /** fmt's `%T`. */
 export function typeOf(x: GoValue): string {
   return typeString(x.type);
+}
+
+/** The dynamic type a failed type assertion names (runtime.TypeAssertionError): `nil` for a nil interface. */
+export function assertedType(x: GoValue): string {
+  return x.type === null ? 'nil' : typeString(x.type);
 }
 
 /** fmt's `%v`. */

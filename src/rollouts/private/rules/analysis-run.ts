@@ -1,4 +1,5 @@
 import { arr, intOrString, IntOrString, intValue, obj, present, str } from './json';
+import { compileRegexp, RegexpSyntaxError } from '../../../expansion/gotemplate/regexp';
 import { parseGoDuration } from '../../../private/duration';
 import { goJson, goQuote } from '../go-format';
 
@@ -226,16 +227,19 @@ export function validateMetric(metric: any): string | undefined {
 /** GetDryRunMetrics / GetMeasurementRetentionMetrics: every rule (a Go regexp, unanchored) must match a metric. */
 export function unmatchedRule(rules: any[], metrics: any[], what: 'dryRun' | 'measurementRetention'): string | undefined {
   for (let i = 0; i < rules.length; i++) {
-    let re: RegExp | undefined;
-    try {
-      re = new RegExp(str(rules[i]?.metricName), 'u');
-    } catch {
-      re = undefined;
-    }
-    // Metric names are short; a longer one is not matched, so that a backtracking pattern cannot hang the check.
-    if (!re || !metrics.some(m => str(m?.name).length <= 1000 && re!.test(str(m?.name)))) return `${what}[${i}]: Rule didn't match any metric name(s)`;
+    if (!metrics.some(m => ruleMatches(str(rules[i]?.metricName), str(m?.name)))) return `${what}[${i}]: Rule didn't match any metric name(s)`;
   }
   return undefined;
+}
+
+/** regexp.MatchString(rule, metricName) with Go's RE2; a pattern Go cannot compile matches nothing. */
+export function ruleMatches(pattern: string, metricName: string): boolean {
+  try {
+    return compileRegexp(pattern).matchString(metricName);
+  } catch (e) {
+    if (e instanceof RegexpSyntaxError) return false;
+    throw e;
+  }
 }
 
 /**

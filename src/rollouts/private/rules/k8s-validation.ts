@@ -179,7 +179,8 @@ export function validatePodTemplateForReplicaSet(template: any, selector: Return
   const t = obj(template) ?? {};
   const labels = (obj(t.metadata?.labels) ?? {}) as Record<string, string>;
   if (selector !== 'invalid' && !selector.empty && !selector.matches(labels)) {
-    out.push(FieldError.invalid(`${path}.metadata.labels`, badJson(sortedObject(labels) ?? {}), '`selector` does not match template `labels`'));
+    // A template without labels has a nil map, which encoding/json writes as null.
+    out.push(FieldError.invalid(`${path}.metadata.labels`, badJson(obj(t.metadata?.labels) ? sortedObject(labels) : null), '`selector` does not match template `labels`'));
   }
   out.push(...validateLabels(t.metadata?.labels, `${path}.metadata.labels`));
   out.push(...validateAnnotations(t.metadata?.annotations, `${path}.metadata.annotations`));

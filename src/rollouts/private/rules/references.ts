@@ -2,7 +2,7 @@ import { analysisRunStartError, Arg, argsOf, effectiveCount, newAnalysisRunFromT
 import { arr, intOrStringText, obj, present, str } from './json';
 import { extractMetadataFieldPath } from './k8s-validation';
 import { validateIstioRoutes } from './virtual-service';
-import { badString, FieldError } from '../go-format';
+import { badJson, badString, FieldError } from '../go-format';
 
 /**
  * Argo Rollouts v1.9.1 `validation_references.go` and the controller's reference lookups
@@ -104,6 +104,13 @@ export function validateReferences(rollout: any, lookup: ReferenceLookup): Field
           errs.push(...validateIstioRoutes(rollout, vs));
         }
       }
+    }
+    // getAmbassadorMappings / getReferencedAppMeshResources: checked before the objects are looked up.
+    if (obj(tr.ambassador) && (arr(tr.ambassador.mappings) ?? []).length === 0) {
+      errs.push(FieldError.invalid('spec.strategy.canary.trafficRouting.ambassador.mappings', badJson(null), 'must provide at least one mapping'));
+    }
+    if (obj(tr.appMesh) && !present(tr.appMesh.virtualService)) {
+      errs.push(FieldError.invalid('spec.strategy.canary.trafficRouting.appmesh.virtualService', badJson(null), 'must provide virtual-service'));
     }
   }
   return errs;

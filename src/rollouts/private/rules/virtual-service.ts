@@ -27,19 +27,19 @@ export function validateIstioRoutes(rollout: any, vs: any): FieldError[] {
   const services = stableAndCanaryServices(rollout);
   const dRule = obj(istio.destinationRule);
   if (http) {
-    if (!http.every(wellFormedRoute)) {invalid('Unable to get HTTP routes for Istio VirtualService');} else {
+    if (!http.every(r => decodes(r, HTTP_ROUTE))) {invalid('Unable to get HTTP routes for Istio VirtualService');} else {
       const e = validateHttpRoutes(rollout, (arr(entry.routes) ?? []).map(str), http, services, dRule);
       if (e) invalid(`Istio VirtualService has invalid HTTP routes. Error: ${e}`);
     }
   }
   if (tls) {
-    if (!tls.every(wellFormedRoute)) {invalid('Unable to get TLS routes for Istio VirtualService');} else {
+    if (!tls.every(r => decodes(r, TLS_ROUTE))) {invalid('Unable to get TLS routes for Istio VirtualService');} else {
       const e = validatePortRoutes(arr(entry.tlsRoutes) ?? [], tls, services, dRule, 'TLS');
       if (e) invalid(`Istio VirtualService has invalid TLS routes. Error: ${e}`);
     }
   }
   if (tcp) {
-    if (!tcp.every(wellFormedRoute)) {invalid('Unable to get TCP routes for Istio VirtualService');} else {
+    if (!tcp.every(r => decodes(r, TCP_ROUTE))) {invalid('Unable to get TCP routes for Istio VirtualService');} else {
       const e = validatePortRoutes(arr(entry.tcpRoutes) ?? [], tcp, services, dRule, 'TCP');
       if (e) invalid(`Istio VirtualService has invalid TCP routes. Error: ${e}`);
     }
@@ -47,25 +47,52 @@ export function validateIstioRoutes(rollout: any, vs: any): FieldError[] {
   return errs;
 }
 
-/** Whether a route decodes into the router's structs (objects whose fields have the expected types). */
-function wellFormedRoute(route: unknown): boolean {
-  const r = obj(route);
-  if (!r) return false;
-  if (present(r.name) && typeof r.name !== 'string') return false;
-  for (const d of arr(r.route) ?? (present(r.route) ? [null] : [])) {
-    const dest = obj(d);
-    if (!dest) return false;
-    if (present(dest.weight) && typeof dest.weight !== 'number') return false;
-    if (present(dest.destination) && !obj(dest.destination)) return false;
-  }
-  return true;
+/**
+ * The router's route structs (`rollout/trafficrouting/istio/istio_types.go`) as types json.Unmarshal decodes into:
+ * a value of the wrong JSON type fails the whole decode ("Unable to get HTTP routes"); unknown fields and nulls
+ * are ignored.
+ */
+type GoJsonType = 'string' | 'int64' | 'uint32' | 'float64' | { readonly list: GoJsonType } | { readonly map: GoJsonType } | { readonly fields: Record<string, GoJsonType> };
+const STRING_MATCH: GoJsonType = { fields: { exact: 'string', prefix: 'string', regex: 'string' } };
+const DESTINATION: GoJsonType = { fields: { host: 'string', subset: 'string', port: { fields: { number: 'uint32' } } } };
+const ROUTE_DESTINATION: GoJsonType = { fields: { destination: DESTINATION, weight: 'int64' } };
+const HTTP_ROUTE: GoJsonType = {
+  fields: {
+    name: 'string',
+    match: { list: { fields: { method: STRING_MATCH, uri: STRING_MATCH, headers: { map: STRING_MATCH } } } },
+    route: { list: ROUTE_DESTINATION },
+    mirror: DESTINATION,
+    mirrorPercentage: { fields: { value: 'float64' } },
+  },
+};
+const L4_MATCH = { destinationSubnets: { list: 'string' }, port: 'int64', sourceLabels: { map: 'string' }, gateways: { list: 'string' }, sourceNamespace: 'string' } as Record<string, GoJsonType>;
+const TLS_ROUTE: GoJsonType = { fields: { match: { list: { fields: { sniHosts: { list: 'string' }, ...L4_MATCH } } }, route: { list: ROUTE_DESTINATION } } };
+const TCP_ROUTE: GoJsonType = { fields: { match: { list: { fields: L4_MATCH } }, route: { list: ROUTE_DESTINATION } } };
+
+/** Whether json.Unmarshal of `v` into a value of type `t` succeeds. */
+function decodes(v: unknown, t: GoJsonType): boolean {
+  if (v === null || v === undefined) return true;
+  if (t === 'string') return typeof v === 'string';
+  if (t === 'float64') return typeof v === 'number';
+  if (t === 'int64') return typeof v === 'number' && Number.isInteger(v) && Math.abs(v) <= 9223372036854775807;
+  if (t === 'uint32') return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 4294967295;
+  if ('list' in t) return Array.isArray(v) && v.every(e => decodes(e, t.list));
+  const o = obj(v);
+  if (!o) return false;
+  if ('map' in t) return Object.values(o).every(e => decodes(e, t.map));
+  return Object.entries(t.fields).every(([k, ft]) => decodes(o[k], ft));
 }
 
-/** trafficrouting.GetStableAndCanaryServices(rollout, false), with no status (ping-pong: pong is stable). */
+/**
+ * trafficrouting.GetStableAndCanaryServices(rollout, false): with ping-pong (and no stable/canary Services), ping is
+ * stable when `status.canary.stablePingPong` says so, pong otherwise (as for a new Rollout).
+ */
 function stableAndCanaryServices(rollout: any): { stable: string; canary: string } {
   const canary = obj(rollout?.spec?.strategy?.canary) ?? {};
   if (obj(canary.pingPong) && str(canary.stableService) === '' && str(canary.canaryService) === '') {
-    return { stable: str(canary.pingPong.pongService), canary: str(canary.pingPong.pingService) };
+    const ping = str(canary.pingPong.pingService);
+    const pong = str(canary.pingPong.pongService);
+    return rollout?.status?.canary?.stablePingPong === 'ping' ? { stable: ping, canary: pong } : { stable: pong, canary: ping };
   }
   return { stable: str(canary.stableService), canary: str(canary.canaryService) };
 }
