@@ -35,7 +35,7 @@ export interface ReadTreeOptions {
   readonly include?: (rel: string) => boolean;
   /** Contents already read (tree-relative path → text), not read again. */
   readonly known?: ReadonlyMap<string, string>;
-  /** The largest file read. @default MAX_INPUT_BYTES (64 MiB) */
+  /** The largest file read. @default MAX_INPUT_BYTES (16 MiB) */
   readonly maxFileBytes?: number;
   /** The most bytes read in all. @default MAX_TREE_BYTES (1 GiB) */
   readonly maxTotalBytes?: number;

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { interruptedWrite, sha256, STATE_DIR } from './tree-writer';
-import { decodeText, InputError, MAX_INPUT_BYTES, parseYamlDocuments } from '../private/yaml-input';
+import { decodeText, InputError, MAX_INPUT_BYTES, parseJsonBounded, parseYamlDocuments } from '../private/yaml-input';
 
 /**
  * A synthesized tree as the diff and the plan read it: every regular file with its sha256, found cheaply.
@@ -58,7 +58,8 @@ export function scanTree(root: string, onProgress?: ProgressListener, label = 't
   const manifest: Record<string, string> = readJson(path.join(root, STATE_DIR, 'manifest.json'), 'files').files;
   let statCache: Record<string, [number, number]> = {};
   try {
-    statCache = JSON.parse(fs.readFileSync(path.join(root, STATE_DIR, 'stat-cache.json'), 'utf-8'));
+    // Bounded, never through a link, never blocking on a FIFO: the stat cache is only an optimization.
+    statCache = parseJsonBounded(readBounded(path.join(root, STATE_DIR, 'stat-cache.json'), 'stat cache').toString('utf-8'), 8);
   } catch {
     // No stat cache (a checkout rather than the synth's own output): every file is hashed.
   }
@@ -157,21 +158,40 @@ export function isArgoFile(rel: string): boolean {
   return (rel.startsWith('argocd/') || rel.startsWith('bootstrap/')) && /\.ya?ml$/.test(rel);
 }
 
+/**
+ * Reads a regular file of a tree, bounded: never through a symbolic link (O_NOFOLLOW), never blocking on a FIFO
+ * (O_NONBLOCK, then `fstat` refuses anything but a regular file, so `/dev/zero` is never read either).
+ */
 export function readBounded(abs: string, label: string): Buffer {
-  const stat = fs.statSync(abs);
-  if (stat.size > MAX_INPUT_BYTES) throw new InputError(`${label}: ${stat.size} bytes, more than the ${MAX_INPUT_BYTES} read at most`, abs);
-  return fs.readFileSync(abs);
+  let fd: number;
+  try {
+    fd = fs.openSync(abs, NO_FOLLOW_READ);
+  } catch (e: any) {
+    if (e?.code === 'ELOOP') throw new InputError(`${label} is a symbolic link; a tree holds regular files only`, abs);
+    throw e;
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw new InputError(`${label} is not a regular file; a tree holds regular files only`, abs);
+    if (stat.size > MAX_INPUT_BYTES) throw new InputError(`${label}: ${stat.size} bytes, more than the ${MAX_INPUT_BYTES} read at most`, abs);
+    return fs.readFileSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
+
+// eslint-disable-next-line no-bitwise
+const NO_FOLLOW_READ = fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK;
 
 function readJson(file: string, field: string): any {
   const text = decodeText(readBounded(file, file), file, file);
   let doc: any;
   try {
-    doc = JSON.parse(text);
+    doc = parseJsonBounded(text, 8); // the writer's state files are flat
   } catch (e) {
     throw new InputError(`${file}: not valid JSON (${(e as Error).message})`, file);
   }
-  if (!doc || typeof doc !== 'object' || typeof doc[field] !== 'object' || doc[field] === null) throw new InputError(`${file}: has no '${field}' map`, file);
+  if (!doc || typeof doc !== 'object' || typeof doc[field] !== 'object' || doc[field] === null || Array.isArray(doc[field])) throw new InputError(`${file}: has no '${field}' map`, file);
   return doc;
 }
 

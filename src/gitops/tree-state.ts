@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { createFileExclusive, readRegularFile, typeOf } from './tree-inspector';
 import { isTreePath } from '../private/placement';
-import { decodeText } from '../private/yaml-input';
+import { decodeText, parseJsonBounded } from '../private/yaml-input';
 
 /**
  * The tree writer's own files in `.cdk8s-fleet/`: the manifest (committed), the journal of a write in progress
@@ -22,8 +22,13 @@ export const STAGING = `${STATE_DIR}/staging`;
 /** Local (git-ignored) record of each managed file's stat when it was last written or checked. */
 export const STAT_CACHE = `${STATE_DIR}/stat-cache.json`;
 
-/** The largest state file read (a manifest of 1,000,000 files is about 100 MB). */
-const MAX_STATE_BYTES = 512 * 1024 * 1024;
+/**
+ * The largest state file read: a manifest line is about 100 bytes, so 128 MiB is a tree of 1.3 million files,
+ * twenty times the 200-cluster benchmark fleet's (a bigger state file is refused, not read).
+ */
+const MAX_STATE_BYTES = 128 * 1024 * 1024;
+/** State files are flat: the manifest nests 2 levels, a journal 3; deeper JSON is refused before it is parsed. */
+const MAX_STATE_DEPTH = 8;
 
 /** A state file that is damaged or was edited into something the writer refuses to act on. */
 export class TreeStateError extends Error {
@@ -189,7 +194,7 @@ export class StatCache {
       const stat = fs.lstatSync(file, { throwIfNoEntry: false });
       const manifest = fs.lstatSync(`${root}/${MANIFEST}`, { throwIfNoEntry: false });
       if (!stat?.isFile() || !manifest?.isFile() || stat.size > MAX_STATE_BYTES) return new StatCache({}, 0);
-      const doc = JSON.parse(readRegularFile(file).toString('utf-8'));
+      const doc = parseJsonBounded(readRegularFile(file).toString('utf-8'), MAX_STATE_DEPTH);
       if (doc?.version !== 2 || !sameRecord(doc.manifest, statRecord(manifest))) return new StatCache({}, 0);
       return new StatCache(doc.files ?? {}, stat.mtimeMs);
     } catch {
@@ -253,7 +258,7 @@ export function ensureStateIgnored(root: string): void {
 
 function parseJson(text: string, file: string, rel: string): any {
   try {
-    return JSON.parse(text);
+    return parseJsonBounded(text, MAX_STATE_DEPTH);
   } catch (e) {
     throw new TreeStateError(`${file}: not valid JSON (${(e as Error).message}); ${restoreAdvice(rel)}`);
   }

@@ -7,7 +7,7 @@ import * as yaml from 'js-yaml';
  * column for YAML errors), so the CLI can print it as one line and the library can put it in a synth error.
  *
  * Bounds (so that no input hangs the process or exhausts its memory):
- * - a file larger than `maxBytes` (default 64 MiB) is refused before it is read, and only regular files are
+ * - a file larger than `maxBytes` (default 16 MiB) is refused before it is read, and only regular files are
  *   read (a FIFO would block, `/dev/zero` never ends);
  * - text with a NUL byte or invalid UTF-8 is refused as binary;
  * - aliases may not expand a document beyond what Go's YAML decoder (go-yaml, which Argo CD and kubectl use)
@@ -22,8 +22,13 @@ export class InputError extends Error {
   }
 }
 
-/** The largest input file read, unless a caller says otherwise. */
-export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+/**
+ * The largest input file read, unless a caller says otherwise: 16 MiB. Argo CD's repo server refuses a
+ * directory Application whose YAML and JSON files total more than 10 MB (`--max-combined-directory-manifests-size`,
+ * default "10M", GHSA-jhqp-vf4w-rpwq), and a Kubernetes object is at most 1.5 MiB in etcd; parsing a YAML
+ * file of this size takes seconds, one four times larger could take a minute.
+ */
+export const MAX_INPUT_BYTES = 16 * 1024 * 1024;
 /** The most nodes one YAML document may expand to through aliases. */
 export const MAX_EXPANDED_NODES = 5_000_000;
 
@@ -35,27 +40,39 @@ export interface ReadTextOptions {
   readonly what?: string;
 }
 
-/** Reads a regular text file, with the bounds above; every failure is an `InputError` naming the file. */
+/**
+ * Reads a regular text file, with the bounds above; every failure is an `InputError` naming the file. The file
+ * is opened without blocking and checked on the open descriptor, so a file swapped for a FIFO or a device
+ * after a check is never read.
+ */
 export function readTextFile(file: string, options: ReadTextOptions = {}): string {
   const what = options.what ? `${options.what} ` : '';
-  let stat: fs.Stats;
+  const failed = (e: any) => new InputError(`${what}${file}: ${e?.code === 'ENOENT' ? 'no such file' : e?.code === 'EACCES' ? 'permission denied' : e?.message ?? e}`, file);
+  let fd: number;
   try {
-    stat = fs.statSync(file);
+    fd = fs.openSync(file, NON_BLOCKING_READ);
   } catch (e: any) {
-    throw new InputError(`${what}${file}: ${e?.code === 'ENOENT' ? 'no such file' : e?.code === 'EACCES' ? 'permission denied' : e?.message ?? e}`, file);
+    if (e?.code === 'EISDIR') throw new InputError(`${what}${file}: is a directory, not a file`, file);
+    throw failed(e);
   }
-  if (stat.isDirectory()) throw new InputError(`${what}${file}: is a directory, not a file`, file);
-  if (!stat.isFile()) throw new InputError(`${what}${file}: not a regular file (a device, FIFO or socket is never read)`, file);
-  const max = options.maxBytes ?? MAX_INPUT_BYTES;
-  if (stat.size > max) throw new InputError(`${what}${file}: ${stat.size} bytes, more than the ${max} read at most`, file);
   let bytes: Buffer;
   try {
-    bytes = fs.readFileSync(file);
-  } catch (e: any) {
-    throw new InputError(`${what}${file}: ${e?.message ?? e}`, file);
+    const stat = fs.fstatSync(fd);
+    if (stat.isDirectory()) throw new InputError(`${what}${file}: is a directory, not a file`, file);
+    if (!stat.isFile()) throw new InputError(`${what}${file}: not a regular file (a device, FIFO or socket is never read)`, file);
+    const max = options.maxBytes ?? MAX_INPUT_BYTES;
+    if (stat.size > max) throw new InputError(`${what}${file}: ${stat.size} bytes, more than the ${max} read at most`, file);
+    bytes = fs.readFileSync(fd);
+  } catch (e) {
+    throw e instanceof InputError ? e : failed(e);
+  } finally {
+    fs.closeSync(fd);
   }
   return decodeText(bytes, `${what}${file}`, file);
 }
+
+// eslint-disable-next-line no-bitwise
+const NON_BLOCKING_READ = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
 
 /** UTF-8 text or an `InputError`: binary content (a NUL byte, invalid UTF-8) is refused. */
 export function decodeText(bytes: Buffer, label: string, file?: string): string {
@@ -93,6 +110,50 @@ export function parseYamlDocument(text: string, label: string): unknown {
   }
   checkAliases(doc, label);
   return doc ?? null;
+}
+
+/**
+ * Parses JSON that a tool wrote (a state file, a manifest), refusing text nested deeper than `maxDepth` before
+ * parsing it: `JSON.parse` builds every level of `[[[[…` (10 million levels of a 20 MB file take a gigabyte).
+ * Throws a `SyntaxError`-like `Error` whose message says what is wrong.
+ */
+export function parseJsonBounded(text: string, maxDepth: number): any {
+  const depth = jsonDepth(text, maxDepth);
+  if (depth > maxDepth) throw new Error(`nested more than ${maxDepth} levels deep`);
+  return JSON.parse(text);
+}
+
+/**
+ * The bracket depth of a JSON text, strings skipped, stopping once past `stopAt`. One pass: strings are
+ * skipped with `indexOf` (a manifest is mostly strings), the few characters between them are looked at.
+ */
+function jsonDepth(text: string, stopAt: number): number {
+  let depth = 0;
+  let max = 0;
+  let at = 0;
+  for (;;) {
+    const quote = text.indexOf('"', at);
+    const end = quote < 0 ? text.length : quote;
+    for (let i = at; i < end; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0x5b || c === 0x7b) { // [ {
+        if (++depth > max && (max = depth) > stopAt) return max;
+      } else if (c === 0x5d || c === 0x7d) { // ] }
+        depth--;
+      }
+    }
+    if (quote < 0) return max;
+    // The string's end: the next quote not escaped by an odd number of backslashes.
+    at = quote + 1;
+    for (;;) {
+      const close = text.indexOf('"', at);
+      if (close < 0) return max;
+      let backslashes = 0;
+      for (let k = close - 1; k >= at && text.charCodeAt(k) === 0x5c; k--) backslashes++;
+      at = close + 1;
+      if (backslashes % 2 === 0) break;
+    }
+  }
 }
 
 function yamlError(e: unknown, label: string): InputError {

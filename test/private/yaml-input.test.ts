@@ -1,7 +1,9 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { InputError, parseYamlDocument, parseYamlDocuments, readTextFile } from '../../src/private/yaml-input';
+import { readBounded } from '../../src/gitops/tree-scan';
+import { InputError, parseJsonBounded, parseYamlDocument, parseYamlDocuments, readTextFile } from '../../src/private/yaml-input';
 
 describe('parseYamlDocuments', () => {
   test('names the file, line and column of a syntax error', () => {
@@ -63,6 +65,18 @@ describe('readTextFile', () => {
     expect(() => readTextFile(big, { maxBytes: 1000 })).toThrow(/2000 bytes, more than the 1000 read at most/);
   });
 
+  test('a FIFO is refused on the open descriptor, without blocking', () => {
+    // GIVEN a FIFO nobody writes to (a blocking open would hang the process)
+    const fifo = path.join(dir, 'versions.yaml');
+    execFileSync('mkfifo', [fifo]);
+    // WHEN / THEN
+    expect(() => readTextFile(fifo, { what: 'versions file' })).toThrow(`versions file ${fifo}: not a regular file (a device, FIFO or socket is never read)`);
+  });
+
+  test('a directory is named as one', () => {
+    expect(() => readTextFile(dir)).toThrow(`${dir}: is a directory, not a file`);
+  });
+
   test('errors are InputErrors carrying the file', () => {
     try {
       readTextFile(dir);
@@ -71,5 +85,38 @@ describe('readTextFile', () => {
       expect(e).toBeInstanceOf(InputError);
       expect((e as InputError).file).toBe(dir);
     }
+  });
+});
+
+describe('parseJsonBounded', () => {
+  test('parses flat JSON as JSON.parse does', () => {
+    const text = JSON.stringify({ files: { 'a/"[[[{': 'x', 'b': ['\\', '"'] } });
+    expect(parseJsonBounded(text, 3)).toEqual(JSON.parse(text));
+  });
+
+  test('brackets inside strings (with escaped quotes) do not count', () => {
+    expect(parseJsonBounded('{"a":"\\"[[[[[[[[[[","b":"\\\\"}', 1)).toEqual({ a: '"[[[[[[[[[[', b: '\\' });
+  });
+
+  test('refuses nesting deeper than the bound before parsing', () => {
+    // GIVEN ten million levels of arrays (JSON.parse would build every one)
+    const text = '['.repeat(10_000_000) + ']'.repeat(10_000_000);
+    // WHEN / THEN
+    expect(() => parseJsonBounded(text, 8)).toThrow('nested more than 8 levels deep');
+  });
+});
+
+describe('readBounded (the tree scanner\'s reads)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'read-bounded-'));
+
+  test('never reads through a symbolic link, nor a FIFO', () => {
+    // GIVEN a link to a real file and a FIFO
+    fs.writeFileSync(path.join(dir, 'real.json'), '{}');
+    fs.symlinkSync(path.join(dir, 'real.json'), path.join(dir, 'link.json'));
+    execFileSync('mkfifo', [path.join(dir, 'fifo.json')]);
+    // WHEN / THEN
+    expect(() => readBounded(path.join(dir, 'link.json'), 'manifest')).toThrow('manifest is a symbolic link; a tree holds regular files only');
+    expect(() => readBounded(path.join(dir, 'fifo.json'), 'manifest')).toThrow('manifest is not a regular file; a tree holds regular files only');
+    expect(readBounded(path.join(dir, 'real.json'), 'manifest').toString()).toBe('{}');
   });
 });
