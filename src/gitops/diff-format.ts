@@ -1,5 +1,5 @@
 import { HIDDEN, ShownFieldChange } from './diff-redaction';
-import { formatPath } from './object-diff';
+import { canonicalJson, formatPath } from './object-diff';
 import type { ObjectChange } from './tree-diff';
 
 /**
@@ -15,45 +15,89 @@ export function objectName(o: ObjectChange): string {
 /** One field change as a line: `spec.replicas: 3 → 5`, `env[CACHE_URL]: added = …`, `data.password: (changed, value hidden)`. */
 export function fieldText(f: ShownFieldChange, inAddedObject: boolean): string {
   const path = formatPath(f.path);
-  if (f.change === 'reordered') return `${path}: order ${formatValue(f.before)} → ${formatValue(f.after)}`;
+  if (f.change === 'reordered') {
+    // A list matched by whole items (an AppProject's resource list): its items would only repeat.
+    if (Array.isArray(f.after) && f.after.some(x => x !== null && typeof x === 'object')) return `${path}: the same ${f.after.length} item(s) in another order`;
+    return `${path}: order ${formatValue(f.before)} → ${formatValue(f.after)}`;
+  }
   if (f.hidden) {
     const what = f.change === 'changed' ? '(changed, value hidden)' : f.change === 'added' ? (inAddedObject ? '(value hidden)' : 'added (value hidden)') : 'removed (value hidden)';
     return `${path}: ${what}`;
   }
-  if (f.change === 'changed') return `${path}: ${listChange(f.before, f.after) ?? `${formatValue(f.before)} → ${formatValue(f.after)}`}`;
+  if (f.change === 'changed') return `${path}: ${listChange(f.before, f.after) ?? longStringChange(f.before, f.after) ?? `${formatValue(f.before)} → ${formatValue(f.after)}`}`;
   if (f.change === 'added') return inAddedObject ? `${path}: ${formatValue(f.after)}` : `${path}: added = ${formatValue(f.after)}`;
   return `${path}: removed (was ${formatValue(f.before)})`;
 }
 
 /**
- * A list of scalars that only gained or lost items (the others keep their order): `+ a, − b`, which reads
- * better than two long lists. Undefined for any other change.
+ * Two one-line strings too long to show whole (a Prometheus query, a CEL expression): the part that differs,
+ * with some context on each side, so that a change at the end of a long value is not cut off. Undefined for
+ * anything else.
+ */
+function longStringChange(before: unknown, after: unknown): string | undefined {
+  if (typeof before !== 'string' || typeof after !== 'string' || before.includes('\n') || after.includes('\n')) return undefined;
+  if (Math.max(before.length, after.length) <= MAX_VALUE_CHARS) return undefined;
+  let start = 0;
+  while (start < before.length && start < after.length && before[start] === after[start]) start++;
+  let end = 0;
+  while (end < before.length - start && end < after.length - start && before[before.length - 1 - end] === after[after.length - 1 - end]) end++;
+  const excerpt = (s: string) => {
+    const from = Math.max(0, start - CONTEXT_CHARS);
+    const to = Math.min(s.length, s.length - end + CONTEXT_CHARS);
+    const middle = to - from > MAX_VALUE_CHARS ? `${s.slice(from, from + MAX_VALUE_CHARS)}…` : s.slice(from, to);
+    return `${from > 0 ? '…' : ''}${middle}${to < s.length && to - from <= MAX_VALUE_CHARS ? '…' : ''}`;
+  };
+  return `${excerpt(before)} → ${excerpt(after)} (${before.length} → ${after.length} chars)`;
+}
+
+/** Characters shown before and after the part of a long string that changed. */
+const CONTEXT_CHARS = 30;
+
+/**
+ * A list that only gained or lost items (the others keep their order; for lists of objects, such as an
+ * AppProject's resource lists, the order is ignored): `+ a, − b`, which reads better than two long lists.
+ * Undefined for any other change.
  */
 function listChange(before: unknown, after: unknown): string | undefined {
   const scalars = (v: unknown): v is unknown[] => Array.isArray(v) && v.every(x => x === null || typeof x !== 'object');
-  if (!scalars(before) || !scalars(after)) return undefined;
-  const key = (x: unknown) => JSON.stringify(x);
-  const count = (list: unknown[]) => {
+  const objects = (v: unknown): v is unknown[] => Array.isArray(v) && v.every(x => x !== null && typeof x === 'object' && !Array.isArray(x));
+  let b: string[];
+  let a: string[];
+  const values = new Map<string, unknown>();
+  const key = (x: unknown) => {
+    const k = canonicalJson(x);
+    values.set(k, x);
+    return k;
+  };
+  if (scalars(before) && scalars(after)) {
+    b = before.map(key);
+    a = after.map(key);
+  } else if (objects(before) && objects(after) && before.length + after.length > 0) {
+    b = before.map(key).sort(cmp);
+    a = after.map(key).sort(cmp);
+  } else {
+    return undefined;
+  }
+  const count = (list: string[]) => {
     const m = new Map<string, number>();
-    for (const x of list) m.set(key(x), (m.get(key(x)) ?? 0) + 1);
+    for (const x of list) m.set(x, (m.get(x) ?? 0) + 1);
     return m;
   };
-  const b = count(before);
-  const a = count(after);
-  const kept = (list: unknown[], other: Map<string, number>) => {
-    const left = new Map(other);
+  const cb = count(b);
+  const ca = count(a);
+  /** The items of `list` that `budget` still has (each use takes one). */
+  const kept = (list: string[], budget: Map<string, number>) => {
+    const left = new Map(budget);
     return list.filter(x => {
-      const n = left.get(key(x)) ?? 0;
-      if (n > 0) left.set(key(x), n - 1);
+      const n = left.get(x) ?? 0;
+      if (n > 0) left.set(x, n - 1);
       return n > 0;
-    }).map(key);
+    });
   };
-  const keptBefore = kept(before, a);
-  const keptAfter = kept(after, b);
-  if (keptBefore.join('\u0000') !== keptAfter.join('\u0000')) return undefined;
-  const added = kept(after, new Map([...a].map(([k, n]) => [k, n - (b.get(k) ?? 0)])));
-  const removed = kept(before, new Map([...b].map(([k, n]) => [k, n - (a.get(k) ?? 0)])));
-  const items = [...added.map(x => `+ ${formatValue(JSON.parse(x))}`), ...removed.map(x => `− ${formatValue(JSON.parse(x))}`)];
+  if (kept(b, ca).join('\u0000') !== kept(a, cb).join('\u0000')) return undefined;
+  const added = kept(a, new Map([...ca].map(([k, n]) => [k, n - (cb.get(k) ?? 0)])));
+  const removed = kept(b, new Map([...cb].map(([k, n]) => [k, n - (ca.get(k) ?? 0)])));
+  const items = [...added.map(x => `+ ${formatValue(values.get(x))}`), ...removed.map(x => `− ${formatValue(values.get(x))}`)];
   return items.length ? items.join(', ') : undefined;
 }
 
@@ -108,3 +152,6 @@ function plainString(s: string): boolean {
   return s !== '' && s.trim() === s && !/^(true|false|null|[-+]?(\d[\d_]*)?\.?\d+([eE][-+]?\d+)?)$/i.test(s) && !/[{}[\],"]|: | →|^\(/.test(s);
 }
 
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -104,9 +104,10 @@ function isSecretPath(path: readonly PathSegment[], context: RedactionContext): 
   for (let i = 0; i < path.length; i++) {
     const s = path[i];
     if (typeof s === 'string' && looksLikeCredential(s)) return true;
-    // env[DB_PASSWORD].value: the entry's name says what its value is (the name itself is shown).
+    // env[DB_PASSWORD].value: the entry's name says what its value is (its name and a `valueFrom` reference,
+    // which names a Secret and a key but holds no value, are shown).
     if (typeof s === 'object' && path[i - 1] === 'env' && typeof s.value === 'string' && looksLikeCredential(s.value)
-      && !(i === path.length - 2 && path[i + 1] === 'name')) return true;
+      && path[i + 1] === 'value') return true;
   }
   return false;
 }
@@ -145,5 +146,9 @@ function redactTexts(before: string, after: string): [string, string] {
 }
 
 const URL_WITH_PASSWORD = /[a-z][a-z0-9+.-]*:\/\/[^/\s:@]+:[^/\s@]+@/i;
-/** `password=…`, `api_key: …`, `--db-token=…`: a credential-looking key given a value (the match ends at its first character). */
-const CREDENTIAL_ASSIGNMENT = /(pass(word|wd|phrase)|\bpwd|secret|token|api[-_.]?key|credential|private[-_.]?key|access[-_.]?key)[\w.-]*["']?\s*[:=]\s*["']?[^\s"']/i;
+/**
+ * `password=…`, `api_key: …`, `"token":"…"`, `--db-token=…`: a credential-looking key given a value (the match
+ * ends at the value's first character). A colon assigns only when a space follows it or a quote precedes it, as
+ * in YAML and JSON: `system:serviceaccount:external-secrets:external-secrets` names an account, it assigns nothing.
+ */
+const CREDENTIAL_ASSIGNMENT = /(pass(word|wd|phrase)|\bpwd|secret|token|api[-_.]?key|credential|private[-_.]?key|access[-_.]?key)[\w.-]*(?:["']?\s*=|["']\s*:|\s*:\s)\s*["']?[^\s"']/i;

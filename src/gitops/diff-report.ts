@@ -36,11 +36,13 @@ export function diffSummary(d: FleetDiff): DiffSummary {
   const apps = new Set<string>();
   const clusters = new Set<string>(d.clusters.map(c => c.cluster));
   for (const c of d.clusters) for (const a of [...c.added, ...c.removed, ...c.changed]) apps.add(`${c.cluster}\u0000${a.name}`);
+  const byCluster = new Map(d.clusters.map(c => [c.cluster, c]));
   for (const c of d.objects?.clusters ?? []) {
     clusters.add(c.cluster);
     for (const a of c.applications) {
       apps.add(`${c.cluster}\u0000${a.application}`);
-      count(a.objects);
+      // An added or removed Application counts as an Application, not also as an object (as it is shown).
+      count(withoutPlannedApplication(a, byCluster.get(c.cluster)));
     }
   }
   count(d.objects?.fleet ?? []);

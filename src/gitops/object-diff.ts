@@ -40,7 +40,16 @@ const MERGE_KEYS: Record<string, readonly string[]> = {
   topologySpreadConstraints: ['topologyKey'],
   ownerReferences: ['uid'],
   conditions: ['type'],
+  // External Secrets: an ExternalSecret's `data` items are named by the key of the Secret they fill.
+  data: ['secretKey'],
 };
+
+/**
+ * Lists of objects whose order means nothing and whose items have no key field (Argo CD's AppProject resource
+ * lists: `{group, kind}` items): matched by their whole value, so that a list rebuilt in another order shows
+ * as reordered, and an added or removed kind as that item alone.
+ */
+const SET_FIELDS = new Set(['clusterResourceWhitelist', 'clusterResourceBlacklist', 'namespaceResourceWhitelist', 'namespaceResourceBlacklist']);
 
 /** The changes that turn `before` into `after` (empty when they are equal). Keys are visited in code-unit order. */
 export function diffFields(before: unknown, after: unknown): FieldChange[] {
@@ -117,6 +126,7 @@ function walk(a: unknown, b: unknown, path: PathSegment[], field: string | undef
   if (Array.isArray(a) && Array.isArray(b) && a.every(isPlainObject) && b.every(isPlainObject) && a.length + b.length > 0) {
     const key = listKey(field, a, b);
     if (key) walkKeyed(a, b, key, path, out);
+    else if (field !== undefined && SET_FIELDS.has(field)) walkSet(a, b, path, out);
     else walkIndexed(a, b, path, out);
     return;
   }
@@ -139,14 +149,24 @@ function walkIndexed(a: unknown[], b: unknown[], path: PathSegment[], out: Field
 function walkKeyed(a: any[], b: any[], key: string, path: PathSegment[], out: FieldChange[]): void {
   const before = new Map(a.map(item => [item[key], item]));
   const after = new Map(b.map(item => [item[key], item]));
+  // An item whose merge key itself changed (a Service port 80 → 8080) stays at its position: unless the key is a
+  // name (then it is another item), it is shown as that item's change, `ports[port=80].port: 80 → 8080`.
+  const renamed = new Map<unknown, any>();
+  if (key !== 'name' && a.length === b.length) {
+    a.forEach((item, i) => {
+      if (!after.has(item[key]) && !before.has(b[i][key])) renamed.set(item[key], b[i]);
+    });
+  }
+  const renamedTo = new Set([...renamed.values()].map(item => item[key]));
   for (const item of a) {
     const k = item[key];
     const seg: ListItemKey = { key, value: k };
-    if (!after.has(k)) out.push({ path: [...path, seg], change: 'removed', before: item });
+    if (renamed.has(k)) walk(item, renamed.get(k), [...path, seg], undefined, out);
+    else if (!after.has(k)) out.push({ path: [...path, seg], change: 'removed', before: item });
     else walk(item, after.get(k), [...path, seg], undefined, out);
   }
   for (const item of b) {
-    if (!before.has(item[key])) out.push({ path: [...path, { key, value: item[key] }], change: 'added', after: item });
+    if (!before.has(item[key]) && !renamedTo.has(item[key])) out.push({ path: [...path, { key, value: item[key] }], change: 'added', after: item });
   }
   // Common items in another order: the order of a keyed list can matter (initContainers run in order).
   const commonBefore = a.map(i => i[key]).filter(k => after.has(k));
@@ -154,6 +174,28 @@ function walkKeyed(a: any[], b: any[], key: string, path: PathSegment[], out: Fi
   if (commonBefore.some((k, i) => k !== commonAfter[i])) {
     out.push({ path, change: 'reordered', before: a.map(i => i[key]), after: b.map(i => i[key]) });
   }
+}
+
+/**
+ * A list whose items are matched by their whole value (`SET_FIELDS`): the same items in another order are one
+ * `reordered` change; otherwise the whole list is one change, which the report shows as the items gained and lost.
+ */
+function walkSet(a: unknown[], b: unknown[], path: PathSegment[], out: FieldChange[]): void {
+  const canonical = (list: unknown[]) => list.map(canonicalJson).sort(cmp).join('\n');
+  if (canonical(a) === canonical(b)) {
+    if (a.some((x, i) => !jsonEqual(x, b[i]))) out.push({ path, change: 'reordered', before: a, after: b });
+    return;
+  }
+  out.push({ path, change: 'changed', before: a, after: b });
+}
+
+/** JSON with map keys sorted (equal values, equal text). */
+export function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (isPlainObject(x) ? Object.fromEntries(sortedKeys(x).map(k => [k, x[k]])) : x));
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The field that keys a list of objects in both versions, or undefined for matching by index. */

@@ -33,6 +33,18 @@ describe('redactChanges', () => {
       .toEqual(['automountServiceAccountToken: true → false', 'envFrom[0].secretRef.name: "a" → "b"', 'volumes[certs].secret.secretName: "a" → "b"']);
   });
 
+  test('an env entry named like a credential hides its value, not its valueFrom reference', () => {
+    const env = (key: string) => ({ env: [{ name: 'DB_PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key } } }] });
+    expect(shown(env('a'), env('b'))).toEqual(['env[DB_PASSWORD].valueFrom.secretKeyRef.key: "a" → "b"']);
+  });
+
+  test('a colon assigns only as YAML and JSON do: a service account name is shown, a JSON token is not', () => {
+    expect(shown({ user: 'system:serviceaccount:external-secrets:external-secrets' }, { user: 'system:serviceaccount:external-secrets:other' }))
+      .toEqual(['user: "system:serviceaccount:external-secrets:external-secrets" → "system:serviceaccount:external-secrets:other"']);
+    expect(shown({ cfg: '{"token":"abc123xyz"}' }, { cfg: '{"token":"def456uvw"}' })).toEqual(['cfg: hidden']);
+    expect(shown({ cfg: 'token: abc123xyz' }, { cfg: 'token: def456uvw' })).toEqual(['cfg: hidden']);
+  });
+
   test('values the scanner flags, and URLs or arguments carrying a password', () => {
     const pem = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n';
     expect(scannerFlags(pem)).toBe(true);

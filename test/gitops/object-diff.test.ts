@@ -51,6 +51,29 @@ describe('diffFields', () => {
     expect(lines({ l: [{ name: 'x', v: 1 }, { name: 'x', v: 2 }] }, { l: [{ name: 'x', v: 1 }, { name: 'x', v: 3 }] })).toEqual(['l[1].v changed 2 3']);
   });
 
+  test('a keyed item whose key itself changed (a Service port 80 → 8080) is that item changed, not removed and added', () => {
+    expect(lines({ spec: { ports: [{ port: 80, targetPort: 8080 }] } }, { spec: { ports: [{ port: 8080, targetPort: 8080 }] } }))
+      .toEqual(['spec.ports[port=80].port changed 80 8080']);
+  });
+
+  test("an ExternalSecret's data items are keyed by secretKey", () => {
+    const es = (data: any[]) => ({ spec: { data } });
+    expect(lines(es([{ secretKey: 'a', remoteRef: { key: 'x' } }, { secretKey: 'b', remoteRef: { key: 'y' } }]),
+      es([{ secretKey: 'b', remoteRef: { key: 'y' } }, { secretKey: 'a', remoteRef: { key: 'z' } }]))).toEqual([
+      'spec.data[secretKey=a].remoteRef.key changed "x" "z"',
+      'spec.data reordered ["a","b"] ["b","a"]',
+    ]);
+  });
+
+  test("an AppProject's resource lists are sets: another order is a reorder, a new kind is the list changed", () => {
+    const project = (list: any[]) => ({ spec: { clusterResourceWhitelist: list } });
+    const ns = { group: '', kind: 'Namespace' };
+    const role = { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' };
+    expect(lines(project([ns, role]), project([role, ns]))).toEqual([`spec.clusterResourceWhitelist reordered ${JSON.stringify([ns, role])} ${JSON.stringify([role, ns])}`]);
+    expect(lines(project([ns]), project([role, ns]))).toEqual([`spec.clusterResourceWhitelist changed ${JSON.stringify([ns])} ${JSON.stringify([role, ns])}`]);
+    expect(lines(project([ns, role]), project([ns, role]))).toEqual([]);
+  });
+
   test('a value that changes type is one change', () => {
     expect(lines({ data: { port: '80' } }, { data: { port: 80 } })).toEqual(['data.port changed "80" 80']);
     expect(lines({ a: { b: 1 } }, { a: [1] })).toEqual(['a changed {"b":1} [1]']);

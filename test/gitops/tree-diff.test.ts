@@ -161,6 +161,8 @@ describe('diff of two synthesized trees: every rendered object that changes, per
     expect(md).toContain('- ➕ **api-prod-eu-2** (ApplicationSet/api) clusters/prod-eu-2/api@main [ghcr.io/acme/api:1.0.0]\n');
     expect(md).toContain('  - ➕ Deployment `api/api` added\n  - ➕ Namespace `api` added\n  - ➕ Service `api/api` added\n');
     expect(md).not.toContain('spec.replicas');
+    // The added Applications count as Applications, not also as added objects
+    expect(diffSummaryOf(d)).toMatchObject({ clustersTouched: 1, applicationsAffected: 2, objectsAdded: 6 }); // 4 api objects, a values file, the cluster Secret
   });
 
   test('Kustomize mode: overlays are built in process and compared per cluster and object', () => {
