@@ -5,6 +5,7 @@ import { directoryIndex, isKustomization, normalizePath, trimDir } from './tree-
 import type { FleetModel, TreeEntry } from '../gitops/fleet-model';
 import type { ClusterPlan, FleetPlan, PlannedApplication } from '../gitops/fleet-plan';
 import { globMatch, normalizeGitUrl } from '../private/glob';
+import { normalizedRepository } from '../promotion/image-reference';
 
 /** One unpinned value on one cluster. */
 export interface PinningViolation {
@@ -164,8 +165,8 @@ function renderedImages(index: Map<string, TreeEntry[]>, dir: string, seen: Set<
       patched.push({ object: `${target} (patched in ${kustomization.path})`, field: `patches[${i}] ${op.path}`, image: op.value });
     }
   });
-  const replaced = new Set(patched.map(p => repositoryOf(p.image)));
-  return [...own, ...fromResources.filter((f: DeployedImage) => !replaced.has(repositoryOf(f.image))), ...patched];
+  const replaced = new Set(patched.map(p => normalizedRepository(p.image)));
+  return [...own, ...fromResources.filter((f: DeployedImage) => !replaced.has(normalizedRepository(f.image))), ...patched];
 }
 
 /** The container image fields of one tree entry, read from its object or, for summarized objects, its text. */
@@ -248,10 +249,6 @@ function dig(obj: any, path: string): unknown {
     cur = cur[k];
   }
   return cur;
-}
-
-function repositoryOf(image: string): string {
-  return image.replace(/@.*$/, '').replace(/:[^/:]*$/, '');
 }
 
 function parseOps(patch: unknown): any[] {

@@ -1,9 +1,9 @@
-import { versionOfImage } from './image-reference';
+import { normalizedRepository, versionOfImage } from './image-reference';
 import type { VersionsFile } from './versions-file';
 import { promotionAllowed } from './versions-parse';
 import { show } from '../private/errors';
 import { sortDeep } from '../private/util';
-import { containersOf, repositoryOf } from '../workloads/apply-settings';
+import { containersOf } from '../workloads/apply-settings';
 
 /**
  * The annotation that records, on every object that runs a version only thanks to a reviewed exception
@@ -80,7 +80,8 @@ function note(version: string, environment: string, cluster: string | undefined,
   return `${version} in ${environment}${cluster ? ` on ${cluster}` : ''}: ${reason}`;
 }
 
-/** The images of an object's containers from `repository`. */
+/** The images of an object's containers from `repository` (however a reference spells it: `normalizedRepository`). */
 function imagesOfRepository(o: any, repository: string): string[] {
-  return containersOf(o).map(c => c?.image).filter((i): i is string => typeof i === 'string' && repositoryOf(i) === repository);
+  const wanted = normalizedRepository(repository);
+  return containersOf(o).map(c => c?.image).filter((i): i is string => typeof i === 'string' && normalizedRepository(i) === wanted);
 }

@@ -53,3 +53,31 @@ export function versionOfImage(image: string): string | undefined {
   if (tag !== undefined && digest !== undefined) return `${tag}@${digest}`;
   return tag ?? digest;
 }
+
+/** The repository of an image reference as written, without its tag or digest. */
+export function repositoryOf(image: string): string {
+  const at = image.indexOf('@');
+  const base = at >= 0 ? image.slice(0, at) : image;
+  const colon = base.lastIndexOf(':');
+  return colon > base.lastIndexOf('/') ? base.slice(0, colon) : base;
+}
+
+/**
+ * The repository of an image reference as the kubelet pulls it: distribution/reference v0.6.0
+ * `ParseNormalizedNamed` (normalize.go `splitDockerDomain`): a first component without `.` or `:`, other than
+ * `localhost` and all lowercase, is not a registry, so `acme/api` is `docker.io/acme/api` and `nginx` is
+ * `docker.io/library/nginx`; `index.docker.io` is `docker.io`. The registry host is compared without case, as
+ * DNS resolves it (`GHCR.IO/acme/api` is pulled from ghcr.io). So `acme/api:2` and `docker.io/acme/api:2` are
+ * one repository for the promotion guard and for an `imageTag` setting.
+ */
+export function normalizedRepository(image: string): string {
+  const name = repositoryOf(image);
+  const slash = name.indexOf('/');
+  const first = slash < 0 ? '' : name.slice(0, slash);
+  const registry = slash >= 0 && (/[.:]/.test(first) || first === 'localhost' || first.toLowerCase() !== first);
+  let domain = registry ? first.toLowerCase() : 'docker.io';
+  let remainder = registry ? name.slice(slash + 1) : name;
+  if (domain === 'index.docker.io') domain = 'docker.io';
+  if (domain === 'docker.io' && !remainder.includes('/')) remainder = `library/${remainder}`;
+  return `${domain}/${remainder}`;
+}

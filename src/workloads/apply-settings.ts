@@ -1,7 +1,7 @@
 import type { PatchContext, WorkloadSettings } from './workload-settings';
 import { show } from '../private/errors';
 import { objectFileName } from '../private/placement';
-import { imageReference, imageVersionErrors } from '../promotion/image-reference';
+import { imageReference, imageVersionErrors, normalizedRepository } from '../promotion/image-reference';
 
 // Typed overrides applied to rendered plain objects (what makes rendering a variant cheap).
 
@@ -36,7 +36,7 @@ export function applySettings(objects: any[], s: WorkloadSettings, imageReposito
     if (s.replicas !== undefined && WORKLOAD_KINDS.has(o.kind) && o.spec) o.spec.replicas = s.replicas;
     if (s.configData && o.kind === 'ConfigMap' && o.apiVersion === 'v1') o.data = sortKeys({ ...o.data, ...s.configData });
     for (const c of containersOf(o)) {
-      if (s.imageTag !== undefined && imageRepository && typeof c.image === 'string' && repositoryOf(c.image) === imageRepository) {
+      if (s.imageTag !== undefined && imageRepository && typeof c.image === 'string' && normalizedRepository(c.image) === normalizedRepository(imageRepository)) {
         c.image = imageReference(imageRepository, s.imageTag);
       }
       if (s.container !== undefined && c.name !== s.container) continue;
@@ -129,14 +129,6 @@ export function settingsErrors(s: WorkloadSettings | undefined, where: string): 
 export function containersOf(o: any): any[] {
   const specs = [o?.spec?.template?.spec, o?.spec?.jobTemplate?.spec?.template?.spec, o?.kind === 'Pod' ? o?.spec : undefined];
   return specs.filter(Boolean).flatMap((s: any) => [...s.containers ?? [], ...s.initContainers ?? []]);
-}
-
-/** The repository of an image reference, without tag or digest. */
-export function repositoryOf(image: string): string {
-  const at = image.indexOf('@');
-  const base = at >= 0 ? image.slice(0, at) : image;
-  const colon = base.lastIndexOf(':');
-  return colon > base.lastIndexOf('/') ? base.slice(0, colon) : base;
 }
 
 function sortKeys<T extends Record<string, any>>(o: T): T {

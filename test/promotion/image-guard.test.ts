@@ -5,7 +5,7 @@ import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { ClusterMatch, IObjectPatch, VersionsFile, Workload, WorkloadOutput, WorkloadOverride } from '../../src';
 import { ALLOWED_PIN_ANNOTATION } from '../../src/promotion/image-guard';
-import { imageReference, imageVersionErrors, versionOfImage } from '../../src/promotion/image-reference';
+import { imageReference, imageVersionErrors, normalizedRepository, versionOfImage } from '../../src/promotion/image-reference';
 import { addCluster, errorOf, renderObjects, testFleet } from '../util';
 
 const VERSIONS = 'environments: [dev, staging, production]\nversions:\n  api:\n    dev: 2.0.0-rc.1\n    staging: 1.9.0\n    production: 1.8.2\n';
@@ -76,6 +76,20 @@ describe('the promotion guard on every image tag a Workload renders', () => {
     const message = errorOf(() => fleetWith([], { patches: [patch] }).renderFiles());
     expect(message).toContain("cluster 'prod-eu-1' (production) would run ghcr.io/acme/api '3.0.0', set by the definition or a patch (no imageTag setting sets it)");
     expect(message).toContain("cluster 'prod-us-1' (production)");
+  });
+
+  test.each([
+    ['the registry host in capitals', 'GHCR.IO/acme/api:3.0.0', "ghcr.io/acme/api '3.0.0'"],
+    ['a sidecar of the same repository', 'ghcr.io/acme/api:3.0.0', "ghcr.io/acme/api '3.0.0'"],
+  ])('refused: the same repository however a container spells it (%s)', (_name, image, expected) => {
+    // GIVEN a patch that adds a second container of the Workload's repository in production
+    const patch: IObjectPatch = {
+      patch: (o, context) => {
+        if (o.kind === 'Deployment' && context.environment === 'production') o.spec.template.spec.containers.push({ name: 'side', image });
+      },
+    };
+    // THEN
+    expect(errorOf(() => fleetWith([], { patches: [patch] }).renderFiles())).toContain(`cluster 'prod-eu-1' (production) would run ${expected}`);
   });
 
   test.each([
@@ -200,6 +214,32 @@ describe('versions that reach an image reference', () => {
       expect(versionOfImage(ref)).toBe(version);
       expect(ref.startsWith(repo)).toBe(true);
     }), { numRuns: 2000 });
+  });
+});
+
+describe('normalizedRepository (distribution/reference v0.6.0 normalize.go splitDockerDomain)', () => {
+  // Rows of normalize_test.go TestParseNormalizedNamed / TestNormalizedSplitHostname, plus tags, digests and case.
+  test.each([
+    ['foo', 'docker.io/library/foo'],
+    ['foo:1.0', 'docker.io/library/foo'],
+    ['docker.io/foo', 'docker.io/library/foo'],
+    ['docker.io/library/foo', 'docker.io/library/foo'],
+    ['docker.io/library/foo/bar', 'docker.io/library/foo/bar'],
+    ['index.docker.io/foo', 'docker.io/library/foo'],
+    ['docker/migrator', 'docker.io/docker/migrator'],
+    ['test_com/foo', 'docker.io/test_com/foo'],
+    ['test.com/foo', 'test.com/foo'],
+    ['test.com:8080/foo', 'test.com:8080/foo'],
+    ['test-com:8080/foo', 'test-com:8080/foo'],
+    ['xn--n3h.com/foo', 'xn--n3h.com/foo'],
+    ['xn--n3h.com:18080/foo', 'xn--n3h.com:18080/foo'],
+    ['localhost/foo', 'localhost/foo'],
+    ['localhost:5000/foo:1@sha256:' + 'a'.repeat(64), 'localhost:5000/foo'],
+    ['Foo/bar', 'foo/bar'], // a component with capitals is a registry host
+    ['GHCR.IO/acme/api:2', 'ghcr.io/acme/api'],
+    ['acme/api@sha256:' + 'b'.repeat(64), 'docker.io/acme/api'],
+  ])('%s → %s', (image, expected) => {
+    expect(normalizedRepository(image)).toBe(expected);
   });
 });
 
