@@ -1,7 +1,7 @@
-import * as yaml from 'js-yaml';
 import type { TreeEntry } from './fleet-model';
 import { globMatch } from '../private/glob';
 import { isClusterScoped } from '../private/kinds';
+import { tryParseYamlDocument } from '../private/yaml-input';
 
 /** An object an Application deploys, as an AppProject judges it. */
 export interface DeployedObject {
@@ -176,11 +176,7 @@ export class TreeObjects {
 function kustomizationOf(e: TreeEntry): any {
   const o = e.object;
   if (o && (o.resources !== undefined || o.bases !== undefined || o.components !== undefined || e.content === undefined)) return o;
-  try {
-    return (yaml.load(e.content!) as any) ?? {};
-  } catch {
-    return {};
-  }
+  return (tryParseYamlDocument(e.content!) as any) ?? {};
 }
 
 function arrayOf(v: unknown): any[] {

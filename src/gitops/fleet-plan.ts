@@ -1,9 +1,9 @@
-import * as yaml from 'js-yaml';
 import { FleetModel, TreeEntry } from './fleet-model';
 import { knownClusterIndex } from '../expansion/cluster-secrets';
 import { expandApplicationSet, ExpansionResult } from '../expansion/expand';
 import { normalizeGitUrl } from '../private/glob';
 import { isClusterScoped } from '../private/kinds';
+import { patchOperations, tryParseYamlDocument } from '../private/yaml-input';
 
 /** One source of a planned Application. */
 export interface PlannedSource {
@@ -293,7 +293,7 @@ function workloadIndex(entries: TreeEntry[]): Map<string, DirSummary> {
     const delivery = [...own.delivery];
     const deleted = new Set<string>();
     for (const p of k.object.patches ?? []) {
-      const doc = typeof p.patch === 'string' ? safeLoad(p.patch) : undefined;
+      const doc = typeof p.patch === 'string' ? tryParseYamlDocument(p.patch) as any : undefined;
       if (doc?.$patch === 'delete') deleted.add(`${doc.kind}/${doc.metadata?.name}`);
     }
     for (const r of k.object.resources ?? []) {
@@ -303,7 +303,7 @@ function workloadIndex(entries: TreeEntry[]): Map<string, DirSummary> {
       delivery.push(...sub.delivery.filter(d => !deleted.has(`${d.kind}/${d.name}`)));
     }
     for (const p of k.object.patches ?? []) {
-      for (const op of parseOps(p.patch)) {
+      for (const op of patchOperations(p.patch)) {
         if (typeof op?.path !== 'string' || !op.path.endsWith('/image') || typeof op.value !== 'string') continue;
         const repo = op.value.replace(/[:@][^/:@]*$/, '');
         for (const i of [...images]) if (i.replace(/[:@][^/:@]*$/, '') === repo) images.delete(i);
@@ -316,23 +316,6 @@ function workloadIndex(entries: TreeEntry[]): Map<string, DirSummary> {
   return byDir;
 }
 
-function safeLoad(text: string): any {
-  try {
-    return yaml.load(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function parseOps(patch: unknown): any[] {
-  if (typeof patch !== 'string') return [];
-  try {
-    const parsed = yaml.load(patch);
-    return Array.isArray(parsed) ? parsed : [];
-  } catch {
-    return [];
-  }
-}
 
 function normalizePath(p: string): string {
   const out: string[] = [];
@@ -364,11 +347,7 @@ function fullObject(e: TreeEntry, cache: Map<string, any>): any {
   if (e.object?.spec !== undefined || e.content === undefined) return e.object;
   let parsed = cache.get(e.content);
   if (parsed === undefined) {
-    try {
-      parsed = yaml.load(e.content);
-    } catch {
-      parsed = e.object;
-    }
+    parsed = tryParseYamlDocument(e.content) ?? e.object;
     cache.set(e.content, parsed);
   }
   return parsed?.kind === e.object?.kind ? parsed : e.object;

@@ -1,10 +1,10 @@
-import * as yaml from 'js-yaml';
 import { chartVersionProblem, gitRevisionProblem, imageProblem, PinningPolicySpec, pinningPolicies } from './pinning-policy';
 import { PinningRulesSpec } from './pinning-rules';
 import { directoryIndex, isKustomization, normalizePath, trimDir } from './tree-index';
 import type { FleetModel, TreeEntry } from '../gitops/fleet-model';
 import type { ClusterPlan, FleetPlan, PlannedApplication } from '../gitops/fleet-plan';
 import { globMatch, normalizeGitUrl } from '../private/glob';
+import { patchOperations, parseYamlDocuments, tryParseYamlDocument } from '../private/yaml-input';
 import { normalizedRepository } from '../promotion/image-reference';
 
 /** One unpinned value on one cluster. */
@@ -159,7 +159,7 @@ function renderedImages(index: Map<string, TreeEntry[]>, dir: string, seen: Set<
   const fromResources = (k.resources ?? []).flatMap((r: unknown) => (typeof r === 'string' ? renderedImages(index, normalizePath(`${dir}/${r}`), seen) : []));
   const patched: DeployedImage[] = [];
   (k.patches ?? []).forEach((p: any, i: number) => {
-    for (const op of parseOps(p?.patch)) {
+    for (const op of patchOperations(p?.patch)) {
       if (typeof op?.path !== 'string' || !op.path.endsWith('/image') || typeof op.value !== 'string') continue;
       const target = p.target ? `${p.target.kind ?? '?'} ${p.target.namespace ? `${p.target.namespace}/` : ''}${p.target.name ?? '?'}` : 'patch';
       patched.push({ object: `${target} (patched in ${kustomization.path})`, field: `patches[${i}] ${op.path}`, image: op.value });
@@ -174,7 +174,7 @@ function imageFields(e: TreeEntry): FoundImage[] {
   let objects: any[] = [e.object];
   if (!hasContainers(e.object) && e.content) {
     try {
-      objects = yaml.loadAll(e.content).filter(o => o && typeof o === 'object' && (o as any).kind === e.object?.kind && (o as any).metadata?.name === e.object?.metadata?.name);
+      objects = parseYamlDocuments(e.content, 'tree file').filter(o => o && typeof o === 'object' && (o as any).kind === e.object?.kind && (o as any).metadata?.name === e.object?.metadata?.name);
     } catch {
       objects = [];
     }
@@ -220,7 +220,7 @@ function helmImageValuesOf(helm: any, h: PinningPolicySpec['helmImageValues'][nu
   if (helm.valuesObject && typeof helm.valuesObject === 'object') layers.push({ field: p => `valuesObject.${p}`, get: p => dig(helm.valuesObject, p) });
   if (typeof helm.values === 'string') {
     let parsed: unknown;
-    try { parsed = yaml.load(helm.values); } catch { parsed = undefined; }
+    parsed = tryParseYamlDocument(helm.values);
     if (parsed && typeof parsed === 'object') layers.push({ field: p => `values (${p})`, get: p => dig(parsed, p) });
   }
   for (const [i, param] of (Array.isArray(helm.parameters) ? helm.parameters : []).entries()) {
@@ -249,16 +249,6 @@ function dig(obj: any, path: string): unknown {
     cur = cur[k];
   }
   return cur;
-}
-
-function parseOps(patch: unknown): any[] {
-  if (typeof patch !== 'string') return [];
-  try {
-    const parsed = yaml.load(patch);
-    return Array.isArray(parsed) ? parsed : [];
-  } catch {
-    return [];
-  }
 }
 
 

@@ -113,6 +113,25 @@ export function parseYamlDocument(text: string, label: string): unknown {
 }
 
 /**
+ * A document from text that may not be YAML at all (an inline patch, a values string inside a tree file), or
+ * undefined when it is not, with the same alias bounds: nothing embedded in a file can hang a reader.
+ */
+export function tryParseYamlDocument(text: string): unknown {
+  try {
+    return parseYamlDocument(text, 'inline YAML');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The operations of an inline JSON 6902 patch (a YAML or JSON list), or none when it is not one. */
+export function patchOperations(patch: unknown): any[] {
+  if (typeof patch !== 'string') return [];
+  const parsed = tryParseYamlDocument(patch);
+  return Array.isArray(parsed) ? parsed : [];
+}
+
+/**
  * Parses JSON that a tool wrote (a state file, a manifest), refusing text nested deeper than `maxDepth` before
  * parsing it: `JSON.parse` builds every level of `[[[[…` (10 million levels of a 20 MB file take a gigabyte).
  * Throws a `SyntaxError`-like `Error` whose message says what is wrong.

@@ -3,8 +3,7 @@ import { Construct } from 'constructs';
 import { AnalysisArgument } from './analysis-argument';
 import { MetricCondition, NoDataBehavior } from './metric-condition';
 import { MetricProvider } from './metric-provider';
-import { defineTemplate, latencyProps, successRateProps, TemplateDefinition, templateManifest, templateReference } from './private/analysis-render';
-import { show } from '../private/errors';
+import { declaredArgument, defineTemplate, latencyProps, successRateProps, TemplateDefinition, templateManifest, templateReference } from './private/analysis-render';
 
 /** One metric of an analysis template. */
 export interface AnalysisMetric {
@@ -250,9 +249,7 @@ export class AnalysisTemplate implements IAnalysisTemplate {
 
   /** The declared argument named `name` (to use its placeholder). */
   public argument(name: string): AnalysisArgument {
-    const a = this.definition.args.find(x => x.name === name);
-    if (!a) throw new Error(`AnalysisTemplate '${this.templateName}' declares no argument ${show(name)} (it has ${show(this.definition.args.map(x => x.name))})`);
-    return a;
+    return declaredArgument(this.definition, name);
   }
 
   public toManifest(namespace?: string): any {

@@ -2,8 +2,7 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AnalysisArgument } from './analysis-argument';
 import { AnalysisTemplateProps, IAnalysisTemplate, LatencyOptions, SuccessRateOptions } from './analysis-template';
-import { defineTemplate, latencyProps, successRateProps, TemplateDefinition, templateManifest, templateReference } from './private/analysis-render';
-import { show } from '../private/errors';
+import { declaredArgument, defineTemplate, latencyProps, successRateProps, TemplateDefinition, templateManifest, templateReference } from './private/analysis-render';
 
 /**
  * A cluster-scoped Argo Rollouts `ClusterAnalysisTemplate` (`clusterScope: true` in the Rollout's template
@@ -54,9 +53,7 @@ export class ClusterAnalysisTemplate implements IAnalysisTemplate {
 
   /** The declared argument named `name`. */
   public argument(name: string): AnalysisArgument {
-    const a = this.definition.args.find(x => x.name === name);
-    if (!a) throw new Error(`ClusterAnalysisTemplate '${this.templateName}' declares no argument ${show(name)}`);
-    return a;
+    return declaredArgument(this.definition, name);
   }
 
   /** The object (cluster-scoped: `namespace` is ignored). */

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import type { AnalysisArgument } from '../analysis-argument';
-import type { AnalysisMetric, AnalysisTemplateProps, IAnalysisTemplate } from '../analysis-template';
+import type { AnalysisMetric, AnalysisTemplateProps, IAnalysisTemplate, LatencyOptions, PrometheusHelperOptions, SuccessRateOptions } from '../analysis-template';
 import { MetricCondition, NoDataBehavior } from '../metric-condition';
 import { MetricProvider } from '../metric-provider';
 import { evaluateResult, UnsupportedExpression } from './expr/evaluate';
@@ -214,29 +214,19 @@ export function latencyProps(o: LatencyInput): AnalysisTemplateProps {
   };
 }
 
-/** The options both helpers share (see `SuccessRateOptions` and `LatencyOptions`), with the argument made. */
-export interface HelperInput {
-  readonly templateName?: string;
-  readonly metricName?: string;
-  readonly prometheusAddress?: string;
+/** The argument `name` a template declares (to use its placeholder), or an error listing those it has. */
+export function declaredArgument(definition: TemplateDefinition, name: string): AnalysisArgument {
+  const a = definition.args.find(x => x.name === name);
+  if (!a) throw new Error(`${definition.kind} '${definition.templateName}' declares no argument ${show(name)} (it has ${show(definition.args.map(x => x.name))})`);
+  return a;
+}
+
+/** The options both helpers share (`PrometheusHelperOptions`), with the argument made. */
+export interface HelperInput extends Omit<PrometheusHelperOptions, 'serviceArgumentName'> {
   readonly serviceArgument: AnalysisArgument;
-  readonly metric?: string;
-  readonly serviceLabel?: string;
-  readonly window?: Duration;
-  readonly interval?: Duration;
-  readonly initialDelay?: Duration;
-  readonly count?: number;
-  readonly failureLimit?: number;
-  readonly noData?: NoDataBehavior;
 }
-export interface SuccessRateInput extends HelperInput {
-  readonly threshold?: number;
-  readonly statusLabel?: string;
-}
-export interface LatencyInput extends HelperInput {
-  readonly threshold: Duration;
-  readonly quantile?: number;
-}
+export interface SuccessRateInput extends HelperInput, Pick<SuccessRateOptions, 'threshold' | 'metric' | 'statusLabel'> {}
+export interface LatencyInput extends HelperInput, Pick<LatencyOptions, 'threshold' | 'quantile' | 'metric'> {}
 
 /** A PromQL range: whole seconds, minutes or hours (`5m`). */
 function promDuration(d: Duration): string {

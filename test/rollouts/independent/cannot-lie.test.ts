@@ -54,7 +54,8 @@ describe('MetricCondition.atLeast / atMost never pass without data', () => {
   });
 
   test('they are not trivially failing: data that meets the threshold succeeds, a breach fails', () => {
-    fc.assert(fc.property(condition, fc.array(fc.double({ min: 0, max: 1e6, noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 5 }), ({ kind, t, c }, offsets) => {
+    const offsetLists = fc.array(fc.double({ min: 0, max: 1e6, noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 5 });
+    fc.assert(fc.property(condition, offsetLists, ({ kind, t, c }, offsets) => {
       const good = offsets.map(o => (kind === 'atLeast' ? t + o : t - o));
       fc.pre(good.every(v => Number.isFinite(v) && (kind === 'atLeast' ? v >= t : v <= t)));
       expect(phase(c, float64Slice(good))).toBe('Successful');

@@ -147,7 +147,7 @@ describe('docs examples that belong together (traffic-management/istio.md)', () 
     ['routes omitted, and a second route in the VirtualService', (o: any[]) => {
       delete o[0].spec.strategy.canary.trafficRouting.istio.virtualService.routes;
       o[1].spec.http.push({ name: 'secondary', route: [{ destination: { host: 'stable-svc' }, weight: 100 }] });
-    }, "#1: Rollout/rollout-example: spec.strategy.canary.trafficRouting.istio.virtualService.name: Invalid value: \"rollout-vsvc\": Istio VirtualService has invalid HTTP routes. Error: spec.http[] should be set in VirtualService and it must have exactly one route when omitting spec.strategy.canary.trafficRouting.istio.virtualService.routes"],
+    }, '#1: Rollout/rollout-example: spec.strategy.canary.trafficRouting.istio.virtualService.name: Invalid value: "rollout-vsvc": Istio VirtualService has invalid HTTP routes. Error: spec.http[] should be set in VirtualService and it must have exactly one route when omitting spec.strategy.canary.trafficRouting.istio.virtualService.routes'],
     ['a Service selecting other pods', (o: any[]) => { o[2].spec.selector.app = 'other'; },
       '#1: Rollout/rollout-example: spec.strategy.canary.canaryService: Invalid value: "canary-svc": Service "canary-svc" has unmatch label "app" in rollout'],
     ['the rollouts-pod-template-hash selector the controller adds is ignored', (o: any[]) => { o[2].spec.selector['rollouts-pod-template-hash'] = '7bf84f9696'; }, undefined],

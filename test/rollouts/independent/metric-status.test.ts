@@ -12,8 +12,16 @@ import { assessMetricFailureInconclusiveOrError, assessMetricStatus, MetricCount
  */
 
 const counters = (c: Partial<MetricCounters> & { last?: MetricCounters['lastMeasurementPhase'] }): MetricCounters => ({
-  count: 0, successful: 0, failed: 0, inconclusive: 0, error: 0, consecutiveError: 0, consecutiveSuccess: 0,
-  measurements: 1, lastMeasurementPhase: c.last ?? 'Successful', ...c,
+  count: 0,
+  successful: 0,
+  failed: 0,
+  inconclusive: 0,
+  error: 0,
+  consecutiveError: 0,
+  consecutiveSuccess: 0,
+  measurements: 1,
+  lastMeasurementPhase: c.last ?? 'Successful',
+  ...c,
 });
 const both = (metric: any, r: MetricCounters) => [assessMetricStatus(metric, r, false), assessMetricStatus(metric, r, true)];
 
@@ -153,7 +161,9 @@ describe('an analysis whose query returns nothing does not pass', () => {
     expect(() => AnalysisTemplate.successRate({ count: 2, failureLimit: 2 })).toThrow('failureLimit (2) is not below the count (2)');
     expect(() => AnalysisTemplate.successRate({ count: 3, failureLimit: 2 })).not.toThrow();
     const template = {
-      apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 't' },
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AnalysisTemplate',
+      metadata: { name: 't' },
       spec: { metrics: [metric({ successCondition: 'len(result) > 0 && result[0] >= 0.99', count: 3, interval: '1m', failureLimit: 3 })] },
     };
     const problems = lintObjects([{ object: template, source: 'f.yaml' }]).problems;

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import * as yaml from 'js-yaml';
+import { buildExampleFleet } from '../../../examples/basic-fleet/main';
 import {
   AnalysisRunArgument, AnalysisTemplate, CanaryStep, ClusterCredentials, ClusterMatch, DeliveryStrategy, Fleet, FleetApp, IstioTrafficRouting,
   IWorkloadDefinition, LabelSelectorOperator, NginxTrafficRouting, NotificationSubscription, NotificationTrigger, ProgressiveSync, RolloutStrategy,
@@ -11,7 +12,6 @@ import {
 } from '../../../src';
 import { lintCommand } from '../../../src/cli/lint';
 import { validateTree } from '../../../src/cli/validate';
-import { buildExampleFleet } from '../../../examples/basic-fleet/main';
 
 /**
  * The acceptance path end to end, in a synthesized tree written to disk: one Workload released dev → staging →

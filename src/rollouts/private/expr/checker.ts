@@ -1,9 +1,9 @@
 import { ExprCompileError, Node } from './parser';
-import { compileRegexp } from '../../../expansion/gotemplate/regexp';
 import {
   ANY, ANY_MAP, ANY_SLICE, assignable, BOOL, FLOAT64, GoType, INT, isAny, isArray, isBool, isFloat, isFunc, isInteger, isMap,
   isNumber, isString, MaybeType, sliceOf, STRING, typeString,
 } from './types';
+import { compileRegexp } from '../../../expansion/gotemplate/regexp';
 
 /**
  * The type checker of expr v1.15.5 (`checker/checker.go`, `checker/types.go`), run at compile time with the
@@ -132,13 +132,13 @@ export function check(node: Node, env: ReadonlyMap<string, MaybeType>): CheckRes
     }
   };
 
-  const binary = (op: string, leftNode: Node, rightNode: Node, node: Node): MaybeType => {
+  const binary = (op: string, leftNode: Node, rightNode: Node, self: Node): MaybeType => {
     const l = visit(leftNode).type;
     const rightInfo = visit(rightNode);
     const r = rightInfo.type;
     switch (op) {
       case '==': case '!=':
-        if (op === '==' && l?.kind === 'int' && r?.kind === 'int') intEquals.add(node);
+        if (op === '==' && l?.kind === 'int' && r?.kind === 'int') intEquals.add(self);
         if (comparable(l, r)) return BOOL;
         break;
       case 'or': case '||': case 'and': case '&&':

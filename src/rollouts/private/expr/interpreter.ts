@@ -13,7 +13,9 @@ import { compareStrings } from '../../../expansion/gotemplate/values';
  * and `||` that short-circuit and return the deciding operand, predicates that assert booleans, and Go's panics
  * as `GoPanic`s with the messages the controller records.
  */
-export function run(node: Node, env: ReadonlyMap<string, GoValue>, floatLiterals: ReadonlySet<Node>, intEquals: ReadonlySet<Node> = new Set()): GoValue {
+export function run(
+  node: Node, env: ReadonlyMap<string, GoValue>, floatLiterals: ReadonlySet<Node>, intEquals: ReadonlySet<Node> = new Set(),
+): GoValue {
   const scopes: { items: GoValue[]; index: number; vars: Map<string, GoValue> }[] = [];
   const vars: { name: string; value: GoValue }[] = [];
   let steps = 0;

@@ -1,5 +1,5 @@
-import { arr, num, obj, present, str } from './json';
 import { validateMetric } from './analysis-run';
+import { arr, num, obj, present, str } from './json';
 import { outcomeOfRepeated } from './metric-status';
 import { AnalysisPhase, evaluateResult, UnsupportedExpression } from '../expr/evaluate';
 import { float, float64Slice, GoValue } from '../expr/types';

@@ -1,4 +1,3 @@
-import * as yaml from 'js-yaml';
 import { ANALYSIS_WAIVERS_ANNOTATION, dishonestMetrics } from './honest-analysis';
 import { obj, str } from './json';
 import { analysisTemplateProblems, referencedServices, ReferenceLookup, validateReferences } from './references';
@@ -6,6 +5,7 @@ import { validateRollout } from './rollout-spec';
 import { SchemaValidator } from '../../../gitops/schema-validator';
 import { sopsAgeRecipients } from '../../../private/secret-markers';
 import { sopsObjectProblems } from '../../../private/sops-object';
+import { parseYamlDocuments } from '../../../private/yaml-input';
 
 /**
  * The rules of `cdk8s-fleet lint` (and of `validate` and the Rollout constructs): strict schemas for every pinned
@@ -198,7 +198,7 @@ export function treeRolloutProblems(contents: ReadonlyMap<string, string>): stri
     if (!m || !/kind:\s*(Rollout|AnalysisTemplate|ClusterAnalysisTemplate|Service|Ingress|VirtualService|Deployment)\b/.test(text)) continue;
     let docs: unknown[];
     try {
-      docs = yaml.loadAll(text);
+      docs = parseYamlDocuments(text, rel);
     } catch {
       continue; // reported by the tree's YAML check
     }

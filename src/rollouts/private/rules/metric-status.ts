@@ -77,7 +77,17 @@ export function assessMetricStatus(metric: any, r: MetricCounters, terminating: 
 
 /** The counters after `n` measurements that all ended in `phase` (runMeasurements' bookkeeping). */
 export function countersAfter(phase: AnalysisPhase, n: number): MetricCounters {
-  const base = { count: 0, successful: 0, failed: 0, inconclusive: 0, error: 0, consecutiveError: 0, consecutiveSuccess: 0, measurements: n, lastMeasurementPhase: n > 0 ? phase : undefined };
+  const base = {
+    count: 0,
+    successful: 0,
+    failed: 0,
+    inconclusive: 0,
+    error: 0,
+    consecutiveError: 0,
+    consecutiveSuccess: 0,
+    measurements: n,
+    lastMeasurementPhase: n > 0 ? phase : undefined,
+  };
   switch (phase) {
     case 'Successful': return { ...base, count: n, successful: n, consecutiveSuccess: n };
     case 'Failed': return { ...base, count: n, failed: n };
