@@ -30,7 +30,9 @@ export interface FluxModelParts {
 
 const FLUX_OBJECT = Symbol.for('cdk8s-fleet.fluxObject');
 /** Annotations the translation writes for the model; the view carries the program's own. */
-const OWN_ANNOTATIONS = [ORIGIN_ANNOTATION, DESTINATION_NAMESPACE_ANNOTATION, SOURCE_PATH_ANNOTATION, VALUES_FILES_ANNOTATION, INFO_ANNOTATION, PROJECT_ANNOTATION];
+const OWN_ANNOTATIONS = [
+  ORIGIN_ANNOTATION, DESTINATION_NAMESPACE_ANNOTATION, SOURCE_PATH_ANNOTATION, VALUES_FILES_ANNOTATION, INFO_ANNOTATION, PROJECT_ANNOTATION,
+];
 
 /** The Flux object (Kustomization or HelmRelease) behind a view, if `view` is one. */
 export function fluxObjectOf(application: unknown): any {
