@@ -61,7 +61,11 @@ export interface FluxOptions {
  * management cluster.
  *
  * @example
- * new Fleet(app, 'platform', { repoUrl, targetRevision: 'main', engine: FleetEngine.flux({ interval: Duration.minutes(5) }) });
+ * new Fleet(app, 'platform', {
+ *   repoUrl: 'https://github.com/acme/fleet-gitops.git',
+ *   targetRevision: 'main',
+ *   engine: FleetEngine.flux({ interval: Duration.minutes(5) }),
+ * });
  */
 export class FleetEngine {
   /**

@@ -189,4 +189,41 @@ describe('examples/flux-fleet', () => {
     expect(changed.length).toBeGreaterThan(0);
     expect(changed.filter((o: any) => !['Application', 'Kustomization', 'HelmRelease'].includes(o.kind))).toEqual([]);
   });
+
+  /** A copy of the tree with `remove` deleted (and dropped from the manifest, as if synth had written it so). */
+  function tampered(remove: string[]): string {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-flux-tampered-'));
+    fs.cpSync(outdir, copy, { recursive: true });
+    const manifestPath = path.join(copy, '.cdk8s-fleet', 'manifest.json');
+    const manifest = JSON.parse(fs.readFileSync(manifestPath, 'utf-8'));
+    for (const r of remove) {
+      fs.rmSync(path.join(copy, r), { recursive: true });
+      for (const f of Object.keys(manifest.files)) if (f === r || f.startsWith(`${r}/`)) delete manifest.files[f];
+    }
+    fs.writeFileSync(manifestPath, JSON.stringify(manifest));
+    fs.rmSync(path.join(copy, '.cdk8s-fleet', 'stat-cache.json'), { force: true });
+    return copy;
+  }
+
+  test('cdk8s-fleet validate runs the Flux proofs: a kubeconfig Secret no ExternalSecret produces is a finding', () => {
+    // GIVEN the tree without dev-eu-1's kubeconfig ExternalSecret
+    const copy = tampered(['flux/platform/hub/clusters/ExternalSecret.dev-eu-1-kubeconfig.yaml']);
+    // WHEN
+    const result = run('validate', copy);
+    // THEN
+    expect(result.code).toBe(1);
+    expect(result.out + result.err).toMatch(/reads the kubeconfig Secret 'dev-eu-1-kubeconfig', which no ExternalSecret of the tree produces in namespace 'flux-system'/);
+  });
+
+  test('the deletion gate on a Flux tree: a placement removed without acknowledgement fails diff', () => {
+    // GIVEN web no longer placed on dev-eu-1
+    const head = tampered(['flux/platform/hub/kustomizations/Kustomization.web-dev-eu-1.yaml', 'clusters/dev-eu-1/web']);
+    // WHEN
+    const result = run('diff', outdir, head);
+    // THEN
+    expect(result.code).toBe(1);
+    expect(result.out).toContain('- ➖ **web-dev-eu-1** (ApplicationSet/web) — **not acknowledged**');
+    expect(result.out).toContain('  - ➖ Kustomization `flux-system/web-dev-eu-1` removed');
+    expect(result.err).toContain('deletion gate: 1 Application removal(s) not acknowledged: dev-eu-1/web-dev-eu-1');
+  });
 });
