@@ -6,9 +6,10 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AppProject, Application, ApplicationProps, ApplicationSet, ApplicationSource, Cluster, ClusterCredentials, ClusterGenerator, Fleet, FleetEngine, FluxOptions,
-  ImageUpdateStrategy, LabelSelectorOperator, MaxUpdate, NotificationSubscription, NotificationTrigger, ProgressiveSync, ProjectDestination, SecretStoreReference, SyncPolicy,
-  SyncAnnotations, SyncWindowKind, TemplateParam, Workload, WorkloadOutput,
+  AppProject, Application, ApplicationProps, ApplicationSet, ApplicationSource, Cluster, ClusterCredentials, ClusterGenerator, Fleet,
+  FleetEngine, FluxOptions, ImageUpdateStrategy, LabelSelectorOperator, MaxUpdate, NotificationSubscription, NotificationTrigger,
+  ProgressiveSync, ProjectDestination, SecretStoreReference, SyncAnnotations, SyncPolicy, SyncWindowKind, TemplateParam, Workload,
+  WorkloadOutput,
 } from '../../src';
 import { errorOf, renderObjects, schemaProblems, testFleet } from '../util';
 
@@ -86,7 +87,12 @@ describe('FleetEngine', () => {
     const ks = objects[`${KS}/Kustomization.web.yaml`];
     expect(ks.metadata.namespace).toBe('gitops');
     expect(ks.spec).toMatchObject({
-      interval: '3m', timeout: '2m', wait: false, prune: true, path: './clusters/prod/web', sourceRef: { kind: 'GitRepository', name: 'platform' },
+      interval: '3m',
+      timeout: '2m',
+      wait: false,
+      prune: true,
+      path: './clusters/prod/web',
+      sourceRef: { kind: 'GitRepository', name: 'platform' },
       kubeConfig: { secretRef: { name: 'prod-kubeconfig', key: 'value' } },
     });
     expect(objects['flux/platform/hub/clusters/ExternalSecret.prod-kubeconfig.yaml'].metadata.namespace).toBe('gitops');
@@ -135,7 +141,8 @@ describe('FleetEngine', () => {
     // GIVEN
     const { app, fleet } = fluxFleet();
     fleet.addCluster('dev', {
-      server: 'https://dev.k8s.example.com', labels: { environment: 'dev' },
+      server: 'https://dev.k8s.example.com',
+      labels: { environment: 'dev' },
       credentials: ClusterCredentials.bearerTokenFromSecretStore({ store: SecretStoreReference.clusterSecretStore('vault'), remoteKey: 'clusters/dev' }),
     });
     for (const c of fleet.clusters) new kplus.ConfigMap(c.addManifests('web', { namespace: 'web' }), 'Config', { metadata: { name: 'web' } });
@@ -160,7 +167,9 @@ describe('FleetEngine', () => {
       credentials: ClusterCredentials.execProvider({ command: '/usr/local/bin/auth', installHint: 'baked in' }),
     });
     const project = new AppProject(fleet, 'team', {
-      projectName: 'team', sourceRepos: ['*'], destinations: [ProjectDestination.cluster(prod, '*')],
+      projectName: 'team',
+      sourceRepos: ['*'],
+      destinations: [ProjectDestination.cluster(prod, '*')],
       syncWindows: [{ kind: SyncWindowKind.DENY, schedule: '0 22 * * *', duration: Duration.hours(1), applications: ['*'] }],
     });
     deploy(fleet, prod, 'web', { project, notifications: [NotificationSubscription.of(NotificationTrigger.ON_SYNC_FAILED, 'slack', ['alerts'])] });
@@ -185,7 +194,10 @@ describe('FleetEngine', () => {
     // GIVEN
     const { app, fleet } = fluxFleet();
     new Workload(fleet, 'api', {
-      namespace: 'api', matchLabels: { environment: 'production' }, image: 'ghcr.io/acme/api', output: WorkloadOutput.KUSTOMIZE,
+      namespace: 'api',
+      matchLabels: { environment: 'production' },
+      image: 'ghcr.io/acme/api',
+      output: WorkloadOutput.KUSTOMIZE,
       imageUpdater: { alias: 'api', updateStrategy: ImageUpdateStrategy.SEMVER },
       definition: { define: scope => new kplus.Deployment(scope, 'api', { containers: [{ image: 'ghcr.io/acme/api:1.0.0', securityContext: { ensureNonRoot: false } }] }) },
     });

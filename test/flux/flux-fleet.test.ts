@@ -209,21 +209,21 @@ describe('examples/flux-fleet', () => {
     // GIVEN the tree without dev-eu-1's kubeconfig ExternalSecret
     const copy = tampered(['flux/platform/hub/clusters/ExternalSecret.dev-eu-1-kubeconfig.yaml']);
     // WHEN
-    const result = run('validate', copy);
+    const validation = run('validate', copy);
     // THEN
-    expect(result.code).toBe(1);
-    expect(result.out + result.err).toMatch(/reads the kubeconfig Secret 'dev-eu-1-kubeconfig', which no ExternalSecret of the tree produces in namespace 'flux-system'/);
+    expect(validation.code).toBe(1);
+    expect(validation.out + validation.err).toMatch(/reads the kubeconfig Secret 'dev-eu-1-kubeconfig', which no ExternalSecret of the tree produces in namespace 'flux-system'/);
   });
 
   test('the deletion gate on a Flux tree: a placement removed without acknowledgement fails diff', () => {
     // GIVEN web no longer placed on dev-eu-1
     const head = tampered(['flux/platform/hub/kustomizations/Kustomization.web-dev-eu-1.yaml', 'clusters/dev-eu-1/web']);
     // WHEN
-    const result = run('diff', outdir, head);
+    const gate = run('diff', outdir, head);
     // THEN
-    expect(result.code).toBe(1);
-    expect(result.out).toContain('- ➖ **web-dev-eu-1** (ApplicationSet/web) — **not acknowledged**');
-    expect(result.out).toContain('  - ➖ Kustomization `flux-system/web-dev-eu-1` removed');
-    expect(result.err).toContain('deletion gate: 1 Application removal(s) not acknowledged: dev-eu-1/web-dev-eu-1');
+    expect(gate.code).toBe(1);
+    expect(gate.out).toContain('- ➖ **web-dev-eu-1** (ApplicationSet/web) — **not acknowledged**');
+    expect(gate.out).toContain('  - ➖ Kustomization `flux-system/web-dev-eu-1` removed');
+    expect(gate.err).toContain('deletion gate: 1 Application removal(s) not acknowledged: dev-eu-1/web-dev-eu-1');
   });
 });
