@@ -7,8 +7,8 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   AppProject, Application, ApplicationProps, ApplicationSet, ApplicationSource, Cluster, ClusterCredentials, ClusterGenerator, Fleet,
-  FleetEngine, FluxOptions, ImageUpdateStrategy, LabelSelectorOperator, MaxUpdate, NotificationSubscription, NotificationTrigger,
-  ProgressiveSync, ProjectDestination, SecretStoreReference, SyncAnnotations, SyncPolicy, SyncWindowKind, TemplateParam, Workload,
+  FleetEngine, FluxOptions, ImageUpdateStrategy, MaxUpdate, NotificationSubscription, NotificationTrigger,
+  ProgressiveSync, ProjectDestination, SecretStoreReference, StepOperator, SyncAnnotations, SyncPolicy, SyncWindowKind, TemplateParam, Workload,
   WorkloadOutput,
 } from '../../src';
 import { errorOf, renderObjects, schemaProblems, testFleet } from '../util';
@@ -176,7 +176,7 @@ describe('FleetEngine', () => {
     new ApplicationSet(fleet, 'addons', {
       generators: [new ClusterGenerator()],
       progressiveSync: ProgressiveSync.rollingSync([{
-        matchExpressions: [{ key: 'environment', operator: LabelSelectorOperator.IN, values: ['production', 'dev'] }], maxUpdate: MaxUpdate.count(1),
+        matchExpressions: [{ key: 'environment', operator: StepOperator.IN, values: ['production', 'dev'] }], maxUpdate: MaxUpdate.count(1),
       }]),
       template: { applicationName: `addons-${TemplateParam.clusterName()}`, labels: { environment: `${TemplateParam.clusterLabel('environment')}` }, destinationNamespace: 'addons', source: ApplicationSource.git({ path: 'clusters/prod/web' }) },
     });

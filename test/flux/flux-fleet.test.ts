@@ -9,7 +9,7 @@ import * as yaml from 'js-yaml';
 import { buildFluxExampleFleet } from '../../examples/flux-fleet/main';
 import { FleetEngine } from '../../src';
 import { main } from '../../src/cli/main';
-import { scanDocument } from '../../src/secrets/scanner';
+import { scanDocument, scanTreeFiles } from '../../src/secrets/scanner';
 import { schemaProblems, treeSnapshot } from '../util';
 
 process.env.SOURCE_DATE_EPOCH = String(Date.UTC(2026, 0, 1) / 1000);
@@ -111,8 +111,9 @@ describe('examples/flux-fleet', () => {
     });
     // no Secret at all in the hub's directories, and the scanner finds nothing anywhere
     expect(Object.keys(tree).filter(p => p.startsWith('flux/') && objects[p]?.kind === 'Secret')).toEqual([]);
-    for (const [p, content] of Object.entries(tree)) {
-      if (p.endsWith('.yaml') && !objects[p]?.sops) expect([p, scanDocument(content, p)]).toEqual([p, []]);
+    expect(scanTreeFiles(Object.entries(tree).map(([p, content]) => ({ path: p, content })))).toEqual([]);
+    for (const [p, o] of Object.entries(objects)) {
+      if (p.startsWith('flux/') || p.startsWith('bootstrap/')) expect([p, scanDocument(o, { role: 'argocd' })]).toEqual([p, []]);
     }
   });
 
