@@ -218,4 +218,50 @@ describe('FleetEngine', () => {
     expect(fleet.engine.isFlux).toBe(false);
     expect(Fleet.isFleet(fleet)).toBe(true);
   });
+
+  test('a Helm chart is a HelmRelease on the hub reaching the cluster, applied by a Kustomization so dependsOn orders it', () => {
+    // GIVEN
+    const { app, fleet, prod } = fluxFleet();
+    new Application(fleet, 'redis', {
+      destination: prod,
+      destinationNamespace: 'cache',
+      source: ApplicationSource.helm({ repoUrl: 'https://charts.bitnami.com/bitnami', chart: 'redis', version: '19.6.4', values: { architecture: 'standalone' } }),
+      syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: false }),
+    });
+    // WHEN
+    const { files, objects } = rendered(app);
+    // THEN
+    expect(schemaProblems(files)).toEqual([]);
+    const release = objects['flux/platform/releases/redis/HelmRelease.redis.yaml'];
+    expect(release.metadata.namespace).toBe('flux-system');
+    expect(release.spec).toMatchObject({
+      chart: { spec: { chart: 'redis', version: '19.6.4', sourceRef: { kind: 'HelmRepository' } } },
+      targetNamespace: 'cache',
+      values: { architecture: 'standalone' },
+      kubeConfig: { secretRef: { name: 'prod-kubeconfig', key: 'value' } },
+      driftDetection: { mode: 'disabled' },
+      interval: '10m',
+      timeout: '5m',
+    });
+    const ks = objects[`${KS}/Kustomization.redis.yaml`];
+    expect(ks.spec).toMatchObject({ path: './flux/platform/releases/redis', wait: true });
+    expect(ks.spec.kubeConfig).toBeUndefined(); // the HelmRelease lives on the hub
+    const repo = objects[`flux/platform/hub/sources/HelmRepository.${release.spec.chart.spec.sourceRef.name}.yaml`];
+    expect(repo.spec.url).toBe('https://charts.bitnami.com/bitnami');
+  });
+
+  test('Helm parameters (--set) and a manual sync policy: an error, and suspend', () => {
+    // GIVEN
+    const { app, fleet, prod } = fluxFleet();
+    new Application(fleet, 'redis', {
+      destination: prod,
+      destinationNamespace: 'cache',
+      source: ApplicationSource.helm({ repoUrl: 'https://charts.bitnami.com/bitnami', chart: 'redis', version: '19.6.4', parameters: { 'auth.enabled': 'false' } }),
+    });
+    // THEN
+    expect(errorOf(() => app.renderFiles())).toMatch(/\[platform\/redis\] Application 'redis': Helm 'parameters' \(--set\) have no Flux equivalent; give them as 'values'/);
+    const manual = fluxFleet();
+    deploy(manual.fleet, manual.prod, 'web');
+    expect(renderObjects(manual.app)[`${KS}/Kustomization.web.yaml`].spec).toMatchObject({ suspend: true, prune: false });
+  });
 });
