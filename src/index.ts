@@ -6,6 +6,7 @@ export * from './fleet/cluster-credentials';
 export * from './fleet/cluster-manifests';
 export * from './fleet/removal-acknowledgement';
 export * from './fleet/fleet-testing';
+export * from './flux/fleet-engine';
 export * from './argocd/app-project';
 export * from './argocd/project-destination';
 export * from './argocd/project-role';

@@ -133,6 +133,6 @@ function contentProblems(content: string, rel: string, role: Placement['role'], 
 
 function roleOf(rel: string): Placement['role'] {
   if (rel.startsWith('bootstrap/')) return 'bootstrap';
-  if (rel.startsWith('argocd/')) return 'argocd';
+  if (rel.startsWith('argocd/') || rel.startsWith('flux/')) return 'argocd';
   return 'workload';
 }

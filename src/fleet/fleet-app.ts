@@ -5,6 +5,7 @@ import { Fleet } from './fleet';
 import { AppProject } from '../argocd/app-project';
 import { Application } from '../argocd/application';
 import { ApplicationSet } from '../argocd/application-set';
+import { renderFluxFleets } from '../flux/flux-render';
 import { acknowledgementsYaml, ACKNOWLEDGEMENTS_FILE, FleetModel, modelFromEntries, TreeEntry } from '../gitops/fleet-model';
 import { computePlan, FleetPlan, planText } from '../gitops/fleet-plan';
 import { proveFleet } from '../gitops/fleet-proofs';
@@ -169,7 +170,8 @@ export class FleetApp extends App {
     SecretScan._checkTree(this, files); // every byte the writer will write, whatever produced it
     const entries: TreeEntry[] = files.filter(f => f.object !== undefined); // a RenderedFile is a TreeEntry
     const model = modelFromEntries(entries, acknowledgements);
-    const plan = computePlan(model, AppProject._importedProjectNames(constructs));
+    const externalProjects = AppProject._importedProjectNames(constructs);
+    const plan = computePlan(model, externalProjects);
     const constructOf = new Map<string, string>();
     for (const c of constructs) {
       if (ApplicationSet.isApplicationSet(c)) constructOf.set(`ApplicationSet/${c.applicationSetName}`, c.node.path);
@@ -178,10 +180,14 @@ export class FleetApp extends App {
     const proofs = this.fleetProofs
       ? proveFleet(model, plan, (kind, name) => (constructOf.has(`${kind}/${name}`) ? `[${constructOf.get(`${kind}/${name}`)}] ` : ''))
       : { errors: [], waived: [] };
+    // Fleets on Flux: the Argo CD objects checked above become Flux's (src/flux/).
+    const processOptions = { validateSchemas: true, unvalidatedKinds: this.unvalidatedKinds, secretAllowances };
+    const flux = renderFluxFleets({ files, model, plan }, { constructs, processOptions, acknowledgements, externalProjects });
     if (proofs.errors.length > 0) {
-      throw new Error(`Fleet proofs failed (nothing was written; waive one with 'waivedProofs' if it is intended):\n  ${proofs.errors.join('\n  ')}`);
+      throw new Error(`Fleet proofs failed (nothing was written; waive one with 'waivedProofs' if it is intended):\n  ${[...proofs.errors, ...flux.errors].join('\n  ')}`);
     }
-    return { files, model, plan, waived: proofs.waived };
+    if (flux.errors.length > 0) throw new Error(`Validation failed with the following errors (nothing was written):\n  ${flux.errors.join('\n  ')}`);
+    return { files: flux.files, model: flux.model, plan: flux.plan, waived: proofs.waived };
   }
 }
 

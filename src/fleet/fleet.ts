@@ -4,6 +4,7 @@ import { Bootstrap, BootstrapOptions } from './bootstrap';
 import { Cluster, ClusterOptions } from './cluster';
 import { RemovalAcknowledgement } from './removal-acknowledgement';
 import { AppProject, IAppProject } from '../argocd/app-project';
+import { FleetEngine } from '../flux/fleet-engine';
 import { show, throwIfInvalid } from '../private/errors';
 import { FLEET_APP_SYMBOL } from '../private/fleet-app-marker';
 import { dns1123LabelErrors, qualifiedNameErrors } from '../private/names';
@@ -58,6 +59,11 @@ export interface FleetProps {
    * @default - none: every ExternalSecret names its store
    */
   readonly defaultSecretStore?: ISecretStore;
+  /**
+   * The GitOps engine that reads the tree: Argo CD, or Flux (`FleetEngine.flux()`, see the README, "Flux").
+   * @default FleetEngine.argoCd()
+   */
+  readonly engine?: FleetEngine;
 }
 
 /**
@@ -95,6 +101,8 @@ export class Fleet extends Construct {
   public readonly instanceLabelKey: string;
   /** The store of ExternalSecrets that do not name one. */
   public readonly defaultSecretStore?: ISecretStore;
+  /** The GitOps engine that reads the tree. */
+  public readonly engine: FleetEngine;
   /** The root App-of-Apps. */
   public readonly bootstrap: Bootstrap;
   private readonly registry = new Map<string, Cluster>();
@@ -114,6 +122,7 @@ export class Fleet extends Construct {
     this.trackingMethod = props.trackingMethod ?? TrackingMethod.ANNOTATION;
     this.instanceLabelKey = props.instanceLabelKey ?? 'app.kubernetes.io/instance';
     this.defaultSecretStore = props.defaultSecretStore;
+    this.engine = props.engine ?? FleetEngine.argoCd();
 
     const errors = dns1123LabelErrors(this.fleetName).map(e => `'fleetName' (${show(this.fleetName)}) is not a valid DNS-1123 label: ${e}`);
     errors.push(...dns1123LabelErrors(argocdNamespace).map(e => `'argocdNamespace' (${show(argocdNamespace)}) is not a valid namespace name: ${e}`));

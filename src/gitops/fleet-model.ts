@@ -3,6 +3,7 @@ import * as yaml from 'js-yaml';
 import { parseTreeFile, readTree } from './tree-reader';
 import { ClusterSecret, readClusterSecrets } from '../expansion/cluster-secrets';
 import type { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
+import { fluxModelParts } from '../flux/flux-model';
 import { normalizeGitUrl } from '../private/glob';
 import { imagesOf } from '../private/images';
 import { parseYamlDocument } from '../private/yaml-input';
@@ -20,6 +21,8 @@ export interface TreeEntry {
   readonly images?: string[];
   /** The file's text, when known (the git files generator reads it). */
   readonly content?: string;
+  /** A Flux placement's view: where Argo CD's Application would have come from (`ApplicationSet/<name>`). */
+  readonly origin?: string;
 }
 
 /** What a tree says about the fleet: the inputs of the plan, the diff and the fleet proofs. */
@@ -34,6 +37,8 @@ export interface FleetModel {
   readonly acknowledgements: RemovalAcknowledgement[];
   /** Problems reading the tree. */
   readonly problems: string[];
+  /** The `kubectl apply` commands of Flux fleets' entry points (Argo CD's root Applications are in `applications`). */
+  readonly fluxBootstrap?: string[];
 }
 
 /** Builds the model from the entries of a tree (rendered in memory or read from disk). */
@@ -49,7 +54,20 @@ export function modelFromEntries(entries: TreeEntry[], acknowledgements: Removal
     const sources = e.object.spec?.sources ?? [e.object.spec?.source];
     for (const s of sources) if (s?.repoURL) repoUrls.add(normalizeGitUrl(s.repoURL));
   }
-  return { entries, clusters, projects, applications, applicationSets, repoUrls, acknowledgements, problems: errors };
+  // Flux fleets: the registry and the placements, read as clusters and Applications (src/flux/flux-model.ts).
+  const flux = fluxModelParts(entries);
+  for (const u of flux.repoUrls) repoUrls.add(u);
+  return {
+    entries,
+    clusters: [...clusters, ...flux.clusters],
+    projects,
+    applications: [...applications, ...flux.applications],
+    applicationSets,
+    repoUrls,
+    acknowledgements,
+    problems: [...errors, ...flux.problems],
+    ...(flux.bootstrap.length ? { fluxBootstrap: flux.bootstrap } : {}),
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { FleetModel, TreeEntry } from './fleet-model';
 import { knownClusterIndex } from '../expansion/cluster-secrets';
 import { expandApplicationSet, ExpansionResult } from '../expansion/expand';
+import { fluxObjectOf } from '../flux/flux-model';
 import { normalizeGitUrl } from '../private/glob';
 import { isClusterScoped } from '../private/kinds';
 import { patchOperations, tryParseYamlDocument } from '../private/yaml-input';
@@ -97,7 +98,19 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
     for (const app of expansion.applications) generated.push({ app, origin: `ApplicationSet/${expansion.applicationSet}` });
     appSets.push({ name: expansion.applicationSet, path: e.path, expansion, clusters: [] });
   }
-  const apps = [...model.applications.map(e => ({ app: e.object, origin: 'Application' })), ...generated];
+  const apps = [...model.applications.map(e => ({ app: e.object, origin: e.origin ?? 'Application' })), ...generated];
+  // A Flux tree has no ApplicationSets: its placements name the one they stand for.
+  const placedBy = new Map<string, any[]>();
+  for (const e of model.applications) {
+    if (!e.origin?.startsWith('ApplicationSet/')) continue;
+    const list = placedBy.get(e.origin) ?? [];
+    if (!list.length) placedBy.set(e.origin, list);
+    list.push(e.object);
+  }
+  for (const [origin, views] of placedBy) {
+    const name = origin.slice('ApplicationSet/'.length);
+    if (!appSets.some(s => s.name === name)) appSets.push({ name, path: '', expansion: { applicationSet: name, applications: views, rejected: [] }, clusters: [] });
+  }
   const setsByOrigin = new Map(appSets.map(s => [`ApplicationSet/${s.name}`, s]));
   const known = knownClusterIndex(model.clusters);
   const clusterOf = (dst: any): string | undefined => {
@@ -162,8 +175,11 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
     unplaced,
     applicationSets: appSets,
     projects: model.projects,
-    bootstrap: model.applications.filter(e => e.path.startsWith('bootstrap/'))
-      .map(e => `kubectl apply -n ${e.object.metadata?.namespace ?? 'argocd'} -f ${e.path}`),
+    bootstrap: [
+      ...model.applications.filter(e => e.path.startsWith('bootstrap/') && !fluxObjectOf(e.object))
+        .map(e => `kubectl apply -n ${e.object.metadata?.namespace ?? 'argocd'} -f ${e.path}`),
+      ...model.fluxBootstrap ?? [],
+    ],
     problems: model.problems,
   };
 }

@@ -2,6 +2,7 @@ import { DeployedObject, TreeObjects } from './deployed-objects';
 import { FleetModel } from './fleet-model';
 import { FleetPlan } from './fleet-plan';
 import { FleetProof, FleetProofWaiver, WAIVED_PROOFS_ANNOTATION } from '../argocd/fleet-proof';
+import { proveFluxTree } from '../flux/flux-proofs';
 import { appendGuardrailFindings } from '../guardrails/findings';
 import { normalizeGitUrl } from '../private/glob';
 import { Destination, destinationMatcher, isResourcePermitted, isSourcePermitted } from '../private/project-rules';
@@ -33,6 +34,7 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
 
   const byName = new Map<string, string[]>();
   for (const a of model.applications) {
+    if (a.origin?.startsWith('ApplicationSet/')) continue; // a Flux placement of an ApplicationSet, counted with it
     const n = a.object.metadata?.name;
     byName.set(n, [...(byName.get(n) ?? []), 'Application']);
   }
@@ -90,6 +92,7 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
   }
   appendGuardrailFindings(model, plan, errors, waived);
   errors.push(...proveSecrets(model, plan));
+  errors.push(...proveFluxTree(model));
   return { errors, waived };
 }
 

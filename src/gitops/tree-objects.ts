@@ -1,6 +1,7 @@
 import { ACKNOWLEDGEMENTS_FILE, FleetModel, modelFromEntries, parseAcknowledgements, TreeEntry } from './fleet-model';
 import { ParsedFile, parseTreeFile, readTreeText, TreeScan } from './tree-scan';
 import type { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
+import { isFluxPath } from '../flux/flux-model';
 import { imagesOf } from '../private/images';
 import { InputError } from '../private/yaml-input';
 
@@ -79,7 +80,7 @@ export function modelOfTree(reader: TreeReader, options: { readonly workloads: b
   const entries: TreeEntry[] = [];
   const problems: string[] = [];
   const paths = reader.paths().filter(rel => /\.ya?ml$/.test(rel) && rel !== ACKNOWLEDGEMENTS_FILE);
-  const isArgo = (rel: string) => rel.startsWith('argocd/') || rel.startsWith('bootstrap/');
+  const isArgo = (rel: string) => rel.startsWith('argocd/') || rel.startsWith('bootstrap/') || isFluxPath(rel);
   // Argo CD objects first: without a git generator, the plan needs nothing of the other files.
   const argoPaths = paths.filter(isArgo);
   const otherPaths = paths.filter(p => !isArgo(p));
@@ -121,7 +122,7 @@ export function acknowledgementsOf(reader: TreeReader): RemovalAcknowledgement[]
  * ApplicationSet reads the tree's other files: then their plans are the same, and one serves both.
  */
 export function samePlanInputs(base: TreeReader, head: TreeReader, baseModel: FleetModel): boolean {
-  const argo = (r: TreeReader) => [...r.scan.hashes].filter(([p]) => p.startsWith('argocd/') || p.startsWith('bootstrap/'));
+  const argo = (r: TreeReader) => [...r.scan.hashes].filter(([p]) => p.startsWith('argocd/') || p.startsWith('bootstrap/') || isFluxPath(p));
   const b = argo(base);
   const h = argo(head);
   if (b.length !== h.length) return false;

@@ -155,7 +155,7 @@ export function parseTreeFile(scan: TreeScan, rel: string, label: string, text =
 
 /** Whether a tree path holds Argo CD objects (what every plan parses). */
 export function isArgoFile(rel: string): boolean {
-  return (rel.startsWith('argocd/') || rel.startsWith('bootstrap/')) && /\.ya?ml$/.test(rel);
+  return (rel.startsWith('argocd/') || rel.startsWith('bootstrap/') || rel.startsWith('flux/')) && /\.ya?ml$/.test(rel);
 }
 
 /**

@@ -100,6 +100,11 @@ export class TreeSide {
     return this.plan.clusters.flatMap(c => c.applications.map(a => a.name));
   }
 
+  /** The files of the placed Applications written as files (a Flux placement's Kustomization or HelmRelease). */
+  public placedApplicationFiles(): string[] {
+    return this.plan.clusters.flatMap(c => c.applications.map(a => this.fileOfApplication(a))).filter((f): f is string => f !== undefined);
+  }
+
   /** A key that differs when what the Application reads, or where it deploys, differs. */
   public inputsKey(a: PlannedApplication): string {
     let key = this.keyCache.get(a);
@@ -416,7 +421,7 @@ function glob(pattern: string, path: string): boolean {
 }
 
 function isArgoPath(p: string): boolean {
-  return p === 'argocd' || p === 'bootstrap' || p.startsWith('argocd/') || p.startsWith('bootstrap/') || p === '';
+  return p === 'argocd' || p === 'bootstrap' || p.startsWith('argocd/') || p.startsWith('bootstrap/') || p === 'flux' || p.startsWith('flux/') || p === '';
 }
 
 /** A source path as a tree-relative directory. */

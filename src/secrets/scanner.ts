@@ -173,7 +173,7 @@ function documentsOf(content: string): unknown[] {
 /** Where a tree path is placed, as synth places it: `bootstrap/`, `argocd/`, the rest workload. */
 export function roleOfPath(path: string): string {
   if (path.startsWith('bootstrap/')) return 'bootstrap';
-  if (path.startsWith('argocd/')) return 'argocd';
+  if (path.startsWith('argocd/') || path.startsWith('flux/')) return 'argocd';
   return 'workload';
 }
 

@@ -1,0 +1,97 @@
+/**
+ * Argo CD's orderings as Flux `dependsOn` (kustomize-controller v1.9.4 `checkDependencies`: a Kustomization
+ * applies only when each dependency is Ready, observed at its generation, and — sharing its source — has applied
+ * the same revision):
+ *
+ * - **Sync waves** of the objects the root App-of-Apps syncs (an Application's, or its ApplicationSet's,
+ *   `argocd.argoproj.io/sync-wave`): on each cluster, a placement depends on every placement of the nearest
+ *   lower wave, so add-ons are ready before what needs them (what Argo CD does with the Application health check).
+ * - **RollingSync** steps of an ApplicationSet (argo-cd v3.5.1 applicationset/progressivesync `buildAppDependencyList`:
+ *   an Application belongs to the first step whose expressions all match its labels): the placements of a step
+ *   depend on those of the nearest earlier step that has any, so a revision reaches step n only once step n-1
+ *   applied it and is healthy. Applications no step selects are never synced by Argo CD: they are suspended.
+ *   `maxUpdate` below 100% has no Flux equivalent; `0` (never sync the step) suspends it.
+ * - **CreateNamespace**: a placement depends on its cluster's namespaces Kustomization.
+ */
+import { FluxPlacement } from './flux-placement';
+import { stepMatches } from '../gitops/fleet-proofs';
+import { show } from '../private/errors';
+
+/** An ApplicationSet's RollingSync steps, with where to report their problems. */
+export interface RollingSync {
+  readonly steps: any[];
+  readonly label: string;
+}
+
+/** Completes `dependsOn` and `suspend` of every placement. */
+export function orderPlacements(
+  placements: readonly FluxPlacement[],
+  waveOf: (p: FluxPlacement) => number,
+  rollingSyncOf: (origin: string) => RollingSync | undefined,
+  namespacesOf: (cluster: string) => string | undefined,
+): string[] {
+  const errors: string[] = [];
+  const deps = new Map<FluxPlacement, Set<string>>(placements.map(p => [p, new Set<string>()]));
+
+  // Waves, per cluster.
+  const byCluster = new Map<string, FluxPlacement[]>();
+  for (const p of placements) byCluster.set(p.cluster, [...byCluster.get(p.cluster) ?? [], p]);
+  for (const list of byCluster.values()) {
+    const waves = [...new Set(list.map(waveOf))].sort((a, b) => a - b);
+    if (waves.length < 2) continue;
+    for (const p of list) {
+      const i = waves.indexOf(waveOf(p));
+      if (i === 0) continue;
+      for (const q of list) if (waveOf(q) === waves[i - 1]) deps.get(p)!.add(q.name);
+    }
+  }
+
+  // RollingSync, per ApplicationSet.
+  const byOrigin = new Map<string, FluxPlacement[]>();
+  for (const p of placements) byOrigin.set(p.origin, [...byOrigin.get(p.origin) ?? [], p]);
+  for (const [origin, list] of byOrigin) {
+    const rolling = rollingSyncOf(origin);
+    if (!rolling) continue;
+    const stepOf = new Map<FluxPlacement, number>();
+    for (const p of list) {
+      const i = rolling.steps.findIndex(s => stepMatches(s, p.labels));
+      if (i < 0) {
+        suspend(p); // "Apps that match no step are never synced by the controller"
+      } else {
+        stepOf.set(p, i);
+      }
+    }
+    rolling.steps.forEach((step, i) => {
+      const members = list.filter(p => stepOf.get(p) === i);
+      const max = step.maxUpdate;
+      if (max === undefined || max === null || max === '100%' || members.length === 0) return;
+      const n = typeof max === 'number' ? max : /^\d+$/.test(String(max)) ? Number(max) : undefined;
+      if (n === 0 || String(max) === '0%') {
+        for (const p of members) suspend(p); // "0 = never auto-sync this step"
+      } else if (n === undefined || n < members.length) {
+        errors.push(`${rolling.label}: RollingSync step ${i + 1} 'maxUpdate' (${show(max)}) syncs only part of its ${members.length} Applications at a time; `
+          + 'Flux has no equivalent (a step\'s Kustomizations all apply once the previous step is ready): remove maxUpdate, or split the step');
+      }
+    });
+    let previous: FluxPlacement[] = [];
+    rolling.steps.forEach((_, i) => {
+      const members = list.filter(p => stepOf.get(p) === i);
+      if (members.length === 0) return;
+      for (const p of members) for (const q of previous) deps.get(p)!.add(q.name);
+      previous = members;
+    });
+  }
+
+  for (const p of placements) {
+    const ns = p.namespace ? namespacesOf(p.cluster) : undefined;
+    if (ns) deps.get(p)!.add(ns);
+    const names = [...deps.get(p)!].filter(n => n !== p.name).sort();
+    if (names.length) p.kustomization.spec.dependsOn = names.map(name => ({ name }));
+  }
+  return errors;
+}
+
+function suspend(p: FluxPlacement): void {
+  p.kustomization.spec.suspend = true;
+  for (const f of p.files) if (f.object?.kind === 'HelmRelease') f.object.spec.suspend = true;
+}

@@ -1,0 +1,121 @@
+/**
+ * What Flux itself would refuse or never finish, checked on a tree's Flux objects (at synth and by
+ * `cdk8s-fleet validate`), beyond the schemas (which do not evaluate the CRDs' CEL rules):
+ *
+ * - the CRDs' CEL rules: a `kubeConfig` with exactly one of `secretRef` / `configMapRef` (Kustomization v1,
+ *   HelmRelease v2), a HelmRelease with exactly one of `chart` / `chartRef`, a retry interval only with
+ *   `RetryOnFailure`, a GitRepository `serviceAccountName` only with the aws or azure provider;
+ * - references Flux resolves at runtime: a Kustomization's `sourceRef` and `dependsOn` (kustomize-controller
+ *   v1.9.4 `checkDependencies`: "dependency … not found"), a HelmRelease's chart source, every remote cluster's
+ *   kubeconfig Secret (produced in the tree by an ExternalSecret, never a Secret with data) or ConfigMap, and the
+ *   path of a Kustomization reading the fleet's own repository;
+ * - `dependsOn` cycles ("interdependent Kustomizations will never be applied");
+ * - names that label every applied object (`kustomize.toolkit.fluxcd.io/name`, `helm.toolkit.fluxcd.io/name`):
+ *   at most 63 characters;
+ * - a GitRepository without `ref` (it follows `master`, kustomizations.md): the library always writes one.
+ */
+import { ROLE_LABEL } from './flux-layout';
+import type { FleetModel } from '../gitops/fleet-model';
+
+/** The tag of these proofs' messages. */
+export const FLUX_PROOF = 'flux';
+
+/** Every problem of the tree's Flux objects (none for a tree without Flux objects). */
+export function proveFluxTree(model: FleetModel): string[] {
+  const objects = model.entries.filter(e => isFlux(e.object) || (e.object?.kind === 'ConfigMap' && e.path.startsWith('flux/')) || e.object?.kind === 'ExternalSecret');
+  if (!objects.some(e => isFlux(e.object))) return [];
+  const errors: string[] = [];
+  const key = (kind: string, ns: unknown, name: unknown) => `${kind}/${ns ?? ''}/${name ?? ''}`;
+  const present = new Set<string>();
+  const fleetRepositories = new Set<string>();
+  for (const e of objects) {
+    const o = e.object;
+    present.add(key(o.kind, o.metadata?.namespace, o.metadata?.name));
+    if (o.kind === 'ExternalSecret') present.add(key('Secret', o.metadata?.namespace, o.spec?.target?.name ?? o.metadata?.name));
+    if (o.kind === 'GitRepository' && o.metadata?.labels?.[ROLE_LABEL] === 'root') fleetRepositories.add(key('GitRepository', o.metadata?.namespace, o.metadata?.name));
+  }
+  const dirs = new Set<string>();
+  for (const e of model.entries) {
+    const parts = e.path.split('/');
+    for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
+  }
+  const graph = new Map<string, string[]>();
+  for (const e of objects) {
+    const o = e.object;
+    if (!isFlux(o)) continue;
+    const ns = o.metadata?.namespace;
+    const name = String(o.metadata?.name ?? '');
+    const what = `${e.path}: ${o.kind} '${name}'`;
+    const report = (m: string) => errors.push(`${what} ${m} [${FLUX_PROOF}]`);
+    const spec = o.spec ?? {};
+    if ((o.kind === 'Kustomization' || o.kind === 'HelmRelease') && name.length > 63) {
+      report('has a name longer than 63 characters, which Flux cannot put in the label it sets on every object it applies');
+    }
+    if (o.kind === 'Kustomization' || o.kind === 'HelmRelease') {
+      const kc = spec.kubeConfig;
+      if (kc && !!kc.secretRef === !!kc.configMapRef) report("'kubeConfig' must set exactly one of 'secretRef' and 'configMapRef' (CRD rule)");
+      if (kc?.secretRef?.name && !present.has(key('Secret', ns, kc.secretRef.name))) {
+        report(`reads the kubeconfig Secret '${kc.secretRef.name}', which no ExternalSecret of the tree produces in namespace '${ns}'`);
+      }
+      if (kc?.configMapRef?.name && !present.has(key('ConfigMap', ns, kc.configMapRef.name))) {
+        report(`reads the kubeconfig ConfigMap '${kc.configMapRef.name}', which the tree does not hold in namespace '${ns}'`);
+      }
+    }
+    if (o.kind === 'Kustomization') {
+      const ref = spec.sourceRef ?? {};
+      const source = key(String(ref.kind ?? ''), ref.namespace ?? ns, ref.name);
+      if (!present.has(source)) report(`reads ${ref.kind} '${ref.name}', which the tree does not hold`);
+      if (fleetRepositories.has(source)) {
+        const path = String(spec.path ?? '').replace(/^\.\//, '').replace(/\/+$/, '');
+        if (path && !dirs.has(path)) report(`applies '${spec.path}', which holds no file of the tree`);
+      }
+      const deps: string[] = [];
+      for (const d of spec.dependsOn ?? []) {
+        const k = key('Kustomization', d.namespace ?? ns, d.name);
+        if (!present.has(k)) report(`depends on Kustomization '${d.name}', which the tree does not hold ("dependency not found")`);
+        deps.push(k);
+      }
+      graph.set(key('Kustomization', ns, name), deps);
+    }
+    if (o.kind === 'HelmRelease') {
+      if (!!spec.chart === !!spec.chartRef) report("must set exactly one of 'chart' and 'chartRef' (CRD rule)");
+      const ref = spec.chart?.spec?.sourceRef;
+      if (ref && !present.has(key(String(ref.kind), ref.namespace ?? ns, ref.name))) report(`reads its chart from ${ref.kind} '${ref.name}', which the tree does not hold`);
+      for (const action of ['install', 'upgrade']) {
+        const s = spec[action]?.strategy;
+        if (s?.retryInterval !== undefined && s.name !== 'RetryOnFailure') report(`'${action}.strategy.retryInterval' needs strategy RetryOnFailure (CRD rule)`);
+      }
+    }
+    if (o.kind === 'GitRepository') {
+      if (!spec.ref || !Object.keys(spec.ref).length) report("has no 'ref', so it follows the branch 'master' (source-controller v1.9.1): name the revision");
+      if (spec.serviceAccountName && !['aws', 'azure'].includes(spec.provider)) report("'serviceAccountName' needs provider aws or azure (CRD rule)");
+    }
+  }
+  errors.push(...cycles(graph).map(c => `Kustomizations depend on each other in a cycle (${c.map(k => k.split('/').pop()).join(' → ')}), so none of them is ever applied [${FLUX_PROOF}]`));
+  return errors;
+}
+
+/** Each dependency cycle once (depth-first search, in sorted order for stable messages). */
+function cycles(graph: Map<string, string[]>): string[][] {
+  const out: string[][] = [];
+  const state = new Map<string, number>(); // 1: on the stack, 2: done
+  const stack: string[] = [];
+  const visit = (n: string) => {
+    state.set(n, 1);
+    stack.push(n);
+    for (const m of [...graph.get(n) ?? []].sort()) {
+      if (!graph.has(m)) continue;
+      if (state.get(m) === 1) out.push([...stack.slice(stack.indexOf(m)), m]);
+      else if (!state.has(m)) visit(m);
+    }
+    stack.pop();
+    state.set(n, 2);
+  };
+  for (const n of [...graph.keys()].sort()) if (!state.has(n)) visit(n);
+  return out;
+}
+
+function isFlux(o: any): boolean {
+  const api = String(o?.apiVersion ?? '');
+  return api.startsWith('kustomize.toolkit.fluxcd.io/') || api.startsWith('source.toolkit.fluxcd.io/') || api.startsWith('helm.toolkit.fluxcd.io/');
+}

@@ -1,0 +1,267 @@
+/**
+ * FleetEngine: the choice of GitOps engine, Flux's options, and what a Flux fleet writes for small programs (the
+ * GitRepository's ref, kubeconfig references, options on every Kustomization) or refuses (Argo CD-only features,
+ * credentials Flux cannot use), as issue #16 asks: a clear synth error naming the feature and the construct.
+ */
+import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import {
+  AppProject, Application, ApplicationProps, ApplicationSet, ApplicationSource, Cluster, ClusterCredentials, ClusterGenerator, Fleet,
+  FleetEngine, FluxOptions, ImageUpdateStrategy, MaxUpdate, NotificationSubscription, NotificationTrigger,
+  ProgressiveSync, ProjectDestination, SecretStoreReference, StepOperator, SyncAnnotations, SyncPolicy, SyncWindowKind, TemplateParam, Workload,
+  WorkloadOutput,
+} from '../../src';
+import { errorOf, renderObjects, schemaProblems, testFleet } from '../util';
+
+const KS = 'flux/platform/hub/kustomizations';
+
+/** GIVEN helper: a Flux fleet with one remote cluster (a token from Vault) and the hub. */
+function fluxFleet(options: FluxOptions = {}, props: { targetRevision?: string; repoUrl?: string } = {}) {
+  const { app, fleet } = testFleet({ engine: FleetEngine.flux(options), ...props }, { fleetProofs: true });
+  const hub = fleet.addCluster('hub', { credentials: ClusterCredentials.inCluster(), secretStores: [SecretStoreReference.clusterSecretStore('vault')] });
+  const prod = fleet.addCluster('prod', {
+    server: 'https://prod.k8s.example.com',
+    labels: { environment: 'production' },
+    credentials: ClusterCredentials.bearerTokenFromSecretStore({ store: SecretStoreReference.clusterSecretStore('vault'), remoteKey: 'clusters/prod' }),
+  });
+  return { app, fleet, hub, prod };
+}
+
+/** GIVEN helper: an Application deploying a ConfigMap rendered for `cluster` (its files are in the tree). */
+function deploy(fleet: Fleet, cluster: Cluster, name: string, props: Partial<ApplicationProps> = {}): Application {
+  const manifests = cluster.addManifests(name, { namespace: name });
+  new kplus.ConfigMap(manifests, 'Config', { metadata: { name }, data: { A: '1' } });
+  return new Application(fleet, name, { destination: cluster, destinationNamespace: name, source: ApplicationSource.manifests(manifests), ...props });
+}
+
+function rendered(app: ReturnType<typeof testFleet>['app']) {
+  const files = app.renderFiles();
+  return { files, objects: renderObjects(app) };
+}
+
+describe('FleetEngine', () => {
+  test('Argo CD is the default: no engine, or FleetEngine.argoCd(), writes the same Argo CD tree', () => {
+    // GIVEN
+    const build = (engine?: FleetEngine) => {
+      const { app, fleet } = testFleet(engine ? { engine } : {});
+      const prod = fleet.addCluster('prod', { server: 'https://prod.k8s.example.com', credentials: ClusterCredentials.awsIam({ clusterName: 'prod' }) });
+      new Application(fleet, 'web', { destination: prod, destinationNamespace: 'web', source: ApplicationSource.git({ path: 'web' }) });
+      return app.renderFiles();
+    };
+    // THEN
+    const files = build();
+    expect(files).toStrictEqual(build(FleetEngine.argoCd()));
+    expect(Object.keys(files).some(p => p.startsWith('flux/'))).toBe(false);
+    expect(files['argocd/platform/applications/Application.web.yaml']).toBeDefined();
+    expect([FleetEngine.argoCd().name, FleetEngine.argoCd().isFlux, FleetEngine.flux().name, FleetEngine.flux().isFlux]).toEqual(['argocd', false, 'flux', true]);
+  });
+
+  test('FleetEngine.flux() rejects bad options, all at once, naming prop and value', () => {
+    const message = errorOf(() => FleetEngine.flux({
+      namespace: 'Flux_System',
+      interval: Duration.seconds(0),
+      gitSecretName: 'Bad Name',
+      clusterResourceNames: { prod: 'arn:aws:eks:us-east-1:123:cluster/prod' },
+    }));
+    expect(message).toMatch(/^FleetEngine.flux: invalid options:/);
+    expect(message).toMatch(/'namespace' \('Flux_System'\) is not a valid namespace name/);
+    expect(message).toMatch(/'interval' \(0 ms\) must be positive/);
+    expect(message).toMatch(/'gitSecretName' \('Bad Name'\)/);
+    expect(message).toMatch(/'clusterResourceNames' entry 'prod' \('arn:aws:eks:us-east-1:123:cluster\/prod'\) must be an EKS cluster ARN/);
+  });
+
+  test('options reach every Kustomization and the GitRepository: namespace, intervals, timeout, wait, git credentials', () => {
+    // GIVEN
+    const { app, fleet, prod } = fluxFleet({
+      namespace: 'gitops', interval: Duration.minutes(3), sourceInterval: Duration.seconds(90), timeout: Duration.minutes(2), wait: false, gitSecretName: 'fleet-git',
+    });
+    deploy(fleet, prod, 'web', { syncPolicy: SyncPolicy.automated({ prune: true }) });
+    // WHEN
+    const { files, objects } = rendered(app);
+    // THEN
+    expect(schemaProblems(files)).toEqual([]);
+    expect(objects['bootstrap/GitRepository.platform.yaml'].spec).toStrictEqual({
+      interval: '1m30s', ref: { branch: 'main' }, secretRef: { name: 'fleet-git' }, url: 'https://github.com/acme/gitops.git',
+    });
+    expect(objects['bootstrap/GitRepository.platform.yaml'].metadata.namespace).toBe('gitops');
+    const ks = objects[`${KS}/Kustomization.web.yaml`];
+    expect(ks.metadata.namespace).toBe('gitops');
+    expect(ks.spec).toMatchObject({
+      interval: '3m',
+      timeout: '2m',
+      wait: false,
+      prune: true,
+      path: './clusters/prod/web',
+      sourceRef: { kind: 'GitRepository', name: 'platform' },
+      kubeConfig: { secretRef: { name: 'prod-kubeconfig', key: 'value' } },
+    });
+    expect(objects['flux/platform/hub/clusters/ExternalSecret.prod-kubeconfig.yaml'].metadata.namespace).toBe('gitops');
+  });
+
+  test.each([
+    ['main', { branch: 'main' }],
+    ['v1.2.3', { tag: 'v1.2.3' }],
+    ['refs/heads/release', { name: 'refs/heads/release' }],
+    ['0123456789abcdef0123456789abcdef01234567', { commit: '0123456789abcdef0123456789abcdef01234567' }],
+  ])('targetRevision %s is the explicit GitRepository ref %j (Flux follows master without one)', (revision, ref) => {
+    // GIVEN
+    const { app } = fluxFleet({}, { targetRevision: revision });
+    // THEN
+    expect(renderObjects(app)['bootstrap/GitRepository.platform.yaml'].spec.ref).toStrictEqual(ref);
+  });
+
+  test('an scp-like repository URL becomes the ssh:// URL a GitRepository takes', () => {
+    const { app } = fluxFleet({}, { repoUrl: 'git@github.com:acme/gitops.git' });
+    expect(renderObjects(app)['bootstrap/GitRepository.platform.yaml'].spec.url).toBe('ssh://git@github.com/acme/gitops.git');
+  });
+
+  test('HEAD and truncated SHAs have no Flux ref: a synth error naming the Fleet', () => {
+    expect(errorOf(() => fluxFleet({}, { targetRevision: 'HEAD' }).app.renderFiles()))
+      .toMatch(/\[platform\/[^\]]*\] Fleet 'targetRevision' 'HEAD' \(the remote's default branch\) has no Flux equivalent: a GitRepository without a ref follows 'master'/);
+    expect(errorOf(() => fluxFleet({}, { targetRevision: 'abc1234' }).app.renderFiles())).toMatch(/'abc1234' looks like a truncated commit SHA/);
+  });
+
+  test('sync waves become dependsOn on the same cluster; the hub needs no kubeConfig', () => {
+    // GIVEN
+    const { app, fleet, hub, prod } = fluxFleet();
+    const crds = deploy(fleet, prod, 'crds');
+    deploy(fleet, prod, 'web');
+    deploy(fleet, hub, 'hub-config');
+    SyncAnnotations.setWave(crds, -1);
+    // WHEN
+    const objects = renderObjects(app);
+    // THEN
+    expect(objects[`${KS}/Kustomization.crds.yaml`].spec.dependsOn).toBeUndefined();
+    expect(objects[`${KS}/Kustomization.web.yaml`].spec.dependsOn).toEqual([{ name: 'crds' }]);
+    expect(objects[`${KS}/Kustomization.hub-config.yaml`].spec.kubeConfig).toBeUndefined();
+    expect(objects[`${KS}/Kustomization.hub-config.yaml`].spec.dependsOn).toBeUndefined();
+  });
+
+  test('an ApplicationSet is placed offline: one Kustomization per cluster its generators select', () => {
+    // GIVEN
+    const { app, fleet } = fluxFleet();
+    fleet.addCluster('dev', {
+      server: 'https://dev.k8s.example.com',
+      labels: { environment: 'dev' },
+      credentials: ClusterCredentials.bearerTokenFromSecretStore({ store: SecretStoreReference.clusterSecretStore('vault'), remoteKey: 'clusters/dev' }),
+    });
+    for (const c of fleet.clusters) new kplus.ConfigMap(c.addManifests('web', { namespace: 'web' }), 'Config', { metadata: { name: 'web' } });
+    new ApplicationSet(fleet, 'web', {
+      generators: [new ClusterGenerator({ matchLabels: { environment: 'production' } })],
+      template: { applicationName: `web-${TemplateParam.clusterName()}`, destinationNamespace: 'web', source: ApplicationSource.git({ path: `clusters/${TemplateParam.clusterName()}/web` }) },
+    });
+    // WHEN
+    const objects = renderObjects(app);
+    // THEN
+    expect(Object.keys(objects).filter(p => p.startsWith(`${KS}/`))).toEqual([`${KS}/Kustomization.web-prod.yaml`]);
+    expect(objects[`${KS}/Kustomization.web-prod.yaml`].spec.path).toBe('./clusters/prod/web');
+    expect(objects[`${KS}/Kustomization.web-prod.yaml`].metadata.annotations['fleet.cdk8s.io/origin']).toBe('ApplicationSet/web');
+  });
+
+  test('Argo CD-only features are synth errors naming the feature and the construct, all at once', () => {
+    // GIVEN sync windows, notifications, RollingSync's partial maxUpdate and an exec credential
+    const { app, fleet, prod } = fluxFleet();
+    fleet.addCluster('aks', {
+      server: 'https://aks.example.com',
+      labels: { environment: 'dev' },
+      credentials: ClusterCredentials.execProvider({ command: '/usr/local/bin/auth', installHint: 'baked in' }),
+    });
+    const project = new AppProject(fleet, 'team', {
+      projectName: 'team',
+      sourceRepos: ['*'],
+      destinations: [ProjectDestination.cluster(prod, '*')],
+      syncWindows: [{ kind: SyncWindowKind.DENY, schedule: '0 22 * * *', duration: Duration.hours(1), applications: ['*'] }],
+    });
+    deploy(fleet, prod, 'web', { project, notifications: [NotificationSubscription.of(NotificationTrigger.ON_SYNC_FAILED, 'slack', ['alerts'])] });
+    new ApplicationSet(fleet, 'addons', {
+      generators: [new ClusterGenerator()],
+      progressiveSync: ProgressiveSync.rollingSync([{
+        matchExpressions: [{ key: 'environment', operator: StepOperator.IN, values: ['production', 'dev'] }], maxUpdate: MaxUpdate.count(1),
+      }]),
+      template: { applicationName: `addons-${TemplateParam.clusterName()}`, labels: { environment: `${TemplateParam.clusterLabel('environment')}` }, destinationNamespace: 'addons', source: ApplicationSource.git({ path: 'clusters/prod/web' }) },
+    });
+    // WHEN
+    const message = errorOf(() => app.renderFiles());
+    // THEN
+    expect(message).toMatch(/AppProject 'team': 'syncWindows' have no Flux equivalent/);
+    expect(message).toMatch(/Application 'web': Argo CD notifications \(annotation 'notifications.argoproj.io\/subscribe.on-sync-failed.slack'\) have no equivalent in a Flux fleet/);
+    expect(message).toMatch(/cluster 'aks': ClusterCredentials.execProvider\(\) \(command '\/usr\/local\/bin\/auth'\) cannot be used with Flux/);
+    expect(message).toMatch(/ApplicationSet 'addons': RollingSync step 1 'maxUpdate' \(1\) syncs only part of its \d Applications at a time/);
+    expect(message).toMatch(/\[platform\/web\]/);
+  });
+
+  test('Argo CD Image Updater on a Workload is a synth error in a Flux fleet', () => {
+    // GIVEN
+    const { app, fleet } = fluxFleet();
+    new Workload(fleet, 'api', {
+      namespace: 'api',
+      matchLabels: { environment: 'production' },
+      image: 'ghcr.io/acme/api',
+      output: WorkloadOutput.KUSTOMIZE,
+      imageUpdater: { alias: 'api', updateStrategy: ImageUpdateStrategy.SEMVER },
+      definition: { define: scope => new kplus.Deployment(scope, 'api', { containers: [{ image: 'ghcr.io/acme/api:1.0.0', securityContext: { ensureNonRoot: false } }] }) },
+    });
+    // THEN
+    expect(errorOf(() => app.renderFiles())).toMatch(/Argo CD Image Updater \(annotation 'argocd-image-updater.argoproj.io\/[^']+'\) has no equivalent in a Flux fleet/);
+  });
+
+  test('workload identity without the cloud resource name Flux needs is an error telling what to set', () => {
+    // GIVEN
+    const { app, fleet } = fluxFleet();
+    fleet.addCluster('eks', { server: 'https://eks.example.com', credentials: ClusterCredentials.awsIam({ clusterName: 'eks' }) });
+    // THEN
+    expect(errorOf(() => app.renderFiles())).toMatch(/cluster 'eks': Flux's aws provider needs the EKS cluster's ARN .*set FluxOptions 'clusterResourceNames' \{ 'eks': 'arn:aws:eks:<region>:<account>:cluster\/eks' \}/);
+  });
+
+  test('the fleet class is unchanged in Argo CD mode', () => {
+    const { fleet } = testFleet();
+    expect(fleet.engine.isFlux).toBe(false);
+    expect(Fleet.isFleet(fleet)).toBe(true);
+  });
+
+  test('a Helm chart is a HelmRelease on the hub reaching the cluster, applied by a Kustomization so dependsOn orders it', () => {
+    // GIVEN
+    const { app, fleet, prod } = fluxFleet();
+    new Application(fleet, 'redis', {
+      destination: prod,
+      destinationNamespace: 'cache',
+      source: ApplicationSource.helm({ repoUrl: 'https://charts.bitnami.com/bitnami', chart: 'redis', version: '19.6.4', values: { architecture: 'standalone' } }),
+      syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: false }),
+    });
+    // WHEN
+    const { files, objects } = rendered(app);
+    // THEN
+    expect(schemaProblems(files)).toEqual([]);
+    const release = objects['flux/platform/releases/redis/HelmRelease.redis.yaml'];
+    expect(release.metadata.namespace).toBe('flux-system');
+    expect(release.spec).toMatchObject({
+      chart: { spec: { chart: 'redis', version: '19.6.4', sourceRef: { kind: 'HelmRepository' } } },
+      targetNamespace: 'cache',
+      values: { architecture: 'standalone' },
+      kubeConfig: { secretRef: { name: 'prod-kubeconfig', key: 'value' } },
+      driftDetection: { mode: 'disabled' },
+      interval: '10m',
+      timeout: '5m',
+    });
+    const ks = objects[`${KS}/Kustomization.redis.yaml`];
+    expect(ks.spec).toMatchObject({ path: './flux/platform/releases/redis', wait: true });
+    expect(ks.spec.kubeConfig).toBeUndefined(); // the HelmRelease lives on the hub
+    const repo = objects[`flux/platform/hub/sources/HelmRepository.${release.spec.chart.spec.sourceRef.name}.yaml`];
+    expect(repo.spec.url).toBe('https://charts.bitnami.com/bitnami');
+  });
+
+  test('Helm parameters (--set) and a manual sync policy: an error, and suspend', () => {
+    // GIVEN
+    const { app, fleet, prod } = fluxFleet();
+    new Application(fleet, 'redis', {
+      destination: prod,
+      destinationNamespace: 'cache',
+      source: ApplicationSource.helm({ repoUrl: 'https://charts.bitnami.com/bitnami', chart: 'redis', version: '19.6.4', parameters: { 'auth.enabled': 'false' } }),
+    });
+    // THEN
+    expect(errorOf(() => app.renderFiles())).toMatch(/\[platform\/redis\] Application 'redis': Helm 'parameters' \(--set\) have no Flux equivalent; give them as 'values'/);
+    const manual = fluxFleet();
+    deploy(manual.fleet, manual.prod, 'web');
+    expect(renderObjects(manual.app)[`${KS}/Kustomization.web.yaml`].spec).toMatchObject({ suspend: true, prune: false });
+  });
+});
