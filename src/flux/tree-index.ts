@@ -3,9 +3,9 @@
  * plain manifests or a kustomization, a Helm chart, SOPS files behind a ksops generator, and the objects'
  * namespaces and Argo CD annotations.
  */
-import * as yaml from 'js-yaml';
 import type { TreeEntry } from '../gitops/fleet-model';
 import { isClusterScoped } from '../private/kinds';
+import { tryParseYamlDocument } from '../private/yaml-input';
 
 /** An object of a directory (a summary for rendered workload objects; the whole object when it matters). */
 export interface IndexedObject {
@@ -114,11 +114,7 @@ export class TreeIndex {
     if (content === undefined) return e.object;
     let parsed = this.parsed.get(content);
     if (parsed === undefined) {
-      try {
-        parsed = yaml.load(content) ?? null;
-      } catch {
-        parsed = null;
-      }
+      parsed = tryParseYamlDocument(content) ?? null;
       this.parsed.set(content, parsed);
     }
     return parsed ?? e.object;
