@@ -2,6 +2,7 @@ import { DeployedObject, TreeObjects } from './deployed-objects';
 import { FleetModel } from './fleet-model';
 import { FleetPlan } from './fleet-plan';
 import { FleetProof, FleetProofWaiver, WAIVED_PROOFS_ANNOTATION } from '../argocd/fleet-proof';
+import { proveDisasterRecovery } from '../dr/private/dr-proofs';
 import { appendGuardrailFindings } from '../guardrails/findings';
 import { normalizeGitUrl } from '../private/glob';
 import { Destination, destinationMatcher, isResourcePermitted, isSourcePermitted } from '../private/project-rules';
@@ -90,6 +91,7 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
   }
   appendGuardrailFindings(model, plan, errors, waived);
   errors.push(...proveSecrets(model, plan));
+  errors.push(...proveDisasterRecovery(model, plan, where));
   return { errors, waived };
 }
 

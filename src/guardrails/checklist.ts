@@ -15,10 +15,9 @@ import { sopsObjectProblems } from '../private/sops-object';
 import { findingText, scanDocument } from '../secrets/scanner';
 import { containersOf } from '../workloads/apply-settings';
 
-/** The annotation of an Application that plays a part in a DR pair: `primary` or `standby`. */
-export const DR_ROLE_ANNOTATION = 'fleet.cdk8s.io/dr-role';
-/** The annotation naming the DR pair an Application belongs to (the primary and its standby share it). */
-export const DR_PAIR_ANNOTATION = 'fleet.cdk8s.io/dr-pair';
+import { DR_PAIR_ANNOTATION, DR_ROLE_ANNOTATION } from '../dr/private/dr-spec';
+
+export { DR_PAIR_ANNOTATION, DR_ROLE_ANNOTATION };
 
 /** The checklist items, in report order. */
 export const CHECKLIST_ITEMS: { id: string; title: string }[] = [
