@@ -398,6 +398,7 @@ export class DrApplication extends Construct {
         reconciliation: secs(r.argocdReconciliation, 180),
         hpaSync: source._workload ? secs(r.hpaSyncPeriod, 15) : undefined,
         podStartup: secs(r.podStartup, 30),
+        readiness: facts ? Math.max(0, ...Object.values(facts.readiness)) : undefined,
         propagation: sw ? sw.propagation.toSeconds() : 0,
         budget: r.budget?.toSeconds(),
       },

@@ -1,5 +1,6 @@
 import { fieldText, objectName, textLines } from './diff-format';
 import { describeSources, PlannedApplication } from './fleet-plan';
+import { drSwitchText } from '../dr/private/dr-report';
 import { formatPath } from './object-diff';
 import { ClusterDiff, FleetDiff } from './plan-diff';
 import { ApplicationObjects, columnOf, ObjectChange } from './tree-diff';
@@ -25,7 +26,7 @@ export interface DiffSummary {
 /** Whether the diff found any difference at all (the `--exit-code` test). */
 export function hasDifferences(d: FleetDiff): boolean {
   const o = d.objects;
-  return d.clusters.length > 0 || d.projects.length > 0 || d.selections.length > 0 || d.removals.length > 0
+  return d.clusters.length > 0 || d.projects.length > 0 || d.selections.length > 0 || d.removals.length > 0 || (d.disasterRecovery?.length ?? 0) > 0
     || (o !== undefined && (o.clusters.length > 0 || o.fleet.length > 0 || o.unattributed.length > 0));
 }
 
@@ -92,6 +93,7 @@ export function diffJson(d: FleetDiff): any {
     failingApplicationSets: d.failingApplicationSets,
     unusedAcknowledgements: d.unusedAcknowledgements,
     problems: d.objects?.problems ?? [],
+    disasterRecovery: d.disasterRecovery ?? [],
   };
 }
 
@@ -181,6 +183,9 @@ function render(d: FleetDiff, m: Markup): string {
     lines.push(m.markdown
       ? `> [!CAUTION]\n> **Deletion gate: ${d.blockedRemovals.length} Application removal(s) not acknowledged.** Declare intended removals with \`fleet.acknowledgeRemoval({ cluster, application, reason })\`.`
       : `DELETION GATE: ${d.blockedRemovals.length} Application removal(s) not acknowledged. Declare intended removals with fleet.acknowledgeRemoval({ cluster, application, reason }).`, '');
+  }
+  for (const s of d.disasterRecovery ?? []) {
+    lines.push(m.markdown ? `> [!WARNING]\n> 🚨 **${s.kind === 'failover' ? 'Failover' : 'Failback'}** — ${drSwitchText(s)}.` : `${s.kind.toUpperCase()}: ${drSwitchText(s)}.`, '');
   }
   if (d.emptiedClusters.length) lines.push(`${m.bold('Clusters that lose every Application:')} ${d.emptiedClusters.join(', ')}`, '');
   if (d.failingApplicationSets.length) lines.push(`${m.bold('ApplicationSets Argo CD would fail to generate:')} ${d.failingApplicationSets.join(', ')}`, '');

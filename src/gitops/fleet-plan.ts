@@ -1,5 +1,6 @@
 import * as yaml from 'js-yaml';
 import { FleetModel, TreeEntry } from './fleet-model';
+import { drPlanLines, plannedPairs } from '../dr/private/dr-report';
 import { knownClusterIndex } from '../expansion/cluster-secrets';
 import { expandApplicationSet, ExpansionResult } from '../expansion/expand';
 import { normalizeGitUrl } from '../private/glob';
@@ -189,6 +190,7 @@ export function planText(plan: FleetPlan): string {
     }
   }
   for (const a of plan.unplaced) lines.push(`  (no registered cluster ${a.cluster}) ${a.name}  ${describeSources(a)}`);
+  lines.push(...drPlanLines(plan));
   return lines.join('\n');
 }
 
@@ -231,6 +233,7 @@ export function planJson(plan: FleetPlan): any {
       unsupported: s.expansion.unsupported,
       rejected: s.expansion.rejected,
     })),
+    ...(plannedPairs(plan).length ? { disasterRecovery: plannedPairs(plan) } : {}),
   };
 }
 

@@ -55,6 +55,12 @@ export function proveDisasterRecovery(model: FleetModel, plan: FleetPlan, where:
   return out;
 }
 
+/** Each pair's problems, by name (the checklist's `dr-standby` item). */
+export function problemsByPair(model: FleetModel, plan: FleetPlan): Map<string, string[]> {
+  const ctx = new ProofContext(model, plan);
+  return new Map(pairsOf(plan).map(p => [p.name, pairProblems(p, ctx)]));
+}
+
 /** Every problem of one pair (also what the checklist's `dr-standby` item reports). */
 export function pairProblems(pair: TreePair, ctx: ProofContext): string[] {
   const problems = [...pair.problems];

@@ -35,6 +35,8 @@ export interface RtoSpec {
   /** HPA sync period (Workload pairs). */
   readonly hpaSync?: number;
   readonly podStartup: number;
+  /** The standby's probes and minReadySeconds when synthesized (Workload pairs); the tree's objects win where read. */
+  readonly readiness?: number;
   /** The traffic switch's propagation (a DNS TTL). */
   readonly propagation: number;
   /** The declared budget. */

@@ -31,7 +31,7 @@ export interface RtoEstimate {
   readonly budget?: number;
 }
 
-/** The estimate from the pair's spec and the object the standby scales (its pod template's probes). */
+/** The estimate from the pair's spec and the object the standby scales (its pod template's probes; else as recorded). */
 export function estimateRto(spec: DrSpec, standbyTarget: any | undefined): RtoEstimate {
   const r = spec.rto;
   const parts: RtoPart[] = [
@@ -43,7 +43,7 @@ export function estimateRto(spec: DrSpec, standbyTarget: any | undefined): RtoEs
   parts.push({ name: 'Argo CD reconciliation', seconds: r.reconciliation });
   if (r.hpaSync !== undefined) parts.push({ name: 'HPA sync', seconds: r.hpaSync });
   parts.push({ name: 'pod start', seconds: r.podStartup });
-  const readiness = readinessSeconds(standbyTarget);
+  const readiness = standbyTarget !== undefined ? readinessSeconds(standbyTarget) : r.readiness ?? 0;
   if (readiness > 0) parts.push({ name: 'readiness', seconds: readiness });
   if (r.propagation > 0) parts.push({ name: 'traffic switch', seconds: r.propagation });
   return { seconds: parts.reduce((n, p) => n + p.seconds, 0), parts, responseDeclared: r.response !== undefined, budget: r.budget };

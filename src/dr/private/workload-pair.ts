@@ -20,6 +20,7 @@ import type { ICluster } from '../../fleet/cluster';
 import { isClusterScoped } from '../../private/kinds';
 import { fileNameOf } from '../../workloads/apply-settings';
 import type { WorkloadSettings } from '../../workloads/workload-settings';
+import { readinessSeconds } from './rto';
 import { DrRole, ITrafficSwitch } from '../traffic-switch';
 
 /** What the pair decided, for one Workload. */
@@ -46,6 +47,8 @@ export interface WorkloadPairFacts {
   readonly autoscalers: Record<string, string>;
   readonly primaryReplicas: Record<string, number>;
   readonly capacity: Record<string, number>;
+  /** Seconds until a standby's new pod is ready (probes, minReadySeconds). */
+  readonly readiness: Record<string, number>;
   /** Files of each cluster that a failover changes. */
   readonly files: Record<string, string[]>;
   /** The kinds the standbys render, for the DR project: `group/kind` (and the name of cluster-scoped ones). */
@@ -61,7 +64,7 @@ const isHpa = (o: any) => o?.kind === 'HorizontalPodAutoscaler' && String(o.apiV
 export class WorkloadPairHook implements WorkloadStandbyHook {
   public readonly standbys: readonly StandbyOf[];
   public readonly facts: WorkloadPairFacts = {
-    scaleTargets: {}, autoscalers: {}, primaryReplicas: {}, capacity: {}, files: {}, kinds: [], ignoreDifferences: [], syncOptions: [],
+    scaleTargets: {}, autoscalers: {}, primaryReplicas: {}, capacity: {}, readiness: {}, files: {}, kinds: [], ignoreDifferences: [], syncOptions: [],
   };
   private readonly roles = new Map<string, DrRole>();
   private readonly onDone: () => void;
@@ -105,6 +108,7 @@ export class WorkloadPairHook implements WorkloadStandbyHook {
     } else {
       const capacity = this.capacityOf(c.clusterName);
       this.facts.capacity[c.clusterName] = capacity;
+      this.facts.readiness[c.clusterName] = readinessSeconds(target);
       const max = this.s.standbyMaxReplicas ?? capacity;
       // An HPA's minimum may not exceed its maximum (the API server refuses it): a maximum below the capacity is
       // the capacity proof's finding, and the minimum stops there.
@@ -223,7 +227,7 @@ function cpuRequestProblems(target: any, objects: any[]): string[] {
   const limitRangeDefault = objects.some(o => o?.kind === 'LimitRange'
     && (o.spec?.limits ?? []).some((l: any) => l?.type === 'Container' && (l.defaultRequest?.cpu !== undefined || l.default?.cpu !== undefined)));
   if (limitRangeDefault) return [];
-  const missing = (target?.spec?.template?.spec?.containers ?? []).filter((c: any) => c?.resources?.requests?.cpu === undefined && c?.resources?.limits?.cpu === undefined).map((c: any) => c.name);
+  const missing: string[] = (target?.spec?.template?.spec?.containers ?? []).filter((c: any) => c?.resources?.requests?.cpu === undefined && c?.resources?.limits?.cpu === undefined).map((c: any) => c.name);
   return missing.length
     ? [`the HorizontalPodAutoscaler the pair adds scales on CPU utilization, but container(s) ${missing.map(m => `'${m}'`).join(', ')} of ${target.kind} '${target.metadata?.name}' request no CPU, so it cannot compute it; set CPU requests (or a LimitRange default)`]
     : [];
