@@ -4,7 +4,7 @@ import { DrMonitoringOptions } from './dr-alerts';
 import { DrSource } from './dr-source';
 import { DrStateFile } from './dr-state-file';
 import { alertRuleSpec, promDuration } from './private/alert-rules';
-import { DR_SPEC_ANNOTATION, DrSpec, pairAnnotations, SwitchSpec } from './private/dr-spec';
+import { DR_KEEP_PRIMARY_ANNOTATION, DR_SPEC_ANNOTATION, pairAnnotations, RecordedDrSpec, SwitchSpec } from './private/dr-spec';
 import { labelNameErrors } from './private/promql';
 import { WorkloadPairHook } from './private/workload-pair';
 import { DrRole, ITrafficSwitch } from './traffic-switch';
@@ -292,7 +292,7 @@ export class DrApplication extends Construct {
         sources,
         syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }),
         notifications: onCall,
-        annotations: pairAnnotations(this.pairName, 'standby', !primaryActive),
+        annotations: { ...pairAnnotations(this.pairName, 'standby', !primaryActive), ...(this.keepPrimary && !primaryActive ? { [DR_KEEP_PRIMARY_ANNOTATION]: 'true' } : {}) },
         info: { 'DR pair': `${this.pairName}: standby of ${mirrors.clusterName}` },
       }));
     }
@@ -369,15 +369,13 @@ export class DrApplication extends Construct {
       switchSpec = { kind: sw.kind, target: sw.target, hostnames: sw.hostnames, states };
     }
     const secs = (d: Duration | undefined, fallback: number) => (d === undefined ? fallback : d.toSeconds());
-    const spec: DrSpec = {
+    const spec: RecordedDrSpec = {
       version: 1,
       pair: this.pairName,
       source: `${source.kind}/${source.applicationName}`,
       namespace: source._workload?.namespace ?? source._helm!._namespace,
       primary: { side: this.primarySideName, clusters: p.primary.map(c => c.clusterName) },
       standby: { side: this.standbySideName, clusters: p.standby.map(c => c.clusterName) },
-      active: this.activeSide,
-      keepPrimary: this.keepPrimary,
       mirrors: Object.fromEntries(p.standby.map((c, i) => [c.clusterName, p.primary[i % p.primary.length].clusterName])),
       standbyReplicas: p.standbyReplicas ?? 1,
       scaleTargets: facts?.scaleTargets,

@@ -343,7 +343,8 @@ export class Workload extends Construct {
           objects.forEach((o, i) => requests.push({ path: dir + names[i], object: o, key: keys[i] }));
         }
       }
-      for (const o of objects) errors.push(...this.permit(o, v.clusters));
+      // A DR standby is deployed by its pair's Application and project, not by the workload's.
+      if (!isStandby(v)) for (const o of objects) errors.push(...this.permit(o, v.clusters));
     }
     if (this.props.output === WorkloadOutput.KUSTOMIZE && clusters.length > 0) {
       let baseTag: WorkloadSettings = {};

@@ -5,7 +5,9 @@
  * - on every Application of the pair (the primaries' through the ApplicationSet's templatePatch, the standbys'
  *   directly): `fleet.cdk8s.io/dr-pair`, `fleet.cdk8s.io/dr-role` (`primary` | `standby`, the checklist's
  *   contract) and `fleet.cdk8s.io/dr-active` (`"true"` on the side that serves traffic);
- * - on the standby Applications: `fleet.cdk8s.io/dr-spec`, the pair as JSON (`DrSpec`).
+ * - on the standby Applications: `fleet.cdk8s.io/dr-spec`, the pair as JSON (`DrSpec` without the active side,
+ *   so that a failover changes only `dr-active` there), and `fleet.cdk8s.io/dr-keep-primary: "true"` while a
+ *   failover keeps the old primary's footprint.
  */
 
 /** The annotation of an Application that plays a part in a DR pair: `primary` or `standby`. */
@@ -16,6 +18,8 @@ export const DR_PAIR_ANNOTATION = 'fleet.cdk8s.io/dr-pair';
 export const DR_ACTIVE_ANNOTATION = 'fleet.cdk8s.io/dr-active';
 /** The pair, as JSON, on its standby Applications. */
 export const DR_SPEC_ANNOTATION = 'fleet.cdk8s.io/dr-spec';
+/** `"true"` on the standby Applications while a failover leaves the old primary at its full footprint. */
+export const DR_KEEP_PRIMARY_ANNOTATION = 'fleet.cdk8s.io/dr-keep-primary';
 
 /** One side of a pair. */
 export interface DrSideSpec {
@@ -61,8 +65,9 @@ export interface DrSpec {
   readonly namespace: string;
   readonly primary: DrSideSpec;
   readonly standby: DrSideSpec;
-  /** The active side's name. */
+  /** The active side's name (from the standbys' `dr-active`; not in the recorded JSON). */
   readonly active: string;
+  /** From `dr-keep-primary` (not in the recorded JSON). */
   readonly keepPrimary: boolean;
   /** Standby cluster → the primary it mirrors. */
   readonly mirrors: Record<string, string>;
@@ -87,13 +92,19 @@ export interface DrSpec {
   readonly crossRegionStores: string[];
 }
 
-/** The spec in an Application's annotations, or undefined (none, or not readable). */
+/** The spec as recorded: everything but what a failover changes. */
+export type RecordedDrSpec = Omit<DrSpec, 'active' | 'keepPrimary'>;
+
+/** The spec in a standby Application's annotations, or undefined (none, or not readable). */
 export function specOf(app: any): DrSpec | undefined {
-  const raw = app?.metadata?.annotations?.[DR_SPEC_ANNOTATION];
+  const annotations = app?.metadata?.annotations ?? {};
+  const raw = annotations[DR_SPEC_ANNOTATION];
   if (typeof raw !== 'string') return undefined;
   try {
     const s = JSON.parse(raw);
-    return s && s.version === 1 && typeof s.pair === 'string' && s.primary && s.standby ? s as DrSpec : undefined;
+    if (!(s && s.version === 1 && typeof s.pair === 'string' && s.primary?.side && s.standby?.side)) return undefined;
+    const standbyActive = annotations[DR_ACTIVE_ANNOTATION] === 'true';
+    return { ...s, active: standbyActive ? s.standby.side : s.primary.side, keepPrimary: annotations[DR_KEEP_PRIMARY_ANNOTATION] === 'true' };
   } catch {
     return undefined;
   }
