@@ -146,7 +146,11 @@ function applicationChanges(b: PlannedApplication, h: PlannedApplication): strin
   }
   const drActive = (a: PlannedApplication) => a.object?.metadata?.annotations?.['fleet.cdk8s.io/dr-active'];
   if (drActive(b) !== drActive(h) && drActive(h) !== undefined) {
-    out.push(`DR pair ${h.object.metadata.annotations['fleet.cdk8s.io/dr-pair']}: ${drActive(b) === 'true' ? 'active' : 'passive'} → ${drActive(h) === 'true' ? 'active' : 'passive'}`);
+    const state = (v: string | undefined) => (v === 'true' ? 'active' : 'passive');
+    const pair = h.object.metadata.annotations['fleet.cdk8s.io/dr-pair'];
+    out.push(drActive(b) === undefined
+      ? `joins DR pair ${pair} as ${h.object.metadata.annotations['fleet.cdk8s.io/dr-role']} (${state(drActive(h))})`
+      : `DR pair ${pair}: ${state(drActive(b))} → ${state(drActive(h))}`);
   }
   // The same parsed object (an unchanged Application file, read once for both trees) has no other changes.
   if (out.length === 0 && b.object !== h.object && JSON.stringify(rest(b.object)) !== JSON.stringify(rest(h.object))) {

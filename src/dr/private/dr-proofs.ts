@@ -65,11 +65,8 @@ export function problemsByPair(model: FleetModel, plan: FleetPlan): Map<string, 
 export function pairProblems(pair: TreePair, ctx: ProofContext): string[] {
   const problems = [...pair.problems];
   const spec = pair.spec;
-  if (!spec) {
-    return [...problems, pair.standbys.length
-      ? `its standby Applications (${pair.standbys.map(a => a.name).join(', ')}) record no spec (annotation fleet.cdk8s.io/dr-spec)`
-      : `no standby: Applications ${pair.primaries.map(a => a.name).join(', ')} are primaries without a standby Application of the pair on another cluster`];
-  }
+  // A pair annotated by hand (no DrApplication wrote it) carries only the checklist's contract: nothing to prove.
+  if (!spec) return problems;
   for (const s of spec.standby.clusters) {
     const primary = spec.mirrors[s];
     const standbyApp = pair.standbys.find(a => a.cluster === s);
