@@ -13,7 +13,7 @@ import { Application } from '../argocd/application';
 import { ApplicationSource } from '../argocd/application-source';
 import { NotificationSubscription, NotificationTrigger } from '../argocd/notifications';
 import { ProjectDestination } from '../argocd/project-destination';
-import { SyncPolicy } from '../argocd/sync-policy';
+import { SyncOption, SyncPolicy } from '../argocd/sync-policy';
 import { Cluster, ICluster } from '../fleet/cluster';
 import { ClusterManifests } from '../fleet/cluster-manifests';
 import { Fleet } from '../fleet/fleet';
@@ -273,6 +273,10 @@ export class DrApplication extends Construct {
       }, () => this.afterRender());
       w._addStandbyHook(this.hook);
     }
+    // A chart's standby creates its namespace (a Workload's renders its Namespace) and keeps the release's options.
+    const standbySyncOptions = source._helm
+      ? [...new Set([...source._helm._syncOptions, SyncOption.CREATE_NAMESPACE.value])].map(o => SyncOption.of(o))
+      : undefined;
     for (const { cluster, mirrors } of standbyOf) {
       let sources: ApplicationSource[];
       if (source._workload) {
@@ -290,7 +294,7 @@ export class DrApplication extends Construct {
         destination: cluster,
         destinationNamespace: namespace,
         sources,
-        syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }),
+        syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true, syncOptions: standbySyncOptions }),
         notifications: onCall,
         annotations: { ...pairAnnotations(this.pairName, 'standby', !primaryActive), ...(this.keepPrimary && !primaryActive ? { [DR_KEEP_PRIMARY_ANNOTATION]: 'true' } : {}) },
         info: { 'DR pair': `${this.pairName}: standby of ${mirrors.clusterName}` },

@@ -151,6 +151,11 @@ export class HelmApplication extends Construct {
     return this.props.namespace;
   }
 
+  /** @internal The sync options of the release's Applications (a DR standby keeps them). */
+  public get _syncOptions(): string[] {
+    return this.props.syncPolicy?.syncOptions ?? [];
+  }
+
   /** @internal The chart repository. */
   public get _repoUrl(): string {
     return this.props.repoUrl;

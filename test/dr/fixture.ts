@@ -15,7 +15,7 @@ export class Api implements IWorkloadDefinition {
     const config = new kplus.ConfigMap(scope, 'Config', { metadata: { name: 'api-config' }, data: { LOG_LEVEL: 'info' } });
     const d = new kplus.Deployment(scope, 'Deployment', {
       metadata: { name: context.applicationName },
-      replicas: 2,
+      replicas: this.options.hpa ? undefined : 2, // an autoscaled Deployment has no fixed replicas
       containers: [{
         name: 'api',
         image: 'ghcr.io/acme/api:0',
@@ -28,7 +28,7 @@ export class Api implements IWorkloadDefinition {
     });
     d.exposeViaService({ name: 'api', serviceType: kplus.ServiceType.LOAD_BALANCER, ports: [{ port: 80, targetPort: 8080 }] });
     if (this.options.hpa) {
-      new kplus.HorizontalPodAutoscaler(scope, 'Hpa', { target: d, maxReplicas: 8, minReplicas: 2, metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(70))] });
+      new kplus.HorizontalPodAutoscaler(scope, 'Hpa', { metadata: { name: context.applicationName }, target: d, maxReplicas: 8, minReplicas: 2, metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(70))] });
     }
   }
 }

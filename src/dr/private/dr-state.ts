@@ -61,7 +61,7 @@ export function parseDrState(text: string, where: string): ParsedDrState {
       for (const k of Object.keys(value)) if (k !== 'active' && k !== 'keepPrimary') errors.push(`${at} has unknown key ${show(k)} (only 'active' and 'keepPrimary')`);
       side = value.active;
       if (value.keepPrimary !== undefined && typeof value.keepPrimary !== 'boolean') {
-        errors.push(`${at}.keepPrimary' must be true or false (got ${show(value.keepPrimary)})`);
+        errors.push(`${where}: 'active.${pair}.keepPrimary' must be true or false (got ${show(value.keepPrimary)})`);
       }
       keepPrimary = value.keepPrimary === true;
     }
