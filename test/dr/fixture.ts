@@ -2,9 +2,9 @@ import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  Application, ApplicationSource, Cluster, DrApplication, DrApplicationProps, DrExtraAlert, DrSource, DrStateFile,
+  Application, ApplicationSource, Cluster, DrApplication, DrApplicationProps, DrExtraAlert, DrMonitoringOptions, DrSource, DrStateFile,
   ExternalDnsTrafficSwitch, Fleet, FleetApp, FleetSecretStore, IWorkloadDefinition, LabelSelectorOperator,
-  SecretStoreProvider, SwitchTarget, SyncPolicy, VaultAuth, VersionsFile, Workload, WorkloadContext, WorkloadProps,
+  SecretStoreProvider, SwitchTarget, SyncPolicy, VaultAuth, VersionsFile, Workload, WorkloadContext, WorkloadProps, WorkloadSettings,
 } from '../../src';
 import { addCluster, testFleet } from '../util';
 
@@ -55,7 +55,12 @@ export interface FixtureOptions {
   readonly workload?: Partial<WorkloadProps>;
   readonly dr?: Partial<DrApplicationProps>;
   readonly hpa?: boolean;
+  /** false: the secret store goes to every production cluster but the standby. */
   readonly standbyStore?: boolean;
+  /** The standby's own settings (`DrSource.workload(api, { standbySettings })`). */
+  readonly standbySettings?: WorkloadSettings;
+  /** Merged over the fixture's monitoring options. */
+  readonly monitoring?: Partial<DrMonitoringOptions>;
   readonly fleetProofs?: boolean;
 }
 
@@ -70,7 +75,8 @@ export function drFleet(o: FixtureOptions = {}): { app: FleetApp; fleet: Fleet; 
   const versions = new VersionsFile(fleet, 'Versions', { content: VERSIONS });
   const vault = new FleetSecretStore(fleet, 'vault-store', {
     storeName: 'vault',
-    matchLabels: o.standbyStore === false ? { region: 'eu-west-1' } : { environment: 'production' },
+    matchLabels: { environment: 'production' },
+    matchExpressions: o.standbyStore === false ? [{ key: 'acme.io/role', operator: LabelSelectorOperator.NOT_IN, values: ['dr'] }] : undefined,
     provider: SecretStoreProvider.vault({ server: 'https://vault.acme.io:8200', path: 'secret', auth: VaultAuth.kubernetes({ role: 'eso', serviceAccount: { name: 'external-secrets', namespace: 'external-secrets' } }) }),
     syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true }),
   });
@@ -100,7 +106,7 @@ export function drFleet(o: FixtureOptions = {}): { app: FleetApp; fleet: Fleet; 
     ...o.workload,
   });
   const dr = new DrApplication(fleet, 'api-dr', {
-    source: DrSource.workload(api),
+    source: DrSource.workload(api, { standbySettings: o.standbySettings }),
     primary: [clusters['prod-eu-1']],
     standby: [clusters['dr-eu-central-1']],
     state: new DrStateFile(fleet, 'DrState', { content: o.state ?? DR_STATE }),
@@ -110,6 +116,7 @@ export function drFleet(o: FixtureOptions = {}): { app: FleetApp; fleet: Fleet; 
       ruleLabels: { release: 'monitoring' },
       clusterDown: { runbookUrl: 'https://runbooks.acme.io/dr/api' },
       extraAlerts: [DrExtraAlert.standbyOutOfSync(), DrExtraAlert.standbyDegraded()],
+      ...o.monitoring,
     },
     trafficSwitch: ExternalDnsTrafficSwitch.weighted({ target: SwitchTarget.service('api'), hostname: 'api.acme.io' }),
     ...o.dr,
