@@ -2,6 +2,7 @@ import * as yaml from 'js-yaml';
 import {
   AppProject, DrApplication, DrSource, DrStateFile, HelmApplication, LabelSelectorOperator, ProjectDestination, VersionsFile,
 } from '../../src';
+import { diffPlans } from '../../src/gitops/plan-diff';
 import { schemaProblems, testFleet, addCluster } from '../util';
 import { drFleet, DR_STATE } from './fixture';
 
@@ -132,6 +133,21 @@ describe('DrApplication with a Workload', () => {
       'clusters/prod-eu-1/api/Service.api.yaml',
       'clusters/prod-us-1/api-dr-alerts/PrometheusRule.api-dr.yaml',
     ]);
+  });
+
+  test('the re-synth after a failover removes nothing: the deletion gate stays quiet, and the plan diff names the failover', () => {
+    // GIVEN the plans before and after the state file's edit
+    const base = drFleet().app._render().plan;
+    const head = drFleet({ state: FAILED_OVER }).app._render().plan;
+    // WHEN
+    const diff = diffPlans(base, head, []);
+    // THEN
+    expect(diff.removals).toEqual([]);
+    expect(diff.blockedRemovals).toEqual([]);
+    expect(diff.selections).toEqual([]);
+    expect(diff.disasterRecovery).toEqual([{ pair: 'api', kind: 'failover', from: 'prod-eu-1', to: 'dr-eu-central-1', keepPrimary: false, clusters: ['dr-eu-central-1'] }]);
+    // AND the failback is named as such
+    expect(diffPlans(head, base, []).disasterRecovery).toEqual([{ pair: 'api', kind: 'failback', from: 'dr-eu-central-1', to: 'prod-eu-1', keepPrimary: false, clusters: ['prod-eu-1'] }]);
   });
 
   test('keepPrimary: the old primary keeps its replicas; the standby still takes over', () => {
