@@ -264,6 +264,7 @@ describe('DrApplication with a HelmApplication', () => {
     expect(a.spec.sources[1]).toEqual({ repoURL: 'https://github.com/acme/gitops.git', targetRevision: 'main', ref: 'values' });
     // AND the standby creates the release's namespace (the chart renders none)
     expect(a.spec.syncPolicy).toEqual({ automated: { prune: true, selfHeal: true, allowEmpty: false }, syncOptions: ['CreateNamespace=true'] });
+    expect(schemaProblems(files(app))).toEqual([]);
     const appSet = o['argocd/platform/applicationsets/ApplicationSet.cache-production.yaml'];
     expect(appSet.spec.templatePatch).toContain('{{- if eq .name "prod-eu-1" }}');
   });
