@@ -22,7 +22,8 @@ import { Construct } from 'constructs';
 import {
   AdmissionEngine, AdmissionSubject, AnalysisRunArgument, AnalysisTemplate, AppProject, Application, ApplicationFinalizer, ApplicationSet,
   ApplicationSource, AutoPromotion, AwsAuth, CanaryStep, Cluster, ClusterCredentials, ClusterGenerator, ClusterMatch, DeliveryStrategy,
-  DrApplication, DrExtraAlert, DrSource, DrStateFile, DriftGuard, DriftGuardExemption, ExternalDnsTrafficSwitch, Fleet, FleetApp, FleetSecretStore, GuardrailMode, HelmApplication, IWorkloadDefinition,
+  DrApplication, DrExtraAlert, DrSource, DrStateFile, DriftGuard, DriftGuardExemption, ExternalDnsTrafficSwitch, Fleet, FleetApp,
+  FleetSecretStore, GuardrailMode, HelmApplication, IWorkloadDefinition,
   IstioTrafficRouting, LabelSelectorOperator, ListGenerator, MatrixGenerator, NamespaceQuotaPolicy, NginxTrafficRouting,
   NotificationSubscription, NotificationTrigger, PinningRules, ProgressiveSync, ProjectDestination, ProjectPolicy, RolloutStrategy,
   SealedSecret, SealingCertificate, SecretStoreProvider, SopsFile, SopsSecret, SwitchTarget, SyncOption, SyncPolicy,
@@ -394,7 +395,7 @@ export function buildExampleFleet(
     onCall: { service: 'slack', recipients: ['sre-oncall'] },
     monitoring: {
       cluster: clusters.find(c => c.clusterName === 'prod-us-1')!,
-      ruleLabels: { release: 'monitoring' },   // kube-prometheus-stack's ruleSelector (release name 'monitoring')
+      ruleLabels: { release: 'monitoring' }, // kube-prometheus-stack's ruleSelector (release name 'monitoring')
       clusterDown: { job: 'apiserver', runbookUrl: 'https://runbooks.acme.io/dr/api' },
       extraAlerts: [DrExtraAlert.standbyOutOfSync(), DrExtraAlert.standbyDegraded()],
     },

@@ -228,7 +228,8 @@ export class Application extends Construct {
 
   /** @internal */
   public _toSpec(): any {
-    const parts = renderSpecParts({ ...this.props, sources: this.sources, ignoreDifferences: [...this.props.ignoreDifferences ?? [], ...this.extraIgnoreDifferences] }, this.fleet);
+    const ignoreDifferences = [...this.props.ignoreDifferences ?? [], ...this.extraIgnoreDifferences];
+    const parts = renderSpecParts({ ...this.props, sources: this.sources, ignoreDifferences }, this.fleet);
     if (this.extraSyncOptions.length) {
       parts.syncPolicy = { ...parts.syncPolicy, syncOptions: [...new Set([...parts.syncPolicy?.syncOptions ?? [], ...this.extraSyncOptions])] };
     }

@@ -55,8 +55,7 @@ export class LabelMatcher {
     /** The value or regular expression. */ public readonly value: string,
   ) {
     const errors = labelNameErrors(label, 'label');
-    if (typeof value !== 'string') errors.push(`'value' (${show(value)}) must be a string`);
-    else if (operator === MatchOperator.REGEX || operator === MatchOperator.NOT_REGEX) {
+    if (typeof value !== 'string') {errors.push(`'value' (${show(value)}) must be a string`);} else if (operator === MatchOperator.REGEX || operator === MatchOperator.NOT_REGEX) {
       const compiled = compileGoRegExp(`^(?:${value})$`);
       if (compiled.error) errors.push(`'regex' (${show(value)}) is not an RE2 regular expression: ${compiled.error}`);
     }

@@ -459,8 +459,7 @@ function propErrors(p: DrApplicationProps): string[] {
     if (new Set(list).size !== list.length) errors.push(`'${prop}' lists a cluster twice (${list.join(', ')})`);
   }
   const monitoring = p.monitoring?.cluster?.clusterName;
-  if (!p.monitoring?.cluster) errors.push("'monitoring.cluster' is required: the cluster whose Prometheus evaluates the pair's alerts");
-  else if ([...names(p.primary), ...names(p.standby)].includes(monitoring)) {
+  if (!p.monitoring?.cluster) {errors.push("'monitoring.cluster' is required: the cluster whose Prometheus evaluates the pair's alerts");} else if ([...names(p.primary), ...names(p.standby)].includes(monitoring)) {
     errors.push(`'monitoring.cluster' (${show(monitoring)}) is a side of the pair: it could not alert when its side is down; watch from a third cluster`);
   }
   if (p.standbyReplicas !== undefined && (!Number.isInteger(p.standbyReplicas) || p.standbyReplicas < 1)) {
@@ -485,8 +484,7 @@ function propErrors(p: DrApplicationProps): string[] {
     if (m.namespace !== undefined) errors.push(...dns1123LabelErrors(m.namespace).map(e => `'monitoring.namespace' (${show(m.namespace)}) ${e}`));
     errors.push(...labelMapErrors('monitoring.ruleLabels', m.ruleLabels));
     const cd = m.clusterDown;
-    if (!cd) errors.push("'monitoring.clusterDown' is required (at least its 'runbookUrl')");
-    else {
+    if (!cd) {errors.push("'monitoring.clusterDown' is required (at least its 'runbookUrl')");} else {
       if (typeof cd.runbookUrl !== 'string' || !/^https?:\/\/\S+$/.test(cd.runbookUrl)) errors.push(`'monitoring.clusterDown.runbookUrl' (${show(cd.runbookUrl)}) must be an http(s) URL`);
       if (cd.job !== undefined && (typeof cd.job !== 'string' || cd.job === '')) errors.push(`'monitoring.clusterDown.job' (${show(cd.job)}) must be a job name`);
       if (cd.clusterLabel !== undefined) errors.push(...labelNameErrors(cd.clusterLabel, 'monitoring.clusterDown.clusterLabel'));

@@ -1,9 +1,9 @@
 import { fieldText, objectName, textLines } from './diff-format';
 import { describeSources, PlannedApplication } from './fleet-plan';
-import { drSwitchText } from '../dr/private/dr-report';
 import { formatPath } from './object-diff';
 import { ClusterDiff, FleetDiff } from './plan-diff';
 import { ApplicationObjects, columnOf, ObjectChange } from './tree-diff';
+import { drSwitchText } from '../dr/private/dr-report';
 
 /**
  * How `cdk8s-fleet diff` shows a `FleetDiff`: Markdown for a PR comment, plain text for a terminal, and JSON
@@ -184,8 +184,8 @@ function render(d: FleetDiff, m: Markup): string {
       ? `> [!CAUTION]\n> **Deletion gate: ${d.blockedRemovals.length} Application removal(s) not acknowledged.** Declare intended removals with \`fleet.acknowledgeRemoval({ cluster, application, reason })\`.`
       : `DELETION GATE: ${d.blockedRemovals.length} Application removal(s) not acknowledged. Declare intended removals with fleet.acknowledgeRemoval({ cluster, application, reason }).`, '');
   }
-  for (const s of d.disasterRecovery ?? []) {
-    lines.push(m.markdown ? `> [!WARNING]\n> 🚨 **${s.kind === 'failover' ? 'Failover' : 'Failback'}** — ${drSwitchText(s)}.` : `${s.kind.toUpperCase()}: ${drSwitchText(s)}.`, '');
+  for (const sw of d.disasterRecovery ?? []) {
+    lines.push(m.markdown ? `> [!WARNING]\n> 🚨 **${sw.kind === 'failover' ? 'Failover' : 'Failback'}** — ${drSwitchText(sw)}.` : `${sw.kind.toUpperCase()}: ${drSwitchText(sw)}.`, '');
   }
   if (d.emptiedClusters.length) lines.push(`${m.bold('Clusters that lose every Application:')} ${d.emptiedClusters.join(', ')}`, '');
   if (d.failingApplicationSets.length) lines.push(`${m.bold('ApplicationSets Argo CD would fail to generate:')} ${d.failingApplicationSets.join(', ')}`, '');

@@ -120,7 +120,9 @@ export class HelmApplication extends Construct {
    * cluster it mirrors, the values plus `extraValues` (merged over them, key by key), and the values files of the
    * standby's own labels. Problems name what the standby lacks.
    */
-  public _standbySources(standby: ICluster, mirrors: ICluster, extraValues?: Record<string, any>): { sources: ApplicationSource[]; version?: string; errors: string[] } {
+  public _standbySources(
+    standby: ICluster, mirrors: ICluster, extraValues?: Record<string, any>,
+  ): { sources: ApplicationSource[]; version?: string; errors: string[] } {
     const p = this.props;
     const errors: string[] = [];
     const env = p.versions.environmentOf(mirrors);
@@ -140,7 +142,9 @@ export class HelmApplication extends Construct {
     const version = p.versions.version(key, env);
     const values = extraValues ? deepMerge(p.values ?? {}, extraValues) : p.values;
     const sources = [
-      ApplicationSource.helm({ repoUrl: p.repoUrl, chart: p.chart, version, releaseName: p.releaseName, values, valueFiles: valueFiles.length ? valueFiles : undefined }),
+      ApplicationSource.helm({
+        repoUrl: p.repoUrl, chart: p.chart, version, releaseName: p.releaseName, values, valueFiles: valueFiles.length ? valueFiles : undefined,
+      }),
       ...(valueFiles.length ? [ApplicationSource.valuesRef({ ref: 'values' })] : []),
     ];
     return { sources, version, errors };

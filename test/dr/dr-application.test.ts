@@ -1,6 +1,7 @@
 import * as yaml from 'js-yaml';
 import {
-  AppProject, DrApplication, DrSource, DrStateFile, HelmApplication, LabelSelectorOperator, ProjectDestination, VersionsFile,
+  AppProject, Application, ApplicationSource, DrApplication, DrSource, DrStateFile, HelmApplication, LabelSelectorOperator,
+  ProjectDestination, VersionsFile,
 } from '../../src';
 import { diffPlans } from '../../src/gitops/plan-diff';
 import { schemaProblems, testFleet, addCluster } from '../util';
@@ -233,11 +234,14 @@ describe('DrApplication with a HelmApplication', () => {
     // GIVEN
     const { app, fleet } = testFleet({}, { fleetProofs: true });
     const prod = addCluster(fleet, 'prod-eu-1', { environment: 'production', region: 'eu-west-1' });
-    const standby = addCluster(fleet, 'dr-eu-central-1', { 'environment': 'dr', 'region': 'eu-central-1' });
+    const standby = addCluster(fleet, 'dr-eu-central-1', { environment: 'dr', region: 'eu-central-1' });
     const mon = addCluster(fleet, 'prod-us-1', { environment: 'ops', region: 'us-east-1' });
     const versions = new VersionsFile(fleet, 'Versions', { content: 'environments: [staging, production]\nversions:\n  cache:\n    staging: 7.1.0\n    production: 7.0.4\n' });
     const cache = new HelmApplication(fleet, 'cache', {
-      namespace: 'cache', repoUrl: 'https://charts.bitnami.com/bitnami', chart: 'redis', versions,
+      namespace: 'cache',
+      repoUrl: 'https://charts.bitnami.com/bitnami',
+      chart: 'redis',
+      versions,
       matchLabels: { environment: 'production' },
       valuesByLabel: [{ labelKey: 'region', values: { 'eu-west-1': { a: 1 }, 'eu-central-1': { a: 2 } } }],
       values: { replica: { replicaCount: 3 } },
@@ -249,16 +253,22 @@ describe('DrApplication with a HelmApplication', () => {
       onCall: { service: 'pagerduty', recipients: ['platform'] },
       monitoring: { cluster: mon, clusterDown: { runbookUrl: 'https://runbooks.acme.io/cache' } },
     });
-    new AppProject(fleet, 'ops', { projectName: 'ops', destinations: [ProjectDestination.cluster(mon, 'monitoring')], sourceRepos: ['https://prometheus-community.github.io/helm-charts'] });
+    const ops = new AppProject(fleet, 'ops', { projectName: 'ops', destinations: [ProjectDestination.cluster(mon, 'monitoring')], sourceRepos: ['https://prometheus-community.github.io/helm-charts'] });
     // WHEN (the monitoring cluster runs the Prometheus Operator's chart)
-    const { Application, ApplicationSource } = require('../../src');
-    new Application(fleet, 'prom', { destination: mon, destinationNamespace: 'monitoring', project: fleet.node.findChild('ops'), source: ApplicationSource.helm({ repoUrl: 'https://prometheus-community.github.io/helm-charts', chart: 'kube-prometheus-stack', version: '65.1.1' }) });
+    new Application(fleet, 'prom', {
+      destination: mon,
+      destinationNamespace: 'monitoring',
+      project: ops,
+      source: ApplicationSource.helm({ repoUrl: 'https://prometheus-community.github.io/helm-charts', chart: 'kube-prometheus-stack', version: '65.1.1' }),
+    });
     const o = render(app);
     // THEN
     const a = o['argocd/platform/applications/Application.cache-dr-eu-central-1.yaml'];
     expect(a.spec.project).toBe('cache-dr');
     expect(a.spec.sources[0]).toEqual({
-      repoURL: 'https://charts.bitnami.com/bitnami', chart: 'redis', targetRevision: '7.0.4',
+      repoURL: 'https://charts.bitnami.com/bitnami',
+      chart: 'redis',
+      targetRevision: '7.0.4',
       helm: { valuesObject: { replica: { replicaCount: 1 } }, valueFiles: ['$values/values/cache/region-eu-central-1.yaml'] },
     });
     expect(a.spec.sources[1]).toEqual({ repoURL: 'https://github.com/acme/gitops.git', targetRevision: 'main', ref: 'values' });

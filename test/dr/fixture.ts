@@ -1,4 +1,4 @@
-import { Size } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
@@ -21,21 +21,25 @@ export class Api implements IWorkloadDefinition {
         image: 'ghcr.io/acme/api:0',
         portNumber: 8080,
         envFrom: [kplus.Env.fromConfigMap(config)],
-        resources: { cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.millis(500) }, memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) } },
+        resources: {
+          cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.millis(500) },
+          memory: { request: Size.mebibytes(256), limit: Size.mebibytes(512) },
+        },
         securityContext: { user: 10001, group: 10001 },
-        readiness: kplus.Probe.fromTcpSocket({ initialDelaySeconds: kplusDuration(5), periodSeconds: kplusDuration(10) }),
+        readiness: kplus.Probe.fromTcpSocket({ initialDelaySeconds: Duration.seconds(5), periodSeconds: Duration.seconds(10) }),
       }],
     });
     d.exposeViaService({ name: 'api', serviceType: kplus.ServiceType.LOAD_BALANCER, ports: [{ port: 80, targetPort: 8080 }] });
     if (this.options.hpa) {
-      new kplus.HorizontalPodAutoscaler(scope, 'Hpa', { metadata: { name: context.applicationName }, target: d, maxReplicas: 8, minReplicas: 2, metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(70))] });
+      new kplus.HorizontalPodAutoscaler(scope, 'Hpa', {
+        metadata: { name: context.applicationName },
+        target: d,
+        maxReplicas: 8,
+        minReplicas: 2,
+        metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(70))],
+      });
     }
   }
-}
-
-function kplusDuration(s: number) {
-  const { Duration } = require('cdk8s');
-  return Duration.seconds(s);
 }
 
 export const VERSIONS = `environments: [staging, production]
@@ -65,7 +69,9 @@ export interface FixtureOptions {
 }
 
 /** GIVEN: prod-eu-1 (primary), dr-eu-central-1 (standby), prod-us-1 (monitoring, kube-prometheus-stack). */
-export function drFleet(o: FixtureOptions = {}): { app: FleetApp; fleet: Fleet; dr: DrApplication; api: Workload; clusters: Record<string, Cluster> } {
+export function drFleet(o: FixtureOptions = {}): {
+  app: FleetApp; fleet: Fleet; dr: DrApplication; api: Workload; clusters: Record<string, Cluster>;
+} {
   const { app, fleet } = testFleet({}, { fleetProofs: o.fleetProofs ?? true });
   const clusters = {
     'prod-eu-1': addCluster(fleet, 'prod-eu-1', { environment: 'production', region: 'eu-west-1' }),

@@ -184,7 +184,9 @@ function relation(v: string, others: string[]): string {
 }
 
 /** Every namespace the primary's objects land in exists on the standby (a Namespace, or CreateNamespace). */
-function namespaceProblems(p: DeployedObject[], primaryApp: PlannedApplication, standby: string, onStandby: DeployedObject[], ctx: ProofContext): string[] {
+function namespaceProblems(
+  p: DeployedObject[], primaryApp: PlannedApplication, standby: string, onStandby: DeployedObject[], ctx: ProofContext,
+): string[] {
   const needed = new Set<string>();
   for (const d of p) if (d.namespace && !isClusterScoped(String(d.object.apiVersion), String(d.object.kind))) needed.add(d.namespace);
   if (primaryApp.destinationNamespace) needed.add(primaryApp.destinationNamespace);
@@ -223,7 +225,9 @@ function presenceProblems(p: DeployedObject[], onStandby: DeployedObject[]): str
 }
 
 /** The standby's ExternalSecrets: their stores on its cluster, in its region, and the keys the primary's have. */
-function externalSecretProblems(spec: DrSpec, p: DeployedObject[], s: DeployedObject[], onStandby: DeployedObject[], primary: string, standby: string, ctx: ProofContext): string[] {
+function externalSecretProblems(
+  spec: DrSpec, p: DeployedObject[], s: DeployedObject[], onStandby: DeployedObject[], primary: string, standby: string, ctx: ProofContext,
+): string[] {
   const problems: string[] = [];
   const isEs = (d: DeployedObject) => String(d.object.apiVersion).startsWith('external-secrets.io/') && d.object.kind === 'ExternalSecret';
   const stores = new Map<string, any>();
@@ -247,7 +251,11 @@ function externalSecretProblems(spec: DrSpec, p: DeployedObject[], s: DeployedOb
   }
   for (const [key, o] of [...theirs].sort(([a], [b]) => cmp(a, b))) {
     const ns = key.split('/')[0];
-    const refs = [o.spec?.secretStoreRef, ...(o.spec?.data ?? []).map((x: any) => x?.sourceRef?.storeRef), ...(o.spec?.dataFrom ?? []).map((x: any) => x?.sourceRef?.storeRef)].filter(r => r?.name);
+    const refs = [
+      o.spec?.secretStoreRef,
+      ...(o.spec?.data ?? []).map((x: any) => x?.sourceRef?.storeRef),
+      ...(o.spec?.dataFrom ?? []).map((x: any) => x?.sourceRef?.storeRef),
+    ].filter(r => r?.name);
     for (const ref of refs) {
       const kind = ref.kind ?? 'SecretStore';
       const sk = kind === 'ClusterSecretStore' ? storeKey(kind, ref.name) : storeKey(kind, ref.name, ns);
@@ -284,7 +292,8 @@ function crdProblems(p: DeployedObject[], primary: string, standby: string, ctx:
   const crdsOn = (cluster: string) => new Set(ctx.objectsOnCluster(cluster)
     .filter(d => d.object.kind === 'CustomResourceDefinition' && String(d.object.apiVersion).startsWith('apiextensions.k8s.io/'))
     .map(d => `${d.object.spec?.group}/${d.object.spec?.names?.kind}`));
-  const chartsOn = (cluster: string) => new Set(ctx.applicationsOn(cluster).flatMap(a => a.sources.map(x => x.chart).filter((c): c is string => !!c)));
+  const chartsOn = (cluster: string) => new Set(ctx.applicationsOn(cluster)
+    .flatMap(a => a.sources.map(x => x.chart).filter((c): c is string => !!c)));
   const pCrds = crdsOn(primary);
   const sCrds = crdsOn(standby);
   const pCharts = chartsOn(primary);

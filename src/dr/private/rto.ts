@@ -68,7 +68,9 @@ export function readinessSeconds(target: any): number {
   for (const c of containers) {
     let t = 0;
     if (c?.startupProbe) t += num(c.startupProbe.initialDelaySeconds, 0) + num(c.startupProbe.periodSeconds, 10);
-    if (c?.readinessProbe) t += num(c.readinessProbe.initialDelaySeconds, 0) + num(c.readinessProbe.periodSeconds, 10) * num(c.readinessProbe.successThreshold, 1);
+    if (c?.readinessProbe) {
+      t += num(c.readinessProbe.initialDelaySeconds, 0) + num(c.readinessProbe.periodSeconds, 10) * num(c.readinessProbe.successThreshold, 1);
+    }
     slowest = Math.max(slowest, t);
   }
   return slowest + num(target?.spec?.minReadySeconds, 0);

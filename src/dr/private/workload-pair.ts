@@ -14,13 +14,13 @@
  *   desired count is `minReplicas`, whatever the metrics and scaling policies say). Nothing is added or removed
  *   by a failover: only replica counts, autoscaler bounds and switch annotations change.
  */
+import { readinessSeconds } from './rto';
 import type { StandbyOf, WorkloadStandbyHook } from './workload-hook';
 import type { IgnoreDifference } from '../../argocd/application';
 import type { ICluster } from '../../fleet/cluster';
 import { isClusterScoped } from '../../private/kinds';
 import { fileNameOf } from '../../workloads/apply-settings';
 import type { WorkloadSettings } from '../../workloads/workload-settings';
-import { readinessSeconds } from './rto';
 import { DrRole, ITrafficSwitch } from '../traffic-switch';
 
 /** What the pair decided, for one Workload. */
@@ -227,7 +227,9 @@ function cpuRequestProblems(target: any, objects: any[]): string[] {
   const limitRangeDefault = objects.some(o => o?.kind === 'LimitRange'
     && (o.spec?.limits ?? []).some((l: any) => l?.type === 'Container' && (l.defaultRequest?.cpu !== undefined || l.default?.cpu !== undefined)));
   if (limitRangeDefault) return [];
-  const missing: string[] = (target?.spec?.template?.spec?.containers ?? []).filter((c: any) => c?.resources?.requests?.cpu === undefined && c?.resources?.limits?.cpu === undefined).map((c: any) => c.name);
+  const missing: string[] = (target?.spec?.template?.spec?.containers ?? [])
+    .filter((c: any) => c?.resources?.requests?.cpu === undefined && c?.resources?.limits?.cpu === undefined)
+    .map((c: any) => c.name);
   return missing.length
     ? [`the HorizontalPodAutoscaler the pair adds scales on CPU utilization, but container(s) ${missing.map(m => `'${m}'`).join(', ')} of ${target.kind} '${target.metadata?.name}' request no CPU, so it cannot compute it; set CPU requests (or a LimitRange default)`]
     : [];
