@@ -30,12 +30,12 @@ export enum MatchOperator {
  */
 export class LabelMatcher {
   /** `label="value"` */
-  public static equals(label: string, value: string): LabelMatcher {
+  public static equalTo(label: string, value: string): LabelMatcher {
     return new LabelMatcher(label, MatchOperator.EQUALS, value);
   }
 
   /** `label!="value"` */
-  public static notEquals(label: string, value: string): LabelMatcher {
+  public static notEqualTo(label: string, value: string): LabelMatcher {
     return new LabelMatcher(label, MatchOperator.NOT_EQUALS, value);
   }
 
@@ -55,7 +55,9 @@ export class LabelMatcher {
     /** The value or regular expression. */ public readonly value: string,
   ) {
     const errors = labelNameErrors(label, 'label');
-    if (typeof value !== 'string') {errors.push(`'value' (${show(value)}) must be a string`);} else if (operator === MatchOperator.REGEX || operator === MatchOperator.NOT_REGEX) {
+    if (typeof value !== 'string') {
+      errors.push(`'value' (${show(value)}) must be a string`);
+    } else if (operator === MatchOperator.REGEX || operator === MatchOperator.NOT_REGEX) {
       const compiled = compileGoRegExp(`^(?:${value})$`);
       if (compiled.error) errors.push(`'regex' (${show(value)}) is not an RE2 regular expression: ${compiled.error}`);
     }

@@ -88,7 +88,7 @@ describe('the PrometheusRule', () => {
           job: 'apiserver',
           clusterLabel: 'k8s_cluster',
           clusterLabelValues: { 'prod-eu-1': 'prod-eu-1.acme' },
-          matchers: [LabelMatcher.notEquals('env', 'test')],
+          matchers: [LabelMatcher.notEqualTo('env', 'test')],
           forDuration: Duration.minutes(3),
           severity: AlertSeverity.WARNING,
           runbookUrl: 'https://runbooks.acme.io/dr/api',

@@ -35,7 +35,7 @@ export function alertRuleSpec(i: AlertRuleInput): any {
   const clusterLabel = cd.clusterLabel ?? 'cluster';
   const severity = cd.severity ?? AlertSeverity.CRITICAL;
   const selectors = i.activeClusters.map(c => {
-    const matchers = [LabelMatcher.equals('job', job).toString(), `${clusterLabel}=${promString(cd.clusterLabelValues?.[c] ?? c)}`, ...(cd.matchers ?? []).map(m => m.toString())];
+    const matchers = [LabelMatcher.equalTo('job', job).toString(), `${clusterLabel}=${promString(cd.clusterLabelValues?.[c] ?? c)}`, ...(cd.matchers ?? []).map(m => m.toString())];
     return `up{${matchers.join(',')}}`;
   });
   const expr = selectors.map(s => `${s} == 0 or absent(${s})`).join(' or ');
