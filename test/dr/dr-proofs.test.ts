@@ -5,6 +5,7 @@ import * as yaml from 'js-yaml';
 import { proveDisasterRecovery } from '../../src/dr/private/dr-proofs';
 import { readTreeModel } from '../../src/gitops/fleet-model';
 import { computePlan, planText } from '../../src/gitops/fleet-plan';
+import { planHtml } from '../../src/gitops/plan-html';
 import { errorOf } from '../util';
 import { drFleet, DR_STATE } from './fixture';
 
@@ -76,6 +77,15 @@ describe('the RTO estimate', () => {
       + 'standby footprint 1 replica, capacity 2; traffic: external-dns weighted api.acme.io; alerts on prod-us-1\n');
     expect(text).toContain('    RTO estimate 13m10s = scrape 30s + evaluation 30s + alert for 2m + response 5m + Argo CD reconciliation 3m '
       + '+ HPA sync 15s + pod start 30s + readiness 25s + traffic switch 1m; budget 20m');
+  });
+
+  test('the HTML page has a row per pair: sides, the active one, the estimate and the budget', () => {
+    const base = (drFleet({ dr: { rto: { budget: Duration.minutes(20) } } }).app as any)._render().plan;
+    const head = (drFleet({ dr: { rto: { budget: Duration.minutes(20) } }, state: FAILED_OVER }).app as any)._render().plan;
+    expect(planHtml(base)).toContain('<tr class=""><th scope="row">api</th><td>prod-eu-1</td><td>dr-eu-central-1</td><td>prod-eu-1 (primary)</td>'
+      + '<td title="8m10s = scrape 30s + evaluation 30s + alert for 2m + Argo CD reconciliation 3m + HPA sync 15s + pod start 30s + readiness 25s + traffic switch 1m (response time not declared); budget 20m">'
+      + '8m10s + response</td><td>20m</td><td>external-dns weighted api.acme.io</td></tr>');
+    expect(planHtml(head)).toContain('<tr class="changed"><th scope="row">api</th><td>prod-eu-1</td><td>dr-eu-central-1</td><td>dr-eu-central-1 (standby)</td>');
   });
 
   test('without a declared response time the plan says so', () => {
