@@ -61,3 +61,8 @@ export * from './rollouts/canary-step';
 export * from './rollouts/traffic-routing';
 export * from './rollouts/rollout-strategy';
 export * from './rollouts/rollout';
+export * from './dr/traffic-switch';
+export * from './dr/dr-alerts';
+export * from './dr/dr-source';
+export * from './dr/dr-state-file';
+export * from './dr/dr-application';

@@ -23,12 +23,12 @@ describe('examples/basic-fleet', () => {
     expect(schemaProblems(tree)).toEqual([]);
   });
 
-  test('at least 6 clusters across dev, staging and production in two regions', () => {
+  test('at least 6 clusters across dev, staging and production in two regions, and a DR standby in a third', () => {
     const secrets = Object.entries(objects).filter(([p]) => p.startsWith('argocd/platform/clusters/'));
     const labels = secrets.map(([, o]) => o.kind === 'Secret' ? o.metadata.labels : o.spec.target.template.metadata.labels);
     expect(secrets.length).toBeGreaterThanOrEqual(7);
     expect(new Set(labels.map(l => l.environment))).toEqual(new Set(['management', 'dev', 'staging', 'production']));
-    expect(new Set(labels.map(l => l.region))).toEqual(new Set(['eu-west-1', 'us-east-1']));
+    expect(new Set(labels.map(l => l.region))).toEqual(new Set(['eu-west-1', 'us-east-1', 'eu-central-1']));
     for (const l of labels) expect(l['argocd.argoproj.io/secret-type']).toBe('cluster');
   });
 
@@ -42,8 +42,9 @@ describe('examples/basic-fleet', () => {
     expect(objects['argocd/platform/clusters/ExternalSecret.cluster-dev-eu-1.yaml'].spec.secretStoreRef).toEqual({ kind: 'ClusterSecretStore', name: 'vault' });
   });
 
-  test('six AppProjects; the web project may create no cluster-scoped object but its Namespace; workloads get exact ones', () => {
+  test('seven AppProjects (the DR pair\'s included); the web project may create no cluster-scoped object but its Namespace; workloads get exact ones', () => {
     expect(Object.keys(objects).filter(p => p.includes('/projects/'))).toEqual([
+      'argocd/platform/projects/AppProject.api-dr.yaml',
       'argocd/platform/projects/AppProject.api.yaml',
       'argocd/platform/projects/AppProject.checkout.yaml',
       'argocd/platform/projects/AppProject.platform.yaml',
@@ -61,7 +62,7 @@ describe('examples/basic-fleet', () => {
   test('secrets: stores where they are read, database credentials per environment, one SealedSecret, one SOPS file', () => {
     // Vault on the hub (cluster credentials), staging and production; AWS Secrets Manager on the us clusters.
     const stores = (name: string) => Object.keys(objects).filter(p => p.endsWith(`/ClusterSecretStore.${name}.yaml`)).map(p => p.split('/')[1]);
-    expect(stores('vault')).toEqual(['hub', 'prod-eu-1', 'prod-eu-2', 'prod-us-1', 'staging-eu-1', 'staging-us-1']);
+    expect(stores('vault')).toEqual(['dr-eu-central-1', 'hub', 'prod-eu-1', 'prod-eu-2', 'prod-us-1', 'staging-eu-1', 'staging-us-1']);
     expect(stores('aws-secrets-manager')).toEqual(['dev-us-1', 'prod-us-1', 'staging-us-1']);
     expect(objects['clusters/prod-eu-1/secret-store-vault/ClusterSecretStore.vault.yaml'].spec.provider.vault.auth.kubernetes)
       .toEqual({ mountPath: 'kubernetes', role: 'external-secrets', serviceAccountRef: { name: 'external-secrets', namespace: 'external-secrets' } });
@@ -194,11 +195,11 @@ describe('examples/basic-fleet', () => {
     expect(objects['clusters/prod-eu-1/web/Deployment.web.yaml'].spec.replicas).toBe(4);
     expect(objects['clusters/dev-eu-1/web/Deployment.web.yaml'].spec.replicas).toBe(1);
     expect(objects['clusters/prod-eu-1/web/Deployment.web.yaml'].spec.template.spec.containers[0].image).toBe('ghcr.io/acme/web:1.8.2');
-    // The plan expands the ApplicationSets offline: prod-us-1 runs web, its drift guard and quota policy, plus eight
-    // generated Applications.
-    expect(result.plan).toMatch(/prod-us-1 .*: 11 Applications/);
+    // The plan expands the ApplicationSets offline: prod-us-1 runs web, its drift guard and quota policy, the API's
+    // DR alerts, plus eight generated Applications.
+    expect(result.plan).toMatch(/prod-us-1 .*: 12 Applications/);
     expect(result.plan).toContain('    monitoring-prod-us-1  project=platform  namespace=monitoring  helm kube-prometheus-stack@65.1.1 + $values@main');
-    expect(result.plan).toContain('ApplicationSet monitoring-production: 3 Applications on 3 clusters');
+    expect(result.plan).toContain('ApplicationSet monitoring-production: 4 Applications on 4 clusters');
   });
 });
 
@@ -222,7 +223,8 @@ describe('examples/basic-fleet: a promotion, from command to PR diff', () => {
     expect(promoted.code).toBe(0);
     expect(fs.readFileSync(versions, 'utf-8')).toContain('    production: 1.9.0\n  checkout:');
     expect(diff.code).toBe(0);
-    expect(diff.out).toContain('### on 3 clusters: prod-eu-1, prod-eu-2, prod-us-1\n\n- ✏️ **api-{cluster}**: image ghcr.io/acme/api: 1.8.2 → 1.9.0\n'
+    // The DR standby runs what its primary runs: it is promoted with production.
+    expect(diff.out).toContain('### on 4 clusters: dr-eu-central-1, prod-eu-1, prod-eu-2, prod-us-1\n\n- ✏️ **api-{cluster}**: image ghcr.io/acme/api: 1.8.2 → 1.9.0\n'
       + '  - ✏️ Rollout `api/api`\n    - `spec.template.spec.containers[api].image: ghcr.io/acme/api:1.8.2 → ghcr.io/acme/api:1.9.0`\n');
     expect(diff.out).not.toContain('staging-eu-1');
   });
@@ -232,5 +234,66 @@ describe('examples/basic-fleet: a promotion, from command to PR diff', () => {
     const versions = path.join(dir, 'versions.yaml');
     fs.writeFileSync(versions, fs.readFileSync(path.join(__dirname, '../examples/basic-fleet/versions.yaml'), 'utf-8').replace('production: 1.8.2', 'production: 1.10.0'));
     expect(() => buildExampleFleet(path.join(dir, 'out'), versions).synth()).toThrow("promotion guard: 'api' pins 1.10.0 in production, but staging (upstream) runs 1.9.0");
+  });
+});
+
+describe('examples/basic-fleet: disaster recovery, from the alert to the failover PR and back', () => {
+  const run = (...args: string[]) => {
+    let out = '';
+    const code = main(args, { out: t => { out += t; }, err: t => { out += t; } });
+    return { code, out };
+  };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-dr-'));
+  const state = path.join(dir, 'dr.yaml');
+  const original = fs.readFileSync(path.join(__dirname, '../examples/basic-fleet/dr.yaml'), 'utf-8');
+  fs.writeFileSync(state, original);
+  const versions = path.join(__dirname, '../examples/basic-fleet/versions.yaml');
+  buildExampleFleet(path.join(dir, 'base'), versions, state).synth();
+  const load = (tree: string, file: string) => yaml.load(fs.readFileSync(path.join(dir, tree, file), 'utf-8')) as any;
+
+  test('the alert: PrimaryClusterDown watches prod-eu-1 from prod-us-1, and names the command to run', () => {
+    const rule = load('base', 'clusters/prod-us-1/api-dr-alerts/PrometheusRule.api-dr.yaml');
+    expect(rule.metadata.labels).toEqual({ release: 'monitoring' });
+    expect(rule.spec.groups[0].rules[0]).toMatchObject({
+      alert: 'PrimaryClusterDown',
+      expr: 'up{job="apiserver",cluster="prod-eu-1"} == 0 or absent(up{job="apiserver",cluster="prod-eu-1"})',
+      for: '2m',
+      labels: { severity: 'critical', dr_pair: 'api', dr_active_side: 'prod-eu-1' },
+    });
+    expect(rule.spec.groups[0].rules[0].annotations.description).toContain('cdk8s-fleet failover api --to dr-eu-central-1');
+    // The standby is warm: one replica, an autoscaler that reaches prod-eu-1's six.
+    expect(load('base', 'clusters/dr-eu-central-1/api/HorizontalPodAutoscaler.api.yaml').spec).toMatchObject({ minReplicas: 1, maxReplicas: 6 });
+    expect(load('base', 'clusters/dr-eu-central-1/api/Rollout.api.yaml').spec.replicas).toBeUndefined();
+  });
+
+  test('failover --dry-run explains, failover edits one value, the diff shows the failover, nothing is deleted, and failback restores the bytes', () => {
+    // WHEN the on-call runs the failover the alert names, dry run first
+    const dry = run('failover', 'api', '--to', 'dr-eu-central-1', '--file', state, '--tree', path.join(dir, 'base'), '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.out).toContain('  dr-eu-central-1 (standby, passive → active): HorizontalPodAutoscaler api minimum 1 → 6 (maximum 6); traffic weight 0 → weight 100\n');
+    expect(dry.out).toContain('  prod-eu-1 (primary, active → passive): Rollout api replicas 6 → 1; traffic weight 100 → weight 0\n');
+    expect(fs.readFileSync(state, 'utf-8')).toBe(original);
+    const failover = run('failover', 'api', '--to', 'dr-eu-central-1', '--file', state);
+    // THEN only the value changed (its comment stays)
+    expect(failover.code).toBe(0);
+    expect(fs.readFileSync(state, 'utf-8')).toBe(original.replace('  api: prod-eu-1 ', '  api: dr-eu-central-1 '));
+    buildExampleFleet(path.join(dir, 'failover'), versions, state).synth();
+    const diff = run('diff', path.join(dir, 'base'), path.join(dir, 'failover'));
+    expect(diff.code).toBe(0); // the deletion gate stays quiet
+    expect(diff.out).toContain('🚨 **Failover** — failover of DR pair api: dr-eu-central-1 becomes active (was prod-eu-1)');
+    expect(diff.out).toContain('objects: 0 added, 8 changed, 0 removed');
+    expect(diff.out).toContain('    - `spec.minReplicas: 1 → 6`\n');
+    expect(diff.out).toContain('    - `spec.replicas: 6 → 1`\n');
+    expect(load('failover', 'clusters/prod-us-1/api-dr-alerts/PrometheusRule.api-dr.yaml').spec.groups[0].rules[0].expr).toContain('cluster="dr-eu-central-1"');
+    expect(run('validate', path.join(dir, 'failover')).code).toBe(0);
+    // AND back: failback reads the primary from the tree and restores the file byte for byte
+    const failback = run('failback', 'api', '--file', state, '--tree', path.join(dir, 'failover'));
+    expect(failback.code).toBe(0);
+    expect(fs.readFileSync(state, 'utf-8')).toBe(original);
+    buildExampleFleet(path.join(dir, 'failback'), versions, state).synth();
+    const back = run('diff', path.join(dir, 'failover'), path.join(dir, 'failback'));
+    expect(back.code).toBe(0);
+    expect(back.out).toContain('**Failback** — failback of DR pair api: prod-eu-1 becomes active (was dr-eu-central-1)');
+    expect(run('diff', path.join(dir, 'base'), path.join(dir, 'failback'), '--exit-code').code).toBe(0);
   });
 });

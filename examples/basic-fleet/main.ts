@@ -9,6 +9,9 @@
  * ClusterSecretStore (staging, production and the hub, which reads cluster credentials from it), AWS Secrets
  * Manager for the us clusters, the API's database credentials per environment through ExternalSecrets, one
  * SealedSecret (sealed for prod-eu-1's controller) and one SOPS file (encrypted to prod-eu-2's age key).
+ * Disaster recovery: the API has a warm standby in a third region (dr-eu-central-1, one replica that an autoscaler
+ * takes to prod-eu-1's capacity on failover), a PrimaryClusterDown alert evaluated on prod-us-1, and an
+ * external-dns weighted record that moves with the DR state file (dr.yaml).
  *
  * Run: npx ts-node examples/basic-fleet/main.ts   (writes to $CDK8S_OUTDIR, default examples/basic-fleet/dist)
  */
@@ -19,10 +22,11 @@ import { Construct } from 'constructs';
 import {
   AdmissionEngine, AdmissionSubject, AnalysisRunArgument, AnalysisTemplate, AppProject, Application, ApplicationFinalizer, ApplicationSet,
   ApplicationSource, AutoPromotion, AwsAuth, CanaryStep, Cluster, ClusterCredentials, ClusterGenerator, ClusterMatch, DeliveryStrategy,
-  DriftGuard, DriftGuardExemption, Fleet, FleetApp, FleetSecretStore, GuardrailMode, HelmApplication, IWorkloadDefinition,
+  DrApplication, DrExtraAlert, DrSource, DrStateFile, DriftGuard, DriftGuardExemption, ExternalDnsTrafficSwitch, Fleet, FleetApp,
+  FleetSecretStore, GuardrailMode, HelmApplication, IWorkloadDefinition,
   IstioTrafficRouting, LabelSelectorOperator, ListGenerator, MatrixGenerator, NamespaceQuotaPolicy, NginxTrafficRouting,
   NotificationSubscription, NotificationTrigger, PinningRules, ProgressiveSync, ProjectDestination, ProjectPolicy, RolloutStrategy,
-  SealedSecret, SealingCertificate, SecretStoreProvider, SopsFile, SopsSecret, SyncOption, SyncPolicy,
+  SealedSecret, SealingCertificate, SecretStoreProvider, SopsFile, SopsSecret, SwitchTarget, SyncOption, SyncPolicy,
   SyncWindowKind, TemplateParam, ValidatingAdmissionPolicyVersion, VaultAuth, VersionPinning, VersionsFile, Workload, WorkloadContext,
   WorkloadOutput,
 } from '../../src';
@@ -53,7 +57,9 @@ class HttpService implements IWorkloadDefinition {
   }
 }
 
-export function buildExampleFleet(outdir?: string, versionsPath: string = path.join(__dirname, 'versions.yaml')): FleetApp {
+export function buildExampleFleet(
+  outdir?: string, versionsPath: string = path.join(__dirname, 'versions.yaml'), drStatePath: string = path.join(__dirname, 'dr.yaml'),
+): FleetApp {
   const app = new FleetApp({ outdir: outdir ?? process.env.CDK8S_OUTDIR ?? path.join(__dirname, 'dist') });
   const fleet = new Fleet(app, 'platform', {
     repoUrl: 'https://github.com/acme/fleet-gitops.git',
@@ -129,8 +135,18 @@ export function buildExampleFleet(outdir?: string, versionsPath: string = path.j
       credentials: ClusterCredentials.tlsClientCertificateFromSecretStore({ store: vault, remoteKey: 'argocd/clusters/prod-us-1' }),
       shard: 0,
     }),
+    // The API's warm standby, in a third region. It is production infrastructure (secret store, add-ons, monitoring,
+    // guardrails select it), but the workloads exclude it: its DR pair deploys the standby (acme.io/role: dr).
+    fleet.addCluster('dr-eu-central-1', {
+      server: 'https://dr-eu-central-1.k8s.acme.io',
+      labels: { 'environment': 'production', 'region': 'eu-central-1', 'acme.io/role': 'dr' },
+      credentials: ClusterCredentials.gkeWorkloadIdentity(),
+      shard: 1,
+    }),
   ];
-  const production = clusters.filter(c => c.labels.environment === 'production');
+  // The clusters that serve the team services (every cluster but the DR standby).
+  const serving = clusters.filter(c => c.labels['acme.io/role'] !== 'dr');
+  const production = serving.filter(c => c.labels.environment === 'production');
 
   // The platform team owns the cluster baseline: it may create namespaces and cluster-wide policy.
   const platform = new AppProject(fleet, 'platform-project', {
@@ -167,7 +183,7 @@ export function buildExampleFleet(outdir?: string, versionsPath: string = path.j
   const web = new AppProject(fleet, 'web-project', {
     projectName: 'web',
     description: 'Storefront web team',
-    destinations: clusters.map(c => ProjectDestination.cluster(c, 'web')),
+    destinations: serving.map(c => ProjectDestination.cluster(c, 'web')),
     clusterResourceAllowList: [{ group: '', kind: 'Namespace', name: 'web' }],
     namespaceResourceDenyList: [{ group: '', kind: 'ResourceQuota' }, { group: '', kind: 'LimitRange' }],
     roles: [{
@@ -204,6 +220,7 @@ export function buildExampleFleet(outdir?: string, versionsPath: string = path.j
       values: {
         'eu-west-1': { prometheus: { prometheusSpec: { retention: '15d', externalLabels: { region: 'eu-west-1' } } } },
         'us-east-1': { prometheus: { prometheusSpec: { retention: '30d', externalLabels: { region: 'us-east-1' } } } },
+        'eu-central-1': { prometheus: { prometheusSpec: { retention: '15d', externalLabels: { region: 'eu-central-1' } } } },
       },
     }],
     syncPolicy: SyncPolicy.automated({
@@ -244,7 +261,7 @@ export function buildExampleFleet(outdir?: string, versionsPath: string = path.j
   });
 
   // The web service, defined once with cdk8s-plus and rendered for every non-hub cluster.
-  for (const cluster of clusters) {
+  for (const cluster of serving) {
     const env = cluster.labels.environment;
     const manifests = cluster.addManifests('web', { namespace: 'web', labels: { 'app.kubernetes.io/part-of': 'storefront' } });
     // The label puts the namespace under the quota policy (see addGuardrails).
@@ -301,8 +318,13 @@ export function buildExampleFleet(outdir?: string, versionsPath: string = path.j
   const nginx = NginxTrafficRouting.of({ ingress: { host: 'api.staging.acme.io', tlsSecretName: 'api-tls' } });
   const istio = IstioTrafficRouting.of({ virtualService: { hosts: ['api.acme.io'], gateways: ['istio-system/public'] } });
   const analysis = CanaryStep.analysis({ templates: [successRate], args: [AnalysisRunArgument.canaryServiceName('service-name')] });
-  const workloadClusters = { matchExpressions: [{ key: 'environment', operator: LabelSelectorOperator.IN, values: ['dev', 'staging', 'production'] }] };
-  new Workload(fleet, 'api', {
+  const workloadClusters = {
+    matchExpressions: [
+      { key: 'environment', operator: LabelSelectorOperator.IN, values: ['dev', 'staging', 'production'] },
+      { key: 'acme.io/role', operator: LabelSelectorOperator.NOT_IN, values: ['dr'] },
+    ],
+  };
+  const api = new Workload(fleet, 'api', {
     namespace: 'api',
     ...workloadClusters,
     image: 'ghcr.io/acme/api',
@@ -359,6 +381,26 @@ export function buildExampleFleet(outdir?: string, versionsPath: string = path.j
       ],
       env: { DB_USER: 'username', DB_PASSWORD: 'password' },
     }],
+  });
+
+  // Disaster recovery for the API: prod-eu-1 → a warm standby in eu-central-1. The standby runs prod-eu-1's version
+  // and configuration with one replica; its autoscaler reaches prod-eu-1's six on failover. prod-us-1's Prometheus
+  // (outside both sides) pages when prod-eu-1's API server is down; `cdk8s-fleet failover api --to dr-eu-central-1`
+  // edits dr.yaml and the next synth moves the external-dns weights on the API's VirtualService.
+  new DrApplication(fleet, 'api-dr', {
+    source: DrSource.workload(api),
+    primary: clusters.filter(c => c.clusterName === 'prod-eu-1'),
+    standby: clusters.filter(c => c.clusterName === 'dr-eu-central-1'),
+    state: new DrStateFile(fleet, 'DrState', { path: drStatePath }),
+    onCall: { service: 'slack', recipients: ['sre-oncall'] },
+    monitoring: {
+      cluster: clusters.find(c => c.clusterName === 'prod-us-1')!,
+      ruleLabels: { release: 'monitoring' }, // kube-prometheus-stack's ruleSelector (release name 'monitoring')
+      clusterDown: { job: 'apiserver', runbookUrl: 'https://runbooks.acme.io/dr/api' },
+      extraAlerts: [DrExtraAlert.standbyOutOfSync(), DrExtraAlert.standbyDegraded()],
+    },
+    trafficSwitch: ExternalDnsTrafficSwitch.weighted({ target: SwitchTarget.virtualService('api'), ttl: Duration.seconds(30) }),
+    rto: { responseTime: Duration.minutes(10), budget: Duration.minutes(20) },
   });
 
   // The payments API key, encrypted with sops to prod-eu-2's age key and decrypted there by ksops.

@@ -193,6 +193,7 @@ export class ApplicationSet extends Construct {
   private readonly fleet: Fleet;
   private readonly extraIgnoreDifferences: IgnoreDifference[] = [];
   private readonly extraSyncOptions: string[] = [];
+  private readonly clusterAnnotations: Array<() => Record<string, Record<string, string>>> = [];
 
   public constructor(scope: Construct, id: string, props: ApplicationSetProps) {
     super(scope, id);
@@ -246,6 +247,15 @@ export class ApplicationSet extends Construct {
     for (const o of syncOptions) if (!this.extraSyncOptions.includes(o)) this.extraSyncOptions.push(o);
   }
 
+  /**
+   * @internal Annotations that only the Applications of some clusters get (a DR pair's primaries), by cluster
+   * name, read at synth. They are written as a `templatePatch` that tests the cluster generator's `.name`, the
+   * only place an ApplicationSet can vary metadata per cluster (argocd-semantics foot-gun 17).
+   */
+  public _addClusterAnnotations(provider: () => Record<string, Record<string, string>>): void {
+    this.clusterAnnotations.push(provider);
+  }
+
   /** @internal */
   public _toSpec(): any {
     const p = this.props;
@@ -277,7 +287,7 @@ export class ApplicationSet extends Construct {
       },
       template: renderParams(toJson_ApplicationSetSpecTemplate(template as any), this.templateMode),
       strategy: p.progressiveSync?._toKube(),
-      templatePatch: p.templatePatch,
+      templatePatch: this.clusterAnnotationsPatch() ?? p.templatePatch,
       ignoreApplicationDifferences: undefinedIfEmpty((p.ignoreApplicationDifferences ?? []).map(d => ({
         name: d.applicationName,
         jsonPointers: undefinedIfEmpty(d.jsonPointers),
@@ -364,8 +374,34 @@ export class ApplicationSet extends Construct {
     return errors;
   }
 
+  /** The `templatePatch` of `_addClusterAnnotations`: one branch per distinct set of annotations. */
+  private clusterAnnotationsPatch(): string | undefined {
+    const byCluster: Record<string, Record<string, string>> = {};
+    for (const provide of this.clusterAnnotations) {
+      for (const [cluster, annotations] of Object.entries(provide())) byCluster[cluster] = { ...byCluster[cluster], ...annotations };
+    }
+    const branches = new Map<string, string[]>();
+    for (const cluster of Object.keys(byCluster).sort()) {
+      const a = byCluster[cluster];
+      const body = Object.keys(a).sort().map(k => `    ${k}: ${JSON.stringify(a[k])}`).join('\n');
+      if (body) branches.set(body, [...branches.get(body) ?? [], cluster]);
+    }
+    if (branches.size === 0) return undefined;
+    const lines: string[] = [];
+    let first = true;
+    for (const [body, clusters] of branches) {
+      lines.push(`{{- ${first ? 'if' : 'else if'} eq .name ${clusters.map(c => JSON.stringify(c)).join(' ')} }}`, 'metadata:', '  annotations:', body);
+      first = false;
+    }
+    lines.push('{{- else }}', '{}', '{{- end }}');
+    return `${lines.join('\n')}\n`;
+  }
+
   private validateApplicationSet(): string[] {
     const errors: string[] = [];
+    if (this.clusterAnnotations.length && (this.props.templatePatch !== undefined || this.templateMode !== TemplateMode.GO_TEMPLATE)) {
+      errors.push(`ApplicationSet '${this.applicationSetName}' must write per-cluster annotations (a DR pair's primaries) as a templatePatch, which needs TemplateMode.GO_TEMPLATE and no 'templatePatch' of its own`);
+    }
     if (this.generators.length === 0) errors.push(`ApplicationSet '${this.applicationSetName}' has no generators. Call addGenerator() to add one.`);
     if (this.templateMode === TemplateMode.FAST_TEMPLATE) {
       for (const g of this.generators) {

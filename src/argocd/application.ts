@@ -174,6 +174,8 @@ export class Application extends Construct {
   private readonly props: ApplicationProps;
   private readonly sources: ApplicationSource[] = [];
   private readonly fleet: Fleet;
+  private readonly extraIgnoreDifferences: IgnoreDifference[] = [];
+  private readonly extraSyncOptions: string[] = [];
 
   public constructor(scope: Construct, id: string, props: ApplicationProps) {
     super(scope, id);
@@ -209,12 +211,32 @@ export class Application extends Construct {
     this.sources.push(source);
   }
 
+  /**
+   * @internal Differences and sync options the library adds while rendering (what a Workload's Rollouts and
+   * autoscalers need of Argo CD, for a DR standby), on top of the props' own.
+   */
+  public _addDiffingDefaults(ignoreDifferences: IgnoreDifference[], syncOptions: string[]): void {
+    const seen = new Set([...this.props.ignoreDifferences ?? [], ...this.extraIgnoreDifferences].map(d => JSON.stringify(d)));
+    for (const d of ignoreDifferences) {
+      if (!seen.has(JSON.stringify(d))) {
+        seen.add(JSON.stringify(d));
+        this.extraIgnoreDifferences.push(d);
+      }
+    }
+    for (const o of syncOptions) if (!this.extraSyncOptions.includes(o)) this.extraSyncOptions.push(o);
+  }
+
   /** @internal */
   public _toSpec(): any {
+    const ignoreDifferences = [...this.props.ignoreDifferences ?? [], ...this.extraIgnoreDifferences];
+    const parts = renderSpecParts({ ...this.props, sources: this.sources, ignoreDifferences }, this.fleet);
+    if (this.extraSyncOptions.length) {
+      parts.syncPolicy = { ...parts.syncPolicy, syncOptions: [...new Set([...parts.syncPolicy?.syncOptions ?? [], ...this.extraSyncOptions])] };
+    }
     return {
       project: this.project.projectName,
       destination: { name: this.destination.clusterName, namespace: this.destinationNamespace },
-      ...renderSpecParts({ ...this.props, sources: this.sources }, this.fleet),
+      ...parts,
     };
   }
 

@@ -5,6 +5,7 @@ import * as yaml from 'js-yaml';
 import { appsetGenerate, AppsetGenerateOptions, CommandResult } from './appset-generate';
 import { checklistCommand, ChecklistCommandOptions } from './checklist';
 import { CliError } from './errors';
+import { registerFailoverCommands } from './failover';
 import { init } from './init';
 import { lintCommand } from './lint';
 import { diffCommand, planCommand, treeProofProblems } from './plan';
@@ -80,6 +81,7 @@ interface Context {
  * - `cdk8s-fleet lint <path...> [--no-schemas]`
  * - `cdk8s-fleet promote <app> --from <env> --to <env> [--version v] [--file versions.yaml] [--tree dir] [--dry-run] [--json]`
  * - `cdk8s-fleet seal --cert <pem> --namespace <ns> --name <name> [--scope s] [--env-file f [--output o]]`
+ * - `cdk8s-fleet failover <pair> --to <standby> [--file dr.yaml] [--tree dir] [--dry-run] [--keep-primary] [--json]`, `failback <pair> [--to <primary>] …`
  */
 export function main(argv: string[], io: CliIo = processIo()): number {
   const env = io.env ?? {};
@@ -258,6 +260,7 @@ function buildProgram(ctx: Context, setCode: (code: number) => void): Command {
       setCode(EXIT_OK);
     });
   registerSealCommand(program, emit);
+  registerFailoverCommands(program, io.out, setCode);
   // Program options go before the command, so that `promote --version 1.2.3` is promote's own option and not
   // the program's `--version`; `--debug` is accepted after any command as well.
   program.enablePositionalOptions();

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import * as yaml from 'yaml';
 import { CliError } from './errors';
 import { readTreeModel } from '../gitops/fleet-model';
 import { computePlan, PlannedApplication } from '../gitops/fleet-plan';
+import { scalarSource, writeFileAtomically } from '../private/yaml-edit';
 import { readTextFile } from '../private/yaml-input';
 import { versionOfImage } from '../promotion/image-reference';
 import { parseVersions } from '../promotion/versions-parse';
@@ -183,20 +183,10 @@ export function setVersion(text: string, app: string, environment: string, versi
   return `${text.slice(0, at)}\n${indent}${environment}: ${scalarSource(version, 'PLAIN')}${text.slice(at)}`;
 }
 
-/** `version` as a YAML scalar in the given style, quoted when plain YAML would read it as something else. */
-function scalarSource(version: string, style: string | undefined): string {
-  if (style === 'QUOTE_SINGLE') return `'${version.replace(/'/g, "''")}'`;
-  if (style === 'QUOTE_DOUBLE') return JSON.stringify(version);
-  return yaml.parse(version) === version ? version : JSON.stringify(version);
-}
-
 function writeAtomically(file: string, content: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
-    fs.writeFileSync(tmp, content);
-    fs.renameSync(tmp, file);
-  } catch (e: any) {
-    fs.rmSync(tmp, { force: true });
-    throw new CliError(`${file}: cannot be written (${e?.code ?? e?.message ?? e}); it is unchanged`);
+    writeFileAtomically(file, content);
+  } catch (e) {
+    throw new CliError((e as Error).message);
   }
 }

@@ -3,6 +3,7 @@ import { describeSources, PlannedApplication } from './fleet-plan';
 import { formatPath } from './object-diff';
 import { ClusterDiff, FleetDiff } from './plan-diff';
 import { ApplicationObjects, columnOf, ObjectChange } from './tree-diff';
+import { drSwitchText } from '../dr/private/dr-report';
 
 /**
  * How `cdk8s-fleet diff` shows a `FleetDiff`: Markdown for a PR comment, plain text for a terminal, and JSON
@@ -25,7 +26,7 @@ export interface DiffSummary {
 /** Whether the diff found any difference at all (the `--exit-code` test). */
 export function hasDifferences(d: FleetDiff): boolean {
   const o = d.objects;
-  return d.clusters.length > 0 || d.projects.length > 0 || d.selections.length > 0 || d.removals.length > 0
+  return d.clusters.length > 0 || d.projects.length > 0 || d.selections.length > 0 || d.removals.length > 0 || (d.disasterRecovery?.length ?? 0) > 0
     || (o !== undefined && (o.clusters.length > 0 || o.fleet.length > 0 || o.unattributed.length > 0));
 }
 
@@ -94,6 +95,7 @@ export function diffJson(d: FleetDiff): any {
     failingApplicationSets: d.failingApplicationSets,
     unusedAcknowledgements: d.unusedAcknowledgements,
     problems: d.objects?.problems ?? [],
+    disasterRecovery: d.disasterRecovery ?? [],
   };
 }
 
@@ -183,6 +185,9 @@ function render(d: FleetDiff, m: Markup): string {
     lines.push(m.markdown
       ? `> [!CAUTION]\n> **Deletion gate: ${d.blockedRemovals.length} Application removal(s) not acknowledged.** Declare intended removals with \`fleet.acknowledgeRemoval({ cluster, application, reason })\`.`
       : `DELETION GATE: ${d.blockedRemovals.length} Application removal(s) not acknowledged. Declare intended removals with fleet.acknowledgeRemoval({ cluster, application, reason }).`, '');
+  }
+  for (const sw of d.disasterRecovery ?? []) {
+    lines.push(m.markdown ? `> [!WARNING]\n> 🚨 **${sw.kind === 'failover' ? 'Failover' : 'Failback'}** — ${drSwitchText(sw)}.` : `${sw.kind.toUpperCase()}: ${drSwitchText(sw)}.`, '');
   }
   if (d.emptiedClusters.length) lines.push(`${m.bold('Clusters that lose every Application:')} ${d.emptiedClusters.join(', ')}`, '');
   if (d.failingApplicationSets.length) lines.push(`${m.bold('ApplicationSets Argo CD would fail to generate:')} ${d.failingApplicationSets.join(', ')}`, '');

@@ -1,4 +1,5 @@
 import { FleetModel, TreeEntry } from './fleet-model';
+import { drPlanLines, plannedPairs } from '../dr/private/dr-report';
 import { knownClusterIndex } from '../expansion/cluster-secrets';
 import { expandApplicationSet, ExpansionResult } from '../expansion/expand';
 import { fluxObjectOf } from '../flux/flux-model';
@@ -205,6 +206,7 @@ export function planText(plan: FleetPlan): string {
     }
   }
   for (const a of plan.unplaced) lines.push(`  (no registered cluster ${a.cluster}) ${a.name}  ${describeSources(a)}`);
+  lines.push(...drPlanLines(plan));
   return lines.join('\n');
 }
 
@@ -247,6 +249,7 @@ export function planJson(plan: FleetPlan): any {
       unsupported: s.expansion.unsupported,
       rejected: s.expansion.rejected,
     })),
+    ...(plannedPairs(plan).length ? { disasterRecovery: plannedPairs(plan) } : {}),
   };
 }
 

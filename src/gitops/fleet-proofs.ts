@@ -3,6 +3,7 @@ import { FleetModel } from './fleet-model';
 import { FleetPlan } from './fleet-plan';
 import { FleetProof, FleetProofWaiver, WAIVED_PROOFS_ANNOTATION } from '../argocd/fleet-proof';
 import { proveFluxTree } from '../flux/flux-proofs';
+import { proveDisasterRecovery } from '../dr/private/dr-proofs';
 import { appendGuardrailFindings } from '../guardrails/findings';
 import { normalizeGitUrl } from '../private/glob';
 import { Destination, destinationMatcher, isResourcePermitted, isSourcePermitted } from '../private/project-rules';
@@ -93,6 +94,7 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
   appendGuardrailFindings(model, plan, errors, waived);
   errors.push(...proveSecrets(model, plan));
   errors.push(...proveFluxTree(model));
+  errors.push(...proveDisasterRecovery(model, plan, where));
   return { errors, waived };
 }
 

@@ -1,5 +1,6 @@
 import { FleetPlan, PlannedApplication } from './fleet-plan';
 import type { ObjectDiff } from './tree-diff';
+import { DrSwitch, drSwitches } from '../dr/private/dr-report';
 import { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
 
 /** How one Application changes on one cluster. */
@@ -57,6 +58,8 @@ export interface FleetDiff {
   readonly unusedAcknowledgements: RemovalAcknowledgement[];
   /** Every rendered object that changes, when the diff compared two trees (`diffTrees`). */
   readonly objects?: ObjectDiff;
+  /** DR pairs whose active side changes: a failover or a failback. */
+  readonly disasterRecovery?: DrSwitch[];
 }
 
 /** Compares two plans (base = the target branch, head = the PR). `acknowledgements` come from the head tree. */
@@ -118,6 +121,7 @@ export function diffPlans(base: FleetPlan, head: FleetPlan, acknowledgements: re
     emptiedClusters,
     failingApplicationSets: head.applicationSets.filter(s => s.expansion.error).map(s => s.name),
     unusedAcknowledgements: acknowledgements.filter(a => !used.has(a)),
+    disasterRecovery: drSwitches(base, head),
   };
 }
 
@@ -139,6 +143,14 @@ function applicationChanges(b: PlannedApplication, h: PlannedApplication): strin
     }
     if (bs.repoURL !== hs.repoURL) out.push(`repository: ${bs.repoURL} → ${hs.repoURL}`);
     out.push(...imageChanges(bs.images, hs.images));
+  }
+  const drActive = (a: PlannedApplication) => a.object?.metadata?.annotations?.['fleet.cdk8s.io/dr-active'];
+  if (drActive(b) !== drActive(h) && drActive(h) !== undefined) {
+    const state = (v: string | undefined) => (v === 'true' ? 'active' : 'passive');
+    const pair = h.object.metadata.annotations['fleet.cdk8s.io/dr-pair'];
+    out.push(drActive(b) === undefined
+      ? `joins DR pair ${pair} as ${h.object.metadata.annotations['fleet.cdk8s.io/dr-role']} (${state(drActive(h))})`
+      : `DR pair ${pair}: ${state(drActive(b))} → ${state(drActive(h))}`);
   }
   // The same parsed object (an unchanged Application file, read once for both trees) has no other changes.
   if (out.length === 0 && b.object !== h.object && JSON.stringify(rest(b.object)) !== JSON.stringify(rest(h.object))) {

@@ -3,6 +3,7 @@ import { fieldText, objectName, textLines } from './diff-format';
 import { describeDelivery, FleetPlan, PlannedApplication } from './fleet-plan';
 import { FleetDiff } from './plan-diff';
 import { ApplicationObjects, columnOf, ObjectChange } from './tree-diff';
+import { drHtml, drSwitchText } from '../dr/private/dr-report';
 
 /**
  * The review page: a self-contained HTML file (no resource loaded from anywhere, enforced by its
@@ -110,7 +111,7 @@ ${problemsHtml(diff)}<input id="filter" type="search" placeholder="filter cluste
 ${rows}
 </tbody>
 </table>
-${base && diff ? fleetHtml(diff) : ''}<script>${script}</script>
+${drHtml(head, esc)}${base && diff ? fleetHtml(diff) : ''}<script>${script}</script>
 </body>
 </html>
 `;
@@ -142,7 +143,9 @@ function fleetHtml(diff: FleetDiff): string {
     ? `<p class="problems"><strong>Deletion gate: ${diff.blockedRemovals.length} Application removal(s) not acknowledged:</strong> ${esc(diff.blockedRemovals.map(r => `${r.cluster}/${r.application}`).join(', '))}</p>\n` : '';
   const projects = diff.projects.length
     ? `<h2>AppProject permissions</h2>\n<ul class="diff">${diff.projects.map(p => `<li><strong>${esc(p.project)}</strong>: ${p.changes.map(c => `<code>${esc(c)}</code>`).join(', ')}</li>`).join('')}</ul>\n` : '';
-  return gate + projects + section('Argo CD objects (fleet)', diff.objects?.fleet ?? []) + section('Files no Application deploys', diff.objects?.unattributed ?? []);
+  const dr = diff.disasterRecovery?.length
+    ? `<h2>Disaster recovery switches</h2>\n<ul class="diff">${diff.disasterRecovery.map(s => `<li><strong>${esc(drSwitchText(s))}</strong></li>`).join('')}</ul>\n` : '';
+  return gate + dr + projects + section('Argo CD objects (fleet)', diff.objects?.fleet ?? []) + section('Files no Application deploys', diff.objects?.unattributed ?? []);
 }
 
 function problemsHtml(diff: FleetDiff | undefined): string {
@@ -180,10 +183,18 @@ function cellsOf(plan: FleetPlan): Map<string, Omit<Cell, 'status'>> {
   for (const c of plan.clusters) {
     for (const a of c.applications) {
       const column = columnOf(a.name, c.name);
-      out.set(`${c.name}\u0000${column}`, { version: versionOf(a), title: `${a.name} (${a.origin}), project ${a.project}, namespace ${a.destinationNamespace}${a.delivery.filter(d => d.kind === 'Rollout').map(d => `; ${describeDelivery(d)}`).join('')}` });
+      out.set(`${c.name}\u0000${column}`, { version: versionOf(a), title: `${a.name} (${a.origin}), project ${a.project}, namespace ${a.destinationNamespace}${a.delivery.filter(d => d.kind === 'Rollout').map(d => `; ${describeDelivery(d)}`).join('')}${drRoleNote(a)}` });
     }
   }
   return out;
+}
+
+/** `; DR pair api: standby (passive)` for an Application of a DR pair. */
+function drRoleNote(a: PlannedApplication): string {
+  const annotations = a.object?.metadata?.annotations ?? {};
+  const pair = annotations['fleet.cdk8s.io/dr-pair'];
+  if (!pair) return '';
+  return `; DR pair ${pair}: ${annotations['fleet.cdk8s.io/dr-role']} (${annotations['fleet.cdk8s.io/dr-active'] === 'true' ? 'active' : 'passive'})`;
 }
 
 function versionOf(a: PlannedApplication): string {

@@ -6,6 +6,8 @@ import { GUARDRAIL_LABEL } from './drift-guard-policies';
 import { pinningViolations, violationText } from './pinning-check';
 import { pinningPolicies, STRICT_RULES } from './pinning-policy';
 import { directoryIndex, isKustomization, normalizePath, trimDir } from './tree-index';
+import { problemsByPair } from '../dr/private/dr-proofs';
+import { DR_ACTIVE_ANNOTATION, DR_PAIR_ANNOTATION, DR_ROLE_ANNOTATION } from '../dr/private/dr-spec';
 import { compileSelector } from '../expansion/selector';
 import type { FleetModel, TreeEntry } from '../gitops/fleet-model';
 import type { ClusterPlan, FleetPlan, PlannedApplication } from '../gitops/fleet-plan';
@@ -15,10 +17,7 @@ import { sopsObjectProblems } from '../private/sops-object';
 import { findingText, scanDocument } from '../secrets/scanner';
 import { containersOf } from '../workloads/apply-settings';
 
-/** The annotation of an Application that plays a part in a DR pair: `primary` or `standby`. */
-export const DR_ROLE_ANNOTATION = 'fleet.cdk8s.io/dr-role';
-/** The annotation naming the DR pair an Application belongs to (the primary and its standby share it). */
-export const DR_PAIR_ANNOTATION = 'fleet.cdk8s.io/dr-pair';
+export { DR_PAIR_ANNOTATION, DR_ROLE_ANNOTATION };
 
 /** The checklist items, in report order. */
 export const CHECKLIST_ITEMS: { id: string; title: string }[] = [
@@ -72,6 +71,7 @@ export function computeChecklist(model: FleetModel, plan: FleetPlan, options: Ch
   const { policies } = pinningPolicies(model);
   const violations = pinningViolations(model, plan, () => ({ rules: STRICT_RULES, environment: 'strict' }), policies);
   const clusterSecrets = model.entries.filter(e => e.path.startsWith('argocd/') && e.path.includes('/clusters/'));
+  const drProblems = problemsByPair(model, plan);
 
   const clusters: ClusterChecklist[] = plan.clusters.map(cluster => {
     const apps = cluster.applications.filter(a => !rootApps.has(a.name));
@@ -88,7 +88,7 @@ export function computeChecklist(model: FleetModel, plan: FleetPlan, options: Ch
         pinnedVersions(violations.filter(v => v.cluster === cluster.name)),
         driftGuard(deployed.map(d => d.entry)),
         secretsByReference(cluster, deployed, apps, clusterSecrets),
-        drStandby(cluster, apps, plan),
+        drStandby(cluster, apps, plan, drProblems),
       ],
     };
   });
@@ -257,19 +257,41 @@ function secretsByReference(
   return { item: 'secrets-by-reference', status: details.length ? 'fails' : 'holds', details };
 }
 
-function drStandby(cluster: ClusterPlan, apps: PlannedApplication[], plan: FleetPlan): ChecklistItemResult {
+/**
+ * A DR primary needs a standby of its pair on another cluster (one that is not itself a primary of the pair), and
+ * the pair must pass the DR proofs (completeness, versions, capacity, RTO budget): a standby that would fail on
+ * the day is not a standby. A cluster that only hosts standbys holds when their pairs pass.
+ */
+function drStandby(cluster: ClusterPlan, apps: PlannedApplication[], plan: FleetPlan, drProblems: Map<string, string[]>): ChecklistItemResult {
   const role = (a: PlannedApplication) => a.object.metadata?.annotations?.[DR_ROLE_ANNOTATION];
   const pair = (a: PlannedApplication) => a.object.metadata?.annotations?.[DR_PAIR_ANNOTATION];
   const primaries = apps.filter(a => role(a) === 'primary');
-  if (primaries.length === 0) return { item: 'dr-standby', status: 'not-declared', details: [] };
+  const ownStandbys = apps.filter(a => role(a) === 'standby');
+  if (primaries.length === 0 && ownStandbys.length === 0) return { item: 'dr-standby', status: 'not-declared', details: [] };
   const details: string[] = [];
-  const standbys = plan.clusters.filter(c => c.name !== cluster.name).flatMap(c => c.applications.filter(a => role(a) === 'standby').map(a => ({ cluster: c.name, app: a })));
+  const notes: string[] = [];
+  const all = plan.clusters.flatMap(c => c.applications.map(a => ({ cluster: c.name, app: a })));
+  const pairs = new Set<string>();
   for (const p of primaries) {
-    const found = standbys.filter(s => pair(s.app) === pair(p));
-    if (!pair(p)) details.push(`Application ${p.name} is a DR primary without '${DR_PAIR_ANNOTATION}'`);
-    else if (found.length === 0) details.push(`DR pair '${pair(p)}': no standby on another cluster for Application ${p.name}`);
+    const name = pair(p);
+    if (!name) { details.push(`Application ${p.name} is a DR primary without '${DR_PAIR_ANNOTATION}'`); continue; }
+    pairs.add(name);
+    const primaryClusters = new Set(all.filter(x => pair(x.app) === name && role(x.app) === 'primary').map(x => x.cluster));
+    const found = all.filter(x => x.cluster !== cluster.name && !primaryClusters.has(x.cluster) && pair(x.app) === name && role(x.app) === 'standby');
+    if (found.length === 0) details.push(`DR pair '${name}': no standby on another cluster for Application ${p.name}`);
   }
-  return { item: 'dr-standby', status: details.length ? 'fails' : 'holds', details };
+  for (const s of ownStandbys) {
+    const name = pair(s);
+    if (!name) { details.push(`Application ${s.name} is a DR standby without '${DR_PAIR_ANNOTATION}'`); continue; }
+    pairs.add(name);
+    if (!all.some(x => pair(x.app) === name && role(x.app) === 'primary')) details.push(`DR pair '${name}': Application ${s.name} is a standby of no primary`);
+  }
+  for (const name of [...pairs].sort()) {
+    for (const problem of drProblems.get(name) ?? []) details.push(`DR pair '${name}': ${problem}`);
+    const active = [...primaries, ...ownStandbys].find(a => pair(a) === name && a.object.metadata?.annotations?.[DR_ACTIVE_ANNOTATION] === 'true');
+    if (active && role(active) === 'standby') notes.push(`DR pair '${name}' is failed over: this cluster's standby serves traffic`);
+  }
+  return { item: 'dr-standby', status: details.length ? 'fails' : 'holds', details: details.length ? details : notes };
 }
 
 /** The fleet-repository paths an Application's sources deploy. */

@@ -88,6 +88,8 @@ export class HelmApplication extends Construct {
   private prepared?: { files: { path: string; values: any }[]; errors: string[] };
   /** The registry the prepared output was made for. */
   private readonly preparedFor = new RegistrySnapshot();
+  /** Annotations for some clusters' Applications (a DR pair's primaries). */
+  private readonly clusterAnnotations: Array<() => Record<string, Record<string, string>>> = [];
 
   public constructor(scope: Construct, id: string, props: HelmApplicationProps) {
     super(scope, id);
@@ -106,6 +108,61 @@ export class HelmApplication extends Construct {
   /** The registered clusters the selector picks. */
   public get clusters(): ICluster[] {
     return selectClusters(this.fleet.clusters, this.props.matchLabels, this.props.matchExpressions);
+  }
+
+  /** @internal Annotations that the Applications of some clusters get (DrApplication): see `ApplicationSet._addClusterAnnotations`. */
+  public _addClusterAnnotations(provider: () => Record<string, Record<string, string>>): void {
+    this.clusterAnnotations.push(provider);
+  }
+
+  /**
+   * @internal The sources of a DR standby's Application: the chart at the version of the environment of the
+   * cluster it mirrors, the values plus `extraValues` (merged over them, key by key), and the values files of the
+   * standby's own labels. Problems name what the standby lacks.
+   */
+  public _standbySources(
+    standby: ICluster, mirrors: ICluster, extraValues?: Record<string, any>,
+  ): { sources: ApplicationSource[]; version?: string; errors: string[] } {
+    const p = this.props;
+    const errors: string[] = [];
+    const env = p.versions.environmentOf(mirrors);
+    const key = p.versionKey ?? this.applicationName;
+    if (env === undefined || !p.versions.hasVersion(key, env)) {
+      return { sources: [], errors: [`the versions file pins no version of '${key}' for the environment of '${mirrors.clusterName}' (${show(env)})`] };
+    }
+    const valueFiles: string[] = [];
+    for (const v of p.valuesByLabel ?? []) {
+      const value = standby.labels[v.labelKey];
+      if (value === undefined || !(value in v.values)) {
+        errors.push(`standby '${standby.clusterName}' has ${v.labelKey}=${show(value)}, for which 'valuesByLabel' has no values (it has ${show(Object.keys(v.values))})`);
+      } else {
+        valueFiles.push(`$values/${valuesPath(this.applicationName, v.labelKey, value)}`);
+      }
+    }
+    const version = p.versions.version(key, env);
+    const values = extraValues ? deepMerge(p.values ?? {}, extraValues) : p.values;
+    const sources = [
+      ApplicationSource.helm({
+        repoUrl: p.repoUrl, chart: p.chart, version, releaseName: p.releaseName, values, valueFiles: valueFiles.length ? valueFiles : undefined,
+      }),
+      ...(valueFiles.length ? [ApplicationSource.valuesRef({ ref: 'values' })] : []),
+    ];
+    return { sources, version, errors };
+  }
+
+  /** @internal The namespace the release goes to. */
+  public get _namespace(): string {
+    return this.props.namespace;
+  }
+
+  /** @internal The sync options of the release's Applications (a DR standby keeps them). */
+  public get _syncOptions(): string[] {
+    return this.props.syncPolicy?.syncOptions ?? [];
+  }
+
+  /** @internal The chart repository. */
+  public get _repoUrl(): string {
+    return this.props.repoUrl;
   }
 
   /**
@@ -147,7 +204,7 @@ export class HelmApplication extends Construct {
         continue;
       }
       const valueFiles = (p.valuesByLabel ?? []).map(v => `$values/${valuesPath(this.applicationName, v.labelKey, `${TemplateParam.clusterLabel(v.labelKey)}`)}`);
-      new ApplicationSet(this, `ApplicationSet-${env}`, {
+      const appSet = new ApplicationSet(this, `ApplicationSet-${env}`, {
         applicationSetName: `${this.applicationName}-${env}`,
         generators: [new ClusterGenerator({
           matchLabels: { ...p.matchLabels, [p.versions.environmentLabel]: env },
@@ -171,6 +228,7 @@ export class HelmApplication extends Construct {
           syncPolicy: p.syncPolicy,
         },
       });
+      for (const provide of this.clusterAnnotations) appSet._addClusterAnnotations(provide);
     }
     if (this.project instanceof AppProject && !this.props.project) {
       // By name, so that the destinations do not depend on the order clusters were registered in.
@@ -205,4 +263,14 @@ export class HelmApplication extends Construct {
 /** `values/<app>/<label>-<value>.yaml`, with a label prefix's '/' made a '_'. */
 function valuesPath(app: string, labelKey: string, value: string): string {
   return `values/${app}/${labelKey.replace(/\//g, '_')}-${value}.yaml`;
+}
+
+/** `extra` merged over `base`: maps key by key, anything else replaced. */
+function deepMerge(base: Record<string, any>, extra: Record<string, any>): Record<string, any> {
+  const out: Record<string, any> = { ...base };
+  for (const [k, v] of Object.entries(extra)) {
+    const b = out[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b) ? deepMerge(b, v) : v;
+  }
+  return out;
 }

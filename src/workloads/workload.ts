@@ -14,6 +14,7 @@ import { ApplicationSource } from '../argocd/application-source';
 import { ClusterGenerator, LabelSelectorRequirement } from '../argocd/generators';
 import { ProjectDestination } from '../argocd/project-destination';
 import { TemplateParam } from '../argocd/template-param';
+import type { WorkloadStandbyHook } from '../dr/private/workload-hook';
 import type { ICluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
 import { registryChangedError, RegistrySnapshot, selectClusters } from '../private/cluster-selection';
@@ -191,6 +192,8 @@ export class Workload extends Construct {
   private readonly preparedFor = new RegistrySnapshot();
   /** What the variants' delivery and autoscaling need of Argo CD, collected while rendering. */
   private diffing: { ignoreDifferences: IgnoreDifference[]; syncOptions: string[]; errors?: string[] } = { ignoreDifferences: [], syncOptions: [] };
+  /** DR pairs' standbys and changes (DrApplication). */
+  private readonly standbyHooks: WorkloadStandbyHook[] = [];
 
   public constructor(scope: Construct, id: string, props: WorkloadProps) {
     super(scope, id);
@@ -243,6 +246,19 @@ export class Workload extends Construct {
   }
 
   /**
+   * @internal A DR pair (DrApplication): the standby clusters rendered like the primaries they mirror, and the
+   * changes to both sides' variants. Added before the tree is rendered.
+   */
+  public _addStandbyHook(hook: WorkloadStandbyHook): void {
+    this.standbyHooks.push(hook);
+  }
+
+  /** @internal The path of the tree a cluster's Application deploys (rendered directory or Kustomize overlay). */
+  public _sourcePath(clusterName: string): string {
+    return this.props.output === WorkloadOutput.KUSTOMIZE ? `apps/${this.applicationName}/overlays/${clusterName}` : `clusters/${clusterName}/${this.applicationName}`;
+  }
+
+  /**
    * @internal Renders the variants and adds what the workload needs to its project. Called once by the render
    * pipeline before anything is serialized; the files follow from `_fileRequests()`.
    */
@@ -264,22 +280,28 @@ export class Workload extends Construct {
     const errors: string[] = [];
     this.diffing = { ignoreDifferences: [], syncOptions: [] };
     // By name, so that the project's destinations and kinds do not depend on the order clusters were registered in.
-    const clusters = byClusterName(this.clusters);
+    // DR standbys (never selected by the ApplicationSet) render like the primary they mirror.
+    const mirrorOf = new Map(this.standbyHooks.flatMap(h => h.standbys.map(s => [s.cluster.clusterName, s.mirrors] as const)));
+    const clusters = byClusterName([...this.clusters, ...this.standbyHooks.flatMap(h => h.standbys.map(s => s.cluster))]);
     const variants = new Map<string, { settings: WorkloadSettings; clusters: ICluster[]; environment?: string; secrets: ResolvedSecret[] }>();
     // Clusters that match the same overrides in the same environment have the same settings: merge them once.
     const bySignature = new Map<string, { settings: WorkloadSettings; key: string }>();
     for (const c of clusters) {
-      const env = this.props.versions?.environmentOf(c);
-      const matching = this.matchingOverrides(c);
+      const like = mirrorOf.get(c.clusterName) ?? c;
+      const env = this.props.versions?.environmentOf(like);
+      const matching = this.matchingOverrides(like);
       const secrets = resolveSecrets(this.props.secrets, c, this.props.versions, this.fleet.defaultSecretStore);
       errors.push(...secrets.errors);
       const secretsKey = secrets.resolved.length ? `|${secretsSignature(secrets.resolved)}` : '';
-      const signature = `${env}|${matching.join(',')}${secretsKey}`;
+      const drKey = this.standbyHooks.map(h => h.variantKey(c)).join('');
+      const signature = `${env}|${matching.join(',')}${secretsKey}${drKey ? `|${drKey}` : ''}`;
       let cached = bySignature.get(signature);
       if (!cached) {
         let settings: WorkloadSettings;
         try {
-          settings = this.settingsFor(c, matching);
+          settings = this.settingsFor(like, matching);
+          const standby = this.standbyHooks.map(h => h.standbySettings(c)).filter((x): x is WorkloadSettings => x !== undefined);
+          if (standby.length) settings = mergeSettings([settings, ...standby]);
         } catch (e) {
           errors.push((e as Error).message);
           continue;
@@ -287,7 +309,7 @@ export class Workload extends Construct {
         // Patches see the environment in their context, and the promotion guard judges (and records exceptions
         // on) each environment's tags, so clusters of different environments never share one variant then.
         const perEnvironment = !!settings.patches?.length || !!(this.props.versions && this.props.image);
-        cached = { settings, key: `${variantKey(settings)}${perEnvironment ? `|${env}` : ''}${secretsKey}` };
+        cached = { settings, key: `${variantKey(settings)}${perEnvironment ? `|${env}` : ''}${secretsKey}${drKey ? `|${drKey}` : ''}` };
         bySignature.set(signature, cached);
       }
       const key = this.props.renderPerCluster ? `cluster:${c.clusterName}` : cached.key;
@@ -300,13 +322,16 @@ export class Workload extends Construct {
     const base = this.props.renderPerCluster ? undefined : this.renderDefinition(shared);
     const perCluster = new Map<string, any[]>();
     let variantIndex = 0;
-    for (const [key, v] of variants) {
+    // A DR standby's capacity is its primaries' replicas: its variants come last.
+    const isStandby = (v: { clusters: ICluster[] }) => v.clusters.some(c => mirrorOf.has(c.clusterName));
+    for (const [key, v] of [...variants].sort(([, a], [, b]) => Number(isStandby(a)) - Number(isStandby(b)))) {
       const raw = base ?? this.renderDefinition({
         applicationName: this.applicationName, namespace: this.namespace, clusterName: v.clusters[0].clusterName, environment: v.environment,
       });
       const objects = this.finish(structuredClone(raw), v.settings, v.clusters.length === 1 ? v.clusters[0].clusterName : undefined, v.environment);
       errors.push(...applySecrets(objects, v.secrets, this.namespace));
       errors.push(...this.guardImages(objects, v.clusters, v.environment));
+      for (const h of this.standbyHooks) errors.push(...h.finishVariant(objects, v.clusters, this.namespace).map(e => `[${this.node.path}] ${e}`));
       sortEach(objects);
       for (const c of v.clusters) perCluster.set(c.clusterName, objects);
       if (this.props.output !== WorkloadOutput.KUSTOMIZE) {
@@ -318,7 +343,8 @@ export class Workload extends Construct {
           objects.forEach((o, i) => requests.push({ path: dir + names[i], object: o, key: keys[i] }));
         }
       }
-      for (const o of objects) errors.push(...this.permit(o, v.clusters));
+      // A DR standby is deployed by its pair's Application and project, not by the workload's.
+      if (!isStandby(v)) for (const o of objects) errors.push(...this.permit(o, v.clusters));
     }
     if (this.props.output === WorkloadOutput.KUSTOMIZE && clusters.length > 0) {
       let baseTag: WorkloadSettings = {};
@@ -331,7 +357,7 @@ export class Workload extends Construct {
         mergeSettings([this.props.defaults ?? {}, baseTag]), undefined, undefined);
       requests.push(...kustomizeFiles(this.applicationName, baseObjects, perCluster, o => fileNameOf(o, this.namespace), this.node.path));
     }
-    for (const c of clusters) {
+    for (const c of byClusterName(this.clusters)) {
       if (this.ownProject) {
         this.ownProject.addDestination(ProjectDestination.cluster(c, this.namespace));
       } else if (!this.project.permitsDestination(c, this.namespace)) {
@@ -340,6 +366,7 @@ export class Workload extends Construct {
     }
     this.prepared = { requests, errors: [...new Set([...errors, ...this.diffing.errors ?? []])] };
     this.applicationSet._addDiffingDefaults(this.diffing.ignoreDifferences, this.diffing.syncOptions);
+    for (const h of this.standbyHooks) h.diffing(this.diffing.ignoreDifferences, this.diffing.syncOptions);
   }
 
   /** @internal The files to write (after `_prepare()`), and the problems found while rendering. */

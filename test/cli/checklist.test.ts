@@ -38,16 +38,16 @@ describe('cdk8s-fleet checklist on the example fleet', () => {
 
   test('reports every cluster and environment, item by item', () => {
     expect(r.code).toBe(0);
-    expect(r.report.clusters.map((c: any) => c.cluster)).toEqual(['dev-eu-1', 'dev-us-1', 'hub', 'prod-eu-1', 'prod-eu-2', 'prod-us-1', 'staging-eu-1', 'staging-us-1']);
+    expect(r.report.clusters.map((c: any) => c.cluster)).toEqual(['dev-eu-1', 'dev-us-1', 'dr-eu-central-1', 'hub', 'prod-eu-1', 'prod-eu-2', 'prod-us-1', 'staging-eu-1', 'staging-us-1']);
     expect(r.report.environments.map((e: any) => [e.environment, e.clusters])).toEqual([
-      ['dev', ['dev-eu-1', 'dev-us-1']], ['management', ['hub']], ['production', ['prod-eu-1', 'prod-eu-2', 'prod-us-1']], ['staging', ['staging-eu-1', 'staging-us-1']],
+      ['dev', ['dev-eu-1', 'dev-us-1']], ['management', ['hub']], ['production', ['dr-eu-central-1', 'prod-eu-1', 'prod-eu-2', 'prod-us-1']], ['staging', ['staging-eu-1', 'staging-us-1']],
     ]);
     const table = Object.fromEntries(r.report.environments
       .map((e: any) => [e.environment, Object.fromEntries(e.items.map((i: any) => [i.item, i.status]))]));
     expect(table).toEqual({
       dev: { 'projects-and-rbac': 'fails', 'notifications': 'not-applicable', 'resource-limits': 'holds', 'pinned-versions': 'holds', 'drift-guard': 'fails', 'secrets-by-reference': 'holds', 'dr-standby': 'not-declared' },
       management: { 'projects-and-rbac': 'fails', 'notifications': 'not-applicable', 'resource-limits': 'holds', 'pinned-versions': 'holds', 'drift-guard': 'fails', 'secrets-by-reference': 'holds', 'dr-standby': 'not-declared' },
-      production: { 'projects-and-rbac': 'fails', 'notifications': 'fails', 'resource-limits': 'fails', 'pinned-versions': 'holds', 'drift-guard': 'holds', 'secrets-by-reference': 'holds', 'dr-standby': 'not-declared' },
+      production: { 'projects-and-rbac': 'fails', 'notifications': 'fails', 'resource-limits': 'fails', 'pinned-versions': 'holds', 'drift-guard': 'holds', 'secrets-by-reference': 'holds', 'dr-standby': 'holds' },
       staging: { 'projects-and-rbac': 'fails', 'notifications': 'not-applicable', 'resource-limits': 'fails', 'pinned-versions': 'holds', 'drift-guard': 'holds', 'secrets-by-reference': 'holds', 'dr-standby': 'not-declared' },
     });
   });
@@ -151,8 +151,10 @@ describe('cdk8s-fleet checklist on the example fleet', () => {
     ]);
   });
 
-  test('DR standby: not declared today; a declared primary needs a standby on another cluster', () => {
-    expect(r.status('prod-eu-1', 'dr-standby')).toEqual({ item: 'dr-standby', status: 'not-declared', details: [] });
+  test('DR standby: the API\'s pair holds; a declared primary needs a standby on another cluster', () => {
+    expect(r.status('prod-eu-1', 'dr-standby')).toEqual({ item: 'dr-standby', status: 'holds', details: [] });
+    expect(r.status('dr-eu-central-1', 'dr-standby')).toEqual({ item: 'dr-standby', status: 'holds', details: [] });
+    expect(r.status('prod-eu-2', 'dr-standby')).toEqual({ item: 'dr-standby', status: 'not-declared', details: [] });
     const tree = copyTree();
     const annotate = (file: string, role: string) => edit(tree, file, o => {
       o.metadata.annotations = { ...o.metadata.annotations, 'fleet.cdk8s.io/dr-role': role, 'fleet.cdk8s.io/dr-pair': 'web-eu' };
@@ -163,11 +165,23 @@ describe('cdk8s-fleet checklist on the example fleet', () => {
     expect(checklist(tree).status('prod-eu-1', 'dr-standby').status).toBe('holds');
   });
 
+  test('DR standby: a standby that the DR proofs reject does not count', () => {
+    // GIVEN the standby's autoscaler cut below prod-eu-1's six replicas by hand
+    const tree = copyTree();
+    edit(tree, 'clusters/dr-eu-central-1/api/HorizontalPodAutoscaler.api.yaml', o => { o.spec.maxReplicas = 2; });
+    // THEN both sides of the pair fail the item, with the proof's finding
+    const result = checklist(tree);
+    const finding = "DR pair 'api': standby 'dr-eu-central-1' (mirrors 'prod-eu-1'): its HorizontalPodAutoscaler 'api' allows at most 2 replicas, below the primary's 6: "
+      + "after a failover it could not carry the primary's load; raise 'standbyMaxReplicas'";
+    expect(result.status('prod-eu-1', 'dr-standby')).toEqual({ item: 'dr-standby', status: 'fails', details: [finding] });
+    expect(result.status('dr-eu-central-1', 'dr-standby').details).toEqual([finding]);
+  });
+
   test('text output, and bad input', () => {
     let out = '';
     expect(main(['checklist', exampleTree], { out: t => { out += t; }, err: () => undefined })).toBe(0);
     expect(out).toContain('cluster prod-eu-1 (environment production)\n  FAILS        projects-and-rbac      projects and RBAC in use\n');
-    expect(out).toContain('\nenvironment production: prod-eu-1, prod-eu-2, prod-us-1\n');
+    expect(out).toContain('\nenvironment production: dr-eu-central-1, prod-eu-1, prod-eu-2, prod-us-1\n');
     const bad = checklist(exampleTree, '--require', 'pinned-versions,uptime');
     expect([bad.code, bad.err]).toEqual([2, '--require: unknown item(s) uptime; the items are projects-and-rbac, notifications, resource-limits, pinned-versions, drift-guard, secrets-by-reference, dr-standby\n']);
     expect(checklist(path.join(exampleTree, 'missing')).code).toBe(2);

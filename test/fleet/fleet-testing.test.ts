@@ -51,7 +51,7 @@ describe('FleetTesting', () => {
     // WHEN
     const plan = FleetTesting.plan(app);
     // THEN
-    expect(plan).toContain('ApplicationSet addons: 15 Applications on 5 clusters');
+    expect(plan).toContain('ApplicationSet addons: 18 Applications on 6 clusters');
     expect(FleetTesting.applications(app, 'prod-eu-1').map(a => a.metadata.name)).toEqual([
       'api-prod-eu-1', 'cert-manager-prod-eu-1', 'checkout-prod-eu-1', 'drift-guard-prod-eu-1', 'external-secrets-prod-eu-1', 'kyverno-prod-eu-1',
       'monitoring-prod-eu-1', 'namespace-quotas-prod-eu-1', 'secret-store-vault-prod-eu-1', 'web-prod-eu-1',

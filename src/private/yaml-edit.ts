@@ -1,0 +1,56 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as yaml from 'yaml';
+
+/**
+ * Byte-level edits of YAML files people keep in the fleet repository (versions.yaml, the DR state file): one
+ * value's bytes are replaced in place, so its quoting, the comment after it and every other line stay as they
+ * were. Shared by `cdk8s-fleet promote`, `failover` and `failback`.
+ */
+
+/** The parsed document with byte ranges, for edits. */
+export function parseForEdit(text: string): yaml.Document.Parsed {
+  return yaml.parseDocument(text);
+}
+
+/**
+ * `text` with the value node at `keys` replaced by `source` (YAML text for the new value), or undefined when
+ * the document has no such node with a known range.
+ */
+export function replaceValueSource(text: string, keys: readonly string[], source: string): string | undefined {
+  const node = parseForEdit(text).getIn(keys, true) as yaml.Node | undefined;
+  const range = (node as any)?.range as [number, number, number] | undefined;
+  if (!node || !range) return undefined;
+  return text.slice(0, range[0]) + source + text.slice(range[1]);
+}
+
+/**
+ * `value` as a YAML scalar in the given style (`QUOTE_SINGLE`, `QUOTE_DOUBLE` or plain), quoted when a plain
+ * scalar would read as something else (a number, a boolean, null, a date…).
+ */
+export function scalarSource(value: string, style?: string): string {
+  if (style === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
+  if (style === 'QUOTE_DOUBLE') return JSON.stringify(value);
+  let plain = false;
+  try {
+    plain = yaml.parse(value) === value;
+  } catch {
+    plain = false;
+  }
+  return plain ? value : JSON.stringify(value);
+}
+
+/**
+ * Writes `content` to `file` atomically (a temporary file beside it, renamed over it), so that an interrupted
+ * write never leaves half a file. Throws an `Error` whose message names the file and says it is unchanged.
+ */
+export function writeFileAtomically(file: string, content: string): void {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  try {
+    fs.writeFileSync(tmp, content);
+    fs.renameSync(tmp, file);
+  } catch (e: any) {
+    fs.rmSync(tmp, { force: true });
+    throw new Error(`${file}: cannot be written (${e?.code ?? e?.message ?? e}); it is unchanged`);
+  }
+}

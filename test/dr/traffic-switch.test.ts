@@ -1,0 +1,129 @@
+import { Duration } from 'cdk8s';
+import * as yaml from 'js-yaml';
+import { AlertSeverity, ExternalDnsAnnotationPrefix, ExternalDnsTrafficSwitch, LabelMatcher, SwitchTarget } from '../../src';
+import { errorOf, schemaProblems } from '../util';
+import { drFleet, DR_STATE } from './fixture';
+
+const FAILED_OVER = DR_STATE.replace('api: prod-eu-1', 'api: dr-eu-central-1');
+const SERVICE = (cluster: string) => `clusters/${cluster}/api/Service.api.yaml`;
+
+function rendered(app: any): { objects: Record<string, any>; files: Record<string, string> } {
+  const objects: Record<string, any> = {};
+  const files: Record<string, string> = {};
+  for (const f of app._render().files) {
+    files[f.path] = f.content;
+    objects[f.path] = yaml.load(f.content);
+  }
+  return { objects, files };
+}
+
+describe('ExternalDnsTrafficSwitch', () => {
+  test('weighted: a set identifier per cluster, the active side 100 and the passive 0, the TTL; clusters outside the pair untouched', () => {
+    const { objects } = rendered(drFleet().app);
+    expect(objects[SERVICE('prod-eu-1')].metadata.annotations).toEqual({
+      'external-dns.kubernetes.io/hostname': 'api.acme.io',
+      'external-dns.kubernetes.io/set-identifier': 'prod-eu-1',
+      'external-dns.kubernetes.io/ttl': '60',
+      'external-dns.kubernetes.io/aws-weight': '100',
+    });
+    expect(objects[SERVICE('dr-eu-central-1')].metadata.annotations['external-dns.kubernetes.io/aws-weight']).toBe('0');
+    // A cluster outside the pair is not switched.
+    expect(objects[SERVICE('prod-us-1')].metadata.annotations).toBeUndefined();
+  });
+
+  test('failover routing: PRIMARY on the active side, SECONDARY on the passive, a health check where given; valid before and after', () => {
+    // GIVEN
+    const trafficSwitch = ExternalDnsTrafficSwitch.failover({
+      target: SwitchTarget.service('api'),
+      hostname: 'api.acme.io',
+      ttl: Duration.seconds(30),
+      setIdentifiers: { 'prod-eu-1': 'eu-primary' },
+      healthCheckIds: { 'prod-eu-1': 'abcdef01-2345-6789-abcd-ef0123456789' },
+      annotationPrefix: ExternalDnsAnnotationPrefix.ALPHA,
+    });
+    // WHEN
+    const before = rendered(drFleet({ dr: { trafficSwitch } }).app);
+    const after = rendered(drFleet({ dr: { trafficSwitch }, state: FAILED_OVER }).app);
+    // THEN
+    expect(before.objects[SERVICE('prod-eu-1')].metadata.annotations).toEqual({
+      'external-dns.alpha.kubernetes.io/hostname': 'api.acme.io',
+      'external-dns.alpha.kubernetes.io/set-identifier': 'eu-primary',
+      'external-dns.alpha.kubernetes.io/ttl': '30',
+      'external-dns.alpha.kubernetes.io/aws-failover': 'PRIMARY',
+      'external-dns.alpha.kubernetes.io/aws-health-check-id': 'abcdef01-2345-6789-abcd-ef0123456789',
+    });
+    expect(before.objects[SERVICE('dr-eu-central-1')].metadata.annotations['external-dns.alpha.kubernetes.io/aws-failover']).toBe('SECONDARY');
+    expect(after.objects[SERVICE('prod-eu-1')].metadata.annotations['external-dns.alpha.kubernetes.io/aws-failover']).toBe('SECONDARY');
+    expect(after.objects[SERVICE('dr-eu-central-1')].metadata.annotations['external-dns.alpha.kubernetes.io/aws-failover']).toBe('PRIMARY');
+    expect(schemaProblems(before.files)).toEqual([]);
+    expect(schemaProblems(after.files)).toEqual([]);
+  });
+
+  test('bad options fail at the factory, naming the option and the value', () => {
+    expect(() => ExternalDnsTrafficSwitch.weighted({ target: SwitchTarget.service('api'), activeWeight: 256 }))
+      .toThrow("ExternalDnsTrafficSwitch.weighted: 'activeWeight' (256) must be an integer from 0 to 255 (a Route 53 weight)");
+    expect(() => ExternalDnsTrafficSwitch.weighted({ target: SwitchTarget.service('api'), activeWeight: 5, passiveWeight: 5 }))
+      .toThrow("'activeWeight' (5) must be more than 'passiveWeight' (5)");
+    expect(() => ExternalDnsTrafficSwitch.failover({ target: SwitchTarget.service('api'), hostname: 'API_.acme.io' }))
+      .toThrow("ExternalDnsTrafficSwitch.failover: 'hostname' ('API_.acme.io') is not a DNS name");
+    expect(() => ExternalDnsTrafficSwitch.failover({ target: SwitchTarget.service('api'), healthCheckIds: { 'prod-eu-1': 'not a check' } }))
+      .toThrow("'healthCheckIds.prod-eu-1' ('not a check') is not a Route 53 health check ID");
+    expect(() => ExternalDnsAnnotationPrefix.of('example.com')).toThrow("ExternalDnsAnnotationPrefix.of 'prefix' ('example.com') must end with '/'");
+  });
+
+  test('a target the workload does not render, or a Service without a host name, fails synth', () => {
+    const ingress = drFleet({ dr: { trafficSwitch: ExternalDnsTrafficSwitch.weighted({ target: SwitchTarget.ingress('api') }) } });
+    expect(errorOf(() => ingress.app._render())).toContain("the traffic switch annotates Ingress 'api', which is not rendered for 'prod-eu-1' (it has no Ingress)");
+    const noHost = drFleet({ dr: { trafficSwitch: ExternalDnsTrafficSwitch.weighted({ target: SwitchTarget.service('api') }) } });
+    expect(errorOf(() => noHost.app._render())).toContain("the traffic switch annotates Service 'api', for which external-dns needs the 'hostname'");
+  });
+});
+
+describe('the PrometheusRule', () => {
+  test('PrimaryClusterDown: typed job and cluster matchers, for, severity, runbook URL and summary', () => {
+    // GIVEN
+    const { app } = drFleet({
+      monitoring: {
+        clusterDown: {
+          job: 'apiserver',
+          clusterLabel: 'k8s_cluster',
+          clusterLabelValues: { 'prod-eu-1': 'prod-eu-1.acme' },
+          matchers: [LabelMatcher.notEqualTo('env', 'test')],
+          forDuration: Duration.minutes(3),
+          severity: AlertSeverity.WARNING,
+          runbookUrl: 'https://runbooks.acme.io/dr/api',
+          summary: 'API primary down',
+        },
+      },
+    });
+    // WHEN
+    const { objects, files } = rendered(app);
+    const rule = objects['clusters/prod-us-1/api-dr-alerts/PrometheusRule.api-dr.yaml'];
+    // THEN
+    expect(rule.metadata).toEqual({ name: 'api-dr', namespace: 'monitoring', labels: { release: 'monitoring' } });
+    expect(rule.spec.groups[0].name).toBe('dr-api');
+    expect(rule.spec.groups[0].interval).toBe('30s');
+    expect(rule.spec.groups[0].rules[0]).toEqual({
+      alert: 'PrimaryClusterDown',
+      expr: 'up{job="apiserver",k8s_cluster="prod-eu-1.acme",env!="test"} == 0 or absent(up{job="apiserver",k8s_cluster="prod-eu-1.acme",env!="test"})',
+      for: '3m',
+      labels: { severity: 'warning', dr_pair: 'api', dr_active_side: 'prod-eu-1' },
+      annotations: {
+        summary: 'API primary down',
+        description: 'The Kubernetes API server of prod-eu-1 has been down or unscraped for 3m. To move traffic to dr-eu-central-1: cdk8s-fleet failover api --to dr-eu-central-1, then review and merge the pull request.',
+        runbook_url: 'https://runbooks.acme.io/dr/api',
+      },
+    });
+    expect(rule.spec.groups[0].rules.map((r: any) => r.alert)).toEqual(['PrimaryClusterDown', 'DrStandbyOutOfSync', 'DrStandbyDegraded']);
+    expect(schemaProblems(files)).toEqual([]);
+  });
+
+  test('monitoring options that would not work fail construction', () => {
+    expect(errorOf(() => drFleet({ monitoring: { clusterDown: { runbookUrl: 'runbooks/api' } } })))
+      .toContain("'monitoring.clusterDown.runbookUrl' ('runbooks/api') must be an http(s) URL");
+    expect(errorOf(() => drFleet({ monitoring: { clusterDown: { runbookUrl: 'https://r', forDuration: Duration.seconds(30) } } })))
+      .toContain("'monitoring.clusterDown.forDuration' (30s) must be at least two scrape intervals (30s × 2): absent() fires on one missed scrape otherwise");
+    expect(errorOf(() => drFleet({ monitoring: { clusterDown: { runbookUrl: 'https://r', clusterLabel: '0cluster' } } })))
+      .toContain('monitoring.clusterDown.clusterLabel');
+  });
+});
