@@ -1,5 +1,6 @@
 import * as yaml from 'js-yaml';
 import { FleetModel, TreeEntry } from './fleet-model';
+import { planShards, ShardPlan, ShardPlanOptions, shardPlanJson, shardPlanText } from './shard-plan';
 import { knownClusterIndex } from '../expansion/cluster-secrets';
 import { expandApplicationSet, ExpansionResult } from '../expansion/expand';
 import { normalizeGitUrl } from '../private/glob';
@@ -76,6 +77,8 @@ export interface FleetPlan {
   /** How Argo CD is bootstrapped: `kubectl apply` commands for the files in `bootstrap/`. */
   readonly bootstrap: string[];
   readonly problems: string[];
+  /** Application-controller shards, when clusters are pinned to shards or the program declares the replicas. */
+  readonly shards?: ShardPlan;
 }
 
 /**
@@ -83,7 +86,7 @@ export interface FleetPlan {
  * Projects exist when the tree defines them, when they are Argo CD's built-in `default`, or when listed in
  * `externalProjects` (defined outside the tree).
  */
-export function computePlan(model: FleetModel, externalProjects: readonly string[] = []): FleetPlan {
+export function computePlan(model: FleetModel, externalProjects: readonly string[] = [], sharding: ShardPlanOptions = {}): FleetPlan {
   const gitFiles = treeFiles(model);
   const projectNames = new Set([...model.projects.keys(), 'default', ...externalProjects]);
   const appSets: ApplicationSetPlan[] = [];
@@ -157,8 +160,10 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
   }
   for (const c of clusters.values()) c.applications.sort((a, b) => cmp(a.name, b.name));
   for (const s of appSets) s.clusters.sort(cmp);
+  const clusterPlans = [...clusters.values()].sort((a, b) => cmp(a.name, b.name));
   return {
-    clusters: [...clusters.values()].sort((a, b) => cmp(a.name, b.name)),
+    clusters: clusterPlans,
+    shards: planShards(model.clusters, clusterPlans, sharding),
     unplaced,
     applicationSets: appSets,
     projects: model.projects,
@@ -189,6 +194,7 @@ export function planText(plan: FleetPlan): string {
     }
   }
   for (const a of plan.unplaced) lines.push(`  (no registered cluster ${a.cluster}) ${a.name}  ${describeSources(a)}`);
+  if (plan.shards) lines.push(...shardPlanText(plan.shards));
   return lines.join('\n');
 }
 
@@ -231,6 +237,7 @@ export function planJson(plan: FleetPlan): any {
       unsupported: s.expansion.unsupported,
       rejected: s.expansion.rejected,
     })),
+    ...(plan.shards ? { shards: shardPlanJson(plan.shards) } : {}),
   };
 }
 

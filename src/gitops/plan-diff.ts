@@ -1,4 +1,5 @@
 import { FleetPlan, PlannedApplication } from './fleet-plan';
+import { ShardMove, shardMoves } from './shard-plan';
 import type { ObjectDiff } from './tree-diff';
 import { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
 
@@ -57,6 +58,8 @@ export interface FleetDiff {
   readonly unusedAcknowledgements: RemovalAcknowledgement[];
   /** Every rendered object that changes, when the diff compared two trees (`diffTrees`). */
   readonly objects?: ObjectDiff;
+  /** Clusters whose application-controller shard changes (a move restarts their reconciliation on the new shard). */
+  readonly shardMoves?: ShardMove[];
 }
 
 /** Compares two plans (base = the target branch, head = the PR). `acknowledgements` come from the head tree. */
@@ -118,6 +121,7 @@ export function diffPlans(base: FleetPlan, head: FleetPlan, acknowledgements: re
     emptiedClusters,
     failingApplicationSets: head.applicationSets.filter(s => s.expansion.error).map(s => s.name),
     unusedAcknowledgements: acknowledgements.filter(a => !used.has(a)),
+    shardMoves: shardMoves(base.shards, head.shards, head.clusters.map(c => c.name), base.clusters.map(c => c.name)),
   };
 }
 
