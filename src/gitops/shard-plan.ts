@@ -22,7 +22,7 @@ export interface ShardLoad {
 export interface ShardPlan {
   /** The controller's replica count, when the program declared it (`Fleet.balanceControllerShards`). */
   readonly replicas?: number;
-  /** Every shard from 0 to the highest in use (or to `replicas − 1`). */
+  /** Every shard below `replicas`, and every other shard a cluster is pinned to, in order. */
   readonly shards: ShardLoad[];
   /** Cluster name → pinned shard. */
   readonly pinned: Map<string, number>;
@@ -43,7 +43,7 @@ export interface ShardPlanOptions {
 const INT64 = /^[+-]?[0-9]+$/;
 
 /**
- * The shard section of a plan, or undefined when no cluster is pinned and no replica count is declared
+ * The shard section of a plan, or undefined when no cluster has a shard and no replica count is declared
  * (then Argo CD's algorithms place every cluster and there is nothing to review).
  */
 export function planShards(
@@ -58,11 +58,12 @@ export function planShards(
       unpinned.push(s.name);
       continue;
     }
-    const n = INT64.test(s.shard) ? Number(s.shard) : NaN;
-    if (!Number.isSafeInteger(n)) {
+    const big = INT64.test(s.shard) ? BigInt(s.shard) : undefined;
+    if (big === undefined || big < -(2n ** 63n) || big >= 2n ** 63n) {
       warnings.push(`cluster '${s.name}': shard ${JSON.stringify(s.shard.slice(0, 40))} is not an integer; Argo CD rejects the cluster Secret`);
       continue;
     }
+    const n = Number(big);
     if (n < 0 || (options.replicas !== undefined && n >= options.replicas)) {
       warnings.push(`cluster '${s.name}': shard ${n} is outside 0–${(options.replicas ?? 1) - 1}; Argo CD ignores it and its algorithm places the cluster`);
       unpinned.push(s.name);
@@ -70,15 +71,18 @@ export function planShards(
     }
     pinned.set(s.name, n);
   }
-  if (pinned.size === 0 && options.replicas === undefined) return undefined;
-  let count = options.replicas ?? 0;
-  for (const n of pinned.values()) count = Math.max(count, n + 1);
-  const shards: { shard: number; clusters: string[]; applications: number }[] = [];
-  for (let i = 0; i < count; i++) shards.push({ shard: i, clusters: [], applications: 0 });
+  if (pinned.size === 0 && options.replicas === undefined && warnings.length === 0) return undefined;
+  // Every shard below the replica count, and every other shard in use (as many as the clusters at most, however
+  // large the numbers a tree holds).
+  const byShard = new Map<number, { shard: number; clusters: string[]; applications: number }>();
+  for (let i = 0; i < (options.replicas ?? 0); i++) byShard.set(i, { shard: i, clusters: [], applications: 0 });
   for (const [name, n] of pinned) {
-    shards[n].clusters.push(name);
-    shards[n].applications += apps.get(name) ?? 0;
+    const s = byShard.get(n) ?? { shard: n, clusters: [], applications: 0 };
+    byShard.set(n, s);
+    s.clusters.push(name);
+    s.applications += apps.get(name) ?? 0;
   }
+  const shards = [...byShard.values()].sort((a, b) => a.shard - b.shard);
   for (const s of shards) s.clusters.sort(cmp);
   unpinned.sort(cmp);
   const limit = options.maxApplicationsPerShard;

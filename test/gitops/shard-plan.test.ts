@@ -59,12 +59,17 @@ describe('planShards', () => {
   });
 
   test('GIVEN a shard strconv.ParseInt rejects THEN the plan warns that Argo CD rejects the Secret', () => {
-    for (const bad of ['x', '1.0', ' 1', '', '0x1', '99999999999999999999']) {
-      const p = planShards([{ name: 'a', server: 's', project: '', labels: {}, annotations: {}, secretName: 'cluster-a', shard: bad }], []);
-      expect(p).toBeUndefined(); // nothing pinned, no replicas: no section
+    for (const bad of ['x', '1.0', ' 1', '', '0x1', '9223372036854775808', '-9223372036854775809']) {
+      const p = planShards([{ name: 'a', server: 's', project: '', labels: {}, annotations: {}, secretName: 'cluster-a', shard: bad }], [])!;
+      expect(p.shards).toEqual([]); // nothing pinned, no replicas: only the warning
+      expect(p.warnings[0]).toContain('is not an integer; Argo CD rejects the cluster Secret');
       const withReplicas = planShards([{ name: 'a', server: 's', project: '', labels: {}, annotations: {}, secretName: 'cluster-a', shard: bad }], [], { replicas: 2 })!;
       expect(withReplicas.warnings[0]).toContain('is not an integer; Argo CD rejects the cluster Secret');
     }
+    // A huge shard is listed alone (no array of that size), and outside the replicas it is ignored.
+    const huge = planShards([{ name: 'a', server: 's', project: '', labels: {}, annotations: {}, secretName: 'cluster-a', shard: '9223372036854775807' }], [])!;
+    expect(huge.shards).toHaveLength(1);
+    expect(planShards([{ name: 'a', server: 's', project: '', labels: {}, annotations: {}, secretName: 'cluster-a', shard: '-1' }], [])!.unpinned).toEqual(['a']);
     // A sign is accepted by ParseInt.
     expect(planShards([{ name: 'a', server: 's', project: '', labels: {}, annotations: {}, secretName: 'cluster-a', shard: '+1' }], [])!.pinned.get('a')).toBe(1);
   });
