@@ -5,6 +5,7 @@ export * from './fleet/cluster';
 export * from './fleet/cluster-credentials';
 export * from './fleet/cluster-manifests';
 export * from './fleet/removal-acknowledgement';
+export * from './fleet/controller-sharding';
 export * from './fleet/fleet-testing';
 export * from './flux/fleet-engine';
 export * from './argocd/app-project';

@@ -8,7 +8,7 @@ import { CliError } from './errors';
 import { registerFailoverCommands } from './failover';
 import { init } from './init';
 import { lintCommand } from './lint';
-import { diffCommand, planCommand, treeProofProblems } from './plan';
+import { diffCommand, planCommand, positiveInteger, treeProofProblems } from './plan';
 import { colourEnabled, ProgressReporter, styles, Styles } from './progress';
 import { promote, PromoteOptions, promoteText } from './promote';
 import { registerSealCommand } from './seal';
@@ -75,7 +75,7 @@ interface Context {
  * - `cdk8s-fleet init [dir] [--force]`
  * - `cdk8s-fleet validate <tree> [--unvalidated-kind apiVersion/kind ...] [--json]`
  * - `cdk8s-fleet appset generate <applicationset.yaml> --clusters <secrets.yaml> [--projects f] [--git-dir url=dir] [--json]`
- * - `cdk8s-fleet plan <tree> [--json] [--html <file>] [--base <tree>]`
+ * - `cdk8s-fleet plan <tree> [--json] [--html <file>] [--base <tree>] [--controller-replicas <n>] [--max-shard-applications <n>]`
  * - `cdk8s-fleet diff <base-tree> <head-tree> [--json] [--exit-code]`
  * - `cdk8s-fleet checklist <tree> [--json] [--require item,...] [--environment-label l] [--production env...]`
  * - `cdk8s-fleet lint <path...> [--no-schemas]`
@@ -219,7 +219,13 @@ function buildProgram(ctx: Context, setCode: (code: number) => void): Command {
     .option('--json', 'print JSON')
     .option('--html <file>', 'also write a self-contained HTML page: the cluster × application matrix')
     .option('--base <tree>', 'also show the changes against this tree (on the HTML page: highlighted, with each changed cell\'s object diffs)')
-    .action((tree: string, opts: { json?: boolean; html?: string; base?: string }) => emit(planCommand(tree, opts)));
+    .option('--controller-replicas <n>', 'the application controller\'s replicas (ARGOCD_CONTROLLER_REPLICAS): shards pinned at or above it are reported')
+    .option('--max-shard-applications <n>', 'warn about a controller shard that reconciles more Applications than this')
+    .action((tree: string, opts: PlanCliOptions) => emit(planCommand(tree, {
+      ...opts,
+      controllerReplicas: positiveInteger('--controller-replicas', opts.controllerReplicas),
+      maxApplicationsPerShard: positiveInteger('--max-shard-applications', opts.maxShardApplications),
+    })));
 
   program.command('diff')
     .description('every rendered object a change adds, removes or changes, per cluster, as Markdown for a PR comment; exits 1 on unacknowledged removals (the deletion gate)')
@@ -296,4 +302,13 @@ function packageVersion(): string {
   } catch {
     return 'unknown';
   }
+}
+
+/** `cdk8s-fleet plan`'s options as commander parses them. */
+interface PlanCliOptions {
+  readonly json?: boolean;
+  readonly html?: string;
+  readonly base?: string;
+  readonly controllerReplicas?: string;
+  readonly maxShardApplications?: string;
 }

@@ -20,6 +20,10 @@ export interface PlanCommandOptions {
   readonly base?: string;
   /** Called with a short line during long work (reading and diffing large trees). */
   readonly onProgress?: ProgressListener;
+  /** The application controller's replicas: the shard section lists every shard, and pins Argo CD ignores. */
+  readonly controllerReplicas?: number;
+  /** Warn about a controller shard that reconciles more Applications than this. */
+  readonly maxApplicationsPerShard?: number;
 }
 
 /** Options of `cdk8s-fleet diff`. */
@@ -41,7 +45,7 @@ export function planCommand(tree: string, options: PlanCommandOptions): CommandR
   if (options.base) return planWithBase(tree, options.base, options);
   requireTree(tree);
   const model = readTreeModel(tree);
-  const plan = computePlan(model);
+  const plan = computePlan(model, [], { replicas: options.controllerReplicas, maxApplicationsPerShard: options.maxApplicationsPerShard });
   let stderr = model.problems.map(p => `warning: ${p}\n`).join('');
   if (options.html) {
     writeAtomically(options.html, planHtml(plan));
@@ -123,4 +127,11 @@ function writeAtomically(file: string, content: string): void {
     fs.rmSync(tmp, { force: true });
     throw new CliError(`cannot write ${file}: ${e?.code === 'EACCES' ? 'permission denied' : e?.message ?? e}`, 2);
   }
+}
+
+/** A positive integer option, or a usage error naming it. */
+export function positiveInteger(option: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9][0-9]{0,8}$/.test(value)) throw new CliError(`${option} (${JSON.stringify(value.slice(0, 40))}) must be a positive integer`, 2);
+  return Number(value);
 }

@@ -250,6 +250,68 @@ export function encodeTyped(v: Typed, t: GoType): unknown {
   return out;
 }
 
+/** How `encodeRendered` renders: one string, and any value (a fresh copy with every string and map key rendered). */
+export interface Renderer {
+  string(text: string): string;
+  value(v: unknown): unknown;
+}
+
+/**
+ * `encodeTyped(render(v), t)` in one walk (one copy of the value instead of two), for a typed value `v` as
+ * `decodeTyped` returns it, where `render` renders every string and map key (`deeplyReplace`). The strings are
+ * rendered in the order of the Go struct's fields rather than of the object's keys, so when one fails, the caller
+ * must render again the other way round to report the error the controller reports first.
+ */
+export function encodeRendered(v: Typed, t: GoType, r: Renderer): unknown {
+  if (typeof t === 'string') {
+    if (v === undefined) return zeroOf(t) ?? null;
+    if (typeof v === 'string') return r.string(v);
+    return t === 'raw' ? r.value(v) : v;
+  }
+  if ('ptr' in t) return v === undefined ? null : encodeRendered(v, t.ptr, r);
+  if ('slice' in t) {
+    if (v === undefined) return null;
+    const a = v as unknown[];
+    const out = new Array(a.length);
+    for (let i = 0; i < a.length; i++) out[i] = encodeRendered(a[i], t.slice, r);
+    return out;
+  }
+  if ('map' in t) {
+    if (v === undefined) return null;
+    const o = v as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    const keys = Object.keys(o);
+    for (let i = 0; i < keys.length; i++) {
+      const e = o[keys[i]];
+      if (e === null) continue;
+      define(out, r.string(keys[i]), encodeRendered(e, t.map, r));
+    }
+    return out;
+  }
+  const o = (v ?? {}) as Record<string, unknown>;
+  if (t.struct === 'ApplicationSourcePluginParameter') return encodePluginParameter(r.value(o) as Record<string, unknown>);
+  const out: Record<string, unknown> = {};
+  for (const field of STRUCTS[t.struct]) {
+    const value = o[field.json];
+    if (field.omitzero) {
+      const rendered = r.value(value);
+      if (isZeroStruct(rendered, field.type)) continue;
+      if (field.omitempty && isEmptyValue(rendered, field.type)) continue;
+      define(out, field.json, encodeTyped(rendered, field.type));
+    } else if (field.type === 'string') {
+      const rendered = value === undefined ? '' : r.string(value as string);
+      if (field.omitempty && rendered === '') continue;
+      define(out, field.json, rendered);
+    } else {
+      // Rendering changes no other type's emptiness: a string stays a string, a slice its length, a typed map
+      // (no null values) its keys.
+      if (field.omitempty && isEmptyValue(value, field.type)) continue;
+      define(out, field.json, encodeRendered(value, field.type, r));
+    }
+  }
+  return out;
+}
+
 /** ApplicationSourcePluginParameter's own MarshalJSON: `name` always, `string`, `map` and `array` when set. */
 function encodePluginParameter(o: Record<string, unknown>): unknown {
   const out: Record<string, unknown> = { name: o.name ?? '' };

@@ -21,6 +21,8 @@ export interface ClusterSecret {
   readonly labels: Record<string, string>;
   /** The Secret's annotations. */
   readonly annotations: Record<string, string>;
+  /** `data.shard`, raw (the application-controller shard the Secret pins the cluster to), when set. */
+  readonly shard?: string;
   /** The Secret's own name and namespace, for messages. */
   readonly secretName: string;
   readonly namespace?: string;
@@ -64,6 +66,7 @@ export function readClusterSecrets(objects: readonly any[]): { clusters: Cluster
       project: typeof data?.project === 'string' ? data.project : '',
       labels: { ...labels },
       annotations: { ...annotations ?? {} },
+      ...(typeof data?.shard === 'string' ? { shard: data.shard } : {}),
       secretName,
       namespace: o.metadata?.namespace,
     });

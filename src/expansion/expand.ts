@@ -1,10 +1,10 @@
-import { APPLICATION, decodeTyped, encodeTyped, GoJsonTypeError, STRUCTS } from './application-type';
+import { APPLICATION, decodeTyped, encodeRendered, encodeTyped, GoJsonTypeError, Renderer, STRUCTS } from './application-type';
 import { ClusterSecret, IN_CLUSTER_SERVER, KnownClusterIndex, knownClusterIndex } from './cluster-secrets';
 import { ExpansionContext, OfflineUnsupportedError, transform } from './generators';
 import { parseGoYaml } from './go-yaml';
 import { isMap, missingKeyOption, missingStringKeys, TemplateError } from './gotemplate';
 import { JsonSyntaxError, marshal, unmarshal } from './gotemplate/json';
-import { renderString, renderValue } from './render';
+import { renderString, renderValue, renderWalk } from './render';
 import { StrategicMergeError, strategicMerge } from './strategic-merge';
 import { dns1123SubdomainErrors } from '../private/names';
 import { InputError } from '../private/yaml-input';
@@ -155,7 +155,23 @@ const TEMPLATE = { struct: 'Application' } as const;
  * and the result encoded as Go does (omitempty fields that render empty vanish; a *bool false stays).
  */
 function renderApplication(template: any, params: any, spec: any, namespace: string | undefined, ctx: ExpansionContext): any {
-  let app = decodedTemplate(template);
+  const decoded = decodedTemplate(template);
+  if (typeof spec.templatePatch !== 'string' && !(isMap(params) && Object.keys(params).length === 0)) {
+    const fast = renderEncodedApplication(decoded, params, spec, namespace, ctx);
+    if (fast) return fast;
+  }
+  return renderDecodedApplication(decoded, params, spec, namespace, ctx);
+}
+
+/**
+ * The general path of `renderApplication` (any template, templatePatch, empty parameters, and every error):
+ * Argo CD's order, rendering the whole template, then the finalizer, the patch and the namespace, then encoding.
+ * Exported for the test that compares it with `renderEncodedApplication`.
+ */
+export function renderDecodedApplication(
+  decoded: Record<string, any>, params: any, spec: any, namespace: string | undefined, ctx: ExpansionContext,
+): any {
+  let app = decoded;
   // With no parameters at all, Argo CD returns the template as it is: nothing is rendered, no finalizer is added.
   if (isMap(params) && Object.keys(params).length === 0) {
     app = structuredClone(app);
@@ -174,10 +190,39 @@ function renderApplication(template: any, params: any, spec: any, namespace: str
   return { apiVersion: out.apiVersion, kind: out.kind, metadata: out.metadata, spec: out.spec };
 }
 
+/**
+ * What `renderDecodedApplication` computes without a templatePatch, with the spec rendered and encoded in one
+ * walk (`encodeRendered`). Undefined when anything fails, so that the general path reports the error Argo CD
+ * reports first (it renders in the template's key order). test/expansion/render-paths.test.ts compares both.
+ */
+export function renderEncodedApplication(
+  decoded: Record<string, any>, params: any, spec: any, namespace: string | undefined, ctx: ExpansionContext,
+): any {
+  const render: Renderer = {
+    string: text => renderString(text, params, ctx.goTemplate, ctx.missingKey),
+    value: v => renderWalk(v, params, ctx.goTemplate, ctx.missingKey),
+  };
+  let metadata: Record<string, any>;
+  let encodedSpec: unknown;
+  try {
+    metadata = render.value(decoded.metadata) as Record<string, any>;
+    encodedSpec = encodeRendered(decoded.spec, SPEC, render);
+  } catch {
+    return undefined;
+  }
+  if (spec.syncPolicy?.preserveResourcesOnDeletion !== true && !(metadata.finalizers?.length)) metadata.finalizers = [RESOURCES_FINALIZER];
+  if (namespace === undefined || namespace === '') delete metadata.namespace;
+  else metadata.namespace = namespace;
+  return { apiVersion: 'argoproj.io/v1alpha1', kind: 'Application', metadata: encodeTyped(metadata, META), spec: encodedSpec };
+}
+
+const SPEC = { struct: 'ApplicationSpec' } as const;
+const META = { struct: 'ObjectMeta' } as const;
+
 const decodedTemplates = new WeakMap<object, Record<string, any>>();
 
 /** The template decoded into the Go types, once per template object (every parameter set renders the same one). */
-function decodedTemplate(template: any): Record<string, any> {
+export function decodedTemplate(template: any): Record<string, any> {
   const t = template ?? {};
   const cached = typeof t === 'object' ? decodedTemplates.get(t) : undefined;
   if (cached) return cached;

@@ -13,18 +13,33 @@ export function renderString(text: string, params: GoValue, goTemplate: boolean,
  */
 export function renderValue(value: any, params: GoValue, goTemplate: boolean, missingKey: MissingKey): any {
   if (isMap(params) && Object.keys(params).length === 0) return value;
-  const walk = (v: any): any => {
-    if (typeof v === 'string') return renderString(v, params, goTemplate, missingKey);
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') {
-      const out: any = {};
-      for (const [k, e] of Object.entries(v)) {
-        if (e === null) continue;
-        out[renderString(k, params, goTemplate, missingKey)] = walk(e);
-      }
-      return out;
+  return renderWalk(value, params, goTemplate, missingKey);
+}
+
+/** `deeplyReplace` without the empty-params check: a fresh copy of `v` with every string and map key rendered. */
+export function renderWalk(v: any, params: GoValue, goTemplate: boolean, missingKey: MissingKey): any {
+  if (typeof v === 'string') return renderString(v, params, goTemplate, missingKey);
+  if (Array.isArray(v)) {
+    const out = new Array(v.length);
+    for (let i = 0; i < v.length; i++) out[i] = renderWalk(v[i], params, goTemplate, missingKey);
+    return out;
+  }
+  if (v && typeof v === 'object') {
+    const out: any = {};
+    const keys = Object.keys(v);
+    for (let i = 0; i < keys.length; i++) {
+      const e = v[keys[i]];
+      if (e === null) continue;
+      // A Go map may have the key "__proto__" like any other.
+      defineKey(out, renderString(keys[i], params, goTemplate, missingKey), renderWalk(e, params, goTemplate, missingKey));
     }
-    return v;
-  };
-  return walk(value);
+    return out;
+  }
+  return v;
+}
+
+/** Sets `o[k]`, as an own property even for `__proto__`. */
+export function defineKey(o: Record<string, unknown>, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
 }

@@ -164,6 +164,8 @@ export class Cluster extends Construct implements ICluster {
   public readonly sealingCertificate?: SealingCertificate;
   /** The age recipient of the cluster's SOPS key, if given. */
   public readonly sopsAgeRecipient?: string;
+  /** The application-controller shard the program pins the cluster to, if it does (`ClusterOptions.shard`). */
+  public readonly shard?: number;
   private readonly _labels: Record<string, string>;
   private readonly _annotations: Record<string, string>;
   private readonly options: ClusterProps;
@@ -181,6 +183,7 @@ export class Cluster extends Construct implements ICluster {
     this.project = props.project;
     this.sealingCertificate = props.sealingCertificate;
     this.sopsAgeRecipient = props.sopsAgeRecipient;
+    this.shard = props.shard;
 
     // The name, credentials and server make the cluster: a problem there stops the program (with every other
     // problem of the cluster). The rest only shapes what it writes, so alone those problems are reported at

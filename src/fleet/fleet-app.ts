@@ -10,7 +10,9 @@ import { acknowledgementsYaml, ACKNOWLEDGEMENTS_FILE, FleetModel, modelFromEntri
 import { computePlan, FleetPlan, planText } from '../gitops/fleet-plan';
 import { proveFleet } from '../gitops/fleet-proofs';
 import { RenderedFile, renderTree } from '../gitops/render';
+import { planShards } from '../gitops/shard-plan';
 import { recoverTree, sha256, writeTree } from '../gitops/tree-writer';
+import { writeControllerShards } from '../private/controller-shards';
 import { show, throwIfInvalid } from '../private/errors';
 import { FLEET_APP_SYMBOL } from '../private/fleet-app-marker';
 import { SecretScan } from '../secrets/secret-scan';
@@ -156,7 +158,8 @@ export class FleetApp extends App {
 
   private render() {
     const secretAllowances = SecretScan._allowancesOf(this);
-    const { files, errors, constructs } = renderTree(this, { validateSchemas: true, unvalidatedKinds: this.unvalidatedKinds, secretAllowances });
+    const processOptions = { validateSchemas: true, unvalidatedKinds: this.unvalidatedKinds, secretAllowances };
+    const { files, errors, constructs } = renderTree(this, processOptions);
     if (errors.length > 0) {
       throw new Error(`Validation failed with the following errors (nothing was written):\n  ${errors.join('\n  ')}`);
     }
@@ -169,9 +172,21 @@ export class FleetApp extends App {
     }
     SecretScan._checkTree(this, files); // every byte the writer will write, whatever produced it
     const entries: TreeEntry[] = files.filter(f => f.object !== undefined); // a RenderedFile is a TreeEntry
-    const model = modelFromEntries(entries, acknowledgements);
+    let model = modelFromEntries(entries, acknowledgements);
+    // Each fleet is its own Argo CD: the plan states replicas and load limit when the app has one sharded fleet.
+    const sharded = fleets.filter(f => f.controllerSharding !== undefined);
+    const sharding = sharded.length === 1 ? sharded[0].controllerSharding! : {};
     const externalProjects = AppProject._importedProjectNames(constructs);
-    const plan = computePlan(model, externalProjects);
+    let plan = computePlan(model, externalProjects, sharding);
+    if (sharded.length > 0) {
+      // The shards balance the plan's Applications per cluster, so they are written into the cluster Secrets now.
+      const shardErrors = sharded.flatMap(f => writeControllerShards(f, files, plan, processOptions).errors);
+      if (shardErrors.length > 0) {
+        throw new Error(`Validation failed with the following errors (nothing was written):\n  ${shardErrors.join('\n  ')}`);
+      }
+      model = modelFromEntries(files.filter(f => f.object !== undefined), acknowledgements);
+      plan = { ...plan, shards: planShards(model.clusters, plan.clusters, sharding) };
+    }
     const constructOf = new Map<string, string>();
     for (const c of constructs) {
       if (ApplicationSet.isApplicationSet(c)) constructOf.set(`ApplicationSet/${c.applicationSetName}`, c.node.path);
@@ -181,7 +196,6 @@ export class FleetApp extends App {
       ? proveFleet(model, plan, (kind, name) => (constructOf.has(`${kind}/${name}`) ? `[${constructOf.get(`${kind}/${name}`)}] ` : ''))
       : { errors: [], waived: [] };
     // Fleets on Flux: the Argo CD objects checked above become Flux's (src/flux/).
-    const processOptions = { validateSchemas: true, unvalidatedKinds: this.unvalidatedKinds, secretAllowances };
     const flux = renderFluxFleets({ files, model, plan }, { constructs, processOptions, acknowledgements, externalProjects });
     if (proofs.errors.length > 0) {
       throw new Error(`Fleet proofs failed (nothing was written; waive one with 'waivedProofs' if it is intended):\n  ${[...proofs.errors, ...flux.errors].join('\n  ')}`);

@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Bootstrap, BootstrapOptions } from './bootstrap';
 import { Cluster, ClusterOptions } from './cluster';
+import { ControllerShardingOptions } from './controller-sharding';
 import { RemovalAcknowledgement } from './removal-acknowledgement';
 import { AppProject, IAppProject } from '../argocd/app-project';
 import { FleetEngine } from '../flux/fleet-engine';
@@ -107,6 +108,7 @@ export class Fleet extends Construct {
   public readonly bootstrap: Bootstrap;
   private readonly registry = new Map<string, Cluster>();
   private readonly removals: RemovalAcknowledgement[] = [];
+  private sharding?: ControllerShardingOptions;
 
   public constructor(scope: Construct, id: string, props: FleetProps) {
     super(scope, id);
@@ -199,6 +201,39 @@ export class Fleet extends Construct {
     this.removals.push({ ...acknowledgement });
   }
 
+  /**
+   * Pins every cluster to an application-controller shard, so that placement is fixed and reviewed in Git:
+   * Argo CD's default (`legacy`) algorithm hashes the cluster Secret's API-server-assigned uid, and its
+   * `round-robin` and `consistent-hashing` algorithms (alpha) reshuffle clusters at runtime. At synth, each
+   * cluster without an explicit `shard` gets one in its cluster Secret, chosen by a bounded-load consistent
+   * hash of its name that balances the Applications per shard (from the offline expansion and every
+   * Application in the tree), so adding or removing a cluster moves few others. Explicit shards are kept and
+   * count toward the loads. The plan reports Applications and clusters per shard; `cdk8s-fleet diff` lists
+   * clusters that move shard. Set the controller's `ARGOCD_CONTROLLER_REPLICAS` to the same `replicas`.
+   */
+  public balanceControllerShards(options: ControllerShardingOptions): void {
+    const errors: string[] = [];
+    if (this.sharding) errors.push('controller shards are already balanced for this fleet; call balanceControllerShards() once');
+    if (!Number.isInteger(options.replicas) || options.replicas < 1 || options.replicas > MAX_CONTROLLER_REPLICAS) {
+      errors.push(`'replicas' (${show(options.replicas)}) must be an integer from 1 to ${MAX_CONTROLLER_REPLICAS}`);
+    }
+    if (options.tolerance !== undefined && !(typeof options.tolerance === 'number' && options.tolerance > 0 && options.tolerance < 1)) {
+      errors.push(`'tolerance' (${show(options.tolerance)}) must be a number between 0 and 1 (exclusive), e.g. 0.1 for 10%`);
+    }
+    const limit = options.maxApplicationsPerShard;
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+      errors.push(`'maxApplicationsPerShard' (${show(options.maxApplicationsPerShard)}) must be a positive integer`);
+    }
+    throwIfInvalid(this, 'controller sharding', errors);
+    this.sharding = { ...options };
+    this.node.addValidation({ validate: () => this.shardErrors() });
+  }
+
+  /** How the fleet's clusters are spread over controller shards, if `balanceControllerShards` was called. */
+  public get controllerSharding(): ControllerShardingOptions | undefined {
+    return this.sharding ? { ...this.sharding } : undefined;
+  }
+
   /** The removals this fleet acknowledges. */
   public get acknowledgedRemovals(): RemovalAcknowledgement[] {
     return [...this.removals];
@@ -207,6 +242,14 @@ export class Fleet extends Construct {
   /** The registered cluster called `clusterName`, if any. */
   public findCluster(clusterName: string): Cluster | undefined {
     return this.registry.get(clusterName);
+  }
+
+  private shardErrors(): string[] {
+    const replicas = this.sharding!.replicas;
+    return this.clusters
+      .filter(c => c.shard !== undefined && c.shard >= replicas)
+      .map(c => `Cluster '${c.clusterName}' at '${c.node.path}': 'shard' (${c.shard}) must be below the controller's ${replicas} replica(s) (shards 0–${replicas - 1}): `
+        + 'Argo CD ignores a larger shard and places the cluster by its sharding algorithm');
   }
 
   private appErrors(): string[] {
@@ -237,6 +280,9 @@ export class Fleet extends Construct {
 }
 
 const FLEET_SYMBOL = Symbol.for('cdk8s-fleet.Fleet');
+
+/** The most replicas `balanceControllerShards` accepts (the assignment builds a ring of 100 points per shard). */
+const MAX_CONTROLLER_REPLICAS = 1000;
 
 /**
  * How Argo CD marks the objects it manages (`application.resourceTrackingMethod` in `argocd-cm`).

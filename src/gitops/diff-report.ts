@@ -2,6 +2,7 @@ import { fieldText, objectName, textLines } from './diff-format';
 import { describeSources, PlannedApplication } from './fleet-plan';
 import { formatPath } from './object-diff';
 import { ClusterDiff, FleetDiff } from './plan-diff';
+import { describeShardMove } from './shard-plan';
 import { ApplicationObjects, columnOf, ObjectChange } from './tree-diff';
 import { drSwitchText } from '../dr/private/dr-report';
 
@@ -94,6 +95,7 @@ export function diffJson(d: FleetDiff): any {
     emptiedClusters: d.emptiedClusters,
     failingApplicationSets: d.failingApplicationSets,
     unusedAcknowledgements: d.unusedAcknowledgements,
+    shardMoves: d.shardMoves ?? [],
     problems: d.objects?.problems ?? [],
     disasterRecovery: d.disasterRecovery ?? [],
   };
@@ -191,6 +193,9 @@ function render(d: FleetDiff, m: Markup): string {
   }
   if (d.emptiedClusters.length) lines.push(`${m.bold('Clusters that lose every Application:')} ${d.emptiedClusters.join(', ')}`, '');
   if (d.failingApplicationSets.length) lines.push(`${m.bold('ApplicationSets Argo CD would fail to generate:')} ${d.failingApplicationSets.join(', ')}`, '');
+  if (d.shardMoves?.length) {
+    lines.push(`${m.bold(`Clusters that move controller shard (${d.shardMoves.length}; each restarts its reconciliation there):`)} ${capped(d.shardMoves.map(describeShardMove), 1_500)}`, '');
+  }
   const problems = d.objects?.problems ?? [];
   if (problems.length) {
     lines.push(`${m.bold(`⚠️ ${problems.length} thing(s) could not be compared as objects:`)}`, '', ...problems.map(p => `- ${p}`), '');

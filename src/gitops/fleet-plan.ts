@@ -1,5 +1,6 @@
 import { FleetModel, TreeEntry } from './fleet-model';
 import { drPlanLines, plannedPairs } from '../dr/private/dr-report';
+import { planShards, ShardPlan, ShardPlanOptions, shardPlanJson, shardPlanText } from './shard-plan';
 import { knownClusterIndex } from '../expansion/cluster-secrets';
 import { expandApplicationSet, ExpansionResult } from '../expansion/expand';
 import { fluxObjectOf } from '../flux/flux-model';
@@ -78,6 +79,8 @@ export interface FleetPlan {
   /** How Argo CD is bootstrapped: `kubectl apply` commands for the files in `bootstrap/`. */
   readonly bootstrap: string[];
   readonly problems: string[];
+  /** Application-controller shards, when clusters are pinned to shards or the program declares the replicas. */
+  readonly shards?: ShardPlan;
 }
 
 /**
@@ -85,7 +88,7 @@ export interface FleetPlan {
  * Projects exist when the tree defines them, when they are Argo CD's built-in `default`, or when listed in
  * `externalProjects` (defined outside the tree).
  */
-export function computePlan(model: FleetModel, externalProjects: readonly string[] = []): FleetPlan {
+export function computePlan(model: FleetModel, externalProjects: readonly string[] = [], sharding: ShardPlanOptions = {}): FleetPlan {
   const gitFiles = treeFiles(model);
   const projectNames = new Set([...model.projects.keys(), 'default', ...externalProjects]);
   const appSets: ApplicationSetPlan[] = [];
@@ -171,8 +174,10 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
   }
   for (const c of clusters.values()) c.applications.sort((a, b) => cmp(a.name, b.name));
   for (const s of appSets) s.clusters.sort(cmp);
+  const clusterPlans = [...clusters.values()].sort((a, b) => cmp(a.name, b.name));
   return {
-    clusters: [...clusters.values()].sort((a, b) => cmp(a.name, b.name)),
+    clusters: clusterPlans,
+    shards: planShards(model.clusters, clusterPlans, sharding),
     unplaced,
     applicationSets: appSets,
     projects: model.projects,
@@ -207,6 +212,7 @@ export function planText(plan: FleetPlan): string {
   }
   for (const a of plan.unplaced) lines.push(`  (no registered cluster ${a.cluster}) ${a.name}  ${describeSources(a)}`);
   lines.push(...drPlanLines(plan));
+  if (plan.shards) lines.push(...shardPlanText(plan.shards));
   return lines.join('\n');
 }
 
@@ -250,6 +256,7 @@ export function planJson(plan: FleetPlan): any {
       rejected: s.expansion.rejected,
     })),
     ...(plannedPairs(plan).length ? { disasterRecovery: plannedPairs(plan) } : {}),
+    ...(plan.shards ? { shards: shardPlanJson(plan.shards) } : {}),
   };
 }
 

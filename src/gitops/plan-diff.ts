@@ -1,4 +1,5 @@
 import { FleetPlan, PlannedApplication } from './fleet-plan';
+import { ShardMove, shardMoves } from './shard-plan';
 import type { ObjectDiff } from './tree-diff';
 import { DrSwitch, drSwitches } from '../dr/private/dr-report';
 import { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
@@ -60,6 +61,8 @@ export interface FleetDiff {
   readonly objects?: ObjectDiff;
   /** DR pairs whose active side changes: a failover or a failback. */
   readonly disasterRecovery?: DrSwitch[];
+  /** Clusters whose application-controller shard changes (a move restarts their reconciliation on the new shard). */
+  readonly shardMoves?: ShardMove[];
 }
 
 /** Compares two plans (base = the target branch, head = the PR). `acknowledgements` come from the head tree. */
@@ -122,6 +125,7 @@ export function diffPlans(base: FleetPlan, head: FleetPlan, acknowledgements: re
     failingApplicationSets: head.applicationSets.filter(s => s.expansion.error).map(s => s.name),
     unusedAcknowledgements: acknowledgements.filter(a => !used.has(a)),
     disasterRecovery: drSwitches(base, head),
+    shardMoves: shardMoves(base.shards, head.shards, head.clusters.map(c => c.name), base.clusters.map(c => c.name)),
   };
 }
 

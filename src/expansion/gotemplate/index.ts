@@ -1,9 +1,10 @@
 import { GO_BUILTINS } from './builtins';
 import { executeTemplate, MissingKey } from './execute';
+import { compileFast, FastTemplate, runFast } from './fast';
 import { TemplateFunction } from './functions';
 import { parseTemplate, Template, TemplateError } from './parse';
 import { SPRIG_FUNCTIONS } from './sprig';
-import { GoValue, hasKey, isMap } from './values';
+import { GoValue } from './values';
 
 export { TemplateError } from './parse';
 export type { MissingKey } from './execute';
@@ -51,8 +52,9 @@ export function renderGoTemplate(text: string, params: GoValue, missingKey: Miss
     cache.set(text, tmpl);
   }
   if (tmpl instanceof TemplateError) throw new TemplateError(`failed to parse template ${text}: ${tmpl.message}`);
-  const fast = renderSimple(tmpl, params);
-  if (fast !== undefined) return fast;
+  const fast = fastTemplate(tmpl);
+  const result = fast === null ? undefined : runFast(fast, params);
+  if (result !== undefined) return result;
   try {
     return executeTemplate(tmpl, params, FUNCTIONS, missingKey);
   } catch (e) {
@@ -61,46 +63,16 @@ export function renderGoTemplate(text: string, params: GoValue, missingKey: Miss
   }
 }
 
-/** Text and plain field references (`{{.name}}`, `{{ .metadata.labels.env }}`), a template's parts in order. */
-type SimplePart = string | readonly string[];
-const simpleParts = new WeakMap<Template, SimplePart[] | null>();
+const compiled = new WeakMap<Template, FastTemplate>();
 
-/**
- * The common case without the interpreter: a template made only of text and plain field references, each of
- * which names a string in nested maps, renders as their concatenation, exactly as Go prints them. Anything
- * else (a missing key, a non-string value, a function, a pipeline) returns undefined and goes to the
- * interpreter, which also reports missing keys.
- */
-function renderSimple(tmpl: Template, params: GoValue): string | undefined {
-  let parts = simpleParts.get(tmpl);
-  if (parts === undefined) {
-    parts = tmpl.defines.size > 0 ? null : [];
-    for (const n of tmpl.root) {
-      if (parts === null) break;
-      const field = n.type === 'action' && n.pipe.decl.length === 0 && n.pipe.cmds.length === 1 && n.pipe.cmds[0].args.length === 1
-        ? n.pipe.cmds[0].args[0] : undefined;
-      if (n.type === 'text') parts.push(n.text);
-      else if (field?.type === 'field') parts.push(field.idents);
-      else parts = null;
-    }
-    simpleParts.set(tmpl, parts);
+/** The template's fast path (fast.ts), compiled once per parsed template. */
+function fastTemplate(tmpl: Template): FastTemplate {
+  let fast = compiled.get(tmpl);
+  if (fast === undefined) {
+    fast = compileFast(tmpl, FUNCTIONS);
+    compiled.set(tmpl, fast);
   }
-  if (parts === null) return undefined;
-  let out = '';
-  for (const part of parts) {
-    if (typeof part === 'string') {
-      out += part;
-      continue;
-    }
-    let v: GoValue = params;
-    for (const name of part) {
-      if (!isMap(v) || !hasKey(v, name)) return undefined;
-      v = v[name];
-    }
-    if (typeof v !== 'string') return undefined;
-    out += v;
-  }
-  return out;
+  return fast;
 }
 
 /**

@@ -35,19 +35,53 @@ export interface GoObject {
 }
 
 export function isGoObject(v: unknown): v is GoObject {
-  return typeof v === 'object' && v !== null && typeof (v as GoObject).goType === 'string' && typeof (v as GoObject).method === 'function';
+  // Plain objects (maps from JSON and YAML, which hold no functions) are never Go objects: decided on the
+  // prototype without looking up missing properties along the chain.
+  if (typeof v !== 'object' || v === null || Object.getPrototypeOf(v) === Object.prototype) return false;
+  return typeof (v as GoObject).goType === 'string' && typeof (v as GoObject).method === 'function';
 }
 
 export function isMap(v: unknown): v is GoMap {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof GoInt) && !isGoObject(v);
+  if (typeof v !== 'object' || v === null) return false;
+  if (Object.getPrototypeOf(v) === Object.prototype) return true;
+  return !Array.isArray(v) && !(v instanceof Uint8Array) && !(v instanceof GoInt) && !isGoObject(v);
 }
 
 export function hasKey(m: GoMap, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(m, key);
 }
 
-/** The Go types of typed containers: `map[string]string`, `[]string`, `[]int`, `[]map[string]interface {}`… */
-export const GO_TYPES = new WeakMap<object, string>();
+const GO_TYPE: unique symbol = Symbol('cdk8s-fleet.goType');
+
+/**
+ * The Go types of typed containers: `map[string]string`, `[]string`, `[]int`, `[]map[string]interface {}`…
+ * Kept on the container itself, under a non-enumerable symbol (invisible to `Object.keys`, spreads, JSON and
+ * structuredClone, so a copy is untyped, as with a WeakMap), because a WeakMap of hundreds of thousands of
+ * parameter maps costs more than the expansion around it (a lookup per field access, and ephemeron work in
+ * every garbage collection). A frozen container is typed in a WeakMap instead.
+ */
+class GoTypeTable {
+  private readonly frozen = new WeakMap<object, string>();
+  private anyFrozen = false;
+
+  public get(o: object): string | undefined {
+    const t = (o as { [GO_TYPE]?: string })[GO_TYPE];
+    if (t !== undefined || !this.anyFrozen) return t;
+    return this.frozen.get(o);
+  }
+
+  public set(o: object, goType: string): this {
+    if (Object.isExtensible(o)) {
+      Object.defineProperty(o, GO_TYPE, { value: goType, writable: true, configurable: true, enumerable: false });
+    } else {
+      this.anyFrozen = true;
+      this.frozen.set(o, goType);
+    }
+    return this;
+  }
+}
+
+export const GO_TYPES = new GoTypeTable();
 
 /** Tags a container with its Go type and returns it. */
 export function typed<T extends object>(v: T, goType: string): T {
