@@ -4,6 +4,7 @@ import { knownClusterIndex } from '../expansion/cluster-secrets';
 import { expandApplicationSet, ExpansionResult } from '../expansion/expand';
 import { normalizeGitUrl } from '../private/glob';
 import { isClusterScoped } from '../private/kinds';
+import { pushAll } from '../private/util';
 
 /** One source of a planned Application. */
 export interface PlannedSource {
@@ -299,8 +300,8 @@ function workloadIndex(entries: TreeEntry[]): Map<string, DirSummary> {
     for (const r of k.object.resources ?? []) {
       const sub = resolve(normalizePath(`${dir}/${r}`), seen);
       if (own.images.size === 0) for (const i of sub.images) images.add(i);
-      scoped.push(...sub.clusterScoped);
-      delivery.push(...sub.delivery.filter(d => !deleted.has(`${d.kind}/${d.name}`)));
+      pushAll(scoped, sub.clusterScoped);
+      pushAll(delivery, sub.delivery.filter(d => !deleted.has(`${d.kind}/${d.name}`)));
     }
     for (const p of k.object.patches ?? []) {
       for (const op of parseOps(p.patch)) {

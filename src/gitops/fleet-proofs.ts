@@ -5,6 +5,7 @@ import { FleetProof, FleetProofWaiver, WAIVED_PROOFS_ANNOTATION } from '../argoc
 import { appendGuardrailFindings } from '../guardrails/findings';
 import { normalizeGitUrl } from '../private/glob';
 import { Destination, destinationMatcher, isResourcePermitted, isSourcePermitted } from '../private/project-rules';
+import { pushAll } from '../private/util';
 import { proveSecrets } from '../secrets/secret-proofs';
 
 /** What the proofs found. */
@@ -89,7 +90,7 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
     else report(sets[0], FleetProof.UNIQUE_APPLICATION_NAMES, message);
   }
   appendGuardrailFindings(model, plan, errors, waived);
-  errors.push(...proveSecrets(model, plan));
+  pushAll(errors, proveSecrets(model, plan));
   return { errors, waived };
 }
 

@@ -5,6 +5,7 @@ import { diffPlans, FleetDiff } from './plan-diff';
 import { acknowledgementsOf, modelOfTree, ParseCache, samePlanInputs, TreeReader } from './tree-objects';
 import { ProgressListener, startScans, TreeScans } from './tree-scan';
 import { changeIndex, ObjectSource, PairObjects, TreeSide } from './tree-side';
+import { pushAll } from '../private/util';
 
 /**
  * `cdk8s-fleet diff`: every rendered object that a change adds, removes or changes, per cluster and
@@ -137,7 +138,7 @@ function compare(scans: TreeScans, options: DiffTreesOptions, progress: Progress
       const raw = new Set([...(b ? base.failingInputs(b) : []), ...(h ? head.failingInputs(h) : [])]);
       const changes = compareObjects(b ? base.objectsOf(b, raw) : emptyObjects(), h ? head.objectsOf(h, raw) : emptyObjects());
       // The objects of a new Application are named, not spelled out: the plan's line says what it deploys.
-      objects.push(...(b ? changes : changes.map(o => ({ ...o, fields: [] }))));
+      pushAll(objects, b ? changes : changes.map(o => ({ ...o, fields: [] })));
     }
     if (objects.length) {
       const list = clusters.get(cluster) ?? [];
