@@ -11,8 +11,13 @@
  * The workload fleet runs three times (each in a fresh process); the median is the figure to quote, since this
  * VM's CPU and disk speed vary between runs.
  *
+ * Then the scale figures of issue #17 (bench/scale-bench.ts): rendered workloads at 60k, 120k, 300k and 600k
+ * objects, constructed and rendered in memory (µs per object, peak RSS); and the generic path (L1 ApiObjects in
+ * ClusterManifests) against the same objects in a vanilla cdk8s App, with the raw-write baseline beside both.
+ * Every line carries the load average when it started: the machine is shared.
+ *
  * Usage: npm run bench [-- --sizes 10x10,50x20,100x50,200x50] [--workloads 200x50] [--workload-runs 3] [--expansion 1000x100] [--only-expansion]
- *        [--diff 200x50] [--diff-runs 3] [--only-diff]
+ *        [--diff 200x50] [--diff-runs 3] [--only-diff] [--scale 100x100,200x100,500x100,1000x100] [--generic 200x50] [--only-scale]
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -100,6 +105,13 @@ function main() {
     diff(diffArg.split('x').map(Number), diffRuns);
     return;
   }
+  const scaleArg = args.indexOf('--scale') >= 0 ? args[args.indexOf('--scale') + 1] : '100x100,200x100,500x100,1000x100';
+  const genericArg = args.indexOf('--generic') >= 0 ? args[args.indexOf('--generic') + 1] : '200x50';
+  if (args.includes('--only-scale')) {
+    console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${new Date().toISOString().slice(0, 10)}`);
+    scale(scaleArg.split(',').map(x => x.split('x').map(Number)), genericArg.split('x').map(Number));
+    return;
+  }
   const workloadRuns = args.indexOf('--workload-runs') >= 0 ? Number(args[args.indexOf('--workload-runs') + 1]) : 3;
   const sizes = (sizesArg ? sizesArg.split(',') : DEFAULT_SIZES).map(s => s.split('x').map(Number));
   console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${new Date().toISOString().slice(0, 10)}`);
@@ -119,6 +131,40 @@ function main() {
   console.log('|---|---|---|---|---|---|');
   console.log(`| ${r.clusters} × ${r.applicationSets} | ${r.applications} | ${(r.ms / 1000).toFixed(2)} | ${(r.cpuMs / 1000).toFixed(2)} | ${r.applicationsPerSecond} | ${r.peakRssMb} |`);
   diff(diffArg.split('x').map(Number), diffRuns);
+  scale(scaleArg.split(',').map(x => x.split('x').map(Number)), genericArg.split('x').map(Number));
+}
+
+/** One run of bench/scale-bench.ts in a fresh process: its JSON line, with the load average when it started. */
+function scaleRun(...args: string[]): any {
+  const load = os.loadavg()[0].toFixed(1);
+  const out = execFileSync(process.execPath, [...process.execArgv, path.join(__dirname, 'scale-bench.ts'), ...args],
+    { encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
+  return { ...JSON.parse(out.trim().split('\n').pop()!), load };
+}
+
+/** Issue #17: rendered workloads from 60k to 600k objects; the generic path against vanilla cdk8s. */
+function scale(sizes: number[][], [clusters, apps]: number[]) {
+  const s = (x: number) => (x / 1000).toFixed(2);
+  const us = (x: number, n: number) => (x * 1000 / n).toFixed(1);
+  console.log('');
+  console.log('| scale: workloads, clusters × apps × 5, in memory | objects | construct s | render s | µs/object (construct + render) | CPU µs/object | peak RSS MB | load |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const [c, a] of sizes) {
+    const r = scaleRun('workloads', String(c), String(a));
+    console.log(`| ${c} × ${a} × 5 | ${r.objects} | ${s(r.constructMs)} | ${s(r.renderMs)} | ${us(r.constructMs + r.renderMs, r.objects)} | ${us(r.cpuMs, r.objects)} | ${r.peakRssMb} | ${r.load} |`);
+  }
+  const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-bench-scale-'));
+  console.log('');
+  console.log('| generic path vs vanilla cdk8s, clusters × apps × 5 | objects | construct s | synth s (render + write) | synth CPU µs/object | raw write s (same files) | toJson µs/object (cdk8s → fast) | peak RSS MB | load |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const mode of ['vanilla', 'generic', 'vanilla', 'generic']) {
+    execFileSync('sync');
+    const r = scaleRun(mode, String(clusters), String(apps), workdir);
+    const rawRun = scaleRun('raw', String(r.files), mode === 'vanilla' ? String(r.objects / r.files * 600) : '600', workdir); // a vanilla file holds a cluster's objects
+    const toJson = mode === 'generic' ? `${r.cdk8sToJsonUs.toFixed(1)} → ${r.fastToJsonUs.toFixed(1)}` : '';
+    console.log(`| ${mode} ${clusters} × ${apps} × 5 | ${r.objects} | ${s(r.constructMs)} | ${s(r.synthMs)} | ${us(r.synthCpuMs, r.objects)} | ${s(rawRun.writeMs)} (${r.files} files) | ${toJson} | ${r.peakRssMb} | ${r.load} |`);
+  }
+  fs.rmSync(workdir, { recursive: true, force: true });
 }
 
 /** `cdk8s-fleet diff` of two generated trees that differ in 1% of their files (bench/diff-bench.ts). */

@@ -84,7 +84,7 @@ export function workloadFleet(clusters: number, apps: number, outdir: string, re
       renderPerCluster,
       defaults: { resources: { cpuLimit: '500m', memoryLimit: '256Mi' } },
       overrides: [
-        { match: ClusterMatch.environment('production'), settings: { replicas: 3 } },
+        { match: ClusterMatch.environment('production'), settings: { autoscaling: { minReplicas: 3, maxReplicas: 10 } } },
         { match: ClusterMatch.region('us-east-1'), settings: { env: { REGION: 'us-east-1' } } },
       ],
     });

@@ -5,6 +5,7 @@ import { readClusterSecrets } from '../expansion/cluster-secrets';
 import { expandApplicationSet } from '../expansion/expand';
 import { toYaml } from '../gitops/yaml';
 import { normalizeGitUrl } from '../private/glob';
+import { pushAll } from '../private/util';
 import { decodeText, InputError, MAX_INPUT_BYTES, parseYamlDocuments, readTextFile } from '../private/yaml-input';
 
 /** Options of `cdk8s-fleet appset generate`. */
@@ -115,7 +116,7 @@ function loadObjects(file: string, what: string): any[] {
   for (const d of docs) {
     if (d !== null && typeof d === 'object' && !Array.isArray(d)) out.push(d);
     // A `kind: List` holds its objects in `items`, as kubectl reads it.
-    if (d && typeof d === 'object' && (d as any).kind === 'List' && Array.isArray((d as any).items)) out.push(...(d as any).items.filter((i: unknown) => i && typeof i === 'object'));
+    if (d && typeof d === 'object' && (d as any).kind === 'List' && Array.isArray((d as any).items)) pushAll(out, (d as any).items.filter((i: unknown) => i && typeof i === 'object'));
   }
   return out;
 }

@@ -5,6 +5,7 @@ import { TreeInspector } from '../gitops/tree-inspector';
 import { parseTreeFile, readTree } from '../gitops/tree-reader';
 import { interruptedWrite, readManifest, sha256 } from '../gitops/tree-writer';
 import { Placement } from '../private/placement';
+import { pushAll } from '../private/util';
 import { InputError } from '../private/yaml-input';
 import { treeRolloutProblems } from '../rollouts/private/rules/lint';
 import { parseAllowancesYaml, SecretAllowanceData, scanTreeFiles } from '../secrets/scanner';
@@ -57,7 +58,7 @@ export function validateTree(tree: string, options: ValidateTreeOptions = {}): V
   const paths = Object.keys(manifest).sort();
   if (paths.length === 0 && problems.length === 0) problems.push(`${tree}: no .cdk8s-fleet/manifest.json, or it lists no files (is this a cdk8s-fleet tree?)`);
   const read = readTree(tree, { include: rel => manifest[rel] !== undefined || ARGO_READ.test(rel) });
-  problems.push(...read.problems);
+  pushAll(problems, read.problems);
   const reported = new Set(read.problems.map(p => p.slice(0, p.indexOf(': '))));
   const inspector = new TreeInspector(read.root);
 
@@ -101,8 +102,8 @@ export function validateTree(tree: string, options: ValidateTreeOptions = {}): V
         + 'or left by a write that was interrupted and committed; delete it, or synth again');
     }
   }
-  problems.push(...scanTreeFiles(notObjects, allowances));
-  problems.push(...treeRolloutProblems(contents));
+  pushAll(problems, scanTreeFiles(notObjects, allowances));
+  pushAll(problems, treeRolloutProblems(contents));
   return { checked: paths.length, problems, contents };
 }
 

@@ -4,6 +4,7 @@ import type { ICluster } from './cluster';
 import { show, throwIfInvalid } from '../private/errors';
 import { dns1123LabelErrors, labelMapErrors } from '../private/names';
 import { definePlacement } from '../private/placement';
+import { minOf } from '../private/util';
 
 /** Options for `Cluster.addManifests()`. */
 export interface ClusterManifestsOptions {
@@ -90,7 +91,7 @@ export class ClusterManifests extends Chart {
       return value === undefined ? undefined : Number(value);
     };
     const others = objects.filter(o => !isFoundation(o)).map(waveOf).map(w => w ?? 0);
-    const lowest = Math.min(0, ...others.filter(w => Number.isFinite(w)));
+    const lowest = minOf(0, others.filter(w => Number.isFinite(w)));
     for (const o of foundations) {
       if (waveOf(o) !== undefined) continue;
       const wave = lowest - (o.kind === 'Namespace' ? 1 : 2);

@@ -16,6 +16,7 @@
  */
 import { ROLE_LABEL } from './flux-layout';
 import type { FleetModel } from '../gitops/fleet-model';
+import { pushAll } from '../private/util';
 
 /** The tag of these proofs' messages. */
 export const FLUX_PROOF = 'flux';
@@ -91,7 +92,7 @@ export function proveFluxTree(model: FleetModel): string[] {
       if (spec.serviceAccountName && !['aws', 'azure'].includes(spec.provider)) report("'serviceAccountName' needs provider aws or azure (CRD rule)");
     }
   }
-  errors.push(...cycles(graph).map(c => `Kustomizations depend on each other in a cycle (${c.map(k => k.split('/').pop()).join(' → ')}), so none of them is ever applied [${FLUX_PROOF}]`));
+  pushAll(errors, cycles(graph).map(c => `Kustomizations depend on each other in a cycle (${c.map(k => k.split('/').pop()).join(' → ')}), so none of them is ever applied [${FLUX_PROOF}]`));
   return errors;
 }
 

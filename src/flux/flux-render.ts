@@ -13,6 +13,7 @@ import { FleetModel, modelFromEntries, TreeEntry } from '../gitops/fleet-model';
 import { computePlan, FleetPlan } from '../gitops/fleet-plan';
 import type { ProcessOptions } from '../gitops/process-object';
 import type { RenderedFile } from '../gitops/render';
+import { pushAll } from '../private/util';
 import { scanTreeFiles } from '../secrets/scanner';
 import { SopsSecret } from '../secrets/sops-secret';
 
@@ -48,6 +49,6 @@ export function renderFluxFleets(tree: RenderedTree, options: {
   const entries: TreeEntry[] = t.files.filter(f => f.object !== undefined);
   const model = modelFromEntries(entries, [...options.acknowledgements]);
   const plan = computePlan(model, options.externalProjects);
-  errors.push(...proveFluxTree(model));
+  pushAll(errors, proveFluxTree(model));
   return { files: t.files, model, plan, errors };
 }

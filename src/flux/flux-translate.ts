@@ -23,7 +23,7 @@ import { processObject, ProcessOptions } from '../gitops/process-object';
 import type { RenderedFile } from '../gitops/render';
 import { show } from '../private/errors';
 import { objectFileName } from '../private/placement';
-import { sortObjectKeys } from '../private/util';
+import { sortObjectKeys, pushAll } from '../private/util';
 import { parseYamlDocument } from '../private/yaml-input';
 
 /** What the translation needs from a render. */
@@ -110,7 +110,7 @@ export function translateFluxFleets(input: FluxTranslationInput): { files: Rende
     const hubObjects: { dir: string; object: any }[] = [];
     for (const f of input.files.filter(x => x.path.startsWith(`${argoDir}clusters/`))) {
       const c = fluxCluster(f.object, prefixOf(f.path), layout, options);
-      errors.push(...c.errors);
+      pushAll(errors, c.errors);
       clusters.set(c.name, c);
       for (const o of c.objects) hubObjects.push({ dir: layout.clustersDirectory, object: o });
     }
@@ -222,7 +222,7 @@ export function translateFluxFleets(input: FluxTranslationInput): { files: Rende
       });
     }
 
-    errors.push(...orderPlacements(placements, p => waves.get(p) ?? 0, origin => rolling.get(origin), c => namespaceKs.get(c)));
+    pushAll(errors, orderPlacements(placements, p => waves.get(p) ?? 0, origin => rolling.get(origin), c => namespaceKs.get(c)));
 
     // The entry point: the fleet's GitRepository and the root Kustomization.
     const root = input.files.find(f => f.path === rootPath)?.object;

@@ -1,6 +1,8 @@
 import type { TreeEntry } from './fleet-model';
 import { globMatch } from '../private/glob';
 import { isClusterScoped } from '../private/kinds';
+import { SortedPaths } from '../private/sorted-paths';
+import { pushAll } from '../private/util';
 import { tryParseYamlDocument } from '../private/yaml-input';
 
 /** An object an Application deploys, as an AppProject judges it. */
@@ -44,6 +46,9 @@ const MAX_KUSTOMIZE_DEPTH = 20;
 export class TreeObjects {
   private readonly byDir = new Map<string, TreeEntry[]>();
   private byPathIndex?: Map<string, TreeEntry[]>;
+  /** The directories as `<dir>/`, sorted, built when a recursive source needs them. */
+  private dirPrefixes?: SortedPaths;
+  private dirOrder?: Map<string, number>;
   private readonly crdScopes = new Map<string, boolean>(); // group/kind → namespaced
   private readonly cache = new Map<string, DeployedObject[] | undefined>();
   /** One summary per object: a Workload variant's object stands in many clusters' directories. */
@@ -102,8 +107,14 @@ export class TreeObjects {
   }
 
   private entriesUnder(prefix: string): TreeEntry[] {
+    if (!this.dirPrefixes) {
+      this.dirPrefixes = new SortedPaths([...this.byDir.keys()].map(dir => `${dir}/`));
+      this.dirOrder = new Map([...this.byDir.keys()].map((dir, i) => [`${dir}/`, i]));
+    }
+    // Directory by directory in the order the entries came in (the order of `byDir`).
+    const under = this.dirPrefixes.withPrefix(prefix).sort((a, b) => this.dirOrder!.get(a)! - this.dirOrder!.get(b)!);
     const out: TreeEntry[] = [];
-    for (const [dir, entries] of this.byDir) if (`${dir}/`.startsWith(prefix)) out.push(...entries);
+    for (const dir of under) for (const e of this.byDir.get(dir.slice(0, -1))!) out.push(e);
     return out;
   }
 
@@ -125,7 +136,7 @@ export class TreeObjects {
           if (o) out.push(o);
         }
       } else if (this.byDir.has(target)) {
-        out.push(...this.kustomize(target, depth + 1, seen));
+        pushAll(out, this.kustomize(target, depth + 1, seen));
       }
     }
     for (const [kind, list] of [['ConfigMap', k.configMapGenerator], ['Secret', k.secretGenerator]] as const) {

@@ -5,6 +5,7 @@ import { ClusterDiff, FleetDiff } from './plan-diff';
 import { describeShardMove } from './shard-plan';
 import { ApplicationObjects, columnOf, ObjectChange } from './tree-diff';
 import { drSwitchText } from '../dr/private/dr-report';
+import { pushAll } from '../private/util';
 
 /**
  * How `cdk8s-fleet diff` shows a `FleetDiff`: Markdown for a PR comment, plain text for a terminal, and JSON
@@ -198,14 +199,15 @@ function render(d: FleetDiff, m: Markup): string {
   }
   const problems = d.objects?.problems ?? [];
   if (problems.length) {
-    lines.push(`${m.bold(`⚠️ ${problems.length} thing(s) could not be compared as objects:`)}`, '', ...problems.map(p => `- ${p}`), '');
+    lines.push(`${m.bold(`⚠️ ${problems.length} thing(s) could not be compared as objects:`)}`, '');
+    pushAll(lines, problems.map(p => `- ${p}`)).push('');
   }
   const budget = new Budget(m.markdown ? MARKDOWN_BUDGET : Infinity);
   const leftOut: string[] = [];
   for (const group of foldClusters(clusterReports(d))) {
     const section = budget.fit(groupLevels(group, m));
-    if (section.length === 0) leftOut.push(...group.map(r => r.cluster));
-    lines.push(...section);
+    if (section.length === 0) pushAll(leftOut, group.map(r => r.cluster));
+    pushAll(lines, section);
   }
   if (leftOut.length) lines.push(`${m.bold(`Also changed (${leftOut.length} cluster(s), left out for size):`)} ${capped(leftOut, 1_500)}`, '');
   if (d.projects.length) {
@@ -220,8 +222,8 @@ function render(d: FleetDiff, m: Markup): string {
     }
     lines.push('');
   }
-  if (d.objects?.fleet.length) lines.push(...budget.fit(sectionLevels('Argo CD objects (fleet)', d.objects.fleet, m)));
-  if (d.objects?.unattributed.length) lines.push(...budget.fit(sectionLevels('Files no Application deploys', d.objects.unattributed, m)));
+  if (d.objects?.fleet.length) pushAll(lines, budget.fit(sectionLevels('Argo CD objects (fleet)', d.objects.fleet, m)));
+  if (d.objects?.unattributed.length) pushAll(lines, budget.fit(sectionLevels('Files no Application deploys', d.objects.unattributed, m)));
   if (d.unusedAcknowledgements.length) {
     lines.push(`Stale removal acknowledgements (they match nothing; remove them): ${d.unusedAcknowledgements.map(a => `${a.cluster}/${a.application}`).join(', ')}`, '');
   }
@@ -352,8 +354,8 @@ function groupLevels(group: ClusterReport[], m: Markup): Array<() => string[]> {
   const section = (body: string[]) => {
     const all = [...body, ...first.clusterScopedAdded.map(s => `- ⚠️ cluster-scoped object added: ${m.code(s)}`)];
     const out = [m.heading(`${title}${status}`), ''];
-    if (all.length > FOLD_LINES && m.markdown) out.push(...m.details(counts, all));
-    else out.push(...all);
+    if (all.length > FOLD_LINES && m.markdown) pushAll(out, m.details(counts, all));
+    else pushAll(out, all);
     out.push('');
     return out;
   };
@@ -370,7 +372,7 @@ function appLines(apps: readonly AppReport[], m: Markup, withFields: boolean): s
   const out: string[] = [];
   for (const a of apps) {
     out.push(a.plan ? `- ${a.plan.icon} ${m.bold(a.name)}${a.plan.text.startsWith(':') ? '' : ' '}${a.plan.text}` : `- ✏️ ${m.bold(a.name)}`);
-    for (const o of a.objects) out.push(...objectLines(o, m, '  ', withFields));
+    for (const o of a.objects) pushAll(out, objectLines(o, m, '  ', withFields));
   }
   return out;
 }
@@ -379,8 +381,8 @@ function appLines(apps: readonly AppReport[], m: Markup, withFields: boolean): s
 function sectionLevels(title: string, objects: readonly ObjectChange[], m: Markup): Array<() => string[]> {
   const section = (body: string[]) => {
     const out = [m.heading(title), ''];
-    if (body.length > FOLD_LINES && m.markdown) out.push(...m.details(countObjects(objects), body));
-    else out.push(...body);
+    if (body.length > FOLD_LINES && m.markdown) pushAll(out, m.details(countObjects(objects), body));
+    else pushAll(out, body);
     out.push('');
     return out;
   };
@@ -402,7 +404,7 @@ function objectLines(o: ObjectChange, m: Markup, indent: string, withFields: boo
     const lines = textLines(f);
     if (lines.length) {
       const fence = lines.some(l => l.includes('```')) ? '~~~~' : '```';
-      out.push(...(m.markdown ? [`${fence}diff`, ...lines, fence] : lines).map(l => `${indent}    ${l}`));
+      pushAll(out, (m.markdown ? [`${fence}diff`, ...lines, fence] : lines).map(l => `${indent}    ${l}`));
     }
   }
   return out;

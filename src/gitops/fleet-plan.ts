@@ -1,11 +1,12 @@
 import { FleetModel, TreeEntry } from './fleet-model';
-import { drPlanLines, plannedPairs } from '../dr/private/dr-report';
 import { planShards, ShardPlan, ShardPlanOptions, shardPlanJson, shardPlanText } from './shard-plan';
+import { drPlanLines, plannedPairs } from '../dr/private/dr-report';
 import { knownClusterIndex } from '../expansion/cluster-secrets';
 import { expandApplicationSet, ExpansionResult } from '../expansion/expand';
 import { fluxObjectOf } from '../flux/flux-model';
 import { normalizeGitUrl } from '../private/glob';
 import { isClusterScoped } from '../private/kinds';
+import { pushAll } from '../private/util';
 import { patchOperations, tryParseYamlDocument } from '../private/yaml-input';
 
 /** One source of a planned Application. */
@@ -325,8 +326,8 @@ function workloadIndex(entries: TreeEntry[]): Map<string, DirSummary> {
     for (const r of k.object.resources ?? []) {
       const sub = resolve(normalizePath(`${dir}/${r}`), seen);
       if (own.images.size === 0) for (const i of sub.images) images.add(i);
-      scoped.push(...sub.clusterScoped);
-      delivery.push(...sub.delivery.filter(d => !deleted.has(`${d.kind}/${d.name}`)));
+      pushAll(scoped, sub.clusterScoped);
+      pushAll(delivery, sub.delivery.filter(d => !deleted.has(`${d.kind}/${d.name}`)));
     }
     for (const p of k.object.patches ?? []) {
       for (const op of patchOperations(p.patch)) {

@@ -2,11 +2,12 @@ import { DeployedObject, TreeObjects } from './deployed-objects';
 import { FleetModel } from './fleet-model';
 import { FleetPlan } from './fleet-plan';
 import { FleetProof, FleetProofWaiver, WAIVED_PROOFS_ANNOTATION } from '../argocd/fleet-proof';
-import { proveFluxTree } from '../flux/flux-proofs';
 import { proveDisasterRecovery } from '../dr/private/dr-proofs';
+import { proveFluxTree } from '../flux/flux-proofs';
 import { appendGuardrailFindings } from '../guardrails/findings';
 import { normalizeGitUrl } from '../private/glob';
 import { Destination, destinationMatcher, isResourcePermitted, isSourcePermitted } from '../private/project-rules';
+import { pushAll } from '../private/util';
 import { proveSecrets } from '../secrets/secret-proofs';
 
 /** What the proofs found. */
@@ -92,9 +93,9 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
     else report(sets[0], FleetProof.UNIQUE_APPLICATION_NAMES, message);
   }
   appendGuardrailFindings(model, plan, errors, waived);
-  errors.push(...proveSecrets(model, plan));
-  errors.push(...proveFluxTree(model));
-  errors.push(...proveDisasterRecovery(model, plan, where));
+  pushAll(errors, proveSecrets(model, plan));
+  pushAll(errors, proveFluxTree(model));
+  pushAll(errors, proveDisasterRecovery(model, plan, where));
   return { errors, waived };
 }
 

@@ -10,6 +10,7 @@
  * Target selection follows kustomize's `SelectorRegex` (api/types/selector.go): each of group, version, kind,
  * name and namespace, when given, is a regular expression anchored at both ends (`^(?:…)$`).
  */
+import { pushAll } from '../private/util';
 import { parseYamlDocument } from '../private/yaml-input';
 
 /** A file system view of the tree (tree-relative, '/'-separated paths). */
@@ -74,8 +75,8 @@ export function buildKustomization(dir: string, host: KustomizeHost, stack: stri
   for (const r of k.resources) {
     const p = resolve(dir, r, file);
     const type = host.typeOf(p);
-    if (type === 'dir') objects.push(...buildKustomization(p, host, [...stack, dir]));
-    else if (type === 'file') objects.push(...host.documents(p).filter(d => d !== null).map(object => ({ object, file: p })));
+    if (type === 'dir') pushAll(objects, buildKustomization(p, host, [...stack, dir]));
+    else if (type === 'file') pushAll(objects, host.documents(p).filter(d => d !== null).map(object => ({ object, file: p })));
     else throw new KustomizeError(`${file}: resource '${r}' does not exist`);
   }
   const ids = new Set<string>();

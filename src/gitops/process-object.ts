@@ -6,6 +6,7 @@ import { Placement } from '../private/placement';
 import { objectQuantityErrors } from '../private/quantity';
 import { sopsAgeRecipients } from '../private/secret-markers';
 import { sopsObjectProblems } from '../private/sops-object';
+import { pushAll } from '../private/util';
 import { findingText, scanDocument, SecretAllowanceData, subjectOf, withoutAllowed } from '../secrets/scanner';
 
 /** The per-object half of rendering that needs no construct tree: validation, secret scan, serialization. */
@@ -51,17 +52,17 @@ export function processObject(input: any, role: Placement['role'], options: Proc
   const problems: string[] = [];
   // A SOPS-encrypted manifest (written by SopsSecret): checked as encrypted, its plain part validated and scanned.
   const sops = sopsAgeRecipients(json) !== undefined;
-  if (sops) problems.push(...sopsObjectProblems(json, role, options.validateSchemas));
+  if (sops) pushAll(problems, sopsObjectProblems(json, role, options.validateSchemas));
   const key = `${json.apiVersion}/${json.kind}`;
   if (options.validateSchemas && !options.unvalidatedKinds.has(key) && !LIBRARY_KINDS.has(key) && !sops) {
     const schemaErrors = SchemaValidator.get().validate(json);
     if (schemaErrors === undefined) {
       problems.push(`no pinned schema for '${key}'; list it in FleetApp 'unvalidatedKinds' to write it without validation`);
     } else {
-      problems.push(...schemaErrors.map(e => `schema: ${e}`));
+      for (const e of schemaErrors) problems.push(`schema: ${e}`);
     }
   }
-  problems.push(...objectQuantityErrors(json));
+  pushAll(problems, objectQuantityErrors(json));
   let content = '';
   try {
     content = toYaml(json);
@@ -70,7 +71,7 @@ export function processObject(input: any, role: Placement['role'], options: Proc
   }
   if (!sops) {
     const findings = withoutAllowed(scanDocument(json, { role }), subjectOf(json, options.file), options.secretAllowances);
-    problems.push(...findings.map(findingText));
+    for (const f of findings) problems.push(findingText(f));
   }
   if (TEMPLATE_PARAM.test(content)) {
     problems.push('holds a TemplateParam outside an ApplicationSet template (only ApplicationSets render them)');

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { withFastApiObjectJson } from './api-object-json';
 import { createPipeline } from './object-pipeline';
 import { processObject, ProcessedObject, ProcessOptions } from './process-object';
 import { ClusterManifests } from '../fleet/cluster-manifests';
@@ -8,6 +9,7 @@ import { isClusterScoped } from '../private/kinds';
 import { dns1123LabelErrors, kindErrors, objectNameErrors } from '../private/names';
 import { isTreePath, objectFileName, ownPlacement, Placement, treePathErrors } from '../private/placement';
 import { renderRawFiles } from '../private/raw-files';
+import { pushAll } from '../private/util';
 import { keptWholeForSecretProof } from '../secrets/secret-proofs';
 import { HelmApplication } from '../workloads/helm-application';
 import { Workload } from '../workloads/workload';
@@ -144,7 +146,7 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   const disableSort = process.env.CDK8S_DISABLE_SORT;
   delete process.env.CDK8S_DISABLE_SORT;
   try {
-    visit(root, undefined, undefined);
+    withFastApiObjectJson(() => visit(root, undefined, undefined));
   } finally {
     if (disableSort !== undefined) process.env.CDK8S_DISABLE_SORT = disableSort;
   }
@@ -154,8 +156,8 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   const workloadResults = new Map([...distinct.keys()].map((k, i) => [k, results[i]]));
   const processed = results.slice(distinct.size);
   const workloadFiles = renderWorkloadFiles(workloads, workloadResults, byPath, errors);
-  workloadFiles.push(...renderValuesFiles(helmApps, options, byPath, errors));
-  workloadFiles.push(...renderRawFiles(all, byPath, errors));
+  pushAll(workloadFiles, renderValuesFiles(helmApps, options, byPath, errors));
+  pushAll(workloadFiles, renderRawFiles(all, byPath, errors));
   const files: RenderedFile[] = pending.map((p, i) => {
     const r = processed[i];
     for (const problem of r.problems) errors.push(`[${p.constructPath}] ${p.json.kind} '${p.json.metadata?.name}' (${p.path}): ${problem}`);
@@ -169,9 +171,9 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
       placement: p.placement,
     };
   });
-  files.push(...workloadFiles);
+  pushAll(files, workloadFiles);
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  errors.push(...caseCollisions(files));
+  pushAll(errors, caseCollisions(files));
   return { files, errors, constructs: all };
 }
 
@@ -180,7 +182,7 @@ function renderValuesFiles(helmApps: HelmApplication[], options: RenderOptions, 
   const files: RenderedFile[] = [];
   for (const h of helmApps) {
     const { files: values, errors: problems } = h._valuesFiles();
-    errors.push(...problems);
+    pushAll(errors, problems);
     for (const v of values) {
       if (!isTreePath(v.path)) {
         for (const e of treePathErrors(v.path)) errors.push(`[${h.node.path}] 'valuesByLabel' writes the values file ${show(v.path)}, which is not a path inside the tree: ${e}`);
@@ -215,7 +217,7 @@ function renderWorkloadFiles(
   const invalid = new Set<string>();
   for (const w of workloads) {
     const { requests, errors: renderErrors } = w._fileRequests();
-    errors.push(...renderErrors.map(e => (e.startsWith('[') ? e : `[${w.node.path}] ${e}`)));
+    pushAll(errors, renderErrors.map(e => (e.startsWith('[') ? e : `[${w.node.path}] ${e}`)));
     const constructPath = w.node.path;
     let placement: Placement | undefined;
     for (const r of requests) {

@@ -6,6 +6,7 @@ import { acknowledgementsOf, modelOfTree, ParseCache, samePlanInputs, TreeReader
 import { ProgressListener, startScans, TreeScans } from './tree-scan';
 import { changeIndex, ObjectSource, PairObjects, TreeSide } from './tree-side';
 import { fluxObjectOf, isFluxPath } from '../flux/flux-model';
+import { pushAll } from '../private/util';
 
 /**
  * `cdk8s-fleet diff`: every rendered object that a change adds, removes or changes, per cluster and
@@ -138,7 +139,7 @@ function compare(scans: TreeScans, options: DiffTreesOptions, progress: Progress
       const raw = new Set([...(b ? base.failingInputs(b) : []), ...(h ? head.failingInputs(h) : [])]);
       const changes = compareObjects(b ? base.objectsOf(b, raw) : emptyObjects(), h ? head.objectsOf(h, raw) : emptyObjects());
       // The objects of a new Application are named, not spelled out: the plan's line says what it deploys.
-      objects.push(...(b ? changes : changes.map(o => ({ ...o, fields: [] }))));
+      pushAll(objects, b ? changes : changes.map(o => ({ ...o, fields: [] })));
     }
     if (objects.length) {
       const list = clusters.get(cluster) ?? [];

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { interruptedWrite, sha256, STATE_DIR } from './tree-writer';
+import { pushAll } from '../private/util';
 import { decodeText, InputError, MAX_INPUT_BYTES, parseJsonBounded, parseYamlDocuments } from '../private/yaml-input';
 
 /**
@@ -345,7 +346,7 @@ class WorkerScan {
     for (let msg = receiveMessageOnPort(this.port); msg; msg = receiveMessageOnPort(this.port)) {
       const m = msg.message as { scan?: TreeScan; parsed?: ParsedFile[]; error?: { message: string; file?: string; input: boolean } };
       if (m.scan) this.scan = m.scan;
-      if (m.parsed) this.pending.push(...m.parsed);
+      if (m.parsed) pushAll(this.pending, m.parsed);
       if (m.error) return m.error;
     }
     return undefined;

@@ -14,6 +14,7 @@ import type { ClusterPlan, FleetPlan, PlannedApplication } from '../gitops/fleet
 import { normalizeGitUrl } from '../private/glob';
 import { sopsAgeRecipients } from '../private/secret-markers';
 import { sopsObjectProblems } from '../private/sops-object';
+import { pushAll } from '../private/util';
 import { findingText, scanDocument } from '../secrets/scanner';
 import { containersOf } from '../workloads/apply-settings';
 
@@ -308,7 +309,7 @@ function objectsOf(index: Map<string, TreeEntry[]>, dir: string, seen: Set<strin
   const out: TreeEntry[] = [];
   for (const e of entries) {
     if (isKustomization(e)) {
-      for (const r of e.object.resources ?? []) if (typeof r === 'string') out.push(...objectsOf(index, normalizePath(`${dir}/${r}`), seen));
+      for (const r of e.object.resources ?? []) if (typeof r === 'string') pushAll(out, objectsOf(index, normalizePath(`${dir}/${r}`), seen));
     } else {
       out.push(e);
     }

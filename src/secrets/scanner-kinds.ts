@@ -5,6 +5,7 @@
  */
 import { splitTemplate, trimPunctuation } from './scanner-rules';
 import { classifyKey, isKnownSafe, isSecretLiteral, isSopsValue, KeyClass } from './scanner-values';
+import { pushAll } from '../private/util';
 
 /** How a kind policy reports. */
 export interface KindReporter {
@@ -70,7 +71,7 @@ function secretPolicy(json: any, role: string | undefined, report: KindReporter,
   if (role !== 'workload' && type === 'cluster') {
     skip.add('/data');
     const found: string[] = [];
-    if (data.length) found.push(...data.map(([k]) => `data.${k}`));
+    if (data.length) pushAll(found, data.map(([k]) => `data.${k}`));
     for (const [k] of stringData) if (!CLUSTER_SECRET_KEYS.has(k)) found.push(`stringData.${k}`);
     const config = json.stringData?.config;
     if (config !== undefined) {
@@ -86,7 +87,7 @@ function secretPolicy(json: any, role: string | undefined, report: KindReporter,
       } else {
         const present = CLUSTER_CONFIG_CREDENTIALS.filter(f => parsed[f] !== undefined || parsed.tlsClientConfig?.[f] !== undefined);
         if (present.length) {
-          found.push(...present);
+          pushAll(found, present);
           skip.add('/stringData/config');
         }
       }

@@ -21,6 +21,8 @@ import { SEALING_CERTIFICATES_ANNOTATION, SECRET_STORES_ANNOTATION, SOPS_AGE_REC
 import { normalizeGitUrl } from '../private/glob';
 import { compileGoRegExp } from '../private/go-regexp';
 import { SEALED_FOR_ANNOTATION, sopsAgeRecipients } from '../private/secret-markers';
+import { SortedPaths } from '../private/sorted-paths';
+import { pushAll } from '../private/util';
 
 /** The tag of this proof's messages. */
 export const SECRET_PROOF = 'secret-references';
@@ -247,7 +249,7 @@ function isSecretRelevant(d: Deployed): boolean {
  */
 class TreeResolver {
   private readonly byDir = new Map<string, TreeEntry[]>();
-  private readonly dirs: string[];
+  private readonly dirs: SortedPaths;
   private readonly local: (url: string) => boolean;
 
   public constructor(model: FleetModel) {
@@ -257,7 +259,7 @@ class TreeResolver {
       list.push(e);
       this.byDir.set(dir, list);
     }
-    this.dirs = [...this.byDir.keys()].sort(cmp);
+    this.dirs = new SortedPaths(this.byDir.keys());
     const urls = model.repoUrls;
     this.local = url => urls.size === 0 || urls.has(normalizeGitUrl(url));
   }
@@ -284,7 +286,9 @@ class TreeResolver {
     const kustomization = this.kustomizationIn(dir);
     if (kustomization && source.directory === undefined) return this.kustomize(dir, new Set());
     if (source.directory?.recurse) {
-      return this.dirs.filter(d => d === dir || d.startsWith(`${dir}/`)).flatMap(d => this.byDir.get(d)!.map(entry => ({ entry })));
+      // `dir` and the directories below it, in sorted order (a binary search, not a scan of every directory).
+      const dirs = [...this.dirs.has(dir) ? [dir] : [], ...this.dirs.withPrefix(`${dir}/`)];
+      return dirs.flatMap(d => this.byDir.get(d)!.map(entry => ({ entry })));
     }
     return (this.byDir.get(dir) ?? []).map(entry => ({ entry }));
   }
@@ -302,13 +306,13 @@ class TreeResolver {
     const files = (rel: string) => this.entriesAt(normalize(`${dir}/${rel}`));
     for (const r of k.resources ?? []) {
       const p = normalize(`${dir}/${r}`);
-      if (this.kustomizationIn(p)) out.push(...this.kustomize(p, seen));
-      else out.push(...files(String(r)).map(entry => ({ entry })));
+      if (this.kustomizationIn(p)) pushAll(out, this.kustomize(p, seen));
+      else pushAll(out, files(String(r)).map(entry => ({ entry })));
     }
     for (const g of k.generators ?? []) {
       for (const gen of files(String(g))) {
         if (gen.object?.kind !== 'ksops') continue;
-        for (const f of gen.object.files ?? []) out.push(...files(String(f)).map(entry => ({ entry })));
+        for (const f of gen.object.files ?? []) pushAll(out, files(String(f)).map(entry => ({ entry })));
       }
     }
     const ns = typeof k.namespace === 'string' && k.namespace ? k.namespace : undefined;

@@ -1,6 +1,7 @@
 import type { PatchContext, WorkloadSettings } from './workload-settings';
 import { show } from '../private/errors';
 import { objectFileName } from '../private/placement';
+import { minOf } from '../private/util';
 import { imageReference, imageVersionErrors, normalizedRepository } from '../promotion/image-reference';
 
 // Typed overrides applied to rendered plain objects (what makes rendering a variant cheap).
@@ -146,7 +147,7 @@ const WAVE = 'argocd.argoproj.io/sync-wave';
 export function applyDefaultWaves(objects: any[]): void {
   const isFoundation = (o: any) => (o.apiVersion === 'v1' && o.kind === 'Namespace') || (o.apiVersion === 'apiextensions.k8s.io/v1' && o.kind === 'CustomResourceDefinition');
   const waveOf = (o: any) => (o.metadata?.annotations?.[WAVE] === undefined ? undefined : Number(o.metadata.annotations[WAVE]));
-  const lowest = Math.min(0, ...objects.filter(o => !isFoundation(o)).map(o => waveOf(o) ?? 0).filter(Number.isFinite));
+  const lowest = minOf(0, objects.filter(o => !isFoundation(o)).map(o => waveOf(o) ?? 0).filter(Number.isFinite));
   for (const o of objects.filter(isFoundation)) {
     if (waveOf(o) !== undefined) continue;
     o.metadata = { ...o.metadata, annotations: { ...o.metadata?.annotations, [WAVE]: String(lowest - (o.kind === 'Namespace' ? 1 : 2)) } };

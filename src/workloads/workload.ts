@@ -22,7 +22,7 @@ import { show, throwIfInvalid } from '../private/errors';
 import { imageUpdaterAnnotations } from '../private/image-updater';
 import { isClusterScoped } from '../private/kinds';
 import { dns1123LabelErrors, labelMapErrors } from '../private/names';
-import { sortObjectKeys } from '../private/util';
+import { pushAll, sortObjectKeys } from '../private/util';
 import { applySecrets, resolveSecrets, ResolvedSecret, secretsSignature, workloadSecretErrors } from '../private/workload-secrets';
 import { guardVariantImages } from '../promotion/image-guard';
 import { imageVersionErrors } from '../promotion/image-reference';
@@ -344,7 +344,7 @@ export class Workload extends Construct {
         }
       }
       // A DR standby is deployed by its pair's Application and project, not by the workload's.
-      if (!isStandby(v)) for (const o of objects) errors.push(...this.permit(o, v.clusters));
+      if (!isStandby(v)) for (const o of objects) pushAll(errors, this.permit(o, v.clusters));
     }
     if (this.props.output === WorkloadOutput.KUSTOMIZE && clusters.length > 0) {
       let baseTag: WorkloadSettings = {};
@@ -355,7 +355,7 @@ export class Workload extends Construct {
       }
       const baseObjects = this.finish(structuredClone(base ?? this.renderDefinition(shared)),
         mergeSettings([this.props.defaults ?? {}, baseTag]), undefined, undefined);
-      requests.push(...kustomizeFiles(this.applicationName, baseObjects, perCluster, o => fileNameOf(o, this.namespace), this.node.path));
+      pushAll(requests, kustomizeFiles(this.applicationName, baseObjects, perCluster, o => fileNameOf(o, this.namespace), this.node.path));
     }
     for (const c of byClusterName(this.clusters)) {
       if (this.ownProject) {

@@ -21,6 +21,7 @@ import type { FleetPlan, PlannedApplication } from '../../gitops/fleet-plan';
 import { SECRET_STORES_ANNOTATION, storeKey } from '../../private/cluster-secret-settings';
 import { isClusterScoped } from '../../private/kinds';
 import { parseQuantity } from '../../private/quantity';
+import { pushAll } from '../../private/util';
 import { compareSemVer, parseSemVer } from '../../promotion/semver';
 
 /** The tag of the DR proofs' messages. */
@@ -51,7 +52,7 @@ export function proveDisasterRecovery(model: FleetModel, plan: FleetPlan, where:
     const prefix = where('Application', pair.standbys[0]?.name ?? pair.primaries[0]?.name ?? '');
     for (const p of pairProblems(pair, ctx)) out.push(`${prefix}DR pair '${pair.name}': ${p} [${DR_PROOF}]`);
   }
-  out.push(...ctx.reader.problems.map(p => `${p} [${DR_PROOF}]`));
+  pushAll(out, ctx.reader.problems.map(p => `${p} [${DR_PROOF}]`));
   return out;
 }
 

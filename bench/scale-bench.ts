@@ -1,0 +1,154 @@
+/**
+ * Scale figures of issue #17, each printed as one JSON line by a fresh process (so peak RSS is its own):
+ *
+ * - `workloads <clusters> <apps>`: the rendered-workload fleet of bench/workload-bench.ts (5 objects per app and
+ *   cluster, plus Namespaces and Argo CD objects), constructed and rendered in memory (`FleetApp._render()`:
+ *   validation, secret scan, YAML, plan, fleet proofs), never written: construct + render per object, peak RSS.
+ * - `generic <clusters> <apps>`: the generic path (L1 ApiObjects in ClusterManifests, bench/fleet-generator.ts),
+ *   synthesized into `<workdir>` (render + write); also the time `ApiObject.toJson()` takes on every object with
+ *   cdk8s' own method and with the fast path rendering installs (src/gitops/api-object-json.ts).
+ * - `vanilla <clusters> <apps>`: the same objects in a plain cdk8s App, one Chart per cluster (one Chart per
+ *   cluster and app, 10,000 Charts at 200 × 50, makes cdk8s' `App.synth()` quadratic: over 5 CPU minutes),
+ *   `app.synth()` into `<workdir>`: what the generic path is compared with, in the same run.
+ * - `raw <files> <bytes>`: the disk's speed right now, `files` files of `bytes` bytes written with
+ *   plain writeFileSync (100 per directory) — printed beside every write figure.
+ *
+ * Usage: ts-node bench/scale-bench.ts <mode> <clusters> <apps> [workdir]
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { generateFleet } from './fleet-generator';
+import { workloadFleet } from './workload-bench';
+import { withFastApiObjectJson } from '../src/gitops/api-object-json';
+
+const ms = (a: bigint, b: bigint) => Number(b - a) / 1e6;
+const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
+const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
+
+function workloads(clusters: number, apps: number) {
+  const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
+  const app = workloadFleet(clusters, apps, '/nonexistent-never-written');
+  const t1 = process.hrtime.bigint();
+  const { files } = app._render();
+  const t2 = process.hrtime.bigint();
+  return { mode: 'workloads', clusters, apps, objects: files.length, constructMs: ms(t0, t1), renderMs: ms(t1, t2), cpuMs: cpuMs(process.cpuUsage(c0)), peakRssMb: peakRssMb() };
+}
+
+function generic(clusters: number, apps: number, workdir: string) {
+  const outdir = fs.mkdtempSync(path.join(workdir, 'generic-'));
+  const t0 = process.hrtime.bigint();
+  const app = generateFleet({ clusters, apps, outdir });
+  const t1 = process.hrtime.bigint();
+  const c1 = process.cpuUsage();
+  const result = app.synthTree();
+  const synthCpu = cpuMs(process.cpuUsage(c1));
+  const t2 = process.hrtime.bigint();
+  // toJson alone, both ways, on every ApiObject of the fleet: two rounds, alternating, the second one counted
+  // (the first warms both up; the render above already ran the fast path).
+  const objects = app.node.findAll().filter(ApiObject.isApiObject);
+  let fastMs = 0;
+  let cdk8sMs = 0;
+  for (let round = 0; round < 2; round++) {
+    const tf0 = process.hrtime.bigint();
+    for (const o of objects) o.toJson();
+    const tf1 = process.hrtime.bigint();
+    withFastApiObjectJson(() => { for (const o of objects) o.toJson(); });
+    const tf2 = process.hrtime.bigint();
+    cdk8sMs = ms(tf0, tf1);
+    fastMs = ms(tf1, tf2);
+  }
+  return {
+    mode: 'generic',
+    clusters,
+    apps,
+    objects: result.objectCount,
+    apiObjects: objects.length,
+    files: result.written.length,
+    constructMs: ms(t0, t1),
+    renderMs: result.renderMilliseconds,
+    writeMs: result.writeMilliseconds,
+    synthMs: ms(t1, t2),
+    synthCpuMs: synthCpu,
+    fastToJsonUs: fastMs * 1000 / objects.length,
+    cdk8sToJsonUs: cdk8sMs * 1000 / objects.length,
+    peakRssMb: peakRssMb(),
+  };
+}
+
+function vanilla(clusters: number, apps: number, workdir: string) {
+  const outdir = fs.mkdtempSync(path.join(workdir, 'vanilla-'));
+  const t0 = process.hrtime.bigint();
+  const app = new App({ outdir });
+  for (let c = 0; c < clusters; c++) {
+    const name = `cluster-${String(c).padStart(4, '0')}`;
+    const clusterChart = new Chart(app, name);
+    for (let a = 0; a < apps; a++) {
+      const appName = `app-${String(a).padStart(3, '0')}`;
+      const chart = new Construct(clusterChart, appName);
+      const labels = { 'app.kubernetes.io/name': appName };
+      const namespace = appName;
+      new k8s.KubeServiceAccount(chart, 'ServiceAccount', { metadata: { name: appName, namespace } });
+      new k8s.KubeConfigMap(chart, 'ConfigMap', { metadata: { name: appName, namespace }, data: { ENVIRONMENT: 'dev', CLUSTER: name, LOG_LEVEL: 'info' } });
+      new k8s.KubeDeployment(chart, 'Deployment', {
+        metadata: { name: appName, namespace, labels },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: labels },
+          template: {
+            metadata: { labels },
+            spec: {
+              serviceAccountName: appName,
+              containers: [{
+                name: appName,
+                image: `ghcr.io/acme/${appName}:1.0.0`,
+                ports: [{ containerPort: 8080, name: 'http' }],
+                envFrom: [{ configMapRef: { name: appName } }],
+                resources: {
+                  requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('128Mi') },
+                  limits: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('256Mi') },
+                },
+                readinessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('http') } },
+              }],
+            },
+          },
+        },
+      });
+      new k8s.KubeService(chart, 'Service', { metadata: { name: appName, namespace, labels }, spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http') }] } });
+      new k8s.KubeHorizontalPodAutoscalerV2(chart, 'Autoscaler', {
+        metadata: { name: appName, namespace },
+        spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: appName }, minReplicas: 1, maxReplicas: 10, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }] },
+      });
+    }
+  }
+  const t1 = process.hrtime.bigint();
+  const c1 = process.cpuUsage();
+  app.synth();
+  const synthCpu = cpuMs(process.cpuUsage(c1));
+  const t2 = process.hrtime.bigint();
+  return { mode: 'vanilla', clusters, apps, objects: clusters * apps * 5, files: clusters, constructMs: ms(t0, t1), synthMs: ms(t1, t2), synthCpuMs: synthCpu, peakRssMb: peakRssMb() };
+}
+
+function raw(files: number, bytes: number, workdir: string) {
+  const dir = fs.mkdtempSync(path.join(workdir, 'raw-'));
+  const content = Buffer.alloc(bytes, 'x');
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < files; i++) {
+    const sub = path.join(dir, `d${Math.floor(i / 100)}`);
+    if (i % 100 === 0) fs.mkdirSync(sub);
+    fs.writeFileSync(path.join(sub, `f${i % 100}.yaml`), content);
+  }
+  return { mode: 'raw', files, bytes, writeMs: ms(t0, process.hrtime.bigint()) };
+}
+
+const [mode, a, b, workdir] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), process.argv[5] ?? fs.mkdtempSync('/tmp/scale-bench-')];
+const result = mode === 'workloads' ? workloads(a, b)
+  : mode === 'generic' ? generic(a, b, workdir)
+    : mode === 'vanilla' ? vanilla(a, b, workdir)
+      : mode === 'raw' ? raw(a, b, workdir)
+        : undefined;
+if (!result) throw new Error(`unknown mode ${mode}`);
+console.log(JSON.stringify(result));

@@ -1,0 +1,123 @@
+import { ApiObject, App, Chart, JsonPatch, Lazy, LazyResolver, ResolutionContext } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import * as fc from 'fast-check';
+import { withFastApiObjectJson } from '../../src/gitops/api-object-json';
+
+/** A value of an object's props: plain JSON, with cdk8s' Lazy, implicit tokens and number/string unions mixed in. */
+const value: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>(tie => ({
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: true }), fc.boolean(), fc.constant(null), fc.constant(undefined)),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(fc.string({ maxLength: 6 }), tie('value'), { maxKeys: 5 }),
+    tie('value').map(v => Lazy.any({ produce: () => v })),
+    tie('value').map(v => ({ resolve: () => v })),
+    fc.oneof(fc.integer().map(n => k8s.IntOrString.fromNumber(n)), fc.string().map(s => k8s.IntOrString.fromString(s))),
+    fc.constantFrom('100m', '1Gi', '0').map(q => k8s.Quantity.fromString(q)),
+  ),
+})).value;
+
+const props = fc.dictionary(fc.string({ maxLength: 8 }).filter(k => k !== 'metadata' && k !== 'apiVersion' && k !== 'kind'), value, { maxKeys: 6 });
+const stringMap = fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 3 });
+const metadata = fc.record({
+  name: fc.option(fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/), { nil: undefined }),
+  namespace: fc.option(fc.constantFrom('a', 'b'), { nil: undefined }),
+  labels: fc.option(stringMap, { nil: undefined }),
+  annotations: fc.option(stringMap, { nil: undefined }),
+  finalizers: fc.option(fc.array(fc.string({ maxLength: 5 }), { maxLength: 2 }), { nil: undefined }),
+  extra: fc.option(value, { nil: undefined }),
+});
+const patches = fc.array(fc.oneof(
+  fc.string({ maxLength: 5 }).map(s => JsonPatch.add(`/added${s.replace(/[~/]/g, '')}`, s)),
+  fc.constant(JsonPatch.add('/metadata/labels', { patched: 'yes' })),
+  fc.constant(JsonPatch.remove('/kind')),
+), { maxLength: 2 });
+
+/** `toJson()` twice: cdk8s' own, then with the fast path installed; the result or the error message of each. */
+function both(o: ApiObject): [unknown, unknown] {
+  const run = () => {
+    try {
+      return { json: o.toJson() };
+    } catch (e) {
+      return { error: (e as Error).message };
+    }
+  };
+  const original = run();
+  const fast = withFastApiObjectJson(run);
+  return [fast, original];
+}
+
+describe('the fast ApiObject.toJson', () => {
+  test('gives what cdk8s gives for property-generated objects (Lazy, tokens, unions, patches, metadata)', () => {
+    fc.assert(fc.property(props, metadata, patches, fc.boolean(), (p, m, ps, sorted) => {
+      // GIVEN an ApiObject with arbitrary props, metadata and JSON patches
+      const chart = new Chart(new App(), 'chart', { namespace: 'ns' });
+      const { extra, ...meta } = m;
+      const o = new ApiObject(chart, 'o', { apiVersion: 'v1', kind: 'Thing', ...p, metadata: { ...meta, ...(extra === undefined ? {} : { extra }) } } as any);
+      o.addJsonPatch(...ps);
+      // WHEN each path serializes it, with and without key sorting
+      const saved = process.env.CDK8S_DISABLE_SORT;
+      if (sorted) delete process.env.CDK8S_DISABLE_SORT;
+      else process.env.CDK8S_DISABLE_SORT = '1';
+      try {
+        const [fast, original] = both(o);
+        // THEN the JSON (key order included) or the error is the same
+        expect(JSON.stringify(fast)).toBe(JSON.stringify(original));
+        expect(fast).toEqual(original);
+      } finally {
+        if (saved === undefined) delete process.env.CDK8S_DISABLE_SORT;
+        else process.env.CDK8S_DISABLE_SORT = saved;
+      }
+    }), { numRuns: 300 });
+  });
+
+  test('a generated L1 (which maps super.toJson()) gives the same JSON', () => {
+    // GIVEN a Deployment with unions and a Lazy replica count
+    const chart = new Chart(new App(), 'chart', { namespace: 'ns' });
+    const d = new k8s.KubeDeployment(chart, 'd', {
+      metadata: { name: 'web', labels: { app: 'web' } },
+      spec: {
+        replicas: Lazy.any({ produce: () => 3 }) as any,
+        selector: { matchLabels: { app: 'web' } },
+        template: { spec: { containers: [{ name: 'web', image: 'nginx:1.27', resources: { limits: { cpu: k8s.Quantity.fromString('500m') } }, ports: [{ containerPort: 80 }], readinessProbe: { httpGet: { port: k8s.IntOrString.fromString('http') } } }] } },
+      },
+    });
+    // WHEN / THEN
+    const [fast, original] = both(d);
+    expect(JSON.stringify(fast)).toBe(JSON.stringify(original));
+    expect((fast as any).json.spec.replicas).toBe(3);
+  });
+
+  test('an object that cannot be rendered fails with cdk8s\' message', () => {
+    // GIVEN a Date among the props
+    const chart = new Chart(new App(), 'chart');
+    const o = new ApiObject(chart, 'o', { apiVersion: 'v1', kind: 'Thing', when: new Date(0) } as any);
+    // WHEN / THEN
+    const [fast, original] = both(o);
+    expect(fast).toEqual(original);
+    expect((fast as any).error).toMatch(/^Failed serializing construct at path 'chart\/o' with name 'chart-o-c8[0-9a-f]+': Error: can't render non-simple object of type 'Date'$/);
+  });
+
+  test('an App with its own resolvers takes cdk8s\' path, so they run', () => {
+    // GIVEN a resolver that replaces every string 'x'
+    const upper = { resolve: (c: ResolutionContext) => (c.value === 'x' ? c.replaceValue('replaced') : undefined) };
+    const app = new App({ resolvers: [new LazyResolver(), upper] });
+    const o = new ApiObject(new Chart(app, 'chart'), 'o', { apiVersion: 'v1', kind: 'Thing', data: { a: 'x' } });
+    // WHEN
+    const json = withFastApiObjectJson(() => o.toJson());
+    // THEN
+    expect(json.data).toEqual({ a: 'replaced' });
+  });
+
+  test('cdk8s\' method is back on ApiObject afterwards, even when the callback throws', () => {
+    // GIVEN
+    const original = ApiObject.prototype.toJson;
+    // WHEN
+    expect(() => withFastApiObjectJson(() => {
+      expect(ApiObject.prototype.toJson).not.toBe(original);
+      throw new Error('boom');
+    })).toThrow('boom');
+    // THEN
+    expect(ApiObject.prototype.toJson).toBe(original);
+  });
+});
