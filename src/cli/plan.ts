@@ -10,6 +10,7 @@ import { FleetDiff } from '../gitops/plan-diff';
 import { planHtml } from '../gitops/plan-html';
 import { diffTrees } from '../gitops/tree-diff';
 import { ProgressListener, requireTree } from '../gitops/tree-scan';
+import { writeFileAtomically } from '../private/yaml-edit';
 
 /** Options of `cdk8s-fleet plan`. */
 export interface PlanCommandOptions {
@@ -48,7 +49,7 @@ export function planCommand(tree: string, options: PlanCommandOptions): CommandR
   const plan = computePlan(model, [], { replicas: options.controllerReplicas, maxApplicationsPerShard: options.maxApplicationsPerShard });
   let stderr = model.problems.map(p => `warning: ${p}\n`).join('');
   if (options.html) {
-    writeAtomically(options.html, planHtml(plan));
+    writeOutput(options.html, planHtml(plan));
     stderr += `wrote ${options.html}\n`;
   }
   const stdout = options.json ? JSON.stringify(planJson(plan), undefined, 2) + '\n' : planText(plan) + '\n';
@@ -59,7 +60,7 @@ function planWithBase(tree: string, baseTree: string, options: PlanCommandOption
   const { diff, base, head } = diffTrees(baseTree, tree, { fullPlans: true, onProgress: options.onProgress });
   let stderr = warnings(diff);
   if (options.html) {
-    writeAtomically(options.html, planHtml(head, base, diff));
+    writeOutput(options.html, planHtml(head, base, diff));
     stderr += `wrote ${options.html}\n`;
   }
   const stdout = options.json
@@ -117,21 +118,18 @@ function checkWritable(file: string): void {
   if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new CliError(`cannot write ${file}: it is a directory`, 2);
 }
 
-/** Writes next to the target and renames over it, so a reader never sees half a page. */
-function writeAtomically(file: string, content: string): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    fs.writeFileSync(tmp, content);
-    fs.renameSync(tmp, file);
-  } catch (e: any) {
-    fs.rmSync(tmp, { force: true });
-    throw new CliError(`cannot write ${file}: ${e?.code === 'EACCES' ? 'permission denied' : e?.message ?? e}`, 2);
-  }
-}
-
 /** A positive integer option, or a usage error naming it. */
 export function positiveInteger(option: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^[1-9][0-9]{0,8}$/.test(value)) throw new CliError(`${option} (${JSON.stringify(value.slice(0, 40))}) must be a positive integer`, 2);
   return Number(value);
+}
+
+/** Writes next to the target and renames over it (`writeFileAtomically`), so a reader never sees half a file. */
+function writeOutput(file: string, content: string): void {
+  try {
+    writeFileAtomically(file, content);
+  } catch (e) {
+    throw new CliError((e as Error).message, 2);
+  }
 }

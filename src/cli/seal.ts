@@ -1,5 +1,4 @@
 import * as fs from 'fs';
-import * as path from 'path';
 import { Command } from 'commander';
 import type { CommandResult } from './appset-generate';
 import { CliError } from './errors';
@@ -10,6 +9,7 @@ import {
   CLUSTER_WIDE_ANNOTATION, encryptionLabel, expiryError, hybridEncrypt, NAMESPACE_WIDE_ANNOTATION, parseCertificate, ScopeName,
 } from '../private/sealing';
 import { SEALED_FOR_ANNOTATION } from '../private/secret-markers';
+import { writeFileAtomically } from '../private/yaml-edit';
 import { InputError, readTextFile } from '../private/yaml-input';
 
 /** The most plaintext sealed at once: a Kubernetes Secret holds at most 1 MiB. */
@@ -106,7 +106,7 @@ export function sealCommand(options: SealOptions, stdin: () => Buffer, now: Date
   };
   const yaml = toYaml(manifest);
   if (!options.output) return { stdout: yaml, stderr, code: 0 };
-  writeAtomically(options.output, yaml);
+  writeOutput(options.output, yaml);
   return { stdout: '', stderr: `${stderr}wrote ${options.output} (${Object.keys(encryptedData).length} keys)\n`, code: 0 };
 }
 
@@ -189,12 +189,15 @@ function readStdin(): Buffer {
   return Buffer.concat(chunks);
 }
 
-function writeAtomically(file: string, content: string): void {
-  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.writeFileSync(tmp, content, { mode: 0o644 });
-  fs.renameSync(tmp, file);
-}
-
 function sortKeys(o: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.keys(o).sort().map(k => [k, o[k]]));
+}
+
+/** Writes next to the target and renames over it (`writeFileAtomically`), so a reader never sees half a file. */
+function writeOutput(file: string, content: string): void {
+  try {
+    writeFileAtomically(file, content);
+  } catch (e) {
+    throw new CliError((e as Error).message, 2);
+  }
 }

@@ -47,7 +47,7 @@ export function scalarSource(value: string, style?: string): string {
 export function writeFileAtomically(file: string, content: string): void {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
-    fs.writeFileSync(tmp, content);
+    fs.writeFileSync(tmp, content, { mode: 0o644 });
     fs.renameSync(tmp, file);
   } catch (e: any) {
     fs.rmSync(tmp, { force: true });
