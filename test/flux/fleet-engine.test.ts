@@ -3,7 +3,7 @@
  * GitRepository's ref, kubeconfig references, options on every Kustomization) or refuses (Argo CD-only features,
  * credentials Flux cannot use), as issue #16 asks: a clear synth error naming the feature and the construct.
  */
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   AppProject, Application, ApplicationProps, ApplicationSet, ApplicationSource, Cluster, ClusterCredentials, ClusterGenerator, Fleet,
@@ -111,8 +111,59 @@ describe('FleetEngine', () => {
   });
 
   test('an scp-like repository URL becomes the ssh:// URL a GitRepository takes', () => {
-    const { app } = fluxFleet({}, { repoUrl: 'git@github.com:acme/gitops.git' });
-    expect(renderObjects(app)['bootstrap/GitRepository.platform.yaml'].spec.url).toBe('ssh://git@github.com/acme/gitops.git');
+    const { app } = fluxFleet({ gitSecretName: 'fleet-git' }, { repoUrl: 'git@github.com:acme/gitops.git' });
+    expect(renderObjects(app)['bootstrap/GitRepository.platform.yaml'].spec).toMatchObject({ url: 'ssh://git@github.com/acme/gitops.git', secretRef: { name: 'fleet-git' } });
+  });
+
+  test('an SSH repository without a Secret is a synth error: source-controller refuses ssh without an identity', () => {
+    // GIVEN an SSH fleet repository and no gitSecretName, and an Application reading another SSH repository
+    // (fluxcd/pkg git/v0.52.0 git/options.go `AuthOptions.Validate`: "invalid 'ssh' auth option: 'identity' is required",
+    // reached by source-controller v1.9.1 `getAuthOpts` through `git.NewAuthOptions` even when no secretRef is set)
+    const { app, fleet, prod } = fluxFleet({}, { repoUrl: 'git@github.com:acme/gitops.git' });
+    new Application(fleet, 'edge', {
+      destination: prod, destinationNamespace: 'edge',
+      source: ApplicationSource.git({ repoUrl: 'ssh://git@github.com/acme/edge.git', path: 'deploy', targetRevision: 'main' }),
+      syncPolicy: SyncPolicy.automated(),
+    });
+    // WHEN
+    const message = errorOf(() => app.renderFiles());
+    // THEN
+    expect(message).toMatch(/\[platform[^\]]*\] Fleet 'repoUrl' \('git@github.com:acme\/gitops.git'\) is an SSH URL: source-controller clones over SSH only with a Secret holding 'identity' and 'known_hosts'; set FluxOptions 'gitSecretName'/);
+    expect(message).toMatch(/Application 'edge': source 'ssh:\/\/git@github.com\/acme\/edge.git': an SSH URL, which source-controller clones only with a Secret holding 'identity' and 'known_hosts'/);
+  });
+
+  test.each([
+    ['a Namespace named otherwise', (m: any) => new kplus.Namespace(m, 'Ns', { metadata: { name: 'team-a' } }), /Namespace 'team-a' \([^)]*\) would be renamed 'web'/],
+    ['a RoleBinding subject named default', (m: any) => new ApiObject(m, 'Rb', {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'reader' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+      subjects: [{ kind: 'ServiceAccount', name: 'default', namespace: 'kube-system' }],
+    }), /ClusterRoleBinding 'reader' \([^)]*\) subject ServiceAccount 'default' in 'kube-system' would be moved to 'web'/],
+  ])("targetNamespace: %s, which Flux's targetNamespace (kustomize's namespace transformer) would change and Argo CD leaves, is a synth error", (_what, add, expected) => {
+    // GIVEN a directory with an object without namespace (Argo CD puts it in 'web', Flux needs targetNamespace)
+    // and an object kustomize's namespace transformer rewrites (kubernetes-sigs/kustomize api/v0.21.1, the version
+    // kustomize-controller v1.9.4 builds with: api/internal/konfig/builtinpluginconsts/namespace.go
+    // `metadata/name` of kind Namespace; api/filters/namespace/namespace.go `roleBindingHack`, DefaultSubjectsOnly)
+    const { app, fleet, prod } = fluxFleet();
+    const manifests = prod.addManifests('web');
+    new kplus.ConfigMap(manifests, 'Config', { metadata: { name: 'web' }, data: { A: '1' } });
+    add(manifests);
+    new Application(fleet, 'web', { destination: prod, destinationNamespace: 'web', source: ApplicationSource.manifests(manifests), syncPolicy: SyncPolicy.automated() });
+    // THEN
+    expect(errorOf(() => app.renderFiles())).toMatch(expected);
+  });
+
+  test('targetNamespace is still set when the Namespace is the destination one', () => {
+    // GIVEN a Namespace 'web' and a ConfigMap without namespace, destination 'web'
+    const { app, fleet, prod } = fluxFleet();
+    const manifests = prod.addManifests('web');
+    new kplus.ConfigMap(manifests, 'Config', { metadata: { name: 'web' }, data: { A: '1' } });
+    new kplus.Namespace(manifests, 'Ns', { metadata: { name: 'web' } });
+    new Application(fleet, 'web', { destination: prod, destinationNamespace: 'web', source: ApplicationSource.manifests(manifests), syncPolicy: SyncPolicy.automated() });
+    // WHEN
+    const objects = renderObjects(app);
+    // THEN
+    expect(objects[`${KS}/Kustomization.web.yaml`].spec.targetNamespace).toBe('web');
   });
 
   test('HEAD and truncated SHAs have no Flux ref: a synth error naming the Fleet', () => {
