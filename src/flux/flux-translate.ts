@@ -155,12 +155,19 @@ export function translateFluxFleets(input: FluxTranslationInput): { files: Rende
       }
       if (!r.placement) continue;
       const p = r.placement;
-      // An ApplicationSet that only creates (and updates) Applications never deletes them (applicationsSync):
-      // the root Kustomization must not prune their Kustomizations either.
+      // applicationsSync (argo-cd v3.5.1 applicationset/utils/policy.go): an ApplicationSet that never deletes its
+      // Applications (create-only, create-update) → the root Kustomization does not prune their Kustomizations;
+      // one that never updates them (create-only, create-delete) → it applies them only when absent.
       const policy = setName ? setSync.get(setName) : undefined;
-      if (policy === 'create-only' || policy === 'create-update') {
-        p.kustomization.metadata.annotations['kustomize.toolkit.fluxcd.io/prune'] = 'disabled';
-        if (policy === 'create-only') p.kustomization.metadata.annotations['kustomize.toolkit.fluxcd.io/ssa'] = 'IfNotPresent';
+      if (policy === 'create-only' || policy === 'create-update' || policy === 'create-delete') {
+        if (policy !== 'create-delete') p.kustomization.metadata.annotations['kustomize.toolkit.fluxcd.io/prune'] = 'disabled';
+        if (policy !== 'create-update') {
+          p.kustomization.metadata.annotations['kustomize.toolkit.fluxcd.io/ssa'] = 'IfNotPresent';
+          // A Helm Application's chart, version and values are its spec: its HelmRelease is not updated either.
+          for (const f of p.files) {
+            if (f.object?.kind === 'HelmRelease') f.object.metadata.annotations = sortMap({ ...f.object.metadata.annotations ?? {}, 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' });
+          }
+        }
         p.kustomization.metadata.annotations = sortMap(p.kustomization.metadata.annotations);
       }
       placements.push(p);

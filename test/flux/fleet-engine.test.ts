@@ -6,7 +6,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AppProject, Application, ApplicationProps, ApplicationSet, ApplicationSource, Cluster, ClusterCredentials, ClusterGenerator, Fleet,
+  AppProject, Application, ApplicationProps, ApplicationsSyncPolicy, ApplicationSet, ApplicationSource, Cluster, ClusterCredentials, ClusterGenerator, Fleet,
   FleetEngine, FluxOptions, ImageUpdateStrategy, MaxUpdate, NotificationSubscription, NotificationTrigger,
   ProgressiveSync, ProjectDestination, SecretStoreReference, StepOperator, SyncAnnotations, SyncPolicy, SyncWindowKind, TemplateParam, Workload,
   WorkloadOutput,
@@ -151,6 +151,49 @@ describe('FleetEngine', () => {
     new Application(fleet, 'web', { destination: prod, destinationNamespace: 'web', source: ApplicationSource.manifests(manifests), syncPolicy: SyncPolicy.automated() });
     // THEN
     expect(errorOf(() => app.renderFiles())).toMatch(expected);
+  });
+
+  test.each([
+    [ApplicationsSyncPolicy.CREATE_ONLY, { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' }],
+    [ApplicationsSyncPolicy.CREATE_UPDATE, { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' }],
+    [ApplicationsSyncPolicy.CREATE_DELETE, { 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' }],
+    [ApplicationsSyncPolicy.SYNC, {}],
+  ])('applicationsSync %s: the root Kustomization creates, updates and prunes the generated Kustomizations as the ApplicationSet controller would its Applications', (policy, expected) => {
+    // GIVEN an ApplicationSet with the policy (argo-cd v3.5.1 applicationset/utils/policy.go: create-delete
+    // allows no update, and deletes; kustomize-controller v1.9.4 docs/spec/v1/kustomizations.md
+    // "kustomize.toolkit.fluxcd.io/ssa" IfNotPresent: applied only if not present; ".../prune": Disabled)
+    const { app, fleet, prod } = fluxFleet();
+    new kplus.ConfigMap(prod.addManifests('web', { namespace: 'web' }), 'Config', { metadata: { name: 'web' } });
+    new ApplicationSet(fleet, 'web', {
+      generators: [new ClusterGenerator({ matchLabels: { environment: 'production' } })],
+      template: { applicationName: `web-${TemplateParam.clusterName()}`, destinationNamespace: 'web', source: ApplicationSource.git({ path: `clusters/${TemplateParam.clusterName()}/web` }) },
+      applicationsSync: policy,
+    });
+    // WHEN
+    const annotations = renderObjects(app)[`${KS}/Kustomization.web-prod.yaml`].metadata.annotations;
+    // THEN
+    const policies = Object.fromEntries(Object.entries(annotations).filter(([k]) => k.startsWith('kustomize.toolkit.fluxcd.io/')));
+    expect(policies).toStrictEqual(expected);
+  });
+
+  test('applicationsSync create-only: a Helm Application is its spec, so its HelmRelease is not updated either', () => {
+    // GIVEN a Helm ApplicationSet that never updates its Applications (chart version and values live in their spec)
+    const { app, fleet } = fluxFleet();
+    new ApplicationSet(fleet, 'redis', {
+      generators: [new ClusterGenerator({ matchLabels: { environment: 'production' } })],
+      template: {
+        applicationName: `redis-${TemplateParam.clusterName()}`,
+        destinationNamespace: 'redis',
+        source: ApplicationSource.helm({ repoUrl: 'https://charts.example.com', chart: 'redis', version: '1.2.3' }),
+        syncPolicy: SyncPolicy.automated(),
+      },
+      applicationsSync: ApplicationsSyncPolicy.CREATE_ONLY,
+    });
+    // WHEN
+    const objects = renderObjects(app);
+    // THEN
+    expect(objects['flux/platform/releases/redis-prod/HelmRelease.redis-prod.yaml'].metadata.annotations['kustomize.toolkit.fluxcd.io/ssa']).toBe('IfNotPresent');
+    expect(objects[`${KS}/Kustomization.redis-prod.yaml`].metadata.annotations['kustomize.toolkit.fluxcd.io/ssa']).toBe('IfNotPresent');
   });
 
   test('targetNamespace is still set when the Namespace is the destination one', () => {
