@@ -196,6 +196,19 @@ describe('FleetEngine', () => {
     expect(objects[`${KS}/Kustomization.redis-prod.yaml`].metadata.annotations['kustomize.toolkit.fluxcd.io/ssa']).toBe('IfNotPresent');
   });
 
+  test("credentials from a namespaced SecretStore are a synth error: the kubeconfig ExternalSecret lives in Flux's namespace", () => {
+    // GIVEN cluster credentials from a SecretStore installed in Argo CD's namespace (where the Argo CD engine's
+    // cluster Secret ExternalSecret is); External Secrets v2.9.0 resolves a `kind: SecretStore` reference in the
+    // ExternalSecret's own namespace, and the Flux kubeconfig ExternalSecret is in 'flux-system'
+    const { app, fleet } = testFleet({ engine: FleetEngine.flux() }, { fleetProofs: true });
+    const store = SecretStoreReference.secretStore('vault', 'argocd');
+    fleet.addCluster('hub', { credentials: ClusterCredentials.inCluster(), secretStores: [store] });
+    fleet.addCluster('prod', { server: 'https://prod.k8s.example.com', credentials: ClusterCredentials.bearerTokenFromSecretStore({ store, remoteKey: 'clusters/prod' }) });
+    // THEN
+    expect(errorOf(() => app.renderFiles()))
+      .toMatch(/cluster 'prod': its credentials come from SecretStore 'vault', a namespaced store; the kubeconfig ExternalSecret is in Flux's namespace 'flux-system', where External Secrets would look for it: use a ClusterSecretStore/);
+  });
+
   test('targetNamespace is still set when the Namespace is the destination one', () => {
     // GIVEN a Namespace 'web' and a ConfigMap without namespace, destination 'web'
     const { app, fleet, prod } = fluxFleet();
