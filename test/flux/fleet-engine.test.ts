@@ -297,6 +297,37 @@ describe('FleetEngine', () => {
     expect(message).toMatch(/\[platform\/web\]/);
   });
 
+  test.each([
+    ['50% of 1 Application (Argo CD syncs at least one for a percentage above 0%)', MaxUpdate.percent(50), 1, undefined],
+    ['99% of 2 Applications (rounded down: 1 at a time)', MaxUpdate.percent(99), 2, /RollingSync step 1 'maxUpdate' \('99%'\) syncs only part of its 2 Applications at a time/],
+    ['50% of 2 Applications (1 at a time)', MaxUpdate.percent(50), 2, /RollingSync step 1 'maxUpdate' \('50%'\) syncs only part of its 2 Applications at a time/],
+    ['2 of 2 Applications', MaxUpdate.count(2), 2, undefined],
+  ])('RollingSync maxUpdate %s: refused only when it syncs part of the step', (_what, maxUpdate, clusters, expected) => {
+    // GIVEN a RollingSync step with maxUpdate over `clusters` production clusters (argo-cd v3.5.1
+    // applicationset/progressivesync/progressive_sync.go: intstr.GetScaledValueFromIntOrPercent rounding down,
+    // then "percentage values greater than 0% always result in at least 1 Application being selected")
+    const { app, fleet } = fluxFleet();
+    if (clusters > 1) {
+      fleet.addCluster('prod2', {
+        server: 'https://prod2.k8s.example.com',
+        labels: { environment: 'production' },
+        credentials: ClusterCredentials.bearerTokenFromSecretStore({ store: SecretStoreReference.clusterSecretStore('vault'), remoteKey: 'clusters/prod2' }),
+      });
+    }
+    for (const c of fleet.clusters) new kplus.ConfigMap(c.addManifests('web', { namespace: 'web' }), 'Config', { metadata: { name: 'web' } });
+    new ApplicationSet(fleet, 'web', {
+      generators: [new ClusterGenerator({ matchLabels: { environment: 'production' } })],
+      progressiveSync: ProgressiveSync.rollingSync([{ matchExpressions: [{ key: 'environment', operator: StepOperator.IN, values: ['production'] }], maxUpdate }]),
+      template: {
+        applicationName: `web-${TemplateParam.clusterName()}`, labels: { environment: `${TemplateParam.clusterLabel('environment')}` },
+        destinationNamespace: 'web', source: ApplicationSource.git({ path: `clusters/${TemplateParam.clusterName()}/web` }),
+      },
+    });
+    // WHEN / THEN
+    if (expected) expect(errorOf(() => app.renderFiles())).toMatch(expected);
+    else expect(Object.keys(renderObjects(app)).filter(p => p.startsWith(`${KS}/Kustomization.web-`)).length).toBe(clusters);
+  });
+
   test('Argo CD Image Updater on a Workload is a synth error in a Flux fleet', () => {
     // GIVEN
     const { app, fleet } = fluxFleet();
