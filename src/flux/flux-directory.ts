@@ -78,7 +78,9 @@ export function checkLocalDirectory(
       }
     }
     waves.push({ stage: stageOf(object), wave, what });
-    if (!isSops && destinationNamespace) rewritten.push(...namespaceRewrites(tree.full({ path, object, content }) ?? object, what, destinationNamespace));
+    if (!isSops && destinationNamespace) {
+      rewritten.push(...namespaceRewrites(tree.full({ path, object, content }) ?? object, what, destinationNamespace));
+    }
     const namespaced = tree.isNamespaced(String(object.apiVersion ?? ''), String(object.kind));
     if (namespaced && !isSops) {
       const ns = object.metadata?.namespace;

@@ -6,7 +6,8 @@
 import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AppProject, Application, ApplicationProps, ApplicationsSyncPolicy, ApplicationSet, ApplicationSource, Cluster, ClusterCredentials, ClusterGenerator, Fleet,
+  AppProject, Application, ApplicationProps, ApplicationsSyncPolicy, ApplicationSet, ApplicationSource, Cluster, ClusterCredentials, ClusterGenerator,
+  Fleet,
   FleetEngine, FluxOptions, ImageUpdateStrategy, MaxUpdate, NotificationSubscription, NotificationTrigger,
   ProgressiveSync, ProjectDestination, SecretStoreReference, StepOperator, SyncAnnotations, SyncPolicy, SyncWindowKind, TemplateParam, Workload,
   WorkloadOutput,
@@ -121,7 +122,8 @@ describe('FleetEngine', () => {
     // reached by source-controller v1.9.1 `getAuthOpts` through `git.NewAuthOptions` even when no secretRef is set)
     const { app, fleet, prod } = fluxFleet({}, { repoUrl: 'git@github.com:acme/gitops.git' });
     new Application(fleet, 'edge', {
-      destination: prod, destinationNamespace: 'edge',
+      destination: prod,
+      destinationNamespace: 'edge',
       source: ApplicationSource.git({ repoUrl: 'ssh://git@github.com/acme/edge.git', path: 'deploy', targetRevision: 'main' }),
       syncPolicy: SyncPolicy.automated(),
     });
@@ -135,7 +137,9 @@ describe('FleetEngine', () => {
   test.each([
     ['a Namespace named otherwise', (m: any) => new kplus.Namespace(m, 'Ns', { metadata: { name: 'team-a' } }), /Namespace 'team-a' \([^)]*\) would be renamed 'web'/],
     ['a RoleBinding subject named default', (m: any) => new ApiObject(m, 'Rb', {
-      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'reader' },
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'reader' },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
       subjects: [{ kind: 'ServiceAccount', name: 'default', namespace: 'kube-system' }],
     }), /ClusterRoleBinding 'reader' \([^)]*\) subject ServiceAccount 'default' in 'kube-system' would be moved to 'web'/],
@@ -319,8 +323,10 @@ describe('FleetEngine', () => {
       generators: [new ClusterGenerator({ matchLabels: { environment: 'production' } })],
       progressiveSync: ProgressiveSync.rollingSync([{ matchExpressions: [{ key: 'environment', operator: StepOperator.IN, values: ['production'] }], maxUpdate }]),
       template: {
-        applicationName: `web-${TemplateParam.clusterName()}`, labels: { environment: `${TemplateParam.clusterLabel('environment')}` },
-        destinationNamespace: 'web', source: ApplicationSource.git({ path: `clusters/${TemplateParam.clusterName()}/web` }),
+        applicationName: `web-${TemplateParam.clusterName()}`,
+        labels: { environment: `${TemplateParam.clusterLabel('environment')}` },
+        destinationNamespace: 'web',
+        source: ApplicationSource.git({ path: `clusters/${TemplateParam.clusterName()}/web` }),
       },
     });
     // WHEN / THEN

@@ -13,7 +13,8 @@ function tree(release: any) {
     {
       path: 'flux/platform/hub/kustomizations/Kustomization.web.yaml',
       object: {
-        apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization',
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
         metadata: meta('web', { labels: { 'fleet.cdk8s.io/cluster': 'prod', 'fleet.cdk8s.io/flux-role': 'placement' } }),
         spec: { interval: '10m', path: './flux/platform/releases/web', prune: true, sourceRef: { kind: 'GitRepository', name: 'platform' } },
       },
@@ -21,7 +22,9 @@ function tree(release: any) {
     {
       path: 'flux/platform/releases/web/HelmRelease.web.yaml',
       object: {
-        apiVersion: 'helm.toolkit.fluxcd.io/v2', kind: 'HelmRelease', metadata: meta(release.name ?? 'web'),
+        apiVersion: 'helm.toolkit.fluxcd.io/v2',
+        kind: 'HelmRelease',
+        metadata: meta(release.name ?? 'web'),
         spec: { interval: '10m', chart: { spec: { chart: 'web', version: '1.0.0', sourceRef: { kind: 'HelmRepository', name: 'charts' } } }, ...release.spec },
       },
     },

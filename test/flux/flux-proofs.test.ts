@@ -13,14 +13,18 @@ function tree(changes: { git?: any; externalSecret?: any; kubeConfig?: any } = {
     {
       path: 'bootstrap/GitRepository.platform.yaml',
       object: {
-        apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'platform', namespace: NS, labels: { 'fleet.cdk8s.io/flux-role': 'root' } },
+        apiVersion: 'source.toolkit.fluxcd.io/v1',
+        kind: 'GitRepository',
+        metadata: { name: 'platform', namespace: NS, labels: { 'fleet.cdk8s.io/flux-role': 'root' } },
         spec: { interval: '1m', url: 'https://github.com/acme/gitops.git', ref: { branch: 'main' }, ...changes.git },
       },
     },
     {
       path: 'flux/platform/hub/kustomizations/Kustomization.web.yaml',
       object: {
-        apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'web', namespace: NS },
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: { name: 'web', namespace: NS },
         spec: { interval: '10m', path: './clusters/prod/web', prune: true, sourceRef: { kind: 'GitRepository', name: 'platform' }, kubeConfig: changes.kubeConfig ?? { secretRef: { name: 'prod-kubeconfig', key: 'value' } } },
       },
     },
@@ -28,7 +32,9 @@ function tree(changes: { git?: any; externalSecret?: any; kubeConfig?: any } = {
     {
       path: 'flux/platform/hub/clusters/ExternalSecret.prod-kubeconfig.yaml',
       object: {
-        apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'prod-kubeconfig', namespace: NS },
+        apiVersion: 'external-secrets.io/v1',
+        kind: 'ExternalSecret',
+        metadata: { name: 'prod-kubeconfig', namespace: NS },
         spec: {
           secretStoreRef: { kind: 'ClusterSecretStore', name: 'vault' },
           data: [{ secretKey: 'bearerToken', remoteRef: { key: 'clusters/prod', property: 'token' } }],
