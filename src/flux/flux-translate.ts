@@ -79,7 +79,9 @@ export function translateFluxFleets(input: FluxTranslationInput): { files: Rende
 
     // The fleet's own repository, at its revision.
     const url = fluxGitUrl(fleet.repoUrl);
-    if (url.error !== undefined) {fail(`${fleetPrefix}Fleet 'repoUrl': ${url.error}`);} else if (url.url.startsWith('ssh://') && !options.gitSecretName) {
+    if (url.error !== undefined) {
+      fail(`${fleetPrefix}Fleet 'repoUrl': ${url.error}`);
+    } else if (url.url.startsWith('ssh://') && !options.gitSecretName) {
       // source-controller v1.9.1 `getAuthOpts` → fluxcd/pkg git/v0.52.0 `NewAuthOptions` → `Validate`: an ssh
       // transport without an identity is refused ("invalid 'ssh' auth option: 'identity' is required").
       fail(`${fleetPrefix}Fleet 'repoUrl' (${show(fleet.repoUrl)}) is an SSH URL: source-controller clones over SSH only with a Secret holding 'identity' and 'known_hosts'; set FluxOptions 'gitSecretName' (or use an https:// URL)`);
