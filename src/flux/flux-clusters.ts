@@ -78,6 +78,12 @@ export function fluxCluster(argo: any, where: string, layout: FluxLayout, option
   if (parsed.server.replace(/\/+$/, '') === IN_CLUSTER_SERVER && !parsed.store && !config.awsAuthConfig && !config.execProviderConfig) {
     kubeConfig = undefined; // the hub itself: Flux's own service account
   } else if (parsed.store) {
+    const storeRef = argo.spec?.secretStoreRef ?? {};
+    if ((storeRef.kind ?? 'SecretStore') === 'SecretStore') {
+      // External Secrets resolves a SecretStore in the ExternalSecret's own namespace (ClusterSecretStore: anywhere).
+      fail(`its credentials come from SecretStore '${storeRef.name ?? ''}', a namespaced store; the kubeconfig ExternalSecret is in Flux's namespace '${ns}', `
+        + 'where External Secrets would look for it: use a ClusterSecretStore (SecretStoreReference.clusterSecretStore(), or a FleetSecretStore)');
+    }
     const spec = kubeconfigExternalSecretSpec(argo.spec, name, parsed, layout.fleetName);
     for (const p of webhookProblems(spec)) fail(`kubeconfig ExternalSecret: ${formatProblem(p)}`);
     objects.push({ apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: meta(), spec });

@@ -52,6 +52,7 @@ export function checkLocalDirectory(
   let explicitWaves = false;
   const missing: string[] = [];
   const elsewhere: string[] = [];
+  const rewritten: string[] = [];
   for (const { path, object, content } of objects) {
     if (!object?.kind) continue;
     const what = `${object.kind} '${object.metadata?.name ?? ''}' (${path})`;
@@ -77,6 +78,9 @@ export function checkLocalDirectory(
       }
     }
     waves.push({ stage: stageOf(object), wave, what });
+    if (!isSops && destinationNamespace) {
+      rewritten.push(...namespaceRewrites(tree.full({ path, object, content }) ?? object, what, destinationNamespace));
+    }
     const namespaced = tree.isNamespaced(String(object.apiVersion ?? ''), String(object.kind));
     if (namespaced && !isSops) {
       const ns = object.metadata?.namespace;
@@ -92,11 +96,37 @@ export function checkLocalDirectory(
     if (elsewhere.length) {
       fail(`Argo CD puts ${missing[0]}${missing.length > 1 ? ` and ${missing.length - 1} more` : ''} in '${destinationNamespace}' and leaves ${elsewhere[0]} where it is; `
         + "Flux's targetNamespace would move both: give every namespaced object its namespace");
+    } else if (rewritten.length) {
+      fail(`Argo CD puts ${missing[0]}${missing.length > 1 ? ` and ${missing.length - 1} more` : ''} in '${destinationNamespace}' and changes nothing else, but Flux's targetNamespace `
+        + `(kustomize's namespace transformer) also rewrites other objects: ${rewritten[0]}${rewritten.length > 1 ? ` (and ${rewritten.length - 1} more)` : ''}; give every namespaced object its namespace`);
     } else {
       targetNamespace = destinationNamespace;
     }
   }
   return { targetNamespace, sops: ksops ? sopsFiles : undefined, hasSops: hasSops && !ksops };
+}
+
+/**
+ * What kustomize's namespace transformer changes besides `metadata.namespace` when a Kustomization sets
+ * `targetNamespace` and Argo CD leaves as it is (kubernetes-sigs/kustomize api/v0.21.1, kustomize-controller v1.9.4's:
+ * api/internal/konfig/builtinpluginconsts/namespace.go renames a v1 Namespace and sets an APIService's and a CRD
+ * conversion webhook's service namespace; api/filters/namespace/namespace.go `roleBindingHack`, DefaultSubjectsOnly,
+ * sets the namespace of (Cluster)RoleBinding subjects named `default`).
+ */
+function namespaceRewrites(o: any, what: string, target: string): string[] {
+  const api = String(o?.apiVersion ?? '');
+  const kind = String(o?.kind ?? '');
+  const out: string[] = [];
+  if (kind === 'Namespace' && api === 'v1' && o.metadata?.name !== target) out.push(`${what} would be renamed '${target}'`);
+  if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && api.startsWith('rbac.authorization.k8s.io/') && Array.isArray(o.subjects)) {
+    for (const s of o.subjects) {
+      if (s?.name === 'default' && s.namespace && s.namespace !== target) out.push(`${what} subject ${s.kind} 'default' in '${s.namespace}' would be moved to '${target}'`);
+    }
+  }
+  const service = kind === 'APIService' && api.startsWith('apiregistration.k8s.io/') ? o.spec?.service
+    : kind === 'CustomResourceDefinition' && api.startsWith('apiextensions.k8s.io/') ? o.spec?.conversion?.webhook?.clientConfig?.service : undefined;
+  if (service?.namespace && service.namespace !== target) out.push(`${what} service namespace '${service.namespace}' would become '${target}'`);
+  return out;
 }
 
 /**

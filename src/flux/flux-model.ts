@@ -6,6 +6,7 @@
  * reads Applications reads Flux placements the same way. The Flux object itself stays attached to the view
  * (`fluxObjectOf`), for the diff.
  */
+import { createHash } from 'crypto';
 import { clusterOfRegistry } from './flux-clusters';
 import {
   CLUSTER_LABEL, DESTINATION_NAMESPACE_ANNOTATION, INFO_ANNOTATION, ORIGIN_ANNOTATION, PROJECT_ANNOTATION, RESERVED_LABELS, ROLE_LABEL,
@@ -105,7 +106,7 @@ export function fluxModelParts(entries: readonly TreeEntry[]): FluxModelParts {
       const sourceKind = chart.sourceRef?.kind;
       const from = (sourceKind === 'HelmRepository' ? helm : git).get(key(chart.sourceRef?.namespace ?? r.metadata?.namespace, chart.sourceRef?.name));
       const valueFiles: string[] = parseJson(r.metadata?.annotations?.[VALUES_FILES_ANNOTATION]) ?? [];
-      const helmFields: any = { releaseName: r.spec?.releaseName };
+      const helmFields: any = { releaseName: fluxReleaseName(r) };
       const sources: any[] = [];
       if (sourceKind === 'HelmRepository') {
         const url = String(from?.spec?.url ?? '');
@@ -194,6 +195,18 @@ function view(entry: TreeEntry, kustomization: any, shown: any, v: ViewSpec): Tr
   Object.defineProperty(object, FLUX_OBJECT, { value: shown, enumerable: false });
   const origin = String(kustomization.metadata?.annotations?.[ORIGIN_ANNOTATION] ?? 'Application');
   return { path: entry.path, object, content: entry.content, origin };
+}
+
+/**
+ * The Helm release a HelmRelease installs (helm-controller v1.6.3 api/v2/helmrelease_types.go `GetReleaseName`:
+ * `spec.releaseName`, else `<targetNamespace>-<name>`, else the name; internal/release/name.go `ShortenName`: past
+ * 53 characters, the first 40, `-` and 12 hex digits of the sha256 of the whole).
+ */
+function fluxReleaseName(r: any): string {
+  const name = String(r.metadata?.name ?? '');
+  const full = r.spec?.releaseName ? String(r.spec.releaseName) : r.spec?.targetNamespace ? `${r.spec.targetNamespace}-${name}` : name;
+  if (full.length <= 53) return full;
+  return `${full.slice(0, 40)}-${createHash('sha256').update(full).digest('hex').slice(0, 12)}`;
 }
 
 function isFluxObject(o: any): boolean {

@@ -65,10 +65,10 @@ export function orderPlacements(
       const members = list.filter(p => stepOf.get(p) === i);
       const max = step.maxUpdate;
       if (max === undefined || max === null || max === '100%' || members.length === 0) return;
-      const n = typeof max === 'number' ? max : /^\d+$/.test(String(max)) ? Number(max) : undefined;
-      if (n === 0 || String(max) === '0%') {
+      const n = maxUpdateValue(max, members.length);
+      if (n === 0) {
         for (const p of members) suspend(p); // "0 = never auto-sync this step"
-      } else if (n === undefined || n < members.length) {
+      } else if (n < members.length) {
         errors.push(`${rolling.label}: RollingSync step ${i + 1} 'maxUpdate' (${show(max)}) syncs only part of its ${members.length} Applications at a time; `
           + 'Flux has no equivalent (a step\'s Kustomizations all apply once the previous step is ready): remove maxUpdate, or split the step');
       }
@@ -89,6 +89,19 @@ export function orderPlacements(
     if (names.length) p.kustomization.spec.dependsOn = names.map(name => ({ name }));
   }
   return errors;
+}
+
+/**
+ * How many Applications of a step Argo CD syncs at once (argo-cd v3.5.1 applicationset/progressivesync/
+ * progressive_sync.go): `intstr.GetScaledValueFromIntOrPercent(maxUpdate, stepSize, false)` — an integer as it is,
+ * a percentage of the step rounded down, anything else 0 — then at least 1 for any string but `0%`.
+ */
+function maxUpdateValue(max: unknown, stepSize: number): number {
+  if (typeof max === 'number') return max;
+  const text = String(max);
+  const percent = /^(\d+)%$/.exec(text);
+  const scaled = percent ? Math.floor((Number(percent[1]) * stepSize) / 100) : 0;
+  return text !== '0%' && scaled < 1 ? 1 : scaled;
 }
 
 function suspend(p: FluxPlacement): void {

@@ -12,7 +12,9 @@
  * - `dependsOn` cycles ("interdependent Kustomizations will never be applied");
  * - names that label every applied object (`kustomize.toolkit.fluxcd.io/name`, `helm.toolkit.fluxcd.io/name`):
  *   at most 63 characters;
- * - a GitRepository without `ref` (it follows `master`, kustomizations.md): the library always writes one.
+ * - a GitRepository without `ref` (it follows `master`, kustomizations.md): the library always writes one; an
+ *   `ssh://` GitRepository without `secretRef` (source-controller cannot clone it);
+ * - a kubeconfig Secret whose ExternalSecret does not produce the key Flux reads (`value` or `value.yaml`).
  */
 import { ROLE_LABEL } from './flux-layout';
 import type { FleetModel } from '../gitops/fleet-model';
@@ -29,10 +31,15 @@ export function proveFluxTree(model: FleetModel): string[] {
   const key = (kind: string, ns: unknown, name: unknown) => `${kind}/${ns ?? ''}/${name ?? ''}`;
   const present = new Set<string>();
   const fleetRepositories = new Set<string>();
+  /** The data keys of the Secrets ExternalSecrets produce (undefined when they cannot be known offline). */
+  const secretKeys = new Map<string, Set<string> | undefined>();
   for (const e of objects) {
     const o = e.object;
     present.add(key(o.kind, o.metadata?.namespace, o.metadata?.name));
-    if (o.kind === 'ExternalSecret') present.add(key('Secret', o.metadata?.namespace, o.spec?.target?.name ?? o.metadata?.name));
+    if (o.kind === 'ExternalSecret') {
+      present.add(key('Secret', o.metadata?.namespace, o.spec?.target?.name ?? o.metadata?.name));
+      secretKeys.set(key('Secret', o.metadata?.namespace, o.spec?.target?.name ?? o.metadata?.name), externalSecretKeys(o.spec ?? {}));
+    }
     if (o.kind === 'GitRepository' && o.metadata?.labels?.[ROLE_LABEL] === 'root') fleetRepositories.add(key('GitRepository', o.metadata?.namespace, o.metadata?.name));
   }
   const dirs = new Set<string>();
@@ -57,6 +64,13 @@ export function proveFluxTree(model: FleetModel): string[] {
       if (kc && !!kc.secretRef === !!kc.configMapRef) report("'kubeConfig' must set exactly one of 'secretRef' and 'configMapRef' (CRD rule)");
       if (kc?.secretRef?.name && !present.has(key('Secret', ns, kc.secretRef.name))) {
         report(`reads the kubeconfig Secret '${kc.secretRef.name}', which no ExternalSecret of the tree produces in namespace '${ns}'`);
+      } else if (kc?.secretRef?.name) {
+        // fluxcd/pkg runtime/v0.110.1 runtime/client/impersonator.go: the named key, else `value`, else `value.yaml`.
+        const keys = secretKeys.get(key('Secret', ns, kc.secretRef.name));
+        const wanted = kc.secretRef.key ? [String(kc.secretRef.key)] : ['value', 'value.yaml'];
+        if (keys && !wanted.some(k => keys.has(k))) {
+          report(`reads key ${wanted.map(k => `'${k}'`).join(' or ')} of the kubeconfig Secret '${kc.secretRef.name}', which its ExternalSecret does not produce`);
+        }
       }
       if (kc?.configMapRef?.name && !present.has(key('ConfigMap', ns, kc.configMapRef.name))) {
         report(`reads the kubeconfig ConfigMap '${kc.configMapRef.name}', which the tree does not hold in namespace '${ns}'`);
@@ -90,10 +104,30 @@ export function proveFluxTree(model: FleetModel): string[] {
     if (o.kind === 'GitRepository') {
       if (!spec.ref || !Object.keys(spec.ref).length) report("has no 'ref', so it follows the branch 'master' (source-controller v1.9.1): name the revision");
       if (spec.serviceAccountName && !['aws', 'azure'].includes(spec.provider)) report("'serviceAccountName' needs provider aws or azure (CRD rule)");
+      if (String(spec.url ?? '').startsWith('ssh://') && !spec.secretRef?.name) {
+        // source-controller v1.9.1 `getAuthOpts` → fluxcd/pkg git/v0.52.0 `NewAuthOptions` → `Validate`.
+        report(`clones '${spec.url}' over SSH without 'secretRef'; source-controller refuses it ("invalid 'ssh' auth option: 'identity' is required"): reference a Secret with 'identity' and 'known_hosts'`);
+      }
     }
   }
   pushAll(errors, cycles(graph).map(c => `Kustomizations depend on each other in a cycle (${c.map(k => k.split('/').pop()).join(' → ')}), so none of them is ever applied [${FLUX_PROOF}]`));
   return errors;
+}
+
+/**
+ * The data keys of the Secret an ExternalSecret (External Secrets v2) produces, or undefined when they depend on
+ * the store (`dataFrom`) or on other objects (`templateFrom`): the template's `data` keys (with the fetched keys
+ * too under `mergePolicy: Merge`), or without template data the fetched `data[].secretKey`s.
+ */
+function externalSecretKeys(spec: any): Set<string> | undefined {
+  const template = spec.target?.template;
+  if (template?.templateFrom?.length) return undefined;
+  const templated = Object.keys(template?.data ?? {});
+  const fetched = (spec.data ?? []).map((d: any) => String(d?.secretKey));
+  const fromStore = (spec.dataFrom ?? []).length > 0;
+  if (templated.length && template?.mergePolicy !== 'Merge') return new Set(templated);
+  if (fromStore) return undefined;
+  return new Set([...templated, ...fetched]);
 }
 
 /** Each dependency cycle once (depth-first search, in sorted order for stable messages). */

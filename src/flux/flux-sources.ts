@@ -35,6 +35,12 @@ export class FluxSources {
     if (this.isFleetRepository(url) && revision === this.fleet.revision) return { name: this.fleet.name };
     const converted = fluxGitUrl(url);
     if (converted.error !== undefined) return { error: converted.error };
+    // source-controller v1.9.1 clones over SSH only with a Secret (fluxcd/pkg git/v0.52.0 `AuthOptions.Validate`:
+    // "'identity' is required"); the fleet's own Secret serves its own repository only.
+    const secretRef = this.isFleetRepository(url) && this.options.gitSecretName ? { secretRef: { name: this.options.gitSecretName } } : {};
+    if (converted.url.startsWith('ssh://') && !secretRef.secretRef) {
+      return { error: "an SSH URL, which source-controller clones only with a Secret holding 'identity' and 'known_hosts'; this release writes that Secret's reference for the fleet's own repository only (FluxOptions 'gitSecretName'): use an https:// URL" };
+    }
     const ref = gitRefOf(revision);
     if (ref.error !== undefined) return { error: `revision ${ref.error}` };
     const name = sourceName(url, revision);
@@ -43,7 +49,7 @@ export class FluxSources {
         apiVersion: 'source.toolkit.fluxcd.io/v1',
         kind: 'GitRepository',
         metadata: { name, namespace: this.options.namespace, labels: { [FLEET_LABEL]: this.layout.fleetName } },
-        spec: { interval: this.options.sourceInterval, url: converted.url, ref: ref.ref },
+        spec: { interval: this.options.sourceInterval, url: converted.url, ref: ref.ref, ...secretRef },
       });
     }
     return { name };

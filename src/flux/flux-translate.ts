@@ -79,7 +79,13 @@ export function translateFluxFleets(input: FluxTranslationInput): { files: Rende
 
     // The fleet's own repository, at its revision.
     const url = fluxGitUrl(fleet.repoUrl);
-    if (url.error !== undefined) fail(`${fleetPrefix}Fleet 'repoUrl': ${url.error}`);
+    if (url.error !== undefined) {
+      fail(`${fleetPrefix}Fleet 'repoUrl': ${url.error}`);
+    } else if (url.url.startsWith('ssh://') && !options.gitSecretName) {
+      // source-controller v1.9.1 `getAuthOpts` → fluxcd/pkg git/v0.52.0 `NewAuthOptions` → `Validate`: an ssh
+      // transport without an identity is refused ("invalid 'ssh' auth option: 'identity' is required").
+      fail(`${fleetPrefix}Fleet 'repoUrl' (${show(fleet.repoUrl)}) is an SSH URL: source-controller clones over SSH only with a Secret holding 'identity' and 'known_hosts'; set FluxOptions 'gitSecretName' (or use an https:// URL)`);
+    }
     const ref = gitRefOf(fleet.targetRevision);
     if (ref.error !== undefined) fail(`${fleetPrefix}Fleet 'targetRevision' ${ref.error}`);
     const sources = new FluxSources(layout, options, { repoUrl: fleet.repoUrl, revision: fleet.targetRevision, name: fleet.fleetName });
@@ -150,12 +156,19 @@ export function translateFluxFleets(input: FluxTranslationInput): { files: Rende
       }
       if (!r.placement) continue;
       const p = r.placement;
-      // An ApplicationSet that only creates (and updates) Applications never deletes them (applicationsSync):
-      // the root Kustomization must not prune their Kustomizations either.
+      // applicationsSync (argo-cd v3.5.1 applicationset/utils/policy.go): an ApplicationSet that never deletes its
+      // Applications (create-only, create-update) → the root Kustomization does not prune their Kustomizations;
+      // one that never updates them (create-only, create-delete) → it applies them only when absent.
       const policy = setName ? setSync.get(setName) : undefined;
-      if (policy === 'create-only' || policy === 'create-update') {
-        p.kustomization.metadata.annotations['kustomize.toolkit.fluxcd.io/prune'] = 'disabled';
-        if (policy === 'create-only') p.kustomization.metadata.annotations['kustomize.toolkit.fluxcd.io/ssa'] = 'IfNotPresent';
+      if (policy === 'create-only' || policy === 'create-update' || policy === 'create-delete') {
+        if (policy !== 'create-delete') p.kustomization.metadata.annotations['kustomize.toolkit.fluxcd.io/prune'] = 'disabled';
+        if (policy !== 'create-update') {
+          p.kustomization.metadata.annotations['kustomize.toolkit.fluxcd.io/ssa'] = 'IfNotPresent';
+          // A Helm Application's chart, version and values are its spec: its HelmRelease is not updated either.
+          for (const f of p.files) {
+            if (f.object?.kind === 'HelmRelease') f.object.metadata.annotations = sortMap({ ...f.object.metadata.annotations ?? {}, 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' });
+          }
+        }
         p.kustomization.metadata.annotations = sortMap(p.kustomization.metadata.annotations);
       }
       placements.push(p);

@@ -3,10 +3,11 @@
  * GitRepository's ref, kubeconfig references, options on every Kustomization) or refuses (Argo CD-only features,
  * credentials Flux cannot use), as issue #16 asks: a clear synth error naming the feature and the construct.
  */
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AppProject, Application, ApplicationProps, ApplicationSet, ApplicationSource, Cluster, ClusterCredentials, ClusterGenerator, Fleet,
+  AppProject, Application, ApplicationProps, ApplicationsSyncPolicy, ApplicationSet, ApplicationSource, Cluster, ClusterCredentials, ClusterGenerator,
+  Fleet,
   FleetEngine, FluxOptions, ImageUpdateStrategy, MaxUpdate, NotificationSubscription, NotificationTrigger,
   ProgressiveSync, ProjectDestination, SecretStoreReference, StepOperator, SyncAnnotations, SyncPolicy, SyncWindowKind, TemplateParam, Workload,
   WorkloadOutput,
@@ -111,8 +112,118 @@ describe('FleetEngine', () => {
   });
 
   test('an scp-like repository URL becomes the ssh:// URL a GitRepository takes', () => {
-    const { app } = fluxFleet({}, { repoUrl: 'git@github.com:acme/gitops.git' });
-    expect(renderObjects(app)['bootstrap/GitRepository.platform.yaml'].spec.url).toBe('ssh://git@github.com/acme/gitops.git');
+    const { app } = fluxFleet({ gitSecretName: 'fleet-git' }, { repoUrl: 'git@github.com:acme/gitops.git' });
+    expect(renderObjects(app)['bootstrap/GitRepository.platform.yaml'].spec).toMatchObject({ url: 'ssh://git@github.com/acme/gitops.git', secretRef: { name: 'fleet-git' } });
+  });
+
+  test('an SSH repository without a Secret is a synth error: source-controller refuses ssh without an identity', () => {
+    // GIVEN an SSH fleet repository and no gitSecretName, and an Application reading another SSH repository
+    // (fluxcd/pkg git/v0.52.0 git/options.go `AuthOptions.Validate`: "invalid 'ssh' auth option: 'identity' is required",
+    // reached by source-controller v1.9.1 `getAuthOpts` through `git.NewAuthOptions` even when no secretRef is set)
+    const { app, fleet, prod } = fluxFleet({}, { repoUrl: 'git@github.com:acme/gitops.git' });
+    new Application(fleet, 'edge', {
+      destination: prod,
+      destinationNamespace: 'edge',
+      source: ApplicationSource.git({ repoUrl: 'ssh://git@github.com/acme/edge.git', path: 'deploy', targetRevision: 'main' }),
+      syncPolicy: SyncPolicy.automated(),
+    });
+    // WHEN
+    const message = errorOf(() => app.renderFiles());
+    // THEN
+    expect(message).toMatch(/\[platform[^\]]*\] Fleet 'repoUrl' \('git@github.com:acme\/gitops.git'\) is an SSH URL: source-controller clones over SSH only with a Secret holding 'identity' and 'known_hosts'; set FluxOptions 'gitSecretName'/);
+    expect(message).toMatch(/Application 'edge': source 'ssh:\/\/git@github.com\/acme\/edge.git': an SSH URL, which source-controller clones only with a Secret holding 'identity' and 'known_hosts'/);
+  });
+
+  test.each([
+    ['a Namespace named otherwise', (m: any) => new kplus.Namespace(m, 'Ns', { metadata: { name: 'team-a' } }), /Namespace 'team-a' \([^)]*\) would be renamed 'web'/],
+    ['a RoleBinding subject named default', (m: any) => new ApiObject(m, 'Rb', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'reader' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' },
+      subjects: [{ kind: 'ServiceAccount', name: 'default', namespace: 'kube-system' }],
+    }), /ClusterRoleBinding 'reader' \([^)]*\) subject ServiceAccount 'default' in 'kube-system' would be moved to 'web'/],
+  ])("targetNamespace: %s, which Flux's targetNamespace (kustomize's namespace transformer) would change and Argo CD leaves, is a synth error", (_what, add, expected) => {
+    // GIVEN a directory with an object without namespace (Argo CD puts it in 'web', Flux needs targetNamespace)
+    // and an object kustomize's namespace transformer rewrites (kubernetes-sigs/kustomize api/v0.21.1, the version
+    // kustomize-controller v1.9.4 builds with: api/internal/konfig/builtinpluginconsts/namespace.go
+    // `metadata/name` of kind Namespace; api/filters/namespace/namespace.go `roleBindingHack`, DefaultSubjectsOnly)
+    const { app, fleet, prod } = fluxFleet();
+    const manifests = prod.addManifests('web');
+    new kplus.ConfigMap(manifests, 'Config', { metadata: { name: 'web' }, data: { A: '1' } });
+    add(manifests);
+    new Application(fleet, 'web', { destination: prod, destinationNamespace: 'web', source: ApplicationSource.manifests(manifests), syncPolicy: SyncPolicy.automated() });
+    // THEN
+    expect(errorOf(() => app.renderFiles())).toMatch(expected);
+  });
+
+  test.each([
+    [ApplicationsSyncPolicy.CREATE_ONLY, { 'kustomize.toolkit.fluxcd.io/prune': 'disabled', 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' }],
+    [ApplicationsSyncPolicy.CREATE_UPDATE, { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' }],
+    [ApplicationsSyncPolicy.CREATE_DELETE, { 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' }],
+    [ApplicationsSyncPolicy.SYNC, {}],
+  ])('applicationsSync %s: the root Kustomization creates, updates and prunes the generated Kustomizations as the ApplicationSet controller would its Applications', (policy, expected) => {
+    // GIVEN an ApplicationSet with the policy (argo-cd v3.5.1 applicationset/utils/policy.go: create-delete
+    // allows no update, and deletes; kustomize-controller v1.9.4 docs/spec/v1/kustomizations.md
+    // "kustomize.toolkit.fluxcd.io/ssa" IfNotPresent: applied only if not present; ".../prune": Disabled)
+    const { app, fleet, prod } = fluxFleet();
+    new kplus.ConfigMap(prod.addManifests('web', { namespace: 'web' }), 'Config', { metadata: { name: 'web' } });
+    new ApplicationSet(fleet, 'web', {
+      generators: [new ClusterGenerator({ matchLabels: { environment: 'production' } })],
+      template: { applicationName: `web-${TemplateParam.clusterName()}`, destinationNamespace: 'web', source: ApplicationSource.git({ path: `clusters/${TemplateParam.clusterName()}/web` }) },
+      applicationsSync: policy,
+    });
+    // WHEN
+    const annotations = renderObjects(app)[`${KS}/Kustomization.web-prod.yaml`].metadata.annotations;
+    // THEN
+    const policies = Object.fromEntries(Object.entries(annotations).filter(([k]) => k.startsWith('kustomize.toolkit.fluxcd.io/')));
+    expect(policies).toStrictEqual(expected);
+  });
+
+  test('applicationsSync create-only: a Helm Application is its spec, so its HelmRelease is not updated either', () => {
+    // GIVEN a Helm ApplicationSet that never updates its Applications (chart version and values live in their spec)
+    const { app, fleet } = fluxFleet();
+    new ApplicationSet(fleet, 'redis', {
+      generators: [new ClusterGenerator({ matchLabels: { environment: 'production' } })],
+      template: {
+        applicationName: `redis-${TemplateParam.clusterName()}`,
+        destinationNamespace: 'redis',
+        source: ApplicationSource.helm({ repoUrl: 'https://charts.example.com', chart: 'redis', version: '1.2.3' }),
+        syncPolicy: SyncPolicy.automated(),
+      },
+      applicationsSync: ApplicationsSyncPolicy.CREATE_ONLY,
+    });
+    // WHEN
+    const objects = renderObjects(app);
+    // THEN
+    expect(objects['flux/platform/releases/redis-prod/HelmRelease.redis-prod.yaml'].metadata.annotations['kustomize.toolkit.fluxcd.io/ssa']).toBe('IfNotPresent');
+    expect(objects[`${KS}/Kustomization.redis-prod.yaml`].metadata.annotations['kustomize.toolkit.fluxcd.io/ssa']).toBe('IfNotPresent');
+  });
+
+  test("credentials from a namespaced SecretStore are a synth error: the kubeconfig ExternalSecret lives in Flux's namespace", () => {
+    // GIVEN cluster credentials from a SecretStore installed in Argo CD's namespace (where the Argo CD engine's
+    // cluster Secret ExternalSecret is); External Secrets v2.9.0 resolves a `kind: SecretStore` reference in the
+    // ExternalSecret's own namespace, and the Flux kubeconfig ExternalSecret is in 'flux-system'
+    const { app, fleet } = testFleet({ engine: FleetEngine.flux() }, { fleetProofs: true });
+    const store = SecretStoreReference.secretStore('vault', 'argocd');
+    fleet.addCluster('hub', { credentials: ClusterCredentials.inCluster(), secretStores: [store] });
+    fleet.addCluster('prod', { server: 'https://prod.k8s.example.com', credentials: ClusterCredentials.bearerTokenFromSecretStore({ store, remoteKey: 'clusters/prod' }) });
+    // THEN
+    expect(errorOf(() => app.renderFiles()))
+      .toMatch(/cluster 'prod': its credentials come from SecretStore 'vault', a namespaced store; the kubeconfig ExternalSecret is in Flux's namespace 'flux-system', where External Secrets would look for it: use a ClusterSecretStore/);
+  });
+
+  test('targetNamespace is still set when the Namespace is the destination one', () => {
+    // GIVEN a Namespace 'web' and a ConfigMap without namespace, destination 'web'
+    const { app, fleet, prod } = fluxFleet();
+    const manifests = prod.addManifests('web');
+    new kplus.ConfigMap(manifests, 'Config', { metadata: { name: 'web' }, data: { A: '1' } });
+    new kplus.Namespace(manifests, 'Ns', { metadata: { name: 'web' } });
+    new Application(fleet, 'web', { destination: prod, destinationNamespace: 'web', source: ApplicationSource.manifests(manifests), syncPolicy: SyncPolicy.automated() });
+    // WHEN
+    const objects = renderObjects(app);
+    // THEN
+    expect(objects[`${KS}/Kustomization.web.yaml`].spec.targetNamespace).toBe('web');
   });
 
   test('HEAD and truncated SHAs have no Flux ref: a synth error naming the Fleet', () => {
@@ -188,6 +299,39 @@ describe('FleetEngine', () => {
     expect(message).toMatch(/cluster 'aks': ClusterCredentials.execProvider\(\) \(command '\/usr\/local\/bin\/auth'\) cannot be used with Flux/);
     expect(message).toMatch(/ApplicationSet 'addons': RollingSync step 1 'maxUpdate' \(1\) syncs only part of its \d Applications at a time/);
     expect(message).toMatch(/\[platform\/web\]/);
+  });
+
+  test.each([
+    ['50% of 1 Application (Argo CD syncs at least one for a percentage above 0%)', MaxUpdate.percent(50), 1, undefined],
+    ['99% of 2 Applications (rounded down: 1 at a time)', MaxUpdate.percent(99), 2, /RollingSync step 1 'maxUpdate' \('99%'\) syncs only part of its 2 Applications at a time/],
+    ['50% of 2 Applications (1 at a time)', MaxUpdate.percent(50), 2, /RollingSync step 1 'maxUpdate' \('50%'\) syncs only part of its 2 Applications at a time/],
+    ['2 of 2 Applications', MaxUpdate.count(2), 2, undefined],
+  ])('RollingSync maxUpdate %s: refused only when it syncs part of the step', (_what, maxUpdate, clusters, expected) => {
+    // GIVEN a RollingSync step with maxUpdate over `clusters` production clusters (argo-cd v3.5.1
+    // applicationset/progressivesync/progressive_sync.go: intstr.GetScaledValueFromIntOrPercent rounding down,
+    // then "percentage values greater than 0% always result in at least 1 Application being selected")
+    const { app, fleet } = fluxFleet();
+    if (clusters > 1) {
+      fleet.addCluster('prod2', {
+        server: 'https://prod2.k8s.example.com',
+        labels: { environment: 'production' },
+        credentials: ClusterCredentials.bearerTokenFromSecretStore({ store: SecretStoreReference.clusterSecretStore('vault'), remoteKey: 'clusters/prod2' }),
+      });
+    }
+    for (const c of fleet.clusters) new kplus.ConfigMap(c.addManifests('web', { namespace: 'web' }), 'Config', { metadata: { name: 'web' } });
+    new ApplicationSet(fleet, 'web', {
+      generators: [new ClusterGenerator({ matchLabels: { environment: 'production' } })],
+      progressiveSync: ProgressiveSync.rollingSync([{ matchExpressions: [{ key: 'environment', operator: StepOperator.IN, values: ['production'] }], maxUpdate }]),
+      template: {
+        applicationName: `web-${TemplateParam.clusterName()}`,
+        labels: { environment: `${TemplateParam.clusterLabel('environment')}` },
+        destinationNamespace: 'web',
+        source: ApplicationSource.git({ path: `clusters/${TemplateParam.clusterName()}/web` }),
+      },
+    });
+    // WHEN / THEN
+    if (expected) expect(errorOf(() => app.renderFiles())).toMatch(expected);
+    else expect(Object.keys(renderObjects(app)).filter(p => p.startsWith(`${KS}/Kustomization.web-`)).length).toBe(clusters);
   });
 
   test('Argo CD Image Updater on a Workload is a synth error in a Flux fleet', () => {

@@ -2,6 +2,7 @@
  * examples/flux-fleet in Flux mode: the tree, strict validation of every Flux object, the kubeconfig of every
  * remote cluster, and the equivalence with the same program in Argo CD mode (issue #16 "Equivalence, tested").
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -148,6 +149,24 @@ describe('examples/flux-fleet', () => {
     expect(ks.decryption).toEqual({ provider: 'sops', secretRef: { name: 'sops-age' } });
     expect(ks.path).toBe('./flux/platform/sops/payments-api-prod-eu-1');
     expect(objects['flux/platform/sops/payments-api-prod-eu-1/kustomization.yaml'].resources).toEqual(['../../../../clusters/prod-eu-1/payments-api/payments-api.sops.yaml']);
+  });
+
+  test("every Kustomization's path with a kustomization.yaml builds the way kustomize-controller builds it", () => {
+    // GIVEN each Kustomization's path (kustomize-controller v1.9.4 builds it with fluxcd/pkg kustomize/v1.35.4
+    // `SecureBuild`: krusty with LoadRestrictionsNone inside the source root, no plugins); kubectl's kustomize
+    // with the same restrictor. Paths without one get a generated kustomization listing their YAML files.
+    const paths = [...new Set(of('Kustomization').map(([, o]) => String(o.spec.path).replace(/^\.\//, '')))].sort();
+    const built = paths.filter(p => fs.existsSync(path.join(outdir, p, 'kustomization.yaml')));
+    expect(built).toContain('flux/platform/sops/payments-api-prod-eu-1');
+    for (const p of built) {
+      // WHEN
+      const out = execFileSync('kubectl', ['kustomize', '--load-restrictor', 'LoadRestrictionsNone', path.join(outdir, p)], { encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024 });
+      // THEN every object of the build has a kind, and no ksops generator is left for Flux to refuse
+      const docs = yaml.loadAll(out) as any[];
+      expect(docs.length).toBeGreaterThan(0);
+      for (const d of docs) expect(typeof d?.kind).toBe('string');
+      expect(fs.readFileSync(path.join(outdir, p, 'kustomization.yaml'), 'utf-8')).not.toMatch(/generators:/);
+    }
   });
 
   test('equivalence: the same program in Argo CD mode deploys the same (cluster, application, path, revision) set', () => {
