@@ -212,12 +212,13 @@ export class DrApplication extends Construct {
     this.props = props;
     this.fleet = Fleet.of(this);
     const errors = propErrors(props);
-    throwIfInvalid(this, 'DrApplication', errors);
+    // Without a source or the clusters of both sides, nothing below can be named: stop here.
+    if (!(props.source instanceof DrSource) || !props.primary?.length || !props.standby?.length) throwIfInvalid(this, 'DrApplication', errors);
     this.pairName = props.pairName ?? props.source.applicationName;
     this.primarySideName = props.primarySideName ?? props.primary[0].clusterName;
     this.standbySideName = props.standbySideName ?? props.standby[0].clusterName;
     const sides = [this.primarySideName, this.standbySideName];
-    const later = [...dns1123LabelErrors(this.pairName).map(e => `'pairName' (${show(this.pairName)}) ${e}`)];
+    const later = [...errors, ...dns1123LabelErrors(this.pairName).map(e => `'pairName' (${show(this.pairName)}) ${e}`)];
     for (const [prop, name, set] of [['primarySideName', this.primarySideName, props.primary], ['standbySideName', this.standbySideName, props.standby]] as const) {
       later.push(...dns1123LabelErrors(name).map(e => `'${prop}' (${show(name)}) ${e}`));
       if (set.length > 1 && (prop === 'primarySideName' ? props.primarySideName : props.standbySideName) === undefined) {
@@ -229,7 +230,7 @@ export class DrApplication extends Construct {
     if (props.state && active === undefined) {
       later.push(`${props.state.path ?? 'the DR state file'} has no line for DR pair '${this.pairName}'; add \`  ${this.pairName}: ${this.primarySideName}\` under 'active'`);
     }
-    if (active !== undefined && !sides.includes(active)) later.push(`the DR state file makes ${show(active)} active, which is not a side of pair '${this.pairName}' (${sides.join(', ')})`);
+    if (active !== undefined && !sides.includes(active)) later.push(`${props.state?.path ?? 'the DR state file'} makes ${show(active)} active, which is not a side of pair '${this.pairName}' (${sides.join(', ')})`);
     throwIfInvalid(this, 'DrApplication', later);
     this.activeSide = active ?? this.primarySideName;
     this.keepPrimary = props.state?.keepsPrimary(this.pairName) ?? false;

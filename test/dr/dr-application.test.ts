@@ -184,6 +184,22 @@ describe('DrApplication errors', () => {
     expect(() => drFleet({ dr: { onCall: { service: 'slack', recipients: [] } } })).toThrow("'onCall': NotificationSubscription 'recipients' ([]) must be a non-empty list without ';'");
   });
 
+  test('every problem of the props is reported at once: the values, the names and the state file', () => {
+    // GIVEN a bad replica count, a pair name that is not a DNS label, a standby side name that is not one either
+    const props = { standbyReplicas: 0, pairName: 'Api_Pair', standbySideName: 'DR' };
+    // WHEN / THEN one error lists them all, and the state file's missing line
+    let message = '';
+    try {
+      drFleet({ dr: props });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain("'standbyReplicas' (0) must be an integer of at least 1");
+    expect(message).toContain("'pairName' ('Api_Pair') ");
+    expect(message).toContain("'standbySideName' ('DR') ");
+    expect(message).toContain("has no line for DR pair 'Api_Pair'");
+  });
+
   test('primary and standby must differ; the monitoring cluster watches from outside both', () => {
     const { fleet } = testFleet();
     const a = addCluster(fleet, 'a', { environment: 'production' });
