@@ -367,7 +367,10 @@ export class DrApplication extends Construct {
       const states: Record<string, [string, string]> = {};
       for (const [role, set] of [[DrRole.PRIMARY, p.primary], [DrRole.STANDBY, p.standby]] as const) {
         for (const c of set) {
-          const ctx = (active: boolean) => ({ pairName: this.pairName, clusterName: c.clusterName, role, active, namespace: '' });
+          const [side, other] = role === DrRole.PRIMARY ? [p.primary, p.standby] : [p.standby, p.primary];
+          const sideClusters = side.map(x => x.clusterName);
+          const otherSideClusters = other.map(x => x.clusterName);
+          const ctx = (active: boolean) => ({ pairName: this.pairName, clusterName: c.clusterName, role, active, namespace: '', sideClusters, otherSideClusters });
           states[c.clusterName] = [p.trafficSwitch.stateOf(ctx(true)), p.trafficSwitch.stateOf(ctx(false))];
         }
       }

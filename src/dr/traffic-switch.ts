@@ -22,6 +22,10 @@ export interface TrafficSwitchContext {
   readonly active: boolean;
   /** The workload's namespace. */
   readonly namespace: string;
+  /** The clusters of the cluster's side (the cluster among them). */
+  readonly sideClusters: string[];
+  /** The clusters of the other side. */
+  readonly otherSideClusters: string[];
 }
 
 /** What a traffic switch is, for the plan, the failover dry run and the RTO estimate. */
@@ -216,6 +220,30 @@ export class ExternalDnsTrafficSwitch implements ITrafficSwitch {
         + `(it has ${objects.filter(x => x?.kind === o.target.kind).map(x => `'${x.metadata?.name}'`).join(', ') || `no ${o.target.kind}`})`];
     }
     const problems: string[] = [];
+    const record = o.hostname ? `'${o.hostname}'` : `the names of ${o.target.kind} '${o.target.name}'`;
+    if (this.routing === 'failover' && context.sideClusters.length > 1) {
+      // Route 53 API ResourceRecordSet.Failover: the element goes on two record sets, one PRIMARY, one SECONDARY.
+      problems.push(`failover routing writes one PRIMARY and one SECONDARY record for ${record} (Route 53 takes no more), but side of '${context.clusterName}' `
+        + `has ${context.sideClusters.length} clusters (${context.sideClusters.join(', ')}); use ExternalDnsTrafficSwitch.weighted()`);
+    }
+    const pair = [...context.sideClusters, ...context.otherSideClusters];
+    if (pair.length && context.clusterName === pair[0]) {
+      // Reported once per pair: Route 53 tells the records of one name apart by their set identifiers.
+      const owners = new Map<string, string[]>();
+      for (const c of pair) {
+        const id = o.setIdentifiers?.[c] ?? c;
+        owners.set(id, [...owners.get(id) ?? [], c]);
+      }
+      for (const [id, clusters] of owners) {
+        if (clusters.length > 1) problems.push(`'setIdentifiers' gives '${id}' to ${clusters.join(' and ')}: each record of ${record} needs its own set identifier (Route 53 SetIdentifier)`);
+      }
+      for (const c of Object.keys(o.setIdentifiers ?? {})) {
+        if (!pair.includes(c)) problems.push(`'setIdentifiers.${c}' names no cluster of DR pair '${context.pairName}' (${pair.join(', ')})`);
+      }
+      for (const c of Object.keys(o.healthCheckIds ?? {})) {
+        if (!pair.includes(c)) problems.push(`'healthCheckIds.${c}' names no cluster of DR pair '${context.pairName}' (${pair.join(', ')})`);
+      }
+    }
     if (target.kind === 'Service') {
       const type = target.spec?.type ?? 'ClusterIP';
       if (type === 'ClusterIP' && !o.publishInternalServices) {

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { AlertSeverity, ExternalDnsAnnotationPrefix, ExternalDnsTrafficSwitch, LabelMatcher, SwitchTarget } from '../../src';
+import { AlertSeverity, DrRole, ExternalDnsAnnotationPrefix, ExternalDnsTrafficSwitch, LabelMatcher, SwitchTarget } from '../../src';
 import { errorOf, schemaProblems } from '../util';
 import { drFleet, DR_STATE } from './fixture';
 
@@ -69,6 +69,35 @@ describe('ExternalDnsTrafficSwitch', () => {
     expect(() => ExternalDnsTrafficSwitch.failover({ target: SwitchTarget.service('api'), healthCheckIds: { 'prod-eu-1': 'not a check' } }))
       .toThrow("'healthCheckIds.prod-eu-1' ('not a check') is not a Route 53 health check ID");
     expect(() => ExternalDnsAnnotationPrefix.of('example.com')).toThrow("ExternalDnsAnnotationPrefix.of 'prefix' ('example.com') must end with '/'");
+  });
+
+  test('failover routing needs one cluster per side: Route 53 puts the Failover element on two record sets, one PRIMARY and one SECONDARY', () => {
+    // GIVEN a side of two clusters (Route 53 API ResourceRecordSet.Failover: "you add the Failover element to two resource record sets")
+    const sw = ExternalDnsTrafficSwitch.failover({ target: SwitchTarget.service('api'), hostname: 'api.acme.io' });
+    const objects = () => [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'api' }, spec: { type: 'LoadBalancer' } }];
+    const context = { pairName: 'api', clusterName: 'prod-eu-1', role: DrRole.PRIMARY, active: true, namespace: 'api', sideClusters: ['prod-eu-1', 'prod-eu-2'], otherSideClusters: ['dr-eu-central-1'] };
+    // WHEN / THEN
+    expect(sw.applyTo(objects(), context)).toEqual([
+      "failover routing writes one PRIMARY and one SECONDARY record for 'api.acme.io' (Route 53 takes no more), but side of 'prod-eu-1' has 2 clusters (prod-eu-1, prod-eu-2); use ExternalDnsTrafficSwitch.weighted()",
+    ]);
+    // AND weighted records take any number, one set identifier each
+    const weighted = ExternalDnsTrafficSwitch.weighted({ target: SwitchTarget.service('api'), hostname: 'api.acme.io' });
+    expect(weighted.applyTo(objects(), context)).toEqual([]);
+  });
+
+  test('set identifiers must be unique across the pair and name its clusters', () => {
+    // GIVEN two clusters given the same set identifier, and one for a cluster outside the pair
+    const sw = ExternalDnsTrafficSwitch.weighted({
+      target: SwitchTarget.service('api'), hostname: 'api.acme.io', setIdentifiers: { 'prod-eu-1': 'eu', 'dr-eu-central-1': 'eu', 'prod-eu-9': 'x' },
+    });
+    const context = { pairName: 'api', clusterName: 'prod-eu-1', role: DrRole.PRIMARY, active: true, namespace: 'api', sideClusters: ['prod-eu-1'], otherSideClusters: ['dr-eu-central-1'] };
+    // WHEN
+    const problems = sw.applyTo([{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' }, spec: { type: 'LoadBalancer' } }], context);
+    // THEN
+    expect(problems).toEqual([
+      "'setIdentifiers' gives 'eu' to prod-eu-1 and dr-eu-central-1: each record of 'api.acme.io' needs its own set identifier (Route 53 SetIdentifier)",
+      "'setIdentifiers.prod-eu-9' names no cluster of DR pair 'api' (prod-eu-1, dr-eu-central-1)",
+    ]);
   });
 
   test('a target the workload does not render, or a Service without a host name, fails synth', () => {

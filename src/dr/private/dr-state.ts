@@ -12,7 +12,7 @@
  */
 import * as yaml from 'yaml';
 import { show } from '../../private/errors';
-import { parseForEdit, replaceValueSource, scalarSource } from '../../private/yaml-edit';
+import { parseForEdit, scalarSource } from '../../private/yaml-edit';
 import { InputError, parseYamlDocument } from '../../private/yaml-input';
 
 /** One pair's line. */
