@@ -244,6 +244,24 @@ export class ExternalDnsTrafficSwitch implements ITrafficSwitch {
         if (!pair.includes(c)) problems.push(`'healthCheckIds.${c}' names no cluster of DR pair '${context.pairName}' (${pair.join(', ')})`);
       }
     }
+    const prefix = (o.annotationPrefix ?? ExternalDnsAnnotationPrefix.GA).prefix;
+    const where = `${o.target.kind} '${o.target.name}'`;
+    if (target.kind === 'VirtualService') {
+      // external-dns source/istio_virtualservice.go: hosts '' and '*' are skipped; the targets are the load balancers
+      // of its gateways, the 'mesh' gateway ignored (unless the `target` annotation gives them).
+      const hosts = (target.spec?.hosts ?? []).filter((h: unknown) => typeof h === 'string' && h !== '' && h !== '*');
+      if (!hosts.length && !o.hostname) problems.push(`the traffic switch annotates ${where}, which names no host on '${context.clusterName}' (its hosts are '', '*' or none): external-dns publishes nothing; set 'hostname'`);
+      const gateways = (target.spec?.gateways ?? []).filter((g: unknown) => typeof g === 'string' && g !== '' && g !== 'mesh');
+      if (!gateways.length && target.metadata?.annotations?.[`${prefix}target`] === undefined) {
+        problems.push(`the traffic switch annotates ${where}, which is bound to no gateway but 'mesh' on '${context.clusterName}': external-dns takes its targets from its gateways' load balancers and publishes nothing; bind it to an ingress gateway`);
+      }
+    }
+    if (target.kind === 'Ingress' && !o.hostname) {
+      // external-dns source/ingress.go: the names are the rules' hosts and the TLS hosts.
+      const ruleHosts = (target.spec?.rules ?? []).map((r: any) => r?.host);
+      const hosts = [...ruleHosts, ...(target.spec?.tls ?? []).flatMap((t: any) => t?.hosts ?? [])].filter(Boolean);
+      if (!hosts.length) problems.push(`the traffic switch annotates ${where}, which names no host on '${context.clusterName}' (no rule or TLS host): external-dns publishes nothing; set 'hostname'`);
+    }
     if (target.kind === 'Service') {
       const type = target.spec?.type ?? 'ClusterIP';
       if (type === 'ClusterIP' && !o.publishInternalServices) {
@@ -252,7 +270,7 @@ export class ExternalDnsTrafficSwitch implements ITrafficSwitch {
       }
       if (!o.hostname) problems.push(`the traffic switch annotates Service '${o.target.name}', for which external-dns needs the 'hostname'`);
     }
-    const p = (o.annotationPrefix ?? ExternalDnsAnnotationPrefix.GA).prefix;
+    const p = prefix;
     const annotations: Record<string, string> = { ...target.metadata?.annotations };
     if (o.hostname) annotations[`${p}hostname`] = o.hostname;
     annotations[`${p}set-identifier`] = o.setIdentifiers?.[context.clusterName] ?? context.clusterName;

@@ -85,6 +85,27 @@ describe('ExternalDnsTrafficSwitch', () => {
     expect(weighted.applyTo(objects(), context)).toEqual([]);
   });
 
+  test('a VirtualService bound to no gateway, or a target with no host name, publishes nothing: refused', () => {
+    // GIVEN external-dns v0.22.0 source/istio_virtualservice.go: the 'mesh' gateway is ignored, targets come from
+    // the VirtualService's gateways; hosts '' and '*' are skipped; an Ingress's names are its rules' and TLS hosts
+    const context = { pairName: 'api', clusterName: 'prod-eu-1', role: DrRole.PRIMARY, active: true, namespace: 'api', sideClusters: ['prod-eu-1'], otherSideClusters: ['dr-eu-central-1'] };
+    const vs = (spec: any) => [{ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'api', namespace: 'api' }, spec }];
+    const sw = ExternalDnsTrafficSwitch.weighted({ target: SwitchTarget.virtualService('api') });
+    // WHEN / THEN
+    expect(sw.applyTo(vs({ hosts: ['api.acme.io'], gateways: ['mesh'] }), context)).toEqual([
+      "the traffic switch annotates VirtualService 'api', which is bound to no gateway but 'mesh' on 'prod-eu-1': external-dns takes its targets from its gateways' load balancers and publishes nothing; bind it to an ingress gateway",
+    ]);
+    expect(sw.applyTo(vs({ hosts: ['*'], gateways: ['istio-system/public'] }), context)).toEqual([
+      "the traffic switch annotates VirtualService 'api', which names no host on 'prod-eu-1' (its hosts are '', '*' or none): external-dns publishes nothing; set 'hostname'",
+    ]);
+    expect(sw.applyTo(vs({ hosts: ['istio-system/api.acme.io'], gateways: ['istio-system/public'] }), context)).toEqual([]);
+    const ingress = ExternalDnsTrafficSwitch.weighted({ target: SwitchTarget.ingress('api') });
+    const noHost = [{ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'api' }, spec: { defaultBackend: { service: { name: 'api', port: { number: 80 } } } } }];
+    expect(ingress.applyTo(noHost, context)).toEqual([
+      "the traffic switch annotates Ingress 'api', which names no host on 'prod-eu-1' (no rule or TLS host): external-dns publishes nothing; set 'hostname'",
+    ]);
+  });
+
   test('set identifiers must be unique across the pair and name its clusters', () => {
     // GIVEN two clusters given the same set identifier, and one for a cluster outside the pair
     const sw = ExternalDnsTrafficSwitch.weighted({
