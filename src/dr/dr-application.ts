@@ -492,7 +492,11 @@ function propErrors(p: DrApplicationProps): string[] {
       if (typeof cd.runbookUrl !== 'string' || !/^https?:\/\/\S+$/.test(cd.runbookUrl)) errors.push(`'monitoring.clusterDown.runbookUrl' (${show(cd.runbookUrl)}) must be an http(s) URL`);
       if (cd.job !== undefined && (typeof cd.job !== 'string' || cd.job === '')) errors.push(`'monitoring.clusterDown.job' (${show(cd.job)}) must be a job name`);
       if (cd.clusterLabel !== undefined) errors.push(...labelNameErrors(cd.clusterLabel, 'monitoring.clusterDown.clusterLabel'));
-      for (const [c, v] of Object.entries(cd.clusterLabelValues ?? {})) if (typeof v !== 'string' || v === '') errors.push(`'monitoring.clusterDown.clusterLabelValues.${c}' (${show(v)}) must be a label value`);
+      const sides = [...names(p.primary), ...names(p.standby)];
+      for (const [c, v] of Object.entries(cd.clusterLabelValues ?? {})) {
+        if (typeof v !== 'string' || v === '') errors.push(`'monitoring.clusterDown.clusterLabelValues.${c}' (${show(v)}) must be a label value`);
+        if (!sides.includes(c)) errors.push(`'monitoring.clusterDown.clusterLabelValues.${c}' names no cluster of the pair (${sides.join(', ')})`);
+      }
       if (cd.forDuration !== undefined && cd.forDuration.toMilliseconds() < (m.scrapeInterval ?? Duration.seconds(30)).toMilliseconds() * 2) {
         errors.push(`'monitoring.clusterDown.forDuration' (${promDuration(cd.forDuration)}) must be at least two scrape intervals (${promDuration(m.scrapeInterval ?? Duration.seconds(30))} × 2): absent() fires on one missed scrape otherwise`);
       }

@@ -176,4 +176,11 @@ describe('the PrometheusRule', () => {
     expect(errorOf(() => drFleet({ monitoring: { clusterDown: { runbookUrl: 'https://r', clusterLabel: '0cluster' } } })))
       .toContain('monitoring.clusterDown.clusterLabel');
   });
+
+  test('clusterLabelValues must name clusters of the pair: a misspelt key would leave the cluster watched under its own name', () => {
+    // GIVEN a value for a cluster that is not a side of the pair
+    const monitoring = { clusterDown: { runbookUrl: 'https://r', clusterLabelValues: { 'prod-eu-01': 'eu1' } } };
+    // WHEN / THEN
+    expect(errorOf(() => drFleet({ monitoring }))).toContain("'monitoring.clusterDown.clusterLabelValues.prod-eu-01' names no cluster of the pair (prod-eu-1, dr-eu-central-1)");
+  });
 });
