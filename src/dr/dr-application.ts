@@ -128,7 +128,7 @@ export interface DrApplicationProps {
   /** The alerts and where they are evaluated. */
   readonly monitoring: DrMonitoringOptions;
   /**
-   * How traffic moves between the sides, as objects in the tree.
+   * How traffic moves between the sides, as objects in the tree (Workload pairs: a chart's objects are unknown offline).
    * @default - none: traffic moves outside the tree
    */
   readonly trafficSwitch?: ITrafficSwitch;
@@ -477,6 +477,9 @@ function propErrors(p: DrApplicationProps): string[] {
   }
   if (p.source.kind === 'HelmApplication' && (p.scaleTarget !== undefined || p.standbyMaxReplicas !== undefined || p.targetCpuUtilization !== undefined)) {
     errors.push("'scaleTarget', 'standbyMaxReplicas' and 'targetCpuUtilization' apply to Workload pairs; a chart's footprint is its values ('passiveValues', 'activeValues')");
+  }
+  if (p.source.kind === 'HelmApplication' && p.trafficSwitch !== undefined) {
+    errors.push("'trafficSwitch' applies to Workload pairs: a chart's objects are unknown offline, so no annotation would change; put the switch on a Workload or move traffic outside the tree");
   }
   try {
     NotificationSubscription.of(NotificationTrigger.ON_SYNC_FAILED, p.onCall?.service, p.onCall?.recipients);

@@ -1,7 +1,7 @@
 import * as yaml from 'js-yaml';
 import {
-  AppProject, Application, ApplicationSource, DrApplication, DrSource, DrStateFile, HelmApplication, LabelSelectorOperator,
-  ProjectDestination, VersionsFile,
+  AppProject, Application, ApplicationSource, DrApplication, DrSource, DrStateFile, ExternalDnsTrafficSwitch, HelmApplication, LabelSelectorOperator,
+  ProjectDestination, SwitchTarget, VersionsFile,
 } from '../../src';
 import { diffPlans } from '../../src/gitops/plan-diff';
 import { schemaProblems, testFleet, addCluster } from '../util';
@@ -246,6 +246,25 @@ describe('DrApplication errors', () => {
 });
 
 describe('DrApplication with a HelmApplication', () => {
+  test('a traffic switch is refused: the chart\'s objects are unknown offline, so nothing in the tree would move', () => {
+    // GIVEN a chart pair with an external-dns switch
+    const { fleet } = testFleet();
+    const a = addCluster(fleet, 'prod-eu-1', { environment: 'production' });
+    const b = addCluster(fleet, 'dr-eu-central-1', { environment: 'dr' });
+    const mon = addCluster(fleet, 'prod-us-1', { environment: 'ops' });
+    const versions = new VersionsFile(fleet, 'Versions', { content: 'environments: [production]\nversions:\n  web:\n    production: 1.0.0\n' });
+    const helm = new HelmApplication(fleet, 'web', { namespace: 'web', repoUrl: 'https://charts.example.com', chart: 'web', versions, matchLabels: { environment: 'production' } });
+    // WHEN / THEN
+    expect(() => new DrApplication(fleet, 'web-dr', {
+      source: DrSource.helmApplication(helm),
+      primary: [a],
+      standby: [b],
+      onCall: { service: 'slack', recipients: ['x'] },
+      monitoring: { cluster: mon, clusterDown: { runbookUrl: 'https://r' } },
+      trafficSwitch: ExternalDnsTrafficSwitch.weighted({ target: SwitchTarget.ingress('web') }),
+    })).toThrow("'trafficSwitch' applies to Workload pairs: a chart's objects are unknown offline, so no annotation would change; put the switch on a Workload or move traffic outside the tree");
+  });
+
   test('the standby runs the chart at the primary environment\'s version, with its region\'s values and its footprint', () => {
     // GIVEN
     const { app, fleet } = testFleet({}, { fleetProofs: true });
