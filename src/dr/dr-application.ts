@@ -500,8 +500,9 @@ function propErrors(p: DrApplicationProps): string[] {
         if (typeof v !== 'string' || v === '') errors.push(`'monitoring.clusterDown.clusterLabelValues.${c}' (${show(v)}) must be a label value`);
         if (!sides.includes(c)) errors.push(`'monitoring.clusterDown.clusterLabelValues.${c}' names no cluster of the pair (${sides.join(', ')})`);
       }
-      if (cd.forDuration !== undefined && cd.forDuration.toMilliseconds() < (m.scrapeInterval ?? Duration.seconds(30)).toMilliseconds() * 2) {
-        errors.push(`'monitoring.clusterDown.forDuration' (${promDuration(cd.forDuration)}) must be at least two scrape intervals (${promDuration(m.scrapeInterval ?? Duration.seconds(30))} × 2): absent() fires on one missed scrape otherwise`);
+      const forDuration = cd.forDuration ?? Duration.minutes(2);
+      if (forDuration.toMilliseconds() < (m.scrapeInterval ?? Duration.seconds(30)).toMilliseconds() * 2) {
+        errors.push(`'monitoring.clusterDown.forDuration' (${promDuration(forDuration)}) must be at least two scrape intervals (${promDuration(m.scrapeInterval ?? Duration.seconds(30))} × 2): absent() fires on one missed scrape otherwise`);
       }
     }
     for (const [k, d] of [['evaluationInterval', m.evaluationInterval], ['scrapeInterval', m.scrapeInterval]] as const) {

@@ -177,6 +177,13 @@ describe('the PrometheusRule', () => {
       .toContain('monitoring.clusterDown.clusterLabel');
   });
 
+  test('the default `for` (2m) is checked against the scrape interval too', () => {
+    // GIVEN a 90s scrape interval and no forDuration (cloudflare/pint alerts/absent: for ≥ 2 scrape intervals)
+    const monitoring = { scrapeInterval: Duration.seconds(90), clusterDown: { runbookUrl: 'https://r' } };
+    // WHEN / THEN
+    expect(errorOf(() => drFleet({ monitoring }))).toContain("'monitoring.clusterDown.forDuration' (2m) must be at least two scrape intervals (1m30s × 2)");
+  });
+
   test('clusterLabelValues must name clusters of the pair: a misspelt key would leave the cluster watched under its own name', () => {
     // GIVEN a value for a cluster that is not a side of the pair
     const monitoring = { clusterDown: { runbookUrl: 'https://r', clusterLabelValues: { 'prod-eu-01': 'eu1' } } };
