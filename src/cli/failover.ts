@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { Command } from 'commander';
 import { CliError } from './errors';
-import { parseDrState, setActiveSide } from '../dr/private/dr-state';
+import { isSideName, parseDrState, setActiveSide } from '../dr/private/dr-state';
 import { pairsOf, TreePair } from '../dr/private/dr-tree';
 import { SwitchImpact, switchImpact } from '../dr/private/failover-plan';
 import { FleetModel, readTreeModel } from '../gitops/fleet-model';
@@ -60,12 +60,14 @@ export function failover(command: 'failover' | 'failback', pair: string, options
   if (command === 'failback') {
     to ??= spec?.primary.side;
     if (to === undefined) throw new CliError(`failback needs the primary side of '${pair}': give --to <primary>, or --tree <dir> to read it from the tree`);
-    if (spec && to !== spec.primary.side) throw new CliError(`'${to}' is not the primary side of DR pair '${pair}' (${spec.primary.side}); failback makes the primary active`);
+    if (spec && to !== spec.primary.side) throw new CliError(`${file}: '${to}' is not the primary side of DR pair '${pair}' (${spec.primary.side}); failback makes the primary active`);
   } else {
     if (to === undefined) throw new CliError('failover needs --to <standby>');
-    if (spec && to === spec.primary.side) throw new CliError(`'${to}' is the primary side of DR pair '${pair}'; use cdk8s-fleet failback ${pair}`);
-    if (spec && to !== spec.standby.side) throw new CliError(`'${to}' is not a side of DR pair '${pair}' (primary ${spec.primary.side}, standby ${spec.standby.side})`);
+    if (spec && to === spec.primary.side) throw new CliError(`${file}: '${to}' is the primary side of DR pair '${pair}'; use cdk8s-fleet failback ${pair}`);
+    if (spec && to !== spec.standby.side) throw new CliError(`${file}: '${to}' is not a side of DR pair '${pair}' (primary ${spec.primary.side}, standby ${spec.standby.side})`);
   }
+  // What the file and the program accept as a side: anything else would be written, then refused at synth.
+  if (!isSideName(to)) throw new CliError(`${file}: --to ${JSON.stringify(to)} is not a side of DR pair '${pair}': side names are DNS-1123 labels such as 'dr-eu-central-1'`);
   const keepPrimary = !!options.keepPrimary;
   const changed = entry.active !== to || entry.keepPrimary !== keepPrimary;
   const impact = read && changed ? switchImpact(read.model, read.plan, read.pair, to, keepPrimary, entry.active) : undefined;
@@ -79,7 +81,7 @@ export function failover(command: 'failover' | 'failback', pair: string, options
       throw e;
     }
     try {
-      writeFileAtomically(file, next);
+      writeFileAtomically(file, startsWithBom(file) ? `\ufeff${next}` : next);
     } catch (e) {
       throw new CliError((e as Error).message);
     }
@@ -129,6 +131,17 @@ export function registerFailoverCommands(program: Command, print: (text: string)
         print(opts.json ? `${JSON.stringify(report, undefined, 2)}\n` : failoverText(report));
         done(0);
       });
+  }
+}
+
+/** Whether the file starts with a UTF-8 byte order mark (which the shared reader drops): the edit keeps it. */
+function startsWithBom(file: string): boolean {
+  const head = Buffer.alloc(3);
+  const fd = fs.openSync(file, 'r');
+  try {
+    return fs.readSync(fd, head, 0, 3, 0) === 3 && head.equals(Buffer.from([0xef, 0xbb, 0xbf]));
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

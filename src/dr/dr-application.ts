@@ -128,7 +128,7 @@ export interface DrApplicationProps {
   /** The alerts and where they are evaluated. */
   readonly monitoring: DrMonitoringOptions;
   /**
-   * How traffic moves between the sides, as objects in the tree.
+   * How traffic moves between the sides, as objects in the tree (Workload pairs: a chart's objects are unknown offline).
    * @default - none: traffic moves outside the tree
    */
   readonly trafficSwitch?: ITrafficSwitch;
@@ -212,12 +212,13 @@ export class DrApplication extends Construct {
     this.props = props;
     this.fleet = Fleet.of(this);
     const errors = propErrors(props);
-    throwIfInvalid(this, 'DrApplication', errors);
+    // Without a source or the clusters of both sides, nothing below can be named: stop here.
+    if (!(props.source instanceof DrSource) || !props.primary?.length || !props.standby?.length) throwIfInvalid(this, 'DrApplication', errors);
     this.pairName = props.pairName ?? props.source.applicationName;
     this.primarySideName = props.primarySideName ?? props.primary[0].clusterName;
     this.standbySideName = props.standbySideName ?? props.standby[0].clusterName;
     const sides = [this.primarySideName, this.standbySideName];
-    const later = [...dns1123LabelErrors(this.pairName).map(e => `'pairName' (${show(this.pairName)}) ${e}`)];
+    const later = [...errors, ...dns1123LabelErrors(this.pairName).map(e => `'pairName' (${show(this.pairName)}) ${e}`)];
     for (const [prop, name, set] of [['primarySideName', this.primarySideName, props.primary], ['standbySideName', this.standbySideName, props.standby]] as const) {
       later.push(...dns1123LabelErrors(name).map(e => `'${prop}' (${show(name)}) ${e}`));
       if (set.length > 1 && (prop === 'primarySideName' ? props.primarySideName : props.standbySideName) === undefined) {
@@ -229,7 +230,7 @@ export class DrApplication extends Construct {
     if (props.state && active === undefined) {
       later.push(`${props.state.path ?? 'the DR state file'} has no line for DR pair '${this.pairName}'; add \`  ${this.pairName}: ${this.primarySideName}\` under 'active'`);
     }
-    if (active !== undefined && !sides.includes(active)) later.push(`the DR state file makes ${show(active)} active, which is not a side of pair '${this.pairName}' (${sides.join(', ')})`);
+    if (active !== undefined && !sides.includes(active)) later.push(`${props.state?.path ?? 'the DR state file'} makes ${show(active)} active, which is not a side of pair '${this.pairName}' (${sides.join(', ')})`);
     throwIfInvalid(this, 'DrApplication', later);
     this.activeSide = active ?? this.primarySideName;
     this.keepPrimary = props.state?.keepsPrimary(this.pairName) ?? false;
@@ -366,7 +367,10 @@ export class DrApplication extends Construct {
       const states: Record<string, [string, string]> = {};
       for (const [role, set] of [[DrRole.PRIMARY, p.primary], [DrRole.STANDBY, p.standby]] as const) {
         for (const c of set) {
-          const ctx = (active: boolean) => ({ pairName: this.pairName, clusterName: c.clusterName, role, active, namespace: '' });
+          const [side, other] = role === DrRole.PRIMARY ? [p.primary, p.standby] : [p.standby, p.primary];
+          const sideClusters = side.map(x => x.clusterName);
+          const otherSideClusters = other.map(x => x.clusterName);
+          const ctx = (active: boolean) => ({ pairName: this.pairName, clusterName: c.clusterName, role, active, namespace: '', sideClusters, otherSideClusters });
           states[c.clusterName] = [p.trafficSwitch.stateOf(ctx(true)), p.trafficSwitch.stateOf(ctx(false))];
         }
       }
@@ -474,6 +478,9 @@ function propErrors(p: DrApplicationProps): string[] {
   if (p.source.kind === 'HelmApplication' && (p.scaleTarget !== undefined || p.standbyMaxReplicas !== undefined || p.targetCpuUtilization !== undefined)) {
     errors.push("'scaleTarget', 'standbyMaxReplicas' and 'targetCpuUtilization' apply to Workload pairs; a chart's footprint is its values ('passiveValues', 'activeValues')");
   }
+  if (p.source.kind === 'HelmApplication' && p.trafficSwitch !== undefined) {
+    errors.push("'trafficSwitch' applies to Workload pairs: a chart's objects are unknown offline, so no annotation would change; put the switch on a Workload or move traffic outside the tree");
+  }
   try {
     NotificationSubscription.of(NotificationTrigger.ON_SYNC_FAILED, p.onCall?.service, p.onCall?.recipients);
   } catch (e) {
@@ -488,9 +495,14 @@ function propErrors(p: DrApplicationProps): string[] {
       if (typeof cd.runbookUrl !== 'string' || !/^https?:\/\/\S+$/.test(cd.runbookUrl)) errors.push(`'monitoring.clusterDown.runbookUrl' (${show(cd.runbookUrl)}) must be an http(s) URL`);
       if (cd.job !== undefined && (typeof cd.job !== 'string' || cd.job === '')) errors.push(`'monitoring.clusterDown.job' (${show(cd.job)}) must be a job name`);
       if (cd.clusterLabel !== undefined) errors.push(...labelNameErrors(cd.clusterLabel, 'monitoring.clusterDown.clusterLabel'));
-      for (const [c, v] of Object.entries(cd.clusterLabelValues ?? {})) if (typeof v !== 'string' || v === '') errors.push(`'monitoring.clusterDown.clusterLabelValues.${c}' (${show(v)}) must be a label value`);
-      if (cd.forDuration !== undefined && cd.forDuration.toMilliseconds() < (m.scrapeInterval ?? Duration.seconds(30)).toMilliseconds() * 2) {
-        errors.push(`'monitoring.clusterDown.forDuration' (${promDuration(cd.forDuration)}) must be at least two scrape intervals (${promDuration(m.scrapeInterval ?? Duration.seconds(30))} × 2): absent() fires on one missed scrape otherwise`);
+      const sides = [...names(p.primary), ...names(p.standby)];
+      for (const [c, v] of Object.entries(cd.clusterLabelValues ?? {})) {
+        if (typeof v !== 'string' || v === '') errors.push(`'monitoring.clusterDown.clusterLabelValues.${c}' (${show(v)}) must be a label value`);
+        if (!sides.includes(c)) errors.push(`'monitoring.clusterDown.clusterLabelValues.${c}' names no cluster of the pair (${sides.join(', ')})`);
+      }
+      const forDuration = cd.forDuration ?? Duration.minutes(2);
+      if (forDuration.toMilliseconds() < (m.scrapeInterval ?? Duration.seconds(30)).toMilliseconds() * 2) {
+        errors.push(`'monitoring.clusterDown.forDuration' (${promDuration(forDuration)}) must be at least two scrape intervals (${promDuration(m.scrapeInterval ?? Duration.seconds(30))} × 2): absent() fires on one missed scrape otherwise`);
       }
     }
     for (const [k, d] of [['evaluationInterval', m.evaluationInterval], ['scrapeInterval', m.scrapeInterval]] as const) {

@@ -22,6 +22,10 @@ export interface TrafficSwitchContext {
   readonly active: boolean;
   /** The workload's namespace. */
   readonly namespace: string;
+  /** The clusters of the cluster's side (the cluster among them). */
+  readonly sideClusters: string[];
+  /** The clusters of the other side. */
+  readonly otherSideClusters: string[];
 }
 
 /** What a traffic switch is, for the plan, the failover dry run and the RTO estimate. */
@@ -216,6 +220,48 @@ export class ExternalDnsTrafficSwitch implements ITrafficSwitch {
         + `(it has ${objects.filter(x => x?.kind === o.target.kind).map(x => `'${x.metadata?.name}'`).join(', ') || `no ${o.target.kind}`})`];
     }
     const problems: string[] = [];
+    const record = o.hostname ? `'${o.hostname}'` : `the names of ${o.target.kind} '${o.target.name}'`;
+    if (this.routing === 'failover' && context.sideClusters.length > 1) {
+      // Route 53 API ResourceRecordSet.Failover: the element goes on two record sets, one PRIMARY, one SECONDARY.
+      problems.push(`failover routing writes one PRIMARY and one SECONDARY record for ${record} (Route 53 takes no more), but side of '${context.clusterName}' `
+        + `has ${context.sideClusters.length} clusters (${context.sideClusters.join(', ')}); use ExternalDnsTrafficSwitch.weighted()`);
+    }
+    const pair = [...context.sideClusters, ...context.otherSideClusters];
+    if (pair.length && context.clusterName === pair[0]) {
+      // Reported once per pair: Route 53 tells the records of one name apart by their set identifiers.
+      const owners = new Map<string, string[]>();
+      for (const c of pair) {
+        const id = o.setIdentifiers?.[c] ?? c;
+        owners.set(id, [...owners.get(id) ?? [], c]);
+      }
+      for (const [id, clusters] of owners) {
+        if (clusters.length > 1) problems.push(`'setIdentifiers' gives '${id}' to ${clusters.join(' and ')}: each record of ${record} needs its own set identifier (Route 53 SetIdentifier)`);
+      }
+      for (const c of Object.keys(o.setIdentifiers ?? {})) {
+        if (!pair.includes(c)) problems.push(`'setIdentifiers.${c}' names no cluster of DR pair '${context.pairName}' (${pair.join(', ')})`);
+      }
+      for (const c of Object.keys(o.healthCheckIds ?? {})) {
+        if (!pair.includes(c)) problems.push(`'healthCheckIds.${c}' names no cluster of DR pair '${context.pairName}' (${pair.join(', ')})`);
+      }
+    }
+    const prefix = (o.annotationPrefix ?? ExternalDnsAnnotationPrefix.GA).prefix;
+    const where = `${o.target.kind} '${o.target.name}'`;
+    if (target.kind === 'VirtualService') {
+      // external-dns source/istio_virtualservice.go: hosts '' and '*' are skipped; the targets are the load balancers
+      // of its gateways, the 'mesh' gateway ignored (unless the `target` annotation gives them).
+      const hosts = (target.spec?.hosts ?? []).filter((h: unknown) => typeof h === 'string' && h !== '' && h !== '*');
+      if (!hosts.length && !o.hostname) problems.push(`the traffic switch annotates ${where}, which names no host on '${context.clusterName}' (its hosts are '', '*' or none): external-dns publishes nothing; set 'hostname'`);
+      const gateways = (target.spec?.gateways ?? []).filter((g: unknown) => typeof g === 'string' && g !== '' && g !== 'mesh');
+      if (!gateways.length && target.metadata?.annotations?.[`${prefix}target`] === undefined) {
+        problems.push(`the traffic switch annotates ${where}, which is bound to no gateway but 'mesh' on '${context.clusterName}': external-dns takes its targets from its gateways' load balancers and publishes nothing; bind it to an ingress gateway`);
+      }
+    }
+    if (target.kind === 'Ingress' && !o.hostname) {
+      // external-dns source/ingress.go: the names are the rules' hosts and the TLS hosts.
+      const ruleHosts = (target.spec?.rules ?? []).map((r: any) => r?.host);
+      const hosts = [...ruleHosts, ...(target.spec?.tls ?? []).flatMap((t: any) => t?.hosts ?? [])].filter(Boolean);
+      if (!hosts.length) problems.push(`the traffic switch annotates ${where}, which names no host on '${context.clusterName}' (no rule or TLS host): external-dns publishes nothing; set 'hostname'`);
+    }
     if (target.kind === 'Service') {
       const type = target.spec?.type ?? 'ClusterIP';
       if (type === 'ClusterIP' && !o.publishInternalServices) {
@@ -224,7 +270,7 @@ export class ExternalDnsTrafficSwitch implements ITrafficSwitch {
       }
       if (!o.hostname) problems.push(`the traffic switch annotates Service '${o.target.name}', for which external-dns needs the 'hostname'`);
     }
-    const p = (o.annotationPrefix ?? ExternalDnsAnnotationPrefix.GA).prefix;
+    const p = prefix;
     const annotations: Record<string, string> = { ...target.metadata?.annotations };
     if (o.hostname) annotations[`${p}hostname`] = o.hostname;
     annotations[`${p}set-identifier`] = o.setIdentifiers?.[context.clusterName] ?? context.clusterName;

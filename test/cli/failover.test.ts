@@ -106,9 +106,9 @@ describe('cdk8s-fleet failover / failback', () => {
       [['failover', 'cart', '--to', 'x', '--file', file], file, `${file} has no line for DR pair 'cart' (pairs: api, checkout, search)\n`],
       [['failback', 'api', '--file', file, '--keep-primary'], file, "error: unknown option '--keep-primary'\n"],
       [['failback', 'api', '--file', file], file, "failback needs the primary side of 'api': give --to <primary>, or --tree <dir> to read it from the tree\n"],
-      [['failover', 'api', '--to', 'prod-eu-1', '--file', api, '--tree', dir], api, "'prod-eu-1' is the primary side of DR pair 'api'; use cdk8s-fleet failback api\n"],
-      [['failover', 'api', '--to', 'dr-eu-west-9', '--file', api, '--tree', dir], api, "'dr-eu-west-9' is not a side of DR pair 'api' (primary prod-eu-1, standby dr-eu-central-1)\n"],
-      [['failback', 'api', '--to', 'dr-eu-central-1', '--file', api, '--tree', dir], api, "'dr-eu-central-1' is not the primary side of DR pair 'api' (prod-eu-1); failback makes the primary active\n"],
+      [['failover', 'api', '--to', 'prod-eu-1', '--file', api, '--tree', dir], api, `${api}: 'prod-eu-1' is the primary side of DR pair 'api'; use cdk8s-fleet failback api\n`],
+      [['failover', 'api', '--to', 'dr-eu-west-9', '--file', api, '--tree', dir], api, `${api}: 'dr-eu-west-9' is not a side of DR pair 'api' (primary prod-eu-1, standby dr-eu-central-1)\n`],
+      [['failback', 'api', '--to', 'dr-eu-central-1', '--file', api, '--tree', dir], api, `${api}: 'dr-eu-central-1' is not the primary side of DR pair 'api' (prod-eu-1); failback makes the primary active\n`],
       [['failover', 'api', '--to', 'dr-eu-central-1', '--file', api, '--tree', api], api, `--tree ${api}: no such directory\n`],
     ];
     for (const [args, f, message] of cases) {
@@ -116,6 +116,50 @@ describe('cdk8s-fleet failover / failback', () => {
       const r = run(...args);
       expect({ args, code: r.code, err: r.err }).toEqual({ args, code: 2, err: `error: ${message}`.replace('error: error: ', 'error: ') });
       expect(fs.readFileSync(f, 'utf-8')).toBe(before);
+    }
+  });
+
+  test('a pair written as a block mapping: only its values change, its comments and the lines after it stay', () => {
+    // GIVEN a failed-over pair written as a block mapping, with comments, followed by another pair
+    const text = 'active:\n  api:   # failed over on 2026-11-30\n    active: dr-eu-central-1   # standby\n    keepPrimary: true   # keep prod-eu-1 up\n  web: prod-eu-2   # web\n';
+    const file = stateFile(text);
+    // WHEN the primary comes back
+    const r = run('failback', 'api', '--to', 'prod-eu-1', '--file', file);
+    // THEN only the two values changed
+    expect(r.code).toBe(0);
+    expect(fs.readFileSync(file, 'utf-8')).toBe(text.replace('active: dr-eu-central-1', 'active: prod-eu-1').replace('keepPrimary: true', 'keepPrimary: false'));
+    // AND a failover with --keep-primary to a block mapping without keepPrimary adds the line under 'active', CRLF kept
+    const crlf = stateFile('active:\r\n  api:\r\n    active: prod-eu-1 # primary\r\n  web: prod-eu-2\r\n');
+    expect(run('failover', 'api', '--to', 'dr-eu-central-1', '--file', crlf, '--keep-primary').code).toBe(0);
+    expect(fs.readFileSync(crlf, 'utf-8')).toBe('active:\r\n  api:\r\n    active: dr-eu-central-1 # primary\r\n    keepPrimary: true\r\n  web: prod-eu-2\r\n');
+  });
+
+  test('CRLF line endings, a missing final newline, a flow mapping, a tag and a byte order mark are kept', () => {
+    const cases: Array<[string, string[], string]> = [
+      ['active:\r\n  api: prod-eu-1 # c\r\n  web: x\r\n', [], 'active:\r\n  api: dr-eu-central-1 # c\r\n  web: x\r\n'],
+      ['active:\n  api: prod-eu-1 # last', [], 'active:\n  api: dr-eu-central-1 # last'],
+      ['active: {api: prod-eu-1, web: x}\n', [], 'active: {api: dr-eu-central-1, web: x}\n'],
+      ['active:\n  api: !!str prod-eu-1 # c\n', ['--keep-primary'], 'active:\n  api: {active: dr-eu-central-1, keepPrimary: true} # c\n'],
+      ['\ufeffactive:\n  api: prod-eu-1\n', [], '\ufeffactive:\n  api: dr-eu-central-1\n'],
+    ];
+    for (const [before, extra, after] of cases) {
+      // GIVEN
+      const file = stateFile(before);
+      // WHEN
+      const r = run('failover', 'api', '--to', 'dr-eu-central-1', '--file', file, ...extra);
+      // THEN
+      expect({ before, code: r.code, err: r.err, text: fs.readFileSync(file, 'utf-8') }).toEqual({ before, code: 0, err: '', text: after });
+    }
+  });
+
+  test('a side that is not a DNS-1123 label is refused naming the pair, the side and the file; nothing changes', () => {
+    const file = stateFile();
+    for (const side of ['Dr_EU', 'a: b', '']) {
+      const r = run('failover', 'api', '--to', side, '--file', file);
+      expect({ side, code: r.code, err: r.err }).toEqual({
+        side, code: 2, err: `error: ${file}: --to ${JSON.stringify(side)} is not a side of DR pair 'api': side names are DNS-1123 labels such as 'dr-eu-central-1'\n`,
+      });
+      expect(fs.readFileSync(file, 'utf-8')).toBe(STATE);
     }
   });
 

@@ -1,7 +1,7 @@
 import * as yaml from 'js-yaml';
 import {
-  AppProject, Application, ApplicationSource, DrApplication, DrSource, DrStateFile, HelmApplication, LabelSelectorOperator,
-  ProjectDestination, VersionsFile,
+  AppProject, Application, ApplicationSource, DrApplication, DrSource, DrStateFile, ExternalDnsTrafficSwitch, HelmApplication, LabelSelectorOperator,
+  ProjectDestination, SwitchTarget, VersionsFile,
 } from '../../src';
 import { diffPlans } from '../../src/gitops/plan-diff';
 import { schemaProblems, testFleet, addCluster } from '../util';
@@ -184,6 +184,22 @@ describe('DrApplication errors', () => {
     expect(() => drFleet({ dr: { onCall: { service: 'slack', recipients: [] } } })).toThrow("'onCall': NotificationSubscription 'recipients' ([]) must be a non-empty list without ';'");
   });
 
+  test('every problem of the props is reported at once: the values, the names and the state file', () => {
+    // GIVEN a bad replica count, a pair name that is not a DNS label, a standby side name that is not one either
+    const props = { standbyReplicas: 0, pairName: 'Api_Pair', standbySideName: 'DR' };
+    // WHEN / THEN one error lists them all, and the state file's missing line
+    let message = '';
+    try {
+      drFleet({ dr: props });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toContain("'standbyReplicas' (0) must be an integer of at least 1");
+    expect(message).toContain("'pairName' ('Api_Pair') ");
+    expect(message).toContain("'standbySideName' ('DR') ");
+    expect(message).toContain("has no line for DR pair 'Api_Pair'");
+  });
+
   test('primary and standby must differ; the monitoring cluster watches from outside both', () => {
     const { fleet } = testFleet();
     const a = addCluster(fleet, 'a', { environment: 'production' });
@@ -230,6 +246,25 @@ describe('DrApplication errors', () => {
 });
 
 describe('DrApplication with a HelmApplication', () => {
+  test('a traffic switch is refused: the chart\'s objects are unknown offline, so nothing in the tree would move', () => {
+    // GIVEN a chart pair with an external-dns switch
+    const { fleet } = testFleet();
+    const a = addCluster(fleet, 'prod-eu-1', { environment: 'production' });
+    const b = addCluster(fleet, 'dr-eu-central-1', { environment: 'dr' });
+    const mon = addCluster(fleet, 'prod-us-1', { environment: 'ops' });
+    const versions = new VersionsFile(fleet, 'Versions', { content: 'environments: [production]\nversions:\n  web:\n    production: 1.0.0\n' });
+    const helm = new HelmApplication(fleet, 'web', { namespace: 'web', repoUrl: 'https://charts.example.com', chart: 'web', versions, matchLabels: { environment: 'production' } });
+    // WHEN / THEN
+    expect(() => new DrApplication(fleet, 'web-dr', {
+      source: DrSource.helmApplication(helm),
+      primary: [a],
+      standby: [b],
+      onCall: { service: 'slack', recipients: ['x'] },
+      monitoring: { cluster: mon, clusterDown: { runbookUrl: 'https://r' } },
+      trafficSwitch: ExternalDnsTrafficSwitch.weighted({ target: SwitchTarget.ingress('web') }),
+    })).toThrow("'trafficSwitch' applies to Workload pairs: a chart's objects are unknown offline, so no annotation would change; put the switch on a Workload or move traffic outside the tree");
+  });
+
   test('the standby runs the chart at the primary environment\'s version, with its region\'s values and its footprint', () => {
     // GIVEN
     const { app, fleet } = testFleet({}, { fleetProofs: true });

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { AlertSeverity, ExternalDnsAnnotationPrefix, ExternalDnsTrafficSwitch, LabelMatcher, SwitchTarget } from '../../src';
+import { AlertSeverity, DrRole, ExternalDnsAnnotationPrefix, ExternalDnsTrafficSwitch, LabelMatcher, SwitchTarget } from '../../src';
 import { errorOf, schemaProblems } from '../util';
 import { drFleet, DR_STATE } from './fixture';
 
@@ -71,6 +71,56 @@ describe('ExternalDnsTrafficSwitch', () => {
     expect(() => ExternalDnsAnnotationPrefix.of('example.com')).toThrow("ExternalDnsAnnotationPrefix.of 'prefix' ('example.com') must end with '/'");
   });
 
+  test('failover routing needs one cluster per side: Route 53 puts the Failover element on two record sets, one PRIMARY and one SECONDARY', () => {
+    // GIVEN a side of two clusters (Route 53 API ResourceRecordSet.Failover: "you add the Failover element to two resource record sets")
+    const sw = ExternalDnsTrafficSwitch.failover({ target: SwitchTarget.service('api'), hostname: 'api.acme.io' });
+    const objects = () => [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api', namespace: 'api' }, spec: { type: 'LoadBalancer' } }];
+    const context = { pairName: 'api', clusterName: 'prod-eu-1', role: DrRole.PRIMARY, active: true, namespace: 'api', sideClusters: ['prod-eu-1', 'prod-eu-2'], otherSideClusters: ['dr-eu-central-1'] };
+    // WHEN / THEN
+    expect(sw.applyTo(objects(), context)).toEqual([
+      "failover routing writes one PRIMARY and one SECONDARY record for 'api.acme.io' (Route 53 takes no more), but side of 'prod-eu-1' has 2 clusters (prod-eu-1, prod-eu-2); use ExternalDnsTrafficSwitch.weighted()",
+    ]);
+    // AND weighted records take any number, one set identifier each
+    const weighted = ExternalDnsTrafficSwitch.weighted({ target: SwitchTarget.service('api'), hostname: 'api.acme.io' });
+    expect(weighted.applyTo(objects(), context)).toEqual([]);
+  });
+
+  test('a VirtualService bound to no gateway, or a target with no host name, publishes nothing: refused', () => {
+    // GIVEN external-dns v0.22.0 source/istio_virtualservice.go: the 'mesh' gateway is ignored, targets come from
+    // the VirtualService's gateways; hosts '' and '*' are skipped; an Ingress's names are its rules' and TLS hosts
+    const context = { pairName: 'api', clusterName: 'prod-eu-1', role: DrRole.PRIMARY, active: true, namespace: 'api', sideClusters: ['prod-eu-1'], otherSideClusters: ['dr-eu-central-1'] };
+    const vs = (spec: any) => [{ apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'api', namespace: 'api' }, spec }];
+    const sw = ExternalDnsTrafficSwitch.weighted({ target: SwitchTarget.virtualService('api') });
+    // WHEN / THEN
+    expect(sw.applyTo(vs({ hosts: ['api.acme.io'], gateways: ['mesh'] }), context)).toEqual([
+      "the traffic switch annotates VirtualService 'api', which is bound to no gateway but 'mesh' on 'prod-eu-1': external-dns takes its targets from its gateways' load balancers and publishes nothing; bind it to an ingress gateway",
+    ]);
+    expect(sw.applyTo(vs({ hosts: ['*'], gateways: ['istio-system/public'] }), context)).toEqual([
+      "the traffic switch annotates VirtualService 'api', which names no host on 'prod-eu-1' (its hosts are '', '*' or none): external-dns publishes nothing; set 'hostname'",
+    ]);
+    expect(sw.applyTo(vs({ hosts: ['istio-system/api.acme.io'], gateways: ['istio-system/public'] }), context)).toEqual([]);
+    const ingress = ExternalDnsTrafficSwitch.weighted({ target: SwitchTarget.ingress('api') });
+    const noHost = [{ apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'api' }, spec: { defaultBackend: { service: { name: 'api', port: { number: 80 } } } } }];
+    expect(ingress.applyTo(noHost, context)).toEqual([
+      "the traffic switch annotates Ingress 'api', which names no host on 'prod-eu-1' (no rule or TLS host): external-dns publishes nothing; set 'hostname'",
+    ]);
+  });
+
+  test('set identifiers must be unique across the pair and name its clusters', () => {
+    // GIVEN two clusters given the same set identifier, and one for a cluster outside the pair
+    const sw = ExternalDnsTrafficSwitch.weighted({
+      target: SwitchTarget.service('api'), hostname: 'api.acme.io', setIdentifiers: { 'prod-eu-1': 'eu', 'dr-eu-central-1': 'eu', 'prod-eu-9': 'x' },
+    });
+    const context = { pairName: 'api', clusterName: 'prod-eu-1', role: DrRole.PRIMARY, active: true, namespace: 'api', sideClusters: ['prod-eu-1'], otherSideClusters: ['dr-eu-central-1'] };
+    // WHEN
+    const problems = sw.applyTo([{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' }, spec: { type: 'LoadBalancer' } }], context);
+    // THEN
+    expect(problems).toEqual([
+      "'setIdentifiers' gives 'eu' to prod-eu-1 and dr-eu-central-1: each record of 'api.acme.io' needs its own set identifier (Route 53 SetIdentifier)",
+      "'setIdentifiers.prod-eu-9' names no cluster of DR pair 'api' (prod-eu-1, dr-eu-central-1)",
+    ]);
+  });
+
   test('a target the workload does not render, or a Service without a host name, fails synth', () => {
     const ingress = drFleet({ dr: { trafficSwitch: ExternalDnsTrafficSwitch.weighted({ target: SwitchTarget.ingress('api') }) } });
     expect(errorOf(() => ingress.app._render())).toContain("the traffic switch annotates Ingress 'api', which is not rendered for 'prod-eu-1' (it has no Ingress)");
@@ -125,5 +175,19 @@ describe('the PrometheusRule', () => {
       .toContain("'monitoring.clusterDown.forDuration' (30s) must be at least two scrape intervals (30s × 2): absent() fires on one missed scrape otherwise");
     expect(errorOf(() => drFleet({ monitoring: { clusterDown: { runbookUrl: 'https://r', clusterLabel: '0cluster' } } })))
       .toContain('monitoring.clusterDown.clusterLabel');
+  });
+
+  test('the default `for` (2m) is checked against the scrape interval too', () => {
+    // GIVEN a 90s scrape interval and no forDuration (cloudflare/pint alerts/absent: for ≥ 2 scrape intervals)
+    const monitoring = { scrapeInterval: Duration.seconds(90), clusterDown: { runbookUrl: 'https://r' } };
+    // WHEN / THEN
+    expect(errorOf(() => drFleet({ monitoring }))).toContain("'monitoring.clusterDown.forDuration' (2m) must be at least two scrape intervals (1m30s × 2)");
+  });
+
+  test('clusterLabelValues must name clusters of the pair: a misspelt key would leave the cluster watched under its own name', () => {
+    // GIVEN a value for a cluster that is not a side of the pair
+    const monitoring = { clusterDown: { runbookUrl: 'https://r', clusterLabelValues: { 'prod-eu-01': 'eu1' } } };
+    // WHEN / THEN
+    expect(errorOf(() => drFleet({ monitoring }))).toContain("'monitoring.clusterDown.clusterLabelValues.prod-eu-01' names no cluster of the pair (prod-eu-1, dr-eu-central-1)");
   });
 });

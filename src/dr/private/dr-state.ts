@@ -12,7 +12,7 @@
  */
 import * as yaml from 'yaml';
 import { show } from '../../private/errors';
-import { parseForEdit, replaceValueSource, scalarSource } from '../../private/yaml-edit';
+import { parseForEdit, scalarSource } from '../../private/yaml-edit';
 import { InputError, parseYamlDocument } from '../../private/yaml-input';
 
 /** One pair's line. */
@@ -31,6 +31,11 @@ export interface ParsedDrState {
 
 /** Side names: what a person types after `--to` (a DNS-1123 label, as cluster names are). */
 const SIDE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Whether `name` can be a side's name (what the file and `--to` accept). */
+export function isSideName(name: unknown): name is string {
+  return typeof name === 'string' && name.length <= 63 && SIDE.test(name);
+}
 
 /** Parses and checks the file's text; every problem names the file and the key. */
 export function parseDrState(text: string, where: string): ParsedDrState {
@@ -75,16 +80,48 @@ export function parseDrState(text: string, where: string): ParsedDrState {
 }
 
 /**
- * The file's text with `active.<pair>` set, changing only that value's bytes (its quoting, the comment after it
- * and every other line stay): a plain side name, or `{active: <side>, keepPrimary: true}` when the old primary
- * keeps its footprint. Throws an `InputError` when the file has no line for the pair.
+ * The file's text with `active.<pair>` set, changing only the value's bytes (its quoting, the comments and every
+ * other line stay): a plain side name, or `{active: <side>, keepPrimary: true}` when the old primary keeps its
+ * footprint. A pair written as a block mapping keeps its lines: its `active` and `keepPrimary` values are set in
+ * place (a `keepPrimary: true` line is added under `active` when needed). Throws an `InputError` when the file
+ * has no line for the pair.
  */
 export function setActiveSide(text: string, where: string, pair: string, side: string, keepPrimary: boolean): string {
   const doc = parseForEdit(text);
   const node: any = doc.getIn(['active', pair], true);
   if (!node?.range) throw new InputError(`${where} has no line for DR pair '${pair}' under 'active'; add \`  ${pair}: <active side>\``, where);
+  if (yaml.isMap(node) && !node.flow) return setInBlockMap(text, where, pair, node, side, keepPrimary);
   const scalar = yaml.isScalar(node) ? node : yaml.isMap(node) ? node.get('active', true) as yaml.Scalar | undefined : undefined;
   const style = yaml.isScalar(scalar) ? scalar.type : undefined;
   const source = keepPrimary ? `{active: ${scalarSource(side, style)}, keepPrimary: true}` : scalarSource(side, style);
-  return replaceValueSource(text, ['active', pair], source)!;
+  // A tag written before the value (`!!str prod-eu-1`) goes with it when a scalar becomes a mapping
+  // or back: `!!str {…}` would not read.
+  const from = yaml.isScalar(node) === !keepPrimary ? node.range[0] : node.range[0] - (/![^\s,{}[\]]*[ \t]+$/.exec(text.slice(0, node.range[0]))?.[0].length ?? 0);
+  return text.slice(0, from) + source + text.slice(node.range[1]);
+}
+
+/** The edit of a pair written as a block mapping: its `active` and `keepPrimary` values, in place. */
+function setInBlockMap(text: string, where: string, pair: string, map: yaml.YAMLMap, side: string, keepPrimary: boolean): string {
+  const pairOf = (key: string) => map.items.find(i => yaml.isScalar(i.key) && i.key.value === key);
+  const active = pairOf('active');
+  const value = active?.value;
+  if (!yaml.isScalar(value) || !value.range || !yaml.isScalar(active!.key) || !active!.key.range) {
+    throw new InputError(`${where}: 'active.${pair}' has no 'active' side to set`, where);
+  }
+  const edits: Array<[number, number, string]> = [[value.range[0], value.range[1], scalarSource(side, value.type)]];
+  const keep = pairOf('keepPrimary')?.value;
+  if (yaml.isScalar(keep) && keep.range) {
+    edits.push([keep.range[0], keep.range[1], String(keepPrimary)]);
+  } else if (keepPrimary) {
+    // A line of its own after the `active` line, at its indentation, with the file's line ending.
+    const keyStart = active!.key.range[0];
+    const indent = keyStart - (text.lastIndexOf('\n', keyStart - 1) + 1);
+    const newline = text.indexOf('\n', value.range[1]);
+    const at = newline < 0 ? text.length : text[newline - 1] === '\r' ? newline - 1 : newline;
+    const eol = /\r\n/.test(text) ? '\r\n' : '\n';
+    edits.push([at, at, `${eol}${text.slice(keyStart - indent, keyStart)}keepPrimary: true`]);
+  }
+  let out = text;
+  for (const [from, to, source] of edits.sort((a, b) => b[0] - a[0])) out = out.slice(0, from) + source + out.slice(to);
+  return out;
 }

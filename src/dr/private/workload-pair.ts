@@ -151,7 +151,11 @@ export class WorkloadPairHook implements WorkloadStandbyHook {
     }
     const sw = this.s.trafficSwitch;
     if (sw) {
-      const context = { pairName: this.s.pair, clusterName: c.clusterName, role, active: this.active(role), namespace };
+      const primaries = this.s.primaries.map(x => x.clusterName);
+      const standbys = this.s.standbys.map(x => x.cluster.clusterName);
+      const [sideClusters, otherSideClusters] = role === DrRole.PRIMARY ? [primaries, standbys] : [standbys, primaries];
+      const active = this.active(role);
+      const context = { pairName: this.s.pair, clusterName: c.clusterName, role, active, namespace, sideClusters, otherSideClusters };
       problems.push(...sw.applyTo(objects, context).map(p => `${where}: ${p}`));
       const described = sw.describe().target;
       const switched = objects.find(o => `${o.kind}/${o.metadata?.name}` === described);
