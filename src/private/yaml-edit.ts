@@ -14,17 +14,6 @@ export function parseForEdit(text: string): yaml.Document.Parsed {
 }
 
 /**
- * `text` with the value node at `keys` replaced by `source` (YAML text for the new value), or undefined when
- * the document has no such node with a known range.
- */
-export function replaceValueSource(text: string, keys: readonly string[], source: string): string | undefined {
-  const node = parseForEdit(text).getIn(keys, true) as yaml.Node | undefined;
-  const range = (node as any)?.range as [number, number, number] | undefined;
-  if (!node || !range) return undefined;
-  return text.slice(0, range[0]) + source + text.slice(range[1]);
-}
-
-/**
  * `value` as a YAML scalar in the given style (`QUOTE_SINGLE`, `QUOTE_DOUBLE` or plain), quoted when a plain
  * scalar would read as something else (a number, a boolean, null, a date…).
  */
