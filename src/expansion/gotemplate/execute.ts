@@ -32,7 +32,7 @@ export function executeTemplate(tmpl: Template, data: GoValue, functions: Readon
     state.walk({ value: data, type: staticTypeOf(data) }, tmpl.root, out);
   } catch (e) {
     if (e instanceof RangeError && /call stack/.test(e.message)) {
-      throw new TemplateError(`template: : executing "" : the template nests too deeply for cdk8s-fleet's evaluator (at most ${MAX_TEMPLATE_DEPTH} template calls and 1000 nested structures)`);
+      throw new TemplateError(`template: base: executing "base" : the template nests too deeply for cdk8s-fleet's evaluator (at most ${MAX_TEMPLATE_DEPTH} template calls and 1000 nested structures)`);
     }
     throw e;
   }
@@ -46,7 +46,7 @@ function staticTypeOf(v: GoValue): string {
 class State {
   public readonly vars: { name: string; value: GoValue }[] = [];
   private node: { pos: number; text: string | Arg } | undefined;
-  private templateName = '';
+  private templateName = 'base';
   private depth = 0;
   private steps = 0;
   private size = 0;
@@ -426,14 +426,14 @@ class State {
   }
 
   private fail(message: string): never {
-    if (!this.node) throw new TemplateError(`template: : ${message}`);
+    if (!this.node) throw new TemplateError(`template: ${this.templateName}: ${message}`);
     const pos = this.node.pos;
     const text = typeof this.node.text === 'string' ? this.node.text : argText(this.node.text);
     const before = this.tmpl.text.slice(0, pos);
     const nl = before.lastIndexOf('\n');
     const col = Buffer.byteLength(nl < 0 ? before : before.slice(nl + 1));
     const context = text.length > 20 ? `${text.slice(0, 20)}...` : text;
-    throw new TemplateError(`template: :${lineOf(this.tmpl.text, pos)}:${col}: executing "${this.templateName}" at <${context}>: ${message}`);
+    throw new TemplateError(`template: base:${lineOf(this.tmpl.text, pos)}:${col}: executing "${this.templateName}" at <${context}>: ${message}`);
   }
 }
 

@@ -42,7 +42,7 @@ export function renderGoTemplate(text: string, params: GoValue, missingKey: Miss
       tmpl = parseTemplate(text, FUNCTION_NAMES);
     } catch (e) {
       if (e instanceof RangeError && /call stack/.test(e.message)) {
-        tmpl = new TemplateError('template: :1: the template nests too deeply for cdk8s-fleet\'s parser');
+        tmpl = new TemplateError('template: base:1: the template nests too deeply for cdk8s-fleet\'s parser');
       } else {
         if (!(e instanceof TemplateError)) throw e;
         tmpl = e;

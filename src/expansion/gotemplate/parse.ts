@@ -64,11 +64,11 @@ function lex(text: string): Tok[] {
     // Comments.
     if (text.startsWith('/*', j)) {
       const end = text.indexOf('*/', j);
-      if (end < 0) throw new TemplateError(`template: :${lineOf(text, start)}: unclosed comment`);
+      if (end < 0) throw new TemplateError(`template: base:${lineOf(text, start)}: unclosed comment`);
       let k = end + 2;
       const rightTrim = isSpace(text[k]) && text[k + 1] === '-' && text.startsWith('}}', k + 2);
       if (rightTrim) k += 2;
-      if (!text.startsWith('}}', k)) throw new TemplateError(`template: :${lineOf(text, start)}: comment ends before closing delimiter`);
+      if (!text.startsWith('}}', k)) throw new TemplateError(`template: base:${lineOf(text, start)}: comment ends before closing delimiter`);
       trimNextText = rightTrim;
       i = k + 2;
       continue;
@@ -76,7 +76,7 @@ function lex(text: string): Tok[] {
     toks.push({ kind: 'left', val: '{{', pos: start });
     let parenDepth = 0;
     for (;;) {
-      if (j >= text.length) throw new TemplateError(`template: :${lineOf(text, start)}: unclosed action`);
+      if (j >= text.length) throw new TemplateError(`template: base:${lineOf(text, start)}: unclosed action`);
       const c = text[j];
       if (isSpace(c) && text[j + 1] === '-' && text.startsWith('}}', j + 2)) {
         toks.push({ kind: 'right', val: '}}', pos: j + 2 });
@@ -85,7 +85,7 @@ function lex(text: string): Tok[] {
         break;
       }
       if (text.startsWith('}}', j)) {
-        if (parenDepth > 0) throw new TemplateError(`template: :${lineOf(text, j)}: unclosed left paren`);
+        if (parenDepth > 0) throw new TemplateError(`template: base:${lineOf(text, j)}: unclosed left paren`);
         toks.push({ kind: 'right', val: '}}', pos: j });
         i = j + 2;
         break;
@@ -102,7 +102,7 @@ function lex(text: string): Tok[] {
         continue;
       }
       if (c === ':' ) {
-        if (text[j + 1] !== '=') throw new TemplateError(`template: :${lineOf(text, j)}: expected :=`);
+        if (text[j + 1] !== '=') throw new TemplateError(`template: base:${lineOf(text, j)}: expected :=`);
         toks.push({ kind: 'declare', val: ':=', pos: j }); j += 2; continue;
       }
       if (c === '=') { toks.push({ kind: 'assign', val: '=', pos: j }); j++; continue; }
@@ -111,28 +111,28 @@ function lex(text: string): Tok[] {
       if (c === '(') { parenDepth++; toks.push({ kind: 'lparen', val: '(', pos: j }); j++; continue; }
       if (c === ')') {
         parenDepth--;
-        if (parenDepth < 0) throw new TemplateError(`template: :${lineOf(text, j)}: unexpected right paren`);
+        if (parenDepth < 0) throw new TemplateError(`template: base:${lineOf(text, j)}: unexpected right paren`);
         toks.push({ kind: 'rparen', val: ')', pos: j }); j++; continue;
       }
       if (c === '"') {
         let k = j + 1;
         while (k < text.length && text[k] !== '"') {
           if (text[k] === '\\') k++;
-          if (text[k] === '\n') throw new TemplateError(`template: :${lineOf(text, j)}: unterminated quoted string`);
+          if (text[k] === '\n') throw new TemplateError(`template: base:${lineOf(text, j)}: unterminated quoted string`);
           k++;
         }
-        if (k >= text.length) throw new TemplateError(`template: :${lineOf(text, j)}: unterminated quoted string`);
+        if (k >= text.length) throw new TemplateError(`template: base:${lineOf(text, j)}: unterminated quoted string`);
         toks.push({ kind: 'string', val: text.slice(j, k + 1), pos: j }); j = k + 1; continue;
       }
       if (c === '`') {
         const k = text.indexOf('`', j + 1);
-        if (k < 0) throw new TemplateError(`template: :${lineOf(text, j)}: unterminated raw quoted string`);
+        if (k < 0) throw new TemplateError(`template: base:${lineOf(text, j)}: unterminated raw quoted string`);
         toks.push({ kind: 'rawstring', val: text.slice(j, k + 1), pos: j }); j = k + 1; continue;
       }
       if (c === "'") {
         let k = j + 1;
         while (k < text.length && text[k] !== "'") { if (text[k] === '\\') k++; k++; }
-        if (k >= text.length) throw new TemplateError(`template: :${lineOf(text, j)}: unterminated character constant`);
+        if (k >= text.length) throw new TemplateError(`template: base:${lineOf(text, j)}: unterminated character constant`);
         toks.push({ kind: 'char', val: text.slice(j, k + 1), pos: j }); j = k + 1; continue;
       }
       if (c === '$') {
@@ -150,8 +150,8 @@ function lex(text: string): Tok[] {
       }
       if (/[0-9+\-.]/.test(c)) {
         const m = /^[+-]?(0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|(\d[\d_]*)?\.?[\d_]*([eE][+-]?\d+)?)i?/.exec(text.slice(j));
-        if (!m || m[0] === '' || m[0] === '+' || m[0] === '-') throw new TemplateError(`template: :${lineOf(text, j)}: bad number syntax: ${JSON.stringify(text.slice(j, j + 1))}`);
-        if (/^[\p{L}_]/u.test(text[j + m[0].length] ?? '')) throw new TemplateError(`template: :${lineOf(text, j)}: bad number syntax: ${JSON.stringify(text.slice(j, j + m[0].length + 1))}`);
+        if (!m || m[0] === '' || m[0] === '+' || m[0] === '-') throw new TemplateError(`template: base:${lineOf(text, j)}: bad number syntax: ${JSON.stringify(text.slice(j, j + 1))}`);
+        if (/^[\p{L}_]/u.test(text[j + m[0].length] ?? '')) throw new TemplateError(`template: base:${lineOf(text, j)}: bad number syntax: ${JSON.stringify(text.slice(j, j + m[0].length + 1))}`);
         toks.push({ kind: 'number', val: m[0], pos: j }); j += m[0].length; continue;
       }
       const m = /^[\p{L}_][\p{L}_0-9]*/u.exec(text.slice(j));
@@ -160,7 +160,7 @@ function lex(text: string): Tok[] {
         const kind: TokKind = KEYWORDS.has(word) ? 'keyword' : word === 'true' || word === 'false' ? 'bool' : word === 'nil' ? 'nil' : 'ident';
         toks.push({ kind, val: word, pos: j }); j += word.length; continue;
       }
-      throw new TemplateError(`template: :${lineOf(text, j)}: unexpected ${JSON.stringify(c)} in command`);
+      throw new TemplateError(`template: base:${lineOf(text, j)}: unexpected ${JSON.stringify(c)} in command`);
     }
   }
   toks.push({ kind: 'eof', val: '', pos: text.length });
@@ -426,7 +426,7 @@ class Parser {
   private peekNonSpace(): Tok { this.skipSpace(); return this.peek(); }
 
   private fail(message: string, pos: number): never {
-    throw new TemplateError(`template: :${lineOf(this.text, pos)}: ${message}`);
+    throw new TemplateError(`template: base:${lineOf(this.text, pos)}: ${message}`);
   }
 }
 
@@ -450,7 +450,7 @@ function termText(a: Arg): string {
 function numberArg(t: Tok, charCode?: number): Arg {
   const base = { type: 'number' as const, pos: t.pos, text: t.val };
   if (charCode !== undefined) return { ...base, isInt: true, isUint: true, isFloat: true, int: BigInt(charCode), float: charCode };
-  if (/i$/.test(t.val)) throw new TemplateError(`template: :1: complex numbers are not supported: ${t.val}`);
+  if (/i$/.test(t.val)) throw new TemplateError(`template: base:1: complex numbers are not supported: ${t.val}`);
   const int = parseGoInt(t.val);
   const I64 = 2n ** 63n;
   let isInt = int !== undefined && int >= -I64 && int < I64;
@@ -464,14 +464,14 @@ function numberArg(t: Tok, charCode?: number): Arg {
   } else {
     const f = parseGoFloat(t.val);
     if (f !== undefined) {
-      if (!/[.eEpP]/.test(t.val)) throw new TemplateError(`template: :1: integer overflow: ${JSON.stringify(t.val)}`);
+      if (!/[.eEpP]/.test(t.val)) throw new TemplateError(`template: base:1: integer overflow: ${JSON.stringify(t.val)}`);
       isFloat = true;
       float = f;
       if (Number.isInteger(f) && f >= -(2 ** 63) && f < 2 ** 63) { isInt = true; intValue = BigInt(f); }
       if (Number.isInteger(f) && f >= 0 && f < 2 ** 64) { isUint = true; intValue = BigInt(f); }
     }
   }
-  if (!isInt && !isUint && !isFloat) throw new TemplateError(`template: :1: illegal number syntax: ${JSON.stringify(t.val)}`);
+  if (!isInt && !isUint && !isFloat) throw new TemplateError(`template: base:1: illegal number syntax: ${JSON.stringify(t.val)}`);
   return { ...base, isInt, isUint, isFloat, int: intValue, float };
 }
 
