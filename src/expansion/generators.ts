@@ -75,7 +75,7 @@ export function transform(generator: any, baseTemplate: any, ctx: ExpansionConte
 
 function compileSelectorOrThrow(selector: any): (labels: Record<string, string>) => boolean {
   try {
-    return compileSelector(selector, false);
+    return compileSelector(selector, false, 'pod');
   } catch (e) {
     throw new Error(`error parsing label selector: ${(e as Error).message}`);
   }
@@ -382,31 +382,38 @@ export function mergeTemplates(generatorTemplate: any, base: any): any {
   return isEmpty(generatorTemplate) ? base : generatorTemplate;
 }
 
+/** The generator kinds whose Go type has `Values map[string]string` (utils.go getFilteredGeneratorTypes). */
+const VALUES_GENERATORS: ReadonlySet<string> = new Set(['clusters', 'git', 'scmProvider', 'clusterDecisionResource', 'pullRequest', 'plugin']);
+
 /**
  * Renders the parent's params into every string of a child generator (matrix), as RenderGeneratorParams does.
- * In Go-template mode a `values` entry that reads a key the parent lacks is deferred (Argo CD ≥ 3.5.0, #27830):
- * it stays a template and is rendered later against the child's own params, so `{{.name}}` still works.
+ * The `values` of a generator whose Go type has them are pre-resolved entry by entry, keys untouched (Argo CD ≥
+ * 3.5.0, #27830); in Go-template mode with `missingkey=error`, and an entry whose error is a missing key ("map has
+ * no entry for key", "can't evaluate field") stays a template, rendered later against the child's own params, so
+ * `{{.name}}` still works. Any other error fails: `failed to pre-resolve Values key "k": …`.
  */
 function interpolateGenerator(generator: any, params: Params, ctx: ExpansionContext): any {
   try {
-    if (!ctx.goTemplate) return renderValue(generator, params, false, ctx.missingKey);
     const out: any = {};
     for (const [key, value] of Object.entries<any>(generator)) {
-      if (!isMap(value) || !isMap(value.values)) {
-        out[key] = renderValue(value, params, true, ctx.missingKey);
+      if (!VALUES_GENERATORS.has(key) || !isMap(value) || !isMap(value.values)) {
+        out[key] = renderValue(value, params, ctx.goTemplate, ctx.missingKey);
         continue;
       }
       const { values, ...rest } = value;
-      const deferred: Record<string, any> = {};
-      for (const [k, v] of Object.entries<any>(values)) {
+      const resolved: Record<string, any> = {};
+      // Go ranges over the map in random order; the first failing key in code-unit order is reported.
+      for (const k of Object.keys(values).sort(compareStrings)) {
+        const v = values[k];
         try {
-          deferred[k] = typeof v === 'string' ? renderString(v, params, true, 'error') : v;
+          resolved[k] = typeof v === 'string' ? renderString(v, params, ctx.goTemplate, ctx.goTemplate ? 'error' : ctx.missingKey) : v;
         } catch (e) {
           if (!(e instanceof TemplateError)) throw e;
-          deferred[k] = v;
+          if (/map has no entry for key|can't evaluate field/.test(e.message)) { resolved[k] = v; continue; }
+          throw new TemplateError(`failed to pre-resolve Values key ${JSON.stringify(k)}: ${e.message}`);
         }
       }
-      out[key] = { ...renderValue(rest, params, true, ctx.missingKey), values: deferred };
+      out[key] = { ...renderValue(rest, params, ctx.goTemplate, ctx.missingKey), values: resolved };
     }
     return out;
   } catch (e) {

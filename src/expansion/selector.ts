@@ -14,29 +14,24 @@ export function isEmptySelector(s: WireLabelSelector | undefined): boolean {
 /**
  * Compiles a label selector into a predicate, as `metav1.LabelSelectorAsSelector` does. With `strict`, keys and
  * values must be valid label keys and values (the cluster generator); without it, values are free (the
- * post-generator selector, which Argo CD copies without the value check so that it can match server URLs).
- * Throws on an invalid selector, with Kubernetes' wording.
+ * post-generator selector, which Argo CD copies without the value check so that it can match server URLs, and
+ * whose copy still calls an unknown operator "not a valid pod selector operator": pass `operatorNoun` 'pod').
+ * Throws on an invalid selector, with Kubernetes' wording: each requirement's errors are aggregated as
+ * `utilerrors.NewAggregate` prints them (one error alone, several as `[a, b]`).
  */
-export function compileSelector(s: WireLabelSelector | undefined, strict: boolean): (labels: Record<string, string>) => boolean {
+export function compileSelector(s: WireLabelSelector | undefined, strict: boolean, operatorNoun: 'label' | 'pod' = 'label'): (labels: Record<string, string>) => boolean {
   if (isEmptySelector(s)) return () => true;
   const reqs: { key: string; op: string; values: string[] }[] = [];
   for (const [key, value] of Object.entries(s!.matchLabels ?? {})) {
-    check(key, [String(value)], strict);
+    requirement(key, 'In', [String(value)], strict);
     reqs.push({ key, op: 'In', values: [String(value)] });
   }
   for (const e of s!.matchExpressions ?? []) {
     const values = (e.values ?? []).map(String);
-    switch (e.operator) {
-      case 'In': case 'NotIn':
-        if (values.length === 0) throw new Error('values: Invalid value: []string{}: for \'in\', \'notin\' operators, values set can\'t be empty');
-        break;
-      case 'Exists': case 'DoesNotExist':
-        if (values.length > 0) throw new Error(`values: Invalid value: ${JSON.stringify(values)}: values set must be empty for exists and does not exist`);
-        break;
-      default:
-        throw new Error(`"${e.operator}" is not a valid label selector operator`);
+    if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(e.operator)) {
+      throw new Error(`${goQuote(String(e.operator ?? ''))} is not a valid ${operatorNoun} selector operator`);
     }
-    check(e.key, values, strict);
+    requirement(String(e.key ?? ''), e.operator, values, strict);
     reqs.push({ key: e.key, op: e.operator, values });
   }
   return labels => reqs.every(r => {
@@ -50,12 +45,34 @@ export function compileSelector(s: WireLabelSelector | undefined, strict: boolea
   });
 }
 
-function check(key: string, values: string[], strict: boolean): void {
+/** `labels.NewRequirement`'s checks: the key, the operator's value count, then (strict) every value. */
+function requirement(key: string, op: string, values: string[], strict: boolean): void {
+  const errors: string[] = [];
   const keyErrors = qualifiedNameErrors(key);
-  if (keyErrors.length) throw new Error(`key: Invalid value: "${key}": ${keyErrors.join('; ')}`);
-  if (!strict) return;
-  for (const v of values) {
-    const errors = labelValueErrors(v);
-    if (errors.length) throw new Error(`values[0][${key}]: Invalid value: "${v}": ${errors.join('; ')}`);
+  if (keyErrors.length) errors.push(`key: Invalid value: ${goQuote(key)}: ${keyErrors.join('; ')}`);
+  if ((op === 'In' || op === 'NotIn') && values.length === 0) {
+    errors.push(`values: Invalid value: ${goStringSlice(values)}: for 'in', 'notin' operators, values set can't be empty`);
   }
+  if ((op === 'Exists' || op === 'DoesNotExist') && values.length > 0) {
+    errors.push(`values: Invalid value: ${goStringSlice(values)}: values set must be empty for exists and does not exist`);
+  }
+  if (strict) {
+    values.forEach((v, i) => {
+      const valueErrors = labelValueErrors(v);
+      if (valueErrors.length) errors.push(`values[${i}][${key}]: Invalid value: ${goQuote(v)}: ${valueErrors.join('; ')}`);
+    });
+  }
+  const unique = [...new Set(errors)];
+  if (unique.length === 1) throw new Error(unique[0]);
+  if (unique.length > 1) throw new Error(`[${unique.join(', ')}]`);
+}
+
+/** Go's %q of a string (strconv.Quote; JSON's escapes agree for printable text). */
+function goQuote(s: string): string {
+  return JSON.stringify(s);
+}
+
+/** Go's %#v of a []string, as field.Invalid prints a bad value of that type. */
+function goStringSlice(values: string[]): string {
+  return `[]string{${values.map(goQuote).join(', ')}}`;
 }
