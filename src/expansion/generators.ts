@@ -146,7 +146,8 @@ function clusterParams(g: any, ctx: ExpansionContext): Params[] {
   const selector = g.selector ?? {};
   let matches: (labels: Record<string, string>) => boolean;
   try {
-    matches = compileSelector(selector, true);
+    // metav1.AddLabelToSelector sets the secret-type label over whatever the selector asks for it.
+    matches = compileSelector({ ...selector, matchLabels: { ...selector.matchLabels, [SECRET_TYPE_LABEL]: 'cluster' } }, true);
   } catch (e) {
     throw new Error(`error getting cluster secrets: error converting label selector: ${(e as Error).message}`);
   }

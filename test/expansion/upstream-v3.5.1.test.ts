@@ -1,0 +1,384 @@
+import { readClusterSecrets } from '../../src/expansion/cluster-secrets';
+import { expandApplicationSet } from '../../src/expansion/expand';
+import { fromJson, renderFastTemplate, renderGoTemplate } from '../../src/expansion/gotemplate';
+
+/**
+ * A second set of cases drawn from argo-cd v3.5.1's own tests (argoproj/argo-cd@v3.5.1; file and test name per
+ * group, row name per case), run through the whole offline controller where the upstream test drives one unit
+ * (Transform, InterpolateGenerator, RenderTemplateParams, applyTemplatePatch), so each row checks what
+ * `appset generate` prints.
+ */
+const appSet = (spec: any) => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'ApplicationSet', metadata: { name: 'set', namespace: 'argocd' }, spec });
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const secret = (name: string, labels: Record<string, string>, annotations: Record<string, string> | undefined, data: Record<string, string>) => ({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name, namespace: 'argocd', labels: { 'argocd.argoproj.io/secret-type': 'cluster', ...labels }, ...(annotations ? { annotations } : {}) },
+  data: Object.fromEntries(Object.entries({ config: '{}', ...data }).map(([k, v]) => [k, b64(v)])),
+});
+
+/** generator_spec_processor_test.go getMockClusterGenerator: three Secrets, one with a server URL over 63 characters. */
+const MOCK_CLUSTERS = readClusterSecrets([
+  secret('staging-01', { environment: 'staging', org: 'foo' }, { 'foo.argoproj.io': 'staging' }, { name: 'staging-01', server: 'https://staging-01.example.com' }),
+  secret('production-01', { environment: 'production', org: 'bar' }, { 'foo.argoproj.io': 'production' }, { name: 'production_01/west', server: 'https://production-01.example.com' }),
+  secret('some-really-long-server-url', { environment: 'production', org: 'bar' }, { 'foo.argoproj.io': 'production' },
+    { name: 'some-really-long-server-url', server: 'https://some-really-long-url-that-will-exceed-63-characters.com' }),
+]).clusters;
+
+const dest = { server: 'https://kubernetes.default.svc', namespace: 'x' };
+const spec0 = { project: 'default', source: { repoURL: 'https://git.example.com/r.git', path: 'p', targetRevision: 'HEAD' }, destination: dest };
+
+/** Expands with every param exposed: the Application's `info` lists each flattened param (flat) or its JSON (Go). */
+function paramsOf(spec: any, clusters = MOCK_CLUSTERS): any[] {
+  const template = spec.goTemplate
+    ? { metadata: { name: '{{ toJson . | sha256sum | trunc 20 }}' }, spec: { ...spec0, info: [{ name: 'p', value: '{{ toJson . }}' }] } }
+    : { metadata: { name: 'a' }, spec: spec0 };
+  const result = expandApplicationSet(appSet({ ...spec, template }), { clusters });
+  if (result.error) throw new Error(result.error);
+  return result.applications.map(a => JSON.parse(a.spec.info[0].value));
+}
+
+function names(spec: any, clusters = MOCK_CLUSTERS, template?: any): string[] | string {
+  const result = expandApplicationSet(appSet({ template: template ?? { metadata: { name: spec.goTemplate ? '{{.name}}' : '{{name}}' }, spec: spec0 }, ...spec }), { clusters });
+  return result.error ?? result.applications.map(a => a.metadata.name);
+}
+
+describe('generator_spec_processor_test.go TestTransFormGoTemplate (post-selector on cluster params)', () => {
+  const sel = (selector: any, values?: any) => names({ goTemplate: true, generators: [{ clusters: { selector: {}, values }, selector }] }, MOCK_CLUSTERS,
+    { metadata: { name: '{{.nameNormalized}}' }, spec: spec0 });
+
+  test.each<[string, any, any, string[]]>([
+    ['server filter', { matchLabels: { server: 'https://production-01.example.com' } }, undefined, ['production-01-west']],
+    // TestTransForm "server filter with long url": the post-selector does not check label values
+    ['server filter with long url', { matchLabels: { server: 'https://some-really-long-url-that-will-exceed-63-characters.com' } }, undefined, ['some-really-long-server-url']],
+    ['label MatchLabels', { matchLabels: { 'metadata.labels.environment': 'staging' } }, undefined, ['staging-01']],
+    // in-cluster has no labels: NotIn passes vacuously
+    ['label NotIn matchExpression', { matchExpressions: [{ key: 'metadata.labels.environment', operator: 'NotIn', values: ['staging'] }] }, undefined,
+      ['in-cluster', 'production-01-west', 'some-really-long-server-url']],
+    ['slash key in label', { matchLabels: { 'metadata.labels.argocd.argoproj.io/secret-type': 'cluster' } }, undefined, ['production-01-west', 'some-really-long-server-url', 'staging-01']],
+    ['values filter', { matchLabels: { 'values.env': 'staging' } }, { env: '{{.metadata.labels.environment}}' }, ['staging-01']],
+  ])('%s', (_name, selector, values, expected) => {
+    expect(sel(selector, values)).toEqual(expected);
+  });
+
+  test('TestTransForm "server filter" (flat mode): the params are the flat metadata.* keys', () => {
+    const result = expandApplicationSet(appSet({
+      generators: [{ clusters: { selector: {} }, selector: { matchLabels: { server: 'https://production-01.example.com' } } }],
+      template: { metadata: { name: '{{nameNormalized}}', annotations: { a: '{{metadata.annotations.foo.argoproj.io}}', l: '{{metadata.labels.argocd.argoproj.io/secret-type}}', p: '[{{project}}]' } }, spec: spec0 },
+    }), { clusters: MOCK_CLUSTERS });
+    expect(result.applications.map(a => a.metadata)).toEqual([{ name: 'production-01-west', namespace: 'argocd', annotations: { a: 'production', l: 'cluster', p: '[]' }, finalizers: ['resources-finalizer.argocd.argoproj.io'] }]);
+  });
+
+  test('in-cluster params have no metadata key at all in Go templates (expected row "in-cluster")', () => {
+    const params = paramsOf({ goTemplate: true, generators: [{ clusters: {} }] });
+    expect(params.find(p => p.name === 'in-cluster')).toEqual({ name: 'in-cluster', nameNormalized: 'in-cluster', server: 'https://kubernetes.default.svc', project: '' });
+    expect(params.find(p => p.name === 'staging-01')).toEqual({
+      name: 'staging-01', nameNormalized: 'staging-01', server: 'https://staging-01.example.com', project: '',
+      metadata: { labels: { 'argocd.argoproj.io/secret-type': 'cluster', 'environment': 'staging', 'org': 'foo' }, annotations: { 'foo.argoproj.io': 'staging' } },
+    });
+  });
+});
+
+describe('generator_spec_processor_test.go TestMatchValues / TestMatchValuesGoTemplate (post-selector on list params)', () => {
+  const run = (goTemplate: boolean, elements: any[], selector: any) => expandApplicationSet(appSet({
+    goTemplate,
+    generators: [{ list: { elements }, selector }],
+    template: { metadata: { name: 'app' }, spec: spec0 },
+  }), { clusters: [] }).applications.length;
+  const el = { cluster: 'cluster', url: 'url', values: { foo: 'bar' } };
+
+  test.each<[string, boolean, any, any, number]>([
+    ['no filter', false, { cluster: 'cluster', url: 'url' }, {}, 1],
+    ['nil', false, { cluster: 'cluster', url: 'url' }, undefined, 1],
+    ['values.foo should be foo but is ignore element', false, el, { matchLabels: { 'values.foo': 'foo' } }, 0],
+    ['values.foo should be bar', false, el, { matchLabels: { 'values.foo': 'bar' } }, 1],
+    ['(Go) values.foo should be foo but is ignore element', true, el, { matchLabels: { 'values.foo': 'foo' } }, 0],
+    ['(Go) values.foo should be bar', true, el, { matchLabels: { 'values.foo': 'bar' } }, 1],
+    ['(Go) values.0 should be bar', true, { cluster: 'cluster', url: 'url', values: ['bar'] }, { matchLabels: { 'values.0': 'bar' } }, 1],
+  ])('%s', (_name, goTemplate, element, selector, count) => {
+    expect(run(goTemplate, [element], selector)).toBe(count);
+  });
+});
+
+describe('label selectors: utils/selector.go (post-selector) and metav1.LabelSelectorAsSelector (cluster generator)', () => {
+  const post = (selector: any) => expandApplicationSet(appSet({
+    generators: [{ list: { elements: [{ a: 'x' }] }, selector }],
+    template: { metadata: { name: 'app' }, spec: spec0 },
+  }), { clusters: [] });
+  const cluster = (selector: any) => expandApplicationSet(appSet({ generators: [{ clusters: { selector } }], template: { metadata: { name: '{{nameNormalized}}' }, spec: spec0 } }), { clusters: MOCK_CLUSTERS });
+
+  test.each<[string, any, string]>([
+    ['an unknown operator is a "pod selector operator" in Argo CD\'s copy', { matchExpressions: [{ key: 'a', operator: 'Gt', values: ['1'] }] },
+      'error parsing label selector: "Gt" is not a valid pod selector operator'],
+    ['In with no values', { matchExpressions: [{ key: 'a', operator: 'In', values: [] }] },
+      'error parsing label selector: values: Invalid value: []string{}: for \'in\', \'notin\' operators, values set can\'t be empty'],
+    ['Exists with values prints the Go slice', { matchExpressions: [{ key: 'a', operator: 'Exists', values: ['x', 'y'] }] },
+      'error parsing label selector: values: Invalid value: []string{"x", "y"}: values set must be empty for exists and does not exist'],
+    ['a bad key and no values: both errors, aggregated, in apimachinery\'s words', { matchExpressions: [{ key: 'a b', operator: 'NotIn' }] },
+      'error parsing label selector: [key: Invalid value: "a b": name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character (e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is \'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\'), '
+      + 'values: Invalid value: []string{}: for \'in\', \'notin\' operators, values set can\'t be empty]'],
+  ])('post-selector: %s', (_name, selector, error) => {
+    expect(post(selector).error).toBe(error);
+  });
+
+  test.each<[string, any, number]>([
+    ['DoesNotExist on a key the params lack', { matchExpressions: [{ key: 'b', operator: 'DoesNotExist' }] }, 1],
+    ['Exists on a key the params have', { matchExpressions: [{ key: 'a', operator: 'Exists' }] }, 1],
+    ['In with the empty string does not match a missing key', { matchExpressions: [{ key: 'b', operator: 'In', values: [''] }] }, 0],
+    ['matchLabels and matchExpressions are ANDed', { matchLabels: { a: 'x' }, matchExpressions: [{ key: 'a', operator: 'NotIn', values: ['x'] }] }, 0],
+    ['an empty selector matches everything', { matchLabels: {}, matchExpressions: [] }, 1],
+  ])('post-selector: %s', (_name, selector, count) => {
+    expect(post(selector).applications.length).toBe(count);
+  });
+
+  test.each<[string, any, string]>([
+    ['a label value over 63 characters', { matchLabels: { server: 'https://some-really-long-url-that-will-exceed-63-characters.comx' } },
+      'values[0][server]: Invalid value: "https://some-really-long-url-that-will-exceed-63-characters.comx": must be no more than 63 characters; a valid label must be an empty string or consist of alphanumeric characters, \'-\', \'_\' or \'.\', '
+      + 'and must start and end with an alphanumeric character (e.g. \'MyValue\',  or \'my_value\',  or \'12345\', regex used for validation is \'(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?\')'],
+    ['a key with an upper-case prefix', { matchExpressions: [{ key: 'Example.com/env', operator: 'Exists' }] },
+      'key: Invalid value: "Example.com/env": prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character '
+      + '(e.g. \'example.com\', regex used for validation is \'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\')'],
+    ['a key with two slashes', { matchExpressions: [{ key: 'a/b/c', operator: 'Exists' }] },
+      'key: Invalid value: "a/b/c": a qualified name must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character '
+      + '(e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is \'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\') with an optional DNS subdomain prefix and \'/\' (e.g. \'example.com/MyName\')'],
+    ['an empty key', { matchExpressions: [{ key: '', operator: 'Exists' }] },
+      'key: Invalid value: "": name part must be non-empty; name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character '
+      + '(e.g. \'MyName\',  or \'my.name\',  or \'123-abc\', regex used for validation is \'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]\')'],
+  ])('cluster generator: %s (labels.NewRequirement)', (_name, selector, error) => {
+    expect(cluster(selector).error).toBe(`error getting cluster secrets: error converting label selector: ${error}`);
+  });
+
+  test('cluster generator: metav1 calls an unknown operator a "label selector operator"', () => {
+    expect(cluster({ matchExpressions: [{ key: 'a', operator: 'exists' }] }).error).toBe('error getting cluster secrets: error converting label selector: "exists" is not a valid label selector operator');
+  });
+
+  test('cluster generator: metav1.AddLabelToSelector overrides a secret-type the selector asks for (and drops in-cluster)', () => {
+    expect(cluster({ matchLabels: { 'argocd.argoproj.io/secret-type': 'repository' } }).applications.map(a => a.metadata.name))
+      .toEqual(['production-01-west', 'some-really-long-server-url', 'staging-01']);
+  });
+
+  test('cluster generator: only matchExpressions still drops in-cluster (cluster.go ignoreLocalClusters)', () => {
+    expect(cluster({ matchExpressions: [{ key: 'org', operator: 'Exists' }] }).applications.map(a => a.metadata.name))
+      .toEqual(['production-01-west', 'some-really-long-server-url', 'staging-01']);
+  });
+});
+
+describe('utils_test.go TestRenderTemplateParams (flat mode, every templated field)', () => {
+  const FIELDS: [string, (s: string) => any, (app: any) => string][] = [
+    ['Path', s => ({ source: { ...spec0.source, path: s } }), a => a.spec.source.path],
+    ['RepoURL', s => ({ source: { ...spec0.source, repoURL: s } }), a => a.spec.source.repoURL],
+    ['TargetRevision', s => ({ source: { ...spec0.source, targetRevision: s } }), a => a.spec.source.targetRevision],
+    ['Chart', s => ({ source: { ...spec0.source, chart: s } }), a => a.spec.source.chart],
+    ['Namespace', s => ({ destination: { ...dest, namespace: s } }), a => a.spec.destination.namespace],
+  ];
+  test.each<[string, string, Record<string, string>, string]>([
+    ['simple substitution', '{{one}}', { one: 'two' }, 'two'],
+    ['simple substitution with whitespace', '{{ one }}', { one: 'two' }, 'two'],
+    ['template characters but not in a template', '}} {{', { one: 'two' }, '}} {{'],
+    ['nested template', '{{ }}', { one: '{{ }}' }, '{{ }}'],
+    ['field with whitespace', '{{ }}', { ' ': 'two', '': 'three' }, '{{ }}'],
+    ['template contains itself, containing itself', '{{one}}', { '{{one}}': '{{one}}' }, '{{one}}'],
+    ['template contains itself, containing something else', '{{one}}', { '{{one}}': '{{two}}' }, '{{one}}'],
+    ['templates are case sensitive', '{{ONE}}', { '{{one}}': 'two' }, '{{ONE}}'],
+    ['multiple on a line', '{{one}}{{one}}', { one: 'two' }, 'twotwo'],
+    ['multiple different on a line', '{{one}}{{three}}', { one: 'two', three: 'four' }, 'twofour'],
+    ['multiple different on a line with quote', '{{one}} {{three}}', { one: '"hello" world', three: 'four' }, '"hello" world four'],
+  ])('%s', (_name, field, params, expected) => {
+    for (const [, set, get] of FIELDS) {
+      const result = expandApplicationSet(appSet({
+        generators: [{ list: { elements: [params] } }],
+        template: { metadata: { name: 'application-one', labels: { 'label-key': 'label-value' }, annotations: { 'annotation-key': 'annotation-value' } }, spec: { ...spec0, ...set(field) } },
+      }), { clusters: [] });
+      expect(result.error).toBeUndefined();
+      const app = [...result.applications, ...result.rejected.map(() => undefined)][0];
+      if (app === undefined) continue; // a destination namespace like "}} {{" is still generated; only validation may reject
+      expect(get(app)).toBe(expected);
+      expect(app.metadata.labels).toEqual({ 'label-key': 'label-value' });
+      expect(app.metadata.annotations).toEqual({ 'annotation-key': 'annotation-value' });
+    }
+  });
+
+  test('fasttemplate directly: a tag whose parameter is not a string is written back', () => {
+    expect(renderFastTemplate('{{a}}-{{b}}', { a: 1 as any, b: 'x' })).toBe('{{a}}-x');
+    // isTemplatedRegex `.*{{.*}}.*` does not cross lines: no tag pair on one line means no rendering and no error
+    expect(renderFastTemplate('{{a\n}}', { a: 'x' })).toBe('{{a\n}}');
+    expect(renderFastTemplate('{{ unclosed', { unclosed: 'x' })).toBe('{{ unclosed');
+    // …but once one line has a pair, fasttemplate parses the whole string, across lines
+    expect(renderFastTemplate('{{a}}\n{{\na\n}}', { a: 'x' })).toBe('x\nx');
+  });
+});
+
+describe('utils_test.go TestRenderTemplateParamsGoTemplate (rows not in gotemplate.test.ts) and TestSlugify', () => {
+  test('"Test No Data": with no params at all the template is not rendered', () => {
+    const result = expandApplicationSet(appSet({ goTemplate: true, generators: [{ list: { elements: [{}] } }], template: { metadata: { name: 'app' }, spec: { ...spec0, source: { ...spec0.source, path: '{{.data}}' } } } }), { clusters: [] });
+    expect(result.applications[0].spec.source.path).toBe('{{.data}}');
+  });
+
+  test.each<[string, number, boolean, string]>([
+    ['feat/a_really+long_pull_request_name_to_test_argo_slugification_and_branch_name_shortening_feature', 50, false, 'feat-a-really-long-pull-request-name-to-test-argo'],
+    ['feat/a_really+long_pull_request_name_to_test_argo_slugification_and_branch_name_shortening_feature', 53, true, 'feat-a-really-long-pull-request-name-to-test-argo'],
+    ['feat/areallylongpullrequestnametotestargoslugificationandbranchnameshorteningfeature', 50, true, 'feat'],
+    ['feat/areallylongpullrequestnametotestargoslugificationandbranchnameshorteningfeature', 50, false, 'feat-areallylongpullrequestnametotestargoslugifica'],
+  ])('TestSlugify %s (%d, smart=%s)', (branch, length, smart, expected) => {
+    expect(renderGoTemplate(`{{ slugify ${length} ${smart} .branch }}`, fromJson({ branch }), 'default')).toBe(expected);
+  });
+
+  test('TestSanitizeClusterName through nameNormalized', () => {
+    const clusters = readClusterSecrets([secret('s', {}, undefined, { name: '-.--CLUSTER/name  -./.-', server: 'https://s' })]).clusters;
+    expect(names({ generators: [{ clusters: { selector: { matchLabels: { 'argocd.argoproj.io/secret-type': 'cluster' } } } }] }, clusters,
+      { metadata: { name: '{{nameNormalized}}' }, spec: spec0 })).toEqual(['cluster-name']);
+  });
+});
+
+describe('utils_test.go TestRenderGeneratorParams_ValuesInterpolation and generator_spec_processor_test.go TestInterpolateGenerator* (matrix child 2)', () => {
+  /** A matrix whose first child is a list with `parent`, second child `child`; the Applications' names are what we check. */
+  const matrix = (goTemplate: boolean, parent: any, child: any, name: string, options?: string[]) => expandApplicationSet(appSet({
+    goTemplate,
+    goTemplateOptions: options,
+    generators: [{ matrix: { generators: [{ list: { elements: [parent] } }, child] } }],
+    template: { metadata: { name }, spec: spec0 },
+  }), { clusters: MOCK_CLUSTERS });
+  const staging = { matchLabels: { environment: 'staging' } };
+
+  test.each<[string, boolean, any, Record<string, string>, string, string[] | undefined, string]>([
+    ['GoTemplate: cross-generator key is resolved', true, { path: { basename: 'guestbook' } }, { env: '{{.path.basename}}' }, '{{.values.env}}', ['missingkey=error'], 'guestbook'],
+    ['GoTemplate: mixed — cross-generator resolves, self-referential defers', true, { path: { basename: 'guestbook' } }, { env: '{{.path.basename}}', clusterName: '{{.name}}' },
+      '{{.values.env}}-{{.values.clusterName}}', ['missingkey=error'], 'guestbook-staging-01'],
+    ['GoTemplate: cross-generator resolves even without missingkey=error in user options', true, { path: { basename: 'guestbook' } }, { env: '{{.path.basename}}', clusterName: '{{.name}}' },
+      '{{.values.env}}-{{.values.clusterName}}', undefined, 'guestbook-staging-01'],
+    ['GoTemplate: literal values (no template) pass through unchanged', true, { path: { basename: 'guestbook' } }, { static: 'some-hardcoded-value' }, '{{.values.static}}', undefined, 'some-hardcoded-value'],
+    ['No GoTemplate: cross-generator key is resolved', false, { 'path.basename': 'guestbook' }, { env: '{{path.basename}}' }, '{{values.env}}', undefined, 'guestbook'],
+    ['No GoTemplate: self-referential key is kept as template', false, { some: 'value' }, { clusterName: '{{name}}' }, '{{values.clusterName}}', undefined, 'staging-01'],
+  ])('%s', (_name, goTemplate, parent, values, name, options, expected) => {
+    const result = matrix(goTemplate, parent, { clusters: { selector: staging, values } }, name, options);
+    expect(result.error).toBeUndefined();
+    expect(result.applications.map(a => a.metadata.name)).toEqual([expected]);
+  });
+
+  const wrap = 'failed to get params for second generator in the matrix generator: child generator returned an error on parameter generation: ';
+  test.each<[string, Record<string, string>, string]>([
+    ['GoTemplate: malformed template syntax in Values surfaces an error', { bad: '{{.path.basename' },
+      'failed to replace parameters in generator: failed to pre-resolve Values key "bad": failed to parse template {{.path.basename: template: base:1: unclosed action'],
+    ['GoTemplate: sprig must* function error in Values surfaces an error', { bad: '{{mustFromJson "not-valid-json"}}' },
+      'failed to replace parameters in generator: failed to pre-resolve Values key "bad": failed to execute go template {{mustFromJson "not-valid-json"}}: '
+      + 'template: base:1:2: executing "base" at <mustFromJson "not-va...>: error calling mustFromJson: invalid character \'o\' in literal null (expecting \'u\')'],
+    // only "map has no entry for key" and "can't evaluate field" defer; any other execution error fails
+    ['a failing function is an error, not deferred', { env: '{{ fail "boom" }}' },
+      'failed to replace parameters in generator: failed to pre-resolve Values key "env": failed to execute go template {{ fail "boom" }}: template: base:1:3: executing "base" at <fail "boom">: error calling fail: boom'],
+    // "can't evaluate field" defers; rendered again against the cluster's own params, it then fails there
+    ['a deferred value that the child cannot render either fails in appendTemplatedValues', { b: '{{ .path.basename.x }}' },
+      'error appending templated values for cluster: failed to replace templated string: failed to replace templated string with rendered values: failed to execute go template {{ .path.basename.x }}: '
+      + 'template: base:1:8: executing "base" at <.path.basename.x>: map has no entry for key "path"'],
+  ])('%s', (_name, values, error) => {
+    const result = matrix(true, { path: { basename: 'guestbook' } }, { clusters: { selector: staging, values } }, '{{.name}}', ['missingkey=error']);
+    expect(result.error).toBe(wrap + error);
+  });
+
+  test('TestInterpolateGenerator: the parent\'s flat params template the child\'s selector', () => {
+    const result = matrix(false, { 'path': 'p1/p2/app3', 'path.basename': 'staging', 'path[0]': 'p1' },
+      { clusters: { selector: { matchLabels: { 'argocd.argoproj.io/secret-type': 'cluster', 'environment': '{{path.basename}}' } } } }, '{{name}}-{{path[0]}}');
+    expect(result.applications.map(a => a.metadata.name)).toEqual(['staging-01-p1']);
+  });
+
+  test('TestInterpolateGenerator_go: sprig and index in the child\'s selector', () => {
+    const result = matrix(true, { path: { path: 'p1/p2/staging', segments: ['p1', 'p2', 'staging'] } },
+      { clusters: { selector: { matchLabels: { 'environment': '{{ base .path.path }}', 'org': '{{ default "foo" .my_label }}', 'argocd.argoproj.io/secret-type': 'cluster' } } } },
+      '{{.name}}-{{index .path.segments 0}}');
+    expect(result.applications.map(a => a.metadata.name)).toEqual(['staging-01-p1']);
+  });
+
+  test('TestInterpolateGeneratorError "Error templating": the first templated field in Go struct order fails first', () => {
+    const files = new Map([['path/foo', '{}']]);
+    const result = expandApplicationSet(appSet({
+      goTemplate: true,
+      generators: [{
+        matrix: {
+          generators: [
+            { list: { elements: [{ name: 'in-cluster', override: 'foo' }] } },
+            { git: { repoURL: 'foo', revision: 'main', files: [{ path: 'path/{{ index .rmap (default .override .test) }}' }], values: { selection: '{{ default .override .test }}' } } },
+          ],
+        },
+      }],
+      template: { metadata: { name: 'a' }, spec: spec0 },
+    }), { clusters: [], gitFiles: () => files });
+    // (Argo CD's own row calls InterpolateGenerator directly; through the matrix the error gains the matrix's wrapping
+    // and Go's ErrorContext truncates the action to 20 bytes)
+    expect(result.error).toBe('failed to get params for second generator in the matrix generator: child generator returned an error on parameter generation: '
+      + 'failed to replace parameters in generator: failed to execute go template path/{{ index .rmap (default .override .test) }}: '
+      + 'template: base:1:8: executing "base" at <index .rmap (default...>: error calling index: index of untyped nil');
+  });
+
+  test('TestInterpolateGeneratorValuesHandling: values the parent cannot resolve stay templates until the child renders them', () => {
+    const files = new Map([['somedir/app-one', '{}']]);
+    const result = expandApplicationSet(appSet({
+      goTemplate: true,
+      generators: [{
+        matrix: {
+          generators: [
+            { clusters: { selector: { matchLabels: { environment: 'staging' } } } },
+            { git: { repoURL: 'https://somewhere.com/per-cluster/{{.name}}.git', revision: 'main', files: [{ path: 'somedir/*' }], values: { appname: '{{ .path.basenameNormalized }}' } } },
+          ],
+        },
+      }],
+      template: { metadata: { name: '{{.values.appname}}-{{.name}}' }, spec: spec0 },
+    }), { clusters: MOCK_CLUSTERS, gitFiles: url => (url === 'https://somewhere.com/per-cluster/staging-01.git' ? files : undefined) });
+    expect(result.error).toBeUndefined();
+    expect(result.applications.map(a => a.metadata.name)).toEqual(['somedir-staging-01']);
+  });
+});
+
+describe('value_interpolation_test.go TestValueInterpolation / TestValueInterpolationWithGoTemplating (cluster values)', () => {
+  const one = readClusterSecrets([secret('c', {}, undefined, { name: 'c', server: 'https://c' })]).clusters;
+  test.each<[string, boolean, Record<string, string>, Record<string, string>]>([
+    ['Simple interpolation', false, { hello: '{{ name }}' }, { 'values.hello': 'c' }],
+    ['Non-existent', false, { 'non-existent': '{{ non-existent }}' }, { 'values.non-existent': '{{ non-existent }}' }],
+    ['Billion laughs', false, { lol1: 'lol', lol2: '{{values.lol1}}{{values.lol1}}', lol3: '{{values.lol2}}{{values.lol2}}{{values.lol2}}' },
+      { 'values.lol1': 'lol', 'values.lol2': '{{values.lol1}}{{values.lol1}}', 'values.lol3': '{{values.lol2}}{{values.lol2}}{{values.lol2}}' }],
+    ['(Go) Simple interpolation', true, { hello: '{{ .name }}' }, { hello: 'c' }],
+    ['(Go) Non-existent to default', true, { non_existent: '{{ default "bar" .non_existent }}' }, { non_existent: 'bar' }],
+    ['(Go) Billion laughs', true, { lol1: 'lol', lol2: '{{.values.lol1}}{{.values.lol1}}', lol3: '{{.values.lol2}}{{.values.lol2}}{{.values.lol2}}' },
+      { lol1: 'lol', lol2: '<no value><no value>', lol3: '<no value><no value><no value>' }],
+  ])('%s', (_name, goTemplate, values, expected) => {
+    const annotations = goTemplate
+      ? Object.fromEntries(Object.keys(values).map(k => [k, `{{ index .values "${k}" }}`]))
+      : Object.fromEntries(Object.keys(values).map(k => [k, `{{values.${k}}}`]));
+    const result = expandApplicationSet(appSet({
+      goTemplate,
+      generators: [{ clusters: { selector: { matchLabels: { 'argocd.argoproj.io/secret-type': 'cluster' } }, values } }],
+      template: { metadata: { name: 'a', annotations }, spec: spec0 },
+    }), { clusters: one });
+    const expectedAnnotations = goTemplate ? expected : Object.fromEntries(Object.entries(expected).map(([k, v]) => [k.replace(/^values\./, ''), v]));
+    expect(result.applications[0].metadata.annotations).toEqual(expectedAnnotations);
+  });
+});
+
+describe('controllers/template/patch_test.go Test_ApplyTemplatePatch and TestError', () => {
+  const base = { metadata: { name: 'my-cluster-guestbook' }, spec: { project: 'default', source: { repoURL: 'https://github.com/argoproj/argocd-example-apps.git', targetRevision: 'HEAD', path: 'guestbook' }, destination: { server: 'https://kubernetes.default.svc', namespace: 'guestbook' } } };
+  const patched = (templatePatch: string, goTemplate = true) => expandApplicationSet(appSet({ goTemplate, generators: [{ list: { elements: [{ x: 'y' }] } }], template: base, templatePatch }), { clusters: [] });
+
+  test.each([
+    ['patch with JSON', '{\n "metadata": {"annotations": {"annotation-some-key": "annotation-some-value"}},\n "spec": {"source": {"helm": {"valueFiles": ["values.test.yaml", "values.big.yaml"]}}, "syncPolicy": {"automated": {"prune": true}}}\n}'],
+    ['patch with YAML', '\nmetadata:\n  annotations:\n    annotation-some-key: annotation-some-value\nspec:\n  source:\n    helm:\n      valueFiles:\n        - values.test.yaml\n        - values.big.yaml\n  syncPolicy:\n    automated:\n      prune: true'],
+  ])('%s', (_name, patch) => {
+    const app = patched(patch).applications[0];
+    expect(app.metadata).toEqual({ name: 'my-cluster-guestbook', namespace: 'argocd', annotations: { 'annotation-some-key': 'annotation-some-value' }, finalizers: ['resources-finalizer.argocd.argoproj.io'] });
+    expect(app.spec.source).toEqual({ ...base.spec.source, helm: { valueFiles: ['values.test.yaml', 'values.big.yaml'] } });
+    expect(app.spec.syncPolicy).toEqual({ automated: { prune: true } });
+  });
+
+  test('project field isn\'t overwritten', () => {
+    expect(patched('\nspec:\n  project: my-project').applications[0].spec.project).toBe('default');
+  });
+
+  test('TestError: a patch that is not an Application fails the generation', () => {
+    expect(patched('hello world').error).toBe('invalid templatePatch "\\"hello world\\"": json: cannot unmarshal string into Go value of type v1alpha1.Application');
+  });
+
+  test('the patch is rendered in flat mode too, with fasttemplate', () => {
+    expect(patched('metadata:\n  labels:\n    x: "{{x}}"', false).applications[0].metadata.labels).toEqual({ x: 'y' });
+  });
+
+  test('a render error in the patch is wrapped (template.go renderTemplatePatch)', () => {
+    expect(patched('{{ .x.y }}').error).toBe('error replacing values in templatePatch: failed to execute go template {{ .x.y }}: template: base:1:5: executing "base" at <.x.y>: can\'t evaluate field y in type interface {}');
+  });
+});
