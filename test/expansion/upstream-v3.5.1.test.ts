@@ -38,6 +38,11 @@ function paramsOf(spec: any, clusters = MOCK_CLUSTERS): any[] {
   return result.applications.map(a => JSON.parse(a.spec.info[0].value));
 }
 
+/** Every generated Application's name, accepted or rejected by validation (an invalid name is still generated). */
+function generated(result: { applications: any[]; rejected: { name: string }[]; error?: string }): string[] | string {
+  return result.error ?? [...result.applications.map(a => a.metadata.name), ...result.rejected.map(r => r.name)].sort();
+}
+
 function names(spec: any, clusters = MOCK_CLUSTERS, template?: any): string[] | string {
   const result = expandApplicationSet(appSet({ template: template ?? { metadata: { name: spec.goTemplate ? '{{.name}}' : '{{name}}' }, spec: spec0 }, ...spec }), { clusters });
   return result.error ?? result.applications.map(a => a.metadata.name);
@@ -380,5 +385,143 @@ describe('controllers/template/patch_test.go Test_ApplyTemplatePatch and TestErr
 
   test('a render error in the patch is wrapped (template.go renderTemplatePatch)', () => {
     expect(patched('{{ .x.y }}').error).toBe('error replacing values in templatePatch: failed to execute go template {{ .x.y }}: template: base:1:5: executing "base" at <.x.y>: can\'t evaluate field y in type interface {}');
+  });
+});
+
+describe('list_test.go TestGenerateListParams / TestGenerateListParamsGoTemplate and list.go corners', () => {
+  const list = (goTemplate: boolean, list: any, name: string) => expandApplicationSet(appSet({ goTemplate, generators: [{ list }], template: { metadata: { name }, spec: spec0 } }), { clusters: [] });
+
+  test('flat: values.* flattens; Go: values stays a map', () => {
+    const el = { cluster: 'cluster', url: 'url', values: { foo: 'bar' } };
+    expect(generated(list(false, { elements: [el] }, '{{cluster}}-{{url}}-{{values.foo}}'))).toEqual(['cluster-url-bar']);
+    expect(generated(list(true, { elements: [el] }, '{{.cluster}}-{{.url}}-{{.values.foo}}'))).toEqual(['cluster-url-bar']);
+  });
+
+  test('flat: a values entry that is not a map fails ("error parsing values map")', () => {
+    expect(list(false, { elements: [{ values: 'x' }] }, 'a').error).toBe('error parsing values map');
+  });
+
+  test('flat: elementsYaml elements are appended as they are, neither flattened nor checked for strings', () => {
+    const result = list(false, { elements: [], elementsYaml: '- name: a\n  replicas: 2\n  values:\n    foo: bar\n' }, '{{name}}-{{replicas}}-{{values.foo}}');
+    expect(result.error).toBeUndefined();
+    expect(generated(result)).toEqual(['a-{{replicas}}-{{values.foo}}']);
+  });
+
+  test('an element that is not an object fails to unmarshal', () => {
+    expect(list(true, { elements: [['a']] }, 'a').error).toBe('error unmarshling list element json: cannot unmarshal array into Go value of type map[string]interface {}');
+  });
+});
+
+describe('matrix_test.go TestMatrixGenerate / TestMatrixGenerateGoTemplate', () => {
+  const files = new Map([['app1/x.yaml', ''], ['app2/x.yaml', '']]);
+  const git = { repoURL: 'RepoURL', revision: 'Revision', directories: [{ path: '*' }] };
+  const listGen = { elements: [{ cluster: 'Cluster', url: 'Url', templated: 'test-{{path.basenameNormalized}}' }] };
+  const run = (goTemplate: boolean, generators: any[], name: string) => expandApplicationSet(appSet({ goTemplate, generators: [{ matrix: { generators } }], template: { metadata: { name }, spec: spec0 } }),
+    { clusters: [], gitFiles: () => files });
+
+  test('happy flow - generate params (child 1 templates child 2\'s list elements)', () => {
+    expect(generated(run(false, [{ git }, { list: listGen }], '{{path}}-{{path.basename}}-{{cluster}}-{{templated}}')))
+      .toEqual(['app1-app1-Cluster-test-app1', 'app2-app2-Cluster-test-app2']);
+  });
+
+  test('happy flow - generate params (Go templates)', () => {
+    const goList = { elements: [{ cluster: 'Cluster', url: 'Url', templated: 'test-{{.path.basenameNormalized}}' }] };
+    expect(generated(run(true, [{ git }, { list: goList }], '{{.path.path}}-{{.cluster}}-{{.templated}}')))
+      .toEqual(['app1-Cluster-test-app1', 'app2-Cluster-test-app2']);
+  });
+
+  test('happy flow - generate params from two lists', () => {
+    expect(generated(run(false, [{ list: { elements: [{ a: '1' }, { a: '2' }] } }, { list: { elements: [{ b: '1' }, { b: '2' }] } }], 'x-{{a}}-{{b}}')))
+      .toEqual(['x-1-1', 'x-1-2', 'x-2-1', 'x-2-2']);
+  });
+
+  test.each<[string, any[], string]>([
+    ['returns error if there is less than two base generators', [{ git }], 'found less than two generators, Matrix support only two'],
+    ['returns error if there is more than two base generators', [{ list: listGen }, { list: listGen }, { list: listGen }], 'found more than two generators, Matrix support only two'],
+    ['returns error if there is more than one inner generator in the first base generator', [{ git, list: listGen }, { git }],
+      'error failed to get params for first generator in matrix generator: found more than one generator in matrix.Generators'],
+    ['returns error if there is more than one inner generator in the second base generator', [{ list: listGen }, { git, list: listGen }],
+      'failed to get params for second generator in the matrix generator: found more than one generator in matrix.Generators'],
+  ])('%s', (_name, generators, error) => {
+    expect(run(false, generators, 'a').error).toBe(error);
+  });
+
+  test('a child with no generator at all generated no parameters', () => {
+    expect(run(false, [{ list: listGen }, {}], 'a').error).toBe('failed to get params for second generator in the matrix generator: child generator generated no parameters');
+  });
+
+  test('nesting is one level deep: a matrix inside a nested matrix is dropped (ApplicationSetTerminalGenerator has no matrix)', () => {
+    const inner = { matrix: { generators: [{ list: { elements: [{ a: '1' }] } }, { matrix: { generators: [{ list: { elements: [{ b: '1' }] } }, { list: { elements: [{ c: '1' }] } }] } }] } };
+    expect(run(false, [inner, { list: { elements: [{ d: '1' }] } }], 'a').error)
+      .toBe('error failed to get params for first generator in matrix generator: child generator returned an error on parameter generation: '
+        + 'failed to get params for second generator in the matrix generator: child generator generated no parameters');
+  });
+
+  test('flat mode: utils.CombineStringMaps prints both sides with %v, so elementsYaml numbers become string params', () => {
+    const result = run(false, [{ list: { elements: [{ a: '1' }] } }, { list: { elementsYaml: '- num: 2\n  m: {k: v}\n  f: 1.5e7\n  n: x\n' } }], '{{a}}-{{num}}-{{f}}-{{m}}-{{false}}');
+    // (`n` is a YAML 1.1 boolean key: sigs.k8s.io/yaml makes it "false")
+    expect(generated(result)).toEqual(['1-2-1.5e+07-map[k:v]-x']);
+    const equal = run(false, [{ list: { elements: [{ num: '2' }] } }, { list: { elementsYaml: '- num: 2\n' } }], 'x{{num}}');
+    expect(generated(equal)).toEqual(['x2']);
+  });
+
+  test('map_test.go TestCombineStringMaps "fails if keys are the same but value isn\'t"', () => {
+    expect(run(false, [{ list: { elements: [{ foo: 'bar', a: 'fail' }] } }, { list: { elements: [{ a: 'b', c: 'd' }] } }], 'x').error)
+      .toBe('failed to combine string maps with merging params for the matrix generator: found duplicate key a with different value, a: fail ,b: b');
+  });
+
+  test('map_test.go TestCombineStringMaps "pass if keys & values are the same"', () => {
+    expect(generated(run(false, [{ list: { elements: [{ foo: 'bar', a: 'b' }] } }, { list: { elements: [{ a: 'b', c: 'd' }] } }], '{{foo}}-{{a}}-{{c}}')))
+      .toEqual(['bar-b-d']);
+  });
+
+  test('Go templates: nested maps deep-merge, child 1 wins (mergo WithOverride twice)', () => {
+    const result = run(true, [{ list: { elements: [{ m: { a: '1', shared: 'first' } }] } }, { list: { elements: [{ m: { b: '2', shared: 'second' } }] } }], '{{.m.a}}-{{.m.b}}-{{.m.shared}}');
+    expect(generated(result)).toEqual(['1-2-first']);
+  });
+});
+
+describe('merge_test.go TestMergeGenerate / TestParamSetsAreUniqueByMergeKeys', () => {
+  const run = (goTemplate: boolean, generators: any[], mergeKeys: string[], name: string) => expandApplicationSet(appSet({
+    goTemplate, generators: [{ merge: { mergeKeys, generators } }], template: { metadata: { name }, spec: spec0 },
+  }), { clusters: [] });
+  const list = (...elements: any[]) => ({ list: { elements } });
+  const nm = generated;
+
+  test.each<[string, any[], string[], string, string[] | string]>([
+    ['no generators', [], ['b'], 'x', 'found less than two generators, Merge requires two or more'],
+    ['one generator', [list({ a: '1_1', b: 'same', c: '1_3' })], ['b'], 'x', 'found less than two generators, Merge requires two or more'],
+    ['happy flow - generate paramSets', [list({ a: '1_1', b: 'same', c: '1_3' }), list({ a: '2_1', b: 'same' }), list({ a: '3_1', b: 'different', c: '3_3' })], ['b'],
+      '{{a}}-{{b}}-{{c}}', ['2_1-same-1_3']],
+    ['merge keys absent - do not merge', [list({ a: 'a' }), list({ a: 'a' })], ['b'], '{{a}}-{{b}}', ['a-{{b}}']],
+    ['merge key present in first set, absent in second - do not merge', [list({ a: 'a' }), list({ b: 'b' })], ['b'], '{{a}}-{{b}}', ['a-{{b}}']],
+    ['merge nested matrix with some lists', [{ matrix: { generators: [list({ a: '1' }, { a: '2' }), list({ b: '1' }, { b: '2' })] } }, list({ a: '1', b: '1', c: 'added' })],
+      ['a', 'b'], 'x{{a}}-{{b}}-{{c}}', ['x1-1-added', 'x1-2-{{c}}', 'x2-1-{{c}}', 'x2-2-{{c}}']],
+    ['merge nested merge with some lists', [{ merge: { mergeKeys: ['a'], generators: [list({ a: '1', b: '1' }, { a: '2', b: '2' }), list({ a: '1', b: '3', c: 'added' }, { a: '3', b: '2' })] } },
+      list({ a: '1', b: '3', d: 'added' })], ['a', 'b'], 'x{{a}}-{{b}}-{{c}}-{{d}}', ['x1-3-added-added', 'x2-2-{{c}}-{{d}}']],
+    ['no merge keys', [list({ a: '1' }), list({ a: '1' })], [], 'x', 'error getting param sets by merge key: no merge keys were specified, Merge requires at least one'],
+    ['simple key, duplicated key name, non-unique paramSets', [list({ key: 'a' }, { key: 'b' }, { key: 'b' }), list({ key: 'a' })], ['key', 'key'], 'x',
+      'error getting param sets by merge key: the parameters from a generator were not unique by the given mergeKeys, Merge requires all param sets to be unique. Duplicate key was {"key":"b"}'],
+    ['compound key, duplicate key names, non-unique paramSets', [list({ key1: 'a', key2: 'a' }, { key1: 'a', key2: 'a' }, { key1: 'b', key2: 'a' }), list({ key1: 'a' })], ['key1', 'key1', 'key2'], 'x',
+      'error getting param sets by merge key: the parameters from a generator were not unique by the given mergeKeys, Merge requires all param sets to be unique. Duplicate key was {"key1":"a","key2":"a"}'],
+  ])('%s', (_name, generators, keys, name, expected) => {
+    const result = nm(run(false, generators, keys, name));
+    expect(Array.isArray(result) ? [...result].sort() : result).toEqual(expected);
+  });
+
+  test('"compound key object, unique paramSets" (Go): an object merge key is compared as Go\'s JSON, keys sorted at every depth', () => {
+    const result = run(true, [list({ key1: 'a', key2: { hello: 'world', a: 1 } }, { key1: 'a', key2: 'b' }), list({ key1: 'a', key2: { a: 1, hello: 'world' }, extra: 'merged' })], ['key1', 'key2'], 'x{{.key2}}-{{.extra}}');
+    expect(nm(result)).toEqual(['xb-<no value>', 'xmap[a:1 hello:world]-merged']);
+  });
+
+  test('the duplicate key is printed as encoding/json does: HTML-safe escapes, a null for a missing key', () => {
+    const result = run(true, [list({ k: '<a&b>' }, { k: '<a&b>' }), list({ k: 'x' })], ['k', 'missing'], 'x');
+    expect(result.error).toBe('error getting param sets by merge key: the parameters from a generator were not unique by the given mergeKeys, '
+      + 'Merge requires all param sets to be unique. Duplicate key was {"k":"\\u003ca\\u0026b\\u003e","missing":null}');
+  });
+
+  test('an error in a child names its position', () => {
+    expect(run(false, [list({ a: '1' }), { list: { elements: [{ a: 1 }] } }], ['a'], 'x').error)
+      .toBe('error getting param sets from generators: error getting params from generator 2 of 2: child generator returned an error on parameter generation: error parsing value as string %!w(<nil>)');
   });
 });
