@@ -525,3 +525,58 @@ describe('merge_test.go TestMergeGenerate / TestParamSetsAreUniqueByMergeKeys', 
       .toBe('error getting param sets from generators: error getting params from generator 2 of 2: child generator returned an error on parameter generation: error parsing value as string %!w(<nil>)');
   });
 });
+
+describe('git_test.go Test_generateParamsFromGitFile / TestGitGenerateParamsFromDirectories: path params and flattening corners (git.go)', () => {
+  const REPO = 'https://git.example.com/repo.git';
+  const files = new Map([
+    ['Cluster_Config/EU West/config.json', JSON.stringify({ a: null, b: {}, c: [1, { d: true }], e: 1000000, path: 'own', values: { v: 'from-file' } })],
+    ['root.yaml', 'name: root\n'],
+    ['apps/Team_A/App.One/k.yaml', ''],
+  ]);
+  const run = (goTemplate: boolean, git: any, annotations: Record<string, string>) => expandApplicationSet(appSet({
+    goTemplate,
+    generators: [{ git: { repoURL: REPO, revision: 'HEAD', ...git } }],
+    template: { metadata: { name: 'app', annotations }, spec: spec0 },
+  }), { clusters: [], gitFiles: () => files }).applications.map(a => a.metadata.annotations);
+
+  test('flat files: nested keys flatten with dots, lists by index, empty maps vanish, null prints <nil>, numbers with %v', () => {
+    expect(run(false, { files: [{ path: 'Cluster_Config/*/config.json' }] }, {
+      a: '{{a}}', b: '{{b}}', c0: '{{c.0}}', c1d: '{{c.1.d}}', e: '{{e}}', path: '{{path}}', base: '{{path.basename}}', baseN: '{{path.basenameNormalized}}',
+      file: '{{path.filename}}', fileN: '{{path.filenameNormalized}}', p0: '{{path[0]}}', p1: '{{path[1]}}', p2: '{{path[2]}}', v: '{{values.v}}',
+    })).toEqual([{
+      a: '<nil>', b: '{{b}}', c0: '1', c1d: 'true', e: '1e+06', path: 'Cluster_Config/EU West', base: 'EU West', baseN: 'eu-west',
+      file: 'config.json', fileN: 'config.json', p0: 'Cluster_Config', p1: 'EU West', p2: '{{path[2]}}', v: 'from-file',
+    }]);
+  });
+
+  test('flat files: a file at the root has path "." and a basenameNormalized of ""', () => {
+    expect(run(false, { files: [{ path: 'root.yaml' }] }, { n: '{{name}}', path: '{{path}}', base: '[{{path.basename}}]', baseN: '[{{path.basenameNormalized}}]', p0: '{{path[0]}}' }))
+      .toEqual([{ n: 'root', path: '.', base: '[.]', baseN: '[]', p0: '.' }]);
+  });
+
+  test('Go files: the path map replaces a `path` key of the file; segments is a []string; values replace a `values` key', () => {
+    expect(run(true, { files: [{ path: 'Cluster_Config/*/config.json' }], values: { x: '{{ .values.v }}' } }, {
+      path: '{{ .path.path }}', seg: '{{ .path.segments }}', seg1: '{{ index .path.segments 1 }}', fileN: '{{ .path.filenameNormalized }}',
+      a: '{{ .a }}', c: '{{ .c }}', e: '{{ .e }}', x: '{{ .values.x }}', v: '{{ .values.v }}',
+    })).toEqual([{ path: 'Cluster_Config/EU West', seg: '[Cluster_Config EU West]', seg1: 'EU West', fileN: 'config.json', a: '<no value>', c: '[1 map[d:true]]', e: '1e+06', x: 'from-file', v: '<no value>' }]);
+  });
+
+  test('Go files with pathParamPrefix: the file keeps its own `path`, and the path map is under prefix.path', () => {
+    expect(run(true, { files: [{ path: 'Cluster_Config/*/config.json' }], pathParamPrefix: 'p' }, { own: '{{ .path }}', path: '{{ .p.path.basename }}' }))
+      .toEqual([{ own: 'own', path: 'EU West' }]);
+  });
+
+  test('flat directories with pathParamPrefix: keys are prefix.path, prefix.path[n]', () => {
+    expect(run(false, { directories: [{ path: 'apps/*/*' }], pathParamPrefix: 'r' }, { p: '{{r.path}}', b: '{{r.path.basename}}', n: '{{r.path.basenameNormalized}}', s1: '{{r.path[1]}}', s2: '{{r.path[2]}}' }))
+      .toEqual([{ p: 'apps/Team_A/App.One', b: 'App.One', n: 'app.one', s1: 'Team_A', s2: 'App.One' }]);
+  });
+
+  test('Go directories: no filename keys; basenameNormalized and segments', () => {
+    expect(run(true, { directories: [{ path: 'apps/*' }] }, { b: '{{ .path.basenameNormalized }}', s: '{{ .path.segments }}', f: '{{ .path.filename }}' }))
+      .toEqual([{ b: 'team-a', s: '[apps Team_A]', f: '<no value>' }]);
+  });
+
+  test('TestGitGenerateParamsFromDirectories "It filters application according to the paths with Exclude": an exclude wins whatever the order', () => {
+    expect(run(false, { directories: [{ path: 'apps/*', exclude: true }, { path: 'apps/*' }, { path: 'apps/*/*' }] }, { p: '{{path}}' })).toEqual([{ p: 'apps/Team_A/App.One' }]);
+  });
+});
