@@ -580,3 +580,50 @@ describe('git_test.go Test_generateParamsFromGitFile / TestGitGenerateParamsFrom
     expect(run(false, { directories: [{ path: 'apps/*', exclude: true }, { path: 'apps/*' }, { path: 'apps/*/*' }] }, { p: '{{path}}' })).toEqual([{ p: 'apps/Team_A/App.One' }]);
   });
 });
+
+describe('text/template corners Argo CD reports verbatim (go/src/text/template parse_test.go and exec_test.go; checked against Go\'s text/template)', () => {
+  const data = fromJson({ name: 'prod-1', n: 3, m: { b: 2, a: 1 }, list: ['a', 'b'], nul: null });
+  const run = (t: string) => {
+    try {
+      return renderGoTemplate(t, data, 'default');
+    } catch (e) {
+      return (e as Error).message.replace(`failed to parse template ${t}: `, 'PARSE ').replace(`failed to execute go template ${t}: `, 'ERR ');
+    }
+  };
+  test.each([
+    ['{{ range .list }}{{ break 1 }}{{ end }}', 'PARSE template: base:1: unexpected "1" in {{break}}'],
+    ['{{ break 1 }}', 'PARSE template: base:1: unexpected "1" in {{break}}'],
+    ['{{ if .n }}x{{ else }}y{{ else }}z{{ end }}', 'PARSE template: base:1: expected end; found {{else}}'],
+    ['{{ range .list }}x{{ else if .n }}y{{ end }}', 'PARSE template: base:1: unexpected <if> in input'],
+    ['{{ | .name }}', 'PARSE template: base:1: unexpected "|" in command'],
+    ['{{ "x" }', 'PARSE template: base:1: unexpected "}" in operand'],
+    ['{{ .name-x }}', 'PARSE template: base:1: bad character U+002D \'-\''],
+    ['{{ $x = 1 }}', 'ERR template: base:1:8: executing "base" at <1>: undefined variable: $x'],
+    ['{{ $a, $b := .list }}', 'PARSE template: base:1: too many declarations in command'],
+    ['{{ range $i, $e, $f := .m }}{{ end }}', 'PARSE template: base:1: too many declarations in range'],
+    ['{{ define "x" }}a{{ end }}{{ define "x" }}b{{ end }}', 'PARSE template: base:1: template: multiple definition of template "x"'],
+    ['{{ define "x" }} {{ end }}{{ define "x" }}b{{ end }}{{ template "x" }}', 'b'],
+    ['{{ template .name }}', 'PARSE template: base:1: unexpected ".name" in template clause'],
+    ['{{ 0x }}', 'PARSE template: base:1: illegal number syntax: "0x"'],
+    ['{{ 1e }}', 'PARSE template: base:1: illegal number syntax: "1e"'],
+    ['{{ 12ab }}', 'PARSE template: base:1: bad number syntax: "12a"'],
+    ['{{ 1_000 }}', '1000'],
+    ["{{ 'ab' }}", "PARSE template: base:1: malformed character constant: 'ab'"],
+    ["{{ '\\n' }}", '10'],
+    ['{{ "\\q" }}', 'PARSE template: base:1: invalid syntax'],
+    ['{{ "\\\'" }}', 'PARSE template: base:1: invalid syntax'],
+    ['{{ range .n }}a{{ end }}', 'ERR template: base:1:9: executing "base" at <.n>: range can\'t iterate over 3'],
+    ['{{ range $i, $e := 3 }}{{ end }}', 'ERR template: base:1:19: executing "base" at <3>: can\'t use 3 to iterate over more than one variable'],
+    ['{{ range $e := 3 }}{{ $e }}{{ end }}', '012'],
+    ['{{ .nul.x }}', 'ERR template: base:1:7: executing "base" at <.nul.x>: nil pointer evaluating interface {}.x'],
+    ['{{ .missing.x }}', '<no value>'],
+    ['{{ index .missing "a" }}', 'ERR template: base:1:3: executing "base" at <index .missing "a">: error calling index: index of untyped nil'],
+    ['{{ index .m 1 }}', 'ERR template: base:1:3: executing "base" at <index .m 1>: error calling index: value has type int; should be string'],
+    ['{{ eq .list .list }}', 'ERR template: base:1:3: executing "base" at <eq .list .list>: error calling eq: non-comparable type [a b]: []interface {}'],
+    ['{{ lt true false }}', 'ERR template: base:1:3: executing "base" at <lt true false>: error calling lt: invalid type for comparison'],
+    ['{{ .name .n }}', 'ERR template: base:1:3: executing "base" at <.name>: name is not a method but has arguments'],
+    ['{{ printf "%v" }} {{ printf "x" 1 }} {{ printf "%d" .n }}', '%!v(MISSING) x%!(EXTRA int=1) %!d(float64=3)'],
+  ])('%s', (template, expected) => {
+    expect(run(template)).toBe(expected);
+  });
+});

@@ -158,12 +158,12 @@ class State {
       for (const k of sortedKeys(v)) { any = true; if (!oneIteration(k, { value: v[k], type: elemType })) break; }
     } else if (typeof v === 'bigint' || v instanceof GoInt) {
       const count = typeof v === 'bigint' ? v : v.value;
-      if (decl.length > 1) this.fail(`can't use ${typeName(v)} to iterate over more than one variable`);
+      if (decl.length > 1) this.fail(`can't use ${formatValue(v)} to iterate over more than one variable`);
       for (let i = 0n; i < count; i++) { any = true; if (!oneIteration(i, { value: typeof v === 'bigint' ? i : new GoInt(v.type, i), type: typeName(v) })) break; }
     } else if (v === null || v === NO_VALUE) {
       // nil ranges over nothing
     } else {
-      this.at(n.pos, 'range');
+      // Go reports at the node the pipeline evaluated last (s.at is not reset to the range node).
       this.fail(`range can't iterate over ${formatValue(v)}`);
     }
     if (!any && n.elseList) this.walk(dot, n.elseList, out);
@@ -173,6 +173,8 @@ class State {
   private setVar(name: string, value: GoValue, assign: boolean): void {
     if (assign) {
       for (let i = this.vars.length - 1; i >= 0; i--) if (this.vars[i].name === name) { this.vars[i].value = value; return; }
+      // Go's parser accepts `$x = …` for an undeclared $x; setVar fails at run time, at the node evaluated last.
+      this.fail(`undefined variable: ${name}`);
     }
     this.vars.push({ name, value });
   }
