@@ -49,7 +49,8 @@ function names(spec: any, clusters = MOCK_CLUSTERS, template?: any): string[] | 
 }
 
 describe('generator_spec_processor_test.go TestTransFormGoTemplate (post-selector on cluster params)', () => {
-  const sel = (selector: any, values?: any) => names({ goTemplate: true, generators: [{ clusters: { selector: {}, values }, selector }] }, MOCK_CLUSTERS,
+  const sel = (selector: any, values?: any) => names(
+    { goTemplate: true, generators: [{ clusters: { selector: {}, values }, selector }] }, MOCK_CLUSTERS,
     { metadata: { name: '{{.nameNormalized}}' }, spec: spec0 });
 
   test.each<[string, any, any, string[]]>([
@@ -78,7 +79,10 @@ describe('generator_spec_processor_test.go TestTransFormGoTemplate (post-selecto
     const params = paramsOf({ goTemplate: true, generators: [{ clusters: {} }] });
     expect(params.find(p => p.name === 'in-cluster')).toEqual({ name: 'in-cluster', nameNormalized: 'in-cluster', server: 'https://kubernetes.default.svc', project: '' });
     expect(params.find(p => p.name === 'staging-01')).toEqual({
-      name: 'staging-01', nameNormalized: 'staging-01', server: 'https://staging-01.example.com', project: '',
+      name: 'staging-01',
+      nameNormalized: 'staging-01',
+      server: 'https://staging-01.example.com',
+      project: '',
       metadata: { labels: { 'argocd.argoproj.io/secret-type': 'cluster', 'environment': 'staging', 'org': 'foo' }, annotations: { 'foo.argoproj.io': 'staging' } },
     });
   });
@@ -389,7 +393,8 @@ describe('controllers/template/patch_test.go Test_ApplyTemplatePatch and TestErr
 });
 
 describe('list_test.go TestGenerateListParams / TestGenerateListParamsGoTemplate and list.go corners', () => {
-  const list = (goTemplate: boolean, list: any, name: string) => expandApplicationSet(appSet({ goTemplate, generators: [{ list }], template: { metadata: { name }, spec: spec0 } }), { clusters: [] });
+  const list = (goTemplate: boolean, generator: any, name: string) => expandApplicationSet(
+    appSet({ goTemplate, generators: [{ list: generator }], template: { metadata: { name }, spec: spec0 } }), { clusters: [] });
 
   test('flat: values.* flattens; Go: values stays a map', () => {
     const el = { cluster: 'cluster', url: 'url', values: { foo: 'bar' } };
@@ -416,7 +421,8 @@ describe('matrix_test.go TestMatrixGenerate / TestMatrixGenerateGoTemplate', () 
   const files = new Map([['app1/x.yaml', ''], ['app2/x.yaml', '']]);
   const git = { repoURL: 'RepoURL', revision: 'Revision', directories: [{ path: '*' }] };
   const listGen = { elements: [{ cluster: 'Cluster', url: 'Url', templated: 'test-{{path.basenameNormalized}}' }] };
-  const run = (goTemplate: boolean, generators: any[], name: string) => expandApplicationSet(appSet({ goTemplate, generators: [{ matrix: { generators } }], template: { metadata: { name }, spec: spec0 } }),
+  const run = (goTemplate: boolean, generators: any[], name: string) => expandApplicationSet(
+    appSet({ goTemplate, generators: [{ matrix: { generators } }], template: { metadata: { name }, spec: spec0 } }),
     { clusters: [], gitFiles: () => files });
 
   test('happy flow - generate params (child 1 templates child 2\'s list elements)', () => {
@@ -541,11 +547,35 @@ describe('git_test.go Test_generateParamsFromGitFile / TestGitGenerateParamsFrom
 
   test('flat files: nested keys flatten with dots, lists by index, empty maps vanish, null prints <nil>, numbers with %v', () => {
     expect(run(false, { files: [{ path: 'Cluster_Config/*/config.json' }] }, {
-      a: '{{a}}', b: '{{b}}', c0: '{{c.0}}', c1d: '{{c.1.d}}', e: '{{e}}', path: '{{path}}', base: '{{path.basename}}', baseN: '{{path.basenameNormalized}}',
-      file: '{{path.filename}}', fileN: '{{path.filenameNormalized}}', p0: '{{path[0]}}', p1: '{{path[1]}}', p2: '{{path[2]}}', v: '{{values.v}}',
+      a: '{{a}}',
+      b: '{{b}}',
+      c0: '{{c.0}}',
+      c1d: '{{c.1.d}}',
+      e: '{{e}}',
+      path: '{{path}}',
+      base: '{{path.basename}}',
+      baseN: '{{path.basenameNormalized}}',
+      file: '{{path.filename}}',
+      fileN: '{{path.filenameNormalized}}',
+      p0: '{{path[0]}}',
+      p1: '{{path[1]}}',
+      p2: '{{path[2]}}',
+      v: '{{values.v}}',
     })).toEqual([{
-      a: '<nil>', b: '{{b}}', c0: '1', c1d: 'true', e: '1e+06', path: 'Cluster_Config/EU West', base: 'EU West', baseN: 'eu-west',
-      file: 'config.json', fileN: 'config.json', p0: 'Cluster_Config', p1: 'EU West', p2: '{{path[2]}}', v: 'from-file',
+      a: '<nil>',
+      b: '{{b}}',
+      c0: '1',
+      c1d: 'true',
+      e: '1e+06',
+      path: 'Cluster_Config/EU West',
+      base: 'EU West',
+      baseN: 'eu-west',
+      file: 'config.json',
+      fileN: 'config.json',
+      p0: 'Cluster_Config',
+      p1: 'EU West',
+      p2: '{{path[2]}}',
+      v: 'from-file',
     }]);
   });
 
@@ -556,8 +586,15 @@ describe('git_test.go Test_generateParamsFromGitFile / TestGitGenerateParamsFrom
 
   test('Go files: the path map replaces a `path` key of the file; segments is a []string; values replace a `values` key', () => {
     expect(run(true, { files: [{ path: 'Cluster_Config/*/config.json' }], values: { x: '{{ .values.v }}' } }, {
-      path: '{{ .path.path }}', seg: '{{ .path.segments }}', seg1: '{{ index .path.segments 1 }}', fileN: '{{ .path.filenameNormalized }}',
-      a: '{{ .a }}', c: '{{ .c }}', e: '{{ .e }}', x: '{{ .values.x }}', v: '{{ .values.v }}',
+      path: '{{ .path.path }}',
+      seg: '{{ .path.segments }}',
+      seg1: '{{ index .path.segments 1 }}',
+      fileN: '{{ .path.filenameNormalized }}',
+      a: '{{ .a }}',
+      c: '{{ .c }}',
+      e: '{{ .e }}',
+      x: '{{ .values.x }}',
+      v: '{{ .values.v }}',
     })).toEqual([{ path: 'Cluster_Config/EU West', seg: '[Cluster_Config EU West]', seg1: 'EU West', fileN: 'config.json', a: '<no value>', c: '[1 map[d:true]]', e: '1e+06', x: 'from-file', v: '<no value>' }]);
   });
 

@@ -25,7 +25,7 @@ export function missingKeyOption(options: readonly string[]): MissingKey {
   let mode: MissingKey = 'default';
   for (const o of options) {
     const m = /^missingkey=(default|invalid|zero|error)$/.exec(o);
-    if (!m) throw new TemplateError(`unrecognized option: ${o}`);
+    if (!m) throw new TemplateError(o === '' ? 'empty option string' : `unrecognized option: ${o}`);
     mode = m[1] === 'invalid' ? 'default' : m[1] as MissingKey;
   }
   return mode;
