@@ -664,3 +664,31 @@ describe('text/template corners Argo CD reports verbatim (go/src/text/template p
     expect(run(template)).toBe(expected);
   });
 });
+
+describe('goTemplateOptions missingkey (text/template Option; utils_test.go "lookup missing value with missingkey=…")', () => {
+  const data = fromJson({ name: 'x', m: { a: 1 } });
+  const run = (t: string, mode: 'default' | 'zero' | 'error') => {
+    try {
+      return renderGoTemplate(t, data, mode);
+    } catch (e) {
+      return (e as Error).message.replace(`failed to execute go template ${t}: `, 'ERR ');
+    }
+  };
+  test.each<[string, 'default' | 'zero' | 'error', string]>([
+    ['{{ .missing }}', 'zero', '<no value>'],
+    ['{{ print .missing }}', 'zero', '<nil>'],
+    // zero gives a nil interface{}, which is valid: a field of it fails, unlike a missing (invalid) value
+    ['{{ .missing.x }}', 'zero', 'ERR template: base:1:11: executing "base" at <.missing.x>: nil pointer evaluating interface {}.x'],
+    ['{{ .missing.x }}', 'default', '<no value>'],
+    ['{{ .missing.x }}', 'error', 'ERR template: base:1:11: executing "base" at <.missing.x>: map has no entry for key "missing"'],
+    // index is a function: missingkey does not apply to it
+    ['{{ index . "missing" }}', 'error', '<no value>'],
+  ])('%s with missingkey=%s', (template, mode, expected) => {
+    expect(run(template, mode)).toBe(expected);
+  });
+
+  test('an empty option is Go\'s "empty option string"', () => {
+    const result = expandApplicationSet(appSet({ goTemplate: true, goTemplateOptions: [''], generators: [{ list: { elements: [{ a: 'b' }] } }], template: { metadata: { name: 'a' }, spec: spec0 } }), { clusters: [] });
+    expect(result.error).toBe('empty option string');
+  });
+});

@@ -267,7 +267,9 @@ class State {
       switch (this.missingKey) {
         case 'error': this.fail(`map has no entry for key "${name}"`);
         // falls through (unreachable)
-        case 'zero': return stringMap ? { value: '', type: 'string' } : { value: NO_VALUE, type: 'interface {}' };
+        // reflect.Zero of the element type: "" for a map[string]string, a nil interface (valid, unlike a missing
+        // value: a field of it is "nil pointer evaluating interface {}.x") for interface{} elements.
+        case 'zero': return stringMap ? { value: '', type: 'string' } : { value: null, type: 'interface {}' };
         default: return { value: NO_VALUE, type: 'interface {}' };
       }
     }
