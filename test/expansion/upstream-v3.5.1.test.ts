@@ -692,3 +692,27 @@ describe('goTemplateOptions missingkey (text/template Option; utils_test.go "loo
     expect(result.error).toBe('empty option string');
   });
 });
+
+describe('validateGeneratedApplications destinations (util/argo GetDestinationServer, util/db GetClusterServersByName and GetCluster)', () => {
+  const expand = (destination: any, clusters: any[], inClusterEnabled = true) => expandApplicationSet(appSet({
+    goTemplate: true,
+    generators: [{ list: { elements: [{ a: 'b' }] } }],
+    template: { metadata: { name: 'app' }, spec: { ...spec0, destination: { namespace: 'x', ...destination } } },
+  }), { clusters: readClusterSecrets(clusters).clusters, inClusterEnabled });
+  const other = secret('s', {}, undefined, { name: 'in-cluster', server: 'https://other/' });
+  const local = secret('l', {}, undefined, { name: 'foo', server: 'https://kubernetes.default.svc' });
+  test.each<[string, any, any[], boolean, string | undefined]>([
+    ['a Secret named in-cluster takes the name from the local cluster', { name: 'in-cluster' }, [other], true, undefined],
+    ['the implicit in-cluster by name', { name: 'in-cluster' }, [], true, undefined],
+    ['a disabled in-cluster has no name', { name: 'in-cluster' }, [], false, 'application destination spec is invalid: there are no clusters with this name: in-cluster'],
+    ['a Secret for the local server is filtered out by name when in-cluster is disabled', { name: 'foo' }, [local], false, 'application destination spec is invalid: there are no clusters with this name: foo'],
+    ['a disabled in-cluster by server', { server: 'https://kubernetes.default.svc/' }, [], false,
+      'application destination spec is invalid: error getting cluster by server "https://kubernetes.default.svc/": rpc error: code = NotFound desc = cluster "https://kubernetes.default.svc" is disabled'],
+    ['trailing slashes are trimmed on both sides', { server: 'https://other//' }, [other], true, undefined],
+    ['two Secrets with one name', { name: 'in-cluster' }, [other, secret('t', {}, undefined, { name: 'in-cluster', server: 'https://third' })], true,
+      'application destination spec is invalid: there are 2 clusters with the same name: [https://other https://third]'],
+  ])('%s', (_name, destination, clusters, enabled, reason) => {
+    const result = expand(destination, clusters, enabled);
+    expect(result.rejected[0]?.reason).toBe(reason);
+  });
+});
