@@ -716,3 +716,32 @@ describe('validateGeneratedApplications destinations (util/argo GetDestinationSe
     expect(result.rejected[0]?.reason).toBe(reason);
   });
 });
+
+describe('generator_spec_processor.go flattenParameters and nesting (post-selector values, matrix of merge)', () => {
+  test('the post-selector sees Go-template values printed with %v: numbers, booleans, nil, nested lists', () => {
+    const result = expandApplicationSet(appSet({
+      goTemplate: true,
+      generators: [{
+        list: { elements: [{ n: 1, big: 1e21, z: null, b: true, l: [{ k: 'v' }] }, { n: 2 }] },
+        selector: { matchLabels: { 'n': '1', 'big': '1e+21', 'z': '<nil>', 'b': 'true', 'l.0.k': 'v' } },
+      }],
+      template: { metadata: { name: 'a{{ .n }}' }, spec: spec0 },
+    }), { clusters: [] });
+    expect(result.applications.map(a => a.metadata.name)).toEqual(['a1']);
+  });
+
+  test('a matrix whose first child is a nested merge (Generators-Matrix.md: combinators nest one level)', () => {
+    const result = expandApplicationSet(appSet({
+      generators: [{
+        matrix: {
+          generators: [
+            { merge: { mergeKeys: ['app'], generators: [{ list: { elements: [{ app: 'web', tier: 'fe' }, { app: 'api', tier: 'be' }] } }, { list: { elements: [{ app: 'api', tier: 'core' }] } }] } },
+            { list: { elements: [{ env: 'dev' }, { env: 'prod' }] } },
+          ],
+        },
+      }],
+      template: { metadata: { name: '{{app}}-{{tier}}-{{env}}' }, spec: spec0 },
+    }), { clusters: [] });
+    expect(generated(result)).toEqual(['api-core-dev', 'api-core-prod', 'web-fe-dev', 'web-fe-prod']);
+  });
+});
