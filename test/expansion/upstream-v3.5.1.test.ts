@@ -745,3 +745,31 @@ describe('generator_spec_processor.go flattenParameters and nesting (post-select
     expect(generated(result)).toEqual(['api-core-dev', 'api-core-prod', 'web-fe-dev', 'web-fe-prod']);
   });
 });
+
+describe('matrix_test.go TestGitGenerator_GenerateParams_list_x_git_matrix_generator_error_includes_repo', () => {
+  test('the error names the interpolated repository and the file', () => {
+    const files = new Map([['ste1/values.yaml', 'invalid: [']]);
+    const result = expandApplicationSet(appSet({
+      generators: [{
+        matrix: {
+          generators: [
+            { list: { elements: [{ url: 'https://git.example.com/repo-a.git' }] } },
+            { git: { repoURL: '{{url}}', revision: 'HEAD', files: [{ path: 'ste1/values.yaml' }] } },
+          ],
+        },
+      }],
+      template: { metadata: { name: 'a' }, spec: spec0 },
+    }), { clusters: [], gitFiles: url => (url === 'https://git.example.com/repo-a.git' ? files : undefined) });
+    expect(result.error).toMatch(/^failed to get params for second generator in the matrix generator: child generator returned an error on parameter generation: error generating params from git: unable to process file 'ste1\/values.yaml' from repository 'https:\/\/git.example.com\/repo-a.git': unable to parse file: /);
+  });
+});
+
+describe('YAML read as sigs.k8s.io/yaml over go-yaml v2 (git files, elementsYaml)', () => {
+  test('an alias to an undefined anchor is go-yaml\'s "unknown anchor", wrapped as sigs.k8s.io/yaml wraps it', () => {
+    const files = new Map([['a.yaml', 'a: *nope\n']]);
+    const git = expandApplicationSet(appSet({ generators: [{ git: { repoURL: 'r', revision: 'HEAD', files: [{ path: 'a.yaml' }] } }], template: { metadata: { name: 'a' }, spec: spec0 } }), { clusters: [], gitFiles: () => files });
+    expect(git.error).toBe('error generating params from git: unable to process file \'a.yaml\' from repository \'r\': unable to parse file: error converting YAML to JSON: yaml: unknown anchor \'nope\' referenced');
+    const list = expandApplicationSet(appSet({ generators: [{ list: { elementsYaml: '- a: *nope\n' } }], template: { metadata: { name: 'a' }, spec: spec0 } }), { clusters: [] });
+    expect(list.error).toBe('error unmarshling decoded ElementsYaml error converting YAML to JSON: yaml: unknown anchor \'nope\' referenced');
+  });
+});
