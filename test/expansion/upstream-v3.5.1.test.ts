@@ -773,3 +773,28 @@ describe('YAML read as sigs.k8s.io/yaml over go-yaml v2 (git files, elementsYaml
     expect(list.error).toBe('error unmarshling decoded ElementsYaml error converting YAML to JSON: yaml: unknown anchor \'nope\' referenced');
   });
 });
+
+describe('cluster_test.go TestGenerateParams / TestGenerateParamsGoTemplate flat-list rows', () => {
+  const clusters = readClusterSecrets([
+    secret('staging-01', { environment: 'staging', org: 'foo' }, { 'foo.argoproj.io': 'staging' }, { name: 'staging-01', server: 'https://staging-01.example.com' }),
+    secret('production-01', { environment: 'production', org: 'bar' }, { 'foo.argoproj.io': 'production' }, { name: 'production_01/west', server: 'https://production-01.example.com', project: 'prod-project' }),
+  ]).clusters;
+
+  test('"production or staging with flat mode": one param set holding every cluster, each with its values and project', () => {
+    const result = expandApplicationSet(appSet({
+      goTemplate: true,
+      generators: [{ clusters: { flatList: true, selector: { matchExpressions: [{ key: 'environment', operator: 'In', values: ['production', 'staging'] }] }, values: { foo: 'bar' } } }],
+      template: { metadata: { name: 'all' }, spec: { ...spec0, info: [{ name: 'c', value: '{{ range .clusters }}{{ .name }}|{{ .project }}|{{ .values.foo }}|{{ .metadata.labels.org }};{{ end }}' }] } },
+    }), { clusters });
+    expect(result.applications[0].spec.info[0].value).toBe('production_01/west|prod-project|bar|bar;staging-01||bar|foo;');
+  });
+
+  test('"Clusters with flat list mode and no selector": in-cluster is in the list, with no metadata', () => {
+    const result = expandApplicationSet(appSet({
+      goTemplate: true,
+      generators: [{ clusters: { flatList: true } }],
+      template: { metadata: { name: 'all' }, spec: { ...spec0, info: [{ name: 'c', value: '{{ range .clusters }}{{ .nameNormalized }}:{{ if .metadata }}m{{ else }}-{{ end }};{{ end }}' }] } },
+    }), { clusters });
+    expect(result.applications[0].spec.info[0].value).toBe('production-01-west:m;staging-01:m;in-cluster:-;');
+  });
+});
