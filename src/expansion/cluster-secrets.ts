@@ -93,6 +93,8 @@ export function knownClusters(clusters: readonly ClusterSecret[], inClusterEnabl
 export interface KnownClusterIndex {
   readonly byName: ReadonlyMap<string, ReadonlyArray<{ name: string; server: string }>>;
   readonly byServer: ReadonlyMap<string, { name: string; server: string }>;
+  /** The cluster informer's name index: the trimmed servers of the Secrets with a name (no implicit in-cluster). */
+  readonly secretServersByName: ReadonlyMap<string, readonly string[]>;
 }
 
 /** `knownClusters` indexed, for lookups per generated Application (10,000 of them at fleet scale). */
@@ -113,5 +115,12 @@ function buildKnownClusterIndex(clusters: readonly ClusterSecret[], inClusterEna
     byName.set(c.name, [...byName.get(c.name) ?? [], c]);
     if (!byServer.has(c.server)) byServer.set(c.server, c);
   }
-  return { byName, byServer };
+  const secretServersByName = new Map<string, string[]>();
+  for (const c of clusters) {
+    if (c.name === '') continue;
+    const list = secretServersByName.get(c.name) ?? [];
+    list.push(c.server.replace(/\/+$/, ''));
+    secretServersByName.set(c.name, list);
+  }
+  return { byName, byServer, secretServersByName };
 }

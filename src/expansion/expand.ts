@@ -1,5 +1,5 @@
 import { APPLICATION, decodeTyped, encodeRendered, encodeTyped, GoJsonTypeError, Renderer, STRUCTS } from './application-type';
-import { ClusterSecret, IN_CLUSTER_SERVER, KnownClusterIndex, knownClusterIndex } from './cluster-secrets';
+import { ClusterSecret, IN_CLUSTER_NAME, IN_CLUSTER_SERVER, KnownClusterIndex, knownClusterIndex } from './cluster-secrets';
 import { ExpansionContext, OfflineUnsupportedError, transform } from './generators';
 import { parseGoYaml } from './go-yaml';
 import { isMap, missingKeyOption, missingStringKeys, TemplateError } from './gotemplate';
@@ -349,10 +349,16 @@ function destinationErrors(destination: any, known: KnownClusterIndex, inCluster
   if (server) {
     url = String(server).replace(/\/+$/, '');
   } else if (name) {
-    const matches = known.byName.get(name) ?? [];
-    if (matches.length === 0) return `there are no clusters with this name: ${name}`;
-    if (matches.length > 1) return `there are ${matches.length} clusters with the same name: [${matches.map(m => m.server).join(' ')}]`;
-    url = matches[0].server;
+    // db.GetClusterServersByName: the Secrets with the name; "in-cluster" is the local cluster only when no Secret
+    // has that name, and a disabled local cluster is filtered out.
+    let servers = known.secretServersByName.get(name) ?? [];
+    if (name === IN_CLUSTER_NAME || servers.includes(IN_CLUSTER_SERVER)) {
+      if (servers.length === 0 && name === IN_CLUSTER_NAME && inClusterEnabled) servers = [IN_CLUSTER_SERVER];
+      else if (!inClusterEnabled) servers = servers.filter(s => s !== IN_CLUSTER_SERVER);
+    }
+    if (servers.length === 0) return `there are no clusters with this name: ${name}`;
+    if (servers.length > 1) return `there are ${servers.length} clusters with the same name: [${servers.join(' ')}]`;
+    url = servers[0];
   } else {
     return 'Destination server missing from app spec';
   }

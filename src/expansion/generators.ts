@@ -1,7 +1,8 @@
 import { ClusterSecret, IN_CLUSTER_NAME, IN_CLUSTER_SERVER, SECRET_TYPE_LABEL } from './cluster-secrets';
 import { flattenObject, GitCheckout, GitGeneratorError, gitGeneratorParams } from './git-generator';
 import { parseGoYamlDocument } from './go-yaml';
-import { compareStrings, fromJson, GoMap, GoValue, isMap, MissingKey, normalizeName, stringMap, TemplateError, typed } from './gotemplate';
+import { compareStrings, fromJson, GoMap, GoValue, isMap, MissingKey, normalizeName, sprint, stringMap, TemplateError, typed } from './gotemplate';
+import { marshal } from './gotemplate/json';
 import { setKey } from './gotemplate/sprig-lists';
 import { renderString, renderValue } from './render';
 import { compileSelector, isEmptySelector } from './selector';
@@ -51,7 +52,7 @@ const GENERATOR_KINDS = ['list', 'clusters', 'git', 'scmProvider', 'clusterDecis
  * template into the ApplicationSet's, interpolates `parentParams` into the generator (matrix), generates the
  * parameter sets and filters them with the post-generator selector.
  */
-export function transform(generator: any, baseTemplate: any, ctx: ExpansionContext, parentParams?: Params): TransformResult[] {
+export function transform(generator: any, baseTemplate: any, ctx: ExpansionContext, parentParams?: Params, nested = false): TransformResult[] {
   const selector = compileSelectorOrThrow(generator?.selector);
   const kinds = GENERATOR_KINDS.filter(k => generator?.[k] != null);
   const results: TransformResult[] = [];
@@ -61,7 +62,7 @@ export function transform(generator: any, baseTemplate: any, ctx: ExpansionConte
       const template = mergeTemplates(generator[kind].template, baseTemplate);
       let g = generator;
       if (parentParams && Object.keys(parentParams).length > 0) g = interpolateGenerator(generator, parentParams, ctx);
-      const params = generateParams(kind, g[kind], ctx);
+      const params = generateParams(kind, g[kind], ctx, nested);
       const filtered = generator.selector != null ? params.filter(p => selector(flattenParams(p))) : params;
       results.push({ params: filtered, template });
     } catch (e) {
@@ -75,19 +76,19 @@ export function transform(generator: any, baseTemplate: any, ctx: ExpansionConte
 
 function compileSelectorOrThrow(selector: any): (labels: Record<string, string>) => boolean {
   try {
-    return compileSelector(selector, false);
+    return compileSelector(selector, false, 'pod');
   } catch (e) {
     throw new Error(`error parsing label selector: ${(e as Error).message}`);
   }
 }
 
-function generateParams(kind: typeof GENERATOR_KINDS[number], g: any, ctx: ExpansionContext): Params[] {
+function generateParams(kind: typeof GENERATOR_KINDS[number], g: any, ctx: ExpansionContext, nested: boolean): Params[] {
   switch (kind) {
     case 'list': return listParams(g, ctx);
     case 'clusters': return clusterParams(g, ctx);
     case 'git': return gitParams(g, ctx);
-    case 'matrix': return matrixParams(g, ctx);
-    case 'merge': return mergeParams(g, ctx);
+    case 'matrix': return matrixParams(g, ctx, nested);
+    case 'merge': return mergeParams(g, ctx, nested);
     default:
       throw new OfflineUnsupportedError(`the ${kind} generator needs a live service (SCM provider, plugin or cluster resource), so it cannot be expanded offline`);
   }
@@ -146,7 +147,8 @@ function clusterParams(g: any, ctx: ExpansionContext): Params[] {
   const selector = g.selector ?? {};
   let matches: (labels: Record<string, string>) => boolean;
   try {
-    matches = compileSelector(selector, true);
+    // metav1.AddLabelToSelector sets the secret-type label over whatever the selector asks for it.
+    matches = compileSelector({ ...selector, matchLabels: { ...selector.matchLabels, [SECRET_TYPE_LABEL]: 'cluster' } }, true);
   } catch (e) {
     throw new Error(`error getting cluster secrets: error converting label selector: ${(e as Error).message}`);
   }
@@ -257,69 +259,93 @@ function gitParams(g: any, ctx: ExpansionContext): Params[] {
 
 // ---- matrix and merge -------------------------------------------------------------------------------------
 
-function childResult(child: any, ctx: ExpansionContext, parentParams?: Params): Params[] {
-  // A child's nested matrix or merge arrives as JSON; since Argo CD 3.0 nested selectors always apply.
-  const results = transform(child, {}, ctx, parentParams);
+/**
+ * A matrix or merge child (getParams): a top-level combinator's children may be combinators themselves (JSON),
+ * whose own children are ApplicationSetTerminalGenerator, which has no matrix or merge field (so a deeper
+ * combinator is dropped, and an otherwise empty child "generated no parameters").
+ */
+function childResult(child: any, ctx: ExpansionContext, terminal: boolean, parentParams?: Params): Params[] {
+  // Since Argo CD 3.0 nested selectors always apply.
+  let generator = child;
+  if (terminal && isMap(child)) generator = Object.fromEntries(Object.entries(child).filter(([k]) => k !== 'matrix' && k !== 'merge'));
+  let results: TransformResult[];
+  try {
+    results = transform(generator, {}, ctx, parentParams, true);
+  } catch (e) {
+    if (e instanceof OfflineUnsupportedError || e instanceof InputError) throw e;
+    throw new Error(`child generator returned an error on parameter generation: ${(e as Error).message}`);
+  }
   if (results.length === 0) throw new Error('child generator generated no parameters');
   if (results.length > 1) throw new Error('found more than one generator in matrix.Generators');
   return results[0].params;
 }
 
-function matrixParams(g: any, ctx: ExpansionContext): Params[] {
+function matrixParams(g: any, ctx: ExpansionContext, nested: boolean): Params[] {
   const children: any[] = g.generators ?? [];
   if (children.length < 2) throw new Error('found less than two generators, Matrix support only two');
   if (children.length > 2) throw new Error('found more than two generators, Matrix support only two');
   let first: Params[];
   try {
-    first = childResult(children[0], ctx);
+    first = childResult(children[0], ctx, nested);
   } catch (e) {
     if (e instanceof OfflineUnsupportedError || e instanceof InputError) throw e;
-    throw new Error(`error failed to get params for first generator in matrix generator: child generator returned an error on parameter generation: ${(e as Error).message}`);
+    throw new Error(`error failed to get params for first generator in matrix generator: ${(e as Error).message}`);
   }
   const out: Params[] = [];
   for (const a of first) {
     let second: Params[];
     try {
-      second = childResult(children[1], ctx, a);
+      second = childResult(children[1], ctx, nested, a);
     } catch (e) {
       if (e instanceof OfflineUnsupportedError || e instanceof InputError) throw e;
-      throw new Error(`failed to get params for second generator in the matrix generator: child generator returned an error on parameter generation: ${(e as Error).message}`);
+      throw new Error(`failed to get params for second generator in the matrix generator: ${(e as Error).message}`);
     }
     for (const b of second) {
       if (ctx.goTemplate) {
         out.push(deepMerge(deepMerge({}, b, true), a, true));
       } else {
-        for (const [k, v] of Object.entries(b)) {
-          if (Object.prototype.hasOwnProperty.call(a, k) && a[k] !== v) {
-            throw new Error(`failed to combine string maps with merging params for the matrix generator: found duplicate key ${k} with different value, a: ${a[k] as string} ,b: ${v as string}`);
-          }
-        }
-        out.push({ ...a, ...b });
+        out.push(combineStringMaps(a, b));
       }
     }
   }
   return out;
 }
 
-function mergeParams(g: any, ctx: ExpansionContext): Params[] {
+/**
+ * utils.CombineStringMaps: both sides printed with %v first (so an `elementsYaml` number or map becomes a string
+ * parameter), then joined; the same key with different strings is an error.
+ */
+function combineStringMaps(a: Params, b: Params): Params {
+  const out: Params = {};
+  for (const [k, v] of Object.entries(a)) setKey(out, k, typeof v === 'string' ? v : sprint([v]));
+  for (const [k, raw] of Object.entries(b)) {
+    const v = typeof raw === 'string' ? raw : sprint([raw]);
+    if (Object.prototype.hasOwnProperty.call(out, k) && out[k] !== v) {
+      throw new Error(`failed to combine string maps with merging params for the matrix generator: found duplicate key ${k} with different value, a: ${out[k] as string} ,b: ${v}`);
+    }
+    setKey(out, k, v);
+  }
+  return out;
+}
+
+function mergeParams(g: any, ctx: ExpansionContext, nested: boolean): Params[] {
   const children: any[] = g.generators ?? [];
   if (children.length < 2) throw new Error('found less than two generators, Merge requires two or more');
   const childParams = children.map((c, i) => {
     try {
-      return childResult(c, ctx);
+      return childResult(c, ctx, nested);
     } catch (e) {
       if (e instanceof OfflineUnsupportedError || e instanceof InputError) throw e;
-      throw new Error(`error getting param sets from generators: error getting params from generator ${i + 1} of ${children.length}: `
-        + `child generator returned an error on parameter generation: ${(e as Error).message}`);
+      throw new Error(`error getting param sets from generators: error getting params from generator ${i + 1} of ${children.length}: ${(e as Error).message}`);
     }
   });
   const keys: string[] = [...new Set<string>(g.mergeKeys ?? [])].sort();
   if (keys.length === 0) throw new Error('error getting param sets by merge key: no merge keys were specified, Merge requires at least one');
-  // encoding/json of a map: keys sorted; a set without the key is keyed as null.
+  // encoding/json of a map: keys sorted at every depth, `<`, `>`, `&` escaped; a set without the key is keyed as null.
   const keyOf = (p: Params): string => {
-    const o: Record<string, unknown> = {};
-    for (const k of keys) o[k] = Object.prototype.hasOwnProperty.call(p, k) ? p[k] : null;
-    return JSON.stringify(o, (_k, v) => (typeof v === 'bigint' ? Number(v) : v));
+    const o: GoMap = {};
+    for (const k of keys) setKey(o, k, Object.prototype.hasOwnProperty.call(p, k) ? p[k] : null);
+    return marshal(o);
   };
   const index = (sets: Params[]): Map<string, Params> => {
     const m = new Map<string, Params>();
@@ -382,31 +408,38 @@ export function mergeTemplates(generatorTemplate: any, base: any): any {
   return isEmpty(generatorTemplate) ? base : generatorTemplate;
 }
 
+/** The generator kinds whose Go type has `Values map[string]string` (utils.go getFilteredGeneratorTypes). */
+const VALUES_GENERATORS: ReadonlySet<string> = new Set(['clusters', 'git', 'scmProvider', 'clusterDecisionResource', 'pullRequest', 'plugin']);
+
 /**
  * Renders the parent's params into every string of a child generator (matrix), as RenderGeneratorParams does.
- * In Go-template mode a `values` entry that reads a key the parent lacks is deferred (Argo CD ≥ 3.5.0, #27830):
- * it stays a template and is rendered later against the child's own params, so `{{.name}}` still works.
+ * The `values` of a generator whose Go type has them are pre-resolved entry by entry, keys untouched (Argo CD ≥
+ * 3.5.0, #27830); in Go-template mode with `missingkey=error`, and an entry whose error is a missing key ("map has
+ * no entry for key", "can't evaluate field") stays a template, rendered later against the child's own params, so
+ * `{{.name}}` still works. Any other error fails: `failed to pre-resolve Values key "k": …`.
  */
 function interpolateGenerator(generator: any, params: Params, ctx: ExpansionContext): any {
   try {
-    if (!ctx.goTemplate) return renderValue(generator, params, false, ctx.missingKey);
     const out: any = {};
     for (const [key, value] of Object.entries<any>(generator)) {
-      if (!isMap(value) || !isMap(value.values)) {
-        out[key] = renderValue(value, params, true, ctx.missingKey);
+      if (!VALUES_GENERATORS.has(key) || !isMap(value) || !isMap(value.values)) {
+        out[key] = renderValue(value, params, ctx.goTemplate, ctx.missingKey);
         continue;
       }
       const { values, ...rest } = value;
-      const deferred: Record<string, any> = {};
-      for (const [k, v] of Object.entries<any>(values)) {
+      const resolved: Record<string, any> = {};
+      // Go ranges over the map in random order; the first failing key in code-unit order is reported.
+      for (const k of Object.keys(values).sort(compareStrings)) {
+        const v = values[k];
         try {
-          deferred[k] = typeof v === 'string' ? renderString(v, params, true, 'error') : v;
+          resolved[k] = typeof v === 'string' ? renderString(v, params, ctx.goTemplate, ctx.goTemplate ? 'error' : ctx.missingKey) : v;
         } catch (e) {
           if (!(e instanceof TemplateError)) throw e;
-          deferred[k] = v;
+          if (/map has no entry for key|can't evaluate field/.test(e.message)) { resolved[k] = v; continue; }
+          throw new TemplateError(`failed to pre-resolve Values key ${JSON.stringify(k)}: ${e.message}`);
         }
       }
-      out[key] = { ...renderValue(rest, params, true, ctx.missingKey), values: deferred };
+      out[key] = { ...renderValue(rest, params, ctx.goTemplate, ctx.missingKey), values: resolved };
     }
     return out;
   } catch (e) {

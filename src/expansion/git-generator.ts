@@ -167,7 +167,13 @@ function fileParams(obj: GoMap | null, file: string, prefix: string, goTemplate:
  * into a list of maps; JSON is YAML. Only the first YAML document counts.
  */
 export function parseGitFile(content: string): (GoMap | null)[] {
-  const parsed = parseGoYamlDocument(content);
+  let parsed: unknown;
+  try {
+    parsed = parseGoYamlDocument(content);
+  } catch (e) {
+    // sigs.k8s.io/yaml.Unmarshal's wrapping (the text after it is the YAML parser's own).
+    throw new Error(`error converting YAML to JSON: ${(e as Error).message}`);
+  }
   if (parsed === null || parsed === undefined) return [null];
   if (isMap(parsed as GoValue) && !Array.isArray(parsed)) return [fromJson(parsed) as GoMap];
   if (Array.isArray(parsed)) {

@@ -15,7 +15,7 @@ export function parseGoYaml(text: string): unknown {
   try {
     return doc.toJS({ maxAliasCount: 10_000 }) ?? null;
   } catch (e) {
-    throw new Error(`document contains excessive aliasing (${(e as Error).message.split('\n')[0]})`);
+    throw aliasError(e as Error);
   }
 }
 
@@ -28,8 +28,15 @@ export function parseGoYamlDocument(text: string): unknown {
   try {
     return doc.toJS({ maxAliasCount: 10_000 }) ?? null;
   } catch (e) {
-    throw new Error(`document contains excessive aliasing (${(e as Error).message.split('\n')[0]})`);
+    throw aliasError(e as Error);
   }
+}
+
+/** An alias error as go-yaml v2 words it: an undefined anchor, or too much expansion. */
+function aliasError(e: Error): Error {
+  const unresolved = /^Unresolved alias \(the anchor must be set before the alias\): (.*)$/.exec(e.message.split('\n')[0]);
+  if (unresolved) return new Error(`yaml: unknown anchor '${unresolved[1]}' referenced`);
+  return new Error(`document contains excessive aliasing (${e.message.split('\n')[0]})`);
 }
 
 /** go-yaml v2 resolves `0o17` (strconv.ParseInt with base 0), which YAML 1.1 itself does not. */

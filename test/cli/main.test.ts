@@ -162,7 +162,7 @@ describe('cdk8s-fleet appset generate', () => {
     // THEN
     expect(failed.code).toBe(1);
     expect(failed.out).toBe('');
-    expect(failed.err).toBe('error: ApplicationSet s: error generating applications: failed to execute go template {{.nope}}: template: :1:2: executing "" at <.nope>: map has no entry for key "nope"\n');
+    expect(failed.err).toBe('error: ApplicationSet s: error generating applications: failed to execute go template {{.nope}}: template: base:1:2: executing "base" at <.nope>: map has no entry for key "nope"\n');
 
     // WHEN every cluster yields the same name (in-cluster included: the selector is empty)
     fs.writeFileSync(appSetFile, appSet('same'));

@@ -120,7 +120,7 @@ describe('cluster generator (applicationset/generators/cluster_test.go TestGener
     expect(result.applications).toEqual([]);
     // cluster.go wraps the error of appendTemplatedValues for the implicit local cluster.
     expect(result.error).toBe('error appending templated values for local cluster: failed to replace templated string: failed to replace templated string with rendered values: '
-      + 'failed to execute go template {{ .metadata.labels.environment }}: template: :1:12: executing "" at <.metadata.labels.env...>: map has no entry for key "metadata"');
+      + 'failed to execute go template {{ .metadata.labels.environment }}: template: base:1:12: executing "base" at <.metadata.labels.env...>: map has no entry for key "metadata"');
   });
 
   test('index on a label map yields "" for a missing key and is reported as a missing parameter', () => {

@@ -24,20 +24,20 @@ const UTILS_TEST_CASES: [string, string, any, string[], { value?: string; error?
     { value: 'value "admin" ca with \\, \\\\ "Hello world", value admin jks' }],
   ['quote', '{{.quote}}', { quote: '"' }, [], { value: '"' }],
   ['Test Parse Error', '{{functiondoesnotexist}}', { data: 'a data string' }, [],
-    { error: 'failed to parse template {{functiondoesnotexist}}: template: :1: function "functiondoesnotexist" not defined' }],
+    { error: 'failed to parse template {{functiondoesnotexist}}: template: base:1: function "functiondoesnotexist" not defined' }],
   ['Test template error', '{{.data.test}}', { data: 'a data string' }, [],
-    { error: 'failed to execute go template {{.data.test}}: template: :1:7: executing "" at <.data.test>: can\'t evaluate field test in type interface {}' }],
+    { error: 'failed to execute go template {{.data.test}}: template: base:1:7: executing "base" at <.data.test>: can\'t evaluate field test in type interface {}' }],
   ['lookup missing value with missingkey=default', '--> {{.doesnotexist}} <--', { unused: 'this is not used' }, [], { value: '--> <no value> <--' }],
   ['lookup missing value with missingkey=error', '--> {{.doesnotexist}} <--', { unused: 'this is not used' }, ['missingkey=error'],
-    { error: 'failed to execute go template --> {{.doesnotexist}} <--: template: :1:6: executing "" at <.doesnotexist>: map has no entry for key "doesnotexist"' }],
+    { error: 'failed to execute go template --> {{.doesnotexist}} <--: template: base:1:6: executing "base" at <.doesnotexist>: map has no entry for key "doesnotexist"' }],
   ['toYaml', '{{ toYaml . | indent 2 }}', { foo: { bar: { bool: true, number: 2, str: 'Hello world' } } }, [],
     { value: '  foo:\n    bar:\n      bool: true\n      number: 2\n      str: Hello world' }],
   ['fromYaml', '{{ get (fromYaml .value) "hello" }}', { value: 'hello: world' }, [], { value: 'world' }],
   ['fromYaml error', '{{ get (fromYaml .value) "hello" }}', { value: 'non\n compliant\n yaml' }, [],
-    { error: 'failed to execute go template {{ get (fromYaml .value) "hello" }}: template: :1:8: executing "" at <fromYaml .value>: error calling fromYaml: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type map[string]interface {}' }],
+    { error: 'failed to execute go template {{ get (fromYaml .value) "hello" }}: template: base:1:8: executing "base" at <fromYaml .value>: error calling fromYaml: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type map[string]interface {}' }],
   ['fromYamlArray', '{{ fromYamlArray .value | last }}', { value: '- hello world\n- bonjour tout le monde' }, [], { value: 'bonjour tout le monde' }],
   ['fromYamlArray error', '{{ fromYamlArray .value | last }}', { value: 'non\n compliant\n yaml' }, [],
-    { error: 'failed to execute go template {{ fromYamlArray .value | last }}: template: :1:3: executing "" at <fromYamlArray .value>: error calling fromYamlArray: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type []interface {}' }],
+    { error: 'failed to execute go template {{ fromYamlArray .value | last }}: template: base:1:3: executing "base" at <fromYamlArray .value>: error calling fromYamlArray: error unmarshaling JSON: while decoding JSON: json: cannot unmarshal string into Go value of type []interface {}' }],
 ];
 
 describe('Go templates (applicationset/utils/utils_test.go)', () => {
@@ -104,16 +104,16 @@ describe('Go template language corners', () => {
 
   test.each([
     // Go (>= 1.18) eq: an int constant never equals a float64 parameter
-    ['{{ eq .n 3 }}', 'failed to execute go template {{ eq .n 3 }}: template: :1:3: executing "" at <eq .n 3>: error calling eq: incompatible types for comparison'],
-    ['{{ .nul.x }}', 'failed to execute go template {{ .nul.x }}: template: :1:7: executing "" at <.nul.x>: nil pointer evaluating interface {}.x'],
-    ['{{ .name', 'failed to parse template {{ .name: template: :1: unclosed action'],
-    ['{{ if .name }}x', 'failed to parse template {{ if .name }}x: template: :1: unexpected EOF'],
-    ['{{ $y }}', 'failed to parse template {{ $y }}: template: :1: undefined variable "$y"'],
-    ['{{ template "nope" }}', 'failed to execute go template {{ template "nope" }}: template: :1:12: executing "" at <{{template "nope"}}>: template "nope" not defined'],
+    ['{{ eq .n 3 }}', 'failed to execute go template {{ eq .n 3 }}: template: base:1:3: executing "base" at <eq .n 3>: error calling eq: incompatible types for comparison'],
+    ['{{ .nul.x }}', 'failed to execute go template {{ .nul.x }}: template: base:1:7: executing "base" at <.nul.x>: nil pointer evaluating interface {}.x'],
+    ['{{ .name', 'failed to parse template {{ .name: template: base:1: unclosed action'],
+    ['{{ if .name }}x', 'failed to parse template {{ if .name }}x: template: base:1: unexpected EOF'],
+    ['{{ $y }}', 'failed to parse template {{ $y }}: template: base:1: undefined variable "$y"'],
+    ['{{ template "nope" }}', 'failed to execute go template {{ template "nope" }}: template: base:1:12: executing "base" at <{{template "nope"}}>: template "nope" not defined'],
     // a wrongly typed argument is reported at the argument, as Go's evalArg does
-    ['{{ upper .n }}', 'failed to execute go template {{ upper .n }}: template: :1:9: executing "" at <.n>: wrong type for value; expected string; got float64'],
+    ['{{ upper .n }}', 'failed to execute go template {{ upper .n }}: template: base:1:9: executing "base" at <.n>: wrong type for value; expected string; got float64'],
     // sprig's `slice` replaces Go's built-in one (a FuncMap entry wins over a built-in), and it only takes lists
-    ['{{ slice .name 0 4 }}', 'failed to execute go template {{ slice .name 0 4 }}: template: :1:3: executing "" at <slice .name 0 4>: error calling slice: list should be type of slice or array but string'],
+    ['{{ slice .name 0 4 }}', 'failed to execute go template {{ slice .name 0 4 }}: template: base:1:3: executing "base" at <slice .name 0 4>: error calling slice: list should be type of slice or array but string'],
   ])('%s fails as in Go', (template, error) => {
     expect(() => renderGoTemplate(template, data, 'default')).toThrow(error);
   });
@@ -126,7 +126,7 @@ describe('Go template language corners', () => {
 
   test('missingkey=error reports the first missing key of a chain (#21293)', () => {
     expect(() => renderGoTemplate('{{ .metadata.labels.env }}', fromJson({ name: 'in-cluster' }), 'error'))
-      .toThrow('executing "" at <.metadata.labels.env>: map has no entry for key "metadata"');
+      .toThrow('executing "base" at <.metadata.labels.env>: map has no entry for key "metadata"');
     expect(renderGoTemplate('{{ .metadata.labels.env }}', fromJson({ name: 'in-cluster' }), 'default')).toBe('<no value>');
   });
 });

@@ -172,7 +172,7 @@ describe('sprig panics and errors, as text/template reports them', () => {
 
   test('functions Argo CD removes are not defined (a parse error, as in Argo CD)', () => {
     for (const name of ['env', 'expandenv', 'getHostByName']) {
-      expect(() => run(`{{ ${name} "x" }}`)).toThrow(`template: :1: function "${name}" not defined`);
+      expect(() => run(`{{ ${name} "x" }}`)).toThrow(`template: base:1: function "${name}" not defined`);
     }
   });
 

@@ -202,12 +202,12 @@ describe('cluster generator params (cluster_test.go TestGenerateParams, Go-templ
 
   test('a sprig function that wants map[string]interface{} fails on the labels, with Go\'s message', () => {
     expect(clusterSet({ matchLabels: { environment: 'staging' } }, '{{ if hasKey .metadata.labels "org" }}x{{ end }}').error)
-      .toBe('failed to execute go template {{ if hasKey .metadata.labels "org" }}x{{ end }}: template: :1:22: executing "" at <.metadata.labels>: wrong type for value; expected map[string]interface {}; got map[string]string');
+      .toBe('failed to execute go template {{ if hasKey .metadata.labels "org" }}x{{ end }}: template: base:1:22: executing "base" at <.metadata.labels>: wrong type for value; expected map[string]interface {}; got map[string]string');
   });
 
   test('a Secret without annotations has no `annotations` key: index on it is Go\'s "index of untyped nil"', () => {
     expect(clusterSet({ matchLabels: { environment: 'dev' } }, '{{ index .metadata.annotations "a" }}').error)
-      .toBe('failed to execute go template {{ index .metadata.annotations "a" }}: template: :1:3: executing "" at <index .metadata.anno...>: error calling index: index of untyped nil');
+      .toBe('failed to execute go template {{ index .metadata.annotations "a" }}: template: base:1:3: executing "base" at <index .metadata.anno...>: error calling index: index of untyped nil');
     expect(clusterSet({ matchLabels: { environment: 'dev' } }, '{{ .metadata.annotations }}').applications.length).toBe(0);
   });
 

@@ -32,7 +32,7 @@ export function executeTemplate(tmpl: Template, data: GoValue, functions: Readon
     state.walk({ value: data, type: staticTypeOf(data) }, tmpl.root, out);
   } catch (e) {
     if (e instanceof RangeError && /call stack/.test(e.message)) {
-      throw new TemplateError(`template: : executing "" : the template nests too deeply for cdk8s-fleet's evaluator (at most ${MAX_TEMPLATE_DEPTH} template calls and 1000 nested structures)`);
+      throw new TemplateError(`template: base: executing "base" : the template nests too deeply for cdk8s-fleet's evaluator (at most ${MAX_TEMPLATE_DEPTH} template calls and 1000 nested structures)`);
     }
     throw e;
   }
@@ -46,7 +46,7 @@ function staticTypeOf(v: GoValue): string {
 class State {
   public readonly vars: { name: string; value: GoValue }[] = [];
   private node: { pos: number; text: string | Arg } | undefined;
-  private templateName = '';
+  private templateName = 'base';
   private depth = 0;
   private steps = 0;
   private size = 0;
@@ -158,12 +158,12 @@ class State {
       for (const k of sortedKeys(v)) { any = true; if (!oneIteration(k, { value: v[k], type: elemType })) break; }
     } else if (typeof v === 'bigint' || v instanceof GoInt) {
       const count = typeof v === 'bigint' ? v : v.value;
-      if (decl.length > 1) this.fail(`can't use ${typeName(v)} to iterate over more than one variable`);
+      if (decl.length > 1) this.fail(`can't use ${formatValue(v)} to iterate over more than one variable`);
       for (let i = 0n; i < count; i++) { any = true; if (!oneIteration(i, { value: typeof v === 'bigint' ? i : new GoInt(v.type, i), type: typeName(v) })) break; }
     } else if (v === null || v === NO_VALUE) {
       // nil ranges over nothing
     } else {
-      this.at(n.pos, 'range');
+      // Go reports at the node the pipeline evaluated last (s.at is not reset to the range node).
       this.fail(`range can't iterate over ${formatValue(v)}`);
     }
     if (!any && n.elseList) this.walk(dot, n.elseList, out);
@@ -173,6 +173,8 @@ class State {
   private setVar(name: string, value: GoValue, assign: boolean): void {
     if (assign) {
       for (let i = this.vars.length - 1; i >= 0; i--) if (this.vars[i].name === name) { this.vars[i].value = value; return; }
+      // Go's parser accepts `$x = …` for an undeclared $x; setVar fails at run time, at the node evaluated last.
+      this.fail(`undefined variable: ${name}`);
     }
     this.vars.push({ name, value });
   }
@@ -265,7 +267,9 @@ class State {
       switch (this.missingKey) {
         case 'error': this.fail(`map has no entry for key "${name}"`);
         // falls through (unreachable)
-        case 'zero': return stringMap ? { value: '', type: 'string' } : { value: NO_VALUE, type: 'interface {}' };
+        // reflect.Zero of the element type: "" for a map[string]string, a nil interface (valid, unlike a missing
+        // value: a field of it is "nil pointer evaluating interface {}.x") for interface{} elements.
+        case 'zero': return stringMap ? { value: '', type: 'string' } : { value: null, type: 'interface {}' };
         default: return { value: NO_VALUE, type: 'interface {}' };
       }
     }
@@ -426,14 +430,14 @@ class State {
   }
 
   private fail(message: string): never {
-    if (!this.node) throw new TemplateError(`template: : ${message}`);
+    if (!this.node) throw new TemplateError(`template: ${this.templateName}: ${message}`);
     const pos = this.node.pos;
     const text = typeof this.node.text === 'string' ? this.node.text : argText(this.node.text);
     const before = this.tmpl.text.slice(0, pos);
     const nl = before.lastIndexOf('\n');
     const col = Buffer.byteLength(nl < 0 ? before : before.slice(nl + 1));
     const context = text.length > 20 ? `${text.slice(0, 20)}...` : text;
-    throw new TemplateError(`template: :${lineOf(this.tmpl.text, pos)}:${col}: executing "${this.templateName}" at <${context}>: ${message}`);
+    throw new TemplateError(`template: base:${lineOf(this.tmpl.text, pos)}:${col}: executing "${this.templateName}" at <${context}>: ${message}`);
   }
 }
 

@@ -25,7 +25,7 @@ export function missingKeyOption(options: readonly string[]): MissingKey {
   let mode: MissingKey = 'default';
   for (const o of options) {
     const m = /^missingkey=(default|invalid|zero|error)$/.exec(o);
-    if (!m) throw new TemplateError(`unrecognized option: ${o}`);
+    if (!m) throw new TemplateError(o === '' ? 'empty option string' : `unrecognized option: ${o}`);
     mode = m[1] === 'invalid' ? 'default' : m[1] as MissingKey;
   }
   return mode;
@@ -42,7 +42,7 @@ export function renderGoTemplate(text: string, params: GoValue, missingKey: Miss
       tmpl = parseTemplate(text, FUNCTION_NAMES);
     } catch (e) {
       if (e instanceof RangeError && /call stack/.test(e.message)) {
-        tmpl = new TemplateError('template: :1: the template nests too deeply for cdk8s-fleet\'s parser');
+        tmpl = new TemplateError('template: base:1: the template nests too deeply for cdk8s-fleet\'s parser');
       } else {
         if (!(e instanceof TemplateError)) throw e;
         tmpl = e;

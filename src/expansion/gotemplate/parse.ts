@@ -40,14 +40,30 @@ export interface Template {
 }
 
 type TokKind = 'text' | 'left' | 'right' | 'field' | 'variable' | 'dot' | 'ident' | 'keyword' | 'string' | 'rawstring'
-| 'char' | 'number' | 'bool' | 'nil' | 'pipe' | 'lparen' | 'rparen' | 'declare' | 'assign' | 'comma' | 'space' | 'eof' | 'comment';
+| 'char' | 'number' | 'bool' | 'nil' | 'pipe' | 'lparen' | 'rparen' | 'declare' | 'assign' | 'comma' | 'space' | 'eof' | 'comment' | 'punct' | 'lexerror';
 interface Tok { kind: TokKind; val: string; pos: number }
+
+/** The items that may start a command (parse.pipeline). */
+const OPERAND_START: ReadonlySet<TokKind> = new Set(['bool', 'char', 'dot', 'field', 'ident', 'number', 'nil', 'rawstring', 'string', 'variable', 'lparen']);
 
 const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'break', 'continue', 'define', 'template', 'block']);
 
-/** Splits a template into tokens, as Go's lexer does. */
+/**
+ * Splits a template into tokens, as Go's lexer does. A lexical error ends the list with an error item that the
+ * parser raises only when it reaches it (Go lexes lazily, so an earlier parse error wins).
+ */
 function lex(text: string): Tok[] {
   const toks: Tok[] = [];
+  try {
+    lexInto(text, toks);
+  } catch (e) {
+    if (!(e instanceof TemplateError)) throw e;
+    toks.push({ kind: 'lexerror', val: e.message, pos: text.length });
+  }
+  return toks;
+}
+
+function lexInto(text: string, toks: Tok[]): void {
   let i = 0;
   let trimNextText = false;
   while (i < text.length) {
@@ -64,11 +80,11 @@ function lex(text: string): Tok[] {
     // Comments.
     if (text.startsWith('/*', j)) {
       const end = text.indexOf('*/', j);
-      if (end < 0) throw new TemplateError(`template: :${lineOf(text, start)}: unclosed comment`);
+      if (end < 0) throw new TemplateError(`template: base:${lineOf(text, start)}: unclosed comment`);
       let k = end + 2;
       const rightTrim = isSpace(text[k]) && text[k + 1] === '-' && text.startsWith('}}', k + 2);
       if (rightTrim) k += 2;
-      if (!text.startsWith('}}', k)) throw new TemplateError(`template: :${lineOf(text, start)}: comment ends before closing delimiter`);
+      if (!text.startsWith('}}', k)) throw new TemplateError(`template: base:${lineOf(text, start)}: comment ends before closing delimiter`);
       trimNextText = rightTrim;
       i = k + 2;
       continue;
@@ -76,7 +92,7 @@ function lex(text: string): Tok[] {
     toks.push({ kind: 'left', val: '{{', pos: start });
     let parenDepth = 0;
     for (;;) {
-      if (j >= text.length) throw new TemplateError(`template: :${lineOf(text, start)}: unclosed action`);
+      if (j >= text.length) throw new TemplateError(`template: base:${lineOf(text, start)}: unclosed action`);
       const c = text[j];
       if (isSpace(c) && text[j + 1] === '-' && text.startsWith('}}', j + 2)) {
         toks.push({ kind: 'right', val: '}}', pos: j + 2 });
@@ -85,7 +101,7 @@ function lex(text: string): Tok[] {
         break;
       }
       if (text.startsWith('}}', j)) {
-        if (parenDepth > 0) throw new TemplateError(`template: :${lineOf(text, j)}: unclosed left paren`);
+        if (parenDepth > 0) throw new TemplateError(`template: base:${lineOf(text, j)}: unclosed left paren`);
         toks.push({ kind: 'right', val: '}}', pos: j });
         i = j + 2;
         break;
@@ -102,7 +118,7 @@ function lex(text: string): Tok[] {
         continue;
       }
       if (c === ':' ) {
-        if (text[j + 1] !== '=') throw new TemplateError(`template: :${lineOf(text, j)}: expected :=`);
+        if (text[j + 1] !== '=') throw new TemplateError(`template: base:${lineOf(text, j)}: expected :=`);
         toks.push({ kind: 'declare', val: ':=', pos: j }); j += 2; continue;
       }
       if (c === '=') { toks.push({ kind: 'assign', val: '=', pos: j }); j++; continue; }
@@ -111,37 +127,41 @@ function lex(text: string): Tok[] {
       if (c === '(') { parenDepth++; toks.push({ kind: 'lparen', val: '(', pos: j }); j++; continue; }
       if (c === ')') {
         parenDepth--;
-        if (parenDepth < 0) throw new TemplateError(`template: :${lineOf(text, j)}: unexpected right paren`);
+        if (parenDepth < 0) throw new TemplateError(`template: base:${lineOf(text, j)}: unexpected right paren`);
         toks.push({ kind: 'rparen', val: ')', pos: j }); j++; continue;
       }
       if (c === '"') {
         let k = j + 1;
         while (k < text.length && text[k] !== '"') {
           if (text[k] === '\\') k++;
-          if (text[k] === '\n') throw new TemplateError(`template: :${lineOf(text, j)}: unterminated quoted string`);
+          if (text[k] === '\n') throw new TemplateError(`template: base:${lineOf(text, j)}: unterminated quoted string`);
           k++;
         }
-        if (k >= text.length) throw new TemplateError(`template: :${lineOf(text, j)}: unterminated quoted string`);
+        if (k >= text.length) throw new TemplateError(`template: base:${lineOf(text, j)}: unterminated quoted string`);
         toks.push({ kind: 'string', val: text.slice(j, k + 1), pos: j }); j = k + 1; continue;
       }
       if (c === '`') {
         const k = text.indexOf('`', j + 1);
-        if (k < 0) throw new TemplateError(`template: :${lineOf(text, j)}: unterminated raw quoted string`);
+        if (k < 0) throw new TemplateError(`template: base:${lineOf(text, j)}: unterminated raw quoted string`);
         toks.push({ kind: 'rawstring', val: text.slice(j, k + 1), pos: j }); j = k + 1; continue;
       }
       if (c === "'") {
         let k = j + 1;
         while (k < text.length && text[k] !== "'") { if (text[k] === '\\') k++; k++; }
-        if (k >= text.length) throw new TemplateError(`template: :${lineOf(text, j)}: unterminated character constant`);
+        if (k >= text.length) throw new TemplateError(`template: base:${lineOf(text, j)}: unterminated character constant`);
         toks.push({ kind: 'char', val: text.slice(j, k + 1), pos: j }); j = k + 1; continue;
       }
       if (c === '$') {
         const m = /^\$[\p{L}_0-9]*/u.exec(text.slice(j))!;
+        atTerminator(text, j + m[0].length);
         toks.push({ kind: 'variable', val: m[0], pos: j }); j += m[0].length; continue;
       }
       if (c === '.') {
-        const m = /^\.[\p{L}_][\p{L}_0-9]*/u.exec(text.slice(j));
-        if (m) { toks.push({ kind: 'field', val: m[0], pos: j }); j += m[0].length; continue; }
+        const m = /^\.[\p{L}_0-9]*/u.exec(text.slice(j));
+        if (m && m[0].length > 1 && !/[0-9]/.test(m[0][1])) {
+          atTerminator(text, j + m[0].length);
+          toks.push({ kind: 'field', val: m[0], pos: j }); j += m[0].length; continue;
+        }
         if (/[0-9]/.test(text[j + 1] ?? '')) {
           // a number like .5
         } else {
@@ -149,22 +169,56 @@ function lex(text: string): Tok[] {
         }
       }
       if (/[0-9+\-.]/.test(c)) {
-        const m = /^[+-]?(0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|(\d[\d_]*)?\.?[\d_]*([eE][+-]?\d+)?)i?/.exec(text.slice(j));
-        if (!m || m[0] === '' || m[0] === '+' || m[0] === '-') throw new TemplateError(`template: :${lineOf(text, j)}: bad number syntax: ${JSON.stringify(text.slice(j, j + 1))}`);
-        if (/^[\p{L}_]/u.test(text[j + m[0].length] ?? '')) throw new TemplateError(`template: :${lineOf(text, j)}: bad number syntax: ${JSON.stringify(text.slice(j, j + m[0].length + 1))}`);
-        toks.push({ kind: 'number', val: m[0], pos: j }); j += m[0].length; continue;
+        const { end, ok } = scanNumber(text, j);
+        if (!ok) throw new TemplateError(`template: base:${lineOf(text, j)}: bad number syntax: ${JSON.stringify(text.slice(j, end))}`);
+        toks.push({ kind: 'number', val: text.slice(j, end), pos: j }); j = end; continue;
       }
       const m = /^[\p{L}_][\p{L}_0-9]*/u.exec(text.slice(j));
       if (m) {
         const word = m[0];
+        atTerminator(text, j + word.length);
         const kind: TokKind = KEYWORDS.has(word) ? 'keyword' : word === 'true' || word === 'false' ? 'bool' : word === 'nil' ? 'nil' : 'ident';
         toks.push({ kind, val: word, pos: j }); j += word.length; continue;
       }
-      throw new TemplateError(`template: :${lineOf(text, j)}: unexpected ${JSON.stringify(c)} in command`);
+      // Printable ASCII is a one-character item the parser rejects in context; anything else stops the lexer.
+      const cp = text.codePointAt(j)!;
+      if (cp < 0x7f && cp >= 0x20) { toks.push({ kind: 'punct', val: c, pos: j }); j++; continue; }
+      throw new TemplateError(`template: base:${lineOf(text, j)}: unrecognized character in action: ${goU(cp)}`);
     }
   }
   toks.push({ kind: 'eof', val: '', pos: text.length });
-  return toks;
+}
+
+/** Go's lexer after a field, variable or identifier: the next character must end it (lexFieldOrVariable, lexIdentifier). */
+function atTerminator(text: string, k: number): void {
+  const c = text[k];
+  if (c === undefined || isSpace(c) || '.,|:()'.includes(c) || text.startsWith('}}', k)) return;
+  throw new TemplateError(`template: base:${lineOf(text, k)}: bad character ${goU(text.codePointAt(k)!)}`);
+}
+
+/** fmt's %#U. */
+function goU(cp: number): string {
+  const hex = cp.toString(16).toUpperCase().padStart(4, '0');
+  return /[\p{L}\p{M}\p{N}\p{P}\p{S} ]/u.test(String.fromCodePoint(cp)) ? `U+${hex} '${String.fromCodePoint(cp)}'` : `U+${hex}`;
+}
+
+/** Go's lexer scanNumber: how far a number runs, and whether an alphanumeric follows it (then "bad number syntax"). */
+function scanNumber(s: string, j: number): { end: number; ok: boolean } {
+  let k = j;
+  const has = (set: string) => k < s.length && set.includes(s[k]);
+  if (has('+-')) k++;
+  let digits = '0123456789_';
+  if (has('0')) {
+    k++;
+    if (has('xX')) { k++; digits = '0123456789abcdefABCDEF_'; } else if (has('oO')) { k++; digits = '01234567_'; } else if (has('bB')) { k++; digits = '01_'; }
+  }
+  while (has(digits)) k++;
+  if (has('.')) { k++; while (has(digits)) k++; }
+  if (digits.length === 11 && has('eE')) { k++; if (has('+-')) k++; while (has('0123456789_')) k++; }
+  if (digits.length === 23 && has('pP')) { k++; if (has('+-')) k++; while (has('0123456789_')) k++; }
+  if (has('i')) k++;
+  if (k < s.length && /^[\p{L}\p{Nd}_]/u.test(s.slice(k))) return { end: k + String.fromCodePoint(s.codePointAt(k)!).length, ok: false };
+  return { end: k, ok: true };
 }
 
 function isSpace(c: string | undefined): boolean {
@@ -216,15 +270,15 @@ class Parser {
           case 'if': case 'with': list.push(this.parseControl(k.val, k.pos)); continue;
           case 'range': list.push(this.parseControl('range', k.pos)); continue;
           case 'break': case 'continue':
+            this.expectRight(`{{${k.val}}}`);
             if (this.rangeDepth === 0) this.fail(`{{${k.val}}} outside {{range}}`, k.pos);
-            this.expectRight(k.val);
             list.push({ type: k.val, pos: k.pos });
             continue;
           case 'define': {
             if (this.depth > 0) this.fail('unexpected <define> in command', k.pos);
             const { name } = this.templateName('define');
             this.expectRight('define clause');
-            this.defines.set(name, this.parseBody('define', k.pos));
+            this.addDefine(name, this.parseBody('define', k.pos));
             continue;
           }
           case 'template': {
@@ -237,7 +291,7 @@ class Parser {
           case 'block': {
             const { name, pos } = this.templateName('block');
             const pipe = this.parsePipeline('block clause', false);
-            this.defines.set(name, this.parseBody('block', k.pos));
+            this.addDefine(name, this.parseBody('block', k.pos));
             list.push({ type: 'template', pos, name, pipe });
             continue;
           }
@@ -251,11 +305,18 @@ class Parser {
     }
   }
 
+  /** parse.Tree.add: a template may be defined twice only if one of the bodies is empty (whitespace). */
+  private addDefine(name: string, body: Node[]): void {
+    const existing = this.defines.get(name);
+    if (existing === undefined || isEmptyTree(existing)) { this.defines.set(name, body); return; }
+    if (!isEmptyTree(body)) this.fail(`template: multiple definition of template ${JSON.stringify(name)}`, this.peek().pos);
+  }
+
   /** The quoted name after define, template or block. */
   private templateName(context: string): { name: string; pos: number } {
     const t = this.nextNonSpace();
     if (t.kind !== 'string' && t.kind !== 'rawstring') this.fail(`unexpected ${show(t)} in ${context} clause`, t.pos);
-    return { name: t.kind === 'string' ? unquote(t.val) : t.val.slice(1, -1), pos: t.pos };
+    return { name: t.kind === 'string' ? this.unquoteOrFail(t) : t.val.slice(1, -1), pos: t.pos };
   }
 
   /** A define's or block's body, up to its {{end}}, with a fresh variable scope. */
@@ -285,10 +346,12 @@ class Parser {
         // {{else if ...}} / {{else with ...}}: a nested control that shares our {{end}}.
         elseList = [this.parseControl(kind, after.pos)];
       } else {
+        // {{else if}} in a range or with (or {{else with}} in an if) leaves the keyword where the list expects input.
+        if (after.kind === 'keyword' && (after.val === 'if' || after.val === 'with')) this.fail(`unexpected <${after.val}> in input`, after.pos);
         this.backup();
         this.expectRight('else');
         const rest = this.parseList();
-        if (rest.end !== '{{end}}') this.fail(rest.end ? `unexpected ${rest.end}` : 'unexpected EOF', this.peek().pos);
+        if (rest.end !== '{{end}}') this.fail(rest.end ? `expected end; found ${rest.end}` : 'unexpected EOF', this.peek().pos);
         elseList = rest.list;
       }
     } else if (first.end !== '{{end}}') {
@@ -311,12 +374,16 @@ class Parser {
       if (after.kind === 'declare' || after.kind === 'assign') {
         decl.push(v.val);
         isAssign = after.kind === 'assign';
-        if (isAssign && !this.vars.includes(v.val)) this.fail(`undefined variable "${v.val}"`, v.pos);
-        if (!isAssign) this.vars.push(v.val);
-      } else if (after.kind === 'comma' && allowDecl && context === 'range') {
+        // Go's parser adds the variable even for `=` (an undeclared one fails when executed).
+        this.vars.push(v.val);
+      } else if (after.kind === 'comma' && !(allowDecl && context === 'range')) {
+        this.fail(`too many declarations in ${context}`, after.pos);
+      } else if (after.kind === 'comma') {
         const v2 = this.nextNonSpace();
         const d = this.nextNonSpace();
-        if (v2.kind !== 'variable' || d.kind !== 'declare' && d.kind !== 'assign') this.fail('range can only initialize variables', v.pos);
+        if (v2.kind !== 'variable') this.fail('range can only initialize variables', v2.pos);
+        if (d.kind === 'comma') this.fail('too many declarations in range', d.pos);
+        if (d.kind !== 'declare' && d.kind !== 'assign') this.fail('range can only initialize variables', v.pos);
         decl.push(v.val, v2.val);
         isAssign = d.kind === 'assign';
         if (!isAssign) this.vars.push(v.val, v2.val);
@@ -329,6 +396,9 @@ class Parser {
     const cmds: Command[] = [];
     for (;;) {
       const t = this.nextNonSpace();
+      if (!OPERAND_START.has(t.kind) && t.kind !== 'right' && t.kind !== 'rparen') {
+        this.fail(t.kind === 'eof' ? 'unclosed action' : `unexpected ${show(t)} in ${context}`, t.pos);
+      }
       if (t.kind === 'right' || t.kind === 'rparen') {
         if (t.kind === 'rparen' && context !== 'paren') this.fail('unexpected right paren', t.pos);
         if (t.kind === 'right' && context === 'paren') this.fail('unclosed left paren', t.pos);
@@ -395,9 +465,9 @@ class Parser {
       case 'variable':
         if (!this.vars.includes(t.val)) this.fail(`undefined variable "${t.val}"`, t.pos);
         return { type: 'variable', pos: t.pos, name: t.val, idents: [] };
-      case 'string': return { type: 'string', pos: t.pos, text: unquote(t.val), quoted: t.val };
+      case 'string': return { type: 'string', pos: t.pos, text: this.unquoteOrFail(t), quoted: t.val };
       case 'rawstring': return { type: 'string', pos: t.pos, text: t.val.slice(1, -1), quoted: t.val };
-      case 'char': return numberArg(t, charValue(t.val));
+      case 'char': return numberArg(t, this.charOrFail(t));
       case 'number': return numberArg(t);
       case 'lparen': {
         // Go caps parenthesized pipelines at 10000 (maxStackDepth); this evaluator at MAX_NESTING.
@@ -413,12 +483,45 @@ class Parser {
     }
   }
 
+  /** strconv.Unquote; its error is Go's bare "invalid syntax". */
+  private unquoteOrFail(t: Tok): string {
+    try {
+      return unquote(t.val);
+    } catch (e) {
+      if (e instanceof SyntaxError) this.fail('invalid syntax', t.pos);
+      throw e;
+    }
+  }
+
+  /** A character constant: strconv.UnquoteChar of one character, nothing after it but the quote. */
+  private charOrFail(t: Tok): number {
+    const body = t.val.slice(1, -1);
+    let first: string;
+    let rest: string;
+    const esc = /^\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|[abfnrtv\\'])/.exec(body);
+    if (esc) {
+      first = unquote(`"${esc[0] === "\\'" ? "'" : esc[0]}"`);
+      rest = body.slice(esc[0].length);
+    } else if (body === '' || body.startsWith('\\') || body.startsWith("'")) {
+      this.fail('invalid syntax', t.pos);
+    } else {
+      first = String.fromCodePoint(body.codePointAt(0)!);
+      rest = body.slice(first.length);
+    }
+    if (rest !== '') this.fail(`malformed character constant: ${t.val}`, t.pos);
+    return first.codePointAt(0)!;
+  }
+
   private expectRight(context: string): void {
     const t = this.nextNonSpace();
     if (t.kind !== 'right') this.fail(`unexpected ${show(t)} in ${context}`, t.pos);
   }
 
-  private next(): Tok { return this.toks[this.i++] ?? this.toks[this.toks.length - 1]; }
+  private next(): Tok {
+    const t = this.toks[this.i++] ?? this.toks[this.toks.length - 1];
+    if (t.kind === 'lexerror') throw new TemplateError(t.val);
+    return t;
+  }
   private backup(): void { this.i--; }
   private peek(): Tok { return this.toks[this.i] ?? this.toks[this.toks.length - 1]; }
   private skipSpace(): void { while (this.peek().kind === 'space') this.i++; }
@@ -426,14 +529,21 @@ class Parser {
   private peekNonSpace(): Tok { this.skipSpace(); return this.peek(); }
 
   private fail(message: string, pos: number): never {
-    throw new TemplateError(`template: :${lineOf(this.text, pos)}: ${message}`);
+    throw new TemplateError(`template: base:${lineOf(this.text, pos)}: ${message}`);
   }
 }
 
+/** parse's item.String(): keywords in angle brackets, anything else quoted (%q, or %.10q... past 10 bytes). */
 function show(t: Tok): string {
   if (t.kind === 'eof') return 'EOF';
-  if (t.kind === 'right') return '"}}"';
-  return `<${t.val}>`;
+  if (t.kind === 'keyword') return `<${t.val}>`;
+  if (Buffer.byteLength(t.val) > 10) return `${JSON.stringify([...t.val].slice(0, 10).join(''))}...`;
+  return JSON.stringify(t.val);
+}
+
+/** parse.IsEmptyTree for a define's body: only whitespace text. */
+function isEmptyTree(nodes: Node[]): boolean {
+  return nodes.every(n => n.type === 'text' && n.text.trim() === '');
 }
 
 function termText(a: Arg): string {
@@ -446,11 +556,15 @@ function termText(a: Arg): string {
   }
 }
 
+function validRune(cp: number): boolean {
+  return cp <= 0x10ffff && !(cp >= 0xd800 && cp <= 0xdfff);
+}
+
 /** Go's parse.newNumber: which of int64, uint64 and float64 the constant fits, as in text/template/parse/node.go. */
 function numberArg(t: Tok, charCode?: number): Arg {
   const base = { type: 'number' as const, pos: t.pos, text: t.val };
   if (charCode !== undefined) return { ...base, isInt: true, isUint: true, isFloat: true, int: BigInt(charCode), float: charCode };
-  if (/i$/.test(t.val)) throw new TemplateError(`template: :1: complex numbers are not supported: ${t.val}`);
+  if (/i$/.test(t.val)) throw new TemplateError(`template: base:1: complex numbers are not supported: ${t.val}`);
   const int = parseGoInt(t.val);
   const I64 = 2n ** 63n;
   let isInt = int !== undefined && int >= -I64 && int < I64;
@@ -464,14 +578,14 @@ function numberArg(t: Tok, charCode?: number): Arg {
   } else {
     const f = parseGoFloat(t.val);
     if (f !== undefined) {
-      if (!/[.eEpP]/.test(t.val)) throw new TemplateError(`template: :1: integer overflow: ${JSON.stringify(t.val)}`);
+      if (!/[.eEpP]/.test(t.val)) throw new TemplateError(`template: base:1: integer overflow: ${JSON.stringify(t.val)}`);
       isFloat = true;
       float = f;
       if (Number.isInteger(f) && f >= -(2 ** 63) && f < 2 ** 63) { isInt = true; intValue = BigInt(f); }
       if (Number.isInteger(f) && f >= 0 && f < 2 ** 64) { isUint = true; intValue = BigInt(f); }
     }
   }
-  if (!isInt && !isUint && !isFloat) throw new TemplateError(`template: :1: illegal number syntax: ${JSON.stringify(t.val)}`);
+  if (!isInt && !isUint && !isFloat) throw new TemplateError(`template: base:1: illegal number syntax: ${JSON.stringify(t.val)}`);
   return { ...base, isInt, isUint, isFloat, int: intValue, float };
 }
 
@@ -495,16 +609,13 @@ function parseGoFloat(text: string): number | undefined {
   return undefined;
 }
 
-function charValue(quoted: string): number {
-  const body = quoted.slice(1, -1);
-  if (body.startsWith('\\')) return unquote(`"${body}"`).codePointAt(0)!;
-  return body.codePointAt(0)!;
-}
-
-/** Go's strconv.Unquote for a double-quoted string. */
+/** Go's strconv.Unquote for a double-quoted string; a SyntaxError for an escape Go rejects. */
 function unquote(quoted: string): string {
   const body = quoted.slice(1, -1);
-  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|.)/g, (_m, e: string) => {
+  return body.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{3}|[abfnrtv\\"]|[\s\S]?)/g, (_m, e: string) => {
+    if (e === '' || !/^(x..|u|U|[0-7]{3}|[abfnrtv\\"])/.test(e)) throw new SyntaxError('invalid syntax');
+    if ((e[0] === 'u' || e[0] === 'U') && !validRune(parseInt(e.slice(1), 16))) throw new SyntaxError('invalid syntax');
+    if (/^[0-7]{3}$/.test(e) && parseInt(e, 8) > 255) throw new SyntaxError('invalid syntax');
     switch (e[0]) {
       case 'n': return '\n';
       case 't': return '\t';
