@@ -176,30 +176,20 @@ interface ArgoCluster {
 function parseArgoCluster(o: any): ArgoCluster {
   if (o.kind === 'ExternalSecret') {
     const template = o.spec?.target?.template ?? {};
-    const data = template.data ?? {};
     // The config is a Go template whose actions splice the fetched values in (`{{ .certData | b64enc | toJson }}`).
-    let config: any = {};
-    try {
-      config = JSON.parse(String(data.config ?? '{}').replace(/\{\{[^}]*\}\}/g, 'null'));
-    } catch {
-      config = {};
-    }
     return {
-      name: String(data.name ?? ''),
-      server: String(data.server ?? ''),
-      project: data.project,
-      shard: data.shard,
-      namespaces: data.namespaces,
-      labels: { ...template.metadata?.labels ?? {} },
-      annotations: { ...template.metadata?.annotations ?? {} },
-      config,
+      ...clusterFields(template.data ?? {}, template.metadata, (text: string) => text.replace(/\{\{[^}]*\}\}/g, 'null')),
       store: (o.spec?.data ?? []).map((d: any) => String(d.secretKey)),
     };
   }
-  const data = o.stringData ?? {};
+  return clusterFields(o.stringData ?? {}, o.metadata, (text: string) => text);
+}
+
+/** The fields of a cluster Secret's data (`config` parsed after `prepare`; `{}` when it is not JSON). */
+function clusterFields(data: any, metadata: any, prepare: (config: string) => string): ArgoCluster {
   let config: any = {};
   try {
-    config = JSON.parse(String(data.config ?? '{}'));
+    config = JSON.parse(prepare(String(data.config ?? '{}')));
   } catch {
     config = {};
   }
@@ -209,8 +199,8 @@ function parseArgoCluster(o: any): ArgoCluster {
     project: data.project,
     shard: data.shard,
     namespaces: data.namespaces,
-    labels: { ...o.metadata?.labels ?? {} },
-    annotations: { ...o.metadata?.annotations ?? {} },
+    labels: { ...metadata?.labels ?? {} },
+    annotations: { ...metadata?.annotations ?? {} },
     config,
   };
 }

@@ -13,8 +13,9 @@ import {
 import { ResolvedFluxOptions } from './flux-options';
 import { FluxSources } from './flux-sources';
 import { isMap, mergeHelmValues } from './helm-values';
-import { normalize, TreeIndex } from './tree-index';
+import { TreeIndex } from './tree-index';
 import { show } from '../private/errors';
+import { normalizeTreePath } from '../private/placement';
 import { parseYamlDocument } from '../private/yaml-input';
 
 /** What the translation knows of the fleet while it places one Application. */
@@ -185,7 +186,7 @@ export function placeApplication(input: PlacementInput, ctx: PlacementContext): 
     if (local && String(s.targetRevision ?? 'HEAD') !== ctx.revision) {
       fail(`reads the fleet's repository at revision ${show(s.targetRevision)}, not the fleet's (${show(ctx.revision)}); the tree's files at that revision are not known`);
     }
-    const dir = normalize(String(s.path)) ?? '';
+    const dir = normalizeTreePath(String(s.path)) ?? '';
     const k: any = { ...commonSpec, path: `./${dir}`, prune, sourceRef: { kind: 'GitRepository', name: git.name ?? fleetSourceName(ctx) }, wait: ctx.options.wait };
     if (s.directory?.include || s.directory?.exclude) {
       fail(`directory 'include'/'exclude' (${show(s.directory.include ?? s.directory.exclude)}) has no Flux equivalent: a Kustomization applies every manifest of its path; split the directory`);
@@ -274,7 +275,7 @@ function helmRelease(input: PlacementInput, ctx: PlacementContext, s: any, refs:
   } else {
     const git = ctx.sources.gitRepository(String(s.repoURL), String(s.targetRevision ?? 'HEAD'));
     if (git.error !== undefined) { fail(`source ${show(s.repoURL)}: ${git.error}`); return undefined; }
-    chartSpec.chart = `./${normalize(String(s.path)) ?? ''}`;
+    chartSpec.chart = `./${normalizeTreePath(String(s.path)) ?? ''}`;
     chartSpec.sourceRef = { kind: 'GitRepository', name: git.name };
     // Argo CD renders the chart of every new commit; Flux's default only re-renders on a new chart version.
     chartSpec.reconcileStrategy = 'Revision';
@@ -357,10 +358,10 @@ function resolveValueFile(f: string, s: any, refs: any[], ctx: PlacementContext,
       fail(`value file '${f}' is read from ${show(ref.repoURL)} at ${show(ref.targetRevision)}, not from the fleet's tree at its revision; a HelmRelease cannot read it (Flux reads values from the chart's source, ConfigMaps and Secrets)`);
       return undefined;
     }
-    return normalize(m[2]);
+    return normalizeTreePath(m[2]);
   }
   if (s.chart) { fail(`value file '${f}' is inside the chart of a Helm repository; Flux reads it with the chart only through 'valuesFiles' of a chart source, which Argo CD's form cannot say: give its values as 'values'`); return undefined; }
-  return normalize(`${s.path}/${f}`);
+  return normalizeTreePath(`${s.path}/${f}`);
 }
 
 function parseValues(text: string, fail: (m: string) => void): unknown {
@@ -449,7 +450,7 @@ function shardLabel(cluster: FluxCluster): Record<string, string> {
 }
 
 function dirOf(path: string): string {
-  return normalize(path) ?? '';
+  return normalizeTreePath(path) ?? '';
 }
 
 /** `to` relative to the directory `from` (both tree paths). */

@@ -5,6 +5,7 @@
  */
 import type { TreeEntry } from '../gitops/fleet-model';
 import { isClusterScoped } from '../private/kinds';
+import { normalizeTreePath } from '../private/placement';
 import { tryParseYamlDocument } from '../private/yaml-input';
 
 /** An object of a directory (a summary for rendered workload objects; the whole object when it matters). */
@@ -86,19 +87,19 @@ export class TreeIndex {
       }
       for (const r of [...arrayOf(k.resources), ...arrayOf(k.bases), ...arrayOf(k.components)]) {
         if (typeof r !== 'string' || /^[a-z][a-z0-9+.-]*:\/\//i.test(r) || r.startsWith('git@')) continue;
-        const target = normalize(`${d}/${r}`);
+        const target = normalizeTreePath(`${d}/${r}`);
         if (target === undefined) continue;
         const files = this.entriesAt(target);
         if (files.length) for (const e of files) out.push({ path: e.path, object: e.object, content: e.content });
         else visit(target, depth + 1);
       }
       for (const g of arrayOf(k.generators)) {
-        const target = normalize(`${d}/${g}`);
+        const target = normalizeTreePath(`${d}/${g}`);
         for (const gen of target === undefined ? [] : this.entriesAt(target)) {
           const o = this.full(gen);
           if (o?.kind !== 'ksops') continue;
           for (const f of arrayOf(o.files)) {
-            const file = normalize(`${d}/${f}`);
+            const file = normalizeTreePath(`${d}/${f}`);
             for (const e of file === undefined ? [] : this.entriesAt(file)) out.push({ path: e.path, object: e.object, content: e.content });
           }
         }
@@ -137,18 +138,4 @@ export class TreeIndex {
 
 function arrayOf(v: unknown): any[] {
   return Array.isArray(v) ? v : [];
-}
-
-/** A tree-relative path without `.`, `..` (undefined when it leaves the tree) and trailing slashes. */
-export function normalize(p: string): string | undefined {
-  const out: string[] = [];
-  for (const part of String(p).split('/')) {
-    if (part === '..') {
-      if (out.length === 0) return undefined;
-      out.pop();
-    } else if (part !== '.' && part !== '') {
-      out.push(part);
-    }
-  }
-  return out.join('/');
 }

@@ -1,6 +1,7 @@
 import type { TreeEntry } from './fleet-model';
 import { globMatch } from '../private/glob';
 import { isClusterScoped } from '../private/kinds';
+import { normalizeTreePath } from '../private/placement';
 import { SortedPaths } from '../private/sorted-paths';
 import { pushAll } from '../private/util';
 import { tryParseYamlDocument } from '../private/yaml-input';
@@ -75,7 +76,7 @@ export class TreeObjects {
 
   /** What the source deploys, or undefined when it cannot be known offline (a Helm chart). */
   public deployedBy(source: PathSource): DeployedObject[] | undefined {
-    const dir = normalize(source.path);
+    const dir = normalizeTreePath(source.path);
     if (dir === undefined) return undefined;
     const key = source.directory || source.kustomize || source.helm
       ? JSON.stringify([dir, source.directory ?? null, !!source.kustomize, !!source.helm])
@@ -127,7 +128,7 @@ export class TreeObjects {
     const out: DeployedObject[] = [];
     for (const r of [...arrayOf(k.resources), ...arrayOf(k.bases), ...arrayOf(k.components)]) {
       if (typeof r !== 'string' || /^[a-z][a-z0-9+.-]*:\/\//i.test(r) || /^(github\.com|gitlab\.com|bitbucket\.org)\//.test(r) || r.startsWith('git@')) continue;
-      const target = normalize(dir ? `${dir}/${r}` : r);
+      const target = normalizeTreePath(dir ? `${dir}/${r}` : r);
       if (target === undefined) continue;
       const entries = this.byPath.get(target);
       if (entries) {
@@ -192,18 +193,4 @@ function kustomizationOf(e: TreeEntry): any {
 
 function arrayOf(v: unknown): any[] {
   return Array.isArray(v) ? v : [];
-}
-
-/** A tree-relative path without `.`, `..` (undefined when it leaves the tree) and trailing slashes. */
-function normalize(p: string): string | undefined {
-  const out: string[] = [];
-  for (const part of String(p).split('/')) {
-    if (part === '..') {
-      if (out.length === 0) return undefined;
-      out.pop();
-    } else if (part !== '.' && part !== '') {
-      out.push(part);
-    }
-  }
-  return out.join('/');
 }

@@ -59,6 +59,20 @@ export function treePathErrors(rel: unknown): string[] {
   return errors;
 }
 
+/** A tree-relative path without `.`, `..` (undefined when it leaves the tree) and trailing slashes. */
+export function normalizeTreePath(p: string): string | undefined {
+  const out: string[] = [];
+  for (const part of String(p).split('/')) {
+    if (part === '..') {
+      if (out.length === 0) return undefined;
+      out.pop();
+    } else if (part !== '.' && part !== '') {
+      out.push(part);
+    }
+  }
+  return out.join('/');
+}
+
 /** Whether `rel` is a normalized path inside a tree (see `treePathErrors`). */
 export function isTreePath(rel: unknown): rel is string {
   if (typeof rel !== 'string' || rel.length === 0 || rel.length > MAX_TREE_PATH) return false;
