@@ -194,7 +194,9 @@ describe('an external-dns switch\'s name is published by the pair\'s records onl
     const meta = (name: string) => ({ name, namespace: 'api' });
     // WHEN prod-us-1's directory gains an Ingress (TLS host only), a VirtualService on the mesh, and one on a gateway
     write('clusters/prod-us-1/api/Ingress.web.yaml', {
-      apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: meta('web'),
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: meta('web'),
       spec: { rules: [{ host: 'web.acme.io' }], tls: [{ hosts: ['api.acme.io'], secretName: 'tls' }] },
     });
     write('clusters/prod-us-1/api/VirtualService.internal.yaml', {
