@@ -11,7 +11,8 @@
  * SealedSecret (sealed for prod-eu-1's controller) and one SOPS file (encrypted to prod-eu-2's age key).
  * Disaster recovery: the API has a warm standby in a third region (dr-eu-central-1, one replica that an autoscaler
  * takes to prod-eu-1's capacity on failover), a PrimaryClusterDown alert evaluated on prod-us-1, and an
- * external-dns weighted record that moves with the DR state file (dr.yaml).
+ * external-dns weighted record (api.eu.acme.io, served by prod-eu-1 and its standby only) that moves with the DR
+ * state file (dr.yaml).
  *
  * Run: npx ts-node examples/basic-fleet/main.ts   (writes to $CDK8S_OUTDIR, default examples/basic-fleet/dist)
  */
@@ -316,8 +317,20 @@ export function buildExampleFleet(
     threshold: 0.99,
   });
   const nginx = NginxTrafficRouting.of({ ingress: { host: 'api.staging.acme.io', tlsSecretName: 'api-tls' } });
-  const istio = IstioTrafficRouting.of({ virtualService: { hosts: ['api.acme.io'], gateways: ['istio-system/public'] } });
   const analysis = CanaryStep.analysis({ templates: [successRate], args: [AnalysisRunArgument.canaryServiceName('service-name')] });
+  // Each production cluster serves the API under a name of its own on its public gateway; the global api.acme.io
+  // (a latency record kept outside the fleet) points at them. api.eu.acme.io is the DR pair's: weighted records on
+  // prod-eu-1 and its standby only, since Route 53 keeps every record of a name under one routing policy.
+  const apiHosts: Record<string, string> = { 'prod-eu-1': 'api.eu.acme.io', 'prod-eu-2': 'api.eu-2.acme.io', 'prod-us-1': 'api.us.acme.io' };
+  const productionCanary = (host: string) => DeliveryStrategy.rollout(RolloutStrategy.canary({
+    trafficRouting: IstioTrafficRouting.of({ virtualService: { hosts: [host], gateways: ['istio-system/public'] } }),
+    steps: [
+      CanaryStep.weight(5), CanaryStep.pause(Duration.minutes(5)), analysis,
+      CanaryStep.weight(10), CanaryStep.pause(Duration.minutes(5)), analysis,
+      CanaryStep.weight(30), CanaryStep.pause(Duration.minutes(10)), analysis,
+      CanaryStep.weight(60), CanaryStep.pause(Duration.minutes(10)), analysis,
+    ],
+  }));
   const workloadClusters = {
     matchExpressions: [
       { key: 'environment', operator: LabelSelectorOperator.IN, values: ['dev', 'staging', 'production'] },
@@ -354,17 +367,12 @@ export function buildExampleFleet(
         settings: {
           replicas: 3,
           quota: { requestsCpu: '8', requestsMemory: '8Gi', pods: 60 },
-          delivery: DeliveryStrategy.rollout(RolloutStrategy.canary({
-            trafficRouting: istio,
-            steps: [
-              CanaryStep.weight(5), CanaryStep.pause(Duration.minutes(5)), analysis,
-              CanaryStep.weight(10), CanaryStep.pause(Duration.minutes(5)), analysis,
-              CanaryStep.weight(30), CanaryStep.pause(Duration.minutes(10)), analysis,
-              CanaryStep.weight(60), CanaryStep.pause(Duration.minutes(10)), analysis,
-            ],
-          })),
         },
       },
+      ...production.map(c => ({
+        match: ClusterMatch.cluster(c.clusterName),
+        settings: { delivery: productionCanary(apiHosts[c.clusterName] ?? `api.${c.clusterName}.acme.io`) },
+      })),
       { match: ClusterMatch.region('us-east-1'), settings: { env: { DATA_REGION: 'us' } } },
       { match: ClusterMatch.cluster('prod-eu-1'), settings: { replicas: 6, configData: { LOG_LEVEL: 'warn' } } },
     ],
@@ -386,7 +394,8 @@ export function buildExampleFleet(
   // Disaster recovery for the API: prod-eu-1 → a warm standby in eu-central-1. The standby runs prod-eu-1's version
   // and configuration with one replica; its autoscaler reaches prod-eu-1's six on failover. prod-us-1's Prometheus
   // (outside both sides) pages when prod-eu-1's API server is down; `cdk8s-fleet failover api --to dr-eu-central-1`
-  // edits dr.yaml and the next synth moves the external-dns weights on the API's VirtualService.
+  // edits dr.yaml and the next synth moves the external-dns weights of api.eu.acme.io on the API's VirtualService
+  // (the standby renders prod-eu-1's configuration, its host included).
   new DrApplication(fleet, 'api-dr', {
     source: DrSource.workload(api),
     primary: clusters.filter(c => c.clusterName === 'prod-eu-1'),

@@ -2,12 +2,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
 import * as yaml from 'js-yaml';
+import { ClusterMatch, ExternalDnsTrafficSwitch, IObjectPatch, SwitchTarget } from '../../src';
 import { proveDisasterRecovery } from '../../src/dr/private/dr-proofs';
 import { readTreeModel } from '../../src/gitops/fleet-model';
 import { computePlan, planText } from '../../src/gitops/fleet-plan';
 import { planHtml } from '../../src/gitops/plan-html';
 import { errorOf } from '../util';
-import { drFleet, DR_STATE } from './fixture';
+import { drFleet, DR_STATE, FixtureOptions } from './fixture';
 
 const FAILED_OVER = DR_STATE.replace('api: prod-eu-1', 'api: dr-eu-central-1');
 const PREFIX = "[platform/api-dr/Standby-dr-eu-central-1] DR pair 'api': ";
@@ -130,5 +131,95 @@ describe('DR proofs on a tree on disk (cdk8s-fleet validate)', () => {
       `DR pair 'api': ${STANDBY}runs ghcr.io/acme/api:1.8.1, older than the primary's 1.8.2: a failover would roll back; the promotion guard applies to the standby [disaster-recovery]`,
       `DR pair 'api': ${STANDBY}its HorizontalPodAutoscaler 'api' allows at most 1 replicas, below the primary's 2: after a failover it could not carry the primary's load; raise 'standbyMaxReplicas' [disaster-recovery]`,
     ]);
+  });
+});
+
+describe('an external-dns switch\'s name is published by the pair\'s records only', () => {
+  const PUBLISHED = "[platform/api-dr/Standby-dr-eu-central-1] DR pair 'api': cluster 'prod-us-1' publishes api.acme.io from Service 'api/api' (clusters/prod-us-1/api/Service.api.yaml) ";
+  /** prod-us-1 (outside the pair, running the same workload) annotates its Service with `annotations`. */
+  const annotateProdUs1 = (annotations: Record<string, string>): IObjectPatch => ({
+    patch: (o: any) => { if (o.kind === 'Service') o.metadata.annotations = { ...o.metadata.annotations, ...annotations }; },
+  });
+  const withProdUs1 = (annotations: Record<string, string>, o: FixtureOptions = {}) => drFleet({
+    ...o,
+    workload: { overrides: [{ match: ClusterMatch.cluster('prod-us-1'), settings: { patches: [annotateProdUs1(annotations)] } }] },
+  });
+
+  test('another cluster publishing the pair\'s weighted name plainly fails synth', () => {
+    // GIVEN prod-us-1 publishes api.acme.io too, with no routing policy
+    const { app } = withProdUs1({ 'external-dns.kubernetes.io/hostname': 'api.acme.io' });
+    // WHEN / THEN synth names the pair, the host, the cluster and the object, and what to do
+    expect(errorOf(() => (app as any)._render())).toContain(`${PUBLISHED}without weighted routing (no external-dns set-identifier and aws-weight annotations): `
+      + "its external-dns would create a plain record next to the pair's weighted records of the same name, which Route 53 refuses; "
+      + "serve a host of its own there (a regional name), or put 'prod-us-1' in the weighted set (set-identifier and aws-weight on that object) [disaster-recovery]");
+  });
+
+  test('names compare as DNS does: the alpha prefix, a list, upper case and the final dot', () => {
+    const { app } = withProdUs1({ 'external-dns.alpha.kubernetes.io/hostname': 'api.us.acme.io, API.Acme.IO.' });
+    expect(errorOf(() => (app as any)._render())).toContain(`${PUBLISHED}without weighted routing`);
+  });
+
+  test('a cluster in the weighted set, or serving a host of its own, passes', () => {
+    // GIVEN prod-us-1 with its own set identifier and weight for api.acme.io
+    const weighted = withProdUs1({
+      'external-dns.kubernetes.io/hostname': 'api.acme.io',
+      'external-dns.kubernetes.io/set-identifier': 'prod-us-1',
+      'external-dns.kubernetes.io/aws-weight': '50',
+    });
+    // THEN
+    expect(() => (weighted.app as any)._render()).not.toThrow();
+    // GIVEN prod-us-1 serving its regional name; THEN
+    expect(() => (withProdUs1({ 'external-dns.kubernetes.io/hostname': 'api.us.acme.io' }).app as any)._render()).not.toThrow();
+  });
+
+  test('failover routing owns the name: any other record of it is refused', () => {
+    // GIVEN a failover switch, and prod-us-1 publishing the name as a failover record of its own
+    const { app } = withProdUs1(
+      { 'external-dns.kubernetes.io/hostname': 'api.acme.io', 'external-dns.kubernetes.io/set-identifier': 'prod-us-1', 'external-dns.kubernetes.io/aws-failover': 'SECONDARY' },
+      { dr: { trafficSwitch: ExternalDnsTrafficSwitch.failover({ target: SwitchTarget.service('api'), hostname: 'api.acme.io' }) } },
+    );
+    // THEN
+    expect(errorOf(() => (app as any)._render())).toContain(`${PUBLISHED}as a SECONDARY failover record: `
+      + "the pair's failover routing owns the name's one PRIMARY and one SECONDARY record, and Route 53 refuses any other record of it; "
+      + 'serve a host of its own there (a regional name), or switch the pair with ExternalDnsTrafficSwitch.weighted() and put that cluster in the weighted set [disaster-recovery]');
+  });
+
+  test('on disk: an Ingress rule or TLS host, and a VirtualService on a gateway, publish the name; one on the mesh only does not', () => {
+    // GIVEN a synthesized tree
+    const { app } = drFleet();
+    app.synth();
+    const dir = app.outdir;
+    expect(proofsOnDisk(dir)).toEqual([]);
+    const write = (file: string, o: any) => fs.writeFileSync(path.join(dir, file), yaml.dump(o));
+    const meta = (name: string) => ({ name, namespace: 'api' });
+    // WHEN prod-us-1's directory gains an Ingress (TLS host only), a VirtualService on the mesh, and one on a gateway
+    write('clusters/prod-us-1/api/Ingress.web.yaml', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: meta('web'),
+      spec: { rules: [{ host: 'web.acme.io' }], tls: [{ hosts: ['api.acme.io'], secretName: 'tls' }] },
+    });
+    write('clusters/prod-us-1/api/VirtualService.internal.yaml', {
+      apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: meta('internal'), spec: { hosts: ['api.acme.io'], gateways: ['mesh'] },
+    });
+    write('clusters/prod-us-1/api/VirtualService.public.yaml', {
+      apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: meta('public'), spec: { hosts: ['*', 'api.acme.io'], gateways: ['istio-system/public', 'mesh'] },
+    });
+    // THEN the two that external-dns publishes are found, with no construct path (a tree on disk)
+    const found = proofsOnDisk(dir);
+    expect(found).toHaveLength(2);
+    expect(found[0]).toMatch(/^DR pair 'api': cluster 'prod-us-1' publishes api\.acme\.io from Ingress 'api\/web' \(clusters\/prod-us-1\/api\/Ingress\.web\.yaml\) without weighted routing/);
+    expect(found[1]).toMatch(/^DR pair 'api': cluster 'prod-us-1' publishes api\.acme\.io from VirtualService 'api\/public' \(clusters\/prod-us-1\/api\/VirtualService\.public\.yaml\) without weighted routing/);
+  });
+
+  test('another object on a cluster of the pair is caught too', () => {
+    // GIVEN the standby's directory gains an Ingress for the switched name
+    const { app } = drFleet();
+    app.synth();
+    fs.writeFileSync(path.join(app.outdir, 'clusters/dr-eu-central-1/api/Ingress.web.yaml'), yaml.dump({
+      apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'api' }, spec: { rules: [{ host: 'api.acme.io' }] },
+    }));
+    // THEN
+    expect(proofsOnDisk(app.outdir)).toEqual([expect.stringMatching(/^DR pair 'api': cluster 'dr-eu-central-1' \(of the pair\) also publishes api\.acme\.io from Ingress 'api\/web' /)]);
   });
 });

@@ -12,9 +12,11 @@
  *   active).
  * - **RTO**: the estimate within the declared budget.
  * - **Alerts**: the PrometheusRule is in the tree, on a cluster that runs the Prometheus Operator.
+ * - **Published names**: no object outside an external-dns switch's routing set publishes its host names.
  */
 import { DrSpec } from './dr-spec';
 import { cmp, DeployedObject, pairsOf, TreeObjectReader, TreePair } from './dr-tree';
+import { normalizeHost, publishedNames, routingAnnotations } from './external-dns-names';
 import { estimateRto, rtoText } from './rto';
 import type { FleetModel } from '../../gitops/fleet-model';
 import type { FleetPlan, PlannedApplication } from '../../gitops/fleet-plan';
@@ -78,6 +80,7 @@ export function pairProblems(pair: TreePair, ctx: ProofContext): string[] {
     for (const p of standbyProblems(spec, s, primaryApp, standbyApp, ctx)) problems.push(`${at}: ${p}`);
   }
   problems.push(...alertProblems(spec, ctx));
+  problems.push(...publishedNameProblems(pair, spec, ctx));
   const rto = estimateRto(spec, ctx.standbyTarget(spec));
   if (rto.budget !== undefined && rto.seconds > rto.budget) {
     problems.push(`the RTO estimate exceeds its budget: ${rtoText(rto)}`);
@@ -90,6 +93,7 @@ export class ProofContext {
   public readonly reader: TreeObjectReader;
   private readonly perApp = new Map<PlannedApplication, DeployedObject[]>();
   private readonly perCluster = new Map<string, DeployedObject[]>();
+  private quiet?: { reader: TreeObjectReader; perApp: Map<PlannedApplication, DeployedObject[]> };
 
   public constructor(public readonly model: FleetModel, public readonly plan: FleetPlan) {
     this.reader = new TreeObjectReader(model);
@@ -109,6 +113,19 @@ export class ProofContext {
       this.perCluster.set(cluster, o = apps.flatMap(a => this.objectsOf(a)));
     }
     return o;
+  }
+
+  /**
+   * Every object the cluster's Applications deploy, for the proofs that look beyond the pair (published names):
+   * what cannot be built there (a Kustomize feature the reader lacks) is skipped, not reported as the pair's.
+   */
+  public objectsOnClusterQuietly(cluster: string): DeployedObject[] {
+    const quiet = this.quiet ??= { reader: new TreeObjectReader(this.model), perApp: new Map() };
+    return this.applicationsOn(cluster).flatMap(a => {
+      let o = this.perApp.get(a) ?? quiet.perApp.get(a);
+      if (!o) quiet.perApp.set(a, o = quiet.reader.objectsOf(a));
+      return o;
+    });
   }
 
   public applicationsOn(cluster: string): PlannedApplication[] {
@@ -388,6 +405,49 @@ function alertProblems(spec: DrSpec, ctx: ProofContext): string[] {
   const crd = ctx.objectsOnCluster(m.cluster).some(d => d.object.kind === 'CustomResourceDefinition' && d.object.spec?.group === 'monitoring.coreos.com' && d.object.spec?.names?.kind === 'PrometheusRule');
   const chart = ctx.applicationsOn(m.cluster).some(a => a.sources.some(x => x.chart && CHART_GROUPS[x.chart]?.includes('monitoring.coreos.com')));
   return crd || chart ? [] : [`its PrometheusRule goes to cluster '${m.cluster}', which runs no Prometheus Operator from the tree (no kube-prometheus-stack or prometheus-operator-crds chart, no PrometheusRule CRD): the alert would never fire`];
+}
+
+/**
+ * An external-dns switch's names are published by the pair's records only. Route 53 keeps every record of one name
+ * and type under one routing policy ("You can't create non-failover resource record sets that have the same values
+ * for the Name and Type elements as failover resource record sets", and the same for weighted ones), and failover
+ * routing takes one PRIMARY and one SECONDARY record: an external-dns on any other cluster (or another object of the
+ * pair's clusters) that publishes the same name plainly would have its change refused, or break the pair's.
+ */
+function publishedNameProblems(pair: TreePair, spec: DrSpec, ctx: ProofContext): string[] {
+  const sw = spec.switch;
+  if (!sw || !sw.kind.startsWith('external-dns ')) return [];
+  const weighted = sw.kind === 'external-dns weighted';
+  const targets = new Set<any>();
+  const names = new Set(sw.hostnames.map(normalizeHost));
+  for (const app of [...pair.primaries, ...pair.standbys]) {
+    const t = ctx.objectsOf(app).find(d => `${d.object.kind}/${d.object.metadata?.name}` === sw.target && d.namespace === spec.namespace);
+    if (!t) continue;
+    targets.add(t.object);
+    for (const n of publishedNames(t.object)) names.add(n);
+  }
+  if (!names.size) return [];
+  const pairClusters = [...spec.primary.clusters, ...spec.standby.clusters];
+  const problems: string[] = [];
+  for (const cluster of ctx.plan.clusters.map(c => c.name).sort(cmp)) {
+    for (const d of ctx.objectsOnClusterQuietly(cluster)) {
+      if (targets.has(d.object)) continue;
+      const hosts = publishedNames(d.object).filter(n => names.has(n));
+      if (!hosts.length) continue;
+      const policy = routingAnnotations(d.object);
+      if (weighted && policy.setIdentifier && policy.weight) continue;
+      const object = `${d.object.kind} '${d.namespace ? `${d.namespace}/` : ''}${d.object.metadata?.name}' (${d.file})`;
+      const who = pairClusters.includes(cluster) ? `cluster '${cluster}' (of the pair) also` : `cluster '${cluster}'`;
+      problems.push(weighted
+        ? `${who} publishes ${hosts.join(', ')} from ${object} without weighted routing (no external-dns set-identifier and aws-weight annotations): `
+          + "its external-dns would create a plain record next to the pair's weighted records of the same name, which Route 53 refuses; "
+          + `serve a host of its own there (a regional name), or put '${cluster}' in the weighted set (set-identifier and aws-weight on that object)`
+        : `${who} publishes ${hosts.join(', ')} from ${object}${policy.failover ? ` as a ${policy.failover} failover record` : ' without failover routing'}: `
+          + "the pair's failover routing owns the name's one PRIMARY and one SECONDARY record, and Route 53 refuses any other record of it; "
+          + 'serve a host of its own there (a regional name), or switch the pair with ExternalDnsTrafficSwitch.weighted() and put that cluster in the weighted set');
+    }
+  }
+  return problems;
 }
 
 /** The containers of a workload object's pod template. */
