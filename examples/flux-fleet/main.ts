@@ -17,41 +17,15 @@
  * Run: npx ts-node examples/flux-fleet/main.ts   (writes to $CDK8S_OUTDIR, default examples/flux-fleet/dist)
  */
 import * as path from 'path';
-import { Duration, Size } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
 import {
   AppProject, Application, ApplicationSet, ApplicationSource, ClusterCredentials, ClusterGenerator, ClusterMatch,
-  Fleet, FleetApp, FleetEngine, FleetSecretStore, HelmApplication, IWorkloadDefinition, LabelSelectorOperator,
+  Fleet, FleetApp, FleetEngine, FleetSecretStore, HelmApplication, LabelSelectorOperator,
   ListGenerator, MatrixGenerator, ProgressiveSync, ProjectDestination, SecretStoreProvider, SopsFile, SopsSecret,
-  SyncAnnotations, SyncOption, SyncPolicy, TemplateParam, VaultAuth, VersionsFile, Workload, WorkloadContext, WorkloadOutput,
+  SyncAnnotations, SyncOption, SyncPolicy, TemplateParam, VaultAuth, VersionsFile, Workload, WorkloadOutput,
 } from '../../src';
-
-/** An HTTP service defined once with cdk8s-plus: a ConfigMap, a Deployment and its Service. */
-class HttpService implements IWorkloadDefinition {
-  public constructor(private readonly image: string) {}
-
-  public define(scope: Construct, context: WorkloadContext): void {
-    const name = context.applicationName;
-    const config = new kplus.ConfigMap(scope, 'Config', { metadata: { name: `${name}-config` }, data: { LOG_LEVEL: 'info' } });
-    const deployment = new kplus.Deployment(scope, 'Deployment', {
-      metadata: { name },
-      replicas: 1,
-      containers: [{
-        name,
-        image: `${this.image}:latest`, // the tag comes from versions.yaml per environment
-        portNumber: 8080,
-        envFrom: [kplus.Env.fromConfigMap(config)],
-        resources: {
-          cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
-          memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
-        },
-        securityContext: { user: 10001, group: 10001 },
-      }],
-    });
-    deployment.exposeViaService({ name, ports: [{ port: 80, targetPort: 8080 }] });
-  }
-}
+import { HttpService } from '../shared/http-service';
 
 /**
  * Builds the fleet. `engine` is Flux unless given: the equivalence test builds the same program with

@@ -25,8 +25,8 @@ export const FLUX_PROOF = 'flux';
 
 /** Every problem of the tree's Flux objects (none for a tree without Flux objects). */
 export function proveFluxTree(model: FleetModel): string[] {
+  if (!model.entries.some(e => isFlux(e.object))) return []; // an Argo CD tree: nothing to prove, nothing copied
   const objects = model.entries.filter(e => isFlux(e.object) || (e.object?.kind === 'ConfigMap' && e.path.startsWith('flux/')) || e.object?.kind === 'ExternalSecret');
-  if (!objects.some(e => isFlux(e.object))) return [];
   const errors: string[] = [];
   const key = (kind: string, ns: unknown, name: unknown) => `${kind}/${ns ?? ''}/${name ?? ''}`;
   const present = new Set<string>();
