@@ -8,6 +8,7 @@ import { normalizeGitUrl } from '../private/glob';
 import { isClusterScoped } from '../private/kinds';
 import { pushAll } from '../private/util';
 import { patchOperations, tryParseYamlDocument } from '../private/yaml-input';
+import { normalizedRepository } from '../promotion/image-reference';
 
 /** One source of a planned Application. */
 export interface PlannedSource {
@@ -332,8 +333,8 @@ function workloadIndex(entries: TreeEntry[]): Map<string, DirSummary> {
     for (const p of k.object.patches ?? []) {
       for (const op of patchOperations(p.patch)) {
         if (typeof op?.path !== 'string' || !op.path.endsWith('/image') || typeof op.value !== 'string') continue;
-        const repo = op.value.replace(/[:@][^/:@]*$/, '');
-        for (const i of [...images]) if (i.replace(/[:@][^/:@]*$/, '') === repo) images.delete(i);
+        const repo = normalizedRepository(op.value);
+        for (const i of [...images]) if (normalizedRepository(i) === repo) images.delete(i);
         images.add(op.value);
       }
     }

@@ -3,6 +3,7 @@ import { ShardMove, shardMoves } from './shard-plan';
 import type { ObjectDiff } from './tree-diff';
 import { DrSwitch, drSwitches } from '../dr/private/dr-report';
 import { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
+import { repositoryOf, versionOfImage } from '../promotion/image-reference';
 
 /** How one Application changes on one cluster. */
 export interface ApplicationChange {
@@ -165,13 +166,7 @@ function applicationChanges(b: PlannedApplication, h: PlannedApplication): strin
 
 /** Image changes, paired by repository: `image ghcr.io/acme/web: 1.8.2 → 1.9.0`. */
 function imageChanges(before: string[], after: string[]): string[] {
-  const split = (i: string): [string, string] => {
-    const at = i.indexOf('@');
-    const colon = i.lastIndexOf(':');
-    if (at >= 0) return [i.slice(0, at), i.slice(at + 1)];
-    if (colon > i.lastIndexOf('/')) return [i.slice(0, colon), i.slice(colon + 1)];
-    return [i, 'latest'];
-  };
+  const split = (i: string): [string, string] => [repositoryOf(i), versionOfImage(i) ?? 'latest'];
   const b = new Map(before.map(i => split(i)));
   const a = new Map(after.map(i => split(i)));
   const out: string[] = [];

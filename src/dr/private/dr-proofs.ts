@@ -24,6 +24,7 @@ import { SECRET_STORES_ANNOTATION, storeKey } from '../../private/cluster-secret
 import { isClusterScoped } from '../../private/kinds';
 import { parseQuantity } from '../../private/quantity';
 import { pushAll } from '../../private/util';
+import { repositoryOf, versionOfImage } from '../../promotion/image-reference';
 import { compareSemVer, parseSemVer } from '../../promotion/semver';
 
 /** The tag of the DR proofs' messages. */
@@ -484,9 +485,5 @@ function formatAmount(resource: string, value: number): string {
 }
 
 function splitImage(image: string): [string, string] {
-  const at = image.indexOf('@');
-  if (at >= 0) return [image.slice(0, at).replace(/:[^/:]*$/, ''), image.slice(at + 1)];
-  const colon = image.lastIndexOf(':');
-  if (colon > image.lastIndexOf('/')) return [image.slice(0, colon), image.slice(colon + 1)];
-  return [image, 'latest'];
+  return [repositoryOf(image), versionOfImage(image) ?? 'latest'];
 }
