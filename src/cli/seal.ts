@@ -9,6 +9,7 @@ import {
   CLUSTER_WIDE_ANNOTATION, encryptionLabel, expiryError, hybridEncrypt, NAMESPACE_WIDE_ANNOTATION, parseCertificate, ScopeName,
 } from '../private/sealing';
 import { SEALED_FOR_ANNOTATION } from '../private/secret-markers';
+import { sortedMap } from '../private/util';
 import { writeFileAtomically } from '../private/yaml-edit';
 import { InputError, readTextFile } from '../private/yaml-input';
 
@@ -92,7 +93,7 @@ export function sealCommand(options: SealOptions, stdin: () => Buffer, now: Date
   if (scope === 'namespace-wide') scopeAnnotations[NAMESPACE_WIDE_ANNOTATION] = 'true';
   if (scope === 'cluster-wide') scopeAnnotations[CLUSTER_WIDE_ANNOTATION] = 'true';
   const metadata = (extra: Record<string, string>) => {
-    const all = sortKeys({ ...scopeAnnotations, ...extra });
+    const all = sortedMap({ ...scopeAnnotations, ...extra });
     return { name, ...(namespace ? { namespace } : {}), ...(Object.keys(all).length ? { annotations: all } : {}) };
   };
   const manifest = {
@@ -187,10 +188,6 @@ function readStdin(): Buffer {
   }
   buf.fill(0);
   return Buffer.concat(chunks);
-}
-
-function sortKeys(o: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.keys(o).sort().map(k => [k, o[k]]));
 }
 
 /** Writes next to the target and renames over it (`writeFileAtomically`), so a reader never sees half a file. */

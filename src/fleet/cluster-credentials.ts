@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { CredentialConfig, CredentialReference } from '../private/credential-config';
+import { sortedMap } from '../private/util';
 import { ISecretStore } from '../secrets/secret-store';
 
 /** Options for `ClusterCredentials.awsIam()`. */
@@ -155,7 +156,7 @@ export class ClusterCredentials {
         execProviderConfig: {
           command: options.command,
           ...(options.args?.length ? { args: [...options.args] } : {}),
-          ...(options.env && Object.keys(options.env).length ? { env: sortKeys(options.env) } : {}),
+          ...(options.env && Object.keys(options.env).length ? { env: sortedMap(options.env) } : {}),
           apiVersion: options.apiVersion ?? 'client.authentication.k8s.io/v1beta1',
           ...(options.installHint ? { installHint: options.installHint } : {}),
         },
@@ -244,8 +245,3 @@ function storeConfig(where: string, options: SecretStoreCredentialsOptions, refe
   };
 }
 
-function sortKeys(map: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of Object.keys(map).sort()) out[k] = map[k];
-  return out;
-}

@@ -23,7 +23,7 @@ import { processObject, ProcessOptions } from '../gitops/process-object';
 import type { RenderedFile } from '../gitops/render';
 import { show } from '../private/errors';
 import { objectFileName } from '../private/placement';
-import { sortObjectKeys, pushAll } from '../private/util';
+import { compareCodeUnits, pushAll, sortObjectKeys } from '../private/util';
 import { parseYamlDocument } from '../private/yaml-input';
 
 /** What the translation needs from a render. */
@@ -195,12 +195,12 @@ export function translateFluxFleets(input: FluxTranslationInput): { files: Rende
       }
       m.set(p.namespace.name, p);
     }
-    for (const [cluster, m] of [...byCluster].sort(([a], [b]) => cmp(a, b))) {
+    for (const [cluster, m] of [...byCluster].sort(([a], [b]) => compareCodeUnits(a, b))) {
       const c = clusters.get(cluster)!;
       const name = namespacesKustomizationName(fleet.fleetName, cluster);
       namespaceKs.set(cluster, name);
       const dir = layout.namespacesDirectory(cluster);
-      for (const [ns, p] of [...m].sort(([a], [b]) => cmp(a, b))) {
+      for (const [ns, p] of [...m].sort(([a], [b]) => compareCodeUnits(a, b))) {
         namespaceFiles.push({
           path: `${dir}/${objectFileName('Namespace', undefined, ns, undefined)}`,
           object: {
@@ -304,7 +304,7 @@ export function translateFluxFleets(input: FluxTranslationInput): { files: Rende
       files.push({ path: o.path, content: r.content, hash: r.hash, object, constructPath: o.constructPath, placement: { directory, role: o.role } });
     }
   }
-  files.sort((a, b) => cmp(a.path, b.path));
+  files.sort((a, b) => compareCodeUnits(a.path, b.path));
   return { files, errors };
 }
 
@@ -353,6 +353,3 @@ function sortMap(m: Record<string, string>): Record<string, string> {
   return out;
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

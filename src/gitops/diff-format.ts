@@ -1,6 +1,7 @@
 import { HIDDEN, ShownFieldChange } from './diff-redaction';
 import { canonicalJson, formatPath } from './object-diff';
 import type { ObjectChange } from './tree-diff';
+import { compareCodeUnits } from '../private/util';
 
 /**
  * How the diff writes objects, fields and values on one line (Markdown, text and the review page share it):
@@ -73,8 +74,8 @@ function listChange(before: unknown, after: unknown): string | undefined {
     b = before.map(key);
     a = after.map(key);
   } else if (objects(before) && objects(after) && before.length + after.length > 0) {
-    b = before.map(key).sort(cmp);
-    a = after.map(key).sort(cmp);
+    b = before.map(key).sort(compareCodeUnits);
+    a = after.map(key).sort(compareCodeUnits);
   } else {
     return undefined;
   }
@@ -152,6 +153,3 @@ function plainString(s: string): boolean {
   return s !== '' && s.trim() === s && !/^(true|false|null|[-+]?(\d[\d_]*)?\.?\d+([eE][-+]?\d+)?)$/i.test(s) && !/[{}[\],"]|: | →|^\(/.test(s);
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

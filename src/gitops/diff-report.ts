@@ -5,7 +5,7 @@ import { ClusterDiff, FleetDiff } from './plan-diff';
 import { describeShardMove } from './shard-plan';
 import { ApplicationObjects, columnOf, ObjectChange } from './tree-diff';
 import { drSwitchText } from '../dr/private/dr-report';
-import { pushAll } from '../private/util';
+import { compareCodeUnits, pushAll } from '../private/util';
 
 /**
  * How `cdk8s-fleet diff` shows a `FleetDiff`: Markdown for a PR comment, plain text for a terminal, and JSON
@@ -73,7 +73,7 @@ export function diffText(d: FleetDiff): string {
 export function diffJson(d: FleetDiff): any {
   const app = (a: PlannedApplication) => ({ name: a.name, origin: a.origin, sources: a.sources });
   const objectsOf = new Map((d.objects?.clusters ?? []).map(c => [c.cluster, c.applications]));
-  const names = [...new Set([...d.clusters.map(c => c.cluster), ...objectsOf.keys()])].sort(cmp);
+  const names = [...new Set([...d.clusters.map(c => c.cluster), ...objectsOf.keys()])].sort(compareCodeUnits);
   const byName = new Map(d.clusters.map(c => [c.cluster, c]));
   return {
     version: 1,
@@ -277,7 +277,7 @@ function chars(lines: readonly string[]): number {
 function clusterReports(d: FleetDiff): ClusterReport[] {
   const plan = new Map(d.clusters.map(c => [c.cluster, c]));
   const objects = new Map((d.objects?.clusters ?? []).map(c => [c.cluster, c.applications]));
-  const names = [...new Set([...plan.keys(), ...objects.keys()])].sort(cmp);
+  const names = [...new Set([...plan.keys(), ...objects.keys()])].sort(compareCodeUnits);
   return names.map(cluster => {
     const c = plan.get(cluster);
     const apps = new Map<string, AppReport>();
@@ -305,7 +305,7 @@ function clusterReports(d: FleetDiff): ClusterReport[] {
     return {
       cluster,
       status: c?.status ?? 'changed',
-      apps: [...apps.values()].sort((x, y) => cmp(x.column, y.column) || cmp(x.name, y.name)),
+      apps: [...apps.values()].sort((x, y) => compareCodeUnits(x.column, y.column) || compareCodeUnits(x.name, y.name)),
       clusterScopedAdded: c?.clusterScopedAdded ?? [],
     };
   });
@@ -414,6 +414,3 @@ function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -6,7 +6,7 @@ import { expandApplicationSet, ExpansionResult } from '../expansion/expand';
 import { fluxObjectOf } from '../flux/flux-model';
 import { normalizeGitUrl } from '../private/glob';
 import { isClusterScoped } from '../private/kinds';
-import { pushAll } from '../private/util';
+import { compareCodeUnits, pushAll } from '../private/util';
 import { patchOperations, tryParseYamlDocument } from '../private/yaml-input';
 import { normalizedRepository } from '../promotion/image-reference';
 
@@ -128,7 +128,7 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
   const clustersOfSet = new Map<ApplicationSetPlan, Set<string>>();
   const byDir = workloadIndex(model.entries);
   const clusters = new Map<string, ClusterPlan>();
-  for (const c of [...model.clusters].sort((a, b) => cmp(a.name, b.name))) {
+  for (const c of [...model.clusters].sort((a, b) => compareCodeUnits(a.name, b.name))) {
     clusters.set(c.name, { name: c.name, server: c.server, labels: withoutSecretType(c.labels), applications: [] });
   }
   const unplaced: PlannedApplication[] = [];
@@ -174,9 +174,9 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
       }
     }
   }
-  for (const c of clusters.values()) c.applications.sort((a, b) => cmp(a.name, b.name));
-  for (const s of appSets) s.clusters.sort(cmp);
-  const clusterPlans = [...clusters.values()].sort((a, b) => cmp(a.name, b.name));
+  for (const c of clusters.values()) c.applications.sort((a, b) => compareCodeUnits(a.name, b.name));
+  for (const s of appSets) s.clusters.sort(compareCodeUnits);
+  const clusterPlans = [...clusters.values()].sort((a, b) => compareCodeUnits(a.name, b.name));
   return {
     clusters: clusterPlans,
     shards: planShards(model.clusters, clusterPlans, sharding),
@@ -344,7 +344,6 @@ function workloadIndex(entries: TreeEntry[]): Map<string, DirSummary> {
   return byDir;
 }
 
-
 function normalizePath(p: string): string {
   const out: string[] = [];
   for (const part of p.split('/')) {
@@ -362,10 +361,6 @@ function withoutSecretType(labels: Record<string, string>): Record<string, strin
   const out: Record<string, string> = {};
   for (const k of Object.keys(labels).sort()) if (k !== 'argocd.argoproj.io/secret-type') out[k] = labels[k];
   return out;
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 const DELIVERED_KINDS = new Set(['argoproj.io/v1alpha1/Rollout', 'apps/v1/Deployment', 'apps/v1/StatefulSet', 'apps/v1/DaemonSet']);

@@ -1,3 +1,5 @@
+import { compareCodeUnits } from '../private/util';
+
 /**
  * The field differ of `cdk8s-fleet diff`: what changes between two versions of one Kubernetes object, as
  * `path: old → new` lines that `kubectl diff` users read at a glance.
@@ -181,7 +183,7 @@ function walkKeyed(a: any[], b: any[], key: string, path: PathSegment[], out: Fi
  * `reordered` change; otherwise the whole list is one change, which the report shows as the items gained and lost.
  */
 function walkSet(a: unknown[], b: unknown[], path: PathSegment[], out: FieldChange[]): void {
-  const canonical = (list: unknown[]) => list.map(canonicalJson).sort(cmp).join('\n');
+  const canonical = (list: unknown[]) => list.map(canonicalJson).sort(compareCodeUnits).join('\n');
   if (canonical(a) === canonical(b)) {
     if (a.some((x, i) => !jsonEqual(x, b[i]))) out.push({ path, change: 'reordered', before: a, after: b });
     return;
@@ -192,10 +194,6 @@ function walkSet(a: unknown[], b: unknown[], path: PathSegment[], out: FieldChan
 /** JSON with map keys sorted (equal values, equal text). */
 export function canonicalJson(v: unknown): string {
   return JSON.stringify(v, (_k, x) => (isPlainObject(x) ? Object.fromEntries(sortedKeys(x).map(k => [k, x[k]])) : x));
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The field that keys a list of objects in both versions, or undefined for matching by index. */

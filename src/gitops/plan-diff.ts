@@ -3,6 +3,7 @@ import { ShardMove, shardMoves } from './shard-plan';
 import type { ObjectDiff } from './tree-diff';
 import { DrSwitch, drSwitches } from '../dr/private/dr-report';
 import { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
+import { compareCodeUnits } from '../private/util';
 import { repositoryOf, versionOfImage } from '../promotion/image-reference';
 
 /** How one Application changes on one cluster. */
@@ -115,7 +116,7 @@ export function diffPlans(base: FleetPlan, head: FleetPlan, acknowledgements: re
       selections.push({ applicationSet: s.name, gained: [], lost: [...s.clusters] });
     }
   }
-  selections.sort((a, b) => cmp(a.applicationSet, b.applicationSet));
+  selections.sort((a, b) => compareCodeUnits(a.applicationSet, b.applicationSet));
   return {
     clusters,
     projects: projectDiffs(base, head),
@@ -210,6 +211,3 @@ function listItems(v: any): string[] {
   return v.map(i => (typeof i === 'string' ? i : JSON.stringify(i, Object.keys(i).sort())));
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -4,6 +4,7 @@ import { describeDelivery, FleetPlan, PlannedApplication } from './fleet-plan';
 import { FleetDiff } from './plan-diff';
 import { ApplicationObjects, columnOf, ObjectChange } from './tree-diff';
 import { drHtml, drSwitchText } from '../dr/private/dr-report';
+import { compareCodeUnits } from '../private/util';
 
 /**
  * The review page: a self-contained HTML file (no resource loaded from anywhere, enforced by its
@@ -34,8 +35,8 @@ export function planHtml(head: FleetPlan, base?: FleetPlan, diff?: FleetDiff): s
     for (const c of diff.objects?.clusters ?? []) for (const a of c.applications) objects.set(`${c.cluster}\u0000${a.column}`, a);
     for (const c of diff.clusters) for (const a of c.changed) planChanges.set(`${c.cluster}\u0000${columnOf(a.name, c.cluster)}`, a.changes);
   }
-  const clusters = [...new Set([...head.clusters.map(c => c.name), ...(base?.clusters.map(c => c.name) ?? [])])].sort(cmp);
-  const columns = [...new Set([...headCells.keys(), ...(baseCells?.keys() ?? [])].map(k => k.split('\u0000')[1]))].sort(cmp);
+  const clusters = [...new Set([...head.clusters.map(c => c.name), ...(base?.clusters.map(c => c.name) ?? [])])].sort(compareCodeUnits);
+  const columns = [...new Set([...headCells.keys(), ...(baseCells?.keys() ?? [])].map(k => k.split('\u0000')[1]))].sort(compareCodeUnits);
   const cell = (key: string): Cell | undefined => {
     const h = headCells.get(key);
     const b = baseCells?.get(key);
@@ -210,6 +211,3 @@ function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -1,5 +1,6 @@
 import type { ClusterPlan } from './fleet-plan';
 import type { ClusterSecret } from '../expansion/cluster-secrets';
+import { compareCodeUnits } from '../private/util';
 
 /**
  * The application-controller shards of a plan: which clusters each shard reconciles and how many Applications
@@ -83,8 +84,8 @@ export function planShards(
     s.applications += apps.get(name) ?? 0;
   }
   const shards = [...byShard.values()].sort((a, b) => a.shard - b.shard);
-  for (const s of shards) s.clusters.sort(cmp);
-  unpinned.sort(cmp);
+  for (const s of shards) s.clusters.sort(compareCodeUnits);
+  unpinned.sort(compareCodeUnits);
   const limit = options.maxApplicationsPerShard;
   if (limit !== undefined) {
     for (const s of shards) {
@@ -124,7 +125,7 @@ export function shardMoves(
 ): ShardMove[] {
   const before = new Set(baseClusters);
   const moves: ShardMove[] = [];
-  for (const c of [...new Set(headClusters)].sort(cmp)) {
+  for (const c of [...new Set(headClusters)].sort(compareCodeUnits)) {
     if (!before.has(c)) continue;
     const from = base?.pinned.get(c);
     const to = head?.pinned.get(c);
@@ -139,6 +140,3 @@ export function describeShardMove(m: ShardMove): string {
   return `${m.cluster}: ${side(m.from)} → ${side(m.to)}`;
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

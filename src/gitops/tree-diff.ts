@@ -6,7 +6,7 @@ import { acknowledgementsOf, modelOfTree, ParseCache, samePlanInputs, TreeReader
 import { ProgressListener, startScans, TreeScans } from './tree-scan';
 import { changeIndex, ObjectSource, PairObjects, TreeSide } from './tree-side';
 import { fluxObjectOf, isFluxPath } from '../flux/flux-model';
-import { pushAll } from '../private/util';
+import { compareCodeUnits, pushAll } from '../private/util';
 
 /**
  * `cdk8s-fleet diff`: every rendered object that a change adds, removes or changes, per cluster and
@@ -163,8 +163,8 @@ function compare(scans: TreeScans, options: DiffTreesOptions, progress: Progress
   const unattributed = unattributedFiles(changed, base, head);
   const problems = [...new Set([...baseModel.problems, ...headModel.problems, ...base.problems, ...head.problems])];
   const objects: ObjectDiff = {
-    clusters: [...clusters.entries()].sort(([a], [b]) => cmp(a, b)).map(([cluster, applications]) => ({
-      cluster, applications: applications.sort((x, y) => cmp(x.column, y.column) || cmp(x.application, y.application)),
+    clusters: [...clusters.entries()].sort(([a], [b]) => compareCodeUnits(a, b)).map(([cluster, applications]) => ({
+      cluster, applications: applications.sort((x, y) => compareCodeUnits(x.column, y.column) || compareCodeUnits(x.application, y.application)),
     })),
     fleet,
     unattributed,
@@ -180,7 +180,7 @@ function changedFiles(base: ReadonlyMap<string, string>, head: ReadonlyMap<strin
   const out: string[] = [];
   for (const [p, h] of head) if (base.get(p) !== h) out.push(p);
   for (const p of base.keys()) if (!head.has(p)) out.push(p);
-  return out.sort(cmp);
+  return out.sort(compareCodeUnits);
 }
 
 /** `cluster\0application` of every Application in either plan (placed or not). */
@@ -190,7 +190,7 @@ function pairKeys(base: FleetPlan, head: FleetPlan): string[] {
     for (const c of plan.clusters) for (const a of c.applications) keys.add(`${c.name}\u0000${a.name}`);
     for (const a of plan.unplaced) keys.add(`${a.cluster}\u0000${a.name}`);
   }
-  return [...keys].sort(cmp);
+  return [...keys].sort(compareCodeUnits);
 }
 
 function splitKey(key: string): [string, string] {
@@ -224,7 +224,7 @@ function emptyObjects(): PairObjects {
 export function compareObjects(base: PairObjects, head: PairObjects): ObjectChange[] {
   const out: ObjectChange[] = [];
   const skip = (s: ObjectSource | undefined) => s !== undefined && (base.unreadable.has(s.file) || head.unreadable.has(s.file));
-  const ids = [...new Set([...base.objects.keys(), ...head.objects.keys()])].sort(cmp);
+  const ids = [...new Set([...base.objects.keys(), ...head.objects.keys()])].sort(compareCodeUnits);
   for (const id of ids) {
     const b = base.objects.get(id);
     const h = head.objects.get(id);
@@ -242,7 +242,7 @@ export function compareObjects(base: PairObjects, head: PairObjects): ObjectChan
     }
   }
   // Shown by kind, then namespace and name.
-  return out.sort((x, y) => cmp(x.kind, y.kind) || cmp(x.namespace ?? '', y.namespace ?? '') || cmp(x.name, y.name));
+  return out.sort((x, y) => compareCodeUnits(x.kind, y.kind) || compareCodeUnits(x.namespace ?? '', y.namespace ?? '') || compareCodeUnits(x.name, y.name));
 }
 
 /** Every field of a new object, without the identity the header already shows. */
@@ -295,6 +295,3 @@ export function columnOf(name: string, cluster: string): string {
   return name;
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -3,6 +3,7 @@ import { ParsedFile, parseTreeFile, readTreeText, TreeScan } from './tree-scan';
 import type { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
 import { isFluxPath } from '../flux/flux-model';
 import { imagesOf } from '../private/images';
+import { compareCodeUnits } from '../private/util';
 import { InputError } from '../private/yaml-input';
 
 /**
@@ -67,7 +68,7 @@ export class TreeReader {
 
   /** Every file path, sorted. */
   public paths(): string[] {
-    return [...this.scan.hashes.keys()].sort(cmp);
+    return [...this.scan.hashes.keys()].sort(compareCodeUnits);
   }
 }
 
@@ -154,6 +155,3 @@ function lazyEntry(reader: TreeReader, rel: string, object: unknown, images: str
   };
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

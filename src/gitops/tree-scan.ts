@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { interruptedWrite, sha256, STATE_DIR } from './tree-writer';
-import { pushAll } from '../private/util';
+import { compareCodeUnits, pushAll } from '../private/util';
 import { decodeText, InputError, MAX_INPUT_BYTES, parseJsonBounded, parseYamlDocuments } from '../private/yaml-input';
 
 /**
@@ -92,7 +92,7 @@ export function scanTree(root: string, onProgress?: ProgressListener, label = 't
         throw new InputError(`${where(dir ? `${dir}/${e.name}` : e.name)} is ${e.isSymbolicLink() ? 'a symbolic link' : 'not a regular file'}; a tree holds regular files only`);
       }
     }
-    names.sort(cmp);
+    names.sort(compareCodeUnits);
   };
   visit('');
   // 2. The files the manifest lists, in its order: trusted when the stat cache shows them as written, hashed
@@ -127,7 +127,7 @@ export function scanTree(root: string, onProgress?: ProgressListener, label = 't
       }
     }
   }
-  return { root, hashes, files, directories, subdirectories, trusted, problems: problems.sort(cmp) };
+  return { root, hashes, files, directories, subdirectories, trusted, problems: problems.sort(compareCodeUnits) };
 }
 
 /**
@@ -194,10 +194,6 @@ function readJson(file: string, field: string): any {
   }
   if (!doc || typeof doc !== 'object' || typeof doc[field] !== 'object' || doc[field] === null || Array.isArray(doc[field])) throw new InputError(`${file}: has no '${field}' map`, file);
   return doc;
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Options of `scanTrees`. */

@@ -5,6 +5,7 @@ import { TreeReader } from './tree-objects';
 import { globMatch, normalizeGitUrl } from '../private/glob';
 import { imagesOf } from '../private/images';
 import { isClusterScoped } from '../private/kinds';
+import { compareCodeUnits } from '../private/util';
 import { InputError } from '../private/yaml-input';
 
 /**
@@ -186,9 +187,9 @@ export class TreeSide {
         for (const i of imagesOf(s.object)) set.add(i);
         if (isClusterScoped(s.apiVersion, s.kind)) scoped.add(`${s.kind}/${s.name}`);
       }
-      images[input.source] = [...set].sort(cmp);
+      images[input.source] = [...set].sort(compareCodeUnits);
     }
-    return { images, clusterScoped: [...scoped].sort(cmp) };
+    return { images, clusterScoped: [...scoped].sort(compareCodeUnits) };
   }
 
   /**
@@ -378,7 +379,7 @@ export class TreeSide {
       if (recurse) for (const sub of this.reader.scan.subdirectories.get(d) ?? []) visit(sub);
     };
     visit(dir);
-    return out.sort(cmp);
+    return out.sort(compareCodeUnits);
   }
 
   private host() {
@@ -449,6 +450,3 @@ function isObject(v: unknown): v is Record<string, any> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -8,6 +8,8 @@ export function undefinedIfEmpty(value: any): any {
 }
 
 /** Sorted copy of a string-keyed map (keys compared by code unit, independent of locale). */
+export function sortedMap<T>(map: Record<string, T>): Record<string, T>;
+export function sortedMap<T>(map: Record<string, T> | undefined): Record<string, T> | undefined;
 export function sortedMap<T>(map: Record<string, T> | undefined): Record<string, T> | undefined {
   if (!map) return undefined;
   const out: Record<string, T> = {};
@@ -54,4 +56,9 @@ export function minOf(start: number, values: Iterable<number>): number {
   let min = start;
   for (const v of values) min = Math.min(min, v);
   return min;
+}
+
+/** Orders strings by UTF-16 code unit (what `Array.prototype.sort` does without a comparator): locale-independent. */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

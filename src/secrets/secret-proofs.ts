@@ -22,7 +22,7 @@ import { normalizeGitUrl } from '../private/glob';
 import { compileGoRegExp } from '../private/go-regexp';
 import { SEALED_FOR_ANNOTATION, sopsAgeRecipients } from '../private/secret-markers';
 import { SortedPaths } from '../private/sorted-paths';
-import { pushAll } from '../private/util';
+import { compareCodeUnits, pushAll } from '../private/util';
 
 /** The tag of this proof's messages. */
 export const SECRET_PROOF = 'secret-references';
@@ -110,7 +110,7 @@ export function proveSecrets(model: FleetModel, plan: FleetPlan): string[] {
         if (o.kind === 'Secret') own(d.namespace, o.metadata?.name, d);
       }
     }
-    for (const [key, list] of [...owners.entries()].sort(([a], [b]) => cmp(a, b))) {
+    for (const [key, list] of [...owners.entries()].sort(([a], [b]) => compareCodeUnits(a, b))) {
       if (list.length < 2) continue;
       const names = list.map(x => `${x.object.kind} '${x.object.metadata?.name}' (${x.entry.path})`);
       report(list[1], c.name, `Secret '${key}' has ${list.length} owners: ${names.join(' and ')}; External Secrets lets one ExternalSecret own a Secret ("secret is owned by another ExternalSecret") and two writers overwrite each other. Give them different target names, or use creationPolicy Merge for all but one`);
@@ -213,7 +213,7 @@ function selectedNamespaces(spec: any, labels: Map<string, Record<string, string
       }
     }
   }
-  return [...out].sort(cmp);
+  return [...out].sort(compareCodeUnits);
 }
 
 /** Whether an ExternalSecret spec writes (replaces) its target: creation policies Owner (the default) and Orphan. */
@@ -338,6 +338,3 @@ function csv(v: string | undefined): string[] {
   return typeof v === 'string' && v.trim() ? v.split(',').map(x => x.trim()).filter(Boolean) : [];
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -1,7 +1,7 @@
 import type { PatchContext, WorkloadSettings } from './workload-settings';
 import { show } from '../private/errors';
 import { objectFileName } from '../private/placement';
-import { minOf } from '../private/util';
+import { minOf, sortedMap } from '../private/util';
 import { imageReference, imageVersionErrors, normalizedRepository } from '../promotion/image-reference';
 
 // Typed overrides applied to rendered plain objects (what makes rendering a variant cheap).
@@ -35,7 +35,7 @@ function definedOnly<T extends object>(o: T): Partial<T> {
 export function applySettings(objects: any[], s: WorkloadSettings, imageRepository: string | undefined, context: PatchContext): void {
   for (const o of objects) {
     if (s.replicas !== undefined && WORKLOAD_KINDS.has(o.kind) && o.spec) o.spec.replicas = s.replicas;
-    if (s.configData && o.kind === 'ConfigMap' && o.apiVersion === 'v1') o.data = sortKeys({ ...o.data, ...s.configData });
+    if (s.configData && o.kind === 'ConfigMap' && o.apiVersion === 'v1') o.data = sortedMap({ ...o.data, ...s.configData });
     for (const c of containersOf(o)) {
       if (s.imageTag !== undefined && imageRepository && typeof c.image === 'string' && normalizedRepository(c.image) === normalizedRepository(imageRepository)) {
         c.image = imageReference(imageRepository, s.imageTag);
@@ -49,8 +49,8 @@ export function applySettings(objects: any[], s: WorkloadSettings, imageReposito
         const limits = { ...resources.limits, ...pick(r.cpuLimit, r.memoryLimit) };
         c.resources = {
           ...resources,
-          ...(Object.keys(requests).length ? { requests: sortKeys(requests) } : {}),
-          ...(Object.keys(limits).length ? { limits: sortKeys(limits) } : {}),
+          ...(Object.keys(requests).length ? { requests: sortedMap(requests) } : {}),
+          ...(Object.keys(limits).length ? { limits: sortedMap(limits) } : {}),
         };
       }
       if (s.env) {
@@ -80,7 +80,7 @@ export function guardRailObjects(s: WorkloadSettings, namespace: string, applica
     if (q.pods !== undefined) hard.pods = String(q.pods);
     if (q.services !== undefined) hard.services = String(q.services);
     if (q.persistentVolumeClaims !== undefined) hard.persistentvolumeclaims = String(q.persistentVolumeClaims);
-    out.push({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: applicationName, namespace }, spec: { hard: sortKeys(hard) } });
+    out.push({ apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: applicationName, namespace }, spec: { hard: sortedMap(hard) } });
   }
   const l = s.limitRange;
   if (l && Object.values(l).some(v => v !== undefined)) {
@@ -130,10 +130,6 @@ export function settingsErrors(s: WorkloadSettings | undefined, where: string): 
 export function containersOf(o: any): any[] {
   const specs = [o?.spec?.template?.spec, o?.spec?.jobTemplate?.spec?.template?.spec, o?.kind === 'Pod' ? o?.spec : undefined];
   return specs.filter(Boolean).flatMap((s: any) => [...s.containers ?? [], ...s.initContainers ?? []]);
-}
-
-function sortKeys<T extends Record<string, any>>(o: T): T {
-  return Object.fromEntries(Object.keys(o).sort().map(k => [k, o[k]])) as T;
 }
 
 /** The file name of an object in its directory: `<Kind>.<name>.yaml`, or `<Kind>.<namespace>.<name>.yaml` elsewhere. */

@@ -15,7 +15,7 @@
  * - **Published names**: no object outside an external-dns switch's routing set publishes its host names.
  */
 import { DrSpec } from './dr-spec';
-import { cmp, DeployedObject, pairsOf, TreeObjectReader, TreePair } from './dr-tree';
+import { DeployedObject, pairsOf, TreeObjectReader, TreePair } from './dr-tree';
 import { normalizeHost, publishedNames, routingAnnotations } from './external-dns-names';
 import { estimateRto, rtoText } from './rto';
 import type { FleetModel } from '../../gitops/fleet-model';
@@ -23,7 +23,7 @@ import type { FleetPlan, PlannedApplication } from '../../gitops/fleet-plan';
 import { SECRET_STORES_ANNOTATION, storeKey } from '../../private/cluster-secret-settings';
 import { isClusterScoped } from '../../private/kinds';
 import { parseQuantity } from '../../private/quantity';
-import { pushAll } from '../../private/util';
+import { compareCodeUnits, pushAll } from '../../private/util';
 import { repositoryOf, versionOfImage } from '../../promotion/image-reference';
 import { compareSemVer, parseSemVer } from '../../promotion/semver';
 
@@ -177,7 +177,7 @@ function versionProblems(primaryApp: PlannedApplication, standbyApp: PlannedAppl
   };
   const pi = imagesOf(p);
   const si = imagesOf(s);
-  for (const [repo, versions] of [...pi].sort(([a], [b]) => cmp(a, b))) {
+  for (const [repo, versions] of [...pi].sort(([a], [b]) => compareCodeUnits(a, b))) {
     const theirs = si.get(repo);
     if (!theirs) { problems.push(`runs no ${repo} (the primary runs ${[...versions].join(', ')})`); continue; }
     for (const v of theirs) {
@@ -213,7 +213,7 @@ function namespaceProblems(
   for (const a of ctx.applicationsOn(standby)) {
     if ((a.object?.spec?.syncPolicy?.syncOptions ?? []).includes('CreateNamespace=true')) have.add(a.destinationNamespace);
   }
-  return [...needed].sort(cmp).filter(n => !have.has(n)).map(n => `has no namespace '${n}' (no Namespace object and no CreateNamespace=true Application), which the primary's objects use`);
+  return [...needed].sort(compareCodeUnits).filter(n => !have.has(n)).map(n => `has no namespace '${n}' (no Namespace object and no CreateNamespace=true Application), which the primary's objects use`);
 }
 
 /** The ConfigMaps and Secrets the primary has (by namespace and name) exist on the standby's cluster. */
@@ -237,7 +237,7 @@ function presenceProblems(p: DeployedObject[], onStandby: DeployedObject[]): str
     }
   }
   const theirs = secretsOf(onStandby);
-  for (const [key, how] of [...secretsOf(p)].sort(([a], [b]) => cmp(a, b))) {
+  for (const [key, how] of [...secretsOf(p)].sort(([a], [b]) => compareCodeUnits(a, b))) {
     if (!theirs.has(key)) problems.push(`lacks Secret '${key}' that the primary gets from ${how}`);
   }
   return problems;
@@ -268,7 +268,7 @@ function externalSecretProblems(
     const missing = [...keysOf(d.object)].filter(k => !keysOf(mine).has(k));
     if (missing.length) problems.push(`ExternalSecret '${key}' lacks key(s) ${missing.map(k => `'${k}'`).join(', ')} that the primary's has`);
   }
-  for (const [key, o] of [...theirs].sort(([a], [b]) => cmp(a, b))) {
+  for (const [key, o] of [...theirs].sort(([a], [b]) => compareCodeUnits(a, b))) {
     const ns = key.split('/')[0];
     const refs = [
       o.spec?.secretStoreRef,
@@ -317,7 +317,7 @@ function crdProblems(p: DeployedObject[], primary: string, standby: string, ctx:
   const sCrds = crdsOn(standby);
   const pCharts = chartsOn(primary);
   const sCharts = chartsOn(standby);
-  for (const gk of [...groups].sort(cmp)) {
+  for (const gk of [...groups].sort(compareCodeUnits)) {
     const group = gk.split('/')[0];
     if (pCrds.has(gk) && !sCrds.has(gk)) problems.push(`lacks the CustomResourceDefinition of ${gk}, which the primary's objects use and the primary gets from the tree`);
     const charts = Object.entries(CHART_GROUPS).filter(([, g]) => g.includes(group)).map(([c]) => c).filter(c => pCharts.has(c));
@@ -363,7 +363,7 @@ function capacityProblems(spec: DrSpec, standby: string, s: DeployedObject[], on
       need.pods += n;
       for (const [resource, value] of Object.entries(podRequests(w.object))) need[resource] = (need[resource] ?? 0) + n * value;
     }
-    for (const [resource, value] of Object.entries(need).sort(([a], [b]) => cmp(a, b))) {
+    for (const [resource, value] of Object.entries(need).sort(([a], [b]) => compareCodeUnits(a, b))) {
       const limit = hard[resource] ?? (resource.startsWith('requests.') ? hard[resource.slice('requests.'.length)] : undefined);
       if (limit === undefined) continue;
       const parsed = parseQuantity(String(limit));
@@ -430,7 +430,7 @@ function publishedNameProblems(pair: TreePair, spec: DrSpec, ctx: ProofContext):
   if (!names.size) return [];
   const pairClusters = [...spec.primary.clusters, ...spec.standby.clusters];
   const problems: string[] = [];
-  for (const cluster of ctx.plan.clusters.map(c => c.name).sort(cmp)) {
+  for (const cluster of ctx.plan.clusters.map(c => c.name).sort(compareCodeUnits)) {
     for (const d of ctx.objectsOnClusterQuietly(cluster)) {
       if (targets.has(d.object)) continue;
       const hosts = publishedNames(d.object).filter(n => names.has(n));

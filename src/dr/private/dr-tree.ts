@@ -8,6 +8,7 @@ import type { FleetModel, TreeEntry } from '../../gitops/fleet-model';
 import type { FleetPlan, PlannedApplication } from '../../gitops/fleet-plan';
 import { buildKustomization, KustomizeError, kustomizationFile } from '../../gitops/kustomize-build';
 import { normalizeGitUrl } from '../../private/glob';
+import { compareCodeUnits } from '../../private/util';
 import { parseYamlDocuments } from '../../private/yaml-input';
 
 /** A DR pair in a tree. */
@@ -33,7 +34,7 @@ export function pairsOf(plan: FleetPlan): TreePair[] {
     else if (annotations[DR_ROLE_ANNOTATION] === 'standby') entry.standbys.push(a);
     byPair.set(pair, entry);
   }
-  return [...byPair.keys()].sort(cmp).map(name => {
+  return [...byPair.keys()].sort(compareCodeUnits).map(name => {
     const { primaries, standbys } = byPair.get(name)!;
     const specs = standbys.map(a => ({ app: a, spec: specOf(a.object) })).filter(x => x.spec);
     const spec = specs[0]?.spec;
@@ -116,7 +117,7 @@ export class TreeObjectReader {
       }
     }
     const dirs = source.directory?.recurse ? [...this.byDir.keys()].filter(d => d === dir || d.startsWith(`${dir}/`)) : [dir];
-    return dirs.sort(cmp).flatMap(d => (this.byDir.get(d) ?? []).map(e => ({ object: this.whole(e), file: e.path })));
+    return dirs.sort(compareCodeUnits).flatMap(d => (this.byDir.get(d) ?? []).map(e => ({ object: this.whole(e), file: e.path })));
   }
 
   /** The entry's object whole: rendered workload entries carry a summary and their file's text. */
@@ -145,6 +146,3 @@ function trim(p: string): string {
   return out.join('/');
 }
 
-export function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -1,5 +1,6 @@
+import { compareCodeUnits } from '../../private/util';
+
 /** What external-dns reads from an object: the names it publishes and the routing policy of its records. */
-import { cmp } from './dr-tree';
 
 /**
  * The names external-dns publishes from an object, lower-cased without the final dot: the hostname annotation (any
@@ -22,7 +23,7 @@ export function publishedNames(o: any): string[] {
     const targeted = Object.keys(annotations).some(k => /(^|\.)external-dns[^/]*\/target$/.test(k));
     if (gateways.length || targeted) names.push(...(o.spec?.hosts ?? []).filter((h: unknown) => h !== '*'));
   }
-  return [...new Set(names.filter((n): n is string => typeof n === 'string').map(normalizeHost).filter(Boolean))].sort(cmp);
+  return [...new Set(names.filter((n): n is string => typeof n === 'string').map(normalizeHost).filter(Boolean))].sort(compareCodeUnits);
 }
 
 /** A DNS name as Route 53 compares it: lower case, no final dot. */

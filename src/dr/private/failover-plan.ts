@@ -5,10 +5,11 @@
  * --dry-run` prints it.
  */
 import { DrSpec } from './dr-spec';
-import { cmp, TreePair, TreeObjectReader } from './dr-tree';
+import { TreePair, TreeObjectReader } from './dr-tree';
 import { estimateRto, rtoText } from './rto';
 import type { FleetModel } from '../../gitops/fleet-model';
 import type { FleetPlan, PlannedApplication } from '../../gitops/fleet-plan';
+import { compareCodeUnits } from '../../private/util';
 
 /** One cluster's change. */
 export interface ClusterSwitch {
@@ -105,7 +106,7 @@ export function switchImpact(model: FleetModel, plan: FleetPlan, pair: TreePair,
   return {
     clusters,
     alerts: `PrimaryClusterDown watches ${after} instead of ${before} (rule on ${spec.monitoring.cluster})`,
-    files: [...files].sort(cmp),
+    files: [...files].sort(compareCodeUnits),
     rto: rtoText(estimateRto(spec as DrSpec, standbyTarget)),
     stale: spec.active !== fileActive ? `the tree was synthesized with ${spec.active} active, but the file says ${fileActive}; synthesize before trusting this` : undefined,
   };

@@ -10,6 +10,7 @@ import { ANALYSIS_WAIVERS_ANNOTATION, passesWithoutData } from './rules/honest-a
 import { goDuration } from '../../private/duration';
 import { show } from '../../private/errors';
 import { dns1123SubdomainErrors } from '../../private/names';
+import { sortedMap } from '../../private/util';
 
 /** A template definition, validated and rendered once, written wherever a Rollout uses it. */
 export interface TemplateDefinition {
@@ -84,7 +85,7 @@ export function defineTemplate(kind: TemplateDefinition['kind'], props: Analysis
       dryRun: dryRun.length ? dryRun : undefined,
       measurementRetention: retention.length ? retention : undefined,
     },
-    annotations: Object.keys(waivers).length ? { [ANALYSIS_WAIVERS_ANNOTATION]: JSON.stringify(sortKeys(waivers)) } : undefined,
+    annotations: Object.keys(waivers).length ? { [ANALYSIS_WAIVERS_ANNOTATION]: JSON.stringify(sortedMap(waivers)) } : undefined,
     labels: props.labels,
   };
 }
@@ -237,10 +238,6 @@ function promDuration(d: Duration): string {
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function sortKeys(o: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.keys(o).sort().map(k => [k, o[k]]));
 }
 
 /** JSON without `undefined` members (they would be written as nothing, but keep the objects comparable). */
