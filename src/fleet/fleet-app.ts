@@ -12,6 +12,7 @@ import { proveFleet } from '../gitops/fleet-proofs';
 import { RenderedFile, renderTree } from '../gitops/render';
 import { planShards } from '../gitops/shard-plan';
 import { recoverTree, sha256, writeTree } from '../gitops/tree-writer';
+import { VerdictCache } from '../gitops/verdict-cache';
 import { writeControllerShards } from '../private/controller-shards';
 import { show, throwIfInvalid } from '../private/errors';
 import { FLEET_APP_SYMBOL } from '../private/fleet-app-marker';
@@ -113,7 +114,7 @@ export class FleetApp extends App {
   /** Renders every file of the tree in memory, `{ path: yaml }`, without writing anything. Throws if anything is invalid. */
   public renderFiles(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const f of this.render().files) out[f.path] = f.content;
+    for (const f of this.render(VerdictCache.none()).files) out[f.path] = f.content;
     return out;
   }
 
@@ -123,9 +124,11 @@ export class FleetApp extends App {
     const outdir = path.resolve(this.outdir);
     // An interrupted earlier write is completed or rolled back first, whatever becomes of this run.
     const recovered = fs.existsSync(outdir) ? recoverTree(outdir) : undefined;
+    // Objects an earlier synth of this tree validated and scanned clean are not validated again.
+    const verdicts = VerdictCache.load(outdir);
     let rendering: ReturnType<FleetApp['render']>;
     try {
-      rendering = this.render();
+      rendering = this.render(verdicts);
     } catch (e) {
       if (recovered && e instanceof Error) e.message += `\n(Before rendering, an interrupted earlier write was found and ${recovered}.)`;
       throw e;
@@ -133,6 +136,7 @@ export class FleetApp extends App {
     const { files, plan, waived } = rendering;
     const rendered = Date.now();
     const result = writeTree(outdir, files, { linkIdentical: this.linkIdenticalFiles, force: this.force });
+    verdicts.save(outdir, rendering.cleanKeys);
     const written = Date.now();
     return {
       outdir,
@@ -153,13 +157,14 @@ export class FleetApp extends App {
    * the fleet proofs. Throws, listing every problem, when anything fails.
    */
   public _render(): { files: RenderedFile[]; model: FleetModel; plan: FleetPlan; waived: string[] } {
-    return this.render();
+    return this.render(VerdictCache.none());
   }
 
-  private render() {
+  private render(verdicts: VerdictCache) {
     const secretAllowances = SecretScan._allowancesOf(this);
-    const processOptions = { validateSchemas: true, unvalidatedKinds: this.unvalidatedKinds, secretAllowances };
-    const { files, errors, constructs } = renderTree(this, processOptions);
+    const knownClean = verdicts.enabled ? verdicts.keys : undefined;
+    const processOptions = { validateSchemas: true, unvalidatedKinds: this.unvalidatedKinds, secretAllowances, knownClean };
+    const { files, errors, constructs, cleanKeys } = renderTree(this, processOptions);
     if (errors.length > 0) {
       throw new Error(`Validation failed with the following errors (nothing was written):\n  ${errors.join('\n  ')}`);
     }
@@ -201,7 +206,7 @@ export class FleetApp extends App {
       throw new Error(`Fleet proofs failed (nothing was written; waive one with 'waivedProofs' if it is intended):\n  ${[...proofs.errors, ...flux.errors].join('\n  ')}`);
     }
     if (flux.errors.length > 0) throw new Error(`Validation failed with the following errors (nothing was written):\n  ${flux.errors.join('\n  ')}`);
-    return { files: flux.files, model: flux.model, plan: flux.plan, waived: proofs.waived };
+    return { files: flux.files, model: flux.model, plan: flux.plan, waived: proofs.waived, cleanKeys };
   }
 }
 

@@ -365,6 +365,11 @@ function withoutSecretType(labels: Record<string, string>): Record<string, strin
 
 const DELIVERED_KINDS = new Set(['argoproj.io/v1alpha1/Rollout', 'apps/v1/Deployment', 'apps/v1/StatefulSet', 'apps/v1/DaemonSet']);
 
+/** Whether the plan describes how the object delivers its pods (rendering keeps such objects whole for it). */
+export function isDeliveredKind(o: any): boolean {
+  return DELIVERED_KINDS.has(`${o?.apiVersion}/${o?.kind}`);
+}
+
 /** The whole object of an entry: rendered workload entries carry a summary and their file's text. */
 function fullObject(e: TreeEntry, cache: Map<string, any>): any {
   if (e.object?.spec !== undefined || e.content === undefined) return e.object;

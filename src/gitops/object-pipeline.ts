@@ -93,6 +93,7 @@ class WorkerPipeline implements ObjectPipeline {
         validateSchemas: options.validateSchemas,
         unvalidatedKinds: [...options.unvalidatedKinds],
         secretAllowances: options.secretAllowances ?? [],
+        knownClean: options.knownClean ? [...options.knownClean] : undefined,
       },
       transferList: [channel.port2],
     });

@@ -7,14 +7,24 @@ import { processObject, ProcessedObject } from './process-object';
 import { SecretAllowanceData } from '../secrets/scanner';
 
 const data = workerData as {
-  port: MessagePort; counter: Int32Array; validateSchemas: boolean; unvalidatedKinds: string[]; secretAllowances: SecretAllowanceData[];
+  port: MessagePort;
+  counter: Int32Array;
+  validateSchemas: boolean;
+  unvalidatedKinds: string[];
+  secretAllowances: SecretAllowanceData[];
+  knownClean?: string[];
 };
-const options = { validateSchemas: data.validateSchemas, unvalidatedKinds: new Set(data.unvalidatedKinds), secretAllowances: data.secretAllowances };
+const options = {
+  validateSchemas: data.validateSchemas,
+  unvalidatedKinds: new Set(data.unvalidatedKinds),
+  secretAllowances: data.secretAllowances,
+  knownClean: data.knownClean ? new Set(data.knownClean) : undefined,
+};
 
 data.port.on('message', (batch: { id: number; items: Array<[number, string, any]> }) => {
   const results: Array<[number, ProcessedObject]> = batch.items.map(([index, text, role]) => {
     try {
-      return [index, processObject(JSON.parse(text), role, options)];
+      return [index, processObject(JSON.parse(text), role, options, text)];
     } catch (e) {
       return [index, { content: '', problems: [`internal error: ${(e as Error).message}`], hash: '' }];
     }

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { SchemaValidator } from './schema-validator';
+import { verdictKey } from './verdict-cache';
 import { toYaml } from './yaml';
 import { imagesOf } from '../private/images';
 import { Placement } from '../private/placement';
@@ -19,6 +20,11 @@ export interface ProcessOptions {
   readonly secretAllowances?: readonly SecretAllowanceData[];
   /** The tree-relative file, when one object is one known file (Helm values files), for `file` allowances. */
   readonly file?: string;
+  /**
+   * The validated-content cache's keys of objects known clean (`verdict-cache.ts`). When given, each result
+   * carries its key, and an object whose key is known skips validation and the object scan.
+   */
+  readonly knownClean?: ReadonlySet<string>;
 }
 
 /** What processing one object yields. */
@@ -31,6 +37,8 @@ export interface ProcessedObject {
   readonly images?: string[];
   /** sha256 of `content`, for the tree manifest. */
   readonly hash: string;
+  /** The object's key in the validated-content cache, when it is clean and the cache is in use. */
+  readonly verdictKey?: string;
 }
 
 const TEMPLATE_PARAM = /%%tp\d+%%/;
@@ -44,11 +52,18 @@ const LIBRARY_KINDS = new Set(['kustomize.config.k8s.io/v1beta1/Kustomization', 
  * carry (NaN, Infinity, undefined in an array, functions, class instances) is reported here, with its JSON
  * pointer, before anything else looks at the object (and such objects are never sent to the worker).
  */
-export function processObject(input: any, role: Placement['role'], options: ProcessOptions): ProcessedObject {
+export function processObject(input: any, role: Placement['role'], options: ProcessOptions, text?: string): ProcessedObject {
   const data = jsonDataCheck(input);
   if (data.errors.length > 0) return { content: '', problems: data.errors, hash: sha256('') };
   // Properties whose value is undefined are not data (JSON and YAML drop them): check what is written.
   const json = data.lossless ? input : JSON.parse(JSON.stringify(input));
+  // `text`, when given, is the JSON text `json` was parsed from (the worker's input): the same as stringifying it.
+  const verdict = options.knownClean ? verdictKey(text ?? JSON.stringify(json), role, options) : undefined;
+  if (verdict !== undefined && options.knownClean!.has(verdict)) {
+    // Validated and scanned clean by an earlier synth, with the same library and options: serialized only.
+    const content = toYaml(json);
+    return { content, problems: [], images: role === 'workload' ? imagesOf(json) : undefined, hash: sha256(content), verdictKey: verdict };
+  }
   const problems: string[] = [];
   // A SOPS-encrypted manifest (written by SopsSecret): checked as encrypted, its plain part validated and scanned.
   const sops = sopsAgeRecipients(json) !== undefined;
@@ -76,7 +91,8 @@ export function processObject(input: any, role: Placement['role'], options: Proc
   if (TEMPLATE_PARAM.test(content)) {
     problems.push('holds a TemplateParam outside an ApplicationSet template (only ApplicationSets render them)');
   }
-  return { content, problems, images: role === 'workload' ? imagesOf(json) : undefined, hash: sha256(content) };
+  const clean = problems.length === 0 ? verdict : undefined;
+  return { content, problems, images: role === 'workload' ? imagesOf(json) : undefined, hash: sha256(content), verdictKey: clean };
 }
 
 /** What `jsonDataCheck` found. */

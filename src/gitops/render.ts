@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { withFastApiObjectJson } from './api-object-json';
+import { isDeliveredKind } from './fleet-plan';
 import { createPipeline } from './object-pipeline';
 import { processObject, ProcessedObject, ProcessOptions } from './process-object';
 import { ClusterManifests } from '../fleet/cluster-manifests';
@@ -44,6 +45,8 @@ export interface RenderResult {
   readonly errors: string[];
   /** Every construct of the tree as rendered (`root.node.findAll()`), for callers that look for some. */
   readonly constructs: IConstruct[];
+  /** The validated-content cache keys of the objects found clean (with `knownClean` in the options). */
+  readonly cleanKeys: string[];
 }
 
 interface Pending {
@@ -153,10 +156,12 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
 
   // 3. Results of the pipeline, in submission order.
   const results = pipeline.finish();
+  const cleanKeys: string[] = [];
+  for (const r of results) if (r.verdictKey !== undefined) cleanKeys.push(r.verdictKey);
   const workloadResults = new Map([...distinct.keys()].map((k, i) => [k, results[i]]));
   const processed = results.slice(distinct.size);
   const workloadFiles = renderWorkloadFiles(workloads, workloadResults, byPath, errors);
-  pushAll(workloadFiles, renderValuesFiles(helmApps, options, byPath, errors));
+  pushAll(workloadFiles, renderValuesFiles(helmApps, options, byPath, errors, cleanKeys));
   pushAll(workloadFiles, renderRawFiles(all, byPath, errors));
   const files: RenderedFile[] = pending.map((p, i) => {
     const r = processed[i];
@@ -174,11 +179,13 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   pushAll(files, workloadFiles);
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   pushAll(errors, caseCollisions(files));
-  return { files, errors, constructs: all };
+  return { files, errors, constructs: all, cleanKeys };
 }
 
 /** The Helm values files of Helm applications: plain YAML data, scanned for secrets, not schema-validated. */
-function renderValuesFiles(helmApps: HelmApplication[], options: RenderOptions, byPath: Map<string, string>, errors: string[]): RenderedFile[] {
+function renderValuesFiles(
+  helmApps: HelmApplication[], options: RenderOptions, byPath: Map<string, string>, errors: string[], cleanKeys: string[],
+): RenderedFile[] {
   const files: RenderedFile[] = [];
   for (const h of helmApps) {
     const { files: values, errors: problems } = h._valuesFiles();
@@ -190,6 +197,7 @@ function renderValuesFiles(helmApps: HelmApplication[], options: RenderOptions, 
       }
       const p = processObject(v.values, 'workload', { ...options, validateSchemas: false, file: v.path });
       for (const problem of p.problems) errors.push(`[${h.node.path}] values file ${v.path}: ${problem}`);
+      if (p.verdictKey !== undefined) cleanKeys.push(p.verdictKey);
       const existing = byPath.get(v.path);
       if (existing) {
         errors.push(`[${h.node.path}] ${v.path} is also written by '${existing}'`);
@@ -301,6 +309,7 @@ function caseCollisions(files: readonly RenderedFile[]): string[] {
 
 function summaryOf(json: any): any {
   if (keptWholeForSecretProof(json)) return json; // the secret proof reads stores, references and targets
+  if (isDeliveredKind(json)) return json; // the plan describes its delivery (kept whole, not parsed back from YAML)
   return { apiVersion: json.apiVersion, kind: json.kind, metadata: { name: json.metadata?.name, namespace: json.metadata?.namespace } };
 }
 

@@ -32,6 +32,8 @@ export function typeOf(d: fs.Dirent | fs.Stats): EntryType {
 export class TreeInspector {
   /** Directory (tree-relative, '' for the root) → its entries, or undefined when it is not a plain directory. */
   private readonly dirs = new Map<string, Map<string, EntryType> | undefined>();
+  /** Directory → its own lookup, for `lookupWithStat`. */
+  private readonly parents = new Map<string, Lookup>();
 
   /** `root` must be a resolved (real) path. */
   public constructor(private readonly root: string) {}
@@ -53,9 +55,35 @@ export class TreeInspector {
     }
   }
 
+  /**
+   * Like `lookup`, but the entry itself is `lstat`ed instead of being found in its directory's listing, and
+   * the stat is returned: for the files of an existing tree, whose stat the caller needs anyway, one `lstat`
+   * per file is cheaper than listing every leaf directory. Ancestors are checked from their listings as in
+   * `lookup`, so a link on the way is never followed.
+   */
+  public lookupWithStat(rel: string): Lookup & { readonly stat?: fs.Stats } {
+    const slash = rel.lastIndexOf('/');
+    if (slash >= 0) {
+      const dir = rel.slice(0, slash);
+      let parent = this.parents.get(dir);
+      if (parent === undefined) this.parents.set(dir, parent = this.lookup(dir));
+      if (parent.blockedAt !== undefined) return parent;
+      if (parent.type === 'absent') return parent;
+      if (parent.type !== 'directory') return { blockedAt: rel.slice(0, slash), blockedBy: parent.type };
+    }
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.lstatSync(`${this.root}/${rel}`, { throwIfNoEntry: false });
+    } catch (e: any) {
+      if (e?.code !== 'ENOTDIR') throw e; // an ancestor became a file since it was listed
+    }
+    return stat === undefined ? { type: 'absent' } : { type: typeOf(stat), stat };
+  }
+
   /** Forgets what was listed (after the tree changed). */
   public reset(): void {
     this.dirs.clear();
+    this.parents.clear();
   }
 
   private entries(dir: string): Map<string, EntryType> | undefined {

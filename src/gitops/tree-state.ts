@@ -84,18 +84,23 @@ export function readStateFile(root: string, rel: string): string | undefined {
   return decodeText(readRegularFile(file), file, file);
 }
 
-/** Reads and checks the manifest of a tree (an empty one if the tree has none). */
-export function readManifest(root: string): TreeManifest {
+/**
+ * Reads and checks the manifest of a tree (an empty one if the tree has none). With `vouched` (the stat cache
+ * vouches that the manifest is the one the writer wrote, whose entries it checked then), its entries are not
+ * checked one by one again; its shape is.
+ */
+export function readManifest(root: string, vouched = false): TreeManifest {
   const text = readStateFile(root, MANIFEST);
   if (text === undefined) return { version: 1, files: {} };
-  return checkManifest(parseJson(text, `${root}/${MANIFEST}`, MANIFEST), `${root}/${MANIFEST}`, MANIFEST);
+  return checkManifest(parseJson(text, `${root}/${MANIFEST}`, MANIFEST), `${root}/${MANIFEST}`, MANIFEST, vouched);
 }
 
-function checkManifest(doc: any, file: string, rel: string): TreeManifest {
+function checkManifest(doc: any, file: string, rel: string, vouched = false): TreeManifest {
   const files = doc?.files;
   if (doc?.version !== 1 || files === null || typeof files !== 'object' || Array.isArray(files)) {
     throw new TreeStateError(`${file}: not a cdk8s-fleet manifest ('files' must map tree paths to sha256 hex digests); ${restoreAdvice(rel)}`);
   }
+  if (vouched) return { version: 1, files };
   for (const [p, hash] of Object.entries(files)) {
     if (!isTreePath(p)) throw new TreeStateError(`${rel} lists ${JSON.stringify(p)}, which is not a normalized path inside the tree; ${restoreAdvice(rel)}`);
     if (typeof hash !== 'string' || !SHA256.test(hash)) {
@@ -196,13 +201,21 @@ export class StatCache {
       if (!stat?.isFile() || !manifest?.isFile() || stat.size > MAX_STATE_BYTES) return new StatCache({}, 0);
       const doc = parseJsonBounded(readRegularFile(file).toString('utf-8'), MAX_STATE_DEPTH);
       if (doc?.version !== 2 || !sameRecord(doc.manifest, statRecord(manifest))) return new StatCache({}, 0);
-      return new StatCache(doc.files ?? {}, stat.mtimeMs);
+      const files = doc.files !== null && typeof doc.files === 'object' && !Array.isArray(doc.files) ? doc.files : {};
+      // The manifest too is vouched for only when it is older than the cache (not "racily clean").
+      const manifestVouched = manifest.mtimeMs < stat.mtimeMs && manifest.ctimeMs < stat.mtimeMs;
+      return new StatCache(files, stat.mtimeMs, manifestVouched);
     } catch {
       return new StatCache({}, 0);
     }
   }
 
-  private constructor(private readonly entries: Record<string, unknown>, private readonly writtenAt: number) {}
+  private constructor(
+    private readonly entries: Record<string, unknown>,
+    private readonly writtenAt: number,
+    /** Whether the manifest is the one the writer wrote and recorded with this cache (same stat). */
+    public readonly manifestVouched = false,
+  ) {}
 
   /** Whether the file at `rel`, now `stat`, is known to hold the bytes the manifest records. */
   public vouchesFor(rel: string, stat: fs.Stats): boolean {
@@ -237,12 +250,12 @@ function sameRecord(recorded: unknown, now: StatRecord): boolean {
 }
 
 /**
- * What Git should not see: the stat cache (machine-local) and temporary files. The manifest, the journal, the
+ * What Git should not see: the stat cache and the validated-content cache (machine-local) and temporary files. The manifest, the journal, the
  * commit marker, the next manifest and the staging directory are committed with the tree: a tree committed in
  * the middle of a write then says so on every clone (`cdk8s-fleet validate` fails on it), and the next synth
  * there completes or rolls it back.
  */
-export const STATE_GITIGNORE = '# written by cdk8s-fleet: local state, not part of the tree\n/stat-cache.json\n/stat-cache.json.tmp\n/journal.json.tmp\n';
+export const STATE_GITIGNORE = '# written by cdk8s-fleet: local state, not part of the tree\n/stat-cache.json\n/stat-cache.json.tmp\n/verdict-cache\n/verdict-cache.tmp\n/journal.json.tmp\n';
 
 /** Writes `.cdk8s-fleet/.gitignore` when it is not the current one. */
 export function ensureStateIgnored(root: string): void {

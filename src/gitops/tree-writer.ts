@@ -163,12 +163,17 @@ export function writeTree(outdir: string, files: Map<string, string> | readonly 
   for (const f of list) checkRelative(f.path);
   const root = prepareRoot(outdir);
   const recovered = recoverTree(root);
-  const old = readCheckedManifest(root).files;
-  const plan = planWrite(root, list, old, options.force ?? false);
+  const statCache = StatCache.read(root);
+  const old = readCheckedManifest(root, statCache.manifestVouched).files;
+  const plan = planWrite(root, list, old, options.force ?? false, statCache);
   const { hashOf, stats, creates, replaces, deletes } = plan;
   if (creates.length === 0 && replaces.length === 0 && deletes.length === 0) {
-    if (readStateFile(root, MANIFEST) === manifestJson(list, hashOf)) {
-      writeStatCache(root, list, stats);
+    // The manifest the writer wrote (vouched for) lists exactly these files and hashes: its text is the one
+    // it would write. Otherwise the text decides (a reformatted manifest is rewritten).
+    const same = statCache.manifestVouched && sameEntries(old, list, hashOf);
+    if (same || readStateFile(root, MANIFEST) === manifestJson(list, hashOf)) {
+      // The cache is rewritten only when it would change: some file had to be read, or the manifest changed.
+      if (!same || !plan.allVouched) writeStatCache(root, list, stats);
       return { written: [], deleted: [], unchanged: plan.unchanged, recovered };
     }
   }
@@ -249,15 +254,16 @@ interface WritePlan {
   readonly replaces: number[];
   readonly deletes: string[];
   readonly unchanged: number;
+  /** Whether every unchanged file was vouched for by the stat cache (none had to be read). */
+  readonly allVouched: boolean;
 }
 
 /**
  * Compares the files to write with the tree and its manifest, and refuses (listing every path) what would
  * touch a file the writer does not own or follow a link.
  */
-function planWrite(root: string, list: readonly TreeFile[], old: Record<string, string>, force: boolean): WritePlan {
+function planWrite(root: string, list: readonly TreeFile[], old: Record<string, string>, force: boolean, statCache: StatCache): WritePlan {
   const inspector = new TreeInspector(root);
-  const statCache = StatCache.read(root);
   const hashOf: string[] = new Array(list.length);
   const stats: Array<StatRecord | undefined> = new Array(list.length);
   const creates: number[] = [];
@@ -268,11 +274,12 @@ function planWrite(root: string, list: readonly TreeFile[], old: Record<string, 
   /** Files the writer does not own, or that were edited: `force` overwrites or deletes them. */
   const conflicts: string[] = [];
   let unchanged = 0;
+  let allVouched = true;
   checkStateDirectory(inspector, fatal);
   for (let i = 0; i < list.length; i++) {
     const { path: rel, content } = list[i];
     const hash = hashOf[i] = list[i].hash ?? sha256(content);
-    const at = inspector.lookup(rel);
+    const at = inspector.lookupWithStat(rel);
     if (at.blockedAt !== undefined) {
       fatal.push(blockedMessage(at.blockedAt, at.blockedBy));
       continue;
@@ -291,7 +298,7 @@ function planWrite(root: string, list: readonly TreeFile[], old: Record<string, 
       continue;
     }
     const abs = `${root}/${rel}`;
-    const stat = fs.lstatSync(abs);
+    const stat = at.stat!;
     const managed = old[rel];
     if (managed !== undefined && statCache.vouchesFor(rel, stat)) {
       // The file holds what the manifest records: unchanged, or cleanly replaced.
@@ -303,6 +310,7 @@ function planWrite(root: string, list: readonly TreeFile[], old: Record<string, 
       }
       continue;
     }
+    allVouched = false;
     // Read it only when its bytes can matter: when it may hold the new bytes, or the manifest's old ones.
     const mayBeNew = stat.size === Buffer.byteLength(content);
     const onDisk = mayBeNew || (managed !== undefined && managed !== hash) ? hashOfFile(abs, stat) : undefined;
@@ -322,7 +330,7 @@ function planWrite(root: string, list: readonly TreeFile[], old: Record<string, 
   const present = new Set(list.map(f => f.path));
   for (const rel of Object.keys(old).sort()) {
     if (present.has(rel)) continue;
-    const at = inspector.lookup(rel);
+    const at = inspector.lookupWithStat(rel);
     if (at.blockedAt !== undefined) {
       // A link on the way is refused; a file on the way means the managed file is gone already.
       if (at.blockedBy === 'symlink') fatal.push(blockedMessage(at.blockedAt, at.blockedBy));
@@ -336,14 +344,23 @@ function planWrite(root: string, list: readonly TreeFile[], old: Record<string, 
       continue;
     }
     const abs = `${root}/${rel}`;
-    const stat = fs.lstatSync(abs);
+    const stat = at.stat!;
     if (!statCache.vouchesFor(rel, stat) && hashOfFile(abs, stat) !== old[rel]) {
       conflicts.push(`${rel}: edited since cdk8s-fleet wrote it (its sha256 differs from the manifest); the program no longer produces it, so the write would delete it`);
     }
     deletes.push(rel);
   }
   if (fatal.length > 0 || (conflicts.length > 0 && !force)) throw conflictError(root, fatal, force ? [] : conflicts);
-  return { hashOf, stats, creates, replaces, deletes, unchanged };
+  return { hashOf, stats, creates, replaces, deletes, unchanged, allVouched };
+}
+
+/** Whether the manifest's entries are exactly these paths with these hashes. */
+function sameEntries(old: Record<string, string>, list: readonly TreeFile[], hashOf: readonly string[]): boolean {
+  if (Object.keys(old).length !== list.length) return false;
+  for (let i = 0; i < list.length; i++) {
+    if (old[list[i].path] !== hashOf[i]) return false;
+  }
+  return true;
 }
 
 function notAFile(rel: string, at: Lookup, managed: boolean): string {

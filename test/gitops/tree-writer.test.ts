@@ -34,6 +34,38 @@ describe('writeTree', () => {
     expect(fs.readFileSync(path.join(dir, '.cdk8s-fleet', '.gitignore'), 'utf-8')).toMatch(/\/stat-cache\.json/);
   });
 
+  test('a write that changes nothing and reads no file leaves the state files untouched', () => {
+    // GIVEN a tree written, then checked once more (which records every file as older than its stat cache)
+    const dir = tmp();
+    writeTree(dir, generation(1));
+    const cacheFile = path.join(dir, '.cdk8s-fleet', 'stat-cache.json');
+    const manifestFile = path.join(dir, '.cdk8s-fleet', 'manifest.json');
+    const settle = Date.now() + 20;
+    while (Date.now() < settle) { /* a new millisecond for the cache's timestamp */ }
+    writeTree(dir, generation(1));
+    const before = [fs.statSync(cacheFile), fs.statSync(manifestFile)].map(s => [s.ino, s.mtimeMs, s.ctimeMs]);
+    // WHEN the same files are written again
+    const again = writeTree(dir, generation(1));
+    // THEN nothing was written, and neither the manifest nor the stat cache was rewritten
+    expect(again.written).toEqual([]);
+    expect(again.unchanged).toBe(201);
+    expect([fs.statSync(cacheFile), fs.statSync(manifestFile)].map(s => [s.ino, s.mtimeMs, s.ctimeMs])).toEqual(before);
+  });
+
+  test('an edit to a file the stat cache vouched for is seen on the next write', () => {
+    // GIVEN a settled tree (every file vouched for by the stat cache)
+    const dir = tmp();
+    writeTree(dir, generation(1));
+    const settle = Date.now() + 20;
+    while (Date.now() < settle) { /* a new millisecond */ }
+    writeTree(dir, generation(1));
+    const rel = [...generation(1).keys()][7];
+    // WHEN one file is edited by hand and the same files are written
+    fs.appendFileSync(path.join(dir, rel), '# edited\n');
+    // THEN the edit is refused as a conflict, naming the file
+    expect(() => writeTree(dir, generation(1))).toThrow(new RegExp(`${rel.replace(/[.]/g, '\\.')}: edited since cdk8s-fleet wrote it`));
+  });
+
   test('prunes files it wrote before and no longer produces, with their empty directories; unmanaged files survive', () => {
     // GIVEN
     const dir = tmp();

@@ -1,0 +1,152 @@
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as path from 'path';
+import type { ProcessOptions } from './process-object';
+import { ensureStateIgnored, MANIFEST, readStateFile, STATE_DIR, statRecord, writeStateFile } from './tree-state';
+
+/**
+ * The validated-content cache: which objects an earlier synth of this tree validated against the pinned
+ * schemas and scanned for secrets with no problem at all, so that a re-synth of unchanged objects skips
+ * validation and the object scan (and, when nothing changed, never loads the 8 MB of compiled validators).
+ *
+ * An entry is the sha256 of everything the verdict depends on: the object's exact JSON text, its role, the
+ * file it is written to (Helm values files), whether it is schema-validated, the kinds written without
+ * validation and the secret scanner's allowances; the cache as a whole is bound to the library that computed
+ * it (the version and the size, mtime and inode of every module and schema file that takes part, and Node's
+ * version). Only clean verdicts are kept: an object with any problem is processed in full every time, so its
+ * problems are always reported. Serialization, the hash, the images and the tree-wide byte scan
+ * (`SecretScan._checkTree`) run on every object as before.
+ *
+ * Like the stat cache, it is local (git-ignored) and trusted only next to the manifest it was written with
+ * (same size, mtime, ctime and inode): a cache that arrives with a clone or a checkout is ignored, so a
+ * committed cache cannot vouch for anything. An unreadable, foreign or stale cache is an empty one.
+ */
+export const VERDICT_CACHE = `${STATE_DIR}/verdict-cache`;
+
+const VERSION = 1;
+const KEY = /^[0-9a-f]{64}$/;
+/** At most this many entries are read (four times the 600k-object benchmark fleet's objects). */
+const MAX_ENTRIES = 2_400_000;
+
+export class VerdictCache {
+  /** An empty cache that records nothing (renders that write no tree). */
+  public static none(): VerdictCache {
+    return new VerdictCache(new Set(), '', false);
+  }
+
+  /** The cache of the tree at `outdir` (an empty one when there is none, or it cannot be trusted). */
+  public static load(outdir: string): VerdictCache {
+    const root = path.resolve(outdir);
+    const fingerprint = libraryFingerprint();
+    try {
+      const text = readStateFile(root, VERDICT_CACHE);
+      const manifest = fs.lstatSync(`${root}/${MANIFEST}`, { throwIfNoEntry: false });
+      if (text === undefined || !manifest?.isFile()) return new VerdictCache(new Set(), fingerprint, true);
+      const lines = text.split('\n');
+      const header = JSON.parse(lines[0]);
+      const recorded = header?.manifest;
+      const now = statRecord(manifest);
+      const bound = Array.isArray(recorded) && recorded.length === now.length && now.every((v, i) => recorded[i] === v);
+      if (header?.version !== VERSION || header?.fingerprint !== fingerprint || !bound || lines.length - 1 > MAX_ENTRIES) {
+        return new VerdictCache(new Set(), fingerprint, true);
+      }
+      const keys = new Set<string>();
+      for (let i = 1; i < lines.length; i++) {
+        if (KEY.test(lines[i])) keys.add(lines[i]);
+      }
+      return new VerdictCache(keys, fingerprint, true);
+    } catch {
+      return new VerdictCache(new Set(), fingerprint, true);
+    }
+  }
+
+  private constructor(
+    private readonly clean: ReadonlySet<string>,
+    private readonly fingerprint: string,
+    /** Whether verdicts are looked up and recorded at all. */
+    public readonly enabled: boolean,
+  ) {}
+
+  /** The keys of the objects known clean (for the object pipeline's worker). */
+  public get keys(): ReadonlySet<string> {
+    return this.clean;
+  }
+
+  /**
+   * Writes the cache for the tree just written: exactly the given clean keys (objects no longer rendered drop
+   * out), bound to the manifest now in the tree. Failing to write it (a read-only checkout) only costs time.
+   */
+  public save(outdir: string, cleanKeys: readonly string[]): void {
+    if (!this.enabled) return;
+    const root = path.resolve(outdir);
+    try {
+      const manifest = fs.lstatSync(`${root}/${MANIFEST}`, { throwIfNoEntry: false });
+      if (!manifest?.isFile()) return;
+      const unique = [...new Set(cleanKeys)].sort();
+      const header = JSON.stringify({ version: VERSION, fingerprint: this.fingerprint, manifest: statRecord(manifest) });
+      const text = `${header}\n${unique.join('\n')}`;
+      if (readStateFile(root, VERDICT_CACHE) === text) return;
+      ensureStateIgnored(root); // a tree written by an earlier release has a .gitignore without this cache
+      writeStateFile(root, `${VERDICT_CACHE}.tmp`, text);
+      fs.renameSync(`${root}/${VERDICT_CACHE}.tmp`, `${root}/${VERDICT_CACHE}`);
+    } catch {
+      // The cache is an optimization.
+    }
+  }
+}
+
+/** The key of one object's verdict: sha256 of the options it was processed with and its exact JSON text. */
+export function verdictKey(text: string, role: string, options: ProcessOptions): string {
+  return createHash('sha256').update(optionsTag(options)).update(role).update('\0').update(options.file ?? '').update('\0').update(text).digest('hex');
+}
+
+const TAGS = new WeakMap<ProcessOptions, string>();
+
+function optionsTag(options: ProcessOptions): string {
+  let tag = TAGS.get(options);
+  if (tag === undefined) {
+    tag = `${JSON.stringify([options.validateSchemas, [...options.unvalidatedKinds].sort(), options.secretAllowances ?? []])}\0`;
+    TAGS.set(options, tag);
+  }
+  return tag;
+}
+
+let fingerprintOfLibrary: string | undefined;
+
+/**
+ * The identity of the code that computes a verdict: the package's version, Node's version and the size, mtime
+ * and inode of every module of the library (its `lib/` or `src/` directory) and every schema file. Any edit,
+ * reinstall or upgrade changes it, and with it the whole cache is discarded.
+ */
+export function libraryFingerprint(): string {
+  if (fingerprintOfLibrary !== undefined) return fingerprintOfLibrary;
+  const hash = createHash('sha256').update(`v${VERSION}\0${process.version}\0`);
+  const code = path.resolve(__dirname, '..');
+  const packageRoot = path.dirname(code);
+  try {
+    hash.update(fs.readFileSync(path.join(packageRoot, 'package.json')));
+  } catch {
+    hash.update('no package.json');
+  }
+  const visit = (dir: string, depth: number) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const full = `${dir}/${e.name}`;
+      if (e.isDirectory()) {
+        if (depth < 6 && e.name !== 'node_modules') visit(full, depth + 1);
+      } else if (/\.(js|ts|json)$/.test(e.name) && !e.name.endsWith('.d.ts')) {
+        const s = fs.statSync(full, { throwIfNoEntry: false });
+        if (s) hash.update(`${path.relative(packageRoot, full)}\0${s.size}\0${s.mtimeMs}\0${s.ino}\n`);
+      }
+    }
+  };
+  visit(code, 0);
+  visit(path.join(packageRoot, 'schemas'), 0);
+  fingerprintOfLibrary = hash.digest('hex');
+  return fingerprintOfLibrary;
+}
