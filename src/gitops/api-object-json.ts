@@ -42,6 +42,7 @@ function fastToJson(this: ApiObject): any {
   const resolvers = builtInResolvers(this);
   const metadata = this.metadata;
   if (resolvers === undefined || metadata.toJson !== ORIGINAL_METADATA_TO_JSON) return ORIGINAL_TO_JSON.call(this);
+  primitivesPlain = primitivesArePlain();
   try {
     const data: any = {
       ...(this as any).props,
@@ -138,6 +139,16 @@ const SORTED: SanitizeOptions = { sortKeys: true };
 const UNSORTED: SanitizeOptions = { sortKeys: false };
 const METADATA: SanitizeOptions = { filterEmptyArrays: true, filterEmptyObjects: true };
 
+/** Whether strings, numbers and booleans inherit no `resolve` and no `value` (see `plainValue`). */
+let primitivesPlain = false;
+
+function primitivesArePlain(): boolean {
+  for (const proto of [String.prototype, Number.prototype, Boolean.prototype]) {
+    if ('resolve' in proto || 'value' in proto) return false;
+  }
+  return true;
+}
+
 /** What `plainJson` returns for a value whose resolution would call user code or meet a non-plain object. */
 const NOT_PLAIN: unique symbol = Symbol('not plain');
 /** Thrown inside `plainJson`'s walk. */
@@ -161,6 +172,10 @@ function plainJson(value: any, options: SanitizeOptions): any {
 
 function plainValue(value: any, options: SanitizeOptions): any {
   if (value == null) return undefined;
+  // A string, number or boolean, when no prototype it would inherit from has a `resolve` or a `value`: every
+  // test below is false for it, and it is kept as it is (checked per object by `primitivesArePlain`).
+  const type = typeof value;
+  if (primitivesPlain && (type === 'string' || type === 'number' || type === 'boolean')) return value;
   if (value instanceof Lazy) throw STOP;
   if (typeof (value.resolve) === 'function') throw STOP;
   if (value.constructor !== Object) {

@@ -88,6 +88,26 @@ describe('the fast ApiObject.toJson', () => {
     expect((fast as any).json.spec.replicas).toBe(3);
   });
 
+  test('a `resolve` or `value` added to the prototype of strings or numbers reaches it as it reaches cdk8s', () => {
+    // GIVEN strings that inherit a `resolve` method, and numbers a `value`
+    const chart = new Chart(new App(), 'chart', { namespace: 'ns' });
+    const o = new ApiObject(chart, 'o', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data: { a: 'x', n: 1 } as any });
+    for (const [proto, key, property] of [
+      [String.prototype, 'resolve', { value(this: string) { return `resolved ${this}`; } }],
+      [Number.prototype, 'value', { get(this: number) { return `boxed ${this}`; } }],
+    ] as const) {
+      Object.defineProperty(proto, key, { ...property, configurable: true });
+      try {
+        // WHEN / THEN both ways give the same JSON (the inherited members are used)
+        const [fast, original] = both(o);
+        expect(JSON.stringify(fast)).toBe(JSON.stringify(original));
+        expect(JSON.stringify(fast)).not.toBe(JSON.stringify({ json: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ns' }, data: { a: 'x', n: 1 } } }));
+      } finally {
+        delete (proto as any)[key];
+      }
+    }
+  });
+
   test('an object that cannot be rendered fails with cdk8s\' message', () => {
     // GIVEN a Date among the props
     const chart = new Chart(new App(), 'chart');

@@ -15,6 +15,14 @@ const deployment = (replicas: unknown) => ({
   spec: { replicas, selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'nginx:1' }] } } },
 });
 
+/** Deep equality as JSON sees values: -0 is 0, prototypes do not count. */
+function sameJson(a: any, b: any): boolean {
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every(k => Object.prototype.hasOwnProperty.call(b, k) && sameJson(a[k], b[k]));
+}
+
 /** Inputs that once gave different verdicts on the main thread and in the worker, and every catalogue case. */
 const INPUTS: Array<[string, any]> = [
   ['quota pods: NaN', quota({ pods: NaN })],
@@ -92,6 +100,27 @@ describe('object pipeline', () => {
       '[platform/h] values file values/h/environment-staging.yaml: /replicas: Infinity is not a finite number; JSON and YAML cannot hold it',
       "[platform/h/ApplicationSet-staging] ApplicationSet 'h-staging' (argocd/platform/applicationsets/ApplicationSet.h-staging.yaml): /spec/template/spec/sources/0/helm/valuesObject/retention: NaN is not a finite number; JSON and YAML cannot hold it",
     ]);
+  });
+
+  test('property: jsonDataCheck calls a value lossless exactly when a JSON round trip gives it back, and errs exactly when it names a pointer', () => {
+    const anything = fc.anything({
+      maxDepth: 4, withBoxedValues: true, withMap: true, withSet: true, withNullPrototype: true, withObjectString: true, withBigInt: true, withDate: true,
+      withSparseArray: true, withTypedArray: true,
+    });
+    fc.assert(fc.property(anything, value => {
+      // GIVEN any value WHEN it is checked
+      const check = jsonDataCheck({ v: value });
+      // THEN lossless values survive JSON, errors name where they are, and a value with neither only loses undefined properties
+      let roundTrip: unknown;
+      try {
+        roundTrip = JSON.parse(JSON.stringify({ v: value }));
+      } catch {
+        roundTrip = Symbol('not JSON');
+      }
+      if (check.lossless) expect(sameJson(roundTrip, { v: value })).toBe(true);
+      for (const e of check.errors) expect(e).toMatch(/^\/v(\/.*)?: /);
+      if (!check.lossless && check.errors.length === 0) expect(JSON.stringify({ v: value })).toBeDefined();
+    }), { numRuns: 1000 });
   });
 
   test('property: any value gives the same processing inline and after the worker\'s JSON transfer, or is processed inline', () => {
