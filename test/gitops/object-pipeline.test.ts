@@ -104,8 +104,16 @@ describe('object pipeline', () => {
 
   test('property: jsonDataCheck calls a value lossless exactly when a JSON round trip gives it back, and errs exactly when it names a pointer', () => {
     const anything = fc.anything({
-      maxDepth: 4, withBoxedValues: true, withMap: true, withSet: true, withNullPrototype: true, withObjectString: true, withBigInt: true, withDate: true,
-      withSparseArray: true, withTypedArray: true,
+      maxDepth: 4,
+      withBoxedValues: true,
+      withMap: true,
+      withSet: true,
+      withNullPrototype: true,
+      withObjectString: true,
+      withBigInt: true,
+      withDate: true,
+      withSparseArray: true,
+      withTypedArray: true,
     });
     fc.assert(fc.property(anything, value => {
       // GIVEN any value WHEN it is checked
