@@ -164,7 +164,28 @@ function scale(sizes: number[][], [clusters, apps]: number[]) {
     const toJson = mode === 'generic' ? `${r.cdk8sToJsonUs.toFixed(1)} → ${r.fastToJsonUs.toFixed(1)}` : '';
     console.log(`| ${mode} ${clusters} × ${apps} × 5 | ${r.objects} | ${s(r.constructMs)} | ${s(r.synthMs)} | ${us(r.synthCpuMs, r.objects)} | ${s(rawRun.writeMs)} (${r.files} files) | ${toJson} | ${r.peakRssMb} | ${r.load} |`);
   }
+  noopResynth(workdir, [100, 100], [clusters, apps]);
   fs.rmSync(workdir, { recursive: true, force: true });
+}
+
+/**
+ * The no-op re-synth of issue #17: each fleet synthesized into a fresh directory, then three more times into the
+ * same one, every run a fresh process (as CI runs the program again); runs 2–4 write nothing.
+ */
+function noopResynth(workdir: string, [wc, wa]: number[], [gc, ga]: number[]) {
+  const s = (x: number) => (x / 1000).toFixed(2);
+  console.log('');
+  console.log('| no-op re-synth | objects | run | construct s | render s | check s (write step) | render + check s | CPU s | files written | peak RSS MB | load |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+  for (const [kind, c, a] of [['workloads', wc, wa], ['generic', gc, ga]] as const) {
+    const outdir = fs.mkdtempSync(path.join(workdir, `noop-${kind}-`));
+    for (let run = 1; run <= 4; run++) {
+      execFileSync('sync');
+      const r = scaleRun(`synth-${kind}`, String(c), String(a), outdir);
+      const label = run === 1 ? 'first synth (fresh directory)' : `re-synth ${run - 1}`;
+      console.log(`| ${kind} ${c} × ${a} × 5 | ${r.objects} | ${label} | ${s(r.constructMs)} | ${s(r.renderMs)} | ${s(r.writeMs)} | ${s(r.renderMs + r.writeMs)} | ${s(r.cpuMs)} | ${r.written} | ${r.peakRssMb} | ${r.load} |`);
+    }
+  }
 }
 
 /** `cdk8s-fleet diff` of two generated trees that differ in 1% of their files (bench/diff-bench.ts). */

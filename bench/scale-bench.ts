@@ -10,6 +10,8 @@
  * - `vanilla <clusters> <apps>`: the same objects in a plain cdk8s App, one Chart per cluster (one Chart per
  *   cluster and app, 10,000 Charts at 200 × 50, makes cdk8s' `App.synth()` quadratic: over 5 CPU minutes),
  *   `app.synth()` into `<workdir>`: what the generic path is compared with, in the same run.
+ * - `synth-workloads|synth-generic <clusters> <apps> <outdir>`: one synth of that fleet into `outdir` (render and
+ *   write, with the CPU time of both threads); the same call again on the same directory is a no-op re-synth.
  * - `raw <files> <bytes>`: the disk's speed right now, `files` files of `bytes` bytes written with
  *   plain writeFileSync (100 per directory) — printed beside every write figure.
  *
@@ -132,6 +134,34 @@ function vanilla(clusters: number, apps: number, workdir: string) {
   return { mode: 'vanilla', clusters, apps, objects: clusters * apps * 5, files: clusters, constructMs: ms(t0, t1), synthMs: ms(t1, t2), synthCpuMs: synthCpu, peakRssMb: peakRssMb() };
 }
 
+/**
+ * One synth of the workload fleet (`workloads`) or the generic fleet (`generic`) into `outdir`, which may hold the
+ * tree of an earlier run: run twice on one directory, the second run is the no-op re-synth (a fresh process, as CI
+ * runs the program again).
+ */
+function synthInto(kind: string, clusters: number, apps: number, outdir: string) {
+  const t0 = process.hrtime.bigint();
+  const app = kind === 'workloads' ? workloadFleet(clusters, apps, outdir) : generateFleet({ clusters, apps, outdir });
+  const t1 = process.hrtime.bigint();
+  const c1 = process.cpuUsage();
+  const result = app.synthTree();
+  const cpu = cpuMs(process.cpuUsage(c1));
+  return {
+    mode: 'synth',
+    kind,
+    clusters,
+    apps,
+    objects: result.objectCount,
+    written: result.written.length,
+    deleted: result.deleted.length,
+    constructMs: ms(t0, t1),
+    renderMs: result.renderMilliseconds,
+    writeMs: result.writeMilliseconds,
+    cpuMs: cpu,
+    peakRssMb: peakRssMb(),
+  };
+}
+
 function raw(files: number, bytes: number, workdir: string) {
   const dir = fs.mkdtempSync(path.join(workdir, 'raw-'));
   const content = Buffer.alloc(bytes, 'x');
@@ -149,6 +179,8 @@ const result = mode === 'workloads' ? workloads(a, b)
   : mode === 'generic' ? generic(a, b, workdir)
     : mode === 'vanilla' ? vanilla(a, b, workdir)
       : mode === 'raw' ? raw(a, b, workdir)
-        : undefined;
+        : mode === 'synth-workloads' ? synthInto('workloads', a, b, workdir)
+          : mode === 'synth-generic' ? synthInto('generic', a, b, workdir)
+            : undefined;
 if (!result) throw new Error(`unknown mode ${mode}`);
 console.log(JSON.stringify(result));

@@ -54,7 +54,7 @@ export class VerdictCache {
       for (let i = 1; i < lines.length; i++) {
         if (KEY.test(lines[i])) keys.add(lines[i]);
       }
-      return new VerdictCache(keys, fingerprint, true);
+      return new VerdictCache(keys, fingerprint, true, now);
     } catch {
       return new VerdictCache(new Set(), fingerprint, true);
     }
@@ -65,6 +65,8 @@ export class VerdictCache {
     private readonly fingerprint: string,
     /** Whether verdicts are looked up and recorded at all. */
     public readonly enabled: boolean,
+    /** The manifest's stat the loaded cache was bound to. */
+    private readonly boundTo?: readonly number[],
   ) {}
 
   /** The keys of the objects known clean (for the object pipeline's worker). */
@@ -82,8 +84,13 @@ export class VerdictCache {
     try {
       const manifest = fs.lstatSync(`${root}/${MANIFEST}`, { throwIfNoEntry: false });
       if (!manifest?.isFile()) return;
-      const unique = [...new Set(cleanKeys)].sort();
-      const header = JSON.stringify({ version: VERSION, fingerprint: this.fingerprint, manifest: statRecord(manifest) });
+      const record = statRecord(manifest);
+      const unique = [...new Set(cleanKeys)];
+      // Unchanged (the usual re-synth): the same keys, bound to the same manifest.
+      const sameManifest = this.boundTo !== undefined && record.every((v, i) => this.boundTo![i] === v);
+      if (sameManifest && unique.length === this.clean.size && unique.every(k => this.clean.has(k))) return;
+      unique.sort();
+      const header = JSON.stringify({ version: VERSION, fingerprint: this.fingerprint, manifest: record });
       const text = `${header}\n${unique.join('\n')}`;
       if (readStateFile(root, VERDICT_CACHE) === text) return;
       ensureStateIgnored(root); // a tree written by an earlier release has a .gitignore without this cache
