@@ -28,7 +28,7 @@ export interface ShardCliOptions {
 /** Adds both options to a command. */
 export function addShardOptions(command: Command): Command {
   return command
-    .addOption(new Option('--controller-replicas <n>', `the application controller's replicas (ARGOCD_CONTROLLER_REPLICAS, 1–${MAX_CONTROLLER_REPLICAS}): every shard is listed, and a cluster pinned at or above it is reported (Argo CD reconciles it on shard 0)`)
+    .addOption(new Option('--controller-replicas <n>', `the application controller's replicas (ARGOCD_CONTROLLER_REPLICAS, 1–${MAX_CONTROLLER_REPLICAS}): list every shard, report pins at or above it (Argo CD uses shard 0)`)
       .argParser(v => boundedInteger('--controller-replicas', v, MAX_CONTROLLER_REPLICAS)))
     .addOption(new Option('--max-shard-applications <n>', 'warn about a controller shard that reconciles more Applications than this')
       .argParser(v => boundedInteger('--max-shard-applications', v, MAX_SHARD_APPLICATIONS)));
