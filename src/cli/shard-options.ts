@@ -41,8 +41,9 @@ export function shardingOf(opts: ShardCliOptions): ShardPlanOptions {
 
 /** A decimal integer from 1 to `max`, or a usage error naming the option and the value. */
 export function boundedInteger(option: string, value: string, max: number): number {
-  // At most 16 digits are converted, so that a huge value is refused as too large, never rounded into range.
-  const n = /^[0-9]{1,16}$/.test(value) ? Number(value) : NaN;
+  // Leading zeros aside, at most 16 digits are converted: a huge value is refused, never rounded into range.
+  const digits = /^[0-9]+$/.test(value) ? value.replace(/^0+(?=[0-9])/, '') : '';
+  const n = digits.length > 0 && digits.length <= 16 ? Number(digits) : NaN;
   if (!(n >= 1 && n <= max)) throw new CliError(`${option} (${show(value)}) must be an integer from 1 to ${max}`, 2);
   return n;
 }

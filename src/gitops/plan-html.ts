@@ -188,11 +188,12 @@ function shardsHtml(head: FleetPlan, against?: { base: FleetPlan; diff: FleetDif
     ...(plan?.warnings ?? []).map(w => `<li${newWarnings.has(w) ? ' class="new"><strong>new:</strong> ' : '>'}${esc(w)}</li>`),
     ...(change?.resolvedWarnings ?? []).map(w => `<li class="resolved">${esc(w)}</li>`),
   ];
-  return `<h2 id="controller-shards">Controller shards${esc(shardSetup(plan ?? change ?? {}))}</h2>\n`
+  return `<section id="controller-shards">\n<h2>Controller shards${esc(shardSetup(plan ?? change ?? {}))}</h2>\n`
     + (rows ? `<table id="shards">\n<thead><tr><th scope="col">shard</th><th scope="col">clusters</th><th scope="col">Applications</th></tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>\n` : '')
     + (unpinned.length ? `<div>Not pinned (placed by the controller's algorithm): <details><summary>${count(unpinned.length, 'cluster')}</summary>${unpinned.map(esc).join(', ')}</details></div>\n` : '')
     + (warnings.length ? `<div class="problems"><strong>Warnings:</strong><ul>${warnings.join('')}</ul></div>\n` : '')
-    + (moves.length ? `<h3>Clusters that move controller shard (${moves.length}; each restarts its reconciliation there)</h3>\n<ul class="diff">${moves.map(m => `<li>${esc(describeShardMove(m))}</li>`).join('')}</ul>\n` : '');
+    + (moves.length ? `<h3>Clusters that move controller shard (${moves.length}; each restarts its reconciliation there)</h3>\n<ul class="diff">${moves.map(m => `<li>${esc(describeShardMove(m))}</li>`).join('')}</ul>\n` : '')
+    + '</section>\n';
 }
 
 function problemsHtml(diff: FleetDiff | undefined): string {

@@ -1,6 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import * as fc from 'fast-check';
 import { ApplicationSet, ApplicationSource, ClusterCredentials, ClusterGenerator, TemplateParam } from '../../src';
+import { CliError } from '../../src/cli/errors';
 import { main } from '../../src/cli/main';
 import { boundedInteger, MAX_CONTROLLER_REPLICAS } from '../../src/cli/shard-options';
 import { testFleet } from '../util';
@@ -74,6 +76,25 @@ describe('the shard options', () => {
     expect(boundedInteger('--controller-replicas', '4', MAX_CONTROLLER_REPLICAS)).toBe(4);
     expect(boundedInteger('--controller-replicas', '0004', MAX_CONTROLLER_REPLICAS)).toBe(4);
     expect(boundedInteger('--controller-replicas', '1000', MAX_CONTROLLER_REPLICAS)).toBe(1000);
+    expect(boundedInteger('--controller-replicas', `${'0'.repeat(40)}7`, MAX_CONTROLLER_REPLICAS)).toBe(7);
+  });
+
+  test('GIVEN any string THEN it is either an integer from 1 to the bound, read exactly, or a usage error naming it', () => {
+    const candidates = fc.oneof(fc.string(), fc.integer().map(String), fc.bigInt().map(String), fc.stringMatching(/^[0-9]{1,25}$/), fc.stringMatching(/^0{10,30}[0-9]{1,4}$/));
+    fc.assert(fc.property(candidates, fc.integer({ min: 1, max: 1_000_000_000 }), (value, max) => {
+      let n: number | undefined;
+      try {
+        n = boundedInteger('--opt', value, max);
+      } catch (e) {
+        expect(e).toBeInstanceOf(CliError);
+        expect((e as CliError).exitCode).toBe(2);
+        expect((e as Error).message).toMatch(new RegExp(`^--opt \\(.*\\) must be an integer from 1 to ${max}$`, 's'));
+        expect(/^[0-9]+$/.test(value) && BigInt(value) >= 1n && BigInt(value) <= BigInt(max)).toBe(false);
+        return;
+      }
+      expect(Number.isInteger(n) && n >= 1 && n <= max).toBe(true);
+      expect(BigInt(value)).toBe(BigInt(n));
+    }), { numRuns: 2000 });
   });
 
   test('both commands document the same options', () => {
@@ -154,7 +175,7 @@ describe('cdk8s-fleet diff and plan --base with the controller replicas', () => 
     expect(json.shards).toMatchObject({ replicas: 3, maxApplicationsPerShard: 3, unpinned: [] });
     expect(json.changes.shards.newWarnings).toHaveLength(2);
     const html = fs.readFileSync(page, 'utf-8');
-    expect(html).toContain('<h2 id="controller-shards">Controller shards (3 replicas, at most 3 Applications each)</h2>');
+    expect(html).toContain('<section id="controller-shards">\n<h2>Controller shards (3 replicas, at most 3 Applications each)</h2>');
     expect(html).toContain('<tr data-shard="0" class="changed over"><th scope="row">0</th><td><details><summary>1 → 2 clusters</summary>a, b</details></td><td>1 → 5 Applications — above the limit</td></tr>');
     expect(html).toContain('<tr data-shard="1" class="changed"><th scope="row">1</th><td><details><summary>1 → 0 clusters</summary><del>b</del></details></td><td>1 → 0 Applications</td></tr>');
     expect(html).toContain("<li class=\"new\"><strong>new:</strong> cluster 'b': shard 3 is outside 0–2; Argo CD's controller reconciles the cluster on shard 0</li>");

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as kplus from 'cdk8s-plus-28';
+import * as fc from 'fast-check';
 import { ApplicationSet, ApplicationSource, ClusterGenerator, ClusterMatch, TemplateParam, Workload } from '../../src';
 import { modelFromEntries, readTreeModel } from '../../src/gitops/fleet-model';
 import { computePlan } from '../../src/gitops/fleet-plan';
@@ -158,7 +159,7 @@ describe('the review page\'s controller-shard section', () => {
     // WHEN
     const html = planHtml(plan);
     // THEN
-    expect(html).toContain('<h2 id="controller-shards">Controller shards (2 replicas, at most 2 Applications each)</h2>');
+    expect(html).toContain('<section id="controller-shards">\n<h2>Controller shards (2 replicas, at most 2 Applications each)</h2>');
     expect(html).toContain('<tr data-shard="0" class="over"><th scope="row">0</th><td><details><summary>3 clusters</summary>a, bb, dddd</details></td><td>3 Applications — above the limit</td></tr>');
     expect(html).toContain('<tr data-shard="1"><th scope="row">1</th><td>0 clusters</td><td>0 Applications</td></tr>');
     expect(html).toContain('Not pinned (placed by the controller\'s algorithm): <details><summary>1 cluster</summary>ccc</details>');
@@ -176,13 +177,29 @@ describe('the review page\'s controller-shard section', () => {
     const moved = diffPlans(base, planOf([clusterSecret(EVIL, '1'), clusterSecret('ok', '1'), application('x', EVIL)], { replicas: 2 }), []);
     // WHEN
     for (const html of [planHtml(head), planHtml(head, base, diff), planHtml(head, base, moved)]) {
-      const section = html.slice(html.indexOf('<h2 id="controller-shards">'), html.indexOf('<script>'));
+      const section = html.slice(html.indexOf('<section id="controller-shards">'), html.indexOf('</section>') + 10);
       // THEN no markup from the tree survives, and the name is there escaped
       expect(section).not.toContain('<img');
       expect(section).not.toContain('"alert');
       expect(section).toContain('&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;amp;');
     }
     expect(planHtml(head, base, moved)).toContain('<li>&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;amp;: shard 0 → shard 1</li>');
+  });
+
+  test('GIVEN arbitrary cluster names and shards THEN the section holds no markup but its own', () => {
+    const ours = /<\/?(?:section|h2|h3|table|thead|tbody|tr|th|td|details|summary|del|div|strong|ul|li)(?: (?:id|class|scope|data-shard)="[a-z0-9 -]*")*>/g;
+    const clusters = fc.uniqueArray(fc.record({ name: fc.string({ minLength: 1, maxLength: 12 }), shard: fc.option(fc.oneof(fc.integer({ min: -2, max: 5 }).map(String), fc.string({ maxLength: 3 }))) }), { selector: c => c.name, maxLength: 6 });
+    fc.assert(fc.property(clusters, clusters, (before, after) => {
+      const objects = (cs: typeof before) => cs.flatMap(c => [
+        { ...clusterSecret(c.name, c.shard ?? undefined), metadata: { name: `s${cs.indexOf(c)}`, namespace: 'argocd', labels: { 'argocd.argoproj.io/secret-type': 'cluster' } } },
+        application(`a${cs.indexOf(c)}`, c.name),
+      ]);
+      const base = planOf(objects(before), { replicas: 3, maxApplicationsPerShard: 1 });
+      const head = planOf(objects(after), { replicas: 3, maxApplicationsPerShard: 1 });
+      const html = planHtml(head, base, diffPlans(base, head, []));
+      const section = html.slice(html.indexOf('<section id="controller-shards">'), html.indexOf('</section>') + 10);
+      expect(section.replace(ours, '')).not.toMatch(/[<>"]/);
+    }), { numRuns: 200 });
   });
 
   test('GIVEN a diff with shard moves WHEN chromium renders the page THEN the shard table and the moves are in the DOM', () => {
