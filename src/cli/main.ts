@@ -8,10 +8,11 @@ import { CliError } from './errors';
 import { registerFailoverCommands } from './failover';
 import { init } from './init';
 import { lintCommand } from './lint';
-import { diffCommand, planCommand, positiveInteger, treeProofProblems } from './plan';
+import { diffCommand, planCommand, treeProofProblems } from './plan';
 import { colourEnabled, ProgressReporter, styles, Styles } from './progress';
 import { promote, PromoteOptions, promoteText } from './promote';
 import { registerSealCommand } from './seal';
+import { addShardOptions, ShardCliOptions, shardingOf } from './shard-options';
 import { validateTree } from './validate';
 import { InputError } from '../private/yaml-input';
 
@@ -76,7 +77,7 @@ interface Context {
  * - `cdk8s-fleet validate <tree> [--unvalidated-kind apiVersion/kind ...] [--json]`
  * - `cdk8s-fleet appset generate <applicationset.yaml> --clusters <secrets.yaml> [--projects f] [--git-dir url=dir] [--json]`
  * - `cdk8s-fleet plan <tree> [--json] [--html <file>] [--base <tree>] [--controller-replicas <n>] [--max-shard-applications <n>]`
- * - `cdk8s-fleet diff <base-tree> <head-tree> [--json] [--exit-code]`
+ * - `cdk8s-fleet diff <base-tree> <head-tree> [--json] [--exit-code] [--controller-replicas <n>] [--max-shard-applications <n>]`
  * - `cdk8s-fleet checklist <tree> [--json] [--require item,...] [--environment-label l] [--production env...]`
  * - `cdk8s-fleet lint <path...> [--no-schemas]`
  * - `cdk8s-fleet promote <app> --from <env> --to <env> [--version v] [--file versions.yaml] [--tree dir] [--dry-run] [--json]`
@@ -213,27 +214,32 @@ function buildProgram(ctx: Context, setCode: (code: number) => void): Command {
       emit({ ...result, stdout });
     });
 
-  program.command('plan')
+  addShardOptions(program.command('plan')
     .description('per cluster, the Applications a tree runs (ApplicationSets expanded offline) with sources, versions and images')
     .argument('<tree>', 'a synthesized tree')
     .option('--json', 'print JSON')
     .option('--html <file>', 'also write a self-contained HTML page: the cluster × application matrix')
-    .option('--base <tree>', 'also show the changes against this tree (on the HTML page: highlighted, with each changed cell\'s object diffs)')
-    .option('--controller-replicas <n>', 'the application controller\'s replicas (ARGOCD_CONTROLLER_REPLICAS): shards pinned at or above it are reported')
-    .option('--max-shard-applications <n>', 'warn about a controller shard that reconciles more Applications than this')
+    .option('--base <tree>', 'also show the changes against this tree (on the HTML page: highlighted, with each changed cell\'s object diffs)'))
     .action((tree: string, opts: PlanCliOptions) => emit(planCommand(tree, {
-      ...opts,
-      controllerReplicas: positiveInteger('--controller-replicas', opts.controllerReplicas),
-      maxApplicationsPerShard: positiveInteger('--max-shard-applications', opts.maxShardApplications),
+      json: opts.json,
+      html: opts.html,
+      base: opts.base,
+      sharding: shardingOf(opts),
+      onProgress: message => ctx.progress.update(`plan: ${message}`),
     })));
 
-  program.command('diff')
+  addShardOptions(program.command('diff')
     .description('every rendered object a change adds, removes or changes, per cluster, as Markdown for a PR comment; exits 1 on unacknowledged removals (the deletion gate)')
     .argument('<base>', 'the tree of the target branch')
     .argument('<head>', 'the tree of the change')
     .option('--json', 'print JSON')
-    .option('--exit-code', 'exit 1 when there are differences (like git diff --exit-code)')
-    .action((base: string, head: string, opts: { json?: boolean; exitCode?: boolean }) => emit(diffCommand(base, head, { ...opts, onProgress: message => ctx.progress.update(`diff: ${message}`) })));
+    .option('--exit-code', 'exit 1 when there are differences (like git diff --exit-code)'))
+    .action((base: string, head: string, opts: DiffCliOptions) => emit(diffCommand(base, head, {
+      json: opts.json,
+      exitCode: opts.exitCode,
+      sharding: shardingOf(opts),
+      onProgress: message => ctx.progress.update(`diff: ${message}`),
+    })));
 
   program.command('checklist')
     .description("per cluster and environment, which of the production checklist items hold; exits 1 when a --require'd item fails")
@@ -305,10 +311,14 @@ function packageVersion(): string {
 }
 
 /** `cdk8s-fleet plan`'s options as commander parses them. */
-interface PlanCliOptions {
+interface PlanCliOptions extends ShardCliOptions {
   readonly json?: boolean;
   readonly html?: string;
   readonly base?: string;
-  readonly controllerReplicas?: string;
-  readonly maxShardApplications?: string;
+}
+
+/** `cdk8s-fleet diff`'s options as commander parses them. */
+interface DiffCliOptions extends ShardCliOptions {
+  readonly json?: boolean;
+  readonly exitCode?: boolean;
 }

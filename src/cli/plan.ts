@@ -8,6 +8,7 @@ import { computePlan, planJson, planText } from '../gitops/fleet-plan';
 import { proveFleet } from '../gitops/fleet-proofs';
 import { FleetDiff } from '../gitops/plan-diff';
 import { planHtml } from '../gitops/plan-html';
+import type { ShardPlanOptions } from '../gitops/shard-plan';
 import { diffTrees } from '../gitops/tree-diff';
 import { ProgressListener, requireTree } from '../gitops/tree-scan';
 import { writeFileAtomically } from '../private/yaml-edit';
@@ -21,10 +22,12 @@ export interface PlanCommandOptions {
   readonly base?: string;
   /** Called with a short line during long work (reading and diffing large trees). */
   readonly onProgress?: ProgressListener;
-  /** The application controller's replicas: the shard section lists every shard, and pins Argo CD ignores. */
-  readonly controllerReplicas?: number;
-  /** Warn about a controller shard that reconciles more Applications than this. */
-  readonly maxApplicationsPerShard?: number;
+  /**
+   * The Argo CD installation the shard section assumes (`--controller-replicas`, `--max-shard-applications`):
+   * every shard listed, pins at or above the replicas and loads above the limit reported.
+   * @default - the shards clusters are pinned to, no limit
+   */
+  readonly sharding?: ShardPlanOptions;
 }
 
 /** Options of `cdk8s-fleet diff`. */
@@ -34,6 +37,8 @@ export interface DiffCommandOptions {
   readonly exitCode?: boolean;
   /** Called with a short line during long diffs. */
   readonly onProgress?: ProgressListener;
+  /** As `PlanCommandOptions.sharding`, for both trees. @default - the shards clusters are pinned to, no limit */
+  readonly sharding?: ShardPlanOptions;
 }
 
 /**
@@ -46,7 +51,7 @@ export function planCommand(tree: string, options: PlanCommandOptions): CommandR
   if (options.base) return planWithBase(tree, options.base, options);
   requireTree(tree);
   const model = readTreeModel(tree);
-  const plan = computePlan(model, [], { replicas: options.controllerReplicas, maxApplicationsPerShard: options.maxApplicationsPerShard });
+  const plan = computePlan(model, [], options.sharding);
   let stderr = model.problems.map(p => `warning: ${p}\n`).join('');
   if (options.html) {
     writeOutput(options.html, planHtml(plan));
@@ -57,7 +62,7 @@ export function planCommand(tree: string, options: PlanCommandOptions): CommandR
 }
 
 function planWithBase(tree: string, baseTree: string, options: PlanCommandOptions): CommandResult {
-  const { diff, base, head } = diffTrees(baseTree, tree, { fullPlans: true, onProgress: options.onProgress });
+  const { diff, base, head } = diffTrees(baseTree, tree, { fullPlans: true, onProgress: options.onProgress, sharding: options.sharding });
   let stderr = warnings(diff);
   if (options.html) {
     writeOutput(options.html, planHtml(head, base, diff));
@@ -74,7 +79,7 @@ function planWithBase(tree: string, baseTree: string, options: PlanCommandOption
  * the plan's changes; fails the deletion gate, and with `exitCode` any difference.
  */
 export function diffCommand(baseTree: string, headTree: string, options: DiffCommandOptions): CommandResult {
-  const { diff } = diffTrees(baseTree, headTree, { onProgress: options.onProgress });
+  const { diff } = diffTrees(baseTree, headTree, { onProgress: options.onProgress, sharding: options.sharding });
   const stdout = options.json ? JSON.stringify(diffJson(diff), undefined, 2) + '\n' : diffMarkdown(diff);
   let stderr = warnings(diff);
   let code = 0;
@@ -116,13 +121,6 @@ function checkWritable(file: string): void {
   }
   if (!stat.isDirectory()) throw new CliError(`cannot write ${file}: ${path.dirname(file)} is not a directory`, 2);
   if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new CliError(`cannot write ${file}: it is a directory`, 2);
-}
-
-/** A positive integer option, or a usage error naming it. */
-export function positiveInteger(option: string, value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^[1-9][0-9]{0,8}$/.test(value)) throw new CliError(`${option} (${JSON.stringify(value.slice(0, 40))}) must be a positive integer`, 2);
-  return Number(value);
 }
 
 /** Writes next to the target and renames over it (`writeFileAtomically`), so a reader never sees half a file. */

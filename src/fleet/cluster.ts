@@ -57,7 +57,8 @@ export interface ClusterOptions {
    */
   readonly clusterResources?: boolean;
   /**
-   * Pin the cluster to an application-controller shard (honoured only when lower than the replica count).
+   * Pin the cluster to an application-controller shard (below the replica count; Argo CD's controller
+   * reconciles a cluster pinned at or above it on shard 0).
    * @default - the controller's sharding algorithm decides
    */
   readonly shard?: number;

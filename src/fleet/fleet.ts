@@ -249,7 +249,7 @@ export class Fleet extends Construct {
     return this.clusters
       .filter(c => c.shard !== undefined && c.shard >= replicas)
       .map(c => `Cluster '${c.clusterName}' at '${c.node.path}': 'shard' (${c.shard}) must be below the controller's ${replicas} replica(s) (shards 0–${replicas - 1}): `
-        + 'Argo CD ignores a larger shard and places the cluster by its sharding algorithm');
+        + 'Argo CD v3.5.1\'s controller reconciles a cluster pinned above its shards on shard 0');
   }
 
   private appErrors(): string[] {

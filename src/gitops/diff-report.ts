@@ -2,7 +2,7 @@ import { fieldText, objectName, textLines } from './diff-format';
 import { describeSources, PlannedApplication } from './fleet-plan';
 import { formatPath } from './object-diff';
 import { ClusterDiff, FleetDiff } from './plan-diff';
-import { describeShardMove } from './shard-plan';
+import { countChange, describeShardMove, ShardDiff, ShardLoadChange, shardSetup } from './shard-plan';
 import { ApplicationObjects, columnOf, ObjectChange } from './tree-diff';
 import { drSwitchText } from '../dr/private/dr-report';
 import { compareCodeUnits, pushAll } from '../private/util';
@@ -29,6 +29,7 @@ export interface DiffSummary {
 export function hasDifferences(d: FleetDiff): boolean {
   const o = d.objects;
   return d.clusters.length > 0 || d.projects.length > 0 || d.selections.length > 0 || d.removals.length > 0 || (d.disasterRecovery?.length ?? 0) > 0
+    || (d.shardMoves?.length ?? 0) > 0
     || (o !== undefined && (o.clusters.length > 0 || o.fleet.length > 0 || o.unattributed.length > 0));
 }
 
@@ -97,6 +98,7 @@ export function diffJson(d: FleetDiff): any {
     failingApplicationSets: d.failingApplicationSets,
     unusedAcknowledgements: d.unusedAcknowledgements,
     shardMoves: d.shardMoves ?? [],
+    shards: d.shards ?? null,
     problems: d.objects?.problems ?? [],
     disasterRecovery: d.disasterRecovery ?? [],
   };
@@ -197,6 +199,10 @@ function render(d: FleetDiff, m: Markup): string {
   if (d.shardMoves?.length) {
     lines.push(`${m.bold(`Clusters that move controller shard (${d.shardMoves.length}; each restarts its reconciliation there):`)} ${capped(d.shardMoves.map(describeShardMove), 1_500)}`, '');
   }
+  if (d.shards?.newWarnings.length) {
+    lines.push(m.bold(`⚠️ Controller shard warnings this change introduces (${d.shards.newWarnings.length}):`), '');
+    pushAll(lines, listLines(d.shards.newWarnings)).push('');
+  }
   const problems = d.objects?.problems ?? [];
   if (problems.length) {
     lines.push(`${m.bold(`⚠️ ${problems.length} thing(s) could not be compared as objects:`)}`, '');
@@ -222,6 +228,7 @@ function render(d: FleetDiff, m: Markup): string {
     }
     lines.push('');
   }
+  if (d.shards && (d.shards.loads.length || d.shards.resolvedWarnings.length)) pushAll(lines, budget.fit(shardLevels(d.shards, m)));
   if (d.objects?.fleet.length) pushAll(lines, budget.fit(sectionLevels('Argo CD objects (fleet)', d.objects.fleet, m)));
   if (d.objects?.unattributed.length) pushAll(lines, budget.fit(sectionLevels('Files no Application deploys', d.objects.unattributed, m)));
   if (d.unusedAcknowledgements.length) {
@@ -241,6 +248,42 @@ function capped(names: readonly string[], max: number): string {
     out += `${i ? ', ' : ''}${names[i]}`;
   }
   return out;
+}
+
+/** `- item` lines, the first `max` of them and how many more there are. */
+function listLines(items: readonly string[], max = 20): string[] {
+  const out = items.slice(0, max).map(i => `- ${i}`);
+  if (items.length > max) out.push(`- … and ${items.length - max} more (\`--json\` lists them all)`);
+  return out;
+}
+
+/**
+ * The shard section at each level of detail: every shard whose load changes; the shards above the limit and
+ * how many others change; the count alone.
+ */
+function shardLevels(s: ShardDiff, m: Markup): Array<() => string[]> {
+  const heading = m.heading(`Controller shards${shardSetup(s)}`);
+  const row = (l: ShardLoadChange) => `- shard ${l.shard}: ${countChange(l.clusters, 'cluster')}, ${countChange(l.applications, 'Application')}${l.overLimit ? ' — ⚠️ above the limit' : ''}`;
+  const changing = `${s.loads.length} shard(s) change load`;
+  const kept = s.warnings.length - s.newWarnings.length;
+  const notes = [
+    ...(s.resolvedWarnings.length ? [[`Warnings this change resolves (${s.resolvedWarnings.length}):`, '', ...listLines(s.resolvedWarnings)]] : []),
+    ...(kept ? [[`${kept} warning(s) unchanged from the base (${m.code('cdk8s-fleet plan')} lists them).`]] : []),
+  ];
+  const section = (rows: string[]) => {
+    const out = [heading, ''];
+    if (rows.length > FOLD_LINES && m.markdown) pushAll(out, m.details(changing, rows));
+    else pushAll(out, rows);
+    for (const note of notes) pushAll(out, out.length > 2 ? ['', ...note] : note);
+    out.push('');
+    return out;
+  };
+  const flagged = s.loads.filter(l => l.overLimit);
+  return [
+    () => section(s.loads.map(row)),
+    () => section([...flagged.map(row), ...(s.loads.length > flagged.length ? [`- ${s.loads.length - flagged.length} other shard(s) change load`] : [])]),
+    () => [heading, '', `${changing}${flagged.length ? `, ${flagged.length} above the limit` : ''}.`, ''],
+  ];
 }
 
 /**

@@ -1,5 +1,5 @@
 import { FleetPlan, PlannedApplication } from './fleet-plan';
-import { ShardMove, shardMoves } from './shard-plan';
+import { diffShards, ShardDiff, ShardMove, shardMoves } from './shard-plan';
 import type { ObjectDiff } from './tree-diff';
 import { DrSwitch, drSwitches } from '../dr/private/dr-report';
 import { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
@@ -65,6 +65,8 @@ export interface FleetDiff {
   readonly disasterRecovery?: DrSwitch[];
   /** Clusters whose application-controller shard changes (a move restarts their reconciliation on the new shard). */
   readonly shardMoves?: ShardMove[];
+  /** How the application-controller shards' loads and warnings change, when either plan has a shard section. */
+  readonly shards?: ShardDiff;
 }
 
 /** Compares two plans (base = the target branch, head = the PR). `acknowledgements` come from the head tree. */
@@ -128,6 +130,7 @@ export function diffPlans(base: FleetPlan, head: FleetPlan, acknowledgements: re
     unusedAcknowledgements: acknowledgements.filter(a => !used.has(a)),
     disasterRecovery: drSwitches(base, head),
     shardMoves: shardMoves(base.shards, head.shards, head.clusters.map(c => c.name), base.clusters.map(c => c.name)),
+    shards: diffShards(base.shards, head.shards),
   };
 }
 

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import { fieldText, objectName, textLines } from './diff-format';
 import { describeDelivery, FleetPlan, PlannedApplication } from './fleet-plan';
 import { FleetDiff } from './plan-diff';
+import { count, countChange, describeShardMove, shardSetup } from './shard-plan';
 import { ApplicationObjects, columnOf, ObjectChange } from './tree-diff';
 import { drHtml, drSwitchText } from '../dr/private/dr-report';
 import { compareCodeUnits } from '../private/util';
@@ -99,6 +100,9 @@ pre { margin: 0.2rem 0; padding: 0.3rem; background: rgba(255,255,255,0.6); }
 .summary .added { background: #dafbe1; } .summary .changed { background: #fff8c5; } .summary .removed { background: #ffebe9; }
 #filter { margin: 0 0 0.8rem; padding: 0.3rem; width: 20rem; }
 .problems { background: #fff8c5; padding: 0.5rem 1rem; }
+#shards tr.changed td { background: #fff8c5; }
+#shards tr.over td:last-child { background: #ffebe9; font-weight: 600; }
+.problems li.resolved { text-decoration: line-through; }
 </style>
 </head>
 <body>
@@ -112,7 +116,7 @@ ${problemsHtml(diff)}<input id="filter" type="search" placeholder="filter cluste
 ${rows}
 </tbody>
 </table>
-${drHtml(head, esc)}${base && diff ? fleetHtml(diff) : ''}<script>${script}</script>
+${shardsHtml(head, base && diff ? { base, diff } : undefined)}${drHtml(head, esc)}${base && diff ? fleetHtml(diff) : ''}<script>${script}</script>
 </body>
 </html>
 `;
@@ -147,6 +151,49 @@ function fleetHtml(diff: FleetDiff): string {
   const dr = diff.disasterRecovery?.length
     ? `<h2>Disaster recovery switches</h2>\n<ul class="diff">${diff.disasterRecovery.map(s => `<li><strong>${esc(drSwitchText(s))}</strong></li>`).join('')}</ul>\n` : '';
   return gate + dr + projects + section('Argo CD objects (fleet)', diff.objects?.fleet ?? []) + section('Files no Application deploys', diff.objects?.unattributed ?? []);
+}
+
+/**
+ * The controller shards, as the text plan and the diff report them: per shard its clusters (named, folded) and
+ * Applications — against a base, `before → after` with changed rows highlighted —, the clusters left to the
+ * controller's algorithm, the warnings (those a change introduces marked new, those it resolves struck out),
+ * and the clusters that move shard.
+ */
+function shardsHtml(head: FleetPlan, against?: { base: FleetPlan; diff: FleetDiff }): string {
+  const plan = head.shards;
+  const change = against?.diff.shards;
+  const moves = against?.diff.shardMoves ?? [];
+  if (!plan && !change && moves.length === 0) return '';
+  const before = new Map((against?.base.shards?.shards ?? []).map(s => [s.shard, s]));
+  const loads = new Map((change?.loads ?? []).map(l => [l.shard, l]));
+  const over = new Set(plan?.overloaded ?? []);
+  const shards = [...new Set([...(plan?.shards ?? []).map(s => s.shard), ...loads.keys()])].sort((a, b) => a - b);
+  const after = new Map((plan?.shards ?? []).map(s => [s.shard, s]));
+  const rows = shards.map(n => {
+    const load = loads.get(n);
+    const clusters = after.get(n)?.clusters ?? [];
+    const counted = load ? countChange(load.clusters, 'cluster') : count(clusters.length, 'cluster');
+    const kept = new Set(clusters);
+    const gone = (before.get(n)?.clusters ?? []).filter(c => !kept.has(c));
+    const names = [...clusters.map(esc), ...gone.map(c => `<del>${esc(c)}</del>`)].join(', ');
+    const apps = load ? countChange(load.applications, 'Application') : count(after.get(n)?.applications ?? 0, 'Application');
+    const classes = [load ? 'changed' : '', over.has(n) ? 'over' : ''].filter(c => c).join(' ');
+    return `<tr data-shard="${n}"${classes ? ` class="${classes}"` : ''}><th scope="row">${n}</th>`
+      + `<td>${names ? `<details><summary>${counted}</summary>${names}</details>` : counted}</td>`
+      + `<td>${apps}${over.has(n) ? ' — above the limit' : ''}</td></tr>`;
+  }).join('\n');
+  const unpinned = plan?.unpinned ?? [];
+  const newWarnings = new Set(change?.newWarnings ?? []);
+  const warnings = [
+    ...(plan?.warnings ?? []).map(w => `<li${newWarnings.has(w) ? ' class="new"><strong>new:</strong> ' : '>'}${esc(w)}</li>`),
+    ...(change?.resolvedWarnings ?? []).map(w => `<li class="resolved">${esc(w)}</li>`),
+  ];
+  return `<section id="controller-shards">\n<h2>Controller shards${esc(shardSetup(plan ?? change ?? {}))}</h2>\n`
+    + (rows ? `<table id="shards">\n<thead><tr><th scope="col">shard</th><th scope="col">clusters</th><th scope="col">Applications</th></tr></thead>\n<tbody>\n${rows}\n</tbody>\n</table>\n` : '')
+    + (unpinned.length ? `<div>Not pinned (placed by the controller's algorithm): <details><summary>${count(unpinned.length, 'cluster')}</summary>${unpinned.map(esc).join(', ')}</details></div>\n` : '')
+    + (warnings.length ? `<div class="problems"><strong>Warnings:</strong><ul>${warnings.join('')}</ul></div>\n` : '')
+    + (moves.length ? `<h3>Clusters that move controller shard (${moves.length}; each restarts its reconciliation there)</h3>\n<ul class="diff">${moves.map(m => `<li>${esc(describeShardMove(m))}</li>`).join('')}</ul>\n` : '')
+    + '</section>\n';
 }
 
 function problemsHtml(diff: FleetDiff | undefined): string {

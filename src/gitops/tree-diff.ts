@@ -2,6 +2,7 @@ import { redactChanges, ShownFieldChange } from './diff-redaction';
 import { computePlan, FleetPlan, PlannedApplication } from './fleet-plan';
 import { diffFields, leafChanges } from './object-diff';
 import { diffPlans, FleetDiff } from './plan-diff';
+import type { ShardPlanOptions } from './shard-plan';
 import { acknowledgementsOf, modelOfTree, ParseCache, samePlanInputs, TreeReader } from './tree-objects';
 import { ProgressListener, startScans, TreeScans } from './tree-scan';
 import { changeIndex, ObjectSource, PairObjects, TreeSide } from './tree-side';
@@ -78,6 +79,11 @@ export interface DiffTreesOptions {
   readonly fullPlans?: boolean;
   /** See `ScanTreesOptions.workerThreshold`. @default DEFAULT_SCAN_WORKER_THRESHOLD */
   readonly scanWorkerThreshold?: number;
+  /**
+   * The Argo CD installation both plans' shard sections assume (`--controller-replicas`,
+   * `--max-shard-applications`). @default - shards as pinned, no limit
+   */
+  readonly sharding?: ShardPlanOptions;
 }
 
 /** The diff of two trees, with the plans it compared. */
@@ -105,7 +111,7 @@ function compare(scans: TreeScans, options: DiffTreesOptions, progress: Progress
   // The base's plan while the head is still being scanned on the worker thread.
   progress('expanding the ApplicationSets of the base');
   const baseModel = modelOfTree(baseReader, { workloads: options.fullPlans ?? false });
-  const basePlan = computePlan(baseModel);
+  const basePlan = computePlan(baseModel, [], options.sharding);
   const headScan = scans.head();
   const headReader = new TreeReader(headScan, cache, 'head');
   // A change that leaves every Argo CD object as it was (most PRs) has the base's plan: compute it once.
@@ -114,7 +120,7 @@ function compare(scans: TreeScans, options: DiffTreesOptions, progress: Progress
     ? { ...baseModel, acknowledgements: acknowledgementsOf(headReader), problems: headScan.problems }
     : modelOfTree(headReader, { workloads: options.fullPlans ?? false });
   if (!shared) progress('expanding the ApplicationSets of the head');
-  const headPlan = shared ? basePlan : computePlan(headModel);
+  const headPlan = shared ? basePlan : computePlan(headModel, [], options.sharding);
   scans.close();
   const base = new TreeSide(baseReader, basePlan, baseModel);
   const head = new TreeSide(headReader, headPlan, headModel);

@@ -71,7 +71,7 @@ describe('cdk8s-fleet diff', () => {
       }]),
     }]);
     expect(Object.keys(json)).toEqual(['version', 'summary', 'clusters', 'fleet', 'unattributed', 'projects', 'selections', 'removals',
-      'blockedRemovals', 'emptiedClusters', 'failingApplicationSets', 'unusedAcknowledgements', 'shardMoves', 'problems', 'disasterRecovery']);
+      'blockedRemovals', 'emptiedClusters', 'failingApplicationSets', 'unusedAcknowledgements', 'shardMoves', 'shards', 'problems', 'disasterRecovery']);
   });
 
   test('--exit-code: 1 when there are differences, 0 when there are none', () => {

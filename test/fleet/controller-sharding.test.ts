@@ -126,7 +126,7 @@ describe('Fleet.balanceControllerShards', () => {
     addCluster(fleet, 'small');
     fleet.balanceControllerShards({ replicas: 3 });
     expect(errorOf(() => app.renderFiles())).toContain(
-      "[platform] Cluster 'big' at 'platform/big': 'shard' (3) must be below the controller's 3 replica(s) (shards 0–2): Argo CD ignores a larger shard and places the cluster by its sharding algorithm");
+      "[platform] Cluster 'big' at 'platform/big': 'shard' (3) must be below the controller's 3 replica(s) (shards 0–2): Argo CD v3.5.1's controller reconciles a cluster pinned above its shards on shard 0");
   });
 
   test('GIVEN no balancing THEN cluster Secrets have no shard and the plan has no shard section', () => {

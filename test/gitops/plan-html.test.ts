@@ -3,9 +3,11 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as kplus from 'cdk8s-plus-28';
+import * as fc from 'fast-check';
 import { ApplicationSet, ApplicationSource, ClusterGenerator, ClusterMatch, TemplateParam, Workload } from '../../src';
-import { readTreeModel } from '../../src/gitops/fleet-model';
+import { modelFromEntries, readTreeModel } from '../../src/gitops/fleet-model';
 import { computePlan } from '../../src/gitops/fleet-plan';
+import { diffPlans } from '../../src/gitops/plan-diff';
 import { planHtml } from '../../src/gitops/plan-html';
 import { diffTrees } from '../../src/gitops/tree-diff';
 import { addCluster, testFleet } from '../util';
@@ -127,3 +129,92 @@ function cellOf(dom: string, cluster: string, app: string): string {
   const open = dom.lastIndexOf('<td', start);
   return dom.slice(open, dom.indexOf('</td>', start) + 5);
 }
+
+describe('the review page\'s controller-shard section', () => {
+  function clusterSecret(name: string, shard?: string): any {
+    return {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: `cluster-${name.length}`, namespace: 'argocd', labels: { 'argocd.argoproj.io/secret-type': 'cluster' } },
+      stringData: { name, server: `https://${name.length}.example.com`, config: '{}', ...(shard !== undefined ? { shard } : {}) },
+    };
+  }
+  function application(name: string, cluster: string): any {
+    return {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Application',
+      metadata: { name, namespace: 'argocd' },
+      spec: { project: 'default', destination: { name: cluster, namespace: 'x' }, source: { repoURL: 'https://example.com/r.git', path: 'p' } },
+    };
+  }
+  function planOf(objects: any[], options = {}) {
+    return computePlan(modelFromEntries(objects.map((object, i) => ({ path: `argocd/f/${i}.yaml`, object }))), [], options);
+  }
+  const EVIL = '<img src=x onerror="alert(1)">&amp;';
+
+  test('GIVEN a plan with shards WHEN rendered THEN the section lists Applications and clusters per shard, the unpinned clusters and the warnings', () => {
+    // GIVEN
+    const plan = planOf([clusterSecret('a', '0'), clusterSecret('bb', '0'), clusterSecret('ccc'), clusterSecret('dddd', '7'),
+      application('x', 'a'), application('y', 'bb'), application('z', 'bb')], { replicas: 2, maxApplicationsPerShard: 2 });
+    // WHEN
+    const html = planHtml(plan);
+    // THEN
+    expect(html).toContain('<section id="controller-shards">\n<h2>Controller shards (2 replicas, at most 2 Applications each)</h2>');
+    expect(html).toContain('<tr data-shard="0" class="over"><th scope="row">0</th><td><details><summary>3 clusters</summary>a, bb, dddd</details></td><td>3 Applications — above the limit</td></tr>');
+    expect(html).toContain('<tr data-shard="1"><th scope="row">1</th><td>0 clusters</td><td>0 Applications</td></tr>');
+    expect(html).toContain('Not pinned (placed by the controller\'s algorithm): <details><summary>1 cluster</summary>ccc</details>');
+    expect(html).toContain("<li>cluster 'dddd': shard 7 is outside 0–1; Argo CD's controller reconciles the cluster on shard 0</li><li>shard 0 reconciles 3 Applications, more than the limit of 2</li>");
+    // … and a plan without shards has no section
+    expect(planHtml(planOf([clusterSecret('a')]))).not.toContain('controller-shards');
+  });
+
+  test('GIVEN cluster names with markup WHEN rendered, alone or against a base THEN every one is escaped', () => {
+    // GIVEN a cluster whose name (read from the tree) is markup, pinned, moved and warned about
+    const base = planOf([clusterSecret(EVIL, '0'), clusterSecret('ok', '1'), application('x', EVIL)], { replicas: 2, maxApplicationsPerShard: 5 });
+    const head = planOf([clusterSecret(EVIL, '9'), clusterSecret('ok', '1'), application('x', EVIL)], { replicas: 2, maxApplicationsPerShard: 5 });
+    const diff = diffPlans(base, head, []);
+    expect(diff.shardMoves).toEqual([]); // 9 ≥ 2 replicas: still shard 0
+    const moved = diffPlans(base, planOf([clusterSecret(EVIL, '1'), clusterSecret('ok', '1'), application('x', EVIL)], { replicas: 2 }), []);
+    // WHEN
+    for (const html of [planHtml(head), planHtml(head, base, diff), planHtml(head, base, moved)]) {
+      const section = html.slice(html.indexOf('<section id="controller-shards">'), html.indexOf('</section>') + 10);
+      // THEN no markup from the tree survives, and the name is there escaped
+      expect(section).not.toContain('<img');
+      expect(section).not.toContain('"alert');
+      expect(section).toContain('&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;amp;');
+    }
+    expect(planHtml(head, base, moved)).toContain('<li>&lt;img src=x onerror=&quot;alert(1)&quot;&gt;&amp;amp;: shard 0 → shard 1</li>');
+  });
+
+  test('GIVEN arbitrary cluster names and shards THEN the section holds no markup but its own', () => {
+    const ours = /<\/?(?:section|h2|h3|table|thead|tbody|tr|th|td|details|summary|del|div|strong|ul|li)(?: (?:id|class|scope|data-shard)="[a-z0-9 -]*")*>/g;
+    const shard = fc.option(fc.oneof(fc.integer({ min: -2, max: 5 }).map(String), fc.string({ maxLength: 3 })));
+    const clusters = fc.uniqueArray(fc.record({ name: fc.string({ minLength: 1, maxLength: 12 }), shard }), { selector: c => c.name, maxLength: 6 });
+    fc.assert(fc.property(clusters, clusters, (before, after) => {
+      const objects = (cs: typeof before) => cs.flatMap(c => [
+        { ...clusterSecret(c.name, c.shard ?? undefined), metadata: { name: `s${cs.indexOf(c)}`, namespace: 'argocd', labels: { 'argocd.argoproj.io/secret-type': 'cluster' } } },
+        application(`a${cs.indexOf(c)}`, c.name),
+      ]);
+      const base = planOf(objects(before), { replicas: 3, maxApplicationsPerShard: 1 });
+      const head = planOf(objects(after), { replicas: 3, maxApplicationsPerShard: 1 });
+      const html = planHtml(head, base, diffPlans(base, head, []));
+      const section = html.slice(html.indexOf('<section id="controller-shards">'), html.indexOf('</section>') + 10);
+      expect(section.replace(ours, '')).not.toMatch(/[<>"]/);
+    }), { numRuns: 200 });
+  });
+
+  test('GIVEN a diff with shard moves WHEN chromium renders the page THEN the shard table and the moves are in the DOM', () => {
+    // GIVEN
+    const base = planOf([clusterSecret('a', '0'), clusterSecret('b', '1'), application('x', 'a'), application('y', 'b')], { replicas: 2, maxApplicationsPerShard: 1 });
+    const head = planOf([clusterSecret('a', '1'), clusterSecret('b', '1'), application('x', 'a'), application('y', 'b')], { replicas: 2, maxApplicationsPerShard: 1 });
+    const page = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'plan-shards-')), 'plan.html');
+    fs.writeFileSync(page, planHtml(head, base, diffPlans(base, head, [])));
+    // WHEN
+    const dom = chromium(['--dump-dom', `file://${page}`]);
+    // THEN
+    expect(dom).toContain('<table id="shards">');
+    expect(dom).toContain('<tr data-shard="1" class="changed over"><th scope="row">1</th><td><details><summary>1 → 2 clusters</summary>a, b</details></td><td>1 → 2 Applications — above the limit</td></tr>');
+    expect(dom).toContain('<li class="new"><strong>new:</strong> shard 1 reconciles 2 Applications, more than the limit of 1</li>');
+    expect(dom).toContain('<li>a: shard 0 → shard 1</li>');
+  });
+});
