@@ -1,0 +1,91 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import * as ts from 'typescript';
+import * as lazyModules from '../../src/private/lazy';
+import { lazy } from '../../src/private/lazy';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const LIB = path.join(ROOT, 'lib');
+
+describe('lazy', () => {
+  test('loads on the first call only, and returns the same value after', () => {
+    // GIVEN
+    const load = jest.fn(() => ({ loaded: true }));
+    // WHEN
+    const get = lazy(load);
+    // THEN
+    expect(load).not.toHaveBeenCalled();
+    const first = get();
+    expect(get()).toBe(first);
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  test('a load that throws is tried again on the next call', () => {
+    // GIVEN
+    let calls = 0;
+    const get = lazy(() => {
+      calls++;
+      if (calls === 1) throw new Error('not yet');
+      return { calls };
+    });
+    // WHEN / THEN
+    expect(() => get()).toThrow('not yet');
+    expect(get()).toEqual({ calls: 2 });
+  });
+
+  test('every loader resolves to its module (a wrong path fails here, not in a user\'s synth)', () => {
+    // GIVEN the loaders defined in src/private/lazy.ts
+    const loaders = Object.entries(lazyModules).filter(([name]) => name !== 'lazy') as Array<[string, () => unknown]>;
+    expect(loaders.length).toBeGreaterThan(10);
+    // WHEN / THEN
+    for (const [name, load] of loaders) {
+      const m = load();
+      expect([name, typeof m]).toEqual([name, 'object']);
+      expect(Object.keys(m as object).length).toBeGreaterThan(0);
+    }
+  });
+});
+
+/**
+ * The compiled package (lib/, built by jsii before the tests in `npx projen build`). When lib/ is missing or older
+ * than src/ (jest run alone after an edit), these checks are skipped: compile first (`npx projen compile`).
+ */
+const libFresh = (() => {
+  const index = path.join(LIB, 'index.js');
+  if (!fs.existsSync(index) || !fs.existsSync(path.join(LIB, 'index.d.ts'))) return false;
+  const built = fs.statSync(index).mtimeMs;
+  const newest = (dir: string): number => fs.readdirSync(dir, { withFileTypes: true })
+    .reduce((max, e) => Math.max(max, e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs), 0);
+  return newest(path.join(ROOT, 'src')) <= built;
+})();
+const describeLib = libFresh ? describe : describe.skip;
+
+describeLib('the compiled package (lib/)', () => {
+  test('require loads no generated L1, parser, validator, render, expansion or CLI module', () => {
+    // GIVEN a fresh process
+    const script = `require(${JSON.stringify(LIB)}); process.stdout.write(JSON.stringify(Object.keys(require.cache)))`;
+    // WHEN the package is required
+    const loaded: string[] = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf-8' }));
+    // THEN only the modules that define the constructs are loaded: the rest waits for its first use (issue #17)
+    const own = loaded.filter(f => f.startsWith(LIB + path.sep)).map(f => path.relative(LIB, f).split(path.sep).join('/'));
+    expect(own).toContain('fleet/fleet-app.js');
+    const deferred = ['imports/', 'gitops/', 'expansion/', 'cli/', 'rollouts/private/', 'flux/flux-render', 'secrets/scanner', 'dr/private/dr-state'];
+    expect(own.filter(f => deferred.some(d => f.startsWith(d)))).toEqual([]);
+    // The bundled dependencies (cdk8s has its own copy of `yaml`, which it loads itself).
+    for (const dep of ['yaml', 'js-yaml', 'ajv', 're2js', 'commander']) {
+      const main = require.resolve(dep, { paths: [LIB] });
+      const dir = main.slice(0, main.lastIndexOf(`${path.sep}node_modules${path.sep}${dep}${path.sep}`)) + `${path.sep}node_modules${path.sep}${dep}${path.sep}`;
+      expect([dep, loaded.filter(f => f.startsWith(dir))]).toEqual([dep, []]);
+    }
+  });
+
+  test('the public declarations do not import the generated L1 declarations', () => {
+    // GIVEN what a user's type-check loads: every declaration file reachable from lib/index.d.ts
+    const program = ts.createProgram({ rootNames: [path.join(LIB, 'index.d.ts')], options: { noEmit: true, skipLibCheck: true, types: [] } });
+    const files = program.getSourceFiles().map(f => path.resolve(f.fileName)).filter(f => f.startsWith(LIB + path.sep));
+    // THEN the package's own declarations are there, the megabytes of generated L1 declarations are not
+    expect(files).toContain(path.join(LIB, 'fleet', 'fleet-app.d.ts'));
+    expect(files.filter(f => f.startsWith(path.join(LIB, 'imports') + path.sep)).map(f => path.relative(LIB, f))).toEqual([]);
+  });
+});
