@@ -89,11 +89,12 @@ const testSetup = project.addTask('test:setup', {
 });
 project.testTask.prependSpawn(testSetup);
 
-project.addTask('bench', {
-  description: 'Synthesize generated fleets of growing size and print throughput figures (see BENCHMARKS.md)',
-  exec: 'ts-node --transpile-only --project test/tsconfig.json bench/bench.ts',
-  receiveArgs: true,
+const bench = project.addTask('bench', {
+  description: 'Time require() of the package, synthesize generated fleets of growing size and print throughput figures (see BENCHMARKS.md)',
 });
+// require() of the compiled package beside cdk8s and cdk8s-plus-28, and the lazy-loading check (issue #17).
+bench.exec('ts-node --transpile-only --project test/tsconfig.json bench/scale-bench.ts require 9');
+bench.exec('ts-node --transpile-only --project test/tsconfig.json bench/bench.ts', { receiveArgs: true });
 
 project.addTask('synth:example', {
   description: 'Synthesize the example fleet (examples/basic-fleet) into examples/basic-fleet/dist (or $CDK8S_OUTDIR)',

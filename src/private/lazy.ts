@@ -15,8 +15,8 @@
  * const plan = fleetPlanModule().computePlan(model);
  * ```
  *
- * Keep loaders here, in one place, so that what is deferred stays visible; `bench/scale-bench.ts` checks that
- * requiring the compiled package loads none of them.
+ * Keep loaders here, in one place, so that what is deferred stays visible. `DEFERRED_AT_REQUIRE` lists what
+ * requiring the compiled package must not load; test/private/lazy.test.ts and `npm run bench` check it.
  */
 export function lazy<T>(load: () => T): () => T {
   let loaded: T | undefined;
@@ -60,3 +60,12 @@ export const k8sValidationModule = lazy(() => require('../rollouts/private/rules
 export const drStateModule = lazy(() => require('../dr/private/dr-state') as typeof import('../dr/private/dr-state'));
 
 /* eslint-enable @typescript-eslint/no-require-imports */
+
+/**
+ * What `require('cdk8s-fleet')` must not load: paths under lib/ (prefixes) and the bundled dependencies.
+ * (cdk8s loads its own copy of `yaml`; that one is cdk8s' cost.)
+ */
+export const DEFERRED_AT_REQUIRE = {
+  lib: ['imports/', 'gitops/', 'expansion/', 'cli/', 'rollouts/private/', 'flux/flux-render', 'secrets/scanner', 'dr/private/dr-state'],
+  dependencies: ['yaml', 'js-yaml', 'ajv', 're2js', 'commander'],
+};
