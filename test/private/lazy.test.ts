@@ -1,12 +1,11 @@
 import { execFileSync } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
 import * as ts from 'typescript';
 import * as lazyModules from '../../src/private/lazy';
 import { DEFERRED_AT_REQUIRE, lazy } from '../../src/private/lazy';
+import { ensureCompiled } from '../compiled-package';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const LIB = path.join(ROOT, 'lib');
 
 describe('lazy', () => {
   test('loads on the first call only, and returns the same value after', () => {
@@ -47,21 +46,11 @@ describe('lazy', () => {
   });
 });
 
-/**
- * The compiled package (lib/, built by jsii before the tests in `npx projen build`). When lib/ is missing or older
- * than src/ (jest run alone after an edit), these checks are skipped: compile first (`npx projen compile`).
- */
-const libFresh = (() => {
-  const index = path.join(LIB, 'index.js');
-  if (!fs.existsSync(index) || !fs.existsSync(path.join(LIB, 'index.d.ts'))) return false;
-  const built = fs.statSync(index).mtimeMs;
-  const newest = (dir: string): number => fs.readdirSync(dir, { withFileTypes: true })
-    .reduce((max, e) => Math.max(max, e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs), 0);
-  return newest(path.join(ROOT, 'src')) <= built;
-})();
-const describeLib = libFresh ? describe : describe.skip;
+/** The compiled package (lib/, compiled first when it is missing or older than src/). */
+describe('the compiled package (lib/)', () => {
+  let LIB: string;
+  beforeAll(() => { LIB = ensureCompiled(); }, 600_000);
 
-describeLib('the compiled package (lib/)', () => {
   test('require loads no generated L1, parser, validator, render, expansion or CLI module', () => {
     // GIVEN a fresh process
     const script = `require(${JSON.stringify(LIB)}); process.stdout.write(JSON.stringify(Object.keys(require.cache)))`;
