@@ -8,10 +8,9 @@ import { ApplicationSet } from '../argocd/application-set';
 import type { FleetModel, TreeEntry } from '../gitops/fleet-model';
 import type { FleetPlan } from '../gitops/fleet-plan';
 import type { RenderedFile } from '../gitops/render';
-import { writeControllerShards } from '../private/controller-shards';
 import { show, throwIfInvalid } from '../private/errors';
 import { FLEET_APP_SYMBOL } from '../private/fleet-app-marker';
-import { fleetModelModule, fleetPlanModule, fleetProofsModule, fluxRenderModule, renderModule, shardPlanModule, treeWriterModule } from '../private/lazy';
+import { controllerShardsModule, fleetModelModule, fleetPlanModule, fleetProofsModule, fluxRenderModule, renderModule, shardPlanModule, treeWriterModule } from '../private/lazy';
 import { SecretScan } from '../secrets/secret-scan';
 
 /**
@@ -178,7 +177,7 @@ export class FleetApp extends App {
     let plan = fleetPlanModule().computePlan(model, externalProjects, sharding);
     if (sharded.length > 0) {
       // The shards balance the plan's Applications per cluster, so they are written into the cluster Secrets now.
-      const shardErrors = sharded.flatMap(f => writeControllerShards(f, files, plan, processOptions).errors);
+      const shardErrors = sharded.flatMap(f => controllerShardsModule().writeControllerShards(f, files, plan, processOptions).errors);
       if (shardErrors.length > 0) {
         throw new Error(`Validation failed with the following errors (nothing was written):\n  ${shardErrors.join('\n  ')}`);
       }

@@ -45,6 +45,7 @@ export const fluxRenderModule = lazy(() => require('../flux/flux-render') as typ
 export const processObjectModule = lazy(() => require('../gitops/process-object') as typeof import('../gitops/process-object'));
 export const schemaValidatorModule = lazy(() => require('../gitops/schema-validator') as typeof import('../gitops/schema-validator'));
 export const gitopsYamlModule = lazy(() => require('../gitops/yaml') as typeof import('../gitops/yaml'));
+export const controllerShardsModule = lazy(() => require('./controller-shards') as typeof import('./controller-shards'));
 export const scannerModule = lazy(() => require('../secrets/scanner') as typeof import('../secrets/scanner'));
 
 // The ApplicationSet expansion engine (label selectors, Go templates, sprig).
@@ -66,6 +67,9 @@ export const drStateModule = lazy(() => require('../dr/private/dr-state') as typ
  * (cdk8s loads its own copy of `yaml`; that one is cdk8s' cost.)
  */
 export const DEFERRED_AT_REQUIRE = {
-  lib: ['imports/', 'gitops/', 'expansion/', 'cli/', 'rollouts/private/', 'flux/flux-render', 'secrets/scanner', 'dr/private/dr-state'],
+  lib: [
+    'imports/', 'gitops/', 'expansion/', 'cli/', 'rollouts/private/', 'flux/flux-render', 'secrets/scanner', 'dr/private/dr-state',
+    'private/controller-shards', 'private/shard-balancing',
+  ],
   dependencies: ['yaml', 'js-yaml', 'ajv', 're2js', 'commander'],
 };
