@@ -103,7 +103,7 @@ project.addTask('synth:example', {
 
 project.gitattributes.addAttributes('/schemas/validators.js', 'linguist-generated');
 
-for (const pattern of ['/examples/', '/bench/', '/scripts/', '/.ci/', '/BENCHMARKS.md']) {
+for (const pattern of ['/examples/', '/bench/', '/scripts/', '/.ci/', '/BENCHMARKS.md', '/.bench/', '/.prof/']) {
   project.addPackageIgnore(pattern);
 }
 
