@@ -176,14 +176,17 @@ function requireTimes(runs: number, others: string[]) {
   const targets: Array<[string, string]> = [['cdk8s', 'cdk8s'], ['cdk8s-plus-28', 'cdk8s-plus-28'], ['cdk8s-fleet', lib],
     ...others.map(o => [o.split('=')[0], path.resolve(o.split('=').slice(1).join('='))] as [string, string])];
   // `node -e <script> <module>`: the module is process.argv[1]. Only the require is timed, not Node's start.
-  const script = 'const t0 = process.hrtime.bigint(); require(process.argv[1]); const t1 = process.hrtime.bigint();'
-    + ' process.stdout.write(JSON.stringify({ ms: Number(t1 - t0) / 1e6, modules: Object.keys(require.cache) }));';
+  const script = 'const c0 = process.cpuUsage(); const t0 = process.hrtime.bigint(); require(process.argv[1]);'
+    + ' const t1 = process.hrtime.bigint(); const c = process.cpuUsage(c0);'
+    + ' process.stdout.write(JSON.stringify({ ms: Number(t1 - t0) / 1e6, cpuMs: (c.user + c.system) / 1000, modules: Object.keys(require.cache) }));';
   const samples = new Map<string, number[]>(targets.map(([name]) => [name, []]));
+  const cpuSamples = new Map<string, number[]>(targets.map(([name]) => [name, []]));
   let loaded: string[] = [];
   for (let i = 0; i < runs; i++) {
     for (const [name, id] of targets) {
       const r = JSON.parse(execFileSync(process.execPath, ['-e', script, id], { cwd: root, encoding: 'utf-8' }));
       samples.get(name)!.push(r.ms);
+      cpuSamples.get(name)!.push(r.cpuMs);
       loaded = name === 'cdk8s-fleet' ? r.modules : loaded;
     }
   }
@@ -202,10 +205,10 @@ function requireTimes(runs: number, others: string[]) {
     const sorted = [...xs].sort((x, y) => x - y);
     return { min: sorted[0], median: sorted[Math.floor((sorted.length - 1) / 2)] };
   };
-  const rows = targets.map(([name]) => ({ name, ...stats(samples.get(name)!) }));
-  console.log(`| require(), ${runs} fresh processes each, interleaved | min ms | median ms |`);
-  console.log('|---|---|---|');
-  for (const r of rows) console.log(`| ${r.name} | ${r.min.toFixed(0)} | ${r.median.toFixed(0)} |`);
+  const rows = targets.map(([name]) => ({ name, ...stats(samples.get(name)!), cpu: stats(cpuSamples.get(name)!) }));
+  console.log(`| require(), ${runs} fresh processes each, interleaved | min ms | median ms | CPU ms min / median |`);
+  console.log('|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.name} | ${r.min.toFixed(0)} | ${r.median.toFixed(0)} | ${r.cpu.min.toFixed(0)} / ${r.cpu.median.toFixed(0)} |`);
   console.log(`cdk8s-fleet loads ${own.length} of its own modules (${kb(own.map(f => path.join(lib, f)))} KB) and ${loaded.length - own.length} others;`
     + ` a type-check loads ${declarations.length} of its declaration files (${kb(declarations)} KB), none from lib/imports/: ${declarations.every(f => !f.startsWith(path.join(lib, 'imports')))}`);
   return { mode: 'require', runs, lib: path.relative(root, lib), rows, ownModules: own.length, modules: loaded.length, declarationFiles: declarations.length, declarationKb: kb(declarations) };
