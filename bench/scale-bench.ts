@@ -15,16 +15,27 @@
  * - `raw <files> <bytes>`: the disk's speed right now, `files` files of `bytes` bytes written with
  *   plain writeFileSync (100 per directory) — printed beside every write figure.
  *
+ * - `require [runs]`: `require()` of the compiled package, and of cdk8s and cdk8s-plus-28 alone for reference,
+ *   each `runs` times (default 9) in a fresh Node process, interleaved: min and median, modules and KB of code
+ *   loaded; and the declaration files a user's type-check loads from `lib/index.d.ts`. The package is lib/ when it
+ *   is newer than src/ (after `npx projen compile`), else src/ compiled with tsc into .bench/require-lib. Fails if
+ *   the package loads a module it must defer (`DEFERRED_AT_REQUIRE` in src/private/lazy.ts). Prints a table.
+ *   `<label>=<dir>` arguments add other builds to the same runs (e.g. an earlier commit compiled with tsc).
+ *
  * Usage: ts-node bench/scale-bench.ts <mode> <clusters> <apps> [workdir]
+ *        ts-node bench/scale-bench.ts require [runs] [<label>=<compiled lib dir> ...]
  */
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import * as ts from 'typescript';
 import { generateFleet } from './fleet-generator';
 import { workloadFleet } from './workload-bench';
 import { withFastApiObjectJson } from '../src/gitops/api-object-json';
+import { DEFERRED_AT_REQUIRE } from '../src/private/lazy';
 
 const ms = (a: bigint, b: bigint) => Number(b - a) / 1e6;
 const cpuMs = (c: NodeJS.CpuUsage) => (c.user + c.system) / 1000;
@@ -174,6 +185,65 @@ function raw(files: number, bytes: number, workdir: string) {
   return { mode: 'raw', files, bytes, writeMs: ms(t0, process.hrtime.bigint()) };
 }
 
+/** The compiled package: lib/ when it is up to date with src/, else src/ compiled now (declarations included). */
+function compiledPackage(root: string): string {
+  const lib = path.join(root, 'lib');
+  const newest = (dir: string): number => fs.readdirSync(dir, { withFileTypes: true })
+    .reduce((max, e) => Math.max(max, e.isDirectory() ? newest(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).mtimeMs), 0);
+  if (fs.existsSync(path.join(lib, 'index.js')) && fs.existsSync(path.join(lib, 'index.d.ts'))
+    && newest(path.join(root, 'src')) <= fs.statSync(path.join(lib, 'index.js')).mtimeMs) return lib;
+  const out = path.join(root, '.bench', 'require-lib');
+  fs.rmSync(out, { recursive: true, force: true });
+  console.error(`lib/ is missing or older than src/: compiling src/ into ${path.relative(root, out)} with tsc`);
+  execFileSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', path.join(root, 'tsconfig.json'), '--outDir', out], { stdio: 'inherit' });
+  return out;
+}
+
+/** `require()` of the package beside cdk8s and cdk8s-plus-28, each in fresh processes (issue #17). */
+function requireTimes(runs: number, others: string[]) {
+  const root = path.resolve(__dirname, '..');
+  const lib = compiledPackage(root);
+  const targets: Array<[string, string]> = [['cdk8s', 'cdk8s'], ['cdk8s-plus-28', 'cdk8s-plus-28'], ['cdk8s-fleet', lib],
+    ...others.map(o => [o.split('=')[0], path.resolve(o.split('=').slice(1).join('='))] as [string, string])];
+  // `node -e <script> <module>`: the module is process.argv[1]. Only the require is timed, not Node's start.
+  const script = 'const c0 = process.cpuUsage(); const t0 = process.hrtime.bigint(); require(process.argv[1]);'
+    + ' const t1 = process.hrtime.bigint(); const c = process.cpuUsage(c0);'
+    + ' process.stdout.write(JSON.stringify({ ms: Number(t1 - t0) / 1e6, cpuMs: (c.user + c.system) / 1000, modules: Object.keys(require.cache) }));';
+  const samples = new Map<string, number[]>(targets.map(([name]) => [name, []]));
+  const cpuSamples = new Map<string, number[]>(targets.map(([name]) => [name, []]));
+  let loaded: string[] = [];
+  for (let i = 0; i < runs; i++) {
+    for (const [name, id] of targets) {
+      const r = JSON.parse(execFileSync(process.execPath, ['-e', script, id], { cwd: root, encoding: 'utf-8' }));
+      samples.get(name)!.push(r.ms);
+      cpuSamples.get(name)!.push(r.cpuMs);
+      loaded = name === 'cdk8s-fleet' ? r.modules : loaded;
+    }
+  }
+  const own = loaded.filter(f => f.startsWith(lib + path.sep)).map(f => path.relative(lib, f).split(path.sep).join('/'));
+  const eager = [
+    ...own.filter(f => DEFERRED_AT_REQUIRE.lib.some(d => f.startsWith(d))),
+    ...DEFERRED_AT_REQUIRE.dependencies.filter(dep => loaded.some(f => f.includes(`${path.sep}node_modules${path.sep}${dep}${path.sep}`)
+      && !f.includes(`${path.sep}node_modules${path.sep}cdk8s${path.sep}`))),
+  ];
+  if (eager.length > 0) throw new Error(`require('cdk8s-fleet') loads modules it must defer (src/private/lazy.ts): ${eager.join(', ')}`);
+  // What a user's type-check loads: the declaration files reachable from lib/index.d.ts.
+  const program = ts.createProgram({ rootNames: [path.join(lib, 'index.d.ts')], options: { noEmit: true, skipLibCheck: true, types: [] } });
+  const declarations = program.getSourceFiles().map(f => path.resolve(f.fileName)).filter(f => f.startsWith(lib + path.sep));
+  const kb = (files: string[]) => Math.round(files.reduce((sum, f) => sum + fs.statSync(f).size, 0) / 1024);
+  const stats = (xs: number[]) => {
+    const sorted = [...xs].sort((x, y) => x - y);
+    return { min: sorted[0], median: sorted[Math.floor((sorted.length - 1) / 2)] };
+  };
+  const rows = targets.map(([name]) => ({ name, ...stats(samples.get(name)!), cpu: stats(cpuSamples.get(name)!) }));
+  console.log(`| require(), ${runs} fresh processes each, interleaved | min ms | median ms | CPU ms min / median |`);
+  console.log('|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.name} | ${r.min.toFixed(0)} | ${r.median.toFixed(0)} | ${r.cpu.min.toFixed(0)} / ${r.cpu.median.toFixed(0)} |`);
+  console.log(`cdk8s-fleet loads ${own.length} of its own modules (${kb(own.map(f => path.join(lib, f)))} KB) and ${loaded.length - own.length} others;`
+    + ` a type-check loads ${declarations.length} of its declaration files (${kb(declarations)} KB), none from lib/imports/: ${declarations.every(f => !f.startsWith(path.join(lib, 'imports')))}`);
+  return { mode: 'require', runs, lib: path.relative(root, lib), rows, ownModules: own.length, modules: loaded.length, declarationFiles: declarations.length, declarationKb: kb(declarations) };
+}
+
 const [mode, a, b, workdir] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), process.argv[5] ?? fs.mkdtempSync('/tmp/scale-bench-')];
 const result = mode === 'workloads' ? workloads(a, b)
   : mode === 'generic' ? generic(a, b, workdir)
@@ -181,6 +251,7 @@ const result = mode === 'workloads' ? workloads(a, b)
       : mode === 'raw' ? raw(a, b, workdir)
         : mode === 'synth-workloads' ? synthInto('workloads', a, b, workdir)
           : mode === 'synth-generic' ? synthInto('generic', a, b, workdir)
-            : undefined;
+            : mode === 'require' ? requireTimes(Number.isFinite(a) ? a : 9, process.argv.slice(4))
+              : undefined;
 if (!result) throw new Error(`unknown mode ${mode}`);
 console.log(JSON.stringify(result));

@@ -5,10 +5,10 @@ import { ProjectRoleOptions } from './project-role';
 import { SyncWindowOptions } from './sync-window';
 import type { ICluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
-import { AppProject as AppProjectL1 } from '../imports/argocd-argoproj.io';
 import { argoChart } from '../private/argo-chart';
 import { goDuration } from '../private/duration';
 import { show, throwIfInvalid } from '../private/errors';
+import { argocdL1 } from '../private/lazy';
 import { dns1123SubdomainErrors } from '../private/names';
 import { definePlacement } from '../private/placement';
 import { isDestinationMatched, isResourcePermitted, isSourcePermitted } from '../private/project-rules';
@@ -163,7 +163,7 @@ export class AppProject extends Construct implements IAppProject {
     throwIfInvalid(this, 'AppProject', errors);
 
     definePlacement(this, () => ({ directory: `${fleet.argocdDirectory}/projects`, role: 'argocd' }));
-    this.apiObject = new AppProjectL1(argoChart(this, fleet.argocdNamespace), 'Resource', {
+    this.apiObject = new (argocdL1().AppProject)(argoChart(this, fleet.argocdNamespace), 'Resource', {
       metadata: {
         name: this.projectName,
         namespace: fleet.argocdNamespace,

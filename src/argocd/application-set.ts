@@ -9,9 +9,9 @@ import { ProgressiveSync, StepOperator } from './progressive-sync';
 import type { GeneratorTemplate } from './template-override';
 import { TemplateMode, TemplateParam } from './template-param';
 import { Fleet } from '../fleet/fleet';
-import { ApplicationSet as ApplicationSetL1, toJson_ApplicationSetSpecTemplate } from '../imports/argocd-argoproj.io';
 import { argoChart } from '../private/argo-chart';
 import { show, throwIfInvalid } from '../private/errors';
+import { argocdL1 } from '../private/lazy';
 import { dns1123SubdomainErrors, dns1123LabelErrors } from '../private/names';
 import { subscriptionAnnotations } from '../private/notifications';
 import { definePlacement } from '../private/placement';
@@ -205,7 +205,7 @@ export class ApplicationSet extends Construct {
 
     definePlacement(this, () => ({ directory: `${this.fleet.argocdDirectory}/applicationsets`, role: 'argocd' }));
     this.apiObject = new ApiObject(argoChart(this, this.fleet.argocdNamespace), 'Resource', {
-      ...ApplicationSetL1.GVK,
+      ...argocdL1().ApplicationSet.GVK,
       metadata: {
         name: this.applicationSetName,
         namespace: this.fleet.argocdNamespace,
@@ -285,7 +285,7 @@ export class ApplicationSet extends Construct {
         preserveResourcesOnDeletion: p.preserveResourcesOnDeletion ?? true,
         applicationsSync: p.applicationsSync ?? ApplicationsSyncPolicy.CREATE_UPDATE,
       },
-      template: renderParams(toJson_ApplicationSetSpecTemplate(template as any), this.templateMode),
+      template: renderParams(argocdL1().toJson_ApplicationSetSpecTemplate(template as any), this.templateMode),
       strategy: p.progressiveSync?._toKube(),
       templatePatch: this.clusterAnnotationsPatch() ?? p.templatePatch,
       ignoreApplicationDifferences: undefinedIfEmpty((p.ignoreApplicationDifferences ?? []).map(d => ({
@@ -320,7 +320,7 @@ export class ApplicationSet extends Construct {
         ...parts,
       },
     };
-    return renderParams(toJson_ApplicationSetSpecTemplate(template as any), this.templateMode);
+    return renderParams(argocdL1().toJson_ApplicationSetSpecTemplate(template as any), this.templateMode);
   }
 
   private propErrors(p: ApplicationSetProps): string[] {

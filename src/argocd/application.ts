@@ -7,10 +7,10 @@ import type { NotificationSubscription } from './notifications';
 import { SyncPolicy } from './sync-policy';
 import { Cluster, ICluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
-import { Application as ApplicationL1 } from '../imports/argocd-argoproj.io';
 import { argoChart } from '../private/argo-chart';
 import { show, throwIfInvalid } from '../private/errors';
 import { isClusterScoped } from '../private/kinds';
+import { argocdL1 } from '../private/lazy';
 import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
 import { subscriptionAnnotations } from '../private/notifications';
 import { definePlacement } from '../private/placement';
@@ -190,7 +190,7 @@ export class Application extends Construct {
     throwIfInvalid(this, 'Application', errors);
 
     definePlacement(this, () => ({ directory: `${this.fleet.argocdDirectory}/applications`, role: 'argocd' }));
-    this.apiObject = new ApplicationL1(argoChart(this, this.fleet.argocdNamespace), 'Resource', {
+    this.apiObject = new (argocdL1().Application)(argoChart(this, this.fleet.argocdNamespace), 'Resource', {
       metadata: {
         name: this.applicationName,
         namespace: this.fleet.argocdNamespace,

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
-import { parseDrState, DrStateEntry } from './private/dr-state';
+import type { DrStateEntry } from './private/dr-state';
 import { show, throwIfInvalid } from '../private/errors';
+import { drStateModule } from '../private/lazy';
 import { InputError, readTextFile } from '../private/yaml-input';
 
 /** Props for `DrStateFile`. */
@@ -52,7 +53,7 @@ export class DrStateFile extends Construct {
         throwIfInvalid(this, 'DrStateFile', [`'path' (${show(props.path)}) cannot be read: ${e.message}`]);
       }
     }
-    const parsed = parseDrState(text, props.path ?? 'content');
+    const parsed = drStateModule().parseDrState(text, props.path ?? 'content');
     throwIfInvalid(this, 'DrStateFile', parsed.errors);
     this.entries = parsed.entries;
     this.node.addValidation({ validate: () => this.unknownPairs() });

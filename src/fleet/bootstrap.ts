@@ -2,9 +2,9 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Fleet } from './fleet';
 import { SyncOption, SyncPolicy } from '../argocd/sync-policy';
-import { Application as ApplicationL1 } from '../imports/argocd-argoproj.io';
 import { argoChart } from '../private/argo-chart';
 import { show, throwIfInvalid } from '../private/errors';
+import { argocdL1 } from '../private/lazy';
 import { dns1123SubdomainErrors } from '../private/names';
 import { definePlacement } from '../private/placement';
 
@@ -57,7 +57,7 @@ export class Bootstrap extends Construct {
       // Argo CD's own CRDs (and any object above 256 KiB) need server-side apply.
       syncOptions: [SyncOption.SERVER_SIDE_APPLY],
     });
-    this.apiObject = new ApplicationL1(argoChart(this, fleet.argocdNamespace), 'Resource', {
+    this.apiObject = new (argocdL1().Application)(argoChart(this, fleet.argocdNamespace), 'Resource', {
       metadata: { name: this.applicationName, namespace: fleet.argocdNamespace },
       spec: Lazy.any({
         produce: () => ({

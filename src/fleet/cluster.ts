@@ -5,11 +5,11 @@ import { ClusterCredentials, IN_CLUSTER_SERVER } from './cluster-credentials';
 import { ClusterManifests, ClusterManifestsOptions } from './cluster-manifests';
 import { Fleet } from './fleet';
 import type { IAppProject } from '../argocd/app-project';
-import { ExternalSecret as ExternalSecretL1 } from '../imports/externalsecrets-external-secrets.io';
 import { argoChart } from '../private/argo-chart';
 import { clusterSecretAnnotations, secretSettingErrors } from '../private/cluster-secret-settings';
 import { show, throwIfInvalid, validateLater } from '../private/errors';
 import { formatProblem, inputErrors, renderExternalSecretSpec, webhookProblems } from '../private/external-secret-spec';
+import { externalSecretsL1 } from '../private/lazy';
 import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
 import { definePlacement } from '../private/placement';
 import { sortedMap, undefinedIfEmpty } from '../private/util';
@@ -231,7 +231,7 @@ export class Cluster extends Construct implements ICluster {
       const refs = store.references.map(ref => ({ secretKey: ref.secretKey, remoteKey: store.remoteKey, property: ref.property }));
       const specErrors = inputErrors({ store: storeRef, targetName: secretName, data: refs, dataFrom: [] }).map(e => `credentials: ${e}`);
       throwIfInvalid(this, 'Cluster', specErrors);
-      this.apiObject = new ExternalSecretL1(argoChart(this, this.fleet.argocdNamespace), 'Resource', {
+      this.apiObject = new (externalSecretsL1().ExternalSecret)(argoChart(this, this.fleet.argocdNamespace), 'Resource', {
         metadata: { name: secretName, namespace: this.fleet.argocdNamespace },
         spec: Lazy.any({ produce: spec }) as any,
       });

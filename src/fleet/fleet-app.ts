@@ -5,17 +5,15 @@ import { Fleet } from './fleet';
 import { AppProject } from '../argocd/app-project';
 import { Application } from '../argocd/application';
 import { ApplicationSet } from '../argocd/application-set';
-import { renderFluxFleets } from '../flux/flux-render';
-import { acknowledgementsYaml, ACKNOWLEDGEMENTS_FILE, FleetModel, modelFromEntries, TreeEntry } from '../gitops/fleet-model';
-import { computePlan, FleetPlan, planText } from '../gitops/fleet-plan';
-import { proveFleet } from '../gitops/fleet-proofs';
-import { RenderedFile, renderTree } from '../gitops/render';
-import { planShards } from '../gitops/shard-plan';
-import { recoverTree, sha256, writeTree } from '../gitops/tree-writer';
-import { VerdictCache } from '../gitops/verdict-cache';
-import { writeControllerShards } from '../private/controller-shards';
+import type { FleetModel, TreeEntry } from '../gitops/fleet-model';
+import type { FleetPlan } from '../gitops/fleet-plan';
+import type { RenderedFile } from '../gitops/render';
+import type { VerdictCache } from '../gitops/verdict-cache';
 import { show, throwIfInvalid } from '../private/errors';
 import { FLEET_APP_SYMBOL } from '../private/fleet-app-marker';
+import {
+  controllerShardsModule, fleetModelModule, fleetPlanModule, fleetProofsModule, fluxRenderModule, renderModule, shardPlanModule, treeWriterModule, verdictCacheModule,
+} from '../private/lazy';
 import { SecretScan } from '../secrets/secret-scan';
 
 /**
@@ -114,7 +112,7 @@ export class FleetApp extends App {
   /** Renders every file of the tree in memory, `{ path: yaml }`, without writing anything. Throws if anything is invalid. */
   public renderFiles(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const f of this.render(VerdictCache.none()).files) out[f.path] = f.content;
+    for (const f of this.render(verdictCacheModule().VerdictCache.none()).files) out[f.path] = f.content;
     return out;
   }
 
@@ -123,9 +121,9 @@ export class FleetApp extends App {
     const started = Date.now();
     const outdir = path.resolve(this.outdir);
     // An interrupted earlier write is completed or rolled back first, whatever becomes of this run.
-    const recovered = fs.existsSync(outdir) ? recoverTree(outdir) : undefined;
+    const recovered = fs.existsSync(outdir) ? treeWriterModule().recoverTree(outdir) : undefined;
     // Objects an earlier synth of this tree validated and scanned clean are not validated again.
-    const verdicts = VerdictCache.load(outdir);
+    const verdicts = verdictCacheModule().VerdictCache.load(outdir);
     let rendering: ReturnType<FleetApp['render']>;
     try {
       rendering = this.render(verdicts);
@@ -135,7 +133,7 @@ export class FleetApp extends App {
     }
     const { files, plan, waived } = rendering;
     const rendered = Date.now();
-    const result = writeTree(outdir, files, { linkIdentical: this.linkIdenticalFiles, force: this.force });
+    const result = treeWriterModule().writeTree(outdir, files, { linkIdentical: this.linkIdenticalFiles, force: this.force });
     verdicts.save(outdir, rendering.cleanKeys);
     const written = Date.now();
     return {
@@ -145,7 +143,7 @@ export class FleetApp extends App {
       deleted: result.deleted,
       unchangedCount: result.unchanged,
       recovered: recovered ?? result.recovered,
-      plan: planText(plan),
+      plan: fleetPlanModule().planText(plan),
       waivedProofs: waived,
       renderMilliseconds: rendered - started,
       writeMilliseconds: written - rendered,
@@ -157,40 +155,41 @@ export class FleetApp extends App {
    * the fleet proofs. Throws, listing every problem, when anything fails.
    */
   public _render(): { files: RenderedFile[]; model: FleetModel; plan: FleetPlan; waived: string[] } {
-    return this.render(VerdictCache.none());
+    return this.render(verdictCacheModule().VerdictCache.none());
   }
 
   private render(verdicts: VerdictCache) {
     const secretAllowances = SecretScan._allowancesOf(this);
     const knownClean = verdicts.enabled ? verdicts.keys : undefined;
     const processOptions = { validateSchemas: true, unvalidatedKinds: this.unvalidatedKinds, secretAllowances, knownClean };
-    const { files, errors, constructs, cleanKeys } = renderTree(this, processOptions);
+    const { files, errors, constructs, cleanKeys } = renderModule().renderTree(this, processOptions);
     if (errors.length > 0) {
       throw new Error(`Validation failed with the following errors (nothing was written):\n  ${errors.join('\n  ')}`);
     }
     const fleets = constructs.filter(Fleet.isFleet);
     const acknowledgements = fleets.flatMap(f => f.acknowledgedRemovals);
     if (acknowledgements.length > 0) {
+      const { acknowledgementsYaml, ACKNOWLEDGEMENTS_FILE } = fleetModelModule();
       const content = acknowledgementsYaml(acknowledgements);
       const at = files.findIndex(f => f.path > ACKNOWLEDGEMENTS_FILE); // files stay sorted by path
-      files.splice(at < 0 ? files.length : at, 0, { path: ACKNOWLEDGEMENTS_FILE, content, hash: sha256(content), object: undefined, constructPath: this.node.path, placement: { directory: '.', role: 'argocd' } });
+      files.splice(at < 0 ? files.length : at, 0, { path: ACKNOWLEDGEMENTS_FILE, content, hash: treeWriterModule().sha256(content), object: undefined, constructPath: this.node.path, placement: { directory: '.', role: 'argocd' } });
     }
     SecretScan._checkTree(this, files); // every byte the writer will write, whatever produced it
     const entries: TreeEntry[] = files.filter(f => f.object !== undefined); // a RenderedFile is a TreeEntry
-    let model = modelFromEntries(entries, acknowledgements);
+    let model = fleetModelModule().modelFromEntries(entries, acknowledgements);
     // Each fleet is its own Argo CD: the plan states replicas and load limit when the app has one sharded fleet.
     const sharded = fleets.filter(f => f.controllerSharding !== undefined);
     const sharding = sharded.length === 1 ? sharded[0].controllerSharding! : {};
     const externalProjects = AppProject._importedProjectNames(constructs);
-    let plan = computePlan(model, externalProjects, sharding);
+    let plan = fleetPlanModule().computePlan(model, externalProjects, sharding);
     if (sharded.length > 0) {
       // The shards balance the plan's Applications per cluster, so they are written into the cluster Secrets now.
-      const shardErrors = sharded.flatMap(f => writeControllerShards(f, files, plan, processOptions).errors);
+      const shardErrors = sharded.flatMap(f => controllerShardsModule().writeControllerShards(f, files, plan, processOptions).errors);
       if (shardErrors.length > 0) {
         throw new Error(`Validation failed with the following errors (nothing was written):\n  ${shardErrors.join('\n  ')}`);
       }
-      model = modelFromEntries(files.filter(f => f.object !== undefined), acknowledgements);
-      plan = { ...plan, shards: planShards(model.clusters, plan.clusters, sharding) };
+      model = fleetModelModule().modelFromEntries(files.filter(f => f.object !== undefined), acknowledgements);
+      plan = { ...plan, shards: shardPlanModule().planShards(model.clusters, plan.clusters, sharding) };
     }
     const constructOf = new Map<string, string>();
     for (const c of constructs) {
@@ -198,10 +197,10 @@ export class FleetApp extends App {
       if (c instanceof Application) constructOf.set(`Application/${c.applicationName}`, c.node.path);
     }
     const proofs = this.fleetProofs
-      ? proveFleet(model, plan, (kind, name) => (constructOf.has(`${kind}/${name}`) ? `[${constructOf.get(`${kind}/${name}`)}] ` : ''))
+      ? fleetProofsModule().proveFleet(model, plan, (kind, name) => (constructOf.has(`${kind}/${name}`) ? `[${constructOf.get(`${kind}/${name}`)}] ` : ''))
       : { errors: [], waived: [] };
     // Fleets on Flux: the Argo CD objects checked above become Flux's (src/flux/).
-    const flux = renderFluxFleets({ files, model, plan }, { constructs, processOptions, acknowledgements, externalProjects });
+    const flux = fluxRenderModule().renderFluxFleets({ files, model, plan }, { constructs, processOptions, acknowledgements, externalProjects });
     if (proofs.errors.length > 0) {
       throw new Error(`Fleet proofs failed (nothing was written; waive one with 'waivedProofs' if it is intended):\n  ${[...proofs.errors, ...flux.errors].join('\n  ')}`);
     }

@@ -1,5 +1,5 @@
 import { FleetApp } from './fleet-app';
-import { planJson, planText } from '../gitops/fleet-plan';
+import { fleetPlanModule } from '../private/lazy';
 
 /** One ApplicationSet's offline expansion, for assertions in users' tests. */
 export interface ExpandedApplicationSet {
@@ -49,12 +49,12 @@ export class FleetTesting {
 
   /** The text plan (per cluster: Applications, sources, versions, images), stable for snapshots. */
   public static plan(app: FleetApp): string {
-    return planText(app._render().plan);
+    return fleetPlanModule().planText(app._render().plan);
   }
 
   /** The plan as JSON data. */
   public static planJson(app: FleetApp): any {
-    return planJson(app._render().plan);
+    return fleetPlanModule().planJson(app._render().plan);
   }
 
   private constructor() {}

@@ -8,8 +8,8 @@ import { AppProject, IAppProject } from '../argocd/app-project';
 import { FleetEngine } from '../flux/fleet-engine';
 import { show, throwIfInvalid } from '../private/errors';
 import { FLEET_APP_SYMBOL } from '../private/fleet-app-marker';
+import { scannerModule } from '../private/lazy';
 import { dns1123LabelErrors, qualifiedNameErrors } from '../private/names';
-import { findingText, scanText } from '../secrets/scanner';
 import type { ISecretStore } from '../secrets/secret-store';
 
 /** Props for `Fleet`. */
@@ -195,7 +195,7 @@ export class Fleet extends Construct {
     // Written to acknowledged-removals.yaml: the same secret scan as every file (never quoting the value).
     for (const prop of ['application', 'cluster', 'reason'] as const) {
       const text = acknowledgement[prop];
-      if (typeof text === 'string') errors.push(...scanText(text).map(f => `'${prop}' ${findingText(f)}`));
+      if (typeof text === 'string') errors.push(...scannerModule().scanText(text).map(f => `'${prop}' ${scannerModule().findingText(f)}`));
     }
     throwIfInvalid(this, 'removal acknowledgement', errors);
     this.removals.push({ ...acknowledgement });

@@ -6,8 +6,8 @@ import type { IAppProject } from '../argocd/app-project';
 import type { Application } from '../argocd/application';
 import type { ICluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
-import { SchemaValidator } from '../gitops/schema-validator';
 import { show, throwIfInvalid } from '../private/errors';
+import { schemaValidatorModule } from '../private/lazy';
 import { dns1123SubdomainErrors } from '../private/names';
 
 /** The admission engine a drift guard is written for. */
@@ -182,7 +182,7 @@ export class DriftGuard extends Construct {
 function v1Errors(objects: any[]): string[] {
   const errors: string[] = [];
   for (const o of objects) {
-    const problems = SchemaValidator.get().validate({ ...o, apiVersion: ValidatingAdmissionPolicyVersion.V1BETA1 }) ?? [];
+    const problems = schemaValidatorModule().SchemaValidator.get().validate({ ...o, apiVersion: ValidatingAdmissionPolicyVersion.V1BETA1 }) ?? [];
     errors.push(...problems.map(p => `${o.kind} '${o.metadata.name}': schema: ${p}`));
   }
   return errors;

@@ -1,7 +1,8 @@
+import { processObjectModule } from './lazy';
 import { ShardAssignment, assignShards } from './shard-balancing';
 import type { Fleet } from '../fleet/fleet';
 import type { FleetPlan } from '../gitops/fleet-plan';
-import { processObject, ProcessOptions } from '../gitops/process-object';
+import type { ProcessOptions } from '../gitops/process-object';
 import type { RenderedFile } from '../gitops/render';
 
 /**
@@ -48,7 +49,7 @@ export function writeControllerShards(
       // By code unit, as the template's data is written (the same order as a shard set on the cluster).
       template.data = Object.fromEntries(Object.keys(data).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(k => [k, data[k]]));
     }
-    const processed = processObject(object, files[i].placement.role, options);
+    const processed = processObjectModule().processObject(object, files[i].placement.role, options);
     errors.push(...processed.problems.map(p => `[${cluster.apiObject.node.path}] ${p}`));
     files[i] = { ...files[i], object, content: processed.content, hash: processed.hash };
   }

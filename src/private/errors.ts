@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { redactForMessage } from '../secrets/scanner';
+import { scannerModule } from './lazy';
 
 /**
  * Throws one error listing every problem found in a construct's props, each prefixed with the construct path,
@@ -31,7 +31,7 @@ export const MAX_SHOWN_CHARS = 120;
  */
 export function show(value: unknown): string {
   // Messages reach terminals and CI logs: a credential in a value is never quoted (see the secret scanner).
-  const text = redactForMessage(typeof value === 'string' ? value : safeJson(value));
+  const text = scannerModule().redactForMessage(typeof value === 'string' ? value : safeJson(value));
   const cut = text.length > MAX_SHOWN_CHARS ? `${text.slice(0, MAX_SHOWN_CHARS)}…` : text;
   const quoted = typeof value === 'string' ? `'${cut}'` : cut;
   return text.length > MAX_SHOWN_CHARS ? `${quoted} (${text.length} chars)` : quoted;

@@ -1,11 +1,12 @@
 import { Duration } from 'cdk8s';
 import { show } from './errors';
 import { compileGoRegExp } from './go-regexp';
+import { externalSecretsL1 } from './lazy';
 import { annotationMapErrors, dns1123LabelErrors, labelMapErrors } from './names';
 import { renderRequirements } from './selector';
 import { sortedMap } from './util';
 import type { LabelSelectorRequirement } from '../argocd/generators';
-import { SecretStoreSpec, SecretStoreSpecRefreshInterval } from '../imports/externalsecrets-external-secrets.io';
+import type { SecretStoreSpec } from '../imports/externalsecrets-external-secrets.io';
 import type { SecretStoreKind } from '../secrets/secret-store';
 import type { SecretStoreProvider } from '../secrets/secret-store-provider';
 
@@ -57,7 +58,9 @@ export function renderStoreSpec(
   const spec: SecretStoreSpec = {
     provider: rendered?.provider as any,
     controller: input.controller,
-    refreshInterval: input.refreshInterval !== undefined ? SecretStoreSpecRefreshInterval.fromNumber(input.refreshInterval.toSeconds()) : undefined,
+    refreshInterval: input.refreshInterval !== undefined
+      ? externalSecretsL1().SecretStoreSpecRefreshInterval.fromNumber(input.refreshInterval.toSeconds())
+      : undefined,
     retrySettings: input.retryMaxAttempts !== undefined || input.retryInterval !== undefined
       ? { maxRetries: input.retryMaxAttempts, retryInterval: input.retryInterval ? `${input.retryInterval.toSeconds()}s` : undefined }
       : undefined,

@@ -16,8 +16,9 @@
  * Comment-based rules are approximated: the comments before a key (and a scalar's line comment) at every level
  * of its path count, as SOPS' comment stack does for the usual layouts.
  */
-import * as YAML from 'yaml';
+import type * as YAML from 'yaml';
 import { compileGoRegExp } from './go-regexp';
+import { yamlModule } from './lazy';
 
 /** SOPS' default `unencrypted_suffix` [SOPS:sops.go DefaultUnencryptedSuffix]. */
 export const DEFAULT_UNENCRYPTED_SUFFIX = '_unencrypted';
@@ -71,7 +72,7 @@ export function readSopsYaml(text: string): SopsDocument {
   const problems: string[] = [];
   let docs: YAML.Document.Parsed[];
   try {
-    docs = YAML.parseAllDocuments(text, { uniqueKeys: true }) as YAML.Document.Parsed[];
+    docs = yamlModule().parseAllDocuments(text, { uniqueKeys: true }) as YAML.Document.Parsed[];
   } catch (e) {
     return empty([`not valid YAML: ${(e as Error).message.split('\n')[0]}`]);
   }
@@ -79,13 +80,13 @@ export function readSopsYaml(text: string): SopsDocument {
   for (const d of docs) {
     if (d.errors.length) return empty([`not valid YAML: ${d.errors[0].message.split('\n')[0]}`]);
     let aliases = 0;
-    YAML.visit(d, { Alias: () => { aliases++; } });
+    yamlModule().visit(d, { Alias: () => { aliases++; } });
     if (aliases > MAX_ALIASES) return empty([`more than ${MAX_ALIASES} YAML aliases (SOPS files are written without them)`]);
   }
   docs = docs.filter(d => d.contents !== null);
   if (docs.length === 0) return empty(['empty: no document']);
   const first = docs[0].contents;
-  const metaPair = YAML.isMap(first) ? first.items.find(p => YAML.isScalar(p.key) && p.key.value === 'sops') : undefined;
+  const metaPair = yamlModule().isMap(first) ? first.items.find(p => yamlModule().isScalar(p.key) && p.key.value === 'sops') : undefined;
   const metadata = metaPair ? toJs(metaPair.value) : undefined;
   if (!metadata || typeof metadata !== 'object' || Array.isArray(metadata)) {
     return empty(['not encrypted with SOPS: no top-level \'sops\' metadata (encrypt it with `sops --encrypt`)']);
@@ -118,20 +119,20 @@ export function readSopsYaml(text: string): SopsDocument {
   const documents: any[] = [];
   docs.forEach((doc, di) => {
     const contents = doc.contents;
-    if (!YAML.isMap(contents)) {
+    if (!yamlModule().isMap(contents)) {
       problems.push(`document ${di + 1}: SOPS supports only mappings as YAML documents`);
       return;
     }
     const data: any = {};
     for (const pair of contents.items) {
-      const key = YAML.isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const key = yamlModule().isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
       if (key === 'sops') continue;
       data[key] = toJs(pair.value);
     }
     documents.push(data);
     walk(contents, [], docs.length > 1 ? `document ${di + 1}: ` : '', [], (path, display, node, comments) => {
-      const value = YAML.isScalar(node) ? node.value : node;
-      const source = YAML.isScalar(node) ? node.source : undefined;
+      const value = yamlModule().isScalar(node) ? node.value : node;
+      const source = yamlModule().isScalar(node) ? node.source : undefined;
       leaves.push({ path, display, value, source, comments, encrypted: shouldBeEncrypted(path, comments) });
     });
   });
@@ -184,16 +185,16 @@ export function encFormatProblem(value: string): string | undefined {
  */
 function walk(node: unknown, path: string[], display: string, comments: string[],
   onLeaf: (path: string[], display: string, node: unknown, comments: string[]) => void): void {
-  if (YAML.isMap(node)) {
+  if (yamlModule().isMap(node)) {
     for (const pair of node.items) {
-      const key = YAML.isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+      const key = yamlModule().isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
       if (path.length === 0 && key === 'sops') continue;
       const own = commentsOf(pair.key, pair.value);
       walk(pair.value, [...path, key], display ? (display.endsWith(': ') ? `${display}${key}` : `${display}.${key}`) : key, [...comments, ...own], onLeaf);
     }
-  } else if (YAML.isSeq(node)) {
+  } else if (yamlModule().isSeq(node)) {
     node.items.forEach((item, i) => walk(item, path, `${display}[${i}]`, [...comments, ...commentsOf(item, item)], onLeaf));
-  } else if (YAML.isAlias(node)) {
+  } else if (yamlModule().isAlias(node)) {
     onLeaf(path, display, node, comments);
   } else {
     onLeaf(path, display, node, comments);
@@ -202,7 +203,7 @@ function walk(node: unknown, path: string[], display: string, comments: string[]
 
 function commentsOf(key: unknown, value: unknown): string[] {
   const out: string[] = [];
-  for (const c of [(key as any)?.commentBefore, YAML.isScalar(value) ? (value as any).comment : undefined]) {
+  for (const c of [(key as any)?.commentBefore, yamlModule().isScalar(value) ? (value as any).comment : undefined]) {
     if (typeof c === 'string') out.push(...c.split('\n').map(l => l.trim()));
   }
   return out;

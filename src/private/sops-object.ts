@@ -4,11 +4,9 @@
  * view of the object where `sops` and every encrypted value are left out: ciphertext is not plaintext, and the
  * schema sees the object as ksops will produce it.
  */
+import { gitopsYamlModule, scannerModule, schemaValidatorModule } from './lazy';
 import type { Placement } from './placement';
 import { readSopsYaml, SopsDocument } from './sops-format';
-import { SchemaValidator } from '../gitops/schema-validator';
-import { toYaml } from '../gitops/yaml';
-import { findingText, scanDocument } from '../secrets/scanner';
 
 /** The problems of a SOPS file's text (one document). */
 export function sopsTextProblems(text: string, role: Placement['role'], validateSchemas = true): string[] {
@@ -17,7 +15,7 @@ export function sopsTextProblems(text: string, role: Placement['role'], validate
 
 /** The problems of a SOPS-encrypted object read from a tree (`cdk8s-fleet validate`). */
 export function sopsObjectProblems(json: any, role: Placement['role'], validateSchemas: boolean): string[] {
-  return problemsOf(readSopsYaml(toYaml(json)), role, validateSchemas);
+  return problemsOf(readSopsYaml(gitopsYamlModule().toYaml(json)), role, validateSchemas);
 }
 
 function problemsOf(doc: SopsDocument, role: Placement['role'], validateSchemas: boolean): string[] {
@@ -30,13 +28,13 @@ function problemsOf(doc: SopsDocument, role: Placement['role'], validateSchemas:
   const scanView = without(doc.documents[0], '', encrypted, undefined);
   const schemaView = without(doc.documents[0], '', encrypted, '');
   if (validateSchemas) {
-    const schema = SchemaValidator.get().validate(schemaView);
+    const schema = schemaValidatorModule().SchemaValidator.get().validate(schemaView);
     if (schema === undefined) problems.push(`no pinned schema for '${schemaView.apiVersion}/${schemaView.kind}'`);
     else problems.push(...schema.map(e => `schema (decrypted by ksops): ${e}`));
   }
   // The plain part is scanned like any object; a Secret's encrypted data is not plaintext.
   const plain = isSecret(scanView) && isEmptyData(scanView) ? { ...scanView, data: undefined, stringData: undefined } : scanView;
-  problems.push(...scanDocument(plain, { role }).map(findingText));
+  problems.push(...scannerModule().scanDocument(plain, { role }).map(scannerModule().findingText));
   return problems;
 }
 

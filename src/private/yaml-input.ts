@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import * as yaml from 'js-yaml';
+import { jsYamlModule } from './lazy';
 
 /**
  * Reading YAML that a user or another tool wrote: versions files, ApplicationSet and cluster Secret files,
@@ -92,7 +92,7 @@ export function decodeText(bytes: Buffer, label: string, file?: string): string 
 export function parseYamlDocuments(text: string, label: string): unknown[] {
   let docs: unknown[];
   try {
-    docs = yaml.loadAll(text);
+    docs = jsYamlModule().loadAll(text);
   } catch (e) {
     throw yamlError(e, label);
   }
@@ -104,7 +104,7 @@ export function parseYamlDocuments(text: string, label: string): unknown[] {
 export function parseYamlDocument(text: string, label: string): unknown {
   let doc: unknown;
   try {
-    doc = yaml.load(text);
+    doc = jsYamlModule().load(text);
   } catch (e) {
     throw yamlError(e, label);
   }
@@ -176,7 +176,7 @@ function jsonDepth(text: string, stopAt: number): number {
 }
 
 function yamlError(e: unknown, label: string): InputError {
-  if (e instanceof yaml.YAMLException) {
+  if (e instanceof jsYamlModule().YAMLException) {
     const mark = (e as any).mark;
     const where = mark ? `:${mark.line + 1}:${mark.column + 1}` : '';
     return new InputError(`${label}${where}: ${e.reason}`, label);

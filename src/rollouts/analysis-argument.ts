@@ -1,5 +1,5 @@
 import { show } from '../private/errors';
-import { extractMetadataFieldPath } from './private/rules/k8s-validation';
+import { k8sValidationModule } from '../private/lazy';
 
 const ARG_NAME = /^[A-Za-z0-9][-A-Za-z0-9_.]*$/;
 
@@ -107,7 +107,7 @@ export class AnalysisRunArgument {
   public static fieldRef(name: string, fieldPath: string): AnalysisRunArgument {
     if (typeof fieldPath !== 'string' || fieldPath === '') throw new Error(`AnalysisRunArgument.fieldRef '${name}': 'fieldPath' is required`);
     if (fieldPath.startsWith('metadata')) {
-      const probe = extractMetadataFieldPath({ metadata: {} }, fieldPath);
+      const probe = k8sValidationModule().extractMetadataFieldPath({ metadata: {} }, fieldPath);
       if ('error' in probe) {
         throw new Error(`AnalysisRunArgument.fieldRef '${name}': 'fieldPath' (${show(fieldPath)}): Analyses arguments must refer to valid object metadata supported by downwardAPI (${probe.error})`);
       }

@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { AnalysisArgument } from './analysis-argument';
 import { MetricCondition, NoDataBehavior } from './metric-condition';
 import { MetricProvider } from './metric-provider';
-import { declaredArgument, defineTemplate, latencyProps, successRateProps, TemplateDefinition, templateManifest, templateReference } from './private/analysis-render';
+import { analysisRenderModule } from '../private/lazy';
+import type { TemplateDefinition } from './private/analysis-render';
 
 /** One metric of an analysis template. */
 export interface AnalysisMetric {
@@ -207,7 +208,7 @@ export interface LatencyOptions extends PrometheusHelperOptions {
 export class AnalysisTemplate implements IAnalysisTemplate {
   /** A template from props. Throws with every problem. */
   public static of(props: AnalysisTemplateProps): AnalysisTemplate {
-    return new AnalysisTemplate(defineTemplate('AnalysisTemplate', props));
+    return new AnalysisTemplate(analysisRenderModule().defineTemplate('AnalysisTemplate', props));
   }
 
   /**
@@ -215,17 +216,17 @@ export class AnalysisTemplate implements IAnalysisTemplate {
    * measured every minute five times, at least `threshold` (0.99) on every sample, never passing without data.
    */
   public static successRate(options: SuccessRateOptions = {}): AnalysisTemplate {
-    return AnalysisTemplate.of(successRateProps({ ...options, serviceArgument: AnalysisArgument.required(options.serviceArgumentName ?? 'service-name') }));
+    return AnalysisTemplate.of(analysisRenderModule().successRateProps({ ...options, serviceArgument: AnalysisArgument.required(options.serviceArgumentName ?? 'service-name') }));
   }
 
   /** A latency quantile of a service from a Prometheus histogram, at most `threshold`, never passing without data. */
   public static latency(options: LatencyOptions): AnalysisTemplate {
-    return AnalysisTemplate.of(latencyProps({ ...options, serviceArgument: AnalysisArgument.required(options.serviceArgumentName ?? 'service-name') }));
+    return AnalysisTemplate.of(analysisRenderModule().latencyProps({ ...options, serviceArgument: AnalysisArgument.required(options.serviceArgumentName ?? 'service-name') }));
   }
 
   /** A template defined outside this program (not written, not checked). */
   public static fromTemplateName(templateName: string): IAnalysisTemplate {
-    return templateReference(templateName, false);
+    return analysisRenderModule().templateReference(templateName, false);
   }
 
   public readonly templateName: string;
@@ -249,11 +250,11 @@ export class AnalysisTemplate implements IAnalysisTemplate {
 
   /** The declared argument named `name` (to use its placeholder). */
   public argument(name: string): AnalysisArgument {
-    return declaredArgument(this.definition, name);
+    return analysisRenderModule().declaredArgument(this.definition, name);
   }
 
   public toManifest(namespace?: string): any {
-    return templateManifest(this.definition, namespace);
+    return analysisRenderModule().templateManifest(this.definition, namespace);
   }
 
   /** Writes the template into `scope`'s chart (in the chart's namespace) as an ApiObject. */

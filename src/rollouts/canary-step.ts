@@ -1,10 +1,11 @@
 import { Duration } from 'cdk8s';
 import { AnalysisRunArgument } from './analysis-argument';
 import type { IAnalysisTemplate } from './analysis-template';
-import { checkAnalysis, renderAnalysis, renderArgs, StepRenderContext } from './private/analysis-options';
+import type { StepRenderContext } from './private/analysis-options';
 import type { CanaryTrafficRouting } from './traffic-routing';
 import { goDuration } from '../private/duration';
 import { show } from '../private/errors';
+import { analysisOptionsModule } from '../private/lazy';
 
 /** A retention limit for one metric's measurements in the runs of an analysis. */
 export interface MeasurementRetention {
@@ -137,8 +138,8 @@ export class CanaryStep {
    * metrics must terminate (a count, or no interval).
    */
   public static analysis(options: RolloutAnalysisOptions): CanaryStep {
-    checkAnalysis(options, 'CanaryStep.analysis', true);
-    return new CanaryStep('analysis', ctx => ({ analysis: renderAnalysis(options, ctx) }), { templates: [...options.templates] });
+    analysisOptionsModule().checkAnalysis(options, 'CanaryStep.analysis', true);
+    return new CanaryStep('analysis', ctx => ({ analysis: analysisOptionsModule().renderAnalysis(options, ctx) }), { templates: [...options.templates] });
   }
 
   /** Run an experiment: extra ReplicaSets from the canary or stable pod template, with optional analyses. */
@@ -165,7 +166,7 @@ export class CanaryStep {
     if (ms !== undefined && (ms <= 0 || ms % 1000 !== 0)) errors.push(`'duration' (${show(ms)} ms) must be a positive whole number of seconds`);
     for (const a of options.analyses ?? []) {
       try {
-        checkAnalysis({ templates: [a.template], args: a.args }, `analysis ${show(a.name)}`, false);
+        analysisOptionsModule().checkAnalysis({ templates: [a.template], args: a.args }, `analysis ${show(a.name)}`, false);
       } catch (e) {
         errors.push((e as Error).message);
       }
@@ -179,7 +180,7 @@ export class CanaryStep {
           name: a.name,
           templateName: a.template.templateName,
           clusterScope: a.template.clusterScope || undefined,
-          args: renderArgs(a.args, ctx),
+          args: analysisOptionsModule().renderArgs(a.args, ctx),
           requiredForCompletion: a.requiredForCompletion || undefined,
         })) : undefined,
       },

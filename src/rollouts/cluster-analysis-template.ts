@@ -2,7 +2,8 @@ import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AnalysisArgument } from './analysis-argument';
 import { AnalysisTemplateProps, IAnalysisTemplate, LatencyOptions, SuccessRateOptions } from './analysis-template';
-import { declaredArgument, defineTemplate, latencyProps, successRateProps, TemplateDefinition, templateManifest, templateReference } from './private/analysis-render';
+import { analysisRenderModule } from '../private/lazy';
+import type { TemplateDefinition } from './private/analysis-render';
 
 /**
  * A cluster-scoped Argo Rollouts `ClusterAnalysisTemplate` (`clusterScope: true` in the Rollout's template
@@ -14,22 +15,22 @@ import { declaredArgument, defineTemplate, latencyProps, successRateProps, Templ
 export class ClusterAnalysisTemplate implements IAnalysisTemplate {
   /** A template from props. Throws with every problem. */
   public static of(props: AnalysisTemplateProps): ClusterAnalysisTemplate {
-    return new ClusterAnalysisTemplate(defineTemplate('ClusterAnalysisTemplate', props));
+    return new ClusterAnalysisTemplate(analysisRenderModule().defineTemplate('ClusterAnalysisTemplate', props));
   }
 
   /** The HTTP success rate helper of `AnalysisTemplate.successRate`, cluster-scoped. */
   public static successRate(options: SuccessRateOptions = {}): ClusterAnalysisTemplate {
-    return ClusterAnalysisTemplate.of(successRateProps({ ...options, serviceArgument: AnalysisArgument.required(options.serviceArgumentName ?? 'service-name') }));
+    return ClusterAnalysisTemplate.of(analysisRenderModule().successRateProps({ ...options, serviceArgument: AnalysisArgument.required(options.serviceArgumentName ?? 'service-name') }));
   }
 
   /** The latency helper of `AnalysisTemplate.latency`, cluster-scoped. */
   public static latency(options: LatencyOptions): ClusterAnalysisTemplate {
-    return ClusterAnalysisTemplate.of(latencyProps({ ...options, serviceArgument: AnalysisArgument.required(options.serviceArgumentName ?? 'service-name') }));
+    return ClusterAnalysisTemplate.of(analysisRenderModule().latencyProps({ ...options, serviceArgument: AnalysisArgument.required(options.serviceArgumentName ?? 'service-name') }));
   }
 
   /** A ClusterAnalysisTemplate installed outside this program (not written, not checked). */
   public static fromTemplateName(templateName: string): IAnalysisTemplate {
-    return templateReference(templateName, true);
+    return analysisRenderModule().templateReference(templateName, true);
   }
 
   public readonly templateName: string;
@@ -53,12 +54,12 @@ export class ClusterAnalysisTemplate implements IAnalysisTemplate {
 
   /** The declared argument named `name`. */
   public argument(name: string): AnalysisArgument {
-    return declaredArgument(this.definition, name);
+    return analysisRenderModule().declaredArgument(this.definition, name);
   }
 
   /** The object (cluster-scoped: `namespace` is ignored). */
   public toManifest(_namespace?: string): any {
-    return templateManifest(this.definition);
+    return analysisRenderModule().templateManifest(this.definition);
   }
 
   /** Writes the template into `scope`'s chart as an ApiObject. */

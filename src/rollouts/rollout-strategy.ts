@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { CanaryStep, ObjectMetadataOptions, RolloutAnalysisOptions } from './canary-step';
-import { checkAnalysis } from './private/analysis-options';
 import type { CanaryTrafficRouting } from './traffic-routing';
 import { show } from '../private/errors';
+import { analysisOptionsModule } from '../private/lazy';
 import { annotationMapErrors, labelMapErrors } from '../private/names';
 
 /** Keeps the Rollout's pods (new and old ReplicaSets) off the same nodes. */
@@ -205,7 +205,7 @@ export class RolloutStrategy {
         errors.push(`'analysis.startingStep' (${show(start)}) must be a step index (0 to ${Math.max(steps.length - 1, 0)})`);
       }
       try {
-        checkAnalysis(options.analysis, "'analysis'", false);
+        analysisOptionsModule().checkAnalysis(options.analysis, "'analysis'", false);
       } catch (e) {
         errors.push((e as Error).message);
       }
@@ -220,7 +220,7 @@ export class RolloutStrategy {
     for (const [prop, analysis] of [['prePromotionAnalysis', options.prePromotionAnalysis], ['postPromotionAnalysis', options.postPromotionAnalysis]] as const) {
       if (!analysis) continue;
       try {
-        checkAnalysis(analysis, `'${prop}'`, true);
+        analysisOptionsModule().checkAnalysis(analysis, `'${prop}'`, true);
       } catch (e) {
         errors.push((e as Error).message);
       }

@@ -1,9 +1,10 @@
 import { ApiObject, ApiObjectMetadata, App, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { renderDelivery, ServicePortSpec } from './private/rollout-render';
+import type { ServicePortSpec } from './private/rollout-render';
 import { RolloutStrategy } from './rollout-strategy';
 import { show, throwIfInvalid } from '../private/errors';
+import { rolloutRenderModule } from '../private/lazy';
 import { dns1123SubdomainErrors, labelMapErrors } from '../private/names';
 
 /** What the Rollout controller does to a referenced Deployment (`workloadRef.scaleDown`). */
@@ -167,7 +168,7 @@ export class Rollout extends Construct implements kplus.IScalable {
     const servicePort = props.servicePort ?? port;
     const ports: ServicePortSpec[] = servicePort ? [{ name: 'http', port: servicePort, targetPort: port ?? servicePort }] : [];
     const ref = props.workloadRef;
-    const out = renderDelivery({
+    const out = rolloutRenderModule().renderDelivery({
       name: this.name,
       namespace: chart.namespace,
       strategy: props.strategy,

@@ -5,10 +5,10 @@ import { ExternalSecretData, ExternalSecretDataFrom } from './external-secret-da
 import { ISecretStore } from './secret-store';
 import type { LabelSelectorRequirement } from '../argocd/generators';
 import { LabelSelectorOperator } from '../argocd/generators';
-import { ClusterExternalSecret as ClusterExternalSecretL1 } from '../imports/externalsecrets-external-secrets.io';
 import { goDuration } from '../private/duration';
 import { show, throwIfInvalid } from '../private/errors';
 import { formatProblem, inputErrors, renderExternalSecretSpec, webhookProblems } from '../private/external-secret-spec';
+import { externalSecretsL1 } from '../private/lazy';
 import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
 import { defaultStoreOf } from '../private/secret-scope';
 import { renderRequirements } from '../private/selector';
@@ -102,7 +102,7 @@ export class ClusterExternalSecret extends Construct {
     const store = props.store ?? defaultStoreOf(this);
     this.data = [...props.data ?? []];
     this.dataFrom = [...props.dataFrom ?? []];
-    this.apiObject = new ClusterExternalSecretL1(this, 'Resource', {
+    this.apiObject = new (externalSecretsL1().ClusterExternalSecret)(this, 'Resource', {
       metadata: { name: props.clusterExternalSecretName },
       spec: Lazy.any({ produce: () => this.renderSpec(props) }) as any,
     });

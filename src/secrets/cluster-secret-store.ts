@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { ISecretStore, SecretStoreKind, SecretStoreOptions } from './secret-store';
 import type { SecretStoreProvider } from './secret-store-provider';
 import type { LabelSelectorRequirement } from '../argocd/generators';
-import { ClusterSecretStore as ClusterSecretStoreL1 } from '../imports/externalsecrets-external-secrets.io';
 import { show, throwIfInvalid } from '../private/errors';
+import { externalSecretsL1 } from '../private/lazy';
 import { dns1123SubdomainErrors } from '../private/names';
 import { metadataErrors, renderStoreSpec } from '../private/secret-store-spec';
 import { sortedMap, undefinedIfEmpty } from '../private/util';
@@ -85,7 +85,7 @@ export class ClusterSecretStore extends Construct implements ISecretStore {
     errors.push(...metadataErrors(props));
     if (props.storeName !== undefined) errors.push(...dns1123SubdomainErrors(props.storeName).map(e => `'storeName' (${show(props.storeName)}) ${e}`));
     throwIfInvalid(this, 'ClusterSecretStore', errors);
-    this.apiObject = new ClusterSecretStoreL1(this, 'Resource', {
+    this.apiObject = new (externalSecretsL1().ClusterSecretStore)(this, 'Resource', {
       metadata: {
         name: props.storeName,
         labels: undefinedIfEmpty(sortedMap(props.labels)),

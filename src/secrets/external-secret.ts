@@ -6,9 +6,9 @@ import {
   ExternalSecretTemplate,
 } from './external-secret-data';
 import { ISecretStore } from './secret-store';
-import { ExternalSecret as ExternalSecretL1 } from '../imports/externalsecrets-external-secrets.io';
 import { show, throwIfInvalid } from '../private/errors';
 import { formatProblem, inputErrors, renderExternalSecretSpec, webhookProblems } from '../private/external-secret-spec';
+import { externalSecretsL1 } from '../private/lazy';
 import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
 import { defaultStoreOf } from '../private/secret-scope';
 import { sortedMap, undefinedIfEmpty } from '../private/util';
@@ -134,7 +134,7 @@ export class ExternalSecret extends Construct {
     Object.defineProperty(this, EXTERNAL_SECRET_SYMBOL, { value: true });
     this.props = props;
     const store = props.store ?? defaultStoreOf(this);
-    this.apiObject = new ExternalSecretL1(this, 'Resource', {
+    this.apiObject = new (externalSecretsL1().ExternalSecret)(this, 'Resource', {
       metadata: {
         name: props.externalSecretName,
         namespace: props.namespace,

@@ -2,8 +2,8 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { SealingCertificate } from './sealing-certificate';
-import { SealedSecret as SealedSecretL1 } from '../imports/sealedsecrets-bitnami.com';
 import { show, throwIfInvalid } from '../private/errors';
+import { sealedSecretsL1 } from '../private/lazy';
 import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
 import { CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION, scopeOf } from '../private/sealing';
 import { SEALED_FOR_ANNOTATION } from '../private/secret-markers';
@@ -155,7 +155,7 @@ export class SealedSecret extends Construct {
     const scopeAnnotations: Record<string, string> = {};
     if (this.scope === SealingScope.NAMESPACE_WIDE) scopeAnnotations[NAMESPACE_WIDE_ANNOTATION] = 'true';
     if (this.scope === SealingScope.CLUSTER_WIDE) scopeAnnotations[CLUSTER_WIDE_ANNOTATION] = 'true';
-    this.apiObject = new SealedSecretL1(this, 'Resource', {
+    this.apiObject = new (sealedSecretsL1().SealedSecret)(this, 'Resource', {
       metadata: {
         name: props.sealedSecretName,
         namespace: props.namespace,

@@ -1,8 +1,9 @@
 import { createHash } from 'crypto';
 import { IConstruct } from 'constructs';
-import { allowancesYaml, SecretAllowanceData, scanTreeFiles } from './scanner';
+import type { SecretAllowanceData } from './scanner';
 import type { RenderedFile } from '../gitops/render';
 import { show, throwIfInvalid } from '../private/errors';
+import { scannerModule } from '../private/lazy';
 
 /**
  * The rules of the secret scanner that synth and `cdk8s-fleet validate` run on every file of the tree. The
@@ -137,7 +138,7 @@ export class SecretScan {
   public static _checkTree(scope: IConstruct, files: RenderedFile[]): void {
     const allowances = SecretScan._allowancesOf(scope);
     if (allowances.length > 0) {
-      const content = allowancesYaml(allowances);
+      const content = scannerModule().allowancesYaml(allowances);
       const at = files.findIndex(f => f.path > SECRET_SCAN_ALLOWANCES_FILE);
       files.splice(at < 0 ? files.length : at, 0, {
         path: SECRET_SCAN_ALLOWANCES_FILE,
@@ -148,7 +149,8 @@ export class SecretScan {
         placement: { directory: '.', role: 'argocd' },
       });
     }
-    const problems = scanTreeFiles(files.map(f => ({ path: f.path, content: f.content, objectsScanned: f.object !== undefined })), allowances);
+    const scanned = files.map(f => ({ path: f.path, content: f.content, objectsScanned: f.object !== undefined }));
+    const problems = scannerModule().scanTreeFiles(scanned, allowances);
     if (problems.length > 0) {
       throw new Error(`Secret scan failed (nothing was written; keep secrets out of Git with an ExternalSecret, a SealedSecret or SOPS, or declare a false positive with SecretScan.allow()):\n  ${problems.join('\n  ')}`);
     }

@@ -1,6 +1,6 @@
 import { SecretStoreKind } from './secret-store';
 import type { SecretKeyReference } from '../argocd/generators-external';
-import {
+import type {
   SecretStoreSpecProvider,
   SecretStoreSpecProviderAwsService,
   SecretStoreSpecProviderAzurekvAuthType,
@@ -8,6 +8,7 @@ import {
   SecretStoreSpecProviderVaultVersion,
 } from '../imports/externalsecrets-external-secrets.io';
 import { show } from '../private/errors';
+import { externalSecretsL1 } from '../private/lazy';
 import { dns1123LabelErrors, dns1123SubdomainErrors } from '../private/names';
 
 /**
@@ -413,12 +414,12 @@ export class SecretStoreProvider {
 
   /** AWS Secrets Manager. */
   public static awsSecretsManager(options: AwsProviderOptions): SecretStoreProvider {
-    return SecretStoreProvider.aws(SecretStoreSpecProviderAwsService.SECRETS_MANAGER, options);
+    return SecretStoreProvider.aws(externalSecretsL1().SecretStoreSpecProviderAwsService.SECRETS_MANAGER, options);
   }
 
   /** AWS Systems Manager Parameter Store. */
   public static awsParameterStore(options: AwsProviderOptions): SecretStoreProvider {
-    return SecretStoreProvider.aws(SecretStoreSpecProviderAwsService.PARAMETER_STORE, options);
+    return SecretStoreProvider.aws(externalSecretsL1().SecretStoreSpecProviderAwsService.PARAMETER_STORE, options);
   }
 
   /** Google Cloud Secret Manager. */
@@ -463,7 +464,7 @@ export class SecretStoreProvider {
       }
     }
     errors.push(...options.auth?._checks ?? []);
-    return new SecretStoreProvider(service === SecretStoreSpecProviderAwsService.SECRETS_MANAGER ? 'aws-secrets-manager' : 'aws-parameter-store', {
+    return new SecretStoreProvider(service === externalSecretsL1().SecretStoreSpecProviderAwsService.SECRETS_MANAGER ? 'aws-secrets-manager' : 'aws-parameter-store', {
       aws: {
         service,
         region: options.region,
@@ -486,8 +487,10 @@ export class SecretStoreProvider {
   /**
    * @internal The provider as the L1 takes it, and the problems of using it in a store of `kind` in `namespace`
    * (External Secrets' `ValidateReferentSecretSelector`: a SecretStore may only reference its own namespace).
+   * `provider` is the L1's `SecretStoreSpecProvider`, typed `object` so that this declaration does not import the
+   * generated L1's declarations into every user's type-check.
    */
-  public _render(kind: SecretStoreKind, namespace: string | undefined): { provider: SecretStoreSpecProvider; errors: string[] } {
+  public _render(kind: SecretStoreKind, namespace: string | undefined): { provider: object; errors: string[] } {
     const errors: string[] = [];
     for (const c of this.checks) {
       if (typeof c === 'string') { errors.push(c); continue; }

@@ -1,8 +1,8 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { SecretStoreProvider } from './secret-store-provider';
-import { SecretStore as SecretStoreL1 } from '../imports/externalsecrets-external-secrets.io';
 import { show, throwIfInvalid } from '../private/errors';
+import { externalSecretsL1 } from '../private/lazy';
 import { dns1123LabelErrors, dns1123SubdomainErrors } from '../private/names';
 import { chartNamespace } from '../private/secret-scope';
 import { metadataErrors, renderStoreSpec } from '../private/secret-store-spec';
@@ -149,7 +149,7 @@ export class SecretStore extends Construct implements ISecretStore {
     if (props.storeName !== undefined) errors.push(...dns1123SubdomainErrors(props.storeName).map(e => `'storeName' (${show(props.storeName)}) ${e}`));
     if (props.namespace !== undefined) errors.push(...dns1123LabelErrors(props.namespace).map(e => `'namespace' (${show(props.namespace)}) ${e}`));
     throwIfInvalid(this, 'SecretStore', errors);
-    this.apiObject = new SecretStoreL1(this, 'Resource', {
+    this.apiObject = new (externalSecretsL1().SecretStore)(this, 'Resource', {
       metadata: {
         name: props.storeName,
         namespace: props.namespace,

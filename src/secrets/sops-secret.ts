@@ -7,8 +7,8 @@ import { ApplicationSource } from '../argocd/application-source';
 import type { SyncPolicy } from '../argocd/sync-policy';
 import type { ICluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
-import { processObject } from '../gitops/process-object';
 import { show, throwIfInvalid } from '../private/errors';
+import { processObjectModule } from '../private/lazy';
 import { dns1123LabelErrors } from '../private/names';
 import { defineRawFiles, RawFile } from '../private/raw-files';
 import { sopsTextProblems } from '../private/sops-object';
@@ -120,7 +120,7 @@ export class SopsSecret extends Construct {
       files: [`./${fileName}`],
     };
     const generated = (p: string, o: any): RawFile => {
-      const r = processObject(o, 'workload', { validateSchemas: true, unvalidatedKinds: new Set() });
+      const r = processObjectModule().processObject(o, 'workload', { validateSchemas: true, unvalidatedKinds: new Set() });
       return { path: p, content: r.content, object: o, problems: r.problems };
     };
     const parsed = this.file._parsed;

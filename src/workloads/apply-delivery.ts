@@ -2,7 +2,7 @@ import type { DeliveryStrategy } from './delivery-strategy';
 import type { WorkloadSettings } from './workload-settings';
 import type { IgnoreDifference } from '../argocd/application';
 import { show } from '../private/errors';
-import { renderDelivery } from '../rollouts/private/rollout-render';
+import { rolloutRenderModule } from '../private/lazy';
 import { WorkloadScaleDown } from '../rollouts/rollout';
 
 // A workload's delivery strategy and autoscaling, applied to one variant's rendered objects.
@@ -55,7 +55,7 @@ function toRollout(
   const hpas = objects.filter(o => HPA(o) && o.spec?.scaleTargetRef?.kind === 'Deployment' && o.spec.scaleTargetRef.name === name);
   const workloadRef = delivery.kind === 'workloadRef';
   const scaleDown = delivery._options.scaleDown ?? WorkloadScaleDown.ON_SUCCESS;
-  const out = renderDelivery({
+  const out = rolloutRenderModule().renderDelivery({
     name,
     namespace: d.metadata?.namespace ?? namespace,
     labels: d.metadata?.labels,

@@ -1,5 +1,5 @@
-import * as yaml from 'js-yaml';
 import { imagesOf } from '../private/images';
+import { jsYamlModule } from '../private/lazy';
 
 /** One file a workload contributes to the tree; files with the same `key` hold the same object. */
 export interface WorkloadFileRequest {
@@ -54,7 +54,7 @@ export function kustomizeFiles(
         continue;
       }
       const ops = json6902(b, o);
-      if (ops.length) patches.push({ target: target(o), patch: yaml.dump(ops, { lineWidth: -1, noRefs: true }) });
+      if (ops.length) patches.push({ target: target(o), patch: jsYamlModule().dump(ops, { lineWidth: -1, noRefs: true }) });
       if (ops.length && firstOfVariant) {
         out.push({ path: `${dir} (as kustomize builds ${fileName(o)})`, object: o, key: `${owner}#kustomize-variant/${checked.size}/${id}`, checkOnly: true });
       }
@@ -63,7 +63,7 @@ export function kustomizeFiles(
       if (present.has(identity(b))) continue;
       const meta: any = { name: b.metadata?.name };
       if (b.metadata?.namespace !== undefined) meta.namespace = b.metadata.namespace;
-      patches.push({ patch: yaml.dump({ $patch: 'delete', apiVersion: b.apiVersion, kind: b.kind, metadata: meta }, { lineWidth: -1 }) });
+      patches.push({ patch: jsYamlModule().dump({ $patch: 'delete', apiVersion: b.apiVersion, kind: b.kind, metadata: meta }, { lineWidth: -1 }) });
     }
     const kustomization: any = { ...KUSTOMIZATION, resources };
     if (patches.length) kustomization.patches = patches;

@@ -17,11 +17,11 @@ import { TemplateParam } from '../argocd/template-param';
 import type { WorkloadStandbyHook } from '../dr/private/workload-hook';
 import type { ICluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
-import { withFastApiObjectJson } from '../gitops/api-object-json';
 import { registryChangedError, RegistrySnapshot, selectClusters } from '../private/cluster-selection';
 import { show, throwIfInvalid } from '../private/errors';
 import { imageUpdaterAnnotations } from '../private/image-updater';
 import { isClusterScoped } from '../private/kinds';
+import { apiObjectJsonModule } from '../private/lazy';
 import { dns1123LabelErrors, labelMapErrors } from '../private/names';
 import { pushAll, sortObjectKeys } from '../private/util';
 import { applySecrets, resolveSecrets, ResolvedSecret, secretsSignature, workloadSecretErrors } from '../private/workload-secrets';
@@ -455,7 +455,7 @@ export class Workload extends Construct {
     const disableSort = process.env.CDK8S_DISABLE_SORT;
     delete process.env.CDK8S_DISABLE_SORT;
     try {
-      return withFastApiObjectJson(() => chart.toJson());
+      return apiObjectJsonModule().withFastApiObjectJson(() => chart.toJson());
     } finally {
       if (disableSort !== undefined) process.env.CDK8S_DISABLE_SORT = disableSort;
     }

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { TOOL_VERSIONS } from '../../src/cli/init-templates';
 import { main } from '../../src/cli/main';
+import { ensureCompiled } from '../compiled-package';
 
 const ROOT = path.join(__dirname, '..', '..');
 const OWN = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf-8'));
@@ -118,13 +119,4 @@ function sh(cmd: string, args: string[], cwd: string): string {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'], env, maxBuffer: 64 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd} (exit ${r.status ?? r.signal}):\n${r.stdout}\n${r.stderr}`);
   return `${r.stdout}${r.stderr}`;
-}
-
-/** lib/ (what npm pack ships) compiled from the current src/: compiles with jsii when it is missing or older. */
-function ensureCompiled(): void {
-  const lib = path.join(ROOT, 'lib', 'index.js');
-  const newest = (dir: string): number => fs.readdirSync(dir, { withFileTypes: true })
-    .reduce((m, d) => Math.max(m, d.isDirectory() ? newest(path.join(dir, d.name)) : fs.statSync(path.join(dir, d.name)).mtimeMs), 0);
-  if (fs.existsSync(lib) && fs.statSync(lib).mtimeMs >= newest(path.join(ROOT, 'src'))) return;
-  sh('npx', ['projen', 'compile'], ROOT);
 }
