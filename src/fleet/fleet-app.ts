@@ -12,7 +12,8 @@ import type { VerdictCache } from '../gitops/verdict-cache';
 import { show, throwIfInvalid } from '../private/errors';
 import { FLEET_APP_SYMBOL } from '../private/fleet-app-marker';
 import {
-  controllerShardsModule, fleetModelModule, fleetPlanModule, fleetProofsModule, fluxRenderModule, renderModule, shardPlanModule, treeWriterModule, verdictCacheModule,
+  controllerShardsModule, fleetModelModule, fleetPlanModule, fleetProofsModule, fluxRenderModule, renderModule, shardPlanModule, treeWriterModule,
+  verdictCacheModule,
 } from '../private/lazy';
 import { SecretScan } from '../secrets/secret-scan';
 
