@@ -24,6 +24,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { generateFleet } from './fleet-generator';
+import { preloadDeferredModules } from './preload';
 
 const DEFAULT_SIZES = ['10x10', '50x20', '100x20', '100x50', '200x50'];
 
@@ -89,6 +90,7 @@ function runOne(clusters: number, apps: number, workdir: string) {
 }
 
 function main() {
+  preloadDeferredModules();
   const args = process.argv.slice(2);
   if (args[0] === '--one') {
     runOne(Number(args[1]), Number(args[2]), args[3]);

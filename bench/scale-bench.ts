@@ -33,6 +33,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as ts from 'typescript';
 import { generateFleet } from './fleet-generator';
+import { preloadDeferredModules } from './preload';
 import { workloadFleet } from './workload-bench';
 import { withFastApiObjectJson } from '../src/gitops/api-object-json';
 import { DEFERRED_AT_REQUIRE } from '../src/private/lazy';
@@ -245,6 +246,7 @@ function requireTimes(runs: number, others: string[]) {
 }
 
 const [mode, a, b, workdir] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), process.argv[5] ?? fs.mkdtempSync('/tmp/scale-bench-')];
+if (mode !== 'require') preloadDeferredModules();
 const result = mode === 'workloads' ? workloads(a, b)
   : mode === 'generic' ? generic(a, b, workdir)
     : mode === 'vanilla' ? vanilla(a, b, workdir)

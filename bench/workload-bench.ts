@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { preloadDeferredModules } from './preload';
 import { ClusterCredentials, ClusterMatch, Fleet, FleetApp, IWorkloadDefinition, VersionsFile, Workload, WorkloadContext } from '../src';
 
 const ENVIRONMENTS = ['dev', 'staging', 'production'];
@@ -93,6 +94,7 @@ export function workloadFleet(clusters: number, apps: number, outdir: string, re
 }
 
 if (require.main === module) {
+  preloadDeferredModules();
   const [clusters, apps, workdir] = [Number(process.argv[2] ?? 200), Number(process.argv[3] ?? 50), process.argv[4] ?? fs.mkdtempSync('/tmp/wl-bench-')];
   const outdir = fs.mkdtempSync(path.join(workdir, 'workloads-'));
   const t0 = process.hrtime.bigint();
