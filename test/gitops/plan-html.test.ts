@@ -10,6 +10,7 @@ import { computePlan } from '../../src/gitops/fleet-plan';
 import { diffPlans } from '../../src/gitops/plan-diff';
 import { planHtml } from '../../src/gitops/plan-html';
 import { diffTrees } from '../../src/gitops/tree-diff';
+import { application, clusterSecret as secretOf } from './fixtures/shard-objects';
 import { addCluster, testFleet } from '../util';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -131,22 +132,7 @@ function cellOf(dom: string, cluster: string, app: string): string {
 }
 
 describe('the review page\'s controller-shard section', () => {
-  function clusterSecret(name: string, shard?: string): any {
-    return {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: { name: `cluster-${name.length}`, namespace: 'argocd', labels: { 'argocd.argoproj.io/secret-type': 'cluster' } },
-      stringData: { name, server: `https://${name.length}.example.com`, config: '{}', ...(shard !== undefined ? { shard } : {}) },
-    };
-  }
-  function application(name: string, cluster: string): any {
-    return {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'Application',
-      metadata: { name, namespace: 'argocd' },
-      spec: { project: 'default', destination: { name: cluster, namespace: 'x' }, source: { repoURL: 'https://example.com/r.git', path: 'p' } },
-    };
-  }
+  const clusterSecret = (name: string, shard?: string) => secretOf(name, shard, String(name.length));
   function planOf(objects: any[], options = {}) {
     return computePlan(modelFromEntries(objects.map((object, i) => ({ path: `argocd/f/${i}.yaml`, object }))), [], options);
   }

@@ -5,29 +5,12 @@ import { modelFromEntries } from '../../src/gitops/fleet-model';
 import { computePlan, planJson, planText } from '../../src/gitops/fleet-plan';
 import { diffPlans } from '../../src/gitops/plan-diff';
 import { planShards } from '../../src/gitops/shard-plan';
+import { application, clusterSecret } from './fixtures/shard-objects';
 import { testFleet } from '../util';
 
 // The plan's controller-shard section (read from the cluster Secrets' `shard`, as Argo CD v3.5.1 reads it:
-// util/db/cluster.go SecretToCluster, strconv.ParseInt; controller/sharding/sharding.go GetClusterFilter uses it
-// only below the replica count) and the diff's shard moves.
-
-function clusterSecret(name: string, shard?: string): any {
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name: `cluster-${name}`, namespace: 'argocd', labels: { 'argocd.argoproj.io/secret-type': 'cluster' } },
-    stringData: { name, server: `https://${name}.example.com`, config: '{}', ...(shard !== undefined ? { shard } : {}) },
-  };
-}
-
-function application(name: string, cluster: string): any {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Application',
-    metadata: { name, namespace: 'argocd' },
-    spec: { project: 'default', destination: { name: cluster, namespace: 'x' }, source: { repoURL: 'https://example.com/r.git', path: 'p' } },
-  };
-}
+// util/db/cluster.go SecretToCluster, strconv.ParseInt; controller/sharding/cache.go updateDistribution keeps it
+// below the replica count and places the cluster on shard 0 otherwise) and the diff's shard moves.
 
 function planOf(secrets: any[], apps: any[] = [], options = {}) {
   const entries = [...secrets, ...apps].map((object, i) => ({ path: `argocd/f/${i}.yaml`, object }));
