@@ -1,4 +1,4 @@
-import { createHash } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ProcessOptions } from './process-object';
@@ -123,18 +123,27 @@ let fingerprintOfLibrary: string | undefined;
 /**
  * The identity of the code that computes a verdict: the package's version, Node's version and the size, mtime
  * and inode of every module of the library (its `lib/` or `src/` directory) and every schema file. Any edit,
- * reinstall or upgrade changes it, and with it the whole cache is discarded.
+ * reinstall or upgrade changes it, and with it the whole cache is discarded. Outside the package's own layout
+ * (no `package.json` of cdk8s-fleet above the modules), it is random: nothing is trusted.
  */
 export function libraryFingerprint(): string {
   if (fingerprintOfLibrary !== undefined) return fingerprintOfLibrary;
   const hash = createHash('sha256').update(`v${VERSION}\0${process.version}\0`);
   const code = path.resolve(__dirname, '..');
   const packageRoot = path.dirname(code);
+  let packageJson: Buffer | undefined;
   try {
-    hash.update(fs.readFileSync(path.join(packageRoot, 'package.json')));
+    packageJson = fs.readFileSync(path.join(packageRoot, 'package.json'));
   } catch {
-    hash.update('no package.json');
+    packageJson = undefined;
   }
+  if (packageJson === undefined || packageNameOf(packageJson) !== 'cdk8s-fleet') {
+    // Not laid out as the package (bundled into someone's program, say): the files to watch are unknown, so
+    // this process's fingerprint matches no cache, and every run validates everything.
+    fingerprintOfLibrary = randomBytes(32).toString('hex');
+    return fingerprintOfLibrary;
+  }
+  hash.update(packageJson);
   const visit = (dir: string, depth: number) => {
     let entries: fs.Dirent[];
     try {
@@ -156,4 +165,12 @@ export function libraryFingerprint(): string {
   visit(path.join(packageRoot, 'schemas'), 0);
   fingerprintOfLibrary = hash.digest('hex');
   return fingerprintOfLibrary;
+}
+
+function packageNameOf(packageJson: Buffer): unknown {
+  try {
+    return JSON.parse(packageJson.toString('utf-8'))?.name;
+  } catch {
+    return undefined;
+  }
 }

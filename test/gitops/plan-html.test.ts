@@ -5,12 +5,12 @@ import * as path from 'path';
 import * as kplus from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { ApplicationSet, ApplicationSource, ClusterGenerator, ClusterMatch, TemplateParam, Workload } from '../../src';
+import { application, clusterSecret as secretOf } from './fixtures/shard-objects';
 import { modelFromEntries, readTreeModel } from '../../src/gitops/fleet-model';
 import { computePlan } from '../../src/gitops/fleet-plan';
 import { diffPlans } from '../../src/gitops/plan-diff';
 import { planHtml } from '../../src/gitops/plan-html';
 import { diffTrees } from '../../src/gitops/tree-diff';
-import { application, clusterSecret as secretOf } from './fixtures/shard-objects';
 import { addCluster, testFleet } from '../util';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';

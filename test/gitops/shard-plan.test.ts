@@ -1,11 +1,11 @@
 import { ApplicationSet, ApplicationSource, ClusterCredentials, ClusterGenerator, FleetApp, TemplateParam } from '../../src';
+import { application, clusterSecret } from './fixtures/shard-objects';
 import { diffCommand, planCommand } from '../../src/cli/plan';
 import { diffJson, diffMarkdown, diffText, hasDifferences } from '../../src/gitops/diff-report';
 import { modelFromEntries } from '../../src/gitops/fleet-model';
 import { computePlan, planJson, planText } from '../../src/gitops/fleet-plan';
 import { diffPlans } from '../../src/gitops/plan-diff';
 import { planShards } from '../../src/gitops/shard-plan';
-import { application, clusterSecret } from './fixtures/shard-objects';
 import { testFleet } from '../util';
 
 // The plan's controller-shard section (read from the cluster Secrets' `shard`, as Argo CD v3.5.1 reads it:
