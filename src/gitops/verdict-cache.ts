@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ProcessOptions } from './process-object';
 import { ensureStateIgnored, MANIFEST, readStateFile, STATE_DIR, statRecord, writeStateFile } from './tree-state';
+import { parseJsonBounded } from '../private/yaml-input';
 
 /**
  * The validated-content cache: which objects an earlier synth of this tree validated against the pinned
@@ -43,7 +44,7 @@ export class VerdictCache {
       const manifest = fs.lstatSync(`${root}/${MANIFEST}`, { throwIfNoEntry: false });
       if (text === undefined || !manifest?.isFile()) return new VerdictCache(new Set(), fingerprint, true);
       const lines = text.split('\n');
-      const header = JSON.parse(lines[0]);
+      const header = parseJsonBounded(lines[0], 2); // a flat header: deeper JSON is refused before it is parsed
       const recorded = header?.manifest;
       const now = statRecord(manifest);
       const bound = Array.isArray(recorded) && recorded.length === now.length && now.every((v, i) => recorded[i] === v);

@@ -111,6 +111,18 @@ describe('the validated-content cache', () => {
     expect(validated).toBeGreaterThan(3);
   });
 
+  test('a cache whose header nests deeply is refused before it is parsed', () => {
+    // GIVEN a tree whose cache header is a million nested arrays
+    const outdir = tmp();
+    program(outdir).synth();
+    const file = path.join(outdir, VERDICT_CACHE);
+    const lines = fs.readFileSync(file, 'utf-8').split('\n');
+    fs.writeFileSync(file, ['['.repeat(1_000_000), ...lines.slice(1)].join('\n'));
+    // WHEN the program runs again THEN it validates everything and replaces the cache
+    expect(countValidations(() => program(outdir).synth())).toBeGreaterThan(3);
+    expect(fs.readFileSync(file, 'utf-8').startsWith('{"version":1,')).toBe(true);
+  });
+
   test('a link in place of the cache is never followed', () => {
     // GIVEN a tree whose cache is replaced by a link to a file elsewhere
     const outdir = tmp();
