@@ -73,7 +73,7 @@ export function assignShards(candidates: readonly ShardCandidate[], replicas: nu
   for (const c of candidates) {
     if (c.explicitShard === undefined) continue;
     if (c.explicitShard >= replicas) {
-      throw new Error(`cluster '${c.name}' has shard ${c.explicitShard}, but the controller runs ${replicas} replica(s) (shards 0–${replicas - 1}); Argo CD would ignore it`);
+      throw new Error(`cluster '${c.name}' has shard ${c.explicitShard}, but the controller runs ${replicas} replica(s) (shards 0–${replicas - 1}); Argo CD v3.5.1 would place it on shard 0 (controller/sharding/cache.go)`);
     }
     shards.set(c.name, c.explicitShard);
     explicit.add(c.name);

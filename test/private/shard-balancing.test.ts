@@ -74,7 +74,7 @@ describe('assignShards', () => {
 
   test('fails on an explicit shard the controller would ignore', () => {
     expect(() => assignShards([{ name: 'a', weight: 1, explicitShard: 3 }], 3, 0.1))
-      .toThrow("cluster 'a' has shard 3, but the controller runs 3 replica(s) (shards 0–2); Argo CD would ignore it");
+      .toThrow("cluster 'a' has shard 3, but the controller runs 3 replica(s) (shards 0–2); Argo CD v3.5.1 would place it on shard 0 (controller/sharding/cache.go)");
   });
 
   test('warns when one cluster alone exceeds a shard\'s share', () => {
