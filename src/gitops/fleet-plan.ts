@@ -6,6 +6,7 @@ import { expandApplicationSet, ExpansionResult } from '../expansion/expand';
 import { fluxObjectOf } from '../flux/flux-model';
 import { normalizeGitUrl } from '../private/glob';
 import { isClusterScoped } from '../private/kinds';
+import { normalizePath, trimDir } from '../private/placement';
 import { compareCodeUnits, pushAll } from '../private/util';
 import { patchOperations, tryParseYamlDocument } from '../private/yaml-input';
 import { normalizedRepository } from '../promotion/image-reference';
@@ -342,19 +343,6 @@ function workloadIndex(entries: TreeEntry[]): Map<string, DirSummary> {
   };
   for (const k of kustomizations) byDir.set(k.dir, resolve(k.dir, new Set()));
   return byDir;
-}
-
-function normalizePath(p: string): string {
-  const out: string[] = [];
-  for (const part of p.split('/')) {
-    if (part === '..') out.pop();
-    else if (part !== '.' && part !== '') out.push(part);
-  }
-  return out.join('/');
-}
-
-function trimDir(p: string): string {
-  return String(p).replace(/^\.\//, '').replace(/\/+$/, '');
 }
 
 function withoutSecretType(labels: Record<string, string>): Record<string, string> {

@@ -5,6 +5,7 @@ import { TreeReader } from './tree-objects';
 import { globMatch, normalizeGitUrl } from '../private/glob';
 import { imagesOf } from '../private/images';
 import { isClusterScoped } from '../private/kinds';
+import { normalizePath } from '../private/placement';
 import { compareCodeUnits } from '../private/util';
 import { InputError } from '../private/yaml-input';
 
@@ -236,8 +237,8 @@ export class TreeSide {
       for (const vf of Array.isArray(s.helm?.valueFiles) ? s.helm.valueFiles : []) {
         const m = /^\$([^/]+)\/(.*)$/.exec(String(vf));
         const ref = m ? refs.get(m[1]) : undefined;
-        if (m && ref && local(ref)) inputs!.push({ type: 'values', path: normalize(`${trimDir(ref.path ?? '')}/${m[2]}`), source: i });
-        else if (!m && typeof s.path === 'string' && local(s)) inputs!.push({ type: 'values', path: normalize(`${trimDir(s.path)}/${vf}`), source: i });
+        if (m && ref && local(ref)) inputs!.push({ type: 'values', path: normalizePath(`${trimDir(ref.path ?? '')}/${m[2]}`), source: i });
+        else if (!m && typeof s.path === 'string' && local(s)) inputs!.push({ type: 'values', path: normalizePath(`${trimDir(s.path)}/${vf}`), source: i });
       }
     });
     this.inputCache.set(a, inputs);
@@ -428,19 +429,10 @@ function isArgoPath(p: string): boolean {
 /** A source path as a tree-relative directory. */
 function trimDir(p: string): string {
   // Plain paths (`clusters/prod/api`, most of them) are already normal.
-  return PLAIN_PATH.test(p) ? p : normalize(String(p).replace(/^\.\//, ''));
+  return PLAIN_PATH.test(p) ? p : normalizePath(String(p).replace(/^\.\//, ''));
 }
 
 const PLAIN_PATH = /^[\w-]+(\/[\w-][\w.-]*)*$/;
-
-function normalize(p: string): string {
-  const out: string[] = [];
-  for (const part of p.split('/')) {
-    if (part === '..') out.pop();
-    else if (part !== '.' && part !== '') out.push(part);
-  }
-  return out.join('/');
-}
 
 function join(dir: string, name: string): string {
   return dir ? `${dir}/${name}` : name;

@@ -5,13 +5,14 @@
 import { GUARDRAIL_LABEL } from './drift-guard-policies';
 import { pinningViolations, violationText } from './pinning-check';
 import { pinningPolicies, STRICT_RULES } from './pinning-policy';
-import { directoryIndex, isKustomization, normalizePath, trimDir } from './tree-index';
+import { directoryIndex, isKustomization } from './tree-index';
 import { problemsByPair } from '../dr/private/dr-proofs';
 import { DR_ACTIVE_ANNOTATION, DR_PAIR_ANNOTATION, DR_ROLE_ANNOTATION } from '../dr/private/dr-spec';
 import { compileSelector } from '../expansion/selector';
 import type { FleetModel, TreeEntry } from '../gitops/fleet-model';
 import type { ClusterPlan, FleetPlan, PlannedApplication } from '../gitops/fleet-plan';
 import { normalizeGitUrl } from '../private/glob';
+import { normalizePath, trimDir } from '../private/placement';
 import { sopsAgeRecipients } from '../private/secret-markers';
 import { sopsObjectProblems } from '../private/sops-object';
 import { pushAll } from '../private/util';

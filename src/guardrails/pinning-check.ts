@@ -1,9 +1,10 @@
 import { chartVersionProblem, gitRevisionProblem, imageProblem, PinningPolicySpec, pinningPolicies } from './pinning-policy';
 import { PinningRulesSpec } from './pinning-rules';
-import { directoryIndex, isKustomization, normalizePath, trimDir } from './tree-index';
+import { directoryIndex, isKustomization } from './tree-index';
 import type { FleetModel, TreeEntry } from '../gitops/fleet-model';
 import type { ClusterPlan, FleetPlan, PlannedApplication } from '../gitops/fleet-plan';
 import { globMatch, normalizeGitUrl } from '../private/glob';
+import { normalizePath, trimDir } from '../private/placement';
 import { patchOperations, parseYamlDocuments, tryParseYamlDocument } from '../private/yaml-input';
 import { normalizedRepository } from '../promotion/image-reference';
 

@@ -17,18 +17,3 @@ export function directoryIndex(entries: TreeEntry[]): Map<string, TreeEntry[]> {
 export function isKustomization(e: TreeEntry): boolean {
   return e.object?.kind === 'Kustomization' && String(e.object.apiVersion).startsWith('kustomize.config.k8s.io/');
 }
-
-/** `a/./b/../c` → `a/c`. */
-export function normalizePath(p: string): string {
-  const out: string[] = [];
-  for (const part of p.split('/')) {
-    if (part === '..') out.pop();
-    else if (part !== '.' && part !== '') out.push(part);
-  }
-  return out.join('/');
-}
-
-/** A source path as a tree directory: no leading `./`, no trailing `/`. */
-export function trimDir(p: string): string {
-  return p.replace(/^\.\//, '').replace(/\/+$/, '');
-}

@@ -59,6 +59,24 @@ export function treePathErrors(rel: unknown): string[] {
   return errors;
 }
 
+/**
+ * `a/./b/../c` → `a/c`: `.` and empty segments dropped, `..` removes the segment before it, and a `..` above
+ * the start is dropped (as a path inside a Git repository resolves; `normalizeTreePath` refuses it instead).
+ */
+export function normalizePath(p: string): string {
+  const out: string[] = [];
+  for (const part of String(p).split('/')) {
+    if (part === '..') out.pop();
+    else if (part !== '.' && part !== '') out.push(part);
+  }
+  return out.join('/');
+}
+
+/** A directory as an Argo CD source or a kustomization names it, without a leading `./` and trailing slashes. */
+export function trimDir(p: string): string {
+  return String(p).replace(/^\.\//, '').replace(/\/+$/, '');
+}
+
 /** A tree-relative path without `.`, `..` (undefined when it leaves the tree) and trailing slashes. */
 export function normalizeTreePath(p: string): string | undefined {
   const out: string[] = [];

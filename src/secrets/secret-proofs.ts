@@ -20,6 +20,7 @@ import type { FleetPlan, PlannedApplication } from '../gitops/fleet-plan';
 import { SEALING_CERTIFICATES_ANNOTATION, SECRET_STORES_ANNOTATION, SOPS_AGE_RECIPIENT_ANNOTATION, storeKey } from '../private/cluster-secret-settings';
 import { normalizeGitUrl } from '../private/glob';
 import { compileGoRegExp } from '../private/go-regexp';
+import { normalizePath } from '../private/placement';
 import { SEALED_FOR_ANNOTATION, sopsAgeRecipients } from '../private/secret-markers';
 import { SortedPaths } from '../private/sorted-paths';
 import { compareCodeUnits, pushAll } from '../private/util';
@@ -270,7 +271,7 @@ class TreeResolver {
       const sources: any[] = (a.object?.spec?.sources ?? [a.object?.spec?.source]).filter(Boolean);
       for (const s of sources) {
         if (typeof s.path !== 'string' || s.chart || !this.local(String(s.repoURL ?? ''))) continue;
-        const dir = normalize(s.path);
+        const dir = normalizePath(s.path);
         for (const { entry, namespace } of this.resolve(dir, s)) {
           const o = entry.object;
           if (!o || typeof o !== 'object') continue;
@@ -303,9 +304,9 @@ class TreeResolver {
     const k = this.kustomizationIn(dir);
     if (!k) return [];
     const out: { entry: TreeEntry; namespace?: string }[] = [];
-    const files = (rel: string) => this.entriesAt(normalize(`${dir}/${rel}`));
+    const files = (rel: string) => this.entriesAt(normalizePath(`${dir}/${rel}`));
     for (const r of k.resources ?? []) {
-      const p = normalize(`${dir}/${r}`);
+      const p = normalizePath(`${dir}/${r}`);
       if (this.kustomizationIn(p)) pushAll(out, this.kustomize(p, seen));
       else pushAll(out, files(String(r)).map(entry => ({ entry })));
     }
@@ -323,15 +324,6 @@ class TreeResolver {
     const dir = path.slice(0, Math.max(0, path.lastIndexOf('/')));
     return (this.byDir.get(dir) ?? []).filter(e => e.path === path);
   }
-}
-
-function normalize(p: string): string {
-  const out: string[] = [];
-  for (const part of String(p).split('/')) {
-    if (part === '..') out.pop();
-    else if (part !== '.' && part !== '') out.push(part);
-  }
-  return out.join('/');
 }
 
 function csv(v: string | undefined): string[] {

@@ -8,6 +8,7 @@ import type { FleetModel, TreeEntry } from '../../gitops/fleet-model';
 import type { FleetPlan, PlannedApplication } from '../../gitops/fleet-plan';
 import { buildKustomization, KustomizeError, kustomizationFile } from '../../gitops/kustomize-build';
 import { normalizeGitUrl } from '../../private/glob';
+import { normalizePath } from '../../private/placement';
 import { compareCodeUnits } from '../../private/util';
 import { parseYamlDocuments } from '../../private/yaml-input';
 
@@ -84,7 +85,7 @@ export class TreeObjectReader {
     const sources: any[] = (app.object?.spec?.sources ?? [app.object?.spec?.source]).filter(Boolean);
     for (const s of sources) {
       if (typeof s.path !== 'string' || s.chart || !this.isLocal(String(s.repoURL ?? ''))) continue;
-      const dir = trim(s.path);
+      const dir = normalizePath(s.path);
       for (const { object, file } of this.resolve(dir, s)) {
         if (!object || typeof object !== 'object') continue;
         out.push({ object, file, namespace: object.metadata?.namespace ?? app.destinationNamespace ?? '' });
@@ -135,14 +136,5 @@ export class TreeObjectReader {
     const same = (docs as any[]).find(d => d?.kind === e.object?.kind && d?.metadata?.name === e.object?.metadata?.name);
     return same ?? e.object;
   }
-}
-
-function trim(p: string): string {
-  const out: string[] = [];
-  for (const part of String(p).split('/')) {
-    if (part === '..') out.pop();
-    else if (part !== '.' && part !== '') out.push(part);
-  }
-  return out.join('/');
 }
 
