@@ -4,7 +4,11 @@
  * (Deployment, Service, ConfigMap, HorizontalPodAutoscaler, ServiceAccount) plus one Argo CD Application.
  */
 import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import { AppProject, Application, ApplicationSource, ClusterCredentials, Fleet, FleetApp, ProjectDestination, SyncPolicy } from '../src';
+
+/** The environments clusters are spread over, in turn. */
+export const ENVIRONMENTS = ['dev', 'staging', 'production'];
 
 export interface GeneratedFleetOptions {
   readonly clusters: number;
@@ -21,60 +25,20 @@ export function generateFleet(options: GeneratedFleetOptions): FleetApp {
   const app = new FleetApp({ outdir: options.outdir });
   const fleet = new Fleet(app, 'bench', { repoUrl: 'https://github.com/acme/fleet.git', targetRevision: 'main' });
   const project = new AppProject(fleet, 'apps', { destinations: [ProjectDestination.anyCluster('*')] });
-  const environments = ['dev', 'staging', 'production'];
   const regions = ['eu-west-1', 'us-east-1'];
   for (let c = 0; c < options.clusters; c++) {
     const name = `cluster-${String(c).padStart(4, '0')}`;
-    const environment = environments[c % environments.length];
+    const environment = ENVIRONMENTS[c % ENVIRONMENTS.length];
     const cluster = fleet.addCluster(name, {
       server: `https://${name}.k8s.example.com`,
-      labels: { environment, region: regions[Math.floor(c / environments.length) % regions.length] },
+      labels: { environment, region: regions[Math.floor(c / ENVIRONMENTS.length) % regions.length] },
       credentials: ClusterCredentials.awsIam({ clusterName: name }),
     });
     for (let a = 0; a < options.apps; a++) {
       const appName = `app-${String(a).padStart(3, '0')}`;
       const changed = options.changed?.(c, a) ?? false;
       const manifests = cluster.addManifests(appName, { namespace: appName });
-      const labels = { 'app.kubernetes.io/name': appName };
-      new k8s.KubeServiceAccount(manifests, 'ServiceAccount', { metadata: { name: appName } });
-      new k8s.KubeConfigMap(manifests, 'ConfigMap', { metadata: { name: appName }, data: { ENVIRONMENT: environment, CLUSTER: name, LOG_LEVEL: changed ? 'debug' : 'info' } });
-      new k8s.KubeDeployment(manifests, 'Deployment', {
-        metadata: { name: appName, labels },
-        spec: {
-          replicas: (environment === 'production' ? 3 : 1) + (changed ? 1 : 0),
-          selector: { matchLabels: labels },
-          template: {
-            metadata: { labels },
-            spec: {
-              serviceAccountName: appName,
-              containers: [{
-                name: appName,
-                image: `ghcr.io/acme/${appName}:1.${a % 10}.${c % 7}`,
-                ports: [{ containerPort: 8080, name: 'http' }],
-                envFrom: [{ configMapRef: { name: appName } }],
-                resources: {
-                  requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('128Mi') },
-                  limits: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('256Mi') },
-                },
-                readinessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('http') } },
-              }],
-            },
-          },
-        },
-      });
-      new k8s.KubeService(manifests, 'Service', {
-        metadata: { name: appName, labels },
-        spec: { selector: labels, ports: [{ name: 'http', port: changed ? 8080 : 80, targetPort: k8s.IntOrString.fromString('http') }] },
-      });
-      new k8s.KubeHorizontalPodAutoscalerV2(manifests, 'Autoscaler', {
-        metadata: { name: appName },
-        spec: {
-          scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: appName },
-          minReplicas: 1,
-          maxReplicas: 10,
-          metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
-        },
-      });
+      addAppObjects(manifests, { appName, clusterName: name, environment, image: `ghcr.io/acme/${appName}:1.${a % 10}.${c % 7}`, changed });
       new Application(fleet, `${appName}-${name}`, {
         project,
         destination: cluster,
@@ -85,4 +49,65 @@ export function generateFleet(options: GeneratedFleetOptions): FleetApp {
     }
   }
   return app;
+}
+
+/** One application's five objects on one cluster. */
+export interface AppObjectsOptions {
+  readonly appName: string;
+  readonly clusterName: string;
+  readonly environment: string;
+  readonly image: string;
+  /** The diff benchmark's change: one more replica, another ConfigMap value, another Service port. */
+  readonly changed?: boolean;
+  /** Set on every object (a plain cdk8s Chart has no ClusterManifests to give the namespace). */
+  readonly namespace?: string;
+}
+
+/**
+ * The five workload objects of one application (ServiceAccount, ConfigMap, Deployment, Service,
+ * HorizontalPodAutoscaler v2), as cdk8s-plus-28 L1s: the generic fleet and vanilla cdk8s build the same ones.
+ */
+export function addAppObjects(scope: Construct, o: AppObjectsOptions): void {
+  const { appName, namespace } = o;
+  const changed = o.changed ?? false;
+  const labels = { 'app.kubernetes.io/name': appName };
+  new k8s.KubeServiceAccount(scope, 'ServiceAccount', { metadata: { name: appName, namespace } });
+  new k8s.KubeConfigMap(scope, 'ConfigMap', { metadata: { name: appName, namespace }, data: { ENVIRONMENT: o.environment, CLUSTER: o.clusterName, LOG_LEVEL: changed ? 'debug' : 'info' } });
+  new k8s.KubeDeployment(scope, 'Deployment', {
+    metadata: { name: appName, namespace, labels },
+    spec: {
+      replicas: (o.environment === 'production' ? 3 : 1) + (changed ? 1 : 0),
+      selector: { matchLabels: labels },
+      template: {
+        metadata: { labels },
+        spec: {
+          serviceAccountName: appName,
+          containers: [{
+            name: appName,
+            image: o.image,
+            ports: [{ containerPort: 8080, name: 'http' }],
+            envFrom: [{ configMapRef: { name: appName } }],
+            resources: {
+              requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('128Mi') },
+              limits: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('256Mi') },
+            },
+            readinessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('http') } },
+          }],
+        },
+      },
+    },
+  });
+  new k8s.KubeService(scope, 'Service', {
+    metadata: { name: appName, namespace, labels },
+    spec: { selector: labels, ports: [{ name: 'http', port: changed ? 8080 : 80, targetPort: k8s.IntOrString.fromString('http') }] },
+  });
+  new k8s.KubeHorizontalPodAutoscalerV2(scope, 'Autoscaler', {
+    metadata: { name: appName, namespace },
+    spec: {
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: appName },
+      minReplicas: 1,
+      maxReplicas: 10,
+      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+    },
+  });
 }

@@ -29,10 +29,9 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as ts from 'typescript';
-import { generateFleet } from './fleet-generator';
+import { addAppObjects, ENVIRONMENTS, generateFleet } from './fleet-generator';
 import { preloadDeferredModules } from './preload';
 import { workloadFleet } from './workload-bench';
 import { withFastApiObjectJson } from '../src/gitops/api-object-json';
@@ -103,39 +102,8 @@ function vanilla(clusters: number, apps: number, workdir: string) {
     for (let a = 0; a < apps; a++) {
       const appName = `app-${String(a).padStart(3, '0')}`;
       const chart = new Construct(clusterChart, appName);
-      const labels = { 'app.kubernetes.io/name': appName };
-      const namespace = appName;
-      new k8s.KubeServiceAccount(chart, 'ServiceAccount', { metadata: { name: appName, namespace } });
-      new k8s.KubeConfigMap(chart, 'ConfigMap', { metadata: { name: appName, namespace }, data: { ENVIRONMENT: 'dev', CLUSTER: name, LOG_LEVEL: 'info' } });
-      new k8s.KubeDeployment(chart, 'Deployment', {
-        metadata: { name: appName, namespace, labels },
-        spec: {
-          replicas: 1,
-          selector: { matchLabels: labels },
-          template: {
-            metadata: { labels },
-            spec: {
-              serviceAccountName: appName,
-              containers: [{
-                name: appName,
-                image: `ghcr.io/acme/${appName}:1.0.0`,
-                ports: [{ containerPort: 8080, name: 'http' }],
-                envFrom: [{ configMapRef: { name: appName } }],
-                resources: {
-                  requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('128Mi') },
-                  limits: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('256Mi') },
-                },
-                readinessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('http') } },
-              }],
-            },
-          },
-        },
-      });
-      new k8s.KubeService(chart, 'Service', { metadata: { name: appName, namespace, labels }, spec: { selector: labels, ports: [{ name: 'http', port: 80, targetPort: k8s.IntOrString.fromString('http') }] } });
-      new k8s.KubeHorizontalPodAutoscalerV2(chart, 'Autoscaler', {
-        metadata: { name: appName, namespace },
-        spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: appName }, minReplicas: 1, maxReplicas: 10, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }] },
-      });
+      // The generic fleet's objects (bench/fleet-generator.ts), with their namespace set, as there is no ClusterManifests.
+      addAppObjects(chart, { appName, clusterName: name, environment: ENVIRONMENTS[c % ENVIRONMENTS.length], image: `ghcr.io/acme/${appName}:1.${a % 10}.${c % 7}`, namespace: appName });
     }
   }
   const t1 = process.hrtime.bigint();
