@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { CommandResult } from './appset-generate';
+import { compareCodeUnits } from '../private/util';
 import { InputError, parseYamlDocuments, readTextFile } from '../private/yaml-input';
 import { formatProblem, LintInput, lintObjects } from '../rollouts/private/rules/lint';
 
@@ -98,7 +99,7 @@ function walk(dir: string, add: (group: string, file: string) => void): void {
   } catch (e: any) {
     throw new InputError(`${dir}: ${e?.code === 'EACCES' ? 'permission denied' : e?.message ?? e}`);
   }
-  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  for (const e of entries.sort((a, b) => compareCodeUnits(a.name, b.name))) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) {
       if (!SKIPPED_DIRECTORIES.has(e.name)) walk(p, add);

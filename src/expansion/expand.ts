@@ -7,6 +7,7 @@ import { JsonSyntaxError, marshal, unmarshal } from './gotemplate/json';
 import { renderString, renderValue, renderWalk } from './render';
 import { StrategicMergeError, strategicMerge } from './strategic-merge';
 import { dns1123SubdomainErrors } from '../private/names';
+import { compareCodeUnits } from '../private/util';
 import { InputError } from '../private/yaml-input';
 
 export { OfflineUnsupportedError } from './generators';
@@ -123,7 +124,7 @@ export function expandApplicationSet(applicationSet: any, options: ExpansionOpti
   }
   if (firstError) return fail(firstError);
   const { valid, rejected } = validateGenerated(name, generated, options);
-  valid.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0));
+  valid.sort((a, b) => compareCodeUnits(a.metadata.name, b.metadata.name));
   return { applicationSet: name, applications: valid, rejected, missingParameters: missingParameters.length ? missingParameters : undefined };
 }
 

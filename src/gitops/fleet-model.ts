@@ -6,6 +6,7 @@ import type { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
 import { fluxModelParts } from '../flux/flux-model';
 import { normalizeGitUrl } from '../private/glob';
 import { imagesOf } from '../private/images';
+import { compareCodeUnits } from '../private/util';
 import { parseYamlDocument } from '../private/yaml-input';
 
 /**
@@ -117,7 +118,7 @@ export function readTreeModel(tree: string, known?: ReadonlyMap<string, string>)
 export function acknowledgementsYaml(acks: readonly RemovalAcknowledgement[]): string {
   // By code unit (never `localeCompare`: its order depends on LANG, and the file's bytes must not).
   const key = (a: RemovalAcknowledgement) => `${a.cluster}\u0000${a.application}\u0000${a.reason}`;
-  const sorted = [...acks].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const sorted = [...acks].sort((a, b) => compareCodeUnits(key(a), key(b)));
   return '# Removals of Applications this program acknowledges (cdk8s-fleet diff lets them through).\n'
     + yaml.dump({ acknowledgedRemovals: sorted.map(a => ({ cluster: a.cluster, application: a.application, reason: a.reason })) }, { lineWidth: -1 });
 }

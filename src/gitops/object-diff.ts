@@ -215,7 +215,7 @@ function distinctScalar(items: any[], key: string): boolean {
 }
 
 function sortedKeys(o: object): string[] {
-  return Object.keys(o).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  return Object.keys(o).sort((x, y) => compareCodeUnits(x, y));
 }
 
 function isPlainObject(v: unknown): v is Record<string, any> {

@@ -10,7 +10,7 @@ import { isClusterScoped } from '../private/kinds';
 import { dns1123LabelErrors, kindErrors, objectNameErrors } from '../private/names';
 import { isTreePath, objectFileName, ownPlacement, Placement, treePathErrors } from '../private/placement';
 import { renderRawFiles } from '../private/raw-files';
-import { pushAll } from '../private/util';
+import { compareCodeUnits, pushAll } from '../private/util';
 import { keptWholeForSecretProof } from '../secrets/secret-proofs';
 import { HelmApplication } from '../workloads/helm-application';
 import { Workload } from '../workloads/workload';
@@ -177,7 +177,7 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
     };
   });
   pushAll(files, workloadFiles);
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  files.sort((a, b) => compareCodeUnits(a.path, b.path));
   pushAll(errors, caseCollisions(files));
   return { files, errors, constructs: all, cleanKeys };
 }

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { EntryType, readRegularFile, typeOf } from './tree-inspector';
 import { STATE_DIR } from './tree-state';
+import { compareCodeUnits } from '../private/util';
 import { decodeText, InputError, MAX_INPUT_BYTES, parseYamlDocuments } from '../private/yaml-input';
 
 /**
@@ -116,7 +117,7 @@ export function readTree(tree: string, options: ReadTreeOptions = {}): TreeConte
       continue;
     }
     const subdirs: string[] = [];
-    for (const d of dirents.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    for (const d of dirents.sort((a, b) => compareCodeUnits(a.name, b.name))) {
       const rel = dir === '' ? d.name : `${dir}/${d.name}`;
       if (++walked > MAX_TREE_ENTRIES) {
         problem(rel, `the tree holds more than ${MAX_TREE_ENTRIES} entries; the rest of it is not read`);
@@ -140,8 +141,8 @@ export function readTree(tree: string, options: ReadTreeOptions = {}): TreeConte
     }
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);
   }
-  problems.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const sorted = new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  problems.sort(([a], [b]) => compareCodeUnits(a, b));
+  const sorted = new Map([...files].sort(([a], [b]) => compareCodeUnits(a, b)));
   return { root, files: sorted, entries, problems: problems.map(([, p]) => p) };
 }
 

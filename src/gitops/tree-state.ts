@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { createFileExclusive, readRegularFile, typeOf } from './tree-inspector';
 import { isTreePath } from '../private/placement';
+import { compareCodeUnits } from '../private/util';
 import { decodeText, parseJsonBounded } from '../private/yaml-input';
 
 /**
@@ -141,7 +142,7 @@ export function readJournal(root: string): Journal | undefined {
 /** Writes the next manifest a version-2 journal holds, unless it is there already. */
 export function installJournaledManifest(root: string, journal: Journal): void {
   if (!journal.nextManifest || fs.existsSync(`${root}/${NEXT_MANIFEST}`)) return;
-  const entries = Object.entries(journal.nextManifest.files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const entries = Object.entries(journal.nextManifest.files).sort(([a], [b]) => compareCodeUnits(a, b));
   writeStateFile(root, NEXT_MANIFEST, manifestJson(entries.map(([p]) => ({ path: p })), entries.map(([, h]) => h)));
 }
 

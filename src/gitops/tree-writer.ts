@@ -10,6 +10,7 @@ import {
   writeStatCache, writeStateFile,
 } from './tree-state';
 import { isTreePath } from '../private/placement';
+import { compareCodeUnits } from '../private/util';
 import { MAX_INPUT_BYTES } from '../private/yaml-input';
 
 export { STATE_DIR, TreeStateError } from './tree-state';
@@ -430,7 +431,7 @@ function writeFailure(root: string, e: unknown, committed: boolean): Error {
 function sortedFiles(files: readonly TreeFile[]): readonly TreeFile[] {
   let sorted = true;
   for (let i = 1; i < files.length && sorted; i++) sorted = files[i - 1].path < files[i].path;
-  const list = sorted ? files : [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const list = sorted ? files : [...files].sort((a, b) => compareCodeUnits(a.path, b.path));
   for (let i = 1; i < list.length; i++) {
     if (list[i - 1].path === list[i].path) throw new Error(`refusing to write '${list[i].path}' twice`);
   }
@@ -469,7 +470,7 @@ function applyCommitted(root: string, journal: Journal, inspector: TreeInspector
 
 /** Removes the given directories and their parents while they are empty (never the tree root). */
 function removeEmptyDirectories(root: string, dirs: Set<string>) {
-  const sorted = [...dirs].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
+  const sorted = [...dirs].sort((a, b) => b.length - a.length || compareCodeUnits(a, b));
   for (let rel of sorted) {
     while (rel && rel !== '.' && rel !== '/') {
       const abs = `${root}/${rel}`;

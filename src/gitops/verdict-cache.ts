@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ProcessOptions } from './process-object';
 import { ensureStateIgnored, MANIFEST, readStateFile, STATE_DIR, statRecord, writeStateFile } from './tree-state';
+import { compareCodeUnits } from '../private/util';
 import { parseJsonBounded } from '../private/yaml-input';
 
 /**
@@ -152,7 +153,7 @@ export function libraryFingerprint(): string {
     } catch {
       return;
     }
-    for (const e of [...entries].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    for (const e of [...entries].sort((a, b) => compareCodeUnits(a.name, b.name))) {
       const full = `${dir}/${e.name}`;
       if (e.isDirectory()) {
         if (depth < 6 && e.name !== 'node_modules') visit(full, depth + 1);

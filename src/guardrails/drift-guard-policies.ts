@@ -4,6 +4,7 @@
  * recognise Argo CD's objects with the same CEL expressions. Private to the library.
  */
 import { TrackingMethod } from '../fleet/fleet';
+import { compareCodeUnits } from '../private/util';
 
 /** The label on every guardrail object, read back by `cdk8s-fleet checklist`. */
 export const GUARDRAIL_LABEL = 'fleet.cdk8s.io/guardrail';
@@ -141,7 +142,7 @@ export function validatingAdmissionPolicy(spec: DriftGuardSpec, apiVersion: stri
   const kinds = [...ALWAYS_EXEMPT_KINDS, ...spec.kinds];
   const byGroup = new Map<string, Set<string>>();
   for (const k of kinds) byGroup.set(k.group, new Set([...byGroup.get(k.group) ?? [], k.resource]));
-  const excludeResourceRules = [...byGroup.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([group, resources]) => ({
+  const excludeResourceRules = [...byGroup.entries()].sort(([a], [b]) => compareCodeUnits(a, b)).map(([group, resources]) => ({
     apiGroups: [group], apiVersions: ['*'], resources: [...resources].sort(), operations: ['*'],
   }));
   const matchConstraints: any = {

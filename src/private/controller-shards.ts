@@ -1,5 +1,6 @@
 import { processObjectModule } from './lazy';
 import { ShardAssignment, assignShards } from './shard-balancing';
+import { compareCodeUnits } from './util';
 import type { Fleet } from '../fleet/fleet';
 import type { FleetPlan } from '../gitops/fleet-plan';
 import type { ProcessOptions } from '../gitops/process-object';
@@ -47,7 +48,7 @@ export function writeControllerShards(
       const template = object.spec.target.template;
       const data: Record<string, string> = { ...template.data, shard };
       // By code unit, as the template's data is written (the same order as a shard set on the cluster).
-      template.data = Object.fromEntries(Object.keys(data).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(k => [k, data[k]]));
+      template.data = Object.fromEntries(Object.keys(data).sort((a, b) => compareCodeUnits(a, b)).map(k => [k, data[k]]));
     }
     const processed = processObjectModule().processObject(object, files[i].placement.role, options);
     errors.push(...processed.problems.map(p => `[${cluster.apiObject.node.path}] ${p}`));

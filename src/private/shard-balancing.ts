@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { compareCodeUnits } from './util';
 
 /**
  * Deterministic shard assignment for Argo CD's application controller (`fleet.balanceShards()`).
@@ -84,7 +85,7 @@ export function assignShards(candidates: readonly ShardCandidate[], replicas: nu
   const movable = candidates
     .filter(c => c.explicitShard === undefined)
     .map(c => ({ ...c, point: hash32(c.name) }))
-    .sort((a, b) => a.point - b.point || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort((a, b) => a.point - b.point || compareCodeUnits(a.name, b.name));
   const prefs = new Map<string, number[]>();
   for (const c of movable) prefs.set(c.name, preferenceOrder(ring, c.point, replicas));
 

@@ -1,3 +1,5 @@
+import { compareCodeUnits } from './util';
+
 /**
  * Directories (tree-relative, '/'-separated) sorted by code unit, answering "which are `dir` or below it" by
  * binary search: a fleet's tree has tens of thousands of directories, and scanning them all for each of its
@@ -8,7 +10,7 @@ export class SortedPaths {
 
   /** `paths` need not be sorted or distinct. */
   public constructor(paths: Iterable<string>) {
-    this.sorted = [...new Set(paths)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    this.sorted = [...new Set(paths)].sort((a, b) => compareCodeUnits(a, b));
   }
 
   /** Every path, sorted. */

@@ -6,6 +6,7 @@
 import { show } from './errors';
 import { formatProblem, inputErrors, renderExternalSecretSpec, webhookProblems } from './external-secret-spec';
 import { dns1123LabelErrors, dns1123SubdomainErrors } from './names';
+import { compareCodeUnits } from './util';
 import type { ICluster } from '../fleet/cluster';
 import type { VersionsFile } from '../promotion/versions-file';
 import type { ExternalSecretData } from '../secrets/external-secret-data';
@@ -138,7 +139,7 @@ export function applySecrets(objects: any[], resolved: readonly ResolvedSecret[]
         pod.volumes = [...(pod.volumes ?? []).filter((v: any) => v.name !== volume), { name: volume, secret: { secretName: s.secretName } }];
       }
       for (const c of containers) {
-        for (const [name, key] of Object.entries(s.env ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+        for (const [name, key] of Object.entries(s.env ?? {}).sort(([a], [b]) => compareCodeUnits(a, b))) {
           const env: any[] = [...c.env ?? []].filter(e => e.name !== name);
           env.push({ name, valueFrom: { secretKeyRef: { name: s.secretName, key } } });
           c.env = env;

@@ -4,6 +4,7 @@ import type { SecretAllowanceData } from './scanner';
 import type { RenderedFile } from '../gitops/render';
 import { show, throwIfInvalid } from '../private/errors';
 import { scannerModule } from '../private/lazy';
+import { compareCodeUnits } from '../private/util';
 
 /**
  * The rules of the secret scanner that synth and `cdk8s-fleet validate` run on every file of the tree. The
@@ -128,7 +129,7 @@ export class SecretScan {
 
   /** @internal Every allowance of the app `scope` belongs to, in a stable order. */
   public static _allowancesOf(scope: IConstruct): SecretAllowanceData[] {
-    return [...ALLOWANCES.get(scope.node.root) ?? []].sort((x, y) => compare(allowanceKey(x), allowanceKey(y)));
+    return [...ALLOWANCES.get(scope.node.root) ?? []].sort((x, y) => compareCodeUnits(allowanceKey(x), allowanceKey(y)));
   }
 
   /**
@@ -165,8 +166,4 @@ function definedOnly(a: Record<string, string | undefined>): SecretAllowanceData
 
 function allowanceKey(a: SecretAllowanceData): string {
   return [a.file ?? '', a.kind ?? '', a.namespace ?? '', a.name ?? '', a.pointer, a.rule ?? '', a.reason].join('\u0000');
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

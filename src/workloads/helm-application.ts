@@ -11,6 +11,7 @@ import { Fleet } from '../fleet/fleet';
 import { registryChangedError, RegistrySnapshot, selectClusters } from '../private/cluster-selection';
 import { show, throwIfInvalid } from '../private/errors';
 import { dns1123LabelErrors, labelMapErrors, qualifiedNameErrors } from '../private/names';
+import { compareCodeUnits } from '../private/util';
 import type { VersionsFile } from '../promotion/versions-file';
 
 /** Helm values that depend on one cluster label, written as one values file per label value. */
@@ -232,7 +233,7 @@ export class HelmApplication extends Construct {
     }
     if (this.project instanceof AppProject && !this.props.project) {
       // By name, so that the destinations do not depend on the order clusters were registered in.
-      const byName = [...clusters].sort((a, b) => (a.clusterName < b.clusterName ? -1 : a.clusterName > b.clusterName ? 1 : 0));
+      const byName = [...clusters].sort((a, b) => compareCodeUnits(a.clusterName, b.clusterName));
       for (const c of byName) this.project.addDestination(ProjectDestination.cluster(c, p.namespace));
     }
     this.prepared = { files, errors: errors.map(e => `[${this.node.path}] ${e}`) };

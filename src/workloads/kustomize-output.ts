@@ -1,5 +1,6 @@
 import { imagesOf } from '../private/images';
 import { jsYamlModule } from '../private/lazy';
+import { compareCodeUnits } from '../private/util';
 
 /** One file a workload contributes to the tree; files with the same `key` hold the same object. */
 export interface WorkloadFileRequest {
@@ -36,7 +37,7 @@ export function kustomizeFiles(
   base.forEach((o, i) => out.push({ path: `${baseDir}/${fileName(o)}`, object: o, key: `${owner}#kustomize-base/${i}` }));
   out.push({ path: `${baseDir}/kustomization.yaml`, object: { ...KUSTOMIZATION, resources: base.map(fileName) }, key: `${owner}#kustomize-base/kustomization` });
   const checked = new Set<any[]>();
-  for (const [cluster, objects] of [...perCluster.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [cluster, objects] of [...perCluster.entries()].sort(([a], [b]) => compareCodeUnits(a, b))) {
     const dir = `apps/${app}/overlays/${cluster}`;
     // One variant's objects serve every cluster of the variant: check its patched objects once, for the first.
     const firstOfVariant = !checked.has(objects);

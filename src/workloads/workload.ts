@@ -23,7 +23,7 @@ import { imageUpdaterAnnotations } from '../private/image-updater';
 import { isClusterScoped } from '../private/kinds';
 import { apiObjectJsonModule } from '../private/lazy';
 import { dns1123LabelErrors, labelMapErrors } from '../private/names';
-import { pushAll, sortObjectKeys } from '../private/util';
+import { compareCodeUnits, pushAll, sortObjectKeys } from '../private/util';
 import { applySecrets, resolveSecrets, ResolvedSecret, secretsSignature, workloadSecretErrors } from '../private/workload-secrets';
 import { guardVariantImages } from '../promotion/image-guard';
 import { imageVersionErrors } from '../promotion/image-reference';
@@ -548,5 +548,5 @@ function sortEach(objects: any[]): any[] {
 }
 
 function byClusterName(clusters: ICluster[]): ICluster[] {
-  return [...clusters].sort((a, b) => (a.clusterName < b.clusterName ? -1 : a.clusterName > b.clusterName ? 1 : 0));
+  return [...clusters].sort((a, b) => compareCodeUnits(a.clusterName, b.clusterName));
 }

@@ -5,6 +5,7 @@ import { validateRollout } from './rollout-spec';
 import { SchemaValidator } from '../../../gitops/schema-validator';
 import { sopsAgeRecipients } from '../../../private/secret-markers';
 import { sopsObjectProblems } from '../../../private/sops-object';
+import { compareCodeUnits } from '../../../private/util';
 import { parseYamlDocuments } from '../../../private/yaml-input';
 
 /**
@@ -193,7 +194,7 @@ function indexKind(o: any): string | undefined {
 export function treeRolloutProblems(contents: ReadonlyMap<string, string>): string[] {
   const apps = new Map<string, LintInput[]>();
   const clusterTemplates = new Map<string, LintInput[]>();
-  for (const [rel, text] of [...contents].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [rel, text] of [...contents].sort(([a], [b]) => compareCodeUnits(a, b))) {
     const m = /^clusters\/([^/]+)\/([^/]+)\/[^/]+\.ya?ml$/.exec(rel);
     if (!m || !/kind:\s*(Rollout|AnalysisTemplate|ClusterAnalysisTemplate|Service|Ingress|VirtualService|Deployment)\b/.test(text)) continue;
     let docs: unknown[];
