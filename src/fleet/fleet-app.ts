@@ -8,12 +8,12 @@ import { ApplicationSet } from '../argocd/application-set';
 import type { FleetModel, TreeEntry } from '../gitops/fleet-model';
 import type { FleetPlan } from '../gitops/fleet-plan';
 import type { RenderedFile } from '../gitops/render';
-import type { VerdictCache } from '../gitops/verdict-cache';
+import type { PlanMemo, VerdictCache } from '../gitops/verdict-cache';
 import { show, throwIfInvalid } from '../private/errors';
 import { FLEET_APP_SYMBOL } from '../private/fleet-app-marker';
 import {
-  controllerShardsModule, fleetModelModule, fleetPlanModule, fleetProofsModule, fluxRenderModule, renderModule, shardPlanModule, treeWriterModule,
-  verdictCacheModule,
+  controllerShardsModule, fleetModelModule, fleetPlanModule, fleetProofsModule, fluxRenderModule, renderModule, shardPlanModule, treeCheckModule,
+  treeWriterModule, verdictCacheModule,
 } from '../private/lazy';
 import { SecretScan } from '../secrets/secret-scan';
 
@@ -125,17 +125,23 @@ export class FleetApp extends App {
     const recovered = fs.existsSync(outdir) ? treeWriterModule().recoverTree(outdir) : undefined;
     // Objects an earlier synth of this tree validated and scanned clean are not validated again.
     const verdicts = verdictCacheModule().VerdictCache.load(outdir);
+    // The write step's check of an untouched tree runs on the second core while the program renders.
+    const check = treeCheckModule().startTreeCheck(outdir);
     let rendering: ReturnType<FleetApp['render']>;
     try {
       rendering = this.render(verdicts);
     } catch (e) {
+      check?.cancel();
       if (recovered && e instanceof Error) e.message += `\n(Before rendering, an interrupted earlier write was found and ${recovered}.)`;
       throw e;
     }
-    const { files, plan, waived } = rendering;
+    const { files, waived } = rendering;
+    const planText = rendering.memo?.text ?? fleetPlanModule().planText(rendering.plan!);
     const rendered = Date.now();
-    const result = treeWriterModule().writeTree(outdir, files, { linkIdentical: this.linkIdenticalFiles, force: this.force });
-    verdicts.save(outdir, rendering.cleanKeys);
+    const vouched = check?.finish();
+    const result = treeWriterModule().writeTree(outdir, files, { linkIdentical: this.linkIdenticalFiles, force: this.force, vouched });
+    const planned = rendering.planKey !== undefined ? { key: rendering.planKey, text: planText, waived } : undefined;
+    verdicts.save(outdir, rendering.cleanKeys, planned);
     const written = Date.now();
     return {
       outdir,
@@ -144,8 +150,8 @@ export class FleetApp extends App {
       deleted: result.deleted,
       unchangedCount: result.unchanged,
       recovered: recovered ?? result.recovered,
-      plan: fleetPlanModule().planText(plan),
-      waivedProofs: waived,
+      plan: planText,
+      waivedProofs: [...waived],
       renderMilliseconds: rendered - started,
       writeMilliseconds: written - rendered,
     };
@@ -156,10 +162,21 @@ export class FleetApp extends App {
    * the fleet proofs. Throws, listing every problem, when anything fails.
    */
   public _render(): { files: RenderedFile[]; model: FleetModel; plan: FleetPlan; waived: string[] } {
-    return this.render(verdictCacheModule().VerdictCache.none());
+    const r = this.render(verdictCacheModule().VerdictCache.none()); // no cache: the model and the plan are always computed
+    return { files: r.files, model: r.model!, plan: r.plan!, waived: [...r.waived] };
   }
 
-  private render(verdicts: VerdictCache) {
+  private render(verdicts: VerdictCache): {
+    files: RenderedFile[];
+    model?: FleetModel;
+    plan?: FleetPlan;
+    waived: readonly string[];
+    cleanKeys: string[];
+    /** The fleet inputs' key (`planInputKey`), when the plan may be remembered. */
+    planKey?: string;
+    /** What an earlier synth concluded from the same fleet inputs (the model and the plan are then not computed). */
+    memo?: PlanMemo;
+  } {
     const secretAllowances = SecretScan._allowancesOf(this);
     const knownClean = verdicts.enabled ? verdicts.keys : undefined;
     const processOptions = { validateSchemas: true, unvalidatedKinds: this.unvalidatedKinds, secretAllowances, knownClean };
@@ -176,12 +193,27 @@ export class FleetApp extends App {
       files.splice(at < 0 ? files.length : at, 0, { path: ACKNOWLEDGEMENTS_FILE, content, hash: treeWriterModule().sha256(content), object: undefined, constructPath: this.node.path, placement: { directory: '.', role: 'argocd' } });
     }
     SecretScan._checkTree(this, files); // every byte the writer will write, whatever produced it
-    const entries: TreeEntry[] = files.filter(f => f.object !== undefined); // a RenderedFile is a TreeEntry
-    let model = fleetModelModule().modelFromEntries(entries, acknowledgements);
     // Each fleet is its own Argo CD: the plan states replicas and load limit when the app has one sharded fleet.
     const sharded = fleets.filter(f => f.controllerSharding !== undefined);
     const sharding = sharded.length === 1 ? sharded[0].controllerSharding! : {};
     const externalProjects = AppProject._importedProjectNames(constructs);
+    const constructOf = new Map<string, string>();
+    for (const c of constructs) {
+      if (ApplicationSet.isApplicationSet(c)) constructOf.set(`ApplicationSet/${c.applicationSetName}`, c.node.path);
+      if (c instanceof Application) constructOf.set(`Application/${c.applicationName}`, c.node.path);
+    }
+    // The model, the plan and the proofs are functions of the files and these inputs: an earlier synth of this
+    // tree that saw exactly the same ones passed the proofs and planned this plan. Sharded fleets (the plan
+    // rewrites cluster Secrets) and Flux fleets (translated from the plan) are always computed.
+    const planKey = verdicts.enabled && sharded.length === 0 && !fleets.some(f => f.engine.isFlux)
+      ? verdictCacheModule().planInputKey({
+        files, rest: { fleetProofs: this.fleetProofs, acknowledgements, externalProjects, constructOf: [...constructOf] },
+      })
+      : undefined;
+    const memo = planKey !== undefined ? verdicts.plannedFor(planKey) : undefined;
+    if (memo !== undefined) return { files, waived: memo.waived, cleanKeys, planKey, memo };
+    const entries: TreeEntry[] = files.filter(f => f.object !== undefined); // a RenderedFile is a TreeEntry
+    let model = fleetModelModule().modelFromEntries(entries, acknowledgements);
     let plan = fleetPlanModule().computePlan(model, externalProjects, sharding);
     if (sharded.length > 0) {
       // The shards balance the plan's Applications per cluster, so they are written into the cluster Secrets now.
@@ -192,11 +224,6 @@ export class FleetApp extends App {
       model = fleetModelModule().modelFromEntries(files.filter(f => f.object !== undefined), acknowledgements);
       plan = { ...plan, shards: shardPlanModule().planShards(model.clusters, plan.clusters, sharding) };
     }
-    const constructOf = new Map<string, string>();
-    for (const c of constructs) {
-      if (ApplicationSet.isApplicationSet(c)) constructOf.set(`ApplicationSet/${c.applicationSetName}`, c.node.path);
-      if (c instanceof Application) constructOf.set(`Application/${c.applicationName}`, c.node.path);
-    }
     const proofs = this.fleetProofs
       ? fleetProofsModule().proveFleet(model, plan, (kind, name) => (constructOf.has(`${kind}/${name}`) ? `[${constructOf.get(`${kind}/${name}`)}] ` : ''))
       : { errors: [], waived: [] };
@@ -206,7 +233,7 @@ export class FleetApp extends App {
       throw new Error(`Fleet proofs failed (nothing was written; waive one with 'waivedProofs' if it is intended):\n  ${[...proofs.errors, ...flux.errors].join('\n  ')}`);
     }
     if (flux.errors.length > 0) throw new Error(`Validation failed with the following errors (nothing was written):\n  ${flux.errors.join('\n  ')}`);
-    return { files: flux.files, model: flux.model, plan: flux.plan, waived: proofs.waived, cleanKeys };
+    return { files: flux.files, model: flux.model, plan: flux.plan, waived: proofs.waived, cleanKeys, planKey };
   }
 }
 

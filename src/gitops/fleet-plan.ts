@@ -5,7 +5,7 @@ import { knownClusterIndex } from '../expansion/cluster-secrets';
 import { expandApplicationSet, ExpansionResult } from '../expansion/expand';
 import { fluxObjectOf } from '../flux/flux-model';
 import { normalizeGitUrl } from '../private/glob';
-import { isClusterScoped } from '../private/kinds';
+import { isClusterScoped, isDeliveredKind } from '../private/kinds';
 import { normalizePath, trimDir } from '../private/placement';
 import { compareCodeUnits, pushAll } from '../private/util';
 import { patchOperations, tryParseYamlDocument } from '../private/yaml-input';
@@ -305,7 +305,7 @@ function workloadIndex(entries: TreeEntry[]): Map<string, DirSummary> {
       kustomizations.push({ dir, object: fullObject(e, parsedContents) });
     } else if (e.object?.kind && isClusterScoped(String(e.object.apiVersion), e.object.kind)) {
       s.clusterScoped.push(`${e.object.kind}/${e.object.metadata?.name}`);
-    } else if (DELIVERED_KINDS.has(`${e.object?.apiVersion}/${e.object?.kind}`)) {
+    } else if (isDeliveredKind(e.object)) {
       const delivery = deliveryOf(fullObject(e, parsedContents));
       if (delivery) s.delivery.push(delivery);
     }
@@ -349,13 +349,6 @@ function withoutSecretType(labels: Record<string, string>): Record<string, strin
   const out: Record<string, string> = {};
   for (const k of Object.keys(labels).sort()) if (k !== 'argocd.argoproj.io/secret-type') out[k] = labels[k];
   return out;
-}
-
-const DELIVERED_KINDS = new Set(['argoproj.io/v1alpha1/Rollout', 'apps/v1/Deployment', 'apps/v1/StatefulSet', 'apps/v1/DaemonSet']);
-
-/** Whether the plan describes how the object delivers its pods (rendering keeps such objects whole for it). */
-export function isDeliveredKind(o: any): boolean {
-  return DELIVERED_KINDS.has(`${o?.apiVersion}/${o?.kind}`);
 }
 
 /** The whole object of an entry: rendered workload entries carry a summary and their file's text. */

@@ -1,8 +1,7 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { jsonDataCheck, processObject, ProcessedObject, ProcessOptions } from './process-object';
 import { Placement } from '../private/placement';
+import { workerScript } from '../private/worker-script';
 
 /**
  * Processes rendered objects (validation, secret scan, YAML) either inline or on a worker thread.
@@ -51,24 +50,8 @@ const STALL_MS = 120_000;
 
 class WorkerPipeline implements ObjectPipeline {
   public static tryCreate(options: ProcessOptions): WorkerPipeline | undefined {
-    const js = path.join(__dirname, 'object-worker.js');
-    const ts = path.join(__dirname, 'object-worker.ts');
-    let file: string;
-    let execArgv: string[] = [];
-    if (fs.existsSync(js)) {
-      file = js;
-    } else if (fs.existsSync(ts)) {
-      // Running from TypeScript sources (tests, ts-node): the worker needs a TypeScript loader too.
-      try {
-        execArgv = ['-r', require.resolve('ts-node/register/transpile-only')];
-      } catch {
-        return undefined;
-      }
-      file = ts;
-    } else {
-      return undefined;
-    }
-    return new WorkerPipeline(file, execArgv, options);
+    const script = workerScript(__dirname, 'object-worker');
+    return script && new WorkerPipeline(script.file, script.execArgv, options);
   }
 
   private readonly worker: Worker;

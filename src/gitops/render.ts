@@ -1,12 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { withFastApiObjectJson } from './api-object-json';
-import { isDeliveredKind } from './fleet-plan';
 import { createPipeline } from './object-pipeline';
 import { processObject, ProcessedObject, ProcessOptions } from './process-object';
 import { ClusterManifests } from '../fleet/cluster-manifests';
 import { show } from '../private/errors';
-import { isClusterScoped } from '../private/kinds';
+import { isClusterScoped, isDeliveredKind } from '../private/kinds';
 import { dns1123LabelErrors, kindErrors, objectNameErrors } from '../private/names';
 import { isTreePath, objectFileName, ownPlacement, Placement, treePathErrors } from '../private/placement';
 import { renderRawFiles } from '../private/raw-files';

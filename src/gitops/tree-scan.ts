@@ -3,6 +3,7 @@ import * as path from 'path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { interruptedWrite, sha256, STATE_DIR } from './tree-writer';
 import { compareCodeUnits, pushAll } from '../private/util';
+import { workerScript } from '../private/worker-script';
 import { decodeText, InputError, MAX_INPUT_BYTES, parseJsonBounded, parseYamlDocuments } from '../private/yaml-input';
 
 /**
@@ -269,22 +270,10 @@ function manifestSize(dir: string): number {
 /** A scan running on a worker thread (`tree-scan-worker.ts`), waited for synchronously. */
 class WorkerScan {
   public static tryStart(root: string, label: string): WorkerScan | undefined {
-    const js = path.join(__dirname, 'tree-scan-worker.js');
-    const ts = path.join(__dirname, 'tree-scan-worker.ts');
-    let execArgv: string[] = [];
-    let file = js;
-    if (!fs.existsSync(js)) {
-      if (!fs.existsSync(ts)) return undefined;
-      // Running from TypeScript sources (tests, ts-node): the worker needs a TypeScript loader too.
-      try {
-        execArgv = ['-r', require.resolve('ts-node/register/transpile-only')];
-      } catch {
-        return undefined;
-      }
-      file = ts;
-    }
+    const script = workerScript(__dirname, 'tree-scan-worker');
+    if (script === undefined) return undefined;
     try {
-      return new WorkerScan(file, execArgv, root, label);
+      return new WorkerScan(script.file, script.execArgv, root, label);
     } catch {
       return undefined;
     }

@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createFiles } from './create-files';
+import { VouchedTree, vouchedNoop } from './tree-check';
 import { conflictError, describeFsError, relativeTo, TreeConflictError, TreeWriteError } from './tree-errors';
 import { blockedMessage, createFileExclusive, Lookup, readRegularFile, TreeInspector } from './tree-inspector';
 import {
@@ -134,6 +135,11 @@ export interface WriteTreeOptions {
    * @default false
    */
   readonly force?: boolean;
+  /**
+   * The result of `startTreeCheck`'s check of the tree, made while the program rendered: when the files to
+   * write are exactly the vouched tree's, the write is a no-op without checking again.
+   */
+  readonly vouched?: VouchedTree;
 }
 
 /** One file of a tree to write. */
@@ -164,6 +170,9 @@ export function writeTree(outdir: string, files: Map<string, string> | readonly 
   for (const f of list) checkRelative(f.path);
   const root = prepareRoot(outdir);
   const recovered = recoverTree(root);
+  if (options.vouched !== undefined && recovered === undefined && vouchedNoop(root, options.vouched, list)) {
+    return { written: [], deleted: [], unchanged: list.length, recovered };
+  }
   const statCache = StatCache.read(root);
   const old = readCheckedManifest(root, statCache.manifestVouched).files;
   const plan = planWrite(root, list, old, options.force ?? false, statCache);

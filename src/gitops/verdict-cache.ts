@@ -27,6 +27,8 @@ export const VERDICT_CACHE = `${STATE_DIR}/verdict-cache`;
 
 const VERSION = 1;
 const KEY = /^[0-9a-f]{64}$/;
+/** The line that holds the fleet plan memo (see `PlanMemo`). */
+const PLAN_LINE = 'plan ';
 /** At most this many entries are read (four times the 600k-object benchmark fleet's objects). */
 const MAX_ENTRIES = 2_400_000;
 
@@ -53,10 +55,12 @@ export class VerdictCache {
         return new VerdictCache(new Set(), fingerprint, true);
       }
       const keys = new Set<string>();
+      let planned: PlanMemo | undefined;
       for (let i = 1; i < lines.length; i++) {
         if (KEY.test(lines[i])) keys.add(lines[i]);
+        else if (lines[i].startsWith(PLAN_LINE)) planned = planMemoOf(parseJsonBounded(lines[i].slice(PLAN_LINE.length), 2));
       }
-      return new VerdictCache(keys, fingerprint, true, now);
+      return new VerdictCache(keys, fingerprint, true, now, planned);
     } catch {
       return new VerdictCache(new Set(), fingerprint, true);
     }
@@ -69,7 +73,17 @@ export class VerdictCache {
     public readonly enabled: boolean,
     /** The manifest's stat the loaded cache was bound to. */
     private readonly boundTo?: readonly number[],
+    /** The plan and waived proofs of the synth that wrote the cache. */
+    private readonly planned?: PlanMemo,
   ) {}
+
+  /**
+   * The plan text and waived proofs an earlier synth of this tree computed from exactly these fleet inputs
+   * (`planInputKey`), or undefined. The fleet proofs passed for those inputs, or that synth would have failed.
+   */
+  public plannedFor(key: string): PlanMemo | undefined {
+    return this.planned?.key === key ? this.planned : undefined;
+  }
 
   /** The keys of the objects known clean (for the object pipeline's worker). */
   public get keys(): ReadonlySet<string> {
@@ -80,7 +94,7 @@ export class VerdictCache {
    * Writes the cache for the tree just written: exactly the given clean keys (objects no longer rendered drop
    * out), bound to the manifest now in the tree. Failing to write it (a read-only checkout) only costs time.
    */
-  public save(outdir: string, cleanKeys: readonly string[]): void {
+  public save(outdir: string, cleanKeys: readonly string[], planned?: PlanMemo): void {
     if (!this.enabled) return;
     const root = path.resolve(outdir);
     try {
@@ -90,10 +104,12 @@ export class VerdictCache {
       const unique = [...new Set(cleanKeys)];
       // Unchanged (the usual re-synth): the same keys, bound to the same manifest.
       const sameManifest = this.boundTo !== undefined && record.every((v, i) => this.boundTo![i] === v);
-      if (sameManifest && unique.length === this.clean.size && unique.every(k => this.clean.has(k))) return;
+      const samePlan = planned?.key === this.planned?.key;
+      if (sameManifest && samePlan && unique.length === this.clean.size && unique.every(k => this.clean.has(k))) return;
       unique.sort();
       const header = JSON.stringify({ version: VERSION, fingerprint: this.fingerprint, manifest: record });
-      const text = `${header}\n${unique.join('\n')}`;
+      const plan = planned ? `${PLAN_LINE}${JSON.stringify({ key: planned.key, text: planned.text, waived: planned.waived })}\n` : '';
+      const text = `${header}\n${plan}${unique.join('\n')}`;
       if (readStateFile(root, VERDICT_CACHE) === text) return;
       ensureStateIgnored(root); // a tree written by an earlier release has a .gitignore without this cache
       writeStateFile(root, `${VERDICT_CACHE}.tmp`, text);
@@ -102,6 +118,66 @@ export class VerdictCache {
       // The cache is an optimization.
     }
   }
+}
+
+/**
+ * What the plan and the fleet proofs concluded from one set of fleet inputs: the plan's text and the proofs
+ * the program waived. Kept only for a synth whose proofs passed.
+ */
+export interface PlanMemo {
+  /** `planInputKey` of the inputs. */
+  readonly key: string;
+  /** `planText` of the plan. */
+  readonly text: string;
+  /** The waived proofs, as the synth reports them. */
+  readonly waived: readonly string[];
+}
+
+/** The inputs of the fleet model, the plan and the fleet proofs besides the files (see `planInputKey`). */
+export interface PlanInputs {
+  /** Every file of the tree, as rendered. */
+  readonly files: readonly {
+    readonly path: string; readonly hash: string; readonly object: any; readonly images?: readonly string[]; readonly origin?: string;
+  }[];
+  /** Everything else the model, the plan and the proofs read (acknowledgements, projects defined elsewhere, …), as JSON data. */
+  readonly rest: unknown;
+}
+
+/**
+ * The key of everything the fleet model, the plan and the fleet proofs are computed from: every file's path,
+ * content hash, the object the model reads (the whole object or its summary, as JSON text), its images, and
+ * the other inputs. Those computations are functions of exactly these inputs (fleet-model.ts, fleet-plan.ts,
+ * fleet-proofs.ts read nothing else), so equal keys mean an equal plan and equal proofs. Objects shared by
+ * many files (a Workload variant's) are serialized once.
+ */
+export function planInputKey(inputs: PlanInputs): string {
+  const hash = createHash('sha256').update(`plan-v1\0${libraryFingerprint()}\0${JSON.stringify(inputs.rest)}\n`);
+  const texts = new Map<object, string>(); // within one call only: nothing can change an object meanwhile
+  let chunk = '';
+  for (const f of inputs.files) {
+    let object = 'undefined'; // a file without an object is no entry of the model
+    if (f.object !== null && typeof f.object === 'object') {
+      object = texts.get(f.object) ?? JSON.stringify(f.object);
+      texts.set(f.object, object);
+    } else if (f.object !== undefined) {
+      object = JSON.stringify(f.object);
+    }
+    // Each field JSON-quoted or fixed-form, so that no two different inputs give the same text.
+    const images = f.images === undefined ? '-' : JSON.stringify(f.images);
+    const origin = f.origin === undefined ? '-' : JSON.stringify(f.origin);
+    chunk += `${JSON.stringify(f.path)} ${JSON.stringify(f.hash)} ${images} ${origin} ${object}\n`;
+    if (chunk.length > 65_536) {
+      hash.update(chunk);
+      chunk = '';
+    }
+  }
+  return hash.update(chunk).digest('hex');
+}
+
+function planMemoOf(v: any): PlanMemo | undefined {
+  if (typeof v?.key !== 'string' || !KEY.test(v.key) || typeof v.text !== 'string') return undefined;
+  if (!Array.isArray(v.waived) || !v.waived.every((w: unknown) => typeof w === 'string')) return undefined;
+  return { key: v.key, text: v.text, waived: v.waived };
 }
 
 /** The key of one object's verdict: sha256 of the options it was processed with and its exact JSON text. */

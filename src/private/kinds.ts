@@ -18,3 +18,10 @@ const CLUSTER_SCOPED_KINDS = new Set([
 export function isClusterScoped(apiVersion: string, kind: string): boolean {
   return CLUSTER_SCOPED_KINDS.has(`${apiVersion}/${kind}`);
 }
+
+const DELIVERED_KINDS = new Set(['argoproj.io/v1alpha1/Rollout', 'apps/v1/Deployment', 'apps/v1/StatefulSet', 'apps/v1/DaemonSet']);
+
+/** Whether the plan describes how the object delivers its pods (rendering keeps such objects whole for it). */
+export function isDeliveredKind(o: any): boolean {
+  return DELIVERED_KINDS.has(`${o?.apiVersion}/${o?.kind}`);
+}

@@ -40,6 +40,7 @@ export const fleetModelModule = lazy(() => require('../gitops/fleet-model') as t
 export const fleetPlanModule = lazy(() => require('../gitops/fleet-plan') as typeof import('../gitops/fleet-plan'));
 export const fleetProofsModule = lazy(() => require('../gitops/fleet-proofs') as typeof import('../gitops/fleet-proofs'));
 export const shardPlanModule = lazy(() => require('../gitops/shard-plan') as typeof import('../gitops/shard-plan'));
+export const treeCheckModule = lazy(() => require('../gitops/tree-check') as typeof import('../gitops/tree-check'));
 export const treeWriterModule = lazy(() => require('../gitops/tree-writer') as typeof import('../gitops/tree-writer'));
 export const verdictCacheModule = lazy(() => require('../gitops/verdict-cache') as typeof import('../gitops/verdict-cache'));
 export const apiObjectJsonModule = lazy(() => require('../gitops/api-object-json') as typeof import('../gitops/api-object-json'));

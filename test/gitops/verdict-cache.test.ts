@@ -4,10 +4,12 @@ import * as path from 'path';
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { AppProject, Application, ApplicationSource, ClusterManifests, Fleet, FleetApp, ProjectDestination } from '../../src';
+import * as fleetPlan from '../../src/gitops/fleet-plan';
+import * as fleetProofs from '../../src/gitops/fleet-proofs';
 import { renderTree } from '../../src/gitops/render';
 import { SchemaValidator } from '../../src/gitops/schema-validator';
 import { STATE_GITIGNORE } from '../../src/gitops/tree-state';
-import { libraryFingerprint, VERDICT_CACHE, verdictKey } from '../../src/gitops/verdict-cache';
+import { libraryFingerprint, planInputKey, VERDICT_CACHE, verdictKey } from '../../src/gitops/verdict-cache';
 import { addCluster, errorOf } from '../util';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-verdicts-'));
@@ -50,8 +52,10 @@ describe('the validated-content cache', () => {
     expect(first).toBeGreaterThanOrEqual(result!.objectCount - 1); // every object except kinds without a schema
     expect(again).toBe(0);
     expect(result!.written).toEqual([]);
-    expect(cache.slice(1).every(k => /^[0-9a-f]{64}$/.test(k))).toBe(true);
-    expect(cache.length - 1).toBe(result!.objectCount);
+    // (line 2 remembers the plan, see below; the rest are the clean objects' keys)
+    expect(cache[1]).toMatch(/^plan \{"key":"[0-9a-f]{64}","text":"Plan: /);
+    expect(cache.slice(2).every(k => /^[0-9a-f]{64}$/.test(k))).toBe(true);
+    expect(cache.length - 2).toBe(result!.objectCount);
   });
 
   test('a changed object is validated again, and its problem reported', () => {
@@ -179,5 +183,113 @@ describe('the validated-content cache', () => {
 
   test('the state .gitignore keeps the cache out of Git', () => {
     expect(STATE_GITIGNORE.split('\n')).toEqual(expect.arrayContaining(['/verdict-cache', '/verdict-cache.tmp', '/stat-cache.json']));
+  });
+});
+
+/** Runs `fn` counting how often the plan and the fleet proofs are computed. */
+function countPlans(fn: () => void): { plans: number; proofs: number } {
+  const plan = jest.spyOn(fleetPlan, 'computePlan');
+  const prove = jest.spyOn(fleetProofs, 'proveFleet');
+  try {
+    fn();
+    return { plans: plan.mock.calls.length, proofs: prove.mock.calls.length };
+  } finally {
+    plan.mockRestore();
+    prove.mockRestore();
+  }
+}
+
+describe('the remembered plan', () => {
+  test('a re-synth with the same fleet inputs reports the same plan without computing it or the proofs', () => {
+    // GIVEN a tree synthesized once, whose plan and proofs were computed
+    const outdir = tmp();
+    let first: ReturnType<FleetApp['synthTree']> | undefined;
+    const computed = countPlans(() => { first = program(outdir).synthTree(); });
+    // WHEN the same program runs again
+    let again: ReturnType<FleetApp['synthTree']> | undefined;
+    const remembered = countPlans(() => { again = program(outdir).synthTree(); });
+    // THEN the second synth reports the first one's plan and waivers, computing neither the plan nor the proofs
+    expect(computed).toEqual({ plans: 1, proofs: 1 });
+    expect(remembered).toEqual({ plans: 0, proofs: 0 });
+    expect(again!.plan).toBe(first!.plan);
+    expect(again!.plan).toContain('prod');
+    expect(again!.waivedProofs).toEqual(first!.waivedProofs);
+    expect(again!.written).toEqual([]);
+  });
+
+  test('any change of a file computes the plan and the proofs again, and a broken program is reported', () => {
+    // GIVEN a tree synthesized once
+    const outdir = tmp();
+    program(outdir).synth();
+    // WHEN one object is added
+    const counted = countPlans(() => program(outdir, web => new k8s.KubeConfigMap(web, 'More', { metadata: { name: 'more' } })).synth());
+    // THEN the plan and the proofs are computed again
+    expect(counted).toEqual({ plans: 1, proofs: 1 });
+    // AND WHEN the program then breaks (an Application whose project does not allow its destination)
+    const error = errorOf(() => {
+      const app = program(outdir);
+      const fleet = app.node.findChild('platform') as Fleet;
+      const prod = fleet.clusters[0];
+      const other = new AppProject(fleet, 'other', { destinations: [ProjectDestination.cluster(prod, 'elsewhere')] });
+      new Application(fleet, 'web-other', { project: other, destination: prod, destinationNamespace: 'web', source: ApplicationSource.manifests(prod.addManifests('other', { namespace: 'web' })) });
+      app.synth();
+    });
+    // THEN it fails as without a cache
+    expect(error).toMatch(/\[platform\/web-other\] AppProject 'other' does not allow destination 'prod'/);
+  });
+
+  test('the plan is remembered only in the cache bound to the tree (a copied tree computes it)', () => {
+    // GIVEN a tree synthesized once, copied elsewhere with its state
+    const outdir = tmp();
+    program(outdir).synth();
+    const copy = tmp();
+    fs.cpSync(outdir, copy, { recursive: true });
+    // WHEN the program runs on the copy
+    const counted = countPlans(() => program(copy).synth());
+    // THEN the plan is computed there (the copy's manifest has another inode)
+    expect(counted).toEqual({ plans: 1, proofs: 1 });
+  });
+
+  test('a damaged plan line is ignored, and the plan computed', () => {
+    // GIVEN a tree synthesized once whose remembered plan is damaged (its text is not a string)
+    const outdir = tmp();
+    program(outdir).synth();
+    const file = path.join(outdir, VERDICT_CACHE);
+    const stat = fs.statSync(file);
+    const lines = fs.readFileSync(file, 'utf-8').split('\n');
+    const memo = JSON.parse(lines[1].slice('plan '.length));
+    lines[1] = `plan ${JSON.stringify({ ...memo, text: 42 })}`;
+    fs.writeFileSync(file, lines.join('\n'));
+    fs.utimesSync(file, stat.atime, stat.mtime);
+    // WHEN the program runs again
+    let result: ReturnType<FleetApp['synthTree']> | undefined;
+    const counted = countPlans(() => { result = program(outdir).synthTree(); });
+    // THEN the plan is computed and reported, not the damaged one
+    expect(counted).toEqual({ plans: 1, proofs: 1 });
+    expect(result!.plan).toMatch(/^Plan: /);
+  });
+
+  test('the key covers every file\'s path, hash, object and images, and the other inputs', () => {
+    // GIVEN one set of inputs
+    const file = { path: 'argocd/a.yaml', hash: 'a'.repeat(64), object: { kind: 'ConfigMap', metadata: { name: 'a' } }, images: ['nginx:1'] };
+    const base = planInputKey({ files: [file], rest: { acknowledgements: [] } });
+    // WHEN any one of them differs
+    const variants = [
+      { files: [{ ...file, path: 'argocd/b.yaml' }], rest: { acknowledgements: [] } },
+      { files: [{ ...file, hash: 'b'.repeat(64) }], rest: { acknowledgements: [] } },
+      { files: [{ ...file, object: { kind: 'ConfigMap', metadata: { name: 'b' } } }], rest: { acknowledgements: [] } },
+      { files: [{ ...file, object: undefined }], rest: { acknowledgements: [] } },
+      { files: [{ ...file, object: null }], rest: { acknowledgements: [] } },
+      { files: [{ ...file, images: ['nginx:2'] }], rest: { acknowledgements: [] } },
+      { files: [{ ...file, images: undefined }], rest: { acknowledgements: [] } },
+      { files: [{ ...file, origin: 'ApplicationSet/x' }], rest: { acknowledgements: [] } },
+      { files: [file, file], rest: { acknowledgements: [] } },
+      { files: [], rest: { acknowledgements: [] } },
+      { files: [file], rest: { acknowledgements: [{ kind: 'Application' }] } },
+    ];
+    const keys = variants.map(v => planInputKey(v));
+    // THEN each gives another key, and the same inputs the same key
+    expect(new Set([base, ...keys]).size).toBe(variants.length + 1);
+    expect(planInputKey({ files: [{ ...file }], rest: { acknowledgements: [] } })).toBe(base);
   });
 });

@@ -1,0 +1,164 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { k8s } from 'cdk8s-plus-28';
+import { generation } from './fixtures/tree-generations';
+import { AppProject, Application, ApplicationSource, Fleet, FleetApp, ProjectDestination } from '../../src';
+import * as treeCheck from '../../src/gitops/tree-check';
+import { checkVouchedTree, startTreeCheck, vouchedNoop } from '../../src/gitops/tree-check';
+import * as treeState from '../../src/gitops/tree-state';
+import { writeTree } from '../../src/gitops/tree-writer';
+import { addCluster } from '../util';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-check-'));
+const files = (gen: number) => [...generation(gen)].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, content]) => ({ path: p, content }));
+
+/** A tree written and settled: every file, and the manifest, older than the stat cache (none "racily clean"). */
+function settledTree(gen = 1): string {
+  const dir = fs.realpathSync(tmp());
+  writeTree(dir, generation(gen));
+  const settle = Date.now() + 20;
+  while (Date.now() < settle) { /* a new millisecond for the cache's timestamp */ }
+  writeTree(dir, generation(gen));
+  return dir;
+}
+
+describe('the check of an untouched tree', () => {
+  test('an untouched tree is vouched for, and writing the same files then reads nothing', () => {
+    // GIVEN a settled tree, checked
+    const dir = settledTree();
+    const vouched = checkVouchedTree(dir);
+    // WHEN the same files are written with the check's result
+    const read = jest.spyOn(treeState.StatCache, 'read');
+    let result: ReturnType<typeof writeTree> | undefined;
+    try {
+      result = writeTree(dir, files(1), { vouched });
+    } finally {
+      read.mockRestore();
+    }
+    // THEN the check vouched for it, and the write changed nothing without reading the stat cache (or the files)
+    expect(vouched?.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(result).toStrictEqual({ written: [], deleted: [], unchanged: files(1).length, recovered: undefined });
+    expect(read).not.toHaveBeenCalled();
+    expect(vouchedNoop(dir, vouched!, files(1))).toBe(true);
+  });
+
+  test('other files than the vouched ones are written by the full check', () => {
+    // GIVEN a settled tree of generation 1, checked
+    const dir = settledTree();
+    const vouched = checkVouchedTree(dir)!;
+    // WHEN generation 2 is written with that check's result
+    const result = writeTree(dir, files(2), { vouched });
+    // THEN it is not a no-op: the changes are written
+    expect(vouchedNoop(dir, vouched, files(1))).toBe(false); // the manifest changed since the check
+    expect(result.written.length + result.deleted.length).toBeGreaterThan(0);
+    expect(fs.readFileSync(path.join(dir, files(2)[0].path), 'utf-8')).toBe(files(2)[0].content);
+  });
+
+  test.each([
+    ['a managed file edited', (dir: string, rel: string) => fs.appendFileSync(path.join(dir, rel), '# edited\n')],
+    ['a managed file removed', (dir: string, rel: string) => fs.rmSync(path.join(dir, rel))],
+    ['a managed file replaced by a link', (dir: string, rel: string) => {
+      fs.rmSync(path.join(dir, rel));
+      fs.symlinkSync('/etc/hostname', path.join(dir, rel));
+    }],
+    ['a directory on the way replaced by a link', (dir: string, rel: string) => {
+      const parent = path.join(dir, path.dirname(rel));
+      fs.renameSync(parent, `${parent}.moved`);
+      fs.symlinkSync(`${parent}.moved`, parent);
+    }],
+    ['an interrupted write (a journal)', (dir: string) => fs.writeFileSync(path.join(dir, '.cdk8s-fleet', 'journal.json'), '{}')],
+    ['a staging directory left behind', (dir: string) => fs.mkdirSync(path.join(dir, '.cdk8s-fleet', 'staging'))],
+    ['the manifest edited', (dir: string) => fs.appendFileSync(path.join(dir, '.cdk8s-fleet', 'manifest.json'), ' ')],
+    ['the stat cache removed', (dir: string) => fs.rmSync(path.join(dir, '.cdk8s-fleet', 'stat-cache.json'))],
+  ])('%s: nothing is vouched for, and the writer checks by itself', (_what, touch) => {
+    // GIVEN a settled tree
+    const dir = settledTree();
+    const rel = files(1).find(f => f.path.includes('/'))!.path;
+    // WHEN it is touched, then checked
+    touch(dir, rel);
+    // THEN the check concludes nothing
+    expect(checkVouchedTree(dir)).toBeUndefined();
+  });
+
+  test('a state file touched after the check makes the writer check by itself', () => {
+    // GIVEN a settled tree, checked
+    const dir = settledTree();
+    const vouched = checkVouchedTree(dir)!;
+    // WHEN the stat cache is rewritten afterwards (another synth, say)
+    const cache = path.join(dir, '.cdk8s-fleet', 'stat-cache.json');
+    fs.writeFileSync(cache, fs.readFileSync(cache));
+    // THEN the check no longer holds
+    expect(vouchedNoop(dir, vouched, files(1))).toBe(false);
+  });
+
+  test('files the manifest does not list (added by hand) do not stop a no-op', () => {
+    // GIVEN a settled tree with a file of someone else's beside the managed ones
+    const dir = settledTree();
+    fs.writeFileSync(path.join(dir, 'README.md'), 'not ours\n');
+    // WHEN it is checked
+    const vouched = checkVouchedTree(dir);
+    // THEN it is vouched for, and writing the same files leaves that file alone
+    expect(vouched).toBeDefined();
+    expect(writeTree(dir, files(1), { vouched }).written).toEqual([]);
+    expect(fs.readFileSync(path.join(dir, 'README.md'), 'utf-8')).toBe('not ours\n');
+  });
+
+  test('the worker thread reaches the same conclusion as the main thread', () => {
+    // GIVEN a settled tree
+    const dir = settledTree();
+    // WHEN it is checked on a worker (no size threshold) and on this thread
+    const check = startTreeCheck(dir, 0);
+    const onWorker = check?.finish();
+    // THEN both vouch for the same entries
+    expect(check).toBeDefined();
+    expect(onWorker).toEqual(checkVouchedTree(dir));
+  });
+
+  test('small trees, and directories without a manifest, are not checked on a worker', () => {
+    // GIVEN a settled small tree and an empty directory
+    const dir = settledTree();
+    // WHEN checks are started with the default threshold
+    // THEN none starts
+    expect(startTreeCheck(dir)).toBeUndefined();
+    expect(startTreeCheck(tmp(), 0)).toBeUndefined();
+  });
+});
+
+describe('a FleetApp re-synth', () => {
+  function program(outdir: string, data: string): FleetApp {
+    const app = new FleetApp({ outdir });
+    const fleet = new Fleet(app, 'platform', { repoUrl: 'https://github.com/acme/gitops.git', targetRevision: 'main' });
+    const prod = addCluster(fleet, 'prod', { environment: 'production' });
+    const web = prod.addManifests('web', { namespace: 'web' });
+    new k8s.KubeConfigMap(web, 'Config', { metadata: { name: 'web' }, data: { A: data } });
+    const project = new AppProject(fleet, 'team', { destinations: [ProjectDestination.cluster(prod, 'web')] });
+    new Application(fleet, 'web-prod', { project, destination: prod, destinationNamespace: 'web', source: ApplicationSource.manifests(web) });
+    return app;
+  }
+
+  test('checks the tree on a worker while rendering, and a changed program still writes its change', () => {
+    // GIVEN a settled tree, and checks started without the size threshold
+    const outdir = fs.realpathSync(tmp());
+    program(outdir, '1').synth();
+    const settle = Date.now() + 20;
+    while (Date.now() < settle) { /* a new millisecond */ }
+    program(outdir, '1').synth();
+    const original = treeCheck.startTreeCheck;
+    const start = jest.spyOn(treeCheck, 'startTreeCheck').mockImplementation(dir => original(dir, 0));
+    const noop = jest.spyOn(treeCheck, 'vouchedNoop');
+    try {
+      // WHEN the same program runs again, then a changed one
+      const same = program(outdir, '1').synthTree();
+      const changed = program(outdir, '2').synthTree();
+      // THEN the first is a no-op vouched for by the worker's check, and the second writes its change
+      expect(start).toHaveBeenCalledTimes(2);
+      expect(noop.mock.results.map(r => r.value)).toEqual([true, false]);
+      expect(same.written).toEqual([]);
+      expect(changed.written).toEqual(['clusters/prod/web/ConfigMap.web.yaml']);
+    } finally {
+      start.mockRestore();
+      noop.mockRestore();
+    }
+  });
+});
