@@ -75,6 +75,10 @@ project.addDevDeps('eslint-import-resolver-typescript@~3.8.7');
 // (Rollouts, Istio, Flux, monitoring) are generated for the tests and schemas and would add 2.6 MB (issue #17).
 project.tsconfig?.addExclude('src/imports/**');
 
+// `require` of the package does not load cdk8s-plus: MigrationJob (a cdk8s-plus Job) is exported lazily by the
+// compiled index (scripts/lazy-exports.ts, after every compile; issue #17).
+project.compileTask.exec('ts-node --transpile-only --project test/tsconfig.json scripts/lazy-exports.ts lib');
+
 project.addTask('import', {
   description: 'Regenerate src/imports/ (cdk8s import), schemas/ and schemas/validators.js from the pinned upstream CRDs (scripts/sources.json)',
   exec: 'ts-node --project test/tsconfig.json scripts/import.ts',

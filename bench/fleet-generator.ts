@@ -3,6 +3,8 @@
  * environments and two regions, `apps` applications on every cluster, each rendered as five workload objects
  * (Deployment, Service, ConfigMap, HorizontalPodAutoscaler, ServiceAccount) plus one Argo CD Application.
  */
+import { Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { AppProject, Application, ApplicationSource, ClusterCredentials, Fleet, FleetApp, ProjectDestination, SyncPolicy } from '../src';
@@ -109,5 +111,49 @@ export function addAppObjects(scope: Construct, o: AppObjectsOptions): void {
       maxReplicas: 10,
       metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
     },
+  });
+}
+
+/**
+ * The same application written with cdk8s-plus' own constructs (ServiceAccount, ConfigMap, Deployment, Service,
+ * HorizontalPodAutoscaler), as a team without cdk8s-fleet writes it: the "vanilla cdk8s-plus" of issue #17. The
+ * objects are those of `addAppObjects` up to what cdk8s-plus adds by itself (its selector label, security
+ * context and resource defaults); the Deployment has no replicas, as cdk8s-plus requires under an autoscaler.
+ */
+export function addAppConstructs(scope: Construct, o: AppObjectsOptions): void {
+  const { appName, namespace } = o;
+  const labels = { 'app.kubernetes.io/name': appName };
+  const account = new kplus.ServiceAccount(scope, 'ServiceAccount', { metadata: { name: appName, namespace } });
+  const config = new kplus.ConfigMap(scope, 'ConfigMap', {
+    metadata: { name: appName, namespace },
+    data: { ENVIRONMENT: o.environment, CLUSTER: o.clusterName, LOG_LEVEL: o.changed ? 'debug' : 'info' },
+  });
+  const deployment = new kplus.Deployment(scope, 'Deployment', {
+    metadata: { name: appName, namespace, labels },
+    podMetadata: { labels },
+    serviceAccount: account,
+    containers: [{
+      name: appName,
+      image: o.image,
+      ports: [{ number: 8080, name: 'http' }],
+      envFrom: [kplus.Env.fromConfigMap(config)],
+      resources: {
+        cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
+        memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
+      },
+      readiness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
+    }],
+  });
+  new kplus.Service(scope, 'Service', {
+    metadata: { name: appName, namespace, labels },
+    selector: deployment,
+    ports: [{ name: 'http', port: o.changed ? 8080 : 80, targetPort: 8080 }],
+  });
+  new kplus.HorizontalPodAutoscaler(scope, 'Autoscaler', {
+    metadata: { name: appName, namespace },
+    target: deployment,
+    minReplicas: 1,
+    maxReplicas: 10,
+    metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(70))],
   });
 }

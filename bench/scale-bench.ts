@@ -10,6 +10,8 @@
  * - `vanilla <clusters> <apps>`: the same objects in a plain cdk8s App, one Chart per cluster (one Chart per
  *   cluster and app, 10,000 Charts at 200 × 50, makes cdk8s' `App.synth()` quadratic: over 5 CPU minutes),
  *   `app.synth()` into `<workdir>`: what the generic path is compared with, in the same run.
+ * - `vanilla-plus <clusters> <apps>`: the same applications written with cdk8s-plus constructs
+ *   (`addAppConstructs`), one Chart per cluster, `app.synth()`: issue #17's "vanilla cdk8s-plus".
  * - `synth-workloads|synth-generic <clusters> <apps> <outdir>`: one synth of that fleet into `outdir` (render and
  *   write, with the CPU time of both threads); the same call again on the same directory is a no-op re-synth.
  * - `raw <files> <bytes>`: the disk's speed right now, `files` files of `bytes` bytes written with
@@ -31,9 +33,10 @@ import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as ts from 'typescript';
-import { addAppObjects, ENVIRONMENTS, generateFleet } from './fleet-generator';
+import { addAppConstructs, addAppObjects, ENVIRONMENTS, generateFleet } from './fleet-generator';
 import { preloadDeferredModules } from './preload';
 import { workloadFleet } from './workload-bench';
+import { lazifyIndex } from '../scripts/lazy-exports';
 import { withFastApiObjectJson } from '../src/gitops/api-object-json';
 import { DEFERRED_AT_REQUIRE } from '../src/private/lazy';
 
@@ -92,8 +95,8 @@ function generic(clusters: number, apps: number, workdir: string) {
   };
 }
 
-function vanilla(clusters: number, apps: number, workdir: string) {
-  const outdir = fs.mkdtempSync(path.join(workdir, 'vanilla-'));
+function vanilla(clusters: number, apps: number, workdir: string, constructs = false) {
+  const outdir = fs.mkdtempSync(path.join(workdir, constructs ? 'vanilla-plus-' : 'vanilla-'));
   const t0 = process.hrtime.bigint();
   const app = new App({ outdir });
   for (let c = 0; c < clusters; c++) {
@@ -103,7 +106,9 @@ function vanilla(clusters: number, apps: number, workdir: string) {
       const appName = `app-${String(a).padStart(3, '0')}`;
       const chart = new Construct(clusterChart, appName);
       // The generic fleet's objects (bench/fleet-generator.ts), with their namespace set, as there is no ClusterManifests.
-      addAppObjects(chart, { appName, clusterName: name, environment: ENVIRONMENTS[c % ENVIRONMENTS.length], image: `ghcr.io/acme/${appName}:1.${a % 10}.${c % 7}`, namespace: appName });
+      const options = { appName, clusterName: name, environment: ENVIRONMENTS[c % ENVIRONMENTS.length], image: `ghcr.io/acme/${appName}:1.${a % 10}.${c % 7}`, namespace: appName };
+      if (constructs) addAppConstructs(chart, options);
+      else addAppObjects(chart, options);
     }
   }
   const t1 = process.hrtime.bigint();
@@ -111,7 +116,7 @@ function vanilla(clusters: number, apps: number, workdir: string) {
   app.synth();
   const synthCpu = cpuMs(process.cpuUsage(c1));
   const t2 = process.hrtime.bigint();
-  return { mode: 'vanilla', clusters, apps, objects: clusters * apps * 5, files: clusters, constructMs: ms(t0, t1), synthMs: ms(t1, t2), synthCpuMs: synthCpu, peakRssMb: peakRssMb() };
+  return { mode: constructs ? 'vanilla-plus' : 'vanilla', clusters, apps, objects: clusters * apps * 5, files: clusters, constructMs: ms(t0, t1), synthMs: ms(t1, t2), synthCpuMs: synthCpu, peakRssMb: peakRssMb() };
 }
 
 /**
@@ -165,6 +170,7 @@ function compiledPackage(root: string): string {
   fs.rmSync(out, { recursive: true, force: true });
   console.error(`lib/ is missing or older than src/: compiling src/ into ${path.relative(root, out)} with tsc`);
   execFileSync(path.join(root, 'node_modules', '.bin', 'tsc'), ['-p', path.join(root, 'tsconfig.json'), '--outDir', out], { stdio: 'inherit' });
+  lazifyIndex(out); // as the compile task does for lib/
   return out;
 }
 
@@ -218,10 +224,11 @@ if (mode !== 'require') preloadDeferredModules();
 const result = mode === 'workloads' ? workloads(a, b)
   : mode === 'generic' ? generic(a, b, workdir)
     : mode === 'vanilla' ? vanilla(a, b, workdir)
-      : mode === 'raw' ? raw(a, b, workdir)
-        : mode === 'synth-workloads' ? synthInto('workloads', a, b, workdir)
-          : mode === 'synth-generic' ? synthInto('generic', a, b, workdir)
-            : mode === 'require' ? requireTimes(Number.isFinite(a) ? a : 9, process.argv.slice(4))
-              : undefined;
+      : mode === 'vanilla-plus' ? vanilla(a, b, workdir, true)
+        : mode === 'raw' ? raw(a, b, workdir)
+          : mode === 'synth-workloads' ? synthInto('workloads', a, b, workdir)
+            : mode === 'synth-generic' ? synthInto('generic', a, b, workdir)
+              : mode === 'require' ? requireTimes(Number.isFinite(a) ? a : 9, process.argv.slice(4))
+                : undefined;
 if (!result) throw new Error(`unknown mode ${mode}`);
 console.log(JSON.stringify(result));

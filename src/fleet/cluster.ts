@@ -1,5 +1,4 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterCredentials, IN_CLUSTER_SERVER } from './cluster-credentials';
 import { ClusterManifests, ClusterManifestsOptions } from './cluster-manifests';
@@ -9,7 +8,7 @@ import { argoChart } from '../private/argo-chart';
 import { clusterSecretAnnotations, secretSettingErrors } from '../private/cluster-secret-settings';
 import { show, throwIfInvalid, validateLater } from '../private/errors';
 import { formatProblem, inputErrors, renderExternalSecretSpec, webhookProblems } from '../private/external-secret-spec';
-import { externalSecretsL1 } from '../private/lazy';
+import { cdk8sPlus, externalSecretsL1 } from '../private/lazy';
 import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
 import { definePlacement } from '../private/placement';
 import { sortedMap, undefinedIfEmpty } from '../private/util';
@@ -204,7 +203,7 @@ export class Cluster extends Construct implements ICluster {
     // for the cluster after it is registered (PreinstalledSecretStore).
     const annotations = () => undefinedIfEmpty(sortedMap({ ...this._annotations, ...clusterSecretAnnotations(this, props) }));
     if (!rendered!.fromStore) {
-      this.apiObject = new k8s.KubeSecret(argoChart(this, this.fleet.argocdNamespace), 'Resource', {
+      this.apiObject = new (cdk8sPlus().k8s.KubeSecret)(argoChart(this, this.fleet.argocdNamespace), 'Resource', {
         metadata: { name: secretName, namespace: this.fleet.argocdNamespace, labels, annotations: undefinedIfEmpty(sortedMap(this._annotations)) },
         type: 'Opaque',
         stringData: data,

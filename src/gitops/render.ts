@@ -26,6 +26,11 @@ export interface RenderedFile {
   readonly images?: string[];
   /** sha256 of `content`. */
   readonly hash: string;
+  /**
+   * The validated-content cache key (`verdictKey`) of the object `content` and `object` were made from, when the
+   * cache is in use and the object is clean: it stands for the object's exact JSON text (`planInputKey`).
+   */
+  readonly objectKey?: string;
   /** The construct that produced it. */
   readonly constructPath: string;
   /** Where it was placed. */
@@ -169,6 +174,7 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
       path: p.path,
       content: r.content,
       hash: r.hash,
+      objectKey: r.verdictKey,
       object: p.json,
       images: r.images,
       constructPath: p.constructPath,
@@ -251,7 +257,8 @@ function renderWorkloadFiles(
       const directory = r.path.slice(0, r.path.lastIndexOf('/'));
       if (placement?.directory !== directory) placement = { directory, role: 'workload', defaultNamespace: w.namespace };
       byPath.set(r.path, constructPath);
-      files.push({ path: r.path, content: p.content, hash: p.hash, object: summary, images: r.images ?? p.images, constructPath, placement });
+      const images = r.images ?? p.images;
+      files.push({ path: r.path, content: p.content, hash: p.hash, objectKey: p.verdictKey, object: summary, images, constructPath, placement });
     }
   }
   return files;

@@ -137,7 +137,13 @@ export interface PlanMemo {
 export interface PlanInputs {
   /** Every file of the tree, as rendered. */
   readonly files: readonly {
-    readonly path: string; readonly hash: string; readonly object: any; readonly images?: readonly string[]; readonly origin?: string;
+    readonly path: string;
+    readonly hash: string;
+    readonly object: any;
+    readonly images?: readonly string[];
+    readonly origin?: string;
+    /** The verdict key of the object `object` is (or summarizes): given, it stands for the object's JSON text. */
+    readonly objectKey?: string;
   }[];
   /** Everything else the model, the plan and the proofs read (acknowledgements, projects defined elsewhere, …), as JSON data. */
   readonly rest: unknown;
@@ -151,27 +157,34 @@ export interface PlanInputs {
  * many files (a Workload variant's) are serialized once.
  */
 export function planInputKey(inputs: PlanInputs): string {
-  const hash = createHash('sha256').update(`plan-v1\0${libraryFingerprint()}\0${JSON.stringify(inputs.rest)}\n`);
-  const texts = new Map<object, string>(); // within one call only: nothing can change an object meanwhile
+  const hash = createHash('sha256').update(`plan-v2\0${libraryFingerprint()}\0${JSON.stringify(inputs.rest)}\n`);
+  // Objects and image lists shared by many files (a Workload variant's) are hashed once, in order of first use,
+  // each under a number that the files then name: equal keys still mean equal values file by file.
+  const shared = createHash('sha256');
+  const ids = new Map<object, number>(); // within one call only: nothing can change an object meanwhile
+  const idOf = (v: object): number => {
+    let id = ids.get(v);
+    if (id === undefined) {
+      ids.set(v, id = ids.size);
+      shared.update(`${id} ${JSON.stringify(v)}\n`);
+    }
+    return id;
+  };
   let chunk = '';
   for (const f of inputs.files) {
-    let object = 'undefined'; // a file without an object is no entry of the model
-    if (f.object !== null && typeof f.object === 'object') {
-      object = texts.get(f.object) ?? JSON.stringify(f.object);
-      texts.set(f.object, object);
-    } else if (f.object !== undefined) {
-      object = JSON.stringify(f.object);
-    }
-    // Each field JSON-quoted or fixed-form, so that no two different inputs give the same text.
-    const images = f.images === undefined ? '-' : JSON.stringify(f.images);
-    const origin = f.origin === undefined ? '-' : JSON.stringify(f.origin);
+    // Each field JSON-quoted, numbered or fixed-form, so that no two different inputs give the same text.
+    // The verdict key hashes the exact JSON text of the object `object` is or summarizes (by a fixed function).
+    const object = f.objectKey !== undefined ? `k${f.objectKey}`
+      : f.object === undefined ? 'u' : f.object !== null && typeof f.object === 'object' ? `#${idOf(f.object)}` : JSON.stringify(f.object);
+    const images = f.images === undefined ? 'u' : `#${idOf(f.images)}`;
+    const origin = f.origin === undefined ? 'u' : JSON.stringify(f.origin);
     chunk += `${JSON.stringify(f.path)} ${JSON.stringify(f.hash)} ${images} ${origin} ${object}\n`;
     if (chunk.length > 65_536) {
       hash.update(chunk);
       chunk = '';
     }
   }
-  return hash.update(chunk).digest('hex');
+  return hash.update(chunk).update(`\0${shared.digest('hex')}`).digest('hex');
 }
 
 function planMemoOf(v: any): PlanMemo | undefined {

@@ -25,6 +25,10 @@ export function lazy<T>(load: () => T): () => T {
 
 /* eslint-disable @typescript-eslint/no-require-imports -- deferring these `require`s is the point of this module */
 
+// cdk8s-plus (its index alone takes as long to load as the rest of the package): loaded by the first construct
+// that needs one of its classes (a Cluster's Secret, a Rollout's pod, an ExternalSecret's `secret`).
+export const cdk8sPlus = lazy(() => require('cdk8s-plus-28') as typeof import('cdk8s-plus-28'));
+
 // Generated L1 classes: loaded by the first construct that creates one.
 export const argocdL1 = lazy(() => require('../imports/argocd-argoproj.io') as typeof import('../imports/argocd-argoproj.io'));
 export const externalSecretsL1 = lazy(() => require('../imports/externalsecrets-external-secrets.io') as typeof import('../imports/externalsecrets-external-secrets.io'));
@@ -72,7 +76,7 @@ export const drStateModule = lazy(() => require('../dr/private/dr-state') as typ
 export const DEFERRED_AT_REQUIRE = {
   lib: [
     'imports/', 'gitops/', 'expansion/', 'cli/', 'rollouts/private/', 'flux/flux-render', 'secrets/scanner', 'dr/private/dr-state',
-    'private/controller-shards', 'private/shard-balancing',
+    'private/controller-shards', 'private/shard-balancing', 'argocd/migration-job',
   ],
-  dependencies: ['yaml', 'js-yaml', 'ajv', 're2js', 'commander'],
+  dependencies: ['cdk8s-plus-28', 'yaml', 'js-yaml', 'ajv', 're2js', 'commander'],
 };

@@ -1,10 +1,10 @@
 import { ApiObject, ApiObjectMetadata, App, Chart, Duration, JsonPatch, Lazy } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { ServicePortSpec } from './private/rollout-render';
 import { RolloutStrategy } from './rollout-strategy';
 import { show, throwIfInvalid } from '../private/errors';
-import { rolloutRenderModule } from '../private/lazy';
+import { cdk8sPlus, rolloutRenderModule } from '../private/lazy';
 import { dns1123SubdomainErrors, labelMapErrors } from '../private/names';
 
 /** What the Rollout controller does to a referenced Deployment (`workloadRef.scaleDown`). */
@@ -251,7 +251,7 @@ function renderPod(props: kplus.PodProps): { spec: any; containers: kplus.Contai
   const chart = new Chart(app, 'pod');
   const { metadata: _metadata, ...rest } = props;
   void _metadata;
-  const pod = new kplus.Pod(chart, 'Pod', rest);
+  const pod = new (cdk8sPlus().Pod)(chart, 'Pod', rest);
   return { spec: apiObjectOf(pod).toJson().spec, containers: pod.containers };
 }
 

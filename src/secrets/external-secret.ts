@@ -1,5 +1,5 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
   ExternalSecretCreationPolicy, ExternalSecretData, ExternalSecretDataFrom, ExternalSecretDeletionPolicy, ExternalSecretRefreshPolicy,
@@ -8,7 +8,7 @@ import {
 import { ISecretStore } from './secret-store';
 import { show, throwIfInvalid } from '../private/errors';
 import { formatProblem, inputErrors, renderExternalSecretSpec, webhookProblems } from '../private/external-secret-spec';
-import { externalSecretsL1 } from '../private/lazy';
+import { cdk8sPlus, externalSecretsL1 } from '../private/lazy';
 import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
 import { defaultStoreOf } from '../private/secret-scope';
 import { sortedMap, undefinedIfEmpty } from '../private/util';
@@ -161,7 +161,7 @@ export class ExternalSecret extends Construct {
 
   /** The Secret it writes, for cdk8s-plus (`EnvValue.fromSecretValue`, `Volume.fromSecret`, `Env.fromSecret`). */
   public get secret(): kplus.ISecret {
-    return this.importedSecret ??= kplus.Secret.fromSecretName(this, 'Secret', this.secretName);
+    return this.importedSecret ??= cdk8sPlus().Secret.fromSecretName(this, 'Secret', this.secretName);
   }
 
   /** Adds a key read from the store. */

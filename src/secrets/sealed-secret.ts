@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { SealingCertificate } from './sealing-certificate';
 import { show, throwIfInvalid } from '../private/errors';
-import { sealedSecretsL1 } from '../private/lazy';
+import { cdk8sPlus, sealedSecretsL1 } from '../private/lazy';
 import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
 import { CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION, scopeOf } from '../private/sealing';
 import { SEALED_FOR_ANNOTATION } from '../private/secret-markers';
@@ -182,7 +182,7 @@ export class SealedSecret extends Construct {
 
   /** The Secret the controller writes, for cdk8s-plus (`EnvValue.fromSecretValue`, `Volume.fromSecret`). */
   public get secret(): kplus.ISecret {
-    return this.importedSecret ??= kplus.Secret.fromSecretName(this, 'Secret', this.secretName);
+    return this.importedSecret ??= cdk8sPlus().Secret.fromSecretName(this, 'Secret', this.secretName);
   }
 
   /** Whether the values were sealed for `certificate`. */

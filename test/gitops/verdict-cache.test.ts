@@ -283,6 +283,8 @@ describe('the remembered plan', () => {
       { files: [{ ...file, images: ['nginx:2'] }], rest: { acknowledgements: [] } },
       { files: [{ ...file, images: undefined }], rest: { acknowledgements: [] } },
       { files: [{ ...file, origin: 'ApplicationSet/x' }], rest: { acknowledgements: [] } },
+      { files: [{ ...file, objectKey: 'c'.repeat(64) }], rest: { acknowledgements: [] } },
+      { files: [{ ...file, objectKey: 'd'.repeat(64) }], rest: { acknowledgements: [] } },
       { files: [file, file], rest: { acknowledgements: [] } },
       { files: [], rest: { acknowledgements: [] } },
       { files: [file], rest: { acknowledgements: [{ kind: 'Application' }] } },

@@ -1,6 +1,7 @@
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import * as ts from 'typescript';
+import { exportNames } from '../../scripts/lazy-exports';
 import * as lazyModules from '../../src/private/lazy';
 import { DEFERRED_AT_REQUIRE, lazy } from '../../src/private/lazy';
 import { ensureCompiled } from '../compiled-package';
@@ -46,6 +47,18 @@ describe('lazy', () => {
   });
 });
 
+describe('lazy exports of the compiled index (scripts/lazy-exports.ts)', () => {
+  test('finds the runtime exports tsc declares, one or many, and nothing else', () => {
+    // GIVEN modules as tsc compiles them to CommonJS
+    const one = '"use strict";\nObject.defineProperty(exports, "__esModule", { value: true });\nexports.MigrationJob = void 0;\nclass MigrationJob {}\nexports.MigrationJob = MigrationJob;\n';
+    const many = 'exports.B = exports.A = void 0;\nconst x = "exports.C = void 0;";\n';
+    // WHEN / THEN
+    expect(exportNames(one)).toEqual(['MigrationJob']);
+    expect(exportNames(many)).toEqual(['B', 'A']);
+    expect(exportNames('module.exports = {};')).toEqual([]);
+  });
+});
+
 /** The compiled package (lib/, compiled first when it is missing or older than src/). */
 describe('the compiled package (lib/)', () => {
   let LIB: string;
@@ -65,6 +78,20 @@ describe('the compiled package (lib/)', () => {
       const dir = main.slice(0, main.lastIndexOf(`${path.sep}node_modules${path.sep}${dep}${path.sep}`)) + `${path.sep}node_modules${path.sep}${dep}${path.sep}`;
       expect([dep, loaded.filter(f => f.startsWith(dir))]).toEqual([dep, []]);
     }
+  });
+
+  test('MigrationJob, exported lazily, is the class of its module, and loads cdk8s-plus on first access only', () => {
+    // GIVEN a fresh process that requires the package, then reads MigrationJob
+    const script = `const m = require(${JSON.stringify(LIB)});
+      const before = Object.keys(require.cache).some(f => f.includes('cdk8s-plus-28'));
+      const listed = Object.keys(m).includes('MigrationJob');
+      const same = m.MigrationJob === require(${JSON.stringify(path.join(LIB, 'argocd', 'migration-job'))}).MigrationJob;
+      const after = Object.keys(require.cache).some(f => f.includes('cdk8s-plus-28'));
+      process.stdout.write(JSON.stringify({ before, listed, same, after, isJob: m.MigrationJob.prototype instanceof require('cdk8s-plus-28').Job }))`;
+    // WHEN it runs
+    const seen = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf-8' }));
+    // THEN cdk8s-plus was not loaded by the require, the name is an export, and it is the cdk8s-plus Job subclass
+    expect(seen).toEqual({ before: false, listed: true, same: true, after: true, isJob: true });
   });
 
   test('the public declarations do not import the generated L1 declarations', () => {
