@@ -25,22 +25,19 @@ export function lazifyIndex(lib: string): void {
     if (text.includes(marker)) continue;
     const line = `__exportStar(require("${mod}"), exports);`;
     if (!text.includes(line)) throw new Error(`${indexFile}: no line ${line}; update scripts/lazy-exports.ts`);
-    const names = exportNames(fs.readFileSync(path.join(lib, `${mod}.js`), 'utf-8'));
-    if (names.length === 0) throw new Error(`${path.join(lib, `${mod}.js`)}: no exports found; update scripts/lazy-exports.ts`);
+    // The module's exports as Node sees them (the compiled module is loaded, as aws-cdk's lazify does).
+    const names = Object.keys(require(path.join(lib, mod))); // eslint-disable-line @typescript-eslint/no-require-imports
+    if (names.length === 0 || !names.every(n => /^[A-Za-z_$][\w$]*$/.test(n))) {
+      throw new Error(`${path.join(lib, `${mod}.js`)}: exports ${JSON.stringify(names)} are not what an index can name; update scripts/lazy-exports.ts`);
+    }
+    // The getters, then the same names in the form Node's ESM loader scans CommonJS modules for (cjs-module-lexer
+    // cannot see names set in a loop): without it, `import { MigrationJob } from 'cdk8s-fleet'` fails in ESM.
     const getters = `${marker} for (const name of ${JSON.stringify(names)}) Object.defineProperty(exports, name, `
-      + `{ enumerable: true, configurable: true, get: () => require("${mod}")[name] });`;
+      + `{ enumerable: true, configurable: true, get: () => require("${mod}")[name] });\n`
+      + names.map(n => `0 && (exports.${n} = void 0);`).join('\n');
     text = text.replace(line, getters);
   }
   fs.writeFileSync(indexFile, text);
-}
-
-/** The runtime exports of a module compiled by tsc to CommonJS: its `exports.A = exports.B = void 0;` line. */
-export function exportNames(js: string): string[] {
-  const names: string[] = [];
-  for (const m of js.matchAll(/^(exports\.\w+ = )+void 0;$/gm)) {
-    for (const n of m[0].matchAll(/exports\.(\w+) =/g)) names.push(n[1]);
-  }
-  return names;
 }
 
 if (require.main === module) {

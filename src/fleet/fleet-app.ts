@@ -138,8 +138,13 @@ export class FleetApp extends App {
     const { files, waived } = rendering;
     const planText = rendering.memo?.text ?? fleetPlanModule().planText(rendering.plan!);
     const rendered = Date.now();
-    const vouched = check?.finish();
-    const result = treeWriterModule().writeTree(outdir, files, { linkIdentical: this.linkIdenticalFiles, force: this.force, vouched });
+    let result: ReturnType<typeof import('../gitops/tree-writer').writeTree>;
+    try {
+      const vouched = check?.finish();
+      result = treeWriterModule().writeTree(outdir, files, { linkIdentical: this.linkIdenticalFiles, force: this.force, vouched });
+    } finally {
+      check?.cancel();
+    }
     const planned = rendering.planKey !== undefined ? { key: rendering.planKey, text: planText, waived } : undefined;
     verdicts.save(outdir, rendering.cleanKeys, planned);
     const written = Date.now();

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
+import { types } from 'util';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { TreeInspector } from './tree-inspector';
 import { COMMIT_MARKER, JOURNAL, MANIFEST, NEXT_MANIFEST, readManifest, STAGING, STAT_CACHE, STATE_DIR, StatCache, statRecord } from './tree-state';
@@ -15,23 +16,38 @@ import { workerScript } from '../private/worker-script';
  * concludes only this: the manifest is the one the writer wrote (vouched for by the stat cache), the state
  * directory holds no interrupted write, and every file the manifest lists is a regular file, reached without a
  * link, with exactly the stat recorded when the writer last wrote or read it (git's rule, `StatCache`). The
- * result is the digest of the manifest's paths and hashes; the writer then needs only to compare it with the
- * digest of the files to write (`vouchedNoop`). Anything else (a file edited, added by hand or removed, a
- * changed manifest, a state file touched since the check) makes the writer do its full check.
- *
- * An edit made while the program renders, after the worker looked at that file, is seen by the next synth
- * (the file's stat no longer matches the cache, which a no-op does not rewrite), as an edit made just after a
- * synth would be.
+ * result is the digest of the manifest's paths and hashes and every file's stat; the writer then compares the
+ * digest with that of the files to write and `lstat`s each file once more (`vouchedNoop`): nothing is read or
+ * parsed, and a file edited, removed or replaced (or a directory on the way replaced by a link) while the
+ * program rendered is seen, as the full check would see it. Anything else (another file set, a changed
+ * manifest, a state file touched since the check) makes the writer do its full check.
  */
 export interface VouchedTree {
   /** `entriesDigest` of the manifest's entries. */
   readonly digest: string;
   /** The stat of the manifest and the stat cache before they were read: the check holds while they are unchanged. */
   readonly state: readonly number[];
+  /** Each managed file's stat record (size, mtime, ctime, inode), four numbers per file in path order. */
+  readonly stats: Float64Array;
+  /** The worker that checked it, ready to look at the second part of the files again (see `vouchedNoop`). */
+  readonly otherPart?: OtherPart;
+}
+
+/** A worker's share of the writer's last look at the files. */
+export interface OtherPart {
+  /** Starts looking at the files from index `from` on. */
+  start(from: number): void;
+  /** Whether they are all as the check saw them (waiting for the worker; false if it does not answer). */
+  unchanged(): boolean;
 }
 
 /** The check itself (on whichever thread): the vouched tree, or undefined when the writer must look closer. */
 export function checkVouchedTree(root: string): VouchedTree | undefined {
+  return inspectTree(root)?.tree;
+}
+
+/** The check, with the sorted paths its stats belong to. */
+export function inspectTree(root: string): { tree: VouchedTree; paths: string[] } | undefined {
   const state = stateStat(root);
   if (state === undefined) return undefined;
   const inspector = new TreeInspector(root);
@@ -42,24 +58,50 @@ export function checkVouchedTree(root: string): VouchedTree | undefined {
   if (!statCache.manifestVouched) return undefined;
   const files = readManifest(root, true).files;
   const paths = Object.keys(files).sort(compareCodeUnits);
-  for (const rel of paths) {
-    const at = inspector.lookupWithStat(rel);
-    if (at.blockedAt !== undefined || at.type !== 'file' || !statCache.vouchesFor(rel, at.stat!)) return undefined;
+  const stats = new Float64Array(paths.length * 4);
+  for (let i = 0; i < paths.length; i++) {
+    const at = inspector.lookupWithStat(paths[i]);
+    if (at.blockedAt !== undefined || at.type !== 'file' || !statCache.vouchesFor(paths[i], at.stat!)) return undefined;
+    stats.set(statRecord(at.stat!), i * 4);
   }
-  return { digest: entriesDigest(paths.length, i => paths[i], i => files[paths[i]]), state };
+  return { tree: { digest: entriesDigest(paths.length, i => paths[i], i => files[paths[i]]), state, stats }, paths };
+}
+
+/** Whether the files `from` to `to` (their paths by index) are regular files, reached without links, with the recorded stats. */
+export function sameStats(root: string, pathOf: (i: number) => string, stats: Float64Array, from: number, to: number): boolean {
+  const inspector = new TreeInspector(root);
+  for (let i = from; i < to; i++) {
+    const at = inspector.lookupWithStat(pathOf(i));
+    if (at.blockedAt !== undefined || at.type !== 'file') return false;
+    const s = at.stat!;
+    const k = i * 4;
+    if (s.size !== stats[k] || s.mtimeMs !== stats[k + 1] || s.ctimeMs !== stats[k + 2] || s.ino !== stats[k + 3]) return false;
+  }
+  return true;
 }
 
 /**
  * Whether writing `files` (sorted by path in code units) leaves the vouched tree exactly as it is: the same
- * paths with the same hashes, and neither the manifest nor the stat cache changed since the check.
+ * paths with the same hashes, neither the manifest nor the stat cache changed since the check, no write begun
+ * since, and every file still a regular file, reached without a link, with the stat the check recorded.
  */
 export function vouchedNoop(
   root: string, vouched: VouchedTree, files: readonly { readonly path: string; readonly content: string; readonly hash?: string }[],
 ): boolean {
   const now = stateStat(root);
   if (now === undefined || now.length !== vouched.state.length || now.some((v, i) => v !== vouched.state[i])) return false;
+  if (vouched.stats.length !== files.length * 4) return false;
+  // What the check saw may have changed while the program rendered: every file is looked at again (lstat only),
+  // now, the second part of them by the worker while this thread takes the first.
+  const split = vouched.otherPart ? Math.floor(files.length / 2) : files.length;
+  vouched.otherPart?.start(split);
   const digest = entriesDigest(files.length, i => files[i].path, i => files[i].hash ?? createHash('sha256').update(files[i].content).digest('hex'));
-  return digest === vouched.digest;
+  if (digest !== vouched.digest) return false; // (so the worker's paths are these files' paths)
+  const inspector = new TreeInspector(root);
+  if (inspector.lookup(STATE_DIR).type !== 'directory') return false;
+  for (const rel of [JOURNAL, COMMIT_MARKER, NEXT_MANIFEST, STAGING]) if (inspector.lookup(rel).type !== 'absent') return false;
+  if (!sameStats(root, i => files[i].path, vouched.stats, 0, split)) return false;
+  return vouched.otherPart ? vouched.otherPart.unchanged() : true;
 }
 
 /** sha256 of a tree's entries, each path JSON-quoted with its hash, in the given (sorted) order. */
@@ -80,7 +122,7 @@ function entriesDigest(count: number, pathOf: (i: number) => string, hashOf: (i:
 export interface TreeCheck {
   /** Its result (waiting for it); undefined when it concluded nothing, failed, or made no progress. */
   finish(): VouchedTree | undefined;
-  /** Stops it (the render failed). */
+  /** Stops it (once the tree is written, or the render failed). */
   cancel(): void;
 }
 
@@ -111,29 +153,48 @@ export function startTreeCheck(outdir: string, minManifestBytes = MIN_MANIFEST_B
   }
 }
 
+/** The shared control words of the check's worker (indices into its Int32Array). */
+export const Control = {
+  /** Becomes 1 when the worker has posted its result. */
+  POSTED: 0,
+  /** Set by the main thread: 1 to look at the files again from `FROM` on, 2 to stop. */
+  COMMAND: 1,
+  FROM: 2,
+  /** Set by the worker: 1 when they are unchanged, 2 when not. */
+  VERDICT: 3,
+} as const;
+
 class WorkerTreeCheck implements TreeCheck {
   private readonly worker: Worker;
   private readonly port: MessagePort;
-  /** [0] becomes 1 when the worker has posted its result. */
-  private readonly done = new Int32Array(new SharedArrayBuffer(4));
+  private readonly control = new Int32Array(new SharedArrayBuffer(16));
 
   public constructor(file: string, execArgv: string[], root: string) {
     const channel = new MessageChannel();
     this.port = channel.port1;
-    this.worker = new Worker(file, { execArgv, workerData: { root, port: channel.port2, done: this.done }, transferList: [channel.port2] });
+    this.worker = new Worker(file, { execArgv, workerData: { root, port: channel.port2, control: this.control }, transferList: [channel.port2] });
     this.worker.unref();
   }
 
   public finish(): VouchedTree | undefined {
-    try {
-      if (Atomics.wait(this.done, 0, 0, WAIT_MS) === 'timed-out') return undefined;
-      return vouchedTreeOf(receiveMessageOnPort(this.port)?.message);
-    } finally {
-      this.cancel();
-    }
+    const c = this.control;
+    if (Atomics.wait(c, Control.POSTED, 0, WAIT_MS) === 'timed-out') return undefined;
+    const tree = vouchedTreeOf(receiveMessageOnPort(this.port)?.message);
+    if (tree === undefined) return undefined;
+    const otherPart: OtherPart = {
+      start: from => {
+        Atomics.store(c, Control.FROM, from);
+        Atomics.store(c, Control.COMMAND, 1);
+        Atomics.notify(c, Control.COMMAND);
+      },
+      unchanged: () => Atomics.wait(c, Control.VERDICT, 0, WAIT_MS) !== 'timed-out' && Atomics.load(c, Control.VERDICT) === 1,
+    };
+    return { ...tree, otherPart };
   }
 
   public cancel(): void {
+    Atomics.store(this.control, Control.COMMAND, 2);
+    Atomics.notify(this.control, Control.COMMAND);
     void this.worker.terminate();
     this.port.close();
   }
@@ -142,7 +203,8 @@ class WorkerTreeCheck implements TreeCheck {
 /** What the worker posted, checked for shape (it is ours, but a failed worker posts nothing useful). */
 function vouchedTreeOf(m: any): VouchedTree | undefined {
   if (typeof m?.digest !== 'string' || !Array.isArray(m.state) || !m.state.every((v: unknown) => typeof v === 'number')) return undefined;
-  return { digest: m.digest, state: m.state };
+  if (!types.isFloat64Array(m.stats)) return undefined; // (from another realm: no instanceof)
+  return { digest: m.digest, state: m.state, stats: m.stats };
 }
 
 /** The stat of the manifest and the stat cache, or undefined when either is not a regular file. */

@@ -254,8 +254,30 @@ export function libraryFingerprint(): string {
   };
   visit(code, 0);
   visit(path.join(packageRoot, 'schemas'), 0);
+  // The dependencies that take part in a verdict or a plan (parsing, Go templates' toYaml, RE2, the validators):
+  // an `npm update` within their ranges changes their package.json.
+  for (const [dep, manifest] of dependencyManifests(code)) hash.update(`${dep}\0${manifest}\n`);
   fingerprintOfLibrary = hash.digest('hex');
   return fingerprintOfLibrary;
+}
+
+const VERDICT_DEPENDENCIES = ['ajv', 'js-yaml', 're2js', 'yaml'];
+
+/** The dependencies that take part in verdicts and plans, each with the text of its package.json. */
+export function dependencyManifests(from = path.resolve(__dirname, '..')): Array<[string, string]> {
+  return VERDICT_DEPENDENCIES.map(dep => [dep, dependencyManifest(dep, from)]);
+}
+
+/** The text of a dependency's package.json, as the library resolves the dependency ('' when it cannot). */
+function dependencyManifest(dep: string, from: string): string {
+  try {
+    const main = require.resolve(dep, { paths: [from] });
+    const marker = `${path.sep}node_modules${path.sep}${dep}${path.sep}`;
+    const at = main.lastIndexOf(marker);
+    return at < 0 ? '' : fs.readFileSync(main.slice(0, at + marker.length) + 'package.json', 'utf-8');
+  } catch {
+    return '';
+  }
 }
 
 function packageNameOf(packageJson: Buffer): unknown {

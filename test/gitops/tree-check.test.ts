@@ -81,6 +81,42 @@ describe('the check of an untouched tree', () => {
     expect(checkVouchedTree(dir)).toBeUndefined();
   });
 
+  test.each([
+    ['edited, keeping its size', /edited since cdk8s-fleet wrote it/, (dir: string, rel: string) => {
+      const file = path.join(dir, rel);
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf-8').replace(/[a-z]/, c => (c === 'a' ? 'b' : 'a')));
+    }],
+    ['removed', undefined, (dir: string, rel: string) => fs.rmSync(path.join(dir, rel))],
+    ['reached through a link (its directory moved and linked back)', /symbolic link/, (dir: string, rel: string) => {
+      const parent = path.join(dir, path.dirname(rel));
+      fs.renameSync(parent, `${parent}.moved`);
+      fs.symlinkSync(`${parent}.moved`, parent);
+    }],
+  ])('a managed file %s after the check (while the program rendered) is seen by the writer', (_what, refusal, touch) => {
+    // GIVEN a settled tree, checked
+    const dir = settledTree();
+    const vouched = checkVouchedTree(dir)!;
+    const rel = files(1).find(f => f.path.includes('/'))!.path;
+    // WHEN the file is touched after the check, and the same files are written with the check's result
+    touch(dir, rel);
+    const noop = vouchedNoop(dir, vouched, files(1));
+    let error = '';
+    let written: string[] = [];
+    try {
+      written = writeTree(dir, files(1), { vouched }).written;
+    } catch (e) {
+      error = (e as Error).message;
+    }
+    // THEN the check no longer holds, and the writer's full check deals with it as without the worker:
+    // it refuses an edited file or a link on the way, and writes a removed file again
+    expect(noop).toBe(false);
+    if (refusal) {
+      expect(error).toMatch(refusal);
+    } else {
+      expect([error, written]).toEqual(['', [rel]]);
+    }
+  });
+
   test('a state file touched after the check makes the writer check by itself', () => {
     // GIVEN a settled tree, checked
     const dir = settledTree();
@@ -110,9 +146,48 @@ describe('the check of an untouched tree', () => {
     // WHEN it is checked on a worker (no size threshold) and on this thread
     const check = startTreeCheck(dir, 0);
     const onWorker = check?.finish();
+    check?.cancel();
     // THEN both vouch for the same entries
     expect(check).toBeDefined();
-    expect(onWorker).toEqual(checkVouchedTree(dir));
+    const here = checkVouchedTree(dir)!;
+    expect([onWorker?.digest, onWorker?.state, Array.from(onWorker?.stats ?? [])]).toEqual([here.digest, here.state, Array.from(here.stats)]);
+    expect(here.stats.length).toBe(files(1).length * 4);
+  });
+
+  test.each([
+    ['no file', undefined, true],
+    ['the first file (the writer\'s part)', 0, false],
+    ['the last file (the worker\'s part)', -1, false],
+  ])('with the worker, the writer\'s last look (split with the worker) finds %s edited since the check', (_what, which, expected) => {
+    // GIVEN a settled tree, checked on a worker
+    const dir = settledTree();
+    const check = startTreeCheck(dir, 0)!;
+    try {
+      const vouched = check.finish()!;
+      // WHEN a file is edited after the check (keeping its size), then the writer takes its last look
+      if (which !== undefined) {
+        const rel = files(1).at(which)!.path;
+        const file = path.join(dir, rel);
+        fs.writeFileSync(file, fs.readFileSync(file, 'utf-8').replace(/[a-z]/, c => (c === 'a' ? 'b' : 'a')));
+      }
+      // THEN the no-op holds only when nothing was edited
+      expect(vouched.otherPart).toBeDefined();
+      expect(vouchedNoop(dir, vouched, files(1))).toBe(expected);
+    } finally {
+      check.cancel();
+    }
+  });
+
+  test('a check that is never used is stopped without waiting', () => {
+    // GIVEN a check started on a worker, its result taken but never used by a writer
+    const dir = settledTree();
+    const check = startTreeCheck(dir, 0)!;
+    expect(check.finish()).toBeDefined();
+    // WHEN it is cancelled (the render failed, or the writer took another way)
+    // THEN that returns at once
+    const started = Date.now();
+    check.cancel();
+    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   test('small trees, and directories without a manifest, are not checked on a worker', () => {

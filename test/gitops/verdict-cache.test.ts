@@ -9,7 +9,7 @@ import * as fleetProofs from '../../src/gitops/fleet-proofs';
 import { renderTree } from '../../src/gitops/render';
 import { SchemaValidator } from '../../src/gitops/schema-validator';
 import { STATE_GITIGNORE } from '../../src/gitops/tree-state';
-import { libraryFingerprint, planInputKey, VERDICT_CACHE, verdictKey } from '../../src/gitops/verdict-cache';
+import { dependencyManifests, libraryFingerprint, planInputKey, VERDICT_CACHE, verdictKey } from '../../src/gitops/verdict-cache';
 import { addCluster, errorOf } from '../util';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-verdicts-'));
@@ -179,6 +179,14 @@ describe('the validated-content cache', () => {
       expect(r.files.map(f => [f.path, f.hash, f.content])).toEqual(inline.files.map(f => [f.path, f.hash, f.content]));
       expect(r.errors).toEqual([]);
     }
+  });
+
+  test('the library fingerprint covers the dependencies that take part in verdicts and plans', () => {
+    // GIVEN / WHEN the dependencies' manifests the fingerprint hashes
+    const manifests = dependencyManifests();
+    // THEN each is the package.json of that dependency (an `npm update` changes its version, and the fingerprint)
+    expect(manifests.map(([dep, text]) => [dep, JSON.parse(text).name, typeof JSON.parse(text).version])).toEqual(
+      ['ajv', 'js-yaml', 're2js', 'yaml'].map(dep => [dep, dep, 'string']));
   });
 
   test('the state .gitignore keeps the cache out of Git', () => {
