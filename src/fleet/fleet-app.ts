@@ -128,15 +128,16 @@ export class FleetApp extends App {
     // The write step's check of an untouched tree runs on the second core while the program renders.
     const check = treeCheckModule().startTreeCheck(outdir);
     let rendering: ReturnType<FleetApp['render']>;
+    let planText: string;
     try {
       rendering = this.render(verdicts);
+      planText = rendering.memo?.text ?? fleetPlanModule().planText(rendering.plan!);
     } catch (e) {
       check?.cancel();
       if (recovered && e instanceof Error) e.message += `\n(Before rendering, an interrupted earlier write was found and ${recovered}.)`;
       throw e;
     }
     const { files, waived } = rendering;
-    const planText = rendering.memo?.text ?? fleetPlanModule().planText(rendering.plan!);
     const rendered = Date.now();
     let result: ReturnType<typeof import('../gitops/tree-writer').writeTree>;
     try {
