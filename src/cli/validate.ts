@@ -53,7 +53,8 @@ export function validateTree(tree: string, options: ValidateTreeOptions = {}): V
   };
   const interrupted = guarded(() => interruptedWrite(tree), undefined);
   if (interrupted) problems.push(`${tree}: ${interrupted}`);
-  const manifest = guarded(() => readManifest(tree).files, undefined) ?? {};
+  // Looked up by tree path: a file named like a member of Object.prototype (`constructor`) must find nothing.
+  const manifest: Record<string, string> = Object.assign(Object.create(null), guarded(() => readManifest(tree).files, undefined) ?? {});
   const manifestRead = problems.length === (interrupted ? 1 : 0);
   const paths = Object.keys(manifest).sort();
   if (paths.length === 0 && problems.length === 0) problems.push(`${tree}: no .cdk8s-fleet/manifest.json, or it lists no files (is this a cdk8s-fleet tree?)`);

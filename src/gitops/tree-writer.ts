@@ -174,7 +174,8 @@ export function writeTree(outdir: string, files: Map<string, string> | readonly 
     return { written: [], deleted: [], unchanged: list.length, recovered };
   }
   const statCache = StatCache.read(root);
-  const old = readCheckedManifest(root, statCache.manifestVouched).files;
+  // Looked up by tree path: a file named like a member of Object.prototype (`constructor`) must find nothing.
+  const old: Record<string, string> = Object.assign(Object.create(null), readCheckedManifest(root, statCache.manifestVouched).files);
   const plan = planWrite(root, list, old, options.force ?? false, statCache);
   const { hashOf, stats, creates, replaces, deletes } = plan;
   if (creates.length === 0 && replaces.length === 0 && deletes.length === 0) {

@@ -28,6 +28,16 @@ describe('validateTree', () => {
     expect(validateTree(synthesized()).problems).toEqual([]);
   });
 
+  test('a file of someone else\'s named like a member of Object.prototype is not taken for a managed file', () => {
+    // GIVEN a synthesized tree with a file named `constructor` beside the managed ones
+    const tree = synthesized();
+    fs.writeFileSync(path.join(tree, 'constructor'), 'not ours\n');
+    // WHEN it is validated
+    const { problems } = validateTree(tree);
+    // THEN that file is not reported as a managed file changed since the synth
+    expect(problems.filter(p => p.startsWith('constructor'))).toEqual([]);
+  });
+
   test('a managed file replaced by a link to /dev/zero or by a FIFO is reported without reading it', () => {
     // GIVEN
     const tree = synthesized();

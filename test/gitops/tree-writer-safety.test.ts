@@ -119,6 +119,22 @@ describe('the writer stays inside the tree', () => {
     expect(fs.readdirSync(outside).length).toBe(10);
   });
 
+  test.each([['constructor'], ['toString'], ['hasOwnProperty']])('a file named %p that the writer did not write is not taken for a managed one', (name) => {
+    // GIVEN a tree, and beside it a file of someone else's named like a member of Object.prototype
+    const tree = tmp();
+    writeTree(tree, generation(1));
+    fs.writeFileSync(path.join(tree, name), 'not ours\n');
+    // WHEN the program writes a file of that name
+    const files = new Map(generation(1));
+    files.set(name, 'ours\n');
+    const error = errorOf(() => writeTree(tree, files));
+    // THEN it is refused as a file the writer does not own (not as an edited managed file), and left alone
+    expect(error).toContain(`${name}: exists but was not written by cdk8s-fleet`);
+    expect(fs.readFileSync(path.join(tree, name), 'utf-8')).toBe('not ours\n');
+    // AND the manifest read back has no such entry
+    expect(Object.prototype.hasOwnProperty.call(readManifest(tree).files, name)).toBe(false);
+  });
+
   test('a symbolic link for the state directory is refused', () => {
     const tree = tmp();
     writeTree(tree, generation(1));
