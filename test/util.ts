@@ -1,8 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { k8s } from 'cdk8s-plus-28';
 import * as yaml from 'js-yaml';
-import { ApplicationSet, ApplicationSource, ClusterCredentials, Fleet, FleetApp, FleetProps, IApplicationSetGenerator, TemplateParam } from '../src';
+import {
+  AppProject, Application, ApplicationSet, ApplicationSource, ClusterCredentials, ClusterManifests, Fleet, FleetApp, FleetProps,
+  IApplicationSetGenerator, ProjectDestination, TemplateParam,
+} from '../src';
 import { SchemaValidator } from '../src/gitops/schema-validator';
 
 /**
@@ -27,6 +31,26 @@ export function addCluster(fleet: Fleet, name: string, labels: Record<string, st
     labels,
     credentials: ClusterCredentials.awsIam({ clusterName: name }),
   });
+}
+
+/**
+ * GIVEN helper: a synthesizable app writing to `outdir`: one production cluster `prod` whose `web` manifests
+ * hold a ConfigMap `web` (`data.A`), deployed by the Application `web-prod` of the project `team`. `extra`
+ * adds objects to the web manifests, `mutate` changes the fleet.
+ */
+export function webFleetApp(outdir: string, options: {
+  readonly data?: string; readonly extra?: (web: ClusterManifests) => void; readonly mutate?: (fleet: Fleet) => void;
+} = {}): FleetApp {
+  const app = new FleetApp({ outdir });
+  const fleet = new Fleet(app, 'platform', { repoUrl: 'https://github.com/acme/gitops.git', targetRevision: 'main' });
+  const prod = addCluster(fleet, 'prod', { environment: 'production' });
+  const web = prod.addManifests('web', { namespace: 'web' });
+  new k8s.KubeConfigMap(web, 'Config', { metadata: { name: 'web' }, data: { A: options.data ?? '1' } });
+  options.extra?.(web);
+  const project = new AppProject(fleet, 'team', { destinations: [ProjectDestination.cluster(prod, 'web')] });
+  new Application(fleet, 'web-prod', { project, destination: prod, destinationNamespace: 'web', source: ApplicationSource.manifests(web) });
+  options.mutate?.(fleet);
+  return app;
 }
 
 /** Renders the app in memory and parses every file: `{ path: object }`. */

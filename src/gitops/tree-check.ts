@@ -4,7 +4,7 @@ import { types } from 'util';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { TreeInspector } from './tree-inspector';
 import { COMMIT_MARKER, JOURNAL, MANIFEST, NEXT_MANIFEST, readManifest, STAGING, STAT_CACHE, STATE_DIR, StatCache, statRecord } from './tree-state';
-import { compareCodeUnits } from '../private/util';
+import { compareCodeUnits, updateWithLines } from '../private/util';
 import { workerScript } from '../private/worker-script';
 
 /**
@@ -51,9 +51,7 @@ export function inspectTree(root: string): { tree: VouchedTree; paths: string[] 
   const state = stateStat(root);
   if (state === undefined) return undefined;
   const inspector = new TreeInspector(root);
-  // No interrupted or half-cleaned write: the state directory is a directory holding no journal and no staging.
-  if (inspector.lookup(STATE_DIR).type !== 'directory') return undefined;
-  for (const rel of [JOURNAL, COMMIT_MARKER, NEXT_MANIFEST, STAGING]) if (inspector.lookup(rel).type !== 'absent') return undefined;
+  if (writeBegun(inspector)) return undefined; // an interrupted or half-cleaned write: the writer deals with it
   const statCache = StatCache.read(root);
   if (!statCache.manifestVouched) return undefined;
   const files = readManifest(root, true).files;
@@ -97,9 +95,7 @@ export function vouchedNoop(
   vouched.otherPart?.start(split);
   const digest = entriesDigest(files.length, i => files[i].path, i => files[i].hash ?? createHash('sha256').update(files[i].content).digest('hex'));
   if (digest !== vouched.digest) return false; // (so the worker's paths are these files' paths)
-  const inspector = new TreeInspector(root);
-  if (inspector.lookup(STATE_DIR).type !== 'directory') return false;
-  for (const rel of [JOURNAL, COMMIT_MARKER, NEXT_MANIFEST, STAGING]) if (inspector.lookup(rel).type !== 'absent') return false;
+  if (writeBegun(new TreeInspector(root))) return false;
   if (!sameStats(root, i => files[i].path, vouched.stats, 0, split)) return false;
   return vouched.otherPart ? vouched.otherPart.unchanged() : true;
 }
@@ -107,15 +103,14 @@ export function vouchedNoop(
 /** sha256 of a tree's entries, each path JSON-quoted with its hash, in the given (sorted) order. */
 function entriesDigest(count: number, pathOf: (i: number) => string, hashOf: (i: number) => unknown): string {
   const hash = createHash('sha256');
-  let chunk = '';
-  for (let i = 0; i < count; i++) {
-    chunk += `${JSON.stringify(pathOf(i))} ${JSON.stringify(hashOf(i))}\n`;
-    if (chunk.length > 65_536) {
-      hash.update(chunk);
-      chunk = '';
-    }
-  }
-  return hash.update(chunk).digest('hex');
+  updateWithLines(hash, count, i => `${JSON.stringify(pathOf(i))} ${JSON.stringify(hashOf(i))}\n`);
+  return hash.digest('hex');
+}
+
+/** Whether the state directory is not a plain directory, or holds a write begun (journal, marker, next manifest, staging). */
+function writeBegun(inspector: TreeInspector): boolean {
+  if (inspector.lookup(STATE_DIR).type !== 'directory') return true;
+  return [JOURNAL, COMMIT_MARKER, NEXT_MANIFEST, STAGING].some(rel => inspector.lookup(rel).type !== 'absent');
 }
 
 /** The check running on a worker thread. */

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ProcessOptions } from './process-object';
 import { ensureStateIgnored, MANIFEST, readStateFile, STATE_DIR, statRecord, writeStateFile } from './tree-state';
-import { compareCodeUnits } from '../private/util';
+import { compareCodeUnits, updateWithLines } from '../private/util';
 import { parseJsonBounded } from '../private/yaml-input';
 
 /**
@@ -170,21 +170,17 @@ export function planInputKey(inputs: PlanInputs): string {
     }
     return id;
   };
-  let chunk = '';
-  for (const f of inputs.files) {
+  updateWithLines(hash, inputs.files.length, i => {
+    const f = inputs.files[i];
     // Each field JSON-quoted, numbered or fixed-form, so that no two different inputs give the same text.
     // The verdict key hashes the exact JSON text of the object `object` is or summarizes (by a fixed function).
     const object = f.objectKey !== undefined ? `k${f.objectKey}`
       : f.object === undefined ? 'u' : f.object !== null && typeof f.object === 'object' ? `#${idOf(f.object)}` : JSON.stringify(f.object);
     const images = f.images === undefined ? 'u' : `#${idOf(f.images)}`;
     const origin = f.origin === undefined ? 'u' : JSON.stringify(f.origin);
-    chunk += `${JSON.stringify(f.path)} ${JSON.stringify(f.hash)} ${images} ${origin} ${object}\n`;
-    if (chunk.length > 65_536) {
-      hash.update(chunk);
-      chunk = '';
-    }
-  }
-  return hash.update(chunk).update(`\0${shared.digest('hex')}`).digest('hex');
+    return `${JSON.stringify(f.path)} ${JSON.stringify(f.hash)} ${images} ${origin} ${object}\n`;
+  });
+  return hash.update(`\0${shared.digest('hex')}`).digest('hex');
 }
 
 function planMemoOf(v: any): PlanMemo | undefined {

@@ -62,3 +62,16 @@ export function minOf(start: number, values: Iterable<number>): number {
 export function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** Feeds `count` lines to a hash, batched: one `update` per 64 KB of text rather than one per line. */
+export function updateWithLines(hash: { update(text: string): unknown }, count: number, lineOf: (i: number) => string): void {
+  let chunk = '';
+  for (let i = 0; i < count; i++) {
+    chunk += lineOf(i);
+    if (chunk.length > 65_536) {
+      hash.update(chunk);
+      chunk = '';
+    }
+  }
+  hash.update(chunk);
+}

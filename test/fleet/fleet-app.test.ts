@@ -5,22 +5,14 @@ import * as path from 'path';
 import { ApiObject, App, JsonPatch, Testing, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import {
-  AppProject, Application, ApplicationSource, ClusterCredentials, Fleet, FleetApp, ProjectDestination, SecretStoreReference,
+  AppProject, Application, ApplicationSource, ClusterCredentials, Fleet, FleetApp, SecretStoreReference,
 } from '../../src';
-import { addCluster, errorOf, treeSnapshot } from '../util';
+import { addCluster, errorOf, treeSnapshot, webFleetApp } from '../util';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-app-'));
 
 function smallFleet(outdir: string, mutate?: (fleet: Fleet) => void): FleetApp {
-  const app = new FleetApp({ outdir });
-  const fleet = new Fleet(app, 'platform', { repoUrl: 'https://github.com/acme/gitops.git', targetRevision: 'main' });
-  const prod = addCluster(fleet, 'prod', { environment: 'production' });
-  const web = prod.addManifests('web', { namespace: 'web' });
-  new k8s.KubeConfigMap(web, 'Config', { metadata: { name: 'web' }, data: { A: '1' } });
-  const project = new AppProject(fleet, 'team', { destinations: [ProjectDestination.cluster(prod, 'web')] });
-  new Application(fleet, 'web-prod', { project, destination: prod, destinationNamespace: 'web', source: ApplicationSource.manifests(web) });
-  mutate?.(fleet);
-  return app;
+  return webFleetApp(outdir, { mutate });
 }
 
 describe('FleetApp', () => {

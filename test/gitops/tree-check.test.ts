@@ -1,14 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { k8s } from 'cdk8s-plus-28';
 import { generation } from './fixtures/tree-generations';
-import { AppProject, Application, ApplicationSource, Fleet, FleetApp, ProjectDestination } from '../../src';
 import * as treeCheck from '../../src/gitops/tree-check';
 import { checkVouchedTree, startTreeCheck, vouchedNoop } from '../../src/gitops/tree-check';
 import * as treeState from '../../src/gitops/tree-state';
 import { writeTree } from '../../src/gitops/tree-writer';
-import { addCluster } from '../util';
+import { webFleetApp } from '../util';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-check-'));
 const files = (gen: number) => [...generation(gen)].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, content]) => ({ path: p, content }));
@@ -201,16 +199,7 @@ describe('the check of an untouched tree', () => {
 });
 
 describe('a FleetApp re-synth', () => {
-  function program(outdir: string, data: string): FleetApp {
-    const app = new FleetApp({ outdir });
-    const fleet = new Fleet(app, 'platform', { repoUrl: 'https://github.com/acme/gitops.git', targetRevision: 'main' });
-    const prod = addCluster(fleet, 'prod', { environment: 'production' });
-    const web = prod.addManifests('web', { namespace: 'web' });
-    new k8s.KubeConfigMap(web, 'Config', { metadata: { name: 'web' }, data: { A: data } });
-    const project = new AppProject(fleet, 'team', { destinations: [ProjectDestination.cluster(prod, 'web')] });
-    new Application(fleet, 'web-prod', { project, destination: prod, destinationNamespace: 'web', source: ApplicationSource.manifests(web) });
-    return app;
-  }
+  const program = (outdir: string, data: string) => webFleetApp(outdir, { data });
 
   test('checks the tree on a worker while rendering, and a changed program still writes its change', () => {
     // GIVEN a settled tree, and checks started without the size threshold

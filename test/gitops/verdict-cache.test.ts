@@ -10,22 +10,18 @@ import { renderTree } from '../../src/gitops/render';
 import { SchemaValidator } from '../../src/gitops/schema-validator';
 import { STATE_GITIGNORE } from '../../src/gitops/tree-state';
 import { dependencyManifests, libraryFingerprint, planInputKey, VERDICT_CACHE, verdictKey } from '../../src/gitops/verdict-cache';
-import { addCluster, errorOf } from '../util';
+import { errorOf, webFleetApp } from '../util';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-verdicts-'));
 
-/** A small fleet; `extra` adds objects to the web manifests. */
+/** A small fleet (a ConfigMap and a ServiceAccount for web); `extra` adds objects to the web manifests. */
 function program(outdir: string, extra?: (web: ClusterManifests) => void): FleetApp {
-  const app = new FleetApp({ outdir });
-  const fleet = new Fleet(app, 'platform', { repoUrl: 'https://github.com/acme/gitops.git', targetRevision: 'main' });
-  const prod = addCluster(fleet, 'prod', { environment: 'production' });
-  const web = prod.addManifests('web', { namespace: 'web' });
-  new k8s.KubeConfigMap(web, 'Config', { metadata: { name: 'web' }, data: { A: '1' } });
-  new k8s.KubeServiceAccount(web, 'Account', { metadata: { name: 'web' } });
-  extra?.(web);
-  const project = new AppProject(fleet, 'team', { destinations: [ProjectDestination.cluster(prod, 'web')] });
-  new Application(fleet, 'web-prod', { project, destination: prod, destinationNamespace: 'web', source: ApplicationSource.manifests(web) });
-  return app;
+  return webFleetApp(outdir, {
+    extra: web => {
+      new k8s.KubeServiceAccount(web, 'Account', { metadata: { name: 'web' } });
+      extra?.(web);
+    },
+  });
 }
 
 /** Runs `fn` counting the objects the schema validator validates (inline rendering: small fleets). */
