@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { CliError } from './errors';
 import type { ShardPlanOptions } from '../gitops/shard-plan';
 import { show } from '../private/errors';
+import { MAX_CONTROLLER_REPLICAS } from '../private/shard-limits';
 
 /**
  * `--controller-replicas` and `--max-shard-applications`: the Argo CD installation that `plan` and `diff`
@@ -11,10 +12,10 @@ import { show } from '../private/errors';
  */
 
 /**
- * The most replicas accepted: the bound of `Fleet.balanceControllerShards`, and what keeps the shard section
- * (every shard below the replica count is listed) small.
+ * The most replicas accepted: the bound of `Fleet.balanceControllerShards` (one constant for both), which also
+ * keeps the shard section (every shard below the replica count is listed) small.
  */
-export const MAX_CONTROLLER_REPLICAS = 1000;
+export { MAX_CONTROLLER_REPLICAS };
 
 /** The largest load limit accepted (a billion Applications per shard is no limit). */
 export const MAX_SHARD_APPLICATIONS = 1_000_000_000;

@@ -10,6 +10,7 @@ import { show, throwIfInvalid } from '../private/errors';
 import { FLEET_APP_SYMBOL } from '../private/fleet-app-marker';
 import { scannerModule } from '../private/lazy';
 import { dns1123LabelErrors, qualifiedNameErrors } from '../private/names';
+import { MAX_CONTROLLER_REPLICAS } from '../private/shard-limits';
 import type { ISecretStore } from '../secrets/secret-store';
 
 /** Props for `Fleet`. */
@@ -280,9 +281,6 @@ export class Fleet extends Construct {
 }
 
 const FLEET_SYMBOL = Symbol.for('cdk8s-fleet.Fleet');
-
-/** The most replicas `balanceControllerShards` accepts (the assignment builds a ring of 100 points per shard). */
-const MAX_CONTROLLER_REPLICAS = 1000;
 
 /**
  * How Argo CD marks the objects it manages (`application.resourceTrackingMethod` in `argocd-cm`).

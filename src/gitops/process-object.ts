@@ -1,8 +1,8 @@
 import { createHash } from 'crypto';
-import { SchemaValidator } from './schema-validator';
 import { verdictKey } from './verdict-cache';
 import { toYaml } from './yaml';
 import { imagesOf } from '../private/images';
+import { schemaValidatorModule } from '../private/lazy';
 import { Placement } from '../private/placement';
 import { objectQuantityErrors } from '../private/quantity';
 import { sopsAgeRecipients } from '../private/secret-markers';
@@ -70,7 +70,8 @@ export function processObject(input: any, role: Placement['role'], options: Proc
   if (sops) pushAll(problems, sopsObjectProblems(json, role, options.validateSchemas));
   const key = `${json.apiVersion}/${json.kind}`;
   if (options.validateSchemas && !options.unvalidatedKinds.has(key) && !LIBRARY_KINDS.has(key) && !sops) {
-    const schemaErrors = SchemaValidator.get().validate(json);
+    // Loaded on first use: a re-synth whose objects are all known clean never loads Ajv (60–70 ms).
+    const schemaErrors = schemaValidatorModule().SchemaValidator.get().validate(json);
     if (schemaErrors === undefined) {
       problems.push(`no pinned schema for '${key}'; list it in FleetApp 'unvalidatedKinds' to write it without validation`);
     } else {

@@ -1,3 +1,5 @@
+import { types } from 'util';
+
 /** Returns undefined for an empty array or object, so that empty collections are not rendered. */
 export function undefinedIfEmpty<T>(value: T[] | undefined): T[] | undefined;
 export function undefinedIfEmpty<T extends object>(value: T | undefined): T | undefined;
@@ -74,4 +76,50 @@ export function updateWithLines(hash: { update(text: string): unknown }, count: 
     }
   }
   hash.update(chunk);
+}
+
+/**
+ * `structuredClone(value)`, without the serializer's cost where the value is plain data (what `toJson()`
+ * gives): primitives, and plain arrays and objects (any realm's, or null-prototype) reached once each. A value
+ * with anything else in it (a class instance, a Date, a proxy, a function or symbol, an array with holes or
+ * extra properties, a key named `__proto__`, an object reached twice or a cycle) is cloned by `structuredClone`
+ * itself, which keeps its aliasing, its cycles and its errors. The one difference: a getter of a plain object
+ * runs once more then (both clones read it).
+ */
+export function cloneData<T>(value: T): T {
+  const seen = new Set<object>();
+  const copy = clonePlain(value, seen);
+  return copy === NOT_PLAIN ? structuredClone(value) : copy;
+}
+
+const NOT_PLAIN: unique symbol = Symbol('not plain data');
+
+function clonePlain(v: any, seen: Set<object>): any {
+  if (typeof v !== 'object' || v === null) return typeof v === 'function' || typeof v === 'symbol' ? NOT_PLAIN : v;
+  if (seen.has(v) || types.isProxy(v)) return NOT_PLAIN;
+  seen.add(v);
+  const proto = Object.getPrototypeOf(v);
+  if (Array.isArray(v)) {
+    // Array.prototype of some realm (not a subclass), no holes, no properties besides the indices.
+    if (!Array.isArray(proto)) return NOT_PLAIN; // a realm's Array.prototype is an array; a subclass's prototype is not
+    const n = v.length;
+    if (Object.keys(v).length !== n) return NOT_PLAIN;
+    const out = new Array(n);
+    for (let i = 0; i < n; i++) {
+      if (!Object.prototype.hasOwnProperty.call(v, i)) return NOT_PLAIN;
+      const c = clonePlain(v[i], seen);
+      if (c === NOT_PLAIN) return NOT_PLAIN;
+      out[i] = c;
+    }
+    return out;
+  }
+  if (proto !== null && Object.getPrototypeOf(proto) !== null) return NOT_PLAIN;
+  const out: any = {};
+  for (const k of Object.keys(v)) {
+    if (k === '__proto__') return NOT_PLAIN;
+    const c = clonePlain(v[k], seen);
+    if (c === NOT_PLAIN) return NOT_PLAIN;
+    out[k] = c;
+  }
+  return out;
 }

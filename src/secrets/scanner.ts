@@ -140,9 +140,15 @@ function hasUrlCredentialShape(text: string): boolean {
 export function scanTreeFiles(files: Iterable<TreeFileContent>, allowances: readonly SecretAllowanceData[] = []): string[] {
   const problems: string[] = [];
   const cache = new Map<string, Array<{ document: unknown; findings: SecretFinding[] }>>();
+  /** Whether a text may hold what an object scan cannot see (by text: 60k files share a few thousand). */
+  const textTriggers = new Map<string, boolean>();
   for (const file of files) {
+    if (file.objectsScanned) {
+      let triggered = textTriggers.get(file.content);
+      if (triggered === undefined) textTriggers.set(file.content, triggered = TEXT_TRIGGER.test(file.content) || hasUrlCredentialShape(file.content));
+      if (!triggered) continue;
+    }
     const role = roleOfPath(file.path);
-    if (file.objectsScanned && !TEXT_TRIGGER.test(file.content) && !hasUrlCredentialShape(file.content)) continue;
     const cacheKey = `${role}\n${file.content}`;
     let scanned = cache.get(cacheKey);
     if (!scanned) {

@@ -23,7 +23,7 @@ import { imageUpdaterAnnotations } from '../private/image-updater';
 import { isClusterScoped } from '../private/kinds';
 import { apiObjectJsonModule } from '../private/lazy';
 import { dns1123LabelErrors, labelMapErrors } from '../private/names';
-import { compareCodeUnits, pushAll, sortObjectKeys } from '../private/util';
+import { cloneData, compareCodeUnits, pushAll, sortObjectKeys } from '../private/util';
 import { applySecrets, resolveSecrets, ResolvedSecret, secretsSignature, workloadSecretErrors } from '../private/workload-secrets';
 import { guardVariantImages } from '../promotion/image-guard';
 import { imageVersionErrors } from '../promotion/image-reference';
@@ -283,7 +283,8 @@ export class Workload extends Construct {
     // By name, so that the project's destinations and kinds do not depend on the order clusters were registered in.
     // DR standbys (never selected by the ApplicationSet) render like the primary they mirror.
     const mirrorOf = new Map(this.standbyHooks.flatMap(h => h.standbys.map(s => [s.cluster.clusterName, s.mirrors] as const)));
-    const clusters = byClusterName([...this.clusters, ...this.standbyHooks.flatMap(h => h.standbys.map(s => s.cluster))]);
+    const selected = this.clusters; // (a label selection over the registry: computed once)
+    const clusters = byClusterName([...selected, ...this.standbyHooks.flatMap(h => h.standbys.map(s => s.cluster))]);
     const variants = new Map<string, { settings: WorkloadSettings; clusters: ICluster[]; environment?: string; secrets: ResolvedSecret[] }>();
     // Clusters that match the same overrides in the same environment have the same settings: merge them once.
     const bySignature = new Map<string, { settings: WorkloadSettings; key: string }>();
@@ -329,7 +330,7 @@ export class Workload extends Construct {
       const raw = base ?? this.renderDefinition({
         applicationName: this.applicationName, namespace: this.namespace, clusterName: v.clusters[0].clusterName, environment: v.environment,
       });
-      const objects = this.finish(structuredClone(raw), v.settings, v.clusters.length === 1 ? v.clusters[0].clusterName : undefined, v.environment);
+      const objects = this.finish(cloneData(raw), v.settings, v.clusters.length === 1 ? v.clusters[0].clusterName : undefined, v.environment);
       errors.push(...applySecrets(objects, v.secrets, this.namespace));
       errors.push(...this.guardImages(objects, v.clusters, v.environment));
       for (const h of this.standbyHooks) errors.push(...h.finishVariant(objects, v.clusters, this.namespace).map(e => `[${this.node.path}] ${e}`));
@@ -354,11 +355,11 @@ export class Workload extends Construct {
       } catch (e) {
         errors.push((e as Error).message);
       }
-      const baseObjects = this.finish(structuredClone(base ?? this.renderDefinition(shared)),
+      const baseObjects = this.finish(cloneData(base ?? this.renderDefinition(shared)),
         mergeSettings([this.props.defaults ?? {}, baseTag]), undefined, undefined);
       pushAll(requests, kustomizeFiles(this.applicationName, baseObjects, perCluster, o => fileNameOf(o, this.namespace), this.node.path));
     }
-    for (const c of byClusterName(this.clusters)) {
+    for (const c of byClusterName(selected)) {
       if (this.ownProject) {
         this.ownProject.addDestination(ProjectDestination.cluster(c, this.namespace));
       } else if (!this.project.permitsDestination(c, this.namespace)) {

@@ -1,4 +1,6 @@
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as ts from 'typescript';
 import * as lazyModules from '../../src/private/lazy';
@@ -91,6 +93,27 @@ describe('the compiled package (lib/)', () => {
     const seen = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf-8' }));
     // THEN Node's ESM loader found the name (its scanner cannot see getters defined in a loop)
     expect(seen).toEqual({ job: true, fleet: 'function', inNamespace: true });
+  });
+
+  test('a re-synth whose objects are all known clean loads neither the schema validator nor Ajv', () => {
+    // GIVEN a program that synthesizes a small fleet, and reports which validator modules it loaded
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-lazy-'));
+    const script = `const { FleetApp, Fleet, ClusterCredentials } = require(${JSON.stringify(LIB)});
+      const { ApiObject } = require('cdk8s');
+      const app = new FleetApp({ outdir: ${JSON.stringify(outdir)} });
+      const fleet = new Fleet(app, 'f', { repoUrl: 'https://github.com/acme/fleet.git', targetRevision: 'main' });
+      const c = fleet.addCluster('c1', { server: 'https://c1.example.com', labels: { env: 'dev' }, credentials: ClusterCredentials.awsIam({ clusterName: 'c1' }) });
+      new ApiObject(c.addManifests('web', { namespace: 'web' }), 'Config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web' }, data: { A: '1' } });
+      const written = app.synthTree().written.length;
+      const loaded = Object.keys(require.cache).filter(f => f.includes('schema-validator') || f.includes('/node_modules/ajv/'));
+      process.stdout.write(JSON.stringify({ written: written > 0, validator: loaded.length > 0 }));`;
+    const run = () => JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf-8' }));
+    // WHEN it runs twice, each time in a fresh process
+    const first = run();
+    const again = run();
+    // THEN the first run wrote the tree and loaded the validator; the second wrote nothing and loaded neither
+    expect(first).toEqual({ written: true, validator: true });
+    expect(again).toEqual({ written: false, validator: false });
   });
 
   test('the public declarations do not import the generated L1 declarations', () => {

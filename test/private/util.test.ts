@@ -1,0 +1,137 @@
+import * as fc from 'fast-check';
+import { cloneData } from '../../src/private/util';
+
+/**
+ * The same value, compared across realms (jest's sandbox and Node's, where structuredClone makes its objects):
+ * primitives by Object.is, arrays and plain objects by their own keys in order, other objects by class name.
+ */
+function sameClone(a: any, b: any, seen = new Map<object, object>()): boolean {
+  if (typeof a !== typeof b) return false;
+  if (typeof a !== 'object' || a === null || b === null) return Object.is(a, b);
+  if (seen.has(a)) return seen.get(a) === b;
+  seen.set(a, b);
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Object.prototype.toString.call(a) !== Object.prototype.toString.call(b)) return false;
+  if (a instanceof Date || Object.prototype.toString.call(a) === '[object Date]') return Object.is(a.getTime(), b.getTime());
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length || ka.some((k, i) => k !== kb[i])) return false;
+  if (Array.isArray(a) && a.length !== b.length) return false;
+  return ka.every(k => sameClone(a[k], b[k], seen));
+}
+
+/** Whether two values share an object (a copy must not). */
+function sharesObject(a: any, b: any): boolean {
+  const objects = new Set<object>();
+  const collect = (v: any) => {
+    if (typeof v !== 'object' || v === null || objects.has(v)) return;
+    objects.add(v);
+    for (const k of Object.keys(v)) collect(v[k]);
+  };
+  collect(a);
+  let shared = false;
+  const visit = (v: any, done: Set<object>) => {
+    if (typeof v !== 'object' || v === null || done.has(v)) return;
+    done.add(v);
+    if (objects.has(v)) shared = true;
+    for (const k of Object.keys(v)) visit(v[k], done);
+  };
+  visit(b, new Set());
+  return shared;
+}
+
+describe('cloneData', () => {
+  test('GIVEN rendered JSON WHEN cloned THEN an equal copy that shares nothing, keys in the same order', () => {
+    // GIVEN
+    const json = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', labels: { b: '1', a: '2' } }, spec: { replicas: 2, list: [1, 'x', null, true, { y: [] }] } };
+    // WHEN
+    const copy = cloneData(json);
+    // THEN
+    expect(copy).toEqual(json);
+    expect(Object.keys(copy.metadata.labels)).toEqual(['b', 'a']);
+    expect(sharesObject(json, copy)).toBe(false);
+    copy.spec.list.push(2);
+    expect(json.spec.list).toHaveLength(5);
+  });
+
+  test('GIVEN an object reached twice, or a cycle WHEN cloned THEN the copy keeps them as structuredClone does', () => {
+    // GIVEN
+    const labels = { app: 'web' };
+    const json: any = { metadata: { labels }, spec: { selector: { matchLabels: labels } } };
+    json.self = json;
+    // WHEN
+    const copy = cloneData(json);
+    // THEN
+    expect(copy.metadata.labels).toBe(copy.spec.selector.matchLabels);
+    expect(copy.metadata.labels).not.toBe(labels);
+    expect(copy.self).toBe(copy);
+  });
+
+  test('GIVEN values that are not plain data WHEN cloned THEN structuredClone\'s result or its error', () => {
+    // GIVEN a class instance, a Date, a sparse array, an array with a property, an own __proto__ key
+    class Quantity { public constructor(public readonly value: string) {} }
+    const sparse = [1, , 3]; // eslint-disable-line no-sparse-arrays
+    const extra: any = [1, 2];
+    extra.note = 'x';
+    const proto = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}');
+    // WHEN / THEN
+    expect(sameClone(cloneData({ q: new Quantity('1Gi') }), structuredClone({ q: new Quantity('1Gi') }))).toBe(true);
+    expect(Object.getPrototypeOf(cloneData({ q: new Quantity('1Gi') }).q)).not.toBe(Quantity.prototype);
+    expect(cloneData({ d: new Date(5) }).d.getTime()).toBe(5);
+    expect(1 in cloneData(sparse)).toBe(false);
+    expect((cloneData(extra) as any).note).toBe('x');
+    const copy = cloneData(proto);
+    expect(Object.prototype.hasOwnProperty.call(copy, '__proto__')).toBe(true);
+    expect(({} as any).polluted).toBeUndefined();
+    // and the errors of structuredClone
+    expect(() => cloneData({ f: () => 1 })).toThrow(/could not be cloned/);
+    expect(() => cloneData({ p: new Proxy({}, {}) })).toThrow(/could not be cloned/);
+    expect(() => cloneData({ s: Symbol('s') })).toThrow(/could not be cloned/);
+  });
+
+  test('GIVEN undefined, NaN, -0 and bigints in plain data WHEN cloned THEN kept as they are', () => {
+    // GIVEN / WHEN
+    const copy = cloneData({ u: undefined, n: NaN, z: -0, b: BigInt(3), a: [undefined] });
+    // THEN
+    expect(Object.keys(copy)).toEqual(['u', 'n', 'z', 'b', 'a']);
+    expect(copy.n).toBeNaN();
+    expect(Object.is(copy.z, -0)).toBe(true);
+    expect(copy.b).toBe(BigInt(3));
+    expect(copy.a).toEqual([undefined]);
+  });
+
+  test('property: any value clones as structuredClone clones it, or throws as it throws', () => {
+    const anything = fc.anything({
+      maxDepth: 4,
+      withBoxedValues: true,
+      withMap: true,
+      withSet: true,
+      withNullPrototype: true,
+      withObjectString: true,
+      withBigInt: true,
+      withDate: true,
+      withSparseArray: true,
+      withTypedArray: true,
+    });
+    fc.assert(fc.property(anything, fc.boolean(), (value, alias) => {
+      // GIVEN any value, sometimes reached twice
+      const input = alias ? { a: value, b: value } : { a: value };
+      // WHEN cloned both ways
+      let expected: unknown;
+      let expectedError: string | undefined;
+      try {
+        expected = structuredClone(input);
+      } catch (e) {
+        expectedError = (e as Error).message;
+      }
+      // THEN the same copy, sharing nothing with the input, or the same error
+      if (expectedError !== undefined) {
+        expect(() => cloneData(input)).toThrow(expectedError);
+        return;
+      }
+      const copy = cloneData(input);
+      expect(sameClone(copy, expected)).toBe(true);
+      expect(sharesObject(input, copy)).toBe(false);
+    }), { numRuns: 1000 });
+  });
+});
