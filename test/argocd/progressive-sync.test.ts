@@ -95,7 +95,7 @@ describe('ProgressiveSync', () => {
     const names = ['wave', 'env', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'];
     // A step key must be a qualified name; labels read from YAML may have any key, `__proto__` too.
     fc.assert(fc.property(fc.constantFrom(...names), fc.constantFrom(StepOperator.IN, StepOperator.NOT_IN), fc.array(fc.constantFrom('a', 'b'), { minLength: 1 }),
-      fc.array(fc.tuple(fc.constantFrom(...names, '__proto__'), fc.constantFrom('a', 'b', 'c'))), (k, operator, values, entries) => {
+      fc.array(fc.tuple(fc.constantFrom(...names, '__proto__'), fc.constantFrom('a', 'b', 'c'))), (k, operator, values: string[], entries) => {
         // GIVEN labels as own properties (a `__proto__` key too, as a YAML or JSON reader makes it)
         const labels: Record<string, string> = {};
         for (const [lk, lv] of entries) Object.defineProperty(labels, lk, { value: lv, enumerable: true, writable: true, configurable: true });

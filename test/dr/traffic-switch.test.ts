@@ -125,8 +125,10 @@ describe('ExternalDnsTrafficSwitch', () => {
   test.each([['constructor']])('a cluster named %p (a DNS label like Object.prototype.constructor) that the set identifiers and health checks do not name gets its own name and no check', (cluster) => {
     // GIVEN identifiers and health checks for the other cluster of the pair only, and a cluster named like a member of Object.prototype
     const sw = ExternalDnsTrafficSwitch.failover({
-      target: SwitchTarget.service('api'), hostname: 'api.acme.io',
-      setIdentifiers: { 'prod-eu-1': 'eu' }, healthCheckIds: { 'prod-eu-1': 'abcdef01-2345-6789-abcd-ef0123456789' },
+      target: SwitchTarget.service('api'),
+      hostname: 'api.acme.io',
+      setIdentifiers: { 'prod-eu-1': 'eu' },
+      healthCheckIds: { 'prod-eu-1': 'abcdef01-2345-6789-abcd-ef0123456789' },
     });
     const context = { pairName: 'api', clusterName: cluster, role: DrRole.STANDBY, active: false, namespace: 'api', sideClusters: [cluster], otherSideClusters: ['prod-eu-1'] };
     const objects: any[] = [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' }, spec: { type: 'LoadBalancer' } }];
@@ -208,8 +210,15 @@ describe('the PrometheusRule', () => {
   test('an active cluster named constructor, which clusterLabelValues does not name, is watched under its own name', () => {
     // GIVEN a label value for another cluster only, and an active cluster named like a member of Object.prototype
     const input = {
-      pair: 'api', activeSide: 'constructor', activeClusters: ['constructor'], passiveSide: 'dr', passiveApplications: [], command: 'cdk8s-fleet failover api --to dr',
-      argocdNamespace: 'argocd', evaluationInterval: Duration.seconds(30), extraAlerts: [],
+      pair: 'api',
+      activeSide: 'constructor',
+      activeClusters: ['constructor'],
+      passiveSide: 'dr',
+      passiveApplications: [],
+      command: 'cdk8s-fleet failover api --to dr',
+      argocdNamespace: 'argocd',
+      evaluationInterval: Duration.seconds(30),
+      extraAlerts: [],
       clusterDown: { runbookUrl: 'https://r', clusterLabelValues: { dr: 'dr.acme' } },
     };
     // WHEN the rule is written
