@@ -360,14 +360,16 @@ export class ApplicationSet extends Construct {
     const errors: string[] = [];
     const labels = this.props.template.labels ?? {};
     const inKeys = new Set(progressive.steps.flatMap(s => s.matchExpressions.filter(r => r.operator === StepOperator.IN).map(r => r.key)));
+    // Own keys only: a label key like `constructor` is not set by a template that does not set it.
+    const sets = (key: string) => Object.prototype.hasOwnProperty.call(labels, key);
     for (const key of inKeys) {
-      if (!(key in labels)) {
+      if (!sets(key)) {
         errors.push(`ApplicationSet '${this.applicationSetName}' RollingSync selects on Application label '${key}', which the template does not set, so no Application can match it. Add it to 'template.labels'`);
       }
     }
     // When every label a step reads is the same for all generated Applications, the step they fall into is known now.
     const keys = new Set(progressive.steps.flatMap(s => s.matchExpressions.map(r => r.key)));
-    const literal = [...keys].every(k => !(k in labels) || !TemplateParam._isTemplated(labels[k]));
+    const literal = [...keys].every(k => !sets(k) || !TemplateParam._isTemplated(labels[k]));
     if (errors.length === 0 && literal && progressive._stepFor(labels) === undefined) {
       errors.push(`ApplicationSet '${this.applicationSetName}' generates Applications that match no RollingSync step, so Argo CD would never sync them (foot-gun 11)`);
     }

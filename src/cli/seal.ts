@@ -85,7 +85,8 @@ export function sealCommand(options: SealOptions, stdin: () => Buffer, now: Date
   const values = readEnvFile(options.envFile);
   const encryptedData: Record<string, string> = {};
   for (const key of Object.keys(values).sort()) {
-    encryptedData[key] = hybridEncrypt(cert.publicKey, values[key], label).toString('base64');
+    // `__proto__` is a valid Secret key: kept as an own property.
+    Object.defineProperty(encryptedData, key, { value: hybridEncrypt(cert.publicKey, values[key], label).toString('base64'), enumerable: true, writable: true, configurable: true });
     values[key].fill(0);
   }
   const annotations: Record<string, string> = { [SEALED_FOR_ANNOTATION]: cert.fingerprint };
@@ -152,7 +153,8 @@ function readEnvFile(file: string): Record<string, Buffer> {
   } catch (e) {
     throw new CliError((e as InputError).message);
   }
-  const out: Record<string, Buffer> = {};
+  // Keys are the file's own: `constructor` or `__proto__` are Secret keys like any other.
+  const out: Record<string, Buffer> = Object.create(null);
   text.split('\n').forEach((raw, i) => {
     const line = raw.replace(/\r$/, '').replace(/^\s+/, '');
     if (line === '' || line.startsWith('#')) return;

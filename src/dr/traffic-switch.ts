@@ -231,7 +231,7 @@ export class ExternalDnsTrafficSwitch implements ITrafficSwitch {
       // Reported once per pair: Route 53 tells the records of one name apart by their set identifiers.
       const owners = new Map<string, string[]>();
       for (const c of pair) {
-        const id = o.setIdentifiers?.[c] ?? c;
+        const id = ownValue(o.setIdentifiers, c) ?? c;
         owners.set(id, [...owners.get(id) ?? [], c]);
       }
       for (const [id, clusters] of owners) {
@@ -273,18 +273,23 @@ export class ExternalDnsTrafficSwitch implements ITrafficSwitch {
     const p = prefix;
     const annotations: Record<string, string> = { ...target.metadata?.annotations };
     if (o.hostname) annotations[`${p}hostname`] = o.hostname;
-    annotations[`${p}set-identifier`] = o.setIdentifiers?.[context.clusterName] ?? context.clusterName;
+    annotations[`${p}set-identifier`] = ownValue(o.setIdentifiers, context.clusterName) ?? context.clusterName;
     annotations[`${p}ttl`] = String(Math.floor((o.ttl ?? Duration.seconds(60)).toSeconds()));
     if (this.routing === 'weighted') {
       annotations[`${p}aws-weight`] = String(context.active ? o.activeWeight ?? 100 : o.passiveWeight ?? 0);
     } else {
       annotations[`${p}aws-failover`] = context.active ? 'PRIMARY' : 'SECONDARY';
-      const check = o.healthCheckIds?.[context.clusterName];
+      const check = ownValue(o.healthCheckIds, context.clusterName);
       if (check) annotations[`${p}aws-health-check-id`] = check;
     }
     target.metadata = { ...target.metadata, annotations };
     return problems;
   }
+}
+
+/** `map[key]` when the map has it as its own (a cluster named `constructor` finds nothing in a map without it). */
+function ownValue(map: Record<string, string> | undefined, key: string): string | undefined {
+  return map !== undefined && Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
 }
 
 function commonErrors(o: ExternalDnsSwitchOptions): string[] {

@@ -399,7 +399,8 @@ export function mergeTemplates(generatorTemplate: any, base: any): any {
   if (isMap(generatorTemplate) && isMap(base)) {
     const out: any = { ...generatorTemplate };
     for (const [k, v] of Object.entries<any>(base)) {
-      const cur = out[k];
+      // Own keys only: a label `constructor` the generator's template lacks is missing there, as in a Go map.
+      const cur = Object.prototype.hasOwnProperty.call(out, k) ? out[k] : undefined;
       if (isMap(cur) && isMap(v)) out[k] = mergeTemplates(cur, v);
       else if (isEmpty(cur) || isMap(cur) && Object.keys(cur).length === 0) out[k] = v;
     }

@@ -43,7 +43,7 @@ export function parseImageReference(image: string): ImageReference | { error: st
   if (digest !== undefined) {
     const colon = digest.indexOf(':');
     const algorithm = digest.slice(0, colon);
-    const expected = DIGEST_HEX_LENGTH[algorithm];
+    const expected = Object.prototype.hasOwnProperty.call(DIGEST_HEX_LENGTH, algorithm) ? DIGEST_HEX_LENGTH[algorithm] : undefined;
     if (expected === undefined) return { error: 'unsupported digest algorithm' };
     if (digest.length - colon - 1 !== expected) return { error: 'invalid checksum digest length' };
     if (/[A-F]/.test(digest.slice(colon + 1))) return { error: 'invalid checksum digest format' };

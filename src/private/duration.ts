@@ -48,7 +48,7 @@ export function parseGoDuration(s: string): { nanos: bigint; error?: undefined }
     const unit = /^[^0-9.]*/.exec(s)![0];
     s = s.slice(unit.length);
     if (unit === '') return { error: `time: missing unit in duration ${timeQuote(orig)}` };
-    const perUnit = UNIT_NANOS[unit];
+    const perUnit = Object.prototype.hasOwnProperty.call(UNIT_NANOS, unit) ? UNIT_NANOS[unit] : undefined;
     if (perUnit === undefined) return { error: `time: unknown unit ${timeQuote(unit)} in duration ${timeQuote(orig)}` };
     const whole = intPart === '' ? 0n : BigInt(intPart);
     if (whole > MAX_INT64 / perUnit) return invalid();

@@ -82,7 +82,7 @@ function translate(pattern: string): GoRegExp {
       if (c === '[' && source[i + 1] === ':') {
         const m = /^\[:(\^?)([a-z]+):\]/.exec(source.slice(i));
         if (m) {
-          const cls = POSIX_CLASSES[m[2]];
+          const cls = Object.prototype.hasOwnProperty.call(POSIX_CLASSES, m[2]) ? POSIX_CLASSES[m[2]] : undefined;
           if (!cls) return { error: `error parsing regexp: invalid character class range: \`${m[0]}\`` };
           if (m[1]) return { error: `negated POSIX class ${m[0]} cannot be evaluated offline` };
           out += cls;

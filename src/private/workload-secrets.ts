@@ -90,7 +90,7 @@ export function resolveSecrets(
         if (name === 'cluster') v = cluster.clusterName;
         else if (name === 'environment') v = environment;
         else if (name === 'region') v = cluster.labels.region;
-        else v = cluster.labels[arg!];
+        else if (Object.prototype.hasOwnProperty.call(cluster.labels, arg!)) v = cluster.labels[arg!];
         if (v === undefined || v === '') {
           errors.push(`secret '${s.secretName}' ${what} (${show(value)}) needs ${name === 'label' ? `label '${arg}'` : name === 'region' ? "the 'region' label" : name === 'environment' ? 'an environment' : name}, which cluster '${cluster.clusterName}' does not have`);
           return '';

@@ -28,7 +28,7 @@ export function imageVersionErrors(version: string): string[] {
 
 function digestErrors(digest: string): string[] {
   const [algorithm, hex] = digest.split(':');
-  const length = DIGEST_LENGTHS[algorithm];
+  const length = Object.prototype.hasOwnProperty.call(DIGEST_LENGTHS, algorithm) ? DIGEST_LENGTHS[algorithm] : undefined;
   if (length === undefined) return [];
   return hex.length === length && /^[0-9a-f]+$/.test(hex) ? [] : [`is not a ${algorithm} digest (${length} lowercase hex digits)`];
 }

@@ -134,7 +134,7 @@ export class HelmApplication extends Construct {
     const valueFiles: string[] = [];
     for (const v of p.valuesByLabel ?? []) {
       const value = standby.labels[v.labelKey];
-      if (value === undefined || !(value in v.values)) {
+      if (value === undefined || !Object.prototype.hasOwnProperty.call(v.values, value)) {
         errors.push(`standby '${standby.clusterName}' has ${v.labelKey}=${show(value)}, for which 'valuesByLabel' has no values (it has ${show(Object.keys(v.values))})`);
       } else {
         valueFiles.push(`$values/${valuesPath(this.applicationName, v.labelKey, value)}`);
@@ -190,7 +190,8 @@ export class HelmApplication extends Construct {
       byEnv.set(env, [...byEnv.get(env) ?? [], c]);
       for (const v of p.valuesByLabel ?? []) {
         const value = c.labels[v.labelKey];
-        if (value === undefined || !(value in v.values)) {
+        // Own keys only: a label value like `constructor` has no values unless 'valuesByLabel' gives them.
+        if (value === undefined || !Object.prototype.hasOwnProperty.call(v.values, value)) {
           errors.push(`cluster '${c.clusterName}' has ${v.labelKey}=${show(value)}, for which 'valuesByLabel' has no values (it has ${show(Object.keys(v.values))})`);
         }
       }

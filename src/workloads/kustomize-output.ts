@@ -78,9 +78,11 @@ export function kustomizeFiles(
 export function json6902(from: any, to: any, path = ''): any[] {
   if (isObject(from) && isObject(to)) {
     const ops: any[] = [];
-    for (const k of Object.keys(from)) if (!(k in to)) ops.push({ op: 'remove', path: `${path}/${escape(k)}` });
+    // Own keys only: a ConfigMap key `constructor` is in `to` only when `to` has it.
+    const has = (o: any, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+    for (const k of Object.keys(from)) if (!has(to, k)) ops.push({ op: 'remove', path: `${path}/${escape(k)}` });
     for (const k of Object.keys(to)) {
-      if (!(k in from)) ops.push({ op: 'add', path: `${path}/${escape(k)}`, value: to[k] });
+      if (!has(from, k)) ops.push({ op: 'add', path: `${path}/${escape(k)}`, value: to[k] });
       else ops.push(...json6902(from[k], to[k], `${path}/${escape(k)}`));
     }
     return ops;

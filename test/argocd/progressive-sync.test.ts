@@ -1,3 +1,4 @@
+import * as fc from 'fast-check';
 import { ApplicationSet, ApplicationSource, ClusterGenerator, MaxUpdate, ProgressiveSync, StepOperator, TemplateParam } from '../../src';
 import { errorOf, renderObjects, testFleet } from '../util';
 
@@ -71,6 +72,40 @@ describe('ProgressiveSync', () => {
     const message = errorOf(() => app.renderFiles());
     expect(message).toMatch(/\[platform\/unlabelled\] ApplicationSet 'unlabelled' RollingSync selects on Application label 'wave', which the template does not set/);
     expect(message).toMatch(/\[platform\/never\] ApplicationSet 'never' generates Applications that match no RollingSync step, so Argo CD would never sync them/);
+  });
+
+  test.each([['constructor'], ['toString'], ['hasOwnProperty']])('a step on label %p, which the template does not set, is an error', (key) => {
+    // GIVEN an ApplicationSet whose template sets only 'wave', with a step on a label named like a member of Object.prototype
+    const { app, fleet } = testFleet();
+    new ApplicationSet(fleet, 'proto', {
+      generators: [new ClusterGenerator()],
+      progressiveSync: ProgressiveSync.rollingSync([
+        { matchExpressions: [{ key, operator: StepOperator.IN, values: ['a'] }] },
+        { matchExpressions: [{ key: 'wave', operator: StepOperator.IN, values: ['main'] }] },
+      ]),
+      template: { applicationName: `p-${TemplateParam.clusterName()}`, labels: { wave: 'main' }, destinationNamespace: 'x', source: ApplicationSource.git({ path: 'x' }) },
+    });
+    // WHEN it is rendered
+    const message = errorOf(() => app.renderFiles());
+    // THEN the step on the label the template never sets is reported
+    expect(message).toContain(`ApplicationSet 'proto' RollingSync selects on Application label '${key}', which the template does not set`);
+  });
+
+  test('property: a step matches labels exactly as an own-property lookup would, for any key (prototype member names included)', () => {
+    const names = ['wave', 'env', 'constructor', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf'];
+    // A step key must be a qualified name; labels read from YAML may have any key, `__proto__` too.
+    fc.assert(fc.property(fc.constantFrom(...names), fc.constantFrom(StepOperator.IN, StepOperator.NOT_IN), fc.array(fc.constantFrom('a', 'b'), { minLength: 1 }),
+      fc.array(fc.tuple(fc.constantFrom(...names, '__proto__'), fc.constantFrom('a', 'b', 'c'))), (k, operator, values: string[], entries) => {
+        // GIVEN labels as own properties (a `__proto__` key too, as a YAML or JSON reader makes it)
+        const labels: Record<string, string> = {};
+        for (const [lk, lv] of entries) Object.defineProperty(labels, lk, { value: lv, enumerable: true, writable: true, configurable: true });
+        // WHEN one step selects on k
+        const step = ProgressiveSync.rollingSync([{ matchExpressions: [{ key: k, operator, values }] }])._stepFor(labels);
+        // THEN it matches as Kubernetes' selector would, looking at own labels only
+        const has = Object.prototype.hasOwnProperty.call(labels, k);
+        const matches = operator === StepOperator.IN ? has && values.includes(labels[k]) : !has || !values.includes(labels[k]);
+        expect(step).toBe(matches ? 0 : undefined);
+      }));
   });
 
   test('fails on bad steps', () => {

@@ -170,6 +170,19 @@ describe('cdk8s-fleet seal --env-file', () => {
     expect(unseal(doc.spec.encryptedData.K, keys.key, '').toString()).toBe('v');
   });
 
+  test('keys named like members of Object.prototype are sealed like any other', () => {
+    // GIVEN an env file whose keys are valid Secret keys named like members of Object.prototype
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, 'a.env'), 'constructor=c\ntoString=t\n__proto__=p\n');
+    // WHEN it is sealed
+    const r = sealCommand({ cert: keys.cert, scope: 'cluster-wide', name: 'shared', envFile: path.join(dir, 'a.env') }, input(''));
+    // THEN every key is in the SealedSecret, none is refused as given twice or lost
+    const encrypted = yaml.load(r.stdout) as any;
+    expect(Object.keys(encrypted.spec.encryptedData)).toEqual(['__proto__', 'constructor', 'toString']);
+    expect(unseal(encrypted.spec.encryptedData.constructor, keys.key, '').toString()).toBe('c');
+    expect(unseal(Object.getOwnPropertyDescriptor(encrypted.spec.encryptedData, '__proto__')!.value, keys.key, '').toString()).toBe('p');
+  });
+
   test.each([
     ['NOEQUALS\n', /a\.env:1: expected key=value \(the value is not shown\)/],
     ['A=1\nA=2\n', /a\.env:2: key 'A' is given twice/],

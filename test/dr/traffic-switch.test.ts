@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { AlertSeverity, DrRole, ExternalDnsAnnotationPrefix, ExternalDnsTrafficSwitch, LabelMatcher, SwitchTarget } from '../../src';
+import { alertRuleSpec } from '../../src/dr/private/alert-rules';
 import { errorOf, schemaProblems } from '../util';
 import { drFleet, DR_STATE } from './fixture';
 
@@ -121,6 +122,28 @@ describe('ExternalDnsTrafficSwitch', () => {
     ]);
   });
 
+  test.each([['constructor']])('a cluster named %p (a DNS label like Object.prototype.constructor) that the set identifiers and health checks do not name gets its own name and no check', (cluster) => {
+    // GIVEN identifiers and health checks for the other cluster of the pair only, and a cluster named like a member of Object.prototype
+    const sw = ExternalDnsTrafficSwitch.failover({
+      target: SwitchTarget.service('api'),
+      hostname: 'api.acme.io',
+      setIdentifiers: { 'prod-eu-1': 'eu' },
+      healthCheckIds: { 'prod-eu-1': 'abcdef01-2345-6789-abcd-ef0123456789' },
+    });
+    const context = { pairName: 'api', clusterName: cluster, role: DrRole.STANDBY, active: false, namespace: 'api', sideClusters: [cluster], otherSideClusters: ['prod-eu-1'] };
+    const objects: any[] = [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' }, spec: { type: 'LoadBalancer' } }];
+    // WHEN the switch annotates its Service
+    const problems = sw.applyTo(objects, context);
+    // THEN the set identifier is the cluster's name and no health check is set
+    expect(problems).toEqual([]);
+    expect(objects[0].metadata.annotations).toEqual({
+      'external-dns.kubernetes.io/hostname': 'api.acme.io',
+      'external-dns.kubernetes.io/set-identifier': cluster,
+      'external-dns.kubernetes.io/ttl': '60',
+      'external-dns.kubernetes.io/aws-failover': 'SECONDARY',
+    });
+  });
+
   test('a target the workload does not render, or a Service without a host name, fails synth', () => {
     const ingress = drFleet({ dr: { trafficSwitch: ExternalDnsTrafficSwitch.weighted({ target: SwitchTarget.ingress('api') }) } });
     expect(errorOf(() => ingress.app._render())).toContain("the traffic switch annotates Ingress 'api', which is not rendered for 'prod-eu-1' (it has no Ingress)");
@@ -182,6 +205,26 @@ describe('the PrometheusRule', () => {
     const monitoring = { scrapeInterval: Duration.seconds(90), clusterDown: { runbookUrl: 'https://r' } };
     // WHEN / THEN
     expect(errorOf(() => drFleet({ monitoring }))).toContain("'monitoring.clusterDown.forDuration' (2m) must be at least two scrape intervals (1m30s × 2)");
+  });
+
+  test('an active cluster named constructor, which clusterLabelValues does not name, is watched under its own name', () => {
+    // GIVEN a label value for another cluster only, and an active cluster named like a member of Object.prototype
+    const input = {
+      pair: 'api',
+      activeSide: 'constructor',
+      activeClusters: ['constructor'],
+      passiveSide: 'dr',
+      passiveApplications: [],
+      command: 'cdk8s-fleet failover api --to dr',
+      argocdNamespace: 'argocd',
+      evaluationInterval: Duration.seconds(30),
+      extraAlerts: [],
+      clusterDown: { runbookUrl: 'https://r', clusterLabelValues: { dr: 'dr.acme' } },
+    };
+    // WHEN the rule is written
+    const rule = alertRuleSpec(input).groups[0].rules[0];
+    // THEN its selector matches the cluster's own name
+    expect(rule.expr).toBe('up{job="kubernetes-apiservers",cluster="constructor"} == 0 or absent(up{job="kubernetes-apiservers",cluster="constructor"})');
   });
 
   test('clusterLabelValues must name clusters of the pair: a misspelt key would leave the cluster watched under its own name', () => {

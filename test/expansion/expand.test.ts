@@ -308,6 +308,18 @@ describe('template processing (Template.md, utils_test.go)', () => {
     expect(result.applications[0].spec.source).toEqual({ repoURL: 'https://git.example.com/r.git', path: 'override', targetRevision: 'HEAD' });
   });
 
+  test.each([['constructor'], ['toString'], ['valueOf']])('the ApplicationSet template\'s label %p is kept where the generator-level template has other labels', (key) => {
+    // GIVEN a generator-level template with labels, and an ApplicationSet template with a label named like a member of Object.prototype
+    const result = expandApplicationSet(appSet({
+      goTemplate: true,
+      generators: [{ list: { elements: [{ name: 'in-cluster' }], template: { metadata: { labels: { team: 'a' } }, spec: {} } } }],
+      template: { metadata: { name: 'app', labels: { [key]: 'x' } }, spec: base },
+    }), { clusters });
+    // WHEN they are merged (mergo: a key the generator's map lacks is added)
+    // THEN the Application has both labels
+    expect(result.applications[0].metadata.labels).toEqual({ team: 'a', [key]: 'x' });
+  });
+
   test('templatePatch is a strategic merge patch; spec.project changes are discarded', () => {
     const result = expandApplicationSet(appSet({
       goTemplate: true,

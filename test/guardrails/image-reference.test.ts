@@ -35,6 +35,8 @@ describe('parseImageReference', () => {
     [`@${SHA256}`, 'invalid reference format'],
     ['repo@sha256:ffffffffffffffffffffffffffffffffff', 'invalid checksum digest length'],
     [`validname@invaliddigest:${'f'.repeat(64)}`, 'unsupported digest algorithm'],
+    [`validname@constructor:${'f'.repeat(64)}`, 'unsupported digest algorithm'],
+    [`validname@toString:${'f'.repeat(64)}`, 'unsupported digest algorithm'],
     ['Uppercase:tag', 'repository name must be lowercase'],
     ['test:5000/Uppercase/lowercase:tag', 'repository name must be lowercase'],
     [`domain/${'a'.repeat(256)}:tag`, 'repository name must not be more than 255 characters'],

@@ -29,6 +29,13 @@ describe('Go regular expressions, offline', () => {
     expect(compileGoRegExp(pattern).error).toBe(error);
   });
 
+  test.each([['[[:foo:]]'], ['[[:constructor:]]']])('an unknown POSIX class %s is an error, whatever its name', (pattern) => {
+    // GIVEN a POSIX class Go does not know (one named like a member of Object.prototype too)
+    // WHEN it is compiled
+    // THEN Go's error is reported
+    expect(compileGoRegExp(pattern)).toEqual({ error: `error parsing regexp: invalid character class range: \`${pattern.slice(1, -1)}\`` });
+  });
+
   test('syntax errors and over-long patterns are reported, not thrown', () => {
     expect(compileGoRegExp('(').error).toMatch(/^error parsing regexp:/);
     expect(compileGoRegExp('a'.repeat(MAX_GO_REGEXP_LENGTH + 1)).error).toBe(`is longer than ${MAX_GO_REGEXP_LENGTH} characters`);

@@ -196,6 +196,10 @@ describe('versions that reach an image reference', () => {
     [`sha256:${'0'.repeat(64)}`, []],
     [`v1@sha256:${'f'.repeat(64)}`, []],
     [`sha512:${'0'.repeat(128)}`, []],
+    // an algorithm the guard has no length for is not checked, whatever its name (Object.prototype's members too)
+    [`md5:${'0'.repeat(32)}`, []],
+    [`constructor:${'0'.repeat(32)}`, []],
+    [`toString:${'0'.repeat(32)}`, []],
     ['', ['must be an image tag or digest, not empty']],
     ['-rc', ['is not an image tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}) or digest (algorithm:hex, e.g. sha256:<64 hex digits>)']],
     ['a'.repeat(129), ['is not an image tag ([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}) or digest (algorithm:hex, e.g. sha256:<64 hex digits>)']],

@@ -38,6 +38,15 @@ describe('EvalCondition (evaluate_test.go)', () => {
     expect(ok(bool(true), 'invalidVariable')).toEqual({ error: 'unknown name invalidVariable' });
   });
 
+  test.each([['constructor'], ['toString'], ['hasOwnProperty']])('a call of %p, a name expr does not know, is an unknown name like any other', (name) => {
+    // GIVEN a condition calling a function named like a member of Object.prototype (expr's predicates are a Go map)
+    // WHEN it is evaluated, called directly and through a pipe
+    // THEN it fails as a call of any unknown function does
+    expect(ok(bool(true), 'nosuchfunction(result)')).toEqual({ error: 'unknown name nosuchfunction' });
+    expect(ok(bool(true), `${name}(result)`)).toEqual({ error: `unknown name ${name}` });
+    expect(ok(bool(true), `result | ${name}()`)).toEqual({ error: `unknown name ${name}` });
+  });
+
   test('TestEvaluateArray', () => {
     const result = fromJson({ service_apdex: { label: null, values: { values: [2, 2] } } });
     expect(ok(result, 'all(result.service_apdex.values.values, {# > 1})')).toEqual({ value: true });

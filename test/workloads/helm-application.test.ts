@@ -63,6 +63,16 @@ describe('HelmApplication', () => {
     expect(() => app.renderFiles()).toThrow("[platform/monitoring] cluster 'prod-us-1' has region='us-east-1', for which 'valuesByLabel' has no values (it has [\"eu-west-1\"])");
   });
 
+  test.each([['constructor'], ['toString'], ['valueOf']])('a cluster whose label value is %p, for which no values are given, is an error', (region) => {
+    // GIVEN a selected cluster whose region is named like a member of Object.prototype
+    const { app, fleet, versions } = fleetWithClusters();
+    addCluster(fleet, 'prod-odd-1', { environment: 'production', region });
+    // WHEN the values by region do not name it
+    monitoring(fleet, versions);
+    // THEN it is reported (not given a values file that is never written)
+    expect(() => app.renderFiles()).toThrow(`[platform/monitoring] cluster 'prod-odd-1' has region='${region}', for which 'valuesByLabel' has no values`);
+  });
+
   test('an environment with clusters but no pinned version is an error', () => {
     const { app, fleet } = fleetWithClusters();
     const versions = new VersionsFile(fleet, 'V2', { content: 'environments: [staging, production]\nversions:\n  monitoring:\n    staging: 66.0.0\n' });

@@ -90,6 +90,16 @@ describe('Kustomize output', () => {
     expect(dev).toEqual({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['../../base'] });
   });
 
+  test.each([['constructor'], ['toString'], ['__proto__']])('a data key %p is added and removed like any other', (dataKey) => {
+    // GIVEN a ConfigMap's data with and without a key named like a member of Object.prototype (own, as YAML reads it)
+    const withKey = { data: JSON.parse(`{"${dataKey}": "x", "other": "y"}`) };
+    const without = { data: { other: 'y' } };
+    // WHEN the overlay's operations are computed both ways
+    // THEN the key is added to, or removed from, the base (never `replace`d where the base lacks it)
+    expect(json6902(without, withKey)).toEqual([{ op: 'add', path: `/data/${dataKey}`, value: 'x' }]);
+    expect(json6902(withKey, without)).toEqual([{ op: 'remove', path: `/data/${dataKey}` }]);
+  });
+
   test('JSON6902 keys are escaped (~0, ~1)', () => {
     expect(json6902({ data: { 'a/b~c': 'x' } }, { data: {} })).toEqual([{ op: 'remove', path: '/data/a~1b~0c' }]);
   });

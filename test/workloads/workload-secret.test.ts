@@ -137,6 +137,16 @@ describe('Workload secrets', () => {
     expect(errorOf(() => app.renderFiles())).toContain("secret 'api-db' key 'password' version ('{label:db-version}') needs label 'db-version', which cluster 'prod-eu' does not have");
   });
 
+  test.each([['constructor'], ['toString']])('a {label:%s} placeholder the cluster has no such label for is an error, not filled from Object.prototype', (label) => {
+    // GIVEN a secret whose version reads a label named like a member of Object.prototype, which no cluster has
+    const { app, fleet: f } = fleet(false);
+    const secret = { ...DB, data: [{ ...DB.data[1], version: `{label:${label}}` }], env: { DB_PASSWORD: 'password' } };
+    // WHEN it is rendered
+    new Workload(f, 'api', { namespace: 'api', matchLabels: { environment: 'production' }, definition: new Api(), secrets: [secret] });
+    // THEN the missing label is reported
+    expect(errorOf(() => app.renderFiles())).toContain(`secret 'api-db' key 'password' version ('{label:${label}}') needs label '${label}', which cluster 'prod-eu' does not have`);
+  });
+
   test('fails on bad secrets at construction: unknown placeholders, env reading missing keys, no wiring, duplicates', () => {
     const { fleet: f } = fleet(false);
     const message = errorOf(() => new Workload(f, 'api', {

@@ -35,7 +35,9 @@ export function alertRuleSpec(i: AlertRuleInput): any {
   const clusterLabel = cd.clusterLabel ?? 'cluster';
   const severity = cd.severity ?? AlertSeverity.CRITICAL;
   const selectors = i.activeClusters.map(c => {
-    const matchers = [LabelMatcher.equalTo('job', job).toString(), `${clusterLabel}=${promString(cd.clusterLabelValues?.[c] ?? c)}`, ...(cd.matchers ?? []).map(m => m.toString())];
+    // Own keys only: a cluster named `constructor` without a value is watched under its own name.
+    const value = cd.clusterLabelValues && Object.prototype.hasOwnProperty.call(cd.clusterLabelValues, c) ? cd.clusterLabelValues[c] : c;
+    const matchers = [LabelMatcher.equalTo('job', job).toString(), `${clusterLabel}=${promString(value)}`, ...(cd.matchers ?? []).map(m => m.toString())];
     return `up{${matchers.join(',')}}`;
   });
   const expr = selectors.map(s => `${s} == 0 or absent(${s})`).join(' or ');

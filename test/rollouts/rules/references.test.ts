@@ -1,7 +1,7 @@
 import * as yaml from 'js-yaml';
 import { analysisRunStartError, argsOf, fasttemplate, resolveMetricArgs, validateMetric } from '../../../src/rollouts/private/rules/analysis-run';
 import { lintObjects } from '../../../src/rollouts/private/rules/lint';
-import { ReferenceLookup, validateReferences, validateTemplateWithType } from '../../../src/rollouts/private/rules/references';
+import { buildAnalysisArgs, ReferenceLookup, validateReferences, validateTemplateWithType } from '../../../src/rollouts/private/rules/references';
 
 // Ported from argoproj/argo-rollouts@v1.9.1 pkg/apis/rollouts/validation/validation_references_test.go (test
 // names in the titles), utils/analysis/helpers_test.go / factory_test.go and analysis/analysis_test.go
@@ -280,6 +280,9 @@ describe('TestValidateAnalysisMetrics (validateAnalysisMetrics) and AnalysisRun 
     [{ count: 2 }, 'interval must be specified when count > 1'],
     [{ interval: '1x' }, 'invalid interval string: time: unknown unit "x" in duration "1x"'],
     [{ initialDelay: 'x' }, 'invalid startDelay string: time: invalid duration "x"'],
+    // a unit named like a member of Object.prototype is an unknown unit (time.ParseDuration's unitMap is a Go map)
+    [{ interval: '1constructor' }, 'invalid interval string: time: unknown unit "constructor" in duration "1constructor"'],
+    [{ initialDelay: '1toString' }, 'invalid startDelay string: time: unknown unit "toString" in duration "1toString"'],
     [{ count: 2, interval: '1m', provider: {} }, 'no provider specified'],
     [{ provider: { job: {}, web: {} } }, 'multiple providers specified'],
     [{ count: '{{args.count}}' }, undefined], // a string count that is not an int reads as 0
@@ -293,6 +296,18 @@ describe('TestValidateAnalysisMetrics (validateAnalysisMetrics) and AnalysisRun 
     expect(analysisRunStartError([m], [], [{ metricName: 'x' }], [])).toBe("Analysis spec invalid: dryRun[0]: Rule didn't match any metric name(s)");
     expect(analysisRunStartError([m], [], [], [{ metricName: 'z', limit: 1 }])).toBe("Analysis spec invalid: measurementRetention[0]: Rule didn't match any metric name(s)");
     expect(analysisRunStartError([{ ...m, successCondition: '{{args.nope}}' }], [], [], [])).toBe('Unable to resolve metric arguments: failed to resolve {{args.nope}}');
+  });
+});
+
+describe('BuildArgumentsForRolloutAnalysisRun', () => {
+  test.each([['spec.constructor'], ['spec.toString'], ['spec.replicas.constructor'], ['status.valueOf']])('a fieldRef path %p the Rollout does not have resolves to "" (extractValueFromRollout: a missing map key is nil)', (fieldPath) => {
+    // GIVEN a Rollout, and an argument whose fieldRef names a key it lacks (named like a member of Object.prototype)
+    const rollout = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'r' }, spec: { replicas: 2 } };
+    // WHEN the arguments are built
+    const args = buildAnalysisArgs([{ name: 'x', valueFrom: { fieldRef: { fieldPath } } } as any], rollout);
+    // THEN the argument is empty, as for any missing path (not a JavaScript function's text)
+    expect(args).toEqual([{ name: 'x', value: '' }]);
+    expect(buildAnalysisArgs([{ name: 'x', valueFrom: { fieldRef: { fieldPath: 'spec.replicas' } } } as any], rollout)).toEqual([{ name: 'x', value: '2' }]);
   });
 });
 

@@ -389,7 +389,7 @@ export function parse(input: string): Node {
 
   const parseCall = (token: Token): Node => {
     if (!is(current, 'Bracket', '(')) return { t: 'ident', name: token.value };
-    const arity = PREDICATES[token.value];
+    const arity = Object.prototype.hasOwnProperty.call(PREDICATES, token.value) ? PREDICATES[token.value] : undefined;
     if (arity !== undefined) {
       expect('Bracket', '(');
       const args: Node[] = [parseExpression(0)];
@@ -499,7 +499,7 @@ export function parse(input: string): Node {
     const id = current;
     expect('Identifier');
     const args: Node[] = [left];
-    if (PREDICATES[id.value] !== undefined) {
+    if (Object.prototype.hasOwnProperty.call(PREDICATES, id.value)) {
       expect('Bracket', '(');
       args.push(parseClosure());
       if (id.value === 'reduce' && is(current, 'Operator', ',')) { next(); args.push(parseExpression(0)); }

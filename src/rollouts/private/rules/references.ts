@@ -272,7 +272,8 @@ function extractValueFromRollout(rollout: any, path: string): string | undefined
       if (!/^[+-]?[0-9]+$/.test(section) || Number(section) >= m.length || Number(section) < 0) return undefined;
       m = m[Number(section)];
     } else if (obj(m)) {
-      m = m[section];
+      // A Go map: a missing key (`constructor` too) is nil.
+      m = Object.prototype.hasOwnProperty.call(m, section) ? m[section] : undefined;
     } else {
       return undefined;
     }
