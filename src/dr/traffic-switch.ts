@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { show } from '../private/errors';
 import { dns1123SubdomainErrors } from '../private/names';
+import { ownValue } from '../private/util';
 
 /** A side's role in a DR pair. */
 export enum DrRole {
@@ -285,11 +286,6 @@ export class ExternalDnsTrafficSwitch implements ITrafficSwitch {
     target.metadata = { ...target.metadata, annotations };
     return problems;
   }
-}
-
-/** `map[key]` when the map has it as its own (a cluster named `constructor` finds nothing in a map without it). */
-function ownValue(map: Record<string, string> | undefined, key: string): string | undefined {
-  return map !== undefined && Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
 }
 
 function commonErrors(o: ExternalDnsSwitchOptions): string[] {

@@ -155,12 +155,15 @@ export class Fleet extends Construct {
 
   /** Registers a cluster. `clusterName` is its Argo CD name (a DNS-1123 label) and its construct id. */
   public addCluster(clusterName: string, options: ClusterOptions): Cluster {
-    if (this.node.tryFindChild(clusterName)) {
+    // constructs keeps a scope's children in a plain object, where an id named like an Object.prototype member
+    // (`constructor`, a valid cluster name) is taken: such a cluster gets another construct id.
+    const inherited = typeof clusterName === 'string' && clusterName in Object.prototype;
+    if (!inherited && this.node.tryFindChild(clusterName)) {
       throw new Error(`[${this.node.path}] Fleet 'clusterName' ('${clusterName}') is already registered; cluster names must be unique`);
     }
     // A name that cannot be a construct id (empty, or with '/') still reaches Cluster's own validation, which
     // reports it together with every other bad prop.
-    const id = clusterName && !clusterName.includes('/') ? clusterName : `Cluster${this.registry.size}`;
+    const id = clusterName && !clusterName.includes('/') && !inherited ? clusterName : `Cluster${this.registry.size}`;
     return new Cluster(this, id, { ...options, clusterName });
   }
 

@@ -18,7 +18,7 @@ import { CLUSTER_LABEL, FLEET_LABEL, FluxLayout, kubeconfigName, registryName, R
 import { cloudProviderOf, ResolvedFluxOptions } from './flux-options';
 import { ClusterSecret, IN_CLUSTER_SERVER, SECRET_TYPE_LABEL } from '../expansion/cluster-secrets';
 import { formatProblem, webhookProblems } from '../private/external-secret-spec';
-import { sortedMap } from '../private/util';
+import { ownValue, sortedMap } from '../private/util';
 
 /** What a cluster contributes to a Flux fleet. */
 export interface FluxCluster {
@@ -91,7 +91,7 @@ export function fluxCluster(argo: any, where: string, layout: FluxLayout, option
   } else if (config.awsAuthConfig || isExec(config, 'gcp') || isExec(config, 'azure')) {
     const provider = config.awsAuthConfig ? 'aws' : isExec(config, 'gcp') ? 'gcp' : 'azure';
     const cmData: Record<string, string> = { provider, address: parsed.server };
-    const resource = options.clusterResourceNames[name];
+    const resource = ownValue(options.clusterResourceNames, name);
     if (resource !== undefined) {
       if (cloudProviderOf(resource) !== provider) fail(`FluxOptions 'clusterResourceNames' gives '${resource}', which is not a ${PROVIDER_NAMES[provider]} resource name`);
       cmData.cluster = resource;

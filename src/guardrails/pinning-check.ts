@@ -5,6 +5,7 @@ import type { FleetModel, TreeEntry } from '../gitops/fleet-model';
 import type { ClusterPlan, FleetPlan, PlannedApplication } from '../gitops/fleet-plan';
 import { globMatch, normalizeGitUrl } from '../private/glob';
 import { normalizePath, trimDir } from '../private/placement';
+import { ownValue } from '../private/util';
 import { patchOperations, parseYamlDocuments, tryParseYamlDocument } from '../private/yaml-input';
 import { normalizedRepository } from '../promotion/image-reference';
 
@@ -34,7 +35,9 @@ export function declaredRules(policies: PinningPolicySpec[]): RulesFor {
   return cluster => {
     for (const p of policies) {
       const env = cluster.labels[p.environmentLabel];
-      if (env !== undefined && p.environments[env]) return { rules: p.environments[env], environment: `${p.environmentLabel}=${env}` };
+      // Own keys only: a cluster labelled `constructor` has no rules unless the policy gives them.
+      const rules = env !== undefined ? ownValue(p.environments, env) : undefined;
+      if (rules) return { rules, environment: `${p.environmentLabel}=${env}` };
       if (p.otherClusters) return { rules: p.otherClusters, environment: env === undefined ? `no ${p.environmentLabel}` : `${p.environmentLabel}=${env}` };
     }
     return undefined;
@@ -247,7 +250,7 @@ function dig(obj: any, path: string): unknown {
   let cur = obj;
   for (const k of path.split('.')) {
     if (!cur || typeof cur !== 'object') return undefined;
-    cur = cur[k];
+    cur = ownValue(cur, k); // a missing key (`constructor` too) is missing
   }
   return cur;
 }

@@ -9,14 +9,28 @@ export function undefinedIfEmpty(value: any): any {
   return Object.keys(value).length === 0 ? undefined : value;
 }
 
+/**
+ * `map[key]` when `map` has `key` as its own property, else undefined: a user-given key such as `constructor` or
+ * `toString` finds nothing inherited from Object.prototype (as a Go map or a YAML mapping without it would).
+ */
+export function ownValue<T>(map: Readonly<Record<string, T>> | undefined | null, key: string): T | undefined {
+  return map !== undefined && map !== null && Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
+}
+
 /** Sorted copy of a string-keyed map (keys compared by code unit, independent of locale). */
 export function sortedMap<T>(map: Record<string, T>): Record<string, T>;
 export function sortedMap<T>(map: Record<string, T> | undefined): Record<string, T> | undefined;
 export function sortedMap<T>(map: Record<string, T> | undefined): Record<string, T> | undefined {
   if (!map) return undefined;
   const out: Record<string, T> = {};
-  for (const key of Object.keys(map).sort()) out[key] = map[key];
+  for (const key of Object.keys(map).sort()) setOwn(out, key, map[key]);
   return out;
+}
+
+/** `out[key] = value`, as an own property even for the key `__proto__` (which an assignment would not create). */
+function setOwn(out: any, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
 }
 
 /**
@@ -27,7 +41,7 @@ export function sortDeep<T>(value: T): T {
   if (Array.isArray(value)) return value.map(sortDeep) as T;
   if (value === null || typeof value !== 'object') return value;
   const out: any = {};
-  for (const k of Object.keys(value).sort()) out[k] = sortDeep((value as any)[k]);
+  for (const k of Object.keys(value).sort()) setOwn(out, k, sortDeep((value as any)[k]));
   return out;
 }
 
@@ -39,7 +53,9 @@ export function sortObjectKeys(object: any): any {
   const sorted = sortDeep(object);
   if (sorted === null || typeof sorted !== 'object' || Array.isArray(sorted)) return sorted;
   const out: any = {};
-  for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(sorted)]) if (k in sorted && !(k in out)) out[k] = sorted[k];
+  // Own keys only: a top-level key named `constructor` or `toString` is kept.
+  const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+  for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(sorted)]) if (has(sorted, k) && !has(out, k)) setOwn(out, k, sorted[k]);
   return out;
 }
 

@@ -6,6 +6,7 @@ import type { CanaryTrafficRouting } from './traffic-routing';
 import { goDuration } from '../private/duration';
 import { show } from '../private/errors';
 import { analysisOptionsModule } from '../private/lazy';
+import { ownValue } from '../private/util';
 
 /** A retention limit for one metric's measurements in the runs of an analysis. */
 export interface MeasurementRetention {
@@ -175,7 +176,7 @@ export class CanaryStep {
     return new CanaryStep('experiment', ctx => ({
       experiment: {
         duration: options.duration ? goDuration(options.duration) : undefined,
-        templates: options.templates.map(t => ({ name: t.name, specRef: t.specRef, replicas: t.replicas, weight: weights?.[t.name] })),
+        templates: options.templates.map(t => ({ name: t.name, specRef: t.specRef, replicas: t.replicas, weight: ownValue(weights, t.name) })),
         analyses: options.analyses?.length ? options.analyses.map(a => ({
           name: a.name,
           templateName: a.template.templateName,

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { ApiObject, App, JsonPatch, Testing, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import {
-  AppProject, Application, ApplicationSource, ClusterCredentials, Fleet, FleetApp, SecretStoreReference,
+  AppProject, Application, ApplicationSource, ClusterCredentials, Fleet, FleetApp, SecretStoreReference, Workload,
 } from '../../src';
 import { addCluster, errorOf, treeSnapshot, webFleetApp } from '../util';
 
@@ -67,6 +67,31 @@ describe('FleetApp', () => {
     expect(result.plan).toContain('prod (https://prod.k8s.example.com; environment=production): 1 Applications');
     expect(result.plan).toContain('web-prod  project=team  namespace=web  clusters/prod/web@main');
     expect(result.plan).toContain('bootstrap: kubectl apply -n argocd -f bootstrap/Application.platform-root.yaml');
+  });
+
+  test('a cluster named like an Object.prototype member (constructor) synthesizes like any other', () => {
+    // GIVEN a valid cluster name that constructs cannot take as an id, with manifests and a Workload on it
+    const outdir = tmp();
+    const app = smallFleet(outdir, fleet => {
+      const c = addCluster(fleet, 'constructor', { environment: 'production' });
+      new k8s.KubeConfigMap(c.addManifests('web', { namespace: 'web' }), 'Config', { metadata: { name: 'web' }, data: { A: '1' } });
+      new Workload(fleet, 'api', {
+        namespace: 'api',
+        matchLabels: { environment: 'production' },
+        definition: { define: scope => new k8s.KubeConfigMap(scope, 'Config', { metadata: { name: 'api' }, data: { B: '2' } }) },
+      });
+    });
+    // WHEN
+    const result = app.synthTree();
+    // THEN its Secret, its manifests and the workload's files are written, and the plan lists it
+    expect(result.written).toEqual(expect.arrayContaining([
+      'argocd/platform/clusters/Secret.cluster-constructor.yaml',
+      'clusters/constructor/web/ConfigMap.web.yaml',
+      'clusters/constructor/api/ConfigMap.api.yaml',
+      'clusters/prod/api/ConfigMap.api.yaml',
+    ]));
+    expect(result.plan).toContain('constructor (https://constructor.k8s.example.com; environment=production)');
+    expect(fs.readFileSync(path.join(outdir, 'argocd/platform/clusters/Secret.cluster-constructor.yaml'), 'utf-8')).toContain('name: constructor');
   });
 
   test('removing a cluster removes its directory and Secret; files the library never wrote stay', () => {

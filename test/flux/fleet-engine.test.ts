@@ -357,6 +357,14 @@ describe('FleetEngine', () => {
     expect(errorOf(() => app.renderFiles())).toMatch(/cluster 'eks': Flux's aws provider needs the EKS cluster's ARN .*set FluxOptions 'clusterResourceNames' \{ 'eks': 'arn:aws:eks:<region>:<account>:cluster\/eks' \}/);
   });
 
+  test('a cluster named constructor without a resource name is reported like any other, not given Object\'s', () => {
+    // GIVEN a workload-identity cluster named like an Object.prototype member, absent from clusterResourceNames
+    const { app, fleet } = fluxFleet();
+    fleet.addCluster('constructor', { server: 'https://eks.example.com', credentials: ClusterCredentials.awsIam({ clusterName: 'constructor' }) });
+    // THEN the error asks for its ARN
+    expect(errorOf(() => app.renderFiles())).toMatch(/cluster 'constructor': Flux's aws provider needs the EKS cluster's ARN/);
+  });
+
   test('the fleet class is unchanged in Argo CD mode', () => {
     const { fleet } = testFleet();
     expect(fleet.engine.isFlux).toBe(false);

@@ -8,6 +8,7 @@ import {
 } from '../../src';
 import { main } from '../../src/cli/main';
 import { treeProofProblems } from '../../src/cli/plan';
+import { declaredRules } from '../../src/guardrails/pinning-check';
 import { chartVersionProblem, gitRevisionProblem, imageProblem } from '../../src/guardrails/pinning-policy';
 import { addCluster, errorOf, testFleet } from '../util';
 
@@ -236,5 +237,20 @@ describe('pinning rules', () => {
 
   test.each([['1.2.3', undefined], ['>=1.0.0', 'is not an exact chart version (a range or a moving tag resolves to a different chart over time)'], ['*', 'is not an exact chart version (a range or a moving tag resolves to a different chart over time)']])('chart version %s', (v, problem) => {
     expect(chartVersionProblem(v, strict)).toBe(problem);
+  });
+});
+
+describe('VersionPinning rules by environment label (own keys only)', () => {
+  test('GIVEN a cluster whose environment label is named like an Object.prototype member WHEN its rules are looked up THEN it gets the other clusters\' rules', () => {
+    // GIVEN a policy with rules for production only, and rules for every other cluster
+    const production = { images: 'semver' } as any;
+    const other = { images: 'any' } as any;
+    const rulesFor = declaredRules([{ environmentLabel: 'environment', environments: { production }, otherClusters: other, helmImageValues: [], waivers: [] }]);
+    const cluster = (env: string) => ({ labels: { environment: env } }) as any;
+    // WHEN / THEN
+    expect(rulesFor(cluster('production'))).toEqual({ rules: production, environment: 'environment=production' });
+    for (const env of ['constructor', 'toString', '__proto__', 'staging']) {
+      expect([env, rulesFor(cluster(env))]).toEqual([env, { rules: other, environment: `environment=${env}` }]);
+    }
   });
 });

@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { cloneData } from '../../src/private/util';
+import { cloneData, ownValue, sortDeep, sortedMap, sortObjectKeys } from '../../src/private/util';
 
 /**
  * The same value, compared across realms (jest's sandbox and Node's, where structuredClone makes its objects):
@@ -133,5 +133,44 @@ describe('cloneData', () => {
       expect(sameClone(copy, expected)).toBe(true);
       expect(sharesObject(input, copy)).toBe(false);
     }), { numRuns: 1000 });
+  });
+});
+
+describe('own keys only', () => {
+  const PROTOTYPE_NAMES = ['constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', 'isPrototypeOf'];
+
+  test('GIVEN a map without a key named like an Object.prototype member WHEN ownValue looks it up THEN it finds nothing', () => {
+    for (const k of PROTOTYPE_NAMES) expect([k, ownValue({ a: 1 }, k)]).toEqual([k, undefined]);
+    expect(ownValue({ constructor: 'x' }, 'constructor')).toBe('x');
+    expect(ownValue(undefined, 'a')).toBeUndefined();
+    expect(ownValue(null, 'a')).toBeUndefined();
+  });
+
+  test('GIVEN objects with keys named like Object.prototype members WHEN sorted THEN every key is kept, as an own property', () => {
+    // GIVEN
+    const object = JSON.parse('{"kind":"X","apiVersion":"v1","constructor":1,"toString":{"__proto__":2,"b":3},"metadata":{"name":"n"},"__proto__":4}');
+    // WHEN
+    const sorted = sortObjectKeys(object);
+    // THEN cdk8s' order, nothing dropped, no prototype changed
+    expect(Object.keys(sorted)).toEqual(['apiVersion', 'kind', 'metadata', '__proto__', 'constructor', 'toString']);
+    expect(Object.getPrototypeOf(sorted)).toBe(Object.prototype);
+    expect(sorted.constructor).toBe(1);
+    expect(Object.keys(sorted.toString)).toEqual(['__proto__', 'b']);
+    expect(JSON.stringify(sortDeep(object))).toBe('{"__proto__":4,"apiVersion":"v1","constructor":1,"kind":"X","metadata":{"name":"n"},"toString":{"__proto__":2,"b":3}}');
+    expect(Object.keys(sortedMap(JSON.parse('{"z":"1","__proto__":"2"}')))).toEqual(['__proto__', 'z']);
+  });
+
+  test('property: sortObjectKeys keeps exactly the keys and values, in cdk8s\' order', () => {
+    const key = fc.oneof(fc.constantFrom(...PROTOTYPE_NAMES, 'apiVersion', 'kind', 'metadata'), fc.string({ maxLength: 4 }));
+    fc.assert(fc.property(fc.dictionary(key, fc.jsonValue({ maxDepth: 2 })), value => {
+      // GIVEN any object (own keys, as JSON.parse makes them) WHEN sorted
+      const object = JSON.parse(JSON.stringify(value));
+      const sorted = sortObjectKeys(object);
+      // THEN the same JSON value, with apiVersion, kind and metadata first
+      expect(JSON.parse(JSON.stringify(sorted))).toEqual(object);
+      // (integer-like keys always come first in a JavaScript object, whatever the insertion order)
+      const first = ['apiVersion', 'kind', 'metadata'].filter(k => Object.prototype.hasOwnProperty.call(object, k));
+      expect(Object.keys(sorted).filter(k => !/^(0|[1-9][0-9]*)$/.test(k)).slice(0, first.length)).toEqual(first);
+    }), { numRuns: 300 });
   });
 });

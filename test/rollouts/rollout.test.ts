@@ -282,6 +282,24 @@ describe('Rollout: traffic routing', () => {
     }]);
     expect(() => istio.experiment({ templates: [{ name: 'a', specRef: ExperimentSpecRef.CANARY }] }, { b: 5 })).toThrow("weight for 'b', which is not a template of the experiment");
   });
+
+  test('an experiment template named like an Object.prototype member gets no weight it was not given', () => {
+    // GIVEN a weighted experiment whose template `constructor` has no weight
+    const istio = IstioTrafficRouting.of({ virtualService: { hosts: ['h'] } });
+    // WHEN it is rendered
+    const objects = render(chart => new Rollout(chart, 'r', {
+      metadata: { name: 'guestbook' },
+      podTemplate: { containers },
+      strategy: RolloutStrategy.canary({
+        trafficRouting: istio,
+        steps: [istio.experiment({
+          templates: [{ name: 'constructor', specRef: ExperimentSpecRef.STABLE }, { name: 'canary', specRef: ExperimentSpecRef.CANARY }],
+        }, { canary: 5 })],
+      }),
+    }));
+    // THEN only the template with a weight has one (not Object.prototype.constructor)
+    expect(strategyOf(objects).canary.steps[0].experiment.templates).toEqual([{ name: 'constructor', specRef: 'stable' }, { name: 'canary', specRef: 'canary', weight: 5 }]);
+  });
 });
 
 describe('Rollout: analysis (docs/features/analysis.md)', () => {

@@ -23,7 +23,7 @@ import type { FleetPlan, PlannedApplication } from '../../gitops/fleet-plan';
 import { SECRET_STORES_ANNOTATION, storeKey } from '../../private/cluster-secret-settings';
 import { isClusterScoped } from '../../private/kinds';
 import { parseQuantity } from '../../private/quantity';
-import { compareCodeUnits, pushAll } from '../../private/util';
+import { compareCodeUnits, ownValue, pushAll } from '../../private/util';
 import { repositoryOf, versionOfImage } from '../../promotion/image-reference';
 import { compareSemVer, parseSemVer } from '../../promotion/semver';
 
@@ -140,7 +140,7 @@ export class ProofContext {
   /** The object the first standby scales, from the tree (its pod template gives the readiness part of the RTO). */
   public standbyTarget(spec: DrSpec): any {
     const s = spec.standby.clusters[0];
-    const key = spec.scaleTargets?.[s];
+    const key = ownValue(spec.scaleTargets, s);
     if (!key) return undefined;
     const app = this.applicationsOn(s).find(a => a.object?.metadata?.annotations?.['fleet.cdk8s.io/dr-pair'] === spec.pair);
     return app ? this.objectsOf(app).find(d => `${d.object.kind}/${d.object.metadata?.name}` === key)?.object : undefined;
@@ -334,7 +334,7 @@ const BUILT_IN_GROUPS = new Set(['apps', 'batch', 'policy', 'autoscaling', 'netw
 
 /** The autoscaler admits the primaries' replicas; the quota admits the active footprint. */
 function capacityProblems(spec: DrSpec, standby: string, s: DeployedObject[], onStandby: DeployedObject[], ctx: ProofContext): string[] {
-  const targetKey = spec.scaleTargets?.[standby];
+  const targetKey = ownValue(spec.scaleTargets, standby);
   if (!targetKey) return [];
   const problems: string[] = [];
   const capacity = capacityOf(spec, standby, ctx);
@@ -383,10 +383,10 @@ export function capacityOf(spec: DrSpec, standby: string, ctx: ProofContext): nu
   const primaryActive = spec.active === spec.primary.side;
   let total = 0;
   for (const p of names) {
-    let n = spec.primaryReplicas?.[p] ?? 0;
+    let n = ownValue(spec.primaryReplicas, p) ?? 0;
     if (primaryActive || spec.keepPrimary) {
       const app = ctx.applicationsOn(p).find(a => a.object?.metadata?.annotations?.['fleet.cdk8s.io/dr-pair'] === spec.pair);
-      const key = spec.scaleTargets?.[p];
+      const key = ownValue(spec.scaleTargets, p);
       const objects = app ? ctx.objectsOf(app) : [];
       const t = objects.find(d => `${d.object.kind}/${d.object.metadata?.name}` === key)?.object;
       const hpa = objects.find(d => d.object.kind === 'HorizontalPodAutoscaler' && d.object.spec?.scaleTargetRef?.name === t?.metadata?.name && d.object.spec?.scaleTargetRef?.kind === t?.kind)?.object;
@@ -404,7 +404,7 @@ function alertProblems(spec: DrSpec, ctx: ProofContext): string[] {
   const rule = ctx.reader.objectsIn(m.file).find(o => o?.kind === 'PrometheusRule');
   if (!rule) return [`its alert rule ${m.file} is not in the tree`];
   const crd = ctx.objectsOnCluster(m.cluster).some(d => d.object.kind === 'CustomResourceDefinition' && d.object.spec?.group === 'monitoring.coreos.com' && d.object.spec?.names?.kind === 'PrometheusRule');
-  const chart = ctx.applicationsOn(m.cluster).some(a => a.sources.some(x => x.chart && CHART_GROUPS[x.chart]?.includes('monitoring.coreos.com')));
+  const chart = ctx.applicationsOn(m.cluster).some(a => a.sources.some(x => x.chart && ownValue(CHART_GROUPS, x.chart)?.includes('monitoring.coreos.com')));
   return crd || chart ? [] : [`its PrometheusRule goes to cluster '${m.cluster}', which runs no Prometheus Operator from the tree (no kube-prometheus-stack or prometheus-operator-crds chart, no PrometheusRule CRD): the alert would never fire`];
 }
 

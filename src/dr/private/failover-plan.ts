@@ -9,7 +9,7 @@ import { TreePair, TreeObjectReader } from './dr-tree';
 import { estimateRto, rtoText } from './rto';
 import type { FleetModel } from '../../gitops/fleet-model';
 import type { FleetPlan, PlannedApplication } from '../../gitops/fleet-plan';
-import { compareCodeUnits } from '../../private/util';
+import { compareCodeUnits, ownValue } from '../../private/util';
 
 /** One cluster's change. */
 export interface ClusterSwitch {
@@ -52,7 +52,7 @@ export function switchImpact(model: FleetModel, plan: FleetPlan, pair: TreePair,
       const isActive = (role === 'primary') === toPrimary;
       const app = appOf(c, role);
       const objects = app ? reader.objectsOf(app) : [];
-      const targetKey = spec.scaleTargets?.[c];
+      const targetKey = ownValue(spec.scaleTargets, c);
       const target = objects.find(d => `${d.object.kind}/${d.object.metadata?.name}` === targetKey);
       const hpa = target && objects.find(d => d.object.kind === 'HorizontalPodAutoscaler'
         && d.object.spec?.scaleTargetRef?.kind === target.object.kind && d.object.spec?.scaleTargetRef?.name === target.object.metadata?.name);
@@ -61,11 +61,11 @@ export function switchImpact(model: FleetModel, plan: FleetPlan, pair: TreePair,
         const name = `${target.object.kind} ${target.object.metadata?.name}`;
         if (role === 'standby' && hpa) {
           const max = Number(hpa.object.spec?.maxReplicas);
-          const after = Math.min(isActive ? spec.capacity?.[c] ?? max : spec.standbyReplicas, max);
+          const after = Math.min(isActive ? ownValue(spec.capacity, c) ?? max : spec.standbyReplicas, max);
           replicas = `HorizontalPodAutoscaler ${hpa.object.metadata?.name} minimum ${hpa.object.spec?.minReplicas ?? 1} → ${after} (maximum ${max})`;
           files.add(hpa.file);
         } else if (role === 'primary' && !(keepPrimary && !isActive) && !(spec.keepPrimary && isActive)) {
-          const full = spec.primaryReplicas?.[c];
+          const full = ownValue(spec.primaryReplicas, c);
           if (hpa) {
             const before = Number(hpa.object.spec?.minReplicas ?? 1);
             const after = isActive ? '(as defined)' : String(Math.min(spec.standbyReplicas, Number(hpa.object.spec?.maxReplicas)));
@@ -101,7 +101,7 @@ export function switchImpact(model: FleetModel, plan: FleetPlan, pair: TreePair,
   const standbyTarget = (() => {
     const s = spec.standby.clusters[0];
     const app = appOf(s, 'standby');
-    return app ? reader.objectsOf(app).find(d => `${d.object.kind}/${d.object.metadata?.name}` === spec.scaleTargets?.[s])?.object : undefined;
+    return app ? reader.objectsOf(app).find(d => `${d.object.kind}/${d.object.metadata?.name}` === ownValue(spec.scaleTargets, s))?.object : undefined;
   })();
   return {
     clusters,

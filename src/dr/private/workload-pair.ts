@@ -19,6 +19,7 @@ import type { StandbyOf, WorkloadStandbyHook } from './workload-hook';
 import type { IgnoreDifference } from '../../argocd/application';
 import type { ICluster } from '../../fleet/cluster';
 import { isClusterScoped } from '../../private/kinds';
+import { ownValue } from '../../private/util';
 import { fileNameOf } from '../../workloads/apply-settings';
 import type { WorkloadSettings } from '../../workloads/workload-settings';
 import { DrRole, ITrafficSwitch } from '../traffic-switch';
@@ -188,7 +189,7 @@ export class WorkloadPairHook implements WorkloadStandbyHook {
     const index = this.s.standbys.findIndex(x => x.cluster.clusterName === standby);
     const covered = this.s.primaries.filter((_, i) => i % this.s.standbys.length === index);
     const names = covered.length ? covered.map(p => p.clusterName) : [this.s.standbys[index].mirrors.clusterName];
-    return names.reduce((n, p) => n + (this.facts.primaryReplicas[p] ?? 0), 0);
+    return names.reduce((n, p) => n + (ownValue(this.facts.primaryReplicas, p) ?? 0), 0);
   }
 
   /** Rewrites the standby's ExternalSecrets to the stores the pair maps the primary's to. */
