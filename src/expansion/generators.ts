@@ -379,8 +379,8 @@ export function deepMerge(dst: GoMap, src: GoMap, override: boolean): GoMap {
   const out: GoMap = { ...dst };
   for (const [k, v] of Object.entries(src)) {
     const cur = out[k];
-    if (isMap(cur) && isMap(v)) out[k] = deepMerge(cur, v, override);
-    else if (!Object.prototype.hasOwnProperty.call(out, k) || cur === null || override) out[k] = v;
+    if (isMap(cur) && isMap(v)) setKey(out, k, deepMerge(cur, v, override));
+    else if (!Object.prototype.hasOwnProperty.call(out, k) || cur === null || override) setKey(out, k, v);
   }
   return out;
 }
@@ -433,10 +433,10 @@ function interpolateGenerator(generator: any, params: Params, ctx: ExpansionCont
       for (const k of Object.keys(values).sort(compareStrings)) {
         const v = values[k];
         try {
-          resolved[k] = typeof v === 'string' ? renderString(v, params, ctx.goTemplate, ctx.goTemplate ? 'error' : ctx.missingKey) : v;
+          setKey(resolved, k, typeof v === 'string' ? renderString(v, params, ctx.goTemplate, ctx.goTemplate ? 'error' : ctx.missingKey) : v);
         } catch (e) {
           if (!(e instanceof TemplateError)) throw e;
-          if (/map has no entry for key|can't evaluate field/.test(e.message)) { resolved[k] = v; continue; }
+          if (/map has no entry for key|can't evaluate field/.test(e.message)) { setKey(resolved, k, v); continue; }
           throw new TemplateError(`failed to pre-resolve Values key ${JSON.stringify(k)}: ${e.message}`);
         }
       }

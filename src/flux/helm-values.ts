@@ -1,3 +1,5 @@
+import { setOwn } from '../private/util';
+
 /**
  * Helm's merge of values files, for folding an Argo CD Helm source's values into a HelmRelease's inline `values`.
  *
@@ -17,11 +19,11 @@ export function mergeHelmValues(a: Record<string, unknown>, b: Record<string, un
     if (isMap(v)) {
       const existing = out[k];
       if (isMap(existing)) {
-        out[k] = mergeHelmValues(existing, v);
+        setOwn(out, k, mergeHelmValues(existing, v));
         continue;
       }
     }
-    out[k] = v;
+    setOwn(out, k, v);
   }
   return out;
 }

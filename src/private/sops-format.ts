@@ -19,6 +19,7 @@
 import type * as YAML from 'yaml';
 import { compileGoRegExp } from './go-regexp';
 import { yamlModule } from './lazy';
+import { setOwn } from './util';
 
 /** SOPS' default `unencrypted_suffix` [SOPS:sops.go DefaultUnencryptedSuffix]. */
 export const DEFAULT_UNENCRYPTED_SUFFIX = '_unencrypted';
@@ -127,7 +128,7 @@ export function readSopsYaml(text: string): SopsDocument {
     for (const pair of contents.items) {
       const key = yamlModule().isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
       if (key === 'sops') continue;
-      data[key] = toJs(pair.value);
+      setOwn(data, key, toJs(pair.value)); // (`__proto__` is a valid Secret key)
     }
     documents.push(data);
     walk(contents, [], docs.length > 1 ? `document ${di + 1}: ` : '', [], (path, display, node, comments) => {

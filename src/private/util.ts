@@ -27,8 +27,11 @@ export function sortedMap<T>(map: Record<string, T> | undefined): Record<string,
   return out;
 }
 
-/** `out[key] = value`, as an own property even for the key `__proto__` (which an assignment would not create). */
-function setOwn(out: any, key: string, value: unknown): void {
+/**
+ * `out[key] = value`, as an own property even for the key `__proto__` (an assignment would set the prototype, or
+ * do nothing, and the key would be lost): for keys that come from user data.
+ */
+export function setOwn(out: any, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   else out[key] = value;
 }

@@ -11,7 +11,7 @@ import { Fleet } from '../fleet/fleet';
 import { registryChangedError, RegistrySnapshot, selectClusters } from '../private/cluster-selection';
 import { show, throwIfInvalid } from '../private/errors';
 import { dns1123LabelErrors, labelMapErrors, qualifiedNameErrors } from '../private/names';
-import { compareCodeUnits } from '../private/util';
+import { compareCodeUnits, setOwn } from '../private/util';
 import type { VersionsFile } from '../promotion/versions-file';
 
 /** Helm values that depend on one cluster label, written as one values file per label value. */
@@ -272,7 +272,7 @@ function deepMerge(base: Record<string, any>, extra: Record<string, any>): Recor
   const out: Record<string, any> = { ...base };
   for (const [k, v] of Object.entries(extra)) {
     const b = out[k];
-    out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b) ? deepMerge(b, v) : v;
+    setOwn(out, k, v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b) ? deepMerge(b, v) : v);
   }
   return out;
 }

@@ -1,4 +1,7 @@
 import * as fc from 'fast-check';
+import { deepMerge } from '../../src/expansion/generators';
+import { mergeHelmValues } from '../../src/flux/helm-values';
+import { readSopsYaml } from '../../src/private/sops-format';
 import { cloneData, ownValue, sortDeep, sortedMap, sortObjectKeys } from '../../src/private/util';
 
 /**
@@ -172,5 +175,31 @@ describe('own keys only', () => {
       const first = ['apiVersion', 'kind', 'metadata'].filter(k => Object.prototype.hasOwnProperty.call(object, k));
       expect(Object.keys(sorted).filter(k => !/^(0|[1-9][0-9]*)$/.test(k)).slice(0, first.length)).toEqual(first);
     }), { numRuns: 300 });
+  });
+});
+
+describe('keys named __proto__ in user data', () => {
+  test('GIVEN maps with a __proto__ key WHEN merged as Helm and Argo CD's generators merge values THEN the key is kept as data', () => {
+    // GIVEN
+    const a = JSON.parse('{"x": 1}');
+    const b = JSON.parse('{"__proto__": {"polluted": true}, "y": {"__proto__": "v"}}');
+    // WHEN
+    const merged = [mergeHelmValues(a, b), deepMerge(a, b, true), deepMerge(a, b, false)];
+    // THEN every result has the key as its own, and no prototype changed
+    for (const m of merged) {
+      expect(Object.keys(m)).toEqual(['x', '__proto__', 'y']);
+      expect(Object.getPrototypeOf(m)).toBe(Object.prototype);
+      expect(JSON.stringify(m)).toBe('{"x":1,"__proto__":{"polluted":true},"y":{"__proto__":"v"}}');
+    }
+    expect(({} as any).polluted).toBeUndefined();
+  });
+
+  test('GIVEN a SOPS file with a data key __proto__ WHEN read THEN the key is in its document (and scanned)', () => {
+    // GIVEN
+    const text = '__proto__: ENC[AES256_GCM,data:abc=,iv:abc=,tag:abc=,type:str]\nplain: value\nsops:\n  version: 3.9.0\n';
+    // WHEN
+    const read = readSopsYaml(text);
+    // THEN
+    expect(Object.keys(read.documents[0])).toEqual(['__proto__', 'plain']);
   });
 });

@@ -8,6 +8,7 @@ import { deepEqual, empty, FunctionError, fn, int64, mapOf, nilSlice, NIL_SLICES
 import { JsonError, JsonSyntaxError, marshal, unmarshal } from './json';
 import { checkListLength } from './limits';
 import { compareStrings, GO_TYPES, GoMap, GoValue, hasKey, isGoObject, isMap, kindName, NO_VALUE, sortedKeys, typeName } from './values';
+import { setOwn } from '../../private/util';
 
 const NIL_DEREF = 'runtime error: invalid memory address or nil pointer dereference';
 
@@ -120,11 +121,8 @@ function dict(...v: GoValue[]): GoMap {
   return d;
 }
 
-/** Sets a key without ever touching the prototype (a key may be `__proto__`). */
-export function setKey(m: GoMap, k: string, v: GoValue): void {
-  if (k === '__proto__') Object.defineProperty(m, k, { value: v, enumerable: true, writable: true, configurable: true });
-  else m[k] = v;
-}
+/** Sets a key without ever touching the prototype (a key may be `__proto__`): `util.setOwn`, typed for Go maps. */
+export const setKey: (m: GoMap, k: string, v: GoValue) => void = setOwn;
 
 /** A map argument that Go would write to: a nil map panics. */
 function writable(d: GoMap | null): GoMap {
