@@ -179,7 +179,7 @@ describe('own keys only', () => {
 });
 
 describe('keys named __proto__ in user data', () => {
-  test('GIVEN maps with a __proto__ key WHEN merged as Helm and Argo CD's generators merge values THEN the key is kept as data', () => {
+  test('GIVEN maps with a __proto__ key WHEN merged as Helm and Argo CD generators merge values THEN the key is kept as data', () => {
     // GIVEN
     const a = JSON.parse('{"x": 1}');
     const b = JSON.parse('{"__proto__": {"polluted": true}, "y": {"__proto__": "v"}}');
