@@ -15,7 +15,7 @@ import { argocdL1 } from '../private/lazy';
 import { dns1123SubdomainErrors, dns1123LabelErrors } from '../private/names';
 import { subscriptionAnnotations } from '../private/notifications';
 import { definePlacement } from '../private/placement';
-import { sortedMap, undefinedIfEmpty } from '../private/util';
+import { setOwn, sortedMap, undefinedIfEmpty } from '../private/util';
 
 /** What the ApplicationSet controller may do to the Applications it generates (`syncPolicy.applicationsSync`). */
 export enum ApplicationsSyncPolicy {
@@ -435,7 +435,7 @@ function renderParams(value: any, mode: TemplateMode): any {
   if (Array.isArray(value)) return value.map(v => renderParams(v, mode));
   if (value && typeof value === 'object') {
     const out: any = {};
-    for (const [k, v] of Object.entries(value)) out[TemplateParam._render(k, mode)] = renderParams(v, mode);
+    for (const [k, v] of Object.entries(value)) setOwn(out, TemplateParam._render(k, mode), renderParams(v, mode));
     return out;
   }
   return value;

@@ -10,7 +10,7 @@
  * Target selection follows kustomize's `SelectorRegex` (api/types/selector.go): each of group, version, kind,
  * name and namespace, when given, is a regular expression anchored at both ends (`^(?:…)$`).
  */
-import { pushAll } from '../private/util';
+import { pushAll, setOwn } from '../private/util';
 import { parseYamlDocument } from '../private/yaml-input';
 
 /** A file system view of the tree (tree-relative, '/'-separated paths). */
@@ -234,7 +234,7 @@ function put(root: any, path: string[], value: any, mode: 'add' | 'replace', at:
     }
   } else if (isObject(parent)) {
     if (mode === 'replace' && !Object.prototype.hasOwnProperty.call(parent, last)) throw new KustomizeError(`${at}: replace of missing '/${path.join('/')}'`);
-    parent[last] = value;
+    setOwn(parent, last, value); // (a key `__proto__` is data)
   } else {
     throw new KustomizeError(`${at}: '/${path.slice(0, -1).join('/')}' is not a map or list`);
   }

@@ -191,3 +191,17 @@ describe('diffFields (properties)', () => {
     }));
   });
 });
+
+describe('jsonEqual with keys named like Object.prototype members', () => {
+  test('GIVEN objects whose only difference is a key named __proto__, constructor or toString WHEN compared THEN they differ', () => {
+    // GIVEN objects with the same number of keys, one of them inherited on the other side
+    const pairs = [
+      ['{"__proto__": {}}', '{"z": 1}'],
+      ['{"constructor": {}}', '{"z": 1}'],
+      ['{"toString": "x"}', '{"z": "x"}'],
+    ];
+    // WHEN / THEN
+    for (const [a, b] of pairs) expect([a, b, jsonEqual(JSON.parse(a), JSON.parse(b))]).toEqual([a, b, false]);
+    expect(jsonEqual(JSON.parse('{"__proto__": {"a": 1}}'), JSON.parse('{"__proto__": {"a": 1}}'))).toBe(true);
+  });
+});
