@@ -1,10 +1,11 @@
 /**
  * Worker thread of the write step's check of an untouched tree (see tree-check.ts): runs the check while the
- * main thread renders and posts the result; then, when the writer asks, looks at the second part of the files
- * again while the writer looks at the first, and says whether they are unchanged.
+ * main thread renders and posts the result; then, when the writer asks, takes its share of the writer's last
+ * look at the files (chunks from a shared cursor, see `takeChunks`) and says when it is done.
  */
 import { MessagePort, workerData } from 'worker_threads';
-import { Control, inspectTree, sameStats } from './tree-check';
+import { Control, inspectTree, sameStats, takeChunks } from './tree-check';
+import { TreeInspector } from './tree-inspector';
 
 const data = workerData as { root: string; port: MessagePort; control: Int32Array };
 const c = data.control;
@@ -21,13 +22,13 @@ if (inspected !== undefined) {
   Atomics.wait(c, Control.COMMAND, 0);
   if (Atomics.load(c, Control.COMMAND) === 1) {
     const { tree, paths } = inspected;
-    let same: boolean;
+    const inspector = new TreeInspector(data.root);
     try {
-      same = sameStats(data.root, i => paths[i], tree.stats, Atomics.load(c, Control.FROM), paths.length);
+      takeChunks(c, paths.length, (from, to) => sameStats(inspector, i => paths[i], tree.stats, from, to));
     } catch {
-      same = false;
+      // (takeChunks has set CHANGED: the writer checks by itself)
     }
-    Atomics.store(c, Control.VERDICT, same ? 1 : 2);
-    Atomics.notify(c, Control.VERDICT);
+    Atomics.store(c, Control.DONE, 1);
+    Atomics.notify(c, Control.DONE);
   }
 }

@@ -33,12 +33,21 @@ export interface VouchedTree {
   readonly otherPart?: OtherPart;
 }
 
-/** A worker's share of the writer's last look at the files. */
+/**
+ * The worker's help with the writer's last look at the files: both threads take the next files from one shared
+ * cursor, a chunk at a time, so that each does as much as it can (the worker is often done with its own check
+ * long before the render ends, or busy when the two threads' `lstat`s contend).
+ */
 export interface OtherPart {
-  /** Starts looking at the files from index `from` on. */
-  start(from: number): void;
-  /** Whether they are all as the check saw them (waiting for the worker; false if it does not answer). */
-  unchanged(): boolean;
+  /** Starts the worker taking chunks. */
+  start(): void;
+  /**
+   * Takes chunks on this thread too, `same(from, to)` looking at files `from` to `to`; then waits for the
+   * worker's last chunk. Whether every file was unchanged (false if the worker does not answer).
+   */
+  share(count: number, same: (from: number, to: number) => boolean): boolean;
+  /** Stops the worker taking chunks (the writer does not need them). */
+  abandon(): void;
 }
 
 /** The check itself (on whichever thread): the vouched tree, or undefined when the writer must look closer. */
@@ -65,9 +74,11 @@ export function inspectTree(root: string): { tree: VouchedTree; paths: string[] 
   return { tree: { digest: entriesDigest(paths.length, i => paths[i], i => files[paths[i]]), state, stats }, paths };
 }
 
-/** Whether the files `from` to `to` (their paths by index) are regular files, reached without links, with the recorded stats. */
-export function sameStats(root: string, pathOf: (i: number) => string, stats: Float64Array, from: number, to: number): boolean {
-  const inspector = new TreeInspector(root);
+/**
+ * Whether the files `from` to `to` (their paths by index) are regular files, reached without links, with the
+ * recorded stats (`inspector` remembers the ancestors it has listed, from one chunk to the next).
+ */
+export function sameStats(inspector: TreeInspector, pathOf: (i: number) => string, stats: Float64Array, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
     const at = inspector.lookupWithStat(pathOf(i));
     if (at.blockedAt !== undefined || at.type !== 'file') return false;
@@ -90,14 +101,18 @@ export function vouchedNoop(
   if (now === undefined || now.length !== vouched.state.length || now.some((v, i) => v !== vouched.state[i])) return false;
   if (vouched.stats.length !== files.length * 4) return false;
   // What the check saw may have changed while the program rendered: every file is looked at again (lstat only),
-  // now, the second part of them by the worker while this thread takes the first.
-  const split = vouched.otherPart ? Math.floor(files.length / 2) : files.length;
-  vouched.otherPart?.start(split);
+  // now, by this thread and the worker together.
+  const other = vouched.otherPart;
+  other?.start();
   const digest = entriesDigest(files.length, i => files[i].path, i => files[i].hash ?? createHash('sha256').update(files[i].content).digest('hex'));
-  if (digest !== vouched.digest) return false; // (so the worker's paths are these files' paths)
-  if (writeBegun(new TreeInspector(root))) return false;
-  if (!sameStats(root, i => files[i].path, vouched.stats, 0, split)) return false;
-  return vouched.otherPart ? vouched.otherPart.unchanged() : true;
+  // (An equal digest also means that the worker's paths are these files' paths, in this order.)
+  if (digest !== vouched.digest || writeBegun(new TreeInspector(root))) {
+    other?.abandon();
+    return false;
+  }
+  const inspector = new TreeInspector(root);
+  const same = (from: number, to: number) => sameStats(inspector, i => files[i].path, vouched.stats, from, to);
+  return other ? other.share(files.length, same) : same(0, files.length);
 }
 
 /** sha256 of a tree's entries, each path JSON-quoted with its hash, in the given (sorted) order. */
@@ -152,17 +167,41 @@ export function startTreeCheck(outdir: string, minManifestBytes = MIN_MANIFEST_B
 export const Control = {
   /** Becomes 1 when the worker has posted its result. */
   POSTED: 0,
-  /** Set by the main thread: 1 to look at the files again from `FROM` on, 2 to stop. */
+  /** Set by the main thread: 1 to take part in the last look at the files, 2 to stop. */
   COMMAND: 1,
-  FROM: 2,
-  /** Set by the worker: 1 when they are unchanged, 2 when not. */
-  VERDICT: 3,
+  /** The index of the next file to look at: a thread takes `CHUNK` files by adding `CHUNK` to it. */
+  NEXT: 2,
+  /** Set to 1 by whichever thread finds a file changed (or fails, or is told to stop): both stop taking chunks. */
+  CHANGED: 3,
+  /** Set to 1 by the worker when it takes no more chunks. */
+  DONE: 4,
 } as const;
+
+/** Files per chunk of the shared last look (a few milliseconds of `lstat`s). */
+const CHUNK = 256;
+
+/**
+ * Takes chunks of `count` files from the shared cursor until none is left or a thread found a change; a chunk
+ * that `same` finds changed (or that throws) stops both threads.
+ */
+export function takeChunks(control: Int32Array, count: number, same: (from: number, to: number) => boolean): void {
+  while (Atomics.load(control, Control.CHANGED) === 0) {
+    const from = Atomics.add(control, Control.NEXT, CHUNK);
+    if (from >= count) return;
+    let unchanged = false;
+    try {
+      unchanged = same(from, Math.min(from + CHUNK, count));
+    } finally {
+      if (!unchanged) Atomics.store(control, Control.CHANGED, 1);
+    }
+    if (!unchanged) return;
+  }
+}
 
 class WorkerTreeCheck implements TreeCheck {
   private readonly worker: Worker;
   private readonly port: MessagePort;
-  private readonly control = new Int32Array(new SharedArrayBuffer(16));
+  private readonly control = new Int32Array(new SharedArrayBuffer(4 * 5));
 
   public constructor(file: string, execArgv: string[], root: string) {
     const channel = new MessageChannel();
@@ -177,17 +216,22 @@ class WorkerTreeCheck implements TreeCheck {
     const tree = vouchedTreeOf(receiveMessageOnPort(this.port)?.message);
     if (tree === undefined) return undefined;
     const otherPart: OtherPart = {
-      start: from => {
-        Atomics.store(c, Control.FROM, from);
+      start: () => {
         Atomics.store(c, Control.COMMAND, 1);
         Atomics.notify(c, Control.COMMAND);
       },
-      unchanged: () => Atomics.wait(c, Control.VERDICT, 0, WAIT_MS) !== 'timed-out' && Atomics.load(c, Control.VERDICT) === 1,
+      share: (count, same) => {
+        takeChunks(c, count, same);
+        // The worker stops after the chunk it holds: its verdict is in CHANGED once it says it is done.
+        return Atomics.wait(c, Control.DONE, 0, WAIT_MS) !== 'timed-out' && Atomics.load(c, Control.CHANGED) === 0;
+      },
+      abandon: () => Atomics.store(c, Control.CHANGED, 1),
     };
     return { ...tree, otherPart };
   }
 
   public cancel(): void {
+    Atomics.store(this.control, Control.CHANGED, 1);
     Atomics.store(this.control, Control.COMMAND, 2);
     Atomics.notify(this.control, Control.COMMAND);
     void this.worker.terminate();

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { generation } from './fixtures/tree-generations';
 import * as treeCheck from '../../src/gitops/tree-check';
-import { checkVouchedTree, startTreeCheck, vouchedNoop } from '../../src/gitops/tree-check';
+import { checkVouchedTree, Control, startTreeCheck, takeChunks, vouchedNoop } from '../../src/gitops/tree-check';
 import * as treeState from '../../src/gitops/tree-state';
 import { writeTree } from '../../src/gitops/tree-writer';
 import { webFleetApp } from '../util';
@@ -154,9 +154,10 @@ describe('the check of an untouched tree', () => {
 
   test.each([
     ['no file', undefined, true],
-    ['the first file (the writer\'s part)', 0, false],
-    ['the last file (the worker\'s part)', -1, false],
-  ])('with the worker, the writer\'s last look (split with the worker) finds %s edited since the check', (_what, which, expected) => {
+    ['the first file', 0, false],
+    ['the last file', -1, false],
+    ['a file in the middle', Math.floor(files(1).length / 2), false],
+  ])('with the worker, the writer\'s last look (shared with the worker) finds %s edited since the check', (_what, which, expected) => {
     // GIVEN a settled tree, checked on a worker
     const dir = settledTree();
     const check = startTreeCheck(dir, 0)!;
@@ -224,5 +225,34 @@ describe('a FleetApp re-synth', () => {
       start.mockRestore();
       noop.mockRestore();
     }
+  });
+});
+
+describe('takeChunks (the shared cursor of the last look)', () => {
+  test('GIVEN two takers of one cursor WHEN the first finds nothing changed THEN every file is looked at once, in chunks, and the second gets none', () => {
+    // GIVEN
+    const control = new Int32Array(new SharedArrayBuffer(4 * 5));
+    const seen: Array<[number, number]> = [];
+    // WHEN
+    takeChunks(control, 600, (from, to) => { seen.push([from, to]); return true; });
+    takeChunks(control, 600, (from, to) => { seen.push([from, to]); return true; });
+    // THEN
+    expect(seen).toEqual([[0, 256], [256, 512], [512, 600]]);
+    expect(control[Control.CHANGED]).toBe(0);
+  });
+
+  test('GIVEN a chunk found changed, or one that throws WHEN taken THEN both takers stop', () => {
+    // GIVEN
+    const changed = new Int32Array(new SharedArrayBuffer(4 * 5));
+    const thrown = new Int32Array(new SharedArrayBuffer(4 * 5));
+    let calls = 0;
+    // WHEN
+    takeChunks(changed, 10_000, () => ++calls < 2);
+    takeChunks(changed, 10_000, () => { calls += 100; return true; });
+    expect(() => takeChunks(thrown, 10_000, () => { throw new Error('EIO'); })).toThrow('EIO');
+    // THEN
+    expect(calls).toBe(2);
+    expect(changed[Control.CHANGED]).toBe(1);
+    expect(thrown[Control.CHANGED]).toBe(1);
   });
 });
