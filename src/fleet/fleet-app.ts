@@ -142,7 +142,9 @@ export class FleetApp extends App {
     let result: ReturnType<typeof import('../gitops/tree-writer').writeTree>;
     try {
       const vouched = check?.finish();
-      result = treeWriterModule().writeTree(outdir, files, { linkIdentical: this.linkIdenticalFiles, force: this.force, vouched });
+      result = treeWriterModule().writeTree(outdir, files, {
+        linkIdentical: this.linkIdenticalFiles, force: this.force, vouched, entriesDigest: rendering.entriesDigest,
+      });
     } finally {
       check?.cancel();
     }
@@ -182,6 +184,8 @@ export class FleetApp extends App {
     planKey?: string;
     /** What an earlier synth concluded from the same fleet inputs (the model and the plan are then not computed). */
     memo?: PlanMemo;
+    /** The `entriesDigest` of `files` (their paths and hashes, in order), when it was computed with the plan key. */
+    entriesDigest?: string;
   } {
     const secretAllowances = SecretScan._allowancesOf(this);
     const knownClean = verdicts.enabled ? verdicts.keys : undefined;
@@ -211,13 +215,15 @@ export class FleetApp extends App {
     // The model, the plan and the proofs are functions of the files and these inputs: an earlier synth of this
     // tree that saw exactly the same ones passed the proofs and planned this plan. Sharded fleets (the plan
     // rewrites cluster Secrets) and Flux fleets (translated from the plan) are always computed.
-    const planKey = verdicts.enabled && sharded.length === 0 && !fleets.some(f => f.engine.isFlux)
-      ? verdictCacheModule().planInputKey({
+    const keys = verdicts.enabled && sharded.length === 0 && !fleets.some(f => f.engine.isFlux)
+      ? verdictCacheModule().planInputKeys({
         files, rest: { fleetProofs: this.fleetProofs, acknowledgements, externalProjects, constructOf: [...constructOf] },
       })
       : undefined;
+    const planKey = keys?.plan;
     const memo = planKey !== undefined ? verdicts.plannedFor(planKey) : undefined;
-    if (memo !== undefined) return { files, waived: memo.waived, cleanKeys, planKey, memo };
+    // (`files` is returned as it was hashed: the digest of its entries saves the writer's no-op check a pass.)
+    if (memo !== undefined) return { files, waived: memo.waived, cleanKeys, planKey, memo, entriesDigest: keys!.entries };
     const entries: TreeEntry[] = files.filter(f => f.object !== undefined); // a RenderedFile is a TreeEntry
     let model = fleetModelModule().modelFromEntries(entries, acknowledgements);
     let plan = fleetPlanModule().computePlan(model, externalProjects, sharding);

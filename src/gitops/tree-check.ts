@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import { types } from 'util';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { TreeInspector } from './tree-inspector';
-import { COMMIT_MARKER, JOURNAL, MANIFEST, NEXT_MANIFEST, readManifest, STAGING, STAT_CACHE, STATE_DIR, StatCache, statRecord } from './tree-state';
+import { COMMIT_MARKER, entryText, JOURNAL, MANIFEST, NEXT_MANIFEST, readManifest, STAGING, STAT_CACHE, STATE_DIR, StatCache, statRecord } from './tree-state';
 import { compareCodeUnits, updateWithLines } from '../private/util';
 import { workerScript } from '../private/worker-script';
 
@@ -93,9 +93,10 @@ export function sameStats(inspector: TreeInspector, pathOf: (i: number) => strin
  * Whether writing `files` (sorted by path in code units) leaves the vouched tree exactly as it is: the same
  * paths with the same hashes, neither the manifest nor the stat cache changed since the check, no write begun
  * since, and every file still a regular file, reached without a link, with the stat the check recorded.
+ * `digest`, when given, is the `entriesDigest` of exactly `files` (the plan key computes it on its way).
  */
 export function vouchedNoop(
-  root: string, vouched: VouchedTree, files: readonly { readonly path: string; readonly content: string; readonly hash?: string }[],
+  root: string, vouched: VouchedTree, files: readonly { readonly path: string; readonly content: string; readonly hash?: string }[], digest?: string,
 ): boolean {
   const now = stateStat(root);
   if (now === undefined || now.length !== vouched.state.length || now.some((v, i) => v !== vouched.state[i])) return false;
@@ -104,7 +105,7 @@ export function vouchedNoop(
   // now, by this thread and the worker together.
   const other = vouched.otherPart;
   other?.start();
-  const digest = entriesDigest(files.length, i => files[i].path, i => files[i].hash ?? createHash('sha256').update(files[i].content).digest('hex'));
+  digest ??= entriesDigest(files.length, i => files[i].path, i => files[i].hash ?? createHash('sha256').update(files[i].content).digest('hex'));
   // (An equal digest also means that the worker's paths are these files' paths, in this order.)
   if (digest !== vouched.digest || writeBegun(new TreeInspector(root))) {
     other?.abandon();
@@ -115,10 +116,10 @@ export function vouchedNoop(
   return other ? other.share(files.length, same) : same(0, files.length);
 }
 
-/** sha256 of a tree's entries, each path JSON-quoted with its hash, in the given (sorted) order. */
+/** sha256 of a tree's entries (`entryText`, one per line), in the given (sorted) order. */
 function entriesDigest(count: number, pathOf: (i: number) => string, hashOf: (i: number) => unknown): string {
   const hash = createHash('sha256');
-  updateWithLines(hash, count, i => `${JSON.stringify(pathOf(i))} ${JSON.stringify(hashOf(i))}\n`);
+  updateWithLines(hash, count, i => `${entryText(pathOf(i), hashOf(i))}\n`);
   return hash.digest('hex');
 }
 

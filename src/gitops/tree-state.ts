@@ -31,6 +31,14 @@ const MAX_STATE_BYTES = 128 * 1024 * 1024;
 /** State files are flat: the manifest nests 2 levels, a journal 3; deeper JSON is refused before it is parsed. */
 const MAX_STATE_DEPTH = 8;
 
+/**
+ * One manifest entry as the tree's digests hash it (`entriesDigest`, and the plan key's line, which begins with it):
+ * the path and the hash, each JSON-quoted, so that no two different entries give the same text.
+ */
+export function entryText(path: string, hash: unknown): string {
+  return `${JSON.stringify(path)} ${JSON.stringify(hash)}`;
+}
+
 /** A state file that is damaged or was edited into something the writer refuses to act on. */
 export class TreeStateError extends Error {
   constructor(message: string) {

@@ -140,6 +140,11 @@ export interface WriteTreeOptions {
    * write are exactly the vouched tree's, the write is a no-op without checking again.
    */
   readonly vouched?: VouchedTree;
+  /**
+   * The `entriesDigest` of `files` as given (their paths and hashes, in order), when the caller computed it: used
+   * by the no-op check of a vouched tree when `files` is a list already sorted by path.
+   */
+  readonly entriesDigest?: string;
 }
 
 /** One file of a tree to write. */
@@ -170,7 +175,8 @@ export function writeTree(outdir: string, files: Map<string, string> | readonly 
   for (const f of list) checkRelative(f.path);
   const root = prepareRoot(outdir);
   const recovered = recoverTree(root);
-  if (options.vouched !== undefined && recovered === undefined && vouchedNoop(root, options.vouched, list)) {
+  const digest = list === files ? options.entriesDigest : undefined; // (for the list it was computed for)
+  if (options.vouched !== undefined && recovered === undefined && vouchedNoop(root, options.vouched, list, digest)) {
     return { written: [], deleted: [], unchanged: list.length, recovered };
   }
   const statCache = StatCache.read(root);

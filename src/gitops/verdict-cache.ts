@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ProcessOptions } from './process-object';
-import { ensureStateIgnored, MANIFEST, readStateFile, STATE_DIR, statRecord, writeStateFile } from './tree-state';
+import { ensureStateIgnored, entryText, MANIFEST, readStateFile, STATE_DIR, statRecord, writeStateFile } from './tree-state';
 import { compareCodeUnits, updateWithLines } from '../private/util';
 import { parseJsonBounded } from '../private/yaml-input';
 
@@ -157,7 +157,17 @@ export interface PlanInputs {
  * many files (a Workload variant's) are serialized once.
  */
 export function planInputKey(inputs: PlanInputs): string {
+  return planInputKeys(inputs).plan;
+}
+
+/**
+ * `planInputKey`, and on the way the `entriesDigest` of the files' paths and hashes (tree-check.ts), which the
+ * writer's no-op check would otherwise compute in a second pass over every file: each file's line of the plan
+ * key begins with its `entryText`.
+ */
+export function planInputKeys(inputs: PlanInputs): { plan: string; entries: string } {
   const hash = createHash('sha256').update(`plan-v2\0${libraryFingerprint()}\0${JSON.stringify(inputs.rest)}\n`);
+  const entries = createHash('sha256');
   // Objects and image lists shared by many files (a Workload variant's) are hashed once, in order of first use,
   // each under a number that the files then name: equal keys still mean equal values file by file.
   const shared = createHash('sha256');
@@ -170,6 +180,7 @@ export function planInputKey(inputs: PlanInputs): string {
     }
     return id;
   };
+  let entriesChunk = '';
   updateWithLines(hash, inputs.files.length, i => {
     const f = inputs.files[i];
     // Each field JSON-quoted, numbered or fixed-form, so that no two different inputs give the same text.
@@ -178,9 +189,16 @@ export function planInputKey(inputs: PlanInputs): string {
       : f.object === undefined ? 'u' : f.object !== null && typeof f.object === 'object' ? `#${idOf(f.object)}` : JSON.stringify(f.object);
     const images = f.images === undefined ? 'u' : `#${idOf(f.images)}`;
     const origin = f.origin === undefined ? 'u' : JSON.stringify(f.origin);
-    return `${JSON.stringify(f.path)} ${JSON.stringify(f.hash)} ${images} ${origin} ${object}\n`;
+    const entry = entryText(f.path, f.hash);
+    entriesChunk += `${entry}\n`;
+    if (entriesChunk.length > 65_536) {
+      entries.update(entriesChunk);
+      entriesChunk = '';
+    }
+    return `${entry} ${images} ${origin} ${object}\n`;
   });
-  return hash.update(`\0${shared.digest('hex')}`).digest('hex');
+  entries.update(entriesChunk);
+  return { plan: hash.update(`\0${shared.digest('hex')}`).digest('hex'), entries: entries.digest('hex') };
 }
 
 function planMemoOf(v: any): PlanMemo | undefined {

@@ -6,6 +6,7 @@ import * as treeCheck from '../../src/gitops/tree-check';
 import { checkVouchedTree, Control, startTreeCheck, takeChunks, vouchedNoop } from '../../src/gitops/tree-check';
 import * as treeState from '../../src/gitops/tree-state';
 import { writeTree } from '../../src/gitops/tree-writer';
+import { planInputKey, planInputKeys } from '../../src/gitops/verdict-cache';
 import { webFleetApp } from '../util';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-check-'));
@@ -254,5 +255,21 @@ describe('takeChunks (the shared cursor of the last look)', () => {
     expect(calls).toBe(2);
     expect(changed[Control.CHANGED]).toBe(1);
     expect(thrown[Control.CHANGED]).toBe(1);
+  });
+});
+
+describe('the entries digest computed with the plan key', () => {
+  test('GIVEN a synthesized tree WHEN its files are rendered again THEN planInputKeys gives the digest the check computes from the manifest', () => {
+    // GIVEN
+    const dir = tmp();
+    webFleetApp(dir).synth();
+    // WHEN
+    const { files } = webFleetApp(dir)._render();
+    const keys = planInputKeys({ files, rest: {} });
+    // THEN
+    expect(keys.entries).toBe(checkVouchedTree(dir)!.digest);
+    expect(keys.plan).toBe(planInputKey({ files, rest: {} }));
+    // and it depends on every entry
+    expect(planInputKeys({ files: files.slice(1), rest: {} }).entries).not.toBe(keys.entries);
   });
 });
