@@ -264,12 +264,12 @@ describe('the entries digest computed with the plan key', () => {
     const dir = tmp();
     webFleetApp(dir).synth();
     // WHEN
-    const { files } = webFleetApp(dir)._render();
-    const keys = planInputKeys({ files, rest: {} });
+    const rendered = webFleetApp(dir)._render().files;
+    const keys = planInputKeys({ files: rendered, rest: {} });
     // THEN
     expect(keys.entries).toBe(checkVouchedTree(dir)!.digest);
-    expect(keys.plan).toBe(planInputKey({ files, rest: {} }));
+    expect(keys.plan).toBe(planInputKey({ files: rendered, rest: {} }));
     // and it depends on every entry
-    expect(planInputKeys({ files: files.slice(1), rest: {} }).entries).not.toBe(keys.entries);
+    expect(planInputKeys({ files: rendered.slice(1), rest: {} }).entries).not.toBe(keys.entries);
   });
 });
