@@ -9,7 +9,7 @@ import { clusterSecretAnnotations, secretSettingErrors } from '../private/cluste
 import { show, throwIfInvalid, validateLater } from '../private/errors';
 import { formatProblem, inputErrors, renderExternalSecretSpec, webhookProblems } from '../private/external-secret-spec';
 import { cdk8sPlus, externalSecretsL1 } from '../private/lazy';
-import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
+import { annotationMapErrors, constructIdFor, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
 import { definePlacement } from '../private/placement';
 import { sortedMap, undefinedIfEmpty } from '../private/util';
 import type { SealingCertificate } from '../secrets/sealing-certificate';
@@ -260,7 +260,7 @@ export class Cluster extends Construct implements ICluster {
    * returned chart is written to `clusters/<cluster>/<application>/`.
    */
   public addManifests(applicationName: string, options: ClusterManifestsOptions = {}): ClusterManifests {
-    return new ClusterManifests(this, applicationName, { ...options, cluster: this });
+    return new ClusterManifests(this, constructIdFor(applicationName), { ...options, applicationName, cluster: this });
   }
 
   /** The `stringData` of the cluster Secret, every value a string as Argo CD wants. */

@@ -9,7 +9,7 @@ import { FleetEngine } from '../flux/fleet-engine';
 import { show, throwIfInvalid } from '../private/errors';
 import { FLEET_APP_SYMBOL } from '../private/fleet-app-marker';
 import { scannerModule } from '../private/lazy';
-import { dns1123LabelErrors, qualifiedNameErrors } from '../private/names';
+import { constructIdFor, dns1123LabelErrors, qualifiedNameErrors } from '../private/names';
 import { MAX_CONTROLLER_REPLICAS } from '../private/shard-limits';
 import type { ISecretStore } from '../secrets/secret-store';
 
@@ -155,15 +155,14 @@ export class Fleet extends Construct {
 
   /** Registers a cluster. `clusterName` is its Argo CD name (a DNS-1123 label) and its construct id. */
   public addCluster(clusterName: string, options: ClusterOptions): Cluster {
-    // constructs keeps a scope's children in a plain object, where an id named like an Object.prototype member
-    // (`constructor`, a valid cluster name) is taken: such a cluster gets another construct id.
-    const inherited = typeof clusterName === 'string' && clusterName in Object.prototype;
-    if (!inherited && this.node.tryFindChild(clusterName)) {
+    // (`constructor` is a valid cluster name that constructs cannot take as an id: `constructIdFor`.)
+    const childId = constructIdFor(clusterName);
+    if (this.node.tryFindChild(childId)) {
       throw new Error(`[${this.node.path}] Fleet 'clusterName' ('${clusterName}') is already registered; cluster names must be unique`);
     }
     // A name that cannot be a construct id (empty, or with '/') still reaches Cluster's own validation, which
     // reports it together with every other bad prop.
-    const id = clusterName && !clusterName.includes('/') && !inherited ? clusterName : `Cluster${this.registry.size}`;
+    const id = clusterName && !clusterName.includes('/') ? childId : `Cluster${this.registry.size}`;
     return new Cluster(this, id, { ...options, clusterName });
   }
 

@@ -172,3 +172,12 @@ export function objectNameErrors(apiVersion: unknown, kind: unknown, name: unkno
   if (typeof name !== 'string') return [`must be a string (${rule.rule})`];
   return rule.errors(name).map(e => `${e} (${rule.rule})`);
 }
+
+/**
+ * The construct id for a user-given name (a cluster's, an application's): the name itself, unless constructs
+ * cannot take it. It keeps a scope's children in a plain object, where the ids `constructor`, `toString`… are
+ * taken by Object.prototype; such a name gets the suffix `.Id`, which no Kubernetes name has (no capitals).
+ */
+export function constructIdFor(name: string): string {
+  return typeof name === 'string' && name in Object.prototype ? `${name}.Id` : name;
+}

@@ -9,7 +9,7 @@ import type { ICluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
 import { show, throwIfInvalid } from '../private/errors';
 import { processObjectModule } from '../private/lazy';
-import { dns1123LabelErrors } from '../private/names';
+import { constructIdFor, dns1123LabelErrors } from '../private/names';
 import { defineRawFiles, RawFile } from '../private/raw-files';
 import { sopsTextProblems } from '../private/sops-object';
 
@@ -98,7 +98,7 @@ export class SopsSecret extends Construct {
     const fileName = path.basename(props.file.path);
     for (const cluster of props.clusters) {
       const directory = `clusters/${cluster.clusterName}/${this.applicationName}`;
-      this.applications.push(new Application(this, cluster.clusterName, {
+      this.applications.push(new Application(this, constructIdFor(cluster.clusterName), {
         applicationName: `${this.applicationName}-${cluster.clusterName}`,
         destination: cluster,
         destinationNamespace: props.namespace,

@@ -75,6 +75,8 @@ describe('FleetApp', () => {
     const app = smallFleet(outdir, fleet => {
       const c = addCluster(fleet, 'constructor', { environment: 'production' });
       new k8s.KubeConfigMap(c.addManifests('web', { namespace: 'web' }), 'Config', { metadata: { name: 'web' }, data: { A: '1' } });
+      // and an application named so on another cluster
+      new k8s.KubeConfigMap(fleet.clusters[0].addManifests('constructor', { namespace: 'web' }), 'Config', { metadata: { name: 'c' }, data: { C: '3' } });
       new Workload(fleet, 'api', {
         namespace: 'api',
         matchLabels: { environment: 'production' },
@@ -89,6 +91,7 @@ describe('FleetApp', () => {
       'clusters/constructor/web/ConfigMap.web.yaml',
       'clusters/constructor/api/ConfigMap.api.yaml',
       'clusters/prod/api/ConfigMap.api.yaml',
+      'clusters/prod/constructor/ConfigMap.c.yaml',
     ]));
     expect(result.plan).toContain('constructor (https://constructor.k8s.example.com; environment=production)');
     expect(fs.readFileSync(path.join(outdir, 'argocd/platform/clusters/Secret.cluster-constructor.yaml'), 'utf-8')).toContain('name: constructor');

@@ -54,6 +54,17 @@ describe('SopsSecret', () => {
     });
   });
 
+  test('a cluster named like an Object.prototype member (constructor) gets its Application too', () => {
+    // GIVEN a cluster named constructor (a valid cluster name that constructs cannot take as an id)
+    const { app, fleet: f } = fleet();
+    const c = f.addCluster('constructor', { server: 'https://c.example.com', credentials: ClusterCredentials.awsIam({ clusterName: 'constructor' }), sopsAgeRecipient: prodKey.recipient });
+    // WHEN
+    new SopsSecret(f, 'payments-api', { file: sopsFile([prodKey.recipient]), clusters: [c], namespace: 'payments' });
+    // THEN
+    const files = app.renderFiles();
+    expect(Object.keys(files)).toEqual(expect.arrayContaining(['argocd/platform/applications/Application.payments-api-constructor.yaml', 'clusters/constructor/payments-api/ksops.yaml']));
+  });
+
   test('re-synth writes the same bytes (the file is never re-encrypted or re-serialized)', () => {
     const file = sopsFile([prodKey.recipient]);
     const render = () => {
