@@ -116,6 +116,11 @@ export interface TreeFileContent {
    * in full.
    */
   readonly objectsScanned?: boolean;
+  /**
+   * The sha256 of `content`, when known: files with equal hashes share one credential-format check (cheaper
+   * than keying them by their text, which is hashed again for every file).
+   */
+  readonly hash?: string;
 }
 
 /** Text that may hold a credential format (FORMAT_TRIGGER without URLs; those are checked by `hasUrlCredentialShape`). */
@@ -140,12 +145,13 @@ function hasUrlCredentialShape(text: string): boolean {
 export function scanTreeFiles(files: Iterable<TreeFileContent>, allowances: readonly SecretAllowanceData[] = []): string[] {
   const problems: string[] = [];
   const cache = new Map<string, Array<{ document: unknown; findings: SecretFinding[] }>>();
-  /** Whether a text may hold what an object scan cannot see (by text: 60k files share a few thousand). */
+  /** Whether a text may hold what an object scan cannot see, by hash or text (60k files may share a few thousand). */
   const textTriggers = new Map<string, boolean>();
   for (const file of files) {
     if (file.objectsScanned) {
-      let triggered = textTriggers.get(file.content);
-      if (triggered === undefined) textTriggers.set(file.content, triggered = TEXT_TRIGGER.test(file.content) || hasUrlCredentialShape(file.content));
+      const key = file.hash ?? file.content;
+      let triggered = textTriggers.get(key);
+      if (triggered === undefined) textTriggers.set(key, triggered = TEXT_TRIGGER.test(file.content) || hasUrlCredentialShape(file.content));
       if (!triggered) continue;
     }
     const role = roleOfPath(file.path);

@@ -150,7 +150,7 @@ export class SecretScan {
         placement: { directory: '.', role: 'argocd' },
       });
     }
-    const scanned = files.map(f => ({ path: f.path, content: f.content, objectsScanned: f.object !== undefined }));
+    const scanned = files.map(f => ({ path: f.path, content: f.content, objectsScanned: f.object !== undefined, hash: f.hash }));
     const problems = scannerModule().scanTreeFiles(scanned, allowances);
     if (problems.length > 0) {
       throw new Error(`Secret scan failed (nothing was written; keep secrets out of Git with an ExternalSecret, a SealedSecret or SOPS, or declare a false positive with SecretScan.allow()):\n  ${problems.join('\n  ')}`);
