@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { k8s } from 'cdk8s-plus-28';
+import * as fc from 'fast-check';
 import * as yaml from 'js-yaml';
 import {
   AppProject, Application, ApplicationSet, ApplicationSource, ClusterCredentials, ClusterManifests, Fleet, FleetApp, FleetProps,
@@ -111,4 +112,20 @@ export function generatorsOf(...generators: IApplicationSetGenerator[]): any[] {
     template: { applicationName: `app-${TemplateParam.element('number')}`, destinationNamespace: 'x', destinationName: 'in-cluster', source: ApplicationSource.git({ path: 'x' }) },
   });
   return renderObjects(app)['argocd/platform/applicationsets/ApplicationSet.set.yaml'].spec.generators;
+}
+
+/** Any JavaScript value fast-check makes, non-JSON ones included (Map, Set, Date, boxed, sparse, typed arrays, bigint). */
+export function anyValue(): fc.Arbitrary<unknown> {
+  return fc.anything({
+    maxDepth: 4,
+    withBoxedValues: true,
+    withMap: true,
+    withSet: true,
+    withNullPrototype: true,
+    withObjectString: true,
+    withBigInt: true,
+    withDate: true,
+    withSparseArray: true,
+    withTypedArray: true,
+  });
 }

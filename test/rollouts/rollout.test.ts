@@ -261,19 +261,20 @@ describe('Rollout: traffic routing', () => {
     expect((NginxTrafficRouting.of({ ingress: { host: 'h' } }) as any).mirrorRoute).toBeUndefined();
   });
 
-  test('weighted experiment step (experiment.md §Weighted Experiment Step with Traffic Routing): only through Istio', () => {
-    const istio = IstioTrafficRouting.of({ virtualService: { hosts: ['h'] } });
-    const objects = render(chart => new Rollout(chart, 'r', {
+  /** A Rollout through Istio whose one step is `istio.experiment(options, weights)`. */
+  const weightedExperiment = (istio: IstioTrafficRouting, options: Parameters<IstioTrafficRouting['experiment']>[0], weights: Record<string, number>) =>
+    render(chart => new Rollout(chart, 'r', {
       metadata: { name: 'guestbook' },
       podTemplate: { containers },
-      strategy: RolloutStrategy.canary({
-        trafficRouting: istio,
-        steps: [istio.experiment({
-          duration: Duration.hours(1),
-          templates: [{ name: 'experiment-baseline', specRef: ExperimentSpecRef.STABLE }, { name: 'experiment-canary', specRef: ExperimentSpecRef.CANARY }],
-        }, { 'experiment-baseline': 5, 'experiment-canary': 5 })],
-      }),
+      strategy: RolloutStrategy.canary({ trafficRouting: istio, steps: [istio.experiment(options, weights)] }),
     }));
+
+  test('weighted experiment step (experiment.md §Weighted Experiment Step with Traffic Routing): only through Istio', () => {
+    const istio = IstioTrafficRouting.of({ virtualService: { hosts: ['h'] } });
+    const objects = weightedExperiment(istio, {
+      duration: Duration.hours(1),
+      templates: [{ name: 'experiment-baseline', specRef: ExperimentSpecRef.STABLE }, { name: 'experiment-canary', specRef: ExperimentSpecRef.CANARY }],
+    }, { 'experiment-baseline': 5, 'experiment-canary': 5 });
     expect(strategyOf(objects).canary.steps).toEqual([{
       experiment: {
         duration: '1h',
@@ -287,16 +288,9 @@ describe('Rollout: traffic routing', () => {
     // GIVEN a weighted experiment whose template `constructor` has no weight
     const istio = IstioTrafficRouting.of({ virtualService: { hosts: ['h'] } });
     // WHEN it is rendered
-    const objects = render(chart => new Rollout(chart, 'r', {
-      metadata: { name: 'guestbook' },
-      podTemplate: { containers },
-      strategy: RolloutStrategy.canary({
-        trafficRouting: istio,
-        steps: [istio.experiment({
-          templates: [{ name: 'constructor', specRef: ExperimentSpecRef.STABLE }, { name: 'canary', specRef: ExperimentSpecRef.CANARY }],
-        }, { canary: 5 })],
-      }),
-    }));
+    const objects = weightedExperiment(istio, {
+      templates: [{ name: 'constructor', specRef: ExperimentSpecRef.STABLE }, { name: 'canary', specRef: ExperimentSpecRef.CANARY }],
+    }, { canary: 5 });
     // THEN only the template with a weight has one (not Object.prototype.constructor)
     expect(strategyOf(objects).canary.steps[0].experiment.templates).toEqual([{ name: 'constructor', specRef: 'stable' }, { name: 'canary', specRef: 'canary', weight: 5 }]);
   });
