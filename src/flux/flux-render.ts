@@ -36,7 +36,8 @@ export function renderFluxFleets(tree: RenderedTree, options: {
   const sops = new Map<string, string>();
   for (const c of options.constructs) {
     if (!(c instanceof SopsSecret)) continue;
-    for (const app of c.applications) sops.set(`clusters/${app.node.id}/${c.applicationName}`, c.fluxDecryption.secretName);
+    // By the cluster's name (its Application's construct id is not always that name: `constructIdFor`).
+    for (const app of c.applications) sops.set(`clusters/${app.destination.clusterName}/${c.applicationName}`, c.fluxDecryption.secretName);
   }
   const t = translateFluxFleets({
     files: tree.files, model: tree.model, plan: tree.plan, fleets, sopsSecretName: dir => sops.get(dir), processOptions: options.processOptions,

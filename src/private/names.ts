@@ -176,8 +176,11 @@ export function objectNameErrors(apiVersion: unknown, kind: unknown, name: unkno
 /**
  * The construct id for a user-given name (a cluster's, an application's): the name itself, unless constructs
  * cannot take it. It keeps a scope's children in a plain object, where the ids `constructor`, `toString`… are
- * taken by Object.prototype; such a name gets the suffix `.Id`, which no Kubernetes name has (no capitals).
+ * taken by Object.prototype; such a name gets a trailing '-'. No DNS label ends with one, so the id is no other
+ * valid name's, and cdk8s' generated object names drop it (they join the path's ids with '-' and collapse
+ * repeated ones): an unnamed object of cluster `constructor` is still `<fleet>-constructor-…`. Never derive a
+ * name from such a construct's `node.id`; use the name it was given.
  */
 export function constructIdFor(name: string): string {
-  return typeof name === 'string' && name in Object.prototype ? `${name}.Id` : name;
+  return typeof name === 'string' && name in Object.prototype ? `${name}-` : name;
 }

@@ -99,23 +99,27 @@ export function updateWithLines(hash: { update(text: string): unknown }, count: 
 
 /**
  * `structuredClone(value)`, without the serializer's cost where the value is plain data (what `toJson()`
- * gives): primitives, and plain arrays and objects (any realm's, or null-prototype) reached once each. A value
- * with anything else in it (a class instance, a Date, a proxy, a function or symbol, an array with holes or
- * extra properties, a key named `__proto__`, an object reached twice or a cycle) is cloned by `structuredClone`
- * itself, which keeps its aliasing, its cycles and its errors. The one difference: a getter of a plain object
- * runs once more then (both clones read it).
+ * gives): primitives, and ordinary arrays and objects (any realm's, or null-prototype) reached once each, at
+ * most 512 levels deep. A value with anything else in it (a class instance, a Date or any object with internal
+ * slots, `arguments`, a proxy, a function or symbol, an array with holes or extra properties, a key named
+ * `__proto__`, a property that a getter removed, an object reached twice or a cycle, deeper nesting) is cloned
+ * by `structuredClone` itself, which keeps its aliasing, its cycles and its errors. What is left: a getter runs
+ * once more when the value falls back, and an exotic object whose prototype was replaced (`Object.setPrototypeOf(
+ * new Map(), null)`) or a proxy used as a prototype is looked at as a plain object.
  */
 export function cloneData<T>(value: T): T {
   const seen = new Set<object>();
-  const copy = clonePlain(value, seen);
+  const copy = clonePlain(value, seen, 0);
   return copy === NOT_PLAIN ? structuredClone(value) : copy;
 }
 
 const NOT_PLAIN: unique symbol = Symbol('not plain data');
+const MAX_PLAIN_DEPTH = 512;
+const hasOwn = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
 
-function clonePlain(v: any, seen: Set<object>): any {
+function clonePlain(v: any, seen: Set<object>, depth: number): any {
   if (typeof v !== 'object' || v === null) return typeof v === 'function' || typeof v === 'symbol' ? NOT_PLAIN : v;
-  if (seen.has(v) || types.isProxy(v)) return NOT_PLAIN;
+  if (depth > MAX_PLAIN_DEPTH || seen.has(v) || types.isProxy(v)) return NOT_PLAIN;
   seen.add(v);
   const proto = Object.getPrototypeOf(v);
   if (Array.isArray(v)) {
@@ -125,19 +129,22 @@ function clonePlain(v: any, seen: Set<object>): any {
     if (Object.keys(v).length !== n) return NOT_PLAIN;
     const out = new Array(n);
     for (let i = 0; i < n; i++) {
-      if (!Object.prototype.hasOwnProperty.call(v, i)) return NOT_PLAIN;
-      const c = clonePlain(v[i], seen);
-      if (c === NOT_PLAIN) return NOT_PLAIN;
+      if (!hasOwn(v, i)) return NOT_PLAIN;
+      const c = clonePlain(v[i], seen, depth + 1);
+      if (c === NOT_PLAIN || !hasOwn(v, i)) return NOT_PLAIN;
       out[i] = c;
     }
     return out;
   }
   if (proto !== null && Object.getPrototypeOf(proto) !== null) return NOT_PLAIN;
+  // An ordinary object: not a Date, RegExp, Error, boxed primitive, `arguments` or module namespace whose
+  // prototype is Object.prototype or null (their internal tag shows through).
+  if (Object.prototype.toString.call(v) !== '[object Object]') return NOT_PLAIN;
   const out: any = {};
   for (const k of Object.keys(v)) {
     if (k === '__proto__') return NOT_PLAIN;
-    const c = clonePlain(v[k], seen);
-    if (c === NOT_PLAIN) return NOT_PLAIN;
+    const c = clonePlain(v[k], seen, depth + 1);
+    if (c === NOT_PLAIN || !hasOwn(v, k)) return NOT_PLAIN; // (a getter removed it: structuredClone skips it)
     out[k] = c;
   }
   return out;

@@ -145,13 +145,14 @@ function hasUrlCredentialShape(text: string): boolean {
 export function scanTreeFiles(files: Iterable<TreeFileContent>, allowances: readonly SecretAllowanceData[] = []): string[] {
   const problems: string[] = [];
   const cache = new Map<string, Array<{ document: unknown; findings: SecretFinding[] }>>();
-  /** Whether a text may hold what an object scan cannot see, by hash or text (60k files may share a few thousand). */
-  const textTriggers = new Map<string, boolean>();
+  /** Whether a text may hold what an object scan cannot see, by hash or by text (60k files may share a few thousand). */
+  const byHash = new Map<string, boolean>();
+  const byText = new Map<string, boolean>();
   for (const file of files) {
     if (file.objectsScanned) {
-      const key = file.hash ?? file.content;
-      let triggered = textTriggers.get(key);
-      if (triggered === undefined) textTriggers.set(key, triggered = TEXT_TRIGGER.test(file.content) || hasUrlCredentialShape(file.content));
+      const [triggers, key] = file.hash !== undefined ? [byHash, file.hash] : [byText, file.content];
+      let triggered = triggers.get(key);
+      if (triggered === undefined) triggers.set(key, triggered = TEXT_TRIGGER.test(file.content) || hasUrlCredentialShape(file.content));
       if (!triggered) continue;
     }
     const role = roleOfPath(file.path);

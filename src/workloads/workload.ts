@@ -22,7 +22,7 @@ import { show, throwIfInvalid } from '../private/errors';
 import { imageUpdaterAnnotations } from '../private/image-updater';
 import { isClusterScoped } from '../private/kinds';
 import { apiObjectJsonModule } from '../private/lazy';
-import { dns1123LabelErrors, labelMapErrors } from '../private/names';
+import { constructIdFor, dns1123LabelErrors, labelMapErrors } from '../private/names';
 import { cloneData, compareCodeUnits, pushAll, sortObjectKeys } from '../private/util';
 import { applySecrets, resolveSecrets, ResolvedSecret, secretsSignature, workloadSecretErrors } from '../private/workload-secrets';
 import { guardVariantImages } from '../promotion/image-guard';
@@ -451,7 +451,7 @@ export class Workload extends Construct {
   /** Runs the definition in a detached app and returns its objects as plain JSON. */
   private renderDefinition(context: WorkloadContext): any[] {
     const app = new App({ outdir: '/nonexistent/cdk8s-fleet-workload' });
-    const chart = new Chart(app, this.applicationName, { namespace: this.namespace });
+    const chart = new Chart(app, constructIdFor(this.applicationName), { namespace: this.namespace });
     this.props.definition.define(chart, context);
     const disableSort = process.env.CDK8S_DISABLE_SORT;
     delete process.env.CDK8S_DISABLE_SORT;

@@ -82,6 +82,14 @@ describe('FleetApp', () => {
         matchLabels: { environment: 'production' },
         definition: { define: scope => new k8s.KubeConfigMap(scope, 'Config', { metadata: { name: 'api' }, data: { B: '2' } }) },
       });
+      // a Workload whose application is named so, and an object whose name cdk8s generates from the path
+      new Workload(fleet, 'ctor', {
+        applicationName: 'constructor',
+        namespace: 'ctor',
+        matchLabels: { environment: 'production' },
+        definition: { define: scope => new k8s.KubeConfigMap(scope, 'Config', { metadata: { name: 'ctor' }, data: { D: '4' } }) },
+      });
+      new k8s.KubeServiceAccount(c.addManifests('accounts', { namespace: 'web' }), 'Account', {});
     });
     // WHEN
     const result = app.synthTree();
@@ -92,6 +100,8 @@ describe('FleetApp', () => {
       'clusters/constructor/api/ConfigMap.api.yaml',
       'clusters/prod/api/ConfigMap.api.yaml',
       'clusters/prod/constructor/ConfigMap.c.yaml',
+      'clusters/constructor/constructor/ConfigMap.ctor.yaml',
+      'clusters/constructor/accounts/ServiceAccount.platform-constructor-accounts-account.yaml',
     ]));
     expect(result.plan).toContain('constructor (https://constructor.k8s.example.com; environment=production)');
     expect(fs.readFileSync(path.join(outdir, 'argocd/platform/clusters/Secret.cluster-constructor.yaml'), 'utf-8')).toContain('name: constructor');

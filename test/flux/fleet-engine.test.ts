@@ -3,13 +3,15 @@
  * GitRepository's ref, kubeconfig references, options on every Kustomization) or refuses (Argo CD-only features,
  * credentials Flux cannot use), as issue #16 asks: a clear synth error naming the feature and the construct.
  */
+import * as path from 'path';
 import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   AppProject, Application, ApplicationProps, ApplicationsSyncPolicy, ApplicationSet, ApplicationSource, Cluster, ClusterCredentials, ClusterGenerator,
   Fleet,
   FleetEngine, FluxOptions, ImageUpdateStrategy, MaxUpdate, NotificationSubscription, NotificationTrigger,
-  ProgressiveSync, ProjectDestination, SecretStoreReference, StepOperator, SyncAnnotations, SyncPolicy, SyncWindowKind, TemplateParam, Workload,
+  ProgressiveSync, ProjectDestination, SecretStoreReference, SopsFile, SopsSecret, StepOperator, SyncAnnotations, SyncPolicy, SyncWindowKind,
+  TemplateParam, Workload,
   WorkloadOutput,
 } from '../../src';
 import { errorOf, renderObjects, schemaProblems, testFleet } from '../util';
@@ -363,6 +365,26 @@ describe('FleetEngine', () => {
     fleet.addCluster('constructor', { server: 'https://eks.example.com', credentials: ClusterCredentials.awsIam({ clusterName: 'constructor' }) });
     // THEN the error asks for its ARN
     expect(errorOf(() => app.renderFiles())).toMatch(/cluster 'constructor': Flux's aws provider needs the EKS cluster's ARN/);
+  });
+
+  test('a SOPS file on a cluster named constructor is decrypted with the Secret the SopsSecret names', () => {
+    // GIVEN a cluster whose name constructs cannot take as an id, and a SopsSecret with its own decryption Secret
+    const { app, fleet } = fluxFleet();
+    const c = fleet.addCluster('constructor', {
+      server: 'https://c.k8s.example.com',
+      credentials: ClusterCredentials.bearerTokenFromSecretStore({ store: SecretStoreReference.clusterSecretStore('vault'), remoteKey: 'clusters/c' }),
+      sopsAgeRecipient: 'age1dncqy7uz9xr7xtj20k3dhqq0cj2dgknyrf9fkgz234k6n3cet42qv6u7hg',
+    });
+    new SopsSecret(fleet, 'payments-api', {
+      file: SopsFile.fromFile(path.join(__dirname, '..', '..', 'examples', 'flux-fleet', 'secrets', 'payments-api.sops.yaml')),
+      clusters: [c],
+      namespace: 'payments',
+      fluxDecryptionSecretName: 'flux-age',
+    });
+    // WHEN
+    const objects = renderObjects(app);
+    // THEN its Kustomization decrypts with that Secret (not the default one)
+    expect(objects['flux/platform/hub/kustomizations/Kustomization.payments-api-constructor.yaml'].spec.decryption).toEqual({ provider: 'sops', secretRef: { name: 'flux-age' } });
   });
 
   test('the fleet class is unchanged in Argo CD mode', () => {

@@ -93,6 +93,21 @@ describe('cloneData', () => {
     expect(() => cloneData({ s: Symbol('s') })).toThrow(/could not be cloned/);
   });
 
+  test('GIVEN objects that only look plain WHEN cloned THEN structuredClone\'s result or its error', () => {
+    // GIVEN `arguments`, a Date without its prototype, a getter that removes a later key, deep nesting
+    const args = (function (..._a: unknown[]) { return arguments; })(1, 2); // eslint-disable-line prefer-rest-params
+    const date = Object.setPrototypeOf(new Date(7), Object.prototype);
+    const getter = { get a() { delete (this as any).b; return 1; }, b: 2 };
+    let deep: any = { leaf: true };
+    for (let i = 0; i < 600; i++) deep = { d: deep };
+    // WHEN / THEN
+    expect(() => cloneData({ args })).toThrow(/could not be cloned/);
+    expect(sameClone(cloneData({ date }), structuredClone({ date: Object.setPrototypeOf(new Date(7), Object.prototype) }))).toBe(true);
+    expect(cloneData(getter)).toEqual({ a: 1 });
+    expect(Object.keys(cloneData({ get a() { return 1; }, b: 2 }))).toEqual(['a', 'b']);
+    expect(sameClone(cloneData(deep), structuredClone(deep))).toBe(true);
+  });
+
   test('GIVEN undefined, NaN, -0 and bigints in plain data WHEN cloned THEN kept as they are', () => {
     // GIVEN / WHEN
     const copy = cloneData({ u: undefined, n: NaN, z: -0, b: BigInt(3), a: [undefined] });
