@@ -72,7 +72,7 @@ export function pairProblems(pair: TreePair, ctx: ProofContext): string[] {
   // A pair annotated by hand (no DrApplication wrote it) carries only the checklist's contract: nothing to prove.
   if (!spec) return problems;
   for (const s of spec.standby.clusters) {
-    const primary = spec.mirrors[s];
+    const primary = ownValue(spec.mirrors, s);
     const standbyApp = pair.standbys.find(a => a.cluster === s);
     const primaryApp = pair.primaries.find(a => a.cluster === primary);
     const at = `standby '${s}' (mirrors '${primary}')`;
@@ -379,7 +379,8 @@ function capacityProblems(spec: DrSpec, standby: string, s: DeployedObject[], on
 export function capacityOf(spec: DrSpec, standby: string, ctx: ProofContext): number {
   const index = spec.standby.clusters.indexOf(standby);
   const covered = spec.primary.clusters.filter((_, i) => i % spec.standby.clusters.length === index);
-  const names = covered.length ? covered : [spec.mirrors[standby]];
+  const mirrored = ownValue(spec.mirrors, standby);
+  const names = covered.length ? covered : mirrored !== undefined ? [mirrored] : [];
   const primaryActive = spec.active === spec.primary.side;
   let total = 0;
   for (const p of names) {

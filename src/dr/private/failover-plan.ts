@@ -81,7 +81,7 @@ export function switchImpact(model: FleetModel, plan: FleetPlan, pair: TreePair,
           replicas = `${name} replicas kept (${target.object.spec?.replicas ?? 'autoscaled'})`;
         }
       }
-      const states = spec.switch?.states[c];
+      const states = ownValue(spec.switch?.states, c);
       const traffic = states && wasActive !== isActive ? `${states[wasActive ? 0 : 1]} → ${states[isActive ? 0 : 1]}` : undefined;
       if (traffic && spec.switch) {
         const switched = objects.find(d => `${d.object.kind}/${d.object.metadata?.name}` === spec.switch!.target);
