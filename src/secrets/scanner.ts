@@ -150,7 +150,8 @@ export function scanTreeFiles(files: Iterable<TreeFileContent>, allowances: read
   const byText = new Map<string, boolean>();
   for (const file of files) {
     if (file.objectsScanned) {
-      const [triggers, key] = file.hash !== undefined ? [byHash, file.hash] : [byText, file.content];
+      const triggers = file.hash !== undefined ? byHash : byText;
+      const key = file.hash ?? file.content;
       let triggered = triggers.get(key);
       if (triggered === undefined) triggers.set(key, triggered = TEXT_TRIGGER.test(file.content) || hasUrlCredentialShape(file.content));
       if (!triggered) continue;
