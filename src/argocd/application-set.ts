@@ -15,7 +15,7 @@ import { argocdL1 } from '../private/lazy';
 import { dns1123SubdomainErrors, dns1123LabelErrors } from '../private/names';
 import { subscriptionAnnotations } from '../private/notifications';
 import { definePlacement } from '../private/placement';
-import { setOwn, sortedMap, undefinedIfEmpty } from '../private/util';
+import { hasOwn, setOwn, sortedMap, undefinedIfEmpty } from '../private/util';
 
 /** What the ApplicationSet controller may do to the Applications it generates (`syncPolicy.applicationsSync`). */
 export enum ApplicationsSyncPolicy {
@@ -361,7 +361,7 @@ export class ApplicationSet extends Construct {
     const labels = this.props.template.labels ?? {};
     const inKeys = new Set(progressive.steps.flatMap(s => s.matchExpressions.filter(r => r.operator === StepOperator.IN).map(r => r.key)));
     // Own keys only: a label key like `constructor` is not set by a template that does not set it.
-    const sets = (key: string) => Object.prototype.hasOwnProperty.call(labels, key);
+    const sets = (key: string) => hasOwn(labels, key);
     for (const key of inKeys) {
       if (!sets(key)) {
         errors.push(`ApplicationSet '${this.applicationSetName}' RollingSync selects on Application label '${key}', which the template does not set, so no Application can match it. Add it to 'template.labels'`);

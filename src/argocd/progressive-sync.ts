@@ -1,5 +1,6 @@
 import { show } from '../private/errors';
 import { labelValueErrors, qualifiedNameErrors } from '../private/names';
+import { hasOwn } from '../private/util';
 
 /** How many Applications of a step may sync at once. */
 export class MaxUpdate {
@@ -121,7 +122,7 @@ export class ProgressiveSync {
   /** @internal Whether some step selects an Application with these labels (RollingSync's matching). */
   public _stepFor(labels: Record<string, string>): number | undefined {
     const i = this.steps.findIndex(step => step.matchExpressions.every(r => {
-      const has = Object.prototype.hasOwnProperty.call(labels, r.key);
+      const has = hasOwn(labels, r.key);
       // NotIn also matches Applications that lack the label, as Kubernetes label selectors do.
       return r.operator === StepOperator.IN ? has && r.values.includes(labels[r.key]) : !has || !r.values.includes(labels[r.key]);
     }));

@@ -6,6 +6,7 @@ import { marshal } from './gotemplate/json';
 import { setKey } from './gotemplate/sprig-lists';
 import { renderString, renderValue } from './render';
 import { compileSelector, isEmptySelector } from './selector';
+import { ownValue } from '../private/util';
 import { InputError } from '../private/yaml-input';
 
 /** Raised when a generator cannot be computed offline (it needs an SCM provider, a plugin service or the cluster). */
@@ -400,7 +401,7 @@ export function mergeTemplates(generatorTemplate: any, base: any): any {
     const out: any = { ...generatorTemplate };
     for (const [k, v] of Object.entries<any>(base)) {
       // Own keys only: a label `constructor` the generator's template lacks is missing there, as in a Go map.
-      const cur = Object.prototype.hasOwnProperty.call(out, k) ? out[k] : undefined;
+      const cur = ownValue<GoValue>(out, k);
       if (isMap(cur) && isMap(v)) out[k] = mergeTemplates(cur, v);
       else if (isEmpty(cur) || isMap(cur) && Object.keys(cur).length === 0) out[k] = v;
     }

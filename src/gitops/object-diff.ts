@@ -1,4 +1,4 @@
-import { compareCodeUnits } from '../private/util';
+import { compareCodeUnits, hasOwn } from '../private/util';
 
 /**
  * The field differ of `cdk8s-fleet diff`: what changes between two versions of one Kubernetes object, as
@@ -105,7 +105,7 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   if (isPlainObject(a) && isPlainObject(b)) {
     const ka = Object.keys(a);
     if (ka.length !== Object.keys(b).length) return false;
-    for (const k of ka) if (!Object.prototype.hasOwnProperty.call(b, k) || !jsonEqual(a[k], b[k])) return false;
+    for (const k of ka) if (!hasOwn(b, k) || !jsonEqual(a[k], b[k])) return false;
     return true;
   }
   // Dates (js-yaml reads timestamps as Date) and other non-plain values compare by their JSON.

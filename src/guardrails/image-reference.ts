@@ -3,6 +3,7 @@
  * distribution/reference v0.6.0 (`regexp.go` `ReferenceRegexp`, `reference.go` `Parse`), which containerd and
  * the kubelet use. Private to the library.
  */
+import { ownValue } from '../private/util';
 
 const alphanumeric = '[a-z0-9]+';
 const separator = '(?:[._]|__|[-]+)';
@@ -43,7 +44,7 @@ export function parseImageReference(image: string): ImageReference | { error: st
   if (digest !== undefined) {
     const colon = digest.indexOf(':');
     const algorithm = digest.slice(0, colon);
-    const expected = Object.prototype.hasOwnProperty.call(DIGEST_HEX_LENGTH, algorithm) ? DIGEST_HEX_LENGTH[algorithm] : undefined;
+    const expected = ownValue(DIGEST_HEX_LENGTH, algorithm);
     if (expected === undefined) return { error: 'unsupported digest algorithm' };
     if (digest.length - colon - 1 !== expected) return { error: 'invalid checksum digest length' };
     if (/[A-F]/.test(digest.slice(colon + 1))) return { error: 'invalid checksum digest format' };

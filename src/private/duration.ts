@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { ownValue } from './util';
 
 /** Renders a cdk8s Duration as a Go duration string (`time.ParseDuration`), e.g. `5s`, `3m`, `1h30m`. */
 export function goDuration(duration: Duration): string {
@@ -48,7 +49,7 @@ export function parseGoDuration(s: string): { nanos: bigint; error?: undefined }
     const unit = /^[^0-9.]*/.exec(s)![0];
     s = s.slice(unit.length);
     if (unit === '') return { error: `time: missing unit in duration ${timeQuote(orig)}` };
-    const perUnit = Object.prototype.hasOwnProperty.call(UNIT_NANOS, unit) ? UNIT_NANOS[unit] : undefined;
+    const perUnit = ownValue(UNIT_NANOS, unit);
     if (perUnit === undefined) return { error: `time: unknown unit ${timeQuote(unit)} in duration ${timeQuote(orig)}` };
     const whole = intPart === '' ? 0n : BigInt(intPart);
     if (whole > MAX_INT64 / perUnit) return invalid();

@@ -6,6 +6,7 @@
  * reported as Go reports them. The few RE2-only spellings are translated: leading `(?flags)`, `(?P<name>…)`,
  * `\A`, `\z`, `\Q…\E` and POSIX classes `[[:alpha:]]`.
  */
+import { ownValue } from './util';
 
 /** The longest pattern compiled: patterns are user input and the RegExp engine backtracks. */
 export const MAX_GO_REGEXP_LENGTH = 4096;
@@ -82,7 +83,7 @@ function translate(pattern: string): GoRegExp {
       if (c === '[' && source[i + 1] === ':') {
         const m = /^\[:(\^?)([a-z]+):\]/.exec(source.slice(i));
         if (m) {
-          const cls = Object.prototype.hasOwnProperty.call(POSIX_CLASSES, m[2]) ? POSIX_CLASSES[m[2]] : undefined;
+          const cls = ownValue(POSIX_CLASSES, m[2]);
           if (!cls) return { error: `error parsing regexp: invalid character class range: \`${m[0]}\`` };
           if (m[1]) return { error: `negated POSIX class ${m[0]} cannot be evaluated offline` };
           out += cls;

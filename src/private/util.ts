@@ -14,7 +14,12 @@ export function undefinedIfEmpty(value: any): any {
  * `toString` finds nothing inherited from Object.prototype (as a Go map or a YAML mapping without it would).
  */
 export function ownValue<T>(map: Readonly<Record<string, T>> | undefined | null, key: string): T | undefined {
-  return map !== undefined && map !== null && Object.prototype.hasOwnProperty.call(map, key) ? map[key] : undefined;
+  return map !== undefined && map !== null && hasOwn(map, key) ? map[key] : undefined;
+}
+
+/** Whether `o` has `key` as its own property (not one inherited from Object.prototype, like `constructor`). */
+export function hasOwn(o: object, key: PropertyKey): boolean {
+  return Object.prototype.hasOwnProperty.call(o, key);
 }
 
 /** Sorted copy of a string-keyed map (keys compared by code unit, independent of locale). */
@@ -57,8 +62,7 @@ export function sortObjectKeys(object: any): any {
   if (sorted === null || typeof sorted !== 'object' || Array.isArray(sorted)) return sorted;
   const out: any = {};
   // Own keys only: a top-level key named `constructor` or `toString` is kept.
-  const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
-  for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(sorted)]) if (has(sorted, k) && !has(out, k)) setOwn(out, k, sorted[k]);
+  for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(sorted)]) if (hasOwn(sorted, k) && !hasOwn(out, k)) setOwn(out, k, sorted[k]);
   return out;
 }
 
@@ -115,7 +119,6 @@ export function cloneData<T>(value: T): T {
 
 const NOT_PLAIN: unique symbol = Symbol('not plain data');
 const MAX_PLAIN_DEPTH = 512;
-const hasOwn = (o: object, k: PropertyKey) => Object.prototype.hasOwnProperty.call(o, k);
 
 function clonePlain(v: any, seen: Set<object>, depth: number): any {
   if (typeof v !== 'object' || v === null) return typeof v === 'function' || typeof v === 'symbol' ? NOT_PLAIN : v;

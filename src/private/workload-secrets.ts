@@ -6,7 +6,7 @@
 import { show } from './errors';
 import { formatProblem, inputErrors, renderExternalSecretSpec, webhookProblems } from './external-secret-spec';
 import { dns1123LabelErrors, dns1123SubdomainErrors } from './names';
-import { compareCodeUnits } from './util';
+import { compareCodeUnits, ownValue } from './util';
 import type { ICluster } from '../fleet/cluster';
 import type { VersionsFile } from '../promotion/versions-file';
 import type { ExternalSecretData } from '../secrets/external-secret-data';
@@ -90,7 +90,7 @@ export function resolveSecrets(
         if (name === 'cluster') v = cluster.clusterName;
         else if (name === 'environment') v = environment;
         else if (name === 'region') v = cluster.labels.region;
-        else if (Object.prototype.hasOwnProperty.call(cluster.labels, arg!)) v = cluster.labels[arg!];
+        else v = ownValue(cluster.labels, arg!);
         if (v === undefined || v === '') {
           errors.push(`secret '${s.secretName}' ${what} (${show(value)}) needs ${name === 'label' ? `label '${arg}'` : name === 'region' ? "the 'region' label" : name === 'environment' ? 'an environment' : name}, which cluster '${cluster.clusterName}' does not have`);
           return '';

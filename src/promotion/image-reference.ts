@@ -8,6 +8,7 @@
  * A version from the versions file or an `imageTag` setting becomes part of an image reference (and so of what
  * a kubelet pulls); anything else (`v1/../x`, spaces, `latest@sha256:zz`) is refused before it is written.
  */
+import { ownValue } from '../private/util';
 
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
@@ -28,7 +29,7 @@ export function imageVersionErrors(version: string): string[] {
 
 function digestErrors(digest: string): string[] {
   const [algorithm, hex] = digest.split(':');
-  const length = Object.prototype.hasOwnProperty.call(DIGEST_LENGTHS, algorithm) ? DIGEST_LENGTHS[algorithm] : undefined;
+  const length = ownValue(DIGEST_LENGTHS, algorithm);
   if (length === undefined) return [];
   return hex.length === length && /^[0-9a-f]+$/.test(hex) ? [] : [`is not a ${algorithm} digest (${length} lowercase hex digits)`];
 }

@@ -11,7 +11,7 @@ import { Fleet } from '../fleet/fleet';
 import { registryChangedError, RegistrySnapshot, selectClusters } from '../private/cluster-selection';
 import { show, throwIfInvalid } from '../private/errors';
 import { dns1123LabelErrors, labelMapErrors, qualifiedNameErrors } from '../private/names';
-import { compareCodeUnits, setOwn } from '../private/util';
+import { compareCodeUnits, hasOwn, setOwn } from '../private/util';
 import type { VersionsFile } from '../promotion/versions-file';
 
 /** Helm values that depend on one cluster label, written as one values file per label value. */
@@ -134,7 +134,7 @@ export class HelmApplication extends Construct {
     const valueFiles: string[] = [];
     for (const v of p.valuesByLabel ?? []) {
       const value = standby.labels[v.labelKey];
-      if (value === undefined || !Object.prototype.hasOwnProperty.call(v.values, value)) {
+      if (value === undefined || !hasOwn(v.values, value)) {
         errors.push(`standby '${standby.clusterName}' has ${v.labelKey}=${show(value)}, for which 'valuesByLabel' has no values (it has ${show(Object.keys(v.values))})`);
       } else {
         valueFiles.push(`$values/${valuesPath(this.applicationName, v.labelKey, value)}`);
@@ -191,7 +191,7 @@ export class HelmApplication extends Construct {
       for (const v of p.valuesByLabel ?? []) {
         const value = c.labels[v.labelKey];
         // Own keys only: a label value like `constructor` has no values unless 'valuesByLabel' gives them.
-        if (value === undefined || !Object.prototype.hasOwnProperty.call(v.values, value)) {
+        if (value === undefined || !hasOwn(v.values, value)) {
           errors.push(`cluster '${c.clusterName}' has ${v.labelKey}=${show(value)}, for which 'valuesByLabel' has no values (it has ${show(Object.keys(v.values))})`);
         }
       }

@@ -1,6 +1,6 @@
 import { imagesOf } from '../private/images';
 import { jsYamlModule } from '../private/lazy';
-import { compareCodeUnits } from '../private/util';
+import { compareCodeUnits, hasOwn } from '../private/util';
 
 /** One file a workload contributes to the tree; files with the same `key` hold the same object. */
 export interface WorkloadFileRequest {
@@ -79,10 +79,9 @@ export function json6902(from: any, to: any, path = ''): any[] {
   if (isObject(from) && isObject(to)) {
     const ops: any[] = [];
     // Own keys only: a ConfigMap key `constructor` is in `to` only when `to` has it.
-    const has = (o: any, k: string) => Object.prototype.hasOwnProperty.call(o, k);
-    for (const k of Object.keys(from)) if (!has(to, k)) ops.push({ op: 'remove', path: `${path}/${escape(k)}` });
+    for (const k of Object.keys(from)) if (!hasOwn(to, k)) ops.push({ op: 'remove', path: `${path}/${escape(k)}` });
     for (const k of Object.keys(to)) {
-      if (!has(from, k)) ops.push({ op: 'add', path: `${path}/${escape(k)}`, value: to[k] });
+      if (!hasOwn(from, k)) ops.push({ op: 'add', path: `${path}/${escape(k)}`, value: to[k] });
       else ops.push(...json6902(from[k], to[k], `${path}/${escape(k)}`));
     }
     return ops;

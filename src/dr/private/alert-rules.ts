@@ -9,6 +9,7 @@
  */
 import { Duration } from 'cdk8s';
 import { promString } from './promql';
+import { ownValue } from '../../private/util';
 import { AlertSeverity, ClusterDownAlertOptions, DrExtraAlert, LabelMatcher, MatchOperator } from '../dr-alerts';
 
 /** What the rules are about. */
@@ -36,7 +37,7 @@ export function alertRuleSpec(i: AlertRuleInput): any {
   const severity = cd.severity ?? AlertSeverity.CRITICAL;
   const selectors = i.activeClusters.map(c => {
     // Own keys only: a cluster named `constructor` without a value is watched under its own name.
-    const value = cd.clusterLabelValues && Object.prototype.hasOwnProperty.call(cd.clusterLabelValues, c) ? cd.clusterLabelValues[c] : c;
+    const value = ownValue(cd.clusterLabelValues, c) ?? c;
     const matchers = [LabelMatcher.equalTo('job', job).toString(), `${clusterLabel}=${promString(value)}`, ...(cd.matchers ?? []).map(m => m.toString())];
     return `up{${matchers.join(',')}}`;
   });

@@ -3,6 +3,7 @@
  * tokens, precedences, predicates with closures and error wording, so that a condition that fails to compile in
  * the controller fails here with the same message.
  */
+import { hasOwn, ownValue } from '../../../private/util';
 
 export type Node =
   | { readonly t: 'nil' }
@@ -389,7 +390,7 @@ export function parse(input: string): Node {
 
   const parseCall = (token: Token): Node => {
     if (!is(current, 'Bracket', '(')) return { t: 'ident', name: token.value };
-    const arity = Object.prototype.hasOwnProperty.call(PREDICATES, token.value) ? PREDICATES[token.value] : undefined;
+    const arity = ownValue(PREDICATES, token.value);
     if (arity !== undefined) {
       expect('Bracket', '(');
       const args: Node[] = [parseExpression(0)];
@@ -499,7 +500,7 @@ export function parse(input: string): Node {
     const id = current;
     expect('Identifier');
     const args: Node[] = [left];
-    if (Object.prototype.hasOwnProperty.call(PREDICATES, id.value)) {
+    if (hasOwn(PREDICATES, id.value)) {
       expect('Bracket', '(');
       args.push(parseClosure());
       if (id.value === 'reduce' && is(current, 'Operator', ',')) { next(); args.push(parseExpression(0)); }

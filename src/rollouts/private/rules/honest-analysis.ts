@@ -1,6 +1,7 @@
 import { validateMetric } from './analysis-run';
 import { arr, num, obj, present, str } from './json';
 import { outcomeOfRepeated } from './metric-status';
+import { ownValue } from '../../../private/util';
 import { AnalysisPhase, evaluateResult, UnsupportedExpression } from '../expr/evaluate';
 import { float, float64Slice, GoValue } from '../expr/types';
 
@@ -95,7 +96,7 @@ export function dishonestMetrics(template: any): string[] {
   for (const m of arr(template?.spec?.metrics) ?? []) {
     const name = str(m?.name);
     // Own keys only: a metric named `constructor` is waived only if the annotation waives it.
-    if (Object.prototype.hasOwnProperty.call(waivers, name) && waivers[name]) continue;
+    if (ownValue(waivers, name)) continue;
     const why = passesWithoutData(m, args);
     if (why) out.push(why);
   }

@@ -2,6 +2,7 @@ import { analysisRunStartError, Arg, argsOf, effectiveCount, newAnalysisRunFromT
 import { arr, intOrStringText, obj, present, str } from './json';
 import { extractMetadataFieldPath } from './k8s-validation';
 import { validateIstioRoutes } from './virtual-service';
+import { ownValue } from '../../../private/util';
 import { badJson, badString, FieldError } from '../go-format';
 
 /**
@@ -273,7 +274,7 @@ function extractValueFromRollout(rollout: any, path: string): string | undefined
       m = m[Number(section)];
     } else if (obj(m)) {
       // A Go map: a missing key (`constructor` too) is nil.
-      m = Object.prototype.hasOwnProperty.call(m, section) ? m[section] : undefined;
+      m = ownValue(m, section);
     } else {
       return undefined;
     }
