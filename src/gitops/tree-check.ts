@@ -4,7 +4,7 @@ import { types } from 'util';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { TreeInspector } from './tree-inspector';
 import { COMMIT_MARKER, entryText, JOURNAL, MANIFEST, NEXT_MANIFEST, readManifest, STAGING, STAT_CACHE, STATE_DIR, StatCache, statRecord } from './tree-state';
-import { compareCodeUnits, updateWithLines } from '../private/util';
+import { BatchedHashInput, compareCodeUnits } from '../private/util';
 import { workerScript } from '../private/worker-script';
 
 /**
@@ -82,9 +82,8 @@ export function sameStats(inspector: TreeInspector, pathOf: (i: number) => strin
   for (let i = from; i < to; i++) {
     const at = inspector.lookupWithStat(pathOf(i));
     if (at.blockedAt !== undefined || at.type !== 'file') return false;
-    const s = at.stat!;
-    const k = i * 4;
-    if (s.size !== stats[k] || s.mtimeMs !== stats[k + 1] || s.ctimeMs !== stats[k + 2] || s.ino !== stats[k + 3]) return false;
+    const now = statRecord(at.stat!);
+    for (let j = 0; j < now.length; j++) if (now[j] !== stats[i * now.length + j]) return false;
   }
   return true;
 }
@@ -107,11 +106,11 @@ export function vouchedNoop(
   other?.start();
   digest ??= entriesDigest(files.length, i => files[i].path, i => files[i].hash ?? createHash('sha256').update(files[i].content).digest('hex'));
   // (An equal digest also means that the worker's paths are these files' paths, in this order.)
-  if (digest !== vouched.digest || writeBegun(new TreeInspector(root))) {
+  const inspector = new TreeInspector(root);
+  if (digest !== vouched.digest || writeBegun(inspector)) {
     other?.abandon();
     return false;
   }
-  const inspector = new TreeInspector(root);
   const same = (from: number, to: number) => sameStats(inspector, i => files[i].path, vouched.stats, from, to);
   return other ? other.share(files.length, same) : same(0, files.length);
 }
@@ -119,7 +118,9 @@ export function vouchedNoop(
 /** sha256 of a tree's entries (`entryText`, one per line), in the given (sorted) order. */
 function entriesDigest(count: number, pathOf: (i: number) => string, hashOf: (i: number) => unknown): string {
   const hash = createHash('sha256');
-  updateWithLines(hash, count, i => `${entryText(pathOf(i), hashOf(i))}\n`);
+  const lines = new BatchedHashInput(hash);
+  for (let i = 0; i < count; i++) lines.add(`${entryText(pathOf(i), hashOf(i))}\n`);
+  lines.flush();
   return hash.digest('hex');
 }
 

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ProcessOptions } from './process-object';
 import { ensureStateIgnored, entryText, MANIFEST, readStateFile, STATE_DIR, statRecord, writeStateFile } from './tree-state';
-import { compareCodeUnits, updateWithLines } from '../private/util';
+import { BatchedHashInput, compareCodeUnits } from '../private/util';
 import { parseJsonBounded } from '../private/yaml-input';
 
 /**
@@ -180,9 +180,9 @@ export function planInputKeys(inputs: PlanInputs): { plan: string; entries: stri
     }
     return id;
   };
-  let entriesChunk = '';
-  updateWithLines(hash, inputs.files.length, i => {
-    const f = inputs.files[i];
+  const planLines = new BatchedHashInput(hash);
+  const entryLines = new BatchedHashInput(entries);
+  for (const f of inputs.files) {
     // Each field JSON-quoted, numbered or fixed-form, so that no two different inputs give the same text.
     // The verdict key hashes the exact JSON text of the object `object` is or summarizes (by a fixed function).
     const object = f.objectKey !== undefined ? `k${f.objectKey}`
@@ -190,14 +190,11 @@ export function planInputKeys(inputs: PlanInputs): { plan: string; entries: stri
     const images = f.images === undefined ? 'u' : `#${idOf(f.images)}`;
     const origin = f.origin === undefined ? 'u' : JSON.stringify(f.origin);
     const entry = entryText(f.path, f.hash);
-    entriesChunk += `${entry}\n`;
-    if (entriesChunk.length > 65_536) {
-      entries.update(entriesChunk);
-      entriesChunk = '';
-    }
-    return `${entry} ${images} ${origin} ${object}\n`;
-  });
-  entries.update(entriesChunk);
+    entryLines.add(`${entry}\n`);
+    planLines.add(`${entry} ${images} ${origin} ${object}\n`);
+  }
+  planLines.flush();
+  entryLines.flush();
   return { plan: hash.update(`\0${shared.digest('hex')}`).digest('hex'), entries: entries.digest('hex') };
 }
 

@@ -38,7 +38,9 @@ export function ownPlacement(construct: IConstruct): Placement | undefined {
  * `objectFileName`), at most 255 bytes. So a tree path can never be absolute, climb with '..', name '.git' or
  * the state directory, hold a '\' that Windows reads as a separator, or exceed a file system's name limit.
  */
-const SEGMENT = /^[A-Za-z0-9][\w.%-]*$/;
+const SEGMENT_START = '[A-Za-z0-9]';
+const SEGMENT_REST = '[\\w.%-]';
+const SEGMENT = new RegExp(`^${SEGMENT_START}${SEGMENT_REST}*$`);
 /** The longest file name most file systems (ext4, APFS, NTFS) accept, in bytes. */
 export const MAX_SEGMENT_BYTES = 255;
 /** The longest tree-relative path written (Linux's PATH_MAX is 4096 for the whole absolute path). */
@@ -96,7 +98,8 @@ export function normalizeTreePath(p: string): string | undefined {
  * `MAX_SEGMENT_BYTES` characters (they are ASCII, so characters are bytes) joined by single '/'. No two of its
  * parts can match the same text ('/' ends a segment), so it runs in linear time.
  */
-const TREE_PATH = new RegExp(`^[A-Za-z0-9][\\w.%-]{0,${MAX_SEGMENT_BYTES - 1}}(?:/[A-Za-z0-9][\\w.%-]{0,${MAX_SEGMENT_BYTES - 1}})*$`);
+const TREE_SEGMENT = `${SEGMENT_START}${SEGMENT_REST}{0,${MAX_SEGMENT_BYTES - 1}}`;
+const TREE_PATH = new RegExp(`^${TREE_SEGMENT}(?:/${TREE_SEGMENT})*$`);
 
 /** Whether `rel` is a normalized path inside a tree: exactly when `treePathErrors(rel)` is empty. */
 export function isTreePath(rel: unknown): rel is string {

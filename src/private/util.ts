@@ -88,17 +88,20 @@ export function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Feeds `count` lines to a hash, batched: one `update` per 64 KB of text rather than one per line. */
-export function updateWithLines(hash: { update(text: string): unknown }, count: number, lineOf: (i: number) => string): void {
-  let chunk = '';
-  for (let i = 0; i < count; i++) {
-    chunk += lineOf(i);
-    if (chunk.length > 65_536) {
-      hash.update(chunk);
-      chunk = '';
-    }
+/** Feeds text to a hash in batches: one `update` per 64 KB rather than one per line (see `add`, then `flush`). */
+export class BatchedHashInput {
+  private chunk = '';
+  public constructor(private readonly hash: { update(text: string): unknown }) {}
+  /** Appends text (a line). */
+  public add(text: string): void {
+    this.chunk += text;
+    if (this.chunk.length > 65_536) this.flush();
   }
-  hash.update(chunk);
+  /** Passes what is pending to the hash. */
+  public flush(): void {
+    this.hash.update(this.chunk);
+    this.chunk = '';
+  }
 }
 
 /**
