@@ -138,9 +138,13 @@ function main() {
 
 /** One run of bench/scale-bench.ts in a fresh process: its JSON line, with the load average when it started. */
 function scaleRun(...args: string[]): any {
+  return benchRun([...process.execArgv, path.join(__dirname, 'scale-bench.ts')], args);
+}
+
+/** Runs a bench script in a fresh process (`script`: Node's arguments up to the script) and parses its last line. */
+function benchRun(script: string[], args: string[]): any {
   const load = os.loadavg()[0].toFixed(1);
-  const out = execFileSync(process.execPath, [...process.execArgv, path.join(__dirname, 'scale-bench.ts'), ...args],
-    { encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
+  const out = execFileSync(process.execPath, [...script, ...args], { encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
   return { ...JSON.parse(out.trim().split('\n').pop()!), load };
 }
 
@@ -224,10 +228,7 @@ function compiledBench(workdir: string): string {
 
 /** One run of the compiled scale bench (see `compiledBench`), as `scaleRun` runs it under ts-node. */
 function compiledRun(compiled: string, ...args: string[]): any {
-  const load = os.loadavg()[0].toFixed(1);
-  const out = execFileSync(process.execPath, [path.join(compiled, 'bench', 'scale-bench.js'), ...args],
-    { encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
-  return { ...JSON.parse(out.trim().split('\n').pop()!), load };
+  return benchRun([path.join(compiled, 'bench', 'scale-bench.js')], args);
 }
 
 /** `cdk8s-fleet diff` of two generated trees that differ in 1% of their files (bench/diff-bench.ts). */
