@@ -152,34 +152,44 @@ function benchRun(script: string[], args: string[]): any {
 function scale(sizes: number[][], [clusters, apps]: number[]) {
   const s = (x: number) => (x / 1000).toFixed(2);
   const us = (x: number, n: number) => (x * 1000 / n).toFixed(1);
-  console.log('');
-  console.log('| scale: workloads, clusters × apps × 5, in memory | objects | construct s | render s | µs/object (construct + render) | CPU µs/object | peak RSS MB | load |');
-  console.log('|---|---|---|---|---|---|---|---|');
-  for (const [c, a] of sizes) {
-    const r = scaleRun('workloads', String(c), String(a));
-    console.log(`| ${c} × ${a} × 5 | ${r.objects} | ${s(r.constructMs)} | ${s(r.renderMs)} | ${us(r.constructMs + r.renderMs, r.objects)} | ${us(r.cpuMs, r.objects)} | ${r.peakRssMb} | ${r.load} |`);
-  }
   const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-bench-scale-'));
+  const compiled = compiledBench(workdir);
   console.log('');
-  console.log('| generic path vs vanilla cdk8s, clusters × apps × 5 | objects | construct s | synth s (render + write) | synth CPU µs/object | raw write s (same files) | toJson µs/object (cdk8s → fast) | peak RSS MB | load |');
+  // Both ways: under ts-node as the rest of this bench runs (its TypeScript compiler adds ≈ 180 MB to every peak
+  // RSS), and compiled to JavaScript as users run the package.
+  console.log('| scale: workloads, clusters × apps × 5, in memory | code | objects | construct s | render s | µs/object (construct + render) | CPU µs/object | peak RSS MB | load |');
   console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const [c, a] of sizes) {
+    for (const code of ['ts-node', 'compiled'] as const) {
+      const r = code === 'compiled' ? compiledRun(compiled, 'workloads', String(c), String(a)) : scaleRun('workloads', String(c), String(a));
+      console.log(`| ${c} × ${a} × 5 | ${code} | ${r.objects} | ${s(r.constructMs)} | ${s(r.renderMs)} | ${us(r.constructMs + r.renderMs, r.objects)} | ${us(r.cpuMs, r.objects)} | ${r.peakRssMb} | ${r.load} |`);
+    }
+  }
+  console.log('');
+  console.log('| generic path vs vanilla cdk8s, clusters × apps × 5 | code | objects | construct s | synth s (render + write) | synth CPU µs/object | raw write s (same files) | toJson µs/object (cdk8s → fast) | peak RSS MB | load |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
   // vanilla-plus: the applications as cdk8s-plus constructs (the issue's "vanilla cdk8s-plus"); vanilla: the generic
-  // fleet's own L1 objects in a plain cdk8s App (the same objects: the stricter comparison).
+  // fleet's own L1 objects in a plain cdk8s App (the same objects: the stricter comparison). Each code twice, the
+  // modes alternating, so that both sides of a ratio ran minutes apart at most.
   const perObject: Record<string, Array<{ wall: number; cpu: number }>> = {};
-  for (const mode of ['vanilla-plus', 'vanilla', 'generic', 'vanilla-plus', 'vanilla', 'generic']) {
-    execFileSync('sync');
-    const r = scaleRun(mode, String(clusters), String(apps), workdir);
-    const rawRun = scaleRun('raw', String(r.files), mode === 'generic' ? '600' : String(r.objects / r.files * 600), workdir); // a vanilla file holds a cluster's objects
-    const toJson = mode === 'generic' ? `${r.cdk8sToJsonUs.toFixed(1)} → ${r.fastToJsonUs.toFixed(1)}` : '';
-    console.log(`| ${mode} ${clusters} × ${apps} × 5 | ${r.objects} | ${s(r.constructMs)} | ${s(r.synthMs)} | ${us(r.synthCpuMs, r.objects)} | ${s(rawRun.writeMs)} (${r.files} files) | ${toJson} | ${r.peakRssMb} | ${r.load} |`);
-    (perObject[mode] ??= []).push({ wall: (r.constructMs + r.synthMs) / r.objects, cpu: r.synthCpuMs / r.objects });
+  for (const code of ['ts-node', 'compiled'] as const) {
+    for (const mode of ['vanilla-plus', 'vanilla', 'generic', 'vanilla-plus', 'vanilla', 'generic']) {
+      execFileSync('sync');
+      const r = code === 'compiled' ? compiledRun(compiled, mode, String(clusters), String(apps), workdir) : scaleRun(mode, String(clusters), String(apps), workdir);
+      const rawRun = scaleRun('raw', String(r.files), mode === 'generic' ? '600' : String(r.objects / r.files * 600), workdir); // a vanilla file holds a cluster's objects
+      const toJson = mode === 'generic' ? `${r.cdk8sToJsonUs.toFixed(1)} → ${r.fastToJsonUs.toFixed(1)}` : '';
+      console.log(`| ${mode} ${clusters} × ${apps} × 5 | ${code} | ${r.objects} | ${s(r.constructMs)} | ${s(r.synthMs)} | ${us(r.synthCpuMs, r.objects)} | ${s(rawRun.writeMs)} (${r.files} files) | ${toJson} | ${r.peakRssMb} | ${r.load} |`);
+      (perObject[`${mode} ${code}`] ??= []).push({ wall: (r.constructMs + r.synthMs) / r.objects, cpu: r.synthCpuMs / r.objects });
+    }
   }
-  const ratio = (base: string, i: number, k: 'wall' | 'cpu') => (perObject[base][i][k] / perObject.generic[i][k]).toFixed(1);
-  for (const base of ['vanilla-plus', 'vanilla']) {
-    console.log(`generic path vs ${base}, per object (construct + synth): ${[0, 1].map(i => `${ratio(base, i, 'wall')}×`).join(' / ')} in wall time, `
-      + `${[0, 1].map(i => `${ratio(base, i, 'cpu')}×`).join(' / ')} in synth CPU (the generic path's figures include writing one file per object)`);
+  for (const code of ['ts-node', 'compiled']) {
+    const ratio = (base: string, i: number, k: 'wall' | 'cpu') => (perObject[`${base} ${code}`][i][k] / perObject[`generic ${code}`][i][k]).toFixed(1);
+    for (const base of ['vanilla-plus', 'vanilla']) {
+      console.log(`${code}: generic path vs ${base}, per object (construct + synth): ${[0, 1].map(i => `${ratio(base, i, 'wall')}×`).join(' / ')} in wall time, `
+        + `${[0, 1].map(i => `${ratio(base, i, 'cpu')}×`).join(' / ')} in synth CPU (the generic path's figures include writing one file per object)`);
+    }
   }
-  noopResynth(workdir, [100, 100], [clusters, apps]);
+  noopResynth(workdir, compiled, [100, 100], [clusters, apps]);
   fs.rmSync(workdir, { recursive: true, force: true });
 }
 
@@ -189,9 +199,8 @@ function scale(sizes: number[][], [clusters, apps]: number[]) {
  * ts-node, as the rest of this bench runs, and compiled to JavaScript as users run the package (under ts-node the
  * worker threads compile their TypeScript modules while the render runs, which no user pays).
  */
-function noopResynth(workdir: string, [wc, wa]: number[], [gc, ga]: number[]) {
+function noopResynth(workdir: string, compiled: string, [wc, wa]: number[], [gc, ga]: number[]) {
   const s = (x: number) => (x / 1000).toFixed(2);
-  const compiled = compiledBench(workdir);
   console.log('');
   console.log('| no-op re-synth | objects | code | run | construct s | render s | check s (write step) | render + check s | CPU s | files written | peak RSS MB | load |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
