@@ -13,7 +13,7 @@ export interface NewFile {
 export interface CreateFilesOptions {
   /** Create a file whose bytes equal an earlier one's as a hard link to it. */
   readonly linkIdentical: boolean;
-  /** From this many links on, a helper thread makes half of them. */
+  /** From this many files to write (or to link) on, a helper thread does about half of them. */
   readonly helperThreshold?: number;
   /** Called once, about halfway (test seam). */
   readonly halfway?: () => void;
@@ -34,18 +34,27 @@ export interface CreatedFiles {
 
 const STALL_SECONDS = 120;
 
-/** Below this many links, a helper thread costs more than it saves. */
+/** Below this many files to write (or to link), a helper thread costs more than it saves. */
 export const DEFAULT_HELPER_THRESHOLD = 4000;
+
+/**
+ * At most this many bytes of content are handed to the helper thread: the helper receives a copy, so on a
+ * 600k-object first synth half the contents would otherwise be held twice at once.
+ */
+export const HELPER_CONTENT_BYTES = 64 * 1024 * 1024;
 
 /**
  * Creates new files (their directories included). Each distinct content is written once; with `linkIdentical`
  * every other file with the same bytes becomes a hard link to that first copy (or, where the file system refuses
  * hard links, a copy of it).
  *
- * Creating tens of thousands of small files is dominated by the file system's directory operations (mkdir,
- * link), which run in parallel on separate directories. Once the distinct contents are written, a helper thread
- * (plain JavaScript, started with `eval`, so it needs no loader) makes the second half of the links while this
- * thread makes the first half. The call stays synchronous: it waits for the helper with `Atomics.wait`.
+ * Creating tens of thousands of small files is dominated by the file system's directory and file operations
+ * (mkdir, create, write, link), which run in parallel on separate directories. Past `helperThreshold`, a helper
+ * thread (plain JavaScript, started with `eval`, so it needs no loader) writes the second half of the distinct
+ * contents while this thread writes the first half (up to `HELPER_CONTENT_BYTES` of them), then, once every
+ * content exists, another makes the second half of the links. Each half ends at a directory boundary, so that each
+ * directory is filled by one thread. The call stays synchronous: it waits for a helper with `Atomics.wait`, and
+ * always waits for it before returning or throwing, so no file is created after the call ends.
  */
 export function createFiles(root: string, files: readonly NewFile[], options: CreateFilesOptions): CreatedFiles {
   const made = new Set<string>();
@@ -59,12 +68,8 @@ export function createFiles(root: string, files: readonly NewFile[], options: Cr
   const firstWithHash = new Map<string, number>();
   const linked = new Uint8Array(files.length);
   const firstOf = new Int32Array(files.length).fill(-1);
+  const writes: number[] = []; // the first file of each content
   const links: string[] = []; // target, source, target, source …
-  let halfwayCalled = false;
-  const halfway = () => {
-    if (!halfwayCalled) options.halfway?.();
-    halfwayCalled = true;
-  };
   for (let i = 0; i < files.length; i++) {
     const f = files[i];
     const first = options.linkIdentical ? firstWithHash.get(f.hash) : undefined;
@@ -74,27 +79,67 @@ export function createFiles(root: string, files: readonly NewFile[], options: Cr
       firstOf[i] = first;
       continue;
     }
-    const target = root + f.path;
-    mkdirFor(target);
-    // Exclusive: the writer checked that nothing is there, and never writes through a link that appeared since.
-    createFileExclusive(target, f.content);
+    writes.push(i);
     if (options.linkIdentical) firstWithHash.set(f.hash, i);
-    if (links.length === 0 && i === Math.floor(files.length / 2)) halfway();
   }
-  const count = links.length / 2;
+  let halfwayCalled = false;
+  const halfway = () => {
+    if (!halfwayCalled) options.halfway?.();
+    halfwayCalled = true;
+  };
   const helperThreshold = options.helperThreshold ?? DEFAULT_HELPER_THRESHOLD;
-  // Split at a directory boundary near the middle, so that each directory is made by one thread.
-  let split = count >= helperThreshold ? Math.floor(count / 2) : count;
-  while (split > 0 && split < count && dirOf(links[2 * split]) === dirOf(links[2 * split - 2])) split++;
-  const helper = split < count ? startHelper(links.slice(2 * split)) : undefined;
+
+  // 1. Every distinct content (halfway is then in the middle of this thread's part when nothing is linked).
+  let split = writes.length >= helperThreshold ? helperWriteSplit(files, writes) : writes.length;
+  split = atDirectoryBoundary(split, writes.length, k => root + files[writes[k]].path);
+  const writeHelper = split < writes.length
+    ? startHelper({ writes: writes.slice(split).flatMap(i => [root + files[i].path, files[i].content]), links: [] })
+    : undefined;
   try {
-    makeLinks(links.slice(0, 2 * split), mkdirFor, halfway);
+    for (let k = 0; k < split; k++) {
+      const target = root + files[writes[k]].path;
+      mkdirFor(target);
+      // Exclusive: the writer checked that nothing is there, and never writes through a link that appeared since.
+      createFileExclusive(target, files[writes[k]].content);
+      if (links.length === 0 && k === Math.floor(split / 2)) halfway();
+    }
+  } finally {
+    writeHelper?.wait();
+  }
+
+  // 2. The links, each to a content that now exists.
+  const count = links.length / 2;
+  const linkSplit = atDirectoryBoundary(count >= helperThreshold ? Math.floor(count / 2) : count, count, k => links[2 * k]);
+  const linkHelper = linkSplit < count ? startHelper({ writes: [], links: links.slice(2 * linkSplit) }) : undefined;
+  try {
+    makeLinks(links.slice(0, 2 * linkSplit), mkdirFor, halfway);
     options.meanwhile?.({ linked, firstOf });
   } finally {
-    helper?.wait();
+    linkHelper?.wait();
   }
   halfway();
   return { linked, firstOf };
+}
+
+/**
+ * Where this thread's part of the distinct contents ends: the middle, or later when the second half's contents
+ * would exceed `HELPER_CONTENT_BYTES` (counted in UTF-16 code units, the copy's size).
+ */
+export function helperWriteSplit(files: readonly NewFile[], writes: readonly number[], cap = HELPER_CONTENT_BYTES): number {
+  let split = writes.length;
+  let bytes = 0;
+  while (split > Math.ceil(writes.length / 2)) {
+    bytes += 2 * files[writes[split - 1]].content.length;
+    if (bytes > cap) break;
+    split--;
+  }
+  return split;
+}
+
+/** `split` moved forward to the first item (of `count`) in another directory than the item before it. */
+function atDirectoryBoundary(split: number, count: number, targetOf: (k: number) => string): number {
+  while (split > 0 && split < count && dirOf(targetOf(split)) === dirOf(targetOf(split - 1))) split++;
+  return split;
 }
 
 /** Makes each link of `links` (target, source, …), its directory first; `half` is called halfway. */
@@ -120,38 +165,64 @@ function linkOrCopy(source: string, target: string) {
   }
 }
 
-// The helper thread: the same loop as above, in plain JavaScript.
+// The helper thread: the same loops as above, in plain JavaScript.
 const HELPER_SOURCE = `
 const fs = require('fs');
 const { workerData } = require('worker_threads');
-const { links, port, done } = workerData;
+const { writes, links, port, done } = workerData;
 let error;
+let lastDir;
+const mkdirFor = (target) => {
+  const dir = target.slice(0, target.lastIndexOf('/'));
+  if (dir !== lastDir) { fs.mkdirSync(dir, { recursive: true }); lastDir = dir; }
+};
+let target;
 try {
-  let lastDir;
-  for (let i = 0; i < links.length; i += 2) {
-    const target = links[i];
-    const dir = target.slice(0, target.lastIndexOf('/'));
-    if (dir !== lastDir) { fs.mkdirSync(dir, { recursive: true }); lastDir = dir; }
-    try { fs.linkSync(links[i + 1], target); } catch (e) { if (e.code === 'EEXIST') throw e; fs.copyFileSync(links[i + 1], target); }
+  for (let i = 0; i < writes.length; i += 2) {
+    target = writes[i];
+    mkdirFor(target);
+    fs.writeFileSync(target, writes[i + 1], { flag: 'wx' });
     if ((i & 511) === 0) Atomics.store(done, 1, i);
   }
+  for (let i = 0; i < links.length; i += 2) {
+    target = links[i];
+    mkdirFor(target);
+    try { fs.linkSync(links[i + 1], target); } catch (e) { if (e.code === 'EEXIST') throw e; fs.copyFileSync(links[i + 1], target); }
+    if ((i & 511) === 0) Atomics.store(done, 1, writes.length + i);
+  }
 } catch (e) {
-  error = { message: String((e && e.message) || e), code: e && e.code, path: e && e.path, dest: e && e.dest, syscall: e && e.syscall };
+  error = { message: String((e && e.message) || e), code: e && e.code, path: (e && e.path) || target, dest: e && e.dest, syscall: e && e.syscall };
 }
 port.postMessage({ error });
 Atomics.store(done, 0, 1);
 Atomics.notify(done, 0);
 `;
 
-function startHelper(links: string[]): { wait(): void } {
+/** What a helper thread does: `writes` (target, content, …) exclusively, then `links` (target, source, …). */
+interface HelperWork {
+  readonly writes: string[];
+  readonly links: string[];
+}
+
+function startHelper(work: HelperWork): { wait(): void } {
   const channel = new MessageChannel();
   const done = new Int32Array(new SharedArrayBuffer(8)); // [finished, progress]
   let worker: Worker;
   try {
-    worker = new Worker(HELPER_SOURCE, { eval: true, execArgv: [], workerData: { links, port: channel.port2, done }, transferList: [channel.port2] });
+    const workerData = { writes: work.writes, links: work.links, port: channel.port2, done };
+    worker = new Worker(HELPER_SOURCE, { eval: true, execArgv: [], workerData, transferList: [channel.port2] });
   } catch {
-    // No threads here: make the links on this thread.
-    return { wait: () => makeLinks(links, target => fs.mkdirSync(dirOf(target), { recursive: true })) };
+    // No threads here: do the work on this thread.
+    return {
+      wait: () => {
+        const mkdirFor = (target: string) => fs.mkdirSync(dirOf(target), { recursive: true });
+        for (let i = 0; i < work.writes.length; i += 2) {
+          mkdirFor(work.writes[i]);
+          createFileExclusive(work.writes[i], work.writes[i + 1]);
+        }
+        makeLinks(work.links, mkdirFor);
+      },
+    };
   }
   worker.unref();
   return {

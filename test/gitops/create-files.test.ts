@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { createFiles, NewFile } from '../../src/gitops/create-files';
+import { createFiles, helperWriteSplit, NewFile } from '../../src/gitops/create-files';
 import { sha256 } from '../../src/gitops/tree-writer';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-create-')) + '/';
@@ -55,5 +55,56 @@ describe('createFiles', () => {
     fs.writeFileSync(root + 'clusters/c29', 'in the way');
     // THEN
     expect(() => createFiles(root, files, { linkIdentical: true, helperThreshold: 1 })).toThrow(/EEXIST|ENOTDIR|not a directory|file already exists/);
+  });
+
+  test('distinct contents are written half by a helper thread, each directory by one thread', () => {
+    // GIVEN 300 files of 300 distinct contents
+    const root = tmp();
+    const files = fleetLike().map((f, i) => ({ ...f, content: `content ${i}\n`, hash: sha256(`content ${i}\n`) }));
+    let halfway = 0;
+    // WHEN
+    const created = createFiles(root, files, { linkIdentical: true, helperThreshold: 1, halfway: () => halfway++ });
+    // THEN every file holds its own bytes, none is a link, and the seam was called once
+    for (const f of files) expect(fs.readFileSync(root + f.path, 'utf-8')).toBe(f.content);
+    expect([...created.linked].every(x => x === 0)).toBe(true);
+    expect(halfway).toBe(1);
+  });
+
+  test("a file in the way of the helper's half: the call reports it with its path", () => {
+    // GIVEN a file already where the last one goes
+    const root = tmp();
+    const files = fleetLike().map((f, i) => ({ ...f, content: `content ${i}\n`, hash: sha256(`content ${i}\n`) }));
+    fs.mkdirSync(path.dirname(root + files[299].path), { recursive: true });
+    fs.writeFileSync(root + files[299].path, 'in the way');
+    // THEN
+    expect(() => createFiles(root, files, { linkIdentical: false, helperThreshold: 1 })).toThrow(expect.objectContaining({
+      code: 'EEXIST', path: root + files[299].path,
+    }));
+    expect(fs.readFileSync(root + files[299].path, 'utf-8')).toBe('in the way'); // never written through
+  });
+
+  test("when this thread's half fails, the call waits for the helper: nothing is created after it returns", async () => {
+    // GIVEN a file in the way of the first one
+    const root = tmp();
+    const files = fleetLike().map((f, i) => ({ ...f, content: `content ${i}\n`, hash: sha256(`content ${i}\n`) }));
+    fs.mkdirSync(path.dirname(root + files[0].path), { recursive: true });
+    fs.writeFileSync(root + files[0].path, 'in the way');
+    // WHEN
+    expect(() => createFiles(root, files, { linkIdentical: false, helperThreshold: 1 })).toThrow(/EEXIST|file already exists/);
+    // THEN the helper's half (the second) was complete when the call threw, and nothing appears later
+    const existing = () => files.filter(f => fs.existsSync(root + f.path)).length;
+    const atReturn = existing();
+    expect(fs.readFileSync(root + files[299].path, 'utf-8')).toBe(files[299].content);
+    await new Promise(resolve => setTimeout(resolve, 200));
+    expect(existing()).toBe(atReturn);
+  });
+
+  test('the helper receives at most the content cap, and at most half of the files', () => {
+    const files = Array.from({ length: 10 }, (_, i) => ({ path: `d${i}/f`, content: 'x'.repeat(100), hash: String(i) }));
+    const all = files.map((_, i) => i);
+    // 200 bytes (UTF-16) per content: a cap of 450 bytes leaves two files to the helper
+    expect(helperWriteSplit(files, all, 450)).toBe(8);
+    expect(helperWriteSplit(files, all, 1e9)).toBe(5);
+    expect(helperWriteSplit(files, all, 0)).toBe(10);
   });
 });
