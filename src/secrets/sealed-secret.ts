@@ -38,7 +38,10 @@ export interface SealedSecretProps {
    * @default SealingScope.STRICT
    */
   readonly scope?: SealingScope;
-  /** Per key, the ciphertext `cdk8s-fleet seal` (or `kubeseal --raw`) printed. Never a plaintext value. */
+  /**
+   * Per key, the ciphertext `cdk8s-fleet seal` (or `kubeseal --raw`) printed. Never a plaintext value. It may be
+   * empty when `templateData` gives every key (the controller then renders the templates alone).
+   */
   readonly encryptedData: Record<string, string>;
   /**
    * The certificate the values were sealed for: its `SHA256:…` fingerprint, as `cdk8s-fleet seal` prints it.
@@ -201,7 +204,10 @@ export class SealedSecret extends Construct {
       errors.push(`'certificateFingerprint' (${show(props.certificateFingerprint)}) must be a SHA256:… key fingerprint, as 'cdk8s-fleet seal' prints it`);
     }
     const entries = Object.entries(props.encryptedData ?? {});
-    if (entries.length === 0) errors.push("'encryptedData' needs at least one sealed value");
+    // The controller unseals a SealedSecret with no sealed value and only template data (SS TestTemplateWithoutEncryptedData).
+    if (entries.length === 0 && Object.keys(props.templateData ?? {}).length === 0) {
+      errors.push("'encryptedData' needs at least one sealed value (or give 'templateData')");
+    }
     for (const [key, value] of entries) {
       if (!/^[-._a-zA-Z0-9]+$/.test(key)) errors.push(`'encryptedData' key ${show(key)} is not a valid Secret key`);
       const problem = sealedValueProblem(value);
@@ -209,12 +215,25 @@ export class SealedSecret extends Construct {
       if (problem) errors.push(`'encryptedData' value of key ${show(key)} is not a sealed value (${problem}); seal it with 'cdk8s-fleet seal' (the value is not shown)`);
     }
     errors.push(...labelMapErrors('labels', props.labels), ...annotationMapErrors('annotations', props.annotations));
+    for (const key of Object.keys(props.annotations ?? {})) {
+      // kubeseal strips these before sealing (StripLastAppliedAnnotations, ss#227): they hold a copy of the Secret.
+      if (LAST_APPLIED_ANNOTATIONS.includes(key)) {
+        errors.push(`'annotations' key ${show(key)} may hold the Secret in plaintext (kubeseal strips it before sealing); remove it (the value is not shown)`);
+      }
+      // The controller reads the scope from the SealedSecret's own annotations, which 'scope' writes.
+      if (key === CLUSTER_WIDE_ANNOTATION || key === NAMESPACE_WIDE_ANNOTATION) {
+        errors.push(`'annotations' key ${show(key)} sets the sealing scope: give 'scope' instead`);
+      }
+    }
     for (const k of Object.keys(props.templateData ?? {})) {
       if (!/^[-._a-zA-Z0-9]+$/.test(k)) errors.push(`'templateData' key ${show(k)} is not a valid Secret key`);
     }
     return errors;
   }
 }
+
+/** The annotations kubectl and kubecfg keep a full copy of an applied object in (SS `StripLastAppliedAnnotations`). */
+const LAST_APPLIED_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration', 'kubecfg.ksonnet.io/last-applied-configuration'];
 
 /**
  * Why a string cannot be a `HybridEncrypt` blob: standard base64 of `uint16BE(n) ‖ n bytes of RSA ciphertext ‖
@@ -226,7 +245,8 @@ function sealedValueProblem(value: unknown): string | undefined {
   const blob = Buffer.from(value, 'base64');
   if (blob.length < 2) return 'too short';
   const n = blob.readUInt16BE(0);
-  if (n < 128 || n % 8 !== 0) return `its RSA part would be ${n} bytes, which no RSA key gives`;
+  // The RSA part is as long as the modulus: any key of 1024 bits or more (Go's crypto/rsa refuses smaller ones).
+  if (n < 128) return `its RSA part would be ${n} bytes, which no RSA key the controller uses gives`;
   if (blob.length < 2 + n + 16) return 'shorter than its RSA part and the AES-GCM tag';
   return undefined;
 }
