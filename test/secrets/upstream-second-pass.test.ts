@@ -8,8 +8,8 @@
 import * as fs from 'fs';
 import { Duration } from 'cdk8s';
 import {
-  Application, ApplicationSource, AwsAuth, AzureAuth, ClusterCredentials, ClusterManifests, ClusterSecretStore, Fleet, GcpAuth, ICluster, SealedSecret,
-  SealingCertificate, SealingScope, SecretStore, SecretStoreProvider, VaultAuth,
+  Application, ApplicationSource, AwsAuth, AzureAuth, ClusterCredentials, ClusterManifests, ClusterSecretStore, Fleet, GcpAuth, ICluster,
+  SealedSecret, SealingCertificate, SealingScope, SecretStore, SecretStoreProvider, VaultAuth,
 } from '../../src';
 import { webhookProblems } from '../../src/private/external-secret-spec';
 import { CLUSTER_WIDE_ANNOTATION, encryptionLabel, hybridEncrypt, NAMESPACE_WIDE_ANNOTATION, parseCertificate, scopeOf } from '../../src/private/sealing';
