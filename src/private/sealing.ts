@@ -127,3 +127,19 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 function goLongDate(d: Date): string {
   return `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}`;
 }
+
+/**
+ * Why a string cannot be a `HybridEncrypt` blob: standard base64 of `uint16BE(n) ‖ n bytes of RSA ciphertext ‖
+ * AES-GCM ciphertext with its 16-byte tag`, where n is the size of an RSA modulus (1024 bits or more).
+ */
+export function sealedValueProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) return 'empty or not a string';
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) return 'not standard base64';
+  const blob = Buffer.from(value, 'base64');
+  if (blob.length < 2) return 'too short';
+  const n = blob.readUInt16BE(0);
+  // The RSA part is as long as the modulus: any key of 1024 bits or more (Go's crypto/rsa refuses smaller ones).
+  if (n < 128) return `its RSA part would be ${n} bytes, which no RSA key the controller uses gives`;
+  if (blob.length < 2 + n + 16) return 'shorter than its RSA part and the AES-GCM tag';
+  return undefined;
+}

@@ -5,7 +5,7 @@ import type { SealingCertificate } from './sealing-certificate';
 import { show, throwIfInvalid } from '../private/errors';
 import { cdk8sPlus, sealedSecretsL1 } from '../private/lazy';
 import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
-import { CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION, scopeOf } from '../private/sealing';
+import { CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION, scopeOf, sealedValueProblem } from '../private/sealing';
 import { SEALED_FOR_ANNOTATION } from '../private/secret-markers';
 import { chartNamespace } from '../private/secret-scope';
 import { sortedMap, undefinedIfEmpty } from '../private/util';
@@ -117,6 +117,9 @@ export class SealedSecret extends Construct {
     const fingerprint = options.certificateFingerprint ?? annotations[SEALED_FOR_ANNOTATION];
     if (!fingerprint) {
       throw new Error(`SealedSecret file ${path} does not record the certificate it was sealed for (annotation ${SEALED_FOR_ANNOTATION}); seal it with 'cdk8s-fleet seal --env-file' or give 'certificateFingerprint'`);
+    }
+    if (doc.spec?.data !== undefined && doc.spec?.data !== null) {
+      throw new Error(`SealedSecret file ${path} uses the deprecated 'spec.data' field, which the controller refuses ("using deprecated 'data' field, use 'encryptedData' or flip the feature flag"); re-seal it with 'cdk8s-fleet seal --env-file'`);
     }
     const template = doc.spec?.template ?? {};
     const templateAnnotations = { ...template.metadata?.annotations ?? {} };
@@ -234,19 +237,3 @@ export class SealedSecret extends Construct {
 
 /** The annotations kubectl and kubecfg keep a full copy of an applied object in (SS `StripLastAppliedAnnotations`). */
 const LAST_APPLIED_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration', 'kubecfg.ksonnet.io/last-applied-configuration'];
-
-/**
- * Why a string cannot be a `HybridEncrypt` blob: standard base64 of `uint16BE(n) ‖ n bytes of RSA ciphertext ‖
- * AES-GCM ciphertext with its 16-byte tag`, where n is the size of an RSA modulus (1024 bits or more).
- */
-function sealedValueProblem(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value.length === 0) return 'empty or not a string';
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) return 'not standard base64';
-  const blob = Buffer.from(value, 'base64');
-  if (blob.length < 2) return 'too short';
-  const n = blob.readUInt16BE(0);
-  // The RSA part is as long as the modulus: any key of 1024 bits or more (Go's crypto/rsa refuses smaller ones).
-  if (n < 128) return `its RSA part would be ${n} bytes, which no RSA key the controller uses gives`;
-  if (blob.length < 2 + n + 16) return 'shorter than its RSA part and the AES-GCM tag';
-  return undefined;
-}

@@ -24,6 +24,7 @@ import { SEALING_CERTIFICATES_ANNOTATION, SECRET_STORES_ANNOTATION, SOPS_AGE_REC
 import { normalizeGitUrl } from '../private/glob';
 import { compileGoRegExp } from '../private/go-regexp';
 import { normalizePath } from '../private/placement';
+import { sealedValueProblem } from '../private/sealing';
 import { SEALED_FOR_ANNOTATION, sopsAgeRecipients } from '../private/secret-markers';
 import { SortedPaths } from '../private/sorted-paths';
 import { compareCodeUnits, pushAll } from '../private/util';
@@ -101,7 +102,7 @@ export function proveSecrets(model: FleetModel, plan: FleetPlan): string[] {
         } else if (!held.includes(sealedFor)) {
           report(d, c.name, `${what} was sealed for certificate ${sealedFor}, but the cluster's controller holds ${held.join(', ')}: it cannot unseal it (sealed for another cluster, or the cluster was re-keyed); re-seal it for this cluster`);
         }
-        for (const m of sealedTemplateProblems(o.spec?.template?.data)) report(d, c.name, `${what} ${m}`);
+        for (const m of unsealProblems(o.spec)) report(d, c.name, `${what} ${m}`);
         own(d.namespace, o.metadata?.name, d); // the controller names the Secret after the SealedSecret (Unseal)
       } else if (sopsAgeRecipients(o) !== undefined) {
         const recipient = annotations[SOPS_AGE_RECIPIENT_ANNOTATION];
@@ -157,6 +158,25 @@ export function sealedTemplateProblems(templateData: unknown): string[] {
       problems.push(`cannot be unsealed: template.data key '${key}': ${message.replace(/^template: base:/, `template: ${key}:`)}`);
     }
   }
+  return problems;
+}
+
+/**
+ * Why the controller's `Unseal` fails on a SealedSecret spec, whatever the key: the deprecated `data` field (refused
+ * unless the controller runs with the v1 format accepted), values that are not sealed blobs, templates that do
+ * not parse. Values are never shown.
+ */
+function unsealProblems(spec: any): string[] {
+  const problems: string[] = [];
+  if (spec?.data !== undefined && spec?.data !== null) {
+    problems.push("cannot be unsealed: it uses the deprecated 'data' field (\"using deprecated 'data' field, use 'encryptedData' or flip the feature flag\"); re-seal it with 'cdk8s-fleet seal'");
+  }
+  const encrypted = spec?.encryptedData !== null && typeof spec?.encryptedData === 'object' ? spec.encryptedData : {};
+  for (const key of Object.keys(encrypted).sort(compareCodeUnits)) {
+    const problem = sealedValueProblem(encrypted[key]);
+    if (problem) problems.push(`cannot be unsealed: encryptedData key '${key}' is not a sealed value (${problem}; the value is not shown)`);
+  }
+  pushAll(problems, sealedTemplateProblems(spec?.template?.data));
   return problems;
 }
 

@@ -6,7 +6,8 @@
  * test/cli/seal.test.ts TestRaw.
  */
 import * as fs from 'fs';
-import { Duration } from 'cdk8s';
+import * as path from 'path';
+import { ApiObject, Duration } from 'cdk8s';
 import {
   Application, ApplicationSource, AwsAuth, AzureAuth, ClusterCredentials, ClusterManifests, ClusterSecretStore, Fleet, GcpAuth, ICluster,
   SealedSecret, SealingCertificate, SealingScope, SecretStore, SecretStoreProvider, VaultAuth,
@@ -15,7 +16,7 @@ import { webhookProblems } from '../../src/private/external-secret-spec';
 import { CLUSTER_WIDE_ANNOTATION, encryptionLabel, hybridEncrypt, NAMESPACE_WIDE_ANNOTATION, parseCertificate, scopeOf } from '../../src/private/sealing';
 import { sealedTemplateProblems, selectedNamespaces, storeAdmitsNamespace } from '../../src/secrets/secret-proofs';
 import { addCluster, errorOf, renderObjects, schemaProblems, testFleet } from '../util';
-import { rsaCertificate, unseal } from './support';
+import { rsaCertificate, tmpDir, unseal } from './support';
 
 const ES = 'external-secrets/external-secrets@v2.9.0';
 const SS = 'bitnami-labs/sealed-secrets@v0.36.6';
@@ -283,6 +284,32 @@ describe(`${SS} pkg/apis/sealedsecrets/v1alpha1/sealedsecret_test.go`, () => {
     deploy(fleet, m, prod, 'web');
     expect(errorOf(() => app.renderFiles())).toContain(
       "[platform/prod/web/S] SealedSecret 'web/s' cannot be unsealed: template.data key 'url': template: url:1: function \"env\" not defined (cluster prod; clusters/prod/web/SealedSecret.s.yaml) [secret-references]");
+  });
+
+  test('TestInvalidBase64, TestUnsealingV1Format "RejectDeprecatedV1Data": the fleet proof checks SealedSecrets it did not write (never showing values)', () => {
+    const { app, fleet } = testFleet({}, { fleetProofs: true });
+    const prod = fleet.addCluster('prod', { server: 'https://prod.example.com', credentials: ClusterCredentials.awsIam({ clusterName: 'prod' }), sealingCertificate: SealingCertificate.fromFile(keys.cert) });
+    const m = prod.addManifests('web', { namespace: 'web' });
+    new ApiObject(m, 'Raw', {
+      apiVersion: 'bitnami.com/v1alpha1',
+      kind: 'SealedSecret',
+      metadata: { name: 'raw', annotations: { 'fleet.cdk8s.io/sealing-certificate': cert.fingerprint } },
+      spec: { encryptedData: { foo: 'NOTVALIDBASE64', ok: sealFor('v', 'web', 'raw', 'strict') }, data: 'AAAA' },
+    });
+    deploy(fleet, m, prod, 'web');
+    const message = errorOf(() => app.renderFiles());
+    expect(message).toContain("SealedSecret 'web/raw' cannot be unsealed: it uses the deprecated 'data' field (\"using deprecated 'data' field, use 'encryptedData' or flip the feature flag\")");
+    expect(message).toContain("SealedSecret 'web/raw' cannot be unsealed: encryptedData key 'foo' is not a sealed value (not standard base64; the value is not shown)");
+    expect(message).not.toContain("key 'ok'");
+    expect(message).not.toContain('NOTVALIDBASE64');
+  });
+
+  test('TestRejectBothEncryptedDataAndDeprecatedV1Data: fromFile refuses the deprecated data field', () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'v1.yaml');
+    fs.writeFileSync(file, `apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: s\n  namespace: web\nspec:\n  data: ""\n  encryptedData:\n    K: ${sealFor('v', 'web', 's', 'strict')}\n`);
+    const { manifests } = sealedChart('web');
+    expect(() => SealedSecret.fromFile(manifests, 'S', file, { certificateFingerprint: cert.fingerprint })).toThrow(/uses the deprecated 'spec.data' field, which the controller refuses/);
   });
 
   test('TestTemplateWithoutEncryptedData: template data alone is accepted and written with an empty encryptedData', () => {
