@@ -76,20 +76,39 @@ export function proveSecrets(model: FleetModel, plan: FleetPlan): string[] {
       const k = `${namespace}/${name}`;
       owners.set(k, [...owners.get(k) ?? [], d]);
     };
+    // ExternalSecrets by namespace/name: the tree's own, then those ClusterExternalSecrets create, in tree order.
+    const externalSecrets = new Map<string, Deployed>();
+    for (const d of objects) {
+      if (String(d.object.apiVersion ?? '').startsWith('external-secrets.io/') && d.object.kind === 'ExternalSecret') {
+        externalSecrets.set(`${d.namespace}/${d.object.metadata?.name}`, externalSecrets.get(`${d.namespace}/${d.object.metadata?.name}`) ?? d);
+      }
+    }
     for (const d of objects) {
       const o = d.object;
       const api = String(o.apiVersion ?? '');
       if (api.startsWith('external-secrets.io/') && o.kind === 'ExternalSecret') {
         for (const m of storeProblems(o.spec, d.namespace, stores, namespaceLabels, c.name)) report(d, c.name, `ExternalSecret '${d.namespace}/${o.metadata?.name}' ${m}`);
-        if (ownsTarget(o.spec)) own(d.namespace, o.spec?.target?.name ?? o.metadata?.name, d);
+        // An empty target name is the ExternalSecret's own (the controller's default).
+        if (ownsTarget(o.spec)) own(d.namespace, o.spec?.target?.name || o.metadata?.name, d);
       } else if (api.startsWith('external-secrets.io/') && o.kind === 'ClusterExternalSecret') {
         const selected = selectedNamespaces(o.spec, namespaceLabels);
+        // `reconcile`: an empty externalSecretName is the ClusterExternalSecret's name.
+        const esName = o.spec?.externalSecretName || o.metadata?.name;
         for (const ns of selected) {
           for (const m of storeProblems(o.spec?.externalSecretSpec, ns, stores, namespaceLabels, c.name)) {
             report(d, c.name, `ClusterExternalSecret '${o.metadata?.name}' (its ExternalSecret in namespace '${ns}') ${m}`);
           }
+          // `gatherProvisionedNamespaces`: an ExternalSecret of that name the ClusterExternalSecret does not own fails
+          // the namespace ("external secret already exists in namespace").
+          const existing = externalSecrets.get(`${ns}/${esName}`);
+          if (existing && existing.entry !== d.entry) {
+            const by = existing.object.kind === 'ClusterExternalSecret' ? `ClusterExternalSecret '${existing.object.metadata?.name}'` : 'the tree';
+            report(d, c.name, `ClusterExternalSecret '${o.metadata?.name}' cannot create ExternalSecret '${ns}/${esName}': external secret already exists in namespace (created by ${by}, ${existing.entry.path}); give it another 'externalSecretName'`);
+            continue;
+          }
+          externalSecrets.set(`${ns}/${esName}`, d);
           const es = o.spec?.externalSecretSpec;
-          if (ownsTarget(es)) own(ns, es?.target?.name ?? o.spec?.externalSecretName ?? o.metadata?.name, d);
+          if (ownsTarget(es)) own(ns, es?.target?.name || esName, d);
         }
       } else if (api.startsWith('bitnami.com/') && o.kind === 'SealedSecret') {
         const held = csv(annotations[SEALING_CERTIFICATES_ANNOTATION]);

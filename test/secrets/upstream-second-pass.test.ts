@@ -9,8 +9,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Duration } from 'cdk8s';
 import {
-  Application, ApplicationSource, AwsAuth, AzureAuth, ClusterCredentials, ClusterManifests, ClusterSecretStore, Fleet, GcpAuth, ICluster,
-  SealedSecret, SealingCertificate, SealingScope, SecretStore, SecretStoreProvider, VaultAuth,
+  Application, ApplicationSource, AwsAuth, AzureAuth, ClusterCredentials, ClusterExternalSecret, ClusterManifests, ClusterSecretStore, ExternalSecret,
+  Fleet, GcpAuth, ICluster, PreinstalledSecretStore, SealedSecret, SealingCertificate, SealingScope, SecretStore, SecretStoreProvider,
+  SecretStoreReference, VaultAuth,
 } from '../../src';
 import { webhookProblems } from '../../src/private/external-secret-spec';
 import { CLUSTER_WIDE_ANNOTATION, encryptionLabel, hybridEncrypt, NAMESPACE_WIDE_ANNOTATION, parseCertificate, scopeOf } from '../../src/private/sealing';
@@ -195,6 +196,46 @@ describe(`${ES} runtime/esutils/utils.go GetTargetNamespaces (ClusterExternalSec
   test('one selector that does not convert fails the whole list: no namespace is provisioned', () => {
     expect(selectedNamespaces({ namespaceSelectors: [{ matchLabels: { team: 'x' } }, { matchExpressions: [{ key: 'team', operator: 'In' }] }] }, known)).toEqual([]);
     expect(selectedNamespaces({ namespaceSelectors: [{ matchLabels: { team: 'not a value!' } }, {}] }, known)).toEqual([]);
+  });
+});
+
+describe(`${ES} pkg/controllers/clusterexternalsecret/clusterexternalsecret_controller_test.go`, () => {
+  const known = new Map<string, Record<string, string>>([
+    ['ns-foo', { 'kubernetes.io/metadata.name': 'ns-foo', 'prefix': 'foo' }],
+    ['ns-bar', { 'kubernetes.io/metadata.name': 'ns-bar', 'prefix': 'bar' }],
+    ['ns-baz', { 'kubernetes.io/metadata.name': 'ns-baz', 'prefix': 'baz' }],
+  ]);
+
+  test('"Should sync with match expression" and "Should be ready if no namespace matches"', () => {
+    expect(selectedNamespaces({ namespaceSelector: { matchExpressions: [{ key: 'prefix', operator: 'In', values: ['foo', 'bar'] }] } }, known)).toEqual(['ns-bar', 'ns-foo']);
+    expect(selectedNamespaces({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'no-namespace-matches' } } }, known)).toEqual([]);
+  });
+
+  test('"Should use cluster external secret name if external secret name isn\'t defined"', () => {
+    const { app, fleet } = testFleet();
+    const m = addCluster(fleet, 'prod').addManifests('platform');
+    const ces = new ClusterExternalSecret(m, 'Registry', {
+      clusterExternalSecretName: 'registry', store: SecretStoreReference.clusterSecretStore('vault'), namespaces: ['ns-foo'], data: [{ secretKey: 'k', remoteKey: 'r' }],
+    });
+    expect(ces.externalSecretName).toBe('registry');
+    expect(renderObjects(app)['clusters/prod/platform/ClusterExternalSecret.registry.yaml'].spec.externalSecretName).toBeUndefined();
+  });
+
+  test('"Should not overwrite existing external secrets and error out if one is present": the fleet proof reports it', () => {
+    const { app, fleet } = testFleet({}, { fleetProofs: true });
+    const prod = addCluster(fleet, 'prod');
+    new PreinstalledSecretStore(fleet, 'Vault', { store: SecretStoreReference.clusterSecretStore('vault') });
+    const platform = prod.addManifests('platform');
+    new ClusterExternalSecret(platform, 'Registry', {
+      clusterExternalSecretName: 'registry-ces', externalSecretName: 'registry', store: SecretStoreReference.clusterSecretStore('vault'),
+      namespaces: ['api'], data: [{ secretKey: 'k', remoteKey: 'r' }],
+    });
+    deploy(fleet, platform, prod, 'platform');
+    const api = prod.addManifests('api', { namespace: 'api' });
+    new ExternalSecret(api, 'Registry', { externalSecretName: 'registry', targetName: 'registry-own', store: SecretStoreReference.clusterSecretStore('vault'), data: [{ secretKey: 'k', remoteKey: 'r' }] });
+    deploy(fleet, api, prod, 'api');
+    expect(errorOf(() => app.renderFiles())).toContain(
+      "ClusterExternalSecret 'registry-ces' cannot create ExternalSecret 'api/registry': external secret already exists in namespace (created by the tree, clusters/prod/api/ExternalSecret.registry.yaml); give it another 'externalSecretName'");
   });
 });
 
