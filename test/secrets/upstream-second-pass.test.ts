@@ -227,8 +227,11 @@ describe(`${ES} pkg/controllers/clusterexternalsecret/clusterexternalsecret_cont
     new PreinstalledSecretStore(fleet, 'Vault', { store: SecretStoreReference.clusterSecretStore('vault') });
     const platform = prod.addManifests('platform');
     new ClusterExternalSecret(platform, 'Registry', {
-      clusterExternalSecretName: 'registry-ces', externalSecretName: 'registry', store: SecretStoreReference.clusterSecretStore('vault'),
-      namespaces: ['api'], data: [{ secretKey: 'k', remoteKey: 'r' }],
+      clusterExternalSecretName: 'registry-ces',
+      externalSecretName: 'registry',
+      store: SecretStoreReference.clusterSecretStore('vault'),
+      namespaces: ['api'],
+      data: [{ secretKey: 'k', remoteKey: 'r' }],
     });
     deploy(fleet, platform, prod, 'platform');
     const api = prod.addManifests('api', { namespace: 'api' });
