@@ -61,7 +61,7 @@ export function renderStoreSpec(
     controller: input.controller,
     refreshInterval: input.refreshInterval !== undefined ? refreshInterval(input.refreshInterval) : undefined,
     retrySettings: input.retryMaxAttempts !== undefined || input.retryInterval !== undefined
-      ? { maxRetries: input.retryMaxAttempts, retryInterval: input.retryInterval ? `${input.retryInterval.toSeconds()}s` : undefined }
+      ? { maxRetries: input.retryMaxAttempts, retryInterval: input.retryInterval ? goDuration(input.retryInterval) : undefined }
       : undefined,
     conditions: conditions.length ? conditions.map(c => ({
       namespaces: c.namespaces?.length ? [...c.namespaces] : undefined,

@@ -44,6 +44,16 @@ describe(`${ES} apis/externalsecrets/v1/secretstore_validator_test.go TestValida
     expect(schemaProblems(app.renderFiles())).toEqual([]);
   });
 
+  // providers/v1/aws/provider_test.go TestValidRetryInput: retryInterval is read with time.ParseDuration.
+  test('TestValidRetryInput: retryInterval is always a Go duration string, sub-second ones included', () => {
+    const { app, chart } = storeChart();
+    new SecretStore(chart, 'A', { storeName: 'a', retryMaxAttempts: 3, retryInterval: Duration.millis(1500), provider: SecretStoreProvider.awsParameterStore({ region: 'eu-central-1' }) });
+    new SecretStore(chart, 'B', { storeName: 'b', retryInterval: Duration.minutes(2), provider: SecretStoreProvider.awsParameterStore({ region: 'eu-central-1' }) });
+    const objects = renderObjects(app);
+    expect(objects['clusters/prod/stores/SecretStore.a.yaml'].spec.retrySettings).toEqual({ maxRetries: 3, retryInterval: '1500ms' });
+    expect(objects['clusters/prod/stores/SecretStore.b.yaml'].spec.retrySettings).toEqual({ retryInterval: '2m' });
+  });
+
   test('"no registered store backend": a store without a provider is refused', () => {
     const { chart } = storeChart();
     expect(() => new SecretStore(chart, 'S', { provider: undefined as any })).toThrow(/'provider' is required/);
