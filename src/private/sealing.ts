@@ -61,24 +61,33 @@ export interface ParsedCertificate {
   readonly bits: number;
 }
 
-/** Parses the first certificate of a PEM text; throws an Error saying why it cannot seal (not the expiry). */
+/**
+ * Parses a PEM text as kubeseal's `ParseKey` does (client-go `cert.ParseCertsPEM`): every `CERTIFICATE` block
+ * without headers is parsed, and one that does not parse fails the whole file; other blocks are skipped; the
+ * first certificate is the one sealed for, and its key must be RSA. Throws an Error saying why it cannot seal
+ * (not the expiry, which `expiryError` checks against a clock).
+ */
 export function parseCertificate(pem: string): ParsedCertificate {
-  const m = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/.exec(pem);
-  if (!m) throw new Error('failed to read any certificates (no PEM CERTIFICATE block)');
-  let cert: crypto.X509Certificate;
-  try {
-    cert = new crypto.X509Certificate(m[0]);
-  } catch (e) {
-    throw new Error(`not a valid X.509 certificate: ${(e as Error).message}`);
+  let first: crypto.X509Certificate | undefined;
+  for (const m of pem.matchAll(/-----BEGIN ([^\n-]*)-----\r?\n([\s\S]*?)-----END \1-----/g)) {
+    // pem.Decode: headers are "Key: value" lines before a blank line; ParseCertsPEM skips blocks that have any.
+    if (m[1] !== 'CERTIFICATE' || /^[^\n]*:/.test(m[2])) continue;
+    try {
+      const cert = new crypto.X509Certificate(m[0]);
+      first ??= cert;
+    } catch (e) {
+      throw new Error(`not a valid X.509 certificate: ${(e as Error).message}`);
+    }
   }
-  const publicKey = cert.publicKey;
+  if (!first) throw new Error('data does not contain any valid RSA or ECDSA certificates (failed to read any certificates: no PEM CERTIFICATE block)');
+  const publicKey = first.publicKey;
   if (publicKey.asymmetricKeyType !== 'rsa') {
     throw new Error(`expected RSA public key but found ${publicKey.asymmetricKeyType ?? 'an unknown key type'} (Sealed Secrets seals with RSA-OAEP only)`);
   }
   return {
     publicKey,
-    notBefore: new Date(cert.validFrom),
-    notAfter: new Date(cert.validTo),
+    notBefore: new Date(first.validFrom),
+    notAfter: new Date(first.validTo),
     fingerprint: sshFingerprint(publicKey),
     bits: publicKey.asymmetricKeyDetails?.modulusLength ?? 0,
   };

@@ -417,6 +417,28 @@ describe(`${SS} pkg/apis/sealedsecrets/v1alpha1/sealedsecret_test.go`, () => {
   });
 });
 
+describe(`${SS} pkg/kubeseal/kubeseal.go ParseKey (client-go util/cert ParseCertsPEM)`, () => {
+  const pem = fs.readFileSync(keys.cert, 'utf-8');
+  const body = pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').trim();
+
+  test('other PEM blocks are skipped; the first certificate is sealed for', () => {
+    const publicKey = `-----BEGIN PUBLIC KEY-----\n${body}\n-----END PUBLIC KEY-----\n`;
+    expect(parseCertificate(publicKey + pem).fingerprint).toBe(cert.fingerprint);
+    const other = fs.readFileSync(rsaCertificate(2048, 30).cert, 'utf-8');
+    expect(parseCertificate(pem + other).fingerprint).toBe(cert.fingerprint);
+  });
+
+  test('a CERTIFICATE block with headers is skipped, as ParseCertsPEM does', () => {
+    const withHeaders = `-----BEGIN CERTIFICATE-----\nProc-Type: 4,ENCRYPTED\n\n${body}\n-----END CERTIFICATE-----\n`;
+    expect(() => parseCertificate(withHeaders)).toThrow('data does not contain any valid RSA or ECDSA certificates');
+    expect(parseCertificate(withHeaders + pem).fingerprint).toBe(cert.fingerprint);
+  });
+
+  test('any CERTIFICATE block that does not parse fails the file, even after a good one', () => {
+    expect(() => parseCertificate(`${pem}-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n`)).toThrow(/^not a valid X.509 certificate/);
+  });
+});
+
 describe(`${SS} pkg/kubeseal/kubeseal_test.go TestSeal: namespaces and scopes of the SealedSecret written`, () => {
   test('strict and namespace-wide take the namespace (the chart\'s, as kubeseal takes the context\'s); the scope annotation is on the object', () => {
     const { app, manifests } = sealedChart('default');
