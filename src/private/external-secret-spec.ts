@@ -275,9 +275,18 @@ export function formatProblem(p: SpecProblem, prefix = ''): string {
   return `'${prefix}${p.prop}' (${show(p.value)}): ${p.message}`;
 }
 
-/** Go's `strings.EqualFold` for the ASCII targets compared here. */
+/**
+ * Go's `strings.EqualFold` against an ASCII word `b`: Unicode simple case folding, under which the only non-ASCII
+ * letters equal to ASCII ones are U+017F (long s, folds with 's') and U+212A (Kelvin sign, folds with 'k').
+ * `toLowerCase` alone maps neither, and maps some non-ASCII letters (U+0130) to ASCII ones EqualFold keeps apart.
+ */
 function equalFold(a: unknown, b: string): boolean {
-  return typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
+  if (typeof a !== 'string' || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const c = a[i] === '\u017f' ? 's' : a[i] === '\u212a' ? 'k' : a[i];
+    if (c.charCodeAt(0) > 0x7f || c.toLowerCase() !== b[i].toLowerCase()) return false;
+  }
+  return true;
 }
 
 /** Go's `%q` of a string (what the webhook's messages print). */

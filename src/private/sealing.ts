@@ -61,24 +61,33 @@ export interface ParsedCertificate {
   readonly bits: number;
 }
 
-/** Parses the first certificate of a PEM text; throws an Error saying why it cannot seal (not the expiry). */
+/**
+ * Parses a PEM text as kubeseal's `ParseKey` does (client-go `cert.ParseCertsPEM`): every `CERTIFICATE` block
+ * without headers is parsed, and one that does not parse fails the whole file; other blocks are skipped; the
+ * first certificate is the one sealed for, and its key must be RSA. Throws an Error saying why it cannot seal
+ * (not the expiry, which `expiryError` checks against a clock).
+ */
 export function parseCertificate(pem: string): ParsedCertificate {
-  const m = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/.exec(pem);
-  if (!m) throw new Error('failed to read any certificates (no PEM CERTIFICATE block)');
-  let cert: crypto.X509Certificate;
-  try {
-    cert = new crypto.X509Certificate(m[0]);
-  } catch (e) {
-    throw new Error(`not a valid X.509 certificate: ${(e as Error).message}`);
+  let first: crypto.X509Certificate | undefined;
+  for (const m of pem.matchAll(/-----BEGIN ([^\n-]*)-----\r?\n([\s\S]*?)-----END \1-----/g)) {
+    // pem.Decode: headers are "Key: value" lines before a blank line; ParseCertsPEM skips blocks that have any.
+    if (m[1] !== 'CERTIFICATE' || /^[^\n]*:/.test(m[2])) continue;
+    try {
+      const cert = new crypto.X509Certificate(m[0]);
+      first ??= cert;
+    } catch (e) {
+      throw new Error(`not a valid X.509 certificate: ${(e as Error).message}`);
+    }
   }
-  const publicKey = cert.publicKey;
+  if (!first) throw new Error('data does not contain any valid RSA or ECDSA certificates (failed to read any certificates: no PEM CERTIFICATE block)');
+  const publicKey = first.publicKey;
   if (publicKey.asymmetricKeyType !== 'rsa') {
     throw new Error(`expected RSA public key but found ${publicKey.asymmetricKeyType ?? 'an unknown key type'} (Sealed Secrets seals with RSA-OAEP only)`);
   }
   return {
     publicKey,
-    notBefore: new Date(cert.validFrom),
-    notAfter: new Date(cert.validTo),
+    notBefore: new Date(first.validFrom),
+    notAfter: new Date(first.validTo),
     fingerprint: sshFingerprint(publicKey),
     bits: publicKey.asymmetricKeyDetails?.modulusLength ?? 0,
   };
@@ -126,4 +135,20 @@ const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 
 /** Go's `Format("January 2, 2006")` in UTC. */
 function goLongDate(d: Date): string {
   return `${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()}, ${d.getUTCFullYear()}`;
+}
+
+/**
+ * Why a string cannot be a `HybridEncrypt` blob: standard base64 of `uint16BE(n) ‖ n bytes of RSA ciphertext ‖
+ * AES-GCM ciphertext with its 16-byte tag`, where n is the size of an RSA modulus (1024 bits or more).
+ */
+export function sealedValueProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length === 0) return 'empty or not a string';
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) return 'not standard base64';
+  const blob = Buffer.from(value, 'base64');
+  if (blob.length < 2) return 'too short';
+  const n = blob.readUInt16BE(0);
+  // The RSA part is as long as the modulus: any key of 1024 bits or more (Go's crypto/rsa refuses smaller ones).
+  if (n < 128) return `its RSA part would be ${n} bytes, which no RSA key the controller uses gives`;
+  if (blob.length < 2 + n + 16) return 'shorter than its RSA part and the AES-GCM tag';
+  return undefined;
 }

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { goDuration } from './duration';
 import { show } from './errors';
 import { compileGoRegExp } from './go-regexp';
 import { externalSecretsL1 } from './lazy';
@@ -58,11 +59,9 @@ export function renderStoreSpec(
   const spec: SecretStoreSpec = {
     provider: rendered?.provider as any,
     controller: input.controller,
-    refreshInterval: input.refreshInterval !== undefined
-      ? externalSecretsL1().SecretStoreSpecRefreshInterval.fromNumber(input.refreshInterval.toSeconds())
-      : undefined,
+    refreshInterval: input.refreshInterval !== undefined ? refreshInterval(input.refreshInterval) : undefined,
     retrySettings: input.retryMaxAttempts !== undefined || input.retryInterval !== undefined
-      ? { maxRetries: input.retryMaxAttempts, retryInterval: input.retryInterval ? `${input.retryInterval.toSeconds()}s` : undefined }
+      ? { maxRetries: input.retryMaxAttempts, retryInterval: input.retryInterval ? goDuration(input.retryInterval) : undefined }
       : undefined,
     conditions: conditions.length ? conditions.map(c => ({
       namespaces: c.namespaces?.length ? [...c.namespaces] : undefined,
@@ -73,6 +72,17 @@ export function renderStoreSpec(
     })) : undefined,
   };
   return { spec, errors };
+}
+
+/**
+ * A store's `refreshInterval` (int-or-string): whole seconds as the integer every External Secrets version reads;
+ * anything finer as a Go duration string, which v2.9.0 parses (`SecretStoreSpec.GetRefreshInterval`).
+ */
+function refreshInterval(d: Duration): any {
+  const ms = d.toMilliseconds();
+  return ms % 1000 === 0
+    ? externalSecretsL1().SecretStoreSpecRefreshInterval.fromNumber(ms / 1000)
+    : externalSecretsL1().SecretStoreSpecRefreshInterval.fromString(goDuration(d));
 }
 
 function hasSelector(c: StoreConditionInput): boolean {

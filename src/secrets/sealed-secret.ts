@@ -5,7 +5,7 @@ import type { SealingCertificate } from './sealing-certificate';
 import { show, throwIfInvalid } from '../private/errors';
 import { cdk8sPlus, sealedSecretsL1 } from '../private/lazy';
 import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
-import { CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION, scopeOf } from '../private/sealing';
+import { CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION, scopeOf, sealedValueProblem } from '../private/sealing';
 import { SEALED_FOR_ANNOTATION } from '../private/secret-markers';
 import { chartNamespace } from '../private/secret-scope';
 import { sortedMap, undefinedIfEmpty } from '../private/util';
@@ -38,7 +38,10 @@ export interface SealedSecretProps {
    * @default SealingScope.STRICT
    */
   readonly scope?: SealingScope;
-  /** Per key, the ciphertext `cdk8s-fleet seal` (or `kubeseal --raw`) printed. Never a plaintext value. */
+  /**
+   * Per key, the ciphertext `cdk8s-fleet seal` (or `kubeseal --raw`) printed. Never a plaintext value. It may be
+   * empty when `templateData` gives every key (the controller then renders the templates alone).
+   */
   readonly encryptedData: Record<string, string>;
   /**
    * The certificate the values were sealed for: its `SHA256:…` fingerprint, as `cdk8s-fleet seal` prints it.
@@ -114,6 +117,9 @@ export class SealedSecret extends Construct {
     const fingerprint = options.certificateFingerprint ?? annotations[SEALED_FOR_ANNOTATION];
     if (!fingerprint) {
       throw new Error(`SealedSecret file ${path} does not record the certificate it was sealed for (annotation ${SEALED_FOR_ANNOTATION}); seal it with 'cdk8s-fleet seal --env-file' or give 'certificateFingerprint'`);
+    }
+    if (doc.spec?.data !== undefined && doc.spec?.data !== null) {
+      throw new Error(`SealedSecret file ${path} uses the deprecated 'spec.data' field, which the controller refuses ("using deprecated 'data' field, use 'encryptedData' or flip the feature flag"); re-seal it with 'cdk8s-fleet seal --env-file'`);
     }
     const template = doc.spec?.template ?? {};
     const templateAnnotations = { ...template.metadata?.annotations ?? {} };
@@ -201,7 +207,10 @@ export class SealedSecret extends Construct {
       errors.push(`'certificateFingerprint' (${show(props.certificateFingerprint)}) must be a SHA256:… key fingerprint, as 'cdk8s-fleet seal' prints it`);
     }
     const entries = Object.entries(props.encryptedData ?? {});
-    if (entries.length === 0) errors.push("'encryptedData' needs at least one sealed value");
+    // The controller unseals a SealedSecret with no sealed value and only template data (SS TestTemplateWithoutEncryptedData).
+    if (entries.length === 0 && Object.keys(props.templateData ?? {}).length === 0) {
+      errors.push("'encryptedData' needs at least one sealed value (or give 'templateData')");
+    }
     for (const [key, value] of entries) {
       if (!/^[-._a-zA-Z0-9]+$/.test(key)) errors.push(`'encryptedData' key ${show(key)} is not a valid Secret key`);
       const problem = sealedValueProblem(value);
@@ -209,6 +218,16 @@ export class SealedSecret extends Construct {
       if (problem) errors.push(`'encryptedData' value of key ${show(key)} is not a sealed value (${problem}); seal it with 'cdk8s-fleet seal' (the value is not shown)`);
     }
     errors.push(...labelMapErrors('labels', props.labels), ...annotationMapErrors('annotations', props.annotations));
+    for (const key of Object.keys(props.annotations ?? {})) {
+      // kubeseal strips these before sealing (StripLastAppliedAnnotations, ss#227): they hold a copy of the Secret.
+      if (LAST_APPLIED_ANNOTATIONS.includes(key)) {
+        errors.push(`'annotations' key ${show(key)} may hold the Secret in plaintext (kubeseal strips it before sealing); remove it (the value is not shown)`);
+      }
+      // The controller reads the scope from the SealedSecret's own annotations, which 'scope' writes.
+      if (key === CLUSTER_WIDE_ANNOTATION || key === NAMESPACE_WIDE_ANNOTATION) {
+        errors.push(`'annotations' key ${show(key)} sets the sealing scope: give 'scope' instead`);
+      }
+    }
     for (const k of Object.keys(props.templateData ?? {})) {
       if (!/^[-._a-zA-Z0-9]+$/.test(k)) errors.push(`'templateData' key ${show(k)} is not a valid Secret key`);
     }
@@ -216,17 +235,5 @@ export class SealedSecret extends Construct {
   }
 }
 
-/**
- * Why a string cannot be a `HybridEncrypt` blob: standard base64 of `uint16BE(n) ‖ n bytes of RSA ciphertext ‖
- * AES-GCM ciphertext with its 16-byte tag`, where n is the size of an RSA modulus (1024 bits or more).
- */
-function sealedValueProblem(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value.length === 0) return 'empty or not a string';
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) return 'not standard base64';
-  const blob = Buffer.from(value, 'base64');
-  if (blob.length < 2) return 'too short';
-  const n = blob.readUInt16BE(0);
-  if (n < 128 || n % 8 !== 0) return `its RSA part would be ${n} bytes, which no RSA key gives`;
-  if (blob.length < 2 + n + 16) return 'shorter than its RSA part and the AES-GCM tag';
-  return undefined;
-}
+/** The annotations kubectl and kubecfg keep a full copy of an applied object in (SS `StripLastAppliedAnnotations`). */
+const LAST_APPLIED_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration', 'kubecfg.ksonnet.io/last-applied-configuration'];

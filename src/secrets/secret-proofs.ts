@@ -14,6 +14,9 @@
  *   and every SOPS file is encrypted to the cluster's age recipient (`fleet.cdk8s.io/sops-age-recipient`).
  */
 import { IN_CLUSTER_NAME } from '../expansion/cluster-secrets';
+import { GO_BUILTINS } from '../expansion/gotemplate/builtins';
+import { parseTemplate, TemplateError } from '../expansion/gotemplate/parse';
+import { SPRIG_FUNCTIONS } from '../expansion/gotemplate/sprig';
 import { compileSelector } from '../expansion/selector';
 import type { TreeEntry, FleetModel } from '../gitops/fleet-model';
 import type { FleetPlan, PlannedApplication } from '../gitops/fleet-plan';
@@ -21,6 +24,7 @@ import { SEALING_CERTIFICATES_ANNOTATION, SECRET_STORES_ANNOTATION, SOPS_AGE_REC
 import { normalizeGitUrl } from '../private/glob';
 import { compileGoRegExp } from '../private/go-regexp';
 import { normalizePath } from '../private/placement';
+import { sealedValueProblem } from '../private/sealing';
 import { SEALED_FOR_ANNOTATION, sopsAgeRecipients } from '../private/secret-markers';
 import { SortedPaths } from '../private/sorted-paths';
 import { compareCodeUnits, pushAll } from '../private/util';
@@ -72,20 +76,39 @@ export function proveSecrets(model: FleetModel, plan: FleetPlan): string[] {
       const k = `${namespace}/${name}`;
       owners.set(k, [...owners.get(k) ?? [], d]);
     };
+    // ExternalSecrets by namespace/name: the tree's own, then those ClusterExternalSecrets create, in tree order.
+    const externalSecrets = new Map<string, Deployed>();
+    for (const d of objects) {
+      if (String(d.object.apiVersion ?? '').startsWith('external-secrets.io/') && d.object.kind === 'ExternalSecret') {
+        externalSecrets.set(`${d.namespace}/${d.object.metadata?.name}`, externalSecrets.get(`${d.namespace}/${d.object.metadata?.name}`) ?? d);
+      }
+    }
     for (const d of objects) {
       const o = d.object;
       const api = String(o.apiVersion ?? '');
       if (api.startsWith('external-secrets.io/') && o.kind === 'ExternalSecret') {
         for (const m of storeProblems(o.spec, d.namespace, stores, namespaceLabels, c.name)) report(d, c.name, `ExternalSecret '${d.namespace}/${o.metadata?.name}' ${m}`);
-        if (ownsTarget(o.spec)) own(d.namespace, o.spec?.target?.name ?? o.metadata?.name, d);
+        // An empty target name is the ExternalSecret's own (the controller's default).
+        if (ownsTarget(o.spec)) own(d.namespace, o.spec?.target?.name || o.metadata?.name, d);
       } else if (api.startsWith('external-secrets.io/') && o.kind === 'ClusterExternalSecret') {
         const selected = selectedNamespaces(o.spec, namespaceLabels);
+        // `reconcile`: an empty externalSecretName is the ClusterExternalSecret's name.
+        const esName = o.spec?.externalSecretName || o.metadata?.name;
         for (const ns of selected) {
           for (const m of storeProblems(o.spec?.externalSecretSpec, ns, stores, namespaceLabels, c.name)) {
             report(d, c.name, `ClusterExternalSecret '${o.metadata?.name}' (its ExternalSecret in namespace '${ns}') ${m}`);
           }
+          // `gatherProvisionedNamespaces`: an ExternalSecret of that name the ClusterExternalSecret does not own fails
+          // the namespace ("external secret already exists in namespace").
+          const existing = externalSecrets.get(`${ns}/${esName}`);
+          if (existing && existing.entry !== d.entry) {
+            const by = existing.object.kind === 'ClusterExternalSecret' ? `ClusterExternalSecret '${existing.object.metadata?.name}'` : 'the tree';
+            report(d, c.name, `ClusterExternalSecret '${o.metadata?.name}' cannot create ExternalSecret '${ns}/${esName}': external secret already exists in namespace (created by ${by}, ${existing.entry.path}); give it another 'externalSecretName'`);
+            continue;
+          }
+          externalSecrets.set(`${ns}/${esName}`, d);
           const es = o.spec?.externalSecretSpec;
-          if (ownsTarget(es)) own(ns, es?.target?.name ?? o.spec?.externalSecretName ?? o.metadata?.name, d);
+          if (ownsTarget(es)) own(ns, es?.target?.name || esName, d);
         }
       } else if (api.startsWith('bitnami.com/') && o.kind === 'SealedSecret') {
         const held = csv(annotations[SEALING_CERTIFICATES_ANNOTATION]);
@@ -98,6 +121,7 @@ export function proveSecrets(model: FleetModel, plan: FleetPlan): string[] {
         } else if (!held.includes(sealedFor)) {
           report(d, c.name, `${what} was sealed for certificate ${sealedFor}, but the cluster's controller holds ${held.join(', ')}: it cannot unseal it (sealed for another cluster, or the cluster was re-keyed); re-seal it for this cluster`);
         }
+        for (const m of unsealProblems(o.spec)) report(d, c.name, `${what} ${m}`);
         own(d.namespace, o.metadata?.name, d); // the controller names the Secret after the SealedSecret (Unseal)
       } else if (sopsAgeRecipients(o) !== undefined) {
         const recipient = annotations[SOPS_AGE_RECIPIENT_ANNOTATION];
@@ -123,6 +147,56 @@ export function proveSecrets(model: FleetModel, plan: FleetPlan): string[] {
     const clusters = f.clusters.length > 5 ? `${f.clusters.slice(0, 5).join(', ')} and ${f.clusters.length - 5} more` : f.clusters.join(', ');
     return `${f.prefix}${message} (cluster${f.clusters.length > 1 ? 's' : ''} ${clusters}${where ? `; ${where}` : ''}) [${SECRET_PROOF}]`;
   });
+}
+
+/**
+ * The functions a SealedSecret's `template.data` may call (SS:pkg/apis/sealedsecrets/v1alpha1/sealedsecret_expansion.go):
+ * Go's built-ins and sprig v3.3.0's `GenericFuncMap` without `env`, `expandenv` and `getHostByName`; none of Argo
+ * CD's additions (`normalize`, `slugify`, `toYaml`, `fromYaml`, `fromYamlArray`).
+ */
+const SEALED_TEMPLATE_FUNCTIONS: ReadonlySet<string> = new Set([...GO_BUILTINS.keys(), ...SPRIG_FUNCTIONS.keys()]
+  .filter(name => !['normalize', 'slugify', 'toYaml', 'fromYaml', 'fromYamlArray'].includes(name)));
+
+/**
+ * Why the controller's `Unseal` fails on a SealedSecret's `template.data`: each value is parsed with
+ * `template.New(key).Funcs(sprig).Parse(value)`, and a parse error (an unknown function included) fails the unseal,
+ * so no Secret is written. Messages are Go's, naming the key as the template.
+ */
+export function sealedTemplateProblems(templateData: unknown): string[] {
+  if (templateData === null || typeof templateData !== 'object') return [];
+  const problems: string[] = [];
+  for (const key of Object.keys(templateData).sort(compareCodeUnits)) {
+    const value = (templateData as Record<string, unknown>)[key];
+    if (typeof value !== 'string') continue;
+    try {
+      parseTemplate(value, SEALED_TEMPLATE_FUNCTIONS);
+    } catch (e) {
+      const message = e instanceof TemplateError ? e.message
+        : e instanceof RangeError ? 'template: base:1: the template nests too deeply for cdk8s-fleet\'s parser' : undefined;
+      if (message === undefined) throw e;
+      problems.push(`cannot be unsealed: template.data key '${key}': ${message.replace(/^template: base:/, `template: ${key}:`)}`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Why the controller's `Unseal` fails on a SealedSecret spec, whatever the key: the deprecated `data` field (refused
+ * unless the controller runs with the v1 format accepted), values that are not sealed blobs, templates that do
+ * not parse. Values are never shown.
+ */
+function unsealProblems(spec: any): string[] {
+  const problems: string[] = [];
+  if (spec?.data !== undefined && spec?.data !== null) {
+    problems.push("cannot be unsealed: it uses the deprecated 'data' field (\"using deprecated 'data' field, use 'encryptedData' or flip the feature flag\"); re-seal it with 'cdk8s-fleet seal'");
+  }
+  const encrypted = spec?.encryptedData !== null && typeof spec?.encryptedData === 'object' ? spec.encryptedData : {};
+  for (const key of Object.keys(encrypted).sort(compareCodeUnits)) {
+    const problem = sealedValueProblem(encrypted[key]);
+    if (problem) problems.push(`cannot be unsealed: encryptedData key '${key}' is not a sealed value (${problem}; the value is not shown)`);
+  }
+  pushAll(problems, sealedTemplateProblems(spec?.template?.data));
+  return problems;
 }
 
 /** The stores a cluster has: deployed by the tree, or declared pre-installed. */
@@ -176,44 +250,62 @@ function storeProblems(spec: any, namespace: string, stores: StoreIndex, labels:
       continue;
     }
     const conditions = kind === 'ClusterSecretStore' ? stores.conditions.get(ref.name) : undefined;
-    if (conditions && !admits(conditions, namespace, labels.get(namespace) ?? { 'kubernetes.io/metadata.name': namespace })) {
+    if (conditions && !storeAdmitsNamespace(conditions, namespace, labels.get(namespace) ?? { 'kubernetes.io/metadata.name': namespace })) {
       problems.push(`reads ClusterSecretStore '${ref.name}', whose conditions do not admit namespace '${namespace}' (External Secrets refuses it); add the namespace to the store's conditions`);
     }
   }
   return problems;
 }
 
-/** `shouldProcessSecret`: whether any condition admits the namespace. */
-function admits(conditions: any[], namespace: string, labels: Record<string, string>): boolean {
+/**
+ * `shouldProcessSecret` (ESO pkg/controllers/secretstore/client_manager.go): whether a ClusterSecretStore's
+ * conditions admit the namespace, evaluated in its order. Selectors convert with `metav1.LabelSelectorAsSelector`
+ * (label keys and values checked); the first selector or regex that does not compile ends the evaluation with an
+ * error, which External Secrets reports instead of processing the ExternalSecret: it admits nothing, even when a
+ * later condition would match.
+ */
+export function storeAdmitsNamespace(conditions: any[], namespace: string, labels: Record<string, string>): boolean {
   for (const c of conditions) {
     const selectors: any[] = [];
     if (c?.namespaceSelector) selectors.push(c.namespaceSelector);
     for (const n of c?.namespaces ?? []) selectors.push({ matchLabels: { 'kubernetes.io/metadata.name': n } });
     for (const s of selectors) {
+      let matches: (l: Record<string, string>) => boolean;
       try {
-        if (compileSelector(s, false)(labels)) return true;
+        matches = compileSelector(s, true);
       } catch {
-        // an invalid selector admits nothing (External Secrets reports it)
+        return false;
       }
+      if (matches(labels)) return true;
     }
-    for (const r of c?.namespaceRegexes ?? []) if (compileGoRegExp(String(r)).regexp?.test(namespace)) return true;
+    for (const r of c?.namespaceRegexes ?? []) {
+      const re = compileGoRegExp(String(r));
+      if (!re.regexp) return false;
+      if (re.regexp.test(namespace)) return true;
+    }
   }
   return false;
 }
 
-/** The namespaces of this cluster a ClusterExternalSecret's selectors choose (among those the tree knows). */
-function selectedNamespaces(spec: any, labels: Map<string, Record<string, string>>): string[] {
-  const selectors: any[] = [...spec?.namespaceSelectors ?? [], ...spec?.namespaceSelector ? [spec.namespaceSelector] : []];
+/**
+ * The namespaces of this cluster a ClusterExternalSecret's selectors choose (among those the tree knows), as
+ * ESO runtime/esutils `GetTargetNamespaces` lists them: `namespaces` (by name), the deprecated `namespaceSelector`
+ * and `namespaceSelectors` ORed; a selector that does not convert (`LabelSelectorAsSelector`) fails the whole
+ * list, so it chooses none; a null entry selects nothing, an empty one every namespace.
+ */
+export function selectedNamespaces(spec: any, labels: Map<string, Record<string, string>>): string[] {
+  const selectors: any[] = [...spec?.namespaceSelector ? [spec.namespaceSelector] : [], ...spec?.namespaceSelectors ?? []];
   const out = new Set<string>(spec?.namespaces ?? []);
-  for (const [ns, l] of labels) {
-    for (const s of selectors) {
-      try {
-        if (compileSelector(s, false)(l)) out.add(ns);
-      } catch {
-        // invalid selectors select nothing
-      }
+  const compiled: Array<(l: Record<string, string>) => boolean> = [];
+  for (const s of selectors) {
+    if (s === null || s === undefined) continue;
+    try {
+      compiled.push(compileSelector(s, true));
+    } catch {
+      return [];
     }
   }
+  for (const [ns, l] of labels) if (compiled.some(m => m(l))) out.add(ns);
   return [...out].sort(compareCodeUnits);
 }
 

@@ -128,7 +128,7 @@ export class VaultAuth {
   /** AppRole auth (`auth.appRole`): the secret ID by reference, the role ID inline or by reference. */
   public static appRole(options: VaultAppRoleAuthOptions): VaultAuth {
     const errors: Array<string | RefCheck> = [{ path: 'auth.appRole.secretIdRef', ref: options.secretIdRef }];
-    if (options.roleId === undefined && options.roleIdRef === undefined) errors.push("VaultAuth.appRole needs 'roleId' or 'roleIdRef'");
+    if (options.roleId === undefined && options.roleIdRef === undefined) errors.push("VaultAuth.appRole needs 'roleId' or 'roleIdRef' (External Secrets: invalid Auth.AppRole: neither `roleId` nor `roleRef` was supplied)");
     if (options.roleId !== undefined && options.roleIdRef !== undefined) errors.push("VaultAuth.appRole takes 'roleId' or 'roleIdRef', not both");
     if (options.roleIdRef) errors.push({ path: 'auth.appRole.roleIdRef', ref: options.roleIdRef });
     return new VaultAuth('appRole', {
@@ -144,7 +144,7 @@ export class VaultAuth {
   /** JWT/OIDC auth (`auth.jwt`), with a JWT from a Secret or a service account token. */
   public static jwt(options: VaultJwtAuthOptions): VaultAuth {
     const errors: Array<string | RefCheck> = [];
-    if (!options.tokenRef && !options.serviceAccount) errors.push("VaultAuth.jwt needs 'tokenRef' or 'serviceAccount' (External Secrets: no token source)");
+    if (!options.tokenRef && !options.serviceAccount) errors.push("VaultAuth.jwt needs 'tokenRef' or 'serviceAccount' (External Secrets: neither `secretRef` nor `kubernetesServiceAccountToken` was supplied as token source for jwt authentication)");
     if (options.tokenRef && options.serviceAccount) errors.push("VaultAuth.jwt takes 'tokenRef' or 'serviceAccount', not both");
     if (options.tokenRef) errors.push({ path: 'auth.jwt.tokenRef', ref: options.tokenRef });
     if (options.serviceAccount) errors.push({ path: 'auth.jwt.serviceAccount', ref: options.serviceAccount });

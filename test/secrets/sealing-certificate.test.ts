@@ -32,7 +32,7 @@ describe('SealingCertificate', () => {
     const both = path.join(tmpDir(), 'both.pem');
     fs.writeFileSync(both, fs.readFileSync(keys.cert, 'utf-8') + fs.readFileSync(keys.key, 'utf-8'));
     expect(() => SealingCertificate.fromFile(both)).toThrow(/contains a private key: commit only the certificate/);
-    expect(() => SealingCertificate.fromPem('nope')).toThrow('sealing certificate: failed to read any certificates (no PEM CERTIFICATE block)');
+    expect(() => SealingCertificate.fromPem('nope')).toThrow('sealing certificate: data does not contain any valid RSA or ECDSA certificates (failed to read any certificates: no PEM CERTIFICATE block)');
     expect(() => SealingCertificate.fromFile('/nonexistent/cert.pem')).toThrow('sealing certificate /nonexistent/cert.pem: no such file');
   });
 });
