@@ -12,7 +12,7 @@ import { argocdL1 } from '../private/lazy';
 import { dns1123SubdomainErrors } from '../private/names';
 import { definePlacement } from '../private/placement';
 import { isDestinationMatched, isResourcePermitted, isSourcePermitted } from '../private/project-rules';
-import { cronScheduleError, groupNameError, policyError, roleNameError } from '../private/project-validation';
+import { cronScheduleError, groupNameError, isTimeZone, policyError, roleNameError } from '../private/project-validation';
 import { undefinedIfEmpty } from '../private/util';
 
 /** Props for `AppProject`. */
@@ -315,14 +315,17 @@ class ImportedAppProject extends Construct implements IAppProject {
   }
 }
 
-/** A Kubernetes kind in an AppProject allow or deny list. */
+/**
+ * A Kubernetes kind in an AppProject allow or deny list. Every field is a Go `filepath.Match` pattern (`*`, `?`,
+ * `[a-z]`, `[^a]`; no `**` and no `{a,b}`); a malformed pattern matches nothing.
+ */
 export interface ResourceKind {
-  /** The API group ('' for the core group; globs allowed). */
+  /** The API group ('' for the core group). */
   readonly group: string;
-  /** The kind (globs allowed). */
+  /** The kind. */
   readonly kind: string;
   /**
-   * Only objects with this name (glob).
+   * Only objects with this name. Cluster-scoped lists only: Argo CD's namespaced lists hold group and kind alone.
    * @default - any name
    */
   readonly name?: string;
@@ -407,6 +410,10 @@ function syncWindowsErrors(windows: SyncWindowOptions[]): string[] {
     identities.add(identity);
     const cron = typeof w.schedule === 'string' ? cronScheduleError(w.schedule) : 'not a string';
     if (cron) errors.push(`'syncWindows' schedule (${show(w.schedule)}): cannot parse schedule '${w.schedule}': ${cron}`);
+    if (w.timeZone !== undefined && !isTimeZone(w.timeZone)) {
+      // Argo CD only logs a warning and uses UTC, which silently moves the window: refused here.
+      errors.push(`'syncWindows' timeZone (${show(w.timeZone)}) is not a time zone Go can load; Argo CD would use UTC instead`);
+    }
     if (w.description !== undefined && Buffer.byteLength(w.description, 'utf8') > 255) {
       errors.push(`'syncWindows' window ${label} description (${show(w.description)}): description must not exceed 255 characters`);
     }

@@ -149,11 +149,15 @@ function cronNumber(expr: string, names?: readonly string[]): number | string {
   return n;
 }
 
-function isTimeZone(zone: string): boolean {
+/**
+ * Whether Go's `time.LoadLocation` would load `zone`: '' and 'UTC' and 'Local', or an IANA name (ICU's list here;
+ * Go reads the tz database by file name, so a name that differs only in case is refused).
+ */
+export function isTimeZone(zone: string): boolean {
   if (zone === '' || zone === 'UTC' || zone === 'Local') return true;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+    return resolved === zone || resolved.toLowerCase() !== zone.toLowerCase();
   } catch {
     return false;
   }

@@ -446,6 +446,12 @@ describe('TestAppProject_ValidateSyncWindowList and TestSyncWindow_Validate', ()
     expect(errorOf(() => new AppProject(fleet, 'p', { syncWindows: [{ ...window, schedule: '0 22 * * 7' }] })))
       .toMatch(/'syncWindows' schedule \('0 22 \* \* 7'\): cannot parse schedule '0 22 \* \* 7': end of range \(7\) above maximum \(6\)/);
   });
+  test('an unknown time zone is refused (upstream logs a warning and silently uses UTC)', () => {
+    const { fleet } = testFleet();
+    expect(() => new AppProject(fleet, 'ok', { syncWindows: [{ ...window, timeZone: 'US/Pacific' }] })).not.toThrow();
+    expect(errorOf(() => new AppProject(fleet, 'p', { syncWindows: [{ ...window, timeZone: 'europe/berlin' }] })))
+      .toMatch(/'syncWindows' timeZone \('europe\/berlin'\) is not a time zone Go can load; Argo CD would use UTC instead/);
+  });
   test('descriptions are at most 255 bytes', () => {
     const { fleet } = testFleet();
     expect(() => new AppProject(fleet, 'ok', { syncWindows: [{ ...window, description: 'x'.repeat(255) }] })).not.toThrow();
