@@ -12,6 +12,7 @@ import { argocdL1 } from '../private/lazy';
 import { dns1123SubdomainErrors } from '../private/names';
 import { definePlacement } from '../private/placement';
 import { isDestinationMatched, isResourcePermitted, isSourcePermitted } from '../private/project-rules';
+import { cronScheduleError, groupNameError, isTimeZone, policyError, roleNameError } from '../private/project-validation';
 import { undefinedIfEmpty } from '../private/util';
 
 /** Props for `AppProject`. */
@@ -155,10 +156,12 @@ export class AppProject extends Construct implements IAppProject {
     if (this.projectName === 'default') {
       errors.push("'projectName' ('default') is Argo CD's built-in project; use AppProject.fromProjectName(scope, id, 'default') to refer to it");
     }
-    for (const w of props.syncWindows ?? []) errors.push(...syncWindowErrors(w));
-    for (const r of props.roles ?? []) errors.push(...roleErrors(r));
-    for (const repo of props.sourceRepos ?? []) {
-      if (repo === '!*') errors.push("'sourceRepos' may not contain '!*' (Argo CD rejects it)");
+    errors.push(...syncWindowsErrors(props.syncWindows ?? []));
+    for (const r of props.roles ?? []) errors.push(...roleErrors(this.projectName, r));
+    for (const repo of props.sourceRepos ?? []) errors.push(...sourceRepoErrors(repo));
+    errors.push(...duplicates('sourceNamespaces', props.sourceNamespaces ?? [], ns => `source namespace '${ns}' already added`));
+    for (const [prop, list] of [['namespaceResourceAllowList', props.namespaceResourceAllowList], ['namespaceResourceDenyList', props.namespaceResourceDenyList]] as const) {
+      for (const k of list ?? []) errors.push(...namespacedKindErrors(prop, k));
     }
     throwIfInvalid(this, 'AppProject', errors);
 
@@ -184,6 +187,7 @@ export class AppProject extends Construct implements IAppProject {
   /** Allows Applications of this project to use another repository (a glob; a leading '!' denies). */
   public addSourceRepo(repoUrl: string): void {
     if (!repoUrl) throw new Error(`[${this.node.path}] AppProject 'sourceRepos' entries must be non-empty (got ${show(repoUrl)})`);
+    throwIfInvalid(this, 'AppProject', sourceRepoErrors(repoUrl));
     if (!this.sourceRepos.includes(repoUrl)) this.sourceRepos.push(repoUrl);
   }
 
@@ -194,8 +198,7 @@ export class AppProject extends Construct implements IAppProject {
 
   /** Adds a project role. */
   public addRole(role: ProjectRoleOptions): void {
-    const errors = roleErrors(role);
-    throwIfInvalid(this, 'AppProject', errors);
+    throwIfInvalid(this, 'AppProject', roleErrors(this.projectName, role));
     this.roles.push(role);
   }
 
@@ -211,6 +214,7 @@ export class AppProject extends Construct implements IAppProject {
    * empty, only listed kinds are allowed).
    */
   public allowNamespacedResource(kind: ResourceKind): void {
+    throwIfInvalid(this, 'AppProject', namespacedKindErrors('namespaceResourceAllowList', kind));
     if (!this.namespaceAllow.some(k => k.group === kind.group && k.kind === kind.kind && k.name === kind.name)) {
       this.namespaceAllow.push(kind);
     }
@@ -219,7 +223,9 @@ export class AppProject extends Construct implements IAppProject {
   public permitsDestination(cluster: ICluster, namespace: string): boolean {
     const matched = isDestinationMatched(this.destinations.map(d => d._toKube()), { name: cluster.clusterName, server: cluster.server, namespace });
     if (matched && this.props.permitOnlyProjectScopedClusters) {
-      return cluster.project?.projectName === this.projectName;
+      // AppProject.IsDestinationPermitted: some cluster scoped to this project has the destination's name or server.
+      return Fleet.of(this).clusters.some(c => c.project?.projectName === this.projectName
+        && (c.clusterName === cluster.clusterName || c.server === cluster.server));
     }
     return matched;
   }
@@ -239,22 +245,17 @@ export class AppProject extends Construct implements IAppProject {
   }
 
   private validateProject(): string[] {
-    // AppProject.ValidateProject (app_project_types.go): '!*' patterns and duplicates are rejected by Argo CD.
+    // AppProject.ValidateProject (app_project_types.go) for what can be added after construction: destinations
+    // ('!*' fields; one per server/namespace, or name/namespace when the server is empty) and role names.
     const errors: string[] = [];
-    const seen = new Set<string>();
-    for (const d of this.destinations.map(x => x._toKube())) {
-      for (const [field, value] of Object.entries(d)) {
-        if (value === '!*') errors.push(`AppProject '${this.projectName}' destination ${field} '!*' is invalid (it denies everything)`);
+    const destinations = this.destinations.map(x => x._toKube());
+    for (const d of destinations) {
+      for (const field of ['name', 'server', 'namespace'] as const) {
+        if (d[field] === '!*') errors.push(`'destinations' ${show(d)}: ${field} has an invalid format, '!*'`);
       }
-      const key = JSON.stringify([d.server ?? '', d.name ?? '', d.namespace]);
-      if (seen.has(key)) errors.push(`AppProject '${this.projectName}' has a duplicate destination ${show(d)}`);
-      seen.add(key);
     }
-    const roles = new Set<string>();
-    for (const r of this.roles) {
-      if (roles.has(r.name)) errors.push(`AppProject '${this.projectName}' has two roles named '${r.name}'`);
-      roles.add(r.name);
-    }
+    errors.push(...duplicates('destinations', destinations.map(destinationKey), key => `destination '${key}' already added`));
+    errors.push(...duplicates('roles', this.roles.map(r => r.name), name => `role '${name}' already exists`));
     return errors;
   }
 
@@ -314,14 +315,17 @@ class ImportedAppProject extends Construct implements IAppProject {
   }
 }
 
-/** A Kubernetes kind in an AppProject allow or deny list. */
+/**
+ * A Kubernetes kind in an AppProject allow or deny list. Every field is a Go `filepath.Match` pattern (`*`, `?`,
+ * `[a-z]`, `[^a]`; no `**` and no `{a,b}`); a malformed pattern matches nothing.
+ */
 export interface ResourceKind {
-  /** The API group ('' for the core group; globs allowed). */
+  /** The API group ('' for the core group). */
   readonly group: string;
-  /** The kind (globs allowed). */
+  /** The kind. */
   readonly kind: string;
   /**
-   * Only objects with this name (glob).
+   * Only objects with this name. Cluster-scoped lists only: Argo CD's namespaced lists hold group and kind alone.
    * @default - any name
    */
   readonly name?: string;
@@ -351,21 +355,72 @@ export interface OrphanedResourceKey {
   readonly name?: string;
 }
 
-function roleErrors(r: ProjectRoleOptions): string[] {
-  if (!r.name || !/^[a-zA-Z0-9]([-_a-zA-Z0-9]*[a-zA-Z0-9])?$/.test(r.name)) {
-    return [`'roles' name (${show(r.name)}) must be alphanumeric with '-' or '_' inside`];
-  }
-  return [];
+function destinationKey(d: { server?: string; name?: string; namespace: string }): string {
+  return !d.server && d.name ? `${d.name}/${d.namespace}` : `${d.server ?? ''}/${d.namespace}`;
 }
 
-function syncWindowErrors(w: SyncWindowOptions): string[] {
+/** One error per repeated value of a list that Argo CD requires to be unique, in its words. */
+function duplicates(prop: string, values: string[], message: (value: string) => string): string[] {
+  const seen = new Set<string>();
   const errors: string[] = [];
-  if (typeof w.schedule !== 'string' || w.schedule.trim().split(/\s+/).length !== 5) {
-    errors.push(`'syncWindows' schedule (${show(w.schedule)}) must be a five-field cron expression`);
+  for (const v of values) {
+    if (seen.has(v)) errors.push(`'${prop}': ${message(v)}`);
+    seen.add(v);
   }
-  if (!w.applications?.length && !w.namespaces?.length && !w.clusters?.length) {
-    errors.push(`'syncWindows' window ${show(w.schedule)} must name at least one of 'applications', 'namespaces' or 'clusters'`);
+  return errors;
+}
+
+function sourceRepoErrors(repo: string): string[] {
+  return repo === '!*' ? ["'sourceRepos' ('!*'): source repository has an invalid format, '!*'"] : [];
+}
+
+function namespacedKindErrors(prop: string, k: ResourceKind): string[] {
+  if (k.name === undefined) return [];
+  return [`'${prop}' entry ${show(k)} has a 'name': Argo CD matches namespaced kinds by group and kind only (the list holds metav1.GroupKind)`];
+}
+
+function roleErrors(project: string, r: ProjectRoleOptions): string[] {
+  const nameError = roleNameError(r.name ?? '');
+  if (nameError) return [`'roles' name (${show(r.name)}): ${nameError}`];
+  const policies = (r.policies ?? []).map(p => p._render(project, r.name));
+  const errors = duplicates('roles', policies, p => `policy '${p}' already exists for role '${r.name}'`);
+  for (const p of policies) {
+    const error = policyError(project, r.name, p);
+    if (error) errors.push(`'roles' ${show(r.name)} policy: ${error}`);
   }
-  if (w.duration.toMilliseconds() <= 0) errors.push(`'syncWindows' duration (${w.duration.toHumanString()}) must be positive`);
+  errors.push(...duplicates('roles', r.groups ?? [], g => `group '${g}' already exists for role '${r.name}'`));
+  for (const g of r.groups ?? []) {
+    const error = groupNameError(g);
+    if (error) errors.push(`'roles' ${show(r.name)} groups (${show(g)}): ${error}`);
+  }
+  return errors;
+}
+
+/** SyncWindow.Validate, the identity check (HashIdentity) and the target check of ValidateProject. */
+function syncWindowsErrors(windows: SyncWindowOptions[]): string[] {
+  const errors: string[] = [];
+  const identities = new Set<string>();
+  for (const w of windows) {
+    const duration = goDuration(w.duration);
+    const label = `'${w.kind}':'${w.schedule}':'${duration}'`;
+    const identity = JSON.stringify([w.kind, w.schedule, duration, w.applications ?? [], w.namespaces ?? [], w.clusters ?? [], w.timeZone ?? '', w.andOperator ?? false]);
+    if (identities.has(identity)) {
+      errors.push(`'syncWindows' window ${label}: sync window with kind '${w.kind}', schedule '${w.schedule}', and duration '${duration}' already exists`);
+    }
+    identities.add(identity);
+    const cron = typeof w.schedule === 'string' ? cronScheduleError(w.schedule) : 'not a string';
+    if (cron) errors.push(`'syncWindows' schedule (${show(w.schedule)}): cannot parse schedule '${w.schedule}': ${cron}`);
+    if (w.timeZone !== undefined && !isTimeZone(w.timeZone)) {
+      // Argo CD only logs a warning and uses UTC, which silently moves the window: refused here.
+      errors.push(`'syncWindows' timeZone (${show(w.timeZone)}) is not a time zone Go can load; Argo CD would use UTC instead`);
+    }
+    if (w.description !== undefined && Buffer.byteLength(w.description, 'utf8') > 255) {
+      errors.push(`'syncWindows' window ${label} description (${show(w.description)}): description must not exceed 255 characters`);
+    }
+    if (!w.applications?.length && !w.namespaces?.length && !w.clusters?.length) {
+      errors.push(`'syncWindows' window ${label} requires one of application, cluster or namespace`);
+    }
+    if (w.duration.toMilliseconds() <= 0) errors.push(`'syncWindows' duration (${w.duration.toHumanString()}) must be positive (a window of no length is never active)`);
+  }
   return errors;
 }

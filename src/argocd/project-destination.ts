@@ -17,8 +17,10 @@ export interface ProjectDestinationOptions {
 }
 
 /**
- * Where an AppProject's Applications may deploy. Argo CD matches (server OR name) AND namespace; a pattern
- * starting with '!' denies.
+ * Where an AppProject's Applications may deploy. Argo CD matches (server OR name) AND namespace, each a gobwas glob
+ * (`*`, `?`, `[a-z]`, `{a,b}`); a pattern starting with '!' denies. Entries are read in order and a deny rejects at
+ * once: a name deny whenever the cluster's name is excluded, a server deny when the entry's namespace matches, a
+ * namespace deny when the entry's server matches (AppProject.isDestinationMatched, Argo CD v3.5.1).
  */
 export class ProjectDestination {
   /** A registered cluster (matched by both its name and its server) and a namespace glob. */

@@ -1,4 +1,5 @@
 import { show } from '../private/errors';
+import { isValidAction, isValidPolicyObject, PROJECT_SCOPED_RESOURCES } from '../private/project-validation';
 
 /** A project role. */
 export interface ProjectRoleOptions {
@@ -48,11 +49,18 @@ export class ProjectPolicy {
     public readonly object: string,
     public readonly effect: PolicyEffect,
   ) {
-    if (!PROJECT_RESOURCES.includes(resource)) {
-      throw new Error(`ProjectPolicy 'resource' (${show(resource)}) must be one of ${PROJECT_RESOURCES.join(', ')}`);
+    // validatePolicy (types.go) on the parts this policy fills in; the project and role are checked with the project.
+    const errors: string[] = [];
+    if (!PROJECT_SCOPED_RESOURCES.includes(resource)) {
+      errors.push(`'resource' (${show(resource)}): project resource must be: 'applications', 'applicationsets', 'repositories', 'exec', 'logs' or 'clusters', not '${resource}'`);
     }
-    if (!action || /[,\s]/.test(action)) throw new Error(`ProjectPolicy 'action' (${show(action)}) must be a non-empty word such as get, sync or '*'`);
-    if (!object || /[,\s]/.test(object)) throw new Error(`ProjectPolicy 'object' (${show(object)}) must be a non-empty pattern without commas or spaces`);
+    if (typeof action !== 'string' || action.includes(',') || !isValidAction(action.trim())) {
+      errors.push(`'action' (${show(action)}): invalid action '${action}' (get, create, update, delete, sync, override, '*', or one containing action/, update/ or delete/)`);
+    }
+    if (typeof object !== 'string' || !isValidPolicyObject(object)) {
+      errors.push(`'object' (${show(object)}): object must be of form '<project>/*', '<project>[/<NAMESPACE>]/<APPNAME>' or '<project>/<APPNAME>', not '<project>/${object}'`);
+    }
+    if (errors.length) throw new Error(`ProjectPolicy ${errors.join('; ')}`);
   }
 
   /** @internal */
@@ -61,4 +69,3 @@ export class ProjectPolicy {
   }
 }
 
-const PROJECT_RESOURCES = ['applications', 'applicationsets', 'logs', 'exec', 'clusters', 'repositories'];

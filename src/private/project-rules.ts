@@ -1,4 +1,5 @@
-import { globMatch, isDenyPattern, normalizeGitUrl } from './glob';
+import { argoNormalizeGitUrl } from './git-url';
+import { globMatch, goPathMatch, isDenyPattern } from './glob';
 
 /** One AppProject destination as written in the spec. */
 export interface DestinationPattern {
@@ -15,24 +16,31 @@ export interface Destination {
 }
 
 /**
- * Argo CD v3.5.1 `AppProject.isDestinationMatched` (pkg/apis/application/v1alpha1/app_project_types.go):
- * some destination matches (server OR name, AND namespace), and no deny pattern ('!…') excludes it.
+ * Argo CD v3.5.1 `AppProject.isDestinationMatched` (pkg/apis/application/v1alpha1/app_project_types.go): true when
+ * some destination matches ((server OR name) AND namespace) and no deny pattern rejects first. In the order of the
+ * list, an entry that does not match rejects when its name is a deny pattern the name does not satisfy, or its
+ * server is a deny pattern the server does not satisfy while the namespace matches, or its namespace is a deny
+ * pattern the namespace does not satisfy while the server matches (Go's `a || b && c` groups as `a || (b && c)`).
+ * A destination's empty name or server never matches.
  */
 export function isDestinationMatched(patterns: DestinationPattern[], dst: Destination): boolean {
   let anyMatched = false;
-  let noDenyMatched = true;
   for (const item of patterns) {
-    const nameMatched = !!dst.name && globMatch(item.name ?? '', dst.name, true);
-    const serverMatched = !!dst.server && globMatch(item.server ?? '', dst.server, true);
-    const namespaceMatched = globMatch(item.namespace ?? '', dst.namespace, true);
+    const name = item.name ?? '';
+    const server = item.server ?? '';
+    const namespace = item.namespace ?? '';
+    const nameMatched = !!dst.name && globMatch(name, dst.name, true);
+    const serverMatched = !!dst.server && globMatch(server, dst.server, true);
+    const namespaceMatched = globMatch(namespace, dst.namespace, true);
     if ((serverMatched || nameMatched) && namespaceMatched) {
       anyMatched = true;
-    } else if ((!nameMatched && isDenyPattern(item.name ?? '')) || (!serverMatched && isDenyPattern(item.server ?? ''))
-      || (!namespaceMatched && isDenyPattern(item.namespace ?? ''))) {
-      noDenyMatched = false;
+    } else if ((!nameMatched && isDenyPattern(name)) || (!serverMatched && isDenyPattern(server) && namespaceMatched)) {
+      return false;
+    } else if (!namespaceMatched && isDenyPattern(namespace) && serverMatched) {
+      return false;
     }
   }
-  return anyMatched && noDenyMatched;
+  return anyMatched;
 }
 
 /**
@@ -61,16 +69,17 @@ export function destinationMatcher(patterns: DestinationPattern[]): (dst: Destin
 }
 
 /**
- * Argo CD v3.5.1 `AppProject.IsSourcePermitted`: repository URLs are normalized and matched as globs with
- * '/' as separator; any allow must match and no deny ('!…') may exclude.
+ * Argo CD v3.5.1 `AppProject.IsSourcePermitted`: the repository URL and each pattern (after its '!') are put in
+ * util/git `NormalizeGitURL` form and matched as globs with '/' as separator. In the order of the list, a match
+ * permits (unless a later deny rejects) and a deny pattern the URL does not satisfy rejects; with no match, the
+ * repository is not permitted.
  */
 export function isSourcePermitted(patterns: string[], repoUrl: string): boolean {
-  const source = normalizeGitUrl(repoUrl);
+  const source = argoNormalizeGitUrl(repoUrl);
   let anyMatched = false;
   for (const pattern of patterns) {
-    const normalized = isDenyPattern(pattern) ? `!${normalizeGitUrl(pattern.slice(1))}` : normalizeGitUrl(pattern);
-    const matched = globMatch(normalized, source, true, '/');
-    if (matched) anyMatched = true;
+    const normalized = isDenyPattern(pattern) ? `!${argoNormalizeGitUrl(pattern.slice(1))}` : argoNormalizeGitUrl(pattern);
+    if (globMatch(normalized, source, true, '/')) anyMatched = true;
     else if (isDenyPattern(normalized)) return false;
   }
   return anyMatched;
@@ -91,22 +100,26 @@ export interface ResourceLists {
   readonly namespaceResourceBlacklist?: ResourcePattern[];
 }
 
-function inList(list: ResourcePattern[], group: string, kind: string, name: string): boolean {
-  return list.some(item => globMatch(item.group, group, false) && globMatch(item.kind, kind, false)
-    && (item.name === undefined || item.name === '' || globMatch(item.name, name, false)));
+/** `isResourceInList` (namespaced lists: group and kind) and `isNamedResourceInList` (cluster lists: and name). */
+function inList(list: ResourcePattern[], group: string, kind: string, name: string | undefined): boolean {
+  return list.some(item => goPathMatch(item.kind ?? '', kind) && goPathMatch(item.group ?? '', group)
+    && (name === undefined || !item.name || goPathMatch(item.name, name)));
 }
 
 /**
- * Argo CD v3.5.1 `AppProject.IsGroupKindNamePermitted`: a namespaced kind is allowed unless the allow list
- * is set and misses it, or the deny list has it; a cluster-scoped kind only if the cluster allow list has it
- * and the deny list does not (an empty allow list permits no cluster-scoped resource at all).
+ * Argo CD v3.5.1 `AppProject.IsGroupKindNamePermitted`. A namespaced kind is allowed unless the allow list is set
+ * and misses it (set but empty misses everything) or the deny list has it; entries match group and kind only (the
+ * namespaced lists are `metav1.GroupKind`, without names). A cluster-scoped kind is allowed only if the cluster
+ * allow list has it and the deny list does not; there an entry's `name` (when not empty) must match the object's.
+ * Every field is a Go `filepath.Match` pattern (`*`, `?`, `[a-z]`, `[^a]`; no `**`, no `{a,b}`); a malformed one
+ * matches nothing.
  */
 export function isResourcePermitted(lists: ResourceLists, group: string, kind: string, name: string, namespaced: boolean): boolean {
   if (namespaced) {
     const allow = lists.namespaceResourceWhitelist;
     const deny = lists.namespaceResourceBlacklist ?? [];
-    const allowed = allow === undefined || (allow.length > 0 && inList(allow, group, kind, name));
-    return allowed && !inList(deny, group, kind, name);
+    const allowed = allow ? allow.length > 0 && inList(allow, group, kind, undefined) : true;
+    return allowed && !inList(deny, group, kind, undefined);
   }
   const allow = lists.clusterResourceWhitelist ?? [];
   const deny = lists.clusterResourceBlacklist ?? [];

@@ -142,13 +142,15 @@ describe('AppProject', () => {
       syncWindows: [{ kind: SyncWindowKind.DENY, schedule: '0 22 * *', duration: Duration.hours(1) }],
     }));
     expect(message).toMatch(/\[platform\/Bad\] 'projectName' \('Team_A'\) must consist of lower case/);
-    expect(message).toMatch(/'sourceRepos' may not contain '!\*'/);
-    expect(message).toMatch(/'roles' name \('-bad role'\) must be alphanumeric/);
-    expect(message).toMatch(/'syncWindows' schedule \('0 22 \* \*'\) must be a five-field cron expression/);
-    expect(message).toMatch(/must name at least one of 'applications', 'namespaces' or 'clusters'/);
+    expect(message).toMatch(/'sourceRepos' \('!\*'\): source repository has an invalid format, '!\*'/);
+    expect(message).toMatch(/'roles' name \('-bad role'\): invalid role name '-bad role'\. Must consist of alphanumeric characters/);
+    expect(message).toMatch(/'syncWindows' schedule \('0 22 \* \*'\): cannot parse schedule '0 22 \* \*': expected exactly 5 fields, found 4: \[0 22 \* \*\]/);
+    expect(message).toMatch(/'syncWindows' window 'deny':'0 22 \* \*':'1h' requires one of application, cluster or namespace/);
+    const project = () => new AppProject(fleet, 'other');
     expect(() => new AppProject(fleet, 'default')).toThrow(/'projectName' \('default'\) is Argo CD's built-in project/);
-    expect(() => ProjectPolicy.allow('secrets', 'get')).toThrow(/ProjectPolicy 'resource' \('secrets'\) must be one of applications/);
-    expect(() => ProjectPolicy.allow('applications', 'get, sync')).toThrow(/ProjectPolicy 'action' \('get, sync'\)/);
+    expect(() => ProjectPolicy.allow('secrets', 'get')).toThrow(/ProjectPolicy 'resource' \('secrets'\): project resource must be: 'applications'/);
+    expect(() => ProjectPolicy.allow('applications', 'get, sync')).toThrow(/ProjectPolicy 'action' \('get, sync'\): invalid action/);
+    expect(() => project().allowNamespacedResource({ group: '', kind: 'Secret', name: 'x' })).toThrow(/'namespaceResourceAllowList' entry .* has a 'name'/);
     expect(() => ProjectDestination.of({ namespace: 'x' })).toThrow(/needs 'server' or 'clusterName'/);
   });
 
@@ -159,8 +161,8 @@ describe('AppProject', () => {
     new AppProject(fleet, 'p', { destinations: [ProjectDestination.cluster(c, 'x'), ProjectDestination.cluster(c, 'x'), ProjectDestination.of({ server: '!*', namespace: 'y' })] });
     // THEN
     const message = errorOf(() => app.renderFiles());
-    expect(message).toMatch(/\[platform\/p\] AppProject 'p' has a duplicate destination/);
-    expect(message).toMatch(/\[platform\/p\] AppProject 'p' destination server '!\*' is invalid/);
+    expect(message).toMatch(/\[platform\/p\] 'destinations': destination 'https:\/\/c\.k8s\.example\.com\/x' already added/);
+    expect(message).toMatch(/\[platform\/p\] 'destinations' \{"server":"!\*","namespace":"y"\}: server has an invalid format, '!\*'/);
   });
 
   test('PolicyEffect values', () => {

