@@ -170,6 +170,14 @@ class ObjectIndex {
         return kind === 'PodTemplate' ? target.template : target.spec?.template;
       },
       serviceOwner: name => claims.get(this.keyOf('Service', name, ns)),
+      ambassadorMapping: name => this.find('Mapping', name, ns),
+      appMeshVirtualRouter: name => {
+        // GetVirtualRouterCRForVirtualService: spec.provider.virtualRouter.virtualRouterRef, in the VirtualService's namespace by default.
+        const vs = this.find('AppMeshVirtualService', name, ns);
+        const ref = obj(vs?.spec?.provider?.virtualRouter?.virtualRouterRef);
+        if (!ref) return undefined;
+        return this.find('VirtualRouter', str(ref.name), str(ref.namespace) || namespaceOf(vs));
+      },
     };
   }
 }
@@ -181,6 +189,9 @@ function indexKind(o: any): string | undefined {
   if (o.kind === 'PodTemplate' && av === 'v1') return 'PodTemplate';
   if (o.kind === 'Ingress' && ['networking.k8s.io/v1', 'networking.k8s.io/v1beta1', 'extensions/v1beta1'].includes(av)) return 'Ingress';
   if (o.kind === 'VirtualService' && av.startsWith('networking.istio.io/')) return 'VirtualService';
+  if (o.kind === 'Mapping' && /^(x\.)?getambassador\.io\//.test(av)) return 'Mapping';
+  if (o.kind === 'VirtualService' && av.startsWith('appmesh.k8s.aws/')) return 'AppMeshVirtualService';
+  if (o.kind === 'VirtualRouter' && av.startsWith('appmesh.k8s.aws/')) return 'VirtualRouter';
   if ((o.kind === 'Deployment' || o.kind === 'ReplicaSet') && av === 'apps/v1') return o.kind;
   if ((o.kind === 'AnalysisTemplate' || o.kind === 'ClusterAnalysisTemplate') && av === 'argoproj.io/v1alpha1') return o.kind;
   return undefined;
@@ -196,7 +207,7 @@ export function treeRolloutProblems(contents: ReadonlyMap<string, string>): stri
   const clusterTemplates = new Map<string, LintInput[]>();
   for (const [rel, text] of [...contents].sort(([a], [b]) => compareCodeUnits(a, b))) {
     const m = /^clusters\/([^/]+)\/([^/]+)\/[^/]+\.ya?ml$/.exec(rel);
-    if (!m || !/kind:\s*(Rollout|AnalysisTemplate|ClusterAnalysisTemplate|Service|Ingress|VirtualService|Deployment)\b/.test(text)) continue;
+    if (!m || !/kind:\s*(Rollout|AnalysisTemplate|ClusterAnalysisTemplate|Service|Ingress|VirtualService|Deployment|Mapping|VirtualRouter)\b/.test(text)) continue;
     let docs: unknown[];
     try {
       docs = parseYamlDocuments(text, rel);

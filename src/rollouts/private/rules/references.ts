@@ -1,6 +1,7 @@
 import { analysisRunStartError, Arg, argsOf, effectiveCount, newAnalysisRunFromTemplates, resolveMetricArgs, TemplateSpec } from './analysis-run';
 import { arr, intOrStringText, obj, present, str } from './json';
 import { extractMetadataFieldPath } from './k8s-validation';
+import { validateAmbassadorMapping, validateAppMeshResource } from './mesh-references';
 import { validateIstioRoutes } from './virtual-service';
 import { ownValue } from '../../../private/util';
 import { badJson, badString, FieldError } from '../go-format';
@@ -27,6 +28,10 @@ export interface ReferenceLookup {
   workloadTemplate(ref: any): any | undefined;
   /** The Rollout that claimed a Service first (the controller's managed-by annotation), when another did. */
   serviceOwner(serviceName: string): string | undefined;
+  /** An Ambassador `Mapping` (getambassador.io). @default none are looked up */
+  ambassadorMapping?(name: string): any | undefined;
+  /** The App Mesh `VirtualRouter` an App Mesh `VirtualService` routes through (`virtualRouterRef`). @default none are looked up */
+  appMeshVirtualRouter?(virtualServiceName: string): any | undefined;
 }
 
 type ServiceType = 'ActiveService' | 'PreviewService' | 'StableService' | 'CanaryService' | 'PingService' | 'PongService';
@@ -106,12 +111,25 @@ export function validateReferences(rollout: any, lookup: ReferenceLookup): Field
         }
       }
     }
-    // getAmbassadorMappings / getReferencedAppMeshResources: checked before the objects are looked up.
-    if (obj(tr.ambassador) && (arr(tr.ambassador.mappings) ?? []).length === 0) {
-      errs.push(FieldError.invalid('spec.strategy.canary.trafficRouting.ambassador.mappings', badJson(null), 'must provide at least one mapping'));
+    // getAmbassadorMappings / getReferencedAppMeshResources: checked before the objects are looked up, then
+    // ValidateAmbassadorMapping and ValidateAppMeshResource on the objects given.
+    if (obj(tr.ambassador)) {
+      const mappings = arr(tr.ambassador.mappings) ?? [];
+      if (mappings.length === 0) {
+        errs.push(FieldError.invalid('spec.strategy.canary.trafficRouting.ambassador.mappings', badJson(null), 'must provide at least one mapping'));
+      }
+      for (const name of mappings) {
+        const mapping = lookup.ambassadorMapping?.(str(name));
+        if (mapping) errs.push(...validateAmbassadorMapping(mapping));
+      }
     }
-    if (obj(tr.appMesh) && !present(tr.appMesh.virtualService)) {
-      errs.push(FieldError.invalid('spec.strategy.canary.trafficRouting.appmesh.virtualService', badJson(null), 'must provide virtual-service'));
+    if (obj(tr.appMesh)) {
+      if (!present(tr.appMesh.virtualService)) {
+        errs.push(FieldError.invalid('spec.strategy.canary.trafficRouting.appmesh.virtualService', badJson(null), 'must provide virtual-service'));
+      } else {
+        const router = lookup.appMeshVirtualRouter?.(str(tr.appMesh.virtualService?.name));
+        if (router) errs.push(...validateAppMeshResource(router));
+      }
     }
   }
   return errs;
