@@ -28,7 +28,8 @@ const rollout = (strategy: any, spec: any = {}) => ({
 });
 const errors = (r: any) => validateRollout(r).map(e => e.toString());
 const canary = (c: any, spec?: any) => errors(rollout({ canary: c }, spec));
-const lint = (...objects: any[]) => lintObjects(objects.map((object, i) => ({ object, source: `#${i + 1}` })), { schemas: false }).problems.map(formatProblem);
+const lintAll = (...objects: any[]) => lintObjects(objects.map((object, i) => ({ object, source: `#${i + 1}` })), { schemas: false }).problems.map(formatProblem);
+const lint = (...objects: any[]) => lintAll(...objects);
 const tmpl = (name: string, spec: any, clusterScope = false): TemplateSpec => ({ name, clusterScope, spec });
 const metric = (name: string, extra: any = {}) => ({ name, provider: { prometheus: {} }, ...extra });
 
@@ -693,5 +694,46 @@ describe('AR utils/evaluate/evaluate_test.go TestEvaluateConditionWithFailure / 
     expect(evalCondition(NIL, 'isNil(result)')).toEqual({ value: true });
     expect(evalCondition(int(1), 'isNil(result)')).toEqual({ value: false });
     expect(evalCondition(float64Slice([1, 2]), 'isNil(result)')).toEqual({ value: false });
+  });
+});
+
+describe('AR validation_references.go ValidateAnalysisTemplatesWithType with the templates getReferencedAnalysisTemplatesFromRef finds', () => {
+  const at = (name: string, spec: any, kind = 'AnalysisTemplate') => ({ apiVersion: 'argoproj.io/v1alpha1', kind, metadata: { name }, spec });
+  // the Rollout's problems only (not the analysis-honesty warnings about the templates themselves)
+  const rolloutLint = (...objects: any[]) => lintAll(...objects).filter(p => p.includes(': Rollout/'));
+  const steps = (...templates: any[]) => rollout({ canary: { steps: [{ analysis: { templates } }] } });
+  test('TestAnalysisTemplateFiltering (AR utils/analysis/helpers_test.go): a template referenced twice is flattened once', () => {
+    const t = at('t', { metrics: [metric('m')] });
+    expect(rolloutLint(steps({ templateName: 't' }, { templateName: 't' }), t)).toEqual([]);
+    // a nested reference back to a template already in the list is filtered too
+    const outer = at('outer', { templates: [{ templateName: 't' }], metrics: [metric('o')] });
+    expect(rolloutLint(steps({ templateName: 'outer' }, { templateName: 't' }), outer, t)).toEqual([]);
+  });
+  test('a template and a cluster template of the same name are two templates (their metrics collide)', () => {
+    const problems = rolloutLint(steps({ templateName: 'same' }, { templateName: 'same', clusterScope: true }), at('same', { metrics: [metric('m')] }), at('same', { metrics: [metric('m')] }, 'ClusterAnalysisTemplate'));
+    expect(problems).toEqual(['#1: Rollout/ro: spec.strategy.canary.steps[0].analysis.templates: Invalid value: "templateNames: [same same]": two metrics have the same name \'m\'']);
+  });
+  test('nested templates are flattened after their parent (so the parent\'s metric comes first)', () => {
+    const outer = at('outer', { templates: [{ templateName: 'inner' }], metrics: [metric('m', { count: 0, interval: '1m' })] });
+    const inner = at('inner', { metrics: [metric('n', { interval: '1m' })] });
+    expect(rolloutLint(steps({ templateName: 'outer' }), outer, inner)).toEqual([
+      '#1: Rollout/ro: spec.strategy.canary.steps[0].analysis.templates: Invalid value: "outer": AnalysisTemplate outer has metric m which runs indefinitely. Invalid value for count: 0',
+      '#1: Rollout/ro: spec.strategy.canary.steps[0].analysis.templates: Invalid value: "inner": AnalysisTemplate inner has metric n which runs indefinitely. Invalid value for count: <nil>',
+    ]);
+  });
+  test('a step template whose count is an argument without a default: the placeholder "dummy-value" reads as count 0, so it runs indefinitely', () => {
+    const t = at('t', { args: [{ name: 'count' }], metrics: [metric('m', { count: '{{args.count}}', interval: '1m' })] });
+    const r = rollout({ canary: { steps: [{ analysis: { templates: [{ templateName: 't' }], args: [{ name: 'count', value: '3' }] } }] } });
+    expect(rolloutLint(r, t)).toEqual(['#1: Rollout/ro: spec.strategy.canary.steps[0].analysis.templates: Invalid value: "t": AnalysisTemplate t has metric m which runs indefinitely. Invalid value for count: dummy-value']);
+    // with a default in the template, the default is what the check sees
+    const withDefault = at('t', { args: [{ name: 'count', value: '5' }], metrics: [metric('m', { count: '{{args.count}}', interval: '1m' })] });
+    expect(rolloutLint(r, withDefault)).toEqual([]);
+  });
+  test('a background template may run indefinitely; its value-less arguments must be passed by name', () => {
+    const t = at('t', { args: [{ name: 'a' }, { name: 'b', value: 'x' }, { name: 'c', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } }], metrics: [metric('m', { interval: '1m' })] });
+    const bg = (args?: any[]) => rollout({ canary: { analysis: { templates: [{ templateName: 't' }], ...(args ? { args } : {}) } } });
+    expect(rolloutLint(bg([{ name: 'a', value: '1' }]), t)).toEqual([]);
+    // an empty args list is set (not nil): the missing one is reported by name, after MergeArgs has failed on it
+    expect(rolloutLint(bg([]), t)).toEqual(['#1: Rollout/ro: spec.strategy.canary.analysis.templates: Invalid value: "templateNames: [t]": args.a was not resolved']);
   });
 });
