@@ -1,4 +1,6 @@
+import { Duration } from 'cdk8s';
 import * as yaml from 'js-yaml';
+import { AnalysisTemplate, MetricCondition, MetricProvider } from '../../src';
 import { evalCondition } from '../../src/rollouts/private/expr/evaluate';
 import { float64Slice, int, NIL, str as goStr } from '../../src/rollouts/private/expr/types';
 import { analysisRunStartError, argsOf, effectiveCount, fasttemplate, flattenTemplates, mergeArgs, newAnalysisRunFromTemplates, resolveMetricArgs, TemplateSpec, unmatchedRule, validateMetric, validateMetrics } from '../../src/rollouts/private/rules/analysis-run';
@@ -735,5 +737,33 @@ describe('AR validation_references.go ValidateAnalysisTemplatesWithType with the
     expect(rolloutLint(bg([{ name: 'a', value: '1' }]), t)).toEqual([]);
     // an empty args list is set (not nil): the missing one is reported by name, after MergeArgs has failed on it
     expect(rolloutLint(bg([]), t)).toEqual(['#1: Rollout/ro: spec.strategy.canary.analysis.templates: Invalid value: "templateNames: [t]": args.a was not resolved']);
+  });
+});
+
+describe('int-or-string numbers the controller cannot decode (k8s.io/apimachinery intstr.IntOrString.UnmarshalJSON reads an int32)', () => {
+  const msg = 'must be within the int32 range (-2147483648 to 2147483647): intstr.IntOrString decodes a number as an int32, so the controller cannot read an object with this value';
+  const decodeLint = (...objects: any[]) => lintAll(...objects).filter(p => p.includes('int32 range'));
+  test('Rollout: maxSurge, maxUnavailable, pause durations', () => {
+    const steps = [{ pause: { duration: 2147483647 } }, { pause: { duration: 3000000000 } }];
+    expect(decodeLint(rollout({ canary: { maxSurge: 2147483648, maxUnavailable: -2147483649, steps } }))).toEqual([
+      `#1: Rollout/ro: spec.strategy.canary.maxSurge: Invalid value: 2147483648: ${msg}`,
+      `#1: Rollout/ro: spec.strategy.canary.maxUnavailable: Invalid value: -2147483649: ${msg}`,
+      `#1: Rollout/ro: spec.strategy.canary.steps[1].pause.duration: Invalid value: 3000000000: ${msg}`,
+    ]);
+    expect(decodeLint(rollout({ blueGreen: { activeService: 'a', maxUnavailable: 2147483648 } }))).toEqual([`#1: Rollout/ro: spec.strategy.blueGreen.maxUnavailable: Invalid value: 2147483648: ${msg}`]);
+    // the same value as a string is read (IntValue() of a string goes through Atoi)
+    expect(lintAll(rollout({ canary: { maxSurge: '2147483648' } }))).toEqual([]);
+  });
+  test('AnalysisTemplate: count and the limits', () => {
+    const m = { name: 'm', interval: '1m', count: 4294967296, failureLimit: 1, provider: { prometheus: { address: 'http://p', query: 'q' } } };
+    const t = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 't' }, spec: { metrics: [m] } };
+    expect(decodeLint(t)).toEqual([`#1: AnalysisTemplate/t: spec.metrics[0].count: Invalid value: 4294967296: ${msg}`]);
+  });
+  test('the AnalysisTemplate construct refuses a count or limit beyond the int32 range', () => {
+    const provider = MetricProvider.prometheus({ address: 'http://prometheus:9090', query: 'up' });
+    const of = (m: any) => () => AnalysisTemplate.of({ templateName: 't', metrics: [{ name: 'm', provider, condition: MetricCondition.atLeast(1), interval: Duration.minutes(1), ...m }] });
+    expect(of({ count: 2147483648 })).toThrow("metric 'm' 'count' (2147483648) must be at most 2147483647 (the controller reads it as an int32)");
+    expect(of({ count: 3, failureLimit: 2147483648 })).toThrow("'failureLimit' (2147483648) must be at most 2147483647");
+    expect(of({ count: 2147483647, failureLimit: 0 })).not.toThrow();
   });
 });

@@ -1,4 +1,5 @@
 import { ANALYSIS_WAIVERS_ANNOTATION, dishonestMetrics } from './honest-analysis';
+import { intOrStringDecodeProblems } from './int-or-string';
 import { obj, str } from './json';
 import { analysisTemplateProblems, referencedServices, ReferenceLookup, validateReferences } from './references';
 import { validateRollout } from './rollout-spec';
@@ -85,6 +86,7 @@ export function lintObjects(inputs: readonly LintInput[], options: LintOptions =
     if (!o || !isArgo(o)) continue;
     const subject = subjectOf(o);
     const push = (message: string, severity: 'error' | 'warning' = 'error') => problems.push({ source, subject, message, severity });
+    for (const e of intOrStringDecodeProblems(o)) push(e.toString());
     if (o.kind === 'Rollout') {
       const lookup = index.lookupFor(o, claims);
       for (const e of [...validateRollout(o), ...validateReferences(o, lookup)]) push(e.toString());
