@@ -767,3 +767,20 @@ describe('int-or-string numbers the controller cannot decode (k8s.io/apimachiner
     expect(of({ count: 2147483647, failureLimit: 0 })).not.toThrow();
   });
 });
+
+describe('AR utils/conditions/experiments.go VerifyExperimentSpec, on the Experiment a canary experiment step creates', () => {
+  const exp = (templates: any[]) => lint(rollout({ canary: { steps: [{ experiment: { duration: '5m', templates } }] } }));
+  test('distinct named templates are fine; the step selector may narrow the ReplicaSet\'s', () => {
+    expect(exp([{ name: 'a', specRef: 'canary' }, { name: 'b', specRef: 'stable', selector: { matchLabels: { app: 'ro' } } }])).toEqual([]);
+  });
+  test('a repeated template name, an empty one, and a selector that selects everything', () => {
+    expect(exp([{ name: 'a', specRef: 'canary' }, { name: 'a', specRef: 'stable' }, { name: '', specRef: 'stable', selector: {} }])).toEqual([
+      "#1: Rollout/ro: spec.strategy.canary.steps[0].experiment.templates[1].name: Invalid value: \"a\": the Experiment this step creates has repeated template name 'a' in templates",
+      '#1: Rollout/ro: spec.strategy.canary.steps[0].experiment.templates[2].selector: Invalid value: {}: This experiment is selecting all pods at index 2. A non-empty selector is required.',
+      '#1: Rollout/ro: spec.strategy.canary.steps[0].experiment.templates[2].name: Invalid value: "": the Experiment this step creates has an empty template name at index 2',
+    ]);
+  });
+  test('an empty matchLabels map is not the empty selector (reflect.DeepEqual: a non-nil map)', () => {
+    expect(exp([{ name: 'a', specRef: 'canary', selector: { matchLabels: {} } }])).toEqual([]);
+  });
+});

@@ -1,3 +1,4 @@
+import { experimentStepProblems } from './experiment-step';
 import { ANALYSIS_WAIVERS_ANNOTATION, dishonestMetrics } from './honest-analysis';
 import { intOrStringDecodeProblems } from './int-or-string';
 import { obj, str } from './json';
@@ -89,7 +90,7 @@ export function lintObjects(inputs: readonly LintInput[], options: LintOptions =
     for (const e of intOrStringDecodeProblems(o)) push(e.toString());
     if (o.kind === 'Rollout') {
       const lookup = index.lookupFor(o, claims);
-      for (const e of [...validateRollout(o), ...validateReferences(o, lookup)]) push(e.toString());
+      for (const e of [...validateRollout(o), ...validateReferences(o, lookup), ...experimentStepProblems(o)]) push(e.toString());
       for (const s of referencedServices(o)) {
         const key = index.keyOf('Service', s.name, namespaceOf(o));
         if (!claims.has(key)) claims.set(key, str(o.metadata?.name));
