@@ -784,3 +784,65 @@ describe('AR utils/conditions/experiments.go VerifyExperimentSpec, on the Experi
     expect(exp([{ name: 'a', specRef: 'canary', selector: { matchLabels: {} } }])).toEqual([]);
   });
 });
+
+describe('AR rollout/trafficrouting/istio/istio_test.go route validation, through ValidateVirtualService', () => {
+  const vs = (spec: any) => ({ apiVersion: 'networking.istio.io/v1beta1', kind: 'VirtualService', metadata: { name: 'vs' }, spec });
+  const dest = (host: string, subset?: string) => ({ destination: { host, ...(subset ? { subset } : {}) } });
+  const ro = (istio: any, tr: any = {}) => rollout({ canary: { stableService: 'stable', canaryService: 'canary', trafficRouting: { istio: { virtualService: { name: 'vs' }, ...istio }, ...tr } } });
+  const refs = (r: any, v: any) => lint(r, v).map(p => p.replace('#1: Rollout/ro: spec.strategy.canary.trafficRouting.istio.virtualService.name: Invalid value: "vs": ', ''));
+  const both = [dest('stable'), dest('canary')];
+  test('TestValidateHTTPRoutes', () => {
+    const v = vs({ http: [{ name: 'test', route: both }] });
+    expect(refs(ro({ virtualService: { name: 'vs', routes: ['test'] } }), v)).toEqual([]);
+    expect(refs(ro({ virtualService: { name: 'vs', routes: ['not-found-route'] } }), v)).toEqual([
+      "Istio VirtualService has invalid HTTP routes. Error: HTTP Route 'not-found-route' is not found in the defined Virtual Service.",
+    ]);
+  });
+  test('TestValidateTLSRoutes / TestValidateTCPRoutes: routes chosen by port', () => {
+    const tls = vs({ tls: [{ match: [{ port: 3000 }], route: both }] });
+    expect(refs(ro({ virtualService: { name: 'vs', tlsRoutes: [{ port: 3000 }] } }), tls)).toEqual([]);
+    expect(refs(ro({ virtualService: { name: 'vs', tlsRoutes: [{ port: 2002 }] } }), tls)).toEqual([
+      'Istio VirtualService has invalid TLS routes. Error: No matching TLS routes found in the defined Virtual Service.',
+    ]);
+    const tcp = vs({ tcp: [{ match: [{ port: 3000 }], route: both }] });
+    expect(refs(ro({ virtualService: { name: 'vs', tcpRoutes: [{ port: 3000 }] } }), tcp)).toEqual([]);
+    expect(refs(ro({ virtualService: { name: 'vs', tcpRoutes: [{ port: 2002 }] } }), tcp)).toEqual([
+      'Istio VirtualService has invalid TCP routes. Error: No matching TCP routes found in the defined Virtual Service.',
+    ]);
+  });
+  test('TLS routes match on the port and exactly the set of SNI hosts (evaluate.Equal); a route with two ports never matches', () => {
+    const tls = vs({ tls: [{ match: [{ port: 443, sniHosts: ['b', 'a'] }, { port: 443, sniHosts: ['a'] }], route: both }, { match: [{ port: 443 }, { port: 8443 }], route: [] }] });
+    expect(refs(ro({ virtualService: { name: 'vs', tlsRoutes: [{ port: 443, sniHosts: ['a', 'b'] }] } }), tls)).toEqual([]);
+    expect(refs(ro({ virtualService: { name: 'vs', tlsRoutes: [{ port: 443, sniHosts: ['a'] }] } }), tls)).toEqual([
+      'Istio VirtualService has invalid TLS routes. Error: No matching TLS routes found in the defined Virtual Service.',
+    ]);
+    expect(refs(ro({ virtualService: { name: 'vs', tlsRoutes: [{ port: 8443 }] } }), tls)).toEqual([
+      'Istio VirtualService has invalid TLS routes. Error: No matching TLS routes found in the defined Virtual Service.',
+    ]);
+  });
+  test('TestValidateHosts: the host up to its first dot is the Service', () => {
+    expect(refs(ro({}), vs({ http: [{ route: [dest('stable.namespace'), dest('canary.namespace.svc.cluster.local')] }] }))).toEqual([]);
+    expect(refs(ro({}), vs({ http: [{ route: [dest('stable'), dest('other')] }] }))).toEqual(["Istio VirtualService has invalid HTTP routes. Error: Canary Service 'canary' not found in route"]);
+    expect(refs(ro({}), vs({ http: [{ route: [dest('canary'), dest('.stable')] }] }))).toEqual(["Istio VirtualService has invalid HTTP routes. Error: Stable Service 'stable' not found in route"]);
+  });
+  test('TestValidateHTTPRoutesSubsets: with a DestinationRule the subsets are checked, not the hosts', () => {
+    const v = vs({ http: [{ name: 'primary', route: [dest('rollout', 'stable'), dest('rollout', 'canary')] }] });
+    const dr = (stableSubsetName: string, canarySubsetName: string) => ro({ virtualService: { name: 'vs', routes: ['primary'] }, destinationRule: { name: 'subset', stableSubsetName, canarySubsetName } });
+    expect(refs(dr('stable', 'canary'), v)).toEqual([]);
+    expect(refs(dr('doesntexist', 'canary'), v)).toEqual(["Istio VirtualService has invalid HTTP routes. Error: Stable DestinationRule subset 'doesntexist' not found in route"]);
+    expect(refs(dr('doesntexist', 'doesntexist'), v)).toEqual(["Istio VirtualService has invalid HTTP routes. Error: Canary DestinationRule subset 'doesntexist' not found in route"]);
+  });
+  test('TestGetHttpRouteIndexesToPatch: without routes, the first unnamed one (the others must be managed routes)', () => {
+    const v = vs({ http: [{ name: 'foo', route: [dest('x')] }, { route: both }] });
+    expect(refs(ro({}, { managedRoutes: [{ name: 'foo' }] }), v)).toEqual([]);
+    expect(refs(ro({}), v)).toEqual([
+      'Istio VirtualService has invalid HTTP routes. Error: spec.http[] should be set in VirtualService and it must have exactly one route when omitting spec.strategy.canary.trafficRouting.istio.virtualService.routes',
+    ]);
+    // the only route, named or not
+    expect(refs(ro({}), vs({ http: [{ name: 'foo', route: both }] }))).toEqual([]);
+  });
+  test('an empty http list with no tls or tcp is not "no routes": nothing to check', () => {
+    expect(refs(ro({}), vs({ http: [] }))).toEqual([]);
+    expect(refs(ro({}), vs({ hosts: ['x'] }))).toEqual(['Unable to get any of the HTTP, TCP or TLS routes for the Istio VirtualService']);
+  });
+});
