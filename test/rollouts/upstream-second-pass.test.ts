@@ -846,3 +846,27 @@ describe('AR rollout/trafficrouting/istio/istio_test.go route validation, throug
     expect(refs(ro({}), vs({ hosts: ['x'] }))).toEqual(['Unable to get any of the HTTP, TCP or TLS routes for the Istio VirtualService']);
   });
 });
+
+describe('AR rollout/analysis_test.go: the InvalidSpec a bad template reference gives (each reported, as the controller reports the first)', () => {
+  const at = (name: string) => ({
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisTemplate',
+    metadata: { name },
+    spec: { metrics: [{ name: 'example', provider: { job: {} } }, { name: 'example', provider: { job: {} } }], dryRun: [{ metricName: 'example' }], measurementRetention: [{ metricName: 'example' }] },
+  });
+  const rolloutProblems = (...objects: any[]) => lintAll(...objects).filter(p => p.startsWith('#1:'));
+  test('TestFailCreateStepAnalysisRunIfInvalidTemplateRef: a metric repeated within one template', () => {
+    expect(rolloutProblems(rollout({ canary: { steps: [{ analysis: { templates: [{ templateName: 'bad-template' }] } }] } }), at('bad-template'))).toEqual([
+      '#1: Rollout/ro: spec.strategy.canary.steps[0].analysis.templates: Invalid value: "templateNames: [bad-template]": two metrics have the same name \'example\'',
+    ]);
+  });
+  test('TestFailCreateBackgroundAnalysisRunIfInvalidTemplateRef / TestFailCreateBackgroundAnalysisRunIfMetricRepeated', () => {
+    const bg = (...names: string[]) => rollout({ canary: { steps: [{ setWeight: 10 }], analysis: { templates: names.map(templateName => ({ templateName })) } } });
+    expect(rolloutProblems(bg('bad-template'), at('bad-template'))).toEqual([
+      '#1: Rollout/ro: spec.strategy.canary.analysis.templates: Invalid value: "templateNames: [bad-template]": two metrics have the same name \'example\'',
+    ]);
+    expect(rolloutProblems(bg('bad-template', 'bad-template-2'), at('bad-template'), at('bad-template-2'))).toEqual([
+      '#1: Rollout/ro: spec.strategy.canary.analysis.templates: Invalid value: "templateNames: [bad-template bad-template-2]": two metrics have the same name \'example\'',
+    ]);
+  });
+});
