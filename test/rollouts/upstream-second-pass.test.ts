@@ -852,7 +852,11 @@ describe('AR rollout/analysis_test.go: the InvalidSpec a bad template reference 
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AnalysisTemplate',
     metadata: { name },
-    spec: { metrics: [{ name: 'example', provider: { job: {} } }, { name: 'example', provider: { job: {} } }], dryRun: [{ metricName: 'example' }], measurementRetention: [{ metricName: 'example' }] },
+    spec: {
+      metrics: [{ name: 'example', provider: { job: {} } }, { name: 'example', provider: { job: {} } }],
+      dryRun: [{ metricName: 'example' }],
+      measurementRetention: [{ metricName: 'example' }],
+    },
   });
   const rolloutProblems = (...objects: any[]) => lintAll(...objects).filter(p => p.startsWith('#1:'));
   test('TestFailCreateStepAnalysisRunIfInvalidTemplateRef: a metric repeated within one template', () => {
