@@ -865,7 +865,9 @@ describe('AR rollout/analysis_test.go: the InvalidSpec a bad template reference 
     ]);
   });
   test('TestFailCreateBackgroundAnalysisRunIfInvalidTemplateRef / TestFailCreateBackgroundAnalysisRunIfMetricRepeated', () => {
-    const bg = (...names: string[]) => rollout({ canary: { steps: [{ setWeight: 10 }], analysis: { templates: names.map(templateName => ({ templateName })) } } });
+    const bg = (...names: string[]) => rollout({
+      canary: { steps: [{ setWeight: 10 }], analysis: { templates: names.map(templateName => ({ templateName })) } },
+    });
     expect(rolloutProblems(bg('bad-template'), at('bad-template'))).toEqual([
       '#1: Rollout/ro: spec.strategy.canary.analysis.templates: Invalid value: "templateNames: [bad-template]": two metrics have the same name \'example\'',
     ]);
