@@ -876,3 +876,17 @@ describe('AR rollout/analysis_test.go: the InvalidSpec a bad template reference 
     ]);
   });
 });
+
+describe('AR utils/service/service.go HasManagedByAnnotation: the annotation key, whatever its value', () => {
+  const svc = (annotations: any) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'active', annotations }, spec: { selector: { app: 'ro' }, ports: [{ port: 80 }] } });
+  const bg = rollout({ blueGreen: { activeService: 'active' } });
+  test('an empty value names no Rollout, so not this one: "managed by another Rollout"', () => {
+    expect(lint(bg, svc({ 'argo-rollouts.argoproj.io/managed-by-rollouts': '' }))).toEqual([
+      '#1: Rollout/ro: spec.strategy.blueGreen.activeService: Invalid value: "active": Service "active" is managed by another Rollout',
+    ]);
+  });
+  test('this Rollout\'s name, or no annotation, is fine', () => {
+    expect(lint(bg, svc({ 'argo-rollouts.argoproj.io/managed-by-rollouts': 'ro' }))).toEqual([]);
+    expect(lint(bg, svc(undefined))).toEqual([]);
+  });
+});
