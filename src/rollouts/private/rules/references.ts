@@ -4,7 +4,7 @@ import { extractMetadataFieldPath } from './k8s-validation';
 import { validateAmbassadorMapping, validateAppMeshResource } from './mesh-references';
 import { validateIstioRoutes } from './virtual-service';
 import { ownValue } from '../../../private/util';
-import { badJson, badString, FieldError } from '../go-format';
+import { badJson, badString, FieldError, goQuote } from '../go-format';
 
 /**
  * Argo Rollouts v1.9.1 `validation_references.go` and the controller's reference lookups
@@ -77,14 +77,18 @@ export function validateReferences(rollout: any, lookup: ReferenceLookup): Field
       for (const key of Object.keys(obj(svc.spec?.selector) ?? {}).sort()) {
         if (key === POD_TEMPLATE_HASH) continue;
         if (!Object.prototype.hasOwnProperty.call(labels, key) || labels[key] !== svc.spec.selector[key]) {
-          errs.push(FieldError.invalid(path, badString(ref.name), `Service "${ref.name}" has unmatch label "${key}" in rollout`));
+          errs.push(FieldError.invalid(path, badString(ref.name), `Service ${goQuote(ref.name)} has unmatch label ${goQuote(key)} in rollout`));
         }
       }
     }
-    const annotated = str(obj(svc.metadata?.annotations)?.[MANAGED_BY_ANNOTATION]);
-    const owner = annotated !== '' ? annotated : lookup.serviceOwner(ref.name);
+    // HasManagedByAnnotation: the key being present is what counts (an empty value names no Rollout, so another one).
+    const annotations = obj(svc.metadata?.annotations);
+    const annotated = annotations && Object.prototype.hasOwnProperty.call(annotations, MANAGED_BY_ANNOTATION)
+      ? str(annotations[MANAGED_BY_ANNOTATION])
+      : undefined;
+    const owner = annotated ?? lookup.serviceOwner(ref.name);
     if (owner !== undefined && owner !== rolloutName) {
-      errs.push(FieldError.invalid(path, badString(ref.name), `Service "${ref.name}" is managed by another Rollout`));
+      errs.push(FieldError.invalid(path, badString(ref.name), `Service ${goQuote(ref.name)} is managed by another Rollout`));
     }
   }
   for (const group of analysisGroups(rollout)) errs.push(...validateAnalysisGroup(rollout, group, lookup));
