@@ -108,6 +108,8 @@ export function templateManifest(def: TemplateDefinition, namespace?: string): a
 function renderMetric(m: AnalysisMetric, errors: string[], where: string): any {
   const whole = (v: number | undefined, prop: string, min: number) => {
     if (v !== undefined && (!Number.isInteger(v) || v < min)) errors.push(`${where} '${prop}' (${show(v)}) must be an integer ≥ ${min}`);
+    // intstr.IntOrString reads a number as an int32: a larger one makes the template unreadable to the controller.
+    else if (v !== undefined && v > 2147483647) errors.push(`${where} '${prop}' (${show(v)}) must be at most 2147483647 (the controller reads it as an int32)`);
     return v;
   };
   const duration = (d: Duration | undefined, prop: string) => {

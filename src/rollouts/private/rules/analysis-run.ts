@@ -99,29 +99,95 @@ export function newAnalysisRunFromTemplates(templates: TemplateSpec[], args: Arg
   return undefined;
 }
 
-const METRIC_FIELDS = ['name', 'interval', 'initialDelay', 'count', 'successCondition', 'failureCondition', 'failureLimit',
-  'inconclusiveLimit', 'consecutiveErrorLimit', 'provider', 'consecutiveSuccessLimit'];
-const PROVIDER_FIELDS = ['prometheus', 'kayenta', 'web', 'datadog', 'wavefront', 'newRelic', 'job', 'cloudWatch', 'graphite', 'influxdb', 'skywalking', 'plugin'];
+/**
+ * The Go structs a Metric marshals through (`pkg/apis/rollouts/v1alpha1/analysis_types.go`), as field orders:
+ * `json.Marshal` writes struct fields in declaration order, map keys sorted, and drops fields the struct does not
+ * have. The order decides which unresolved tag `resolve` reports (the last one). `json.RawMessage` values (plugin
+ * configuration, web `jsonBody`) are the API server's JSON, whose keys are sorted; the job provider's Kubernetes
+ * JobSpec is kept as written (its field order is not modelled).
+ */
+type GoShape = 'leaf' | 'intstr' | 'raw' | { readonly fields: readonly (readonly [string, GoShape])[] } | { readonly list: GoShape } | { readonly map: GoShape };
+const struct = (...fields: (readonly [string, GoShape])[]): GoShape => ({ fields });
+const HEADERS: GoShape = { list: struct(['key', 'leaf'], ['value', 'leaf']) };
+const AUTHENTICATION = struct(
+  ['sigv4', struct(['region', 'leaf'], ['profile', 'leaf'], ['roleArn', 'leaf'])],
+  ['oauth2', struct(['tokenUrl', 'leaf'], ['clientId', 'leaf'], ['clientSecret', 'leaf'], ['scopes', 'leaf'])],
+);
+const SCOPE_DETAIL = struct(['scope', 'leaf'], ['region', 'leaf'], ['step', 'leaf'], ['start', 'leaf'], ['end', 'leaf']);
+const PROVIDER = struct(
+  ['prometheus', struct(['address', 'leaf'], ['query', 'leaf'], ['authentication', AUTHENTICATION], ['timeout', 'leaf'], ['insecure', 'leaf'],
+    ['headers', HEADERS], ['rangeQuery', struct(['start', 'leaf'], ['end', 'leaf'], ['step', 'leaf'])])],
+  ['kayenta', struct(['address', 'leaf'], ['application', 'leaf'], ['canaryConfigName', 'leaf'], ['metricsAccountName', 'leaf'],
+    ['configurationAccountName', 'leaf'], ['storageAccountName', 'leaf'], ['threshold', struct(['pass', 'leaf'], ['marginal', 'leaf'])],
+    ['scopes', { list: struct(['name', 'leaf'], ['controlScope', SCOPE_DETAIL], ['experimentScope', SCOPE_DETAIL]) }], ['lookback', 'leaf'])],
+  ['web', struct(['method', 'leaf'], ['url', 'leaf'], ['headers', HEADERS], ['body', 'leaf'], ['timeoutSeconds', 'leaf'], ['jsonPath', 'leaf'],
+    ['insecure', 'leaf'], ['jsonBody', 'raw'], ['authentication', AUTHENTICATION])],
+  ['datadog', struct(['interval', 'leaf'], ['query', 'leaf'], ['queries', { map: 'leaf' }], ['formula', 'leaf'], ['apiVersion', 'leaf'],
+    ['aggregator', 'leaf'], ['secretRef', struct(['name', 'leaf'], ['namespaced', 'leaf'])])],
+  ['wavefront', struct(['address', 'leaf'], ['query', 'leaf'])],
+  ['newRelic', struct(['profile', 'leaf'], ['query', 'leaf'], ['timeout', 'leaf'])],
+  ['job', struct(['metadata', 'leaf'], ['spec', 'leaf'])],
+  ['cloudWatch', struct(['interval', 'leaf'], ['metricDataQueries', {
+    list: struct(['id', 'leaf'], ['expression', 'leaf'], ['label', 'leaf'], ['metricStat', struct(
+      ['metric', struct(['dimensions', { list: struct(['name', 'leaf'], ['value', 'leaf']) }], ['metricName', 'leaf'], ['namespace', 'leaf'])],
+      ['period', 'intstr'], ['stat', 'leaf'], ['unit', 'leaf'])], ['period', 'intstr'], ['returnData', 'leaf']),
+  }])],
+  ['graphite', struct(['address', 'leaf'], ['query', 'leaf'])],
+  ['influxdb', struct(['profile', 'leaf'], ['query', 'leaf'])],
+  ['skywalking', struct(['address', 'leaf'], ['query', 'leaf'], ['interval', 'leaf'])],
+  ['plugin', { map: 'raw' }],
+);
+const PROVIDER_FIELDS = (PROVIDER as { fields: readonly (readonly [string, GoShape])[] }).fields.map(([k]) => k);
+const METRIC = struct(['name', 'leaf'], ['interval', 'leaf'], ['initialDelay', 'leaf'], ['count', 'intstr'], ['successCondition', 'leaf'],
+  ['failureCondition', 'leaf'], ['failureLimit', 'intstr'], ['inconclusiveLimit', 'intstr'], ['consecutiveErrorLimit', 'intstr'],
+  ['provider', PROVIDER], ['consecutiveSuccessLimit', 'intstr']);
 
-/** encoding/json of a Metric: its fields in Go's order (omitting empty ones), nested objects as written. */
-function metricJson(metric: any): string {
-  const m = obj(metric) ?? {};
+/** Decoded YAML rearranged as json.Marshal of the Go type writes it (nulls and unknown fields dropped). */
+function goOrdered(v: unknown, shape: GoShape): unknown {
+  if (v === null || v === undefined) return undefined;
+  if (shape === 'leaf' || shape === 'intstr') return v;
+  if (shape === 'raw') return sortedDeep(v);
+  if ('list' in shape) return Array.isArray(v) ? v.map(e => goOrdered(e, shape.list) ?? null) : v;
+  const o = obj(v);
+  if (!o) return v;
   const out: Record<string, unknown> = {};
-  for (const f of METRIC_FIELDS) {
-    if (f === 'name') { out.name = str(m.name); continue; }
-    if (f === 'provider') {
-      const p = obj(m.provider) ?? {};
-      const provider: Record<string, unknown> = {};
-      for (const k of PROVIDER_FIELDS) if (present(p[k])) provider[k] = p[k];
-      out.provider = provider;
-      continue;
-    }
-    if (present(m[f]) && m[f] !== '') out[f] = m[f];
+  if ('map' in shape) {
+    for (const k of Object.keys(o).sort()) out[k] = goOrdered(o[k], shape.map) ?? null;
+    return out;
+  }
+  for (const [k, s] of shape.fields) {
+    const e = goOrdered(o[k], s);
+    // An empty string is omitted (omitempty); an IntOrString pointer holding "" is not.
+    if (e !== undefined && (e !== '' || s === 'intstr')) out[k] = e;
+  }
+  return out;
+}
+
+function sortedDeep(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortedDeep);
+  const o = obj(v);
+  if (!o) return v;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o).sort()) out[k] = sortedDeep(o[k]);
+  return out;
+}
+
+/** encoding/json of a Metric: its fields in Go's order (omitting empty ones; `name` and `provider` always). */
+function metricJson(metric: any): string {
+  const m = (goOrdered(obj(metric) ?? {}, METRIC) ?? {}) as Record<string, unknown>;
+  const out: Record<string, unknown> = { name: str(metric?.name) };
+  for (const [k] of (METRIC as { fields: readonly (readonly [string, GoShape])[] }).fields) {
+    if (k === 'provider') out.provider = m.provider ?? {};
+    else if (k !== 'name' && k in m) out[k] = m[k];
   }
   return goJson(out);
 }
 
-/** ResolveMetricArgs: `{{args.x}}` substituted (Go-quoted) over the metric's JSON; unknown tags fail. */
+/**
+ * ResolveMetricArgs: `{{args.x}}` substituted (Go-quoted) over the metric's JSON, then decoded. An argument
+ * without a value fails first, then the last unresolved tag. (The template always parses: the JSON ends in the
+ * provider's `}}`, so an unclosed `{{` runs to it and is an unresolved tag.)
+ */
 export function resolveMetricArgs(metric: any, args: Arg[]): { metric: any } | { error: string } {
   const text = metricJson(metric);
   const values = new Map<string, string>();
@@ -134,8 +200,39 @@ export function resolveMetricArgs(metric: any, args: Arg[]): { metric: any } | {
   try {
     return { metric: JSON.parse(resolved.text) };
   } catch (e) {
-    return { error: (e as Error).message };
+    return { error: goJsonEscapeError(resolved.text) ?? (e as Error).message };
   }
+}
+
+/**
+ * encoding/json's error for the one way substitution breaks the JSON: strconv.Quote escapes (`\a`, `\v`,
+ * `\x7f`, `\U0001…`) that JSON has no escape for.
+ */
+function goJsonEscapeError(text: string): string | undefined {
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (!inString) { inString = c === '"'; continue; }
+    if (c === '"') { inString = false; continue; }
+    if (c !== '\\') continue;
+    const e = text[++i];
+    if (e === 'u') {
+      for (let j = 1; j <= 4; j++) {
+        if (!/[0-9a-fA-F]/.test(text[i + j] ?? '')) return `invalid character ${goQuoteChar(text[i + j] ?? '')} in \\u hexadecimal character escape`;
+      }
+      i += 4;
+    } else if (!'"\\/bfnrt'.includes(e)) {
+      return `invalid character ${goQuoteChar(e)} in string escape code`;
+    }
+  }
+  return undefined;
+}
+
+/** encoding/json's quoteChar. */
+function goQuoteChar(c: string): string {
+  if (c === "'") return "'\\''";
+  if (c === '"') return "'\"'";
+  return `'${goQuote(c).slice(1, -1)}'`;
 }
 
 /** valyala/fasttemplate with `{{`/`}}`, as utils/template `resolve` uses it: the last unresolved tag is the error. */

@@ -35,10 +35,28 @@ export function intOrString(v: unknown): IntOrString | undefined {
   return undefined;
 }
 
-/** IntOrString.IntValue(): strings go through strconv.Atoi, failures read as 0. */
+const MAX_INT64 = 9223372036854775807;
+const MIN_INT64 = -9223372036854775808;
+
+/**
+ * IntOrString.IntValue(): strings go through strconv.Atoi, whose error is ignored: a syntax error reads as 0,
+ * a number out of the int64 range as the limit it passed (ParseInt's clamped value), not as 0.
+ */
 export function intValue(v: IntOrString): number {
   if ('int' in v) return v.int;
-  return /^[+-]?[0-9]+$/.test(v.str) && Math.abs(Number(v.str)) <= 9223372036854775807 ? Number(v.str) : 0;
+  if (!/^[+-]?[0-9]+$/.test(v.str)) return 0;
+  const n = Number(v.str);
+  return n >= MAX_INT64 ? MAX_INT64 : n <= MIN_INT64 ? MIN_INT64 : n;
+}
+
+/**
+ * Go's int32(x) of an int: the low 32 bits. The clamped int64 limits (not exact as JavaScript numbers) keep
+ * their Go results: int32(MaxInt64) is -1, int32(MinInt64) is 0.
+ */
+export function int32Of(n: number): number {
+  if (n >= MAX_INT64) return -1;
+  if (n <= MIN_INT64) return 0;
+  return Number(BigInt.asIntN(32, BigInt(Math.trunc(n))));
 }
 
 /** IntOrString.String(). */

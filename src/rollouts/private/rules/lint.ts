@@ -1,4 +1,6 @@
+import { experimentStepProblems } from './experiment-step';
 import { ANALYSIS_WAIVERS_ANNOTATION, dishonestMetrics } from './honest-analysis';
+import { intOrStringDecodeProblems } from './int-or-string';
 import { obj, str } from './json';
 import { analysisTemplateProblems, referencedServices, ReferenceLookup, validateReferences } from './references';
 import { validateRollout } from './rollout-spec';
@@ -85,9 +87,10 @@ export function lintObjects(inputs: readonly LintInput[], options: LintOptions =
     if (!o || !isArgo(o)) continue;
     const subject = subjectOf(o);
     const push = (message: string, severity: 'error' | 'warning' = 'error') => problems.push({ source, subject, message, severity });
+    for (const e of intOrStringDecodeProblems(o)) push(e.toString());
     if (o.kind === 'Rollout') {
       const lookup = index.lookupFor(o, claims);
-      for (const e of [...validateRollout(o), ...validateReferences(o, lookup)]) push(e.toString());
+      for (const e of [...validateRollout(o), ...validateReferences(o, lookup), ...experimentStepProblems(o)]) push(e.toString());
       for (const s of referencedServices(o)) {
         const key = index.keyOf('Service', s.name, namespaceOf(o));
         if (!claims.has(key)) claims.set(key, str(o.metadata?.name));
@@ -170,6 +173,14 @@ class ObjectIndex {
         return kind === 'PodTemplate' ? target.template : target.spec?.template;
       },
       serviceOwner: name => claims.get(this.keyOf('Service', name, ns)),
+      ambassadorMapping: name => this.find('Mapping', name, ns),
+      appMeshVirtualRouter: name => {
+        // GetVirtualRouterCRForVirtualService: spec.provider.virtualRouter.virtualRouterRef, in the VirtualService's namespace by default.
+        const vs = this.find('AppMeshVirtualService', name, ns);
+        const ref = obj(vs?.spec?.provider?.virtualRouter?.virtualRouterRef);
+        if (!ref) return undefined;
+        return this.find('VirtualRouter', str(ref.name), str(ref.namespace) || namespaceOf(vs));
+      },
     };
   }
 }
@@ -181,6 +192,9 @@ function indexKind(o: any): string | undefined {
   if (o.kind === 'PodTemplate' && av === 'v1') return 'PodTemplate';
   if (o.kind === 'Ingress' && ['networking.k8s.io/v1', 'networking.k8s.io/v1beta1', 'extensions/v1beta1'].includes(av)) return 'Ingress';
   if (o.kind === 'VirtualService' && av.startsWith('networking.istio.io/')) return 'VirtualService';
+  if (o.kind === 'Mapping' && /^(x\.)?getambassador\.io\//.test(av)) return 'Mapping';
+  if (o.kind === 'VirtualService' && av.startsWith('appmesh.k8s.aws/')) return 'AppMeshVirtualService';
+  if (o.kind === 'VirtualRouter' && av.startsWith('appmesh.k8s.aws/')) return 'VirtualRouter';
   if ((o.kind === 'Deployment' || o.kind === 'ReplicaSet') && av === 'apps/v1') return o.kind;
   if ((o.kind === 'AnalysisTemplate' || o.kind === 'ClusterAnalysisTemplate') && av === 'argoproj.io/v1alpha1') return o.kind;
   return undefined;
@@ -196,7 +210,7 @@ export function treeRolloutProblems(contents: ReadonlyMap<string, string>): stri
   const clusterTemplates = new Map<string, LintInput[]>();
   for (const [rel, text] of [...contents].sort(([a], [b]) => compareCodeUnits(a, b))) {
     const m = /^clusters\/([^/]+)\/([^/]+)\/[^/]+\.ya?ml$/.exec(rel);
-    if (!m || !/kind:\s*(Rollout|AnalysisTemplate|ClusterAnalysisTemplate|Service|Ingress|VirtualService|Deployment)\b/.test(text)) continue;
+    if (!m || !/kind:\s*(Rollout|AnalysisTemplate|ClusterAnalysisTemplate|Service|Ingress|VirtualService|Deployment|Mapping|VirtualRouter)\b/.test(text)) continue;
     let docs: unknown[];
     try {
       docs = parseYamlDocuments(text, rel);

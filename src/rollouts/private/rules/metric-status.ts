@@ -1,5 +1,5 @@
 import { effectiveCount, ruleMatches } from './analysis-run';
-import { intOrString, intValue, present } from './json';
+import { int32Of, intOrString, intValue, present } from './json';
 import type { AnalysisPhase } from '../expr/evaluate';
 
 /**
@@ -37,17 +37,23 @@ function limit(metric: any, field: string): number | undefined {
   return v === undefined ? undefined : intValue(v);
 }
 
+/** `int32(IntValue())` of an optional field, as the controller compares it with its int32 counters. */
+function limit32(metric: any, field: string): number | undefined {
+  const v = limit(metric, field);
+  return v === undefined ? undefined : int32Of(v);
+}
+
 /** defaults.GetConsecutiveErrorLimitOrDefault. */
 export function consecutiveErrorLimitOf(metric: any): number {
-  return limit(metric, 'consecutiveErrorLimit') ?? 4;
+  return limit32(metric, 'consecutiveErrorLimit') ?? 4;
 }
 
 /** assessMetricFailureInconclusiveOrError: the phase and message once a limit is exceeded, else undefined. */
 export function assessMetricFailureInconclusiveOrError(metric: any, r: MetricCounters): { phase: AnalysisPhase; message: string } | undefined {
   let out: { phase: AnalysisPhase; message: string } | undefined;
-  const failureLimit = limit(metric, 'failureLimit') ?? 0;
+  const failureLimit = limit32(metric, 'failureLimit') ?? 0;
   if (failureLimit >= 0 && r.failed > failureLimit) out = { phase: 'Failed', message: `failed (${r.failed}) > failureLimit (${failureLimit})` };
-  const inconclusiveLimit = limit(metric, 'inconclusiveLimit') ?? 0;
+  const inconclusiveLimit = limit32(metric, 'inconclusiveLimit') ?? 0;
   if (r.inconclusive > inconclusiveLimit) out = { phase: 'Inconclusive', message: `inconclusive (${r.inconclusive}) > inconclusiveLimit (${inconclusiveLimit})` };
   const errorLimit = consecutiveErrorLimitOf(metric);
   if (r.consecutiveError > errorLimit) out = { phase: 'Error', message: `consecutiveErrors (${r.consecutiveError}) > consecutiveErrorLimit (${errorLimit})` };
@@ -61,10 +67,11 @@ export function assessMetricStatus(metric: any, r: MetricCounters, terminating: 
   if (!completed(r.lastMeasurementPhase)) return 'Running';
   const limited = assessMetricFailureInconclusiveOrError(metric, r);
   if (limited) return limited.phase;
+  // Whether a limit applies is decided on IntValue(); the counters are compared with int32(IntValue()).
   const successLimit = limit(metric, 'consecutiveSuccessLimit');
-  if (successLimit !== undefined && successLimit > 0 && r.consecutiveSuccess >= successLimit) return 'Successful';
+  if (successLimit !== undefined && successLimit > 0 && r.consecutiveSuccess >= int32Of(successLimit)) return 'Successful';
   const count = effectiveCount(metric);
-  if (count !== undefined && r.count >= intValue(count)) {
+  if (count !== undefined && r.count >= int32Of(intValue(count))) {
     const failureLimit = limit(metric, 'failureLimit');
     const failureApplicable = failureLimit === undefined || failureLimit >= 0;
     const successApplicable = successLimit !== undefined && successLimit > 0;
@@ -105,13 +112,13 @@ export function countersAfter(phase: AnalysisPhase, n: number): MetricCounters {
 export function outcomeOfRepeated(metric: any, phase: AnalysisPhase): { phase: MetricPhase; measurements: number } {
   const candidates = new Set<number>([1]);
   const add = (n: number | undefined) => { if (n !== undefined && Number.isFinite(n) && n >= 1) candidates.add(n); };
-  const failureLimit = limit(metric, 'failureLimit') ?? 0;
+  const failureLimit = limit32(metric, 'failureLimit') ?? 0;
   if (failureLimit >= 0) add(failureLimit + 1);
-  add((limit(metric, 'inconclusiveLimit') ?? 0) + 1);
+  add((limit32(metric, 'inconclusiveLimit') ?? 0) + 1);
   add(consecutiveErrorLimitOf(metric) + 1);
-  add(limit(metric, 'consecutiveSuccessLimit'));
+  add(limit32(metric, 'consecutiveSuccessLimit'));
   const count = effectiveCount(metric);
-  if (count !== undefined) add(intValue(count));
+  if (count !== undefined) add(int32Of(intValue(count)));
   for (const n of [...candidates].sort((a, b) => a - b)) {
     const status = assessMetricStatus(metric, countersAfter(phase, n), false);
     if (completed(status)) return { phase: status, measurements: n };

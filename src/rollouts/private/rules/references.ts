@@ -1,9 +1,10 @@
 import { analysisRunStartError, Arg, argsOf, effectiveCount, newAnalysisRunFromTemplates, resolveMetricArgs, TemplateSpec } from './analysis-run';
 import { arr, intOrStringText, obj, present, str } from './json';
 import { extractMetadataFieldPath } from './k8s-validation';
+import { validateAmbassadorMapping, validateAppMeshResource } from './mesh-references';
 import { validateIstioRoutes } from './virtual-service';
 import { ownValue } from '../../../private/util';
-import { badJson, badString, FieldError } from '../go-format';
+import { badJson, badString, FieldError, goQuote } from '../go-format';
 
 /**
  * Argo Rollouts v1.9.1 `validation_references.go` and the controller's reference lookups
@@ -27,6 +28,10 @@ export interface ReferenceLookup {
   workloadTemplate(ref: any): any | undefined;
   /** The Rollout that claimed a Service first (the controller's managed-by annotation), when another did. */
   serviceOwner(serviceName: string): string | undefined;
+  /** An Ambassador `Mapping` (getambassador.io). @default none are looked up */
+  ambassadorMapping?(name: string): any | undefined;
+  /** The App Mesh `VirtualRouter` an App Mesh `VirtualService` routes through (`virtualRouterRef`). @default none are looked up */
+  appMeshVirtualRouter?(virtualServiceName: string): any | undefined;
 }
 
 type ServiceType = 'ActiveService' | 'PreviewService' | 'StableService' | 'CanaryService' | 'PingService' | 'PongService';
@@ -72,14 +77,18 @@ export function validateReferences(rollout: any, lookup: ReferenceLookup): Field
       for (const key of Object.keys(obj(svc.spec?.selector) ?? {}).sort()) {
         if (key === POD_TEMPLATE_HASH) continue;
         if (!Object.prototype.hasOwnProperty.call(labels, key) || labels[key] !== svc.spec.selector[key]) {
-          errs.push(FieldError.invalid(path, badString(ref.name), `Service "${ref.name}" has unmatch label "${key}" in rollout`));
+          errs.push(FieldError.invalid(path, badString(ref.name), `Service ${goQuote(ref.name)} has unmatch label ${goQuote(key)} in rollout`));
         }
       }
     }
-    const annotated = str(obj(svc.metadata?.annotations)?.[MANAGED_BY_ANNOTATION]);
-    const owner = annotated !== '' ? annotated : lookup.serviceOwner(ref.name);
+    // HasManagedByAnnotation: the key being present is what counts (an empty value names no Rollout, so another one).
+    const annotations = obj(svc.metadata?.annotations);
+    const annotated = annotations && Object.prototype.hasOwnProperty.call(annotations, MANAGED_BY_ANNOTATION)
+      ? str(annotations[MANAGED_BY_ANNOTATION])
+      : undefined;
+    const owner = annotated ?? lookup.serviceOwner(ref.name);
     if (owner !== undefined && owner !== rolloutName) {
-      errs.push(FieldError.invalid(path, badString(ref.name), `Service "${ref.name}" is managed by another Rollout`));
+      errs.push(FieldError.invalid(path, badString(ref.name), `Service ${goQuote(ref.name)} is managed by another Rollout`));
     }
   }
   for (const group of analysisGroups(rollout)) errs.push(...validateAnalysisGroup(rollout, group, lookup));
@@ -106,12 +115,25 @@ export function validateReferences(rollout: any, lookup: ReferenceLookup): Field
         }
       }
     }
-    // getAmbassadorMappings / getReferencedAppMeshResources: checked before the objects are looked up.
-    if (obj(tr.ambassador) && (arr(tr.ambassador.mappings) ?? []).length === 0) {
-      errs.push(FieldError.invalid('spec.strategy.canary.trafficRouting.ambassador.mappings', badJson(null), 'must provide at least one mapping'));
+    // getAmbassadorMappings / getReferencedAppMeshResources: checked before the objects are looked up, then
+    // ValidateAmbassadorMapping and ValidateAppMeshResource on the objects given.
+    if (obj(tr.ambassador)) {
+      const mappings = arr(tr.ambassador.mappings) ?? [];
+      if (mappings.length === 0) {
+        errs.push(FieldError.invalid('spec.strategy.canary.trafficRouting.ambassador.mappings', badJson(null), 'must provide at least one mapping'));
+      }
+      for (const name of mappings) {
+        const mapping = lookup.ambassadorMapping?.(str(name));
+        if (mapping) errs.push(...validateAmbassadorMapping(mapping));
+      }
     }
-    if (obj(tr.appMesh) && !present(tr.appMesh.virtualService)) {
-      errs.push(FieldError.invalid('spec.strategy.canary.trafficRouting.appmesh.virtualService', badJson(null), 'must provide virtual-service'));
+    if (obj(tr.appMesh)) {
+      if (!present(tr.appMesh.virtualService)) {
+        errs.push(FieldError.invalid('spec.strategy.canary.trafficRouting.appmesh.virtualService', badJson(null), 'must provide virtual-service'));
+      } else {
+        const router = lookup.appMeshVirtualRouter?.(str(tr.appMesh.virtualService?.name));
+        if (router) errs.push(...validateAppMeshResource(router));
+      }
     }
   }
   return errs;
