@@ -27,7 +27,8 @@ export interface FluxOptions {
    */
   readonly sourceInterval?: Duration;
   /**
-   * How long applying, health checking and Helm actions may take (`spec.timeout`).
+   * How long applying, health checking and Helm actions may take (`spec.timeout`); at least 30 seconds
+   * (kustomize-controller waits no less).
    * @default Duration.minutes(5)
    */
   readonly timeout?: Duration;
@@ -88,6 +89,10 @@ export class FleetEngine {
     for (const prop of ['interval', 'sourceInterval', 'timeout'] as const) {
       const d = options[prop];
       if (d !== undefined && !(d.toMilliseconds() > 0)) errors.push(`'${prop}' (${show(d.toMilliseconds())} ms) must be positive`);
+    }
+    // kustomize-controller v1.9.4 api/v1 `Kustomization.GetTimeout`: a timeout under 30 s is raised to 30 s.
+    if (options.timeout !== undefined && options.timeout.toMilliseconds() > 0 && options.timeout.toMilliseconds() < 30_000) {
+      errors.push(`'timeout' (${goDuration(options.timeout)}) is below 30s, which kustomize-controller waits at least (it raises a Kustomization's timeout to 30s): give 30 seconds or more`);
     }
     if (options.gitSecretName !== undefined) {
       errors.push(...dns1123SubdomainErrors(options.gitSecretName).map(e => `'gitSecretName' (${show(options.gitSecretName)}) ${e}`));

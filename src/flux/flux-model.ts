@@ -122,7 +122,7 @@ export function fluxModelParts(entries: readonly TreeEntry[]): FluxModelParts {
       }
       parts.applications.push(view(release, o, r, {
         name: o.metadata?.name,
-        destination: { name: cluster, namespace: String(r.spec?.targetNamespace ?? destinationNamespace) },
+        destination: { name: cluster, namespace: fluxReleaseNamespace(r) },
         sources,
         prune: true,
         suspended: o.spec?.suspend === true || r.spec?.suspend === true,
@@ -207,6 +207,14 @@ function fluxReleaseName(r: any): string {
   const full = r.spec?.releaseName ? String(r.spec.releaseName) : r.spec?.targetNamespace ? `${r.spec.targetNamespace}-${name}` : name;
   if (full.length <= 53) return full;
   return `${full.slice(0, 40)}-${createHash('sha256').update(full).digest('hex').slice(0, 12)}`;
+}
+
+/**
+ * The namespace a HelmRelease installs into (helm-controller v1.6.3 api/v2 `GetReleaseNamespace`: a non-empty
+ * `spec.targetNamespace`, else the HelmRelease's own namespace).
+ */
+function fluxReleaseNamespace(r: any): string {
+  return String(r.spec?.targetNamespace || r.metadata?.namespace || '');
 }
 
 function isFluxObject(o: any): boolean {

@@ -1,0 +1,320 @@
+/**
+ * Second-pass acceptance of the Flux target against the pinned controllers: cases ported from upstream source and
+ * tests (each cited as repo@tag path, test or function), for what the library computes about what
+ * source-controller v1.9.1, kustomize-controller v1.9.4 and helm-controller v1.6.3 will do, and for the CRDs'
+ * validation rules. Complements fleet-engine, flux-model, flux-proofs and git-ref tests (not repeated here).
+ */
+import { ApiObject, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import {
+  Application, ApplicationFinalizer, ApplicationSource, ClusterCredentials, FleetEngine, FluxOptions, SecretStoreReference, SyncPolicy,
+} from '../../src';
+import { fluxModelParts } from '../../src/flux/flux-model';
+import { proveFluxTree } from '../../src/flux/flux-proofs';
+import { isLocalRelativePath, kustomizeFields } from '../../src/flux/kustomize-options';
+import { TreeIndex } from '../../src/flux/tree-index';
+import type { FleetModel } from '../../src/gitops/fleet-model';
+import { errorOf, renderObjects, schemaProblems, testFleet } from '../util';
+
+const NS = 'flux-system';
+const KS = 'flux/platform/hub/kustomizations';
+
+/** GIVEN helper: a Flux fleet with the hub and one remote cluster (a token from Vault). */
+function fluxFleet(options: FluxOptions = {}) {
+  const { app, fleet } = testFleet({ engine: FleetEngine.flux(options) }, { fleetProofs: true });
+  fleet.addCluster('hub', { credentials: ClusterCredentials.inCluster(), secretStores: [SecretStoreReference.clusterSecretStore('vault')] });
+  const prod = fleet.addCluster('prod', {
+    server: 'https://prod.k8s.example.com',
+    credentials: ClusterCredentials.bearerTokenFromSecretStore({ store: SecretStoreReference.clusterSecretStore('vault'), remoteKey: 'clusters/prod' }),
+  });
+  return { app, fleet, prod };
+}
+
+/** GIVEN helper: the fleet's GitRepository, a HelmRepository, one placement Kustomization applying `release`. */
+function releaseTree(release: { name?: string; namespace?: string; spec?: any }) {
+  const meta = (name: string, extra: any = {}) => ({ name, namespace: NS, ...extra });
+  return [
+    { path: 'bootstrap/GitRepository.platform.yaml', object: { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: meta('platform'), spec: { interval: '1m', url: 'https://github.com/acme/gitops.git', ref: { branch: 'main' } } } },
+    { path: 'flux/platform/hub/sources/HelmRepository.charts.yaml', object: { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: meta('charts'), spec: { interval: '1m', url: 'https://charts.example.com' } } },
+    {
+      path: `${KS}/Kustomization.web.yaml`,
+      object: {
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: meta('web', { labels: { 'fleet.cdk8s.io/cluster': 'prod', 'fleet.cdk8s.io/flux-role': 'placement' }, annotations: { 'fleet.cdk8s.io/destination-namespace': 'web' } }),
+        spec: { interval: '10m', path: './flux/platform/releases/web', prune: true, sourceRef: { kind: 'GitRepository', name: 'platform' } },
+      },
+    },
+    {
+      path: 'flux/platform/releases/web/HelmRelease.web.yaml',
+      object: {
+        apiVersion: 'helm.toolkit.fluxcd.io/v2',
+        kind: 'HelmRelease',
+        metadata: { name: release.name ?? 'web', namespace: release.namespace ?? NS },
+        spec: { interval: '10m', chart: { spec: { chart: 'web', version: '1.0.0', sourceRef: { kind: 'HelmRepository', name: 'charts', namespace: NS } } }, ...release.spec },
+      },
+    },
+  ];
+}
+
+/** GIVEN helper: a model holding `objects` (each at its own path) and the fleet's GitRepository. */
+function model(...objects: any[]): FleetModel {
+  const git = { apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'GitRepository', metadata: { name: 'platform', namespace: NS, labels: { 'fleet.cdk8s.io/flux-role': 'root' } }, spec: { interval: '1m', url: 'https://github.com/acme/gitops.git', ref: { branch: 'main' } } };
+  const entries = [git, ...objects].map((object, i) => ({ path: `flux/objects/${i}-${object.kind}.yaml`, object }));
+  entries.push({ path: 'clusters/prod/web/ConfigMap.web.yaml', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web' } } as any });
+  entries.push({ path: 'flux/objects/ConfigMap.prod-kubeconfig.yaml', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'prod-kubeconfig', namespace: NS }, data: { provider: 'aws' } } as any });
+  return { entries } as unknown as FleetModel;
+}
+
+const helmRelease = (spec: any) => ({
+  apiVersion: 'helm.toolkit.fluxcd.io/v2',
+  kind: 'HelmRelease',
+  metadata: { name: 'web', namespace: NS },
+  spec: { interval: '10m', chart: { spec: { chart: 'web', sourceRef: { kind: 'GitRepository', name: 'platform' } } }, ...spec },
+});
+const kustomization = (spec: any) => ({
+  apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+  kind: 'Kustomization',
+  metadata: { name: 'web', namespace: NS },
+  spec: { interval: '10m', path: './clusters/prod/web', prune: true, sourceRef: { kind: 'GitRepository', name: 'platform' }, ...spec },
+});
+const gitRepository = (spec: any) => ({
+  apiVersion: 'source.toolkit.fluxcd.io/v1',
+  kind: 'GitRepository',
+  metadata: { name: 'other', namespace: NS },
+  spec: { interval: '1m', url: 'https://github.com/acme/other.git', ref: { branch: 'main' }, ...spec },
+});
+
+describe('helm-controller v1.6.3: the release a HelmRelease installs', () => {
+  // helm-controller@v1.6.3 internal/action/verify_test.go `TestReleaseTargetChanged` (constants defaultNamespace
+  // "default-ns", defaultName "default-name", defaultReleaseName "default-release"): the release target is
+  // (GetStorageNamespace, GetReleaseNamespace, ShortenName(GetReleaseName)); a HelmRelease whose history holds that
+  // target is unchanged.
+  test.each([
+    ['no change: no targetNamespace, the HelmRelease\'s own namespace and name', {}, 'default-name', 'default-ns'],
+    ['different release name: spec.releaseName', { releaseName: 'default-release' }, 'default-release', 'default-ns'],
+    ['different release namespace: spec.targetNamespace, and <targetNamespace>-<name>', { targetNamespace: 'default-target-ns' }, 'default-target-ns-default-name', 'default-target-ns'],
+    ['matching shortened release name', { targetNamespace: 'target-namespace-exceeding-max-characters' },
+      'target-namespace-exceeding-max-character-eceb26601388', 'target-namespace-exceeding-max-characters'],
+  ])('%s', (_what, spec, releaseName, namespace) => {
+    // GIVEN a HelmRelease default-ns/default-name
+    const entries = releaseTree({ name: 'default-name', namespace: 'default-ns', spec: { ...spec, chart: { spec: { chart: 'web', sourceRef: { kind: 'HelmRepository', name: 'charts', namespace: NS } } } } });
+    // WHEN the tree is read
+    const parts = fluxModelParts(entries);
+    // THEN the view installs the release helm-controller would, where it would
+    expect(parts.problems).toEqual([]);
+    const application = parts.applications[0].object;
+    expect(application.spec.source.helm.releaseName).toBe(releaseName);
+    expect(application.spec.destination.namespace).toBe(namespace);
+  });
+
+  test('an empty spec.targetNamespace is no target namespace (GetReleaseNamespace, GetReleaseName test for "")', () => {
+    const parts = fluxModelParts(releaseTree({ name: 'web', namespace: 'apps', spec: { targetNamespace: '' } }));
+    expect(parts.applications[0].object.spec.destination.namespace).toBe('apps');
+    expect(parts.applications[0].object.spec.source.helm.releaseName).toBe('web');
+  });
+});
+
+describe('kustomize-controller v1.9.4: Kustomization.GetTimeout raises a timeout under 30s to 30s', () => {
+  // kustomize-controller@v1.9.4 api/v1/kustomization_types.go `GetTimeout`: `if duration < 30*time.Second { return 30s }`.
+  test('FleetEngine.flux refuses a timeout Flux would not keep, naming it', () => {
+    expect(errorOf(() => FleetEngine.flux({ timeout: Duration.seconds(10) })))
+      .toMatch(/'timeout' \(10s\) is below 30s, which kustomize-controller waits at least \(it raises a Kustomization's timeout to 30s\)/);
+    expect(errorOf(() => FleetEngine.flux({ timeout: Duration.millis(29_999) }))).toMatch(/'timeout' \(29999ms\) is below 30s/);
+  });
+
+  test('30s is kept as it is, on every Kustomization and HelmRelease', () => {
+    const { app, fleet, prod } = fluxFleet({ timeout: Duration.seconds(30) });
+    new Application(fleet, 'redis', {
+      destination: prod,
+      destinationNamespace: 'cache',
+      source: ApplicationSource.helm({ repoUrl: 'https://charts.bitnami.com/bitnami', chart: 'redis', version: '19.6.4' }),
+      syncPolicy: SyncPolicy.automated(),
+    });
+    const objects = renderObjects(app);
+    expect(objects[`${KS}/Kustomization.redis.yaml`].spec.timeout).toBe('30s');
+    expect(objects['flux/platform/releases/redis/HelmRelease.redis.yaml'].spec.timeout).toBe('30s');
+  });
+});
+
+describe('the CRDs\' validation rules, reported with their own messages', () => {
+  // Rules: helm-controller@v1.6.3 api/v2/helmrelease_types.go (HelmReleaseSpec, InstallStrategy, UpgradeStrategy
+  // XValidation markers), fluxcd/pkg apis/meta/v1.30.1 reference_types.go (KubeConfigReference), source-controller@v1.9.1
+  // config/crd/bases/source.toolkit.fluxcd.io_gitrepositories.yaml; the same rules are in /work/shared/crds/flux.
+  const refused = (field: string, message: string) => `is refused by the API server: ${field}: Invalid value: "object": ${message} (CRD validation rule)`;
+  const findings = (o: any) => proveFluxTree(model(o)).map(f => f.replace(/^[^:]+: \S+ '[^']*' /, '').replace(/ \[flux\]$/, ''));
+
+  test.each([
+    ['HelmRelease with chart and chartRef', helmRelease({ chartRef: { kind: 'OCIRepository', name: 'web' } }), [refused('spec', 'either chart or chartRef must be set')]],
+    ['HelmRelease with neither chart nor chartRef', helmRelease({ chart: undefined }), [refused('spec', 'either chart or chartRef must be set')]],
+    ['HelmRelease with chartRef only', helmRelease({ chart: undefined, chartRef: { kind: 'OCIRepository', name: 'web' } }), []],
+    ['install strategy RemediateOnFailure with a retryInterval', helmRelease({ install: { strategy: { name: 'RemediateOnFailure', retryInterval: '1m' } } }),
+      [refused('spec.install.strategy', ".retryInterval cannot be set when .name is 'RemediateOnFailure'")]],
+    ['install strategy RetryOnFailure with a retryInterval', helmRelease({ install: { strategy: { name: 'RetryOnFailure', retryInterval: '1m' } } }), []],
+    ['upgrade strategy RemediateOnFailure with a retryInterval', helmRelease({ upgrade: { strategy: { name: 'RemediateOnFailure', retryInterval: '1m' } } }),
+      [refused('spec.upgrade.strategy', ".retryInterval can only be set when .name is 'RetryOnFailure'")]],
+    ['upgrade strategy RetryOnFailure with a retryInterval', helmRelease({ upgrade: { strategy: { name: 'RetryOnFailure', retryInterval: '1m' } } }), []],
+    ['Kustomization kubeConfig with secretRef and configMapRef', kustomization({ kubeConfig: { secretRef: { name: 'x' }, configMapRef: { name: 'prod-kubeconfig' } } }),
+      [refused('spec.kubeConfig', 'exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef must be specified'),
+        "reads the kubeconfig Secret 'x', which no ExternalSecret of the tree produces in namespace 'flux-system'"]],
+    ['Kustomization kubeConfig with neither', kustomization({ kubeConfig: {} }),
+      [refused('spec.kubeConfig', 'exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef must be specified')]],
+    ['HelmRelease kubeConfig with configMapRef only', helmRelease({ kubeConfig: { configMapRef: { name: 'prod-kubeconfig' } } }), []],
+    ['GitRepository serviceAccountName without provider', gitRepository({ serviceAccountName: 'sa' }), [refused('spec', "serviceAccountName can only be set when provider is 'azure' or 'aws'")]],
+    ['GitRepository serviceAccountName with provider generic', gitRepository({ serviceAccountName: 'sa', provider: 'generic' }), [refused('spec', "serviceAccountName can only be set when provider is 'azure' or 'aws'")]],
+    ['GitRepository serviceAccountName with provider github', gitRepository({ serviceAccountName: 'sa', provider: 'github' }), [refused('spec', "serviceAccountName can only be set when provider is 'azure' or 'aws'")]],
+    ['GitRepository serviceAccountName "" (has() is true for a present field)', gitRepository({ serviceAccountName: '' }), [refused('spec', "serviceAccountName can only be set when provider is 'azure' or 'aws'")]],
+    ['GitRepository serviceAccountName with provider azure', gitRepository({ serviceAccountName: 'sa', provider: 'azure' }), []],
+    ['GitRepository serviceAccountName with provider aws', gitRepository({ serviceAccountName: 'sa', provider: 'aws' }), []],
+  ])('%s', (_what, object, expected) => {
+    expect(findings(object)).toEqual(expected);
+  });
+});
+
+describe('fluxcd/pkg kustomize/v1.35.4: the kustomization kustomize-controller generates', () => {
+  // fluxcd/pkg@kustomize/v1.35.4 kustomize/kustomize_generator_test.go `Test_IsLocalRelativePath` (every case).
+  test.each([
+    ['foobar.yaml', true],
+    ['./foobar.yaml', true],
+    ['file://foobar.yaml', true],
+    ['file:///foobar.yaml', false],
+    ['/foobar.yaml', false],
+    ['https://github.com/owner/repo', false],
+    ['git@github.com:owner/repo', false],
+    ['ssh://git@github.com/owner/repo', false],
+    ['github.com/owner/repo', false],
+  ])('IsLocalRelativePath(%s) is %s', (path, expected) => {
+    expect(isLocalRelativePath(path)).toBe(expected);
+  });
+
+  test('IsLocalRelativePath: prefixes match case-insensitively and only when the path is longer', () => {
+    expect(isLocalRelativePath('HTTPS://github.com/owner/repo')).toBe(false);
+    expect(isLocalRelativePath('FILE:///foobar.yaml')).toBe(false);
+    expect(isLocalRelativePath('gh:')).toBe(true); // len(p) < len(path) fails: not a remote prefix
+  });
+
+  test('a remote Kustomize component is refused with the generator\'s words; ignoreMissingComponents carries over', () => {
+    // GenerateManifest: `component path '%s' must be local and relative`; with spec.ignoreMissingComponents a
+    // component whose directory is missing is left out, as Argo CD v3.5.1 does with kustomize.ignoreMissingComponents.
+    const errors: string[] = [];
+    const out = kustomizeFields({ components: ['../components/a', 'https://github.com/acme/c//x'], ignoreMissingComponents: true }, m => errors.push(m));
+    expect(out).toEqual({ components: ['../components/a', 'https://github.com/acme/c//x'], ignoreMissingComponents: true });
+    expect(errors).toEqual([
+      "Kustomize component 'https://github.com/acme/c//x' is not a local relative path, which kustomize-controller refuses (\"component path 'https://github.com/acme/c//x' must be local and relative\"); vendor it into the repository",
+    ]);
+  });
+
+  test('at synth: a remote component of a Kustomize Application is an error naming the construct', () => {
+    const { app, fleet, prod } = fluxFleet();
+    new Application(fleet, 'web', {
+      destination: prod,
+      destinationNamespace: 'web',
+      source: ApplicationSource.kustomize({ repoUrl: 'https://github.com/acme/apps.git', targetRevision: 'main', path: 'web', components: ['ssh://git@github.com/acme/c/x'] }),
+      syncPolicy: SyncPolicy.automated(),
+    });
+    expect(errorOf(() => app.renderFiles())).toMatch(/\[platform\/web\] Application 'web': Kustomize component 'ssh:\/\/git@github.com\/acme\/c\/x' is not a local relative path/);
+  });
+
+  // kustomize_generator.go `scanManifests`: a directory without a kustomization is read at every level; a
+  // subdirectory with a kustomization of its own is built as one (its resources), not descended into.
+  test('scanManifests: nested .yaml/.yml files are read; a nested kustomization is built, not scanned', () => {
+    const entry = (path: string, object: any) => ({ path, object });
+    const index = new TreeIndex([
+      entry('apps/web/ConfigMap.a.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } }),
+      entry('apps/web/deep/er/ConfigMap.b.yml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' } }),
+      entry('apps/web/base/kustomization.yaml', { resources: ['ConfigMap.c.yaml'] }),
+      entry('apps/web/base/ConfigMap.c.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }),
+      entry('apps/web/base/ConfigMap.unlisted.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unlisted' } }),
+      entry('apps/web/notes.json', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'json' } }),
+      entry('apps/other/ConfigMap.d.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'd' } }),
+    ] as any);
+    expect(index.subdirectories('apps/web')).toEqual(['apps/web/base', 'apps/web/deep']);
+    expect(index.objectsOf('apps/web').map(o => o.object.metadata.name)).toEqual(['a', 'c', 'b']);
+  });
+
+  test('at synth: an Argo CD hook in a nested directory of a recursed path is refused, as at the top level', () => {
+    // GIVEN a directory source with recurse over clusters/prod, whose web/ subdirectory holds a PreSync hook
+    const { app, fleet, prod } = fluxFleet();
+    const web = prod.addManifests('web', { namespace: 'web' });
+    new kplus.ConfigMap(web, 'Config', { metadata: { name: 'web' }, data: { A: '1' } });
+    new ApiObject(web, 'Hook', {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate', namespace: 'web', annotations: { 'argocd.argoproj.io/hook': 'PreSync' } },
+      spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'busybox:1.36' }] } } },
+    } as any);
+    new Application(fleet, 'all', { destination: prod, destinationNamespace: 'web', source: ApplicationSource.directory({ path: 'clusters/prod', recurse: true }), syncPolicy: SyncPolicy.automated() });
+    // THEN
+    expect(errorOf(() => app.renderFiles())).toMatch(/\[platform\/all\] Application 'all': Job 'migrate' \(clusters\/prod\/web\/Job\.migrate\.yaml\) is an Argo CD PreSync hook; Flux has no sync hooks/);
+  });
+
+  test('at synth: a namespace-less object in a nested directory gets the destination namespace through targetNamespace', () => {
+    // GIVEN Argo CD puts the nested ConfigMap (no namespace) in 'web'; without targetNamespace Flux would not
+    const { app, fleet, prod } = fluxFleet();
+    const web = prod.addManifests('web');
+    new kplus.ConfigMap(web, 'Config', { metadata: { name: 'web' }, data: { A: '1' } });
+    new Application(fleet, 'all', { destination: prod, destinationNamespace: 'web', source: ApplicationSource.directory({ path: 'clusters/prod', recurse: true }), syncPolicy: SyncPolicy.automated() });
+    // THEN
+    expect(renderObjects(app)[`${KS}/Kustomization.all.yaml`].spec).toMatchObject({ path: './clusters/prod', targetNamespace: 'web' });
+  });
+});
+
+describe('every generated Flux object validates against the pinned CRDs, on branches the example does not take', () => {
+  test('Git chart (reconcileStrategy Revision), retry strategy, skipped schema validation, OCI repository, images, prefixes, drift ignore rules, deletion policies, suspend', () => {
+    // GIVEN
+    const { app, fleet, prod } = fluxFleet();
+    const chart = prod.addManifests('chart');
+    new ApiObject(chart, 'Chart', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'chart-marker', namespace: 'chart' } });
+    new Application(fleet, 'from-git', {
+      destination: prod,
+      destinationNamespace: 'apps',
+      source: ApplicationSource.helmFromGit({ repoUrl: 'https://github.com/acme/charts.git', targetRevision: 'v1.2.3', path: 'charts/web', values: { replicas: 2 } }),
+      syncPolicy: SyncPolicy.automated({ prune: true, selfHeal: true, retry: { limit: 3, backoff: { duration: Duration.seconds(10) } } }),
+      ignoreDifferences: [{ group: 'apps', kind: 'Deployment', jsonPointers: ['/spec/replicas'] }],
+      finalizers: [ApplicationFinalizer.RESOURCES],
+    });
+    new Application(fleet, 'oci', {
+      destination: prod,
+      destinationNamespace: 'apps',
+      source: ApplicationSource.helm({ repoUrl: 'ghcr.io/acme/charts', chart: 'api', version: '2.0.0' }),
+      finalizers: [ApplicationFinalizer.RESOURCES_BACKGROUND],
+    });
+    new Application(fleet, 'kustomized', {
+      destination: prod,
+      destinationNamespace: 'apps',
+      source: ApplicationSource.kustomize({
+        repoUrl: 'https://github.com/acme/apps.git', targetRevision: 'main', path: 'overlays/prod', namePrefix: 'prod-', nameSuffix: '-v1', images: ['web=ghcr.io/acme/web:1.2.3', 'api@sha256:' + 'a'.repeat(64)], components: ['../../components/tls'],
+      }),
+      syncPolicy: SyncPolicy.automated({ prune: true }),
+      ignoreDifferences: [{ kind: 'ConfigMap', name: 'web', namespace: 'apps', jsonPointers: ['/data/generated'] }],
+    });
+    // WHEN
+    const files = app.renderFiles();
+    const objects = renderObjects(app);
+    // THEN every object passes its schema (patterns, enums, min/max lengths, unknown fields)
+    expect(schemaProblems(files)).toEqual([]);
+    const fromGit = objects['flux/platform/releases/from-git/HelmRelease.from-git.yaml'].spec;
+    expect(fromGit.chart.spec).toMatchObject({ chart: './charts/web', reconcileStrategy: 'Revision', sourceRef: { kind: 'GitRepository' } });
+    expect(fromGit.install.strategy).toEqual({ name: 'RetryOnFailure', retryInterval: '10s' });
+    expect(fromGit.upgrade.strategy).toEqual({ name: 'RetryOnFailure', retryInterval: '10s' });
+    expect(fromGit.driftDetection).toEqual({ mode: 'enabled', ignore: [{ paths: ['/spec/replicas'], target: { group: 'apps', kind: 'Deployment' } }] });
+    expect(objects[`${KS}/Kustomization.from-git.yaml`].spec.deletionPolicy).toBe('WaitForTermination');
+    expect(objects[`${KS}/Kustomization.oci.yaml`].spec).toMatchObject({ deletionPolicy: 'Delete', suspend: true });
+    const oci = objects['flux/platform/releases/oci/HelmRelease.oci.yaml'].spec;
+    expect(oci.suspend).toBe(true);
+    const repo = objects[`flux/platform/hub/sources/HelmRepository.${oci.chart.spec.sourceRef.name}.yaml`].spec;
+    expect(repo).toMatchObject({ type: 'oci', url: 'oci://ghcr.io/acme/charts' });
+    const k = objects[`${KS}/Kustomization.kustomized.yaml`].spec;
+    expect(k).toMatchObject({
+      namePrefix: 'prod-',
+      nameSuffix: '-v1',
+      components: ['../../components/tls'],
+      images: [{ name: 'web', newName: 'ghcr.io/acme/web', newTag: '1.2.3' }, { name: 'api', digest: `sha256:${'a'.repeat(64)}` }],
+      ignore: [{ paths: ['/data/generated'], target: { group: '^$', kind: 'ConfigMap', name: 'web', namespace: 'apps' } }],
+      targetNamespace: 'apps',
+      deletionPolicy: 'Orphan',
+    });
+    // and the proofs (CRD validation rules, references) find nothing
+    expect(proveFluxTree({ entries: Object.entries(objects).map(([path, object]) => ({ path, object })) } as unknown as FleetModel)).toEqual([]);
+  });
+});
