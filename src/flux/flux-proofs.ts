@@ -64,13 +64,14 @@ export function proveFluxTree(model: FleetModel): string[] {
       const kc = spec.kubeConfig;
       if (kc && has(kc, 'secretRef') === has(kc, 'configMapRef')) report(celViolation('spec.kubeConfig', 'exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef must be specified'));
       if (kc?.secretRef?.name && !present.has(key('Secret', ns, kc.secretRef.name))) {
-        report(`reads the kubeconfig Secret '${kc.secretRef.name}', which no ExternalSecret of the tree produces in namespace '${ns}'`);
+        report(`reads the kubeconfig Secret '${kc.secretRef.name}', which no ExternalSecret of the tree produces in namespace '${ns}' ("unable to read KubeConfig secret '${ns}/${kc.secretRef.name}'")`);
       } else if (kc?.secretRef?.name) {
         // fluxcd/pkg runtime/v0.110.1 runtime/client/impersonator.go: the named key, else `value`, else `value.yaml`.
         const keys = secretKeys.get(key('Secret', ns, kc.secretRef.name));
         const wanted = kc.secretRef.key ? [String(kc.secretRef.key)] : ['value', 'value.yaml'];
         if (keys && !wanted.some(k => keys.has(k))) {
-          report(`reads key ${wanted.map(k => `'${k}'`).join(' or ')} of the kubeconfig Secret '${kc.secretRef.name}', which its ExternalSecret does not produce`);
+          report(`reads key ${wanted.map(k => `'${k}'`).join(' or ')} of the kubeconfig Secret '${kc.secretRef.name}', which its ExternalSecret does not produce `
+            + `("KubeConfig secret '${ns}/${kc.secretRef.name}' does not contain a '${wanted[0]}' key with a kubeconfig")`);
         }
       }
       if (kc?.configMapRef?.name && !present.has(key('ConfigMap', ns, kc.configMapRef.name))) {

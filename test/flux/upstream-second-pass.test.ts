@@ -11,6 +11,7 @@ import {
 } from '../../src';
 import { fluxModelParts } from '../../src/flux/flux-model';
 import { proveFluxTree } from '../../src/flux/flux-proofs';
+import { revisionOfRef } from '../../src/flux/git-ref';
 import { isLocalRelativePath, kustomizeFields } from '../../src/flux/kustomize-options';
 import { TreeIndex } from '../../src/flux/tree-index';
 import type { FleetModel } from '../../src/gitops/fleet-model';
@@ -115,6 +116,36 @@ describe('helm-controller v1.6.3: the release a HelmRelease installs', () => {
   });
 });
 
+describe('source-controller v1.9.1: the revision a GitRepository checks out', () => {
+  // source-controller@v1.9.1 internal/controller/gitrepository_controller_test.go
+  // `TestGitRepositoryReconciler_reconcileSource_checkoutStrategy` (the reference of each case, and the revision it
+  // checks out), and `gitCheckout` → fluxcd/pkg@git/v0.52.0 git/gogit/client.go `clone`: commit, then name, tag,
+  // semver, branch, else git.DefaultBranch "master".
+  test.each([
+    ['Nil reference (default branch)', undefined, 'master'],
+    ['Branch', { branch: 'staging' }, 'staging'],
+    ['Tag', { tag: 'v0.1.0' }, 'v0.1.0'],
+    ['Branch commit', { branch: 'staging', commit: 'b9b3feadba509cb9b22e968a5d27e96c2bc2ff91' }, 'b9b3feadba509cb9b22e968a5d27e96c2bc2ff91'],
+    ['Ref Name pointing to a branch', { name: 'refs/heads/staging' }, 'refs/heads/staging'],
+    ['Ref Name pointing to a PR', { name: 'refs/pull/420/head' }, 'refs/pull/420/head'],
+    ['SemVer', { semver: '*' }, '*'],
+    ['SemVer range', { semver: '<v0.2.1' }, '<v0.2.1'],
+    ['SemVer prerelease', { semver: '>=1.0.0-0 <1.1.0-0' }, '>=1.0.0-0 <1.1.0-0'],
+  ])('%s', (_what, ref, revision) => {
+    expect(revisionOfRef(ref)).toBe(revision);
+  });
+
+  test('a tag wins over semver (gogit `clone` tests Tag before SemVer, whatever the API documentation says)', () => {
+    expect(revisionOfRef({ tag: 'v0.1.0', semver: '>=1.0.0' })).toBe('v0.1.0');
+    expect(revisionOfRef({ branch: 'staging', semver: '>=1.0.0' })).toBe('>=1.0.0');
+  });
+
+  test('empty fields are unset (Go compares with "")', () => {
+    expect(revisionOfRef({ commit: '', name: '', tag: '', semver: '', branch: 'staging' })).toBe('staging');
+    expect(revisionOfRef({ branch: '' })).toBe('master');
+  });
+});
+
 describe('kustomize-controller v1.9.4: Kustomization.GetTimeout raises a timeout under 30s to 30s', () => {
   // kustomize-controller@v1.9.4 api/v1/kustomization_types.go `GetTimeout`: `if duration < 30*time.Second { return 30s }`.
   test('FleetEngine.flux refuses a timeout Flux would not keep, naming it', () => {
@@ -156,7 +187,7 @@ describe('the CRDs\' validation rules, reported with their own messages', () => 
     ['upgrade strategy RetryOnFailure with a retryInterval', helmRelease({ upgrade: { strategy: { name: 'RetryOnFailure', retryInterval: '1m' } } }), []],
     ['Kustomization kubeConfig with secretRef and configMapRef', kustomization({ kubeConfig: { secretRef: { name: 'x' }, configMapRef: { name: 'prod-kubeconfig' } } }),
       [refused('spec.kubeConfig', 'exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef must be specified'),
-        "reads the kubeconfig Secret 'x', which no ExternalSecret of the tree produces in namespace 'flux-system'"]],
+        "reads the kubeconfig Secret 'x', which no ExternalSecret of the tree produces in namespace 'flux-system' (\"unable to read KubeConfig secret 'flux-system/x'\")"]],
     ['Kustomization kubeConfig with neither', kustomization({ kubeConfig: {} }),
       [refused('spec.kubeConfig', 'exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef must be specified')]],
     ['HelmRelease kubeConfig with configMapRef only', helmRelease({ kubeConfig: { configMapRef: { name: 'prod-kubeconfig' } } }), []],
@@ -168,6 +199,33 @@ describe('the CRDs\' validation rules, reported with their own messages', () => 
     ['GitRepository serviceAccountName with provider aws', gitRepository({ serviceAccountName: 'sa', provider: 'aws' }), []],
   ])('%s', (_what, object, expected) => {
     expect(findings(object)).toEqual(expected);
+  });
+});
+
+describe('fluxcd/pkg runtime/v0.110.1: the kubeconfig key kustomize-controller and helm-controller read', () => {
+  // fluxcd/pkg@runtime/v0.110.1 runtime/client/impersonator_test.go `TestGetRESTConfigFromSecret` (every case), on
+  // the Secret an ExternalSecret templates (its template data keys are the Secret's keys).
+  const externalSecret = (keys: string[]) => ({
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    metadata: { name: 'prod-kubeconfig', namespace: NS },
+    spec: {
+      secretStoreRef: { kind: 'ClusterSecretStore', name: 'vault' },
+      data: [{ secretKey: 'token', remoteRef: { key: 'clusters/prod' } }],
+      target: { name: 'prod-kubeconfig', template: { engineVersion: 'v2', data: Object.fromEntries(keys.map(k => [k, 'apiVersion: v1\nkind: Config\n'])) } },
+    },
+  });
+  test.each([
+    ["reads from default 'value' key", { name: 'prod-kubeconfig' }, ['value'], undefined],
+    ["reads from 'value.yaml' key when 'value' is absent", { name: 'prod-kubeconfig' }, ['value.yaml'], undefined],
+    ['reads from user-defined key', { name: 'prod-kubeconfig', key: 'custom-key' }, ['custom-key'], undefined],
+    ['error when user-defined key is missing from secret', { name: 'prod-kubeconfig', key: 'missing-key' }, ['value'], "does not contain a 'missing-key' key"],
+    ['error when secret is not found', { name: 'absent' }, ['value'], 'unable to read KubeConfig secret'],
+    ['error when no default key present in secret', { name: 'prod-kubeconfig' }, ['unrelated'], "does not contain a 'value' key"],
+  ])('%s', (_what, secretRef, keys, error) => {
+    const findings = proveFluxTree(model(kustomization({ kubeConfig: { secretRef } }), externalSecret(keys)));
+    if (error === undefined) expect(findings).toEqual([]);
+    else expect(findings).toEqual([expect.stringContaining(error)]);
   });
 });
 
