@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { CLOUD_RESOURCE_NAME, ResolvedFluxOptions } from './flux-options';
+import { parseCloudResourceName, ResolvedFluxOptions } from './flux-options';
 import { goDuration } from '../private/duration';
 import { show } from '../private/errors';
 import { dns1123LabelErrors, dns1123SubdomainErrors } from '../private/names';
@@ -98,7 +98,7 @@ export class FleetEngine {
       errors.push(...dns1123SubdomainErrors(options.gitSecretName).map(e => `'gitSecretName' (${show(options.gitSecretName)}) ${e}`));
     }
     for (const [cluster, name] of Object.entries(options.clusterResourceNames ?? {})) {
-      if (typeof name !== 'string' || !CLOUD_RESOURCE_NAME.test(name)) {
+      if (typeof name !== 'string' || !parseCloudResourceName(name)) {
         errors.push(`'clusterResourceNames' entry '${cluster}' (${show(name)}) must be an EKS cluster ARN (arn:<partition>:eks:<region>:<account>:cluster/<name>), `
           + 'a GKE resource name (projects/<project>/locations/<location>/clusters/<name>) or an AKS resource ID (/subscriptions/…/managedClusters/<name>)');
       }

@@ -10,6 +10,7 @@ import {
   Application, ApplicationFinalizer, ApplicationSource, ClusterCredentials, FleetEngine, FluxOptions, SecretStoreReference, SyncPolicy,
 } from '../../src';
 import { fluxModelParts } from '../../src/flux/flux-model';
+import { parseCloudResourceName } from '../../src/flux/flux-options';
 import { proveFluxTree } from '../../src/flux/flux-proofs';
 import { revisionOfRef } from '../../src/flux/git-ref';
 import { isLocalRelativePath, kustomizeFields } from '../../src/flux/kustomize-options';
@@ -226,6 +227,36 @@ describe('fluxcd/pkg runtime/v0.110.1: the kubeconfig key kustomize-controller a
     const findings = proveFluxTree(model(kustomization({ kubeConfig: { secretRef } }), externalSecret(keys)));
     if (error === undefined) expect(findings).toEqual([]);
     else expect(findings).toEqual([expect.stringContaining(error)]);
+  });
+});
+
+describe('fluxcd/pkg auth/v0.54.1: the cloud resource names of the kubeconfig ConfigMap\'s `cluster`', () => {
+  // fluxcd/pkg@auth/v0.54.1 aws/options.go, gcp/options.go, azure/options.go `clusterPattern` / `parseCluster`;
+  // accepted names from aws/provider_test.go, gcp/provider_test.go, azure/provider_test.go `TestProvider_NewRESTConfig`.
+  test.each([
+    ['arn:aws:eks:us-east-1:123456789012:cluster/test-cluster', 'aws', 'test-cluster'],
+    ['arn:aws-us-gov:eks:us-east-1:123456789012:cluster/test-cluster', 'aws', 'test-cluster'],
+    ['arn:aws:eks:us-west-2:123456789012:cluster/my-cluster', 'aws', 'my-cluster'],
+    ['arn:aws:eks:us-east-1:123:cluster/prod', 'aws', 'prod'], // [0-9]{1,30}: any account length
+    ['projects/test-project/locations/us-central1/clusters/test-cluster', 'gcp', 'test-cluster'],
+    ['/subscriptions/12345678-1234-1234-1234-123456789012/resourceGroups/test-rg/providers/Microsoft.ContainerService/managedClusters/test-cluster', 'azure', 'test-cluster'],
+    // azure/provider_test.go: "/resourcegroups/" in lower case (the pattern is (?i))
+    ['/subscriptions/12345678-1234-1234-1234-123456789012/resourcegroups/test-rg/providers/Microsoft.ContainerService/managedClusters/test-cluster', 'azure', 'test-cluster'],
+  ])('%s is accepted (%s)', (name, provider, clusterName) => {
+    expect(parseCloudResourceName(name)).toEqual({ provider, clusterName });
+    expect(() => FleetEngine.flux({ clusterResourceNames: { c: name } })).not.toThrow();
+  });
+
+  test.each([
+    ['', 'aws/provider_test.go: invalid EKS cluster ARN \'\''],
+    ['invalid-cluster-arn', 'aws/provider_test.go'],
+    ['invalid-cluster-id', 'azure/provider_test.go'],
+    ['/subscriptions/1234/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/c', 'azure: the subscription is [^/]{36}'],
+    [`projects/p/locations/l/clusters/${'c'.repeat(201)}`, 'gcp: [^/]{1,200}'],
+    ['arn:aws:eks:us-east-1:123456789012:cluster/', 'aws: (.{1,200})'],
+  ])('%s is refused (%s)', (name) => {
+    expect(parseCloudResourceName(name)).toBeUndefined();
+    expect(errorOf(() => FleetEngine.flux({ clusterResourceNames: { c: name } }))).toMatch(/'clusterResourceNames' entry 'c' .* must be an EKS cluster ARN/);
   });
 });
 
