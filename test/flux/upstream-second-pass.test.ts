@@ -258,6 +258,26 @@ describe('fluxcd/pkg auth/v0.54.1: the cloud resource names of the kubeconfig Co
     expect(parseCloudResourceName(name)).toBeUndefined();
     expect(errorOf(() => FleetEngine.flux({ clusterResourceNames: { c: name } }))).toMatch(/'clusterResourceNames' entry 'c' .* must be an EKS cluster ARN/);
   });
+  test('an awsIam roleArn Flux\'s aws provider refuses (aws/options.go `roleARNPattern`: .{1,200} after role/) is a synth error', () => {
+    // GIVEN an IAM role with a long path (IAM allows 512 characters of path)
+    const roleArn = `arn:aws:iam::111122223333:role/${'p/'.repeat(100)}flux`;
+    const { app, fleet } = testFleet({ engine: FleetEngine.flux({ clusterResourceNames: { eks: 'arn:aws:eks:eu-west-1:111122223333:cluster/eks' } }) }, { fleetProofs: true });
+    fleet.addCluster('hub', { credentials: ClusterCredentials.inCluster() });
+    const eks = fleet.addCluster('eks', { server: 'https://eks.example.com', credentials: ClusterCredentials.awsIam({ clusterName: 'eks', roleArn }) });
+    const web = eks.addManifests('web', { namespace: 'web' });
+    new kplus.ConfigMap(web, 'Config', { metadata: { name: 'web' }, data: { A: '1' } });
+    new Application(fleet, 'web', { destination: eks, destinationNamespace: 'web', source: ApplicationSource.manifests(web), syncPolicy: SyncPolicy.automated() });
+    // THEN
+    expect(errorOf(() => app.renderFiles())).toMatch(/cluster 'eks': ClusterCredentials.awsIam 'roleArn' \('arn:aws:iam::111122223333:role\/p\/.*'\) is longer than Flux takes: its ServiceAccount would be refused \("invalid eks.amazonaws.com\/role-arn annotation"/);
+    // and 200 characters after role/ are accepted
+    const ok = testFleet({ engine: FleetEngine.flux({ clusterResourceNames: { eks: 'arn:aws:eks:eu-west-1:111122223333:cluster/eks' } }) }, { fleetProofs: true });
+    ok.fleet.addCluster('hub', { credentials: ClusterCredentials.inCluster() });
+    const eks2 = ok.fleet.addCluster('eks', { server: 'https://eks.example.com', credentials: ClusterCredentials.awsIam({ clusterName: 'eks', roleArn: `arn:aws:iam::111122223333:role/${'p'.repeat(200)}` }) });
+    const web2 = eks2.addManifests('web', { namespace: 'web' });
+    new kplus.ConfigMap(web2, 'Config', { metadata: { name: 'web' }, data: { A: '1' } });
+    new Application(ok.fleet, 'web', { destination: eks2, destinationNamespace: 'web', source: ApplicationSource.manifests(web2), syncPolicy: SyncPolicy.automated() });
+    expect(renderObjects(ok.app)['flux/platform/hub/clusters/ServiceAccount.eks-kubeconfig.yaml'].metadata.annotations['eks.amazonaws.com/role-arn']).toMatch(/^arn:aws:iam::111122223333:role\/p{200}$/);
+  });
 });
 
 describe('fluxcd/pkg kustomize/v1.35.4: the kustomization kustomize-controller generates', () => {
