@@ -337,6 +337,9 @@ function helmRelease(input: PlacementInput, ctx: PlacementContext, s: any, refs:
         ...strategy,
       },
       upgrade: { crds, ...(helm.skipSchemaValidation ? { disableSchemaValidation: true } : {}), ...strategy },
+      // Argo CD's resources finalizer (foreground) deletes an Application's objects in the foreground; helm-controller
+      // uninstalls a deleted HelmRelease with `uninstall.deletionPropagation` (default background).
+      ...((input.app.metadata?.finalizers ?? []).some((f: string) => FINALIZER_FOREGROUND.has(f)) ? { uninstall: { deletionPropagation: 'foreground' } } : {}),
       // Argo CD corrects drift of what it rendered when it self-heals; helm-controller when drift detection is on.
       driftDetection: { mode: o.selfHeal ? 'enabled' : 'disabled', ...(ignore.length ? { ignore } : {}) },
       ...(Object.keys(values).length ? { values } : {}),

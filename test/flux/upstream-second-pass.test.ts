@@ -408,6 +408,10 @@ describe('every generated Flux object validates against the pinned CRDs, on bran
     expect(fromGit.upgrade.strategy).toEqual({ name: 'RetryOnFailure', retryInterval: '10s' });
     expect(fromGit.driftDetection).toEqual({ mode: 'enabled', ignore: [{ paths: ['/spec/replicas'], target: { group: 'apps', kind: 'Deployment' } }] });
     expect(objects[`${KS}/Kustomization.from-git.yaml`].spec.deletionPolicy).toBe('WaitForTermination');
+    // helm-controller@v1.6.3 api/v2 `Uninstall.GetDeletionPropagation` (default background): the foreground
+    // resources finalizer uninstalls in the foreground, the background one keeps the default
+    expect(fromGit.uninstall).toEqual({ deletionPropagation: 'foreground' });
+    expect(objects['flux/platform/releases/oci/HelmRelease.oci.yaml'].spec.uninstall).toBeUndefined();
     expect(objects[`${KS}/Kustomization.oci.yaml`].spec).toMatchObject({ deletionPolicy: 'Delete', suspend: true });
     const oci = objects['flux/platform/releases/oci/HelmRelease.oci.yaml'].spec;
     expect(oci.suspend).toBe(true);
