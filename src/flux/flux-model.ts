@@ -75,7 +75,7 @@ export function fluxModelParts(entries: readonly TreeEntry[]): FluxModelParts {
     const role = o.metadata?.labels?.[ROLE_LABEL];
     if (role !== 'placement' && role !== 'root') continue;
     const ns = o.metadata?.namespace;
-    const source = git.get(key(o.spec?.sourceRef?.namespace ?? ns, o.spec?.sourceRef?.name));
+    const source = git.get(key(o.spec?.sourceRef?.namespace || ns, o.spec?.sourceRef?.name));
     if (!source) {
       parts.problems.push(`${e.path}: Kustomization '${o.metadata?.name}' reads GitRepository '${o.spec?.sourceRef?.name}', which the tree does not hold`);
       continue;
@@ -104,7 +104,7 @@ export function fluxModelParts(entries: readonly TreeEntry[]): FluxModelParts {
       const r = release.object;
       const chart = r.spec?.chart?.spec ?? {};
       const sourceKind = chart.sourceRef?.kind;
-      const from = (sourceKind === 'HelmRepository' ? helm : git).get(key(chart.sourceRef?.namespace ?? r.metadata?.namespace, chart.sourceRef?.name));
+      const from = (sourceKind === 'HelmRepository' ? helm : git).get(key(chart.sourceRef?.namespace || r.metadata?.namespace, chart.sourceRef?.name));
       const valueFiles: string[] = parseJson(r.metadata?.annotations?.[VALUES_FILES_ANNOTATION]) ?? [];
       const helmFields: any = { releaseName: fluxReleaseName(r) };
       const sources: any[] = [];

@@ -49,6 +49,7 @@ export function proveFluxTree(model: FleetModel): string[] {
     for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
   }
   const graph = new Map<string, string[]>();
+  const releaseGraph = new Map<string, string[]>();
   for (const e of objects) {
     const o = e.object;
     if (!isFlux(o)) continue;
@@ -80,24 +81,34 @@ export function proveFluxTree(model: FleetModel): string[] {
     }
     if (o.kind === 'Kustomization') {
       const ref = spec.sourceRef ?? {};
-      const source = key(String(ref.kind ?? ''), ref.namespace ?? ns, ref.name);
-      if (!present.has(source)) report(`reads ${ref.kind} '${ref.name}', which the tree does not hold`);
+      const source = key(String(ref.kind ?? ''), ref.namespace || ns, ref.name);
+      // kustomize-controller v1.9.4 `Reconcile`: "Source '<kind>/[<namespace>/]<name>' not found" (CrossNamespaceSourceReference.String).
+      if (!present.has(source)) report(`reads ${ref.kind} '${ref.name}', which the tree does not hold ("Source '${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}' not found")`);
       if (fleetRepositories.has(source)) {
         const path = String(spec.path ?? '').replace(/^\.\//, '').replace(/\/+$/, '');
         if (path && !dirs.has(path)) report(`applies '${spec.path}', which holds no file of the tree`);
       }
       const deps: string[] = [];
       for (const d of spec.dependsOn ?? []) {
-        const k = key('Kustomization', d.namespace ?? ns, d.name);
-        if (!present.has(k)) report(`depends on Kustomization '${d.name}', which the tree does not hold ("dependency not found")`);
+        const k = key('Kustomization', d.namespace || ns, d.name);
+        // kustomize-controller v1.9.4 `checkDependencies`: the dependency's namespace defaults to the Kustomization's.
+        if (!present.has(k)) report(`depends on Kustomization '${d.name}', which the tree does not hold ("dependency '${d.namespace || ns}/${d.name}' not found")`);
         deps.push(k);
       }
       graph.set(key('Kustomization', ns, name), deps);
     }
     if (o.kind === 'HelmRelease') {
+      // helm-controller v1.6.3 `checkDependencies`: a HelmRelease depends on HelmReleases (namespace defaulting to its own).
+      const deps: string[] = [];
+      for (const d of spec.dependsOn ?? []) {
+        const k = key('HelmRelease', d.namespace || ns, d.name);
+        if (!present.has(k)) report(`depends on HelmRelease '${d.name}', which the tree does not hold ("unable to get '${d.namespace || ns}/${d.name}' dependency")`);
+        deps.push(k);
+      }
+      releaseGraph.set(key('HelmRelease', ns, name), deps);
       if (has(spec, 'chart') === has(spec, 'chartRef')) report(celViolation('spec', 'either chart or chartRef must be set'));
       const ref = spec.chart?.spec?.sourceRef;
-      if (ref && !present.has(key(String(ref.kind), ref.namespace ?? ns, ref.name))) report(`reads its chart from ${ref.kind} '${ref.name}', which the tree does not hold`);
+      if (ref && !present.has(key(String(ref.kind), ref.namespace || ns, ref.name))) report(`reads its chart from ${ref.kind} '${ref.name}', which the tree does not hold`);
       // The two rules differ in form (install: name != RemediateOnFailure; upgrade: name == RetryOnFailure).
       const install = spec.install?.strategy;
       if (install && has(install, 'retryInterval') && install.name === 'RemediateOnFailure') {
@@ -120,6 +131,7 @@ export function proveFluxTree(model: FleetModel): string[] {
     }
   }
   pushAll(errors, cycles(graph).map(c => `Kustomizations depend on each other in a cycle (${c.map(k => k.split('/').pop()).join(' → ')}), so none of them is ever applied [${FLUX_PROOF}]`));
+  pushAll(errors, cycles(releaseGraph).map(c => `HelmReleases depend on each other in a cycle (${c.map(k => k.split('/').pop()).join(' → ')}), so none of them is ever installed [${FLUX_PROOF}]`));
   return errors;
 }
 

@@ -280,6 +280,46 @@ describe('fluxcd/pkg auth/v0.54.1: the cloud resource names of the kubeconfig Co
   });
 });
 
+describe('references kustomize-controller and helm-controller resolve, with their own words', () => {
+  const findings = (...objects: any[]) => proveFluxTree(model(...objects)).map(f => f.replace(/^[^:]+: /, '').replace(/ \[flux\]$/, ''));
+  const ks = (name: string, spec: any) => ({ ...kustomization(spec), metadata: { name, namespace: NS } });
+  const hr = (name: string, spec: any) => ({ ...helmRelease(spec), metadata: { name, namespace: NS } });
+
+  // kustomize-controller@v1.9.4 internal/controller/kustomization_dependson_test.go `TestKustomizationReconciler_DependsOn`
+  // "fails due to dependency not found" and "fails due to source not found" (checkDependencies / Reconcile wording).
+  test('a dependency the tree does not hold: "dependency \'<namespace>/<name>\' not found", the namespace defaulting to the Kustomization\'s', () => {
+    expect(findings(ks('web', { dependsOn: [{ name: 'db' }] }))).toEqual([
+      "Kustomization 'web' depends on Kustomization 'db', which the tree does not hold (\"dependency 'flux-system/db' not found\")",
+    ]);
+    expect(findings(ks('web', { dependsOn: [{ name: 'db', namespace: 'apps' }] }), ks('db', {}))).toEqual([
+      "Kustomization 'web' depends on Kustomization 'db', which the tree does not hold (\"dependency 'apps/db' not found\")",
+    ]);
+    // an empty namespace is the Kustomization's own (Go compares with "")
+    expect(findings(ks('web', { dependsOn: [{ name: 'db', namespace: '' }] }), ks('db', {}))).toEqual([]);
+  });
+
+  test('a source the tree does not hold: "Source \'<kind>/[<namespace>/]<name>\' not found"', () => {
+    expect(findings(ks('web', { sourceRef: { kind: 'GitRepository', name: 'apps' } }))).toEqual([
+      "Kustomization 'web' reads GitRepository 'apps', which the tree does not hold (\"Source 'GitRepository/apps' not found\")",
+    ]);
+    expect(findings(ks('web', { sourceRef: { kind: 'GitRepository', name: 'platform', namespace: 'other' } }))).toEqual([
+      "Kustomization 'web' reads GitRepository 'platform', which the tree does not hold (\"Source 'GitRepository/other/platform' not found\")",
+    ]);
+    expect(findings(ks('web', { sourceRef: { kind: 'GitRepository', name: 'platform', namespace: '' } }))).toEqual([]);
+  });
+
+  // helm-controller@v1.6.3 internal/controller/helmrelease_controller.go `checkDependencies`: HelmReleases depend
+  // on HelmReleases ("unable to get '%s' dependency").
+  test('HelmRelease dependsOn: a missing HelmRelease, and a cycle', () => {
+    expect(findings(hr('web', { dependsOn: [{ name: 'db' }] }))).toEqual([
+      "HelmRelease 'web' depends on HelmRelease 'db', which the tree does not hold (\"unable to get 'flux-system/db' dependency\")",
+    ]);
+    expect(findings(hr('web', { dependsOn: [{ name: 'db' }] }), hr('db', { dependsOn: [{ name: 'web' }] }))).toEqual([
+      'HelmReleases depend on each other in a cycle (db → web → db), so none of them is ever installed',
+    ]);
+  });
+});
+
 describe('fluxcd/pkg kustomize/v1.35.4: the kustomization kustomize-controller generates', () => {
   // fluxcd/pkg@kustomize/v1.35.4 kustomize/kustomize_generator_test.go `Test_IsLocalRelativePath` (every case).
   test.each([
