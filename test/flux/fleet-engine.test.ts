@@ -245,7 +245,8 @@ describe('FleetEngine', () => {
     const objects = renderObjects(app);
     // THEN
     expect(objects[`${KS}/Kustomization.crds.yaml`].spec.dependsOn).toBeUndefined();
-    expect(objects[`${KS}/Kustomization.web.yaml`].spec.dependsOn).toEqual([{ name: 'crds' }]);
+    // (crds is manual-sync, so suspended: web waits for its Ready condition, not for each revision; upstream-second-pass)
+    expect(objects[`${KS}/Kustomization.web.yaml`].spec.dependsOn).toEqual([{ name: 'crds', readyExpr: expect.stringContaining("c.type == 'Ready'") }]);
     expect(objects[`${KS}/Kustomization.hub-config.yaml`].spec.kubeConfig).toBeUndefined();
     expect(objects[`${KS}/Kustomization.hub-config.yaml`].spec.dependsOn).toBeUndefined();
   });

@@ -7,10 +7,11 @@
 import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  Application, ApplicationFinalizer, ApplicationSource, ClusterCredentials, FleetEngine, FluxOptions, SecretStoreReference, SyncPolicy,
+  Application, ApplicationFinalizer, ApplicationSource, ClusterCredentials, FleetEngine, FluxOptions, SecretStoreReference, SyncAnnotations, SyncPolicy,
 } from '../../src';
 import { fluxModelParts } from '../../src/flux/flux-model';
 import { parseCloudResourceName } from '../../src/flux/flux-options';
+import { SUSPENDED_DEPENDENCY_READY } from '../../src/flux/flux-ordering';
 import { proveFluxTree } from '../../src/flux/flux-proofs';
 import { revisionOfRef } from '../../src/flux/git-ref';
 import { isLocalRelativePath, kustomizeFields } from '../../src/flux/kustomize-options';
@@ -166,6 +167,32 @@ describe('kustomize-controller v1.9.4: Kustomization.GetTimeout raises a timeout
     const objects = renderObjects(app);
     expect(objects[`${KS}/Kustomization.redis.yaml`].spec.timeout).toBe('30s');
     expect(objects['flux/platform/releases/redis/HelmRelease.redis.yaml'].spec.timeout).toBe('30s');
+  });
+});
+
+describe('kustomize-controller v1.9.4 checkDependencies: a manual-sync Application of an earlier wave', () => {
+  // internal/controller/kustomization_controller.go `checkDependencies`: a dependency sharing the source must have
+  // applied the current revision ("dependency '%s' revision is not up to date"), which a suspended Kustomization
+  // never does; with `readyExpr` the built-in check is replaced (kustomization_dependson_test.go
+  // `TestKustomizationReconciler_DependsOn_CEL` "succeeds with readyExpr dependency check": a suspended dependency).
+  test('the later wave waits for its Ready condition, not for it to apply every revision', () => {
+    // GIVEN a manual-sync Application in wave -1 and an automated one in wave 0 on the same cluster
+    const { app, fleet, prod } = fluxFleet();
+    const addonsManifests = prod.addManifests('addons', { namespace: 'addons' });
+    new kplus.ConfigMap(addonsManifests, 'Config', { metadata: { name: 'addons' }, data: { A: '1' } });
+    const addons = new Application(fleet, 'addons', { destination: prod, destinationNamespace: 'addons', source: ApplicationSource.manifests(addonsManifests) });
+    SyncAnnotations.setWave(addons, -1);
+    const webManifests = prod.addManifests('web', { namespace: 'web' });
+    new kplus.ConfigMap(webManifests, 'Config', { metadata: { name: 'web' }, data: { A: '1' } });
+    new Application(fleet, 'web', { destination: prod, destinationNamespace: 'web', source: ApplicationSource.manifests(webManifests), syncPolicy: SyncPolicy.automated() });
+    // WHEN
+    const files = app.renderFiles();
+    const objects = renderObjects(app);
+    // THEN
+    expect(objects[`${KS}/Kustomization.addons.yaml`].spec.suspend).toBe(true);
+    expect(objects[`${KS}/Kustomization.web.yaml`].spec.dependsOn).toEqual([{ name: 'addons', readyExpr: SUSPENDED_DEPENDENCY_READY }]);
+    expect(SUSPENDED_DEPENDENCY_READY).toBe("has(dep.status.conditions) && dep.status.conditions.exists(c, c.type == 'Ready' && c.status == 'True')");
+    expect(schemaProblems(files)).toEqual([]);
   });
 });
 
