@@ -112,7 +112,8 @@ export function orderPlacements(
     // commit. `readyExpr` replaces that check (without the AdditiveCELDependencyCheck gate) by its Ready condition.
     // A RollingSync step keeps the built-in check: Argo CD holds the next step until the step synced the revision.
     const relaxed = (n: string) => manual.has(n) && waveDeps.get(p)!.has(n) && !stepDeps.get(p)!.has(n);
-    if (names.length) p.kustomization.spec.dependsOn = names.map(name => (relaxed(name) ? { name, readyExpr: SUSPENDED_DEPENDENCY_READY } : { name }));
+    const reference = (name: string) => (relaxed(name) ? { name, readyExpr: SUSPENDED_DEPENDENCY_READY } : { name });
+    if (names.length) p.kustomization.spec.dependsOn = names.map(reference);
   }
   return errors;
 }

@@ -7,7 +7,8 @@
 import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  Application, ApplicationFinalizer, ApplicationSource, ClusterCredentials, FleetEngine, FluxOptions, SecretStoreReference, SyncAnnotations, SyncPolicy,
+  Application, ApplicationFinalizer, ApplicationSource, ClusterCredentials, FleetEngine, FluxOptions, SecretStoreReference, SyncAnnotations,
+  SyncPolicy,
 } from '../../src';
 import { fluxModelParts } from '../../src/flux/flux-model';
 import { parseCloudResourceName } from '../../src/flux/flux-options';
