@@ -85,7 +85,11 @@ export function checkLocalDirectory(
       rewritten.push(...namespaceRewrites(tree.full({ path, object, content }) ?? object, what, destinationNamespace));
     }
     const namespaced = tree.isNamespaced(String(object.apiVersion ?? ''), String(object.kind));
-    if (namespaced && !isSops) {
+    // A SOPS file's metadata is plain (Flux decrypts only what its encrypted_regex covers, after kustomize's
+    // namespace transformer ran, with the MAC check off), so it is placed like any other object; ksops gives Argo CD
+    // the decrypted object, which it puts in the destination namespace when it has none.
+    const encryptedNamespace = isSops && /^ENC\[/.test(String(object.metadata?.namespace ?? ''));
+    if (namespaced && !encryptedNamespace) {
       const ns = object.metadata?.namespace;
       if (ns === undefined || ns === '') missing.push(what);
       else if (ns !== destinationNamespace) elsewhere.push(`${what} in '${ns}'`);

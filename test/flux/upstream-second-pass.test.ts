@@ -4,11 +4,12 @@
  * source-controller v1.9.1, kustomize-controller v1.9.4 and helm-controller v1.6.3 will do, and for the CRDs'
  * validation rules. Complements fleet-engine, flux-model, flux-proofs and git-ref tests (not repeated here).
  */
+import * as path from 'path';
 import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  Application, ApplicationFinalizer, ApplicationSource, ClusterCredentials, FleetEngine, FluxOptions, SecretStoreReference, SyncAnnotations,
-  SyncPolicy,
+  Application, ApplicationFinalizer, ApplicationSource, ClusterCredentials, FleetEngine, FluxOptions, SecretStoreReference, SopsFile, SopsSecret,
+  SyncAnnotations, SyncPolicy,
 } from '../../src';
 import { fluxModelParts } from '../../src/flux/flux-model';
 import { parseCloudResourceName } from '../../src/flux/flux-options';
@@ -194,6 +195,32 @@ describe('kustomize-controller v1.9.4 checkDependencies: a manual-sync Applicati
     expect(objects[`${KS}/Kustomization.web.yaml`].spec.dependsOn).toEqual([{ name: 'addons', readyExpr: SUSPENDED_DEPENDENCY_READY }]);
     expect(SUSPENDED_DEPENDENCY_READY).toBe("has(dep.status.conditions) && dep.status.conditions.exists(c, c.type == 'Ready' && c.status == 'True')");
     expect(schemaProblems(files)).toEqual([]);
+  });
+});
+
+describe('kustomize-controller v1.9.4 decryption: a SOPS Secret without a namespace', () => {
+  // internal/controller/kustomization_controller.go `build`: kustomize (with the generated or wrapper kustomization's
+  // namespace transformer) runs first, then `DecryptResource` on each resource; internal/decryptor/decryptor.go
+  // `checkSopsMac` is never set, so the rewritten plain metadata does not fail decryption. Argo CD (ksops) puts the
+  // decrypted Secret without namespace in the destination namespace; Flux must be given it as targetNamespace.
+  test('its Kustomization gets the destination namespace as targetNamespace', () => {
+    // GIVEN the example's SOPS file without its metadata.namespace (a copy in fixtures/)
+    const { app, fleet } = testFleet({ engine: FleetEngine.flux() }, { fleetProofs: true });
+    fleet.addCluster('hub', { credentials: ClusterCredentials.inCluster(), secretStores: [SecretStoreReference.clusterSecretStore('vault')] });
+    const prod = fleet.addCluster('prod', {
+      server: 'https://prod.k8s.example.com',
+      credentials: ClusterCredentials.bearerTokenFromSecretStore({ store: SecretStoreReference.clusterSecretStore('vault'), remoteKey: 'clusters/prod' }),
+      sopsAgeRecipient: 'age1dncqy7uz9xr7xtj20k3dhqq0cj2dgknyrf9fkgz234k6n3cet42qv6u7hg',
+    });
+    new SopsSecret(fleet, 'payments-api', { file: SopsFile.fromFile(path.join(__dirname, 'fixtures', 'no-namespace.sops.yaml')), clusters: [prod], namespace: 'payments' });
+    // WHEN
+    const objects = renderObjects(app);
+    // THEN
+    expect(objects[`${KS}/Kustomization.payments-api-prod.yaml`].spec).toMatchObject({
+      path: './flux/platform/sops/payments-api-prod',
+      decryption: { provider: 'sops', secretRef: { name: 'sops-age' } },
+      targetNamespace: 'payments',
+    });
   });
 });
 
