@@ -387,8 +387,8 @@ describe('fluxcd/pkg kustomize/v1.35.4: the kustomization kustomize-controller g
     ['git@github.com:owner/repo', false],
     ['ssh://git@github.com/owner/repo', false],
     ['github.com/owner/repo', false],
-  ])('IsLocalRelativePath(%s) is %s', (path, expected) => {
-    expect(isLocalRelativePath(path)).toBe(expected);
+  ])('IsLocalRelativePath(%s) is %s', (candidate, expected) => {
+    expect(isLocalRelativePath(candidate)).toBe(expected);
   });
 
   test('IsLocalRelativePath: prefixes match case-insensitively and only when the path is longer', () => {
@@ -422,7 +422,7 @@ describe('fluxcd/pkg kustomize/v1.35.4: the kustomization kustomize-controller g
   // kustomize_generator.go `scanManifests`: a directory without a kustomization is read at every level; a
   // subdirectory with a kustomization of its own is built as one (its resources), not descended into.
   test('scanManifests: nested .yaml/.yml files are read; a nested kustomization is built, not scanned', () => {
-    const entry = (path: string, object: any) => ({ path, object });
+    const entry = (file: string, object: any) => ({ path: file, object });
     const index = new TreeIndex([
       entry('apps/web/ConfigMap.a.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } }),
       entry('apps/web/deep/er/ConfigMap.b.yml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' } }),
@@ -523,6 +523,6 @@ describe('every generated Flux object validates against the pinned CRDs, on bran
       deletionPolicy: 'Orphan',
     });
     // and the proofs (CRD validation rules, references) find nothing
-    expect(proveFluxTree({ entries: Object.entries(objects).map(([path, object]) => ({ path, object })) } as unknown as FleetModel)).toEqual([]);
+    expect(proveFluxTree({ entries: Object.entries(objects).map(([file, object]) => ({ path: file, object })) } as unknown as FleetModel)).toEqual([]);
   });
 });
