@@ -523,6 +523,7 @@ describe('every generated Flux object validates against the pinned CRDs, on bran
       deletionPolicy: 'Orphan',
     });
     // and the proofs (CRD validation rules, references) find nothing
-    expect(proveFluxTree({ entries: Object.entries(objects).map(([file, object]) => ({ path: file, object })) } as unknown as FleetModel)).toEqual([]);
+    const entries = Object.entries(objects).map(([file, object]) => ({ path: file, object }));
+    expect(proveFluxTree({ entries } as unknown as FleetModel)).toEqual([]);
   });
 });
