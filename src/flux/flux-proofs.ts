@@ -10,7 +10,9 @@
  *   v1.9.4 `checkDependencies`: "dependency … not found"), a HelmRelease's chart source, every remote cluster's
  *   kubeconfig Secret (produced in the tree by an ExternalSecret, never a Secret with data) or ConfigMap, and the
  *   path of a Kustomization reading the fleet's own repository;
- * - `dependsOn` cycles ("interdependent Kustomizations will never be applied");
+ * - a HelmRelease's `dependsOn` (helm-controller v1.6.3 `checkDependencies`: HelmReleases, "unable to get '%s'
+ *   dependency");
+ * - `dependsOn` cycles of Kustomizations or of HelmReleases ("interdependent Kustomizations will never be applied");
  * - names that label every applied object (`kustomize.toolkit.fluxcd.io/name`, `helm.toolkit.fluxcd.io/name`):
  *   at most 63 characters;
  * - a GitRepository without `ref` (it follows `master`, kustomizations.md): the library always writes one; an
