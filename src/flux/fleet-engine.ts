@@ -1,5 +1,5 @@
 import { Duration } from 'cdk8s';
-import { CLOUD_RESOURCE_NAME, ResolvedFluxOptions } from './flux-options';
+import { parseCloudResourceName, ResolvedFluxOptions } from './flux-options';
 import { goDuration } from '../private/duration';
 import { show } from '../private/errors';
 import { dns1123LabelErrors, dns1123SubdomainErrors } from '../private/names';
@@ -27,7 +27,8 @@ export interface FluxOptions {
    */
   readonly sourceInterval?: Duration;
   /**
-   * How long applying, health checking and Helm actions may take (`spec.timeout`).
+   * How long applying, health checking and Helm actions may take (`spec.timeout`); at least 30 seconds
+   * (kustomize-controller waits no less).
    * @default Duration.minutes(5)
    */
   readonly timeout?: Duration;
@@ -89,11 +90,15 @@ export class FleetEngine {
       const d = options[prop];
       if (d !== undefined && !(d.toMilliseconds() > 0)) errors.push(`'${prop}' (${show(d.toMilliseconds())} ms) must be positive`);
     }
+    // kustomize-controller v1.9.4 api/v1 `Kustomization.GetTimeout`: a timeout under 30 s is raised to 30 s.
+    if (options.timeout !== undefined && options.timeout.toMilliseconds() > 0 && options.timeout.toMilliseconds() < 30_000) {
+      errors.push(`'timeout' (${goDuration(options.timeout)}) is below 30s, which kustomize-controller waits at least (it raises a Kustomization's timeout to 30s): give 30 seconds or more`);
+    }
     if (options.gitSecretName !== undefined) {
       errors.push(...dns1123SubdomainErrors(options.gitSecretName).map(e => `'gitSecretName' (${show(options.gitSecretName)}) ${e}`));
     }
     for (const [cluster, name] of Object.entries(options.clusterResourceNames ?? {})) {
-      if (typeof name !== 'string' || !CLOUD_RESOURCE_NAME.test(name)) {
+      if (typeof name !== 'string' || !parseCloudResourceName(name)) {
         errors.push(`'clusterResourceNames' entry '${cluster}' (${show(name)}) must be an EKS cluster ARN (arn:<partition>:eks:<region>:<account>:cluster/<name>), `
           + 'a GKE resource name (projects/<project>/locations/<location>/clusters/<name>) or an AKS resource ID (/subscriptions/…/managedClusters/<name>)');
       }

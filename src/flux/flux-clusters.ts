@@ -15,7 +15,7 @@
  *   `insecure` (refused unless the controllers run with `--insecure-kubeconfig-tls`).
  */
 import { CLUSTER_LABEL, FLEET_LABEL, FluxLayout, kubeconfigName, registryName, RESERVED_LABELS, ROLE_LABEL } from './flux-layout';
-import { cloudProviderOf, ResolvedFluxOptions } from './flux-options';
+import { cloudProviderOf, parseCloudResourceName, ResolvedFluxOptions } from './flux-options';
 import { ClusterSecret, IN_CLUSTER_SERVER, SECRET_TYPE_LABEL } from '../expansion/cluster-secrets';
 import { formatProblem, webhookProblems } from '../private/external-secret-spec';
 import { ownValue, sortedMap } from '../private/util';
@@ -103,10 +103,14 @@ export function fluxCluster(argo: any, where: string, layout: FluxLayout, option
       const aws = config.awsAuthConfig;
       if (resource === undefined) {
         fail(`Flux's aws provider needs the EKS cluster's ARN (it defines the region): set FluxOptions 'clusterResourceNames' { '${name}': 'arn:aws:eks:<region>:<account>:cluster/${aws.clusterName}' }`);
-      } else if (cloudProviderOf(resource) === 'aws' && resource.slice(resource.lastIndexOf('/') + 1) !== aws.clusterName) {
-        fail(`FluxOptions 'clusterResourceNames' names EKS cluster '${resource.slice(resource.lastIndexOf('/') + 1)}', but ClusterCredentials.awsIam names '${aws.clusterName}'`);
+      } else if (parseCloudResourceName(resource)?.provider === 'aws' && parseCloudResourceName(resource)!.clusterName !== aws.clusterName) {
+        fail(`FluxOptions 'clusterResourceNames' names EKS cluster '${parseCloudResourceName(resource)!.clusterName}', but ClusterCredentials.awsIam names '${aws.clusterName}'`);
       }
       if (aws.profile) fail(`ClusterCredentials.awsIam 'profile' (${aws.profile}) is an AWS config profile of Argo CD's pods; Flux has no equivalent: remove it`);
+      if (aws.roleARN && !ROLE_ARN.test(String(aws.roleARN))) {
+        fail(`ClusterCredentials.awsIam 'roleArn' ('${aws.roleARN}') is longer than Flux takes: its ServiceAccount would be refused ("invalid eks.amazonaws.com/role-arn annotation", `
+          + "fluxcd/pkg auth/v0.54.1 reads at most 200 characters after 'role/'); use a role with a shorter path");
+      }
       if (aws.roleARN) {
         // Object-level workload identity: Flux assumes the role of this ServiceAccount (feature gate ObjectLevelWorkloadIdentity).
         cmData.serviceAccountName = kubeconfigName(name);
@@ -158,6 +162,8 @@ export function clusterOfRegistry(o: any): ClusterSecret | undefined {
 }
 
 const PROVIDER_NAMES: Record<string, string> = { aws: 'EKS', gcp: 'GKE', azure: 'AKS' };
+/** The role ARN annotation Flux's aws provider accepts (fluxcd/pkg auth/v0.54.1 aws/options.go `roleARNPattern`). */
+const ROLE_ARN = /^arn:aws[\w-]*:iam::[0-9]{1,30}:role\/.{1,200}$/u;
 
 interface ArgoCluster {
   readonly name: string;

@@ -37,7 +37,10 @@ export function checkLocalDirectory(
       const nested = tree.nestedYamlFiles(dir);
       if (nested.length) fail(`Argo CD reads only the top level of '${dir}' (no 'recurse'), Flux every level below it too (${nested.slice(0, 3).join(', ')}${nested.length > 3 ? ', …' : ''}); set recurse or move the files`);
     }
-    const json = tree.filesIn(dir).filter(e => /\.json$/.test(e.path));
+    // Argo CD reads .json manifests too (at every level with 'recurse'); Flux's generated kustomization never does.
+    const dirs = [dir];
+    for (let i = 0; i < dirs.length && s.directory?.recurse === true; i++) dirs.push(...tree.subdirectories(dirs[i]));
+    const json = dirs.flatMap(d => tree.filesIn(d)).filter(e => /\.json$/.test(e.path));
     if (json.length) fail(`Flux's generated kustomization reads only .yaml and .yml files; '${json[0].path}' would be left out`);
   }
   const ksops = (kustomization?.generators ?? []).length > 0;
@@ -82,7 +85,11 @@ export function checkLocalDirectory(
       rewritten.push(...namespaceRewrites(tree.full({ path, object, content }) ?? object, what, destinationNamespace));
     }
     const namespaced = tree.isNamespaced(String(object.apiVersion ?? ''), String(object.kind));
-    if (namespaced && !isSops) {
+    // A SOPS file's metadata is plain (Flux decrypts only what its encrypted_regex covers, after kustomize's
+    // namespace transformer ran, with the MAC check off), so it is placed like any other object; ksops gives Argo CD
+    // the decrypted object, which it puts in the destination namespace when it has none.
+    const encryptedNamespace = isSops && /^ENC\[/.test(String(object.metadata?.namespace ?? ''));
+    if (namespaced && !encryptedNamespace) {
       const ns = object.metadata?.namespace;
       if (ns === undefined || ns === '') missing.push(what);
       else if (ns !== destinationNamespace) elsewhere.push(`${what} in '${ns}'`);

@@ -75,7 +75,7 @@ export function fluxModelParts(entries: readonly TreeEntry[]): FluxModelParts {
     const role = o.metadata?.labels?.[ROLE_LABEL];
     if (role !== 'placement' && role !== 'root') continue;
     const ns = o.metadata?.namespace;
-    const source = git.get(key(o.spec?.sourceRef?.namespace ?? ns, o.spec?.sourceRef?.name));
+    const source = git.get(key(o.spec?.sourceRef?.namespace || ns, o.spec?.sourceRef?.name));
     if (!source) {
       parts.problems.push(`${e.path}: Kustomization '${o.metadata?.name}' reads GitRepository '${o.spec?.sourceRef?.name}', which the tree does not hold`);
       continue;
@@ -104,7 +104,7 @@ export function fluxModelParts(entries: readonly TreeEntry[]): FluxModelParts {
       const r = release.object;
       const chart = r.spec?.chart?.spec ?? {};
       const sourceKind = chart.sourceRef?.kind;
-      const from = (sourceKind === 'HelmRepository' ? helm : git).get(key(chart.sourceRef?.namespace ?? r.metadata?.namespace, chart.sourceRef?.name));
+      const from = (sourceKind === 'HelmRepository' ? helm : git).get(key(chart.sourceRef?.namespace || r.metadata?.namespace, chart.sourceRef?.name));
       const valueFiles: string[] = parseJson(r.metadata?.annotations?.[VALUES_FILES_ANNOTATION]) ?? [];
       const helmFields: any = { releaseName: fluxReleaseName(r) };
       const sources: any[] = [];
@@ -122,7 +122,7 @@ export function fluxModelParts(entries: readonly TreeEntry[]): FluxModelParts {
       }
       parts.applications.push(view(release, o, r, {
         name: o.metadata?.name,
-        destination: { name: cluster, namespace: String(r.spec?.targetNamespace ?? destinationNamespace) },
+        destination: { name: cluster, namespace: fluxReleaseNamespace(r) },
         sources,
         prune: true,
         suspended: o.spec?.suspend === true || r.spec?.suspend === true,
@@ -207,6 +207,14 @@ function fluxReleaseName(r: any): string {
   const full = r.spec?.releaseName ? String(r.spec.releaseName) : r.spec?.targetNamespace ? `${r.spec.targetNamespace}-${name}` : name;
   if (full.length <= 53) return full;
   return `${full.slice(0, 40)}-${createHash('sha256').update(full).digest('hex').slice(0, 12)}`;
+}
+
+/**
+ * The namespace a HelmRelease installs into (helm-controller v1.6.3 api/v2 `GetReleaseNamespace`: a non-empty
+ * `spec.targetNamespace`, else the HelmRelease's own namespace).
+ */
+function fluxReleaseNamespace(r: any): string {
+  return String(r.spec?.targetNamespace || r.metadata?.namespace || '');
 }
 
 function isFluxObject(o: any): boolean {

@@ -5,7 +5,8 @@
  *
  * - **Sync waves** of the objects the root App-of-Apps syncs (an Application's, or its ApplicationSet's,
  *   `argocd.argoproj.io/sync-wave`): on each cluster, a placement depends on every placement of the nearest
- *   lower wave, so add-ons are ready before what needs them (what Argo CD does with the Application health check).
+ *   lower wave, so add-ons are ready before what needs them (what Argo CD does with the Application health check);
+ *   on a manual-sync (suspended) one through a `readyExpr` on its Ready condition, since it applies no new revision.
  * - **RollingSync** steps of an ApplicationSet (argo-cd v3.5.1 applicationset/progressivesync `buildAppDependencyList`:
  *   an Application belongs to the first step whose expressions all match its labels): the placements of a step
  *   depend on those of the nearest earlier step that has any, so a revision reaches step n only once step n-1
@@ -23,6 +24,12 @@ export interface RollingSync {
   readonly label: string;
 }
 
+/**
+ * The readiness of a suspended (manual-sync) dependency: its Ready condition is True (it applied some revision and
+ * is healthy). `has()` first: a Kustomization that never reconciled has no conditions, and is not ready.
+ */
+export const SUSPENDED_DEPENDENCY_READY = "has(dep.status.conditions) && dep.status.conditions.exists(c, c.type == 'Ready' && c.status == 'True')";
+
 /** Completes `dependsOn` and `suspend` of every placement. */
 export function orderPlacements(
   placements: readonly FluxPlacement[],
@@ -32,6 +39,10 @@ export function orderPlacements(
 ): string[] {
   const errors: string[] = [];
   const deps = new Map<FluxPlacement, Set<string>>(placements.map(p => [p, new Set<string>()]));
+  // Manual-sync placements (suspended by the placement), and the wave dependencies on them.
+  const manual = new Set(placements.filter(p => p.kustomization.spec.suspend === true).map(p => p.name));
+  const waveDeps = new Map<FluxPlacement, Set<string>>(placements.map(p => [p, new Set<string>()]));
+  const stepDeps = new Map<FluxPlacement, Set<string>>(placements.map(p => [p, new Set<string>()]));
 
   // Waves, per cluster.
   const byCluster = new Map<string, FluxPlacement[]>();
@@ -42,7 +53,11 @@ export function orderPlacements(
     for (const p of list) {
       const i = waves.indexOf(waveOf(p));
       if (i === 0) continue;
-      for (const q of list) if (waveOf(q) === waves[i - 1]) deps.get(p)!.add(q.name);
+      for (const q of list) {
+        if (waveOf(q) !== waves[i - 1]) continue;
+        deps.get(p)!.add(q.name);
+        waveDeps.get(p)!.add(q.name);
+      }
     }
   }
 
@@ -77,7 +92,12 @@ export function orderPlacements(
     rolling.steps.forEach((_, i) => {
       const members = list.filter(p => stepOf.get(p) === i);
       if (members.length === 0) return;
-      for (const p of members) for (const q of previous) deps.get(p)!.add(q.name);
+      for (const p of members) {
+        for (const q of previous) {
+          deps.get(p)!.add(q.name);
+          stepDeps.get(p)!.add(q.name);
+        }
+      }
       previous = members;
     });
   }
@@ -86,7 +106,14 @@ export function orderPlacements(
     const ns = p.namespace ? namespacesOf(p.cluster) : undefined;
     if (ns) deps.get(p)!.add(ns);
     const names = [...deps.get(p)!].filter(n => n !== p.name).sort();
-    if (names.length) p.kustomization.spec.dependsOn = names.map(name => ({ name }));
+    // A manual-sync Application of an earlier wave is waited for while it is not healthy (Argo CD's Application
+    // health), not for every new revision: a suspended Kustomization never applies one, so kustomize-controller
+    // v1.9.4 `checkDependencies` ("dependency '%s' revision is not up to date") would hold the later waves at every
+    // commit. `readyExpr` replaces that check (without the AdditiveCELDependencyCheck gate) by its Ready condition.
+    // A RollingSync step keeps the built-in check: Argo CD holds the next step until the step synced the revision.
+    const relaxed = (n: string) => manual.has(n) && waveDeps.get(p)!.has(n) && !stepDeps.get(p)!.has(n);
+    const reference = (name: string) => (relaxed(name) ? { name, readyExpr: SUSPENDED_DEPENDENCY_READY } : { name });
+    if (names.length) p.kustomization.spec.dependsOn = names.map(reference);
   }
   return errors;
 }

@@ -13,6 +13,7 @@ import {
 import { ResolvedFluxOptions } from './flux-options';
 import { FluxSources } from './flux-sources';
 import { isMap, mergeHelmValues } from './helm-values';
+import { kustomizeFields } from './kustomize-options';
 import { TreeIndex } from './tree-index';
 import { show } from '../private/errors';
 import { normalizeTreePath } from '../private/placement';
@@ -336,6 +337,9 @@ function helmRelease(input: PlacementInput, ctx: PlacementContext, s: any, refs:
         ...strategy,
       },
       upgrade: { crds, ...(helm.skipSchemaValidation ? { disableSchemaValidation: true } : {}), ...strategy },
+      // Argo CD's resources finalizer (foreground) deletes an Application's objects in the foreground; helm-controller
+      // uninstalls a deleted HelmRelease with `uninstall.deletionPropagation` (default background).
+      ...((input.app.metadata?.finalizers ?? []).some((f: string) => FINALIZER_FOREGROUND.has(f)) ? { uninstall: { deletionPropagation: 'foreground' } } : {}),
       // Argo CD corrects drift of what it rendered when it self-heals; helm-controller when drift detection is on.
       driftDetection: { mode: o.selfHeal ? 'enabled' : 'disabled', ...(ignore.length ? { ignore } : {}) },
       ...(Object.keys(values).length ? { values } : {}),
@@ -371,53 +375,6 @@ function parseValues(text: string, fail: (m: string) => void): unknown {
     fail((e as Error).message.split('\n')[0]);
     return undefined;
   }
-}
-
-/** Flux's Kustomize fields for Argo CD's `kustomize` source options. */
-function kustomizeFields(k: any, fail: (m: string) => void): any {
-  const out: any = {};
-  if (k.namePrefix) out.namePrefix = k.namePrefix;
-  if (k.nameSuffix) out.nameSuffix = k.nameSuffix;
-  if (k.components?.length) out.components = [...k.components];
-  if (k.images?.length) out.images = k.images.map((i: string) => kustomizeImage(String(i), fail));
-  if (k.commonLabels && Object.keys(k.commonLabels).length) {
-    fail("Kustomize 'commonLabels' also change selectors; Flux's commonMetadata does not: set the labels in the manifests");
-  }
-  if (k.commonAnnotations && Object.keys(k.commonAnnotations).length) {
-    fail("Kustomize 'commonAnnotations' also annotate pod templates; Flux's commonMetadata does not: set the annotations in the manifests");
-  }
-  for (const field of ['patches', 'replicas', 'version', 'forceCommonLabels', 'forceCommonAnnotations', 'commonAnnotationsEnvsubst', 'labelWithoutSelector', 'labelIncludeTemplates', 'kubeVersion', 'apiVersions']) {
-    const v = k[field];
-    if (v !== undefined && v !== false && !(Array.isArray(v) && v.length === 0)) fail(`Kustomize '${field}' has no Flux equivalent in this release; put it in the kustomization`);
-  }
-  return out;
-}
-
-/** An Argo CD Kustomize image override (`name=newName:tag`, `name:tag`, `name@digest`) as Flux's `images` entry. */
-export function kustomizeImage(spec: string, fail: (m: string) => void): any {
-  const eq = spec.indexOf('=');
-  const name = eq >= 0 ? spec.slice(0, eq) : undefined;
-  const ref = eq >= 0 ? spec.slice(eq + 1) : spec;
-  const at = ref.indexOf('@');
-  const colon = ref.lastIndexOf(':');
-  const slash = ref.lastIndexOf('/');
-  let image = ref;
-  const out: any = {};
-  if (at >= 0) {
-    out.digest = ref.slice(at + 1);
-    image = ref.slice(0, at);
-  } else if (colon > slash) {
-    out.newTag = ref.slice(colon + 1);
-    image = ref.slice(0, colon);
-  }
-  if (!image) fail(`Kustomize image ${show(spec)} names no image`);
-  if (name !== undefined) {
-    out.name = name;
-    if (image !== name) out.newName = image;
-  } else {
-    out.name = image;
-  }
-  return out;
 }
 
 /** Argo CD's ignoreDifferences as Flux drift ignore rules (group and kind globs, name and namespace exact). */

@@ -2,14 +2,17 @@
  * What Flux itself would refuse or never finish, checked on a tree's Flux objects (at synth and by
  * `cdk8s-fleet validate`), beyond the schemas (which do not evaluate the CRDs' CEL rules):
  *
- * - the CRDs' CEL rules: a `kubeConfig` with exactly one of `secretRef` / `configMapRef` (Kustomization v1,
- *   HelmRelease v2), a HelmRelease with exactly one of `chart` / `chartRef`, a retry interval only with
+ * - the CRDs' CEL rules, reported with their own messages: a `kubeConfig` with exactly one of `secretRef` /
+ *   `configMapRef` (Kustomization v1, HelmRelease v2), a HelmRelease with exactly one of `chart` / `chartRef`, an
+ *   install strategy's retry interval unless it is `RemediateOnFailure`, an upgrade strategy's only with
  *   `RetryOnFailure`, a GitRepository `serviceAccountName` only with the aws or azure provider;
  * - references Flux resolves at runtime: a Kustomization's `sourceRef` and `dependsOn` (kustomize-controller
  *   v1.9.4 `checkDependencies`: "dependency … not found"), a HelmRelease's chart source, every remote cluster's
  *   kubeconfig Secret (produced in the tree by an ExternalSecret, never a Secret with data) or ConfigMap, and the
  *   path of a Kustomization reading the fleet's own repository;
- * - `dependsOn` cycles ("interdependent Kustomizations will never be applied");
+ * - a HelmRelease's `dependsOn` (helm-controller v1.6.3 `checkDependencies`: HelmReleases, "unable to get '%s'
+ *   dependency");
+ * - `dependsOn` cycles of Kustomizations or of HelmReleases ("interdependent Kustomizations will never be applied");
  * - names that label every applied object (`kustomize.toolkit.fluxcd.io/name`, `helm.toolkit.fluxcd.io/name`):
  *   at most 63 characters;
  * - a GitRepository without `ref` (it follows `master`, kustomizations.md): the library always writes one; an
@@ -48,6 +51,7 @@ export function proveFluxTree(model: FleetModel): string[] {
     for (let i = 1; i < parts.length; i++) dirs.add(parts.slice(0, i).join('/'));
   }
   const graph = new Map<string, string[]>();
+  const releaseGraph = new Map<string, string[]>();
   for (const e of objects) {
     const o = e.object;
     if (!isFlux(o)) continue;
@@ -61,15 +65,16 @@ export function proveFluxTree(model: FleetModel): string[] {
     }
     if (o.kind === 'Kustomization' || o.kind === 'HelmRelease') {
       const kc = spec.kubeConfig;
-      if (kc && !!kc.secretRef === !!kc.configMapRef) report("'kubeConfig' must set exactly one of 'secretRef' and 'configMapRef' (CRD rule)");
+      if (kc && has(kc, 'secretRef') === has(kc, 'configMapRef')) report(celViolation('spec.kubeConfig', 'exactly one of spec.kubeConfig.configMapRef or spec.kubeConfig.secretRef must be specified'));
       if (kc?.secretRef?.name && !present.has(key('Secret', ns, kc.secretRef.name))) {
-        report(`reads the kubeconfig Secret '${kc.secretRef.name}', which no ExternalSecret of the tree produces in namespace '${ns}'`);
+        report(`reads the kubeconfig Secret '${kc.secretRef.name}', which no ExternalSecret of the tree produces in namespace '${ns}' ("unable to read KubeConfig secret '${ns}/${kc.secretRef.name}'")`);
       } else if (kc?.secretRef?.name) {
         // fluxcd/pkg runtime/v0.110.1 runtime/client/impersonator.go: the named key, else `value`, else `value.yaml`.
         const keys = secretKeys.get(key('Secret', ns, kc.secretRef.name));
         const wanted = kc.secretRef.key ? [String(kc.secretRef.key)] : ['value', 'value.yaml'];
         if (keys && !wanted.some(k => keys.has(k))) {
-          report(`reads key ${wanted.map(k => `'${k}'`).join(' or ')} of the kubeconfig Secret '${kc.secretRef.name}', which its ExternalSecret does not produce`);
+          report(`reads key ${wanted.map(k => `'${k}'`).join(' or ')} of the kubeconfig Secret '${kc.secretRef.name}', which its ExternalSecret does not produce `
+            + `("KubeConfig secret '${ns}/${kc.secretRef.name}' does not contain a '${wanted[0]}' key with a kubeconfig")`);
         }
       }
       if (kc?.configMapRef?.name && !present.has(key('ConfigMap', ns, kc.configMapRef.name))) {
@@ -78,32 +83,49 @@ export function proveFluxTree(model: FleetModel): string[] {
     }
     if (o.kind === 'Kustomization') {
       const ref = spec.sourceRef ?? {};
-      const source = key(String(ref.kind ?? ''), ref.namespace ?? ns, ref.name);
-      if (!present.has(source)) report(`reads ${ref.kind} '${ref.name}', which the tree does not hold`);
+      const source = key(String(ref.kind ?? ''), ref.namespace || ns, ref.name);
+      // kustomize-controller v1.9.4 `Reconcile`: "Source '<kind>/[<namespace>/]<name>' not found" (CrossNamespaceSourceReference.String).
+      if (!present.has(source)) report(`reads ${ref.kind} '${ref.name}', which the tree does not hold ("Source '${ref.kind}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}' not found")`);
       if (fleetRepositories.has(source)) {
         const path = String(spec.path ?? '').replace(/^\.\//, '').replace(/\/+$/, '');
         if (path && !dirs.has(path)) report(`applies '${spec.path}', which holds no file of the tree`);
       }
       const deps: string[] = [];
       for (const d of spec.dependsOn ?? []) {
-        const k = key('Kustomization', d.namespace ?? ns, d.name);
-        if (!present.has(k)) report(`depends on Kustomization '${d.name}', which the tree does not hold ("dependency not found")`);
+        const k = key('Kustomization', d.namespace || ns, d.name);
+        // kustomize-controller v1.9.4 `checkDependencies`: the dependency's namespace defaults to the Kustomization's.
+        if (!present.has(k)) report(`depends on Kustomization '${d.name}', which the tree does not hold ("dependency '${d.namespace || ns}/${d.name}' not found")`);
         deps.push(k);
       }
       graph.set(key('Kustomization', ns, name), deps);
     }
     if (o.kind === 'HelmRelease') {
-      if (!!spec.chart === !!spec.chartRef) report("must set exactly one of 'chart' and 'chartRef' (CRD rule)");
+      // helm-controller v1.6.3 `checkDependencies`: a HelmRelease depends on HelmReleases (namespace defaulting to its own).
+      const deps: string[] = [];
+      for (const d of spec.dependsOn ?? []) {
+        const k = key('HelmRelease', d.namespace || ns, d.name);
+        if (!present.has(k)) report(`depends on HelmRelease '${d.name}', which the tree does not hold ("unable to get '${d.namespace || ns}/${d.name}' dependency")`);
+        deps.push(k);
+      }
+      releaseGraph.set(key('HelmRelease', ns, name), deps);
+      if (has(spec, 'chart') === has(spec, 'chartRef')) report(celViolation('spec', 'either chart or chartRef must be set'));
       const ref = spec.chart?.spec?.sourceRef;
-      if (ref && !present.has(key(String(ref.kind), ref.namespace ?? ns, ref.name))) report(`reads its chart from ${ref.kind} '${ref.name}', which the tree does not hold`);
-      for (const action of ['install', 'upgrade']) {
-        const s = spec[action]?.strategy;
-        if (s?.retryInterval !== undefined && s.name !== 'RetryOnFailure') report(`'${action}.strategy.retryInterval' needs strategy RetryOnFailure (CRD rule)`);
+      if (ref && !present.has(key(String(ref.kind), ref.namespace || ns, ref.name))) report(`reads its chart from ${ref.kind} '${ref.name}', which the tree does not hold`);
+      // The two rules differ in form (install: name != RemediateOnFailure; upgrade: name == RetryOnFailure).
+      const install = spec.install?.strategy;
+      if (install && has(install, 'retryInterval') && install.name === 'RemediateOnFailure') {
+        report(celViolation('spec.install.strategy', ".retryInterval cannot be set when .name is 'RemediateOnFailure'"));
+      }
+      const upgrade = spec.upgrade?.strategy;
+      if (upgrade && has(upgrade, 'retryInterval') && upgrade.name !== 'RetryOnFailure') {
+        report(celViolation('spec.upgrade.strategy', ".retryInterval can only be set when .name is 'RetryOnFailure'"));
       }
     }
     if (o.kind === 'GitRepository') {
       if (!spec.ref || !Object.keys(spec.ref).length) report("has no 'ref', so it follows the branch 'master' (source-controller v1.9.1): name the revision");
-      if (spec.serviceAccountName && !['aws', 'azure'].includes(spec.provider)) report("'serviceAccountName' needs provider aws or azure (CRD rule)");
+      if (has(spec, 'serviceAccountName') && !(has(spec, 'provider') && ['azure', 'aws'].includes(spec.provider))) {
+        report(celViolation('spec', "serviceAccountName can only be set when provider is 'azure' or 'aws'"));
+      }
       if (String(spec.url ?? '').startsWith('ssh://') && !spec.secretRef?.name) {
         // source-controller v1.9.1 `getAuthOpts` → fluxcd/pkg git/v0.52.0 `NewAuthOptions` → `Validate`.
         report(`clones '${spec.url}' over SSH without 'secretRef'; source-controller refuses it ("invalid 'ssh' auth option: 'identity' is required"): reference a Secret with 'identity' and 'known_hosts'`);
@@ -111,6 +133,7 @@ export function proveFluxTree(model: FleetModel): string[] {
     }
   }
   pushAll(errors, cycles(graph).map(c => `Kustomizations depend on each other in a cycle (${c.map(k => k.split('/').pop()).join(' → ')}), so none of them is ever applied [${FLUX_PROOF}]`));
+  pushAll(errors, cycles(releaseGraph).map(c => `HelmReleases depend on each other in a cycle (${c.map(k => k.split('/').pop()).join(' → ')}), so none of them is ever installed [${FLUX_PROOF}]`));
   return errors;
 }
 
@@ -148,6 +171,19 @@ function cycles(graph: Map<string, string[]>): string[][] {
   };
   for (const n of [...graph.keys()].sort()) if (!state.has(n)) visit(n);
   return out;
+}
+
+/** CEL's `has(self.field)` on an object: the field is present (the API server drops a null one). */
+function has(o: any, field: string): boolean {
+  return o !== null && typeof o === 'object' && Object.prototype.hasOwnProperty.call(o, field) && o[field] !== null && o[field] !== undefined;
+}
+
+/**
+ * A CRD validation rule's failure as the API server reports it (`<field>: Invalid value: "object": <message>`), with
+ * the rule's own message (helm-controller v1.6.3, kustomize-controller v1.9.4, source-controller v1.9.1 CRDs).
+ */
+function celViolation(field: string, message: string): string {
+  return `is refused by the API server: ${field}: Invalid value: "object": ${message} (CRD validation rule)`;
 }
 
 function isFlux(o: any): boolean {

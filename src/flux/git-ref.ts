@@ -37,9 +37,10 @@ export function gitRefOf(revision: string): { ref: GitRef; error?: undefined } |
 
 /** The revision string Argo CD would have been given for a ref (the inverse of `gitRefOf`). */
 export function revisionOfRef(ref: GitRef | undefined): string {
-  if (!ref) return 'master';
-  // source-controller: "latter listed fields taking precedence over earlier ones" (branch < tag < semver < name < commit).
-  return ref.commit ?? ref.name ?? ref.semver ?? ref.tag ?? ref.branch ?? 'master';
+  // What source-controller v1.9.1 checks out (`gitCheckout` passes every field to fluxcd/pkg git/v0.52.0
+  // gogit/client.go `clone`): the first non-empty of commit, name, tag, semver, branch, else `master`. The API
+  // documentation says semver takes precedence over tag; the code takes the tag.
+  return ref?.commit || ref?.name || ref?.tag || ref?.semver || ref?.branch || 'master';
 }
 
 /**

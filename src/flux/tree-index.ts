@@ -6,6 +6,7 @@
 import type { TreeEntry } from '../gitops/fleet-model';
 import { isClusterScoped } from '../private/kinds';
 import { normalizeTreePath } from '../private/placement';
+import { compareCodeUnits } from '../private/util';
 import { tryParseYamlDocument } from '../private/yaml-input';
 
 /** An object of a directory (a summary for rendered workload objects; the whole object when it matters). */
@@ -24,6 +25,7 @@ export class TreeIndex {
   private readonly byDir = new Map<string, TreeEntry[]>();
   private readonly crdScopes = new Map<string, boolean>();
   private readonly parsed = new Map<string, any>();
+  private children?: Map<string, string[]>;
 
   public constructor(entries: readonly TreeEntry[]) {
     for (const e of entries) {
@@ -70,19 +72,47 @@ export class TreeIndex {
     return out.sort();
   }
 
+  /** The directories directly below a directory, in code-unit order (Go's `filepath.Walk` is lexical). */
+  public subdirectories(dir: string): string[] {
+    if (!this.children) {
+      const children = new Map<string, Set<string>>();
+      for (const d of this.byDir.keys()) {
+        for (let child = d, slash = d.lastIndexOf('/'); slash > 0; child = child.slice(0, slash), slash = child.lastIndexOf('/')) {
+          const parent = child.slice(0, slash);
+          const set = children.get(parent) ?? new Set<string>();
+          if (set.has(child)) break; // its ancestors are linked already
+          set.add(child);
+          children.set(parent, set);
+        }
+      }
+      this.children = new Map([...children].map(([k, v]) => [k, [...v].sort(compareCodeUnits)]));
+    }
+    return this.children.get(dir) ?? [];
+  }
+
   /**
    * The objects a directory deploys as Kustomize builds it (resources followed through directories, plain file
-   * resources, ksops generators' files), or its YAML files when it has no kustomization.
+   * resources, ksops generators' files); without a kustomization, as kustomize-controller's generated one reads
+   * it (fluxcd/pkg kustomize/v1.35.4 kustomize_generator.go `scanManifests`): its .yaml/.yml files at every
+   * level below, a subdirectory with a kustomization of its own built as one and not descended into.
    */
   public objectsOf(dir: string): IndexedObject[] {
     const out: IndexedObject[] = [];
     const seen = new Set<string>();
+    const scan = (d: string) => {
+      for (const e of this.filesIn(d)) if (/\.ya?ml$/.test(e.path) && e.object) out.push({ path: e.path, object: e.object, content: e.content });
+      for (const sub of this.subdirectories(d)) {
+        if (this.kustomization(sub)) visit(sub, 1);
+        else scan(sub);
+      }
+    };
     const visit = (d: string, depth: number) => {
       if (depth > MAX_DEPTH || seen.has(d)) return;
       seen.add(d);
       const k = this.kustomization(d);
       if (!k) {
-        for (const e of this.filesIn(d)) if (/\.ya?ml$/.test(e.path) && e.object) out.push({ path: e.path, object: e.object, content: e.content });
+        if (depth === 0) scan(d);
+        else for (const e of this.filesIn(d)) if (/\.ya?ml$/.test(e.path) && e.object) out.push({ path: e.path, object: e.object, content: e.content });
         return;
       }
       for (const r of [...arrayOf(k.resources), ...arrayOf(k.bases), ...arrayOf(k.components)]) {

@@ -64,13 +64,13 @@ describe('FleetEngine', () => {
       namespace: 'Flux_System',
       interval: Duration.seconds(0),
       gitSecretName: 'Bad Name',
-      clusterResourceNames: { prod: 'arn:aws:eks:us-east-1:123:cluster/prod' },
+      clusterResourceNames: { prod: 'arn:aws:eks:us-east-1:12345678901a:cluster/prod' },
     }));
     expect(message).toMatch(/^FleetEngine.flux: invalid options:/);
     expect(message).toMatch(/'namespace' \('Flux_System'\) is not a valid namespace name/);
     expect(message).toMatch(/'interval' \(0 ms\) must be positive/);
     expect(message).toMatch(/'gitSecretName' \('Bad Name'\)/);
-    expect(message).toMatch(/'clusterResourceNames' entry 'prod' \('arn:aws:eks:us-east-1:123:cluster\/prod'\) must be an EKS cluster ARN/);
+    expect(message).toMatch(/'clusterResourceNames' entry 'prod' \('arn:aws:eks:us-east-1:12345678901a:cluster\/prod'\) must be an EKS cluster ARN/);
   });
 
   test('options reach every Kustomization and the GitRepository: namespace, intervals, timeout, wait, git credentials', () => {
@@ -245,7 +245,8 @@ describe('FleetEngine', () => {
     const objects = renderObjects(app);
     // THEN
     expect(objects[`${KS}/Kustomization.crds.yaml`].spec.dependsOn).toBeUndefined();
-    expect(objects[`${KS}/Kustomization.web.yaml`].spec.dependsOn).toEqual([{ name: 'crds' }]);
+    // (crds is manual-sync, so suspended: web waits for its Ready condition, not for each revision; upstream-second-pass)
+    expect(objects[`${KS}/Kustomization.web.yaml`].spec.dependsOn).toEqual([{ name: 'crds', readyExpr: expect.stringContaining("c.type == 'Ready'") }]);
     expect(objects[`${KS}/Kustomization.hub-config.yaml`].spec.kubeConfig).toBeUndefined();
     expect(objects[`${KS}/Kustomization.hub-config.yaml`].spec.dependsOn).toBeUndefined();
   });

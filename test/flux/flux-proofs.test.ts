@@ -64,15 +64,16 @@ describe('proveFluxTree', () => {
   });
 
   test.each([
-    ['the ExternalSecret templates another key', { target: { name: 'prod-kubeconfig', template: { data: { config: 'x' } } } }, undefined, "'value'"],
-    ['no key named: Flux reads value or value.yaml', { target: { name: 'prod-kubeconfig', template: { data: { config: 'x' } } } }, { secretRef: { name: 'prod-kubeconfig' } }, "'value' or 'value.yaml'"],
-    ['without a template, the Secret holds the data secretKeys', { target: { name: 'prod-kubeconfig' } }, undefined, "'value'"],
-  ])('a kubeconfig Secret without the key Flux reads is a finding: %s', (_what, externalSecret, kubeConfig, key) => {
+    ['the ExternalSecret templates another key', { target: { name: 'prod-kubeconfig', template: { data: { config: 'x' } } } }, undefined, "'value'", 'value'],
+    ['no key named: Flux reads value or value.yaml', { target: { name: 'prod-kubeconfig', template: { data: { config: 'x' } } } }, { secretRef: { name: 'prod-kubeconfig' } }, "'value' or 'value.yaml'", 'value'],
+    ['without a template, the Secret holds the data secretKeys', { target: { name: 'prod-kubeconfig' } }, undefined, "'value'", 'value'],
+  ])('a kubeconfig Secret without the key Flux reads is a finding: %s', (_what, externalSecret, kubeConfig, key, named) => {
     // GIVEN fluxcd/pkg runtime/v0.110.1 runtime/client/impersonator.go: "KubeConfig secret '%s' does not contain a '%s' key with a kubeconfig"
     const findings = proveFluxTree(tree({ externalSecret, kubeConfig }));
     // THEN
     expect(findings).toEqual([
-      `flux/platform/hub/kustomizations/Kustomization.web.yaml: Kustomization 'web' reads key ${key} of the kubeconfig Secret 'prod-kubeconfig', which its ExternalSecret does not produce [flux]`,
+      `flux/platform/hub/kustomizations/Kustomization.web.yaml: Kustomization 'web' reads key ${key} of the kubeconfig Secret 'prod-kubeconfig', which its ExternalSecret does not produce `
+      + `("KubeConfig secret 'flux-system/prod-kubeconfig' does not contain a '${named}' key with a kubeconfig") [flux]`,
     ]);
   });
 

@@ -39,7 +39,7 @@ describe('gitRefOf', () => {
     }), { numRuns: 500 });
   });
 
-  test('revisionOfRef: a missing ref is master; later fields win (branch < tag < semver < name < commit)', () => {
+  test('revisionOfRef: a missing ref is master; commit, then name, tag, semver, branch (fluxcd/pkg git/v0.52.0 gogit `clone`)', () => {
     expect(revisionOfRef(undefined)).toBe('master');
     expect(revisionOfRef({})).toBe('master');
     expect(revisionOfRef({ branch: 'main', tag: 'v1' })).toBe('v1');
