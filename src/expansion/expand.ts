@@ -1,10 +1,10 @@
-import { APPLICATION, decodeTyped, encodeRendered, encodeTyped, GoJsonTypeError, Renderer, STRUCTS } from './application-type';
+import { APPLICATION, decodeTyped, encodeRendered, encodeTyped, GoJsonTypeError, Renderer, renderTyped, STRUCTS } from './application-type';
 import { ClusterSecret, IN_CLUSTER_NAME, IN_CLUSTER_SERVER, KnownClusterIndex, knownClusterIndex } from './cluster-secrets';
 import { ExpansionContext, OfflineUnsupportedError, transform } from './generators';
 import { parseGoYaml } from './go-yaml';
 import { isMap, missingKeyOption, missingStringKeys, TemplateError } from './gotemplate';
 import { JsonSyntaxError, marshal, unmarshal } from './gotemplate/json';
-import { renderString, renderValue, renderWalk } from './render';
+import { renderRawJson, renderString, renderWalk } from './render';
 import { StrategicMergeError, strategicMerge } from './strategic-merge';
 import { dns1123SubdomainErrors } from '../private/names';
 import { compareCodeUnits } from '../private/util';
@@ -177,7 +177,11 @@ export function renderDecodedApplication(
   if (isMap(params) && Object.keys(params).length === 0) {
     app = structuredClone(app);
   } else {
-    app = renderValue(app, params, ctx.goTemplate, ctx.missingKey);
+    app = renderTyped(app, APPLICATION, {
+      string: text => renderString(text, params, ctx.goTemplate, ctx.missingKey),
+      value: v => renderWalk(v, params, ctx.goTemplate, ctx.missingKey),
+      raw: v => renderRawJson(v, params, ctx),
+    }) as Record<string, any>;
     app.metadata ??= {};
     if (spec.syncPolicy?.preserveResourcesOnDeletion !== true && !(app.metadata.finalizers?.length)) {
       app.metadata.finalizers = [RESOURCES_FINALIZER];

@@ -1,0 +1,241 @@
+import { readClusterSecrets } from '../../src/expansion/cluster-secrets';
+import { expandApplicationSet, ExpansionOptions } from '../../src/expansion/expand';
+
+/**
+ * A second, independent pass over argo-cd v3.5.1's ApplicationSet tests (argoproj/argo-cd@v3.5.1; file and test
+ * name per group, row name per case): the upstream tests and rows test/expansion/upstream-v3.5.1.test.ts and the
+ * other files do not port, run through the whole offline controller (where upstream mocks a generator, the mock's
+ * output is produced by a real generator over files that yield it).
+ */
+const appSet = (spec: any, name = 'set') => ({ apiVersion: 'argoproj.io/v1alpha1', kind: 'ApplicationSet', metadata: { name, namespace: 'argocd' }, spec });
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+const secret = (name: string, labels: Record<string, string>, data: Record<string, string>, annotations?: Record<string, string>) => ({
+  apiVersion: 'v1',
+  kind: 'Secret',
+  metadata: { name, namespace: 'argocd', labels: { 'argocd.argoproj.io/secret-type': 'cluster', ...labels }, ...(annotations ? { annotations } : {}) },
+  data: Object.fromEntries(Object.entries({ config: '{}', ...data }).map(([k, v]) => [k, b64(v)])),
+});
+const clustersOf = (...secrets: any[]) => readClusterSecrets(secrets).clusters;
+
+const dest = { server: 'https://kubernetes.default.svc', namespace: 'x' };
+const spec0 = { project: 'default', source: { repoURL: 'https://git.example.com/r.git', path: 'p', targetRevision: 'HEAD' }, destination: dest };
+
+/** Every parameter set a Go-template ApplicationSet generates, as the template sees it (`toJson .`), or the error. */
+function params(spec: any, options: Partial<ExpansionOptions> = {}): any[] | string {
+  const template = { metadata: { name: '{{ toJson . | sha256sum | trunc 20 }}' }, spec: { ...spec0, info: [{ name: 'p', value: '{{ toJson . }}' }] } };
+  const result = expandApplicationSet(appSet({ goTemplate: true, ...spec, template }), { clusters: [], ...options });
+  if (result.error) return result.error;
+  if (result.unsupported) return result.unsupported;
+  return result.applications.map(a => JSON.parse(a.spec.info[0].value));
+}
+
+/** The flat-mode parameter sets: each key rendered into an annotation; `name` must render distinct per set. */
+function flatParams(spec: any, keys: string[], name: string, options: Partial<ExpansionOptions> = {}): Record<string, string>[] | string {
+  const template = { metadata: { name, annotations: Object.fromEntries(keys.map(k => [k, `{{${k}}}`])) }, spec: spec0 };
+  const result = expandApplicationSet(appSet({ ...spec, template }), { clusters: [], ...options });
+  if (result.error) return result.error;
+  if (result.unsupported) return result.unsupported;
+  return result.applications.map(a => a.metadata.annotations);
+}
+
+describe('matrix_test.go', () => {
+  const devProd = clustersOf(
+    secret('dev-01', { environment: 'dev' }, { name: 'dev-01', server: 'https://dev-01.example.com' }),
+    secret('prod-01', { environment: 'prod' }, { name: 'prod-01', server: 'https://prod-01.example.com' }),
+  );
+  const discovery = new Map([
+    ['examples/git-generator-files-discovery/cluster-config/dev/config.json', '{}'],
+    ['examples/git-generator-files-discovery/cluster-config/prod/config.json', '{}'],
+  ]);
+  const gitFiles = () => discovery;
+  const files = [{ path: 'examples/git-generator-files-discovery/cluster-config/dev/config.json' }, { path: 'examples/git-generator-files-discovery/cluster-config/prod/config.json' }];
+
+  test('TestInterpolatedMatrixGenerate "happy flow - generate interpolated params": child 2\'s cluster selector is templated by child 1\'s git params', () => {
+    const keys = ['path', 'path.basename', 'path.basenameNormalized', 'name', 'nameNormalized', 'server', 'metadata.labels.environment', 'metadata.labels.argocd.argoproj.io/secret-type', 'project'];
+    expect(flatParams({
+      generators: [{ matrix: { generators: [{ git: { repoURL: 'RepoURL', revision: 'Revision', files } }, { clusters: { selector: { matchLabels: { environment: '{{path.basename}}' } } } }] } }],
+    }, keys, '{{name}}', { clusters: devProd, gitFiles })).toEqual([
+      {
+        'path': 'examples/git-generator-files-discovery/cluster-config/dev',
+        'path.basename': 'dev',
+        'path.basenameNormalized': 'dev',
+        'name': 'dev-01',
+        'nameNormalized': 'dev-01',
+        'server': 'https://dev-01.example.com',
+        'metadata.labels.environment': 'dev',
+        'metadata.labels.argocd.argoproj.io/secret-type': 'cluster',
+        'project': '',
+      },
+      {
+        'path': 'examples/git-generator-files-discovery/cluster-config/prod',
+        'path.basename': 'prod',
+        'path.basenameNormalized': 'prod',
+        'name': 'prod-01',
+        'nameNormalized': 'prod-01',
+        'server': 'https://prod-01.example.com',
+        'metadata.labels.environment': 'prod',
+        'metadata.labels.argocd.argoproj.io/secret-type': 'cluster',
+        'project': '',
+      },
+    ]);
+  });
+
+  test('TestInterpolatedMatrixGenerateGoTemplate "happy flow - generate interpolated params"', () => {
+    const got = params({
+      goTemplate: true,
+      generators: [{ matrix: { generators: [{ git: { repoURL: 'RepoURL', revision: 'Revision', files } }, { clusters: { selector: { matchLabels: { environment: '{{.path.basename}}' } } } }] } }],
+    }, { clusters: devProd, gitFiles });
+    expect(Array.isArray(got) && got.map(p => [p.path.basename, p.name, p.server, p.metadata.labels.environment]).sort()).toEqual([
+      ['dev', 'dev-01', 'https://dev-01.example.com', 'dev'],
+      ['prod', 'prod-01', 'https://prod-01.example.com', 'prod'],
+    ]);
+  });
+
+  test('TestMatrixGenerateListElementsYaml "happy flow - generate params": child 2\'s elementsYaml is rendered from child 1\'s params', () => {
+    const yaml = 'foo:\n  bar:\n    - chart: a\n      version: "1"\n    - chart: b\n      version: "2"\n';
+    const foo = { bar: [{ chart: 'a', version: '1' }, { chart: 'b', version: '2' }] };
+    const path = { basename: 'dir', basenameNormalized: 'dir', filename: 'file_name.yaml', filenameNormalized: 'file-name.yaml', path: 'path/dir', segments: ['path', 'dir'] };
+    const got = params({
+      goTemplate: true,
+      generators: [{ matrix: { generators: [{ git: { repoURL: 'RepoURL', revision: 'Revision', files: [{ path: 'path/dir/file_name.yaml' }] } }, { list: { elements: [], elementsYaml: '{{ .foo.bar | toJson }}' } }] } }],
+    }, { gitFiles: () => new Map([['path/dir/file_name.yaml', yaml]]) });
+    expect(got).toEqual([{ chart: 'a', version: '1', foo, path }, { chart: 'b', version: '2', foo, path }]);
+  });
+
+  test('TestGitGenerator_GenerateParams_list_x_git_matrix_generator: an interpolated git files child stays a files generator', () => {
+    const keys = ['path', 'path.basename', 'path.basenameNormalized', 'path.filename', 'path.filenameNormalized', 'path[0]', 'some', 'test'];
+    expect(flatParams({
+      generators: [{ matrix: { generators: [{ list: { elements: [{ some: 'value' }] } }, { git: { repoURL: 'https://git.example.com', files: [{ path: 'some/path.json' }] } }] } }],
+    }, keys, 'a', { gitFiles: () => new Map([['some/path.json', 'test: content']]) })).toEqual([{
+      'path': 'some',
+      'path.basename': 'some',
+      'path.basenameNormalized': 'some',
+      'path.filename': 'path.json',
+      'path.filenameNormalized': 'path.json',
+      'path[0]': 'some',
+      'some': 'value',
+      'test': 'content',
+    }]);
+  });
+
+  test('TestGitGenerator_GenerateParams_list_x_git_matrix_generator_go_templates_values: the git child\'s values read its own path params', () => {
+    expect(params({
+      goTemplate: true,
+      generators: [{ matrix: { generators: [{ list: { elements: [{ some: 'value' }] } }, { git: { repoURL: 'https://git.example.com', files: [{ path: 'some/path.json' }], values: { foo: '{{.path.basename}}' } } }] } }],
+    }, { gitFiles: () => new Map([['some/path.json', 'test: content']]) })).toEqual([{
+      path: { basename: 'some', basenameNormalized: 'some', filename: 'path.json', filenameNormalized: 'path.json', path: 'some', segments: ['some'] },
+      some: 'value',
+      test: 'content',
+      values: { foo: 'some' },
+    }]);
+  });
+
+  test('TestInterpolatedMatrixGenerateGoTemplate_ClusterValuesFromFirstGenerator: with missingkey=error, cluster values resolve from the git directory params', () => {
+    const guestbook = clustersOf(secret('guestbook-cluster', { environment: 'guestbook' }, { name: 'guestbook-cluster', server: 'https://guestbook.example.com' }));
+    const got = params({
+      goTemplate: true,
+      goTemplateOptions: ['missingkey=error'],
+      generators: [{
+        matrix: {
+          generators: [
+            { git: { repoURL: 'https://github.com/argoproj/argocd-example-apps.git', revision: 'HEAD', directories: [{ path: 'guestbook' }] } },
+            { clusters: { selector: { matchLabels: { environment: '{{.path.basename}}' } }, values: { env: '{{.path.basename}}' } } },
+          ],
+        },
+      }],
+    }, { clusters: guestbook, gitFiles: () => new Map([['guestbook/guestbook-ui-deployment.yaml', 'kind: Deployment']]) });
+    expect(Array.isArray(got)).toBe(true);
+    expect((got as any[]).length).toBe(1);
+    const [p] = got as any[];
+    expect(p.path).toEqual({ path: 'guestbook', basename: 'guestbook', basenameNormalized: 'guestbook', segments: ['guestbook'] });
+    expect(p.values).toEqual({ env: 'guestbook' });
+    expect([p.name, p.server]).toEqual(['guestbook-cluster', 'https://guestbook.example.com']);
+  });
+});
+
+describe('utils.go deeplyReplace over the Go types: which failure is reported, and how it is wrapped', () => {
+  const list = { list: { elements: [{ p: 'x' }] } };
+  const error = (spec: any, options: Partial<ExpansionOptions> = {}) => expandApplicationSet(appSet({ goTemplate: true, ...spec }), { clusters: [], ...options }).error;
+
+  test('a failure inside helm.valuesObject (a runtime.RawExtension) is "failed to deeply replace JSON field contents"', () => {
+    expect(error({ generators: [list], template: { metadata: { name: 'a' }, spec: { ...spec0, source: { ...spec0.source, helm: { valuesObject: { k: '{{ fail "boom" }}' } } } } } }))
+      .toBe('failed to deeply replace JSON field contents: failed to execute go template {{ fail "boom" }}: template: base:1:3: executing "base" at <fail "boom">: error calling fail: boom');
+  });
+
+  test('struct fields render in Go order: spec.source fails before spec.destination, whatever the YAML\'s key order', () => {
+    expect(error({
+      generators: [list],
+      template: { metadata: { name: 'a' }, spec: { destination: { server: dest.server, namespace: '{{ fail "destination" }}' }, project: 'default', source: { repoURL: 'r', path: '{{ fail "source" }}' } } },
+    })).toBe('failed to execute go template {{ fail "source" }}: template: base:1:3: executing "base" at <fail "source">: error calling fail: source');
+  });
+
+  test('ApplicationSource fields in Go order: repoURL before path (types.go ApplicationSource)', () => {
+    expect(error({ generators: [list], template: { metadata: { name: 'a' }, spec: { ...spec0, source: { path: '{{ fail "path" }}', repoURL: '{{ fail "repo" }}' } } } }))
+      .toBe('failed to execute go template {{ fail "repo" }}: template: base:1:3: executing "base" at <fail "repo">: error calling fail: repo');
+  });
+
+  const wrap = 'failed to get params for second generator in the matrix generator: child generator returned an error on parameter generation: failed to replace parameters in generator: ';
+  test('matrix child 2: a failure in a list element (apiextensionsv1.JSON) is wrapped as JSON field contents', () => {
+    expect(error({ generators: [{ matrix: { generators: [list, { list: { elements: [{ a: '{{ fail "boom" }}' }] } }] } }], template: { metadata: { name: 'a' }, spec: spec0 } }))
+      .toBe(`${wrap}failed to deeply replace JSON field contents: failed to execute go template {{ fail "boom" }}: template: base:1:3: executing "base" at <fail "boom">: error calling fail: boom`);
+  });
+
+  test('matrix child 2: ListGenerator renders elements before elementsYaml, and the List field before the Selector', () => {
+    expect(error({
+      generators: [{
+        matrix: {
+          generators: [list, {
+            selector: { matchLabels: { a: '{{ fail "selector" }}' } },
+            list: { elementsYaml: '{{ fail "yaml" }}', elements: [{ a: '{{ fail "element" }}' }] },
+          }],
+        },
+      }],
+      template: { metadata: { name: 'a' }, spec: spec0 },
+    })).toBe(`${wrap}failed to deeply replace JSON field contents: failed to execute go template {{ fail "element" }}: template: base:1:3: executing "base" at <fail "element">: error calling fail: element`);
+  });
+
+  test('matrix child 2: fields the generator\'s Go type lacks are not rendered (decoding drops them)', () => {
+    expect(error({
+      generators: [{ matrix: { generators: [list, { list: { elements: [{ a: 'b' }], notAField: '{{ fail "x" }}' }, alsoNot: '{{ fail "y" }}' }] } }],
+      template: { metadata: { name: '{{ .a }}-{{ .p }}' }, spec: spec0 },
+    })).toBeUndefined();
+  });
+
+  test('a list element\'s null entries are dropped when child 1 interpolates it (deeplyReplace skips nil map values)', () => {
+    const run = (generators: any[]) => error({ goTemplateOptions: ['missingkey=error'], generators, template: { metadata: { name: '{{ .n }}-{{ .a }}' }, spec: spec0 } });
+    // at the top level the key is there (nil): `<no value>`, and no error
+    expect(run([{ list: { elements: [{ a: null, n: 'b' }] } }])).toBeUndefined();
+    expect(run([{ matrix: { generators: [list, { list: { elements: [{ a: null, n: 'b' }] } }] } }]))
+      .toBe('failed to execute go template {{ .n }}-{{ .a }}: template: base:1:12: executing "base" at <.a>: map has no entry for key "a"');
+  });
+
+  test('matrix child 2 a merge: child 1 renders the merge\'s children as Go structs, so a cluster child\'s values defer as at the top (utils.go filteredGeneratorTypes)', () => {
+    const clusters = clustersOf(
+      secret('c1', { env: 'a' }, { name: 'c1', server: 'https://c1' }),
+      secret('c2', { env: 'b' }, { name: 'c2', server: 'https://c2' }),
+    );
+    const result = expandApplicationSet(appSet({
+      goTemplate: true,
+      goTemplateOptions: ['missingkey=error'],
+      generators: [{
+        matrix: {
+          generators: [
+            { list: { elements: [{ stage: 'blue' }] } },
+            {
+              merge: {
+                mergeKeys: ['name'],
+                generators: [
+                  { clusters: { selector: { matchLabels: { env: 'a' } }, values: { own: '{{ .name }}', parent: '{{ .stage }}' } } },
+                  { list: { elements: [{ name: 'c1', extra: '{{ .stage }}' }] } },
+                ],
+              },
+            },
+          ],
+        },
+      }],
+      template: { metadata: { name: '{{ .values.own }}-{{ .values.parent }}-{{ .extra }}' }, spec: spec0 },
+    }), { clusters });
+    expect(result.error).toBeUndefined();
+    expect(result.applications.map(a => a.metadata.name)).toEqual(['c1-blue-blue']);
+  });
+});
