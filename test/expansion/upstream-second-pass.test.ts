@@ -155,7 +155,8 @@ describe('matrix_test.go', () => {
 
 describe('utils.go deeplyReplace over the Go types: which failure is reported, and how it is wrapped', () => {
   const list = { list: { elements: [{ p: 'x' }] } };
-  const error = (spec: any, options: Partial<ExpansionOptions> = {}) => expandApplicationSet(appSet({ goTemplate: true, ...spec }), { clusters: [], ...options }).error;
+  const error = (spec: any, options: Partial<ExpansionOptions> = {}) =>
+    expandApplicationSet(appSet({ goTemplate: true, ...spec }), { clusters: [], ...options }).error;
 
   test('a failure inside helm.valuesObject (a runtime.RawExtension) is "failed to deeply replace JSON field contents"', () => {
     expect(error({ generators: [list], template: { metadata: { name: 'a' }, spec: { ...spec0, source: { ...spec0.source, helm: { valuesObject: { k: '{{ fail "boom" }}' } } } } } }))
