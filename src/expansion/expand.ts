@@ -21,7 +21,7 @@ export interface ExpansionOptions {
   readonly clusters: readonly ClusterSecret[];
   /**
    * The AppProjects that exist, by name. Applications of another project are rejected, as Argo CD does.
-   * @default - projects are not checked
+   * @default - projects are not checked (but an empty project name, which no AppProject can have, is rejected)
    */
   readonly projects?: ReadonlySet<string>;
   /** @default true */
@@ -323,7 +323,8 @@ function validateGenerated(appSetName: string, apps: any[], options: ExpansionOp
       continue;
     }
     const project = app.spec?.project;
-    if (options.projects && !options.projects.has(project)) {
+    // An AppProject named "" cannot exist: the controller's Get of it is NotFound even when projects are not known.
+    if (options.projects ? !options.projects.has(project) : project === '' || project === undefined) {
       rejected.push({ name: appName, reason: `application references project ${project} which does not exist` });
       continue;
     }

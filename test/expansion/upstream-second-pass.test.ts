@@ -240,3 +240,49 @@ describe('utils.go deeplyReplace over the Go types: which failure is reported, a
     expect(result.applications.map(a => a.metadata.name)).toEqual(['c1-blue-blue']);
   });
 });
+
+describe('applicationset_controller_test.go TestValidateGeneratedApplications / TestReconcilerValidationProjectErrorBehaviour', () => {
+  // the test's cluster Secret: "my-cluster" at the in-cluster address
+  const myCluster = clustersOf(secret('my-secret', {}, { name: 'my-cluster', server: 'https://kubernetes.default.svc', config: '{"username":"foo","password":"foo"}' }));
+  const validate = (destination: any, project = 'default') => {
+    const result = expandApplicationSet(appSet({
+      generators: [{ list: { elements: [{ x: 'y' }] } }],
+      template: { metadata: { name: 'app' }, spec: { project, source: { repoURL: 'https://url', path: '/', targetRevision: 'HEAD' }, destination } },
+    }), { clusters: myCluster, projects: new Set(['default']) });
+    return [result.applications.map(a => a.metadata.name), result.rejected];
+  };
+
+  test.each<[string, any, string, any[]]>([
+    ['valid app should return true', { namespace: 'namespace', name: 'my-cluster' }, 'default', [['app'], []]],
+    ['can\'t have both name and server defined', { namespace: 'namespace', server: 'my-server', name: 'my-cluster' }, 'default',
+      [[], [{ name: 'app', reason: 'application destination spec is invalid: application destination can\'t have both name and server defined: my-cluster my-server' }]]],
+    ['project mismatch should return error', { namespace: 'namespace', name: 'my-cluster' }, 'DOES-NOT-EXIST',
+      [[], [{ name: 'app', reason: 'application references project DOES-NOT-EXIST which does not exist' }]]],
+    ['cluster should match', { namespace: 'namespace', name: 'nonexistent-cluster' }, 'default',
+      [[], [{ name: 'app', reason: 'application destination spec is invalid: there are no clusters with this name: nonexistent-cluster' }]]],
+  ])('%s', (_name, destination, project, expected) => {
+    expect(validate(destination, project)).toEqual(expected);
+  });
+
+  test('TestReconcilerValidationProjectErrorBehaviour: the app of the good project is created, the bad one is not', () => {
+    const result = expandApplicationSet(appSet({
+      goTemplate: true,
+      generators: [{ list: { elements: [{ project: 'good-project' }, { project: 'bad-project' }] } }],
+      template: {
+        metadata: { name: '{{.project}}', namespace: 'argocd' },
+        spec: { source: { repoURL: 'https://github.com/argoproj/argocd-example-apps', path: 'guestbook' }, project: '{{.project}}', destination: { server: 'https://kubernetes.default.svc' } },
+      },
+    }), { clusters: [], projects: new Set(['good-project']) });
+    expect(result.applications.map(a => a.metadata.name)).toEqual(['good-project']);
+    expect(result.rejected).toEqual([{ name: 'bad-project', reason: 'application references project bad-project which does not exist' }]);
+  });
+
+  test('an empty project is rejected even when the projects are not known: the controller\'s Get of AppProject "" is NotFound', () => {
+    const result = expandApplicationSet(appSet({
+      generators: [{ list: { elements: [{ p: '' }] } }],
+      template: { metadata: { name: 'app' }, spec: { ...spec0, project: '{{p}}' } },
+    }), { clusters: [] });
+    expect(result.applications).toEqual([]);
+    expect(result.rejected).toEqual([{ name: 'app', reason: 'application references project  which does not exist' }]);
+  });
+});
