@@ -1,5 +1,6 @@
 import { readClusterSecrets } from '../../src/expansion/cluster-secrets';
 import { expandApplicationSet, ExpansionOptions } from '../../src/expansion/expand';
+import { fromJson, renderGoTemplate } from '../../src/expansion/gotemplate';
 
 /**
  * A second, independent pass over argo-cd v3.5.1's ApplicationSet tests (argoproj/argo-cd@v3.5.1; file and test
@@ -284,5 +285,114 @@ describe('applicationset_controller_test.go TestValidateGeneratedApplications / 
     }), { clusters: [] });
     expect(result.applications).toEqual([]);
     expect(result.rejected).toEqual([{ name: 'app', reason: 'application references project  which does not exist' }]);
+  });
+});
+
+/** Masterminds/semver@v3.4.0 constraints_test.go TestConstraintCheck and TestConstraintsCheck: [constraint, version, check]. */
+const SEMVER_CHECKS: [string, string, boolean][] = [
+  ['=2.0.0', '1.2.3', false], ['=2.0.0', '2.0.0', true], ['=2.0', '1.2.3', false], ['=2.0', '2.0.0', true], ['=2.0', '2.0.1', true],
+  ['4.1', '4.1.0', true], ['!=4.1.0', '4.1.0', false], ['!=4.1.0', '4.1.1', true], ['!=4.1', '4.1.0', false], ['!=4.1', '4.1.1', false],
+  ['!=4.1', '5.1.0-alpha.1', false], ['!=4.1.0', '5.1.0-alpha.1', false], ['!=4.1-alpha', '4.1.0', true], ['!=4.1', '5.1.0', true],
+  ['<11', '0.1.0', true], ['<11', '11.1.0', false], ['<1.1', '0.1.0', true], ['<1.1', '1.1.0', false], ['<1.1', '1.1.1', false],
+  ['<=11', '1.2.3', true], ['<=11', '12.2.3', false], ['<=11', '11.2.3', true], ['<=1.1', '1.2.3', false], ['<=1.1', '0.1.0', true],
+  ['<=1.1', '1.1.0', true], ['<=1.1', '1.1.1', true], ['>1.1', '4.1.0', true], ['>1.1', '1.1.0', false], ['>0', '0', false], ['>0', '1', true],
+  ['>0', '0.0.1-alpha', false], ['>0.0', '0.0.1-alpha', false], ['>0-0', '0.0.1-alpha', false], ['>0.0-0', '0.0.1-alpha', false],
+  ['>0', '0.0.0-alpha', false], ['>0-0', '0.0.0-alpha', false], ['>0.0.0-0', '0.0.0-alpha', true], ['>1.2.3-alpha.1', '1.2.3-alpha.2', true],
+  ['>1.2.3-alpha.1', '1.3.3-alpha.2', true], ['>11', '11.1.0', false], ['>11.1', '11.1.0', false], ['>11.1', '11.1.1', false],
+  ['>11.1', '11.2.1', true], ['>=11', '11.1.2', true], ['>=11.1', '11.1.2', true], ['>=11.1', '11.0.2', false], ['>=1.1', '4.1.0', true],
+  ['>=1.1', '1.1.0', true], ['>=1.1', '0.0.9', false], ['>=0', '0.0.1-alpha', false], ['>=0.0', '0.0.1-alpha', false],
+  ['>=0-0', '0.0.1-alpha', true], ['>=0.0-0', '0.0.1-alpha', true], ['>=0', '0.0.0-alpha', false], ['>=0-0', '0.0.0-alpha', true],
+  ['>=0.0.0-0', '0.0.0-alpha', true], ['>=0.0.0-0', '1.2.3', true], ['>=0.0.0-0', '3.4.5-beta.1', true], ['<0', '0.0.0-alpha', false],
+  ['<0-z', '0.0.0-alpha', true], ['>=0', '0', true], ['=0', '1', false], ['*', '1', true], ['*', '4.5.6', true], ['*', '1.2.3-alpha.1', false],
+  ['*-0', '1.2.3-alpha.1', true], ['2.*', '1', false], ['2.*', '3.4.5', false], ['2.*', '2.1.1', true], ['2.1.*', '2.1.1', true],
+  ['2.1.*', '2.2.1', false], ['', '1', true], ['', '4.5.6', true], ['', '1.2.3-alpha.1', false], ['2', '1', false], ['2', '3.4.5', false],
+  ['2', '2.1.1', true], ['2.1', '2.1.1', true], ['2.1', '2.2.1', false], ['~1.2.3', '1.2.4', true], ['~1.2.3', '1.3.4', false],
+  ['~1.2', '1.2.4', true], ['~1.2', '1.3.4', false], ['~1', '1.2.4', true], ['~1', '2.3.4', false], ['~0.2.3', '0.2.5', true],
+  ['~0.2.3', '0.3.5', false], ['~1.2.3-beta.2', '1.2.3-beta.4', true], ['~1.2.3-beta.2', '1.2.4-beta.2', true],
+  ['~1.2.3-beta.2', '1.3.4-beta.2', false], ['^1.2.3', '1.8.9', true], ['^1.2.3', '2.8.9', false], ['^1.2.3', '1.2.1', false],
+  ['^1.1.0', '2.1.0', false], ['^1.2.0', '2.2.1', false], ['^1.2.0', '1.2.1-alpha.1', false], ['^1.2.0-alpha.0', '1.2.1-alpha.1', true],
+  ['^1.2.0-alpha.0', '1.2.1-alpha.0', true], ['^1.2.0-alpha.2', '1.2.0-alpha.1', false], ['^1.2', '1.8.9', true], ['^1.2', '2.8.9', false],
+  ['^1', '1.8.9', true], ['^1', '2.8.9', false], ['^0.2.3', '0.2.5', true], ['^0.2.3', '0.5.6', false], ['^0.2', '0.2.5', true],
+  ['^0.2', '0.5.6', false], ['^0.0.3', '0.0.3', true], ['^0.0.3', '0.0.4', false], ['^0.0', '0.0.3', true], ['^0.0', '0.1.4', false],
+  ['^0.0', '1.0.4', false], ['^0', '0.2.3', true], ['^0', '1.1.4', false], ['^0.2.3-beta.2', '0.2.3-beta.4', true],
+  ['^0.2.3-beta.2', '0.2.4-beta.2', true], ['^0.2.3-beta.2', '0.3.4-beta.2', false], ['^0.2.3-beta.2', '0.2.3-beta.2', true],
+  ['*', '1.2.3', true], ['~0.0.0', '1.2.3', true], ['0.x.x', '1.2.3', false], ['0.0.x', '1.2.3', false], ['0.0.0', '1.2.3', false],
+  ['*', '1.2.3', true], ['^0.0.0', '1.2.3', false], ['= 2.0', '1.2.3', false], ['= 2.0', '2.0.0', true], ['4.1', '4.1.0', true],
+  ['4.1.x', '4.1.3', true], ['1.x', '1.4', true], ['!=4.1', '4.1.0', false], ['!=4.1-alpha', '4.1.0-alpha', false],
+  ['!=4.1-alpha', '4.1.1-alpha', false], ['!=4.1-alpha', '4.1.0', true], ['!=4.1', '5.1.0', true], ['!=4.x', '5.1.0', true],
+  ['!=4.x', '4.1.0', false], ['!=4.1.x', '4.2.0', true], ['!=4.2.x', '4.2.3', false], ['>1.1', '4.1.0', true], ['>1.1', '1.1.0', false],
+  ['<1.1', '0.1.0', true], ['<1.1', '1.1.0', false], ['<1.1', '1.1.1', false], ['<1.x', '1.1.1', false], ['<1.x', '0.1.1', true],
+  ['<1.x', '2.0.0', false], ['<1.1.x', '1.2.1', false], ['<1.1.x', '1.1.500', false], ['<1.1.x', '1.0.500', true], ['<1.2.x', '1.1.1', true],
+  ['>=1.1', '4.1.0', true], ['>=1.1', '4.1.0-beta', false], ['>=1.1', '1.1.0', true], ['>=1.1', '0.0.9', false], ['<=1.1', '0.1.0', true],
+  ['<=1.1', '0.1.0-alpha', false], ['<=1.1-a', '0.1.0-alpha', true], ['<=1.1', '1.1.0', true], ['<=1.x', '1.1.0', true],
+  ['<=2.x', '3.0.0', false], ['<=1.1', '1.1.1', true], ['<=1.1.x', '1.2.500', false], ['<=4.5', '3.4.0', true], ['<=4.5', '3.7.0', true],
+  ['<=4.5', '4.6.3', false], ['>1.1, <2', '1.1.1', false], ['>1.1, <2', '1.2.1', true], ['>1.1, <3', '4.3.2', false],
+  ['>=1.1, <2, !=1.2.3', '1.2.3', false], ['>1.1 <2', '1.1.1', false], ['>1.1 <2', '1.2.1', true], ['>1.1    <3', '4.3.2', false],
+  ['>=1.1    <2    !=1.2.3', '1.2.3', false], ['>=1.1, <2, !=1.2.3 || > 3', '4.1.2', true], ['>=1.1, <2, !=1.2.3 || > 3', '3.1.2', false],
+  ['>=1.1, <2, !=1.2.3 || >= 3', '3.0.0', true], ['>=1.1, <2, !=1.2.3 || > 3', '3.0.0', false], ['>=1.1, <2, !=1.2.3 || > 3', '1.2.3', false],
+  ['>=1.1 <2 !=1.2.3', '1.2.3', false], ['>=1.1 <2 !=1.2.3 || > 3', '4.1.2', true], ['>=1.1 <2 !=1.2.3 || > 3', '3.1.2', false],
+  ['>=1.1 <2 !=1.2.3 || >= 3', '3.0.0', true], ['>=1.1 <2 !=1.2.3 || > 3', '3.0.0', false], ['>=1.1 <2 !=1.2.3 || > 3', '1.2.3', false],
+  ['> 1.1, <     2', '1.1.1', false], ['>   1.1, <2', '1.2.1', true], ['>1.1, <  3', '4.3.2', false],
+  ['>= 1.1, <     2, !=1.2.3', '1.2.3', false], ['> 1.1 < 2', '1.1.1', false], ['>1.1 < 2', '1.2.1', true], ['> 1.1    <3', '4.3.2', false],
+  ['>=1.1    < 2    != 1.2.3', '1.2.3', false], ['>= 1.1, <2, !=1.2.3 || > 3', '4.1.2', true], ['>= 1.1, <2, != 1.2.3 || > 3', '3.1.2', false],
+  ['>= 1.1, <2, != 1.2.3 || >= 3', '3.0.0', true], ['>= 1.1, <2, !=1.2.3 || > 3', '3.0.0', false],
+  ['>= 1.1, <2, !=1.2.3 || > 3', '1.2.3', false], ['>= 1.1 <2 != 1.2.3', '1.2.3', false], ['>= 1.1 <2 != 1.2.3 || > 3', '4.1.2', true],
+  ['>= 1.1 <2 != 1.2.3 || > 3', '3.1.2', false], ['>= 1.1 <2 != 1.2.3 || >= 3', '3.0.0', true], ['>= 1.1 < 2 !=1.2.3 || > 3', '3.0.0', false],
+  ['>=1.1 < 2 !=1.2.3 || > 3', '1.2.3', false], ['>= 1.0.0  <= 2.0.0-beta', '1.0.1-beta', true], ['>= 1.0.0  <= 2.0.0-beta', '1.0.1', true],
+  ['>= 1.0.0  <= 2.0.0-beta', '3.0.0', false], ['>= 1.0.0  <= 2.0.0-beta || > 3', '1.0.1-beta', true],
+  ['>= 1.0.0  <= 2.0.0-beta || > 3', '3.0.1-beta', false], ['>= 1.0.0  <= 2.0.0-beta != 1.0.1 || > 3', '1.0.1-beta', true],
+  ['>= 1.0.0  <= 2.0.0-beta != 1.0.1-beta || > 3', '1.0.1-beta', false], ['>= 1.0.0-0  <= 2.0.0', '1.0.1-beta', true],
+  ['1.1 - 2', '1.1.1', true], ['1.5.0 - 4.5', '3.7.0', true], ['1.1-3', '4.3.2', false], ['^1.1', '1.1.1', true], ['^1.1', '4.3.2', false],
+  ['^1.x', '1.1.1', true], ['^2.x', '1.1.1', false], ['^1.x', '2.1.1', false], ['^1.x', '1.1.1-beta1', false],
+  ['^1.1.2-alpha', '1.2.1-beta1', true], ['^1.2.x-alpha', '1.1.1-beta1', false], ['^0.0.1', '0.0.1', true], ['^0.0.1', '0.3.1', false],
+  ['~*', '2.1.1', true], ['~1', '2.1.1', false], ['~1', '1.3.5', true], ['~1', '1.4', true], ['~1.x', '2.1.1', false], ['~1.x', '1.3.5', true],
+  ['~1.x', '1.4', true], ['~1.1', '1.1.1', true], ['~1.1', '1.1.1-alpha', false], ['~1.1-alpha', '1.1.1-beta', true],
+  ['~1.1.1-beta', '1.1.1-alpha', false], ['~1.1.1-beta', '1.1.1', true], ['~1.2.3', '1.2.5', true], ['~1.2.3', '1.2.2', false],
+  ['~1.2.3', '1.3.2', false], ['~1.1', '1.2.3', false], ['~1.3', '2.4.5', false], ['1.0.0 - 2.0.0 <=2.0.0', '1.5.0', true],
+  ['1.0.0 - 2.0.0, <=2.0.0', '1.5.0', true],
+];
+
+/** Masterminds/semver@v3.4.0 version_test.go TestNewVersion "With loose NewVersion": [version, error expected]. */
+const SEMVER_VERSIONS: [string, boolean][] = [
+  ['1.2.3', false], ['1.2.3-alpha.01', true], ['1.2.3+test.01', false], ['1.2.3-alpha.-1', false], ['v1.2.3', false], ['1.0', false],
+  ['v1.0', false], ['1', false], ['v1', false], ['1.2.beta', true], ['v1.2.beta', true], ['foo', true], ['1.2-5', false], ['v1.2-5', false],
+  ['1.2-beta.5', false], ['v1.2-beta.5', false], ['\n1.2', true], ['\nv1.2', true], ['1.2.0-x.Y.0+metadata', false],
+  ['v1.2.0-x.Y.0+metadata', false], ['1.2.0-x.Y.0+metadata-width-hypen', false], ['v1.2.0-x.Y.0+metadata-width-hypen', false],
+  ['1.2.3-rc1-with-hypen', false], ['v1.2.3-rc1-with-hypen', false], ['1.2.3.4', true], ['v1.2.3.4', true], ['1.2.2147483648', false],
+  ['1.2147483648.3', false], ['2147483648.3.0', false], ['12.3.4.1234', true], ['12.23.4.1234', true], ['12.3.34.1234', true],
+  ['20221209-update-renovatejson-v4', false], ['1.1.2+.123', true], ['1.0.0-alpha_beta', true], ['1.0.0-alpha..', true],
+  ['1.0.0-alpha..1', true], ['9.8.7+meta+meta', true], ['1.2.31----RC-SNAPSHOT.12.09.1--.12+788', true], ['01.1.1', false], ['1.01.1', false],
+  ['1.1.01', false],
+];
+
+describe('sprig semverCompare and semver over Masterminds/semver v3.4.0 (the version argo-cd@v3.5.1 go.mod pins, not sprig\'s v3.3)', () => {
+  const render = (template: string, data: any) => {
+    try {
+      return renderGoTemplate(template, fromJson(data), 'default');
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+
+  test.each(SEMVER_CHECKS)('semverCompare %j %j is %s', (constraint, version, check) => {
+    expect(render('{{ semverCompare .c .v }}', { c: constraint, v: version })).toBe(String(check));
+  });
+
+  test.each(SEMVER_VERSIONS)('semver %j fails: %s', (version, error) => {
+    expect(render('{{ semver .v }}', { v: version }).includes('error calling semver')).toBe(error);
+  });
+
+  test.each<[string, string]>([
+    // version.go v3.4.0: ErrInvalidSemVer and friends are lower-case since #269
+    ['x', 'invalid semantic version'],
+    ['1.2.3-alpha.01', 'version segment starts with 0'],
+    ['99999999999999999999.0.0', 'error parsing version segment: strconv.ParseUint: parsing "99999999999999999999": value out of range'],
+  ])('semver %j: %s', (version, message) => {
+    expect(render('{{ semver .v }}', { v: version }))
+      .toBe(`failed to execute go template {{ semver .v }}: template: base:1:3: executing "base" at <semver .v>: error calling semver: ${message}`);
+  });
+
+  test('#266: NewVersion coerces leading zeros again (CoerceNewVersion defaults to true)', () => {
+    expect(render('{{ (semver "01.02.03").String }}', {})).toBe('1.2.3');
   });
 });
