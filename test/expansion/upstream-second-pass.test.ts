@@ -396,3 +396,24 @@ describe('sprig semverCompare and semver over Masterminds/semver v3.4.0 (the ver
     expect(render('{{ (semver "01.02.03").String }}', {})).toBe('1.2.3');
   });
 });
+
+describe('fmt %#v of JSON parameters (go/src/fmt/print.go printValue with sharpV; checked against Go\'s fmt)', () => {
+  test.each<[string, any, string]>([
+    ['a nested map', { m: { b: 2, a: [1, 'x', null, true], c: { d: null, e: 1.5 } } },
+      'map[string]interface {}{"a":[]interface {}{1, "x", interface {}(nil), true}, "b":2, "c":map[string]interface {}{"d":interface {}(nil), "e":1.5}}'],
+    ['an empty slice', { m: [] }, '[]interface {}{}'],
+    ['an empty map', { m: {} }, 'map[string]interface {}{}'],
+    ['a slice of containers', { m: [[1], { z: 'y' }] }, '[]interface {}{[]interface {}{1}, map[string]interface {}{"z":"y"}}'],
+  ])('%s', (_name, params, expected) => {
+    expect(renderGoTemplate('{{ printf "%#v" .m }}', fromJson(params), 'default')).toBe(expected);
+  });
+
+  test('a cluster\'s labels are a map[string]string', () => {
+    const result = expandApplicationSet(appSet({
+      goTemplate: true,
+      generators: [{ clusters: { selector: { matchLabels: { env: 'a' } } } }],
+      template: { metadata: { name: '{{ .name }}', annotations: { l: '{{ printf "%#v" .metadata.labels }}' } }, spec: spec0 },
+    }), { clusters: clustersOf(secret('c1', { env: 'a' }, { name: 'c1', server: 'https://c1' })) });
+    expect(result.applications[0].metadata.annotations.l).toBe('map[string]string{"argocd.argoproj.io/secret-type":"cluster", "env":"a"}');
+  });
+});
