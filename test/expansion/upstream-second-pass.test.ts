@@ -404,8 +404,8 @@ describe('fmt %#v of JSON parameters (go/src/fmt/print.go printValue with sharpV
     ['an empty slice', { m: [] }, '[]interface {}{}'],
     ['an empty map', { m: {} }, 'map[string]interface {}{}'],
     ['a slice of containers', { m: [[1], { z: 'y' }] }, '[]interface {}{[]interface {}{1}, map[string]interface {}{"z":"y"}}'],
-  ])('%s', (_name, params, expected) => {
-    expect(renderGoTemplate('{{ printf "%#v" .m }}', fromJson(params), 'default')).toBe(expected);
+  ])('%s', (_name, data, expected) => {
+    expect(renderGoTemplate('{{ printf "%#v" .m }}', fromJson(data), 'default')).toBe(expected);
   });
 
   test('a cluster\'s labels are a map[string]string', () => {
