@@ -446,27 +446,39 @@ function interpolateFields(generator: any, params: Params, ctx: ExpansionContext
   return out;
 }
 
+/** The JSON fields of the generator types expanded offline, in Go struct order (applicationset_types.go). */
+const GENERATOR_TYPE_FIELDS: Record<string, readonly string[]> = {
+  list: ['elements', 'template', 'elementsYaml'],
+  clusters: ['selector', 'template', 'values', 'flatList'],
+  git: ['repoURL', 'directories', 'files', 'revision', 'requeueAfterSeconds', 'template', 'pathParamPrefix', 'values'],
+  matrix: ['generators', 'template'],
+  merge: ['generators', 'mergeKeys', 'template'],
+};
+
 function interpolateField(key: typeof GENERATOR_FIELDS[number], value: any, params: Params, ctx: ExpansionContext): any {
   const render = (v: any) => renderValue(v, params, ctx.goTemplate, ctx.missingKey);
   if (!isMap(value)) return render(value);
-  if (key === 'list') {
-    // ListGenerator: Elements, Template, ElementsYaml
-    const out: any = {};
-    if (value.elements !== undefined) {
-      out.elements = Array.isArray(value.elements) ? value.elements.map((e: any) => renderRawJson(e, params, ctx)) : render(value.elements);
-    }
-    if (value.template !== undefined) out.template = render(value.template);
-    if (value.elementsYaml !== undefined) out.elementsYaml = render(value.elementsYaml);
-    return out;
+  const fields = GENERATOR_TYPE_FIELDS[key];
+  if (!fields) {
+    // a generator that needs a live service: rendered whole (its expansion is refused anyway)
+    if (!VALUES_GENERATORS.has(key) || !isMap(value.values)) return render(value);
+    const { values, ...rest } = value;
+    return { ...render(rest), values: preResolveValues(values, params, ctx) };
   }
-  if (key === 'matrix' || key === 'merge') {
-    const { generators, ...rest } = value;
-    const children = Array.isArray(generators) ? generators.map(c => interpolateFields(c, params, ctx, true)) : render(generators);
-    return { ...(generators === undefined ? {} : { generators: children }), ...render(rest) };
+  const out: any = {};
+  for (const field of fields) {
+    const v = value[field];
+    if (v === undefined) continue;
+    if (key === 'list' && field === 'elements' && Array.isArray(v)) out[field] = v.map(e => renderRawJson(e, params, ctx));
+    else if ((key === 'matrix' || key === 'merge') && field === 'generators' && Array.isArray(v)) out[field] = v.map(c => interpolateFields(c, params, ctx, true));
+    else if (field === 'values' && VALUES_GENERATORS.has(key) && isMap(v)) out[field] = preResolveValues(v, params, ctx);
+    else out[field] = render(v);
   }
-  if (!VALUES_GENERATORS.has(key) || !isMap(value.values)) return render(value);
-  const { values, ...rest } = value;
-  const renderedRest = render(rest);
+  return out;
+}
+
+/** A generator's `values` map[string]string, pre-resolved against the parent's params (utils.go RenderGeneratorParams). */
+function preResolveValues(values: Record<string, any>, params: Params, ctx: ExpansionContext): Record<string, any> {
   const resolved: Record<string, any> = {};
   // Go ranges over the map in random order; the first failing key in code-unit order is reported.
   for (const k of Object.keys(values).sort(compareStrings)) {
@@ -479,7 +491,7 @@ function interpolateField(key: typeof GENERATOR_FIELDS[number], value: any, para
       throw new TemplateError(`failed to pre-resolve Values key ${JSON.stringify(k)}: ${e.message}`);
     }
   }
-  return { ...renderedRest, values: resolved };
+  return resolved;
 }
 
 /**

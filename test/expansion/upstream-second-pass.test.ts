@@ -196,6 +196,13 @@ describe('utils.go deeplyReplace over the Go types: which failure is reported, a
     })).toBe(`${wrap}failed to deeply replace JSON field contents: failed to execute go template {{ fail "element" }}: template: base:1:3: executing "base" at <fail "element">: error calling fail: element`);
   });
 
+  test('matrix child 2: GitGenerator renders repoURL before files, whatever the YAML\'s key order', () => {
+    expect(error({
+      generators: [{ matrix: { generators: [list, { git: { files: [{ path: '{{ fail "files" }}' }], repoURL: '{{ fail "repo" }}', revision: 'HEAD' } }] } }],
+      template: { metadata: { name: 'a' }, spec: spec0 },
+    }, { gitFiles: () => new Map() })).toBe(`${wrap}failed to execute go template {{ fail "repo" }}: template: base:1:3: executing "base" at <fail "repo">: error calling fail: repo`);
+  });
+
   test('matrix child 2: fields the generator\'s Go type lacks are not rendered (decoding drops them)', () => {
     expect(error({
       generators: [{ matrix: { generators: [list, { list: { elements: [{ a: 'b' }], notAField: '{{ fail "x" }}' }, alsoNot: '{{ fail "y" }}' }] } }],
