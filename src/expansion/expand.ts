@@ -6,7 +6,6 @@ import { isMap, missingKeyOption, missingStringKeys, TemplateError } from './got
 import { JsonSyntaxError, marshal, unmarshal } from './gotemplate/json';
 import { renderRawJson, renderString, renderWalk } from './render';
 import { StrategicMergeError, strategicMerge } from './strategic-merge';
-import { dns1123SubdomainErrors } from '../private/names';
 import { compareCodeUnits } from '../private/util';
 import { InputError } from '../private/yaml-input';
 
@@ -333,14 +332,38 @@ function validateGenerated(appSetName: string, apps: any[], options: ExpansionOp
       rejected.push({ name: appName, reason: `application destination spec is invalid: ${destinationError}` });
       continue;
     }
-    const nameErrors = dns1123SubdomainErrors(appName);
-    if (nameErrors.length) {
-      rejected.push({ name: appName, reason: `Application.argoproj.io "${appName}" is invalid: metadata.name: Invalid value: "${appName}": ${nameErrors.join('; ')}` });
+    const nameError = applicationNameError(appName);
+    if (nameError) {
+      rejected.push({ name: appName, reason: nameError });
       continue;
     }
     valid.push(app);
   }
   return { valid, rejected };
+}
+
+const DNS1123_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+const DNS1123_SUBDOMAIN_FMT = `${DNS1123_LABEL}(\\.${DNS1123_LABEL})*`;
+const DNS1123_SUBDOMAIN = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
+
+/**
+ * The API server's refusal of an Application named `name` (apimachinery ValidateObjectMetaAccessor with
+ * NameIsDNSSubdomain: "Required value" for an empty name, else one field error per IsDNS1123Subdomain message,
+ * aggregated as errors.NewInvalid prints them), or undefined for a valid name. The controller's create fails
+ * for that Application alone.
+ */
+function applicationNameError(name: string): string | undefined {
+  const head = `Application.argoproj.io ${quoteGo(name)} is invalid: `;
+  if (name === '') return `${head}metadata.name: Required value: name or generateName is required`;
+  const messages: string[] = [];
+  if (name.length > 253) messages.push('must be no more than 253 characters');
+  if (!DNS1123_SUBDOMAIN.test(name)) {
+    messages.push('a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an '
+      + `alphanumeric character (e.g. 'example.com', regex used for validation is '${DNS1123_SUBDOMAIN_FMT}')`);
+  }
+  if (messages.length === 0) return undefined;
+  const errors = messages.map(m => `metadata.name: Invalid value: ${quoteGo(name)}: ${m}`);
+  return head + (errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`);
 }
 
 /**

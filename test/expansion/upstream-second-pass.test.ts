@@ -424,3 +424,26 @@ describe('fmt %#v of JSON parameters (go/src/fmt/print.go printValue with sharpV
     expect(result.applications[0].metadata.annotations.l).toBe('map[string]string{"argocd.argoproj.io/secret-type":"cluster", "env":"a"}');
   });
 });
+
+describe('createOrUpdateInCluster: the API server refuses an invalid Application name (apimachinery ValidateObjectMetaAccessor, NameIsDNSSubdomain)', () => {
+  const rejected = (name: string) => expandApplicationSet(appSet({
+    generators: [{ list: { elements: [{ n: name }] } }],
+    template: { metadata: { name: '{{n}}' }, spec: spec0 },
+  }), { clusters: [] }).rejected.map(r => r.reason);
+  const rfc1123 = 'a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric '
+    + 'character (e.g. \'example.com\', regex used for validation is \'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\')';
+
+  test('an empty name is "Required value"', () => {
+    expect(rejected('')).toEqual(['Application.argoproj.io "" is invalid: metadata.name: Required value: name or generateName is required']);
+  });
+
+  test('a name that is no DNS-1123 subdomain: validation.RegexError\'s whole message', () => {
+    expect(rejected('A_b')).toEqual([`Application.argoproj.io "A_b" is invalid: metadata.name: Invalid value: "A_b": ${rfc1123}`]);
+  });
+
+  test('too long and invalid: two field errors, aggregated in brackets', () => {
+    const name = `${'a'.repeat(253)}-`;
+    expect(rejected(name)).toEqual([`Application.argoproj.io "${name}" is invalid: [metadata.name: Invalid value: "${name}": must be no more than 253 characters, `
+      + `metadata.name: Invalid value: "${name}": ${rfc1123}]`]);
+  });
+});
