@@ -142,6 +142,39 @@ function specShapeError(spec: any): string | undefined {
   for (const g of spec.generators ?? []) {
     const elements = (g as any)?.list?.elements;
     if (elements != null && !Array.isArray(elements)) return `json: cannot unmarshal ${kind(elements)} into Go struct field ListGenerator.spec.generators.list.elements of type []v1.JSON`;
+    const error = valuesShapeError(g, 'spec.generators', kind);
+    if (error) return error;
+    // a matrix's or merge's children are typed in the same decoding (ApplicationSetNestedGenerator)
+    for (const combinator of ['matrix', 'merge']) {
+      const children = (g as any)?.[combinator]?.generators;
+      for (const child of Array.isArray(children) ? children : []) {
+        const childError = valuesShapeError(child, `spec.generators.${combinator}.generators`, kind);
+        if (childError) return childError;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The Go types of the generators whose `values` is a map[string]string (applicationset_types.go). */
+const VALUES_TYPES: Record<string, string> = {
+  clusters: 'ClusterGenerator',
+  git: 'GitGenerator',
+  scmProvider: 'SCMProviderGenerator',
+  clusterDecisionResource: 'DuckTypeGenerator',
+  pullRequest: 'PullRequestGenerator',
+  plugin: 'PluginGenerator',
+};
+
+/** encoding/json's error for a generator `values` that is not a map of strings (a YAML `replicas: 3`, say). */
+function valuesShapeError(generator: any, path: string, kind: (v: unknown) => string): string | undefined {
+  if (!isMap(generator)) return undefined;
+  for (const [key, type] of Object.entries(VALUES_TYPES)) {
+    const values = isMap(generator[key]) ? generator[key].values : undefined;
+    if (values == null) continue;
+    const field = `Go struct field ${type}.${path}.${key}.values of type`;
+    if (!isMap(values)) return `json: cannot unmarshal ${kind(values)} into ${field} map[string]string`;
+    for (const v of Object.values(values)) if (v != null && typeof v !== 'string') return `json: cannot unmarshal ${kind(v)} into ${field} string`;
   }
   return undefined;
 }

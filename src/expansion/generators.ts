@@ -223,7 +223,8 @@ export function appendValues(params: Params, values: Record<string, string> | un
   for (const key of Object.keys(values).sort()) {
     let value: string;
     try {
-      value = renderString(String(values[key]), params, ctx.goTemplate, ctx.missingKey);
+      // a null decodes into a map[string]string as ""
+      value = renderString(values[key] == null ? '' : String(values[key]), params, ctx.goTemplate, ctx.missingKey);
     } catch (e) {
       if (e instanceof TemplateError) {
         throw new TemplateError(`${context}failed to replace templated string: failed to replace templated string with rendered values: ${e.message}`);

@@ -447,3 +447,20 @@ describe('createOrUpdateInCluster: the API server refuses an invalid Application
       + `metadata.name: Invalid value: "${name}": ${rfc1123}]`]);
   });
 });
+
+describe('generator values are a map[string]string (applicationset_types.go), decoded by encoding/json', () => {
+  const run = (generators: any[]) => expandApplicationSet(appSet({ generators, template: { metadata: { name: '{{name}}', annotations: { v: '[{{values.v}}]' } }, spec: spec0 } }), { clusters: [] });
+
+  test.each<[string, any[], string]>([
+    ['a number', [{ clusters: { values: { v: 3 } } }], 'json: cannot unmarshal number into Go struct field ClusterGenerator.spec.generators.clusters.values of type string'],
+    ['a list instead of a map', [{ clusters: { values: ['a'] } }], 'json: cannot unmarshal array into Go struct field ClusterGenerator.spec.generators.clusters.values of type map[string]string'],
+    ['a bool in a matrix child', [{ matrix: { generators: [{ list: { elements: [{ a: 'b' }] } }, { clusters: { values: { v: true } } }] } }],
+      'json: cannot unmarshal bool into Go struct field ClusterGenerator.spec.generators.matrix.generators.clusters.values of type string'],
+  ])('%s is an error', (_name, generators, error) => {
+    expect(run(generators).error).toBe(error);
+  });
+
+  test('a null is the empty string', () => {
+    expect(run([{ clusters: { values: { v: null } } }]).applications.map(a => a.metadata.annotations.v)).toEqual(['[]']);
+  });
+});
