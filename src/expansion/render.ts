@@ -39,8 +39,8 @@ export function renderWalk(v: any, params: GoValue, goTemplate: boolean, missing
 }
 
 /**
- * `deeplyReplace` of JSON held in a Go struct's `Raw` field (an Application's helm `valuesObject`, a generator's list
- * elements, a nested matrix or merge): a failure there is wrapped as Argo CD wraps it.
+ * `deeplyReplace` of JSON held in a Go struct's `Raw` field (an Application's helm `valuesObject`, a list generator's
+ * elements): a failure there is wrapped as Argo CD wraps it.
  */
 export function renderRawJson(v: any, params: GoValue, ctx: { readonly goTemplate: boolean; readonly missingKey: MissingKey }): any {
   try {
