@@ -464,3 +464,29 @@ describe('generator values are a map[string]string (applicationset_types.go), de
     expect(run([{ clusters: { values: { v: null } } }]).applications.map(a => a.metadata.annotations.v)).toEqual(['[]']);
   });
 });
+
+describe('controllers/template/template_test.go TestMergeTemplateApplications / TestGenerateApplications', () => {
+  test('"Generate app": the generator\'s template wins where set (name), the ApplicationSet\'s fills in (namespace), labels merge', () => {
+    const result = expandApplicationSet(appSet({
+      generators: [{ list: { elements: [{ name: 'app1' }], template: { metadata: { name: 'test', labels: { foo: 'bar' } }, spec: spec0 } } }],
+      template: { metadata: { name: 'name', namespace: 'namespace', labels: { label_name: 'label_value' } }, spec: spec0 },
+    }), { clusters: [] });
+    expect(result.applications.map(a => a.metadata)).toEqual([{
+      name: 'test',
+      namespace: 'argocd', // forced to the ApplicationSet's (template.go GenerateApplications)
+      labels: { foo: 'bar', label_name: 'label_value' },
+      finalizers: ['resources-finalizer.argocd.argoproj.io'],
+    }]);
+  });
+
+  test('"Handles error from the render": the first render error fails the whole generation, other generators included', () => {
+    const result = expandApplicationSet(appSet({
+      goTemplate: true,
+      generators: [{ list: { elements: [{ name: 'app1' }, { name: 'app2' }] } }, { list: { elements: [{ name: 'ok' }] } }],
+      template: { metadata: { name: '{{ if eq .name "app2" }}{{ fail "render" }}{{ end }}{{ .name }}' }, spec: spec0 },
+    }), { clusters: [] });
+    expect(result.applications).toEqual([]);
+    expect(result.error).toBe('failed to execute go template {{ if eq .name "app2" }}{{ fail "render" }}{{ end }}{{ .name }}: '
+      + 'template: base:1:27: executing "base" at <fail "render">: error calling fail: render');
+  });
+});
