@@ -254,6 +254,39 @@ export function encodeTyped(v: Typed, t: GoType): unknown {
 export interface Renderer {
   string(text: string): string;
   value(v: unknown): unknown;
+  /**
+   * A runtime.RawExtension's JSON (Argo CD wraps a failure there in "failed to deeply replace JSON field contents").
+   * @default - as `value`
+   */
+  raw?(v: unknown): unknown;
+}
+
+/**
+ * Argo CD's `deeplyReplace` over a typed value as `decodeTyped` returns it: a fresh copy with every string and map
+ * key rendered, struct fields in the Go struct's order, each map entry's value before its key, so that the first
+ * failing string is the one the controller reports; RawExtension JSON through `r.raw`.
+ */
+export function renderTyped(v: Typed, t: GoType, r: Renderer): Typed {
+  if (v === undefined) return undefined;
+  if (typeof t === 'string') {
+    if (t === 'raw') return r.raw ? r.raw(v) : r.value(v);
+    return typeof v === 'string' ? r.string(v) : v;
+  }
+  if ('ptr' in t) return renderTyped(v, t.ptr, r);
+  if ('slice' in t) return (v as unknown[]).map(e => renderTyped(e, t.slice, r));
+  const o = v as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  if ('map' in t) {
+    for (const k of Object.keys(o)) {
+      const value = renderTyped(o[k], t.map, r);
+      define(out, r.string(k), value);
+    }
+    return out;
+  }
+  for (const field of STRUCTS[t.struct]) {
+    if (o[field.json] !== undefined) define(out, field.json, renderTyped(o[field.json], field.type, r));
+  }
+  return out;
 }
 
 /**

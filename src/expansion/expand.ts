@@ -1,12 +1,11 @@
-import { APPLICATION, decodeTyped, encodeRendered, encodeTyped, GoJsonTypeError, Renderer, STRUCTS } from './application-type';
+import { APPLICATION, decodeTyped, encodeRendered, encodeTyped, GoJsonTypeError, Renderer, renderTyped, STRUCTS } from './application-type';
 import { ClusterSecret, IN_CLUSTER_NAME, IN_CLUSTER_SERVER, KnownClusterIndex, knownClusterIndex } from './cluster-secrets';
 import { ExpansionContext, OfflineUnsupportedError, transform } from './generators';
 import { parseGoYaml } from './go-yaml';
 import { isMap, missingKeyOption, missingStringKeys, TemplateError } from './gotemplate';
 import { JsonSyntaxError, marshal, unmarshal } from './gotemplate/json';
-import { renderString, renderValue, renderWalk } from './render';
+import { renderRawJson, renderString, renderWalk } from './render';
 import { StrategicMergeError, strategicMerge } from './strategic-merge';
-import { dns1123SubdomainErrors } from '../private/names';
 import { compareCodeUnits } from '../private/util';
 import { InputError } from '../private/yaml-input';
 
@@ -21,7 +20,7 @@ export interface ExpansionOptions {
   readonly clusters: readonly ClusterSecret[];
   /**
    * The AppProjects that exist, by name. Applications of another project are rejected, as Argo CD does.
-   * @default - projects are not checked
+   * @default - projects are not checked (but an empty project name, which no AppProject can have, is rejected)
    */
   readonly projects?: ReadonlySet<string>;
   /** @default true */
@@ -143,6 +142,39 @@ function specShapeError(spec: any): string | undefined {
   for (const g of spec.generators ?? []) {
     const elements = (g as any)?.list?.elements;
     if (elements != null && !Array.isArray(elements)) return `json: cannot unmarshal ${kind(elements)} into Go struct field ListGenerator.spec.generators.list.elements of type []v1.JSON`;
+    const error = valuesShapeError(g, 'spec.generators', kind);
+    if (error) return error;
+    // a matrix's or merge's children are typed in the same decoding (ApplicationSetNestedGenerator)
+    for (const combinator of ['matrix', 'merge']) {
+      const children = (g as any)?.[combinator]?.generators;
+      for (const child of Array.isArray(children) ? children : []) {
+        const childError = valuesShapeError(child, `spec.generators.${combinator}.generators`, kind);
+        if (childError) return childError;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** The Go types of the generators whose `values` is a map[string]string (applicationset_types.go). */
+const VALUES_TYPES: Record<string, string> = {
+  clusters: 'ClusterGenerator',
+  git: 'GitGenerator',
+  scmProvider: 'SCMProviderGenerator',
+  clusterDecisionResource: 'DuckTypeGenerator',
+  pullRequest: 'PullRequestGenerator',
+  plugin: 'PluginGenerator',
+};
+
+/** encoding/json's error for a generator `values` that is not a map of strings (a YAML `replicas: 3`, say). */
+function valuesShapeError(generator: any, path: string, kind: (v: unknown) => string): string | undefined {
+  if (!isMap(generator)) return undefined;
+  for (const [key, type] of Object.entries(VALUES_TYPES)) {
+    const values = isMap(generator[key]) ? generator[key].values : undefined;
+    if (values == null) continue;
+    const field = `Go struct field ${type}.${path}.${key}.values of type`;
+    if (!isMap(values)) return `json: cannot unmarshal ${kind(values)} into ${field} map[string]string`;
+    for (const v of Object.values(values)) if (v != null && typeof v !== 'string') return `json: cannot unmarshal ${kind(v)} into ${field} string`;
   }
   return undefined;
 }
@@ -177,7 +209,11 @@ export function renderDecodedApplication(
   if (isMap(params) && Object.keys(params).length === 0) {
     app = structuredClone(app);
   } else {
-    app = renderValue(app, params, ctx.goTemplate, ctx.missingKey);
+    app = renderTyped(app, APPLICATION, {
+      string: text => renderString(text, params, ctx.goTemplate, ctx.missingKey),
+      value: v => renderWalk(v, params, ctx.goTemplate, ctx.missingKey),
+      raw: v => renderRawJson(v, params, ctx),
+    }) as Record<string, any>;
     app.metadata ??= {};
     if (spec.syncPolicy?.preserveResourcesOnDeletion !== true && !(app.metadata.finalizers?.length)) {
       app.metadata.finalizers = [RESOURCES_FINALIZER];
@@ -319,7 +355,8 @@ function validateGenerated(appSetName: string, apps: any[], options: ExpansionOp
       continue;
     }
     const project = app.spec?.project;
-    if (options.projects && !options.projects.has(project)) {
+    // An AppProject named "" cannot exist: the controller's Get of it is NotFound even when projects are not known.
+    if (options.projects ? !options.projects.has(project) : project === '' || project === undefined) {
       rejected.push({ name: appName, reason: `application references project ${project} which does not exist` });
       continue;
     }
@@ -328,14 +365,38 @@ function validateGenerated(appSetName: string, apps: any[], options: ExpansionOp
       rejected.push({ name: appName, reason: `application destination spec is invalid: ${destinationError}` });
       continue;
     }
-    const nameErrors = dns1123SubdomainErrors(appName);
-    if (nameErrors.length) {
-      rejected.push({ name: appName, reason: `Application.argoproj.io "${appName}" is invalid: metadata.name: Invalid value: "${appName}": ${nameErrors.join('; ')}` });
+    const nameError = applicationNameError(appName);
+    if (nameError) {
+      rejected.push({ name: appName, reason: nameError });
       continue;
     }
     valid.push(app);
   }
   return { valid, rejected };
+}
+
+const DNS1123_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+const DNS1123_SUBDOMAIN_FMT = `${DNS1123_LABEL}(\\.${DNS1123_LABEL})*`;
+const DNS1123_SUBDOMAIN = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
+
+/**
+ * The API server's refusal of an Application named `name` (apimachinery ValidateObjectMetaAccessor with
+ * NameIsDNSSubdomain: "Required value" for an empty name, else one field error per IsDNS1123Subdomain message,
+ * aggregated as errors.NewInvalid prints them), or undefined for a valid name. The controller's create fails
+ * for that Application alone.
+ */
+function applicationNameError(name: string): string | undefined {
+  const head = `Application.argoproj.io ${quoteGo(name)} is invalid: `;
+  if (name === '') return `${head}metadata.name: Required value: name or generateName is required`;
+  const messages: string[] = [];
+  if (name.length > 253) messages.push('must be no more than 253 characters');
+  if (!DNS1123_SUBDOMAIN.test(name)) {
+    messages.push('a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an '
+      + `alphanumeric character (e.g. 'example.com', regex used for validation is '${DNS1123_SUBDOMAIN_FMT}')`);
+  }
+  if (messages.length === 0) return undefined;
+  const errors = messages.map(m => `metadata.name: Invalid value: ${quoteGo(name)}: ${m}`);
+  return head + (errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`);
 }
 
 /**

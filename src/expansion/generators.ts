@@ -4,7 +4,7 @@ import { parseGoYamlDocument } from './go-yaml';
 import { compareStrings, fromJson, GoMap, GoValue, isMap, MissingKey, normalizeName, sprint, stringMap, TemplateError, typed } from './gotemplate';
 import { marshal } from './gotemplate/json';
 import { setKey } from './gotemplate/sprig-lists';
-import { renderString, renderValue } from './render';
+import { renderRawJson, renderString, renderValue } from './render';
 import { compileSelector, isEmptySelector } from './selector';
 import { ownValue } from '../private/util';
 import { InputError } from '../private/yaml-input';
@@ -223,7 +223,8 @@ export function appendValues(params: Params, values: Record<string, string> | un
   for (const key of Object.keys(values).sort()) {
     let value: string;
     try {
-      value = renderString(String(values[key]), params, ctx.goTemplate, ctx.missingKey);
+      // a null decodes into a map[string]string as ""
+      value = renderString(values[key] == null ? '' : String(values[key]), params, ctx.goTemplate, ctx.missingKey);
     } catch (e) {
       if (e instanceof TemplateError) {
         throw new TemplateError(`${context}failed to replace templated string: failed to replace templated string with rendered values: ${e.message}`);
@@ -413,41 +414,85 @@ export function mergeTemplates(generatorTemplate: any, base: any): any {
 /** The generator kinds whose Go type has `Values map[string]string` (utils.go getFilteredGeneratorTypes). */
 const VALUES_GENERATORS: ReadonlySet<string> = new Set(['clusters', 'git', 'scmProvider', 'clusterDecisionResource', 'pullRequest', 'plugin']);
 
+/** ApplicationSetGenerator's fields in Go struct order (the order `deeplyReplace` renders them in). */
+const GENERATOR_FIELDS = ['list', 'clusters', 'git', 'scmProvider', 'clusterDecisionResource', 'pullRequest', 'matrix', 'merge', 'selector', 'plugin'] as const;
+
 /**
- * Renders the parent's params into every string of a child generator (matrix), as RenderGeneratorParams does.
- * The `values` of a generator whose Go type has them are pre-resolved entry by entry, keys untouched (Argo CD ≥
- * 3.5.0, #27830); in Go-template mode with `missingkey=error`, and an entry whose error is a missing key ("map has
- * no entry for key", "can't evaluate field") stays a template, rendered later against the child's own params, so
- * `{{.name}}` still works. Any other error fails: `failed to pre-resolve Values key "k": …`.
+ * Renders the parent's params into every string of a child generator (matrix), as RenderGeneratorParams does over
+ * the Go types: fields in struct order (fields the type lacks are not rendered), list elements as JSON (a failure
+ * there is "failed to deeply replace JSON field contents"), a nested matrix or merge through its children (which
+ * have no matrix or merge of their own). The `values` of a generator whose Go type has them are pre-resolved
+ * entry by entry, keys untouched (Argo CD ≥ 3.5.0, #27830), at any depth; in Go-template mode with
+ * `missingkey=error`, and an entry whose error is a missing key ("map has no entry for key", "can't evaluate
+ * field") stays a template, rendered later against the child's own params, so `{{.name}}` still works. Any other
+ * error fails: `failed to pre-resolve Values key "k": …`.
  */
 function interpolateGenerator(generator: any, params: Params, ctx: ExpansionContext): any {
   try {
-    const out: any = {};
-    for (const [key, value] of Object.entries<any>(generator)) {
-      if (!VALUES_GENERATORS.has(key) || !isMap(value) || !isMap(value.values)) {
-        out[key] = renderValue(value, params, ctx.goTemplate, ctx.missingKey);
-        continue;
-      }
-      const { values, ...rest } = value;
-      const resolved: Record<string, any> = {};
-      // Go ranges over the map in random order; the first failing key in code-unit order is reported.
-      for (const k of Object.keys(values).sort(compareStrings)) {
-        const v = values[k];
-        try {
-          setKey(resolved, k, typeof v === 'string' ? renderString(v, params, ctx.goTemplate, ctx.goTemplate ? 'error' : ctx.missingKey) : v);
-        } catch (e) {
-          if (!(e instanceof TemplateError)) throw e;
-          if (/map has no entry for key|can't evaluate field/.test(e.message)) { setKey(resolved, k, v); continue; }
-          throw new TemplateError(`failed to pre-resolve Values key ${JSON.stringify(k)}: ${e.message}`);
-        }
-      }
-      out[key] = { ...renderValue(rest, params, ctx.goTemplate, ctx.missingKey), values: resolved };
-    }
-    return out;
+    return interpolateFields(generator, params, ctx, false);
   } catch (e) {
     if (e instanceof TemplateError) throw new Error(`failed to replace parameters in generator: ${e.message}`);
     throw e;
   }
+}
+
+function interpolateFields(generator: any, params: Params, ctx: ExpansionContext, terminal: boolean): any {
+  if (!isMap(generator)) return renderValue(generator, params, ctx.goTemplate, ctx.missingKey);
+  const out: any = {};
+  for (const key of GENERATOR_FIELDS) {
+    const value = generator[key];
+    if (value == null || terminal && (key === 'matrix' || key === 'merge')) continue;
+    out[key] = interpolateField(key, value, params, ctx);
+  }
+  return out;
+}
+
+/** The JSON fields of the generator types expanded offline, in Go struct order (applicationset_types.go). */
+const GENERATOR_TYPE_FIELDS: Record<string, readonly string[]> = {
+  list: ['elements', 'template', 'elementsYaml'],
+  clusters: ['selector', 'template', 'values', 'flatList'],
+  git: ['repoURL', 'directories', 'files', 'revision', 'requeueAfterSeconds', 'template', 'pathParamPrefix', 'values'],
+  matrix: ['generators', 'template'],
+  merge: ['generators', 'mergeKeys', 'template'],
+};
+
+function interpolateField(key: typeof GENERATOR_FIELDS[number], value: any, params: Params, ctx: ExpansionContext): any {
+  const render = (v: any) => renderValue(v, params, ctx.goTemplate, ctx.missingKey);
+  if (!isMap(value)) return render(value);
+  const fields = GENERATOR_TYPE_FIELDS[key];
+  if (!fields) {
+    // a generator that needs a live service: rendered whole (its expansion is refused anyway)
+    if (!VALUES_GENERATORS.has(key) || !isMap(value.values)) return render(value);
+    const { values, ...rest } = value;
+    return { ...render(rest), values: preResolveValues(values, params, ctx) };
+  }
+  const out: any = {};
+  for (const field of fields) {
+    const v = value[field];
+    if (v === undefined) continue;
+    if (key === 'list' && field === 'elements' && Array.isArray(v)) out[field] = v.map(e => renderRawJson(e, params, ctx));
+    else if ((key === 'matrix' || key === 'merge') && field === 'generators' && Array.isArray(v)) out[field] = v.map(c => interpolateFields(c, params, ctx, true));
+    else if (field === 'values' && VALUES_GENERATORS.has(key) && isMap(v)) out[field] = preResolveValues(v, params, ctx);
+    else out[field] = render(v);
+  }
+  return out;
+}
+
+/** A generator's `values` map[string]string, pre-resolved against the parent's params (utils.go RenderGeneratorParams). */
+function preResolveValues(values: Record<string, any>, params: Params, ctx: ExpansionContext): Record<string, any> {
+  const resolved: Record<string, any> = {};
+  // Go ranges over the map in random order; the first failing key in code-unit order is reported.
+  for (const k of Object.keys(values).sort(compareStrings)) {
+    const v = values[k];
+    try {
+      setKey(resolved, k, typeof v === 'string' ? renderString(v, params, ctx.goTemplate, ctx.goTemplate ? 'error' : ctx.missingKey) : v);
+    } catch (e) {
+      if (!(e instanceof TemplateError)) throw e;
+      if (/map has no entry for key|can't evaluate field/.test(e.message)) { setKey(resolved, k, v); continue; }
+      throw new TemplateError(`failed to pre-resolve Values key ${JSON.stringify(k)}: ${e.message}`);
+    }
+  }
+  return resolved;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { GoValue, isMap, MissingKey, renderFastTemplate, renderGoTemplate } from './gotemplate';
+import { GoValue, isMap, MissingKey, renderFastTemplate, renderGoTemplate, TemplateError } from './gotemplate';
 
 /** Renders one string in the ApplicationSet's template mode (Argo CD's `Render.Replace`). */
 export function renderString(text: string, params: GoValue, goTemplate: boolean, missingKey: MissingKey): string {
@@ -36,6 +36,19 @@ export function renderWalk(v: any, params: GoValue, goTemplate: boolean, missing
     return out;
   }
   return v;
+}
+
+/**
+ * `deeplyReplace` of JSON held in a Go struct's `Raw` field (an Application's helm `valuesObject`, a list generator's
+ * elements): a failure there is wrapped as Argo CD wraps it.
+ */
+export function renderRawJson(v: any, params: GoValue, ctx: { readonly goTemplate: boolean; readonly missingKey: MissingKey }): any {
+  try {
+    return renderWalk(v, params, ctx.goTemplate, ctx.missingKey);
+  } catch (e) {
+    if (e instanceof TemplateError) throw new TemplateError(`failed to deeply replace JSON field contents: ${e.message}`);
+    throw e;
+  }
 }
 
 /** Sets `o[k]`, as an own property even for `__proto__`. */

@@ -316,7 +316,9 @@ class Printer {
     if (typeof v === 'string') {this.fmtString(v, verb);} else if (typeof v === 'number') {this.fmtFloat(v, verb);} else if (typeof v === 'bigint') {this.fmtInt(v, v, true, verb);} else if (typeof v === 'boolean') {this.fmtBool(v, verb);} else if (v === null || v === NO_VALUE) {this.printArg(v, verb, depth + 1);} else if (v instanceof GoInt) {this.fmtInt(v, v.value, !v.unsigned, verb);} else if (isGoObject(v)) {
       if (!this.erroring && (verb === 'v' || verb === 's' || verb === 'x' || verb === 'X' || verb === 'q')) this.fmtString(v.format(), verb);
       else this.badVerb(verb, v);
-    } else if (v instanceof Uint8Array) {this.fmtBytes(v, verb);} else if (Array.isArray(v)) {
+    } else if (v instanceof Uint8Array) {this.fmtBytes(v, verb);} else if (this.f.sharpV && (Array.isArray(v) || isMap(v))) {
+      this.printGoSyntax(v, depth);
+    } else if (Array.isArray(v)) {
       this.buf += '[';
       v.forEach((e, i) => { if (i > 0) this.buf += ' '; this.printArg(e, verb, depth + 1); });
       this.buf += ']';
@@ -330,6 +332,29 @@ class Printer {
       });
       this.buf += ']';
     }
+  }
+
+  /**
+   * `%#v` of a slice or map: its type, then the elements in braces separated by ", " (map keys sorted, `k:v`);
+   * a nil inside an interface{} container prints as `interface {}(nil)` (print.go printValue).
+   */
+  private printGoSyntax(v: GoValue[] | Record<string, GoValue>, depth: number): void {
+    const elem = (e: GoValue) => {
+      if (e === null || e === NO_VALUE) this.buf += 'interface {}(nil)';
+      else this.printArg(e, 'v', depth + 1);
+    };
+    this.buf += `${typeName(v)}{`;
+    if (Array.isArray(v)) {
+      v.forEach((e, i) => { if (i > 0) this.buf += ', '; elem(e); });
+    } else {
+      sortedKeys(v).forEach((k, i) => {
+        if (i > 0) this.buf += ', ';
+        this.printArg(k, 'v', depth + 1);
+        this.buf += ':';
+        elem(v[k]);
+      });
+    }
+    this.buf += '}';
   }
 
   // ---- doPrintf --------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
 import { sprint } from './fmt';
 import { floatToInt64, FunctionError, fn, int64, parseGoFloat, TemplateFunction, toFloat64, toInt64 } from './functions';
 import { checkListLength } from './limits';
-import { compileConstraint, parseLooseVersion, Version } from './semver-constraint';
+import { compileConstraint, newVersion, Version } from './semver-constraint';
 import { GO_TYPES, GoInt, GoObject, GoValue, NO_VALUE } from './values';
 
 const I64_MIN = -(2n ** 63n);
@@ -174,6 +174,15 @@ function versionString(v: Version): string {
   return `${v.major}.${v.minor}.${v.patch}${v.pre.length ? '-' + v.pre.join('.') : ''}${v.metadata ? '+' + v.metadata : ''}`;
 }
 
+/** semver.NewVersion, its error as the function's error. */
+function semverVersion(s: string): Version {
+  try {
+    return newVersion(s);
+  } catch (e) {
+    throw new FunctionError((e as Error).message);
+  }
+}
+
 function semverCompare(constraint: string, version: string): boolean {
   let check;
   try {
@@ -181,9 +190,7 @@ function semverCompare(constraint: string, version: string): boolean {
   } catch (e) {
     throw new FunctionError((e as Error).message);
   }
-  const v = parseLooseVersion(version);
-  if (!v) throw new FunctionError('Invalid Semantic Version');
-  return check(v);
+  return check(semverVersion(version));
 }
 
 export const SPRIG_NUMBER_FUNCTIONS: [string, TemplateFunction][] = [
@@ -215,9 +222,7 @@ export const SPRIG_NUMBER_FUNCTIONS: [string, TemplateFunction][] = [
   ['floor', fn('a', (a: GoValue) => Math.floor(toFloat64(a)))],
   ['round', fn('ai', round, 'f')],
   ['semver', fn('s', (s: string) => {
-    const v = parseLooseVersion(s);
-    if (!v) throw new FunctionError('Invalid Semantic Version');
-    return new SemverVersion(v, s);
+    return new SemverVersion(semverVersion(s), s);
   })],
   ['semverCompare', fn('ss', semverCompare)],
 ];
