@@ -12,6 +12,11 @@ export interface DeployedObject {
   readonly kind: string;
   readonly name: string;
   readonly namespaced: boolean;
+  /**
+   * Its own `metadata.namespace` ('' when it has none: Argo CD then puts it into the Application's destination
+   * namespace); undefined where a kustomization builds it (its namespace transformers may change it).
+   */
+  readonly namespace?: string;
   /** The tree file it comes from. */
   readonly path: string;
   /** group, kind, name and scope in one string: the same for the same object in many clusters' directories. */
@@ -134,7 +139,7 @@ export class TreeObjects {
       if (entries) {
         for (const e of entries) {
           const o = this.objectOf(e);
-          if (o) out.push(o);
+          if (o) out.push({ ...o, namespace: undefined });
         }
       } else if (this.byDir.has(target)) {
         pushAll(out, this.kustomize(target, depth + 1, seen));
@@ -143,7 +148,7 @@ export class TreeObjects {
     for (const [kind, list] of [['ConfigMap', k.configMapGenerator], ['Secret', k.secretGenerator]] as const) {
       for (const g of arrayOf(list)) {
         const name = String(g?.name ?? '');
-        out.push({ group: '', kind, name, namespaced: true, path: file.path, key: `\n${kind}\n${name}\ntrue` });
+        out.push({ group: '', kind, name, namespaced: true, namespace: undefined, path: file.path, key: `\n${kind}\n${name}\ntrue` });
       }
     }
     seen.delete(dir);
@@ -176,7 +181,8 @@ export class TreeObjects {
       const crd = this.crdScopes.get(`${group}/${o.kind}`);
       const namespaced = crd ?? !isClusterScoped(o.apiVersion, o.kind);
       const name = String(o.metadata?.name ?? '');
-      summary = { group, kind: o.kind, name, namespaced, path: e.path, key: `${group}\n${o.kind}\n${name}\n${namespaced}` };
+      const namespace = typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : '';
+      summary = { group, kind: o.kind, name, namespaced, namespace, path: e.path, key: `${group}\n${o.kind}\n${name}\n${namespaced}` };
     }
     this.summaries.set(o, summary);
     if (summary === null) return undefined;

@@ -136,20 +136,32 @@ const MAX_LISTED = 5;
 
 /**
  * The AppProject check of the objects an Application deploys from a path of the fleet's own tree (a git
- * directory generator over `clusters/*`, a hand-written Application on `addons/`): every object's group, kind
- * and name must be permitted by the project's resource lists, as Argo CD checks before it syncs
- * (`AppProject.IsGroupKindNamePermitted`); otherwise Argo CD refuses to sync the Application.
+ * directory generator over `clusters/*`, a hand-written Application on `addons/`), as Argo CD checks each object
+ * before it syncs (controller/sync.go `validateSyncPermissions`): its group, kind and name must be permitted by the
+ * project's resource lists (`AppProject.IsGroupKindNamePermitted`), and a namespaced object's namespace (its own,
+ * or the destination namespace when it has none: `DeduplicateTargetObjects`) must be a destination the project
+ * permits on the Application's cluster (`IsDestinationPermitted`). Otherwise Argo CD refuses to sync the
+ * Application. Objects a kustomization builds are judged by kind only (its namespace transformers may move them).
  */
 function kindChecker(model: FleetModel, plan: FleetPlan): (app: any) => string | undefined {
   const objects = new TreeObjects(model.entries);
   const permittedBy = new Map<any, Map<string, boolean>>(); // project → object key → permitted
   const local = new Map<string, boolean>();
+  const clusterByName = new Map(plan.clusters.map(c => [c.name, c]));
+  const clusterByServer = new Map(plan.clusters.map(c => [c.server.replace(/\/$/, ''), c]));
+  const matchers = new Map<any, (dst: Destination) => boolean>(); // project → destination matcher
   return app => {
     const project = plan.projects.get(app.spec?.project);
     if (!project) return undefined; // unknown here (the built-in default, or defined outside the tree)
     let permitted = permittedBy.get(project);
     if (!permitted) permittedBy.set(project, permitted = new Map());
+    let matches = matchers.get(project);
+    if (!matches) matchers.set(project, matches = destinationMatcher(project.spec?.destinations ?? []));
+    const dst = app.spec?.destination ?? {};
+    const cluster = dst.name ? clusterByName.get(dst.name) : dst.server ? clusterByServer.get(String(dst.server).replace(/\/$/, '')) : undefined;
+    const namespaces = new Map<string, boolean>(); // namespace → permitted on this Application's cluster
     const refused: DeployedObject[] = [];
+    const outside: Array<{ object: DeployedObject; namespace: string }> = [];
     for (const s of app.spec?.sources ?? [app.spec?.source]) {
       if (typeof s?.path !== 'string' || typeof s.repoURL !== 'string') continue;
       if (!local.has(s.repoURL)) local.set(s.repoURL, model.repoUrls.has(normalizeGitUrl(s.repoURL)));
@@ -160,14 +172,33 @@ function kindChecker(model: FleetModel, plan: FleetPlan): (app: any) => string |
           ok = isResourcePermitted(project.spec ?? {}, o.group, o.kind, o.name, o.namespaced);
           permitted.set(o.key, ok);
         }
-        if (!ok) refused.push(o);
+        if (!ok) {
+          refused.push(o);
+          continue;
+        }
+        // The namespace check needs the cluster (a destination outside the registry is reported by projectChecker).
+        if (!o.namespaced || o.namespace === undefined || cluster === undefined) continue;
+        const namespace = o.namespace || String(dst.namespace ?? '');
+        let inProject = namespaces.get(namespace);
+        if (inProject === undefined) namespaces.set(namespace, inProject = matches({ name: cluster.name, server: cluster.server, namespace }));
+        if (!inProject) outside.push({ object: o, namespace });
       }
     }
-    if (refused.length === 0) return undefined;
-    const listed = refused.slice(0, MAX_LISTED).map(o => `${o.namespaced ? 'namespaced' : 'cluster-scoped'} ${o.kind} '${o.name}' (group '${o.group}', ${o.path})`);
-    const more = refused.length > MAX_LISTED ? ` and ${refused.length - MAX_LISTED} more` : '';
-    return `AppProject '${project.metadata?.name}' does not permit ${listed.join(', ')}${more}, which it deploys from the tree; Argo CD would refuse to sync it. `
-      + 'Allow the kinds in the project\'s resource lists, or deploy them with another project';
+    const problems: string[] = [];
+    const more = (n: number) => (n > MAX_LISTED ? ` and ${n - MAX_LISTED} more` : '');
+    if (refused.length > 0) {
+      const listed = refused.slice(0, MAX_LISTED).map(o => `${o.namespaced ? 'namespaced' : 'cluster-scoped'} ${o.kind} '${o.name}' (group '${o.group}', ${o.path})`);
+      problems.push(`AppProject '${project.metadata?.name}' does not permit ${listed.join(', ')}${more(refused.length)}, which it deploys from the tree; Argo CD would refuse to sync it. `
+        + 'Allow the kinds in the project\'s resource lists, or deploy them with another project');
+    }
+    if (outside.length > 0) {
+      const listed = outside.slice(0, MAX_LISTED).map(({ object: o, namespace }) => `${o.kind} '${o.name}' in namespace '${namespace}' (${o.path})`);
+      const names = [...new Set(outside.map(x => x.namespace))];
+      problems.push(`AppProject '${project.metadata?.name}' does not permit namespace ${names.map(n => `'${n}'`).join(', ')} on cluster '${cluster!.name}' for ${listed.join(', ')}`
+        + `${more(outside.length)}, which it deploys from the tree; Argo CD would refuse to sync it ("namespace ${names[0]} is not permitted in project '${project.metadata?.name}'"). `
+        + 'Add the destinations to the project, or move the objects');
+    }
+    return problems.length ? problems.join('; ') : undefined;
   };
 }
 

@@ -16,6 +16,7 @@ import { Duration } from 'cdk8s';
 import { goDuration } from './duration';
 import { show } from './errors';
 import { compileGoRegExp } from './go-regexp';
+import { quote } from './go-strconv';
 import { annotationMapErrors, dns1123SubdomainErrors, labelMapErrors } from './names';
 import { sortedMap } from './util';
 import type {
@@ -240,7 +241,7 @@ export function webhookProblems(spec: any): SpecProblem[] {
       for (const t of template.templateFrom ?? []) {
         const tgt = t.target ?? '';
         if (tgt === '' || equalFold(tgt, 'Data') || equalFold(tgt, 'Annotations') || equalFold(tgt, 'Labels')) continue;
-        problems.push({ prop: 'template.templateFrom', value: tgt, message: `templateFrom target=${goQuote(tgt)} is not allowed when targeting a Secret, must be one of "Data", "Annotations" or "Labels"` });
+        problems.push({ prop: 'template.templateFrom', value: tgt, message: `templateFrom target=${quote(tgt)} is not allowed when targeting a Secret, must be one of "Data", "Annotations" or "Labels"` });
       }
     }
   }
@@ -289,10 +290,6 @@ function equalFold(a: unknown, b: string): boolean {
   return true;
 }
 
-/** Go's `%q` of a string (what the webhook's messages print). */
-function goQuote(s: string): string {
-  return JSON.stringify(s);
-}
 
 function nonEmpty<T extends object>(v: T | undefined): T | undefined {
   return v && Object.keys(v).length ? v : undefined;

@@ -146,7 +146,7 @@ describe('the kinds an Application deploys from the fleet\'s own tree are checke
       },
       waivedProofs: options.waive ? [{ proof: FleetProof.PROJECT_PERMITS, reason: 'the project is widened in the next PR' }] : undefined,
     });
-    return { app, fleet, dev, project };
+    return { app, fleet, dev, project, addons };
   }
 
   test('a cluster-scoped kind the project does not allow fails synth, naming the ApplicationSet, the Application, the kind and the file', () => {
@@ -180,6 +180,28 @@ describe('the kinds an Application deploys from the fleet\'s own tree are checke
     new Application(fleet, 'addons-by-hand', { destination: cluster, destinationNamespace: 'addons', project, source: ApplicationSource.directory({ path: 'clusters/dev-1', recurse: true }) });
     // WHEN / THEN
     expect(() => app.synthTree()).toThrow("[platform/addons-by-hand] Application 'addons-by-hand': AppProject 'team' does not permit cluster-scoped ClusterRole 'addons-reader'");
+  });
+
+  test("a namespaced object in a namespace the project does not permit on the cluster fails synth, in Argo CD's words", () => {
+    // GIVEN the team project permits dev-1/addons only, and an add-on ConfigMap names namespace kube-system
+    // (argo-cd v3.5.1 controller/sync.go validateSyncPermissions: "namespace %v is not permitted in project '%s'")
+    const { app, addons } = addonsFleet({ project: { clusterResourceAllowList: [{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }] } });
+    new kplus.ConfigMap(addons, 'elsewhere', { metadata: { name: 'addons-elsewhere', namespace: 'kube-system' }, data: { a: 'b' } });
+    // WHEN / THEN: the ConfigMap without a namespace (in the destination namespace, addons) is not listed
+    expect(() => app.synthTree()).toThrow("[platform/addons] ApplicationSet 'addons': Application 'addons-addons': AppProject 'team' does not permit namespace 'kube-system' on "
+      + "cluster 'dev-1' for ConfigMap 'addons-elsewhere' in namespace 'kube-system' (clusters/dev-1/addons/ConfigMap.kube-system.addons-elsewhere.yaml), which it deploys "
+      + "from the tree; Argo CD would refuse to sync it (\"namespace kube-system is not permitted in project 'team'\"). Add the destinations to the project, or move the "
+      + 'objects [project-permits]');
+  });
+
+  test('the namespace is judged on the Application\'s cluster: a project that permits it there passes', () => {
+    // GIVEN the project also permits dev-1/kube-system
+    const { app, dev, project, addons } = addonsFleet({ project: { clusterResourceAllowList: [{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }] } });
+    new kplus.ConfigMap(addons, 'elsewhere', { metadata: { name: 'addons-elsewhere', namespace: 'kube-system' }, data: { a: 'b' } });
+    // WHEN the destination is added
+    project.addDestination(ProjectDestination.cluster(dev, 'kube-system'));
+    // THEN
+    expect(() => app.synthTree()).not.toThrow();
   });
 
   test('cdk8s-fleet validate runs the same check on a tree on disk', () => {

@@ -5,7 +5,7 @@
  * prints `%!d(float64=3)`, exactly as in Argo CD.
  */
 import { formatFloat } from './float';
-import { canBackquote, isPrint, quote, quoteRune } from './strconv';
+import { canBackquote, isPrint, quote, quoteRune } from '../../private/go-strconv';
 import { GoInt, GoValue, isGoObject, isMap, NO_VALUE, sortedKeys, typeName } from './values';
 
 /** The most padding one verb may ask for (fmt's own bound on widths and precisions). */

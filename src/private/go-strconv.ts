@@ -1,5 +1,7 @@
 /**
- * Go's strconv quoting (Quote, QuoteToASCII, QuoteRune, CanBackquote), as fmt's %q and sprig's `quote` use it.
+ * Go's strconv quoting (Quote, QuoteToASCII, QuoteRune, CanBackquote), as fmt's %q and sprig's `quote` use it, and
+ * as the controllers' messages print values (`%q`): the one implementation the expansion engine, the Argo Rollouts
+ * rules and the External Secrets webhook rules share.
  */
 
 /** Go's strconv.IsPrint, approximated with Unicode categories: letters, marks, numbers, punctuation, symbols and ASCII space. */
