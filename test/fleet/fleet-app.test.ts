@@ -73,7 +73,7 @@ describe('FleetApp', () => {
     // GIVEN a valid cluster name that constructs cannot take as an id, with manifests and a Workload on it
     const outdir = tmp();
     const app = smallFleet(outdir, fleet => {
-      const c = addCluster(fleet, 'constructor', { environment: 'production' });
+      const c = addCluster(fleet, 'constructor', { environment: 'production', tier: 'ctor' });
       new k8s.KubeConfigMap(c.addManifests('web', { namespace: 'web' }), 'Config', { metadata: { name: 'web' }, data: { A: '1' } });
       // and an application named so on another cluster
       new k8s.KubeConfigMap(fleet.clusters[0].addManifests('constructor', { namespace: 'web' }), 'Config', { metadata: { name: 'c' }, data: { C: '3' } });
@@ -82,11 +82,12 @@ describe('FleetApp', () => {
         matchLabels: { environment: 'production' },
         definition: { define: scope => new k8s.KubeConfigMap(scope, 'Config', { metadata: { name: 'api' }, data: { B: '2' } }) },
       });
-      // a Workload whose application is named so, and an object whose name cdk8s generates from the path
+      // a Workload whose application is named so (on the cluster constructor only: on prod it would share the
+      // directory of the manifests application above), and an object whose name cdk8s generates from the path
       new Workload(fleet, 'ctor', {
         applicationName: 'constructor',
         namespace: 'ctor',
-        matchLabels: { environment: 'production' },
+        matchLabels: { tier: 'ctor' },
         definition: { define: scope => new k8s.KubeConfigMap(scope, 'Config', { metadata: { name: 'ctor' }, data: { D: '4' } }) },
       });
       new k8s.KubeServiceAccount(c.addManifests('accounts', { namespace: 'web' }), 'Account', {});
@@ -103,7 +104,7 @@ describe('FleetApp', () => {
       'clusters/constructor/constructor/ConfigMap.ctor.yaml',
       'clusters/constructor/accounts/ServiceAccount.platform-constructor-accounts-account.yaml',
     ]));
-    expect(result.plan).toContain('constructor (https://constructor.k8s.example.com; environment=production)');
+    expect(result.plan).toContain('constructor (https://constructor.k8s.example.com; environment=production,tier=ctor)');
     expect(fs.readFileSync(path.join(outdir, 'argocd/platform/clusters/Secret.cluster-constructor.yaml'), 'utf-8')).toContain('name: constructor');
   });
 
