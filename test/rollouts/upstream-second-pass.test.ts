@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as yaml from 'js-yaml';
+import { rollout } from './rollout-fixture';
 import { AnalysisTemplate, MetricCondition, MetricProvider } from '../../src';
 import { evalCondition } from '../../src/rollouts/private/expr/evaluate';
 import { float64Slice, int, NIL, str as goStr } from '../../src/rollouts/private/expr/types';
@@ -17,17 +18,6 @@ import { M, maxTrafficWeight, pauseDurationSeconds, replicasOf, revisionHistoryL
  * the function). AR = argoproj/argo-rollouts@v1.9.1.
  */
 
-const rollout = (strategy: any, spec: any = {}) => ({
-  apiVersion: 'argoproj.io/v1alpha1',
-  kind: 'Rollout',
-  metadata: { name: 'ro' },
-  spec: {
-    selector: { matchLabels: { app: 'ro' } },
-    template: { metadata: { labels: { app: 'ro' } }, spec: { containers: [{ name: 'app', image: 'app:1' }] } },
-    strategy,
-    ...spec,
-  },
-});
 const errors = (r: any) => validateRollout(r).map(e => e.toString());
 const canary = (c: any, spec?: any) => errors(rollout({ canary: c }, spec));
 const lintAll = (...objects: any[]) => lintObjects(objects.map((object, i) => ({ object, source: `#${i + 1}` })), { schemas: false }).problems.map(formatProblem);

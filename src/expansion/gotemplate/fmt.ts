@@ -5,8 +5,8 @@
  * prints `%!d(float64=3)`, exactly as in Argo CD.
  */
 import { formatFloat } from './float';
-import { canBackquote, isPrint, quote, quoteRune } from '../../private/go-strconv';
 import { GoInt, GoValue, isGoObject, isMap, NO_VALUE, sortedKeys, typeName } from './values';
+import { canBackquote, isPrint, quote, quoteRune } from '../../private/go-strconv';
 
 /** The most padding one verb may ask for (fmt's own bound on widths and precisions). */
 const TOO_LARGE = 1e6;

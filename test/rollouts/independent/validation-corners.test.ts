@@ -1,4 +1,5 @@
 import { formatProblem, lintObjects } from '../../../src/rollouts/private/rules/lint';
+import { rollout } from '../rollout-fixture';
 
 /**
  * Cases drawn from argoproj/argo-rollouts@v1.9.1 pkg/apis/rollouts/validation/validation.go and
@@ -8,17 +9,6 @@ import { formatProblem, lintObjects } from '../../../src/rollouts/private/rules/
  * referenced objects. Each case runs through `lintObjects` with the controller rules only, as the command does.
  */
 
-const rollout = (strategy: any, spec: any = {}) => ({
-  apiVersion: 'argoproj.io/v1alpha1',
-  kind: 'Rollout',
-  metadata: { name: 'ro' },
-  spec: {
-    selector: { matchLabels: { app: 'ro' } },
-    template: { metadata: { labels: { app: 'ro' } }, spec: { containers: [{ name: 'app', image: 'app:1' }] } },
-    strategy,
-    ...spec,
-  },
-});
 const problems = (...objects: any[]) => lintObjects(objects.map((object, i) => ({ object, source: `#${i + 1}` })), { schemas: false }).problems.map(formatProblem);
 const canary = (c: any, spec?: any) => problems(rollout({ canary: c }, spec));
 const err = (field: string, body: string) => `#1: Rollout/ro: ${field}: ${body}`;
