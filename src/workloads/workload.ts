@@ -186,6 +186,8 @@ export class Workload extends Construct {
   public readonly project: IAppProject;
   /** The project the workload created for itself, when it was given none. */
   private readonly ownProject?: AppProject;
+  /** By cluster name: the namespaces other than `namespace` that the workload's objects name (own project only). */
+  private readonly otherNamespaces = new Map<string, Set<string>>();
   private readonly props: WorkloadProps;
   private readonly fleet: Fleet;
   private prepared?: { requests: WorkloadFileRequest[]; errors: string[] };
@@ -362,6 +364,9 @@ export class Workload extends Construct {
     for (const c of byClusterName(selected)) {
       if (this.ownProject) {
         this.ownProject.addDestination(ProjectDestination.cluster(c, this.namespace));
+        for (const ns of [...this.otherNamespaces.get(c.clusterName) ?? []].sort(compareCodeUnits)) {
+          this.ownProject.addDestination(ProjectDestination.cluster(c, ns));
+        }
       } else if (!this.project.permitsDestination(c, this.namespace)) {
         errors.push(`AppProject '${this.project.projectName}' does not allow destination ${c.clusterName}/${this.namespace}; add it to the project`);
       }
@@ -486,12 +491,27 @@ export class Workload extends Construct {
     const group = String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0] : '';
     const clusterScoped = isClusterScoped(o.apiVersion, o.kind);
     if (this.ownProject) {
-      if (clusterScoped) this.ownProject.allowClusterResource({ group, kind: o.kind, name: o.metadata?.name });
-      else this.ownProject.allowNamespacedResource({ group, kind: o.kind });
+      if (clusterScoped) {
+        this.ownProject.allowClusterResource({ group, kind: o.kind, name: o.metadata?.name });
+        return [];
+      }
+      this.ownProject.allowNamespacedResource({ group, kind: o.kind });
+      // Argo CD checks each object's namespace against the project's destinations (controller/sync.go
+      // validateSyncPermissions): the workload's own project also permits the other namespaces its objects name.
+      const namespace = o.metadata?.namespace;
+      if (typeof namespace === 'string' && namespace !== '' && namespace !== this.namespace) {
+        for (const c of clusters) this.otherNamespaces.set(c.clusterName, (this.otherNamespaces.get(c.clusterName) ?? new Set()).add(namespace));
+      }
       return [];
     }
-    if (this.project.permitsResource(group, o.kind, o.metadata?.name ?? '', !clusterScoped)) return [];
-    return [`AppProject '${this.project.projectName}' does not allow ${o.kind} '${o.metadata?.name}' (group '${group}'), which the workload renders for ${clusters.map(c => c.clusterName).join(', ')}`];
+    if (!this.project.permitsResource(group, o.kind, o.metadata?.name ?? '', !clusterScoped)) {
+      return [`AppProject '${this.project.projectName}' does not allow ${o.kind} '${o.metadata?.name}' (group '${group}'), which the workload renders for ${clusters.map(c => c.clusterName).join(', ')}`];
+    }
+    const namespace = o.metadata?.namespace;
+    if (clusterScoped || typeof namespace !== 'string' || namespace === '' || namespace === this.namespace) return [];
+    const refused = clusters.filter(c => !this.project.permitsDestination(c, namespace)).map(c => c.clusterName);
+    return refused.length === 0 ? [] : [`AppProject '${this.project.projectName}' does not allow destination namespace '${namespace}' of ${o.kind} '${o.metadata?.name}', which the workload `
+      + `renders for ${refused.join(', ')} (Argo CD: "namespace ${namespace} is not permitted in project '${this.project.projectName}'"); add the destinations to the project`];
   }
 
   private propErrors(p: WorkloadProps): string[] {

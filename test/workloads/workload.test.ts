@@ -110,6 +110,48 @@ describe('Workload', () => {
     expect(error).toContain("[platform/api] AppProject 'team' does not allow destination staging-eu-1/api; add it to the project");
   });
 
+  test("an object in another namespace: the workload's own project permits that namespace on the workload's clusters", () => {
+    // GIVEN a definition that also renders a ConfigMap into the monitoring namespace
+    // (Argo CD checks each object's namespace against the project's destinations: argo-cd v3.5.1 controller/sync.go
+    // validateSyncPermissions)
+    const { app, fleet } = fleetWithClusters();
+    new Workload(fleet, 'api', {
+      namespace: 'api',
+      matchLabels: { region: 'us' },
+      definition: { define: scope => new kplus.ConfigMap(scope, 'dashboards', { metadata: { name: 'api-dashboards', namespace: 'monitoring' } }) },
+    });
+    // WHEN
+    const objects = renderObjects(app);
+    // THEN the project lists both destinations, once each, and synth (with the fleet proofs) passes
+    const project = objects['argocd/platform/projects/AppProject.api.yaml'].spec;
+    expect(project.destinations.map((d: any) => `${d.name}/${d.namespace}`)).toEqual(['prod-us-1/api', 'prod-us-1/monitoring']);
+    expect(objects['clusters/prod-us-1/api/ConfigMap.monitoring.api-dashboards.yaml'].metadata.namespace).toBe('monitoring');
+  });
+
+  test('an object in another namespace: a given project must permit that namespace too', () => {
+    // GIVEN helper: a project that permits the workload's namespace (and `more` destinations) on prod-us-1
+    const render = (more: string[]) => {
+      const { app, fleet } = fleetWithClusters();
+      const us = fleet.findCluster('prod-us-1')!;
+      const project = new AppProject(fleet, 'team', {
+        destinations: ['api', ...more].map(ns => ProjectDestination.cluster(us, ns)),
+        clusterResourceAllowList: [{ group: '', kind: 'Namespace' }],
+      });
+      new Workload(fleet, 'api', {
+        namespace: 'api',
+        matchLabels: { region: 'us' },
+        project,
+        definition: { define: scope => new kplus.ConfigMap(scope, 'dashboards', { metadata: { name: 'api-dashboards', namespace: 'monitoring' } }) },
+      });
+      return () => app.renderFiles();
+    };
+    // THEN without the namespace it is refused, in Argo CD's words
+    expect(errorOf(render([]))).toContain("[platform/api] AppProject 'team' does not allow destination namespace 'monitoring' of ConfigMap 'api-dashboards', "
+      + "which the workload renders for prod-us-1 (Argo CD: \"namespace monitoring is not permitted in project 'team'\"); add the destinations to the project");
+    // … and permitting it there is enough
+    expect(render(['monitoring'])).not.toThrow();
+  });
+
   test('ResourceQuota and LimitRange per namespace per cluster, from defaults with overrides', () => {
     const { app, fleet, versions } = fleetWithClusters();
     new Workload(fleet, 'api', {
