@@ -60,6 +60,12 @@ export function proveFluxTree(model: FleetModel): string[] {
     const what = `${e.path}: ${o.kind} '${name}'`;
     const report = (m: string) => errors.push(`${what} ${m} [${FLUX_PROOF}]`);
     const spec = o.spec ?? {};
+    /** The keys of `spec.dependsOn` (of the object's own kind), each missing one reported with the controller's words. */
+    const dependsOn = (kind: string, controllerMessage: (at: string) => string): string[] => (spec.dependsOn ?? []).map((d: any) => {
+      const k = key(kind, d.namespace || ns, d.name);
+      if (!present.has(k)) report(`depends on ${kind} '${d.name}', which the tree does not hold ("${controllerMessage(`${d.namespace || ns}/${d.name}`)}")`);
+      return k;
+    });
     if ((o.kind === 'Kustomization' || o.kind === 'HelmRelease') && name.length > 63) {
       report('has a name longer than 63 characters, which Flux cannot put in the label it sets on every object it applies');
     }
@@ -90,24 +96,12 @@ export function proveFluxTree(model: FleetModel): string[] {
         const path = String(spec.path ?? '').replace(/^\.\//, '').replace(/\/+$/, '');
         if (path && !dirs.has(path)) report(`applies '${spec.path}', which holds no file of the tree`);
       }
-      const deps: string[] = [];
-      for (const d of spec.dependsOn ?? []) {
-        const k = key('Kustomization', d.namespace || ns, d.name);
-        // kustomize-controller v1.9.4 `checkDependencies`: the dependency's namespace defaults to the Kustomization's.
-        if (!present.has(k)) report(`depends on Kustomization '${d.name}', which the tree does not hold ("dependency '${d.namespace || ns}/${d.name}' not found")`);
-        deps.push(k);
-      }
-      graph.set(key('Kustomization', ns, name), deps);
+      // kustomize-controller v1.9.4 `checkDependencies`: the dependency's namespace defaults to the Kustomization's.
+      graph.set(key('Kustomization', ns, name), dependsOn('Kustomization', (at: string) => `dependency '${at}' not found`));
     }
     if (o.kind === 'HelmRelease') {
       // helm-controller v1.6.3 `checkDependencies`: a HelmRelease depends on HelmReleases (namespace defaulting to its own).
-      const deps: string[] = [];
-      for (const d of spec.dependsOn ?? []) {
-        const k = key('HelmRelease', d.namespace || ns, d.name);
-        if (!present.has(k)) report(`depends on HelmRelease '${d.name}', which the tree does not hold ("unable to get '${d.namespace || ns}/${d.name}' dependency")`);
-        deps.push(k);
-      }
-      releaseGraph.set(key('HelmRelease', ns, name), deps);
+      releaseGraph.set(key('HelmRelease', ns, name), dependsOn('HelmRelease', (at: string) => `unable to get '${at}' dependency`));
       if (has(spec, 'chart') === has(spec, 'chartRef')) report(celViolation('spec', 'either chart or chartRef must be set'));
       const ref = spec.chart?.spec?.sourceRef;
       if (ref && !present.has(key(String(ref.kind), ref.namespace || ns, ref.name))) report(`reads its chart from ${ref.kind} '${ref.name}', which the tree does not hold`);

@@ -101,15 +101,14 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
 
 /** The AppProject checks of generated Applications, with each project's matcher compiled once. */
 function projectChecker(model: FleetModel, plan: FleetPlan): (app: any) => string | undefined {
-  const clusterByName = new Map(plan.clusters.map(c => [c.name, c]));
-  const clusterByServer = new Map(plan.clusters.map(c => [c.server.replace(/\/$/, ''), c]));
+  const clusterOf = destinationCluster(plan);
   const matchers = new Map<string, (dst: Destination) => boolean>();
   const permitted = new Map<string, boolean>(); // project and repository → whether the project permits it
   return app => {
     const project = model.projects.get(app.spec?.project);
     if (!project) return undefined; // rejected already when the project is unknown
     const dst = app.spec?.destination ?? {};
-    const cluster = dst.name ? clusterByName.get(dst.name) : dst.server ? clusterByServer.get(String(dst.server).replace(/\/$/, '')) : undefined;
+    const cluster = clusterOf(dst);
     const destination = { name: cluster?.name ?? dst.name, server: cluster?.server ?? dst.server, namespace: dst.namespace ?? '' };
     let matches = matchers.get(project.metadata.name);
     if (!matches) {
@@ -131,6 +130,13 @@ function projectChecker(model: FleetModel, plan: FleetPlan): (app: any) => strin
   };
 }
 
+/** The registered cluster an Application's destination names (by name, else by server), if any. */
+function destinationCluster(plan: FleetPlan): (dst: { name?: string; server?: string }) => FleetPlan['clusters'][number] | undefined {
+  const byName = new Map(plan.clusters.map(c => [c.name, c]));
+  const byServer = new Map(plan.clusters.map(c => [c.server.replace(/\/$/, ''), c]));
+  return dst => (dst.name ? byName.get(dst.name) : dst.server ? byServer.get(String(dst.server).replace(/\/$/, '')) : undefined);
+}
+
 /** The most refused objects one message lists. */
 const MAX_LISTED = 5;
 
@@ -147,8 +153,7 @@ function kindChecker(model: FleetModel, plan: FleetPlan): (app: any) => string |
   const objects = new TreeObjects(model.entries);
   const permittedBy = new Map<any, Map<string, boolean>>(); // project → object key → permitted
   const local = new Map<string, boolean>();
-  const clusterByName = new Map(plan.clusters.map(c => [c.name, c]));
-  const clusterByServer = new Map(plan.clusters.map(c => [c.server.replace(/\/$/, ''), c]));
+  const clusterOf = destinationCluster(plan);
   const matchers = new Map<any, (dst: Destination) => boolean>(); // project → destination matcher
   return app => {
     const project = plan.projects.get(app.spec?.project);
@@ -158,7 +163,7 @@ function kindChecker(model: FleetModel, plan: FleetPlan): (app: any) => string |
     let matches = matchers.get(project);
     if (!matches) matchers.set(project, matches = destinationMatcher(project.spec?.destinations ?? []));
     const dst = app.spec?.destination ?? {};
-    const cluster = dst.name ? clusterByName.get(dst.name) : dst.server ? clusterByServer.get(String(dst.server).replace(/\/$/, '')) : undefined;
+    const cluster = clusterOf(dst);
     const namespaces = new Map<string, boolean>(); // namespace → permitted on this Application's cluster
     const refused: DeployedObject[] = [];
     const outside: Array<{ object: DeployedObject; namespace: string }> = [];

@@ -186,8 +186,6 @@ export class Workload extends Construct {
   public readonly project: IAppProject;
   /** The project the workload created for itself, when it was given none. */
   private readonly ownProject?: AppProject;
-  /** By cluster name: the namespaces other than `namespace` that the workload's objects name (own project only). */
-  private readonly otherNamespaces = new Map<string, Set<string>>();
   private readonly props: WorkloadProps;
   private readonly fleet: Fleet;
   private prepared?: { requests: WorkloadFileRequest[]; errors: string[] };
@@ -325,6 +323,8 @@ export class Workload extends Construct {
     const shared = { applicationName: this.applicationName, namespace: this.namespace };
     const base = this.props.renderPerCluster ? undefined : this.renderDefinition(shared);
     const perCluster = new Map<string, any[]>();
+    /** By cluster name: the namespaces other than `namespace` that the objects name (`permit` fills it; own project only). */
+    const otherNamespaces = new Map<string, Set<string>>();
     let variantIndex = 0;
     // A DR standby's capacity is its primaries' replicas: its variants come last.
     const isStandby = (v: { clusters: ICluster[] }) => v.clusters.some(c => mirrorOf.has(c.clusterName));
@@ -348,7 +348,7 @@ export class Workload extends Construct {
         }
       }
       // A DR standby is deployed by its pair's Application and project, not by the workload's.
-      if (!isStandby(v)) for (const o of objects) pushAll(errors, this.permit(o, v.clusters));
+      if (!isStandby(v)) for (const o of objects) pushAll(errors, this.permit(o, v.clusters, otherNamespaces));
     }
     if (this.props.output === WorkloadOutput.KUSTOMIZE && clusters.length > 0) {
       let baseTag: WorkloadSettings = {};
@@ -364,7 +364,7 @@ export class Workload extends Construct {
     for (const c of byClusterName(selected)) {
       if (this.ownProject) {
         this.ownProject.addDestination(ProjectDestination.cluster(c, this.namespace));
-        for (const ns of [...this.otherNamespaces.get(c.clusterName) ?? []].sort(compareCodeUnits)) {
+        for (const ns of [...otherNamespaces.get(c.clusterName) ?? []].sort(compareCodeUnits)) {
           this.ownProject.addDestination(ProjectDestination.cluster(c, ns));
         }
       } else if (!this.project.permitsDestination(c, this.namespace)) {
@@ -484,10 +484,10 @@ export class Workload extends Construct {
   }
 
   /**
-   * Adds the object's kind (and name, for cluster-scoped kinds) to the workload's own project, or checks that a
-   * given project allows it.
+   * Adds the object's kind (and name, for cluster-scoped kinds) to the workload's own project, and its namespace
+   * when it names another one to `otherNamespaces` (by cluster); or checks that a given project allows both.
    */
-  private permit(o: any, clusters: ICluster[]): string[] {
+  private permit(o: any, clusters: ICluster[], otherNamespaces: Map<string, Set<string>>): string[] {
     const group = String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0] : '';
     const clusterScoped = isClusterScoped(o.apiVersion, o.kind);
     if (this.ownProject) {
@@ -500,7 +500,7 @@ export class Workload extends Construct {
       // validateSyncPermissions): the workload's own project also permits the other namespaces its objects name.
       const namespace = o.metadata?.namespace;
       if (typeof namespace === 'string' && namespace !== '' && namespace !== this.namespace) {
-        for (const c of clusters) this.otherNamespaces.set(c.clusterName, (this.otherNamespaces.get(c.clusterName) ?? new Set()).add(namespace));
+        for (const c of clusters) otherNamespaces.set(c.clusterName, (otherNamespaces.get(c.clusterName) ?? new Set()).add(namespace));
       }
       return [];
     }
