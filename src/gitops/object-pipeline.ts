@@ -36,9 +36,10 @@ export function createPipeline(options: ProcessOptions, expected: number, thresh
 
 class InlinePipeline implements ObjectPipeline {
   private readonly results: ProcessedObject[] = [];
+  private readonly memo = new Map<string, ProcessedObject>();
   public constructor(private readonly options: ProcessOptions) {}
   public submit(json: any, role: Placement['role']): void {
-    this.results.push(processObject(json, role, this.options));
+    this.results.push(processObject(json, role, this.options, undefined, this.memo));
   }
   public finish(): ProcessedObject[] {
     return this.results;

@@ -20,11 +20,13 @@ const options = {
   secretAllowances: data.secretAllowances,
   knownClean: data.knownClean ? new Set(data.knownClean) : undefined,
 };
+/** Results by verdict key: equal objects are processed once (see `processObject`). */
+const memo = new Map<string, ProcessedObject>();
 
 data.port.on('message', (batch: { id: number; items: Array<[number, string, any]> }) => {
   const results: Array<[number, ProcessedObject]> = batch.items.map(([index, text, role]) => {
     try {
-      return [index, processObject(JSON.parse(text), role, options, text)];
+      return [index, processObject(JSON.parse(text), role, options, text, memo)];
     } catch (e) {
       return [index, { content: '', problems: [`internal error: ${(e as Error).message}`], hash: '' }];
     }

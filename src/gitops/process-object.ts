@@ -52,13 +52,27 @@ const LIBRARY_KINDS = new Set(['kustomize.config.k8s.io/v1beta1/Kustomization', 
  * carry (NaN, Infinity, undefined in an array, functions, class instances) is reported here, with its JSON
  * pointer, before anything else looks at the object (and such objects are never sent to the worker).
  */
-export function processObject(input: any, role: Placement['role'], options: ProcessOptions, text?: string): ProcessedObject {
+export function processObject(
+  input: any, role: Placement['role'], options: ProcessOptions, text?: string, memo?: Map<string, ProcessedObject>,
+): ProcessedObject {
   const data = jsonDataCheck(input);
   if (data.errors.length > 0) return { content: '', problems: data.errors, hash: sha256('') };
   // Properties whose value is undefined are not data (JSON and YAML drop them): check what is written.
   const json = data.lossless ? input : JSON.parse(JSON.stringify(input));
   // `text`, when given, is the JSON text `json` was parsed from (the worker's input): the same as stringifying it.
   const verdict = options.knownClean ? verdictKey(text ?? JSON.stringify(json), role, options) : undefined;
+  if (verdict === undefined) return processData(json, role, options, undefined);
+  // The key is a function of everything the result depends on (the JSON text, the role and the options): equal
+  // objects (a workload's Namespace or ConfigMap in each of its variants) are processed once per pipeline.
+  const known = memo?.get(verdict);
+  if (known !== undefined) return known;
+  const result = processData(json, role, options, verdict);
+  memo?.set(verdict, result);
+  return result;
+}
+
+/** `processObject` of JSON data, with its verdict key when the cache is in use. */
+function processData(json: any, role: Placement['role'], options: ProcessOptions, verdict: string | undefined): ProcessedObject {
   if (verdict !== undefined && options.knownClean!.has(verdict)) {
     // Validated and scanned clean by an earlier synth, with the same library and options: serialized only.
     const content = toYaml(json);

@@ -7,7 +7,7 @@ import { ClusterManifests } from '../fleet/cluster-manifests';
 import { show } from '../private/errors';
 import { isClusterScoped, isDeliveredKind } from '../private/kinds';
 import { dns1123LabelErrors, kindErrors, objectNameErrors } from '../private/names';
-import { isTreePath, objectFileName, ownPlacement, Placement, treePathErrors } from '../private/placement';
+import { isTreePath, MAX_TREE_PATH, objectFileName, ownPlacement, Placement, treePathErrors } from '../private/placement';
 import { renderRawFiles } from '../private/raw-files';
 import { compareCodeUnits, pushAll } from '../private/util';
 import { keptWholeForSecretProof } from '../secrets/secret-proofs';
@@ -92,7 +92,11 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   // Each distinct object of a workload (a variant's object, shared by its clusters) is processed once. They go
   // first, so that on a worker thread they are validated while the main thread walks the construct tree.
   const distinct = new Map<string, any>();
-  for (const w of workloads) for (const r of w._fileRequests().requests) if (!distinct.has(r.key)) distinct.set(r.key, r.object);
+  for (const w of workloads) {
+    const { requests, variants } = w._fileRequests();
+    for (const v of variants) v.keys.forEach((key, i) => distinct.has(key) || distinct.set(key, v.objects[i]));
+    for (const r of requests) if (!distinct.has(r.key)) distinct.set(r.key, r.object);
+  }
   const pipeline = createPipeline(options, objectCount + distinct.size, options.workerThreshold);
   for (const object of distinct.values()) pipeline.submit(object, 'workload');
 
@@ -217,48 +221,74 @@ function renderValuesFiles(
 }
 
 /**
- * The files of workloads: each distinct object (a variant's object shared by many clusters) is validated,
- * scanned and serialized once; every cluster's file reuses the bytes.
+ * The files of workloads: each distinct object (a variant's object, shared by many clusters) is validated,
+ * scanned and serialized once, and checked once (its name, its file name); every cluster's file reuses the
+ * bytes, and each cluster's directory is checked once.
  */
 function renderWorkloadFiles(
   workloads: Workload[], results: Map<string, ProcessedObject>, byPath: Map<string, string>, errors: string[],
 ): RenderedFile[] {
   const files: RenderedFile[] = [];
-  // 60k files share a few thousand objects and one directory per cluster: share their summaries and placements.
+  /** By key: the summary of an object whose name can become a file name, or null when it cannot. */
   const summaries = new Map<string, any>();
-  /** Objects whose names cannot become file names. */
-  const invalid = new Set<string>();
   for (const w of workloads) {
-    const { requests, errors: renderErrors } = w._fileRequests();
+    const { requests, variants, errors: renderErrors } = w._fileRequests();
     pushAll(errors, renderErrors.map(e => (e.startsWith('[') ? e : `[${w.node.path}] ${e}`)));
     const constructPath = w.node.path;
+    /** The object's summary, its problems reported with `path` (the first file it is written to) the first time. */
+    const summaryFor = (key: string, object: any, path: string): any => {
+      let summary = summaries.get(key);
+      if (summary === undefined) {
+        const problems = isKustomization(object) ? [] : objectNameProblems(object, w.namespace);
+        for (const problem of [...problems, ...results.get(key)!.problems]) errors.push(`[${constructPath}] ${object.kind} '${object.metadata?.name ?? ''}' (${path}): ${problem}`);
+        summaries.set(key, summary = problems.length > 0 ? null : summaryOf(object));
+      }
+      return summary;
+    };
+    const add = (path: string, summary: any, placement: Placement, p: ProcessedObject, images: string[] | undefined) => {
+      const existing = byPath.get(path);
+      if (existing) {
+        errors.push(`[${constructPath}] ${path} is also written by '${existing}'`);
+        return;
+      }
+      byPath.set(path, constructPath);
+      files.push({ path, content: p.content, hash: p.hash, objectKey: p.verdictKey, object: summary, images, constructPath, placement });
+    };
+    const pathProblems = (path: string, object: any) => {
+      for (const e of treePathErrors(path)) errors.push(`[${constructPath}] ${object.kind} '${object.metadata?.name ?? ''}' would be written to ${show(path)}, which is not a path inside the tree: ${e}`);
+    };
+    for (const v of variants) {
+      // A path is a tree path when its directory and its file name are, and it is not too long (TREE_PATH).
+      const namesOk = v.names.map(n => isTreePath(n));
+      for (const directory of v.directories) {
+        const directoryOk = isTreePath(directory);
+        const placement: Placement = { directory, role: 'workload', defaultNamespace: w.namespace };
+        for (let i = 0; i < v.objects.length; i++) {
+          const path = `${directory}/${v.names[i]}`;
+          const summary = summaryFor(v.keys[i], v.objects[i], path);
+          if (summary === null) continue;
+          if (!(directoryOk && namesOk[i] && path.length <= MAX_TREE_PATH) && !isTreePath(path)) {
+            pathProblems(path, v.objects[i]);
+            continue;
+          }
+          const p = results.get(v.keys[i])!;
+          add(path, summary, placement, p, p.images);
+        }
+      }
+    }
     let placement: Placement | undefined;
     for (const r of requests) {
-      const p = results.get(r.key)!;
-      let summary = summaries.get(r.key);
-      if (summary === undefined) {
-        summary = summaryOf(r.object);
-        summaries.set(r.key, summary);
-        const problems = isKustomization(r.object) ? [] : objectNameProblems(r.object, w.namespace);
-        for (const problem of [...problems, ...p.problems]) errors.push(`[${constructPath}] ${r.object.kind} '${r.object.metadata?.name ?? ''}' (${r.path}): ${problem}`);
-        if (problems.length > 0) invalid.add(r.key);
-      }
-      if (invalid.has(r.key)) continue;
+      const summary = summaryFor(r.key, r.object, r.path);
+      if (summary === null) continue;
       if (r.checkOnly) continue; // checked as Kustomize will build it, not written
       if (!isTreePath(r.path)) {
-        for (const e of treePathErrors(r.path)) errors.push(`[${constructPath}] ${r.object.kind} '${r.object.metadata?.name ?? ''}' would be written to ${show(r.path)}, which is not a path inside the tree: ${e}`);
-        continue;
-      }
-      const existing = byPath.get(r.path);
-      if (existing) {
-        errors.push(`[${constructPath}] ${r.path} is also written by '${existing}'`);
+        pathProblems(r.path, r.object);
         continue;
       }
       const directory = r.path.slice(0, r.path.lastIndexOf('/'));
       if (placement?.directory !== directory) placement = { directory, role: 'workload', defaultNamespace: w.namespace };
-      byPath.set(r.path, constructPath);
-      const images = r.images ?? p.images;
-      files.push({ path: r.path, content: p.content, hash: p.hash, objectKey: p.verdictKey, object: summary, images, constructPath, placement });
+      const p = results.get(r.key)!;
+      add(r.path, summary, placement, p, r.images ?? p.images);
     }
   }
   return files;

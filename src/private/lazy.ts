@@ -54,6 +54,7 @@ export const schemaValidatorModule = lazy(() => require('../gitops/schema-valida
 export const gitopsYamlModule = lazy(() => require('../gitops/yaml') as typeof import('../gitops/yaml'));
 export const controllerShardsModule = lazy(() => require('./controller-shards') as typeof import('./controller-shards'));
 export const scannerModule = lazy(() => require('../secrets/scanner') as typeof import('../secrets/scanner'));
+export const sealedTemplateModule = lazy(() => require('../secrets/sealed-template') as typeof import('../secrets/sealed-template'));
 
 // The ApplicationSet expansion engine (label selectors, Go templates, sprig).
 export const expansionSelectorModule = lazy(() => require('../expansion/selector') as typeof import('../expansion/selector'));
@@ -75,7 +76,7 @@ export const drStateModule = lazy(() => require('../dr/private/dr-state') as typ
  */
 export const DEFERRED_AT_REQUIRE = {
   lib: [
-    'imports/', 'gitops/', 'expansion/', 'cli/', 'rollouts/private/', 'flux/flux-render', 'secrets/scanner', 'dr/private/dr-state',
+    'imports/', 'gitops/', 'expansion/', 'cli/', 'rollouts/private/', 'flux/flux-render', 'secrets/scanner', 'secrets/sealed-template', 'dr/private/dr-state',
     'private/controller-shards', 'private/shard-balancing', 'argocd/migration-job',
   ],
   dependencies: ['cdk8s-plus-28', 'yaml', 'js-yaml', 'ajv', 're2js', 'commander'],

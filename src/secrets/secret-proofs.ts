@@ -14,15 +14,13 @@
  *   and every SOPS file is encrypted to the cluster's age recipient (`fleet.cdk8s.io/sops-age-recipient`).
  */
 import { IN_CLUSTER_NAME } from '../expansion/cluster-secrets';
-import { GO_BUILTINS } from '../expansion/gotemplate/builtins';
-import { parseTemplate, TemplateError } from '../expansion/gotemplate/parse';
-import { SPRIG_FUNCTIONS } from '../expansion/gotemplate/sprig';
 import { compileSelector } from '../expansion/selector';
 import type { TreeEntry, FleetModel } from '../gitops/fleet-model';
 import type { FleetPlan, PlannedApplication } from '../gitops/fleet-plan';
 import { SEALING_CERTIFICATES_ANNOTATION, SECRET_STORES_ANNOTATION, SOPS_AGE_RECIPIENT_ANNOTATION, storeKey } from '../private/cluster-secret-settings';
 import { normalizeGitUrl } from '../private/glob';
 import { compileGoRegExp } from '../private/go-regexp';
+import { sealedTemplateModule } from '../private/lazy';
 import { normalizePath } from '../private/placement';
 import { sealedValueProblem } from '../private/sealing';
 import { SEALED_FOR_ANNOTATION, sopsAgeRecipients } from '../private/secret-markers';
@@ -150,37 +148,6 @@ export function proveSecrets(model: FleetModel, plan: FleetPlan): string[] {
 }
 
 /**
- * The functions a SealedSecret's `template.data` may call (SS:pkg/apis/sealedsecrets/v1alpha1/sealedsecret_expansion.go):
- * Go's built-ins and sprig v3.3.0's `GenericFuncMap` without `env`, `expandenv` and `getHostByName`; none of Argo
- * CD's additions (`normalize`, `slugify`, `toYaml`, `fromYaml`, `fromYamlArray`).
- */
-const SEALED_TEMPLATE_FUNCTIONS: ReadonlySet<string> = new Set([...GO_BUILTINS.keys(), ...SPRIG_FUNCTIONS.keys()]
-  .filter(name => !['normalize', 'slugify', 'toYaml', 'fromYaml', 'fromYamlArray'].includes(name)));
-
-/**
- * Why the controller's `Unseal` fails on a SealedSecret's `template.data`: each value is parsed with
- * `template.New(key).Funcs(sprig).Parse(value)`, and a parse error (an unknown function included) fails the unseal,
- * so no Secret is written. Messages are Go's, naming the key as the template.
- */
-export function sealedTemplateProblems(templateData: unknown): string[] {
-  if (templateData === null || typeof templateData !== 'object') return [];
-  const problems: string[] = [];
-  for (const key of Object.keys(templateData).sort(compareCodeUnits)) {
-    const value = (templateData as Record<string, unknown>)[key];
-    if (typeof value !== 'string') continue;
-    try {
-      parseTemplate(value, SEALED_TEMPLATE_FUNCTIONS);
-    } catch (e) {
-      const message = e instanceof TemplateError ? e.message
-        : e instanceof RangeError ? 'template: base:1: the template nests too deeply for cdk8s-fleet\'s parser' : undefined;
-      if (message === undefined) throw e;
-      problems.push(`cannot be unsealed: template.data key '${key}': ${message.replace(/^template: base:/, `template: ${key}:`)}`);
-    }
-  }
-  return problems;
-}
-
-/**
  * Why the controller's `Unseal` fails on a SealedSecret spec, whatever the key: the deprecated `data` field (refused
  * unless the controller runs with the v1 format accepted), values that are not sealed blobs, templates that do
  * not parse. Values are never shown.
@@ -195,7 +162,11 @@ function unsealProblems(spec: any): string[] {
     const problem = sealedValueProblem(encrypted[key]);
     if (problem) problems.push(`cannot be unsealed: encryptedData key '${key}' is not a sealed value (${problem}; the value is not shown)`);
   }
-  pushAll(problems, sealedTemplateProblems(spec?.template?.data));
+  // The Go template parser and sprig (≈ 100 ms to load) are loaded only when a SealedSecret has templates.
+  const templateData = spec?.template?.data;
+  if (templateData !== null && typeof templateData === 'object' && Object.keys(templateData).length > 0) {
+    pushAll(problems, sealedTemplateModule().sealedTemplateProblems(templateData));
+  }
   return problems;
 }
 

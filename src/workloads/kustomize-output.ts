@@ -16,6 +16,28 @@ export interface WorkloadFileRequest {
   readonly checkOnly?: boolean;
 }
 
+/**
+ * One variant's rendered objects, written into the directory of each cluster that shares the variant: the
+ * same files in every directory (60,000 files of a large fleet are a few thousand objects in ten thousand
+ * directories, so the render handles them per variant and per directory, not per file).
+ */
+export interface WorkloadVariantFiles {
+  /** The directories, one per cluster (`clusters/<cluster>/<app>`). */
+  readonly directories: readonly string[];
+  /** Each object's file name in them. */
+  readonly names: readonly string[];
+  readonly objects: readonly any[];
+  /** Each object's key: the same object under the same key in every directory. */
+  readonly keys: readonly string[];
+}
+
+/** What a Workload writes: variants of rendered objects, or single files (Kustomize layout), and its problems. */
+export interface WorkloadFiles {
+  readonly requests: WorkloadFileRequest[];
+  readonly variants: WorkloadVariantFiles[];
+  readonly errors: string[];
+}
+
 const KUSTOMIZATION = { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization' };
 
 /**

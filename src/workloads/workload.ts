@@ -4,7 +4,7 @@ import { applyDelivery } from './apply-delivery';
 import { applyDefaultWaves, applySettings, fileNameOf, guardRailObjects, mergeSettings, settingsErrors } from './apply-settings';
 import { ClusterMatch } from './cluster-match';
 import { ImageUpdaterOptions } from './image-updater';
-import { kustomizeFiles, WorkloadFileRequest } from './kustomize-output';
+import { kustomizeFiles, WorkloadFileRequest, WorkloadFiles, WorkloadVariantFiles } from './kustomize-output';
 import { WorkloadSecret } from './workload-secret';
 import { WorkloadSettings } from './workload-settings';
 import { AppProject, IAppProject } from '../argocd/app-project';
@@ -188,7 +188,7 @@ export class Workload extends Construct {
   private readonly ownProject?: AppProject;
   private readonly props: WorkloadProps;
   private readonly fleet: Fleet;
-  private prepared?: { requests: WorkloadFileRequest[]; errors: string[] };
+  private prepared?: WorkloadFiles;
   /** The registry the prepared output was made for. */
   private readonly preparedFor = new RegistrySnapshot();
   /** What the variants' delivery and autoscaling need of Argo CD, collected while rendering. */
@@ -266,14 +266,14 @@ export class Workload extends Construct {
   public _prepare(): void {
     const changed = this.preparedFor.changed(this.fleet.clusters);
     if (this.prepared) {
-      if (changed) this.prepared = { requests: [], errors: [registryChangedError(this.node.path, 'Workload')] };
+      if (changed) this.prepared = { requests: [], variants: [], errors: [registryChangedError(this.node.path, 'Workload')] };
       return;
     }
     try {
       this.prepareVariants();
     } catch (e) {
       // A definition that throws: report it once, with the construct path, and write nothing for the workload.
-      this.prepared = { requests: [], errors: [`[${this.node.path}] rendering the definition failed: ${(e as Error).message}`] };
+      this.prepared = { requests: [], variants: [], errors: [`[${this.node.path}] rendering the definition failed: ${(e as Error).message}`] };
     }
   }
 
@@ -320,6 +320,7 @@ export class Workload extends Construct {
       variants.set(key, v);
     }
     const requests: WorkloadFileRequest[] = [];
+    const variantFiles: WorkloadVariantFiles[] = [];
     const shared = { applicationName: this.applicationName, namespace: this.namespace };
     const base = this.props.renderPerCluster ? undefined : this.renderDefinition(shared);
     const perCluster = new Map<string, any[]>();
@@ -332,7 +333,8 @@ export class Workload extends Construct {
       const raw = base ?? this.renderDefinition({
         applicationName: this.applicationName, namespace: this.namespace, clusterName: v.clusters[0].clusterName, environment: v.environment,
       });
-      const objects = this.finish(cloneData(raw), v.settings, v.clusters.length === 1 ? v.clusters[0].clusterName : undefined, v.environment);
+      // Sorted once, below, after secrets, the guard and DR hooks have added their keys.
+      const objects = this.finish(cloneData(raw), v.settings, v.clusters.length === 1 ? v.clusters[0].clusterName : undefined, v.environment, false);
       errors.push(...applySecrets(objects, v.secrets, this.namespace));
       errors.push(...this.guardImages(objects, v.clusters, v.environment));
       for (const h of this.standbyHooks) errors.push(...h.finishVariant(objects, v.clusters, this.namespace).map(e => `[${this.node.path}] ${e}`));
@@ -340,12 +342,12 @@ export class Workload extends Construct {
       for (const c of v.clusters) perCluster.set(c.clusterName, objects);
       if (this.props.output !== WorkloadOutput.KUSTOMIZE) {
         const fileKey = `${this.node.path}#${variantIndex++}:${key}`;
-        const names = objects.map(o => fileNameOf(o, this.namespace));
-        const keys = objects.map((_, i) => `${fileKey}/${i}`);
-        for (const c of v.clusters) {
-          const dir = `clusters/${c.clusterName}/${this.applicationName}/`;
-          objects.forEach((o, i) => requests.push({ path: dir + names[i], object: o, key: keys[i] }));
-        }
+        variantFiles.push({
+          directories: v.clusters.map(c => `clusters/${c.clusterName}/${this.applicationName}`),
+          names: objects.map(o => fileNameOf(o, this.namespace)),
+          objects,
+          keys: objects.map((_, i) => `${fileKey}/${i}`),
+        });
       }
       // A DR standby is deployed by its pair's Application and project, not by the workload's.
       if (!isStandby(v)) for (const o of objects) pushAll(errors, this.permit(o, v.clusters, otherNamespaces));
@@ -371,13 +373,13 @@ export class Workload extends Construct {
         errors.push(`AppProject '${this.project.projectName}' does not allow destination ${c.clusterName}/${this.namespace}; add it to the project`);
       }
     }
-    this.prepared = { requests, errors: [...new Set([...errors, ...this.diffing.errors ?? []])] };
+    this.prepared = { requests, variants: variantFiles, errors: [...new Set([...errors, ...this.diffing.errors ?? []])] };
     this.applicationSet._addDiffingDefaults(this.diffing.ignoreDifferences, this.diffing.syncOptions);
     for (const h of this.standbyHooks) h.diffing(this.diffing.ignoreDifferences, this.diffing.syncOptions);
   }
 
   /** @internal The files to write (after `_prepare()`), and the problems found while rendering. */
-  public _fileRequests(): { requests: WorkloadFileRequest[]; errors: string[] } {
+  public _fileRequests(): WorkloadFiles {
     this._prepare();
     return this.prepared!;
   }
@@ -467,8 +469,11 @@ export class Workload extends Construct {
     }
   }
 
-  /** Settings, the namespace, guard rails and default waves applied to one variant's objects. */
-  private finish(objects: any[], settings: WorkloadSettings, clusterName: string | undefined, environment: string | undefined): any[] {
+  /**
+   * Settings, the namespace, guard rails and default waves applied to one variant's objects; with `sorted`, their
+   * keys sorted in cdk8s' order (a caller that adds keys afterwards sorts once, at the end).
+   */
+  private finish(objects: any[], settings: WorkloadSettings, clusterName: string | undefined, environment: string | undefined, sorted = true): any[] {
     for (const o of objects) if (isClusterScoped(o.apiVersion, o.kind) && o.metadata?.namespace !== undefined) delete o.metadata.namespace;
     applySettings(objects, settings, this.props.image, { applicationName: this.applicationName, clusterName, environment });
     const delivery = applyDelivery(objects, settings, this.namespace);
@@ -480,7 +485,7 @@ export class Workload extends Construct {
     }
     objects.push(...guardRailObjects(settings, this.namespace, this.applicationName));
     applyDefaultWaves(objects);
-    return sortEach(objects);
+    return sorted ? sortEach(objects) : objects;
   }
 
   /**

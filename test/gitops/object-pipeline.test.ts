@@ -77,6 +77,34 @@ describe('object pipeline', () => {
     for (const problems of Object.values(byName)) for (const p of problems) expect(p).not.toMatch(/\(null\)/);
   });
 
+  test('equal objects are processed once per pipeline, by verdict key: the same result, as if processed apart', () => {
+    // GIVEN the validated-content cache in use (the first object known clean), two equal objects in each case,
+    // and objects that differ from them in role or in one value
+    const cm = (v: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'n' }, data: { k: v } });
+    const knownClean = new Set([processObject(cm('a'), 'workload', { ...options, knownClean: new Set() }).verdictKey!]);
+    const withCache: ProcessOptions = { ...options, knownClean };
+    for (const threshold of [Number.MAX_SAFE_INTEGER, 1]) {
+      const pipeline = createPipeline(withCache, 8, threshold);
+      const inputs: Array<[any, 'workload' | 'argocd']> = [[cm('a'), 'workload'], [cm('a'), 'workload'], [cm('a'), 'argocd'], [cm('b'), 'workload'], [cm('b'), 'workload'],
+        [deployment(1.5), 'workload'], [deployment(1.5), 'workload']];
+      // WHEN
+      for (const [o, role] of inputs) pipeline.submit(o, role);
+      const results = pipeline.finish();
+      // THEN each result equals processing the object alone; equal objects share one result inline
+      inputs.forEach(([o, role], i) => expect(results[i]).toEqual(processObject(o, role, withCache)));
+      if (threshold !== 1) {
+        expect(results[1]).toBe(results[0]);
+        expect(results[4]).toBe(results[3]);
+        expect(results[6]).toBe(results[5]);
+        expect(results[2]).not.toBe(results[0]); // another role: another key
+      }
+      expect(results[0].verdictKey).toBeDefined();
+      expect(results[2].images).toBeUndefined();
+      expect(results[5].problems).toContain('schema: /spec/replicas must be integer');
+      expect(results[5].verdictKey).toBeUndefined();
+    }
+  });
+
   test('Helm values holding NaN are refused below and above the worker threshold (issue #11 §3)', () => {
     // GIVEN a Helm application whose values hold NaN, in a tree rendered inline and with the worker
     const { app, fleet } = testFleet();

@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Duration } from 'cdk8s';
+import { rsaCertificate, tmpDir, unseal } from './support';
 import {
   Application, ApplicationSource, AwsAuth, AzureAuth, ClusterCredentials, ClusterExternalSecret, ClusterManifests, ClusterSecretStore, ExternalSecret,
   Fleet, GcpAuth, ICluster, PreinstalledSecretStore, SealedSecret, SealingCertificate, SealingScope, SecretStore, SecretStoreProvider,
@@ -15,9 +16,9 @@ import {
 } from '../../src';
 import { webhookProblems } from '../../src/private/external-secret-spec';
 import { CLUSTER_WIDE_ANNOTATION, encryptionLabel, hybridEncrypt, NAMESPACE_WIDE_ANNOTATION, parseCertificate, scopeOf } from '../../src/private/sealing';
-import { sealedTemplateProblems, selectedNamespaces, storeAdmitsNamespace } from '../../src/secrets/secret-proofs';
+import { sealedTemplateProblems } from '../../src/secrets/sealed-template';
+import { selectedNamespaces, storeAdmitsNamespace } from '../../src/secrets/secret-proofs';
 import { addCluster, errorOf, renderObjects, schemaProblems, testFleet } from '../util';
-import { rsaCertificate, tmpDir, unseal } from './support';
 
 const ES = 'external-secrets/external-secrets@v2.9.0';
 const SS = 'bitnami-labs/sealed-secrets@v0.36.6';
