@@ -11,7 +11,7 @@ import { formatProblem, inputErrors, renderExternalSecretSpec, webhookProblems }
 import { cdk8sPlus, externalSecretsL1 } from '../private/lazy';
 import { annotationMapErrors, constructIdFor, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
 import { definePlacement } from '../private/placement';
-import { sortedMap, undefinedIfEmpty } from '../private/util';
+import { sortDeep, sortedMap, undefinedIfEmpty } from '../private/util';
 import type { SealingCertificate } from '../secrets/sealing-certificate';
 import type { SecretStoreReference } from '../secrets/secret-store';
 
@@ -353,10 +353,3 @@ function setPath(obj: Record<string, any>, path: string[], value: any) {
   cur[path[path.length - 1]] = value;
 }
 
-function sortDeep(value: any): any {
-  if (Array.isArray(value)) return value.map(sortDeep);
-  if (value === null || typeof value !== 'object') return value;
-  const out: any = {};
-  for (const k of Object.keys(value).sort()) out[k] = sortDeep(value[k]);
-  return out;
-}

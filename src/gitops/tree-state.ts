@@ -36,8 +36,13 @@ const MAX_STATE_DEPTH = 8;
  * the path and the hash, each JSON-quoted, so that no two different entries give the same text.
  */
 export function entryText(path: string, hash: unknown): string {
+  // (What JSON.stringify gives, without its cost for the common case: tree paths and hex hashes have nothing to escape.)
+  if (typeof path === 'string' && typeof hash === 'string' && VERBATIM_IN_JSON.test(path) && VERBATIM_IN_JSON.test(hash)) return `"${path}" "${hash}"`;
   return `${JSON.stringify(path)} ${JSON.stringify(hash)}`;
 }
+
+/** Strings that JSON.stringify writes between quotes as they are. */
+const VERBATIM_IN_JSON = /^[\w.%/-]*$/;
 
 /** A state file that is damaged or was edited into something the writer refuses to act on. */
 export class TreeStateError extends Error {

@@ -166,10 +166,10 @@ export function planInputKey(inputs: PlanInputs): string {
  * key begins with its `entryText`.
  */
 export function planInputKeys(inputs: PlanInputs): { plan: string; entries: string } {
-  const hash = createHash('sha256').update(`plan-v2\0${libraryFingerprint()}\0${JSON.stringify(inputs.rest)}\n`);
+  const hash = createHash('sha256').update(`plan-v3\0${libraryFingerprint()}\0${JSON.stringify(inputs.rest)}\n`);
   const entries = createHash('sha256');
-  // Objects and image lists shared by many files (a Workload variant's) are hashed once, in order of first use,
-  // each under a number that the files then name: equal keys still mean equal values file by file.
+  // Objects, image lists and verdict keys shared by many files (a Workload variant's) are hashed once, in order
+  // of first use, each under a number that the files then name: equal keys still mean equal values file by file.
   const shared = createHash('sha256');
   const ids = new Map<object, number>(); // within one call only: nothing can change an object meanwhile
   const idOf = (v: object): number => {
@@ -180,22 +180,33 @@ export function planInputKeys(inputs: PlanInputs): { plan: string; entries: stri
     }
     return id;
   };
+  const keyIds = new Map<string, number>();
+  const keyIdOf = (key: string): number => {
+    let id = keyIds.get(key);
+    if (id === undefined) {
+      keyIds.set(key, id = keyIds.size);
+      shared.update(`k${id} ${key}\n`);
+    }
+    return id;
+  };
   const planLines = new BatchedHashInput(hash);
   const entryLines = new BatchedHashInput(entries);
   for (const f of inputs.files) {
-    // Each field JSON-quoted, numbered or fixed-form, so that no two different inputs give the same text.
-    // The verdict key hashes the exact JSON text of the object `object` is or summarizes (by a fixed function).
-    const object = f.objectKey !== undefined ? `k${f.objectKey}`
+    // Each field JSON-quoted, numbered or fixed-form, so that no two different inputs give the same text. The
+    // file's path and hash are in its entry line, the rest in its plan line (the plan key ends with the digest of
+    // the entries, line for line in the same order). The verdict key hashes the exact JSON text of the object
+    // `object` is or summarizes (by a fixed function).
+    const object = f.objectKey !== undefined ? `k${keyIdOf(f.objectKey)}`
       : f.object === undefined ? 'u' : f.object !== null && typeof f.object === 'object' ? `#${idOf(f.object)}` : JSON.stringify(f.object);
     const images = f.images === undefined ? 'u' : `#${idOf(f.images)}`;
     const origin = f.origin === undefined ? 'u' : JSON.stringify(f.origin);
-    const entry = entryText(f.path, f.hash);
-    entryLines.add(`${entry}\n`);
-    planLines.add(`${entry} ${images} ${origin} ${object}\n`);
+    entryLines.add(`${entryText(f.path, f.hash)}\n`);
+    planLines.add(`${images} ${origin} ${object}\n`);
   }
   planLines.flush();
   entryLines.flush();
-  return { plan: hash.update(`\0${shared.digest('hex')}`).digest('hex'), entries: entries.digest('hex') };
+  const entriesDigest = entries.digest('hex');
+  return { plan: hash.update(`\0${shared.digest('hex')}\0${entriesDigest}`).digest('hex'), entries: entriesDigest };
 }
 
 function planMemoOf(v: any): PlanMemo | undefined {

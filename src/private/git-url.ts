@@ -11,6 +11,19 @@
 const SSH_URL = /^(ssh:\/\/)?([^/:]*?)@[^@]+$/;
 
 export function argoNormalizeGitUrl(repo: string): string {
+  // A fleet asks about the same few URLs for every project and ApplicationSet: remembered (bounded).
+  let normalized = NORMALIZED.get(repo);
+  if (normalized === undefined) {
+    if (NORMALIZED.size >= MAX_REMEMBERED) NORMALIZED.clear();
+    NORMALIZED.set(repo, normalized = normalizeUncached(repo));
+  }
+  return normalized;
+}
+
+const NORMALIZED = new Map<string, string>();
+const MAX_REMEMBERED = 4096;
+
+function normalizeUncached(repo: string): string {
   let u = goLower(goTrimSpace(repo));
   if (SSH_URL.test(u) && !u.startsWith('ssh://')) {
     u = u.replace(':', '/');

@@ -6,7 +6,7 @@
 import { show } from './errors';
 import { formatProblem, inputErrors, renderExternalSecretSpec, webhookProblems } from './external-secret-spec';
 import { dns1123LabelErrors, dns1123SubdomainErrors } from './names';
-import { compareCodeUnits, ownValue } from './util';
+import { compareCodeUnits, ownValue, sortDeep } from './util';
 import type { ICluster } from '../fleet/cluster';
 import type { VersionsFile } from '../promotion/versions-file';
 import type { ExternalSecretData } from '../secrets/external-secret-data';
@@ -168,9 +168,3 @@ function volumeName(secretName: string): string {
   return name.length <= 63 ? name : name.slice(0, 63).replace(/-+$/, '');
 }
 
-/** Keys sorted at every level (as cdk8s writes the other objects); arrays keep their order. */
-function sortDeep(v: any): any {
-  if (Array.isArray(v)) return v.map(sortDeep);
-  if (v === null || typeof v !== 'object') return v;
-  return Object.fromEntries(Object.keys(v).sort().map(k => [k, sortDeep(v[k])]));
-}

@@ -22,7 +22,9 @@ export interface WorkloadFileRequest {
  * directories, so the render handles them per variant and per directory, not per file).
  */
 export interface WorkloadVariantFiles {
-  /** The directories, one per cluster (`clusters/<cluster>/<app>`). */
+  /** The clusters' names. */
+  readonly clusters: readonly string[];
+  /** Their directories, one per cluster (`clusters/<cluster>/<app>`). */
   readonly directories: readonly string[];
   /** Each object's file name in them. */
   readonly names: readonly string[];

@@ -23,7 +23,7 @@ import { imageUpdaterAnnotations } from '../private/image-updater';
 import { isClusterScoped } from '../private/kinds';
 import { apiObjectJsonModule } from '../private/lazy';
 import { constructIdFor, dns1123LabelErrors, labelMapErrors } from '../private/names';
-import { cloneData, compareCodeUnits, pushAll, sortObjectKeys } from '../private/util';
+import { cloneData, compareCodeUnits, pushAll, sortOwnedObjectKeys } from '../private/util';
 import { applySecrets, resolveSecrets, ResolvedSecret, secretsSignature, workloadSecretErrors } from '../private/workload-secrets';
 import { guardVariantImages } from '../promotion/image-guard';
 import { imageVersionErrors } from '../promotion/image-reference';
@@ -283,8 +283,9 @@ export class Workload extends Construct {
     // By name, so that the project's destinations and kinds do not depend on the order clusters were registered in.
     // DR standbys (never selected by the ApplicationSet) render like the primary they mirror.
     const mirrorOf = new Map(this.standbyHooks.flatMap(h => h.standbys.map(s => [s.cluster.clusterName, s.mirrors] as const)));
-    const selected = this.clusters; // (a label selection over the registry: computed once)
-    const clusters = byClusterName([...selected, ...this.standbyHooks.flatMap(h => h.standbys.map(s => s.cluster))]);
+    const selected = byClusterName(this.clusters); // (a label selection over the registry: computed once)
+    const standbys = this.standbyHooks.flatMap(h => h.standbys.map(s => s.cluster));
+    const clusters = standbys.length > 0 ? byClusterName([...selected, ...standbys]) : selected;
     const variants = new Map<string, { settings: WorkloadSettings; clusters: ICluster[]; environment?: string; secrets: ResolvedSecret[] }>();
     // Clusters that match the same overrides in the same environment have the same settings: merge them once.
     const bySignature = new Map<string, { settings: WorkloadSettings; key: string }>();
@@ -343,6 +344,7 @@ export class Workload extends Construct {
       if (this.props.output !== WorkloadOutput.KUSTOMIZE) {
         const fileKey = `${this.node.path}#${variantIndex++}:${key}`;
         variantFiles.push({
+          clusters: v.clusters.map(c => c.clusterName),
           directories: v.clusters.map(c => `clusters/${c.clusterName}/${this.applicationName}`),
           names: objects.map(o => fileNameOf(o, this.namespace)),
           objects,
@@ -363,7 +365,7 @@ export class Workload extends Construct {
         mergeSettings([this.props.defaults ?? {}, baseTag]), undefined, undefined);
       pushAll(requests, kustomizeFiles(this.applicationName, baseObjects, perCluster, o => fileNameOf(o, this.namespace), this.node.path));
     }
-    for (const c of byClusterName(selected)) {
+    for (const c of selected) {
       if (this.ownProject) {
         this.ownProject.addDestination(ProjectDestination.cluster(c, this.namespace));
         for (const ns of [...otherNamespaces.get(c.clusterName) ?? []].sort(compareCodeUnits)) {
@@ -569,7 +571,7 @@ function patchId(p: object): number {
  * template, env after startupProbe): sort again, in cdk8s' order, like every other file of the tree.
  */
 function sortEach(objects: any[]): any[] {
-  for (let i = 0; i < objects.length; i++) objects[i] = sortObjectKeys(objects[i]);
+  for (let i = 0; i < objects.length; i++) objects[i] = sortOwnedObjectKeys(objects[i]);
   return objects;
 }
 

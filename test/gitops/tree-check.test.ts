@@ -1,10 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import * as fc from 'fast-check';
 import { generation } from './fixtures/tree-generations';
 import * as treeCheck from '../../src/gitops/tree-check';
 import { checkVouchedTree, Control, startTreeCheck, takeChunks, vouchedNoop } from '../../src/gitops/tree-check';
 import * as treeState from '../../src/gitops/tree-state';
+import { entryText } from '../../src/gitops/tree-state';
 import { writeTree } from '../../src/gitops/tree-writer';
 import { planInputKey, planInputKeys } from '../../src/gitops/verdict-cache';
 import { webFleetApp } from '../util';
@@ -259,6 +261,16 @@ describe('takeChunks (the shared cursor of the last look)', () => {
 });
 
 describe('the entries digest computed with the plan key', () => {
+  test('property: an entry\'s text is its path and hash JSON-quoted, whatever the strings (and for other values)', () => {
+    // GIVEN tree-like paths and hashes, any strings, and values that are not strings
+    const treeLike = fc.stringMatching(/^[\w.%/-]{0,40}$/);
+    fc.assert(fc.property(fc.oneof(treeLike, fc.string(), fc.string({ unit: 'binary' })), fc.oneof(fc.stringMatching(/^[0-9a-f]{64}$/), fc.string(), fc.constant(undefined), fc.integer()), (p, h) => {
+      // WHEN / THEN
+      expect(entryText(p, h)).toBe(`${JSON.stringify(p)} ${JSON.stringify(h)}`);
+    }), { numRuns: 3000 });
+    expect(entryText('a"b\\c\n', 'é\u2028\ud800')).toBe(`${JSON.stringify('a"b\\c\n')} ${JSON.stringify('é\u2028\ud800')}`);
+  });
+
   test('GIVEN a synthesized tree WHEN its files are rendered again THEN planInputKeys gives the digest the check computes from the manifest', () => {
     // GIVEN
     const dir = tmp();

@@ -290,6 +290,10 @@ describe('the remembered plan', () => {
       { files: [{ ...file, objectKey: 'c'.repeat(64) }], rest: { acknowledgements: [] } },
       { files: [{ ...file, objectKey: 'd'.repeat(64) }], rest: { acknowledgements: [] } },
       { files: [file, file], rest: { acknowledgements: [] } },
+      // verdict keys are numbered once, in order of first use: which file has which key still counts
+      { files: [{ ...file, objectKey: 'c'.repeat(64) }, { ...file, path: 'argocd/b.yaml', objectKey: 'd'.repeat(64) }], rest: { acknowledgements: [] } },
+      { files: [{ ...file, objectKey: 'd'.repeat(64) }, { ...file, path: 'argocd/b.yaml', objectKey: 'c'.repeat(64) }], rest: { acknowledgements: [] } },
+      { files: [{ ...file, objectKey: 'c'.repeat(64) }, { ...file, path: 'argocd/b.yaml', objectKey: 'c'.repeat(64) }], rest: { acknowledgements: [] } },
       { files: [], rest: { acknowledgements: [] } },
       { files: [file], rest: { acknowledgements: [{ kind: 'Application' }] } },
     ];
