@@ -80,7 +80,7 @@ export function sortOwnedObjectKeys(object: any): any {
   const rest = keys.slice(head.length);
   if (!head.every((k, i) => keys[i] === k) || !isSorted(rest)) {
     const out: any = {};
-    for (const k of [...head, ...keys.filter(k => !head.includes(k)).sort()]) setOwn(out, k, sortOwned(object[k]));
+    for (const k of [...head, ...keys.filter(key => !head.includes(key)).sort()]) setOwn(out, k, sortOwned(object[k]));
     return out;
   }
   for (const k of keys) {
