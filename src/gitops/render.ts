@@ -72,6 +72,8 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   /** Path → the construct that writes it. */
   const byPath = new Map<string, string>();
 
+  const directories = new ApplicationDirectories(errors);
+
   // 0. Library defaults that depend on the whole tree (sync waves of Namespaces and CRDs).
   // Helm applications create their per-environment ApplicationSets from the final registry.
   let all = root.node.findAll();
@@ -104,6 +106,7 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   // `owner` is the construct that placed the object (an Application, a Cluster …): errors name its path.
   const visit = (c: IConstruct, placement: Placement | undefined, owner: IConstruct | undefined) => {
     const own = ownPlacement(c);
+    if (own?.role === 'workload') directories.claim(own.directory, c.node.path); // a ClusterManifests' Application deploys it
     const current = own ?? placement;
     const currentOwner = own && !ClusterManifests.isClusterManifests(c) ? c : owner;
     if (ApiObject.isApiObject(c)) {
@@ -168,9 +171,11 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   for (const r of results) if (r.verdictKey !== undefined) cleanKeys.push(r.verdictKey);
   const workloadResults = new Map([...distinct.keys()].map((k, i) => [k, results[i]]));
   const processed = results.slice(distinct.size);
-  const workloadFiles = renderWorkloadFiles(workloads, workloadResults, byPath, errors);
+  const workloadFiles = renderWorkloadFiles(workloads, workloadResults, byPath, errors, directories);
   pushAll(workloadFiles, renderValuesFiles(helmApps, options, byPath, errors, cleanKeys));
-  pushAll(workloadFiles, renderRawFiles(all, byPath, errors));
+  const rawFiles = renderRawFiles(all, byPath, errors);
+  for (const f of rawFiles) if (f.placement.directory.startsWith('clusters/')) directories.claim(f.placement.directory, f.constructPath);
+  pushAll(workloadFiles, rawFiles);
   const files: RenderedFile[] = pending.map((p, i) => {
     const r = processed[i];
     for (const problem of r.problems) errors.push(`[${p.constructPath}] ${p.json.kind} '${p.json.metadata?.name}' (${p.path}): ${problem}`);
@@ -229,7 +234,7 @@ function renderValuesFiles(
  * the Kustomize layout follow, as they come.
  */
 function renderWorkloadFiles(
-  workloads: Workload[], results: Map<string, ProcessedObject>, byPath: Map<string, string>, errors: string[],
+  workloads: Workload[], results: Map<string, ProcessedObject>, byPath: Map<string, string>, errors: string[], directories: ApplicationDirectories,
 ): RenderedFile[] {
   const files: RenderedFile[] = [];
   // Each directory's files, by cluster name and by the rank of its workload's application name.
@@ -271,6 +276,7 @@ function renderWorkloadFiles(
       const slots: number[] = [];
       [...v.names.keys()].sort((a, b) => compareCodeUnits(v.names[a], v.names[b])).forEach((i, slot) => slots[i] = slot);
       v.directories.forEach((directory, d) => {
+        directories.claim(directory, constructPath);
         const directoryOk = isTreePath(directory);
         const placement: Placement = { directory, role: 'workload', defaultNamespace: w.namespace };
         const inDirectory: RenderedFile[] = new Array(v.objects.length);
@@ -315,6 +321,29 @@ function renderWorkloadFiles(
   }
   pushAll(files, kustomizeLayout);
   return files;
+}
+
+/**
+ * The directories of per-cluster applications (`clusters/<cluster>/<app>`), each deployed whole by the Application
+ * of the construct that writes it (a ClusterManifests, a Workload, a SopsSecret). Two constructs writing one
+ * directory would each deploy the other's objects too (Argo CD then reports them as shared between the two
+ * Applications, and each prunes what the other adds): an error, reported once per directory and construct.
+ */
+class ApplicationDirectories {
+  private readonly owners = new Map<string, string>();
+  private readonly reported = new Set<string>();
+  public constructor(private readonly errors: string[]) {}
+
+  public claim(directory: string, constructPath: string): void {
+    const owner = this.owners.get(directory);
+    if (owner === undefined) {
+      this.owners.set(directory, constructPath);
+    } else if (owner !== constructPath && !this.reported.has(`${directory}\n${constructPath}`)) {
+      this.reported.add(`${directory}\n${constructPath}`);
+      this.errors.push(`[${constructPath}] writes the application directory ${directory}, which '${owner}' writes too: the Application of each would also deploy `
+        + 'the other\'s objects; give one of them another application name');
+    }
+  }
 }
 
 /**

@@ -36,6 +36,20 @@ function fleetWithClusters() {
 const deployment = (objects: Record<string, any>, cluster: string) => objects[`clusters/${cluster}/api/Deployment.api.yaml`];
 
 describe('Workload', () => {
+  test('GIVEN a Workload and a ClusterManifests of one application name on one cluster WHEN rendered THEN the shared directory is an error, once', () => {
+    // GIVEN the Workload deploys clusters/<cluster>/api for every backend cluster, and one cluster also has manifests named api
+    const { app, fleet, versions } = fleetWithClusters();
+    new Workload(fleet, 'api', { namespace: 'api', matchLabels: { tier: 'backend' }, image: 'ghcr.io/acme/api', versions, definition: new ApiDefinition() });
+    const manifests = fleet.clusters.find(c => c.clusterName === 'prod-eu-1')!.addManifests('api', { namespace: 'api' });
+    new kplus.ConfigMap(manifests, 'extra', { metadata: { name: 'extra' }, data: { a: 'b' } });
+    // WHEN
+    const error = errorOf(() => app.synth());
+    // THEN each Application would deploy the other's objects: named with both constructs, reported once
+    expect(error).toContain("[platform/api] writes the application directory clusters/prod-eu-1/api, which 'platform/prod-eu-1/api' writes too: the Application "
+      + "of each would also deploy the other's objects; give one of them another application name");
+    expect(error.match(/writes the application directory/g)).toHaveLength(1);
+  });
+
   test('renders once, then per cluster: typed overrides by environment, region and cluster, tags from the versions file', () => {
     // GIVEN
     const { app, fleet, versions } = fleetWithClusters();
