@@ -314,9 +314,9 @@ function renderWorkloadFiles(
     }
   }
   for (const cluster of [...byCluster.keys()].sort((a, b) => compareCodeUnits(`${a}/`, `${b}/`))) {
-    for (const directories of byCluster.get(cluster)!) {
+    for (const ofWorkload of byCluster.get(cluster)!) {
       // (A workload that renders nothing for this cluster leaves a hole; a directory may lack a file that failed.)
-      for (const inDirectory of directories ?? []) for (const f of inDirectory) if (f !== undefined) files.push(f);
+      for (const inDirectory of ofWorkload ?? []) for (const f of inDirectory) if (f !== undefined) files.push(f);
     }
   }
   pushAll(files, kustomizeLayout);
