@@ -3,7 +3,7 @@ import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { SealingCertificate } from './sealing-certificate';
 import { show, throwIfInvalid } from '../private/errors';
-import { cdk8sPlus, sealedSecretsL1 } from '../private/lazy';
+import { cdk8sPlus, sealedSecretsL1, sealedTemplateModule } from '../private/lazy';
 import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
 import { CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION, scopeOf, sealedValueProblem } from '../private/sealing';
 import { SEALED_FOR_ANNOTATION } from '../private/secret-markers';
@@ -230,6 +230,10 @@ export class SealedSecret extends Construct {
     }
     for (const k of Object.keys(props.templateData ?? {})) {
       if (!/^[-._a-zA-Z0-9]+$/.test(k)) errors.push(`'templateData' key ${show(k)} is not a valid Secret key`);
+    }
+    // The controller parses each template when it unseals (Go text/template with sprig): one it cannot parse means no Secret.
+    if (Object.keys(props.templateData ?? {}).length > 0) {
+      for (const p of sealedTemplateModule().sealedTemplateProblems(props.templateData)) errors.push(`'templateData': ${p}`);
     }
     return errors;
   }

@@ -63,6 +63,20 @@ describe('SealedSecret', () => {
     });
   });
 
+  test('GIVEN templateData the controller cannot parse WHEN constructed THEN the error names the construct, the prop and Go\'s parse error', () => {
+    // GIVEN sprig's env (left out of the controller's functions) and an unclosed action
+    const { manifests } = chart('web');
+    // WHEN
+    const error = errorOf(() => new SealedSecret(manifests, 'Bad', {
+      sealedSecretName: 'bad', encryptedData: { K: seal('v', 'web', 'bad') }, certificateFingerprint: cert.fingerprint,
+      templateData: { home: '{{ env "HOME" }}', url: 'https://{{ .K ' },
+    }));
+    // THEN (SS sealedsecret_expansion.go: template.New(key).Funcs(sprig).Parse(value) fails the unseal)
+    expect(error).toContain("Invalid SealedSecret at 'platform/prod/web/Bad':");
+    expect(error).toContain('\'templateData\': cannot be unsealed: template.data key \'home\': template: home:1: function "env" not defined');
+    expect(error).toContain('\'templateData\': cannot be unsealed: template.data key \'url\': template: url:1: unclosed action');
+  });
+
   test('fromFile takes what `cdk8s-fleet seal --env-file` wrote, unchanged (no re-sealing)', () => {
     // GIVEN
     const dir = tmpDir();

@@ -331,14 +331,22 @@ describe(`${SS} pkg/apis/sealedsecrets/v1alpha1/sealedsecret_test.go`, () => {
     expect(sealedTemplateProblems({ k: 'x {{ .a ' })[0]).toMatch(/^cannot be unsealed: template.data key 'k': template: k:1: unclosed action/);
   });
 
-  test('a template that does not parse is caught by the fleet proof, naming the construct', () => {
+  test('a template that does not parse is refused by the SealedSecret construct, and caught by the fleet proof in a SealedSecret it did not write', () => {
     const { app, fleet } = testFleet({}, { fleetProofs: true });
     const prod = fleet.addCluster('prod', { server: 'https://prod.example.com', credentials: ClusterCredentials.awsIam({ clusterName: 'prod' }), sealingCertificate: SealingCertificate.fromFile(keys.cert) });
     const m = prod.addManifests('web', { namespace: 'web' });
-    new SealedSecret(m, 'S', { sealedSecretName: 's', encryptedData: { K: sealFor('v', 'web', 's', 'strict') }, certificateFingerprint: cert.fingerprint, templateData: { url: '{{ env "PATH" }}' } });
+    expect(errorOf(() => new SealedSecret(m, 'S', {
+      sealedSecretName: 's', encryptedData: { K: sealFor('v', 'web', 's', 'strict') }, certificateFingerprint: cert.fingerprint, templateData: { url: '{{ env "PATH" }}' },
+    }))).toContain("[platform/prod/web/S] 'templateData': cannot be unsealed: template.data key 'url': template: url:1: function \"env\" not defined");
+    new ApiObject(m, 'Raw', {
+      apiVersion: 'bitnami.com/v1alpha1',
+      kind: 'SealedSecret',
+      metadata: { name: 's', annotations: { 'fleet.cdk8s.io/sealing-certificate': cert.fingerprint } },
+      spec: { encryptedData: { K: sealFor('v', 'web', 's', 'strict') }, template: { data: { url: '{{ env "PATH" }}' } } },
+    });
     deploy(fleet, m, prod, 'web');
     expect(errorOf(() => app.renderFiles())).toContain(
-      "[platform/prod/web/S] SealedSecret 'web/s' cannot be unsealed: template.data key 'url': template: url:1: function \"env\" not defined (cluster prod; clusters/prod/web/SealedSecret.s.yaml) [secret-references]");
+      "[platform/prod/web/Raw] SealedSecret 'web/s' cannot be unsealed: template.data key 'url': template: url:1: function \"env\" not defined (cluster prod; clusters/prod/web/SealedSecret.s.yaml) [secret-references]");
   });
 
   test('TestInvalidBase64, TestUnsealingV1Format "RejectDeprecatedV1Data": the fleet proof checks SealedSecrets it did not write (never showing values)', () => {
