@@ -68,7 +68,9 @@ describe('SealedSecret', () => {
     const { manifests } = chart('web');
     // WHEN
     const error = errorOf(() => new SealedSecret(manifests, 'Bad', {
-      sealedSecretName: 'bad', encryptedData: { K: seal('v', 'web', 'bad') }, certificateFingerprint: cert.fingerprint,
+      sealedSecretName: 'bad',
+      encryptedData: { K: seal('v', 'web', 'bad') },
+      certificateFingerprint: cert.fingerprint,
       templateData: { home: '{{ env "HOME" }}', url: 'https://{{ .K ' },
     }));
     // THEN (SS sealedsecret_expansion.go: template.New(key).Funcs(sprig).Parse(value) fails the unseal)
