@@ -83,14 +83,7 @@ export function sortOwnedObjectKeys(object: any): any {
     for (const k of [...head, ...keys.filter(key => !head.includes(key)).sort()]) setOwn(out, k, sortOwned(object[k]));
     return out;
   }
-  for (const k of keys) {
-    const v = object[k];
-    if (v !== null && typeof v === 'object') {
-      const sorted = sortOwned(v);
-      if (sorted !== v) setOwn(object, k, sorted);
-    }
-  }
-  return object;
+  return sortValuesOwned(object, keys);
 }
 
 const HEAD_KEYS = ['apiVersion', 'kind', 'metadata'];
@@ -107,15 +100,19 @@ function sortOwned(value: any): any {
   }
   if (value === null || typeof value !== 'object') return value;
   const keys = Object.keys(value);
-  if (!isSorted(keys)) return sortDeep(value);
+  return isSorted(keys) ? sortValuesOwned(value, keys) : sortDeep(value);
+}
+
+/** `object` (whose keys are in order) with each value sorted by `sortOwned`. */
+function sortValuesOwned(object: any, keys: string[]): any {
   for (const k of keys) {
-    const v = value[k];
+    const v = object[k];
     if (v !== null && typeof v === 'object') {
       const sorted = sortOwned(v);
-      if (sorted !== v) setOwn(value, k, sorted);
+      if (sorted !== v) setOwn(object, k, sorted);
     }
   }
-  return value;
+  return object;
 }
 
 /**
