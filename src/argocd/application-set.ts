@@ -8,6 +8,7 @@ import { IApplicationSetGenerator, ListGenerator } from './generators';
 import { ProgressiveSync, StepOperator } from './progressive-sync';
 import type { GeneratorTemplate } from './template-override';
 import { TemplateMode, TemplateParam } from './template-param';
+import type { ClusterManifests } from '../fleet/cluster-manifests';
 import { Fleet } from '../fleet/fleet';
 import { argoChart } from '../private/argo-chart';
 import { show, throwIfInvalid } from '../private/errors';
@@ -298,6 +299,11 @@ export class ApplicationSet extends Construct {
         labels: undefinedIfEmpty(p.preservedFields.labels),
       } : undefined,
     };
+  }
+
+  /** @internal The ClusterManifests its template's sources deploy (`ApplicationSource.manifests()`). */
+  public get _deployedManifests(): ClusterManifests[] {
+    return sourcesOf(this.props.template).flatMap(source => source._manifests ? [source._manifests] : []);
   }
 
   /** @internal The generator-level template of a `TemplateOverride`: only the fields it sets. */

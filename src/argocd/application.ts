@@ -5,6 +5,7 @@ import { ApplicationSource } from './application-source';
 import { renderSpecParts, sourceRepoErrors, specPartErrors } from './application-spec';
 import type { NotificationSubscription } from './notifications';
 import { SyncPolicy } from './sync-policy';
+import type { ClusterManifests } from '../fleet/cluster-manifests';
 import { Cluster, ICluster } from '../fleet/cluster';
 import { Fleet } from '../fleet/fleet';
 import { argoChart } from '../private/argo-chart';
@@ -176,6 +177,11 @@ export class Application extends Construct {
   private readonly fleet: Fleet;
   private readonly extraIgnoreDifferences: IgnoreDifference[] = [];
   private readonly extraSyncOptions: string[] = [];
+
+  /** @internal The ClusterManifests its sources deploy (`ApplicationSource.manifests()`). */
+  public get _deployedManifests(): ClusterManifests[] {
+    return this.sources.flatMap(source => source._manifests ? [source._manifests] : []);
+  }
 
   public constructor(scope: Construct, id: string, props: ApplicationProps) {
     super(scope, id);

@@ -3,6 +3,8 @@ import { IConstruct } from 'constructs';
 import { withFastApiObjectJson } from './api-object-json';
 import { createPipeline } from './object-pipeline';
 import { processObject, ProcessedObject, ProcessOptions } from './process-object';
+import { Application } from '../argocd/application';
+import { ApplicationSet } from '../argocd/application-set';
 import { ClusterManifests } from '../fleet/cluster-manifests';
 import { show } from '../private/errors';
 import { isClusterScoped, isDeliveredKind } from '../private/kinds';
@@ -73,6 +75,7 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   const byPath = new Map<string, string>();
 
   const directories = new ApplicationDirectories(errors);
+  const deployedManifests = new Set<IConstruct>();
 
   // 0. Library defaults that depend on the whole tree (sync waves of Namespaces and CRDs).
   // Helm applications create their per-environment ApplicationSets from the final registry.
@@ -81,6 +84,9 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   for (const h of helmApps) h._prepare();
   if (helmApps.length > 0) all = root.node.findAll(); // with the ApplicationSets they added
   for (const c of all) if (ClusterManifests.isClusterManifests(c)) c._applyDefaultWaves();
+  for (const c of all) {
+    if (c instanceof Application || ApplicationSet.isApplicationSet(c)) for (const m of c._deployedManifests) deployedManifests.add(m);
+  }
   // Workloads render their variants first: that also completes their projects' allow lists.
   const workloads = all.filter(Workload.isWorkload);
   for (const w of workloads) w._prepare();
@@ -106,7 +112,9 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   // `owner` is the construct that placed the object (an Application, a Cluster …): errors name its path.
   const visit = (c: IConstruct, placement: Placement | undefined, owner: IConstruct | undefined) => {
     const own = ownPlacement(c);
-    if (own?.role === 'workload') directories.claim(own.directory, c.node.path); // a ClusterManifests' Application deploys it
+    // A ClusterManifests that an Application of its own deploys claims its directory; one that no Application
+    // deploys adds its objects to whatever deploys the directory (a Workload's Application, for one of its name).
+    if (own?.role === 'workload' && deployedManifests.has(c)) directories.claim(own.directory, c.node.path);
     const current = own ?? placement;
     const currentOwner = own && !ClusterManifests.isClusterManifests(c) ? c : owner;
     if (ApiObject.isApiObject(c)) {
@@ -325,9 +333,11 @@ function renderWorkloadFiles(
 
 /**
  * The directories of per-cluster applications (`clusters/<cluster>/<app>`), each deployed whole by the Application
- * of the construct that writes it (a ClusterManifests, a Workload, a SopsSecret). Two constructs writing one
- * directory would each deploy the other's objects too (Argo CD then reports them as shared between the two
- * Applications, and each prunes what the other adds): an error, reported once per directory and construct.
+ * of the construct that writes it (a Workload, a SopsSecret, a ClusterManifests that an Application deploys). Two
+ * such constructs writing one directory would each deploy the other's objects too (Argo CD then reports them as
+ * shared between the two Applications, and each prunes what the other adds): an error, reported once per
+ * directory and construct. (A ClusterManifests that no Application deploys may add objects to a Workload's
+ * directory: the Workload's Application deploys them.)
  */
 class ApplicationDirectories {
   private readonly owners = new Map<string, string>();

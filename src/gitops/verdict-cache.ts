@@ -162,8 +162,8 @@ export function planInputKey(inputs: PlanInputs): string {
 
 /**
  * `planInputKey`, and on the way the `entriesDigest` of the files' paths and hashes (tree-check.ts), which the
- * writer's no-op check would otherwise compute in a second pass over every file: each file's line of the plan
- * key begins with its `entryText`.
+ * writer's no-op check would otherwise compute in a second pass over every file: the plan key hashes each file's
+ * other inputs line by line, and ends with that digest (the same files in the same order, line for line).
  */
 export function planInputKeys(inputs: PlanInputs): { plan: string; entries: string } {
   const hash = createHash('sha256').update(`plan-v3\0${libraryFingerprint()}\0${JSON.stringify(inputs.rest)}\n`);

@@ -67,55 +67,6 @@ export function sortObjectKeys(object: any): any {
 }
 
 /**
- * `sortObjectKeys` of an object the caller owns (a fresh copy it may change): objects whose keys are in order
- * already are kept, with their values sorted the same way; the others are replaced by sorted copies. Equal to
- * `sortObjectKeys(object)` as JSON, key order included, without copying what is in order (most of an object
- * cdk8s rendered, to which settings added a few keys).
- */
-export function sortOwnedObjectKeys(object: any): any {
-  if (object === null || typeof object !== 'object' || Array.isArray(object)) return sortOwned(object);
-  // cdk8s' order: apiVersion, kind and metadata (those present), then the other keys sorted.
-  const keys = Object.keys(object);
-  const head = HEAD_KEYS.filter(k => hasOwn(object, k));
-  const rest = keys.slice(head.length);
-  if (!head.every((k, i) => keys[i] === k) || !isSorted(rest)) {
-    const out: any = {};
-    for (const k of [...head, ...keys.filter(key => !head.includes(key)).sort()]) setOwn(out, k, sortOwned(object[k]));
-    return out;
-  }
-  return sortValuesOwned(object, keys);
-}
-
-const HEAD_KEYS = ['apiVersion', 'kind', 'metadata'];
-
-function isSorted(keys: string[]): boolean {
-  for (let i = 1; i < keys.length; i++) if (keys[i - 1] > keys[i]) return false;
-  return true;
-}
-
-function sortOwned(value: any): any {
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = sortOwned(value[i]);
-    return value;
-  }
-  if (value === null || typeof value !== 'object') return value;
-  const keys = Object.keys(value);
-  return isSorted(keys) ? sortValuesOwned(value, keys) : sortDeep(value);
-}
-
-/** `object` (whose keys are in order) with each value sorted by `sortOwned`. */
-function sortValuesOwned(object: any, keys: string[]): any {
-  for (const k of keys) {
-    const v = object[k];
-    if (v !== null && typeof v === 'object') {
-      const sorted = sortOwned(v);
-      if (sorted !== v) setOwn(object, k, sorted);
-    }
-  }
-  return object;
-}
-
-/**
  * Appends every item to `target`. `target.push(...items)` passes each item as an argument, which overflows the
  * call stack somewhere above 100,000 items (fewer on a deep stack or a worker thread): use this wherever the
  * count grows with the fleet, the tree or an input file.

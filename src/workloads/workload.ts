@@ -23,7 +23,7 @@ import { imageUpdaterAnnotations } from '../private/image-updater';
 import { isClusterScoped } from '../private/kinds';
 import { apiObjectJsonModule } from '../private/lazy';
 import { constructIdFor, dns1123LabelErrors, labelMapErrors } from '../private/names';
-import { cloneData, compareCodeUnits, pushAll, sortOwnedObjectKeys } from '../private/util';
+import { cloneData, compareCodeUnits, pushAll, sortObjectKeys } from '../private/util';
 import { applySecrets, resolveSecrets, ResolvedSecret, secretsSignature, workloadSecretErrors } from '../private/workload-secrets';
 import { guardVariantImages } from '../promotion/image-guard';
 import { imageVersionErrors } from '../promotion/image-reference';
@@ -334,12 +334,14 @@ export class Workload extends Construct {
       const raw = base ?? this.renderDefinition({
         applicationName: this.applicationName, namespace: this.namespace, clusterName: v.clusters[0].clusterName, environment: v.environment,
       });
-      // Sorted once, below, after secrets, the guard and DR hooks have added their keys.
-      const objects = this.finish(cloneData(raw), v.settings, v.clusters.length === 1 ? v.clusters[0].clusterName : undefined, v.environment, false);
+      // (finish sorts: a fresh copy, so that what a patch inserted, perhaps shared with other variants, is not
+      // changed by what follows.)
+      const objects = this.finish(cloneData(raw), v.settings, v.clusters.length === 1 ? v.clusters[0].clusterName : undefined, v.environment);
       errors.push(...applySecrets(objects, v.secrets, this.namespace));
       errors.push(...this.guardImages(objects, v.clusters, v.environment));
       for (const h of this.standbyHooks) errors.push(...h.finishVariant(objects, v.clusters, this.namespace).map(e => `[${this.node.path}] ${e}`));
-      sortEach(objects);
+      // Secrets and DR hooks add keys (env, volumes …) after the sort; the guard keeps keys sorted.
+      if (v.secrets.length > 0 || this.standbyHooks.length > 0) sortEach(objects);
       for (const c of v.clusters) perCluster.set(c.clusterName, objects);
       if (this.props.output !== WorkloadOutput.KUSTOMIZE) {
         const fileKey = `${this.node.path}#${variantIndex++}:${key}`;
@@ -471,11 +473,8 @@ export class Workload extends Construct {
     }
   }
 
-  /**
-   * Settings, the namespace, guard rails and default waves applied to one variant's objects; with `sorted`, their
-   * keys sorted in cdk8s' order (a caller that adds keys afterwards sorts once, at the end).
-   */
-  private finish(objects: any[], settings: WorkloadSettings, clusterName: string | undefined, environment: string | undefined, sorted = true): any[] {
+  /** Settings, the namespace, guard rails and default waves applied to one variant's objects, then sorted (copies). */
+  private finish(objects: any[], settings: WorkloadSettings, clusterName: string | undefined, environment: string | undefined): any[] {
     for (const o of objects) if (isClusterScoped(o.apiVersion, o.kind) && o.metadata?.namespace !== undefined) delete o.metadata.namespace;
     applySettings(objects, settings, this.props.image, { applicationName: this.applicationName, clusterName, environment });
     const delivery = applyDelivery(objects, settings, this.namespace);
@@ -487,7 +486,7 @@ export class Workload extends Construct {
     }
     objects.push(...guardRailObjects(settings, this.namespace, this.applicationName));
     applyDefaultWaves(objects);
-    return sorted ? sortEach(objects) : objects;
+    return sortEach(objects);
   }
 
   /**
@@ -571,7 +570,7 @@ function patchId(p: object): number {
  * template, env after startupProbe): sort again, in cdk8s' order, like every other file of the tree.
  */
 function sortEach(objects: any[]): any[] {
-  for (let i = 0; i < objects.length; i++) objects[i] = sortOwnedObjectKeys(objects[i]);
+  for (let i = 0; i < objects.length; i++) objects[i] = sortObjectKeys(objects[i]);
   return objects;
 }
 

@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import { deepMerge } from '../../src/expansion/generators';
 import { mergeHelmValues } from '../../src/flux/helm-values';
 import { readSopsYaml } from '../../src/private/sops-format';
-import { cloneData, ownValue, sortDeep, sortedMap, sortObjectKeys, sortOwnedObjectKeys } from '../../src/private/util';
+import { cloneData, ownValue, sortDeep, sortedMap, sortObjectKeys } from '../../src/private/util';
 import { anyValue } from '../util';
 
 /**
@@ -180,43 +180,6 @@ describe('own keys only', () => {
       const first = ['apiVersion', 'kind', 'metadata'].filter(k => Object.prototype.hasOwnProperty.call(object, k));
       expect(Object.keys(sorted).filter(k => !/^(0|[1-9][0-9]*)$/.test(k)).slice(0, first.length)).toEqual(first);
     }), { numRuns: 300 });
-  });
-});
-
-describe('sortOwnedObjectKeys', () => {
-  test('property: it gives sortObjectKeys\' JSON text (key order included), changing only the copy it owns', () => {
-    const key = fc.oneof(fc.constantFrom('constructor', 'toString', 'valueOf', 'hasOwnProperty', '__proto__', 'isPrototypeOf', 'apiVersion', 'kind', 'metadata', '0', '10', '9'), fc.string({ maxLength: 4 }));
-    const json = fc.letrec(tie => ({
-      value: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 0 }), fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(key, tie('value'), { maxKeys: 5 })),
-    })).value;
-    fc.assert(fc.property(fc.dictionary(key, json, { maxKeys: 6 }), fc.boolean(), (value, presorted) => {
-      // GIVEN any object (own keys, as JSON.parse makes them), in any key order or sorted at every level already
-      const text = JSON.stringify(presorted ? sortDeep(value) : value);
-      const owned = JSON.parse(text);
-      // WHEN sorted in place
-      const sorted = sortOwnedObjectKeys(owned);
-      // THEN the same text as sortObjectKeys gives, and the original is untouched
-      expect(JSON.stringify(sorted)).toBe(JSON.stringify(sortObjectKeys(JSON.parse(text))));
-      expect(JSON.stringify(JSON.parse(text))).toBe(text);
-      for (const k of Object.keys(sorted)) expect(Object.prototype.hasOwnProperty.call(sorted, k)).toBe(true);
-    }), { numRuns: 1000 });
-  });
-
-  test('GIVEN an object in cdk8s\' order WHEN sorted in place THEN it is the same object; a nested object out of order is replaced', () => {
-    // GIVEN
-    const inOrder = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { a: '1', b: '2' } };
-    const nested = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', labels: { z: '1', a: '2' } } };
-    const labels = nested.metadata.labels;
-    // WHEN / THEN
-    expect(sortOwnedObjectKeys(inOrder)).toBe(inOrder);
-    const sorted = sortOwnedObjectKeys(nested);
-    expect(sorted).toBe(nested);
-    expect(sorted.metadata.labels).not.toBe(labels);
-    expect(Object.keys(sorted.metadata)).toEqual(['labels', 'name']);
-    expect(Object.keys(sorted.metadata.labels)).toEqual(['a', 'z']);
-    const proto = JSON.parse('{"kind":"X","apiVersion":"v1","metadata":{"name":"n","__proto__":{"b":1,"a":2}}}');
-    expect(JSON.stringify(sortOwnedObjectKeys(proto))).toBe('{"apiVersion":"v1","kind":"X","metadata":{"__proto__":{"a":2,"b":1},"name":"n"}}');
-    expect(({} as any).a).toBeUndefined();
   });
 });
 

@@ -107,6 +107,36 @@ describe('Workload secrets', () => {
     expect(objects['clusters/prod-eu/api/ExternalSecret.api-db.yaml']).toBeDefined();
   });
 
+  test('GIVEN a patch that inserts one object into every variant (shared, frozen, or a class instance) WHEN a secret is wired into some THEN the others are untouched', () => {
+    // GIVEN a sidecar constant that the patch pushes into each variant, frozen tolerations, and a class instance
+    const { app, fleet: f } = fleet();
+    const sidecar = { name: 'shared', image: 'ghcr.io/acme/shared:1' };
+    class Toleration {
+      public readonly key = 'a';
+    }
+    const patch = (o: any) => {
+      if (o.kind !== 'Deployment') return;
+      o.spec.template.spec.containers.push(sidecar);
+      o.spec.template.spec.tolerations = Object.freeze([Object.freeze({ key: 'b', operator: 'Exists' }), new Toleration()]);
+    };
+    new Workload(f, 'api', {
+      namespace: 'api',
+      matchLabels: {},
+      matchExpressions: [{ key: 'environment', operator: LabelSelectorOperator.EXISTS }],
+      definition: new Api(),
+      defaults: { patches: [{ patch }] },
+      secrets: [{ ...DB, data: DB.data.slice(0, 1), env: { DB_USER: 'username' }, mountPath: undefined, containers: ['api', 'shared'], matches: [ClusterMatch.environment('dev')] }],
+    });
+    // WHEN
+    const objects = renderObjects(app);
+    // THEN only dev's containers carry the secret's env; the constant is unchanged; frozen and class values render as data
+    const containers = (cluster: string) => objects[`clusters/${cluster}/api/Deployment.api.yaml`].spec.template.spec.containers;
+    expect(containers('dev-eu').find((c: any) => c.name === 'shared').env).toEqual([{ name: 'DB_USER', valueFrom: { secretKeyRef: { key: 'username', name: 'api-db' } } }]);
+    for (const cluster of ['prod-eu', 'prod-us']) expect(containers(cluster).find((c: any) => c.name === 'shared')).toEqual(sidecar);
+    expect(sidecar).toEqual({ name: 'shared', image: 'ghcr.io/acme/shared:1' });
+    expect(objects['clusters/prod-eu/api/Deployment.api.yaml'].spec.template.spec.tolerations).toEqual([{ key: 'b', operator: 'Exists' }, { key: 'a' }]);
+  });
+
   test('with a versions file, {environment} is the versions file\'s environment (its environment label)', () => {
     const { app, fleet: f } = fleet(false);
     addCluster(f, 'qa-eu', { stage: 'qa', region: 'eu-west-1' });

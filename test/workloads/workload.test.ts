@@ -1,7 +1,9 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as yaml from 'js-yaml';
-import { AppProject, ClusterMatch, FleetTesting, IWorkloadDefinition, ProjectDestination, VersionsFile, Workload, WorkloadContext, WorkloadOutput } from '../../src';
+import {
+  Application, ApplicationSource, AppProject, ClusterMatch, FleetTesting, IWorkloadDefinition, ProjectDestination, VersionsFile, Workload, WorkloadContext, WorkloadOutput,
+} from '../../src';
 import { addCluster, errorOf, renderObjects, testFleet } from '../util';
 
 const VERSIONS = 'environments: [dev, staging, production]\nversions:\n  api:\n    dev: 1.9.0\n    staging: 1.9.0\n    production: 1.8.2\n';
@@ -36,18 +38,34 @@ function fleetWithClusters() {
 const deployment = (objects: Record<string, any>, cluster: string) => objects[`clusters/${cluster}/api/Deployment.api.yaml`];
 
 describe('Workload', () => {
-  test('GIVEN a Workload and a ClusterManifests of one application name on one cluster WHEN rendered THEN the shared directory is an error, once', () => {
-    // GIVEN the Workload deploys clusters/<cluster>/api for every backend cluster, and one cluster also has manifests named api
+  test('GIVEN a Workload and a ClusterManifests of one application name on one cluster WHEN an Application of its own deploys the manifests THEN the shared directory is an error, once', () => {
+    // GIVEN the Workload deploys clusters/<cluster>/api for every backend cluster, and an Application deploys prod-eu-1's manifests named api
     const { app, fleet, versions } = fleetWithClusters();
     new Workload(fleet, 'api', { namespace: 'api', matchLabels: { tier: 'backend' }, image: 'ghcr.io/acme/api', versions, definition: new ApiDefinition() });
-    const manifests = fleet.clusters.find(c => c.clusterName === 'prod-eu-1')!.addManifests('api', { namespace: 'api' });
+    const prod = fleet.clusters.find(c => c.clusterName === 'prod-eu-1')!;
+    const manifests = prod.addManifests('api', { namespace: 'api' });
     new kplus.ConfigMap(manifests, 'extra', { metadata: { name: 'extra' }, data: { a: 'b' } });
+    new Application(fleet, 'api-extra', { destination: prod, destinationNamespace: 'api', source: ApplicationSource.manifests(manifests) });
     // WHEN
     const error = errorOf(() => app.synth());
     // THEN each Application would deploy the other's objects: named with both constructs, reported once
     expect(error).toContain("[platform/api] writes the application directory clusters/prod-eu-1/api, which 'platform/prod-eu-1/api' writes too: the Application "
       + "of each would also deploy the other's objects; give one of them another application name");
     expect(error.match(/writes the application directory/g)).toHaveLength(1);
+  });
+
+  test('GIVEN a ClusterManifests of a Workload\'s name that no Application deploys WHEN rendered THEN its objects join the Workload\'s directory', () => {
+    // GIVEN extra objects for one cluster, in the directory the Workload's Application deploys there
+    const { app, fleet, versions } = fleetWithClusters();
+    new Workload(fleet, 'api', { namespace: 'api', matchLabels: { tier: 'backend' }, image: 'ghcr.io/acme/api', versions, definition: new ApiDefinition() });
+    const manifests = fleet.clusters.find(c => c.clusterName === 'prod-eu-1')!.addManifests('api', { namespace: 'api' });
+    new kplus.ConfigMap(manifests, 'extra', { metadata: { name: 'extra' }, data: { a: 'b' } });
+    // WHEN
+    const objects = renderObjects(app);
+    // THEN one directory, one Application (the Workload's), the extra object beside the Workload's
+    expect(objects['clusters/prod-eu-1/api/ConfigMap.extra.yaml'].data).toEqual({ a: 'b' });
+    expect(objects['clusters/prod-eu-1/api/Deployment.api.yaml']).toBeDefined();
+    expect(Object.keys(objects).filter(k => k.startsWith('argocd/') && k.includes('/applications/'))).toEqual([]);
   });
 
   test('renders once, then per cluster: typed overrides by environment, region and cluster, tags from the versions file', () => {
