@@ -2,7 +2,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as yaml from 'js-yaml';
 import {
-  Application, ApplicationSource, AppProject, ClusterMatch, FleetTesting, IWorkloadDefinition, ProjectDestination, VersionsFile, Workload, WorkloadContext, WorkloadOutput,
+  Application, ApplicationSource, AppProject, ClusterMatch, FleetTesting, IWorkloadDefinition, ProjectDestination, VersionsFile, Workload,
+  WorkloadContext, WorkloadOutput,
 } from '../../src';
 import { addCluster, errorOf, renderObjects, testFleet } from '../util';
 
