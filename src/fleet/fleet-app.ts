@@ -130,7 +130,7 @@ export class FleetApp extends App {
     let rendering: ReturnType<FleetApp['render']>;
     let planText: string;
     try {
-      rendering = this.render(verdicts);
+      rendering = this.render(verdicts, () => check?.lookAgain());
       planText = rendering.memo?.text ?? fleetPlanModule().planText(rendering.plan!);
     } catch (e) {
       check?.cancel();
@@ -174,7 +174,7 @@ export class FleetApp extends App {
     return { files: r.files, model: r.model!, plan: r.plan!, waived: [...r.waived] };
   }
 
-  private render(verdicts: VerdictCache): {
+  private render(verdicts: VerdictCache, rendered?: () => void): {
     files: RenderedFile[];
     model?: FleetModel;
     plan?: FleetPlan;
@@ -194,6 +194,7 @@ export class FleetApp extends App {
     if (errors.length > 0) {
       throw new Error(`Validation failed with the following errors (nothing was written):\n  ${errors.join('\n  ')}`);
     }
+    rendered?.(); // (the files are known: the tree check's last look at the disk may begin)
     const fleets = constructs.filter(Fleet.isFleet);
     const acknowledgements = fleets.flatMap(f => f.acknowledgedRemovals);
     if (acknowledgements.length > 0) {

@@ -132,6 +132,12 @@ function writeBegun(inspector: TreeInspector): boolean {
 
 /** The check running on a worker thread. */
 export interface TreeCheck {
+  /**
+   * Lets the worker begin the last look at the files now that the program has rendered (as soon as its own
+   * check is done), while this thread still scans and plans; the writer takes part later (`vouchedNoop`), or
+   * stops it. Every file is still looked at after the render.
+   */
+  lookAgain(): void;
   /** Its result (waiting for it); undefined when it concluded nothing, failed, or made no progress. */
   finish(): VouchedTree | undefined;
   /** Stops it (once the tree is written, or the render failed). */
@@ -210,6 +216,11 @@ class WorkerTreeCheck implements TreeCheck {
     this.port = channel.port1;
     this.worker = new Worker(file, { execArgv, workerData: { root, port: channel.port2, control: this.control }, transferList: [channel.port2] });
     this.worker.unref();
+  }
+
+  public lookAgain(): void {
+    // (Not after `cancel`, which set 2.)
+    if (Atomics.compareExchange(this.control, Control.COMMAND, 0, 1) === 0) Atomics.notify(this.control, Control.COMMAND);
   }
 
   public finish(): VouchedTree | undefined {

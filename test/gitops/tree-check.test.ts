@@ -156,28 +156,51 @@ describe('the check of an untouched tree', () => {
   });
 
   test.each([
-    ['no file', undefined, true],
-    ['the first file', 0, false],
-    ['the last file', -1, false],
-    ['a file in the middle', Math.floor(files(1).length / 2), false],
-  ])('with the worker, the writer\'s last look (shared with the worker) finds %s edited since the check', (_what, which, expected) => {
+    ['no file', undefined, true, false],
+    ['the first file', 0, false, false],
+    ['the last file', -1, false, false],
+    ['a file in the middle', Math.floor(files(1).length / 2), false, false],
+    ['no file', undefined, true, true],
+    ['the first file', 0, false, true],
+    ['the last file', -1, false, true],
+    ['a file in the middle', Math.floor(files(1).length / 2), false, true],
+  ])('with the worker, the writer\'s last look (shared with the worker) finds %s edited since the check (worker looking before the writer: %s)', (_what, which, expected, early) => {
     // GIVEN a settled tree, checked on a worker
     const dir = settledTree();
     const check = startTreeCheck(dir, 0)!;
     try {
       const vouched = check.finish()!;
-      // WHEN a file is edited after the check (keeping its size), then the writer takes its last look
+      // WHEN a file is edited after the check (keeping its size), then (with `early`, the render being done) the
+      // worker begins its last look, and the writer takes its own
       if (which !== undefined) {
         const rel = files(1).at(which)!.path;
         const file = path.join(dir, rel);
         fs.writeFileSync(file, fs.readFileSync(file, 'utf-8').replace(/[a-z]/, c => (c === 'a' ? 'b' : 'a')));
       }
+      if (early) check.lookAgain();
       // THEN the no-op holds only when nothing was edited
       expect(vouched.otherPart).toBeDefined();
       expect(vouchedNoop(dir, vouched, files(1))).toBe(expected);
     } finally {
       check.cancel();
     }
+  });
+
+  test('GIVEN the worker told to look again before its own check is done WHEN the writer takes its last look THEN the no-op holds, and a cancelled check ignores it', () => {
+    // GIVEN a settled tree; the worker told at once (as the synth does when its render is quick)
+    const dir = settledTree();
+    const check = startTreeCheck(dir, 0)!;
+    try {
+      check.lookAgain();
+      const vouched = check.finish()!;
+      // WHEN / THEN
+      expect(vouchedNoop(dir, vouched, files(1))).toBe(true);
+    } finally {
+      check.cancel();
+    }
+    const other = startTreeCheck(dir, 0)!;
+    other.cancel();
+    other.lookAgain(); // (after cancel: nothing)
   });
 
   test('a check that is never used is stopped without waiting', () => {
