@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IAppProject } from './app-project';
 import { ApplicationCommonOptions, IgnoreDifference } from './application';
-import { renderSpecParts, sourceRepoErrors, sourcesOf, specPartErrors } from './application-spec';
+import { deployedManifests, renderSpecParts, sourceRepoErrors, sourcesOf, specPartErrors } from './application-spec';
 import { FleetProofWaiver, WAIVED_PROOFS_ANNOTATION } from './fleet-proof';
 import { IApplicationSetGenerator, ListGenerator } from './generators';
 import { ProgressiveSync, StepOperator } from './progressive-sync';
@@ -303,7 +303,7 @@ export class ApplicationSet extends Construct {
 
   /** @internal The ClusterManifests its template's sources deploy (`ApplicationSource.manifests()`). */
   public get _deployedManifests(): ClusterManifests[] {
-    return sourcesOf(this.props.template).flatMap(source => source._manifests ? [source._manifests] : []);
+    return deployedManifests(sourcesOf(this.props.template));
   }
 
   /** @internal The generator-level template of a `TemplateOverride`: only the fields it sets. */

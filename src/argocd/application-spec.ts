@@ -3,6 +3,7 @@ import type { IgnoreDifference } from './application';
 import type { ApplicationSource } from './application-source';
 import type { SyncPolicy } from './sync-policy';
 import { TemplateParam } from './template-param';
+import type { ClusterManifests } from '../fleet/cluster-manifests';
 import type { Fleet } from '../fleet/fleet';
 import { undefinedIfEmpty } from '../private/util';
 
@@ -81,4 +82,9 @@ export function sourceRepoErrors(project: IAppProject, sources: ApplicationSourc
 /** The sources of a `source`/`sources` pair, in order. */
 export function sourcesOf(p: { source?: ApplicationSource; sources?: ApplicationSource[] }): ApplicationSource[] {
   return [...(p.source ? [p.source] : []), ...(p.sources ?? [])];
+}
+
+/** The ClusterManifests that sources deploy (`ApplicationSource.manifests()`). */
+export function deployedManifests(sources: readonly ApplicationSource[]): ClusterManifests[] {
+  return sources.flatMap(source => source._manifests ? [source._manifests] : []);
 }

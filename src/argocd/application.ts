@@ -2,7 +2,7 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IAppProject } from './app-project';
 import { ApplicationSource } from './application-source';
-import { renderSpecParts, sourceRepoErrors, specPartErrors } from './application-spec';
+import { deployedManifests, renderSpecParts, sourceRepoErrors, specPartErrors } from './application-spec';
 import type { NotificationSubscription } from './notifications';
 import { SyncPolicy } from './sync-policy';
 import { Cluster, ICluster } from '../fleet/cluster';
@@ -180,7 +180,7 @@ export class Application extends Construct {
 
   /** @internal The ClusterManifests its sources deploy (`ApplicationSource.manifests()`). */
   public get _deployedManifests(): ClusterManifests[] {
-    return this.sources.flatMap(source => source._manifests ? [source._manifests] : []);
+    return deployedManifests(this.sources);
   }
 
   public constructor(scope: Construct, id: string, props: ApplicationProps) {

@@ -83,8 +83,8 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   const helmApps = all.filter(HelmApplication.isHelmApplication);
   for (const h of helmApps) h._prepare();
   if (helmApps.length > 0) all = root.node.findAll(); // with the ApplicationSets they added
-  for (const c of all) if (ClusterManifests.isClusterManifests(c)) c._applyDefaultWaves();
   for (const c of all) {
+    if (ClusterManifests.isClusterManifests(c)) c._applyDefaultWaves();
     if (c instanceof Application || ApplicationSet.isApplicationSet(c)) for (const m of c._deployedManifests) deployedManifests.add(m);
   }
   // Workloads render their variants first: that also completes their projects' allow lists.
