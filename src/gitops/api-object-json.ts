@@ -1,4 +1,5 @@
-import { ApiObject, ApiObjectMetadataDefinition, App, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { IConstruct } from 'constructs';
 
 /**
  * `ApiObject.toJson()` of cdk8s 2.x, with the same result (and the same errors) at a fraction of the cost.
@@ -24,6 +25,10 @@ const LAZY_RESOLVE = LazyResolver.prototype.resolve;
 const IMPLICIT_RESOLVE = ImplicitTokenResolver.prototype.resolve;
 const UNION_RESOLVE = NumberStringUnionResolver.prototype.resolve;
 
+/** cdk8s' classes and union types, read once (the package's exports are getters). */
+const LAZY = Lazy;
+const UNION_TYPES: string[] = (NumberStringUnionResolver as any).TYPES;
+
 let installed = 0;
 
 /** Runs `fn` with the fast `toJson` installed on `ApiObject.prototype` (re-entrant). */
@@ -43,15 +48,22 @@ function fastToJson(this: ApiObject): any {
   const metadata = this.metadata;
   if (resolvers === undefined || metadata.toJson !== ORIGINAL_METADATA_TO_JSON) return ORIGINAL_TO_JSON.call(this);
   primitivesPlain = primitivesArePlain();
+  // Whether a fresh object literal inherits no `resolve` method and Object as its constructor: then the tests of
+  // `plainValue` on the object cdk8s builds here depend on its own keys only. With plain primitives too, resolving
+  // and sanitizing JSON that `plainValue` made changes nothing (see `plainMetadata`).
+  const objectsPlain = typeof (Object.prototype as any).resolve !== 'function' && Object.prototype.constructor === Object;
   try {
+    const metadataPart = objectsPlain && primitivesPlain ? plainMetadata(metadata) : NOT_PLAIN;
     const data: any = {
       ...(this as any).props,
-      metadata: metadataJson(metadata),
+      metadata: metadataPart === NOT_PLAIN ? metadataJson(metadata) : metadataPart,
     };
     const sortKeys = process.env.CDK8S_DISABLE_SORT ? false : true;
     const options = sortKeys ? SORTED : UNSORTED;
-    let json = plainJson(data, options);
-    if (json === NOT_PLAIN) json = sanitizeValue(resolve(data), options);
+    // cdk8s resolves and sanitizes the metadata's JSON a second time, with the rest: on JSON that `plainValue`
+    // made (with plain prototypes) that second pass changes nothing, so it is skipped.
+    let json = plainJson(data, options, metadataPart);
+    if (json === NOT_PLAIN) json = sanitizeValue(resolve(data, metadataPart), options, metadataPart);
     const patches: JsonPatch[] = (this as any).patches;
     const patched = patches.length === 0 ? json : JsonPatch.apply(json, ...patches);
     // cdk8s: apiVersion, kind and metadata first, then the rest in their order.
@@ -84,6 +96,60 @@ function metadataJson(m: ApiObjectMetadataDefinition): any {
   return json !== NOT_PLAIN ? json : sanitizeValue(resolve(data), METADATA);
 }
 
+/** The fields `ApiObjectMetadataDefinition.toJson()` takes from the definition, in sorted order. */
+const METADATA_FIELDS = ['annotations', 'finalizers', 'labels', 'name', 'namespace', 'ownerReferences'];
+
+/**
+ * `metadataJson` without building the object it walks, when that object would have only the definition's own
+ * fields as keys (its other attributes, from the object's `metadata` prop and `add()`, being among them): the
+ * common case, where the attributes object (left in dictionary mode by cdk8s' `delete`) makes the copy slow.
+ * `NOT_PLAIN` when it is not that case or when a value is not plain (the caller takes `metadataJson`, which
+ * calls no user code before that point either). Only with plain prototypes (see `fastToJson`).
+ */
+function plainMetadata(m: ApiObjectMetadataDefinition): any {
+  const internal = m as any;
+  for (const k in internal._additionalAttributes) {
+    if (!METADATA_FIELDS.includes(k) && Object.prototype.hasOwnProperty.call(internal._additionalAttributes, k)) return NOT_PLAIN;
+  }
+  try {
+    const result: any = {};
+    let empty = true;
+    for (const k of METADATA_FIELDS) {
+      const v = plainValue(internal[k], METADATA);
+      if (v != null) {
+        result[k] = v;
+        empty = false;
+      }
+    }
+    return empty ? undefined : result;
+  } catch (e) {
+    if (e === STOP) return NOT_PLAIN;
+    throw e;
+  }
+}
+
+/** The root of the construct tree, as `App.of()` finds it, remembered by scope (a construct's scope never changes). */
+const ROOTS = new WeakMap<IConstruct, IConstruct>();
+
+function rootOf(c: IConstruct): IConstruct {
+  const walked: IConstruct[] = [];
+  let current = c;
+  let root: IConstruct | undefined;
+  for (;;) {
+    const scope = current.node.scope;
+    if (!scope) {
+      root = current;
+      break;
+    }
+    root = ROOTS.get(scope);
+    if (root !== undefined) break;
+    walked.push(scope);
+    current = scope;
+  }
+  for (const s of walked) ROOTS.set(s, root);
+  return root;
+}
+
 /**
  * The App's resolvers when they are exactly cdk8s' three built-in ones, in their order and with their own
  * methods (the case the inline tests of `resolve` stand for); undefined otherwise.
@@ -91,7 +157,7 @@ function metadataJson(m: ApiObjectMetadataDefinition): any {
 function builtInResolvers(o: ApiObject): readonly unknown[] | undefined {
   let resolvers: any;
   try {
-    resolvers = App.of(o).resolvers;
+    resolvers = (rootOf(o) as any).resolvers;
   } catch {
     return undefined;
   }
@@ -108,22 +174,19 @@ function builtInResolvers(o: ApiObject): readonly unknown[] | undefined {
  * order, and the first that replaces it has its replacement resolved again; arrays and plain objects are
  * resolved element by element. The key path is not built: none of the built-in resolvers reads it.
  */
-function resolve(value: any): any {
+function resolve(value: any, metadata: any = NOT_PLAIN): any {
   if (value == null) return value;
   // LazyResolver
-  if (value instanceof Lazy) return resolve(value.produce());
+  if (value instanceof LAZY) return resolve(value.produce());
   // ImplicitTokenResolver
   if (typeof (value.resolve) === 'function') return resolve(value.resolve());
   // NumberStringUnionResolver (plain dictionaries are left alone)
-  if (value.constructor !== Object) {
-    const types: string[] = (NumberStringUnionResolver as any).TYPES;
-    if (types.includes(typeof (value.value))) return resolve({ value: value.value });
-  }
+  if (value.constructor !== Object && UNION_TYPES.includes(typeof (value.value))) return resolve({ value: value.value });
   if (Array.isArray(value)) return value.map(x => resolve(x));
   // eslint-disable-next-line eqeqeq
   if (value.constructor == Object) {
     const result: any = {};
-    for (const [k, v] of Object.entries(value)) result[k] = resolve(v);
+    for (const [k, v] of Object.entries(value)) result[k] = k === 'metadata' && v === metadata ? v : resolve(v);
     return result;
   }
   return value;
@@ -161,9 +224,13 @@ const STOP = { stop: true };
  * reads each value once, as the two steps do, and calls nothing; on anything else it returns `NOT_PLAIN`
  * before any user code ran, and the caller takes the two-step path. Keys named `__proto__` also take it.
  */
-function plainJson(value: any, options: SanitizeOptions): any {
+function plainJson(value: any, options: SanitizeOptions, metadata: any = NOT_PLAIN): any {
   try {
-    return plainValue(value, options);
+    if (metadata === NOT_PLAIN) return plainValue(value, options);
+    // `value` is the object `toJson` builds and `metadata` its `metadata`, already walked: the tests `plainValue`
+    // makes on an object (anything else takes the two-step path), then its keys.
+    if (value instanceof LAZY || typeof (value.resolve) === 'function' || value.constructor !== Object) return NOT_PLAIN;
+    return plainObject(value, options, metadata);
   } catch (e) {
     if (e === STOP) return NOT_PLAIN;
     throw e;
@@ -176,12 +243,9 @@ function plainValue(value: any, options: SanitizeOptions): any {
   // test below is false for it, and it is kept as it is (checked per object by `primitivesArePlain`).
   const type = typeof value;
   if (primitivesPlain && (type === 'string' || type === 'number' || type === 'boolean')) return value;
-  if (value instanceof Lazy) throw STOP;
+  if (value instanceof LAZY) throw STOP;
   if (typeof (value.resolve) === 'function') throw STOP;
-  if (value.constructor !== Object) {
-    const types: string[] = (NumberStringUnionResolver as any).TYPES;
-    if (types.includes(typeof (value.value))) return plainValue({ value: value.value }, options);
-  }
+  if (value.constructor !== Object && UNION_TYPES.includes(typeof (value.value))) return plainValue({ value: value.value }, options);
   if (typeof value !== 'object') return value; // a primitive (or a function) is kept as it is
   if (Array.isArray(value)) {
     if (options.filterEmptyArrays && value.length === 0) return undefined;
@@ -189,13 +253,19 @@ function plainValue(value: any, options: SanitizeOptions): any {
   }
   // eslint-disable-next-line eqeqeq
   if (value.constructor != Object) throw STOP; // kept as it is by resolve; sanitize decides
+  return plainObject(value, options, NOT_PLAIN);
+}
+
+/** The object branch of `plainValue`; the value of a key `metadata` that is `metadata` is kept as it is. */
+function plainObject(value: any, options: SanitizeOptions, metadata: any): any {
   const keys = Object.keys(value);
-  if (options.sortKeys ?? true) keys.sort();
+  if (options.sortKeys ?? true) sortInPlace(keys);
   const result: any = {};
   let empty = true;
   for (const k of keys) {
     if (k === '__proto__') throw STOP;
-    const v = plainValue(value[k], options);
+    const raw = value[k];
+    const v = raw === metadata && k === 'metadata' ? raw : plainValue(raw, options);
     if (v != null) {
       result[k] = v;
       empty = false;
@@ -205,8 +275,21 @@ function plainValue(value: any, options: SanitizeOptions): any {
   return result;
 }
 
-/** cdk8s' `sanitizeValue` (lib/_util.js), step for step. */
-function sanitizeValue(obj: any, options: SanitizeOptions = {}): any {
+/** `keys.sort()` (by UTF-16 code units, as `<` compares strings), skipped when they are in order already. */
+function sortInPlace(keys: string[]): void {
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1] > keys[i]) {
+      keys.sort();
+      return;
+    }
+  }
+}
+
+/**
+ * cdk8s' `sanitizeValue` (lib/_util.js), step for step. In `resolve` and here, a value `metadata` under the key
+ * `metadata` (the JSON `plainMetadata` made, on which both are the identity) is kept as it is.
+ */
+function sanitizeValue(obj: any, options: SanitizeOptions = {}, metadata: any = NOT_PLAIN): any {
   if (obj == null) return undefined;
   if (typeof (obj) !== 'object') return obj;
   if (Array.isArray(obj)) {
@@ -221,7 +304,7 @@ function sanitizeValue(obj: any, options: SanitizeOptions = {}): any {
   const keys = sortKeys ? Object.keys(obj).sort() : Object.keys(obj);
   for (const key of keys) {
     const value = obj[key];
-    const newValue = sanitizeValue(value, options);
+    const newValue = key === 'metadata' && value === metadata ? value : sanitizeValue(value, options);
     if (newValue != null) newObj[key] = newValue;
   }
   if (options.filterEmptyObjects && Object.keys(newObj).length === 0) return undefined;

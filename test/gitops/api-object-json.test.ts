@@ -17,7 +17,9 @@ const value: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>(tie => ({
   ),
 })).value;
 
-const props = fc.dictionary(fc.string({ maxLength: 8 }).filter(k => k !== 'metadata' && k !== 'apiVersion' && k !== 'kind'), value, { maxKeys: 6 });
+/** Keys that the resolvers' tests read (`resolve`, `value`, `constructor`) or that JavaScript treats apart. */
+const oddKey = fc.constantFrom('resolve', 'value', 'constructor', '__proto__', 'toJSON');
+const props = fc.dictionary(fc.oneof(fc.string({ maxLength: 8 }), oddKey).filter(k => k !== 'metadata' && k !== 'apiVersion' && k !== 'kind'), value, { maxKeys: 6 });
 const stringMap = fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 3 });
 const metadata = fc.record({
   name: fc.option(fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/), { nil: undefined }),
@@ -25,7 +27,12 @@ const metadata = fc.record({
   labels: fc.option(stringMap, { nil: undefined }),
   annotations: fc.option(stringMap, { nil: undefined }),
   finalizers: fc.option(fc.array(fc.string({ maxLength: 5 }), { maxLength: 2 }), { nil: undefined }),
+  ownerReferences: fc.option(fc.array(fc.record({ name: fc.string({ maxLength: 5 }), uid: fc.constant('u') }), { maxLength: 2 }), { nil: undefined }),
   extra: fc.option(value, { nil: undefined }),
+  // the key of `extra`: an attribute of its own, one of the definition's fields (which win), or an odd one
+  extraKey: fc.constantFrom('extra', 'name', 'labels', 'annotations', 'resolve', 'value', 'constructor', '__proto__'),
+  // an attribute added after construction (`metadata.add`)
+  added: fc.option(fc.tuple(fc.constantFrom('generateName', 'labels', 'resolve', 'constructor'), value), { nil: undefined }),
 });
 const patches = fc.array(fc.oneof(
   fc.string({ maxLength: 5 }).map(s => JsonPatch.add(`/added${s.replace(/[~/]/g, '')}`, s)),
@@ -52,8 +59,11 @@ describe('the fast ApiObject.toJson', () => {
     fc.assert(fc.property(props, metadata, patches, fc.boolean(), (p, m, ps, sorted) => {
       // GIVEN an ApiObject with arbitrary props, metadata and JSON patches
       const chart = new Chart(new App(), 'chart', { namespace: 'ns' });
-      const { extra, ...meta } = m;
-      const o = new ApiObject(chart, 'o', { apiVersion: 'v1', kind: 'Thing', ...p, metadata: { ...meta, ...(extra === undefined ? {} : { extra }) } } as any);
+      const { extra, extraKey, added, ...meta } = m;
+      const extraAttribute = extra === undefined ? {}
+        : Object.defineProperty({}, extraKey, { value: extra, enumerable: true, writable: true, configurable: true });
+      const o = new ApiObject(chart, 'o', { apiVersion: 'v1', kind: 'Thing', ...p, metadata: { ...meta, ...extraAttribute } } as any);
+      if (added) o.metadata.add(added[0], added[1]);
       o.addJsonPatch(...ps);
       // WHEN each path serializes it, with and without key sorting
       const saved = process.env.CDK8S_DISABLE_SORT;
@@ -95,6 +105,7 @@ describe('the fast ApiObject.toJson', () => {
     for (const [proto, key, property] of [
       [String.prototype, 'resolve', { value(this: string) { return `resolved ${this}`; } }],
       [Number.prototype, 'value', { get(this: number) { return `boxed ${this}`; } }],
+      [String.prototype, 'value', { get(this: string) { return this.length > 3 ? undefined : `${this}+`; } }],
     ] as const) {
       Object.defineProperty(proto, key, { ...property, configurable: true });
       try {
@@ -105,6 +116,33 @@ describe('the fast ApiObject.toJson', () => {
       } finally {
         delete (proto as any)[key];
       }
+    }
+  });
+
+  test('a `resolve` method or another constructor inherited by every object reaches it as it reaches cdk8s', () => {
+    // GIVEN a ConfigMap, and Object.prototype given a `resolve` method, then another `constructor`
+    const chart = new Chart(new App(), 'chart', { namespace: 'ns' });
+    const o = new ApiObject(chart, 'o', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', labels: { a: 'b' } }, data: { a: 'x' } });
+    const plain = JSON.stringify(both(o));
+    class Other {}
+    for (const [key, property] of [
+      ['resolve', { value() { return { resolved: true }; } }],
+      ['constructor', { value: Other }],
+    ] as const) {
+      const saved = Object.getOwnPropertyDescriptor(Object.prototype, key);
+      Object.defineProperty(Object.prototype, key, { ...property, configurable: true, writable: true });
+      let fast: unknown;
+      let original: unknown;
+      try {
+        // WHEN
+        [fast, original] = both(o);
+      } finally {
+        if (saved) Object.defineProperty(Object.prototype, key, saved);
+        else delete (Object.prototype as any)[key];
+      }
+      // THEN both ways give the same JSON or error, which is not the plain one
+      expect(JSON.stringify(fast)).toBe(JSON.stringify(original));
+      expect(JSON.stringify(fast)).not.toBe(plain);
     }
   });
 
