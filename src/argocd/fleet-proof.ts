@@ -10,6 +10,11 @@ export enum FleetProof {
   PROJECT_PERMITS = 'project-permits',
   /** RollingSync steps cover every generated Application. */
   ROLLING_SYNC_COVERAGE = 'rolling-sync-coverage',
+  /**
+   * No object of the fleet's own tree is deployed by two Applications to the same cluster (Argo CD lets one
+   * Application own an object; the other reports a SharedResourceWarning and each sync takes it from the other).
+   */
+  UNSHARED_OBJECTS = 'unshared-objects',
 }
 
 /** A reviewable exception to one fleet proof for one ApplicationSet (`ApplicationSetProps.waivedProofs`). */

@@ -1,6 +1,6 @@
 import { DeployedObject, TreeObjects } from './deployed-objects';
 import { FleetModel } from './fleet-model';
-import { FleetPlan } from './fleet-plan';
+import { FleetPlan, PlannedApplication } from './fleet-plan';
 import { FleetProof, FleetProofWaiver, WAIVED_PROOFS_ANNOTATION } from '../argocd/fleet-proof';
 import { proveDisasterRecovery } from '../dr/private/dr-proofs';
 import { proveFluxTree } from '../flux/flux-proofs';
@@ -75,13 +75,22 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
       }
     }
   }
-  const kindErrors = kindChecker(model, plan);
-  for (const a of plan.clusters.flatMap(c => c.applications).concat(plan.unplaced)) {
+  const objects = new TreeObjects(model.entries);
+  const fromTree = treeSources(model);
+  const planned = plan.clusters.flatMap(c => c.applications).concat(plan.unplaced);
+  const kindErrors = kindChecker(plan, objects, fromTree);
+  for (const a of planned) {
     const problem = kindErrors(a.object);
     if (!problem) continue;
     const appSet = a.origin.startsWith('ApplicationSet/') ? a.origin.slice('ApplicationSet/'.length) : undefined;
     if (appSet !== undefined) report(appSet, FleetProof.PROJECT_PERMITS, `ApplicationSet '${appSet}': Application '${a.name}': ${problem}`);
     else errors.push(`${where('Application', a.name)}Application '${a.name}': ${problem} [${FleetProof.PROJECT_PERMITS}]`);
+  }
+  for (const shared of sharedObjects(plan, planned, objects, fromTree)) {
+    const appSet = [shared.second, shared.first].map(a => a.origin).find(o => o.startsWith('ApplicationSet/'))?.slice('ApplicationSet/'.length);
+    const message = `${appSet === undefined ? where('Application', shared.second.name) : ''}${shared.message}`;
+    if (appSet !== undefined) report(appSet, FleetProof.UNSHARED_OBJECTS, message);
+    else errors.push(`${message} [${FleetProof.UNSHARED_OBJECTS}]`);
   }
   for (const [name, origins] of [...byName.entries()].sort()) {
     if (origins.length < 2) continue;
@@ -149,10 +158,8 @@ const MAX_LISTED = 5;
  * permits on the Application's cluster (`IsDestinationPermitted`). Otherwise Argo CD refuses to sync the
  * Application. Objects a kustomization builds are judged by kind only (its namespace transformers may move them).
  */
-function kindChecker(model: FleetModel, plan: FleetPlan): (app: any) => string | undefined {
-  const objects = new TreeObjects(model.entries);
+function kindChecker(plan: FleetPlan, objects: TreeObjects, fromTree: TreeSources): (app: any) => string | undefined {
   const permittedBy = new Map<any, Map<string, boolean>>(); // project → object key → permitted
-  const local = new Map<string, boolean>();
   const clusterOf = destinationCluster(plan);
   const matchers = new Map<any, (dst: Destination) => boolean>(); // project → destination matcher
   return app => {
@@ -167,10 +174,7 @@ function kindChecker(model: FleetModel, plan: FleetPlan): (app: any) => string |
     const namespaces = new Map<string, boolean>(); // namespace → permitted on this Application's cluster
     const refused: DeployedObject[] = [];
     const outside: Array<{ object: DeployedObject; namespace: string }> = [];
-    for (const s of app.spec?.sources ?? [app.spec?.source]) {
-      if (typeof s?.path !== 'string' || typeof s.repoURL !== 'string') continue;
-      if (!local.has(s.repoURL)) local.set(s.repoURL, model.repoUrls.has(normalizeGitUrl(s.repoURL)));
-      if (!local.get(s.repoURL)) continue;
+    for (const s of fromTree(app)) {
       for (const o of objects.deployedBy(s) ?? []) {
         let ok = permitted.get(o.key);
         if (ok === undefined) {
@@ -205,6 +209,82 @@ function kindChecker(model: FleetModel, plan: FleetPlan): (app: any) => string |
     }
     return problems.length ? problems.join('; ') : undefined;
   };
+}
+
+/** The sources of an Application that are paths of the fleet's own tree (its repository, by Argo CD's URL normalization). */
+type TreeSources = (app: any) => any[];
+
+function treeSources(model: FleetModel): TreeSources {
+  const local = new Map<string, boolean>();
+  return app => (app.spec?.sources ?? [app.spec?.source]).filter((s: any) => {
+    if (typeof s?.path !== 'string' || typeof s.repoURL !== 'string') return false;
+    if (!local.has(s.repoURL)) local.set(s.repoURL, model.repoUrls.has(normalizeGitUrl(s.repoURL)));
+    return local.get(s.repoURL)!;
+  });
+}
+
+/** Two Applications that deploy the same objects of the tree to one cluster, with a message listing them. */
+interface SharedObjects {
+  readonly first: PlannedApplication;
+  readonly second: PlannedApplication;
+  readonly message: string;
+}
+
+/**
+ * Objects of the fleet's own tree that two Applications deploy to the same cluster (the same group, kind, namespace
+ * and name). Argo CD tracks each live object as part of one Application: the other reports a
+ * SharedResourceWarning (argo-cd v3.5.1 controller/state.go: "<kind>/<name> is part of applications <a> and <b>"),
+ * fails to sync with `FailOnSharedResource=true`, and otherwise each sync takes the object from the other (with
+ * automated sync and self-heal, without end; with prune, one deletes what the other just lost). A namespaced
+ * object without a namespace goes to its Application's destination namespace; objects a kustomization builds
+ * (whose namespace its transformers may change) and those of sources unknown offline are not compared, nor are
+ * duplicates within one Application (Argo CD reports those itself).
+ */
+function sharedObjects(plan: FleetPlan, planned: readonly PlannedApplication[], objects: TreeObjects, fromTree: TreeSources): SharedObjects[] {
+  const clusterOf = destinationCluster(plan);
+  const owners = new Map<string, PlannedApplication>(); // cluster, object and namespace → the first Application
+  const pairs = new Map<PlannedApplication, Map<PlannedApplication, Array<{ object: DeployedObject; namespace: string }>>>();
+  for (const app of planned) {
+    const dst = app.object.spec?.destination ?? {};
+    const cluster = clusterOf(dst);
+    if (cluster === undefined) continue; // outside the registry: reported by the project check
+    const own = new Set<string>();
+    for (const s of fromTree(app.object)) {
+      for (const o of objects.deployedBy(s) ?? []) {
+        if (o.namespaced && o.namespace === undefined) continue;
+        const namespace = o.namespaced ? o.namespace || String(dst.namespace ?? '') : '';
+        const key = `${cluster.name}\0${o.key}\0${namespace}`;
+        if (own.has(key)) continue;
+        own.add(key);
+        const first = owners.get(key);
+        if (first === undefined) {
+          owners.set(key, app);
+          continue;
+        }
+        let withFirst = pairs.get(first);
+        if (!withFirst) pairs.set(first, withFirst = new Map());
+        let shared = withFirst.get(app);
+        if (!shared) withFirst.set(app, shared = []);
+        shared.push({ object: o, namespace });
+      }
+    }
+  }
+  const out: SharedObjects[] = [];
+  for (const [first, withFirst] of pairs) {
+    for (const [second, shared] of withFirst) {
+      const listed = shared.slice(0, MAX_LISTED)
+        .map(({ object: o, namespace }) => `${o.namespaced ? '' : 'cluster-scoped '}${o.kind} '${o.name}'${o.namespaced ? ` in namespace '${namespace}'` : ''} (${o.path})`);
+      const more = shared.length > MAX_LISTED ? ` and ${shared.length - MAX_LISTED} more` : '';
+      out.push({
+        first,
+        second,
+        message: `Applications '${first.name}' and '${second.name}' both deploy ${listed.join(', ')}${more} to cluster '${first.cluster}'; Argo CD lets `
+          + 'one Application own an object (the other reports a SharedResourceWarning) and each sync takes it from the other. '
+          + 'Deploy each object from one Application',
+      });
+    }
+  }
+  return out;
 }
 
 function stepsOf(model: FleetModel, appSetName: string): any[] | undefined {

@@ -216,6 +216,83 @@ describe('the kinds an Application deploys from the fleet\'s own tree are checke
   });
 });
 
+describe('no object of the tree is deployed by two Applications to one cluster', () => {
+  /** GIVEN helper: dev-1 and staging-1, add-on manifests (a ClusterRole and two ConfigMaps) in clusters/dev-1/addons. */
+  function sharedFleet() {
+    const { app, fleet } = testFleet({}, { fleetProofs: true });
+    const dev = addCluster(fleet, 'dev-1', { environment: 'dev' });
+    const staging = addCluster(fleet, 'staging-1', { environment: 'staging' });
+    const addons = dev.addManifests('addons', { namespace: 'addons' });
+    new kplus.ClusterRole(addons, 'reader', { metadata: { name: 'addons-reader' } });
+    new kplus.ConfigMap(addons, 'settings', { metadata: { name: 'addons-settings' }, data: { a: 'b' } });
+    new kplus.ConfigMap(addons, 'elsewhere', { metadata: { name: 'addons-elsewhere', namespace: 'kube-system' }, data: { a: 'b' } });
+    const project = new AppProject(fleet, 'team', {
+      destinations: [ProjectDestination.anyCluster('*')],
+      clusterResourceAllowList: [{ group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' }],
+    });
+    return { app, fleet, dev, staging, addons, project };
+  }
+
+  test('two Applications deploying one ClusterManifests fail synth, naming both, the objects and the cluster', () => {
+    // GIVEN the add-ons deployed by two hand-written Applications
+    const { app, fleet, dev, addons, project } = sharedFleet();
+    new Application(fleet, 'addons', { destination: dev, destinationNamespace: 'addons', project, source: ApplicationSource.manifests(addons) });
+    new Application(fleet, 'addons-again', { destination: dev, destinationNamespace: 'addons', project, source: ApplicationSource.manifests(addons) });
+    // WHEN / THEN (argo-cd v3.5.1 controller/state.go: SharedResourceWarning "%s/%s is part of applications %s and %s")
+    expect(() => app.synthTree()).toThrow("[platform/addons-again] Applications 'addons' and 'addons-again' both deploy cluster-scoped ClusterRole "
+      + "'addons-reader' (clusters/dev-1/addons/ClusterRole.addons-reader.yaml), ConfigMap 'addons-settings' in namespace 'addons' "
+      + "(clusters/dev-1/addons/ConfigMap.addons-settings.yaml), ConfigMap 'addons-elsewhere' in namespace 'kube-system' "
+      + "(clusters/dev-1/addons/ConfigMap.kube-system.addons-elsewhere.yaml) to cluster 'dev-1'; Argo CD lets one Application own an object (the other reports a "
+      + 'SharedResourceWarning) and each sync takes it from the other. Deploy each object from one Application [unshared-objects]');
+  });
+
+  test('a git directory generator over the tree and a hand-written Application on one of its directories: reported for the ApplicationSet, which may waive it', () => {
+    // GIVEN an ApplicationSet over clusters/dev-1/* and an Application on clusters/dev-1/addons
+    const build = (waive: boolean) => {
+      const { app, fleet, dev, project } = sharedFleet();
+      new ApplicationSet(fleet, 'addons', {
+        generators: [GitGenerator.directories({ include: ['clusters/dev-1/*'] })],
+        template: {
+          applicationName: `addons-${TemplateParam.gitPathBasename()}`, project, destinationName: 'dev-1', destinationNamespace: 'addons',
+          source: ApplicationSource.git({ path: `${TemplateParam.gitPath()}` }),
+        },
+        waivedProofs: waive ? [{ proof: FleetProof.UNSHARED_OBJECTS, reason: 'the hand-written one is removed in the next PR' }] : undefined,
+      });
+      new Application(fleet, 'by-hand', { destination: dev, destinationNamespace: 'addons', project, source: ApplicationSource.git({ path: 'clusters/dev-1/addons' }) });
+      return app;
+    };
+    // WHEN / THEN
+    expect(() => build(false).synthTree()).toThrow(/^.*\[platform\/addons\] Applications 'addons-addons' and 'by-hand' both deploy .* \[unshared-objects\]$/m);
+    expect(build(true).synthTree().waivedProofs).toEqual([expect.stringMatching(
+      /^\[platform\/addons\] Applications 'addons-addons' and 'by-hand' both deploy .*\(waived: the hand-written one is removed in the next PR\)$/)]);
+  });
+
+  test('the same directory on two clusters, or in two destination namespaces, shares nothing', () => {
+    // GIVEN the add-ons' directory deployed to staging-1 too, and once more to dev-1 in another namespace
+    // (the ClusterRole and the ConfigMap with its own namespace would be shared there, so they are left out)
+    const { app, fleet, dev, staging, project } = sharedFleet();
+    const plain = dev.addManifests('plain');
+    new kplus.ConfigMap(plain, 'settings', { metadata: { name: 'plain-settings' }, data: { a: 'b' } });
+    const source = () => ApplicationSource.git({ path: 'clusters/dev-1/plain' });
+    new Application(fleet, 'plain-dev', { destination: dev, destinationNamespace: 'one', project, source: source() });
+    new Application(fleet, 'plain-dev-two', { destination: dev, destinationNamespace: 'two', project, source: source() });
+    new Application(fleet, 'plain-staging', { destination: staging, destinationNamespace: 'one', project, source: source() });
+    // WHEN / THEN
+    expect(() => app.synthTree()).not.toThrow();
+  });
+
+  test('more than five shared objects are counted, not listed', () => {
+    // GIVEN seven ConfigMaps deployed twice
+    const { app, fleet, dev, project } = sharedFleet();
+    const many = dev.addManifests('many', { namespace: 'many' });
+    for (let i = 0; i < 7; i++) new kplus.ConfigMap(many, `c${i}`, { metadata: { name: `c${i}` }, data: { a: 'b' } });
+    new Application(fleet, 'many', { destination: dev, destinationNamespace: 'many', project, source: ApplicationSource.git({ path: 'clusters/dev-1/many' }) });
+    new Application(fleet, 'many-again', { destination: dev, destinationNamespace: 'many', project, source: ApplicationSource.directory({ path: 'clusters/dev-1', recurse: true, include: 'many/*' }) });
+    // WHEN / THEN
+    expect(() => app.synthTree()).toThrow("ConfigMap 'c4' in namespace 'many' (clusters/dev-1/many/ConfigMap.c4.yaml) and 2 more to cluster 'dev-1'");
+  });
+});
+
 describe('TreeObjects: what a path of the tree deploys, as Argo CD\'s repo server finds it', () => {
   const entry = (p: string, object: any, content?: string) => ({ path: p, object, content });
   const cm = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } });
