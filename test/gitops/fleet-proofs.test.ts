@@ -253,7 +253,10 @@ describe('no object of the tree is deployed by two Applications to one cluster',
       new ApplicationSet(fleet, 'addons', {
         generators: [GitGenerator.directories({ include: ['clusters/dev-1/*'] })],
         template: {
-          applicationName: `addons-${TemplateParam.gitPathBasename()}`, project, destinationName: 'dev-1', destinationNamespace: 'addons',
+          applicationName: `addons-${TemplateParam.gitPathBasename()}`,
+          project,
+          destinationName: 'dev-1',
+          destinationNamespace: 'addons',
           source: ApplicationSource.git({ path: `${TemplateParam.gitPath()}` }),
         },
         waivedProofs: waive ? [{ proof: FleetProof.UNSHARED_OBJECTS, reason: 'the hand-written one is removed in the next PR' }] : undefined,
@@ -273,10 +276,10 @@ describe('no object of the tree is deployed by two Applications to one cluster',
     const { app, fleet, dev, staging, project } = sharedFleet();
     const plain = dev.addManifests('plain');
     new kplus.ConfigMap(plain, 'settings', { metadata: { name: 'plain-settings' }, data: { a: 'b' } });
-    const source = () => ApplicationSource.git({ path: 'clusters/dev-1/plain' });
-    new Application(fleet, 'plain-dev', { destination: dev, destinationNamespace: 'one', project, source: source() });
-    new Application(fleet, 'plain-dev-two', { destination: dev, destinationNamespace: 'two', project, source: source() });
-    new Application(fleet, 'plain-staging', { destination: staging, destinationNamespace: 'one', project, source: source() });
+    const plainSource = () => ApplicationSource.git({ path: 'clusters/dev-1/plain' });
+    new Application(fleet, 'plain-dev', { destination: dev, destinationNamespace: 'one', project, source: plainSource() });
+    new Application(fleet, 'plain-dev-two', { destination: dev, destinationNamespace: 'two', project, source: plainSource() });
+    new Application(fleet, 'plain-staging', { destination: staging, destinationNamespace: 'one', project, source: plainSource() });
     // WHEN / THEN
     expect(() => app.synthTree()).not.toThrow();
   });
