@@ -242,8 +242,10 @@ interface SharedObjects {
  */
 function sharedObjects(plan: FleetPlan, planned: readonly PlannedApplication[], objects: TreeObjects, fromTree: TreeSources): SharedObjects[] {
   const clusterOf = destinationCluster(plan);
-  const owners = new Map<string, PlannedApplication>(); // cluster, object and namespace → the first Application
-  const pairs = new Map<PlannedApplication, Map<PlannedApplication, Array<{ object: DeployedObject; namespace: string }>>>();
+  type Owner = { readonly app: PlannedApplication; readonly object: DeployedObject };
+  type Shared = { readonly object: DeployedObject; readonly firstPath: string; readonly namespace: string };
+  const owners = new Map<string, Owner>(); // cluster, object and namespace → the first Application deploying it
+  const pairs = new Map<PlannedApplication, Map<PlannedApplication, Shared[]>>();
   for (const app of planned) {
     const dst = app.object.spec?.destination ?? {};
     const cluster = clusterOf(dst);
@@ -258,22 +260,22 @@ function sharedObjects(plan: FleetPlan, planned: readonly PlannedApplication[], 
         own.add(key);
         const first = owners.get(key);
         if (first === undefined) {
-          owners.set(key, app);
+          owners.set(key, { app, object: o });
           continue;
         }
-        let withFirst = pairs.get(first);
-        if (!withFirst) pairs.set(first, withFirst = new Map());
+        let withFirst = pairs.get(first.app);
+        if (!withFirst) pairs.set(first.app, withFirst = new Map());
         let shared = withFirst.get(app);
         if (!shared) withFirst.set(app, shared = []);
-        shared.push({ object: o, namespace });
+        shared.push({ object: o, firstPath: first.object.path, namespace });
       }
     }
   }
   const out: SharedObjects[] = [];
   for (const [first, withFirst] of pairs) {
     for (const [second, shared] of withFirst) {
-      const listed = shared.slice(0, MAX_LISTED)
-        .map(({ object: o, namespace }) => `${o.namespaced ? '' : 'cluster-scoped '}${o.kind} '${o.name}'${o.namespaced ? ` in namespace '${namespace}'` : ''} (${o.path})`);
+      const listed = shared.slice(0, MAX_LISTED).map(({ object: o, firstPath, namespace }) => `${o.namespaced ? '' : 'cluster-scoped '}${o.kind} '${o.name}'`
+        + `${o.namespaced ? ` in namespace '${namespace}'` : ''} (${firstPath === o.path ? o.path : `${firstPath} and ${o.path}`})`);
       const more = shared.length > MAX_LISTED ? ` and ${shared.length - MAX_LISTED} more` : '';
       out.push({
         first,

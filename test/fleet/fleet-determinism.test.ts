@@ -65,10 +65,12 @@ const VERSIONS = 'environments: [dev, staging, production]\nversions:\n  api:\n 
 
 /** A workload whose variants differ per region (objects only some regions have), so kinds reach its project per variant. */
 class Api implements IWorkloadDefinition {
+  /** `name`: of the cluster-scoped ClusterRole (two workloads sharing one would fail the unshared-objects proof). */
+  public constructor(private readonly name: string) {}
   public define(scope: Construct, context: WorkloadContext): void {
     new k8s.KubeConfigMap(scope, 'config', { metadata: { name: 'api' }, data: { region: context.clusterName ?? 'all' } });
     if (context.clusterName?.includes('-us-')) new k8s.KubeServiceAccount(scope, 'sa', { metadata: { name: 'api' } });
-    if (context.clusterName?.includes('-eu-')) new k8s.KubeClusterRole(scope, 'role', { metadata: { name: 'api-reader' } });
+    if (context.clusterName?.includes('-eu-')) new k8s.KubeClusterRole(scope, 'role', { metadata: { name: `${this.name}-reader` } });
   }
 }
 
@@ -80,8 +82,8 @@ function orderedFleet(clusters: Array<{ name: string; labels: Record<string, str
     fleet.addCluster(c.name, { server: `https://${c.name}.k8s.example.com`, labels: c.labels, credentials: ClusterCredentials.gkeWorkloadIdentity() });
   }
   const versions = new VersionsFile(fleet, 'Versions', { content: VERSIONS });
-  new Workload(fleet, 'api', { namespace: 'api', matchLabels: { tier: 'web' }, image: 'ghcr.io/acme/api', versions, definition: new Api(), renderPerCluster: true });
-  new Workload(fleet, 'shop', { namespace: 'shop', matchLabels: { tier: 'web' }, definition: new Api(), output: WorkloadOutput.KUSTOMIZE, renderPerCluster: true });
+  new Workload(fleet, 'api', { namespace: 'api', matchLabels: { tier: 'web' }, image: 'ghcr.io/acme/api', versions, definition: new Api('api'), renderPerCluster: true });
+  new Workload(fleet, 'shop', { namespace: 'shop', matchLabels: { tier: 'web' }, definition: new Api('shop'), output: WorkloadOutput.KUSTOMIZE, renderPerCluster: true });
   new HelmApplication(fleet, 'mon', {
     namespace: 'mon',
     repoUrl: 'https://charts.example.com',

@@ -1,7 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import {
   AppProject, AppProjectProps, Application, ApplicationSet, ApplicationSource, ClusterGenerator, FleetProof, GitGenerator, ListGenerator,
-  ProgressiveSync, ProjectDestination, StepOperator, TemplateParam,
+  ProgressiveSync, ProjectDestination, StepOperator, TemplateParam, Workload, WorkloadOutput,
 } from '../../src';
 import { main } from '../../src/cli/main';
 import { DeployedObject, TreeObjects } from '../../src/gitops/deployed-objects';
@@ -282,6 +283,17 @@ describe('no object of the tree is deployed by two Applications to one cluster',
     new Application(fleet, 'plain-staging', { destination: staging, destinationNamespace: 'one', project, source: plainSource() });
     // WHEN / THEN
     expect(() => app.synthTree()).not.toThrow();
+  });
+
+  test('two Workloads whose variants hold the same cluster-scoped object, one as files and one as a kustomization, fail synth with both files', () => {
+    // GIVEN two Workloads on dev-1 that both render a ClusterRole 'shared-reader' (different namespaces for the rest)
+    const { app, fleet } = testFleet({}, { fleetProofs: true });
+    addCluster(fleet, 'dev-1', { environment: 'dev' });
+    const definition = { define: (scope: Construct) => new kplus.ClusterRole(scope, 'reader', { metadata: { name: 'shared-reader' } }) };
+    new Workload(fleet, 'one', { namespace: 'one', matchLabels: { environment: 'dev' }, definition });
+    new Workload(fleet, 'two', { namespace: 'two', matchLabels: { environment: 'dev' }, definition, output: WorkloadOutput.KUSTOMIZE });
+    // WHEN / THEN: the kustomization's cluster-scoped objects are compared (only its namespaced ones are not)
+    expect(() => app.synthTree()).toThrow(/Applications '[^']+' and '[^']+' both deploy cluster-scoped ClusterRole 'shared-reader' \(\S+ and \S+\) to cluster 'dev-1'/);
   });
 
   test('more than five shared objects are counted, not listed', () => {
