@@ -1,8 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AppProject, AppProjectProps, Application, ApplicationSet, ApplicationSource, ClusterGenerator, FleetProof, GitGenerator, ListGenerator,
-  ProgressiveSync, ProjectDestination, StepOperator, TemplateParam, Workload, WorkloadOutput,
+  AppProject, AppProjectProps, Application, ApplicationSet, ApplicationSource, ClusterGenerator, Fleet, FleetProof, FleetProofWaiver, GitGenerator,
+  ListGenerator, ProgressiveSync, ProjectDestination, StepOperator, TemplateParam, Workload, WorkloadOutput,
 } from '../../src';
 import { main } from '../../src/cli/main';
 import { DeployedObject, TreeObjects } from '../../src/gitops/deployed-objects';
@@ -19,6 +19,21 @@ function fleetWithClusters() {
 }
 
 const source = ApplicationSource.git({ path: 'apps/web' });
+
+/** GIVEN helper: a git directory generator over clusters/dev-1/*, one Application per directory in namespace addons. */
+function addonsDirectories(fleet: Fleet, project: AppProject, waivedProofs?: FleetProofWaiver[]): ApplicationSet {
+  return new ApplicationSet(fleet, 'addons', {
+    generators: [GitGenerator.directories({ include: ['clusters/dev-1/*'] })],
+    template: {
+      applicationName: `addons-${TemplateParam.gitPathBasename()}`,
+      project,
+      destinationName: 'dev-1',
+      destinationNamespace: 'addons',
+      source: ApplicationSource.git({ path: `${TemplateParam.gitPath()}` }),
+    },
+    waivedProofs,
+  });
+}
 
 describe('fleet proofs at synth time', () => {
   test('a selector that matches no cluster is an error that names the construct, unless waived with a reason', () => {
@@ -136,17 +151,7 @@ describe('the kinds an Application deploys from the fleet\'s own tree are checke
     new kplus.ClusterRole(addons, 'reader', { metadata: { name: 'addons-reader' } });
     new kplus.ConfigMap(addons, 'settings', { metadata: { name: 'addons-settings' }, data: { a: 'b' } });
     const project = new AppProject(fleet, 'team', { destinations: [ProjectDestination.cluster(dev, 'addons')], ...options.project });
-    new ApplicationSet(fleet, 'addons', {
-      generators: [GitGenerator.directories({ include: ['clusters/dev-1/*'] })],
-      template: {
-        applicationName: `addons-${TemplateParam.gitPathBasename()}`,
-        project,
-        destinationName: 'dev-1',
-        destinationNamespace: 'addons',
-        source: ApplicationSource.git({ path: `${TemplateParam.gitPath()}` }),
-      },
-      waivedProofs: options.waive ? [{ proof: FleetProof.PROJECT_PERMITS, reason: 'the project is widened in the next PR' }] : undefined,
-    });
+    addonsDirectories(fleet, project, options.waive ? [{ proof: FleetProof.PROJECT_PERMITS, reason: 'the project is widened in the next PR' }] : undefined);
     return { app, fleet, dev, project, addons };
   }
 
@@ -251,17 +256,7 @@ describe('no object of the tree is deployed by two Applications to one cluster',
     // GIVEN an ApplicationSet over clusters/dev-1/* and an Application on clusters/dev-1/addons
     const build = (waive: boolean) => {
       const { app, fleet, dev, project } = sharedFleet();
-      new ApplicationSet(fleet, 'addons', {
-        generators: [GitGenerator.directories({ include: ['clusters/dev-1/*'] })],
-        template: {
-          applicationName: `addons-${TemplateParam.gitPathBasename()}`,
-          project,
-          destinationName: 'dev-1',
-          destinationNamespace: 'addons',
-          source: ApplicationSource.git({ path: `${TemplateParam.gitPath()}` }),
-        },
-        waivedProofs: waive ? [{ proof: FleetProof.UNSHARED_OBJECTS, reason: 'the hand-written one is removed in the next PR' }] : undefined,
-      });
+      addonsDirectories(fleet, project, waive ? [{ proof: FleetProof.UNSHARED_OBJECTS, reason: 'the hand-written one is removed in the next PR' }] : undefined);
       new Application(fleet, 'by-hand', { destination: dev, destinationNamespace: 'addons', project, source: ApplicationSource.git({ path: 'clusters/dev-1/addons' }) });
       return app;
     };
