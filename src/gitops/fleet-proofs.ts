@@ -242,45 +242,66 @@ interface SharedObjects {
  */
 function sharedObjects(plan: FleetPlan, planned: readonly PlannedApplication[], objects: TreeObjects, fromTree: TreeSources): SharedObjects[] {
   const clusterOf = destinationCluster(plan);
-  type Owner = { readonly app: PlannedApplication; readonly object: DeployedObject };
-  type Shared = { readonly object: DeployedObject; readonly firstPath: string; readonly namespace: string };
-  const owners = new Map<string, Owner>(); // cluster, object and namespace → the first Application deploying it
-  const pairs = new Map<PlannedApplication, Map<PlannedApplication, Shared[]>>();
+  // One cluster at a time, so that what is remembered is one cluster's objects (a 600k-object fleet holds 600 per cluster).
+  const byCluster = new Map<string, PlannedApplication[]>();
   for (const app of planned) {
-    const dst = app.object.spec?.destination ?? {};
-    const cluster = clusterOf(dst);
+    const cluster = clusterOf(app.object.spec?.destination ?? {});
     if (cluster === undefined) continue; // outside the registry: reported by the project check
-    const own = new Set<string>();
-    for (const s of fromTree(app.object)) {
-      for (const o of objects.deployedBy(s) ?? []) {
-        if (o.namespaced && o.namespace === undefined) continue;
-        const namespace = o.namespaced ? o.namespace || String(dst.namespace ?? '') : '';
-        const key = `${cluster.name}\0${o.key}\0${namespace}`;
-        if (own.has(key)) continue;
-        own.add(key);
-        const first = owners.get(key);
-        if (first === undefined) {
-          owners.set(key, { app, object: o });
-          continue;
+    let apps = byCluster.get(cluster.name);
+    if (!apps) byCluster.set(cluster.name, apps = []);
+    apps.push(app);
+  }
+  type Shared = { readonly object: DeployedObject; readonly firstPath: string; readonly namespace: string };
+  const pairs = new Map<PlannedApplication, Map<PlannedApplication, { readonly shared: Shared[]; readonly seen: Set<string> }>>();
+  const clusterName = new Map<PlannedApplication, string>();
+  // The first Application deploying an object on the cluster, by the object's key (group, kind, name and scope: one
+  // string shared by the object's summaries), with the object and its namespace; the same object in another
+  // namespace (rare) by key and namespace. Kept in maps reused from cluster to cluster: nothing is allocated per
+  // object (a 600k-object fleet has 600 per cluster).
+  const firstApp = new Map<string, PlannedApplication>();
+  const firstObject = new Map<string, DeployedObject>();
+  const firstNamespace = new Map<string, string>();
+  for (const [cluster, apps] of byCluster) {
+    for (const m of [firstApp, firstObject, firstNamespace]) m.clear();
+    for (const app of apps) {
+      const destinationNamespace = String(app.object.spec?.destination?.namespace ?? '');
+      for (const s of fromTree(app.object)) {
+        for (const o of objects.deployedBy(s) ?? []) {
+          if (o.namespaced && o.namespace === undefined) continue;
+          const namespace = o.namespaced ? o.namespace || destinationNamespace : '';
+          let key = o.key;
+          const seenNamespace = firstNamespace.get(key);
+          if (seenNamespace !== undefined && seenNamespace !== namespace) key = `${o.key}\0${namespace}`;
+          const first = firstApp.get(key);
+          if (first === undefined) {
+            firstApp.set(key, app);
+            firstObject.set(key, o);
+            firstNamespace.set(key, namespace);
+            continue;
+          }
+          if (first === app) continue; // twice in one Application: Argo CD reports that itself
+          let withFirst = pairs.get(first);
+          if (!withFirst) pairs.set(first, withFirst = new Map());
+          let pair = withFirst.get(app);
+          if (!pair) withFirst.set(app, pair = { shared: [], seen: new Set() });
+          if (pair.seen.has(key)) continue;
+          pair.seen.add(key);
+          pair.shared.push({ object: o, firstPath: firstObject.get(key)!.path, namespace });
+          clusterName.set(app, cluster);
         }
-        let withFirst = pairs.get(first.app);
-        if (!withFirst) pairs.set(first.app, withFirst = new Map());
-        let shared = withFirst.get(app);
-        if (!shared) withFirst.set(app, shared = []);
-        shared.push({ object: o, firstPath: first.object.path, namespace });
       }
     }
   }
   const out: SharedObjects[] = [];
   for (const [first, withFirst] of pairs) {
-    for (const [second, shared] of withFirst) {
+    for (const [second, { shared }] of withFirst) {
       const listed = shared.slice(0, MAX_LISTED).map(({ object: o, firstPath, namespace }) => `${o.namespaced ? '' : 'cluster-scoped '}${o.kind} '${o.name}'`
         + `${o.namespaced ? ` in namespace '${namespace}'` : ''} (${firstPath === o.path ? o.path : `${firstPath} and ${o.path}`})`);
       const more = shared.length > MAX_LISTED ? ` and ${shared.length - MAX_LISTED} more` : '';
       out.push({
         first,
         second,
-        message: `Applications '${first.name}' and '${second.name}' both deploy ${listed.join(', ')}${more} to cluster '${first.cluster}'; Argo CD lets `
+        message: `Applications '${first.name}' and '${second.name}' both deploy ${listed.join(', ')}${more} to cluster '${clusterName.get(second)}'; Argo CD lets `
           + 'one Application own an object (the other reports a SharedResourceWarning) and each sync takes it from the other. '
           + 'Deploy each object from one Application',
       });

@@ -276,6 +276,8 @@ describe('no object of the tree is deployed by two Applications to one cluster',
     new Application(fleet, 'plain-dev', { destination: dev, destinationNamespace: 'one', project, source: plainSource() });
     new Application(fleet, 'plain-dev-two', { destination: dev, destinationNamespace: 'two', project, source: plainSource() });
     new Application(fleet, 'plain-staging', { destination: staging, destinationNamespace: 'one', project, source: plainSource() });
+    // (one Application deploying a file twice is Argo CD's RepeatedResourceWarning, not a shared object)
+    new Application(fleet, 'plain-twice', { destination: staging, destinationNamespace: 'three', project, sources: [plainSource(), plainSource()] });
     // WHEN / THEN
     expect(() => app.synthTree()).not.toThrow();
   });
