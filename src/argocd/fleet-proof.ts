@@ -11,8 +11,9 @@ export enum FleetProof {
   /** RollingSync steps cover every generated Application. */
   ROLLING_SYNC_COVERAGE = 'rolling-sync-coverage',
   /**
-   * No object of the fleet's own tree is deployed by two Applications to the same cluster (Argo CD lets one
-   * Application own an object; the other reports a SharedResourceWarning and each sync takes it from the other).
+   * No object of the fleet's own tree is deployed by two Applications to the same cluster (an object belongs to
+   * one Application: Argo CD reports a SharedResourceWarning for the other, and each sync takes it from the other).
+   * Objects a kustomization builds are not compared. Either ApplicationSet of the two Applications may waive it.
    */
   UNSHARED_OBJECTS = 'unshared-objects',
 }

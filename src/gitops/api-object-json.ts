@@ -25,9 +25,10 @@ const LAZY_RESOLVE = LazyResolver.prototype.resolve;
 const IMPLICIT_RESOLVE = ImplicitTokenResolver.prototype.resolve;
 const UNION_RESOLVE = NumberStringUnionResolver.prototype.resolve;
 
-/** cdk8s' classes and union types, read once (the package's exports are getters). */
+/** cdk8s' Lazy class, read once (the package's exports are getters). */
 const LAZY = Lazy;
-const UNION_TYPES: string[] = (NumberStringUnionResolver as any).TYPES;
+/** `NumberStringUnionResolver.TYPES`, read once per object. */
+let unionTypes: string[] = [];
 
 let installed = 0;
 
@@ -46,18 +47,18 @@ export function withFastApiObjectJson<T>(fn: () => T): T {
 function fastToJson(this: ApiObject): any {
   const resolvers = builtInResolvers(this);
   const metadata = this.metadata;
-  if (resolvers === undefined || metadata.toJson !== ORIGINAL_METADATA_TO_JSON) return ORIGINAL_TO_JSON.call(this);
+  // (cdk8s' sanitize tells plain objects by their constructor's name, which the walk below reads as Object itself.)
+  if (resolvers === undefined || metadata.toJson !== ORIGINAL_METADATA_TO_JSON || Object.name !== 'Object') return ORIGINAL_TO_JSON.call(this);
   primitivesPlain = primitivesArePlain();
-  // Whether a fresh object literal inherits no `resolve` method and Object as its constructor: then the tests of
-  // `plainValue` on the object cdk8s builds here depend on its own keys only. With plain primitives too, resolving
-  // and sanitizing JSON that `plainValue` made changes nothing (see `plainMetadata`).
-  const objectsPlain = typeof (Object.prototype as any).resolve !== 'function' && Object.prototype.constructor === Object;
+  unionTypes = (NumberStringUnionResolver as any).TYPES;
   try {
-    const metadataPart = objectsPlain && primitivesPlain ? plainMetadata(metadata) : NOT_PLAIN;
-    const data: any = {
-      ...(this as any).props,
-      metadata: metadataPart === NOT_PLAIN ? metadataJson(metadata) : metadataPart,
-    };
+    // cdk8s spreads the props first (their getters run before the metadata's JSON is made).
+    const data: any = { ...(this as any).props };
+    const metadataPart = prototypesArePlain() ? plainMetadata(metadata) : NOT_PLAIN;
+    // As the literal `{ ...props, metadata }` defines it: in the props' key position, never through a setter.
+    Object.defineProperty(data, 'metadata', {
+      value: metadataPart === NOT_PLAIN ? metadataJson(metadata) : metadataPart, enumerable: true, writable: true, configurable: true,
+    });
     const sortKeys = process.env.CDK8S_DISABLE_SORT ? false : true;
     const options = sortKeys ? SORTED : UNSORTED;
     // cdk8s resolves and sanitizes the metadata's JSON a second time, with the rest: on JSON that `plainValue`
@@ -181,7 +182,7 @@ function resolve(value: any, metadata: any = NOT_PLAIN): any {
   // ImplicitTokenResolver
   if (typeof (value.resolve) === 'function') return resolve(value.resolve());
   // NumberStringUnionResolver (plain dictionaries are left alone)
-  if (value.constructor !== Object && UNION_TYPES.includes(typeof (value.value))) return resolve({ value: value.value });
+  if (value.constructor !== Object && unionTypes.includes(typeof (value.value))) return resolve({ value: value.value });
   if (Array.isArray(value)) return value.map(x => resolve(x));
   // eslint-disable-next-line eqeqeq
   if (value.constructor == Object) {
@@ -204,6 +205,19 @@ const METADATA: SanitizeOptions = { filterEmptyArrays: true, filterEmptyObjects:
 
 /** Whether strings, numbers and booleans inherit no `resolve` and no `value` (see `plainValue`). */
 let primitivesPlain = false;
+
+/**
+ * Whether every prototype the values of JSON inherit from (objects, arrays, functions, strings, numbers, booleans)
+ * has no `resolve` and no `value` (as data or accessor) and objects have Object as their constructor: then resolving and sanitizing JSON that `plainValue` made is the identity, calls nothing and throws
+ * nothing, and the second pass cdk8s makes over the metadata's JSON can be skipped.
+ */
+function prototypesArePlain(): boolean {
+  if (!primitivesPlain || Object.prototype.constructor !== Object) return false;
+  for (const proto of [Object.prototype, Array.prototype, Function.prototype]) {
+    if ('resolve' in proto || 'value' in proto) return false;
+  }
+  return true;
+}
 
 function primitivesArePlain(): boolean {
   for (const proto of [String.prototype, Number.prototype, Boolean.prototype]) {
@@ -245,14 +259,13 @@ function plainValue(value: any, options: SanitizeOptions): any {
   if (primitivesPlain && (type === 'string' || type === 'number' || type === 'boolean')) return value;
   if (value instanceof LAZY) throw STOP;
   if (typeof (value.resolve) === 'function') throw STOP;
-  if (value.constructor !== Object && UNION_TYPES.includes(typeof (value.value))) return plainValue({ value: value.value }, options);
+  if (value.constructor !== Object && unionTypes.includes(typeof (value.value))) return plainValue({ value: value.value }, options);
   if (typeof value !== 'object') return value; // a primitive (or a function) is kept as it is
   if (Array.isArray(value)) {
     if (options.filterEmptyArrays && value.length === 0) return undefined;
     return value.map(x => plainValue(x, options));
   }
-  // eslint-disable-next-line eqeqeq
-  if (value.constructor != Object) throw STOP; // kept as it is by resolve; sanitize decides
+  if (value.constructor !== Object) throw STOP; // resolve keeps it or walks it, sanitize decides: the two-step path
   return plainObject(value, options, NOT_PLAIN);
 }
 

@@ -87,7 +87,9 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
     else errors.push(`${where('Application', a.name)}Application '${a.name}': ${problem} [${FleetProof.PROJECT_PERMITS}]`);
   }
   for (const shared of sharedObjects(plan, planned, objects, fromTree)) {
-    const appSet = [shared.second, shared.first].map(a => a.origin).find(o => o.startsWith('ApplicationSet/'))?.slice('ApplicationSet/'.length);
+    // Reported for an ApplicationSet of either side (the one that waives it, if one does), else for the Application.
+    const sets = [shared.second, shared.first].map(a => a.origin).filter(o => o.startsWith('ApplicationSet/')).map(o => o.slice('ApplicationSet/'.length));
+    const appSet = sets.find(set => waivers.get(set)?.some(w => w.proof === FleetProof.UNSHARED_OBJECTS)) ?? sets[0];
     const message = `${appSet === undefined ? where('Application', shared.second.name) : ''}${shared.message}`;
     if (appSet !== undefined) report(appSet, FleetProof.UNSHARED_OBJECTS, message);
     else errors.push(`${message} [${FleetProof.UNSHARED_OBJECTS}]`);
@@ -235,10 +237,12 @@ interface SharedObjects {
  * and name). Argo CD tracks each live object as part of one Application: the other reports a
  * SharedResourceWarning (argo-cd v3.5.1 controller/state.go: "<kind>/<name> is part of applications <a> and <b>"),
  * fails to sync with `FailOnSharedResource=true`, and otherwise each sync takes the object from the other (with
- * automated sync and self-heal, without end; with prune, one deletes what the other just lost). A namespaced
- * object without a namespace goes to its Application's destination namespace; objects a kustomization builds
- * (whose namespace its transformers may change) and those of sources unknown offline are not compared, nor are
- * duplicates within one Application (Argo CD reports those itself).
+ * automated sync and self-heal, without end; with prune, one deletes what the other just lost; Flux Kustomizations
+ * fight over it the same way). A namespaced object without a namespace goes to its Application's destination
+ * namespace. Not compared: objects a kustomization builds (its namePrefix, nameSuffix, patches and transformers may
+ * rename or move them), objects with only a generateName, those of sources unknown offline (Helm, other
+ * repositories), and duplicates within one Application (Argo CD reports those itself). A custom resource whose
+ * CRD is not in the tree counts as namespaced (as in the project check).
  */
 function sharedObjects(plan: FleetPlan, planned: readonly PlannedApplication[], objects: TreeObjects, fromTree: TreeSources): SharedObjects[] {
   const clusterOf = destinationCluster(plan);
@@ -267,7 +271,9 @@ function sharedObjects(plan: FleetPlan, planned: readonly PlannedApplication[], 
       const destinationNamespace = String(app.object.spec?.destination?.namespace ?? '');
       for (const s of fromTree(app.object)) {
         for (const o of objects.deployedBy(s) ?? []) {
-          if (o.namespaced && o.namespace === undefined) continue;
+          // A kustomization's objects may be renamed (namePrefix, nameSuffix, patches) and moved; an object with
+          // only a generateName has no name to share.
+          if (o.namespace === undefined || o.name === '') continue;
           const namespace = o.namespaced ? o.namespace || destinationNamespace : '';
           let key = o.key;
           const seenNamespace = firstNamespace.get(key);
@@ -301,8 +307,8 @@ function sharedObjects(plan: FleetPlan, planned: readonly PlannedApplication[], 
       out.push({
         first,
         second,
-        message: `Applications '${first.name}' and '${second.name}' both deploy ${listed.join(', ')}${more} to cluster '${clusterName.get(second)}'; Argo CD lets `
-          + 'one Application own an object (the other reports a SharedResourceWarning) and each sync takes it from the other. '
+        message: `Applications '${first.name}' and '${second.name}' both deploy ${listed.join(', ')}${more} to cluster '${clusterName.get(second)}'; an object `
+          + 'belongs to one Application (Argo CD reports a SharedResourceWarning for the other) and each sync takes it from the other. '
           + 'Deploy each object from one Application',
       });
     }

@@ -1,4 +1,4 @@
-import { ApiObject, App, Chart, JsonPatch, Lazy, LazyResolver, ResolutionContext } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver, ResolutionContext } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { withFastApiObjectJson } from '../../src/gitops/api-object-json';
@@ -144,6 +144,106 @@ describe('the fast ApiObject.toJson', () => {
       expect(JSON.stringify(fast)).toBe(JSON.stringify(original));
       expect(JSON.stringify(fast)).not.toBe(plain);
     }
+  });
+
+  test('getters, prototype accessors and cdk8s settings that user code changes reach it in cdk8s\' order', () => {
+    // GIVEN objects (made afresh for each way) and global changes that make the order of cdk8s' steps visible
+    const fresh = () => new Chart(new App(), 'chart', { namespace: 'ns' });
+    const cases: Array<{ name: string; object: () => ApiObject; install?: () => () => void }> = [
+      {
+        // a props getter that adds a label: cdk8s spreads the props before it makes the metadata's JSON
+        name: 'props getter',
+        object: () => {
+          const getterProps: any = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'getter' } };
+          let o: ApiObject | undefined;
+          Object.defineProperty(getterProps, 'data', { enumerable: true, get: () => { o?.metadata.addLabel('added', 'yes'); return { a: 'b' }; } });
+          o = new ApiObject(fresh(), 'getter', getterProps);
+          return o;
+        },
+      },
+      {
+        // an array `value` that looks at the array: the second pass over the metadata sees other arrays than the first
+        name: 'Array.prototype.value',
+        object: () => new ApiObject(fresh(), 'arrays', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'arrays', ownerReferences: [k8s.IntOrString.fromNumber(1) as any] } }),
+        install: () => {
+          Object.defineProperty(Array.prototype, 'value', {
+            configurable: true,
+            get(this: unknown[]) { return this.some(x => x !== null && typeof x === 'object' && (x as any).constructor === Object) ? 'hit' : undefined; },
+          });
+          return () => delete (Array.prototype as any).value;
+        },
+      },
+      {
+        // union types changed by user code are read when the object is rendered
+        name: 'NumberStringUnionResolver.TYPES',
+        object: () => {
+          class Flag { public readonly value = true; }
+          return new ApiObject(fresh(), 'flag', { apiVersion: 'v1', kind: 'Thing', metadata: { name: 'flag' }, spec: { on: new Flag() } } as any);
+        },
+        install: () => {
+          const types = (NumberStringUnionResolver as any).TYPES;
+          (NumberStringUnionResolver as any).TYPES = ['number', 'string', 'boolean'];
+          return () => { (NumberStringUnionResolver as any).TYPES = types; };
+        },
+      },
+      {
+        // a `constructor` key whose value equals Object when compared loosely: resolve walks it, sanitize refuses it
+        name: 'constructor key',
+        object: () => new ApiObject(fresh(), 'ctor', { apiVersion: 'v1', kind: 'Thing', metadata: { name: 'ctor', annotations: { constructor: String(Object) } }, spec: { constructor: String(Object) } } as any),
+      },
+      {
+        // Object renamed: cdk8s' sanitize tells plain objects by that name
+        name: 'Object.name',
+        object: () => new ApiObject(fresh(), 'renamed', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'renamed' }, data: { a: 'b' } }),
+        install: () => {
+          Object.defineProperty(Object, 'name', { value: 'Obj', configurable: true });
+          return () => Object.defineProperty(Object, 'name', { value: 'Object', configurable: true });
+        },
+      },
+    ];
+    for (const c of cases) {
+      // WHEN each way renders a fresh object (getters may change it)
+      const uninstall = c.install?.();
+      let fast: unknown;
+      let original: unknown;
+      const run = (o: ApiObject) => {
+        try {
+          return { json: o.toJson() };
+        } catch (e) {
+          return { error: (e as Error).message };
+        }
+      };
+      try {
+        original = run(c.object());
+        fast = withFastApiObjectJson(() => run(c.object()));
+      } finally {
+        uninstall?.();
+      }
+      // THEN
+      expect([c.name, JSON.stringify(fast)]).toEqual([c.name, JSON.stringify(original)]);
+    }
+  });
+
+  test('an inherited `resolve` accessor is read as often as cdk8s reads it', () => {
+    // GIVEN Object.prototype.resolve as a counting getter (returning no function)
+    const chart = new Chart(new App(), 'chart', { namespace: 'ns' });
+    const o = new ApiObject(chart, 'o', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', labels: { a: 'b' } }, data: { a: 'x' } });
+    let reads = 0;
+    Object.defineProperty(Object.prototype, 'resolve', { configurable: true, get() { reads++; return undefined; } });
+    const counts: number[] = [];
+    try {
+      // WHEN cdk8s, then the fast path, render it
+      for (const run of [() => o.toJson(), () => withFastApiObjectJson(() => o.toJson())]) {
+        reads = 0;
+        run();
+        counts.push(reads);
+      }
+    } finally {
+      delete (Object.prototype as any).resolve;
+    }
+    // THEN
+    expect(counts[1]).toBe(counts[0]);
+    expect(counts[0]).toBeGreaterThan(0);
   });
 
   test('an object that cannot be rendered fails with cdk8s\' message', () => {

@@ -248,8 +248,8 @@ describe('no object of the tree is deployed by two Applications to one cluster',
     expect(() => app.synthTree()).toThrow("[platform/addons-again] Applications 'addons' and 'addons-again' both deploy cluster-scoped ClusterRole "
       + "'addons-reader' (clusters/dev-1/addons/ClusterRole.addons-reader.yaml), ConfigMap 'addons-settings' in namespace 'addons' "
       + "(clusters/dev-1/addons/ConfigMap.addons-settings.yaml), ConfigMap 'addons-elsewhere' in namespace 'kube-system' "
-      + "(clusters/dev-1/addons/ConfigMap.kube-system.addons-elsewhere.yaml) to cluster 'dev-1'; Argo CD lets one Application own an object (the other reports a "
-      + 'SharedResourceWarning) and each sync takes it from the other. Deploy each object from one Application [unshared-objects]');
+      + "(clusters/dev-1/addons/ConfigMap.kube-system.addons-elsewhere.yaml) to cluster 'dev-1'; an object belongs to one Application (Argo CD reports a "
+      + 'SharedResourceWarning for the other) and each sync takes it from the other. Deploy each object from one Application [unshared-objects]');
   });
 
   test('a git directory generator over the tree and a hand-written Application on one of its directories: reported for the ApplicationSet, which may waive it', () => {
@@ -282,15 +282,40 @@ describe('no object of the tree is deployed by two Applications to one cluster',
     expect(() => app.synthTree()).not.toThrow();
   });
 
-  test('two Workloads whose variants hold the same cluster-scoped object, one as files and one as a kustomization, fail synth with both files', () => {
-    // GIVEN two Workloads on dev-1 that both render a ClusterRole 'shared-reader' (different namespaces for the rest)
-    const { app, fleet } = testFleet({}, { fleetProofs: true });
-    addCluster(fleet, 'dev-1', { environment: 'dev' });
-    const definition = { define: (scope: Construct) => new kplus.ClusterRole(scope, 'reader', { metadata: { name: 'shared-reader' } }) };
-    new Workload(fleet, 'one', { namespace: 'one', matchLabels: { environment: 'dev' }, definition });
-    new Workload(fleet, 'two', { namespace: 'two', matchLabels: { environment: 'dev' }, definition, output: WorkloadOutput.KUSTOMIZE });
-    // WHEN / THEN: the kustomization's cluster-scoped objects are compared (only its namespaced ones are not)
-    expect(() => app.synthTree()).toThrow(/Applications '[^']+' and '[^']+' both deploy cluster-scoped ClusterRole 'shared-reader' \(\S+ and \S+\) to cluster 'dev-1'/);
+  test('two Workloads rendering the same cluster-scoped object fail synth with both files; as kustomizations they are not compared', () => {
+    // GIVEN two Workloads on dev-1 that both render a ClusterRole 'shared-reader' (their other objects in their own namespaces)
+    const build = (output?: WorkloadOutput) => {
+      const { app, fleet } = testFleet({}, { fleetProofs: true });
+      addCluster(fleet, 'dev-1', { environment: 'dev' });
+      const definition = { define: (scope: Construct) => new kplus.ClusterRole(scope, 'reader', { metadata: { name: 'shared-reader' } }) };
+      new Workload(fleet, 'one', { namespace: 'one', matchLabels: { environment: 'dev' }, definition });
+      new Workload(fleet, 'two', { namespace: 'two', matchLabels: { environment: 'dev' }, definition, output });
+      return app;
+    };
+    // WHEN / THEN
+    expect(() => build().synthTree()).toThrow(/Applications '[^']+' and '[^']+' both deploy cluster-scoped ClusterRole 'shared-reader' \((\S+) and (?!\1)\S+\) to cluster 'dev-1'/);
+    // (a kustomization's namePrefix, nameSuffix or patches may rename what it builds: its objects are not compared)
+    expect(() => build(WorkloadOutput.KUSTOMIZE).synthTree()).not.toThrow();
+  });
+
+  test('when two ApplicationSets share an object, either may waive it', () => {
+    // GIVEN two git directory generators over the same directories, the first waiving the proof
+    const { app, fleet, project } = sharedFleet();
+    addonsDirectories(fleet, project, [{ proof: FleetProof.UNSHARED_OBJECTS, reason: 'moving to the second set' }]);
+    new ApplicationSet(fleet, 'addons-next', {
+      generators: [GitGenerator.directories({ include: ['clusters/dev-1/*'] })],
+      template: {
+        applicationName: `next-${TemplateParam.gitPathBasename()}`,
+        project,
+        destinationName: 'dev-1',
+        destinationNamespace: 'addons',
+        source: ApplicationSource.git({ path: `${TemplateParam.gitPath()}` }),
+      },
+    });
+    // WHEN
+    const result = app.synthTree();
+    // THEN
+    expect(result.waivedProofs).toEqual([expect.stringMatching(/^\[platform\/addons\] Applications 'addons-addons' and 'next-addons' both deploy .*\(waived: moving to the second set\)$/)]);
   });
 
   test('more than five shared objects are counted, not listed', () => {
