@@ -21,11 +21,11 @@ function fleetWithClusters() {
 const source = ApplicationSource.git({ path: 'apps/web' });
 
 /** GIVEN helper: a git directory generator over clusters/dev-1/*, one Application per directory in namespace addons. */
-function addonsDirectories(fleet: Fleet, project: AppProject, waivedProofs?: FleetProofWaiver[]): ApplicationSet {
-  return new ApplicationSet(fleet, 'addons', {
+function addonsDirectories(fleet: Fleet, project: AppProject, waivedProofs?: FleetProofWaiver[], name = 'addons'): ApplicationSet {
+  return new ApplicationSet(fleet, name, {
     generators: [GitGenerator.directories({ include: ['clusters/dev-1/*'] })],
     template: {
-      applicationName: `addons-${TemplateParam.gitPathBasename()}`,
+      applicationName: `${name}-${TemplateParam.gitPathBasename()}`,
       project,
       destinationName: 'dev-1',
       destinationNamespace: 'addons',
@@ -302,16 +302,7 @@ describe('no object of the tree is deployed by two Applications to one cluster',
     // GIVEN two git directory generators over the same directories, the first waiving the proof
     const { app, fleet, project } = sharedFleet();
     addonsDirectories(fleet, project, [{ proof: FleetProof.UNSHARED_OBJECTS, reason: 'moving to the second set' }]);
-    new ApplicationSet(fleet, 'addons-next', {
-      generators: [GitGenerator.directories({ include: ['clusters/dev-1/*'] })],
-      template: {
-        applicationName: `next-${TemplateParam.gitPathBasename()}`,
-        project,
-        destinationName: 'dev-1',
-        destinationNamespace: 'addons',
-        source: ApplicationSource.git({ path: `${TemplateParam.gitPath()}` }),
-      },
-    });
+    addonsDirectories(fleet, project, undefined, 'next');
     // WHEN
     const result = app.synthTree();
     // THEN
