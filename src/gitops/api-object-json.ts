@@ -55,10 +55,11 @@ function fastToJson(this: ApiObject): any {
     // cdk8s spreads the props first (their getters run before the metadata's JSON is made).
     const data: any = { ...(this as any).props };
     const metadataPart = prototypesArePlain() ? plainMetadata(metadata) : NOT_PLAIN;
-    // As the literal `{ ...props, metadata }` defines it: in the props' key position, never through a setter.
-    Object.defineProperty(data, 'metadata', {
-      value: metadataPart === NOT_PLAIN ? metadataJson(metadata) : metadataPart, enumerable: true, writable: true, configurable: true,
-    });
+    // As the literal `{ ...props, metadata }` defines it: in the props' key position, never through a setter (an
+    // assignment keeps the object's fast shape; only an inherited `metadata` could make it call something).
+    const metadataValue = metadataPart === NOT_PLAIN ? metadataJson(metadata) : metadataPart;
+    if (Object.prototype.hasOwnProperty.call(data, 'metadata') || !('metadata' in Object.prototype)) data.metadata = metadataValue;
+    else Object.defineProperty(data, 'metadata', { value: metadataValue, enumerable: true, writable: true, configurable: true });
     const sortKeys = process.env.CDK8S_DISABLE_SORT ? false : true;
     const options = sortKeys ? SORTED : UNSORTED;
     // cdk8s resolves and sanitizes the metadata's JSON a second time, with the rest: on JSON that `plainValue`
@@ -206,6 +207,10 @@ const METADATA: SanitizeOptions = { filterEmptyArrays: true, filterEmptyObjects:
 /** Whether strings, numbers and booleans inherit no `resolve` and no `value` (see `plainValue`). */
 let primitivesPlain = false;
 
+/** The prototypes of JSON's containers and of functions, and of its primitives (see `prototypesArePlain`). */
+const CONTAINER_PROTOTYPES: readonly object[] = [Object.prototype, Array.prototype, Function.prototype];
+const PRIMITIVE_PROTOTYPES: readonly object[] = [String.prototype, Number.prototype, Boolean.prototype];
+
 /**
  * Whether every prototype the values of JSON inherit from (objects, arrays, functions, strings, numbers, booleans)
  * has no `resolve` and no `value` (as data or accessor) and objects have Object as their constructor: then resolving and sanitizing JSON that `plainValue` made is the identity, calls nothing and throws
@@ -213,14 +218,14 @@ let primitivesPlain = false;
  */
 function prototypesArePlain(): boolean {
   if (!primitivesPlain || Object.prototype.constructor !== Object) return false;
-  for (const proto of [Object.prototype, Array.prototype, Function.prototype]) {
+  for (const proto of CONTAINER_PROTOTYPES) {
     if ('resolve' in proto || 'value' in proto) return false;
   }
   return true;
 }
 
 function primitivesArePlain(): boolean {
-  for (const proto of [String.prototype, Number.prototype, Boolean.prototype]) {
+  for (const proto of PRIMITIVE_PROTOTYPES) {
     if ('resolve' in proto || 'value' in proto) return false;
   }
   return true;
