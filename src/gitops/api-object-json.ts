@@ -9,10 +9,11 @@ import { IConstruct } from 'constructs';
  * At fleet scale (hundreds of thousands of objects of 30–60 values each) that is most of the render's time.
  * When the App's resolvers are exactly cdk8s' three built-in ones (`LazyResolver`, `ImplicitTokenResolver`,
  * `NumberStringUnionResolver`, with their own `resolve` methods), this module evaluates their tests inline,
- * with the same expressions in the same order, and looks the resolvers up once per object; everything else
- * (sanitizing, key sorting, `CDK8S_DISABLE_SORT`, JSON patches, the top-level key order, the error wrapping) is
- * cdk8s' code path, step for step. An App with custom resolvers, a metadata object whose `toJson` was replaced,
- * or anything this module does not recognize takes cdk8s' own implementation.
+ * with the same expressions in the same order, and finds the App once per scope; everything else (sanitizing,
+ * key sorting, `CDK8S_DISABLE_SORT`, JSON patches, the top-level key order, the error wrapping) is cdk8s' code
+ * path, step for step, except that the second pass cdk8s makes over the metadata's JSON is skipped where it is the
+ * identity (see `prototypesArePlain`). An App with custom resolvers, a metadata object whose `toJson` was
+ * replaced, or anything this module does not recognize takes cdk8s' own implementation.
  *
  * `withFastApiObjectJson(fn)` installs it on `ApiObject.prototype` for the duration of `fn` (rendering is
  * synchronous), so that generated L1 classes, whose `toJson()` calls `super.toJson()` and maps the result, get
@@ -134,6 +135,8 @@ function plainMetadata(m: ApiObjectMetadataDefinition): any {
 const ROOTS = new WeakMap<IConstruct, IConstruct>();
 
 function rootOf(c: IConstruct): IConstruct {
+  const known = c.node.scope === undefined ? c : ROOTS.get(c.node.scope);
+  if (known !== undefined) return known; // (the common case: a sibling already walked up)
   const walked: IConstruct[] = [];
   let current = c;
   let root: IConstruct | undefined;
@@ -207,25 +210,27 @@ const METADATA: SanitizeOptions = { filterEmptyArrays: true, filterEmptyObjects:
 /** Whether strings, numbers and booleans inherit no `resolve` and no `value` (see `plainValue`). */
 let primitivesPlain = false;
 
-/** The prototypes of JSON's containers and of functions, and of its primitives (see `prototypesArePlain`). */
+/** The prototypes of JSON's containers and of functions, and of its primitives. */
 const CONTAINER_PROTOTYPES: readonly object[] = [Object.prototype, Array.prototype, Function.prototype];
 const PRIMITIVE_PROTOTYPES: readonly object[] = [String.prototype, Number.prototype, Boolean.prototype];
 
 /**
- * Whether every prototype the values of JSON inherit from (objects, arrays, functions, strings, numbers, booleans)
- * has no `resolve` and no `value` (as data or accessor) and objects have Object as their constructor: then resolving and sanitizing JSON that `plainValue` made is the identity, calls nothing and throws
- * nothing, and the second pass cdk8s makes over the metadata's JSON can be skipped.
+ * Whether every prototype the values of JSON inherit from (objects, arrays, functions, strings, numbers,
+ * booleans) has no `resolve` and no `value` (as data or accessor) and objects have Object as their constructor:
+ * then resolving and sanitizing JSON that `plainValue` made is the identity, calls nothing and throws nothing, and
+ * the second pass cdk8s makes over the metadata's JSON can be skipped.
  */
 function prototypesArePlain(): boolean {
-  if (!primitivesPlain || Object.prototype.constructor !== Object) return false;
-  for (const proto of CONTAINER_PROTOTYPES) {
-    if ('resolve' in proto || 'value' in proto) return false;
-  }
-  return true;
+  return primitivesPlain && Object.prototype.constructor === Object && noResolveOrValue(CONTAINER_PROTOTYPES);
 }
 
+/** `primitivesPlain`, computed once per object. */
 function primitivesArePlain(): boolean {
-  for (const proto of PRIMITIVE_PROTOTYPES) {
+  return noResolveOrValue(PRIMITIVE_PROTOTYPES);
+}
+
+function noResolveOrValue(prototypes: readonly object[]): boolean {
+  for (const proto of prototypes) {
     if ('resolve' in proto || 'value' in proto) return false;
   }
   return true;

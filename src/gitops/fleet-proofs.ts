@@ -82,13 +82,13 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
   for (const a of planned) {
     const problem = kindErrors(a.object);
     if (!problem) continue;
-    const appSet = a.origin.startsWith('ApplicationSet/') ? a.origin.slice('ApplicationSet/'.length) : undefined;
+    const appSet = appSetOf(a.origin);
     if (appSet !== undefined) report(appSet, FleetProof.PROJECT_PERMITS, `ApplicationSet '${appSet}': Application '${a.name}': ${problem}`);
     else errors.push(`${where('Application', a.name)}Application '${a.name}': ${problem} [${FleetProof.PROJECT_PERMITS}]`);
   }
   for (const shared of sharedObjects(plan, planned, objects, fromTree)) {
     // Reported for an ApplicationSet of either side (the one that waives it, if one does), else for the Application.
-    const sets = [shared.second, shared.first].map(a => a.origin).filter(o => o.startsWith('ApplicationSet/')).map(o => o.slice('ApplicationSet/'.length));
+    const sets = [shared.second, shared.first].flatMap(a => appSetOf(a.origin) ?? []);
     const appSet = sets.find(set => waivers.get(set)?.some(w => w.proof === FleetProof.UNSHARED_OBJECTS)) ?? sets[0];
     const message = `${appSet === undefined ? where('Application', shared.second.name) : ''}${shared.message}`;
     if (appSet !== undefined) report(appSet, FleetProof.UNSHARED_OBJECTS, message);
@@ -96,7 +96,7 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
   }
   for (const [name, origins] of [...byName.entries()].sort()) {
     if (origins.length < 2) continue;
-    const sets = [...new Set(origins.filter(o => o.startsWith('ApplicationSet/')).map(o => o.slice('ApplicationSet/'.length)))];
+    const sets = [...new Set(origins.flatMap(o => appSetOf(o) ?? []))];
     const distinct = new Set(origins);
     if (distinct.size < 2) continue; // within one ApplicationSet: reported as rejected above
     const message = `Application '${name}' is produced by ${[...distinct].join(' and ')}; Argo CD lets only one own it`;
@@ -255,18 +255,14 @@ function sharedObjects(plan: FleetPlan, planned: readonly PlannedApplication[], 
     if (!apps) byCluster.set(cluster.name, apps = []);
     apps.push(app);
   }
+  type Owner = { readonly app: PlannedApplication; readonly object: DeployedObject; readonly namespace: string };
   type Shared = { readonly object: DeployedObject; readonly firstPath: string; readonly namespace: string };
-  const pairs = new Map<PlannedApplication, Map<PlannedApplication, { readonly shared: Shared[]; readonly seen: Set<string> }>>();
-  const clusterName = new Map<PlannedApplication, string>();
-  // The first Application deploying an object on the cluster, by the object's key (group, kind, name and scope: one
-  // string shared by the object's summaries), with the object and its namespace; the same object in another
-  // namespace (rare) by key and namespace. Kept in maps reused from cluster to cluster: nothing is allocated per
-  // object (a 600k-object fleet has 600 per cluster).
-  const firstApp = new Map<string, PlannedApplication>();
-  const firstObject = new Map<string, DeployedObject>();
-  const firstNamespace = new Map<string, string>();
+  type Pair = { readonly cluster: string; readonly shared: Shared[]; readonly seen: Set<string> };
+  const pairs = new Map<PlannedApplication, Map<PlannedApplication, Pair>>();
   for (const [cluster, apps] of byCluster) {
-    for (const m of [firstApp, firstObject, firstNamespace]) m.clear();
+    // The first Application deploying each object here, by the object's key (group, kind, name and scope: one
+    // string shared by the object's summaries), or by key and namespace for the same object in another namespace.
+    const owners = new Map<string, Owner>();
     for (const app of apps) {
       const destinationNamespace = String(app.object.spec?.destination?.namespace ?? '');
       for (const s of fromTree(app.object)) {
@@ -275,45 +271,46 @@ function sharedObjects(plan: FleetPlan, planned: readonly PlannedApplication[], 
           // only a generateName has no name to share.
           if (o.namespace === undefined || o.name === '') continue;
           const namespace = o.namespaced ? o.namespace || destinationNamespace : '';
-          let key = o.key;
-          const seenNamespace = firstNamespace.get(key);
-          if (seenNamespace !== undefined && seenNamespace !== namespace) key = `${o.key}\0${namespace}`;
-          const first = firstApp.get(key);
+          const byKey = owners.get(o.key);
+          const key = byKey === undefined || byKey.namespace === namespace ? o.key : `${o.key}\0${namespace}`;
+          const first = key === o.key ? byKey : owners.get(key);
           if (first === undefined) {
-            firstApp.set(key, app);
-            firstObject.set(key, o);
-            firstNamespace.set(key, namespace);
+            owners.set(key, { app, object: o, namespace });
             continue;
           }
-          if (first === app) continue; // twice in one Application: Argo CD reports that itself
-          let withFirst = pairs.get(first);
-          if (!withFirst) pairs.set(first, withFirst = new Map());
+          if (first.app === app) continue; // twice in one Application: Argo CD reports that itself
+          let withFirst = pairs.get(first.app);
+          if (!withFirst) pairs.set(first.app, withFirst = new Map());
           let pair = withFirst.get(app);
-          if (!pair) withFirst.set(app, pair = { shared: [], seen: new Set() });
+          if (!pair) withFirst.set(app, pair = { cluster, shared: [], seen: new Set() });
           if (pair.seen.has(key)) continue;
           pair.seen.add(key);
-          pair.shared.push({ object: o, firstPath: firstObject.get(key)!.path, namespace });
-          clusterName.set(app, cluster);
+          pair.shared.push({ object: o, firstPath: first.object.path, namespace });
         }
       }
     }
   }
   const out: SharedObjects[] = [];
   for (const [first, withFirst] of pairs) {
-    for (const [second, { shared }] of withFirst) {
+    for (const [second, { cluster, shared }] of withFirst) {
       const listed = shared.slice(0, MAX_LISTED).map(({ object: o, firstPath, namespace }) => `${o.namespaced ? '' : 'cluster-scoped '}${o.kind} '${o.name}'`
         + `${o.namespaced ? ` in namespace '${namespace}'` : ''} (${firstPath === o.path ? o.path : `${firstPath} and ${o.path}`})`);
       const more = shared.length > MAX_LISTED ? ` and ${shared.length - MAX_LISTED} more` : '';
       out.push({
         first,
         second,
-        message: `Applications '${first.name}' and '${second.name}' both deploy ${listed.join(', ')}${more} to cluster '${clusterName.get(second)}'; an object `
+        message: `Applications '${first.name}' and '${second.name}' both deploy ${listed.join(', ')}${more} to cluster '${cluster}'; an object `
           + 'belongs to one Application (Argo CD reports a SharedResourceWarning for the other) and each sync takes it from the other. '
           + 'Deploy each object from one Application',
       });
     }
   }
   return out;
+}
+
+/** The ApplicationSet an origin (`Application` or `ApplicationSet/<name>`) names, if any. */
+function appSetOf(origin: string): string | undefined {
+  return origin.startsWith('ApplicationSet/') ? origin.slice('ApplicationSet/'.length) : undefined;
 }
 
 function stepsOf(model: FleetModel, appSetName: string): any[] | undefined {

@@ -40,17 +40,19 @@ const patches = fc.array(fc.oneof(
   fc.constant(JsonPatch.remove('/kind')),
 ), { maxLength: 2 });
 
+/** `toJson()` of an object: its JSON, or its error message. */
+function outcome(o: ApiObject): unknown {
+  try {
+    return { json: o.toJson() };
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+}
+
 /** `toJson()` twice: cdk8s' own, then with the fast path installed; the result or the error message of each. */
 function both(o: ApiObject): [unknown, unknown] {
-  const run = () => {
-    try {
-      return { json: o.toJson() };
-    } catch (e) {
-      return { error: (e as Error).message };
-    }
-  };
-  const original = run();
-  const fast = withFastApiObjectJson(run);
+  const original = outcome(o);
+  const fast = withFastApiObjectJson(() => outcome(o));
   return [fast, original];
 }
 
@@ -206,16 +208,9 @@ describe('the fast ApiObject.toJson', () => {
       const uninstall = c.install?.();
       let fast: unknown;
       let original: unknown;
-      const run = (o: ApiObject) => {
-        try {
-          return { json: o.toJson() };
-        } catch (e) {
-          return { error: (e as Error).message };
-        }
-      };
       try {
-        original = run(c.object());
-        fast = withFastApiObjectJson(() => run(c.object()));
+        original = outcome(c.object());
+        fast = withFastApiObjectJson(() => outcome(c.object()));
       } finally {
         uninstall?.();
       }
