@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { withFastApiObjectJson } from './api-object-json';
+import { apiObjectJson } from './l1-json';
 import { createPipeline } from './object-pipeline';
 import { processObject, ProcessedObject, ProcessOptions } from './process-object';
 import { Application } from '../argocd/application';
@@ -132,7 +133,7 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
     }
     let json: any;
     try {
-      json = obj.toJson();
+      json = apiObjectJson(obj); // obj.toJson(), with generated L1s' mappers fast
     } catch (e) {
       errors.push(`[${where}] ${(e as Error).message}`);
       return;
