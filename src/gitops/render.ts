@@ -110,23 +110,24 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   for (const object of distinct.values()) pipeline.submit(object, 'workload');
 
   // 2. Every ApiObject, with the placement of its nearest placed ancestor.
-  // `owner` is the construct that placed the object (an Application, a Cluster …): errors name its path.
-  const visit = (c: IConstruct, placement: Placement | undefined, owner: IConstruct | undefined) => {
+  // `owner` is the construct that placed the object (an Application, a Cluster …): errors name its path. Paths are
+  // built on the way down, as `node.path` builds them (the ids from the root, the root's empty one left out).
+  type Owner = { readonly construct: IConstruct; readonly path: string };
+  const visit = (c: IConstruct, path: string, placement: Placement | undefined, owner: Owner | undefined) => {
     const own = ownPlacement(c);
     // A ClusterManifests that an Application of its own deploys claims its directory; one that no Application
     // deploys adds its objects to whatever deploys the directory (a Workload's Application, for one of its name).
-    if (own?.role === 'workload' && deployedManifests.has(c)) directories.claim(own.directory, c.node.path);
+    if (own?.role === 'workload' && deployedManifests.has(c)) directories.claim(own.directory, path);
     const current = own ?? placement;
-    const currentOwner = own && !ClusterManifests.isClusterManifests(c) ? c : owner;
+    const currentOwner = own && !ClusterManifests.isClusterManifests(c) ? { construct: c, path } : owner;
     if (ApiObject.isApiObject(c)) {
       // An Argo CD construct's own L1 (`<owner>/Chart/Resource`) is reported by the construct's path.
-      renderObject(c, current, currentOwner && isInside(c, currentOwner, 'Chart') ? currentOwner : c);
+      renderObject(c, current, currentOwner && isInside(c, currentOwner.construct, 'Chart') ? currentOwner.path : path);
     }
-    for (const child of c.node.children) visit(child, current, currentOwner);
+    for (const child of c.node.children) visit(child, path ? `${path}/${child.node.id}` : child.node.id, current, currentOwner);
   };
 
-  const renderObject = (obj: ApiObject, placement: Placement | undefined, reportAs: IConstruct) => {
-    const where = reportAs.node.path;
+  const renderObject = (obj: ApiObject, placement: Placement | undefined, where: string) => {
     if (!placement) {
       errors.push(`[${where}] ${obj.kind} '${obj.name}' is not inside a Fleet or a ClusterManifests, so it has no place in the GitOps tree. Create it in cluster.addManifests(...)`);
       return;
@@ -169,7 +170,7 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   const disableSort = process.env.CDK8S_DISABLE_SORT;
   delete process.env.CDK8S_DISABLE_SORT;
   try {
-    withFastApiObjectJson(() => visit(root, undefined, undefined));
+    withFastApiObjectJson(() => visit(root, root.node.path, undefined, undefined));
   } finally {
     if (disableSort !== undefined) process.env.CDK8S_DISABLE_SORT = disableSort;
   }
