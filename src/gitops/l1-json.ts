@@ -2,23 +2,29 @@ import type { ApiObject } from 'cdk8s';
 
 /**
  * `toJson()` of the generated L1 classes (cdk8s-plus-28's `k8s.Kube*`, this package's `imports/`), with the same
- * result and the same errors at a fraction of the cost.
+ * result and the same errors at half the cost, during rendering.
  *
  * A generated L1's `toJson()` is `{ ...Kind.GVK, ...toJson_KindProps(super.toJson()) }`, and each generated
  * `toJson_*` mapper builds its result as an object literal of its fields, then drops the undefined ones with
  * `Object.entries(result).reduce((r, i) => … ({ ...r, [i[0]]: i[1] }), {})`: a copy of the partial result per
- * field, quadratic in the number of fields, at every level of every object. At fleet scale that was a sixth of
- * the generic path's render (25–40 µs per Deployment, more than the resolving `toJson` itself).
+ * field that is set, at every level of every object. In a CPU profile of the generic path's render (60,000 L1
+ * objects) the mappers took as long as the resolving `toJson` itself; with this module, half of that.
  *
  * This module reads each mapper's source (`Function.prototype.toString`) once and, when every line of it is one
  * of the forms the generator writes (below), evaluates those same expressions in the same order (the same
  * property reads, the same `map`, `value`, `toISOString` and `Object.entries` calls, the same nested mappers) and
  * defines the results that are not undefined on one object, as the reduce does (keys that an object inherits,
- * such as `constructor`, are defined, never assigned, so no setter runs). Anything it does not recognize is left
- * to the original code: an L1 whose `toJson` is not exactly the generated one (a subclass's own `toJson`, a
- * replaced method, a class whose module is not one of `GENERATED_MODULES` or not loaded), a mapper with any other
- * line (its callers then call it as it is). If an evaluation throws, the original mapper runs again on the same
- * input (mappers only read their input, which is the fresh JSON of `super.toJson()`), so the error is its own.
+ * such as `constructor`, are defined, never assigned, so no setter runs). If an evaluation throws, the original
+ * mapper runs again on the same input (mappers only read their input, the fresh JSON of `super.toJson()`), so
+ * the error is its own.
+ *
+ * Anything else runs the original code: an object whose `toJson` is not the one its class, exported by one of
+ * `GENERATED_MODULES`, had when this module first looked at that module (a subclass's own `toJson`, a method
+ * replaced since), or whose text is not exactly the generated one naming its own class; a class any of whose
+ * mappers (all it reaches) is not exactly generated, not exported under the name its callers use, or replaced
+ * (a spy); `Object.entries` or `Array.prototype.reduce` replaced by user code. Not covered: a method replaced
+ * before this module first looked (by one of identical text from elsewhere), and the depth at which a deeply
+ * nested input overflows the stack (cdk8s' own resolution of such an object overflows first).
  *
  * Mapper forms (`F` a property, `K` its JSON name, `X` another mapper of the module):
  * `'K': obj.F`, `'K': toJson_X(obj.F)`, `'K': obj.F?.map(y => toJson_X(y))`, `'K': obj.F?.map(y => y)`,
@@ -62,56 +68,82 @@ interface Field {
 }
 
 /**
- * A generated mapper: its function, and its fields when its source is all known forms (else undefined; set once,
- * after the mappers it names, which may name it in turn, have their own entries).
+ * A generated mapper: its function, the name its source declares, and its fields when its source is all known
+ * forms (else undefined; set once, after the mappers it names, which may name it in turn, have their entries).
  */
 interface Mapper {
   readonly fn: (obj: any) => any;
-  fields?: readonly Field[];
+  readonly name: string | undefined;
+  fields: readonly Field[] | undefined;
 }
+
+// What the module calls, as it was when it loaded (user code may replace the globals; see `intrinsicsUnchanged`).
+const FUNCTION_TO_STRING = Function.prototype.toString;
+const REFLECT_APPLY = Reflect.apply;
+const GET_PROTOTYPE_OF = Object.getPrototypeOf;
+const DEFINE_PROPERTY = Object.defineProperty;
+const OBJECT_ENTRIES = Object.entries;
+const ARRAY_REDUCE = Array.prototype.reduce;
 
 /** By the `toJson` function an object has: what it is (null: not a generated one). */
 const L1S = new WeakMap<Function, GeneratedL1 | null>();
-/** By mapper function, per module (a mapper names the others of its module). */
+/** By mapper function (a mapper names the others of its module). */
 const MAPPERS = new WeakMap<Function, Mapper>();
+/** The generated modules' exports already looked at, and the `toJson` each class of theirs had then. */
+const SCANNED = new WeakSet<object>();
+const GENERATED_TO_JSON = new WeakSet<Function>();
 
 /** `obj.toJson()`, through the fast mapper when `obj`'s `toJson` is a recognized generated one. */
 export function apiObjectJson(obj: ApiObject): any {
   const toJson = obj.toJson;
+  if (typeof toJson !== 'function') return obj.toJson(); // (its own error)
   const l1 = generatedL1(obj, toJson);
-  if (l1 === null) return toJson.call(obj);
+  const base = l1 === null ? null : GET_PROTOTYPE_OF(l1.home);
+  if (l1 === null || base === null || !intrinsicsUnchanged()) return toJson.call(obj);
   // `super.toJson()` of the generated method: its home object's prototype's `toJson`, with `obj` as `this`.
-  const resolved = Reflect.get(Object.getPrototypeOf(l1.home), 'toJson', obj).call(obj);
-  const mapper = l1.mapper;
-  if (mapper.fields !== undefined && resolved !== undefined) {
+  const resolved = Reflect.get(base, 'toJson', obj).call(obj);
+  if (resolved !== undefined) {
     try {
       // `{ ...GVK, ...mapped }`: the mapped fields defined on a copy of the GVK (one spread site for objects of
       // every shape, as a spread of the mapped object here would be, is slow).
-      return run(mapper, resolved, l1.cls.GVK);
+      return run(l1.mapper, resolved, l1.cls.GVK);
     } catch {
       // the generated code's own error (or, were ours wrong, its own result), below
     }
   }
-  return { ...l1.cls.GVK, ...mapper.fn(resolved) };
+  return { ...l1.cls.GVK, ...l1.mapper.fn(resolved) };
 }
 
 /** Whether `obj.toJson` is a recognized generated L1 `toJson` (which `apiObjectJson` evaluates itself). */
 export function isGeneratedL1(obj: ApiObject): boolean {
-  return generatedL1(obj, obj.toJson) !== null;
+  const toJson = obj.toJson;
+  return typeof toJson === 'function' && generatedL1(obj, toJson) !== null;
 }
 
 function generatedL1(obj: ApiObject, toJson: Function): GeneratedL1 | null {
   let l1 = L1S.get(toJson);
   if (l1 === undefined) {
-    l1 = recognize(obj, toJson);
+    try {
+      l1 = recognize(obj, toJson);
+    } catch {
+      l1 = null; // (a global replaced by user code, say: the original code runs)
+    }
     L1S.set(toJson, l1);
   }
   return l1;
 }
 
+/**
+ * Whether the globals the generated mappers call and the evaluation does not (it calls the same `map`,
+ * `toISOString` and property reads, and `Object.entries` as it was) are as they were when this module loaded.
+ */
+function intrinsicsUnchanged(): boolean {
+  return Object.entries === OBJECT_ENTRIES && Array.prototype.reduce === ARRAY_REDUCE;
+}
+
 /** What `mapper.fn(input)` returns (or throws). */
 export function mapWith(mapper: Mapper, input: any): any {
-  if (mapper.fields === undefined) return mapper.fn(input);
+  if (mapper.fields === undefined || !intrinsicsUnchanged()) return mapper.fn(input);
   try {
     return run(mapper, input);
   } catch {
@@ -119,15 +151,37 @@ export function mapWith(mapper: Mapper, input: any): any {
   }
 }
 
+/** The evaluation alone (tests: it must not throw where the generated mapper does not). */
+export function evaluate(mapper: Mapper, input: any): any {
+  return run(mapper, input);
+}
+
 /** The mapper of `fn` (a generated mapper exported by `moduleExports`), its source read once. */
 export function mapperOf(fn: (obj: any) => any, moduleExports: any): Mapper {
   let m = MAPPERS.get(fn);
   if (m === undefined) {
-    m = { fn };
+    const source = MAPPER_SOURCE.exec(REFLECT_APPLY(FUNCTION_TO_STRING, fn, []));
+    m = { fn, name: source?.[1], fields: undefined };
     MAPPERS.set(fn, m);
-    m.fields = parseMapper(fn, moduleExports);
+    m.fields = source && ownValue(moduleExports, source[1]) === fn ? parseFields(source[2], moduleExports) : undefined;
   }
   return m;
+}
+
+/** Whether `m` and every mapper it reaches were read (a mapper that was not is called as it is: not by us). */
+function evaluable(m: Mapper): boolean {
+  const seen = new Set<Mapper>([m]);
+  const todo = [m];
+  for (let next = todo.pop(); next !== undefined; next = todo.pop()) {
+    if (next.fields === undefined) return false;
+    for (const f of next.fields) {
+      if (f.mapper !== undefined && !seen.has(f.mapper)) {
+        seen.add(f.mapper);
+        todo.push(f.mapper);
+      }
+    }
+  }
+  return true;
 }
 
 /** The mapper's result on `obj`: its fields in order, those not undefined defined after `prefix`'s properties. */
@@ -144,7 +198,7 @@ function run(m: Mapper, obj: any, prefix?: object): any {
       case Form.ARRAY_COPY: v = obj[f.prop]?.map((y: any) => y); break;
       case Form.ISO: v = obj[f.prop]?.toISOString(); break;
       case Form.UNION: v = obj[f.prop]?.value; break;
-      default: v = obj[f.prop] === undefined ? undefined : mapEntries(Object.entries(obj[f.prop]), f); // (read twice, as generated)
+      default: v = obj[f.prop] === undefined ? undefined : mapEntries(OBJECT_ENTRIES(obj[f.prop]), f); // (read twice, as generated)
     }
     if (v !== undefined) define(out, f.key, v);
   }
@@ -154,7 +208,8 @@ function run(m: Mapper, obj: any, prefix?: object): any {
 /** The map forms' reduce over the entries: each entry whose value is not undefined, its value mapped. */
 function mapEntries(entries: [string, any][], f: Field): any {
   const out: any = {};
-  for (const [k, value] of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const [k, value] = entries[i];
     if (value === undefined) continue;
     let v: any;
     switch (f.form) {
@@ -170,7 +225,7 @@ function mapEntries(entries: [string, any][], f: Field): any {
 
 /** `{ ...out, [key]: v }` on `out` itself: a new own property, even where the key is inherited. */
 function define(out: any, key: string, v: any): void {
-  if (key in out) Object.defineProperty(out, key, { value: v, writable: true, enumerable: true, configurable: true });
+  if (key in out) DEFINE_PROPERTY(out, key, { value: v, writable: true, enumerable: true, configurable: true });
   else out[key] = v;
 }
 
@@ -178,23 +233,42 @@ const IDENT = '[A-Za-z_$][\\w$]*';
 /** The generated `toJson()` of an L1 class, without whitespace: the class's name and its props mapper's. */
 const L1_TO_JSON = new RegExp(`^toJson\\(\\)\\{constresolved=super\\.toJson\\(\\);return\\{\\.\\.\\.(${IDENT})\\.GVK,\\.\\.\\.(toJson_${IDENT})\\(resolved\\),?\\};?\\}$`);
 
-/** The generated L1 that holds `toJson` for `obj`, or null when it is not exactly one. */
+/**
+ * The generated L1 that holds `toJson` for `obj`, or null when it is not exactly one: the `toJson` a class
+ * exported by a generated module had when this module first looked at the module's exports, with the generated
+ * text (naming the class itself and the props mapper that the module exports under that name), all of whose
+ * mappers were read.
+ */
 function recognize(obj: ApiObject, toJson: Function): GeneratedL1 | null {
-  if (typeof toJson !== 'function' || Object.prototype.hasOwnProperty.call(obj, 'toJson')) return null;
-  let home: any = Object.getPrototypeOf(obj);
-  while (home !== null && !Object.prototype.hasOwnProperty.call(home, 'toJson')) home = Object.getPrototypeOf(home);
+  if (Object.prototype.hasOwnProperty.call(obj, 'toJson')) return null;
+  let home: any = GET_PROTOTYPE_OF(obj);
+  while (home !== null && !Object.prototype.hasOwnProperty.call(home, 'toJson')) home = GET_PROTOTYPE_OF(home);
   if (home === null || Object.getOwnPropertyDescriptor(home, 'toJson')?.value !== toJson) return null;
-  const match = L1_TO_JSON.exec(Function.prototype.toString.call(toJson).replace(/\s+/g, ''));
+  const match = L1_TO_JSON.exec(REFLECT_APPLY(FUNCTION_TO_STRING, toJson, []).replace(/\s+/g, ''));
   if (!match) return null;
   const cls = Object.getOwnPropertyDescriptor(home, 'constructor')?.value;
   // In a class body the class's name is the class: the name the source spreads `.GVK` of must be this class's own.
   const name = typeof cls === 'function' ? Object.getOwnPropertyDescriptor(cls, 'name') : undefined;
   if (cls?.prototype !== home || name?.value !== match[1] || name.writable || name.enumerable) return null;
   for (const exports of loadedModules()) {
-    const mapper = ownFunction(exports, match[2]);
-    if (ownValue(exports, match[1]) === cls && mapper) return { home, cls, mapper: mapperOf(mapper, exports) };
+    scan(exports);
+    const fn = ownFunction(exports, match[2]);
+    if (ownValue(exports, match[1]) !== cls || !fn || !GENERATED_TO_JSON.has(toJson)) continue;
+    const mapper = mapperOf(fn, exports);
+    return mapper.name === match[2] && evaluable(mapper) ? { home, cls, mapper } : null;
   }
   return null;
+}
+
+/** Records the `toJson` of each class the module exports, once. */
+function scan(exports: object): void {
+  if (SCANNED.has(exports)) return;
+  SCANNED.add(exports);
+  for (const key of Object.keys(exports)) {
+    const cls = ownValue(exports, key) as any;
+    const toJson = typeof cls === 'function' && cls.prototype ? ownValue(cls.prototype, 'toJson') : undefined;
+    if (typeof toJson === 'function') GENERATED_TO_JSON.add(toJson);
+  }
 }
 
 /** The exports of the modules of `GENERATED_MODULES` that are loaded (none is loaded here). */
@@ -245,16 +319,15 @@ const MAP_VALUES: readonly [RegExp, Form][] = [
   [new RegExp(`^(toJson_${IDENT})\\(i\\[1\\]\\)$`), Form.MAP_MAPPED],
 ];
 
-function parseMapper(fn: Function, moduleExports: any): Field[] | undefined {
-  const source = MAPPER_SOURCE.exec(Function.prototype.toString.call(fn));
-  if (!source || ownValue(moduleExports, source[1]) !== fn) return undefined;
+function parseFields(body: string, moduleExports: any): Field[] | undefined {
   const fields: Field[] = [];
   const keys = new Set<string>();
-  for (const raw of source[2].split('\n')) {
+  for (const raw of body.split('\n')) {
     const line = raw.trim();
     if (line === '') continue;
     const field = FIELD.exec(line);
-    const parsed = field ? parseField(field[1], field[2], moduleExports) : undefined;
+    // (`'__proto__': …` in a literal sets the result's prototype rather than a key: left to the generated code)
+    const parsed = field && field[1] !== '__proto__' ? parseField(field[1], field[2], moduleExports) : undefined;
     if (!parsed || keys.has(parsed.key)) return undefined;
     keys.add(parsed.key);
     fields.push(parsed);
@@ -278,9 +351,13 @@ function parseField(key: string, expression: string, moduleExports: any): Field 
   return undefined;
 }
 
-/** The field with its nested mapper (parsed now: the mappers one object reaches are parsed together). */
+/**
+ * The field with its nested mapper (parsed now: the mappers one object reaches are parsed together), which must
+ * be the function the module exports under the name the source calls, declaring that name itself.
+ */
 function withMapper(field: Field, mapperName: string | undefined, moduleExports: any): Field | undefined {
   if (mapperName === undefined) return field;
   const fn = ownFunction(moduleExports, mapperName);
-  return fn ? { ...field, mapper: mapperOf(fn, moduleExports) } : undefined;
+  const mapper = fn && mapperOf(fn, moduleExports);
+  return mapper?.name === mapperName ? { ...field, mapper } : undefined;
 }
