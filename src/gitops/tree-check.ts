@@ -11,16 +11,17 @@ import { workerScript } from '../private/worker-script';
  * The write step's check of a tree nothing has touched, done on a worker thread while the program renders.
  *
  * A re-synth that changes nothing spends most of its write step proving that: reading the stat cache and the
- * manifest and `lstat`ing every managed file (60,000 of them in the benchmark fleet). None of that depends
- * on what the program renders, so `startTreeCheck` runs it beside the render on the second core. It
+ * manifest (60,000 entries each in the benchmark fleet) and `lstat`ing every managed file. Reading them does not
+ * depend on what the program renders, so `startTreeCheck` does it beside the render on the second core. It
  * concludes only this: the manifest is the one the writer wrote (vouched for by the stat cache), the state
- * directory holds no interrupted write, and every file the manifest lists is a regular file, reached without a
- * link, with exactly the stat recorded when the writer last wrote or read it (git's rule, `StatCache`). The
- * result is the digest of the manifest's paths and hashes and every file's stat; the writer then compares the
- * digest with that of the files to write and `lstat`s each file once more (`vouchedNoop`): nothing is read or
- * parsed, and a file edited, removed or replaced (or a directory on the way replaced by a link) while the
- * program rendered is seen, as the full check would see it. Anything else (another file set, a changed
- * manifest, a state file touched since the check) makes the writer do its full check.
+ * directory holds no interrupted write, and the stat cache records for every file the manifest lists a stat
+ * older than itself (git's rule, `StatCache`). The result is the digest of the manifest's paths and hashes and
+ * the stat each file must have; the writer then compares the digest with that of the files to write and
+ * `lstat`s each file, after the render, both threads sharing the work (`vouchedNoop`): every file must be a
+ * regular file, reached without a link, with exactly that stat. Nothing is read or parsed, and a file edited,
+ * removed or replaced (or a directory on the way replaced by a link) before or while the program rendered is
+ * seen, as the full check would see it. Anything else (another file set, a changed manifest, a state file
+ * touched since the check) makes the writer do its full check.
  */
 export interface VouchedTree {
   /** `entriesDigest` of the manifest's entries. */
@@ -66,10 +67,12 @@ export function inspectTree(root: string): { tree: VouchedTree; paths: string[] 
   const files = readManifest(root, true).files;
   const paths = Object.keys(files).sort(compareCodeUnits);
   const stats = new Float64Array(paths.length * 4);
+  // The stat each file must have (the cache's record, older than the cache): the last look, after the render,
+  // compares every file with it (`sameStats`). Looking at the files now as well would only find a change sooner.
   for (let i = 0; i < paths.length; i++) {
-    const at = inspector.lookupWithStat(paths[i]);
-    if (at.blockedAt !== undefined || at.type !== 'file' || !statCache.vouchesFor(paths[i], at.stat!)) return undefined;
-    stats.set(statRecord(at.stat!), i * 4);
+    const record = statCache.vouchableRecord(paths[i]);
+    if (record === undefined) return undefined;
+    stats.set(record, i * 4);
   }
   return { tree: { digest: entriesDigest(paths.length, i => paths[i], i => files[paths[i]]), state, stats }, paths };
 }

@@ -236,6 +236,13 @@ export class StatCache {
     if (stat.mtimeMs >= this.writtenAt || stat.ctimeMs >= this.writtenAt) return false;
     return sameRecord(this.entries[rel], statRecord(stat));
   }
+
+  /** The record a file at `rel` must have for `vouchesFor` to hold (undefined when no stat would do). */
+  public vouchableRecord(rel: string): StatRecord | undefined {
+    const r = this.entries[rel];
+    if (!Array.isArray(r) || r.length !== 4 || !r.every(v => typeof v === 'number')) return undefined;
+    return r[1] < this.writtenAt && r[2] < this.writtenAt ? r as unknown as StatRecord : undefined;
+  }
 }
 
 /**
