@@ -99,19 +99,10 @@ export function apiObjectJson(obj: ApiObject): any {
   if (typeof toJson !== 'function') return obj.toJson(); // (its own error)
   const l1 = generatedL1(obj, toJson);
   const base = l1 === null ? null : GET_PROTOTYPE_OF(l1.home);
-  if (l1 === null || base === null || !intrinsicsUnchanged()) return toJson.call(obj);
+  if (l1 === null || base === null) return toJson.call(obj);
   // `super.toJson()` of the generated method: its home object's prototype's `toJson`, with `obj` as `this`.
   const resolved = Reflect.get(base, 'toJson', obj).call(obj);
-  if (resolved !== undefined) {
-    try {
-      // `{ ...GVK, ...mapped }`: the mapped fields defined on a copy of the GVK (one spread site for objects of
-      // every shape, as a spread of the mapped object here would be, is slow).
-      return run(l1.mapper, resolved, l1.cls.GVK);
-    } catch {
-      // the generated code's own error (or, were ours wrong, its own result), below
-    }
-  }
-  return { ...l1.cls.GVK, ...l1.mapper.fn(resolved) };
+  return mapWith(l1.mapper, resolved, l1.cls.GVK);
 }
 
 /** Whether `obj.toJson` is a recognized generated L1 `toJson` (which `apiObjectJson` evaluates itself). */
@@ -141,14 +132,20 @@ function intrinsicsUnchanged(): boolean {
   return Object.entries === OBJECT_ENTRIES && Array.prototype.reduce === ARRAY_REDUCE;
 }
 
-/** What `mapper.fn(input)` returns (or throws). */
-export function mapWith(mapper: Mapper, input: any): any {
-  if (mapper.fields === undefined || !intrinsicsUnchanged()) return mapper.fn(input);
-  try {
-    return run(mapper, input);
-  } catch {
-    return mapper.fn(input); // its own error (or, were ours wrong, its own result)
+/**
+ * What `mapper.fn(input)` returns (or throws); with `prefix`, `{ ...prefix, ...mapper.fn(input) }`, the mapped
+ * fields defined on a copy of the prefix (one spread site for mapped objects of every shape is slow).
+ */
+export function mapWith(mapper: Mapper, input: any, prefix?: object): any {
+  if (mapper.fields !== undefined && input !== undefined && intrinsicsUnchanged()) {
+    try {
+      return run(mapper, input, prefix);
+    } catch {
+      // the generated code's own error (or, were ours wrong, its own result), below
+    }
   }
+  const mapped = mapper.fn(input);
+  return prefix === undefined ? mapped : { ...prefix, ...mapped };
 }
 
 /** The evaluation alone (tests: it must not throw where the generated mapper does not). */

@@ -233,11 +233,11 @@ export class StatCache {
 
   /** Whether the file at `rel`, now `stat`, is known to hold the bytes the manifest records. */
   public vouchesFor(rel: string, stat: fs.Stats): boolean {
-    if (stat.mtimeMs >= this.writtenAt || stat.ctimeMs >= this.writtenAt) return false;
-    return sameRecord(this.entries[rel], statRecord(stat));
+    const record = this.vouchableRecord(rel);
+    return record !== undefined && sameRecord(record, statRecord(stat));
   }
 
-  /** The record a file at `rel` must have for `vouchesFor` to hold (undefined when no stat would do). */
+  /** The stat a file at `rel` must have to be vouched for: the recorded one, older than the cache (else undefined). */
   public vouchableRecord(rel: string): StatRecord | undefined {
     const r = this.entries[rel];
     if (!Array.isArray(r) || r.length !== 4 || !r.every(v => typeof v === 'number')) return undefined;
