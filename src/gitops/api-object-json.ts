@@ -50,8 +50,8 @@ function fastToJson(this: ApiObject): any {
   const metadata = this.metadata;
   // (cdk8s' sanitize tells plain objects by their constructor's name, which the walk below reads as Object itself.)
   if (resolvers === undefined || metadata.toJson !== ORIGINAL_METADATA_TO_JSON || Object.name !== 'Object') return ORIGINAL_TO_JSON.call(this);
-  primitivesPlain = primitivesArePlain();
   unionTypes = (NumberStringUnionResolver as any).TYPES;
+  primitivesPlain = primitivesArePlain();
   try {
     // cdk8s spreads the props first (their getters run before the metadata's JSON is made).
     const data: any = { ...(this as any).props };
@@ -181,6 +181,10 @@ function builtInResolvers(o: ApiObject): readonly unknown[] | undefined {
  */
 function resolve(value: any, metadata: any = NOT_PLAIN): any {
   if (value == null) return value;
+  // A string, number or boolean whose prototype has no `resolve` and no `value` (`primitivesArePlain`): no
+  // resolver replaces it, and it is not an array or a plain object; kept as it is, as `plainValue` keeps it.
+  const type = typeof value;
+  if (primitivesPlain && (type === 'string' || type === 'number' || type === 'boolean')) return value;
   // LazyResolver
   if (value instanceof LAZY) return resolve(value.produce());
   // ImplicitTokenResolver
@@ -224,9 +228,12 @@ function prototypesArePlain(): boolean {
   return primitivesPlain && Object.prototype.constructor === Object && noResolveOrValue(CONTAINER_PROTOTYPES);
 }
 
-/** `primitivesPlain`, computed once per object. */
+/**
+ * `primitivesPlain`, computed once per object (after `unionTypes`): a primitive's `value` is then undefined, which
+ * the union resolver takes only when user code added 'undefined' to its types.
+ */
 function primitivesArePlain(): boolean {
-  return noResolveOrValue(PRIMITIVE_PROTOTYPES);
+  return noResolveOrValue(PRIMITIVE_PROTOTYPES) && Array.isArray(unionTypes) && !unionTypes.includes('undefined');
 }
 
 function noResolveOrValue(prototypes: readonly object[]): boolean {

@@ -97,6 +97,38 @@ const GENERATED_TO_JSON = new WeakSet<Function>();
 export function apiObjectJson(obj: ApiObject): any {
   const toJson = obj.toJson;
   if (typeof toJson !== 'function') return obj.toJson(); // (its own error)
+  return jsonWith(obj, toJson);
+}
+
+/**
+ * `fn()`, during which each of `objects` whose `toJson` is a recognized generated one answers `toJson()` as
+ * `apiObjectJson` does: for code that calls the objects' `toJson()` itself, as cdk8s' `Chart.toJson()` does
+ * (dependency order, validation). Each such object has an own, non-enumerable `toJson` for the duration of `fn`,
+ * deleted after; an object that already has one, or that cannot take one (not extensible), keeps its own.
+ */
+export function withFastL1Json<T>(objects: readonly ApiObject[], fn: () => T): T {
+  const installed: Array<[ApiObject, () => any]> = [];
+  try {
+    for (const o of objects) {
+      const toJson = o.toJson;
+      if (typeof toJson !== 'function' || Object.prototype.hasOwnProperty.call(o, 'toJson') || generatedL1(o, toJson) === null) continue;
+      const fast = () => jsonWith(o, toJson);
+      try {
+        DEFINE_PROPERTY(o, 'toJson', { value: fast, writable: true, enumerable: false, configurable: true });
+      } catch {
+        continue;
+      }
+      installed.push([o, fast]);
+    }
+    return fn();
+  } finally {
+    // (what `fn` put there instead stays)
+    for (const [o, fast] of installed) if (Object.getOwnPropertyDescriptor(o, 'toJson')?.value === fast) delete (o as any).toJson;
+  }
+}
+
+/** `toJson.call(obj)` (`toJson` is what `obj.toJson` is, or was), through the fast mapper when it is a generated one. */
+function jsonWith(obj: ApiObject, toJson: Function): any {
   const l1 = generatedL1(obj, toJson);
   const base = l1 === null ? null : GET_PROTOTYPE_OF(l1.home);
   if (l1 === null || base === null) return toJson.call(obj);

@@ -73,7 +73,7 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   const errors: string[] = [];
   const pending: Pending[] = [];
   /** Path → the construct that writes it. */
-  const byPath = new Map<string, string>();
+  const byPath = new PathOwners();
 
   const directories = new ApplicationDirectories(errors);
   const deployedManifests = new Set<IConstruct>();
@@ -203,13 +203,13 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   pushAll(files, workloadFiles);
   // (Workload files come in path order, a run that the sort verifies with one comparison per file.)
   files.sort((a, b) => compareCodeUnits(a.path, b.path));
-  pushAll(errors, caseCollisions(files));
+  pushAll(errors, caseCollisions(files, byPath));
   return { files, errors, constructs: all, cleanKeys };
 }
 
 /** The Helm values files of Helm applications: plain YAML data, scanned for secrets, not schema-validated. */
 function renderValuesFiles(
-  helmApps: HelmApplication[], options: RenderOptions, byPath: Map<string, string>, errors: string[], cleanKeys: string[],
+  helmApps: HelmApplication[], options: RenderOptions, byPath: PathOwners, errors: string[], cleanKeys: string[],
 ): RenderedFile[] {
   const files: RenderedFile[] = [];
   for (const h of helmApps) {
@@ -244,7 +244,7 @@ function renderValuesFiles(
  * the Kustomize layout follow, as they come.
  */
 function renderWorkloadFiles(
-  workloads: Workload[], results: Map<string, ProcessedObject>, byPath: Map<string, string>, errors: string[], directories: ApplicationDirectories,
+  workloads: Workload[], results: Map<string, ProcessedObject>, byPath: PathOwners, errors: string[], directories: ApplicationDirectories,
 ): RenderedFile[] {
   const files: RenderedFile[] = [];
   // Each directory's files, by cluster name and by the rank of its workload's application name.
@@ -267,6 +267,8 @@ function renderWorkloadFiles(
       }
       return summary;
     };
+    const fileOf = (path: string, summary: any, placement: Placement, p: ProcessedObject, images: string[] | undefined): RenderedFile => (
+      { path, content: p.content, hash: p.hash, objectKey: p.verdictKey, object: summary, images, constructPath, placement });
     const add = (path: string, summary: any, placement: Placement, p: ProcessedObject, images: string[] | undefined): RenderedFile | undefined => {
       const existing = byPath.get(path);
       if (existing) {
@@ -274,7 +276,7 @@ function renderWorkloadFiles(
         return undefined;
       }
       byPath.set(path, constructPath);
-      return { path, content: p.content, hash: p.hash, objectKey: p.verdictKey, object: summary, images, constructPath, placement };
+      return fileOf(path, summary, placement, p, images);
     };
     const pathProblems = (path: string, object: any) => {
       for (const e of treePathErrors(path)) errors.push(`[${constructPath}] ${object.kind} '${object.metadata?.name ?? ''}' would be written to ${show(path)}, which is not a path inside the tree: ${e}`);
@@ -285,22 +287,38 @@ function renderWorkloadFiles(
       // Where each object's file goes in its directory's name order.
       const slots: number[] = [];
       [...v.names.keys()].sort((a, b) => compareCodeUnits(v.names[a], v.names[b])).forEach((i, slot) => slots[i] = slot);
+      const processed = v.keys.map(k => results.get(k)!);
+      /** Each object's summary (null: its name cannot be a file name), found for its first file. */
+      const objectSummaries: any[] = new Array(v.objects.length);
+      // The variant's file names, when they are distinct: a directory nothing else writes to then takes them all
+      // at once (`PathOwners.addDirectory`) instead of file by file.
+      const distinct = new Set(v.names);
+      const names = distinct.size === v.names.length ? distinct : undefined;
       v.directories.forEach((directory, d) => {
         directories.claim(directory, constructPath);
         const directoryOk = isTreePath(directory);
         const placement: Placement = { directory, role: 'workload', defaultNamespace: w.namespace };
+        const oneByOne = names === undefined || byPath.writesTo(directory);
         const inDirectory: RenderedFile[] = new Array(v.objects.length);
+        let added = 0;
         for (let i = 0; i < v.objects.length; i++) {
           const path = `${directory}/${v.names[i]}`;
-          const summary = summaryFor(v.keys[i], v.objects[i], path);
+          const summary = objectSummaries[i] ??= summaryFor(v.keys[i], v.objects[i], path);
           if (summary === null) continue;
           if (!(directoryOk && namesOk[i] && path.length <= MAX_TREE_PATH) && !isTreePath(path)) {
             pathProblems(path, v.objects[i]);
             continue;
           }
-          const p = results.get(v.keys[i])!;
-          const file = add(path, summary, placement, p, p.images);
-          if (file) inDirectory[slots[i]] = file;
+          const p = processed[i];
+          const file = oneByOne ? add(path, summary, placement, p, p.images) : fileOf(path, summary, placement, p, p.images);
+          if (file) {
+            inDirectory[slots[i]] = file;
+            added++;
+          }
+        }
+        if (!oneByOne) {
+          const written = added === v.names.length ? names! : new Set(v.names.filter((_, i) => inDirectory[slots[i]] !== undefined));
+          byPath.addDirectory(directory, constructPath, written);
         }
         let ofCluster = byCluster.get(v.clusters[d]);
         if (ofCluster === undefined) byCluster.set(v.clusters[d], ofCluster = []);
@@ -331,6 +349,77 @@ function renderWorkloadFiles(
   }
   pushAll(files, kustomizeLayout);
   return files;
+}
+
+/**
+ * Which construct writes each path of the tree. Files are recorded one by one, except a Workload variant's files
+ * in a directory nothing else writes to, which are recorded as the directory and the variant's file names (a
+ * workload fleet's 60,000 files are then 10,000 records, and most of them need no lookup at all).
+ */
+class PathOwners {
+  private readonly files = new Map<string, string>();
+  private readonly directories = new Map<string, { readonly owner: string; readonly names: ReadonlySet<string> }>();
+  /** The directories of `files`, once asked for (`writesTo`). */
+  private fileDirectories?: Set<string>;
+
+  /** The construct that writes `path`, if any. */
+  public get(path: string): string | undefined {
+    const owner = this.files.get(path);
+    if (owner !== undefined || this.directories.size === 0) return owner;
+    const slash = path.lastIndexOf('/');
+    const directory = slash < 0 ? undefined : this.directories.get(path.slice(0, slash));
+    return directory?.names.has(path.slice(slash + 1)) ? directory.owner : undefined;
+  }
+
+  /** Records that `owner` writes `path` (which nothing writes yet: see `get`). */
+  public set(path: string, owner: string): void {
+    this.files.set(path, owner);
+    this.fileDirectories?.add(directoryOf(path));
+  }
+
+  /** Whether anything writes a file in `directory` (files directly in it). */
+  public writesTo(directory: string): boolean {
+    if (this.fileDirectories === undefined) this.fileDirectories = new Set([...this.files.keys()].map(directoryOf));
+    return this.fileDirectories.has(directory) || this.directories.has(directory);
+  }
+
+  /** Records that `owner` writes the files `names` in `directory`, which nothing else writes to (`writesTo`). */
+  public addDirectory(directory: string, owner: string, names: ReadonlySet<string>): void {
+    this.directories.set(directory, { owner, names });
+  }
+
+  /**
+   * True when no two recorded paths differ only in letter case, found without folding every path: the
+   * directories of the directory records fold to distinct names, unlike any folded file's directory, and each
+   * set of names (a variant's, shared by its directories) folds to distinct names. False when that cannot be
+   * told this way (then `caseCollisions` looks at every file).
+   */
+  public distinctInAnyCase(): boolean {
+    if (this.directories.size === 0) return false;
+    const directories = new Set<string>();
+    for (const d of this.directories.keys()) {
+      const folded = d.toLowerCase();
+      if (directories.has(folded)) return false;
+      directories.add(folded);
+    }
+    const nameSets = new Set<ReadonlySet<string>>();
+    for (const { names } of this.directories.values()) {
+      if (nameSets.has(names)) continue;
+      nameSets.add(names);
+      if (new Set([...names].map(n => n.toLowerCase())).size !== names.size) return false;
+    }
+    const files = new Set<string>();
+    for (const path of this.files.keys()) {
+      const folded = path.toLowerCase();
+      if (files.has(folded) || directories.has(directoryOf(folded))) return false;
+      files.add(folded);
+    }
+    return true;
+  }
+}
+
+function directoryOf(path: string): string {
+  return path.slice(0, Math.max(path.lastIndexOf('/'), 0));
 }
 
 /**
@@ -390,8 +479,9 @@ function isKustomization(o: any): boolean {
  * Files whose paths differ only in letter case (RBAC names may hold capitals): on a case-insensitive file
  * system (macOS, Windows) a checkout holds one of them.
  */
-function caseCollisions(files: readonly RenderedFile[]): string[] {
+function caseCollisions(files: readonly RenderedFile[], owners: PathOwners): string[] {
   const errors: string[] = [];
+  if (owners.distinctInAnyCase()) return errors;
   const byFolded = new Map<string, RenderedFile>();
   for (const f of files) {
     const folded = f.path.toLowerCase();

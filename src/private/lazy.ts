@@ -48,6 +48,7 @@ export const treeCheckModule = lazy(() => require('../gitops/tree-check') as typ
 export const treeWriterModule = lazy(() => require('../gitops/tree-writer') as typeof import('../gitops/tree-writer'));
 export const verdictCacheModule = lazy(() => require('../gitops/verdict-cache') as typeof import('../gitops/verdict-cache'));
 export const apiObjectJsonModule = lazy(() => require('../gitops/api-object-json') as typeof import('../gitops/api-object-json'));
+export const l1JsonModule = lazy(() => require('../gitops/l1-json') as typeof import('../gitops/l1-json'));
 export const fluxRenderModule = lazy(() => require('../flux/flux-render') as typeof import('../flux/flux-render'));
 export const processObjectModule = lazy(() => require('../gitops/process-object') as typeof import('../gitops/process-object'));
 export const schemaValidatorModule = lazy(() => require('../gitops/schema-validator') as typeof import('../gitops/schema-validator'));

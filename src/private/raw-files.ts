@@ -27,7 +27,9 @@ export function defineRawFiles(construct: IConstruct, producer: () => RawFile[])
 }
 
 /** The raw files of every construct of `all`, placed in the tree; problems and path collisions go to `errors`. */
-export function renderRawFiles(all: readonly IConstruct[], byPath: Map<string, string>, errors: string[]): RenderedFile[] {
+export function renderRawFiles(
+  all: readonly IConstruct[], byPath: { get(path: string): string | undefined; set(path: string, owner: string): void }, errors: string[],
+): RenderedFile[] {
   const files: RenderedFile[] = [];
   for (const c of all) {
     const producer = (c as any)[RAW_FILES] as (() => RawFile[]) | undefined;

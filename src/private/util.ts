@@ -120,6 +120,43 @@ export function cloneData<T>(value: T): T {
   return copy === NOT_PLAIN ? structuredClone(value) : copy;
 }
 
+/**
+ * A function that returns a fresh `cloneData(value)` at each call, for a value copied many times. Data that
+ * JSON holds exactly (plain objects and arrays of strings, booleans, null and finite numbers other than -0, no
+ * undefined, no `__proto__` key: what `toJson()` gives) is copied by parsing its JSON text, written once, which
+ * is several times faster; anything else by `cloneData` of a first copy. (Getters of `value` run once.)
+ */
+export function copier<T>(value: T): () => T {
+  const plain = cloneData(value);
+  if (!jsonExact(plain, 0) || 'toJSON' in Object.prototype || 'toJSON' in Array.prototype) return () => cloneData(plain);
+  const text = JSON.stringify(plain);
+  return () => JSON.parse(text);
+}
+
+/** Whether `JSON.parse(JSON.stringify(v))` is a copy of `v` (itself `cloneData`'s copy: plain, unshared, acyclic). */
+function jsonExact(v: unknown, depth: number): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v) && !Object.is(v, -0);
+    case 'object':
+      if (v === null) return true;
+      if (depth > MAX_PLAIN_DEPTH) return false;
+      if (Array.isArray(v)) {
+        // (no holes, no properties besides the indices: JSON writes neither)
+        if (Object.getPrototypeOf(v) !== Array.prototype || Object.keys(v).length !== v.length) return false;
+        for (let i = 0; i < v.length; i++) if (!jsonExact(v[i], depth + 1)) return false;
+        return true;
+      }
+      if (Object.getPrototypeOf(v) !== Object.prototype) return false; // (a Date, a typed array, a Map …)
+      return Object.keys(v).every(k => k !== '__proto__' && jsonExact((v as any)[k], depth + 1));
+    default:
+      return false;
+  }
+}
+
 const NOT_PLAIN: unique symbol = Symbol('not plain data');
 const MAX_PLAIN_DEPTH = 512;
 

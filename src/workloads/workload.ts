@@ -1,4 +1,4 @@
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { applyDelivery } from './apply-delivery';
 import { applyDefaultWaves, applySettings, fileNameOf, guardRailObjects, mergeSettings, settingsErrors } from './apply-settings';
@@ -21,9 +21,9 @@ import { registryChangedError, RegistrySnapshot, selectClusters } from '../priva
 import { show, throwIfInvalid } from '../private/errors';
 import { imageUpdaterAnnotations } from '../private/image-updater';
 import { isClusterScoped } from '../private/kinds';
-import { apiObjectJsonModule } from '../private/lazy';
+import { apiObjectJsonModule, l1JsonModule } from '../private/lazy';
 import { constructIdFor, dns1123LabelErrors, labelMapErrors } from '../private/names';
-import { cloneData, compareCodeUnits, pushAll, sortObjectKeys } from '../private/util';
+import { cloneData, compareCodeUnits, copier, pushAll, sortObjectKeys } from '../private/util';
 import { applySecrets, resolveSecrets, ResolvedSecret, secretsSignature, workloadSecretErrors } from '../private/workload-secrets';
 import { guardVariantImages } from '../promotion/image-guard';
 import { imageVersionErrors } from '../promotion/image-reference';
@@ -324,19 +324,22 @@ export class Workload extends Construct {
     const variantFiles: WorkloadVariantFiles[] = [];
     const shared = { applicationName: this.applicationName, namespace: this.namespace };
     const base = this.props.renderPerCluster ? undefined : this.renderDefinition(shared);
+    /** A fresh copy of `base` (finish changes the objects it is given). */
+    const copyOfBase = base === undefined ? undefined : copier(base);
     const perCluster = new Map<string, any[]>();
     /** By cluster name: the namespaces other than `namespace` that the objects name (`permit` fills it; own project only). */
     const otherNamespaces = new Map<string, Set<string>>();
     let variantIndex = 0;
     // A DR standby's capacity is its primaries' replicas: its variants come last.
-    const isStandby = (v: { clusters: ICluster[] }) => v.clusters.some(c => mirrorOf.has(c.clusterName));
-    for (const [key, v] of [...variants].sort(([, a], [, b]) => Number(isStandby(a)) - Number(isStandby(b)))) {
-      const raw = base ?? this.renderDefinition({
+    const isStandby = (v: { clusters: ICluster[] }) => mirrorOf.size > 0 && v.clusters.some(c => mirrorOf.has(c.clusterName));
+    const ordered = mirrorOf.size === 0 ? [...variants] : [...variants].sort(([, a], [, b]) => Number(isStandby(a)) - Number(isStandby(b)));
+    for (const [key, v] of ordered) {
+      const raw = copyOfBase?.() ?? cloneData(this.renderDefinition({
         applicationName: this.applicationName, namespace: this.namespace, clusterName: v.clusters[0].clusterName, environment: v.environment,
-      });
+      }));
       // (finish sorts: a fresh copy, so that what a patch inserted, perhaps shared with other variants, is not
       // changed by what follows.)
-      const objects = this.finish(cloneData(raw), v.settings, v.clusters.length === 1 ? v.clusters[0].clusterName : undefined, v.environment);
+      const objects = this.finish(raw, v.settings, v.clusters.length === 1 ? v.clusters[0].clusterName : undefined, v.environment);
       errors.push(...applySecrets(objects, v.secrets, this.namespace));
       errors.push(...this.guardImages(objects, v.clusters, v.environment));
       for (const h of this.standbyHooks) errors.push(...h.finishVariant(objects, v.clusters, this.namespace).map(e => `[${this.node.path}] ${e}`));
@@ -363,7 +366,7 @@ export class Workload extends Construct {
       } catch (e) {
         errors.push((e as Error).message);
       }
-      const baseObjects = this.finish(cloneData(base ?? this.renderDefinition(shared)),
+      const baseObjects = this.finish(copyOfBase?.() ?? cloneData(this.renderDefinition(shared)),
         mergeSettings([this.props.defaults ?? {}, baseTag]), undefined, undefined);
       pushAll(requests, kustomizeFiles(this.applicationName, baseObjects, perCluster, o => fileNameOf(o, this.namespace), this.node.path));
     }
@@ -467,7 +470,9 @@ export class Workload extends Construct {
     const disableSort = process.env.CDK8S_DISABLE_SORT;
     delete process.env.CDK8S_DISABLE_SORT;
     try {
-      return apiObjectJsonModule().withFastApiObjectJson(() => chart.toJson());
+      // (cdk8s' own Chart.toJson(): its dependency order and validation; each generated L1's mapper the fast one)
+      const objects = chart.node.findAll().filter(ApiObject.isApiObject);
+      return apiObjectJsonModule().withFastApiObjectJson(() => l1JsonModule().withFastL1Json(objects, () => chart.toJson()));
     } finally {
       if (disableSort !== undefined) process.env.CDK8S_DISABLE_SORT = disableSort;
     }

@@ -188,6 +188,20 @@ describe('the fast ApiObject.toJson', () => {
           return () => { (NumberStringUnionResolver as any).TYPES = types; };
         },
       },
+      ...[['undefined', 'number', 'string'], 'number string'].flatMap(types => [false, true].map(lazy => ({
+        // union types that take every primitive (its `value` is undefined), or that are no array: cdk8s then
+        // replaces or fails on strings and numbers, in plain props and in what a Lazy produces
+        name: `NumberStringUnionResolver.TYPES ${JSON.stringify(types)}${lazy ? ' (Lazy)' : ''}`,
+        object: () => {
+          const data = { a: 'b', n: 1 };
+          return new ApiObject(fresh(), 'types', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'types' }, data: lazy ? Lazy.any({ produce: () => data }) : data } as any);
+        },
+        install: () => {
+          const saved = (NumberStringUnionResolver as any).TYPES;
+          (NumberStringUnionResolver as any).TYPES = types;
+          return () => { (NumberStringUnionResolver as any).TYPES = saved; };
+        },
+      }))),
       {
         // a `constructor` key whose value equals Object when compared loosely: resolve walks it, sanitize refuses it
         name: 'constructor key',

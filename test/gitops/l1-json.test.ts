@@ -3,7 +3,7 @@ import { ApiObject, App, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { withFastApiObjectJson } from '../../src/gitops/api-object-json';
-import { apiObjectJson, evaluate, isGeneratedL1, mapperOf, mapWith } from '../../src/gitops/l1-json';
+import { apiObjectJson, evaluate, isGeneratedL1, mapperOf, mapWith, withFastL1Json } from '../../src/gitops/l1-json';
 import * as argocd from '../../src/imports/argocd-argoproj.io';
 import * as externalSecrets from '../../src/imports/externalsecrets-external-secrets.io';
 import * as fluxHelm from '../../src/imports/fluxhelm-helm.toolkit.fluxcd.io';
@@ -238,5 +238,41 @@ describe('generated L1 toJson, fast', () => {
     const obj = new k8s.KubeServiceAccount(chart, 'sa', {}); // (named as render names it: V8's message quotes the call)
     Object.defineProperty(obj, 'toJson', { value: 5 });
     expect(outcome(() => apiObjectJson(obj))).toEqual(outcome(() => (obj as any).toJson()));
+  });
+
+  test('GIVEN a chart of L1s, dependencies and odd objects WHEN Chart.toJson() runs with withFastL1Json THEN it is Chart.toJson()\'s, and the objects are as before', () => {
+    // GIVEN a Workload definition's chart (workload.ts renderDefinition): dependencies, a subclass with its own
+    // toJson, an object with an own toJson, a frozen one, a plain ApiObject
+    const chart = new Chart(new App(), 'c', { namespace: 'ns' });
+    const service = new k8s.KubeService(chart, 'svc', { spec: { ports: [{ port: 80, targetPort: k8s.IntOrString.fromString('http') }] } });
+    const deployment = new k8s.KubeDeployment(chart, 'd', { spec: { selector: {}, template: { spec: { containers: [{ name: 'a', image: 'i' }] } } } });
+    deployment.addDependency(service);
+    class Tagged extends k8s.KubeConfigMap {
+      public toJson(): any {
+        return { ...super.toJson(), tagged: true };
+      }
+    }
+    new Tagged(chart, 't', { data: { a: 'b' } });
+    const own = new k8s.KubeSecret(chart, 'own', { stringData: { a: 'b' } });
+    Object.defineProperty(own, 'toJson', { value: () => ({ apiVersion: 'v1', kind: 'Secret', own: true }), configurable: true, writable: true });
+    Object.freeze(new k8s.KubeServiceAccount(chart, 'frozen', {}));
+    new ApiObject(chart, 'plain', { apiVersion: 'v1', kind: 'ConfigMap', data: { x: 'y' } });
+    const objects = chart.node.findAll().filter(ApiObject.isApiObject);
+    const before = objects.map(o => Object.getOwnPropertyNames(o));
+    // WHEN
+    const fast = withFastApiObjectJson(() => withFastL1Json(objects, () => chart.toJson()));
+    // THEN
+    expect(inspect(fast, { depth: null })).toBe(inspect(chart.toJson(), { depth: null }));
+    expect(fast.map((o: any) => o.kind)).toEqual(['Service', 'Deployment', 'ConfigMap', 'Secret', 'ServiceAccount', 'ConfigMap']);
+    expect(objects.map(o => Object.getOwnPropertyNames(o))).toEqual(before);
+    expect(fast[3]).toEqual({ apiVersion: 'v1', kind: 'Secret', own: true });
+    // an error inside leaves nothing behind either
+    expect(() => withFastL1Json(objects, () => { throw new Error('boom'); })).toThrow('boom');
+    expect(objects.map(o => Object.getOwnPropertyNames(o))).toEqual(before);
+    // during the call, each recognized L1 answers through the fast mapper
+    withFastL1Json(objects, () => {
+      expect(Object.prototype.hasOwnProperty.call(deployment, 'toJson')).toBe(true);
+      expect(Object.prototype.hasOwnProperty.call(service, 'toJson')).toBe(true);
+    });
   });
 });

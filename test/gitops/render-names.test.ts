@@ -5,8 +5,10 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import * as yaml from 'js-yaml';
-import { HelmApplication, IWorkloadDefinition, VersionsFile, Workload, WorkloadContext, WorkloadOutput } from '../../src';
+import { ClusterCredentials, HelmApplication, IWorkloadDefinition, SopsFile, SopsSecret, VersionsFile, Workload, WorkloadContext, WorkloadOutput } from '../../src';
 import { isTreePath } from '../../src/private/placement';
+import { sopsEncrypt } from '../secrets/sops-tool';
+import { ageIdentity, tmpDir } from '../secrets/support';
 import { addCluster, errorOf, testFleet } from '../util';
 
 // Names become paths: every name that reaches a file of the tree is validated as the API server validates it,
@@ -108,6 +110,78 @@ describe('object names that reach the tree', () => {
     new k8s.KubeClusterRole(manifests, 'B', { metadata: { name: 'admin' } });
     expect(errorOf(() => app.renderFiles())).toContain(
       "[platform/prod/web/B] ClusterRole 'admin' would be written to clusters/prod/web/ClusterRole.admin.yaml, which differs only in letter case from clusters/prod/web/ClusterRole.Admin.yaml (written by 'platform/prod/web/A'): the two collide on case-insensitive file systems (macOS, Windows)");
+  });
+
+  test('a Workload rendering two names that differ only in letter case is refused the same way, on every cluster', () => {
+    // GIVEN (a variant's files are checked by directory and name: render.ts, PathOwners.distinctInAnyCase)
+    const { app, fleet } = testFleet();
+    addCluster(fleet, 'prod', { tier: 'web' });
+    addCluster(fleet, 'test', { tier: 'web' });
+    const role = (name: string) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name } });
+    new Workload(fleet, 'web', { namespace: 'web', matchLabels: { tier: 'web' }, definition: new Objects([role('Admin'), role('admin')]) });
+    // WHEN
+    const error = errorOf(() => app.renderFiles());
+    // THEN
+    for (const cluster of ['prod', 'test']) {
+      expect(error).toContain(`[platform/web] ClusterRole 'admin' would be written to clusters/${cluster}/web/ClusterRole.admin.yaml, which differs only in letter case from `
+        + `clusters/${cluster}/web/ClusterRole.Admin.yaml (written by 'platform/web')`);
+    }
+  });
+
+  describe('two constructs writing one path', () => {
+    // A Workload variant's files are recorded by directory (render.ts, PathOwners): each case below goes through
+    // one way a path can be found written.
+    const configMap = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } });
+
+    test('an object of a ClusterManifests in a Workload\'s directory, with a workload file\'s name, is refused for the Workload', () => {
+      // GIVEN a ClusterManifests that no Application deploys, in the directory of the Workload web
+      const { app, fleet, manifests } = fleetWithManifests();
+      new k8s.KubeConfigMap(manifests, 'Settings', { metadata: { name: 'settings' } });
+      new Workload(fleet, 'web', { namespace: 'web', matchLabels: { tier: 'web' }, definition: new Objects([configMap('settings'), configMap('other')]) });
+      // WHEN / THEN
+      expect(errorOf(() => app.renderFiles())).toContain("[platform/web] clusters/prod/web/ConfigMap.settings.yaml is also written by 'platform/prod/web/Settings'");
+    });
+
+    test('objects of both with other names share the directory', () => {
+      // GIVEN
+      const { app, fleet, manifests } = fleetWithManifests();
+      new k8s.KubeConfigMap(manifests, 'Settings', { metadata: { name: 'settings' } });
+      new Workload(fleet, 'web', { namespace: 'web', matchLabels: { tier: 'web' }, definition: new Objects([configMap('other')]) });
+      // WHEN
+      const files = Object.keys(app.renderFiles()).filter(f => f.startsWith('clusters/prod/web/'));
+      // THEN
+      expect(files).toEqual(['clusters/prod/web/ConfigMap.other.yaml', 'clusters/prod/web/ConfigMap.settings.yaml', 'clusters/prod/web/Namespace.web.yaml']);
+    });
+
+    test('a definition that renders two objects to one file is refused once per cluster', () => {
+      // GIVEN two clusters and a definition with the same ConfigMap twice
+      const { app, fleet } = testFleet();
+      addCluster(fleet, 'prod', { tier: 'web' });
+      addCluster(fleet, 'test', { tier: 'web' });
+      new Workload(fleet, 'web', { namespace: 'web', matchLabels: { tier: 'web' }, definition: new Objects([configMap('same'), configMap('same')]) });
+      // WHEN
+      const error = errorOf(() => app.renderFiles());
+      // THEN
+      expect(error).toContain("[platform/web] clusters/prod/web/ConfigMap.same.yaml is also written by 'platform/web'");
+      expect(error).toContain("[platform/web] clusters/test/web/ConfigMap.same.yaml is also written by 'platform/web'");
+    });
+
+    test('a file that a later construct writes into a Workload\'s directory is refused for that construct', () => {
+      // GIVEN a Workload web and a SopsSecret of the same application name whose file is named like the Workload's ConfigMap
+      const { app, fleet } = testFleet();
+      const key = ageIdentity();
+      const prod = fleet.addCluster('prod', { server: 'https://prod.example.com', labels: { tier: 'web' }, credentials: ClusterCredentials.awsIam({ clusterName: 'prod' }), sopsAgeRecipient: key.recipient });
+      const file = path.join(tmpDir(), 'ConfigMap.other.yaml');
+      const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: credentials\ntype: Opaque\nstringData:\n  api-key: k-123456\n';
+      fs.writeFileSync(file, sopsEncrypt(secret, { ageRecipients: [key.recipient], encryptedRegex: '^(data|stringData)$' }).text);
+      new SopsSecret(fleet, 'credentials', { file: SopsFile.fromFile(file), clusters: [prod], namespace: 'web', applicationName: 'web' });
+      new Workload(fleet, 'web', { namespace: 'web', matchLabels: { tier: 'web' }, definition: new Objects([configMap('other')]) });
+      // WHEN
+      const error = errorOf(() => app.renderFiles());
+      // THEN
+      expect(error).toContain("[platform/credentials] writes the application directory clusters/prod/web, which 'platform/web' writes too");
+      expect(error).toContain("[platform/credentials] clusters/prod/web/ConfigMap.other.yaml is also written by 'platform/web'");
+    });
   });
 
   test('a Helm values file whose label value is not a path segment is refused, naming the prop', () => {

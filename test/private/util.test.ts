@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import { deepMerge } from '../../src/expansion/generators';
 import { mergeHelmValues } from '../../src/flux/helm-values';
 import { readSopsYaml } from '../../src/private/sops-format';
-import { cloneData, ownValue, sortDeep, sortedMap, sortObjectKeys } from '../../src/private/util';
+import { cloneData, copier, ownValue, sortDeep, sortedMap, sortObjectKeys } from '../../src/private/util';
 import { anyValue } from '../util';
 
 /**
@@ -141,6 +141,43 @@ describe('cloneData', () => {
       expect(sameClone(copy, expected)).toBe(true);
       expect(sharesObject(input, copy)).toBe(false);
     }), { numRuns: 1000 });
+  });
+});
+
+describe('copier', () => {
+  test('property: each copy is what cloneData gives, fresh, for any value (JSON-exact data or not)', () => {
+    const jsonish = fc.jsonValue({ maxDepth: 4 });
+    const odd = fc.constantFrom<unknown>(undefined, NaN, -0, Infinity, BigInt(3), new Date(5), JSON.parse('{"__proto__":1}'), [undefined]);
+    const anything = fc.oneof(jsonish, anyValue(), fc.dictionary(fc.string(), fc.oneof(jsonish, odd)), fc.array(fc.oneof(jsonish, odd)));
+    fc.assert(fc.property(anything, (value) => {
+      // GIVEN any value that cloneData copies (structuredClone's errors aside)
+      let expected: unknown;
+      try {
+        expected = cloneData(value);
+      } catch {
+        return;
+      }
+      // WHEN copied twice
+      const copy = copier(value);
+      const [a, b] = [copy(), copy()];
+      // THEN each is cloneData's copy, and they share nothing with each other or the value
+      expect(sameClone(a, expected)).toBe(true);
+      expect(sameClone(b, expected)).toBe(true);
+      expect(sharesObject(a, b)).toBe(false);
+      expect(sharesObject(value, a)).toBe(false);
+    }), { numRuns: 1000 });
+  });
+
+  test('GIVEN JSON-exact data, and data with -0, NaN or undefined WHEN copied THEN each exactly as cloneData copies it', () => {
+    // GIVEN / WHEN
+    const json = copier({ b: [1, 'x', { c: null }], a: true })();
+    const odd = copier({ z: -0, n: NaN, u: undefined })();
+    // THEN
+    expect(Object.keys(json)).toEqual(['b', 'a']);
+    expect(json).toEqual({ b: [1, 'x', { c: null }], a: true });
+    expect(Object.keys(odd)).toEqual(['z', 'n', 'u']);
+    expect(Object.is(odd.z, -0)).toBe(true);
+    expect(odd.n).toBeNaN();
   });
 });
 
