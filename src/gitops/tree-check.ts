@@ -3,8 +3,7 @@ import * as fs from 'fs';
 import { types } from 'util';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { TreeInspector } from './tree-inspector';
-import { COMMIT_MARKER, entryText, JOURNAL, MANIFEST, NEXT_MANIFEST, readManifest, STAGING, STAT_CACHE, STATE_DIR, StatCache, statRecord } from './tree-state';
-import { BatchedHashInput, compareCodeUnits } from '../private/util';
+import { COMMIT_MARKER, entriesDigest, JOURNAL, MANIFEST, NEXT_MANIFEST, STAGING, STAT_CACHE, STATE_DIR, StatCache, statRecord } from './tree-state';
 import { workerScript } from '../private/worker-script';
 
 /**
@@ -57,24 +56,17 @@ export function checkVouchedTree(root: string): VouchedTree | undefined {
 }
 
 /** The check, with the sorted paths its stats belong to. */
-export function inspectTree(root: string): { tree: VouchedTree; paths: string[] } | undefined {
+export function inspectTree(root: string): { tree: VouchedTree; paths: readonly string[] } | undefined {
   const state = stateStat(root);
   if (state === undefined) return undefined;
   const inspector = new TreeInspector(root);
   if (writeBegun(inspector)) return undefined; // an interrupted or half-cleaned write: the writer deals with it
-  const statCache = StatCache.read(root);
-  if (!statCache.manifestVouched) return undefined;
-  const files = readManifest(root, true).files;
-  const paths = Object.keys(files).sort(compareCodeUnits);
-  const stats = new Float64Array(paths.length * 4);
-  // The stat each file must have (the cache's record, older than the cache): the last look, after the render,
-  // compares every file with it (`sameStats`). Looking at the files now as well would only find a change sooner.
-  for (let i = 0; i < paths.length; i++) {
-    const record = statCache.vouchableRecord(paths[i]);
-    if (record === undefined) return undefined;
-    stats.set(record, i * 4);
-  }
-  return { tree: { digest: entriesDigest(paths.length, i => paths[i], i => files[paths[i]]), state, stats }, paths };
+  // The manifest the cache vouches for, its paths and the digest of its entries, and the stat each file must have
+  // (the cache's record, older than the cache): the last look, after the render, compares every file with it
+  // (`sameStats`). Looking at the files now as well would only find a change sooner.
+  const manifest = StatCache.read(root).vouchedManifest();
+  if (manifest === undefined) return undefined;
+  return { tree: { digest: manifest.digest, state, stats: manifest.stats }, paths: manifest.paths };
 }
 
 /**
@@ -116,15 +108,6 @@ export function vouchedNoop(
   }
   const same = (from: number, to: number) => sameStats(inspector, i => files[i].path, vouched.stats, from, to);
   return other ? other.share(files.length, same) : same(0, files.length);
-}
-
-/** sha256 of a tree's entries (`entryText`, one per line), in the given (sorted) order. */
-function entriesDigest(count: number, pathOf: (i: number) => string, hashOf: (i: number) => unknown): string {
-  const hash = createHash('sha256');
-  const lines = new BatchedHashInput(hash);
-  for (let i = 0; i < count; i++) lines.add(`${entryText(pathOf(i), hashOf(i))}\n`);
-  lines.flush();
-  return hash.digest('hex');
 }
 
 /** Whether the state directory is not a plain directory, or holds a write begun (journal, marker, next manifest, staging). */

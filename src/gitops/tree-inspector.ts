@@ -128,7 +128,7 @@ export function readRegularFile(file: string): Buffer {
  * Creates a file exclusively (never through a link, never over something else) and writes `data`. A failure
  * while writing (ENOSPC from `write`, which Node reports without a path) names the file.
  */
-export function createFileExclusive(file: string, data: string): void {
+export function createFileExclusive(file: string, data: string | Uint8Array): void {
   try {
     fs.writeFileSync(file, data, { flag: 'wx' });
   } catch (e: any) {

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
+import { StatCache } from './tree-state';
 import { interruptedWrite, sha256, STATE_DIR } from './tree-writer';
 import { compareCodeUnits, pushAll } from '../private/util';
 import { workerScript } from '../private/worker-script';
@@ -10,8 +11,9 @@ import { decodeText, InputError, MAX_INPUT_BYTES, parseJsonBounded, parseYamlDoc
  * A synthesized tree as the diff and the plan read it: every regular file with its sha256, found cheaply.
  *
  * A file's hash is taken from the tree's manifest (`.cdk8s-fleet/manifest.json`) only when the writer's stat
- * cache (`.cdk8s-fleet/stat-cache.json`, local to the machine that synthesized the tree) recorded the size and
- * modification time the file still has — the test git and the tree writer use to know a file is as written.
+ * cache (`.cdk8s-fleet/stat-cache`, local to the machine that synthesized the tree, `StatCache`) vouches for the
+ * manifest and recorded the size, times and inode the file still has — the test git and the tree writer use to
+ * know a file is as written.
  * Every other file (no stat cache, as in a fresh checkout; a file edited since; a file the manifest does not
  * list) is read and hashed. A stale manifest can therefore never make a changed file look unchanged.
  */
@@ -58,13 +60,9 @@ export function requireTree(dir: string, label = 'tree'): void {
 export function scanTree(root: string, onProgress?: ProgressListener, label = 'tree'): TreeScan {
   requireTree(root, label);
   const manifest: Record<string, string> = readJson(path.join(root, STATE_DIR, 'manifest.json'), 'files').files;
-  let statCache: Record<string, [number, number]> = {};
-  try {
-    // Bounded, never through a link, never blocking on a FIFO: the stat cache is only an optimization.
-    statCache = parseJsonBounded(readBounded(path.join(root, STATE_DIR, 'stat-cache.json'), 'stat cache').toString('utf-8'), 8);
-  } catch {
-    // No stat cache (a checkout rather than the synth's own output): every file is hashed.
-  }
+  // (No stat cache, as in a checkout rather than the synth's own output, or one written with another manifest:
+  // every file is hashed.)
+  const statCache = StatCache.read(path.resolve(root));
   const hashes = new Map<string, string>();
   const files = new Map<string, string[]>();
   const directories = new Set<string>();
@@ -110,8 +108,7 @@ export function scanTree(root: string, onProgress?: ProgressListener, label = 't
       problems.push(`${where(rel)} is listed in the manifest but missing`);
       continue;
     }
-    const cached = statCache[rel];
-    if (cached && stat.size === cached[0] && stat.mtimeMs === cached[1]) {
+    if (statCache.vouchesFor(rel, stat)) {
       hashes.set(rel, manifest[rel]);
       trusted++;
     } else {

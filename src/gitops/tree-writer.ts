@@ -190,7 +190,7 @@ export function writeTree(outdir: string, files: Map<string, string> | readonly 
     const same = statCache.manifestVouched && sameEntries(old, list, hashOf);
     if (same || readStateFile(root, MANIFEST) === manifestJson(list, hashOf)) {
       // The cache is rewritten only when it would change: some file had to be read, or the manifest changed.
-      if (!same || !plan.allVouched) writeStatCache(root, list, stats);
+      if (!same || !plan.allVouched) writeStatCache(root, list, stats, hashOf);
       return { written: [], deleted: [], unchanged: plan.unchanged, recovered };
     }
   }
@@ -252,7 +252,7 @@ export function writeTree(outdir: string, files: Map<string, string> | readonly 
     if (e instanceof HookAbort) throw e.error;
     throw writeFailure(root, e, committed);
   }
-  writeStatCache(root, list, stats);
+  writeStatCache(root, list, stats, hashOf);
   const written = [...creates, ...replaces].sort((x, y) => x - y).map(i => list[i].path);
   return { written, deleted: deletes, unchanged: plan.unchanged, recovered };
 }

@@ -25,7 +25,7 @@ describe('FleetApp', () => {
     expect(Object.keys(treeSnapshot(outdir))).toEqual([
       '.cdk8s-fleet/.gitignore',
       '.cdk8s-fleet/manifest.json',
-      '.cdk8s-fleet/stat-cache.json',
+      '.cdk8s-fleet/stat-cache',
       '.cdk8s-fleet/verdict-cache',
       'argocd/platform/applications/Application.web-prod.yaml',
       'argocd/platform/clusters/Secret.cluster-prod.yaml',
@@ -139,7 +139,7 @@ describe('FleetApp', () => {
     const b = run({ TZ: 'Pacific/Kiritimati', LANG: 'tr_TR.UTF-8', LC_ALL: 'tr_TR.UTF-8', CDK8S_DISABLE_SORT: '1' });
     // THEN
     expect(Object.keys(a).length).toBeGreaterThan(40);
-    for (const local of ['.cdk8s-fleet/stat-cache.json', '.cdk8s-fleet/verdict-cache']) {
+    for (const local of ['.cdk8s-fleet/stat-cache', '.cdk8s-fleet/verdict-cache']) {
       delete a[local]; // local state, not part of the tree (git-ignored)
       delete b[local];
     }

@@ -25,7 +25,7 @@ describe('determinism', () => {
       const outdir = tmp();
       execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', script, outdir], { env: { ...process.env, ...env }, stdio: 'pipe' });
       const tree = treeSnapshot(outdir);
-      delete tree['.cdk8s-fleet/stat-cache.json']; // local state, git-ignored
+      delete tree['.cdk8s-fleet/stat-cache']; // local state, git-ignored
       delete tree['.cdk8s-fleet/verdict-cache'];
       return tree;
     };

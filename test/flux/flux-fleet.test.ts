@@ -221,7 +221,7 @@ describe('examples/flux-fleet', () => {
       for (const f of Object.keys(manifest.files)) if (f === r || f.startsWith(`${r}/`)) delete manifest.files[f];
     }
     fs.writeFileSync(manifestPath, JSON.stringify(manifest));
-    fs.rmSync(path.join(copy, '.cdk8s-fleet', 'stat-cache.json'), { force: true });
+    fs.rmSync(path.join(copy, '.cdk8s-fleet', 'stat-cache'), { force: true });
     return copy;
   }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -5,6 +6,7 @@ import * as fc from 'fast-check';
 import { generation } from './fixtures/tree-generations';
 import * as treeCheck from '../../src/gitops/tree-check';
 import { checkVouchedTree, Control, startTreeCheck, takeChunks, vouchedNoop } from '../../src/gitops/tree-check';
+import { scanTree } from '../../src/gitops/tree-scan';
 import * as treeState from '../../src/gitops/tree-state';
 import { entryText } from '../../src/gitops/tree-state';
 import { writeTree } from '../../src/gitops/tree-writer';
@@ -60,7 +62,7 @@ describe('the check of an untouched tree', () => {
     ['an interrupted write (a journal)', (dir: string) => fs.writeFileSync(path.join(dir, '.cdk8s-fleet', 'journal.json'), '{}')],
     ['a staging directory left behind', (dir: string) => fs.mkdirSync(path.join(dir, '.cdk8s-fleet', 'staging'))],
     ['the manifest edited', (dir: string) => fs.appendFileSync(path.join(dir, '.cdk8s-fleet', 'manifest.json'), ' ')],
-    ['the stat cache removed', (dir: string) => fs.rmSync(path.join(dir, '.cdk8s-fleet', 'stat-cache.json'))],
+    ['the stat cache removed', (dir: string) => fs.rmSync(path.join(dir, '.cdk8s-fleet', 'stat-cache'))],
   ])('%s: nothing is vouched for, and the writer checks by itself', (_what, touch) => {
     // GIVEN a settled tree
     const dir = settledTree();
@@ -135,7 +137,7 @@ describe('the check of an untouched tree', () => {
     const dir = settledTree();
     const vouched = checkVouchedTree(dir)!;
     // WHEN the stat cache is rewritten afterwards (another synth, say)
-    const cache = path.join(dir, '.cdk8s-fleet', 'stat-cache.json');
+    const cache = path.join(dir, '.cdk8s-fleet', 'stat-cache');
     fs.writeFileSync(cache, fs.readFileSync(cache));
     // THEN the check no longer holds
     expect(vouchedNoop(dir, vouched, files(1))).toBe(false);
@@ -318,5 +320,99 @@ describe('the entries digest computed with the plan key', () => {
     expect(keys.plan).toBe(planInputKey({ files: rendered, rest: {} }));
     // and it depends on every entry
     expect(planInputKeys({ files: rendered.slice(1), rest: {} }).entries).not.toBe(keys.entries);
+  });
+});
+
+describe('the stat cache (what the check reads instead of the manifest)', () => {
+  const cacheOf = (dir: string) => path.join(dir, '.cdk8s-fleet', 'stat-cache');
+  const manifestOf = (dir: string) => JSON.parse(fs.readFileSync(path.join(dir, '.cdk8s-fleet', 'manifest.json'), 'utf-8')).files as Record<string, string>;
+
+  test('GIVEN a settled tree WHEN the cache is read THEN it holds the manifest\'s paths in order, the digest of its entries, and each file\'s stat', () => {
+    // GIVEN
+    const dir = settledTree();
+    // WHEN
+    const manifest = treeState.StatCache.read(dir).vouchedManifest()!;
+    // THEN as computed from the manifest itself and the files
+    const entries = manifestOf(dir);
+    const paths = Object.keys(entries).sort((a, b) => (a < b ? -1 : 1));
+    expect(manifest.paths).toEqual(paths);
+    expect(manifest.digest).toBe(treeState.entriesDigest(paths.length, i => paths[i], i => entries[paths[i]]));
+    paths.forEach((p, i) => expect([...manifest.stats.subarray(i * 4, i * 4 + 4)]).toEqual(treeState.statRecord(fs.lstatSync(path.join(dir, p)))));
+    expect(fs.readFileSync(cacheOf(dir)).subarray(0, 24).toString('latin1')).toBe('cdk8s-fleet stat cache 3');
+  });
+
+  test.each([
+    ['truncated', (b: Buffer) => b.subarray(0, b.length - 1)],
+    ['one byte longer', (b: Buffer) => Buffer.concat([b, Buffer.from('x')])],
+    ['another version', (b: Buffer) => Buffer.from(b.toString('latin1').replace('stat cache 3', 'stat cache 4'), 'latin1')],
+    ['the other byte order', (b: Buffer) => Buffer.from(b.toString('latin1').replace(/^(cdk8s-fleet stat cache 3) (LE|BE)/, (_m, t, e) => `${t} ${e === 'LE' ? 'BE' : 'LE'}`), 'latin1')],
+    ['a digest that is not one', (b: Buffer) => Buffer.from(b.toString('latin1').replace(/ [0-9a-f]{64} /, ' 0123 '), 'latin1')],
+    ['the JSON of an earlier release', () => Buffer.from('{"version":2,"manifest":[1,2,3,4],"files":{}}')],
+    ['empty', () => Buffer.alloc(0)],
+  ])('GIVEN a stat cache %s WHEN the tree is checked and written again THEN nothing is vouched for, and the writer reads the files', (_what, damage) => {
+    // GIVEN a settled tree whose cache is damaged (its stat kept older than nothing: written now)
+    const dir = settledTree();
+    fs.writeFileSync(cacheOf(dir), damage(fs.readFileSync(cacheOf(dir))));
+    // WHEN
+    const cache = treeState.StatCache.read(dir);
+    const vouched = checkVouchedTree(dir);
+    const result = writeTree(dir, files(1));
+    // THEN
+    expect(cache.manifestVouched).toBe(false);
+    expect(cache.vouchableRecord(files(1)[0].path)).toBeUndefined();
+    expect(vouched).toBeUndefined();
+    expect(result.written).toEqual([]);
+    expect(treeState.StatCache.read(dir).vouchedManifest()?.digest).toBe(treeState.StatCache.read(settledTree()).vouchedManifest()!.digest); // rewritten whole
+  });
+
+  test('GIVEN a tree an earlier release wrote (stat-cache.json, an older .gitignore) WHEN written again THEN the cache takes its new name, and Git ignores it', () => {
+    // GIVEN
+    const dir = settledTree();
+    const ignore = path.join(dir, '.cdk8s-fleet', '.gitignore');
+    fs.renameSync(cacheOf(dir), path.join(dir, '.cdk8s-fleet', 'stat-cache.json'));
+    fs.writeFileSync(ignore, '# written by cdk8s-fleet: local state, not part of the tree\n/stat-cache.json\n/stat-cache.json.tmp\n/verdict-cache\n/verdict-cache.tmp\n/journal.json.tmp\n');
+    // WHEN the same files are written (nothing vouched for: every file read once)
+    expect(writeTree(dir, files(1)).written).toEqual([]);
+    // THEN
+    expect(fs.existsSync(path.join(dir, '.cdk8s-fleet', 'stat-cache.json'))).toBe(false);
+    expect(fs.existsSync(cacheOf(dir))).toBe(true);
+    expect(fs.readFileSync(ignore, 'utf-8')).toBe(treeState.STATE_GITIGNORE);
+    expect(treeState.STATE_GITIGNORE.split('\n')).toEqual(expect.arrayContaining(['/stat-cache', '/stat-cache.tmp', '/stat-cache.json']));
+  });
+
+  test('GIVEN a settled tree WHEN diff and plan scan it THEN they take the manifest\'s hash of each vouched file, and hash an edited one', () => {
+    // GIVEN a settled tree, one of whose files is edited keeping its size
+    const dir = settledTree();
+    const rel = files(1).find(f => f.path.includes('/'))!.path;
+    const before = scanTree(dir);
+    const file = path.join(dir, rel);
+    const edited = fs.readFileSync(file, 'utf-8').replace(/[a-z]/, c => (c === 'a' ? 'b' : 'a'));
+    fs.writeFileSync(file, edited);
+    // WHEN
+    const after = scanTree(dir);
+    // THEN every file was vouched for before; the edited one is hashed now, with its new bytes
+    expect(before.trusted).toBe(files(1).length);
+    expect(after.trusted).toBe(files(1).length - 1);
+    expect(after.hashes.get(rel)).toBe(createHash('sha256').update(edited).digest('hex'));
+    expect(after.hashes.get(rel)).not.toBe(before.hashes.get(rel));
+  });
+
+  test('GIVEN a file whose stat the writer could not record WHEN the cache is read THEN that file is not vouched for, nor is the manifest as a whole', () => {
+    // GIVEN a settled tree whose cache lacks one record (NaN), rewritten as the writer writes it
+    const dir = settledTree();
+    const list = files(1);
+    const entries = manifestOf(dir);
+    const stats = list.map(f => treeState.statRecord(fs.lstatSync(path.join(dir, f.path))));
+    const settle = Date.now() + 20;
+    while (Date.now() < settle) { /* a new millisecond: the records are older than the cache */ }
+    treeState.writeStatCache(dir, list, stats.map((r, i) => (i === 1 ? undefined : r)), list.map(f => entries[f.path]));
+    // WHEN
+    const cache = treeState.StatCache.read(dir);
+    // THEN
+    expect(cache.manifestVouched).toBe(true);
+    expect(cache.vouchableRecord(list[0].path)).toEqual(stats[0]);
+    expect(cache.vouchableRecord(list[1].path)).toBeUndefined();
+    expect(cache.vouchedManifest()).toBeUndefined();
+    expect(checkVouchedTree(dir)).toBeUndefined();
   });
 });

@@ -273,7 +273,7 @@ describe('diff: what it reads', () => {
   test('without stat caches (a fresh checkout) every file is hashed, and the result is the same', () => {
     // GIVEN
     const head = tree({ prodReplicas: 4 });
-    for (const t of [head]) fs.rmSync(path.join(t, '.cdk8s-fleet/stat-cache.json'));
+    for (const t of [head]) fs.rmSync(path.join(t, '.cdk8s-fleet/stat-cache'));
     // WHEN
     const d = diffTrees(BASE, head);
     // THEN

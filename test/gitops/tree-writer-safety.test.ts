@@ -282,7 +282,7 @@ describe('the journal is part of what is committed to Git', () => {
     const tree = tmp();
     writeTree(tree, generation(1));
     const ignore = fs.readFileSync(path.join(tree, '.cdk8s-fleet/.gitignore'), 'utf-8').split('\n');
-    expect(ignore).toContain('/stat-cache.json');
+    expect(ignore).toContain('/stat-cache');
     expect(ignore).not.toContain('/journal.json');
     expect(ignore).not.toContain('/staging/');
     expect(ignore).not.toContain('/journal.commit');

@@ -31,14 +31,14 @@ describe('writeTree', () => {
     expect(treeSnapshot(dir, { excludeState: true })).toStrictEqual(asObject(generation(1)));
     expect(Object.keys(readManifest(dir).files)).toEqual([...generation(1).keys()].sort());
     expect(second).toStrictEqual({ written: [], deleted: [], unchanged: 201, recovered: undefined });
-    expect(fs.readFileSync(path.join(dir, '.cdk8s-fleet', '.gitignore'), 'utf-8')).toMatch(/\/stat-cache\.json/);
+    expect(fs.readFileSync(path.join(dir, '.cdk8s-fleet', '.gitignore'), 'utf-8')).toMatch(/\/stat-cache/);
   });
 
   test('a write that changes nothing and reads no file leaves the state files untouched', () => {
     // GIVEN a tree written, then checked once more (which records every file as older than its stat cache)
     const dir = tmp();
     writeTree(dir, generation(1));
-    const cacheFile = path.join(dir, '.cdk8s-fleet', 'stat-cache.json');
+    const cacheFile = path.join(dir, '.cdk8s-fleet', 'stat-cache');
     const manifestFile = path.join(dir, '.cdk8s-fleet', 'manifest.json');
     const settle = Date.now() + 20;
     while (Date.now() < settle) { /* a new millisecond for the cache's timestamp */ }

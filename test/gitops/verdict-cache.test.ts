@@ -186,7 +186,7 @@ describe('the validated-content cache', () => {
   });
 
   test('the state .gitignore keeps the cache out of Git', () => {
-    expect(STATE_GITIGNORE.split('\n')).toEqual(expect.arrayContaining(['/verdict-cache', '/verdict-cache.tmp', '/stat-cache.json']));
+    expect(STATE_GITIGNORE.split('\n')).toEqual(expect.arrayContaining(['/verdict-cache', '/verdict-cache.tmp', '/stat-cache', '/stat-cache.tmp']));
   });
 });
 
