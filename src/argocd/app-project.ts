@@ -1,4 +1,4 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ProjectDestination } from './project-destination';
 import { ProjectRoleOptions } from './project-role';
@@ -10,6 +10,7 @@ import { goDuration } from '../private/duration';
 import { show, throwIfInvalid } from '../private/errors';
 import { argocdL1 } from '../private/lazy';
 import { dns1123SubdomainErrors } from '../private/names';
+import { ownLazy } from '../private/own-lazy';
 import { definePlacement } from '../private/placement';
 import { isDestinationMatched, isResourcePermitted, isSourcePermitted } from '../private/project-rules';
 import { cronScheduleError, groupNameError, isTimeZone, policyError, roleNameError } from '../private/project-validation';
@@ -172,7 +173,7 @@ export class AppProject extends Construct implements IAppProject {
         namespace: fleet.argocdNamespace,
         finalizers: (props.deletionProtection ?? true) ? ['resources-finalizer.argocd.argoproj.io'] : undefined,
       },
-      spec: Lazy.any({ produce: () => this._toSpec() }) as any,
+      spec: ownLazy(() => this._toSpec()),
     });
 
     for (const repo of props.sourceRepos ?? [fleet.repoUrl]) this.addSourceRepo(repo);

@@ -1,4 +1,4 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IAppProject } from './app-project';
 import { ApplicationCommonOptions, IgnoreDifference } from './application';
@@ -15,6 +15,7 @@ import { show, throwIfInvalid } from '../private/errors';
 import { argocdL1 } from '../private/lazy';
 import { dns1123SubdomainErrors, dns1123LabelErrors } from '../private/names';
 import { subscriptionAnnotations } from '../private/notifications';
+import { ownLazy } from '../private/own-lazy';
 import { definePlacement } from '../private/placement';
 import { hasOwn, setOwn, sortedMap, undefinedIfEmpty } from '../private/util';
 
@@ -215,7 +216,7 @@ export class ApplicationSet extends Construct {
           ? { [WAIVED_PROOFS_ANNOTATION]: JSON.stringify(props.waivedProofs.map(w => ({ proof: w.proof, reason: w.reason }))) }
           : undefined,
       },
-      spec: Lazy.any({ produce: () => this._toSpec() }),
+      spec: ownLazy(() => this._toSpec()),
     } as any);
     for (const g of props.generators ?? []) this.addGenerator(g);
     this.node.defaultChild = this.apiObject;

@@ -1,4 +1,4 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { IAppProject } from './app-project';
 import { ApplicationSource } from './application-source';
@@ -14,6 +14,7 @@ import { isClusterScoped } from '../private/kinds';
 import { argocdL1 } from '../private/lazy';
 import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
 import { subscriptionAnnotations } from '../private/notifications';
+import { ownLazy } from '../private/own-lazy';
 import { definePlacement } from '../private/placement';
 import { sortedMap, undefinedIfEmpty } from '../private/util';
 
@@ -204,7 +205,7 @@ export class Application extends Construct {
         annotations: undefinedIfEmpty(sortedMap({ ...props.annotations, ...subscriptionAnnotations(props.notifications).annotations })),
         finalizers: undefinedIfEmpty(props.finalizers?.map(f => f as string)),
       },
-      spec: Lazy.any({ produce: () => this._toSpec() }) as any,
+      spec: ownLazy(() => this._toSpec()),
     });
     if (props.source) this.addSource(props.source);
     for (const s of props.sources ?? []) this.addSource(s);

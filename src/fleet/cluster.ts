@@ -1,4 +1,4 @@
-import { ApiObject, Lazy } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ClusterCredentials, IN_CLUSTER_SERVER } from './cluster-credentials';
 import { ClusterManifests, ClusterManifestsOptions } from './cluster-manifests';
@@ -10,6 +10,7 @@ import { show, throwIfInvalid, validateLater } from '../private/errors';
 import { formatProblem, inputErrors, renderExternalSecretSpec, webhookProblems } from '../private/external-secret-spec';
 import { cdk8sPlus, externalSecretsL1 } from '../private/lazy';
 import { annotationMapErrors, constructIdFor, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
+import { ownLazy } from '../private/own-lazy';
 import { definePlacement } from '../private/placement';
 import { sortDeep, sortedMap, undefinedIfEmpty } from '../private/util';
 import type { SealingCertificate } from '../secrets/sealing-certificate';
@@ -209,7 +210,7 @@ export class Cluster extends Construct implements ICluster {
         stringData: data,
       });
       for (const key of Object.keys(clusterSecretAnnotations(this, props, true))) {
-        this.apiObject.metadata.addAnnotation(key, Lazy.any({ produce: () => clusterSecretAnnotations(this, props)[key] }) as any);
+        this.apiObject.metadata.addAnnotation(key, ownLazy(() => clusterSecretAnnotations(this, props)[key]));
       }
     } else {
       const store = rendered!.fromStore;
@@ -232,7 +233,7 @@ export class Cluster extends Construct implements ICluster {
       throwIfInvalid(this, 'Cluster', specErrors);
       this.apiObject = new (externalSecretsL1().ExternalSecret)(argoChart(this, this.fleet.argocdNamespace), 'Resource', {
         metadata: { name: secretName, namespace: this.fleet.argocdNamespace },
-        spec: Lazy.any({ produce: spec }) as any,
+        spec: ownLazy(spec),
       });
       this.node.addValidation({ validate: () => webhookProblems(spec()).map(p => `credentials: ${formatProblem(p)}`) });
     }

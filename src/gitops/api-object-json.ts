@@ -1,5 +1,6 @@
 import { ApiObject, ApiObjectMetadataDefinition, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { isOwnLazy } from '../private/own-lazy';
 
 /**
  * `ApiObject.toJson()` of cdk8s 2.x, with the same result (and the same errors) at a fraction of the cost.
@@ -274,7 +275,11 @@ function plainValue(value: any, options: SanitizeOptions): any {
   // test below is false for it, and it is kept as it is (checked per object by `primitivesArePlain`).
   const type = typeof value;
   if (primitivesPlain && (type === 'string' || type === 'number' || type === 'boolean')) return value;
-  if (value instanceof LAZY) throw STOP;
+  if (value instanceof LAZY) {
+    // The library's own Lazy (`ownLazy`): produced here, as cdk8s' resolve produces it, and walked the same way.
+    if (isOwnLazy(value)) return plainValue(value.produce(), options);
+    throw STOP;
+  }
   if (typeof (value.resolve) === 'function') throw STOP;
   if (value.constructor !== Object && unionTypes.includes(typeof (value.value))) return plainValue({ value: value.value }, options);
   if (typeof value !== 'object') return value; // a primitive (or a function) is kept as it is

@@ -2,6 +2,7 @@ import { ApiObject, App, Chart, JsonPatch, Lazy, LazyResolver, NumberStringUnion
 import { k8s } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { withFastApiObjectJson } from '../../src/gitops/api-object-json';
+import { ownLazy } from '../../src/private/own-lazy';
 
 /** A value of an object's props: plain JSON, with cdk8s' Lazy, implicit tokens and number/string unions mixed in. */
 const value: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>(tie => ({
@@ -11,6 +12,7 @@ const value: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>(tie => ({
     fc.array(tie('value'), { maxLength: 4 }),
     fc.dictionary(fc.string({ maxLength: 6 }), tie('value'), { maxKeys: 5 }),
     tie('value').map(v => Lazy.any({ produce: () => v })),
+    tie('value').map(v => ownLazy(() => v)), // the library's own: produced inside the one-step walk
     tie('value').map(v => ({ resolve: () => v })),
     fc.oneof(fc.integer().map(n => k8s.IntOrString.fromNumber(n)), fc.string().map(s => k8s.IntOrString.fromString(s))),
     fc.constantFrom('100m', '1Gi', '0').map(q => k8s.Quantity.fromString(q)),
@@ -81,6 +83,30 @@ describe('the fast ApiObject.toJson', () => {
         else process.env.CDK8S_DISABLE_SORT = saved;
       }
     }), { numRuns: 300 });
+  });
+
+  test('the library\'s own Lazy is produced once inside the one-step walk; one that produces a user\'s Lazy takes cdk8s\' path', () => {
+    // GIVEN own Lazies (ownLazy) in the props and the metadata, producing plain data, and one producing a user's Lazy
+    const chart = new Chart(new App(), 'chart', { namespace: 'ns' });
+    let produced = 0;
+    const own = ownLazy(() => {
+      produced++;
+      return { b: [1, undefined, 'x'], a: { d: null, c: k8s.IntOrString.fromString('http') } };
+    });
+    const plain = new ApiObject(chart, 'plain', { apiVersion: 'v1', kind: 'Thing', metadata: { name: 'p', annotations: { x: ownLazy(() => 'y') } }, spec: own } as any);
+    const mixed = new ApiObject(chart, 'mixed', { apiVersion: 'v1', kind: 'Thing', metadata: { name: 'm' }, spec: ownLazy(() => ({ user: Lazy.any({ produce: () => 'u' }) })) } as any);
+    // WHEN / THEN each gives cdk8s' JSON
+    for (const o of [plain, mixed]) {
+      const [fast, original] = both(o);
+      expect(JSON.stringify(fast)).toBe(JSON.stringify(original));
+    }
+    // and the plain one's Lazy was produced once by the fast path
+    produced = 0;
+    const json = withFastApiObjectJson(() => plain.toJson());
+    expect(produced).toBe(1);
+    expect(json).toEqual({
+      apiVersion: 'v1', kind: 'Thing', metadata: { annotations: { x: 'y' }, name: 'p', namespace: 'ns' }, spec: { a: { c: { value: 'http' } }, b: [1, undefined, 'x'] },
+    });
   });
 
   test('a generated L1 (which maps super.toJson()) gives the same JSON', () => {
