@@ -243,7 +243,7 @@ export class StatCache {
   }
 
   private static empty(): StatCache {
-    return new StatCache([], new Float64Array(0), undefined, 0);
+    return new StatCache([], new Float64Array(0), '', 0);
   }
 
   /** Path → index of its record, made on first use. */
@@ -253,8 +253,8 @@ export class StatCache {
     private readonly paths: readonly string[],
     /** Four numbers per path (`StatRecord`), NaN where the writer recorded none. */
     private readonly records: Float64Array,
-    /** `entriesDigest` of the manifest the cache was written with, when it was known. */
-    private readonly digest: string | undefined,
+    /** `entriesDigest` of the manifest the cache was written with. */
+    private readonly digest: string,
     private readonly writtenAt: number,
     /** Whether the manifest is the one the writer wrote and recorded with this cache (same stat). */
     public readonly manifestVouched = false,
@@ -276,11 +276,11 @@ export class StatCache {
   }
 
   /**
-   * When the manifest is vouched for, its digest is known and every file it lists has a vouchable record: its
+   * When the manifest is vouched for and every file it lists has a vouchable record: its
    * paths in order, their records (four numbers each) and the digest of its entries. Otherwise undefined.
    */
   public vouchedManifest(): { readonly paths: readonly string[]; readonly stats: Float64Array; readonly digest: string } | undefined {
-    if (!this.manifestVouched || this.digest === undefined) return undefined;
+    if (!this.manifestVouched) return undefined;
     for (let i = 0; i < this.paths.length; i++) if (!this.vouchable(i)) return undefined;
     return { paths: this.paths, stats: this.records, digest: this.digest };
   }
@@ -295,16 +295,16 @@ export class StatCache {
 const STAT_CACHE_TAG = 'cdk8s-fleet stat cache 3';
 
 /** The parts of a stat cache file, or undefined when it is not one (another format, damaged, truncated). */
-function parseStatCache(bytes: Buffer): { paths: string[]; records: Float64Array; digest: string | undefined; manifest: number[] } | undefined {
+function parseStatCache(bytes: Buffer): { paths: string[]; records: Float64Array; digest: string; manifest: number[] } | undefined {
   const newline = bytes.indexOf(10);
   if (newline < 0 || newline > 512) return undefined;
   const header = bytes.toString('latin1', 0, newline).split(' ');
   if (header.length !== 12 || header.slice(0, 4).join(' ') !== STAT_CACHE_TAG || header[4] !== endianness()) return undefined;
   const [count, pathBytes] = [Number(header[5]), Number(header[6])];
-  const digest = header[7] === '-' ? undefined : header[7];
+  const digest = header[7];
   const manifest = header.slice(8).map(Number);
   if (!Number.isSafeInteger(count) || count < 0 || !Number.isSafeInteger(pathBytes) || pathBytes < 0) return undefined;
-  if (digest !== undefined && !SHA256.test(digest)) return undefined;
+  if (!SHA256.test(digest)) return undefined;
   if (!manifest.every(Number.isFinite)) return undefined;
   const recordsAt = Math.ceil((newline + 1) / 8) * 8;
   const pathsAt = recordsAt + count * 32;
