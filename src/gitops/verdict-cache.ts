@@ -217,7 +217,8 @@ function planMemoOf(v: any): PlanMemo | undefined {
 
 /** The key of one object's verdict: sha256 of the options it was processed with and its exact JSON text. */
 export function verdictKey(text: string, role: string, options: ProcessOptions): string {
-  return createHash('sha256').update(optionsTag(options)).update(role).update('\0').update(options.file ?? '').update('\0').update(text).digest('hex');
+  // (One update of the whole text: the same digest as one update per part, at one crossing into the hash instead of five.)
+  return createHash('sha256').update(`${optionsTag(options)}${role}\0${options.file ?? ''}\0${text}`).digest('hex');
 }
 
 const TAGS = new WeakMap<ProcessOptions, string>();

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -156,6 +157,13 @@ describe('the validated-content cache', () => {
     expect(new Set(keys).size).toBe(keys.length);
     expect(verdictKey(text, 'workload', { ...base })).toBe(keys[0]);
     expect(libraryFingerprint()).toMatch(/^[0-9a-f]{64}$/);
+    // and it is the digest of its parts one after the other (the caches of earlier releases stay valid), also for
+    // texts and files that begin or end with half a surrogate pair
+    for (const [t, file] of [[text, undefined], ['\udc00{}\ud800', 'values/\ud800.yaml'], ['\ud83d', '\ude00']] as const) {
+      const options = { ...base, file };
+      const parts = createHash('sha256').update(`${JSON.stringify([true, [], []])}\0`).update('workload').update('\0').update(file ?? '').update('\0').update(t);
+      expect(verdictKey(t, 'workload', options)).toBe(parts.digest('hex'));
+    }
   });
 
   test('the worker thread computes the same keys as the main thread', () => {
