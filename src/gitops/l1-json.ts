@@ -1,4 +1,5 @@
 import type { ApiObject } from 'cdk8s';
+import { hasOwn } from '../private/util';
 
 /**
  * `toJson()` of the generated L1 classes (cdk8s-plus-28's `k8s.Kube*`, this package's `imports/`), with the same
@@ -111,7 +112,7 @@ export function withFastL1Json<T>(objects: readonly ApiObject[], fn: () => T): T
   try {
     for (const o of objects) {
       const toJson = o.toJson;
-      if (typeof toJson !== 'function' || Object.prototype.hasOwnProperty.call(o, 'toJson') || generatedL1(o, toJson) === null) continue;
+      if (typeof toJson !== 'function' || hasOwn(o, 'toJson') || generatedL1(o, toJson) === null) continue;
       const fast = () => jsonWith(o, toJson);
       try {
         DEFINE_PROPERTY(o, 'toJson', { value: fast, writable: true, enumerable: false, configurable: true });
@@ -192,7 +193,7 @@ export function mapperOf(fn: (obj: any) => any, moduleExports: any): Mapper {
     const source = MAPPER_SOURCE.exec(REFLECT_APPLY(FUNCTION_TO_STRING, fn, []));
     m = { fn, name: source?.[1], fields: undefined };
     MAPPERS.set(fn, m);
-    m.fields = source && ownValue(moduleExports, source[1]) === fn ? parseFields(source[2], moduleExports) : undefined;
+    m.fields = source && ownDataValue(moduleExports, source[1]) === fn ? parseFields(source[2], moduleExports) : undefined;
   }
   return m;
 }
@@ -269,9 +270,9 @@ const L1_TO_JSON = new RegExp(`^toJson\\(\\)\\{constresolved=super\\.toJson\\(\\
  * mappers were read.
  */
 function recognize(obj: ApiObject, toJson: Function): GeneratedL1 | null {
-  if (Object.prototype.hasOwnProperty.call(obj, 'toJson')) return null;
+  if (hasOwn(obj, 'toJson')) return null;
   let home: any = GET_PROTOTYPE_OF(obj);
-  while (home !== null && !Object.prototype.hasOwnProperty.call(home, 'toJson')) home = GET_PROTOTYPE_OF(home);
+  while (home !== null && !hasOwn(home, 'toJson')) home = GET_PROTOTYPE_OF(home);
   if (home === null || Object.getOwnPropertyDescriptor(home, 'toJson')?.value !== toJson) return null;
   const match = L1_TO_JSON.exec(REFLECT_APPLY(FUNCTION_TO_STRING, toJson, []).replace(/\s+/g, ''));
   if (!match) return null;
@@ -282,7 +283,7 @@ function recognize(obj: ApiObject, toJson: Function): GeneratedL1 | null {
   for (const exports of loadedModules()) {
     scan(exports);
     const fn = ownFunction(exports, match[2]);
-    if (ownValue(exports, match[1]) !== cls || !fn || !GENERATED_TO_JSON.has(toJson)) continue;
+    if (ownDataValue(exports, match[1]) !== cls || !fn || !GENERATED_TO_JSON.has(toJson)) continue;
     const mapper = mapperOf(fn, exports);
     return mapper.name === match[2] && evaluable(mapper) ? { home, cls, mapper } : null;
   }
@@ -294,8 +295,8 @@ function scan(exports: object): void {
   if (SCANNED.has(exports)) return;
   SCANNED.add(exports);
   for (const key of Object.keys(exports)) {
-    const cls = ownValue(exports, key) as any;
-    const toJson = typeof cls === 'function' && cls.prototype ? ownValue(cls.prototype, 'toJson') : undefined;
+    const cls = ownDataValue(exports, key) as any;
+    const toJson = typeof cls === 'function' && cls.prototype ? ownDataValue(cls.prototype, 'toJson') : undefined;
     if (typeof toJson === 'function') GENERATED_TO_JSON.add(toJson);
   }
 }
@@ -314,12 +315,13 @@ function loadedModules(): any[] {
   return result;
 }
 
-function ownValue(o: any, key: string): unknown {
+/** `o`'s own data property `key` (an accessor is not called: undefined), unlike util's `ownValue`. */
+function ownDataValue(o: any, key: string): unknown {
   return Object.getOwnPropertyDescriptor(o, key)?.value;
 }
 
 function ownFunction(o: any, key: string): ((obj: any) => any) | undefined {
-  const v = ownValue(o, key);
+  const v = ownDataValue(o, key);
   return typeof v === 'function' ? v as (obj: any) => any : undefined;
 }
 

@@ -9,8 +9,9 @@ import { workerScript } from '../private/worker-script';
 /**
  * The write step's check of a tree nothing has touched, done on a worker thread while the program renders.
  *
- * A re-synth that changes nothing spends most of its write step proving that: reading the stat cache and the
- * manifest (60,000 entries each in the benchmark fleet) and `lstat`ing every managed file. Reading them does not
+ * A re-synth that changes nothing spends most of its write step proving that: reading the tree's state (the
+ * stat cache, which holds with the manifest's stat its paths and the digest of its entries: the manifest itself
+ * is not read) and `lstat`ing every managed file (60,000 in the benchmark fleet). Reading the state does not
  * depend on what the program renders, so `startTreeCheck` does it beside the render on the second core. It
  * concludes only this: the manifest is the one the writer wrote (vouched for by the stat cache), the state
  * directory holds no interrupted write, and the stat cache records for every file the manifest lists a stat
