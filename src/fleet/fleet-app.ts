@@ -149,7 +149,7 @@ export class FleetApp extends App {
       check?.cancel();
     }
     const planned = rendering.planKey !== undefined ? { key: rendering.planKey, text: planText, waived } : undefined;
-    verdicts.save(outdir, rendering.cleanKeys, planned);
+    verdicts.save(outdir, rendering.clean, rendering.quiet, planned);
     const written = Date.now();
     return {
       outdir,
@@ -179,7 +179,10 @@ export class FleetApp extends App {
     model?: FleetModel;
     plan?: FleetPlan;
     waived: readonly string[];
-    cleanKeys: string[];
+    /** The clean objects' verdict keys, each with its YAML's hash. */
+    clean: Map<string, string>;
+    /** The hashes of the YAML the byte scan found quiet. */
+    quiet: Set<string>;
     /** The fleet inputs' key (`planInputKey`), when the plan may be remembered. */
     planKey?: string;
     /** What an earlier synth concluded from the same fleet inputs (the model and the plan are then not computed). */
@@ -189,8 +192,9 @@ export class FleetApp extends App {
   } {
     const secretAllowances = SecretScan._allowancesOf(this);
     const knownClean = verdicts.enabled ? verdicts.keys : undefined;
-    const processOptions = { validateSchemas: true, unvalidatedKinds: this.unvalidatedKinds, secretAllowances, knownClean };
-    const { files, errors, constructs, cleanKeys } = renderModule().renderTree(this, processOptions);
+    const knownHashes = verdicts.enabled ? verdicts.hashes : undefined;
+    const processOptions = { validateSchemas: true, unvalidatedKinds: this.unvalidatedKinds, secretAllowances, knownClean, knownHashes };
+    const { files, errors, constructs, clean } = renderModule().renderTree(this, processOptions);
     if (errors.length > 0) {
       throw new Error(`Validation failed with the following errors (nothing was written):\n  ${errors.join('\n  ')}`);
     }
@@ -203,7 +207,9 @@ export class FleetApp extends App {
       const at = files.findIndex(f => f.path > ACKNOWLEDGEMENTS_FILE); // files stay sorted by path
       files.splice(at < 0 ? files.length : at, 0, { path: ACKNOWLEDGEMENTS_FILE, content, hash: treeWriterModule().sha256(content), object: undefined, constructPath: this.node.path, placement: { directory: '.', role: 'argocd' } });
     }
-    SecretScan._checkTree(this, files); // every byte the writer will write, whatever produced it
+    // Every byte the writer will write, whatever produced it (bytes an earlier synth found quiet by their hash).
+    const quiet = { known: verdicts.enabled ? verdicts.quietContents() : undefined, found: new Set<string>() };
+    SecretScan._checkTree(this, files, quiet);
     // Each fleet is its own Argo CD: the plan states replicas and load limit when the app has one sharded fleet.
     const sharded = fleets.filter(f => f.controllerSharding !== undefined);
     const sharding = sharded.length === 1 ? sharded[0].controllerSharding! : {};
@@ -224,7 +230,7 @@ export class FleetApp extends App {
     const planKey = keys?.plan;
     const memo = planKey !== undefined ? verdicts.plannedFor(planKey) : undefined;
     // (`files` is returned as it was hashed: the digest of its entries saves the writer's no-op check a pass.)
-    if (memo !== undefined) return { files, waived: memo.waived, cleanKeys, planKey, memo, entriesDigest: keys!.entries };
+    if (memo !== undefined) return { files, waived: memo.waived, clean, quiet: quiet.found, planKey, memo, entriesDigest: keys!.entries };
     const entries: TreeEntry[] = files.filter(f => f.object !== undefined); // a RenderedFile is a TreeEntry
     let model = fleetModelModule().modelFromEntries(entries, acknowledgements);
     let plan = fleetPlanModule().computePlan(model, externalProjects, sharding);
@@ -246,7 +252,7 @@ export class FleetApp extends App {
       throw new Error(`Fleet proofs failed (nothing was written; waive one with 'waivedProofs' if it is intended):\n  ${[...proofs.errors, ...flux.errors].join('\n  ')}`);
     }
     if (flux.errors.length > 0) throw new Error(`Validation failed with the following errors (nothing was written):\n  ${flux.errors.join('\n  ')}`);
-    return { files: flux.files, model: flux.model, plan: flux.plan, waived: proofs.waived, cleanKeys, planKey };
+    return { files: flux.files, model: flux.model, plan: flux.plan, waived: proofs.waived, clean, quiet: quiet.found, planKey };
   }
 }
 

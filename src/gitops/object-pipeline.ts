@@ -1,5 +1,5 @@
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
-import { jsonDataCheck, processObject, ProcessedObject, ProcessOptions } from './process-object';
+import { deferredResult, jsonDataCheck, processObject, ProcessedObject, ProcessOptions } from './process-object';
 import { Placement } from '../private/placement';
 import { workerScript } from '../private/worker-script';
 
@@ -60,6 +60,10 @@ class WorkerPipeline implements ObjectPipeline {
   private readonly counter: Int32Array;
   /** Results by submission index. */
   private readonly results: ProcessedObject[] = [];
+  /** The JSON text sent for each submission index, while a deferred result may need it. */
+  private readonly texts: string[] = [];
+  /** Deferred results by verdict key: equal objects share one (and serialize once, if read). */
+  private readonly deferred = new Map<string, ProcessedObject>();
   private batch: Array<[number, string, Placement['role']]> = [];
   private submitted = 0;
   private sent = 0;
@@ -78,6 +82,7 @@ class WorkerPipeline implements ObjectPipeline {
         unvalidatedKinds: [...options.unvalidatedKinds],
         secretAllowances: options.secretAllowances ?? [],
         knownClean: options.knownClean ? [...options.knownClean] : undefined,
+        knownHashes: options.knownHashes ? [...options.knownHashes] : undefined,
       },
       transferList: [channel.port2],
     });
@@ -91,7 +96,9 @@ class WorkerPipeline implements ObjectPipeline {
       this.results[index] = processObject(json, role, this.options);
       return;
     }
-    this.batch.push([index, JSON.stringify(json), role]);
+    const text = JSON.stringify(json);
+    this.batch.push([index, text, role]);
+    if (this.options.knownHashes?.size) this.texts[index] = text;
     if (this.batch.length >= BATCH) this.flush();
   }
 
@@ -124,11 +131,21 @@ class WorkerPipeline implements ObjectPipeline {
     this.drain(); // collect whatever is ready, so results do not pile up in the queue
   }
 
+  /** The main thread's deferred result for the worker's deferred `result` of submission `index`. */
+  private deferredFor(index: number, result: ProcessedObject): ProcessedObject {
+    let r = this.deferred.get(result.verdictKey!);
+    if (r === undefined) this.deferred.set(result.verdictKey!, r = deferredResult(this.texts[index], result.hash, result.images, result.verdictKey!));
+    return r;
+  }
+
   private drain(): boolean {
     let got = false;
     for (let msg = receiveMessageOnPort(this.port); msg; msg = receiveMessageOnPort(this.port)) {
       const { results } = msg.message as { id: number; results: Array<[number, ProcessedObject]> };
-      for (const [index, result] of results) this.results[index] = result;
+      for (const [index, result] of results) {
+        this.results[index] = result.deferred ? this.deferredFor(index, result) : result;
+        this.texts[index] = '';
+      }
       this.received++;
       got = true;
     }

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { verdictKey } from './verdict-cache';
+import { VERDICT_CACHE, verdictKey } from './verdict-cache';
 import { toYaml } from './yaml';
 import { imagesOf } from '../private/images';
 import { schemaValidatorModule } from '../private/lazy';
@@ -25,6 +25,12 @@ export interface ProcessOptions {
    * carries its key, and an object whose key is known skips validation and the object scan.
    */
   readonly knownClean?: ReadonlySet<string>;
+  /**
+   * Of the known-clean objects, those whose YAML an earlier synth found quiet in the tree's byte scan (no
+   * credential-format trigger): verdict key → sha256 of that YAML. Such an object's result carries the hash
+   * and serializes only when its content is read (`deferred`), which a re-synth that writes nothing never does.
+   */
+  readonly knownHashes?: ReadonlyMap<string, string>;
 }
 
 /** What processing one object yields. */
@@ -39,6 +45,11 @@ export interface ProcessedObject {
   readonly hash: string;
   /** The object's key in the validated-content cache, when it is clean and the cache is in use. */
   readonly verdictKey?: string;
+  /**
+   * Set when `content` is serialized on first read (from the object's JSON text): the object is known clean and
+   * `hash` is the hash an earlier synth recorded for the same text (`ProcessOptions.knownHashes`).
+   */
+  readonly deferred?: true;
 }
 
 const TEMPLATE_PARAM = /%%tp\d+%%/;
@@ -59,22 +70,26 @@ export function processObject(
   if (data.errors.length > 0) return { content: '', problems: data.errors, hash: sha256('') };
   // Properties whose value is undefined are not data (JSON and YAML drop them): check what is written.
   const json = data.lossless ? input : JSON.parse(JSON.stringify(input));
+  if (!options.knownClean) return processData(json, role, options, undefined);
   // `text`, when given, is the JSON text `json` was parsed from (the worker's input): the same as stringifying it.
-  const verdict = options.knownClean ? verdictKey(text ?? JSON.stringify(json), role, options) : undefined;
-  if (verdict === undefined) return processData(json, role, options, undefined);
+  const jsonText = text ?? JSON.stringify(json);
+  const verdict = verdictKey(jsonText, role, options);
   // The key is a function of everything the result depends on (the JSON text, the role and the options): equal
   // objects (a workload's Namespace or ConfigMap in each of its variants) are processed once per pipeline.
   const known = memo?.get(verdict);
   if (known !== undefined) return known;
-  const result = processData(json, role, options, verdict);
+  const result = processData(json, role, options, verdict, jsonText);
   memo?.set(verdict, result);
   return result;
 }
 
-/** `processObject` of JSON data, with its verdict key when the cache is in use. */
-function processData(json: any, role: Placement['role'], options: ProcessOptions, verdict: string | undefined): ProcessedObject {
+/** `processObject` of JSON data, with its verdict key (and the JSON text it hashes) when the cache is in use. */
+function processData(json: any, role: Placement['role'], options: ProcessOptions, verdict: string | undefined, text?: string): ProcessedObject {
   if (verdict !== undefined && options.knownClean!.has(verdict)) {
-    // Validated and scanned clean by an earlier synth, with the same library and options: serialized only.
+    // Validated and scanned clean by an earlier synth, with the same library and options: serialized only, and
+    // only when read if that synth recorded the YAML's hash (a function of the same JSON text and library).
+    const hash = options.knownHashes?.get(verdict);
+    if (hash !== undefined && text !== undefined) return deferredResult(text, hash, role === 'workload' ? imagesOf(json) : undefined, verdict);
     const content = toYaml(json);
     return { content, problems: [], images: role === 'workload' ? imagesOf(json) : undefined, hash: sha256(content), verdictKey: verdict };
   }
@@ -108,6 +123,34 @@ function processData(json: any, role: Placement['role'], options: ProcessOptions
   }
   const clean = problems.length === 0 ? verdict : undefined;
   return { content, problems, images: role === 'workload' ? imagesOf(json) : undefined, hash: sha256(content), verdictKey: clean };
+}
+
+/**
+ * The result of a known-clean object whose YAML's hash is known: `content` is `toYaml` of the JSON text, made on
+ * first read (the text, not the object, so that nothing done to the object afterwards can change it; for JSON
+ * data the same YAML as the object's own: test/gitops/object-pipeline.test.ts). The YAML made must have the
+ * recorded hash, which the tree's manifest records for it: a cache that says otherwise (edited by hand) fails
+ * the synth, naming the file to delete, before the writer writes anything.
+ */
+export function deferredResult(text: string, hash: string, images: string[] | undefined, verdict: string): ProcessedObject {
+  let content: string | undefined;
+  return {
+    get content() {
+      if (content === undefined) {
+        const yaml = toYaml(JSON.parse(text));
+        if (sha256(yaml) !== hash) {
+          throw new Error(`the validated-content cache (${VERDICT_CACHE}) records another YAML hash for an object (verdict key ${verdict.slice(0, 12)}…); delete the file and synthesize again`);
+        }
+        content = yaml;
+      }
+      return content;
+    },
+    problems: [],
+    images,
+    hash,
+    verdictKey: verdict,
+    deferred: true,
+  };
 }
 
 /** What `jsonDataCheck` found. */

@@ -12,8 +12,8 @@ import { isClusterScoped, isDeliveredKind } from '../private/kinds';
 import { dns1123LabelErrors, kindErrors, objectNameErrors } from '../private/names';
 import { isTreePath, MAX_TREE_PATH, objectFileName, ownPlacement, Placement, treePathErrors } from '../private/placement';
 import { renderRawFiles } from '../private/raw-files';
+import { keptWholeForSecretProof } from '../private/secret-markers';
 import { compareCodeUnits, pushAll } from '../private/util';
-import { keptWholeForSecretProof } from '../secrets/secret-proofs';
 import { HelmApplication } from '../workloads/helm-application';
 import { Workload } from '../workloads/workload';
 
@@ -21,7 +21,7 @@ import { Workload } from '../workloads/workload';
 export interface RenderedFile {
   /** Path relative to the tree root, '/'-separated. */
   readonly path: string;
-  /** The file's bytes (YAML). */
+  /** The file's bytes (YAML); may be a getter that serializes on first read (see `DeferredFile`). */
   readonly content: string;
   /** The object in it (kept for Argo CD objects only; workload objects are summarized by `images`). */
   readonly object: any;
@@ -52,8 +52,11 @@ export interface RenderResult {
   readonly errors: string[];
   /** Every construct of the tree as rendered (`root.node.findAll()`), for callers that look for some. */
   readonly constructs: IConstruct[];
-  /** The validated-content cache keys of the objects found clean (with `knownClean` in the options). */
-  readonly cleanKeys: string[];
+  /**
+   * The objects found clean (with `knownClean` in the options): each one's validated-content cache key and the
+   * sha256 of its YAML.
+   */
+  readonly clean: Map<string, string>;
 }
 
 interface Pending {
@@ -177,39 +180,63 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
 
   // 3. Results of the pipeline, in submission order.
   const results = pipeline.finish();
-  const cleanKeys: string[] = [];
-  for (const r of results) if (r.verdictKey !== undefined) cleanKeys.push(r.verdictKey);
+  const clean = new Map<string, string>();
+  for (const r of results) if (r.verdictKey !== undefined) clean.set(r.verdictKey, r.hash);
   const workloadResults = new Map([...distinct.keys()].map((k, i) => [k, results[i]]));
   const processed = results.slice(distinct.size);
   const workloadFiles = renderWorkloadFiles(workloads, workloadResults, byPath, errors, directories);
-  pushAll(workloadFiles, renderValuesFiles(helmApps, options, byPath, errors, cleanKeys));
+  pushAll(workloadFiles, renderValuesFiles(helmApps, options, byPath, errors, clean));
   const rawFiles = renderRawFiles(all, byPath, errors);
   for (const f of rawFiles) if (f.placement.directory.startsWith('clusters/')) directories.claim(f.placement.directory, f.constructPath);
   pushAll(workloadFiles, rawFiles);
   const files: RenderedFile[] = pending.map((p, i) => {
     const r = processed[i];
     for (const problem of r.problems) errors.push(`[${p.constructPath}] ${p.json.kind} '${p.json.metadata?.name}' (${p.path}): ${problem}`);
-    return {
-      path: p.path,
-      content: r.content,
-      hash: r.hash,
-      objectKey: r.verdictKey,
-      object: p.json,
-      images: r.images,
-      constructPath: p.constructPath,
-      placement: p.placement,
-    };
+    return fileOf(p.path, r, p.json, r.images, p.constructPath, p.placement);
   });
   pushAll(files, workloadFiles);
   // (Workload files come in path order, a run that the sort verifies with one comparison per file.)
   files.sort((a, b) => compareCodeUnits(a.path, b.path));
   pushAll(errors, caseCollisions(files, byPath));
-  return { files, errors, constructs: all, cleanKeys };
+  return { files, errors, constructs: all, clean };
+}
+
+/**
+ * The file of a processed object. A deferred result's content is read through it, so that a file nothing
+ * reads the content of (a re-synth's unchanged file) never serializes its object.
+ */
+function fileOf(
+  path: string, p: ProcessedObject, object: any, images: string[] | undefined, constructPath: string, placement: Placement,
+): RenderedFile {
+  return p.deferred
+    ? new DeferredFile(path, p, p.hash, p.verdictKey, object, images, constructPath, placement)
+    : { path, content: p.content, hash: p.hash, objectKey: p.verdictKey, object, images, constructPath, placement };
+}
+
+/**
+ * A file whose content is a deferred result's, read on demand (a prototype getter: 60,000 files share it). A
+ * copy made by spreading it has no `content`: copies name it (`{ ...file, content: file.content }`).
+ */
+class DeferredFile implements RenderedFile {
+  public constructor(
+    public readonly path: string,
+    private readonly processed: ProcessedObject,
+    public readonly hash: string,
+    public readonly objectKey: string | undefined,
+    public readonly object: any,
+    public readonly images: string[] | undefined,
+    public readonly constructPath: string,
+    public readonly placement: Placement,
+  ) {}
+
+  public get content(): string {
+    return this.processed.content;
+  }
 }
 
 /** The Helm values files of Helm applications: plain YAML data, scanned for secrets, not schema-validated. */
 function renderValuesFiles(
-  helmApps: HelmApplication[], options: RenderOptions, byPath: PathOwners, errors: string[], cleanKeys: string[],
+  helmApps: HelmApplication[], options: RenderOptions, byPath: PathOwners, errors: string[], clean: Map<string, string>,
 ): RenderedFile[] {
   const files: RenderedFile[] = [];
   for (const h of helmApps) {
@@ -222,7 +249,7 @@ function renderValuesFiles(
       }
       const p = processObject(v.values, 'workload', { ...options, validateSchemas: false, file: v.path });
       for (const problem of p.problems) errors.push(`[${h.node.path}] values file ${v.path}: ${problem}`);
-      if (p.verdictKey !== undefined) cleanKeys.push(p.verdictKey);
+      if (p.verdictKey !== undefined) clean.set(p.verdictKey, p.hash);
       const existing = byPath.get(v.path);
       if (existing) {
         errors.push(`[${h.node.path}] ${v.path} is also written by '${existing}'`);
@@ -267,8 +294,6 @@ function renderWorkloadFiles(
       }
       return summary;
     };
-    const fileOf = (path: string, summary: any, placement: Placement, p: ProcessedObject, images: string[] | undefined): RenderedFile => (
-      { path, content: p.content, hash: p.hash, objectKey: p.verdictKey, object: summary, images, constructPath, placement });
     const add = (path: string, summary: any, placement: Placement, p: ProcessedObject, images: string[] | undefined): RenderedFile | undefined => {
       const existing = byPath.get(path);
       if (existing) {
@@ -276,7 +301,7 @@ function renderWorkloadFiles(
         return undefined;
       }
       byPath.set(path, constructPath);
-      return fileOf(path, summary, placement, p, images);
+      return fileOf(path, p, summary, images, constructPath, placement);
     };
     const pathProblems = (path: string, object: any) => {
       for (const e of treePathErrors(path)) errors.push(`[${constructPath}] ${object.kind} '${object.metadata?.name ?? ''}' would be written to ${show(path)}, which is not a path inside the tree: ${e}`);
@@ -310,7 +335,7 @@ function renderWorkloadFiles(
             continue;
           }
           const p = processed[i];
-          const file = oneByOne ? add(path, summary, placement, p, p.images) : fileOf(path, summary, placement, p, p.images);
+          const file = oneByOne ? add(path, summary, placement, p, p.images) : fileOf(path, p, summary, p.images, constructPath, placement);
           if (file) {
             inDirectory[slots[i]] = file;
             added++;

@@ -76,10 +76,11 @@ export function inspectTree(root: string): { tree: VouchedTree; paths: readonly 
  */
 export function sameStats(inspector: TreeInspector, pathOf: (i: number) => string, stats: Float64Array, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
-    const at = inspector.lookupWithStat(pathOf(i));
-    if (at.blockedAt !== undefined || at.type !== 'file') return false;
-    const now = statRecord(at.stat!);
-    for (let j = 0; j < now.length; j++) if (now[j] !== stats[i * now.length + j]) return false;
+    const stat = inspector.regularFileStat(pathOf(i));
+    if (stat === undefined) return false;
+    // (`statRecord`'s four fields, in its order, without an array per file)
+    const at = i * 4;
+    if (stat.size !== stats[at] || stat.mtimeMs !== stats[at + 1] || stat.ctimeMs !== stats[at + 2] || stat.ino !== stats[at + 3]) return false;
   }
   return true;
 }

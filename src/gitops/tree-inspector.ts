@@ -34,6 +34,8 @@ export class TreeInspector {
   private readonly dirs = new Map<string, Map<string, EntryType> | undefined>();
   /** Directory → its own lookup, for `lookupWithStat`. */
   private readonly parents = new Map<string, Lookup>();
+  /** The directory `regularFileStat` last found to be a plain directory. */
+  private lastDirectory?: string;
 
   /** `root` must be a resolved (real) path. */
   public constructor(private readonly root: string) {}
@@ -80,10 +82,35 @@ export class TreeInspector {
     return stat === undefined ? { type: 'absent' } : { type: typeOf(stat), stat };
   }
 
+  /**
+   * `lookupWithStat(rel).stat` when `rel` is a regular file reached through plain directories, else undefined:
+   * for the last look at many files in path order, without a result object per file, and with the directory of
+   * the previous call remembered (the files of one directory look it up once).
+   */
+  public regularFileStat(rel: string): fs.Stats | undefined {
+    const slash = rel.lastIndexOf('/');
+    const last = this.lastDirectory;
+    if (slash >= 0 && !(last !== undefined && last.length === slash && rel.startsWith(last))) {
+      const dir = rel.slice(0, slash);
+      let parent = this.parents.get(dir);
+      if (parent === undefined) this.parents.set(dir, parent = this.lookup(dir));
+      if (parent.type !== 'directory') return undefined; // absent, or not a plain directory, or blocked above
+      this.lastDirectory = dir;
+    }
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.lstatSync(`${this.root}/${rel}`, { throwIfNoEntry: false });
+    } catch (e: any) {
+      if (e?.code !== 'ENOTDIR') throw e; // an ancestor became a file since it was listed
+    }
+    return stat?.isFile() ? stat : undefined;
+  }
+
   /** Forgets what was listed (after the tree changed). */
   public reset(): void {
     this.dirs.clear();
     this.parents.clear();
+    this.lastDirectory = undefined;
   }
 
   private entries(dir: string): Map<string, EntryType> | undefined {

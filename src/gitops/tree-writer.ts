@@ -195,6 +195,10 @@ export function writeTree(outdir: string, files: Map<string, string> | readonly 
     }
   }
 
+  // Contents made on first read (a re-synth's deferred YAML, which checks its recorded hash) are made now,
+  // before anything is written: a failure leaves the tree as it was.
+  for (const i of creates) void list[i].content;
+  for (const i of replaces) void list[i].content;
   let committed = false;
   try {
     // 1. Prepare: the journal's appearance is the start of the write. The .gitignore comes first, so that Git
@@ -294,8 +298,8 @@ function planWrite(root: string, list: readonly TreeFile[], old: Record<string, 
   let allVouched = true;
   checkStateDirectory(inspector, fatal);
   for (let i = 0; i < list.length; i++) {
-    const { path: rel, content } = list[i];
-    const hash = hashOf[i] = list[i].hash ?? sha256(content);
+    const rel = list[i].path;
+    const hash = hashOf[i] = list[i].hash ?? sha256(list[i].content); // (content read only when needed: it may be made on read)
     const at = inspector.lookupWithStat(rel);
     if (at.blockedAt !== undefined) {
       fatal.push(blockedMessage(at.blockedAt, at.blockedBy));
@@ -329,7 +333,7 @@ function planWrite(root: string, list: readonly TreeFile[], old: Record<string, 
     }
     allVouched = false;
     // Read it only when its bytes can matter: when it may hold the new bytes, or the manifest's old ones.
-    const mayBeNew = stat.size === Buffer.byteLength(content);
+    const mayBeNew = stat.size === Buffer.byteLength(list[i].content);
     const onDisk = mayBeNew || (managed !== undefined && managed !== hash) ? hashOfFile(abs, stat) : undefined;
     if (onDisk === hash) {
       // Already holds the new bytes (an unmanaged file is adopted).
@@ -447,7 +451,8 @@ function writeFailure(root: string, e: unknown, committed: boolean): Error {
 function sortedFiles(files: readonly TreeFile[]): readonly TreeFile[] {
   let sorted = true;
   for (let i = 1; i < files.length && sorted; i++) sorted = files[i - 1].path < files[i].path;
-  const list = sorted ? files : [...files].sort((a, b) => compareCodeUnits(a.path, b.path));
+  if (sorted) return files; // (strictly increasing: no path twice)
+  const list = [...files].sort((a, b) => compareCodeUnits(a.path, b.path));
   for (let i = 1; i < list.length; i++) {
     if (list[i - 1].path === list[i].path) throw new Error(`refusing to write '${list[i].path}' twice`);
   }

@@ -16,8 +16,11 @@ import { parseJsonBounded } from '../private/yaml-input';
  * validation and the secret scanner's allowances; the cache as a whole is bound to the library that computed
  * it (the version and the size, mtime and inode of every module and schema file that takes part, and Node's
  * version). Only clean verdicts are kept: an object with any problem is processed in full every time, so its
- * problems are always reported. Serialization, the hash, the images and the tree-wide byte scan
- * (`SecretScan._checkTree`) run on every object as before.
+ * problems are always reported. A clean entry also records the sha256 of the object's YAML when the tree-wide
+ * byte scan (`SecretScan._checkTree`) found that YAML quiet (nothing that looks like a credential format): the
+ * YAML is a function of the same JSON text and library, so a re-synth takes the hash, skips the byte scan of
+ * those bytes, and serializes the object only if something reads its content (a file to write, a plan to
+ * compute). Without a recorded hash, serialization, the hash and the byte scan run as before.
  *
  * Like the stat cache, it is local (git-ignored) and trusted only next to the manifest it was written with
  * (same size, mtime, ctime and inode): a cache that arrives with a clone or a checkout is ignored, so a
@@ -25,8 +28,10 @@ import { parseJsonBounded } from '../private/yaml-input';
  */
 export const VERDICT_CACHE = `${STATE_DIR}/verdict-cache`;
 
-const VERSION = 1;
+const VERSION = 2;
 const KEY = /^[0-9a-f]{64}$/;
+/** An entry: the verdict key, then (when recorded) a space and the sha256 of the object's quiet YAML. */
+const ENTRY_WITH_HASH = /^([0-9a-f]{64}) ([0-9a-f]{64})$/;
 /** The line that holds the fleet plan memo (see `PlanMemo`). */
 const PLAN_LINE = 'plan ';
 /** At most this many entries are read (four times the 600k-object benchmark fleet's objects). */
@@ -35,7 +40,7 @@ const MAX_ENTRIES = 2_400_000;
 export class VerdictCache {
   /** An empty cache that records nothing (renders that write no tree). */
   public static none(): VerdictCache {
-    return new VerdictCache(new Set(), '', false);
+    return new VerdictCache(new Set(), new Map(), '', false);
   }
 
   /** The cache of the tree at `outdir` (an empty one when there is none, or it cannot be trusted). */
@@ -45,29 +50,42 @@ export class VerdictCache {
     try {
       const text = readStateFile(root, VERDICT_CACHE);
       const manifest = fs.lstatSync(`${root}/${MANIFEST}`, { throwIfNoEntry: false });
-      if (text === undefined || !manifest?.isFile()) return new VerdictCache(new Set(), fingerprint, true);
+      if (text === undefined || !manifest?.isFile()) return new VerdictCache(new Set(), new Map(), fingerprint, true);
       const lines = text.split('\n');
       const header = parseJsonBounded(lines[0], 2); // a flat header: deeper JSON is refused before it is parsed
       const recorded = header?.manifest;
       const now = statRecord(manifest);
       const bound = Array.isArray(recorded) && recorded.length === now.length && now.every((v, i) => recorded[i] === v);
       if (header?.version !== VERSION || header?.fingerprint !== fingerprint || !bound || lines.length - 1 > MAX_ENTRIES) {
-        return new VerdictCache(new Set(), fingerprint, true);
+        return new VerdictCache(new Set(), new Map(), fingerprint, true);
       }
       const keys = new Set<string>();
+      const hashes = new Map<string, string>();
       let planned: PlanMemo | undefined;
       for (let i = 1; i < lines.length; i++) {
-        if (KEY.test(lines[i])) keys.add(lines[i]);
-        else if (lines[i].startsWith(PLAN_LINE)) planned = planMemoOf(parseJsonBounded(lines[i].slice(PLAN_LINE.length), 2));
+        const line = lines[i];
+        if (line.length === 64 && KEY.test(line)) {
+          keys.add(line);
+        } else if (line.length === 129) {
+          const m = ENTRY_WITH_HASH.exec(line);
+          if (m) {
+            keys.add(m[1]);
+            hashes.set(m[1], m[2]);
+          }
+        } else if (line.startsWith(PLAN_LINE)) {
+          planned = planMemoOf(parseJsonBounded(line.slice(PLAN_LINE.length), 2));
+        }
       }
-      return new VerdictCache(keys, fingerprint, true, now, planned);
+      return new VerdictCache(keys, hashes, fingerprint, true, now, planned);
     } catch {
-      return new VerdictCache(new Set(), fingerprint, true);
+      return new VerdictCache(new Set(), new Map(), fingerprint, true);
     }
   }
 
   private constructor(
     private readonly clean: ReadonlySet<string>,
+    /** Of the clean keys, those recorded with the hash of their quiet YAML. */
+    private readonly contentHashes: ReadonlyMap<string, string>,
     private readonly fingerprint: string,
     /** Whether verdicts are looked up and recorded at all. */
     public readonly enabled: boolean,
@@ -90,26 +108,53 @@ export class VerdictCache {
     return this.clean;
   }
 
+  /** Of the keys known clean, those whose YAML's hash was recorded (its YAML quiet): key → sha256 of the YAML. */
+  public get hashes(): ReadonlyMap<string, string> {
+    return this.contentHashes;
+  }
+
+  /** The hashes of YAML that an earlier synth's byte scan found quiet (`QuietContents.known`). */
+  public quietContents(): ReadonlySet<string> {
+    return new Set(this.contentHashes.values());
+  }
+
   /**
-   * Writes the cache for the tree just written: exactly the given clean keys (objects no longer rendered drop
-   * out), bound to the manifest now in the tree. Failing to write it (a read-only checkout) only costs time.
+   * Writes the cache for the tree just written: exactly the given clean objects (objects no longer rendered drop
+   * out; key → sha256 of the object's YAML), each with its YAML's hash when that hash is in `quiet` (the byte
+   * scan found it quiet), bound to the manifest now in the tree. Failing to write it (a read-only checkout) only
+   * costs time.
    */
-  public save(outdir: string, cleanKeys: readonly string[], planned?: PlanMemo): void {
+  public save(outdir: string, clean: ReadonlyMap<string, string>, quiet: ReadonlySet<string>, planned?: PlanMemo): void {
     if (!this.enabled) return;
     const root = path.resolve(outdir);
     try {
       const manifest = fs.lstatSync(`${root}/${MANIFEST}`, { throwIfNoEntry: false });
       if (!manifest?.isFile()) return;
       const record = statRecord(manifest);
-      const unique = [...new Set(cleanKeys)];
-      // Unchanged (the usual re-synth): the same keys, bound to the same manifest.
+      const hashOf = (key: string) => {
+        const hash = clean.get(key)!;
+        return quiet.has(hash) ? hash : undefined;
+      };
+      // Unchanged (the usual re-synth): the same keys with the same hashes, bound to the same manifest.
       const sameManifest = this.boundTo !== undefined && record.every((v, i) => this.boundTo![i] === v);
       const samePlan = planned?.key === this.planned?.key;
-      if (sameManifest && samePlan && unique.length === this.clean.size && unique.every(k => this.clean.has(k))) return;
-      unique.sort();
+      if (sameManifest && samePlan && clean.size === this.clean.size) {
+        let same = true;
+        for (const key of clean.keys()) {
+          if (!this.clean.has(key) || this.contentHashes.get(key) !== hashOf(key)) {
+            same = false;
+            break;
+          }
+        }
+        if (same) return;
+      }
+      const keys = [...clean.keys()].sort();
       const header = JSON.stringify({ version: VERSION, fingerprint: this.fingerprint, manifest: record });
       const plan = planned ? `${PLAN_LINE}${JSON.stringify({ key: planned.key, text: planned.text, waived: planned.waived })}\n` : '';
-      const text = `${header}\n${plan}${unique.join('\n')}`;
+      const text = `${header}\n${plan}${keys.map(k => {
+        const hash = hashOf(k);
+        return hash === undefined ? k : `${k} ${hash}`;
+      }).join('\n')}`;
       if (readStateFile(root, VERDICT_CACHE) === text) return;
       ensureStateIgnored(root); // a tree written by an earlier release has a .gitignore without this cache
       writeStateFile(root, `${VERDICT_CACHE}.tmp`, text);

@@ -21,3 +21,16 @@ export function sopsAgeRecipients(o: any): string[] | undefined {
   for (const g of Array.isArray(sops.key_groups) ? sops.key_groups : []) collect(g?.age);
   return [...out].sort();
 }
+
+/**
+ * Whether render must keep an object whole (not only its kind and name) for the secret proof
+ * (src/secrets/secret-proofs.ts), which reads stores, references and targets. Here, not there: render needs
+ * it on every synth, and the proof's module only when the proofs run.
+ */
+export function keptWholeForSecretProof(o: any): boolean {
+  const apiVersion = String(o?.apiVersion ?? '');
+  return apiVersion.startsWith('external-secrets.io/') || apiVersion.startsWith('bitnami.com/')
+    || (apiVersion === 'v1' && o.kind === 'Namespace') || sopsAgeRecipients(o) !== undefined
+    || (o?.kind === 'Kustomization' && apiVersion.startsWith('kustomize.config.k8s.io/'))
+    || (o?.kind === 'ksops' && apiVersion.startsWith('viaduct.ai/'));
+}

@@ -60,9 +60,67 @@ export function sortDeep<T>(value: T): T {
 export function sortObjectKeys(object: any): any {
   const sorted = sortDeep(object);
   if (sorted === null || typeof sorted !== 'object' || Array.isArray(sorted)) return sorted;
+  return topKeysFirst(sorted);
+}
+
+const TOP_KEYS = ['apiVersion', 'kind', 'metadata'];
+
+/** A copy of a sorted object with `apiVersion`, `kind` and `metadata` first (the other keys in their order). */
+function topKeysFirst(sorted: any): any {
   const out: any = {};
   // Own keys only: a top-level key named `constructor` or `toString` is kept.
-  for (const k of ['apiVersion', 'kind', 'metadata', ...Object.keys(sorted)]) if (hasOwn(sorted, k) && !hasOwn(out, k)) setOwn(out, k, sorted[k]);
+  for (const k of [...TOP_KEYS, ...Object.keys(sorted)]) if (hasOwn(sorted, k) && !hasOwn(out, k)) setOwn(out, k, sorted[k]);
+  return out;
+}
+
+/**
+ * `sortObjectKeys(object)` for a tree that nothing else refers to (a copy the caller made and changed): the same
+ * value, in the same key order, reusing the objects and arrays already in order instead of copying them all.
+ * Only what `JSON.parse` and object literals make is reused: an object whose prototype is not Object.prototype,
+ * an array whose prototype is not Array.prototype, and an object reached a second time (the copy's output shares
+ * nothing) are copied as `sortObjectKeys` copies them (a hole stays a hole, as in the copy). The tree must hold
+ * data properties only (no getters) and arrays without extra properties, which nothing here checks.
+ */
+export function sortOwnedObjectKeys(object: any): any {
+  const sorted = sortOwned(object, new Set());
+  if (sorted === null || typeof sorted !== 'object' || Array.isArray(sorted)) return sorted;
+  // In order when the present ones of apiVersion, kind and metadata come first, in that order (the rest is sorted).
+  const keys = Object.keys(sorted);
+  let k = 0;
+  for (const first of TOP_KEYS) if (hasOwn(sorted, first) && keys[k++] !== first) return topKeysFirst(sorted);
+  return sorted;
+}
+
+/** `sortDeep(value)`, reusing what is in order (see `sortOwnedObjectKeys`). */
+function sortOwned(value: any, seen: Set<object>): any {
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) return sortDeep(value);
+  seen.add(value);
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return sortDeep(value);
+    for (let i = 0; i < value.length; i++) {
+      const child = value[i];
+      if (child !== null && typeof child === 'object') {
+        const sorted = sortOwned(child, seen);
+        if (sorted !== child) value[i] = sorted;
+      }
+    }
+    return value;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return sortDeep(value);
+  const keys = Object.keys(value);
+  let ordered = true;
+  for (let i = 1; i < keys.length && ordered; i++) ordered = keys[i - 1] < keys[i];
+  for (const key of keys) {
+    const child = value[key];
+    if (child !== null && typeof child === 'object') {
+      const sorted = sortOwned(child, seen);
+      if (sorted !== child) setOwn(value, key, sorted);
+    }
+  }
+  if (ordered) return value;
+  const out: any = {};
+  for (const key of keys.sort()) setOwn(out, key, value[key]);
   return out;
 }
 

@@ -139,10 +139,22 @@ function hasUrlCredentialShape(text: string): boolean {
 }
 
 /**
+ * What the credential-format check of `scanTreeFiles` (files whose objects were scanned one by one) knows and
+ * learns about contents, by sha256: a content found quiet (nothing in it looks like a credential format) by an
+ * earlier synth with the same library is quiet again, and its bytes are not read.
+ */
+export interface QuietContents {
+  /** Hashes of contents known quiet. */
+  readonly known?: ReadonlySet<string>;
+  /** Filled with the hashes of the contents found or known quiet in this scan. */
+  readonly found?: Set<string>;
+}
+
+/**
  * Scans every file of a tree (what synth is about to write, or what `validate` read) and returns one problem
  * per finding, `<path>: <Kind 'name'> <pointer> holds …`. Files with identical bytes are scanned once.
  */
-export function scanTreeFiles(files: Iterable<TreeFileContent>, allowances: readonly SecretAllowanceData[] = []): string[] {
+export function scanTreeFiles(files: Iterable<TreeFileContent>, allowances: readonly SecretAllowanceData[] = [], quiet?: QuietContents): string[] {
   const problems: string[] = [];
   const cache = new Map<string, Array<{ document: unknown; findings: SecretFinding[] }>>();
   /** Whether a text may hold what an object scan cannot see, by hash or by text (60k files may share a few thousand). */
@@ -153,7 +165,12 @@ export function scanTreeFiles(files: Iterable<TreeFileContent>, allowances: read
       const triggers = file.hash !== undefined ? byHash : byText;
       const key = file.hash ?? file.content;
       let triggered = triggers.get(key);
-      if (triggered === undefined) triggers.set(key, triggered = TEXT_TRIGGER.test(file.content) || hasUrlCredentialShape(file.content));
+      if (triggered === undefined) {
+        const knownQuiet = file.hash !== undefined && quiet?.known?.has(file.hash) === true;
+        triggered = !knownQuiet && (TEXT_TRIGGER.test(file.content) || hasUrlCredentialShape(file.content));
+        triggers.set(key, triggered);
+        if (!triggered && file.hash !== undefined) quiet?.found?.add(file.hash);
+      }
       if (!triggered) continue;
     }
     const role = roleOfPath(file.path);

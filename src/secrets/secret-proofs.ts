@@ -38,14 +38,6 @@ interface Deployed {
   readonly namespace: string;
 }
 
-/** Whether render must keep an object whole (not only its kind and name) for this proof. */
-export function keptWholeForSecretProof(o: any): boolean {
-  const apiVersion = String(o?.apiVersion ?? '');
-  return apiVersion.startsWith('external-secrets.io/') || apiVersion.startsWith('bitnami.com/')
-    || (apiVersion === 'v1' && o.kind === 'Namespace') || sopsAgeRecipients(o) !== undefined
-    || (o?.kind === 'Kustomization' && apiVersion.startsWith('kustomize.config.k8s.io/'))
-    || (o?.kind === 'ksops' && apiVersion.startsWith('viaduct.ai/'));
-}
 
 /** Every violation, each naming the construct (when known), the object, its file and the clusters. */
 export function proveSecrets(model: FleetModel, plan: FleetPlan): string[] {

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import { IConstruct } from 'constructs';
-import type { SecretAllowanceData } from './scanner';
+import type { QuietContents, SecretAllowanceData, TreeFileContent } from './scanner';
 import type { RenderedFile } from '../gitops/render';
 import { show, throwIfInvalid } from '../private/errors';
 import { scannerModule } from '../private/lazy';
@@ -136,7 +136,7 @@ export class SecretScan {
    * @internal The last check before the tree writer: adds `secret-scan-allowances.yaml` when there are
    * allowances (keeping `files` sorted by path) and scans every file's bytes. Throws, listing every finding.
    */
-  public static _checkTree(scope: IConstruct, files: RenderedFile[]): void {
+  public static _checkTree(scope: IConstruct, files: RenderedFile[], quiet?: QuietContents): void {
     const allowances = SecretScan._allowancesOf(scope);
     if (allowances.length > 0) {
       const content = scannerModule().allowancesYaml(allowances);
@@ -150,14 +150,30 @@ export class SecretScan {
         placement: { directory: '.', role: 'argocd' },
       });
     }
-    const scanned = files.map(f => ({ path: f.path, content: f.content, objectsScanned: f.object !== undefined, hash: f.hash }));
-    const problems = scannerModule().scanTreeFiles(scanned, allowances);
+    const scanned = files.map(f => new ScannedFile(f));
+    const problems = scannerModule().scanTreeFiles(scanned, allowances, quiet);
     if (problems.length > 0) {
       throw new Error(`Secret scan failed (nothing was written; keep secrets out of Git with an ExternalSecret, a SealedSecret or SOPS, or declare a false positive with SecretScan.allow()):\n  ${problems.join('\n  ')}`);
     }
   }
 
   private constructor() {}
+}
+
+/** A rendered file as the tree scan sees it; its content read through it (a deferred one serializes only if read). */
+class ScannedFile implements TreeFileContent {
+  public readonly path: string;
+  public readonly objectsScanned: boolean;
+  public readonly hash: string;
+  public constructor(private readonly file: RenderedFile) {
+    this.path = file.path;
+    this.objectsScanned = file.object !== undefined;
+    this.hash = file.hash;
+  }
+
+  public get content(): string {
+    return this.file.content;
+  }
 }
 
 function definedOnly(a: Record<string, string | undefined>): SecretAllowanceData {

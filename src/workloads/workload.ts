@@ -23,7 +23,7 @@ import { imageUpdaterAnnotations } from '../private/image-updater';
 import { isClusterScoped } from '../private/kinds';
 import { apiObjectJsonModule, l1JsonModule } from '../private/lazy';
 import { constructIdFor, dns1123LabelErrors, labelMapErrors } from '../private/names';
-import { cloneData, compareCodeUnits, copier, pushAll, sortObjectKeys } from '../private/util';
+import { cloneData, compareCodeUnits, copier, pushAll, sortObjectKeys, sortOwnedObjectKeys } from '../private/util';
 import { applySecrets, resolveSecrets, ResolvedSecret, secretsSignature, workloadSecretErrors } from '../private/workload-secrets';
 import { guardVariantImages } from '../promotion/image-guard';
 import { imageVersionErrors } from '../promotion/image-reference';
@@ -394,11 +394,10 @@ export class Workload extends Construct {
   /** Indices of the overrides that match a cluster, in the order they apply (by specificity, then as given). */
   private matchingOverrides(cluster: ICluster): number[] {
     const p = this.props;
-    return (p.overrides ?? [])
-      .map((o, i) => ({ o, i }))
-      .filter(({ o }) => o.match._matches(cluster, p.versions))
-      .sort((a, b) => a.o.match._specificity - b.o.match._specificity || a.i - b.i)
-      .map(({ i }) => i);
+    const overrides = p.overrides ?? [];
+    const matching: number[] = [];
+    for (let i = 0; i < overrides.length; i++) if (overrides[i].match._matches(cluster, p.versions)) matching.push(i);
+    return matching.length < 2 ? matching : matching.sort((a, b) => overrides[a].match._specificity - overrides[b].match._specificity || a - b);
   }
 
   /** The settings of one cluster: defaults, then its environment's tag, then the matching overrides. */
@@ -491,7 +490,11 @@ export class Workload extends Construct {
     }
     objects.push(...guardRailObjects(settings, this.namespace, this.applicationName));
     applyDefaultWaves(objects);
-    return sortEach(objects);
+    // Without patches and delivery, the objects are the fresh copy and what the settings made (data nothing else
+    // refers to): sorted where they are out of order instead of copied whole.
+    if (settings.patches?.length || settings.delivery) return sortEach(objects);
+    for (let i = 0; i < objects.length; i++) objects[i] = sortOwnedObjectKeys(objects[i]);
+    return objects;
   }
 
   /**

@@ -1,8 +1,10 @@
 import * as fc from 'fast-check';
 import { VersionsFile, HelmApplication } from '../../src';
 import { createPipeline } from '../../src/gitops/object-pipeline';
-import { jsonDataCheck, processObject, ProcessOptions } from '../../src/gitops/process-object';
+import { deferredResult, jsonDataCheck, processObject, ProcessOptions } from '../../src/gitops/process-object';
 import { renderTree } from '../../src/gitops/render';
+import { verdictKey } from '../../src/gitops/verdict-cache';
+import { toYaml } from '../../src/gitops/yaml';
 import { FALSE_POSITIVES, TRUE_POSITIVES } from '../secrets/catalogue';
 import { addCluster, anyValue, testFleet } from '../util';
 
@@ -163,5 +165,48 @@ describe('object pipeline', () => {
         for (const p of processObject(object, 'workload', options).problems) expect(p).not.toMatch(/\(null\)/);
       }
     }), { numRuns: 400 });
+  });
+
+  test('property: a deferred result\'s content is the YAML of the object itself, and its hash the recorded one', () => {
+    // (-0 among the numbers: JSON writes it as 0, and so does the YAML of the object itself)
+    const data = fc.oneof(fc.jsonValue({ maxDepth: 5 }), fc.constant(-0), fc.array(fc.constant(-0)), fc.dictionary(fc.string(), fc.constantFrom(-0, 1e21, 5e-7, '-0', 'no')));
+    fc.assert(fc.property(data, value => {
+      // GIVEN a lossless object processed eagerly, then as a known-clean object whose YAML's hash is recorded
+      const object = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { v: value } };
+      const text = JSON.stringify(object);
+      const eager = processObject(object, 'workload', { ...options, knownClean: new Set() });
+      const key = verdictKey(text, 'workload', options);
+      const known = { ...options, knownClean: new Set([key]), knownHashes: new Map([[key, eager.hash]]) };
+      // WHEN it is processed again, inline and as the worker receives it
+      for (const r of [processObject(object, 'workload', known), processObject(JSON.parse(text), 'workload', known, text)]) {
+        // THEN the result is deferred, and reading it gives the eager YAML (the object's own), with the recorded hash
+        expect(r.deferred).toBe(true);
+        expect(r.hash).toBe(eager.hash);
+        expect(r.content).toBe(eager.content);
+        expect(toYaml(JSON.parse(text))).toBe(toYaml(object));
+      }
+    }), { numRuns: 300 });
+  });
+
+  test('a deferred result whose recorded hash is not its YAML\'s fails when read', () => {
+    const r = deferredResult('{"a":1}', '0'.repeat(64), undefined, 'f'.repeat(64));
+    expect(r.hash).toBe('0'.repeat(64));
+    expect(() => r.content).toThrow(/records another YAML hash for an object \(verdict key ffffffffffff…\)/);
+  });
+
+  test('the worker\'s deferred results are the main thread\'s: made from the text sent, equal objects sharing one', () => {
+    // GIVEN objects known clean with their YAML's hashes (two of them equal)
+    const objects = [deployment(2), quota({ pods: '3' }), deployment(2)];
+    const eager = objects.map(o => processObject(o, 'workload', { ...options, knownClean: new Set() }));
+    const keys = objects.map(o => verdictKey(JSON.stringify(o), 'workload', options));
+    const known = { ...options, knownClean: new Set(keys), knownHashes: new Map(keys.map((k, i) => [k, eager[i].hash])) };
+    // WHEN they pass through a worker pipeline
+    const pipeline = createPipeline(known, 3, 1);
+    for (const o of objects) pipeline.submit(o, 'workload');
+    const results = pipeline.finish();
+    // THEN each is deferred, shared by equal objects, and reads as the eager result
+    expect(results.map(r => r.deferred)).toEqual([true, true, true]);
+    expect(results[2]).toBe(results[0]);
+    expect(results.map(r => [r.content, r.hash, r.images, r.problems])).toEqual(eager.map(r => [r.content, r.hash, r.images, r.problems]));
   });
 });

@@ -225,4 +225,12 @@ describe('writeTree', () => {
     expect(() => writeTree(dir, new Map([['../escape.yaml', 'x']]))).toThrow(/refusing to write '..\/escape.yaml'/);
     expect(() => writeTree(dir, new Map([['.cdk8s-fleet/manifest.json', 'x']]))).toThrow(/refusing to write/);
   });
+
+  test('refuses a list that names one path twice, in order or not, writing nothing', () => {
+    const dir = tmp();
+    const file = (p: string, content: string) => ({ path: p, content });
+    expect(() => writeTree(dir, [file('a.yaml', '1'), file('b.yaml', '2'), file('b.yaml', '3')])).toThrow(/refusing to write 'b\.yaml' twice/);
+    expect(() => writeTree(dir, [file('b.yaml', '2'), file('a.yaml', '1'), file('b.yaml', '3')])).toThrow(/refusing to write 'b\.yaml' twice/);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
 });

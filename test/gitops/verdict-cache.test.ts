@@ -11,7 +11,8 @@ import { renderTree } from '../../src/gitops/render';
 import { SchemaValidator } from '../../src/gitops/schema-validator';
 import { STATE_GITIGNORE } from '../../src/gitops/tree-state';
 import { dependencyManifests, libraryFingerprint, planInputKey, VERDICT_CACHE, verdictKey } from '../../src/gitops/verdict-cache';
-import { errorOf, webFleetApp } from '../util';
+import * as yamlModule from '../../src/gitops/yaml';
+import { errorOf, treeSnapshot, webFleetApp } from '../util';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-verdicts-'));
 
@@ -49,9 +50,9 @@ describe('the validated-content cache', () => {
     expect(first).toBeGreaterThanOrEqual(result!.objectCount - 1); // every object except kinds without a schema
     expect(again).toBe(0);
     expect(result!.written).toEqual([]);
-    // (line 2 remembers the plan, see below; the rest are the clean objects' keys)
+    // (line 2 remembers the plan, see below; the rest are the clean objects' keys, each with its YAML's hash)
     expect(cache[1]).toMatch(/^plan \{"key":"[0-9a-f]{64}","text":"Plan: /);
-    expect(cache.slice(2).every(k => /^[0-9a-f]{64}$/.test(k))).toBe(true);
+    expect(cache.slice(2).every(k => /^[0-9a-f]{64} [0-9a-f]{64}$/.test(k))).toBe(true);
     expect(cache.length - 2).toBe(result!.objectCount);
   });
 
@@ -121,7 +122,7 @@ describe('the validated-content cache', () => {
     fs.writeFileSync(file, ['['.repeat(1_000_000), ...lines.slice(1)].join('\n'));
     // WHEN the program runs again THEN it validates everything and replaces the cache
     expect(countValidations(() => program(outdir).synth())).toBeGreaterThan(3);
-    expect(fs.readFileSync(file, 'utf-8').startsWith('{"version":1,')).toBe(true);
+    expect(fs.readFileSync(file, 'utf-8').startsWith('{"version":2,')).toBe(true);
   });
 
   test('a link in place of the cache is never followed', () => {
@@ -172,14 +173,17 @@ describe('the validated-content cache', () => {
     const options = { validateSchemas: true, unvalidatedKinds: new Set<string>(), knownClean: new Set<string>() };
     const inline = renderTree(app, { ...options, workerThreshold: Number.MAX_SAFE_INTEGER });
     const threaded = renderTree(app, { ...options, workerThreshold: 1 });
-    // WHEN both render again with the keys the inline render found clean
-    const known = new Set(inline.cleanKeys);
+    // WHEN both render again with the keys the inline render found clean, with and without their YAML's hashes
+    const known = new Set(inline.clean.keys());
     const cachedInline = renderTree(app, { ...options, knownClean: known, workerThreshold: Number.MAX_SAFE_INTEGER });
     const cachedThreaded = renderTree(app, { ...options, knownClean: known, workerThreshold: 1 });
-    // THEN the keys agree, and every way gives the same files
-    expect(threaded.cleanKeys.slice().sort()).toEqual(inline.cleanKeys.slice().sort());
-    expect(inline.cleanKeys.length).toBe(inline.files.length);
-    for (const r of [threaded, cachedInline, cachedThreaded]) {
+    const deferredInline = renderTree(app, { ...options, knownClean: known, knownHashes: inline.clean, workerThreshold: Number.MAX_SAFE_INTEGER });
+    const deferredThreaded = renderTree(app, { ...options, knownClean: known, knownHashes: inline.clean, workerThreshold: 1 });
+    // THEN the keys and hashes agree, and every way gives the same files (the deferred ones once read)
+    expect([...threaded.clean].sort()).toEqual([...inline.clean].sort());
+    expect(inline.clean.size).toBe(inline.files.length);
+    expect(deferredInline.files.every(f => !Object.getOwnPropertyDescriptor(f, 'content'))).toBe(true); // (not serialized yet)
+    for (const r of [threaded, cachedInline, cachedThreaded, deferredInline, deferredThreaded]) {
       expect(r.files.map(f => [f.path, f.hash, f.content])).toEqual(inline.files.map(f => [f.path, f.hash, f.content]));
       expect(r.errors).toEqual([]);
     }
@@ -210,6 +214,82 @@ function countPlans(fn: () => void): { plans: number; proofs: number } {
     prove.mockRestore();
   }
 }
+
+/** Runs `fn` counting the YAML the renderer serializes (`toYaml` calls). */
+function countSerializations(fn: () => void): number {
+  const serialize = jest.spyOn(yamlModule, 'toYaml');
+  try {
+    fn();
+    return serialize.mock.calls.length;
+  } finally {
+    serialize.mockRestore();
+  }
+}
+
+const sha256 = (text: string | Buffer) => createHash('sha256').update(text).digest('hex');
+
+describe('deferred YAML: the recorded hash of a clean object\'s quiet YAML', () => {
+  test('a re-synth of unchanged objects serializes none of them, and the tree scan reads none of their bytes', () => {
+    // GIVEN a tree synthesized once
+    const outdir = tmp();
+    const first = countSerializations(() => program(outdir).synth());
+    // WHEN the same program runs again, and then once with one object changed
+    let again: ReturnType<FleetApp['synthTree']> | undefined;
+    const unchanged = countSerializations(() => { again = program(outdir).synthTree(); });
+    const config = (web: ClusterManifests) => web.node.findChild('Config') as ApiObject;
+    const oneChanged = countSerializations(() => program(outdir, web => config(web).addJsonPatch(JsonPatch.replace('/data/A', '2'))).synth());
+    // THEN the first synth serialized every object, the second none (and wrote nothing), the third only the changed one
+    expect(first).toBeGreaterThanOrEqual(again!.objectCount);
+    expect(unchanged).toBe(0);
+    expect(again!.written).toEqual([]);
+    expect(oneChanged).toBe(1);
+  });
+
+  test('files removed between synths are written again with the first synth\'s bytes', () => {
+    // GIVEN a tree synthesized once, then two of its files removed
+    const outdir = tmp();
+    program(outdir).synth();
+    const before = treeSnapshot(outdir, { excludeState: true });
+    fs.rmSync(path.join(outdir, 'clusters/prod/web/ConfigMap.web.yaml'));
+    fs.rmSync(path.join(outdir, 'clusters/prod/web/ServiceAccount.web.yaml'));
+    // WHEN the program runs again (every object known clean, with its YAML's hash)
+    const result = program(outdir).synthTree();
+    // THEN exactly those two files are written, each with the bytes the first synth wrote
+    expect(result.written.sort()).toEqual(['clusters/prod/web/ConfigMap.web.yaml', 'clusters/prod/web/ServiceAccount.web.yaml']);
+    expect(treeSnapshot(outdir, { excludeState: true })).toEqual(before);
+  });
+
+  test('YAML that triggers the byte scan is recorded without its hash, and scanned again on every synth', () => {
+    // GIVEN a ConfigMap whose URL has a query (the byte scan's credential-format trigger; the full scan finds nothing)
+    const outdir = tmp();
+    const withQuery = (web: ClusterManifests) => new k8s.KubeConfigMap(web, 'Links', { metadata: { name: 'links' }, data: { HOME: 'https://example.com/?page=1' } });
+    program(outdir, withQuery).synth();
+    const bytes = fs.readFileSync(path.join(outdir, 'clusters/prod/web/ConfigMap.links.yaml'));
+    // WHEN the program runs again
+    const serialized = countSerializations(() => program(outdir, withQuery).synth());
+    // THEN its entry has no hash, so its YAML is made (and scanned) again; every other entry has one
+    const entries = fs.readFileSync(path.join(outdir, VERDICT_CACHE), 'utf-8').split('\n').slice(2);
+    expect(entries.filter(e => e.length === 64)).toHaveLength(1);
+    expect(entries.some(e => e.endsWith(` ${sha256(bytes)}`))).toBe(false);
+    expect(serialized).toBe(1);
+  });
+
+  test('a recorded hash that does not match the YAML fails the synth before anything is written, naming the cache', () => {
+    // GIVEN a tree whose cache records another hash for the ConfigMap's YAML, and whose ConfigMap file is gone
+    const outdir = tmp();
+    program(outdir).synth();
+    const file = path.join(outdir, VERDICT_CACHE);
+    const hash = sha256(fs.readFileSync(path.join(outdir, 'clusters/prod/web/ConfigMap.web.yaml')));
+    const text = fs.readFileSync(file, 'utf-8');
+    expect(text).toContain(` ${hash}`);
+    fs.writeFileSync(file, text.replace(` ${hash}`, ` ${sha256('something else')}`));
+    fs.rmSync(path.join(outdir, 'clusters/prod/web/ConfigMap.web.yaml'));
+    const before = treeSnapshot(outdir);
+    // WHEN the program runs again THEN it fails naming the cache file, and the tree is as it was
+    expect(errorOf(() => program(outdir).synth())).toMatch(/the validated-content cache \(\.cdk8s-fleet\/verdict-cache\) records another YAML hash .* delete the file/);
+    expect(treeSnapshot(outdir)).toEqual(before);
+  });
+});
 
 describe('the remembered plan', () => {
   test('a re-synth with the same fleet inputs reports the same plan without computing it or the proofs', () => {

@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import { deepMerge } from '../../src/expansion/generators';
 import { mergeHelmValues } from '../../src/flux/helm-values';
 import { readSopsYaml } from '../../src/private/sops-format';
-import { cloneData, copier, ownValue, sortDeep, sortedMap, sortObjectKeys } from '../../src/private/util';
+import { cloneData, copier, ownValue, sortDeep, sortedMap, sortObjectKeys, sortOwnedObjectKeys } from '../../src/private/util';
 import { anyValue } from '../util';
 
 /**
@@ -245,3 +245,59 @@ describe('keys named __proto__ in user data', () => {
     expect(Object.keys(read.documents[0])).toEqual(['__proto__', 'plain']);
   });
 });
+
+/** A value's exact shape: key order, prototypes (O, A, N: null, X: other), holes, -0, and objects reached twice. */
+function shapeOf(v: unknown, seen = new Set<object>()): string {
+  if (v === null || typeof v !== 'object') return Object.is(v, -0) ? '-0' : `${typeof v}:${String(v)}`;
+  if (seen.has(v)) return 'SHARED';
+  seen.add(v);
+  const proto = Object.getPrototypeOf(v);
+  const p = proto === Object.prototype ? 'O' : proto === Array.prototype ? 'A' : proto === null ? 'N' : 'X';
+  if (Array.isArray(v)) return `${p}[${Array.from({ length: v.length }, (_, i) => (i in v ? shapeOf(v[i], seen) : 'HOLE')).join(',')}]`;
+  return `${p}{${Object.keys(v).map(k => `${JSON.stringify(k)}:${shapeOf((v as any)[k], seen)}`).join(',')}}`;
+}
+
+describe('sortOwnedObjectKeys', () => {
+  test('GIVEN an object in cdk8s order with one map out of order WHEN sorted THEN only what was out of order is new', () => {
+    // GIVEN what finish makes: a parsed copy, then a key added by a setting
+    const object = JSON.parse('{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"},"spec":{"template":{"spec":{"containers":[{"image":"i","name":"c"}]}}}}');
+    const { spec } = object;
+    const container = spec.template.spec.containers[0];
+    spec.replicas = 2;
+    // WHEN
+    const sorted = sortOwnedObjectKeys(object);
+    // THEN the same value as sortObjectKeys gives, reusing the metadata and the container, with spec rebuilt
+    expect(shapeOf(sorted)).toBe(shapeOf(sortObjectKeys(JSON.parse(JSON.stringify(object)))));
+    expect(Object.keys(sorted.spec)).toEqual(['replicas', 'template']);
+    expect(sorted.metadata).toBe(object.metadata);
+    expect(sorted.spec.template.spec.containers[0]).toBe(container);
+    expect(sorted.spec).not.toBe(spec);
+    // and an array of another prototype is copied as sortObjectKeys copies it (a null-prototype one fails alike)
+    class Items extends Array {}
+    const items = Items.from([{ b: 1, a: 2 }]);
+    expect(shapeOf(sortOwnedObjectKeys({ items }))).toBe(shapeOf(sortObjectKeys({ items: Items.from([{ b: 1, a: 2 }]) })));
+    const bare = Object.setPrototypeOf([1], null);
+    expect(() => sortOwnedObjectKeys({ bare })).toThrow(TypeError);
+    expect(() => sortObjectKeys({ bare })).toThrow(TypeError);
+  });
+
+  test('property: exactly sortObjectKeys\' value, sharing nothing, for trees with shared parts and objects that are not plain', () => {
+    const trees = fc.oneof(
+      fc.jsonValue({ maxDepth: 4 }).map(v => JSON.parse(JSON.stringify(v))),
+      fc.dictionary(fc.oneof(fc.constantFrom('apiVersion', 'kind', 'metadata', '__proto__', 'data', 'spec'), fc.string({ maxLength: 3 })), fc.jsonValue({ maxDepth: 3 }))
+        .map(v => JSON.parse(JSON.stringify(v))),
+      fc.tuple(anyValue(), anyValue(), fc.jsonValue({ maxDepth: 3 })).map(([x, y, z]) => ({
+        spec: { b: [x, y, x], a: x, c: JSON.parse(JSON.stringify(z ?? null)) }, kind: 'K', metadata: { name: 'n', labels: y }, apiVersion: 'v1', data: z,
+      })),
+    );
+    fc.assert(fc.property(trees, tree => {
+      // GIVEN any tree WHEN sortObjectKeys copies it, and then sortOwnedObjectKeys sorts it where it lies
+      const expected = shapeOf(sortObjectKeys(tree));
+      const actual = shapeOf(sortOwnedObjectKeys(tree));
+      // THEN the same keys, order, prototypes and values, and no object reached twice
+      expect(actual).toBe(expected);
+      expect(actual).not.toContain('SHARED');
+    }), { numRuns: 1000 });
+  });
+});
+

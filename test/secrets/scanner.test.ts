@@ -230,3 +230,19 @@ describe('redactIfSecret', () => {
       .toEqual({ key: 'prod/db', property: 'password', version: '3' });
   });
 });
+
+describe('scanTreeFiles: contents known quiet', () => {
+  test('a file whose hash is known quiet is not read; the quiet hashes found are reported', () => {
+    // GIVEN a file known quiet (its content must not be read), a quiet one and one that triggers the check
+    const unread = { path: 'clusters/a/web/ConfigMap.a.yaml', objectsScanned: true, hash: 'a'.repeat(64), get content(): string { throw new Error('read'); } };
+    const quietFile = { path: 'clusters/a/web/ConfigMap.b.yaml', content: 'data:\n  B: plain\n', objectsScanned: true, hash: 'b'.repeat(64) };
+    const loud = { path: 'clusters/a/web/ConfigMap.c.yaml', content: `kind: ConfigMap\nmetadata:\n  name: c\ndata:\n  C: ${T.ghp}\n`, objectsScanned: true, hash: 'c'.repeat(64) };
+    const quiet = new Set<string>();
+    // WHEN the tree is scanned with the known hash
+    const problems = scanTreeFiles([unread, quietFile, loud], [], { known: new Set(['a'.repeat(64)]), found: quiet });
+    // THEN the known file is skipped unread, the quiet hashes are found, and the token is reported
+    expect([...quiet].sort()).toEqual(['a'.repeat(64), 'b'.repeat(64)]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^clusters\/a\/web\/ConfigMap\.c\.yaml: ConfigMap 'c' \/data\/C holds a GitHub/);
+  });
+});
