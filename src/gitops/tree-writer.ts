@@ -332,8 +332,9 @@ function planWrite(root: string, list: readonly TreeFile[], old: Record<string, 
       continue;
     }
     allVouched = false;
-    // Read it only when its bytes can matter: when it may hold the new bytes, or the manifest's old ones.
-    const mayBeNew = stat.size === Buffer.byteLength(list[i].content);
+    // Read it only when its bytes can matter: when it may hold the new bytes, or the manifest's old ones. (When
+    // the manifest records the new hash, it is read without making the content, which may be made on read.)
+    const mayBeNew = managed === hash || stat.size === Buffer.byteLength(list[i].content);
     const onDisk = mayBeNew || (managed !== undefined && managed !== hash) ? hashOfFile(abs, stat) : undefined;
     if (onDisk === hash) {
       // Already holds the new bytes (an unmanaged file is adopted).

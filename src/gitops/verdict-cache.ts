@@ -34,7 +34,12 @@ const KEY = /^[0-9a-f]{64}$/;
 const ENTRY_WITH_HASH = /^([0-9a-f]{64}) ([0-9a-f]{64})$/;
 /** The line that holds the fleet plan memo (see `PlanMemo`). */
 const PLAN_LINE = 'plan ';
-/** At most this many entries are read (four times the 600k-object benchmark fleet's objects). */
+/**
+ * At most this many entries are read (four times the 600k-object benchmark fleet's objects). The state files'
+ * size limit (128 MiB, `readStateFile`) comes first: about a million distinct clean objects with their YAML's
+ * hash (129 bytes a line), two million without; a larger cache is refused as a whole, and every synth then
+ * validates every object again.
+ */
 const MAX_ENTRIES = 2_400_000;
 
 export class VerdictCache {

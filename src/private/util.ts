@@ -81,14 +81,24 @@ function topKeysFirst(sorted: any): any {
  * nothing) are copied as `sortObjectKeys` copies them (a hole stays a hole, as in the copy). The tree must hold
  * data properties only (no getters) and arrays without extra properties, which nothing here checks.
  */
-export function sortOwnedObjectKeys(object: any): any {
-  const sorted = sortOwned(object, new Set());
+export function sortOwnedObjectKeys(object: any, seen: Set<object> = new Set()): any {
+  const sorted = sortOwned(object, seen);
   if (sorted === null || typeof sorted !== 'object' || Array.isArray(sorted)) return sorted;
   // In order when the present ones of apiVersion, kind and metadata come first, in that order (the rest is sorted).
   const keys = Object.keys(sorted);
   let k = 0;
   for (const first of TOP_KEYS) if (hasOwn(sorted, first) && keys[k++] !== first) return topKeysFirst(sorted);
   return sorted;
+}
+
+/**
+ * `sortOwnedObjectKeys` of each object of a list, in place: an object reached a second time anywhere in the list
+ * (two objects sharing a map) is copied, so that the list shares nothing, as a copy of each would not.
+ */
+export function sortOwnedEach(objects: any[]): any[] {
+  const seen = new Set<object>();
+  for (let i = 0; i < objects.length; i++) objects[i] = sortOwnedObjectKeys(objects[i], seen);
+  return objects;
 }
 
 /** `sortDeep(value)`, reusing what is in order (see `sortOwnedObjectKeys`). */

@@ -23,7 +23,7 @@ import { imageUpdaterAnnotations } from '../private/image-updater';
 import { isClusterScoped } from '../private/kinds';
 import { apiObjectJsonModule, l1JsonModule } from '../private/lazy';
 import { constructIdFor, dns1123LabelErrors, labelMapErrors } from '../private/names';
-import { cloneData, compareCodeUnits, copier, pushAll, sortObjectKeys, sortOwnedObjectKeys } from '../private/util';
+import { cloneData, compareCodeUnits, copier, pushAll, sortObjectKeys, sortOwnedEach } from '../private/util';
 import { applySecrets, resolveSecrets, ResolvedSecret, secretsSignature, workloadSecretErrors } from '../private/workload-secrets';
 import { guardVariantImages } from '../promotion/image-guard';
 import { imageVersionErrors } from '../promotion/image-reference';
@@ -492,9 +492,7 @@ export class Workload extends Construct {
     applyDefaultWaves(objects);
     // Without patches and delivery, the objects are the fresh copy and what the settings made (data nothing else
     // refers to): sorted where they are out of order instead of copied whole.
-    if (settings.patches?.length || settings.delivery) return sortEach(objects);
-    for (let i = 0; i < objects.length; i++) objects[i] = sortOwnedObjectKeys(objects[i]);
-    return objects;
+    return settings.patches?.length || settings.delivery ? sortEach(objects) : sortOwnedEach(objects);
   }
 
   /**

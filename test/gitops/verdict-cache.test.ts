@@ -245,6 +245,21 @@ describe('deferred YAML: the recorded hash of a clean object\'s quiet YAML', () 
     expect(oneChanged).toBe(1);
   });
 
+  test('a file whose stat changed but not its bytes is read again, its object not serialized', () => {
+    // GIVEN a tree synthesized once, then a file's times changed (the stat cache no longer vouches for it)
+    const outdir = tmp();
+    program(outdir).synth();
+    const file = path.join(outdir, 'clusters/prod/web/ConfigMap.web.yaml');
+    const later = new Date(Date.now() + 60_000);
+    fs.utimesSync(file, later, later);
+    // WHEN the program runs again
+    let result: ReturnType<FleetApp['synthTree']> | undefined;
+    const serialized = countSerializations(() => { result = program(outdir).synthTree(); });
+    // THEN the writer hashes the file's bytes instead of making the YAML, and writes nothing
+    expect(serialized).toBe(0);
+    expect(result!.written).toEqual([]);
+  });
+
   test('files removed between synths are written again with the first synth\'s bytes', () => {
     // GIVEN a tree synthesized once, then two of its files removed
     const outdir = tmp();

@@ -2,7 +2,7 @@ import * as fc from 'fast-check';
 import { deepMerge } from '../../src/expansion/generators';
 import { mergeHelmValues } from '../../src/flux/helm-values';
 import { readSopsYaml } from '../../src/private/sops-format';
-import { cloneData, copier, ownValue, sortDeep, sortedMap, sortObjectKeys, sortOwnedObjectKeys } from '../../src/private/util';
+import { cloneData, copier, ownValue, sortDeep, sortedMap, sortObjectKeys, sortOwnedEach, sortOwnedObjectKeys } from '../../src/private/util';
 import { anyValue } from '../util';
 
 /**
@@ -279,6 +279,23 @@ describe('sortOwnedObjectKeys', () => {
     const bare = Object.setPrototypeOf([1], null);
     expect(() => sortOwnedObjectKeys({ bare })).toThrow(TypeError);
     expect(() => sortObjectKeys({ bare })).toThrow(TypeError);
+  });
+
+  test('GIVEN two objects of a list that share a map WHEN each is sorted where it lies THEN the list shares nothing', () => {
+    // GIVEN
+    const labels = { b: '2', a: '1' };
+    const shared = { name: 'x' };
+    const objects = [{ kind: 'A', metadata: { labels, shared } }, { kind: 'B', metadata: { labels, shared } }, shared];
+    // WHEN
+    const sorted = sortOwnedEach(objects);
+    // THEN each is sortObjectKeys' value, and no object is reached twice in the whole list
+    expect(sorted).toBe(objects);
+    expect(shapeOf(sorted)).toBe(shapeOf([
+      sortObjectKeys({ kind: 'A', metadata: { labels: { b: '2', a: '1' }, shared: { name: 'x' } } }),
+      sortObjectKeys({ kind: 'B', metadata: { labels: { b: '2', a: '1' }, shared: { name: 'x' } } }),
+      { name: 'x' },
+    ]));
+    expect(shapeOf(sorted)).not.toContain('SHARED');
   });
 
   test('property: exactly sortObjectKeys\' value, sharing nothing, for trees with shared parts and objects that are not plain', () => {
