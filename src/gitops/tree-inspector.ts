@@ -66,19 +66,12 @@ export class TreeInspector {
   public lookupWithStat(rel: string): Lookup & { readonly stat?: fs.Stats } {
     const slash = rel.lastIndexOf('/');
     if (slash >= 0) {
-      const dir = rel.slice(0, slash);
-      let parent = this.parents.get(dir);
-      if (parent === undefined) this.parents.set(dir, parent = this.lookup(dir));
+      const parent = this.parentOf(rel.slice(0, slash));
       if (parent.blockedAt !== undefined) return parent;
       if (parent.type === 'absent') return parent;
       if (parent.type !== 'directory') return { blockedAt: rel.slice(0, slash), blockedBy: parent.type };
     }
-    let stat: fs.Stats | undefined;
-    try {
-      stat = fs.lstatSync(`${this.root}/${rel}`, { throwIfNoEntry: false });
-    } catch (e: any) {
-      if (e?.code !== 'ENOTDIR') throw e; // an ancestor became a file since it was listed
-    }
+    const stat = this.lstat(rel);
     return stat === undefined ? { type: 'absent' } : { type: typeOf(stat), stat };
   }
 
@@ -92,18 +85,28 @@ export class TreeInspector {
     const last = this.lastDirectory;
     if (slash >= 0 && !(last !== undefined && last.length === slash && rel.startsWith(last))) {
       const dir = rel.slice(0, slash);
-      let parent = this.parents.get(dir);
-      if (parent === undefined) this.parents.set(dir, parent = this.lookup(dir));
-      if (parent.type !== 'directory') return undefined; // absent, or not a plain directory, or blocked above
+      if (this.parentOf(dir).type !== 'directory') return undefined; // absent, or not a plain directory, or blocked above
       this.lastDirectory = dir;
     }
-    let stat: fs.Stats | undefined;
+    const stat = this.lstat(rel);
+    return stat?.isFile() ? stat : undefined;
+  }
+
+  /** The lookup of a directory that holds files looked at with `lstat` (remembered). */
+  private parentOf(dir: string): Lookup {
+    let parent = this.parents.get(dir);
+    if (parent === undefined) this.parents.set(dir, parent = this.lookup(dir));
+    return parent;
+  }
+
+  /** `lstat` of the entry at `rel`, whose directory was found plain; undefined when it is absent. */
+  private lstat(rel: string): fs.Stats | undefined {
     try {
-      stat = fs.lstatSync(`${this.root}/${rel}`, { throwIfNoEntry: false });
+      return fs.lstatSync(`${this.root}/${rel}`, { throwIfNoEntry: false });
     } catch (e: any) {
       if (e?.code !== 'ENOTDIR') throw e; // an ancestor became a file since it was listed
+      return undefined;
     }
-    return stat?.isFile() ? stat : undefined;
   }
 
   /** Forgets what was listed (after the tree changed). */

@@ -38,7 +38,6 @@ interface Deployed {
   readonly namespace: string;
 }
 
-
 /** Every violation, each naming the construct (when known), the object, its file and the clusters. */
 export function proveSecrets(model: FleetModel, plan: FleetPlan): string[] {
   const resolver = new TreeResolver(model);
