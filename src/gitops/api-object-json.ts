@@ -310,11 +310,24 @@ function plainObject(value: any, options: SanitizeOptions, metadata: any): any {
   return result;
 }
 
-/** `keys.sort()` (by UTF-16 code units, as `<` compares strings), skipped when they are in order already. */
+/**
+ * `keys.sort()` (by UTF-16 code units, as `<` compares strings), skipped when they are in order already. The keys
+ * of one object are distinct, so every correct sort gives `sort()`'s order: a short list is sorted by insertion,
+ * in place (`sort()` copies its array first: at 60,000 objects, a tenth of what a render allocates).
+ */
 function sortInPlace(keys: string[]): void {
   for (let i = 1; i < keys.length; i++) {
     if (keys[i - 1] > keys[i]) {
-      keys.sort();
+      if (keys.length > 24) {
+        keys.sort();
+        return;
+      }
+      for (let j = i; j < keys.length; j++) {
+        const k = keys[j];
+        let at = j;
+        for (; at > 0 && keys[at - 1] > k; at--) keys[at] = keys[at - 1];
+        keys[at] = k;
+      }
       return;
     }
   }

@@ -1,5 +1,6 @@
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
-import { deferredResult, jsonDataCheck, processObject, ProcessedObject, ProcessOptions } from './process-object';
+import { jsonDataCheck, processKeyed, processObject, ProcessedObject, ProcessOptions } from './process-object';
+import { verdictKey } from './verdict-cache';
 import { Placement } from '../private/placement';
 import { workerScript } from '../private/worker-script';
 
@@ -9,10 +10,12 @@ import { workerScript } from '../private/worker-script';
  * Turning constructs into JSON must happen on the main thread, where the construct tree lives; everything
  * after that does not. On a fleet-sized tree a worker does that second half while the main thread is still
  * walking, which uses both cores. The API stays synchronous (cdk8s `synth()` is): the main thread waits for the
- * worker's last batches with `Atomics.wait` and reads them with `receiveMessageOnPort`.
+ * worker's last batches with `Atomics.wait` and reads them with `receiveMessageOnPort`. On a re-synth, objects
+ * the validated-content cache knows clean need no second half (their YAML is made only if read): the main thread
+ * answers them itself, and the worker gets only the rest (`WorkerPipeline`).
  *
  * Both ways give the same answer for the same object: the worker runs the same `processObject` on the
- * object's JSON text, and an object that JSON would change (NaN or Infinity would arrive as null, an
+ * object's JSON text (`processKeyed` when the main thread has keyed it), and an object that JSON would change (NaN or Infinity would arrive as null, an
  * undefined property would vanish) is processed on the main thread instead, where `processObject` reports it.
  */
 export interface ObjectPipeline {
@@ -49,44 +52,39 @@ class InlinePipeline implements ObjectPipeline {
 const BATCH = 200;
 const STALL_MS = 120_000;
 
+/** One object for the worker: submission index, JSON text, role, and its verdict key and cache verdict if keyed. */
+type Item = [number, string, Placement['role'], string?, boolean?];
+
+/**
+ * With the validated-content cache in use and holding keys, the main thread keys every object (one hash of the
+ * JSON text it makes anyway) and answers those the cache knows clean with their recorded YAML hash itself: a
+ * lookup, where sending them to the worker and back costs more than it saves. Only the rest go to the worker,
+ * which starts when a batch of them is full; fewer than that are processed here at `finish()`.
+ */
 class WorkerPipeline implements ObjectPipeline {
   public static tryCreate(options: ProcessOptions): WorkerPipeline | undefined {
     const script = workerScript(__dirname, 'object-worker');
     return script && new WorkerPipeline(script.file, script.execArgv, options);
   }
 
-  private readonly worker: Worker;
-  private readonly port: MessagePort;
-  private readonly counter: Int32Array;
+  private worker?: Worker;
+  private port?: MessagePort;
+  private readonly counter = new Int32Array(new SharedArrayBuffer(4));
   /** Results by submission index. */
   private readonly results: ProcessedObject[] = [];
-  /** The JSON text sent for each submission index, while a deferred result may need it. */
-  private readonly texts: string[] = [];
-  /** Deferred results by verdict key: equal objects share one (and serialize once, if read). */
-  private readonly deferred = new Map<string, ProcessedObject>();
-  private batch: Array<[number, string, Placement['role']]> = [];
+  /** Whether this thread keys objects (the cache knows some). */
+  private readonly keyed: boolean;
+  /** Results made on this thread, by verdict key: equal objects share one (and serialize once, if read). */
+  private readonly memo = new Map<string, ProcessedObject>();
+  private batch: Item[] = [];
   private submitted = 0;
   private sent = 0;
   private received = 0;
 
-  private constructor(file: string, execArgv: string[], private readonly options: ProcessOptions) {
-    const channel = new MessageChannel();
-    this.port = channel.port1;
-    this.counter = new Int32Array(new SharedArrayBuffer(4));
-    this.worker = new Worker(file, {
-      execArgv,
-      workerData: {
-        port: channel.port2,
-        counter: this.counter,
-        validateSchemas: options.validateSchemas,
-        unvalidatedKinds: [...options.unvalidatedKinds],
-        secretAllowances: options.secretAllowances ?? [],
-        knownClean: options.knownClean ? [...options.knownClean] : undefined,
-        knownHashes: options.knownHashes ? [...options.knownHashes] : undefined,
-      },
-      transferList: [channel.port2],
-    });
-    this.worker.unref();
+  private constructor(private readonly file: string, private readonly execArgv: string[], private readonly options: ProcessOptions) {
+    this.keyed = (options.knownClean?.size ?? 0) > 0;
+    // Without known objects every object goes to the worker: started now, it loads while the tree is walked.
+    if (!this.keyed) this.start();
   }
 
   public submit(json: any, role: Placement['role']): void {
@@ -97,12 +95,33 @@ class WorkerPipeline implements ObjectPipeline {
       return;
     }
     const text = JSON.stringify(json);
-    this.batch.push([index, text, role]);
-    if (this.options.knownHashes?.size) this.texts[index] = text;
+    if (this.keyed) {
+      const verdict = verdictKey(text, role, this.options);
+      const known = this.options.knownClean!.has(verdict);
+      const done = this.memo.get(verdict);
+      if (done !== undefined) {
+        this.results[index] = done;
+        return;
+      }
+      if (known && this.options.knownHashes?.has(verdict)) {
+        this.results[index] = processKeyed(json, role, this.options, text, verdict, known, this.memo); // deferred
+        return;
+      }
+      this.batch.push([index, text, role, verdict, known]);
+    } else {
+      this.batch.push([index, text, role]);
+    }
     if (this.batch.length >= BATCH) this.flush();
   }
 
   public finish(): ProcessedObject[] {
+    if (!this.worker) {
+      // Fewer objects to work on than a batch: not worth a worker.
+      for (const [index, text, role, verdict, known] of this.batch) {
+        this.results[index] = processKeyed(JSON.parse(text), role, this.options, text, verdict!, known!, this.memo);
+      }
+      return this.results;
+    }
     this.flush();
     try {
       let idle = 0;
@@ -119,33 +138,44 @@ class WorkerPipeline implements ObjectPipeline {
       }
     } finally {
       void this.worker.terminate();
-      this.port.close();
+      this.port!.close();
     }
     return this.results;
   }
 
+  private start() {
+    const channel = new MessageChannel();
+    this.port = channel.port1;
+    this.worker = new Worker(this.file, {
+      execArgv: this.execArgv,
+      workerData: {
+        port: channel.port2,
+        counter: this.counter,
+        validateSchemas: this.options.validateSchemas,
+        unvalidatedKinds: [...this.options.unvalidatedKinds],
+        secretAllowances: this.options.secretAllowances ?? [],
+        // With the cache in use, the worker keys the objects itself when this thread does not (the cache knows
+        // none); otherwise each item carries its key and whether the cache knows it clean.
+        keyed: this.options.knownClean !== undefined,
+      },
+      transferList: [channel.port2],
+    });
+    this.worker.unref();
+  }
+
   private flush() {
     if (this.batch.length === 0) return;
-    this.port.postMessage({ id: this.sent++, items: this.batch });
+    if (!this.worker) this.start();
+    this.port!.postMessage({ id: this.sent++, items: this.batch });
     this.batch = [];
     this.drain(); // collect whatever is ready, so results do not pile up in the queue
   }
 
-  /** The main thread's deferred result for the worker's deferred `result` of submission `index`. */
-  private deferredFor(index: number, result: ProcessedObject): ProcessedObject {
-    let r = this.deferred.get(result.verdictKey!);
-    if (r === undefined) this.deferred.set(result.verdictKey!, r = deferredResult(this.texts[index], result.hash, result.images, result.verdictKey!));
-    return r;
-  }
-
   private drain(): boolean {
     let got = false;
-    for (let msg = receiveMessageOnPort(this.port); msg; msg = receiveMessageOnPort(this.port)) {
+    for (let msg = receiveMessageOnPort(this.port!); msg; msg = receiveMessageOnPort(this.port!)) {
       const { results } = msg.message as { id: number; results: Array<[number, ProcessedObject]> };
-      for (const [index, result] of results) {
-        this.results[index] = result.deferred ? this.deferredFor(index, result) : result;
-        this.texts[index] = '';
-      }
+      for (const [index, result] of results) this.results[index] = result;
       this.received++;
       got = true;
     }

@@ -3,7 +3,7 @@
  * objects while the main thread keeps walking the construct tree.
  */
 import { MessagePort, workerData } from 'worker_threads';
-import { processObject, ProcessedObject } from './process-object';
+import { processKeyed, processObject, ProcessedObject } from './process-object';
 import { SecretAllowanceData } from '../secrets/scanner';
 
 const data = workerData as {
@@ -12,25 +12,25 @@ const data = workerData as {
   validateSchemas: boolean;
   unvalidatedKinds: string[];
   secretAllowances: SecretAllowanceData[];
-  knownClean?: string[];
-  knownHashes?: Array<[string, string]>;
+  keyed: boolean;
 };
+/** The main thread's options, but for the cache's keys: it sends each item's key and verdict when it knows any. */
 const options = {
   validateSchemas: data.validateSchemas,
   unvalidatedKinds: new Set(data.unvalidatedKinds),
   secretAllowances: data.secretAllowances,
-  knownClean: data.knownClean ? new Set(data.knownClean) : undefined,
-  knownHashes: data.knownHashes ? new Map(data.knownHashes) : undefined,
+  knownClean: data.keyed ? new Set<string>() : undefined,
 };
 /** Results by verdict key: equal objects are processed once (see `processObject`). */
 const memo = new Map<string, ProcessedObject>();
 
-data.port.on('message', (batch: { id: number; items: Array<[number, string, any]> }) => {
-  const results: Array<[number, ProcessedObject]> = batch.items.map(([index, text, role]) => {
+data.port.on('message', (batch: { id: number; items: Array<[number, string, any, string?, boolean?]> }) => {
+  const results: Array<[number, ProcessedObject]> = batch.items.map(([index, text, role, verdict, known]) => {
     try {
-      const r = processObject(JSON.parse(text), role, options, text, memo);
-      // A deferred result's content is made on the main thread, from the text it sent, if it is ever read.
-      return [index, r.deferred ? { content: '', problems: r.problems, images: r.images, hash: r.hash, verdictKey: r.verdictKey, deferred: true } : r];
+      const json = JSON.parse(text);
+      // (keyed by the main thread, or here when it keys nothing)
+      if (verdict !== undefined) return [index, processKeyed(json, role, options, text, verdict, known!, memo)];
+      return [index, processObject(json, role, options, text, memo)];
     } catch (e) {
       return [index, { content: '', problems: [`internal error: ${(e as Error).message}`], hash: '' }];
     }

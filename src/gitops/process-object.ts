@@ -76,16 +76,30 @@ export function processObject(
   const verdict = verdictKey(jsonText, role, options);
   // The key is a function of everything the result depends on (the JSON text, the role and the options): equal
   // objects (a workload's Namespace or ConfigMap in each of its variants) are processed once per pipeline.
-  const known = memo?.get(verdict);
-  if (known !== undefined) return known;
-  const result = processData(json, role, options, verdict, jsonText);
+  return processKeyed(json, role, options, jsonText, verdict, options.knownClean.has(verdict), memo);
+}
+
+/**
+ * `processObject` of lossless JSON data (`jsonDataCheck`) whose verdict key the caller has computed from `text`,
+ * its JSON text, and looked up in the cache (`known`: the cache knows it clean). The object pipeline's main
+ * thread keys every object this way when the cache knows some, and sends only the rest to its worker.
+ */
+export function processKeyed(
+  json: any, role: Placement['role'], options: ProcessOptions, text: string, verdict: string, known: boolean, memo?: Map<string, ProcessedObject>,
+): ProcessedObject {
+  const done = memo?.get(verdict);
+  if (done !== undefined) return done;
+  const result = processData(json, role, options, verdict, text, known);
   memo?.set(verdict, result);
   return result;
 }
 
-/** `processObject` of JSON data, with its verdict key (and the JSON text it hashes) when the cache is in use. */
-function processData(json: any, role: Placement['role'], options: ProcessOptions, verdict: string | undefined, text?: string): ProcessedObject {
-  if (verdict !== undefined && options.knownClean!.has(verdict)) {
+/**
+ * `processObject` of JSON data, with its verdict key (and the JSON text it hashes) when the cache is in use, and
+ * whether the cache knows that key clean.
+ */
+function processData(json: any, role: Placement['role'], options: ProcessOptions, verdict: string | undefined, text?: string, known = false): ProcessedObject {
+  if (verdict !== undefined && known) {
     // Validated and scanned clean by an earlier synth, with the same library and options: serialized only, and
     // only when read if that synth recorded the YAML's hash (a function of the same JSON text and library).
     const hash = options.knownHashes?.get(verdict);

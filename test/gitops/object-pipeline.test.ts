@@ -194,7 +194,53 @@ describe('object pipeline', () => {
     expect(() => r.content).toThrow(/records another YAML hash for an object \(verdict key ffffffffffff…\)/);
   });
 
-  test('the worker\'s deferred results are the main thread\'s: made from the text sent, equal objects sharing one', () => {
+  test('with the cache holding keys, known objects are answered on the main thread and only the rest reach the worker, with the same results', () => {
+    // GIVEN 600 objects: 250 known clean with their YAML's hash, 50 known clean without (the byte scan's
+    // triggers), 300 unknown (50 of them invalid), and each of them twice
+    const cm = (i: number) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${i}`, namespace: 'n' }, data: { k: `v${i}` } });
+    const objects = [...Array.from({ length: 250 }, (_, i) => cm(i)), ...Array.from({ length: 50 }, (_, i) => cm(1000 + i)),
+      ...Array.from({ length: 250 }, (_, i) => cm(2000 + i)), ...Array.from({ length: 50 }, (_, i) => deployment(i + 0.5))];
+    const fresh = { ...options, knownClean: new Set<string>() };
+    const eager = objects.map(o => processObject(o, 'workload', fresh));
+    const known: ProcessOptions = {
+      ...options,
+      knownClean: new Set(eager.slice(0, 300).map(r => r.verdictKey!)),
+      knownHashes: new Map(eager.slice(0, 250).map(r => [r.verdictKey!, r.hash])),
+    };
+    for (const threshold of [1, Number.MAX_SAFE_INTEGER]) {
+      // WHEN they pass through a pipeline that may use the worker, and through one that may not
+      const pipeline = createPipeline(known, objects.length * 2, threshold);
+      for (const o of [...objects, ...objects]) pipeline.submit(o, 'workload');
+      const results = pipeline.finish();
+      // THEN every result is the object's own, processed alone; the known ones with a hash are deferred
+      const alone = objects.map(o => processObject(o, 'workload', known));
+      expect(results.map(r => [r.hash, r.verdictKey, r.problems, r.images, r.deferred])).toEqual(
+        [...alone, ...alone].map(r => [r.hash, r.verdictKey, r.problems, r.images, r.deferred]));
+      expect(results.slice(0, 300).map(r => r.content)).toEqual(eager.slice(0, 300).map(r => r.content));
+      expect(results.filter(r => r.deferred)).toHaveLength(500);
+      expect(results[550].problems).toContain('schema: /spec/replicas must be integer');
+      expect(results[550].verdictKey).toBeUndefined();
+      expect(results[250].verdictKey).toBe(eager[250].verdictKey); // known without hash: serialized, still clean
+      expect((pipeline as any).worker !== undefined).toBe(threshold === 1); // 700 to work on: the worker ran
+    }
+  });
+
+  test('with every object known clean with its hash, the worker is never started', () => {
+    // GIVEN 5,000 known objects
+    const objects = Array.from({ length: 5000 }, (_, i) => quota({ pods: String(i) }));
+    const eager = objects.map(o => processObject(o, 'workload', { ...options, knownClean: new Set() }));
+    const known = { ...options, knownClean: new Set(eager.map(r => r.verdictKey!)), knownHashes: new Map(eager.map(r => [r.verdictKey!, r.hash])) };
+    // WHEN they pass through a pipeline above the worker threshold
+    const pipeline = createPipeline(known, objects.length, 1);
+    for (const o of objects) pipeline.submit(o, 'workload');
+    const results = pipeline.finish();
+    // THEN no worker ran, and the results are deferred with the recorded hashes
+    expect((pipeline as any).worker).toBeUndefined();
+    expect(results.every(r => r.deferred)).toBe(true);
+    expect(results.map(r => r.hash)).toEqual(eager.map(r => r.hash));
+  });
+
+  test('a worker pipeline\'s deferred results are made on the main thread from the text it made, equal objects sharing one', () => {
     // GIVEN objects known clean with their YAML's hashes (two of them equal)
     const objects = [deployment(2), quota({ pods: '3' }), deployment(2)];
     const eager = objects.map(o => processObject(o, 'workload', { ...options, knownClean: new Set() }));
