@@ -122,8 +122,8 @@ class WorkerPipeline implements ObjectPipeline {
       }
       return this.results;
     }
-    this.flush();
     try {
+      this.flush();
       let idle = 0;
       while (this.received < this.sent) {
         if (this.drain()) {
@@ -154,6 +154,7 @@ class WorkerPipeline implements ObjectPipeline {
         validateSchemas: this.options.validateSchemas,
         unvalidatedKinds: [...this.options.unvalidatedKinds],
         secretAllowances: this.options.secretAllowances ?? [],
+        file: this.options.file,
         // With the cache in use, the worker keys the objects itself when this thread does not (the cache knows
         // none); otherwise each item carries its key and whether the cache knows it clean.
         keyed: this.options.knownClean !== undefined,

@@ -12,6 +12,7 @@ const data = workerData as {
   validateSchemas: boolean;
   unvalidatedKinds: string[];
   secretAllowances: SecretAllowanceData[];
+  file?: string;
   keyed: boolean;
 };
 /** The main thread's options, but for the cache's keys: it sends each item's key and verdict when it knows any. */
@@ -19,6 +20,7 @@ const options = {
   validateSchemas: data.validateSchemas,
   unvalidatedKinds: new Set(data.unvalidatedKinds),
   secretAllowances: data.secretAllowances,
+  file: data.file,
   knownClean: data.keyed ? new Set<string>() : undefined,
 };
 /** Results by verdict key: equal objects are processed once (see `processObject`). */

@@ -196,32 +196,58 @@ describe('object pipeline', () => {
 
   test('with the cache holding keys, known objects are answered on the main thread and only the rest reach the worker, with the same results', () => {
     // GIVEN 600 objects: 250 known clean with their YAML's hash, 50 known clean without (the byte scan's
-    // triggers), 300 unknown (50 of them invalid), and each of them twice
+    // triggers; 10 of them would fail validation, which a known key skips), 300 unknown (50 of them invalid)
     const cm = (i: number) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${i}`, namespace: 'n' }, data: { k: `v${i}` } });
-    const objects = [...Array.from({ length: 250 }, (_, i) => cm(i)), ...Array.from({ length: 50 }, (_, i) => cm(1000 + i)),
+    const objects = [...Array.from({ length: 250 }, (_, i) => cm(i)), ...Array.from({ length: 40 }, (_, i) => cm(1000 + i)),
+      ...Array.from({ length: 10 }, (_, i) => deployment(100 + i + 0.5)),
       ...Array.from({ length: 250 }, (_, i) => cm(2000 + i)), ...Array.from({ length: 50 }, (_, i) => deployment(i + 0.5))];
     const fresh = { ...options, knownClean: new Set<string>() };
     const eager = objects.map(o => processObject(o, 'workload', fresh));
+    const keys = objects.map(o => verdictKey(JSON.stringify(o), 'workload', options));
     const known: ProcessOptions = {
       ...options,
-      knownClean: new Set(eager.slice(0, 300).map(r => r.verdictKey!)),
+      knownClean: new Set(keys.slice(0, 300)),
       knownHashes: new Map(eager.slice(0, 250).map(r => [r.verdictKey!, r.hash])),
     };
-    for (const threshold of [1, Number.MAX_SAFE_INTEGER]) {
-      // WHEN they pass through a pipeline that may use the worker, and through one that may not
-      const pipeline = createPipeline(known, objects.length * 2, threshold);
-      for (const o of [...objects, ...objects]) pipeline.submit(o, 'workload');
+    const alone = objects.map(o => processObject(o, 'workload', known));
+    expect(eager[290].problems).toContain('schema: /spec/replicas must be integer');
+    expect(alone[290].problems).toEqual([]); // known clean: not validated again
+    // WHEN they pass (each twice) through a pipeline that may use the worker (700 objects to work on), one that may
+    // not, and, with only 5 unknown objects, one that may but has too few to start it (the main thread at the end)
+    const cases: Array<[number[], number, boolean]> = [
+      [objects.map((_, i) => i), 1, true],
+      [objects.map((_, i) => i), Number.MAX_SAFE_INTEGER, false],
+      [[...Array.from({ length: 305 }, (_, i) => i)], 1, false],
+    ];
+    for (const [indices, threshold, worker] of cases) {
+      const pipeline = createPipeline(known, indices.length * 2, threshold);
+      for (const i of [...indices, ...indices]) pipeline.submit(objects[i], 'workload');
       const results = pipeline.finish();
       // THEN every result is the object's own, processed alone; the known ones with a hash are deferred
-      const alone = objects.map(o => processObject(o, 'workload', known));
-      expect(results.map(r => [r.hash, r.verdictKey, r.problems, r.images, r.deferred])).toEqual(
-        [...alone, ...alone].map(r => [r.hash, r.verdictKey, r.problems, r.images, r.deferred]));
+      const expected = [...indices, ...indices].map(i => alone[i]);
+      const fields = (r: any) => [r.hash, r.verdictKey, r.problems, r.images, r.deferred];
+      expect(results.map(fields)).toEqual(expected.map(fields));
       expect(results.slice(0, 300).map(r => r.content)).toEqual(eager.slice(0, 300).map(r => r.content));
       expect(results.filter(r => r.deferred)).toHaveLength(500);
-      expect(results[550].problems).toContain('schema: /spec/replicas must be integer');
-      expect(results[550].verdictKey).toBeUndefined();
-      expect(results[250].verdictKey).toBe(eager[250].verdictKey); // known without hash: serialized, still clean
-      expect((pipeline as any).worker !== undefined).toBe(threshold === 1); // 700 to work on: the worker ran
+      expect(results[290].problems).toEqual([]);
+      expect(results[290].verdictKey).toBe(keys[290]);
+      if (indices.length > 550) expect(results[550].problems).toContain('schema: /spec/replicas must be integer');
+      expect((pipeline as any).worker !== undefined).toBe(worker);
+    }
+  });
+
+  test('an allowance by file holds on the worker as on the main thread, with and without the cache', () => {
+    // GIVEN options for one known file, with an allowance of a finding in it by file
+    const secret = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', namespace: 'n' }, data: { k: 'AKIA' + 'QYLPMN5HFIQR7XPL' } };
+    const byFile: ProcessOptions = { validateSchemas: true, unvalidatedKinds: new Set(), file: 'values/x.yaml', secretAllowances: [{ file: 'values/x.yaml', pointer: '/data/k', reason: 'r' }] };
+    for (const o of [byFile, { ...byFile, knownClean: new Set<string>() }]) {
+      // WHEN the object passes through a worker pipeline and is processed alone
+      const pipeline = createPipeline(o, 1, 1);
+      pipeline.submit(secret, 'workload');
+      const [threaded] = pipeline.finish();
+      // THEN both allow the finding (and key it alike)
+      expect(threaded).toEqual(processObject(secret, 'workload', o));
+      expect(threaded.problems).toEqual([]);
     }
   });
 
