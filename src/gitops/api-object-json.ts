@@ -313,7 +313,7 @@ function plainObject(value: any, options: SanitizeOptions, metadata: any): any {
 /**
  * `keys.sort()` (by UTF-16 code units, as `<` compares strings), skipped when they are in order already. The keys
  * of one object are distinct, so every correct sort gives `sort()`'s order: a short list is sorted by insertion,
- * in place (`sort()` copies its array first: at 60,000 objects, a tenth of what a render allocates).
+ * in place (V8's `sort()` copies the array first: at 60,000 objects, a tenth of what a render allocated).
  */
 function sortInPlace(keys: string[]): void {
   for (let i = 1; i < keys.length; i++) {

@@ -15,8 +15,9 @@ import { workerScript } from '../private/worker-script';
  * answers them itself, and the worker gets only the rest (`WorkerPipeline`).
  *
  * Both ways give the same answer for the same object: the worker runs the same `processObject` on the
- * object's JSON text (`processKeyed` when the main thread has keyed it), and an object that JSON would change (NaN or Infinity would arrive as null, an
- * undefined property would vanish) is processed on the main thread instead, where `processObject` reports it.
+ * object's JSON text (`processKeyed` when the main thread has keyed it), and an object that JSON would change
+ * (NaN or Infinity would arrive as null, an undefined property would vanish) is processed on the main thread
+ * instead, where `processObject` reports it.
  */
 export interface ObjectPipeline {
   /** Queues one object; results come back in submission order from `finish()`. */
