@@ -99,13 +99,9 @@ class WorkerPipeline implements ObjectPipeline {
     if (this.keyed) {
       const verdict = verdictKey(text, role, this.options);
       const known = this.options.knownClean!.has(verdict);
-      const done = this.memo.get(verdict);
-      if (done !== undefined) {
-        this.results[index] = done;
-        return;
-      }
       if (known && this.options.knownHashes?.has(verdict)) {
-        this.results[index] = processKeyed(json, role, this.options, text, verdict, known, this.memo); // deferred
+        // deferred (equal objects share one through the memo)
+        this.results[index] = processKeyed(json, role, this.options, text, verdict, known, this.memo);
         return;
       }
       this.batch.push([index, text, role, verdict, known]);

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import { types } from 'util';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { TreeInspector } from './tree-inspector';
-import { COMMIT_MARKER, entriesDigest, JOURNAL, MANIFEST, NEXT_MANIFEST, STAGING, STAT_CACHE, STATE_DIR, StatCache, statRecord } from './tree-state';
+import { COMMIT_MARKER, entriesDigest, JOURNAL, MANIFEST, NEXT_MANIFEST, sameStatAt, STAGING, STAT_CACHE, STATE_DIR, StatCache, statRecord } from './tree-state';
 import { workerScript } from '../private/worker-script';
 
 /**
@@ -77,10 +77,7 @@ export function inspectTree(root: string): { tree: VouchedTree; paths: readonly 
 export function sameStats(inspector: TreeInspector, pathOf: (i: number) => string, stats: Float64Array, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
     const stat = inspector.regularFileStat(pathOf(i));
-    if (stat === undefined) return false;
-    // (`statRecord`'s four fields, in its order, without an array per file)
-    const at = i * 4;
-    if (stat.size !== stats[at] || stat.mtimeMs !== stats[at + 1] || stat.ctimeMs !== stats[at + 2] || stat.ino !== stats[at + 3]) return false;
+    if (stat === undefined || !sameStatAt(stat, stats, i)) return false;
   }
   return true;
 }

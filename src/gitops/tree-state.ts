@@ -209,6 +209,12 @@ export function statRecord(stat: fs.Stats): StatRecord {
   return [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino];
 }
 
+/** Whether `stat` equals record `i` of flat records (`statRecord`'s four fields each), without an array per file. */
+export function sameStatAt(stat: fs.Stats, records: Float64Array, i: number): boolean {
+  const at = i * 4;
+  return stat.size === records[at] && stat.mtimeMs === records[at + 1] && stat.ctimeMs === records[at + 2] && stat.ino === records[at + 3];
+}
+
 /**
  * Like git's index: a managed file whose size, mtime, ctime and inode equal what was recorded when the writer
  * last wrote or read it is taken as unchanged without reading it. An edit changes the mtime and the ctime (a
