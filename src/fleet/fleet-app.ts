@@ -174,7 +174,7 @@ export class FleetApp extends App {
     return { files: r.files, model: r.model!, plan: r.plan!, waived: [...r.waived] };
   }
 
-  private render(verdicts: VerdictCache, rendered?: () => void): {
+  private render(verdicts: VerdictCache, afterProgram?: () => void): {
     files: RenderedFile[];
     model?: FleetModel;
     plan?: FleetPlan;
@@ -194,11 +194,10 @@ export class FleetApp extends App {
     const knownClean = verdicts.enabled ? verdicts.keys : undefined;
     const knownHashes = verdicts.enabled ? verdicts.hashes : undefined;
     const processOptions = { validateSchemas: true, unvalidatedKinds: this.unvalidatedKinds, secretAllowances, knownClean, knownHashes };
-    const { files, errors, constructs, clean } = renderModule().renderTree(this, processOptions);
+    const { files, errors, constructs, clean } = renderModule().renderTree(this, processOptions, afterProgram);
     if (errors.length > 0) {
       throw new Error(`Validation failed with the following errors (nothing was written):\n  ${errors.join('\n  ')}`);
     }
-    rendered?.(); // (the files are known: the tree check's last look at the disk may begin)
     const fleets = constructs.filter(Fleet.isFleet);
     const acknowledgements = fleets.flatMap(f => f.acknowledgedRemovals);
     if (acknowledgements.length > 0) {

@@ -70,9 +70,11 @@ interface Pending {
  * Walks the construct tree once, asks each ApiObject for its JSON (never `Chart.toJson()`, whose cost grows
  * with the size of the whole app) and places it in the tree; validation, the secret scan and serialization
  * follow in an object pipeline (on a worker thread for big trees). Collects every problem instead of
- * stopping at the first one.
+ * stopping at the first one. `afterProgram` is called once the program's own code has run for the last time
+ * (definitions, validations, Lazy values and resolvers: everything before the objects' JSON is complete), even
+ * when there are problems.
  */
-export function renderTree(root: IConstruct, options: RenderOptions): RenderResult {
+export function renderTree(root: IConstruct, options: RenderOptions, afterProgram?: () => void): RenderResult {
   const errors: string[] = [];
   const pending: Pending[] = [];
   /** Path → the construct that writes it. */
@@ -177,6 +179,7 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   } finally {
     if (disableSort !== undefined) process.env.CDK8S_DISABLE_SORT = disableSort;
   }
+  afterProgram?.(); // (what follows works on plain data: the tree check's last look at the disk may begin)
 
   // 3. Results of the pipeline, in submission order.
   const results = pipeline.finish();
@@ -185,18 +188,18 @@ export function renderTree(root: IConstruct, options: RenderOptions): RenderResu
   const workloadResults = new Map([...distinct.keys()].map((k, i) => [k, results[i]]));
   const processed = results.slice(distinct.size);
   const workloadFiles = renderWorkloadFiles(workloads, workloadResults, byPath, errors, directories);
-  pushAll(workloadFiles, renderValuesFiles(helmApps, options, byPath, errors, clean));
+  const others = workloadFiles.others;
+  pushAll(others, renderValuesFiles(helmApps, options, byPath, errors, clean));
   const rawFiles = renderRawFiles(all, byPath, errors);
   for (const f of rawFiles) if (f.placement.directory.startsWith('clusters/')) directories.claim(f.placement.directory, f.constructPath);
-  pushAll(workloadFiles, rawFiles);
-  const files: RenderedFile[] = pending.map((p, i) => {
+  pushAll(others, rawFiles);
+  pending.forEach((p, i) => {
     const r = processed[i];
     for (const problem of r.problems) errors.push(`[${p.constructPath}] ${p.json.kind} '${p.json.metadata?.name}' (${p.path}): ${problem}`);
-    return fileOf(p.path, r, p.json, r.images, p.constructPath, p.placement);
+    others.push(fileOf(p.path, r, p.json, r.images, p.constructPath, p.placement));
   });
-  pushAll(files, workloadFiles);
-  // (Workload files come in path order, a run that the sort verifies with one comparison per file.)
-  files.sort((a, b) => compareCodeUnits(a.path, b.path));
+  // The workload files (most of a big tree) come in path order: the few others are sorted and merged in.
+  const files = mergeByPath(others.sort((a, b) => compareCodeUnits(a.path, b.path)), sortedByPath(workloadFiles.inPathOrder));
   pushAll(errors, caseCollisions(files, byPath));
   return { files, errors, constructs: all, clean };
 }
@@ -268,11 +271,11 @@ function renderValuesFiles(
  * scanned and serialized once, and checked once (its name, its file name); every cluster's file reuses the
  * bytes, and each cluster's directory is checked once. Rendered files are returned in path order (by cluster,
  * then application, then file name: `clusters/<cluster>/<app>/<file>`), without sorting 60,000 paths; files of
- * the Kustomize layout follow, as they come.
+ * the Kustomize layout apart, as they come.
  */
 function renderWorkloadFiles(
   workloads: Workload[], results: Map<string, ProcessedObject>, byPath: PathOwners, errors: string[], directories: ApplicationDirectories,
-): RenderedFile[] {
+): { inPathOrder: RenderedFile[]; others: RenderedFile[] } {
   const files: RenderedFile[] = [];
   // Each directory's files, by cluster name and by the rank of its workload's application name.
   const rank = new Map([...workloads].sort((a, b) => compareCodeUnits(`${a.applicationName}/`, `${b.applicationName}/`)).map((w, i) => [w, i]));
@@ -372,8 +375,38 @@ function renderWorkloadFiles(
       for (const inDirectory of ofWorkload ?? []) for (const f of inDirectory) if (f !== undefined) files.push(f);
     }
   }
-  pushAll(files, kustomizeLayout);
+  return { inPathOrder: files, others: kustomizeLayout };
+}
+
+/** `files` (in path order, as the workload files are made), or a sorted copy when they are not. */
+function sortedByPath(files: RenderedFile[]): RenderedFile[] {
+  for (let i = 1; i < files.length; i++) {
+    if (!(files[i - 1].path < files[i].path)) return [...files].sort((a, b) => compareCodeUnits(a.path, b.path));
+  }
   return files;
+}
+
+/**
+ * Two lists sorted by path, merged: each of the few `small` files is placed by a binary search in the long run of
+ * `large` ones (paths are distinct: `PathOwners` saw to it).
+ */
+function mergeByPath(small: readonly RenderedFile[], large: readonly RenderedFile[]): RenderedFile[] {
+  const out: RenderedFile[] = [];
+  let j = 0;
+  for (const file of small) {
+    let low = j;
+    let high = large.length;
+    while (low < high) {
+      // eslint-disable-next-line no-bitwise
+      const middle = (low + high) >>> 1;
+      if (large[middle].path < file.path) low = middle + 1;
+      else high = middle;
+    }
+    while (j < low) out.push(large[j++]);
+    out.push(file);
+  }
+  while (j < large.length) out.push(large[j++]);
+  return out;
 }
 
 /**

@@ -6,6 +6,7 @@
 import { MessagePort, workerData } from 'worker_threads';
 import { Control, inspectTree, sameStats, takeChunks } from './tree-check';
 import { TreeInspector } from './tree-inspector';
+import { lookUnits, sameUnits } from './tree-look';
 
 const data = workerData as { root: string; port: MessagePort; control: Int32Array };
 const c = data.control;
@@ -22,9 +23,12 @@ if (inspected !== undefined) {
   Atomics.wait(c, Control.COMMAND, 0);
   if (Atomics.load(c, Control.COMMAND) === 1) {
     const { tree, paths } = inspected;
+    const { plan } = tree;
     const inspector = new TreeInspector(data.root);
+    const pathOf = (i: number) => paths[i];
     try {
-      takeChunks(c, paths.length, (from, to) => sameStats(inspector, i => paths[i], tree.stats, from, to));
+      if (plan === undefined) takeChunks(c, paths.length, (from, to) => sameStats(inspector, pathOf, tree.stats, from, to));
+      else takeChunks(c, lookUnits(plan), (from, to) => sameUnits(data.root, inspector, plan, tree, pathOf, from, to));
     } catch {
       // (takeChunks has set CHANGED: the writer checks by itself)
     }

@@ -2,7 +2,9 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import { types } from 'util';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
+import { mountsInside } from './mounts';
 import { TreeInspector } from './tree-inspector';
+import { lookPlanOf, LookPlan, lookUnits, planLook, sameUnits } from './tree-look';
 import { COMMIT_MARKER, entriesDigest, JOURNAL, MANIFEST, NEXT_MANIFEST, sameStatAt, STAGING, STAT_CACHE, STATE_DIR, StatCache, statRecord } from './tree-state';
 import { workerScript } from '../private/worker-script';
 
@@ -17,11 +19,13 @@ import { workerScript } from '../private/worker-script';
  * directory holds no interrupted write, and the stat cache records for every file the manifest lists a stat
  * older than itself (git's rule, `StatCache`). The result is the digest of the manifest's paths and hashes and
  * the stat each file must have; the writer then compares the digest with that of the files to write and
- * `lstat`s each file, after the render, both threads sharing the work (`vouchedNoop`): every file must be a
- * regular file, reached without a link, with exactly that stat. Nothing is read or parsed, and a file edited,
- * removed or replaced (or a directory on the way replaced by a link) before or while the program rendered is
- * seen, as the full check would see it. Anything else (another file set, a changed manifest, a state file
- * touched since the check) makes the writer do its full check.
+ * looks at the files again once the program's code has run for the last time, both threads sharing the work
+ * (`vouchedNoop`): every file must be a regular file, reached without a link, with exactly that stat. Most files
+ * are looked at through the directories on the way to them and one file per inode (tree-look.ts); the others
+ * with one `lstat` each. Nothing is read or parsed, and a file edited, removed or replaced (or a directory on the
+ * way replaced by a link) before or while the program rendered is seen, as the full check would see it.
+ * Anything else (another file set, a changed manifest, a state file touched since the check, a directory changed)
+ * makes the writer do its full check.
  */
 export interface VouchedTree {
   /** `entriesDigest` of the manifest's entries. */
@@ -30,6 +34,13 @@ export interface VouchedTree {
   readonly state: readonly number[];
   /** Each managed file's stat record (size, mtime, ctime, inode), four numbers per file in path order. */
   readonly stats: Float64Array;
+  /** The directories on the way to the files, and their records (`StatCache`; NaN: none). */
+  readonly directories: readonly string[];
+  readonly directoryStats: Float64Array;
+  /** How the last look takes the files (tree-look.ts); without a plan, one by one. */
+  readonly plan?: LookPlan;
+  /** The directories' records taken by the check, for the writer to record when the look holds (`planLook`). */
+  readonly refresh?: Float64Array;
   /** The worker that checked it, ready to look at the second part of the files again (see `vouchedNoop`). */
   readonly otherPart?: OtherPart;
 }
@@ -64,10 +75,14 @@ export function inspectTree(root: string): { tree: VouchedTree; paths: readonly 
   if (writeBegun(inspector)) return undefined; // an interrupted or half-cleaned write: the writer deals with it
   // The manifest the cache vouches for, its paths and the digest of its entries, and the stat each file must have
   // (the cache's record, older than the cache): the last look, after the render, compares every file with it
-  // (`sameStats`). Looking at the files now as well would only find a change sooner.
-  const manifest = StatCache.read(root).vouchedManifest();
+  // (`sameUnits`: most of them through their directories and inodes). Looking at the files now as well would
+  // only find a change sooner.
+  const cache = StatCache.read(root);
+  const manifest = cache.vouchedManifest();
   if (manifest === undefined) return undefined;
-  return { tree: { digest: manifest.digest, state, stats: manifest.stats }, paths: manifest.paths };
+  const { plan, refresh } = planLook(root, manifest, cache.writtenAt);
+  const { digest, stats, directories, directoryStats } = manifest;
+  return { tree: { digest, state, stats, directories, directoryStats, plan, refresh }, paths: manifest.paths };
 }
 
 /**
@@ -94,19 +109,24 @@ export function vouchedNoop(
   const now = stateStat(root);
   if (now === undefined || now.length !== vouched.state.length || now.some((v, i) => v !== vouched.state[i])) return false;
   if (vouched.stats.length !== files.length * 4) return false;
-  // What the check saw may have changed while the program rendered: every file is looked at again (lstat only),
-  // now, by this thread and the worker together.
+  // What the check saw may have changed while the program rendered: every file is looked at again (lstat only,
+  // through its directories and inode when the check planned so), now, by this thread and the worker together.
   const other = vouched.otherPart;
   other?.start();
   digest ??= entriesDigest(files.length, i => files[i].path, i => files[i].hash ?? createHash('sha256').update(files[i].content).digest('hex'));
   // (An equal digest also means that the worker's paths are these files' paths, in this order.)
   const inspector = new TreeInspector(root);
-  if (digest !== vouched.digest || writeBegun(inspector)) {
+  const { plan } = vouched;
+  if (digest !== vouched.digest || writeBegun(inspector) || (plan !== undefined && mountsInside(root) !== false)) {
     other?.abandon();
     return false;
   }
-  const same = (from: number, to: number) => sameStats(inspector, i => files[i].path, vouched.stats, from, to);
-  return other ? other.share(files.length, same) : same(0, files.length);
+  const pathOf = (i: number) => files[i].path;
+  const same = plan === undefined
+    ? (from: number, to: number) => sameStats(inspector, pathOf, vouched.stats, from, to)
+    : (from: number, to: number) => sameUnits(root, inspector, plan, vouched, pathOf, from, to);
+  const count = plan === undefined ? files.length : lookUnits(plan);
+  return other ? other.share(count, same) : same(0, count);
 }
 
 /** Whether the state directory is not a plain directory, or holds a write begun (journal, marker, next manifest, staging). */
@@ -118,9 +138,9 @@ function writeBegun(inspector: TreeInspector): boolean {
 /** The check running on a worker thread. */
 export interface TreeCheck {
   /**
-   * Lets the worker begin the last look at the files now that the program has rendered (as soon as its own
-   * check is done), while this thread still scans and plans; the writer takes part later (`vouchedNoop`), or
-   * stops it. Every file is still looked at after the render.
+   * Lets the worker begin the last look at the files now that the program's own code has run for the last time
+   * (as soon as its own check is done), while this thread still serializes, scans and plans; the writer takes
+   * part later (`vouchedNoop`), or stops it. Every file is still looked at after anything the program did.
    */
   lookAgain(): void;
   /** Its result (waiting for it); undefined when it concluded nothing, failed, or made no progress. */
@@ -240,8 +260,14 @@ class WorkerTreeCheck implements TreeCheck {
 /** What the worker posted, checked for shape (it is ours, but a failed worker posts nothing useful). */
 function vouchedTreeOf(m: any): VouchedTree | undefined {
   if (typeof m?.digest !== 'string' || !Array.isArray(m.state) || !m.state.every((v: unknown) => typeof v === 'number')) return undefined;
-  if (!types.isFloat64Array(m.stats)) return undefined; // (from another realm: no instanceof)
-  return { digest: m.digest, state: m.state, stats: m.stats };
+  if (!types.isFloat64Array(m.stats) || !types.isFloat64Array(m.directoryStats)) return undefined; // (from another realm: no instanceof)
+  if (!Array.isArray(m.directories) || !m.directories.every((d: unknown) => typeof d === 'string')) return undefined;
+  const [files, directories] = [m.stats.length / 4, m.directories.length];
+  if (m.directoryStats.length !== directories * 4) return undefined;
+  const plan = m.plan === undefined ? undefined : lookPlanOf(m.plan, files, directories);
+  if (m.plan !== undefined && plan === undefined) return undefined;
+  if (m.refresh !== undefined && !(types.isFloat64Array(m.refresh) && m.refresh.length === directories * 4)) return undefined;
+  return { digest: m.digest, state: m.state, stats: m.stats, directories: m.directories, directoryStats: m.directoryStats, plan, refresh: m.refresh };
 }
 
 /** The stat of the manifest and the stat cache, or undefined when either is not a regular file. */

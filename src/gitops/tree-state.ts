@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import { endianness } from 'os';
+import { types } from 'util';
 import { createFileExclusive, readRegularFile, typeOf } from './tree-inspector';
 import { isTreePath } from '../private/placement';
 import { BatchedHashInput, compareCodeUnits } from '../private/util';
@@ -225,10 +226,15 @@ export function sameStatAt(stat: fs.Stats, records: Float64Array, i: number): bo
  * writer's write of that file, keeping its size, and before the cache was written.
  *
  * The cache also holds, for that manifest, its paths in order and the digest of its entries (`entriesDigest`):
- * all that the check of an untouched tree needs (tree-check.ts), read without parsing the manifest. Its format
- * is made to be read fast: one header line (`cdk8s-fleet stat cache 3`, the byte order, the number of files,
- * the paths' length in bytes, the digest, the manifest's stat record), zero bytes up to a multiple of 8, each
- * file's stat record as four float64s (NaN: none), then the paths, UTF-8, separated by newlines.
+ * all that the check of an untouched tree needs (tree-check.ts), read without parsing the manifest. With them it
+ * holds the stat of every directory on the way to a managed file ('.': the root, when a file is directly in it),
+ * taken before the files' stats were last taken or confirmed (`captureDirectoryRecords`): while a directory keeps
+ * that stat, no entry in it was added, removed, renamed or replaced since, so each of its files is still the
+ * inode recorded for it (the check then looks at one file per inode: see tree-check.ts). Its format is made to
+ * be read fast: one header line (`cdk8s-fleet stat cache 4`, the byte order, the number of files and of
+ * directories, the paths' length in bytes, the digest, the manifest's stat record), zero bytes up to a multiple
+ * of 8, each file's then each directory's stat record as four float64s (NaN: none), then the files' paths and
+ * the directories', UTF-8, separated by newlines.
  */
 export class StatCache {
   /** Reads the cache of a tree; an unreadable or stale cache is an empty one (it only saves reads). */
@@ -242,7 +248,7 @@ export class StatCache {
       if (cache === undefined || !sameRecord(cache.manifest, statRecord(manifest))) return StatCache.empty();
       // The manifest too is vouched for only when it is older than the cache (not "racily clean").
       const manifestVouched = manifest.mtimeMs < stat.mtimeMs && manifest.ctimeMs < stat.mtimeMs;
-      return new StatCache(cache.paths, cache.records, cache.digest, stat.mtimeMs, manifestVouched);
+      return new StatCache(cache.paths, cache.records, cache.digest, stat.mtimeMs, manifestVouched, cache.directories, cache.directoryRecords);
     } catch {
       return StatCache.empty();
     }
@@ -261,9 +267,14 @@ export class StatCache {
     private readonly records: Float64Array,
     /** `entriesDigest` of the manifest the cache was written with. */
     private readonly digest: string,
-    private readonly writtenAt: number,
+    /** The cache file's mtime: records newer than this are not vouched for ("racily clean"). */
+    public readonly writtenAt: number,
     /** Whether the manifest is the one the writer wrote and recorded with this cache (same stat). */
     public readonly manifestVouched = false,
+    /** The directories on the way to the files (`directoriesOf`). */
+    private readonly directories: readonly string[] = [],
+    /** Their stats (`captureDirectoryRecords`), four numbers each, NaN where none was taken. */
+    private readonly directoryRecords: Float64Array = new Float64Array(0),
   ) {}
 
   /** Whether the file at `rel`, now `stat`, is known to hold the bytes the manifest records. */
@@ -285,10 +296,21 @@ export class StatCache {
    * When the manifest is vouched for and every file it lists has a vouchable record: its
    * paths in order, their records (four numbers each) and the digest of its entries. Otherwise undefined.
    */
-  public vouchedManifest(): { readonly paths: readonly string[]; readonly stats: Float64Array; readonly digest: string } | undefined {
+  public vouchedManifest(): VouchedManifest | undefined {
     if (!this.manifestVouched) return undefined;
     for (let i = 0; i < this.paths.length; i++) if (!this.vouchable(i)) return undefined;
-    return { paths: this.paths, stats: this.records, digest: this.digest };
+    return { paths: this.paths, stats: this.records, digest: this.digest, directories: this.directories, directoryStats: this.directoryRecords };
+  }
+
+  /**
+   * Whether the cache records exactly `directories` with exactly `records` (`captureDirectoryRecords`), each one a
+   * record (no NaN): whether writing them would change nothing.
+   */
+  public recordsDirectories(directories: readonly string[], records: Float64Array): boolean {
+    const r = this.directoryRecords;
+    if (!sameStrings(directories, this.directories) || records.length !== r.length) return false;
+    for (let i = 0; i < r.length; i++) if (Number.isNaN(r[i]) || r[i] !== records[i]) return false;
+    return true;
   }
 
   /** Whether record `i` is a record (no NaN) whose mtime and ctime are older than the cache. */
@@ -298,54 +320,163 @@ export class StatCache {
   }
 }
 
-const STAT_CACHE_TAG = 'cdk8s-fleet stat cache 3';
+/** What the stat cache vouches for (`StatCache.vouchedManifest`). */
+export interface VouchedManifest {
+  /** The manifest's paths, in order. */
+  readonly paths: readonly string[];
+  /** Each file's stat record, four numbers per file. */
+  readonly stats: Float64Array;
+  /** `entriesDigest` of the manifest's entries. */
+  readonly digest: string;
+  /** The directories on the way to the files (`directoriesOf`). */
+  readonly directories: readonly string[];
+  /** Their stat records, four numbers each, NaN where none was taken. */
+  readonly directoryStats: Float64Array;
+}
+
+const STAT_CACHE_TAG = 'cdk8s-fleet stat cache 4';
 
 /** The parts of a stat cache file, or undefined when it is not one (another format, damaged, truncated). */
-function parseStatCache(bytes: Buffer): { paths: string[]; records: Float64Array; digest: string; manifest: number[] } | undefined {
+function parseStatCache(bytes: Buffer): {
+  paths: string[]; records: Float64Array; digest: string; manifest: number[]; directories: string[]; directoryRecords: Float64Array;
+} | undefined {
   const newline = bytes.indexOf(10);
   if (newline < 0 || newline > 512) return undefined;
   const header = bytes.toString('latin1', 0, newline).split(' ');
-  if (header.length !== 12 || header.slice(0, 4).join(' ') !== STAT_CACHE_TAG || header[4] !== endianness()) return undefined;
-  const [count, pathBytes] = [Number(header[5]), Number(header[6])];
-  const digest = header[7];
-  const manifest = header.slice(8).map(Number);
-  if (!Number.isSafeInteger(count) || count < 0 || !Number.isSafeInteger(pathBytes) || pathBytes < 0) return undefined;
+  if (header.length !== 13 || header.slice(0, 4).join(' ') !== STAT_CACHE_TAG || header[4] !== endianness()) return undefined;
+  const [count, directoryCount, pathBytes] = [Number(header[5]), Number(header[6]), Number(header[7])];
+  const digest = header[8];
+  const manifest = header.slice(9).map(Number);
+  if (![count, directoryCount, pathBytes].every(n => Number.isSafeInteger(n) && n >= 0)) return undefined;
   if (!SHA256.test(digest)) return undefined;
   if (!manifest.every(Number.isFinite)) return undefined;
   const recordsAt = Math.ceil((newline + 1) / 8) * 8;
-  const pathsAt = recordsAt + count * 32;
+  const pathsAt = recordsAt + (count + directoryCount) * 32;
   if (pathsAt + pathBytes !== bytes.length) return undefined;
-  const records = new Float64Array(count * 4);
-  new Uint8Array(records.buffer).set(bytes.subarray(recordsAt, pathsAt));
-  const paths = count === 0 ? [] : bytes.toString('utf-8', pathsAt).split('\n');
-  if (paths.length !== count) return undefined;
-  return { paths, records, digest, manifest };
+  const all = new Float64Array((count + directoryCount) * 4);
+  new Uint8Array(all.buffer).set(bytes.subarray(recordsAt, pathsAt));
+  const lines = count + directoryCount === 0 ? [] : bytes.toString('utf-8', pathsAt).split('\n');
+  if (lines.length !== count + directoryCount) return undefined;
+  // (The directories are those the writer found on the way to the paths; a damaged list costs only time: a file
+  // with a directory on its way that is not listed, with its record, is looked at by itself.)
+  return { paths: lines.slice(0, count), records: all.subarray(0, count * 4), digest, manifest, directories: lines.slice(count), directoryRecords: all.subarray(count * 4) };
+}
+
+/**
+ * The directories on the way to `paths` (tree paths), in code-unit order: every ancestor directory of each path,
+ * and '.' (the root) when a path is directly in it.
+ */
+export function directoriesOf(paths: readonly string[]): string[] {
+  const directories = new Set<string>();
+  let last = '';
+  for (const p of paths) {
+    let slash = p.lastIndexOf('/');
+    if (slash < 0) {
+      directories.add('.');
+      continue;
+    }
+    if (slash === last.length && p.startsWith(last)) continue; // (the previous path's directory: added with its ancestors)
+    last = p.slice(0, slash);
+    while (slash > 0) {
+      const directory = p.slice(0, slash);
+      if (directories.has(directory)) break; // (added with its ancestors)
+      directories.add(directory);
+      slash = directory.lastIndexOf('/');
+    }
+  }
+  return [...directories].sort(compareCodeUnits);
+}
+
+/**
+ * The stat record of each of `directories` (tree-relative, '.' for the root) as it is now, four numbers each; NaN
+ * for one that is not a plain directory, or whose mtime or ctime is not older than `clock`: a file-system time
+ * taken before this call (the stat cache's mtime). A later change of the directory then gives it a later ctime,
+ * never the recorded one, even within the same timestamp tick. Take it before the files' stats are taken or
+ * confirmed, so that a directory keeping its record proves its entries are those the files' records were taken of.
+ */
+export function captureDirectoryRecords(root: string, directories: readonly string[], clock: number): Float64Array {
+  const records = new Float64Array(directories.length * 4).fill(NaN);
+  directories.forEach((d, i) => {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.lstatSync(d === '.' ? root : `${root}/${d}`, { throwIfNoEntry: false });
+    } catch {
+      stat = undefined; // (ENOTDIR: a file on the way; the writer reports it)
+    }
+    if (stat?.isDirectory() && stat.mtimeMs < clock && stat.ctimeMs < clock) records.set(statRecord(stat), i * 4);
+  });
+  return records;
+}
+
+/** The latest mtime or ctime of the manifest and of any record. */
+function latestTime(records: Float64Array, manifest: fs.Stats): number {
+  let latest = Math.max(manifest.mtimeMs, manifest.ctimeMs);
+  for (let at = 0; at < records.length; at += 4) {
+    if (records[at + 1] > latest) latest = records[at + 1]; // (NaN is never greater)
+    if (records[at + 2] > latest) latest = records[at + 2];
+  }
+  return latest;
+}
+
+/** How long the writer waits at most for the file system's clock to move on (`awaitLaterClock`). */
+const CLOCK_WAIT_MS = 30;
+const SLEEP = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Waits until a file created now at `rel` (the stat cache's temporary file, about to be written) gets an mtime
+ * later than `after`, for at most `CLOCK_WAIT_MS`: the cache is then older than none of its records (nor the
+ * manifest), so the next synth trusts them all (git's "racily clean" entries, avoided by waiting one timestamp
+ * tick, usually a few milliseconds). A file system with a coarser clock keeps some records racy: they are then
+ * read, as before.
+ */
+function awaitLaterClock(root: string, rel: string, after: number): void {
+  const deadline = Date.now() + CLOCK_WAIT_MS;
+  for (;;) {
+    writeStateFile(root, rel, '');
+    if (fs.lstatSync(`${root}/${rel}`).mtimeMs > after || Date.now() >= deadline) return;
+    Atomics.wait(SLEEP, 0, 0, 1);
+  }
+}
+
+function sameStrings(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /**
  * Writes the stat cache for `files` (each with its stat record, when known, and its hash) and the current
- * manifest, which lists exactly `files` with `hashOf`. Failing to write it (a read-only checkout) only costs
- * reads on the next run.
+ * manifest, which lists exactly `files` with `hashOf`; with the records of the directories on the way to them
+ * (`directoriesOf(files)`, `captureDirectoryRecords`), when given; `digest`, when given, is the `entriesDigest`
+ * of `files` with `hashOf`. Failing to write it (a read-only checkout) only costs reads on the next run.
  */
 export function writeStatCache(
-  root: string, files: ReadonlyArray<{ readonly path: string }>, stats: ReadonlyArray<StatRecord | undefined>, hashOf: readonly string[],
+  root: string, files: ReadonlyArray<{ readonly path: string }>, stats: ReadonlyArray<StatRecord | undefined> | Float64Array,
+  hashOf: readonly string[], directoryRecords?: Float64Array, digest?: string,
 ): void {
   try {
     const manifest = fs.lstatSync(`${root}/${MANIFEST}`, { throwIfNoEntry: false });
     if (!manifest?.isFile() || files.some(f => f.path.includes('\n'))) return;
-    const records = new Float64Array(files.length * 4).fill(NaN);
-    stats.forEach((s, i) => {
-      if (s) records.set(s, i * 4);
-    });
-    const paths = Buffer.from(files.map(f => f.path).join('\n'), 'utf-8');
-    const digest = entriesDigest(files.length, i => files[i].path, i => hashOf[i]);
-    const header = Buffer.from(`${[STAT_CACHE_TAG, endianness(), files.length, paths.length, digest, ...statRecord(manifest)].join(' ')}\n`, 'latin1');
+    const filePaths = files.map(f => f.path);
+    const directories = directoriesOf(filePaths);
+    if (directoryRecords !== undefined && directoryRecords.length !== directories.length * 4) directoryRecords = undefined;
+    const records = new Float64Array((files.length + directories.length) * 4).fill(NaN);
+    if (types.isFloat64Array(stats)) { // (from a worker, perhaps another realm: no instanceof)
+      records.set(stats.subarray(0, files.length * 4));
+    } else {
+      stats.forEach((s, i) => {
+        if (s) records.set(s, i * 4);
+      });
+    }
+    if (directoryRecords) records.set(directoryRecords, files.length * 4);
+    const paths = Buffer.from([...filePaths, ...directories].join('\n'), 'utf-8');
+    digest ??= entriesDigest(files.length, i => files[i].path, i => hashOf[i]);
+    const header = Buffer.from(`${[STAT_CACHE_TAG, endianness(), files.length, directories.length, paths.length, digest, ...statRecord(manifest)].join(' ')}\n`, 'latin1');
     const recordsAt = Math.ceil(header.length / 8) * 8;
     const bytes = Buffer.alloc(recordsAt + records.byteLength + paths.length);
     header.copy(bytes, 0);
     Buffer.from(records.buffer).copy(bytes, recordsAt);
     paths.copy(bytes, recordsAt + records.byteLength);
     ensureStateIgnored(root); // (the cache's name changed: an older .gitignore does not list it)
+    awaitLaterClock(root, `${STAT_CACHE}.tmp`, latestTime(records, manifest));
     writeStateFile(root, `${STAT_CACHE}.tmp`, bytes);
     fs.renameSync(`${root}/${STAT_CACHE}.tmp`, `${root}/${STAT_CACHE}`);
     fs.rmSync(`${root}/${OLD_STAT_CACHE}`, { force: true });

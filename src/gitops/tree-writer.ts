@@ -4,11 +4,11 @@ import * as path from 'path';
 import { createFiles } from './create-files';
 import { VouchedTree, vouchedNoop } from './tree-check';
 import { conflictError, describeFsError, relativeTo, TreeConflictError, TreeWriteError } from './tree-errors';
-import { blockedMessage, createFileExclusive, Lookup, readRegularFile, TreeInspector } from './tree-inspector';
+import { blockedMessage, Lookup, readRegularFile, TreeInspector } from './tree-inspector';
 import {
-  COMMIT_MARKER, ensureStateIgnored, installJournaledManifest, Journal, JOURNAL, MANIFEST, manifestJson, NEXT_MANIFEST, readJournal,
-  readManifest as readCheckedManifest, readStateFile, STAGING, STATE_DIR, StatCache, StatRecord, statRecord, TreeManifest, writeJournal,
-  writeStatCache, writeStateFile,
+  captureDirectoryRecords, COMMIT_MARKER, directoriesOf, ensureStateIgnored, installJournaledManifest, Journal, JOURNAL, MANIFEST, manifestJson,
+  NEXT_MANIFEST, readJournal, readManifest as readCheckedManifest, readStateFile, STAGING, STATE_DIR, StatCache, StatRecord, statRecord,
+  TreeManifest, writeJournal, writeStatCache, writeStateFile,
 } from './tree-state';
 import { isTreePath } from '../private/placement';
 import { compareCodeUnits } from '../private/util';
@@ -176,10 +176,18 @@ export function writeTree(outdir: string, files: Map<string, string> | readonly 
   const root = prepareRoot(outdir);
   const recovered = recoverTree(root);
   const digest = list === files ? options.entriesDigest : undefined; // (for the list it was computed for)
-  if (options.vouched !== undefined && recovered === undefined && vouchedNoop(root, options.vouched, list, digest)) {
+  const { vouched } = options;
+  if (vouched !== undefined && recovered === undefined && vouchedNoop(root, vouched, list, digest)) {
+    // The directories' records the check took, now that every file was confirmed after them (see tree-look.ts).
+    if (vouched.refresh !== undefined) {
+      writeStatCache(root, list, vouched.stats, list.map(f => f.hash ?? sha256(f.content)), vouched.refresh, vouched.digest);
+    }
     return { written: [], deleted: [], unchanged: list.length, recovered };
   }
   const statCache = StatCache.read(root);
+  // The directories' stats, taken before any file's is (tree-look.ts): recorded with the files' if nothing changes.
+  const directories = directoriesOf(list.map(f => f.path));
+  const directoryRecords = captureDirectoryRecords(root, directories, statCache.writtenAt);
   // Looked up by tree path: a file named like a member of Object.prototype (`constructor`) must find nothing.
   const old: Record<string, string> = Object.assign(Object.create(null), readCheckedManifest(root, statCache.manifestVouched).files);
   const plan = planWrite(root, list, old, options.force ?? false, statCache);
@@ -189,8 +197,10 @@ export function writeTree(outdir: string, files: Map<string, string> | readonly 
     // it would write. Otherwise the text decides (a reformatted manifest is rewritten).
     const same = statCache.manifestVouched && sameEntries(old, list, hashOf);
     if (same || readStateFile(root, MANIFEST) === manifestJson(list, hashOf)) {
-      // The cache is rewritten only when it would change: some file had to be read, or the manifest changed.
-      if (!same || !plan.allVouched) writeStatCache(root, list, stats, hashOf);
+      // The cache is rewritten only when it would change: some file had to be read, the manifest or a directory changed.
+      if (!same || !plan.allVouched || !statCache.recordsDirectories(directories, directoryRecords)) {
+        writeStatCache(root, list, stats, hashOf, directoryRecords);
+      }
       return { written: [], deleted: [], unchanged: plan.unchanged, recovered };
     }
   }
@@ -200,6 +210,7 @@ export function writeTree(outdir: string, files: Map<string, string> | readonly 
   for (const i of creates) void list[i].content;
   for (const i of replaces) void list[i].content;
   let committed = false;
+  let writtenDirectories: Float64Array | undefined;
   try {
     // 1. Prepare: the journal's appearance is the start of the write. The .gitignore comes first, so that Git
     // sees the journal of a write that is interrupted (a tree committed half-written says so on any clone).
@@ -215,16 +226,9 @@ export function writeTree(outdir: string, files: Map<string, string> | readonly 
       halfway: () => hooks?.('half-created'),
       meanwhile: () => writeStateFile(root, NEXT_MANIFEST, manifestJson(list, hashOf)),
     });
-    const stagedDirs = new Set<string>();
-    for (const i of replaces) {
-      const target = `${root}/${STAGING}/${list[i].path}`;
-      const dir = target.slice(0, target.lastIndexOf('/'));
-      if (!stagedDirs.has(dir)) {
-        fs.mkdirSync(dir, { recursive: true });
-        stagedDirs.add(dir);
-      }
-      createFileExclusive(target, list[i].content);
-    }
+    // Changed files are staged as new files are made: changed files of equal bytes (a Workload variant's, changed
+    // on every cluster) are staged once and linked, and keep sharing one inode once in place (see tree-look.ts).
+    createFiles(`${root}/${STAGING}/`, replaces.map(i => ({ path: list[i].path, content: list[i].content, hash: hashOf[i] })), { linkIdentical });
     hooks?.('staged');
 
     // 3. Commit.
@@ -237,6 +241,7 @@ export function writeTree(outdir: string, files: Map<string, string> | readonly 
     fs.rmSync(`${root}/${STAGING}`, { recursive: true, force: true });
     fs.rmSync(`${root}/${JOURNAL}`, { force: true });
     fs.rmSync(`${root}/${COMMIT_MARKER}`, { force: true });
+    writtenDirectories = writtenDirectoryRecords(root, list, [...creates, ...replaces]);
 
     // Hard links share one inode, whose ctime changes with every link: the stat of a content's first file,
     // taken once every link exists, serves every file linked to it.
@@ -256,7 +261,7 @@ export function writeTree(outdir: string, files: Map<string, string> | readonly 
     if (e instanceof HookAbort) throw e.error;
     throw writeFailure(root, e, committed);
   }
-  writeStatCache(root, list, stats, hashOf);
+  writeStatCache(root, list, stats, hashOf, writtenDirectories);
   const written = [...creates, ...replaces].sort((x, y) => x - y).map(i => list[i].path);
   return { written, deleted: deletes, unchanged: plan.unchanged, recovered };
 }
@@ -449,6 +454,28 @@ function writeFailure(root: string, e: unknown, committed: boolean): Error {
 }
 
 /** The files sorted by path (most callers pass them sorted); two files with one path are an error. */
+/**
+ * The records of the directories on the way to `list` (tree-look.ts), taken once every file is in place and
+ * before the files' stats are: trusted when older than the state directory's last change (the journal's removal,
+ * just now: a file-system time). A directory with a file beneath it that this write did not write (`written`: the
+ * indices it wrote) gets none: that file's stat was taken before the write, before the directory's.
+ */
+function writtenDirectoryRecords(root: string, list: readonly TreeFile[], written: readonly number[]): Float64Array {
+  const paths = list.map(f => f.path);
+  const directories = directoriesOf(paths);
+  const records = captureDirectoryRecords(root, directories, fs.lstatSync(`${root}/${STATE_DIR}`).mtimeMs);
+  const wrote = new Uint8Array(list.length);
+  for (const i of written) wrote[i] = 1;
+  const index = new Map(directories.map((d, k) => [d, k]));
+  const unrecord = (directory: string) => records.fill(NaN, index.get(directory)! * 4, index.get(directory)! * 4 + 4);
+  paths.forEach((p, i) => {
+    if (wrote[i]) return;
+    if (!p.includes('/')) unrecord('.');
+    for (let at = p.lastIndexOf('/'); at > 0; at = p.lastIndexOf('/', at - 1)) unrecord(p.slice(0, at));
+  });
+  return records;
+}
+
 function sortedFiles(files: readonly TreeFile[]): readonly TreeFile[] {
   let sorted = true;
   for (let i = 1; i < files.length && sorted; i++) sorted = files[i - 1].path < files[i].path;

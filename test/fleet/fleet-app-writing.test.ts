@@ -1,8 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Lazy } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
-import { Fleet, FleetApp } from '../../src';
+import { Fleet, FleetApp, Workload } from '../../src';
+import * as treeCheck from '../../src/gitops/tree-check';
 import { interruptedWrite, writeTree } from '../../src/gitops/tree-writer';
 import { addCluster, errorOf, treeSnapshot } from '../util';
 
@@ -73,5 +76,69 @@ describe('FleetApp writing the tree', () => {
     fs.writeFileSync(path.join(outdir, 'clusters/prod/web/ConfigMap.web.yaml'), 'mine\n');
     expect(errorOf(() => program(outdir).synth())).toContain('clusters/prod/web/ConfigMap.web.yaml: exists but was not written by cdk8s-fleet');
     expect(program(outdir, { force: true }).synthTree().written).toContain('clusters/prod/web/ConfigMap.web.yaml');
+  });
+
+  describe('the re-synth\'s check of an untouched tree (on its worker) sees an edit the program itself makes while it renders', () => {
+    /** Six clusters of one Workload (linked files); `during` runs in the Workload's definition or in a Lazy value. */
+    const workloadProgram = (outdir: string, during: { define?: () => void; lazy?: () => void } = {}) => {
+      const app = new FleetApp({ outdir, fleetProofs: false });
+      const fleet = new Fleet(app, 'platform', { repoUrl: 'https://github.com/acme/gitops.git', targetRevision: 'main' });
+      for (let c = 0; c < 6; c++) addCluster(fleet, `prod-${c}`, { tier: 'web' });
+      new Workload(fleet, 'web', {
+        namespace: 'web',
+        matchLabels: { tier: 'web' },
+        definition: {
+          define: scope => {
+            during.define?.();
+            new kplus.ConfigMap(scope, 'c', { metadata: { name: 'c' }, data: { A: '1' } });
+          },
+        },
+      });
+      const extra = addCluster(fleet, 'ops', { tier: 'ops' }).addManifests('tools', { namespace: 'tools' });
+      new k8s.KubeConfigMap(extra, 'Config', { metadata: { name: 'tools' }, data: { B: Lazy.any({ produce: () => { during.lazy?.(); return '2'; } }) } });
+      return app;
+    };
+    /** Synthesized, settled, and synthesized again until its stat cache vouches for everything. */
+    const settledWorkloadTree = () => {
+      const outdir = fs.realpathSync(tmp());
+      for (let i = 0; i < 3; i++) {
+        workloadProgram(outdir).synth();
+        const until = Date.now() + 20;
+        while (Date.now() < until) { /* a new file-system timestamp tick */ }
+      }
+      return outdir;
+    };
+    const edit = (file: string) => {
+      const before = fs.readFileSync(file, 'utf-8');
+      expect(before).toContain("A: '1'");
+      fs.writeFileSync(file, before.replace("A: '1'", "A: '9'"));
+    };
+
+    test.each([
+      ['in the Workload\'s definition', 'define'],
+      ['in a Lazy value', 'lazy'],
+    ] as const)('%s', (_where, hook) => {
+      // GIVEN a settled tree, and the check on a worker whatever the tree's size
+      const outdir = settledWorkloadTree();
+      const real = treeCheck.startTreeCheck;
+      const start = jest.spyOn(treeCheck, 'startTreeCheck').mockImplementation(dir => real(dir, 0));
+      const file = path.join(outdir, 'clusters/prod-3/web/ConfigMap.c.yaml');
+      let error = '';
+      let checks = 0;
+      try {
+        // WHEN an untouched re-synth is a no-op, and one whose program edits a workload file as it renders is not
+        const result = workloadProgram(outdir).synthTree();
+        expect(result.written).toEqual([]);
+        error = errorOf(() => workloadProgram(outdir, { [hook]: () => edit(file) }).synth());
+        checks = start.mock.results.filter(r => r.value !== undefined).length;
+      } finally {
+        start.mockRestore();
+      }
+      // THEN the edit is seen: refused, naming the file (as any hand edit), and the file is left as edited
+      expect(checks).toBe(2);
+      expect(error).toMatch(/clusters\/prod-3\/web\/ConfigMap\.c\.yaml/);
+      expect(error).toMatch(/edited since cdk8s-fleet wrote it/);
+      expect(fs.readFileSync(file, 'utf-8')).toContain("A: '9'");
+    });
   });
 });

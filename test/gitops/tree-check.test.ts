@@ -338,14 +338,14 @@ describe('the stat cache (what the check reads instead of the manifest)', () => 
     expect(manifest.paths).toEqual(paths);
     expect(manifest.digest).toBe(treeState.entriesDigest(paths.length, i => paths[i], i => entries[paths[i]]));
     paths.forEach((p, i) => expect([...manifest.stats.subarray(i * 4, i * 4 + 4)]).toEqual(treeState.statRecord(fs.lstatSync(path.join(dir, p)))));
-    expect(fs.readFileSync(cacheOf(dir)).subarray(0, 24).toString('latin1')).toBe('cdk8s-fleet stat cache 3');
+    expect(fs.readFileSync(cacheOf(dir)).subarray(0, 24).toString('latin1')).toBe('cdk8s-fleet stat cache 4');
   });
 
   test.each([
     ['truncated', (b: Buffer) => b.subarray(0, b.length - 1)],
     ['one byte longer', (b: Buffer) => Buffer.concat([b, Buffer.from('x')])],
-    ['another version', (b: Buffer) => Buffer.from(b.toString('latin1').replace('stat cache 3', 'stat cache 4'), 'latin1')],
-    ['the other byte order', (b: Buffer) => Buffer.from(b.toString('latin1').replace(/^(cdk8s-fleet stat cache 3) (LE|BE)/, (_m, t, e) => `${t} ${e === 'LE' ? 'BE' : 'LE'}`), 'latin1')],
+    ['another version', (b: Buffer) => Buffer.from(b.toString('latin1').replace('stat cache 4', 'stat cache 5'), 'latin1')],
+    ['the other byte order', (b: Buffer) => Buffer.from(b.toString('latin1').replace(/^(cdk8s-fleet stat cache 4) (LE|BE)/, (_m, t, e) => `${t} ${e === 'LE' ? 'BE' : 'LE'}`), 'latin1')],
     ['a digest that is not one', (b: Buffer) => Buffer.from(b.toString('latin1').replace(/ [0-9a-f]{64} /, ' 0123 '), 'latin1')],
     ['the JSON of an earlier release', () => Buffer.from('{"version":2,"manifest":[1,2,3,4],"files":{}}')],
     ['empty', () => Buffer.alloc(0)],
