@@ -359,7 +359,8 @@ function parseStatCache(bytes: Buffer): {
   if (lines.length !== count + directoryCount) return undefined;
   // (The directories are those the writer found on the way to the paths; a damaged list costs only time: a file
   // with a directory on its way that is not listed, with its record, is looked at by itself.)
-  return { paths: lines.slice(0, count), records: all.subarray(0, count * 4), digest, manifest, directories: lines.slice(count), directoryRecords: all.subarray(count * 4) };
+  const [paths, directories] = [lines.slice(0, count), lines.slice(count)];
+  return { paths, records: all.subarray(0, count * 4), digest, manifest, directories, directoryRecords: all.subarray(count * 4) };
 }
 
 /**
