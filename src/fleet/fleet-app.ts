@@ -38,9 +38,10 @@ export interface FleetAppProps extends AppProps {
    */
   readonly fleetProofs?: boolean;
   /**
-   * Write a new file whose bytes equal another new file's as a hard link to it (a Workload variant shared by
-   * many clusters is written once). The library never modifies a file in place, so links never carry a change
-   * from one path to another; turn it off if other tools edit the tree in place.
+   * Write a new or changed file whose bytes equal another one's of the same write as a hard link to it (a
+   * Workload variant shared by many clusters is written once, and a no-op re-synth looks at it once). The library
+   * never modifies a file in place, so links never carry a change from one path to another; turn it off if
+   * other tools edit the tree in place.
    * @default true
    */
   readonly linkIdenticalFiles?: boolean;

@@ -122,9 +122,10 @@ export interface WriteTreeOptions {
   /** Test seam: called after each step, so that a test can kill the process at that point. */
   readonly hooks?: (step: string) => void;
   /**
-   * Create a new file whose bytes equal those of a file created earlier in the same write as a hard link to it
-   * (a variant shared by 200 clusters is then written once). Files are never modified in place (changed ones
-   * are staged and renamed over), so the links never leak a change from one path to another.
+   * Create a new file whose bytes equal those of a file created earlier in the same write as a hard link to it,
+   * and stage changed files alike (a variant shared by 200 clusters is then written once, and one inode). Files
+   * are never modified in place (changed ones are staged and renamed over), so the links never leak a change from
+   * one path to another.
    * @default true
    */
   readonly linkIdentical?: boolean;
