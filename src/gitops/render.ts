@@ -71,8 +71,8 @@ interface Pending {
  * with the size of the whole app) and places it in the tree; validation, the secret scan and serialization
  * follow in an object pipeline (on a worker thread for big trees). Collects every problem instead of
  * stopping at the first one. `afterProgram` is called once the program's own code has run for the last time
- * (definitions, validations, Lazy values and resolvers: everything before the objects' JSON is complete), even
- * when there are problems.
+ * (definitions, validations, Lazy values and resolvers, Helm values serialized: everything before the objects'
+ * JSON is complete), even when there are problems.
  */
 export function renderTree(root: IConstruct, options: RenderOptions, afterProgram?: () => void): RenderResult {
   const errors: string[] = [];
@@ -179,17 +179,20 @@ export function renderTree(root: IConstruct, options: RenderOptions, afterProgra
   } finally {
     if (disableSort !== undefined) process.env.CDK8S_DISABLE_SORT = disableSort;
   }
+  // Helm values files (under values/, where nothing else writes): their values are the program's own objects,
+  // whose toJSON or getters may run as they are serialized.
+  const clean = new Map<string, string>();
+  const valuesFiles = renderValuesFiles(helmApps, options, byPath, errors, clean);
   afterProgram?.(); // (what follows works on plain data: the tree check's last look at the disk may begin)
 
   // 3. Results of the pipeline, in submission order.
   const results = pipeline.finish();
-  const clean = new Map<string, string>();
   for (const r of results) if (r.verdictKey !== undefined) clean.set(r.verdictKey, r.hash);
   const workloadResults = new Map([...distinct.keys()].map((k, i) => [k, results[i]]));
   const processed = results.slice(distinct.size);
   const workloadFiles = renderWorkloadFiles(workloads, workloadResults, byPath, errors, directories);
   const others = workloadFiles.others;
-  pushAll(others, renderValuesFiles(helmApps, options, byPath, errors, clean));
+  pushAll(others, valuesFiles);
   const rawFiles = renderRawFiles(all, byPath, errors);
   for (const f of rawFiles) if (f.placement.directory.startsWith('clusters/')) directories.claim(f.placement.directory, f.constructPath);
   pushAll(others, rawFiles);

@@ -72,7 +72,8 @@ export function planLook(root: string, manifest: VouchedManifest, clock: number)
   const byInode: boolean[] = new Array(paths.length).fill(false);
   for (let i = 0; i < paths.length; i++) {
     const ino = stats[i * 4 + 3];
-    if (!(ino >= 0 && ino <= Number.MAX_SAFE_INTEGER) || !onRecordedWay(paths[i])) continue; // (a bigger inode number may be rounded)
+    // (A bigger inode number may be rounded; 0 is what some file systems give every file.)
+    if (!(ino > 0 && ino <= Number.MAX_SAFE_INTEGER) || !onRecordedWay(paths[i])) continue;
     byInode[i] = true;
     const f = first.get(ino);
     if (f === undefined) first.set(ino, i);

@@ -232,9 +232,9 @@ export function sameStatAt(stat: fs.Stats, records: Float64Array, i: number): bo
  * that stat, no entry in it was added, removed, renamed or replaced since, so each of its files is still the
  * inode recorded for it (the check then looks at one file per inode: see tree-check.ts). Its format is made to
  * be read fast: one header line (`cdk8s-fleet stat cache 4`, the byte order, the number of files and of
- * directories, the paths' length in bytes, the digest, the manifest's stat record), zero bytes up to a multiple
- * of 8, each file's then each directory's stat record as four float64s (NaN: none), then the files' paths and
- * the directories', UTF-8, separated by newlines.
+ * directories, the paths' length in bytes, the digest, the manifest's stat record, the sha256 of what follows the
+ * header's padding), zero bytes up to a multiple of 8, each file's then each directory's stat record as four
+ * float64s (NaN: none), then the files' paths and the directories', UTF-8, separated by newlines.
  */
 export class StatCache {
   /** Reads the cache of a tree; an unreadable or stale cache is an empty one (it only saves reads). */
@@ -343,16 +343,18 @@ function parseStatCache(bytes: Buffer): {
   const newline = bytes.indexOf(10);
   if (newline < 0 || newline > 512) return undefined;
   const header = bytes.toString('latin1', 0, newline).split(' ');
-  if (header.length !== 13 || header.slice(0, 4).join(' ') !== STAT_CACHE_TAG || header[4] !== endianness()) return undefined;
+  if (header.length !== 14 || header.slice(0, 4).join(' ') !== STAT_CACHE_TAG || header[4] !== endianness()) return undefined;
   const [count, directoryCount, pathBytes] = [Number(header[5]), Number(header[6]), Number(header[7])];
   const digest = header[8];
-  const manifest = header.slice(9).map(Number);
+  const manifest = header.slice(9, 13).map(Number);
   if (![count, directoryCount, pathBytes].every(n => Number.isSafeInteger(n) && n >= 0)) return undefined;
   if (!SHA256.test(digest)) return undefined;
   if (!manifest.every(Number.isFinite)) return undefined;
   const recordsAt = Math.ceil((newline + 1) / 8) * 8;
   const pathsAt = recordsAt + (count + directoryCount) * 32;
   if (pathsAt + pathBytes !== bytes.length) return undefined;
+  // (The records and paths as written: a damaged cache must not pair a path with another one's inode.)
+  if (createHash('sha256').update(bytes.subarray(recordsAt)).digest('hex') !== header[13]) return undefined;
   const all = new Float64Array((count + directoryCount) * 4);
   new Uint8Array(all.buffer).set(bytes.subarray(recordsAt, pathsAt));
   const lines = count + directoryCount === 0 ? [] : bytes.toString('utf-8', pathsAt).split('\n');
@@ -470,12 +472,14 @@ export function writeStatCache(
     if (directoryRecords) records.set(directoryRecords, files.length * 4);
     const paths = Buffer.from([...filePaths, ...directories].join('\n'), 'utf-8');
     digest ??= entriesDigest(files.length, i => files[i].path, i => hashOf[i]);
-    const header = Buffer.from(`${[STAT_CACHE_TAG, endianness(), files.length, directories.length, paths.length, digest, ...statRecord(manifest)].join(' ')}\n`, 'latin1');
+    const body = Buffer.concat([Buffer.from(records.buffer, records.byteOffset, records.byteLength), paths]);
+    const bodyDigest = createHash('sha256').update(body).digest('hex');
+    const fields = [STAT_CACHE_TAG, endianness(), files.length, directories.length, paths.length, digest, ...statRecord(manifest), bodyDigest];
+    const header = Buffer.from(`${fields.join(' ')}\n`, 'latin1');
     const recordsAt = Math.ceil(header.length / 8) * 8;
-    const bytes = Buffer.alloc(recordsAt + records.byteLength + paths.length);
+    const bytes = Buffer.alloc(recordsAt + body.length);
     header.copy(bytes, 0);
-    Buffer.from(records.buffer).copy(bytes, recordsAt);
-    paths.copy(bytes, recordsAt + records.byteLength);
+    body.copy(bytes, recordsAt);
     ensureStateIgnored(root); // (the cache's name changed: an older .gitignore does not list it)
     awaitLaterClock(root, `${STAT_CACHE}.tmp`, latestTime(records, manifest));
     writeStateFile(root, `${STAT_CACHE}.tmp`, bytes);

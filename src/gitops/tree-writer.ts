@@ -222,7 +222,7 @@ export function writeTree(outdir: string, files: Map<string, string> | readonly 
     hooks?.('prepared');
 
     // 2. New files in place (the next manifest while the helper thread makes links), changed files staged.
-    const created = createFiles(`${root}/`, creates.map(i => ({ path: list[i].path, content: list[i].content, hash: hashOf[i] })), {
+    createFiles(`${root}/`, creates.map(i => ({ path: list[i].path, content: list[i].content, hash: hashOf[i] })), {
       linkIdentical,
       halfway: () => hooks?.('half-created'),
       meanwhile: () => writeStateFile(root, NEXT_MANIFEST, manifestJson(list, hashOf)),
@@ -244,16 +244,13 @@ export function writeTree(outdir: string, files: Map<string, string> | readonly 
     fs.rmSync(`${root}/${COMMIT_MARKER}`, { force: true });
     writtenDirectories = writtenDirectoryRecords(root, list, [...creates, ...replaces]);
 
-    // Hard links share one inode, whose ctime changes with every link: the stat of a content's first file,
-    // taken once every link exists, serves every file linked to it.
-    creates.forEach((i, k) => {
-      if (created.linked[k]) return;
+    // Each file's own stat, taken after the directories' and once every link exists (a hard link's ctime changes
+    // with every link): a file that could not be linked (a copy) or was replaced meanwhile has its own inode, and
+    // its record must say so (the last look trusts a directory's files to be their recorded inodes).
+    for (const i of creates) {
       const stat = fs.lstatSync(`${root}/${list[i].path}`, { throwIfNoEntry: false });
       if (stat) stats[i] = statRecord(stat);
-    });
-    creates.forEach((i, k) => {
-      if (created.linked[k]) stats[i] = stats[creates[created.firstOf[k]]];
-    });
+    }
     for (const i of replaces) {
       const stat = fs.lstatSync(`${root}/${list[i].path}`, { throwIfNoEntry: false });
       if (stat) stats[i] = statRecord(stat);
