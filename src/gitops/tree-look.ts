@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import { types } from 'util';
 import { mountsInside } from './mounts';
 import { TreeInspector } from './tree-inspector';
-import { captureDirectoryRecords, sameStatAt, VouchedManifest } from './tree-state';
+import { captureDirectoryRecords, eachDirectoryOnWay, sameStatAt, VouchedManifest } from './tree-state';
 
 /**
  * What the last look of the check of an untouched tree (tree-check.ts) looks at, after the render: every file
@@ -60,8 +60,8 @@ export function planLook(root: string, manifest: VouchedManifest, clock: number)
     const directory = slash < 0 ? '.' : file.slice(0, slash);
     let known = byDirectory.get(directory);
     if (known === undefined) {
-      known = recorded(index.get(directory) ?? -1);
-      for (let at = directory.lastIndexOf('/'); known && at > 0; at = directory.lastIndexOf('/', at - 1)) known = recorded(index.get(directory.slice(0, at)) ?? -1);
+      known = true;
+      eachDirectoryOnWay(file, d => (known = recorded(index.get(d) ?? -1)));
       byDirectory.set(directory, known);
     }
     return known;

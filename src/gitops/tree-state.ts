@@ -303,12 +303,12 @@ export class StatCache {
   }
 
   /**
-   * Whether the cache records exactly `directories` with exactly `records` (`captureDirectoryRecords`), each one a
-   * record (no NaN): whether writing them would change nothing.
+   * Whether the cache records exactly these directories with exactly these records (`captureDirectoryRecords`),
+   * each one a record (no NaN): whether writing them would change nothing.
    */
-  public recordsDirectories(directories: readonly string[], records: Float64Array): boolean {
+  public recordsDirectories({ names, records }: DirectoryRecords): boolean {
     const r = this.directoryRecords;
-    if (!sameStrings(directories, this.directories) || records.length !== r.length) return false;
+    if (!sameStrings(names, this.directories) || records.length !== r.length) return false;
     for (let i = 0; i < r.length; i++) if (Number.isNaN(r[i]) || r[i] !== records[i]) return false;
     return true;
   }
@@ -373,21 +373,36 @@ export function directoriesOf(paths: readonly string[]): string[] {
   const directories = new Set<string>();
   let last = '';
   for (const p of paths) {
-    let slash = p.lastIndexOf('/');
-    if (slash < 0) {
-      directories.add('.');
-      continue;
-    }
-    if (slash === last.length && p.startsWith(last)) continue; // (the previous path's directory: added with its ancestors)
-    last = p.slice(0, slash);
-    while (slash > 0) {
-      const directory = p.slice(0, slash);
-      if (directories.has(directory)) break; // (added with its ancestors)
-      directories.add(directory);
-      slash = directory.lastIndexOf('/');
-    }
+    const slash = p.lastIndexOf('/');
+    if (slash > 0 && slash === last.length && p.startsWith(last)) continue; // (the previous path's directory: added with its ancestors)
+    if (slash > 0) last = p.slice(0, slash);
+    eachDirectoryOnWay(p, d => {
+      if (directories.has(d)) return false; // (added with its ancestors)
+      directories.add(d);
+      return true;
+    });
   }
   return [...directories].sort(compareCodeUnits);
+}
+
+/**
+ * Calls `visit` with each directory on the way to `path` (a tree path), innermost first ('.', the root, for a path
+ * directly in it), until it returns false.
+ */
+export function eachDirectoryOnWay(path: string, visit: (directory: string) => boolean): void {
+  let at = path.lastIndexOf('/');
+  if (at < 0) {
+    visit('.');
+    return;
+  }
+  for (; at > 0; at = path.lastIndexOf('/', at - 1)) if (!visit(path.slice(0, at))) return;
+}
+
+/** The directories on the way to a tree's files (`directoriesOf`) and their records (`captureDirectoryRecords`). */
+export interface DirectoryRecords {
+  readonly names: readonly string[];
+  /** Four numbers per directory, NaN where there is none. */
+  readonly records: Float64Array;
 }
 
 /**
@@ -447,20 +462,20 @@ function sameStrings(a: readonly string[], b: readonly string[]): boolean {
 
 /**
  * Writes the stat cache for `files` (each with its stat record, when known, and its hash) and the current
- * manifest, which lists exactly `files` with `hashOf`; with the records of the directories on the way to them
- * (`directoriesOf(files)`, `captureDirectoryRecords`), when given; `digest`, when given, is the `entriesDigest`
- * of `files` with `hashOf`. Failing to write it (a read-only checkout) only costs reads on the next run.
+ * manifest, which lists exactly `files` with `hashOf`; with the directories on the way to them and their records
+ * when given (`directoriesOf(files)` and `captureDirectoryRecords`; else none is recorded); `digest`, when given,
+ * is the `entriesDigest` of `files` with `hashOf`. Failing to write it (a read-only checkout) only costs reads on
+ * the next run.
  */
 export function writeStatCache(
   root: string, files: ReadonlyArray<{ readonly path: string }>, stats: ReadonlyArray<StatRecord | undefined> | Float64Array,
-  hashOf: readonly string[], directoryRecords?: Float64Array, digest?: string,
+  hashOf: readonly string[], directoryRecords?: DirectoryRecords, digest?: string,
 ): void {
   try {
     const manifest = fs.lstatSync(`${root}/${MANIFEST}`, { throwIfNoEntry: false });
     if (!manifest?.isFile() || files.some(f => f.path.includes('\n'))) return;
     const filePaths = files.map(f => f.path);
-    const directories = directoriesOf(filePaths);
-    if (directoryRecords !== undefined && directoryRecords.length !== directories.length * 4) directoryRecords = undefined;
+    const directories = directoryRecords?.names ?? directoriesOf(filePaths);
     const records = new Float64Array((files.length + directories.length) * 4).fill(NaN);
     if (types.isFloat64Array(stats)) { // (from a worker, perhaps another realm: no instanceof)
       records.set(stats.subarray(0, files.length * 4));
@@ -469,7 +484,7 @@ export function writeStatCache(
         if (s) records.set(s, i * 4);
       });
     }
-    if (directoryRecords) records.set(directoryRecords, files.length * 4);
+    if (directoryRecords) records.set(directoryRecords.records, files.length * 4);
     const paths = Buffer.from([...filePaths, ...directories].join('\n'), 'utf-8');
     digest ??= entriesDigest(files.length, i => files[i].path, i => hashOf[i]);
     const body = Buffer.concat([Buffer.from(records.buffer, records.byteOffset, records.byteLength), paths]);

@@ -6,9 +6,9 @@ import { VouchedTree, vouchedNoop } from './tree-check';
 import { conflictError, describeFsError, relativeTo, TreeConflictError, TreeWriteError } from './tree-errors';
 import { blockedMessage, Lookup, readRegularFile, TreeInspector } from './tree-inspector';
 import {
-  captureDirectoryRecords, COMMIT_MARKER, directoriesOf, ensureStateIgnored, installJournaledManifest, Journal, JOURNAL, MANIFEST, manifestJson,
-  NEXT_MANIFEST, readJournal, readManifest as readCheckedManifest, readStateFile, STAGING, STATE_DIR, StatCache, StatRecord, statRecord,
-  TreeManifest, writeJournal, writeStatCache, writeStateFile,
+  captureDirectoryRecords, COMMIT_MARKER, directoriesOf, DirectoryRecords, eachDirectoryOnWay, ensureStateIgnored, installJournaledManifest,
+  Journal, JOURNAL, MANIFEST, manifestJson, NEXT_MANIFEST, readJournal, readManifest as readCheckedManifest, readStateFile, STAGING,
+  STATE_DIR, StatCache, StatRecord, statRecord, TreeManifest, writeJournal, writeStatCache, writeStateFile,
 } from './tree-state';
 import { isTreePath } from '../private/placement';
 import { compareCodeUnits } from '../private/util';
@@ -181,14 +181,15 @@ export function writeTree(outdir: string, files: Map<string, string> | readonly 
   if (vouched !== undefined && recovered === undefined && vouchedNoop(root, vouched, list, digest)) {
     // The directories' records the check took, now that every file was confirmed after them (see tree-look.ts).
     if (vouched.refresh !== undefined) {
-      writeStatCache(root, list, vouched.stats, list.map(f => f.hash ?? sha256(f.content)), vouched.refresh, vouched.digest);
+      const refreshed = { names: vouched.directories, records: vouched.refresh };
+      writeStatCache(root, list, vouched.stats, list.map(f => f.hash ?? sha256(f.content)), refreshed, vouched.digest);
     }
     return { written: [], deleted: [], unchanged: list.length, recovered };
   }
   const statCache = StatCache.read(root);
   // The directories' stats, taken before any file's is (tree-look.ts): recorded with the files' if nothing changes.
   const directories = directoriesOf(list.map(f => f.path));
-  const directoryRecords = captureDirectoryRecords(root, directories, statCache.writtenAt);
+  const directoryRecords = { names: directories, records: captureDirectoryRecords(root, directories, statCache.writtenAt) };
   // Looked up by tree path: a file named like a member of Object.prototype (`constructor`) must find nothing.
   const old: Record<string, string> = Object.assign(Object.create(null), readCheckedManifest(root, statCache.manifestVouched).files);
   const plan = planWrite(root, list, old, options.force ?? false, statCache);
@@ -199,7 +200,7 @@ export function writeTree(outdir: string, files: Map<string, string> | readonly 
     const same = statCache.manifestVouched && sameEntries(old, list, hashOf);
     if (same || readStateFile(root, MANIFEST) === manifestJson(list, hashOf)) {
       // The cache is rewritten only when it would change: some file had to be read, the manifest or a directory changed.
-      if (!same || !plan.allVouched || !statCache.recordsDirectories(directories, directoryRecords)) {
+      if (!same || !plan.allVouched || !statCache.recordsDirectories(directoryRecords)) {
         writeStatCache(root, list, stats, hashOf, directoryRecords);
       }
       return { written: [], deleted: [], unchanged: plan.unchanged, recovered };
@@ -211,7 +212,7 @@ export function writeTree(outdir: string, files: Map<string, string> | readonly 
   for (const i of creates) void list[i].content;
   for (const i of replaces) void list[i].content;
   let committed = false;
-  let writtenDirectories: Float64Array | undefined;
+  let writtenDirectories: DirectoryRecords | undefined;
   try {
     // 1. Prepare: the journal's appearance is the start of the write. The .gitignore comes first, so that Git
     // sees the journal of a write that is interrupted (a tree committed half-written says so on any clone).
@@ -451,28 +452,34 @@ function writeFailure(root: string, e: unknown, committed: boolean): Error {
   return new TreeWriteError(`writing the tree at ${root} failed: ${cause}. The write was rolled back: the tree is as it was`, err.code);
 }
 
-/** The files sorted by path (most callers pass them sorted); two files with one path are an error. */
 /**
  * The records of the directories on the way to `list` (tree-look.ts), taken once every file is in place and
  * before the files' stats are: trusted when older than the state directory's last change (the journal's removal,
  * just now: a file-system time). A directory with a file beneath it that this write did not write (`written`: the
  * indices it wrote) gets none: that file's stat was taken before the write, before the directory's.
  */
-function writtenDirectoryRecords(root: string, list: readonly TreeFile[], written: readonly number[]): Float64Array {
+function writtenDirectoryRecords(root: string, list: readonly TreeFile[], written: readonly number[]): DirectoryRecords {
   const paths = list.map(f => f.path);
-  const directories = directoriesOf(paths);
-  const records = captureDirectoryRecords(root, directories, fs.lstatSync(`${root}/${STATE_DIR}`).mtimeMs);
+  const names = directoriesOf(paths);
+  const records = captureDirectoryRecords(root, names, fs.lstatSync(`${root}/${STATE_DIR}`).mtimeMs);
   const wrote = new Uint8Array(list.length);
   for (const i of written) wrote[i] = 1;
-  const index = new Map(directories.map((d, k) => [d, k]));
-  const unrecord = (directory: string) => records.fill(NaN, index.get(directory)! * 4, index.get(directory)! * 4 + 4);
+  const index = new Map(names.map((d, k) => [d, k]));
+  const dropped = new Uint8Array(names.length);
   paths.forEach((p, i) => {
     if (wrote[i]) return;
-    if (!p.includes('/')) unrecord('.');
-    for (let at = p.lastIndexOf('/'); at > 0; at = p.lastIndexOf('/', at - 1)) unrecord(p.slice(0, at));
+    eachDirectoryOnWay(p, d => {
+      const k = index.get(d)!;
+      if (dropped[k]) return false; // (with its ancestors)
+      dropped[k] = 1;
+      records.fill(NaN, k * 4, k * 4 + 4);
+      return true;
+    });
   });
-  return records;
+  return { names, records };
 }
+
+/** The files sorted by path (most callers pass them sorted); two files with one path are an error. */
 
 function sortedFiles(files: readonly TreeFile[]): readonly TreeFile[] {
   let sorted = true;

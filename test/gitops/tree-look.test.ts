@@ -214,7 +214,7 @@ describe('the last look through directories and inodes', () => {
     const stats = Float64Array.from(manifest.stats);
     const odd = list.findIndex(f => f.path === 'clusters/c3/api/Deployment.api.yaml');
     stats[odd * 4 + 2] -= 1;
-    treeState.writeStatCache(dir, list, stats, list.map(() => '0'.repeat(64)), manifest.directoryStats, manifest.digest);
+    treeState.writeStatCache(dir, list, stats, list.map(() => '0'.repeat(64)), { names: manifest.directories, records: manifest.directoryStats }, manifest.digest);
     // WHEN
     const vouched = checkVouchedTree(dir)!;
     // THEN every path of that inode is looked at by itself, and the odd one fails
