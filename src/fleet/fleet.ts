@@ -115,6 +115,7 @@ export class Fleet extends Construct {
     super(scope, id);
     const argocdNamespace = props.argocdNamespace ?? 'argocd';
     Object.defineProperty(this, FLEET_SYMBOL, { value: true });
+    registerInRoot(this);
     // A plain cdk8s App's synth() would write cdk8s' own layout without the tree's validation: refuse it there
     // (as a validation, so that cdk8s `Testing.synth(chart)` of a chart inside the fleet keeps working).
     this.node.addValidation({ validate: () => this.appErrors() });
@@ -264,8 +265,12 @@ export class Fleet extends Construct {
 
   private validateRegistry(): string[] {
     const errors: string[] = [];
-    // Two fleets of one name would write the same argocd/<fleetName> directory and bootstrap Application.
-    const namesakes = this.node.root.node.findAll().filter(c => Fleet.isFleet(c) && c !== this && c.fleetName === this.fleetName);
+    // Two fleets of one name would write the same argocd/<fleetName> directory and bootstrap Application. The
+    // fleets made under this root say whether there can be one, before the tree (100,000 constructs, say) is walked.
+    const made = fleetsMadeIn(this.node.root);
+    const namesakes = made !== undefined && !made.some(f => f !== this && f.fleetName === this.fleetName)
+      ? []
+      : this.node.root.node.findAll().filter(c => Fleet.isFleet(c) && c !== this && c.fleetName === this.fleetName);
     if (namesakes.length > 0) {
       errors.push(`'fleetName' ('${this.fleetName}') is also the name of the Fleet at ${namesakes.map(f => `'${f.node.path}'`).join(', ')}; `
         + `each fleet writes its own '${this.argocdDirectory}' directory and root Application, so fleet names must be unique in an app`);
@@ -283,6 +288,29 @@ export class Fleet extends Construct {
 }
 
 const FLEET_SYMBOL = Symbol.for('cdk8s-fleet.Fleet');
+/** On a construct tree's root: the fleets made in the tree (by any copy of this library that records them). */
+const FLEETS_MADE = Symbol.for('cdk8s-fleet.fleetsMade');
+
+/** Records `fleet` on its tree's root (a root that cannot take the record: none is kept, see `fleetsMadeIn`). */
+function registerInRoot(fleet: Fleet): void {
+  const root: any = fleet.node.root;
+  try {
+    if (!Object.prototype.hasOwnProperty.call(root, FLEETS_MADE)) Object.defineProperty(root, FLEETS_MADE, { value: [] });
+    root[FLEETS_MADE].push(fleet);
+  } catch {
+    // (a frozen root: the tree is walked instead)
+  }
+}
+
+/**
+ * The fleets made in the tree of `root`, or undefined when that is not known (the tree is then walked). A fleet
+ * removed from the tree since (`node.tryRemoveChild`) is still listed: it only makes the walk happen. A fleet of
+ * a copy of this library that keeps no record is not: that copy walks the tree itself and reports the pair.
+ */
+function fleetsMadeIn(root: IConstruct): readonly Fleet[] | undefined {
+  const made = Object.prototype.hasOwnProperty.call(root, FLEETS_MADE) ? (root as any)[FLEETS_MADE] : undefined;
+  return Array.isArray(made) ? made : undefined;
+}
 
 /**
  * How Argo CD marks the objects it manages (`application.resourceTrackingMethod` in `argocd-cm`).

@@ -43,9 +43,10 @@ export function guardVariantImages(v: GuardedVariant): string[] {
   const pinned = versions.version(key, env);
   const upstream = versions._upstreamPin(key, env);
   const errors: string[] = [];
+  const wanted = normalizedRepository(v.repository);
   for (const o of v.objects) {
     const versionsRun = new Set<string>();
-    for (const image of imagesOfRepository(o, v.repository)) versionsRun.add(versionOfImage(image) ?? 'latest');
+    for (const image of imagesOfRepository(o, wanted)) versionsRun.add(versionOfImage(image) ?? 'latest');
     const notes: string[] = [];
     for (const version of [...versionsRun].sort()) {
       const guardPasses = upstream === undefined || promotionAllowed(version, upstream.version);
@@ -80,8 +81,7 @@ function note(version: string, environment: string, cluster: string | undefined,
   return `${version} in ${environment}${cluster ? ` on ${cluster}` : ''}: ${reason}`;
 }
 
-/** The images of an object's containers from `repository` (however a reference spells it: `normalizedRepository`). */
-function imagesOfRepository(o: any, repository: string): string[] {
-  const wanted = normalizedRepository(repository);
+/** The images of an object's containers from the repository `wanted` (`normalizedRepository`: however a reference spells it). */
+function imagesOfRepository(o: any, wanted: string): string[] {
   return containersOf(o).map(c => c?.image).filter((i): i is string => typeof i === 'string' && normalizedRepository(i) === wanted);
 }

@@ -345,8 +345,9 @@ export class Workload extends Construct {
       for (const h of this.standbyHooks) errors.push(...h.finishVariant(objects, v.clusters, this.namespace).map(e => `[${this.node.path}] ${e}`));
       // Secrets and DR hooks add keys (env, volumes …) after the sort; the guard keeps keys sorted.
       if (v.secrets.length > 0 || this.standbyHooks.length > 0) sortEach(objects);
-      for (const c of v.clusters) perCluster.set(c.clusterName, objects);
-      if (this.props.output !== WorkloadOutput.KUSTOMIZE) {
+      if (this.props.output === WorkloadOutput.KUSTOMIZE) {
+        for (const c of v.clusters) perCluster.set(c.clusterName, objects);
+      } else {
         const fileKey = `${this.node.path}#${variantIndex++}:${key}`;
         variantFiles.push({
           clusters: v.clusters.map(c => c.clusterName),

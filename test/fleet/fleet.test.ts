@@ -93,4 +93,20 @@ describe('Fleet', () => {
     expect(message).toMatch(/\[a\] 'fleetName' \('platform'\) is also the name of the Fleet at 'b'; each fleet writes its own 'argocd\/platform' directory and root Application, so fleet names must be unique in an app/);
     expect(message).toMatch(/\[b\] 'fleetName' \('platform'\) is also the name of the Fleet at 'a'/);
   });
+
+  test('GIVEN fleets of other names, nested or removed from the tree WHEN validated THEN only fleets in the tree count as namesakes', () => {
+    // GIVEN: a namesake nested deeper, one removed from the tree, and fleets of other names
+    const app = new FleetApp({ outdir: '/nonexistent/never-written' });
+    const a = new Fleet(app, 'a', { fleetName: 'platform', repoUrl: 'https://github.com/acme/a.git' });
+    new Fleet(app, 'other', { fleetName: 'other', repoUrl: 'https://github.com/acme/o.git' });
+    const group = new Construct(app, 'group');
+    new Fleet(group, 'nested', { fleetName: 'platform', repoUrl: 'https://github.com/acme/n.git' });
+    const removed = new Construct(app, 'removed');
+    new Fleet(removed, 'gone', { fleetName: 'other', repoUrl: 'https://github.com/acme/g.git' });
+    app.node.tryRemoveChild('removed');
+    // WHEN / THEN
+    expect(a.node.validate()).toEqual([expect.stringMatching(/^'fleetName' \('platform'\) is also the name of the Fleet at 'group\/nested'/)]);
+    const other = app.node.findChild('other') as Fleet;
+    expect(other.node.validate()).toEqual([]);
+  });
 });

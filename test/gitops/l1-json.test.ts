@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import { inspect } from 'util';
 import { ApiObject, App, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
@@ -106,8 +107,33 @@ describe('generated L1 toJson, fast', () => {
       const generated = outcome(() => mapper.fn(input));
       expect(outcome(() => mapWith(mapper, input))).toEqual(generated);
       // (the evaluation itself, without the retry: it gives the result wherever the generated mapper gives one)
-      if ('value' in (generated as object)) expect(outcome(() => evaluate(mapper, input))).toEqual(generated);
+      if ('value' in (generated as object)) {
+        expect(outcome(() => evaluate(mapper, input))).toEqual(generated);
+        expect(outcome(() => evaluate(mapper, input, true))).toEqual(generated);
+      }
     }), { numRuns: 3000 });
+  });
+
+  test('GIVEN code generation refused (--disallow-code-generation-from-strings) WHEN L1 objects render THEN the loop evaluates their mappers, with toJson()\'s result', () => {
+    // GIVEN: a process in which `new Function` throws
+    const script = [
+      "const { App, Chart } = require('cdk8s');",
+      "const { k8s } = require('cdk8s-plus-28');",
+      `const l1 = require(${JSON.stringify(require.resolve('../../src/gitops/l1-json'))});`,
+      "let refused = false; try { new Function('return 1'); } catch { refused = true; }",
+      "const chart = new Chart(new App(), 'c', { namespace: 'ns' });",
+      "const o = new k8s.KubeDeployment(chart, 'd', { metadata: { labels: { app: 'a', toString: 'c' } },",
+      "  spec: { selector: { matchLabels: { app: 'a' } }, template: { spec: { containers: [{ name: 'a', image: 'i', ports: [{ containerPort: 80 }] }] } } } });",
+      'console.log(JSON.stringify({ refused, fast: l1.isGeneratedL1(o), json: JSON.stringify(l1.apiObjectJson(o)), expected: JSON.stringify(o.toJson()) }));',
+    ].join('\n');
+    // WHEN
+    const out = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '-r', 'ts-node/register/transpile-only', '-e', script], { encoding: 'utf8' });
+    // THEN
+    const r = JSON.parse(out.trim().split('\n').pop()!);
+    expect(r.refused).toBe(true);
+    expect(r.fast).toBe(true);
+    expect(r.json).toBe(r.expected);
+    expect(JSON.parse(r.json).metadata.labels).toEqual({ app: 'a', toString: 'c' });
   });
 
   test('GIVEN the fleet\'s own kinds, with unions, patches, Lazy values and odd keys WHEN rendered THEN the JSON is toJson()\'s', () => {
