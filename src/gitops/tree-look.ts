@@ -38,19 +38,16 @@ export interface LookPlan {
 
 /**
  * The plan of the last look at the files of `manifest` (their records from the stat cache): undefined when
- * every file is to be looked at one by one. `refresh` is the directories' records taken now (before the look),
- * when the cache lacks records that can be taken now: the writer writes them with the stat cache once the look
- * holds (then the next synth has them). `clock` is the stat cache's mtime (`captureDirectoryRecords`).
+ * every file is to be looked at one by one. `refresh` is the directories' records (those the cache lacks taken
+ * now, before the look) when the cache lacks records that can be taken now and the files it leaves to be looked
+ * at one by one are at least `1 / REFRESH_SHARE` of all: the writer writes them with the stat cache once the look
+ * holds (then the next synth has them). A few directories a write changed in its last clock tick are not worth
+ * that: their files cost a few `lstat`s per look, rewriting the stat cache of 60,000 files a tenth of a second,
+ * and the next write records them. `clock` is the stat cache's mtime (`captureDirectoryRecords`).
  */
 export function planLook(root: string, manifest: VouchedManifest, clock: number): { plan?: LookPlan; refresh?: Float64Array } {
   const { paths, stats, directories, directoryStats } = manifest;
   if (directories.length === 0 || mountsInside(root) !== false) return {};
-  let refresh: Float64Array | undefined;
-  if (directoryStats.some(Number.isNaN)) {
-    // (Not used for this look: the files' records were not confirmed after these were taken.)
-    const taken = captureDirectoryRecords(root, directories, clock);
-    if (taken.some((v, i) => !Number.isNaN(v) && Number.isNaN(directoryStats[i]))) refresh = taken;
-  }
   const recorded = (d: number) => d >= 0 && !Number.isNaN(directoryStats[d * 4]);
   const index = new Map(directories.map((d, i) => [d, i]));
   /** Whether every directory on the way to `file` has a record (by directory: the files of one come together). */
@@ -70,10 +67,16 @@ export function planLook(root: string, manifest: VouchedManifest, clock: number)
   const first = new Map<number, number>();
   const disagree = new Set<number>();
   const byInode: boolean[] = new Array(paths.length).fill(false);
+  /** Files on a way with a directory the cache has no record of. */
+  let unrecorded = 0;
   for (let i = 0; i < paths.length; i++) {
+    if (!onRecordedWay(paths[i])) {
+      unrecorded++;
+      continue;
+    }
     const ino = stats[i * 4 + 3];
     // (A bigger inode number may be rounded; 0 is what some file systems give every file.)
-    if (!(ino > 0 && ino <= Number.MAX_SAFE_INTEGER) || !onRecordedWay(paths[i])) continue;
+    if (!(ino > 0 && ino <= Number.MAX_SAFE_INTEGER)) continue;
     byInode[i] = true;
     const f = first.get(ino);
     if (f === undefined) first.set(ino, i);
@@ -88,8 +91,28 @@ export function planLook(root: string, manifest: VouchedManifest, clock: number)
   }
   const looked: number[] = [];
   for (let d = 0; d < directories.length; d++) if (recorded(d)) looked.push(d);
+  // (Taken before the look, but not used for it: the files' records were not confirmed after these were taken.)
+  const refresh = unrecorded > 0 && unrecorded * REFRESH_SHARE >= paths.length ? missingRecords(root, manifest, clock) : undefined;
   if (looked.length + inodes.length + files.length >= paths.length) return { refresh };
   return { plan: { directories: Int32Array.from(looked), inodes: Int32Array.from(inodes), files: Int32Array.from(files) }, refresh };
+}
+
+/** A no-op records the directories the cache lacks when their files are at least this part of all (`planLook`). */
+const REFRESH_SHARE = 16;
+
+/**
+ * The cache's directory records with those it lacks taken now (`captureDirectoryRecords`), or undefined when none
+ * can be (each still too recent). The recorded ones are kept: the look confirms each before the writer writes them.
+ */
+function missingRecords(root: string, manifest: VouchedManifest, clock: number): Float64Array | undefined {
+  const { directories, directoryStats } = manifest;
+  const missing: number[] = [];
+  for (let d = 0; d < directories.length; d++) if (Number.isNaN(directoryStats[d * 4])) missing.push(d);
+  const taken = captureDirectoryRecords(root, missing.map(d => directories[d]), clock);
+  if (!taken.some(v => !Number.isNaN(v))) return undefined;
+  const records = Float64Array.from(directoryStats);
+  missing.forEach((d, k) => records.set(taken.subarray(k * 4, k * 4 + 4), d * 4));
+  return records;
 }
 
 /** How many units the plan's look has (directories, then inodes, then files). */

@@ -216,17 +216,26 @@ export function planInputKey(inputs: PlanInputs): string {
  * other inputs line by line, and ends with that digest (the same files in the same order, line for line).
  */
 export function planInputKeys(inputs: PlanInputs): { plan: string; entries: string } {
-  const hash = createHash('sha256').update(`plan-v3\0${libraryFingerprint()}\0${JSON.stringify(inputs.rest)}\n`);
+  const hash = createHash('sha256').update(`plan-v4\0${libraryFingerprint()}\0${JSON.stringify(inputs.rest)}\n`);
   const entries = createHash('sha256');
   // Objects, image lists and verdict keys shared by many files (a Workload variant's) are hashed once, in order
   // of first use, each under a number that the files then name: equal keys still mean equal values file by file.
+  // Numbered by content (each object serialized once, found again by identity), not by identity: the same inputs
+  // give the same key however the render shared its arrays (a write's worker returns equal objects' results as
+  // copies, batch by batch; a re-synth's main thread, one result).
   const shared = createHash('sha256');
-  const ids = new Map<object, number>(); // within one call only: nothing can change an object meanwhile
+  const byIdentity = new Map<object, number>(); // within one call only: nothing can change an object meanwhile
+  const byContent = new Map<string, number>();
   const idOf = (v: object): number => {
-    let id = ids.get(v);
+    let id = byIdentity.get(v);
     if (id === undefined) {
-      ids.set(v, id = ids.size);
-      shared.update(`${id} ${JSON.stringify(v)}\n`);
+      const text = JSON.stringify(v);
+      id = byContent.get(text);
+      if (id === undefined) {
+        byContent.set(text, id = byContent.size);
+        shared.update(`${id} ${text}\n`);
+      }
+      byIdentity.set(v, id);
     }
     return id;
   };

@@ -205,6 +205,36 @@ describe('the last look through directories and inodes', () => {
     expect(fs.readFileSync(notes, 'utf-8')).toBe('mine\n');
   });
 
+  test('GIVEN one unrecorded directory among many WHEN re-synthesized THEN its few files are looked at one by one on every no-op, and the stat cache is not rewritten for it', () => {
+    // GIVEN a settled tree of 281 files, and a file of someone else's added to one of its 81 directories
+    const files = linkedFiles(40);
+    const dir = settledLinkedTree(files);
+    fs.writeFileSync(path.join(dir, 'clusters/c2/api/notes.txt'), 'mine\n');
+    settle();
+    const first = checkVouchedTree(dir)!;
+    expect(vouchedNoop(dir, first, listOf(files))).toBe(false);
+    expect(writeTree(dir, files, { vouched: first }).written).toEqual([]); // (the full check: c2/api's record too recent)
+    settle();
+    const cache = path.join(dir, '.cdk8s-fleet/stat-cache');
+    const before = fs.lstatSync(cache).mtimeMs;
+    // WHEN re-synthesized twice
+    const second = checkVouchedTree(dir)!;
+    const secondWrite = writeTree(dir, files, { vouched: second });
+    const third = checkVouchedTree(dir)!;
+    // THEN c2/api's seven files (2.5% of the tree, under the 1/16 that pays for rewriting the cache) are looked at
+    // one by one each time, no directory record is taken, and the stat cache stays as it was
+    const inC2 = listOf(files).flatMap((f, i) => (f.path.startsWith('clusters/c2/') ? [i] : []));
+    expect([...second.plan!.files]).toEqual(inC2);
+    expect(second.refresh).toBeUndefined();
+    expect(secondWrite.written).toEqual([]);
+    expect(fs.lstatSync(cache).mtimeMs).toBe(before);
+    expect([...third.plan!.files]).toEqual(inC2);
+    expect(vouchedNoop(dir, third, listOf(files))).toBe(true);
+    // and an edit of one of them is still found
+    fs.writeFileSync(path.join(dir, 'clusters/c2/api/Secret.own.yaml'), 'own: edited\n');
+    expect(vouchedNoop(dir, checkVouchedTree(dir)!, listOf(files))).toBe(false);
+  });
+
   test('GIVEN the records of two paths of one inode that disagree WHEN the look is planned THEN both are looked at one by one', () => {
     // GIVEN a settled tree whose stat cache records cluster 3's Deployment with another ctime
     const files = linkedFiles(40);

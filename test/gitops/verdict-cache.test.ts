@@ -12,7 +12,7 @@ import { SchemaValidator } from '../../src/gitops/schema-validator';
 import { STATE_GITIGNORE } from '../../src/gitops/tree-state';
 import { dependencyManifests, libraryFingerprint, planInputKey, VERDICT_CACHE, verdictKey } from '../../src/gitops/verdict-cache';
 import * as yamlModule from '../../src/gitops/yaml';
-import { errorOf, treeSnapshot, webFleetApp } from '../util';
+import { addCluster, errorOf, treeSnapshot, webFleetApp } from '../util';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-verdicts-'));
 
@@ -187,6 +187,29 @@ describe('the validated-content cache', () => {
       expect(r.files.map(f => [f.path, f.hash, f.content])).toEqual(inline.files.map(f => [f.path, f.hash, f.content]));
       expect(r.errors).toEqual([]);
     }
+  });
+
+  test('GIVEN equal objects in different batches of the worker WHEN the first synth and a re-synth key the plan THEN the keys agree (the re-synth finds the plan)', () => {
+    // GIVEN a second cluster with the same 150 ConfigMaps as the first: equal objects (one verdict key each) that
+    // the worker answers in different batches of 200, as copies
+    const app = webFleetApp('/nonexistent', {
+      extra: web => {
+        for (let i = 0; i < 150; i++) new k8s.KubeConfigMap(web, `Same${i}`, { metadata: { name: `same-${i}` }, data: { A: '1' } });
+      },
+      mutate: fleet => {
+        const staging = addCluster(fleet, 'staging', { environment: 'staging' });
+        const web = staging.addManifests('web', { namespace: 'web' });
+        for (let i = 0; i < 150; i++) new k8s.KubeConfigMap(web, `Same${i}`, { metadata: { name: `same-${i}` }, data: { A: '1' } });
+      },
+    });
+    const options = { validateSchemas: true, unvalidatedKinds: new Set<string>(), knownClean: new Set<string>() };
+    // WHEN rendered as a first synth renders (every object on the worker) and as a re-synth does (every object known)
+    const first = renderTree(app, { ...options, workerThreshold: 1 });
+    const again = renderTree(app, { ...options, knownClean: new Set(first.clean.keys()), knownHashes: first.clean, workerThreshold: 1 });
+    // THEN the same files give the same plan key
+    expect(first.errors).toEqual([]);
+    expect(again.files.map(f => [f.path, f.hash])).toEqual(first.files.map(f => [f.path, f.hash]));
+    expect(planInputKey({ files: again.files, rest: {} })).toBe(planInputKey({ files: first.files, rest: {} }));
   });
 
   test('the library fingerprint covers the dependencies that take part in verdicts and plans', () => {
@@ -404,5 +427,21 @@ describe('the remembered plan', () => {
     // THEN each gives another key, and the same inputs the same key
     expect(new Set([base, ...keys]).size).toBe(variants.length + 1);
     expect(planInputKey({ files: [{ ...file }], rest: { acknowledgements: [] } })).toBe(base);
+  });
+
+  test('GIVEN the same inputs with their objects and image lists shared differently WHEN keyed THEN the key is the same (a write\'s worker returns copies; a re-synth shares one result)', () => {
+    // GIVEN two files with equal objects and images: one object and one list shared by both, or a copy each
+    const object = { kind: 'ServiceAccount', metadata: { name: 'app', namespace: 'app' } };
+    const images = ['ghcr.io/acme/app:1.0.0'];
+    const shared = [
+      { path: 'clusters/a/app/ServiceAccount.app.yaml', hash: 'a'.repeat(64), object, images },
+      { path: 'clusters/b/app/ServiceAccount.app.yaml', hash: 'a'.repeat(64), object, images },
+    ];
+    const copied = shared.map(f => ({ ...f, object: structuredClone(f.object), images: [...f.images] }));
+    // WHEN / THEN
+    expect(planInputKey({ files: copied, rest: {} })).toBe(planInputKey({ files: shared, rest: {} }));
+    // and a copy that differs still counts
+    copied[1].images = ['ghcr.io/acme/app:1.0.1'];
+    expect(planInputKey({ files: copied, rest: {} })).not.toBe(planInputKey({ files: shared, rest: {} }));
   });
 });
