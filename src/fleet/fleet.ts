@@ -268,7 +268,7 @@ export class Fleet extends Construct {
     // Two fleets of one name would write the same argocd/<fleetName> directory and bootstrap Application. The
     // fleets made under this root say whether there can be one, before the tree (100,000 constructs, say) is walked.
     const made = fleetsMadeIn(this.node.root);
-    const namesakes = made !== undefined && !made.some(f => f !== this && f.fleetName === this.fleetName)
+    const namesakes = made !== undefined && made.includes(this) && !made.some(f => f !== this && f.fleetName === this.fleetName)
       ? []
       : this.node.root.node.findAll().filter(c => Fleet.isFleet(c) && c !== this && c.fleetName === this.fleetName);
     if (namesakes.length > 0) {
@@ -303,9 +303,12 @@ function registerInRoot(fleet: Fleet): void {
 }
 
 /**
- * The fleets made in the tree of `root`, or undefined when that is not known (the tree is then walked). A fleet
- * removed from the tree since (`node.tryRemoveChild`) is still listed: it only makes the walk happen. A fleet of
- * a copy of this library that keeps no record is not: that copy walks the tree itself and reports the pair.
+ * The fleets made in the tree of `root`, or undefined when that is not known (the tree is then walked; so is it
+ * when the list lacks the fleet asking, whose record failed). A fleet removed from the tree since
+ * (`node.tryRemoveChild`) is still listed: it only makes the walk happen. A fleet of a copy of this library that
+ * keeps no list (an older release in the same app) is not: the pair is then reported by that copy if it checks
+ * names, and otherwise as the two fleets' colliding files (their `argocd/<fleetName>` directory and root
+ * Application), not by name.
  */
 function fleetsMadeIn(root: IConstruct): readonly Fleet[] | undefined {
   const made = Object.prototype.hasOwnProperty.call(root, FLEETS_MADE) ? (root as any)[FLEETS_MADE] : undefined;

@@ -90,6 +90,7 @@ const GET_PROTOTYPE_OF = Object.getPrototypeOf;
 const DEFINE_PROPERTY = Object.defineProperty;
 const OBJECT_ENTRIES = Object.entries;
 const ARRAY_REDUCE = Array.prototype.reduce;
+const FUNCTION = Function;
 
 /** By the `toJson` function an object has: what it is (null: not a generated one). */
 const L1S = new WeakMap<Function, GeneratedL1 | null>();
@@ -276,7 +277,7 @@ function compile(fields: readonly Field[]): Evaluation {
   body.push('return out;');
   try {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    const make = new Function('run', 'mapEntries', 'entries', 'defineProperty', 'fields', `'use strict';\nreturn function (obj, prefix) {\n${body.join('\n')}\n};`);
+    const make = new FUNCTION('run', 'mapEntries', 'entries', 'defineProperty', 'fields', `'use strict';\nreturn function (obj, prefix) {\n${body.join('\n')}\n};`);
     return make(run, mapEntries, OBJECT_ENTRIES, DEFINE_PROPERTY, fields);
   } catch {
     return (obj, prefix) => interpret(fields, obj, prefix);

@@ -91,9 +91,10 @@ export function planLook(root: string, manifest: VouchedManifest, clock: number)
   }
   const looked: number[] = [];
   for (let d = 0; d < directories.length; d++) if (recorded(d)) looked.push(d);
+  const planned = looked.length + inodes.length + files.length < paths.length;
   // (Taken before the look, but not used for it: the files' records were not confirmed after these were taken.)
-  const refresh = unrecorded > 0 && unrecorded * REFRESH_SHARE >= paths.length ? missingRecords(root, manifest, clock) : undefined;
-  if (looked.length + inodes.length + files.length >= paths.length) return { refresh };
+  const refresh = unrecorded > 0 && unrecorded * REFRESH_SHARE >= paths.length ? missingRecords(root, manifest, clock, !planned) : undefined;
+  if (!planned) return { refresh };
   return { plan: { directories: Int32Array.from(looked), inodes: Int32Array.from(inodes), files: Int32Array.from(files) }, refresh };
 }
 
@@ -102,12 +103,18 @@ const REFRESH_SHARE = 16;
 
 /**
  * The cache's directory records with those it lacks taken now (`captureDirectoryRecords`), or undefined when none
- * can be (each still too recent). The recorded ones are kept: the look confirms each before the writer writes them.
+ * can be (each still too recent). With `all` (a look file by file, which looks at no directory), every one is
+ * taken now; else the recorded ones are kept, as the look through directories confirms each of them before the
+ * writer writes them (a kept record that no longer held would fail the look).
  */
-function missingRecords(root: string, manifest: VouchedManifest, clock: number): Float64Array | undefined {
+function missingRecords(root: string, manifest: VouchedManifest, clock: number, all: boolean): Float64Array | undefined {
   const { directories, directoryStats } = manifest;
   const missing: number[] = [];
   for (let d = 0; d < directories.length; d++) if (Number.isNaN(directoryStats[d * 4])) missing.push(d);
+  if (all) {
+    const taken = captureDirectoryRecords(root, directories, clock);
+    return missing.some(d => !Number.isNaN(taken[d * 4])) ? taken : undefined;
+  }
   const taken = captureDirectoryRecords(root, missing.map(d => directories[d]), clock);
   if (!taken.some(v => !Number.isNaN(v))) return undefined;
   const records = Float64Array.from(directoryStats);

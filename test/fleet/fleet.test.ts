@@ -109,4 +109,16 @@ describe('Fleet', () => {
     const other = app.node.findChild('other') as Fleet;
     expect(other.node.validate()).toEqual([]);
   });
+
+  test('GIVEN a root whose list of fleets cannot take more WHEN two later fleets share a name THEN the tree is walked and both are reported', () => {
+    // GIVEN the root's list frozen after the first fleet (a deep freeze of the app, say)
+    const app = new FleetApp({ outdir: '/nonexistent/never-written' });
+    new Fleet(app, 'first', { repoUrl: 'https://github.com/acme/f.git' });
+    Object.freeze((app as any)[Symbol.for('cdk8s-fleet.fleetsMade')]);
+    const a = new Fleet(app, 'a', { fleetName: 'platform', repoUrl: 'https://github.com/acme/a.git' });
+    const b = new Fleet(app, 'b', { fleetName: 'platform', repoUrl: 'https://github.com/acme/b.git' });
+    // WHEN / THEN
+    expect(a.node.validate()).toEqual([expect.stringMatching(/^'fleetName' \('platform'\) is also the name of the Fleet at 'b'/)]);
+    expect(b.node.validate()).toEqual([expect.stringMatching(/^'fleetName' \('platform'\) is also the name of the Fleet at 'a'/)]);
+  });
 });

@@ -235,6 +235,32 @@ describe('the last look through directories and inodes', () => {
     expect(vouchedNoop(dir, checkVouchedTree(dir)!, listOf(files))).toBe(false);
   });
 
+  test('GIVEN a look file by file that records the missing directories WHEN a recorded directory changed meanwhile THEN every directory\'s record is taken again, and the next look holds', () => {
+    // GIVEN a settled tree, written again with every cluster's own file changed (the directories above unchanged
+    // files get no record: the next look is file by file), then a file of someone else's added to the recorded extra/
+    const edition = (e: number) => new Map([...linkedFiles(20)].map(([p, c]) => [p, p.endsWith('Secret.own.yaml') ? `${c.trim()} ${e}\n` : c]))
+      .set('extra/only.yaml', `extra: ${e}\n`);
+    const dir = settledLinkedTree(edition(1));
+    writeTree(dir, edition(2));
+    settle();
+    fs.writeFileSync(path.join(dir, 'extra/notes.txt'), 'mine\n');
+    settle();
+    // WHEN re-synthesized twice
+    const first = checkVouchedTree(dir)!;
+    const firstWrite = writeTree(dir, edition(2), { vouched: first });
+    settle();
+    const second = checkVouchedTree(dir)!;
+    // THEN the first look is file by file and takes every directory's record again (extra/'s, changed after the
+    // stat cache, too recent to trust: none), so the second goes through the other directories, looks at extra/'s
+    // file by itself, and holds
+    expect(first.plan).toBeUndefined();
+    expect(first.refresh).toBeDefined();
+    expect(firstWrite.written).toEqual([]);
+    const extra = listOf(edition(2)).findIndex(f => f.path === 'extra/only.yaml');
+    expect([...second.plan!.files]).toEqual([extra]);
+    expect(vouchedNoop(dir, second, listOf(edition(2)))).toBe(true);
+  });
+
   test('GIVEN the records of two paths of one inode that disagree WHEN the look is planned THEN both are looked at one by one', () => {
     // GIVEN a settled tree whose stat cache records cluster 3's Deployment with another ctime
     const files = linkedFiles(40);
