@@ -94,6 +94,11 @@ function runOne(clusters: number, apps: number, workdir: string) {
   }));
 }
 
+/** The machine and the date, the first line of every report. */
+function printMachine(): void {
+  console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${new Date().toISOString().slice(0, 10)}`);
+}
+
 function main() {
   preloadDeferredModules();
   const args = process.argv.slice(2);
@@ -108,27 +113,27 @@ function main() {
   const diffArg = args.indexOf('--diff') >= 0 ? args[args.indexOf('--diff') + 1] : '200x50';
   const diffRuns = args.indexOf('--diff-runs') >= 0 ? Number(args[args.indexOf('--diff-runs') + 1]) : 3;
   if (args.includes('--only-diff')) {
-    console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${new Date().toISOString().slice(0, 10)}`);
+    printMachine();
     diff(diffArg.split('x').map(Number), diffRuns);
     return;
   }
   const scaleArg = args.indexOf('--scale') >= 0 ? args[args.indexOf('--scale') + 1] : '100x100,200x100,500x100,1000x100';
   const genericArg = args.indexOf('--generic') >= 0 ? args[args.indexOf('--generic') + 1] : '200x50';
   if (args.includes('--only-noop')) {
-    console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${new Date().toISOString().slice(0, 10)}`);
+    printMachine();
     const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-bench-noop-'));
     noopResynth(workdir, compiledBench(workdir), [100, 100], genericArg.split('x').map(Number));
     fs.rmSync(workdir, { recursive: true, force: true });
     return;
   }
   if (args.includes('--only-scale')) {
-    console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${new Date().toISOString().slice(0, 10)}`);
+    printMachine();
     scale(scaleArg.split(',').map(x => x.split('x').map(Number)), genericArg.split('x').map(Number));
     return;
   }
   const workloadRuns = args.indexOf('--workload-runs') >= 0 ? Number(args[args.indexOf('--workload-runs') + 1]) : 3;
   const sizes = (sizesArg ? sizesArg.split(',') : DEFAULT_SIZES).map(s => s.split('x').map(Number));
-  console.log(`node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${new Date().toISOString().slice(0, 10)}`);
+  printMachine();
   if (!onlyExpansion) {
     // Workloads first, and their trees deleted last: this disk writes much slower for a while after mass
     // deletions (see BENCHMARKS.md).

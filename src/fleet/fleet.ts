@@ -11,6 +11,7 @@ import { FLEET_APP_SYMBOL } from '../private/fleet-app-marker';
 import { scannerModule } from '../private/lazy';
 import { constructIdFor, dns1123LabelErrors, qualifiedNameErrors } from '../private/names';
 import { MAX_CONTROLLER_REPLICAS } from '../private/shard-limits';
+import { hasOwn } from '../private/util';
 import type { ISecretStore } from '../secrets/secret-store';
 
 /** Props for `Fleet`. */
@@ -295,7 +296,7 @@ const FLEETS_MADE = Symbol.for('cdk8s-fleet.fleetsMade');
 function registerInRoot(fleet: Fleet): void {
   const root: any = fleet.node.root;
   try {
-    if (!Object.prototype.hasOwnProperty.call(root, FLEETS_MADE)) Object.defineProperty(root, FLEETS_MADE, { value: [] });
+    if (!hasOwn(root, FLEETS_MADE)) Object.defineProperty(root, FLEETS_MADE, { value: [] });
     root[FLEETS_MADE].push(fleet);
   } catch {
     // (a frozen root: the tree is walked instead)
@@ -311,7 +312,7 @@ function registerInRoot(fleet: Fleet): void {
  * Application), not by name.
  */
 function fleetsMadeIn(root: IConstruct): readonly Fleet[] | undefined {
-  const made = Object.prototype.hasOwnProperty.call(root, FLEETS_MADE) ? (root as any)[FLEETS_MADE] : undefined;
+  const made = hasOwn(root, FLEETS_MADE) ? (root as any)[FLEETS_MADE] : undefined;
   return Array.isArray(made) ? made : undefined;
 }
 

@@ -73,7 +73,7 @@ export function resolveSecrets(
   const errors: string[] = [];
   if (secrets === undefined || secrets.length === 0) return { resolved, errors };
   const environment = versions ? versions.environmentOf(cluster) : cluster.labels.environment;
-  for (const s of secrets ?? []) {
+  for (const s of secrets) {
     if (s.matches?.length && !s.matches.some(m => m._matches(cluster, versions))) continue;
     const override = [...s.storeOverrides ?? []]
       .map((o, i) => ({ o, i }))
