@@ -1,6 +1,7 @@
 import * as fs from 'fs';
-import { MessageChannel, receiveMessageOnPort, Worker } from 'worker_threads';
+import { MessageChannel, receiveMessageOnPort } from 'worker_threads';
 import { createFileExclusive } from './tree-inspector';
+import { startWorker, StartedWorker } from '../private/worker-script';
 
 /** One new file: its tree-relative path, bytes and sha256. */
 export interface NewFile {
@@ -207,10 +208,10 @@ interface HelperWork {
 function startHelper(work: HelperWork): { wait(): void } {
   const channel = new MessageChannel();
   const done = new Int32Array(new SharedArrayBuffer(8)); // [finished, progress]
-  let worker: Worker;
+  let started: StartedWorker;
   try {
     const workerData = { writes: work.writes, links: work.links, port: channel.port2, done };
-    worker = new Worker(HELPER_SOURCE, { eval: true, execArgv: [], workerData, transferList: [channel.port2] });
+    started = startWorker({ source: HELPER_SOURCE }, workerData, [channel.port2], done);
   } catch {
     // No threads here: do the work on this thread.
     return {
@@ -224,15 +225,22 @@ function startHelper(work: HelperWork): { wait(): void } {
       },
     };
   }
-  worker.unref();
+  const { worker, life } = started;
   return {
     wait: () => {
       let message: { error?: { message: string; code?: string; path?: string; dest?: string; syscall?: string } } | undefined;
       let progress = -1;
       let idle = 0;
-      while (!(message = receiveMessageOnPort(channel.port1)?.message)) {
+      for (;;) {
+        const ended = life.ended; // (read before the message: a helper posts before it exits)
+        if ((message = receiveMessageOnPort(channel.port1)?.message)) break;
+        if (ended !== undefined) {
+          channel.port1.close();
+          throw new Error(`the file-creating helper thread ${ended}`);
+        }
+        // (the helper's life wakes this wait when it ends)
         if (Atomics.wait(done, 0, 0, 1000) !== 'timed-out') continue;
-        // A thread that dies cannot say so while this one blocks its event loop: give up after a long stall.
+        // A thread that lives but does nothing: give up after a long stall.
         const now = Atomics.load(done, 1);
         idle = now === progress ? idle + 1 : 0;
         progress = now;

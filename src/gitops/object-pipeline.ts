@@ -2,7 +2,7 @@ import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worke
 import { jsonDataCheck, processKeyed, processObject, ProcessedObject, ProcessOptions } from './process-object';
 import { verdictKey } from './verdict-cache';
 import { Placement } from '../private/placement';
-import { workerScript } from '../private/worker-script';
+import { Life, startWorker, WorkerLife, workerScript, WorkerScript } from '../private/worker-script';
 
 /**
  * Processes rendered objects (validation, secret scan, YAML) either inline or on a worker thread.
@@ -65,10 +65,11 @@ type Item = [number, string, Placement['role'], string?, boolean?];
 class WorkerPipeline implements ObjectPipeline {
   public static tryCreate(options: ProcessOptions): WorkerPipeline | undefined {
     const script = workerScript(__dirname, 'object-worker');
-    return script && new WorkerPipeline(script.file, script.execArgv, options);
+    return script && new WorkerPipeline(script, options);
   }
 
   private worker?: Worker;
+  private life?: WorkerLife;
   private port?: MessagePort;
   private readonly counter = new Int32Array(new SharedArrayBuffer(4));
   /** Results by submission index. */
@@ -78,11 +79,19 @@ class WorkerPipeline implements ObjectPipeline {
   /** Results made on this thread, by verdict key: equal objects share one (and serialize once, if read). */
   private readonly memo = new Map<string, ProcessedObject>();
   private batch: Item[] = [];
+  /**
+   * The batches sent before the worker was seen running: if its script fails to load, none of them was worked
+   * on, and this thread does them (and everything after) itself. Dropped once it runs.
+   */
+  private unconfirmed: Item[][] = [];
+  /** Set when the worker failed to load or could not start: every item is processed on this thread. */
+  private inline = false;
+  private stopped = false;
   private submitted = 0;
   private sent = 0;
   private received = 0;
 
-  private constructor(private readonly file: string, private readonly execArgv: string[], private readonly options: ProcessOptions) {
+  private constructor(private readonly script: WorkerScript, private readonly options: ProcessOptions) {
     this.keyed = (options.knownClean?.size ?? 0) > 0;
     // Without known objects every object goes to the worker: started now, it loads while the tree is walked.
     if (!this.keyed) this.start();
@@ -112,11 +121,9 @@ class WorkerPipeline implements ObjectPipeline {
   }
 
   public finish(): ProcessedObject[] {
-    if (!this.worker) {
-      // Fewer objects to work on than a batch: not worth a worker.
-      for (const [index, text, role, verdict, known] of this.batch) {
-        this.results[index] = processKeyed(JSON.parse(text), role, this.options, text, verdict!, known!, this.memo);
-      }
+    if (!this.worker || this.inline) {
+      // Fewer objects to work on than a batch (not worth a worker), or no worker could run.
+      this.processHere(this.batch);
       return this.results;
     }
     try {
@@ -127,25 +134,29 @@ class WorkerPipeline implements ObjectPipeline {
           idle = 0;
           continue;
         }
+        if (this.life!.ended !== undefined) {
+          this.takeOver();
+          break;
+        }
         const seen = Atomics.load(this.counter, 0);
         if (seen > this.received) continue; // posted, about to arrive
+        // (the worker's life wakes this wait when it ends)
         if (Atomics.wait(this.counter, 0, seen, 1000) === 'timed-out' && (idle += 1000) >= STALL_MS) {
           throw new Error(`the object pipeline's worker made no progress for ${STALL_MS / 1000}s`);
         }
       }
     } finally {
-      void this.worker.terminate();
-      this.port!.close();
+      this.stop();
     }
+    // (after a take-over, the items submitted since)
+    this.processHere(this.batch);
     return this.results;
   }
 
   private start() {
     const channel = new MessageChannel();
-    this.port = channel.port1;
-    this.worker = new Worker(this.file, {
-      execArgv: this.execArgv,
-      workerData: {
+    try {
+      const { worker, life } = startWorker({ script: this.script }, {
         port: channel.port2,
         counter: this.counter,
         validateSchemas: this.options.validateSchemas,
@@ -155,18 +166,65 @@ class WorkerPipeline implements ObjectPipeline {
         // With the cache in use, the worker keys the objects itself when this thread does not (the cache knows
         // none); otherwise each item carries its key and whether the cache knows it clean.
         keyed: this.options.knownClean !== undefined,
-      },
-      transferList: [channel.port2],
-    });
-    this.worker.unref();
+      }, [channel.port2], this.counter);
+      this.worker = worker;
+      this.life = life;
+      this.port = channel.port1;
+    } catch {
+      channel.port1.close();
+      this.inline = true; // no threads here
+    }
   }
 
   private flush() {
     if (this.batch.length === 0) return;
-    if (!this.worker) this.start();
+    if (!this.worker && !this.inline) this.start();
+    if (this.inline) {
+      this.processHere(this.batch);
+      return;
+    }
     this.port!.postMessage({ id: this.sent++, items: this.batch });
+    if (this.life!.state === Life.RUNNING) this.unconfirmed = [];
+    else this.unconfirmed.push(this.batch);
     this.batch = [];
     this.drain(); // collect whatever is ready, so results do not pile up in the queue
+    if (this.life!.ended !== undefined) this.takeOver();
+  }
+
+  /**
+   * The worker ended with batches outstanding: this thread processes them when it still holds them all (the worker
+   * was never seen running: its script failed to load), and the worker is stopped. A worker that ran and then
+   * died took items this thread no longer holds: an error, at once rather than after a long stall.
+   */
+  private takeOver() {
+    const why = this.life!.ended;
+    this.drain(); // (what it posted before it ended)
+    this.stop();
+    if (this.received < this.sent && this.unconfirmed.length < this.sent - this.received) {
+      throw new Error(`the object pipeline's worker ${why}`);
+    }
+    for (const items of this.unconfirmed) this.processHere(items);
+    this.unconfirmed = [];
+    this.received = this.sent;
+    this.inline = true;
+  }
+
+  private stop() {
+    if (!this.worker || this.stopped) return;
+    this.stopped = true;
+    void this.worker.terminate();
+    this.port!.close();
+  }
+
+  /** Items processed on this thread (those that have no result yet: the worker's arrived first). */
+  private processHere(items: Item[]) {
+    for (const [index, text, role, verdict, known] of items) {
+      if (this.results[index] !== undefined) continue;
+      this.results[index] = verdict === undefined
+        ? processObject(JSON.parse(text), role, this.options, text, this.memo)
+        : processKeyed(JSON.parse(text), role, this.options, text, verdict, known!, this.memo);
+    }
+    if (items === this.batch) this.batch = [];
   }
 
   private drain(): boolean {

@@ -6,7 +6,7 @@ import { mountsInside } from './mounts';
 import { TreeInspector } from './tree-inspector';
 import { lookPlanOf, LookPlan, lookUnits, planLook, sameUnits } from './tree-look';
 import { COMMIT_MARKER, entriesDigest, JOURNAL, MANIFEST, NEXT_MANIFEST, sameStatAt, STAGING, STAT_CACHE, STATE_DIR, StatCache, statRecord } from './tree-state';
-import { workerScript } from '../private/worker-script';
+import { startWorker, WorkerLife, workerScript, WorkerScript } from '../private/worker-script';
 
 /**
  * The write step's check of a tree nothing has touched, done on a worker thread while the program renders.
@@ -170,7 +170,7 @@ export function startTreeCheck(outdir: string, minManifestBytes = MIN_MANIFEST_B
   const script = workerScript(__dirname, 'tree-check-worker');
   if (script === undefined) return undefined;
   try {
-    return new WorkerTreeCheck(script.file, script.execArgv, root);
+    return new WorkerTreeCheck(script, root);
   } catch {
     return undefined;
   }
@@ -213,14 +213,16 @@ export function takeChunks(control: Int32Array, count: number, same: (from: numb
 
 class WorkerTreeCheck implements TreeCheck {
   private readonly worker: Worker;
+  private readonly life: WorkerLife;
   private readonly port: MessagePort;
   private readonly control = new Int32Array(new SharedArrayBuffer(4 * 5));
 
-  public constructor(file: string, execArgv: string[], root: string) {
+  public constructor(script: WorkerScript, root: string) {
     const channel = new MessageChannel();
     this.port = channel.port1;
-    this.worker = new Worker(file, { execArgv, workerData: { root, port: channel.port2, control: this.control }, transferList: [channel.port2] });
-    this.worker.unref();
+    // (a worker that fails or dies wakes the waits on `control`: the writer then checks by itself at once)
+    const workerData = { root, port: channel.port2, control: this.control };
+    ({ worker: this.worker, life: this.life } = startWorker({ script }, workerData, [channel.port2], this.control));
   }
 
   public lookAgain(): void {
@@ -230,7 +232,7 @@ class WorkerTreeCheck implements TreeCheck {
 
   public finish(): VouchedTree | undefined {
     const c = this.control;
-    if (Atomics.wait(c, Control.POSTED, 0, WAIT_MS) === 'timed-out') return undefined;
+    if (!this.life.waitFor(c, Control.POSTED, WAIT_MS)) return undefined;
     const tree = vouchedTreeOf(receiveMessageOnPort(this.port)?.message);
     if (tree === undefined) return undefined;
     const otherPart: OtherPart = {
@@ -241,7 +243,7 @@ class WorkerTreeCheck implements TreeCheck {
       share: (count, same) => {
         takeChunks(c, count, same);
         // The worker stops after the chunk it holds: its verdict is in CHANGED once it says it is done.
-        return Atomics.wait(c, Control.DONE, 0, WAIT_MS) !== 'timed-out' && Atomics.load(c, Control.CHANGED) === 0;
+        return this.life.waitFor(c, Control.DONE, WAIT_MS) && Atomics.load(c, Control.CHANGED) === 0;
       },
       abandon: () => Atomics.store(c, Control.CHANGED, 1),
     };

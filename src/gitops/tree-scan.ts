@@ -4,7 +4,7 @@ import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worke
 import { StatCache } from './tree-state';
 import { interruptedWrite, sha256, STATE_DIR } from './tree-writer';
 import { compareCodeUnits, pushAll } from '../private/util';
-import { workerScript } from '../private/worker-script';
+import { startWorker, WorkerLife, workerScript, WorkerScript } from '../private/worker-script';
 import { decodeText, InputError, MAX_INPUT_BYTES, parseJsonBounded, parseYamlDocuments } from '../private/yaml-input';
 
 /**
@@ -270,13 +270,14 @@ class WorkerScan {
     const script = workerScript(__dirname, 'tree-scan-worker');
     if (script === undefined) return undefined;
     try {
-      return new WorkerScan(script.file, script.execArgv, root, label);
+      return new WorkerScan(script, root, label);
     } catch {
       return undefined;
     }
   }
 
   private readonly worker: Worker;
+  private readonly life: WorkerLife;
   private readonly port: MessagePort;
   /** [0]: the scan was posted; [1]: set by the main thread to stop the worker's parsing. */
   private readonly flags = new Int32Array(new SharedArrayBuffer(8));
@@ -284,24 +285,27 @@ class WorkerScan {
   private readonly pending: ParsedFile[] = [];
   private closed = false;
 
-  private constructor(file: string, execArgv: string[], private readonly root: string, private readonly label: string) {
+  private constructor(script: WorkerScript, private readonly root: string, private readonly label: string) {
     const channel = new MessageChannel();
     this.port = channel.port1;
-    this.worker = new Worker(file, { execArgv, workerData: { root, label, port: channel.port2, flags: this.flags }, transferList: [channel.port2] });
-    this.worker.unref();
+    // (a worker that fails or dies wakes the wait on `flags`: the tree is then scanned here at once)
+    const workerData = { root, label, port: channel.port2, flags: this.flags };
+    ({ worker: this.worker, life: this.life } = startWorker({ script }, workerData, [channel.port2], this.flags));
   }
 
   /** The worker's scan (its `InputError` rethrown); the tree is scanned here if the worker fails or stalls. */
   public result(): TreeScan {
     const start = Date.now();
     while (!this.scan && !this.closed) {
+      // (read before the messages: what it posted before it ended is read then)
+      const ended = this.life.ended !== undefined;
       const error = this.drain();
       if (error) {
         this.close();
         if (error.input) throw new InputError(error.message, error.file);
         break;
       }
-      if (this.scan) break;
+      if (this.scan || ended) break;
       if (Atomics.wait(this.flags, 0, 0, 1000) === 'timed-out' && Date.now() - start > STALL_MS) break;
     }
     if (this.scan) return this.scan;

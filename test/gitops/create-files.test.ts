@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { createFiles, helperWriteSplit, NewFile } from '../../src/gitops/create-files';
 import { sha256 } from '../../src/gitops/tree-writer';
+import * as workerScripts from '../../src/private/worker-script';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-create-')) + '/';
 
@@ -106,5 +107,22 @@ describe('createFiles', () => {
     expect(helperWriteSplit(files, all, 450)).toBe(8);
     expect(helperWriteSplit(files, all, 1e9)).toBe(5);
     expect(helperWriteSplit(files, all, 0)).toBe(10);
+  });
+
+  test('GIVEN a helper thread that dies without a word WHEN the call waits for it THEN it throws at once, saying so', () => {
+    // GIVEN a helper whose code exits at once (the real one posts even its errors)
+    const root = tmp();
+    const original = workerScripts.startWorker;
+    const spy = jest.spyOn(workerScripts, 'startWorker').mockImplementation((_code, data, transfer, wake) => original({ source: 'process.exit(9);' }, data, transfer, wake));
+    try {
+      // WHEN
+      const began = Date.now();
+      // THEN (not after the two-minute stall)
+      expect(() => createFiles(root, fleetLike(), { linkIdentical: true, helperThreshold: 1 })).toThrow('the file-creating helper thread exited');
+      expect(spy).toHaveBeenCalled();
+      expect(Date.now() - began).toBeLessThan(30_000);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import * as fc from 'fast-check';
 import { VersionsFile, HelmApplication } from '../../src';
 import { createPipeline } from '../../src/gitops/object-pipeline';
@@ -5,6 +8,8 @@ import { deferredResult, jsonDataCheck, processObject, ProcessOptions } from '..
 import { renderTree } from '../../src/gitops/render';
 import { verdictKey } from '../../src/gitops/verdict-cache';
 import { toYaml } from '../../src/gitops/yaml';
+import * as workerScripts from '../../src/private/worker-script';
+import { Life } from '../../src/private/worker-script';
 import { FALSE_POSITIVES, TRUE_POSITIVES } from '../secrets/catalogue';
 import { addCluster, anyValue, testFleet } from '../util';
 
@@ -280,5 +285,61 @@ describe('object pipeline', () => {
     expect(results.map(r => r.deferred)).toEqual([true, true, true]);
     expect(results[2]).toBe(results[0]);
     expect(results.map(r => [r.content, r.hash, r.images, r.problems])).toEqual(eager.map(r => [r.content, r.hash, r.images, r.problems]));
+  });
+
+  describe('a worker that fails', () => {
+    /** `workerScript` answers a script of this source (written to a temporary file) while `fn` runs. */
+    function withWorkerSource<T>(source: string, fn: () => T): T {
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-pipeline-')), 'worker.js');
+      fs.writeFileSync(file, source);
+      const spy = jest.spyOn(workerScripts, 'workerScript').mockReturnValue({ file, execArgv: [] });
+      try {
+        return fn();
+      } finally {
+        spy.mockRestore();
+      }
+    }
+    /** 450 objects (more than two batches), and what the main thread alone makes of them. */
+    const objects = Array.from({ length: 450 }, (_, i) => (i % 3 === 0 ? quota({ pods: i % 2 ? 'NaN' : String(i) }) : deployment(i % 5)));
+
+    test.each([
+      ['without the validated-content cache', options],
+      ['with the cache knowing none of them', { ...options, knownClean: new Set<string>() }],
+      ['with the cache knowing some (the main thread keys them)', { ...options, knownClean: new Set([processObject(deployment(1), 'workload', { ...options, knownClean: new Set() }).verdictKey!]) }],
+    ])('GIVEN a worker script that throws while loading (%s) WHEN objects pass THEN the main thread does them all, at once, with the same results', (_what, o) => {
+      // GIVEN
+      const expected = objects.map(x => processObject(x, 'workload', o));
+      withWorkerSource("throw new Error('no worker today');", () => {
+        // WHEN
+        const began = Date.now();
+        const pipeline = createPipeline(o, objects.length, 1);
+        expect(pipeline.constructor.name).toBe('WorkerPipeline');
+        for (const x of objects) pipeline.submit(x, 'workload');
+        const results = pipeline.finish();
+        // THEN (the worker's failure is seen when it happens, not after the two-minute stall)
+        expect(results).toEqual(expected);
+        expect(Date.now() - began).toBeLessThan(30_000);
+      });
+    });
+
+    test('GIVEN a worker that runs, then dies on its first batch WHEN the pipeline finishes THEN an error says why, at once', () => {
+      withWorkerSource("const { workerData } = require('worker_threads'); workerData.port.on('message', () => { throw new Error('the worker fell over'); });", () => {
+        // GIVEN a worker seen running before any batch is sent
+        const pipeline = createPipeline(options, objects.length, 1);
+        const life = (pipeline as any).life as workerScripts.WorkerLife;
+        const deadline = Date.now() + 30_000;
+        while (life.state === Life.LOADING && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        expect(life.state).toBe(Life.RUNNING);
+        // WHEN
+        const began = Date.now();
+        const run = () => {
+          for (const x of objects) pipeline.submit(x, 'workload');
+          return pipeline.finish();
+        };
+        // THEN
+        expect(run).toThrow("the object pipeline's worker stopped: the worker fell over");
+        expect(Date.now() - began).toBeLessThan(30_000);
+      });
+    });
   });
 });

@@ -11,6 +11,7 @@ import * as treeState from '../../src/gitops/tree-state';
 import { entryText } from '../../src/gitops/tree-state';
 import { writeTree } from '../../src/gitops/tree-writer';
 import { planInputKey, planInputKeys } from '../../src/gitops/verdict-cache';
+import * as workerScripts from '../../src/private/worker-script';
 import { webFleetApp } from '../util';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-check-'));
@@ -227,6 +228,30 @@ describe('the check of an untouched tree', () => {
     const started = Date.now();
     check.cancel();
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  test.each([
+    ['throws while loading', "throw new Error('no worker today');"],
+    ['dies before it posts', 'process.exit(1);'],
+  ])('GIVEN a check whose worker %s WHEN the writer asks for it THEN it has none, at once, and writes the same tree', (_what, source) => {
+    // GIVEN a settled tree, and a worker script that fails
+    const dir = settledTree();
+    const file = path.join(tmp(), 'worker.js');
+    fs.writeFileSync(file, source);
+    const spy = jest.spyOn(workerScripts, 'workerScript').mockReturnValue({ file, execArgv: [] });
+    try {
+      const check = startTreeCheck(dir, 0)!;
+      // WHEN
+      const began = Date.now();
+      const vouched = check.finish();
+      check.cancel();
+      // THEN (not after the minute the writer waits for a worker that lives)
+      expect(vouched).toBeUndefined();
+      expect(Date.now() - began).toBeLessThan(30_000);
+      expect(writeTree(dir, files(1)).written).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   test('small trees, and directories without a manifest, are not checked on a worker', () => {

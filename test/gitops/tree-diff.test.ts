@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import * as kplus from 'cdk8s-plus-28';
 import { ClusterMatch, HelmApplication, VersionsFile, Workload, WorkloadOutput } from '../../src';
@@ -6,6 +7,7 @@ import { fieldText } from '../../src/gitops/diff-format';
 import { diffJson, diffMarkdown, hasDifferences } from '../../src/gitops/diff-report';
 import { diffTrees, ObjectChange, TreeDiff } from '../../src/gitops/tree-diff';
 import { writeTree } from '../../src/gitops/tree-writer';
+import * as workerScripts from '../../src/private/worker-script';
 import { InputError } from '../../src/private/yaml-input';
 import { addCluster, testFleet, treeSnapshot } from '../util';
 
@@ -291,6 +293,25 @@ describe('diff: what it reads', () => {
     expect(diffJson(d.diff)).toEqual(diffJson(diffTrees(BASE, head).diff));
     expect(() => diffTrees(BASE, linked, { scanWorkerThreshold: 0 }))
       .toThrow(new InputError(`head ${linked}: clusters/dev-eu-1/api/ConfigMap.link.yaml is a symbolic link; a tree holds regular files only`));
+  });
+
+  test('GIVEN a head-scanning worker that throws while loading WHEN diffing THEN the head is scanned here, at once, with the same diff', () => {
+    // GIVEN
+    const head = tree({ prodReplicas: 5 });
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-scan-')), 'worker.js');
+    fs.writeFileSync(file, "throw new Error('no worker today');");
+    const spy = jest.spyOn(workerScripts, 'workerScript').mockReturnValue({ file, execArgv: [] });
+    try {
+      // WHEN
+      const began = Date.now();
+      const d = diffTrees(BASE, head, { scanWorkerThreshold: 0 });
+      // THEN (not after the two minutes it waits for a worker that lives)
+      expect(Date.now() - began).toBeLessThan(30_000);
+      expect(spy).toHaveBeenCalled();
+      expect(diffJson(d.diff)).toEqual(diffJson(diffTrees(BASE, head).diff));
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   test('a manifest never leads the diff out of the tree', () => {
