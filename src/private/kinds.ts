@@ -1,17 +1,30 @@
-/** Built-in (and well-known CRD) cluster-scoped kinds, as `apiVersion/kind`. */
+/**
+ * Cluster-scoped kinds, as `apiVersion/kind`: every one of the Kubernetes 1.28 API (the pinned definitions, each
+ * resource's `NamespaceScoped()` in kubernetes/pkg/registry), a few of later releases, and those of the pinned
+ * CRDs (their `spec.scope`, each served version). test/private/kinds.test.ts checks both pinned sets.
+ */
 const CLUSTER_SCOPED_KINDS = new Set([
   'v1/Namespace', 'v1/Node', 'v1/PersistentVolume', 'v1/ComponentStatus',
   'rbac.authorization.k8s.io/v1/ClusterRole', 'rbac.authorization.k8s.io/v1/ClusterRoleBinding',
   'apiextensions.k8s.io/v1/CustomResourceDefinition', 'apiregistration.k8s.io/v1/APIService',
   'storage.k8s.io/v1/StorageClass', 'storage.k8s.io/v1/CSIDriver', 'storage.k8s.io/v1/CSINode', 'storage.k8s.io/v1/VolumeAttachment',
   'scheduling.k8s.io/v1/PriorityClass', 'node.k8s.io/v1/RuntimeClass', 'networking.k8s.io/v1/IngressClass',
+  'networking.k8s.io/v1alpha1/ClusterCIDR', 'networking.k8s.io/v1alpha1/IPAddress',
   'admissionregistration.k8s.io/v1/MutatingWebhookConfiguration', 'admissionregistration.k8s.io/v1/ValidatingWebhookConfiguration',
+  'admissionregistration.k8s.io/v1alpha1/ValidatingAdmissionPolicy', 'admissionregistration.k8s.io/v1alpha1/ValidatingAdmissionPolicyBinding',
   'admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicy', 'admissionregistration.k8s.io/v1beta1/ValidatingAdmissionPolicyBinding',
-  'certificates.k8s.io/v1/CertificateSigningRequest',
+  'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy', 'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding',
+  'certificates.k8s.io/v1/CertificateSigningRequest', 'certificates.k8s.io/v1alpha1/ClusterTrustBundle',
+  'flowcontrol.apiserver.k8s.io/v1beta2/FlowSchema', 'flowcontrol.apiserver.k8s.io/v1beta2/PriorityLevelConfiguration',
   'flowcontrol.apiserver.k8s.io/v1beta3/FlowSchema', 'flowcontrol.apiserver.k8s.io/v1beta3/PriorityLevelConfiguration',
+  'flowcontrol.apiserver.k8s.io/v1/FlowSchema', 'flowcontrol.apiserver.k8s.io/v1/PriorityLevelConfiguration',
+  'authentication.k8s.io/v1/TokenReview', 'authentication.k8s.io/v1/SelfSubjectReview',
+  'authentication.k8s.io/v1alpha1/SelfSubjectReview', 'authentication.k8s.io/v1beta1/SelfSubjectReview',
+  'authorization.k8s.io/v1/SubjectAccessReview', 'authorization.k8s.io/v1/SelfSubjectAccessReview', 'authorization.k8s.io/v1/SelfSubjectRulesReview',
+  'internal.apiserver.k8s.io/v1alpha1/StorageVersion', 'resource.k8s.io/v1alpha2/ResourceClass',
   'external-secrets.io/v1/ClusterSecretStore', 'external-secrets.io/v1/ClusterExternalSecret',
   'argoproj.io/v1alpha1/ClusterAnalysisTemplate',
-  'kyverno.io/v1/ClusterPolicy', 'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy', 'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding',
+  'kyverno.io/v1/ClusterPolicy', 'kyverno.io/v2beta1/ClusterPolicy',
 ]);
 
 /** Whether objects of this apiVersion and kind are cluster-scoped. */

@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import {
   AppProject, Application, ApplicationFinalizer, ApplicationSource, ClusterCredentials, Fleet, ProjectDestination, SyncOption, SyncPolicy,
@@ -214,5 +214,29 @@ describe('Application', () => {
     // WHEN the project allows the namespace
     project.allowClusterResource({ group: '', kind: 'Namespace', name: 'web' });
     expect(errorOf(() => app.renderFiles())).not.toMatch(/Namespace 'web'/);
+  });
+
+  test('GIVEN a cluster-scoped kind of Kubernetes 1.28 beyond the common ones (a v1beta2 FlowSchema) WHEN rendered THEN it is written without the namespace and checked as cluster-scoped', () => {
+    // GIVEN
+    const { app, fleet } = testFleet();
+    const prod = addCluster(fleet, 'prod');
+    const project = new AppProject(fleet, 'team', { destinations: [ProjectDestination.cluster(prod)] });
+    const web = prod.addManifests('web', { namespace: 'web' });
+    new ApiObject(web, 'Flow', {
+      apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta2',
+      kind: 'FlowSchema',
+      metadata: { name: 'web' },
+      spec: { priorityLevelConfiguration: { name: 'workload-low' } },
+    });
+    new Application(fleet, 'web', { project, destination: prod, destinationNamespace: 'web', source: ApplicationSource.manifests(web) });
+    // WHEN / THEN Argo CD would refuse it in a project without a cluster allow-list
+    expect(errorOf(() => app.renderFiles())).toMatch(/AppProject 'team' does not allow cluster-scoped FlowSchema 'web' \(group 'flowcontrol.apiserver.k8s.io'\)/);
+    // WHEN the project allows it
+    project.allowClusterResource({ group: 'flowcontrol.apiserver.k8s.io', kind: 'FlowSchema' });
+    const content = app.renderFiles()['clusters/prod/web/FlowSchema.web.yaml'];
+    // THEN it carries no namespace
+    expect(content).toBe(
+      'apiVersion: flowcontrol.apiserver.k8s.io/v1beta2\nkind: FlowSchema\nmetadata:\n  name: web\nspec:\n  priorityLevelConfiguration:\n    name: workload-low\n',
+    );
   });
 });
