@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import { VERDICT_CACHE, verdictKey } from './verdict-cache';
 import { toYaml } from './yaml';
 import { imagesOf } from '../private/images';
@@ -7,7 +6,7 @@ import { Placement } from '../private/placement';
 import { objectQuantityErrors } from '../private/quantity';
 import { sopsAgeRecipients } from '../private/secret-markers';
 import { sopsObjectProblems } from '../private/sops-object';
-import { pushAll } from '../private/util';
+import { pushAll, sha256 } from '../private/util';
 import { findingText, scanDocument, SecretAllowanceData, subjectOf, withoutAllowed } from '../secrets/scanner';
 
 /** The per-object half of rendering that needs no construct tree: validation, secret scan, serialization. */
@@ -281,8 +280,4 @@ function quickDataCheck(v: unknown, depth: number): number {
     if (r === LOSSY) verdict = LOSSY;
   }
   return verdict;
-}
-
-function sha256(content: string): string {
-  return createHash('sha256').update(content).digest('hex');
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import { types } from 'util';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
@@ -6,6 +5,7 @@ import { mountsInside } from './mounts';
 import { TreeInspector } from './tree-inspector';
 import { lookPlanOf, LookPlan, lookUnits, planLook, sameUnits } from './tree-look';
 import { COMMIT_MARKER, entriesDigest, JOURNAL, MANIFEST, NEXT_MANIFEST, sameStatAt, STAGING, STAT_CACHE, STATE_DIR, StatCache, statRecord } from './tree-state';
+import { sha256 } from '../private/util';
 import { startWorker, WorkerLife, workerScript, WorkerScript } from '../private/worker-script';
 
 /**
@@ -113,7 +113,7 @@ export function vouchedNoop(
   // through its directories and inode when the check planned so), now, by this thread and the worker together.
   const other = vouched.otherPart;
   other?.start();
-  digest ??= entriesDigest(files.length, i => files[i].path, i => files[i].hash ?? createHash('sha256').update(files[i].content).digest('hex'));
+  digest ??= entriesDigest(files.length, i => files[i].path, i => files[i].hash ?? sha256(files[i].content));
   // (An equal digest also means that the worker's paths are these files' paths, in this order.)
   const inspector = new TreeInspector(root);
   const { plan } = vouched;

@@ -1,4 +1,3 @@
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { createFiles } from './create-files';
@@ -11,7 +10,7 @@ import {
   STATE_DIR, StatCache, StatRecord, statRecord, TreeManifest, writeJournal, writeStatCache, writeStateFile,
 } from './tree-state';
 import { isTreePath } from '../private/placement';
-import { compareCodeUnits } from '../private/util';
+import { compareCodeUnits, sha256 } from '../private/util';
 import { MAX_INPUT_BYTES } from '../private/yaml-input';
 
 export { STATE_DIR, TreeStateError } from './tree-state';
@@ -50,10 +49,8 @@ export interface TreeWriteResult {
   readonly recovered?: string;
 }
 
-/** Hex sha256 of a string's UTF-8 bytes. */
-export function sha256(content: string | Buffer): string {
-  return createHash('sha256').update(content).digest('hex');
-}
+/** The hash of a file's bytes in the manifest (util's, the one of every content hash). */
+export { sha256 };
 
 /** Reads and checks the manifest of a tree (an empty one if the tree has none). */
 export function readManifest(outdir: string): TreeManifest {

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ProcessOptions } from './process-object';
 import { ensureStateIgnored, entryText, MANIFEST, readStateFile, STATE_DIR, statRecord, writeStateFile } from './tree-state';
-import { BatchedHashInput, compareCodeUnits } from '../private/util';
+import { BatchedHashInput, compareCodeUnits, sha256 } from '../private/util';
 import { parseJsonBounded } from '../private/yaml-input';
 
 /**
@@ -277,7 +277,7 @@ function planMemoOf(v: any): PlanMemo | undefined {
 /** The key of one object's verdict: sha256 of the options it was processed with and its exact JSON text. */
 export function verdictKey(text: string, role: string, options: ProcessOptions): string {
   // (One update of the whole text: the same digest as one update per part, at one crossing into the hash instead of five.)
-  return createHash('sha256').update(`${optionsTag(options)}${role}\0${options.file ?? ''}\0${text}`).digest('hex');
+  return sha256(`${optionsTag(options)}${role}\0${options.file ?? ''}\0${text}`);
 }
 
 const TAGS = new WeakMap<ProcessOptions, string>();

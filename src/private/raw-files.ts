@@ -3,8 +3,8 @@
  * its values in order), with the generated files that go with them. The construct checks them (validation,
  * the secret scan) when it produces them; rendering places them and reports collisions.
  */
-import { createHash } from 'crypto';
 import { IConstruct } from 'constructs';
+import { sha256 } from './util';
 import type { RenderedFile } from '../gitops/render';
 
 /** One file, with the object it holds (for the fleet model) and its problems. */
@@ -55,7 +55,7 @@ export function renderRawFiles(
         path: f.path,
         content: f.content,
         object: f.object,
-        hash: createHash('sha256').update(f.content).digest('hex'),
+        hash: sha256(f.content),
         constructPath: where,
         placement: { directory, role: 'workload' },
       });

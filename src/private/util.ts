@@ -1,3 +1,4 @@
+import * as crypto from 'crypto';
 import { types } from 'util';
 
 /** Returns undefined for an empty array or object, so that empty collections are not rendered. */
@@ -259,4 +260,12 @@ function clonePlain(v: any, seen: Set<object>, depth: number): any {
     out[k] = c;
   }
   return out;
+}
+
+/** `crypto.hash` (Node 20.12 and later): one call, no Hash object; else undefined. */
+const ONE_SHOT = (crypto as { hash?: (algorithm: string, data: string | Buffer, encoding: 'hex') => string }).hash;
+
+/** Hex sha256 of a string's UTF-8 bytes (or of a buffer's bytes): every content hash of the library. */
+export function sha256(content: string | Buffer): string {
+  return ONE_SHOT !== undefined ? ONE_SHOT('sha256', content, 'hex') : crypto.createHash('sha256').update(content).digest('hex');
 }

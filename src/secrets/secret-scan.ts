@@ -1,10 +1,9 @@
-import { createHash } from 'crypto';
 import { IConstruct } from 'constructs';
 import type { QuietContents, SecretAllowanceData, TreeFileContent } from './scanner';
 import type { RenderedFile } from '../gitops/render';
 import { show, throwIfInvalid } from '../private/errors';
 import { scannerModule } from '../private/lazy';
-import { compareCodeUnits } from '../private/util';
+import { compareCodeUnits, sha256 } from '../private/util';
 
 /**
  * The rules of the secret scanner that synth and `cdk8s-fleet validate` run on every file of the tree. The
@@ -144,7 +143,7 @@ export class SecretScan {
       files.splice(at < 0 ? files.length : at, 0, {
         path: SECRET_SCAN_ALLOWANCES_FILE,
         content,
-        hash: createHash('sha256').update(content).digest('hex'),
+        hash: sha256(content),
         object: undefined,
         constructPath: scope.node.root.node.path,
         placement: { directory: '.', role: 'argocd' },
