@@ -246,7 +246,7 @@ function startHelper(work: HelperWork): { wait(): void } {
         progress = now;
         if (idle >= STALL_SECONDS) {
           void worker.terminate();
-          throw new Error(`the file-creating helper thread made no progress for ${STALL_SECONDS}s`);
+          throw new Error(`the file-creating helper thread made no progress for ${STALL_SECONDS}s (a thread that runs out of memory stops without a word)`);
         }
       }
       channel.port1.close();

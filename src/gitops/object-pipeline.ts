@@ -80,8 +80,8 @@ class WorkerPipeline implements ObjectPipeline {
   private readonly memo = new Map<string, ProcessedObject>();
   private batch: Item[] = [];
   /**
-   * The batches sent before the worker was seen running: if its script fails to load, none of them was worked
-   * on, and this thread does them (and everything after) itself. Dropped once it runs.
+   * The batches sent while the worker's script loads: if it fails to load, none of them was worked on, and this
+   * thread does them (and everything after) itself. Dropped once the script has loaded (`settle`).
    */
   private unconfirmed: Item[][] = [];
   /** Set when the worker failed to load or could not start: every item is processed on this thread. */
@@ -138,11 +138,12 @@ class WorkerPipeline implements ObjectPipeline {
           this.takeOver();
           break;
         }
+        this.settle();
         const seen = Atomics.load(this.counter, 0);
         if (seen > this.received) continue; // posted, about to arrive
         // (the worker's life wakes this wait when it ends)
         if (Atomics.wait(this.counter, 0, seen, 1000) === 'timed-out' && (idle += 1000) >= STALL_MS) {
-          throw new Error(`the object pipeline's worker made no progress for ${STALL_MS / 1000}s`);
+          throw new Error(`the object pipeline's worker made no progress for ${STALL_MS / 1000}s (a worker thread that runs out of memory stops without a word)`);
         }
       }
     } finally {
@@ -184,32 +185,39 @@ class WorkerPipeline implements ObjectPipeline {
       return;
     }
     this.port!.postMessage({ id: this.sent++, items: this.batch });
-    if (this.life!.state === Life.RUNNING) this.unconfirmed = [];
-    else this.unconfirmed.push(this.batch);
+    this.unconfirmed.push(this.batch);
     this.batch = [];
+    this.settle();
     this.drain(); // collect whatever is ready, so results do not pile up in the queue
     if (this.life!.ended !== undefined) this.takeOver();
   }
 
+  /** Drops the batches kept for a take-over once the script has loaded: only a failed load leaves them undone. */
+  private settle() {
+    const state = this.life!.state;
+    if (this.unconfirmed.length > 0 && state !== Life.LOADING && state !== Life.FAILED) this.unconfirmed = [];
+  }
+
   /**
-   * The worker ended with batches outstanding: this thread processes them when it still holds them all (the worker
-   * was never seen running: its script failed to load), and the worker is stopped. A worker that ran and then
-   * died took items this thread no longer holds: an error, at once rather than after a long stall.
+   * The worker ended: when its script failed to load, it worked on nothing, and this thread processes every batch
+   * it sent (all kept) and everything after; a worker that loaded and then died (whatever it had done) is an
+   * error, at once rather than after a long stall. The worker is stopped either way.
    */
   private takeOver() {
     const why = this.life!.ended;
+    const failedToLoad = this.life!.state === Life.FAILED;
     this.drain(); // (what it posted before it ended)
+    const outstanding = this.sent - this.received;
+    const kept = this.unconfirmed;
     this.stop();
-    if (this.received < this.sent && this.unconfirmed.length < this.sent - this.received) {
-      throw new Error(`the object pipeline's worker ${why}`);
-    }
-    for (const items of this.unconfirmed) this.processHere(items);
-    this.unconfirmed = [];
+    if (outstanding > 0 && !failedToLoad) throw new Error(`the object pipeline's worker ${why}`);
+    for (const items of kept) this.processHere(items);
     this.received = this.sent;
     this.inline = true;
   }
 
   private stop() {
+    this.unconfirmed = [];
     if (!this.worker || this.stopped) return;
     this.stopped = true;
     void this.worker.terminate();

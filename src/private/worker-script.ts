@@ -39,66 +39,77 @@ export const Life = {
 } as const;
 export type Life = typeof Life[keyof typeof Life];
 
-/** Bytes of the life word's buffer kept for the message of the error that ended the thread. */
+/** Bytes of the life word's buffer kept for the message of the error that ended the thread (after 3 words). */
 const MESSAGE_BYTES = 1024;
 
 /**
- * What runs first on the thread: it loads the script (or runs the source that follows it) and says on a shared
- * word when the script has loaded, when it failed to, and when the thread exits (process 'exit' also runs after an
- * uncaught exception), with that exception's message, then wakes whoever waits on any word of `wake`. A thread
- * blocked in `Atomics.wait` runs no event loop and would never see the Worker's 'error' or 'exit' events: without
- * this, a thread that died was only noticed when a long wait gave up.
+ * What runs first on the thread: it loads the script (or runs the source that follows it) and says on shared words
+ * when the script has loaded, when it failed to, and when the thread exits (process 'exit' also runs after an
+ * uncaught exception, whose message 'uncaughtExceptionMonitor' records), with the exit code, then wakes whoever
+ * waits on any word of `wake`. A thread blocked in `Atomics.wait` runs no event loop and would never see the
+ * Worker's 'error' or 'exit' events: without this, a thread that died was only noticed when a long wait gave up.
+ * A thread stopped for running out of memory runs no code at all: that one is still noticed only then.
+ * Words: [0] the state, [1] the length of the message (bytes from 12), [2] the exit code.
  */
 const PROLOGUE = `'use strict';
-const { workerData: __lifeData } = require('worker_threads');
-const __life = new Int32Array(__lifeData.life, 0, 2);
-const __lifeWake = __lifeData.wake;
-const __lifeSay = (state, error) => {
-  if (error !== undefined && Atomics.load(__life, 1) === 0) {
-    let text = 'an uncaught exception';
-    try { text = String(error && error.message !== undefined ? error.message : error); } catch {}
-    const { written } = new TextEncoder().encodeInto(text, new Uint8Array(__lifeData.life, 8, ${MESSAGE_BYTES}));
-    Atomics.store(__life, 1, written);
-  }
-  if (Atomics.load(__life, 0) < ${Life.FAILED}) Atomics.store(__life, 0, state);
-  Atomics.notify(__life, 0);
-  if (__lifeWake) for (let i = 0; i < __lifeWake.length; i++) Atomics.notify(__lifeWake, i);
+const __life = require('worker_threads').workerData.__life;
+const __lifeWords = new Int32Array(__life.buffer, 0, 3);
+const __lifeRecord = (error) => {
+  if (Atomics.load(__lifeWords, 1) !== 0) return;
+  let text = 'an uncaught exception';
+  try { text = String(error && error.message !== undefined ? error.message : error); } catch {}
+  const { written } = new TextEncoder().encodeInto(text, new Uint8Array(__life.buffer, 12, ${MESSAGE_BYTES}));
+  Atomics.store(__lifeWords, 1, written);
 };
-process.on('uncaughtExceptionMonitor', (e) => __lifeSay(${Life.EXITED}, e));
-process.on('exit', () => __lifeSay(${Life.EXITED}));
+const __lifeSet = (state) => {
+  if (Atomics.load(__lifeWords, 0) < ${Life.FAILED}) Atomics.store(__lifeWords, 0, state);
+  Atomics.notify(__lifeWords, 0);
+  if (__life.wake) for (let i = 0; i < __life.wake.length; i++) Atomics.notify(__life.wake, i);
+};
+process.on('uncaughtExceptionMonitor', __lifeRecord);
+process.on('exit', (code) => {
+  Atomics.store(__lifeWords, 2, code);
+  __lifeSet(${Life.EXITED});
+});
 `;
 
 const LOAD_SCRIPT = `${PROLOGUE}
 try {
-  require(__lifeData.script);
+  require(__life.script);
 } catch (e) {
-  __lifeSay(${Life.FAILED}, e);
+  __lifeRecord(e);
+  __lifeSet(${Life.FAILED});
   throw e;
 }
-if (Atomics.compareExchange(__life, 0, ${Life.LOADING}, ${Life.RUNNING}) === ${Life.LOADING}) Atomics.notify(__life, 0);
+if (Atomics.compareExchange(__lifeWords, 0, ${Life.LOADING}, ${Life.RUNNING}) === ${Life.LOADING}) Atomics.notify(__lifeWords, 0);
 `;
 
-/** A worker thread's life word, read by the thread that started it (which may be blocked in `Atomics.wait`). */
+/** A worker thread's life words, read by the thread that started it (which may be blocked in `Atomics.wait`). */
 export class WorkerLife {
   private readonly words: Int32Array;
 
   public constructor(private readonly buffer: SharedArrayBuffer) {
-    this.words = new Int32Array(buffer, 0, 2);
+    this.words = new Int32Array(buffer, 0, 3);
   }
 
   public get state(): Life {
     return Atomics.load(this.words, 0) as Life;
   }
 
-  /** Why the thread ended ('failed to load: …', 'stopped: …', 'exited'), or undefined while it lives. */
+  /**
+   * Why the thread ended ('failed to load: …', 'stopped: …' after an uncaught exception, 'exited with code N',
+   * 'exited'), or undefined while it lives.
+   */
   public get ended(): string | undefined {
     const state = this.state;
     if (state < Life.FAILED) return undefined;
     const length = Atomics.load(this.words, 1);
     // (the bytes are copied: TextDecoder takes no view of shared memory)
-    const message = length === 0 ? undefined : new TextDecoder().decode(new Uint8Array(this.buffer, 8, length).slice());
+    const message = length === 0 ? undefined : new TextDecoder().decode(new Uint8Array(this.buffer, 12, length).slice());
     if (state === Life.FAILED) return `failed to load: ${message ?? 'unknown error'}`;
-    return message === undefined ? 'exited' : `stopped: ${message}`;
+    const code = Atomics.load(this.words, 2);
+    if (code === 0) return 'exited';
+    return message === undefined ? `exited with code ${code}` : `stopped: ${message}`;
   }
 
   /**
@@ -130,18 +141,18 @@ export interface WorkerCode {
 }
 
 /**
- * Starts a worker thread on `code` with `workerData` (which gains the keys `life`, `wake` and `script`), unref'd.
+ * Starts a worker thread on `code` with `workerData` (which gains the key `__life`), unref'd.
  * Its life word says when it has loaded, failed to load or exited; each word of `wake` (the words the caller
  * waits on) is woken when it fails or exits, so that a wait on them ends then, not at its timeout. Throws what
  * `new Worker` throws.
  */
 export function startWorker(code: WorkerCode, workerData: Record<string, unknown>, transferList: any[], wake?: Int32Array): StartedWorker {
-  const buffer = new SharedArrayBuffer(8 + MESSAGE_BYTES);
+  const buffer = new SharedArrayBuffer(12 + MESSAGE_BYTES);
   const source = code.source === undefined ? LOAD_SCRIPT : `${PROLOGUE}\n${code.source}`;
   const worker = new Worker(source, {
     eval: true,
     execArgv: code.script?.execArgv ?? [],
-    workerData: { ...workerData, life: buffer, wake, script: code.script?.file },
+    workerData: { ...workerData, __life: { buffer, wake, script: code.script?.file } },
     transferList,
   });
   worker.unref();

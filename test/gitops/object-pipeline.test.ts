@@ -287,6 +287,18 @@ describe('object pipeline', () => {
     expect(results.map(r => [r.content, r.hash, r.images, r.problems])).toEqual(eager.map(r => [r.content, r.hash, r.images, r.problems]));
   });
 
+  test('the batches a pipeline keeps while its worker loads are dropped once it runs, and none is kept after finish', () => {
+    // GIVEN a worker pipeline (its worker starts at once: the cache knows nothing)
+    const objects = Array.from({ length: 2000 }, (_, i) => quota({ pods: String(i) }));
+    const pipeline = createPipeline(options, objects.length, 1);
+    // WHEN every object passes
+    for (const o of objects) pipeline.submit(o, 'workload');
+    const results = pipeline.finish();
+    // THEN the results are the main thread's, and no batch is kept
+    expect(results.map(r => r.hash)).toEqual(objects.map(o => processObject(o, 'workload', options).hash));
+    expect((pipeline as any).unconfirmed).toEqual([]);
+  });
+
   describe('a worker that fails', () => {
     /** `workerScript` answers a script of this source (written to a temporary file) while `fn` runs. */
     function withWorkerSource<T>(source: string, fn: () => T): T {
@@ -322,14 +334,22 @@ describe('object pipeline', () => {
       });
     });
 
-    test('GIVEN a worker that runs, then dies on its first batch WHEN the pipeline finishes THEN an error says why, at once', () => {
-      withWorkerSource("const { workerData } = require('worker_threads'); workerData.port.on('message', () => { throw new Error('the worker fell over'); });", () => {
-        // GIVEN a worker seen running before any batch is sent
-        const pipeline = createPipeline(options, objects.length, 1);
+    test.each([
+      ['seen running before any batch is sent', true],
+      ['still loading when the batches are sent (its script loads slowly)', false],
+    ])('GIVEN a worker whose script loads, then dies on its first batch (%s) WHEN the pipeline finishes THEN an error says why, at once', (_what, waitRunning) => {
+      // (a slow script is still loading when the batches below are sent)
+      const source = `const end = Date.now() + ${waitRunning ? 0 : 400}; while (Date.now() < end);`
+        + " require('worker_threads').workerData.port.on('message', () => { throw new Error('the worker fell over'); });";
+      withWorkerSource(source, () => {
+        // GIVEN
+        const pipeline = createPipeline({ ...options, knownClean: new Set<string>() }, objects.length, 1);
         const life = (pipeline as any).life as workerScripts.WorkerLife;
-        const deadline = Date.now() + 30_000;
-        while (life.state === Life.LOADING && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
-        expect(life.state).toBe(Life.RUNNING);
+        if (waitRunning) {
+          const deadline = Date.now() + 30_000;
+          while (life.state === Life.LOADING && Date.now() < deadline) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+          expect(life.state).toBe(Life.RUNNING);
+        }
         // WHEN
         const began = Date.now();
         const run = () => {

@@ -28,19 +28,21 @@ describe('startWorker', () => {
     return s;
   };
 
-  test('GIVEN a script that throws while loading WHEN started THEN its life says so, with the message, and wakes a waiting thread at once', () => {
+  test('GIVEN a script that throws while loading WHEN started THEN its life says so, with the message, and wakes a thread waiting on another word', () => {
     // GIVEN
-    const bad = script("throw new Error('boom while loading');");
+    // (it fails a moment after it starts, so that the wait below has begun: a wake before a wait is lost)
+    const bad = script("const end = Date.now() + 300; while (Date.now() < end); throw new Error('boom while loading');");
     const words = new Int32Array(new SharedArrayBuffer(8));
-    // WHEN the starting thread waits (blocked) on a word the worker was told to wake
+    // WHEN the starting thread waits (blocked, one long wait) on a word the worker was told to wake
     const s = start({ script: bad }, {}, [], words);
-    const began = Date.now();
-    const set = s.life.waitFor(words, 1, 60_000);
-    // THEN the wait ends when the worker fails, not at its timeout
-    expect(set).toBe(false);
-    expect(Date.now() - began).toBeLessThan(20_000);
+    const woken = Atomics.wait(words, 1, 0, 20_000);
+    // THEN the wait was woken (not timed out), the word is still 0, and the life says why
+    expect(woken).toBe('ok');
+    expect(words[1]).toBe(0);
+    waitPast(s, Life.LOADING);
     expect(s.life.state).toBe(Life.FAILED);
     expect(s.life.ended).toBe('failed to load: boom while loading');
+    expect(s.life.waitFor(words, 1, 60_000)).toBe(false); // (at once: the thread has ended)
   });
 
   test('GIVEN a script that loads and sets a word WHEN waited for THEN the word is seen and the worker is running', () => {
@@ -81,13 +83,26 @@ describe('startWorker', () => {
     expect(missing.life.ended).toMatch(/^failed to load: Cannot find module '\/nonexistent\/cdk8s-fleet-worker\.js'/);
   });
 
-  test('GIVEN source run as it is WHEN it exits without a word THEN the waiting thread is woken', () => {
+  test('GIVEN source run as it is WHEN it exits without a word THEN a thread waiting on another word is woken, and the exit code is told', () => {
     // GIVEN
     const words = new Int32Array(new SharedArrayBuffer(4));
     // WHEN
-    const s = start({ source: 'process.exit(3);' }, {}, [], words);
+    const s = start({ source: 'const end = Date.now() + 300; while (Date.now() < end); process.exit(3);' }, {}, [], words);
     // THEN
-    expect(s.life.waitFor(words, 0, 60_000)).toBe(false);
+    expect(Atomics.wait(words, 0, 0, 20_000)).toBe('ok');
+    waitPast(s, Life.LOADING);
+    expect(s.life.ended).toBe('exited with code 3');
+  });
+
+  test('GIVEN a script whose uncaught exception a handler survives WHEN it goes on and ends THEN it is not told stopped', () => {
+    // GIVEN / WHEN
+    const survivor = script("process.on('uncaughtException', () => {}); setTimeout(() => { throw new Error('handled'); }, 10); setTimeout(() => {}, 100);");
+    const s = start({ script: survivor }, {}, []);
+    waitPast(s, Life.LOADING);
+    const running = s.life.state;
+    waitPast(s, Life.RUNNING);
+    // THEN
+    expect(running).toBe(Life.RUNNING);
     expect(s.life.ended).toBe('exited');
   });
 
