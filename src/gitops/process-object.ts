@@ -1,5 +1,6 @@
 import { VERDICT_CACHE, verdictKey } from './verdict-cache';
 import { toYaml } from './yaml';
+import { show } from '../private/errors';
 import { imagesOf } from '../private/images';
 import { schemaValidatorModule } from '../private/lazy';
 import { Placement } from '../private/placement';
@@ -121,6 +122,7 @@ function processData(json: any, role: Placement['role'], options: ProcessOptions
     }
   }
   pushAll(problems, objectQuantityErrors(json));
+  pushAll(problems, unicodeProblems(json));
   let content = '';
   try {
     content = toYaml(json);
@@ -164,6 +166,69 @@ export function deferredResult(text: string, hash: string, images: string[] | un
     verdictKey: verdict,
     deferred: true,
   };
+}
+
+/** At most this many strings that are not Unicode are reported per object. */
+const MAX_UNICODE_PROBLEMS = 20;
+
+/**
+ * Strings (keys included) that are not well-formed Unicode: a lone surrogate (half of a UTF-16 pair, as slicing a
+ * string between the halves of an emoji leaves) is no character. YAML writes it as a `\uD800` escape, which
+ * go-yaml (gopkg.in/yaml.v2 and v3 scannerc.go, `yaml_parser_scan_flow_scalar`, behind sigs.k8s.io/yaml in Argo
+ * CD and kubectl, and kustomize's kyaml) refuses: "found invalid Unicode character escape code". Each is reported
+ * by its JSON pointer, with the surrogate written out as its escape.
+ */
+function unicodeProblems(json: unknown): string[] {
+  const problems: string[] = [];
+  if (wellFormed(json)) return problems; // (the common case, without building pointers)
+  const visit = (v: unknown, pointer: string): void => {
+    if (problems.length >= MAX_UNICODE_PROBLEMS) return;
+    if (typeof v === 'string') {
+      if (!isUnicode(v)) problems.push(`${pointer || '/'}: ${show(visible(v))} holds a lone surrogate, which is not a Unicode character: ${NOT_UNICODE}`);
+      return;
+    }
+    if (v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      v.forEach((x, i) => visit(x, `${pointer}/${i}`));
+      return;
+    }
+    for (const [k, x] of Object.entries(v)) {
+      const here = `${pointer}/${visible(k).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      if (!isUnicode(k) && problems.length < MAX_UNICODE_PROBLEMS) {
+        problems.push(`${here}: the key ${show(visible(k))} holds a lone surrogate, which is not a Unicode character: ${NOT_UNICODE}`);
+      }
+      visit(x, here);
+    }
+  };
+  visit(json, '');
+  return problems;
+}
+
+const NOT_UNICODE = 'YAML would write it as an escape that Argo CD, kubectl and kustomize refuse ("found invalid Unicode character escape code")';
+
+/** Whether every string and key of JSON data is well-formed Unicode. */
+function wellFormed(v: unknown): boolean {
+  if (typeof v === 'string') return isUnicode(v);
+  if (v === null || typeof v !== 'object') return true;
+  if (Array.isArray(v)) {
+    for (const x of v) if (!wellFormed(x)) return false;
+    return true;
+  }
+  for (const k in v) {
+    if (!isUnicode(k) || !wellFormed((v as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+const LONE_SURROGATE = /\p{Surrogate}/u;
+/** Whether a string is well-formed Unicode (`String.prototype.isWellFormed`, native since Node 20). */
+const isUnicode: (s: string) => boolean = typeof (String.prototype as any).isWellFormed === 'function'
+  ? s => (s as any).isWellFormed()
+  : s => !LONE_SURROGATE.test(s);
+
+/** `s` with each lone surrogate written as its `\uXXXX` escape (a message must not hold one). */
+function visible(s: string): string {
+  return s.replace(/\p{Surrogate}/gu, c => `\\u${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /** What `jsonDataCheck` found. */

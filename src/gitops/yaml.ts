@@ -127,17 +127,25 @@ function isPlainSafe(s: string): boolean {
     && !s.endsWith(':') && !s.includes('::') && s !== '<<' && s !== '=';
 }
 
+/**
+ * Characters written only as escapes: those go-yaml's reader refuses raw ("control characters are not allowed":
+ * DEL, the C1 controls, U+FFFE, U+FFFF; readerc.go, as libyaml's), those its scanner takes for line breaks inside
+ * a scalar (NEL, U+2028, U+2029: folded or trimmed around) and the BOM, which it skips at a line's start. JSON's
+ * escapes cover the C0 controls; `\uXXXX` is a YAML escape every reader decodes.
+ */
+const ESCAPED = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
+
 function quoted(s: string): string {
   // Single quotes keep every printable character literal; anything else goes in JSON-style double quotes,
   // whose escapes are valid YAML.
-  if (/^[\x20-\x7e\u00a0-\ud7ff\ue000-\ufffd]*$/.test(s)) return `'${s.replace(/'/g, "''")}'`;
-  return JSON.stringify(s);
+  if (/^[\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*$/.test(s)) return `'${s.replace(/'/g, "''")}'`;
+  return JSON.stringify(s).replace(ESCAPED, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function isLiteralSafe(s: string): boolean {
   // Printable text whose lines carry no trailing spaces, that does not start with a space or a newline, and
   // ends with at most one newline (so that '|' or '|-' chomping reproduces it exactly).
-  if (!/^[\x20-\x7e\n\u00a0-\ud7ff\ue000-\ufffd]*$/.test(s)) return false;
+  if (!/^[\x20-\x7e\n\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*$/.test(s)) return false;
   if (s.startsWith(' ') || s.startsWith('\n') || s.endsWith('\n\n')) return false;
   return !/ \n/.test(s) && !s.endsWith(' ');
 }

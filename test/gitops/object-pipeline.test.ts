@@ -46,6 +46,7 @@ const INPUTS: Array<[string, any]> = [
   ['a Date', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { when: new Date(0) } }],
   ['a function', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { f: () => 1 } }],
   ['an allowed finding', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'allowed' }, data: { k: 'AKIA' + 'QYLPMN5HFIQR7XPL' } }],
+  ['lone surrogates', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x', annotations: { 'a/b\udc00': 'v' } }, data: { a: 'ok\ud800end', emoji: '\u{1F600}', cut: '\u{1F600}'.slice(0, 1) } }],
   ...[...TRUE_POSITIVES, ...FALSE_POSITIVES].map(c => [c.name, c.document] as [string, any]),
 ];
 
@@ -81,6 +82,13 @@ describe('object pipeline', () => {
     expect(byName['a Date']).toEqual(['/data/when: a Date is not JSON data (only plain objects and arrays are)']);
     expect(byName['a function']).toEqual(['/data/f: a function is not JSON data']);
     expect(byName['an allowed finding']).toEqual([]);
+    // (go-yaml refuses the escape YAML writes for a lone surrogate: gopkg.in/yaml.v3 scannerc.go, yaml_parser_scan_flow_scalar)
+    const refused = 'holds a lone surrogate, which is not a Unicode character: YAML would write it as an escape that Argo CD, kubectl and kustomize refuse ("found invalid Unicode character escape code")';
+    expect(byName['lone surrogates']).toEqual([
+      `/metadata/annotations/a~1b\\uDC00: the key 'a/b\\uDC00' ${refused}`,
+      `/data/a: 'ok\\uD800end' ${refused}`,
+      `/data/cut: '\\uD83D' ${refused}`,
+    ]);
     for (const problems of Object.values(byName)) for (const p of problems) expect(p).not.toMatch(/\(null\)/);
   });
 

@@ -67,4 +67,36 @@ describe('toYaml', () => {
     expect(() => toYaml({ x: Infinity })).toThrow(/not a finite number/);
     expect(() => toYaml({ x: () => 1 })).toThrow(/cannot write a value of type function/);
   });
+
+  /**
+   * What go-yaml (gopkg.in/yaml.v2 and v3, as libyaml) reads in a file, raw: readerc.go refuses every other
+   * character ("control characters are not allowed"), and its scanner takes NEL, U+2028 and U+2029 for line
+   * breaks (folded or trimmed around inside a scalar) and skips a BOM at a line's start. Written raw, any of them
+   * makes the file one Argo CD, kubectl and kustomize cannot read, or read as another value.
+   */
+  const GO_YAML_READS_RAW = /^[\t\n\r\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\u{10000}-\u{10ffff}]*$/u;
+
+  test.each([
+    ['DEL', '\u007f'], ['a C1 control', 'x\u0080y'], ['NEL', 'a\u0085b'], ['the last C1 control', '\u009f'], ['U+2028', 'a\u2028b'],
+    ['U+2029', 'a \u2029 b'], ['a BOM', '\ufeffx'], ['U+FFFE', '\ufffe'], ['U+FFFF', 'x\uffff'], ['NEL in a multi-line string', 'a\u0085\nb\n'],
+  ])('%s is written as an escape (as a value and as a key), never raw, and reads back the same', (_what, value) => {
+    // WHEN
+    const text = toYaml({ v: value, [value]: 1, list: [value] });
+    // THEN
+    expect(text).toMatch(GO_YAML_READS_RAW);
+    expect(text).toMatch(/\\u(007f|0080|0085|009f|2028|2029|feff|fffe|ffff)/);
+    roundTripsAsJson({ v: value, [value]: 1, list: [value] });
+  });
+
+  test('property: any well-formed string, as a value and as a key, is written with characters go-yaml reads raw, and reads back the same', () => {
+    // (any code point, and often one of the characters written only as escapes, or one YAML gives meaning to)
+    const special = fc.constantFrom('\u007f', '\u0080', '\u0085', '\u009f', '\u2028', '\u2029', '\ufeff', '\ufffe', '\uffff', '\n', ' ', "'", '"', ':', '#', '\\', '\t', '\u0000');
+    const anyUnicode = fc.string({ unit: fc.oneof(special, fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), maxLength: 12 });
+    fc.assert(fc.property(anyUnicode, anyUnicode, (a, b) => {
+      const value = { [a]: b, list: [a, `${b}\n${a}\n`], nested: { [b]: a } };
+      const text = toYaml(value);
+      expect(text).toMatch(GO_YAML_READS_RAW);
+      roundTripsAsJson(value);
+    }), { numRuns: 2000 });
+  });
 });
