@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { jsYamlModule } from './lazy';
+import { jsYamlModule, yamlModule } from './lazy';
 
 /**
  * Reading YAML that a user or another tool wrote: versions files, ApplicationSet and cluster Secret files,
@@ -96,6 +96,7 @@ export function parseYamlDocuments(text: string, label: string): unknown[] {
   } catch (e) {
     throw yamlError(e, label);
   }
+  checkEscapes(text, label);
   docs.forEach((d, i) => checkAliases(d, docs.length > 1 ? `${label} (document ${i + 1})` : label));
   return docs.filter(d => d !== null && d !== undefined);
 }
@@ -108,6 +109,7 @@ export function parseYamlDocument(text: string, label: string): unknown {
   } catch (e) {
     throw yamlError(e, label);
   }
+  checkEscapes(text, label);
   checkAliases(doc, label);
   return doc ?? null;
 }
@@ -173,6 +175,49 @@ function jsonDepth(text: string, stopAt: number): number {
       if (backslashes % 2 === 0) break;
     }
   }
+}
+
+/** A `\u` or `\U` escape that may name a surrogate (the cheap test before the lexer looks). */
+const MAYBE_SURROGATE_ESCAPE = /\\(?:u|U0000)[dD][89a-fA-F]/;
+
+/**
+ * Refuses a document whose double-quoted scalars escape a surrogate (`"\ud83d\ude00"`, `"\uD800"`), as go-yaml
+ * does (gopkg.in/yaml.v2 and v3 scannerc.go, `yaml_parser_scan_flow_scalar`: each escape must be a Unicode
+ * character, so even a pair written as two escapes is refused): Argo CD, kubectl and kustomize cannot read such a
+ * file, where js-yaml reads it (and joins the pair). Escapes in other styles are not escapes (plain and
+ * single-quoted scalars, block scalars and comments keep a backslash as it is).
+ */
+function checkEscapes(text: string, label: string): void {
+  if (!MAYBE_SURROGATE_ESCAPE.test(text)) return;
+  const { Lexer, CST } = yamlModule();
+  let line = 1;
+  for (const token of new Lexer().lex(text)) {
+    if (CST.tokenType(token) === 'double-quoted-scalar') {
+      const bad = surrogateEscape(token);
+      if (bad !== undefined) {
+        const at = line + (token.slice(0, bad.index).match(/\n/g)?.length ?? 0);
+        throw new InputError(`${label}:${at}: the escape ${bad.escape} in a double-quoted string is not a Unicode character (a surrogate); `
+          + 'Argo CD, kubectl and kustomize refuse the file (go-yaml: "found invalid Unicode character escape code"); write the character itself', label);
+      }
+    }
+    line += token.match(/\n/g)?.length ?? 0;
+  }
+}
+
+/** The first escape of a surrogate in a double-quoted scalar's source, by go-yaml's reading of its escapes. */
+function surrogateEscape(source: string): { readonly escape: string; readonly index: number } | undefined {
+  for (let i = 1; i < source.length - 1; i++) {
+    if (source[i] !== '\\') continue;
+    const kind = source[i + 1];
+    const digits = kind === 'u' ? 4 : kind === 'U' ? 8 : 0;
+    if (digits > 0) {
+      const hex = source.slice(i + 2, i + 2 + digits);
+      const code = /^[0-9a-fA-F]+$/.test(hex) && hex.length === digits ? parseInt(hex, 16) : NaN;
+      if (code >= 0xd800 && code <= 0xdfff) return { escape: source.slice(i, i + 2 + digits), index: i };
+    }
+    i++; // (the escaped character, a backslash included, is not the start of another escape)
+  }
+  return undefined;
 }
 
 function yamlError(e: unknown, label: string): InputError {

@@ -45,6 +45,31 @@ describe('parseYamlDocuments', () => {
   });
 });
 
+describe('surrogate escapes, as go-yaml reads them (gopkg.in/yaml.v3 scannerc.go, yaml_parser_scan_flow_scalar)', () => {
+  const refusal = (line: number, escape: string) => new InputError(`f.yaml:${line}: the escape ${escape} in a double-quoted string is not a Unicode character (a surrogate); `
+    + 'Argo CD, kubectl and kustomize refuse the file (go-yaml: "found invalid Unicode character escape code"); write the character itself', 'f.yaml');
+
+  test.each([
+    ['a lone surrogate', 'a: "x\\ud800y"\n', 1, '\\ud800'],
+    ['a pair written as two escapes (js-yaml joins them; go-yaml checks each)', 'a: "\\ud83d\\ude00"\n', 1, '\\ud83d'],
+    ['an eight-digit escape, on the second line of a scalar', 'x: 1\nd: "multi\n  line \\\\ud800 \\U0000DC00"\n', 3, '\\U0000DC00'],
+    ['a key', '"k\\uDFFF": 1\n', 1, '\\uDFFF'],
+  ])('GIVEN %s in a double-quoted scalar WHEN parsed THEN the file is refused, naming the line and the escape', (_what, text, line, escape) => {
+    expect(() => parseYamlDocuments(text, 'f.yaml')).toThrow(refusal(line, escape));
+    expect(() => parseYamlDocument(text, 'f.yaml')).toThrow(refusal(line, escape));
+  });
+
+  test.each([
+    ['single-quoted', "b: 'lit \\ud800'\n", { b: 'lit \\ud800' }],
+    ['plain', 'c: plain\\ud800\n', { c: 'plain\\ud800' }],
+    ['an escaped backslash before u', 'f: "\\\\ud800"\n', { f: '\\ud800' }],
+    ['a block scalar and a comment', '# "\\ud800"\ne: |\n  "\\ud800"\n', { e: '"\\ud800"\n' }],
+    ['escapes of characters', 'g: "\\u00e9 \\U0001F600 \\ud7ff \\ue000"\n', { g: '\u00e9 \u{1F600} \ud7ff \ue000' }],
+  ])('GIVEN a backslash-u that is no surrogate escape (%s) WHEN parsed THEN it reads as written', (_what, text, value) => {
+    expect(parseYamlDocuments(text, 'f.yaml')).toEqual([value]);
+  });
+});
+
 describe('readTextFile', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yaml-input-'));
 
