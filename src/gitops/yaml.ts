@@ -130,7 +130,7 @@ function isPlainSafe(s: string): boolean {
 /**
  * Characters written only as escapes: those go-yaml's reader refuses raw ("control characters are not allowed":
  * DEL, the C1 controls, U+FFFE, U+FFFF; readerc.go, as libyaml's), those its scanner takes for line breaks inside
- * a scalar (NEL, U+2028, U+2029: folded or trimmed around) and the BOM, which it skips at a line's start. JSON's
+ * a scalar (NEL, U+2028, U+2029: folded or trimmed around) and the BOM (which it skips between tokens). JSON's
  * escapes cover the C0 controls; `\uXXXX` is a YAML escape every reader decodes.
  */
 const ESCAPED = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;

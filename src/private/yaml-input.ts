@@ -177,45 +177,79 @@ function jsonDepth(text: string, stopAt: number): number {
   }
 }
 
-/** A `\u` or `\U` escape that may name a surrogate (the cheap test before the lexer looks). */
-const MAYBE_SURROGATE_ESCAPE = /\\(?:u|U0000)[dD][89a-fA-F]/;
+/**
+ * The escapes go-yaml knows in a double-quoted scalar (gopkg.in/yaml.v2 and v3 scannerc.go,
+ * `yaml_parser_scan_flow_scalar`), each by the character after the backslash, with the hexadecimal digits it
+ * takes; a backslash before a line break continues the line.
+ */
+const GO_YAML_ESCAPES: ReadonlyMap<string, number> = new Map([
+  ...[...'0abt\tnvfre "\'\\N_LP'].map(c => [c, 0] as [string, number]),
+  ['x', 2], ['u', 4], ['U', 8],
+]);
+const LINE_BREAKS = /\r\n?|\n|\u0085|\u2028|\u2029/g;
 
 /**
- * Refuses a document whose double-quoted scalars escape a surrogate (`"\ud83d\ude00"`, `"\uD800"`), as go-yaml
- * does (gopkg.in/yaml.v2 and v3 scannerc.go, `yaml_parser_scan_flow_scalar`: each escape must be a Unicode
- * character, so even a pair written as two escapes is refused): Argo CD, kubectl and kustomize cannot read such a
- * file, where js-yaml reads it (and joins the pair). Escapes in other styles are not escapes (plain and
- * single-quoted scalars, block scalars and comments keep a backslash as it is).
+ * A backslash that may start an escape go-yaml refuses (one it does not know, a `\U` escape, a `\u` escape of a
+ * surrogate): the cheap test before the lexer looks (a plain scalar such as `C:\Users` also matches).
+ */
+const MAYBE_REFUSED_ESCAPE = /\\(?:[^0abt\tnvfre "'\\N_LPxu\r\n\u0085\u2028\u2029]|u[dD][89a-fA-F])/;
+
+/**
+ * Refuses a document with an escape go-yaml refuses in a double-quoted scalar, as Argo CD, kubectl and kustomize
+ * would: one it does not know ("found unknown escape character": `\/`, which JSON encoders write and js-yaml
+ * reads), and one that is not a Unicode character ("found invalid Unicode character escape code": a surrogate,
+ * even a pair written as two escapes, which js-yaml joins, or a code above U+10FFFF). Escapes in other styles are
+ * not escapes (plain and single-quoted scalars, block scalars and comments keep a backslash as it is).
  */
 function checkEscapes(text: string, label: string): void {
-  if (!MAYBE_SURROGATE_ESCAPE.test(text)) return;
+  if (!MAYBE_REFUSED_ESCAPE.test(text)) return;
   const { Lexer, CST } = yamlModule();
   let line = 1;
   for (const token of new Lexer().lex(text)) {
     if (CST.tokenType(token) === 'double-quoted-scalar') {
-      const bad = surrogateEscape(token);
+      const bad = refusedEscape(token);
       if (bad !== undefined) {
-        const at = line + (token.slice(0, bad.index).match(/\n/g)?.length ?? 0);
-        throw new InputError(`${label}:${at}: the escape ${bad.escape} in a double-quoted string is not a Unicode character (a surrogate); `
-          + 'Argo CD, kubectl and kustomize refuse the file (go-yaml: "found invalid Unicode character escape code"); write the character itself', label);
+        const at = line + (token.slice(0, bad.index).match(LINE_BREAKS)?.length ?? 0);
+        throw new InputError(`${label}:${at}: ${bad.why}: Argo CD, kubectl and kustomize refuse the file (go-yaml: "${bad.goYaml}"); write the character itself`, label);
       }
     }
-    line += token.match(/\n/g)?.length ?? 0;
+    line += token.match(LINE_BREAKS)?.length ?? 0;
   }
 }
 
-/** The first escape of a surrogate in a double-quoted scalar's source, by go-yaml's reading of its escapes. */
-function surrogateEscape(source: string): { readonly escape: string; readonly index: number } | undefined {
+interface RefusedEscape {
+  readonly why: string;
+  readonly goYaml: string;
+  readonly index: number;
+}
+
+/** The first escape of a double-quoted scalar's source that go-yaml refuses, read as go-yaml reads them. */
+function refusedEscape(source: string): RefusedEscape | undefined {
   for (let i = 1; i < source.length - 1; i++) {
     if (source[i] !== '\\') continue;
-    const kind = source[i + 1];
-    const digits = kind === 'u' ? 4 : kind === 'U' ? 8 : 0;
+    const next = source[i + 1];
+    if (next === '\r' || next === '\n' || next === '\u0085' || next === '\u2028' || next === '\u2029') {
+      i++; // (a line continued)
+      continue;
+    }
+    const digits = GO_YAML_ESCAPES.get(next);
+    if (digits === undefined) {
+      return { why: `the escape \\${next} in a double-quoted string is not one YAML readers in Go know`, goYaml: 'found unknown escape character', index: i };
+    }
     if (digits > 0) {
       const hex = source.slice(i + 2, i + 2 + digits);
-      const code = /^[0-9a-fA-F]+$/.test(hex) && hex.length === digits ? parseInt(hex, 16) : NaN;
-      if (code >= 0xd800 && code <= 0xdfff) return { escape: source.slice(i, i + 2 + digits), index: i };
+      // (fewer or other digits: js-yaml has refused the file already)
+      const code = hex.length === digits && /^[0-9a-fA-F]+$/.test(hex) ? parseInt(hex, 16) : 0;
+      if ((code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff) {
+        return {
+          why: `the escape ${source.slice(i, i + 2 + digits)} in a double-quoted string is not a Unicode character (${code > 0x10ffff ? 'above U+10FFFF' : 'a surrogate'})`,
+          goYaml: 'found invalid Unicode character escape code',
+          index: i,
+        };
+      }
+      i += digits;
     }
-    i++; // (the escaped character, a backslash included, is not the start of another escape)
+    i++; // (the escaped character, a backslash included, starts no other escape)
   }
   return undefined;
 }

@@ -45,27 +45,32 @@ describe('parseYamlDocuments', () => {
   });
 });
 
-describe('surrogate escapes, as go-yaml reads them (gopkg.in/yaml.v3 scannerc.go, yaml_parser_scan_flow_scalar)', () => {
-  const refusal = (line: number, escape: string) => new InputError(`f.yaml:${line}: the escape ${escape} in a double-quoted string is not a Unicode character (a surrogate); `
-    + 'Argo CD, kubectl and kustomize refuse the file (go-yaml: "found invalid Unicode character escape code"); write the character itself', 'f.yaml');
+describe('escapes in double-quoted scalars, as go-yaml reads them (gopkg.in/yaml.v3 scannerc.go, yaml_parser_scan_flow_scalar)', () => {
+  const INVALID = 'found invalid Unicode character escape code';
+  const refusal = (line: number, why: string, goYaml: string) => new InputError(`f.yaml:${line}: ${why}: Argo CD, kubectl and kustomize refuse the file (go-yaml: "${goYaml}"); write the character itself`, 'f.yaml');
+  const notUnicode = (escape: string, what = 'a surrogate') => `the escape ${escape} in a double-quoted string is not a Unicode character (${what})`;
 
   test.each([
-    ['a lone surrogate', 'a: "x\\ud800y"\n', 1, '\\ud800'],
-    ['a pair written as two escapes (js-yaml joins them; go-yaml checks each)', 'a: "\\ud83d\\ude00"\n', 1, '\\ud83d'],
-    ['an eight-digit escape, on the second line of a scalar', 'x: 1\nd: "multi\n  line \\\\ud800 \\U0000DC00"\n', 3, '\\U0000DC00'],
-    ['a key', '"k\\uDFFF": 1\n', 1, '\\uDFFF'],
-  ])('GIVEN %s in a double-quoted scalar WHEN parsed THEN the file is refused, naming the line and the escape', (_what, text, line, escape) => {
-    expect(() => parseYamlDocuments(text, 'f.yaml')).toThrow(refusal(line, escape));
-    expect(() => parseYamlDocument(text, 'f.yaml')).toThrow(refusal(line, escape));
+    ['a lone surrogate', 'a: "x\\ud800y"\n', 1, notUnicode('\\ud800'), INVALID],
+    ['a pair written as two escapes (js-yaml joins them; go-yaml checks each)', 'a: "\\ud83d\\ude00"\n', 1, notUnicode('\\ud83d'), INVALID],
+    ['an eight-digit escape, on the second line of a scalar', 'x: 1\nd: "multi\n  line \\\\ud800 \\U0000DC00"\n', 3, notUnicode('\\U0000DC00'), INVALID],
+    ['a key', '"k\\uDFFF": 1\n', 1, notUnicode('\\uDFFF'), INVALID],
+    ['a code above U+10FFFF', 'a: "\\U00110000"\n', 1, notUnicode('\\U00110000', 'above U+10FFFF'), INVALID],
+    ['a surrogate in a flow mapping, after lines broken by CR alone', 'a: 1\rb: 2\rc: {d: "\\ud800"}\n', 3, notUnicode('\\ud800'), INVALID],
+    ['\\/ (JSON encoders write it; js-yaml reads it)', '- ["x\\/y"]\n', 1, 'the escape \\/ in a double-quoted string is not one YAML readers in Go know', 'found unknown escape character'],
+  ])('GIVEN %s WHEN parsed THEN the file is refused, naming the line and the escape', (_what, text, line, why, goYaml) => {
+    expect(() => parseYamlDocuments(text, 'f.yaml')).toThrow(refusal(line, why, goYaml));
+    expect(() => parseYamlDocument(text, 'f.yaml')).toThrow(refusal(line, why, goYaml));
   });
 
   test.each([
-    ['single-quoted', "b: 'lit \\ud800'\n", { b: 'lit \\ud800' }],
-    ['plain', 'c: plain\\ud800\n', { c: 'plain\\ud800' }],
-    ['an escaped backslash before u', 'f: "\\\\ud800"\n', { f: '\\ud800' }],
+    ['single-quoted', "b: 'lit \\ud800 \\/'\n", { b: 'lit \\ud800 \\/' }],
+    ['plain (a Windows path)', 'c: C:\\Users\\x\\ud800\n', { c: 'C:\\Users\\x\\ud800' }],
+    ['an escaped backslash before u', 'f: "\\\\ud800 \\\\/"\n', { f: '\\ud800 \\/' }],
     ['a block scalar and a comment', '# "\\ud800"\ne: |\n  "\\ud800"\n', { e: '"\\ud800"\n' }],
-    ['escapes of characters', 'g: "\\u00e9 \\U0001F600 \\ud7ff \\ue000"\n', { g: '\u00e9 \u{1F600} \ud7ff \ue000' }],
-  ])('GIVEN a backslash-u that is no surrogate escape (%s) WHEN parsed THEN it reads as written', (_what, text, value) => {
+    ['every escape go-yaml knows, and a continued line', 'g: "\\u00e9 \\U0001F600 \\ud7ff \\ue000 \\N\\_\\L\\P \\x41 \\e\\0\\a\\b\\v\\f\\r\\n\\t\\\t\\"\\\\ \\\n  end"\n',
+      { g: '\u00e9 \u{1F600} \ud7ff \ue000 \u0085\u00a0\u2028\u2029 A \u001b\u0000\u0007\b\u000b\f\r\n\t\t"\\ end' }],
+  ])('GIVEN a backslash go-yaml reads (%s) WHEN parsed THEN it reads as written', (_what, text, value) => {
     expect(parseYamlDocuments(text, 'f.yaml')).toEqual([value]);
   });
 });
