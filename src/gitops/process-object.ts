@@ -2,6 +2,7 @@ import { VERDICT_CACHE, verdictKey } from './verdict-cache';
 import { toYaml } from './yaml';
 import { show } from '../private/errors';
 import { imagesOf } from '../private/images';
+import { unsyncableKind } from '../private/kinds';
 import { schemaValidatorModule } from '../private/lazy';
 import { Placement } from '../private/placement';
 import { objectQuantityErrors } from '../private/quantity';
@@ -112,6 +113,8 @@ function processData(json: any, role: Placement['role'], options: ProcessOptions
   const sops = sopsAgeRecipients(json) !== undefined;
   if (sops) pushAll(problems, sopsObjectProblems(json, role, options.validateSchemas));
   const key = `${json.apiVersion}/${json.kind}`;
+  const unsyncable = options.validateSchemas ? unsyncableKind(json.apiVersion, json.kind) : undefined;
+  if (unsyncable !== undefined) problems.push(`'${key}' is ${unsyncable}: no object of it is stored, so Argo CD cannot keep one in sync from Git`);
   if (options.validateSchemas && !options.unvalidatedKinds.has(key) && !LIBRARY_KINDS.has(key) && !sops) {
     // Loaded on first use: a re-synth whose objects are all known clean never loads Ajv (60–70 ms).
     const schemaErrors = schemaValidatorModule().SchemaValidator.get().validate(json);

@@ -47,3 +47,30 @@ const DELIVERED_KINDS = new Set(['argoproj.io/v1alpha1/Rollout', 'apps/v1/Deploy
 export function isDeliveredKind(o: any): boolean {
   return DELIVERED_KINDS.has(`${o?.apiVersion}/${o?.kind}`);
 }
+
+const REVIEW = 'a request the API server answers without storing it';
+const SUBRESOURCE = "a subresource, written through its parent object's endpoint";
+/**
+ * Kinds of the Kubernetes API that are no stored object one can create and then keep in sync: create-only requests
+ * (the registry's storage implements only `Create`), subresources and a read-only kind. Argo CD cannot apply and
+ * then compare one (its default `resource.exclusions` even leave the review kinds unwatched), so a tree must not
+ * hold them.
+ */
+const UNSYNCABLE_KINDS = new Map<string, string>([
+  ...['v1', 'v1alpha1', 'v1beta1'].map(v => [`authentication.k8s.io/${v}/SelfSubjectReview`, REVIEW] as [string, string]),
+  ['authentication.k8s.io/v1/TokenReview', REVIEW],
+  ['authorization.k8s.io/v1/SubjectAccessReview', REVIEW],
+  ['authorization.k8s.io/v1/SelfSubjectAccessReview', REVIEW],
+  ['authorization.k8s.io/v1/SelfSubjectRulesReview', REVIEW],
+  ['authorization.k8s.io/v1/LocalSubjectAccessReview', REVIEW],
+  ['authentication.k8s.io/v1/TokenRequest', `${SUBRESOURCE} (serviceaccounts/token)`],
+  ['v1/Binding', `${SUBRESOURCE} (pods/binding)`],
+  ['policy/v1/Eviction', `${SUBRESOURCE} (pods/eviction)`],
+  ['autoscaling/v1/Scale', `${SUBRESOURCE} (<resource>/scale)`],
+  ['v1/ComponentStatus', 'read-only: the API server reports it and accepts no write'],
+]);
+
+/** Why objects of this apiVersion and kind cannot be synced from Git, or undefined when they can. */
+export function unsyncableKind(apiVersion: string, kind: string): string | undefined {
+  return UNSYNCABLE_KINDS.get(`${apiVersion}/${kind}`);
+}

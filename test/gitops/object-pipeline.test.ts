@@ -307,6 +307,22 @@ describe('object pipeline', () => {
     expect((pipeline as any).unconfirmed).toEqual([]);
   });
 
+  test.each([
+    ['authentication.k8s.io/v1', 'TokenReview', { spec: { token: 'x' } }, 'a request the API server answers without storing it'],
+    ['authorization.k8s.io/v1', 'SelfSubjectAccessReview', { spec: { resourceAttributes: { verb: 'get', resource: 'pods' } } }, 'a request the API server answers without storing it'],
+    ['policy/v1', 'Eviction', {}, "a subresource, written through its parent object's endpoint (pods/eviction)"],
+    ['v1', 'ComponentStatus', {}, 'read-only: the API server reports it and accepts no write'],
+  ])('GIVEN a %s %s (a kind Argo CD cannot sync) WHEN processed THEN it is refused, saying why', (apiVersion, kind, rest, why) => {
+    // GIVEN (the API server's registry stores none of these: create-only requests, subresources, a read-only kind)
+    const object = { apiVersion, kind, metadata: { name: 'x' }, ...rest };
+    // WHEN
+    const { problems } = processObject(object, 'workload', options);
+    // THEN
+    expect(problems).toContain(`'${apiVersion}/${kind}' is ${why}: no object of it is stored, so Argo CD cannot keep one in sync from Git`);
+    // … Helm values (not objects, never schema-validated) are not judged by kind
+    expect(processObject(object, 'workload', { ...options, validateSchemas: false }).problems.join('\n')).not.toMatch(/cannot keep one in sync/);
+  });
+
   describe('a worker that fails', () => {
     /** `workerScript` answers a script of this source (written to a temporary file) while `fn` runs. */
     function withWorkerSource<T>(source: string, fn: () => T): T {
