@@ -39,10 +39,17 @@ function writeBlock(value: any, indent: number, out: string[]): void {
   for (const key of Object.keys(value)) {
     const v = value[key];
     if (v === undefined) continue;
-    out.push(pad, key_(key), ':');
+    const text = key_(key);
+    // go-yaml (as libyaml) gives up on an implicit key longer than 1024 characters ("could not find expected
+    // ':'", scannerc.go `yaml_parser_stale_simple_keys`): a longer one is written as an explicit key, `? key`.
+    if (text.length <= MAX_IMPLICIT_KEY) out.push(pad, text, ':');
+    else out.push(pad, '? ', text, '\n', pad, ':');
     writeEntryValue(v, indent, out);
   }
 }
+
+/** The longest key written as an implicit key (in UTF-16 units, never fewer than go-yaml's characters). */
+const MAX_IMPLICIT_KEY = 1024;
 
 /** After `key:` */
 function writeEntryValue(v: any, indent: number, out: string[]): void {

@@ -99,4 +99,19 @@ describe('toYaml', () => {
       roundTripsAsJson(value);
     }), { numRuns: 2000 });
   });
+
+  test('a key written longer than 1024 characters is an explicit key (go-yaml gives up on a longer implicit one), anywhere, and reads back the same', () => {
+    // GIVEN keys of 1,024 and 1,025 characters, and one that escaping makes longer (200 × U+2028: 1,202 characters)
+    const [exact, long, escaped] = ['b'.repeat(1024), 'a'.repeat(1025), '\u2028'.repeat(200)];
+    const value = { top: { [long]: 'v', [escaped]: { n: 1 }, [exact]: [1, 2] }, list: [{ [long]: 'x', other: 2 }, { [escaped]: [{ [long]: 'y' }] }] };
+    // WHEN
+    const text = toYaml(value);
+    // THEN
+    expect(text).toContain(`\n  ${exact}:\n`);
+    expect(text).toContain(`\n  ? ${long}\n  : v\n`);
+    expect(text).toContain(`\n  ? "${'\\u2028'.repeat(200)}"\n  :\n    'n': 1\n`);
+    expect(text).toContain(`\n  - ? ${long}\n    : x\n    other: 2\n`);
+    expect(text.split('\n').every(line => !line.endsWith(':') || line.length <= 1024 + 4)).toBe(true);
+    roundTripsAsJson(value);
+  });
 });
