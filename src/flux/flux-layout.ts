@@ -18,7 +18,7 @@
  * Kustomizations (a HelmRelease lives on the hub, but only its application's Kustomization may apply it, so
  * that `dependsOn` orders Helm applications like the others: a Kustomization can only depend on Kustomizations).
  */
-import { createHash } from 'crypto';
+import { sha256 } from '../private/util';
 
 /** The label naming the cluster a Flux object deploys to (and of the registry entry of a cluster). */
 export const CLUSTER_LABEL = 'fleet.cdk8s.io/cluster';
@@ -96,7 +96,7 @@ export function namespacesKustomizationName(fleet: string, cluster: string): str
  * (the first 8 hex digits of the sha256 of everything it stands for), at most 63 characters.
  */
 export function sourceName(url: string, revision?: string): string {
-  const digest = createHash('sha256').update(revision === undefined ? url : `${url}@${revision}`).digest('hex').slice(0, 8);
+  const digest = sha256(revision === undefined ? url : `${url}@${revision}`).slice(0, 8);
   const readable = url.toLowerCase()
     .replace(/^[a-z][a-z0-9+.-]*:\/\//, '')
     .replace(/^[^@/]*@/, '')
@@ -111,6 +111,6 @@ export function sourceName(url: string, revision?: string): string {
 /** `name` when it fits in `max` characters, else cut and suffixed with 8 hex digits of its sha256. */
 export function boundedName(name: string, max: number): string {
   if (name.length <= max) return name;
-  const digest = createHash('sha256').update(name).digest('hex').slice(0, 8);
+  const digest = sha256(name).slice(0, 8);
   return `${name.slice(0, max - 9).replace(/[^a-z0-9]+$/, '')}-${digest}`;
 }

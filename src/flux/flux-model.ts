@@ -6,7 +6,6 @@
  * reads Applications reads Flux placements the same way. The Flux object itself stays attached to the view
  * (`fluxObjectOf`), for the diff.
  */
-import { createHash } from 'crypto';
 import { clusterOfRegistry } from './flux-clusters';
 import {
   CLUSTER_LABEL, DESTINATION_NAMESPACE_ANNOTATION, INFO_ANNOTATION, ORIGIN_ANNOTATION, PROJECT_ANNOTATION, RESERVED_LABELS, ROLE_LABEL,
@@ -16,6 +15,7 @@ import { revisionOfRef } from './git-ref';
 import { ClusterSecret, IN_CLUSTER_SERVER } from '../expansion/cluster-secrets';
 import type { TreeEntry } from '../gitops/fleet-model';
 import { normalizeGitUrl } from '../private/glob';
+import { sha256 } from '../private/util';
 
 /** What a tree's Flux fleets add to its fleet model. */
 export interface FluxModelParts {
@@ -206,7 +206,7 @@ function fluxReleaseName(r: any): string {
   const name = String(r.metadata?.name ?? '');
   const full = r.spec?.releaseName ? String(r.spec.releaseName) : r.spec?.targetNamespace ? `${r.spec.targetNamespace}-${name}` : name;
   if (full.length <= 53) return full;
-  return `${full.slice(0, 40)}-${createHash('sha256').update(full).digest('hex').slice(0, 12)}`;
+  return `${full.slice(0, 40)}-${sha256(full).slice(0, 12)}`;
 }
 
 /**

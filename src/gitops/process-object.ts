@@ -8,7 +8,7 @@ import { Placement } from '../private/placement';
 import { objectQuantityErrors } from '../private/quantity';
 import { sopsAgeRecipients } from '../private/secret-markers';
 import { sopsObjectProblems } from '../private/sops-object';
-import { pushAll, sha256 } from '../private/util';
+import { jsonPointerToken, pushAll, sha256 } from '../private/util';
 import { findingText, scanDocument, SecretAllowanceData, subjectOf, withoutAllowed } from '../secrets/scanner';
 
 /** The per-object half of rendering that needs no construct tree: validation, secret scan, serialization. */
@@ -196,7 +196,7 @@ function unicodeProblems(json: unknown): string[] {
       return;
     }
     for (const [k, x] of Object.entries(v)) {
-      const here = `${pointer}/${visible(k).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      const here = `${pointer}/${jsonPointerToken(visible(k))}`;
       if (!isUnicode(k) && problems.length < MAX_UNICODE_PROBLEMS) {
         problems.push(`${here}: the key ${show(visible(k))} holds a lone surrogate, which is not a Unicode character: ${NOT_UNICODE}`);
       }
@@ -223,11 +223,10 @@ function wellFormed(v: unknown): boolean {
   return true;
 }
 
-const LONE_SURROGATE = /\p{Surrogate}/u;
-/** Whether a string is well-formed Unicode (`String.prototype.isWellFormed`, native since Node 20). */
-const isUnicode: (s: string) => boolean = typeof (String.prototype as any).isWellFormed === 'function'
-  ? s => (s as any).isWellFormed()
-  : s => !LONE_SURROGATE.test(s);
+/** Whether a string is well-formed Unicode (`String.prototype.isWellFormed`, in every Node the package supports). */
+function isUnicode(s: string): boolean {
+  return (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
 
 /** `s` with each lone surrogate written as its `\uXXXX` escape (a message must not hold one). */
 function visible(s: string): string {
@@ -251,7 +250,7 @@ export function jsonDataCheck(value: unknown): JsonDataCheck {
   let lossless = true;
   // The pointer is built only for a problem: this runs on every object of the tree.
   const path: string[] = [];
-  const here = () => (path.length ? `/${path.map(t => t.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}` : '/');
+  const here = () => (path.length ? `/${path.map(jsonPointerToken).join('/')}` : '/');
   const visit = (v: unknown, depth: number): void => {
     if (errors.length >= 20) return;
     switch (typeof v) {

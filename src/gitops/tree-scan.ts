@@ -295,18 +295,14 @@ class WorkerScan {
 
   /** The worker's scan (its `InputError` rethrown); the tree is scanned here if the worker fails or stalls. */
   public result(): TreeScan {
-    const start = Date.now();
-    while (!this.scan && !this.closed) {
-      // (read before the messages: what it posted before it ended is read then)
-      const ended = this.life.ended !== undefined;
+    if (!this.scan && !this.closed) {
+      // Until it has posted its scan or its failure (flags[0]), ended, or stalled; what it posted is read after.
+      this.life.waitFor(this.flags, 0, STALL_MS);
       const error = this.drain();
       if (error) {
         this.close();
         if (error.input) throw new InputError(error.message, error.file);
-        break;
       }
-      if (this.scan || ended) break;
-      if (Atomics.wait(this.flags, 0, 0, 1000) === 'timed-out' && Date.now() - start > STALL_MS) break;
     }
     if (this.scan) return this.scan;
     this.close();

@@ -4,7 +4,7 @@ import { endianness } from 'os';
 import { types } from 'util';
 import { createFileExclusive, readRegularFile, typeOf } from './tree-inspector';
 import { isTreePath } from '../private/placement';
-import { BatchedHashInput, compareCodeUnits } from '../private/util';
+import { BatchedHashInput, compareCodeUnits, sha256 } from '../private/util';
 import { decodeText, parseJsonBounded } from '../private/yaml-input';
 
 /**
@@ -354,7 +354,7 @@ function parseStatCache(bytes: Buffer): {
   const pathsAt = recordsAt + (count + directoryCount) * 32;
   if (pathsAt + pathBytes !== bytes.length) return undefined;
   // (The records and paths as written: a damaged cache must not pair a path with another one's inode.)
-  if (createHash('sha256').update(bytes.subarray(recordsAt)).digest('hex') !== header[13]) return undefined;
+  if (sha256(bytes.subarray(recordsAt)) !== header[13]) return undefined;
   const all = new Float64Array((count + directoryCount) * 4);
   new Uint8Array(all.buffer).set(bytes.subarray(recordsAt, pathsAt));
   const lines = count + directoryCount === 0 ? [] : bytes.toString('utf-8', pathsAt).split('\n');
@@ -488,7 +488,7 @@ export function writeStatCache(
     const paths = Buffer.from([...filePaths, ...directories].join('\n'), 'utf-8');
     digest ??= entriesDigest(files.length, i => files[i].path, i => hashOf[i]);
     const body = Buffer.concat([Buffer.from(records.buffer, records.byteOffset, records.byteLength), paths]);
-    const bodyDigest = createHash('sha256').update(body).digest('hex');
+    const bodyDigest = sha256(body);
     const fields = [STAT_CACHE_TAG, endianness(), files.length, directories.length, paths.length, digest, ...statRecord(manifest), bodyDigest];
     const header = Buffer.from(`${fields.join(' ')}\n`, 'latin1');
     const recordsAt = Math.ceil(header.length / 8) * 8;

@@ -1,5 +1,5 @@
-import { createHash } from 'crypto';
 import { IConstruct } from 'constructs';
+import { sha256 } from './util';
 
 /**
  * Where the API objects below a construct are written in the GitOps tree. The nearest ancestor with a
@@ -122,7 +122,7 @@ export function objectFileName(kind: string, namespace: string | undefined, name
   // Never cut inside a %XX escape.
   const lastPercent = encoded.lastIndexOf('%', room - 1);
   if (lastPercent >= 0 && lastPercent > room - 3) room = lastPercent;
-  const digest = createHash('sha256').update(name).digest('hex').slice(0, 16);
+  const digest = sha256(name).slice(0, 16);
   return `${prefix}${encoded.slice(0, Math.max(room, 0))}-${digest}.yaml`;
 }
 

@@ -1,4 +1,5 @@
 import { qualifiedNameErrors } from './names';
+import { jsonPointerToken } from './util';
 
 /**
  * Kubernetes resource quantities as the API server checks them (k8s.io/apimachinery v0.28
@@ -72,7 +73,7 @@ export function objectQuantityErrors(json: any): string[] {
   };
   const map = (pointer: string, m: unknown, integerKeys = false) => {
     if (m === null || typeof m !== 'object' || Array.isArray(m)) return;
-    for (const [k, v] of Object.entries(m)) check(`${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, v, integerKeys && isIntegerResource(k));
+    for (const [k, v] of Object.entries(m)) check(`${pointer}/${jsonPointerToken(k)}`, v, integerKeys && isIntegerResource(k));
   };
   if (json?.apiVersion === 'v1' && json.kind === 'ResourceQuota') {
     map('/spec/hard', json.spec?.hard, true);

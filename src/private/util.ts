@@ -262,6 +262,11 @@ function clonePlain(v: any, seen: Set<object>, depth: number): any {
   return out;
 }
 
+/** `key` as a token of a JSON pointer (RFC 6901: `~` as `~0`, then `/` as `~1`). */
+export function jsonPointerToken(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
 /** `crypto.hash` (Node 20.12 and later): one call, no Hash object; else undefined. */
 const ONE_SHOT = (crypto as { hash?: (algorithm: string, data: string | Buffer, encoding: 'hex') => string }).hash;
 

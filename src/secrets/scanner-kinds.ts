@@ -5,7 +5,7 @@
  */
 import { splitTemplate, trimPunctuation } from './scanner-rules';
 import { classifyKey, isKnownSafe, isSecretLiteral, isSopsValue, KeyClass } from './scanner-values';
-import { pushAll } from '../private/util';
+import { jsonPointerToken, pushAll } from '../private/util';
 
 /** How a kind policy reports. */
 export interface KindReporter {
@@ -94,7 +94,7 @@ function secretPolicy(json: any, role: string | undefined, report: KindReporter,
     }
     if (found.length) {
       report.finding('kubernetes-secret', '', `cluster Secret carries credentials in plaintext (${found.join(', ')}); use ClusterCredentials.*FromSecretStore()`);
-      for (const [k] of stringData) if (!CLUSTER_SECRET_KEYS.has(k)) skip.add(`/stringData/${escape(k)}`);
+      for (const [k] of stringData) if (!CLUSTER_SECRET_KEYS.has(k)) skip.add(`/stringData/${jsonPointerToken(k)}`);
     }
     return;
   }
@@ -103,7 +103,7 @@ function secretPolicy(json: any, role: string | undefined, report: KindReporter,
     const found = [...data.map(([k]) => `data.${k}`), ...stringData.filter(([k]) => !REPOSITORY_SECRET_KEYS.has(k)).map(([k]) => `stringData.${k}`)];
     if (found.length) {
       report.finding('kubernetes-secret', '', `Argo CD ${type} Secret carries credentials in plaintext (${found.join(', ')}); ${ADVICE_SECRET}`);
-      for (const [k] of stringData) if (!REPOSITORY_SECRET_KEYS.has(k)) skip.add(`/stringData/${escape(k)}`);
+      for (const [k] of stringData) if (!REPOSITORY_SECRET_KEYS.has(k)) skip.add(`/stringData/${jsonPointerToken(k)}`);
     }
     return;
   }
@@ -121,7 +121,7 @@ function secretPolicy(json: any, role: string | undefined, report: KindReporter,
 function templateDataPolicy(data: unknown, base: string, owner: string, report: KindReporter, skip: Set<string>): void {
   for (const [key, value] of entries(data)) {
     if (typeof value !== 'string') continue;
-    const pointer = `${base}/${escape(key)}`;
+    const pointer = `${base}/${jsonPointerToken(key)}`;
     skip.add(pointer);
     report.scanString(value, pointer);
     const keyClass = classifyKey(key);
@@ -168,9 +168,4 @@ function entries(map: unknown): Array<[string, unknown]> {
 
 function templateName(key: string): string {
   return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? key : 'key';
-}
-
-/** A JSON pointer token (RFC 6901). */
-export function escape(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }

@@ -15,6 +15,7 @@ import { applyKindPolicy } from './scanner-kinds';
 import { FORMAT_RULES, FORMAT_TRIGGER, isPlaceholderText, splitTemplate, trimPunctuation } from './scanner-rules';
 import { base64Bytes, binaryKeyKind, bytesAsText, classifyKey, dataUrlPayloads, isSecretLiteral, KeyClass, percentDecoded } from './scanner-values';
 import { toYaml } from '../gitops/yaml';
+import { jsonPointerToken } from '../private/util';
 import { parseYamlDocument, parseYamlDocuments } from '../private/yaml-input';
 
 /** One credential found in a document. */
@@ -313,7 +314,7 @@ type Pointer = string | { readonly up: Pointer; readonly token: string };
 
 function pointerText(p: Pointer): string {
   if (typeof p === 'string') return p;
-  return `${pointerText(p.up)}/${p.token.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  return `${pointerText(p.up)}/${jsonPointerToken(p.token)}`;
 }
 
 class DocumentScan {

@@ -1,6 +1,6 @@
 import { imagesOf } from '../private/images';
 import { jsYamlModule } from '../private/lazy';
-import { compareCodeUnits, hasOwn } from '../private/util';
+import { compareCodeUnits, hasOwn, jsonPointerToken } from '../private/util';
 
 /** One file a workload contributes to the tree; files with the same `key` hold the same object. */
 export interface WorkloadFileRequest {
@@ -103,10 +103,10 @@ export function json6902(from: any, to: any, path = ''): any[] {
   if (isObject(from) && isObject(to)) {
     const ops: any[] = [];
     // Own keys only: a ConfigMap key `constructor` is in `to` only when `to` has it.
-    for (const k of Object.keys(from)) if (!hasOwn(to, k)) ops.push({ op: 'remove', path: `${path}/${escape(k)}` });
+    for (const k of Object.keys(from)) if (!hasOwn(to, k)) ops.push({ op: 'remove', path: `${path}/${jsonPointerToken(k)}` });
     for (const k of Object.keys(to)) {
-      if (!hasOwn(from, k)) ops.push({ op: 'add', path: `${path}/${escape(k)}`, value: to[k] });
-      else ops.push(...json6902(from[k], to[k], `${path}/${escape(k)}`));
+      if (!hasOwn(from, k)) ops.push({ op: 'add', path: `${path}/${jsonPointerToken(k)}`, value: to[k] });
+      else ops.push(...json6902(from[k], to[k], `${path}/${jsonPointerToken(k)}`));
     }
     return ops;
   }
@@ -133,8 +133,4 @@ function identity(o: any): string {
 
 function isObject(v: any): boolean {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-function escape(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
