@@ -125,10 +125,12 @@ function processData(json: any, role: Placement['role'], options: ProcessOptions
     }
   }
   pushAll(problems, objectQuantityErrors(json));
-  pushAll(problems, unicodeProblems(json));
+  const unicode = unicodeProblems(json);
+  pushAll(problems, unicode);
   let content = '';
   try {
-    content = toYaml(json);
+    // (toYaml refuses a lone surrogate too: reported above, with its pointer)
+    if (unicode.length === 0) content = toYaml(json);
   } catch (e) {
     problems.push((e as Error).message);
   }

@@ -142,10 +142,17 @@ function isPlainSafe(s: string): boolean {
  */
 const ESCAPED = /[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g;
 
+/**
+ * A lone surrogate (half of a UTF-16 pair) is no character: its only YAML form, a `\uD800` escape, is one go-yaml
+ * refuses (scannerc.go `yaml_parser_scan_flow_scalar`), and so would Argo CD, kubectl and kustomize.
+ */
+const NOT_UNICODE = 'cannot write a string holding a lone surrogate (half of a UTF-16 pair) to YAML: Argo CD, kubectl and kustomize refuse its escape ("found invalid Unicode character escape code")';
+
 function quoted(s: string): string {
   // Single quotes keep every printable character literal; anything else goes in JSON-style double quotes,
   // whose escapes are valid YAML.
   if (/^[\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*$/.test(s)) return `'${s.replace(/'/g, "''")}'`;
+  if (!(s as unknown as { isWellFormed(): boolean }).isWellFormed()) throw new Error(NOT_UNICODE);
   return JSON.stringify(s).replace(ESCAPED, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

@@ -90,6 +90,7 @@ export function decodeText(bytes: Buffer, label: string, file?: string): string 
  * do. `label` names the source in messages (a file path).
  */
 export function parseYamlDocuments(text: string, label: string): unknown[] {
+  checkLineBreaks(text, label);
   let docs: unknown[];
   try {
     docs = jsYamlModule().loadAll(text);
@@ -103,6 +104,7 @@ export function parseYamlDocuments(text: string, label: string): unknown[] {
 
 /** Parses a single YAML document (`null` when empty). */
 export function parseYamlDocument(text: string, label: string): unknown {
+  checkLineBreaks(text, label);
   let doc: unknown;
   try {
     doc = jsYamlModule().load(text);
@@ -177,6 +179,30 @@ function jsonDepth(text: string, stopAt: number): number {
   }
 }
 
+/** The characters YAML 1.1 takes for line breaks and YAML 1.2 does not, with the escape each is written as. */
+const YAML_1_1_BREAKS: ReadonlyMap<string, [string, string]> = new Map([
+  ['\u0085', ['U+0085 (NEXT LINE)', '\\N']],
+  ['\u2028', ['U+2028 (LINE SEPARATOR)', '\\L']],
+  ['\u2029', ['U+2029 (PARAGRAPH SEPARATOR)', '\\P']],
+]);
+
+/**
+ * Refuses a raw NEL, U+2028 or U+2029. go-yaml (gopkg.in/yaml.v2 and v3, sigs.k8s.io/yaml's forks; libyaml's
+ * `IS_BREAK`) reads each as a line break, as YAML 1.1 says; js-yaml, like YAML 1.2, reads an ordinary character.
+ * The two would read different documents: a plain or quoted value folded or cut there, a comment ended there
+ * with the rest of its line read as YAML (a key a review would never see). What this reader shows would not be
+ * what Argo CD, kubectl and kustomize apply. The writer never writes one raw (yaml.ts escapes them).
+ */
+function checkLineBreaks(text: string, label: string): void {
+  const at = text.search(/[\u0085\u2028\u2029]/);
+  if (at < 0) return;
+  const before = text.slice(0, at);
+  const line = 1 + (before.match(/\r\n?|\n/g)?.length ?? 0);
+  const column = at - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r'));
+  const [name, escape] = YAML_1_1_BREAKS.get(text[at])!;
+  throw new InputError(`${label}:${line}:${column}: a raw ${name}: go-yaml, which Argo CD, kubectl and kustomize use, reads it as a line break where this reader reads a character, so they would read another document (a comment could end there, the rest of its line read as YAML); write it as the escape ${escape} in a double-quoted string`, label);
+}
+
 /**
  * The escapes go-yaml knows in a double-quoted scalar (gopkg.in/yaml.v2 and v3 scannerc.go,
  * `yaml_parser_scan_flow_scalar`), each by the character after the backslash, with the hexadecimal digits it
@@ -186,13 +212,14 @@ const GO_YAML_ESCAPES: ReadonlyMap<string, number> = new Map([
   ...[...'0abt\tnvfre "\'\\N_LP'].map(c => [c, 0] as [string, number]),
   ['x', 2], ['u', 4], ['U', 8],
 ]);
-const LINE_BREAKS = /\r\n?|\n|\u0085|\u2028|\u2029/g;
+/** Line breaks as both readers count them (a raw NEL, U+2028 or U+2029 was refused before: `checkLineBreaks`). */
+const LINE_BREAKS = /\r\n?|\n/g;
 
 /**
  * A backslash that may start an escape go-yaml refuses (one it does not know, a `\U` escape, a `\u` escape of a
  * surrogate): the cheap test before the lexer looks (a plain scalar such as `C:\Users` also matches).
  */
-const MAYBE_REFUSED_ESCAPE = /\\(?:[^0abt\tnvfre "'\\N_LPxu\r\n\u0085\u2028\u2029]|u[dD][89a-fA-F])/;
+const MAYBE_REFUSED_ESCAPE = /\\(?:[^0abt\tnvfre "'\\N_LPxu\r\n]|u[dD][89a-fA-F])/;
 
 /**
  * Refuses a document with an escape go-yaml refuses in a double-quoted scalar, as Argo CD, kubectl and kustomize
@@ -228,7 +255,7 @@ function refusedEscape(source: string): RefusedEscape | undefined {
   for (let i = 1; i < source.length - 1; i++) {
     if (source[i] !== '\\') continue;
     const next = source[i + 1];
-    if (next === '\r' || next === '\n' || next === '\u0085' || next === '\u2028' || next === '\u2029') {
+    if (next === '\r' || next === '\n') {
       i++; // (a line continued)
       continue;
     }

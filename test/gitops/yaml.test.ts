@@ -88,6 +88,12 @@ describe('toYaml', () => {
     roundTripsAsJson({ v: value, [value]: 1, list: [value] });
   });
 
+  test.each([
+    ['a value', { v: 'x\ud800y' }], ['a key', { ['\udc00k']: 1 }], ['a multi-line value', { v: 'a\n\ud83d\n' }], ['an item', ['\ude00']],
+  ])('a lone surrogate in %s is refused, for every caller (go-yaml refuses its escape)', (_what, value) => {
+    expect(() => toYaml(value)).toThrow('cannot write a string holding a lone surrogate (half of a UTF-16 pair) to YAML: Argo CD, kubectl and kustomize refuse its escape ("found invalid Unicode character escape code")');
+  });
+
   test('property: any well-formed string, as a value and as a key, is written with characters go-yaml reads raw, and reads back the same', () => {
     // (any code point, and often one of the characters written only as escapes, or one YAML gives meaning to)
     const special = fc.constantFrom('\u007f', '\u0080', '\u0085', '\u009f', '\u2028', '\u2029', '\ufeff', '\ufffe', '\uffff', '\n', ' ', "'", '"', ':', '#', '\\', '\t', '\u0000');

@@ -75,6 +75,28 @@ describe('escapes in double-quoted scalars, as go-yaml reads them (gopkg.in/yaml
   });
 });
 
+describe('raw NEL, U+2028 and U+2029, which go-yaml reads as line breaks (YAML 1.1; libyaml IS_BREAK) and js-yaml as characters', () => {
+  const refusal = (where: string, name: string, escape: string) => new InputError(`f.yaml:${where}: a raw ${name}: go-yaml, which Argo CD, kubectl and kustomize use, reads it as a line break where this reader reads a character, so they would read another document (a comment could end there, the rest of its line read as YAML); write it as the escape ${escape} in a double-quoted string`, 'f.yaml');
+
+  // What libyaml (PyYAML's C loader, as go-yaml reads) makes of each, checked by hand: the comment ends and
+  // `replicas: 0` is a key; the plain scalar is cut ("while scanning a simple key"); in the double-quoted one NEL
+  // folds to a space ('p q') and the blanks after U+2028 are trimmed ('p\u2028q'); js-yaml keeps every character.
+  test.each([
+    ['U+2028 ending a comment (libyaml reads the rest of the line as a key)', '# note\u2028replicas: 0\nother: 3\n', '1:7', 'U+2028 (LINE SEPARATOR)', '\\L'],
+    ['NEL in a plain value', 'a: 1\nb: x\u0085y\n', '2:5', 'U+0085 (NEXT LINE)', '\\N'],
+    ['NEL in a double-quoted value', 'a: "p\u0085q"\n', '1:6', 'U+0085 (NEXT LINE)', '\\N'],
+    ['U+2028 before blanks in a double-quoted value, after CRLF lines', 'a: 1\r\nb: 2\r\nc: "p\u2028  q"\n', '3:6', 'U+2028 (LINE SEPARATOR)', '\\L'],
+    ['U+2029 in a block scalar, after a line broken by CR alone', 'x: 1\ra: |\n  x\u2029y\n', '3:4', 'U+2029 (PARAGRAPH SEPARATOR)', '\\P'],
+  ])('GIVEN %s WHEN parsed THEN the file is refused, naming the line, the column and the escape to write', (_what, text, where, name, escape) => {
+    expect(() => parseYamlDocuments(text, 'f.yaml')).toThrow(refusal(where, name, escape));
+    expect(() => parseYamlDocument(text, 'f.yaml')).toThrow(refusal(where, name, escape));
+  });
+
+  test('GIVEN the escapes instead WHEN parsed THEN both readers read the characters', () => {
+    expect(parseYamlDocuments('a: "p\\Nq\\Lr\\Ps"\n', 'f.yaml')).toEqual([{ a: 'p\u0085q\u2028r\u2029s' }]);
+  });
+});
+
 describe('readTextFile', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'yaml-input-'));
 
