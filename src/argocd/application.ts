@@ -10,7 +10,7 @@ import type { ClusterManifests } from '../fleet/cluster-manifests';
 import { Fleet } from '../fleet/fleet';
 import { argoChart } from '../private/argo-chart';
 import { show, throwIfInvalid } from '../private/errors';
-import { isClusterScoped } from '../private/kinds';
+import { scopesOf } from '../private/kinds';
 import { argocdL1 } from '../private/lazy';
 import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
 import { subscriptionAnnotations } from '../private/notifications';
@@ -262,10 +262,11 @@ export class Application extends Construct {
   /** Objects the project would refuse to sync (foot-gun 16: a new project cannot even create a Namespace). */
   private resourceErrors(manifests: Construct): string[] {
     const errors: string[] = [];
+    const scopes = scopesOf(this);
     for (const c of manifests.node.findAll()) {
       if (!ApiObject.isApiObject(c)) continue;
       const group = c.apiVersion.includes('/') ? c.apiVersion.split('/')[0] : '';
-      const namespaced = !isClusterScoped(c.apiVersion, c.kind);
+      const namespaced = !scopes.isClusterScoped(c.apiVersion, c.kind);
       if (!this.project.permitsResource(group, c.kind, c.name, namespaced)) {
         errors.push(`AppProject '${this.project.projectName}' does not allow ${namespaced ? 'namespaced' : 'cluster-scoped'} ${c.kind} '${c.name}' (group '${group}') that Application '${this.applicationName}' deploys. `
           + (namespaced ? 'Check its namespace resource lists' : `Add { group: '${group}', kind: '${c.kind}' } to its clusterResourceAllowList`));

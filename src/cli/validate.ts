@@ -1,9 +1,10 @@
 import * as fs from 'fs';
-import { ACKNOWLEDGEMENTS_FILE } from '../gitops/fleet-model';
+import { ACKNOWLEDGEMENTS_FILE, parseClusterScopedKinds } from '../gitops/fleet-model';
 import { processObject, ProcessOptions } from '../gitops/process-object';
 import { TreeInspector } from '../gitops/tree-inspector';
 import { parseTreeFile, readTree } from '../gitops/tree-reader';
 import { interruptedWrite, readManifest, sha256 } from '../gitops/tree-writer';
+import { CLUSTER_SCOPED_KINDS_FILE } from '../private/kinds';
 import { Placement } from '../private/placement';
 import { pushAll } from '../private/util';
 import { InputError } from '../private/yaml-input';
@@ -85,8 +86,15 @@ export function validateTree(tree: string, options: ValidateTreeOptions = {}): V
     const hash = sha256(content);
     if (hash !== manifest[rel]) problems.push(`${rel}: changed since it was synthesized (edit the program, not the tree)`);
     // The library's own records and Helm values files are not Kubernetes objects.
-    if (rel === ACKNOWLEDGEMENTS_FILE || rel === SECRET_SCAN_ALLOWANCES_FILE || rel.startsWith('values/')) {
+    if (rel === ACKNOWLEDGEMENTS_FILE || rel === CLUSTER_SCOPED_KINDS_FILE || rel === SECRET_SCAN_ALLOWANCES_FILE || rel.startsWith('values/')) {
       notObjects.push({ path: rel, content }); // scanned for secrets below, as synth scans them
+      if (rel === CLUSTER_SCOPED_KINDS_FILE) {
+        try {
+          parseClusterScopedKinds(content, rel);
+        } catch (e) {
+          problems.push((e as Error).message);
+        }
+      }
       continue;
     }
     const key = `${roleOf(rel)}\n${hash}`;

@@ -11,10 +11,12 @@ import type { RenderedFile } from '../gitops/render';
 import type { PlanMemo, VerdictCache } from '../gitops/verdict-cache';
 import { show, throwIfInvalid } from '../private/errors';
 import { FLEET_APP_SYMBOL } from '../private/fleet-app-marker';
+import { CLUSTER_SCOPED_KINDS_FILE, GROUP_KIND } from '../private/kinds';
 import {
   controllerShardsModule, fleetModelModule, fleetPlanModule, fleetProofsModule, fluxRenderModule, renderModule, shardPlanModule, treeCheckModule,
   treeWriterModule, verdictCacheModule,
 } from '../private/lazy';
+import { compareCodeUnits } from '../private/util';
 import { SecretScan } from '../secrets/secret-scan';
 
 /**
@@ -30,6 +32,17 @@ export interface FleetAppProps extends AppProps {
    * @default - none
    */
   readonly unvalidatedKinds?: string[];
+  /**
+   * Kinds outside the pinned schemas whose objects are cluster-scoped, as `<group>/<Kind>` (e.g.
+   * `'cert-manager.io/ClusterIssuer'`, `'karpenter.sh/NodePool'`), when their CustomResourceDefinition is installed
+   * otherwise than by this program (a Helm chart, an operator). Their objects are written without a namespace
+   * and judged by the AppProjects' cluster resource lists, as Argo CD judges them once the cluster serves the CRD.
+   * Kinds of Kubernetes 1.28, of the pinned CRDs and of CRDs this program writes need no entry. The list is
+   * recorded in the tree (`cluster-scoped-kinds.yaml` at its root), so that `plan` and `diff` judge as synth did.
+   * Any other kind is judged namespaced.
+   * @default - none
+   */
+  readonly clusterScopedKinds?: string[];
   /**
    * Check the fleet proofs at synth time (`FleetProof`): every ApplicationSet is expanded offline as Argo CD
    * would, and what would fail or surprise is an error. Waive single proofs per ApplicationSet with
@@ -92,6 +105,7 @@ export interface FleetSynthResult {
  */
 export class FleetApp extends App {
   private readonly unvalidatedKinds: Set<string>;
+  private readonly clusterScopedKinds: readonly string[];
   private readonly fleetProofs: boolean;
   private readonly linkIdenticalFiles: boolean;
   private readonly force: boolean;
@@ -99,8 +113,9 @@ export class FleetApp extends App {
   public constructor(props: FleetAppProps = {}) {
     super(props);
     Object.defineProperty(this, FLEET_APP_SYMBOL, { value: true });
-    throwIfInvalid(this, 'FleetApp', unsupportedAppProps(props));
+    throwIfInvalid(this, 'FleetApp', [...unsupportedAppProps(props), ...clusterScopedKindErrors(props.clusterScopedKinds)]);
     this.unvalidatedKinds = new Set(props.unvalidatedKinds ?? []);
+    this.clusterScopedKinds = [...new Set(props.clusterScopedKinds ?? [])].sort(compareCodeUnits);
     this.fleetProofs = props.fleetProofs ?? true;
     this.linkIdenticalFiles = props.linkIdenticalFiles ?? true;
     this.force = props.force ?? false;
@@ -195,7 +210,8 @@ export class FleetApp extends App {
     const knownClean = verdicts.enabled ? verdicts.keys : undefined;
     const knownHashes = verdicts.enabled ? verdicts.hashes : undefined;
     const processOptions = { validateSchemas: true, unvalidatedKinds: this.unvalidatedKinds, secretAllowances, knownClean, knownHashes };
-    const { files, errors, constructs, clean } = renderModule().renderTree(this, processOptions, afterProgram);
+    const renderOptions = { ...processOptions, clusterScopedKinds: this.clusterScopedKinds };
+    const { files, errors, constructs, clean } = renderModule().renderTree(this, renderOptions, afterProgram);
     if (errors.length > 0) {
       throw new Error(`Validation failed with the following errors (nothing was written):\n  ${errors.join('\n  ')}`);
     }
@@ -206,6 +222,12 @@ export class FleetApp extends App {
       const content = acknowledgementsYaml(acknowledgements);
       const at = files.findIndex(f => f.path > ACKNOWLEDGEMENTS_FILE); // files stay sorted by path
       files.splice(at < 0 ? files.length : at, 0, { path: ACKNOWLEDGEMENTS_FILE, content, hash: treeWriterModule().sha256(content), object: undefined, constructPath: this.node.path, placement: { directory: '.', role: 'argocd' } });
+    }
+    if (this.clusterScopedKinds.length > 0) {
+      const content = fleetModelModule().clusterScopedKindsYaml(this.clusterScopedKinds);
+      const at = files.findIndex(f => f.path > CLUSTER_SCOPED_KINDS_FILE);
+      const hash = treeWriterModule().sha256(content);
+      files.splice(at < 0 ? files.length : at, 0, { path: CLUSTER_SCOPED_KINDS_FILE, content, hash, object: undefined, constructPath: this.node.path, placement: { directory: '.', role: 'argocd' } });
     }
     // Every byte the writer will write, whatever produced it (bytes an earlier synth found quiet by their hash).
     const quiet = { known: verdicts.enabled ? verdicts.quietContents() : undefined, found: new Set<string>() };
@@ -232,7 +254,7 @@ export class FleetApp extends App {
     // (`files` is returned as it was hashed: the digest of its entries saves the writer's no-op check a pass.)
     if (memo !== undefined) return { files, waived: memo.waived, clean, quiet: quiet.found, planKey, memo, entriesDigest: keys!.entries };
     const entries: TreeEntry[] = files.filter(f => f.object !== undefined); // a RenderedFile is a TreeEntry
-    let model = fleetModelModule().modelFromEntries(entries, acknowledgements);
+    let model = fleetModelModule().modelFromEntries(entries, acknowledgements, this.clusterScopedKinds);
     let plan = fleetPlanModule().computePlan(model, externalProjects, sharding);
     if (sharded.length > 0) {
       // The shards balance the plan's Applications per cluster, so they are written into the cluster Secrets now.
@@ -240,7 +262,7 @@ export class FleetApp extends App {
       if (shardErrors.length > 0) {
         throw new Error(`Validation failed with the following errors (nothing was written):\n  ${shardErrors.join('\n  ')}`);
       }
-      model = fleetModelModule().modelFromEntries(files.filter(f => f.object !== undefined), acknowledgements);
+      model = fleetModelModule().modelFromEntries(files.filter(f => f.object !== undefined), acknowledgements, this.clusterScopedKinds);
       plan = { ...plan, shards: shardPlanModule().planShards(model.clusters, plan.clusters, sharding) };
     }
     const proofs = this.fleetProofs
@@ -254,6 +276,13 @@ export class FleetApp extends App {
     if (flux.errors.length > 0) throw new Error(`Validation failed with the following errors (nothing was written):\n  ${flux.errors.join('\n  ')}`);
     return { files: flux.files, model: flux.model, plan: flux.plan, waived: proofs.waived, clean, quiet: quiet.found, planKey };
   }
+}
+
+/** Problems of FleetApp `clusterScopedKinds`: each must be `<group>/<Kind>`. */
+function clusterScopedKindErrors(kinds: readonly string[] | undefined): string[] {
+  return (kinds ?? []).flatMap((k, i) => (typeof k === 'string' && GROUP_KIND.test(k) ? [] : [
+    `'clusterScopedKinds[${i}]' (${show(k)}) is not '<group>/<Kind>' (e.g. 'cert-manager.io/ClusterIssuer'): a kind's scope is the same in every version of its group`,
+  ]));
 }
 
 /**

@@ -48,7 +48,7 @@ export function renderFluxFleets(tree: RenderedTree, options: {
   const scanned = added.map(f => ({ path: f.path, content: f.content, objectsScanned: f.object !== undefined }));
   const errors = scanTreeFiles(scanned, options.processOptions.secretAllowances ?? []);
   const entries: TreeEntry[] = t.files.filter(f => f.object !== undefined);
-  const model = modelFromEntries(entries, [...options.acknowledgements]);
+  const model = modelFromEntries(entries, [...options.acknowledgements], tree.model.clusterScopedKinds);
   const plan = computePlan(model, options.externalProjects);
   pushAll(errors, proveFluxTree(model));
   return { files: t.files, model, plan, errors };

@@ -46,7 +46,7 @@ const MAX_NAME = 63;
 export function translateFluxFleets(input: FluxTranslationInput): { files: RenderedFile[]; errors: string[] } {
   let files = [...input.files];
   const errors: string[] = [];
-  const tree = new TreeIndex(input.files);
+  const tree = new TreeIndex(input.files, input.model.scopes);
   const constructOf = new Map(input.files.map(f => [f.path, f.constructPath]));
   const prefixOf = (path: string | undefined) => (path && constructOf.get(path) ? `[${constructOf.get(path)!.replace(/\/Resource$/, '')}] ` : '');
   const fileOfApplication = new Map<any, string>(input.model.applications.map(e => [e.object, e.path]));

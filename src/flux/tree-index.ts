@@ -4,7 +4,7 @@
  * namespaces and Argo CD annotations.
  */
 import type { TreeEntry } from '../gitops/fleet-model';
-import { isClusterScoped } from '../private/kinds';
+import { KindScopes } from '../private/kinds';
 import { normalizeTreePath } from '../private/placement';
 import { compareCodeUnits } from '../private/util';
 import { tryParseYamlDocument } from '../private/yaml-input';
@@ -23,20 +23,15 @@ const MAX_DEPTH = 20;
 
 export class TreeIndex {
   private readonly byDir = new Map<string, TreeEntry[]>();
-  private readonly crdScopes = new Map<string, boolean>();
   private readonly parsed = new Map<string, any>();
   private children?: Map<string, string[]>;
 
-  public constructor(entries: readonly TreeEntry[]) {
+  public constructor(entries: readonly TreeEntry[], private readonly scopes: KindScopes) {
     for (const e of entries) {
       const dir = e.path.slice(0, Math.max(0, e.path.lastIndexOf('/')));
       const list = this.byDir.get(dir) ?? [];
       list.push(e);
       this.byDir.set(dir, list);
-      const o = e.object;
-      if (o?.kind === 'CustomResourceDefinition' && String(o.apiVersion).startsWith('apiextensions.k8s.io/') && o.spec?.names?.kind) {
-        this.crdScopes.set(`${o.spec.group}/${o.spec.names.kind}`, o.spec.scope !== 'Cluster');
-      }
     }
   }
 
@@ -157,12 +152,9 @@ export class TreeIndex {
     return this.filesIn(dir).filter(e => e.path === path);
   }
 
-  /** Whether objects of a kind are namespaced (built-in list, then the tree's CRDs; unknown kinds are). */
+  /** Whether objects of a kind are namespaced (`KindScopes`: built-in list, the tree's CRDs, declared kinds). */
   public isNamespaced(apiVersion: string, kind: string): boolean {
-    if (isClusterScoped(apiVersion, kind)) return false;
-    const slash = apiVersion.lastIndexOf('/');
-    const group = slash < 0 ? '' : apiVersion.slice(0, slash);
-    return this.crdScopes.get(`${group}/${kind}`) ?? true;
+    return !this.scopes.isClusterScoped(apiVersion, kind);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { TreeEntry } from './fleet-model';
 import { globMatch } from '../private/glob';
-import { isClusterScoped } from '../private/kinds';
+import { KindScopes } from '../private/kinds';
 import { normalizeTreePath } from '../private/placement';
 import { SortedPaths } from '../private/sorted-paths';
 import { pushAll } from '../private/util';
@@ -47,7 +47,7 @@ const MAX_KUSTOMIZE_DEPTH = 20;
  * - any other directory deploys its `*.yaml`, `*.yml` and `*.json` files: only the top level unless
  *   `directory.recurse`, filtered by `directory.exclude` and `directory.include` (globs on the path relative to
  *   the source path, `*` crossing `/`, as `glob.Match` without separators does).
- * Whether a kind is namespaced comes from the built-in list and from the CustomResourceDefinitions in the tree.
+ * Whether a kind is namespaced comes from `KindScopes`: the built-in list, the tree's CRDs, the declared kinds.
  */
 export class TreeObjects {
   private readonly byDir = new Map<string, TreeEntry[]>();
@@ -55,12 +55,11 @@ export class TreeObjects {
   /** The directories as `<dir>/`, sorted, built when a recursive source needs them. */
   private dirPrefixes?: SortedPaths;
   private dirOrder?: Map<string, number>;
-  private readonly crdScopes = new Map<string, boolean>(); // group/kind → namespaced
   private readonly cache = new Map<string, DeployedObject[] | undefined>();
   /** One summary per object: a Workload variant's object stands in many clusters' directories. */
   private readonly summaries = new WeakMap<object, DeployedObject | null>();
 
-  public constructor(private readonly entries: readonly TreeEntry[]) {
+  public constructor(private readonly entries: readonly TreeEntry[], private readonly scopes: KindScopes = KindScopes.fromEntries(entries)) {
     // Files of one directory are usually consecutive: reuse its list without slicing every path.
     let lastDir: string | undefined;
     let list: TreeEntry[] = [];
@@ -72,10 +71,6 @@ export class TreeObjects {
         this.byDir.set(lastDir, list);
       }
       list.push(e);
-      const o = e.object;
-      if (o?.kind === 'CustomResourceDefinition' && String(o.apiVersion).startsWith('apiextensions.k8s.io/') && o.spec?.names?.kind) {
-        this.crdScopes.set(`${o.spec.group}/${o.spec.names.kind}`, o.spec.scope !== 'Cluster');
-      }
     }
   }
 
@@ -178,8 +173,7 @@ export class TreeObjects {
     if (typeof o.kind === 'string' && typeof o.apiVersion === 'string' && !(o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.config.k8s.io/'))) {
       const slash = o.apiVersion.lastIndexOf('/');
       const group = slash < 0 ? '' : o.apiVersion.slice(0, slash);
-      const crd = this.crdScopes.get(`${group}/${o.kind}`);
-      const namespaced = crd ?? !isClusterScoped(o.apiVersion, o.kind);
+      const namespaced = !this.scopes.isClusterScoped(o.apiVersion, o.kind);
       const name = String(o.metadata?.name ?? '');
       const namespace = typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : '';
       summary = { group, kind: o.kind, name, namespaced, namespace, path: e.path, key: `${group}\n${o.kind}\n${name}\n${namespaced}` };

@@ -1,11 +1,14 @@
 import * as fs from 'fs';
 import * as yaml from 'js-yaml';
 import { parseTreeFile, readTree } from './tree-reader';
+import { toYaml } from './yaml';
 import { ClusterSecret, readClusterSecrets } from '../expansion/cluster-secrets';
 import type { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
 import { fluxModelParts } from '../flux/flux-model';
+import { show } from '../private/errors';
 import { normalizeGitUrl } from '../private/glob';
 import { imagesOf } from '../private/images';
+import { CLUSTER_SCOPED_KINDS_FILE, GROUP_KIND, KindScopes } from '../private/kinds';
 import { compareCodeUnits } from '../private/util';
 import { parseYamlDocument } from '../private/yaml-input';
 
@@ -36,6 +39,13 @@ export interface FleetModel {
   /** Normalized URLs of the Git repository that holds this tree (from the root Application). */
   readonly repoUrls: Set<string>;
   readonly acknowledgements: RemovalAcknowledgement[];
+  /**
+   * Which kinds are cluster-scoped: the built-in list, the tree's CRDs, and the kinds the program declares
+   * (`CLUSTER_SCOPED_KINDS_FILE`).
+   */
+  readonly scopes: KindScopes;
+  /** The kinds the program declares cluster-scoped, each `<group>/<Kind>`. */
+  readonly clusterScopedKinds: readonly string[];
   /** Problems reading the tree. */
   readonly problems: string[];
   /** The `kubectl apply` commands of Flux fleets' entry points (Argo CD's root Applications are in `applications`). */
@@ -43,7 +53,9 @@ export interface FleetModel {
 }
 
 /** Builds the model from the entries of a tree (rendered in memory or read from disk). */
-export function modelFromEntries(entries: TreeEntry[], acknowledgements: RemovalAcknowledgement[] = []): FleetModel {
+export function modelFromEntries(
+  entries: TreeEntry[], acknowledgements: RemovalAcknowledgement[] = [], clusterScopedKinds: readonly string[] = [],
+): FleetModel {
   const argo = entries.filter(e => e.path.startsWith('argocd/') || e.path.startsWith('bootstrap/'));
   const { clusters, errors } = readClusterSecrets(argo.map(e => e.object));
   const projects = new Map<string, any>();
@@ -66,6 +78,8 @@ export function modelFromEntries(entries: TreeEntry[], acknowledgements: Removal
     applicationSets,
     repoUrls,
     acknowledgements,
+    scopes: KindScopes.fromEntries(entries, clusterScopedKinds),
+    clusterScopedKinds,
     problems: [...errors, ...flux.problems],
     ...(flux.bootstrap.length ? { fluxBootstrap: flux.bootstrap } : {}),
   };
@@ -85,10 +99,12 @@ export function readTreeModel(tree: string, known?: ReadonlyMap<string, string>)
   // only reads the objects, so they can share them.
   const parsed = new Map<string, { object: unknown; images: string[] }[] | Error>();
   let acknowledgements: RemovalAcknowledgement[] = [];
+  let clusterScopedKinds: string[] = [];
   for (const [rel, content] of read.files) {
-    if (rel === ACKNOWLEDGEMENTS_FILE) {
+    if (rel === ACKNOWLEDGEMENTS_FILE || rel === CLUSTER_SCOPED_KINDS_FILE) {
       try {
-        acknowledgements = parseAcknowledgements(content, rel);
+        if (rel === ACKNOWLEDGEMENTS_FILE) acknowledgements = parseAcknowledgements(content, rel);
+        else clusterScopedKinds = parseClusterScopedKinds(content, rel);
       } catch (e) {
         problems.push((e as Error).message);
       }
@@ -110,7 +126,7 @@ export function readTreeModel(tree: string, known?: ReadonlyMap<string, string>)
     }
     for (const d of docs) entries.push({ path: rel, object: d.object, images: d.images, content });
   }
-  const model = modelFromEntries(entries, acknowledgements);
+  const model = modelFromEntries(entries, acknowledgements, clusterScopedKinds);
   return { ...model, problems: [...problems, ...model.problems] };
 }
 
@@ -127,6 +143,24 @@ export function acknowledgementsYaml(acks: readonly RemovalAcknowledgement[]): s
 export function parseAcknowledgements(text: string, rel: string): RemovalAcknowledgement[] {
   const doc: any = parseYamlDocument(text, rel);
   return (doc?.acknowledgedRemovals ?? []).map((a: any) => ({ cluster: String(a.cluster), application: String(a.application), reason: String(a.reason ?? '') }));
+}
+
+/** The YAML of the declared cluster-scoped kinds' file (`CLUSTER_SCOPED_KINDS_FILE`), the kinds sorted. */
+export function clusterScopedKindsYaml(kinds: readonly string[]): string {
+  return '# Kinds this program declares cluster-scoped (FleetApp clusterScopedKinds): cdk8s-fleet plan and diff judge their objects as synth did.\n'
+    + toYaml({ clusterScopedKinds: [...new Set(kinds)].sort(compareCodeUnits) });
+}
+
+/** The kinds a declared cluster-scoped kinds' file lists (`rel` names it in messages); throws on anything else. */
+export function parseClusterScopedKinds(text: string, rel: string): string[] {
+  const doc: any = parseYamlDocument(text, rel);
+  const kinds = doc?.clusterScopedKinds;
+  const only = doc !== null && typeof doc === 'object' && !Array.isArray(doc) && Object.keys(doc).length === 1 && Array.isArray(kinds);
+  const wrong = only ? kinds.find((k: unknown) => typeof k !== 'string' || !GROUP_KIND.test(k)) : doc;
+  if (!only || wrong !== undefined) {
+    throw new Error(`${rel}: not a list of cluster-scoped kinds ('clusterScopedKinds', each '<group>/<Kind>', and nothing else): ${show(wrong)}`);
+  }
+  return kinds;
 }
 
 function isArgo(o: any, kind: string): boolean {

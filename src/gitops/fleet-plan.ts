@@ -5,7 +5,7 @@ import { knownClusterIndex } from '../expansion/cluster-secrets';
 import { expandApplicationSet, ExpansionResult } from '../expansion/expand';
 import { fluxObjectOf } from '../flux/flux-model';
 import { normalizeGitUrl } from '../private/glob';
-import { isClusterScoped, isDeliveredKind } from '../private/kinds';
+import { isDeliveredKind, KindScopes } from '../private/kinds';
 import { normalizePath, trimDir } from '../private/placement';
 import { compareCodeUnits, pushAll } from '../private/util';
 import { patchOperations, tryParseYamlDocument } from '../private/yaml-input';
@@ -127,7 +127,7 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
   };
   const isLocalRepo = memoize((repoURL: string) => model.repoUrls.has(normalizeGitUrl(repoURL)));
   const clustersOfSet = new Map<ApplicationSetPlan, Set<string>>();
-  const byDir = workloadIndex(model.entries);
+  const byDir = workloadIndex(model.entries, model.scopes);
   const clusters = new Map<string, ClusterPlan>();
   for (const c of [...model.clusters].sort((a, b) => compareCodeUnits(a.name, b.name))) {
     clusters.set(c.name, { name: c.name, server: c.server, labels: withoutSecretType(c.labels), applications: [] });
@@ -284,7 +284,7 @@ function treeFiles(model: FleetModel): () => ReadonlyMap<string, string> {
 
 interface DirSummary { images: Set<string>; clusterScoped: string[]; delivery: PlannedDelivery[] }
 
-function workloadIndex(entries: TreeEntry[]): Map<string, DirSummary> {
+function workloadIndex(entries: TreeEntry[], scopes: KindScopes): Map<string, DirSummary> {
   const byDir = new Map<string, DirSummary>();
   const parsedContents = new Map<string, any>();
   const kustomizations: { dir: string; object: any }[] = [];
@@ -303,7 +303,7 @@ function workloadIndex(entries: TreeEntry[]): Map<string, DirSummary> {
     for (const i of e.images ?? []) s.images.add(i);
     if (e.object?.kind === 'Kustomization' && String(e.object.apiVersion).startsWith('kustomize.config.k8s.io/')) {
       kustomizations.push({ dir, object: fullObject(e, parsedContents) });
-    } else if (e.object?.kind && isClusterScoped(String(e.object.apiVersion), e.object.kind)) {
+    } else if (e.object?.kind && scopes.isClusterScoped(String(e.object.apiVersion), e.object.kind)) {
       s.clusterScoped.push(`${e.object.kind}/${e.object.metadata?.name}`);
     } else if (isDeliveredKind(e.object)) {
       const delivery = deliveryOf(fullObject(e, parsedContents));

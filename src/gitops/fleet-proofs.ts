@@ -75,7 +75,7 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
       }
     }
   }
-  const objects = new TreeObjects(model.entries);
+  const objects = new TreeObjects(model.entries, model.scopes);
   const fromTree = treeSources(model);
   const planned = plan.clusters.flatMap(c => c.applications).concat(plan.unplaced);
   const kindErrors = kindChecker(plan, objects, fromTree);
@@ -242,7 +242,8 @@ interface SharedObjects {
  * namespace. Not compared: objects a kustomization builds (its namePrefix, nameSuffix, patches and transformers may
  * rename or move them), objects with only a generateName, those of sources unknown offline (Helm, other
  * repositories), and duplicates within one Application (Argo CD reports those itself). A custom resource whose
- * CRD is not in the tree counts as namespaced (as in the project check).
+ * CRD is not in the tree, and whose kind the program does not declare cluster-scoped (`KindScopes`), counts as
+ * namespaced (as in the project check).
  */
 function sharedObjects(plan: FleetPlan, planned: readonly PlannedApplication[], objects: TreeObjects, fromTree: TreeSources): SharedObjects[] {
   const clusterOf = destinationCluster(plan);

@@ -8,7 +8,8 @@ import { Application } from '../argocd/application';
 import { ApplicationSet } from '../argocd/application-set';
 import { ClusterManifests } from '../fleet/cluster-manifests';
 import { show } from '../private/errors';
-import { isClusterScoped, isDeliveredKind } from '../private/kinds';
+import { customResourceKind, isDeliveredKind, KindScopes, setKindScopes } from '../private/kinds';
+import { schemaValidatorModule } from '../private/lazy';
 import { dns1123LabelErrors, kindErrors, objectNameErrors } from '../private/names';
 import { isTreePath, MAX_TREE_PATH, objectFileName, ownPlacement, Placement, treePathErrors } from '../private/placement';
 import { renderRawFiles } from '../private/raw-files';
@@ -44,6 +45,8 @@ export interface RenderedFile {
 export interface RenderOptions extends ProcessOptions {
   /** From this many objects on, validation and serialization run on a worker thread. */
   readonly workerThreshold?: number;
+  /** Kinds declared cluster-scoped, each `<group>/<Kind>` (FleetApp `clusterScopedKinds`; `KindScopes`). */
+  readonly clusterScopedKinds?: readonly string[];
 }
 
 /** The result of rendering: every file, or every problem. */
@@ -89,6 +92,26 @@ export function renderTree(root: IConstruct, options: RenderOptions, afterProgra
   const helmApps = all.filter(HelmApplication.isHelmApplication);
   for (const h of helmApps) h._prepare();
   if (helmApps.length > 0) all = root.node.findAll(); // with the ApplicationSets they added
+  // Which kinds are cluster-scoped beyond the built-in list: the program's CRDs and the kinds it declares. Set
+  // before anything asks (Workloads place their objects, Applications check their projects, objects are placed).
+  const scopes = new KindScopes(options.clusterScopedKinds ?? []);
+  for (const c of all) {
+    if (!ApiObject.isApiObject(c) || c.kind !== 'CustomResourceDefinition') continue;
+    try {
+      scopes.add(apiObjectJson(c));
+    } catch {
+      // (reported where the object is rendered)
+    }
+  }
+  for (const k of scopes.declaredButNamespaced()) {
+    errors.push(`[${root.node.path}] FleetApp 'clusterScopedKinds' lists ${show(k)}, which the program's CustomResourceDefinition makes namespaced ('spec.scope' is not 'Cluster'); remove it from the list`);
+  }
+  const declared = options.validateSchemas ? options.clusterScopedKinds ?? [] : [];
+  const pinned = declared.filter(k => schemaValidatorModule().SchemaValidator.get().knowsGroupKind(k));
+  for (const k of pinned) {
+    errors.push(`[${root.node.path}] FleetApp 'clusterScopedKinds' lists ${show(k)}, a kind of the pinned schemas (Kubernetes 1.28 or a pinned CRD), whose scope is known; remove it from the list`);
+  }
+  setKindScopes(root.node.root, scopes);
   for (const c of all) {
     if (ClusterManifests.isClusterManifests(c)) c._applyDefaultWaves();
     if (c instanceof Application || ApplicationSet.isApplicationSet(c)) for (const m of c._deployedManifests) deployedManifests.add(m);
@@ -144,7 +167,7 @@ export function renderTree(root: IConstruct, options: RenderOptions, afterProgra
       errors.push(`[${where}] ${(e as Error).message}`);
       return;
     }
-    if (isClusterScoped(json.apiVersion, json.kind) && json.metadata?.namespace !== undefined) {
+    if (scopes.isClusterScoped(json.apiVersion, json.kind) && json.metadata?.namespace !== undefined) {
       // cdk8s gives every object its chart's namespace; a cluster-scoped object must not carry one.
       delete json.metadata.namespace;
     }
@@ -561,6 +584,7 @@ function caseCollisions(files: readonly RenderedFile[], owners: PathOwners): str
 function summaryOf(json: any): any {
   if (keptWholeForSecretProof(json)) return json; // the secret proof reads stores, references and targets
   if (isDeliveredKind(json)) return json; // the plan describes its delivery (kept whole, not parsed back from YAML)
+  if (customResourceKind(json) !== undefined) return json; // its scope is the scope of its kind's objects (KindScopes)
   return { apiVersion: json.apiVersion, kind: json.kind, metadata: { name: json.metadata?.name, namespace: json.metadata?.namespace } };
 }
 

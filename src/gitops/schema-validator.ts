@@ -37,6 +37,7 @@ export class SchemaValidator {
   private readonly compiledAllErrors = new Map<string, ValidateFunction>();
   private ajv?: Ajv;
   private ajvAllErrors?: Ajv;
+  private groupKinds?: Set<string>;
 
   private constructor(dir: string) {
     this.schemas = readSchemaFiles(dir);
@@ -52,6 +53,19 @@ export class SchemaValidator {
   public knows(apiVersion: string, kind: string): boolean {
     const key = `${apiVersion}/${kind}`;
     return key in this.schemas.index.crds || key in this.schemas.k8sKinds;
+  }
+
+  /** Whether a schema is known for some version of `<group>/<Kind>` (`''` the core group). */
+  public knowsGroupKind(groupKind: string): boolean {
+    if (!this.groupKinds) {
+      this.groupKinds = new Set();
+      for (const key of [...Object.keys(this.schemas.index.crds), ...Object.keys(this.schemas.k8sKinds)]) {
+        const kind = key.slice(key.lastIndexOf('/') + 1);
+        const apiVersion = key.slice(0, key.lastIndexOf('/'));
+        this.groupKinds.add(`${apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : ''}/${kind}`);
+      }
+    }
+    return this.groupKinds.has(groupKind);
   }
 
   /**

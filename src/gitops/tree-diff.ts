@@ -3,7 +3,7 @@ import { computePlan, FleetPlan, PlannedApplication } from './fleet-plan';
 import { diffFields, leafChanges } from './object-diff';
 import { diffPlans, FleetDiff } from './plan-diff';
 import type { ShardPlanOptions } from './shard-plan';
-import { acknowledgementsOf, modelOfTree, ParseCache, samePlanInputs, TreeReader } from './tree-objects';
+import { acknowledgementsOf, modelOfTree, ParseCache, samePlanInputs, TreeReader, treeKindScopes } from './tree-objects';
 import { ProgressListener, startScans, TreeScans } from './tree-scan';
 import { changeIndex, ObjectSource, PairObjects, TreeSide } from './tree-side';
 import { fluxObjectOf, isFluxPath } from '../flux/flux-model';
@@ -116,8 +116,15 @@ function compare(scans: TreeScans, options: DiffTreesOptions, progress: Progress
   const headReader = new TreeReader(headScan, cache, 'head');
   // A change that leaves every Argo CD object as it was (most PRs) has the base's plan: compute it once.
   const shared = !options.fullPlans && samePlanInputs(baseReader, headReader, baseModel);
-  const headModel = shared
-    ? { ...baseModel, acknowledgements: acknowledgementsOf(headReader), problems: headScan.problems }
+  const headKinds = shared ? treeKindScopes(headReader, baseModel.entries) : undefined; // (the same Argo CD files)
+  const headModel = headKinds
+    ? {
+      ...baseModel,
+      acknowledgements: acknowledgementsOf(headReader),
+      scopes: headKinds.scopes,
+      clusterScopedKinds: headKinds.clusterScopedKinds,
+      problems: [...headScan.problems, ...headKinds.problems],
+    }
     : modelOfTree(headReader, { workloads: options.fullPlans ?? false });
   if (!shared) progress('expanding the ApplicationSets of the head');
   const headPlan = shared ? basePlan : computePlan(headModel, [], options.sharding);

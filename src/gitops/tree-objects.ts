@@ -1,8 +1,9 @@
-import { ACKNOWLEDGEMENTS_FILE, FleetModel, modelFromEntries, parseAcknowledgements, TreeEntry } from './fleet-model';
+import { ACKNOWLEDGEMENTS_FILE, FleetModel, modelFromEntries, parseAcknowledgements, parseClusterScopedKinds, TreeEntry } from './fleet-model';
 import { ParsedFile, parseTreeFile, readTreeText, TreeScan } from './tree-scan';
 import type { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
 import { isFluxPath } from '../flux/flux-model';
 import { imagesOf } from '../private/images';
+import { CLUSTER_SCOPED_KINDS_FILE, KindScopes } from '../private/kinds';
 import { compareCodeUnits } from '../private/util';
 import { InputError } from '../private/yaml-input';
 
@@ -80,7 +81,7 @@ export class TreeReader {
 export function modelOfTree(reader: TreeReader, options: { readonly workloads: boolean }): FleetModel {
   const entries: TreeEntry[] = [];
   const problems: string[] = [];
-  const paths = reader.paths().filter(rel => /\.ya?ml$/.test(rel) && rel !== ACKNOWLEDGEMENTS_FILE);
+  const paths = reader.paths().filter(rel => /\.ya?ml$/.test(rel) && rel !== ACKNOWLEDGEMENTS_FILE && rel !== CLUSTER_SCOPED_KINDS_FILE);
   const isArgo = (rel: string) => rel.startsWith('argocd/') || rel.startsWith('bootstrap/') || isFluxPath(rel);
   // Argo CD objects first: without a git generator, the plan needs nothing of the other files.
   const argoPaths = paths.filter(isArgo);
@@ -108,9 +109,44 @@ export function modelOfTree(reader: TreeReader, options: { readonly workloads: b
       if (object && typeof object === 'object') entries.push(lazyEntry(reader, rel, object, argo ? [] : imagesOf(object)));
     }
   }
-  const model = modelFromEntries(entries, acknowledgementsOf(reader));
+  const kinds = treeKindScopes(reader, entries);
+  const model = modelFromEntries(entries, acknowledgementsOf(reader), kinds.clusterScopedKinds);
   // Scan and read problems name their tree already; the model's own (cluster Secrets) get its label.
-  return { ...model, problems: [...reader.scan.problems, ...problems, ...model.problems.map(p => `${reader.label}: ${p}`)] };
+  return {
+    ...model, scopes: kinds.scopes, problems: [...reader.scan.problems, ...problems, ...kinds.problems, ...model.problems.map(p => `${reader.label}: ${p}`)],
+  };
+}
+
+/**
+ * The kind scopes of a tree (`KindScopes`): the CRDs among `entries` and in the files the writer named for a
+ * CustomResourceDefinition (`<Kind>.<name>.yaml`; read even when the model leaves workload files unread), and the
+ * kinds its `cluster-scoped-kinds.yaml` declares.
+ */
+export function treeKindScopes(
+  reader: TreeReader, entries: readonly TreeEntry[],
+): { scopes: KindScopes; clusterScopedKinds: string[]; problems: string[] } {
+  const problems: string[] = [];
+  let clusterScopedKinds: string[] = [];
+  if (reader.typeOf(CLUSTER_SCOPED_KINDS_FILE) === 'file') {
+    try {
+      clusterScopedKinds = parseClusterScopedKinds(reader.text(CLUSTER_SCOPED_KINDS_FILE), CLUSTER_SCOPED_KINDS_FILE);
+    } catch (e) {
+      problems.push(`${reader.label}: ${(e as Error).message}`);
+    }
+  }
+  const crds = reader.paths().filter(isCrdFile).flatMap(rel => {
+    try {
+      return reader.documents(rel).map(object => ({ path: rel, object }));
+    } catch {
+      return []; // (reported where the file is read)
+    }
+  });
+  return { scopes: KindScopes.fromEntries([...entries, ...crds], clusterScopedKinds), clusterScopedKinds, problems };
+}
+
+/** Whether the writer would have written a CustomResourceDefinition to this path (`<Kind>.<name>.yaml`). */
+function isCrdFile(rel: string): boolean {
+  return rel.slice(rel.lastIndexOf('/') + 1).startsWith('CustomResourceDefinition.');
 }
 
 /** The removals the tree acknowledges (its `acknowledged-removals.yaml`). */

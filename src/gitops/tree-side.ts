@@ -4,7 +4,7 @@ import { buildKustomization, KustomizeError, kustomizationFile, kustomizationInp
 import { TreeReader } from './tree-objects';
 import { globMatch, normalizeGitUrl } from '../private/glob';
 import { imagesOf } from '../private/images';
-import { isClusterScoped } from '../private/kinds';
+import { KindScopes } from '../private/kinds';
 import { normalizePath } from '../private/placement';
 import { compareCodeUnits } from '../private/util';
 import { InputError } from '../private/yaml-input';
@@ -186,7 +186,7 @@ export class TreeSide {
       const set = new Set(images[input.source] ?? []);
       for (const s of this.objectsOfInput(input, a.destinationNamespace, this.kustomizeFails(input.path)).objects.values()) {
         for (const i of imagesOf(s.object)) set.add(i);
-        if (isClusterScoped(s.apiVersion, s.kind)) scoped.add(`${s.kind}/${s.name}`);
+        if (this.model.scopes.isClusterScoped(s.apiVersion, s.kind)) scoped.add(`${s.kind}/${s.name}`);
       }
       images[input.source] = [...set].sort(compareCodeUnits);
     }
@@ -203,7 +203,7 @@ export class TreeSide {
     for (const f of files) {
       if (this.hash(f) === undefined) continue;
       const found = asFiles && !MANIFEST_FILE.test(f) ? undefined : this.documentsOf(f, asFiles ? undefined : unreadable);
-      const sources = found?.flatMap((d, i) => (isObject(d) && typeof d.kind === 'string' ? [source(d, f, i, undefined)] : [])) ?? [];
+      const sources = found?.flatMap((d, i) => (isObject(d) && typeof d.kind === 'string' ? [source(d, f, i, undefined, this.model.scopes)] : [])) ?? [];
       if (sources.length === 0 && asFiles) {
         objects.set(`file|${f}`, this.fileSource(f));
         continue;
@@ -280,7 +280,7 @@ export class TreeSide {
       for (const f of this.filesOf(input)) objects.set(`file|${f}`, this.fileSource(f));
     } else if (!raw && this.kustomization(input.path)) {
       for (const b of buildKustomization(input.path, this.host())) {
-        const s = source(b.object, b.file, 0, namespace);
+        const s = source(b.object, b.file, 0, namespace, this.model.scopes);
         objects.set(identity(s), s);
       }
     } else {
@@ -292,7 +292,7 @@ export class TreeSide {
         }
         this.documentsOf(f, unreadable)?.forEach((d, i) => {
           if (!isObject(d)) return;
-          const s = source(d, f, i, namespace);
+          const s = source(d, f, i, namespace, this.model.scopes);
           objects.set(identity(s), s);
         });
       }
@@ -398,12 +398,12 @@ export class TreeSide {
 }
 
 /** An object's identity, namespace defaulted to the Application's destination for namespaced kinds. */
-function source(d: any, file: string, index: number, namespace: string | undefined): ObjectSource {
+function source(d: any, file: string, index: number, namespace: string | undefined, scopes: KindScopes): ObjectSource {
   const apiVersion = String(d?.apiVersion ?? '');
   const kind = String(d?.kind ?? '');
   // A document without a name (a kustomization, say) is known by its place in the tree.
   const named = d?.metadata?.name !== undefined;
-  const ns = d?.metadata?.namespace ?? (named && namespace && !isClusterScoped(apiVersion, kind) ? namespace : undefined);
+  const ns = d?.metadata?.namespace ?? (named && namespace && !scopes.isClusterScoped(apiVersion, kind) ? namespace : undefined);
   const name = named ? String(d.metadata.name) : `${file}#${index}`;
   return { object: d, file, apiVersion, kind, namespace: ns === undefined ? undefined : String(ns), name };
 }

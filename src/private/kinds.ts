@@ -41,6 +41,93 @@ export function isClusterScoped(apiVersion: string, kind: string): boolean {
   return CLUSTER_SCOPED_KINDS.has(`${apiVersion}/${kind}`);
 }
 
+/**
+ * The file at a tree's root that lists the kinds a program declares cluster-scoped (FleetApp
+ * `clusterScopedKinds`), so that `plan` and `diff`, which read trees without the program, judge them as it did.
+ * Like the acknowledged removals, it sits outside every path Argo CD reads.
+ */
+export const CLUSTER_SCOPED_KINDS_FILE = 'cluster-scoped-kinds.yaml';
+
+/** A `<group>/<Kind>` as FleetApp `clusterScopedKinds` takes it (the core group empty: `/Kind`). */
+export const GROUP_KIND = /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)*)?\/[A-Za-z][A-Za-z0-9]*$/;
+
+/** The API group of an apiVersion (`''` for the core group's `v1`). */
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.lastIndexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/**
+ * Whether objects of a kind are cluster-scoped, as the API server of a fleet's clusters would say, from what is
+ * known offline, in this order:
+ * 1. the built-in list (`isClusterScoped`: Kubernetes 1.28 and the pinned CRDs);
+ * 2. the CustomResourceDefinitions of the program or tree (`spec.scope`, per group and kind, as the API server
+ *    serves every version of a CRD with its one scope);
+ * 3. the kinds the program declares cluster-scoped (FleetApp `clusterScopedKinds`, recorded in the tree as
+ *    `CLUSTER_SCOPED_KINDS_FILE`), for CRDs installed otherwise (a Helm chart, an operator).
+ * Any other kind is judged namespaced. Argo CD asks the cluster instead (its discovery), so a kind this misjudges
+ * would be written with a namespace Argo CD drops and be checked against the wrong AppProject lists.
+ */
+export class KindScopes {
+  /** The built-in list alone. */
+  public static readonly BUILT_IN = new KindScopes([]);
+
+  /** The scopes of a tree's CRDs (the objects of `{ path, object }` entries) and the `declared` kinds. */
+  public static fromEntries(entries: Iterable<{ readonly path: string; readonly object?: any }>, declared: Iterable<string> = []): KindScopes {
+    const scopes = new KindScopes(declared);
+    for (const e of entries) scopes.add(e.object);
+    return scopes;
+  }
+
+  /** group/kind → namespaced, from CRDs. */
+  private readonly crds = new Map<string, boolean>();
+  private readonly declared: ReadonlySet<string>;
+
+  public constructor(declared: Iterable<string>) {
+    this.declared = new Set(declared);
+  }
+
+  /** Records the scope a CustomResourceDefinition gives its kind (anything else is ignored). */
+  public add(o: any): void {
+    const kind = customResourceKind(o);
+    if (kind !== undefined) this.crds.set(kind, o.spec.scope !== 'Cluster');
+  }
+
+  /** Whether objects of this apiVersion and kind are cluster-scoped. */
+  public isClusterScoped(apiVersion: string, kind: string): boolean {
+    if (isClusterScoped(apiVersion, kind)) return true;
+    if (this.crds.size === 0 && this.declared.size === 0) return false;
+    const groupKind = `${groupOf(apiVersion)}/${kind}`;
+    const crd = this.crds.get(groupKind);
+    return crd === undefined ? this.declared.has(groupKind) : !crd;
+  }
+
+  /** The declared kinds whose CRD here says they are namespaced, each `<group>/<Kind>`. */
+  public declaredButNamespaced(): string[] {
+    return [...this.declared].filter(k => this.crds.get(k) === true);
+  }
+}
+
+/** The `<group>/<Kind>` a CustomResourceDefinition defines, or undefined when `o` is none. */
+export function customResourceKind(o: any): string | undefined {
+  if (o?.kind !== 'CustomResourceDefinition' || !String(o.apiVersion).startsWith('apiextensions.k8s.io/')) return undefined;
+  const kind = o.spec?.names?.kind;
+  return typeof kind === 'string' && kind !== '' ? `${o.spec.group}/${kind}` : undefined;
+}
+
+/** The scopes a construct tree renders with (set by rendering: the FleetApp's declared kinds and the program's CRDs). */
+const SCOPES = new WeakMap<object, KindScopes>();
+
+/** Records the scopes of the construct tree whose root is `root`, for `scopesOf`. */
+export function setKindScopes(root: object, scopes: KindScopes): void {
+  SCOPES.set(root, scopes);
+}
+
+/** The scopes the construct tree of `c` renders with; the built-in list before it renders. */
+export function scopesOf(c: { readonly node: { readonly root: object } }): KindScopes {
+  return SCOPES.get(c.node.root) ?? KindScopes.BUILT_IN;
+}
+
 const DELIVERED_KINDS = new Set(['argoproj.io/v1alpha1/Rollout', 'apps/v1/Deployment', 'apps/v1/StatefulSet', 'apps/v1/DaemonSet']);
 
 /** Whether the plan describes how the object delivers its pods (rendering keeps such objects whole for it). */

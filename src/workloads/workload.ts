@@ -20,7 +20,7 @@ import { Fleet } from '../fleet/fleet';
 import { registryChangedError, RegistrySnapshot, selectClusters } from '../private/cluster-selection';
 import { show, throwIfInvalid } from '../private/errors';
 import { imageUpdaterAnnotations } from '../private/image-updater';
-import { isClusterScoped } from '../private/kinds';
+import { scopesOf } from '../private/kinds';
 import { apiObjectJsonModule, l1JsonModule } from '../private/lazy';
 import { constructIdFor, dns1123LabelErrors, labelMapErrors } from '../private/names';
 import { cloneData, compareCodeUnits, copier, pushAll, sortObjectKeys, sortOwnedEach } from '../private/util';
@@ -480,7 +480,8 @@ export class Workload extends Construct {
 
   /** Settings, the namespace, guard rails and default waves applied to one variant's objects, then sorted (copies). */
   private finish(objects: any[], settings: WorkloadSettings, clusterName: string | undefined, environment: string | undefined): any[] {
-    for (const o of objects) if (isClusterScoped(o.apiVersion, o.kind) && o.metadata?.namespace !== undefined) delete o.metadata.namespace;
+    const scopes = scopesOf(this);
+    for (const o of objects) if (scopes.isClusterScoped(o.apiVersion, o.kind) && o.metadata?.namespace !== undefined) delete o.metadata.namespace;
     applySettings(objects, settings, this.props.image, { applicationName: this.applicationName, clusterName, environment });
     const delivery = applyDelivery(objects, settings, this.namespace);
     this.diffing.ignoreDifferences.push(...delivery.ignoreDifferences);
@@ -502,7 +503,7 @@ export class Workload extends Construct {
    */
   private permit(o: any, clusters: ICluster[], otherNamespaces: Map<string, Set<string>>): string[] {
     const group = String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0] : '';
-    const clusterScoped = isClusterScoped(o.apiVersion, o.kind);
+    const clusterScoped = scopesOf(this).isClusterScoped(o.apiVersion, o.kind);
     if (this.ownProject) {
       if (clusterScoped) {
         this.ownProject.allowClusterResource({ group, kind: o.kind, name: o.metadata?.name });

@@ -5,8 +5,10 @@ import * as path from 'path';
 import { ApiObject, App, JsonPatch, Testing, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import {
-  AppProject, Application, ApplicationSource, ClusterCredentials, Fleet, FleetApp, SecretStoreReference, Workload,
+  AppProject, Application, ApplicationSource, ClusterCredentials, Fleet, FleetApp, ProjectDestination, SecretStoreReference, Workload,
 } from '../../src';
+import { readTreeModel } from '../../src/gitops/fleet-model';
+import { computePlan } from '../../src/gitops/fleet-plan';
 import { addCluster, errorOf, treeSnapshot, webFleetApp } from '../util';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-app-'));
@@ -250,5 +252,97 @@ describe('FleetApp and the cdk8s App props', () => {
     expect(fs.readdirSync(outdir)).toEqual([]);
     // … and cdk8s Testing of a chart inside it says the same
     expect(() => Testing.synth(fleet.findCluster('c')!.node.findChild('web') as any)).toThrow("Fleet 'platform' is in a plain cdk8s App");
+  });
+});
+
+describe('FleetApp clusterScopedKinds: the scope of kinds whose CRD the program does not write', () => {
+  const ISSUER = 'clusters/prod/web/ClusterIssuer.letsencrypt.yaml';
+  /** A ClusterIssuer (cert-manager, installed by Helm: no CRD here) among the manifests of namespace 'web'. */
+  function issuerFleet(props: { clusterScopedKinds?: string[]; crdScope?: string } = {}) {
+    const outdir = tmp();
+    const app = new FleetApp({ outdir, fleetProofs: false, unvalidatedKinds: ['cert-manager.io/v1/ClusterIssuer'], clusterScopedKinds: props.clusterScopedKinds });
+    const fleet = new Fleet(app, 'platform', { repoUrl: 'https://github.com/acme/gitops.git', targetRevision: 'main' });
+    const prod = addCluster(fleet, 'prod');
+    const project = new AppProject(fleet, 'team', { destinations: [ProjectDestination.cluster(prod)] });
+    const web = prod.addManifests('web', { namespace: 'web' });
+    new ApiObject(web, 'Issuer', { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'letsencrypt' }, spec: { selfSigned: {} } });
+    if (props.crdScope) {
+      new ApiObject(web, 'Crd', {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'clusterissuers.cert-manager.io' },
+        spec: {
+          group: 'cert-manager.io',
+          scope: props.crdScope,
+          names: { kind: 'ClusterIssuer', plural: 'clusterissuers' },
+          versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+        },
+      });
+    }
+    new Application(fleet, 'web', { project, destination: prod, destinationNamespace: 'web', source: ApplicationSource.manifests(web) });
+    return { app, project, outdir };
+  }
+
+  test('GIVEN a declared kind WHEN synthesized THEN its objects carry no namespace, the project judges them cluster-scoped, and the tree records the kinds for plan and diff', () => {
+    // GIVEN
+    const { app, project, outdir } = issuerFleet({ clusterScopedKinds: ['cert-manager.io/ClusterIssuer', 'karpenter.sh/NodePool', 'cert-manager.io/ClusterIssuer'] });
+    // WHEN / THEN Argo CD would refuse it in a project without a cluster allow-list
+    expect(errorOf(() => app.synth())).toContain("[platform/web] AppProject 'team' does not allow cluster-scoped ClusterIssuer 'letsencrypt' (group 'cert-manager.io') that Application 'web' deploys. Add { group: 'cert-manager.io', kind: 'ClusterIssuer' } to its clusterResourceAllowList");
+    // WHEN the project allows it
+    project.allowClusterResource({ group: 'cert-manager.io', kind: 'ClusterIssuer' });
+    app.synth();
+    // THEN
+    const tree = treeSnapshot(outdir);
+    expect(tree[ISSUER]).toBe('apiVersion: cert-manager.io/v1\nkind: ClusterIssuer\nmetadata:\n  name: letsencrypt\nspec:\n  selfSigned: {}\n');
+    expect(tree['cluster-scoped-kinds.yaml']).toBe('# Kinds this program declares cluster-scoped (FleetApp clusterScopedKinds): cdk8s-fleet plan and diff judge their objects as synth did.\n'
+      + 'clusterScopedKinds:\n  - cert-manager.io/ClusterIssuer\n  - karpenter.sh/NodePool\n');
+    // AND a plan read from the tree judges it as synth did
+    const model = readTreeModel(outdir);
+    expect(model.problems).toEqual([]);
+    expect(model.clusterScopedKinds).toEqual(['cert-manager.io/ClusterIssuer', 'karpenter.sh/NodePool']);
+    expect(model.scopes.isClusterScoped('cert-manager.io/v1', 'ClusterIssuer')).toBe(true);
+    expect(computePlan(model).clusters.find(c => c.name === 'prod')!.applications.find(a => a.name === 'web')!.clusterScoped).toEqual(['ClusterIssuer/letsencrypt']);
+  });
+
+  test('GIVEN no declaration WHEN synthesized THEN a kind of unknown scope is judged namespaced (and keeps its namespace), and no record is written', () => {
+    const { app, outdir } = issuerFleet();
+    app.synth();
+    const tree = treeSnapshot(outdir);
+    expect(tree[ISSUER]).toContain('  namespace: web\n');
+    expect(tree['cluster-scoped-kinds.yaml']).toBeUndefined();
+  });
+
+  test('GIVEN the program\'s own CRD WHEN synthesized THEN its scope is the kind\'s, without a declaration', () => {
+    const { app, project, outdir } = issuerFleet({ crdScope: 'Cluster' });
+    project.allowClusterResource({ group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' });
+    expect(errorOf(() => app.synth())).toContain("does not allow cluster-scoped ClusterIssuer 'letsencrypt'");
+    project.allowClusterResource({ group: 'cert-manager.io', kind: 'ClusterIssuer' });
+    app.synth();
+    expect(treeSnapshot(outdir)[ISSUER]).not.toContain('namespace');
+  });
+
+  test('GIVEN a declaration the program\'s CRD or the pinned schemas contradict WHEN synthesized THEN synth fails, naming the kind', () => {
+    const { app, project } = issuerFleet({ crdScope: 'Namespaced', clusterScopedKinds: ['cert-manager.io/ClusterIssuer', 'argoproj.io/Rollout', 'apps/Deployment'] });
+    project.allowClusterResource({ group: '*', kind: '*' });
+    const message = errorOf(() => app.synth());
+    expect(message).toContain("[] FleetApp 'clusterScopedKinds' lists 'cert-manager.io/ClusterIssuer', which the program's CustomResourceDefinition makes namespaced ('spec.scope' is not 'Cluster'); remove it from the list");
+    expect(message).toContain("[] FleetApp 'clusterScopedKinds' lists 'argoproj.io/Rollout', a kind of the pinned schemas (Kubernetes 1.28 or a pinned CRD), whose scope is known; remove it from the list");
+    expect(message).toContain("lists 'apps/Deployment', a kind of the pinned schemas");
+  });
+
+  test('GIVEN a malformed entry WHEN the FleetApp is created THEN it fails, naming the prop, the index and the value', () => {
+    expect(() => new FleetApp({ outdir: tmp(), clusterScopedKinds: ['cert-manager.io/ClusterIssuer', 'cert-manager.io/v1/ClusterIssuer', 'ClusterIssuer'] })).toThrow(
+      "Invalid FleetApp at '':\n  [] 'clusterScopedKinds[1]' ('cert-manager.io/v1/ClusterIssuer') is not '<group>/<Kind>' (e.g. 'cert-manager.io/ClusterIssuer'): a kind's scope is the same in every version of its group\n"
+      + "  [] 'clusterScopedKinds[2]' ('ClusterIssuer') is not '<group>/<Kind>'");
+  });
+
+  test('GIVEN a tree whose record was edited into something else WHEN read THEN the model names the file', () => {
+    const { app, project, outdir } = issuerFleet({ clusterScopedKinds: ['cert-manager.io/ClusterIssuer'] });
+    project.allowClusterResource({ group: 'cert-manager.io', kind: 'ClusterIssuer' });
+    app.synth();
+    fs.writeFileSync(path.join(outdir, 'cluster-scoped-kinds.yaml'), 'clusterScopedKinds: [cert-manager.io/v1/ClusterIssuer]\n');
+    expect(readTreeModel(outdir).problems).toEqual([
+      "cluster-scoped-kinds.yaml: not a list of cluster-scoped kinds ('clusterScopedKinds', each '<group>/<Kind>', and nothing else): 'cert-manager.io/v1/ClusterIssuer'",
+    ]);
   });
 });

@@ -1,8 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { ClusterMatch, HelmApplication, VersionsFile, Workload, WorkloadOutput } from '../../src';
+import { Application, ApplicationSource, ClusterMatch, Fleet, FleetApp, HelmApplication, VersionsFile, Workload, WorkloadOutput } from '../../src';
 import { fieldText } from '../../src/gitops/diff-format';
 import { diffJson, diffMarkdown, hasDifferences } from '../../src/gitops/diff-report';
 import { diffTrees, ObjectChange, TreeDiff } from '../../src/gitops/tree-diff';
@@ -353,3 +354,37 @@ describe('diff: what it reads', () => {
 function diffSummaryOf(d: TreeDiff) {
   return diffJson(d.diff).summary;
 }
+
+describe('diffTrees and the scope of kinds outside the pinned schemas', () => {
+  /** A tree whose `web` Application deploys a ConfigMap and, with `issuer`, a cert-manager ClusterIssuer. */
+  function issuerTree(options: { issuer: boolean; declared: boolean }): string {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-scope-'));
+    const app = new FleetApp({
+      outdir, unvalidatedKinds: ['cert-manager.io/v1/ClusterIssuer'], clusterScopedKinds: options.declared ? ['cert-manager.io/ClusterIssuer'] : undefined,
+    });
+    const fleet = new Fleet(app, 'platform', { repoUrl: 'https://github.com/acme/gitops.git', targetRevision: 'main' });
+    const prod = addCluster(fleet, 'prod');
+    const web = prod.addManifests('web', { namespace: 'web' });
+    new ApiObject(web, 'Config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web' }, data: { A: '1' } });
+    if (options.issuer) new ApiObject(web, 'Issuer', { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'letsencrypt' }, spec: { selfSigned: {} } });
+    new Application(fleet, 'web', { destination: prod, destinationNamespace: 'web', source: ApplicationSource.manifests(web) });
+    app.synth();
+    return outdir;
+  }
+
+  test('GIVEN a head that adds an object of a declared cluster-scoped kind WHEN diffed THEN it is a cluster-scoped object added, judged by the head\'s declaration', () => {
+    // GIVEN
+    const base = issuerTree({ issuer: false, declared: false });
+    // WHEN
+    const declared = diffTrees(base, issuerTree({ issuer: true, declared: true })).diff;
+    const undeclared = diffTrees(base, issuerTree({ issuer: true, declared: false })).diff;
+    // THEN
+    expect(declared.clusters.find(c => c.cluster === 'prod')!.clusterScopedAdded).toEqual(['ClusterIssuer/letsencrypt']);
+    expect(undeclared.clusters.find(c => c.cluster === 'prod')?.clusterScopedAdded ?? []).toEqual([]);
+    // (both add the object: with the declaration as cluster-scoped, without it in the namespace of its manifests)
+    expect(JSON.stringify(declared.objects)).toContain('"letsencrypt"');
+    expect(JSON.stringify(undeclared.objects)).toContain('"letsencrypt"');
+    expect(JSON.stringify(declared.objects)).not.toMatch(/"namespace":"web","name":"letsencrypt"|web\/letsencrypt/);
+    expect(JSON.stringify(undeclared.objects)).toMatch(/"namespace":"web"[^}]*"letsencrypt"|web\/letsencrypt|"letsencrypt"[^}]*"namespace":"web"/);
+  });
+});

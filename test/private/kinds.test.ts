@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
-import { isClusterScoped } from '../../src/private/kinds';
+import { customResourceKind, GROUP_KIND, groupOf, isClusterScoped, KindScopes } from '../../src/private/kinds';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -68,5 +68,67 @@ describe('isClusterScoped', () => {
     }
     expect(checked).toEqual(expect.arrayContaining(['kyverno.io/v2beta1/ClusterPolicy', 'external-secrets.io/v1/ClusterSecretStore', 'networking.istio.io/v1/VirtualService']));
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('KindScopes: the built-in list, then the CRDs of a program or tree, then the kinds a program declares', () => {
+  const crd = (group: string, kind: string, scope: string) => ({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${kind.toLowerCase()}s.${group}` },
+    spec: { group, names: { kind, plural: `${kind.toLowerCase()}s` }, scope, versions: [] },
+  });
+
+  test('GIVEN no CRD and no declaration WHEN asked THEN only the built-in list is cluster-scoped', () => {
+    expect(KindScopes.BUILT_IN.isClusterScoped('v1', 'Namespace')).toBe(true);
+    expect(KindScopes.BUILT_IN.isClusterScoped('cert-manager.io/v1', 'ClusterIssuer')).toBe(false);
+  });
+
+  test('GIVEN the CRDs of a tree WHEN asked THEN each kind has its CRD\'s scope, in every version of its group', () => {
+    // GIVEN
+    const scopes = KindScopes.fromEntries([
+      { path: 'a/crd.yaml', object: crd('cert-manager.io', 'ClusterIssuer', 'Cluster') },
+      { path: 'a/crd2.yaml', object: crd('cert-manager.io', 'Issuer', 'Namespaced') },
+      { path: 'a/cm.yaml', object: { apiVersion: 'v1', kind: 'ConfigMap' } },
+      { path: 'a/summary.yaml' },
+    ]);
+    // THEN
+    expect(scopes.isClusterScoped('cert-manager.io/v1', 'ClusterIssuer')).toBe(true);
+    expect(scopes.isClusterScoped('cert-manager.io/v1alpha2', 'ClusterIssuer')).toBe(true);
+    expect(scopes.isClusterScoped('cert-manager.io/v1', 'Issuer')).toBe(false);
+    expect(scopes.isClusterScoped('other.io/v1', 'ClusterIssuer')).toBe(false);
+  });
+
+  test('GIVEN declared kinds WHEN asked THEN they are cluster-scoped unless a CRD here says otherwise; the built-in list always wins', () => {
+    // GIVEN
+    const scopes = KindScopes.fromEntries([{ path: 'crd.yaml', object: crd('example.com', 'Widget', 'Namespaced') }],
+      ['karpenter.sh/NodePool', 'example.com/Widget']);
+    // THEN
+    expect(scopes.isClusterScoped('karpenter.sh/v1', 'NodePool')).toBe(true);
+    expect(scopes.isClusterScoped('karpenter.sh/v1', 'NodeClaim')).toBe(false);
+    expect(scopes.isClusterScoped('example.com/v1', 'Widget')).toBe(false);
+    expect(scopes.declaredButNamespaced()).toEqual(['example.com/Widget']);
+    expect(KindScopes.fromEntries([{ path: 'crd.yaml', object: crd('', 'Namespace', 'Namespaced') }]).isClusterScoped('v1', 'Namespace')).toBe(true);
+  });
+
+  test('customResourceKind reads a CRD\'s group and kind, and nothing else', () => {
+    expect(customResourceKind(crd('example.com', 'Widget', 'Cluster'))).toBe('example.com/Widget');
+    expect(customResourceKind({ ...crd('example.com', 'Widget', 'Cluster'), apiVersion: 'example.com/v1' })).toBeUndefined();
+    expect(customResourceKind({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', spec: {} })).toBeUndefined();
+    expect(customResourceKind(undefined)).toBeUndefined();
+  });
+
+  test.each([
+    ['cert-manager.io/ClusterIssuer', true], ['/Namespace', true], ['karpenter.k8s.aws/EC2NodeClass', true],
+    ['cert-manager.io/v1/ClusterIssuer', false], ['ClusterIssuer', false], ['Cert-Manager.io/ClusterIssuer', false], ['cert-manager.io/', false],
+    ['cert-manager.io/Cluster-Issuer', false], ['-a.io/X', false],
+  ])('GROUP_KIND: %s → %s', (text, ok) => {
+    expect(GROUP_KIND.test(text)).toBe(ok);
+  });
+
+  test('groupOf', () => {
+    expect(groupOf('v1')).toBe('');
+    expect(groupOf('apps/v1')).toBe('apps');
+    expect(groupOf('cert-manager.io/v1')).toBe('cert-manager.io');
   });
 });

@@ -21,7 +21,6 @@ import { estimateRto, rtoText } from './rto';
 import type { FleetModel } from '../../gitops/fleet-model';
 import type { FleetPlan, PlannedApplication } from '../../gitops/fleet-plan';
 import { SECRET_STORES_ANNOTATION, storeKey } from '../../private/cluster-secret-settings';
-import { isClusterScoped } from '../../private/kinds';
 import { parseQuantity } from '../../private/quantity';
 import { compareCodeUnits, ownValue, pushAll } from '../../private/util';
 import { repositoryOf, versionOfImage } from '../../promotion/image-reference';
@@ -207,7 +206,8 @@ function namespaceProblems(
   p: DeployedObject[], primaryApp: PlannedApplication, standby: string, onStandby: DeployedObject[], ctx: ProofContext,
 ): string[] {
   const needed = new Set<string>();
-  for (const d of p) if (d.namespace && !isClusterScoped(String(d.object.apiVersion), String(d.object.kind))) needed.add(d.namespace);
+  const scopes = ctx.model.scopes;
+  for (const d of p) if (d.namespace && !scopes.isClusterScoped(String(d.object.apiVersion), String(d.object.kind))) needed.add(d.namespace);
   if (primaryApp.destinationNamespace) needed.add(primaryApp.destinationNamespace);
   const have = new Set(onStandby.filter(d => d.object.apiVersion === 'v1' && d.object.kind === 'Namespace').map(d => d.object.metadata?.name));
   for (const a of ctx.applicationsOn(standby)) {

@@ -18,7 +18,7 @@ import { readinessSeconds } from './rto';
 import type { StandbyOf, WorkloadStandbyHook } from './workload-hook';
 import type { IgnoreDifference } from '../../argocd/application';
 import type { ICluster } from '../../fleet/cluster';
-import { isClusterScoped } from '../../private/kinds';
+import { scopesOf } from '../../private/kinds';
 import { ownValue } from '../../private/util';
 import { fileNameOf } from '../../workloads/apply-settings';
 import type { WorkloadSettings } from '../../workloads/workload-settings';
@@ -144,7 +144,7 @@ export class WorkloadPairHook implements WorkloadStandbyHook {
       problems.push(...this.mapStores(objects));
       for (const o of objects) {
         const g = String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0] : '';
-        const namespaced = !isClusterScoped(o.apiVersion, o.kind);
+        const namespaced = !scopesOf(c).isClusterScoped(o.apiVersion, o.kind);
         if (!this.facts.kinds.some(k => k.group === g && k.kind === o.kind && (namespaced || k.name === o.metadata?.name))) {
           this.facts.kinds.push({ group: g, kind: o.kind, name: namespaced ? undefined : o.metadata?.name, namespaced });
         }
