@@ -93,7 +93,7 @@ export function parseYamlDocuments(text: string, label: string): unknown[] {
   checkLineBreaks(text, label);
   let docs: unknown[];
   try {
-    docs = jsYamlModule().loadAll(text);
+    docs = jsYamlModule().loadAll(withGoYamlQuotes(text));
   } catch (e) {
     throw yamlError(e, label);
   }
@@ -107,7 +107,7 @@ export function parseYamlDocument(text: string, label: string): unknown {
   checkLineBreaks(text, label);
   let doc: unknown;
   try {
-    doc = jsYamlModule().load(text);
+    doc = jsYamlModule().load(withGoYamlQuotes(text));
   } catch (e) {
     throw yamlError(e, label);
   }
@@ -279,6 +279,25 @@ function refusedEscape(source: string): RefusedEscape | undefined {
     i++; // (the escaped character, a backslash included, starts no other escape)
   }
   return undefined;
+}
+
+/**
+ * The text with each `\'` of a double-quoted scalar written as `\x27`: go-yaml reads `\'` as a quote
+ * (scannerc.go `yaml_parser_scan_flow_scalar`), js-yaml, after YAML 1.2, refuses it ("unknown escape sequence");
+ * both read `\x27` as the quote. Elsewhere (plain and single-quoted scalars, block scalars, comments) a backslash is
+ * no escape and stays. (A later error's column on the same line is then two further on per escape.)
+ */
+function withGoYamlQuotes(text: string): string {
+  if (!text.includes("\\'")) return text;
+  const { Lexer, CST } = yamlModule();
+  const parts: string[] = [];
+  let length = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (token === '\x02' || token === '\x18' || token === '\x1f') continue; // (the lexer's own markers)
+    length += token.length;
+    parts.push(CST.tokenType(token) === 'double-quoted-scalar' ? token.replace(/\\(.)/gs, (e, c) => (c === "'" ? '\\x27' : e)) : token);
+  }
+  return length === text.length ? parts.join('') : text; // (the tokens are the text, or nothing is changed)
 }
 
 function yamlError(e: unknown, label: string): InputError {

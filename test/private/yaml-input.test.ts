@@ -70,6 +70,8 @@ describe('escapes in double-quoted scalars, as go-yaml reads them (gopkg.in/yaml
     ['a block scalar and a comment', '# "\\ud800"\ne: |\n  "\\ud800"\n', { e: '"\\ud800"\n' }],
     ['every escape go-yaml knows, and a continued line', 'g: "\\u00e9 \\U0001F600 \\ud7ff \\ue000 \\N\\_\\L\\P \\x41 \\e\\0\\a\\b\\v\\f\\r\\n\\t\\\t\\"\\\\ \\\n  end"\n',
       { g: '\u00e9 \u{1F600} \ud7ff \ue000 \u0085\u00a0\u2028\u2029 A \u001b\u0000\u0007\b\u000b\f\r\n\t\t"\\ end' }],
+    ['\\\' (go-yaml reads a quote; js-yaml alone refuses it), not in other styles nor after an escaped backslash',
+      'a: "it\\\'s"\nb: [\'x\\\', "y\\\'"]\nc: "\\\\\'"\n# "\\\'"\nd: |\n  "\\\'"\n', { a: "it's", b: ['x\\', "y'"], c: "\\'", d: '"\\\'"\n' }],
   ])('GIVEN a backslash go-yaml reads (%s) WHEN parsed THEN it reads as written', (_what, text, value) => {
     expect(parseYamlDocuments(text, 'f.yaml')).toEqual([value]);
   });
