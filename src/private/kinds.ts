@@ -102,6 +102,16 @@ export class KindScopes {
     return crd === undefined ? this.declared.has(groupKind) : !crd;
   }
 
+  /** These scopes with the CRDs among `objects` added (this instance when there are none). */
+  public withObjects(objects: readonly any[]): KindScopes {
+    const crds = objects.filter(o => customResourceKind(o) !== undefined);
+    if (crds.length === 0) return this;
+    const scopes = new KindScopes(this.declared);
+    for (const [k, v] of this.crds) scopes.crds.set(k, v);
+    for (const o of crds) scopes.add(o);
+    return scopes;
+  }
+
   /** The declared kinds whose CRD here says they are namespaced, each `<group>/<Kind>`. */
   public declaredButNamespaced(): string[] {
     return [...this.declared].filter(k => this.crds.get(k) === true);

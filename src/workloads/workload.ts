@@ -20,7 +20,7 @@ import { Fleet } from '../fleet/fleet';
 import { registryChangedError, RegistrySnapshot, selectClusters } from '../private/cluster-selection';
 import { show, throwIfInvalid } from '../private/errors';
 import { imageUpdaterAnnotations } from '../private/image-updater';
-import { scopesOf } from '../private/kinds';
+import { KindScopes, scopesOf } from '../private/kinds';
 import { apiObjectJsonModule, l1JsonModule } from '../private/lazy';
 import { constructIdFor, dns1123LabelErrors, labelMapErrors } from '../private/names';
 import { cloneData, compareCodeUnits, copier, pushAll, sortObjectKeys, sortOwnedEach } from '../private/util';
@@ -358,7 +358,8 @@ export class Workload extends Construct {
         });
       }
       // A DR standby is deployed by its pair's Application and project, not by the workload's.
-      if (!isStandby(v)) for (const o of objects) pushAll(errors, this.permit(o, v.clusters, otherNamespaces));
+      const scopes = scopesOf(this).withObjects(objects);
+      if (!isStandby(v)) for (const o of objects) pushAll(errors, this.permit(o, v.clusters, otherNamespaces, scopes));
     }
     if (this.props.output === WorkloadOutput.KUSTOMIZE && clusters.length > 0) {
       let baseTag: WorkloadSettings = {};
@@ -480,7 +481,8 @@ export class Workload extends Construct {
 
   /** Settings, the namespace, guard rails and default waves applied to one variant's objects, then sorted (copies). */
   private finish(objects: any[], settings: WorkloadSettings, clusterName: string | undefined, environment: string | undefined): any[] {
-    const scopes = scopesOf(this);
+    // (the program's CRDs and declared kinds, and the CRDs of this variant)
+    const scopes = scopesOf(this).withObjects(objects);
     for (const o of objects) if (scopes.isClusterScoped(o.apiVersion, o.kind) && o.metadata?.namespace !== undefined) delete o.metadata.namespace;
     applySettings(objects, settings, this.props.image, { applicationName: this.applicationName, clusterName, environment });
     const delivery = applyDelivery(objects, settings, this.namespace);
@@ -501,9 +503,9 @@ export class Workload extends Construct {
    * Adds the object's kind (and name, for cluster-scoped kinds) to the workload's own project, and its namespace
    * when it names another one to `otherNamespaces` (by cluster); or checks that a given project allows both.
    */
-  private permit(o: any, clusters: ICluster[], otherNamespaces: Map<string, Set<string>>): string[] {
+  private permit(o: any, clusters: ICluster[], otherNamespaces: Map<string, Set<string>>, scopes: KindScopes): string[] {
     const group = String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0] : '';
-    const clusterScoped = scopesOf(this).isClusterScoped(o.apiVersion, o.kind);
+    const clusterScoped = scopes.isClusterScoped(o.apiVersion, o.kind);
     if (this.ownProject) {
       if (clusterScoped) {
         this.ownProject.allowClusterResource({ group, kind: o.kind, name: o.metadata?.name });

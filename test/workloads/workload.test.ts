@@ -1,9 +1,13 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as yaml from 'js-yaml';
 import {
-  Application, ApplicationSource, AppProject, ClusterMatch, FleetTesting, IWorkloadDefinition, ProjectDestination, VersionsFile, Workload,
-  WorkloadContext, WorkloadOutput,
+  Application, ApplicationSource, AppProject, ClusterMatch, Fleet, FleetApp, FleetTesting, IWorkloadDefinition, ProjectDestination, VersionsFile,
+  Workload, WorkloadContext, WorkloadOutput,
 } from '../../src';
 import { addCluster, errorOf, renderObjects, testFleet } from '../util';
 
@@ -124,6 +128,40 @@ describe('Workload', () => {
     expect(project.namespaceResourceWhitelist).toEqual([{ group: '', kind: 'ConfigMap' }, { group: 'apps', kind: 'Deployment' }, { group: '', kind: 'Service' }]);
     // … and the fleet proofs see the generated Applications deploy exactly those files
     expect(FleetTesting.applications(app, 'prod-us-1').map(a => a.spec.source.path)).toEqual(['clusters/prod-us-1/api']);
+  });
+
+  test('GIVEN a definition that writes a cluster-scoped CRD and an object of its kind WHEN rendered THEN the object carries no namespace and the own project allows it as cluster-scoped', () => {
+    // GIVEN (cert-manager's ClusterIssuer, with its CRD, in one definition: no FleetApp 'clusterScopedKinds' needed)
+    const app = new FleetApp({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-workload-')), fleetProofs: true, unvalidatedKinds: ['cert-manager.io/v1/ClusterIssuer'] });
+    const fleet = new Fleet(app, 'platform', { repoUrl: 'https://github.com/acme/gitops.git', targetRevision: 'main' });
+    addCluster(fleet, 'prod-eu-1', { tier: 'backend' });
+    new Workload(fleet, 'issuers', {
+      namespace: 'cert-manager',
+      matchLabels: { tier: 'backend' },
+      definition: {
+        define: scope => {
+          new ApiObject(scope, 'crd', {
+            apiVersion: 'apiextensions.k8s.io/v1',
+            kind: 'CustomResourceDefinition',
+            metadata: { name: 'clusterissuers.cert-manager.io' },
+            spec: {
+              group: 'cert-manager.io',
+              scope: 'Cluster',
+              names: { kind: 'ClusterIssuer', plural: 'clusterissuers' },
+              versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+            },
+          });
+          new ApiObject(scope, 'issuer', { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'letsencrypt' }, spec: { selfSigned: {} } });
+        },
+      },
+    });
+    // WHEN
+    const objects = renderObjects(app);
+    // THEN
+    expect(objects['clusters/prod-eu-1/issuers/ClusterIssuer.letsencrypt.yaml'].metadata).toEqual({ name: 'letsencrypt' });
+    expect(objects['argocd/platform/projects/AppProject.issuers.yaml'].spec.clusterResourceWhitelist).toEqual(expect.arrayContaining([
+      { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt' },
+    ]));
   });
 
   test('a given project is left as it is and must allow the destinations and kinds', () => {
