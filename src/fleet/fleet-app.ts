@@ -115,10 +115,15 @@ export class FleetApp extends App {
     Object.defineProperty(this, FLEET_APP_SYMBOL, { value: true });
     throwIfInvalid(this, 'FleetApp', [...unsupportedAppProps(props), ...clusterScopedKindErrors(props.clusterScopedKinds)]);
     this.unvalidatedKinds = new Set(props.unvalidatedKinds ?? []);
-    this.clusterScopedKinds = [...new Set(props.clusterScopedKinds ?? [])].sort(compareCodeUnits);
+    this.clusterScopedKinds = [...props.clusterScopedKinds ?? []]; // (as given: errors name their index)
     this.fleetProofs = props.fleetProofs ?? true;
     this.linkIdenticalFiles = props.linkIdenticalFiles ?? true;
     this.force = props.force ?? false;
+  }
+
+  /** The declared cluster-scoped kinds as the tree records them: sorted, once each. */
+  private declaredKinds(): string[] {
+    return [...new Set(this.clusterScopedKinds)].sort(compareCodeUnits);
   }
 
   /** Writes the GitOps tree to `outdir`. Throws, writing nothing, if anything is invalid. */
@@ -254,7 +259,9 @@ export class FleetApp extends App {
     // (`files` is returned as it was hashed: the digest of its entries saves the writer's no-op check a pass.)
     if (memo !== undefined) return { files, waived: memo.waived, clean, quiet: quiet.found, planKey, memo, entriesDigest: keys!.entries };
     const entries: TreeEntry[] = files.filter(f => f.object !== undefined); // a RenderedFile is a TreeEntry
-    let model = fleetModelModule().modelFromEntries(entries, acknowledgements, this.clusterScopedKinds);
+    let model = fleetModelModule().modelFromEntries(entries, acknowledgements, this.declaredKinds());
+    const mismatches = renderModule().scopeMismatches(files, model.scopes, this.clusterScopedKinds);
+    if (mismatches.length > 0) throw new Error(`Validation failed with the following errors (nothing was written):\n  ${mismatches.join('\n  ')}`);
     let plan = fleetPlanModule().computePlan(model, externalProjects, sharding);
     if (sharded.length > 0) {
       // The shards balance the plan's Applications per cluster, so they are written into the cluster Secrets now.
@@ -262,7 +269,7 @@ export class FleetApp extends App {
       if (shardErrors.length > 0) {
         throw new Error(`Validation failed with the following errors (nothing was written):\n  ${shardErrors.join('\n  ')}`);
       }
-      model = fleetModelModule().modelFromEntries(files.filter(f => f.object !== undefined), acknowledgements, this.clusterScopedKinds);
+      model = fleetModelModule().modelFromEntries(files.filter(f => f.object !== undefined), acknowledgements, this.declaredKinds());
       plan = { ...plan, shards: shardPlanModule().planShards(model.clusters, plan.clusters, sharding) };
     }
     const proofs = this.fleetProofs

@@ -59,7 +59,7 @@ export class TreeObjects {
   /** One summary per object: a Workload variant's object stands in many clusters' directories. */
   private readonly summaries = new WeakMap<object, DeployedObject | null>();
 
-  public constructor(private readonly entries: readonly TreeEntry[], private readonly scopes: KindScopes = KindScopes.fromEntries(entries)) {
+  public constructor(private readonly entries: readonly TreeEntry[], private readonly scopes: KindScopes) {
     // Files of one directory are usually consecutive: reuse its list without slicing every path.
     let lastDir: string | undefined;
     let list: TreeEntry[] = [];

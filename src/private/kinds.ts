@@ -36,9 +36,24 @@ const CLUSTER_SCOPED_KINDS = new Set([
   'kyverno.io/v1/ClusterPolicy', 'kyverno.io/v2beta1/ClusterPolicy',
 ]);
 
-/** Whether objects of this apiVersion and kind are cluster-scoped. */
+/**
+ * The same as `<group>/<Kind>`: a kind has one scope in every version of its group (a CRD's `spec.scope`, a
+ * built-in resource's registry), so an older or newer version of a listed kind (External Secrets' v1beta1
+ * ClusterSecretStore) is cluster-scoped too.
+ */
+const CLUSTER_SCOPED_GROUP_KINDS = new Set([...CLUSTER_SCOPED_KINDS].map(k => {
+  const kind = k.slice(k.lastIndexOf('/') + 1);
+  return `${groupOf(k.slice(0, k.lastIndexOf('/')))}/${kind}`;
+}));
+
+/** Whether objects of this apiVersion and kind are cluster-scoped (the built-in list, in any version of the group). */
 export function isClusterScoped(apiVersion: string, kind: string): boolean {
-  return CLUSTER_SCOPED_KINDS.has(`${apiVersion}/${kind}`);
+  return CLUSTER_SCOPED_GROUP_KINDS.has(`${groupOf(apiVersion)}/${kind}`);
+}
+
+/** Whether the built-in list makes `<group>/<Kind>` cluster-scoped. */
+export function isClusterScopedGroupKind(groupKind: string): boolean {
+  return CLUSTER_SCOPED_GROUP_KINDS.has(groupKind);
 }
 
 /**
@@ -95,9 +110,9 @@ export class KindScopes {
 
   /** Whether objects of this apiVersion and kind are cluster-scoped. */
   public isClusterScoped(apiVersion: string, kind: string): boolean {
-    if (isClusterScoped(apiVersion, kind)) return true;
-    if (this.crds.size === 0 && this.declared.size === 0) return false;
+    if (this.crds.size === 0 && this.declared.size === 0) return isClusterScoped(apiVersion, kind);
     const groupKind = `${groupOf(apiVersion)}/${kind}`;
+    if (CLUSTER_SCOPED_GROUP_KINDS.has(groupKind)) return true;
     const crd = this.crds.get(groupKind);
     return crd === undefined ? this.declared.has(groupKind) : !crd;
   }
@@ -122,7 +137,7 @@ export class KindScopes {
 export function customResourceKind(o: any): string | undefined {
   if (o?.kind !== 'CustomResourceDefinition' || !String(o.apiVersion).startsWith('apiextensions.k8s.io/')) return undefined;
   const kind = o.spec?.names?.kind;
-  return typeof kind === 'string' && kind !== '' ? `${o.spec.group}/${kind}` : undefined;
+  return typeof kind === 'string' && kind !== '' && typeof o.spec.group === 'string' ? `${o.spec.group}/${kind}` : undefined;
 }
 
 /** The scopes a construct tree renders with (set by rendering: the FleetApp's declared kinds and the program's CRDs). */

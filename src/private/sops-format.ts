@@ -20,6 +20,7 @@ import type * as YAML from 'yaml';
 import { compileGoRegExp } from './go-regexp';
 import { yamlModule } from './lazy';
 import { setOwn } from './util';
+import { checkGoYamlReading } from './yaml-input';
 
 /** SOPS' default `unencrypted_suffix` [SOPS:sops.go DefaultUnencryptedSuffix]. */
 export const DEFAULT_UNENCRYPTED_SUFFIX = '_unencrypted';
@@ -71,6 +72,12 @@ const MAX_ALIASES = 100;
 /** Reads a SOPS-encrypted YAML (or JSON) text. Never throws: problems are returned. */
 export function readSopsYaml(text: string): SopsDocument {
   const problems: string[] = [];
+  try {
+    // (written byte for byte: Argo CD's tools must read what this reads)
+    checkGoYamlReading(text, '');
+  } catch (e) {
+    return empty([(e as Error).message.replace(/^:/, 'line ')]);
+  }
   let docs: YAML.Document.Parsed[];
   try {
     docs = yamlModule().parseAllDocuments(text, { uniqueKeys: true }) as YAML.Document.Parsed[];

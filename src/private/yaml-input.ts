@@ -179,6 +179,16 @@ function jsonDepth(text: string, stopAt: number): number {
   }
 }
 
+/**
+ * Throws an `InputError` naming `label`, the line and the column where go-yaml (Argo CD, kubectl, kustomize)
+ * would read `text` otherwise than a YAML 1.2 reader does (a raw NEL, U+2028 or U+2029) or refuse it (an escape
+ * it does not know or that is no character): for YAML parsed otherwise than by `parseYamlDocuments` (SOPS files).
+ */
+export function checkGoYamlReading(text: string, label: string): void {
+  checkLineBreaks(text, label);
+  checkEscapes(text, label);
+}
+
 /** The characters YAML 1.1 takes for line breaks and YAML 1.2 does not, with the escape each is written as. */
 const YAML_1_1_BREAKS: ReadonlyMap<string, [string, string]> = new Map([
   ['\u0085', ['U+0085 (NEXT LINE)', '\\N']],
@@ -200,7 +210,7 @@ function checkLineBreaks(text: string, label: string): void {
   const line = 1 + (before.match(/\r\n?|\n/g)?.length ?? 0);
   const column = at - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r'));
   const [name, escape] = YAML_1_1_BREAKS.get(text[at])!;
-  throw new InputError(`${label}:${line}:${column}: a raw ${name}: go-yaml, which Argo CD, kubectl and kustomize use, reads it as a line break where this reader reads a character, so they would read another document (a comment could end there, the rest of its line read as YAML); write it as the escape ${escape} in a double-quoted string`, label);
+  throw new InputError(`${label}:${line}:${column}: a raw ${name}: go-yaml, which Argo CD, kubectl and kustomize use, reads it as a line break where this reader reads a character, so they would read another document (a comment could end there, the rest of its line read as YAML); remove it, or write it as the escape ${escape} in a double-quoted string`, label);
 }
 
 /**

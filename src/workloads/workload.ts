@@ -20,7 +20,7 @@ import { Fleet } from '../fleet/fleet';
 import { registryChangedError, RegistrySnapshot, selectClusters } from '../private/cluster-selection';
 import { show, throwIfInvalid } from '../private/errors';
 import { imageUpdaterAnnotations } from '../private/image-updater';
-import { KindScopes, scopesOf } from '../private/kinds';
+import { customResourceKind, KindScopes, scopesOf } from '../private/kinds';
 import { apiObjectJsonModule, l1JsonModule } from '../private/lazy';
 import { constructIdFor, dns1123LabelErrors, labelMapErrors } from '../private/names';
 import { cloneData, compareCodeUnits, copier, pushAll, sortObjectKeys, sortOwnedEach } from '../private/util';
@@ -189,6 +189,8 @@ export class Workload extends Construct {
   private readonly props: WorkloadProps;
   private readonly fleet: Fleet;
   private prepared?: WorkloadFiles;
+  /** The definition rendered for the shared context, or why it failed (`sharedRendering`). */
+  private shared?: any[] | Error;
   /** The registry the prepared output was made for. */
   private readonly preparedFor = new RegistrySnapshot();
   /** What the variants' delivery and autoscaling need of Argo CD, collected while rendering. */
@@ -323,7 +325,9 @@ export class Workload extends Construct {
     const requests: WorkloadFileRequest[] = [];
     const variantFiles: WorkloadVariantFiles[] = [];
     const shared = { applicationName: this.applicationName, namespace: this.namespace };
-    const base = this.props.renderPerCluster ? undefined : this.renderDefinition(shared);
+    const rendered = this.props.renderPerCluster ? undefined : this.sharedRendering();
+    if (rendered instanceof Error) throw rendered;
+    const base = rendered;
     /** A fresh copy of `base` (finish changes the objects it is given). */
     const copyOfBase = base === undefined ? undefined : copier(base);
     const perCluster = new Map<string, any[]>();
@@ -461,6 +465,29 @@ export class Workload extends Construct {
           : 'the definition or a patch (no imageTag setting sets it)';
       },
     });
+  }
+
+  /**
+   * @internal The CustomResourceDefinitions the definition writes for every variant (rendered now if it was not,
+   * and kept for `_prepare`): rendering reads their scopes before any workload places its objects. None when the
+   * definition renders per cluster, or fails (`_prepare` reports that).
+   */
+  public _customResourceDefinitions(): any[] {
+    if (this.props.renderPerCluster) return [];
+    const objects = this.sharedRendering();
+    return objects instanceof Error ? [] : objects.filter(o => customResourceKind(o) !== undefined);
+  }
+
+  /** The definition rendered for the shared context (every variant starts from a copy unless rendered per cluster), once. */
+  private sharedRendering(): any[] | Error {
+    if (this.shared === undefined) {
+      try {
+        this.shared = this.renderDefinition({ applicationName: this.applicationName, namespace: this.namespace });
+      } catch (e) {
+        this.shared = e as Error;
+      }
+    }
+    return this.shared;
   }
 
   /** Runs the definition in a detached app and returns its objects as plain JSON. */

@@ -322,12 +322,67 @@ describe('FleetApp clusterScopedKinds: the scope of kinds whose CRD the program 
   });
 
   test('GIVEN a declaration the program\'s CRD or the pinned schemas contradict WHEN synthesized THEN synth fails, naming the kind', () => {
-    const { app, project } = issuerFleet({ crdScope: 'Namespaced', clusterScopedKinds: ['cert-manager.io/ClusterIssuer', 'argoproj.io/Rollout', 'apps/Deployment'] });
+    const { app, project } = issuerFleet({
+      crdScope: 'Namespaced', clusterScopedKinds: ['cert-manager.io/ClusterIssuer', 'argoproj.io/Rollout', 'apps/Deployment', 'external-secrets.io/ClusterSecretStore'],
+    });
     project.allowClusterResource({ group: '*', kind: '*' });
     const message = errorOf(() => app.synth());
-    expect(message).toContain("[] FleetApp 'clusterScopedKinds' lists 'cert-manager.io/ClusterIssuer', which the program's CustomResourceDefinition makes namespaced ('spec.scope' is not 'Cluster'); remove it from the list");
-    expect(message).toContain("[] FleetApp 'clusterScopedKinds' lists 'argoproj.io/Rollout', a kind of the pinned schemas (Kubernetes 1.28 or a pinned CRD), whose scope is known; remove it from the list");
-    expect(message).toContain("lists 'apps/Deployment', a kind of the pinned schemas");
+    expect(message).toContain("FleetApp 'clusterScopedKinds[0]' ('cert-manager.io/ClusterIssuer') is namespaced by the program's CustomResourceDefinition ('spec.scope' is not 'Cluster'); remove it from the list");
+    expect(message).toContain("FleetApp 'clusterScopedKinds[1]' ('argoproj.io/Rollout') is a namespaced kind of the pinned schemas (Kubernetes 1.28 or a pinned CRD); remove it from the list");
+    expect(message).toContain("FleetApp 'clusterScopedKinds[2]' ('apps/Deployment') is a namespaced kind of the pinned schemas");
+    // (a pinned cluster-scoped kind is merely redundant)
+    expect(message).not.toContain('clusterScopedKinds[3]');
+  });
+
+  /** A Workload 'operator' that writes the cluster-scoped CRD of example.com's Widget, and a Widget in the 'web' manifests. */
+  function widgetFleet(props: { renderPerCluster?: boolean; clusterScopedKinds?: string[] }) {
+    const outdir = tmp();
+    const app = new FleetApp({ outdir, fleetProofs: true, unvalidatedKinds: ['example.com/v1/Widget'], clusterScopedKinds: props.clusterScopedKinds });
+    const fleet = new Fleet(app, 'platform', { repoUrl: 'https://github.com/acme/gitops.git', targetRevision: 'main' });
+    const prod = addCluster(fleet, 'prod', { tier: 'backend' });
+    new Workload(fleet, 'operator', {
+      namespace: 'operator',
+      matchLabels: { tier: 'backend' },
+      renderPerCluster: props.renderPerCluster,
+      definition: {
+        define: scope => {
+          new ApiObject(scope, 'crd', {
+            apiVersion: 'apiextensions.k8s.io/v1',
+            kind: 'CustomResourceDefinition',
+            metadata: { name: 'widgets.example.com' },
+            spec: {
+              group: 'example.com',
+              scope: 'Cluster',
+              names: { kind: 'Widget', plural: 'widgets' },
+              versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+            },
+          });
+        },
+      },
+    });
+    const project = new AppProject(fleet, 'team', { destinations: [ProjectDestination.cluster(prod)], clusterResourceAllowList: [{ group: 'example.com', kind: 'Widget' }] });
+    const web = prod.addManifests('web', { namespace: 'web' });
+    new ApiObject(web, 'Widget', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w1' } });
+    new Application(fleet, 'web', { project, destination: prod, destinationNamespace: 'web', source: ApplicationSource.manifests(web) });
+    return { app, outdir };
+  }
+
+  test('GIVEN a CRD that a Workload writes WHEN objects of its kind are elsewhere in the program THEN they are placed by its scope', () => {
+    const { app, outdir } = widgetFleet({});
+    app.synth();
+    expect(treeSnapshot(outdir)['clusters/prod/web/Widget.w1.yaml']).toBe('apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\n');
+  });
+
+  test('GIVEN a CRD a Workload writes only per cluster WHEN objects of its kind were placed before it was read THEN synth fails, saying to declare the kind; the declaration resolves it', () => {
+    // GIVEN / WHEN
+    const message = errorOf(() => widgetFleet({ renderPerCluster: true }).app.synth());
+    // THEN
+    expect(message).toContain("[platform/prod/web/Widget] Widget 'w1' (clusters/prod/web/Widget.w1.yaml) keeps its namespace, but a CustomResourceDefinition in the tree makes 'example.com/Widget' cluster-scoped, "
+      + "and it was read only after the object was placed (a Workload's CRD rendered per cluster or added by a patch): list 'example.com/Widget' in FleetApp 'clusterScopedKinds'");
+    // WHEN declared
+    const { app, outdir } = widgetFleet({ renderPerCluster: true, clusterScopedKinds: ['example.com/Widget'] });
+    app.synth();
+    expect(treeSnapshot(outdir)['clusters/prod/web/Widget.w1.yaml']).not.toContain('namespace');
   });
 
   test('GIVEN a malformed entry WHEN the FleetApp is created THEN it fails, naming the prop, the index and the value', () => {

@@ -6,6 +6,7 @@ import {
 } from '../../src';
 import { main } from '../../src/cli/main';
 import { DeployedObject, TreeObjects } from '../../src/gitops/deployed-objects';
+import { KindScopes } from '../../src/private/kinds';
 import { addCluster, testFleet } from '../util';
 
 /** GIVEN helper: a fleet with fleet proofs on, three clusters and a team project allowed on staging only. */
@@ -324,7 +325,7 @@ describe('no object of the tree is deployed by two Applications to one cluster',
 describe('TreeObjects: what a path of the tree deploys, as Argo CD\'s repo server finds it', () => {
   const entry = (p: string, object: any, content?: string) => ({ path: p, object, content });
   const cm = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } });
-  const tree = new TreeObjects([
+  const entries = [
     entry('plain/a.yaml', cm('a')),
     entry('plain/sub/b.yaml', cm('b')),
     entry('plain/sub/c.json', cm('c')),
@@ -336,7 +337,8 @@ describe('TreeObjects: what a path of the tree deploys, as Argo CD\'s repo serve
       'resources:\n- ../base\n- widget.yaml\n- ../../outside\nconfigMapGenerator:\n- name: generated\nsecretGenerator:\n- name: creds\n'),
     entry('overlay/widget.yaml', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } }),
     entry('crds/widget.yaml', { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' }, spec: { group: 'example.com', scope: 'Cluster', names: { kind: 'Widget' } } }),
-  ]);
+  ];
+  const tree = new TreeObjects(entries, KindScopes.fromEntries(entries));
   const names = (objects: DeployedObject[] | undefined) => objects?.map(o => `${o.kind}/${o.name}${o.namespaced ? '' : ' (cluster)'}`);
 
   test.each([

@@ -111,11 +111,28 @@ describe('KindScopes: the built-in list, then the CRDs of a program or tree, the
     expect(KindScopes.fromEntries([{ path: 'crd.yaml', object: crd('', 'Namespace', 'Namespaced') }]).isClusterScoped('v1', 'Namespace')).toBe(true);
   });
 
+  test('GIVEN a listed kind in a version the list does not name WHEN asked THEN it has the same scope: a kind has one scope in every version of its group', () => {
+    expect(isClusterScoped('external-secrets.io/v1beta1', 'ClusterSecretStore')).toBe(true);
+    expect(isClusterScoped('rbac.authorization.k8s.io/v1beta1', 'ClusterRole')).toBe(true);
+    expect(isClusterScoped('external-secrets.io/v1beta1', 'SecretStore')).toBe(false);
+    expect(KindScopes.fromEntries([], ['example.com/Widget']).isClusterScoped('kyverno.io/v9', 'ClusterPolicy')).toBe(true);
+  });
+
+  test('withObjects adds the CRDs among some objects, leaving the scopes it was called on as they were', () => {
+    const scopes = new KindScopes(['karpenter.sh/NodePool']);
+    const more = scopes.withObjects([{ apiVersion: 'v1', kind: 'ConfigMap' }, crd('example.com', 'Widget', 'Cluster')]);
+    expect(more.isClusterScoped('example.com/v1', 'Widget')).toBe(true);
+    expect(more.isClusterScoped('karpenter.sh/v1', 'NodePool')).toBe(true);
+    expect(scopes.isClusterScoped('example.com/v1', 'Widget')).toBe(false);
+    expect(scopes.withObjects([{ apiVersion: 'v1', kind: 'ConfigMap' }])).toBe(scopes);
+  });
+
   test('customResourceKind reads a CRD\'s group and kind, and nothing else', () => {
     expect(customResourceKind(crd('example.com', 'Widget', 'Cluster'))).toBe('example.com/Widget');
     expect(customResourceKind({ ...crd('example.com', 'Widget', 'Cluster'), apiVersion: 'example.com/v1' })).toBeUndefined();
     expect(customResourceKind({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', spec: {} })).toBeUndefined();
     expect(customResourceKind(undefined)).toBeUndefined();
+    expect(customResourceKind({ apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', spec: { names: { kind: 'Widget' } } })).toBeUndefined();
   });
 
   test.each([

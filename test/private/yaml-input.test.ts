@@ -78,7 +78,7 @@ describe('escapes in double-quoted scalars, as go-yaml reads them (gopkg.in/yaml
 });
 
 describe('raw NEL, U+2028 and U+2029, which go-yaml reads as line breaks (YAML 1.1; libyaml IS_BREAK) and js-yaml as characters', () => {
-  const refusal = (where: string, name: string, escape: string) => new InputError(`f.yaml:${where}: a raw ${name}: go-yaml, which Argo CD, kubectl and kustomize use, reads it as a line break where this reader reads a character, so they would read another document (a comment could end there, the rest of its line read as YAML); write it as the escape ${escape} in a double-quoted string`, 'f.yaml');
+  const refusal = (where: string, name: string, escape: string) => new InputError(`f.yaml:${where}: a raw ${name}: go-yaml, which Argo CD, kubectl and kustomize use, reads it as a line break where this reader reads a character, so they would read another document (a comment could end there, the rest of its line read as YAML); remove it, or write it as the escape ${escape} in a double-quoted string`, 'f.yaml');
 
   // What libyaml (PyYAML's C loader, as go-yaml reads) makes of each, checked by hand: the comment ends and
   // `replicas: 0` is a key; the plain scalar is cut ("while scanning a simple key"); in the double-quoted one NEL

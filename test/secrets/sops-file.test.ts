@@ -117,6 +117,14 @@ describe('SopsFile', () => {
     expect(() => SopsFile.fromFile(file)).toThrow(`SOPS file ${file}:\n  not encrypted with SOPS: no top-level 'sops' metadata (encrypt it with \`sops --encrypt\`)`);
   });
 
+  test('a file go-yaml would read otherwise (a raw U+2028 ending a comment) is refused: it is written byte for byte', () => {
+    // GIVEN an encrypted file whose comment ends in U+2028: go-yaml (Argo CD, ksops, kubectl) would read the rest as a key
+    const { text } = sopsEncrypt(SECRET, { ageRecipients: [id.recipient], encryptedRegex: '^(data|stringData)$' });
+    const file = write(`# note\u2028replicas: 0\n${text}`);
+    // WHEN / THEN
+    expect(() => SopsFile.fromFile(file)).toThrow(`SOPS file ${file}:\n  line 1:7: a raw U+2028 (LINE SEPARATOR): go-yaml, which Argo CD, kubectl and kustomize use, reads it as a line break`);
+  });
+
   test('a half-encrypted file is refused, naming each plaintext key path', () => {
     // GIVEN a file whose password was edited in plaintext after encryption
     const { text } = sopsEncrypt(SECRET, { ageRecipients: [id.recipient], encryptedRegex: '^(data|stringData)$' });
