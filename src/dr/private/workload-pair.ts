@@ -142,9 +142,10 @@ export class WorkloadPairHook implements WorkloadStandbyHook {
       this.addIgnore({ group, kind: target.kind, name: target.metadata?.name, jsonPointers: ['/spec/replicas'] });
       changed.push(autoscaler);
       problems.push(...this.mapStores(objects));
+      const scopes = scopesOf(c).withObjects(objects); // (as the workload placed them: its own CRDs count)
       for (const o of objects) {
         const g = String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0] : '';
-        const namespaced = !scopesOf(c).isClusterScoped(o.apiVersion, o.kind);
+        const namespaced = !scopes.isClusterScoped(o.apiVersion, o.kind);
         if (!this.facts.kinds.some(k => k.group === g && k.kind === o.kind && (namespaced || k.name === o.metadata?.name))) {
           this.facts.kinds.push({ group: g, kind: o.kind, name: namespaced ? undefined : o.metadata?.name, namespaced });
         }
