@@ -1,3 +1,5 @@
+import { jsonPointerToken } from '../private/util';
+
 /**
  * A YAML emitter for plain JSON data (what ApiObject.toJson() returns), about ten times faster than a general
  * YAML library. Serialization is the largest single cost of writing a fleet-sized tree, and our input is
@@ -10,12 +12,35 @@
  */
 export function toYaml(value: any): string {
   const out: string[] = [];
-  if (isCollection(value) && !isEmpty(value)) {
-    writeBlock(value, 0, out);
-  } else {
-    out.push(scalarOrEmpty(value, 0), '\n');
+  try {
+    if (isCollection(value) && !isEmpty(value)) {
+      writeBlock(value, 0, out);
+    } else {
+      out.push(scalarOrEmpty(value, 0), '\n');
+    }
+  } catch (e) {
+    // (found again, only now, for the message: where the string is, never what it holds)
+    if (e instanceof Error && e.message === NOT_UNICODE) throw new Error(`${NOT_UNICODE}, at ${surrogatePointer(value, '') ?? '/'}`);
+    throw e;
   }
   return out.join('');
+}
+
+/** The JSON pointer of the first string or key that holds a lone surrogate, with each written as its `\uXXXX` escape. */
+function surrogatePointer(v: any, at: string): string | undefined {
+  if (typeof v === 'string') return isWellFormed(v) ? undefined : at || '/';
+  if (!isCollection(v)) return undefined;
+  for (const k of Object.keys(v)) {
+    const here = `${at}/${jsonPointerToken(k.replace(/\p{Surrogate}/gu, c => `\\u${c.charCodeAt(0).toString(16).toUpperCase()}`))}`;
+    if (!isWellFormed(k)) return here;
+    const found = v[k] === undefined ? undefined : surrogatePointer(v[k], here);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+function isWellFormed(s: string): boolean {
+  return (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 }
 
 function isCollection(v: any): boolean {
@@ -152,7 +177,7 @@ function quoted(s: string): string {
   // Single quotes keep every printable character literal; anything else goes in JSON-style double quotes,
   // whose escapes are valid YAML.
   if (/^[\x20-\x7e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]*$/.test(s)) return `'${s.replace(/'/g, "''")}'`;
-  if (!(s as unknown as { isWellFormed(): boolean }).isWellFormed()) throw new Error(NOT_UNICODE);
+  if (!isWellFormed(s)) throw new Error(NOT_UNICODE);
   return JSON.stringify(s).replace(ESCAPED, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

@@ -89,9 +89,11 @@ describe('toYaml', () => {
   });
 
   test.each([
-    ['a value', { v: 'x\ud800y' }], ['a key', { ['\udc00k']: 1 }], ['a multi-line value', { v: 'a\n\ud83d\n' }], ['an item', ['\ude00']],
-  ])('a lone surrogate in %s is refused, for every caller (go-yaml refuses its escape)', (_what, value) => {
-    expect(() => toYaml(value)).toThrow('cannot write a string holding a lone surrogate (half of a UTF-16 pair) to YAML: Argo CD, kubectl and kustomize refuse its escape ("found invalid Unicode character escape code")');
+    ['a value', { v: 'x\ud800y' }, '/v'], ['a key', { a: 1, b: { ['\udc00k']: 1 } }, '/b/\\uDC00k'], ['a multi-line value', { v: 'a\n\ud83d\n' }, '/v'],
+    ['an item', [1, { 'a/b': ['x', '\ude00'] }], '/1/a~1b/1'], ['a lone string', '\ud800', '/'],
+  ])('a lone surrogate in %s is refused, for every caller (go-yaml refuses its escape), naming where it is', (_what, value, pointer) => {
+    expect(() => toYaml(value)).toThrow('cannot write a string holding a lone surrogate (half of a UTF-16 pair) to YAML: Argo CD, kubectl and kustomize refuse its escape '
+      + `("found invalid Unicode character escape code"), at ${pointer}`);
   });
 
   test('property: any well-formed string, as a value and as a key, is written with characters go-yaml reads raw, and reads back the same', () => {
