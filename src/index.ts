@@ -1,5 +1,6 @@
 export * from './fleet/fleet-app';
 export * from './fleet/fleet';
+export * from './fleet/sync-impersonation';
 export * from './fleet/bootstrap';
 export * from './fleet/cluster';
 export * from './fleet/cluster-credentials';
@@ -10,6 +11,7 @@ export * from './fleet/fleet-testing';
 export * from './flux/fleet-engine';
 export * from './argocd/app-project';
 export * from './argocd/project-destination';
+export * from './argocd/destination-service-account';
 export * from './argocd/project-role';
 export * from './argocd/sync-window';
 export * from './argocd/application';

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { DestinationServiceAccount } from './destination-service-account';
 import { ProjectDestination } from './project-destination';
 import { ProjectRoleOptions } from './project-role';
 import { SyncWindowOptions } from './sync-window';
@@ -8,11 +9,12 @@ import { Fleet } from '../fleet/fleet';
 import { argoChart } from '../private/argo-chart';
 import { goDuration } from '../private/duration';
 import { show, throwIfInvalid } from '../private/errors';
+import { gobwasCompiles } from '../private/glob';
 import { argocdL1 } from '../private/lazy';
 import { dns1123SubdomainErrors } from '../private/names';
 import { ownLazy } from '../private/own-lazy';
 import { definePlacement } from '../private/placement';
-import { isDestinationMatched, isResourcePermitted, isSourcePermitted } from '../private/project-rules';
+import { isDestinationMatched, isResourcePermitted, isSourcePermitted, SERVICE_ACCOUNT_DISALLOWED } from '../private/project-rules';
 import { cronScheduleError, groupNameError, isTimeZone, policyError, roleNameError } from '../private/project-validation';
 import { undefinedIfEmpty } from '../private/util';
 
@@ -91,6 +93,13 @@ export interface AppProjectProps {
    * @default true
    */
   readonly deletionProtection?: boolean;
+  /**
+   * The service accounts Argo CD impersonates to sync the project's Applications, by destination
+   * (`destinationServiceAccounts`; the first match wins). They take effect when `argocd-cm` enables impersonation
+   * (Fleet `syncImpersonation`).
+   * @default - none; add them with `addDestinationServiceAccount()`
+   */
+  readonly destinationServiceAccounts?: DestinationServiceAccount[];
 }
 
 /** An Argo CD project: either one this program defines, or one that exists already. */
@@ -142,6 +151,7 @@ export class AppProject extends Construct implements IAppProject {
   public readonly apiObject: ApiObject;
   private readonly props: AppProjectProps;
   private readonly destinations: ProjectDestination[] = [];
+  private readonly serviceAccounts: DestinationServiceAccount[] = [];
   private readonly sourceRepos: string[] = [];
   private readonly roles: ProjectRoleOptions[] = [];
   private readonly clusterAllow: ResourceKind[] = [];
@@ -178,6 +188,7 @@ export class AppProject extends Construct implements IAppProject {
 
     for (const repo of props.sourceRepos ?? [fleet.repoUrl]) this.addSourceRepo(repo);
     for (const d of props.destinations ?? []) this.addDestination(d);
+    for (const a of props.destinationServiceAccounts ?? []) this.addDestinationServiceAccount(a);
     for (const r of props.roles ?? []) this.addRole(r);
     for (const k of props.clusterResourceAllowList ?? []) this.allowClusterResource(k);
     for (const k of props.namespaceResourceAllowList ?? []) this.allowNamespacedResource(k);
@@ -195,6 +206,11 @@ export class AppProject extends Construct implements IAppProject {
   /** Allows Applications of this project to deploy to another destination. */
   public addDestination(destination: ProjectDestination): void {
     this.destinations.push(destination);
+  }
+
+  /** Adds a service account to impersonate for a destination (after those already added: the first match wins). */
+  public addDestinationServiceAccount(account: DestinationServiceAccount): void {
+    this.serviceAccounts.push(account);
   }
 
   /** Adds a project role. */
@@ -257,6 +273,7 @@ export class AppProject extends Construct implements IAppProject {
     }
     errors.push(...duplicates('destinations', destinations.map(destinationKey), key => `destination '${key}' already added`));
     errors.push(...duplicates('roles', this.roles.map(r => r.name), name => `role '${name}' already exists`));
+    errors.push(...destinationServiceAccountErrors(this.serviceAccounts.map(a => a._toKube())));
     return errors;
   }
 
@@ -297,6 +314,7 @@ export class AppProject extends Construct implements IAppProject {
       }))),
       sourceNamespaces: undefinedIfEmpty(p.sourceNamespaces),
       permitOnlyProjectScopedClusters: p.permitOnlyProjectScopedClusters,
+      destinationServiceAccounts: undefinedIfEmpty(this.serviceAccounts.map(a => a._toKube())),
     };
   }
 }
@@ -423,5 +441,24 @@ function syncWindowsErrors(windows: SyncWindowOptions[]): string[] {
     }
     if (w.duration.toMilliseconds() <= 0) errors.push(`'syncWindows' duration (${w.duration.toHumanString()}) must be positive (a window of no length is never active)`);
   }
+  return errors;
+}
+
+/** `ValidateProject`'s rules for `destinationServiceAccounts` (app_project_types.go, Argo CD v3.5.1), in its words. */
+function destinationServiceAccountErrors(accounts: readonly { server: string; namespace?: string; defaultServiceAccount: string }[]): string[] {
+  const errors: string[] = [];
+  const seen = new Set<string>();
+  accounts.forEach((a, i) => {
+    const at = `'destinationServiceAccounts[${i}]'`;
+    const namespace = a.namespace ?? '';
+    if (a.server.includes('!') || !gobwasCompiles(a.server)) errors.push(`${at}: server has an invalid format, ${show(a.server)}`);
+    if (namespace.includes('!') || !gobwasCompiles(namespace)) errors.push(`${at}: namespace has an invalid format, ${show(namespace)}`);
+    if (a.defaultServiceAccount.replace(/^ +| +$/g, '') === '' || SERVICE_ACCOUNT_DISALLOWED.test(a.defaultServiceAccount)) {
+      errors.push(`${at}: defaultServiceAccount has an invalid format, ${show(a.defaultServiceAccount)}`);
+    }
+    const key = `${a.server}/${namespace}`;
+    if (seen.has(key)) errors.push(`${at}: destinationServiceAccount ${show(key)} already added`);
+    seen.add(key);
+  });
   return errors;
 }

@@ -16,6 +16,12 @@ export enum FleetProof {
    * Objects a kustomization builds are not compared. Either ApplicationSet of the two Applications may waive it.
    */
   UNSHARED_OBJECTS = 'unshared-objects',
+  /**
+   * With sync impersonation enabled (Fleet `syncImpersonation`), every Application finds the service account to
+   * sync as in its AppProject's `destinationServiceAccounts` where Argo CD requires one (enforced), and no entry
+   * before its match is malformed.
+   */
+  SYNC_IMPERSONATION = 'sync-impersonation',
 }
 
 /** A reviewable exception to one fleet proof for one ApplicationSet (`ApplicationSetProps.waivedProofs`). */

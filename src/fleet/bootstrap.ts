@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { Fleet } from './fleet';
+import { SYNC_IMPERSONATION_ANNOTATION, SyncImpersonation } from './sync-impersonation';
 import { SyncOption, SyncPolicy } from '../argocd/sync-policy';
 import { argoChart } from '../private/argo-chart';
 import { show, throwIfInvalid } from '../private/errors';
@@ -58,7 +59,13 @@ export class Bootstrap extends Construct {
       syncOptions: [SyncOption.SERVER_SIDE_APPLY],
     });
     this.apiObject = new (argocdL1().Application)(argoChart(this, fleet.argocdNamespace), 'Resource', {
-      metadata: { name: this.applicationName, namespace: fleet.argocdNamespace },
+      metadata: {
+        name: this.applicationName,
+        namespace: fleet.argocdNamespace,
+        // (the setting, for the proofs of a tree read from disk)
+        annotations: fleet.syncImpersonation === SyncImpersonation.DISABLED
+          ? undefined : { [SYNC_IMPERSONATION_ANNOTATION]: fleet.syncImpersonation },
+      },
       spec: Lazy.any({
         produce: () => ({
           project: options.projectName ?? 'default',

@@ -4,6 +4,7 @@ import { Bootstrap, BootstrapOptions } from './bootstrap';
 import { Cluster, ClusterOptions } from './cluster';
 import { ControllerShardingOptions } from './controller-sharding';
 import { RemovalAcknowledgement } from './removal-acknowledgement';
+import { SyncImpersonation } from './sync-impersonation';
 import { AppProject, IAppProject } from '../argocd/app-project';
 import { FleetEngine } from '../flux/fleet-engine';
 import { show, throwIfInvalid } from '../private/errors';
@@ -58,6 +59,16 @@ export interface FleetProps {
    */
   readonly instanceLabelKey?: string;
   /**
+   * Whether Argo CD syncs as the service accounts AppProjects name for each destination
+   * (`destinationServiceAccounts`): `application.sync.impersonation.enabled` and `…enforced` in `argocd-cm`, which the
+   * library does not write, so declare here what they say. The fleet proofs then check that every Application
+   * (generated ones included) finds its account where Argo CD requires one; the root Application records the setting
+   * for `plan` and `diff` (annotation `fleet.cdk8s.io/sync-impersonation`).
+   * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/app-sync-using-impersonation/
+   * @default SyncImpersonation.DISABLED (Argo CD's default)
+   */
+  readonly syncImpersonation?: SyncImpersonation;
+  /**
    * The store of ExternalSecrets (and store-backed cluster credentials) that do not name one.
    * @default - none: every ExternalSecret names its store
    */
@@ -102,6 +113,8 @@ export class Fleet extends Construct {
   public readonly trackingMethod: TrackingMethod;
   /** The label Argo CD tracks objects by with `TrackingMethod.LABEL`. */
   public readonly instanceLabelKey: string;
+  /** Whether Argo CD syncs as the AppProjects' destination service accounts (as `argocd-cm` says). */
+  public readonly syncImpersonation: SyncImpersonation;
   /** The store of ExternalSecrets that do not name one. */
   public readonly defaultSecretStore?: ISecretStore;
   /** The GitOps engine that reads the tree. */
@@ -126,6 +139,7 @@ export class Fleet extends Construct {
     this.argocdNamespace = argocdNamespace;
     this.trackingMethod = props.trackingMethod ?? TrackingMethod.ANNOTATION;
     this.instanceLabelKey = props.instanceLabelKey ?? 'app.kubernetes.io/instance';
+    this.syncImpersonation = props.syncImpersonation ?? SyncImpersonation.DISABLED;
     this.defaultSecretStore = props.defaultSecretStore;
     this.engine = props.engine ?? FleetEngine.argoCd();
 
@@ -328,3 +342,4 @@ export enum TrackingMethod {
   /** The instance label (`app.kubernetes.io/instance` unless `instanceLabelKey` says otherwise). */
   LABEL = 'label',
 }
+

@@ -3,10 +3,11 @@ import { FleetModel } from './fleet-model';
 import { FleetPlan, PlannedApplication } from './fleet-plan';
 import { FleetProof, FleetProofWaiver, WAIVED_PROOFS_ANNOTATION } from '../argocd/fleet-proof';
 import { proveDisasterRecovery } from '../dr/private/dr-proofs';
+import { SYNC_IMPERSONATION_ANNOTATION, SyncImpersonation } from '../fleet/sync-impersonation';
 import { proveFluxTree } from '../flux/flux-proofs';
 import { appendGuardrailFindings } from '../guardrails/findings';
 import { normalizeGitUrl } from '../private/glob';
-import { Destination, destinationMatcher, isResourcePermitted, isSourcePermitted } from '../private/project-rules';
+import { Destination, destinationMatcher, isResourcePermitted, isSourcePermitted, serviceAccountToImpersonate } from '../private/project-rules';
 import { pushAll } from '../private/util';
 import { proveSecrets } from '../secrets/secret-proofs';
 
@@ -93,6 +94,11 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
     const message = `${appSet === undefined ? where('Application', shared.second.name) : ''}${shared.message}`;
     if (appSet !== undefined) report(appSet, FleetProof.UNSHARED_OBJECTS, message);
     else errors.push(`${message} [${FleetProof.UNSHARED_OBJECTS}]`);
+  }
+  for (const { app, message } of impersonationProblems(model, plan, planned)) {
+    const appSet = appSetOf(app.origin);
+    if (appSet !== undefined) report(appSet, FleetProof.SYNC_IMPERSONATION, `ApplicationSet '${appSet}': Application '${app.name}': ${message}`);
+    else errors.push(`${where('Application', app.name)}Application '${app.name}': ${message} [${FleetProof.SYNC_IMPERSONATION}]`);
   }
   for (const [name, origins] of [...byName.entries()].sort()) {
     if (origins.length < 2) continue;
@@ -361,4 +367,51 @@ export function waiversOf(model: FleetModel): Map<string, FleetProofWaiver[]> {
     }
   }
   return out;
+}
+
+/**
+ * What Argo CD's controller would make of each planned Application's sync with impersonation (controller/sync.go,
+ * Argo CD v3.5.1), for fleets whose root Application records it enabled (`SYNC_IMPERSONATION_ANNOTATION`): a
+ * malformed entry fails the sync ("failed to derive service account to impersonate: …"); no matching entry fails it
+ * when enforced. An Application belongs to the fleet whose directory (`argocd/<fleet>/`) holds it or its
+ * ApplicationSet (a root Application, to its own fleet). Applications of projects outside the tree (Argo CD's
+ * `default`, projects imported by name) are not judged: what those name is not known offline.
+ */
+function impersonationProblems(
+  model: FleetModel, plan: FleetPlan, planned: readonly PlannedApplication[],
+): { app: PlannedApplication; message: string }[] {
+  const modes = new Map<string, string>(); // fleet directory/ → mode
+  for (const e of model.applications) {
+    const mode = e.path.startsWith('bootstrap/') ? e.object?.metadata?.annotations?.[SYNC_IMPERSONATION_ANNOTATION] : undefined;
+    const path = e.object?.spec?.source?.path;
+    if ((mode === SyncImpersonation.ENFORCED || mode === SyncImpersonation.FALLBACK) && typeof path === 'string') modes.set(`${path.replace(/\/+$/, '')}/`, mode);
+  }
+  if (modes.size === 0) return [];
+  const fileOf = new Map<any, string>(model.applications.map(e => [e.object, e.path]));
+  const setPaths = new Map(plan.applicationSets.map(s => [s.name, s.path]));
+  const servers = new Map(plan.clusters.map(c => [c.name, c.server]));
+  const problems: { app: PlannedApplication; message: string }[] = [];
+  for (const a of planned) {
+    const appSet = appSetOf(a.origin);
+    const file = appSet !== undefined ? setPaths.get(appSet) : fileOf.get(a.object);
+    const mode = file?.startsWith('bootstrap/') ? a.object?.metadata?.annotations?.[SYNC_IMPERSONATION_ANNOTATION]
+      : file === undefined ? undefined : [...modes].find(([dir]) => file.startsWith(dir))?.[1];
+    const project = model.projects.get(a.project);
+    if (mode === undefined || mode === SyncImpersonation.DISABLED || project === undefined) continue;
+    const destination = a.object?.spec?.destination ?? {};
+    const server = String(servers.get(a.cluster) ?? destination.server ?? '');
+    const namespace = String(destination.namespace ?? '');
+    const entries = project.spec?.destinationServiceAccounts ?? [];
+    const derived = serviceAccountToImpersonate(Array.isArray(entries) ? entries : [], server, namespace, String(a.object?.metadata?.namespace ?? ''));
+    if ('error' in derived) {
+      problems.push({ app: a, message: `Argo CD would fail its sync: failed to derive service account to impersonate: ${derived.error}` });
+    } else if (derived.user === '' && mode === SyncImpersonation.ENFORCED) {
+      problems.push({
+        app: a,
+        message: `Argo CD would fail its sync: no matching service account found for destination server ${server} and namespace ${namespace} `
+          + `(argocd-cm enforces impersonation: add a DestinationServiceAccount to AppProject '${a.project}')`,
+      });
+    }
+  }
+  return problems;
 }

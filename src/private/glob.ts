@@ -298,6 +298,11 @@ export function gobwasMatch(pattern: string, value: string, separator?: string):
 
 const GOBWAS_META = /[*?[\]{}\\\u0000]/;
 
+/** Whether gobwas/glob v0.2.3 compiles `pattern` (`glob.Compile` returns no error), as Argo CD's `glob.Compile`. */
+export function gobwasCompiles(pattern: string): boolean {
+  return !GOBWAS_META.test(pattern) || compileGobwas(pattern) !== undefined;
+}
+
 /** Go's `filepath.Match(pattern, name)` on Linux, with a malformed pattern matching nothing. */
 export function goPathMatch(pattern: string, name: string): boolean {
   if (!GO_PATH_META.test(pattern)) return pattern === name;

@@ -1,5 +1,5 @@
 import { argoNormalizeGitUrl } from './git-url';
-import { globMatch, goPathMatch, isDenyPattern } from './glob';
+import { globMatch, gobwasCompiles, gobwasMatch, goPathMatch, isDenyPattern } from './glob';
 
 /** One AppProject destination as written in the spec. */
 export interface DestinationPattern {
@@ -124,4 +124,40 @@ export function isResourcePermitted(lists: ResourceLists, group: string, kind: s
   const allow = lists.clusterResourceWhitelist ?? [];
   const deny = lists.clusterResourceBlacklist ?? [];
   return allow.length > 0 && inList(allow, group, kind, name) && !inList(deny, group, kind, name);
+}
+
+/** One `destinationServiceAccounts` entry of an AppProject, as written in the spec. */
+export interface DestinationServiceAccountEntry {
+  readonly server?: string;
+  readonly namespace?: string;
+  readonly defaultServiceAccount?: string;
+}
+
+/** The characters a `defaultServiceAccount` must not hold (util/settings `serviceAccountDisallowedCharSet`). */
+export const SERVICE_ACCOUNT_DISALLOWED = /[!*[\]{}\\/]/;
+
+/**
+ * Argo CD v3.5.1 `settings.DeriveServiceAccountToImpersonate` (util/settings/impersonation.go): the user the
+ * controller impersonates to sync an Application to `server` and `namespace` (its destination namespace, '' when it
+ * has none; then the account's namespace is `appNamespace`, the Application's own). The first entry whose server
+ * and namespace globs both match wins (util/glob `MatchWithError`: a pattern that does not compile is an error);
+ * `user` is `system:serviceaccount:<namespace>:<name>`, or '' when no entry matches.
+ */
+export function serviceAccountToImpersonate(
+  entries: readonly DestinationServiceAccountEntry[], server: string, namespace: string, appNamespace: string,
+): { readonly user: string } | { readonly error: string } {
+  const accountNamespace = namespace === '' ? appNamespace : namespace;
+  for (const item of entries) {
+    const serverPattern = item.server ?? '';
+    const namespacePattern = item.namespace ?? '';
+    if (!gobwasCompiles(serverPattern)) return { error: `invalid glob pattern for destination server: '${serverPattern}' does not compile` };
+    const serverMatched = gobwasMatch(serverPattern, server);
+    if (!gobwasCompiles(namespacePattern)) return { error: `invalid glob pattern for destination namespace: '${namespacePattern}' does not compile` };
+    if (serverMatched && gobwasMatch(namespacePattern, namespace)) {
+      const account = item.defaultServiceAccount ?? '';
+      if (account.replace(/^ +| +$/g, '') === '' || SERVICE_ACCOUNT_DISALLOWED.test(account)) return { error: `default service account contains invalid chars '${account}'` };
+      return { user: account.includes(':') ? `system:serviceaccount:${account}` : `system:serviceaccount:${accountNamespace}:${account}` };
+    }
+  }
+  return { user: '' };
 }

@@ -1,10 +1,10 @@
 import { Duration } from 'cdk8s';
-import { AppProject, ClusterCredentials, ProjectDestination, ProjectPolicy, SyncWindowKind } from '../../src';
+import { AppProject, ClusterCredentials, DestinationServiceAccount, ProjectDestination, ProjectPolicy, SyncWindowKind } from '../../src';
 import { argoNormalizeGitUrl } from '../../src/private/git-url';
 import { globMatch, gobwasMatch, goPathMatch } from '../../src/private/glob';
-import { isDestinationMatched, isResourcePermitted, isSourcePermitted } from '../../src/private/project-rules';
+import { isDestinationMatched, isResourcePermitted, isSourcePermitted, serviceAccountToImpersonate } from '../../src/private/project-rules';
 import { cronScheduleError, groupNameError, isValidAction, isValidPolicyObject, policyError, roleNameError } from '../../src/private/project-validation';
-import { addCluster, errorOf, testFleet } from '../util';
+import { addCluster, errorOf, renderObjects, testFleet } from '../util';
 
 // Cases ported from argoproj/argo-cd@v3.5.1. Unless another file is named, they come from
 // pkg/apis/application/v1alpha1/types_test.go; each describe names its upstream test.
@@ -457,5 +457,63 @@ describe('TestAppProject_ValidateSyncWindowList and TestSyncWindow_Validate', ()
     expect(() => new AppProject(fleet, 'ok', { syncWindows: [{ ...window, description: 'x'.repeat(255) }] })).not.toThrow();
     expect(errorOf(() => new AppProject(fleet, 'p', { syncWindows: [{ ...window, description: 'é'.repeat(128) }] })))
       .toMatch(/description must not exceed 255 characters/);
+  });
+});
+
+describe('TestAppProject_ValidateDestinationServiceAccount', () => {
+  const S = 'https://192.168.99.100:8443';
+  test.each([
+    [S, 'test-ns', 'test-sa', ''],
+    ['!abc', 'test-ns', 'test-sa', "server has an invalid format, '!abc'"],
+    [S, '', 'test-sa', ''],
+    ['!*', 'test-ns', 'test-sa', "server has an invalid format, '!*'"],
+    [S, '!*', 'test-sa', "namespace has an invalid format, '!*'"],
+    [S, '!abc', 'test-sa', "namespace has an invalid format, '!abc'"],
+    [S, 'test-ns', '', "defaultServiceAccount has an invalid format, ''"],
+    [S, 'test-ns', '   ', "defaultServiceAccount has an invalid format, '   '"],
+    [S, 'test-ns', 'test\\sa', "defaultServiceAccount has an invalid format, 'test\\sa'"],
+    [S, 'test-ns', 'test/sa', "defaultServiceAccount has an invalid format, 'test/sa'"],
+    [S, 'test-ns', '[test-sa]', "defaultServiceAccount has an invalid format, '[test-sa]'"],
+    [S, 'test-ns', '{test-sa}', "defaultServiceAccount has an invalid format, '{test-sa}'"],
+    ['[[ech*', 'test-ns', 'test-sa', "server has an invalid format, '[[ech*'"],
+    [S, '[[ech*', 'test-sa', "namespace has an invalid format, '[[ech*'"],
+  ])('server %j, namespace %j, account %j → %j', (server, namespace, serviceAccount, expected) => {
+    // GIVEN
+    const { app, fleet } = testFleet();
+    new AppProject(fleet, 'team', { destinationServiceAccounts: [DestinationServiceAccount.of({ server, namespace, serviceAccount })] });
+    // WHEN / THEN
+    if (expected === '') {
+      expect(renderObjects(app)['argocd/platform/projects/AppProject.team.yaml'].spec.destinationServiceAccounts)
+        .toEqual([{ server, ...namespace ? { namespace } : {}, defaultServiceAccount: serviceAccount }]);
+    } else {
+      expect(errorOf(() => app.renderFiles())).toContain(`[platform/team] 'destinationServiceAccounts[0]': ${expected}`);
+    }
+  });
+
+  test('a server and namespace added twice', () => {
+    const { app, fleet } = testFleet();
+    const project = new AppProject(fleet, 'team', { destinationServiceAccounts: [DestinationServiceAccount.of({ server: '*', namespace: 'a', serviceAccount: 'x' })] });
+    project.addDestinationServiceAccount(DestinationServiceAccount.of({ server: '*', namespace: 'a', serviceAccount: 'y' }));
+    expect(errorOf(() => app.renderFiles())).toContain("[platform/team] 'destinationServiceAccounts[1]': destinationServiceAccount '*/a' already added");
+  });
+});
+
+describe('TestDeriveServiceAccountToImpersonate (util/settings/impersonation_test.go)', () => {
+  const C = 'https://cluster-api.example.com';
+  test.each([
+    ['MatchingServerAndNamespace', [{ server: C, namespace: 'dest-ns', defaultServiceAccount: 'test-sa' }], 'dest-ns', '', { user: 'system:serviceaccount:dest-ns:test-sa' }],
+    ['MatchingWithGlobPatterns', [{ server: '*', namespace: '*', defaultServiceAccount: 'test-sa' }], 'any-ns', '', { user: 'system:serviceaccount:any-ns:test-sa' }],
+    ['MatchingWithNamespacedServiceAccount', [{ server: C, namespace: 'dest-ns', defaultServiceAccount: 'other-ns:deploy-sa' }], 'dest-ns', '', { user: 'system:serviceaccount:other-ns:deploy-sa' }],
+    ['FallbackToAppNamespaceWhenDestEmpty', [{ server: '*', namespace: '', defaultServiceAccount: 'test-sa' }], '', 'app-ns', { user: 'system:serviceaccount:app-ns:test-sa' }],
+    ['NoMatchingEntry', [{ server: 'https://other-server.com', namespace: 'other-ns', defaultServiceAccount: 'test-sa' }], 'dest-ns', '', { user: '' }],
+    ['EmptyDestinationServiceAccounts', [], 'dest-ns', '', { user: '' }],
+    ['InvalidServiceAccountChars', [{ server: '*', namespace: '*', defaultServiceAccount: 'bad*sa' }], 'dest-ns', '', { error: "default service account contains invalid chars 'bad*sa'" }],
+    ['BlankServiceAccount', [{ server: '*', namespace: '*', defaultServiceAccount: '  ' }], 'dest-ns', '', { error: "default service account contains invalid chars '  '" }],
+    ['InvalidServerGlobPattern', [{ server: '[', namespace: 'dest-ns', defaultServiceAccount: 'test-sa' }], 'dest-ns', '', { error: expect.stringMatching(/^invalid glob pattern for destination server/) }],
+    ['InvalidNamespaceGlobPattern', [{ server: '*', namespace: '[', defaultServiceAccount: 'test-sa' }], 'dest-ns', '', { error: expect.stringMatching(/^invalid glob pattern for destination namespace/) }],
+    ['FirstMatchWins', [{ server: '*', namespace: 'dest-ns', defaultServiceAccount: 'first-sa' }, { server: '*', namespace: '*', defaultServiceAccount: 'second-sa' }], 'dest-ns', '',
+      { user: 'system:serviceaccount:dest-ns:first-sa' }],
+  ])('%s', (_name, entries, namespace, appNamespace, expected) => {
+    expect(serviceAccountToImpersonate(entries, C, namespace, appNamespace)).toEqual(expected);
   });
 });

@@ -1,13 +1,17 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AppProject, AppProjectProps, Application, ApplicationSet, ApplicationSource, ClusterGenerator, Fleet, FleetProof, FleetProofWaiver, GitGenerator,
-  ListGenerator, ProgressiveSync, ProjectDestination, StepOperator, TemplateParam, Workload, WorkloadOutput,
+  AppProject, AppProjectProps, Application, ApplicationSet, ApplicationSource, ClusterGenerator, DestinationServiceAccount, Fleet, FleetProof,
+  FleetProofWaiver, GitGenerator, ListGenerator, ProgressiveSync, ProjectDestination, StepOperator, SyncImpersonation, TemplateParam, Workload,
+  WorkloadOutput,
 } from '../../src';
 import { main } from '../../src/cli/main';
 import { DeployedObject, TreeObjects } from '../../src/gitops/deployed-objects';
+import { readTreeModel } from '../../src/gitops/fleet-model';
+import { computePlan } from '../../src/gitops/fleet-plan';
+import { proveFleet } from '../../src/gitops/fleet-proofs';
 import { KindScopes } from '../../src/private/kinds';
-import { addCluster, testFleet } from '../util';
+import { addCluster, errorOf, testFleet } from '../util';
 
 /** GIVEN helper: a fleet with fleet proofs on, three clusters and a team project allowed on staging only. */
 function fleetWithClusters() {
@@ -352,5 +356,74 @@ describe('TreeObjects: what a path of the tree deploys, as Argo CD\'s repo serve
     ['a path leaving the tree: unknown', { path: '../elsewhere' }, undefined],
   ])('%s', (_name, pathSource, expected) => {
     expect(names(tree.deployedBy(pathSource as any))).toEqual(expected);
+  });
+});
+
+describe('sync impersonation: every Application finds the service account Argo CD syncs it as (controller/sync.go, Argo CD v3.5.1)', () => {
+  /** A fleet whose argocd-cm says `mode`, a `team` project on staging-1/web, an Application and an ApplicationSet in it. */
+  function impersonatingFleet(mode: SyncImpersonation, accounts: DestinationServiceAccount[] = [], waivedProofs?: FleetProofWaiver[]) {
+    const { app, fleet } = testFleet({ syncImpersonation: mode }, { fleetProofs: true });
+    const staging = addCluster(fleet, 'staging-1', { environment: 'staging' });
+    const project = new AppProject(fleet, 'team', { destinations: [ProjectDestination.cluster(staging, 'web')], destinationServiceAccounts: accounts });
+    new Application(fleet, 'web', { project, destination: staging, destinationNamespace: 'web', source });
+    new ApplicationSet(fleet, 'webs', {
+      generators: [new ClusterGenerator({ matchLabels: { environment: 'staging' } })],
+      template: { applicationName: `webs-${TemplateParam.clusterName()}`, destinationNamespace: 'web', source, project },
+      waivedProofs,
+    });
+    return { app, project, staging };
+  }
+  const missing = "Argo CD would fail its sync: no matching service account found for destination server https://staging-1.k8s.example.com and namespace web (argocd-cm enforces impersonation: add a DestinationServiceAccount to AppProject 'team') [sync-impersonation]";
+
+  test('GIVEN enforced impersonation and a project that names no account WHEN synthesized THEN each Application fails, as Argo CD fails its sync', () => {
+    // GIVEN
+    const { app } = impersonatingFleet(SyncImpersonation.ENFORCED);
+    // WHEN
+    const message = errorOf(() => app.synthTree());
+    // THEN
+    expect(message).toContain(`[platform/web] Application 'web': ${missing}`);
+    expect(message).toContain(`[platform/webs] ApplicationSet 'webs': Application 'webs-staging-1': ${missing}`);
+    // (the root Application syncs in Argo CD's own default project, which the tree does not hold: not judged)
+    expect(message).not.toContain('platform-root');
+  });
+
+  test('GIVEN an account for the destination WHEN synthesized THEN it passes, and the root Application records the setting for plan and diff', () => {
+    // GIVEN
+    const { app, project, staging } = impersonatingFleet(SyncImpersonation.ENFORCED);
+    project.addDestinationServiceAccount(DestinationServiceAccount.cluster(staging, 'web', 'deployer'));
+    // WHEN
+    const result = app.synthTree();
+    // THEN
+    expect(result.written).toContain('bootstrap/Application.platform-root.yaml');
+    const model = readTreeModel(result.outdir);
+    expect(model.applications.find(e => e.path.startsWith('bootstrap/'))!.object.metadata.annotations).toEqual({ 'fleet.cdk8s.io/sync-impersonation': 'enforced' });
+    expect(model.projects.get('team').spec.destinationServiceAccounts).toEqual([{ server: 'https://staging-1.k8s.example.com', namespace: 'web', defaultServiceAccount: 'deployer' }]);
+    // AND the same proof on the tree read back finds nothing; once the account is gone from it, it fails there too
+    expect(proveFleet(model, computePlan(model)).errors).toEqual([]);
+    model.projects.get('team').spec.destinationServiceAccounts = [{ server: 'https://other.example.com', namespace: '*', defaultServiceAccount: 'deployer' }];
+    expect(proveFleet(model, computePlan(model)).errors).toContain(`Application 'web': ${missing}`);
+  });
+
+  test('GIVEN impersonation that falls back to the controller\'s account, or none WHEN synthesized THEN no account is required', () => {
+    expect(() => impersonatingFleet(SyncImpersonation.FALLBACK).app.synthTree()).not.toThrow();
+    const { app } = impersonatingFleet(SyncImpersonation.DISABLED);
+    const tree = app.renderFiles();
+    expect(tree['bootstrap/Application.platform-root.yaml']).not.toContain('sync-impersonation');
+  });
+
+  test('GIVEN a malformed entry before the match WHEN synthesized THEN it fails even in fallback mode, as Argo CD fails to derive the account', () => {
+    // (a hand-edited tree: the AppProject construct refuses such an entry itself)
+    const { app } = impersonatingFleet(SyncImpersonation.FALLBACK);
+    const model = (app as any)._render().model;
+    model.projects.get('team').spec.destinationServiceAccounts = [{ server: '*', namespace: '*', defaultServiceAccount: 'bad*sa' }];
+    expect(proveFleet(model, computePlan(model)).errors).toContain(
+      "Application 'web': Argo CD would fail its sync: failed to derive service account to impersonate: default service account contains invalid chars 'bad*sa' [sync-impersonation]");
+  });
+
+  test('GIVEN an ApplicationSet that waives the proof with a reason WHEN synthesized THEN its Applications pass; a hand-written one still fails', () => {
+    const { app } = impersonatingFleet(SyncImpersonation.ENFORCED, [], [{ proof: FleetProof.SYNC_IMPERSONATION, reason: 'the account is added by the platform team' }]);
+    const message = errorOf(() => app.synthTree());
+    expect(message).toContain(`[platform/web] Application 'web': ${missing}`);
+    expect(message).not.toContain("Application 'webs-staging-1'");
   });
 });
