@@ -24,10 +24,13 @@ export interface DestinationServiceAccountOptions {
  * (`application.sync.impersonation.enabled`; see Fleet `syncImpersonation`).
  */
 export class DestinationServiceAccount {
-  /** A registered cluster (matched by its server URL), a namespace glob, and the account. */
+  /**
+   * A registered cluster, a namespace glob, and the account. The cluster is matched by its server URL as Argo CD
+   * reads it from the cluster Secret (without a trailing '/'), its glob characters escaped (an IPv6 host's `[…]`).
+   */
   public static cluster(cluster: ICluster, namespace: string, serviceAccount: string): DestinationServiceAccount {
     return new DestinationServiceAccount(() => ({
-      server: cluster.server, namespace: namespace || undefined, defaultServiceAccount: serviceAccount,
+      server: cluster.server.replace(/\/+$/, '').replace(/[*?[\]{}\\]/g, c => `\\${c}`), namespace: namespace || undefined, defaultServiceAccount: serviceAccount,
     }));
   }
 

@@ -17,9 +17,10 @@ export enum FleetProof {
    */
   UNSHARED_OBJECTS = 'unshared-objects',
   /**
-   * With sync impersonation enabled (Fleet `syncImpersonation`), every Application finds the service account to
-   * sync as in its AppProject's `destinationServiceAccounts` where Argo CD requires one (enforced), and no entry
-   * before its match is malformed.
+   * With sync impersonation enabled (Fleet `syncImpersonation`), every Application whose AppProject is in the tree
+   * finds the service account to sync as in its `destinationServiceAccounts` where Argo CD requires one (enforced),
+   * and no entry before its match is malformed. Projects outside the tree (Argo CD's `default`, where the root
+   * Application syncs unless `bootstrap.projectName` says otherwise, and projects imported by name) are not judged.
    */
   SYNC_IMPERSONATION = 'sync-impersonation',
 }

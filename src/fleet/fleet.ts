@@ -152,6 +152,11 @@ export class Fleet extends Construct {
     }
     errors.push(...qualifiedNameErrors(this.instanceLabelKey).map(e => `'instanceLabelKey' (${show(this.instanceLabelKey)}) is not a valid label key: ${e}`));
     if (!this.targetRevision || /\s/.test(this.targetRevision)) errors.push(`'targetRevision' (${show(props.targetRevision)}) must be a branch, tag or commit`);
+    if (!Object.values(SyncImpersonation).includes(this.syncImpersonation)) {
+      errors.push(`'syncImpersonation' (${show(this.syncImpersonation)}) is not a SyncImpersonation`);
+    } else if (this.engine.isFlux && this.syncImpersonation !== SyncImpersonation.DISABLED) {
+      errors.push(`'syncImpersonation' (${show(this.syncImpersonation)}) is Argo CD's (argocd-cm); Flux has no equivalent: remove it, or impersonate with each Kustomization's 'serviceAccountName'`);
+    }
     throwIfInvalid(this, 'Fleet', errors);
 
     this.defaultProject = props.defaultProject ?? AppProject.fromProjectName(this, 'DefaultProject', 'default');

@@ -381,25 +381,38 @@ function impersonationProblems(
   model: FleetModel, plan: FleetPlan, planned: readonly PlannedApplication[],
 ): { app: PlannedApplication; message: string }[] {
   const modes = new Map<string, string>(); // fleet directory/ → mode
+  const problems: { app: PlannedApplication; message: string }[] = [];
   for (const e of model.applications) {
     const mode = e.path.startsWith('bootstrap/') ? e.object?.metadata?.annotations?.[SYNC_IMPERSONATION_ANNOTATION] : undefined;
     const path = e.object?.spec?.source?.path;
     if ((mode === SyncImpersonation.ENFORCED || mode === SyncImpersonation.FALLBACK) && typeof path === 'string') modes.set(`${path.replace(/\/+$/, '')}/`, mode);
   }
   if (modes.size === 0) return [];
+  // Each fleet's projects by name (fleets may both have a 'team'): `argocd/<fleet>/…` → name → spec.
+  const projectsOf = new Map<string, Map<string, any>>();
+  for (const e of model.entries) {
+    if (e.object?.kind !== 'AppProject' || !String(e.object.apiVersion).startsWith('argoproj.io/')) continue;
+    const dir = [...modes.keys()].find(d => e.path.startsWith(d));
+    if (dir === undefined) continue;
+    if (!projectsOf.has(dir)) projectsOf.set(dir, new Map());
+    projectsOf.get(dir)!.set(String(e.object.metadata?.name), e.object);
+  }
   const fileOf = new Map<any, string>(model.applications.map(e => [e.object, e.path]));
   const setPaths = new Map(plan.applicationSets.map(s => [s.name, s.path]));
   const servers = new Map(plan.clusters.map(c => [c.name, c.server]));
-  const problems: { app: PlannedApplication; message: string }[] = [];
   for (const a of planned) {
     const appSet = appSetOf(a.origin);
     const file = appSet !== undefined ? setPaths.get(appSet) : fileOf.get(a.object);
-    const mode = file?.startsWith('bootstrap/') ? a.object?.metadata?.annotations?.[SYNC_IMPERSONATION_ANNOTATION]
-      : file === undefined ? undefined : [...modes].find(([dir]) => file.startsWith(dir))?.[1];
-    const project = model.projects.get(a.project);
-    if (mode === undefined || mode === SyncImpersonation.DISABLED || project === undefined) continue;
+    // (a root Application belongs to the fleet whose directory it syncs)
+    const dir = file?.startsWith('bootstrap/') ? `${String(a.object?.spec?.source?.path ?? '').replace(/\/+$/, '')}/`
+      : file === undefined ? undefined : [...modes.keys()].find(d => file.startsWith(d));
+    const mode = dir === undefined ? undefined : modes.get(dir);
+    const project = dir === undefined ? undefined : projectsOf.get(dir)?.get(a.project);
+    if (mode === undefined || project === undefined) continue;
     const destination = a.object?.spec?.destination ?? {};
-    const server = String(servers.get(a.cluster) ?? destination.server ?? '');
+    // (the cluster's server as Argo CD reads it from its Secret: without a trailing '/')
+    const server = String(servers.get(a.cluster) ?? destination.server ?? '').replace(/\/+$/, '');
+    if (server === '') continue; // (no such cluster: Argo CD fails it for that, reported elsewhere)
     const namespace = String(destination.namespace ?? '');
     const entries = project.spec?.destinationServiceAccounts ?? [];
     const derived = serviceAccountToImpersonate(Array.isArray(entries) ? entries : [], server, namespace, String(a.object?.metadata?.namespace ?? ''));

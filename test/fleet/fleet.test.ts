@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AppProject, Fleet, FleetApp, SyncPolicy } from '../../src';
+import { AppProject, Fleet, FleetApp, FleetEngine, SyncImpersonation, SyncPolicy } from '../../src';
 import { addCluster, errorOf, renderObjects, testApp, testFleet } from '../util';
 
 describe('Fleet', () => {
@@ -120,5 +120,16 @@ describe('Fleet', () => {
     // WHEN / THEN
     expect(a.node.validate()).toEqual([expect.stringMatching(/^'fleetName' \('platform'\) is also the name of the Fleet at 'b'/)]);
     expect(b.node.validate()).toEqual([expect.stringMatching(/^'fleetName' \('platform'\) is also the name of the Fleet at 'a'/)]);
+  });
+});
+
+describe('Fleet syncImpersonation', () => {
+  test('GIVEN a Flux fleet WHEN impersonation is declared THEN it is refused: argocd-cm has no Flux equivalent', () => {
+    expect(() => testFleet({ engine: FleetEngine.flux(), syncImpersonation: SyncImpersonation.ENFORCED })).toThrow(
+      "[platform] 'syncImpersonation' ('enforced') is Argo CD's (argocd-cm); Flux has no equivalent: remove it, or impersonate with each Kustomization's 'serviceAccountName'");
+  });
+
+  test('GIVEN a value that is no SyncImpersonation (plain JavaScript) THEN it is refused, naming it', () => {
+    expect(() => testFleet({ syncImpersonation: 'on' as any })).toThrow("[platform] 'syncImpersonation' ('on') is not a SyncImpersonation");
   });
 });

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AppProject, AppProjectProps, Application, ApplicationSet, ApplicationSource, ClusterGenerator, DestinationServiceAccount, Fleet, FleetProof,
+  AppProject, AppProjectProps, Application, ApplicationSet, ApplicationSource, ClusterCredentials, ClusterGenerator, DestinationServiceAccount, Fleet, FleetProof,
   FleetProofWaiver, GitGenerator, ListGenerator, ProgressiveSync, ProjectDestination, StepOperator, SyncImpersonation, TemplateParam, Workload,
   WorkloadOutput,
 } from '../../src';
@@ -11,7 +11,7 @@ import { readTreeModel } from '../../src/gitops/fleet-model';
 import { computePlan } from '../../src/gitops/fleet-plan';
 import { proveFleet } from '../../src/gitops/fleet-proofs';
 import { KindScopes } from '../../src/private/kinds';
-import { addCluster, errorOf, testFleet } from '../util';
+import { addCluster, errorOf, renderObjects, testFleet } from '../util';
 
 /** GIVEN helper: a fleet with fleet proofs on, three clusters and a team project allowed on staging only. */
 function fleetWithClusters() {
@@ -418,6 +418,38 @@ describe('sync impersonation: every Application finds the service account Argo C
     model.projects.get('team').spec.destinationServiceAccounts = [{ server: '*', namespace: '*', defaultServiceAccount: 'bad*sa' }];
     expect(proveFleet(model, computePlan(model)).errors).toContain(
       "Application 'web': Argo CD would fail its sync: failed to derive service account to impersonate: default service account contains invalid chars 'bad*sa' [sync-impersonation]");
+  });
+
+  test('GIVEN a cluster Secret whose server ends in \'/\' WHEN its account is given for the cluster THEN it matches as Argo CD reads the server (trimmed)', () => {
+    // GIVEN (Argo CD trims the '/' when it reads the Secret: util/settings/cluster_informer.go)
+    const { app, fleet } = testFleet({ syncImpersonation: SyncImpersonation.ENFORCED }, { fleetProofs: true });
+    const slash = fleet.addCluster('slash', { server: 'https://slash.example.com/', credentials: ClusterCredentials.awsIam({ clusterName: 'slash' }) });
+    const v6 = fleet.addCluster('v6', { server: 'https://[fd00::1]:6443', credentials: ClusterCredentials.awsIam({ clusterName: 'v6' }) });
+    const project = new AppProject(fleet, 'team', {
+      destinations: [ProjectDestination.cluster(slash, 'web'), ProjectDestination.cluster(v6, 'web')],
+      destinationServiceAccounts: [DestinationServiceAccount.cluster(slash, 'web', 'deployer'), DestinationServiceAccount.cluster(v6, 'web', 'deployer')],
+    });
+    new Application(fleet, 'web', { project, destination: slash, destinationNamespace: 'web', source });
+    new Application(fleet, 'web6', { project, destination: v6, destinationNamespace: 'web', source });
+    // WHEN / THEN (the IPv6 host's brackets are escaped: as a glob they would be a character class)
+    expect(renderObjects(app)['argocd/platform/projects/AppProject.team.yaml'].spec.destinationServiceAccounts).toEqual([
+      { server: 'https://slash.example.com', namespace: 'web', defaultServiceAccount: 'deployer' },
+      { server: 'https://\\[fd00::1\\]:6443', namespace: 'web', defaultServiceAccount: 'deployer' },
+    ]);
+    expect(() => app.synthTree()).not.toThrow();
+  });
+
+  test('GIVEN two fleets with a project of one name WHEN only one fleet enforces impersonation THEN its Applications are judged by its own project', () => {
+    // GIVEN platform (impersonation off) names an account in its 'team'; other (enforced) names none in its own
+    const { app, fleet } = testFleet({}, { fleetProofs: true });
+    const prod = addCluster(fleet, 'prod');
+    new AppProject(fleet, 'team', { destinations: [ProjectDestination.cluster(prod, 'web')], destinationServiceAccounts: [DestinationServiceAccount.of({ server: '*', namespace: '*', serviceAccount: 'x' })] });
+    const other = new Fleet(app, 'other', { repoUrl: 'https://github.com/acme/gitops.git', argocdNamespace: 'argocd2', syncImpersonation: SyncImpersonation.ENFORCED });
+    const prod2 = addCluster(other, 'prod2');
+    const team2 = new AppProject(other, 'team', { destinations: [ProjectDestination.cluster(prod2, 'web')] });
+    new Application(other, 'web2', { project: team2, destination: prod2, destinationNamespace: 'web', source });
+    // WHEN / THEN
+    expect(errorOf(() => app.synthTree())).toContain("[other/web2] Application 'web2': Argo CD would fail its sync: no matching service account found for destination server https://prod2.k8s.example.com and namespace web");
   });
 
   test('GIVEN an ApplicationSet that waives the proof with a reason WHEN synthesized THEN its Applications pass; a hand-written one still fails', () => {
