@@ -1,7 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import * as yaml from 'js-yaml';
 import {
@@ -92,6 +94,22 @@ export function schemaProblems(files: Record<string, string>): string[] {
     else problems.push(...result.map(e => `${p}: ${e}`));
   }
   return problems;
+}
+
+/** GIVEN helper: a CustomResourceDefinition of `<plural>.<group>` for `kind` (one served version, v1, any fields). */
+export function customResourceDefinition(scope: Construct, id: string, group: string, kind: string, crdScope: 'Cluster' | 'Namespaced'): ApiObject {
+  const plural = `${kind.toLowerCase()}s`;
+  return new ApiObject(scope, id, {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `${plural}.${group}` },
+    spec: {
+      group,
+      scope: crdScope,
+      names: { kind, plural },
+      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+    },
+  });
 }
 
 /** Runs `fn` and returns the error message it throws (fails the test if it does not throw). */

@@ -9,7 +9,7 @@ import {
 } from '../../src';
 import { readTreeModel } from '../../src/gitops/fleet-model';
 import { computePlan } from '../../src/gitops/fleet-plan';
-import { addCluster, errorOf, treeSnapshot, webFleetApp } from '../util';
+import { addCluster, customResourceDefinition, errorOf, treeSnapshot, webFleetApp } from '../util';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-app-'));
 
@@ -258,7 +258,7 @@ describe('FleetApp and the cdk8s App props', () => {
 describe('FleetApp clusterScopedKinds: the scope of kinds whose CRD the program does not write', () => {
   const ISSUER = 'clusters/prod/web/ClusterIssuer.letsencrypt.yaml';
   /** A ClusterIssuer (cert-manager, installed by Helm: no CRD here) among the manifests of namespace 'web'. */
-  function issuerFleet(props: { clusterScopedKinds?: string[]; crdScope?: string } = {}) {
+  function issuerFleet(props: { clusterScopedKinds?: string[]; crdScope?: 'Cluster' | 'Namespaced' } = {}) {
     const outdir = tmp();
     const app = new FleetApp({ outdir, fleetProofs: false, unvalidatedKinds: ['cert-manager.io/v1/ClusterIssuer'], clusterScopedKinds: props.clusterScopedKinds });
     const fleet = new Fleet(app, 'platform', { repoUrl: 'https://github.com/acme/gitops.git', targetRevision: 'main' });
@@ -266,19 +266,7 @@ describe('FleetApp clusterScopedKinds: the scope of kinds whose CRD the program 
     const project = new AppProject(fleet, 'team', { destinations: [ProjectDestination.cluster(prod)] });
     const web = prod.addManifests('web', { namespace: 'web' });
     new ApiObject(web, 'Issuer', { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'letsencrypt' }, spec: { selfSigned: {} } });
-    if (props.crdScope) {
-      new ApiObject(web, 'Crd', {
-        apiVersion: 'apiextensions.k8s.io/v1',
-        kind: 'CustomResourceDefinition',
-        metadata: { name: 'clusterissuers.cert-manager.io' },
-        spec: {
-          group: 'cert-manager.io',
-          scope: props.crdScope,
-          names: { kind: 'ClusterIssuer', plural: 'clusterissuers' },
-          versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
-        },
-      });
-    }
+    if (props.crdScope) customResourceDefinition(web, 'Crd', 'cert-manager.io', 'ClusterIssuer', props.crdScope);
     new Application(fleet, 'web', { project, destination: prod, destinationNamespace: 'web', source: ApplicationSource.manifests(web) });
     return { app, project, outdir };
   }
@@ -346,17 +334,7 @@ describe('FleetApp clusterScopedKinds: the scope of kinds whose CRD the program 
       renderPerCluster: props.renderPerCluster,
       definition: {
         define: scope => {
-          new ApiObject(scope, 'crd', {
-            apiVersion: 'apiextensions.k8s.io/v1',
-            kind: 'CustomResourceDefinition',
-            metadata: { name: 'widgets.example.com' },
-            spec: {
-              group: 'example.com',
-              scope: 'Cluster',
-              names: { kind: 'Widget', plural: 'widgets' },
-              versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
-            },
-          });
+          customResourceDefinition(scope, 'crd', 'example.com', 'Widget', 'Cluster');
         },
       },
     });

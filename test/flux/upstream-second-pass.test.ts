@@ -19,6 +19,7 @@ import { revisionOfRef } from '../../src/flux/git-ref';
 import { isLocalRelativePath, kustomizeFields } from '../../src/flux/kustomize-options';
 import { TreeIndex } from '../../src/flux/tree-index';
 import type { FleetModel } from '../../src/gitops/fleet-model';
+import { KindScopes } from '../../src/private/kinds';
 import { errorOf, renderObjects, schemaProblems, testFleet } from '../util';
 
 const NS = 'flux-system';
@@ -431,7 +432,7 @@ describe('fluxcd/pkg kustomize/v1.35.4: the kustomization kustomize-controller g
       entry('apps/web/base/ConfigMap.unlisted.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unlisted' } }),
       entry('apps/web/notes.json', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'json' } }),
       entry('apps/other/ConfigMap.d.yaml', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'd' } }),
-    ] as any);
+    ] as any, KindScopes.BUILT_IN);
     expect(index.subdirectories('apps/web')).toEqual(['apps/web/base', 'apps/web/deep']);
     expect(index.objectsOf('apps/web').map(o => o.object.metadata.name)).toEqual(['a', 'c', 'b']);
   });

@@ -1,9 +1,9 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  AppProject, AppProjectProps, Application, ApplicationSet, ApplicationSource, ClusterCredentials, ClusterGenerator, DestinationServiceAccount, Fleet, FleetProof,
-  FleetProofWaiver, GitGenerator, ListGenerator, ProgressiveSync, ProjectDestination, StepOperator, SyncImpersonation, TemplateParam, Workload,
-  WorkloadOutput,
+  AppProject, AppProjectProps, Application, ApplicationSet, ApplicationSource, ClusterCredentials, ClusterGenerator, DestinationServiceAccount, Fleet,
+  FleetProof, FleetProofWaiver, GitGenerator, ListGenerator, ProgressiveSync, ProjectDestination, StepOperator, SyncImpersonation, TemplateParam,
+  Workload, WorkloadOutput,
 } from '../../src';
 import { main } from '../../src/cli/main';
 import { DeployedObject, TreeObjects } from '../../src/gitops/deployed-objects';

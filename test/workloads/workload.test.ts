@@ -9,7 +9,7 @@ import {
   Application, ApplicationSource, AppProject, ClusterMatch, Fleet, FleetApp, FleetTesting, IWorkloadDefinition, ProjectDestination, VersionsFile,
   Workload, WorkloadContext, WorkloadOutput,
 } from '../../src';
-import { addCluster, errorOf, renderObjects, testFleet } from '../util';
+import { addCluster, customResourceDefinition, errorOf, renderObjects, testFleet } from '../util';
 
 const VERSIONS = 'environments: [dev, staging, production]\nversions:\n  api:\n    dev: 1.9.0\n    staging: 1.9.0\n    production: 1.8.2\n';
 
@@ -140,17 +140,7 @@ describe('Workload', () => {
       matchLabels: { tier: 'backend' },
       definition: {
         define: scope => {
-          new ApiObject(scope, 'crd', {
-            apiVersion: 'apiextensions.k8s.io/v1',
-            kind: 'CustomResourceDefinition',
-            metadata: { name: 'clusterissuers.cert-manager.io' },
-            spec: {
-              group: 'cert-manager.io',
-              scope: 'Cluster',
-              names: { kind: 'ClusterIssuer', plural: 'clusterissuers' },
-              versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { 'type': 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
-            },
-          });
+          customResourceDefinition(scope, 'crd', 'cert-manager.io', 'ClusterIssuer', 'Cluster');
           new ApiObject(scope, 'issuer', { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'letsencrypt' }, spec: { selfSigned: {} } });
         },
       },
