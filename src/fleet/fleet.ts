@@ -62,7 +62,8 @@ export interface FleetProps {
    * Whether Argo CD syncs as the service accounts AppProjects name for each destination
    * (`destinationServiceAccounts`): `application.sync.impersonation.enabled` and `…enforced` in `argocd-cm`, which the
    * library does not write, so declare here what they say. The fleet proofs then check that every Application
-   * (generated ones included) finds its account where Argo CD requires one; the root Application records the setting
+   * (generated ones included) of an AppProject in the tree finds its account where Argo CD requires one (projects
+   * outside the tree, such as Argo CD's `default`, are not known offline); the root Application records the setting
    * for `plan` and `diff` (annotation `fleet.cdk8s.io/sync-impersonation`).
    * @see https://argo-cd.readthedocs.io/en/stable/operator-manual/app-sync-using-impersonation/
    * @default SyncImpersonation.DISABLED (Argo CD's default)
