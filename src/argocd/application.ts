@@ -10,7 +10,7 @@ import type { ClusterManifests } from '../fleet/cluster-manifests';
 import { Fleet } from '../fleet/fleet';
 import { argoChart } from '../private/argo-chart';
 import { show, throwIfInvalid } from '../private/errors';
-import { scopesOf } from '../private/kinds';
+import { groupOf, scopesOf } from '../private/kinds';
 import { argocdL1 } from '../private/lazy';
 import { annotationMapErrors, dns1123LabelErrors, dns1123SubdomainErrors, labelMapErrors } from '../private/names';
 import { subscriptionAnnotations } from '../private/notifications';
@@ -265,7 +265,7 @@ export class Application extends Construct {
     const scopes = scopesOf(this);
     for (const c of manifests.node.findAll()) {
       if (!ApiObject.isApiObject(c)) continue;
-      const group = c.apiVersion.includes('/') ? c.apiVersion.split('/')[0] : '';
+      const group = groupOf(c.apiVersion);
       const namespaced = !scopes.isClusterScoped(c.apiVersion, c.kind);
       if (!this.project.permitsResource(group, c.kind, c.name, namespaced)) {
         errors.push(`AppProject '${this.project.projectName}' does not allow ${namespaced ? 'namespaced' : 'cluster-scoped'} ${c.kind} '${c.name}' (group '${group}') that Application '${this.applicationName}' deploys. `

@@ -126,6 +126,13 @@ export class FleetApp extends App {
     return [...new Set(this.clusterScopedKinds)].sort(compareCodeUnits);
   }
 
+  /** Adds one of the library's own records at the tree's root to `files`, which stay sorted by path. */
+  private insertRootFile(files: RenderedFile[], rootFile: string, content: string): void {
+    const at = files.findIndex(f => f.path > rootFile);
+    const file = { path: rootFile, content, hash: treeWriterModule().sha256(content), object: undefined, constructPath: this.node.path };
+    files.splice(at < 0 ? files.length : at, 0, { ...file, placement: { directory: '.', role: 'argocd' } });
+  }
+
   /** Writes the GitOps tree to `outdir`. Throws, writing nothing, if anything is invalid. */
   public override synth(): void {
     this.synthTree();
@@ -224,15 +231,10 @@ export class FleetApp extends App {
     const acknowledgements = fleets.flatMap(f => f.acknowledgedRemovals);
     if (acknowledgements.length > 0) {
       const { acknowledgementsYaml, ACKNOWLEDGEMENTS_FILE } = fleetModelModule();
-      const content = acknowledgementsYaml(acknowledgements);
-      const at = files.findIndex(f => f.path > ACKNOWLEDGEMENTS_FILE); // files stay sorted by path
-      files.splice(at < 0 ? files.length : at, 0, { path: ACKNOWLEDGEMENTS_FILE, content, hash: treeWriterModule().sha256(content), object: undefined, constructPath: this.node.path, placement: { directory: '.', role: 'argocd' } });
+      this.insertRootFile(files, ACKNOWLEDGEMENTS_FILE, acknowledgementsYaml(acknowledgements));
     }
     if (this.clusterScopedKinds.length > 0) {
-      const content = fleetModelModule().clusterScopedKindsYaml(this.clusterScopedKinds);
-      const at = files.findIndex(f => f.path > CLUSTER_SCOPED_KINDS_FILE);
-      const hash = treeWriterModule().sha256(content);
-      files.splice(at < 0 ? files.length : at, 0, { path: CLUSTER_SCOPED_KINDS_FILE, content, hash, object: undefined, constructPath: this.node.path, placement: { directory: '.', role: 'argocd' } });
+      this.insertRootFile(files, CLUSTER_SCOPED_KINDS_FILE, fleetModelModule().clusterScopedKindsYaml(this.clusterScopedKinds));
     }
     // Every byte the writer will write, whatever produced it (bytes an earlier synth found quiet by their hash).
     const quiet = { known: verdicts.enabled ? verdicts.quietContents() : undefined, found: new Set<string>() };

@@ -1,6 +1,6 @@
 import type { TreeEntry } from './fleet-model';
 import { globMatch } from '../private/glob';
-import { KindScopes } from '../private/kinds';
+import { groupOf, KindScopes } from '../private/kinds';
 import { normalizeTreePath } from '../private/placement';
 import { SortedPaths } from '../private/sorted-paths';
 import { pushAll } from '../private/util';
@@ -171,8 +171,7 @@ export class TreeObjects {
     if (known !== undefined) return known === null ? undefined : known.path === e.path ? known : { ...known, path: e.path };
     let summary: DeployedObject | null = null;
     if (typeof o.kind === 'string' && typeof o.apiVersion === 'string' && !(o.kind === 'Kustomization' && o.apiVersion.startsWith('kustomize.config.k8s.io/'))) {
-      const slash = o.apiVersion.lastIndexOf('/');
-      const group = slash < 0 ? '' : o.apiVersion.slice(0, slash);
+      const group = groupOf(o.apiVersion);
       const namespaced = !this.scopes.isClusterScoped(o.apiVersion, o.kind);
       const name = String(o.metadata?.name ?? '');
       const namespace = typeof o.metadata?.namespace === 'string' ? o.metadata.namespace : '';

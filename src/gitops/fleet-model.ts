@@ -55,6 +55,7 @@ export interface FleetModel {
 /** Builds the model from the entries of a tree (rendered in memory or read from disk). */
 export function modelFromEntries(
   entries: TreeEntry[], acknowledgements: RemovalAcknowledgement[] = [], clusterScopedKinds: readonly string[] = [],
+  scopes: KindScopes = KindScopes.fromEntries(entries, clusterScopedKinds),
 ): FleetModel {
   const argo = entries.filter(e => e.path.startsWith('argocd/') || e.path.startsWith('bootstrap/'));
   const { clusters, errors } = readClusterSecrets(argo.map(e => e.object));
@@ -78,7 +79,7 @@ export function modelFromEntries(
     applicationSets,
     repoUrls,
     acknowledgements,
-    scopes: KindScopes.fromEntries(entries, clusterScopedKinds),
+    scopes,
     clusterScopedKinds,
     problems: [...errors, ...flux.problems],
     ...(flux.bootstrap.length ? { fluxBootstrap: flux.bootstrap } : {}),

@@ -8,7 +8,7 @@ import { Placement } from '../private/placement';
 import { objectQuantityErrors } from '../private/quantity';
 import { sopsAgeRecipients } from '../private/secret-markers';
 import { sopsObjectProblems } from '../private/sops-object';
-import { jsonPointerToken, pushAll, sha256 } from '../private/util';
+import { escapeSurrogates, isWellFormed, jsonPointerToken, pushAll, sha256 } from '../private/util';
 import { findingText, scanDocument, SecretAllowanceData, subjectOf, withoutAllowed } from '../secrets/scanner';
 
 /** The per-object half of rendering that needs no construct tree: validation, secret scan, serialization. */
@@ -189,7 +189,7 @@ function unicodeProblems(json: unknown): string[] {
   const visit = (v: unknown, pointer: string): void => {
     if (problems.length >= MAX_UNICODE_PROBLEMS) return;
     if (typeof v === 'string') {
-      if (!isUnicode(v)) problems.push(`${pointer || '/'}: ${show(visible(v))} holds a lone surrogate, which is not a Unicode character: ${NOT_UNICODE}`);
+      if (!isWellFormed(v)) problems.push(`${pointer || '/'}: ${show(escapeSurrogates(v))} holds a lone surrogate, which is not a Unicode character: ${NOT_UNICODE}`);
       return;
     }
     if (v === null || typeof v !== 'object') return;
@@ -198,9 +198,9 @@ function unicodeProblems(json: unknown): string[] {
       return;
     }
     for (const [k, x] of Object.entries(v)) {
-      const here = `${pointer}/${jsonPointerToken(visible(k))}`;
-      if (!isUnicode(k) && problems.length < MAX_UNICODE_PROBLEMS) {
-        problems.push(`${here}: the key ${show(visible(k))} holds a lone surrogate, which is not a Unicode character: ${NOT_UNICODE}`);
+      const here = `${pointer}/${jsonPointerToken(escapeSurrogates(k))}`;
+      if (!isWellFormed(k) && problems.length < MAX_UNICODE_PROBLEMS) {
+        problems.push(`${here}: the key ${show(escapeSurrogates(k))} holds a lone surrogate, which is not a Unicode character: ${NOT_UNICODE}`);
       }
       visit(x, here);
     }
@@ -213,26 +213,16 @@ const NOT_UNICODE = 'YAML would write it as an escape that Argo CD, kubectl and 
 
 /** Whether every string and key of JSON data is well-formed Unicode. */
 function wellFormed(v: unknown): boolean {
-  if (typeof v === 'string') return isUnicode(v);
+  if (typeof v === 'string') return isWellFormed(v);
   if (v === null || typeof v !== 'object') return true;
   if (Array.isArray(v)) {
     for (const x of v) if (!wellFormed(x)) return false;
     return true;
   }
   for (const k in v) {
-    if (!isUnicode(k) || !wellFormed((v as Record<string, unknown>)[k])) return false;
+    if (!isWellFormed(k) || !wellFormed((v as Record<string, unknown>)[k])) return false;
   }
   return true;
-}
-
-/** Whether a string is well-formed Unicode (`String.prototype.isWellFormed`, in every Node the package supports). */
-function isUnicode(s: string): boolean {
-  return (s as unknown as { isWellFormed(): boolean }).isWellFormed();
-}
-
-/** `s` with each lone surrogate written as its `\uXXXX` escape (a message must not hold one). */
-function visible(s: string): string {
-  return s.replace(/\p{Surrogate}/gu, c => `\\u${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
 /** What `jsonDataCheck` found. */

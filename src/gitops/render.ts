@@ -4,12 +4,12 @@ import { withFastApiObjectJson } from './api-object-json';
 import { apiObjectJson } from './l1-json';
 import { createPipeline } from './object-pipeline';
 import { processObject, ProcessedObject, ProcessOptions } from './process-object';
+import { programScopes } from './render-scopes';
 import { Application } from '../argocd/application';
 import { ApplicationSet } from '../argocd/application-set';
 import { ClusterManifests } from '../fleet/cluster-manifests';
 import { show } from '../private/errors';
-import { customResourceKind, groupOf, isClusterScoped, isClusterScopedGroupKind, isDeliveredKind, KindScopes, setKindScopes } from '../private/kinds';
-import { schemaValidatorModule } from '../private/lazy';
+import { customResourceKind, isDeliveredKind } from '../private/kinds';
 import { dns1123LabelErrors, kindErrors, objectNameErrors } from '../private/names';
 import { isTreePath, MAX_TREE_PATH, objectFileName, ownPlacement, Placement, treePathErrors } from '../private/placement';
 import { renderRawFiles } from '../private/raw-files';
@@ -17,6 +17,9 @@ import { keptWholeForSecretProof } from '../private/secret-markers';
 import { compareCodeUnits, pushAll } from '../private/util';
 import { HelmApplication } from '../workloads/helm-application';
 import { Workload } from '../workloads/workload';
+
+// (FleetApp loads this module lazily, and with it the check of the tree against the scopes the program rendered with)
+export { scopeMismatches } from './render-scopes';
 
 /** One file of the GitOps tree. */
 export interface RenderedFile {
@@ -92,23 +95,10 @@ export function renderTree(root: IConstruct, options: RenderOptions, afterProgra
   const helmApps = all.filter(HelmApplication.isHelmApplication);
   for (const h of helmApps) h._prepare();
   if (helmApps.length > 0) all = root.node.findAll(); // with the ApplicationSets they added
-  // Which kinds are cluster-scoped beyond the built-in list: the CRDs the program writes (its objects', and those
-  // every variant of a Workload writes) and the kinds it declares. Set before anything asks (Workloads place their
-  // objects, Applications check their projects, objects are placed). (FleetApp checks the result against the tree.)
+  // Which kinds are cluster-scoped, set before anything asks (Workloads place their objects, Applications check
+  // their projects, objects are placed).
   const workloads = all.filter(Workload.isWorkload);
-  const declared = options.clusterScopedKinds ?? [];
-  const scopes = new KindScopes(declared);
-  for (const c of all) {
-    if (!ApiObject.isApiObject(c) || c.kind !== 'CustomResourceDefinition') continue;
-    try {
-      scopes.add(apiObjectJson(c));
-    } catch {
-      // (reported where the object is rendered)
-    }
-  }
-  for (const w of workloads) for (const crd of w._customResourceDefinitions()) scopes.add(crd);
-  pushAll(errors, declaredKindErrors(declared, scopes, options.validateSchemas));
-  setKindScopes(root.node.root, scopes);
+  const scopes = programScopes(root, all, workloads, options, errors);
   for (const c of all) {
     if (ClusterManifests.isClusterManifests(c)) c._applyDefaultWaves();
     if (c instanceof Application || ApplicationSet.isApplicationSet(c)) for (const m of c._deployedManifests) deployedManifests.add(m);
@@ -224,47 +214,6 @@ export function renderTree(root: IConstruct, options: RenderOptions, afterProgra
   const files = mergeByPath(others.sort((a, b) => compareCodeUnits(a.path, b.path)), sortedByPath(workloadFiles.inPathOrder));
   pushAll(errors, caseCollisions(files, byPath));
   return { files, errors, constructs: all, clean };
-}
-
-/**
- * Declarations (FleetApp `clusterScopedKinds`) that contradict what is known: a CRD of the program that makes the kind
- * namespaced, or a namespaced kind of the pinned schemas (a pinned cluster-scoped one is merely redundant).
- */
-export function declaredKindErrors(declared: readonly string[], scopes: KindScopes, pinnedSchemas: boolean): string[] {
-  const errors: string[] = [];
-  const namespacedByCrd = new Set(scopes.declaredButNamespaced());
-  declared.forEach((k, i) => {
-    const prop = `FleetApp 'clusterScopedKinds[${i}]' (${show(k)})`;
-    if (namespacedByCrd.has(k)) {
-      errors.push(`${prop} is namespaced by the program's CustomResourceDefinition ('spec.scope' is not 'Cluster'); remove it from the list`);
-    } else if (pinnedSchemas && !isClusterScopedGroupKind(k) && schemaValidatorModule().SchemaValidator.get().knowsGroupKind(k)) {
-      errors.push(`${prop} is a namespaced kind of the pinned schemas (Kubernetes 1.28 or a pinned CRD); remove it from the list`);
-    }
-  });
-  return errors;
-}
-
-/**
- * What the whole tree says against how objects were placed: a CRD the program read only once objects were placed
- * (one a Workload renders per cluster, or adds by a patch) that makes a kind cluster-scoped whose objects elsewhere
- * kept their namespace, or namespaced where the program declared it cluster-scoped. `scopes` are the tree's
- * (`FleetModel.scopes`: every CRD it holds). A declaration resolves the first; removing it, the second.
- */
-export function scopeMismatches(files: readonly RenderedFile[], scopes: KindScopes, declared: readonly string[]): string[] {
-  const errors = scopes.declaredButNamespaced().map(k => {
-    const i = declared.indexOf(k);
-    return `FleetApp 'clusterScopedKinds[${i}]' (${show(k)}) is namespaced by a CustomResourceDefinition in the tree ('spec.scope' is not 'Cluster'); remove it from the list`;
-  });
-  for (const f of files) {
-    const o = f.object;
-    if (typeof o?.metadata?.namespace !== 'string' || typeof o.apiVersion !== 'string' || typeof o.kind !== 'string') continue;
-    if (!isClusterScoped(o.apiVersion, o.kind) && scopes.isClusterScoped(o.apiVersion, o.kind)) {
-      errors.push(`[${f.constructPath}] ${o.kind} '${o.metadata.name}' (${f.path}) keeps its namespace, but a CustomResourceDefinition in the tree makes '${groupOf(o.apiVersion)}/${o.kind}' `
-        + "cluster-scoped, and it was read only after the object was placed (a Workload's CRD rendered per cluster or added by a patch): "
-        + `list '${groupOf(o.apiVersion)}/${o.kind}' in FleetApp 'clusterScopedKinds'`);
-    }
-  }
-  return errors;
 }
 
 /**

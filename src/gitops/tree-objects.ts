@@ -110,11 +110,9 @@ export function modelOfTree(reader: TreeReader, options: { readonly workloads: b
     }
   }
   const kinds = treeKindScopes(reader, entries);
-  const model = modelFromEntries(entries, acknowledgementsOf(reader), kinds.clusterScopedKinds);
+  const model = modelFromEntries(entries, acknowledgementsOf(reader), kinds.clusterScopedKinds, kinds.scopes);
   // Scan and read problems name their tree already; the model's own (cluster Secrets) get its label.
-  return {
-    ...model, scopes: kinds.scopes, problems: [...reader.scan.problems, ...problems, ...kinds.problems, ...model.problems.map(p => `${reader.label}: ${p}`)],
-  };
+  return { ...model, problems: [...reader.scan.problems, ...problems, ...kinds.problems, ...model.problems.map(p => `${reader.label}: ${p}`)] };
 }
 
 /**

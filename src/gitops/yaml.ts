@@ -1,4 +1,4 @@
-import { jsonPointerToken } from '../private/util';
+import { escapeSurrogates, isWellFormed, jsonPointerToken } from '../private/util';
 
 /**
  * A YAML emitter for plain JSON data (what ApiObject.toJson() returns), about ten times faster than a general
@@ -31,16 +31,12 @@ function surrogatePointer(v: any, at: string): string | undefined {
   if (typeof v === 'string') return isWellFormed(v) ? undefined : at || '/';
   if (!isCollection(v)) return undefined;
   for (const k of Object.keys(v)) {
-    const here = `${at}/${jsonPointerToken(k.replace(/\p{Surrogate}/gu, c => `\\u${c.charCodeAt(0).toString(16).toUpperCase()}`))}`;
+    const here = `${at}/${jsonPointerToken(escapeSurrogates(k))}`;
     if (!isWellFormed(k)) return here;
     const found = v[k] === undefined ? undefined : surrogatePointer(v[k], here);
     if (found !== undefined) return found;
   }
   return undefined;
-}
-
-function isWellFormed(s: string): boolean {
-  return (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 }
 
 function isCollection(v: any): boolean {

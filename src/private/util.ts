@@ -262,6 +262,16 @@ function clonePlain(v: any, seen: Set<object>, depth: number): any {
   return out;
 }
 
+/** Whether a string is well-formed Unicode, no lone surrogate (`String.prototype.isWellFormed`, Node ≥ 20). */
+export function isWellFormed(s: string): boolean {
+  return (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+}
+
+/** `s` with each lone surrogate written as its `\uXXXX` escape (a message or a pointer must not hold one). */
+export function escapeSurrogates(s: string): string {
+  return s.replace(/\p{Surrogate}/gu, c => `\\u${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
 /** `key` as a token of a JSON pointer (RFC 6901: `~` as `~0`, then `/` as `~1`). */
 export function jsonPointerToken(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');

@@ -207,7 +207,7 @@ function checkLineBreaks(text: string, label: string): void {
   const at = text.search(/[\u0085\u2028\u2029]/);
   if (at < 0) return;
   const before = text.slice(0, at);
-  const line = 1 + (before.match(/\r\n?|\n/g)?.length ?? 0);
+  const line = 1 + (before.match(LINE_BREAKS)?.length ?? 0);
   const column = at - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r'));
   const [name, escape] = YAML_1_1_BREAKS.get(text[at])!;
   throw new InputError(`${label}:${line}:${column}: a raw ${name}: go-yaml, which Argo CD, kubectl and kustomize use, reads it as a line break where this reader reads a character, so they would read another document (a comment could end there, the rest of its line read as YAML); remove it, or write it as the escape ${escape} in a double-quoted string`, label);

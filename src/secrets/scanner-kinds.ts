@@ -5,6 +5,7 @@
  */
 import { splitTemplate, trimPunctuation } from './scanner-rules';
 import { classifyKey, isKnownSafe, isSecretLiteral, isSopsValue, KeyClass } from './scanner-values';
+import { groupOf } from '../private/kinds';
 import { jsonPointerToken, pushAll } from '../private/util';
 
 /** How a kind policy reports. */
@@ -40,7 +41,7 @@ const ADVICE_SECRET = 'use an External Secrets ExternalSecret, a SealedSecret or
 export function applyKindPolicy(json: any, role: string | undefined, report: KindReporter): Set<string> {
   const skip = new Set<string>();
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return skip;
-  const group = typeof json.apiVersion === 'string' && json.apiVersion.includes('/') ? json.apiVersion.split('/')[0] : '';
+  const group = typeof json.apiVersion === 'string' ? groupOf(json.apiVersion) : '';
   if (json.apiVersion === 'v1' && json.kind === 'Secret') {
     secretPolicy(json, role, report, skip);
   } else if (group === 'external-secrets.io' && (json.kind === 'ExternalSecret' || json.kind === 'ClusterExternalSecret')) {

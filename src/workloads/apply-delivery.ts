@@ -2,6 +2,7 @@ import type { DeliveryStrategy } from './delivery-strategy';
 import type { WorkloadSettings } from './workload-settings';
 import type { IgnoreDifference } from '../argocd/application';
 import { show } from '../private/errors';
+import { groupOf } from '../private/kinds';
 import { rolloutRenderModule } from '../private/lazy';
 import { WorkloadScaleDown } from '../rollouts/rollout';
 
@@ -15,7 +16,6 @@ export interface DeliveryResult {
 }
 
 const HPA = (o: any) => o?.kind === 'HorizontalPodAutoscaler' && String(o.apiVersion).startsWith('autoscaling/');
-const GROUP = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0] : '');
 
 /**
  * Turns the variant's Deployment into a Rollout (when the settings ask for one), and makes every object a
@@ -112,7 +112,7 @@ function autoscaled(objects: any[], settings: WorkloadSettings, ignoreDifference
         errors.push(`'replicas' (${settings.replicas}) is set for ${ref.kind} '${ref.name}', which HorizontalPodAutoscaler '${hpa.metadata?.name}' scales: set 'autoscaling: { minReplicas, maxReplicas }' instead, so that Argo CD does not fight the autoscaler`);
       }
       if (target.spec) delete target.spec.replicas;
-      ignoreDifferences.push({ group: GROUP(String(target.apiVersion)) || undefined, kind: ref.kind, name: ref.name, jsonPointers: ['/spec/replicas'] });
+      ignoreDifferences.push({ group: groupOf(String(target.apiVersion)) || undefined, kind: ref.kind, name: ref.name, jsonPointers: ['/spec/replicas'] });
     }
     if (a) {
       if (a.minReplicas !== undefined) hpa.spec.minReplicas = a.minReplicas;

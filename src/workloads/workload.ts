@@ -20,7 +20,7 @@ import { Fleet } from '../fleet/fleet';
 import { registryChangedError, RegistrySnapshot, selectClusters } from '../private/cluster-selection';
 import { show, throwIfInvalid } from '../private/errors';
 import { imageUpdaterAnnotations } from '../private/image-updater';
-import { customResourceKind, KindScopes, scopesOf } from '../private/kinds';
+import { customResourceKind, groupOf, KindScopes, scopesOf } from '../private/kinds';
 import { apiObjectJsonModule, l1JsonModule } from '../private/lazy';
 import { constructIdFor, dns1123LabelErrors, labelMapErrors } from '../private/names';
 import { cloneData, compareCodeUnits, copier, pushAll, sortObjectKeys, sortOwnedEach } from '../private/util';
@@ -531,7 +531,7 @@ export class Workload extends Construct {
    * when it names another one to `otherNamespaces` (by cluster); or checks that a given project allows both.
    */
   private permit(o: any, clusters: ICluster[], otherNamespaces: Map<string, Set<string>>, scopes: KindScopes): string[] {
-    const group = String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0] : '';
+    const group = groupOf(String(o.apiVersion));
     const clusterScoped = scopes.isClusterScoped(o.apiVersion, o.kind);
     if (this.ownProject) {
       if (clusterScoped) {

@@ -18,7 +18,7 @@ import { readinessSeconds } from './rto';
 import type { StandbyOf, WorkloadStandbyHook } from './workload-hook';
 import type { IgnoreDifference } from '../../argocd/application';
 import type { ICluster } from '../../fleet/cluster';
-import { scopesOf } from '../../private/kinds';
+import { groupOf, scopesOf } from '../../private/kinds';
 import { ownValue } from '../../private/util';
 import { fileNameOf } from '../../workloads/apply-settings';
 import type { WorkloadSettings } from '../../workloads/workload-settings';
@@ -138,13 +138,13 @@ export class WorkloadPairHook implements WorkloadStandbyHook {
       this.facts.autoscalers[c.clusterName] = `HorizontalPodAutoscaler/${autoscaler.metadata?.name}`;
       // The autoscaler owns the replica count: none in the tree, and Argo CD must not reset it.
       if (target.spec) delete target.spec.replicas;
-      const group = String(target.apiVersion).includes('/') ? String(target.apiVersion).split('/')[0] : undefined;
+      const group = groupOf(String(target.apiVersion)) || undefined;
       this.addIgnore({ group, kind: target.kind, name: target.metadata?.name, jsonPointers: ['/spec/replicas'] });
       changed.push(autoscaler);
       problems.push(...this.mapStores(objects));
       const scopes = scopesOf(c).withObjects(objects); // (as the workload placed them: its own CRDs count)
       for (const o of objects) {
-        const g = String(o.apiVersion).includes('/') ? String(o.apiVersion).split('/')[0] : '';
+        const g = groupOf(String(o.apiVersion));
         const namespaced = !scopes.isClusterScoped(o.apiVersion, o.kind);
         if (!this.facts.kinds.some(k => k.group === g && k.kind === o.kind && (namespaced || k.name === o.metadata?.name))) {
           this.facts.kinds.push({ group: g, kind: o.kind, name: namespaced ? undefined : o.metadata?.name, namespaced });
