@@ -46,6 +46,8 @@ export interface FleetModel {
   readonly scopes: KindScopes;
   /** The kinds the program declares cluster-scoped, each `<group>/<Kind>`. */
   readonly clusterScopedKinds: readonly string[];
+  /** Each Argo CD fleet's own clusters and projects, by the tree's paths (a fleet sees only its own). */
+  readonly fleets: ArgoFleets;
   /** Problems reading the tree. */
   readonly problems: string[];
   /** The `kubectl apply` commands of Flux fleets' entry points (Argo CD's root Applications are in `applications`). */
@@ -71,9 +73,11 @@ export function modelFromEntries(
   // Flux fleets: the registry and the placements, read as clusters and Applications (src/flux/flux-model.ts).
   const flux = fluxModelParts(entries);
   for (const u of flux.repoUrls) repoUrls.add(u);
+  const allClusters = [...clusters, ...flux.clusters];
   return {
     entries,
-    clusters: [...clusters, ...flux.clusters],
+    fleets: new ArgoFleets(argo, allClusters, projects),
+    clusters: allClusters,
     projects,
     applications: [...applications, ...flux.applications],
     applicationSets,
@@ -84,6 +88,98 @@ export function modelFromEntries(
     problems: [...errors, ...flux.problems],
     ...(flux.bootstrap.length ? { fluxBootstrap: flux.bootstrap } : {}),
   };
+}
+
+/**
+ * The fleets of a tree, each its own Argo CD: `argocd/<fleet>/`, the directory its root Application
+ * (`bootstrap/`) syncs, holds its cluster Secrets, projects, ApplicationSets and Applications, and its Argo CD sees
+ * those alone. An ApplicationSet's cluster generator selects among its own fleet's clusters, an Application's
+ * destination names one of them, and its project is one of its fleet's (or Argo CD's built-in `default`, or one
+ * defined outside the tree); a cluster or project of the same name in another fleet is another Argo CD's, and so
+ * is an Application or ApplicationSet of the same name.
+ *
+ * A file's fleet is named by the directory of the root Application that syncs it (`argocd/<fleet>/`: `<fleet>`;
+ * another directory: itself, without the trailing '/'); a root Application belongs to the fleet whose directory it
+ * syncs; a Flux tree's file under `flux/<fleet>/` to `<fleet>` (the name the same program's Argo CD tree gives it).
+ * A file of no fleet (''), or of a fleet without Argo CD objects (a Flux fleet, whose registry is not read here),
+ * sees every cluster and project of the tree, as every file did before fleets were told apart.
+ */
+export class ArgoFleets {
+  /** Each root Application's directory (with a trailing '/') and its fleet's name, longest directory first. */
+  private readonly dirs: Array<[string, string]>;
+  private readonly parts = new Map<string, { clusters: ClusterSecret[]; projects: Map<string, any> }>();
+  private readonly all: { clusters: ClusterSecret[]; projects: Map<string, any> };
+  /** The AppProjects of the tree by fleet ('' for none) and name: projects of one name in two fleets are two. */
+  public readonly projectsByFleet = new Map<string, Map<string, any>>();
+
+  /** `argo`: the tree's Argo CD entries; `clusters` and `projects`: all of theirs. */
+  public constructor(argo: readonly TreeEntry[], clusters: ClusterSecret[], projects: Map<string, any>) {
+    const dirs = new Set<string>();
+    for (const e of argo) {
+      const dir = rootDirectory(e);
+      if (dir !== undefined) dirs.add(dir);
+    }
+    this.dirs = [...dirs].sort((a, b) => b.length - a.length || compareCodeUnits(a, b)).map(d => [d, fleetNameOf(d)]);
+    const byFleet = new Map<string, TreeEntry[]>();
+    for (const e of argo) {
+      const fleet = this.fleetOf(e);
+      if (fleet === '') continue;
+      const entries = byFleet.get(fleet);
+      if (entries === undefined) byFleet.set(fleet, [e]);
+      else entries.push(e);
+    }
+    for (const [fleet, entries] of byFleet) this.parts.set(fleet, partOf(entries));
+    this.all = { clusters, projects };
+    for (const e of argo) {
+      if (!isArgo(e.object, 'AppProject')) continue;
+      const fleet = this.fleetOf(e);
+      if (!this.projectsByFleet.has(fleet)) this.projectsByFleet.set(fleet, new Map());
+      this.projectsByFleet.get(fleet)!.set(e.object.metadata?.name, e.object);
+    }
+  }
+
+  /** The name of the fleet `entry` belongs to ('' when none). */
+  public fleetOf(entry: Pick<TreeEntry, 'path' | 'object'>): string {
+    const root = rootDirectory(entry);
+    if (root !== undefined) return fleetNameOf(root);
+    const found = this.dirs.find(([d]) => entry.path.startsWith(d));
+    return found?.[1] ?? FLUX_FLEET.exec(entry.path)?.[1] ?? '';
+  }
+
+  /** The clusters the Argo CD of `fleet` (`fleetOf`) has: its cluster Secrets (every cluster of the tree: see above). */
+  public clustersIn(fleet: string): ClusterSecret[] {
+    return (this.parts.get(fleet) ?? this.all).clusters;
+  }
+
+  /** The projects of `fleet` (`fleetOf`) by name (every project of the tree: see above). */
+  public projectsIn(fleet: string): Map<string, any> {
+    return (this.parts.get(fleet) ?? this.all).projects;
+  }
+}
+
+/** A Flux tree's fleet directory (src/flux/). */
+const FLUX_FLEET = /^flux\/([^/]+)\//;
+
+/**
+ * The name of the fleet whose root Application (or a Flux tree's root Kustomization, read as one) syncs `dir`:
+ * `argocd/<fleet>/` or a directory under `flux/<fleet>/`: `<fleet>`; else `dir` without its '/'.
+ */
+function fleetNameOf(dir: string): string {
+  return /^argocd\/([^/]+)\/$/.exec(dir)?.[1] ?? FLUX_FLEET.exec(dir)?.[1] ?? dir.slice(0, -1);
+}
+
+/** The directory a root Application (`bootstrap/`) syncs, with a trailing '/'; undefined for other entries. */
+function rootDirectory(e: Pick<TreeEntry, 'path' | 'object'>): string | undefined {
+  if (!e.path.startsWith('bootstrap/') || !isArgo(e.object, 'Application')) return undefined;
+  const path = (e.object.spec?.source ?? e.object.spec?.sources?.[0])?.path; // (a Flux root's view has `sources`)
+  return typeof path === 'string' && path.replace(/\/+$/, '') !== '' ? `${path.replace(/^\.\/|\/+$/g, '')}/` : undefined;
+}
+
+/** The cluster Secrets and projects among `entries`. */
+function partOf(entries: readonly TreeEntry[]): { clusters: ClusterSecret[]; projects: Map<string, any> } {
+  const projects = new Map<string, any>();
+  for (const e of entries) if (isArgo(e.object, 'AppProject')) projects.set(e.object.metadata?.name, e.object);
+  return { clusters: readClusterSecrets(entries.map(e => e.object)).clusters, projects };
 }
 
 /**

@@ -43,6 +43,11 @@ export interface PlannedApplication {
   readonly name: string;
   /** `Application` or `ApplicationSet/<name>`. */
   readonly origin: string;
+  /**
+   * The fleet whose Argo CD has it (`ArgoFleets.fleetOf`: its ApplicationSet's, or its own file's; a root
+   * Application's, the fleet whose directory it syncs), '' when none. Names are unique within a fleet, not across.
+   */
+  readonly fleet: string;
   readonly project: string;
   readonly cluster: string;
   readonly destinationNamespace: string;
@@ -67,6 +72,8 @@ export interface ClusterPlan {
 export interface ApplicationSetPlan {
   readonly name: string;
   readonly path: string;
+  /** Its fleet (`ArgoFleets.fleetOf`), '' when none. */
+  readonly fleet: string;
   readonly expansion: ExpansionResult;
   /** Clusters that receive one of its Applications. */
   readonly clusters: string[];
@@ -78,7 +85,10 @@ export interface FleetPlan {
   /** Applications whose destination is no registered cluster. */
   readonly unplaced: PlannedApplication[];
   readonly applicationSets: ApplicationSetPlan[];
+  /** The AppProjects by name (of every fleet: `FleetModel.fleets` tells them apart). */
   readonly projects: Map<string, any>;
+  /** The AppProjects by fleet ('' for none) and name (`ArgoFleets`: projects of one name in two fleets are two). */
+  readonly projectsByFleet: ReadonlyMap<string, ReadonlyMap<string, any>>;
   /** How Argo CD is bootstrapped: `kubectl apply` commands for the files in `bootstrap/`. */
   readonly bootstrap: string[];
   readonly problems: string[];
@@ -93,34 +103,40 @@ export interface FleetPlan {
  */
 export function computePlan(model: FleetModel, externalProjects: readonly string[] = [], sharding: ShardPlanOptions = {}): FleetPlan {
   const gitFiles = treeFiles(model);
-  const projectNames = new Set([...model.projects.keys(), 'default', ...externalProjects]);
+  // Each fleet is its own Argo CD: its ApplicationSets select among its clusters, its Applications name its
+  // clusters and projects (`ArgoFleets`).
+  const projectNamesIn = memoize((fleet: string) => new Set([...model.fleets.projectsIn(fleet).keys(), 'default', ...externalProjects]));
   const appSets: ApplicationSetPlan[] = [];
-  const generated: { app: any; origin: string }[] = [];
+  const generated: { app: any; origin: string; entry: TreeEntry }[] = [];
   for (const e of model.applicationSets) {
     const expansion = expandApplicationSet(e.object, {
-      clusters: model.clusters,
-      projects: projectNames,
+      clusters: model.fleets.clustersIn(model.fleets.fleetOf(e)),
+      projects: projectNamesIn(model.fleets.fleetOf(e)),
       gitFiles: (repoURL: string) => (model.repoUrls.has(normalizeGitUrl(repoURL)) ? gitFiles() : undefined),
     });
-    for (const app of expansion.applications) generated.push({ app, origin: `ApplicationSet/${expansion.applicationSet}` });
-    appSets.push({ name: expansion.applicationSet, path: e.path, expansion, clusters: [] });
+    for (const app of expansion.applications) generated.push({ app, origin: `ApplicationSet/${expansion.applicationSet}`, entry: e });
+    appSets.push({ name: expansion.applicationSet, path: e.path, fleet: model.fleets.fleetOf(e), expansion, clusters: [] });
   }
-  const apps = [...model.applications.map(e => ({ app: e.object, origin: e.origin ?? 'Application' })), ...generated];
+  const apps = [...model.applications.map(e => ({ app: e.object, origin: e.origin ?? 'Application', entry: e })), ...generated];
   // A Flux tree has no ApplicationSets: its placements name the one they stand for.
-  const placedBy = new Map<string, any[]>();
+  const placedBy = new Map<string, { fleet: string; views: any[] }>(); // (by fleet and origin)
   for (const e of model.applications) {
     if (!e.origin?.startsWith('ApplicationSet/')) continue;
-    const list = placedBy.get(e.origin) ?? [];
-    if (!list.length) placedBy.set(e.origin, list);
-    list.push(e.object);
+    const fleet = model.fleets.fleetOf(e);
+    const key = `${fleet}\0${e.origin}`;
+    if (!placedBy.has(key)) placedBy.set(key, { fleet, views: [] });
+    placedBy.get(key)!.views.push(e.object);
   }
-  for (const [origin, views] of placedBy) {
-    const name = origin.slice('ApplicationSet/'.length);
-    if (!appSets.some(s => s.name === name)) appSets.push({ name, path: '', expansion: { applicationSet: name, applications: views, rejected: [] }, clusters: [] });
+  for (const [key, { fleet, views }] of placedBy) {
+    const name = key.slice(key.indexOf('\0') + 1 + 'ApplicationSet/'.length);
+    if (!appSets.some(s => s.name === name && s.fleet === fleet)) {
+      appSets.push({ name, path: '', fleet, expansion: { applicationSet: name, applications: views, rejected: [] }, clusters: [] });
+    }
   }
-  const setsByOrigin = new Map(appSets.map(s => [`ApplicationSet/${s.name}`, s]));
-  const known = knownClusterIndex(model.clusters);
-  const clusterOf = (dst: any): string | undefined => {
+  const setsByOrigin = new Map(appSets.map(s => [`${s.fleet}\0ApplicationSet/${s.name}`, s]));
+  const knownIn = memoize((fleet: string) => knownClusterIndex(model.fleets.clustersIn(fleet)));
+  /** The cluster an Application's destination names, among its fleet's. */
+  const clusterOf = (dst: any, known: ReturnType<typeof knownClusterIndex>): string | undefined => {
     if (dst?.name) return known.byName.get(dst.name)?.[0]?.name;
     if (dst?.server) return known.byServer.get(String(dst.server).replace(/\/$/, ''))?.name;
     return undefined;
@@ -133,13 +149,15 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
     clusters.set(c.name, { name: c.name, server: c.server, labels: withoutSecretType(c.labels), applications: [] });
   }
   const unplaced: PlannedApplication[] = [];
-  for (const { app, origin } of apps) {
-    const cluster = clusterOf(app.spec?.destination);
+  for (const { app, origin, entry } of apps) {
+    const known = knownIn(model.fleets.fleetOf(entry));
+    const cluster = clusterOf(app.spec?.destination, known);
     const sources: any[] = (app.spec?.sources ?? [app.spec?.source]).filter(Boolean);
     const local = (s: any) => s.path !== undefined && isLocalRepo(String(s.repoURL ?? ''));
     const planned: PlannedApplication = {
       name: app.metadata?.name,
       origin,
+      fleet: model.fleets.fleetOf(entry),
       project: app.spec?.project,
       cluster: cluster ?? String(app.spec?.destination?.name ?? app.spec?.destination?.server ?? ''),
       destinationNamespace: app.spec?.destination?.namespace ?? '',
@@ -165,7 +183,7 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
     } else {
       clusters.get(cluster)!.applications.push(planned);
     }
-    const set = setsByOrigin.get(origin);
+    const set = setsByOrigin.get(`${planned.fleet}\0${origin}`);
     if (set && cluster) {
       const seen = clustersOfSet.get(set) ?? new Set<string>();
       clustersOfSet.set(set, seen);
@@ -184,6 +202,7 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
     unplaced,
     applicationSets: appSets,
     projects: model.projects,
+    projectsByFleet: model.fleets.projectsByFleet,
     bootstrap: [
       ...model.applications.filter(e => e.path.startsWith('bootstrap/') && !fluxObjectOf(e.object))
         .map(e => `kubectl apply -n ${e.object.metadata?.namespace ?? 'argocd'} -f ${e.path}`),
@@ -197,7 +216,7 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
 export function planText(plan: FleetPlan): string {
   const lines: string[] = [];
   const appCount = plan.clusters.reduce((n, c) => n + c.applications.length, 0) + plan.unplaced.length;
-  lines.push(`Plan: ${plan.clusters.length} clusters, ${appCount} Applications (${plan.applicationSets.length} ApplicationSets expanded offline), ${plan.projects.size} AppProjects`);
+  lines.push(`Plan: ${plan.clusters.length} clusters, ${appCount} Applications (${plan.applicationSets.length} ApplicationSets expanded offline), ${[...plan.projectsByFleet.values()].reduce((n, m) => n + m.size, 0)} AppProjects`);
   for (const s of plan.applicationSets) {
     const e = s.expansion;
     const status = e.error ? `FAILS: ${e.error}` : e.unsupported ? `not expanded offline: ${e.unsupported}` : `${e.applications.length} Applications on ${s.clusters.length} clusters`;

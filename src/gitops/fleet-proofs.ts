@@ -35,10 +35,12 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
     else errors.push(`${prefix}${message}${proof ? ` [${proof}]` : ''}`);
   };
 
+  // Application names are unique within a fleet's Argo CD: by fleet (`ArgoFleets`) and name.
   const byName = new Map<string, string[]>();
+  const nameKey = (fleet: string, name: string) => `${fleet}\0${name}`;
   for (const a of model.applications) {
     if (a.origin?.startsWith('ApplicationSet/')) continue; // a Flux placement of an ApplicationSet, counted with it
-    const n = a.object.metadata?.name;
+    const n = nameKey(model.fleets.fleetOf(a), a.object.metadata?.name);
     byName.set(n, [...(byName.get(n) ?? []), 'Application']);
   }
 
@@ -63,8 +65,9 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
       if (leftovers.length) {
         report(s.name, FleetProof.PARAMETERS_EXIST, `${label}: Application '${app.metadata.name}' keeps unrendered parameters ${leftovers.map(l => `'${l}'`).join(', ')} (a missing label, annotation or value)`);
       }
-      byName.set(app.metadata.name, [...(byName.get(app.metadata.name) ?? []), `ApplicationSet/${s.name}`]);
-      const projectError = projectErrors(app);
+      const n = nameKey(s.fleet, app.metadata.name);
+      byName.set(n, [...(byName.get(n) ?? []), `ApplicationSet/${s.name}`]);
+      const projectError = projectErrors(app, s.fleet);
       if (projectError) report(s.name, FleetProof.PROJECT_PERMITS, `${label}: Application '${app.metadata.name}': ${projectError}`);
     }
     const steps = stepsOf(model, s.name);
@@ -81,7 +84,7 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
   const planned = plan.clusters.flatMap(c => c.applications).concat(plan.unplaced);
   const kindErrors = kindChecker(plan, objects, fromTree);
   for (const a of planned) {
-    const problem = kindErrors(a.object);
+    const problem = kindErrors(a.object, model.fleets.projectsIn(a.fleet));
     if (!problem) continue;
     const appSet = appSetOf(a.origin);
     if (appSet !== undefined) report(appSet, FleetProof.PROJECT_PERMITS, `ApplicationSet '${appSet}': Application '${a.name}': ${problem}`);
@@ -100,8 +103,9 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
     if (appSet !== undefined) report(appSet, FleetProof.SYNC_IMPERSONATION, `ApplicationSet '${appSet}': Application '${app.name}': ${message}`);
     else errors.push(`${where('Application', app.name)}Application '${app.name}': ${message} [${FleetProof.SYNC_IMPERSONATION}]`);
   }
-  for (const [name, origins] of [...byName.entries()].sort()) {
+  for (const [key, origins] of [...byName.entries()].sort()) {
     if (origins.length < 2) continue;
+    const name = key.slice(key.indexOf('\0') + 1);
     const sets = [...new Set(origins.flatMap(o => appSetOf(o) ?? []))];
     const distinct = new Set(origins);
     if (distinct.size < 2) continue; // within one ApplicationSet: reported as rejected above
@@ -116,30 +120,34 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
   return { errors, waived };
 }
 
-/** The AppProject checks of generated Applications, with each project's matcher compiled once. */
-function projectChecker(model: FleetModel, plan: FleetPlan): (app: any) => string | undefined {
+/**
+ * The AppProject checks of generated Applications, each against its fleet's project (`fleet`: `ArgoFleets`), with
+ * each project's matcher compiled once.
+ */
+function projectChecker(model: FleetModel, plan: FleetPlan): (app: any, fleet: string) => string | undefined {
   const clusterOf = destinationCluster(plan);
-  const matchers = new Map<string, (dst: Destination) => boolean>();
-  const permitted = new Map<string, boolean>(); // project and repository → whether the project permits it
-  return app => {
-    const project = model.projects.get(app.spec?.project);
+  const matchers = new Map<any, (dst: Destination) => boolean>(); // project → its destination matcher
+  const permitted = new Map<any, Map<string, boolean>>(); // project → repository → whether the project permits it
+  return (app, fleet) => {
+    const project = model.fleets.projectsIn(fleet).get(app.spec?.project);
     if (!project) return undefined; // rejected already when the project is unknown
     const dst = app.spec?.destination ?? {};
     const cluster = clusterOf(dst);
     const destination = { name: cluster?.name ?? dst.name, server: cluster?.server ?? dst.server, namespace: dst.namespace ?? '' };
-    let matches = matchers.get(project.metadata.name);
+    let matches = matchers.get(project);
     if (!matches) {
       matches = destinationMatcher(project.spec?.destinations ?? []);
-      matchers.set(project.metadata.name, matches);
+      matchers.set(project, matches);
     }
     if (!matches(destination)) {
       return `AppProject '${project.metadata.name}' does not permit destination ${destination.name ?? destination.server}/${destination.namespace}`;
     }
+    let repositories = permitted.get(project);
+    if (!repositories) permitted.set(project, repositories = new Map());
     for (const s of app.spec?.sources ?? [app.spec?.source]) {
       if (!s?.repoURL) continue;
-      const key = `${project.metadata.name}\n${s.repoURL}`;
-      if (!permitted.has(key)) permitted.set(key, isSourcePermitted(project.spec?.sourceRepos ?? [], s.repoURL));
-      if (!permitted.get(key)) {
+      if (!repositories.has(s.repoURL)) repositories.set(s.repoURL, isSourcePermitted(project.spec?.sourceRepos ?? [], s.repoURL));
+      if (!repositories.get(s.repoURL)) {
         return `AppProject '${project.metadata.name}' does not permit source repository ${s.repoURL}`;
       }
     }
@@ -165,13 +173,16 @@ const MAX_LISTED = 5;
  * or the destination namespace when it has none: `DeduplicateTargetObjects`) must be a destination the project
  * permits on the Application's cluster (`IsDestinationPermitted`). Otherwise Argo CD refuses to sync the
  * Application. Objects a kustomization builds are judged by kind only (its namespace transformers may move them).
+ * `projects`: the projects of the Application's fleet (`ArgoFleets`).
  */
-function kindChecker(plan: FleetPlan, objects: TreeObjects, fromTree: TreeSources): (app: any) => string | undefined {
+function kindChecker(
+  plan: FleetPlan, objects: TreeObjects, fromTree: TreeSources,
+): (app: any, projects: ReadonlyMap<string, any>) => string | undefined {
   const permittedBy = new Map<any, Map<string, boolean>>(); // project → object key → permitted
   const clusterOf = destinationCluster(plan);
   const matchers = new Map<any, (dst: Destination) => boolean>(); // project → destination matcher
-  return app => {
-    const project = plan.projects.get(app.spec?.project);
+  return (app, projects) => {
+    const project = projects.get(app.spec?.project);
     if (!project) return undefined; // unknown here (the built-in default, or defined outside the tree)
     let permitted = permittedBy.get(project);
     if (!permitted) permittedBy.set(project, permitted = new Map());
@@ -380,34 +391,18 @@ export function waiversOf(model: FleetModel): Map<string, FleetProofWaiver[]> {
 function impersonationProblems(
   model: FleetModel, plan: FleetPlan, planned: readonly PlannedApplication[],
 ): { app: PlannedApplication; message: string }[] {
-  const modes = new Map<string, string>(); // fleet directory/ → mode
+  const modes = new Map<string, string>(); // fleet (`ArgoFleets`) → mode
   const problems: { app: PlannedApplication; message: string }[] = [];
   for (const e of model.applications) {
     const mode = e.path.startsWith('bootstrap/') ? e.object?.metadata?.annotations?.[SYNC_IMPERSONATION_ANNOTATION] : undefined;
-    const path = e.object?.spec?.source?.path;
-    if ((mode === SyncImpersonation.ENFORCED || mode === SyncImpersonation.FALLBACK) && typeof path === 'string') modes.set(`${path.replace(/\/+$/, '')}/`, mode);
+    const fleet = model.fleets.fleetOf(e); // (a root Application's: the fleet whose directory it syncs)
+    if ((mode === SyncImpersonation.ENFORCED || mode === SyncImpersonation.FALLBACK) && fleet !== '') modes.set(fleet, mode);
   }
   if (modes.size === 0) return [];
-  // Each fleet's projects by name (fleets may both have a 'team'): `argocd/<fleet>/…` → name → spec.
-  const projectsOf = new Map<string, Map<string, any>>();
-  for (const e of model.entries) {
-    if (e.object?.kind !== 'AppProject' || !String(e.object.apiVersion).startsWith('argoproj.io/')) continue;
-    const dir = [...modes.keys()].find(d => e.path.startsWith(d));
-    if (dir === undefined) continue;
-    if (!projectsOf.has(dir)) projectsOf.set(dir, new Map());
-    projectsOf.get(dir)!.set(String(e.object.metadata?.name), e.object);
-  }
-  const fileOf = new Map<any, string>(model.applications.map(e => [e.object, e.path]));
-  const setPaths = new Map(plan.applicationSets.map(s => [s.name, s.path]));
   const servers = new Map(plan.clusters.map(c => [c.name, c.server]));
   for (const a of planned) {
-    const appSet = appSetOf(a.origin);
-    const file = appSet !== undefined ? setPaths.get(appSet) : fileOf.get(a.object);
-    // (a root Application belongs to the fleet whose directory it syncs)
-    const dir = file?.startsWith('bootstrap/') ? `${String(a.object?.spec?.source?.path ?? '').replace(/\/+$/, '')}/`
-      : file === undefined ? undefined : [...modes.keys()].find(d => file.startsWith(d));
-    const mode = dir === undefined ? undefined : modes.get(dir);
-    const project = dir === undefined ? undefined : projectsOf.get(dir)?.get(a.project);
+    const mode = modes.get(a.fleet);
+    const project = mode === undefined ? undefined : model.fleets.projectsIn(a.fleet).get(a.project);
     if (mode === undefined || project === undefined) continue;
     const destination = a.object?.spec?.destination ?? {};
     // (the cluster's server as Argo CD reads it from its Secret: without a trailing '/')

@@ -1,4 +1,4 @@
-import { FleetPlan, PlannedApplication } from './fleet-plan';
+import { ApplicationSetPlan, FleetPlan, PlannedApplication } from './fleet-plan';
 import { diffShards, ShardDiff, ShardMove, shardMoves } from './shard-plan';
 import type { ObjectDiff } from './tree-diff';
 import { DrSwitch, drSwitches } from '../dr/private/dr-report';
@@ -81,16 +81,17 @@ export function diffPlans(base: FleetPlan, head: FleetPlan, acknowledgements: re
   for (const name of names) {
     const b = baseClusters.get(name);
     const h = headClusters.get(name);
-    const bApps = new Map((b?.applications ?? []).map(a => [a.name, a]));
-    const hApps = new Map((h?.applications ?? []).map(a => [a.name, a]));
-    const added = [...hApps.values()].filter(a => !bApps.has(a.name));
-    const removed = [...bApps.values()].filter(a => !hApps.has(a.name));
+    // (an Application is its fleet's: two fleets' Argo CDs may each have one of a name on a cluster)
+    const bApps = new Map((b?.applications ?? []).map(a => [appKey(a), a]));
+    const hApps = new Map((h?.applications ?? []).map(a => [appKey(a), a]));
+    const added = [...hApps.entries()].filter(([k]) => !bApps.has(k)).map(([, a]) => a);
+    const removed = [...bApps.entries()].filter(([k]) => !hApps.has(k)).map(([, a]) => a);
     const changed: ApplicationChange[] = [];
-    for (const [n, ha] of hApps) {
-      const ba = bApps.get(n);
+    for (const [k, ha] of hApps) {
+      const ba = bApps.get(k);
       if (!ba) continue;
       const changes = applicationChanges(ba, ha);
-      if (changes.length) changed.push({ name: n, changes });
+      if (changes.length) changed.push({ name: ha.name, changes });
     }
     const baseScoped = new Set((b?.applications ?? []).flatMap(a => a.clusterScoped));
     const clusterScopedAdded = [...new Set((h?.applications ?? []).flatMap(a => a.clusterScoped))].filter(x => !baseScoped.has(x)).sort();
@@ -105,16 +106,17 @@ export function diffPlans(base: FleetPlan, head: FleetPlan, acknowledgements: re
     }
   }
   const selections: SelectionDiff[] = [];
-  const baseSets = new Map(base.applicationSets.map(s => [s.name, s]));
+  const baseSets = new Map(base.applicationSets.map(s => [setKey(s), s]));
+  const headSets = new Set(head.applicationSets.map(setKey));
   for (const s of head.applicationSets) {
-    const before = new Set(baseSets.get(s.name)?.clusters ?? []);
+    const before = new Set(baseSets.get(setKey(s))?.clusters ?? []);
     const after = new Set(s.clusters);
     const gained = [...after].filter(c => !before.has(c)).sort();
     const lost = [...before].filter(c => !after.has(c)).sort();
     if (gained.length || lost.length) selections.push({ applicationSet: s.name, gained, lost });
   }
   for (const s of base.applicationSets) {
-    if (!head.applicationSets.some(h => h.name === s.name) && s.clusters.length) {
+    if (!headSets.has(setKey(s)) && s.clusters.length) {
       selections.push({ applicationSet: s.name, gained: [], lost: [...s.clusters] });
     }
   }
@@ -186,15 +188,41 @@ function rest(app: any): any {
   return { labels: app?.metadata?.labels, annotations: app?.metadata?.annotations, finalizers: app?.metadata?.finalizers, spec: app?.spec };
 }
 
+/** An Application's key in a plan: its fleet and its name (names are unique within a fleet's Argo CD). */
+function appKey(a: PlannedApplication): string {
+  return `${a.fleet}\0${a.name}`;
+}
+
+/** An ApplicationSet's key in a plan: its fleet and its name. */
+function setKey(s: ApplicationSetPlan): string {
+  return `${s.fleet}\0${s.name}`;
+}
+
 const PERMISSION_FIELDS = ['sourceRepos', 'sourceNamespaces', 'destinations', 'clusterResourceWhitelist', 'clusterResourceBlacklist',
   'namespaceResourceWhitelist', 'namespaceResourceBlacklist', 'roles', 'syncWindows', 'destinationServiceAccounts'];
 
+/**
+ * The permission changes of every AppProject, each fleet's apart (`ArgoFleets`): a project is named by its name,
+ * or `<fleet>/<name>` when another fleet has a project of that name too.
+ */
 function projectDiffs(base: FleetPlan, head: FleetPlan): ProjectDiff[] {
-  const names = [...new Set([...base.projects.keys(), ...head.projects.keys()])].sort();
+  const projects = (plan: FleetPlan) => new Map([...plan.projectsByFleet].flatMap(([fleet, byName]) => [...byName].map(([name, p]) => [`${fleet}\0${name}`, p])));
+  const [before, after] = [projects(base), projects(head)];
+  const keys = [...new Set([...before.keys(), ...after.keys()])];
+  const fleetsOf = new Map<string, Set<string>>(); // name → the fleets that have a project of that name
+  for (const key of keys) {
+    const [fleet, name] = key.split('\0');
+    fleetsOf.set(name, (fleetsOf.get(name) ?? new Set()).add(fleet));
+  }
+  const labelOf = (key: string) => {
+    const [fleet, name] = key.split('\0');
+    return fleetsOf.get(name)!.size > 1 ? `${fleet}/${name}` : name;
+  };
   const out: ProjectDiff[] = [];
-  for (const name of names) {
-    const b = base.projects.get(name);
-    const h = head.projects.get(name);
+  for (const key of keys.sort((a, b) => compareCodeUnits(labelOf(a), labelOf(b)))) {
+    const name = labelOf(key);
+    const b = before.get(key);
+    const h = after.get(key);
     if (!b) { out.push({ project: name, changes: ['project added', ...PERMISSION_FIELDS.flatMap(f => listItems(h.spec?.[f]).map(i => `${f} + ${i}`))] }); continue; }
     if (!h) { out.push({ project: name, changes: ['project removed'] }); continue; }
     const changes: string[] = [];

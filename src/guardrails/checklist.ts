@@ -75,6 +75,8 @@ export function computeChecklist(model: FleetModel, plan: FleetPlan, options: Ch
   const clusterSecrets = model.entries.filter(e => e.path.startsWith('argocd/') && e.path.includes('/clusters/'));
   const drProblems = problemsByPair(model, plan);
 
+  // (each Application's project is its own fleet's: `ArgoFleets`)
+  const projectOf = (a: PlannedApplication) => model.fleets.projectsIn(a.fleet).get(a.project);
   const clusters: ClusterChecklist[] = plan.clusters.map(cluster => {
     const apps = cluster.applications.filter(a => !rootApps.has(a.name));
     // The objects the cluster's Applications deploy from this tree.
@@ -84,8 +86,8 @@ export function computeChecklist(model: FleetModel, plan: FleetPlan, options: Ch
       cluster: cluster.name,
       environment,
       items: [
-        projectsAndRbac(apps, model),
-        notifications(apps, model, environment !== undefined && options.productionEnvironments.includes(environment)),
+        projectsAndRbac(apps, projectOf),
+        notifications(apps, projectOf, environment !== undefined && options.productionEnvironments.includes(environment)),
         resourceLimits(apps, deployed, isLocal),
         pinnedVersions(violations.filter(v => v.cluster === cluster.name)),
         driftGuard(deployed.map(d => d.entry)),
@@ -116,30 +118,36 @@ function aggregate(item: string, results: { cluster: string; result: ChecklistIt
   return { item, status, details };
 }
 
-function projectsAndRbac(apps: PlannedApplication[], model: FleetModel): ChecklistItemResult {
+function projectsAndRbac(apps: PlannedApplication[], projectOf: (a: PlannedApplication) => any): ChecklistItemResult {
   if (apps.length === 0) return { item: 'projects-and-rbac', status: 'not-applicable', details: ['no Applications'] };
   const details: string[] = [];
   for (const project of [...new Set(apps.map(a => a.project))].sort()) {
     const users = apps.filter(a => a.project === project).map(a => a.name);
-    const p = model.projects.get(project);
+    // (Applications of two fleets may name projects of one name: each fleet's own is judged)
+    const found = [...new Set(apps.filter(a => a.project === project).map(projectOf))];
     if (project === 'default' || project === undefined) {
       details.push(`${users.join(', ')} ${users.length > 1 ? 'use' : 'uses'} Argo CD's default project (no restrictions)`);
-    } else if (!p) {
+    } else if (found.includes(undefined)) {
       details.push(`AppProject '${project}' (of ${users.join(', ')}) is not in the tree, so its RBAC cannot be checked`);
-    } else if (!(p.spec?.roles ?? []).some((r: any) => (r.groups ?? []).length > 0 || (r.jwtTokens ?? []).length > 0)) {
+    } else if (!found.every(hasRbac)) {
       details.push(`AppProject '${project}' (of ${users.join(', ')}) has no role bound to a group or token (no RBAC)`);
     }
   }
   return { item: 'projects-and-rbac', status: details.length ? 'fails' : 'holds', details };
 }
 
+/** Whether an AppProject has a role bound to a group or a token. */
+function hasRbac(p: any): boolean {
+  return (p.spec?.roles ?? []).some((r: any) => (r.groups ?? []).length > 0 || (r.jwtTokens ?? []).length > 0);
+}
+
 const SUBSCRIBE = 'notifications.argoproj.io/subscribe.';
 
-function notifications(apps: PlannedApplication[], model: FleetModel, production: boolean): ChecklistItemResult {
+function notifications(apps: PlannedApplication[], projectOf: (a: PlannedApplication) => any, production: boolean): ChecklistItemResult {
   if (!production) return { item: 'notifications', status: 'not-applicable', details: ['not a production cluster'] };
   if (apps.length === 0) return { item: 'notifications', status: 'not-applicable', details: ['no Applications'] };
   const subscribes = (o: any) => Object.keys(o?.metadata?.annotations ?? {}).some(k => k.startsWith(SUBSCRIBE));
-  const silent = apps.filter(a => !subscribes(a.object) && !subscribes(model.projects.get(a.project)));
+  const silent = apps.filter(a => !subscribes(a.object) && !subscribes(projectOf(a)));
   return {
     item: 'notifications',
     status: silent.length ? 'fails' : 'holds',

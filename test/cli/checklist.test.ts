@@ -3,7 +3,9 @@ import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
 import { buildExampleFleet } from '../../examples/basic-fleet/main';
+import { Application, ApplicationSource, AppProject, Fleet, FleetApp, ProjectDestination } from '../../src';
 import { main } from '../../src/cli/main';
+import { addCluster } from '../util';
 
 /** The example fleet's tree, synthesized once; each test edits a copy. */
 const exampleTree = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-checklist-'));
@@ -185,5 +187,28 @@ describe('cdk8s-fleet checklist on the example fleet', () => {
     const bad = checklist(exampleTree, '--require', 'pinned-versions,uptime');
     expect([bad.code, bad.err]).toEqual([2, '--require: unknown item(s) uptime; the items are projects-and-rbac, notifications, resource-limits, pinned-versions, drift-guard, secrets-by-reference, dr-standby\n']);
     expect(checklist(path.join(exampleTree, 'missing')).code).toBe(2);
+  });
+});
+
+describe('cdk8s-fleet checklist of two fleets (two Argo CDs)', () => {
+  test('GIVEN projects of one name in two fleets WHEN one fleet\'s grants no role THEN projects and RBAC fail for its Applications, whatever the other\'s grants', () => {
+    // GIVEN platform's 'team' binds no role; zeta's 'team' (written after it) binds one to a group
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-checklist-fleets-'));
+    const app = new FleetApp({ outdir });
+    const platform = new Fleet(app, 'platform', { repoUrl: 'https://github.com/acme/gitops.git', targetRevision: 'main' });
+    const prod = addCluster(platform, 'prod', { environment: 'production' });
+    const team = new AppProject(platform, 'team', { destinations: [ProjectDestination.cluster(prod, 'web')] });
+    new Application(platform, 'web', { project: team, destination: prod, destinationNamespace: 'web', source: ApplicationSource.git({ path: 'apps/web' }) });
+    const zeta = new Fleet(app, 'zeta', { repoUrl: 'https://github.com/acme/gitops.git', targetRevision: 'main', argocdNamespace: 'argocd2' });
+    const other = addCluster(zeta, 'other', { environment: 'production' });
+    const zetaTeam = new AppProject(zeta, 'team', { destinations: [ProjectDestination.cluster(other, 'web')] });
+    zetaTeam.addRole({ name: 'deployers', groups: ['acme:deployers'] });
+    new Application(zeta, 'web2', { project: zetaTeam, destination: other, destinationNamespace: 'web', source: ApplicationSource.git({ path: 'apps/web' }) });
+    app.synth();
+    // WHEN
+    const r = checklist(outdir);
+    // THEN
+    expect(r.status('prod', 'projects-and-rbac')).toEqual({ item: 'projects-and-rbac', status: 'fails', details: ["AppProject 'team' (of web) has no role bound to a group or token (no RBAC)"] });
+    expect(r.status('other', 'projects-and-rbac').status).toBe('holds');
   });
 });

@@ -205,6 +205,7 @@ describe('examples/flux-fleet', () => {
     // HelmRelease), and no object the clusters run changes
     const migration = run('diff', argoOutdir, outdir, '--json');
     expect(migration.code).toBe(0);
+    expect(JSON.parse(migration.out).selections).toEqual([]); // (each placement set pairs with its ApplicationSet, fleet by fleet)
     const changed = JSON.parse(migration.out).clusters.flatMap((c: any) => c.objects.flatMap((a: any) => a.objects));
     expect(changed.length).toBeGreaterThan(0);
     expect(changed.filter((o: any) => !['Application', 'Kustomization', 'HelmRelease'].includes(o.kind))).toEqual([]);

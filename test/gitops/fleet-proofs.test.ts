@@ -227,6 +227,67 @@ describe('the kinds an Application deploys from the fleet\'s own tree are checke
   });
 });
 
+describe('two fleets are two Argo CDs: each sees its own clusters and projects', () => {
+  /**
+   * GIVEN helper: fleet 'platform' registers a-prod and has a 'team' project allowing namespace web there, with an
+   * ApplicationSet over production clusters in it; fleet 'zeta' registers b-prod (also production) and a 'team'
+   * project of its own that allows everything (its files come after platform's: a lookup by name alone finds it).
+   */
+  function twoFleets(namespace = 'web') {
+    const { app, fleet } = testFleet({}, { fleetProofs: true });
+    const aProd = addCluster(fleet, 'a-prod', { environment: 'production' });
+    const team = new AppProject(fleet, 'team', { destinations: [ProjectDestination.cluster(aProd, 'web')] });
+    new ApplicationSet(fleet, 'web', {
+      generators: [new ClusterGenerator({ matchLabels: { environment: 'production' } })],
+      template: { applicationName: `web-${TemplateParam.clusterName()}`, project: team, destinationNamespace: namespace, source },
+    });
+    const other = new Fleet(app, 'zeta', { repoUrl: 'https://github.com/acme/gitops.git', argocdNamespace: 'argocd2' });
+    addCluster(other, 'b-prod', { environment: 'production' });
+    new AppProject(other, 'team', { destinations: [ProjectDestination.anyCluster('*')], clusterResourceAllowList: [{ group: '*', kind: '*' }] });
+    return { app, fleet, other };
+  }
+
+  test('GIVEN a cluster generator in one fleet WHEN planned THEN it selects that fleet\'s clusters only, in synth and from disk', () => {
+    // GIVEN
+    const { app } = twoFleets();
+    // WHEN
+    const result = app.synthTree();
+    // THEN (Argo CD of 'platform' has no Secret for b-prod: it generates nothing there)
+    expect(result.plan).toContain('ApplicationSet web: 1 Applications on 1 clusters');
+    expect(result.plan).toContain('web-a-prod');
+    expect(result.plan).not.toContain('web-b-prod');
+    expect(result.plan).toContain('Plan: 3 clusters, 3 Applications (1 ApplicationSets expanded offline), 2 AppProjects');
+    const model = readTreeModel(result.outdir);
+    const plan = computePlan(model);
+    expect(plan.applicationSets.map(s => [s.name, s.clusters])).toEqual([['web', ['a-prod']]]);
+    expect(model.fleets.clustersIn('zeta').map(c => c.name)).toEqual(['b-prod']);
+    expect(model.fleets.fleetOf({ path: 'argocd/zeta/clusters/x.yaml', object: {} })).toBe('zeta');
+    expect(proveFleet(model, plan).errors).toEqual([]);
+  });
+
+  test('GIVEN projects of one name in two fleets WHEN an Application of one goes where its own project forbids THEN project-permits fails, whatever the other fleet\'s project allows', () => {
+    // GIVEN platform's ApplicationSet deploys to namespace api, which platform's 'team' does not allow (other's does)
+    const { app } = twoFleets('api');
+    // WHEN / THEN
+    expect(errorOf(() => app.synthTree())).toContain("[platform/web] ApplicationSet 'web': Application 'web-a-prod': AppProject 'team' does not permit destination a-prod/api [project-permits]");
+  });
+
+  test('GIVEN projects of one name in two fleets WHEN an Application deploys a kind from the tree THEN it is judged by its own fleet\'s project', () => {
+    // GIVEN platform's 'team' allows no cluster-scoped kind; other's 'team' allows every kind
+    const { app, fleet } = testFleet({}, { fleetProofs: true });
+    const dev = addCluster(fleet, 'dev-1', { environment: 'dev' });
+    const addons = dev.addManifests('addons', { namespace: 'addons' });
+    new kplus.ClusterRole(addons, 'reader', { metadata: { name: 'addons-reader' } });
+    const team = new AppProject(fleet, 'team', { destinations: [ProjectDestination.cluster(dev, 'addons')] });
+    addonsDirectories(fleet, team);
+    const other = new Fleet(app, 'zeta', { repoUrl: 'https://github.com/acme/gitops.git', argocdNamespace: 'argocd2' });
+    addCluster(other, 'dev-1', { environment: 'dev' });
+    new AppProject(other, 'team', { destinations: [ProjectDestination.anyCluster('*')], clusterResourceAllowList: [{ group: '*', kind: '*' }] });
+    // WHEN / THEN
+    expect(errorOf(() => app.synthTree())).toContain("[platform/addons] ApplicationSet 'addons': Application 'addons-addons': AppProject 'team' does not permit cluster-scoped ClusterRole 'addons-reader'");
+  });
+});
+
 describe('no object of the tree is deployed by two Applications to one cluster', () => {
   /** GIVEN helper: dev-1 and staging-1, add-on manifests (a ClusterRole and two ConfigMaps) in clusters/dev-1/addons. */
   function sharedFleet() {

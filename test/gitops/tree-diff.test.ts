@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { Application, ApplicationSource, ClusterMatch, Fleet, FleetApp, HelmApplication, VersionsFile, Workload, WorkloadOutput } from '../../src';
+import { Application, ApplicationSource, AppProject, ClusterMatch, Fleet, FleetApp, HelmApplication, ProjectDestination, VersionsFile, Workload, WorkloadOutput } from '../../src';
 import { fieldText } from '../../src/gitops/diff-format';
 import { diffJson, diffMarkdown, hasDifferences } from '../../src/gitops/diff-report';
 import { diffTrees, ObjectChange, TreeDiff } from '../../src/gitops/tree-diff';
@@ -386,5 +386,29 @@ describe('diffTrees and the scope of kinds outside the pinned schemas', () => {
     expect(JSON.stringify(undeclared.objects)).toContain('"letsencrypt"');
     expect(JSON.stringify(declared.objects)).not.toMatch(/"namespace":"web","name":"letsencrypt"|web\/letsencrypt/);
     expect(JSON.stringify(undeclared.objects)).toMatch(/"namespace":"web"[^}]*"letsencrypt"|web\/letsencrypt|"letsencrypt"[^}]*"namespace":"web"/);
+  });
+});
+
+describe('diffTrees of two fleets, two Argo CDs', () => {
+  /** A tree of fleets 'platform' and 'zeta', each with a cluster and a project 'team'; platform's allows `namespaces`. */
+  function twoFleetTree(namespaces: string[]): string {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-fleets-'));
+    const app = new FleetApp({ outdir });
+    const platform = new Fleet(app, 'platform', { repoUrl: 'https://github.com/acme/gitops.git', targetRevision: 'main' });
+    const prod = addCluster(platform, 'prod');
+    new AppProject(platform, 'team', { destinations: namespaces.map(n => ProjectDestination.cluster(prod, n)) });
+    const zeta = new Fleet(app, 'zeta', { repoUrl: 'https://github.com/acme/gitops.git', targetRevision: 'main', argocdNamespace: 'argocd2' });
+    const other = addCluster(zeta, 'other');
+    new AppProject(zeta, 'team', { destinations: [ProjectDestination.cluster(other, 'web')] });
+    app.synth();
+    return outdir;
+  }
+
+  test('GIVEN projects of one name in two fleets WHEN one fleet\'s project gains a destination THEN the diff shows that change, naming the fleet', () => {
+    // GIVEN / WHEN
+    const d = diffTrees(twoFleetTree(['web']), twoFleetTree(['web', 'api'])).diff;
+    // THEN (the other fleet's project of the same name, unchanged and written after, does not hide it)
+    expect(d.projects).toEqual([{ project: 'platform/team', changes: ['destinations + {"name":"prod","namespace":"api","server":"https://prod.k8s.example.com"}'] }]);
+    expect(diffMarkdown(d)).toContain('platform/team');
   });
 });
