@@ -107,7 +107,8 @@ export function modelFromEntries(
 export class ArgoFleets {
   /** Each root Application's directory (with a trailing '/') and its fleet's name, longest directory first. */
   private readonly dirs: Array<[string, string]>;
-  private readonly parts = new Map<string, { clusters: ClusterSecret[]; projects: Map<string, any> }>();
+  /** Each fleet with Argo CD objects: its cluster Secrets. */
+  private readonly clustersByFleet = new Map<string, ClusterSecret[]>();
   private readonly all: { clusters: ClusterSecret[]; projects: Map<string, any> };
   /** The AppProjects of the tree by fleet ('' for none) and name: projects of one name in two fleets are two. */
   public readonly projectsByFleet = new Map<string, Map<string, any>>();
@@ -120,22 +121,20 @@ export class ArgoFleets {
       if (dir !== undefined) dirs.add(dir);
     }
     this.dirs = [...dirs].sort((a, b) => b.length - a.length || compareCodeUnits(a, b)).map(d => [d, fleetNameOf(d)]);
-    const byFleet = new Map<string, TreeEntry[]>();
+    const byFleet = new Map<string, any[]>(); // fleet → its objects
     for (const e of argo) {
       const fleet = this.fleetOf(e);
+      if (isArgo(e.object, 'AppProject')) {
+        if (!this.projectsByFleet.has(fleet)) this.projectsByFleet.set(fleet, new Map());
+        this.projectsByFleet.get(fleet)!.set(e.object.metadata?.name, e.object);
+      }
       if (fleet === '') continue;
-      const entries = byFleet.get(fleet);
-      if (entries === undefined) byFleet.set(fleet, [e]);
-      else entries.push(e);
+      const objects = byFleet.get(fleet);
+      if (objects === undefined) byFleet.set(fleet, [e.object]);
+      else objects.push(e.object);
     }
-    for (const [fleet, entries] of byFleet) this.parts.set(fleet, partOf(entries));
+    for (const [fleet, objects] of byFleet) this.clustersByFleet.set(fleet, readClusterSecrets(objects).clusters);
     this.all = { clusters, projects };
-    for (const e of argo) {
-      if (!isArgo(e.object, 'AppProject')) continue;
-      const fleet = this.fleetOf(e);
-      if (!this.projectsByFleet.has(fleet)) this.projectsByFleet.set(fleet, new Map());
-      this.projectsByFleet.get(fleet)!.set(e.object.metadata?.name, e.object);
-    }
   }
 
   /** The name of the fleet `entry` belongs to ('' when none). */
@@ -148,12 +147,13 @@ export class ArgoFleets {
 
   /** The clusters the Argo CD of `fleet` (`fleetOf`) has: its cluster Secrets (every cluster of the tree: see above). */
   public clustersIn(fleet: string): ClusterSecret[] {
-    return (this.parts.get(fleet) ?? this.all).clusters;
+    return this.clustersByFleet.get(fleet) ?? this.all.clusters;
   }
 
   /** The projects of `fleet` (`fleetOf`) by name (every project of the tree: see above). */
-  public projectsIn(fleet: string): Map<string, any> {
-    return (this.parts.get(fleet) ?? this.all).projects;
+  public projectsIn(fleet: string): ReadonlyMap<string, any> {
+    if (!this.clustersByFleet.has(fleet)) return this.all.projects; // (no fleet, or no Argo CD objects of its own)
+    return this.projectsByFleet.get(fleet) ?? NO_PROJECTS;
   }
 }
 
@@ -175,12 +175,8 @@ function rootDirectory(e: Pick<TreeEntry, 'path' | 'object'>): string | undefine
   return typeof path === 'string' && path.replace(/\/+$/, '') !== '' ? `${path.replace(/^\.\/|\/+$/g, '')}/` : undefined;
 }
 
-/** The cluster Secrets and projects among `entries`. */
-function partOf(entries: readonly TreeEntry[]): { clusters: ClusterSecret[]; projects: Map<string, any> } {
-  const projects = new Map<string, any>();
-  for (const e of entries) if (isArgo(e.object, 'AppProject')) projects.set(e.object.metadata?.name, e.object);
-  return { clusters: readClusterSecrets(entries.map(e => e.object)).clusters, projects };
-}
+/** The projects of a fleet that has none. */
+const NO_PROJECTS: ReadonlyMap<string, any> = new Map();
 
 /**
  * Reads a tree from disk (`readTree`: regular files inside the tree only, bounded, no link followed out of it):

@@ -85,8 +85,6 @@ export interface FleetPlan {
   /** Applications whose destination is no registered cluster. */
   readonly unplaced: PlannedApplication[];
   readonly applicationSets: ApplicationSetPlan[];
-  /** The AppProjects by name (of every fleet: `FleetModel.fleets` tells them apart). */
-  readonly projects: Map<string, any>;
   /** The AppProjects by fleet ('' for none) and name (`ArgoFleets`: projects of one name in two fleets are two). */
   readonly projectsByFleet: ReadonlyMap<string, ReadonlyMap<string, any>>;
   /** How Argo CD is bootstrapped: `kubectl apply` commands for the files in `bootstrap/`. */
@@ -109,26 +107,26 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
   const appSets: ApplicationSetPlan[] = [];
   const generated: { app: any; origin: string; entry: TreeEntry }[] = [];
   for (const e of model.applicationSets) {
+    const fleet = model.fleets.fleetOf(e);
     const expansion = expandApplicationSet(e.object, {
-      clusters: model.fleets.clustersIn(model.fleets.fleetOf(e)),
-      projects: projectNamesIn(model.fleets.fleetOf(e)),
+      clusters: model.fleets.clustersIn(fleet),
+      projects: projectNamesIn(fleet),
       gitFiles: (repoURL: string) => (model.repoUrls.has(normalizeGitUrl(repoURL)) ? gitFiles() : undefined),
     });
     for (const app of expansion.applications) generated.push({ app, origin: `ApplicationSet/${expansion.applicationSet}`, entry: e });
-    appSets.push({ name: expansion.applicationSet, path: e.path, fleet: model.fleets.fleetOf(e), expansion, clusters: [] });
+    appSets.push({ name: expansion.applicationSet, path: e.path, fleet, expansion, clusters: [] });
   }
   const apps = [...model.applications.map(e => ({ app: e.object, origin: e.origin ?? 'Application', entry: e })), ...generated];
   // A Flux tree has no ApplicationSets: its placements name the one they stand for.
-  const placedBy = new Map<string, { fleet: string; views: any[] }>(); // (by fleet and origin)
+  const placedBy = new Map<string, { fleet: string; name: string; views: any[] }>(); // (by fleet and origin)
   for (const e of model.applications) {
     if (!e.origin?.startsWith('ApplicationSet/')) continue;
     const fleet = model.fleets.fleetOf(e);
     const key = `${fleet}\0${e.origin}`;
-    if (!placedBy.has(key)) placedBy.set(key, { fleet, views: [] });
+    if (!placedBy.has(key)) placedBy.set(key, { fleet, name: e.origin.slice('ApplicationSet/'.length), views: [] });
     placedBy.get(key)!.views.push(e.object);
   }
-  for (const [key, { fleet, views }] of placedBy) {
-    const name = key.slice(key.indexOf('\0') + 1 + 'ApplicationSet/'.length);
+  for (const { fleet, name, views } of placedBy.values()) {
     if (!appSets.some(s => s.name === name && s.fleet === fleet)) {
       appSets.push({ name, path: '', fleet, expansion: { applicationSet: name, applications: views, rejected: [] }, clusters: [] });
     }
@@ -150,14 +148,14 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
   }
   const unplaced: PlannedApplication[] = [];
   for (const { app, origin, entry } of apps) {
-    const known = knownIn(model.fleets.fleetOf(entry));
-    const cluster = clusterOf(app.spec?.destination, known);
+    const fleet = model.fleets.fleetOf(entry);
+    const cluster = clusterOf(app.spec?.destination, knownIn(fleet));
     const sources: any[] = (app.spec?.sources ?? [app.spec?.source]).filter(Boolean);
     const local = (s: any) => s.path !== undefined && isLocalRepo(String(s.repoURL ?? ''));
     const planned: PlannedApplication = {
       name: app.metadata?.name,
       origin,
-      fleet: model.fleets.fleetOf(entry),
+      fleet,
       project: app.spec?.project,
       cluster: cluster ?? String(app.spec?.destination?.name ?? app.spec?.destination?.server ?? ''),
       destinationNamespace: app.spec?.destination?.namespace ?? '',
@@ -175,7 +173,7 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
     };
     if (cluster === undefined || !clusters.has(cluster)) {
       if (cluster !== undefined && !clusters.has(cluster)) {
-        clusters.set(cluster, { name: cluster, server: known.byName.get(cluster)![0].server, labels: {}, applications: [] });
+        clusters.set(cluster, { name: cluster, server: knownIn(fleet).byName.get(cluster)![0].server, labels: {}, applications: [] });
         clusters.get(cluster)!.applications.push(planned);
       } else {
         unplaced.push(planned);
@@ -201,7 +199,6 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
     shards: planShards(model.clusters, clusterPlans, sharding),
     unplaced,
     applicationSets: appSets,
-    projects: model.projects,
     projectsByFleet: model.fleets.projectsByFleet,
     bootstrap: [
       ...model.applications.filter(e => e.path.startsWith('bootstrap/') && !fluxObjectOf(e.object))
