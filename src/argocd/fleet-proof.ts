@@ -14,6 +14,8 @@ export enum FleetProof {
    * No object of the fleet's own tree is deployed by two Applications to the same cluster (an object belongs to
    * one Application: Argo CD reports a SharedResourceWarning for the other, and each sync takes it from the other).
    * Objects a kustomization builds are not compared. Either ApplicationSet of the two Applications may waive it.
+   * A cluster is its server, in whichever fleets register it; two fleets' in-cluster destinations are one cluster
+   * unless their Argo CDs run in the same namespace (then they are two hubs).
    */
   UNSHARED_OBJECTS = 'unshared-objects',
   /**

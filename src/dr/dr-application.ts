@@ -20,7 +20,11 @@ import { Fleet } from '../fleet/fleet';
 import { storeKey } from '../private/cluster-secret-settings';
 import { show, throwIfInvalid } from '../private/errors';
 import { dns1123LabelErrors, labelMapErrors, qualifiedNameErrors } from '../private/names';
+import { isInTree } from '../private/util';
 import { ISecretStore } from '../secrets/secret-store';
+
+/** The DR pairs made in each construct tree (by its root), for the check that their names are unique. */
+const PAIRS_MADE = new WeakMap<object, DrApplication[]>();
 
 /** Where the pair's Applications notify: the on-call channel. */
 export interface DrOnCall {
@@ -235,6 +239,9 @@ export class DrApplication extends Construct {
     this.activeSide = active ?? this.primarySideName;
     this.keepPrimary = props.state?.keepsPrimary(this.pairName) ?? false;
     props.state?._registerPair(this.pairName, sides);
+    let made = PAIRS_MADE.get(this.node.root);
+    if (!made) PAIRS_MADE.set(this.node.root, made = []);
+    made.push(this);
 
     const source = props.source;
     const namespace = source._workload?.namespace ?? source._helm!._namespace;
@@ -419,6 +426,13 @@ export class DrApplication extends Construct {
   private validatePair(): string[] {
     const p = this.props;
     const errors: string[] = [];
+    // A pair's name is its line in the DR state file, the argument of `cdk8s-fleet failover` and its item in the
+    // checklist, in every fleet of the app.
+    const namesakes = (PAIRS_MADE.get(this.node.root) ?? []).filter(d => d !== this && d.pairName === this.pairName && isInTree(d));
+    if (namesakes.length > 0) {
+      errors.push(`'pairName' ('${this.pairName}') is also the name of the DR pair at ${namesakes.map(d => `'${d.node.path}'`).join(', ')}; `
+        + 'a pair\'s name is its line in the DR state file and what `cdk8s-fleet failover` and the checklist call it, so pair names must be unique in an app');
+    }
     const selected = new Set((p.source._workload?.clusters ?? p.source._helm!.clusters).map(c => c.clusterName));
     const what = `${p.source.kind} '${p.source.applicationName}'`;
     for (const c of p.primary) {

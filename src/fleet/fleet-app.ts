@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, AppProps, YamlOutputType } from 'cdk8s';
+import type { IConstruct } from 'constructs';
 import { Fleet } from './fleet';
 import { AppProject } from '../argocd/app-project';
 import { Application } from '../argocd/application';
@@ -243,10 +244,11 @@ export class FleetApp extends App {
     const sharded = fleets.filter(f => f.controllerSharding !== undefined);
     const sharding = sharded.length === 1 ? sharded[0].controllerSharding! : {};
     const externalProjects = AppProject._importedProjectNames(constructs);
+    // (by fleet: names are unique within a fleet's Argo CD, not across fleets)
     const constructOf = new Map<string, string>();
     for (const c of constructs) {
-      if (ApplicationSet.isApplicationSet(c)) constructOf.set(`ApplicationSet/${c.applicationSetName}`, c.node.path);
-      if (c instanceof Application) constructOf.set(`Application/${c.applicationName}`, c.node.path);
+      if (ApplicationSet.isApplicationSet(c)) constructOf.set(`ApplicationSet/${fleetNameOf(c)}/${c.applicationSetName}`, c.node.path);
+      if (c instanceof Application) constructOf.set(`Application/${fleetNameOf(c)}/${c.applicationName}`, c.node.path);
     }
     // The model, the plan and the proofs are functions of the files and these inputs: an earlier synth of this
     // tree that saw exactly the same ones passed the proofs and planned this plan. Sharded fleets (the plan
@@ -275,7 +277,10 @@ export class FleetApp extends App {
       plan = { ...plan, shards: shardPlanModule().planShards(model.clusters, plan.clusters, sharding) };
     }
     const proofs = this.fleetProofs
-      ? fleetProofsModule().proveFleet(model, plan, (kind, name) => (constructOf.has(`${kind}/${name}`) ? `[${constructOf.get(`${kind}/${name}`)}] ` : ''))
+      ? fleetProofsModule().proveFleet(model, plan, (kind, name, fleet) => {
+        const at = constructOf.get(`${kind}/${fleet}/${name}`);
+        return at !== undefined ? `[${at}] ` : '';
+      })
       : { errors: [], waived: [] };
     // Fleets on Flux: the Argo CD objects checked above become Flux's (src/flux/).
     const flux = fluxRenderModule().renderFluxFleets({ files, model, plan }, { constructs, processOptions, acknowledgements, externalProjects });
@@ -310,4 +315,12 @@ function unsupportedAppProps(props: AppProps): string[] {
     errors.push("'recordConstructMetadata' (true) is not supported: it would write construct-metadata.json into the GitOps tree, which holds only the files the fleet manages; remove the prop");
   }
   return errors;
+}
+
+/** The name of the fleet a construct is in ('' outside every fleet), as `ArgoFleets.fleetOf` names its files'. */
+function fleetNameOf(construct: IConstruct): string {
+  for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
+    if (Fleet.isFleet(c)) return c.fleetName;
+  }
+  return '';
 }

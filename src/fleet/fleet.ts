@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { Bootstrap, BootstrapOptions } from './bootstrap';
 import { Cluster, ClusterOptions } from './cluster';
+import { IN_CLUSTER_SERVER } from './cluster-credentials';
 import { ControllerShardingOptions } from './controller-sharding';
 import { RemovalAcknowledgement } from './removal-acknowledgement';
 import { SyncImpersonation } from './sync-impersonation';
@@ -12,7 +13,7 @@ import { FLEET_APP_SYMBOL } from '../private/fleet-app-marker';
 import { scannerModule } from '../private/lazy';
 import { constructIdFor, dns1123LabelErrors, qualifiedNameErrors } from '../private/names';
 import { MAX_CONTROLLER_REPLICAS } from '../private/shard-limits';
-import { hasOwn } from '../private/util';
+import { hasOwn, isInTree } from '../private/util';
 import type { ISecretStore } from '../secrets/secret-store';
 
 /** Props for `Fleet`. */
@@ -289,13 +290,15 @@ export class Fleet extends Construct {
     // Two fleets of one name would write the same argocd/<fleetName> directory and bootstrap Application. The
     // fleets made under this root say whether there can be one, before the tree (100,000 constructs, say) is walked.
     const made = fleetsMadeIn(this.node.root);
-    const namesakes = made !== undefined && made.includes(this) && !made.some(f => f !== this && f.fleetName === this.fleetName)
-      ? []
-      : this.node.root.node.findAll().filter(c => Fleet.isFleet(c) && c !== this && c.fleetName === this.fleetName);
+    const fleets: readonly Fleet[] = made !== undefined && made.includes(this)
+      ? made.filter(f => f === this || isInTree(f)) // (not those removed from the tree since)
+      : this.node.root.node.findAll().filter(Fleet.isFleet);
+    const namesakes = fleets.filter(f => f !== this && f.fleetName === this.fleetName);
     if (namesakes.length > 0) {
       errors.push(`'fleetName' ('${this.fleetName}') is also the name of the Fleet at ${namesakes.map(f => `'${f.node.path}'`).join(', ')}; `
         + `each fleet writes its own '${this.argocdDirectory}' directory and root Application, so fleet names must be unique in an app`);
     }
+    errors.push(...this.clusterNamesakeErrors(fleets.slice(0, fleets.indexOf(this))));
     const byServer = new Map<string, string[]>();
     for (const c of this.clusters) {
       const key = c.server.replace(/\/+$/, '');
@@ -303,6 +306,31 @@ export class Fleet extends Construct {
     }
     for (const [server, names] of byServer) {
       if (names.length > 1) errors.push(`clusters ${names.map(n => `'${n}'`).join(', ')} have the same 'server' ('${server}'); Argo CD keys clusters by server`);
+    }
+    return errors;
+  }
+
+  /**
+   * A cluster name is one cluster across the app: its directory (`clusters/<name>/`), its section of the plan and
+   * the diff, the acknowledged removals and the proofs name it so. A name another fleet (`earlier`: the fleets
+   * made before this one, so each clash is reported once) registers with another server is refused; so is an
+   * in-cluster registration of a name another fleet's in-cluster registration has when both Argo CDs run in the
+   * same namespace (then they are two hubs).
+   */
+  private clusterNamesakeErrors(earlier: readonly Fleet[]): string[] {
+    const errors: string[] = [];
+    for (const other of earlier) {
+      for (const c of this.clusters) {
+        const namesake = other.findCluster(c.clusterName);
+        if (namesake === undefined) continue;
+        const [server, theirs] = [c.server.replace(/\/+$/, ''), namesake.server.replace(/\/+$/, '')];
+        const twoHubs = server === IN_CLUSTER_SERVER && theirs === IN_CLUSTER_SERVER && other.argocdNamespace === this.argocdNamespace;
+        if (server === theirs && !twoHubs) continue;
+        errors.push(`Cluster '${c.clusterName}' at '${c.node.path}': 'server' (${show(c.server)}) is `
+          + (twoHubs ? `the in-cluster address of this fleet's hub, and the Cluster of that name at '${namesake.node.path}' is another hub's (both Argo CDs run in namespace '${this.argocdNamespace}')`
+            : `not the server of the Cluster of that name at '${namesake.node.path}' (${show(namesake.server)})`)
+          + `; a cluster's name is one cluster in the whole app (its directory clusters/${c.clusterName}/, its plan and diff), so give one of them another name`);
+      }
     }
     return errors;
   }

@@ -74,9 +74,10 @@ export function modelFromEntries(
   const flux = fluxModelParts(entries);
   for (const u of flux.repoUrls) repoUrls.add(u);
   const allClusters = [...clusters, ...flux.clusters];
+  const fleets = new ArgoFleets(argo, allClusters, projects);
   return {
     entries,
-    fleets: new ArgoFleets(argo, allClusters, projects),
+    fleets,
     clusters: allClusters,
     projects,
     applications: [...applications, ...flux.applications],
@@ -85,7 +86,7 @@ export function modelFromEntries(
     acknowledgements,
     scopes,
     clusterScopedKinds,
-    problems: [...errors, ...flux.problems],
+    problems: [...errors, ...fleets.problems, ...flux.problems],
     ...(flux.bootstrap.length ? { fluxBootstrap: flux.bootstrap } : {}),
   };
 }
@@ -112,13 +113,23 @@ export class ArgoFleets {
   private readonly all: { clusters: ClusterSecret[]; projects: Map<string, any> };
   /** The AppProjects of the tree by fleet ('' for none) and name: projects of one name in two fleets are two. */
   public readonly projectsByFleet = new Map<string, Map<string, any>>();
+  /** Each fleet's Argo CD namespace: where its root Application syncs its directory. */
+  private readonly namespaces = new Map<string, string>();
+  /**
+   * Cluster names two fleets give two servers (synth refuses them: `Fleet`): the plan and the diff, which name a
+   * cluster by its name as the tree's `clusters/<name>/` does, show them as one.
+   */
+  public readonly problems: string[] = [];
 
   /** `argo`: the tree's Argo CD entries; `clusters` and `projects`: all of theirs. */
   public constructor(argo: readonly TreeEntry[], clusters: ClusterSecret[], projects: Map<string, any>) {
     const dirs = new Set<string>();
     for (const e of argo) {
       const dir = rootDirectory(e);
-      if (dir !== undefined) dirs.add(dir);
+      if (dir === undefined) continue;
+      dirs.add(dir);
+      const namespace = e.object.spec?.destination?.namespace;
+      if (typeof namespace === 'string' && namespace !== '') this.namespaces.set(fleetNameOf(dir), namespace);
     }
     this.dirs = [...dirs].sort((a, b) => b.length - a.length || compareCodeUnits(a, b)).map(d => [d, fleetNameOf(d)]);
     const byFleet = new Map<string, any[]>(); // fleet → its objects
@@ -135,6 +146,19 @@ export class ArgoFleets {
     }
     for (const [fleet, objects] of byFleet) this.clustersByFleet.set(fleet, readClusterSecrets(objects).clusters);
     this.all = { clusters, projects };
+    const servers = new Map<string, Array<{ fleet: string; server: string }>>(); // cluster name → its fleets' servers
+    for (const [fleet, own] of this.clustersByFleet) {
+      for (const c of own) {
+        const seen = servers.get(c.name) ?? [];
+        servers.set(c.name, seen);
+        if (!seen.some(s => s.fleet === fleet)) seen.push({ fleet, server: c.server.replace(/\/+$/, '') });
+      }
+    }
+    for (const [name, seen] of servers) {
+      if (new Set(seen.map(s => s.server)).size < 2) continue;
+      this.problems.push(`cluster '${name}' is ${seen.map(s => `fleet '${s.fleet}''s ${s.server}`).join(' and ')}: `
+        + 'the plan and the diff show them as one cluster (a cluster name must be one cluster in a tree)');
+    }
   }
 
   /** The name of the fleet `entry` belongs to ('' when none). */
@@ -148,6 +172,14 @@ export class ArgoFleets {
   /** The clusters the Argo CD of `fleet` (`fleetOf`) has: its cluster Secrets (every cluster of the tree: see above). */
   public clustersIn(fleet: string): ClusterSecret[] {
     return this.clustersByFleet.get(fleet) ?? this.all.clusters;
+  }
+
+  /**
+   * The namespace the Argo CD of `fleet` runs in (its root Application's destination namespace), if known. Two
+   * fleets with the same namespace cannot be one cluster's: their in-cluster destinations are two hubs.
+   */
+  public argocdNamespaceOf(fleet: string): string | undefined {
+    return this.namespaces.get(fleet);
   }
 
   /** The projects of `fleet` (`fleetOf`) by name (every project of the tree: see above). */

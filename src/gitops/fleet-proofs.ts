@@ -1,8 +1,9 @@
 import { DeployedObject, TreeObjects } from './deployed-objects';
 import { FleetModel } from './fleet-model';
-import { FleetPlan, PlannedApplication } from './fleet-plan';
+import { ApplicationSetPlan, FleetPlan, PlannedApplication } from './fleet-plan';
 import { FleetProof, FleetProofWaiver, WAIVED_PROOFS_ANNOTATION } from '../argocd/fleet-proof';
 import { proveDisasterRecovery } from '../dr/private/dr-proofs';
+import { IN_CLUSTER_SERVER, KnownClusterIndex, knownClusterIndex } from '../expansion/cluster-secrets';
 import { SYNC_IMPERSONATION_ANNOTATION, SyncImpersonation } from '../fleet/sync-impersonation';
 import { proveFluxTree } from '../flux/flux-proofs';
 import { appendGuardrailFindings } from '../guardrails/findings';
@@ -24,13 +25,17 @@ export interface FleetProofResult {
  * from each ApplicationSet's `fleet.cdk8s.io/waived-proofs` annotation; `where` names the construct of an
  * ApplicationSet for messages (`[path] …`).
  */
-export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: string, name: string) => string = () => ''): FleetProofResult {
+export function proveFleet(model: FleetModel, plan: FleetPlan, where: ConstructOf = () => ''): FleetProofResult {
   const waivers = waiversOf(model);
   const errors: string[] = [];
   const waived: string[] = [];
-  const report = (appSet: string | undefined, proof: FleetProof | undefined, message: string) => {
-    const prefix = appSet !== undefined ? where('ApplicationSet', appSet) : '';
-    const waiver = appSet !== undefined && proof !== undefined ? waivers.get(appSet)?.find(w => w.proof === proof) : undefined;
+  // An ApplicationSet is one fleet's (`ArgoFleets`): its waivers waive its own findings, not those of another
+  // fleet's ApplicationSet of the same name.
+  const waiverOf = (appSet: AppSetRef | undefined, proof: FleetProof) => (appSet === undefined ? undefined
+    : waivers.get(appSetKey(appSet.fleet, appSet.name))?.find(w => w.proof === proof));
+  const report = (appSet: AppSetRef | undefined, proof: FleetProof | undefined, message: string) => {
+    const prefix = appSet !== undefined ? where('ApplicationSet', appSet.name, appSet.fleet) : '';
+    const waiver = proof !== undefined ? waiverOf(appSet, proof) : undefined;
     if (waiver) waived.push(`${prefix}${message} (waived: ${waiver.reason})`);
     else errors.push(`${prefix}${message}${proof ? ` [${proof}]` : ''}`);
   };
@@ -44,37 +49,38 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
     byName.set(n, [...(byName.get(n) ?? []), 'Application']);
   }
 
-  const projectErrors = projectChecker(model, plan);
+  const clusters = destinationClusters(model);
+  const projectErrors = projectChecker(model, clusters);
   for (const s of plan.applicationSets) {
     const e = s.expansion;
     const label = `ApplicationSet '${s.name}'`;
-    if (e.error) { report(s.name, undefined, `${label}: Argo CD would fail to generate it and change nothing: ${e.error}`); continue; }
+    if (e.error) { report(s, undefined, `${label}: Argo CD would fail to generate it and change nothing: ${e.error}`); continue; }
     if (e.unsupported) continue;
     for (const r of e.rejected) {
       const proof = r.reason.includes('duplicate name') ? FleetProof.UNIQUE_APPLICATION_NAMES : undefined;
-      report(s.name, proof, `${label}: Argo CD would not create Application '${r.name}': ${r.reason}`);
+      report(s, proof, `${label}: Argo CD would not create Application '${r.name}': ${r.reason}`);
     }
     if (e.applications.length === 0 && e.rejected.length === 0) {
-      report(s.name, FleetProof.SELECTS_CLUSTERS, `${label} generates no Applications: its generators select no cluster`);
+      report(s, FleetProof.SELECTS_CLUSTERS, `${label} generates no Applications: its generators select no cluster`);
     }
     for (const m of e.missingParameters ?? []) {
-      report(s.name, FleetProof.PARAMETERS_EXIST, `${label}: Application '${m.application}' reads ${m.keys.map(k => `'${k}'`).join(', ')}, which the cluster does not have (rendered empty)`);
+      report(s, FleetProof.PARAMETERS_EXIST, `${label}: Application '${m.application}' reads ${m.keys.map(k => `'${k}'`).join(', ')}, which the cluster does not have (rendered empty)`);
     }
     for (const app of e.applications) {
       const leftovers = leftoverTemplates(app);
       if (leftovers.length) {
-        report(s.name, FleetProof.PARAMETERS_EXIST, `${label}: Application '${app.metadata.name}' keeps unrendered parameters ${leftovers.map(l => `'${l}'`).join(', ')} (a missing label, annotation or value)`);
+        report(s, FleetProof.PARAMETERS_EXIST, `${label}: Application '${app.metadata.name}' keeps unrendered parameters ${leftovers.map(l => `'${l}'`).join(', ')} (a missing label, annotation or value)`);
       }
       const n = nameKey(s.fleet, app.metadata.name);
       byName.set(n, [...(byName.get(n) ?? []), `ApplicationSet/${s.name}`]);
       const projectError = projectErrors(app, s.fleet);
-      if (projectError) report(s.name, FleetProof.PROJECT_PERMITS, `${label}: Application '${app.metadata.name}': ${projectError}`);
+      if (projectError) report(s, FleetProof.PROJECT_PERMITS, `${label}: Application '${app.metadata.name}': ${projectError}`);
     }
-    const steps = stepsOf(model, s.name);
+    const steps = stepsOf(model, s);
     if (steps) {
       for (const app of e.applications) {
         if (!steps.some(step => stepMatches(step, app.metadata.labels ?? {}))) {
-          report(s.name, FleetProof.ROLLING_SYNC_COVERAGE, `${label}: Application '${app.metadata.name}' matches no RollingSync step, so Argo CD would never sync it`);
+          report(s, FleetProof.ROLLING_SYNC_COVERAGE, `${label}: Application '${app.metadata.name}' matches no RollingSync step, so Argo CD would never sync it`);
         }
       }
     }
@@ -82,36 +88,36 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
   const objects = new TreeObjects(model.entries, model.scopes);
   const fromTree = treeSources(model);
   const planned = plan.clusters.flatMap(c => c.applications).concat(plan.unplaced);
-  const kindErrors = kindChecker(plan, objects, fromTree);
+  const kindErrors = kindChecker(objects, fromTree, clusters);
   for (const a of planned) {
-    const problem = kindErrors(a.object, model.fleets.projectsIn(a.fleet));
+    const problem = kindErrors(a.object, a.fleet, model.fleets.projectsIn(a.fleet));
     if (!problem) continue;
-    const appSet = appSetOf(a.origin);
-    if (appSet !== undefined) report(appSet, FleetProof.PROJECT_PERMITS, `ApplicationSet '${appSet}': Application '${a.name}': ${problem}`);
-    else errors.push(`${where('Application', a.name)}Application '${a.name}': ${problem} [${FleetProof.PROJECT_PERMITS}]`);
+    const appSet = appSetOf(a);
+    if (appSet !== undefined) report(appSet, FleetProof.PROJECT_PERMITS, `ApplicationSet '${appSet.name}': Application '${a.name}': ${problem}`);
+    else errors.push(`${where('Application', a.name, a.fleet)}Application '${a.name}': ${problem} [${FleetProof.PROJECT_PERMITS}]`);
   }
-  for (const shared of sharedObjects(plan, planned, objects, fromTree)) {
+  for (const shared of sharedObjects(model, planned, objects, fromTree, clusters)) {
     // Reported for an ApplicationSet of either side (the one that waives it, if one does), else for the Application.
-    const sets = [shared.second, shared.first].flatMap(a => appSetOf(a.origin) ?? []);
-    const appSet = sets.find(set => waivers.get(set)?.some(w => w.proof === FleetProof.UNSHARED_OBJECTS)) ?? sets[0];
-    const message = `${appSet === undefined ? where('Application', shared.second.name) : ''}${shared.message}`;
+    const sets = [shared.second, shared.first].flatMap(a => appSetOf(a) ?? []);
+    const appSet = sets.find(set => waiverOf(set, FleetProof.UNSHARED_OBJECTS) !== undefined) ?? sets[0];
+    const message = `${appSet === undefined ? where('Application', shared.second.name, shared.second.fleet) : ''}${shared.message}`;
     if (appSet !== undefined) report(appSet, FleetProof.UNSHARED_OBJECTS, message);
     else errors.push(`${message} [${FleetProof.UNSHARED_OBJECTS}]`);
   }
-  for (const { app, message } of impersonationProblems(model, plan, planned)) {
-    const appSet = appSetOf(app.origin);
-    if (appSet !== undefined) report(appSet, FleetProof.SYNC_IMPERSONATION, `ApplicationSet '${appSet}': Application '${app.name}': ${message}`);
-    else errors.push(`${where('Application', app.name)}Application '${app.name}': ${message} [${FleetProof.SYNC_IMPERSONATION}]`);
+  for (const { app, message } of impersonationProblems(model, planned, clusters)) {
+    const appSet = appSetOf(app);
+    if (appSet !== undefined) report(appSet, FleetProof.SYNC_IMPERSONATION, `ApplicationSet '${appSet.name}': Application '${app.name}': ${message}`);
+    else errors.push(`${where('Application', app.name, app.fleet)}Application '${app.name}': ${message} [${FleetProof.SYNC_IMPERSONATION}]`);
   }
   for (const [key, origins] of [...byName.entries()].sort()) {
     if (origins.length < 2) continue;
+    const fleet = key.slice(0, key.indexOf('\0'));
     const name = key.slice(key.indexOf('\0') + 1);
-    const sets = [...new Set(origins.flatMap(o => appSetOf(o) ?? []))];
+    const sets = [...new Set(origins.flatMap(o => (o.startsWith('ApplicationSet/') ? [o.slice('ApplicationSet/'.length)] : [])))];
     const distinct = new Set(origins);
     if (distinct.size < 2) continue; // within one ApplicationSet: reported as rejected above
     const message = `Application '${name}' is produced by ${[...distinct].join(' and ')}; Argo CD lets only one own it`;
-    if (sets.length === 0) report(undefined, FleetProof.UNIQUE_APPLICATION_NAMES, message);
-    else report(sets[0], FleetProof.UNIQUE_APPLICATION_NAMES, message);
+    report(sets.length === 0 ? undefined : { fleet, name: sets[0] }, FleetProof.UNIQUE_APPLICATION_NAMES, message);
   }
   appendGuardrailFindings(model, plan, errors, waived);
   pushAll(errors, proveSecrets(model, plan));
@@ -124,15 +130,14 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: (kind: str
  * The AppProject checks of generated Applications, each against its fleet's project (`fleet`: `ArgoFleets`), with
  * each project's matcher compiled once.
  */
-function projectChecker(model: FleetModel, plan: FleetPlan): (app: any, fleet: string) => string | undefined {
-  const clusterOf = destinationCluster(plan);
+function projectChecker(model: FleetModel, clusterOf: DestinationClusters): (app: any, fleet: string) => string | undefined {
   const matchers = new Map<any, (dst: Destination) => boolean>(); // project → its destination matcher
   const permitted = new Map<any, Map<string, boolean>>(); // project → repository → whether the project permits it
   return (app, fleet) => {
     const project = model.fleets.projectsIn(fleet).get(app.spec?.project);
     if (!project) return undefined; // rejected already when the project is unknown
     const dst = app.spec?.destination ?? {};
-    const cluster = clusterOf(dst);
+    const cluster = clusterOf(dst, fleet);
     const destination = { name: cluster?.name ?? dst.name, server: cluster?.server ?? dst.server, namespace: dst.namespace ?? '' };
     let matches = matchers.get(project);
     if (!matches) {
@@ -155,11 +160,21 @@ function projectChecker(model: FleetModel, plan: FleetPlan): (app: any, fleet: s
   };
 }
 
-/** The registered cluster an Application's destination names (by name, else by server), if any. */
-function destinationCluster(plan: FleetPlan): (dst: { name?: string; server?: string }) => FleetPlan['clusters'][number] | undefined {
-  const byName = new Map(plan.clusters.map(c => [c.name, c]));
-  const byServer = new Map(plan.clusters.map(c => [c.server.replace(/\/$/, ''), c]));
-  return dst => (dst.name ? byName.get(dst.name) : dst.server ? byServer.get(String(dst.server).replace(/\/$/, '')) : undefined);
+/**
+ * The cluster an Application's destination names (by name, else by server) among those its fleet's Argo CD knows
+ * (`ArgoFleets`: its cluster Secrets and the implicit in-cluster), as the plan places it; its server without a
+ * trailing '/'. Another fleet's cluster of the same name is another Argo CD's.
+ */
+type DestinationClusters = (dst: { name?: string; server?: string }, fleet: string) => { name: string; server: string } | undefined;
+
+function destinationClusters(model: FleetModel): DestinationClusters {
+  const known = new Map<string, KnownClusterIndex>();
+  return (dst, fleet) => {
+    let index = known.get(fleet);
+    if (!index) known.set(fleet, index = knownClusterIndex(model.fleets.clustersIn(fleet)));
+    if (dst.name) return index.byName.get(dst.name)?.[0];
+    return dst.server ? index.byServer.get(String(dst.server).replace(/\/$/, '')) : undefined;
+  };
 }
 
 /** The most refused objects one message lists. */
@@ -176,12 +191,11 @@ const MAX_LISTED = 5;
  * `projects`: the projects of the Application's fleet (`ArgoFleets`).
  */
 function kindChecker(
-  plan: FleetPlan, objects: TreeObjects, fromTree: TreeSources,
-): (app: any, projects: ReadonlyMap<string, any>) => string | undefined {
+  objects: TreeObjects, fromTree: TreeSources, clusterOf: DestinationClusters,
+): (app: any, fleet: string, projects: ReadonlyMap<string, any>) => string | undefined {
   const permittedBy = new Map<any, Map<string, boolean>>(); // project → object key → permitted
-  const clusterOf = destinationCluster(plan);
   const matchers = new Map<any, (dst: Destination) => boolean>(); // project → destination matcher
-  return (app, projects) => {
+  return (app, fleet, projects) => {
     const project = projects.get(app.spec?.project);
     if (!project) return undefined; // unknown here (the built-in default, or defined outside the tree)
     let permitted = permittedBy.get(project);
@@ -189,7 +203,7 @@ function kindChecker(
     let matches = matchers.get(project);
     if (!matches) matchers.set(project, matches = destinationMatcher(project.spec?.destinations ?? []));
     const dst = app.spec?.destination ?? {};
-    const cluster = clusterOf(dst);
+    const cluster = clusterOf(dst, fleet);
     const namespaces = new Map<string, boolean>(); // namespace → permitted on this Application's cluster
     const refused: DeployedObject[] = [];
     const outside: Array<{ object: DeployedObject; namespace: string }> = [];
@@ -261,23 +275,46 @@ interface SharedObjects {
  * repositories), and duplicates within one Application (Argo CD reports those itself). A custom resource whose
  * CRD is not in the tree, and whose kind the program does not declare cluster-scoped (`KindScopes`), counts as
  * namespaced (as in the project check).
+ *
+ * A cluster is its API server: each Application's destination is resolved in its own fleet (`ArgoFleets`), and
+ * two fleets' clusters are one when their servers are (whatever their names: two hubs that both register a
+ * cluster fight over it the same way). The in-cluster address is each Argo CD's own hub: two fleets' in-cluster
+ * destinations are one cluster unless their Argo CDs run in the same namespace (then they cannot share a cluster).
  */
-function sharedObjects(plan: FleetPlan, planned: readonly PlannedApplication[], objects: TreeObjects, fromTree: TreeSources): SharedObjects[] {
-  const clusterOf = destinationCluster(plan);
+function sharedObjects(
+  model: FleetModel, planned: readonly PlannedApplication[], objects: TreeObjects, fromTree: TreeSources, clusterOf: DestinationClusters,
+): SharedObjects[] {
   // One cluster at a time, so that what is remembered is one cluster's objects (a 600k-object fleet holds 600 per cluster).
-  const byCluster = new Map<string, PlannedApplication[]>();
+  const byServer = new Map<string, PlannedApplication[]>();
+  const clusterNames = new Map<PlannedApplication, string>();
   for (const app of planned) {
-    const cluster = clusterOf(app.object.spec?.destination ?? {});
+    const cluster = clusterOf(app.object.spec?.destination ?? {}, app.fleet);
     if (cluster === undefined) continue; // outside the registry: reported by the project check
-    let apps = byCluster.get(cluster.name);
-    if (!apps) byCluster.set(cluster.name, apps = []);
+    clusterNames.set(app, cluster.name);
+    let apps = byServer.get(cluster.server);
+    if (!apps) byServer.set(cluster.server, apps = []);
     apps.push(app);
   }
+  /** Whether two Applications' in-cluster destinations are two hubs: fleets whose Argo CDs share a namespace. */
+  const twoHubs = (a: PlannedApplication, b: PlannedApplication) => {
+    if (a.fleet === b.fleet) return false;
+    const namespace = model.fleets.argocdNamespaceOf(a.fleet);
+    return namespace !== undefined && namespace === model.fleets.argocdNamespaceOf(b.fleet);
+  };
+  /** The cluster as the message names it: its name, or each fleet's name for it when they differ. */
+  const clusterLabel = (a: PlannedApplication, b: PlannedApplication, server: string) => {
+    const [first, second] = [clusterNames.get(a)!, clusterNames.get(b)!];
+    if (first !== second) return `'${first}' (fleet '${a.fleet}') and '${second}' (fleet '${b.fleet}'), both ${server}`;
+    if (server === IN_CLUSTER_SERVER && a.fleet !== b.fleet) {
+      return `'${first}' (fleets '${a.fleet}' and '${b.fleet}' run Argo CD in different namespaces, so maybe on one hub)`;
+    }
+    return `'${first}'`;
+  };
   type Owner = { readonly app: PlannedApplication; readonly object: DeployedObject; readonly namespace: string };
   type Shared = { readonly object: DeployedObject; readonly firstPath: string; readonly namespace: string };
   type Pair = { readonly cluster: string; readonly shared: Shared[]; readonly seen: Set<string> };
   const pairs = new Map<PlannedApplication, Map<PlannedApplication, Pair>>();
-  for (const [cluster, apps] of byCluster) {
+  for (const [server, apps] of byServer) {
     // The first Application deploying each object here, by the object's key (group, kind, name and scope: one
     // string shared by the object's summaries), or by key and namespace for the same object in another namespace.
     const owners = new Map<string, Owner>();
@@ -297,10 +334,11 @@ function sharedObjects(plan: FleetPlan, planned: readonly PlannedApplication[], 
             continue;
           }
           if (first.app === app) continue; // twice in one Application: Argo CD reports that itself
+          if (server === IN_CLUSTER_SERVER && twoHubs(first.app, app)) continue;
           let withFirst = pairs.get(first.app);
           if (!withFirst) pairs.set(first.app, withFirst = new Map());
           let pair = withFirst.get(app);
-          if (!pair) withFirst.set(app, pair = { cluster, shared: [], seen: new Set() });
+          if (!pair) withFirst.set(app, pair = { cluster: clusterLabel(first.app, app, server), shared: [], seen: new Set() });
           if (pair.seen.has(key)) continue;
           pair.seen.add(key);
           pair.shared.push({ object: o, firstPath: first.object.path, namespace });
@@ -317,7 +355,7 @@ function sharedObjects(plan: FleetPlan, planned: readonly PlannedApplication[], 
       out.push({
         first,
         second,
-        message: `Applications '${first.name}' and '${second.name}' both deploy ${listed.join(', ')}${more} to cluster '${cluster}'; an object `
+        message: `Applications '${first.name}' and '${second.name}' both deploy ${listed.join(', ')}${more} to cluster ${cluster}; an object `
           + 'belongs to one Application (Argo CD reports a SharedResourceWarning for the other) and each sync takes it from the other. '
           + 'Deploy each object from one Application',
       });
@@ -326,13 +364,30 @@ function sharedObjects(plan: FleetPlan, planned: readonly PlannedApplication[], 
   return out;
 }
 
-/** The ApplicationSet an origin (`Application` or `ApplicationSet/<name>`) names, if any. */
-function appSetOf(origin: string): string | undefined {
-  return origin.startsWith('ApplicationSet/') ? origin.slice('ApplicationSet/'.length) : undefined;
+/** An ApplicationSet of one fleet (`ArgoFleets`): names are unique within a fleet, not across. */
+interface AppSetRef {
+  readonly fleet: string;
+  readonly name: string;
 }
 
-function stepsOf(model: FleetModel, appSetName: string): any[] | undefined {
-  const e = model.applicationSets.find(x => x.object.metadata?.name === appSetName);
+/**
+ * The construct path of an Application or ApplicationSet of a fleet, as a message prefix (`[path] `), or '' (a tree
+ * read from disk).
+ */
+export type ConstructOf = (kind: string, name: string, fleet: string) => string;
+
+function appSetKey(fleet: string, name: string): string {
+  return `${fleet}\0${name}`;
+}
+
+/** The ApplicationSet a planned Application comes from (origin `ApplicationSet/<name>`, of its fleet), if any. */
+function appSetOf(app: PlannedApplication): AppSetRef | undefined {
+  return app.origin.startsWith('ApplicationSet/') ? { fleet: app.fleet, name: app.origin.slice('ApplicationSet/'.length) } : undefined;
+}
+
+/** The RollingSync steps of a planned ApplicationSet (its own file's: another fleet's of one name is another). */
+function stepsOf(model: FleetModel, appSet: ApplicationSetPlan): any[] | undefined {
+  const e = appSet.path === '' ? undefined : model.applicationSets.find(x => x.path === appSet.path && x.object.metadata?.name === appSet.name);
   const strategy = e?.object.spec?.strategy;
   return strategy?.type === 'RollingSync' ? strategy.rollingSync?.steps ?? [] : undefined;
 }
@@ -364,15 +419,15 @@ function leftoverTemplates(app: any): string[] {
   return [...found].sort();
 }
 
-/** The waivers recorded on each ApplicationSet (by name). */
-export function waiversOf(model: FleetModel): Map<string, FleetProofWaiver[]> {
+/** The waivers recorded on each ApplicationSet, by its fleet and name (`appSetKey`). */
+function waiversOf(model: FleetModel): Map<string, FleetProofWaiver[]> {
   const out = new Map<string, FleetProofWaiver[]>();
   for (const e of model.applicationSets) {
     const raw = e.object.metadata?.annotations?.[WAIVED_PROOFS_ANNOTATION];
     if (typeof raw !== 'string') continue;
     try {
       const parsed = JSON.parse(raw);
-      if (Array.isArray(parsed)) out.set(e.object.metadata.name, parsed.filter(w => w && typeof w.proof === 'string').map(w => ({ proof: w.proof, reason: String(w.reason ?? '') })));
+      if (Array.isArray(parsed)) out.set(appSetKey(model.fleets.fleetOf(e), e.object.metadata.name), parsed.filter(w => w && typeof w.proof === 'string').map(w => ({ proof: w.proof, reason: String(w.reason ?? '') })));
     } catch {
       // an unreadable annotation waives nothing
     }
@@ -389,7 +444,7 @@ export function waiversOf(model: FleetModel): Map<string, FleetProofWaiver[]> {
  * `default`, projects imported by name) are not judged: what those name is not known offline.
  */
 function impersonationProblems(
-  model: FleetModel, plan: FleetPlan, planned: readonly PlannedApplication[],
+  model: FleetModel, planned: readonly PlannedApplication[], clusterOf: DestinationClusters,
 ): { app: PlannedApplication; message: string }[] {
   const modes = new Map<string, string>(); // fleet (`ArgoFleets`) → mode
   const problems: { app: PlannedApplication; message: string }[] = [];
@@ -399,14 +454,13 @@ function impersonationProblems(
     if ((mode === SyncImpersonation.ENFORCED || mode === SyncImpersonation.FALLBACK) && fleet !== '') modes.set(fleet, mode);
   }
   if (modes.size === 0) return [];
-  const servers = new Map(plan.clusters.map(c => [c.name, c.server]));
   for (const a of planned) {
     const mode = modes.get(a.fleet);
     const project = mode === undefined ? undefined : model.fleets.projectsIn(a.fleet).get(a.project);
     if (mode === undefined || project === undefined) continue;
     const destination = a.object?.spec?.destination ?? {};
     // (the cluster's server as Argo CD reads it from its Secret: without a trailing '/')
-    const server = String(servers.get(a.cluster) ?? destination.server ?? '').replace(/\/+$/, '');
+    const server = String(clusterOf(destination, a.fleet)?.server ?? destination.server ?? '').replace(/\/+$/, '');
     if (server === '') continue; // (no such cluster: Argo CD fails it for that, reported elsewhere)
     const namespace = String(destination.namespace ?? '');
     const entries = project.spec?.destinationServiceAccounts ?? [];

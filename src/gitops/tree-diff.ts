@@ -5,7 +5,7 @@ import { diffPlans, FleetDiff } from './plan-diff';
 import type { ShardPlanOptions } from './shard-plan';
 import { acknowledgementsOf, modelOfTree, ParseCache, samePlanInputs, TreeReader, treeKindScopes } from './tree-objects';
 import { ProgressListener, startScans, TreeScans } from './tree-scan';
-import { changeIndex, ObjectSource, PairObjects, TreeSide } from './tree-side';
+import { applicationKey, changeIndex, ObjectSource, PairObjects, TreeSide } from './tree-side';
 import { fluxObjectOf, isFluxPath } from '../flux/flux-model';
 import { compareCodeUnits, pushAll } from '../private/util';
 
@@ -138,10 +138,17 @@ function compare(scans: TreeScans, options: DiffTreesOptions, progress: Progress
   const pairs = pairKeys(basePlan, headPlan);
   const dirty = new Set<string>();
   const clusters = new Map<string, ApplicationObjects[]>();
+  // (an Application of a name two fleets have on the cluster is shown as `<fleet>/<name>`)
+  const fleetsOf = new Map<string, Set<string>>(); // cluster\0name → the fleets with such an Application
+  for (const [cluster, fleet, name] of pairs.map(splitKey)) {
+    const fleets = fleetsOf.get(`${cluster}\u0000${name}`) ?? new Set<string>();
+    fleetsOf.set(`${cluster}\u0000${name}`, fleets.add(fleet));
+  }
+  const namesakes = new Set([...fleetsOf].filter(([, fleets]) => fleets.size > 1).map(([key]) => key));
   for (const key of pairs) {
-    const [cluster, name] = splitKey(key);
-    const b = base.application(cluster, name);
-    const h = head.application(cluster, name);
+    const [cluster, fleet, name] = splitKey(key);
+    const b = base.application(key);
+    const h = head.application(key);
     const inputsChanged = !b || !h || base.inputsKey(b) !== head.inputsKey(h) || base.touches(b, index) || head.touches(h, index);
     const objects: ObjectChange[] = [];
     const appChange = applicationChange(b, h, base, head);
@@ -157,7 +164,8 @@ function compare(scans: TreeScans, options: DiffTreesOptions, progress: Progress
     if (objects.length) {
       const list = clusters.get(cluster) ?? [];
       clusters.set(cluster, list);
-      list.push({ application: name, column: columnOf(name, cluster), objects });
+      const label = namesakes.has(`${cluster}\u0000${name}`) ? `${fleet}/${name}` : name;
+      list.push({ application: label, column: columnOf(name, cluster), objects });
     }
   }
 
@@ -196,19 +204,20 @@ function changedFiles(base: ReadonlyMap<string, string>, head: ReadonlyMap<strin
   return out.sort(compareCodeUnits);
 }
 
-/** `cluster\0application` of every Application in either plan (placed or not). */
+/** `applicationKey` of every Application in either plan (placed or not). */
 function pairKeys(base: FleetPlan, head: FleetPlan): string[] {
   const keys = new Set<string>();
   for (const plan of [base, head]) {
-    for (const c of plan.clusters) for (const a of c.applications) keys.add(`${c.name}\u0000${a.name}`);
-    for (const a of plan.unplaced) keys.add(`${a.cluster}\u0000${a.name}`);
+    for (const c of plan.clusters) for (const a of c.applications) keys.add(applicationKey(c.name, a));
+    for (const a of plan.unplaced) keys.add(applicationKey(a.cluster, a));
   }
   return [...keys].sort(compareCodeUnits);
 }
 
-function splitKey(key: string): [string, string] {
-  const i = key.indexOf('\u0000');
-  return [key.slice(0, i), key.slice(i + 1)];
+/** An `applicationKey`'s cluster, fleet and name. */
+function splitKey(key: string): [string, string, string] {
+  const [cluster, fleet, ...name] = key.split('\u0000');
+  return [cluster, fleet, name.join('\u0000')];
 }
 
 /** The Application object itself, when it changes (added and removed ones are described by the plan diff). */
@@ -271,7 +280,7 @@ function addedFields(s: ObjectSource) {
 function patchedPlans(base: TreeSide, head: TreeSide, pairs: ReadonlySet<string>): { base: FleetPlan; head: FleetPlan } {
   const patch = (side: TreeSide): FleetPlan => {
     const app = (cluster: string, a: PlannedApplication): PlannedApplication => {
-      if (!pairs.has(`${cluster}\u0000${a.name}`)) return a;
+      if (!pairs.has(applicationKey(cluster, a))) return a;
       const summary = side.summaryOf(a);
       const sources = a.sources.map((s, i) => (summary.images[i] ? { ...s, images: summary.images[i] } : s));
       return { ...a, sources, clusterScoped: summary.clusterScoped };

@@ -67,6 +67,14 @@ export function changeIndex(changed: readonly string[]): ChangeIndex {
 /** The file kinds a directory source reads (Argo CD's directory type; jsonnet is compared as text). */
 const MANIFEST_FILE = /\.(ya?ml|json|jsonnet)$/;
 
+/**
+ * An Application's key in a diff: its cluster, its fleet and its name (two fleets' Argo CDs may each have an
+ * Application of one name on one cluster: two Applications).
+ */
+export function applicationKey(cluster: string, a: Pick<PlannedApplication, 'fleet' | 'name'>): string {
+  return `${cluster}\u0000${a.fleet}\u0000${a.name}`;
+}
+
 export class TreeSide {
   public readonly problems: string[] = [];
   private readonly apps = new Map<string, PlannedApplication>();
@@ -82,14 +90,14 @@ export class TreeSide {
   private readers: Map<string, Input[]> | undefined;
 
   public constructor(public readonly reader: TreeReader, public readonly plan: FleetPlan, private readonly model: FleetModel) {
-    for (const c of plan.clusters) for (const a of c.applications) this.apps.set(`${c.name}\u0000${a.name}`, a);
-    for (const a of plan.unplaced) this.apps.set(`${a.cluster}\u0000${a.name}`, a);
+    for (const c of plan.clusters) for (const a of c.applications) this.apps.set(applicationKey(c.name, a), a);
+    for (const a of plan.unplaced) this.apps.set(applicationKey(a.cluster, a), a);
     for (const e of model.applications) this.fileOfObject.set(e.object, e.path);
   }
 
-  /** The Application of that name on that cluster, if this tree has it. */
-  public application(cluster: string, name: string): PlannedApplication | undefined {
-    return this.apps.get(`${cluster}\u0000${name}`);
+  /** The Application of `applicationKey` (on a cluster, of a fleet, by name), if this tree has it. */
+  public application(key: string): PlannedApplication | undefined {
+    return this.apps.get(key);
   }
 
   /** The tree file of an Application written as a file (none for generated ones). */

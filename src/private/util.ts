@@ -1,5 +1,6 @@
 import * as crypto from 'crypto';
 import { types } from 'util';
+import type { IConstruct } from 'constructs';
 
 /** Returns undefined for an empty array or object, so that empty collections are not rendered. */
 export function undefinedIfEmpty<T>(value: T[] | undefined): T[] | undefined;
@@ -283,4 +284,12 @@ const ONE_SHOT = (crypto as { hash?: (algorithm: string, data: string | Buffer, 
 /** Hex sha256 of a string's UTF-8 bytes (or of a buffer's bytes): every content hash of the library. */
 export function sha256(content: string | Buffer): string {
   return ONE_SHOT !== undefined ? ONE_SHOT('sha256', content, 'hex') : crypto.createHash('sha256').update(content).digest('hex');
+}
+
+/** Whether a construct is still in its root's tree (each scope up to the root still has it as its child). */
+export function isInTree(construct: IConstruct): boolean {
+  for (let c = construct; c.node.scope !== undefined; c = c.node.scope) {
+    if (c.node.scope.node.tryFindChild(c.node.id) !== c) return false;
+  }
+  return true;
 }

@@ -245,6 +245,33 @@ describe('DrApplication errors', () => {
   });
 });
 
+describe('DrApplication names', () => {
+  test('GIVEN two DR pairs of one name (one state-file line, one failover argument) WHEN validated THEN each names the other; one removed from the tree is not counted', () => {
+    // GIVEN the fixture's pair 'api' and a second pair 'api' over the same workload
+    const f = drFleet();
+    const again = (id: string) => new DrApplication(f.fleet, id, {
+      pairName: 'api',
+      source: DrSource.workload(f.api),
+      primary: [f.clusters['prod-eu-1']],
+      standby: [f.clusters['dr-eu-central-1']],
+      project: f.dr.project,
+      onCall: { service: 'slack', recipients: ['sre'] },
+      monitoring: { cluster: f.clusters['prod-us-1'], clusterDown: { runbookUrl: 'https://runbooks.acme.io/x' } },
+    });
+    const second = again('again');
+    again('gone');
+    f.fleet.node.tryRemoveChild('gone');
+    // WHEN
+    const problems = [f.dr, second].map(d => d.node.validate().filter(e => e.includes("'pairName'")));
+    // THEN
+    expect(problems).toEqual([
+      ["'pairName' ('api') is also the name of the DR pair at 'platform/again'; a pair's name is its line in the DR state file and what "
+        + '`cdk8s-fleet failover` and the checklist call it, so pair names must be unique in an app'],
+      [expect.stringMatching(/^'pairName' \('api'\) is also the name of the DR pair at 'platform\/api-dr';/)],
+    ]);
+  });
+});
+
 describe('DrApplication with a HelmApplication', () => {
   test('a traffic switch is refused: the chart\'s objects are unknown offline, so nothing in the tree would move', () => {
     // GIVEN a chart pair with an external-dns switch

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AppProject, Fleet, FleetApp, FleetEngine, SyncImpersonation, SyncPolicy } from '../../src';
+import { AppProject, ClusterCredentials, Fleet, FleetApp, FleetEngine, SyncImpersonation, SyncPolicy } from '../../src';
 import { addCluster, errorOf, renderObjects, testApp, testFleet } from '../util';
 
 describe('Fleet', () => {
@@ -108,6 +108,38 @@ describe('Fleet', () => {
     expect(a.node.validate()).toEqual([expect.stringMatching(/^'fleetName' \('platform'\) is also the name of the Fleet at 'group\/nested'/)]);
     const other = app.node.findChild('other') as Fleet;
     expect(other.node.validate()).toEqual([]);
+  });
+
+  test('GIVEN two fleets WHEN they register one cluster name with two servers, or two hubs under one name THEN synth refuses it once, naming both; one cluster in both registries is fine', () => {
+    // GIVEN 'edge' with two servers; 'hub' in-cluster in both fleets, whose Argo CDs share a namespace (two hubs);
+    // 'shared' with one server in both (one cluster two hubs manage)
+    const app = new FleetApp({ outdir: '/nonexistent/never-written' });
+    const [prod, nonprod] = ['prod', 'nonprod'].map(name => new Fleet(app, name, { repoUrl: 'https://github.com/acme/gitops.git' }));
+    prod.addCluster('edge', { server: 'https://edge-a.example.com', credentials: ClusterCredentials.awsIam({ clusterName: 'edge' }) });
+    nonprod.addCluster('edge', { server: 'https://edge-b.example.com/', credentials: ClusterCredentials.awsIam({ clusterName: 'edge' }) });
+    for (const f of [prod, nonprod]) {
+      f.addCluster('hub', { credentials: ClusterCredentials.inCluster() });
+      addCluster(f, 'shared');
+    }
+    // WHEN
+    const message = errorOf(() => app.synth());
+    // THEN
+    expect(message).toContain("[nonprod] Cluster 'edge' at 'nonprod/edge': 'server' ('https://edge-b.example.com/') is not the server of the Cluster of that name at "
+      + "'prod/edge' ('https://edge-a.example.com'); a cluster's name is one cluster in the whole app (its directory clusters/edge/, its plan and diff), so give one of them another name");
+    expect(message).toContain("[nonprod] Cluster 'hub' at 'nonprod/hub': 'server' ('https://kubernetes.default.svc') is the in-cluster address of this fleet's hub, "
+      + "and the Cluster of that name at 'prod/hub' is another hub's (both Argo CDs run in namespace 'argocd')");
+    expect(message).not.toContain("Cluster 'shared'");
+    expect(message.match(/a cluster's name is one cluster/g)).toHaveLength(2);
+  });
+
+  test('GIVEN two fleets whose Argo CDs run in different namespaces WHEN both register the in-cluster address under one name THEN it may be one hub: accepted', () => {
+    // GIVEN
+    const app = new FleetApp({ outdir: '/nonexistent/never-written' });
+    for (const [name, argocdNamespace] of [['prod', 'argocd'], ['team', 'argocd-team']]) {
+      new Fleet(app, name, { repoUrl: 'https://github.com/acme/gitops.git', argocdNamespace }).addCluster('hub', { credentials: ClusterCredentials.inCluster() });
+    }
+    // WHEN / THEN
+    expect(app.node.findAll().filter(Fleet.isFleet).flatMap(f => f.node.validate())).toEqual([]);
   });
 
   test('GIVEN a root whose list of fleets cannot take more WHEN two later fleets share a name THEN the tree is walked and both are reported', () => {

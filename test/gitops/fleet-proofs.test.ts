@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
@@ -285,6 +287,114 @@ describe('two fleets are two Argo CDs: each sees its own clusters and projects',
     new AppProject(other, 'team', { destinations: [ProjectDestination.anyCluster('*')], clusterResourceAllowList: [{ group: '*', kind: '*' }] });
     // WHEN / THEN
     expect(errorOf(() => app.synthTree())).toContain("[platform/addons] ApplicationSet 'addons': Application 'addons-addons': AppProject 'team' does not permit cluster-scoped ClusterRole 'addons-reader'");
+  });
+});
+
+describe('two fleets are two Argo CDs: their ApplicationSets, waivers and hubs', () => {
+  /** GIVEN helper: fleets 'platform' (namespace argocd) and 'zeta' (namespace `namespace`), each with one production cluster. */
+  function twoHubs(namespace = 'argocd') {
+    const { app, fleet } = testFleet({}, { fleetProofs: true });
+    addCluster(fleet, 'a-prod', { environment: 'production' });
+    const other = new Fleet(app, 'zeta', { repoUrl: 'https://github.com/acme/gitops.git', argocdNamespace: namespace });
+    addCluster(other, 'b-prod', { environment: 'production' });
+    return { app, fleet, other };
+  }
+  const selectingNone = (name: string) => ({
+    generators: [new ClusterGenerator({ matchLabels: { environment: 'qa' } })],
+    template: { applicationName: `${name}-${TemplateParam.clusterName()}`, destinationNamespace: 'web', source },
+  });
+
+  test('GIVEN ApplicationSets of one name in two fleets WHEN only one waives a proof THEN the other\'s failure still fails synth, named by its own construct', () => {
+    // GIVEN both select no cluster; platform's waives it
+    const { app, fleet, other } = twoHubs('argocd2');
+    new ApplicationSet(fleet, 'web', { ...selectingNone('web'), waivedProofs: [{ proof: FleetProof.SELECTS_CLUSTERS, reason: 'QA clusters are being built' }] });
+    new ApplicationSet(other, 'web', selectingNone('web2'));
+    // WHEN
+    const message = errorOf(() => app.synthTree());
+    // THEN (a waiver keyed by name alone waived zeta's too, and synth passed)
+    expect(message).toContain("[zeta/web] ApplicationSet 'web' generates no Applications: its generators select no cluster [selects-clusters]");
+    expect(message).not.toContain('[platform/web]');
+  });
+
+  test('GIVEN ApplicationSets of one name in two fleets WHEN one\'s RollingSync steps miss its Applications THEN it fails by its own steps, not the other\'s', () => {
+    // GIVEN platform's steps cover production; zeta's cover dev only
+    const { app, fleet, other } = twoHubs('argocd2');
+    const rolling = (environment: string) => ({
+      generators: [new ClusterGenerator({ matchLabels: { environment: 'production' } })],
+      template: { applicationName: `web-${TemplateParam.clusterName()}`, destinationNamespace: 'web', source, labels: { environment: `${TemplateParam.clusterLabel('environment')}` } },
+      progressiveSync: ProgressiveSync.rollingSync([{ matchExpressions: [{ key: 'environment', operator: StepOperator.IN, values: [environment] }] }]),
+    });
+    new ApplicationSet(fleet, 'web', rolling('production'));
+    new ApplicationSet(other, 'web', rolling('dev'));
+    // WHEN
+    const message = errorOf(() => app.synthTree());
+    // THEN
+    expect(message).toContain("[zeta/web] ApplicationSet 'web': Application 'web-b-prod' matches no RollingSync step, so Argo CD would never sync it [rolling-sync-coverage]");
+    expect(message).not.toContain("'web-a-prod'");
+  });
+
+  test('GIVEN two hubs whose Argo CDs run in one namespace WHEN both have a project and a cluster of one name THEN their roots share nothing (two hubs)', () => {
+    // GIVEN both fleets in namespace argocd, each with a 'team' project and a Secret for the same cluster
+    const { app, fleet, other } = twoHubs();
+    addCluster(other, 'a-prod', { environment: 'production' });
+    new AppProject(fleet, 'team', { destinations: [ProjectDestination.anyCluster('web')] });
+    new AppProject(other, 'team', { destinations: [ProjectDestination.anyCluster('web')] });
+    // WHEN
+    const result = app.synthTree();
+    // THEN (the same files compared as one cluster's: "both deploy AppProject 'team' … to cluster 'in-cluster'")
+    expect(result.plan).toContain('platform-root');
+    expect(result.plan).toContain('zeta-root');
+  });
+
+  test('GIVEN two fleets whose Argo CDs run in different namespaces WHEN both deploy one object to their in-cluster THEN it is shared (maybe one hub), said so', () => {
+    // GIVEN
+    const { app, fleet, other } = twoHubs('argocd2');
+    for (const f of [fleet, other]) {
+      const hub = f.addCluster('hub', { credentials: ClusterCredentials.inCluster() });
+      const addons = hub.addManifests(`addons-${f.fleetName}`, { namespace: 'addons' });
+      new kplus.ConfigMap(addons, 'settings', { metadata: { name: 'settings' } });
+      new Application(f, `addons-${f.fleetName}`, { destination: hub, destinationNamespace: 'addons', source: ApplicationSource.manifests(addons) });
+    }
+    // WHEN
+    const message = errorOf(() => app.synthTree());
+    // THEN
+    expect(message).toContain("Applications 'addons-platform' and 'addons-zeta' both deploy ConfigMap 'settings' in namespace 'addons' "
+      + '(clusters/hub/addons-platform/ConfigMap.settings.yaml and clusters/hub/addons-zeta/ConfigMap.settings.yaml) '
+      + "to cluster 'hub' (fleets 'platform' and 'zeta' run Argo CD in different namespaces, so maybe on one hub)");
+  });
+
+  test('GIVEN a tree on disk whose fleets give one cluster name two servers WHEN read THEN the model warns that plan and diff show them as one', () => {
+    // GIVEN both fleets register a-prod (synth refuses two servers, so the tree is edited by hand)
+    const { app, other } = twoHubs();
+    addCluster(other, 'a-prod', { environment: 'production' });
+    const { outdir } = app.synthTree();
+    const file = path.join(outdir, 'argocd/zeta/clusters/Secret.cluster-a-prod.yaml');
+    const text = fs.readFileSync(file, 'utf8');
+    fs.rmSync(file); // (a hard link to platform's file of the same bytes: replaced, as a checkout would)
+    fs.writeFileSync(file, text.replace('https://a-prod.k8s.example.com', 'https://elsewhere.example.com'));
+    // WHEN
+    const model = readTreeModel(outdir);
+    // THEN
+    expect(model.problems).toEqual(["cluster 'a-prod' is fleet 'platform''s https://a-prod.k8s.example.com and fleet 'zeta''s https://elsewhere.example.com: "
+      + 'the plan and the diff show them as one cluster (a cluster name must be one cluster in a tree)']);
+  });
+
+  test('GIVEN one server registered under two names in two fleets WHEN both deploy one object there THEN it is shared, naming both', () => {
+    // GIVEN zeta registers a-prod's server as 'shared'
+    const { app, fleet, other } = twoHubs();
+    const mine = fleet.findCluster('a-prod')!;
+    const theirs = other.addCluster('shared', { server: mine.server, credentials: ClusterCredentials.awsIam({ clusterName: 'shared' }) });
+    for (const [f, c] of [[fleet, mine], [other, theirs]] as const) {
+      const web = c.addManifests(`web-${f.fleetName}`, { namespace: 'web' });
+      new kplus.ConfigMap(web, 'settings', { metadata: { name: 'settings' } });
+      new Application(f, `web-${f.fleetName}`, { destination: c, destinationNamespace: 'web', source: ApplicationSource.manifests(web) });
+    }
+    // WHEN
+    const message = errorOf(() => app.synthTree());
+    // THEN
+    expect(message).toContain("Applications 'web-platform' and 'web-zeta' both deploy ConfigMap 'settings' in namespace 'web' "
+      + '(clusters/a-prod/web-platform/ConfigMap.settings.yaml and clusters/shared/web-zeta/ConfigMap.settings.yaml) '
+      + "to cluster 'a-prod' (fleet 'platform') and 'shared' (fleet 'zeta'), both https://a-prod.k8s.example.com");
   });
 });
 

@@ -404,6 +404,32 @@ describe('diffTrees of two fleets, two Argo CDs', () => {
     return outdir;
   }
 
+  /** A tree of fleets 'platform' and 'zeta' that both register cluster 'shared', each with an Application 'addons' there. */
+  function sharedClusterTree(values: { platform: string; zeta: string }): string {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-fleets-'));
+    const app = new FleetApp({ outdir });
+    for (const name of ['platform', 'zeta'] as const) {
+      const fleet = new Fleet(app, name, { repoUrl: 'https://github.com/acme/gitops.git', targetRevision: 'main' });
+      const shared = addCluster(fleet, 'shared');
+      const addons = shared.addManifests(`addons-${name}`, { namespace: `addons-${name}` });
+      new kplus.ConfigMap(addons, 'settings', { metadata: { name: 'settings' }, data: { v: values[name] } });
+      new Application(fleet, 'addons', { destination: shared, destinationNamespace: `addons-${name}`, source: ApplicationSource.manifests(addons) });
+    }
+    app.synth();
+    return outdir;
+  }
+
+  test.each(['platform', 'zeta'] as const)('GIVEN Applications of one name on one cluster in two fleets WHEN %s\'s objects change THEN the diff shows them under its Application, named with its fleet', fleet => {
+    // GIVEN / WHEN
+    const changed = { platform: '1', zeta: '1', [fleet]: '2' };
+    const d = diffTrees(sharedClusterTree({ platform: '1', zeta: '1' }), sharedClusterTree(changed)).diff;
+    // THEN (keyed by cluster and name alone, one fleet's Application hid the other's: its change was listed as a file no Application deploys)
+    expect(d.objects!.unattributed).toEqual([]);
+    expect(d.objects!.clusters.map(c => [c.cluster, c.applications.map(a => [a.application, a.objects.map(o => `${o.namespace}/${o.name}`)])]))
+      .toEqual([['shared', [[`${fleet}/addons`, [`addons-${fleet}/settings`]]]]]);
+    expect(diffMarkdown(d)).toContain(`**${fleet}/addons**`);
+  });
+
   test('GIVEN projects of one name in two fleets WHEN one fleet\'s project gains a destination THEN the diff shows that change, naming the fleet', () => {
     // GIVEN / WHEN
     const d = diffTrees(twoFleetTree(['web']), twoFleetTree(['web', 'api'])).diff;

@@ -45,13 +45,14 @@ const CHART_GROUPS: Record<string, string[]> = {
 };
 
 /** One pair's findings: `where` names the construct of an Application (synth) or nothing (a tree on disk). */
-export function proveDisasterRecovery(model: FleetModel, plan: FleetPlan, where: (kind: string, name: string) => string = () => ''): string[] {
+export function proveDisasterRecovery(model: FleetModel, plan: FleetPlan, where: (kind: string, name: string, fleet: string) => string = () => ''): string[] {
   const pairs = pairsOf(plan);
   if (pairs.length === 0) return [];
   const ctx = new ProofContext(model, plan);
   const out: string[] = [];
   for (const pair of pairs) {
-    const prefix = where('Application', pair.standbys[0]?.name ?? pair.primaries[0]?.name ?? '');
+    const named = pair.standbys[0] ?? pair.primaries[0];
+    const prefix = where('Application', named?.name ?? '', named?.fleet ?? '');
     for (const p of pairProblems(pair, ctx)) out.push(`${prefix}DR pair '${pair.name}': ${p} [${DR_PROOF}]`);
   }
   pushAll(out, ctx.reader.problems.map(p => `${p} [${DR_PROOF}]`));
