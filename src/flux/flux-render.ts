@@ -8,8 +8,7 @@ import { IConstruct } from 'constructs';
 import { proveFluxTree } from './flux-proofs';
 import { translateFluxFleets } from './flux-translate';
 import { Fleet } from '../fleet/fleet';
-import type { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
-import { FleetModel, modelFromEntries, TreeEntry } from '../gitops/fleet-model';
+import { FleetModel, modelFromEntries, RecordedAcknowledgement, TreeEntry } from '../gitops/fleet-model';
 import { computePlan, FleetPlan } from '../gitops/fleet-plan';
 import type { ProcessOptions } from '../gitops/process-object';
 import type { RenderedFile } from '../gitops/render';
@@ -28,7 +27,7 @@ export interface RenderedTree {
 export function renderFluxFleets(tree: RenderedTree, options: {
   readonly constructs: readonly IConstruct[];
   readonly processOptions: ProcessOptions;
-  readonly acknowledgements: readonly RemovalAcknowledgement[];
+  readonly acknowledgements: readonly RecordedAcknowledgement[];
   readonly externalProjects: readonly string[];
 }): RenderedTree & { readonly errors: string[] } {
   const fleets = options.constructs.filter(Fleet.isFleet).filter(f => f.engine.isFlux);

@@ -335,7 +335,7 @@ function clusterReports(d: FleetDiff): ClusterReport[] {
     const setPlan = (name: string, icon: string, text: string) => apps.set(name, { ...get(name), plan: { icon, text } });
     for (const a of c?.added ?? []) setPlan(a.name, '➕', `(${a.origin}) ${describeSources(a)}`);
     for (const a of c?.removed ?? []) {
-      const r = d.removals.find(x => x.cluster === cluster && x.application === a.name);
+      const r = d.removals.find(x => x.cluster === cluster && x.application === a.name && x.fleet === a.fleet);
       setPlan(a.name, '➖', `(${a.origin})${r?.acknowledged ? ` — acknowledged: ${r.acknowledged.reason}` : ' — **not acknowledged**'}`);
     }
     for (const ch of c?.changed ?? []) setPlan(ch.name, '✏️', `: ${ch.changes.join('; ')}`);

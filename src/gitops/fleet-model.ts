@@ -18,6 +18,15 @@ import { parseYamlDocument } from '../private/yaml-input';
  */
 export const ACKNOWLEDGEMENTS_FILE = 'acknowledged-removals.yaml';
 
+/**
+ * An acknowledged removal as the tree records it: with the fleet whose program acknowledged it (`Fleet`'s name;
+ * none in a file written before fleets were recorded, or by hand: then it acknowledges the removal in any fleet).
+ * Two fleets' Argo CDs may each have an Application of one name on one cluster: one's removal is not the other's.
+ */
+export interface RecordedAcknowledgement extends RemovalAcknowledgement {
+  readonly fleet?: string;
+}
+
 /** One object of a tree: Argo CD objects whole, workload objects as kind and name plus their images. */
 export interface TreeEntry {
   readonly path: string;
@@ -38,7 +47,7 @@ export interface FleetModel {
   readonly applicationSets: TreeEntry[];
   /** Normalized URLs of the Git repository that holds this tree (from the root Application). */
   readonly repoUrls: Set<string>;
-  readonly acknowledgements: RemovalAcknowledgement[];
+  readonly acknowledgements: RecordedAcknowledgement[];
   /**
    * Which kinds are cluster-scoped: the built-in list, the tree's CRDs, and the kinds the program declares
    * (`CLUSTER_SCOPED_KINDS_FILE`).
@@ -56,7 +65,7 @@ export interface FleetModel {
 
 /** Builds the model from the entries of a tree (rendered in memory or read from disk). */
 export function modelFromEntries(
-  entries: TreeEntry[], acknowledgements: RemovalAcknowledgement[] = [], clusterScopedKinds: readonly string[] = [],
+  entries: TreeEntry[], acknowledgements: RecordedAcknowledgement[] = [], clusterScopedKinds: readonly string[] = [],
   scopes: KindScopes = KindScopes.fromEntries(entries, clusterScopedKinds),
 ): FleetModel {
   const argo = entries.filter(e => e.path.startsWith('argocd/') || e.path.startsWith('bootstrap/'));
@@ -223,7 +232,7 @@ export function readTreeModel(tree: string, known?: ReadonlyMap<string, string>)
   // Files with the same bytes (a workload variant in many clusters' directories) are parsed once; the model
   // only reads the objects, so they can share them.
   const parsed = new Map<string, { object: unknown; images: string[] }[] | Error>();
-  let acknowledgements: RemovalAcknowledgement[] = [];
+  let acknowledgements: RecordedAcknowledgement[] = [];
   let clusterScopedKinds: string[] = [];
   for (const [rel, content] of read.files) {
     if (rel === ACKNOWLEDGEMENTS_FILE || rel === CLUSTER_SCOPED_KINDS_FILE) {
@@ -256,18 +265,24 @@ export function readTreeModel(tree: string, known?: ReadonlyMap<string, string>)
 }
 
 /** The YAML of the acknowledgements file. */
-export function acknowledgementsYaml(acks: readonly RemovalAcknowledgement[]): string {
+export function acknowledgementsYaml(acks: readonly RecordedAcknowledgement[]): string {
   // By code unit (never `localeCompare`: its order depends on LANG, and the file's bytes must not).
-  const key = (a: RemovalAcknowledgement) => `${a.cluster}\u0000${a.application}\u0000${a.reason}`;
+  const key = (a: RecordedAcknowledgement) => `${a.cluster}\u0000${a.application}\u0000${a.reason}\u0000${a.fleet ?? ''}`;
   const sorted = [...acks].sort((a, b) => compareCodeUnits(key(a), key(b)));
   return '# Removals of Applications this program acknowledges (cdk8s-fleet diff lets them through).\n'
-    + yaml.dump({ acknowledgedRemovals: sorted.map(a => ({ cluster: a.cluster, application: a.application, reason: a.reason })) }, { lineWidth: -1 });
+    + yaml.dump({
+      acknowledgedRemovals: sorted.map(a => ({
+        cluster: a.cluster, application: a.application, reason: a.reason, ...(a.fleet !== undefined ? { fleet: a.fleet } : {}),
+      })),
+    }, { lineWidth: -1 });
 }
 
 /** The removals an acknowledgements file lists (`rel` names it in messages). */
-export function parseAcknowledgements(text: string, rel: string): RemovalAcknowledgement[] {
+export function parseAcknowledgements(text: string, rel: string): RecordedAcknowledgement[] {
   const doc: any = parseYamlDocument(text, rel);
-  return (doc?.acknowledgedRemovals ?? []).map((a: any) => ({ cluster: String(a.cluster), application: String(a.application), reason: String(a.reason ?? '') }));
+  return (doc?.acknowledgedRemovals ?? []).map((a: any) => ({
+    cluster: String(a.cluster), application: String(a.application), reason: String(a.reason ?? ''), ...(a.fleet !== undefined ? { fleet: String(a.fleet) } : {}),
+  }));
 }
 
 /** The YAML of the declared cluster-scoped kinds' file (`CLUSTER_SCOPED_KINDS_FILE`), the kinds sorted. */

@@ -1,8 +1,8 @@
+import type { RecordedAcknowledgement } from './fleet-model';
 import { ApplicationSetPlan, FleetPlan, PlannedApplication } from './fleet-plan';
 import { diffShards, ShardDiff, ShardMove, shardMoves } from './shard-plan';
 import type { ObjectDiff } from './tree-diff';
 import { DrSwitch, drSwitches } from '../dr/private/dr-report';
-import { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
 import { compareCodeUnits } from '../private/util';
 import { repositoryOf, versionOfImage } from '../promotion/image-reference';
 
@@ -17,7 +17,9 @@ export interface ApplicationChange {
 export interface Removal {
   readonly cluster: string;
   readonly application: string;
-  readonly acknowledged?: RemovalAcknowledgement;
+  /** The fleet of the Application (`ArgoFleets`), '' when none. */
+  readonly fleet: string;
+  readonly acknowledged?: RecordedAcknowledgement;
 }
 
 /** What a change does to one cluster. */
@@ -58,7 +60,7 @@ export interface FleetDiff {
   /** ApplicationSets that Argo CD would fail to generate in the head tree. */
   readonly failingApplicationSets: string[];
   /** Acknowledgements that match no removal (stale; delete them from the program). */
-  readonly unusedAcknowledgements: RemovalAcknowledgement[];
+  readonly unusedAcknowledgements: RecordedAcknowledgement[];
   /** Every rendered object that changes, when the diff compared two trees (`diffTrees`). */
   readonly objects?: ObjectDiff;
   /** DR pairs whose active side changes: a failover or a failback. */
@@ -70,14 +72,14 @@ export interface FleetDiff {
 }
 
 /** Compares two plans (base = the target branch, head = the PR). `acknowledgements` come from the head tree. */
-export function diffPlans(base: FleetPlan, head: FleetPlan, acknowledgements: readonly RemovalAcknowledgement[]): FleetDiff {
+export function diffPlans(base: FleetPlan, head: FleetPlan, acknowledgements: readonly RecordedAcknowledgement[]): FleetDiff {
   const baseClusters = new Map(base.clusters.map(c => [c.name, c]));
   const headClusters = new Map(head.clusters.map(c => [c.name, c]));
   const names = [...new Set([...baseClusters.keys(), ...headClusters.keys()])].sort();
   const clusters: ClusterDiff[] = [];
   const removals: Removal[] = [];
   const emptiedClusters: string[] = [];
-  const used = new Set<RemovalAcknowledgement>();
+  const used = new Set<RecordedAcknowledgement>();
   for (const name of names) {
     const b = baseClusters.get(name);
     const h = headClusters.get(name);
@@ -96,9 +98,11 @@ export function diffPlans(base: FleetPlan, head: FleetPlan, acknowledgements: re
     const baseScoped = new Set((b?.applications ?? []).flatMap(a => a.clusterScoped));
     const clusterScopedAdded = [...new Set((h?.applications ?? []).flatMap(a => a.clusterScoped))].filter(x => !baseScoped.has(x)).sort();
     for (const r of removed) {
-      const ack = acknowledgements.find(a => (a.cluster === '*' || a.cluster === name) && (a.application === '*' || a.application === r.name));
+      // (an acknowledgement is its fleet's: another fleet's Application of the same name is not acknowledged by it)
+      const ack = acknowledgements.find(a => (a.cluster === '*' || a.cluster === name) && (a.application === '*' || a.application === r.name)
+        && (a.fleet === undefined || a.fleet === r.fleet));
       if (ack) used.add(ack);
-      removals.push({ cluster: name, application: r.name, acknowledged: ack });
+      removals.push({ cluster: name, application: r.name, fleet: r.fleet, acknowledged: ack });
     }
     if (bApps.size > 0 && hApps.size === 0) emptiedClusters.push(name);
     if (added.length || removed.length || changed.length || clusterScopedAdded.length || !b || !h) {

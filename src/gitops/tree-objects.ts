@@ -1,6 +1,5 @@
-import { ACKNOWLEDGEMENTS_FILE, FleetModel, modelFromEntries, parseAcknowledgements, parseClusterScopedKinds, TreeEntry } from './fleet-model';
+import { ACKNOWLEDGEMENTS_FILE, FleetModel, modelFromEntries, parseAcknowledgements, parseClusterScopedKinds, RecordedAcknowledgement, TreeEntry } from './fleet-model';
 import { ParsedFile, parseTreeFile, readTreeText, TreeScan } from './tree-scan';
-import type { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
 import { isFluxPath } from '../flux/flux-model';
 import { imagesOf } from '../private/images';
 import { CLUSTER_SCOPED_KINDS_FILE, KindScopes } from '../private/kinds';
@@ -148,7 +147,7 @@ function isCrdFile(rel: string): boolean {
 }
 
 /** The removals the tree acknowledges (its `acknowledged-removals.yaml`). */
-export function acknowledgementsOf(reader: TreeReader): RemovalAcknowledgement[] {
+export function acknowledgementsOf(reader: TreeReader): RecordedAcknowledgement[] {
   return reader.typeOf(ACKNOWLEDGEMENTS_FILE) === 'file' ? parseAcknowledgements(reader.text(ACKNOWLEDGEMENTS_FILE), ACKNOWLEDGEMENTS_FILE) : [];
 }
 

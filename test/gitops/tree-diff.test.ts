@@ -405,19 +405,34 @@ describe('diffTrees of two fleets, two Argo CDs', () => {
   }
 
   /** A tree of fleets 'platform' and 'zeta' that both register cluster 'shared', each with an Application 'addons' there. */
-  function sharedClusterTree(values: { platform: string; zeta: string }): string {
+  function sharedClusterTree(values: { platform: string; zeta: string }, options: { dropZeta?: boolean; platformAcknowledges?: boolean } = {}): string {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-fleets-'));
     const app = new FleetApp({ outdir });
     for (const name of ['platform', 'zeta'] as const) {
       const fleet = new Fleet(app, name, { repoUrl: 'https://github.com/acme/gitops.git', targetRevision: 'main' });
       const shared = addCluster(fleet, 'shared');
+      if (name === 'zeta' && options.dropZeta) continue;
       const addons = shared.addManifests(`addons-${name}`, { namespace: `addons-${name}` });
       new kplus.ConfigMap(addons, 'settings', { metadata: { name: 'settings' }, data: { v: values[name] } });
       new Application(fleet, 'addons', { destination: shared, destinationNamespace: `addons-${name}`, source: ApplicationSource.manifests(addons) });
+      if (name === 'platform' && options.platformAcknowledges) fleet.acknowledgeRemoval({ cluster: 'shared', application: 'addons', reason: 'moving to Helm (TICKET-7)' });
     }
     app.synth();
     return outdir;
   }
+
+  test('GIVEN one fleet acknowledges removing its Application WHEN another fleet\'s Application of that name goes from that cluster THEN the deletion gate stops it', () => {
+    // GIVEN / WHEN zeta's 'addons' goes; platform (whose 'addons' stays) acknowledged a removal of 'addons' on 'shared'
+    const head = sharedClusterTree({ platform: '1', zeta: '1' }, { dropZeta: true, platformAcknowledges: true });
+    const d = diffTrees(sharedClusterTree({ platform: '1', zeta: '1' }), head).diff;
+    // THEN
+    expect(fs.readFileSync(path.join(head, 'acknowledged-removals.yaml'), 'utf8')).toContain('    fleet: platform\n');
+    expect(d.blockedRemovals).toEqual([{ cluster: 'shared', application: 'addons', fleet: 'zeta', acknowledged: undefined }]);
+    expect(d.unusedAcknowledgements).toEqual([{ cluster: 'shared', application: 'addons', reason: 'moving to Helm (TICKET-7)', fleet: 'platform' }]);
+    // GIVEN the file written by hand without a fleet WHEN diffed THEN it acknowledges the removal in any fleet
+    fs.writeFileSync(path.join(head, 'acknowledged-removals.yaml'), 'acknowledgedRemovals:\n  - cluster: shared\n    application: addons\n    reason: by hand\n');
+    expect(diffTrees(sharedClusterTree({ platform: '1', zeta: '1' }), head).diff.blockedRemovals).toEqual([]);
+  });
 
   test.each(['platform', 'zeta'] as const)('GIVEN Applications of one name on one cluster in two fleets WHEN %s\'s objects change THEN the diff shows them under its Application, named with its fleet', fleet => {
     // GIVEN / WHEN
