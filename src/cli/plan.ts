@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { CommandResult } from './appset-generate';
 import { CliError } from './errors';
-import { diffJson, diffMarkdown, diffText, hasDifferences } from '../gitops/diff-report';
+import { diffJson, diffMarkdown, diffText, hasDifferences, removalLabels } from '../gitops/diff-report';
 import { readTreeModel } from '../gitops/fleet-model';
 import { computePlan, planJson, planText } from '../gitops/fleet-plan';
 import { proveFleet } from '../gitops/fleet-proofs';
@@ -84,7 +84,7 @@ export function diffCommand(baseTree: string, headTree: string, options: DiffCom
   let stderr = warnings(diff);
   let code = 0;
   if (diff.blockedRemovals.length) {
-    stderr += `deletion gate: ${diff.blockedRemovals.length} Application removal(s) not acknowledged: ${diff.blockedRemovals.map(r => `${r.cluster}/${r.application}`).join(', ')}\n`;
+    stderr += `deletion gate: ${diff.blockedRemovals.length} Application removal(s) not acknowledged: ${diff.blockedRemovals.map(removalLabels(diff)).join(', ')}\n`;
     code = 1;
   }
   if (diff.failingApplicationSets.length) {

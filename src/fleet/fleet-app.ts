@@ -229,7 +229,7 @@ export class FleetApp extends App {
       throw new Error(`Validation failed with the following errors (nothing was written):\n  ${errors.join('\n  ')}`);
     }
     const fleets = constructs.filter(Fleet.isFleet);
-    const acknowledgements = fleets.flatMap(f => f.acknowledgedRemovals.map(a => ({ ...a, fleet: f.fleetName })));
+    const acknowledgements = fleets.flatMap(f => f.acknowledgedRemovals.map(({ fleet, ...a }) => (fleet === '*' ? a : { ...a, fleet: fleet ?? f.fleetName })));
     if (acknowledgements.length > 0) {
       const { acknowledgementsYaml, ACKNOWLEDGEMENTS_FILE } = fleetModelModule();
       this.insertRootFile(files, ACKNOWLEDGEMENTS_FILE, acknowledgementsYaml(acknowledgements));

@@ -210,7 +210,8 @@ export class Fleet extends Construct {
   /**
    * Declares that removing Applications is intended, so that the deletion gate of `cdk8s-fleet diff` lets
    * the removal through. Use `application: '*'` for every Application of a cluster (a decommissioned cluster)
-   * and `cluster: '*'` for an Application on every cluster. The acknowledgement is written to the tree
+   * and `cluster: '*'` for an Application on every cluster. It acknowledges this fleet's Applications unless it
+   * names another `fleet` (one the program no longer has) or `'*'`. The acknowledgement is written to the tree
    * (`acknowledged-removals.yaml` at its root), so reviewers see it in the PR; delete it once merged.
    */
   public acknowledgeRemoval(acknowledgement: RemovalAcknowledgement): void {
@@ -218,6 +219,10 @@ export class Fleet extends Construct {
     if (!acknowledgement.application) errors.push(`'application' (${show(acknowledgement.application)}) is required ('*' for all)`);
     if (!acknowledgement.cluster) errors.push(`'cluster' (${show(acknowledgement.cluster)}) is required ('*' for all)`);
     if (!acknowledgement.reason || !acknowledgement.reason.trim()) errors.push(`'reason' (${show(acknowledgement.reason)}) must say why the removal is intended`);
+    const fleet = acknowledgement.fleet;
+    if (fleet !== undefined && fleet !== '*') {
+      errors.push(...dns1123LabelErrors(String(fleet)).map(e => `'fleet' (${show(fleet)}) is neither '*' nor a fleet name: ${e}`));
+    }
     // Written to acknowledged-removals.yaml: the same secret scan as every file (never quoting the value).
     for (const prop of ['application', 'cluster', 'reason'] as const) {
       const text = acknowledgement[prop];
@@ -314,8 +319,8 @@ export class Fleet extends Construct {
    * A cluster name is one cluster across the app: its directory (`clusters/<name>/`), its section of the plan and
    * the diff, the acknowledged removals and the proofs name it so. A name another fleet (`earlier`: the fleets
    * made before this one, so each clash is reported once) registers with another server is refused; so is an
-   * in-cluster registration of a name another fleet's in-cluster registration has when both Argo CDs run in the
-   * same namespace (then they are two hubs).
+   * in-cluster registration of a name another Argo CD fleet's in-cluster registration has when both Argo CDs run
+   * in the same namespace (then they are two hubs).
    */
   private clusterNamesakeErrors(earlier: readonly Fleet[]): string[] {
     const errors: string[] = [];
@@ -324,7 +329,9 @@ export class Fleet extends Construct {
         const namesake = other.findCluster(c.clusterName);
         if (namesake === undefined) continue;
         const [server, theirs] = [c.server.replace(/\/+$/, ''), namesake.server.replace(/\/+$/, '')];
-        const twoHubs = server === IN_CLUSTER_SERVER && theirs === IN_CLUSTER_SERVER && other.argocdNamespace === this.argocdNamespace;
+        // (two Argo CDs in one namespace cannot share a cluster; a Flux fleet's namespace says nothing of that)
+        const twoHubs = server === IN_CLUSTER_SERVER && theirs === IN_CLUSTER_SERVER && !this.engine.isFlux && !other.engine.isFlux
+          && other.argocdNamespace === this.argocdNamespace;
         if (server === theirs && !twoHubs) continue;
         errors.push(`Cluster '${c.clusterName}' at '${c.node.path}': 'server' (${show(c.server)}) is `
           + (twoHubs ? `the in-cluster address of this fleet's hub, and the Cluster of that name at '${namesake.node.path}' is another hub's (both Argo CDs run in namespace '${this.argocdNamespace}')`

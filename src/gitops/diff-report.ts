@@ -39,12 +39,12 @@ export function diffSummary(d: FleetDiff): DiffSummary {
   const count = (objects: readonly ObjectChange[]) => { for (const o of objects) counts[o.status]++; };
   const apps = new Set<string>();
   const clusters = new Set<string>(d.clusters.map(c => c.cluster));
-  for (const c of d.clusters) for (const a of [...c.added, ...c.removed, ...c.changed]) apps.add(`${c.cluster}\u0000${a.name}`);
+  for (const c of d.clusters) for (const a of [...c.added, ...c.removed, ...c.changed]) apps.add(`${c.cluster}\u0000${a.fleet}\u0000${a.name}`);
   const byCluster = new Map(d.clusters.map(c => [c.cluster, c]));
   for (const c of d.objects?.clusters ?? []) {
     clusters.add(c.cluster);
     for (const a of c.applications) {
-      apps.add(`${c.cluster}\u0000${a.application}`);
+      apps.add(`${c.cluster}\u0000${a.fleet}\u0000${a.application}`);
       // An added or removed Application counts as an Application, not also as an object (as it is shown).
       count(withoutPlannedApplication(a, byCluster.get(c.cluster)));
     }
@@ -72,7 +72,7 @@ export function diffText(d: FleetDiff): string {
 
 /** The diff as JSON data (see the README for its shape). */
 export function diffJson(d: FleetDiff): any {
-  const app = (a: PlannedApplication) => ({ name: a.name, origin: a.origin, sources: a.sources });
+  const app = (a: PlannedApplication) => ({ name: a.name, fleet: a.fleet, origin: a.origin, sources: a.sources });
   const objectsOf = new Map((d.objects?.clusters ?? []).map(c => [c.cluster, c.applications]));
   const names = [...new Set([...d.clusters.map(c => c.cluster), ...objectsOf.keys()])].sort(compareCodeUnits);
   const byName = new Map(d.clusters.map(c => [c.cluster, c]));
@@ -85,7 +85,9 @@ export function diffJson(d: FleetDiff): any {
         ...c,
         added: c.added.map(app),
         removed: c.removed.map(app),
-        objects: (objectsOf.get(name) ?? []).map(a => ({ application: a.application, column: a.column, objects: a.objects.map(objectJson) })),
+        objects: (objectsOf.get(name) ?? []).map(a => ({
+          application: a.application, fleet: a.fleet, column: a.column, objects: a.objects.map(objectJson),
+        })),
       };
     }),
     fleet: (d.objects?.fleet ?? []).map(objectJson),
@@ -188,8 +190,8 @@ function render(d: FleetDiff, m: Markup): string {
   }
   if (d.blockedRemovals.length) {
     lines.push(m.markdown
-      ? `> [!CAUTION]\n> **Deletion gate: ${d.blockedRemovals.length} Application removal(s) not acknowledged.** Declare intended removals with \`fleet.acknowledgeRemoval({ cluster, application, reason })\`.`
-      : `DELETION GATE: ${d.blockedRemovals.length} Application removal(s) not acknowledged. Declare intended removals with fleet.acknowledgeRemoval({ cluster, application, reason }).`, '');
+      ? `> [!CAUTION]\n> **Deletion gate: ${d.blockedRemovals.length} Application removal(s) not acknowledged.** Declare intended removals with \`fleet.acknowledgeRemoval({ cluster, application, reason })\` (and \`fleet\` for a fleet the program no longer has).`
+      : `DELETION GATE: ${d.blockedRemovals.length} Application removal(s) not acknowledged. Declare intended removals with fleet.acknowledgeRemoval({ cluster, application, reason }) (and fleet for a fleet the program no longer has).`, '');
   }
   for (const sw of d.disasterRecovery ?? []) {
     lines.push(m.markdown ? `> [!WARNING]\n> 🚨 **${sw.kind === 'failover' ? 'Failover' : 'Failback'}** — ${drSwitchText(sw)}.` : `${sw.kind.toUpperCase()}: ${drSwitchText(sw)}.`, '');
@@ -232,7 +234,8 @@ function render(d: FleetDiff, m: Markup): string {
   if (d.objects?.fleet.length) pushAll(lines, budget.fit(sectionLevels('Argo CD objects (fleet)', d.objects.fleet, m)));
   if (d.objects?.unattributed.length) pushAll(lines, budget.fit(sectionLevels('Files no Application deploys', d.objects.unattributed, m)));
   if (d.unusedAcknowledgements.length) {
-    lines.push(`Stale removal acknowledgements (they match nothing; remove them): ${d.unusedAcknowledgements.map(a => `${a.cluster}/${a.application}`).join(', ')}`, '');
+    const label = removalLabels(d);
+    lines.push(`Stale removal acknowledgements (they match nothing; remove them): ${d.unusedAcknowledgements.map(label).join(', ')}`, '');
   }
   if (budget.cut || budget.omitted) {
     lines.push(`_To keep this comment under GitHub's size limit, ${budget.cut} section(s) are shown without their field changes${budget.omitted ? ` and ${budget.omitted} section(s) are left out` : ''}; \`cdk8s-fleet diff --json\` and \`cdk8s-fleet plan --html\` have everything._`, '');
@@ -321,29 +324,34 @@ function clusterReports(d: FleetDiff): ClusterReport[] {
   const plan = new Map(d.clusters.map(c => [c.cluster, c]));
   const objects = new Map((d.objects?.clusters ?? []).map(c => [c.cluster, c.applications]));
   const names = [...new Set([...plan.keys(), ...objects.keys()])].sort(compareCodeUnits);
+  const removals = new Map(d.removals.map(r => [`${r.cluster}\u0000${r.fleet}\u0000${r.application}`, r]));
   return names.map(cluster => {
     const c = plan.get(cluster);
+    // One row per Application: by fleet and name, shown as `<fleet>/<name>` when two fleets have the name here.
+    const label = (fleet: string, name: string) => (d.namesakes?.has(`${cluster}\u0000${name}`) ? `${fleet || '(no fleet)'}/${name}` : name);
     const apps = new Map<string, AppReport>();
-    const get = (name: string): AppReport => {
-      let a = apps.get(name);
+    const get = (fleet: string, name: string): AppReport => {
+      let a = apps.get(`${fleet}\u0000${name}`);
       if (!a) {
-        a = { column: columnOf(name, cluster), name, objects: [] };
-        apps.set(name, a);
+        a = { column: columnOf(name, cluster), name: label(fleet, name), objects: [] };
+        apps.set(`${fleet}\u0000${name}`, a);
       }
       return a;
     };
-    const setPlan = (name: string, icon: string, text: string) => apps.set(name, { ...get(name), plan: { icon, text } });
-    for (const a of c?.added ?? []) setPlan(a.name, '➕', `(${a.origin}) ${describeSources(a)}`);
+    const setPlan = (a: { fleet: string; name: string }, icon: string, text: string) => {
+      apps.set(`${a.fleet}\u0000${a.name}`, { ...get(a.fleet, a.name), plan: { icon, text } });
+    };
+    for (const a of c?.added ?? []) setPlan(a, '➕', `(${a.origin}) ${describeSources(a)}`);
     for (const a of c?.removed ?? []) {
-      const r = d.removals.find(x => x.cluster === cluster && x.application === a.name && x.fleet === a.fleet);
-      setPlan(a.name, '➖', `(${a.origin})${r?.acknowledged ? ` — acknowledged: ${r.acknowledged.reason}` : ' — **not acknowledged**'}`);
+      const r = removals.get(`${cluster}\u0000${a.fleet}\u0000${a.name}`);
+      setPlan(a, '➖', `(${a.origin})${r?.acknowledged ? ` — acknowledged: ${r.acknowledged.reason}` : ' — **not acknowledged**'}`);
     }
-    for (const ch of c?.changed ?? []) setPlan(ch.name, '✏️', `: ${ch.changes.join('; ')}`);
+    for (const ch of c?.changed ?? []) setPlan(ch, '✏️', `: ${ch.changes.join('; ')}`);
     for (const a of objects.get(cluster) ?? []) {
-      const app = { ...get(a.application), objects: withoutPlannedApplication(a, c) };
+      const app = { ...get(a.fleet, a.application), objects: withoutPlannedApplication(a, c) };
       // The plan's catch-all line says less than the Application's own field changes shown below it.
       if (app.plan?.text === `: ${OTHER_FIELDS}` && app.objects.some(o => o.kind === 'Application')) delete (app as any).plan;
-      apps.set(a.application, app);
+      apps.set(`${a.fleet}\u0000${a.application}`, app);
     }
     return {
       cluster,
@@ -356,9 +364,26 @@ function clusterReports(d: FleetDiff): ClusterReport[] {
 
 /** The Application object of an added or removed Application says nothing the plan line does not. */
 function withoutPlannedApplication(a: ApplicationObjects, c: ClusterDiff | undefined): ObjectChange[] {
-  const planned = new Set([...(c?.added ?? []), ...(c?.removed ?? [])].map(x => x.name));
+  const planned = new Set([...(c?.added ?? []), ...(c?.removed ?? [])].filter(x => x.fleet === a.fleet).map(x => x.name));
   return a.objects.filter(o => !(o.kind === 'Application' && o.status !== 'changed' && planned.has(o.name)));
 }
+
+/**
+ * How a removal or an acknowledgement is named in the gate's lists: `<cluster>/<application>`, with its fleet when
+ * the diff has that pair in two fleets (an acknowledgement without a fleet stands for any).
+ */
+export function removalLabels(d: FleetDiff): (r: { readonly cluster: string; readonly application: string; readonly fleet?: string }) => string {
+  const fleetsOf = new Map<string, Set<string>>();
+  for (const r of [...d.removals, ...d.unusedAcknowledgements]) {
+    const key = `${r.cluster}/${r.application}`;
+    fleetsOf.set(key, (fleetsOf.get(key) ?? new Set<string>()).add(r.fleet ?? '*'));
+  }
+  return r => {
+    const key = `${r.cluster}/${r.application}`;
+    return (fleetsOf.get(key)?.size ?? 0) > 1 ? `${key} (${r.fleet === undefined ? 'any fleet' : `fleet '${r.fleet}'`})` : key;
+  };
+}
+
 
 /** Groups clusters whose changes are the same once their own name is taken out, in cluster order. */
 function foldClusters(reports: ClusterReport[]): ClusterReport[][] {

@@ -3,7 +3,6 @@ import * as yaml from 'js-yaml';
 import { parseTreeFile, readTree } from './tree-reader';
 import { toYaml } from './yaml';
 import { ClusterSecret, readClusterSecrets } from '../expansion/cluster-secrets';
-import type { RemovalAcknowledgement } from '../fleet/removal-acknowledgement';
 import { fluxModelParts } from '../flux/flux-model';
 import { show } from '../private/errors';
 import { normalizeGitUrl } from '../private/glob';
@@ -19,11 +18,14 @@ import { parseYamlDocument } from '../private/yaml-input';
 export const ACKNOWLEDGEMENTS_FILE = 'acknowledged-removals.yaml';
 
 /**
- * An acknowledged removal as the tree records it: with the fleet whose program acknowledged it (`Fleet`'s name;
- * none in a file written before fleets were recorded, or by hand: then it acknowledges the removal in any fleet).
- * Two fleets' Argo CDs may each have an Application of one name on one cluster: one's removal is not the other's.
+ * An acknowledged removal as the tree records it (`RemovalAcknowledgement`), with the fleet whose Application goes:
+ * none for any fleet's (`fleet: '*'`, or a file written before fleets were recorded, or by hand). Two fleets' Argo
+ * CDs may each have an Application of one name on one cluster: one's removal is not the other's.
  */
-export interface RecordedAcknowledgement extends RemovalAcknowledgement {
+export interface RecordedAcknowledgement {
+  readonly application: string;
+  readonly cluster: string;
+  readonly reason: string;
   readonly fleet?: string;
 }
 
@@ -165,8 +167,8 @@ export class ArgoFleets {
     }
     for (const [name, seen] of servers) {
       if (new Set(seen.map(s => s.server)).size < 2) continue;
-      this.problems.push(`cluster '${name}' is ${seen.map(s => `fleet '${s.fleet}''s ${s.server}`).join(' and ')}: `
-        + 'the plan and the diff show them as one cluster (a cluster name must be one cluster in a tree)');
+      this.problems.push(`cluster '${name}' has server ${seen.map(s => `${s.server} in fleet '${s.fleet}'`).join(' and ')} `
+        + '(argocd/<fleet>/clusters/): the plan and the diff show them as one cluster (a cluster name must be one cluster in a tree)');
     }
   }
 

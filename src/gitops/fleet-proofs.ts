@@ -306,7 +306,7 @@ function sharedObjects(
     const [first, second] = [clusterNames.get(a)!, clusterNames.get(b)!];
     if (first !== second) return `'${first}' (fleet '${a.fleet}') and '${second}' (fleet '${b.fleet}'), both ${server}`;
     if (server === IN_CLUSTER_SERVER && a.fleet !== b.fleet) {
-      return `'${first}' (fleets '${a.fleet}' and '${b.fleet}' run Argo CD in different namespaces, so maybe on one hub)`;
+      return `'${first}' (fleets '${a.fleet}' and '${b.fleet}' are not known to run Argo CD in one namespace, so their hubs may be one cluster)`;
     }
     return `'${first}'`;
   };
@@ -317,7 +317,8 @@ function sharedObjects(
   for (const [server, apps] of byServer) {
     // The first Application deploying each object here, by the object's key (group, kind, name and scope: one
     // string shared by the object's summaries), or by key and namespace for the same object in another namespace.
-    const owners = new Map<string, Owner>();
+    // On the in-cluster address, one first Application per hub: fleets whose Argo CDs share a namespace are two.
+    const owners = new Map<string, Owner[]>();
     for (const app of apps) {
       const destinationNamespace = String(app.object.spec?.destination?.namespace ?? '');
       for (const s of fromTree(app.object)) {
@@ -327,14 +328,18 @@ function sharedObjects(
           if (o.namespace === undefined || o.name === '') continue;
           const namespace = o.namespaced ? o.namespace || destinationNamespace : '';
           const byKey = owners.get(o.key);
-          const key = byKey === undefined || byKey.namespace === namespace ? o.key : `${o.key}\0${namespace}`;
-          const first = key === o.key ? byKey : owners.get(key);
-          if (first === undefined) {
-            owners.set(key, { app, object: o, namespace });
+          const key = byKey === undefined || byKey[0].namespace === namespace ? o.key : `${o.key}\0${namespace}`;
+          const earlier = key === o.key ? byKey : owners.get(key);
+          if (earlier === undefined) {
+            owners.set(key, [{ app, object: o, namespace }]);
             continue;
           }
-          if (first.app === app) continue; // twice in one Application: Argo CD reports that itself
-          if (server === IN_CLUSTER_SERVER && twoHubs(first.app, app)) continue;
+          if (earlier.some(x => x.app === app)) continue; // twice in one Application: Argo CD reports that itself
+          const first = earlier.find(x => server !== IN_CLUSTER_SERVER || !twoHubs(x.app, app));
+          if (first === undefined) {
+            earlier.push({ app, object: o, namespace }); // the first on its own hub
+            continue;
+          }
           let withFirst = pairs.get(first.app);
           if (!withFirst) pairs.set(first.app, withFirst = new Map());
           let pair = withFirst.get(app);
@@ -355,13 +360,18 @@ function sharedObjects(
       out.push({
         first,
         second,
-        message: `Applications '${first.name}' and '${second.name}' both deploy ${listed.join(', ')}${more} to cluster ${cluster}; an object `
+        message: `Applications ${appNames(first, second)} both deploy ${listed.join(', ')}${more} to cluster ${cluster}; an object `
           + 'belongs to one Application (Argo CD reports a SharedResourceWarning for the other) and each sync takes it from the other. '
           + 'Deploy each object from one Application',
       });
     }
   }
   return out;
+}
+
+/** Two Applications' names for a message, each with its fleet when the names are the same. */
+function appNames(a: PlannedApplication, b: PlannedApplication): string {
+  return a.name === b.name && a.fleet !== b.fleet ? `'${a.name}' (fleet '${a.fleet}') and '${b.name}' (fleet '${b.fleet}')` : `'${a.name}' and '${b.name}'`;
 }
 
 /** An ApplicationSet of one fleet (`ArgoFleets`): names are unique within a fleet, not across. */

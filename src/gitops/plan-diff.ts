@@ -9,6 +9,8 @@ import { repositoryOf, versionOfImage } from '../promotion/image-reference';
 /** How one Application changes on one cluster. */
 export interface ApplicationChange {
   readonly name: string;
+  /** Its fleet (`ArgoFleets`), '' when none. */
+  readonly fleet: string;
   /** Human-readable changes, e.g. `image ghcr.io/acme/web: 1.8.2 → 1.9.0`. */
   readonly changes: string[];
 }
@@ -42,7 +44,10 @@ export interface ProjectDiff {
 
 /** Clusters an ApplicationSet starts or stops deploying to. */
 export interface SelectionDiff {
+  /** Its name, `<fleet>/<name>` when two fleets have an ApplicationSet of that name. */
   readonly applicationSet: string;
+  /** Its fleet (`ArgoFleets`), '' when none. */
+  readonly fleet: string;
   readonly gained: string[];
   readonly lost: string[];
 }
@@ -69,6 +74,11 @@ export interface FleetDiff {
   readonly shardMoves?: ShardMove[];
   /** How the application-controller shards' loads and warnings change, when either plan has a shard section. */
   readonly shards?: ShardDiff;
+  /**
+   * Applications of one name that two fleets have on one cluster, in either plan (`<cluster>\0<name>`): reports name
+   * them `<fleet>/<name>`.
+   */
+  readonly namesakes?: ReadonlySet<string>;
 }
 
 /** Compares two plans (base = the target branch, head = the PR). `acknowledgements` come from the head tree. */
@@ -93,7 +103,7 @@ export function diffPlans(base: FleetPlan, head: FleetPlan, acknowledgements: re
       const ba = bApps.get(k);
       if (!ba) continue;
       const changes = applicationChanges(ba, ha);
-      if (changes.length) changed.push({ name: ha.name, changes });
+      if (changes.length) changed.push({ name: ha.name, fleet: ha.fleet, changes });
     }
     const baseScoped = new Set((b?.applications ?? []).flatMap(a => a.clusterScoped));
     const clusterScopedAdded = [...new Set((h?.applications ?? []).flatMap(a => a.clusterScoped))].filter(x => !baseScoped.has(x)).sort();
@@ -112,16 +122,19 @@ export function diffPlans(base: FleetPlan, head: FleetPlan, acknowledgements: re
   const selections: SelectionDiff[] = [];
   const baseSets = new Map(base.applicationSets.map(s => [setKey(s), s]));
   const headSets = new Set(head.applicationSets.map(setKey));
+  const fleetsOf = new Map<string, Set<string>>();
+  for (const s of [...base.applicationSets, ...head.applicationSets]) fleetsOf.set(s.name, (fleetsOf.get(s.name) ?? new Set<string>()).add(s.fleet));
+  const setName = (s: ApplicationSetPlan) => ((fleetsOf.get(s.name)?.size ?? 0) > 1 ? `${s.fleet || '(no fleet)'}/${s.name}` : s.name);
   for (const s of head.applicationSets) {
     const before = new Set(baseSets.get(setKey(s))?.clusters ?? []);
     const after = new Set(s.clusters);
     const gained = [...after].filter(c => !before.has(c)).sort();
     const lost = [...before].filter(c => !after.has(c)).sort();
-    if (gained.length || lost.length) selections.push({ applicationSet: s.name, gained, lost });
+    if (gained.length || lost.length) selections.push({ applicationSet: setName(s), fleet: s.fleet, gained, lost });
   }
   for (const s of base.applicationSets) {
     if (!headSets.has(setKey(s)) && s.clusters.length) {
-      selections.push({ applicationSet: s.name, gained: [], lost: [...s.clusters] });
+      selections.push({ applicationSet: setName(s), fleet: s.fleet, gained: [], lost: [...s.clusters] });
     }
   }
   selections.sort((a, b) => compareCodeUnits(a.applicationSet, b.applicationSet));
@@ -137,7 +150,22 @@ export function diffPlans(base: FleetPlan, head: FleetPlan, acknowledgements: re
     disasterRecovery: drSwitches(base, head),
     shardMoves: shardMoves(base.shards, head.shards, head.clusters.map(c => c.name), base.clusters.map(c => c.name)),
     shards: diffShards(base.shards, head.shards),
+    namesakes: namesakesOf([base, head]),
   };
+}
+
+/** `FleetDiff.namesakes` of some plans. */
+function namesakesOf(plans: readonly FleetPlan[]): Set<string> {
+  const fleetsOf = new Map<string, Set<string>>();
+  for (const p of plans) {
+    for (const c of p.clusters) {
+      for (const a of c.applications) {
+        const key = `${c.name}\u0000${a.name}`;
+        fleetsOf.set(key, (fleetsOf.get(key) ?? new Set<string>()).add(a.fleet));
+      }
+    }
+  }
+  return new Set([...fleetsOf].filter(([, fleets]) => fleets.size > 1).map(([key]) => key));
 }
 
 function applicationChanges(b: PlannedApplication, h: PlannedApplication): string[] {

@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { fieldText, objectName, textLines } from './diff-format';
+import { removalLabels } from './diff-report';
 import { describeDelivery, FleetPlan, PlannedApplication } from './fleet-plan';
 import { FleetDiff } from './plan-diff';
 import { count, countChange, describeShardMove, shardSetup } from './shard-plan';
@@ -28,13 +29,14 @@ const ICONS = { added: '+', removed: '−', changed: '✎' };
 
 /** The page. `base` and `diff` come from `diffTrees` (a `diff` without `base` is ignored). */
 export function planHtml(head: FleetPlan, base?: FleetPlan, diff?: FleetDiff): string {
-  const headCells = cellsOf(head);
-  const baseCells = base ? cellsOf(base) : undefined;
+  const columnKey = columnsOf(base ? [head, base] : [head]);
+  const headCells = cellsOf(head, columnKey);
+  const baseCells = base ? cellsOf(base, columnKey) : undefined;
   const objects = new Map<string, ApplicationObjects>();
   const planChanges = new Map<string, string[]>();
   if (base && diff) {
-    for (const c of diff.objects?.clusters ?? []) for (const a of c.applications) objects.set(`${c.cluster}\u0000${a.column}`, a);
-    for (const c of diff.clusters) for (const a of c.changed) planChanges.set(`${c.cluster}\u0000${columnOf(a.name, c.cluster)}`, a.changes);
+    for (const c of diff.objects?.clusters ?? []) for (const a of c.applications) objects.set(`${c.cluster}\u0000${columnKey(a.fleet, a.column)}`, a);
+    for (const c of diff.clusters) for (const a of c.changed) planChanges.set(`${c.cluster}\u0000${columnKey(a.fleet, columnOf(a.name, c.cluster))}`, a.changes);
   }
   const clusters = [...new Set([...head.clusters.map(c => c.name), ...(base?.clusters.map(c => c.name) ?? [])])].sort(compareCodeUnits);
   const columns = [...new Set([...headCells.keys(), ...(baseCells?.keys() ?? [])].map(k => k.split('\u0000')[1]))].sort(compareCodeUnits);
@@ -145,7 +147,7 @@ function fleetHtml(diff: FleetDiff): string {
   const section = (title: string, objects: readonly ObjectChange[]) => (objects.length
     ? `<h2>${esc(title)}</h2>\n<ul class="diff">${objects.map(objectHtml).join('')}</ul>\n` : '');
   const gate = diff.blockedRemovals.length
-    ? `<p class="problems"><strong>Deletion gate: ${diff.blockedRemovals.length} Application removal(s) not acknowledged:</strong> ${esc(diff.blockedRemovals.map(r => `${r.cluster}/${r.application}`).join(', '))}</p>\n` : '';
+    ? `<p class="problems"><strong>Deletion gate: ${diff.blockedRemovals.length} Application removal(s) not acknowledged:</strong> ${esc(diff.blockedRemovals.map(removalLabels(diff)).join(', '))}</p>\n` : '';
   const projects = diff.projects.length
     ? `<h2>AppProject permissions</h2>\n<ul class="diff">${diff.projects.map(p => `<li><strong>${esc(p.project)}</strong>: ${p.changes.map(c => `<code>${esc(c)}</code>`).join(', ')}</li>`).join('')}</ul>\n` : '';
   const dr = diff.disasterRecovery?.length
@@ -226,11 +228,28 @@ const FILTER_SCRIPT = `
 `;
 
 /** `cluster\0column` → cell. The column is the Application name without its cluster (as suffix or prefix). */
-function cellsOf(plan: FleetPlan): Map<string, Omit<Cell, 'status'>> {
+/**
+ * The matrix column of an Application of a fleet: its name without its cluster, prefixed with its fleet when two
+ * fleets have Applications of that column (two fleets' Argo CDs may each have an Application of one name).
+ */
+function columnsOf(plans: readonly FleetPlan[]): (fleet: string, column: string) => string {
+  const fleetsOf = new Map<string, Set<string>>();
+  for (const p of plans) {
+    for (const c of p.clusters) {
+      for (const a of c.applications) {
+        const column = columnOf(a.name, c.name);
+        fleetsOf.set(column, (fleetsOf.get(column) ?? new Set<string>()).add(a.fleet));
+      }
+    }
+  }
+  return (fleet, column) => ((fleetsOf.get(column)?.size ?? 0) > 1 ? `${fleet || '(no fleet)'}/${column}` : column);
+}
+
+function cellsOf(plan: FleetPlan, columnOfApp: (fleet: string, column: string) => string): Map<string, Omit<Cell, 'status'>> {
   const out = new Map<string, Omit<Cell, 'status'>>();
   for (const c of plan.clusters) {
     for (const a of c.applications) {
-      const column = columnOf(a.name, c.name);
+      const column = columnOfApp(a.fleet, columnOf(a.name, c.name));
       out.set(`${c.name}\u0000${column}`, { version: versionOf(a), title: `${a.name} (${a.origin}), project ${a.project}, namespace ${a.destinationNamespace}${a.delivery.filter(d => d.kind === 'Rollout').map(d => `; ${describeDelivery(d)}`).join('')}${drRoleNote(a)}` });
     }
   }

@@ -44,6 +44,8 @@ export interface ObjectChange {
 export interface ApplicationObjects {
   /** The Application's name (the head's, or the base's when it is removed). */
   readonly application: string;
+  /** Its fleet (`ArgoFleets`), '' when none: two fleets may each have an Application of one name on a cluster. */
+  readonly fleet: string;
   /** The name without its cluster (`web` for `web-prod-eu-1`): the column of the plan's matrix. */
   readonly column: string;
   readonly objects: ObjectChange[];
@@ -138,13 +140,6 @@ function compare(scans: TreeScans, options: DiffTreesOptions, progress: Progress
   const pairs = pairKeys(basePlan, headPlan);
   const dirty = new Set<string>();
   const clusters = new Map<string, ApplicationObjects[]>();
-  // (an Application of a name two fleets have on the cluster is shown as `<fleet>/<name>`)
-  const fleetsOf = new Map<string, Set<string>>(); // cluster\0name → the fleets with such an Application
-  for (const [cluster, fleet, name] of pairs.map(splitKey)) {
-    const fleets = fleetsOf.get(`${cluster}\u0000${name}`) ?? new Set<string>();
-    fleetsOf.set(`${cluster}\u0000${name}`, fleets.add(fleet));
-  }
-  const namesakes = new Set([...fleetsOf].filter(([, fleets]) => fleets.size > 1).map(([key]) => key));
   for (const key of pairs) {
     const [cluster, fleet, name] = splitKey(key);
     const b = base.application(key);
@@ -164,8 +159,7 @@ function compare(scans: TreeScans, options: DiffTreesOptions, progress: Progress
     if (objects.length) {
       const list = clusters.get(cluster) ?? [];
       clusters.set(cluster, list);
-      const label = namesakes.has(`${cluster}\u0000${name}`) ? `${fleet}/${name}` : name;
-      list.push({ application: label, column: columnOf(name, cluster), objects });
+      list.push({ application: name, fleet, column: columnOf(name, cluster), objects });
     }
   }
 
@@ -185,7 +179,9 @@ function compare(scans: TreeScans, options: DiffTreesOptions, progress: Progress
   const problems = [...new Set([...baseModel.problems, ...headModel.problems, ...base.problems, ...head.problems])];
   const objects: ObjectDiff = {
     clusters: [...clusters.entries()].sort(([a], [b]) => compareCodeUnits(a, b)).map(([cluster, applications]) => ({
-      cluster, applications: applications.sort((x, y) => compareCodeUnits(x.column, y.column) || compareCodeUnits(x.application, y.application)),
+      cluster,
+      applications: applications.sort((x, y) => compareCodeUnits(x.column, y.column) || compareCodeUnits(x.application, y.application)
+        || compareCodeUnits(x.fleet, y.fleet)),
     })),
     fleet,
     unattributed,

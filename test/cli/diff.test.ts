@@ -59,6 +59,7 @@ describe('cdk8s-fleet diff', () => {
     expect(cluster).toMatchObject({ cluster: 'cluster-0002', status: 'changed', added: [], removed: [], changed: [], clusterScopedAdded: [] });
     expect(cluster.objects).toEqual([{
       application: 'app-000-cluster-0002',
+      fleet: 'bench',
       column: 'app-000',
       objects: expect.arrayContaining([{
         status: 'changed',
@@ -140,6 +141,7 @@ describe('diffMarkdown for a PR comment', () => {
           cluster: `c${i}`,
           applications: [{
             application: `web-c${i}`,
+            fleet: 'platform',
             column: 'web',
             objects: [{
               status: 'changed' as const,

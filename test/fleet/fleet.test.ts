@@ -132,12 +132,13 @@ describe('Fleet', () => {
     expect(message.match(/a cluster's name is one cluster/g)).toHaveLength(2);
   });
 
-  test('GIVEN two fleets whose Argo CDs run in different namespaces WHEN both register the in-cluster address under one name THEN it may be one hub: accepted', () => {
+  test('GIVEN two fleets whose Argo CDs run in different namespaces, or a Flux fleet WHEN they register the in-cluster address under one name THEN it may be one hub: accepted', () => {
     // GIVEN
     const app = new FleetApp({ outdir: '/nonexistent/never-written' });
     for (const [name, argocdNamespace] of [['prod', 'argocd'], ['team', 'argocd-team']]) {
       new Fleet(app, name, { repoUrl: 'https://github.com/acme/gitops.git', argocdNamespace }).addCluster('hub', { credentials: ClusterCredentials.inCluster() });
     }
+    new Fleet(app, 'flux', { repoUrl: 'https://github.com/acme/gitops.git', engine: FleetEngine.flux() }).addCluster('hub', { credentials: ClusterCredentials.inCluster() });
     // WHEN / THEN
     expect(app.node.findAll().filter(Fleet.isFleet).flatMap(f => f.node.validate())).toEqual([]);
   });

@@ -346,6 +346,24 @@ describe('two fleets are two Argo CDs: their ApplicationSets, waivers and hubs',
     expect(result.plan).toContain('zeta-root');
   });
 
+  test('GIVEN two hubs (one namespace) WHEN one hub\'s Application deploys an object first and two of the other hub\'s share it THEN their conflict is still found', () => {
+    // GIVEN platform's 'w' on its hub; zeta's 'x' and 'y' on zeta's hub, all with ConfigMap addons/settings
+    const { app, fleet, other } = twoHubs();
+    for (const [f, names] of [[fleet, ['w']], [other, ['x', 'y']]] as const) {
+      const hub = f.addCluster(`hub-${f.fleetName}`, { credentials: ClusterCredentials.inCluster() });
+      for (const name of names) {
+        const addons = hub.addManifests(name, { namespace: 'addons' });
+        new kplus.ConfigMap(addons, 'settings', { metadata: { name: 'settings' } });
+        new Application(f, name, { destination: hub, destinationNamespace: 'addons', source: ApplicationSource.manifests(addons) });
+      }
+    }
+    // WHEN
+    const message = errorOf(() => app.synthTree());
+    // THEN (one first owner per object for every hub: platform's 'w' hid zeta's pair)
+    expect(message).toContain("Applications 'x' and 'y' both deploy ConfigMap 'settings' in namespace 'addons'");
+    expect(message).not.toContain("'w'");
+  });
+
   test('GIVEN two fleets whose Argo CDs run in different namespaces WHEN both deploy one object to their in-cluster THEN it is shared (maybe one hub), said so', () => {
     // GIVEN
     const { app, fleet, other } = twoHubs('argocd2');
@@ -360,7 +378,7 @@ describe('two fleets are two Argo CDs: their ApplicationSets, waivers and hubs',
     // THEN
     expect(message).toContain("Applications 'addons-platform' and 'addons-zeta' both deploy ConfigMap 'settings' in namespace 'addons' "
       + '(clusters/hub/addons-platform/ConfigMap.settings.yaml and clusters/hub/addons-zeta/ConfigMap.settings.yaml) '
-      + "to cluster 'hub' (fleets 'platform' and 'zeta' run Argo CD in different namespaces, so maybe on one hub)");
+      + "to cluster 'hub' (fleets 'platform' and 'zeta' are not known to run Argo CD in one namespace, so their hubs may be one cluster)");
   });
 
   test('GIVEN a tree on disk whose fleets give one cluster name two servers WHEN read THEN the model warns that plan and diff show them as one', () => {
@@ -375,8 +393,8 @@ describe('two fleets are two Argo CDs: their ApplicationSets, waivers and hubs',
     // WHEN
     const model = readTreeModel(outdir);
     // THEN
-    expect(model.problems).toEqual(["cluster 'a-prod' is fleet 'platform''s https://a-prod.k8s.example.com and fleet 'zeta''s https://elsewhere.example.com: "
-      + 'the plan and the diff show them as one cluster (a cluster name must be one cluster in a tree)']);
+    expect(model.problems).toEqual(["cluster 'a-prod' has server https://a-prod.k8s.example.com in fleet 'platform' and https://elsewhere.example.com in fleet 'zeta' "
+      + '(argocd/<fleet>/clusters/): the plan and the diff show them as one cluster (a cluster name must be one cluster in a tree)']);
   });
 
   test('GIVEN one server registered under two names in two fleets WHEN both deploy one object there THEN it is shared, naming both', () => {

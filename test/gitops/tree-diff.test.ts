@@ -5,7 +5,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Application, ApplicationSource, AppProject, ClusterMatch, Fleet, FleetApp, HelmApplication, ProjectDestination, VersionsFile, Workload, WorkloadOutput } from '../../src';
 import { fieldText } from '../../src/gitops/diff-format';
-import { diffJson, diffMarkdown, hasDifferences } from '../../src/gitops/diff-report';
+import { diffJson, diffMarkdown, diffSummary, hasDifferences, removalLabels } from '../../src/gitops/diff-report';
 import { diffTrees, ObjectChange, TreeDiff } from '../../src/gitops/tree-diff';
 import { writeTree } from '../../src/gitops/tree-writer';
 import * as workerScripts from '../../src/private/worker-script';
@@ -405,7 +405,9 @@ describe('diffTrees of two fleets, two Argo CDs', () => {
   }
 
   /** A tree of fleets 'platform' and 'zeta' that both register cluster 'shared', each with an Application 'addons' there. */
-  function sharedClusterTree(values: { platform: string; zeta: string }, options: { dropZeta?: boolean; platformAcknowledges?: boolean } = {}): string {
+  function sharedClusterTree(
+    values: { platform: string; zeta: string }, options: { dropZeta?: boolean; platformAcknowledges?: boolean } = {},
+  ): string {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-fleets-'));
     const app = new FleetApp({ outdir });
     for (const name of ['platform', 'zeta'] as const) {
@@ -440,9 +442,53 @@ describe('diffTrees of two fleets, two Argo CDs', () => {
     const d = diffTrees(sharedClusterTree({ platform: '1', zeta: '1' }), sharedClusterTree(changed)).diff;
     // THEN (keyed by cluster and name alone, one fleet's Application hid the other's: its change was listed as a file no Application deploys)
     expect(d.objects!.unattributed).toEqual([]);
-    expect(d.objects!.clusters.map(c => [c.cluster, c.applications.map(a => [a.application, a.objects.map(o => `${o.namespace}/${o.name}`)])]))
-      .toEqual([['shared', [[`${fleet}/addons`, [`addons-${fleet}/settings`]]]]]);
+    expect(d.objects!.clusters.map(c => [c.cluster, c.applications.map(a => [a.fleet, a.application, a.objects.map(o => `${o.namespace}/${o.name}`)])]))
+      .toEqual([['shared', [[fleet, 'addons', [`addons-${fleet}/settings`]]]]]);
     expect(diffMarkdown(d)).toContain(`**${fleet}/addons**`);
+    expect(diffJson(d).clusters[0].objects).toEqual([expect.objectContaining({ application: 'addons', fleet })]);
+  });
+
+  test('GIVEN both fleets\' Applications of one name go and only zeta acknowledges WHEN diffed THEN each has its own row, platform\'s not acknowledged, named with its fleet in the gate', () => {
+    // GIVEN / WHEN
+    const base = sharedClusterTree({ platform: '1', zeta: '1' });
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-fleets-'));
+    const app = new FleetApp({ outdir });
+    for (const name of ['platform', 'zeta']) {
+      const fleet = new Fleet(app, name, { repoUrl: 'https://github.com/acme/gitops.git', targetRevision: 'main' });
+      addCluster(fleet, 'shared');
+      if (name === 'zeta') fleet.acknowledgeRemoval({ cluster: 'shared', application: 'addons', reason: 'moved to Helm' });
+    }
+    app.synth();
+    const d = diffTrees(base, outdir).diff;
+    // THEN
+    const markdown = diffMarkdown(d);
+    expect(markdown).toContain('➖ **platform/addons** (Application) — **not acknowledged**');
+    expect(markdown).toContain('➖ **zeta/addons** (Application) — acknowledged: moved to Helm');
+    expect(diffSummary(d).applicationsAffected).toBe(2);
+    expect(d.blockedRemovals.map(removalLabels(d))).toEqual(["shared/addons (fleet 'platform')"]);
+  });
+
+  test('GIVEN a fleet the program no longer has WHEN its removals are acknowledged naming it THEN the gate lets them through', () => {
+    // GIVEN zeta is gone; platform acknowledges zeta's Applications (without naming it, only platform's would be)
+    const base = sharedClusterTree({ platform: '1', zeta: '1' });
+    const head = (fleet?: string) => {
+      const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-fleet-fleets-'));
+      const app = new FleetApp({ outdir });
+      const platform = new Fleet(app, 'platform', { repoUrl: 'https://github.com/acme/gitops.git', targetRevision: 'main' });
+      const shared = addCluster(platform, 'shared');
+      const addons = shared.addManifests('addons-platform', { namespace: 'addons-platform' });
+      new kplus.ConfigMap(addons, 'settings', { metadata: { name: 'settings' }, data: { v: '1' } });
+      new Application(platform, 'addons', { destination: shared, destinationNamespace: 'addons-platform', source: ApplicationSource.manifests(addons) });
+      platform.acknowledgeRemoval({ cluster: '*', application: '*', reason: 'zeta retired', fleet });
+      app.synth();
+      return outdir;
+    };
+    // WHEN / THEN
+    expect(diffTrees(base, head()).diff.blockedRemovals.map(r => `${r.fleet}/${r.application}`)).toEqual(['zeta/zeta-root', 'zeta/addons']);
+    expect(diffTrees(base, head('zeta')).diff.blockedRemovals).toEqual([]);
+    expect(diffTrees(base, head('*')).diff.blockedRemovals).toEqual([]);
+    expect(() => testFleet().fleet.acknowledgeRemoval({ cluster: '*', application: '*', reason: 'x', fleet: 'Zeta' }))
+      .toThrow(/'fleet' \('Zeta'\) is neither '\*' nor a fleet name/);
   });
 
   test('GIVEN projects of one name in two fleets WHEN one fleet\'s project gains a destination THEN the diff shows that change, naming the fleet', () => {

@@ -112,8 +112,9 @@ export function switchImpact(model: FleetModel, plan: FleetPlan, pair: TreePair,
   };
 }
 
-/** The file an Application comes from: its own, or its ApplicationSet's. */
+/** The file an Application comes from: its own, or its ApplicationSet's (of its fleet: names repeat across fleets). */
 function fileOf(model: FleetModel, plan: FleetPlan, a: PlannedApplication): string | undefined {
-  if (a.origin.startsWith('ApplicationSet/')) return plan.applicationSets.find(s => `ApplicationSet/${s.name}` === a.origin)?.path;
-  return model.applications.find(e => e.object?.metadata?.name === a.name)?.path;
+  if (a.origin.startsWith('ApplicationSet/')) return plan.applicationSets.find(s => `ApplicationSet/${s.name}` === a.origin && s.fleet === a.fleet)?.path;
+  return model.applications.find(e => e.object === a.object)?.path
+    ?? model.applications.find(e => e.object?.metadata?.name === a.name && model.fleets.fleetOf(e) === a.fleet)?.path;
 }
