@@ -384,7 +384,6 @@ export function removalLabels(d: FleetDiff): (r: { readonly cluster: string; rea
   };
 }
 
-
 /** Groups clusters whose changes are the same once their own name is taken out, in cluster order. */
 function foldClusters(reports: ClusterReport[]): ClusterReport[][] {
   const groups = new Map<string, ClusterReport[]>();

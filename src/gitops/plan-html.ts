@@ -35,8 +35,10 @@ export function planHtml(head: FleetPlan, base?: FleetPlan, diff?: FleetDiff): s
   const objects = new Map<string, ApplicationObjects>();
   const planChanges = new Map<string, string[]>();
   if (base && diff) {
-    for (const c of diff.objects?.clusters ?? []) for (const a of c.applications) objects.set(`${c.cluster}\u0000${columnKey(a.fleet, a.column)}`, a);
-    for (const c of diff.clusters) for (const a of c.changed) planChanges.set(`${c.cluster}\u0000${columnKey(a.fleet, columnOf(a.name, c.cluster))}`, a.changes);
+    for (const c of diff.objects?.clusters ?? []) for (const a of c.applications) objects.set(`${c.cluster}\u0000${columnKey(c.cluster, a.fleet, a.column)}`, a);
+    for (const c of diff.clusters) {
+      for (const a of c.changed) planChanges.set(`${c.cluster}\u0000${columnKey(c.cluster, a.fleet, columnOf(a.name, c.cluster))}`, a.changes);
+    }
   }
   const clusters = [...new Set([...head.clusters.map(c => c.name), ...(base?.clusters.map(c => c.name) ?? [])])].sort(compareCodeUnits);
   const columns = [...new Set([...headCells.keys(), ...(baseCells?.keys() ?? [])].map(k => k.split('\u0000')[1]))].sort(compareCodeUnits);
@@ -227,29 +229,32 @@ const FILTER_SCRIPT = `
 })();
 `;
 
-/** `cluster\0column` → cell. The column is the Application name without its cluster (as suffix or prefix). */
 /**
- * The matrix column of an Application of a fleet: its name without its cluster, prefixed with its fleet when two
- * fleets have Applications of that column (two fleets' Argo CDs may each have an Application of one name).
+ * The matrix column of an Application of a fleet on a cluster: its name without its cluster, prefixed with its
+ * fleet where two fleets have an Application of that column on that cluster (two fleets' Argo CDs may each have
+ * an Application of one name there).
  */
-function columnsOf(plans: readonly FleetPlan[]): (fleet: string, column: string) => string {
-  const fleetsOf = new Map<string, Set<string>>();
+type ColumnKey = (cluster: string, fleet: string, column: string) => string;
+
+function columnsOf(plans: readonly FleetPlan[]): ColumnKey {
+  const fleetsOf = new Map<string, Set<string>>(); // cluster\0column → fleets
   for (const p of plans) {
     for (const c of p.clusters) {
       for (const a of c.applications) {
-        const column = columnOf(a.name, c.name);
-        fleetsOf.set(column, (fleetsOf.get(column) ?? new Set<string>()).add(a.fleet));
+        const key = `${c.name}\u0000${columnOf(a.name, c.name)}`;
+        fleetsOf.set(key, (fleetsOf.get(key) ?? new Set<string>()).add(a.fleet));
       }
     }
   }
-  return (fleet, column) => ((fleetsOf.get(column)?.size ?? 0) > 1 ? `${fleet || '(no fleet)'}/${column}` : column);
+  return (cluster, fleet, column) => ((fleetsOf.get(`${cluster}\u0000${column}`)?.size ?? 0) > 1 ? `${fleet || '(no fleet)'}/${column}` : column);
 }
 
-function cellsOf(plan: FleetPlan, columnOfApp: (fleet: string, column: string) => string): Map<string, Omit<Cell, 'status'>> {
+/** `cluster\0column` → cell. The column is the Application name without its cluster (as suffix or prefix). */
+function cellsOf(plan: FleetPlan, columnKey: ColumnKey): Map<string, Omit<Cell, 'status'>> {
   const out = new Map<string, Omit<Cell, 'status'>>();
   for (const c of plan.clusters) {
     for (const a of c.applications) {
-      const column = columnOfApp(a.fleet, columnOf(a.name, c.name));
+      const column = columnKey(c.name, a.fleet, columnOf(a.name, c.name));
       out.set(`${c.name}\u0000${column}`, { version: versionOf(a), title: `${a.name} (${a.origin}), project ${a.project}, namespace ${a.destinationNamespace}${a.delivery.filter(d => d.kind === 'Rollout').map(d => `; ${describeDelivery(d)}`).join('')}${drRoleNote(a)}` });
     }
   }

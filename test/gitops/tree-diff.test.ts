@@ -6,6 +6,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Application, ApplicationSource, AppProject, ClusterMatch, Fleet, FleetApp, HelmApplication, ProjectDestination, VersionsFile, Workload, WorkloadOutput } from '../../src';
 import { fieldText } from '../../src/gitops/diff-format';
 import { diffJson, diffMarkdown, diffSummary, hasDifferences, removalLabels } from '../../src/gitops/diff-report';
+import { planHtml } from '../../src/gitops/plan-html';
 import { diffTrees, ObjectChange, TreeDiff } from '../../src/gitops/tree-diff';
 import { writeTree } from '../../src/gitops/tree-writer';
 import * as workerScripts from '../../src/private/worker-script';
@@ -446,6 +447,12 @@ describe('diffTrees of two fleets, two Argo CDs', () => {
       .toEqual([['shared', [[fleet, 'addons', [`addons-${fleet}/settings`]]]]]);
     expect(diffMarkdown(d)).toContain(`**${fleet}/addons**`);
     expect(diffJson(d).clusters[0].objects).toEqual([expect.objectContaining({ application: 'addons', fleet })]);
+    // (the review page: one matrix column per fleet on that cluster, only the changed one highlighted)
+    const { base, head, diff } = diffTrees(sharedClusterTree({ platform: '1', zeta: '1' }), sharedClusterTree(changed));
+    const html = planHtml(head, base, diff);
+    const other = fleet === 'platform' ? 'zeta' : 'platform';
+    expect(html).toContain(`data-cluster="shared" data-app="${fleet}/addons" data-status="changed"`);
+    expect(html).toContain(`data-cluster="shared" data-app="${other}/addons" data-status="same"`);
   });
 
   test('GIVEN both fleets\' Applications of one name go and only zeta acknowledges WHEN diffed THEN each has its own row, platform\'s not acknowledged, named with its fleet in the gate', () => {
