@@ -50,7 +50,8 @@ export function translateFluxFleets(input: FluxTranslationInput): { files: Rende
   const constructOf = new Map(input.files.map(f => [f.path, f.constructPath]));
   const prefixOf = (path: string | undefined) => (path && constructOf.get(path) ? `[${constructOf.get(path)!.replace(/\/Resource$/, '')}] ` : '');
   const fileOfApplication = new Map<any, string>(input.model.applications.map(e => [e.object, e.path]));
-  const setPath = new Map(input.plan.applicationSets.map(s => [s.name, s.path]));
+  // (by fleet and name: another fleet's ApplicationSet of the same name is another Argo CD's, or Flux's)
+  const setPath = new Map(input.plan.applicationSets.map(s => [`${s.fleet}\u0000${s.name}`, s.path]));
   const valuesCache = new Map<string, unknown>();
   const valuesFile = (path: string): unknown => {
     if (!valuesCache.has(path)) {
@@ -141,7 +142,7 @@ export function translateFluxFleets(input: FluxTranslationInput): { files: Rende
     for (const { a, cluster } of placed) {
       const isSet = a.origin.startsWith('ApplicationSet/');
       const setName = isSet ? a.origin.slice('ApplicationSet/'.length) : undefined;
-      const file = isSet ? setPath.get(setName!) : fileOfApplication.get(a.object);
+      const file = isSet ? setPath.get(`${a.fleet}\u0000${setName}`) : fileOfApplication.get(a.object);
       if (!ours(file) || file === rootPath) continue;
       const label = `${prefixOf(file)}${isSet ? `ApplicationSet '${setName}': Application '${a.name}'` : `Application '${a.name}'`}`;
       if (a.name.length > MAX_NAME) {

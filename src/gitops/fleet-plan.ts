@@ -214,18 +214,26 @@ export function planText(plan: FleetPlan): string {
   const lines: string[] = [];
   const appCount = plan.clusters.reduce((n, c) => n + c.applications.length, 0) + plan.unplaced.length;
   lines.push(`Plan: ${plan.clusters.length} clusters, ${appCount} Applications (${plan.applicationSets.length} ApplicationSets expanded offline), ${[...plan.projectsByFleet.values()].reduce((n, m) => n + m.size, 0)} AppProjects`);
+  // (names are unique within a fleet: one two fleets share is shown as `<fleet>/<name>`)
+  const named = (items: ReadonlyArray<{ fleet: string; name: string }>) => {
+    const fleetsOf = new Map<string, Set<string>>();
+    for (const i of items) fleetsOf.set(i.name, (fleetsOf.get(i.name) ?? new Set<string>()).add(i.fleet));
+    return (i: { fleet: string; name: string }) => ((fleetsOf.get(i.name)?.size ?? 0) > 1 ? `${i.fleet || '(no fleet)'}/${i.name}` : i.name);
+  };
+  const setName = named(plan.applicationSets);
   for (const s of plan.applicationSets) {
     const e = s.expansion;
     const status = e.error ? `FAILS: ${e.error}` : e.unsupported ? `not expanded offline: ${e.unsupported}` : `${e.applications.length} Applications on ${s.clusters.length} clusters`;
-    lines.push(`  ApplicationSet ${s.name}: ${status}`);
+    lines.push(`  ApplicationSet ${setName(s)}: ${status}`);
     for (const r of e.rejected) lines.push(`    rejected ${r.name}: ${r.reason}`);
   }
   for (const b of plan.bootstrap) lines.push(`  bootstrap: ${b}`);
   for (const c of plan.clusters) {
     const labels = Object.entries(c.labels).map(([k, v]) => `${k}=${v}`).join(',');
     lines.push(`  ${c.name} (${c.server}${labels ? `; ${labels}` : ''}): ${c.applications.length} Applications`);
+    const appName = named(c.applications);
     for (const a of c.applications) {
-      lines.push(`    ${a.name}  project=${a.project}  namespace=${a.destinationNamespace}  ${describeSources(a)}`);
+      lines.push(`    ${appName(a)}  project=${a.project}  namespace=${a.destinationNamespace}  ${describeSources(a)}`);
       for (const d of a.delivery) lines.push(`      ${describeDelivery(d)}`);
     }
   }

@@ -27,13 +27,14 @@ export interface PinningViolation {
   readonly waived?: string;
 }
 
-/** Which rules apply to a cluster, and under which environment name. */
-export type RulesFor = (cluster: ClusterPlan) => { rules: PinningRulesSpec; environment: string } | undefined;
+/** Which rules apply to a fleet's Applications on a cluster, and under which environment name. */
+export type RulesFor = (cluster: ClusterPlan, fleet: string) => { rules: PinningRulesSpec; environment: string } | undefined;
 
-/** The rules of the declared policies for a cluster. */
+/** The rules of the declared policies for a cluster: those of the Application's fleet (each fleet has its own policy). */
 export function declaredRules(policies: PinningPolicySpec[]): RulesFor {
-  return cluster => {
+  return (cluster, fleet) => {
     for (const p of policies) {
+      if (p.fleet !== fleet) continue;
       const env = cluster.labels[p.environmentLabel];
       // Own keys only: a cluster labelled `constructor` has no rules unless the policy gives them.
       const rules = env !== undefined ? ownValue(p.environments, env) : undefined;
@@ -46,14 +47,14 @@ export function declaredRules(policies: PinningPolicySpec[]): RulesFor {
 
 /**
  * Checks every Application of every cluster (generated ones included) and every object they deploy from the
- * tree against the pinning rules that apply to the cluster. `waivers` and `helmImageValues` come from the policies.
+ * tree against the pinning rules that apply to the cluster. `waivers` and `helmImageValues` come from the policy
+ * of the Application's fleet.
  */
 export function pinningViolations(model: FleetModel, plan: FleetPlan, rulesFor: RulesFor, policies: PinningPolicySpec[]): PinningViolation[] {
   const out: PinningViolation[] = [];
   const index = directoryIndex(model.entries);
   const isLocal = (url: unknown) => typeof url === 'string' && model.repoUrls.has(normalizeGitUrl(url));
-  const helmValues = policies.flatMap(p => p.helmImageValues);
-  const waivers = policies.flatMap(p => p.waivers);
+  const policyOf = new Map(policies.map(p => [p.fleet, p]));
   // 60,000 files share a few hundred images: each (rules, value) is judged once.
   const memo = new Map<PinningRulesSpec, Map<string, string | undefined>>();
   const cached = (kind: string, value: string, rules: PinningRulesSpec, f: () => string | undefined) => {
@@ -71,10 +72,12 @@ export function pinningViolations(model: FleetModel, plan: FleetPlan, rulesFor: 
     return found;
   };
   for (const cluster of plan.clusters) {
-    const applied = rulesFor(cluster);
-    if (!applied) continue;
-    const { rules, environment } = applied;
     for (const app of cluster.applications) {
+      const applied = rulesFor(cluster, app.fleet);
+      if (!applied) continue;
+      const { rules, environment } = applied;
+      const helmValues = policyOf.get(app.fleet)?.helmImageValues ?? [];
+      const waivers = policyOf.get(app.fleet)?.waivers ?? [];
       const report = (object: string, field: string, value: string, problem: string | undefined) => {
         if (problem === undefined) return;
         const appName = app.name;

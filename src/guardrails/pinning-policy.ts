@@ -13,6 +13,11 @@ export interface PinningPolicySpec {
   readonly otherClusters?: PinningRulesSpec;
   readonly helmImageValues: { chart: string; tagPath: string; repositoryPath?: string; digestPath?: string }[];
   readonly waivers: { value: string; reason: string; cluster: string; application: string }[];
+  /**
+   * The fleet whose root Application records it (`ArgoFleets`; not in the annotation): it rules that fleet's
+   * Applications only, each fleet being its own Argo CD with its own policy.
+   */
+  readonly fleet?: string;
 }
 
 /** The strict rules the production checklist measures every cluster against. */
@@ -24,7 +29,7 @@ export const STRICT_RULES: PinningRulesSpec = {
   revisionTagPatterns: [],
 };
 
-/** The pinning policies recorded on the tree's root Applications (usually one), or the problems reading them. */
+/** The pinning policies recorded on the tree's root Applications (one per fleet that has one), or the problems reading them. */
 export function pinningPolicies(model: FleetModel): { policies: PinningPolicySpec[]; problems: string[] } {
   const policies: PinningPolicySpec[] = [];
   const problems: string[] = [];
@@ -34,7 +39,7 @@ export function pinningPolicies(model: FleetModel): { policies: PinningPolicySpe
     if (raw === undefined) continue;
     const parsed = parsePolicy(raw);
     if (typeof parsed === 'string') problems.push(`${e.path}: annotation '${VERSION_PINNING_ANNOTATION}' is unreadable: ${parsed}`);
-    else policies.push(parsed);
+    else policies.push({ ...parsed, fleet: model.fleets.fleetOf(e) });
   }
   return { policies, problems };
 }

@@ -440,3 +440,72 @@ describe('FleetEngine', () => {
     expect(renderObjects(manual.app)[`${KS}/Kustomization.web.yaml`].spec).toMatchObject({ suspend: true, prune: false });
   });
 });
+
+describe('FleetEngine.flux() beside other fleets with ApplicationSets of the same name', () => {
+  /** GIVEN helper: Flux fleet 'platform' with ApplicationSet 'web' over production; fleet 'zeta' (`engine`) with its own 'web' over staging. */
+  function twoWebs(engine?: FleetEngine) {
+    const { app, fleet, prod } = fluxFleet();
+    const web = prod.addManifests('web', { namespace: 'web' });
+    new kplus.ConfigMap(web, 'Config', { metadata: { name: 'web' }, data: { A: '1' } });
+    new ApplicationSet(fleet, 'web', {
+      generators: [new ClusterGenerator({ matchLabels: { environment: 'production' } })],
+      template: { applicationName: `web-${TemplateParam.clusterName()}`, destinationNamespace: 'web', source: ApplicationSource.manifests(web) },
+    });
+    const other = new Fleet(app, 'zeta', { repoUrl: 'https://github.com/acme/gitops.git', targetRevision: 'main', argocdNamespace: 'argocd2', engine });
+    if (engine) other.addCluster('hub2', { credentials: ClusterCredentials.inCluster(), secretStores: [SecretStoreReference.clusterSecretStore('vault')] });
+    const staging = other.addCluster('staging', {
+      server: 'https://staging.k8s.example.com',
+      labels: { environment: 'staging' },
+      credentials: engine
+        ? ClusterCredentials.bearerTokenFromSecretStore({ store: SecretStoreReference.clusterSecretStore('vault'), remoteKey: 'clusters/staging' })
+        : ClusterCredentials.awsIam({ clusterName: 'staging' }),
+    });
+    const web2 = staging.addManifests('web2', { namespace: 'web' });
+    new kplus.ConfigMap(web2, 'Config', { metadata: { name: 'web' }, data: { A: '2' } });
+    new ApplicationSet(other, 'web', {
+      generators: [new ClusterGenerator({ matchLabels: { environment: 'staging' } })],
+      template: { applicationName: `web-${TemplateParam.clusterName()}`, destinationNamespace: 'web', source: ApplicationSource.manifests(web2) },
+    });
+    return { app, fleet, other };
+  }
+
+  test.each([['an Argo CD fleet', undefined], ['another Flux fleet', FleetEngine.flux({ namespace: 'flux2' })]])(
+    'GIVEN %s with its own \'web\' WHEN rendered THEN each fleet places its own ApplicationSet\'s Applications, and only those', (_, engine) => {
+      // GIVEN / WHEN
+      const paths = Object.keys(twoWebs(engine).app.renderFiles());
+      // THEN (keyed by name alone, the last 'web' in path order took the other's placements: platform's vanished)
+      expect(paths).toContain(`${KS}/Kustomization.web-prod.yaml`);
+      expect(paths).not.toContain(`${KS}/Kustomization.web-staging.yaml`);
+      expect(paths.filter(p => p.startsWith('flux/zeta/') && p.includes('web-prod'))).toEqual([]);
+      if (engine) expect(paths).toContain('flux/zeta/hub/kustomizations/Kustomization.web-staging.yaml');
+    });
+
+  test('GIVEN an Argo CD fleet\'s \'web\' and a later Flux fleet\'s \'web\' that registers the same cluster WHEN rendered THEN the Flux fleet does not place the Argo CD fleet\'s Application', () => {
+    // GIVEN platform on Argo CD with 'web' on prod; zeta on Flux registering prod too, its 'web' over its staging
+    const { app, fleet } = testFleet({}, { fleetProofs: true });
+    const prod = fleet.addCluster('prod', { server: 'https://prod.k8s.example.com', labels: { environment: 'production' }, credentials: ClusterCredentials.awsIam({ clusterName: 'prod' }) });
+    const web = prod.addManifests('web', { namespace: 'web' });
+    new kplus.ConfigMap(web, 'Config', { metadata: { name: 'web' }, data: { A: '1' } });
+    new ApplicationSet(fleet, 'web', {
+      generators: [new ClusterGenerator({ matchLabels: { environment: 'production' } })],
+      template: { applicationName: `web-${TemplateParam.clusterName()}`, destinationNamespace: 'web', source: ApplicationSource.manifests(web) },
+    });
+    const zeta = new Fleet(app, 'zeta', { repoUrl: 'https://github.com/acme/gitops.git', targetRevision: 'main', engine: FleetEngine.flux() });
+    zeta.addCluster('hub', { credentials: ClusterCredentials.inCluster(), secretStores: [SecretStoreReference.clusterSecretStore('vault')] });
+    const token = (remoteKey: string) => ClusterCredentials.bearerTokenFromSecretStore({ store: SecretStoreReference.clusterSecretStore('vault'), remoteKey });
+    zeta.addCluster('prod', { server: 'https://prod.k8s.example.com', labels: { environment: 'other' }, credentials: token('clusters/prod') });
+    const staging = zeta.addCluster('stg', { server: 'https://stg.k8s.example.com', labels: { environment: 'staging' }, credentials: token('clusters/stg') });
+    const web2 = staging.addManifests('web', { namespace: 'web' });
+    new kplus.ConfigMap(web2, 'Config', { metadata: { name: 'web' }, data: { A: '2' } });
+    new ApplicationSet(zeta, 'web', {
+      generators: [new ClusterGenerator({ matchLabels: { environment: 'staging' } })],
+      template: { applicationName: `web-${TemplateParam.clusterName()}`, destinationNamespace: 'web', source: ApplicationSource.manifests(web2) },
+    });
+    // WHEN
+    const paths = Object.keys(app.renderFiles());
+    // THEN (platform's web-prod stays Argo CD's: a second, Flux copy would fight it)
+    expect(paths).toContain('argocd/platform/applicationsets/ApplicationSet.web.yaml');
+    expect(paths).not.toContain('flux/zeta/hub/kustomizations/Kustomization.web-prod.yaml');
+    expect(paths).toContain('flux/zeta/hub/kustomizations/Kustomization.web-stg.yaml');
+  });
+});

@@ -6,6 +6,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Application, ApplicationSource, AppProject, ClusterMatch, Fleet, FleetApp, HelmApplication, ProjectDestination, VersionsFile, Workload, WorkloadOutput } from '../../src';
 import { fieldText } from '../../src/gitops/diff-format';
 import { diffJson, diffMarkdown, diffSummary, hasDifferences, removalLabels } from '../../src/gitops/diff-report';
+import { planText } from '../../src/gitops/fleet-plan';
 import { planHtml } from '../../src/gitops/plan-html';
 import { diffTrees, ObjectChange, TreeDiff } from '../../src/gitops/tree-diff';
 import { writeTree } from '../../src/gitops/tree-writer';
@@ -453,6 +454,8 @@ describe('diffTrees of two fleets, two Argo CDs', () => {
     const other = fleet === 'platform' ? 'zeta' : 'platform';
     expect(html).toContain(`data-cluster="shared" data-app="${fleet}/addons" data-status="changed"`);
     expect(html).toContain(`data-cluster="shared" data-app="${other}/addons" data-status="same"`);
+    // (and the plan's cluster section)
+    expect(planText(head)).toMatch(/ {4}platform\/addons {2}project=default.*\n {4}zeta\/addons {2}project=default/);
   });
 
   test('GIVEN both fleets\' Applications of one name go and only zeta acknowledges WHEN diffed THEN each has its own row, platform\'s not acknowledged, named with its fleet in the gate', () => {

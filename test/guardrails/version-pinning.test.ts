@@ -245,12 +245,59 @@ describe('VersionPinning rules by environment label (own keys only)', () => {
     // GIVEN a policy with rules for production only, and rules for every other cluster
     const production = { images: 'semver' } as any;
     const other = { images: 'any' } as any;
-    const rulesFor = declaredRules([{ environmentLabel: 'environment', environments: { production }, otherClusters: other, helmImageValues: [], waivers: [] }]);
+    const rulesFor = declaredRules([{ environmentLabel: 'environment', environments: { production }, otherClusters: other, helmImageValues: [], waivers: [], fleet: 'platform' }]);
     const cluster = (env: string) => ({ labels: { environment: env } }) as any;
     // WHEN / THEN
-    expect(rulesFor(cluster('production'))).toEqual({ rules: production, environment: 'environment=production' });
+    expect(rulesFor(cluster('production'), 'platform')).toEqual({ rules: production, environment: 'environment=production' });
     for (const env of ['constructor', 'toString', '__proto__', 'staging']) {
-      expect([env, rulesFor(cluster(env))]).toEqual([env, { rules: other, environment: `environment=${env}` }]);
+      expect([env, rulesFor(cluster(env), 'platform')]).toEqual([env, { rules: other, environment: `environment=${env}` }]);
     }
+    // (another fleet's Applications are ruled by that fleet's policy, here none)
+    expect(rulesFor(cluster('production'), 'zeta')).toBeUndefined();
+  });
+});
+
+describe('VersionPinning in a program of several fleets: each fleet\'s policy rules its own Applications', () => {
+  /** GIVEN helper: a second fleet 'zeta' (its own Argo CD) with a project allowing everything and one cluster. */
+  function zetaFleet(app: ReturnType<typeof testFleet>['app'], clusterName: string, name = 'zeta') {
+    const other = new Fleet(app, name, { repoUrl: 'https://github.com/acme/gitops.git', argocdNamespace: `argocd-${name}` });
+    const project = new AppProject(other, 'team', { sourceRepos: ['*'], destinations: [ProjectDestination.anyCluster('*')], clusterResourceAllowList: [{ group: '*', kind: '*' }] });
+    return { other, project, cluster: addCluster(other, clusterName, { environment: 'production' }) };
+  }
+
+  test('GIVEN another fleet waives its own \'web\'s :latest WHEN this fleet\'s \'web\' runs :latest in production THEN this one still fails', () => {
+    // GIVEN
+    const { app, fleet, prod, project } = pinnedFleet();
+    deploy(fleet, project, prod, 'ghcr.io/acme/web:latest', 'web');
+    const zeta = zetaFleet(app, 'demo-1');
+    new VersionPinning(zeta.other, 'Pinning', {
+      environments: { production: PinningRules.strict() },
+      waivers: [{ value: 'ghcr.io/acme/web:latest', reason: 'the demo follows latest', application: 'web-*' }],
+    });
+    deploy(zeta.other, zeta.project, zeta.cluster, 'ghcr.io/acme/web:latest', 'web');
+    // WHEN
+    const message = errorOf(() => app.renderFiles());
+    // THEN (waivers by name across fleets waived platform's too)
+    expect(message).toContain("version pinning: cluster 'prod-eu-1' (environment=production), Application 'web-prod-eu-1'");
+    expect(message).not.toContain("cluster 'demo-1'");
+  });
+
+  test('GIVEN a fleet read first whose policy relaxes other clusters WHEN another fleet\'s production runs an unpinned tag THEN its own strict policy fails it', () => {
+    // GIVEN 'nonprod' (its root sorts first) relaxes every cluster; platform is strict in production
+    const { app, fleet, prod, project } = pinnedFleet();
+    const nonprod = new Fleet(app, 'nonprod', { repoUrl: 'https://github.com/acme/gitops.git', argocdNamespace: 'argocd-nonprod' });
+    new VersionPinning(nonprod, 'Pinning', { environments: { dev: PinningRules.relaxed() }, otherClusters: PinningRules.relaxed() });
+    deploy(fleet, project, prod, 'ghcr.io/acme/web:1.27', 'web');
+    // WHEN / THEN
+    expect(errorOf(() => app.renderFiles())).toContain("version pinning: cluster 'prod-eu-1' (environment=production), Application 'web-prod-eu-1'");
+  });
+
+  test('GIVEN a fleet without a pinning policy WHEN it deploys :latest THEN another fleet\'s policy does not judge it', () => {
+    // GIVEN
+    const { app } = pinnedFleet();
+    const zeta = zetaFleet(app, 'legacy-1');
+    deploy(zeta.other, zeta.project, zeta.cluster, 'ghcr.io/acme/web:latest', 'web');
+    // WHEN / THEN
+    expect(() => app.renderFiles()).not.toThrow();
   });
 });
