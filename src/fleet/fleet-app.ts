@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, AppProps, YamlOutputType } from 'cdk8s';
-import type { IConstruct } from 'constructs';
 import { Fleet } from './fleet';
 import { AppProject } from '../argocd/app-project';
 import { Application } from '../argocd/application';
@@ -247,8 +246,9 @@ export class FleetApp extends App {
     // (by fleet: names are unique within a fleet's Argo CD, not across fleets)
     const constructOf = new Map<string, string>();
     for (const c of constructs) {
-      if (ApplicationSet.isApplicationSet(c)) constructOf.set(`ApplicationSet/${fleetNameOf(c)}/${c.applicationSetName}`, c.node.path);
-      if (c instanceof Application) constructOf.set(`Application/${fleetNameOf(c)}/${c.applicationName}`, c.node.path);
+      // (each is made in a fleet: its constructor found it with `Fleet.of`)
+      if (ApplicationSet.isApplicationSet(c)) constructOf.set(`ApplicationSet/${Fleet.of(c).fleetName}/${c.applicationSetName}`, c.node.path);
+      if (c instanceof Application) constructOf.set(`Application/${Fleet.of(c).fleetName}/${c.applicationName}`, c.node.path);
     }
     // The model, the plan and the proofs are functions of the files and these inputs: an earlier synth of this
     // tree that saw exactly the same ones passed the proofs and planned this plan. Sharded fleets (the plan
@@ -315,12 +315,4 @@ function unsupportedAppProps(props: AppProps): string[] {
     errors.push("'recordConstructMetadata' (true) is not supported: it would write construct-metadata.json into the GitOps tree, which holds only the files the fleet manages; remove the prop");
   }
   return errors;
-}
-
-/** The name of the fleet a construct is in ('' outside every fleet), as `ArgoFleets.fleetOf` names its files'. */
-function fleetNameOf(construct: IConstruct): string {
-  for (let c: IConstruct | undefined = construct; c; c = c.node.scope) {
-    if (Fleet.isFleet(c)) return c.fleetName;
-  }
-  return '';
 }

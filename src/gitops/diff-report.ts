@@ -1,4 +1,5 @@
 import { fieldText, objectName, textLines } from './diff-format';
+import { Namesakes } from './fleet-model';
 import { describeSources, PlannedApplication } from './fleet-plan';
 import { formatPath } from './object-diff';
 import { ClusterDiff, FleetDiff } from './plan-diff';
@@ -328,7 +329,7 @@ function clusterReports(d: FleetDiff): ClusterReport[] {
   return names.map(cluster => {
     const c = plan.get(cluster);
     // One row per Application: by fleet and name, shown as `<fleet>/<name>` when two fleets have the name here.
-    const label = (fleet: string, name: string) => (d.namesakes?.has(`${cluster}\u0000${name}`) ? `${fleet || '(no fleet)'}/${name}` : name);
+    const label = (fleet: string, name: string) => d.namesakes?.label(`${cluster}\u0000${name}`, fleet, name) ?? name;
     const apps = new Map<string, AppReport>();
     const get = (fleet: string, name: string): AppReport => {
       let a = apps.get(`${fleet}\u0000${name}`);
@@ -373,14 +374,11 @@ function withoutPlannedApplication(a: ApplicationObjects, c: ClusterDiff | undef
  * the diff has that pair in two fleets (an acknowledgement without a fleet stands for any).
  */
 export function removalLabels(d: FleetDiff): (r: { readonly cluster: string; readonly application: string; readonly fleet?: string }) => string {
-  const fleetsOf = new Map<string, Set<string>>();
-  for (const r of [...d.removals, ...d.unusedAcknowledgements]) {
-    const key = `${r.cluster}/${r.application}`;
-    fleetsOf.set(key, (fleetsOf.get(key) ?? new Set<string>()).add(r.fleet ?? '*'));
-  }
+  const namesakes = new Namesakes();
+  for (const r of [...d.removals, ...d.unusedAcknowledgements]) namesakes.add(`${r.cluster}/${r.application}`, r.fleet ?? '*');
   return r => {
     const key = `${r.cluster}/${r.application}`;
-    return (fleetsOf.get(key)?.size ?? 0) > 1 ? `${key} (${r.fleet === undefined ? 'any fleet' : `fleet '${r.fleet}'`})` : key;
+    return namesakes.has(key) ? `${key} (${r.fleet === undefined ? 'any fleet' : `fleet '${r.fleet}'`})` : key;
   };
 }
 

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as yaml from 'js-yaml';
 import { parseTreeFile, readTree } from './tree-reader';
 import { toYaml } from './yaml';
-import { ClusterSecret, readClusterSecrets } from '../expansion/cluster-secrets';
+import { ClusterSecret, knownClusterIndex, readClusterSecrets } from '../expansion/cluster-secrets';
 import { fluxModelParts } from '../flux/flux-model';
 import { show } from '../private/errors';
 import { normalizeGitUrl } from '../private/glob';
@@ -186,6 +186,17 @@ export class ArgoFleets {
   }
 
   /**
+   * The cluster an Application's destination names (by name, else by server without a trailing '/') among those
+   * the Argo CD of `fleet` knows (its cluster Secrets and the implicit in-cluster), if any: another fleet's cluster
+   * of the same name is another Argo CD's.
+   */
+  public destinationCluster(dst: { name?: unknown; server?: unknown } | undefined, fleet: string): { name: string; server: string } | undefined {
+    const known = knownClusterIndex(this.clustersIn(fleet)); // (indexed once per list of clusters)
+    if (dst?.name) return known.byName.get(String(dst.name))?.[0];
+    return dst?.server ? known.byServer.get(String(dst.server).replace(/\/$/, '')) : undefined;
+  }
+
+  /**
    * The namespace the Argo CD of `fleet` runs in (its root Application's destination namespace), if known. Two
    * fleets with the same namespace cannot be one cluster's: their in-cluster destinations are two hubs.
    */
@@ -197,6 +208,32 @@ export class ArgoFleets {
   public projectsIn(fleet: string): ReadonlyMap<string, any> {
     if (!this.clustersByFleet.has(fleet)) return this.all.projects; // (no fleet, or no Argo CD objects of its own)
     return this.projectsByFleet.get(fleet) ?? NO_PROJECTS;
+  }
+}
+
+/**
+ * Names two fleets share. Names are unique within a fleet's Argo CD, not across fleets, so output names a thing
+ * whose `key` (its name, or its name on a cluster) two fleets have `<fleet>/<name>`, and any other by its name.
+ */
+export class Namesakes {
+  private readonly fleetsOf = new Map<string, Set<string>>();
+
+  /** Records that `fleet` has `key`. */
+  public add(key: string, fleet: string): this {
+    const fleets = this.fleetsOf.get(key);
+    if (fleets) fleets.add(fleet);
+    else this.fleetsOf.set(key, new Set([fleet]));
+    return this;
+  }
+
+  /** Whether two fleets have `key`. */
+  public has(key: string): boolean {
+    return (this.fleetsOf.get(key)?.size ?? 0) > 1;
+  }
+
+  /** `<fleet>/<name>` when two fleets have `key`, else `name`. */
+  public label(key: string, fleet: string, name: string = key): string {
+    return this.has(key) ? `${fleet || '(no fleet)'}/${name}` : name;
   }
 }
 

@@ -1,7 +1,6 @@
-import { FleetModel, TreeEntry } from './fleet-model';
+import { FleetModel, Namesakes, TreeEntry } from './fleet-model';
 import { planShards, ShardPlan, ShardPlanOptions, shardPlanJson, shardPlanText } from './shard-plan';
 import { drPlanLines, plannedPairs } from '../dr/private/dr-report';
-import { knownClusterIndex } from '../expansion/cluster-secrets';
 import { expandApplicationSet, ExpansionResult } from '../expansion/expand';
 import { fluxObjectOf } from '../flux/flux-model';
 import { normalizeGitUrl } from '../private/glob';
@@ -132,13 +131,6 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
     }
   }
   const setsByOrigin = new Map(appSets.map(s => [`${s.fleet}\0ApplicationSet/${s.name}`, s]));
-  const knownIn = memoize((fleet: string) => knownClusterIndex(model.fleets.clustersIn(fleet)));
-  /** The cluster an Application's destination names, among its fleet's. */
-  const clusterOf = (dst: any, known: ReturnType<typeof knownClusterIndex>): string | undefined => {
-    if (dst?.name) return known.byName.get(dst.name)?.[0]?.name;
-    if (dst?.server) return known.byServer.get(String(dst.server).replace(/\/$/, ''))?.name;
-    return undefined;
-  };
   const isLocalRepo = memoize((repoURL: string) => model.repoUrls.has(normalizeGitUrl(repoURL)));
   const clustersOfSet = new Map<ApplicationSetPlan, Set<string>>();
   const byDir = workloadIndex(model.entries, model.scopes);
@@ -149,7 +141,8 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
   const unplaced: PlannedApplication[] = [];
   for (const { app, origin, entry } of apps) {
     const fleet = model.fleets.fleetOf(entry);
-    const cluster = clusterOf(app.spec?.destination, knownIn(fleet));
+    const destination = model.fleets.destinationCluster(app.spec?.destination, fleet);
+    const cluster = destination?.name;
     const sources: any[] = (app.spec?.sources ?? [app.spec?.source]).filter(Boolean);
     const local = (s: any) => s.path !== undefined && isLocalRepo(String(s.repoURL ?? ''));
     const planned: PlannedApplication = {
@@ -171,15 +164,13 @@ export function computePlan(model: FleetModel, externalProjects: readonly string
       delivery: sources.filter(local).flatMap(s => byDir.get(trimDir(s.path))?.delivery ?? []),
       object: app,
     };
-    if (cluster === undefined || !clusters.has(cluster)) {
-      if (cluster !== undefined && !clusters.has(cluster)) {
-        clusters.set(cluster, { name: cluster, server: knownIn(fleet).byName.get(cluster)![0].server, labels: {}, applications: [] });
-        clusters.get(cluster)!.applications.push(planned);
-      } else {
-        unplaced.push(planned);
-      }
+    if (destination === undefined) {
+      unplaced.push(planned);
     } else {
-      clusters.get(cluster)!.applications.push(planned);
+      // (a known cluster without a Secret of its own: the implicit in-cluster)
+      let placed = clusters.get(destination.name);
+      if (!placed) clusters.set(destination.name, placed = { name: destination.name, server: destination.server, labels: {}, applications: [] });
+      placed.applications.push(planned);
     }
     const set = setsByOrigin.get(`${planned.fleet}\0${origin}`);
     if (set && cluster) {
@@ -216,9 +207,9 @@ export function planText(plan: FleetPlan): string {
   lines.push(`Plan: ${plan.clusters.length} clusters, ${appCount} Applications (${plan.applicationSets.length} ApplicationSets expanded offline), ${[...plan.projectsByFleet.values()].reduce((n, m) => n + m.size, 0)} AppProjects`);
   // (names are unique within a fleet: one two fleets share is shown as `<fleet>/<name>`)
   const named = (items: ReadonlyArray<{ fleet: string; name: string }>) => {
-    const fleetsOf = new Map<string, Set<string>>();
-    for (const i of items) fleetsOf.set(i.name, (fleetsOf.get(i.name) ?? new Set<string>()).add(i.fleet));
-    return (i: { fleet: string; name: string }) => ((fleetsOf.get(i.name)?.size ?? 0) > 1 ? `${i.fleet || '(no fleet)'}/${i.name}` : i.name);
+    const namesakes = new Namesakes();
+    for (const i of items) namesakes.add(i.name, i.fleet);
+    return (i: { fleet: string; name: string }) => namesakes.label(i.name, i.fleet);
   };
   const setName = named(plan.applicationSets);
   for (const s of plan.applicationSets) {

@@ -3,7 +3,7 @@ import { FleetModel } from './fleet-model';
 import { ApplicationSetPlan, FleetPlan, PlannedApplication } from './fleet-plan';
 import { FleetProof, FleetProofWaiver, WAIVED_PROOFS_ANNOTATION } from '../argocd/fleet-proof';
 import { proveDisasterRecovery } from '../dr/private/dr-proofs';
-import { IN_CLUSTER_SERVER, KnownClusterIndex, knownClusterIndex } from '../expansion/cluster-secrets';
+import { IN_CLUSTER_SERVER } from '../expansion/cluster-secrets';
 import { SYNC_IMPERSONATION_ANNOTATION, SyncImpersonation } from '../fleet/sync-impersonation';
 import { proveFluxTree } from '../flux/flux-proofs';
 import { appendGuardrailFindings } from '../guardrails/findings';
@@ -49,8 +49,7 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: ConstructO
     byName.set(n, [...(byName.get(n) ?? []), 'Application']);
   }
 
-  const clusters = destinationClusters(model);
-  const projectErrors = projectChecker(model, clusters);
+  const projectErrors = projectChecker(model);
   for (const s of plan.applicationSets) {
     const e = s.expansion;
     const label = `ApplicationSet '${s.name}'`;
@@ -88,7 +87,7 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: ConstructO
   const objects = new TreeObjects(model.entries, model.scopes);
   const fromTree = treeSources(model);
   const planned = plan.clusters.flatMap(c => c.applications).concat(plan.unplaced);
-  const kindErrors = kindChecker(objects, fromTree, clusters);
+  const kindErrors = kindChecker(model, objects, fromTree);
   for (const a of planned) {
     const problem = kindErrors(a.object, a.fleet, model.fleets.projectsIn(a.fleet));
     if (!problem) continue;
@@ -96,7 +95,7 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: ConstructO
     if (appSet !== undefined) report(appSet, FleetProof.PROJECT_PERMITS, `ApplicationSet '${appSet.name}': Application '${a.name}': ${problem}`);
     else errors.push(`${where('Application', a.name, a.fleet)}Application '${a.name}': ${problem} [${FleetProof.PROJECT_PERMITS}]`);
   }
-  for (const shared of sharedObjects(model, planned, objects, fromTree, clusters)) {
+  for (const shared of sharedObjects(model, planned, objects, fromTree)) {
     // Reported for an ApplicationSet of either side (the one that waives it, if one does), else for the Application.
     const sets = [shared.second, shared.first].flatMap(a => appSetOf(a) ?? []);
     const appSet = sets.find(set => waiverOf(set, FleetProof.UNSHARED_OBJECTS) !== undefined) ?? sets[0];
@@ -104,7 +103,7 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: ConstructO
     if (appSet !== undefined) report(appSet, FleetProof.UNSHARED_OBJECTS, message);
     else errors.push(`${message} [${FleetProof.UNSHARED_OBJECTS}]`);
   }
-  for (const { app, message } of impersonationProblems(model, planned, clusters)) {
+  for (const { app, message } of impersonationProblems(model, planned)) {
     const appSet = appSetOf(app);
     if (appSet !== undefined) report(appSet, FleetProof.SYNC_IMPERSONATION, `ApplicationSet '${appSet.name}': Application '${app.name}': ${message}`);
     else errors.push(`${where('Application', app.name, app.fleet)}Application '${app.name}': ${message} [${FleetProof.SYNC_IMPERSONATION}]`);
@@ -130,14 +129,14 @@ export function proveFleet(model: FleetModel, plan: FleetPlan, where: ConstructO
  * The AppProject checks of generated Applications, each against its fleet's project (`fleet`: `ArgoFleets`), with
  * each project's matcher compiled once.
  */
-function projectChecker(model: FleetModel, clusterOf: DestinationClusters): (app: any, fleet: string) => string | undefined {
+function projectChecker(model: FleetModel): (app: any, fleet: string) => string | undefined {
   const matchers = new Map<any, (dst: Destination) => boolean>(); // project → its destination matcher
   const permitted = new Map<any, Map<string, boolean>>(); // project → repository → whether the project permits it
   return (app, fleet) => {
     const project = model.fleets.projectsIn(fleet).get(app.spec?.project);
     if (!project) return undefined; // rejected already when the project is unknown
     const dst = app.spec?.destination ?? {};
-    const cluster = clusterOf(dst, fleet);
+    const cluster = model.fleets.destinationCluster(dst, fleet);
     const destination = { name: cluster?.name ?? dst.name, server: cluster?.server ?? dst.server, namespace: dst.namespace ?? '' };
     let matches = matchers.get(project);
     if (!matches) {
@@ -160,23 +159,6 @@ function projectChecker(model: FleetModel, clusterOf: DestinationClusters): (app
   };
 }
 
-/**
- * The cluster an Application's destination names (by name, else by server) among those its fleet's Argo CD knows
- * (`ArgoFleets`: its cluster Secrets and the implicit in-cluster), as the plan places it; its server without a
- * trailing '/'. Another fleet's cluster of the same name is another Argo CD's.
- */
-type DestinationClusters = (dst: { name?: string; server?: string }, fleet: string) => { name: string; server: string } | undefined;
-
-function destinationClusters(model: FleetModel): DestinationClusters {
-  const known = new Map<string, KnownClusterIndex>();
-  return (dst, fleet) => {
-    let index = known.get(fleet);
-    if (!index) known.set(fleet, index = knownClusterIndex(model.fleets.clustersIn(fleet)));
-    if (dst.name) return index.byName.get(dst.name)?.[0];
-    return dst.server ? index.byServer.get(String(dst.server).replace(/\/$/, '')) : undefined;
-  };
-}
-
 /** The most refused objects one message lists. */
 const MAX_LISTED = 5;
 
@@ -191,7 +173,7 @@ const MAX_LISTED = 5;
  * `projects`: the projects of the Application's fleet (`ArgoFleets`).
  */
 function kindChecker(
-  objects: TreeObjects, fromTree: TreeSources, clusterOf: DestinationClusters,
+  model: FleetModel, objects: TreeObjects, fromTree: TreeSources,
 ): (app: any, fleet: string, projects: ReadonlyMap<string, any>) => string | undefined {
   const permittedBy = new Map<any, Map<string, boolean>>(); // project → object key → permitted
   const matchers = new Map<any, (dst: Destination) => boolean>(); // project → destination matcher
@@ -203,7 +185,7 @@ function kindChecker(
     let matches = matchers.get(project);
     if (!matches) matchers.set(project, matches = destinationMatcher(project.spec?.destinations ?? []));
     const dst = app.spec?.destination ?? {};
-    const cluster = clusterOf(dst, fleet);
+    const cluster = model.fleets.destinationCluster(dst, fleet);
     const namespaces = new Map<string, boolean>(); // namespace → permitted on this Application's cluster
     const refused: DeployedObject[] = [];
     const outside: Array<{ object: DeployedObject; namespace: string }> = [];
@@ -282,13 +264,13 @@ interface SharedObjects {
  * destinations are one cluster unless their Argo CDs run in the same namespace (then they cannot share a cluster).
  */
 function sharedObjects(
-  model: FleetModel, planned: readonly PlannedApplication[], objects: TreeObjects, fromTree: TreeSources, clusterOf: DestinationClusters,
+  model: FleetModel, planned: readonly PlannedApplication[], objects: TreeObjects, fromTree: TreeSources,
 ): SharedObjects[] {
   // One cluster at a time, so that what is remembered is one cluster's objects (a 600k-object fleet holds 600 per cluster).
   const byServer = new Map<string, PlannedApplication[]>();
   const clusterNames = new Map<PlannedApplication, string>();
   for (const app of planned) {
-    const cluster = clusterOf(app.object.spec?.destination ?? {}, app.fleet);
+    const cluster = model.fleets.destinationCluster(app.object.spec?.destination, app.fleet);
     if (cluster === undefined) continue; // outside the registry: reported by the project check
     clusterNames.set(app, cluster.name);
     let apps = byServer.get(cluster.server);
@@ -454,7 +436,7 @@ function waiversOf(model: FleetModel): Map<string, FleetProofWaiver[]> {
  * `default`, projects imported by name) are not judged: what those name is not known offline.
  */
 function impersonationProblems(
-  model: FleetModel, planned: readonly PlannedApplication[], clusterOf: DestinationClusters,
+  model: FleetModel, planned: readonly PlannedApplication[],
 ): { app: PlannedApplication; message: string }[] {
   const modes = new Map<string, string>(); // fleet (`ArgoFleets`) → mode
   const problems: { app: PlannedApplication; message: string }[] = [];
@@ -470,7 +452,7 @@ function impersonationProblems(
     if (mode === undefined || project === undefined) continue;
     const destination = a.object?.spec?.destination ?? {};
     // (the cluster's server as Argo CD reads it from its Secret: without a trailing '/')
-    const server = String(clusterOf(destination, a.fleet)?.server ?? destination.server ?? '').replace(/\/+$/, '');
+    const server = String(model.fleets.destinationCluster(destination, a.fleet)?.server ?? destination.server ?? '').replace(/\/+$/, '');
     if (server === '') continue; // (no such cluster: Argo CD fails it for that, reported elsewhere)
     const namespace = String(destination.namespace ?? '');
     const entries = project.spec?.destinationServiceAccounts ?? [];

@@ -1,4 +1,4 @@
-import type { RecordedAcknowledgement } from './fleet-model';
+import { Namesakes, RecordedAcknowledgement } from './fleet-model';
 import { ApplicationSetPlan, FleetPlan, PlannedApplication } from './fleet-plan';
 import { diffShards, ShardDiff, ShardMove, shardMoves } from './shard-plan';
 import type { ObjectDiff } from './tree-diff';
@@ -78,7 +78,7 @@ export interface FleetDiff {
    * Applications of one name that two fleets have on one cluster, in either plan (`<cluster>\0<name>`): reports name
    * them `<fleet>/<name>`.
    */
-  readonly namesakes?: ReadonlySet<string>;
+  readonly namesakes?: Namesakes;
 }
 
 /** Compares two plans (base = the target branch, head = the PR). `acknowledgements` come from the head tree. */
@@ -122,9 +122,9 @@ export function diffPlans(base: FleetPlan, head: FleetPlan, acknowledgements: re
   const selections: SelectionDiff[] = [];
   const baseSets = new Map(base.applicationSets.map(s => [setKey(s), s]));
   const headSets = new Set(head.applicationSets.map(setKey));
-  const fleetsOf = new Map<string, Set<string>>();
-  for (const s of [...base.applicationSets, ...head.applicationSets]) fleetsOf.set(s.name, (fleetsOf.get(s.name) ?? new Set<string>()).add(s.fleet));
-  const setName = (s: ApplicationSetPlan) => ((fleetsOf.get(s.name)?.size ?? 0) > 1 ? `${s.fleet || '(no fleet)'}/${s.name}` : s.name);
+  const setNames = new Namesakes();
+  for (const s of [...base.applicationSets, ...head.applicationSets]) setNames.add(s.name, s.fleet);
+  const setName = (s: ApplicationSetPlan) => setNames.label(s.name, s.fleet);
   for (const s of head.applicationSets) {
     const before = new Set(baseSets.get(setKey(s))?.clusters ?? []);
     const after = new Set(s.clusters);
@@ -155,17 +155,10 @@ export function diffPlans(base: FleetPlan, head: FleetPlan, acknowledgements: re
 }
 
 /** `FleetDiff.namesakes` of some plans. */
-function namesakesOf(plans: readonly FleetPlan[]): Set<string> {
-  const fleetsOf = new Map<string, Set<string>>();
-  for (const p of plans) {
-    for (const c of p.clusters) {
-      for (const a of c.applications) {
-        const key = `${c.name}\u0000${a.name}`;
-        fleetsOf.set(key, (fleetsOf.get(key) ?? new Set<string>()).add(a.fleet));
-      }
-    }
-  }
-  return new Set([...fleetsOf].filter(([, fleets]) => fleets.size > 1).map(([key]) => key));
+function namesakesOf(plans: readonly FleetPlan[]): Namesakes {
+  const namesakes = new Namesakes();
+  for (const p of plans) for (const c of p.clusters) for (const a of c.applications) namesakes.add(`${c.name}\u0000${a.name}`, a.fleet);
+  return namesakes;
 }
 
 function applicationChanges(b: PlannedApplication, h: PlannedApplication): string[] {
@@ -241,14 +234,14 @@ function projectDiffs(base: FleetPlan, head: FleetPlan): ProjectDiff[] {
   const projects = (plan: FleetPlan) => new Map([...plan.projectsByFleet].flatMap(([fleet, byName]) => [...byName].map(([name, p]) => [`${fleet}\0${name}`, p])));
   const [before, after] = [projects(base), projects(head)];
   const keys = [...new Set([...before.keys(), ...after.keys()])];
-  const fleetsOf = new Map<string, Set<string>>(); // name → the fleets that have a project of that name
+  const names = new Namesakes();
   for (const key of keys) {
     const [fleet, name] = key.split('\0');
-    fleetsOf.set(name, (fleetsOf.get(name) ?? new Set()).add(fleet));
+    names.add(name, fleet);
   }
   const labelOf = (key: string) => {
     const [fleet, name] = key.split('\0');
-    return fleetsOf.get(name)!.size > 1 ? `${fleet}/${name}` : name;
+    return names.label(name, fleet);
   };
   const out: ProjectDiff[] = [];
   for (const key of keys.sort((a, b) => compareCodeUnits(labelOf(a), labelOf(b)))) {

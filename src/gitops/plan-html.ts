@@ -1,6 +1,7 @@
 import { createHash } from 'crypto';
 import { fieldText, objectName, textLines } from './diff-format';
 import { removalLabels } from './diff-report';
+import { Namesakes } from './fleet-model';
 import { describeDelivery, FleetPlan, PlannedApplication } from './fleet-plan';
 import { FleetDiff } from './plan-diff';
 import { count, countChange, describeShardMove, shardSetup } from './shard-plan';
@@ -237,16 +238,9 @@ const FILTER_SCRIPT = `
 type ColumnKey = (cluster: string, fleet: string, column: string) => string;
 
 function columnsOf(plans: readonly FleetPlan[]): ColumnKey {
-  const fleetsOf = new Map<string, Set<string>>(); // cluster\0column → fleets
-  for (const p of plans) {
-    for (const c of p.clusters) {
-      for (const a of c.applications) {
-        const key = `${c.name}\u0000${columnOf(a.name, c.name)}`;
-        fleetsOf.set(key, (fleetsOf.get(key) ?? new Set<string>()).add(a.fleet));
-      }
-    }
-  }
-  return (cluster, fleet, column) => ((fleetsOf.get(`${cluster}\u0000${column}`)?.size ?? 0) > 1 ? `${fleet || '(no fleet)'}/${column}` : column);
+  const namesakes = new Namesakes(); // by cluster and column
+  for (const p of plans) for (const c of p.clusters) for (const a of c.applications) namesakes.add(`${c.name}\u0000${columnOf(a.name, c.name)}`, a.fleet);
+  return (cluster, fleet, column) => namesakes.label(`${cluster}\u0000${column}`, fleet, column);
 }
 
 /** `cluster\0column` → cell. The column is the Application name without its cluster (as suffix or prefix). */

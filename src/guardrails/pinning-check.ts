@@ -76,8 +76,8 @@ export function pinningViolations(model: FleetModel, plan: FleetPlan, rulesFor: 
       const applied = rulesFor(cluster, app.fleet);
       if (!applied) continue;
       const { rules, environment } = applied;
-      const helmValues = policyOf.get(app.fleet)?.helmImageValues ?? [];
-      const waivers = policyOf.get(app.fleet)?.waivers ?? [];
+      const policy = policyOf.get(app.fleet);
+      const [helmValues, waivers] = [policy?.helmImageValues ?? [], policy?.waivers ?? []];
       const report = (object: string, field: string, value: string, problem: string | undefined) => {
         if (problem === undefined) return;
         const appName = app.name;
